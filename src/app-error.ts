@@ -1,0 +1,36 @@
+/**
+ * The one error shape used across Keyward's layers.
+ *
+ * Each layer (ccid, apdu, transport, piv, cards, entra, store, workflows, relay) throws `AppError`s with
+ * its own `layer` and a string `code`; callers branch on `layer`/`code`, never on `instanceof` of a
+ * subclass or on message text. `describeError()` in the UI turns codes into words a person can act on.
+ *
+ * Messages and fields must never contain a PIN, PUK, activation PIN, TAP code or key.
+ */
+export class AppError<C extends string = string> extends Error {
+  override readonly name = 'AppError';
+
+  /**
+   * @param layer   the layer that raised it, e.g. `'ccid'`
+   * @param code    a stable machine-readable code, e.g. `'BAD_SEQUENCE'`
+   * @param message an English sentence for developers and logs (secret-free)
+   * @param fields  structured facts: `sw`, `retriesLeft`, `status`, `slot`, …
+   * @param cause   the underlying error, if any
+   */
+  constructor(
+    readonly layer: string,
+    readonly code: C,
+    message: string,
+    readonly fields: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** True when `e` is an `AppError` of `layer` (and `code`, when given). */
+export function isAppError(e: unknown, layer?: string, code?: string): e is AppError {
+  if (!(e instanceof Error) || e.name !== 'AppError') return false;
+  const a = e as AppError;
+  return (layer === undefined || a.layer === layer) && (code === undefined || a.code === code);
+}

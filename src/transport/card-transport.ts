@@ -1,0 +1,37 @@
+/**
+ * The `CardTransport` seam: everything above it (apdu/, piv/, cards/) sees a card only through this.
+ *
+ * A transport moves one complete command APDU to the card and returns the complete response APDU
+ * (data followed by SW1 SW2). It does not interpret status words: 61xx/6Cxx handling, command chaining
+ * and extended-length decisions belong to `ApduChannel` in src/apdu/, which reads `capabilities`.
+ *
+ * Backends: `webusb-ccid` (our CCID driver), `simulator` (a virtual CCID reader exposed as a USBDevice,
+ * so the real driver runs), and later `web-smart-card` and `pcsc-bridge`.
+ */
+export interface CardTransport {
+  /** Which backend this is. */
+  readonly kind: 'webusb-ccid' | 'simulator' | 'web-smart-card' | 'pcsc-bridge';
+  /** A reader name a person recognises, e.g. "Identiv uTrust 3700 F (slot 0)". */
+  readonly readerName: string;
+  /** The card's answer-to-reset, as received. */
+  readonly atr: Uint8Array;
+  /** What the path to the card can carry. */
+  readonly capabilities: TransportCapabilities;
+  /**
+   * Sends one command APDU (ISO 7816-4 §5.1) and resolves with the response APDU (data ‖ SW1 ‖ SW2).
+   * Rejects with an `AppError` (layer `'transport'` or `'ccid'`) when the path to the card fails.
+   */
+  transmit(command: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  /** Releases the card (power off where the backend owns it). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** What a transport can carry; `ApduChannel` chooses the APDU encoding from this. */
+export interface TransportCapabilities {
+  /** Extended-length APDUs (ISO 7816-4 §5.1) pass through unchanged. */
+  readonly extendedApdu: boolean;
+  /** Largest command APDU, in bytes, that one `transmit` accepts. */
+  readonly maxCommandLength: number;
+  /** Largest response APDU, in bytes, that one `transmit` can return. */
+  readonly maxResponseLength: number;
+}
