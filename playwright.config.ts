@@ -1,0 +1,46 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests in Debian's Chromium against the embedded default (scripts/demo.ts): the built app,
+ * the relay, the Entra emulator and the SMTP catcher, on test ports so a running demo is not disturbed.
+ */
+export const E2E_PORTS = { app: 18080, idp: 18443, relay: 18787, smtp: 12525, inbox: 18025 } as const;
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${E2E_PORTS.app}`,
+    ignoreHTTPSErrors: true,
+    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'npx tsx scripts/demo.ts',
+    url: `http://localhost:${E2E_PORTS.app}/keyward.config.json`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    env: {
+      KEYWARD_PORT: String(E2E_PORTS.app),
+      KEYWARD_IDP_PORT: String(E2E_PORTS.idp),
+      KEYWARD_RELAY_PORT: String(E2E_PORTS.relay),
+      KEYWARD_SMTP_PORT: String(E2E_PORTS.smtp),
+      KEYWARD_INBOX_PORT: String(E2E_PORTS.inbox),
+    },
+  },
+});

@@ -1,0 +1,102 @@
+/**
+ * The relay's HTTP app. `createApp(deps)` builds it without any I/O so tests drive it with
+ * `app.request()`; relay/server.ts serves it.
+ *
+ * Each resource is a sub-app mounted with `app.route()` (`/api/whoami` now; `/api/mail` later) and all of
+ * them share the cross-cutting parts set up here: request id, one log line per request, secure headers,
+ * CORS for the configured page origins, a body limit and the single JSON error shape.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import packageJson from '../package.json' with { type: 'json' };
+import { AppError, isAppError } from '../src/app-error';
+import { getCaller, requireCaller, type RelayEnv } from './auth';
+import type { RelayConfig } from './config';
+import { toErrorResponse } from './http-errors';
+import type { Logger } from './log';
+import type { TokenVerifier } from './token';
+
+/** Everything the app needs from outside. */
+export interface RelayDeps {
+  config: RelayConfig;
+  verifier: TokenVerifier;
+  log: Logger;
+  /** Monotonic milliseconds, for request durations; defaults to `performance.now`. */
+  now?: () => number;
+  /** Reported by `/healthz`; defaults to package.json's version. */
+  version?: string;
+}
+
+/** Request bodies above this are refused with 413 before any handler reads them. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** `GET /api/whoami`: who the relay thinks the caller is, and whether they may act as an operator. */
+function whoamiRoutes(deps: RelayDeps): Hono<RelayEnv> {
+  return new Hono<RelayEnv>().get('/', requireCaller(deps.verifier), (c) => {
+    const caller = getCaller(c);
+    // Deliberately no ROLE_MISSING here: the PWA uses the answer to explain a missing role.
+    return c.json({ ...caller, isOperator: caller.roles.includes(deps.config.operatorRole) });
+  });
+}
+
+/** Installs request id, request log, secure headers, CORS and the body limit. */
+function useCrossCutting(app: Hono<RelayEnv>, deps: RelayDeps): void {
+  const now = deps.now ?? (() => performance.now());
+  // Our own ids are UUIDs; a client's id is kept only if short and made of [A-Za-z0-9_=-].
+  app.use(requestId({ limitLength: 128 }));
+  app.use(async (c, next) => {
+    const start = now();
+    await next();
+    deps.log.info('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      // The path only: query strings could carry secrets and bodies never belong in logs.
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((now() - start) * 10) / 10,
+      callerOid: c.get('caller')?.oid ?? null,
+      errorCode: isAppError(c.error) ? c.error.code : undefined,
+    });
+  });
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  app.use(
+    cors({
+      origin: (origin) => (deps.config.allowedOrigins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      exposeHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new AppError('relay', 'BODY_TOO_LARGE', `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`, { limit: BODY_LIMIT_BYTES });
+      },
+    }),
+  );
+}
+
+/** Builds the relay app. Later resources mount with `app.route('/api/<name>', subApp)`. */
+export function createApp(deps: RelayDeps): Hono<RelayEnv> {
+  const app = new Hono<RelayEnv>();
+  useCrossCutting(app, deps);
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? 'unknown';
+    if (!isAppError(err) && !(err instanceof Error && err.name === 'HTTPException')) {
+      // Only the name: an unknown error's message might quote a header, a body or a credential.
+      deps.log.error('unhandled error', { requestId, errorName: err instanceof Error ? err.name : typeof err });
+    }
+    const { status, headers, body } = toErrorResponse(err, requestId);
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    return c.json(body, status);
+  });
+  app.notFound((c) => c.json(toErrorResponse(new AppError('relay', 'NOT_FOUND', 'No such route.', { status: 404 }), c.get('requestId')).body, 404));
+  app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version ?? packageJson.version }));
+  app.route('/api/whoami', whoamiRoutes(deps));
+  return app;
+}

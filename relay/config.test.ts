@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../src/app-error';
+import { DEMO_MAIL_FROM, DEMO_SMTP_URL, describeConfig, loadConfig } from './config';
+
+const GOOD = {
+  TENANT_ID: '7F1C2B3A-4D5E-4F60-8A9B-0C1D2E3F4A5B',
+  RELAY_CLIENT_ID: '3c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f',
+  ALLOWED_ORIGINS: 'https://keyward.contoso.example, http://localhost:5173',
+  SMTP_URL: 'smtps://mailer:Pa55-w0rd@smtp.contoso.example:465',
+  MAIL_FROM: 'Keyward <keyward@contoso.example>',
+  ALLOWED_DOMAINS: 'Contoso.example,fabrikam.example',
+};
+
+/** The problems listed by the BAD_CONFIG error for `env`. */
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (isAppError(e, 'relay', 'BAD_CONFIG')) return e.fields.problems as string[];
+    throw e;
+  }
+  throw new Error('expected BAD_CONFIG');
+}
+
+describe('loadConfig', () => {
+  it('applies defaults and derives the issuer', () => {
+    const c = loadConfig(GOOD);
+    expect(c).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      tenantId: '7f1c2b3a-4d5e-4f60-8a9b-0c1d2e3f4a5b',
+      authorityHost: 'login.microsoftonline.com',
+      issuer: 'https://login.microsoftonline.com/7f1c2b3a-4d5e-4f60-8a9b-0c1d2e3f4a5b/v2.0',
+      requiredScope: 'Mail.Send',
+      operatorRole: 'Keyward.Operator',
+      allowedOrigins: ['https://keyward.contoso.example', 'http://localhost:5173'],
+      allowedDomains: ['contoso.example', 'fabrikam.example'],
+      demo: false,
+    });
+  });
+
+  it('takes an authority host with a port (the emulator)', () => {
+    const c = loadConfig({ ...GOOD, AUTHORITY_HOST: 'localhost:8443', PORT: '0' });
+    expect([c.issuer, c.port]).toEqual(['https://localhost:8443/7f1c2b3a-4d5e-4f60-8a9b-0c1d2e3f4a5b/v2.0', 0]);
+  });
+
+  it('lets DEMO=1 supply the SMTP catcher and sender', () => {
+    const c = loadConfig({ ...GOOD, SMTP_URL: undefined, MAIL_FROM: '', DEMO: '1' });
+    expect([c.smtpUrl, c.mailFrom, c.demo]).toEqual([DEMO_SMTP_URL, DEMO_MAIL_FROM, true]);
+  });
+
+  it('reports several bad values together, one clear message each', () => {
+    const problems = problemsOf({
+      ...GOOD,
+      TENANT_ID: 'x',
+      RELAY_CLIENT_ID: undefined,
+      PORT: '99999',
+      AUTHORITY_HOST: 'https://login.microsoftonline.com/',
+      ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/,*',
+      MAIL_FROM: 'no-at-sign',
+      ALLOWED_DOMAINS: 'ok.example,not a domain',
+      DEMO: 'yes',
+      REQUIRED_SCOPE: 'Mail Send',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "TENANT_ID must be a GUID, got 'x'",
+        'RELAY_CLIENT_ID is required (a GUID)',
+        "PORT must be an integer from 0 to 65535, got '99999'",
+        "AUTHORITY_HOST must be a host name with an optional port (no scheme or path), got 'https://login.microsoftonline.com/'",
+        expect.stringContaining("got 'https://bad.example/'"),
+        expect.stringContaining("got '*'"),
+        expect.stringContaining("MAIL_FROM must be an address"),
+        "ALLOWED_DOMAINS entries must be domain names, got 'not a domain'",
+        "DEMO must be '1' or unset, got 'yes'",
+        "REQUIRED_SCOPE must be a single word without spaces, got 'Mail Send'",
+      ]),
+    );
+    expect(problems).toHaveLength(10);
+  });
+
+  it('requires ALLOWED_ORIGINS, and SMTP_URL and MAIL_FROM outside demo mode', () => {
+    const problems = problemsOf({ TENANT_ID: GOOD.TENANT_ID, RELAY_CLIENT_ID: GOOD.RELAY_CLIENT_ID });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/ALLOWED_ORIGINS is required[\s\S]*SMTP_URL is required[\s\S]*MAIL_FROM is required/);
+  });
+
+  it('never echoes the SMTP password, whatever is wrong with SMTP_URL', () => {
+    for (const SMTP_URL of ['http://mailer:Pa55-w0rd@smtp.example', 'mailer:Pa55-w0rd@smtp.example:25 nonsense']) {
+      const problems = problemsOf({ ...GOOD, SMTP_URL });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^SMTP_URL/);
+      expect(problems[0]).not.toContain('Pa55');
+    }
+  });
+
+  it('describes itself for logs without the SMTP credentials', () => {
+    const described = JSON.stringify(describeConfig(loadConfig(GOOD)));
+    expect(described).toContain('smtps://smtp.contoso.example:465');
+    expect(described).not.toContain('Pa55');
+    expect(described).not.toContain('mailer');
+  });
+});

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
+import { createFakeTenant, mintToken, operatorClaims, AUTHORITY_HOST, RELAY_CLIENT_ID, TENANT_ID } from './fake-tenant';
+import { createLogger, createMemorySink } from './log';
+import { startRelay, type RunningRelay } from './server';
+
+const ENV = {
+  TENANT_ID,
+  RELAY_CLIENT_ID,
+  AUTHORITY_HOST,
+  PORT: '0',
+  ALLOWED_ORIGINS: 'http://localhost:5173',
+  DEMO: '1',
+};
+
+let relay: RunningRelay | undefined;
+afterEach(async () => {
+  await relay?.close();
+  relay = undefined;
+});
+
+/** Resolves once `cond` holds, polling every 10 ms. */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('startRelay', () => {
+  it('serves over HTTP and lets an in-flight request finish on close, then refuses connections', async () => {
+    const tenant = await createFakeTenant();
+    const memory = createMemorySink();
+    relay = await startRelay(loadConfig(ENV), { fetch: tenant.fetch, log: createLogger({ sink: memory.sink }) });
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+
+    tenant.delayMs = 300; // holds the first whoami in OIDC discovery
+    const token = await mintToken(tenant.key, operatorClaims());
+    const inflight = fetch(`${relay.url}/api/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+    await until(() => tenant.requests.length > 0);
+    const started = Date.now();
+    const closed = relay.close();
+
+    const res = await inflight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ isOperator: true });
+    await closed;
+    expect(Date.now() - started).toBeLessThan(3000);
+    await expect(fetch(`${relay.url}/healthz`)).rejects.toThrow();
+    expect(memory.records.map((r) => r.msg)).toEqual(['relay listening', 'request', 'request', 'relay stopped']);
+  });
+
+  it('drops requests still running when the grace period ends', async () => {
+    const tenant = await createFakeTenant();
+    tenant.delayMs = 4000;
+    relay = await startRelay(loadConfig(ENV), { fetch: tenant.fetch, log: createLogger({ sink: () => {} }), shutdownGraceMs: 200 });
+    const token = await mintToken(tenant.key, operatorClaims());
+    const inflight = fetch(`${relay.url}/api/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+    await until(() => tenant.requests.length > 0);
+    const started = Date.now();
+    await relay.close();
+    expect(Date.now() - started).toBeLessThan(1500);
+    await expect(inflight).rejects.toThrow();
+  });
+});
+
+/** Runs `tsx relay/server.ts` with `env`, collecting its output. */
+function runServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/server.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Uint8Array) => (out.stdout += String(d)));
+  child.stderr.on('data', (d: Uint8Array) => (out.stderr += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+describe('relay/server.ts as a program', () => {
+  it('prints every configuration problem and exits 1', async () => {
+    const { out, exited } = runServer({ TENANT_ID: 'x', SMTP_URL: 'http://u:hunter2@h' });
+    expect(await exited).toBe(1);
+    expect(out.stderr).toContain("TENANT_ID must be a GUID, got 'x'");
+    expect(out.stderr).toContain('RELAY_CLIENT_ID is required');
+    expect(out.stderr).toContain('ALLOWED_ORIGINS is required');
+    expect(out.stderr).toContain("SMTP_URL must use smtp:// or smtps://, got scheme 'http:'");
+    expect(out.stderr + out.stdout).not.toContain('hunter2');
+  });
+
+  it('serves, then stops cleanly on SIGTERM', async () => {
+    const { child, out, exited } = runServer(ENV);
+    await until(() => out.stdout.includes('relay listening'));
+    const { url } = JSON.parse(out.stdout.split('\n')[0]!) as { url: string };
+    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out.stdout).toContain('"msg":"relay stopped"');
+  });
+});

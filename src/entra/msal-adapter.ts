@@ -1,0 +1,168 @@
+/**
+ * The one adapter around `@azure/msal-browser` v5. Everything else asks this module for tokens.
+ *
+ * - Silent first, then interactive (popup). Interactive calls are serialised: MSAL allows one at a time
+ *   and otherwise fails with `interaction_in_progress`.
+ * - Popups land on the redirect bridge page (auth-redirect.html), which hands the response to this
+ *   window over a BroadcastChannel, so the app can keep COOP `same-origin`.
+ * - In an installed PWA window popups are opened straight at the authority (`navigatePopups: false`).
+ * - Real Entra (login.microsoftonline.com and the sovereign clouds) uses the AAD protocol mode; any other
+ *   authority host (the Entra emulator) is treated as a plain OIDC provider and must be listed in
+ *   `knownAuthorities`, or MSAL would ask login.microsoftonline.com for instance discovery.
+ */
+import {
+  createStandardPublicClientApplication,
+  InteractionRequiredAuthError,
+  ProtocolMode,
+  type AccountInfo,
+  type AuthError,
+  type IPublicClientApplication,
+} from '@azure/msal-browser';
+import { AppError } from '../app-error';
+import type { EntraSettings } from '../config/deployment';
+
+const MICROSOFT_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.partner.microsoftonline.cn',
+]);
+
+/** The signed-in operator as the ID token describes them. */
+export interface SignedInAccount {
+  readonly name: string;
+  readonly username: string;
+  readonly tenantId: string;
+  readonly objectId: string;
+  /** The raw ID token claims (no secrets: identity and role ids only). */
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** Issues access tokens for the signed-in operator. */
+export interface TokenSource {
+  /** The account restored from this browser's MSAL cache, if any. */
+  currentAccount(): SignedInAccount | null;
+  /** Interactive sign-in; `fresh` forces credentials to be entered again (the operator passcode). */
+  signIn(options?: { fresh?: boolean }): Promise<SignedInAccount>;
+  /** An access token for `scopes` (one resource), silently when possible. */
+  getAccessToken(scopes: readonly string[]): Promise<string>;
+  /** Forgets this browser's tokens for the operator. */
+  signOut(): Promise<void>;
+}
+
+const LOGIN_SCOPES = ['openid', 'profile', 'offline_access'];
+
+/** True when the app runs as an installed PWA window. */
+function runsInstalled(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(display-mode: standalone)').matches;
+}
+
+/** Creates and initialises the MSAL client for `settings`. */
+export async function createMsalTokenSource(settings: EntraSettings, redirectUri: string): Promise<TokenSource> {
+  const aad = MICROSOFT_AUTHORITY_HOSTS.has(settings.authorityHost.toLowerCase());
+  const authority = aad
+    ? `https://${settings.authorityHost}/${settings.tenantId}`
+    : `https://${settings.authorityHost}/${settings.tenantId}/v2.0`;
+  let pca: IPublicClientApplication;
+  try {
+    pca = await createStandardPublicClientApplication({
+      auth: { clientId: settings.clientId, authority, knownAuthorities: [settings.authorityHost], redirectUri },
+      cache: { cacheLocation: 'localStorage' },
+      system: {
+        protocolMode: aad ? ProtocolMode.AAD : ProtocolMode.OIDC,
+        navigatePopups: !runsInstalled(),
+      },
+    });
+  } catch (cause) {
+    throw mapMsalError(cause, settings.authorityHost);
+  }
+  return new MsalTokenSource(pca, settings.authorityHost);
+}
+
+class MsalTokenSource implements TokenSource {
+  /** Tail of the queue that serialises interactive calls. */
+  #interactive: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly pca: IPublicClientApplication,
+    private readonly authorityHost: string,
+  ) {
+    const [first] = pca.getAllAccounts();
+    if (!pca.getActiveAccount() && first) pca.setActiveAccount(first);
+  }
+
+  currentAccount(): SignedInAccount | null {
+    const a = this.pca.getActiveAccount();
+    return a ? toSignedIn(a) : null;
+  }
+
+  signIn(options: { fresh?: boolean } = {}): Promise<SignedInAccount> {
+    return this.#serialise(async () => {
+      const result = await this.pca.loginPopup({ scopes: LOGIN_SCOPES, prompt: options.fresh ? 'login' : 'select_account' });
+      if (!result.account) throw new AppError('entra', 'SIGN_IN_FAILED', 'The sign-in returned no account.');
+      this.pca.setActiveAccount(result.account);
+      return toSignedIn(result.account);
+    });
+  }
+
+  async getAccessToken(scopes: readonly string[]): Promise<string> {
+    const account = this.pca.getActiveAccount();
+    if (!account) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
+    try {
+      return (await this.pca.acquireTokenSilent({ scopes: [...scopes], account })).accessToken;
+    } catch (e) {
+      if (!(e instanceof InteractionRequiredAuthError)) throw mapMsalError(e, this.authorityHost);
+    }
+    return this.#serialise(async () => (await this.pca.acquireTokenPopup({ scopes: [...scopes], account })).accessToken);
+  }
+
+  async signOut(): Promise<void> {
+    const account = this.pca.getActiveAccount();
+    await this.pca.clearCache(account ? { account } : undefined);
+    this.pca.setActiveAccount(null);
+  }
+
+  #serialise<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#interactive.then(task, task).catch((e: unknown) => {
+      throw mapMsalError(e, this.authorityHost);
+    });
+    this.#interactive = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function toSignedIn(a: AccountInfo): SignedInAccount {
+  const claims = (a.idTokenClaims ?? {}) as Record<string, unknown>;
+  return {
+    name: a.name ?? a.username,
+    username: a.username,
+    tenantId: a.tenantId || String(claims.tid ?? ''),
+    objectId: String(claims.oid ?? a.localAccountId),
+    claims,
+  };
+}
+
+/** MSAL error codes we turn into words; the UI's describeError() reads `code`. */
+const MSAL_CODES: Record<string, string> = {
+  user_cancelled: 'SIGN_IN_CANCELLED',
+  popup_window_error: 'POPUP_BLOCKED',
+  empty_window_error: 'POPUP_BLOCKED',
+  interaction_in_progress: 'INTERACTION_IN_PROGRESS',
+  no_network_connectivity: 'OFFLINE',
+  endpoints_resolution_error: 'AUTHORITY_UNREACHABLE',
+  openid_config_error: 'AUTHORITY_UNREACHABLE',
+  network_error: 'AUTHORITY_UNREACHABLE',
+  consent_required: 'CONSENT_REQUIRED',
+  invalid_scope: 'SCOPE_NOT_GRANTED',
+  invalid_client: 'APP_REGISTRATION',
+  unauthorized_client: 'APP_REGISTRATION',
+  access_denied: 'ACCESS_DENIED',
+};
+
+/** Maps an MSAL error (by `errorCode`, never by message text) to an `AppError` of layer `entra`. */
+export function mapMsalError(e: unknown, authorityHost: string): AppError {
+  if (e instanceof AppError) return e;
+  const err = e as Partial<AuthError> | undefined;
+  const msalCode = err?.errorCode ?? 'unknown';
+  const code = MSAL_CODES[msalCode] ?? 'SIGN_IN_FAILED';
+  return new AppError('entra', code, `Sign-in failed (${msalCode}).`, { msalCode, authorityHost, subError: err?.subError }, { cause: e });
+}

@@ -1,0 +1,34 @@
+/**
+ * Hash routing for the shell (`#/lifecycle`, `#/options/connections/entra`, …). Hash routes need no
+ * server rewrites and reload offline from the service worker's precached index.html.
+ */
+
+/** The screens of the shell, in navigation order. */
+export const ROUTES = [
+  { path: '/lifecycle', label: 'Lifecycle' },
+  { path: '/templates', label: 'Templates' },
+  { path: '/options/connections/entra', label: 'Entra ID', group: 'Options' },
+  { path: '/options/connections/smtp', label: 'SMTP', group: 'Options' },
+  { path: '/options/connections/data-export', label: 'Data Export', group: 'Options' },
+  { path: '/actions/unblock', label: 'Smart Card Unblock', group: 'Actions' },
+  { path: '/audit', label: 'Audit' },
+] as const;
+
+export type RoutePath = (typeof ROUTES)[number]['path'];
+
+const DEFAULT_ROUTE: RoutePath = '/lifecycle';
+
+function parse(hash: string): RoutePath {
+  const path = hash.replace(/^#/, '');
+  return ROUTES.find((r) => r.path === path)?.path ?? DEFAULT_ROUTE;
+}
+
+/** The current route, following `location.hash`. */
+export class RouterState {
+  path = $state<RoutePath>(DEFAULT_ROUTE);
+
+  constructor(win: Window = window) {
+    this.path = parse(win.location.hash);
+    win.addEventListener('hashchange', () => (this.path = parse(win.location.hash)));
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The operator's session as the UI sees it: configuration, sign-in, and the operator's profile.
+ */
+import { AppError, isAppError } from '../app-error';
+import { loadDeploymentConfig, type DeploymentConfig } from '../config/deployment';
+import {
+  effectiveEntraConnection,
+  resetEntraConnection,
+  saveEntraConnection,
+  type EntraConnection,
+} from '../workflows/connection-settings';
+import { OperatorSession, type OperatorProfile } from '../workflows/operator-session';
+
+export type SessionPhase = 'loading' | 'unconfigured' | 'signed-out' | 'signing-in' | 'signed-in';
+
+/** Reactive session state; one instance for the app. */
+export class SessionState {
+  phase = $state<SessionPhase>('loading');
+  deployment = $state.raw<DeploymentConfig | null>(null);
+  connection = $state.raw<EntraConnection | null>(null);
+  overridden = $state(false);
+  profile = $state.raw<OperatorProfile | null>(null);
+  error = $state.raw<AppError | null>(null);
+  #session: OperatorSession | null = null;
+
+  /** Loads configuration and restores a remembered operator. */
+  async init(): Promise<void> {
+    this.phase = 'loading';
+    this.error = null;
+    try {
+      this.deployment ??= await loadDeploymentConfig();
+      const { connection, overridden } = await effectiveEntraConnection(this.deployment);
+      this.connection = connection;
+      this.overridden = overridden;
+      this.#session = await OperatorSession.open(connection, `${location.origin}/auth-redirect.html`);
+      const account = this.#session.currentAccount();
+      if (!account) {
+        this.phase = 'signed-out';
+        return;
+      }
+      this.phase = 'signing-in';
+      this.profile = await this.#session.profile(account);
+      this.phase = 'signed-in';
+    } catch (e) {
+      this.#fail(e, this.#session ? 'signed-out' : 'unconfigured');
+    }
+  }
+
+  /** Interactive sign-in, then the operator's profile. */
+  async signIn(): Promise<void> {
+    if (!this.#session) return this.init();
+    this.error = null;
+    this.phase = 'signing-in';
+    try {
+      const account = await this.#session.signIn();
+      this.profile = await this.#session.profile(account);
+      this.phase = 'signed-in';
+    } catch (e) {
+      this.#fail(e, 'signed-out');
+    }
+  }
+
+  /** Forgets the operator in this browser. */
+  async signOut(): Promise<void> {
+    await this.#session?.signOut();
+    this.profile = null;
+    this.phase = 'signed-out';
+  }
+
+  /** Re-reads connection settings (after Options changed them); the operator signs in again. */
+  async reconnect(): Promise<void> {
+    await this.#session?.signOut().catch(() => undefined);
+    this.#session = null;
+    this.profile = null;
+    await this.init();
+  }
+
+  /** Saves Options > Connections > Entra ID and reconnects with it. Throws on invalid settings. */
+  async saveConnection(next: EntraConnection): Promise<void> {
+    await saveEntraConnection(next);
+    await this.reconnect();
+  }
+
+  /** Returns to the deployment's defaults and reconnects. */
+  async resetConnection(): Promise<void> {
+    await resetEntraConnection();
+    await this.reconnect();
+  }
+
+  #fail(e: unknown, phase: SessionPhase): void {
+    this.error = isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+    this.phase = phase;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The one adapter around IndexedDB (via `idb`): the schema and its numbered upgrade steps.
+ *
+ * Each step upgrades from version i to i+1 and never changes once released; add a step to change the
+ * schema. Nothing secret is ever written here (no PIN, PUK, activation PIN, TAP code or key).
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+/** A saved connection's settings, keyed by connection id (e.g. `'entra'`, `'relay'`). */
+export interface ConnectionRecord {
+  readonly id: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly updatedAt: string;
+}
+
+/** The typed schema, version by version. */
+export interface KeywardDb extends DBSchema {
+  connections: { key: string; value: ConnectionRecord };
+}
+
+export const DB_NAME = 'keyward';
+
+type Step = (db: IDBPDatabase<KeywardDb>) => void;
+
+/** Upgrade steps: index i upgrades version i to i+1. */
+const UPGRADES: readonly Step[] = [
+  (db) => {
+    db.createObjectStore('connections', { keyPath: 'id' });
+  },
+];
+
+export const DB_VERSION = UPGRADES.length;
+
+let opening: Promise<IDBPDatabase<KeywardDb>> | undefined;
+
+/**
+ * Opens (once per page) the Keyward database. When a newer Keyward in another tab needs to upgrade,
+ * this tab closes its connection so the upgrade is not blocked; `onStale` lets the UI ask for a reload.
+ */
+export function openKeywardDb(onStale: () => void = () => undefined): Promise<IDBPDatabase<KeywardDb>> {
+  opening ??= openDB<KeywardDb>(DB_NAME, DB_VERSION, {
+    upgrade(database, oldVersion) {
+      for (let v = oldVersion; v < DB_VERSION; v++) UPGRADES[v]!(database);
+    },
+    blocking(_current, _next, event) {
+      (event.target as IDBDatabase).close();
+      opening = undefined;
+      onStale();
+    },
+  });
+  return opening;
+}

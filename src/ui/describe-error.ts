@@ -1,0 +1,44 @@
+/**
+ * Turns any error into words a person can act on. The only place error codes become prose.
+ */
+import { isAppError } from '../app-error';
+
+type Describer = (fields: Readonly<Record<string, unknown>>) => string;
+
+const WORDS: Record<string, Describer> = {
+  'config/CONFIG_UNREACHABLE': () =>
+    'Keyward could not load its deployment settings (keyward.config.json). Check that the site is reachable, then reload.',
+  'config/BAD_DEPLOYMENT_CONFIG': (f) =>
+    `The deployment settings file keyward.config.json is wrong: ${list(f.problems)} Ask whoever deployed Keyward to fix it.`,
+  'entra/SIGN_IN_CANCELLED': () => 'Sign-in was cancelled. Choose "Sign in" to try again.',
+  'entra/POPUP_BLOCKED': () =>
+    'The browser blocked the sign-in window. Allow pop-ups for this site (the icon at the right of the address bar), then choose "Sign in" again.',
+  'entra/INTERACTION_IN_PROGRESS': () => 'A sign-in window is already open. Finish or close it first.',
+  'entra/OFFLINE': () => 'You are offline. Sign-in needs a connection to Microsoft Entra ID.',
+  'entra/AUTHORITY_UNREACHABLE': (f) =>
+    `The sign-in service at ${String(f.authorityHost)} could not be reached. Check the network and the authority host in Options > Connections > Entra ID. In the demo, open the emulator's address once and accept its certificate.`,
+  'entra/CONSENT_REQUIRED': () =>
+    'An administrator has not yet consented to the permissions Keyward needs. Ask them to grant admin consent for the Keyward app registration.',
+  'entra/SCOPE_NOT_GRANTED': () =>
+    'The Keyward app registration lacks a delegated permission it needs (User.Read.All, UserAuthMethod-TAP.ReadWrite.All, or the relay API scope). Ask an administrator to add it and grant consent.',
+  'entra/APP_REGISTRATION': () =>
+    'Entra ID does not recognise this app registration. Check the tenant ID and SPA client ID in Options > Connections > Entra ID.',
+  'entra/ACCESS_DENIED': () => 'Entra ID refused the sign-in for this account.',
+  'entra/NOT_SIGNED_IN': () => 'Sign in first.',
+  'relay-api/RELAY_UNREACHABLE': (f) => `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections.`,
+  'relay-api/ROLE_MISSING': () => 'The relay does not list you as an operator.',
+  'workflows/INVALID_SETTINGS': (f) => `These settings cannot be saved: ${list(f.problems)}`,
+};
+
+function list(v: unknown): string {
+  return Array.isArray(v) ? v.join(' ') : '';
+}
+
+/** One sentence (or a few) for a person, never containing secrets. */
+export function describeError(e: unknown): string {
+  if (isAppError(e)) {
+    const words = WORDS[`${e.layer}/${e.code}`];
+    return words ? words(e.fields) : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,83 @@
+/**
+ * Operator sign-in: the MSAL token source (loaded lazily, so the first screen stays small), plus what the
+ * operator may do: directory roles from the ID token, Graph scopes granted, and whether the relay accepts
+ * them as an operator.
+ */
+import { AppError, isAppError } from '../app-error';
+import type { SignedInAccount, TokenSource } from '../entra/msal-adapter';
+import { GRAPH_SCOPES, tapAuthorityFromClaims, type TapAuthority } from '../entra/operator-roles';
+import { fetchRelayCaller, type RelayCaller } from '../relay-api/whoami';
+import type { EntraConnection } from './connection-settings';
+
+/** Something that will stop the operator's work, with the error behind it when there is one. */
+export interface OperatorProblem {
+  readonly code: 'NO_TAP_ROLE' | 'GRAPH_SCOPES' | 'NOT_RELAY_OPERATOR' | 'RELAY_CHECK_FAILED';
+  readonly error?: AppError;
+}
+
+/** Everything the shell shows about the signed-in operator. */
+export interface OperatorProfile {
+  readonly account: SignedInAccount;
+  readonly tap: TapAuthority;
+  readonly relay: RelayCaller | null;
+  readonly problems: readonly OperatorProblem[];
+}
+
+/** One operator's session against one Entra connection. */
+export class OperatorSession {
+  private constructor(
+    readonly connection: EntraConnection,
+    private readonly tokens: TokenSource,
+  ) {}
+
+  /** Creates the MSAL client for `connection`; `redirectUri` is the bridge page's absolute URL. */
+  static async open(connection: EntraConnection, redirectUri: string): Promise<OperatorSession> {
+    const { createMsalTokenSource } = await import('../entra/msal-adapter');
+    return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri));
+  }
+
+  /** The account remembered in this browser, if any. */
+  currentAccount(): SignedInAccount | null {
+    return this.tokens.currentAccount();
+  }
+
+  /** Interactive sign-in. */
+  signIn(): Promise<SignedInAccount> {
+    return this.tokens.signIn();
+  }
+
+  /** Forgets the operator's tokens in this browser. */
+  signOut(): Promise<void> {
+    return this.tokens.signOut();
+  }
+
+  /** A Graph token with the scopes Keyward needs for users and passes. */
+  graphToken(): Promise<string> {
+    return this.tokens.getAccessToken([GRAPH_SCOPES.USER_READ_ALL, GRAPH_SCOPES.TAP_READ_WRITE_ALL]);
+  }
+
+  /** A token for the relay's own API scope (never a Graph token). */
+  relayToken(): Promise<string> {
+    return this.tokens.getAccessToken([this.connection.relayScope]);
+  }
+
+  /** Works out what the signed-in operator may do, and what is missing. */
+  async profile(account: SignedInAccount): Promise<OperatorProfile> {
+    const tap = tapAuthorityFromClaims(account.claims);
+    const problems: OperatorProblem[] = [];
+    if (!tap.membersOnly) problems.push({ code: 'NO_TAP_ROLE' });
+    await this.graphToken().catch((e: unknown) => problems.push({ code: 'GRAPH_SCOPES', error: asAppError(e) }));
+    let relay: RelayCaller | null = null;
+    try {
+      relay = await fetchRelayCaller(this.connection.relayUrl, await this.relayToken());
+      if (!relay.isOperator) problems.push({ code: 'NOT_RELAY_OPERATOR' });
+    } catch (e) {
+      problems.push({ code: 'RELAY_CHECK_FAILED', error: asAppError(e) });
+    }
+    return { account, tap, relay, problems };
+  }
+}
+
+function asAppError(e: unknown): AppError {
+  return isAppError(e) ? e : new AppError('workflows', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+}

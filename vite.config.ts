@@ -1,0 +1,59 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { resolve } from 'node:path';
+import { securityHeaders } from './scripts/security-headers';
+
+/**
+ * The PWA build. Two HTML inputs: the app, and the MSAL redirect bridge page that popups and silent
+ * iframes land on (MSAL v5 passes the response to the main frame over a BroadcastChannel, which is what
+ * lets the app keep COOP `same-origin`).
+ *
+ * The service worker is ours (`injectManifest`, src/sw.ts) and is registered by src/register-sw.ts, not by
+ * the plugin's inline snippet, because the app runs under a Trusted Types CSP (DESIGN.md, "Keep the door
+ * to the Isolated Web App open").
+ */
+export default defineConfig({
+  plugins: [
+    svelte(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifestFilename: 'manifest.webmanifest',
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globIgnores: ['keyward.config.json'],
+      },
+      manifest: {
+        id: '/',
+        name: 'Keyward',
+        short_name: 'Keyward',
+        description: 'Issue PIV smart cards and security keys to Entra ID users, with Temporary Access Passes by email.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f6f7f9',
+        theme_color: '#1d4ed8',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+    }),
+  ],
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    rollupOptions: {
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        authRedirect: resolve(import.meta.dirname, 'auth-redirect.html'),
+      },
+    },
+  },
+  server: { headers: securityHeaders({ connectSrc: ['ws:', 'https:', 'http://localhost:*'] }) },
+  preview: { headers: securityHeaders({ connectSrc: ['https:', 'http://localhost:*'] }) },
+});
