@@ -36,9 +36,13 @@ export interface FakeTenant {
   discoveryIssuer: string;
 }
 
+// RSA key generation is slow; one shared signing key keeps the suites quick. Tests that need another
+// key (forgery, rotation) make their own.
+let sharedKey: Promise<TenantKey> | undefined;
+
 /** Creates the tenant with one published key. */
 export async function createFakeTenant(): Promise<FakeTenant> {
-  const key = await createTenantKey('key-1');
+  const key = await (sharedKey ??= createTenantKey('key-1'));
   const tenant: FakeTenant = {
     key,
     published: [key],

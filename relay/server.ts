@@ -33,13 +33,18 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-/** Stops the server: idle keep-alive sockets close now, busy ones after the grace period at the latest. */
+/**
+ * Stops the server. `close()` stops accepting; keep-alive sockets are closed as soon as they fall idle
+ * (polled, because a socket busy now turns idle only after its response), and busy ones are cut when
+ * the grace period ends.
+ */
 function closeGracefully(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    timer.unref();
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
     server.close(() => {
-      clearTimeout(timer);
+      clearInterval(sweep);
+      clearTimeout(deadline);
       resolve();
     });
     server.closeIdleConnections();

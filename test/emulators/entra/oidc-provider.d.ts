@@ -38,6 +38,9 @@ declare module 'oidc-provider' {
   /** The Koa context with `oidc`, passed to configuration callbacks. */
   export interface KoaContextWithOIDC {
     readonly oidc: OidcContext;
+    body: unknown;
+    type: string;
+    set(field: string, value: string): void;
   }
 
   /** Access/refresh token model fields the callbacks read. */

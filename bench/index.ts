@@ -1,0 +1,9 @@
+/**
+ * `npm run bench`: prints Keyward's measured figures. Each benchmark is a script that prints numbers;
+ * none of them is a test. Run `npm run build` first for the bundle figures.
+ */
+import { existsSync } from 'node:fs';
+import { benchBundleSize } from './bundle-size';
+
+if (existsSync('dist/index.html')) benchBundleSize();
+else console.log('dist/ is missing: run `npm run build` for the bundle-size figures.');
