@@ -62,7 +62,7 @@ export class BulkPipe {
    * bSeq/slot values are skipped (up to MAX_STALE_REPLIES), time extensions are waited out, and a failed
    * bmCommandStatus becomes the mapped `AppError`. On `signal` abort the reader is told to Abort.
    */
-  transact(slot: number, build: (a: Address) => Uint8Array, command: string, signal?: AbortSignal): Promise<CcidReply> {
+  transact(slot: number, build: (a: Address) => Uint8Array<ArrayBuffer>, command: string, signal?: AbortSignal): Promise<CcidReply> {
     const run = this.lock.then(() => this.exchange(slot, build, command, signal));
     this.lock = run.catch(() => undefined);
     return run;
@@ -74,7 +74,7 @@ export class BulkPipe {
     return seq;
   }
 
-  private async exchange(slot: number, build: (a: Address) => Uint8Array, command: string, signal?: AbortSignal): Promise<CcidReply> {
+  private async exchange(slot: number, build: (a: Address) => Uint8Array<ArrayBuffer>, command: string, signal?: AbortSignal): Promise<CcidReply> {
     if (signal?.aborted) throw signalError(signal, command);
     const seq = this.nextSeq();
     await this.send(build({ slot, seq }));
@@ -89,7 +89,7 @@ export class BulkPipe {
     }
   }
 
-  private async send(message: Uint8Array): Promise<void> {
+  private async send(message: Uint8Array<ArrayBuffer>): Promise<void> {
     let result: USBOutTransferResult;
     try {
       result = await this.config.device.transferOut(this.config.bulkOut.number, message);

@@ -34,7 +34,7 @@ export interface SlotIo {
   readonly dataRates: readonly number[];
   readonly clocksKhz: readonly number[];
   /** PC_to_RDR_XfrBlock → RDR_to_PC_DataBlock (§6.1.4, §6.2.1). */
-  xfrBlock(data: Uint8Array, levelParameter: number, signal?: AbortSignal): Promise<Extract<CcidReply, { type: 'DataBlock' }>>;
+  xfrBlock(data: Uint8Array, levelParameter: number, signal?: AbortSignal, bwi?: number): Promise<Extract<CcidReply, { type: 'DataBlock' }>>;
   setParameters(p: msg.ProtocolParameters, signal?: AbortSignal): Promise<msg.ProtocolParameters | null>;
   getParameters(signal?: AbortSignal): Promise<msg.ProtocolParameters | null>;
 }
@@ -177,8 +177,8 @@ export class CcidSlot {
       descriptor: this.descriptor,
       dataRates: this.rates.dataRates,
       clocksKhz: this.rates.clocksKhz,
-      async xfrBlock(data, levelParameter, signal) {
-        const reply = await pipe.transact(index, (a) => msg.xfrBlock(a, data, levelParameter), 'XfrBlock', signal);
+      async xfrBlock(data, levelParameter, signal, bwi = 0) {
+        const reply = await pipe.transact(index, (a) => msg.xfrBlock(a, data, levelParameter, bwi), 'XfrBlock', signal);
         if (reply.type !== 'DataBlock') throw new AppError('ccid', 'UNEXPECTED_REPLY', `XfrBlock answered with ${reply.type}`);
         return reply;
       },

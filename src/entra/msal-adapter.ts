@@ -11,8 +11,8 @@
  *   `knownAuthorities`, or MSAL would ask login.microsoftonline.com for instance discovery.
  */
 import {
+  CacheLookupPolicy,
   createStandardPublicClientApplication,
-  InteractionRequiredAuthError,
   ProtocolMode,
   type AccountInfo,
   type AuthError,
@@ -108,9 +108,12 @@ class MsalTokenSource implements TokenSource {
     const account = this.pca.getActiveAccount();
     if (!account) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
     try {
-      return (await this.pca.acquireTokenSilent({ scopes: [...scopes], account })).accessToken;
+      // Cache and refresh token only: COEP require-corp rules out MSAL's hidden-iframe renewal.
+      const request = { scopes: [...scopes], account, cacheLookupPolicy: CacheLookupPolicy.AccessTokenAndRefreshToken };
+      return (await this.pca.acquireTokenSilent(request)).accessToken;
     } catch (e) {
-      if (!(e instanceof InteractionRequiredAuthError)) throw mapMsalError(e, this.authorityHost);
+      const mapped = mapMsalError(e, this.authorityHost);
+      if (mapped.code === 'OFFLINE' || mapped.code === 'AUTHORITY_UNREACHABLE') throw mapped;
     }
     return this.#serialise(async () => (await this.pca.acquireTokenPopup({ scopes: [...scopes], account })).accessToken);
   }

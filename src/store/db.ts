@@ -13,9 +13,24 @@ export interface ConnectionRecord {
   readonly updatedAt: string;
 }
 
+/** Who did what to whom, and how it ended. Never a PIN, PUK, TAP code or key: TAP ids only. */
+export interface AuditRecord {
+  /** Assigned by IndexedDB on insert. */
+  readonly seq?: number;
+  readonly at: string;
+  readonly actor: { readonly oid: string; readonly name: string; readonly upn: string };
+  readonly action: string;
+  readonly target?: { readonly userId: string; readonly upn?: string; readonly displayName?: string };
+  readonly tapId?: string;
+  readonly outcome: 'success' | 'failure';
+  /** An error code or a short secret-free note. */
+  readonly detail?: string;
+}
+
 /** The typed schema, version by version. */
 export interface KeywardDb extends DBSchema {
   connections: { key: string; value: ConnectionRecord };
+  audit: { key: number; value: AuditRecord; indexes: { at: string } };
 }
 
 export const DB_NAME = 'keyward';
@@ -26,6 +41,9 @@ type Step = (db: IDBPDatabase<KeywardDb>) => void;
 const UPGRADES: readonly Step[] = [
   (db) => {
     db.createObjectStore('connections', { keyPath: 'id' });
+  },
+  (db) => {
+    db.createObjectStore('audit', { keyPath: 'seq', autoIncrement: true }).createIndex('at', 'at');
   },
 ];
 

@@ -53,7 +53,7 @@ export function readCommand(bytes: Uint8Array): SimCommand | null {
 }
 
 /** Frames a bulk-in reply: type, dwLength LE, slot, seq, bStatus, bError, byte 9, data. */
-export function frame(type: number, slot: number, seq: number, status: number, error: number, b9: number, data = new Uint8Array(0)): Uint8Array {
+export function frame(type: number, slot: number, seq: number, status: number, error: number, b9: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
   const out = new Uint8Array(10 + data.length);
   const n = data.length;
   out.set([type, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff, slot, seq, status, error, b9]);

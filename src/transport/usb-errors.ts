@@ -1,0 +1,74 @@
+/**
+ * Browser refusals from WebUSB, mapped by `DOMException.name` (never by message text) to
+ * `AppError('transport', code)` with a sentence a person can act on. Used by webusb-ccid.ts.
+ */
+import { AppError, isAppError } from '../app-error.js';
+import type { UsbFailureContext } from '../ccid/reader-usb.js';
+
+/** Codes of the transport layer's USB errors. */
+export type UsbErrorCode =
+  | 'PROTECTED_CLASS'
+  | 'BLOCKLISTED'
+  | 'NO_DEVICE_CHOSEN'
+  | 'PERMISSION_DENIED'
+  | 'DISCONNECTED'
+  | 'BUSY'
+  | 'WEBUSB_UNAVAILABLE'
+  | 'USB_ERROR';
+
+/** YubiKeys' USB vendor id; Chrome's WebUSB blocklist covers them. */
+export const YUBICO_VENDOR_ID = 0x1050;
+/** bInterfaceClass of Smart Card (CCID) interfaces, which WebUSB protects. */
+const SMART_CARD_CLASS = 0x0b;
+
+const SENTENCES: Record<UsbErrorCode, string> = {
+  PROTECTED_CLASS:
+    'Chrome protects smart-card readers from web pages, so this page cannot open the reader. Use the installed Keyward app (an Isolated Web App allowed to use USB readers), a reader with a vendor-specific interface, or, later, the local PC/SC bridge.',
+  BLOCKLISTED:
+    'Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). Use the installed Keyward app (an Isolated Web App allowed to use USB readers), or, later, the local PC/SC bridge.',
+  NO_DEVICE_CHOSEN: 'No reader was chosen. Plug the reader in and pick it in the list Chrome shows.',
+  PERMISSION_DENIED: 'Chrome did not allow this page to use USB devices. Check the site permissions or your administrator’s USB policy, then try again.',
+  DISCONNECTED: 'The reader stopped answering: it was unplugged or a USB transfer failed. Reconnect the reader and try again.',
+  BUSY: 'Another program is using the reader (often the system smart-card service or another tab). Close it, or reconnect the reader, and try again.',
+  WEBUSB_UNAVAILABLE: 'This browser has no WebUSB. Use Chrome or Edge on a desktop, or the installed Keyward app.',
+  USB_ERROR: 'The USB reader reported an error. Reconnect the reader and try again.',
+};
+
+/** Builds the transport error for `code`, keeping the browser's error as the cause. */
+export function usbError(code: UsbErrorCode, fields: Record<string, unknown> = {}, cause?: unknown): AppError<UsbErrorCode> {
+  return new AppError('transport', code, SENTENCES[code], fields, { cause });
+}
+
+function nameOf(error: unknown): string | undefined {
+  return error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException) ? (error as Error).name : undefined;
+}
+
+/** Picks the code for a rejected USB call from the DOMException name and what was being done. */
+function codeFor(name: string | undefined, c: UsbFailureContext): UsbErrorCode {
+  const transfer = c.operation === 'transferIn' || c.operation === 'transferOut' || c.operation.startsWith('control');
+  switch (name) {
+    case 'SecurityError':
+      // Only a Smart Card class interface is protected; any other SecurityError is Chrome's device blocklist.
+      if (c.operation === 'claimInterface' && c.interfaceClass === SMART_CARD_CLASS) return 'PROTECTED_CLASS';
+      return 'BLOCKLISTED';
+    case 'NotAllowedError':
+      return 'PERMISSION_DENIED';
+    case 'InvalidStateError':
+      return 'BUSY';
+    case 'NetworkError':
+      // Claiming fails with NetworkError when another driver or program holds the interface.
+      return c.operation === 'claimInterface' || c.operation === 'open' ? 'BUSY' : 'DISCONNECTED';
+    case 'NotFoundError':
+    case 'AbortError':
+      return transfer || c.operation === 'close' ? 'DISCONNECTED' : 'USB_ERROR';
+    default:
+      return 'USB_ERROR';
+  }
+}
+
+/** The `UsbErrorMapper` the WebUSB adapter gives the CCID driver. */
+export function mapUsbError(error: unknown, context: UsbFailureContext): Error {
+  if (isAppError(error)) return error;
+  const name = nameOf(error);
+  return usbError(codeFor(name, context), { operation: context.operation, domException: name, vendorId: context.vendorId, productId: context.productId }, error);
+}

@@ -1,0 +1,33 @@
+/**
+ * Adapts an authorization request from MSAL to what oidc-provider needs to behave like Entra. It runs
+ * on the URL before the provider sees it:
+ *
+ * - **Scope**: Entra issues tokens carrying every permission the tenant consented for the app, and one
+ *   refresh token usable for any consented resource. oidc-provider binds a refresh token to the scopes of
+ *   its authorization request, so the SPA's configured permissions (Graph and relay) are added here.
+ * - **offline_access**: oidc-provider drops it unless `prompt` includes `consent` (actions/authorization/
+ *   scopes.js); a refresh request naming it (MSAL always does) would then fail with invalid_scope. So an
+ *   interactive request that asks for it also gets `consent`, which the sign-in page answers.
+ * - **prompt=select_account**: Entra's account picker; oidc-provider knows only login/consent/none, and
+ *   `login` shows our account list.
+ */
+import { fullScopes, RELAY_SCOPE_NAMES, SPA_GRAPH_PERMISSIONS, type AppIds } from './token-claims';
+
+/** Returns the rewritten `path?query` of an authorization request. */
+export function adaptAuthorizationRequest(ids: AppIds, pathAndQuery: string): string {
+  const url = new URL(pathAndQuery, 'https://emulator.invalid');
+  const params = url.searchParams;
+  const scopes = new Set((params.get('scope') ?? '').split(' ').filter(Boolean));
+  for (const s of [...fullScopes(ids, 'graph', SPA_GRAPH_PERMISSIONS), ...fullScopes(ids, 'relay', RELAY_SCOPE_NAMES)]) {
+    scopes.add(s);
+  }
+  params.set('scope', [...scopes].join(' '));
+
+  const prompts = new Set((params.get('prompt') ?? '').split(' ').filter(Boolean));
+  if (!prompts.has('none')) {
+    if (prompts.delete('select_account')) prompts.add('login');
+    if (scopes.has('offline_access')) prompts.add('consent');
+  }
+  if (prompts.size > 0) params.set('prompt', [...prompts].join(' '));
+  return `${url.pathname}?${params.toString()}`;
+}

@@ -1,0 +1,58 @@
+/**
+ * Bearer-token checks for the Graph emulator: a Graph-audience access token signed by this emulator's
+ * key with its issuer, for a user of the tenant. Failures answer 401 `InvalidAuthenticationToken` with
+ * the messages Graph uses; a relay token (aud = relay app id) therefore fails as "Invalid audience".
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { errors } from 'jose';
+import { GRAPH_RESOURCE } from '../token-claims';
+import type { GraphDeps, GraphEnv } from './context';
+import { graphError, missingScope } from './errors';
+
+function invalidToken(message: string) {
+  return graphError(401, 'InvalidAuthenticationToken', message);
+}
+
+function describeVerifyFailure(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'Lifetime validation failed, the token is expired.';
+  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud') return 'Access token validation failure. Invalid audience.';
+  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'iss') return 'Access token validation failure. Invalid issuer.';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'Access token validation failure. Invalid signature.';
+  return 'Access token validation failure.';
+}
+
+/** Middleware: verifies the bearer token and sets `caller`. */
+export function authenticate(deps: GraphDeps): MiddlewareHandler<GraphEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) throw invalidToken('Access token is empty.');
+    let payload;
+    try {
+      payload = await deps.key.verify(token, { issuer: deps.issuer, audience: GRAPH_RESOURCE });
+    } catch (err) {
+      throw invalidToken(describeVerifyFailure(err));
+    }
+    const user = typeof payload.oid === 'string' ? deps.tenant.findUser(payload.oid) : undefined;
+    if (!user || payload.tid !== deps.tenant.tenantId) throw invalidToken('Access token validation failure.');
+    const scopes = new Set(typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : []);
+    c.set('caller', { user, scopes });
+    await next();
+  };
+}
+
+/** Throws 403 unless the caller's token has one of `anyOf`. */
+export function requireScope(
+  c: Context<GraphEnv>,
+  anyOf: readonly string[],
+  code: 'Authorization_RequestDenied' | 'accessDenied',
+): void {
+  const { scopes } = c.get('caller');
+  if (!anyOf.some((s) => scopes.has(s))) throw missingScope(code, anyOf);
+}
+
+/** True when the caller's token has one of `anyOf`. */
+export function hasScope(c: Context<GraphEnv>, anyOf: readonly string[]): boolean {
+  const { scopes } = c.get('caller');
+  return anyOf.some((s) => scopes.has(s));
+}

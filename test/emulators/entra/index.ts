@@ -1,0 +1,194 @@
+/**
+ * Entra ID emulator for tests and the demo (never part of the production app build): an OIDC provider
+ * that browser MSAL (`ProtocolMode.OIDC`, `knownAuthorities: ['localhost:<port>']`) talks to unmodified,
+ * a sign-in page listing the seeded accounts, and the Microsoft Graph subset Keyward uses.
+ *
+ * URL layout on `origin`:
+ * - `/<tenantId>/v2.0/…`: the provider (discovery at `${issuer}/.well-known/openid-configuration`);
+ * - `/<tenantId>/login/<uid>`: the sign-in page; `/entra-static/sign-in.css`: its stylesheet;
+ * - `/graph/v1.0/…`: Graph.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { adaptAuthorizationRequest } from './authorize-request';
+import { createGraphApp } from './graph/app';
+import { TapStore } from './graph/tap-store';
+import { Throttle } from './graph/throttle';
+import { PAGE_CSP, STYLESHEET_PATH, stylesheet } from './html';
+import { handleLoginRequest } from './login-page';
+import { createOidcProvider } from './oidc';
+import { SigningKey } from './signing';
+import { Tenant, type TapPolicy } from './tenant';
+import { accessTokenUserClaims, fullScopes, resourceInfo, scpFromScopes, type AppIds, type Audience } from './token-claims';
+
+export * from './tenant';
+export type { TapRecord } from './graph/tap-store';
+
+/** How to build an emulator. */
+export interface EntraEmulatorOptions {
+  /** Public https origin the emulator is served at, e.g. 'https://localhost:8443' (no trailing slash). */
+  origin: string;
+  tenantId: string;
+  spaClientId: string;
+  spaRedirectUris: string[];
+  relayClientId: string;
+  /** Optional line logger (never given codes, tokens or TAP values). */
+  log?: (line: string) => void;
+}
+
+/** A TAP as `control.tapFor` reports it, code included. */
+export interface TapSnapshot {
+  id: string;
+  temporaryAccessPass: string;
+  createdDateTime: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  startDateTime: string;
+}
+
+/** A running emulator. */
+export interface EntraEmulator {
+  /** `${origin}/${tenantId}/v2.0` */
+  readonly issuer: string;
+  /** `${origin}/graph` */
+  readonly graphBaseUrl: string;
+  /** Node request listener for the whole emulator; mount it on an https server. */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly control: {
+    /** The next `count` Graph requests answer 429 with `Retry-After: retryAfterSeconds`. */
+    inject429(count: number, retryAfterSeconds: number): void;
+    /** Current TAP (with its code, for tests) held for a user id, or undefined. */
+    tapFor(userId: string): TapSnapshot | undefined;
+    /** Replaces policy fields (not range-checked, so tests can reach Graph's absolute bounds). */
+    setTapPolicy(patch: Partial<TapPolicy>): void;
+    /** Mints an access token signed like issued ones (same key, claims and header). */
+    mintAccessToken(opts: { userId: string; audience: Audience; scopes: string[]; expiresInSeconds?: number }): Promise<string>;
+  };
+  readonly tenant: Tenant;
+  close(): Promise<void>;
+}
+
+/** Creates the emulator (keys, provider, Graph app) without listening. */
+export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<EntraEmulator> {
+  const log = opts.log ?? (() => {});
+  const issuer = `${opts.origin}/${opts.tenantId}/v2.0`;
+  const graphBaseUrl = `${opts.origin}/graph`;
+  const ids: AppIds = { issuer, tenantId: opts.tenantId, spaClientId: opts.spaClientId, relayClientId: opts.relayClientId };
+  const tenant = new Tenant(opts.tenantId);
+  const key = await SigningKey.generate();
+  const taps = new TapStore(() => tenant.tapPolicy);
+  const throttle = new Throttle();
+  const loginPath = `/${opts.tenantId}/login`;
+  const provider = createOidcProvider({ ids, tenant, key, spaRedirectUris: opts.spaRedirectUris, loginPath, log });
+  provider.proxy = true;
+  const corsOrigins = [...new Set(opts.spaRedirectUris.map((u) => new URL(u).origin))];
+  const graph = createGraphApp({ tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() });
+  const graphListener = getRequestListener(new Hono().route('/graph', graph).fetch, { overrideGlobalObjects: false });
+  const providerListener = provider.callback();
+  const issuerPath = `/${opts.tenantId}/v2.0`;
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/graph' || path.startsWith('/graph/')) {
+      void graphListener(req, res);
+    } else if (path.startsWith(`${loginPath}/`)) {
+      void handleLoginRequest({ provider, tenant, ids, loginPath, log }, req, res);
+    } else if (path === STYLESHEET_PATH) {
+      res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=300' }).end(stylesheet());
+    } else if (path === issuerPath || path.startsWith(`${issuerPath}/`)) {
+      mountProvider(req, issuerPath, ids);
+      providerListener(req, res);
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': PAGE_CSP }).end('Not found');
+    }
+  };
+
+  return {
+    issuer,
+    graphBaseUrl,
+    listener,
+    tenant,
+    control: {
+      inject429: (count, retryAfterSeconds) => throttle.inject(count, retryAfterSeconds),
+      tapFor: (userId) => snapshot(taps, userId),
+      setTapPolicy: (patch) => {
+        tenant.tapPolicy = { ...tenant.tapPolicy, ...patch };
+      },
+      mintAccessToken: (o) => mint(ids, tenant, key, o),
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * Hands a request to oidc-provider as if mounted at the issuer path (Express-style `originalUrl`), which
+ * the provider uses to build its absolute URLs (helpers/oidc_context.js `urlFor`).
+ */
+function mountProvider(req: IncomingMessage, issuerPath: string, ids: AppIds): void {
+  const original = req.url ?? '/';
+  let inner = original.slice(issuerPath.length) || '/';
+  if (inner.startsWith('/') === false) inner = `/${inner}`;
+  if (req.method === 'GET' && inner.split('?')[0] === '/auth') inner = adaptAuthorizationRequest(ids, inner);
+  (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath}${inner}`;
+  req.url = inner;
+}
+
+function snapshot(taps: TapStore, userId: string): TapSnapshot | undefined {
+  const r = taps.get(userId);
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    temporaryAccessPass: r.temporaryAccessPass,
+    createdDateTime: r.createdDateTime,
+    lifetimeInMinutes: r.lifetimeInMinutes,
+    isUsableOnce: r.isUsableOnce,
+    startDateTime: r.startDateTime,
+  };
+}
+
+async function mint(
+  ids: AppIds,
+  tenant: Tenant,
+  key: SigningKey,
+  o: { userId: string; audience: Audience; scopes: string[]; expiresInSeconds?: number },
+): Promise<string> {
+  const user = tenant.findUser(o.userId);
+  if (!user) throw new Error(`mintAccessToken: no user ${o.userId}`);
+  const now = Math.floor(Date.now() / 1000);
+  const info = resourceInfo(ids, o.audience);
+  const full = o.scopes.map((s) => (s.includes('/') ? s : fullScopes(ids, o.audience, [s])[0] ?? s));
+  return key.sign({
+    aud: info.aud,
+    iss: ids.issuer,
+    iat: now,
+    nbf: now,
+    exp: now + (o.expiresInSeconds ?? 3600),
+    jti: crypto.randomUUID(),
+    sub: user.id,
+    scp: scpFromScopes(ids, o.audience, full),
+    ...accessTokenUserClaims(ids, user, o.audience),
+  });
+}
+
+/** Starts the emulator on an https server (127.0.0.1 unless `host` is given). */
+export async function startEntraEmulator(
+  opts: EntraEmulatorOptions & { port: number; host?: string; tls: { cert: string; key: string } },
+): Promise<EntraEmulator & { port: number }> {
+  const emulator = await createEntraEmulator(opts);
+  const server = createServer({ cert: opts.tls.cert, key: opts.tls.key }, emulator.listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    ...emulator,
+    port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
