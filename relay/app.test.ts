@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError } from '../src/app-error';
 import { SignJWT, type JWTPayload } from 'jose';
 import { createApp, BODY_LIMIT_BYTES } from './app';
 import { requireOperator, getCaller, type RelayEnv } from './auth';
@@ -246,6 +248,21 @@ describe('cross-cutting behaviour', () => {
     const text = await boom.text();
     expect(JSON.parse(text)).toMatchObject({ error: { code: 'INTERNAL', retryable: false } });
     expect(text + JSON.stringify(logs)).not.toContain('hunter2');
+    expect(logs.find((l) => l.level === 'error')).toMatchObject({ msg: 'unhandled error', errorName: 'Error' });
+  });
+
+  it('maps HTTPException and route AppErrors (with fields.status) to the same shape', async () => {
+    app.get('/slow', () => {
+      throw new HTTPException(429, { message: 'Slow down.' });
+    });
+    app.get('/refused', () => {
+      throw new AppError('relay', 'RECIPIENT_NOT_ALLOWED', 'Recipient domain is not allowed.', { status: 403 });
+    });
+    const slow = await app.request('/slow');
+    expect([slow.status, ((await slow.json()) as ErrorJson).error]).toEqual([429, expect.objectContaining({ code: 'RATE_LIMITED', message: 'Slow down.', retryable: true })]);
+    const refused = await app.request('/refused');
+    expect([refused.status, ((await refused.json()) as ErrorJson).error.code]).toEqual([403, 'RECIPIENT_NOT_ALLOWED']);
+    expect(logs.filter((l) => l.level === 'error')).toEqual([]);
   });
 
   it('logs one line per request with caller oid and never the token, query or body', async () => {

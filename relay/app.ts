@@ -9,6 +9,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import packageJson from '../package.json' with { type: 'json' };
@@ -87,7 +88,7 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
   useCrossCutting(app, deps);
   app.onError((err, c) => {
     const requestId = c.get('requestId') ?? 'unknown';
-    if (!isAppError(err) && !(err instanceof Error && err.name === 'HTTPException')) {
+    if (!isAppError(err) && !(err instanceof HTTPException)) {
       // Only the name: an unknown error's message might quote a header, a body or a credential.
       deps.log.error('unhandled error', { requestId, errorName: err instanceof Error ? err.name : typeof err });
     }

@@ -4,7 +4,7 @@
  * class-specific descriptors, so the bytes are walked here (USB 2.0 §9.6.3, §9.6.5, §9.6.6).
  */
 import { AppError } from '../app-error.js';
-import { CCID_DESCRIPTOR_LENGTH, CCID_DESCRIPTOR_TYPE, parseCcidDescriptor, u16le, type CcidDescriptor } from './descriptor.js';
+import { CCID_DESCRIPTOR_LENGTH, CCID_DESCRIPTOR_TYPE, VENDOR_CCID_DESCRIPTOR_TYPE, parseCcidDescriptor, u16le, type CcidDescriptor } from './descriptor.js';
 import { bytesOf, type UsbDeviceLike } from './reader-usb.js';
 
 /** USB descriptor types (USB 2.0 §9.4, Table 9-5). */
@@ -74,7 +74,7 @@ function walkInterfaces(config: Uint8Array): InterfaceDraft[] {
       drafts.push(current);
     } else if (current && type === USB_DESCRIPTOR.ENDPOINT && length >= 7) {
       addEndpoint(current, d);
-    } else if (current && type === CCID_DESCRIPTOR_TYPE && length === CCID_DESCRIPTOR_LENGTH) {
+    } else if (current && (type === CCID_DESCRIPTOR_TYPE || type === VENDOR_CCID_DESCRIPTOR_TYPE) && length === CCID_DESCRIPTOR_LENGTH) {
       // Some readers place the class descriptor after the endpoints; it belongs to the interface either way.
       current.classDescriptor = d.slice();
     }
@@ -85,7 +85,7 @@ function walkInterfaces(config: Uint8Array): InterfaceDraft[] {
 
 /**
  * Finds the CCID interface in a configuration descriptor: class 0x0B, or class 0xFF carrying a 54-byte
- * 0x21 functional descriptor. Throws `AppError('ccid', 'NOT_A_CCID_READER')` when there is none.
+ * functional descriptor (type 0x21, or 0xFF on a few vendor-class readers). Throws `AppError('ccid', 'NOT_A_CCID_READER')` when there is none.
  */
 export function findCcidInterface(config: Uint8Array): CcidInterface {
   if (config.length < 9 || config[1] !== USB_DESCRIPTOR.CONFIGURATION) throw badConfig('Not a configuration descriptor');

@@ -6,6 +6,11 @@ import { AppError } from '../app-error.js';
 
 /** bDescriptorType of the CCID functional descriptor (CCID rev 1.1 §5.1). */
 export const CCID_DESCRIPTOR_TYPE = 0x21;
+/**
+ * Some vendor-class readers (Dell SK-3106, Gemalto e-Seal Pro, Verisign tokens) type their otherwise
+ * identical descriptor 0xFF; libccid accepts any 54-byte descriptor after the interface, and so do we.
+ */
+export const VENDOR_CCID_DESCRIPTOR_TYPE = 0xff;
 /** bLength of the CCID functional descriptor (CCID rev 1.1 §5.1). */
 export const CCID_DESCRIPTOR_LENGTH = 54;
 
@@ -91,12 +96,13 @@ export function exchangeLevelOf(features: number): ExchangeLevel {
 }
 
 /**
- * Parses the 54-byte CCID class descriptor. Throws `AppError('ccid', 'BAD_DESCRIPTOR')` when the length
- * or type is wrong.
+ * Parses the 54-byte CCID class descriptor (type 0x21, or 0xFF on some vendor-class readers). Throws
+ * `AppError('ccid', 'BAD_DESCRIPTOR')` when the length or type is wrong.
  */
 export function parseCcidDescriptor(bytes: Uint8Array): CcidDescriptor {
-  if (bytes.length < CCID_DESCRIPTOR_LENGTH || bytes[0] !== CCID_DESCRIPTOR_LENGTH || bytes[1] !== CCID_DESCRIPTOR_TYPE) {
-    throw new AppError('ccid', 'BAD_DESCRIPTOR', 'The CCID class descriptor is not 54 bytes of type 0x21', {
+  const type = bytes[1];
+  if (bytes.length < CCID_DESCRIPTOR_LENGTH || bytes[0] !== CCID_DESCRIPTOR_LENGTH || (type !== CCID_DESCRIPTOR_TYPE && type !== VENDOR_CCID_DESCRIPTOR_TYPE)) {
+    throw new AppError('ccid', 'BAD_DESCRIPTOR', 'The CCID class descriptor is not 54 bytes of type 0x21 (or 0xFF)', {
       length: bytes.length,
     });
   }

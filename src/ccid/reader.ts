@@ -139,12 +139,13 @@ async function usbCall<T>(work: () => Promise<T>, map: (e: unknown) => Error): P
  */
 export async function openCcidReader(device: UsbDeviceLike, options: CcidReaderOptions = {}): Promise<CcidReader> {
   const mapper = options.mapUsbError ?? defaultUsbError;
-  let interfaceClass: number | undefined;
+  // The interface class becomes known after discovery; errors before that are reported without it.
+  const known: { interfaceClass?: number } = {};
   const usbError = (e: unknown, operation: UsbFailureContext['operation']): Error =>
-    isAppError(e) ? e : mapper(e, { operation, vendorId: device.vendorId, productId: device.productId, ...(interfaceClass === undefined ? {} : { interfaceClass }) });
+    isAppError(e) ? e : mapper(e, { operation, vendorId: device.vendorId, productId: device.productId, ...known });
   if (!device.opened) await usbCall(() => device.open(), (e) => usbError(e, 'open'));
   const usbInterface = await usbCall(() => readConfigurationDescriptor(device), (e) => usbError(e, 'controlTransferIn')).then(findCcidInterface);
-  interfaceClass = usbInterface.interfaceClass;
+  known.interfaceClass = usbInterface.interfaceClass;
   const d = usbInterface.descriptor;
   if (d.exchangeLevel === 'character') {
     throw new AppError('ccid', 'CHARACTER_LEVEL_UNSUPPORTED', 'This reader only offers character-level exchanges, which Keyward does not support; use a TPDU or APDU-level reader', {

@@ -4,7 +4,7 @@
  * reader does not (dwFeatures AUTO_PPS / AUTO_PARAMETER_NEGOTIATION, §5.1), tells the reader the
  * parameters (PC_to_RDR_SetParameters §6.1.7), and negotiates IFSD when the reader does not (AUTO_IFSD).
  */
-import { AppError } from '../app-error.js';
+import { AppError, isAppError } from '../app-error.js';
 import type { Atr } from './atr-types.js';
 import { parseAtr } from './atr.js';
 import type { ProtocolParameters } from './messages.js';
@@ -95,13 +95,25 @@ export async function setupTpdu(io: SlotIo, atrBytes: Uint8Array, options: Power
     (await io.xfrBlock(block, LEVEL_PARAMETER.BEGIN_AND_END, signal, bwtMultiplier > 1 ? bwtMultiplier & 0xff : 0)).data,
   );
   if (!io.descriptor.auto.ifsd) await host.negotiateIfsd(Math.min(MAX_IFSD, io.descriptor.maxIfsd || MAX_IFSD));
+  // After a failure below T=1 (USB, reader, timeout) nobody knows which block the card saw last, so the
+  // next APDU starts with S(RESYNCH) (ISO 7816-3 §11.6.3.2 rule 6.4) instead of failing on N(S).
+  let resync = false;
   return {
     atr: atrBytes,
     protocol: 1,
     capabilities: { extendedApdu: true, maxCommandLength: EXTENDED_APDU_MAX_COMMAND, maxResponseLength: EXTENDED_APDU_MAX_RESPONSE },
-    transmit(apdu, o = {}) {
+    async transmit(apdu, o = {}) {
       signal = o.signal;
-      return host.transceive(apdu, o.signal);
+      if (resync) {
+        await host.resynchronise();
+        resync = false;
+      }
+      try {
+        return await host.transceive(apdu, o.signal);
+      } catch (e) {
+        if (!isAppError(e, 'ccid', 'T1_PROTOCOL')) resync = true;
+        throw e;
+      }
     },
   };
 }

@@ -29,7 +29,7 @@ export function readerFacts(entry: CorpusReaderEntry): SimReaderFacts {
     autoPps: (features & 0xc0) !== 0,
     autoIfsd: (features & 0x400) !== 0,
     maxMessageLength: dword(d, 44),
-    stats: { ppsRequests: 0, ifsRequests: 0, commands: new Map(), apdus: 0 },
+    stats: { ppsRequests: 0, ifsRequests: 0, commands: new Map(), apdus: 0, powerSelects: [] },
   };
 }
 

@@ -77,6 +77,7 @@ export class VirtualSlot {
   private powerOn(cmd: SimCommand): Uint8Array {
     if (!this.card) return failure(cmd, SIM_ICC.ABSENT, SIM_ERROR.ICC_MUTE);
     const select = cmd.p[0];
+    this.facts.stats.powerSelects.push(select);
     const voltageBit = [0, 0x01, 0x02, 0x04][select];
     if (voltageBit === undefined || (select !== 0 && !(this.facts.voltageSupport & voltageBit))) {
       return failure(cmd, this.icc(), 7); // bError 7: the byte at offset 7 (bPowerSelect) is wrong
@@ -96,7 +97,7 @@ export class VirtualSlot {
     if (want < 0 || cmd.data.length !== want) return failure(cmd, this.icc(), 7);
     this.protocol = protocol;
     this.parameters = Array.from(cmd.data);
-    this.tpdu?.readerProtocolSet(protocol, cmd.data);
+    this.tpdu?.readerProtocolSet(protocol);
     return this.parametersReply(cmd);
   }
 

@@ -28,10 +28,9 @@ export class TpduCard {
   }
 
   /** SetParameters reached the reader; an auto-PPS reader also negotiates that protocol with the card. */
-  readerProtocolSet(protocol: number, structure: Uint8Array): void {
+  readerProtocolSet(protocol: number): void {
     this.readerProtocol = protocol;
     if (this.facts.autoPps && !this.started && this.card.protocols.includes(protocol)) this.cardProtocol = protocol;
-    if (protocol === 1) this.t1 = createSimT1Card(this.card, structure);
   }
 
   /** One XfrBlock payload; null when the card stays mute. */
@@ -41,7 +40,7 @@ export class TpduCard {
     if (this.readerProtocol !== this.cardProtocol) return null;
     if (this.cardProtocol === 0) return this.t0.receiveTpdu(data);
     if (data[1] === PCB_S_IFS_REQUEST) this.facts.stats.ifsRequests += 1;
-    this.t1 ??= createSimT1Card(this.card, null);
+    this.t1 ??= createSimT1Card(this.card);
     return this.t1.receiveBlock(data);
   }
 

@@ -45,6 +45,8 @@ export interface SimStats {
   readonly commands: Map<number, number>;
   /** APDUs the card application received. */
   apdus: number;
+  /** bPowerSelect of each IccPowerOn (0 automatic, 1 = 5 V, 2 = 3 V, 3 = 1.8 V). */
+  readonly powerSelects: number[];
 }
 
 /**

@@ -8,9 +8,9 @@
  * - `/<tenantId>/login/<uid>`: the sign-in page; `/entra-static/sign-in.css`: its stylesheet;
  * - `/graph/v1.0/…`: Graph.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
 import { adaptAuthorizationRequest } from './authorize-request';
 import { createGraphApp } from './graph/app';
 import { TapStore } from './graph/tap-store';
@@ -20,7 +20,8 @@ import { handleLoginRequest } from './login-page';
 import { createOidcProvider } from './oidc';
 import { SigningKey } from './signing';
 import { Tenant, type TapPolicy } from './tenant';
-import { accessTokenUserClaims, fullScopes, resourceInfo, scpFromScopes, type AppIds, type Audience } from './token-claims';
+import { mintAccessToken } from './mint';
+import type { AppIds, Audience } from './token-claims';
 
 export * from './tenant';
 export type { TapRecord } from './graph/tap-store';
@@ -83,8 +84,8 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   const provider = createOidcProvider({ ids, tenant, key, spaRedirectUris: opts.spaRedirectUris, loginPath, log });
   provider.proxy = true;
   const corsOrigins = [...new Set(opts.spaRedirectUris.map((u) => new URL(u).origin))];
-  const graph = createGraphApp({ tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() });
-  const graphListener = getRequestListener(new Hono().route('/graph', graph).fetch, { overrideGlobalObjects: false });
+  const graph = createGraphApp({ tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() }, '/graph');
+  const graphListener = getRequestListener(graph.fetch, { overrideGlobalObjects: false });
   const providerListener = provider.callback();
   const issuerPath = `/${opts.tenantId}/v2.0`;
 
@@ -115,7 +116,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
       setTapPolicy: (patch) => {
         tenant.tapPolicy = { ...tenant.tapPolicy, ...patch };
       },
-      mintAccessToken: (o) => mint(ids, tenant, key, o),
+      mintAccessToken: (o) => mintAccessToken(ids, tenant, key, o),
     },
     close: async () => {},
   };
@@ -145,30 +146,6 @@ function snapshot(taps: TapStore, userId: string): TapSnapshot | undefined {
     isUsableOnce: r.isUsableOnce,
     startDateTime: r.startDateTime,
   };
-}
-
-async function mint(
-  ids: AppIds,
-  tenant: Tenant,
-  key: SigningKey,
-  o: { userId: string; audience: Audience; scopes: string[]; expiresInSeconds?: number },
-): Promise<string> {
-  const user = tenant.findUser(o.userId);
-  if (!user) throw new Error(`mintAccessToken: no user ${o.userId}`);
-  const now = Math.floor(Date.now() / 1000);
-  const info = resourceInfo(ids, o.audience);
-  const full = o.scopes.map((s) => (s.includes('/') ? s : fullScopes(ids, o.audience, [s])[0] ?? s));
-  return key.sign({
-    aud: info.aud,
-    iss: ids.issuer,
-    iat: now,
-    nbf: now,
-    exp: now + (o.expiresInSeconds ?? 3600),
-    jti: crypto.randomUUID(),
-    sub: user.id,
-    scp: scpFromScopes(ids, o.audience, full),
-    ...accessTokenUserClaims(ids, user, o.audience),
-  });
 }
 
 /** Starts the emulator on an https server (127.0.0.1 unless `host` is given). */

@@ -1,7 +1,7 @@
 /**
- * The Microsoft Graph v1.0 subset Keyward uses, as a Hono app whose routes start at `/v1.0` (index.ts
- * mounts it under `/graph`). Middleware order: CORS (answers preflights) → request ids → access log →
- * 429 switch → bearer token → routes. Every error leaves through `onError` in Graph's envelope.
+ * The Microsoft Graph v1.0 subset Keyward uses, as a Hono app (index.ts gives it the base path
+ * `/graph`). Middleware order: CORS (answers preflights) → request ids → access log → 429 switch →
+ * bearer token → routes. Every error leaves through `onError` in Graph's envelope.
  */
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
@@ -13,9 +13,12 @@ import { policyRoutes } from './policy';
 import { tapRoutes } from './tap';
 import { userRoutes } from './users';
 
-/** Builds the Graph app; drive it with `app.request('/v1.0/me', …)` in tests. */
-export function createGraphApp(deps: GraphDeps): Hono<GraphEnv> {
-  const app = new Hono<GraphEnv>();
+/**
+ * Builds the Graph app with routes under `${basePath}/v1.0`; drive it with `app.request('/v1.0/me', …)`
+ * in tests. The base path is part of the app (not a parent's `route()`) so its 404 envelope applies.
+ */
+export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
+  const app = basePath ? new Hono<GraphEnv>().basePath(basePath) : new Hono<GraphEnv>();
   app.use('*', cors({
     origin: (origin) => (deps.corsOrigins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],

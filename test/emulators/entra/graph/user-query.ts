@@ -66,7 +66,7 @@ export function parseSearch(raw: string): { clauses: SearchClause[]; op: 'OR' | 
 function matches(value: string | null, text: string): boolean {
   if (!value) return false;
   const hay = value.toLowerCase();
-  const tokens = hay.split(/[\s.@_#\-]+/).filter(Boolean);
+  const tokens = hay.split(/[\s.@_#-]+/).filter(Boolean);
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   return hay.startsWith(text.toLowerCase()) || words.every((w) => tokens.some((t) => t.startsWith(w)));
 }

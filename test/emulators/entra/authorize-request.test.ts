@@ -1,0 +1,32 @@
+/**
+ * The authorization-request adaptation (why: see authorize-request.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { adaptAuthorizationRequest } from './authorize-request';
+import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID } from './tenant';
+
+const ids = { issuer: 'https://localhost:1/x/v2.0', tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID, relayClientId: DEMO_RELAY_CLIENT_ID };
+
+function adapt(query: Record<string, string>): URLSearchParams {
+  return new URL(adaptAuthorizationRequest(ids, `/auth?${new URLSearchParams(query)}`), 'https://h').searchParams;
+}
+
+describe('adaptAuthorizationRequest', () => {
+  it('adds the SPA\'s consented Graph and relay permissions and keeps the requested ones', () => {
+    const scopes = (adapt({ scope: 'openid https://graph.microsoft.com/User.ReadBasic.All' }).get('scope') ?? '').split(' ');
+    expect(scopes).toEqual(expect.arrayContaining([
+      'openid', 'https://graph.microsoft.com/User.ReadBasic.All', 'https://graph.microsoft.com/User.Read',
+      'https://graph.microsoft.com/UserAuthMethod-TAP.ReadWrite.All', `api://${DEMO_RELAY_CLIENT_ID}/Mail.Send`,
+    ]));
+  });
+
+  it('asks for consent when offline_access is requested interactively, and maps select_account to login', () => {
+    expect(adapt({ scope: 'openid offline_access' }).get('prompt')).toBe('consent');
+    expect(adapt({ scope: 'openid offline_access', prompt: 'select_account' }).get('prompt')).toBe('login consent');
+    expect(adapt({ scope: 'openid', prompt: 'select_account' }).get('prompt')).toBe('login');
+  });
+
+  it('leaves prompt=none alone (silent requests)', () => {
+    expect(adapt({ scope: 'openid offline_access', prompt: 'none' }).get('prompt')).toBe('none');
+  });
+});
