@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { isAppError } from '../app-error.js';
 import { atrFromHex, decodeTa1, parseAtr } from './atr.js';
 
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** Expects `fn` to throw ATR_INVALID with the given fault reason. */
 function expectInvalid(fn: () => unknown, reason: string): void {
   try {
@@ -138,10 +140,10 @@ describe('parseAtr properties', () => {
     fc.assert(
       fc.property(validAtr, ({ bytes, tds, hist, needTck }) => {
         const atr = parseAtr(bytes);
-        expect(atr.historical).toEqual(hist);
-        expect(atr.interfaceGroups.flatMap((g) => (g.td === undefined ? [] : [g.td]))).toEqual(tds);
+        const gotTds = atr.interfaceGroups.flatMap((g) => (g.td === undefined ? [] : [g.td]));
+        // Plain comparisons: deep equality would dominate the run time over thousands of cases.
+        expect(same(atr.historical, hist) && same(atr.bytes, bytes) && same(Uint8Array.from(gotTds), Uint8Array.from(tds))).toBe(true);
         expect(atr.tck !== undefined).toBe(needTck);
-        expect(atr.bytes).toEqual(bytes);
         expect(atr.protocols.length).toBeGreaterThan(0);
       }),
       { numRuns: 15_000 },
@@ -166,10 +168,9 @@ describe('parseAtr properties', () => {
       fc.property(fc.uint8Array({ maxLength: 40 }), fc.boolean(), (raw, forceTs) => {
         const bytes = forceTs && raw.length > 0 ? Uint8Array.from([0x3b, ...raw.slice(1)]) : raw;
         try {
-          const atr = parseAtr(bytes);
-          expect(atr.bytes).toEqual(bytes);
+          if (!same(parseAtr(bytes).bytes, bytes)) expect.fail('bytes not kept');
         } catch (e) {
-          expect(isAppError(e, 'ccid', 'ATR_INVALID')).toBe(true);
+          if (!isAppError(e, 'ccid', 'ATR_INVALID')) throw e;
         }
       }),
       { numRuns: 15_000 },

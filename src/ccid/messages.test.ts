@@ -132,6 +132,10 @@ describe('failed replies to typed errors (§6.2.6 Table 6.2-2)', () => {
     expect(replyError(parseReply(bytes(h)), 'XfrBlock')).toMatchObject({ layer: 'ccid', code });
   });
 
+  it('a mute card after IccPowerOn stays ICC_MUTE (the caller tries the next voltage)', () => {
+    expect(replyError(parseReply(bytes('80 00 00 00 00 00 01 41 fe 00')), 'IccPowerOn')).toMatchObject({ code: 'ICC_MUTE' });
+  });
+
   it('no error for a processed or time-extension reply', () => {
     expect(replyError(parseReply(bytes('80 00 00 00 00 00 01 00 00 00')), 'XfrBlock')).toBeNull();
     expect(replyError(parseReply(bytes('80 00 00 00 00 00 01 80 01 00')), 'XfrBlock')).toBeNull();

@@ -61,7 +61,8 @@ export function replyError(reply: CcidReply, command: string): AppError | null {
     return new AppError('ccid', 'NO_CARD', `No card in slot ${reply.slot}`, fields);
   }
   const name = NAMES.get(reply.error);
-  if (reply.iccStatus === ICC_STATUS.PRESENT_INACTIVE && reply.error === SLOT_ERROR.ICC_MUTE) {
+  // A mute card after IccPowerOn is just that (wrong voltage, dead card); elsewhere it means "not powered".
+  if (reply.iccStatus === ICC_STATUS.PRESENT_INACTIVE && reply.error === SLOT_ERROR.ICC_MUTE && command !== 'IccPowerOn') {
     return new AppError('ccid', 'CARD_INACTIVE', `The card in slot ${reply.slot} is not powered`, fields);
   }
   if (name) return new AppError('ccid', name, `${command} failed in slot ${reply.slot}: ${name}`, fields);

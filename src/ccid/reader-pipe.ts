@@ -18,6 +18,12 @@ export const CCID_REQUEST = { ABORT: 0x01, GET_CLOCK_FREQUENCIES: 0x02, GET_DATA
 export const MAX_STALE_REPLIES = 4;
 /** How long the Abort sequence may take before the pipe stops waiting for it. */
 const ABORT_GRACE_MS = 2000;
+/**
+ * Longest silence on bulk-in while a command is outstanding. WebUSB transfers never time out by
+ * themselves, and a reader must send time extensions while the card works (§6.2.6), so silence this
+ * long means the reader is stuck.
+ */
+export const DEFAULT_SILENCE_TIMEOUT_MS = 30_000;
 
 export interface PipeConfig {
   readonly device: UsbDeviceLike;
@@ -27,6 +33,8 @@ export interface PipeConfig {
   readonly maxMessageLength: number;
   /** Wraps a rejected USB call into the error callers see. */
   readonly usbError: (error: unknown, operation: UsbFailureContext['operation']) => Error;
+  /** See DEFAULT_SILENCE_TIMEOUT_MS. */
+  readonly silenceTimeoutMs?: number;
 }
 
 /** Rejects with an AppError when `signal` aborts; TimeoutError reasons become TIMEOUT. */
@@ -105,8 +113,11 @@ export class BulkPipe {
   /** Reads replies until the one for (slot, seq) arrives and is not a time extension (§6.2.6). */
   private async awaitReply(slot: number, seq: number, command: string, signal?: AbortSignal): Promise<CcidReply> {
     let stale = 0;
+    const silence = this.config.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
     for (;;) {
-      const reply = parseReply(await this.readReply(command, signal));
+      // Every reply, a time extension included, restarts the silence timer.
+      const quiet = AbortSignal.timeout(silence);
+      const reply = parseReply(await this.readReply(command, signal ? AbortSignal.any([signal, quiet]) : quiet));
       if (reply.seq !== seq || reply.slot !== slot) {
         stale += 1;
         if (stale > MAX_STALE_REPLIES) {

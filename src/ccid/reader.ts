@@ -4,12 +4,15 @@
  * sequencing in reader-pipe.ts; per-slot exchanges in slot*.ts.
  */
 import { AppError, isAppError } from '../app-error.js';
-import { findCcidInterface, readConfigurationDescriptor, type CcidInterface } from './descriptor-config.js';
+import { findCcidInterface, readConfigurationDescriptor, type CcidEndpoint, type CcidInterface } from './descriptor-config.js';
 import type { CcidDescriptor } from './descriptor.js';
 import { parseNotification } from './messages-reply.js';
 import { BulkPipe, CCID_REQUEST } from './reader-pipe.js';
 import { bytesOf, type UsbDeviceLike, type UsbErrorMapper, type UsbFailureContext } from './reader-usb.js';
 import { CcidSlot } from './slot.js';
+
+/** How long each slot may take to answer GetSlotStatus while opening. */
+const OPEN_STATUS_TIMEOUT_MS = 5000;
 
 /** A card was inserted or removed (NotifySlotChange §6.3.1). */
 export interface SlotChangeEvent {
@@ -21,6 +24,8 @@ export interface SlotChangeEvent {
 export interface CcidReaderOptions {
   /** Turns a rejected USB call into an error; the WebUSB adapter maps DOMException names here. */
   readonly mapUsbError?: UsbErrorMapper;
+  /** Longest silence from the reader while a command is outstanding (default 30 s). */
+  readonly silenceTimeoutMs?: number;
 }
 
 /** The default mapping, used without an adapter: wrap the rejection, keep it as the cause. */
@@ -132,22 +137,9 @@ async function usbCall<T>(work: () => Promise<T>, map: (e: unknown) => Error): P
   }
 }
 
-/**
- * Opens a CCID reader: reads and walks the configuration descriptor, refuses character level and readers
- * without bulk endpoints, selects the configuration, claims the interface, reads the clock/data-rate
- * lists (§5.3.2, §5.3.3), starts watching the interrupt endpoint and asks each slot for its status.
- */
-export async function openCcidReader(device: UsbDeviceLike, options: CcidReaderOptions = {}): Promise<CcidReader> {
-  const mapper = options.mapUsbError ?? defaultUsbError;
-  // The interface class becomes known after discovery; errors before that are reported without it.
-  const known: { interfaceClass?: number } = {};
-  const usbError = (e: unknown, operation: UsbFailureContext['operation']): Error =>
-    isAppError(e) ? e : mapper(e, { operation, vendorId: device.vendorId, productId: device.productId, ...known });
-  if (!device.opened) await usbCall(() => device.open(), (e) => usbError(e, 'open'));
-  const usbInterface = await usbCall(() => readConfigurationDescriptor(device), (e) => usbError(e, 'controlTransferIn')).then(findCcidInterface);
-  known.interfaceClass = usbInterface.interfaceClass;
-  const d = usbInterface.descriptor;
-  if (d.exchangeLevel === 'character') {
+/** Discovery before the claim: refuses character level and control-only readers (no bulk pipe). */
+function checkUsable(device: UsbDeviceLike, usbInterface: CcidInterface): { bulkIn: CcidEndpoint; bulkOut: CcidEndpoint } {
+  if (usbInterface.descriptor.exchangeLevel === 'character') {
     throw new AppError('ccid', 'CHARACTER_LEVEL_UNSUPPORTED', 'This reader only offers character-level exchanges, which Keyward does not support; use a TPDU or APDU-level reader', {
       vendorId: device.vendorId,
       productId: device.productId,
@@ -157,17 +149,50 @@ export async function openCcidReader(device: UsbDeviceLike, options: CcidReaderO
   if (!bulkIn || !bulkOut) {
     throw new AppError('ccid', 'NO_BULK_ENDPOINTS', 'This reader has no bulk endpoints (control-only CCID), which Keyward does not support');
   }
-  if (device.configuration?.configurationValue !== usbInterface.configurationValue) {
-    await usbCall(() => device.selectConfiguration(usbInterface.configurationValue), (e) => usbError(e, 'selectConfiguration'));
+  return { bulkIn, bulkOut };
+}
+
+/**
+ * Opens a CCID reader: reads and walks the configuration descriptor, refuses character level and readers
+ * without bulk endpoints, selects the configuration, claims the interface, reads the clock/data-rate
+ * lists (§5.3.2, §5.3.3), starts watching the interrupt endpoint and asks each slot for its status.
+ * On failure the device is closed again.
+ */
+export async function openCcidReader(device: UsbDeviceLike, options: CcidReaderOptions = {}): Promise<CcidReader> {
+  const mapper = options.mapUsbError ?? defaultUsbError;
+  // The interface class becomes known after discovery; errors before that are reported without it.
+  const known: { interfaceClass?: number } = {};
+  const usbError = (e: unknown, operation: UsbFailureContext['operation']): Error =>
+    isAppError(e) ? e : mapper(e, { operation, vendorId: device.vendorId, productId: device.productId, ...known });
+  if (!device.opened) await usbCall(() => device.open(), (e) => usbError(e, 'open'));
+  try {
+    const usbInterface = findCcidInterface(await usbCall(() => readConfigurationDescriptor(device), (e) => usbError(e, 'controlTransferIn')));
+    known.interfaceClass = usbInterface.interfaceClass;
+    const { bulkIn, bulkOut } = checkUsable(device, usbInterface);
+    const d = usbInterface.descriptor;
+    if (device.configuration?.configurationValue !== usbInterface.configurationValue) {
+      await usbCall(() => device.selectConfiguration(usbInterface.configurationValue), (e) => usbError(e, 'selectConfiguration'));
+    }
+    await usbCall(() => device.claimInterface(usbInterface.interfaceNumber), (e) => usbError(e, 'claimInterface'));
+    const pipe = new BulkPipe({
+      device,
+      interfaceNumber: usbInterface.interfaceNumber,
+      bulkIn,
+      bulkOut,
+      maxMessageLength: d.maxMessageLength,
+      usbError,
+      ...(options.silenceTimeoutMs === undefined ? {} : { silenceTimeoutMs: options.silenceTimeoutMs }),
+    });
+    const rates = {
+      clocksKhz: await pipe.readDwordList(CCID_REQUEST.GET_CLOCK_FREQUENCIES, d.numClocksSupported),
+      dataRates: await pipe.readDwordList(CCID_REQUEST.GET_DATA_RATES, d.numDataRatesSupported),
+    };
+    const reader = new CcidReader(device, usbInterface, pipe, rates, usbError);
+    void reader.watchInterrupts();
+    for (const slot of reader.slots) await slot.getStatus(AbortSignal.timeout(OPEN_STATUS_TIMEOUT_MS));
+    return reader;
+  } catch (e) {
+    await device.close().catch(() => undefined);
+    throw e;
   }
-  await usbCall(() => device.claimInterface(usbInterface.interfaceNumber), (e) => usbError(e, 'claimInterface'));
-  const pipe = new BulkPipe({ device, interfaceNumber: usbInterface.interfaceNumber, bulkIn, bulkOut, maxMessageLength: d.maxMessageLength, usbError });
-  const rates = {
-    clocksKhz: await pipe.readDwordList(CCID_REQUEST.GET_CLOCK_FREQUENCIES, d.numClocksSupported),
-    dataRates: await pipe.readDwordList(CCID_REQUEST.GET_DATA_RATES, d.numDataRatesSupported),
-  };
-  const reader = new CcidReader(device, usbInterface, pipe, rates, usbError);
-  void reader.watchInterrupts();
-  for (const slot of reader.slots) await slot.getStatus();
-  return reader;
 }

@@ -70,7 +70,7 @@ export function apduCapabilities(io: SlotIo): ExchangeCapabilities {
 }
 
 /** An APDU-level session: one XfrBlock per APDU, chained at extended level when it does not fit. */
-export function createApduExchange(io: SlotIo, atr: Uint8Array): Omit<CardSession, never> {
+export function createApduExchange(io: SlotIo, atr: Uint8Array): CardSession {
   const capabilities = apduCapabilities(io);
   const chunk = io.descriptor.maxMessageLength - CCID_HEADER_LENGTH;
   return {

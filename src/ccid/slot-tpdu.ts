@@ -71,39 +71,37 @@ function protocolParameters(atr: Atr, protocol: 0 | 1, fidi: number): ProtocolPa
   };
 }
 
-/** Prepares a TPDU-level session on a freshly powered card. */
-export async function setupTpdu(io: SlotIo, atrBytes: Uint8Array, options: PowerOnOptions): Promise<CardSession> {
-  const atr = parseAtr(atrBytes);
-  const protocol = chooseProtocol(atr, io, options.preferProtocol ?? 1);
-  const fidi = await negotiate(io, atr, protocol, options.signal);
-  await io.setParameters(protocolParameters(atr, protocol, fidi), options.signal);
-  if (protocol === 0) {
-    let signal: AbortSignal | undefined;
-    const host = createT0Host(async (tpdu) => (await io.xfrBlock(tpdu, LEVEL_PARAMETER.BEGIN_AND_END, signal)).data);
-    return {
-      atr: atrBytes,
-      protocol: 0,
-      capabilities: { extendedApdu: false, maxCommandLength: SHORT_APDU_MAX_COMMAND, maxResponseLength: SHORT_APDU_MAX_RESPONSE },
-      transmit(apdu, o = {}) {
-        signal = o.signal;
-        return host.transceive(apdu);
-      },
-    };
-  }
-  let signal: AbortSignal | undefined = options.signal;
+/** T=0: the engine maps each short APDU to TPDUs; the reader moves them (CCID §6.1.4, ISO 7816-3 §10). */
+function t0Session(io: SlotIo, atrBytes: Uint8Array): CardSession {
+  let signal: AbortSignal | undefined;
+  const host = createT0Host(async (tpdu) => (await io.xfrBlock(tpdu, LEVEL_PARAMETER.BEGIN_AND_END, signal)).data);
+  return {
+    atr: atrBytes,
+    protocol: 0,
+    capabilities: { extendedApdu: false, maxCommandLength: SHORT_APDU_MAX_COMMAND, maxResponseLength: SHORT_APDU_MAX_RESPONSE },
+    transmit(apdu, o = {}) {
+      signal = o.signal;
+      return host.transceive(apdu);
+    },
+  };
+}
+
+/** T=1: blocks in XfrBlock, BWT extensions in bBWI; IFSD told to the card unless the reader does it (§11.4.2). */
+async function t1Session(io: SlotIo, atr: Atr, signal: AbortSignal | undefined): Promise<CardSession> {
+  let current = signal;
   const host = createT1Host({ ifsc: atr.t1.ifsc, ifsd: 32, edc: atr.t1.edc }, async (block, { bwtMultiplier }) =>
-    (await io.xfrBlock(block, LEVEL_PARAMETER.BEGIN_AND_END, signal, bwtMultiplier > 1 ? bwtMultiplier & 0xff : 0)).data,
+    (await io.xfrBlock(block, LEVEL_PARAMETER.BEGIN_AND_END, current, bwtMultiplier > 1 ? bwtMultiplier & 0xff : 0)).data,
   );
   if (!io.descriptor.auto.ifsd) await host.negotiateIfsd(Math.min(MAX_IFSD, io.descriptor.maxIfsd || MAX_IFSD));
   // After a failure below T=1 (USB, reader, timeout) nobody knows which block the card saw last, so the
   // next APDU starts with S(RESYNCH) (ISO 7816-3 §11.6.3.2 rule 6.4) instead of failing on N(S).
   let resync = false;
   return {
-    atr: atrBytes,
+    atr: atr.bytes,
     protocol: 1,
     capabilities: { extendedApdu: true, maxCommandLength: EXTENDED_APDU_MAX_COMMAND, maxResponseLength: EXTENDED_APDU_MAX_RESPONSE },
     async transmit(apdu, o = {}) {
-      signal = o.signal;
+      current = o.signal;
       if (resync) {
         await host.resynchronise();
         resync = false;
@@ -116,4 +114,13 @@ export async function setupTpdu(io: SlotIo, atrBytes: Uint8Array, options: Power
       }
     },
   };
+}
+
+/** Prepares a TPDU-level session on a freshly powered card: protocol, PPS, SetParameters, then T=0/T=1. */
+export async function setupTpdu(io: SlotIo, atrBytes: Uint8Array, options: PowerOnOptions): Promise<CardSession> {
+  const atr = parseAtr(atrBytes);
+  const protocol = chooseProtocol(atr, io, options.preferProtocol ?? 1);
+  const fidi = await negotiate(io, atr, protocol, options.signal);
+  await io.setParameters(protocolParameters(atr, protocol, fidi), options.signal);
+  return protocol === 0 ? t0Session(io, atrBytes) : t1Session(io, atr, options.signal);
 }

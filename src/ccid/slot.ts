@@ -87,9 +87,16 @@ export class CcidSlot {
   /** PC_to_RDR_GetSlotStatus (§6.1.3): updates `present` and returns the raw bmICCStatus. */
   getStatus(signal?: AbortSignal): Promise<0 | 1 | 2> {
     return this.enqueue(async () => {
-      const reply = await this.pipe.transact(this.index, msg.getSlotStatus, 'GetSlotStatus', signal);
-      this.present = reply.iccStatus !== 2;
-      return reply.iccStatus;
+      try {
+        const reply = await this.pipe.transact(this.index, msg.getSlotStatus, 'GetSlotStatus', signal);
+        this.present = reply.iccStatus !== 2;
+        return reply.iccStatus;
+      } catch (e) {
+        // Some readers fail GetSlotStatus on an empty slot instead of reporting bmICCStatus 2.
+        if (!isAppError(e, 'ccid', 'NO_CARD')) throw e;
+        this.present = false;
+        return 2;
+      }
     });
   }
 
@@ -142,7 +149,7 @@ export class CcidSlot {
   }
 
   /** Wraps a session so it queues behind other work and refuses after power off or card removal. */
-  private guard(session: Omit<CardSession, 'transmit'> & Pick<CardSession, 'transmit'>, generation: number): CardSession {
+  private guard(session: CardSession, generation: number): CardSession {
     return {
       atr: session.atr,
       protocol: session.protocol,
@@ -153,7 +160,10 @@ export class CcidSlot {
             const code = this.present === false ? 'NO_CARD' : 'NOT_POWERED';
             return Promise.reject(new AppError('ccid', code, 'The card was removed or powered off since it was connected', { slot: this.index }));
           }
-          return session.transmit(apdu, options);
+          return session.transmit(apdu, options).catch((e: unknown) => {
+            if (isAppError(e, 'ccid', 'NO_CARD')) this.cardRemoved();
+            throw e;
+          });
         }),
     };
   }

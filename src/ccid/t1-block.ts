@@ -40,6 +40,7 @@ export const PCB = {
 
 /** S-block types, PCB b5..b1 (§11.3.2.2, Table 15). */
 export const S_BLOCK = { RESYNCH: 0x00, IFS: 0x01, ABORT: 0x02, WTX: 0x03 } as const;
+/** An S-block type name: RESYNCH, IFS, ABORT or WTX. */
 export type SBlockType = keyof typeof S_BLOCK;
 
 /** Largest INF field (LEN FE, §11.3.1). */

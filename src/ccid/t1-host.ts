@@ -48,126 +48,148 @@ function protocolError(message: string, fields: Record<string, unknown> = {}): A
 
 /** Creates the host side of T=1 over a block exchange (a CCID XfrBlock at TPDU level). */
 export function createT1Host(params: T1HostParams, exchangeBlock: ExchangeBlock): T1Host {
-  const nad = params.nad ?? 0;
-  const maxRetries = params.maxRetries ?? 3;
-  const s = { ns: 0 as 0 | 1, nr: 0 as 0 | 1, ifsc: params.ifsc, ifsd: params.ifsd, wtx: 1 };
+  return new T1HostSession(params, exchangeBlock);
+}
 
-  async function once(out: T1Block): Promise<T1Block | 'edc' | 'format'> {
-    const bwtMultiplier = s.wtx;
-    s.wtx = 1;
-    return decodeBlock(await exchangeBlock(encodeBlock(out, params.edc), { bwtMultiplier }), params.edc, s.ifsd);
+type Received = T1Block | 'edc' | 'format';
+type IBlock = T1Block & { kind: 'I' };
+
+/** One T=1 session's state and steps; see the module comment for the rules followed. */
+class T1HostSession implements T1Host {
+  #ns: 0 | 1 = 0;
+  #nr: 0 | 1 = 0;
+  #ifsc: number;
+  #ifsd: number;
+  #wtx = 1;
+  readonly #nad: number;
+  readonly #maxRetries: number;
+
+  constructor(
+    private readonly params: T1HostParams,
+    private readonly exchangeBlock: ExchangeBlock,
+  ) {
+    this.#ifsc = params.ifsc;
+    this.#ifsd = params.ifsd;
+    this.#nad = params.nad ?? 0;
+    this.#maxRetries = params.maxRetries ?? 3;
   }
 
-  /** The S(response) to a card's S(request), applying WTX or IFS first (§11.6.2.3). */
-  function answerRequest(req: T1Block & { kind: 'S' }): T1Block {
-    if (req.type === 'WTX') s.wtx = req.inf[0]!;
-    if (req.type === 'IFS') s.ifsc = req.inf[0]!;
-    return block.s(req.type, true, req.inf, nad);
-  }
-
-  /**
-   * Sends `first` until `accept` takes the reply, handling S-requests and §11.6.3 recovery on the way.
-   * Throws `T1_PROTOCOL` after the retry bound (having tried RESYNCH), `T1_ABORTED` on a card ABORT.
-   */
-  async function deliver(first: T1Block, accept: (r: T1Block) => boolean): Promise<T1Block> {
-    let out = first;
-    let failures = 0;
-    let sRequests = 0;
-    for (;;) {
-      const reply = await once(out);
-      if (typeof reply !== 'string' && reply.kind === 'S' && !reply.response && sRequests++ < MAX_CONSECUTIVE_S_REQUESTS) {
-        out = answerRequest(reply);
-        if (reply.type === 'ABORT') {
-          await once(out).catch(() => undefined);
-          throw new AppError('ccid', 'T1_ABORTED', 'the card aborted the chain (S(ABORT request), §11.6.2.3)');
-        }
-        continue;
-      }
-      if (typeof reply !== 'string' && accept(reply)) return reply;
-      if (++failures > maxRetries) {
-        await resynchronise().catch(() => undefined);
-        throw protocolError(`no valid reply after ${maxRetries} retries; RESYNCH attempted`, { retries: maxRetries });
-      }
-      out = recovery(first, reply);
+  async transceive(apdu: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+    let reply = await this.#sendCommand(apdu, signal);
+    const parts = [reply.inf];
+    while (reply.more) {
+      this.#nr = this.#nr ? 0 : 1;
+      await this.#checkSignal(signal, true);
+      const want = this.#nr;
+      reply = (await this.#deliver(block.r(want, 'none', this.#nad), (r) => r.kind === 'I' && r.ns === want)) as IBlock;
+      parts.push(reply.inf);
     }
+    this.#nr = this.#nr ? 0 : 1;
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return out;
   }
 
-  /** The block to send after a failed attempt at `first` (§11.6.3.2 rules 5–7). */
-  function recovery(first: T1Block, reply: T1Block | 'edc' | 'format'): T1Block {
-    // The card says it did not receive our I-block: send it again.
-    if (typeof reply !== 'string' && reply.kind === 'R' && first.kind === 'I' && reply.nr === first.ns) return first;
-    // An R-block or S-request of ours went astray: send it again.
-    if (first.kind !== 'I') return first;
-    // Anything else after an I-block: ask the card for its last block again, naming the error.
-    return block.r(s.nr, reply === 'edc' ? 'edc' : 'other', nad);
+  async negotiateIfsd(ifsd: number): Promise<void> {
+    if (!Number.isInteger(ifsd) || ifsd < 1 || ifsd > T1_MAX_INF) {
+      throw protocolError(`IFSD ${ifsd} is outside 1..254 (§11.4.2)`, { ifsd });
+    }
+    const reply = await this.#sRequest('IFS', Uint8Array.of(ifsd));
+    if (reply.kind !== 'S' || reply.inf[0] !== ifsd) throw protocolError('the card did not echo the IFSD');
+    this.#ifsd = ifsd;
   }
 
-  async function sRequest(type: SBlockType, inf: Uint8Array): Promise<T1Block> {
-    return deliver(block.s(type, false, inf, nad), (r) => r.kind === 'S' && r.response && r.type === type);
-  }
-
-  async function resynchronise(): Promise<void> {
+  async resynchronise(): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const reply = await once(block.s('RESYNCH', false, new Uint8Array(0), nad)).catch(() => 'format' as const);
+      const reply = await this.#once(block.s('RESYNCH', false, new Uint8Array(0), this.#nad)).catch(() => 'format' as const);
       if (typeof reply !== 'string' && reply.kind === 'S' && reply.response && reply.type === 'RESYNCH') {
-        Object.assign(s, { ns: 0, nr: 0, ifsc: params.ifsc, ifsd: params.ifsd, wtx: 1 });
+        [this.#ns, this.#nr, this.#ifsc, this.#ifsd, this.#wtx] = [0, 0, this.params.ifsc, this.params.ifsd, 1];
         return;
       }
     }
     throw protocolError('RESYNCH failed three times; the card must be reset (§11.6.3.2 rule 6.4)');
   }
 
-  async function checkSignal(signal: AbortSignal | undefined, chainStarted: boolean): Promise<void> {
+  /** One block out, one block in; a WTX multiplier applies to this exchange only (§11.4.3). */
+  async #once(out: T1Block): Promise<Received> {
+    const bwtMultiplier = this.#wtx;
+    this.#wtx = 1;
+    const raw = await this.exchangeBlock(encodeBlock(out, this.params.edc), { bwtMultiplier });
+    return decodeBlock(raw, this.params.edc, this.#ifsd);
+  }
+
+  /** The S(response) to a card's S(request), applying WTX or IFS first (§11.6.2.3). */
+  #answerRequest(req: T1Block & { kind: 'S' }): T1Block {
+    if (req.type === 'WTX') this.#wtx = req.inf[0]!;
+    if (req.type === 'IFS') this.#ifsc = req.inf[0]!;
+    return block.s(req.type, true, req.inf, this.#nad);
+  }
+
+  /**
+   * Sends `first` until `accept` takes the reply, handling S-requests and §11.6.3 recovery on the way.
+   * Throws `T1_PROTOCOL` after the retry bound (having tried RESYNCH), `T1_ABORTED` on a card ABORT.
+   */
+  async #deliver(first: T1Block, accept: (r: T1Block) => boolean): Promise<T1Block> {
+    let out = first;
+    let failures = 0;
+    let sRequests = 0;
+    for (;;) {
+      const reply = await this.#once(out);
+      if (typeof reply !== 'string' && reply.kind === 'S' && !reply.response && sRequests++ < MAX_CONSECUTIVE_S_REQUESTS) {
+        out = this.#answerRequest(reply);
+        if (reply.type === 'ABORT') {
+          await this.#once(out).catch(() => undefined);
+          throw new AppError('ccid', 'T1_ABORTED', 'the card aborted the chain (S(ABORT request), §11.6.2.3)');
+        }
+        continue;
+      }
+      if (typeof reply !== 'string' && accept(reply)) return reply;
+      if (++failures > this.#maxRetries) {
+        await this.resynchronise().catch(() => undefined);
+        throw protocolError(`no valid reply after ${this.#maxRetries} retries; RESYNCH attempted`, { retries: this.#maxRetries });
+      }
+      out = this.#recovery(first, reply);
+    }
+  }
+
+  /** The block to send after a failed attempt at `first` (§11.6.3.2 rules 5–7). */
+  #recovery(first: T1Block, reply: Received): T1Block {
+    // The card says it did not receive our I-block: send it again.
+    if (typeof reply !== 'string' && reply.kind === 'R' && first.kind === 'I' && reply.nr === first.ns) return first;
+    // An R-block or S-request of ours went astray: send it again.
+    if (first.kind !== 'I') return first;
+    // Anything else after an I-block: ask the card for its last block again, naming the error.
+    return block.r(this.#nr, reply === 'edc' ? 'edc' : 'other', this.#nad);
+  }
+
+  #sRequest(type: SBlockType, inf: Uint8Array): Promise<T1Block> {
+    return this.#deliver(block.s(type, false, inf, this.#nad), (r) => r.kind === 'S' && r.response && r.type === type);
+  }
+
+  async #checkSignal(signal: AbortSignal | undefined, chainStarted: boolean): Promise<void> {
     if (!signal?.aborted) return;
     const aborted = new AppError('ccid', 'ABORTED', 'the exchange was cancelled', {}, { cause: signal.reason });
     // Mid-chain, both sides must drop the chain (§11.6.2.3) before the next APDU can start.
-    if (chainStarted) await sRequest('ABORT', new Uint8Array(0)).catch(() => undefined);
+    if (chainStarted) await this.#sRequest('ABORT', new Uint8Array(0)).catch(() => undefined);
     throw aborted;
   }
 
   /** Sends the command chain; resolves with the card's first response I-block. */
-  async function sendCommand(apdu: Uint8Array, signal?: AbortSignal): Promise<T1Block & { kind: 'I' }> {
+  async #sendCommand(apdu: Uint8Array, signal?: AbortSignal): Promise<IBlock> {
     let offset = 0;
     for (;;) {
-      await checkSignal(signal, offset > 0);
-      const size = Math.min(s.ifsc, apdu.length - offset);
+      await this.#checkSignal(signal, offset > 0);
+      const size = Math.min(this.#ifsc, apdu.length - offset);
       const more = offset + size < apdu.length;
-      const ns = s.ns;
+      const ns = this.#ns;
       // Toggled now: if the card aborts in reply, it has received this block (§11.6.2.3).
-      s.ns = ns ? 0 : 1;
-      const reply = await deliver(block.i(ns, more, apdu.slice(offset, offset + size), nad), (r) =>
+      this.#ns = ns ? 0 : 1;
+      const reply = await this.#deliver(block.i(ns, more, apdu.slice(offset, offset + size), this.#nad), (r) =>
         // An R-block with N(R) ≠ our N(S) acknowledges the chained block (§11.6.2.2).
-        more ? r.kind === 'R' && r.nr !== ns : r.kind === 'I' && r.ns === s.nr,
+        more ? r.kind === 'R' && r.nr !== ns : r.kind === 'I' && r.ns === this.#nr,
       );
       offset += size;
-      if (!more) return reply as T1Block & { kind: 'I' };
+      if (!more) return reply as IBlock;
     }
   }
-
-  return {
-    resynchronise,
-    async transceive(apdu, signal) {
-      let reply = await sendCommand(apdu, signal);
-      const parts = [reply.inf];
-      while (reply.more) {
-        s.nr = s.nr ? 0 : 1;
-        await checkSignal(signal, true);
-        const want = s.nr;
-        reply = (await deliver(block.r(want, 'none', nad), (r) => r.kind === 'I' && r.ns === want)) as T1Block & { kind: 'I' };
-        parts.push(reply.inf);
-      }
-      s.nr = s.nr ? 0 : 1;
-      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-      return out;
-    },
-    async negotiateIfsd(ifsd) {
-      if (!Number.isInteger(ifsd) || ifsd < 1 || ifsd > T1_MAX_INF) {
-        throw new AppError('ccid', 'T1_PROTOCOL', `IFSD ${ifsd} is outside 1..254 (§11.4.2)`, { ifsd });
-      }
-      const reply = await sRequest('IFS', Uint8Array.of(ifsd));
-      if (reply.kind !== 'S' || reply.inf[0] !== ifsd) throw protocolError('the card did not echo the IFSD');
-      s.ifsd = ifsd;
-    },
-  };
 }

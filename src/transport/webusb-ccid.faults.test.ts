@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../app-error.js';
-import type { SlotChangeEvent } from '../ccid/reader.js';
+import { openCcidReader, type SlotChangeEvent } from '../ccid/reader.js';
 import { MAX_STALE_REPLIES } from '../ccid/reader-pipe.js';
 import { corpusEntry } from './simulator/fake-corpus.js';
 import { ATR_T1, createTestCard } from './simulator/fake-test-card.js';
@@ -157,6 +157,14 @@ describe('readers the driver refuses, and reader features', () => {
     expect((await rejection(openWebUsbReader(device))).code).toBe('NO_BULK_ENDPOINTS');
   });
 
+  it('without automatic voltage selection, powers at 5 V, then 3 V, then 1.8 V until the card answers', async () => {
+    const card = { ...createTestCard(ATR_T1), voltages: ['1.8V'] as const };
+    const t = await createSimulatorTransport({ entry: corpusEntry('DellSCRK.txt'), card });
+    expect(t.virtualReader.stats.powerSelects).toEqual([1, 2, 3]);
+    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    await t.close();
+  });
+
   it('no card → NO_CARD on power on', async () => {
     const device = createVirtualReader({ entry: corpusEntry('Identiv_uTrust_3700_F_CL_Reader.txt'), card: null, unrestricted: true });
     const e = await rejection(openCcidTransport(device));
@@ -175,6 +183,35 @@ describe('readers the driver refuses, and reader features', () => {
     expect(hex(await t.transmit(SELECT))).toBe('9000');
     await t.close();
     await reader.close();
+  });
+
+  it('a reader silent for longer than the silence timeout → TIMEOUT, then works', async () => {
+    const card = createTestCard(ATR_T1);
+    const device = createVirtualReader({ entry: corpusEntry('Identiv_uTrust_3700_F_CL_Reader.txt'), card, unrestricted: true });
+    const reader = await openCcidReader(device, { silenceTimeoutMs: 40 });
+    const session = await reader.slots[0]!.powerOn();
+    const e = await rejection(session.transmit(Uint8Array.of(0x00, 0x40, 0x00, 0x00)));
+    expect([e.layer, e.code]).toEqual(['ccid', 'TIMEOUT']);
+    card.release();
+    expect(hex(await session.transmit(SELECT))).toBe('9000');
+    await reader.close();
+  });
+
+  it('TPDU T=1: the reader holds the T=1 parameters from the ATR (GetParameters §6.1.5)', async () => {
+    const t = await createSimulatorTransport({ entry: corpusEntry('DellSCRK.txt'), card: createTestCard(ATR_T1) });
+    const p = await t.reader.slots[0]!.getParameters();
+    // IFSC FE and BWI 4 / CWI 5 from TA3/TB3; bmTCCKST1 10 = LRC, direct convention.
+    expect(p).toMatchObject({ protocol: 1, ifsc: 0xfe, waitingIntegers: 0x45, tcckst: 0x10, nad: 0 });
+    await t.close();
+  });
+
+  it('a device reset clears armed faults', async () => {
+    const t = await createSimulatorTransport({ card: createTestCard(ATR_T1) });
+    t.virtualReader.injectFault({ kind: 'slot-busy', times: 5 });
+    await t.virtualReader.reset();
+    const again = await connectCcidSlot(t.reader, { kind: 'simulator' });
+    expect(hex(await again.transmit(SELECT))).toBe('9000');
+    await t.close();
   });
 
   it('exchanges on one slot run one at a time, in order', async () => {

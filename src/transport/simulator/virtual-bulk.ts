@@ -28,6 +28,11 @@ class Mailbox {
   cancel(error: unknown): void {
     for (const w of this.waiters.splice(0)) w.reject(error);
   }
+
+  /** Drops queued items; waiting readers keep waiting. */
+  drop(): void {
+    this.items = [];
+  }
 }
 
 export class VirtualBulk {
@@ -56,12 +61,19 @@ export class VirtualBulk {
     this.interrupts.cancel(error);
   }
 
+  /** Powers every slot off and drops replies nobody read (a bus reset). */
+  reset(): void {
+    for (const s of this.slots) s.deactivate();
+    this.replies.drop();
+  }
+
   insertCard(spec: VirtualCardSpec, slot: number, notify: boolean): void {
     const s = this.slots[slot]!;
     s.deactivate();
     s.card = {
       atr: spec.atr.slice(),
       protocols: atrProtocols(spec.atr),
+      voltages: spec.voltages,
       handleApdu: async (apdu) => {
         this.facts.stats.apdus += 1;
         return spec.handleApdu(apdu);

@@ -80,6 +80,13 @@ export class VirtualReader implements UsbDeviceLike {
     this.bulk.faults.clear();
   }
 
+  /** USBDevice.reset(): faults cleared, cards powered off; queued replies are dropped. */
+  async reset(): Promise<void> {
+    this.requireOpen();
+    this.bulk.faults.clear();
+    this.bulk.reset();
+  }
+
   private requireOpen(): void {
     if (!this.opened) throw domError('The device must be opened first.', 'InvalidStateError');
   }

@@ -83,6 +83,9 @@ export class VirtualSlot {
       return failure(cmd, this.icc(), 7); // bError 7: the byte at offset 7 (bPowerSelect) is wrong
     }
     this.deactivate();
+    // A card activated at a voltage it does not support stays mute (ISO 7816-3 §6.2.4).
+    const volts = (['5V', '3V', '1.8V'] as const)[select - 1];
+    if (volts && this.card.voltages && !this.card.voltages.includes(volts)) return failure(cmd, SIM_ICC.INACTIVE, SIM_ERROR.ICC_MUTE);
     this.powered = true;
     this.protocol = this.card.protocols[0]!;
     this.parameters = DEFAULT_PARAMETERS[this.protocol] ?? DEFAULT_PARAMETERS[0]!;

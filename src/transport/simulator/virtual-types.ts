@@ -9,12 +9,15 @@ export type ApduHandler = (apdu: Uint8Array) => Promise<Uint8Array> | Uint8Array
 export interface VirtualCardSpec {
   readonly atr: Uint8Array;
   readonly handleApdu: ApduHandler;
+  /** Supply voltages the card answers at (ISO 7816-3 §5.1.3 classes A, B, C); all when absent. */
+  readonly voltages?: readonly ('5V' | '3V' | '1.8V')[];
 }
 
 /** A virtual card as the reader holds it: protocols read from the ATR, handler made async. */
 export interface VirtualCard {
   readonly atr: Uint8Array;
   readonly protocols: readonly number[];
+  readonly voltages?: readonly ('5V' | '3V' | '1.8V')[] | undefined;
   handleApdu(apdu: Uint8Array): Promise<Uint8Array>;
 }
 

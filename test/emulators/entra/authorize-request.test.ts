@@ -2,7 +2,7 @@
  * The authorization-request adaptation (why: see authorize-request.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { adaptAuthorizationRequest } from './authorize-request';
+import { adaptAuthorizationRequest, adaptEndSessionRequest } from './authorize-request';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID } from './tenant';
 
 const ids = { issuer: 'https://localhost:1/x/v2.0', tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID, relayClientId: DEMO_RELAY_CLIENT_ID };
@@ -28,5 +28,19 @@ describe('adaptAuthorizationRequest', () => {
 
   it('leaves prompt=none alone (silent requests)', () => {
     expect(adapt({ scope: 'openid offline_access', prompt: 'none' }).get('prompt')).toBe('none');
+  });
+});
+
+describe('adaptEndSessionRequest', () => {
+  const endSession = (q: Record<string, string>) =>
+    new URL(adaptEndSessionRequest(ids, `/session/end?${new URLSearchParams(q)}`), 'https://h').searchParams;
+
+  it('names the SPA client when MSAL sends only post_logout_redirect_uri', () => {
+    expect(endSession({ post_logout_redirect_uri: 'http://localhost:8080/' }).get('client_id')).toBe(DEMO_SPA_CLIENT_ID);
+  });
+
+  it('keeps requests that identify the client themselves', () => {
+    expect(endSession({ post_logout_redirect_uri: 'http://localhost:8080/', id_token_hint: 'x' }).has('client_id')).toBe(false);
+    expect(endSession({}).has('client_id')).toBe(false);
   });
 });

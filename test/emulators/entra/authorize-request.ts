@@ -10,6 +10,10 @@
  *   interactive request that asks for it also gets `consent`, which the sign-in page answers.
  * - **prompt=select_account**: Entra's account picker; oidc-provider knows only login/consent/none, and
  *   `login` shows our account list.
+ *
+ * Sign-out requests get the same treatment: MSAL sends `post_logout_redirect_uri` without `client_id` or
+ * `id_token_hint`, and oidc-provider then ignores the redirect (actions/end_session.js); Entra honours it,
+ * so the (only) client id is filled in.
  */
 import { fullScopes, RELAY_SCOPE_NAMES, SPA_GRAPH_PERMISSIONS, type AppIds } from './token-claims';
 
@@ -29,5 +33,15 @@ export function adaptAuthorizationRequest(ids: AppIds, pathAndQuery: string): st
     if (scopes.has('offline_access')) prompts.add('consent');
   }
   if (prompts.size > 0) params.set('prompt', [...prompts].join(' '));
+  return `${url.pathname}?${params.toString()}`;
+}
+
+/** Returns the rewritten `path?query` of an end-session (sign-out) request. */
+export function adaptEndSessionRequest(ids: AppIds, pathAndQuery: string): string {
+  const url = new URL(pathAndQuery, 'https://emulator.invalid');
+  const params = url.searchParams;
+  if (params.has('post_logout_redirect_uri') && !params.has('client_id') && !params.has('id_token_hint')) {
+    params.set('client_id', ids.spaClientId);
+  }
   return `${url.pathname}?${params.toString()}`;
 }

@@ -11,7 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
-import { adaptAuthorizationRequest } from './authorize-request';
+import { adaptAuthorizationRequest, adaptEndSessionRequest } from './authorize-request';
 import { createGraphApp } from './graph/app';
 import { TapStore } from './graph/tap-store';
 import { Throttle } from './graph/throttle';
@@ -82,28 +82,17 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   const throttle = new Throttle();
   const loginPath = `/${opts.tenantId}/login`;
   const provider = createOidcProvider({ ids, tenant, key, spaRedirectUris: opts.spaRedirectUris, loginPath, log });
+  // Trust X-Forwarded-Proto, so the emulator also works behind a TLS-terminating proxy (its cookies are Secure).
   provider.proxy = true;
   const corsOrigins = [...new Set(opts.spaRedirectUris.map((u) => new URL(u).origin))];
   const graph = createGraphApp({ tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() }, '/graph');
-  const graphListener = getRequestListener(graph.fetch, { overrideGlobalObjects: false });
-  const providerListener = provider.callback();
-  const issuerPath = `/${opts.tenantId}/v2.0`;
-
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path === '/graph' || path.startsWith('/graph/')) {
-      void graphListener(req, res);
-    } else if (path.startsWith(`${loginPath}/`)) {
-      void handleLoginRequest({ provider, tenant, ids, loginPath, log }, req, res);
-    } else if (path === STYLESHEET_PATH) {
-      res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=300' }).end(stylesheet());
-    } else if (path === issuerPath || path.startsWith(`${issuerPath}/`)) {
-      mountProvider(req, issuerPath, ids);
-      providerListener(req, res);
-    } else {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': PAGE_CSP }).end('Not found');
-    }
-  };
+  const listener = routeRequests({
+    ids,
+    loginPath,
+    graph: getRequestListener(graph.fetch, { overrideGlobalObjects: false }),
+    login: (req, res) => handleLoginRequest({ provider, tenant, ids, loginPath, log }, req, res),
+    provider: provider.callback(),
+  });
 
   return {
     issuer,
@@ -122,6 +111,28 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   };
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/** Dispatches by path: Graph, the sign-in page and its stylesheet, the provider under the issuer path. */
+function routeRequests(r: { ids: AppIds; loginPath: string; graph: Handler; login: Handler; provider: Handler }) {
+  const issuerPath = new URL(r.ids.issuer).pathname;
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/graph' || path.startsWith('/graph/')) {
+      void r.graph(req, res);
+    } else if (path.startsWith(`${r.loginPath}/`)) {
+      void r.login(req, res);
+    } else if (path === STYLESHEET_PATH) {
+      res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=300' }).end(stylesheet());
+    } else if (path === issuerPath || path.startsWith(`${issuerPath}/`)) {
+      mountProvider(req, issuerPath, r.ids);
+      void r.provider(req, res);
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': PAGE_CSP }).end('Not found');
+    }
+  };
+}
+
 /**
  * Hands a request to oidc-provider as if mounted at the issuer path (Express-style `originalUrl`), which
  * the provider uses to build its absolute URLs (helpers/oidc_context.js `urlFor`).
@@ -130,7 +141,9 @@ function mountProvider(req: IncomingMessage, issuerPath: string, ids: AppIds): v
   const original = req.url ?? '/';
   let inner = original.slice(issuerPath.length) || '/';
   if (inner.startsWith('/') === false) inner = `/${inner}`;
-  if (req.method === 'GET' && inner.split('?')[0] === '/auth') inner = adaptAuthorizationRequest(ids, inner);
+  const innerPath = inner.split('?')[0];
+  if (req.method === 'GET' && innerPath === '/auth') inner = adaptAuthorizationRequest(ids, inner);
+  if (req.method === 'GET' && innerPath === '/session/end') inner = adaptEndSessionRequest(ids, inner);
   (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath}${inner}`;
   req.url = inner;
 }

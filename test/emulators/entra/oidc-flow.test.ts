@@ -172,10 +172,10 @@ describe('OIDC code flow with PKCE', () => {
     expect(relayAt.wids).toBeUndefined();
     expect(typeof relayAt.nbf).toBe('number');
 
-    // The rotated refresh token serves Graph again.
+    // The rotated refresh token serves Graph again; like Entra, scp lists every consented permission.
     const back = await post(String(discovery.token_endpoint), {
       grant_type: 'refresh_token', client_id: DEMO_SPA_CLIENT_ID, refresh_token: String(relayTokens.refresh_token),
-      scope: `${GRAPH}/User.Read.All openid profile offline_access`,
+      scope: `${GRAPH}/User.Read openid profile offline_access`,
     });
     expect(back.status).toBe(200);
     const graphAgain = await verify(String((JSON.parse(back.text) as Record<string, string>).access_token), GRAPH);

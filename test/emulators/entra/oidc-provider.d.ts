@@ -32,6 +32,7 @@ declare module 'oidc-provider' {
     readonly client?: ClientView;
     readonly result?: { consent?: { grantId?: string } };
     readonly resourceServers: Record<string, ResourceServer>;
+    readonly entities: { readonly Grant?: Grant };
     readonly provider: Provider;
   }
 

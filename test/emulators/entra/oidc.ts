@@ -78,7 +78,7 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
       const resource = token.resourceServer && resourceByIndicator(ids, token.resourceServer.identifier());
       return user && resource ? accessTokenUserClaims(ids, user, resource.audience) : undefined;
     },
-    formats: { customizers: { jwt: (_ctx: KoaContextWithOIDC, token: TokenView, jwt: StructuredJwt) => entraShape(ids, token, jwt) } },
+    formats: { customizers: { jwt: (ctx: KoaContextWithOIDC, token: TokenView, jwt: StructuredJwt) => entraShape(ctx, ids, token, jwt) } },
     // Entra always returns a refresh token to a SPA; oidc-provider would drop offline_access without a consent prompt.
     issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(t: string): boolean }) =>
       client.grantTypeAllowed('refresh_token'),
@@ -153,12 +153,17 @@ function features(deps: OidcDeps): Record<string, unknown> {
   };
 }
 
-/** Rewrites oidc-provider's JWT access-token payload into Entra's: `scp` instead of `scope`, `nbf`, `typ: JWT`. */
-function entraShape(ids: AppIds, token: TokenView, jwt: StructuredJwt): void {
+/**
+ * Rewrites oidc-provider's JWT access-token payload into Entra's: `scp` instead of `scope`, `nbf`,
+ * `typ: JWT`. Like Entra, `scp` lists every permission granted on the resource, not only those this
+ * request named (a refresh asking for `User.Read` still gets `User.Read.All` if it was consented).
+ */
+function entraShape(ctx: KoaContextWithOIDC, ids: AppIds, token: TokenView, jwt: StructuredJwt): void {
   const resource = token.resourceServer && resourceByIndicator(ids, token.resourceServer.identifier());
   if (!resource) return;
   const { payload } = jwt;
-  payload.scp = scpFromScopes(ids, resource.audience, String(payload.scope ?? '').split(' '));
+  const granted = ctx.oidc.entities.Grant?.getResourceScope(resource.indicator) ?? String(payload.scope ?? '');
+  payload.scp = scpFromScopes(ids, resource.audience, granted.split(' '));
   payload.nbf = payload.iat;
   delete payload.scope;
   delete payload.client_id;
