@@ -17,7 +17,7 @@ import {
   startEntraEmulator, type EntraEmulator,
 } from './index';
 import type { FixtureInput } from './msal-fixture/app';
-import { createTestCert } from './test-cert';
+import { createLocalTls } from '../../support/local-tls';
 import { freePort } from './test-https';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   const port = await freePort();
   emulator = await startEntraEmulator({
     origin: `https://localhost:${port}`, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [`${spaOrigin}/auth-redirect.html`], relayClientId: DEMO_RELAY_CLIENT_ID, port, tls: await createTestCert(),
+    spaRedirectUris: [`${spaOrigin}/auth-redirect.html`], relayClientId: DEMO_RELAY_CLIENT_ID, port, tls: await localTlsPair(),
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 60_000);
@@ -102,3 +102,8 @@ describe.skipIf(!hasChromium)('browser MSAL v5 (ProtocolMode.OIDC) against the e
     await context.close();
   });
 });
+
+async function localTlsPair() {
+  const local = await createLocalTls(1);
+  return { cert: local.certPem, key: local.keyPem };
+}

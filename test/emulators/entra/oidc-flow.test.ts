@@ -10,7 +10,7 @@ import {
   AUTHENTICATION_ADMINISTRATOR, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, OPERATOR_APP_ROLE,
   startEntraEmulator, type EntraEmulator,
 } from './index';
-import { createTestCert } from './test-cert';
+import { createLocalTls } from '../../support/local-tls';
 import { CookieJar, freePort, httpsRequest, type HttpsResponse } from './test-https';
 
 const REDIRECT_URI = 'http://localhost:8080/auth-redirect.html';
@@ -46,8 +46,9 @@ function absolute(location: string | string[] | undefined, base: string): string
 }
 
 beforeAll(async () => {
-  const tls = await createTestCert();
-  ca = tls.cert;
+  const local = await createLocalTls(1);
+  const tls = { cert: local.certPem, key: local.keyPem };
+  ca = local.caPem;
   const port = await freePort();
   emulator = await startEntraEmulator({
     origin: `https://localhost:${port}`, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,

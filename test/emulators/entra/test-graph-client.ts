@@ -5,7 +5,7 @@
 import {
   DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator,
 } from './index';
-import { createTestCert } from './test-cert';
+import { createLocalTls } from '../../support/local-tls';
 import { freePort, httpsRequest, type HttpsResponse } from './test-https';
 
 /** The SPA origin the fixture registers (CORS). */
@@ -43,7 +43,8 @@ export interface GraphResponse extends HttpsResponse {
 
 /** Starts the emulator on a free port. */
 export async function startGraphFixture(): Promise<GraphFixture> {
-  const tls = await createTestCert();
+  const local = await createLocalTls(1);
+  const tls = { cert: local.certPem, key: local.keyPem };
   const port = await freePort();
   const logLines: string[] = [];
   const emulator = await startEntraEmulator({
@@ -60,7 +61,7 @@ export async function startGraphFixture(): Promise<GraphFixture> {
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const res = await httpsRequest(`${emulator.graphBaseUrl}${path}`, {
-      ca: tls.cert, method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      ca: local.caPem, method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
     return { ...res, json: res.text ? (JSON.parse(res.text) as GraphResponse['json']) : {} };
   };
