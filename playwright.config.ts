@@ -41,6 +41,7 @@ export default defineConfig({
       KEYWARD_RELAY_PORT: String(E2E_PORTS.relay),
       KEYWARD_SMTP_PORT: String(E2E_PORTS.smtp),
       KEYWARD_INBOX_PORT: String(E2E_PORTS.inbox),
+      KEYWARD_EMULATOR_CONTROL: '1',
     },
   },
 });

@@ -19,6 +19,7 @@ import { startSmtpCatcher } from '../../test/emulators/smtp/index';
 import { loadConfig } from '../../relay/config';
 import { startRelay } from '../../relay/server';
 import { createStaticApp } from './static-app';
+import { handleEmulatorControl } from './emulator-control';
 import type { DeploymentConfig } from '../../src/config/deployment';
 
 const HOST = '127.0.0.1';
@@ -51,6 +52,7 @@ const idp = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, (req, res)
     res.writeHead(302, { Location: `${appOrigin}/` }).end();
     return;
   }
+  if (process.env.KEYWARD_EMULATOR_CONTROL === '1' && handleEmulatorControl(emulator, req, res)) return;
   emulator.listener(req, res);
 });
 await new Promise<void>((resolve) => idp.listen(ports.idp, HOST, resolve));

@@ -1,4 +1,4 @@
-import { chromium } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,21 +34,44 @@ test('the manifest is served and complete', async ({ request }) => {
   for (const icon of manifest.icons) expect((await request.get(`/${icon.src}`)).headers()['content-type']).toBe('image/png');
 });
 
-test('Chromium reports no installability errors', async () => {
-  // Incognito-like contexts are never installable, so use a real (temporary) profile.
+/** A real (temporary) Chromium profile: incognito-like contexts are never installable. */
+async function withProfile(run: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'keyward-pwa-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, ignoreHTTPSErrors: true });
   try {
     const page = await context.newPage();
     await page.goto(APP);
     await page.evaluate(() => navigator.serviceWorker.ready);
-    const cdp = await context.newCDPSession(page);
-    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-    expect(installabilityErrors).toEqual([]);
+    await run(context, page);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+test('Chromium reports no installability errors', async () => {
+  await withProfile(async (context, page) => {
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+  });
+});
+
+test('the app installs, launches as an app, and the operator signs in from it', async () => {
+  await withProfile(async (context, page) => {
+    const cdp = await context.newCDPSession(page);
+    const manifestId = `${APP}/`;
+    await cdp.send('PWA.install', { manifestId });
+    const launched = context.waitForEvent('page');
+    await cdp.send('PWA.launch', { manifestId });
+    const app = await launched;
+    await app.waitForLoadState();
+    expect(app.url()).toBe(`${APP}/`);
+    const popup = context.waitForEvent('page');
+    await app.getByRole('button', { name: 'Sign in' }).click();
+    await (await popup).getByRole('button', { name: /Aisha Operator/ }).click();
+    await expect(app.getByTestId('operator')).toContainText('Aisha Operator');
+  });
 });
 
 test('the app is served with the isolation and CSP headers an Isolated Web App needs', async ({ request }) => {

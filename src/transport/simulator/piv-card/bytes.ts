@@ -1,0 +1,64 @@
+/**
+ * Small byte helpers for the virtual PIV card (browser-safe: `Uint8Array` only).
+ */
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Lower-case hex without separators. */
+export function toHex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** Parses hex (whitespace ignored). */
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/\s+/g, '');
+  return Uint8Array.from({ length: clean.length / 2 }, (_, i) => parseInt(clean.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** Constant-shape equality (the card compares secrets with it). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Unsigned big-endian bytes → BigInt. */
+export function bytesToBigInt(b: Uint8Array): bigint {
+  let n = 0n;
+  for (const x of b) n = (n << 8n) | BigInt(x);
+  return n;
+}
+
+/** BigInt → unsigned big-endian bytes, left-padded to `length` when given. */
+export function bigIntToBytes(n: bigint, length?: number): Uint8Array {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const raw = fromHex(hex);
+  if (length === undefined || raw.length >= length) return raw;
+  const out = new Uint8Array(length);
+  out.set(raw, length - raw.length);
+  return out;
+}
+
+/** base64url (JWK fields) → bytes. */
+export function base64UrlToBytes(s: string): Uint8Array {
+  const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/** A source of random bytes; the default is WebCrypto. Tests may inject a deterministic one. */
+export type RandomSource = (length: number) => Uint8Array;
+
+/** WebCrypto's CSPRNG. */
+export const webRandom: RandomSource = (length) => crypto.getRandomValues(new Uint8Array(length));
