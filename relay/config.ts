@@ -3,7 +3,7 @@
  *
  * Every bad value is collected so that an operator sees all problems at once, in one
  * `AppError('relay', 'BAD_CONFIG', …, { problems })`. Messages quote offending values only when they
- * cannot be secret: SMTP_URL (which may carry a password) is never echoed.
+ * cannot be secret: SMTP_URL (which may carry a password) and GRAPH_CLIENT_SECRET are never echoed.
  */
 import { AppError } from '../src/app-error';
 
@@ -29,16 +29,34 @@ export interface RelayConfig {
   smtpUrl: string;
   /** Envelope and header sender of exported mail. */
   mailFrom: string;
-  /** Lower-case recipient domains accepted besides the target user's own mail. */
+  /**
+   * Lower-case domains a recipient's address must be in (as well as being one of the target user's own
+   * addresses). Required outside demo mode: an empty list would refuse every message.
+   */
   allowedDomains: string[];
   /** `DEMO=1`: the embedded default (SMTP catcher on loopback). */
   demo: boolean;
+  /** Client secret of the relay app registration, for app-only Graph tokens. Secret: never log it. */
+  graphClientSecret: string;
+  /** Microsoft Graph root without `/v1.0`, e.g. `https://graph.microsoft.com`. */
+  graphBaseUrl: string;
+  /** Messages each operator (token `oid`) may send per minute. */
+  mailRatePerMinute: number;
+  /** Size of the pooled SMTP transport (concurrent SMTP connections). */
+  smtpMaxConnections: number;
 }
 
 /** SMTP catcher address used when `DEMO=1` and no SMTP_URL is set (see test/emulators/smtp). */
 export const DEMO_SMTP_URL = 'smtp://127.0.0.1:2525';
 /** Sender used when `DEMO=1` and no MAIL_FROM is set. */
 export const DEMO_MAIL_FROM = 'Keyward <keyward@keyward.test>';
+/** Recipient domain allowed when `DEMO=1` and no ALLOWED_DOMAINS is set: the Entra emulator's tenant domain. */
+export const DEMO_ALLOWED_DOMAINS: readonly string[] = ['contoso.example'];
+/**
+ * The relay app's client secret in the Entra emulator (test/emulators/entra registers the same value),
+ * used when `DEMO=1` and no GRAPH_CLIENT_SECRET is set. Never valid against a real tenant.
+ */
+export const DEMO_GRAPH_CLIENT_SECRET = 'keyward-demo-relay-secret';
 
 type Env = Record<string, string | undefined>;
 
@@ -126,10 +144,41 @@ function parseMailFrom(value: string | undefined, demo: boolean, problems: strin
   return from ?? '';
 }
 
-function parseDomains(value: string | undefined, problems: string[]): string[] {
+function parseDomains(value: string | undefined, demo: boolean, problems: string[]): string[] {
   const domains = list(value).map((d) => d.toLowerCase());
+  if (domains.length === 0 && demo) return [...DEMO_ALLOWED_DOMAINS];
+  if (domains.length === 0) problems.push('ALLOWED_DOMAINS is required (comma list of recipient domains, e.g. contoso.com) unless DEMO=1');
   for (const d of domains) if (!DOMAIN.test(d)) problems.push(`ALLOWED_DOMAINS entries must be domain names, got '${d}'`);
   return domains;
+}
+
+/** The secret is never quoted, whatever is wrong with it. */
+function parseGraphSecret(value: string | undefined, demo: boolean, problems: string[]): string {
+  const secret = value ?? (demo ? DEMO_GRAPH_CLIENT_SECRET : undefined);
+  if (secret === undefined) problems.push("GRAPH_CLIENT_SECRET is required (the relay app's client secret, for app-only Graph lookups) unless DEMO=1");
+  return secret ?? '';
+}
+
+/** Defaults to Graph itself; in demo mode to the Entra emulator's Graph on the authority host. */
+function parseGraphBaseUrl(value: string | undefined, demo: boolean, authorityHost: string, problems: string[]): string {
+  const url = value ?? (demo ? `https://${authorityHost}/graph` : 'https://graph.microsoft.com');
+  let ok = false;
+  try {
+    const parsed = new URL(url);
+    ok = parsed.protocol === 'https:' && parsed.search === '' && parsed.hash === '' && parsed.username === '' && !url.endsWith('/');
+  } catch {
+    ok = false;
+  }
+  if (!ok) problems.push(`GRAPH_BASE_URL must be an https URL without a trailing slash, query or credentials (e.g. https://graph.microsoft.com), got '${url}'`);
+  return url;
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) problems.push(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
+  return n;
 }
 
 function parseDemo(value: string | undefined, problems: string[]): boolean {
@@ -165,8 +214,12 @@ export function loadConfig(env: Env): RelayConfig {
     allowedOrigins: parseOrigins(read(env, 'ALLOWED_ORIGINS'), problems),
     smtpUrl: parseSmtpUrl(read(env, 'SMTP_URL'), demo, problems),
     mailFrom: parseMailFrom(read(env, 'MAIL_FROM'), demo, problems),
-    allowedDomains: parseDomains(read(env, 'ALLOWED_DOMAINS'), problems),
+    allowedDomains: parseDomains(read(env, 'ALLOWED_DOMAINS'), demo, problems),
     demo,
+    graphClientSecret: parseGraphSecret(read(env, 'GRAPH_CLIENT_SECRET'), demo, problems),
+    graphBaseUrl: parseGraphBaseUrl(read(env, 'GRAPH_BASE_URL'), demo, authorityHost, problems),
+    mailRatePerMinute: parseInteger(env, 'MAIL_RATE_PER_MINUTE', 30, 1, 100_000, problems),
+    smtpMaxConnections: parseInteger(env, 'SMTP_MAX_CONNECTIONS', 5, 1, 100, problems),
   };
   if (problems.length > 0) {
     throw new AppError('relay', 'BAD_CONFIG', `Invalid relay configuration:\n- ${problems.join('\n- ')}`, { problems });
@@ -174,7 +227,10 @@ export function loadConfig(env: Env): RelayConfig {
   return config;
 }
 
-/** A log-safe summary of the configuration: the SMTP URL is reduced to scheme, host and port. */
+/**
+ * A log-safe summary of the configuration: the SMTP URL is reduced to scheme, host and port, and the
+ * Graph client secret is left out.
+ */
 export function describeConfig(config: RelayConfig): Record<string, string | number | boolean> {
   const smtp = new URL(config.smtpUrl);
   return {
@@ -189,5 +245,8 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     mailFrom: config.mailFrom,
     allowedDomains: config.allowedDomains.join(','),
     demo: config.demo,
+    graphBaseUrl: config.graphBaseUrl,
+    mailRatePerMinute: config.mailRatePerMinute,
+    smtpMaxConnections: config.smtpMaxConnections,
   };
 }

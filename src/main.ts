@@ -1,15 +1,19 @@
-/** Entry point: mounts the shell with its state, and registers the service worker. */
+/** Entry point: builds the app's state, mounts the shell, and registers the service worker. */
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import { SessionState } from './state/session.svelte';
 import { RouterState } from './state/router.svelte';
 import { NetworkState } from './state/network.svelte';
+import { ReaderState } from './state/readers.svelte';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
 
+const session = new SessionState();
+const readers = new ReaderState();
 mount(App, {
   target: document.getElementById('app')!,
-  props: { session: new SessionState(), router: new RouterState(), network: new NetworkState() },
+  props: { session, router: new RouterState(), network: new NetworkState(), readers },
 });
 
+void session.init().then(() => readers.start(Boolean(session.deployment?.demo)));
 void registerServiceWorker();

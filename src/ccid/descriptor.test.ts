@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../app-error.js';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { findCcidInterface } from './descriptor-config.js';
 import { parseCcidDescriptor, type ExchangeLevel } from './descriptor.js';
 
@@ -14,8 +15,9 @@ interface CorpusReader {
   interface: { bInterfaceClass: number; bNumEndpoints: number };
   descriptor: Record<string, number>;
 }
-/** shared/corpora/ccid-readers.json (LudovicRousseau/CCID readers/); CCID_CORPUS overrides the path. */
-const readers = (JSON.parse(readFileSync(process.env['CCID_CORPUS'] ?? '/work/shared/corpora/ccid-readers.json', 'utf8')) as { readers: CorpusReader[] }).readers;
+/** shared/corpora/ccid-readers.json beside the repository (LudovicRousseau/CCID readers/); CCID_CORPUS overrides it. */
+const CORPUS = process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../shared/corpora/ccid-readers.json', import.meta.url));
+const readers = (JSON.parse(readFileSync(CORPUS, 'utf8')) as { readers: CorpusReader[] }).readers;
 const corpusEntry = (file: string): CorpusReader => readers.find((r) => r.file === file)!;
 const hexToBytes = (h: string): Uint8Array => Uint8Array.from(h.replace(/\s/g, '').match(/../g) ?? [], (x) => parseInt(x, 16));
 

@@ -7,9 +7,9 @@
 export interface UsbDeviceLike {
   readonly vendorId: number;
   readonly productId: number;
-  readonly productName?: string | undefined;
-  readonly manufacturerName?: string | undefined;
-  readonly serialNumber?: string | undefined;
+  readonly productName?: string | null | undefined;
+  readonly manufacturerName?: string | null | undefined;
+  readonly serialNumber?: string | null | undefined;
   readonly opened: boolean;
   readonly configuration: { readonly configurationValue: number } | null | undefined;
   open(): Promise<void>;

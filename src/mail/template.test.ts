@@ -56,4 +56,11 @@ describe('email templates', () => {
       'x@contoso.example',
     ]);
   });
+
+  it('treats Object.prototype members as unknown variables, not as values', () => {
+    for (const name of ['toString', 'constructor', 'hasOwnProperty']) {
+      expect(unknownVariables({ ...TEMPLATE, text: `\${${name}}` })).toEqual([name]);
+      expect(() => renderEmail({ ...TEMPLATE, text: `\${${name}}` }, {})).toThrow(/Unknown template variables/);
+    }
+  });
 });

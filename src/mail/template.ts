@@ -49,11 +49,14 @@ export interface RenderedEmail {
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
+/** Own keys only: `in` would also accept `${toString}` and other Object.prototype members. */
+const isVariable = (name: string): name is TemplateVariable => Object.prototype.hasOwnProperty.call(TEMPLATE_VARIABLES, name);
+
 /** Names used in `source` that are not template variables. */
 export function unknownVariables(parts: EmailTemplateParts): string[] {
   const bad = new Set<string>();
   for (const source of [parts.to, parts.cc ?? '', parts.subject, parts.text, parts.html ?? '']) {
-    for (const m of source.matchAll(PLACEHOLDER)) if (!(m[1]! in TEMPLATE_VARIABLES)) bad.add(m[1]!);
+    for (const m of source.matchAll(PLACEHOLDER)) if (!isVariable(m[1]!)) bad.add(m[1]!);
   }
   return [...bad];
 }
@@ -62,7 +65,7 @@ export function unknownVariables(parts: EmailTemplateParts): string[] {
 export function usedVariables(parts: EmailTemplateParts): TemplateVariable[] {
   const used = new Set<TemplateVariable>();
   for (const source of [parts.to, parts.cc ?? '', parts.subject, parts.text, parts.html ?? '']) {
-    for (const m of source.matchAll(PLACEHOLDER)) if (m[1]! in TEMPLATE_VARIABLES) used.add(m[1] as TemplateVariable);
+    for (const m of source.matchAll(PLACEHOLDER)) if (isVariable(m[1]!)) used.add(m[1]!);
   }
   return [...used];
 }
@@ -75,7 +78,10 @@ export function escapeHtml(s: string): string {
 }
 
 function fill(source: string, values: TemplateValues, escape: (s: string) => string): string {
-  return source.replace(PLACEHOLDER, (_m, name: string) => escape(values[name as TemplateVariable] ?? ''));
+  return source.replace(PLACEHOLDER, (_m, name: string) => {
+    const value = isVariable(name) && Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    return escape(typeof value === 'string' ? value : '');
+  });
 }
 
 function headerValue(field: string, source: string, values: TemplateValues): string {

@@ -2,15 +2,31 @@
  * Shared Playwright fixtures for Keyward's end-to-end tests.
  */
 import { test as base, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { USB_SHIM_FILE } from './global-setup';
+import type { UsbShimConfig } from './usb-shim/entry';
+import type { CorpusReaderEntry } from '../../src/transport/simulator/virtual-usb-descriptors';
 
 export interface KeywardFixtures {
   /** Console messages and page errors seen so far (CSP and Trusted Types violations land here). */
   consoleProblems: string[];
   /**
    * Signs in through the real MSAL popup against the Entra emulator, choosing the seeded account whose
-   * button matches `account`, and waits for the popup to close.
+   * button matches `account`, and waits until the app shows the signed-in operator.
    */
   signInAs: (account: RegExp) => Promise<void>;
+  /** Installs a `navigator.usb` whose devices are virtual CCID readers; call before `page.goto`. */
+  installUsbShim: (config: UsbShimConfig) => Promise<void>;
+}
+
+/** Real reader descriptors from shared/corpora/ccid-readers.json (beside the repository). */
+export function corpusReader(file: string): CorpusReaderEntry {
+  const path = fileURLToPath(new URL('../../../shared/corpora/ccid-readers.json', import.meta.url));
+  const { readers } = JSON.parse(readFileSync(path, 'utf8')) as { readers: (CorpusReaderEntry & { file: string })[] };
+  const entry = readers.find((r) => r.file === file);
+  if (!entry) throw new Error(`No reader ${file} in the corpus`);
+  return entry;
 }
 
 export const test = base.extend<KeywardFixtures>({
@@ -25,6 +41,14 @@ export const test = base.extend<KeywardFixtures>({
   signInAs: async ({ page }, use) => {
     await use((account) => signInAs(page, account));
   },
+  installUsbShim: async ({ page }, use) => {
+    await use(async (config) => {
+      await page.addInitScript((c) => {
+        (window as unknown as { __keywardUsbShim: unknown }).__keywardUsbShim = c;
+      }, config);
+      await page.addInitScript({ path: USB_SHIM_FILE });
+    });
+  },
 });
 
 async function signInAs(page: Page, account: RegExp): Promise<void> {
@@ -33,7 +57,8 @@ async function signInAs(page: Page, account: RegExp): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   const popup = await popupPromise;
   await popup.getByRole('button', { name: account }).click();
-  await popup.waitForEvent('close', { timeout: 30_000 });
+  // The popup's 'close' can be missed (COOP swaps its browsing context group), so wait on the app instead.
+  await expect(page.getByTestId('operator')).toBeVisible({ timeout: 30_000 });
 }
 
 export { expect };

@@ -3,10 +3,11 @@
  * readers/ directory). Node-only; imported by tests, never by the app.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { CorpusReaderEntry } from './virtual-usb-descriptors.js';
 
-/** Where the corpus lives; CCID_CORPUS overrides it. */
-export const CORPUS_PATH = process.env['CCID_CORPUS'] ?? '/work/shared/corpora/ccid-readers.json';
+/** Where the corpus lives: shared/ beside the repository (as in CI); CCID_CORPUS overrides it. */
+export const CORPUS_PATH = process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../../shared/corpora/ccid-readers.json', import.meta.url));
 
 /** A corpus entry with the fields the corpus adds for people (file name, decoded descriptor). */
 export interface CorpusReader extends CorpusReaderEntry {

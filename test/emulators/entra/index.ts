@@ -19,12 +19,13 @@ import { PAGE_CSP, STYLESHEET_PATH, stylesheet } from './html';
 import { handleLoginRequest } from './login-page';
 import { createOidcProvider } from './oidc';
 import { SigningKey } from './signing';
-import { Tenant, type TapPolicy } from './tenant';
+import { DEMO_RELAY_CLIENT_SECRET, Tenant, type TapPolicy } from './tenant';
 import { mintAccessToken } from './mint';
 import type { AppIds, Audience } from './token-claims';
 
 export * from './tenant';
 export type { TapRecord } from './graph/tap-store';
+export { RELAY_APP_GRAPH_ROLES, RELAY_SERVICE_PRINCIPAL_ID } from './app-only';
 
 /** How to build an emulator. */
 export interface EntraEmulatorOptions {
@@ -34,6 +35,8 @@ export interface EntraEmulatorOptions {
   spaClientId: string;
   spaRedirectUris: string[];
   relayClientId: string;
+  /** Client secret of the relay app for the client credentials grant; defaults to DEMO_RELAY_CLIENT_SECRET. */
+  relayClientSecret?: string;
   /** Optional line logger (never given codes, tokens or TAP values). */
   log?: (line: string) => void;
 }
@@ -81,7 +84,9 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   const taps = new TapStore(() => tenant.tapPolicy);
   const throttle = new Throttle();
   const loginPath = `/${opts.tenantId}/login`;
-  const provider = createOidcProvider({ ids, tenant, key, spaRedirectUris: opts.spaRedirectUris, loginPath, log });
+  const provider = createOidcProvider({
+    ids, tenant, key, spaRedirectUris: opts.spaRedirectUris, relayClientSecret: opts.relayClientSecret ?? DEMO_RELAY_CLIENT_SECRET, loginPath, log,
+  });
   // Trust X-Forwarded-Proto, so the emulator also works behind a TLS-terminating proxy (its cookies are Secure).
   provider.proxy = true;
   const corsOrigins = [...new Set(opts.spaRedirectUris.map((u) => new URL(u).origin))];

@@ -46,6 +46,8 @@ declare module 'oidc-provider' {
 
   /** Access/refresh token model fields the callbacks read. */
   export interface TokenView {
+    /** Model name, e.g. `AccessToken` or `ClientCredentials`. */
+    readonly kind?: string;
     readonly accountId?: string;
     readonly clientId?: string;
     readonly scope?: string;

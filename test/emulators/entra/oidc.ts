@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type Grant, type KoaContextWithOIDC, type StructuredJwt, type TokenView } from 'oidc-provider';
+import { appOnlyClaims, appOnlyShape, isClientCredentials, relayAppClient, resourceFromDefaultScope } from './app-only';
 import { escapeHtml, renderPage } from './html';
 import type { SigningKey } from './signing';
 import type { Tenant } from './tenant';
@@ -27,6 +28,8 @@ export interface OidcDeps {
   readonly tenant: Tenant;
   readonly key: SigningKey;
   readonly spaRedirectUris: readonly string[];
+  /** Client secret of the relay app, a confidential client for app-only Graph tokens (app-only.ts). */
+  readonly relayClientSecret: string;
   /** Path prefix of the sign-in page; the interaction uid is appended. */
   readonly loginPath: string;
   readonly log: (line: string) => void;
@@ -59,7 +62,7 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
   const { ids, tenant } = deps;
   const redirectOrigins = new Set(deps.spaRedirectUris.map((u) => new URL(u).origin));
   return {
-    clients: [spaClient(deps, redirectOrigins)],
+    clients: [spaClient(deps, redirectOrigins), relayAppClient(ids, deps.relayClientSecret)],
     jwks: { keys: [deps.key.privateJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: OIDC_SCOPES,
@@ -74,6 +77,9 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `${deps.loginPath}/${interaction.uid}` },
     features: features(deps),
     extraTokenClaims: async (_ctx: KoaContextWithOIDC, token: TokenView) => {
+      if (token.kind === 'ClientCredentials') {
+        return token.resourceServer && token.clientId === ids.relayClientId ? appOnlyClaims(ids, token.resourceServer.identifier()) : undefined;
+      }
       const user = token.accountId ? tenant.findUser(token.accountId) : undefined;
       const resource = token.resourceServer && resourceByIndicator(ids, token.resourceServer.identifier());
       return user && resource ? accessTokenUserClaims(ids, user, resource.audience) : undefined;
@@ -90,7 +96,7 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
       ctx.body = renderPage('Sign-in error', `<h1>Sign-in error</h1><p>${escapeHtml(out.error ?? 'error')}</p>
 <p class="note">${escapeHtml(out.error_description ?? '')}</p>`);
     },
-    ttl: { AccessToken: 3600, AuthorizationCode: 600, IdToken: 3600, RefreshToken: 86_400, Interaction: 900, Session: 86_400, Grant: 86_400 },
+    ttl: { AccessToken: 3600, ClientCredentials: 3600, AuthorizationCode: 600, IdToken: 3600, RefreshToken: 86_400, Interaction: 900, Session: 86_400, Grant: 86_400 },
   };
 }
 
@@ -111,6 +117,7 @@ function features(deps: OidcDeps): Record<string, unknown> {
   const { ids } = deps;
   return {
     devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
     // Entra's userinfo lives on Graph; without it every token request resolves to a resource (helpers/resolve_resource.js).
     userinfo: { enabled: false },
     rpInitiatedLogout: {
@@ -128,6 +135,8 @@ function features(deps: OidcDeps): Record<string, unknown> {
     resourceIndicators: {
       enabled: true,
       defaultResource: async (ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => {
+        // Entra's client credentials name the resource by its `.default` scope (app-only.ts).
+        if (isClientCredentials(ctx)) return resourceFromDefaultScope(ids, ctx.oidc.params?.scope ?? ctx.oidc.body?.scope);
         if (oneOf) {
           const scope = ctx.oidc.params?.scope ?? (ctx.oidc.body?.scope as string | undefined);
           const wanted = resourceInfo(ids, audienceForScope(ids, scope)).indicator;
@@ -161,13 +170,17 @@ function features(deps: OidcDeps): Record<string, unknown> {
 function entraShape(ctx: KoaContextWithOIDC, ids: AppIds, token: TokenView, jwt: StructuredJwt): void {
   const resource = token.resourceServer && resourceByIndicator(ids, token.resourceServer.identifier());
   if (!resource) return;
+  jwt.header = { typ: 'JWT' };
+  if (token.kind === 'ClientCredentials') {
+    appOnlyShape(jwt.payload);
+    return;
+  }
   const { payload } = jwt;
   const granted = ctx.oidc.entities.Grant?.getResourceScope(resource.indicator) ?? String(payload.scope ?? '');
   payload.scp = scpFromScopes(ids, resource.audience, granted.split(' '));
   payload.nbf = payload.iat;
   delete payload.scope;
   delete payload.client_id;
-  jwt.header = { typ: 'JWT' };
 }
 
 /**

@@ -13,6 +13,11 @@ export const DEMO_TENANT_ID = '7ae8fb6d-cc54-4b42-bad9-565e05a4f211';
 export const DEMO_SPA_CLIENT_ID = '0da58537-44b5-46fb-83f9-23649ede607e';
 /** Fixed demo app id of the relay API; its scope is `api://<id>/Mail.Send`. */
 export const DEMO_RELAY_CLIENT_ID = '9d3d8529-8123-4c7c-aca5-13270e6671fe';
+/**
+ * Client secret of the demo relay app (a confidential client for app-only Graph tokens). The relay's
+ * DEMO_GRAPH_CLIENT_SECRET (relay/config.ts) has the same value.
+ */
+export const DEMO_RELAY_CLIENT_SECRET = 'keyward-demo-relay-secret';
 
 /** Directory role template ids (identical in every Entra tenant). */
 export const AUTHENTICATION_ADMINISTRATOR = 'c4e39bd9-1100-46d3-8c65-fb160da0071f';

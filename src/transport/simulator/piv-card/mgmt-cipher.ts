@@ -28,7 +28,7 @@ function tdes(type: 'encrypt' | 'decrypt', key: Uint8Array, block: Uint8Array): 
 
 const ZERO_IV = new Uint8Array(16);
 
-async function aesEncryptBlock(key: Uint8Array, block: Uint8Array, iv = ZERO_IV): Promise<Uint8Array> {
+async function aesEncryptBlock(key: Uint8Array, block: Uint8Array, iv: Uint8Array = ZERO_IV): Promise<Uint8Array> {
   const k = await crypto.subtle.importKey('raw', key as Uint8Array<ArrayBuffer>, 'AES-CBC', false, ['encrypt']);
   const out = await crypto.subtle.encrypt({ name: 'AES-CBC', iv: iv as Uint8Array<ArrayBuffer> }, k, block as Uint8Array<ArrayBuffer>);
   return new Uint8Array(out, 0, 16);

@@ -33,15 +33,18 @@ export type KeyMaterial =
 /** True for an RSA algorithm identifier. */
 export const isRsa = (algorithm: number): boolean => RSA_BITS[algorithm] !== undefined;
 
+/** Generates an EC key synchronously (the seed is reduced into the scalar field, FIPS 186-5 A.4.1). */
+export function generateEcKey(algorithm: 0x11 | 0x14, random: RandomSource): KeyMaterial & { kind: 'ec' } {
+  const curve = CURVES[algorithm];
+  const secret = curve.utils.randomSecretKey(random(algorithm === 0x11 ? 48 : 72));
+  return { kind: 'ec', algorithm, secret, point: curve.getPublicKey(secret, false) };
+}
+
 /** Generates a real key of `algorithm`; null when the algorithm is unknown. */
 export async function generateKey(algorithm: number, random: RandomSource): Promise<KeyMaterial | null> {
   const bits = RSA_BITS[algorithm];
   if (bits) return generateRsaKey(bits);
-  if (algorithm === 0x11 || algorithm === 0x14) {
-    const curve = CURVES[algorithm];
-    const secret = curve.utils.randomSecretKey(random(algorithm === 0x11 ? 48 : 72));
-    return { kind: 'ec', algorithm, secret, point: curve.getPublicKey(secret, false) };
-  }
+  if (algorithm === 0x11 || algorithm === 0x14) return generateEcKey(algorithm, random);
   if (algorithm === KEY_ALGORITHM.ED25519) {
     const secret = random(32);
     return { kind: 'ed25519', secret, point: ed25519.getPublicKey(secret) };

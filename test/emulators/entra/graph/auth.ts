@@ -6,7 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { errors } from 'jose';
 import { GRAPH_RESOURCE } from '../token-claims';
-import type { GraphDeps, GraphEnv } from './context';
+import type { AppCaller, GraphDeps, GraphEnv } from './context';
 import { graphError, missingScope } from './errors';
 
 function invalidToken(message: string) {
@@ -33,12 +33,34 @@ export function authenticate(deps: GraphDeps): MiddlewareHandler<GraphEnv> {
     } catch (err) {
       throw invalidToken(describeVerifyFailure(err));
     }
+    if (payload.idtyp === 'app') {
+      c.set('app', appCaller(c, deps, payload));
+      return next();
+    }
     const user = typeof payload.oid === 'string' ? deps.tenant.findUser(payload.oid) : undefined;
     if (!user || payload.tid !== deps.tenant.tenantId) throw invalidToken('Access token validation failure.');
     const scopes = new Set(typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : []);
     c.set('caller', { user, scopes });
     await next();
   };
+}
+
+/** Routes that accept app-only tokens; the others are delegated-only in the emulator. */
+const APP_ONLY_ROUTE = /^\/(?:graph\/)?v1\.0\/users\/[^/]+$/;
+
+/**
+ * Checks an app-only token: this tenant, `roles` present. Graph answers `/me` with 400 for app-only
+ * tokens; the emulator also refuses every route but `GET /users/{id}` (403) rather than emulate more.
+ */
+function appCaller(c: Context<GraphEnv>, deps: GraphDeps, payload: Record<string, unknown>): AppCaller {
+  if (payload.tid !== deps.tenant.tenantId || typeof payload.azp !== 'string') throw invalidToken('Access token validation failure.');
+  const path = new URL(c.req.url).pathname;
+  if (/\/v1\.0\/me(\/|$)/.test(path)) throw graphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+  if (c.req.method !== 'GET' || !APP_ONLY_ROUTE.test(path)) {
+    throw graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation. (The emulator serves app-only tokens on GET /users/{id} only.)');
+  }
+  const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+  return { clientId: payload.azp, roles: new Set(roles) };
 }
 
 /** Throws 403 unless the caller's token has one of `anyOf`. */

@@ -13,6 +13,12 @@ export interface Caller {
   readonly scopes: ReadonlySet<string>;
 }
 
+/** An app-only caller (client credentials token): the app's client id and application permissions (`roles`). */
+export interface AppCaller {
+  readonly clientId: string;
+  readonly roles: ReadonlySet<string>;
+}
+
 /** Everything the Graph app depends on. */
 export interface GraphDeps {
   readonly tenant: Tenant;
@@ -36,5 +42,7 @@ export interface GraphEnv {
     requestId: string;
     clientRequestId: string;
     caller: Caller;
+    /** Set instead of `caller` for an app-only token, which only `GET /users/{id}` accepts. */
+    app?: AppCaller;
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * Idempotency keys for `POST /api/mail`: a retried request (same caller, same key, same body) gets the
+ * first outcome back instead of a second email. In the manner of the IETF draft "The Idempotency-Key
+ * HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header): a key reused with another body is a
+ * 409 `IDEMPOTENCY_MISMATCH`, and a key whose first request is still running is a 409 `IN_PROGRESS`.
+ *
+ * In memory and bounded: at most `maxEntries` keys (least recently used go first) for `ttlMs` (24 h by
+ * default). The relay is otherwise stateless, so behind a load balancer with several instances the
+ * guarantee holds only if requests with one key reach one instance (sticky routing on the key or the
+ * caller) or this store is replaced by a shared one (e.g. Redis with SET NX and a TTL).
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../../src/app-error';
+
+/** A finished response that may be replayed. */
+export interface StoredOutcome {
+  status: number;
+  body: unknown;
+}
+
+/** What {@link IdempotencyStore.begin} found. */
+export type BeginResult = { kind: 'new' } | { kind: 'replay'; outcome: StoredOutcome };
+
+/** The store the mail routes use. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for `caller`, or returns the stored outcome of an earlier identical request.
+   *
+   * @throws AppError('relay', 'IDEMPOTENCY_MISMATCH' | 'IN_PROGRESS', …, { status: 409 })
+   */
+  begin(caller: string, key: string, fingerprint: string): BeginResult;
+  /** Stores the outcome of a claimed key, to be replayed until it expires. */
+  complete(caller: string, key: string, outcome: StoredOutcome): void;
+  /** Forgets a claimed key: its request ended in a way a retry may redo (nothing was sent). */
+  release(caller: string, key: string): void;
+  /** Number of keys held (for tests and the bench). */
+  size(): number;
+}
+
+/** Options for {@link createIdempotencyStore}. */
+export interface IdempotencyOptions {
+  /** Defaults to 24 h. */
+  ttlMs?: number;
+  /** Defaults to 10 000 keys. */
+  maxEntries?: number;
+  /** Milliseconds; defaults to `Date.now`. */
+  now?: () => number;
+}
+
+interface Entry {
+  fingerprint: string;
+  expiresAt: number;
+  outcome?: StoredOutcome;
+}
+
+/** Canonical JSON (object keys sorted), so that key order and spacing do not change a fingerprint. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 of the route and the canonical body: what "the same request" means. */
+export function requestFingerprint(route: string, body: unknown): string {
+  return createHash('sha256').update(route).update('\0').update(canonical(body)).digest('hex');
+}
+
+/** Creates the in-memory store. */
+export function createIdempotencyStore(options: IdempotencyOptions = {}): IdempotencyStore {
+  const ttlMs = options.ttlMs ?? 24 * 60 * 60_000;
+  const maxEntries = options.maxEntries ?? 10_000;
+  const now = options.now ?? Date.now;
+  // Map iteration order is insertion order; re-inserting on use makes the first entry the least recently used.
+  const entries = new Map<string, Entry>();
+  const id = (caller: string, key: string) => `${caller}\0${key}`;
+
+  const evict = () => {
+    const t = now();
+    for (const [k, e] of entries) {
+      if (entries.size <= maxEntries && e.expiresAt > t) break;
+      entries.delete(k);
+    }
+  };
+
+  return {
+    begin(caller, key, fingerprint) {
+      const k = id(caller, key);
+      const found = entries.get(k);
+      if (found && found.expiresAt > now()) {
+        if (found.fingerprint !== fingerprint) {
+          throw new AppError('relay', 'IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for a different message; use a new key for a new message.', { status: 409, retryable: false });
+        }
+        if (!found.outcome) {
+          throw new AppError('relay', 'IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly with the same key.', { status: 409, retryable: true, retryAfterSeconds: 1 });
+        }
+        entries.delete(k);
+        entries.set(k, found);
+        return { kind: 'replay', outcome: found.outcome };
+      }
+      entries.delete(k);
+      entries.set(k, { fingerprint, expiresAt: now() + ttlMs });
+      evict();
+      return { kind: 'new' };
+    },
+    complete(caller, key, outcome) {
+      const found = entries.get(id(caller, key));
+      if (found) found.outcome = outcome;
+    },
+    release(caller, key) {
+      const k = id(caller, key);
+      if (entries.get(k)?.outcome === undefined) entries.delete(k);
+    },
+    size: () => entries.size,
+  };
+}

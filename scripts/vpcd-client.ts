@@ -1,0 +1,147 @@
+/**
+ * A vsmartcard vpcd client (Node): connects a virtual card to pcscd's vpcd driver over TCP so real PC/SC
+ * clients (yubico-piv-tool, OpenSC, ykman) can talk to it.
+ *
+ * vpcd protocol (vsmartcard, virtualsmartcard/src/vpcd/vpcd.c): the driver listens (channel 0x8C7B =
+ * port 35963 for the first slot) and the card connects as the client. Every message both ways is a
+ * 2-byte big-endian length followed by that many bytes. A 1-byte message from the driver is a control:
+ * 00 power off, 01 power on, 02 reset, 04 get ATR (answered with the ATR); anything longer is a command
+ * APDU, answered with the response APDU. Controls other than 04 get no answer.
+ */
+import { Socket } from 'node:net';
+
+/** The card side: what vpcd needs from a virtual card. */
+export interface VpcdCard {
+  readonly atr: Uint8Array;
+  handle(apdu: Uint8Array): Promise<Uint8Array>;
+  reset(): void;
+}
+
+/** Options for `connectVpcd`. */
+export interface VpcdClientOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly card: VpcdCard;
+  /** First and largest delay between reconnection attempts (ms); defaults 100 and 2000. */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Told about connection changes (for a CLI to print). */
+  readonly onStatus?: (status: 'connected' | 'disconnected', detail?: string) => void;
+}
+
+/** A running client. */
+export interface VpcdClient {
+  /** Resolves once connected for the first time. */
+  readonly firstConnection: Promise<void>;
+  /** True while a connection to vpcd is open. */
+  readonly connected: boolean;
+  /** Closes the connection and stops reconnecting. */
+  stop(): Promise<void>;
+}
+
+/** vpcd control bytes. */
+export const VPCD_CONTROL = { POWER_OFF: 0x00, POWER_ON: 0x01, RESET: 0x02, GET_ATR: 0x04 } as const;
+
+/** Frames `payload` with its 2-byte big-endian length. */
+export function frame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(payload.length + 2);
+  out[0] = payload.length >> 8;
+  out[1] = payload.length & 0xff;
+  out.set(payload, 2);
+  return out;
+}
+
+/** Splits complete frames off the front of `buffer`; returns them and what is left. */
+export function unframe(buffer: Uint8Array): { frames: Uint8Array[]; rest: Uint8Array } {
+  const frames: Uint8Array[] = [];
+  let at = 0;
+  while (buffer.length - at >= 2) {
+    const len = (buffer[at]! << 8) | buffer[at + 1]!;
+    if (buffer.length - at - 2 < len) break;
+    frames.push(buffer.slice(at + 2, at + 2 + len));
+    at += 2 + len;
+  }
+  return { frames, rest: buffer.slice(at) };
+}
+
+/** The reply to one message from vpcd, or null when none is due. */
+export async function answer(card: VpcdCard, message: Uint8Array): Promise<Uint8Array | null> {
+  if (message.length !== 1) return card.handle(message);
+  const control = message[0];
+  if (control === VPCD_CONTROL.GET_ATR) return card.atr;
+  if (control === VPCD_CONTROL.POWER_OFF || control === VPCD_CONTROL.POWER_ON || control === VPCD_CONTROL.RESET) card.reset();
+  return null;
+}
+
+/** Connects `options.card` to vpcd, reconnecting with backoff whenever pcscd goes away. */
+export function connectVpcd(options: VpcdClientOptions): VpcdClient {
+  const { host = '127.0.0.1', port = 35963, card } = options;
+  const backoff = options.backoff ?? { initialMs: 100, maxMs: 2000 };
+  let delay = backoff.initialMs;
+  let socket: Socket | null = null;
+  let stopped = false;
+  let open = false;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveFirst: () => void = () => undefined;
+  const firstConnection = new Promise<void>((resolve) => (resolveFirst = resolve));
+
+  const attach = (s: Socket): void => {
+    let buffer = new Uint8Array(0);
+    let queue = Promise.resolve();
+    s.on('data', (chunk: Uint8Array) => {
+      const joined = new Uint8Array(buffer.length + chunk.length);
+      joined.set(buffer);
+      joined.set(chunk, buffer.length);
+      const { frames, rest } = unframe(joined);
+      buffer = rest;
+      for (const message of frames) {
+        queue = queue.then(async () => {
+          const reply = await answer(card, message);
+          if (reply && !s.destroyed) s.write(frame(reply));
+        });
+      }
+    });
+  };
+
+  const connect = (): void => {
+    if (stopped) return;
+    const s = new Socket();
+    socket = s;
+    s.setNoDelay(true);
+    attach(s);
+    s.once('connect', () => {
+      open = true;
+      delay = backoff.initialMs;
+      options.onStatus?.('connected', `${host}:${port}`);
+      resolveFirst();
+    });
+    s.once('close', () => {
+      if (open) options.onStatus?.('disconnected');
+      open = false;
+      card.reset();
+      if (!stopped) {
+        timer = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, backoff.maxMs);
+      }
+    });
+    s.on('error', () => undefined); // 'close' follows and schedules the retry
+    s.connect(port, host);
+  };
+
+  connect();
+  return {
+    firstConnection,
+    get connected() {
+      return open;
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      const s = socket;
+      if (!s || s.destroyed) return;
+      await new Promise<void>((resolve) => {
+        s.once('close', () => resolve());
+        s.destroy();
+      });
+    },
+  };
+}

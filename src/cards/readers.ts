@@ -1,0 +1,136 @@
+/**
+ * Readers as the operator sees them: the USB readers this origin may use, the demo's virtual reader,
+ * their capabilities in plain terms, live card presence, and the card's parsed ATR.
+ *
+ * The WebUSB details (filters, DOMException mapping) stay in src/transport/webusb-ccid.ts; this module
+ * only decides what to show and opens a card for the layers above.
+ */
+import { isAppError } from '../app-error';
+import { parseAtr } from '../ccid/atr';
+import type { Atr } from '../ccid/atr-types';
+import type { CcidReader } from '../ccid/reader';
+import type { UsbDeviceLike } from '../ccid/reader-usb';
+import {
+  connectCcidSlot,
+  listGrantedReaders,
+  onReaderConnectionChange,
+  openWebUsbReader,
+  requestReader,
+  type CcidCardTransport,
+} from '../transport/webusb-ccid';
+
+/** A reader the operator can pick. */
+export interface ReaderChoice {
+  readonly id: string;
+  readonly label: string;
+  readonly source: 'usb' | 'virtual';
+  readonly device: UsbDeviceLike;
+}
+
+/** What a reader can do, in the terms the details panel shows. */
+export interface ReaderCapabilities {
+  readonly exchangeLevel: 'character' | 'tpdu' | 'short-apdu' | 'extended-apdu';
+  readonly protocols: readonly string[];
+  readonly slots: number;
+  readonly maxMessageLength: number;
+  readonly maxIfsd: number;
+  readonly autoPps: boolean;
+  readonly autoIfsd: boolean;
+  readonly pinPad: boolean;
+  /** The CCID interface uses vendor class 0xFF, so an ordinary page may claim it. */
+  readonly vendorClass: boolean;
+}
+
+/** A powered card. */
+export interface CardInfo {
+  readonly atr: Atr;
+  readonly atrHex: string;
+  /** T=0/T=1 when the driver runs the protocol; null when the reader does (APDU levels). */
+  readonly protocol: 0 | 1 | null;
+  readonly transport: CcidCardTransport;
+}
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ').toUpperCase();
+
+function usbChoice(device: USBDevice, index: number): ReaderChoice {
+  const label = [device.manufacturerName, device.productName].filter(Boolean).join(' ') || 'USB smart-card reader';
+  const id = `usb:${device.vendorId}:${device.productId}:${device.serialNumber ?? index}`;
+  return { id, label, source: 'usb', device };
+}
+
+/** Readers already granted to this origin; none (not an error) where WebUSB is missing. */
+export async function grantedUsbReaders(): Promise<ReaderChoice[]> {
+  try {
+    return (await listGrantedReaders()).map(usbChoice);
+  } catch (e) {
+    if (isAppError(e, 'transport', 'WEBUSB_UNAVAILABLE')) return [];
+    throw e;
+  }
+}
+
+/** Shows the browser's device chooser (needs a click). */
+export async function chooseUsbReader(): Promise<ReaderChoice> {
+  return usbChoice(await requestReader(), 0);
+}
+
+/** Calls `onChange` when a granted reader is plugged in or out; a no-op without WebUSB. */
+export function watchUsbReaders(onChange: () => void): () => void {
+  try {
+    return onReaderConnectionChange(onChange);
+  } catch {
+    return () => undefined;
+  }
+}
+
+/** An open reader: capabilities, presence per slot, and cards. */
+export class ReaderConnection {
+  private constructor(
+    readonly choice: ReaderChoice,
+    private readonly reader: CcidReader,
+  ) {}
+
+  /** Opens (claims) the reader. Browser refusals arrive as `AppError('transport', …)`. */
+  static async open(choice: ReaderChoice): Promise<ReaderConnection> {
+    return new ReaderConnection(choice, await openWebUsbReader(choice.device));
+  }
+
+  get name(): string {
+    return this.choice.source === 'virtual' ? this.choice.label : this.reader.name;
+  }
+
+  get capabilities(): ReaderCapabilities {
+    const d = this.reader.descriptor;
+    return {
+      exchangeLevel: d.exchangeLevel,
+      protocols: [d.protocols.t0 ? 'T=0' : '', d.protocols.t1 ? 'T=1' : ''].filter(Boolean),
+      slots: d.maxSlotIndex + 1,
+      maxMessageLength: d.maxMessageLength,
+      maxIfsd: d.maxIfsd,
+      autoPps: d.auto.pps,
+      autoIfsd: d.auto.ifsd,
+      pinPad: d.pinSupport.verification,
+      vendorClass: this.reader.usbInterface.interfaceClass === 0xff,
+    };
+  }
+
+  /** Card presence in `slot` as last reported; null before the first report. */
+  present(slot = 0): boolean | null {
+    return this.reader.slots[slot]?.present ?? null;
+  }
+
+  /** Follows insertions and removals; returns the unsubscribe function. */
+  onPresence(listener: (slot: number, present: boolean) => void): () => void {
+    return this.reader.onSlotChange((e) => listener(e.slot, e.present));
+  }
+
+  /** Powers the card in `slot` and parses its ATR. */
+  async readCard(slot = 0): Promise<CardInfo> {
+    const transport = await connectCcidSlot(this.reader, { slot, kind: this.choice.source === 'virtual' ? 'simulator' : 'webusb-ccid' });
+    return { atr: parseAtr(transport.atr), atrHex: hex(transport.atr), protocol: transport.protocol, transport };
+  }
+
+  /** Releases the reader. */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+}

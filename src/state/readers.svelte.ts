@@ -1,0 +1,114 @@
+/**
+ * The reader picker and card panel state: which readers exist, which one is open, whether a card is in
+ * it, and the card's ATR. Opening a reader claims it; a card is powered as soon as it is present.
+ */
+import { AppError, isAppError } from '../app-error';
+import {
+  chooseUsbReader,
+  grantedUsbReaders,
+  ReaderConnection,
+  watchUsbReaders,
+  type CardInfo,
+  type ReaderChoice,
+} from '../cards/readers';
+import type { VirtualReaderChoice } from '../cards/virtual-reader';
+
+/** Reactive reader state; one instance for the app. */
+export class ReaderState {
+  choices = $state.raw<readonly ReaderChoice[]>([]);
+  selectedId = $state<string | null>(null);
+  connection = $state.raw<ReaderConnection | null>(null);
+  present = $state<boolean | null>(null);
+  card = $state.raw<CardInfo | null>(null);
+  busy = $state(false);
+  error = $state.raw<AppError | null>(null);
+  virtual = $state.raw<VirtualReaderChoice | null>(null);
+  #stopPresence: (() => void) | null = null;
+  #started = false;
+
+  /** Lists readers (and builds the demo's virtual reader when `demo`), then follows USB plug events. */
+  async start(demo: boolean): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    if (demo) {
+      const { createDemoVirtualReader } = await import('../cards/virtual-reader');
+      this.virtual = await createDemoVirtualReader();
+    }
+    watchUsbReaders(() => void this.refresh());
+    await this.refresh();
+  }
+
+  /** Re-reads the granted USB readers. */
+  async refresh(): Promise<void> {
+    await this.#run(async () => {
+      const usb = await grantedUsbReaders();
+      this.choices = this.virtual ? [this.virtual, ...usb] : usb;
+    });
+  }
+
+  /** Shows Chrome's device chooser, then opens the chosen reader. */
+  async requestUsbReader(): Promise<void> {
+    await this.#run(async () => {
+      const choice = await chooseUsbReader();
+      if (!this.choices.some((c) => c.id === choice.id)) this.choices = [...this.choices, choice];
+      await this.#open(choice);
+    });
+  }
+
+  /** Opens the reader with `id`. */
+  async select(id: string): Promise<void> {
+    const choice = this.choices.find((c) => c.id === id);
+    if (choice) await this.#run(() => this.#open(choice));
+  }
+
+  /** Demo only: a fresh blank card into the virtual reader. */
+  async insertVirtualCard(): Promise<void> {
+    await this.virtual?.insertBlankCard();
+  }
+
+  /** Demo only: pull the card from the virtual reader. */
+  removeVirtualCard(): void {
+    this.virtual?.removeCard();
+  }
+
+  async #open(choice: ReaderChoice): Promise<void> {
+    await this.#close();
+    this.selectedId = choice.id;
+    const connection = await ReaderConnection.open(choice);
+    this.connection = connection;
+    this.#stopPresence = connection.onPresence((slot, present) => {
+      if (slot === 0) void this.#presenceChanged(present);
+    });
+    await this.#presenceChanged(connection.present(0) === true);
+  }
+
+  async #presenceChanged(present: boolean): Promise<void> {
+    this.present = present;
+    const previous = this.card;
+    this.card = null;
+    await previous?.transport.close().catch(() => undefined);
+    if (present && this.connection) await this.#run(async () => (this.card = await this.connection!.readCard(0)));
+  }
+
+  async #close(): Promise<void> {
+    this.#stopPresence?.();
+    this.#stopPresence = null;
+    await this.card?.transport.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+    this.card = null;
+    this.connection = null;
+    this.present = null;
+  }
+
+  async #run(work: () => Promise<unknown>): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await work();
+    } catch (e) {
+      this.error = isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+    } finally {
+      this.busy = false;
+    }
+  }
+}

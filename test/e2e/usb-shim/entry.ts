@@ -1,0 +1,50 @@
+/**
+ * A `navigator.usb` stand-in for end-to-end tests: the fake USBDevices are virtual CCID readers (the
+ * simulator, built from real corpus descriptors) holding virtual PIV cards, so the app's real WebUSB
+ * driver runs in the browser. Built to an IIFE by global-setup.ts and installed with `addInitScript`,
+ * after a small script that sets `window.__keywardUsbShim` (see fixtures.ts).
+ */
+import { createVirtualReader, type VirtualReader } from '../../../src/transport/simulator/virtual-reader';
+import { createVirtualPivCard } from '../../../src/transport/simulator/piv-card/virtual-piv-card';
+import type { CorpusReaderEntry } from '../../../src/transport/simulator/virtual-usb-descriptors';
+
+/** What a test asks for. */
+export interface UsbShimConfig {
+  readonly readers: readonly {
+    readonly entry: CorpusReaderEntry;
+    readonly card: 'yubikey-5.4' | 'yubikey-5.7' | 'piv-generic' | null;
+    /** Behave as an Isolated Web App with usb-unrestricted would. */
+    readonly unrestricted: boolean;
+  }[];
+  /** Index of the reader the person picks in Chrome's chooser; absent → they cancel. */
+  readonly choose?: number;
+}
+
+type ShimDevice = VirtualReader & { deviceClass: number; configurations: unknown[] };
+
+const config = (window as unknown as { __keywardUsbShim?: UsbShimConfig }).__keywardUsbShim ?? { readers: [] };
+
+const devices: ShimDevice[] = config.readers.map((r) => {
+  const reader = createVirtualReader({ entry: r.entry, card: r.card ? createVirtualPivCard({ profile: r.card }) : null, unrestricted: r.unrestricted });
+  // What Chrome's USBDevice also exposes and the reader filter looks at.
+  const alternates = [{ interfaceClass: r.entry.interface.bInterfaceClass }];
+  return Object.assign(reader, { deviceClass: 0, configurations: [{ interfaces: [{ alternates }] }] });
+});
+const granted = new Set<ShimDevice>();
+
+const usb = {
+  async getDevices() {
+    return devices.filter((d) => granted.has(d));
+  },
+  async requestDevice() {
+    const device = config.choose === undefined ? undefined : devices[config.choose];
+    if (!device) throw new DOMException('No device selected.', 'NotFoundError');
+    granted.add(device);
+    return device;
+  },
+  addEventListener() {},
+  removeEventListener() {},
+};
+
+Object.defineProperty(Navigator.prototype, 'usb', { configurable: true, get: () => usb });
+(window as unknown as { __keywardUsbDevices: ShimDevice[] }).__keywardUsbDevices = devices;
