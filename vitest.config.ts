@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'relay/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/support/vitest-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

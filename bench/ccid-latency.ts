@@ -69,18 +69,25 @@ async function timeApdus(rig: Rig, count: number): Promise<{ total: Float64Array
   return { total, host };
 }
 
+/** How many APDUs `measureLatency` sends: warm-up, the plain timed pass, the device-timed pass. */
+export interface LatencyRun {
+  readonly warmup: number;
+  readonly apdus: number;
+  readonly splitApdus: number;
+}
+
 /**
- * Opens corpus reader `file` with the fixed-response card, warms up, then times `apdus` APDUs twice:
- * once plain (the headline figure) and once with the device calls timed (to split off the simulator).
+ * Opens corpus reader `file` with the fixed-response card, warms up, then times APDUs twice: once plain
+ * (the headline figure) and once with the device calls timed (to split off the simulator's share).
  */
-export async function measureLatency(file: string, apdus: number, warmup: number): Promise<LatencyFigures> {
+export async function measureLatency(file: string, run: LatencyRun): Promise<LatencyFigures> {
   const rig = await openRig(file, fixedResponseCard());
   try {
-    await timeApdus(rig, warmup);
-    const plain = await timeApdus(rig, apdus);
+    await timeApdus(rig, run.warmup);
+    const plain = await timeApdus(rig, run.apdus);
     rig.device.timed = true;
-    const split = await timeApdus(rig, apdus);
-    return { total: percentiles(plain.total), hostOnly: percentiles(split.host), apdus };
+    const split = await timeApdus(rig, run.splitApdus);
+    return { total: percentiles(plain.total), hostOnly: percentiles(split.host), apdus: run.apdus };
   } finally {
     await rig.transport.close();
   }

@@ -27,8 +27,8 @@ export interface GraphCall {
 /** Sends Graph calls; rejects with `AppError('entra', …)`. */
 export interface GraphTransport {
   call<T>(call: GraphCall): Promise<T>;
-  /** Follows an `@odata.nextLink` (an absolute URL Graph returned). */
-  next<T>(nextLink: string): Promise<T>;
+  /** Follows an `@odata.nextLink` (an absolute URL Graph returned), with the first request's headers. */
+  next<T>(nextLink: string, headers?: Readonly<Record<string, string>>): Promise<T>;
 }
 
 /** Options for {@link createGraphTransport}. */
@@ -77,11 +77,12 @@ export function createGraphTransport(opts: GraphTransportOptions): GraphTranspor
 
   return {
     call: send,
-    next<T>(nextLink: string): Promise<T> {
+    next<T>(nextLink: string, headers: Readonly<Record<string, string>> = {}): Promise<T> {
       const url = new URL(nextLink);
       if (url.origin !== base.origin) throw graphErrorToAppError(new Error(`nextLink to another host: ${url.origin}`), 'GET');
       return client
         .api(nextLink)
+        .headers({ ...headers })
         .get()
         .catch((e: unknown) => {
           throw graphErrorToAppError(e, 'GET');

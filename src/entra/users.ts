@@ -24,6 +24,9 @@ export interface UserPage {
   readonly nextLink: string | null;
 }
 
+/** `$search` on directory objects is an advanced query: it needs this header (Graph "advanced queries"). */
+const SEARCH_HEADERS = { ConsistencyLevel: 'eventual' } as const;
+
 const SELECT = 'id,displayName,givenName,surname,userPrincipalName,mail,otherMails,userType,accountEnabled';
 
 interface Collection {
@@ -44,14 +47,14 @@ export async function searchUsers(graph: GraphTransport, text: string, pageSize 
     method: 'GET',
     path: '/users',
     query: { $search: searchClause(text), $select: SELECT, $top: String(pageSize), $orderby: 'displayName' },
-    headers: { ConsistencyLevel: 'eventual' },
+    headers: SEARCH_HEADERS,
   });
   return { users: res.value ?? [], nextLink: res['@odata.nextLink'] ?? null };
 }
 
-/** The next page of a search. */
+/** The next page of a search; Graph wants the search header on every page. */
 export async function nextUsers(graph: GraphTransport, nextLink: string): Promise<UserPage> {
-  const res = await graph.next<Collection>(nextLink);
+  const res = await graph.next<Collection>(nextLink, SEARCH_HEADERS);
   return { users: res.value ?? [], nextLink: res['@odata.nextLink'] ?? null };
 }
 

@@ -110,7 +110,7 @@ describe('CCC and Discovery', () => {
          90 00`,
       (s) => s.readDiscovery(),
     );
-    expect(d).toEqual({ aid: 'A0000003080000100001 00'.replace(' ', ''), pinUsagePolicy: { pivPin: true, globalPin: false, occ: false, vci: false, globalPinPrimary: false } });
+    expect(d).toEqual({ aid: 'A000000308000010000100', pinUsagePolicy: { pivPin: true, globalPin: false, occ: false, vci: false, globalPinPrimary: false } });
   });
 });
 

@@ -91,7 +91,7 @@ describe('signing with GENERAL AUTHENTICATE', () => {
       (s) => s.sign(0x9a, 'RSA2048', digestInfo('SHA-256', hash)),
     );
     expect(result).toEqual(signature);
-    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', pair.publicKey, result, message)).toBe(true);
+    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', pair.publicKey, Uint8Array.from(result), message)).toBe(true);
   });
 
   it('ECDSA P-256 with a SHA-384 hash: truncated to 32 bytes; DER returned, r ‖ s on request', async () => {
@@ -130,7 +130,7 @@ describe('signing with GENERAL AUTHENTICATE', () => {
       async (s) => {
         const key = await s.generateKey(0x9a, 'ED25519');
         const sig = await s.sign(0x9a, 'ED25519', Uint8Array.of(0x72));
-        return crypto.subtle.verify('Ed25519', key.cryptoKey!, sig, Uint8Array.of(0x72));
+        return crypto.subtle.verify('Ed25519', key.cryptoKey!, Uint8Array.from(sig), Uint8Array.of(0x72));
       },
     );
     expect(verified).toBe(true);

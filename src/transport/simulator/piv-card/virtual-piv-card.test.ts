@@ -32,8 +32,7 @@ describe('SELECT and the application property template', () => {
   it('names a plain PIV card and lists its algorithms (AC)', async () => {
     const card = createVirtualPivCard({ profile: 'piv-generic' });
     const r = await selectPiv(card);
-    expect(r.hex).toContain('ac0f800103800107800111800114060100'.slice(0, 4));
-    expect(r.hex).toContain('8001118001140600');
+    expect(r.hex).toContain('ac0f800103800107800111800114060100');
   });
 });
 
@@ -63,7 +62,7 @@ describe('PIN and PUK (SP 800-73-4 Part 2 §3.2.1–3.2.3)', () => {
     expect((await send(card, '0020008000')).sw).toBe(0x63c3);
     expect((await send(card, verifyPin('123456'))).sw).toBe(0x9000);
     expect((await send(card, '0020008000')).sw).toBe(0x9000);
-    expect((await send(card, '002000FF80' .slice(0, 8))).sw).toBe(0x9000);
+    expect((await send(card, '0020FF80')).sw).toBe(0x9000);
     expect((await send(card, '0020008000')).sw).toBe(0x63c3);
   });
   it('counts wrong PINs down to 6983, then the PUK unblocks with a new PIN', async () => {
@@ -138,14 +137,14 @@ describe('data objects (GET DATA / PUT DATA)', () => {
     const yk = await selected('yubikey-5.7');
     expect((await send(yk, '00CB3FFF055C035FFF0000')).sw).toBe(0x6a82);
     expect((await send(await selected('piv-generic'), '00CB3FFF055C035FFF0000')).sw).toBe(0x6a82);
-    expect((await send(yk, '00CB3FFF055C035FFF0100')).sw).toBe(0x6100);
+    expect((await send(yk, '00CB3FFF055C035FFF0100')).sw >> 8).toBe(0x61);
   });
 });
 
 describe('status words and the log', () => {
   it('6700 for inconsistent lengths, 6E00 for a proprietary CLA, 6D00 for an unknown INS, 6A86 for bad P1/P2', async () => {
     const card = await selected();
-    expect((await send(card, '00CB3FFF05')).sw).toBe(0x6700);
+    expect((await send(card, '00CB3FFF0501')).sw).toBe(0x6700);
     expect((await send(card, '80FD000000')).sw).toBe(0x6e00);
     expect((await send(card, '0012000000')).sw).toBe(0x6d00);
     expect((await send(card, '00CB000000')).sw).toBe(0x6a86);

@@ -1,0 +1,164 @@
+/**
+ * `POST /api/mail` (the data-export email, e.g. a TAP delivery) and `POST /api/mail/test` (Options >
+ * Connections > SMTP: a fixed message to the operator's own mail). Mounted by relay/app.ts with
+ * `app.route('/api/mail', mailRoutes(deps))`.
+ *
+ * A send goes: operator token → JSON schema → Idempotency-Key (replay, mismatch, in progress) → rate
+ * limit → Graph lookup of the target user → eligibility → render + recipient checks → SMTP. Every step
+ * before SMTP refuses without sending anything.
+ *
+ * Each request also logs one `mail` line: request id, template name, target user id, recipient count,
+ * outcome, error code and SMTP reply code. Never the subject, bodies, values, addresses or codes.
+ */
+import { Hono, type Context } from 'hono';
+import { validator } from 'hono/validator';
+import { AppError, isAppError } from '../../src/app-error';
+import { getCaller, requireOperator, type RelayEnv } from '../auth';
+import type { RelayConfig } from '../config';
+import type { UserDirectory } from '../graph/directory';
+import { toErrorResponse } from '../http-errors';
+import type { LogFields, Logger } from '../log';
+import type { Caller, TokenVerifier } from '../token';
+import { checkEligible, composeMail, fillValues } from './compose';
+import { requestFingerprint, type IdempotencyStore } from './idempotency';
+import type { RateLimiter } from './rate-limit';
+import { parseIdempotencyKey, parseMailRequest, type MailRequest, type MailTemplate } from './request-schema';
+import type { Mailer, SendOutcome } from './smtp-mailer';
+
+/** What the mail routes need. */
+export interface MailRouteDeps {
+  config: RelayConfig;
+  verifier: TokenVerifier;
+  log: Logger;
+  directory: UserDirectory;
+  mailer: Mailer;
+  idempotency: IdempotencyStore;
+  limiter: RateLimiter;
+}
+
+/** The success body of both routes. */
+export interface MailSent {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  requestId: string;
+}
+
+/** The fixed message of `POST /api/mail/test`. */
+export const TEST_TEMPLATE: MailTemplate = {
+  name: 'Relay test',
+  to: '${Mail}',
+  subject: 'Keyward relay test',
+  text: 'Hello ${GivenName},\n\nThis is a test message from the Keyward relay, sent at the request of ${OperatorName}. '
+    + 'If you can read it, the relay can deliver data-export email.\n',
+};
+
+/** Per-request facts for the `mail` log line, filled in as the request progresses. */
+type MailLog = { template: string; targetUserId: string; recipients: number; smtpResponseCode: number | null; attempts: number; replayed: boolean };
+
+const operatorName = (caller: Caller) => caller.name || caller.preferredUsername;
+
+function requireJson(c: Context<RelayEnv>): void {
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) {
+    throw new AppError('relay', 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', { status: 415 });
+  }
+}
+
+/** Looks the user up, renders, checks and sends; records what the log line may say in `facts`. */
+async function deliver(deps: MailRouteDeps, caller: Caller, request: MailRequest, facts: MailLog): Promise<SendOutcome> {
+  const take = deps.limiter.take(caller.oid);
+  if (!take.allowed) {
+    throw new AppError('relay', 'RATE_LIMITED', `Too many messages from this operator; try again in ${take.retryAfterSeconds} s.`,
+      { status: 429, retryable: true, retryAfterSeconds: take.retryAfterSeconds });
+  }
+  const user = await deps.directory.getUser(request.targetUserId);
+  checkEligible(user);
+  const mail = composeMail(request.template, fillValues(request.values, user, operatorName(caller)), user, deps.config.allowedDomains);
+  facts.recipients = mail.to.length + mail.cc.length;
+  const sent = await deps.mailer.send(mail);
+  facts.smtpResponseCode = sent.responseCode;
+  facts.attempts = sent.attempts;
+  return sent;
+}
+
+/** Runs `work` at most once per (caller, key, body) and answers with its (possibly replayed) outcome. */
+async function once(c: Context<RelayEnv>, deps: MailRouteDeps, key: string | undefined, fingerprint: string, facts: MailLog, work: () => Promise<SendOutcome>) {
+  const caller = getCaller(c).oid;
+  const requestId = c.get('requestId');
+  if (key === undefined) {
+    const sent = await work();
+    return c.json({ messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, requestId } satisfies MailSent);
+  }
+  const begun = deps.idempotency.begin(caller, key, fingerprint);
+  if (begun.kind === 'replay') {
+    facts.replayed = true;
+    c.header('Idempotent-Replayed', 'true');
+    return c.json(begun.outcome.body as object, begun.outcome.status as 200);
+  }
+  try {
+    const sent = await work();
+    const body: MailSent = { messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, requestId };
+    deps.idempotency.complete(caller, key, { status: 200, body });
+    return c.json(body);
+  } catch (e) {
+    // Only an ambiguous send is remembered: replaying it stops a retry from sending the TAP twice. Every
+    // other failure sent nothing, so the key is freed for the retry.
+    if (isAppError(e, 'relay', 'SMTP_UNCERTAIN')) {
+      const { status, body } = toErrorResponse(e, requestId);
+      deps.idempotency.complete(caller, key, { status, body });
+    } else {
+      deps.idempotency.release(caller, key);
+    }
+    throw e;
+  }
+}
+
+/** Wraps a handler so that exactly one `mail` line is logged, whatever the outcome. */
+async function logged<T>(deps: MailRouteDeps, c: Context<RelayEnv>, facts: MailLog, run: () => Promise<T>): Promise<T> {
+  let outcome = 'failed';
+  let errorCode: string | undefined;
+  try {
+    const result = await run();
+    outcome = facts.replayed ? 'replayed' : 'sent';
+    return result;
+  } catch (e) {
+    errorCode = isAppError(e) ? e.code : 'INTERNAL';
+    if (isAppError(e) && typeof e.fields.smtpResponseCode === 'number') facts.smtpResponseCode = e.fields.smtpResponseCode;
+    if (isAppError(e) && typeof e.fields.attempts === 'number') facts.attempts = e.fields.attempts;
+    const status = isAppError(e) ? toErrorResponse(e, '').status : 500;
+    outcome = status < 500 ? 'refused' : 'failed';
+    throw e;
+  } finally {
+    const { replayed: _replayed, ...rest } = facts;
+    const fields: LogFields = { requestId: c.get('requestId'), ...rest, outcome, errorCode };
+    deps.log.info('mail', fields);
+  }
+}
+
+/** Builds the `/api/mail` sub-app. */
+export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
+  const operator = requireOperator(deps.verifier, deps.config.operatorRole);
+  const body = validator('json', (value, c) => {
+    requireJson(c);
+    return parseMailRequest(value);
+  });
+  return new Hono<RelayEnv>()
+    .post('/', operator, body, async (c) => {
+      const request = c.req.valid('json');
+      const facts: MailLog = { template: request.template.name.slice(0, 100), targetUserId: request.targetUserId, recipients: 0, smtpResponseCode: null, attempts: 0, replayed: false };
+      return logged(deps, c, facts, async () => {
+        const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
+        return once(c, deps, key, requestFingerprint('POST /api/mail', request), facts, () => deliver(deps, getCaller(c), request, facts));
+      });
+    })
+    .post('/test', operator, async (c) => {
+      const caller = getCaller(c);
+      const request: MailRequest = { template: TEST_TEMPLATE, targetUserId: caller.oid, values: {} };
+      const facts: MailLog = { template: TEST_TEMPLATE.name, targetUserId: caller.oid, recipients: 0, smtpResponseCode: null, attempts: 0, replayed: false };
+      return logged(deps, c, facts, async () => {
+        const header = c.req.header('Idempotency-Key');
+        const key = header === undefined ? undefined : parseIdempotencyKey(header);
+        return once(c, deps, key, requestFingerprint('POST /api/mail/test', {}), facts, () => deliver(deps, caller, request, facts));
+      });
+    });
+}

@@ -1,0 +1,49 @@
+/**
+ * Builds the mail routes' collaborators from the configuration: the app-only Graph directory, the
+ * pooled SMTP mailer, the idempotency store and the rate limiter. relay/server.ts calls this; tests
+ * build the same pieces with their own fetch (trusting the emulator's CA) and SMTP CA.
+ */
+import type { RelayConfig } from '../config';
+import { createAppTokenSource } from '../graph/app-token';
+import { createGraphDirectory, type UserDirectory } from '../graph/directory';
+import { globalHttpFetch, type HttpFetch } from '../graph/http-fetch';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { createSmtpMailer, type Mailer, type SmtpMailerOptions } from './smtp-mailer';
+
+/** The mail routes' collaborators (all but config, verifier and log, which the app already has). */
+export interface MailServices {
+  directory: UserDirectory;
+  mailer: Mailer;
+  idempotency: IdempotencyStore;
+  limiter: RateLimiter;
+}
+
+/** Overrides for {@link createMailServices}. */
+export interface MailServiceOptions {
+  /** For the token endpoint and Graph; defaults to the global fetch. */
+  fetch?: HttpFetch;
+  /** Extra CA for the SMTP server's certificate. */
+  smtpCa?: string;
+  /** SMTP retry tuning (tests shorten the backoff). */
+  smtpRetry?: SmtpMailerOptions['retry'];
+}
+
+/** Creates the services for `config`. Nothing connects until the first request. */
+export function createMailServices(config: RelayConfig, options: MailServiceOptions = {}): MailServices {
+  const fetch = options.fetch ?? globalHttpFetch;
+  const tokens = createAppTokenSource({ issuer: config.issuer, clientId: config.relayClientId, clientSecret: config.graphClientSecret, fetch });
+  return {
+    directory: createGraphDirectory({ baseUrl: config.graphBaseUrl, tokens, fetch }),
+    mailer: createSmtpMailer({
+      smtpUrl: config.smtpUrl,
+      mailFrom: config.mailFrom,
+      demo: config.demo,
+      maxConnections: config.smtpMaxConnections,
+      ...(options.smtpCa !== undefined ? { ca: options.smtpCa } : {}),
+      ...(options.smtpRetry !== undefined ? { retry: options.smtpRetry } : {}),
+    }),
+    idempotency: createIdempotencyStore(),
+    limiter: createRateLimiter({ perMinute: config.mailRatePerMinute }),
+  };
+}
