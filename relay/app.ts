@@ -2,7 +2,7 @@
  * The relay's HTTP app. `createApp(deps)` builds it without any I/O so tests drive it with
  * `app.request()`; relay/server.ts serves it.
  *
- * Each resource is a sub-app mounted with `app.route()` (`/api/whoami` now; `/api/mail` later) and all of
+ * Each resource is a sub-app mounted with `app.route()` (`/api/whoami`, `/api/mail`) and all of
  * them share the cross-cutting parts set up here: request id, one log line per request, secure headers,
  * CORS for the configured page origins, a body limit and the single JSON error shape.
  */
@@ -18,6 +18,8 @@ import { getCaller, requireCaller, type RelayEnv } from './auth';
 import type { RelayConfig } from './config';
 import { toErrorResponse } from './http-errors';
 import type { Logger } from './log';
+import { mailRoutes } from './mail/routes';
+import type { MailServices } from './mail/services';
 import type { TokenVerifier } from './token';
 
 /** Everything the app needs from outside. */
@@ -29,6 +31,8 @@ export interface RelayDeps {
   now?: () => number;
   /** Reported by `/healthz`; defaults to package.json's version. */
   version?: string;
+  /** Graph directory, SMTP mailer, idempotency store and rate limiter; without them `/api/mail` is not mounted. */
+  mail?: MailServices;
 }
 
 /** Request bodies above this are refused with 413 before any handler reads them. */
@@ -94,10 +98,14 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     }
     const { status, headers, body } = toErrorResponse(err, requestId);
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    if (isAppError(err) && typeof err.fields.retryAfterSeconds === 'number') c.header('Retry-After', String(err.fields.retryAfterSeconds));
+    // http-errors.ts knows no 409; the mail routes' idempotency conflicts name it in fields.status.
+    if (isAppError(err) && err.fields.status === 409) return c.json(body, 409);
     return c.json(body, status);
   });
   app.notFound((c) => c.json(toErrorResponse(new AppError('relay', 'NOT_FOUND', 'No such route.', { status: 404 }), c.get('requestId')).body, 404));
   app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version ?? packageJson.version }));
   app.route('/api/whoami', whoamiRoutes(deps));
+  if (deps.mail) app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));
   return app;
 }

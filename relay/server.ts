@@ -12,7 +12,9 @@ import { isAppError } from '../src/app-error';
 import { createApp } from './app';
 import { describeConfig, loadConfig, type RelayConfig } from './config';
 import { createJwksKeySource, type JwksFetch } from './jwks';
+import type { HttpFetch } from './graph/http-fetch';
 import { createLogger, type Logger } from './log';
+import { createMailServices, type MailServiceOptions } from './mail/services';
 import { createTokenVerifier, type TokenVerifier } from './token';
 
 /** Optional overrides for {@link startRelay}. */
@@ -23,6 +25,12 @@ export interface StartRelayDeps {
   fetch?: JwksFetch;
   /** How long in-flight requests may run after `close()`; defaults to 10 s. */
   shutdownGraceMs?: number;
+  /** Used for the app-only token and Graph (e.g. to trust the emulator's CA); defaults to the global fetch. */
+  graphFetch?: HttpFetch;
+  /** Extra CA trusted for the SMTP server's certificate. */
+  smtpCa?: string;
+  /** SMTP retry tuning. */
+  smtpRetry?: MailServiceOptions['smtpRetry'];
 }
 
 /** A running relay. */
@@ -63,7 +71,12 @@ export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {})
       requiredScope: config.requiredScope,
       getKey: createJwksKeySource({ issuer: config.issuer, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
     });
-  const app = createApp({ config, verifier, log });
+  const mail = createMailServices(config, {
+    ...(deps.graphFetch ? { fetch: deps.graphFetch } : {}),
+    ...(deps.smtpCa !== undefined ? { smtpCa: deps.smtpCa } : {}),
+    ...(deps.smtpRetry ? { smtpRetry: deps.smtpRetry } : {}),
+  });
+  const app = createApp({ config, verifier, log, mail });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
     s.once('error', reject);
@@ -74,7 +87,11 @@ export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {})
   let closing: Promise<void> | undefined;
   return {
     url,
-    close: () => (closing ??= closeGracefully(server, deps.shutdownGraceMs ?? 10_000).then(() => log.info('relay stopped', { url }))),
+    close: () =>
+      (closing ??= closeGracefully(server, deps.shutdownGraceMs ?? 10_000).then(() => {
+        mail.mailer.close();
+        log.info('relay stopped', { url });
+      })),
   };
 }
 

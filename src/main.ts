@@ -5,15 +5,18 @@ import { SessionState } from './state/session.svelte';
 import { RouterState } from './state/router.svelte';
 import { NetworkState } from './state/network.svelte';
 import { ReaderState } from './state/readers.svelte';
+import { ExportTemplatesState } from './state/export-templates.svelte';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
 
 const session = new SessionState();
 const readers = new ReaderState();
+const templates = new ExportTemplatesState();
 mount(App, {
   target: document.getElementById('app')!,
-  props: { session, router: new RouterState(), network: new NetworkState(), readers },
+  props: { session, router: new RouterState(), network: new NetworkState(), readers, templates },
 });
 
 void session.init().then(() => readers.start(Boolean(session.deployment?.demo)));
+void templates.load();
 void registerServiceWorker();

@@ -27,10 +27,31 @@ export interface AuditRecord {
   readonly detail?: string;
 }
 
+/**
+ * A data-export email template (Options > Connections > Data Export): `${Variable}` placeholders in
+ * To, Cc, Subject and the bodies (src/mail/template.ts). The rendered message is sent by the relay.
+ */
+export interface ExportTemplateRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly target: 'email';
+  /** Send without asking the operator when the workflow reaches this export. */
+  readonly sendAutomatically: boolean;
+  /** The SMTP connector: the relay configured under Options > Connections. */
+  readonly connector: 'relay';
+  readonly to: string;
+  readonly cc: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly updatedAt: string;
+}
+
 /** The typed schema, version by version. */
 export interface KeywardDb extends DBSchema {
   connections: { key: string; value: ConnectionRecord };
   audit: { key: number; value: AuditRecord; indexes: { at: string } };
+  exportTemplates: { key: string; value: ExportTemplateRecord; indexes: { name: string } };
 }
 
 export const DB_NAME = 'keyward';
@@ -44,6 +65,9 @@ const UPGRADES: readonly Step[] = [
   },
   (db) => {
     db.createObjectStore('audit', { keyPath: 'seq', autoIncrement: true }).createIndex('at', 'at');
+  },
+  (db) => {
+    db.createObjectStore('exportTemplates', { keyPath: 'id' }).createIndex('name', 'name', { unique: true });
   },
 ];
 

@@ -43,7 +43,7 @@ export function tlvValue(objects: readonly CardTlv[], tag: number): Uint8Array |
 }
 
 /** Encodes one object with a definite, minimal length. */
-export function tlv(tag: number, value: Uint8Array | readonly number[] = []): Uint8Array {
+export function tlv(tag: number, value: Uint8Array | readonly number[] = []): Uint8Array<ArrayBuffer> {
   const v = value instanceof Uint8Array ? value : Uint8Array.from(value);
   const t: number[] = [];
   for (let x = tag; x > 0; x = Math.floor(x / 256)) t.unshift(x % 256);

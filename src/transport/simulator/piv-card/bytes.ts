@@ -3,7 +3,7 @@
  */
 
 /** Concatenates byte arrays. */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -19,7 +19,7 @@ export function toHex(b: Uint8Array): string {
 }
 
 /** Parses hex (whitespace ignored). */
-export function fromHex(hex: string): Uint8Array {
+export function fromHex(hex: string): Uint8Array<ArrayBuffer> {
   const clean = hex.replace(/\s+/g, '');
   return Uint8Array.from({ length: clean.length / 2 }, (_, i) => parseInt(clean.slice(2 * i, 2 * i + 2), 16));
 }
@@ -51,10 +51,15 @@ export function bigIntToBytes(n: bigint, length?: number): Uint8Array {
 }
 
 /** base64url (JWK fields) → bytes. */
-export function base64UrlToBytes(s: string): Uint8Array {
+export function base64UrlToBytes(s: string): Uint8Array<ArrayBuffer> {
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/** Bytes → base64url without padding (for JWK fields in tests and tools). */
+export function bytesToBase64Url(b: Uint8Array): string {
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** A source of random bytes; the default is WebCrypto. Tests may inject a deterministic one. */

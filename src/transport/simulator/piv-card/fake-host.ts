@@ -9,7 +9,7 @@ import type { VirtualPivCard } from './virtual-piv-card.js';
 
 /** A response split into data and status word. */
 export interface HostResponse {
-  readonly data: Uint8Array;
+  readonly data: Uint8Array<ArrayBuffer>;
   readonly sw: number;
   readonly hex: string;
 }
@@ -24,7 +24,7 @@ export function shortApdu(cla: number, ins: number, p1: number, p2: number, data
 /** Sends one APDU and splits the answer. */
 export async function send(card: VirtualPivCard, apdu: Uint8Array | string): Promise<HostResponse> {
   const r = await card.handle(typeof apdu === 'string' ? fromHex(apdu) : apdu);
-  const data = r.slice(0, -2);
+  const data = new Uint8Array(r.subarray(0, -2));
   return { data, sw: (r[r.length - 2]! << 8) | r[r.length - 1]!, hex: toHex(data) };
 }
 

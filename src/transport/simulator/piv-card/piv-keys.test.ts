@@ -6,13 +6,12 @@
 import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { tlv } from './ber.js';
-import { concatBytes, fromHex, toHex, webRandom, type RandomSource } from './bytes.js';
+import { base64UrlToBytes, bytesToBase64Url as b64u, concatBytes, fromHex, toHex, webRandom } from './bytes.js';
 import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host.js';
 import { encryptBlock } from './mgmt-cipher.js';
 import { createVirtualPivCard } from './virtual-piv-card.js';
 
 const DEFAULT_MGMT = fromHex('010203040506070801020304050607080102030405060708');
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 
 async function adminCard(profile: 'yubikey-5.4' | 'yubikey-5.7' = 'yubikey-5.7', random?: RandomSource) {
@@ -39,6 +38,7 @@ function publicKey(template: Uint8Array, kind: 'P-256' | 'P-384' | 'RSA' | 'Ed25
   return createPublicKey({ key: { kty: 'EC', crv: kind, x: b64u(point.subarray(1, 1 + size)), y: b64u(point.subarray(1 + size)) }, format: 'jwk' });
 }
 
+const utf8 = (text: string) => new TextEncoder().encode(text);
 const signRequest = (input: Uint8Array) => tlv(0x7c, concatBytes(tlv(0x82), tlv(0x81, input)));
 
 describe('management key (9B) through GENERAL AUTHENTICATE', () => {
@@ -93,7 +93,7 @@ describe('slot keys', () => {
       const sig = await transmit(card, 0x87, 0x11, 0x9a, signRequest(digest));
       expect(sig.sw).toBe(0x9000);
       const der = sig.data.subarray(4);
-      expect(verify('sha256', Buffer.from('hello'), { key: publicKey(gen.data, 'P-256'), dsaEncoding: 'der' }, der)).toBe(true);
+      expect(verify('sha256', utf8('hello'), { key: publicKey(gen.data, 'P-256'), dsaEncoding: 'der' }, der)).toBe(true);
     }
     expect((await transmit(card, 0x87, 0x14, 0x9a, signRequest(digest))).sw).toBe(0x6a86);
   });
@@ -108,7 +108,7 @@ describe('slot keys', () => {
     await send(card, shortApdu(0, 0x20, 0, 0x80, padPin('123456')));
     const sig = await transmit(card, 0x87, 0x07, 0x9c, signRequest(block));
     expect(sig.sw).toBe(0x9000);
-    expect(verify('sha256', Buffer.from('doc'), key, sig.data.subarray(8))).toBe(true);
+    expect(verify('sha256', utf8('doc'), key, sig.data.subarray(8))).toBe(true);
     expect((await transmit(card, 0x87, 0x07, 0x9c, signRequest(block))).sw).toBe(0x6982);
     expect((await transmit(card, 0x87, 0x07, 0x9c, signRequest(block.subarray(1)))).sw).toBe(0x6982);
   });
@@ -119,7 +119,7 @@ describe('slot keys', () => {
     expect(gen.data.length).toBeGreaterThan(512);
     const block = concatBytes(Uint8Array.of(0, 1), new Uint8Array(512 - 3 - 51).fill(0xff), Uint8Array.of(0), fromHex('3031300d060960864801650304020105000420'), createHash('sha256').update('x').digest());
     const sig = await transmit(card, 0x87, 0x16, 0x9e, signRequest(block));
-    expect(verify('sha256', Buffer.from('x'), publicKey(gen.data, 'RSA'), sig.data.subarray(8))).toBe(true);
+    expect(verify('sha256', utf8('x'), publicKey(gen.data, 'RSA'), sig.data.subarray(8))).toBe(true);
   }, 60_000);
 
   it('Ed25519 signs the message; X25519 and P-256 agree keys (85) like Node; 5.4 refuses Ed25519', async () => {
@@ -127,12 +127,12 @@ describe('slot keys', () => {
     await send(card, shortApdu(0, 0x20, 0, 0x80, padPin('123456')));
     const ed = await generate(card, 0x9a, 0xe0);
     const sig = await transmit(card, 0x87, 0xe0, 0x9a, signRequest(new TextEncoder().encode('msg')));
-    expect(verify(null, Buffer.from('msg'), publicKey(ed.data, 'Ed25519'), sig.data.subarray(4))).toBe(true);
+    expect(verify(null, utf8('msg'), publicKey(ed.data, 'Ed25519'), sig.data.subarray(4))).toBe(true);
     for (const [alg, curve] of [[0xe1, 'X25519'], [0x11, 'P-256']] as const) {
       const gen = await generate(card, 0x9d, alg);
       const peer = curve === 'X25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = peer.publicKey.export({ format: 'jwk' });
-      const point = curve === 'X25519' ? Buffer.from(jwk.x!, 'base64url') : Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+      const point = curve === 'X25519' ? base64UrlToBytes(jwk.x!) : concatBytes(Uint8Array.of(4), base64UrlToBytes(jwk.x!), base64UrlToBytes(jwk.y!));
       const shared = await transmit(card, 0x87, alg, 0x9d, tlv(0x7c, concatBytes(tlv(0x82), tlv(0x85, point))));
       expect(shared.data.subarray(4)).toEqual(new Uint8Array(diffieHellman({ privateKey: peer.privateKey, publicKey: publicKey(gen.data, curve) })));
     }
@@ -158,8 +158,8 @@ describe('Yubico key extensions', () => {
     await generate(card, 0x9a, 0x11, tlv(0xaa, [0x03]));
     const attestation = await transmit(card, 0xf9, 0x9a, 0x00);
     const ca = await transmit(card, 0xcb, 0x3f, 0xff, fromHex('5C035FFF01'));
-    const caCert = new X509Certificate(Buffer.from(ca.data.subarray(8, 8 + ((ca.data[6]! << 8) | ca.data[7]!))));
-    const cert = new X509Certificate(Buffer.from(attestation.data));
+    const caCert = new X509Certificate(ca.data.subarray(8, 8 + ((ca.data[6]! << 8) | ca.data[7]!)));
+    const cert = new X509Certificate(attestation.data);
     expect(cert.subject).toBe('CN=YubiKey PIV Attestation 9a');
     expect(cert.verify(caCert.publicKey)).toBe(true);
     expect(caCert.verify(caCert.publicKey)).toBe(true);
