@@ -3,7 +3,6 @@
  * same open transport. Growth that stays after GC is something the stack keeps per APDU (a leak).
  * Target: under 5 MB after 100,000 APDUs. Needs `node --expose-gc` (see package.json "bench").
  */
-import type { VirtualReader } from '../src/transport/simulator/virtual-reader.js';
 import { fixedResponseCard, TIMED_COMMAND } from './ccid-latency.js';
 import { openRig } from './ccid-rig.js';
 
@@ -18,10 +17,8 @@ export function exposedGc(): Gc | null {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * heapUsed after GC, once right away and once settled. Node's AbortSignal.timeout() timers (the driver
- * makes one per reply) are cleared by a FinalizationRegistry whose callbacks run only after a collection
- * has found the signals dead, so their memory comes back over several GCs: "quick" still counts them,
- * "settled" (GC until heapUsed stops falling) does not. Growth that survives settling is a leak.
+ * heapUsed after GC, once right away and once settled (GC until heapUsed stops falling). Garbage that
+ * needs several collections (finalizers) shows in "quick" only; growth that survives settling is a leak.
  */
 async function heapAfterGc(gc: Gc): Promise<{ quick: number; settled: number }> {
   gc();
@@ -39,25 +36,12 @@ async function heapAfterGc(gc: Gc): Promise<{ quick: number; settled: number }> 
   return { quick, settled };
 }
 
-/**
- * The virtual T=1 card's log of every block it received (src/ccid/t1-card.ts `received`, never trimmed),
- * reached through the simulator's private fields: it is the simulator's memory, not the driver's, so the
- * bench empties it to tell the two apart. Null when the reader is not at T=1 or the layout has changed.
- */
-function virtualT1BlockLog(reader: VirtualReader): unknown[] | null {
-  const inside = reader as unknown as { bulk?: { slots?: { tpdu?: { t1?: { received?: unknown } | null } | null }[] } };
-  const log = inside.bulk?.slots?.[0]?.tpdu?.t1?.received;
-  return Array.isArray(log) ? log : null;
-}
-
 /** What `measureHeap` found for one reader (bytes of heapUsed). */
 export interface HeapFigures {
   /** Settled heapUsed before the run. */
   readonly before: number;
-  /** After the run: after one GC, settled, and settled once the virtual card's T=1 block log is emptied. */
-  readonly after: { readonly quick: number; readonly settled: number; readonly withoutCardLog: number | null };
-  /** Blocks the virtual T=1 card had logged during the run; null when there is no such log. */
-  readonly cardLogEntries: number | null;
+  /** After the run: after one GC, and settled. */
+  readonly after: { readonly quick: number; readonly settled: number };
   readonly apdus: number;
   readonly ms: number;
 }
@@ -67,8 +51,6 @@ export async function measureHeap(file: string, count: number, gc: Gc): Promise<
   const rig = await openRig(file, fixedResponseCard());
   try {
     for (let i = 0; i < 2000; i++) await rig.channel.transmit(TIMED_COMMAND);
-    const log = virtualT1BlockLog(rig.device.inner);
-    log?.splice(0);
     const before = (await heapAfterGc(gc)).settled;
     const start = performance.now();
     for (let i = 0; i < count; i++) {
@@ -77,9 +59,7 @@ export async function measureHeap(file: string, count: number, gc: Gc): Promise<
     }
     const ms = performance.now() - start;
     const { quick, settled } = await heapAfterGc(gc);
-    const cardLogEntries = log ? log.splice(0).length : null;
-    const withoutCardLog = log ? (await heapAfterGc(gc)).settled : null;
-    return { before, after: { quick, settled, withoutCardLog }, cardLogEntries, apdus: count, ms };
+    return { before, after: { quick, settled }, apdus: count, ms };
   } finally {
     await rig.transport.close();
   }

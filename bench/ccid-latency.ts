@@ -2,8 +2,7 @@
  * Per-APDU JavaScript overhead of the card stack at zero device latency: the virtual card answers at
  * once with a fixed response, so every nanosecond measured is ApduChannel, the CCID driver (slot queue,
  * BulkPipe, T=1 engine at TPDU level) and the virtual reader's own work. Target: median ≤ 50 µs, well
- * under one 1 ms full-speed USB frame (USB 2.0 §5.8.4: at most one bulk transaction chain per frame
- * matters to a round trip, so the stack should never be what costs a frame).
+ * under one 1 ms full-speed USB frame, so that the stack is never what a real reader waits for.
  */
 import type { CommandApdu } from '../src/apdu/command.js';
 import type { VirtualCardSpec } from '../src/transport/simulator/virtual-types.js';
@@ -31,31 +30,33 @@ export function fixedResponseCard(): VirtualCardSpec {
   return { atr: ATR_T0_T1, handleApdu: () => FIXED_RESPONSE };
 }
 
-/** Median and p90 of one series, in microseconds. */
+/** Median, p90, p99 and mean of one series, in microseconds (the mean carries the GC pauses). */
 export interface Percentiles {
   readonly p50: number;
   readonly p90: number;
+  readonly p99: number;
+  readonly mean: number;
 }
 
 /** What `measureLatency` found for one reader. */
 export interface LatencyFigures {
   /** Whole round trip through ApduChannel → driver → virtual device → card. */
   readonly total: Percentiles;
-  /** The same with the time spent inside the device's bulk calls taken out (approximate, see CountingDevice). */
-  readonly hostOnly: Percentiles;
+  /** Of a round trip, the time inside the virtual device's bulk calls (a second, timed pass; see CountingDevice). */
+  readonly inDevice: Percentiles;
   readonly apdus: number;
 }
 
 function percentiles(ns: Float64Array): Percentiles {
   const sorted = ns.slice().sort();
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1000;
-  return { p50: at(0.5), p90: at(0.9) };
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), mean: ns.reduce((a, b) => a + b, 0) / ns.length / 1000 };
 }
 
-/** Sends `count` timed APDUs; returns each round trip and each host-only share in nanoseconds. */
-async function timeApdus(rig: Rig, count: number): Promise<{ total: Float64Array; host: Float64Array }> {
+/** Sends `count` timed APDUs; returns each round trip and the part of it inside the device, in nanoseconds. */
+async function timeApdus(rig: Rig, count: number): Promise<{ total: Float64Array; device: Float64Array }> {
   const total = new Float64Array(count);
-  const host = new Float64Array(count);
+  const device = new Float64Array(count);
   const { counts } = rig.device;
   for (let i = 0; i < count; i++) {
     const inDevice = counts.deviceNs;
@@ -64,9 +65,9 @@ async function timeApdus(rig: Rig, count: number): Promise<{ total: Float64Array
     const elapsed = process.hrtime.bigint() - start;
     if (r.sw !== 0x9000) throw new Error(`bench APDU answered ${r.sw.toString(16)}`);
     total[i] = Number(elapsed);
-    host[i] = Number(elapsed - (counts.deviceNs - inDevice));
+    device[i] = Number(counts.deviceNs - inDevice);
   }
-  return { total, host };
+  return { total, device };
 }
 
 /** How many APDUs `measureLatency` sends: warm-up, the plain timed pass, the device-timed pass. */
@@ -87,7 +88,7 @@ export async function measureLatency(file: string, run: LatencyRun): Promise<Lat
     const plain = await timeApdus(rig, run.apdus);
     rig.device.timed = true;
     const split = await timeApdus(rig, run.splitApdus);
-    return { total: percentiles(plain.total), hostOnly: percentiles(split.host), apdus: run.apdus };
+    return { total: percentiles(plain.total), inDevice: percentiles(split.device), apdus: run.apdus };
   } finally {
     await rig.transport.close();
   }

@@ -39,7 +39,7 @@ function extendedLength(op: Operation): number {
  * Short APDU level (CCID §6.1.4: one short APDU per XfrBlock; the reader runs T=0/T=1). Command data over
  * 255 bytes must be split by command chaining (ISO 7816-4 §5.3, CLA b5): one XfrBlock per piece of at
  * most min(255, room − header − Lc − Le) bytes. A response over 256 bytes comes back 256 bytes at a time
- * behind SW 61xx, one GET RESPONSE each (ISO 7816-4 §5.3 with §5.6). The last command piece carries the
+ * behind SW1 61, one GET RESPONSE each (response chaining, ISO 7816-4 §5.3). The last command piece carries the
  * first response part, hence the − 1.
  */
 function shortApduMinimum(f: SimReaderFacts, op: Operation): number {
@@ -77,10 +77,10 @@ function extendedApduMinimum(f: SimReaderFacts, op: Operation): number {
 
 /** Fewest XfrBlock exchanges for `op` on this reader, and the rule it follows. */
 function minimumXfrBlocks(f: SimReaderFacts, op: Operation, atr: Uint8Array): { xfr: number; rule: string } {
-  if (f.level === 'short-apdu') return { xfr: shortApduMinimum(f, op), rule: 'short APDU: 7816-4 §5.3 chaining + 61xx' };
+  if (f.level === 'short-apdu') return { xfr: shortApduMinimum(f, op), rule: 'short APDU: ISO 7816-4 §5.3 chaining + 61xx' };
   if (f.level === 'extended-apdu') return { xfr: extendedApduMinimum(f, op), rule: `CCID §6.1.4 chaining, ${f.maxMessageLength - CCID_HEADER}-byte parts` };
   const { ifsc } = atrT1Parameters(atr);
-  return { xfr: t1Minimum(f, op, atr), rule: `T=1 §11.6.2, IFSC ${ifsc}, IFSD ≤ ${Math.min(254, f.maxIfsd)}` };
+  return { xfr: t1Minimum(f, op, atr), rule: `ISO 7816-3 §11.6.2 T=1 chaining, IFSC ${ifsc}, IFSD ≤ ${Math.min(254, f.maxIfsd)}` };
 }
 
 /** Transfers counted for one operation and the minimum, both as bulk-out + bulk-in. */

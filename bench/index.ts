@@ -5,8 +5,10 @@
 import { existsSync } from 'node:fs';
 import { benchBundleSize } from './bundle-size';
 import { benchCcid } from './ccid-bench';
+import { benchPivIssuance } from './piv-issuance';
 
 if (existsSync('dist/index.html')) benchBundleSize();
 else console.log('dist/ is missing: run `npm run build` for the bundle-size figures.');
 
 await benchCcid();
+await benchPivIssuance();

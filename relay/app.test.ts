@@ -23,6 +23,8 @@ const config = loadConfig({
   ALLOWED_ORIGINS: `${PAGE_ORIGIN},http://localhost:5173`,
   SMTP_URL: 'smtp://relay:s3cret@127.0.0.1:2525',
   MAIL_FROM: 'Keyward <keyward@contoso.example>',
+  ALLOWED_DOMAINS: 'contoso.example',
+  GRAPH_CLIENT_SECRET: 'not-used-here',
 });
 
 let tenant: FakeTenant;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../src/app-error';
-import { DEMO_MAIL_FROM, DEMO_SMTP_URL, describeConfig, loadConfig } from './config';
+import { DEMO_RELAY_CLIENT_SECRET } from '../test/emulators/entra/tenant';
+import { DEMO_ALLOWED_DOMAINS, DEMO_GRAPH_CLIENT_SECRET, DEMO_MAIL_FROM, DEMO_SMTP_URL, describeConfig, loadConfig } from './config';
 
 const GOOD = {
   TENANT_ID: '7F1C2B3A-4D5E-4F60-8A9B-0C1D2E3F4A5B',
@@ -9,6 +10,7 @@ const GOOD = {
   SMTP_URL: 'smtps://mailer:Pa55-w0rd@smtp.contoso.example:465',
   MAIL_FROM: 'Keyward <keyward@contoso.example>',
   ALLOWED_DOMAINS: 'Contoso.example,fabrikam.example',
+  GRAPH_CLIENT_SECRET: 'Gr4ph~s3cret',
 };
 
 /** The problems listed by the BAD_CONFIG error for `env`. */
@@ -36,6 +38,10 @@ describe('loadConfig', () => {
       allowedOrigins: ['https://keyward.contoso.example', 'http://localhost:5173'],
       allowedDomains: ['contoso.example', 'fabrikam.example'],
       demo: false,
+      graphClientSecret: 'Gr4ph~s3cret',
+      graphBaseUrl: 'https://graph.microsoft.com',
+      mailRatePerMinute: 30,
+      smtpMaxConnections: 5,
     });
   });
 
@@ -79,10 +85,29 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(10);
   });
 
-  it('requires ALLOWED_ORIGINS, and SMTP_URL and MAIL_FROM outside demo mode', () => {
+  it('requires ALLOWED_ORIGINS, and SMTP_URL, MAIL_FROM, ALLOWED_DOMAINS and GRAPH_CLIENT_SECRET outside demo mode', () => {
     const problems = problemsOf({ TENANT_ID: GOOD.TENANT_ID, RELAY_CLIENT_ID: GOOD.RELAY_CLIENT_ID });
-    expect(problems).toHaveLength(3);
-    expect(problems.join('\n')).toMatch(/ALLOWED_ORIGINS is required[\s\S]*SMTP_URL is required[\s\S]*MAIL_FROM is required/);
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(
+      /ALLOWED_ORIGINS is required[\s\S]*SMTP_URL is required[\s\S]*MAIL_FROM is required[\s\S]*ALLOWED_DOMAINS is required[\s\S]*GRAPH_CLIENT_SECRET is required/,
+    );
+  });
+
+  it('lets DEMO=1 supply the recipient domain, the emulator secret and the emulator Graph', () => {
+    const c = loadConfig({ TENANT_ID: GOOD.TENANT_ID, RELAY_CLIENT_ID: GOOD.RELAY_CLIENT_ID, ALLOWED_ORIGINS: 'http://localhost:8080', AUTHORITY_HOST: 'localhost:8443', DEMO: '1' });
+    expect([c.allowedDomains, c.graphClientSecret, c.graphBaseUrl]).toEqual([[...DEMO_ALLOWED_DOMAINS], DEMO_GRAPH_CLIENT_SECRET, 'https://localhost:8443/graph']);
+    // The emulator registers the relay app with the same secret.
+    expect(DEMO_GRAPH_CLIENT_SECRET).toBe(DEMO_RELAY_CLIENT_SECRET);
+  });
+
+  it('checks the Graph base URL and the mail limits, and never echoes the Graph secret', () => {
+    const problems = problemsOf({ ...GOOD, GRAPH_BASE_URL: 'http://graph.example/', MAIL_RATE_PER_MINUTE: '0', SMTP_MAX_CONNECTIONS: 'many' });
+    expect(problems).toEqual([
+      expect.stringContaining("GRAPH_BASE_URL must be an https URL"),
+      "MAIL_RATE_PER_MINUTE must be an integer from 1 to 100000, got '0'",
+      "SMTP_MAX_CONNECTIONS must be an integer from 1 to 100, got 'many'",
+    ]);
+    expect(JSON.stringify(describeConfig(loadConfig(GOOD)))).not.toContain('Gr4ph');
   });
 
   it('never echoes the SMTP password, whatever is wrong with SMTP_URL', () => {

@@ -72,6 +72,26 @@ export async function answer(card: VpcdCard, message: Uint8Array): Promise<Uint8
   return null;
 }
 
+/** Answers vpcd's messages on `socket` in order, one at a time. */
+function serveConnection(socket: Socket, card: VpcdCard): void {
+  let buffer: Uint8Array = new Uint8Array(0);
+  let queue = Promise.resolve();
+  socket.on('data', (chunk: Uint8Array) => {
+    const joined = new Uint8Array(buffer.length + chunk.length);
+    joined.set(buffer);
+    joined.set(chunk, buffer.length);
+    const { frames, rest } = unframe(joined);
+    buffer = rest;
+    for (const message of frames) {
+      queue = queue.then(async () => {
+        // A card fault must not stall the queue: answer 6F00 (no precise diagnosis, ISO 7816-4 §5.6).
+        const reply = await answer(card, message).catch(() => Uint8Array.of(0x6f, 0x00));
+        if (reply && !socket.destroyed) socket.write(frame(reply));
+      });
+    }
+  });
+}
+
 /** Connects `options.card` to vpcd, reconnecting with backoff whenever pcscd goes away. */
 export function connectVpcd(options: VpcdClientOptions): VpcdClient {
   const { host = '127.0.0.1', port = 35963, card } = options;
@@ -84,30 +104,12 @@ export function connectVpcd(options: VpcdClientOptions): VpcdClient {
   let resolveFirst: () => void = () => undefined;
   const firstConnection = new Promise<void>((resolve) => (resolveFirst = resolve));
 
-  const attach = (s: Socket): void => {
-    let buffer = new Uint8Array(0);
-    let queue = Promise.resolve();
-    s.on('data', (chunk: Uint8Array) => {
-      const joined = new Uint8Array(buffer.length + chunk.length);
-      joined.set(buffer);
-      joined.set(chunk, buffer.length);
-      const { frames, rest } = unframe(joined);
-      buffer = rest;
-      for (const message of frames) {
-        queue = queue.then(async () => {
-          const reply = await answer(card, message);
-          if (reply && !s.destroyed) s.write(frame(reply));
-        });
-      }
-    });
-  };
-
   const connect = (): void => {
     if (stopped) return;
     const s = new Socket();
     socket = s;
     s.setNoDelay(true);
-    attach(s);
+    serveConnection(s, card);
     s.once('connect', () => {
       open = true;
       delay = backoff.initialMs;

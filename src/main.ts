@@ -6,6 +6,8 @@ import { RouterState } from './state/router.svelte';
 import { NetworkState } from './state/network.svelte';
 import { ReaderState } from './state/readers.svelte';
 import { ExportTemplatesState } from './state/export-templates.svelte';
+import { UnblockState } from './state/unblock.svelte';
+import { AuditState } from './state/audit.svelte';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
 
@@ -14,7 +16,7 @@ const readers = new ReaderState();
 const templates = new ExportTemplatesState();
 mount(App, {
   target: document.getElementById('app')!,
-  props: { session, router: new RouterState(), network: new NetworkState(), readers, templates },
+  props: { session, router: new RouterState(), network: new NetworkState(), readers, templates, unblock: new UnblockState(session), audit: new AuditState() },
 });
 
 void session.init().then(() => readers.start(Boolean(session.deployment?.demo)));

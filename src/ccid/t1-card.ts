@@ -11,6 +11,9 @@ import type { Edc } from './edc.js';
 import { block, decodeBlock, encodeBlock, T1_MAX_INF, type T1Block, type T1Fault } from './t1-block.js';
 
 /** Parameters of a simulated T=1 card. */
+
+/** How many received blocks the card keeps for tests; bounded so a long demo session does not grow. */
+const RECEIVED_LOG_LIMIT = 256;
 export interface T1CardParams {
   /** IFSC: the largest INF the card accepts (it announced this in its ATR, §11.4.2). */
   readonly ifsc: number;
@@ -31,7 +34,7 @@ export interface T1Card {
   abortNextResponse(): void;
   /** Corrupt the EDC of the next `n` blocks the card sends. */
   corruptNextBlocks(n: number): void;
-  /** Every block received, decoded (or the fault found), oldest first. */
+  /** The most recent blocks received (at most RECEIVED_LOG_LIMIT), decoded or the fault found, oldest first. */
   readonly received: readonly (T1Block | T1Fault)[];
 }
 
@@ -122,6 +125,7 @@ export function createT1Card(params: T1CardParams, handleApdu: (apdu: Uint8Array
     async receiveBlock(raw) {
       const b = decodeBlock(raw, params.edc, st.ifsc);
       received.push(b);
+      if (received.length > RECEIVED_LOG_LIMIT) received.splice(0, received.length - RECEIVED_LOG_LIMIT);
       if (typeof b === 'string') return send(block.r(st.nr, b === 'edc' ? 'edc' : 'other'), false);
       if (b.kind === 'I') return onI(b);
       if (b.kind === 'S') return onS(b);

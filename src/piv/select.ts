@@ -11,6 +11,7 @@
  *     5F50 L uniform resource locator      optional
  *     AC L  cryptographic algorithms supported { 80 01 alg … 06 01 00 }   optional
  */
+import { isAppError } from '../app-error.js';
 import { findTlv, decodeTlv } from '../apdu/tlv.js';
 import { okData, toHex, type PivCommand } from './command.js';
 import { PIV_AID, PIV_INS } from './constants.js';
@@ -54,6 +55,12 @@ export const selectPiv: PivCommand<void, ApplicationProperties> = {
   getApdu: () => ({ cla: 0x00, ins: PIV_INS.SELECT, p1: 0x04, p2: 0x00, data: PIV_AID, le: 256 }),
   parseResponse(r) {
     if (r.sw === 0x6a82) throw pivError('NOT_PIV', 'the card has no PIV application (SELECT answered 6A82)', { sw: r.sw }, pivErrorForStatus(r.sw, 'select'));
-    return parseApplicationProperties(okData(r, 'select'));
+    const data = okData(r, 'select');
+    try {
+      return parseApplicationProperties(data);
+    } catch (e) {
+      if (isAppError(e, 'piv')) throw e;
+      throw pivError('RESPONSE_INVALID', 'SELECT PIV answered a malformed application property template', {}, e);
+    }
   },
 };

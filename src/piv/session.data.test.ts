@@ -101,6 +101,15 @@ describe('CCC and Discovery', () => {
     );
   });
 
+  it('writes the Discovery object as 7E directly, without a tag list (Part 2 §3.3.2)', async () => {
+    await replayPiv(
+      `
+      => 00 DB 3F FF 14 7E 12 4F 0B A0 00 00 03 08 00 00 10 00 01 00 5F 2F 02 40 00
+      <= 90 00`,
+      (s) => s.writeObject(0x7e, fromHex('4F 0B A0 00 00 03 08 00 00 10 00 01 00 5F 2F 02 40 00')),
+    );
+  });
+
   it('reads the Discovery object (7E, no 53 wrapper): PIV PIN only', async () => {
     const d = await replayPiv(
       `

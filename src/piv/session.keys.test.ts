@@ -19,6 +19,8 @@ const ED_SIGNATURE =
   '92 A0 09 A9 F0 D4 CA B8 72 0E 82 0B 5F 64 25 40 A2 B2 7B 54 16 50 3F 8F B3 76 22 23 EB DB 69 DA' +
   ' 08 5A C1 E4 3E 15 99 6E 45 8F 36 13 D0 F1 1D 8C 38 7B 2E AE B4 30 2A EE B0 0D 29 16 12 BB 0C 00';
 
+const b64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
 describe('GENERATE ASYMMETRIC KEY PAIR', () => {
   it('ECC P-256 in 9A with PIN policy once and touch always → SPKI and an ECDSA CryptoKey', async () => {
     const key = await replayPiv(
@@ -39,7 +41,7 @@ describe('GENERATE ASYMMETRIC KEY PAIR', () => {
 
   it('RSA 2048 in 9C: the 7F49 answer arrives in two parts (61 0D, GET RESPONSE)', async () => {
     const pair = await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' }, true, ['sign', 'verify']);
-    const n = fromHex(Buffer.from((await crypto.subtle.exportKey('jwk', pair.publicKey)).n!, 'base64url').toString('hex'));
+    const n = b64url((await crypto.subtle.exportKey('jwk', pair.publicKey)).n!);
     // 7F 49 82 01 09 { 81 82 01 00 n, 82 03 01 00 01 } = 269 bytes
     const answer = fromHex(`7F49820109 81820100 ${spacedHex(n)} 8203010001`);
     const key = await replayPiv(

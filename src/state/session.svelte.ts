@@ -23,6 +23,11 @@ export class SessionState {
   error = $state.raw<AppError | null>(null);
   #session: OperatorSession | null = null;
 
+  /** The signed-in operator's session for workflows, or null when signed out. */
+  get operator(): OperatorSession | null {
+    return this.phase === 'signed-in' ? this.#session : null;
+  }
+
   /** Loads configuration and restores a remembered operator. */
   async init(): Promise<void> {
     this.phase = 'loading';

@@ -5,6 +5,7 @@
  */
 import { AppError, isAppError } from '../app-error';
 import type { SignedInAccount, TokenSource } from '../entra/msal-adapter';
+import { createGraphTransport, type GraphTransport } from '../entra/graph-adapter';
 import { GRAPH_SCOPES, tapAuthorityFromClaims, type TapAuthority } from '../entra/operator-roles';
 import { fetchRelayCaller, type RelayCaller } from '../relay-api/whoami';
 import type { EntraConnection } from './connection-settings';
@@ -54,6 +55,22 @@ export class OperatorSession {
   /** A Graph token with the scopes Keyward needs for users and passes. */
   graphToken(): Promise<string> {
     return this.tokens.getAccessToken([GRAPH_SCOPES.USER_READ_ALL, GRAPH_SCOPES.TAP_READ_WRITE_ALL]);
+  }
+
+  /** Graph calls for users and passes, as the signed-in operator. */
+  graph(): GraphTransport {
+    return createGraphTransport({ baseUrl: this.connection.graphBaseUrl, getToken: () => this.graphToken() });
+  }
+
+  /**
+   * Graph calls for the TAP policy. Its scope (Policy.Read.AuthenticationMethod) is optional: when the
+   * tenant did not grant it, the token request fails and the policy counts as unreadable.
+   */
+  policyGraph(): GraphTransport {
+    return createGraphTransport({
+      baseUrl: this.connection.graphBaseUrl,
+      getToken: () => this.tokens.getAccessToken([GRAPH_SCOPES.POLICY_READ_AUTH_METHOD]),
+    });
   }
 
   /** A token for the relay's own API scope (never a Graph token). */

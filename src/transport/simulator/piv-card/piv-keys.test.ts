@@ -6,7 +6,7 @@
 import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { tlv } from './ber.js';
-import { base64UrlToBytes, bytesToBase64Url as b64u, concatBytes, fromHex, toHex, webRandom } from './bytes.js';
+import { base64UrlToBytes, bytesToBase64Url as b64u, concatBytes, fromHex, toHex, webRandom, type RandomSource } from './bytes.js';
 import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host.js';
 import { encryptBlock } from './mgmt-cipher.js';
 import { createVirtualPivCard } from './virtual-piv-card.js';

@@ -3,6 +3,7 @@
  * Yubico extensions and the redacted log. Hex is hand-written from SP 800-73-4 Part 2 and Yubico's docs.
  */
 import { describe, expect, it } from 'vitest';
+import { parseAtr } from '../../../ccid/atr.js';
 import { fromHex } from './bytes.js';
 import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host.js';
 import { createVirtualPivCard } from './virtual-piv-card.js';
@@ -43,6 +44,11 @@ describe('profiles', () => {
     expect((await send(a, '00F8000000')).hex).toBe('00bc614e');
     expect(a.atr).toEqual(fromHex('3BFD1300008131FE158073C021C057597562694B657940'));
     expect((await send(await selected('yubikey-5.7'), '00FD000000')).hex).toBe('050702');
+  });
+  it("every profile's ATR parses (TCK checked by the host's ISO 7816-3 parser) and offers T=1", () => {
+    for (const profile of ['yubikey-5.4', 'yubikey-5.7', 'piv-generic'] as const) {
+      expect(parseAtr(createVirtualPivCard({ profile }).atr).protocols).toContain(1);
+    }
   });
   it('a plain PIV card has no Yubico instructions (6D00)', async () => {
     const card = await selected('piv-generic');

@@ -1,0 +1,81 @@
+/**
+ * Issuance as yubico-piv-tool does it, against the virtual card (YubiKey 5.4 profile) under pcscd + vpcd:
+ * the number of APDUs the tool sends for the standard issuance sequence, counted from the card's own
+ * log. The host-side bench prints Keyward's count for the same steps next to this one.
+ *
+ * Steps (one yubico-piv-tool run each, as an operator would type them; every run selects the PIV
+ * application and reads version/serial again, which is part of the tool's cost):
+ *   set-mgm-key · change-puk · change-pin · set-chuid · generate 9a (ECCP256) · import-certificate 9a
+ * Needs root-capable pcscd, vsmartcard-vpcd, yubico-piv-tool and openssl (scripts/install-test-deps.sh).
+ */
+import { join } from 'node:path';
+import type { ApduLogEntry } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
+import { runTool, startPcscHarness, type PcscHarness } from '../scripts/vpcd-harness.js';
+
+/** APDUs per step and in total. */
+export interface PivInteropBenchResult {
+  readonly steps: readonly { readonly step: string; readonly apdus: number }[];
+  readonly totalApdus: number;
+}
+
+const DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
+const NEW_KEY = '0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a09080';
+let lastLog: readonly ApduLogEntry[] = [];
+
+/** The (redacted) APDU log of the last `benchPivInterop()` run. */
+export function pivInteropLog(): readonly ApduLogEntry[] {
+  return lastLog;
+}
+
+async function must(h: PcscHarness, command: string, args: string[]): Promise<void> {
+  const r = await h.run(command, args);
+  if (r.code !== 0) throw new Error(`${command} ${args[0] ?? ''}… failed (exit ${r.code}): ${r.stderr.trim()}`);
+}
+
+/** Runs the issuance sequence and returns the APDU counts (commands the card received). */
+export async function benchPivInterop(): Promise<PivInteropBenchResult> {
+  const h = await startPcscHarness('yubikey-5.4');
+  try {
+    const commands = () => h.card.log.filter((e) => e.direction === 'command').length;
+    const piv = (...args: string[]) => must(h, 'yubico-piv-tool', ['-r', h.reader, ...args]);
+    const steps: { step: string; apdus: number }[] = [];
+    const step = async (name: string, action: () => Promise<void>) => {
+      const before = commands();
+      await action();
+      steps.push({ step: name, apdus: commands() - before });
+    };
+    await step('set-mgm-key', () => piv('-a', 'set-mgm-key', `--key=${DEFAULT_KEY}`, '-n', NEW_KEY));
+    await step('change-puk', () => piv('-a', 'change-puk', '-P', '12345678', '-N', '75318642'));
+    await step('change-pin', () => piv('-a', 'change-pin', '-P', '123456', '-N', '864213'));
+    await step('set-chuid', () => piv('-a', 'set-chuid', `--key=${NEW_KEY}`));
+    await step('generate 9a ECCP256', () => piv('-a', 'generate', '-s', '9a', '-A', 'ECCP256', `--key=${NEW_KEY}`, '-o', 'pub.pem'));
+    await makeCertificate(h);
+    await step('import-certificate 9a', () => piv('-a', 'import-certificate', '-s', '9a', `--key=${NEW_KEY}`, '-i', 'cert.pem'));
+    lastLog = h.card.log.slice();
+    return { steps, totalApdus: steps.reduce((n, s) => n + s.apdus, 0) };
+  } finally {
+    await h.stop();
+  }
+}
+
+/** A CA-signed certificate for the generated public key (openssl; not counted: it never touches the card). */
+async function makeCertificate(h: PcscHarness): Promise<void> {
+  const o = (args: string[]) => runTool('openssl', args, { cwd: h.workdir }).then((r) => {
+    if (r.code !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr.trim()}`);
+  });
+  await o(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']);
+  await o(['req', '-new', '-x509', '-key', 'ca.key', '-subj', '/CN=Bench CA', '-days', '1', '-out', 'ca.pem']);
+  await o(['req', '-new', '-key', 'ca.key', '-subj', '/CN=carrier', '-out', 'carrier.csr']);
+  await o(['x509', '-req', '-in', 'carrier.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-force_pubkey', join(h.workdir, 'pub.pem'), '-subj', '/CN=Bench holder', '-out', 'cert.pem']);
+}
+
+/** Prints the figures (what bench/index.ts calls). */
+export async function printPivInteropBench(): Promise<PivInteropBenchResult> {
+  const result = await benchPivInterop();
+  console.log('yubico-piv-tool issuance against the virtual card (APDUs sent):');
+  for (const s of result.steps) console.log(`  ${s.step.padEnd(24)} ${String(s.apdus).padStart(4)}`);
+  console.log(`  ${'total'.padEnd(24)} ${String(result.totalApdus).padStart(4)}`);
+  return result;
+}
+
+if (process.argv[1]?.endsWith('piv-interop.ts')) await printPivInteropBench();

@@ -1,0 +1,209 @@
+/**
+ * Relay mail throughput, latency and memory, next to nodemailer sending directly. Loopback only.
+ *
+ * Setup: the Entra emulator (https, throwaway CA) for tokens and Graph, and an SMTP sink (smtp-server
+ * that accepts and discards) in this process; the relay as `node --import tsx relay/server.ts` in a child
+ * process, configured by environment as in production (NODE_EXTRA_CA_CERTS trusts the CA).
+ *
+ * Runs: MESSAGES messages from CONCURRENCY concurrent senders, first straight through one pooled
+ * nodemailer transport (the relay's own transport options), then through the relay over HTTP (token
+ * check, Graph lookup, render, recipient checks, SMTP). Prints messages/s for both and their ratio
+ * (target ≥ 0.8), the relay's p50/p99 request latency (target p99 < 100 ms) and its peak RSS from
+ * /proc/<pid>/status VmHWM (target < 150 MB). The whole run is bounded by DEADLINE_MS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { smtpTransportOptions } from '../relay/mail/smtp-mailer';
+import {
+  DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator,
+} from '../test/emulators/entra/index';
+import { freePort } from '../test/emulators/entra/test-https';
+import { createLocalTls } from '../test/support/local-tls';
+
+const MESSAGES = 2000;
+const CONCURRENCY = 50;
+const SMTP_MAX_CONNECTIONS = 10;
+const WARMUP = 50;
+const DEADLINE_MS = 120_000;
+const OPERATOR = 'f0d76d4f-d051-4401-89ab-2949d26eb033'; // Aisha Operator (Keyward.Operator)
+const TARGET = '46876d75-c7ea-4ea4-863b-a6e9796b7d11'; // Ben Member
+
+const REQUEST = {
+  template: {
+    name: 'TAP email',
+    to: '${Mail}',
+    subject: 'Your Temporary Access Pass, ${GivenName}',
+    text: 'Hello ${DisplayName}, your pass ${AadTapId} is ${AadTapCode}; it expires ${AadTapExpires}. -- ${OperatorName}',
+    html: '<p>Hello ${DisplayName}, your pass is <b>${AadTapCode}</b>; it expires ${AadTapExpires}.</p>',
+  },
+  targetUserId: TARGET,
+  values: { AadTapId: 'b6f1c3a2-0000-4000-8000-000000000001', AadTapCode: 'Xq7#mP2k', AadTapExpires: '2026-11-27T11:00:00Z' },
+};
+
+/** Runs `task(i)` for i in [0, count) with `concurrency` workers; returns elapsed ms. */
+async function drive(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await task(next++);
+  }));
+  return performance.now() - start;
+}
+
+async function startSink(): Promise<{ port: number; received: () => number; close(): Promise<void> }> {
+  let received = 0;
+  const sink = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'], logger: false, disableReverseLookup: true,
+    onData(stream, _session, done) {
+      stream.resume();
+      stream.on('end', () => {
+        received++;
+        done();
+      });
+    },
+  });
+  // smtp-server leaves Nagle on; with delayed ACKs every reply would wait ~40 ms and cap both runs.
+  sink.server.on('connection', (socket: Socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const { port } = sink.server.address() as AddressInfo;
+  return { port, received: () => received, close: () => new Promise<void>((r) => sink.close(() => r())) };
+}
+
+/** Starts the relay child and resolves with its URL once it logs "relay listening". */
+function startRelayChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/server.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Uint8Array) => {
+      buffered += String(chunk);
+      const line = buffered.split('\n').find((l) => l.includes('"relay listening"'));
+      if (!line) return;
+      // From here on the log lines are read and dropped, so the pipe never fills.
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve({ child, url: (JSON.parse(line) as { url: string }).url });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`relay exited early (code ${code})`)));
+  });
+}
+
+/** VmRSS and VmHWM of `pid` in MB (Linux /proc). */
+function memoryOf(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** Sends through the relay and returns per-request latencies (ms); throws on any non-200. */
+async function relayRun(url: string, token: string, count: number, offset: number): Promise<{ ms: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  const body = JSON.stringify(REQUEST);
+  const ms = await drive(count, CONCURRENCY, async (i) => {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api/mail`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${offset + i}` },
+      body,
+    });
+    const text = await res.text();
+    latencies.push(performance.now() - t0);
+    if (res.status !== 200) throw new Error(`relay answered ${res.status}: ${text.slice(0, 200)}`);
+  });
+  return { ms, latencies };
+}
+
+/** Sends the same message straight through a pooled nodemailer transport with the relay's options. */
+async function directRun(smtpUrl: string, count: number): Promise<number> {
+  const transport = nodemailer.createTransport(smtpTransportOptions({ smtpUrl, demo: true, maxConnections: SMTP_MAX_CONNECTIONS }));
+  const message = {
+    from: 'Keyward <keyward@contoso.example>',
+    to: 'ben.member@contoso.example',
+    subject: 'Your Temporary Access Pass, Ben',
+    text: 'Hello Ben Member, your pass b6f1c3a2-0000-4000-8000-000000000001 is Xq7#mP2k; it expires 2026-11-27T11:00:00Z. -- Aisha Operator',
+    html: '<p>Hello Ben Member, your pass is <b>Xq7#mP2k</b>; it expires 2026-11-27T11:00:00Z.</p>',
+  };
+  try {
+    await drive(WARMUP, CONCURRENCY, async () => void (await transport.sendMail(message)));
+    return await drive(count, CONCURRENCY, async () => void (await transport.sendMail(message)));
+  } finally {
+    transport.close();
+  }
+}
+
+async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
+  const tls = await createLocalTls(1);
+  writeFileSync(join(dir, 'ca.pem'), tls.caPem);
+  const idpPort = await freePort();
+  const emulator = await startEntraEmulator({
+    origin: `https://localhost:${idpPort}`, port: idpPort, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'], relayClientId: DEMO_RELAY_CLIENT_ID, tls: { cert: tls.certPem, key: tls.keyPem },
+  });
+  const sink = await startSink();
+  const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
+  let child: ChildProcess | undefined;
+  try {
+    const relay = await startRelayChild({
+      PORT: '0', TENANT_ID: DEMO_TENANT_ID, RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID, AUTHORITY_HOST: `localhost:${idpPort}`,
+      ALLOWED_ORIGINS: 'http://localhost:5173', SMTP_URL: smtpUrl, MAIL_FROM: 'Keyward <keyward@contoso.example>',
+      ALLOWED_DOMAINS: 'contoso.example', DEMO: '1', MAIL_RATE_PER_MINUTE: '100000', SMTP_MAX_CONNECTIONS: String(SMTP_MAX_CONNECTIONS),
+      NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),
+    });
+    child = relay.child;
+    const token = await emulator.control.mintAccessToken({ userId: OPERATOR, audience: 'relay', scopes: ['Mail.Send'] });
+    console.log(`  (relay idle RSS ${memoryOf(child.pid!).rss.toFixed(1)} MB)`);
+
+    const directMs = await directRun(smtpUrl, MESSAGES);
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(child!.pid!).rss)), 50);
+    await relayRun(relay.url, token, WARMUP, 0);
+    const { ms: relayMs, latencies } = await relayRun(relay.url, token, MESSAGES, WARMUP);
+    clearInterval(sampler);
+    const { hwm } = memoryOf(child.pid!);
+
+    const sorted = latencies.sort((a, b) => a - b);
+    const directRate = (MESSAGES / directMs) * 1000;
+    const relayRate = (MESSAGES / relayMs) * 1000;
+    console.log(`relay mail: ${MESSAGES} messages, ${CONCURRENCY} concurrent senders, SMTP pool of ${SMTP_MAX_CONNECTIONS} (loopback)`);
+    console.log(`  nodemailer direct: ${directRate.toFixed(0)} messages/s`);
+    console.log(`  through the relay: ${relayRate.toFixed(0)} messages/s (ratio ${(relayRate / directRate).toFixed(2)}, target >= 0.8)`);
+    console.log(`  relay latency:     p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (target p99 < 100 ms)`);
+    console.log(`  relay memory:      peak RSS ${hwm.toFixed(1)} MB (VmHWM; sampled max ${peak.toFixed(1)} MB; target < 150 MB)`);
+    console.log(`  SMTP sink received ${sink.received()} messages`);
+  } finally {
+    child?.kill('SIGTERM');
+    await sink.close();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Prints the relay mail figures (see the module comment). Rejects if the run fails or overruns. */
+export async function benchRelayMail(): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`relay mail bench exceeded ${DEADLINE_MS} ms`)), DEADLINE_MS);
+  });
+  try {
+    await Promise.race([run(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchRelayMail();
+}

@@ -1,0 +1,122 @@
+/**
+ * The relay's app-only Graph lookup against the Entra emulator over https: client credentials at the
+ * discovered token endpoint, then `GET /v1.0/users/{id}`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../../src/app-error';
+import {
+  DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator,
+} from '../../test/emulators/entra/index';
+import { freePort } from '../../test/emulators/entra/test-https';
+import { createLocalTls } from '../../test/support/local-tls';
+import { createAppTokenSource, type AppTokenSource } from './app-token';
+import { createGraphDirectory, parseRetryAfter } from './directory';
+import { createCaTrustingFetch, type HttpFetch } from './http-fetch';
+
+const BEN = '46876d75-c7ea-4ea4-863b-a6e9796b7d11';
+const GARY = '274976ce-6ce1-4bfe-b6be-5916617b8539';
+const IVAN = 'c974818b-d4a1-4cb7-8a3d-fcebf7554ac4';
+
+let emulator: EntraEmulator & { port: number };
+let trusting: ReturnType<typeof createCaTrustingFetch>;
+let requests: string[];
+const fetch: HttpFetch = (url, init) => {
+  requests.push(`${init.method ?? 'GET'} ${new URL(url).pathname}`);
+  return trusting(url, init);
+};
+
+beforeAll(async () => {
+  const tls = await createLocalTls(1);
+  const port = await freePort();
+  emulator = await startEntraEmulator({
+    origin: `https://localhost:${port}`, port, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'], relayClientId: DEMO_RELAY_CLIENT_ID, tls: { cert: tls.certPem, key: tls.keyPem },
+  });
+  trusting = createCaTrustingFetch(tls.caPem);
+});
+afterAll(async () => {
+  trusting?.close();
+  await emulator?.close();
+});
+
+const tokens = (secret = DEMO_RELAY_CLIENT_SECRET) => createAppTokenSource({ issuer: emulator.issuer, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: secret, fetch });
+const directory = (t: AppTokenSource = tokens(), baseUrl = emulator.graphBaseUrl) => createGraphDirectory({ baseUrl, tokens: t, fetch });
+
+async function failure(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    if (isAppError(e, 'relay')) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('Graph directory (app-only)', () => {
+  it('discovers the token endpoint, gets one token, and reads users with otherMails', async () => {
+    requests = [];
+    const dir = directory();
+    expect(await dir.getUser(BEN)).toEqual({
+      id: BEN, displayName: 'Ben Member', givenName: 'Ben', surname: 'Member', userPrincipalName: 'ben.member@contoso.example',
+      mail: 'ben.member@contoso.example', otherMails: ['ben.member@personal.example'], accountEnabled: true, userType: 'Member',
+    });
+    expect(await dir.getUser(GARY)).toMatchObject({ userType: 'Guest', mail: 'gary.guest@fabrikam.example' });
+    expect(await dir.getUser(IVAN)).toMatchObject({ accountEnabled: false });
+    const tokenPath = `/${DEMO_TENANT_ID}/v2.0/token`;
+    expect(requests.filter((r) => r.endsWith('openid-configuration'))).toHaveLength(1);
+    expect(requests.filter((r) => r === `POST ${tokenPath}`)).toHaveLength(1);
+    expect(requests.filter((r) => r.startsWith('GET /graph/v1.0/users/'))).toHaveLength(3);
+  });
+
+  it('answers USER_NOT_FOUND (404) for an unknown object id', async () => {
+    const e = await failure(directory().getUser('00000000-0000-4000-8000-000000000000'));
+    expect([e.code, e.fields.status, e.fields.retryable]).toEqual(['USER_NOT_FOUND', 404, false]);
+  });
+
+  it('refuses anything but a GUID before calling Graph', async () => {
+    requests = [];
+    const e = await failure(directory().getUser('ben.member@contoso.example'));
+    expect([e.code, requests]).toEqual(['INVALID_BODY', []]);
+  });
+
+  it('reports a wrong client secret as GRAPH_APP_AUTH_FAILED without quoting it', async () => {
+    const e = await failure(directory(tokens('not-the-secret')).getUser(BEN));
+    expect([e.code, e.fields.status, e.fields.retryable, e.fields.oauthError]).toEqual(['GRAPH_APP_AUTH_FAILED', 502, false, 'invalid_client']);
+    expect(e.message).not.toContain('not-the-secret');
+  });
+
+  it('reports Graph throttling as GRAPH_UNAVAILABLE with its Retry-After', async () => {
+    const dir = directory();
+    await dir.getUser(BEN); // token fetched; the next Graph call is the throttled one
+    emulator.control.inject429(1, 9);
+    const e = await failure(dir.getUser(BEN));
+    expect([e.code, e.fields.status, e.fields.retryable, e.fields.retryAfterSeconds]).toEqual(['GRAPH_UNAVAILABLE', 503, true, 9]);
+  });
+
+  it('reports an unreachable Graph as GRAPH_UNAVAILABLE', async () => {
+    const e = await failure(directory(tokens(), `https://127.0.0.1:${await freePort()}`).getUser(BEN));
+    expect([e.code, e.fields.retryable]).toEqual(['GRAPH_UNAVAILABLE', true]);
+  });
+
+  it('gets a fresh token once when Graph answers 401', async () => {
+    const real = tokens();
+    let invalidated = 0;
+    let first = true;
+    const flaky: AppTokenSource = {
+      token: async () => (first ? ((first = false), 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln') : real.token()),
+      invalidate: () => void invalidated++,
+    };
+    expect((await directory(flaky).getUser(BEN)).id).toBe(BEN);
+    expect(invalidated).toBe(1);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates, bounded', () => {
+    expect(parseRetryAfter('7')).toBe(7);
+    expect(parseRetryAfter('0')).toBe(1);
+    expect(parseRetryAfter('999999')).toBe(3600);
+    expect(parseRetryAfter(new Date(Date.UTC(2026, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2026, 0, 1))).toBe(30);
+    expect([parseRetryAfter(null), parseRetryAfter('soon')]).toEqual([undefined, undefined]);
+  });
+});

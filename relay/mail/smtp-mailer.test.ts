@@ -1,0 +1,167 @@
+/**
+ * The nodemailer adapter against real SMTP servers on loopback: smtp-server for replies (4xx, 5xx), and
+ * a scripted raw TCP server for connections that break before or after DATA.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { isAppError } from '../../src/app-error';
+import { classifySmtpFailure } from './smtp-failure';
+import { createSmtpMailer, type Mailer } from './smtp-mailer';
+
+const MAIL = {
+  to: [{ name: 'Ben Member', address: 'ben.member@contoso.example' }],
+  cc: [],
+  subject: 'Your pass',
+  text: 'Pass: Xq7#mP2k',
+  html: '<p>Pass</p>',
+};
+
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+function mailer(port: number): Mailer {
+  const m = createSmtpMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Keyward <keyward@contoso.example>', demo: true, maxConnections: 2, retry: { attempts: 3, baseDelayMs: 10 } });
+  cleanup.push(() => m.close());
+  return m;
+}
+
+async function listen(server: { listen(port: number, host: string, cb: () => void): unknown }, address: () => AddressInfo): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return address().port;
+}
+
+/** smtp-server with hooks; counts DATA transactions. */
+async function replyServer(hooks: { rcpt?: (n: number) => number | undefined; data?: (n: number) => number | undefined }) {
+  const seen = { rcpt: 0, data: 0, delivered: 0 };
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'], logger: false, disableReverseLookup: true,
+    onRcptTo(_address, _session, cb) {
+      const code = hooks.rcpt?.(++seen.rcpt);
+      cb(code ? Object.assign(new Error(`refused ${code}`), { responseCode: code }) : undefined);
+    },
+    onData(stream, _session, cb) {
+      stream.resume();
+      stream.on('end', () => {
+        const code = hooks.data?.(++seen.data);
+        if (!code) seen.delivered++;
+        cb(code ? Object.assign(new Error(`refused ${code}`), { responseCode: code }) : undefined);
+      });
+    },
+  });
+  const port = await listen(server, () => server.server.address() as AddressInfo);
+  cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { port, seen };
+}
+
+/** A scripted SMTP server that drops the connection at MAIL FROM or once message data arrives. */
+async function droppingServer(dropAt: 'MAIL' | 'DATA-CONTENT') {
+  const seen = { connections: 0, dataCommands: 0 };
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    seen.connections++;
+    sockets.add(socket);
+    let inData = false;
+    socket.write('220 fake ESMTP\r\n');
+    socket.on('data', (chunk: Uint8Array) => {
+      const text = Buffer.from(chunk).toString('latin1');
+      if (inData) return void socket.destroy();
+      for (const line of text.split('\r\n').filter(Boolean)) {
+        const verb = line.split(' ')[0]!.toUpperCase();
+        if (verb === 'EHLO') socket.write('250 fake\r\n');
+        else if (verb === 'MAIL' && dropAt === 'MAIL') return void socket.destroy();
+        else if (verb === 'MAIL' || verb === 'RCPT') socket.write('250 OK\r\n');
+        else if (verb === 'DATA') {
+          seen.dataCommands++;
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('502 no\r\n');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  const port = await listen(server, () => server.address() as AddressInfo);
+  cleanup.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+  return { port, seen };
+}
+
+async function failure(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    if (isAppError(e, 'relay')) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('SMTP mailer', () => {
+  it('retries a 4xx reply and then delivers once', async () => {
+    const { port, seen } = await replyServer({ rcpt: (n) => (n === 1 ? 451 : undefined) });
+    const sent = await mailer(port).send(MAIL);
+    expect(sent).toMatchObject({ accepted: ['ben.member@contoso.example'], rejected: [], responseCode: 250, attempts: 2 });
+    expect(seen.delivered).toBe(1);
+  });
+
+  it('does not retry a 5xx reply to the message', async () => {
+    const { port, seen } = await replyServer({ data: () => 554 });
+    const e = await failure(mailer(port).send(MAIL));
+    expect([e.code, e.fields.retryable, e.fields.attempts, e.fields.smtpResponseCode]).toEqual(['SMTP_REJECTED', false, 1, 554]);
+    expect(seen.data).toBe(1);
+  });
+
+  it('gives up after three tries when 4xx persists, saying a retry is safe', async () => {
+    const { port, seen } = await replyServer({ rcpt: () => 452 });
+    const e = await failure(mailer(port).send(MAIL));
+    expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNAVAILABLE', true, 3]);
+    expect([seen.rcpt, seen.delivered]).toEqual([3, 0]);
+  });
+
+  it('retries a connection dropped before DATA, then reports SMTP_UNAVAILABLE', async () => {
+    const { port, seen } = await droppingServer('MAIL');
+    const e = await failure(mailer(port).send(MAIL));
+    expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNAVAILABLE', true, 3]);
+    expect(seen.connections).toBe(3);
+  });
+
+  it('reports SMTP_UNCERTAIN, without retrying, when the connection drops while the message is going out', async () => {
+    const { port, seen } = await droppingServer('DATA-CONTENT');
+    const e = await failure(mailer(port).send(MAIL));
+    expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNCERTAIN', false, 1]);
+    expect(seen.dataCommands).toBe(1);
+  });
+
+  it('reports a refused connection as SMTP_UNAVAILABLE after three tries', async () => {
+    const probe = createServer();
+    const port = await listen(probe, () => probe.address() as AddressInfo);
+    await new Promise<void>((r) => probe.close(() => r()));
+    const e = await failure(mailer(port).send(MAIL));
+    expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNAVAILABLE', true, 3]);
+  });
+});
+
+describe('classifySmtpFailure', () => {
+  it.each([
+    ['connection refused before anything', { code: 'ECONNECTION', originalCode: 'ECONNREFUSED' }, false, true, 'SMTP_UNAVAILABLE'],
+    ['a timeout before DATA', { code: 'ETIMEDOUT' }, false, true, 'SMTP_UNAVAILABLE'],
+    ['a timeout after the content started', { code: 'ETIMEDOUT' }, true, false, 'SMTP_UNCERTAIN'],
+    ['a reset after the content started', { code: 'ESOCKET', originalCode: 'ECONNRESET' }, true, false, 'SMTP_UNCERTAIN'],
+    ['a 421 at the end of DATA', { code: 'EMESSAGE', responseCode: 421 }, true, true, 'SMTP_UNAVAILABLE'],
+    ['a 550 for every recipient', { code: 'EENVELOPE', responseCode: 550 }, false, false, 'SMTP_REJECTED'],
+    ['a 554 at the end of DATA', { code: 'EMESSAGE', responseCode: 554 }, true, false, 'SMTP_REJECTED'],
+    ['bad credentials', { code: 'EAUTH', responseCode: 535 }, false, false, 'SMTP_AUTH_FAILED'],
+    ['a temporary AUTH failure', { code: 'EAUTH', responseCode: 454 }, false, true, 'SMTP_UNAVAILABLE'],
+    ['no STARTTLS', { code: 'ETLS', responseCode: 502 }, false, false, 'SMTP_TLS_FAILED'],
+    ['an untrusted certificate', { code: 'ESOCKET', originalCode: 'SELF_SIGNED_CERT_IN_CHAIN' }, false, false, 'SMTP_TLS_FAILED'],
+  ])('%s', (_what, err, dataStarted, retry, code) => {
+    const verdict = classifySmtpFailure(err, dataStarted);
+    expect([verdict.retry, verdict.error.code]).toEqual([retry, code]);
+    expect(verdict.error.fields.status).toBe(code === 'SMTP_UNAVAILABLE' ? 503 : 502);
+  });
+});

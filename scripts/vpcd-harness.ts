@@ -1,0 +1,166 @@
+/**
+ * Node harness for interop tests and the bench: runs a private `pcscd -f` with the vpcd driver, connects
+ * a virtual PIV card to it in-process (so the test can read the card's APDU log), waits until PC/SC
+ * clients see the card, runs tools against it, and tears everything down.
+ *
+ * pcscd has one control socket (/run/pcscd/pcscd.comm), so only one harness runs at a time on a machine:
+ * a lock directory serialises harnesses across Vitest workers. A pcscd that someone else started is
+ * reused when it already offers an empty "Virtual PCD 00 00" reader (Debian's vsmartcard-vpcd config);
+ * otherwise the harness stops with a message saying what to do.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createVirtualPivCard, type PivCardProfileName, type VirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
+import { connectVpcd, type VpcdClient } from './vpcd-client.js';
+
+/** The first vpcd slot (channel 0x8C7B) and its reader name under pcscd. */
+export const VPCD_PORT = 35963;
+export const VPCD_READER = 'Virtual PCD 00 00';
+const PCSCD_PID_FILE = '/run/pcscd/pcscd.pid';
+const LOCK_DIR = join(tmpdir(), 'keyward-pcsc-interop.lock');
+
+/** What a tool run produced. */
+export interface ToolResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running harness. */
+export interface PcscHarness {
+  readonly card: VirtualPivCard;
+  readonly reader: string;
+  /** A scratch directory for the test's files, removed by `stop()`. */
+  readonly workdir: string;
+  /** Runs a tool (asynchronously: the in-process card must keep answering). */
+  run(command: string, args: readonly string[], options?: { input?: string; timeoutMs?: number }): Promise<ToolResult>;
+  stop(): Promise<void>;
+}
+
+/** Runs a command and collects its output; never rejects on a non-zero exit. */
+export function runTool(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Uint8Array) => (stdout += new TextDecoder().decode(d)));
+    child.stderr.on('data', (d: Uint8Array) => (stderr += new TextDecoder().decode(d)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout, stderr: `${stderr}${e.message}` });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function acquireLock(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
+      return;
+    } catch {
+      const owner = Number(readFileSync(join(LOCK_DIR, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (owner && !alive(owner)) rmSync(LOCK_DIR, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`Another interop harness holds ${LOCK_DIR} (pid ${owner}); waited ${timeoutMs / 1000} s.`);
+      await sleep(250);
+    }
+  }
+}
+
+/** The pid of a running pcscd, if its pid file names a live process. */
+function runningPcscd(): number | null {
+  if (!existsSync(PCSCD_PID_FILE)) return null;
+  const pid = Number(readFileSync(PCSCD_PID_FILE, 'utf8').trim());
+  return pid && alive(pid) ? pid : null;
+}
+
+/** True once `opensc-tool -l` lists the reader, with a card when `withCard`. */
+async function readerListed(withCard: boolean): Promise<boolean> {
+  const r = await runTool('opensc-tool', ['-l'], { timeoutMs: 10_000 });
+  const line = r.stdout.split('\n').find((l) => l.includes(VPCD_READER));
+  return line !== undefined && (!withCard || /\sYes\s/.test(line));
+}
+
+async function startPcscd(workdir: string): Promise<ChildProcess> {
+  const conf = join(workdir, 'reader.conf.d');
+  mkdirSync(conf);
+  // Same reader as Debian's /etc/reader.conf.d/vpcd: channel 0x8C7B = TCP port 35963.
+  writeFileSync(join(conf, 'vpcd'), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x${VPCD_PORT.toString(16).toUpperCase()}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x${VPCD_PORT.toString(16).toUpperCase()}\n`);
+  const child = spawn('pcscd', ['-f', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  let failure: Error | null = null;
+  child.on('error', (e) => (failure = e));
+  child.stdout?.on('data', (d: Uint8Array) => (log = (log + new TextDecoder().decode(d)).slice(-4000)));
+  child.stderr?.on('data', (d: Uint8Array) => (log = (log + new TextDecoder().decode(d)).slice(-4000)));
+  await sleep(300);
+  if (failure) throw new Error(`Cannot start pcscd (${(failure as Error).message}); install it with scripts/install-test-deps.sh.`);
+  if (child.exitCode !== null) throw new Error(`pcscd exited at once (code ${child.exitCode}): ${log}`);
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}.`);
+    await sleep(200);
+  }
+}
+
+/** Starts pcscd (or reuses a suitable one), the card and the vpcd connection. */
+export async function startPcscHarness(profile: PivCardProfileName, options: { serial?: number } = {}): Promise<PcscHarness> {
+  await acquireLock(240_000);
+  const workdir = mkdtempSync(join(tmpdir(), 'keyward-interop-'));
+  let pcscd: ChildProcess | null = null;
+  let client: VpcdClient | null = null;
+  const stop = async (): Promise<void> => {
+    await client?.stop();
+    if (pcscd) await stopChild(pcscd);
+    rmSync(workdir, { recursive: true, force: true });
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  };
+  try {
+    const foreign = runningPcscd();
+    if (foreign !== null && !(await readerListed(false))) {
+      throw new Error(`A pcscd (pid ${foreign}) already holds /run/pcscd/pcscd.comm without a "${VPCD_READER}" reader. Stop it (e.g. \`systemctl stop pcscd.socket pcscd\`) or install vsmartcard-vpcd and restart it.`);
+    }
+    if (foreign === null) pcscd = await startPcscd(workdir);
+    const card = createVirtualPivCard({ profile, ...(options.serial === undefined ? {} : { serial: options.serial }) });
+    client = connectVpcd({ port: VPCD_PORT, card, backoff: { initialMs: 50, maxMs: 500 } });
+    await Promise.race([client.firstConnection, sleep(15_000).then(() => Promise.reject(new Error(`vpcd did not accept a connection on port ${VPCD_PORT}.`)))]);
+    await waitFor(`"${VPCD_READER}" to show the card`, () => readerListed(true), 20_000);
+    const run = (command: string, args: readonly string[], o: { input?: string; timeoutMs?: number } = {}) => runTool(command, args, { ...o, cwd: workdir });
+    return { card, reader: VPCD_READER, workdir, run, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The PIV meaning of status words depends on the operation (errors.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { pivErrorForStatus } from './errors.js';
+
+describe('pivErrorForStatus', () => {
+  const cases: [number, Parameters<typeof pivErrorForStatus>[1], string, Record<string, unknown>][] = [
+    [0x63c4, 'verify-pin', 'PIN_INVALID', { retriesLeft: 4, reference: 'PIN' }],
+    [0x63c0, 'change-puk', 'PIN_BLOCKED', { retriesLeft: 0, reference: 'PUK' }],
+    [0x6983, 'unblock-pin', 'PIN_BLOCKED', { retriesLeft: 0, reference: 'PUK' }],
+    [0x6982, 'authenticate-management', 'AUTH_FAILED', {}],
+    [0x6a80, 'authenticate-management', 'AUTH_FAILED', {}],
+    [0x6982, 'put-data', 'SECURITY_STATUS', {}],
+    [0x6a82, 'get-data', 'NOT_FOUND', {}],
+    [0x6d00, 'get-serial', 'NOT_SUPPORTED', {}],
+    [0x6a81, 'get-metadata', 'NOT_SUPPORTED', {}],
+    [0x6a86, 'get-metadata', 'NOT_SUPPORTED', {}],
+    [0x6a86, 'get-data', 'COMMAND_FAILED', {}],
+    [0x63c1, 'put-data', 'COMMAND_FAILED', {}],
+    [0x6700, 'sign', 'COMMAND_FAILED', {}],
+  ];
+  for (const [sw, op, code, fields] of cases) {
+    it(`${sw.toString(16).toUpperCase()} after ${op} → ${code}`, () => {
+      const e = pivErrorForStatus(sw, op);
+      expect(e).toMatchObject({ layer: 'piv', code, fields: { sw, operation: op, ...fields } });
+      expect(e.cause).toMatchObject({ layer: 'apdu', fields: { sw } });
+    });
+  }
+});

@@ -1,0 +1,109 @@
+/**
+ * Actions > Smart Card Unblock > Request TAP Code: create a Temporary Access Pass for a user, and show it
+ * to the operator and/or deliver it with a data-export email.
+ *
+ * The code exists only in the returned object, in memory: it is never stored, logged or audited (the
+ * audit keeps the pass id). A create is sent once; if its answer is lost, the error says so rather than
+ * retrying, because a second create would silently replace the pass.
+ */
+import { isAppError, AppError } from '../app-error';
+import type { GraphTransport } from '../entra/graph-adapter';
+import { createTap, listTaps, tapExpiry, type TemporaryAccessPass, type TapRequest } from '../entra/tap';
+import type { DirectoryUser } from '../entra/users';
+import type { TemplateValues } from '../mail/template';
+import type { MailReceipt, MailTemplateParts } from '../relay-api/mail';
+import { appendAudit } from '../store/audit';
+
+/** Who is acting, for the audit. */
+export interface Operator {
+  readonly oid: string;
+  readonly name: string;
+  readonly upn: string;
+}
+
+/** What the request needs from outside. */
+export interface TapContext {
+  readonly graph: GraphTransport;
+  readonly operator: Operator;
+  /** Sends a data-export email through the relay (sendExportEmail bound to the relay and a token). */
+  readonly sendMail: (request: { template: MailTemplateParts; targetUserId: string; values: TemplateValues }, idempotencyKey: string) => Promise<MailReceipt>;
+}
+
+/** How to deliver and what to ask Graph for. */
+export interface TapPlan {
+  readonly request: TapRequest;
+  /** The data-export template to send, or null to show the code only. */
+  readonly deliverWith: (MailTemplateParts & { readonly id: string }) | null;
+}
+
+/** The outcome of a delivery. */
+export type Delivery = { readonly status: 'sent'; readonly receipt: MailReceipt } | { readonly status: 'failed'; readonly error: AppError };
+
+/** The created pass, with its code, and what happened to the email. */
+export interface TapOutcome {
+  readonly tap: TemporaryAccessPass;
+  readonly delivery: Delivery | null;
+}
+
+/** The user's current pass (at most one), without its code. */
+export async function currentTap(graph: GraphTransport, userId: string): Promise<TemporaryAccessPass | null> {
+  return (await listTaps(graph, userId))[0] ?? null;
+}
+
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The template variables a pass fills (the relay adds the user's and operator's). */
+export function tapValues(tap: TemporaryAccessPass): TemplateValues {
+  return {
+    AadTapId: tap.id,
+    AadTapCode: tap.temporaryAccessPass ?? '',
+    AadTapLifetimeMinutes: String(tap.lifetimeInMinutes),
+    AadTapStart: utc(new Date(tap.startDateTime)),
+    AadTapExpires: utc(tapExpiry(tap)),
+    AadTapUsableOnce: tap.isUsableOnce ? 'yes' : 'no',
+  };
+}
+
+async function audit(ctx: TapContext, user: DirectoryUser, action: string, outcome: 'success' | 'failure', extra: { tapId?: string; detail?: string } = {}) {
+  await appendAudit({
+    at: new Date().toISOString(),
+    actor: ctx.operator,
+    action,
+    target: { userId: user.id, upn: user.userPrincipalName, displayName: user.displayName ?? undefined },
+    outcome,
+    ...extra,
+  });
+}
+
+/** Creates the pass (replacing any existing one) and, when planned, sends the email. */
+export async function requestTap(ctx: TapContext, user: DirectoryUser, plan: TapPlan): Promise<TapOutcome> {
+  let tap: TemporaryAccessPass;
+  try {
+    tap = await createTap(ctx.graph, user.id, plan.request);
+  } catch (e) {
+    await audit(ctx, user, 'tap.create', 'failure', { detail: isAppError(e) ? e.code : 'UNEXPECTED' });
+    throw e;
+  }
+  await audit(ctx, user, 'tap.create', 'success', { tapId: tap.id });
+  const delivery = plan.deliverWith ? await deliverTap(ctx, user, tap, plan.deliverWith) : null;
+  return { tap, delivery };
+}
+
+/**
+ * Sends (or re-sends) the email for a pass still held in memory. The idempotency key is derived from the
+ * pass and the template, so a repeated attempt never sends a second message.
+ */
+export async function deliverTap(ctx: TapContext, user: DirectoryUser, tap: TemporaryAccessPass, template: MailTemplateParts & { readonly id: string }): Promise<Delivery> {
+  if (!tap.temporaryAccessPass) {
+    return { status: 'failed', error: new AppError('workflows', 'TAP_CODE_GONE', 'The code of this pass is no longer held; request a new pass to deliver one.') };
+  }
+  try {
+    const receipt = await ctx.sendMail({ template, targetUserId: user.id, values: tapValues(tap) }, `tap-${tap.id}-${template.id}`);
+    await audit(ctx, user, 'mail.send', 'success', { tapId: tap.id, detail: template.name });
+    return { status: 'sent', receipt };
+  } catch (e) {
+    const error = isAppError(e) ? e : new AppError('workflows', 'UNEXPECTED', String(e), {}, { cause: e });
+    await audit(ctx, user, 'mail.send', 'failure', { tapId: tap.id, detail: error.code });
+    return { status: 'failed', error };
+  }
+}

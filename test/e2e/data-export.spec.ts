@@ -1,0 +1,93 @@
+import { test, expect } from './fixtures';
+
+test.describe('Options > Connections > Data Export', () => {
+  test('an administrator builds an email template with the variable picker, previews it, and keeps it', async ({ page, consoleProblems }) => {
+    await page.goto('/#/options/connections/data-export');
+    await expect(page.getByRole('heading', { name: 'Data Export', level: 1 })).toBeVisible();
+    // A fresh browser gets the default TAP template, so issuance has something to deliver with.
+    await expect(page.getByRole('button', { name: 'Temporary Access Pass', exact: true })).toBeVisible();
+
+    await page.getByRole('button', { name: 'New template' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Card activation');
+    await expect(page.getByLabel('Target')).toHaveValue('Email (export to email)');
+    await expect(page.getByLabel('Send email automatically')).toBeChecked();
+    await expect(page.getByLabel('SMTP connector')).toHaveValue('Keyward relay');
+    await expect(page.getByRole('link', { name: 'Options > Connections > SMTP' })).toHaveAttribute('href', '#/options/connections/smtp');
+    await expect(page.getByLabel('To', { exact: true })).toHaveValue('${Mail}');
+    await page.getByLabel('Cc', { exact: true }).fill('helpdesk@contoso.example');
+    await page.getByLabel('Subject').fill('Your card is ready, ${GivenName}');
+
+    // Put the caret before the "!" and insert the code there through the picker.
+    const text = page.getByLabel('Text body');
+    await text.fill('Hello ${DisplayName}, your pass: !');
+    await text.press('End');
+    await text.press('ArrowLeft');
+    await page.getByRole('button', { name: /^\$\{AadTapCode\}/ }).click();
+    await expect(text).toHaveValue('Hello ${DisplayName}, your pass: ${AadTapCode}!');
+    // Focus and caret come back just after the placeholder.
+    await page.keyboard.type(' (once)');
+    await expect(text).toHaveValue('Hello ${DisplayName}, your pass: ${AadTapCode} (once)!');
+    await page.getByLabel('HTML body').fill('<p>Code: <b>${AadTapCode}</b></p>');
+
+    await expect(page.getByTestId('preview-to')).toHaveText('sample.user@example.invalid');
+    await expect(page.getByTestId('preview-cc')).toHaveText('helpdesk@contoso.example');
+    await expect(page.getByTestId('preview-subject')).toHaveText('Your card is ready, Sample');
+    await expect(page.getByTestId('preview-text')).toHaveText('Hello Sample User, your pass: SAMPLE-CODE (once)!');
+    await expect(page.getByTestId('preview-html')).toHaveText('<p>Code: <b>SAMPLE-CODE</b></p>');
+
+    // An unknown variable is flagged as it is typed, and saving is refused at the field.
+    const subject = page.getByLabel('Subject');
+    await subject.fill('Your card is ready, ${Bogus}');
+    await expect(page.getByRole('status', { name: 'Unknown variables' })).toContainText('Subject: ${Bogus} is not a variable.');
+    await expect(page.getByText('This template cannot be previewed yet.')).toBeVisible();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('Not saved: fix the fields marked above.');
+    await expect(subject).toHaveAttribute('aria-invalid', 'true');
+    await expect(subject).toHaveAccessibleDescription(/\$\{Bogus\} is not a variable\./);
+    await expect(page.getByRole('button', { name: 'Card activation' })).toHaveCount(0);
+
+    await subject.fill('Your card is ready, ${GivenName}');
+    await expect(subject).not.toHaveAttribute('aria-invalid', 'true');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved "Card activation".' })).toBeVisible();
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Card activation' }).click();
+    await expect(page.getByLabel('Subject')).toHaveValue('Your card is ready, ${GivenName}');
+    await expect(page.getByLabel('Text body')).toHaveValue('Hello ${DisplayName}, your pass: ${AadTapCode} (once)!');
+    await expect(page.getByTestId('preview-text')).toHaveText('Hello Sample User, your pass: SAMPLE-CODE (once)!');
+
+    // Deleting asks first; cancelling keeps the template.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete "Card activation"?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Card activation' })).toBeVisible();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete template' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Deleted "Card activation".' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Card activation' })).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Temporary Access Pass', exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Card activation' })).toHaveCount(0);
+
+    expect(consoleProblems).toEqual([]);
+  });
+
+  test('switching templates with unsaved edits asks before discarding them', async ({ page }) => {
+    await page.goto('/#/options/connections/data-export');
+    await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
+    await expect(page.getByLabel('To', { exact: true })).toHaveValue('${Mail}');
+    await page.getByLabel('Subject').fill('Edited subject');
+    await expect(page.getByText('(unsaved changes)')).toBeVisible();
+    await page.getByRole('button', { name: 'New template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByLabel('Subject')).toHaveValue('Edited subject');
+    await page.getByRole('button', { name: 'New template' }).click();
+    await dialog.getByRole('button', { name: 'Discard changes' }).click();
+    await expect(page.getByLabel('Name', { exact: true })).toHaveValue('');
+    await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
+    await expect(page.getByLabel('Subject')).toHaveValue('Your Temporary Access Pass');
+  });
+});
