@@ -6,6 +6,9 @@ import { defineConfig } from '@playwright/test';
  */
 export const E2E_PORTS = { app: 18080, idp: 18443, relay: 18787, smtp: 12525, inbox: 18025 } as const;
 
+/** Everything the demo's services log during the e2e run (searched for secrets by the tests). */
+export const E2E_SERVICE_LOG = '.e2e-build/services.log';
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -43,6 +46,7 @@ export default defineConfig({
       KEYWARD_SMTP_PORT: String(E2E_PORTS.smtp),
       KEYWARD_INBOX_PORT: String(E2E_PORTS.inbox),
       KEYWARD_EMULATOR_CONTROL: '1',
+      KEYWARD_LOG_FILE: E2E_SERVICE_LOG,
     },
   },
 });

@@ -4,8 +4,8 @@
  * over https exactly as it fetches Entra's. Ports can be moved with KEYWARD_*_PORT (see server.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createLocalTls } from '../test/support/local-tls';
 
 const DIR = '.demo';
@@ -29,8 +29,20 @@ if (!existsSync('dist/index.html')) {
   process.exit(1);
 }
 const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo/server.ts'], {
-  stdio: 'inherit',
+  stdio: ['inherit', 'pipe', 'pipe'],
   env: { ...process.env, NODE_EXTRA_CA_CERTS: CA_FILE, KEYWARD_TLS_FILE: TLS_FILE },
+});
+// KEYWARD_LOG_FILE keeps a copy of everything the services log (the e2e tests search it for secrets).
+const logPath = process.env.KEYWARD_LOG_FILE;
+if (logPath) mkdirSync(dirname(logPath), { recursive: true });
+const logFile = logPath ? createWriteStream(logPath, { flags: 'w' }) : null;
+child.stdout.on('data', (chunk: Uint8Array) => {
+  process.stdout.write(chunk);
+  logFile?.write(chunk);
+});
+child.stderr.on('data', (chunk: Uint8Array) => {
+  process.stderr.write(chunk);
+  logFile?.write(chunk);
 });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

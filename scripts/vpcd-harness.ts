@@ -19,6 +19,7 @@ import { connectVpcd, type VpcdClient } from './vpcd-client.js';
 export const VPCD_PORT = 35963;
 export const VPCD_READER = 'Virtual PCD 00 00';
 const PCSCD_PID_FILE = '/run/pcscd/pcscd.pid';
+const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 const LOCK_DIR = join(tmpdir(), 'keyward-pcsc-interop.lock');
 
 /** What a tool run produced. */
@@ -90,7 +91,7 @@ async function acquireLock(timeoutMs: number): Promise<void> {
 /** The pid of a running pcscd, if its pid file names a live process. */
 function runningPcscd(): number | null {
   if (!existsSync(PCSCD_PID_FILE)) return null;
-  const pid = Number(readFileSync(PCSCD_PID_FILE, 'utf8').trim());
+  const pid = parseInt(readFileSync(PCSCD_PID_FILE, 'utf8'), 10); // pcscd writes "<pid>\n\0"
   return pid && alive(pid) ? pid : null;
 }
 
@@ -152,6 +153,8 @@ export async function startPcscHarness(profile: PivCardProfileName, options: { s
     if (foreign !== null && !(await readerListed(false))) {
       throw new Error(`A pcscd (pid ${foreign}) already holds /run/pcscd/pcscd.comm without a "${VPCD_READER}" reader. Stop it (e.g. \`systemctl stop pcscd.socket pcscd\`) or install vsmartcard-vpcd and restart it.`);
     }
+    // A pcscd that died leaves its socket behind, and a new one refuses to start over it.
+    if (foreign === null) rmSync(PCSCD_SOCKET, { force: true });
     if (foreign === null) pcscd = await startPcscd(workdir);
     const card = createVirtualPivCard({ profile, ...(options.serial === undefined ? {} : { serial: options.serial }) });
     client = connectVpcd({ port: VPCD_PORT, card, backoff: { initialMs: 50, maxMs: 500 } });

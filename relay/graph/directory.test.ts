@@ -40,7 +40,8 @@ afterAll(async () => {
 });
 
 const tokens = (secret = DEMO_RELAY_CLIENT_SECRET) => createAppTokenSource({ issuer: emulator.issuer, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: secret, fetch });
-const directory = (t: AppTokenSource = tokens(), baseUrl = emulator.graphBaseUrl) => createGraphDirectory({ baseUrl, tokens: t, fetch });
+const directory = (t: AppTokenSource = tokens(), baseUrl = emulator.graphBaseUrl, now?: () => number) =>
+  createGraphDirectory({ baseUrl, tokens: t, fetch, ...(now ? { now } : {}) });
 
 async function failure(p: Promise<unknown>) {
   try {
@@ -68,6 +69,20 @@ describe('Graph directory (app-only)', () => {
     expect(requests.filter((r) => r.startsWith('GET /graph/v1.0/users/'))).toHaveLength(3);
   });
 
+  it('reuses a found user for 30 s, then asks Graph again', async () => {
+    let t = 0;
+    const dir = directory(tokens(), emulator.graphBaseUrl, () => t);
+    requests = [];
+    await dir.getUser(BEN);
+    t = 29_999;
+    await dir.getUser(BEN.toUpperCase());
+    const lookups = () => requests.filter((r) => r.startsWith('GET /graph/v1.0/users/')).length;
+    expect(lookups()).toBe(1);
+    t = 30_000;
+    await dir.getUser(BEN);
+    expect(lookups()).toBe(2);
+  });
+
   it('answers USER_NOT_FOUND (404) for an unknown object id', async () => {
     const e = await failure(directory().getUser('00000000-0000-4000-8000-000000000000'));
     expect([e.code, e.fields.status, e.fields.retryable]).toEqual(['USER_NOT_FOUND', 404, false]);
@@ -89,7 +104,7 @@ describe('Graph directory (app-only)', () => {
     const dir = directory();
     await dir.getUser(BEN); // token fetched; the next Graph call is the throttled one
     emulator.control.inject429(1, 9);
-    const e = await failure(dir.getUser(BEN));
+    const e = await failure(dir.getUser(GARY));
     expect([e.code, e.fields.status, e.fields.retryable, e.fields.retryAfterSeconds]).toEqual(['GRAPH_UNAVAILABLE', 503, true, 9]);
   });
 

@@ -50,6 +50,7 @@ export function graphErrorToAppError(e: unknown, method: string): AppError {
   return new AppError('entra', codeForStatus(status), g.message || `Microsoft Graph answered HTTP ${status}.`, {
     status,
     graphCode: g.code ?? undefined,
+    graphMessage: g.message || undefined,
     requestId: g.requestId ?? undefined,
     retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     // A 4xx other than 429 means nothing happened; a 5xx or timeout on POST may have.

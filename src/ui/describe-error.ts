@@ -25,9 +25,27 @@ const WORDS: Record<string, Describer> = {
     'Entra ID does not recognise this app registration. Check the tenant ID and SPA client ID in Options > Connections > Entra ID.',
   'entra/ACCESS_DENIED': () => 'Entra ID refused the sign-in for this account.',
   'entra/NOT_SIGNED_IN': () => 'Sign in first.',
-  'relay-api/RELAY_UNREACHABLE': (f) => `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections.`,
+  'relay-api/RELAY_UNREACHABLE': (f) =>
+    `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections${f.retryable ? '; trying again is safe, it never sends twice' : ''}.`,
   'relay-api/ROLE_MISSING': () => 'The relay does not list you as an operator.',
   'workflows/INVALID_SETTINGS': (f) => `These settings cannot be saved: ${list(f.problems)}`,
+  'workflows/INVALID_TEMPLATE': (f) => `This template cannot be saved: ${list(f.problems)}`,
+  'entra/GRAPH_UNAUTHORIZED': () => 'Microsoft Graph did not accept your sign-in. Sign out, sign in again, and retry.',
+  'entra/GRAPH_FORBIDDEN': (f) =>
+    `Microsoft Graph refused: ${String(f.graphMessage ?? '')} Passes need the Authentication Administrator role (members) or Privileged Authentication Administrator (also administrators), and nobody can create one for themselves. Keyward also needs the delegated permission UserAuthMethod-TAP.ReadWrite.All.`,
+  'entra/GRAPH_BAD_REQUEST': (f) => `Microsoft Graph refused the request: ${String(f.graphMessage ?? '')}`,
+  'entra/GRAPH_NOT_FOUND': () => 'Microsoft Graph could not find it; the user or pass may have been deleted. Search again.',
+  'entra/GRAPH_THROTTLED': (f) =>
+    `Microsoft Graph is throttling requests. Wait ${f.retryAfterSeconds ? `${String(f.retryAfterSeconds)} seconds` : 'a moment'} and try again${f.method === 'POST' ? '; no pass was created' : ''}.`,
+  'entra/GRAPH_UNAVAILABLE': (f) =>
+    f.retrySafe
+      ? 'Microsoft Graph is unavailable at the moment. Try again shortly.'
+      : "Microsoft Graph failed while creating the pass, so it may or may not exist. Check the user's pass before requesting another.",
+  'entra/GRAPH_OFFLINE': (f) =>
+    f.retrySafe ? 'Microsoft Graph could not be reached. Check the connection and try again.' : "Microsoft Graph could not be reached while creating the pass, so it may or may not exist. Check the user's pass before requesting another.",
+  'entra/SEARCH_EMPTY': () => 'Type part of a name, email address or user principal name.',
+  'entra/TAP_LIFETIME_OUT_OF_RANGE': () => 'A pass lifetime must be between 10 and 43,200 minutes (30 days).',
+  'workflows/TAP_CODE_GONE': () => 'The code of this pass is no longer held, so it cannot be emailed. Request a new pass.',
 };
 
 function list(v: unknown): string {

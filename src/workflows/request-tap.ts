@@ -98,7 +98,8 @@ export async function deliverTap(ctx: TapContext, user: DirectoryUser, tap: Temp
     return { status: 'failed', error: new AppError('workflows', 'TAP_CODE_GONE', 'The code of this pass is no longer held; request a new pass to deliver one.') };
   }
   try {
-    const receipt = await ctx.sendMail({ template, targetUserId: user.id, values: tapValues(tap) }, `tap-${tap.id}-${template.id}`);
+    const parts: MailTemplateParts = { name: template.name, to: template.to, cc: template.cc, subject: template.subject, text: template.text, html: template.html };
+    const receipt = await ctx.sendMail({ template: parts, targetUserId: user.id, values: tapValues(tap) }, `tap-${tap.id}-${template.id}`);
     await audit(ctx, user, 'mail.send', 'success', { tapId: tap.id, detail: template.name });
     return { status: 'sent', receipt };
   } catch (e) {

@@ -7,7 +7,8 @@ import type { TemporaryAccessPass } from '../entra/tap';
 import { readTapPolicy, type TapPolicyResult } from '../entra/tap-policy';
 import { nextUsers, searchUsers, type UserPage } from '../entra/users';
 import { sendExportEmail } from '../relay-api/mail';
-import { listExportTemplates, type ExportTemplateRecord } from '../store/export-templates';
+import type { ExportTemplateRecord } from '../store/export-templates';
+import { ensureDefaultTemplates, exportTemplates } from './export-templates';
 import type { OperatorSession } from './operator-session';
 import { currentTap, type TapContext } from './request-tap';
 
@@ -35,9 +36,10 @@ export async function tenantTapPolicy(op: OperatorSession): Promise<TapPolicyRes
   }
 }
 
-/** The data-export templates a pass can be delivered with. */
-export function deliveryTemplates(): Promise<ExportTemplateRecord[]> {
-  return listExportTemplates();
+/** The data-export templates a pass can be delivered with (the default one is made when there are none). */
+export async function deliveryTemplates(): Promise<ExportTemplateRecord[]> {
+  await ensureDefaultTemplates();
+  return exportTemplates();
 }
 
 /** Binds a pass request to the operator: Graph as them, mail through the relay with their token. */

@@ -5,12 +5,17 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { USB_SHIM_FILE } from './global-setup';
+import { E2E_PORTS } from '../../playwright.config';
 import type { UsbShimConfig } from './usb-shim/entry';
 import type { CorpusReaderEntry } from '../../src/transport/simulator/virtual-usb-descriptors';
 
 export interface KeywardFixtures {
   /** Console messages and page errors seen so far (CSP and Trusted Types violations land here). */
   consoleProblems: string[];
+  /** Every console line the page printed, of any level (searched for secrets). */
+  consoleLines: string[];
+  /** Test controls of the Entra emulator (KEYWARD_EMULATOR_CONTROL=1 in the e2e demo server). */
+  emulator: EmulatorControl;
   /**
    * Signs in through the real MSAL popup against the Entra emulator, choosing the seeded account whose
    * button matches `account`, and waits until the app shows the signed-in operator.
@@ -29,10 +34,35 @@ export function corpusReader(file: string): CorpusReaderEntry {
   return entry;
 }
 
+/** The emulator's HTTP controls (scripts/demo/emulator-control.ts). */
+export interface EmulatorControl {
+  userId(upn: string): Promise<string>;
+  tapFor(userId: string): Promise<{ id: string; temporaryAccessPass: string } | null>;
+  throttle(count: number, retryAfterSeconds: number): Promise<void>;
+}
+
 export const test = base.extend<KeywardFixtures>({
+  consoleLines: async ({ page }, use) => {
+    const lines: string[] = [];
+    page.on('console', (m) => lines.push(m.text()));
+    await use(lines);
+  },
+  emulator: async ({ playwright }, use) => {
+    const api = await playwright.request.newContext({ baseURL: `https://localhost:${E2E_PORTS.idp}`, ignoreHTTPSErrors: true });
+    await use({
+      userId: async (upn) => ((await (await api.get(`/_emulator/user/${encodeURIComponent(upn)}`)).json()) as { id: string }).id,
+      tapFor: async (userId) => (await (await api.get(`/_emulator/tap/${encodeURIComponent(userId)}`)).json()) as { id: string; temporaryAccessPass: string } | null,
+      throttle: async (count, retryAfterSeconds) => {
+        await api.post('/_emulator/throttle', { data: { count, retryAfterSeconds } });
+      },
+    });
+    await api.dispose();
+  },
   consoleProblems: async ({ page }, use) => {
     const problems: string[] = [];
     page.on('console', (m) => {
+      // HTTP error statuses the app handles (e.g. a 403 on the TAP policy) are logged by Chrome; not problems.
+      if (m.text().startsWith('Failed to load resource: the server responded with a status')) return;
       if (m.type() === 'error' || /Content Security Policy|TrustedHTML|TrustedScriptURL/.test(m.text())) problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(e.message));

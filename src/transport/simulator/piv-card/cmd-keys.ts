@@ -8,7 +8,7 @@
  *   MOVE       00 F6 <to|FF delete> <from>
  *   SET MGMKEY 00 FF FF FF|FE { <alg> 9B <len> <key> }  (FE = touch required)
  */
-import { parseTlvs, tlv, tlvValue } from './ber.js';
+import { parseTlvs, tlv, tlvValue, type CardTlv } from './ber.js';
 import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu.js';
 import type { CardState, SlotEntry } from './card-state.js';
 import { KEY_REF, certificateObjectFor, isKeySlot } from './data-objects.js';
@@ -19,7 +19,7 @@ import { generateKey, importKey, publicKeyObjects, type KeyMaterial } from './sl
 const needsAdmin = (state: CardState): CardReply | null => (state.security.mgmtAuthenticated ? null : status(CARD_SW.SECURITY_STATUS_NOT_SATISFIED));
 
 /** Reads AA/AB policies (0..3 each); null when out of range. */
-function policies(fields: ReturnType<typeof parseTlvs> & object): { pinPolicy: number; touchPolicy: number } | null {
+function policies(fields: readonly CardTlv[]): { pinPolicy: number; touchPolicy: number } | null {
   const pinPolicy = tlvValue(fields, 0xaa)?.[0] ?? 0;
   const touchPolicy = tlvValue(fields, 0xab)?.[0] ?? 0;
   return pinPolicy <= 3 && touchPolicy <= 3 ? { pinPolicy, touchPolicy } : null;

@@ -1,0 +1,83 @@
+import { test, expect } from './fixtures';
+import { placesHolding } from './secrets';
+import { E2E_PORTS } from '../../playwright.config';
+import type { Page } from '@playwright/test';
+
+const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
+
+async function openUser(page: Page, search: string, name: string): Promise<void> {
+  await page.goto('/#/actions/unblock');
+  await page.getByRole('searchbox', { name: 'Search users' }).fill(search);
+  await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: new RegExp(name) }).click();
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await expect(page.getByTestId('existing-pass')).toBeVisible();
+}
+
+async function requestPass(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Request TAP Code' }).click();
+  const replace = page.getByRole('button', { name: 'Replace the pass' });
+  if (await replace.isVisible().catch(() => false)) await replace.click();
+}
+
+test.describe('Smart Card Unblock: Temporary Access Passes', () => {
+  test('a pass is created, shown, emailed with the code Graph issued, and stored nowhere', async ({ page, signInAs, emulator, consoleLines, consoleProblems, request }) => {
+    await page.goto('/');
+    await signInAs(/Aisha Operator/);
+    await openUser(page, 'Ben', 'Ben Member');
+    await requestPass(page);
+
+    const code = (await page.getByTestId('tap-code').textContent())!.trim();
+    const ben = await emulator.userId('ben.member@contoso.example');
+    expect((await emulator.tapFor(ben))?.temporaryAccessPass).toBe(code);
+    await expect(page.getByTestId('delivery')).toHaveText('Email sent to ben.member@contoso.example.');
+
+    const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as { to: { address: string }[]; text: string; subject: string }[];
+    const mail = messages.find((m) => m.to.some((t) => t.address === 'ben.member@contoso.example') && m.text.includes(code));
+    expect(mail, 'the TAP email reached the SMTP server with the code Graph returned').toBeTruthy();
+
+    // Leaving the page drops the code; the audit keeps the pass id only.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await expect(page.getByRole('cell', { name: 'Temporary Access Pass created' }).first()).toBeVisible();
+    await expect(page.getByRole('cell', { name: /Email sent/ }).first()).toBeVisible();
+    expect(await placesHolding(page, code, consoleLines)).toEqual([]);
+    expect(consoleProblems).toEqual([]);
+  });
+
+  test('replacing an existing pass asks first', async ({ page, signInAs }) => {
+    await page.goto('/');
+    await signInAs(/Aisha Operator/);
+    await openUser(page, 'Carla', 'Carla Mendes');
+    await requestPass(page);
+    await expect(page.getByTestId('tap-code')).toBeVisible();
+    await page.getByRole('button', { name: 'Request TAP Code' }).click();
+    await expect(page.getByRole('alertdialog', { name: 'Replace the existing pass?' })).toBeVisible();
+    await page.getByRole('button', { name: 'Keep the existing pass' }).click();
+    await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  });
+
+  test('Graph refusals are explained: guest, administrator target, lifetime, throttling', async ({ page, signInAs, emulator }) => {
+    await page.goto('/');
+    await signInAs(/Aisha Operator/);
+    const alert = page.getByRole('alert');
+
+    await openUser(page, 'Gary', 'Gary Guest');
+    await requestPass(page);
+    await expect(alert).toContainText('Microsoft Graph refused the request');
+
+    await openUser(page, 'Ada', 'Ada Admin');
+    await requestPass(page);
+    await expect(alert).toContainText('Privileged Authentication Administrator');
+
+    await openUser(page, 'Dmitri', 'Dmitri Volkov');
+    await page.getByLabel(/Lifetime in minutes/).fill('5000');
+    await requestPass(page);
+    await expect(alert).toContainText('Invalid LifetimeInMinutes');
+
+    await page.getByLabel(/Lifetime in minutes/).fill('');
+    await emulator.throttle(1, 9);
+    await requestPass(page);
+    await expect(alert).toContainText('Wait 9 seconds');
+    await expect(alert).toContainText('no pass was created');
+    expect(await emulator.tapFor(await emulator.userId('dmitri.volkov@contoso.example'))).toBeNull();
+  });
+});
