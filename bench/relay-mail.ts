@@ -129,6 +129,17 @@ function memoryOf(pid: number): { rss: number; hwm: number } {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
+/** CPU time (user + system) of `pid` in ms, from /proc/<pid>/stat (clock ticks, 100 per second on Linux). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** Sends through the relay and returns per-request latencies (ms); throws on any non-200. */
@@ -193,11 +204,17 @@ async function run(): Promise<void> {
     const token = await emulator.control.mintAccessToken({ userId: OPERATOR, audience: 'relay', scopes: ['Mail.Send'] });
     const idle = memoryOf(child.pid!).rss;
 
+    let cpu0 = ownCpuMs();
     const directMs = await directRun(smtpUrl, MESSAGES);
+    const directCpu = (ownCpuMs() - cpu0) / (MESSAGES + WARMUP);
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(child!.pid!).rss)), 50);
     await relayRun(relay.url, token, WARMUP, 0);
+    cpu0 = ownCpuMs();
+    const relayCpu0 = cpuMsOf(child.pid!);
     const { ms: relayMs, latencies } = await relayRun(relay.url, token, MESSAGES, WARMUP);
+    const senderCpu = (ownCpuMs() - cpu0) / MESSAGES;
+    const relayCpu = (cpuMsOf(child.pid!) - relayCpu0) / MESSAGES;
     clearInterval(sampler);
     const { hwm } = memoryOf(child.pid!);
     // One sender at a time: the relay's own service time, without queueing behind 49 others.
@@ -212,7 +229,8 @@ async function run(): Promise<void> {
     console.log(`  relay latency:     p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (target p99 < 100 ms)`);
     console.log(`  one sender:        p50 ${percentile(serial, 50).toFixed(1)} ms, p99 ${percentile(serial, 99).toFixed(1)} ms over ${SERIAL} messages`);
     console.log(`  relay memory:      peak RSS ${hwm.toFixed(1)} MB (VmHWM; idle ${idle.toFixed(1)} MB, sampled max ${peak.toFixed(1)} MB; target < 150 MB)`);
-    console.log(`  (machine: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)})`);
+    console.log(`  CPU per message:   direct ${directCpu.toFixed(2)} ms (sender + sink); relay ${relayCpu.toFixed(2)} ms in the relay + ${senderCpu.toFixed(2)} ms in sender + sink`);
+    console.log(`  (machine: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}: rates are only comparable within one run)`);
     console.log(`  SMTP sink received ${sink.received()} messages; the relay made ${graphLookups} Graph user lookups`);
   } finally {
     child?.kill('SIGTERM');

@@ -47,11 +47,104 @@ export interface ExportTemplateRecord {
   readonly updatedAt: string;
 }
 
+/** Credential lifecycle states (DESIGN.md, "The card model"). */
+export type CardState = 'blank' | 'issued' | 'active' | 'locked' | 'retired';
+
+/**
+ * A credential (card) template: the sections of vSEC:CMS's card template (DESIGN.md, "The workflow being
+ * reproduced", step 2). Template ids of data-export emails refer to `exportTemplates`.
+ */
+export interface CardTemplateRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** General: credential types this template may be applied to. */
+  readonly allowedCredentialTypes: readonly ('yubikey' | 'piv')[];
+  /** Issue Card. */
+  readonly issue: {
+    readonly assignUser: boolean;
+    readonly pinPolicy: { readonly minLength: number; readonly maxLength: number; readonly digitsOnly: boolean };
+    /** How the random activation PIN reaches the holder. */
+    readonly activationPin: { readonly delivery: 'show' } | { readonly delivery: 'email'; readonly exportTemplateId: string };
+    /** Enroll certificate options; null = no key or CSR at issuance. */
+    readonly certificate: null | {
+      readonly slot: '9a' | '9c' | '9d' | '9e';
+      readonly algorithm: 'ECCP256' | 'ECCP384' | 'RSA2048';
+      readonly subject: string;
+      readonly upnSan: string;
+    };
+  };
+  /** Entra ID TAP Code. */
+  readonly tap: {
+    readonly enabled: boolean;
+    readonly userMayRequest: boolean;
+    readonly forceAuthentication: boolean;
+    readonly forceAuthenticationDeliverTemplateId: string | null;
+    readonly operatorMayGenerate: boolean;
+    readonly showCode: boolean;
+    readonly operatorDeliverTemplateId: string | null;
+    /** Override of the lifetime defined in Entra ID; null = the tenant policy's default. */
+    readonly lifetimeOverrideMinutes: number | null;
+    readonly usableOnce: boolean;
+  };
+  /** Initiate Card: when the holder sets the PIN, the system creates a TAP and sends these exports. */
+  readonly initiate: { readonly systemGeneratesTap: boolean; readonly exportTemplateIds: readonly string[] };
+  readonly updatedAt: string;
+}
+
+/** The credential registry: which card belongs to whom, under which template, in which state. */
+export interface RegistryRecord {
+  /** `serial:<n>` for cards with a serial, else `chuid:<GUID or FASC-N>`. */
+  readonly cardId: string;
+  readonly serial: number | null;
+  readonly credentialType: string;
+  readonly userId: string | null;
+  readonly userUpn: string | null;
+  readonly userDisplayName: string | null;
+  readonly templateId: string | null;
+  readonly state: CardState;
+  readonly issuedAt: string | null;
+  readonly activatedAt: string | null;
+  readonly retiredAt: string | null;
+  readonly updatedAt: string;
+}
+
+/** One journal line: written before and after each card step, so an interrupted run resumes or rolls back. */
+export interface JournalRecord {
+  readonly seq?: number;
+  readonly cardId: string;
+  /** One run of a lifecycle operation; all its lines share it. */
+  readonly runId: string;
+  readonly operation: 'issue' | 'activate' | 'unblock' | 'retire';
+  readonly step: string;
+  readonly phase: 'before' | 'after' | 'done' | 'rolled-back';
+  readonly at: string;
+  /** Secret-free facts the resume needs (e.g. the user id bound, the management-key algorithm). */
+  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/**
+ * The card master key (DESIGN.md, "Admin secrets"): a non-extractable HKDF CryptoKey (IndexedDB keeps
+ * CryptoKeys by structured clone without exposing their bytes), plus the passphrase-protected key file it
+ * was made from or imported with (PBKDF2 + AES-GCM), so the file can be exported again without the key.
+ */
+export interface MasterKeyRecord {
+  readonly id: 'card-master-key';
+  readonly key: CryptoKey;
+  readonly keyFile: string;
+  readonly fingerprint: string;
+  readonly createdAt: string;
+}
+
 /** The typed schema, version by version. */
 export interface KeywardDb extends DBSchema {
   connections: { key: string; value: ConnectionRecord };
   audit: { key: number; value: AuditRecord; indexes: { at: string } };
   exportTemplates: { key: string; value: ExportTemplateRecord; indexes: { name: string } };
+  cardTemplates: { key: string; value: CardTemplateRecord; indexes: { name: string } };
+  registry: { key: string; value: RegistryRecord; indexes: { userId: string; state: string } };
+  journal: { key: number; value: JournalRecord; indexes: { cardId: string; runId: string } };
+  keys: { key: string; value: MasterKeyRecord };
 }
 
 export const DB_NAME = 'keyward';
@@ -68,6 +161,16 @@ const UPGRADES: readonly Step[] = [
   },
   (db) => {
     db.createObjectStore('exportTemplates', { keyPath: 'id' }).createIndex('name', 'name', { unique: true });
+  },
+  (db) => {
+    db.createObjectStore('cardTemplates', { keyPath: 'id' }).createIndex('name', 'name', { unique: true });
+    const registry = db.createObjectStore('registry', { keyPath: 'cardId' });
+    registry.createIndex('userId', 'userId');
+    registry.createIndex('state', 'state');
+    const journal = db.createObjectStore('journal', { keyPath: 'seq', autoIncrement: true });
+    journal.createIndex('cardId', 'cardId');
+    journal.createIndex('runId', 'runId');
+    db.createObjectStore('keys', { keyPath: 'id' });
   },
 ];
 
