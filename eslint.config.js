@@ -12,7 +12,7 @@ const layer = (dir, forbidden) => ({
 });
 
 export default ts.config(
-  { ignores: ['dist/', 'dev-dist/', 'node_modules/', '.demo/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'dev-dist/', 'node_modules/', '.demo/', '.e2e-build/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -161,7 +161,7 @@ async function relayRun(url: string, token: string, count: number, offset: numbe
 }
 
 /** Sends the same message straight through a pooled nodemailer transport with the relay's options. */
-async function directRun(smtpUrl: string, count: number): Promise<number> {
+async function directRun(smtpUrl: string, count: number): Promise<{ ms: number; latencies: number[] }> {
   const transport = nodemailer.createTransport(smtpTransportOptions({ smtpUrl, demo: true, maxConnections: SMTP_MAX_CONNECTIONS }));
   const message = {
     from: 'Keyward <keyward@contoso.example>',
@@ -170,9 +170,15 @@ async function directRun(smtpUrl: string, count: number): Promise<number> {
     text: 'Hello Ben Member, your pass b6f1c3a2-0000-4000-8000-000000000001 is Xq7#mP2k; it expires 2026-11-27T11:00:00Z. -- Aisha Operator',
     html: '<p>Hello Ben Member, your pass is <b>Xq7#mP2k</b>; it expires 2026-11-27T11:00:00Z.</p>',
   };
+  const latencies: number[] = [];
   try {
     await drive(WARMUP, CONCURRENCY, async () => void (await transport.sendMail(message)));
-    return await drive(count, CONCURRENCY, async () => void (await transport.sendMail(message)));
+    const ms = await drive(count, CONCURRENCY, async () => {
+      const t0 = performance.now();
+      await transport.sendMail(message);
+      latencies.push(performance.now() - t0);
+    });
+    return { ms, latencies };
   } finally {
     transport.close();
   }
@@ -205,7 +211,9 @@ async function run(): Promise<void> {
     const idle = memoryOf(child.pid!).rss;
 
     let cpu0 = ownCpuMs();
-    const directMs = await directRun(smtpUrl, MESSAGES);
+    const direct = await directRun(smtpUrl, MESSAGES);
+    const directMs = direct.ms;
+    const directSorted = direct.latencies.sort((a, b) => a - b);
     const directCpu = (ownCpuMs() - cpu0) / (MESSAGES + WARMUP);
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(child!.pid!).rss)), 50);
@@ -224,7 +232,7 @@ async function run(): Promise<void> {
     const directRate = (MESSAGES / directMs) * 1000;
     const relayRate = (MESSAGES / relayMs) * 1000;
     console.log(`relay mail: ${MESSAGES} messages, ${CONCURRENCY} concurrent senders, SMTP pool of ${SMTP_MAX_CONNECTIONS} (loopback; relay as ${entry.mode})`);
-    console.log(`  nodemailer direct: ${directRate.toFixed(0)} messages/s`);
+    console.log(`  nodemailer direct: ${directRate.toFixed(0)} messages/s (sendMail latency p50 ${percentile(directSorted, 50).toFixed(1)} ms, p99 ${percentile(directSorted, 99).toFixed(1)} ms)`);
     console.log(`  through the relay: ${relayRate.toFixed(0)} messages/s (ratio ${(relayRate / directRate).toFixed(2)}, target >= 0.8)`);
     console.log(`  relay latency:     p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (target p99 < 100 ms)`);
     console.log(`  one sender:        p50 ${percentile(serial, 50).toFixed(1)} ms, p99 ${percentile(serial, 99).toFixed(1)} ms over ${SERIAL} messages`);

@@ -66,5 +66,5 @@ export function sendExportEmail(
 
 /** Sends the relay's fixed test message to the signed-in operator's own mailbox. */
 export function sendTestEmail(relayUrl: string, token: string): Promise<MailReceipt> {
-  return post(relayUrl, '/api/mail/test', token, {}, `test:${crypto.randomUUID()}`);
+  return post(relayUrl, '/api/mail/test', token, {}, `test-${crypto.randomUUID()}`);
 }

@@ -7,6 +7,7 @@ import { AppError, isAppError } from '../app-error';
 import type { SignedInAccount, TokenSource } from '../entra/msal-adapter';
 import { createGraphTransport, type GraphTransport } from '../entra/graph-adapter';
 import { GRAPH_SCOPES, tapAuthorityFromClaims, type TapAuthority } from '../entra/operator-roles';
+import { sendTestEmail, type MailReceipt } from '../relay-api/mail';
 import { fetchRelayCaller, type RelayCaller } from '../relay-api/whoami';
 import type { EntraConnection } from './connection-settings';
 
@@ -76,6 +77,11 @@ export class OperatorSession {
   /** A token for the relay's own API scope (never a Graph token). */
   relayToken(): Promise<string> {
     return this.tokens.getAccessToken([this.connection.relayScope]);
+  }
+
+  /** Asks the relay to send its test message to the operator's own mailbox (Options > Connections > SMTP). */
+  async sendRelayTestEmail(): Promise<MailReceipt> {
+    return sendTestEmail(this.connection.relayUrl, await this.relayToken());
   }
 
   /** Works out what the signed-in operator may do, and what is missing. */

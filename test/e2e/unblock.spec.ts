@@ -81,3 +81,13 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     expect(await emulator.tapFor(await emulator.userId('dmitri.volkov@contoso.example'))).toBeNull();
   });
 });
+
+test('Options > Connections > SMTP sends a test email to the operator', async ({ page, signInAs, request }) => {
+  await page.goto('/');
+  await signInAs(/Aisha Operator/);
+  await page.goto('/#/options/connections/smtp');
+  await page.getByRole('button', { name: 'Send a test email to me' }).click();
+  await expect(page.getByRole('status')).toContainText('The relay sent a test email to aisha.operator@contoso.example');
+  const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as { to: { address: string }[]; subject: string }[];
+  expect(messages.some((m) => m.to.some((t) => t.address === 'aisha.operator@contoso.example') && /test/i.test(m.subject))).toBe(true);
+});

@@ -1,0 +1,131 @@
+/**
+ * Templates > Card Templates (vSEC:CMS credential template; DESIGN.md "The workflow being reproduced",
+ * step 2): drafts, checking, saving, duplicating and deleting card templates, and "Detect", which reads the
+ * credential in the open reader to offer its type.
+ */
+import { AppError } from '../app-error';
+import { detectCard } from '../cards/detect';
+import type { TapPolicy } from '../entra/tap-policy';
+import { deleteCardTemplate, listCardTemplates, putCardTemplate, type CardTemplateRecord } from '../store/card-templates';
+import { listExportTemplates } from '../store/export-templates';
+import type { CardTransport } from '../transport/card-transport';
+import { canonicalCardTemplate, cardTemplateProblems, NAME_MAX } from './card-template-rules';
+import { describeProblems, problemsByPath, type FieldProblem } from './field-checks';
+
+export type { CardTemplateRecord } from '../store/card-templates';
+
+type Mutable<T> = T extends readonly (infer E)[] ? Mutable<E>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+
+/** The editable part of a card template; the editor binds its fields. */
+export type CardTemplateDraft = Mutable<Omit<CardTemplateRecord, 'id' | 'updatedAt'>>;
+/** A credential type a template may apply to. */
+export type CredentialType = CardTemplateDraft['allowedCredentialTypes'][number];
+/** Enroll certificate options when on. */
+export type CertificateOptions = NonNullable<CardTemplateDraft['issue']['certificate']>;
+/** Problems per field path (`tap.lifetimeOverrideMinutes`), each a sentence. */
+export type TemplateErrors = Record<string, string[]>;
+
+/** What the editor offers for an enrolled certificate when it is switched on. */
+export const DEFAULT_CERTIFICATE: CertificateOptions = { slot: '9a', algorithm: 'ECCP256', subject: 'CN=${DisplayName}', upnSan: '${UserPrincipalName}' };
+
+/** A new template: a user is assigned, the activation PIN is shown, no certificate, no TAP. */
+export function emptyCardDraft(): CardTemplateDraft {
+  return {
+    name: '',
+    description: '',
+    allowedCredentialTypes: ['yubikey', 'piv'],
+    issue: { assignUser: true, pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true }, activationPin: { delivery: 'show' }, certificate: null },
+    tap: {
+      enabled: false,
+      userMayRequest: false,
+      forceAuthentication: false,
+      forceAuthenticationDeliverTemplateId: null,
+      operatorMayGenerate: false,
+      showCode: false,
+      operatorDeliverTemplateId: null,
+      lifetimeOverrideMinutes: null,
+      usableOnce: false,
+    },
+    initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
+  };
+}
+
+/** The editable fields of a saved template (a deep copy). */
+export function cardDraftOf(record: CardTemplateRecord): CardTemplateDraft {
+  const { id: _id, updatedAt: _at, ...rest } = canonicalCardTemplate(record);
+  return structuredClone(rest) as CardTemplateDraft;
+}
+
+/** True when two drafts hold the same values. */
+export function sameCardDraft(a: CardTemplateDraft, b: CardTemplateDraft): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Problems of `draft` per field path; `others` are the saved templates, `id` the one being edited. */
+export function cardDraftProblems(
+  draft: CardTemplateDraft,
+  others: readonly CardTemplateRecord[],
+  id: string | null,
+  exportTemplateIds: ReadonlySet<string>,
+  policy: TapPolicy | null = null,
+): TemplateErrors {
+  const takenNames = new Set(others.filter((t) => t.id !== id).map((t) => t.name.trim().toLowerCase()));
+  return problemsByPath(cardTemplateProblems(draft, { exportTemplateIds, takenNames, policy }));
+}
+
+/** The saved card templates, by name. */
+export function cardTemplates(): Promise<CardTemplateRecord[]> {
+  return listCardTemplates();
+}
+
+/**
+ * Checks and saves `draft` as a new template (`id` null) or over template `id`. Throws
+ * `AppError('workflows', 'INVALID_TEMPLATE', …, { problems, byField })` when it cannot be saved.
+ */
+export async function saveCardTemplate(draft: CardTemplateDraft, id: string | null, policy: TapPolicy | null = null): Promise<CardTemplateRecord> {
+  const exportIds = new Set((await listExportTemplates()).map((t) => t.id));
+  const others = await listCardTemplates();
+  const takenNames = new Set(others.filter((t) => t.id !== id).map((t) => t.name.trim().toLowerCase()));
+  const problems = cardTemplateProblems(draft, { exportTemplateIds: exportIds, takenNames, policy });
+  if (problems.length) throw invalid(problems);
+  const record = canonicalCardTemplate({ ...structuredClone(draft), name: draft.name.trim(), id: id ?? crypto.randomUUID(), updatedAt: new Date().toISOString() });
+  try {
+    await putCardTemplate(record);
+  } catch (e) {
+    // Another tab saved the same name since we listed; the store's unique index refused it.
+    if ((e as { name?: unknown } | null)?.name === 'ConstraintError') throw invalid([{ path: 'name', message: 'is already used by another card template' }], e);
+    throw e;
+  }
+  return record;
+}
+
+function invalid(problems: readonly FieldProblem[], cause?: unknown): AppError {
+  const lines = describeProblems(problems);
+  return new AppError('workflows', 'INVALID_TEMPLATE', `The card template cannot be saved: ${lines.join('; ')}`, { problems: lines, byField: problemsByPath(problems) }, { cause });
+}
+
+/** Deletes card template `id`. */
+export function removeCardTemplate(id: string): Promise<void> {
+  return deleteCardTemplate(id);
+}
+
+/** A copy of `record` under the first free name "<name> (copy)", "<name> (copy 2)", …; saved at once. */
+export async function duplicateCardTemplate(record: CardTemplateRecord): Promise<CardTemplateRecord> {
+  const taken = new Set((await listCardTemplates()).map((t) => t.name.trim().toLowerCase()));
+  const base = record.name.slice(0, NAME_MAX - 12);
+  let name = `${base} (copy)`;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base} (copy ${n})`;
+  return saveCardTemplate({ ...cardDraftOf(record), name }, null);
+}
+
+/** What Detect found: the readable type name and the template credential type it maps to (if any). */
+export interface DetectedCredential {
+  readonly typeName: string;
+  readonly credentialType: CredentialType | null;
+}
+
+/** Reads the credential in the reader (ATR, SELECT PIV, YubiKey version) and maps it to a template type. */
+export async function detectCredentialType(transport: CardTransport): Promise<DetectedCredential> {
+  const card = await detectCard(transport);
+  return { typeName: card.typeName, credentialType: card.kind === 'unknown' ? null : card.kind };
+}
