@@ -184,7 +184,19 @@ async function directRun(smtpUrl: string, count: number): Promise<{ ms: number; 
   }
 }
 
-async function run(): Promise<void> {
+/** Everything a run needs: the emulator, the sink, the relay child and an operator token. */
+interface Rig {
+  relayUrl: string;
+  relayPid: number;
+  mode: string;
+  smtpUrl: string;
+  token: string;
+  received(): number;
+  graphLookups(): number;
+  close(): Promise<void>;
+}
+
+async function startRig(): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   const tls = await createLocalTls(1);
   writeFileSync(join(dir, 'ca.pem'), tls.caPem);
@@ -198,6 +210,11 @@ async function run(): Promise<void> {
   const sink = await startSink();
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
   let child: ChildProcess | undefined;
+  const close = async () => {
+    child?.kill('SIGTERM');
+    await Promise.all([sink.close(), emulator.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const entry = relayEntry(dir);
     const relay = await startRelayChild(entry.args, {
@@ -208,56 +225,61 @@ async function run(): Promise<void> {
     });
     child = relay.child;
     const token = await emulator.control.mintAccessToken({ userId: OPERATOR, audience: 'relay', scopes: ['Mail.Send'] });
-    const idle = memoryOf(child.pid!).rss;
-
-    let cpu0 = ownCpuMs();
-    const direct = await directRun(smtpUrl, MESSAGES);
-    const directMs = direct.ms;
-    const directSorted = direct.latencies.sort((a, b) => a - b);
-    const directCpu = (ownCpuMs() - cpu0) / (MESSAGES + WARMUP);
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(child!.pid!).rss)), 50);
-    await relayRun(relay.url, token, WARMUP, 0);
-    cpu0 = ownCpuMs();
-    const relayCpu0 = cpuMsOf(child.pid!);
-    const { ms: relayMs, latencies } = await relayRun(relay.url, token, MESSAGES, WARMUP);
-    const senderCpu = (ownCpuMs() - cpu0) / MESSAGES;
-    const relayCpu = (cpuMsOf(child.pid!) - relayCpu0) / MESSAGES;
-    clearInterval(sampler);
-    const { hwm } = memoryOf(child.pid!);
-    // One sender at a time: the relay's own service time, without queueing behind 49 others.
-    const serial = (await relayRun(relay.url, token, SERIAL, WARMUP + MESSAGES, 1)).latencies.sort((a, b) => a - b);
-
-    const sorted = latencies.sort((a, b) => a - b);
-    const directRate = (MESSAGES / directMs) * 1000;
-    const relayRate = (MESSAGES / relayMs) * 1000;
-    console.log(`relay mail: ${MESSAGES} messages, ${CONCURRENCY} concurrent senders, SMTP pool of ${SMTP_MAX_CONNECTIONS} (loopback; relay as ${entry.mode})`);
-    console.log(`  nodemailer direct: ${directRate.toFixed(0)} messages/s (sendMail latency p50 ${percentile(directSorted, 50).toFixed(1)} ms, p99 ${percentile(directSorted, 99).toFixed(1)} ms)`);
-    console.log(`  through the relay: ${relayRate.toFixed(0)} messages/s (ratio ${(relayRate / directRate).toFixed(2)}, target >= 0.8)`);
-    console.log(`  relay latency:     p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (target p99 < 100 ms)`);
-    console.log(`  one sender:        p50 ${percentile(serial, 50).toFixed(1)} ms, p99 ${percentile(serial, 99).toFixed(1)} ms over ${SERIAL} messages`);
-    console.log(`  relay memory:      peak RSS ${hwm.toFixed(1)} MB (VmHWM; idle ${idle.toFixed(1)} MB, sampled max ${peak.toFixed(1)} MB; target < 150 MB)`);
-    console.log(`  CPU per message:   direct ${directCpu.toFixed(2)} ms (sender + sink); relay ${relayCpu.toFixed(2)} ms in the relay + ${senderCpu.toFixed(2)} ms in sender + sink`);
-    console.log(`  (machine: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}: rates are only comparable within one run)`);
-    console.log(`  SMTP sink received ${sink.received()} messages; the relay made ${graphLookups} Graph user lookups`);
-  } finally {
-    child?.kill('SIGTERM');
-    await sink.close();
-    await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
+    return { relayUrl: relay.url, relayPid: child.pid!, mode: entry.mode, smtpUrl, token, received: sink.received, graphLookups: () => graphLookups, close };
+  } catch (e) {
+    await close();
+    throw e;
   }
+}
+
+/** Measures the direct run, then the relay run (sampling the relay's RSS), then one sender. */
+async function measure(rig: Rig) {
+  const idleMb = memoryOf(rig.relayPid).rss;
+  let cpu0 = ownCpuMs();
+  const direct = await directRun(rig.smtpUrl, MESSAGES);
+  const directCpu = (ownCpuMs() - cpu0) / (MESSAGES + WARMUP);
+  let sampledMb = 0;
+  const sampler = setInterval(() => (sampledMb = Math.max(sampledMb, memoryOf(rig.relayPid).rss)), 50);
+  await relayRun(rig.relayUrl, rig.token, WARMUP, 0);
+  cpu0 = ownCpuMs();
+  const relayCpu0 = cpuMsOf(rig.relayPid);
+  const relay = await relayRun(rig.relayUrl, rig.token, MESSAGES, WARMUP);
+  const senderCpu = (ownCpuMs() - cpu0) / MESSAGES;
+  const relayCpu = (cpuMsOf(rig.relayPid) - relayCpu0) / MESSAGES;
+  clearInterval(sampler);
+  const peakMb = memoryOf(rig.relayPid).hwm;
+  // One sender at a time: the relay's own service time, without queueing behind 49 others.
+  const serial = await relayRun(rig.relayUrl, rig.token, SERIAL, WARMUP + MESSAGES, 1);
+  return { direct, relay, serial, idleMb, sampledMb, peakMb, directCpu, relayCpu, senderCpu };
+}
+
+function report(rig: Rig, m: Awaited<ReturnType<typeof measure>>): void {
+  const ms = (xs: number[], p: number) => `${percentile([...xs].sort((a, b) => a - b), p).toFixed(1)} ms`;
+  const directRate = (MESSAGES / m.direct.ms) * 1000;
+  const relayRate = (MESSAGES / m.relay.ms) * 1000;
+  console.log(`relay mail: ${MESSAGES} messages, ${CONCURRENCY} concurrent senders, SMTP pool of ${SMTP_MAX_CONNECTIONS} (loopback; relay as ${rig.mode})`);
+  console.log(`  nodemailer direct: ${directRate.toFixed(0)} messages/s (sendMail latency p50 ${ms(m.direct.latencies, 50)}, p99 ${ms(m.direct.latencies, 99)})`);
+  console.log(`  through the relay: ${relayRate.toFixed(0)} messages/s (ratio ${(relayRate / directRate).toFixed(2)}, target >= 0.8)`);
+  console.log(`  relay latency:     p50 ${ms(m.relay.latencies, 50)}, p99 ${ms(m.relay.latencies, 99)} (target p99 < 100 ms)`);
+  console.log(`  one sender:        p50 ${ms(m.serial.latencies, 50)}, p99 ${ms(m.serial.latencies, 99)} over ${SERIAL} messages`);
+  console.log(`  relay memory:      peak RSS ${m.peakMb.toFixed(1)} MB (VmHWM; idle ${m.idleMb.toFixed(1)} MB, sampled max ${m.sampledMb.toFixed(1)} MB; target < 150 MB)`);
+  console.log(`  CPU per message:   direct ${m.directCpu.toFixed(2)} ms (sender + sink); relay ${m.relayCpu.toFixed(2)} ms in the relay + ${m.senderCpu.toFixed(2)} ms in sender + sink`);
+  console.log(`  (machine: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}: rates are only comparable within one run)`);
+  console.log(`  SMTP sink received ${rig.received()} messages; the relay made ${rig.graphLookups()} Graph user lookups`);
 }
 
 /** Prints the relay mail figures (see the module comment). Rejects if the run fails or overruns. */
 export async function benchRelayMail(): Promise<void> {
+  const rig = await startRig();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`relay mail bench exceeded ${DEADLINE_MS} ms`)), DEADLINE_MS);
   });
   try {
-    await Promise.race([run(), deadline]);
+    report(rig, await Promise.race([measure(rig), deadline]));
   } finally {
     clearTimeout(timer);
+    await rig.close();
   }
 }
 

@@ -72,7 +72,7 @@ function useCrossCutting(app: Hono<RelayEnv>, deps: RelayDeps): void {
       origin: (origin) => (deps.config.allowedOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-      exposeHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After'],
+      exposeHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After', 'Idempotent-Replayed'],
       maxAge: 600,
     }),
   );

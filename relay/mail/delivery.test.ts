@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../test/emulators/entra/test-https';
 import { startSmtpCatcher, type SmtpCatcher } from '../../test/emulators/smtp/index';
-import { buildMailApp, post, relayToken, startMailWorld, tapRequest, USERS, type MailApp, type MailWorld } from './mail-fixture';
+import { buildMailApp, droppingServer, post, relayToken, startMailWorld, tapRequest, USERS, type MailApp, type MailWorld } from './mail-fixture';
 
 type ErrorJson = { error: { code: string; message: string; retryable: boolean; requestId: string } };
 
@@ -108,6 +108,22 @@ describe('SMTP outage', () => {
     await settle();
     expect(back.messages()).toHaveLength(1);
     expect(world.catcher.messages()).toHaveLength(0);
+  });
+});
+
+describe('an ambiguous send', () => {
+  it('answers 502 SMTP_UNCERTAIN (not retryable) and replays it for the same key instead of sending again', async () => {
+    const server = await droppingServer('DATA-CONTENT');
+    extra.push(server);
+    relay = buildMailApp(world, { SMTP_URL: `smtp://127.0.0.1:${server.port}` });
+    const first = await post(relay.app, aisha, tapRequest(), { key: 'ambiguous' });
+    expect(first.status).toBe(502);
+    const body = (await first.json()) as ErrorJson;
+    expect(body.error).toMatchObject({ code: 'SMTP_UNCERTAIN', retryable: false });
+    const again = await post(relay.app, aisha, tapRequest(), { key: 'ambiguous' });
+    expect([again.status, again.headers.get('Idempotent-Replayed')]).toEqual([502, 'true']);
+    expect(await again.json()).toEqual(body);
+    expect(server.seen.dataCommands).toBe(1);
   });
 });
 

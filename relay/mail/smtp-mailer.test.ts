@@ -2,11 +2,12 @@
  * The nodemailer adapter against real SMTP servers on loopback: smtp-server for replies (4xx, 5xx), and
  * a scripted raw TCP server for connections that break before or after DATA.
  */
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { isAppError } from '../../src/app-error';
 import { classifySmtpFailure } from './smtp-failure';
+import { droppingServer } from './mail-fixture';
 import { createSmtpMailer, type Mailer } from './smtp-mailer';
 
 const MAIL = {
@@ -56,41 +57,6 @@ async function replyServer(hooks: { rcpt?: (n: number) => number | undefined; da
   return { port, seen };
 }
 
-/** A scripted SMTP server that drops the connection at MAIL FROM or once message data arrives. */
-async function droppingServer(dropAt: 'MAIL' | 'DATA-CONTENT') {
-  const seen = { connections: 0, dataCommands: 0 };
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    seen.connections++;
-    sockets.add(socket);
-    let inData = false;
-    socket.write('220 fake ESMTP\r\n');
-    socket.on('data', (chunk: Uint8Array) => {
-      const text = Buffer.from(chunk).toString('latin1');
-      if (inData) return void socket.destroy();
-      for (const line of text.split('\r\n').filter(Boolean)) {
-        const verb = line.split(' ')[0]!.toUpperCase();
-        if (verb === 'EHLO') socket.write('250 fake\r\n');
-        else if (verb === 'MAIL' && dropAt === 'MAIL') return void socket.destroy();
-        else if (verb === 'MAIL' || verb === 'RCPT') socket.write('250 OK\r\n');
-        else if (verb === 'DATA') {
-          seen.dataCommands++;
-          inData = true;
-          socket.write('354 go ahead\r\n');
-        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
-        else socket.write('502 no\r\n');
-      }
-    });
-    socket.on('error', () => {});
-  });
-  const port = await listen(server, () => server.address() as AddressInfo);
-  cleanup.push(() => {
-    for (const s of sockets) s.destroy();
-    return new Promise<void>((r) => server.close(() => r()));
-  });
-  return { port, seen };
-}
-
 async function failure(p: Promise<unknown>) {
   try {
     await p;
@@ -124,14 +90,16 @@ describe('SMTP mailer', () => {
   });
 
   it('retries a connection dropped before DATA, then reports SMTP_UNAVAILABLE', async () => {
-    const { port, seen } = await droppingServer('MAIL');
+    const { port, seen, close } = await droppingServer('MAIL');
+    cleanup.push(close);
     const e = await failure(mailer(port).send(MAIL));
     expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNAVAILABLE', true, 3]);
     expect(seen.connections).toBe(3);
   });
 
   it('reports SMTP_UNCERTAIN, without retrying, when the connection drops while the message is going out', async () => {
-    const { port, seen } = await droppingServer('DATA-CONTENT');
+    const { port, seen, close } = await droppingServer('DATA-CONTENT');
+    cleanup.push(close);
     const e = await failure(mailer(port).send(MAIL));
     expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNCERTAIN', false, 1]);
     expect(seen.dataCommands).toBe(1);

@@ -24,6 +24,7 @@ export const TEMPLATE_VARIABLES = {
   CardSerial: 'Card serial number',
   CredentialType: 'Credential type, e.g. "YubiKey 5 · PIV"',
   OperatorName: 'The operator who acted',
+  ActivationPin: 'The activation PIN the holder enters to choose their own PIN',
 } as const;
 
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES;

@@ -129,3 +129,17 @@ export async function detectCredentialType(transport: CardTransport): Promise<De
   const card = await detectCard(transport);
   return { typeName: card.typeName, credentialType: card.kind === 'unknown' ? null : card.kind };
 }
+
+/**
+ * Clears options whose parent is off (in place), so switching a parent off in the editor never leaves a
+ * hidden child set that would block saving.
+ */
+export function clearOrphanedOptions(d: CardTemplateDraft): void {
+  const { tap, initiate } = d;
+  if (!tap.enabled) Object.assign(tap, { userMayRequest: false, operatorMayGenerate: false, usableOnce: false, lifetimeOverrideMinutes: null });
+  if (!tap.enabled) initiate.systemGeneratesTap = false;
+  if (!tap.userMayRequest) tap.forceAuthentication = false;
+  if (!tap.forceAuthentication) tap.forceAuthenticationDeliverTemplateId = null;
+  if (!tap.operatorMayGenerate) Object.assign(tap, { showCode: false, operatorDeliverTemplateId: null });
+  if (!initiate.systemGeneratesTap) initiate.exportTemplateIds = [];
+}

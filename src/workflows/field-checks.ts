@@ -88,5 +88,8 @@ export function problemsByPath(problems: readonly FieldProblem[]): Record<string
 
 /** Problems as lines naming their fields: `cardTemplates[2].name is required`. */
 export function describeProblems(problems: readonly FieldProblem[], prefix = ''): string[] {
-  return problems.map((p) => `${prefix && p.path ? `${prefix}.${p.path}` : prefix || p.path} ${p.message}`);
+  return problems.map((p) => {
+    const where = prefix && p.path ? `${prefix}.${p.path}` : prefix || p.path;
+    return where ? `${where} ${p.message}` : `The file ${p.message}`;
+  });
 }

@@ -29,7 +29,7 @@ export function randomDigits(length: number): string {
 
 /** A random activation PIN: digits, the policy's length (clamped to the card's 6..8), never the default. */
 export function activationPin(policy: PinPolicy): string {
-  const length = Math.min(8, Math.max(6, policy.minLength, Math.min(policy.maxLength, 8)));
+  const length = Math.min(8, Math.max(6, policy.minLength, policy.maxLength)); // the longest the policy and the card allow
   for (;;) {
     const pin = randomDigits(length);
     if (pin !== DEFAULT_PIN) return pin;

@@ -1,0 +1,108 @@
+/**
+ * Options > Security as the UI sees it: the card master key this browser holds (its fingerprint only),
+ * and configuration backup. Passphrases pass straight through to the workflows and are never kept here.
+ * Also the shell's "updated in another tab" flag, which the storage adapter raises.
+ */
+import { AppError, isAppError } from '../app-error';
+import { exportConfiguration, importConfiguration } from '../workflows/config-transfer';
+import {
+  exportMasterKeyFile,
+  generateMasterKey,
+  importMasterKeyFile,
+  masterKeyStatus,
+  type MasterKeyStatus,
+} from '../workflows/master-key';
+
+/** A file for the UI to offer as a download. */
+export interface DownloadFile {
+  readonly fileName: string;
+  readonly text: string;
+}
+
+/** Reactive Security page state; one instance for the app. */
+export class SecurityState {
+  /** This browser's master key, or null when it has none. */
+  key = $state.raw<MasterKeyStatus | null>(null);
+  loaded = $state(false);
+  busy = $state(false);
+  failure = $state.raw<AppError | null>(null);
+  message = $state('');
+
+  /** @param onConfigurationReplaced called after an import so other screens re-read their lists. */
+  constructor(private readonly onConfigurationReplaced: () => void = () => undefined) {}
+
+  async load(): Promise<void> {
+    await this.#run(async () => {
+      this.key = await masterKeyStatus();
+    });
+    this.loaded = true;
+  }
+
+  /** Generates a master key; `replace` confirms replacing an existing one. */
+  async generate(passphrase: string, replace: boolean): Promise<boolean> {
+    return this.#run(async () => {
+      this.key = await generateMasterKey(passphrase, { replace });
+      this.message = 'A new card master key was generated. Export the key file now and keep it with the passphrase.';
+    });
+  }
+
+  /** Imports a key file; a wrong passphrase leaves everything as it was. */
+  async importKey(fileText: string, passphrase: string, replace: boolean): Promise<boolean> {
+    return this.#run(async () => {
+      this.key = await importMasterKeyFile(fileText, passphrase, { replace });
+      this.message = 'The card master key was imported. Compare its fingerprint with the one on the browser it came from.';
+    });
+  }
+
+  /** The protected key file, or null when there is none (then `failure` says why). */
+  async exportKey(): Promise<DownloadFile | null> {
+    let file: DownloadFile | null = null;
+    await this.#run(async () => {
+      file = await exportMasterKeyFile();
+    });
+    return file;
+  }
+
+  /** The configuration backup. */
+  async exportConfiguration(): Promise<DownloadFile | null> {
+    let file: DownloadFile | null = null;
+    await this.#run(async () => {
+      file = await exportConfiguration();
+    });
+    return file;
+  }
+
+  /** Checks and imports a configuration backup; nothing changes when it has any problem. */
+  async importConfiguration(text: string): Promise<boolean> {
+    return this.#run(async () => {
+      const n = await importConfiguration(text);
+      this.message = `Imported ${n.connections} connection settings, ${n.exportTemplates} data-export templates and ${n.cardTemplates} card templates. Reload for connection changes to take effect.`;
+      this.onConfigurationReplaced();
+    });
+  }
+
+  async #run(work: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.failure = null;
+    this.message = '';
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      this.failure = isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+/** Raised when a newer Keyward in another tab upgraded the database; this tab must reload. */
+export class StaleTabState {
+  stale = $state(false);
+
+  /** Called by the storage adapter (`openKeywardDb(onStale)`). */
+  markStale(): void {
+    this.stale = true;
+  }
+}

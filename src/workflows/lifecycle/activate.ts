@@ -1,0 +1,117 @@
+/**
+ * Lifecycle > Active: the holder proves the activation PIN and chooses their own PIN (CHANGE REFERENCE
+ * DATA, SP 800-73-4 Part 2 §3.2.2); the registry then says `active`; if the template says so, a TAP is
+ * created and each Initiate Card export email is sent (request-tap.ts).
+ *
+ * Steps: detect → verify-activation-pin → change-pin → register → create-tap → end.
+ * Resume: when an interrupted run had started `change-pin`, the new PIN is tried first (VERIFY): if it
+ * works, the change took and is skipped. A TAP create is never repeated (Graph replaces a pass silently):
+ * an interrupted `create-tap` is reported as `unknown` for the operator to re-request.
+ */
+import { appendAudit } from '../../store/audit';
+import type { CardTemplateRecord } from '../../store/db';
+import { lastUnfinishedRun } from '../../store/journal';
+import { getCard, putCard } from '../../store/registry';
+import { getExportTemplate } from '../../store/export-templates';
+import { isAppError } from '../../app-error';
+import type { CardTransport } from '../../transport/card-transport';
+import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
+import { identifyCard, openCard } from './card';
+import { checkPinPolicy } from './pins';
+import { LifecycleRun } from './run';
+import { lifecycleError, type OnStep, type StepEvent } from './types';
+
+/** What activation needs. `masterKey` is accepted for symmetry; activation uses only the holder's PINs. */
+export interface ActivateInput {
+  readonly transport: CardTransport;
+  readonly masterKey?: CryptoKey;
+  readonly activationPin: string;
+  readonly newPin: string;
+  readonly template: CardTemplateRecord;
+  readonly tapContext?: TapContext;
+  readonly onStep?: OnStep;
+}
+
+/** The TAP part of the summary (the code itself is in `tap.tap.temporaryAccessPass`, in memory only). */
+export type ActivationTap =
+  | { readonly status: 'not-requested' }
+  | { readonly status: 'created'; readonly tapId: string; readonly deliveries: readonly Delivery[] }
+  | { readonly status: 'failed'; readonly code: string }
+  | { readonly status: 'unknown' };
+
+/** What was done. */
+export interface ActivateSummary {
+  readonly cardId: string;
+  readonly userId: string;
+  readonly resumed: boolean;
+  readonly steps: readonly StepEvent[];
+  readonly tap: ActivationTap;
+}
+
+/** VERIFY `pin`; false when wrong (a try is spent), other errors thrown. */
+async function pinWorks(verify: (pin: string) => Promise<void>, pin: string): Promise<boolean> {
+  try {
+    await verify(pin);
+    return true;
+  } catch (e) {
+    if (isAppError(e, 'piv', 'PIN_INVALID')) return false;
+    throw e;
+  }
+}
+
+async function createInitiateTap(input: ActivateInput, run: LifecycleRun, user: { id: string; upn: string; displayName: string }): Promise<ActivationTap> {
+  const { template, tapContext } = input;
+  if (!template.initiate.systemGeneratesTap || !template.tap.enabled) return { status: 'not-requested' };
+  if (run.startedBefore('create-tap')) return { status: 'unknown' };
+  if (!tapContext) throw lifecycleError('TAP_CONTEXT_MISSING', 'The template creates a TAP at activation, but no signed-in operator context was given.');
+  const request = { isUsableOnce: template.tap.usableOnce, ...(template.tap.lifetimeOverrideMinutes === null ? {} : { lifetimeInMinutes: template.tap.lifetimeOverrideMinutes }) };
+  const directoryUser = { id: user.id, userPrincipalName: user.upn, displayName: user.displayName } as Parameters<typeof requestTap>[1];
+  try {
+    const outcome = await run.step('create-tap', () => requestTap(tapContext, directoryUser, { request, deliverWith: null }), (o) => ({ tapId: o.tap.id }));
+    const deliveries: Delivery[] = [];
+    for (const id of template.initiate.exportTemplateIds) {
+      const export_ = await getExportTemplate(id);
+      if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_));
+    }
+    return { status: 'created', tapId: outcome.tap.id, deliveries };
+  } catch (e) {
+    return { status: 'failed', code: isAppError(e) ? e.code : 'UNEXPECTED' };
+  }
+}
+
+/** Activates the card in `transport` (see the steps above). Wrong activation PIN → `piv` `PIN_INVALID` `{ retriesLeft }`. */
+export async function activateCard(input: ActivateInput): Promise<ActivateSummary> {
+  checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
+  const card = await openCard(input.transport);
+  const id = await identifyCard(card);
+  const record = id && (await getCard(id.cardId));
+  if (!id || !record || (record.state !== 'issued' && record.state !== 'active') || !record.userId) {
+    throw lifecycleError('NOT_ISSUED', 'This card is not issued, so it cannot be activated.', { cardId: id?.cardId ?? null });
+  }
+  const unfinished = await lastUnfinishedRun(id.cardId);
+  if (record.state === 'active' && unfinished?.operation !== 'activate') throw lifecycleError('NOT_ISSUED', 'This card is already active.', { cardId: id.cardId });
+  if (unfinished && unfinished.operation !== 'activate') throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, { cardId: id.cardId, operation: unfinished.operation });
+  const run = LifecycleRun.begin(id.cardId, 'activate', input.onStep, unfinished);
+  await run.step('detect', async () => undefined, () => ({ credentialType: card.detected.typeName, userId: record.userId }));
+  const verify = (pin: string) => card.session.verifyPin(pin);
+  const changed = run.startedBefore('change-pin') && (await pinWorks(verify, input.newPin));
+  if (changed) {
+    await run.skip('verify-activation-pin');
+    await run.skip('change-pin');
+  } else {
+    await run.step('verify-activation-pin', () => verify(input.activationPin));
+    await run.step('change-pin', async () => {
+      await card.session.changePin(input.activationPin, input.newPin);
+      await verify(input.newPin);
+    });
+  }
+  const now = new Date().toISOString();
+  if (record.state !== 'active') await run.step('register', () => putCard({ ...record, state: 'active', activatedAt: now, updatedAt: now }), () => ({ state: 'active' }));
+  const user = { id: record.userId, upn: record.userUpn ?? '', displayName: record.userDisplayName ?? '' };
+  const tap = await createInitiateTap(input, run, user);
+  await run.finish();
+  if (input.tapContext) {
+    await appendAudit({ at: now, actor: input.tapContext.operator, action: 'card.activate', target: { userId: user.id, upn: user.upn, displayName: user.displayName }, outcome: 'success', detail: id.cardId });
+  }
+  return { cardId: id.cardId, userId: user.id, resumed: run.resumed, steps: run.events, tap };
+}

@@ -1,0 +1,120 @@
+/**
+ * The card steps of issuance. Each one checks the card afterwards (or first, to skip work the card
+ * already has), so an `after` line is only journalled for work that took.
+ */
+import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
+import { SubjectAlternativeNameExtension } from '@peculiar/x509';
+import { isAppError } from '../../app-error';
+import { deriveManagementKey } from '../../cards/admin-secrets';
+import type { Chuid } from '../../piv/chuid';
+import { KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../../piv/constants';
+import { createCsr, slotSigner } from '../../piv/csr';
+import type { PivSession } from '../../piv/session';
+import type { CardTemplateRecord } from '../../store/db';
+import { derivedKeyWorks, readChuidOrNull, type CardHandle, type CardIdentification } from './card';
+import { DEFAULT_PIN, DEFAULT_PUK } from './pins';
+import { lifecycleError } from './types';
+
+/** The default flag of a PIN/PUK/key reference from GET METADATA; undefined where the card has none. */
+export async function isDefaultReference(session: PivSession, reference: number): Promise<boolean | undefined> {
+  try {
+    return (await session.getMetadata(reference)).isDefault;
+  } catch (e) {
+    if (isAppError(e, 'piv', 'NOT_SUPPORTED') || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
+    throw e;
+  }
+}
+
+/** Writes the planned CHUID unless the card already carries it; verified by reading it back. */
+export async function writeBinding(session: PivSession, planned: Chuid): Promise<'written' | 'present'> {
+  const now = await readChuidOrNull(session);
+  if (now && now.guid === planned.guid) return 'present';
+  await session.writeChuid(planned);
+  const back = await readChuidOrNull(session);
+  if (back?.guid !== planned.guid) throw lifecycleError('VERIFY_FAILED', 'The CHUID read back does not carry the holder binding.', { step: 'write-chuid' });
+  return 'written';
+}
+
+/**
+ * Sets the derived management key (after `authenticate`), verified by authenticating with it. Cards
+ * without Yubico's SET MANAGEMENT KEY keep theirs: `'unchangeable'`.
+ */
+export async function setDerivedManagementKey(card: CardHandle, masterKey: CryptoKey, id: CardIdentification): Promise<'set' | 'unchangeable'> {
+  const algorithm = card.targetAlgorithm;
+  const key = await deriveManagementKey(masterKey, id.identity, algorithm);
+  try {
+    await card.session.setManagementKey(algorithm, key);
+  } catch (e) {
+    if (isAppError(e, 'piv', 'NOT_SUPPORTED')) return 'unchangeable';
+    throw e;
+  } finally {
+    key.fill(0);
+  }
+  if (!(await derivedKeyWorks(card, masterKey, id.identity, algorithm))) {
+    throw lifecycleError('VERIFY_FAILED', 'The new management key does not authenticate.', { step: 'set-management-key' });
+  }
+  return 'set';
+}
+
+/**
+ * Sets the derived PUK with CHANGE REFERENCE DATA. Which current value to try first: the metadata's
+ * default flag where the card has one, else whether an interrupted run may already have set it. A
+ * success with the derived PUK as the current value proves it is set (and restores its tries).
+ */
+export async function setDerivedPuk(session: PivSession, puk: string, maybeSetAlready: boolean): Promise<'changed' | 'verified'> {
+  const isDefault = await isDefaultReference(session, KEY_REF.PUK);
+  const derivedFirst = isDefault === false || (isDefault === undefined && maybeSetAlready);
+  for (const current of derivedFirst ? [puk, DEFAULT_PUK] : [DEFAULT_PUK, puk]) {
+    try {
+      await session.changePuk(current, puk);
+      return current === puk ? 'verified' : 'changed';
+    } catch (e) {
+      if (!isAppError(e, 'piv', 'PIN_INVALID')) {
+        if (isAppError(e, 'piv', 'PIN_BLOCKED')) break;
+        throw e;
+      }
+    }
+  }
+  throw lifecycleError('PUK_UNKNOWN', 'The card\'s PUK is neither the factory default nor the one derived for it.', { step: 'set-puk' });
+}
+
+/**
+ * Sets the activation PIN: from the factory PIN when the card says it is still the default, else with
+ * RESET RETRY COUNTER and the (verified) derived PUK, which needs no knowledge of the old PIN. Verified
+ * by VERIFY, which also leaves the PIN verified for the CSR signature.
+ */
+export async function setActivationPin(session: PivSession, puk: string, pin: string): Promise<'change' | 'reset-retry-counter'> {
+  const method = (await isDefaultReference(session, KEY_REF.PIN)) === true ? 'change' : 'reset-retry-counter';
+  if (method === 'change') await session.changePin(DEFAULT_PIN, pin);
+  else await session.unblockPin(puk, pin);
+  await session.verifyPin(pin);
+  return method;
+}
+
+const SLOTS: Readonly<Record<string, number>> = { '9a': 0x9a, '9c': 0x9c, '9d': 0x9d, '9e': 0x9e };
+
+/** Fills `${UserPrincipalName}`, `${DisplayName}`, `${UserId}` in a template's subject or SAN text. */
+export function fillUser(text: string, user: { id: string; upn: string; displayName: string }): string {
+  return text.replaceAll('${UserPrincipalName}', user.upn).replaceAll('${DisplayName}', user.displayName).replaceAll('${UserId}', user.id);
+}
+
+/** Generates the template's key and a CSR the card signs (PIN verified before); returns the PEM, verified. */
+export async function generateKeyAndCsr(
+  session: PivSession,
+  certificate: NonNullable<CardTemplateRecord['issue']['certificate']>,
+  user: { id: string; upn: string; displayName: string },
+): Promise<string> {
+  const slot = SLOTS[certificate.slot]!;
+  const algorithm: KeyAlgorithm = certificate.algorithm;
+  const key = await session.generateKey(slot, algorithm);
+  const upn = fillUser(certificate.upnSan, user);
+  const extensions = upn ? [new SubjectAlternativeNameExtension([{ type: 'upn', value: upn }])] : [];
+  const csr = await createCsr(slotSigner(session, slot, algorithm, key.spki), { subject: fillUser(certificate.subject, user), extensions });
+  if (!(await csr.verify())) throw lifecycleError('VERIFY_FAILED', 'The card\'s CSR signature does not verify.', { step: 'generate-key' });
+  return csr.toString('pem');
+}
+
+/** The algorithm label journalled for a management key. */
+export function keyDetail(algorithm: ManagementKeyAlgorithm, state: string): Record<string, string> {
+  return { algorithm, keyState: state };
+}
