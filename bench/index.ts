@@ -6,9 +6,11 @@ import { existsSync } from 'node:fs';
 import { benchBundleSize } from './bundle-size';
 import { benchCcid } from './ccid-bench';
 import { benchPivIssuance } from './piv-issuance';
+import { benchRelayMail } from './relay-mail';
 
 if (existsSync('dist/index.html')) benchBundleSize();
 else console.log('dist/ is missing: run `npm run build` for the bundle-size figures.');
 
 await benchCcid();
 await benchPivIssuance();
+await benchRelayMail();

@@ -57,6 +57,7 @@ describe('idempotency', () => {
     const res = await post(relay.app, aisha, tapRequest({ values: { AadTapCode: 'Other123' } }), { key: 'k1' });
     expect(res.status).toBe(409);
     expect(((await res.json()) as ErrorJson).error).toMatchObject({ code: 'IDEMPOTENCY_MISMATCH', retryable: false });
+    expect(relay.logs.filter((l) => l.msg === 'mail').at(-1)).toMatchObject({ outcome: 'refused', errorCode: 'IDEMPOTENCY_MISMATCH' });
     await settle();
     expect(world.catcher.messages()).toHaveLength(1);
   });

@@ -125,7 +125,8 @@ async function logged<T>(deps: MailRouteDeps, c: Context<RelayEnv>, facts: MailL
     errorCode = isAppError(e) ? e.code : 'INTERNAL';
     if (isAppError(e) && typeof e.fields.smtpResponseCode === 'number') facts.smtpResponseCode = e.fields.smtpResponseCode;
     if (isAppError(e) && typeof e.fields.attempts === 'number') facts.attempts = e.fields.attempts;
-    const status = isAppError(e) ? toErrorResponse(e, '').status : 500;
+    // fields.status first: toErrorResponse knows no 409 (app.ts answers it from fields.status).
+    const status = !isAppError(e) ? 500 : typeof e.fields.status === 'number' ? e.fields.status : toErrorResponse(e, '').status;
     outcome = status < 500 ? 'refused' : 'failed';
     throw e;
   } finally {

@@ -44,7 +44,7 @@ export class CardTemplatesState {
 
   selected = $derived(this.list.find((t) => t.id === this.selectedId) ?? null);
   dirty = $derived(!sameCardDraft(this.draft, this.#baseline));
-  #exportIds = $derived(new Set(this.exports.map((t) => t.id)));
+  #exportIds = $derived(this.exports.map((t) => t.id));
   /** Problems per field path (empty until a save was attempted, then live). */
   errors = $derived<TemplateErrors>(
     this.#attempted ? cardDraftProblems(this.draft, this.list, this.selectedId, this.#exportIds, this.policy?.readable ? this.policy.policy : null) : {},
@@ -101,8 +101,10 @@ export class CardTemplatesState {
         this.list = await cardTemplates();
         this.#edit(saved);
         this.message = `Saved "${saved.name}".`;
-      } finally {
+      } catch (e) {
+        // Another tab took the name meanwhile: re-list so `errors` shows it against the field.
         this.list = await cardTemplates();
+        throw e;
       }
     });
   }

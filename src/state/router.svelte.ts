@@ -10,6 +10,7 @@ export const ROUTES = [
   { path: '/options/connections/entra', label: 'Entra ID', group: 'Options' },
   { path: '/options/connections/smtp', label: 'SMTP', group: 'Options' },
   { path: '/options/connections/data-export', label: 'Data Export', group: 'Options' },
+  { path: '/options/security', label: 'Security', group: 'Options' },
   { path: '/actions/unblock', label: 'Smart Card Unblock', group: 'Actions' },
   { path: '/audit', label: 'Audit' },
 ] as const;

@@ -46,6 +46,30 @@ const WORDS: Record<string, Describer> = {
   'entra/SEARCH_EMPTY': () => 'Type part of a name, email address or user principal name.',
   'entra/TAP_LIFETIME_OUT_OF_RANGE': () => 'A pass lifetime must be between 10 and 43,200 minutes (30 days).',
   'workflows/TAP_CODE_GONE': () => 'The code of this pass is no longer held, so it cannot be emailed. Request a new pass.',
+  // Lifecycle (Issue, Activate, Unblock, Retire).
+  'workflows/MASTER_KEY_MISSING': () =>
+    'This browser holds no card master key, so nothing can be issued. An administrator generates or imports it under Options > Security.',
+  'workflows/CARD_BOUND': (f) => `This card is already ${String(f.state ?? 'in use')} for a holder. Retire it before issuing it to someone else.`,
+  'workflows/TEMPLATE_MISMATCH': () => 'This card template does not apply to this type of credential. Choose another template.',
+  'workflows/TEMPLATE_GONE': () => 'The card template this card was issued under has been deleted. Retire the card and issue it again.',
+  'workflows/NOT_ISSUED': () => 'This card is not issued from this browser (or is already in that state). Check the card in the reader.',
+  'workflows/RUN_UNFINISHED': (f) => `An interrupted ${String(f.operation ?? 'operation')} on this card must be finished first: run it again.`,
+  'workflows/CARD_FOREIGN': () =>
+    'The card holds a management key Keyward did not set, so it was issued elsewhere or under another master key. Reset it with its own tools first.',
+  'workflows/PUK_UNKNOWN': () => 'The card’s PUK is neither the factory value nor the one derived for it, so its PIN cannot be set.',
+  'workflows/PIN_POLICY': (f) =>
+    `The new PIN must be ${String(f.minLength)} to ${String(f.maxLength)} ${f.digitsOnly ? 'digits' : 'characters (no spaces)'} long and not the factory default 123456.`,
+  'workflows/PIN_MISMATCH': () => 'The two new PINs differ. Type the same PIN twice.',
+  'workflows/TAP_CONTEXT_MISSING': () => 'Sign in first: this template creates a Temporary Access Pass as the card is activated.',
+  'workflows/CARD_UNKNOWN_TYPE': () => 'This card has no PIV application, so Keyward cannot manage it.',
+  'workflows/VERIFY_FAILED': () => 'The card did not accept the change. Remove and reinsert it, then try again.',
+  'state/REAUTH_CANCELLED': () => 'Re-authentication was cancelled, so nothing was issued. Choose "Re-authenticate" to try again.',
+  'state/REAUTH_OTHER_ACCOUNT': (f) => `You re-authenticated as ${String(f.got)}, not as the signed-in operator. Re-authenticate with your own account.`,
+  'state/NO_CARD': () => 'Put a card in the open reader first.',
+  'piv/PIN_INVALID': (f) =>
+    `The card refused the ${f.reference === 'PUK' ? 'PUK' : 'PIN'}.${typeof f.retriesLeft === 'number' ? ` Tries left: ${f.retriesLeft}.` : ''}${f.retriesLeft === 1 ? ' One more wrong try blocks it.' : ''}`,
+  'piv/PIN_BLOCKED': (f) =>
+    f.reference === 'PUK' ? 'The PUK is blocked: this card can only be retired.' : 'The PIN is blocked. Use Unblock to set a new one.',
 };
 
 function list(v: unknown): string {

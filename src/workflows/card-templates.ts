@@ -66,11 +66,11 @@ export function cardDraftProblems(
   draft: CardTemplateDraft,
   others: readonly CardTemplateRecord[],
   id: string | null,
-  exportTemplateIds: ReadonlySet<string>,
+  exportTemplateIds: Iterable<string>,
   policy: TapPolicy | null = null,
 ): TemplateErrors {
   const takenNames = new Set(others.filter((t) => t.id !== id).map((t) => t.name.trim().toLowerCase()));
-  return problemsByPath(cardTemplateProblems(draft, { exportTemplateIds, takenNames, policy }));
+  return problemsByPath(cardTemplateProblems(draft, { exportTemplateIds: new Set(exportTemplateIds), takenNames, policy }));
 }
 
 /** The saved card templates, by name. */

@@ -48,6 +48,14 @@ export class OperatorSession {
     return this.tokens.signIn();
   }
 
+  /**
+   * The workflow's "operator passcode": an interactive sign-in that makes the operator enter their
+   * credentials again (prompt=login), before a card is bound to a user.
+   */
+  reauthenticate(): Promise<SignedInAccount> {
+    return this.tokens.signIn({ fresh: true });
+  }
+
   /** Forgets the operator's tokens in this browser. */
   signOut(): Promise<void> {
     return this.tokens.signOut();

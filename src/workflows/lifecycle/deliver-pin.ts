@@ -2,8 +2,8 @@
  * Delivery of the activation PIN, per the template's Issue Card setting: shown once to the operator
  * (returned in the summary, nowhere else), or sent with a data-export email through the relay.
  *
- * The email's variables: the standard user/card ones plus `ActivationPin`. The relay's variable list
- * (src/mail/template.ts) must know `ActivationPin` for such a template to render.
+ * The email's variables: the card's and `ActivationPin`; the relay fills the user's and the operator's
+ * itself from the directory and the caller's token (it refuses client-sent values for those).
  */
 import { AppError, isAppError } from '../../app-error';
 import type { TemplateValues } from '../../mail/template';
@@ -35,12 +35,9 @@ export async function deliverActivationPin(
     const template = await getExportTemplate(how.exportTemplateId);
     if (!template) throw lifecycleError('TEMPLATE_MISMATCH', 'The activation-PIN email template no longer exists.', { exportTemplateId: how.exportTemplateId });
     if (!input.sendMail) throw lifecycleError('TAP_CONTEXT_MISSING', 'No mail sender was given for the activation-PIN email.');
-    const values: TemplateValues = Object.assign(
-      { DisplayName: input.user.displayName, UserPrincipalName: input.user.upn, CardSerial: cardId, CredentialType: credentialType, OperatorName: input.operator.name },
-      { ActivationPin: pin },
-    );
+    const values: TemplateValues = { CardSerial: cardId, CredentialType: credentialType, ActivationPin: pin };
     const parts = { name: template.name, to: template.to, cc: template.cc, subject: template.subject, text: template.text, html: template.html };
-    const receipt = await input.sendMail({ template: parts, targetUserId: input.user.id, values }, `activation-${cardId}-${crypto.randomUUID()}`);
+    const receipt = await input.sendMail({ template: parts, targetUserId: input.user.id, values }, `activation-${cardId.replace(/[^A-Za-z0-9_-]/g, '-')}-${crypto.randomUUID()}`);
     return { method: 'email', status: 'sent', receipt };
   } catch (e) {
     const error = isAppError(e) ? e : new AppError('workflows', 'UNEXPECTED', 'The activation-PIN email failed.', {}, { cause: e });

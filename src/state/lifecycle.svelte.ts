@@ -1,0 +1,242 @@
+/**
+ * The Lifecycle page: the state of the card in the open reader, the operation the operator is preparing
+ * (Issue, Activate, Unblock, Retire), its live progress and its summary. PINs are arguments passed
+ * straight to the workflows and never kept here; the activation PIN lives only in the issue summary, in
+ * memory, until the summary is closed.
+ */
+import { AppError, isAppError } from '../app-error';
+import type { SignedInAccount } from '../entra/msal-adapter';
+import type { DirectoryUser } from '../entra/users';
+import type { CardTemplateRecord, RegistryRecord } from '../store/db';
+import type { CardTransport } from '../transport/card-transport';
+import { activateCard, type ActivateSummary } from '../workflows/lifecycle/activate';
+import { issueCard, type IssueSummary } from '../workflows/lifecycle/issue';
+import { retireCard, type RetireSummary } from '../workflows/lifecycle/retire';
+import type { StepEvent } from '../workflows/lifecycle/types';
+import { unblockCard, type UnblockSummary } from '../workflows/lifecycle/unblock';
+import {
+  applyStepEvent, checkNewPin, failRunning, inspectCard, issuingTemplates, plannedSteps, requireMasterKey, templateOfCard,
+  type CardStatus, type ProgressRow, type Transition,
+} from '../workflows/lifecycle-page';
+import { findUsers, tapContext } from '../workflows/unblock';
+import type { ReaderState } from './readers.svelte';
+import type { SessionState } from './session.svelte';
+
+const SEARCH_DELAY_MS = 300;
+
+/** What the summary dialog shows, per operation. */
+export type LifecycleSummary =
+  | { readonly operation: 'issue'; readonly result: IssueSummary; readonly holder: string; readonly template: CardTemplateRecord }
+  | { readonly operation: 'activate'; readonly result: ActivateSummary; readonly holder: string; readonly template: CardTemplateRecord }
+  | { readonly operation: 'unblock'; readonly result: UnblockSummary; readonly holder: string }
+  | { readonly operation: 'retire'; readonly result: RetireSummary; readonly holder: string };
+
+/** The card work of one operation, reporting each step. */
+type Work = (transport: CardTransport, onStep: (e: StepEvent) => void) => Promise<LifecycleSummary>;
+
+function asAppError(e: unknown): AppError {
+  return isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+}
+
+/** Reactive Lifecycle page state; one instance for the app. */
+export class LifecycleState {
+  status = $state.raw<CardStatus | null>(null);
+  inspecting = $state(false);
+  panel = $state<Transition | null>(null);
+  templates = $state.raw<readonly CardTemplateRecord[]>([]);
+  templateId = $state<string | null>(null);
+  /** The operator who re-authenticated for this issuance (the "operator passcode"). */
+  reauthenticated = $state.raw<SignedInAccount | null>(null);
+  query = $state('');
+  results = $state.raw<readonly DirectoryUser[]>([]);
+  searching = $state(false);
+  user = $state.raw<DirectoryUser | null>(null);
+  progress = $state.raw<readonly ProgressRow[]>([]);
+  running = $state(false);
+  error = $state.raw<AppError | null>(null);
+  summary = $state.raw<LifecycleSummary | null>(null);
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #searchSeq = 0;
+
+  template = $derived(this.templates.find((t) => t.id === this.templateId) ?? null);
+  holder = $derived(this.status?.record?.userDisplayName ?? this.status?.record?.userUpn ?? null);
+
+  constructor(
+    private readonly session: SessionState,
+    private readonly readers: ReaderState,
+  ) {}
+
+  /** Reads the state of the card in the reader (skipped while an operation runs on it). */
+  async inspect(): Promise<void> {
+    if (this.running) return;
+    const transport = this.readers.card?.transport;
+    this.status = null;
+    if (!transport) return;
+    this.inspecting = true;
+    try {
+      const status = await inspectCard(transport);
+      if (this.readers.card?.transport === transport) this.status = status;
+    } catch (e) {
+      this.error = asAppError(e);
+    } finally {
+      this.inspecting = false;
+    }
+  }
+
+  /** Opens the form of `transition`; Issue refuses at once without a master key. */
+  async open(transition: Transition): Promise<void> {
+    this.cancel();
+    this.panel = transition;
+    if (transition !== 'issue' || !this.status) return;
+    try {
+      await requireMasterKey();
+      this.templates = await issuingTemplates(this.status.kind);
+      this.templateId = this.templates[0]?.id ?? null;
+    } catch (e) {
+      this.error = asAppError(e);
+    }
+  }
+
+  /** Closes the open form and forgets its choices. */
+  cancel(): void {
+    this.panel = null;
+    this.error = null;
+    this.progress = [];
+    this.reauthenticated = null;
+    this.user = null;
+    this.query = '';
+    this.results = [];
+  }
+
+  /** Issue, step 2: the operator enters their credentials again; a cancelled sign-in stops the issuance here. */
+  async reauthenticate(): Promise<void> {
+    const op = this.session.operator;
+    this.error = null;
+    if (!op) return void (this.error = new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.'));
+    try {
+      const account = await op.reauthenticate();
+      const expected = this.session.profile?.account.objectId;
+      if (expected && account.objectId !== expected) throw new AppError('state', 'REAUTH_OTHER_ACCOUNT', 'Another account re-authenticated.', { expected, got: account.username });
+      this.reauthenticated = account;
+    } catch (e) {
+      this.error = isAppError(e, 'entra', 'SIGN_IN_CANCELLED') ? new AppError('state', 'REAUTH_CANCELLED', 'Re-authentication was cancelled.') : asAppError(e);
+    }
+  }
+
+  /** Issue, step 3: debounced user search as the operator types. */
+  type(text: string): void {
+    this.query = text;
+    clearTimeout(this.#searchTimer);
+    if (!text.trim()) return void (this.results = []);
+    this.#searchTimer = setTimeout(() => void this.#search(text), SEARCH_DELAY_MS);
+  }
+
+  async #search(text: string): Promise<void> {
+    const op = this.session.operator;
+    if (!op) return;
+    const seq = ++this.#searchSeq;
+    this.searching = true;
+    try {
+      const page = await findUsers(op, text);
+      if (seq === this.#searchSeq) this.results = page.users;
+    } catch (e) {
+      if (seq === this.#searchSeq) this.error = asAppError(e);
+    } finally {
+      if (seq === this.#searchSeq) this.searching = false;
+    }
+  }
+
+  /** Issue, step 4: binds the card to the chosen user under the chosen template. */
+  async issue(): Promise<void> {
+    const { template, user, reauthenticated: account, status } = this;
+    const op = this.session.operator;
+    if (!template || !user || !account || !status || !op) return;
+    const holder = { id: user.id, upn: user.userPrincipalName, displayName: user.displayName ?? user.userPrincipalName };
+    await this.#operate('issue', template, async (transport, onStep) => {
+      const result = await issueCard({
+        transport, masterKey: await requireMasterKey(), template, user: holder, onStep,
+        operator: { oid: account.objectId, name: account.name, upn: account.username }, sendMail: tapContext(op, account).sendMail,
+      });
+      return { operation: 'issue', result, holder: holder.displayName, template };
+    });
+  }
+
+  /** Activate: the holder's activation PIN and new PIN (twice); the TAP per the template. */
+  async activate(activationPin: string, newPin: string, repeat: string): Promise<void> {
+    const op = this.session.operator;
+    const account = this.session.profile?.account;
+    const holder = this.holder ?? '';
+    await this.#guarded('activate', async (record) => {
+      const template = await templateOfCard(record);
+      checkNewPin(newPin, repeat, template);
+      const ctx = op && account ? tapContext(op, account) : undefined;
+      return {
+        template,
+        work: async (transport, onStep) => ({
+          operation: 'activate', holder, template,
+          result: await activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
+        }),
+      };
+    });
+  }
+
+  /** Unblock: the holder's new PIN (twice), set with the PUK derived for this card. */
+  async unblock(newPin: string, repeat: string): Promise<void> {
+    const holder = this.holder ?? '';
+    await this.#guarded('unblock', async (record) => {
+      const template = await templateOfCard(record);
+      checkNewPin(newPin, repeat, template);
+      const masterKey = await requireMasterKey();
+      return { template, work: async (transport, onStep) => ({ operation: 'unblock', holder, result: await unblockCard({ transport, masterKey, newPin, template, onStep }) }) };
+    });
+  }
+
+  /** Retire (after the page's confirmation): keys destroyed, binding removed. */
+  async retire(): Promise<void> {
+    const account = this.session.profile?.account;
+    const holder = this.holder ?? '';
+    await this.#guarded('retire', async () => {
+      const masterKey = await requireMasterKey();
+      const operator = { oid: account?.objectId ?? '', name: account?.name ?? '', upn: account?.username ?? '' };
+      return { template: null, work: async (transport, onStep) => ({ operation: 'retire', holder, result: await retireCard({ transport, masterKey, operator, onStep }) }) };
+    });
+  }
+
+  /** Closes the summary; an activation PIN shown in it is gone for good. */
+  closeSummary(): void {
+    this.summary = null;
+  }
+
+  /** Checks preconditions (which throw before the card is touched), then runs the operation. */
+  async #guarded(operation: Exclude<Transition, 'issue'>, prepare: (record: RegistryRecord) => Promise<{ template: CardTemplateRecord | null; work: Work }>): Promise<void> {
+    const record = this.status?.record;
+    this.error = null;
+    if (!record) return;
+    let prepared: Awaited<ReturnType<typeof prepare>>;
+    try {
+      prepared = await prepare(record);
+    } catch (e) {
+      this.error = asAppError(e);
+      return;
+    }
+    await this.#operate(operation, prepared.template, prepared.work);
+  }
+
+  async #operate(operation: Transition, template: CardTemplateRecord | null, work: Work): Promise<void> {
+    const transport = this.readers.card?.transport;
+    if (!transport || !this.status) return void (this.error = new AppError('state', 'NO_CARD', 'Put the card in the reader first.'));
+    this.error = null;
+    this.running = true;
+    this.progress = plannedSteps(operation, this.status, template);
+    try {
+      this.summary = await work(transport, (event) => (this.progress = applyStepEvent(this.progress, event)));
+      this.panel = null;
+    } catch (e) {
+      this.progress = failRunning(this.progress);
+      this.error = asAppError(e);
+    } finally {
+      this.running = false;
+    }
+    await this.inspect();
+  }
+}
