@@ -233,6 +233,7 @@ export function sampleValues(): Record<TemplateVariable, string> {
     CardSerial: '00000000',
     CredentialType: 'Sample credential · PIV',
     OperatorName: 'Sample Operator',
+    ActivationPin: '000000',
   };
 }
 
