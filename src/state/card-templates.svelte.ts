@@ -3,7 +3,7 @@
  * problems per field, the data-export templates deliveries can use, the tenant's TAP policy (when the
  * operator may read it) and what Detect found in the open reader.
  */
-import { AppError, isAppError } from '../app-error';
+import { AppError, isAppError, toAppError } from '../app-error';
 import type { TapPolicyResult } from '../entra/tap-policy';
 import {
   cardDraftOf,
@@ -166,7 +166,7 @@ export class CardTemplatesState {
       return true;
     } catch (e) {
       // Field problems are shown by `errors`; only other failures need a message of their own.
-      if (!isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.failure = asAppError(e);
+      if (!isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.failure = toAppError(e);
       return false;
     } finally {
       this.busy = false;
@@ -174,6 +174,3 @@ export class CardTemplatesState {
   }
 }
 
-function asAppError(e: unknown): AppError {
-  return isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
-}

@@ -2,7 +2,7 @@
  * Options > Connections > Data Export as the UI sees it: the saved templates, the one being edited, its
  * problems and a live preview with sample data.
  */
-import { AppError, isAppError } from '../app-error';
+import { AppError, isAppError, toAppError } from '../app-error';
 import {
   draftOf,
   draftProblems,
@@ -55,7 +55,7 @@ export class ExportTemplatesState {
     try {
       return { email: previewEmail(this.draft), error: null };
     } catch (e) {
-      return { email: null, error: asAppError(e) };
+      return { email: null, error: toAppError(e) };
     }
   });
 
@@ -142,7 +142,7 @@ export class ExportTemplatesState {
       return true;
     } catch (e) {
       // Field problems are shown by `errors`; only other failures need a message of their own.
-      if (!isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.failure = asAppError(e);
+      if (!isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.failure = toAppError(e);
       return false;
     } finally {
       this.busy = false;
@@ -150,6 +150,3 @@ export class ExportTemplatesState {
   }
 }
 
-function asAppError(e: unknown): AppError {
-  return isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
-}

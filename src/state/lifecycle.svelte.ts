@@ -47,6 +47,8 @@ export class LifecycleState {
   templateId = $state<string | null>(null);
   /** The operator who re-authenticated for this issuance (the "operator passcode"). */
   reauthenticated = $state.raw<SignedInAccount | null>(null);
+  /** True while the sign-in window of the re-authentication is open. */
+  reauthenticating = $state(false);
   query = $state('');
   results = $state.raw<readonly DirectoryUser[]>([]);
   searching = $state(false);
@@ -113,6 +115,7 @@ export class LifecycleState {
     const op = this.session.operator;
     this.error = null;
     if (!op) return void (this.error = new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.'));
+    this.reauthenticating = true;
     try {
       const account = await op.reauthenticate();
       const expected = this.session.profile?.account.objectId;
@@ -120,6 +123,8 @@ export class LifecycleState {
       this.reauthenticated = account;
     } catch (e) {
       this.error = isAppError(e, 'entra', 'SIGN_IN_CANCELLED') ? new AppError('state', 'REAUTH_CANCELLED', 'Re-authentication was cancelled.') : asAppError(e);
+    } finally {
+      this.reauthenticating = false;
     }
   }
 

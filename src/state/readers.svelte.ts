@@ -2,7 +2,7 @@
  * The reader picker and card panel state: which readers exist, which one is open, whether a card is in
  * it, and the card's ATR. Opening a reader claims it; a card is powered as soon as it is present.
  */
-import { AppError, isAppError } from '../app-error';
+import { AppError, toAppError } from '../app-error';
 import {
   chooseUsbReader,
   grantedUsbReaders,
@@ -106,7 +106,7 @@ export class ReaderState {
     try {
       await work();
     } catch (e) {
-      this.error = isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+      this.error = toAppError(e);
     } finally {
       this.busy = false;
     }

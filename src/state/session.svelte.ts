@@ -1,7 +1,7 @@
 /**
  * The operator's session as the UI sees it: configuration, sign-in, and the operator's profile.
  */
-import { AppError, isAppError } from '../app-error';
+import { AppError, toAppError } from '../app-error';
 import { loadDeploymentConfig, type DeploymentConfig } from '../config/deployment';
 import {
   effectiveEntraConnection,
@@ -93,7 +93,7 @@ export class SessionState {
   }
 
   #fail(e: unknown, phase: SessionPhase): void {
-    this.error = isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+    this.error = toAppError(e);
     this.phase = phase;
   }
 }

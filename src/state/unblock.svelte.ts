@@ -2,7 +2,7 @@
  * Actions > Smart Card Unblock: find a user, see their pass, request a new one, show and/or deliver it.
  * The issued code is held only here, in memory, and dropped when the operator leaves the page.
  */
-import { AppError, isAppError } from '../app-error';
+import { AppError, toAppError } from '../app-error';
 import type { TemporaryAccessPass } from '../entra/tap';
 import type { TapPolicyResult } from '../entra/tap-policy';
 import type { DirectoryUser } from '../entra/users';
@@ -13,9 +13,6 @@ import type { SessionState } from './session.svelte';
 
 const SEARCH_DELAY_MS = 300;
 
-function asAppError(e: unknown): AppError {
-  return isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
-}
 
 /** Reactive state of the Smart Card Unblock page. */
 export class UnblockState {
@@ -80,7 +77,7 @@ export class UnblockState {
       this.results = page.users;
       this.nextLink = page.nextLink;
     } catch (e) {
-      if (seq === this.#searchSeq) this.error = asAppError(e);
+      if (seq === this.#searchSeq) this.error = toAppError(e);
     } finally {
       if (seq === this.#searchSeq) this.searching = false;
     }
@@ -160,7 +157,7 @@ export class UnblockState {
     try {
       await work();
     } catch (e) {
-      this.error = asAppError(e);
+      this.error = toAppError(e);
     } finally {
       this.busy = false;
     }

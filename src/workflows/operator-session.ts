@@ -3,7 +3,7 @@
  * operator may do: directory roles from the ID token, Graph scopes granted, and whether the relay accepts
  * them as an operator.
  */
-import { AppError, isAppError } from '../app-error';
+import { AppError, toAppError } from '../app-error';
 import type { SignedInAccount, TokenSource } from '../entra/msal-adapter';
 import { createGraphTransport, type GraphTransport } from '../entra/graph-adapter';
 import { GRAPH_SCOPES, tapAuthorityFromClaims, type TapAuthority } from '../entra/operator-roles';
@@ -97,18 +97,15 @@ export class OperatorSession {
     const tap = tapAuthorityFromClaims(account.claims);
     const problems: OperatorProblem[] = [];
     if (!tap.membersOnly) problems.push({ code: 'NO_TAP_ROLE' });
-    await this.graphToken().catch((e: unknown) => problems.push({ code: 'GRAPH_SCOPES', error: asAppError(e) }));
+    await this.graphToken().catch((e: unknown) => problems.push({ code: 'GRAPH_SCOPES', error: toAppError(e, 'workflows') }));
     let relay: RelayCaller | null = null;
     try {
       relay = await fetchRelayCaller(this.connection.relayUrl, await this.relayToken());
       if (!relay.isOperator) problems.push({ code: 'NOT_RELAY_OPERATOR' });
     } catch (e) {
-      problems.push({ code: 'RELAY_CHECK_FAILED', error: asAppError(e) });
+      problems.push({ code: 'RELAY_CHECK_FAILED', error: toAppError(e, 'workflows') });
     }
     return { account, tap, relay, problems };
   }
 }
 
-function asAppError(e: unknown): AppError {
-  return isAppError(e) ? e : new AppError('workflows', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
-}
