@@ -138,20 +138,47 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     clockTolerance: options.clockToleranceSec ?? 60,
     requiredClaims: ['exp', 'iat'],
   };
+  const verified = new VerifiedTokens();
   return {
     async verify(header) {
       const token = extractToken(header);
+      const now = options.now?.() ?? new Date();
+      const known = verified.get(token, now.getTime());
+      if (known) return known;
       preflight(token);
       let payload: JWTPayload;
       try {
-        const currentDate = options.now?.();
-        ({ payload } = await jwtVerify(token, options.getKey, currentDate ? { ...verifyOptions, currentDate } : verifyOptions));
+        ({ payload } = await jwtVerify(token, options.getKey, options.now ? { ...verifyOptions, currentDate: now } : verifyOptions));
       } catch (e) {
         throw mapJoseError(e);
       }
-      return toCaller(payload, options.tenantId, options.requiredScope);
+      const caller = toCaller(payload, options.tenantId, options.requiredScope);
+      verified.put(token, caller, (payload.exp ?? 0) * 1000);
+      return caller;
     },
   };
+}
+
+/**
+ * Tokens already verified, until they expire: an operator's burst of requests carries the same token, and
+ * the RS256 check is most of the relay's own CPU per request (bench/relay-mail.ts). Bounded, oldest out.
+ */
+class VerifiedTokens {
+  static readonly LIMIT = 1000;
+  readonly #entries = new Map<string, { caller: Caller; expiresAt: number }>();
+
+  get(token: string, now: number): Caller | undefined {
+    const entry = this.#entries.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt > now) return entry.caller;
+    this.#entries.delete(token);
+    return undefined;
+  }
+
+  put(token: string, caller: Caller, expiresAt: number): void {
+    if (this.#entries.size >= VerifiedTokens.LIMIT) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(token, { caller, expiresAt });
+  }
 }
 
 /**

@@ -1,0 +1,140 @@
+/**
+ * The wire protocol between the page (src/transport/pcsc-bridge.ts) and the local PC/SC bridge
+ * (relay/bridge/). Pure: shared by both sides so they cannot drift apart.
+ *
+ * Version 1, JSON text frames over a loopback WebSocket. Bytes travel as upper-case hex strings.
+ * - page → bridge, a request:  `{ "v": 1, "id": 7, "op": "transmit", "handle": 1, "apdu": "00A40400…" }`
+ * - bridge → page, its reply:  `{ "v": 1, "id": 7, "ok": true, "result": { "response": "…9000" } }`
+ *                           or `{ "v": 1, "id": 7, "ok": false, "error": { "code": "CARD_REMOVED", "message": "…" } }`
+ * - bridge → page, an event:   `{ "v": 1, "event": "hello", "paired": false, "version": 1 }` (first frame),
+ *                              `{ "v": 1, "event": "readers", "readers": [{ "name", "present", "atr"? }] }`.
+ * Only `hello` and `pair` are served before the origin is paired; everything else answers `NOT_PAIRED`.
+ */
+
+/** The protocol version this build speaks. */
+export const BRIDGE_PROTOCOL_VERSION = 1;
+
+/** The bridge's default loopback port (unassigned by IANA; "KW" on a phone keypad is 59). */
+export const BRIDGE_DEFAULT_PORT = 35990;
+
+/** Largest frame either side accepts: a 65 544-byte extended APDU as hex plus the envelope. */
+export const BRIDGE_MAX_FRAME_BYTES = 140 * 1024;
+
+/** How a card is shared with other PC/SC clients (PC/SC Part 5 §3.1.3, SCardConnect dwShareMode). */
+export type ShareMode = 'shared' | 'exclusive';
+
+/** A request from the page. */
+export type BridgeRequest =
+  | { readonly v: 1; readonly id: number; readonly op: 'pair'; readonly code: string }
+  | { readonly v: 1; readonly id: number; readonly op: 'list' }
+  | { readonly v: 1; readonly id: number; readonly op: 'connect'; readonly reader: string; readonly mode: ShareMode }
+  | { readonly v: 1; readonly id: number; readonly op: 'transmit'; readonly handle: number; readonly apdu: string }
+  | { readonly v: 1; readonly id: number; readonly op: 'control'; readonly handle: number; readonly code: number; readonly data: string }
+  | { readonly v: 1; readonly id: number; readonly op: 'begin' | 'end' | 'disconnect'; readonly handle: number };
+
+/** The operations, as sent in `op`. */
+export type BridgeOp = BridgeRequest['op'];
+
+/** A reader as the bridge reports it. */
+export interface BridgeReader {
+  readonly name: string;
+  readonly present: boolean;
+  /** The card's ATR in hex when `present`. */
+  readonly atr?: string;
+}
+
+/** What each operation resolves with. */
+export interface BridgeResults {
+  pair: { paired: true };
+  list: { readers: BridgeReader[] };
+  connect: { handle: number; atr: string; protocol: 'T=0' | 'T=1' | 'RAW' };
+  transmit: { response: string };
+  control: { response: string };
+  begin: Record<string, never>;
+  end: Record<string, never>;
+  disconnect: Record<string, never>;
+}
+
+/** Error codes the bridge sends; the page raises them as `AppError('transport', code)`. */
+export type BridgeErrorCode =
+  | 'BAD_REQUEST'
+  | 'NOT_PAIRED'
+  | 'PAIRING_FAILED'
+  | 'PAIRING_LOCKED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_NOT_RUNNING'
+  | 'NO_READER'
+  | 'UNKNOWN_READER'
+  | 'NO_CARD'
+  | 'CARD_REMOVED'
+  | 'SHARING_VIOLATION'
+  | 'IN_TRANSACTION'
+  | 'UNKNOWN_HANDLE'
+  | 'PCSC_ERROR'
+  | 'NATIVE_MODULE_MISSING';
+
+/** A frame from the bridge. */
+export type BridgeMessage =
+  | { readonly v: 1; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly v: 1; readonly id: number; readonly ok: false; readonly error: { readonly code: BridgeErrorCode; readonly message: string } }
+  | { readonly v: 1; readonly event: 'hello'; readonly paired: boolean; readonly version: number }
+  | { readonly v: 1; readonly event: 'readers'; readonly readers: BridgeReader[] };
+
+const HEX = /^(?:[0-9A-Fa-f]{2})*$/;
+
+/** Bytes as upper-case hex. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s.toUpperCase();
+}
+
+/** Hex (even length, no separators) as bytes; null when malformed. */
+export function fromHex(hex: string): Uint8Array | null {
+  if (!HEX.test(hex)) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isHex = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= 2 * max && HEX.test(x);
+
+/** Checks the fields an operation needs; returns the reason it is malformed, or null. */
+function opProblem(o: Record<string, unknown>): string | null {
+  switch (o.op) {
+    case 'pair':
+      return typeof o.code === 'string' && o.code.length <= 16 ? null : 'pair needs a code';
+    case 'list':
+      return null;
+    case 'connect':
+      return typeof o.reader === 'string' && o.reader.length <= 256 && (o.mode === 'shared' || o.mode === 'exclusive') ? null : 'connect needs a reader and mode';
+    case 'transmit':
+      return isInt(o.handle) && isHex(o.apdu, 65544) && (o.apdu as string).length >= 8 ? null : 'transmit needs a handle and an APDU of at least 4 bytes';
+    case 'control':
+      return isInt(o.handle) && isInt(o.code) && isHex(o.data, 4096) ? null : 'control needs a handle, code and data';
+    case 'begin':
+    case 'end':
+    case 'disconnect':
+      return isInt(o.handle) ? null : `${o.op} needs a handle`;
+    default:
+      return 'unknown op';
+  }
+}
+
+/** Parses one text frame from the page; `{ error }` names what is wrong (the id is kept when readable). */
+export function parseRequest(text: string): { request: BridgeRequest } | { error: string; id: number | null } {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return { error: 'not JSON', id: null };
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return { error: 'not an object', id: null };
+  const r = o as Record<string, unknown>;
+  const id = isInt(r.id) ? r.id : null;
+  if (r.v !== BRIDGE_PROTOCOL_VERSION) return { error: `unsupported protocol version (this bridge speaks ${BRIDGE_PROTOCOL_VERSION})`, id };
+  if (id === null) return { error: 'missing id', id };
+  const problem = opProblem(r);
+  return problem ? { error: problem, id } : { request: r as unknown as BridgeRequest };
+}
