@@ -38,12 +38,15 @@ export class ReaderState {
     await this.refresh();
   }
 
-  /** Re-reads the granted USB readers. */
+  /** Re-reads the granted USB readers. It leaves `busy` and `error` alone: a plug event or the start-up
+   * listing must not hide the outcome of what the operator just did. */
   async refresh(): Promise<void> {
-    await this.#run(async () => {
+    try {
       const usb = await grantedUsbReaders();
       this.choices = this.virtual ? [this.virtual, ...usb] : usb;
-    });
+    } catch (e) {
+      this.error = toAppError(e);
+    }
   }
 
   /** Shows Chrome's device chooser, then opens the chosen reader. */

@@ -30,7 +30,9 @@ export type BridgeRequest =
   | { readonly v: 1; readonly id: number; readonly op: 'connect'; readonly reader: string; readonly mode: ShareMode }
   | { readonly v: 1; readonly id: number; readonly op: 'transmit'; readonly handle: number; readonly apdu: string }
   | { readonly v: 1; readonly id: number; readonly op: 'control'; readonly handle: number; readonly code: number; readonly data: string }
-  | { readonly v: 1; readonly id: number; readonly op: 'begin' | 'end' | 'disconnect'; readonly handle: number };
+  | { readonly v: 1; readonly id: number; readonly op: 'begin'; readonly handle: number }
+  | { readonly v: 1; readonly id: number; readonly op: 'end'; readonly handle: number }
+  | { readonly v: 1; readonly id: number; readonly op: 'disconnect'; readonly handle: number };
 
 /** The operations, as sent in `op`. */
 export type BridgeOp = BridgeRequest['op'];

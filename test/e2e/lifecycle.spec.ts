@@ -208,11 +208,7 @@ test('the whole workflow on a generic PIV card: templates, master key, Issue, Ac
   await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, shimPivCard, /PIV/);
 });
 
-// Chromium's WebCrypto refuses 192-bit AES keys ("192-bit AES keys are not supported"), and a YubiKey 5.7's
-// management key is AES-192 (src/piv/crypto/block-cipher.ts uses WebCrypto AES-CBC), so management-key
-// authentication of the demo's virtual YubiKey fails in the browser. Unskip once the PIV layer has an
-// AES-192 path that does not depend on WebCrypto.
-test.fixme('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }) => {
+test('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }) => {
   test.setTimeout(180_000);
   await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, virtualYubiKey, /YubiKey/);
 });

@@ -4,12 +4,11 @@
  * (witness and challenge), so ECB on one block is all that is needed.
  *
  * - 3DES: `des.js` EDE, padding off.
- * - AES: WebCrypto has no ECB, so one block is enciphered with AES-CBC and a zero IV (CBC of one block
- *   with IV 0 is ECB), dropping the PKCS#7 padding block WebCrypto appends. Deciphering one block C the
- *   same way needs a ciphertext whose padding checks: C ‖ E(K, C ⊕ 10…10) deciphers to D(C) ‖ 10…10,
- *   which WebCrypto strips, leaving D(C).
+ * - AES: `@noble/ciphers` ECB without padding. Not WebCrypto: Chromium refuses 192-bit AES keys
+ *   ("192-bit AES keys are not supported"), and AES-192 is the YubiKey 5.7 management key.
  */
 import des from 'des.js';
+import { ecb } from '@noble/ciphers/aes.js';
 import { AppError } from '../../app-error.js';
 import { MANAGEMENT_KEY_SIZES, type ManagementKeyAlgorithm } from '../constants.js';
 
@@ -36,23 +35,15 @@ export function tdesCipher(key: Uint8Array): BlockCipher {
   return { blockSize: 8, encryptBlock: async (b) => run('encrypt', b), decryptBlock: async (b) => run('decrypt', b) };
 }
 
-/** AES (128/192/256 by key length) on one 16-byte block, through WebCrypto AES-CBC with a zero IV. */
+/** AES (128/192/256 by key length) on one 16-byte block. */
 export async function aesCipher(key: Uint8Array): Promise<BlockCipher> {
   if (![16, 24, 32].includes(key.length)) throw new AppError('piv', 'INVALID_ARGUMENT', `an AES key is 16, 24 or 32 bytes, not ${key.length}`);
-  const cryptoKey = await crypto.subtle.importKey('raw', Uint8Array.from(key), { name: 'AES-CBC' }, false, ['encrypt', 'decrypt']);
-  const iv = new Uint8Array(16);
-  const encryptBlock = async (block: Uint8Array): Promise<Uint8Array> => {
+  const aes = ecb(Uint8Array.from(key), { disablePadding: true });
+  const run = (fn: (b: Uint8Array) => Uint8Array, block: Uint8Array): Uint8Array => {
     checkBlock(block, 16);
-    const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, cryptoKey, Uint8Array.from(block)));
-    return out.slice(0, 16);
+    return fn(Uint8Array.from(block));
   };
-  const decryptBlock = async (block: Uint8Array): Promise<Uint8Array> => {
-    checkBlock(block, 16);
-    const padKey = await encryptBlock(block.map((b) => b ^ 0x10));
-    const both = Uint8Array.from([...block, ...padKey]);
-    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, cryptoKey, both));
-  };
-  return { blockSize: 16, encryptBlock, decryptBlock };
+  return { blockSize: 16, encryptBlock: async (b) => run((x) => aes.encrypt(x), b), decryptBlock: async (b) => run((x) => aes.decrypt(x), b) };
 }
 
 /** The block cipher of a management key of `algorithm`; checks the key length against it. */

@@ -3,12 +3,11 @@
  * 3DES (algorithm 03, 8-byte blocks) and AES-128/192/256 (08/0A/0C, 16-byte blocks), each used in ECB
  * on exactly one block for the witness/challenge exchange (SP 800-73-4 Part 2 Appendix A.1–A.2).
  *
- * WebCrypto has no ECB, so AES is done with AES-CBC and a zero IV: the first CBC block of one block is
- * the ECB block. Decryption appends a forged final block that decrypts to a full PKCS#7 pad block, so
- * WebCrypto's padding check passes and only the wanted block remains.
+ * AES comes from `@noble/ciphers` (ECB, no padding), not WebCrypto: Chromium refuses 192-bit AES keys,
+ * and the card runs in the browser in the demo.
  */
 import { EDE } from 'des.js';
-import { concatBytes } from './bytes.js';
+import { ecb } from '@noble/ciphers/aes.js';
 
 /** Management-key algorithm identifiers (SP 800-78-4 Table 5). */
 export const MGMT_ALGORITHM = { TDES: 0x03, AES128: 0x08, AES192: 0x0a, AES256: 0x0c } as const;
@@ -26,29 +25,14 @@ function tdes(type: 'encrypt' | 'decrypt', key: Uint8Array, block: Uint8Array): 
   return Uint8Array.from([...c.update(block), ...c.final()]);
 }
 
-const ZERO_IV = new Uint8Array(16);
-
-async function aesEncryptBlock(key: Uint8Array, block: Uint8Array, iv: Uint8Array = ZERO_IV): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey('raw', key as Uint8Array<ArrayBuffer>, 'AES-CBC', false, ['encrypt']);
-  const out = await crypto.subtle.encrypt({ name: 'AES-CBC', iv: iv as Uint8Array<ArrayBuffer> }, k, block as Uint8Array<ArrayBuffer>);
-  return new Uint8Array(out, 0, 16);
-}
-
-async function aesDecryptBlock(key: Uint8Array, block: Uint8Array): Promise<Uint8Array> {
-  // Forge C2 with D(C2) ⊕ C1 = 10…10 (a full pad block): C2 = E(10…10 ⊕ C1), computed as CBC with IV C1.
-  const pad = new Uint8Array(16).fill(16);
-  const forged = await aesEncryptBlock(key, pad, block);
-  const k = await crypto.subtle.importKey('raw', key as Uint8Array<ArrayBuffer>, 'AES-CBC', false, ['decrypt']);
-  const out = await crypto.subtle.decrypt({ name: 'AES-CBC', iv: ZERO_IV }, k, concatBytes(block, forged) as Uint8Array<ArrayBuffer>);
-  return new Uint8Array(out);
-}
+const aesEcb = (key: Uint8Array) => ecb(Uint8Array.from(key), { disablePadding: true });
 
 /** Encrypts one block with the management key. */
 export async function encryptBlock(algorithm: number, key: Uint8Array, block: Uint8Array): Promise<Uint8Array> {
-  return algorithm === MGMT_ALGORITHM.TDES ? tdes('encrypt', key, block) : aesEncryptBlock(key, block);
+  return algorithm === MGMT_ALGORITHM.TDES ? tdes('encrypt', key, block) : aesEcb(key).encrypt(Uint8Array.from(block));
 }
 
 /** Decrypts one block with the management key. */
 export async function decryptBlock(algorithm: number, key: Uint8Array, block: Uint8Array): Promise<Uint8Array> {
-  return algorithm === MGMT_ALGORITHM.TDES ? tdes('decrypt', key, block) : aesDecryptBlock(key, block);
+  return algorithm === MGMT_ALGORITHM.TDES ? tdes('decrypt', key, block) : aesEcb(key).decrypt(Uint8Array.from(block));
 }

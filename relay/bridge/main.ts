@@ -1,0 +1,71 @@
+/**
+ * `npm run bridge`: the Keyward PC/SC bridge an operator runs on their own laptop.
+ *
+ *   npm run bridge -- --origin https://keyward.example.org [--port 35990]
+ *   npm run bridge -- --list-pairings
+ *   npm run bridge -- --revoke https://keyward.example.org
+ *
+ * Origins may also come from KEYWARD_BRIDGE_ORIGINS (comma-separated), the port from KEYWARD_BRIDGE_PORT
+ * and the pairing file from KEYWARD_BRIDGE_PAIRINGS. Logs are one JSON object per line on stdout; the
+ * pairing codes are printed on stderr so they stand out from the log.
+ */
+import { parseArgs } from 'node:util';
+import { isAppError } from '../../src/app-error.js';
+import { BRIDGE_DEFAULT_PORT } from '../../src/transport/pcsc-bridge-protocol.js';
+import { createLogger } from '../log.js';
+import { defaultPairingFile, PairingStore, parseOrigins } from './access.js';
+import { loadAddon, openPcsc } from './pcsc.js';
+import { startBridgeServer } from './server.js';
+
+function fail(message: string): never {
+  process.stderr.write(`keyward-bridge: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      origin: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      'pairings-file': { type: 'string' },
+      'list-pairings': { type: 'boolean' },
+      revoke: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return void process.stdout.write('Usage: keyward-bridge --origin <https://app.origin> [--port 35990] | --list-pairings | --revoke <origin>\n');
+  const pairings = new PairingStore(values['pairings-file'] ?? process.env.KEYWARD_BRIDGE_PAIRINGS ?? defaultPairingFile());
+  if (values['list-pairings']) return void process.stdout.write(pairings.list().map((p) => `${p.origin}\tpaired ${p.pairedAt}\n`).join('') || 'No paired origins.\n');
+  if (values.revoke) return void process.stdout.write(pairings.revoke(values.revoke) ? `Revoked ${values.revoke}.\n` : `${values.revoke} was not paired.\n`);
+
+  const origins = parseOrigins([...(values.origin ?? []), process.env.KEYWARD_BRIDGE_ORIGINS ?? ''].join(','));
+  if (origins.length === 0) fail('name the Keyward origin(s) allowed to use this bridge: --origin https://keyward.example.org');
+  const port = Number(values.port ?? process.env.KEYWARD_BRIDGE_PORT ?? BRIDGE_DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`invalid port "${values.port}"`);
+
+  try {
+    loadAddon(); // say at start-up, not on the first request, when the native module is missing
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  const logger = createLogger();
+  const server = await startBridgeServer({
+    port,
+    allowedOrigins: origins,
+    pairings,
+    pcsc: () => openPcsc(),
+    logger,
+    showPairingCode: (origin, code) => process.stderr.write(`\n  Pairing code for ${origin}:  ${code.slice(0, 3)} ${code.slice(3)}\n  Type it into Keyward to let that page use your card readers.\n\n`),
+  }).catch((e: unknown) => fail(`cannot listen on 127.0.0.1:${port} (${e instanceof Error ? e.message : String(e)})`));
+  try {
+    openPcsc().listReaders();
+  } catch (e) {
+    if (isAppError(e)) process.stderr.write(`keyward-bridge: warning: ${e.message}\n`);
+  }
+  process.stderr.write(`Keyward PC/SC bridge on ws://127.0.0.1:${server.port} for ${origins.join(', ')}. Ctrl+C stops it.\n`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();

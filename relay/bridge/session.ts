@@ -1,0 +1,225 @@
+/**
+ * One page's connection to the bridge: pairing, its card handles, and the per-reader locks shared by all
+ * connections.
+ *
+ * Transactions: the `smartcard` addon does not expose SCardBeginTransaction, so the bridge keeps the
+ * transaction itself: while one connection holds a reader's transaction, other connections' commands to
+ * that reader are refused with `IN_TRANSACTION`. Programs outside the bridge are kept out only by an
+ * `exclusive` connect (PC/SC Part 5 §3.1.3), which the bridge also enforces between its own clients.
+ */
+import type { WebSocket } from 'ws';
+import { isAppError } from '../../src/app-error.js';
+import type { Logger } from '../log.js';
+import {
+  fromHex,
+  parseRequest,
+  toHex,
+  type BridgeErrorCode,
+  type BridgeMessage,
+  type BridgeReader,
+  type BridgeRequest,
+  type ShareMode,
+} from '../../src/transport/pcsc-bridge-protocol.js';
+import type { PairingStore } from './access.js';
+import type { PcscCard, PcscService } from './pcsc.js';
+
+class Refusal extends Error {
+  constructor(
+    readonly code: BridgeErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Which connection holds each reader exclusively or in a transaction. */
+export class ReaderLocks {
+  readonly exclusive = new Map<string, BridgeSession>();
+  readonly shared = new Map<string, Set<BridgeSession>>();
+  readonly transaction = new Map<string, BridgeSession>();
+
+  /** Forgets everything `s` held on `reader` (or on every reader). */
+  release(s: BridgeSession, reader?: string): void {
+    for (const map of [this.exclusive, this.transaction]) for (const [r, holder] of map) if (holder === s && (!reader || r === reader)) map.delete(r);
+    for (const [r, set] of this.shared) if (!reader || r === reader) set.delete(s);
+  }
+}
+
+interface Handle {
+  readonly reader: string;
+  readonly mode: ShareMode;
+  readonly card: PcscCard;
+}
+
+/** What a session needs from its server. */
+export interface SessionDeps {
+  readonly ws: WebSocket;
+  readonly origin: string;
+  readonly pairings: PairingStore;
+  readonly service: () => PcscService;
+  readonly locks: ReaderLocks;
+  readonly logger: Logger;
+  readonly rateLimit: number;
+}
+
+/** Serves one WebSocket connection, one request at a time. */
+export class BridgeSession {
+  readonly #d: SessionDeps;
+  readonly #handles = new Map<number, Handle>();
+  #nextHandle = 1;
+  #queue: Promise<void> = Promise.resolve();
+  #tokens: number;
+  #refilled = Date.now();
+
+  constructor(deps: SessionDeps) {
+    this.#d = deps;
+    this.#tokens = deps.rateLimit;
+    deps.ws.on('message', (data, isBinary) => this.#receive(isBinary ? null : String(data)));
+  }
+
+  /** Sends a frame if the socket is still open. */
+  send(message: BridgeMessage): void {
+    if (this.#d.ws.readyState === this.#d.ws.OPEN) this.#d.ws.send(JSON.stringify(message));
+  }
+
+  /** Tells a paired page about reader/card changes. */
+  readersChanged(readers: BridgeReader[]): void {
+    if (this.#d.pairings.isPaired(this.#d.origin)) this.send({ v: 1, event: 'readers', readers });
+  }
+
+  /** Disconnects every card and drops every lock (connection closed). */
+  release(): void {
+    for (const h of this.#handles.values()) h.card.disconnect();
+    this.#handles.clear();
+    this.#d.locks.release(this);
+  }
+
+  #allow(): boolean {
+    const now = Date.now();
+    this.#tokens = Math.min(this.#d.rateLimit, this.#tokens + ((now - this.#refilled) / 1000) * this.#d.rateLimit);
+    this.#refilled = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  #receive(text: string | null): void {
+    const parsed = text === null ? { error: 'binary frames are not part of the protocol', id: null } : parseRequest(text);
+    if ('error' in parsed) return this.send({ v: 1, id: parsed.id ?? 0, ok: false, error: { code: 'BAD_REQUEST', message: parsed.error } });
+    const { request } = parsed;
+    if (!this.#allow()) return this.send({ v: 1, id: request.id, ok: false, error: { code: 'RATE_LIMITED', message: 'Too many requests; slow down.' } });
+    this.#queue = this.#queue.then(() => this.#serve(request));
+  }
+
+  async #serve(request: BridgeRequest): Promise<void> {
+    try {
+      const result = await this.#dispatch(request);
+      this.send({ v: 1, id: request.id, ok: true, result });
+    } catch (e) {
+      const code: BridgeErrorCode = e instanceof Refusal ? e.code : isAppError(e, 'bridge') ? (e.code as BridgeErrorCode) : 'PCSC_ERROR';
+      const message = e instanceof Error ? e.message : String(e);
+      this.#d.logger.warn('bridge request failed', { op: request.op, code, origin: this.#d.origin });
+      this.send({ v: 1, id: request.id, ok: false, error: { code, message } });
+    }
+  }
+
+  #dispatch(r: BridgeRequest): Promise<unknown> | unknown {
+    if (r.op === 'pair') return this.#pair(r.code);
+    if (!this.#d.pairings.isPaired(this.#d.origin)) throw new Refusal('NOT_PAIRED', 'This origin is not paired with the bridge: type the code the bridge printed.');
+    switch (r.op) {
+      case 'list':
+        return { readers: this.#d.service().listReaders() };
+      case 'connect':
+        return this.#connect(r.reader, r.mode);
+      case 'transmit':
+        return this.#transmit(r.handle, fromHex(r.apdu)!);
+      case 'control':
+        return this.#control(r.handle, r.code, fromHex(r.data)!);
+      case 'begin':
+        return this.#begin(r.handle);
+      case 'end':
+        return this.#end(r.handle);
+      case 'disconnect':
+        return this.#disconnect(r.handle);
+    }
+  }
+
+  #pair(code: string): { paired: true } {
+    const { origin, pairings, logger } = this.#d;
+    if (pairings.isPaired(origin)) return { paired: true };
+    const outcome = pairings.tryPair(origin, code);
+    logger.info('bridge pairing attempt', { origin, outcome });
+    if (outcome === 'locked') throw new Refusal('PAIRING_LOCKED', 'Too many wrong codes: pairing is locked for a while. Restart the bridge or wait, then use the new code it prints.');
+    if (outcome === 'wrong-code') throw new Refusal('PAIRING_FAILED', 'That is not the code the bridge printed.');
+    return { paired: true };
+  }
+
+  #handle(handle: number): Handle {
+    const h = this.#handles.get(handle);
+    if (!h) throw new Refusal('UNKNOWN_HANDLE', 'No such card connection (it was closed, or the card was removed).');
+    const holder = this.#d.locks.transaction.get(h.reader);
+    if (holder && holder !== this) throw new Refusal('IN_TRANSACTION', `Another client holds a transaction on "${h.reader}".`);
+    return h;
+  }
+
+  async #connect(reader: string, mode: ShareMode): Promise<unknown> {
+    const { locks } = this.#d;
+    const holder = locks.exclusive.get(reader);
+    const others = [...(locks.shared.get(reader) ?? [])].filter((s) => s !== this);
+    if ((holder && holder !== this) || (mode === 'exclusive' && others.length > 0)) {
+      throw new Refusal('SHARING_VIOLATION', `Another client is using "${reader}"${holder ? ' exclusively' : ''}.`);
+    }
+    const card = await this.#d.service().connect(reader, mode);
+    const handle = this.#nextHandle++;
+    this.#handles.set(handle, { reader, mode, card });
+    if (mode === 'exclusive') locks.exclusive.set(reader, this);
+    if (!locks.shared.has(reader)) locks.shared.set(reader, new Set());
+    locks.shared.get(reader)!.add(this);
+    this.#d.logger.info('bridge card connected', { origin: this.#d.origin, reader, mode, protocol: card.protocol });
+    return { handle, atr: toHex(card.atr), protocol: card.protocol };
+  }
+
+  async #transmit(handle: number, apdu: Uint8Array): Promise<{ response: string }> {
+    const h = this.#handle(handle);
+    try {
+      const response = await h.card.transmit(apdu);
+      const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
+      this.#d.logger.info('apdu', { reader: h.reader, commandLength: apdu.length, responseLength: response.length, sw });
+      return { response: toHex(response) };
+    } catch (e) {
+      if (isAppError(e, 'bridge', 'CARD_REMOVED')) this.#drop(handle); // the handle is dead; a new connect is needed
+      throw e;
+    }
+  }
+
+  async #control(handle: number, code: number, data: Uint8Array): Promise<{ response: string }> {
+    const h = this.#handle(handle);
+    const response = await h.card.control(code, data);
+    this.#d.logger.info('control', { reader: h.reader, code, dataLength: data.length, responseLength: response.length });
+    return { response: toHex(response) };
+  }
+
+  #begin(handle: number): Record<string, never> {
+    const h = this.#handle(handle);
+    this.#d.locks.transaction.set(h.reader, this);
+    return {};
+  }
+
+  #end(handle: number): Record<string, never> {
+    const h = this.#handle(handle);
+    if (this.#d.locks.transaction.get(h.reader) === this) this.#d.locks.transaction.delete(h.reader);
+    return {};
+  }
+
+  #disconnect(handle: number): Record<string, never> {
+    if (this.#handles.has(handle)) this.#drop(handle);
+    return {};
+  }
+
+  #drop(handle: number): void {
+    const h = this.#handles.get(handle)!;
+    this.#handles.delete(handle);
+    h.card.disconnect();
+    if (![...this.#handles.values()].some((o) => o.reader === h.reader)) this.#d.locks.release(this, h.reader);
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The `pcsc-bridge` backend: reaches the OS's PC/SC readers through the Keyward bridge the operator runs
+ * on their own machine (relay/bridge/), over a loopback WebSocket. Works from an ordinary https page with
+ * any PC/SC reader and YubiKeys, which WebUSB refuses there (protected class 0x0B, device blocklist).
+ *
+ * The single adapter to the browser's `WebSocket` for this path. Chrome asks the operator for the Local
+ * Network Access permission (`loopback-network`) the first time a public page connects to 127.0.0.1;
+ * managed laptops can pre-grant it with the `LocalNetworkAccessAllowedForUrls` policy. A refused or
+ * missing bridge looks the same to the page (the socket closes before opening): `BRIDGE_UNREACHABLE`.
+ */
+import { AppError } from '../app-error';
+import type { CardTransport, TransportCapabilities } from './card-transport';
+import {
+  BRIDGE_DEFAULT_PORT,
+  BRIDGE_PROTOCOL_VERSION,
+  fromHex,
+  toHex,
+  type BridgeMessage,
+  type BridgeOp,
+  type BridgeReader,
+  type BridgeRequest,
+  type BridgeResults,
+  type ShareMode,
+} from './pcsc-bridge-protocol';
+
+/** The part of `WebSocket` this adapter uses (the browser's, or `ws` in Node tests). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number }) => void): void;
+}
+
+/** Options for {@link PcscBridgeClient.connect}. */
+export interface PcscBridgeOptions {
+  /** Defaults to ws://127.0.0.1:35990. */
+  readonly url?: string;
+  /** Opens the socket; defaults to the global `WebSocket`. */
+  readonly open?: (url: string) => WebSocketLike;
+  /** Per-request timeout (ms); default 30 s (a key generation on a slow card takes seconds). */
+  readonly timeoutMs?: number;
+}
+
+/** The bridge's default address. */
+export const BRIDGE_DEFAULT_URL = `ws://127.0.0.1:${BRIDGE_DEFAULT_PORT}`;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: AppError) => void; timer: ReturnType<typeof setTimeout> };
+/** The fields of request `O` besides the envelope. */
+type Body<O extends BridgeOp> = Omit<Extract<BridgeRequest, { op: O }>, 'v' | 'id' | 'op'>;
+
+/** A connection to the local bridge. */
+export class PcscBridgeClient {
+  readonly #ws: WebSocketLike;
+  readonly #timeoutMs: number;
+  readonly #pending = new Map<number, Pending>();
+  readonly #listeners = new Set<(readers: BridgeReader[]) => void>();
+  #nextId = 1;
+  #paired: boolean;
+  #closed = false;
+
+  private constructor(ws: WebSocketLike, paired: boolean, timeoutMs: number) {
+    this.#ws = ws;
+    this.#paired = paired;
+    this.#timeoutMs = timeoutMs;
+    ws.addEventListener('message', (e) => this.#receive(String(e.data)));
+    ws.addEventListener('close', (e) => this.#fail(new AppError('transport', 'BRIDGE_CLOSED', `The bridge closed the connection (code ${e.code ?? 'unknown'}).`, { closeCode: e.code })));
+  }
+
+  /** Opens the socket and waits for the bridge's greeting. */
+  static connect(options: PcscBridgeOptions = {}): Promise<PcscBridgeClient> {
+    const url = options.url ?? BRIDGE_DEFAULT_URL;
+    const unreachable = (cause?: unknown) =>
+      new AppError('transport', 'BRIDGE_UNREACHABLE', `No Keyward bridge answered at ${url}: it is not running, this origin is not allowed, or the browser blocked local network access.`, { url }, { cause });
+    return new Promise((resolve, reject) => {
+      let ws: WebSocketLike;
+      try {
+        ws = options.open ? options.open(url) : (new WebSocket(url) as unknown as WebSocketLike);
+      } catch (e) {
+        return reject(unreachable(e));
+      }
+      let greeted = false;
+      ws.addEventListener('message', (e) => {
+        if (greeted) return;
+        const m = JSON.parse(String(e.data)) as BridgeMessage;
+        if (!('event' in m) || m.event !== 'hello') return;
+        greeted = true;
+        if (m.version !== BRIDGE_PROTOCOL_VERSION) {
+          ws.close();
+          return reject(new AppError('transport', 'BRIDGE_VERSION', `The bridge speaks protocol ${m.version}; this page needs ${BRIDGE_PROTOCOL_VERSION}. Update the bridge.`, { version: m.version }));
+        }
+        resolve(new PcscBridgeClient(ws, m.paired, options.timeoutMs ?? 30_000));
+      });
+      ws.addEventListener('close', () => greeted || reject(unreachable()));
+    });
+  }
+
+  /** True once this origin is paired with the bridge. */
+  get paired(): boolean {
+    return this.#paired;
+  }
+
+  /** Sends the code the bridge printed. Rejects with `PAIRING_FAILED` or `PAIRING_LOCKED`. */
+  async pair(code: string): Promise<void> {
+    await this.#request('pair', { code });
+    this.#paired = true;
+  }
+
+  /** The bridge's readers and whether each holds a card. */
+  async listReaders(): Promise<BridgeReader[]> {
+    return (await this.#request('list', {})).readers;
+  }
+
+  /** Calls `listener` whenever a reader or card comes or goes; returns the unsubscribe function. */
+  onReaders(listener: (readers: BridgeReader[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Connects to the card in `reader`. `exclusive` keeps every other PC/SC client out until `close()`. */
+  async connectCard(reader: string, options: { mode?: ShareMode } = {}): Promise<PcscBridgeCard> {
+    const r = await this.#request('connect', { reader, mode: options.mode ?? 'shared' });
+    return new PcscBridgeCard(this, reader, r.handle, fromHex(r.atr) ?? new Uint8Array(0));
+  }
+
+  /** Closes the connection; open cards are released by the bridge. */
+  close(): void {
+    this.#closed = true;
+    this.#ws.close(1000);
+  }
+
+  /** Sends one request; used by {@link PcscBridgeCard}. */
+  request<O extends BridgeOp>(op: O, body: Body<O>): Promise<BridgeResults[O]> {
+    return this.#request(op, body);
+  }
+
+  #request<O extends BridgeOp>(op: O, body: Body<O>): Promise<BridgeResults[O]> {
+    if (this.#closed || this.#ws.readyState !== 1) return Promise.reject(new AppError('transport', 'BRIDGE_CLOSED', 'The connection to the bridge is closed.'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new AppError('transport', 'TIMEOUT', `The bridge did not answer "${op}" within ${this.#timeoutMs / 1000} s.`, { op }));
+      }, this.#timeoutMs);
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.#ws.send(JSON.stringify({ v: BRIDGE_PROTOCOL_VERSION, id, op, ...body }));
+    });
+  }
+
+  #receive(text: string): void {
+    const m = JSON.parse(text) as BridgeMessage;
+    if ('event' in m) {
+      if (m.event === 'readers') for (const l of this.#listeners) l(m.readers);
+      return;
+    }
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    this.#pending.delete(m.id);
+    clearTimeout(p.timer);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new AppError('transport', m.error.code, m.error.message, { bridge: true }));
+  }
+
+  #fail(error: AppError): void {
+    for (const p of this.#pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
+    this.#pending.clear();
+  }
+}
+
+/**
+ * PC/SC under the bridge exchanges whole APDUs (the reader driver does T=0/T=1). Short APDUs only:
+ * not every PC/SC reader passes extended ones, and `ApduChannel` chains instead (ISO 7816-4 §5.1.1).
+ */
+const CAPABILITIES: TransportCapabilities = { extendedApdu: false, maxCommandLength: 261, maxResponseLength: 258 };
+
+/** A card reached through the bridge. */
+export class PcscBridgeCard implements CardTransport {
+  readonly kind = 'pcsc-bridge' as const;
+  readonly capabilities = CAPABILITIES;
+  #open = true;
+
+  constructor(
+    private readonly client: PcscBridgeClient,
+    readonly readerName: string,
+    private readonly handle: number,
+    readonly atr: Uint8Array,
+  ) {}
+
+  /** Sends one command APDU; a removed card rejects with `AppError('transport', 'CARD_REMOVED')`. */
+  async transmit(command: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    options.signal?.throwIfAborted();
+    const { response } = await this.client.request('transmit', { handle: this.handle, apdu: toHex(command) });
+    return fromHex(response) ?? new Uint8Array(0);
+  }
+
+  /** Sends a reader control code (SCardControl, PC/SC Part 10 features). */
+  async control(code: number, data: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
+    const { response } = await this.client.request('control', { handle: this.handle, code, data: toHex(data) });
+    return fromHex(response) ?? new Uint8Array(0);
+  }
+
+  /** Keeps other bridge clients off this reader until {@link endTransaction}. */
+  async beginTransaction(): Promise<void> {
+    await this.client.request('begin', { handle: this.handle });
+  }
+
+  /** Ends the transaction begun by {@link beginTransaction}. */
+  async endTransaction(): Promise<void> {
+    await this.client.request('end', { handle: this.handle });
+  }
+
+  /** Runs `work` inside a transaction, ending it whatever happens. */
+  async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.beginTransaction();
+    try {
+      return await work();
+    } finally {
+      await this.endTransaction().catch(() => undefined); // a removed card has already dropped it
+    }
+  }
+
+  /** Disconnects (leaving the card powered, as PC/SC's SCARD_LEAVE_CARD). Idempotent. */
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    await this.client.request('disconnect', { handle: this.handle }).catch(() => undefined);
+  }
+}

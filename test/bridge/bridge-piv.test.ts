@@ -1,0 +1,89 @@
+/**
+ * The PIV suite through the bridge: PivSession → ApduChannel → PcscBridgeCard (the page's adapter) →
+ * WebSocket → the bridge → the `smartcard` addon → pcscd → vsmartcard-vpcd → the virtual YubiKey 5.7.
+ * Also: reader events, what the bridge logs (lengths and status words, never payloads), and a card
+ * pulled in the middle of a transaction.
+ */
+import 'reflect-metadata';
+import { X509Certificate } from '@peculiar/x509';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApduChannel } from '../../src/apdu/channel.js';
+import { DEFAULT_MANAGEMENT_KEY } from '../../src/piv/management-key.js';
+import { PivSession } from '../../src/piv/session.js';
+import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol.js';
+import { toHex } from '../../src/transport/pcsc-bridge-protocol.js';
+import { startBridgeRig, until, type BridgeRig } from './bridge-rig.js';
+
+const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
+const sw = (r: Uint8Array) => toHex(r.slice(-2));
+
+describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
+  let rig: BridgeRig;
+  beforeAll(async () => {
+    rig = await startBridgeRig('yubikey-5.7');
+  }, 300_000);
+  afterAll(() => rig?.stop());
+
+  it('lists the vpcd reader with the card and its ATR once paired', async () => {
+    const client = await rig.openPaired();
+    const readers = await client.listReaders();
+    expect(readers).toContainEqual({ name: rig.harness.reader, present: true, atr: toHex(rig.harness.card.atr) });
+    client.close();
+  });
+
+  it('runs select, verify, change PIN, key generation, signing and a certificate through PivSession', async () => {
+    const client = await rig.openPaired();
+    const card = await client.connectCard(rig.harness.reader, { mode: 'exclusive' });
+    expect(card.kind).toBe('pcsc-bridge');
+    expect(card.atr).toEqual(rig.harness.card.atr);
+    const session = new PivSession(new ApduChannel(card));
+    await session.select();
+    await session.verifyPin('123456');
+    await session.changePin('123456', '864213');
+    await expect(session.verifyPin('123456')).rejects.toMatchObject({ code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
+    await session.verifyPin('864213');
+    await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');
+    const key = await session.generateKey(0x9a, 'ECCP256', { pinPolicy: 'ONCE', touchPolicy: 'NEVER' });
+    const message = new TextEncoder().encode('bridge nonce');
+    const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', message));
+    const signature = await session.signEcdsaRaw(0x9a, 'ECCP256', hash);
+    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key.cryptoKey!, Uint8Array.from(signature), message)).toBe(true);
+    const certificate = new Uint8Array(new X509Certificate(Uint8Array.from(await session.attest(0x9a))).rawData);
+    await session.writeCertificate(0x9a, certificate); // > 255 bytes: command chaining over short APDUs
+    expect(await session.readCertificate(0x9a)).toEqual(certificate);
+    await card.close();
+    client.close();
+
+    // The bridge logged each APDU by length and status word only: no PIN, no certificate bytes.
+    const apduLogs = rig.logs.filter((r) => r.msg === 'apdu');
+    expect(apduLogs.length).toBeGreaterThan(10);
+    expect(apduLogs.every((r) => typeof r.commandLength === 'number' && /^[0-9A-F]{4}$/.test(String(r.sw)))).toBe(true);
+    const logText = JSON.stringify(rig.logs).toUpperCase();
+    for (const secret of ['864213', '123456']) expect(logText).not.toContain(toHex(new TextEncoder().encode(secret)));
+    expect(logText).not.toContain(toHex(certificate.slice(40, 72)));
+    expect(logText).not.toContain(toHex(signature.slice(0, 16)));
+  });
+
+  it('a card removed mid-transaction fails with CARD_REMOVED; after reinsertion the next connect works', async () => {
+    const client = await rig.openPaired();
+    let readers: BridgeReader[] = [];
+    client.onReaders((r) => (readers = r));
+    const card = await client.connectCard(rig.harness.reader);
+    await card.beginTransaction();
+    expect(sw(await card.transmit(SELECT_PIV))).toBe('9000');
+
+    // vpcd asks its client for the ATR to learn presence; an empty ATR is "no card" (vsmartcard vpcd.c).
+    const atr = rig.harness.card.atr;
+    Object.assign(rig.harness.card, { atr: new Uint8Array(0) });
+    await until(() => readers.some((r) => r.name === rig.harness.reader && !r.present));
+    await expect(card.transmit(SELECT_PIV)).rejects.toMatchObject({ layer: 'transport', code: 'CARD_REMOVED' });
+    await expect(client.connectCard(rig.harness.reader)).rejects.toMatchObject({ code: 'NO_CARD' });
+
+    Object.assign(rig.harness.card, { atr });
+    await until(() => readers.some((r) => r.name === rig.harness.reader && r.present));
+    const again = await client.connectCard(rig.harness.reader);
+    expect(sw(await again.transmit(SELECT_PIV))).toBe('9000');
+    await again.close();
+    client.close();
+  });
+});
