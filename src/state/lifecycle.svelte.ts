@@ -9,11 +9,20 @@ import type { SignedInAccount } from '../entra/msal-adapter';
 import type { DirectoryUser } from '../entra/users';
 import type { CardTemplateRecord, RegistryRecord } from '../store/db';
 import type { CardTransport } from '../transport/card-transport';
-import { activateCard, type ActivateSummary } from '../workflows/lifecycle/activate';
-import { issueCard, type IssueSummary } from '../workflows/lifecycle/issue';
-import { retireCard, type RetireSummary } from '../workflows/lifecycle/retire';
+import type { ActivateSummary } from '../workflows/lifecycle/activate';
+import type { IssueSummary } from '../workflows/lifecycle/issue';
+import type { RetireSummary } from '../workflows/lifecycle/retire';
 import type { StepEvent } from '../workflows/lifecycle/types';
-import { unblockCard, type UnblockSummary } from '../workflows/lifecycle/unblock';
+import type { UnblockSummary } from '../workflows/lifecycle/unblock';
+
+// The card operations (PIV, crypto, CSR with @peculiar/x509) load on first use, keeping the first screen small.
+const operations = () =>
+  Promise.all([
+    import('../workflows/lifecycle/issue'),
+    import('../workflows/lifecycle/activate'),
+    import('../workflows/lifecycle/unblock'),
+    import('../workflows/lifecycle/retire'),
+  ]).then(([i, a, u, r]) => ({ issueCard: i.issueCard, activateCard: a.activateCard, unblockCard: u.unblockCard, retireCard: r.retireCard }));
 import {
   applyStepEvent, checkNewPin, failRunning, inspectCard, issuingTemplates, plannedSteps, requireMasterKey, templateOfCard,
   type CardStatus, type ProgressRow, type Transition,
@@ -158,7 +167,7 @@ export class LifecycleState {
     if (!template || !user || !account || !status || !op) return;
     const holder = { id: user.id, upn: user.userPrincipalName, displayName: user.displayName ?? user.userPrincipalName };
     await this.#operate('issue', template, async (transport, onStep) => {
-      const result = await issueCard({
+      const result = await (await operations()).issueCard({
         transport, masterKey: await requireMasterKey(), template, user: holder, onStep,
         operator: { oid: account.objectId, name: account.name, upn: account.username }, sendMail: tapContext(op, account).sendMail,
       });
@@ -179,7 +188,7 @@ export class LifecycleState {
         template,
         work: async (transport, onStep) => ({
           operation: 'activate', holder, template,
-          result: await activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
+          result: await (await operations()).activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
         }),
       };
     });
@@ -192,7 +201,7 @@ export class LifecycleState {
       const template = await templateOfCard(record);
       checkNewPin(newPin, repeat, template);
       const masterKey = await requireMasterKey();
-      return { template, work: async (transport, onStep) => ({ operation: 'unblock', holder, result: await unblockCard({ transport, masterKey, newPin, template, onStep }) }) };
+      return { template, work: async (transport, onStep) => ({ operation: 'unblock', holder, result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, onStep }) }) };
     });
   }
 
@@ -203,7 +212,7 @@ export class LifecycleState {
     await this.#guarded('retire', async () => {
       const masterKey = await requireMasterKey();
       const operator = { oid: account?.objectId ?? '', name: account?.name ?? '', upn: account?.username ?? '' };
-      return { template: null, work: async (transport, onStep) => ({ operation: 'retire', holder, result: await retireCard({ transport, masterKey, operator, onStep }) }) };
+      return { template: null, work: async (transport, onStep) => ({ operation: 'retire', holder, result: await (await operations()).retireCard({ transport, masterKey, operator, onStep }) }) };
     });
   }
 
