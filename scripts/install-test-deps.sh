@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages: Debian's Chromium (Playwright drives it; it cannot
 # download its own browser here), pcscd + vsmartcard-vpcd and the PC/SC clients used for interop tests
-# (yubico-piv-tool, OpenSC, ykman), pcsc-tools (its ATR list is a test corpus) and openssl.
+# (yubico-piv-tool, OpenSC, ykman), pcsc-tools (its ATR list is a test corpus), openssl, and the PC/SC
+# headers (libpcsclite-dev) that the optional `smartcard` addon of the PC/SC bridge compiles against.
 # Only missing packages are installed; run as root or with sudo available.
 set -euo pipefail
 
-PACKAGES=(chromium pcscd vsmartcard-vpcd yubico-piv-tool opensc yubikey-manager pcsc-tools openssl)
+PACKAGES=(chromium pcscd vsmartcard-vpcd yubico-piv-tool opensc yubikey-manager pcsc-tools openssl libpcsclite-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

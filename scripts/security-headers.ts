@@ -10,6 +10,11 @@ export interface SecurityHeaderOptions {
   connectSrc: readonly string[];
   /** Origins that may be framed (MSAL's silent renewal iframe loads the authority). */
   frameSrc?: readonly string[];
+  /**
+   * The local PC/SC bridge's port (relay/bridge/, default 35990), when operators use it: adds
+   * `ws://127.0.0.1:<port>` to connect-src. Loopback only; the bridge itself checks Origin and pairing.
+   */
+  pcscBridgePort?: number;
 }
 
 /** Trusted Types policies the app creates: Svelte's template policy and our service-worker URL policy. */
@@ -23,7 +28,7 @@ export function securityHeaders(opts: SecurityHeaderOptions): Record<string, str
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src 'self' ${opts.connectSrc.join(' ')}`.trim(),
+    `connect-src 'self' ${[...opts.connectSrc, ...(opts.pcscBridgePort ? [`ws://127.0.0.1:${opts.pcscBridgePort}`] : [])].join(' ')}`.trim(),
     `frame-src ${opts.frameSrc?.length ? opts.frameSrc.join(' ') : "'none'"}`,
     "worker-src 'self'",
     "manifest-src 'self'",

@@ -78,6 +78,12 @@ export class PairingStore {
   constructor(file: string, now: () => number = Date.now) {
     this.#file = file;
     this.#now = now;
+    this.reload();
+  }
+
+  /** Re-reads the file, so a `--revoke` run from another process takes effect on the next connection. */
+  reload(): void {
+    this.#paired.clear();
     for (const r of this.#load()) this.#paired.set(r.origin, r);
   }
 

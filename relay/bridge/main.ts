@@ -1,7 +1,7 @@
 /**
  * `npm run bridge`: the Keyward PC/SC bridge an operator runs on their own laptop.
  *
- *   npm run bridge -- --origin https://keyward.example.org [--port 35990]
+ *   npm run bridge -- --origin https://keyward.example.org [--port 35990 (0: any free port)]
  *   npm run bridge -- --list-pairings
  *   npm run bridge -- --revoke https://keyward.example.org
  *
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const origins = parseOrigins([...(values.origin ?? []), process.env.KEYWARD_BRIDGE_ORIGINS ?? ''].join(','));
   if (origins.length === 0) fail('name the Keyward origin(s) allowed to use this bridge: --origin https://keyward.example.org');
   const port = Number(values.port ?? process.env.KEYWARD_BRIDGE_PORT ?? BRIDGE_DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`invalid port "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port "${values.port}"`);
 
   try {
     loadAddon(); // say at start-up, not on the first request, when the native module is missing
@@ -49,16 +49,17 @@ async function main(): Promise<void> {
     fail(e instanceof Error ? e.message : String(e));
   }
   const logger = createLogger();
+  const pcsc = openPcsc();
   const server = await startBridgeServer({
     port,
     allowedOrigins: origins,
     pairings,
-    pcsc: () => openPcsc(),
+    pcsc: () => pcsc,
     logger,
     showPairingCode: (origin, code) => process.stderr.write(`\n  Pairing code for ${origin}:  ${code.slice(0, 3)} ${code.slice(3)}\n  Type it into Keyward to let that page use your card readers.\n\n`),
   }).catch((e: unknown) => fail(`cannot listen on 127.0.0.1:${port} (${e instanceof Error ? e.message : String(e)})`));
   try {
-    openPcsc().listReaders();
+    pcsc.listReaders();
   } catch (e) {
     if (isAppError(e)) process.stderr.write(`keyward-bridge: warning: ${e.message}\n`);
   }

@@ -94,7 +94,7 @@ export function loadAddon(): Addon {
   }
 }
 
-function wrapCard(card: NativeCard, addon: Addon): PcscCard {
+function wrapCard(card: NativeCard, addon: Addon, context: NativeContext): PcscCard {
   const protocol = card.protocol === addon.SCARD_PROTOCOL_T0 ? 'T=0' : card.protocol === addon.SCARD_PROTOCOL_T1 ? 'T=1' : 'RAW';
   return {
     atr: new Uint8Array(card.atr ?? []),
@@ -120,28 +120,23 @@ function wrapCard(card: NativeCard, addon: Addon): PcscCard {
       } catch {
         // already gone with the card; nothing to release
       }
+      context.close();
     },
   };
 }
 
 /** Opens a PC/SC context. A stopped service is reported as `SERVICE_NOT_RUNNING`. */
 export function openPcsc(addon: Addon = loadAddon()): PcscService {
-  let context: NativeContext | null = null;
-  const ctx = (): NativeContext => {
-    // A context dies with pcscd; make a new one so the bridge recovers when the service comes back.
-    if (context?.isValid) return context;
+  const newContext = (): NativeContext => {
     try {
-      context = new addon.Context();
-      return context;
+      return new addon.Context();
     } catch (e) {
       throw pcscError(e, 'establishing a context');
     }
   };
-  const find = (name: string) => {
-    const reader = ctx().listReaders().find((r) => r.name === name);
-    if (!reader) throw new AppError('bridge', 'UNKNOWN_READER', HINTS.UNKNOWN_READER!, { reader: name });
-    return reader;
-  };
+  let context: NativeContext | null = null;
+  // A context dies with pcscd; make a new one so the bridge recovers when the service comes back.
+  const ctx = (): NativeContext => (context?.isValid ? context : (context = newContext()));
   return {
     listReaders() {
       try {
@@ -155,11 +150,19 @@ export function openPcsc(addon: Addon = loadAddon()): PcscService {
       }
     },
     async connect(name, mode) {
-      const reader = find(name);
+      // Each card gets its own context: pcsc-lite serialises the calls made on one context, so a slow
+      // transmit would otherwise stall the presence polling, and with it the bridge's event loop.
+      const own = newContext();
+      const reader = own.listReaders().find((r) => r.name === name);
+      if (!reader) {
+        own.close();
+        throw new AppError('bridge', 'UNKNOWN_READER', HINTS.UNKNOWN_READER!, { reader: name });
+      }
       const share = mode === 'exclusive' ? addon.SCARD_SHARE_EXCLUSIVE : addon.SCARD_SHARE_SHARED;
       try {
-        return wrapCard(await reader.connect(share, addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1), addon);
+        return wrapCard(await reader.connect(share, addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1), addon, own);
       } catch (e) {
+        own.close();
         const err = pcscError(e, 'connect');
         if (err.code === 'CARD_REMOVED' || /no smart card/i.test(err.cause instanceof Error ? err.cause.message : '')) {
           throw new AppError('bridge', 'NO_CARD', `There is no card in "${name}".`, { reader: name }, { cause: e });

@@ -71,6 +71,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
       session.release();
     });
     ws.on('error', () => ws.terminate()); // e.g. an oversize frame: ws closes with 1009 and reports it here
+    opts.pairings.reload();
     const paired = opts.pairings.isPaired(origin);
     session.send({ v: 1, event: 'hello', paired, version: BRIDGE_PROTOCOL_VERSION });
     if (!paired) {

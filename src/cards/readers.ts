@@ -3,7 +3,8 @@
  * their capabilities in plain terms, live card presence, and the card's parsed ATR.
  *
  * The WebUSB details (filters, DOMException mapping) stay in src/transport/webusb-ccid.ts; this module
- * only decides what to show and opens a card for the layers above.
+ * only decides what to show and opens a card for the layers above. Readers behind the local PC/SC
+ * bridge come from src/transport/pcsc-bridge.ts.
  */
 import { isAppError } from '../app-error';
 import { parseAtr } from '../ccid/atr';
@@ -18,6 +19,7 @@ import {
   requestReader,
   type CcidCardTransport,
 } from '../transport/webusb-ccid';
+import { PcscBridgeClient } from '../transport/pcsc-bridge';
 
 /** A reader the operator can pick. */
 export interface ReaderChoice {
@@ -133,4 +135,17 @@ export class ReaderConnection {
   close(): Promise<void> {
     return this.reader.close();
   }
+}
+
+/**
+ * True when WebUSB refused a reader in a way only the local PC/SC bridge (or an Isolated Web App) gets
+ * around: the Smart Card class is protected, or the device (a YubiKey) is on Chrome's blocklist.
+ */
+export function bridgeWouldHelp(e: unknown): boolean {
+  return isAppError(e, 'transport', 'PROTECTED_CLASS') || isAppError(e, 'transport', 'BLOCKLISTED');
+}
+
+/** Connects to the operator's local PC/SC bridge (relay/bridge/), on its default port unless `url`. */
+export function connectBridge(url?: string): Promise<PcscBridgeClient> {
+  return PcscBridgeClient.connect(url ? { url } : {});
 }

@@ -39,6 +39,11 @@ export interface PcscBridgeOptions {
   readonly open?: (url: string) => WebSocketLike;
   /** Per-request timeout (ms); default 30 s (a key generation on a slow card takes seconds). */
   readonly timeoutMs?: number;
+  /**
+   * How long to wait for the bridge's greeting (ms); default 20 s. A socket the browser blocks (CSP, or a
+   * Local Network Access prompt left unanswered) may never close, so the wait must end on its own.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /** The bridge's default address. */
@@ -79,8 +84,15 @@ export class PcscBridgeClient {
         return reject(unreachable(e));
       }
       let greeted = false;
+      const timer = setTimeout(() => {
+        if (greeted) return;
+        greeted = true; // so the close below does not reject a second time
+        ws.close();
+        reject(unreachable());
+      }, options.connectTimeoutMs ?? 20_000);
       ws.addEventListener('message', (e) => {
         if (greeted) return;
+        clearTimeout(timer);
         const m = JSON.parse(String(e.data)) as BridgeMessage;
         if (!('event' in m) || m.event !== 'hello') return;
         greeted = true;
@@ -90,7 +102,11 @@ export class PcscBridgeClient {
         }
         resolve(new PcscBridgeClient(ws, m.paired, options.timeoutMs ?? 30_000));
       });
-      ws.addEventListener('close', () => greeted || reject(unreachable()));
+      ws.addEventListener('error', () => undefined); // 'close' follows and says the rest
+      ws.addEventListener('close', () => {
+        clearTimeout(timer);
+        if (!greeted) reject(unreachable());
+      });
     });
   }
 

@@ -12,6 +12,9 @@ import { DEFAULT_MANAGEMENT_KEY } from '../../src/piv/management-key.js';
 import { PivSession } from '../../src/piv/session.js';
 import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol.js';
 import { toHex } from '../../src/transport/pcsc-bridge-protocol.js';
+import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card.js';
+import { connectVpcd } from '../../scripts/vpcd-client.js';
+import { VPCD_PORT } from '../../scripts/vpcd-harness.js';
 import { startBridgeRig, until, type BridgeRig } from './bridge-rig.js';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
@@ -65,25 +68,32 @@ describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
   });
 
   it('a card removed mid-transaction fails with CARD_REMOVED; after reinsertion the next connect works', async () => {
+    // vpcd's second slot (port 35964) holds a second virtual card whose vpcd connection the test owns:
+    // closing it is what pulling the card looks like to pcscd (vsmartcard vpcd.c, vicc_present).
+    const reader = 'Virtual PCD 00 01';
+    const vcard = createVirtualPivCard({ profile: 'piv-generic' });
+    const insert = () => connectVpcd({ port: VPCD_PORT + 1, card: vcard, backoff: { initialMs: 50, maxMs: 500 } });
     const client = await rig.openPaired();
     let readers: BridgeReader[] = [];
     client.onReaders((r) => (readers = r));
-    const card = await client.connectCard(rig.harness.reader);
+    const present = (want: boolean) => readers.some((r) => r.name === reader && r.present === want);
+    let vpcd = insert();
+    await until(() => present(true));
+    const card = await client.connectCard(reader);
     await card.beginTransaction();
     expect(sw(await card.transmit(SELECT_PIV))).toBe('9000');
 
-    // vpcd asks its client for the ATR to learn presence; an empty ATR is "no card" (vsmartcard vpcd.c).
-    const atr = rig.harness.card.atr;
-    Object.assign(rig.harness.card, { atr: new Uint8Array(0) });
-    await until(() => readers.some((r) => r.name === rig.harness.reader && !r.present));
+    await vpcd.stop();
+    await until(() => present(false));
     await expect(card.transmit(SELECT_PIV)).rejects.toMatchObject({ layer: 'transport', code: 'CARD_REMOVED' });
-    await expect(client.connectCard(rig.harness.reader)).rejects.toMatchObject({ code: 'NO_CARD' });
+    await expect(client.connectCard(reader)).rejects.toMatchObject({ code: 'NO_CARD' });
 
-    Object.assign(rig.harness.card, { atr });
-    await until(() => readers.some((r) => r.name === rig.harness.reader && r.present));
-    const again = await client.connectCard(rig.harness.reader);
+    vpcd = insert();
+    await until(() => present(true));
+    const again = await client.connectCard(reader);
     expect(sw(await again.transmit(SELECT_PIV))).toBe('9000');
     await again.close();
+    await vpcd.stop();
     client.close();
   });
 });

@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { expect, test } from '@playwright/test';
+import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
+
+/**
+ * The PIV suite in Chromium through the local PC/SC bridge: page (PivSession → the bridge adapter →
+ * WebSocket) → bridge process → pcscd → vsmartcard-vpcd → the virtual YubiKey 5.7 answering from this
+ * test process (scripts/vpcd-harness.ts, whose lock keeps pcscd to one user).
+ *
+ * The page is a Vite-built test bundle served from its own loopback origin by a tiny server here: a
+ * `page.route`-fulfilled page has no address, so Chrome's Local Network Access treats it as public and
+ * refuses the loopback WebSocket, and the demo server's CSP does not list the bridge
+ * (scripts/security-headers.ts takes `pcscBridgePort` for deployments that use it).
+ */
+const BUNDLE_DIR = fileURLToPath(new URL('../../.e2e-build/bridge-page', import.meta.url));
+const PAGE_ORIGIN = 'http://localhost:18089';
+
+function servePage(): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url === '/bridge-page.js') return void res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(`${BUNDLE_DIR}/bridge-page.js`));
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>bridge test</title><script src="/bridge-page.js"></script>');
+  });
+  return new Promise((resolve) => server.listen(18089, '127.0.0.1', () => resolve(server)));
+}
+
+test.describe('PC/SC bridge', () => {
+  let rig: BridgeRig;
+  let server: Server;
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      build: {
+        outDir: BUNDLE_DIR,
+        emptyOutDir: true,
+        minify: false,
+        lib: { entry: fileURLToPath(new URL('./bridge-page/entry.ts', import.meta.url)), formats: ['iife'], name: 'keywardBridgeTest', fileName: () => 'bridge-page.js' },
+      },
+    });
+    server = await servePage();
+    rig = await startBridgeRig('yubikey-5.7', [PAGE_ORIGIN]);
+  });
+  test.afterAll(async () => {
+    await rig?.stop();
+    server?.close();
+  });
+
+  test('runs select, verify, change PIN, key generation, signing and a certificate through the bridge', async ({ page }) => {
+    await page.goto(`${PAGE_ORIGIN}/`);
+
+    // The page connects first; the bridge then prints the code the operator would type.
+    const connect = page.evaluate((url) => new Promise<boolean | string>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.onmessage = (e) => resolve(JSON.parse(String(e.data)).paired as boolean);
+      ws.onclose = (e) => resolve(`closed ${e.code}`);
+    }), rig.url);
+    expect(await connect, JSON.stringify(rig.logs)).toBe(false);
+    await expect.poll(() => rig.codes.some((c) => c.origin === PAGE_ORIGIN)).toBe(true);
+    const code = rig.codes.find((c) => c.origin === PAGE_ORIGIN)!.code;
+
+    const report = await page.evaluate(
+      ([url, c, reader]) => (window as unknown as { keywardBridgeTest: { runPivSuite(u: string, c: string, r: string): Promise<unknown> } }).keywardBridgeTest.runPivSuite(url, c, reader),
+      [rig.url, code, rig.harness.reader] as const,
+    );
+    expect(report).toEqual({
+      pairedBefore: false,
+      readers: [rig.harness.reader],
+      atr: Array.from(rig.harness.card.atr, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase(),
+      wrongPinRetries: 2,
+      signatureValid: true,
+      certificateRoundTrip: true,
+    });
+    expect(rig.harness.card.log.filter((e) => e.direction === 'command').length).toBeGreaterThan(10);
+  });
+});
