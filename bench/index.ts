@@ -7,6 +7,7 @@ import { benchBundleSize } from './bundle-size';
 import { benchCcid } from './ccid-bench';
 import { benchPivIssuance } from './piv-issuance';
 import { benchRelayMail } from './relay-mail';
+import { benchBridge } from './bridge';
 
 if (existsSync('dist/index.html')) benchBundleSize();
 else console.log('dist/ is missing: run `npm run build` for the bundle-size figures.');
@@ -14,3 +15,4 @@ else console.log('dist/ is missing: run `npm run build` for the bundle-size figu
 await benchCcid();
 await benchPivIssuance();
 await benchRelayMail();
+await benchBridge();

@@ -23,9 +23,9 @@ const SMART_CARD_CLASS = 0x0b;
 
 const SENTENCES: Record<UsbErrorCode, string> = {
   PROTECTED_CLASS:
-    'Chrome protects smart-card readers from web pages, so this page cannot open the reader. Use the installed Keyward app (an Isolated Web App allowed to use USB readers), a reader with a vendor-specific interface, or, later, the local PC/SC bridge.',
+    'Chrome protects smart-card readers from web pages, so this page cannot open the reader. Use the installed Keyward app (an Isolated Web App allowed to use USB readers), a reader with a vendor-specific interface, or the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).',
   BLOCKLISTED:
-    'Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). Use the installed Keyward app (an Isolated Web App allowed to use USB readers), or, later, the local PC/SC bridge.',
+    'Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). Use the installed Keyward app (an Isolated Web App allowed to use USB readers), or the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).',
   NO_DEVICE_CHOSEN: 'No reader was chosen. Plug the reader in and pick it in the list Chrome shows.',
   PERMISSION_DENIED: 'Chrome did not allow this page to use USB devices. Check the site permissions or your administrator’s USB policy, then try again.',
   DISCONNECTED: 'The reader stopped answering: it was unplugged or a USB transfer failed. Reconnect the reader and try again.',
