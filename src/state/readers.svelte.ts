@@ -12,6 +12,7 @@ import {
   type ReaderChoice,
 } from '../cards/readers';
 import type { VirtualReaderChoice } from '../cards/virtual-reader';
+import { runGuarded } from './guarded';
 
 /** Reactive reader state; one instance for the app. */
 export class ReaderState {
@@ -103,15 +104,7 @@ export class ReaderState {
     this.present = null;
   }
 
-  async #run(work: () => Promise<unknown>): Promise<void> {
-    this.busy = true;
-    this.error = null;
-    try {
-      await work();
-    } catch (e) {
-      this.error = toAppError(e);
-    } finally {
-      this.busy = false;
-    }
+  #run(work: () => Promise<unknown>): Promise<void> {
+    return runGuarded(this, work);
   }
 }

@@ -10,6 +10,7 @@ import type { ExportTemplateRecord } from '../store/db';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
 import { deliveryTemplates, findUsers, moreUsers, tapContext, tenantTapPolicy, userTap } from '../workflows/unblock';
 import type { SessionState } from './session.svelte';
+import { runGuarded } from './guarded';
 
 const SEARCH_DELAY_MS = 300;
 
@@ -151,15 +152,7 @@ export class UnblockState {
     return tapContext(this.session.operator!, this.session.profile!.account);
   }
 
-  async #run(work: () => Promise<unknown>): Promise<void> {
-    this.busy = true;
-    this.error = null;
-    try {
-      await work();
-    } catch (e) {
-      this.error = toAppError(e);
-    } finally {
-      this.busy = false;
-    }
+  #run(work: () => Promise<unknown>): Promise<void> {
+    return runGuarded(this, work);
   }
 }
