@@ -4,7 +4,7 @@ import { defineConfig } from '@playwright/test';
  * End-to-end tests in Debian's Chromium against the embedded default (scripts/demo.ts): the built app,
  * the relay, the Entra emulator and the SMTP catcher, on test ports so a running demo is not disturbed.
  */
-export const E2E_PORTS = { app: 18080, idp: 18443, relay: 18787, smtp: 12525, inbox: 18025 } as const;
+export const E2E_PORTS = { app: 18080, idp: 18443, relay: 18787, smtp: 12525, inbox: 18025, bridge: 18990 } as const;
 
 /** Everything the demo's services log during the e2e run (searched for secrets by the tests). */
 export const E2E_SERVICE_LOG = '.e2e-build/services.log';
@@ -45,6 +45,7 @@ export default defineConfig({
       KEYWARD_RELAY_PORT: String(E2E_PORTS.relay),
       KEYWARD_SMTP_PORT: String(E2E_PORTS.smtp),
       KEYWARD_INBOX_PORT: String(E2E_PORTS.inbox),
+      KEYWARD_BRIDGE_PORT: String(E2E_PORTS.bridge),
       KEYWARD_EMULATOR_CONTROL: '1',
       KEYWARD_LOG_FILE: E2E_SERVICE_LOG,
     },

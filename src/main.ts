@@ -45,6 +45,6 @@ mount(App, {
   },
 });
 
-void session.init().then(() => readers.start(Boolean(session.deployment?.demo)));
+void session.init().then(() => readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }));
 void templates.load();
 void registerServiceWorker();

@@ -4,7 +4,8 @@
  * default"). Started by scripts/demo.ts, which provides the certificate and NODE_EXTRA_CA_CERTS.
  *
  * Ports: KEYWARD_PORT (app, http, 8080), KEYWARD_IDP_PORT (Entra emulator, https, 8443),
- * KEYWARD_RELAY_PORT (8787), KEYWARD_SMTP_PORT (2525), KEYWARD_INBOX_PORT (8025).
+ * KEYWARD_RELAY_PORT (8787), KEYWARD_SMTP_PORT (2525), KEYWARD_INBOX_PORT (8025), and the port the page
+ * expects the local PC/SC bridge on, KEYWARD_BRIDGE_PORT (35990; `npm run bridge` uses the same default).
  */
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const ports = {
   relay: port('KEYWARD_RELAY_PORT', 8787),
   smtp: port('KEYWARD_SMTP_PORT', 2525),
   inbox: port('KEYWARD_INBOX_PORT', 8025),
+  bridge: port('KEYWARD_BRIDGE_PORT', 35990),
 };
 const appOrigin = `http://localhost:${ports.app}`;
 const idpOrigin = `https://localhost:${ports.idp}`;
@@ -83,6 +85,7 @@ const deployment: DeploymentConfig = {
     relayScope: `api://${DEMO_RELAY_CLIENT_ID}/Mail.Send`,
   },
   relayUrl,
+  pcscBridgePort: ports.bridge,
   demo: { inboxUrl: smtp.inboxUrl, certificateUrl: `${idpOrigin}/` },
 };
 const app = serve({ fetch: createStaticApp('dist', deployment, [idpOrigin, relayUrl]).fetch, port: ports.app, hostname: HOST });

@@ -7,9 +7,12 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { securityHeaders } from '../security-headers';
 import type { DeploymentConfig } from '../../src/config/deployment';
 
-/** A Hono app serving `root` with the security headers and `config` at /keyward.config.json. */
+/**
+ * A Hono app serving `root` with the security headers and `config` at /keyward.config.json. The CSP lets
+ * the page reach the local PC/SC bridge on the port the config names.
+ */
 export function createStaticApp(root: string, config: DeploymentConfig, connectSrc: readonly string[]): Hono {
-  const headers = securityHeaders({ connectSrc });
+  const headers = securityHeaders({ connectSrc, pcscBridgePort: config.pcscBridgePort });
   const app = new Hono();
   app.use('*', async (c, next) => {
     await next();

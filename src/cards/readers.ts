@@ -17,9 +17,9 @@ import {
   onReaderConnectionChange,
   openWebUsbReader,
   requestReader,
-  type CcidCardTransport,
 } from '../transport/webusb-ccid';
-import { PcscBridgeClient } from '../transport/pcsc-bridge';
+import type { CardTransport } from '../transport/card-transport';
+import { PcscBridgeClient, type PcscBridgeCard } from '../transport/pcsc-bridge';
 
 /** A reader the operator can pick. */
 export interface ReaderChoice {
@@ -47,9 +47,9 @@ export interface ReaderCapabilities {
 export interface CardInfo {
   readonly atr: Atr;
   readonly atrHex: string;
-  /** T=0/T=1 when the driver runs the protocol; null when the reader does (APDU levels). */
+  /** T=0/T=1 when the driver runs the protocol; null when the reader (or the OS's PC/SC driver) does. */
   readonly protocol: 0 | 1 | null;
-  readonly transport: CcidCardTransport;
+  readonly transport: CardTransport;
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ').toUpperCase();
@@ -143,6 +143,11 @@ export class ReaderConnection {
  */
 export function bridgeWouldHelp(e: unknown): boolean {
   return isAppError(e, 'transport', 'PROTECTED_CLASS') || isAppError(e, 'transport', 'BLOCKLISTED');
+}
+
+/** The card a bridge reader holds, in the terms the card panel and the Lifecycle page use. */
+export function bridgeCardInfo(card: PcscBridgeCard): CardInfo {
+  return { atr: parseAtr(card.atr), atrHex: hex(card.atr), protocol: null, transport: card };
 }
 
 /** Connects to the operator's local PC/SC bridge (relay/bridge/), on its default port unless `url`. */

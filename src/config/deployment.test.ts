@@ -36,6 +36,13 @@ describe('deployment configuration', () => {
     }
   });
 
+  it('takes an optional bridge port and refuses one that is not a port', () => {
+    expect(parseDeploymentConfig({ ...GOOD, pcscBridgePort: 35990 }).pcscBridgePort).toBe(35990);
+    for (const pcscBridgePort of [0, 65536, 1.5, '35990']) {
+      expect(() => parseDeploymentConfig({ ...GOOD, pcscBridgePort })).toThrow(/pcscBridgePort must be a port number/);
+    }
+  });
+
   it('refuses a missing file body', () => {
     expect(() => parseDeploymentConfig(null)).toThrow(/Tenant ID/);
   });

@@ -25,6 +25,11 @@ export interface DeploymentConfig {
   readonly entra: EntraSettings;
   /** Base URL of the Keyward relay (mail export), e.g. `https://keyward-relay.contoso.com`. */
   readonly relayUrl: string;
+  /**
+   * The port of the local PC/SC bridge (relay/bridge/) on operators' machines, when it is not the default
+   * 35990. The page connects to ws://127.0.0.1:<port>; the server's CSP connect-src must list the same.
+   */
+  readonly pcscBridgePort?: number;
   /** Present only in the embedded demo: links a newcomer needs. */
   readonly demo?: { readonly inboxUrl: string; readonly certificateUrl: string };
 }
@@ -66,6 +71,9 @@ export function parseDeploymentConfig(raw: unknown): DeploymentConfig {
   const entra = (o.entra ?? {}) as Record<string, unknown>;
   const problems = entraSettingsProblems(entra);
   if (!isHttpUrl(o.relayUrl)) problems.push('relayUrl must be an http(s) URL.');
+  if (o.pcscBridgePort !== undefined && !(Number.isInteger(o.pcscBridgePort) && (o.pcscBridgePort as number) > 0 && (o.pcscBridgePort as number) < 65536)) {
+    problems.push('pcscBridgePort must be a port number (1–65535).');
+  }
   if (problems.length) {
     throw new AppError('config', 'BAD_DEPLOYMENT_CONFIG', `keyward.config.json: ${problems.join(' ')}`, { problems });
   }

@@ -1,67 +1,71 @@
 /**
  * The local PC/SC bridge as the reader picker shows it: whether it answers, whether this origin is
- * paired, its readers with live card presence, and the card opened through it.
+ * paired, and its readers with live card presence. Opening a card in one of them is the reader state's
+ * job (src/state/readers.svelte.ts), so the Lifecycle page sees bridge and USB cards alike.
  */
-import { AppError, toAppError } from '../app-error';
+import type { AppError } from '../app-error';
 import { connectBridge } from '../cards/readers';
+import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
+import type { BridgeReader } from '../transport/pcsc-bridge-protocol';
+import { runGuarded } from './guarded';
 
 /** Whether a reader error is one the bridge gets around (re-exported for the UI, which stays above state/). */
 export { bridgeWouldHelp } from '../cards/readers';
-import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
-import type { BridgeReader } from '../transport/pcsc-bridge-protocol';
 
-/** Reactive bridge state; one instance for the app. */
+/** Reactive bridge state; one instance for the app, owned by the reader state. */
 export class BridgeReaderState {
   status = $state<'off' | 'connecting' | 'unpaired' | 'ready'>('off');
   readers = $state.raw<readonly BridgeReader[]>([]);
-  selected = $state<string | null>(null);
-  card = $state.raw<PcscBridgeCard | null>(null);
   busy = $state(false);
   error = $state.raw<AppError | null>(null);
+  /** The bridge's address; the default port unless the deployment names another. */
+  url = $state<string | undefined>(undefined);
   #client: PcscBridgeClient | null = null;
 
+  /** @param onReaders called with every new reader list (presence changes included). */
+  constructor(private readonly onReaders: (readers: readonly BridgeReader[]) => void = () => undefined) {}
+
   /** Connects to the bridge; lists its readers when this origin is already paired. */
-  async connect(url?: string): Promise<void> {
+  async connect(): Promise<void> {
     this.status = 'connecting';
-    await this.#run(async () => {
+    await runGuarded(this, async () => {
       this.#client?.close();
-      const client = await connectBridge(url);
+      this.#setReaders([]);
+      const client = await connectBridge(this.url);
       this.#client = client;
-      client.onReaders((readers) => (this.readers = readers));
+      client.onReaders((readers) => this.#setReaders(readers));
+      client.onClose(() => {
+        if (this.#client !== client) return;
+        this.status = 'off';
+        this.#setReaders([]);
+      });
       this.status = client.paired ? 'ready' : 'unpaired';
-      if (client.paired) this.readers = await client.listReaders();
+      if (client.paired) this.#setReaders(await client.listReaders());
     });
     if (this.status === 'connecting') this.status = 'off';
   }
 
   /** Sends the pairing code the bridge printed. */
   async pair(code: string): Promise<void> {
-    await this.#run(async () => {
-      await this.#client!.pair(code);
+    await runGuarded(this, async () => {
+      await this.#connected().pair(code.replace(/\s+/g, ''));
       this.status = 'ready';
-      this.readers = await this.#client!.listReaders();
+      this.#setReaders(await this.#connected().listReaders());
     });
   }
 
-  /** Connects to the card in `reader` (shared, so other tools keep working). */
-  async use(reader: string): Promise<void> {
-    await this.#run(async () => {
-      await this.card?.close();
-      this.card = null;
-      this.selected = reader;
-      this.card = await this.#client!.connectCard(reader);
-    });
+  /** Connects to the card in `reader`, shared so the operator's other smart-card tools keep working. */
+  openCard(reader: string): Promise<PcscBridgeCard> {
+    return this.#connected().connectCard(reader);
   }
 
-  async #run(work: () => Promise<unknown>): Promise<void> {
-    this.busy = true;
-    this.error = null;
-    try {
-      await work();
-    } catch (e) {
-      this.error = toAppError(e, 'transport');
-    } finally {
-      this.busy = false;
-    }
+  #connected(): PcscBridgeClient {
+    if (!this.#client) throw new Error('Connect to the bridge first.');
+    return this.#client;
+  }
+
+  #setReaders(readers: readonly BridgeReader[]): void {
+    this.readers = readers;
+    this.onReaders(readers);
   }
 }

@@ -1,9 +1,12 @@
 /**
  * The reader picker and card panel state: which readers exist, which one is open, whether a card is in
  * it, and the card's ATR. Opening a reader claims it; a card is powered as soon as it is present.
+ * A reader is a USB one (WebUSB, or the demo's virtual reader) or one behind the local PC/SC bridge;
+ * `card` is the card in whichever is open, so the pages above do not care which.
  */
 import { AppError, toAppError } from '../app-error';
 import {
+  bridgeCardInfo,
   chooseUsbReader,
   grantedUsbReaders,
   ReaderConnection,
@@ -12,7 +15,17 @@ import {
   type ReaderChoice,
 } from '../cards/readers';
 import type { VirtualReaderChoice } from '../cards/virtual-reader';
+import type { BridgeReader } from '../transport/pcsc-bridge-protocol';
+import { BridgeReaderState } from './bridge-readers.svelte';
 import { runGuarded } from './guarded';
+
+/** How the app starts the reader state. */
+export interface ReaderStartOptions {
+  /** Builds the demo's virtual reader. */
+  readonly demo: boolean;
+  /** The local PC/SC bridge's port when the deployment names one (default 35990). */
+  readonly pcscBridgePort?: number;
+}
 
 /** Reactive reader state; one instance for the app. */
 export class ReaderState {
@@ -24,13 +37,17 @@ export class ReaderState {
   busy = $state(false);
   error = $state.raw<AppError | null>(null);
   virtual = $state.raw<VirtualReaderChoice | null>(null);
+  /** The bridge reader that is open, if the open reader is one. */
+  bridgeReader = $state<string | null>(null);
+  readonly bridge = new BridgeReaderState((readers) => this.#bridgeReadersChanged(readers));
   #stopPresence: (() => void) | null = null;
   #started = false;
 
   /** Lists readers (and builds the demo's virtual reader when `demo`), then follows USB plug events. */
-  async start(demo: boolean): Promise<void> {
+  async start({ demo, pcscBridgePort }: ReaderStartOptions): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    if (pcscBridgePort) this.bridge.url = `ws://127.0.0.1:${pcscBridgePort}`;
     if (demo) {
       const { createDemoVirtualReader } = await import('../cards/virtual-reader');
       this.virtual = await createDemoVirtualReader();
@@ -65,6 +82,16 @@ export class ReaderState {
     if (choice) await this.#run(() => this.#open(choice));
   }
 
+  /** Opens the card in the bridge reader `name`, closing any USB reader. */
+  async useBridgeReader(name: string): Promise<void> {
+    await this.#run(async () => {
+      await this.#close();
+      this.selectedId = null;
+      this.bridgeReader = name;
+      await this.#presenceChanged(this.bridge.readers.some((r) => r.name === name && r.present));
+    });
+  }
+
   /** Demo only: a fresh blank card into the virtual reader. */
   async insertVirtualCard(): Promise<void> {
     await this.virtual?.insertBlankCard();
@@ -91,7 +118,17 @@ export class ReaderState {
     const previous = this.card;
     this.card = null;
     await previous?.transport.close().catch(() => undefined);
-    if (present && this.connection) await this.#run(async () => (this.card = await this.connection!.readCard(0)));
+    if (!present) return;
+    const { connection, bridgeReader } = this;
+    if (connection) await this.#run(async () => (this.card = await connection.readCard(0)));
+    else if (bridgeReader) await this.#run(async () => (this.card = bridgeCardInfo(await this.bridge.openCard(bridgeReader))));
+  }
+
+  /** Follows the bridge's reader events for the open bridge reader (a reader that vanished holds no card). */
+  #bridgeReadersChanged(readers: readonly BridgeReader[]): void {
+    if (!this.bridgeReader) return;
+    const present = readers.some((r) => r.name === this.bridgeReader && r.present);
+    if (present !== this.present) void this.#presenceChanged(present);
   }
 
   async #close(): Promise<void> {
@@ -101,6 +138,7 @@ export class ReaderState {
     await this.connection?.close().catch(() => undefined);
     this.card = null;
     this.connection = null;
+    this.bridgeReader = null;
     this.present = null;
   }
 

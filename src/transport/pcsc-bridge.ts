@@ -59,6 +59,7 @@ export class PcscBridgeClient {
   readonly #timeoutMs: number;
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<(readers: BridgeReader[]) => void>();
+  readonly #closeListeners = new Set<() => void>();
   #nextId = 1;
   #paired: boolean;
   #closed = false;
@@ -68,7 +69,11 @@ export class PcscBridgeClient {
     this.#paired = paired;
     this.#timeoutMs = timeoutMs;
     ws.addEventListener('message', (e) => this.#receive(String(e.data)));
-    ws.addEventListener('close', (e) => this.#fail(new AppError('transport', 'BRIDGE_CLOSED', `The bridge closed the connection (code ${e.code ?? 'unknown'}).`, { closeCode: e.code })));
+    ws.addEventListener('close', (e) => {
+      this.#closed = true;
+      this.#fail(new AppError('transport', 'BRIDGE_CLOSED', `The bridge closed the connection (code ${e.code ?? 'unknown'}).`, { closeCode: e.code }));
+      for (const l of this.#closeListeners) l();
+    });
   }
 
   /** Opens the socket and waits for the bridge's greeting. */
@@ -130,6 +135,12 @@ export class PcscBridgeClient {
   onReaders(listener: (readers: BridgeReader[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Calls `listener` once the connection ends (the bridge stopped, or {@link close}); returns the unsubscribe function. */
+  onClose(listener: () => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
   }
 
   /** Connects to the card in `reader`. `exclusive` keeps every other PC/SC client out until `close()`. */

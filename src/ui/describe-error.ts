@@ -70,6 +70,18 @@ const WORDS: Record<string, Describer> = {
     `The card refused the ${f.reference === 'PUK' ? 'PUK' : 'PIN'}.${typeof f.retriesLeft === 'number' ? ` Tries left: ${f.retriesLeft}.` : ''}${f.retriesLeft === 1 ? ' One more wrong try blocks it.' : ''}`,
   'piv/PIN_BLOCKED': (f) =>
     f.reference === 'PUK' ? 'The PUK is blocked: this card can only be retired.' : 'The PIN is blocked. Use Unblock to set a new one.',
+  // The local PC/SC bridge (relay/bridge/) and the cards behind it.
+  'transport/BRIDGE_UNREACHABLE': () =>
+    'The Keyward bridge did not answer. Is it running, started with this page’s address in --origin, and did Chrome allow this site to reach devices on the local network?',
+  'transport/BRIDGE_CLOSED': () => 'The Keyward bridge stopped or closed the connection. Start it again, then choose Reconnect.',
+  'transport/BRIDGE_VERSION': (f) => `The Keyward bridge speaks protocol version ${String(f.version)}, which this page does not. Install the bridge that matches this Keyward.`,
+  'transport/PAIRING_FAILED': () => 'That is not the code the bridge printed. Check its window and try again.',
+  'transport/PAIRING_LOCKED': () => 'Too many wrong codes: the bridge has locked pairing for ten minutes. Restart it to get a new code.',
+  'transport/SERVICE_NOT_RUNNING': () =>
+    'The bridge is running but the computer’s smart-card service is not. Linux: sudo systemctl start pcscd. Windows: start the “Smart Card” service. macOS: plug a reader in.',
+  'transport/NO_CARD': () => 'There is no card in that reader. Insert one.',
+  'transport/SHARING_VIOLATION': () => 'Another program is using that card exclusively. Close it and try again.',
+  'transport/NATIVE_MODULE_MISSING': () => 'The bridge is missing its smart-card module. Reinstall it (see the README).',
 };
 
 function list(v: unknown): string {

@@ -8,6 +8,7 @@ import type { APIRequestContext, Page } from '@playwright/test';
 import { E2E_PORTS } from '../../playwright.config';
 import { test, expect, corpusReader, type KeywardFixtures } from './fixtures';
 import { placesHolding } from './secrets';
+import { APP_ORIGIN, startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 
 const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 const SHOTS = 'docs/screenshots';
@@ -74,6 +75,24 @@ const virtualYubiKey: InsertBlankCard = async (page) => {
 /** A blank generic PIV card (3DES management key) in a vendor-class USB reader, through the WebUSB shim. */
 const shimPivCard: InsertBlankCard = async (page) => {
   await page.getByRole('button', { name: 'Add a USB reader…' }).click();
+};
+
+/**
+ * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
+ * this test process): the operator connects, types the code the bridge printed, and picks the reader.
+ */
+const bridgeYubiKey = (rig: BridgeRig): InsertBlankCard => async (page) => {
+  const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
+  if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
+  if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
+    await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
+    await expect(offer.getByLabel('Pairing code')).toBeVisible();
+    await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
+    await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
+    await offer.getByRole('button', { name: 'Pair' }).click();
+  }
+  await offer.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader }).click();
+  await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
 };
 
 /** Step 3: Issue; returns the activation PIN read from the summary. */
@@ -211,6 +230,29 @@ test('the whole workflow on a generic PIV card: templates, master key, Issue, Ac
 test('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }) => {
   test.setTimeout(180_000);
   await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, virtualYubiKey, /YubiKey/);
+});
+
+test.describe('over the local PC/SC bridge', () => {
+  let rig: BridgeRig;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    rig = await startBridgeRig('yubikey-5.7', [APP_ORIGIN], { args: ['--port', String(E2E_PORTS.bridge)] }); // the port the app's config names
+  });
+  test.afterAll(async () => rig?.stop());
+
+  test('the whole workflow on a blank YubiKey 5.7 reached through the bridge, pcscd and vpcd', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }) => {
+    test.setTimeout(240_000);
+    const before = rig.commandCount();
+    await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, bridgeYubiKey(rig), /YubiKey/);
+    // Every card command went through the bridge, which logged lengths and status words only.
+    const transmits = rig.logs.filter((r) => typeof r.commandLength === 'number');
+    expect(rig.commandCount() - before).toBeGreaterThan(20);
+    expect(transmits.length).toBeGreaterThanOrEqual(rig.commandCount() - before);
+    const pinHex = Array.from(new TextEncoder().encode(NEW_PIN), (b) => b.toString(16).padStart(2, '0')).join('');
+    const logText = JSON.stringify(rig.logs).toLowerCase();
+    expect(logText).not.toContain(NEW_PIN);
+    expect(logText).not.toContain(pinHex);
+  });
 });
 
 test('Issue refuses without a master key and says where to get one', async ({ page, signInAs, consoleProblems }) => {
