@@ -65,11 +65,12 @@ const MESSAGE_CODES: readonly (readonly [RegExp, BridgeErrorCode])[] = [
 
 /** Plain words for each PC/SC failure, with what to do. */
 const HINTS: Partial<Record<BridgeErrorCode, string>> = {
-  SERVICE_NOT_RUNNING: 'The PC/SC service is not running. Linux: `sudo systemctl start pcscd`; Windows: start the "Smart Card" service; macOS: plug in a reader (the service starts on demand).',
+  SERVICE_NOT_RUNNING:
+    'The PC/SC service is not running. Linux: `sudo systemctl start pcscd`; Windows: start the "Smart Card" service; macOS: plug in a reader (the service starts on demand). The bridge keeps running and reconnects by itself: retry once the service is up.',
   CARD_REMOVED: 'The card was removed (or reset) during the operation. Insert it again and retry.',
   SHARING_VIOLATION: 'Another program holds this card exclusively.',
   UNKNOWN_READER: 'That reader is not connected any more.',
-  NO_READER: 'No smart-card reader is connected.',
+  NO_READER: 'No smart-card reader is connected to this computer. Plug one in (and install its driver if it needs one), then list the readers again.',
 };
 
 /** Wraps an addon error as `AppError('bridge', code)`. */
@@ -125,7 +126,26 @@ function wrapCard(card: NativeCard, addon: Addon, context: NativeContext): PcscC
   };
 }
 
-/** Opens a PC/SC context. A stopped service is reported as `SERVICE_NOT_RUNNING`. */
+/** Why `name` cannot be connected: no reader at all, or none by that name. */
+function missingReader(name: string, present: readonly string[]): AppError<BridgeErrorCode> {
+  if (present.length === 0) return new AppError('bridge', 'NO_READER', HINTS.NO_READER!, { reader: name });
+  const message = `There is no reader named "${name}" (connected: ${present.map((r) => `"${r}"`).join(', ')}). It may have been unplugged: list the readers again and pick one.`;
+  return new AppError('bridge', 'UNKNOWN_READER', message, { reader: name });
+}
+
+function readerState(r: NativeReader, addon: Addon): BridgeReader {
+  const present = (r.state & addon.SCARD_STATE_PRESENT) !== 0 && (r.state & addon.SCARD_STATE_MUTE) === 0;
+  return present && r.atr ? { name: r.name, present, atr: toHex(r.atr) } : { name: r.name, present: false };
+}
+
+/**
+ * Opens a PC/SC context. A stopped service is reported as `SERVICE_NOT_RUNNING`.
+ *
+ * pcsc-lite reports a missing daemon at once (SCARD_E_NO_SERVICE, which the addon words "PC/SC service
+ * not running"), both when establishing a context and on any call through a context whose daemon died.
+ * Such a context stays dead after pcscd restarts (its socket is gone), although the addon still calls it
+ * valid, so a failing context is dropped and one fresh context is tried before reporting the failure.
+ */
 export function openPcsc(addon: Addon = loadAddon()): PcscService {
   const newContext = (): NativeContext => {
     try {
@@ -135,28 +155,45 @@ export function openPcsc(addon: Addon = loadAddon()): PcscService {
     }
   };
   let context: NativeContext | null = null;
-  // A context dies with pcscd; make a new one so the bridge recovers when the service comes back.
-  const ctx = (): NativeContext => (context?.isValid ? context : (context = newContext()));
+  const listWith = (c: NativeContext): NativeReader[] => {
+    try {
+      return c.listReaders();
+    } catch (e) {
+      throw pcscError(e, 'listing readers');
+    }
+  };
+  const drop = (): void => {
+    context?.close();
+    context = null;
+  };
   return {
     listReaders() {
+      const reused = context !== null;
       try {
-        return ctx().listReaders().map((r) => {
-          const present = (r.state & addon.SCARD_STATE_PRESENT) !== 0 && (r.state & addon.SCARD_STATE_MUTE) === 0;
-          return present && r.atr ? { name: r.name, present, atr: toHex(r.atr) } : { name: r.name, present: false };
-        });
+        return listWith((context ??= newContext())).map((r) => readerState(r, addon));
       } catch (e) {
-        context = null;
-        throw pcscError(e, 'listing readers');
+        drop();
+        if (!reused) throw e;
+        try {
+          return listWith((context = newContext())).map((r) => readerState(r, addon));
+        } catch (again) {
+          drop();
+          throw again;
+        }
       }
     },
     async connect(name, mode) {
       // Each card gets its own context: pcsc-lite serialises the calls made on one context, so a slow
       // transmit would otherwise stall the presence polling, and with it the bridge's event loop.
       const own = newContext();
-      const reader = own.listReaders().find((r) => r.name === name);
-      if (!reader) {
+      let reader: NativeReader | undefined;
+      try {
+        const readers = listWith(own);
+        reader = readers.find((r) => r.name === name);
+        if (!reader) throw missingReader(name, readers.map((r) => r.name));
+      } catch (e) {
         own.close();
-        throw new AppError('bridge', 'UNKNOWN_READER', HINTS.UNKNOWN_READER!, { reader: name });
+        throw e;
       }
       const share = mode === 'exclusive' ? addon.SCARD_SHARE_EXCLUSIVE : addon.SCARD_SHARE_SHARED;
       try {
@@ -170,9 +207,6 @@ export function openPcsc(addon: Addon = loadAddon()): PcscService {
         throw err;
       }
     },
-    close() {
-      context?.close();
-      context = null;
-    },
+    close: drop,
   };
 }

@@ -70,6 +70,8 @@ export class BridgeSession {
   #queue: Promise<void> = Promise.resolve();
   #tokens: number;
   #refilled = Date.now();
+  /** True while requests are being refused, so a flood logs one line rather than one per request. */
+  #limited = false;
 
   constructor(deps: SessionDeps) {
     this.#d = deps;
@@ -107,7 +109,12 @@ export class BridgeSession {
     const parsed = text === null ? { error: 'binary frames are not part of the protocol', id: null } : parseRequest(text);
     if ('error' in parsed) return this.send({ v: 1, id: parsed.id ?? 0, ok: false, error: { code: 'BAD_REQUEST', message: parsed.error } });
     const { request } = parsed;
-    if (!this.#allow()) return this.send({ v: 1, id: request.id, ok: false, error: { code: 'RATE_LIMITED', message: 'Too many requests; slow down.' } });
+    if (!this.#allow()) {
+      if (!this.#limited) this.#d.logger.warn('bridge rate limit hit', { origin: this.#d.origin, op: request.op, perSecond: this.#d.rateLimit });
+      this.#limited = true;
+      return this.send({ v: 1, id: request.id, ok: false, error: { code: 'RATE_LIMITED', message: `Too many requests: this bridge serves ${this.#d.rateLimit} per second per connection. Slow down and retry.` } });
+    }
+    this.#limited = false;
     this.#queue = this.#queue.then(() => this.#serve(request));
   }
 
@@ -181,20 +188,24 @@ export class BridgeSession {
 
   async #transmit(handle: number, apdu: Uint8Array): Promise<{ response: string }> {
     const h = this.#handle(handle);
-    try {
-      const response = await h.card.transmit(apdu);
-      const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
-      this.#d.logger.info('apdu', { reader: h.reader, commandLength: apdu.length, responseLength: response.length, sw });
-      return { response: toHex(response) };
-    } catch (e) {
-      if (isAppError(e, 'bridge', 'CARD_REMOVED')) this.#drop(handle); // the handle is dead; a new connect is needed
-      throw e;
-    }
+    const response = await h.card.transmit(apdu).catch((e: unknown) => this.#dropIfDead(handle, e));
+    const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
+    this.#d.logger.info('apdu', { reader: h.reader, commandLength: apdu.length, responseLength: response.length, sw });
+    return { response: toHex(response) };
+  }
+
+  /**
+   * Rethrows `e`, first forgetting the handle when the card was pulled or pcscd stopped: PC/SC handles do
+   * not survive either (a restarted pcscd does not know them), so the page must connect again.
+   */
+  #dropIfDead(handle: number, e: unknown): never {
+    if (isAppError(e, 'bridge', 'CARD_REMOVED') || isAppError(e, 'bridge', 'SERVICE_NOT_RUNNING')) this.#drop(handle);
+    throw e;
   }
 
   async #control(handle: number, code: number, data: Uint8Array): Promise<{ response: string }> {
     const h = this.#handle(handle);
-    const response = await h.card.control(code, data);
+    const response = await h.card.control(code, data).catch((e: unknown) => this.#dropIfDead(handle, e));
     this.#d.logger.info('control', { reader: h.reader, code, dataLength: data.length, responseLength: response.length });
     return { response: toHex(response) };
   }

@@ -6,9 +6,12 @@
  * otherwise wait for the very event loop it blocks. Clients are the page's adapter
  * (src/transport/pcsc-bridge.ts) over `ws`, which, unlike a browser, lets a test choose the Origin and
  * Host headers an attacker could.
+ *
+ * Tests that stop and start the PC/SC service, or need a pcscd without readers, use `privatePcscd()`
+ * instead of the harness, with `startBridgeProcess()` pointed at it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -21,22 +24,10 @@ export const APP_ORIGIN = 'http://localhost:18080';
 export const OTHER_ORIGIN = 'http://127.0.0.1:18080';
 
 /** A running bridge over a running harness. */
-export interface BridgeRig {
+export interface BridgeRig extends BridgeProcess {
   readonly harness: PcscHarness;
-  readonly bridge: ChildProcess;
-  readonly url: string;
-  /** Pairing codes the bridge "printed", newest last. */
-  readonly codes: { origin: string; code: string }[];
-  /** Every log record the bridge wrote. */
-  readonly logs: Record<string, unknown>[];
-  readonly pairingFile: string;
-  /** Opens a client with the given headers (Origin omitted when null). */
-  open(origin: string | null, headers?: Record<string, string>): Promise<PcscBridgeClient>;
-  /** Opens a client for `origin` (APP_ORIGIN by default) and pairs it with the printed code. */
-  openPaired(origin?: string): Promise<PcscBridgeClient>;
   /** APDUs the card has answered so far. */
   commandCount(): number;
-  stop(): Promise<void>;
 }
 
 /** A `ws` socket with chosen headers, shaped like the browser's `WebSocket`. */
@@ -44,11 +35,25 @@ export function openWs(url: string, origin: string | null, headers: Record<strin
   return new WebSocket(url, { headers: { ...(origin === null ? {} : { Origin: origin }), ...headers } }) as unknown as WebSocketLike;
 }
 
-/** Starts the bridge process; resolves with its port once it listens. */
-function spawnBridge(origins: readonly string[], pairingFile: string, logs: Record<string, unknown>[], codes: { origin: string; code: string }[]): Promise<{ child: ChildProcess; port: number }> {
+/** Extra command-line arguments and environment for the bridge process. */
+export interface BridgeLaunch {
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Starts the bridge process; resolves with its port once it listens. `stderr` receives its console text. */
+function spawnBridge(
+  origins: readonly string[],
+  pairingFile: string,
+  logs: Record<string, unknown>[],
+  codes: { origin: string; code: string }[],
+  launch: BridgeLaunch = {},
+  stderr: (text: string) => void = () => undefined,
+): Promise<{ child: ChildProcess; port: number }> {
   const allow = origins.flatMap((o) => ['--origin', o]);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/bridge/main.ts', ...allow, '--port', '0', '--pairings-file', pairingFile], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/bridge/main.ts', ...allow, '--port', '0', '--pairings-file', pairingFile, ...(launch.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...launch.env },
   });
   let out = '';
   child.stdout!.on('data', (d: Uint8Array) => {
@@ -60,7 +65,9 @@ function spawnBridge(origins: readonly string[], pairingFile: string, logs: Reco
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (d: Uint8Array) => {
-      err += new TextDecoder().decode(d);
+      const text = new TextDecoder().decode(d);
+      err += text;
+      stderr(text);
       for (const m of err.matchAll(/Pairing code for (\S+):\s+(\d{3}) (\d{3})/g)) if (!codes.some((c) => c.code === m[2]! + m[3]!)) codes.push({ origin: m[1]!, code: m[2]! + m[3]! });
       const port = /on ws:\/\/127\.0\.0\.1:(\d+)/.exec(err);
       if (port) resolve({ child, port: Number(port[1]) });
@@ -69,26 +76,44 @@ function spawnBridge(origins: readonly string[], pairingFile: string, logs: Reco
   });
 }
 
-/** Starts the harness with `profile` and a bridge process in front of it, allowing `origins`. */
-export async function startBridgeRig(profile: PivCardProfileName, origins: readonly string[] = [APP_ORIGIN, OTHER_ORIGIN]): Promise<BridgeRig> {
-  const harness = await startPcscHarness(profile);
+/** A bridge process on its own (no harness): whatever PC/SC service its environment points it at. */
+export interface BridgeProcess {
+  readonly bridge: ChildProcess;
+  readonly url: string;
+  /** Pairing codes the bridge "printed", newest last. */
+  readonly codes: { origin: string; code: string }[];
+  /** Every log record the bridge wrote. */
+  readonly logs: Record<string, unknown>[];
+  readonly pairingFile: string;
+  /** Everything the bridge wrote to its console (stderr) so far. */
+  console(): string;
+  /** Opens a client with the given headers (Origin omitted when null). */
+  open(origin: string | null, headers?: Record<string, string>): Promise<PcscBridgeClient>;
+  /** Opens a client for `origin` (the first allowed origin by default) and pairs it with the printed code. */
+  openPaired(origin?: string): Promise<PcscBridgeClient>;
+  stop(): Promise<void>;
+}
+
+/** Starts a bridge process allowing `origins`, with extra arguments and environment from `launch`. */
+export async function startBridgeProcess(origins: readonly string[] = [APP_ORIGIN, OTHER_ORIGIN], launch: BridgeLaunch = {}): Promise<BridgeProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-bridge-test-'));
   const logs: Record<string, unknown>[] = [];
   const codes: { origin: string; code: string }[] = [];
   const pairingFile = join(dir, 'pairings.json');
-  const { child, port } = await spawnBridge(origins, pairingFile, logs, codes).catch(async (e: unknown) => {
-    await harness.stop();
+  let consoleText = '';
+  const { child, port } = await spawnBridge(origins, pairingFile, logs, codes, launch, (t) => (consoleText += t)).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
     throw e;
   });
   const url = `ws://127.0.0.1:${port}`;
   const open = (origin: string | null, headers: Record<string, string> = {}) => PcscBridgeClient.connect({ url, open: (u) => openWs(u, origin, headers) });
   return {
-    harness,
     bridge: child,
     url,
     codes,
     logs,
     pairingFile,
+    console: () => consoleText,
     open,
     async openPaired(origin = origins[0]!) {
       const client = await open(origin);
@@ -98,12 +123,95 @@ export async function startBridgeRig(profile: PivCardProfileName, origins: reado
       }
       return client;
     },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the harness with `profile` and a bridge process in front of it, allowing `origins`. */
+export async function startBridgeRig(profile: PivCardProfileName, origins: readonly string[] = [APP_ORIGIN, OTHER_ORIGIN], launch: BridgeLaunch = {}): Promise<BridgeRig> {
+  const harness = await startPcscHarness(profile);
+  const bridge = await startBridgeProcess(origins, launch).catch(async (e: unknown) => {
+    await harness.stop();
+    throw e;
+  });
+  return {
+    ...bridge,
+    harness,
     commandCount: () => harness.card.log.filter((e) => e.direction === 'command').length,
     async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await bridge.stop();
       await harness.stop();
+    },
+  };
+}
+
+/** A pcscd of the test's own, started and stopped at will, that no other test or program can see. */
+export interface PrivatePcscd {
+  /** Its control socket: give it to the bridge as PCSCLITE_CSOCK_NAME (pcsc-lite's client honours it). */
+  readonly socket: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops it and removes its files. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A private pcscd with no readers, or with one vpcd reader on `vpcdPort` (and its second slot on the next
+ * port). pcscd 1.9 hard-codes /run/pcscd, so it runs in its own mount namespace with a scratch directory
+ * mounted there (`unshare -m`, which needs root or CAP_SYS_ADMIN): the machine's pcscd, and the harness
+ * other tests share, are left alone.
+ */
+export function privatePcscd(options: { vpcdPort?: number } = {}): PrivatePcscd {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-private-pcscd-'));
+  const run = join(dir, 'run');
+  const conf = join(dir, 'reader.conf.d');
+  mkdirSync(run);
+  mkdirSync(conf);
+  if (options.vpcdPort !== undefined) {
+    const channel = `0x${options.vpcdPort.toString(16).toUpperCase()}`;
+    // vsmartcard's ifd-vpcd listens on the TCP port named by CHANNELID (Debian's /etc/reader.conf.d/vpcd).
+    writeFileSync(join(conf, 'vpcd'), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${channel}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID ${channel}\n`);
+  }
+  const socket = join(run, 'pcscd.comm');
+  let daemon: ChildProcess | null = null;
+  const stop = async (): Promise<void> => {
+    const d = daemon;
+    daemon = null;
+    if (!d || d.exitCode !== null || d.signalCode !== null) return;
+    const exited = new Promise((r) => d.once('exit', r));
+    d.kill('SIGTERM');
+    const timer = setTimeout(() => d.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    rmSync(socket, { force: true }); // a killed pcscd leaves it, and a new one refuses to start over it
+  };
+  return {
+    socket,
+    async start() {
+      if (daemon) return;
+      const script = 'mkdir -p /run/pcscd && mount --bind "$0" /run/pcscd && exec pcscd -f -c "$1"';
+      const d = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, run, conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+      daemon = d;
+      let log = '';
+      const keep = (b: Uint8Array) => (log = (log + new TextDecoder().decode(b)).slice(-4000));
+      d.stdout!.on('data', keep);
+      d.stderr!.on('data', keep);
+      await until(() => existsSync(socket) || d.exitCode !== null, 10_000);
+      if (d.exitCode !== null) {
+        daemon = null;
+        throw new Error(`The private pcscd did not start (exit ${d.exitCode}); it needs unshare -m (root or CAP_SYS_ADMIN) and pcscd: ${log}`);
+      }
+    },
+    stop,
+    async dispose() {
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
