@@ -140,3 +140,20 @@ export function parseRequest(text: string): { request: BridgeRequest } | { error
   const problem = opProblem(r);
   return problem ? { error: problem, id } : { request: r as unknown as BridgeRequest };
 }
+
+/**
+ * Parses one text frame from the bridge on the page side: an event (`{ event }`) or a reply
+ * (`{ id, ok }`). Null for anything else, so a stray service on the port cannot throw inside a handler.
+ */
+export function parseBridgeMessage(text: string): BridgeMessage | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
+  const r = o as Record<string, unknown>;
+  if (typeof r.event === 'string') return r as unknown as BridgeMessage;
+  return isInt(r.id) && typeof r.ok === 'boolean' ? (r as unknown as BridgeMessage) : null;
+}

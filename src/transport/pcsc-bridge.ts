@@ -6,7 +6,9 @@
  * The single adapter to the browser's `WebSocket` for this path. Chrome asks the operator for the Local
  * Network Access permission (`loopback-network`) the first time a public page connects to 127.0.0.1;
  * managed laptops can pre-grant it with the `LocalNetworkAccessAllowedForUrls` policy. A refused or
- * missing bridge looks the same to the page (the socket closes before opening): `BRIDGE_UNREACHABLE`.
+ * missing bridge looks the same to the socket (it closes before opening), so on that failure the adapter
+ * asks the Permissions API: a denied permission is `LOCAL_NETWORK_DENIED` (the operator can fix it in
+ * site settings), anything else `BRIDGE_UNREACHABLE`.
  */
 import { AppError } from '../app-error';
 import type { CardTransport, TransportCapabilities } from './card-transport';
@@ -14,8 +16,8 @@ import {
   BRIDGE_DEFAULT_PORT,
   BRIDGE_PROTOCOL_VERSION,
   fromHex,
+  parseBridgeMessage,
   toHex,
-  type BridgeMessage,
   type BridgeOp,
   type BridgeReader,
   type BridgeRequest,
@@ -44,6 +46,34 @@ export interface PcscBridgeOptions {
    * Local Network Access prompt left unanswered) may never close, so the wait must end on its own.
    */
   readonly connectTimeoutMs?: number;
+  /** The Permissions API to consult when the socket fails; defaults to `navigator.permissions`. */
+  readonly permissions?: Pick<Permissions, 'query'>;
+}
+
+/**
+ * The permission names Chrome has used for loopback access from a page: `loopback-network` since the
+ * Local Network Access split (Chrome 142), `local-network-access` before it.
+ */
+const LOOPBACK_PERMISSIONS = ['loopback-network', 'local-network-access'] as const;
+
+/** The browser's Local Network Access verdict for loopback, or null where the API does not know the permission. */
+export async function loopbackPermission(permissions: Pick<Permissions, 'query'> | undefined = globalThis.navigator?.permissions): Promise<PermissionState | null> {
+  for (const name of LOOPBACK_PERMISSIONS) {
+    try {
+      return (await permissions!.query({ name } as unknown as PermissionDescriptor)).state;
+    } catch {
+      // Unknown to this browser (or no Permissions API): try the older name, then give up.
+    }
+  }
+  return null;
+}
+
+/** Why the socket to `url` failed, in the terms the operator can act on. */
+async function unreachable(url: string, permissions: Pick<Permissions, 'query'> | undefined, cause?: unknown): Promise<AppError> {
+  if ((await loopbackPermission(permissions)) === 'denied') {
+    return new AppError('transport', 'LOCAL_NETWORK_DENIED', `The browser's Local Network Access permission is denied for this site, so it cannot reach the bridge at ${url}.`, { url }, { cause });
+  }
+  return new AppError('transport', 'BRIDGE_UNREACHABLE', `No Keyward bridge answered at ${url}: it is not running, this origin is not allowed, or the browser blocked local network access.`, { url }, { cause });
 }
 
 /** The bridge's default address. */
@@ -79,28 +109,31 @@ export class PcscBridgeClient {
   /** Opens the socket and waits for the bridge's greeting. */
   static connect(options: PcscBridgeOptions = {}): Promise<PcscBridgeClient> {
     const url = options.url ?? BRIDGE_DEFAULT_URL;
-    const unreachable = (cause?: unknown) =>
-      new AppError('transport', 'BRIDGE_UNREACHABLE', `No Keyward bridge answered at ${url}: it is not running, this origin is not allowed, or the browser blocked local network access.`, { url }, { cause });
+    const permissions = options.permissions ?? globalThis.navigator?.permissions;
     return new Promise((resolve, reject) => {
+      const fail = (cause?: unknown) => void unreachable(url, permissions, cause).then(reject);
       let ws: WebSocketLike;
       try {
         ws = options.open ? options.open(url) : (new WebSocket(url) as unknown as WebSocketLike);
       } catch (e) {
-        return reject(unreachable(e));
+        return fail(e);
       }
       let greeted = false;
       const timer = setTimeout(() => {
         if (greeted) return;
         greeted = true; // so the close below does not reject a second time
         ws.close();
-        reject(unreachable());
+        fail();
       }, options.connectTimeoutMs ?? 20_000);
       ws.addEventListener('message', (e) => {
         if (greeted) return;
         clearTimeout(timer);
-        const m = JSON.parse(String(e.data)) as BridgeMessage;
-        if (!('event' in m) || m.event !== 'hello') return;
         greeted = true;
+        const m = parseBridgeMessage(String(e.data));
+        if (!m || !('event' in m) || m.event !== 'hello') {
+          ws.close();
+          return reject(new AppError('transport', 'NOT_A_BRIDGE', `Something other than a Keyward bridge answered at ${url}. Check the port the bridge was started with.`, { url }));
+        }
         if (m.version !== BRIDGE_PROTOCOL_VERSION) {
           ws.close();
           return reject(new AppError('transport', 'BRIDGE_VERSION', `The bridge speaks protocol ${m.version}; this page needs ${BRIDGE_PROTOCOL_VERSION}. Update the bridge.`, { version: m.version }));
@@ -110,7 +143,7 @@ export class PcscBridgeClient {
       ws.addEventListener('error', () => undefined); // 'close' follows and says the rest
       ws.addEventListener('close', () => {
         clearTimeout(timer);
-        if (!greeted) reject(unreachable());
+        if (!greeted) fail();
       });
     });
   }
@@ -174,7 +207,8 @@ export class PcscBridgeClient {
   }
 
   #receive(text: string): void {
-    const m = JSON.parse(text) as BridgeMessage;
+    const m = parseBridgeMessage(text);
+    if (!m) return; // not the protocol: nothing pending can be matched to it
     if ('event' in m) {
       if (m.event === 'readers') for (const l of this.#listeners) l(m.readers);
       return;

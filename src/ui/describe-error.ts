@@ -73,6 +73,8 @@ const WORDS: Record<string, Describer> = {
   // The local PC/SC bridge (relay/bridge/) and the cards behind it.
   'transport/BRIDGE_UNREACHABLE': () =>
     'The Keyward bridge did not answer. Is it running, started with this page’s address in --origin, and did Chrome allow this site to reach devices on the local network?',
+  'transport/LOCAL_NETWORK_DENIED': () =>
+    'Chrome is not letting this site reach programs on this computer (Local Network Access), so it cannot reach the bridge. Click the icon at the left of the address bar, open Site settings, set “Local network access” to Allow, then choose Reconnect. On a managed laptop, ask IT to list this site in the LocalNetworkAccessAllowedForUrls policy.',
   'transport/BRIDGE_CLOSED': () => 'The Keyward bridge stopped or closed the connection. Start it again, then choose Reconnect.',
   'transport/BRIDGE_VERSION': (f) => `The Keyward bridge speaks protocol version ${String(f.version)}, which this page does not. Install the bridge that matches this Keyward.`,
   'transport/PAIRING_FAILED': () => 'That is not the code the bridge printed. Check its window and try again.',

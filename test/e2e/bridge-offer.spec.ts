@@ -17,3 +17,19 @@ test('a refused smart-card-class reader opens the bridge instructions, with the 
   // The demo's CSP lists the bridge's port, and nothing listens there now: the socket closes at once.
   await expect(offer.getByRole('alert')).toContainText('The Keyward bridge did not answer. Is it running, started with this page’s address in --origin');
 });
+
+test('a denied Local Network Access permission is named, with where to allow it', async ({ page }) => {
+  await page.goto('/#/lifecycle');
+  // What the operator's "Block" answer to Chrome's prompt leaves behind, set through the DevTools protocol.
+  const cdp = await page.context().newCDPSession(page);
+  const { targetInfo } = await cdp.send('Target.getTargetInfo');
+  for (const name of ['loopback-network', 'local-network-access']) {
+    await cdp.send('Browser.setPermission', { permission: { name }, setting: 'denied', origin: new URL(page.url()).origin, browserContextId: targetInfo.browserContextId });
+  }
+  expect(await page.evaluate(() => navigator.permissions.query({ name: 'loopback-network' as PermissionName }).then((s) => s.state))).toBe('denied');
+  const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
+  await offer.locator('summary').click();
+  await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
+  await expect(offer.getByRole('alert')).toContainText('Chrome is not letting this site reach programs on this computer (Local Network Access)');
+  await expect(offer.getByRole('alert')).toContainText('LocalNetworkAccessAllowedForUrls');
+});
