@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { connectVpcd, frame, unframe, type VpcdClient } from './vpcd-client.js';
+import { createServer as createTcpServer } from 'node:net';
+import { connectVpcd, frame, unframe, type VpcdClient, type VpcdMessageTiming } from './vpcd-client.js';
 import { parseVirtualCardArgs } from './virtual-card.js';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -110,6 +111,35 @@ describe('connectVpcd', () => {
     expect(statuses).toEqual(['connected', 'disconnected', 'connected']);
     await client.stop();
     expect(client.connected).toBe(false);
+  });
+});
+
+describe('vpcd message timing (what the bench uses to split a PC/SC round trip)', () => {
+  it('reports a frame split across writes, several frames in one chunk, and no reply to power-on', async () => {
+    const server = createTcpServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const client = connectVpcd({ port: (server.address() as { port: number }).port, card: createVirtualPivCard({ profile: 'yubikey-5.7' }) });
+    const s = await accepted;
+    s.setNoDelay(true);
+    const seen: VpcdMessageTiming[] = [];
+    client.onMessage((t) => seen.push(t));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const select = frame(bytes('00a4040005a000000308'));
+    s.write(select.slice(0, 2));
+    await sleep(30);
+    s.write(select.slice(2));
+    await sleep(50);
+    s.write(new Uint8Array([...frame(bytes('04')), ...frame(bytes('01')), ...frame(bytes('00fd000000'))]));
+    await sleep(50);
+    expect(seen.map((t) => t.length)).toEqual([10, 1, 1, 5]);
+    expect(seen[0]!.completeAt - seen[0]!.firstByteAt).toBeGreaterThanOrEqual(25);
+    expect(seen.slice(1).every((t) => t.completeAt === t.firstByteAt)).toBe(true);
+    expect(seen[2]!.answeredAt).toBe(seen[2]!.completeAt); // power on: no reply is due
+    expect(seen[3]!.answeredAt).toBeGreaterThanOrEqual(seen[3]!.completeAt);
+    await client.stop();
+    s.destroy();
+    server.close();
   });
 });
 

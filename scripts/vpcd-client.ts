@@ -28,12 +28,30 @@ export interface VpcdClientOptions {
   readonly onStatus?: (status: 'connected' | 'disconnected', detail?: string) => void;
 }
 
+/**
+ * When one message from vpcd was seen at the card's socket (`performance.now()` ms). It lets the bench
+ * split a PC/SC round trip: `completeAt - firstByteAt` is time the message spent arriving in pieces (the
+ * sender's writes and the TCP stack), `answeredAt - completeAt` is the card's own work.
+ */
+export interface VpcdMessageTiming {
+  /** The first byte of the message (its length prefix) arrived. */
+  readonly firstByteAt: number;
+  /** The last byte of the message arrived. */
+  readonly completeAt: number;
+  /** The reply was handed to the socket (equals `completeAt` when no reply is due). */
+  readonly answeredAt: number;
+  /** Payload length: 1 for a control byte, else the command APDU's. */
+  readonly length: number;
+}
+
 /** A running client. */
 export interface VpcdClient {
   /** Resolves once connected for the first time. */
   readonly firstConnection: Promise<void>;
   /** True while a connection to vpcd is open. */
   readonly connected: boolean;
+  /** Calls `listener` after every message is answered; returns the unsubscribe function. */
+  onMessage(listener: (timing: VpcdMessageTiming) => void): () => void;
   /** Closes the connection and stops reconnecting. */
   stop(): Promise<void>;
 }
@@ -72,21 +90,28 @@ export async function answer(card: VpcdCard, message: Uint8Array): Promise<Uint8
   return null;
 }
 
-/** Answers vpcd's messages on `socket` in order, one at a time. */
-function serveConnection(socket: Socket, card: VpcdCard): void {
+/** Answers vpcd's messages on `socket` in order, one at a time, reporting each one's timing. */
+function serveConnection(socket: Socket, card: VpcdCard, report: (timing: VpcdMessageTiming) => void): void {
   let buffer: Uint8Array = new Uint8Array(0);
+  let partialSince = 0; // when the first byte of the incomplete frame in `buffer` arrived
   let queue = Promise.resolve();
   socket.on('data', (chunk: Uint8Array) => {
+    const arrived = performance.now();
+    let firstByteAt = buffer.length > 0 ? partialSince : arrived;
     const joined = new Uint8Array(buffer.length + chunk.length);
     joined.set(buffer);
     joined.set(chunk, buffer.length);
     const { frames, rest } = unframe(joined);
     buffer = rest;
+    partialSince = frames.length > 0 ? arrived : firstByteAt;
     for (const message of frames) {
+      const started = firstByteAt;
+      firstByteAt = arrived; // later frames of this chunk began in it
       queue = queue.then(async () => {
         // A card fault must not stall the queue: answer 6F00 (no precise diagnosis, ISO 7816-4 §5.6).
         const reply = await answer(card, message).catch(() => Uint8Array.of(0x6f, 0x00));
         if (reply && !socket.destroyed) socket.write(frame(reply));
+        report({ firstByteAt: started, completeAt: arrived, answeredAt: reply ? performance.now() : arrived, length: message.length });
       });
     }
   });
@@ -102,6 +127,16 @@ export function connectVpcd(options: VpcdClientOptions): VpcdClient {
   let open = false;
   let timer: NodeJS.Timeout | undefined;
   let resolveFirst: () => void = () => undefined;
+  const listeners = new Set<(timing: VpcdMessageTiming) => void>();
+  const report = (timing: VpcdMessageTiming): void => {
+    for (const listener of listeners) {
+      try {
+        listener(timing);
+      } catch {
+        // an observer's fault must not break the answer queue, which would leave the card mute
+      }
+    }
+  };
   const firstConnection = new Promise<void>((resolve) => (resolveFirst = resolve));
 
   const connect = (): void => {
@@ -109,7 +144,7 @@ export function connectVpcd(options: VpcdClientOptions): VpcdClient {
     const s = new Socket();
     socket = s;
     s.setNoDelay(true);
-    serveConnection(s, card);
+    serveConnection(s, card, report);
     s.once('connect', () => {
       open = true;
       delay = backoff.initialMs;
@@ -134,6 +169,10 @@ export function connectVpcd(options: VpcdClientOptions): VpcdClient {
     firstConnection,
     get connected() {
       return open;
+    },
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     stop: async () => {
       stopped = true;

@@ -32,6 +32,8 @@ export interface ToolResult {
 /** A running harness. */
 export interface PcscHarness {
   readonly card: VirtualPivCard;
+  /** The card's connection to vpcd (its `onMessage` times each exchange at the card's socket). */
+  readonly vpcd: VpcdClient;
   readonly reader: string;
   /** A scratch directory for the test's files, removed by `stop()`. */
   readonly workdir: string;
@@ -161,7 +163,7 @@ export async function startPcscHarness(profile: PivCardProfileName, options: { s
     await Promise.race([client.firstConnection, sleep(15_000).then(() => Promise.reject(new Error(`vpcd did not accept a connection on port ${VPCD_PORT}.`)))]);
     await waitFor(`"${VPCD_READER}" to show the card`, () => readerListed(true), 20_000);
     const run = (command: string, args: readonly string[], o: { input?: string; timeoutMs?: number } = {}) => runTool(command, args, { ...o, cwd: workdir });
-    return { card, reader: VPCD_READER, workdir, run, stop };
+    return { card, vpcd: client, reader: VPCD_READER, workdir, run, stop };
   } catch (e) {
     await stop();
     throw e;
