@@ -56,6 +56,8 @@ const WORDS: Record<string, Describer> = {
   'workflows/RUN_UNFINISHED': (f) => `An interrupted ${String(f.operation ?? 'operation')} on this card must be finished first: run it again.`,
   'workflows/CARD_FOREIGN': () =>
     'The card holds a management key Keyward did not set, so it was issued elsewhere or under another master key. Reset it with its own tools first.',
+  'workflows/MANAGEMENT_KEY_FIXED': () =>
+    "This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it: anyone could then rewrite the card. Use a YubiKey or another PIV card that can change its management key; this one can only be personalised with its vendor's own tool.",
   'workflows/PUK_UNKNOWN': () => 'The card’s PUK is neither the factory value nor the one derived for it, so its PIN cannot be set.',
   'workflows/PIN_POLICY': (f) =>
     `The new PIN must be ${String(f.minLength)} to ${String(f.maxLength)} ${f.digitsOnly ? 'digits' : 'characters (no spaces)'} long and not the factory default 123456.`,

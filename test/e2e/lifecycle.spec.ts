@@ -72,8 +72,11 @@ const virtualYubiKey: InsertBlankCard = async (page) => {
   await page.getByRole('button', { name: 'Insert a blank card' }).click();
 };
 
-/** A blank generic PIV card (3DES management key) in a vendor-class USB reader, through the WebUSB shim. */
-const shimPivCard: InsertBlankCard = async (page) => {
+/**
+ * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB
+ * shim: a YubiKey 5.4 (3DES factory management key) for the whole workflow.
+ */
+const shimReaderCard: InsertBlankCard = async (page) => {
   await page.getByRole('button', { name: 'Add a USB reader…' }).click();
 };
 
@@ -95,18 +98,9 @@ const bridgeYubiKey = (rig: BridgeRig): InsertBlankCard => async (page) => {
   await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
 };
 
-/** Step 3: Issue; returns the activation PIN read from the summary. */
-async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
-  await page.goto('/#/lifecycle');
-  await insert(page);
-  const state = page.getByTestId('card-state');
-  await expect(state).toContainText('is Blank');
-  const diagram = page.getByTestId('state-diagram');
-  await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', 'blank');
-  await expect(diagram.getByRole('button')).toHaveText(['Issue']);
-  await diagram.screenshot({ path: `${SHOTS}/lifecycle-state-diagram.png` });
-
-  await diagram.getByRole('button', { name: 'Issue' }).click();
+/** Issue up to the operator's final click: template, re-authentication (the operator passcode), Ben Member. */
+async function startIssueToBen(page: Page): Promise<void> {
+  await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
   await page.getByLabel('Card template').selectOption({ label: TEMPLATE });
   // The operator passcode: a fresh interactive sign-in (prompt=login) in the emulator's popup.
   const popupPromise = page.context().waitForEvent('page');
@@ -118,6 +112,19 @@ async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegEx
   await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
   await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: /Ben Member/ }).click();
   await page.getByRole('button', { name: 'Issue the card to Ben Member' }).click();
+}
+
+/** Step 3: Issue; returns the activation PIN read from the summary. */
+async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
+  await page.goto('/#/lifecycle');
+  await insert(page);
+  const state = page.getByTestId('card-state');
+  await expect(state).toContainText('is Blank');
+  const diagram = page.getByTestId('state-diagram');
+  await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', 'blank');
+  await expect(diagram.getByRole('button')).toHaveText(['Issue']);
+  await diagram.screenshot({ path: `${SHOTS}/lifecycle-state-diagram.png` });
+  await startIssueToBen(page);
 
   const summary = page.getByRole('dialog', { name: 'Card issued' });
   await expect(summary).toBeVisible({ timeout: 30_000 });
@@ -126,6 +133,7 @@ async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegEx
   for (const item of await progress.getByRole('listitem').all()) await expect(item).toHaveAttribute('data-status', /^(done|skipped)$/);
   await expect(summary).toContainText('Ben Member');
   await expect(summary).toContainText(credential);
+  await expect(summary).toContainText('replaced by the key derived for this card');
   await expect(summary.getByRole('list', { name: 'Operations performed' })).toContainText('Bind the card to the user (CHUID)');
   await expect(summary.getByRole('link', { name: /certificate request/ })).toBeVisible();
   const pin = (await summary.getByTestId('activation-pin').textContent())!.trim();
@@ -210,9 +218,8 @@ async function wholeWorkflow(
   const retired = page.getByRole('dialog', { name: 'Card retired' });
   await expect(retired).toContainText('binding to Ben Member is removed', { timeout: 30_000 });
   await retired.getByRole('button', { name: 'Close' }).click();
-  // A generic card's id is its CHUID GUID, which retiring replaces: it reads as a new, blank card
-  // (a YubiKey keeps its serial, so it would read Retired). Either way only Issue is offered.
-  await expect(page.getByTestId('card-state')).toContainText(/is (Blank|Retired)\./);
+  // A YubiKey keeps its serial (its card id), so it reads Retired; only Issue is offered again.
+  await expect(page.getByTestId('card-state')).toContainText('is Retired.');
   await expect(page.getByTestId('state-diagram').getByRole('button')).toHaveText(['Issue']);
 
   // Secrets stayed in memory only.
@@ -221,10 +228,32 @@ async function wholeWorkflow(
   expect(consoleProblems).toEqual([]);
 }
 
-test('the whole workflow on a generic PIV card: templates, master key, Issue, Activate, the TAP email, a new TAP on Smart Card Unblock', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems, installUsbShim }) => {
+test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: templates, master key, Issue, Activate, the TAP email, a new TAP on Smart Card Unblock', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems, installUsbShim }) => {
   test.setTimeout(180_000);
+  await installUsbShim({ readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'yubikey-5.4', unrestricted: false }], choose: 0 });
+  await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, shimReaderCard, /YubiKey 5 · PIV · firmware 5\.4\.3/);
+});
+
+test('Issue refuses a generic PIV card that cannot change its factory management key, and leaves it Blank', async ({ page, signInAs, consoleProblems, installUsbShim }) => {
+  test.setTimeout(120_000);
   await installUsbShim({ readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'piv-generic', unrestricted: false }], choose: 0 });
-  await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, shimPivCard, /PIV/);
+  await page.goto('/');
+  await signInAs(/Aisha Operator/);
+  await createCardTemplateAndKey(page);
+  await page.goto('/#/lifecycle');
+  await shimReaderCard(page);
+  const state = page.getByTestId('card-state');
+  await expect(state).toContainText('is Blank');
+  await startIssueToBen(page);
+  await expect(page.getByRole('alert')).toContainText("This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it", { timeout: 30_000 });
+  await expect(page.getByRole('dialog', { name: 'Card issued' })).toHaveCount(0);
+  const progress = page.getByTestId('progress');
+  await expect(progress.locator('[data-status="done"]')).toHaveText([/Detect the credential/]);
+  await expect(progress.locator('[data-status="failed"]')).toHaveText([/Authenticate with the management key/]);
+  // The page reads the card again after every operation: still blank, nothing bound, so only Issue is offered.
+  await expect(state).toContainText('is Blank');
+  await expect(page.getByTestId('state-diagram').getByRole('button')).toHaveText(['Issue']);
+  expect(consoleProblems).toEqual([]);
 });
 
 test('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }) => {

@@ -6,6 +6,7 @@ import { importCardMasterKey } from '../../src/cards/admin-secrets';
 import type { CardTemplateRecord } from '../../src/store/db';
 import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport';
 import { createVirtualPivCard, type PivCardProfileName, type VirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
 
 /** A template: show the activation PIN, 6–8 digits, ECC P-256 in 9A, no TAP at activation. */
 export function testTemplate(overrides: Partial<CardTemplateRecord> = {}): CardTemplateRecord {
@@ -32,8 +33,29 @@ export function testMasterKey(): Promise<CryptoKey> {
 
 let nextSerial = 20_000_000;
 
-/** A virtual card in a virtual reader, connected. */
-export async function cardInReader(profile: PivCardProfileName = 'yubikey-5.7'): Promise<{ card: VirtualPivCard; transport: SimulatorTransport }> {
-  const card = createVirtualPivCard({ profile, serial: ++nextSerial });
-  return { card, transport: await createSimulatorTransport({ card }) };
+/**
+ * A card profile for lifecycle tests: the simulator's own, or `'piv-generic+ff'`, a non-Yubico PIV card
+ * that does offer Yubico's SET MANAGEMENT KEY (some PIV applets copy that one extension). It is a
+ * virtual YubiKey 5.4 seen through the plain PIV profile's ATR, answering 6D00 (ISO/IEC 7816-4 §5.6:
+ * instruction code not supported) to every other Yubico instruction, so Detect calls it a plain PIV card and
+ * issuance gives it a derived 3DES management key.
+ */
+export type TestCardProfile = PivCardProfileName | 'piv-generic+ff';
+
+/** Yubico's PIV instructions other than SET MANAGEMENT KEY (FF): MOVE KEY F6, GET METADATA F7, GET SERIAL F8, ATTEST F9, SET PIN RETRIES FA, RESET FB, GET VERSION FD, IMPORT KEY FE. */
+const YUBICO_ONLY_INS = new Set([0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfd, 0xfe]);
+
+function genericWithSetManagementKey(card: VirtualPivCard): VirtualCardSpec {
+  const plain = createVirtualPivCard({ profile: 'piv-generic' });
+  return {
+    atr: plain.atr,
+    handleApdu: async (apdu) => (YUBICO_ONLY_INS.has(apdu[1] ?? 0) ? Uint8Array.of(0x6d, 0x00) : card.handleApdu(apdu)),
+  };
+}
+
+/** A virtual card in a virtual reader, connected. `card.log` lists every APDU the card itself answered. */
+export async function cardInReader(profile: TestCardProfile = 'yubikey-5.7'): Promise<{ card: VirtualPivCard; transport: SimulatorTransport }> {
+  const card = createVirtualPivCard({ profile: profile === 'piv-generic+ff' ? 'yubikey-5.4' : profile, serial: ++nextSerial });
+  const spec = profile === 'piv-generic+ff' ? genericWithSetManagementKey(card) : card;
+  return { card, transport: await createSimulatorTransport({ card: spec }) };
 }

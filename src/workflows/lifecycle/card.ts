@@ -28,7 +28,7 @@ export interface CardHandle {
   readonly detected: Extract<DetectedCard, { kind: 'yubikey' | 'piv' }>;
   readonly kind: 'yubikey' | 'piv';
   readonly serial: number | null;
-  /** The algorithm a derived management key gets here: AES-192 where the card can change keys (YubiKey), else 3DES. */
+  /** The algorithm a derived management key gets here: AES-192 on a YubiKey, else 3DES (the one algorithm every PIV card's 9B key has). */
   readonly targetAlgorithm: ManagementKeyAlgorithm;
 }
 
@@ -133,6 +133,29 @@ export async function authenticateAdmin(card: CardHandle, masterKey: CryptoKey, 
     derived.fill(0);
   }
   throw lifecycleError('CARD_FOREIGN', 'The card holds a management key that is neither the factory default nor the one derived for it.', { algorithm });
+}
+
+/**
+ * Refuses, before anything is written, a card that would keep its factory management key: SP 800-73-4
+ * defines no command to change the 9B key, so the only way is Yubico's SET MANAGEMENT KEY (INS FF). It is
+ * tried here with the factory key the card already holds (just authenticated, `algorithm` as there), a
+ * no-op where supported; a card without it answers 6D00/6A81 → `MANAGEMENT_KEY_FIXED`. Afterwards the
+ * factory key authenticates again: a YubiKey keeps the authenticated state across SET MANAGEMENT KEY
+ * (Yubico .NET SDK, PivSession.TryChangeManagementKey remarks), but another card offering INS FF need not.
+ */
+export async function ensureManagementKeyChangeable(card: CardHandle, algorithm: ManagementKeyAlgorithm): Promise<void> {
+  try {
+    await card.session.setManagementKey(algorithm, DEFAULT_MANAGEMENT_KEY.slice());
+  } catch (e) {
+    if (!isAppError(e, 'piv', 'NOT_SUPPORTED')) throw e;
+    throw lifecycleError(
+      'MANAGEMENT_KEY_FIXED',
+      'The card\'s management key is the factory default and the card offers no command to change it, so it is not issued.',
+      { algorithm, kind: card.kind },
+      e,
+    );
+  }
+  await card.session.authenticate(DEFAULT_MANAGEMENT_KEY, algorithm);
 }
 
 /** True when the key derived for this card (with `algorithm`) authenticates. */

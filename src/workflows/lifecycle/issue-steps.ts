@@ -36,24 +36,21 @@ export async function writeBinding(session: PivSession, planned: Chuid): Promise
 }
 
 /**
- * Sets the derived management key (after `authenticate`), verified by authenticating with it. Cards
- * without Yubico's SET MANAGEMENT KEY keep theirs: `'unchangeable'`.
+ * Sets the derived management key (after `authenticate`, which refused cards without SET MANAGEMENT KEY),
+ * verified by authenticating with it. A piv-layer `NOT_SUPPORTED` here means the card accepted the probe
+ * and refuses now: it propagates, leaving the run unfinished, since the binding is already written.
  */
-export async function setDerivedManagementKey(card: CardHandle, masterKey: CryptoKey, id: CardIdentification): Promise<'set' | 'unchangeable'> {
+export async function setDerivedManagementKey(card: CardHandle, masterKey: CryptoKey, id: CardIdentification): Promise<void> {
   const algorithm = card.targetAlgorithm;
   const key = await deriveManagementKey(masterKey, id.identity, algorithm);
   try {
     await card.session.setManagementKey(algorithm, key);
-  } catch (e) {
-    if (isAppError(e, 'piv', 'NOT_SUPPORTED')) return 'unchangeable';
-    throw e;
   } finally {
     key.fill(0);
   }
   if (!(await derivedKeyWorks(card, masterKey, id.identity, algorithm))) {
     throw lifecycleError('VERIFY_FAILED', 'The new management key does not authenticate.', { step: 'set-management-key' });
   }
-  return 'set';
 }
 
 /**

@@ -3,19 +3,42 @@ import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets, type CardIdentity } from '../../cards/admin-secrets';
 import { ApduChannel } from '../../apdu/channel';
 import { PivSession } from '../../piv/session';
-import { KEY_REF } from '../../piv/constants';
+import { isAppError } from '../../app-error';
+import { toHex } from '../../piv/command';
+import { KEY_REF, OBJECT_TAG, type ManagementKeyAlgorithm } from '../../piv/constants';
+import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
+import { recentAudit } from '../../store/audit';
 import { putExportTemplate } from '../../store/export-templates';
-import { getCard } from '../../store/registry';
-import { lastUnfinishedRun } from '../../store/journal';
+import { cardsOfUser, getCard } from '../../store/registry';
+import { cardLines, lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
+import type { VirtualPivCard } from '../../transport/simulator/piv-card/virtual-piv-card';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
 import { activateCard } from './activate';
+import { chuidIdentification } from './card';
 import type { SendMail } from './deliver-pin';
 import { issueCard } from './issue';
 import type { StepEvent } from './types';
 
 async function session(t: CardTransport): Promise<PivSession> {
   return (await PivSession.open(new ApduChannel(t))).session;
+}
+
+/** Instructions that change a card: PUT DATA, CHANGE REFERENCE DATA, RESET RETRY COUNTER, GENERATE, and Yubico's IMPORT KEY, SET MANAGEMENT KEY, RESET, SET PIN RETRIES. */
+const CARD_CHANGES = new Set([0xdb, 0x24, 0x2c, 0x47, 0xfe, 0xff, 0xfb, 0xfa]);
+
+/** Each command the virtual card answered, with its status word (from the card's own redacted log). */
+function commandsAnswered(card: VirtualPivCard): { ins: number; sw: number }[] {
+  return card.log.flatMap((e, i) => (e.direction === 'command' && card.log[i + 1]?.direction === 'response' ? [{ ins: e.ins, sw: card.log[i + 1]!.sw! }] : []));
+}
+
+/** What a host can read of a card: every PIV data object (bytes or the error code) and the PIN status. */
+async function cardSnapshot(t: CardTransport): Promise<Record<string, unknown>> {
+  const p = await session(t);
+  const out: Record<string, unknown> = {};
+  for (const [name, tag] of Object.entries(OBJECT_TAG)) out[name] = await p.readObject(tag).then(toHex, (e: unknown) => (isAppError(e) ? e.code : String(e)));
+  out['pin'] = await p.getPinStatus();
+  return out;
 }
 
 describe('issueCard', () => {
@@ -42,8 +65,8 @@ describe('issueCard', () => {
   });
 
 
-  it.each(['yubikey-5.7', 'yubikey-5.4', 'piv-generic'] as const)('issues a blank %s: binding, derived secrets, activation PIN, CSR, registry', async (profile) => {
-    const { transport } = await cardInReader(profile);
+  it.each(['yubikey-5.7', 'yubikey-5.4', 'piv-generic+ff'] as const)('issues a blank %s: binding, derived secrets, activation PIN, CSR, registry', async (profile) => {
+    const { card, transport } = await cardInReader(profile);
     const masterKey = await testMasterKey();
     const events: StepEvent[] = [];
     const s = await issueCard({ transport, masterKey, template: testTemplate(), user: USER, operator: OPERATOR, onStep: (e) => events.push(e) });
@@ -52,20 +75,57 @@ describe('issueCard', () => {
     );
     expect(s.activationPin).toMatch(/^\d{8}$/); // the policy allows 6–8: the longest is used
     expect(s.csrPem).toContain('BEGIN CERTIFICATE REQUEST');
-    expect(s.managementKey).toBe(profile === 'piv-generic' ? 'unchangeable' : 'derived');
     const rec = await getCard(s.cardId);
     expect(rec).toMatchObject({ state: 'issued', userId: USER.id, templateId: 'tpl-1' });
     expect(await lastUnfinishedRun(s.cardId)).toBeUndefined();
+    // The change probe (SET MANAGEMENT KEY, accepted) came before the first write (PUT DATA, the CHUID).
+    const answered = commandsAnswered(card);
+    expect(answered.findIndex((c) => c.ins === 0xff && c.sw === 0x9000)).toBeGreaterThan(-1);
+    expect(answered.findIndex((c) => c.ins === 0xff)).toBeLessThan(answered.findIndex((c) => c.ins === 0xdb));
     const p = await session(transport);
-    expect((await p.readChuid()).guid).toBe(USER.id);
-    if (profile !== 'piv-generic') {
-      const identity: CardIdentity = { serial: rec!.serial! };
-      const { managementKey, puk } = await deriveAdminSecrets(masterKey, identity, 'AES192');
-      await p.authenticate(managementKey, 'AES192');
-      expect((await p.getMetadata(KEY_REF.PUK)).isDefault).toBe(false);
-      await p.changePuk(puk, puk);
-    }
+    const chuid = await p.readChuid();
+    expect(chuid.guid).toBe(USER.id);
+    const generic = profile === 'piv-generic+ff';
+    const [identity, algorithm]: [CardIdentity, ManagementKeyAlgorithm] = generic ? [chuidIdentification(chuid).identity, 'TDES'] : [{ serial: rec!.serial! }, 'AES192'];
+    expect(s.cardId).toBe(generic ? `chuid:${USER.id.replace(/-/g, '')}` : `serial:${rec!.serial}`);
+    // Never left at the factory key: its bytes no longer authenticate (under the key's algorithm now); the derived key does.
+    await expect(p.authenticate(DEFAULT_MANAGEMENT_KEY, algorithm)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    const { managementKey, puk } = await deriveAdminSecrets(masterKey, identity, algorithm);
+    await p.authenticate(managementKey, algorithm);
+    if (!generic) expect((await p.getMetadata(KEY_REF.PUK)).isDefault).toBe(false);
+    await p.changePuk(puk, puk);
     await p.verifyPin(s.activationPin!);
+    await transport.close();
+  });
+
+  it('refuses a generic PIV card that cannot change its management key, before writing anything to it', async () => {
+    const { card, transport } = await cardInReader('piv-generic');
+    const user = { ...USER, id: crypto.randomUUID() };
+    const cardId = `chuid:${user.id.replace(/-/g, '')}`;
+    const before = await cardSnapshot(transport);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const events: StepEvent[] = [];
+      const error = await issueCard({ transport, masterKey: await testMasterKey(), template: testTemplate(), user, operator: OPERATOR, onStep: (e) => events.push(e) }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ layer: 'workflows', code: 'MANAGEMENT_KEY_FIXED', fields: { algorithm: 'TDES', kind: 'piv' } });
+      expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual(['detect']);
+      expect(await cardSnapshot(transport)).toEqual(before);
+      expect(await lastUnfinishedRun(cardId)).toBeUndefined(); // closed, so a retry starts clean
+    }
+    // The card was asked (SET MANAGEMENT KEY → 6D00) and nothing that changes a card ever succeeded.
+    const answered = commandsAnswered(card);
+    expect(answered.filter((c) => c.ins === 0xff).map((c) => c.sw)).toEqual([0x6d00, 0x6d00]);
+    expect(answered.filter((c) => CARD_CHANGES.has(c.ins) && c.sw === 0x9000)).toEqual([]);
+    // Journal: per attempt, detect done, authenticate begun, closed as rolled back; no card step after it.
+    const lines = await cardLines(cardId);
+    expect(lines.map((l) => `${l.step}:${l.phase}`)).toEqual(Array(2).fill(['detect:before', 'detect:after', 'authenticate:before', 'end:rolled-back']).flat());
+    expect(await getCard(cardId)).toBeUndefined();
+    expect(await cardsOfUser(user.id)).toEqual([]);
+    expect((await recentAudit()).filter((a) => a.target?.userId === user.id)).toEqual([]); // refusals are not audited, as CARD_BOUND
+    // The factory secrets still work.
+    const p = await session(transport);
+    await p.authenticate(DEFAULT_MANAGEMENT_KEY, 'TDES');
+    await p.verifyPin('123456');
+    await p.changePuk('12345678', '12345678');
     await transport.close();
   });
 

@@ -3,16 +3,21 @@
  *
  * State machine (DESIGN.md "The card model"; each arrow is journalled before and after, see run.ts):
  *
- *   blank ──detect──► authenticate (factory key, or the derived key of an interrupted run)
+ *   blank ──detect──► authenticate (factory key, or the derived key of an interrupted run); with the
+ *                     factory key, SET MANAGEMENT KEY to that same key proves the card can change it
+ *                     (SP 800-73-4 has no command for it; Yubico's INS FF): a card that cannot is refused
+ *                     here, untouched (`MANAGEMENT_KEY_FIXED`, run closed as rolled back), because DESIGN.md
+ *                     never leaves a management key at its default
  *         ──write-chuid──► GUID = holder's Entra object id (SP 800-73-4 Part 1 §3.1.2, tag 34)
- *         ──set-management-key──► derived key (AES-192 on YubiKeys, 3DES elsewhere; kept where unchangeable)
+ *         ──set-management-key──► derived key (AES-192 on YubiKeys, 3DES elsewhere)
  *         ──set-puk──► derived PUK          ──set-pin──► random activation PIN
  *         ──generate-key──► key + CSR (when the template enrols)  ──register──► registry `issued`, audit
  *         ──end (done)──► deliver the activation PIN (shown once, or emailed)
  *
  * Resume: the next attempt looks up the card's newest unfinished run and continues it under the same run
  * id. Nothing is trusted from the journal alone; every step asks the card:
- *   authenticate        GET METADATA 9B default flag, else try the factory key, then the derived key;
+ *   authenticate        GET METADATA 9B default flag, else try the factory key (then the change probe),
+ *                       then the derived key;
  *   write-chuid         the CHUID's GUID already equals the user id → skipped;
  *   set-management-key  the derived key already authenticates → skipped;
  *   set-puk             metadata 81 default flag (or, without metadata, "the run got this far") decides
@@ -32,7 +37,7 @@ import { lastUnfinishedRun } from '../../store/journal';
 import { derivePuk } from '../../cards/admin-secrets';
 import type { CardTransport } from '../../transport/card-transport';
 import { isAppError } from '../../app-error';
-import { authenticateAdmin, chuidIdentification, expiryYears, freshChuid, openCard, readChuidOrNull, type CardHandle, type CardIdentification } from './card';
+import { authenticateAdmin, chuidIdentification, ensureManagementKeyChangeable, expiryYears, freshChuid, openCard, readChuidOrNull, type CardHandle, type CardIdentification } from './card';
 import { deliverActivationPin, type ActivationPinDelivery, type SendMail } from './deliver-pin';
 import { generateKeyAndCsr, setActivationPin, setDerivedManagementKey, setDerivedPuk, writeBinding } from './issue-steps';
 import { activationPin } from './pins';
@@ -64,7 +69,6 @@ export interface IssueSummary {
   readonly cardId: string;
   readonly credentialType: string;
   readonly userId: string;
-  readonly managementKey: 'derived' | 'unchangeable';
   readonly csrPem: string | null;
   readonly resumed: boolean;
   readonly rolledBack: boolean;
@@ -90,21 +94,27 @@ async function checkRegistry(cardId: string, user: IssueUser): Promise<void> {
   }
 }
 
+/** Authenticates as admin; a card still on its factory key must prove it can change it (see the state machine). */
+async function authenticateChangeable(card: CardHandle, masterKey: CryptoKey, id: CardIdentification) {
+  const auth = await authenticateAdmin(card, masterKey, id.identity);
+  if (auth.state === 'default') await ensureManagementKeyChangeable(card, auth.algorithm);
+  return auth;
+}
+
 /** Runs the card steps of one attempt; returns what the summary needs. */
 async function cardSteps(input: IssueInput, card: CardHandle, run: LifecycleRun, id: CardIdentification, planned: ReturnType<typeof freshChuid>) {
   const { session } = card;
-  const auth = await run.step('authenticate', () => authenticateAdmin(card, input.masterKey, id.identity), (r) => ({ keyState: r.state, algorithm: r.algorithm }));
+  const auth = await run.step('authenticate', () => authenticateChangeable(card, input.masterKey, id), (r) => ({ keyState: r.state, algorithm: r.algorithm }));
   await run.step('write-chuid', () => writeBinding(session, planned), (r) => ({ binding: r, userId: input.user.id }));
-  let managementKey: 'derived' | 'unchangeable' = 'derived';
   if (auth.state === 'derived' && auth.algorithm === card.targetAlgorithm) await run.skip('set-management-key', { algorithm: auth.algorithm });
-  else managementKey = await run.step('set-management-key', async () => ((await setDerivedManagementKey(card, input.masterKey, id)) === 'set' ? 'derived' : 'unchangeable'), (r) => ({ result: r, algorithm: card.targetAlgorithm }));
+  else await run.step('set-management-key', () => setDerivedManagementKey(card, input.masterKey, id), () => ({ algorithm: card.targetAlgorithm }));
   const puk = await derivePuk(input.masterKey, id.identity);
   await run.step('set-puk', () => setDerivedPuk(session, puk, run.startedBefore('set-puk')), (r) => ({ result: r }));
   const pin = activationPin(input.template.issue.pinPolicy);
   await run.step('set-pin', () => setActivationPin(session, puk, pin), (r) => ({ method: r }));
   const cert = input.template.issue.certificate;
   const csrPem = cert ? await run.step('generate-key', () => generateKeyAndCsr(session, cert, input.user), () => ({ slot: cert.slot, algorithm: cert.algorithm })) : null;
-  return { managementKey, pin, csrPem };
+  return { pin, csrPem };
 }
 
 async function register(input: IssueInput, card: CardHandle, run: LifecycleRun, cardId: string): Promise<void> {
@@ -141,6 +151,11 @@ export async function issueCard(input: IssueInput): Promise<IssueSummary> {
   try {
     done = await cardSteps(input, card, run, id, planned);
   } catch (e) {
+    // Refused before any card write: nothing to resume, so the run is closed rather than left unfinished.
+    if (isAppError(e, 'workflows', 'MANAGEMENT_KEY_FIXED')) {
+      await run.rollBack({ reason: e.code, cardUntouched: true });
+      throw e;
+    }
     if (!(run.resumed && card.kind === 'yubikey' && unreproducible(e))) throw e;
     await resetToBlank(card.session);
     await run.rollBack({ reason: isAppError(e) ? e.code : 'UNEXPECTED' });
@@ -153,7 +168,7 @@ export async function issueCard(input: IssueInput): Promise<IssueSummary> {
   await run.finish();
   const delivery = await deliverActivationPin(input, id.cardId, card.detected.typeName, done.pin);
   return {
-    cardId: id.cardId, credentialType: card.detected.typeName, userId: input.user.id, managementKey: done.managementKey, csrPem: done.csrPem,
+    cardId: id.cardId, credentialType: card.detected.typeName, userId: input.user.id, csrPem: done.csrPem,
     resumed: run.resumed, rolledBack, steps: run.events, delivery, ...(delivery.method === 'show' ? { activationPin: done.pin } : {}),
   };
 }

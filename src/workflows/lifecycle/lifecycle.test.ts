@@ -57,7 +57,7 @@ describe('unblock, detect locked, retire', () => {
     await transport.close();
   });
 
-  it.each(['yubikey-5.4', 'piv-generic'] as const)('retires a %s: keys and binding gone, registry retired', async (profile) => {
+  it.each(['yubikey-5.4', 'piv-generic+ff'] as const)('retires a %s: keys and binding gone, registry retired', async (profile) => {
     const { transport } = await cardInReader(profile);
     const masterKey = await testMasterKey();
     const issued = await issueCard({ transport, masterKey, template: testTemplate(), user: USER, operator: OPERATOR });
