@@ -7,6 +7,7 @@ import type { AppError } from '../app-error';
 import { connectBridge } from '../cards/readers';
 import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
 import type { BridgeReader } from '../transport/pcsc-bridge-protocol';
+import { bridgeAutoConnect, setBridgeAutoConnect } from '../store/bridge-preference';
 import { runGuarded } from './guarded';
 
 /** Whether a reader error is one the bridge gets around (re-exported for the UI, which stays above state/). */
@@ -25,6 +26,32 @@ export class BridgeReaderState {
   /** @param onReaders called with every new reader list (presence changes included). */
   constructor(private readonly onReaders: (readers: readonly BridgeReader[]) => void = () => undefined) {}
 
+  /**
+   * Reconnects at start when the operator left the bridge paired last time. Quiet: a bridge that is not
+   * running now is not an error until the operator asks for it.
+   */
+  async resume(): Promise<void> {
+    if (!bridgeAutoConnect()) return;
+    await this.connect();
+    if (this.status !== 'ready') {
+      this.error = null;
+      this.status = 'off';
+      this.#client?.close();
+      this.#client = null;
+    }
+  }
+
+  /** Closes the connection and stops reconnecting at start. Open bridge cards are released by the bridge. */
+  disconnect(): void {
+    setBridgeAutoConnect(false);
+    const client = this.#client;
+    this.#client = null;
+    client?.close();
+    this.status = 'off';
+    this.error = null;
+    this.#setReaders([]);
+  }
+
   /** Connects to the bridge; lists its readers when this origin is already paired. */
   async connect(): Promise<void> {
     this.status = 'connecting';
@@ -41,6 +68,7 @@ export class BridgeReaderState {
       });
       this.status = client.paired ? 'ready' : 'unpaired';
       if (client.paired) this.#setReaders(await client.listReaders());
+      setBridgeAutoConnect(client.paired);
     });
     if (this.status === 'connecting') this.status = 'off';
   }
@@ -50,6 +78,7 @@ export class BridgeReaderState {
     await runGuarded(this, async () => {
       await this.#connected().pair(code.replace(/\s+/g, ''));
       this.status = 'ready';
+      setBridgeAutoConnect(true);
       this.#setReaders(await this.#connected().listReaders());
     });
   }

@@ -54,6 +54,7 @@ export class ReaderState {
     }
     watchUsbReaders(() => void this.refresh());
     await this.refresh();
+    await this.bridge.resume();
   }
 
   /** Re-reads the granted USB readers. It leaves `busy` and `error` alone: a plug event or the start-up
@@ -90,6 +91,12 @@ export class ReaderState {
       this.bridgeReader = name;
       await this.#presenceChanged(this.bridge.readers.some((r) => r.name === name && r.present));
     });
+  }
+
+  /** Closes the bridge (and the card opened through it) and stops reconnecting to it at start. */
+  async disconnectBridge(): Promise<void> {
+    if (this.bridgeReader) await this.#close();
+    this.bridge.disconnect();
   }
 
   /** Demo only: a fresh blank card into the virtual reader. */
