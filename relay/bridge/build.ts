@@ -5,13 +5,17 @@
  * - package.json: declares only the native `smartcard` addon, which cannot be bundled (it is compiled
  *   for the operator's OS by `npm install`).
  * The operator copies that folder, runs `npm install` once, then `npm start -- --origin <app origin>`.
+ * `--out <dir>` writes the package elsewhere (the packaging test builds into a scratch directory).
  */
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const outDir = here('./dist');
+const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const outDir = values.out ? resolve(values.out) : here('./dist');
 const root = JSON.parse(readFileSync(here('../../package.json'), 'utf8')) as { version: string; optionalDependencies: Record<string, string> };
 
 mkdirSync(outDir, { recursive: true });

@@ -39,6 +39,10 @@ export function openWs(url: string, origin: string | null, headers: Record<strin
 export interface BridgeLaunch {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** A packaged bridge (`npm run bridge:build`'s keyward-bridge.mjs) to run with plain node; default: relay/bridge/main.ts under tsx. */
+  readonly script?: string;
+  /** The working directory of the bridge process (default: this one). */
+  readonly cwd?: string;
 }
 
 /** Starts the bridge process; resolves with its port once it listens. `stderr` receives its console text. */
@@ -51,7 +55,9 @@ function spawnBridge(
   stderr: (text: string) => void = () => undefined,
 ): Promise<{ child: ChildProcess; port: number }> {
   const allow = origins.flatMap((o) => ['--origin', o]);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/bridge/main.ts', ...allow, '--port', '0', '--pairings-file', pairingFile, ...(launch.args ?? [])], {
+  const entry = launch.script ? [launch.script] : ['--import', 'tsx', 'relay/bridge/main.ts'];
+  const child = spawn(process.execPath, [...entry, ...allow, '--port', '0', '--pairings-file', pairingFile, ...(launch.args ?? [])], {
+    cwd: launch.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...launch.env },
   });
