@@ -18,6 +18,7 @@ import {
   type AuthError,
   type IPublicClientApplication,
 } from '@azure/msal-browser';
+import { SIGN_IN_WINDOW_TIMEOUT_MS } from './sign-in-window';
 import { AppError } from '../app-error';
 import type { EntraSettings } from '../config/deployment';
 
@@ -70,6 +71,7 @@ export async function createMsalTokenSource(settings: EntraSettings, redirectUri
       system: {
         protocolMode: aad ? ProtocolMode.AAD : ProtocolMode.OIDC,
         navigatePopups: !runsInstalled(),
+        popupBridgeTimeout: SIGN_IN_WINDOW_TIMEOUT_MS,
       },
     });
   } catch (cause) {
@@ -150,6 +152,8 @@ const MSAL_CODES: Record<string, string> = {
   popup_window_error: 'POPUP_BLOCKED',
   empty_window_error: 'POPUP_BLOCKED',
   interaction_in_progress: 'INTERACTION_IN_PROGRESS',
+  // Under COOP same-origin the page cannot see the sign-in window close; MSAL gives up after popupBridgeTimeout.
+  timed_out: 'SIGN_IN_TIMED_OUT',
   no_network_connectivity: 'OFFLINE',
   endpoints_resolution_error: 'AUTHORITY_UNREACHABLE',
   openid_config_error: 'AUTHORITY_UNREACHABLE',
