@@ -44,6 +44,11 @@ export interface PcscCard {
   readonly protocol: 'T=0' | 'T=1' | 'RAW';
   transmit(apdu: Uint8Array): Promise<Uint8Array>;
   control(code: number, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Keeps every other PC/SC client off the card (`true`) or lets them back (`false`), never resetting it
+   * (SCARD_LEAVE_CARD). Fails at once with `SHARING_VIOLATION` while another client is connected.
+   */
+  exclusive(on: boolean): Promise<void>;
   disconnect(): void;
 }
 
@@ -95,7 +100,9 @@ export function loadAddon(): Addon {
   }
 }
 
-function wrapCard(card: NativeCard, addon: Addon, context: NativeContext): PcscCard {
+function wrapCard(first: NativeCard, addon: Addon, context: NativeContext, reader: NativeReader): PcscCard {
+  let card = first;
+  const protocols = addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1;
   const protocol = card.protocol === addon.SCARD_PROTOCOL_T0 ? 'T=0' : card.protocol === addon.SCARD_PROTOCOL_T1 ? 'T=1' : 'RAW';
   return {
     atr: new Uint8Array(card.atr ?? []),
@@ -113,6 +120,25 @@ function wrapCard(card: NativeCard, addon: Addon, context: NativeContext): PcscC
         return new Uint8Array(await card.control(code, Buffer.from(data)));
       } catch (e) {
         throw pcscError(e, 'control');
+      }
+    },
+    async exclusive(on) {
+      // Both ways the handle is reopened rather than SCardReconnect-ed: pcsc-lite's SCardReconnect to
+      // exclusive waits, without a time limit, for every other client to leave, and one back to shared
+      // keeps the reader locked so that others' SCardConnect waits; SCardConnect itself answers at once
+      // (SCARD_E_SHARING_VIOLATION). Leaving the card as it is in between keeps it powered and its state
+      // (SCARD_LEAVE_CARD, PC/SC Part 5 §3.1.4).
+      card.disconnect(addon.SCARD_LEAVE_CARD);
+      try {
+        card = await reader.connect(on ? addon.SCARD_SHARE_EXCLUSIVE : addon.SCARD_SHARE_SHARED, protocols);
+      } catch (e) {
+        if (!on) throw pcscError(e, 'ending the transaction');
+        try {
+          card = await reader.connect(addon.SCARD_SHARE_SHARED, protocols);
+        } catch (again) {
+          throw pcscError(again, 'reconnecting after a refused transaction');
+        }
+        throw pcscError(e, 'taking the card for a transaction');
       }
     },
     disconnect() {
@@ -197,7 +223,7 @@ export function openPcsc(addon: Addon = loadAddon()): PcscService {
       }
       const share = mode === 'exclusive' ? addon.SCARD_SHARE_EXCLUSIVE : addon.SCARD_SHARE_SHARED;
       try {
-        return wrapCard(await reader.connect(share, addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1), addon, own);
+        return wrapCard(await reader.connect(share, addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1), addon, own, reader);
       } catch (e) {
         own.close();
         const err = pcscError(e, 'connect');

@@ -2,10 +2,13 @@
  * One page's connection to the bridge: pairing, its card handles, and the per-reader locks shared by all
  * connections.
  *
- * Transactions: the `smartcard` addon does not expose SCardBeginTransaction, so the bridge keeps the
- * transaction itself: while one connection holds a reader's transaction, other connections' commands to
- * that reader are refused with `IN_TRANSACTION`. Programs outside the bridge are kept out only by an
- * `exclusive` connect (PC/SC Part 5 §3.1.3), which the bridge also enforces between its own clients.
+ * Transactions: the `smartcard` addon does not expose SCardBeginTransaction, so `begin` takes the card
+ * exclusively for the transaction instead (SCardReconnect to SCARD_SHARE_EXCLUSIVE, leaving the card
+ * as it is) and `end` shares it again. That keeps *every* other PC/SC client out, in this bridge or not,
+ * which is what an issuance needs: another program's SELECT in between would drop the card's security
+ * status. Unlike SCardBeginTransaction it cannot start while another client is connected at all; it
+ * retries for a moment, then says which kind of program to close. `exclusive` connects (PC/SC Part 5
+ * §3.1.3) are enforced between the bridge's own clients as well.
  */
 import type { WebSocket } from 'ws';
 import { isAppError } from '../../src/app-error.js';
@@ -32,15 +35,14 @@ class Refusal extends Error {
   }
 }
 
-/** Which connection holds each reader exclusively or in a transaction. */
+/** Which connection holds each reader exclusively, and which use it shared. */
 export class ReaderLocks {
   readonly exclusive = new Map<string, BridgeSession>();
   readonly shared = new Map<string, Set<BridgeSession>>();
-  readonly transaction = new Map<string, BridgeSession>();
 
   /** Forgets everything `s` held on `reader` (or on every reader). */
   release(s: BridgeSession, reader?: string): void {
-    for (const map of [this.exclusive, this.transaction]) for (const [r, holder] of map) if (holder === s && (!reader || r === reader)) map.delete(r);
+    for (const [r, holder] of this.exclusive) if (holder === s && (!reader || r === reader)) this.exclusive.delete(r);
     for (const [r, set] of this.shared) if (!reader || r === reader) set.delete(s);
   }
 }
@@ -49,7 +51,13 @@ interface Handle {
   readonly reader: string;
   readonly mode: ShareMode;
   readonly card: PcscCard;
+  /** Inside `begin` … `end`: the card is held exclusively for the transaction. */
+  inTransaction: boolean;
 }
+
+/** How long `begin` keeps trying while another client is briefly connected (e.g. Windows' certificate propagation). */
+const BEGIN_RETRY_MS = 2_000;
+const BEGIN_RETRY_STEP_MS = 100;
 
 /** What a session needs from its server. */
 export interface SessionDeps {
@@ -164,8 +172,6 @@ export class BridgeSession {
   #handle(handle: number): Handle {
     const h = this.#handles.get(handle);
     if (!h) throw new Refusal('UNKNOWN_HANDLE', 'No such card connection (it was closed, or the card was removed).');
-    const holder = this.#d.locks.transaction.get(h.reader);
-    if (holder && holder !== this) throw new Refusal('IN_TRANSACTION', `Another client holds a transaction on "${h.reader}".`);
     return h;
   }
 
@@ -178,7 +184,7 @@ export class BridgeSession {
     }
     const card = await this.#d.service().connect(reader, mode);
     const handle = this.#nextHandle++;
-    this.#handles.set(handle, { reader, mode, card });
+    this.#handles.set(handle, { reader, mode, card, inTransaction: false });
     if (mode === 'exclusive') locks.exclusive.set(reader, this);
     if (!locks.shared.has(reader)) locks.shared.set(reader, new Set());
     locks.shared.get(reader)!.add(this);
@@ -210,15 +216,30 @@ export class BridgeSession {
     return { response: toHex(response) };
   }
 
-  #begin(handle: number): Record<string, never> {
+  async #begin(handle: number): Promise<Record<string, never>> {
     const h = this.#handle(handle);
-    this.#d.locks.transaction.set(h.reader, this);
+    if (h.inTransaction || h.mode === 'exclusive') return {};
+    for (const deadline = Date.now() + BEGIN_RETRY_MS; ; ) {
+      try {
+        await h.card.exclusive(true);
+        break;
+      } catch (e) {
+        if (!isAppError(e, 'bridge', 'SHARING_VIOLATION')) this.#dropIfDead(handle, e);
+        if (Date.now() >= deadline) {
+          throw new Refusal('SHARING_VIOLATION', `Another program is connected to the card in "${h.reader}", so Keyward cannot have it to itself for this operation. Close smart-card tools, other Keyward tabs and background agents (for example gpg's scdaemon), then try again.`);
+        }
+        await new Promise((r) => setTimeout(r, BEGIN_RETRY_STEP_MS));
+      }
+    }
+    h.inTransaction = true;
     return {};
   }
 
-  #end(handle: number): Record<string, never> {
+  async #end(handle: number): Promise<Record<string, never>> {
     const h = this.#handle(handle);
-    if (this.#d.locks.transaction.get(h.reader) === this) this.#d.locks.transaction.delete(h.reader);
+    if (!h.inTransaction) return {};
+    h.inTransaction = false;
+    await h.card.exclusive(false).catch((e: unknown) => this.#dropIfDead(handle, e));
     return {};
   }
 

@@ -43,6 +43,9 @@ export type LifecycleSummary =
 /** The card work of one operation, reporting each step. */
 type Work = (transport: CardTransport, onStep: (e: StepEvent) => void) => Promise<LifecycleSummary>;
 
+/** Runs `work` with the card to itself where the transport has to arrange that (the PC/SC bridge); a WebUSB reader is ours already. */
+const exclusively = <T>(transport: CardTransport, work: () => Promise<T>): Promise<T> => (transport.transaction ? transport.transaction(work) : work());
+
 function asAppError(e: unknown): AppError {
   return isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
 }
@@ -65,6 +68,8 @@ export class LifecycleState {
   progress = $state.raw<readonly ProgressRow[]>([]);
   running = $state(false);
   error = $state.raw<AppError | null>(null);
+  /** Why the card in the reader could not be read (kept apart from `error`, which an operation owns). */
+  readError = $state.raw<AppError | null>(null);
   summary = $state.raw<LifecycleSummary | null>(null);
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #searchSeq = 0;
@@ -82,13 +87,14 @@ export class LifecycleState {
     if (this.running) return;
     const transport = this.readers.card?.transport;
     this.status = null;
+    this.readError = null;
     if (!transport) return;
     this.inspecting = true;
     try {
-      const status = await inspectCard(transport);
+      const status = await exclusively(transport, () => inspectCard(transport));
       if (this.readers.card?.transport === transport) this.status = status;
     } catch (e) {
-      this.error = asAppError(e);
+      this.readError = asAppError(e);
     } finally {
       this.inspecting = false;
     }
@@ -243,7 +249,7 @@ export class LifecycleState {
     this.running = true;
     this.progress = plannedSteps(operation, this.status, template);
     try {
-      this.summary = await work(transport, (event) => (this.progress = applyStepEvent(this.progress, event)));
+      this.summary = await exclusively(transport, () => work(transport, (event) => (this.progress = applyStepEvent(this.progress, event))));
       this.panel = null;
     } catch (e) {
       this.progress = failRunning(this.progress);

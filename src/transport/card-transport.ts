@@ -6,7 +6,8 @@
  * and extended-length decisions belong to `ApduChannel` in src/apdu/, which reads `capabilities`.
  *
  * Backends: `webusb-ccid` (our CCID driver), `simulator` (a virtual CCID reader exposed as a USBDevice,
- * so the real driver runs), and later `web-smart-card` and `pcsc-bridge`.
+ * so the real driver runs), `pcsc-bridge` (the OS's PC/SC readers through the local bridge), and later
+ * `web-smart-card`.
  */
 export interface CardTransport {
   /** Which backend this is. */
@@ -22,6 +23,12 @@ export interface CardTransport {
    * Rejects with an `AppError` (layer `'transport'` or `'ccid'`) when the path to the card fails.
    */
   transmit(command: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  /**
+   * Runs `work` with no other program's commands reaching the card in between, so a multi-step operation
+   * keeps the card's selected application and security status (PC/SC transactions, Part 5 §3.1.5).
+   * Absent where the backend already owns the card outright (WebUSB claims the reader's interface).
+   */
+  transaction?<T>(work: () => Promise<T>): Promise<T>;
   /** Releases the card (power off where the backend owns it). Idempotent. */
   close(): Promise<void>;
 }

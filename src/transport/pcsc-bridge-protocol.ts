@@ -70,7 +70,6 @@ export type BridgeErrorCode =
   | 'NO_CARD'
   | 'CARD_REMOVED'
   | 'SHARING_VIOLATION'
-  | 'IN_TRANSACTION'
   | 'UNKNOWN_HANDLE'
   | 'PCSC_ERROR'
   | 'NATIVE_MODULE_MISSING';

@@ -262,23 +262,17 @@ export class PcscBridgeCard implements CardTransport {
     return fromHex(response) ?? new Uint8Array(0);
   }
 
-  /** Keeps other bridge clients off this reader until {@link endTransaction}. */
-  async beginTransaction(): Promise<void> {
+  /**
+   * Runs `work` with the card to itself: the bridge holds it exclusively meanwhile, keeping out every other
+   * PC/SC program (relay/bridge/session.ts), and shares it again afterwards whatever happens. Rejects with
+   * `SHARING_VIOLATION` when another program stays connected to the card.
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.client.request('begin', { handle: this.handle });
-  }
-
-  /** Ends the transaction begun by {@link beginTransaction}. */
-  async endTransaction(): Promise<void> {
-    await this.client.request('end', { handle: this.handle });
-  }
-
-  /** Runs `work` inside a transaction, ending it whatever happens. */
-  async inTransaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.beginTransaction();
     try {
       return await work();
     } finally {
-      await this.endTransaction().catch(() => undefined); // a removed card has already dropped it
+      await this.client.request('end', { handle: this.handle }).catch(() => undefined); // a removed card has already dropped it
     }
   }
 

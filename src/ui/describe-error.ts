@@ -87,7 +87,8 @@ const WORDS: Record<string, Describer> = {
   'transport/SERVICE_NOT_RUNNING': () =>
     'The bridge is running but the computer’s smart-card service is not. Linux: sudo systemctl start pcscd. Windows: start the “Smart Card” service. macOS: plug a reader in.',
   'transport/NO_CARD': () => 'There is no card in that reader. Insert one.',
-  'transport/SHARING_VIOLATION': () => 'Another program is using that card exclusively. Close it and try again.',
+  'transport/SHARING_VIOLATION': () =>
+    'Another program is using that card (a smart-card tool, another Keyward tab, or a background agent such as gpg’s scdaemon), so Keyward cannot have it to itself. Close it, then choose the reader again.',
   'transport/NATIVE_MODULE_MISSING': () => 'The bridge is missing its smart-card module. Reinstall it (see the README).',
 };
 

@@ -80,12 +80,12 @@ describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
     let vpcd = insert();
     await until(() => present(true));
     const card = await client.connectCard(reader);
-    await card.beginTransaction();
-    expect(sw(await card.transmit(SELECT_PIV))).toBe('9000');
-
-    await vpcd.stop();
-    await until(() => present(false));
-    await expect(card.transmit(SELECT_PIV)).rejects.toMatchObject({ layer: 'transport', code: 'CARD_REMOVED' });
+    await card.transaction(async () => {
+      expect(sw(await card.transmit(SELECT_PIV))).toBe('9000');
+      await vpcd.stop();
+      await until(() => present(false));
+      await expect(card.transmit(SELECT_PIV)).rejects.toMatchObject({ layer: 'transport', code: 'CARD_REMOVED' });
+    });
     await expect(client.connectCard(reader)).rejects.toMatchObject({ code: 'NO_CARD' });
 
     vpcd = insert();

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAIRING_MAX_ATTEMPTS } from '../../relay/bridge/access.js';
 import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol.js';
-import { APP_ORIGIN, OTHER_ORIGIN, openWs, startBridgeRig, until, type BridgeRig } from './bridge-rig.js';
+import { APP_ORIGIN, OTHER_ORIGIN, openWs, startBridgeProcess, startBridgeRig, until, type BridgeRig } from './bridge-rig.js';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
+const sw = (r: Uint8Array) => Array.from(r.slice(-2), (b) => b.toString(16).padStart(2, '0')).join('');
 
 describe('bridge security', () => {
   let rig: BridgeRig;
@@ -89,7 +90,8 @@ describe('bridge security', () => {
     nothingTransmitted();
   });
 
-  it('refuses a second client exclusive access while another holds the card, and its commands in a transaction', async () => {
+  it('refuses a second client exclusive access while another holds the card', async () => {
+    before = rig.commandCount();
     const a = await rig.openPaired();
     const b = await rig.openPaired();
     const held = await a.connectCard(rig.harness.reader, { mode: 'exclusive' });
@@ -97,16 +99,38 @@ describe('bridge security', () => {
     await expect(b.connectCard(rig.harness.reader, { mode: 'shared' })).rejects.toMatchObject({ code: 'SHARING_VIOLATION' });
     nothingTransmitted();
     await held.close();
-
-    const shared = await a.connectCard(rig.harness.reader);
-    await shared.beginTransaction();
-    const other = await b.connectCard(rig.harness.reader);
-    await expect(other.transmit(SELECT_PIV)).rejects.toMatchObject({ code: 'IN_TRANSACTION' });
-    nothingTransmitted();
-    await shared.endTransaction();
-    await other.transmit(SELECT_PIV);
-    expect(rig.commandCount()).toBe(before + 1);
     a.close();
     b.close();
+  });
+
+  it('a transaction keeps every other PC/SC program off the card, and waits for none to be connected', async () => {
+    // Another program on this computer: a second bridge process, with its own PC/SC connections to pcscd.
+    const elsewhere = await startBridgeProcess([APP_ORIGIN]);
+    try {
+      const page = await rig.openPaired();
+      const otherProgram = await elsewhere.openPaired();
+      const card = await page.connectCard(rig.harness.reader);
+      const intruder = await otherProgram.connectCard(rig.harness.reader);
+      before = rig.commandCount();
+      await expect(card.transaction(async () => card.transmit(SELECT_PIV))).rejects.toMatchObject({ code: 'SHARING_VIOLATION', message: expect.stringMatching(/Another program is connected/) });
+      nothingTransmitted();
+      await intruder.close();
+
+      const answers = await card.transaction(async () => {
+        await expect(otherProgram.connectCard(rig.harness.reader)).rejects.toMatchObject({ code: 'SHARING_VIOLATION' });
+        return [sw(await card.transmit(SELECT_PIV)), sw(await card.transmit(SELECT_PIV))];
+      });
+      expect(answers).toEqual(['9000', '9000']);
+      expect(rig.commandCount()).toBe(before + 2);
+      // Shared again afterwards: the other program gets in.
+      const back = await otherProgram.connectCard(rig.harness.reader);
+      expect(sw(await back.transmit(SELECT_PIV))).toBe('9000');
+      await back.close();
+      await card.close();
+      page.close();
+      otherProgram.close();
+    } finally {
+      await elsewhere.stop();
+    }
   });
 });

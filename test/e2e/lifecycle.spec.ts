@@ -298,7 +298,7 @@ test.describe('over the local PC/SC bridge', () => {
 
     // The holder mistypes the PIN in another PC/SC program until the card blocks it (SP 800-73-4 VERIFY, 9000/63Cx/6983).
     const other = await rig.openPaired();
-    const card = await other.connectCard(rig.harness.reader);
+    let card = await other.connectCard(rig.harness.reader);
     const verify = (pin: string) => {
       const padded = new Uint8Array(8).fill(0xff); // PIN padding, SP 800-73-4 Part 2 §3.2.1
       padded.set(new TextEncoder().encode(pin));
@@ -311,8 +311,12 @@ test.describe('over the local PC/SC bridge', () => {
     for (let i = 0; i < 3; i++) answers.push(await sw('00000000'));
     expect(answers).toEqual(['63c2', '63c1', '6983']);
 
-    // Choosing the reader again reads the card afresh.
-    await page.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader }).click();
+    // Choosing the reader again reads the card afresh, with the card to itself: not while the other program is connected.
+    const readerButton = page.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader });
+    await readerButton.click();
+    await expect(page.getByTestId('card-state')).toContainText('The card could not be read: Another program is using that card');
+    await card.close();
+    await readerButton.click();
     await expect(page.getByTestId('card-state')).toContainText('is Locked, issued to Ben Member. The PIN is blocked.');
     const diagram = page.getByTestId('state-diagram');
     await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', 'locked');
@@ -327,6 +331,7 @@ test.describe('over the local PC/SC bridge', () => {
     await expect(page.getByTestId('card-state')).toContainText('is Active, issued to Ben Member');
 
     // The new PIN works in the other program; the old one does not.
+    card = await other.connectCard(rig.harness.reader);
     await card.transmit(select);
     expect(await sw(unblocked)).toBe('9000');
     expect(await sw(NEW_PIN)).toMatch(/^63c/);
