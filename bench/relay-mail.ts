@@ -14,10 +14,20 @@
  * nodemailer transport (the relay's own transport options), then through the relay over HTTP (token
  * check, Graph lookup, render, recipient checks, SMTP). Prints messages/s for both and their ratio
  * (target ≥ 0.8), the relay's p50/p99 request latency (target p99 < 100 ms) and its peak RSS from
- * /proc/<pid>/status VmHWM (target < 150 MB). The whole run is bounded by DEADLINE_MS.
+ * /proc/<pid>/status VmHWM (target < 150 MB), and a Little's-law line: with CONCURRENCY requests always in
+ * flight, the mean latency is CONCURRENCY / throughput, and a relay that answers only after the SMTP
+ * server accepted the message cannot beat nodemailer's own throughput. The whole run is bounded by
+ * DEADLINE_MS.
+ *
+ * Both runs send the same MIME: the direct run makes the relay's own sendMail() call. The senders use
+ * node:http rather than fetch, whose client-side CPU would otherwise compete with the relay for the CPUs.
+ * RELAY_CPU_PROF=<dir> writes a V8 CPU profile of the relay child (and a copy of the bundle, whose
+ * `// node_modules/<pkg>/…` markers attribute its lines to packages) to <dir>.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,9 +113,15 @@ function relayEntry(dir: string): { args: string[]; mode: string } {
     'relay/server.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${outfile}`, `--banner:js=${banner}`, '--log-level=error',
   ], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const heap = `--max-old-space-size=${RELAY_HEAP_MB}`;
+  // RELAY_CPU_PROF=<dir> profiles the child (node --cpu-prof); the profile is written when it exits.
+  const profDir = process.env.RELAY_CPU_PROF;
+  if (profDir) mkdirSync(profDir, { recursive: true });
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  // The bundle goes beside the profile: its `// node_modules/<pkg>/…` markers attribute lines to packages.
+  if (profDir && built.status === 0) copyFileSync(outfile, join(profDir, 'relay.mjs'));
   return built.status === 0
-    ? { args: [heap, outfile], mode: `esbuild bundle, node ${heap}` }
-    : { args: [heap, '--import', 'tsx', 'relay/server.ts'], mode: `tsx, ${heap}` };
+    ? { args: [heap, ...prof, outfile], mode: `esbuild bundle, node ${heap}` }
+    : { args: [heap, ...prof, '--import', 'tsx', 'relay/server.ts'], mode: `tsx, ${heap}` };
 }
 
 /** Starts the relay child and resolves with its URL once it logs "relay listening". */
@@ -151,40 +167,66 @@ const ownCpuMs = () => {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+/**
+ * One POST over node:http. Not fetch: undici's fetch costs the sending side about 1.5 ms of CPU per
+ * request, and on a small machine the senders share the CPUs with the relay, while the direct run has no
+ * HTTP client at all. The relay sees the same request either way (Content-Length, keep-alive).
+ */
+function post(agent: Agent, url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Sends through the relay and returns per-request latencies (ms); throws on any non-200. */
 async function relayRun(url: string, token: string, count: number, offset: number, concurrency = CONCURRENCY): Promise<{ ms: number; latencies: number[] }> {
   const latencies: number[] = [];
   const bodies = TARGETS.map((targetUserId) => JSON.stringify({ ...REQUEST, targetUserId }));
+  const target = new URL(`${url}/api/mail`);
+  // Keep-alive, one connection per sender, as fetch's pool did.
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const ms = await drive(count, concurrency, async (i) => {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/mail`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${offset + i}` },
-      body: bodies[i % bodies.length]!,
-    });
-    const text = await res.text();
+    const res = await post(agent, target, { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${offset + i}` }, bodies[i % bodies.length]!);
     latencies.push(performance.now() - t0);
-    if (res.status !== 200) throw new Error(`relay answered ${res.status}: ${text.slice(0, 200)}`);
-  });
+    if (res.status !== 200) throw new Error(`relay answered ${res.status}: ${res.text.slice(0, 200)}`);
+  }).finally(() => agent.destroy());
   return { ms, latencies };
 }
 
-/** Sends the same message straight through a pooled nodemailer transport with the relay's options. */
+/**
+ * Sends the relay's message straight through a pooled nodemailer transport with the relay's options:
+ * the same rendered subject and bodies (text + html alternatives), recipient as an address object, Cc,
+ * a fresh Message-ID and an explicit envelope, exactly the sendMail() call of relay/mail/smtp-mailer.ts,
+ * so the two runs put identical MIME on the wire.
+ */
 async function directRun(smtpUrl: string, count: number): Promise<{ ms: number; latencies: number[] }> {
   const transport = nodemailer.createTransport(smtpTransportOptions({ smtpUrl, demo: true, maxConnections: SMTP_MAX_CONNECTIONS }));
-  const message = {
+  const to = [{ name: '', address: 'ben.member@contoso.example' }];
+  const message = () => ({
+    messageId: `<${randomUUID()}@contoso.example>`,
     from: 'Keyward <keyward@contoso.example>',
-    to: 'ben.member@contoso.example',
+    to,
+    cc: [],
     subject: 'Your Temporary Access Pass, Ben',
     text: 'Hello Ben Member, your pass b6f1c3a2-0000-4000-8000-000000000001 is Xq7#mP2k; it expires 2026-11-27T11:00:00Z. -- Aisha Operator',
     html: '<p>Hello Ben Member, your pass is <b>Xq7#mP2k</b>; it expires 2026-11-27T11:00:00Z.</p>',
-  };
+    envelope: { from: 'keyward@contoso.example', to: to.map((a) => a.address) },
+  });
   const latencies: number[] = [];
   try {
-    await drive(WARMUP, CONCURRENCY, async () => void (await transport.sendMail(message)));
+    await drive(WARMUP, CONCURRENCY, async () => void (await transport.sendMail(message())));
     const ms = await drive(count, CONCURRENCY, async () => {
       const t0 = performance.now();
-      await transport.sendMail(message);
+      await transport.sendMail(message());
       latencies.push(performance.now() - t0);
     });
     return { ms, latencies };
@@ -220,7 +262,10 @@ async function startRig(): Promise<Rig> {
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
   let child: ChildProcess | undefined;
   const close = async () => {
+    // Waits for the child (bounded), so that a --cpu-prof profile is written before the sink goes away.
+    const exited = child && child.exitCode === null ? new Promise((r) => child!.once('exit', r)) : Promise.resolve();
     child?.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
     await Promise.all([sink.close(), emulator.close()]);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -243,6 +288,7 @@ async function startRig(): Promise<Rig> {
 
 /** Measures the direct run, then the relay run (sampling the relay's RSS), then one sender. */
 async function measure(rig: Rig) {
+  const loadBefore = loadavg()[0]!;
   const idleMb = memoryOf(rig.relayPid).rss;
   let cpu0 = ownCpuMs();
   const direct = await directRun(rig.smtpUrl, MESSAGES);
@@ -259,7 +305,20 @@ async function measure(rig: Rig) {
   const peakMb = memoryOf(rig.relayPid).hwm;
   // One sender at a time: the relay's own service time, without queueing behind 49 others.
   const serial = await relayRun(rig.relayUrl, rig.token, SERIAL, WARMUP + MESSAGES, 1);
-  return { direct, relay, serial, idleMb, sampledMb, peakMb, directCpu, relayCpu, senderCpu };
+  return { direct, relay, serial, idleMb, sampledMb, peakMb, directCpu, relayCpu, senderCpu, loadBefore };
+}
+
+/**
+ * Little's law (L = λW): CONCURRENCY senders always in flight at throughput λ wait W = CONCURRENCY / λ on
+ * average. The relay answers only once the SMTP server has accepted the message, so λ can never beat
+ * nodemailer's own rate, and W is at least CONCURRENCY / direct rate; p99 is above the mean. At 80 % of the
+ * direct rate (the throughput target) latencies stretch by 1 / 0.8, so that is the p99 one can ask for.
+ */
+function littlesLaw(directRate: number, directP99: number): string {
+  const floor = (CONCURRENCY / directRate) * 1000;
+  const needed = (CONCURRENCY / 0.1).toFixed(0);
+  return `Little's law:      ${CONCURRENCY} in flight / ${directRate.toFixed(0)} msg/s direct => mean latency >= ${floor.toFixed(0)} ms for a synchronous relay; `
+    + `even a mean under 100 ms needs > ${needed} msg/s from nodemailer alone, so the reachable target here is p99 <= ${(directP99 / 0.8).toFixed(0)} ms (direct p99 / 0.8)`;
 }
 
 function report(rig: Rig, m: Awaited<ReturnType<typeof measure>>): void {
@@ -270,10 +329,11 @@ function report(rig: Rig, m: Awaited<ReturnType<typeof measure>>): void {
   console.log(`  nodemailer direct: ${directRate.toFixed(0)} messages/s (sendMail latency p50 ${ms(m.direct.latencies, 50)}, p99 ${ms(m.direct.latencies, 99)})`);
   console.log(`  through the relay: ${relayRate.toFixed(0)} messages/s (ratio ${(relayRate / directRate).toFixed(2)}, target >= 0.8)`);
   console.log(`  relay latency:     p50 ${ms(m.relay.latencies, 50)}, p99 ${ms(m.relay.latencies, 99)} (target p99 < 100 ms)`);
+  console.log(`  ${littlesLaw(directRate, percentile([...m.direct.latencies].sort((a, b) => a - b), 99))}`);
   console.log(`  one sender:        p50 ${ms(m.serial.latencies, 50)}, p99 ${ms(m.serial.latencies, 99)} over ${SERIAL} messages`);
   console.log(`  relay memory:      peak RSS ${m.peakMb.toFixed(1)} MB (VmHWM; idle ${m.idleMb.toFixed(1)} MB, sampled max ${m.sampledMb.toFixed(1)} MB; target < 150 MB)`);
   console.log(`  CPU per message:   direct ${m.directCpu.toFixed(2)} ms (sender + sink); relay ${m.relayCpu.toFixed(2)} ms in the relay + ${m.senderCpu.toFixed(2)} ms in sender + sink`);
-  console.log(`  (machine: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}: rates are only comparable within one run)`);
+  console.log(`  (machine: ${cpus().length} CPUs, load average ${m.loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after: rates are only comparable within one run)`);
   console.log(`  SMTP sink received ${rig.received()} messages; the relay made ${rig.graphLookups()} Graph user lookups`);
 }
 

@@ -6,7 +6,7 @@
  * them share the cross-cutting parts set up here: request id, one log line per request, secure headers,
  * CORS for the configured page origins, a body limit and the single JSON error shape.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -47,6 +47,60 @@ function whoamiRoutes(deps: RelayDeps): Hono<RelayEnv> {
   });
 }
 
+/** Response headers a page on an allowed origin may read. */
+const EXPOSE_HEADERS = ['X-Request-Id', 'WWW-Authenticate', 'Retry-After', 'Idempotent-Replayed'];
+
+/**
+ * CORS for the configured page origins. Preflights go to hono/cors. Actual requests get the same headers
+ * hono/cors gives them (allow-origin when allowed, expose-headers, `Vary: Origin`), but set on the
+ * finished response: hono/cors sets them on `c.res` before the handler runs, which makes Hono create a
+ * response early and then rebuild the handler's response around it, and on @hono/node-server that turns
+ * every JSON body into a web stream. That and the body limit's stream (below) were about a third of the
+ * relay's CPU per message (relay/mail/README.md, Performance).
+ */
+function corsGrant(allowedOrigins: readonly string[]): MiddlewareHandler<RelayEnv> {
+  const preflight = cors({
+    origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    exposeHeaders: EXPOSE_HEADERS,
+    maxAge: 600,
+  });
+  const expose = EXPOSE_HEADERS.join(',');
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS') return preflight(c, next);
+    await next();
+    // Runs after onError too (Hono answers a thrown error inside next()), so error bodies stay readable.
+    const origin = c.req.header('Origin') ?? '';
+    const headers = c.res.headers;
+    if (allowedOrigins.includes(origin)) headers.set('Access-Control-Allow-Origin', origin);
+    headers.set('Access-Control-Expose-Headers', expose);
+    headers.append('Vary', 'Origin');
+  };
+}
+
+const bodyTooLarge = (): never => {
+  throw new AppError('relay', 'BODY_TOO_LARGE', `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`, { limit: BODY_LIMIT_BYTES });
+};
+
+/**
+ * The body limit. A body with a Content-Length (and no Transfer-Encoding) is judged by that header, as
+ * hono/body-limit does, but without touching `c.req.raw.body`: on @hono/node-server reading that property
+ * builds a full web Request with a stream over the socket, where `c.req.json()` alone would read the
+ * socket directly. Node's HTTP parser never delivers more than Content-Length bytes. Bodies of unknown
+ * length go through hono/body-limit, which counts while reading.
+ */
+function limitBody(): MiddlewareHandler<RelayEnv> {
+  const counted = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: bodyTooLarge });
+  return async (c, next) => {
+    // GET and HEAD requests carry no body on @hono/node-server or in the Fetch API.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('Content-Length');
+    if (length === undefined || c.req.header('Transfer-Encoding') !== undefined) return counted(c, next);
+    return Number.parseInt(length, 10) > BODY_LIMIT_BYTES ? bodyTooLarge() : next();
+  };
+}
+
 /** Installs request id, request log, secure headers, CORS and the body limit. */
 function useCrossCutting(app: Hono<RelayEnv>, deps: RelayDeps): void {
   const now = deps.now ?? (() => performance.now());
@@ -67,23 +121,8 @@ function useCrossCutting(app: Hono<RelayEnv>, deps: RelayDeps): void {
     });
   });
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
-  app.use(
-    cors({
-      origin: (origin) => (deps.config.allowedOrigins.includes(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-      exposeHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After', 'Idempotent-Replayed'],
-      maxAge: 600,
-    }),
-  );
-  app.use(
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new AppError('relay', 'BODY_TOO_LARGE', `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`, { limit: BODY_LIMIT_BYTES });
-      },
-    }),
-  );
+  app.use(corsGrant(deps.config.allowedOrigins));
+  app.use(limitBody());
 }
 
 /** Builds the relay app. Later resources mount with `app.route('/api/<name>', subApp)`. */

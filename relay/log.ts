@@ -29,13 +29,30 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+const OWN_KEYS: ReadonlySet<string> = new Set(['time', 'level', 'msg']);
+
+/**
+ * The fields as JSON members, each followed by a comma; `undefined` ones are left out, as JSON.stringify
+ * would. A stray `time`/`level`/`msg` field is dropped so it cannot overwrite the record's own. Written
+ * out by hand because spreading the fields into a new object for JSON.stringify cost twice as much, and
+ * the relay logs two lines per request.
+ */
+function fieldsJson(fields: LogFields): string {
+  let out = '';
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (value === undefined || OWN_KEYS.has(key)) continue;
+    out += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  }
+  return out;
+}
+
 /** Creates a logger that writes `{ time, level, msg, ...fields }` JSON lines to the sink. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const sink = options.sink ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
   const write = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
-    // Fields first so that a stray `level`/`msg`/`time` field cannot overwrite the record's own.
-    sink(JSON.stringify({ ...fields, time: now().toISOString(), level, msg }));
+    sink(`{${fieldsJson(fields)}"time":"${now().toISOString()}","level":"${level}","msg":${JSON.stringify(msg)}}`);
   };
   return {
     info: (msg, fields) => write('info', msg, fields),

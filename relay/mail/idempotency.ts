@@ -9,7 +9,7 @@
  * guarantee holds only if requests with one key reach one instance (sticky routing on the key or the
  * caller) or this store is replaced by a shared one (e.g. Redis with SET NX and a TTL).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { AppError } from '../../src/app-error';
 
 /** A finished response that may be replayed. */
@@ -53,19 +53,26 @@ interface Entry {
   outcome?: StoredOutcome;
 }
 
-/** Canonical JSON (object keys sorted), so that key order and spacing do not change a fingerprint. */
+/**
+ * Canonical JSON (object keys sorted by UTF-16 code units, `undefined` members left out), so that key
+ * order and spacing do not change a fingerprint. Built by concatenation: this runs on every send.
+ */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  let out = '';
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${canonical(member)}`;
   }
-  return JSON.stringify(value);
+  return `{${out}}`;
 }
 
 /** SHA-256 of the route and the canonical body: what "the same request" means. */
 export function requestFingerprint(route: string, body: unknown): string {
-  return createHash('sha256').update(route).update('\0').update(canonical(body)).digest('hex');
+  return hash('sha256', `${route}\0${canonical(body)}`, 'hex');
 }
 
 /** Creates the in-memory store. */
