@@ -98,6 +98,23 @@ describe('issueCard', () => {
     await transport.close();
   });
 
+  it('refuses a second generic card for a holder who has one (it would overwrite the first card\'s record), leaving it untouched', async () => {
+    const user = { ...USER, id: crypto.randomUUID() };
+    const masterKey = await testMasterKey();
+    const first = await cardInReader('piv-generic+ff');
+    const issued = await issueCard({ transport: first.transport, masterKey, template: testTemplate(), user, operator: OPERATOR });
+    const second = await cardInReader('piv-generic+ff');
+    const before = await cardSnapshot(second.transport);
+    const error = await issueCard({ transport: second.transport, masterKey, template: testTemplate(), user, operator: OPERATOR }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ layer: 'workflows', code: 'HOLDER_HAS_CARD', fields: { cardId: issued.cardId, state: 'issued' } });
+    expect(await cardSnapshot(second.transport)).toEqual(before);
+    expect(await getCard(issued.cardId)).toMatchObject({ state: 'issued', userId: user.id });
+    // The first card itself may still be issued again (it carries the binding).
+    await expect(issueCard({ transport: first.transport, masterKey, template: testTemplate(), user, operator: OPERATOR })).resolves.toMatchObject({ cardId: issued.cardId });
+    await first.transport.close();
+    await second.transport.close();
+  });
+
   it('refuses a generic PIV card that cannot change its management key, before writing anything to it', async () => {
     const { card, transport } = await cardInReader('piv-generic');
     const user = { ...USER, id: crypto.randomUUID() };

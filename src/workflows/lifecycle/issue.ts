@@ -77,18 +77,28 @@ export interface IssueSummary {
   readonly activationPin?: string;
 }
 
-/** The CHUID issuance writes: the card's own FASC-N kept (or a fresh one), GUID = the holder. */
-async function plannedBinding(card: CardHandle, user: IssueUser): Promise<{ id: CardIdentification; planned: ReturnType<typeof freshChuid> }> {
+/**
+ * The CHUID issuance writes: the card's own FASC-N kept (or a fresh one), GUID = the holder. `bound`: the
+ * card already carries this holder's binding (an issuance of it resumed, or repeated).
+ */
+async function plannedBinding(card: CardHandle, user: IssueUser): Promise<{ id: CardIdentification; planned: ReturnType<typeof freshChuid>; bound: boolean }> {
   const existing = await readChuidOrNull(card.session);
   const planned = existing ? { ...existing, guid: user.id, expiration: expiryYears(5), signature: new Uint8Array(0) } : freshChuid(user.id);
   const id = card.serial !== null ? { cardId: `serial:${card.serial}`, identity: { serial: card.serial }, chuid: existing } : chuidIdentification(planned);
-  return { id, planned };
+  return { id, planned, bound: existing?.guid === user.id };
 }
 
-/** Refuses cards another holder has, or that are past issuance. */
-async function checkRegistry(cardId: string, user: IssueUser): Promise<void> {
+/**
+ * Refuses cards another holder has, or that are past issuance. A generic card's id is its holder's
+ * (`chuid:<holder oid>`, card.ts), so a live record under it that this card does not carry the binding
+ * for belongs to another card of the same holder: issuing this one would overwrite that record.
+ */
+async function checkRegistry(cardId: string, user: IssueUser, bound: boolean): Promise<void> {
   const record = await getCard(cardId);
   if (!record || record.state === 'blank' || record.state === 'retired') return;
+  if (cardId.startsWith('chuid:') && !bound) {
+    throw lifecycleError('HOLDER_HAS_CARD', `${user.displayName} already holds another PIV card issued from this browser; retire it first.`, { cardId, state: record.state });
+  }
   if (record.state !== 'issued' || record.userId !== user.id) {
     throw lifecycleError('CARD_BOUND', `This card is ${record.state} for another holder or already in use; retire it first.`, { cardId, state: record.state });
   }
@@ -140,8 +150,8 @@ export async function issueCard(input: IssueInput): Promise<IssueSummary> {
   if (!input.template.allowedCredentialTypes.includes(card.kind)) {
     throw lifecycleError('TEMPLATE_MISMATCH', `The template "${input.template.name}" does not apply to this credential type.`, { kind: card.kind });
   }
-  const { id, planned } = await plannedBinding(card, input.user);
-  await checkRegistry(id.cardId, input.user);
+  const { id, planned, bound } = await plannedBinding(card, input.user);
+  await checkRegistry(id.cardId, input.user, bound);
   const unfinished = await lastUnfinishedRun(id.cardId);
   if (unfinished && unfinished.operation !== 'issue') throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, { cardId: id.cardId, operation: unfinished.operation });
   let run = LifecycleRun.begin(id.cardId, 'issue', input.onStep, unfinished);
