@@ -4,6 +4,8 @@
  * reader's card-removed mode) or by a USB transfer error (NetworkError) on the reply (bulk-IN: the card did
  * the work but the host never heard) or on the command (bulk-OUT: the card never saw it) — let it fail, reinsert/reconnect, retry, and
  * check that registry, journal and card agree. Key generation uses ECC P-256 (fast on the virtual card).
+ * Three cards: YubiKey 5.7 (AES-192 factory key), YubiKey 5.4 (3DES factory key, AES-192 derived) and a
+ * generic PIV card offering SET MANAGEMENT KEY (identified by its CHUID, 3DES derived key).
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +21,10 @@ import { createVirtualPivCard, type VirtualPivCard } from '../../src/transport/s
 import { DEFAULT_VIRTUAL_READER_ENTRY } from '../../src/transport/simulator/simulator-transport';
 import { createVirtualReader, type VirtualReader } from '../../src/transport/simulator/virtual-reader';
 import type { CardTransport } from '../../src/transport/card-transport';
-import { OPERATOR, testMasterKey, testTemplate, USER } from './lifecycle-fixtures';
+import type { ManagementKeyAlgorithm } from '../../src/piv/constants';
+import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
+import { chuidIdentification } from '../../src/workflows/lifecycle/card';
+import { genericWithSetManagementKey, OPERATOR, testMasterKey, testTemplate, USER, type TestCardProfile } from './lifecycle-fixtures';
 
 type Mode = 'card-removed' | 'transfer-error-in' | 'transfer-error-out';
 
@@ -30,8 +35,12 @@ class SweptReader {
   #at = -1;
   #mode: Mode = 'card-removed';
 
-  constructor(readonly card: VirtualPivCard) {
-    this.reader = createVirtualReader({ entry: DEFAULT_VIRTUAL_READER_ENTRY, card, unrestricted: true });
+  /** `face`: what the reader sees (the card itself, or a generic card's view of it). */
+  constructor(
+    readonly card: VirtualPivCard,
+    readonly face: VirtualCardSpec = card,
+  ) {
+    this.reader = createVirtualReader({ entry: DEFAULT_VIRTUAL_READER_ENTRY, card: face, unrestricted: true });
     const out = this.reader.transferOut.bind(this.reader);
     this.reader.transferOut = async (endpoint, data) => {
       this.count += 1;
@@ -54,7 +63,7 @@ class SweptReader {
     this.reader.clearFaults();
     this.reader.removeCard();
     this.card.reset();
-    this.reader.insertCard(this.card);
+    this.reader.insertCard(this.face);
   }
 
   connect(): Promise<CardTransport> {
@@ -74,91 +83,101 @@ async function withTransport<T>(r: SweptReader, work: (t: CardTransport) => Prom
 let serial = 30_000_000;
 const template = testTemplate();
 
+/** A reader with a fresh card of `profile`, and the holder it is issued to (its own, so generic cards, registered under their holder, never meet). */
+interface Swept {
+  readonly r: SweptReader;
+  readonly serial: number;
+  readonly user: typeof USER;
+  readonly profile: TestCardProfile;
+}
+
+function freshReader(profile: TestCardProfile): Swept {
+  const card = createVirtualPivCard({ profile: profile === 'piv-generic+ff' ? 'yubikey-5.4' : profile, serial: ++serial });
+  const r = new SweptReader(card, profile === 'piv-generic+ff' ? genericWithSetManagementKey(card) : card);
+  return { r, serial, user: { ...USER, id: crypto.randomUUID() }, profile };
+}
+
 /** Checks that registry, journal and card agree on an issued (or active) card. */
-async function agree(r: SweptReader, masterKey: CryptoKey, state: 'issued' | 'active', pin: string): Promise<string[]> {
+async function agree({ r, serial: cardSerial, user, profile }: Swept, masterKey: CryptoKey, state: 'issued' | 'active', pin: string): Promise<string[]> {
   const problems: string[] = [];
-  const cardId = `serial:${serialOf(r)}`;
-  const rec = await getCard(cardId);
-  if (rec?.state !== state || rec.userId !== USER.id) problems.push(`registry ${rec?.state}`);
-  if (await lastUnfinishedRun(cardId)) problems.push('journal run unfinished');
   await withTransport(r, async (t) => {
     const { session } = await PivSession.open(new ApduChannel(t));
-    if ((await session.readChuid()).guid !== USER.id) problems.push('CHUID GUID');
-    const { managementKey, puk } = await deriveAdminSecrets(masterKey, { serial: serialOf(r) }, 'AES192');
-    await session.authenticate(managementKey, 'AES192').catch(() => problems.push('management key'));
+    const chuid = await session.readChuid();
+    if (chuid.guid !== user.id) problems.push('CHUID GUID');
+    const generic = profile === 'piv-generic+ff';
+    const { cardId, identity } = generic ? chuidIdentification(chuid) : { cardId: `serial:${cardSerial}`, identity: { serial: cardSerial } };
+    const algorithm: ManagementKeyAlgorithm = generic ? 'TDES' : 'AES192';
+    const rec = await getCard(cardId);
+    if (rec?.state !== state || rec.userId !== user.id) problems.push(`registry ${rec?.state}`);
+    if (await lastUnfinishedRun(cardId)) problems.push('journal run unfinished');
+    const { managementKey, puk } = await deriveAdminSecrets(masterKey, identity, algorithm);
+    await session.authenticate(managementKey, algorithm).catch(() => problems.push('management key'));
     await session.verifyPin(pin).catch(() => problems.push('PIN'));
     await session.changePuk(puk, puk).catch(() => problems.push('PUK'));
   });
   return problems;
 }
 
-const serials = new WeakMap<SweptReader, number>();
-const serialOf = (r: SweptReader) => serials.get(r)!;
+const issue = ({ r, user }: Swept, masterKey: CryptoKey) => withTransport(r, (transport) => issueCard({ transport, masterKey, template, user, operator: OPERATOR }));
 
-function freshReader(): SweptReader {
-  const s = ++serial;
-  const r = new SweptReader(createVirtualPivCard({ profile: 'yubikey-5.7', serial: s }));
-  serials.set(r, s);
-  return r;
-}
+const MODES = ['card-removed', 'transfer-error-in', 'transfer-error-out'] as const;
+const PROFILES: readonly TestCardProfile[] = ['yubikey-5.7', 'yubikey-5.4', 'piv-generic+ff'];
 
-const issue = (r: SweptReader, masterKey: CryptoKey) => withTransport(r, (transport) => issueCard({ transport, masterKey, template, user: USER, operator: OPERATOR }));
-
-describe('fault sweep (virtual YubiKey 5.7, every bulk-OUT transfer)', () => {
-  it.each(['card-removed', 'transfer-error-in', 'transfer-error-out'] as const)('issuance survives %s at every transfer', async (mode) => {
+describe.each(PROFILES)('fault sweep (virtual %s, every bulk-OUT transfer)', (profile) => {
+  it.each(MODES)('issuance survives %s at every transfer', async (mode) => {
     const masterKey = await testMasterKey();
-    const clean = freshReader();
-    clean.arm(-1, mode);
+    const clean = freshReader(profile);
+    clean.r.arm(-1, mode);
     await issue(clean, masterKey);
-    const transfers = clean.count;
+    const transfers = clean.r.count;
     let inconsistent = 0;
     let injected = 0;
     for (let k = 1; k <= transfers; k++) {
-      const r = freshReader();
-      r.arm(k, mode);
-      const failed = await issue(r, masterKey).then(() => false, () => true);
+      const swept = freshReader(profile);
+      swept.r.arm(k, mode);
+      const failed = await issue(swept, masterKey).then(() => false, () => true);
       injected += failed ? 1 : 0;
-      r.reinsert();
-      r.arm(-1, mode);
-      const s = await issue(r, masterKey);
-      const problems = await agree(r, masterKey, 'issued', s.activationPin!);
+      swept.r.reinsert();
+      swept.r.arm(-1, mode);
+      const s = await issue(swept, masterKey);
+      const problems = await agree(swept, masterKey, 'issued', s.activationPin!);
       if (problems.length) inconsistent += 1;
       expect(problems, `k=${k}`).toEqual([]);
     }
-    console.info(`[fault sweep] issuance/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`);
+    console.info(`[fault sweep] ${profile} issuance/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`);
     expect(inconsistent).toBe(0);
   }, 600_000);
 
-  it.each(['card-removed', 'transfer-error-in', 'transfer-error-out'] as const)('activation survives %s at every transfer', async (mode) => {
+  it.each(MODES)('activation survives %s at every transfer', async (mode) => {
     const masterKey = await testMasterKey();
     const run = async (k: number) => {
-      const r = freshReader();
-      r.arm(-1, mode);
-      const s = await issue(r, masterKey);
-      r.arm(k, mode);
+      const swept = freshReader(profile);
+      swept.r.arm(-1, mode);
+      const s = await issue(swept, masterKey);
+      swept.r.arm(k, mode);
       const act = (t: CardTransport) => activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template });
-      const failed = await withTransport(r, act).then(() => false, () => true);
-      r.reinsert();
-      r.arm(-1, mode);
-      if (failed) await withTransport(r, act);
-      return { r, count: r.count, failed };
+      const failed = await withTransport(swept.r, act).then(() => false, () => true);
+      swept.r.reinsert();
+      swept.r.arm(-1, mode);
+      if (failed) await withTransport(swept.r, act);
+      return { swept, failed };
     };
-    const clean = freshReader();
-    clean.arm(-1, mode);
+    const clean = freshReader(profile);
+    clean.r.arm(-1, mode);
     const s = await issue(clean, masterKey);
-    clean.arm(-1, mode);
-    await withTransport(clean, (t) => activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template }));
-    const transfers = clean.count;
+    clean.r.arm(-1, mode);
+    await withTransport(clean.r, (t) => activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template }));
+    const transfers = clean.r.count;
     let inconsistent = 0;
     let injected = 0;
     for (let k = 1; k <= transfers; k++) {
-      const { r, failed } = await run(k);
+      const { swept, failed } = await run(k);
       injected += failed ? 1 : 0;
-      const problems = await agree(r, masterKey, 'active', '24681357');
+      const problems = await agree(swept, masterKey, 'active', '24681357');
       if (problems.length) inconsistent += 1;
       expect(problems, `k=${k}`).toEqual([]);
     }
-    console.info(`[fault sweep] activation/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`);
+    console.info(`[fault sweep] ${profile} activation/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`);
     expect(inconsistent).toBe(0);
   }, 600_000);
 });

@@ -45,7 +45,8 @@ export type TestCardProfile = PivCardProfileName | 'piv-generic+ff';
 /** Yubico's PIV instructions other than SET MANAGEMENT KEY (FF): MOVE KEY F6, GET METADATA F7, GET SERIAL F8, ATTEST F9, SET PIN RETRIES FA, RESET FB, GET VERSION FD, IMPORT KEY FE. */
 const YUBICO_ONLY_INS = new Set([0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfd, 0xfe]);
 
-function genericWithSetManagementKey(card: VirtualPivCard): VirtualCardSpec {
+/** The `'piv-generic+ff'` face of a virtual YubiKey 5.4 (see {@link TestCardProfile}). */
+export function genericWithSetManagementKey(card: VirtualPivCard): VirtualCardSpec {
   const plain = createVirtualPivCard({ profile: 'piv-generic' });
   return {
     atr: plain.atr,
