@@ -1,6 +1,7 @@
 /**
  * Test-only HTTP controls for the Entra emulator, so end-to-end tests (another process) can inject
- * Graph throttling, change the TAP policy and read the pass the emulator holds. Mounted under
+ * Graph throttling, change the TAP policy, withhold admin consent for delegated permissions
+ * (`POST /_emulator/consent` with `{ "withheld": [...] }`) and read the pass the emulator holds. Mounted under
  * `/_emulator/` on the emulator's https server only when KEYWARD_EMULATOR_CONTROL=1; `npm start` never
  * enables it.
  */
@@ -33,6 +34,14 @@ export function handleEmulatorControl(emulator: EntraEmulator, req: IncomingMess
       }
       if (req.method === 'POST' && action === 'policy') {
         emulator.control.setTapPolicy(await readJson(req));
+        return send(res, 204, null);
+      }
+      if (req.method === 'POST' && action === 'consent') {
+        const { withheld } = await readJson(req);
+        if (!Array.isArray(withheld) || !withheld.every((p) => typeof p === 'string')) {
+          return send(res, 400, { error: 'withheld must be an array of permission names' });
+        }
+        emulator.control.withholdConsent(withheld);
         return send(res, 204, null);
       }
       if (req.method === 'GET' && action === 'tap' && arg) return send(res, 200, emulator.control.tapFor(decodeURIComponent(arg)) ?? null);

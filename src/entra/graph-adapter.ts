@@ -62,7 +62,15 @@ export function createGraphTransport(opts: GraphTransportOptions): GraphTranspor
     customHosts: new Set([base.hostname]),
   });
 
+  /**
+   * Gets the token before the request. The Graph client would get it too (the auth middleware, from the
+   * cache by then), but it wraps a failure into a GraphError without its cause, so a sign-in problem
+   * (consent missing, a closed sign-in window) would read as "Graph could not be reached".
+   */
+  const tokenFirst = async (): Promise<void> => void (await opts.getToken());
+
   async function send<T>(call: GraphCall): Promise<T> {
+    await tokenFirst();
     let req = client.api(call.path);
     if (call.query) req = req.query({ ...call.query });
     if (call.headers) req = req.headers({ ...call.headers });
@@ -77,9 +85,10 @@ export function createGraphTransport(opts: GraphTransportOptions): GraphTranspor
 
   return {
     call: send,
-    next<T>(nextLink: string, headers: Readonly<Record<string, string>> = {}): Promise<T> {
+    async next<T>(nextLink: string, headers: Readonly<Record<string, string>> = {}): Promise<T> {
       const url = new URL(nextLink);
       if (url.origin !== base.origin) throw graphErrorToAppError(new Error(`nextLink to another host: ${url.origin}`), 'GET');
+      await tokenFirst();
       return client
         .api(nextLink)
         .headers({ ...headers })

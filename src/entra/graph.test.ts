@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEntraEmulator, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, type EntraEmulator } from '../../test/emulators/entra/index';
 import { freePort } from '../../test/emulators/entra/test-https';
 import { testTls } from '../../test/support/test-tls';
-import { isAppError, type AppError } from '../app-error';
+import { AppError, isAppError } from '../app-error';
 import { createGraphTransport, type GraphTransport } from './graph-adapter';
 import { createTap, deleteTap, listTaps, tapExpiry } from './tap';
 import { readTapPolicy } from './tap-policy';
@@ -70,6 +70,13 @@ describe('users', () => {
 
   it('refuses an empty search before calling Graph', async () => {
     expect((await failure(searchUsers(graphAs('Aisha Operator'), ' "" '))).code).toBe('SEARCH_EMPTY');
+  });
+
+  it('lets a sign-in failure through as itself, not as "Graph could not be reached"', async () => {
+    const consent = new AppError('entra', 'CONSENT_REQUIRED', 'Sign-in failed (consent_required).', { msalCode: 'consent_required' });
+    const graph = createGraphTransport({ baseUrl: emulator.graphBaseUrl, getToken: () => Promise.reject(consent) });
+    expect(await failure(searchUsers(graph, 'Ben'))).toBe(consent);
+    expect(await failure(graph.next(`${emulator.graphBaseUrl}/v1.0/users?$skiptoken=x`))).toBe(consent);
   });
 
   it('maps a token for the wrong audience to GRAPH_UNAUTHORIZED', async () => {

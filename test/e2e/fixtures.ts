@@ -39,6 +39,8 @@ export interface EmulatorControl {
   userId(upn: string): Promise<string>;
   tapFor(userId: string): Promise<{ id: string; temporaryAccessPass: string } | null>;
   throttle(count: number, retryAfterSeconds: number): Promise<void>;
+  /** Withholds the tenant's admin consent for these delegated permissions; `[]` restores full consent. */
+  withholdConsent(permissions: string[]): Promise<void>;
 }
 
 export const test = base.extend<KeywardFixtures>({
@@ -54,6 +56,10 @@ export const test = base.extend<KeywardFixtures>({
       tapFor: async (userId) => (await (await api.get(`/_emulator/tap/${encodeURIComponent(userId)}`)).json()) as { id: string; temporaryAccessPass: string } | null,
       throttle: async (count, retryAfterSeconds) => {
         await api.post('/_emulator/throttle', { data: { count, retryAfterSeconds } });
+      },
+      withholdConsent: async (permissions) => {
+        const res = await api.post('/_emulator/consent', { data: { withheld: permissions } });
+        if (!res.ok()) throw new Error(`withholdConsent failed: ${res.status()} ${await res.text()}`);
       },
     });
     await api.dispose();

@@ -20,6 +20,18 @@ describe('adaptAuthorizationRequest', () => {
     ]));
   });
 
+  it('leaves out permissions whose admin consent is withheld, unless the request names them itself', () => {
+    const withheld = new Set(['UserAuthMethod-TAP.ReadWrite.All']);
+    const tap = 'https://graph.microsoft.com/UserAuthMethod-TAP.ReadWrite.All';
+    const query = (scope: string) => `/auth?${new URLSearchParams({ scope })}`;
+    const signIn = new URL(adaptAuthorizationRequest(ids, query('openid offline_access'), withheld), 'https://h').searchParams;
+    const scopes = (signIn.get('scope') ?? '').split(' ');
+    expect(scopes).not.toContain(tap);
+    expect(scopes).toEqual(expect.arrayContaining(['https://graph.microsoft.com/User.Read.All', `api://${DEMO_RELAY_CLIENT_ID}/Mail.Send`]));
+    const naming = new URL(adaptAuthorizationRequest(ids, query(`openid ${tap}`), withheld), 'https://h').searchParams;
+    expect((naming.get('scope') ?? '').split(' ')).toContain(tap);
+  });
+
   it('asks for consent when offline_access is requested interactively, and maps select_account to login', () => {
     expect(adapt({ scope: 'openid offline_access' }).get('prompt')).toBe('consent');
     expect(adapt({ scope: 'openid offline_access', prompt: 'select_account' }).get('prompt')).toBe('login consent');

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
 import { adaptAuthorizationRequest, adaptEndSessionRequest } from './authorize-request';
+import { parseWithheld } from './consent';
 import { createGraphApp } from './graph/app';
 import { TapStore } from './graph/tap-store';
 import { Throttle } from './graph/throttle';
@@ -68,6 +69,12 @@ export interface EntraEmulator {
     setTapPolicy(patch: Partial<TapPolicy>): void;
     /** Mints an access token signed like issued ones (same key, claims and header). */
     mintAccessToken(opts: { userId: string; audience: Audience; scopes: string[]; expiresInSeconds?: number }): Promise<string>;
+    /**
+     * Withholds the tenant's admin consent for these delegated permissions (short names such as
+     * 'UserAuthMethod-TAP.ReadWrite.All'), replacing the previous set; `[]` consents everything again.
+     * Throws on a permission the emulator does not know. What changes: consent.ts.
+     */
+    withholdConsent(permissions: readonly string[]): void;
   };
   readonly tenant: Tenant;
   close(): Promise<void>;
@@ -93,6 +100,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   const graph = createGraphApp({ tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() }, '/graph');
   const listener = routeRequests({
     ids,
+    tenant,
     loginPath,
     graph: getRequestListener(graph.fetch, { overrideGlobalObjects: false }),
     login: (req, res) => handleLoginRequest({ provider, tenant, ids, loginPath, log }, req, res),
@@ -111,6 +119,10 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
         tenant.tapPolicy = { ...tenant.tapPolicy, ...patch };
       },
       mintAccessToken: (o) => mintAccessToken(ids, tenant, key, o),
+      withholdConsent: (permissions) => {
+        tenant.withheldConsent = parseWithheld(permissions);
+        log(`consent withheld for: ${[...tenant.withheldConsent].join(', ') || '(none)'}`);
+      },
     },
     close: async () => {},
   };
@@ -119,7 +131,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /** Dispatches by path: Graph, the sign-in page and its stylesheet, the provider under the issuer path. */
-function routeRequests(r: { ids: AppIds; loginPath: string; graph: Handler; login: Handler; provider: Handler }) {
+function routeRequests(r: { ids: AppIds; tenant: Tenant; loginPath: string; graph: Handler; login: Handler; provider: Handler }) {
   const issuerPath = new URL(r.ids.issuer).pathname;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -130,7 +142,7 @@ function routeRequests(r: { ids: AppIds; loginPath: string; graph: Handler; logi
     } else if (path === STYLESHEET_PATH) {
       res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=300' }).end(stylesheet());
     } else if (path === issuerPath || path.startsWith(`${issuerPath}/`)) {
-      mountProvider(req, issuerPath, r.ids);
+      mountProvider(req, issuerPath, r.ids, r.tenant);
       void r.provider(req, res);
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': PAGE_CSP }).end('Not found');
@@ -142,12 +154,12 @@ function routeRequests(r: { ids: AppIds; loginPath: string; graph: Handler; logi
  * Hands a request to oidc-provider as if mounted at the issuer path (Express-style `originalUrl`), which
  * the provider uses to build its absolute URLs (helpers/oidc_context.js `urlFor`).
  */
-function mountProvider(req: IncomingMessage, issuerPath: string, ids: AppIds): void {
+function mountProvider(req: IncomingMessage, issuerPath: string, ids: AppIds, tenant: Tenant): void {
   const original = req.url ?? '/';
   let inner = original.slice(issuerPath.length) || '/';
   if (inner.startsWith('/') === false) inner = `/${inner}`;
   const innerPath = inner.split('?')[0];
-  if (req.method === 'GET' && innerPath === '/auth') inner = adaptAuthorizationRequest(ids, inner);
+  if (req.method === 'GET' && innerPath === '/auth') inner = adaptAuthorizationRequest(ids, inner, tenant.withheldConsent);
   if (req.method === 'GET' && innerPath === '/session/end') inner = adaptEndSessionRequest(ids, inner);
   (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath}${inner}`;
   req.url = inner;

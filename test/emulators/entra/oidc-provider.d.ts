@@ -97,6 +97,8 @@ declare module 'oidc-provider' {
       find(id: string): Promise<Grant | undefined>;
     };
     callback(): Listener;
+    /** Adds Koa middleware in front of every route (provider.js `use`). */
+    use(middleware: (ctx: never, next: () => Promise<void>) => Promise<void>): void;
     on(event: string, listener: (...args: unknown[]) => void): this;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(
@@ -109,5 +111,7 @@ declare module 'oidc-provider' {
 
   export const errors: {
     InvalidTarget: new (description?: string) => Error;
+    /** An error answered as `{ error: message, error_description: description }` with status 400. */
+    CustomOIDCProviderError: new (message: string, description?: string) => Error;
   };
 }

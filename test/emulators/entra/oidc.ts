@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type Grant, type KoaContextWithOIDC, type StructuredJwt, type TokenView } from 'oidc-provider';
 import { appOnlyClaims, appOnlyShape, isClientCredentials, relayAppClient, resourceFromDefaultScope } from './app-only';
+import { entraConsentErrors, isWithheld, refuseWithheldRefresh } from './consent';
 import { escapeHtml, renderPage } from './html';
 import type { SigningKey } from './signing';
 import type { Tenant } from './tenant';
@@ -19,6 +20,7 @@ import {
   resourceByIndicator,
   resourceInfo,
   scpFromScopes,
+  SPA_DISPLAY_NAME,
   type AppIds,
 } from './token-claims';
 
@@ -37,9 +39,12 @@ export interface OidcDeps {
 
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
 
-/** Adds to `grant` every scope of `scope` that is an OIDC scope or one of our resources' scopes. */
-export function grantRequestedScopes(grant: Grant, ids: AppIds, scope: string): void {
-  const requested = scope.split(' ').filter(Boolean);
+/**
+ * Adds to `grant` every scope of `scope` that is an OIDC scope or one of our resources' scopes, except
+ * the permissions whose admin consent is withheld (short names in `withheld`).
+ */
+export function grantRequestedScopes(grant: Grant, ids: AppIds, scope: string, withheld: ReadonlySet<string>): void {
+  const requested = scope.split(' ').filter((s) => s && !isWithheld(ids, withheld, s));
   const oidc = requested.filter((s) => OIDC_SCOPES.includes(s));
   if (oidc.length > 0) grant.addOIDCScope(oidc.join(' '));
   for (const audience of ['graph', 'relay'] as const) {
@@ -52,6 +57,7 @@ export function grantRequestedScopes(grant: Grant, ids: AppIds, scope: string): 
 /** Creates the provider for `${deps.ids.issuer}`. Mount it with the issuer's path stripped (see index.ts). */
 export function createOidcProvider(deps: OidcDeps): Provider {
   const provider = new Provider(deps.ids.issuer, configuration(deps));
+  provider.use(entraConsentErrors(deps.ids, deps.tenant));
   provider.on('server_error', (_ctx, err) => deps.log(`oidc server_error: ${(err as Error).message}`));
   provider.on('grant.error', (_ctx, err) => deps.log(`oidc grant error: ${(err as Error).name}`));
   provider.on('authorization.error', (_ctx, err) => deps.log(`oidc authorization error: ${(err as Error).name}`));
@@ -84,11 +90,13 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
       const resource = token.resourceServer && resourceByIndicator(ids, token.resourceServer.identifier());
       return user && resource ? accessTokenUserClaims(ids, user, resource.audience) : undefined;
     },
-    formats: { customizers: { jwt: (ctx: KoaContextWithOIDC, token: TokenView, jwt: StructuredJwt) => entraShape(ctx, ids, token, jwt) } },
+    formats: { customizers: { jwt: (ctx: KoaContextWithOIDC, token: TokenView, jwt: StructuredJwt) => entraShape(ctx, ids, tenant, token, jwt) } },
     // Entra always returns a refresh token to a SPA; oidc-provider would drop offline_access without a consent prompt.
     issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(t: string): boolean }) =>
       client.grantTypeAllowed('refresh_token'),
-    loadExistingGrant: (ctx: KoaContextWithOIDC) => loadAndExtendGrant(ctx, ids),
+    loadExistingGrant: (ctx: KoaContextWithOIDC) => loadAndExtendGrant(ctx, ids, tenant),
+    // Used as the hook that refuses a refresh naming a withheld permission before the token is consumed.
+    rotateRefreshToken: refuseWithheldRefresh(ids, tenant),
     clientBasedCORS: (_ctx: KoaContextWithOIDC, origin: string) => redirectOrigins.has(origin),
     pkce: { required: () => true },
     renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
@@ -103,7 +111,7 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
 function spaClient(deps: OidcDeps, redirectOrigins: Set<string>): Record<string, unknown> {
   return {
     client_id: deps.ids.spaClientId,
-    client_name: 'Keyward',
+    client_name: SPA_DISPLAY_NAME,
     application_type: 'web',
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
@@ -165,9 +173,10 @@ function features(deps: OidcDeps): Record<string, unknown> {
 /**
  * Rewrites oidc-provider's JWT access-token payload into Entra's: `scp` instead of `scope`, `nbf`,
  * `typ: JWT`. Like Entra, `scp` lists every permission granted on the resource, not only those this
- * request named (a refresh asking for `User.Read` still gets `User.Read.All` if it was consented).
+ * request named (a refresh asking for `User.Read` still gets `User.Read.All` if it was consented), and
+ * never a permission whose consent is now withheld, even if a grant from before still holds it.
  */
-function entraShape(ctx: KoaContextWithOIDC, ids: AppIds, token: TokenView, jwt: StructuredJwt): void {
+function entraShape(ctx: KoaContextWithOIDC, ids: AppIds, tenant: Tenant, token: TokenView, jwt: StructuredJwt): void {
   const resource = token.resourceServer && resourceByIndicator(ids, token.resourceServer.identifier());
   if (!resource) return;
   jwt.header = { typ: 'JWT' };
@@ -177,7 +186,8 @@ function entraShape(ctx: KoaContextWithOIDC, ids: AppIds, token: TokenView, jwt:
   }
   const { payload } = jwt;
   const granted = ctx.oidc.entities.Grant?.getResourceScope(resource.indicator) ?? String(payload.scope ?? '');
-  payload.scp = scpFromScopes(ids, resource.audience, granted.split(' '));
+  const consented = granted.split(' ').filter((s) => !isWithheld(ids, tenant.withheldConsent, s));
+  payload.scp = scpFromScopes(ids, resource.audience, consented);
   payload.nbf = payload.iat;
   delete payload.scope;
   delete payload.client_id;
@@ -185,16 +195,17 @@ function entraShape(ctx: KoaContextWithOIDC, ids: AppIds, token: TokenView, jwt:
 
 /**
  * Consent is automatic (the tenant admin-consented the SPA's permissions), so the grant is found or
- * created for the signed-in account and extended with whatever this request asks for.
+ * created for the signed-in account and extended with whatever this request asks for, bar withheld
+ * permissions.
  */
-async function loadAndExtendGrant(ctx: KoaContextWithOIDC, ids: AppIds): Promise<Grant | undefined> {
+async function loadAndExtendGrant(ctx: KoaContextWithOIDC, ids: AppIds, tenant: Tenant): Promise<Grant | undefined> {
   const { oidc } = ctx;
   const clientId = oidc.client?.clientId;
   const accountId = oidc.session?.accountId;
   if (!clientId || !accountId) return undefined;
   const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
   const grant = (grantId ? await oidc.provider.Grant.find(grantId) : undefined) ?? new oidc.provider.Grant({ accountId, clientId });
-  grantRequestedScopes(grant, ids, oidc.params?.scope ?? '');
+  grantRequestedScopes(grant, ids, oidc.params?.scope ?? '', tenant.withheldConsent);
   await grant.save();
   return grant;
 }

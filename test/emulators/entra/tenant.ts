@@ -158,12 +158,18 @@ function memberFromSeed(s: Seed): TenantUser {
   };
 }
 
-/** One emulated tenant: fixed users and a mutable TAP policy. */
+/** One emulated tenant: fixed users, a mutable TAP policy and the permissions whose consent is withheld. */
 export class Tenant {
   readonly domain = TENANT_DOMAIN;
   readonly users: readonly TenantUser[];
   /** The current TAP policy; tests change it through `control.setTapPolicy`. */
   tapPolicy: TapPolicy = { ...DEFAULT_TAP_POLICY };
+  /**
+   * Delegated permissions (short names, e.g. 'UserAuthMethod-TAP.ReadWrite.All') whose admin consent is
+   * withheld; empty means everything the SPA asks for is consented. Tests change it through
+   * `control.withholdConsent` (consent.ts says what changes).
+   */
+  withheldConsent: ReadonlySet<string> = new Set();
 
   constructor(readonly tenantId: string) {
     this.users = [...SEEDS.map(memberFromSeed), GUEST];

@@ -35,6 +35,9 @@ export const SPA_GRAPH_PERMISSIONS = [
   'Policy.Read.AuthenticationMethod',
 ] as const;
 
+/** The SPA registration's display name (the `client_name` the sign-in pages show). */
+export const SPA_DISPLAY_NAME = 'Keyward';
+
 /** Scopes the relay API exposes. */
 export const RELAY_SCOPE_NAMES = ['Mail.Send'] as const;
 

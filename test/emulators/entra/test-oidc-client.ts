@@ -1,0 +1,92 @@
+/**
+ * Test-only browser stand-in for the emulator's sign-in flow over real https: authorize, the pages the
+ * emulator shows (account list, approval page, oidc-provider's end-session form), redirects back to the
+ * SPA's redirect URI, and token requests as MSAL sends them. One cookie jar per client, like one browser.
+ */
+import { CookieJar, httpsRequest, type HttpsResponse } from './test-https';
+
+/** A form on an emulator page: its action (absolute) and hidden fields. */
+export interface PageForm {
+  readonly action: string;
+  readonly fields: Record<string, string>;
+}
+
+/** Drives the emulator like a browser plus MSAL would. */
+export class OidcTestClient {
+  readonly #jar = new CookieJar();
+
+  constructor(
+    private readonly ca: string,
+    private readonly redirectUri: string,
+  ) {}
+
+  /** GET with this client's cookies; never follows redirects. */
+  async get(url: string): Promise<HttpsResponse> {
+    const res = await httpsRequest(url, { ca: this.ca, headers: { cookie: this.#jar.header() } });
+    this.#jar.store(res);
+    return res;
+  }
+
+  /** Form POST with this client's cookies; never follows redirects. */
+  async post(url: string, form: Record<string, string>): Promise<HttpsResponse> {
+    const res = await httpsRequest(url, {
+      ca: this.ca,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#jar.header() },
+      body: new URLSearchParams(form).toString(),
+    });
+    this.#jar.store(res);
+    return res;
+  }
+
+  /** Sends an authorization request and returns the URL and page of the sign-in page it leads to. */
+  async authorize(authorizationEndpoint: string, params: Record<string, string>): Promise<{ url: string; page: HttpsResponse }> {
+    const authorize = new URL(authorizationEndpoint);
+    Object.entries(params).forEach(([k, v]) => authorize.searchParams.set(k, v));
+    const toLogin = await this.get(authorize.href);
+    if (toLogin.status !== 303) throw new Error(`authorize answered ${toLogin.status}`);
+    const url = new URL(String(toLogin.headers.location), authorize.href).href;
+    return { url, page: await this.get(url) };
+  }
+
+  /** Clicks the account button whose text matches `displayName` on the sign-in page at `loginUrl`. */
+  async chooseAccount(loginUrl: string, page: HttpsResponse, displayName: RegExp): Promise<HttpsResponse> {
+    const forms = [...page.text.matchAll(/<form method="post" action="([^"]+)">\s*<input type="hidden" name="account" value="([^"]+)">\s*<button type="submit">([^<]+)</g)];
+    const chosen = forms.find((f) => displayName.test(f[3] ?? ''));
+    if (!chosen) throw new Error('account button not found');
+    return this.post(new URL(chosen[1] ?? '', loginUrl).href, { account: chosen[2] ?? '' });
+  }
+
+  /** Follows 303s (and oidc-provider's auto-submitted forms) until the SPA's redirect URI; returns its fragment. */
+  async followToRedirectUri(start: string): Promise<URLSearchParams> {
+    let url = start;
+    for (let hop = 0; hop < 6; hop += 1) {
+      if (url.startsWith(this.redirectUri)) return new URLSearchParams(new URL(url).hash.slice(1));
+      const res = await this.get(url);
+      if (res.status === 200) {
+        const form = pageForms(res.text, url)[0];
+        if (!form) throw new Error(`page without a form at ${url}`);
+        const submitted = await this.post(form.action, form.fields);
+        url = new URL(String(submitted.headers.location), form.action).href;
+        continue;
+      }
+      if (res.status !== 303) throw new Error(`unexpected ${res.status} at ${url}`);
+      url = new URL(String(res.headers.location), url).href;
+    }
+    throw new Error('too many redirects');
+  }
+
+  /** POSTs a token request (form-encoded, as MSAL does) and returns status and JSON body. */
+  async token(tokenEndpoint: string, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await this.post(tokenEndpoint, form);
+    return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
+  }
+}
+
+/** The POST forms of a page with their hidden fields, in page order. */
+export function pageForms(html: string, base: string): PageForm[] {
+  return [...html.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].map((m) => ({
+    action: new URL((m[1] ?? '').replace(/&#38;/g, '&'), base).href,
+    fields: Object.fromEntries([...(m[2] ?? '').matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((f) => [f[1] ?? '', f[2] ?? ''])),
+  }));
+}
