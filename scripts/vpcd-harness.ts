@@ -146,6 +146,9 @@ export async function startPcscHarness(profile: PivCardProfileName, options: { s
   let client: VpcdClient | null = null;
   const stop = async (): Promise<void> => {
     await client?.stop();
+    // A pcscd that stays (one we reused) must see the card go, or the next harness's card would inherit
+    // this one's ATR: pcscd notices a vpcd card leaving only at its next presence poll.
+    if (client && !pcscd) await waitFor(`"${VPCD_READER}" to show the card gone`, async () => !(await readerListed(true)), 10_000).catch(() => undefined);
     if (pcscd) await stopChild(pcscd);
     rmSync(workdir, { recursive: true, force: true });
     rmSync(LOCK_DIR, { recursive: true, force: true });
