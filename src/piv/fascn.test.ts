@@ -25,8 +25,9 @@ describe('FASC-N', () => {
   });
 
   it('round-trips a credential number and rejects flipped bits, bad LRC and bad fields', () => {
-    const bytes = encodeFascn(nonFederalFascn(4242));
-    expect(decodeFascn(bytes).credentialNumber).toBe('004242');
+    const bytes = encodeFascn(nonFederalFascn(4242, 9_876_543_210));
+    expect(decodeFascn(bytes)).toMatchObject({ credentialNumber: '004242', personIdentifier: '9876543210' });
+    expect(decodeFascn(encodeFascn(nonFederalFascn(7))).personIdentifier).toBe('0000000000');
     const flipped = bytes.slice();
     flipped[5]! ^= 0x01;
     expect(() => decodeFascn(flipped)).toThrow(/parity|LRC/);

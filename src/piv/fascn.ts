@@ -84,13 +84,15 @@ export function decodeFascn(bytes: Uint8Array): Fascn {
 }
 
 /**
- * A FASC-N for a non-federal issuer (agency and system code 9999, SP 800-73-4 Part 1 §3.1.2), with a
- * credential number the caller chooses (e.g. from the card serial) so cards stay distinguishable.
+ * A FASC-N for a non-federal issuer (agency and system code 9999, SP 800-73-4 Part 1 §3.1.2), with the
+ * credential number (6 digits) and person identifier (10 digits) the caller chooses, so that cards stay
+ * distinguishable: Keyward fills both at random and registers generic cards by their FASC-N.
  */
-export function nonFederalFascn(credentialNumber: number): Fascn {
+export function nonFederalFascn(credentialNumber: number, personIdentifier = 0): Fascn {
   const cn = String(Math.abs(Math.trunc(credentialNumber)) % 1_000_000).padStart(6, '0');
+  const pi = String(Math.abs(Math.trunc(personIdentifier)) % 10_000_000_000).padStart(10, '0');
   return {
     agencyCode: '9999', systemCode: '9999', credentialNumber: cn, credentialSeries: '0', individualCredentialIssue: '1',
-    personIdentifier: '0000000000', organizationalCategory: '1', organizationalIdentifier: '9999', personOrganizationAssociation: '1',
+    personIdentifier: pi, organizationalCategory: '1', organizationalIdentifier: '9999', personOrganizationAssociation: '1',
   };
 }

@@ -26,3 +26,19 @@ export async function cardsInState(state: CardState): Promise<RegistryRecord[]> 
 export async function putCard(record: RegistryRecord): Promise<void> {
   await (await openKeywardDb()).put('registry', { ...record });
 }
+
+/**
+ * Moves the record of `from` to `to` (one transaction) and returns it; undefined, and nothing changed,
+ * when `from` has no record or `to` already has one.
+ */
+export async function renameCard(from: string, to: string): Promise<RegistryRecord | undefined> {
+  const tx = (await openKeywardDb()).transaction('registry', 'readwrite');
+  const [record, taken] = await Promise.all([tx.store.get(from), tx.store.get(to)]);
+  if (!record || taken) {
+    await tx.done;
+    return undefined;
+  }
+  const moved = { ...record, cardId: to };
+  await Promise.all([tx.store.delete(from), tx.store.put(moved), tx.done]);
+  return moved;
+}

@@ -52,8 +52,6 @@ const WORDS: Record<string, Describer> = {
   // Lifecycle (Issue, Activate, Unblock, Retire).
   'workflows/MASTER_KEY_MISSING': () =>
     'This browser holds no card master key, so nothing can be issued. An administrator generates or imports it under Options > Security.',
-  'workflows/HOLDER_HAS_CARD': () =>
-    'This person already holds another PIV card issued from this browser. A PIV card other than a YubiKey is registered under its holder, so that card must be retired before this one is issued to them.',
   'workflows/CARD_BOUND': (f) => `This card is already ${String(f.state ?? 'in use')} for a holder. Retire it before issuing it to someone else.`,
   'workflows/TEMPLATE_MISMATCH': () => 'This card template does not apply to this type of credential. Choose another template.',
   'workflows/TEMPLATE_GONE': () => 'The card template this card was issued under has been deleted. Retire the card and issue it again.',

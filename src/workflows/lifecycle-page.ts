@@ -7,10 +7,9 @@
 import { AppError } from '../app-error';
 import type { CardState, CardTemplateRecord, RegistryRecord } from '../store/db';
 import { getCardTemplate } from '../store/card-templates';
-import { getCard } from '../store/registry';
 import type { CardTransport } from '../transport/card-transport';
 import { cardTemplates } from './card-templates';
-import { identifyCard, openCard } from './lifecycle/card';
+import { identifyCard, openCard, registryRecordOf } from './lifecycle/card';
 import { checkPinPolicy } from './lifecycle/pins';
 import type { LifecycleOperation, StepEvent } from './lifecycle/types';
 import { detectLocked } from './lifecycle/unblock';
@@ -53,7 +52,7 @@ export async function inspectCard(transport: CardTransport): Promise<CardStatus>
   const card = await openCard(transport);
   const base = { kind: card.kind, typeName: card.detected.typeName, serial: card.serial };
   const id = await identifyCard(card);
-  const record = id ? ((await getCard(id.cardId)) ?? null) : null;
+  const record = id ? ((await registryRecordOf(id)) ?? null) : null;
   if (!record || record.state === 'blank' || record.state === 'retired') return { ...base, state: record?.state ?? 'blank', record, pinRetriesLeft: null };
   const { record: now, pinRetriesLeft } = await detectLocked(transport);
   return { ...base, state: now.state, record: now, pinRetriesLeft };

@@ -11,12 +11,12 @@
 import { appendAudit } from '../../store/audit';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
-import { getCard, putCard } from '../../store/registry';
+import { putCard } from '../../store/registry';
 import { getExportTemplate } from '../../store/export-templates';
 import { isAppError } from '../../app-error';
 import type { CardTransport } from '../../transport/card-transport';
 import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
-import { identifyCard, openCard } from './card';
+import { identifyCard, openCard, registryRecordOf } from './card';
 import { checkPinPolicy } from './pins';
 import { LifecycleRun } from './run';
 import { lifecycleError, type OnStep, type StepEvent } from './types';
@@ -84,7 +84,7 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
   checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
   const card = await openCard(input.transport);
   const id = await identifyCard(card);
-  const record = id && (await getCard(id.cardId));
+  const record = id && (await registryRecordOf(id));
   if (!id || !record || (record.state !== 'issued' && record.state !== 'active') || !record.userId) {
     throw lifecycleError('NOT_ISSUED', 'This card is not issued, so it cannot be activated.', { cardId: id?.cardId ?? null });
   }

@@ -4,10 +4,12 @@
  *
  * Card id (RegistryRecord.cardId, journal lines):
  * - a YubiKey is `serial:<n>` (GET SERIAL), and its secrets derive from the serial;
- * - any other PIV card is `chuid:<GUID hex>` from its CHUID (SP 800-73-4 Part 1 §3.1.2), and its
- *   secrets derive from the CHUID's FASC-N and GUID. A blank card without a CHUID gets one written
- *   first, with a random GUID and a random non-federal FASC-N (`identifyCard(…, { writeIfMissing })`);
- *   issuance then rebinds the GUID to the holder, so a bound generic card's id is `chuid:<holder oid>`.
+ * - any other PIV card is `chuid:<FASC-N hex>` from its CHUID (SP 800-73-4 Part 1 §3.1.2), and its
+ *   secrets derive from the CHUID's FASC-N and GUID. A card without a CHUID gets one with a random GUID
+ *   and a non-federal FASC-N with 16 random digits (issuance, or `identifyCard(…, { writeIfMissing })`).
+ *   Issuance rebinds the GUID to the holder and keeps the FASC-N, so the id stays the card's own.
+ *   Earlier versions used `chuid:<GUID hex>`, which gave two cards of one holder the same id; such a
+ *   record moves to the FASC-N id the first time its card is read (`registryRecordOf`).
  */
 import { ApduChannel } from '../../apdu/channel';
 import { isAppError } from '../../app-error';
@@ -18,6 +20,7 @@ import { toHex } from '../../piv/command';
 import { KEY_REF, type ManagementKeyAlgorithm } from '../../piv/constants';
 import { encodeFascn, nonFederalFascn } from '../../piv/fascn';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
+import { getCard, renameCard, type RegistryRecord } from '../../store/registry';
 import { PivSession } from '../../piv/session';
 import type { CardTransport } from '../../transport/card-transport';
 import { lifecycleError } from './types';
@@ -59,16 +62,28 @@ export async function readChuidOrNull(session: PivSession): Promise<Chuid | null
   }
 }
 
-/** `chuid:<GUID hex>` and the derivation identity of a CHUID. */
+/** `chuid:<FASC-N hex>` and the derivation identity of a CHUID. */
 export function chuidIdentification(chuid: Chuid): CardIdentification {
   const identity = { chuidFascn: toHex(encodeFascn(chuid.fascn)), chuidGuid: chuid.guid };
-  return { cardId: `chuid:${chuid.guid.replace(/-/g, '').toLowerCase()}`, identity, chuid };
+  return { cardId: `chuid:${identity.chuidFascn.toLowerCase()}`, identity, chuid };
 }
 
-/** A fresh CHUID for a card that has none: random GUID, random non-federal FASC-N, valid five years. */
+/**
+ * The registry record of the identified card. A generic card registered by an earlier version under
+ * `chuid:<GUID hex>` has its record moved to the FASC-N id here: only call this with a CHUID read from
+ * the card itself (whose GUID is its holder's), never with one planned for it.
+ */
+export async function registryRecordOf(id: CardIdentification): Promise<RegistryRecord | undefined> {
+  const record = await getCard(id.cardId);
+  if (record || !id.cardId.startsWith('chuid:') || !id.chuid) return record;
+  return renameCard(`chuid:${id.chuid.guid.replace(/-/g, '').toLowerCase()}`, id.cardId);
+}
+
+/** A fresh CHUID for a card that has none: random GUID, a non-federal FASC-N with random credential number and person identifier, valid five years. */
 export function freshChuid(guid: string = crypto.randomUUID()): Chuid {
-  const credential = crypto.getRandomValues(new Uint32Array(1))[0]!;
-  return { fascn: nonFederalFascn(credential), guid, expiration: expiryYears(5), signature: new Uint8Array(0) };
+  const [credential, high, low] = crypto.getRandomValues(new Uint32Array(3));
+  const personIdentifier = Number((BigInt(high!) * 4_294_967_296n + BigInt(low!)) % 10_000_000_000n);
+  return { fascn: nonFederalFascn(credential!, personIdentifier), guid, expiration: expiryYears(5), signature: new Uint8Array(0) };
 }
 
 /** YYYYMMDD `years` from now (CHUID tag 35). */

@@ -3,17 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets, type CardIdentity } from '../../cards/admin-secrets';
 import { ApduChannel } from '../../apdu/channel';
 import { PivSession } from '../../piv/session';
-import { isAppError } from '../../app-error';
+import { isAppError, type AppError } from '../../app-error';
 import { toHex } from '../../piv/command';
 import { KEY_REF, OBJECT_TAG, type ManagementKeyAlgorithm } from '../../piv/constants';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
 import { recentAudit } from '../../store/audit';
 import { putExportTemplate } from '../../store/export-templates';
-import { cardsOfUser, getCard } from '../../store/registry';
+import { cardsOfUser, getCard, putCard, renameCard } from '../../store/registry';
 import { cardLines, lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
 import type { VirtualPivCard } from '../../transport/simulator/piv-card/virtual-piv-card';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { inspectCard } from '../lifecycle-page';
 import { activateCard } from './activate';
 import { chuidIdentification } from './card';
 import type { SendMail } from './deliver-pin';
@@ -87,7 +88,8 @@ describe('issueCard', () => {
     expect(chuid.guid).toBe(USER.id);
     const generic = profile === 'piv-generic+ff';
     const [identity, algorithm]: [CardIdentity, ManagementKeyAlgorithm] = generic ? [chuidIdentification(chuid).identity, 'TDES'] : [{ serial: rec!.serial! }, 'AES192'];
-    expect(s.cardId).toBe(generic ? `chuid:${USER.id.replace(/-/g, '')}` : `serial:${rec!.serial}`);
+    expect(s.cardId).toBe(generic ? chuidIdentification(chuid).cardId : `serial:${rec!.serial}`);
+    if (generic) expect(s.cardId).toMatch(/^chuid:[0-9a-f]{50}$/); // the 25-byte FASC-N (SP 800-73-4 Part 1 §3.1.2)
     // Never left at the factory key: its bytes no longer authenticate (under the key's algorithm now); the derived key does.
     await expect(p.authenticate(DEFAULT_MANAGEMENT_KEY, algorithm)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     const { managementKey, puk } = await deriveAdminSecrets(masterKey, identity, algorithm);
@@ -98,19 +100,22 @@ describe('issueCard', () => {
     await transport.close();
   });
 
-  it('refuses a second generic card for a holder who has one (it would overwrite the first card\'s record), leaving it untouched', async () => {
+  it('registers two generic cards of one holder apart (by FASC-N), and moves a record an earlier version keyed by GUID', async () => {
     const user = { ...USER, id: crypto.randomUUID() };
     const masterKey = await testMasterKey();
     const first = await cardInReader('piv-generic+ff');
-    const issued = await issueCard({ transport: first.transport, masterKey, template: testTemplate(), user, operator: OPERATOR });
     const second = await cardInReader('piv-generic+ff');
-    const before = await cardSnapshot(second.transport);
-    const error = await issueCard({ transport: second.transport, masterKey, template: testTemplate(), user, operator: OPERATOR }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ layer: 'workflows', code: 'HOLDER_HAS_CARD', fields: { cardId: issued.cardId, state: 'issued' } });
-    expect(await cardSnapshot(second.transport)).toEqual(before);
-    expect(await getCard(issued.cardId)).toMatchObject({ state: 'issued', userId: user.id });
-    // The first card itself may still be issued again (it carries the binding).
-    await expect(issueCard({ transport: first.transport, masterKey, template: testTemplate(), user, operator: OPERATOR })).resolves.toMatchObject({ cardId: issued.cardId });
+    const a = await issueCard({ transport: first.transport, masterKey, template: testTemplate(), user, operator: OPERATOR });
+    const b = await issueCard({ transport: second.transport, masterKey, template: testTemplate(), user, operator: OPERATOR });
+    expect(a.cardId).not.toBe(b.cardId);
+    expect((await cardsOfUser(user.id)).map((r) => r.cardId).sort()).toEqual([a.cardId, b.cardId].sort());
+    // An earlier version's record of the first card, under `chuid:<GUID hex>`, moves to its FASC-N id on the next read.
+    const legacyId = `chuid:${user.id.replace(/-/g, '')}`;
+    await renameCard(a.cardId, legacyId);
+    await putCard({ ...(await getCard(legacyId))!, state: 'active' });
+    const status = await inspectCard(first.transport);
+    expect(status.record).toMatchObject({ cardId: a.cardId, state: 'active', userId: user.id });
+    expect(await getCard(legacyId)).toBeUndefined();
     await first.transport.close();
     await second.transport.close();
   });
@@ -118,12 +123,14 @@ describe('issueCard', () => {
   it('refuses a generic PIV card that cannot change its management key, before writing anything to it', async () => {
     const { card, transport } = await cardInReader('piv-generic');
     const user = { ...USER, id: crypto.randomUUID() };
-    const cardId = `chuid:${user.id.replace(/-/g, '')}`;
+    const cardIds: string[] = [];
     const before = await cardSnapshot(transport);
     for (let attempt = 0; attempt < 2; attempt++) {
       const events: StepEvent[] = [];
       const error = await issueCard({ transport, masterKey: await testMasterKey(), template: testTemplate(), user, operator: OPERATOR, onStep: (e) => events.push(e) }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ layer: 'workflows', code: 'MANAGEMENT_KEY_FIXED', fields: { algorithm: 'TDES', kind: 'piv' } });
+      expect(error).toMatchObject({ layer: 'workflows', code: 'MANAGEMENT_KEY_FIXED', fields: { algorithm: 'TDES', kind: 'piv', cardId: expect.stringMatching(/^chuid:[0-9a-f]+$/) } });
+      const cardId = (error as AppError).fields.cardId as string;
+      cardIds.push(cardId);
       expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual(['detect']);
       expect(await cardSnapshot(transport)).toEqual(before);
       expect(await lastUnfinishedRun(cardId)).toBeUndefined(); // closed, so a retry starts clean
@@ -133,9 +140,12 @@ describe('issueCard', () => {
     expect(answered.filter((c) => c.ins === 0xff).map((c) => c.sw)).toEqual([0x6d00, 0x6d00]);
     expect(answered.filter((c) => CARD_CHANGES.has(c.ins) && c.sw === 0x9000)).toEqual([]);
     // Journal: per attempt, detect done, authenticate begun, closed as rolled back; no card step after it.
-    const lines = await cardLines(cardId);
-    expect(lines.map((l) => `${l.step}:${l.phase}`)).toEqual(Array(2).fill(['detect:before', 'detect:after', 'authenticate:before', 'end:rolled-back']).flat());
-    expect(await getCard(cardId)).toBeUndefined();
+    // (A card without a CHUID gets a fresh FASC-N planned per attempt: nothing was written, so nothing ties them.)
+    for (const cardId of cardIds) {
+      const lines = await cardLines(cardId);
+      expect(lines.map((l) => `${l.step}:${l.phase}`)).toEqual(['detect:before', 'detect:after', 'authenticate:before', 'end:rolled-back']);
+      expect(await getCard(cardId)).toBeUndefined();
+    }
     expect(await cardsOfUser(user.id)).toEqual([]);
     expect((await recentAudit()).filter((a) => a.target?.userId === user.id)).toEqual([]); // refusals are not audited, as CARD_BOUND
     // The factory secrets still work.

@@ -37,7 +37,8 @@ import { lastUnfinishedRun } from '../../store/journal';
 import { derivePuk } from '../../cards/admin-secrets';
 import type { CardTransport } from '../../transport/card-transport';
 import { isAppError } from '../../app-error';
-import { authenticateAdmin, chuidIdentification, ensureManagementKeyChangeable, expiryYears, freshChuid, openCard, readChuidOrNull, type CardHandle, type CardIdentification } from './card';
+import type { Chuid } from '../../piv/chuid';
+import { authenticateAdmin, chuidIdentification, ensureManagementKeyChangeable, expiryYears, freshChuid, openCard, readChuidOrNull, registryRecordOf, type CardHandle, type CardIdentification } from './card';
 import { deliverActivationPin, type ActivationPinDelivery, type SendMail } from './deliver-pin';
 import { generateKeyAndCsr, setActivationPin, setDerivedManagementKey, setDerivedPuk, writeBinding } from './issue-steps';
 import { activationPin } from './pins';
@@ -77,28 +78,20 @@ export interface IssueSummary {
   readonly activationPin?: string;
 }
 
-/**
- * The CHUID issuance writes: the card's own FASC-N kept (or a fresh one), GUID = the holder. `bound`: the
- * card already carries this holder's binding (an issuance of it resumed, or repeated).
- */
-async function plannedBinding(card: CardHandle, user: IssueUser): Promise<{ id: CardIdentification; planned: ReturnType<typeof freshChuid>; bound: boolean }> {
+/** The CHUID issuance writes: the card's own FASC-N kept (or a fresh one), GUID = the holder. `existing`: the card's CHUID now. */
+async function plannedBinding(card: CardHandle, user: IssueUser): Promise<{ id: CardIdentification; planned: ReturnType<typeof freshChuid>; existing: Chuid | null }> {
   const existing = await readChuidOrNull(card.session);
   const planned = existing ? { ...existing, guid: user.id, expiration: expiryYears(5), signature: new Uint8Array(0) } : freshChuid(user.id);
   const id = card.serial !== null ? { cardId: `serial:${card.serial}`, identity: { serial: card.serial }, chuid: existing } : chuidIdentification(planned);
-  return { id, planned, bound: existing?.guid === user.id };
+  return { id, planned, existing };
 }
 
-/**
- * Refuses cards another holder has, or that are past issuance. A generic card's id is its holder's
- * (`chuid:<holder oid>`, card.ts), so a live record under it that this card does not carry the binding
- * for belongs to another card of the same holder: issuing this one would overwrite that record.
- */
-async function checkRegistry(cardId: string, user: IssueUser, bound: boolean): Promise<void> {
-  const record = await getCard(cardId);
+/** Refuses cards another holder has, or that are past issuance. */
+async function checkRegistry(card: CardHandle, cardId: string, existing: Chuid | null, user: IssueUser): Promise<void> {
+  // A generic card's record is looked up through the CHUID it carries (its FASC-N is kept), which also
+  // moves a record an earlier version keyed by the holder's GUID.
+  const record = card.serial === null && existing ? await registryRecordOf(chuidIdentification(existing)) : await getCard(cardId);
   if (!record || record.state === 'blank' || record.state === 'retired') return;
-  if (cardId.startsWith('chuid:') && !bound) {
-    throw lifecycleError('HOLDER_HAS_CARD', `${user.displayName} already holds another PIV card issued from this browser; retire it first.`, { cardId, state: record.state });
-  }
   if (record.state !== 'issued' || record.userId !== user.id) {
     throw lifecycleError('CARD_BOUND', `This card is ${record.state} for another holder or already in use; retire it first.`, { cardId, state: record.state });
   }
@@ -150,8 +143,8 @@ export async function issueCard(input: IssueInput): Promise<IssueSummary> {
   if (!input.template.allowedCredentialTypes.includes(card.kind)) {
     throw lifecycleError('TEMPLATE_MISMATCH', `The template "${input.template.name}" does not apply to this credential type.`, { kind: card.kind });
   }
-  const { id, planned, bound } = await plannedBinding(card, input.user);
-  await checkRegistry(id.cardId, input.user, bound);
+  const { id, planned, existing } = await plannedBinding(card, input.user);
+  await checkRegistry(card, id.cardId, existing, input.user);
   const unfinished = await lastUnfinishedRun(id.cardId);
   if (unfinished && unfinished.operation !== 'issue') throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, { cardId: id.cardId, operation: unfinished.operation });
   let run = LifecycleRun.begin(id.cardId, 'issue', input.onStep, unfinished);
@@ -164,7 +157,7 @@ export async function issueCard(input: IssueInput): Promise<IssueSummary> {
     // Refused before any card write: nothing to resume, so the run is closed rather than left unfinished.
     if (isAppError(e, 'workflows', 'MANAGEMENT_KEY_FIXED')) {
       await run.rollBack({ reason: e.code, cardUntouched: true });
-      throw e;
+      throw lifecycleError('MANAGEMENT_KEY_FIXED', e.message, { ...e.fields, cardId: id.cardId }, e);
     }
     if (!(run.resumed && card.kind === 'yubikey' && unreproducible(e))) throw e;
     await resetToBlank(card.session);

@@ -11,9 +11,9 @@ import { derivePuk } from '../../cards/admin-secrets';
 import { OBJECT_TAG } from '../../piv/constants';
 import { appendAudit } from '../../store/audit';
 import { lastUnfinishedRun } from '../../store/journal';
-import { getCard, putCard } from '../../store/registry';
+import { putCard } from '../../store/registry';
 import type { CardTransport } from '../../transport/card-transport';
-import { authenticateAdmin, freshChuid, identifyCard, openCard, type CardHandle, type CardIdentification } from './card';
+import { authenticateAdmin, freshChuid, identifyCard, openCard, registryRecordOf, type CardHandle, type CardIdentification } from './card';
 import { DEFAULT_PIN, DEFAULT_PUK } from './pins';
 import { resetToBlank } from './reset';
 import { closeAsRolledBack, LifecycleRun } from './run';
@@ -56,7 +56,7 @@ async function wipeGeneric(card: CardHandle, run: LifecycleRun, masterKey: Crypt
 export async function retireCard(input: RetireInput): Promise<RetireSummary> {
   const card = await openCard(input.transport);
   const id = await identifyCard(card);
-  const record = id && (await getCard(id.cardId));
+  const record = id && (await registryRecordOf(id));
   if (!id || !record) throw lifecycleError('NOT_ISSUED', 'This card is not registered here.', { cardId: id?.cardId ?? null });
   const unfinished = await lastUnfinishedRun(id.cardId);
   if (unfinished && unfinished.operation !== 'retire') await closeAsRolledBack(unfinished, id.cardId, 'retire');

@@ -8,9 +8,9 @@
 import { derivePuk } from '../../cards/admin-secrets';
 import { KEY_REF } from '../../piv/constants';
 import type { CardTemplateRecord, RegistryRecord } from '../../store/db';
-import { getCard, putCard } from '../../store/registry';
+import { putCard } from '../../store/registry';
 import type { CardTransport } from '../../transport/card-transport';
-import { identifyCard, openCard } from './card';
+import { identifyCard, openCard, registryRecordOf } from './card';
 import { isDefaultReference } from './issue-steps';
 import { checkPinPolicy } from './pins';
 import { LifecycleRun } from './run';
@@ -35,7 +35,7 @@ export interface UnblockSummary {
 async function registered(transport: CardTransport) {
   const card = await openCard(transport);
   const id = await identifyCard(card);
-  const record = id && (await getCard(id.cardId));
+  const record = id && (await registryRecordOf(id));
   if (!id || !record || !['issued', 'active', 'locked'].includes(record.state)) throw lifecycleError('NOT_ISSUED', 'This card is not issued here.', { cardId: id?.cardId ?? null });
   return { card, id, record };
 }
