@@ -94,7 +94,7 @@ export interface CardTemplateRecord {
 
 /** The credential registry: which card belongs to whom, under which template, in which state. */
 export interface RegistryRecord {
-  /** `serial:<n>` for cards with a serial, else `chuid:<GUID or FASC-N>`. */
+  /** `serial:<n>` for cards with a serial, else `chuid:<FASC-N hex>` from the CHUID (SP 800-73-4 Part 1 §3.1.2). */
   readonly cardId: string;
   readonly serial: number | null;
   readonly credentialType: string;
