@@ -19,7 +19,7 @@ import {
   requestReader,
 } from '../transport/webusb-ccid';
 import type { CardTransport } from '../transport/card-transport';
-import { PcscBridgeClient, type PcscBridgeCard } from '../transport/pcsc-bridge';
+import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
 
 /** A reader the operator can pick. */
 export interface ReaderChoice {
@@ -150,7 +150,8 @@ export function bridgeCardInfo(card: PcscBridgeCard): CardInfo {
   return { atr: parseAtr(card.atr), atrHex: hex(card.atr), protocol: null, transport: card };
 }
 
-/** Connects to the operator's local PC/SC bridge (relay/bridge/), on its default port unless `url`. */
-export function connectBridge(url?: string): Promise<PcscBridgeClient> {
+/** Connects to the operator's local PC/SC bridge (relay/bridge/), on its default port unless `url`. Loaded on first use. */
+export async function connectBridge(url?: string): Promise<PcscBridgeClient> {
+  const { PcscBridgeClient } = await import('../transport/pcsc-bridge');
   return PcscBridgeClient.connect(url ? { url } : {});
 }

@@ -3,7 +3,7 @@
  * paired, and its readers with live card presence. Opening a card in one of them is the reader state's
  * job (src/state/readers.svelte.ts), so the Lifecycle page sees bridge and USB cards alike.
  */
-import type { AppError } from '../app-error';
+import { AppError } from '../app-error';
 import { connectBridge } from '../cards/readers';
 import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
 import type { BridgeReader } from '../transport/pcsc-bridge-protocol';
@@ -89,7 +89,7 @@ export class BridgeReaderState {
   }
 
   #connected(): PcscBridgeClient {
-    if (!this.#client) throw new Error('Connect to the bridge first.');
+    if (!this.#client) throw new AppError('transport', 'BRIDGE_CLOSED', 'The connection to the bridge is closed.');
     return this.#client;
   }
 
