@@ -94,9 +94,10 @@ export class LifecycleState {
       const status = await exclusively(transport, () => inspectCard(transport));
       if (this.readers.card?.transport === transport) this.status = status;
     } catch (e) {
-      this.readError = asAppError(e);
+      // A read of a card that has since been replaced (the reader chosen again) must not mask the new one.
+      if (this.readers.card?.transport === transport) this.readError = asAppError(e);
     } finally {
-      this.inspecting = false;
+      if (this.readers.card?.transport === transport || !this.readers.card) this.inspecting = false;
     }
   }
 

@@ -9,6 +9,8 @@ import type { DirectoryUser } from '../entra/users';
 import type { ExportTemplateRecord } from '../store/db';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
 import { deliveryTemplates, findUsers, moreUsers, tapContext, tenantTapPolicy, userTap } from '../workflows/unblock';
+import { cardsOf, reportCardLost } from '../workflows/lost-card';
+import type { RegistryRecord } from '../store/registry';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
 
@@ -38,6 +40,10 @@ export class UnblockState {
   issued = $state.raw<TapOutcome | null>(null);
   /** Whether the issued code is on screen (decided when it was requested). */
   codeShown = $state(false);
+  /** The chosen user's cards registered in this browser. */
+  cards = $state.raw<readonly RegistryRecord[]>([]);
+  /** The card whose loss the operator is being asked to confirm. */
+  confirmingLost = $state.raw<RegistryRecord | null>(null);
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #searchSeq = 0;
 
@@ -102,7 +108,23 @@ export class UnblockState {
     this.forget();
     this.user = user;
     this.existing = null;
-    await this.#run(async () => (this.existing = await userTap(op, user.id)));
+    this.cards = [];
+    await this.#run(async () => {
+      this.cards = await cardsOf(user.id);
+      this.existing = await userTap(op, user.id);
+    });
+  }
+
+  /** Retires the card as lost (after the operator confirmed), then lists the user's cards again. */
+  async reportLost(card: RegistryRecord): Promise<void> {
+    const account = this.session.profile?.account;
+    const user = this.user;
+    this.confirmingLost = null;
+    if (!account || !user) return;
+    await this.#run(async () => {
+      await reportCardLost(card.cardId, { oid: account.objectId, name: account.name, upn: account.username });
+      this.cards = await cardsOf(user.id);
+    });
   }
 
   /** Creates the pass; when one exists, the first call only asks for confirmation. */

@@ -106,6 +106,8 @@ export interface RegistryRecord {
   readonly issuedAt: string | null;
   readonly activatedAt: string | null;
   readonly retiredAt: string | null;
+  /** Set when an operator reported the card lost or stolen (retired without the card); absent otherwise. */
+  readonly lostAt?: string;
   readonly updatedAt: string;
 }
 

@@ -287,7 +287,7 @@ test.describe('over the local PC/SC bridge', () => {
     expect(logText).not.toContain(pinHex);
   });
 
-  test('a PIN blocked by another program reads Locked, and Unblock sets a new PIN with the derived PUK', async ({ page, signInAs, consoleLines, consoleProblems }) => {
+  test('a PIN blocked by another program reads Locked, Unblock sets a new PIN with the derived PUK, and a lost report retires the card without it', async ({ page, signInAs, consoleLines, consoleProblems }) => {
     test.setTimeout(240_000);
     await page.goto('/');
     await signInAs(/Aisha Operator/);
@@ -339,6 +339,27 @@ test.describe('over the local PC/SC bridge', () => {
     other.close();
     expect(await placesHolding(page, unblocked, consoleLines)).toEqual([]);
     expect(JSON.stringify(rig.logs)).not.toContain(unblocked);
+
+    // Then Ben loses the card: Smart Card Unblock lists it and retires it without it.
+    await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
+    await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
+    await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: /Ben Member/ }).click();
+    const cards = page.getByRole('list', { name: 'Cards registered in this browser' });
+    await expect(cards.getByRole('listitem')).toHaveCount(1);
+    await expect(cards.getByTestId('card-registry-state')).toHaveText('Active');
+    await cards.getByRole('button', { name: 'Report lost…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Report this card lost?' });
+    await expect(confirm).toContainText('of Ben Member is retired now, without the card');
+    await confirm.getByRole('button', { name: 'Report the card lost' }).click();
+    await expect(cards.getByTestId('card-registry-state')).toHaveText('Retired, reported lost');
+    await expect(cards.getByRole('button', { name: 'Report lost…' })).toHaveCount(0);
+    // Found again, it reads as retired, and only Issue is offered.
+    await page.getByRole('link', { name: 'Lifecycle' }).click();
+    await page.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader }).click();
+    await expect(page.getByTestId('card-state')).toContainText('is Retired (reported lost).');
+    await expect(page.getByTestId('state-diagram').getByRole('button')).toHaveText(['Issue']);
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await expect(page.getByRole('main')).toContainText('Card reported lost');
     expect(consoleProblems).toEqual([]);
   });
 });
