@@ -7,7 +7,15 @@ import globals from 'globals';
 const layer = (dir, forbidden) => ({
   files: [`src/${dir}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((f) => ({ group: [`**/${f}/**`, `../${f}/*`], message: `src/${dir} must not import src/${f} (DESIGN.md dependency direction).` })) }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden.map((f) => ({
+          group: [`**/${f}/**`, `../${f}/*`],
+          message: `src/${dir} must not import src/${f} (DESIGN.md dependency direction).`,
+        })),
+      },
+    ],
   },
 });
 
@@ -20,6 +28,15 @@ export default ts.config(
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // One import convention: relative imports name the module without an extension (Bundler resolution).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'ImportDeclaration[source.value=/^\\.{1,2}\\/.*\\.js$/], ExportNamedDeclaration[source.value=/^\\.{1,2}\\/.*\\.js$/], ExportAllDeclaration[source.value=/^\\.{1,2}\\/.*\\.js$/], ImportExpression[source.value=/^\\.{1,2}\\/.*\\.js$/]',
+          message: 'Relative imports carry no .js suffix (one import convention).',
+        },
+      ],
     },
   },
   {

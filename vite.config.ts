@@ -30,7 +30,8 @@ export default defineConfig({
         id: '/',
         name: 'Keyward',
         short_name: 'Keyward',
-        description: 'Issue PIV smart cards and security keys to Entra ID users, with Temporary Access Passes by email.',
+        description:
+          'Issue PIV smart cards and security keys to Entra ID users, with Temporary Access Passes by email.',
         start_url: '/',
         scope: '/',
         display: 'standalone',

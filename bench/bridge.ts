@@ -25,11 +25,11 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openPcsc } from '../relay/bridge/pcsc.js';
-import type { VpcdMessageTiming } from '../scripts/vpcd-client.js';
-import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { createSimulatorTransport } from '../src/transport/simulator/simulator-transport.js';
-import { startBridgeRig, type BridgeRig } from '../test/bridge/bridge-rig.js';
+import { openPcsc } from '../relay/bridge/pcsc';
+import type { VpcdMessageTiming } from '../scripts/vpcd-client';
+import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../src/transport/simulator/simulator-transport';
+import { startBridgeRig, type BridgeRig } from '../test/bridge/bridge-rig';
 
 /** Round-trip statistics for one path, in milliseconds per APDU. */
 export interface PathTiming {
@@ -88,10 +88,19 @@ async function sample(t: Transmitter, rounds: number): Promise<number[]> {
 function stats(values: readonly number[]): PathTiming {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  return { apdus: sorted.length, meanMs: sorted.reduce((a, b) => a + b, 0) / sorted.length, medianMs: at(0.5), p95Ms: at(0.95) };
+  return {
+    apdus: sorted.length,
+    meanMs: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+    medianMs: at(0.5),
+    p95Ms: at(0.95),
+  };
 }
 
-const minus = (a: PathTiming, b: PathTiming) => ({ medianMs: a.medianMs - b.medianMs, meanMs: a.meanMs - b.meanMs, p95Ms: a.p95Ms - b.p95Ms });
+const minus = (a: PathTiming, b: PathTiming) => ({
+  medianMs: a.medianMs - b.medianMs,
+  meanMs: a.meanMs - b.meanMs,
+  p95Ms: a.p95Ms - b.p95Ms,
+});
 
 /**
  * Splits each sample with the card-side timings of the vpcd messages that led to its APDU: messages are
@@ -111,7 +120,8 @@ function attribute(samples: readonly number[], messages: readonly VpcdMessageTim
       s = c = 0;
     }
   }
-  if (stall.length !== samples.length + SUITE.length) throw new Error(`the card saw ${stall.length} APDUs for ${samples.length} timed + ${SUITE.length} warm-up`);
+  if (stall.length !== samples.length + SUITE.length)
+    throw new Error(`the card saw ${stall.length} APDUs for ${samples.length} timed + ${SUITE.length} warm-up`);
   const timed = stall.length - samples.length; // drop the warm-up suite
   const rest = samples.map((x, i) => x - stall[timed + i]! - card[timed + i]!);
   return { total: stats(samples), stall: stats(stall.slice(timed)), card: stats(card.slice(timed)), rest: stats(rest) };
@@ -130,12 +140,20 @@ async function timePcscPath(rig: BridgeRig, run: () => Promise<number[]>): Promi
 
 /** The direct path, from a child process: the card answers vpcd from this one's event loop. */
 function sampleDirect(reader: string, rounds: number): Promise<number[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), DIRECT_CHILD_FLAG, reader, String(rounds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), DIRECT_CHILD_FLAG, reader, String(rounds)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d: Uint8Array) => (out += new TextDecoder().decode(d)));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`the direct PC/SC child exited with ${code}`))));
+    child.once('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as number[])
+        : reject(new Error(`the direct PC/SC child exited with ${code}`)),
+    );
   });
 }
 
@@ -165,7 +183,8 @@ async function sampleBridge(rig: BridgeRig, rounds: number): Promise<number[]> {
 
 function print(r: BridgeBenchResult): void {
   const ms = (x: number) => x.toFixed(3).padStart(8);
-  const row = (name: string, p: Omit<PathTiming, 'apdus'>) => console.log(`  ${name.padEnd(46)} ${ms(p.medianMs)} ${ms(p.meanMs)} ${ms(p.p95Ms)}`);
+  const row = (name: string, p: Omit<PathTiming, 'apdus'>) =>
+    console.log(`  ${name.padEnd(46)} ${ms(p.medianMs)} ${ms(p.meanMs)} ${ms(p.p95Ms)}`);
   const parts = (p: PcscPathTiming) => {
     row('  vpcd → card stall (Nagle × delayed ACK)', p.stall);
     row("  virtual card's work", p.card);
@@ -197,7 +216,13 @@ export async function benchBridge(rounds = 100): Promise<BridgeBenchResult> {
   } finally {
     await rig.stop();
   }
-  const result = { webusb, direct, bridge, bridgeOverhead: minus(bridge.total, direct.total), bridgeOverheadStallFree: minus(bridge.rest, direct.rest) };
+  const result = {
+    webusb,
+    direct,
+    bridge,
+    bridgeOverhead: minus(bridge.total, direct.total),
+    bridgeOverheadStallFree: minus(bridge.rest, direct.rest),
+  };
   print(result);
   return result;
 }

@@ -11,7 +11,7 @@ const DIST = 'dist';
 
 function staticImports(file: string): string[] {
   const src = readFileSync(join(DIST, file), 'utf8');
-  // Vite emits static imports of sibling chunks as `from"./x.js"` / `import"./x.js"`.
+  // Vite emits static imports of sibling chunks as `from"./x"` / `import"./x"`.
   return [...src.matchAll(/(?:from|import)\s*["']\.\/([\w.-]+\.js)["']/g)].map((m) => `assets/${m[1]}`);
 }
 

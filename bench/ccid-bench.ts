@@ -5,10 +5,10 @@
  * Runs in about 30–40 s on 2 cores.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { measureHeap, exposedGc, type HeapFigures } from './ccid-heap.js';
-import { measureLatency, type LatencyFigures } from './ccid-latency.js';
-import { BENCH_LEVELS, type BenchLevel } from './ccid-rig.js';
-import { measureTransfers, type TransferRow } from './ccid-transfers.js';
+import { measureHeap, exposedGc, type HeapFigures } from './ccid-heap';
+import { measureLatency, type LatencyFigures } from './ccid-latency';
+import { BENCH_LEVELS, type BenchLevel } from './ccid-rig';
+import { measureTransfers, type TransferRow } from './ccid-transfers';
 
 const TIMED_APDUS = 20_000;
 /** APDUs for the second, device-timed pass that splits off the simulator's share. */
@@ -39,25 +39,37 @@ const MESSAGE_NAMES: Record<number, string> = {
 
 function printLatency(rows: readonly [BenchLevel, LatencyFigures][]): void {
   const n = (x: number): string => x.toLocaleString('en');
-  console.log(`\nCard stack: per-APDU JavaScript overhead at zero device latency (${n(TIMED_APDUS)} APDUs after ${n(WARMUP_APDUS)} warm-up)`);
+  console.log(
+    `\nCard stack: per-APDU JavaScript overhead at zero device latency (${n(TIMED_APDUS)} APDUs after ${n(WARMUP_APDUS)} warm-up)`,
+  );
   console.log('  ApduChannel → CCID driver → virtual USBDevice → card answering at once (GET DATA, 32 bytes + 9000)');
   const load = loadavg()[0]!.toFixed(2);
-  console.log(`  Node ${process.version}, ${availableParallelism()} cores, load average ${load} (other work on the machine shows in p90/p99)`);
+  console.log(
+    `  Node ${process.version}, ${availableParallelism()} cores, load average ${load} (other work on the machine shows in p90/p99)`,
+  );
   const head = ['p50', 'p90', 'p99', 'mean'].map((h) => h.padStart(6)).join(' ');
-  console.log(`  ${'level (reader), µs'.padEnd(32)} ${head}  ${'in device p50/p90'.padEnd(20)} target p50 ≤ ${TARGET_P50_US} µs`);
+  console.log(
+    `  ${'level (reader), µs'.padEnd(32)} ${head}  ${'in device p50/p90'.padEnd(20)} target p50 ≤ ${TARGET_P50_US} µs`,
+  );
   for (const [level, f] of rows) {
     const t = f.total;
     const device = `${us(f.inDevice.p50)} / ${us(f.inDevice.p90)}`.padEnd(20);
-    console.log(`  ${level.label.padEnd(32)} ${us(t.p50)} ${us(t.p90)} ${us(t.p99)} ${us(t.mean)}  ${device} ${ok(t.p50 <= TARGET_P50_US)}`);
+    console.log(
+      `  ${level.label.padEnd(32)} ${us(t.p50)} ${us(t.p90)} ${us(t.p99)} ${us(t.mean)}  ${device} ${ok(t.p50 <= TARGET_P50_US)}`,
+    );
   }
-  console.log(`  ("in device" = time inside the virtual reader's bulk calls, from a second pass of ${n(SPLIT_APDUS)} APDUs:`);
-  console.log('   the simulator\'s share, not ours. The mean also carries GC pauses.)');
+  console.log(
+    `  ("in device" = time inside the virtual reader's bulk calls, from a second pass of ${n(SPLIT_APDUS)} APDUs:`,
+  );
+  console.log("   the simulator's share, not ours. The mean also carries GC pauses.)");
 }
 
 /** Why ours is larger than the minimum, from the bulk-out messages seen during the operation. */
 function surplus(row: TransferRow): string {
   if (row.ours.out <= row.minimum.out && row.ours.in <= row.minimum.in) return '';
-  const messages = [...row.messages].map(([type, n]) => `${MESSAGE_NAMES[type] ?? `0x${type.toString(16)}`}×${n}`).join(', ');
+  const messages = [...row.messages]
+    .map(([type, n]) => `${MESSAGE_NAMES[type] ?? `0x${type.toString(16)}`}×${n}`)
+    .join(', ');
   const extraIn = row.ours.in - row.ours.out;
   return `  ours larger: bulk-out messages were ${messages}${extraIn > 0 ? `; ${extraIn} replies took more than one bulk-in` : ''}`;
 }
@@ -65,7 +77,9 @@ function surplus(row: TransferRow): string {
 function printTransfers(rows: readonly [BenchLevel, { write: TransferRow; read: TransferRow }][]): void {
   console.log('\nUSB bulk transfers (bulk-out + bulk-in) against the fewest the specs allow');
   console.log('  2 KB write: command with 2048 data bytes (case 3); 4 KB read: response of 4096 bytes (Ne 4096)');
-  console.log(`  ${'level (reader)'.padEnd(32)} ${'write'.padStart(7)} ${'min'.padStart(7)} ${'read'.padStart(7)} ${'min'.padStart(7)}  minimum from`);
+  console.log(
+    `  ${'level (reader)'.padEnd(32)} ${'write'.padStart(7)} ${'min'.padStart(7)} ${'read'.padStart(7)} ${'min'.padStart(7)}  minimum from`,
+  );
   for (const [level, { write, read }] of rows) {
     const equal = [write, read].every((r) => r.ours.out === r.minimum.out && r.ours.in === r.minimum.in);
     const figures = [write.ours, write.minimum, read.ours, read.minimum].map(pair).join(' ');
@@ -76,18 +90,28 @@ function printTransfers(rows: readonly [BenchLevel, { write: TransferRow; read: 
 
 function heapRow(level: BenchLevel, h: HeapFigures): string {
   const settled = h.after.settled - h.before;
-  const rate = Math.round(h.apdus / (h.ms / 1000)).toString().padStart(8);
+  const rate = Math.round(h.apdus / (h.ms / 1000))
+    .toString()
+    .padStart(8);
   return `  ${level.label.padEnd(32)} ${mb(settled)} ${mb(h.after.quick - h.before)} ${rate}  ${ok(settled < TARGET_HEAP_MB * 1e6)}`;
 }
 
 function printHeap(rows: readonly [BenchLevel, HeapFigures][] | null): void {
   console.log(`\nHeap growth over ${HEAP_APDUS.toLocaleString('en')} APDUs (heapUsed after GC, after minus before)`);
   if (!rows) {
-    console.log('  not measured: global.gc is missing; run with `node --expose-gc --import tsx bench/index.ts` (npm run bench does)');
+    console.log(
+      '  not measured: global.gc is missing; run with `node --expose-gc --import tsx bench/index.ts` (npm run bench does)',
+    );
     return;
   }
-  const head = [['settled', 10], ['after 1 GC', 10], ['APDU/s', 8]] as const;
-  console.log(`  ${'level (reader)'.padEnd(32)} ${head.map(([h, w]) => h.padStart(w)).join(' ')}  target < ${TARGET_HEAP_MB} MB (settled)`);
+  const head = [
+    ['settled', 10],
+    ['after 1 GC', 10],
+    ['APDU/s', 8],
+  ] as const;
+  console.log(
+    `  ${'level (reader)'.padEnd(32)} ${head.map(([h, w]) => h.padStart(w)).join(' ')}  target < ${TARGET_HEAP_MB} MB (settled)`,
+  );
   for (const [level, h] of rows) console.log(heapRow(level, h));
 }
 

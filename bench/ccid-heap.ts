@@ -3,8 +3,8 @@
  * same open transport. Growth that stays after GC is something the stack keeps per APDU (a leak).
  * Target: under 5 MB after 100,000 APDUs. Needs `node --expose-gc` (see package.json "bench").
  */
-import { fixedResponseCard, TIMED_COMMAND } from './ccid-latency.js';
-import { openRig } from './ccid-rig.js';
+import { fixedResponseCard, TIMED_COMMAND } from './ccid-latency';
+import { openRig } from './ccid-rig';
 
 type Gc = () => void;
 

@@ -4,10 +4,10 @@
  * BulkPipe, T=1 engine at TPDU level) and the virtual reader's own work. Target: median ≤ 50 µs, well
  * under one 1 ms full-speed USB frame, so that the stack is never what a real reader waits for.
  */
-import type { CommandApdu } from '../src/apdu/command.js';
-import type { VirtualCardSpec } from '../src/transport/simulator/virtual-types.js';
-import { ATR_T0_T1 } from '../src/transport/simulator/fake-test-card.js';
-import { openRig, type Rig } from './ccid-rig.js';
+import type { CommandApdu } from '../src/apdu/command';
+import type { VirtualCardSpec } from '../src/transport/simulator/virtual-types';
+import { ATR_T0_T1 } from '../src/transport/simulator/fake-test-card';
+import { openRig, type Rig } from './ccid-rig';
 
 /**
  * The APDU timed: GET DATA for the PIV CHUID (SP 800-73-4 Part 2 §3.1.2: 00 CB 3F FF, tag list 5C 03

@@ -7,13 +7,13 @@
  *
  * Node-only; never imported by the app.
  */
-import { ApduChannel } from '../src/apdu/channel.js';
-import type { UsbDeviceLike } from '../src/ccid/reader-usb.js';
-import { openCcidTransport, type CcidCardTransport } from '../src/transport/webusb-ccid.js';
-import { corpusEntry, type CorpusReader } from '../src/transport/simulator/fake-corpus.js';
-import { createVirtualReader, type VirtualReader } from '../src/transport/simulator/virtual-reader.js';
-import type { VirtualCardSpec } from '../src/transport/simulator/virtual-types.js';
-import { SIM_ENDPOINT } from '../src/transport/simulator/virtual-usb-descriptors.js';
+import { ApduChannel } from '../src/apdu/channel';
+import type { UsbDeviceLike } from '../src/ccid/reader-usb';
+import { openCcidTransport, type CcidCardTransport } from '../src/transport/webusb-ccid';
+import { corpusEntry, type CorpusReader } from '../src/transport/simulator/fake-corpus';
+import { createVirtualReader, type VirtualReader } from '../src/transport/simulator/virtual-reader';
+import type { VirtualCardSpec } from '../src/transport/simulator/virtual-types';
+import { SIM_ENDPOINT } from '../src/transport/simulator/virtual-usb-descriptors';
 
 /** One exchange level and the corpus reader that stands for it. */
 export interface BenchLevel {
@@ -80,8 +80,10 @@ export class CountingDevice implements UsbDeviceLike {
   claimInterface = (n: number): Promise<void> => this.inner.claimInterface(n);
   releaseInterface = (): Promise<void> => this.inner.releaseInterface();
   clearHalt = (): Promise<void> => this.inner.clearHalt();
-  controlTransferIn = (setup: USBControlTransferParameters, length: number): Promise<USBInTransferResult> => this.inner.controlTransferIn(setup, length);
-  controlTransferOut = (setup: USBControlTransferParameters): Promise<USBOutTransferResult> => this.inner.controlTransferOut(setup);
+  controlTransferIn = (setup: USBControlTransferParameters, length: number): Promise<USBInTransferResult> =>
+    this.inner.controlTransferIn(setup, length);
+  controlTransferOut = (setup: USBControlTransferParameters): Promise<USBOutTransferResult> =>
+    this.inner.controlTransferOut(setup);
 
   transferOut(endpoint: number, data: BufferSource): Promise<USBOutTransferResult> {
     if (endpoint === (SIM_ENDPOINT.BULK_OUT & 0x0f)) this.counts.bulkOut += 1;

@@ -8,11 +8,11 @@
  * bulk-in) as long as each message fits dwMaxCCIDMessageLength (CCID rev 1.1 §6.1.4, §6.2.1, §5.1), so
  * the minimum is the fewest XfrBlocks, twice.
  */
-import { createTestCard, ATR_T0_T1 } from '../src/transport/simulator/fake-test-card.js';
-import { readerFacts } from '../src/transport/simulator/virtual-facts.js';
-import { atrT1Parameters } from '../src/transport/simulator/virtual-t1.js';
-import type { SimReaderFacts } from '../src/transport/simulator/virtual-types.js';
-import { openRig, type Rig } from './ccid-rig.js';
+import { createTestCard, ATR_T0_T1 } from '../src/transport/simulator/fake-test-card';
+import { readerFacts } from '../src/transport/simulator/virtual-facts';
+import { atrT1Parameters } from '../src/transport/simulator/virtual-t1';
+import type { SimReaderFacts } from '../src/transport/simulator/virtual-types';
+import { openRig, type Rig } from './ccid-rig';
 
 /** One operation: command data length, Ne (undefined: no Le field) and response data length. */
 interface Operation {
@@ -77,10 +77,18 @@ function extendedApduMinimum(f: SimReaderFacts, op: Operation): number {
 
 /** Fewest XfrBlock exchanges for `op` on this reader, and the rule it follows. */
 function minimumXfrBlocks(f: SimReaderFacts, op: Operation, atr: Uint8Array): { xfr: number; rule: string } {
-  if (f.level === 'short-apdu') return { xfr: shortApduMinimum(f, op), rule: 'short APDU: ISO 7816-4 §5.3 chaining + 61xx' };
-  if (f.level === 'extended-apdu') return { xfr: extendedApduMinimum(f, op), rule: `CCID §6.1.4 chaining, ${f.maxMessageLength - CCID_HEADER}-byte parts` };
+  if (f.level === 'short-apdu')
+    return { xfr: shortApduMinimum(f, op), rule: 'short APDU: ISO 7816-4 §5.3 chaining + 61xx' };
+  if (f.level === 'extended-apdu')
+    return {
+      xfr: extendedApduMinimum(f, op),
+      rule: `CCID §6.1.4 chaining, ${f.maxMessageLength - CCID_HEADER}-byte parts`,
+    };
   const { ifsc } = atrT1Parameters(atr);
-  return { xfr: t1Minimum(f, op, atr), rule: `ISO 7816-3 §11.6.2 T=1 chaining, IFSC ${ifsc}, IFSD ≤ ${Math.min(254, f.maxIfsd)}` };
+  return {
+    xfr: t1Minimum(f, op, atr),
+    rule: `ISO 7816-3 §11.6.2 T=1 chaining, IFSC ${ifsc}, IFSD ≤ ${Math.min(254, f.maxIfsd)}`,
+  };
 }
 
 /** Transfers counted for one operation and the minimum, both as bulk-out + bulk-in. */
@@ -98,7 +106,9 @@ async function counted(rig: Rig, send: () => Promise<void>): Promise<Pick<Transf
   const before = new Map(stats.commands);
   rig.device.reset();
   await send();
-  const messages = new Map([...stats.commands].map(([type, n]) => [type, n - (before.get(type) ?? 0)] as const).filter(([, n]) => n > 0));
+  const messages = new Map(
+    [...stats.commands].map(([type, n]) => [type, n - (before.get(type) ?? 0)] as const).filter(([, n]) => n > 0),
+  );
   return { ours: { out: rig.device.counts.bulkOut, in: rig.device.counts.bulkIn }, messages };
 }
 
@@ -114,8 +124,15 @@ async function write(rig: Rig): Promise<void> {
 
 /** The 4 KB read; checks every byte (byte i is i & 0xFF). */
 async function read(rig: Rig): Promise<void> {
-  const data = await rig.channel.transmitOk({ cla: 0x00, ins: 0x20, p1: READ.response >> 8, p2: READ.response & 0xff, le: READ.ne });
-  if (data.length !== READ.response || data.some((b, i) => b !== (i & 0xff))) throw new Error(`4 KB read returned ${data.length} wrong bytes`);
+  const data = await rig.channel.transmitOk({
+    cla: 0x00,
+    ins: 0x20,
+    p1: READ.response >> 8,
+    p2: READ.response & 0xff,
+    le: READ.ne,
+  });
+  if (data.length !== READ.response || data.some((b, i) => b !== (i & 0xff)))
+    throw new Error(`4 KB read returned ${data.length} wrong bytes`);
 }
 
 /** Opens corpus reader `file` with the test card and counts the transfers of the write and the read. */

@@ -9,14 +9,14 @@
  */
 import 'reflect-metadata';
 import { X509CertificateGenerator } from '@peculiar/x509';
-import { ApduChannel } from '../src/apdu/channel.js';
-import { importCardMasterKey, deriveAdminSecrets } from '../src/cards/admin-secrets.js';
-import { nonFederalFascn } from '../src/piv/fascn.js';
-import { DEFAULT_MANAGEMENT_KEY } from '../src/piv/management-key.js';
-import { PivSession } from '../src/piv/session.js';
-import { corpusEntry } from '../src/transport/simulator/fake-corpus.js';
-import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { createSimulatorTransport } from '../src/transport/simulator/simulator-transport.js';
+import { ApduChannel } from '../src/apdu/channel';
+import { importCardMasterKey, deriveAdminSecrets } from '../src/cards/admin-secrets';
+import { nonFederalFascn } from '../src/piv/fascn';
+import { DEFAULT_MANAGEMENT_KEY } from '../src/piv/management-key';
+import { PivSession } from '../src/piv/session';
+import { corpusEntry } from '../src/transport/simulator/fake-corpus';
+import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../src/transport/simulator/simulator-transport';
 
 /** APDU counts per step, and the total. */
 export interface IssuanceCount {
@@ -33,7 +33,13 @@ export interface ReferenceCount {
 
 async function throwawayCertificate(): Promise<Uint8Array> {
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const cert = await X509CertificateGenerator.createSelfSigned({ name: 'CN=Keyward bench', keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' }, notBefore: new Date(0), notAfter: new Date(2e12) });
+  const cert = await X509CertificateGenerator.createSelfSigned({
+    name: 'CN=Keyward bench',
+    keys,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    notBefore: new Date(0),
+    notAfter: new Date(2e12),
+  });
   return new Uint8Array(cert.rawData);
 }
 
@@ -48,7 +54,12 @@ export async function countIssuanceApdus(readerFile?: string): Promise<IssuanceC
   const master = await importCardMasterKey(crypto.getRandomValues(new Uint8Array(32)));
   const { managementKey, puk } = await deriveAdminSecrets(master, { serial: 12345678 }, 'TDES');
   const certificate = await throwawayCertificate();
-  const chuid = { fascn: nonFederalFascn(12345678), guid: crypto.randomUUID(), expiration: '20301231', signature: new Uint8Array(0) };
+  const chuid = {
+    fascn: nonFederalFascn(12345678),
+    guid: crypto.randomUUID(),
+    expiration: '20301231',
+    signature: new Uint8Array(0),
+  };
   const steps: { step: string; apdus: number }[] = [];
   const commands = () => card.log.filter((e) => e.direction === 'command').length;
   const step = async (name: string, run: () => Promise<unknown>) => {
@@ -71,7 +82,7 @@ export async function countIssuanceApdus(readerFile?: string): Promise<IssuanceC
 /** yubico-piv-tool's figure from the interop bench (bench/piv-interop.ts), or why there is none. */
 async function interopReference(): Promise<ReferenceCount | string> {
   try {
-    const { benchPivInterop } = await import('./piv-interop.js');
+    const { benchPivInterop } = await import('./piv-interop');
     return { tool: 'yubico-piv-tool (pcscd + vpcd)', apdus: (await benchPivInterop()).totalApdus };
   } catch (e) {
     return e instanceof Error ? e.message.split('\n')[0]! : String(e);
@@ -85,12 +96,21 @@ async function interopReference(): Promise<ReferenceCount | string> {
 export async function benchPivIssuance(reference?: ReferenceCount): Promise<IssuanceCount[]> {
   const counts = [await countIssuanceApdus(), await countIssuanceApdus('ACS_ACR3901U_ICC_Reader.txt')];
   const other = reference ?? (await interopReference());
-  console.log('\nPIV issuance: APDUs for select, authenticate, set management key, PUK, PIN, CHUID, generate 9A, write certificate');
+  console.log(
+    '\nPIV issuance: APDUs for select, authenticate, set management key, PUK, PIN, CHUID, generate 9A, write certificate',
+  );
   const [ext, short] = counts as [IssuanceCount, IssuanceCount];
   console.log(`  ${'step'.padEnd(40)} ${'extended'.padStart(8)} ${'short'.padStart(8)}`);
-  ext.steps.forEach((s, i) => console.log(`  ${s.step.padEnd(40)} ${String(s.apdus).padStart(8)} ${String(short.steps[i]!.apdus).padStart(8)}`));
-  console.log(`  ${'Keyward PivSession, total'.padEnd(40)} ${String(ext.total).padStart(8)} ${String(short.total).padStart(8)}`);
-  if (typeof other !== 'string') console.log(`  ${`${other.tool}`.padEnd(40)} ${String(other.apdus).padStart(8)}   (one tool run per step, each selecting again)`);
+  ext.steps.forEach((s, i) =>
+    console.log(`  ${s.step.padEnd(40)} ${String(s.apdus).padStart(8)} ${String(short.steps[i]!.apdus).padStart(8)}`),
+  );
+  console.log(
+    `  ${'Keyward PivSession, total'.padEnd(40)} ${String(ext.total).padStart(8)} ${String(short.total).padStart(8)}`,
+  );
+  if (typeof other !== 'string')
+    console.log(
+      `  ${`${other.tool}`.padEnd(40)} ${String(other.apdus).padStart(8)}   (one tool run per step, each selecting again)`,
+    );
   else console.log(`  yubico-piv-tool, same operations: unavailable here (${other})`);
   return counts;
 }

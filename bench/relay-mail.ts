@@ -36,7 +36,10 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { smtpTransportOptions } from '../relay/mail/smtp-mailer';
 import {
-  DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
 } from '../test/emulators/entra/index';
 import { freePort } from '../test/emulators/entra/test-https';
 import { createLocalTls } from '../test/support/local-tls';
@@ -55,9 +58,15 @@ const DEADLINE_MS = 120_000;
 const OPERATOR = 'f0d76d4f-d051-4401-89ab-2949d26eb033'; // Aisha Operator (Keyward.Operator)
 /** Enabled members of the seeded tenant (test/emulators/entra/tenant.ts), all with contoso.example mail. */
 const TARGETS = [
-  '46876d75-c7ea-4ea4-863b-a6e9796b7d11', 'e3754be0-66f4-4f38-af4f-202bd48c0af1', 'e31cb0b2-8861-4f00-b11e-a8b5e48494da',
-  '67504bb1-a991-4178-a93b-eab775048ef2', '7d321c2c-6587-4029-93da-9feff13c5310', '136f56e1-fa6d-4f65-a9c8-73c6bf6a853b',
-  '39cd7a99-7bf1-4c80-b7dd-2a97c76b0242', '663218e1-45b3-4109-924f-c499ae9591dd', 'd453b24e-4c45-4cb3-8c1b-25f8aaaa5d86',
+  '46876d75-c7ea-4ea4-863b-a6e9796b7d11',
+  'e3754be0-66f4-4f38-af4f-202bd48c0af1',
+  'e31cb0b2-8861-4f00-b11e-a8b5e48494da',
+  '67504bb1-a991-4178-a93b-eab775048ef2',
+  '7d321c2c-6587-4029-93da-9feff13c5310',
+  '136f56e1-fa6d-4f65-a9c8-73c6bf6a853b',
+  '39cd7a99-7bf1-4c80-b7dd-2a97c76b0242',
+  '663218e1-45b3-4109-924f-c499ae9591dd',
+  'd453b24e-4c45-4cb3-8c1b-25f8aaaa5d86',
   '7aae89f4-61eb-4c12-828f-51e1d8973656',
 ];
 
@@ -70,23 +79,31 @@ const REQUEST = {
     html: '<p>Hello ${DisplayName}, your pass is <b>${AadTapCode}</b>; it expires ${AadTapExpires}.</p>',
   },
   targetUserId: TARGETS[0]!,
-  values: { AadTapId: 'b6f1c3a2-0000-4000-8000-000000000001', AadTapCode: 'Xq7#mP2k', AadTapExpires: '2026-11-27T11:00:00Z' },
+  values: {
+    AadTapId: 'b6f1c3a2-0000-4000-8000-000000000001',
+    AadTapCode: 'Xq7#mP2k',
+    AadTapExpires: '2026-11-27T11:00:00Z',
+  },
 };
 
 /** Runs `task(i)` for i in [0, count) with `concurrency` workers; returns elapsed ms. */
 async function drive(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
   return performance.now() - start;
 }
 
 async function startSink(): Promise<{ port: number; received: () => number; close(): Promise<void> }> {
   let received = 0;
   const sink = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'], logger: false, disableReverseLookup: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    disableReverseLookup: true,
     onData(stream, _session, done) {
       stream.resume();
       stream.on('end', () => {
@@ -109,9 +126,20 @@ function relayEntry(dir: string): { args: string[]; mode: string } {
   const outfile = join(dir, 'relay.mjs');
   // The bundle is ESM with CommonJS dependencies inside; this banner gives them a `require`.
   const banner = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
-  const built = spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), [
-    'relay/server.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${outfile}`, `--banner:js=${banner}`, '--log-level=error',
-  ], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const built = spawnSync(
+    join(ROOT, 'node_modules/.bin/esbuild'),
+    [
+      'relay/server.ts',
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      `--outfile=${outfile}`,
+      `--banner:js=${banner}`,
+      '--log-level=error',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const heap = `--max-old-space-size=${RELAY_HEAP_MB}`;
   // RELAY_CPU_PROF=<dir> profiles the child (node --cpu-prof); the profile is written when it exits.
   const profDir = process.env.RELAY_CPU_PROF;
@@ -165,29 +193,45 @@ const ownCpuMs = () => {
   return (user + system) / 1000;
 };
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /**
  * One POST over node:http. Not fetch: undici's fetch costs the sending side about 1.5 ms of CPU per
  * request, and on a small machine the senders share the CPUs with the relay, while the direct run has no
  * HTTP client at all. The relay sees the same request either way (Content-Length, keep-alive).
  */
-function post(agent: Agent, url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function post(
+  agent: Agent,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 /** Sends through the relay and returns per-request latencies (ms); throws on any non-200. */
-async function relayRun(url: string, token: string, count: number, offset: number, concurrency = CONCURRENCY): Promise<{ ms: number; latencies: number[] }> {
+async function relayRun(
+  url: string,
+  token: string,
+  count: number,
+  offset: number,
+  concurrency = CONCURRENCY,
+): Promise<{ ms: number; latencies: number[] }> {
   const latencies: number[] = [];
   const bodies = TARGETS.map((targetUserId) => JSON.stringify({ ...REQUEST, targetUserId }));
   const target = new URL(`${url}/api/mail`);
@@ -195,7 +239,16 @@ async function relayRun(url: string, token: string, count: number, offset: numbe
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const ms = await drive(count, concurrency, async (i) => {
     const t0 = performance.now();
-    const res = await post(agent, target, { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${offset + i}` }, bodies[i % bodies.length]!);
+    const res = await post(
+      agent,
+      target,
+      {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': `bench-${offset + i}`,
+      },
+      bodies[i % bodies.length]!,
+    );
     latencies.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`relay answered ${res.status}: ${res.text.slice(0, 200)}`);
   }).finally(() => agent.destroy());
@@ -209,7 +262,9 @@ async function relayRun(url: string, token: string, count: number, offset: numbe
  * so the two runs put identical MIME on the wire.
  */
 async function directRun(smtpUrl: string, count: number): Promise<{ ms: number; latencies: number[] }> {
-  const transport = nodemailer.createTransport(smtpTransportOptions({ smtpUrl, demo: true, maxConnections: SMTP_MAX_CONNECTIONS }));
+  const transport = nodemailer.createTransport(
+    smtpTransportOptions({ smtpUrl, demo: true, maxConnections: SMTP_MAX_CONNECTIONS }),
+  );
   const to = [{ name: '', address: 'ben.member@contoso.example' }];
   const message = () => ({
     messageId: `<${randomUUID()}@contoso.example>`,
@@ -254,8 +309,13 @@ async function startRig(): Promise<Rig> {
   const idpPort = await freePort();
   let graphLookups = 0;
   const emulator = await startEntraEmulator({
-    origin: `https://localhost:${idpPort}`, port: idpPort, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'], relayClientId: DEMO_RELAY_CLIENT_ID, tls: { cert: tls.certPem, key: tls.keyPem },
+    origin: `https://localhost:${idpPort}`,
+    port: idpPort,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    tls: { cert: tls.certPem, key: tls.keyPem },
     log: (line) => void (line.startsWith('graph GET /graph/v1.0/users/') && graphLookups++),
   });
   const sink = await startSink();
@@ -272,14 +332,35 @@ async function startRig(): Promise<Rig> {
   try {
     const entry = relayEntry(dir);
     const relay = await startRelayChild(entry.args, {
-      PORT: '0', TENANT_ID: DEMO_TENANT_ID, RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID, AUTHORITY_HOST: `localhost:${idpPort}`,
-      ALLOWED_ORIGINS: 'http://localhost:5173', SMTP_URL: smtpUrl, MAIL_FROM: 'Keyward <keyward@contoso.example>',
-      ALLOWED_DOMAINS: 'contoso.example', DEMO: '1', MAIL_RATE_PER_MINUTE: '100000', SMTP_MAX_CONNECTIONS: String(SMTP_MAX_CONNECTIONS),
+      PORT: '0',
+      TENANT_ID: DEMO_TENANT_ID,
+      RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
+      AUTHORITY_HOST: `localhost:${idpPort}`,
+      ALLOWED_ORIGINS: 'http://localhost:5173',
+      SMTP_URL: smtpUrl,
+      MAIL_FROM: 'Keyward <keyward@contoso.example>',
+      ALLOWED_DOMAINS: 'contoso.example',
+      DEMO: '1',
+      MAIL_RATE_PER_MINUTE: '100000',
+      SMTP_MAX_CONNECTIONS: String(SMTP_MAX_CONNECTIONS),
       NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),
     });
     child = relay.child;
-    const token = await emulator.control.mintAccessToken({ userId: OPERATOR, audience: 'relay', scopes: ['Mail.Send'] });
-    return { relayUrl: relay.url, relayPid: child.pid!, mode: entry.mode, smtpUrl, token, received: sink.received, graphLookups: () => graphLookups, close };
+    const token = await emulator.control.mintAccessToken({
+      userId: OPERATOR,
+      audience: 'relay',
+      scopes: ['Mail.Send'],
+    });
+    return {
+      relayUrl: relay.url,
+      relayPid: child.pid!,
+      mode: entry.mode,
+      smtpUrl,
+      token,
+      received: sink.received,
+      graphLookups: () => graphLookups,
+      close,
+    };
   } catch (e) {
     await close();
     throw e;
@@ -317,24 +398,56 @@ async function measure(rig: Rig) {
 function littlesLaw(directRate: number, directP99: number): string {
   const floor = (CONCURRENCY / directRate) * 1000;
   const needed = (CONCURRENCY / 0.1).toFixed(0);
-  return `Little's law:      ${CONCURRENCY} in flight / ${directRate.toFixed(0)} msg/s direct => mean latency >= ${floor.toFixed(0)} ms for a synchronous relay; `
-    + `even a mean under 100 ms needs > ${needed} msg/s from nodemailer alone, so the reachable target here is p99 <= ${(directP99 / 0.8).toFixed(0)} ms (direct p99 / 0.8)`;
+  return (
+    `Little's law:      ${CONCURRENCY} in flight / ${directRate.toFixed(0)} msg/s direct => mean latency >= ${floor.toFixed(0)} ms for a synchronous relay; ` +
+    `even a mean under 100 ms needs > ${needed} msg/s from nodemailer alone, so the reachable target here is p99 <= ${(directP99 / 0.8).toFixed(0)} ms (direct p99 / 0.8)`
+  );
 }
 
 function report(rig: Rig, m: Awaited<ReturnType<typeof measure>>): void {
-  const ms = (xs: number[], p: number) => `${percentile([...xs].sort((a, b) => a - b), p).toFixed(1)} ms`;
+  const ms = (xs: number[], p: number) =>
+    `${percentile(
+      [...xs].sort((a, b) => a - b),
+      p,
+    ).toFixed(1)} ms`;
   const directRate = (MESSAGES / m.direct.ms) * 1000;
   const relayRate = (MESSAGES / m.relay.ms) * 1000;
-  console.log(`relay mail: ${MESSAGES} messages, ${CONCURRENCY} concurrent senders, SMTP pool of ${SMTP_MAX_CONNECTIONS} (loopback; relay as ${rig.mode})`);
-  console.log(`  nodemailer direct: ${directRate.toFixed(0)} messages/s (sendMail latency p50 ${ms(m.direct.latencies, 50)}, p99 ${ms(m.direct.latencies, 99)})`);
-  console.log(`  through the relay: ${relayRate.toFixed(0)} messages/s (ratio ${(relayRate / directRate).toFixed(2)}, target >= 0.8)`);
-  console.log(`  relay latency:     p50 ${ms(m.relay.latencies, 50)}, p99 ${ms(m.relay.latencies, 99)} (target p99 < 100 ms)`);
-  console.log(`  ${littlesLaw(directRate, percentile([...m.direct.latencies].sort((a, b) => a - b), 99))}`);
-  console.log(`  one sender:        p50 ${ms(m.serial.latencies, 50)}, p99 ${ms(m.serial.latencies, 99)} over ${SERIAL} messages`);
-  console.log(`  relay memory:      peak RSS ${m.peakMb.toFixed(1)} MB (VmHWM; idle ${m.idleMb.toFixed(1)} MB, sampled max ${m.sampledMb.toFixed(1)} MB; target < 150 MB)`);
-  console.log(`  CPU per message:   direct ${m.directCpu.toFixed(2)} ms (sender + sink); relay ${m.relayCpu.toFixed(2)} ms in the relay + ${m.senderCpu.toFixed(2)} ms in sender + sink`);
-  console.log(`  (machine: ${cpus().length} CPUs, load average ${m.loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after: rates are only comparable within one run)`);
-  console.log(`  SMTP sink received ${rig.received()} messages; the relay made ${rig.graphLookups()} Graph user lookups`);
+  console.log(
+    `relay mail: ${MESSAGES} messages, ${CONCURRENCY} concurrent senders, SMTP pool of ${SMTP_MAX_CONNECTIONS} (loopback; relay as ${rig.mode})`,
+  );
+  console.log(
+    `  nodemailer direct: ${directRate.toFixed(0)} messages/s (sendMail latency p50 ${ms(m.direct.latencies, 50)}, p99 ${ms(m.direct.latencies, 99)})`,
+  );
+  console.log(
+    `  through the relay: ${relayRate.toFixed(0)} messages/s (ratio ${(relayRate / directRate).toFixed(2)}, target >= 0.8)`,
+  );
+  console.log(
+    `  relay latency:     p50 ${ms(m.relay.latencies, 50)}, p99 ${ms(m.relay.latencies, 99)} (target p99 < 100 ms)`,
+  );
+  console.log(
+    `  ${littlesLaw(
+      directRate,
+      percentile(
+        [...m.direct.latencies].sort((a, b) => a - b),
+        99,
+      ),
+    )}`,
+  );
+  console.log(
+    `  one sender:        p50 ${ms(m.serial.latencies, 50)}, p99 ${ms(m.serial.latencies, 99)} over ${SERIAL} messages`,
+  );
+  console.log(
+    `  relay memory:      peak RSS ${m.peakMb.toFixed(1)} MB (VmHWM; idle ${m.idleMb.toFixed(1)} MB, sampled max ${m.sampledMb.toFixed(1)} MB; target < 150 MB)`,
+  );
+  console.log(
+    `  CPU per message:   direct ${m.directCpu.toFixed(2)} ms (sender + sink); relay ${m.relayCpu.toFixed(2)} ms in the relay + ${m.senderCpu.toFixed(2)} ms in sender + sink`,
+  );
+  console.log(
+    `  (machine: ${cpus().length} CPUs, load average ${m.loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after: rates are only comparable within one run)`,
+  );
+  console.log(
+    `  SMTP sink received ${rig.received()} messages; the relay made ${rig.graphLookups()} Graph user lookups`,
+  );
 }
 
 /** Prints the relay mail figures (see the module comment). Rejects if the run fails or overruns. */

@@ -10,7 +10,14 @@ import { createJwksKeySource } from './jwks';
 import { createLogger, createMemorySink } from './log';
 import { createTokenVerifier } from './token';
 import {
-  AUTHORITY_HOST, createFakeTenant, createTenantKey, mintToken, operatorClaims, RELAY_CLIENT_ID, TENANT_ID, unsignedToken,
+  AUTHORITY_HOST,
+  createFakeTenant,
+  createTenantKey,
+  mintToken,
+  operatorClaims,
+  RELAY_CLIENT_ID,
+  TENANT_ID,
+  unsignedToken,
   type FakeTenant,
 } from './fake-tenant';
 
@@ -86,19 +93,54 @@ describe('token refusals', () => {
     ['a Basic header', async () => ({ Authorization: 'Basic dXNlcjpwYXNz' }), 401, 'TOKEN_MALFORMED'],
     ['a bearer value that is not a JWT', async () => bearer('not-a-jwt'), 401, 'TOKEN_MALFORMED'],
     ['three segments of garbage', async () => bearer('abc.def.ghi'), 401, 'TOKEN_MALFORMED'],
-    ['an expired token', async () => bearer(await token({ exp: now - 3600, nbf: now - 7200, iat: now - 7200 })), 401, 'TOKEN_EXPIRED'],
+    [
+      'an expired token',
+      async () => bearer(await token({ exp: now - 3600, nbf: now - 7200, iat: now - 7200 })),
+      401,
+      'TOKEN_EXPIRED',
+    ],
     ['a token not valid yet', async () => bearer(await token({ nbf: now + 3600 })), 401, 'TOKEN_NOT_YET_VALID'],
-    ['another audience', async () => bearer(await token({ aud: '11111111-2222-4333-8444-555555555555' })), 401, 'TOKEN_WRONG_AUDIENCE'],
-    ['a Graph token (resource URI)', async () => bearer(await token({ aud: 'https://graph.microsoft.com' })), 401, 'TOKEN_GRAPH_AUDIENCE'],
-    ['a Graph token (app id)', async () => bearer(await token({ aud: '00000003-0000-0000-c000-000000000000' })), 401, 'TOKEN_GRAPH_AUDIENCE'],
-    ['another issuer', async () => bearer(await token({ iss: `https://login.microsoftonline.com/${TENANT_ID}/v2.0` })), 401, 'TOKEN_WRONG_ISSUER'],
-    ['another tenant', async () => bearer(await token({ tid: '99999999-8888-4777-8666-555555555555' })), 401, 'TOKEN_WRONG_TENANT'],
+    [
+      'another audience',
+      async () => bearer(await token({ aud: '11111111-2222-4333-8444-555555555555' })),
+      401,
+      'TOKEN_WRONG_AUDIENCE',
+    ],
+    [
+      'a Graph token (resource URI)',
+      async () => bearer(await token({ aud: 'https://graph.microsoft.com' })),
+      401,
+      'TOKEN_GRAPH_AUDIENCE',
+    ],
+    [
+      'a Graph token (app id)',
+      async () => bearer(await token({ aud: '00000003-0000-0000-c000-000000000000' })),
+      401,
+      'TOKEN_GRAPH_AUDIENCE',
+    ],
+    [
+      'another issuer',
+      async () => bearer(await token({ iss: `https://login.microsoftonline.com/${TENANT_ID}/v2.0` })),
+      401,
+      'TOKEN_WRONG_ISSUER',
+    ],
+    [
+      'another tenant',
+      async () => bearer(await token({ tid: '99999999-8888-4777-8666-555555555555' })),
+      401,
+      'TOKEN_WRONG_TENANT',
+    ],
     ['a v1.0 token', async () => bearer(await token({ ver: '1.0' })), 401, 'TOKEN_WRONG_VERSION'],
     ['a token without scopes', async () => bearer(await token({ scp: 'User.Read' })), 403, 'SCOPE_MISSING'],
     ['an unsigned alg:none token', async () => bearer(unsignedToken(operatorClaims())), 401, 'TOKEN_BAD_ALG'],
     [
       'an HS256 token keyed with a guessable secret',
-      async () => bearer(await new SignJWT(operatorClaims()).setProtectedHeader({ alg: 'HS256', kid: 'key-1' }).sign(new TextEncoder().encode('secret'))),
+      async () =>
+        bearer(
+          await new SignJWT(operatorClaims())
+            .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
+            .sign(new TextEncoder().encode('secret')),
+        ),
       401,
       'TOKEN_BAD_ALG',
     ],
@@ -143,7 +185,9 @@ describe('token refusals', () => {
 
   it('marks an expired token retryable and a bad signature not', async () => {
     const expired = (await (await whoami(bearer(await token({ exp: now - 3600 })))).json()) as ErrorJson;
-    const forged = (await (await whoami(bearer(await mintToken(await createTenantKey('key-1'), operatorClaims())))).json()) as ErrorJson;
+    const forged = (await (
+      await whoami(bearer(await mintToken(await createTenantKey('key-1'), operatorClaims())))
+    ).json()) as ErrorJson;
     expect([expired.error.retryable, forged.error.retryable]).toEqual([true, false]);
   });
 
@@ -170,10 +214,20 @@ describe('token refusals', () => {
 
 describe('requireOperator', () => {
   const mountOperatorRoute = () => {
-    const sub = new Hono<RelayEnv>().post('/', requireOperator(createTokenVerifier({
-      issuer: config.issuer, audience: config.relayClientId, tenantId: config.tenantId, requiredScope: config.requiredScope,
-      getKey: createJwksKeySource({ issuer: config.issuer, fetch: tenant.fetch }),
-    }), config.operatorRole), async (c) => c.json({ by: getCaller(c).oid, got: (await c.req.text()).length }));
+    const sub = new Hono<RelayEnv>().post(
+      '/',
+      requireOperator(
+        createTokenVerifier({
+          issuer: config.issuer,
+          audience: config.relayClientId,
+          tenantId: config.tenantId,
+          requiredScope: config.requiredScope,
+          getKey: createJwksKeySource({ issuer: config.issuer, fetch: tenant.fetch }),
+        }),
+        config.operatorRole,
+      ),
+      async (c) => c.json({ by: getCaller(c).oid, got: (await c.req.text()).length }),
+    );
     app.route('/api/test', sub);
   };
 
@@ -181,7 +235,11 @@ describe('requireOperator', () => {
     mountOperatorRoute();
     const ok = await app.request('/api/test', { method: 'POST', headers: bearer(await token()), body: 'x' });
     expect(await ok.json()).toEqual({ by: '0a1b2c3d-0000-4000-8000-00000000beef', got: 1 });
-    const res = await app.request('/api/test', { method: 'POST', headers: bearer(await token({ roles: [] })), body: 'x' });
+    const res = await app.request('/api/test', {
+      method: 'POST',
+      headers: bearer(await token({ roles: [] })),
+      body: 'x',
+    });
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorJson).error.code).toBe('ROLE_MISSING');
     expect(res.headers.get('WWW-Authenticate')).toContain('error="insufficient_scope"');
@@ -190,7 +248,11 @@ describe('requireOperator', () => {
   it(`refuses bodies over ${BODY_LIMIT_BYTES} bytes with 413 and accepts one at the limit`, async () => {
     mountOperatorRoute();
     const auth = bearer(await token());
-    const big = await app.request('/api/test', { method: 'POST', headers: auth, body: 'a'.repeat(BODY_LIMIT_BYTES + 1) });
+    const big = await app.request('/api/test', {
+      method: 'POST',
+      headers: auth,
+      body: 'a'.repeat(BODY_LIMIT_BYTES + 1),
+    });
     expect(big.status).toBe(413);
     expect(((await big.json()) as ErrorJson).error.code).toBe('BODY_TOO_LARGE');
     const fits = await app.request('/api/test', { method: 'POST', headers: auth, body: 'a'.repeat(BODY_LIMIT_BYTES) });
@@ -208,16 +270,27 @@ describe('cross-cutting behaviour', () => {
   it('answers a preflight from an allowed origin with the allowed headers', async () => {
     const res = await app.request('/api/whoami', {
       method: 'OPTIONS',
-      headers: { Origin: PAGE_ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key' },
+      headers: {
+        Origin: PAGE_ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(PAGE_ORIGIN);
-    expect(res.headers.get('Access-Control-Allow-Headers')?.toLowerCase().split(',')).toEqual(['authorization', 'content-type', 'idempotency-key']);
+    expect(res.headers.get('Access-Control-Allow-Headers')?.toLowerCase().split(',')).toEqual([
+      'authorization',
+      'content-type',
+      'idempotency-key',
+    ]);
     expect(res.headers.get('Access-Control-Allow-Credentials')).toBeNull();
   });
 
   it('gives a disallowed origin no CORS grant, on preflight or on an actual request', async () => {
-    const pre = await app.request('/api/whoami', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } });
+    const pre = await app.request('/api/whoami', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
+    });
     expect(pre.headers.get('Access-Control-Allow-Origin')).toBeNull();
     const get = await app.request('/healthz', { headers: { Origin: 'https://keyward.contoso.example.evil.example' } });
     expect(get.headers.get('Access-Control-Allow-Origin')).toBeNull();
@@ -261,7 +334,10 @@ describe('cross-cutting behaviour', () => {
       throw new AppError('relay', 'RECIPIENT_NOT_ALLOWED', 'Recipient domain is not allowed.', { status: 403 });
     });
     const slow = await app.request('/slow');
-    expect([slow.status, ((await slow.json()) as ErrorJson).error]).toEqual([429, expect.objectContaining({ code: 'RATE_LIMITED', message: 'Slow down.', retryable: true })]);
+    expect([slow.status, ((await slow.json()) as ErrorJson).error]).toEqual([
+      429,
+      expect.objectContaining({ code: 'RATE_LIMITED', message: 'Slow down.', retryable: true }),
+    ]);
     const refused = await app.request('/refused');
     expect([refused.status, ((await refused.json()) as ErrorJson).error.code]).toEqual([403, 'RECIPIENT_NOT_ALLOWED']);
     expect(logs.filter((l) => l.level === 'error')).toEqual([]);
@@ -272,7 +348,13 @@ describe('cross-cutting behaviour', () => {
     await app.request('/api/whoami?tap=SECRET-QUERY', { headers: bearer(jwt) });
     const lines = logs.filter((l) => l.msg === 'request');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'info', method: 'GET', path: '/api/whoami', status: 200, callerOid: '0a1b2c3d-0000-4000-8000-00000000beef' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      method: 'GET',
+      path: '/api/whoami',
+      status: 200,
+      callerOid: '0a1b2c3d-0000-4000-8000-00000000beef',
+    });
     expect(typeof lines[0]!.durationMs).toBe('number');
     expect(lines[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const all = JSON.stringify(logs);
@@ -282,6 +364,10 @@ describe('cross-cutting behaviour', () => {
 
   it('logs the refusal code of a refused request', async () => {
     await whoami(bearer(await token({ aud: 'https://graph.microsoft.com' })));
-    expect(logs.find((l) => l.msg === 'request')).toMatchObject({ status: 401, errorCode: 'TOKEN_GRAPH_AUDIENCE', callerOid: null });
+    expect(logs.find((l) => l.msg === 'request')).toMatchObject({
+      status: 401,
+      errorCode: 'TOKEN_GRAPH_AUDIENCE',
+      callerOid: null,
+    });
   });
 });

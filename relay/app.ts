@@ -80,7 +80,9 @@ function corsGrant(allowedOrigins: readonly string[]): MiddlewareHandler<RelayEn
 }
 
 const bodyTooLarge = (): never => {
-  throw new AppError('relay', 'BODY_TOO_LARGE', `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`, { limit: BODY_LIMIT_BYTES });
+  throw new AppError('relay', 'BODY_TOO_LARGE', `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`, {
+    limit: BODY_LIMIT_BYTES,
+  });
 };
 
 /**
@@ -137,14 +139,21 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     }
     const { status, headers, body } = toErrorResponse(err, requestId);
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
-    if (isAppError(err) && typeof err.fields.retryAfterSeconds === 'number') c.header('Retry-After', String(err.fields.retryAfterSeconds));
+    if (isAppError(err) && typeof err.fields.retryAfterSeconds === 'number')
+      c.header('Retry-After', String(err.fields.retryAfterSeconds));
     // http-errors.ts knows no 409; the mail routes' idempotency conflicts name it in fields.status.
     if (isAppError(err) && err.fields.status === 409) return c.json(body, 409);
     return c.json(body, status);
   });
-  app.notFound((c) => c.json(toErrorResponse(new AppError('relay', 'NOT_FOUND', 'No such route.', { status: 404 }), c.get('requestId')).body, 404));
+  app.notFound((c) =>
+    c.json(
+      toErrorResponse(new AppError('relay', 'NOT_FOUND', 'No such route.', { status: 404 }), c.get('requestId')).body,
+      404,
+    ),
+  );
   app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version ?? packageJson.version }));
   app.route('/api/whoami', whoamiRoutes(deps));
-  if (deps.mail) app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));
+  if (deps.mail)
+    app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));
   return app;
 }

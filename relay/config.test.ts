@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../src/app-error';
 import { DEMO_RELAY_CLIENT_SECRET } from '../test/emulators/entra/tenant';
-import { DEMO_ALLOWED_DOMAINS, DEMO_GRAPH_CLIENT_SECRET, DEMO_MAIL_FROM, DEMO_SMTP_URL, describeConfig, loadConfig } from './config';
+import {
+  DEMO_ALLOWED_DOMAINS,
+  DEMO_GRAPH_CLIENT_SECRET,
+  DEMO_MAIL_FROM,
+  DEMO_SMTP_URL,
+  describeConfig,
+  loadConfig,
+} from './config';
 
 const GOOD = {
   TENANT_ID: '7F1C2B3A-4D5E-4F60-8A9B-0C1D2E3F4A5B',
@@ -76,7 +83,7 @@ describe('loadConfig', () => {
         "AUTHORITY_HOST must be a host name with an optional port (no scheme or path), got 'https://login.microsoftonline.com/'",
         expect.stringContaining("got 'https://bad.example/'"),
         expect.stringContaining("got '*'"),
-        expect.stringContaining("MAIL_FROM must be an address"),
+        expect.stringContaining('MAIL_FROM must be an address'),
         "ALLOWED_DOMAINS entries must be domain names, got 'not a domain'",
         "DEMO must be '1' or unset, got 'yes'",
         "REQUIRED_SCOPE must be a single word without spaces, got 'Mail Send'",
@@ -94,16 +101,31 @@ describe('loadConfig', () => {
   });
 
   it('lets DEMO=1 supply the recipient domain, the emulator secret and the emulator Graph', () => {
-    const c = loadConfig({ TENANT_ID: GOOD.TENANT_ID, RELAY_CLIENT_ID: GOOD.RELAY_CLIENT_ID, ALLOWED_ORIGINS: 'http://localhost:8080', AUTHORITY_HOST: 'localhost:8443', DEMO: '1' });
-    expect([c.allowedDomains, c.graphClientSecret, c.graphBaseUrl]).toEqual([[...DEMO_ALLOWED_DOMAINS], DEMO_GRAPH_CLIENT_SECRET, 'https://localhost:8443/graph']);
+    const c = loadConfig({
+      TENANT_ID: GOOD.TENANT_ID,
+      RELAY_CLIENT_ID: GOOD.RELAY_CLIENT_ID,
+      ALLOWED_ORIGINS: 'http://localhost:8080',
+      AUTHORITY_HOST: 'localhost:8443',
+      DEMO: '1',
+    });
+    expect([c.allowedDomains, c.graphClientSecret, c.graphBaseUrl]).toEqual([
+      [...DEMO_ALLOWED_DOMAINS],
+      DEMO_GRAPH_CLIENT_SECRET,
+      'https://localhost:8443/graph',
+    ]);
     // The emulator registers the relay app with the same secret.
     expect(DEMO_GRAPH_CLIENT_SECRET).toBe(DEMO_RELAY_CLIENT_SECRET);
   });
 
   it('checks the Graph base URL and the mail limits, and never echoes the Graph secret', () => {
-    const problems = problemsOf({ ...GOOD, GRAPH_BASE_URL: 'http://graph.example/', MAIL_RATE_PER_MINUTE: '0', SMTP_MAX_CONNECTIONS: 'many' });
+    const problems = problemsOf({
+      ...GOOD,
+      GRAPH_BASE_URL: 'http://graph.example/',
+      MAIL_RATE_PER_MINUTE: '0',
+      SMTP_MAX_CONNECTIONS: 'many',
+    });
     expect(problems).toEqual([
-      expect.stringContaining("GRAPH_BASE_URL must be an https URL"),
+      expect.stringContaining('GRAPH_BASE_URL must be an https URL'),
       "MAIL_RATE_PER_MINUTE must be an integer from 1 to 100000, got '0'",
       "SMTP_MAX_CONNECTIONS must be an integer from 1 to 100, got 'many'",
     ]);

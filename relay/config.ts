@@ -76,7 +76,10 @@ function read(env: Env, name: string): string | undefined {
 
 /** Splits a comma list, dropping empty items. */
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {
@@ -101,7 +104,8 @@ function parseWord(env: Env, name: string, fallback: string, problems: string[])
 
 function parseOrigins(value: string | undefined, problems: string[]): string[] {
   const origins = list(value);
-  if (origins.length === 0) problems.push('ALLOWED_ORIGINS is required (comma list of page origins, e.g. https://keyward.example.com)');
+  if (origins.length === 0)
+    problems.push('ALLOWED_ORIGINS is required (comma list of page origins, e.g. https://keyward.example.com)');
   for (const origin of origins) {
     let exact = false;
     try {
@@ -110,7 +114,10 @@ function parseOrigins(value: string | undefined, problems: string[]): string[] {
     } catch {
       exact = false;
     }
-    if (!exact) problems.push(`ALLOWED_ORIGINS entries must be exact origins like https://host[:port] (no path, no trailing slash, no '*'), got '${origin}'`);
+    if (!exact)
+      problems.push(
+        `ALLOWED_ORIGINS entries must be exact origins like https://host[:port] (no path, no trailing slash, no '*'), got '${origin}'`,
+      );
   }
   return origins;
 }
@@ -140,36 +147,55 @@ function parseSmtpUrl(value: string | undefined, demo: boolean, problems: string
 function parseMailFrom(value: string | undefined, demo: boolean, problems: string[]): string {
   const from = value ?? (demo ? DEMO_MAIL_FROM : undefined);
   if (from === undefined) problems.push('MAIL_FROM is required (e.g. "Keyward <keyward@example.com>") unless DEMO=1');
-  else if (!MAIL_ADDRESS.test(from)) problems.push(`MAIL_FROM must be an address like "Name <user@example.com>", got '${from}'`);
+  else if (!MAIL_ADDRESS.test(from))
+    problems.push(`MAIL_FROM must be an address like "Name <user@example.com>", got '${from}'`);
   return from ?? '';
 }
 
 function parseDomains(value: string | undefined, demo: boolean, problems: string[]): string[] {
   const domains = list(value).map((d) => d.toLowerCase());
   if (domains.length === 0 && demo) return [...DEMO_ALLOWED_DOMAINS];
-  if (domains.length === 0) problems.push('ALLOWED_DOMAINS is required (comma list of recipient domains, e.g. contoso.com) unless DEMO=1');
-  for (const d of domains) if (!DOMAIN.test(d)) problems.push(`ALLOWED_DOMAINS entries must be domain names, got '${d}'`);
+  if (domains.length === 0)
+    problems.push('ALLOWED_DOMAINS is required (comma list of recipient domains, e.g. contoso.com) unless DEMO=1');
+  for (const d of domains)
+    if (!DOMAIN.test(d)) problems.push(`ALLOWED_DOMAINS entries must be domain names, got '${d}'`);
   return domains;
 }
 
 /** The secret is never quoted, whatever is wrong with it. */
 function parseGraphSecret(value: string | undefined, demo: boolean, problems: string[]): string {
   const secret = value ?? (demo ? DEMO_GRAPH_CLIENT_SECRET : undefined);
-  if (secret === undefined) problems.push("GRAPH_CLIENT_SECRET is required (the relay app's client secret, for app-only Graph lookups) unless DEMO=1");
+  if (secret === undefined)
+    problems.push(
+      "GRAPH_CLIENT_SECRET is required (the relay app's client secret, for app-only Graph lookups) unless DEMO=1",
+    );
   return secret ?? '';
 }
 
 /** Defaults to Graph itself; in demo mode to the Entra emulator's Graph on the authority host. */
-function parseGraphBaseUrl(value: string | undefined, demo: boolean, authorityHost: string, problems: string[]): string {
+function parseGraphBaseUrl(
+  value: string | undefined,
+  demo: boolean,
+  authorityHost: string,
+  problems: string[],
+): string {
   const url = value ?? (demo ? `https://${authorityHost}/graph` : 'https://graph.microsoft.com');
   let ok = false;
   try {
     const parsed = new URL(url);
-    ok = parsed.protocol === 'https:' && parsed.search === '' && parsed.hash === '' && parsed.username === '' && !url.endsWith('/');
+    ok =
+      parsed.protocol === 'https:' &&
+      parsed.search === '' &&
+      parsed.hash === '' &&
+      parsed.username === '' &&
+      !url.endsWith('/');
   } catch {
     ok = false;
   }
-  if (!ok) problems.push(`GRAPH_BASE_URL must be an https URL without a trailing slash, query or credentials (e.g. https://graph.microsoft.com), got '${url}'`);
+  if (!ok)
+    problems.push(
+      `GRAPH_BASE_URL must be an https URL without a trailing slash, query or credentials (e.g. https://graph.microsoft.com), got '${url}'`,
+    );
   return url;
 }
 
@@ -188,7 +214,8 @@ function parseDemo(value: string | undefined, problems: string[]): boolean {
 
 function parseAuthorityHost(value: string | undefined, problems: string[]): string {
   const host = value ?? 'login.microsoftonline.com';
-  if (!HOST_PORT.test(host)) problems.push(`AUTHORITY_HOST must be a host name with an optional port (no scheme or path), got '${host}'`);
+  if (!HOST_PORT.test(host))
+    problems.push(`AUTHORITY_HOST must be a host name with an optional port (no scheme or path), got '${host}'`);
   return host.toLowerCase();
 }
 

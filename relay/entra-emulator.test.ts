@@ -6,7 +6,11 @@ import { request } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
 } from '../test/emulators/entra/index';
 import { createLocalTls } from '../test/support/local-tls';
 import { loadConfig } from './config';
@@ -84,7 +88,13 @@ describe('relay with the Entra emulator', () => {
   it('accepts an operator token for the relay scope', async () => {
     const { status, body } = await whoami(OPERATOR, 'relay', ['Mail.Send']);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ oid: OPERATOR, tid: DEMO_TENANT_ID, scopes: ['Mail.Send'], roles: ['Keyward.Operator'], isOperator: true });
+    expect(body).toMatchObject({
+      oid: OPERATOR,
+      tid: DEMO_TENANT_ID,
+      scopes: ['Mail.Send'],
+      roles: ['Keyward.Operator'],
+      isOperator: true,
+    });
   });
 
   it('reports a user without the app role as not an operator', async () => {

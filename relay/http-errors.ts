@@ -24,7 +24,11 @@ export interface ErrorResponse {
 /** `realm` names the protection space in WWW-Authenticate challenges (RFC 6750 §3). */
 export const REALM = 'keyward-relay';
 
-type Mapping = { status: ErrorResponse['status']; retryable: boolean; oauth?: 'invalid_token' | 'insufficient_scope' | 'none' };
+type Mapping = {
+  status: ErrorResponse['status'];
+  retryable: boolean;
+  oauth?: 'invalid_token' | 'insufficient_scope' | 'none';
+};
 
 const APP_ERRORS: Readonly<Record<string, Mapping>> = {
   TOKEN_MISSING: { status: 401, retryable: false, oauth: 'none' },
@@ -64,12 +68,17 @@ const HTTP_CODES: Readonly<Record<number, string>> = {
  */
 function challenge(kind: Mapping['oauth'], description: string, scope?: unknown): string {
   if (kind === 'none') return `Bearer realm="${REALM}"`;
-  const parts = [`Bearer realm="${REALM}"`, `error="${kind}"`, `error_description="${description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '')}"`];
+  const parts = [
+    `Bearer realm="${REALM}"`,
+    `error="${kind}"`,
+    `error_description="${description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '')}"`,
+  ];
   if (kind === 'insufficient_scope' && typeof scope === 'string') parts.push(`scope="${scope}"`);
   return parts.join(', ');
 }
 
-const knownStatus = (s: number): s is ErrorResponse['status'] => [400, 401, 403, 404, 405, 413, 415, 429, 500, 502, 503].includes(s);
+const knownStatus = (s: number): s is ErrorResponse['status'] =>
+  [400, 401, 403, 404, 405, 413, 415, 429, 500, 502, 503].includes(s);
 
 /**
  * Describes `err` as a relay error response. Only AppError and HTTPException details reach the client.
@@ -86,13 +95,25 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
     };
     const headers: Record<string, string> = {};
     if (m.oauth) headers['WWW-Authenticate'] = challenge(m.oauth, err.message, err.fields.scope);
-    return { status: m.status, headers, body: { error: { code: err.code, message: err.message, retryable: m.retryable, requestId } } };
+    return {
+      status: m.status,
+      headers,
+      body: { error: { code: err.code, message: err.message, retryable: m.retryable, requestId } },
+    };
   }
   if (err instanceof HTTPException) {
     const status = knownStatus(err.status) ? err.status : 500;
     const code = HTTP_CODES[status] ?? 'INTERNAL';
     const message = status === 500 ? 'Internal error.' : err.message || code;
-    return { status, headers: {}, body: { error: { code, message, retryable: status === 429 || status === 503, requestId } } };
+    return {
+      status,
+      headers: {},
+      body: { error: { code, message, retryable: status === 429 || status === 503, requestId } },
+    };
   }
-  return { status: 500, headers: {}, body: { error: { code: 'INTERNAL', message: 'Internal error.', retryable: false, requestId } } };
+  return {
+    status: 500,
+    headers: {},
+    body: { error: { code: 'INTERNAL', message: 'Internal error.', retryable: false, requestId } },
+  };
 }

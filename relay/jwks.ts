@@ -12,7 +12,10 @@ import { createRemoteJWKSet, customFetch, type FlattenedJWSInput, type JWSHeader
 import { AppError } from '../src/app-error';
 
 /** The fetch subset used for discovery and the key set. */
-export type JwksFetch = (url: string, init: { headers?: Headers; method?: 'GET'; redirect?: 'manual'; signal?: AbortSignal }) => Promise<Response>;
+export type JwksFetch = (
+  url: string,
+  init: { headers?: Headers; method?: 'GET'; redirect?: 'manual'; signal?: AbortSignal },
+) => Promise<Response>;
 
 /** Resolves the verification key for a token's protected header (the shape `jwtVerify` accepts). */
 export type GetKey = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
@@ -44,10 +47,17 @@ async function discoverJwksUri(issuer: string, doFetch: JwksFetch, timeoutMs: nu
     throw new AppError('relay', 'JWKS_UNAVAILABLE', `OpenID discovery at ${where} failed.`, { url: where }, { cause });
   }
   if (doc.issuer !== issuer) {
-    throw new AppError('relay', 'JWKS_UNAVAILABLE', `Discovery document at ${where} names issuer '${String(doc.issuer)}', expected '${issuer}'.`, { url: where });
+    throw new AppError(
+      'relay',
+      'JWKS_UNAVAILABLE',
+      `Discovery document at ${where} names issuer '${String(doc.issuer)}', expected '${issuer}'.`,
+      { url: where },
+    );
   }
   if (typeof doc.jwks_uri !== 'string' || !doc.jwks_uri.startsWith('https://')) {
-    throw new AppError('relay', 'JWKS_UNAVAILABLE', `Discovery document at ${where} has no https jwks_uri.`, { url: where });
+    throw new AppError('relay', 'JWKS_UNAVAILABLE', `Discovery document at ${where} has no https jwks_uri.`, {
+      url: where,
+    });
   }
   return new URL(doc.jwks_uri);
 }

@@ -51,7 +51,11 @@ describe('startRelay', () => {
   it('drops requests still running when the grace period ends', async () => {
     const tenant = await createFakeTenant();
     tenant.delayMs = 4000;
-    relay = await startRelay(loadConfig(ENV), { fetch: tenant.fetch, log: createLogger({ sink: () => {} }), shutdownGraceMs: 200 });
+    relay = await startRelay(loadConfig(ENV), {
+      fetch: tenant.fetch,
+      log: createLogger({ sink: () => {} }),
+      shutdownGraceMs: 200,
+    });
     const token = await mintToken(tenant.key, operatorClaims());
     const inflight = fetch(`${relay.url}/api/whoami`, { headers: { Authorization: `Bearer ${token}` } });
     await until(() => tenant.requests.length > 0);

@@ -78,7 +78,9 @@ export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {})
   });
   const app = createApp({ config, verifier, log, mail });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s as Server),
+    ) as Server;
     s.once('error', reject);
   });
   const { address, port } = server.address() as AddressInfo;

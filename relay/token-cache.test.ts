@@ -8,7 +8,7 @@ const AUDIENCE = '22222222-2222-4222-8222-222222222222';
 const ISSUER = `https://login.example/${TENANT}/v2.0`;
 
 describe('verified-token cache', () => {
-  it('checks a token\'s signature once, and refuses it again once it has expired', async () => {
+  it("checks a token's signature once, and refuses it again once it has expired", async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
     const jwks = createLocalJWKSet({ keys: [jwk] });

@@ -47,7 +47,11 @@ export interface TokenVerifier {
 }
 
 /** Both spellings of Microsoft Graph's audience (resource URI and well-known app id). */
-const GRAPH_AUDIENCES = new Set(['https://graph.microsoft.com', 'https://graph.microsoft.com/', '00000003-0000-0000-c000-000000000000']);
+const GRAPH_AUDIENCES = new Set([
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.com/',
+  '00000003-0000-0000-c000-000000000000',
+]);
 
 const refuse = (code: string, message: string, fields: Record<string, unknown> = {}, cause?: unknown) =>
   new AppError('relay', code, message, fields, cause === undefined ? undefined : { cause });
@@ -76,7 +80,10 @@ function preflight(token: string): void {
   } catch (cause) {
     throw refuse('TOKEN_MALFORMED', 'The bearer token is not a decodable JWT.', {}, cause);
   }
-  if (alg !== 'RS256') throw refuse('TOKEN_BAD_ALG', `Token algorithm '${String(alg)}' is not accepted; only RS256.`, { alg: String(alg) });
+  if (alg !== 'RS256')
+    throw refuse('TOKEN_BAD_ALG', `Token algorithm '${String(alg)}' is not accepted; only RS256.`, {
+      alg: String(alg),
+    });
   const auds = Array.isArray(aud) ? aud : [aud];
   if (auds.some((a) => typeof a === 'string' && GRAPH_AUDIENCES.has(a.toLowerCase()))) {
     throw refuse(
@@ -89,17 +96,31 @@ function preflight(token: string): void {
 /** Maps jose's failures to the relay's refusal codes. */
 function mapJoseError(e: unknown): AppError {
   if (e instanceof AppError) return e;
-  if (e instanceof errors.JWTExpired) return refuse('TOKEN_EXPIRED', 'The token has expired; acquire a new one.', {}, e);
+  if (e instanceof errors.JWTExpired)
+    return refuse('TOKEN_EXPIRED', 'The token has expired; acquire a new one.', {}, e);
   if (e instanceof errors.JWTClaimValidationFailed) {
-    if (e.claim === 'nbf') return refuse('TOKEN_NOT_YET_VALID', 'The token is not valid yet (nbf is in the future); check the clock.', {}, e);
-    if (e.claim === 'iss') return refuse('TOKEN_WRONG_ISSUER', 'The token was issued by another authority or tenant endpoint.', {}, e);
-    if (e.claim === 'aud') return refuse('TOKEN_WRONG_AUDIENCE', 'The token is for another API, not this relay.', {}, e);
+    if (e.claim === 'nbf')
+      return refuse(
+        'TOKEN_NOT_YET_VALID',
+        'The token is not valid yet (nbf is in the future); check the clock.',
+        {},
+        e,
+      );
+    if (e.claim === 'iss')
+      return refuse('TOKEN_WRONG_ISSUER', 'The token was issued by another authority or tenant endpoint.', {}, e);
+    if (e.claim === 'aud')
+      return refuse('TOKEN_WRONG_AUDIENCE', 'The token is for another API, not this relay.', {}, e);
     return refuse('TOKEN_MALFORMED', `The token's '${e.claim}' claim is ${e.reason}.`, { claim: e.claim }, e);
   }
-  if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys) {
+  if (
+    e instanceof errors.JWSSignatureVerificationFailed ||
+    e instanceof errors.JWKSNoMatchingKey ||
+    e instanceof errors.JWKSMultipleMatchingKeys
+  ) {
     return refuse('TOKEN_BAD_SIGNATURE', 'The token signature does not match any key of the tenant.', {}, e);
   }
-  if (e instanceof errors.JOSEAlgNotAllowed) return refuse('TOKEN_BAD_ALG', 'The token algorithm is not accepted; only RS256.', {}, e);
+  if (e instanceof errors.JOSEAlgNotAllowed)
+    return refuse('TOKEN_BAD_ALG', 'The token algorithm is not accepted; only RS256.', {}, e);
   if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid) {
     return refuse('JWKS_UNAVAILABLE', 'The tenant signing keys could not be fetched.', {}, e);
   }
@@ -112,19 +133,25 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** Checks the Entra-specific claims jose does not know about and builds the caller. */
 function toCaller(payload: JWTPayload, tenantId: string, requiredScope: string): Caller {
-  if (payload.ver !== '2.0') throw refuse('TOKEN_WRONG_VERSION', `Only v2.0 access tokens are accepted, got ver '${String(payload.ver)}'.`);
-  if (str(payload.tid).toLowerCase() !== tenantId.toLowerCase()) throw refuse('TOKEN_WRONG_TENANT', 'The token belongs to another tenant.');
+  if (payload.ver !== '2.0')
+    throw refuse('TOKEN_WRONG_VERSION', `Only v2.0 access tokens are accepted, got ver '${String(payload.ver)}'.`);
+  if (str(payload.tid).toLowerCase() !== tenantId.toLowerCase())
+    throw refuse('TOKEN_WRONG_TENANT', 'The token belongs to another tenant.');
   if (str(payload.oid) === '') throw refuse('TOKEN_MALFORMED', "The token has no 'oid' claim (an app-only token?).");
   const caller: Caller = {
     oid: str(payload.oid),
     tid: str(payload.tid),
     name: str(payload.name),
     preferredUsername: str(payload.preferred_username),
-    scopes: str(payload.scp).split(' ').filter((s) => s !== ''),
+    scopes: str(payload.scp)
+      .split(' ')
+      .filter((s) => s !== ''),
     roles: Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [],
   };
   if (!caller.scopes.includes(requiredScope)) {
-    throw refuse('SCOPE_MISSING', `The token lacks the '${requiredScope}' scope of the relay API.`, { scope: requiredScope });
+    throw refuse('SCOPE_MISSING', `The token lacks the '${requiredScope}' scope of the relay API.`, {
+      scope: requiredScope,
+    });
   }
   return caller;
 }
@@ -148,7 +175,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       preflight(token);
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, options.getKey, options.now ? { ...verifyOptions, currentDate: now } : verifyOptions));
+        ({ payload } = await jwtVerify(
+          token,
+          options.getKey,
+          options.now ? { ...verifyOptions, currentDate: now } : verifyOptions,
+        ));
       } catch (e) {
         throw mapJoseError(e);
       }

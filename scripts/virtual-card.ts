@@ -7,8 +7,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createVirtualPivCard, type PivCardProfileName } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { connectVpcd } from './vpcd-client.js';
+import { createVirtualPivCard, type PivCardProfileName } from '../src/transport/simulator/piv-card/virtual-piv-card';
+import { connectVpcd } from './vpcd-client';
 
 const PROFILE_NAMES: readonly PivCardProfileName[] = ['yubikey-5.4', 'yubikey-5.7', 'piv-generic'];
 
@@ -24,20 +24,28 @@ export interface VirtualCardArgs {
 export function parseVirtualCardArgs(argv: readonly string[]): VirtualCardArgs {
   const { values } = parseArgs({
     args: [...argv],
-    options: { vpcd: { type: 'string', default: '127.0.0.1:35963' }, profile: { type: 'string', default: 'yubikey-5.7' }, serial: { type: 'string' } },
+    options: {
+      vpcd: { type: 'string', default: '127.0.0.1:35963' },
+      profile: { type: 'string', default: 'yubikey-5.7' },
+      serial: { type: 'string' },
+    },
   });
   const match = /^(.+):(\d+)$/.exec(values.vpcd ?? '');
   if (!match) throw new Error('--vpcd must be host:port, e.g. 127.0.0.1:35963');
   const profile = values.profile as PivCardProfileName;
   if (!PROFILE_NAMES.includes(profile)) throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
   const serial = values.serial === undefined ? undefined : Number(values.serial);
-  if (serial !== undefined && !(Number.isInteger(serial) && serial >= 0 && serial <= 0xffffffff)) throw new Error('--serial must be a 32-bit number');
+  if (serial !== undefined && !(Number.isInteger(serial) && serial >= 0 && serial <= 0xffffffff))
+    throw new Error('--serial must be a 32-bit number');
   return { host: match[1]!, port: Number(match[2]), profile, serial };
 }
 
 async function main(): Promise<void> {
   const args = parseVirtualCardArgs(process.argv.slice(2));
-  const card = createVirtualPivCard({ profile: args.profile, ...(args.serial === undefined ? {} : { serial: args.serial }) });
+  const card = createVirtualPivCard({
+    profile: args.profile,
+    ...(args.serial === undefined ? {} : { serial: args.serial }),
+  });
   const client = connectVpcd({
     host: args.host,
     port: args.port,

@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
+import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
 import { createServer as createTcpServer } from 'node:net';
-import { connectVpcd, frame, unframe, type VpcdClient, type VpcdMessageTiming } from './vpcd-client.js';
-import { parseVirtualCardArgs } from './virtual-card.js';
+import { connectVpcd, frame, unframe, type VpcdClient, type VpcdMessageTiming } from './vpcd-client';
+import { parseVirtualCardArgs } from './virtual-card';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const bytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
@@ -43,7 +43,9 @@ class FakeVpcd {
     return (this.server.address() as { port: number }).port;
   }
   connected(): Promise<void> {
-    return this.socket && !this.socket.destroyed ? Promise.resolve() : new Promise((r) => this.connectedWaiters.push(r));
+    return this.socket && !this.socket.destroyed
+      ? Promise.resolve()
+      : new Promise((r) => this.connectedWaiters.push(r));
   }
   /** Sends a message and waits for the reply. */
   exchange(message: string): Promise<Uint8Array> {
@@ -119,7 +121,10 @@ describe('vpcd message timing (what the bench uses to split a PC/SC round trip)'
     const server = createTcpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const accepted = new Promise<Socket>((r) => server.once('connection', r));
-    const client = connectVpcd({ port: (server.address() as { port: number }).port, card: createVirtualPivCard({ profile: 'yubikey-5.7' }) });
+    const client = connectVpcd({
+      port: (server.address() as { port: number }).port,
+      card: createVirtualPivCard({ profile: 'yubikey-5.7' }),
+    });
     const s = await accepted;
     s.setNoDelay(true);
     const seen: VpcdMessageTiming[] = [];
@@ -145,7 +150,12 @@ describe('vpcd message timing (what the bench uses to split a PC/SC round trip)'
 
 describe('virtual-card command line', () => {
   it('parses --vpcd, --profile and --serial, and refuses nonsense', () => {
-    expect(parseVirtualCardArgs(['--vpcd', '127.0.0.1:35963', '--profile', 'yubikey-5.4', '--serial', '7'])).toEqual({ host: '127.0.0.1', port: 35963, profile: 'yubikey-5.4', serial: 7 });
+    expect(parseVirtualCardArgs(['--vpcd', '127.0.0.1:35963', '--profile', 'yubikey-5.4', '--serial', '7'])).toEqual({
+      host: '127.0.0.1',
+      port: 35963,
+      profile: 'yubikey-5.4',
+      serial: 7,
+    });
     expect(parseVirtualCardArgs([])).toMatchObject({ port: 35963, profile: 'yubikey-5.7' });
     expect(() => parseVirtualCardArgs(['--vpcd', 'nowhere'])).toThrow(/host:port/);
     expect(() => parseVirtualCardArgs(['--profile', 'yubikey-4'])).toThrow(/--profile/);
@@ -153,7 +163,11 @@ describe('virtual-card command line', () => {
 
   it('serves a fake vpcd as a child process and exits 0 on SIGTERM', async () => {
     vpcd = await FakeVpcd.listen();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/virtual-card.ts', '--vpcd', `127.0.0.1:${vpcd.port}`, '--profile', 'yubikey-5.7'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/virtual-card.ts', '--vpcd', `127.0.0.1:${vpcd.port}`, '--profile', 'yubikey-5.7'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Uint8Array) => (out += new TextDecoder().decode(d)));
     await vpcd.connected();

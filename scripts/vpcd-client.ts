@@ -86,7 +86,8 @@ export async function answer(card: VpcdCard, message: Uint8Array): Promise<Uint8
   if (message.length !== 1) return card.handle(message);
   const control = message[0];
   if (control === VPCD_CONTROL.GET_ATR) return card.atr;
-  if (control === VPCD_CONTROL.POWER_OFF || control === VPCD_CONTROL.POWER_ON || control === VPCD_CONTROL.RESET) card.reset();
+  if (control === VPCD_CONTROL.POWER_OFF || control === VPCD_CONTROL.POWER_ON || control === VPCD_CONTROL.RESET)
+    card.reset();
   return null;
 }
 
@@ -111,7 +112,12 @@ function serveConnection(socket: Socket, card: VpcdCard, report: (timing: VpcdMe
         // A card fault must not stall the queue: answer 6F00 (no precise diagnosis, ISO 7816-4 §5.6).
         const reply = await answer(card, message).catch(() => Uint8Array.of(0x6f, 0x00));
         if (reply && !socket.destroyed) socket.write(frame(reply));
-        report({ firstByteAt: started, completeAt: arrived, answeredAt: reply ? performance.now() : arrived, length: message.length });
+        report({
+          firstByteAt: started,
+          completeAt: arrived,
+          answeredAt: reply ? performance.now() : arrived,
+          length: message.length,
+        });
       });
     }
   });

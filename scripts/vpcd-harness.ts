@@ -12,8 +12,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVirtualPivCard, type PivCardProfileName, type VirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { connectVpcd, type VpcdClient } from './vpcd-client.js';
+import {
+  createVirtualPivCard,
+  type PivCardProfileName,
+  type VirtualPivCard,
+} from '../src/transport/simulator/piv-card/virtual-piv-card';
+import { connectVpcd, type VpcdClient } from './vpcd-client';
 
 /** The first vpcd slot (channel 0x8C7B) and its reader name under pcscd. */
 export const VPCD_PORT = 35963;
@@ -43,7 +47,11 @@ export interface PcscHarness {
 }
 
 /** Runs a command and collects its output; never rejects on a non-zero exit. */
-export function runTool(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<ToolResult> {
+export function runTool(
+  command: string,
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number; cwd?: string } = {},
+): Promise<ToolResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -84,7 +92,8 @@ async function acquireLock(timeoutMs: number): Promise<void> {
     } catch {
       const owner = Number(readFileSync(join(LOCK_DIR, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
       if (owner && !alive(owner)) rmSync(LOCK_DIR, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`Another interop harness holds ${LOCK_DIR} (pid ${owner}); waited ${timeoutMs / 1000} s.`);
+      if (Date.now() > deadline)
+        throw new Error(`Another interop harness holds ${LOCK_DIR} (pid ${owner}); waited ${timeoutMs / 1000} s.`);
       await sleep(250);
     }
   }
@@ -108,7 +117,10 @@ async function startPcscd(workdir: string): Promise<ChildProcess> {
   const conf = join(workdir, 'reader.conf.d');
   mkdirSync(conf);
   // Same reader as Debian's /etc/reader.conf.d/vpcd: channel 0x8C7B = TCP port 35963.
-  writeFileSync(join(conf, 'vpcd'), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x${VPCD_PORT.toString(16).toUpperCase()}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x${VPCD_PORT.toString(16).toUpperCase()}\n`);
+  writeFileSync(
+    join(conf, 'vpcd'),
+    `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x${VPCD_PORT.toString(16).toUpperCase()}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x${VPCD_PORT.toString(16).toUpperCase()}\n`,
+  );
   const child = spawn('pcscd', ['-f', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   let failure: Error | null = null;
@@ -116,7 +128,10 @@ async function startPcscd(workdir: string): Promise<ChildProcess> {
   child.stdout?.on('data', (d: Uint8Array) => (log = (log + new TextDecoder().decode(d)).slice(-4000)));
   child.stderr?.on('data', (d: Uint8Array) => (log = (log + new TextDecoder().decode(d)).slice(-4000)));
   await sleep(300);
-  if (failure) throw new Error(`Cannot start pcscd (${(failure as Error).message}); install it with scripts/install-test-deps.sh.`);
+  if (failure)
+    throw new Error(
+      `Cannot start pcscd (${(failure as Error).message}); install it with scripts/install-test-deps.sh.`,
+    );
   if (child.exitCode !== null) throw new Error(`pcscd exited at once (code ${child.exitCode}): ${log}`);
   return child;
 }
@@ -139,7 +154,10 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 }
 
 /** Starts pcscd (or reuses a suitable one), the card and the vpcd connection. */
-export async function startPcscHarness(profile: PivCardProfileName, options: { serial?: number } = {}): Promise<PcscHarness> {
+export async function startPcscHarness(
+  profile: PivCardProfileName,
+  options: { serial?: number } = {},
+): Promise<PcscHarness> {
   await acquireLock(240_000);
   const workdir = mkdtempSync(join(tmpdir(), 'keyward-interop-'));
   let pcscd: ChildProcess | null = null;
@@ -148,7 +166,10 @@ export async function startPcscHarness(profile: PivCardProfileName, options: { s
     await client?.stop();
     // A pcscd that stays (one we reused) must see the card go, or the next harness's card would inherit
     // this one's ATR: pcscd notices a vpcd card leaving only at its next presence poll.
-    if (client && !pcscd) await waitFor(`"${VPCD_READER}" to show the card gone`, async () => !(await readerListed(true)), 10_000).catch(() => undefined);
+    if (client && !pcscd)
+      await waitFor(`"${VPCD_READER}" to show the card gone`, async () => !(await readerListed(true)), 10_000).catch(
+        () => undefined,
+      );
     if (pcscd) await stopChild(pcscd);
     rmSync(workdir, { recursive: true, force: true });
     rmSync(LOCK_DIR, { recursive: true, force: true });
@@ -156,16 +177,22 @@ export async function startPcscHarness(profile: PivCardProfileName, options: { s
   try {
     const foreign = runningPcscd();
     if (foreign !== null && !(await readerListed(false))) {
-      throw new Error(`A pcscd (pid ${foreign}) already holds /run/pcscd/pcscd.comm without a "${VPCD_READER}" reader. Stop it (e.g. \`systemctl stop pcscd.socket pcscd\`) or install vsmartcard-vpcd and restart it.`);
+      throw new Error(
+        `A pcscd (pid ${foreign}) already holds /run/pcscd/pcscd.comm without a "${VPCD_READER}" reader. Stop it (e.g. \`systemctl stop pcscd.socket pcscd\`) or install vsmartcard-vpcd and restart it.`,
+      );
     }
     // A pcscd that died leaves its socket behind, and a new one refuses to start over it.
     if (foreign === null) rmSync(PCSCD_SOCKET, { force: true });
     if (foreign === null) pcscd = await startPcscd(workdir);
     const card = createVirtualPivCard({ profile, ...(options.serial === undefined ? {} : { serial: options.serial }) });
     client = connectVpcd({ port: VPCD_PORT, card, backoff: { initialMs: 50, maxMs: 500 } });
-    await Promise.race([client.firstConnection, sleep(15_000).then(() => Promise.reject(new Error(`vpcd did not accept a connection on port ${VPCD_PORT}.`)))]);
+    await Promise.race([
+      client.firstConnection,
+      sleep(15_000).then(() => Promise.reject(new Error(`vpcd did not accept a connection on port ${VPCD_PORT}.`))),
+    ]);
     await waitFor(`"${VPCD_READER}" to show the card`, () => readerListed(true), 20_000);
-    const run = (command: string, args: readonly string[], o: { input?: string; timeoutMs?: number } = {}) => runTool(command, args, { ...o, cwd: workdir });
+    const run = (command: string, args: readonly string[], o: { input?: string; timeoutMs?: number } = {}) =>
+      runTool(command, args, { ...o, cwd: workdir });
     return { card, vpcd: client, reader: VPCD_READER, workdir, run, stop };
   } catch (e) {
     await stop();

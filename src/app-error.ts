@@ -37,5 +37,7 @@ export function isAppError(e: unknown, layer?: string, code?: string): e is AppE
 
 /** `e` itself when it is an `AppError`, else an `AppError(layer, 'UNEXPECTED')` wrapping it. */
 export function toAppError(e: unknown, layer = 'state'): AppError {
-  return isAppError(e) ? e : new AppError(layer, 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+  return isAppError(e)
+    ? e
+    : new AppError(layer, 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
 }

@@ -45,6 +45,10 @@ mount(App, {
   },
 });
 
-void session.init().then(() => readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }));
+void session
+  .init()
+  .then(() =>
+    readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }),
+  );
 void templates.load();
 void registerServiceWorker();

@@ -17,7 +17,10 @@ cleanupOutdatedCaches();
 // Only the app's own pages; the redirect bridge must always reach the network-loaded page with its hash.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/auth-redirect\.html/] }));
 
-registerRoute(({ url, sameOrigin }) => sameOrigin && url.pathname === '/keyward.config.json', new NetworkFirst({ cacheName: 'keyward-config' }));
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && url.pathname === '/keyward.config.json',
+  new NetworkFirst({ cacheName: 'keyward-config' }),
+);
 
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));

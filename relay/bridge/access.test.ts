@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultPairingFile, PAIRING_LOCKOUT_MS, PAIRING_MAX_ATTEMPTS, PairingStore, parseOrigins, refuseUpgrade } from './access.js';
+import {
+  defaultPairingFile,
+  PAIRING_LOCKOUT_MS,
+  PAIRING_MAX_ATTEMPTS,
+  PairingStore,
+  parseOrigins,
+  refuseUpgrade,
+} from './access';
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -18,15 +25,24 @@ describe('admission', () => {
   it('accepts an allowed origin on a loopback Host, refuses everything else', () => {
     expect(refuseUpgrade({ origin: 'https://keyward.example', host: '127.0.0.1:35990' }, allowed, 35990)).toBeNull();
     expect(refuseUpgrade({ origin: 'https://keyward.example', host: 'localhost:35990' }, allowed, 35990)).toBeNull();
-    expect(refuseUpgrade({ origin: 'https://keyward.example', host: 'attacker.example:35990' }, allowed, 35990)).toMatch(/rebinding/);
-    expect(refuseUpgrade({ origin: 'https://keyward.example', host: '127.0.0.1:1234' }, allowed, 35990)).toMatch(/rebinding/);
+    expect(
+      refuseUpgrade({ origin: 'https://keyward.example', host: 'attacker.example:35990' }, allowed, 35990),
+    ).toMatch(/rebinding/);
+    expect(refuseUpgrade({ origin: 'https://keyward.example', host: '127.0.0.1:1234' }, allowed, 35990)).toMatch(
+      /rebinding/,
+    );
     expect(refuseUpgrade({ host: '127.0.0.1:35990' }, allowed, 35990)).toBe('no Origin header');
-    expect(refuseUpgrade({ origin: 'https://keyward.example.evil', host: '127.0.0.1:35990' }, allowed, 35990)).toBe('origin not allowed');
+    expect(refuseUpgrade({ origin: 'https://keyward.example.evil', host: '127.0.0.1:35990' }, allowed, 35990)).toBe(
+      'origin not allowed',
+    );
     expect(refuseUpgrade({ origin: 'null', host: '127.0.0.1:35990' }, allowed, 35990)).toBe('origin not allowed');
   });
 
   it('parses bare origins and rejects paths', () => {
-    expect(parseOrigins('https://a.example, http://localhost:8080/')).toEqual(['https://a.example', 'http://localhost:8080']);
+    expect(parseOrigins('https://a.example, http://localhost:8080/')).toEqual([
+      'https://a.example',
+      'http://localhost:8080',
+    ]);
     expect(() => parseOrigins('https://a.example/app')).toThrow(/bare origin/);
   });
 

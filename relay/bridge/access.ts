@@ -26,9 +26,11 @@ export const PAIRING_CODE_TTL_MS = 5 * 60_000;
 /** The per-user config file holding paired origins, following each OS's convention. */
 export function defaultPairingFile(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   const base =
-    platform === 'win32' ? env.APPDATA ?? join(homedir(), 'AppData', 'Roaming')
-    : platform === 'darwin' ? join(homedir(), 'Library', 'Application Support')
-    : env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
+    platform === 'win32'
+      ? (env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'))
+      : platform === 'darwin'
+        ? join(homedir(), 'Library', 'Application Support')
+        : (env.XDG_CONFIG_HOME ?? join(homedir(), '.config'));
   return join(base, 'keyward-bridge', 'pairings.json');
 }
 
@@ -45,9 +47,14 @@ export function parseOrigins(list: string): string[] {
 }
 
 /** Why a WebSocket upgrade is refused, or null when it may proceed. */
-export function refuseUpgrade(headers: { origin?: string | undefined; host?: string | undefined }, allowed: readonly string[], port: number): string | null {
+export function refuseUpgrade(
+  headers: { origin?: string | undefined; host?: string | undefined },
+  allowed: readonly string[],
+  port: number,
+): string | null {
   const loopbackHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  if (!headers.host || !loopbackHosts.includes(headers.host.toLowerCase())) return 'Host is not a loopback name (DNS rebinding?)';
+  if (!headers.host || !loopbackHosts.includes(headers.host.toLowerCase()))
+    return 'Host is not a loopback name (DNS rebinding?)';
   if (!headers.origin) return 'no Origin header';
   if (!allowed.includes(headers.origin)) return 'origin not allowed';
   return null;

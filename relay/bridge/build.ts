@@ -16,7 +16,10 @@ import { parseArgs } from 'node:util';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const outDir = values.out ? resolve(values.out) : here('./dist');
-const root = JSON.parse(readFileSync(here('../../package.json'), 'utf8')) as { version: string; optionalDependencies: Record<string, string> };
+const root = JSON.parse(readFileSync(here('../../package.json'), 'utf8')) as {
+  version: string;
+  optionalDependencies: Record<string, string>;
+};
 
 mkdirSync(outDir, { recursive: true });
 await build({
@@ -28,7 +31,9 @@ await build({
   target: 'node20',
   external: ['smartcard', 'bufferutil', 'utf-8-validate'], // ws's optional accelerators: absent is fine
   // Bundled CommonJS (ws) calls require(); give the ES module one. Generated code is not linted.
-  banner: { js: "/* eslint-disable */ import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);" },
+  banner: {
+    js: "/* eslint-disable */ import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
+  },
   legalComments: 'inline',
   logLevel: 'warning',
 });

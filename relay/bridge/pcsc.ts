@@ -9,9 +9,9 @@
  * here, in the one place that touches the addon.
  */
 import { createRequire } from 'node:module';
-import { AppError } from '../../src/app-error.js';
-import type { BridgeErrorCode, BridgeReader, ShareMode } from '../../src/transport/pcsc-bridge-protocol.js';
-import { toHex } from '../../src/transport/pcsc-bridge-protocol.js';
+import { AppError } from '../../src/app-error';
+import type { BridgeErrorCode, BridgeReader, ShareMode } from '../../src/transport/pcsc-bridge-protocol';
+import { toHex } from '../../src/transport/pcsc-bridge-protocol';
 
 /**
  * The subset of the addon's API the bridge uses, declared here rather than imported so the rest of the
@@ -35,7 +35,14 @@ interface NativeContext {
   listReaders(): NativeReader[];
   close(): void;
 }
-type Flag = 'SCARD_SHARE_EXCLUSIVE' | 'SCARD_SHARE_SHARED' | 'SCARD_PROTOCOL_T0' | 'SCARD_PROTOCOL_T1' | 'SCARD_LEAVE_CARD' | 'SCARD_STATE_PRESENT' | 'SCARD_STATE_MUTE';
+type Flag =
+  | 'SCARD_SHARE_EXCLUSIVE'
+  | 'SCARD_SHARE_SHARED'
+  | 'SCARD_PROTOCOL_T0'
+  | 'SCARD_PROTOCOL_T1'
+  | 'SCARD_LEAVE_CARD'
+  | 'SCARD_STATE_PRESENT'
+  | 'SCARD_STATE_MUTE';
 type Addon = { readonly Context: new () => NativeContext } & Readonly<Record<Flag, number>>;
 
 /** A connected card, as the bridge uses it. */
@@ -75,14 +82,21 @@ const HINTS: Partial<Record<BridgeErrorCode, string>> = {
   CARD_REMOVED: 'The card was removed (or reset) during the operation. Insert it again and retry.',
   SHARING_VIOLATION: 'Another program holds this card exclusively.',
   UNKNOWN_READER: 'That reader is not connected any more.',
-  NO_READER: 'No smart-card reader is connected to this computer. Plug one in (and install its driver if it needs one), then list the readers again.',
+  NO_READER:
+    'No smart-card reader is connected to this computer. Plug one in (and install its driver if it needs one), then list the readers again.',
 };
 
 /** Wraps an addon error as `AppError('bridge', code)`. */
 export function pcscError(e: unknown, during: string): AppError<BridgeErrorCode> {
   const message = e instanceof Error ? e.message : String(e);
   const code = MESSAGE_CODES.find(([re]) => re.test(message))?.[1] ?? 'PCSC_ERROR';
-  return new AppError('bridge', code, HINTS[code] ?? `PC/SC failed during ${during}: ${message}`, { during }, { cause: e });
+  return new AppError(
+    'bridge',
+    code,
+    HINTS[code] ?? `PC/SC failed during ${during}: ${message}`,
+    { during },
+    { cause: e },
+  );
 }
 
 /** Loads the addon, or explains how to install it. */
@@ -103,7 +117,8 @@ export function loadAddon(): Addon {
 function wrapCard(first: NativeCard, addon: Addon, context: NativeContext, reader: NativeReader): PcscCard {
   let card = first;
   const protocols = addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1;
-  const protocol = card.protocol === addon.SCARD_PROTOCOL_T0 ? 'T=0' : card.protocol === addon.SCARD_PROTOCOL_T1 ? 'T=1' : 'RAW';
+  const protocol =
+    card.protocol === addon.SCARD_PROTOCOL_T0 ? 'T=0' : card.protocol === addon.SCARD_PROTOCOL_T1 ? 'T=1' : 'RAW';
   return {
     atr: new Uint8Array(card.atr ?? []),
     protocol,
@@ -216,14 +231,23 @@ export function openPcsc(addon: Addon = loadAddon()): PcscService {
       try {
         const readers = listWith(own);
         reader = readers.find((r) => r.name === name);
-        if (!reader) throw missingReader(name, readers.map((r) => r.name));
+        if (!reader)
+          throw missingReader(
+            name,
+            readers.map((r) => r.name),
+          );
       } catch (e) {
         own.close();
         throw e;
       }
       const share = mode === 'exclusive' ? addon.SCARD_SHARE_EXCLUSIVE : addon.SCARD_SHARE_SHARED;
       try {
-        return wrapCard(await reader.connect(share, addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1), addon, own, reader);
+        return wrapCard(
+          await reader.connect(share, addon.SCARD_PROTOCOL_T0 | addon.SCARD_PROTOCOL_T1),
+          addon,
+          own,
+          reader,
+        );
       } catch (e) {
         own.close();
         const err = pcscError(e, 'connect');

@@ -8,11 +8,15 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../log.js';
-import { BRIDGE_MAX_FRAME_BYTES, BRIDGE_PROTOCOL_VERSION, type BridgeReader } from '../../src/transport/pcsc-bridge-protocol.js';
-import { refuseUpgrade, type PairingStore } from './access.js';
-import type { PcscService } from './pcsc.js';
-import { BridgeSession, ReaderLocks } from './session.js';
+import type { Logger } from '../log';
+import {
+  BRIDGE_MAX_FRAME_BYTES,
+  BRIDGE_PROTOCOL_VERSION,
+  type BridgeReader,
+} from '../../src/transport/pcsc-bridge-protocol';
+import { refuseUpgrade, type PairingStore } from './access';
+import type { PcscService } from './pcsc';
+import { BridgeSession, ReaderLocks } from './session';
 
 /** Options for {@link startBridgeServer}. */
 export interface BridgeServerOptions {
@@ -40,7 +44,9 @@ export interface BridgeServer {
 }
 
 function reject(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`,
+  );
 }
 
 /** Starts the bridge on 127.0.0.1 only. */
@@ -50,13 +56,19 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   const locks = new ReaderLocks();
   let pcsc: PcscService | null = null;
   const service = (): PcscService => (pcsc ??= opts.pcsc());
-  const http = createServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Keyward PC/SC bridge: WebSocket only.\n'));
+  const http = createServer((_req, res) =>
+    res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Keyward PC/SC bridge: WebSocket only.\n'),
+  );
   let port = opts.port;
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const why = refuseUpgrade({ origin: req.headers.origin, host: req.headers.host }, opts.allowedOrigins, port);
     if (why) {
-      opts.logger.warn('bridge connection refused', { reason: why, origin: req.headers.origin ?? null, host: req.headers.host ?? null });
+      opts.logger.warn('bridge connection refused', {
+        reason: why,
+        origin: req.headers.origin ?? null,
+        host: req.headers.host ?? null,
+      });
       return reject(socket, 403, why);
     }
     if (sessions.size >= (opts.maxConnections ?? 8)) return reject(socket, 503, 'too many connections');
@@ -64,7 +76,15 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   });
 
   const accept = (ws: WebSocket, origin: string): void => {
-    const session = new BridgeSession({ ws, origin, pairings: opts.pairings, service, locks, logger: opts.logger, rateLimit: opts.rateLimit ?? 200 });
+    const session = new BridgeSession({
+      ws,
+      origin,
+      pairings: opts.pairings,
+      service,
+      locks,
+      logger: opts.logger,
+      rateLimit: opts.rateLimit ?? 200,
+    });
     sessions.add(session);
     ws.on('close', () => {
       sessions.delete(session);

@@ -11,8 +11,8 @@
  * §3.1.3) are enforced between the bridge's own clients as well.
  */
 import type { WebSocket } from 'ws';
-import { isAppError } from '../../src/app-error.js';
-import type { Logger } from '../log.js';
+import { isAppError } from '../../src/app-error';
+import type { Logger } from '../log';
 import {
   fromHex,
   parseRequest,
@@ -22,9 +22,9 @@ import {
   type BridgeReader,
   type BridgeRequest,
   type ShareMode,
-} from '../../src/transport/pcsc-bridge-protocol.js';
-import type { PairingStore } from './access.js';
-import type { PcscCard, PcscService } from './pcsc.js';
+} from '../../src/transport/pcsc-bridge-protocol';
+import type { PairingStore } from './access';
+import type { PcscCard, PcscService } from './pcsc';
 
 class Refusal extends Error {
   constructor(
@@ -114,13 +114,28 @@ export class BridgeSession {
   }
 
   #receive(text: string | null): void {
-    const parsed = text === null ? { error: 'binary frames are not part of the protocol', id: null } : parseRequest(text);
-    if ('error' in parsed) return this.send({ v: 1, id: parsed.id ?? 0, ok: false, error: { code: 'BAD_REQUEST', message: parsed.error } });
+    const parsed =
+      text === null ? { error: 'binary frames are not part of the protocol', id: null } : parseRequest(text);
+    if ('error' in parsed)
+      return this.send({ v: 1, id: parsed.id ?? 0, ok: false, error: { code: 'BAD_REQUEST', message: parsed.error } });
     const { request } = parsed;
     if (!this.#allow()) {
-      if (!this.#limited) this.#d.logger.warn('bridge rate limit hit', { origin: this.#d.origin, op: request.op, perSecond: this.#d.rateLimit });
+      if (!this.#limited)
+        this.#d.logger.warn('bridge rate limit hit', {
+          origin: this.#d.origin,
+          op: request.op,
+          perSecond: this.#d.rateLimit,
+        });
       this.#limited = true;
-      return this.send({ v: 1, id: request.id, ok: false, error: { code: 'RATE_LIMITED', message: `Too many requests: this bridge serves ${this.#d.rateLimit} per second per connection. Slow down and retry.` } });
+      return this.send({
+        v: 1,
+        id: request.id,
+        ok: false,
+        error: {
+          code: 'RATE_LIMITED',
+          message: `Too many requests: this bridge serves ${this.#d.rateLimit} per second per connection. Slow down and retry.`,
+        },
+      });
     }
     this.#limited = false;
     this.#queue = this.#queue.then(() => this.#serve(request));
@@ -131,7 +146,8 @@ export class BridgeSession {
       const result = await this.#dispatch(request);
       this.send({ v: 1, id: request.id, ok: true, result });
     } catch (e) {
-      const code: BridgeErrorCode = e instanceof Refusal ? e.code : isAppError(e, 'bridge') ? (e.code as BridgeErrorCode) : 'PCSC_ERROR';
+      const code: BridgeErrorCode =
+        e instanceof Refusal ? e.code : isAppError(e, 'bridge') ? (e.code as BridgeErrorCode) : 'PCSC_ERROR';
       const message = e instanceof Error ? e.message : String(e);
       this.#d.logger.warn('bridge request failed', { op: request.op, code, origin: this.#d.origin });
       this.send({ v: 1, id: request.id, ok: false, error: { code, message } });
@@ -140,7 +156,8 @@ export class BridgeSession {
 
   #dispatch(r: BridgeRequest): Promise<unknown> | unknown {
     if (r.op === 'pair') return this.#pair(r.code);
-    if (!this.#d.pairings.isPaired(this.#d.origin)) throw new Refusal('NOT_PAIRED', 'This origin is not paired with the bridge: type the code the bridge printed.');
+    if (!this.#d.pairings.isPaired(this.#d.origin))
+      throw new Refusal('NOT_PAIRED', 'This origin is not paired with the bridge: type the code the bridge printed.');
     switch (r.op) {
       case 'list':
         return { readers: this.#d.service().listReaders() };
@@ -164,7 +181,11 @@ export class BridgeSession {
     if (pairings.isPaired(origin)) return { paired: true };
     const outcome = pairings.tryPair(origin, code);
     logger.info('bridge pairing attempt', { origin, outcome });
-    if (outcome === 'locked') throw new Refusal('PAIRING_LOCKED', 'Too many wrong codes: pairing is locked for a while. Restart the bridge or wait, then use the new code it prints.');
+    if (outcome === 'locked')
+      throw new Refusal(
+        'PAIRING_LOCKED',
+        'Too many wrong codes: pairing is locked for a while. Restart the bridge or wait, then use the new code it prints.',
+      );
     if (outcome === 'wrong-code') throw new Refusal('PAIRING_FAILED', 'That is not the code the bridge printed.');
     return { paired: true };
   }
@@ -212,21 +233,29 @@ export class BridgeSession {
   async #control(handle: number, code: number, data: Uint8Array): Promise<{ response: string }> {
     const h = this.#handle(handle);
     const response = await h.card.control(code, data).catch((e: unknown) => this.#dropIfDead(handle, e));
-    this.#d.logger.info('control', { reader: h.reader, code, dataLength: data.length, responseLength: response.length });
+    this.#d.logger.info('control', {
+      reader: h.reader,
+      code,
+      dataLength: data.length,
+      responseLength: response.length,
+    });
     return { response: toHex(response) };
   }
 
   async #begin(handle: number): Promise<Record<string, never>> {
     const h = this.#handle(handle);
     if (h.inTransaction || h.mode === 'exclusive') return {};
-    for (const deadline = Date.now() + BEGIN_RETRY_MS; ; ) {
+    for (const deadline = Date.now() + BEGIN_RETRY_MS; ;) {
       try {
         await h.card.exclusive(true);
         break;
       } catch (e) {
         if (!isAppError(e, 'bridge', 'SHARING_VIOLATION')) this.#dropIfDead(handle, e);
         if (Date.now() >= deadline) {
-          throw new Refusal('SHARING_VIOLATION', `Another program is connected to the card in "${h.reader}", so Keyward cannot have it to itself for this operation. Close smart-card tools, other Keyward tabs and background agents (for example gpg's scdaemon), then try again.`);
+          throw new Refusal(
+            'SHARING_VIOLATION',
+            `Another program is connected to the card in "${h.reader}", so Keyward cannot have it to itself for this operation. Close smart-card tools, other Keyward tabs and background agents (for example gpg's scdaemon), then try again.`,
+          );
         }
         await new Promise((r) => setTimeout(r, BEGIN_RETRY_STEP_MS));
       }

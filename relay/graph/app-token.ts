@@ -40,9 +40,20 @@ export interface AppTokenSource {
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 
 const unavailable = (message: string, cause?: unknown) =>
-  new AppError('relay', 'GRAPH_UNAVAILABLE', message, { status: 503, retryable: true }, cause === undefined ? undefined : { cause });
+  new AppError(
+    'relay',
+    'GRAPH_UNAVAILABLE',
+    message,
+    { status: 503, retryable: true },
+    cause === undefined ? undefined : { cause },
+  );
 
-async function fetchJson(doFetch: HttpFetch, url: string, init: Parameters<HttpFetch>[1], what: string): Promise<{ status: number; json: Record<string, unknown> }> {
+async function fetchJson(
+  doFetch: HttpFetch,
+  url: string,
+  init: Parameters<HttpFetch>[1],
+  what: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   let res: Response;
   try {
     res = await doFetch(url, init);
@@ -60,28 +71,52 @@ async function fetchJson(doFetch: HttpFetch, url: string, init: Parameters<HttpF
 
 async function discoverTokenEndpoint(o: AppTokenSourceOptions, timeoutMs: number): Promise<string> {
   const where = `${o.issuer}/.well-known/openid-configuration`;
-  const { status, json } = await fetchJson(o.fetch, where, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) }, 'OpenID discovery');
-  if (status !== 200 || json.issuer !== o.issuer) throw unavailable(`OpenID discovery at ${where} failed (HTTP ${status}).`);
+  const { status, json } = await fetchJson(
+    o.fetch,
+    where,
+    { method: 'GET', signal: AbortSignal.timeout(timeoutMs) },
+    'OpenID discovery',
+  );
+  if (status !== 200 || json.issuer !== o.issuer)
+    throw unavailable(`OpenID discovery at ${where} failed (HTTP ${status}).`);
   const endpoint = json.token_endpoint;
-  if (typeof endpoint !== 'string' || !endpoint.startsWith('https://')) throw unavailable(`Discovery document at ${where} has no https token_endpoint.`);
+  if (typeof endpoint !== 'string' || !endpoint.startsWith('https://'))
+    throw unavailable(`Discovery document at ${where} has no https token_endpoint.`);
   return endpoint;
 }
 
-async function requestToken(o: AppTokenSourceOptions, endpoint: string, timeoutMs: number): Promise<{ value: string; lifetimeMs: number }> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: o.clientId, client_secret: o.clientSecret, scope: o.scope ?? GRAPH_DEFAULT_SCOPE });
-  const { status, json } = await fetchJson(o.fetch, endpoint, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: form.toString(),
-    signal: AbortSignal.timeout(timeoutMs),
-  }, 'The token endpoint');
+async function requestToken(
+  o: AppTokenSourceOptions,
+  endpoint: string,
+  timeoutMs: number,
+): Promise<{ value: string; lifetimeMs: number }> {
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: o.clientId,
+    client_secret: o.clientSecret,
+    scope: o.scope ?? GRAPH_DEFAULT_SCOPE,
+  });
+  const { status, json } = await fetchJson(
+    o.fetch,
+    endpoint,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: form.toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+    },
+    'The token endpoint',
+  );
   if (status >= 500 || status === 429) throw unavailable(`The token endpoint answered HTTP ${status}.`);
   if (status !== 200 || typeof json.access_token !== 'string') {
     // RFC 6749 §5.2 error codes (invalid_client, unauthorized_client, invalid_scope) are safe to repeat.
     const error = typeof json.error === 'string' ? json.error.replace(/[^a-z_]/g, '').slice(0, 40) : 'none';
-    throw new AppError('relay', 'GRAPH_APP_AUTH_FAILED',
+    throw new AppError(
+      'relay',
+      'GRAPH_APP_AUTH_FAILED',
       `The relay could not get an app-only Graph token (HTTP ${status}, error '${error}'): check RELAY_CLIENT_ID, GRAPH_CLIENT_SECRET and the app's User.Read.All permission.`,
-      { status: 502, retryable: false, oauthError: error });
+      { status: 502, retryable: false, oauthError: error },
+    );
   }
   const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 0);
   return { value: json.access_token, lifetimeMs: Math.max(0, expiresIn * 1000) };

@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import {
-  DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_RELAY_CLIENT_SECRET,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
 } from '../../test/emulators/entra/index';
 import { freePort } from '../../test/emulators/entra/test-https';
 import { createLocalTls } from '../../test/support/local-tls';
@@ -29,8 +34,13 @@ beforeAll(async () => {
   const tls = await createLocalTls(1);
   const port = await freePort();
   emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, port, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'], relayClientId: DEMO_RELAY_CLIENT_ID, tls: { cert: tls.certPem, key: tls.keyPem },
+    origin: `https://localhost:${port}`,
+    port,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    tls: { cert: tls.certPem, key: tls.keyPem },
   });
   trusting = createCaTrustingFetch(tls.caPem);
 });
@@ -39,7 +49,8 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-const tokens = (secret = DEMO_RELAY_CLIENT_SECRET) => createAppTokenSource({ issuer: emulator.issuer, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: secret, fetch });
+const tokens = (secret = DEMO_RELAY_CLIENT_SECRET) =>
+  createAppTokenSource({ issuer: emulator.issuer, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: secret, fetch });
 const directory = (t: AppTokenSource = tokens(), baseUrl = emulator.graphBaseUrl, now?: () => number) =>
   createGraphDirectory({ baseUrl, tokens: t, fetch, ...(now ? { now } : {}) });
 
@@ -58,8 +69,15 @@ describe('Graph directory (app-only)', () => {
     requests = [];
     const dir = directory();
     expect(await dir.getUser(BEN)).toEqual({
-      id: BEN, displayName: 'Ben Member', givenName: 'Ben', surname: 'Member', userPrincipalName: 'ben.member@contoso.example',
-      mail: 'ben.member@contoso.example', otherMails: ['ben.member@personal.example'], accountEnabled: true, userType: 'Member',
+      id: BEN,
+      displayName: 'Ben Member',
+      givenName: 'Ben',
+      surname: 'Member',
+      userPrincipalName: 'ben.member@contoso.example',
+      mail: 'ben.member@contoso.example',
+      otherMails: ['ben.member@personal.example'],
+      accountEnabled: true,
+      userType: 'Member',
     });
     expect(await dir.getUser(GARY)).toMatchObject({ userType: 'Guest', mail: 'gary.guest@fabrikam.example' });
     expect(await dir.getUser(IVAN)).toMatchObject({ accountEnabled: false });
@@ -96,7 +114,12 @@ describe('Graph directory (app-only)', () => {
 
   it('reports a wrong client secret as GRAPH_APP_AUTH_FAILED without quoting it', async () => {
     const e = await failure(directory(tokens('not-the-secret')).getUser(BEN));
-    expect([e.code, e.fields.status, e.fields.retryable, e.fields.oauthError]).toEqual(['GRAPH_APP_AUTH_FAILED', 502, false, 'invalid_client']);
+    expect([e.code, e.fields.status, e.fields.retryable, e.fields.oauthError]).toEqual([
+      'GRAPH_APP_AUTH_FAILED',
+      502,
+      false,
+      'invalid_client',
+    ]);
     expect(e.message).not.toContain('not-the-secret');
   });
 
@@ -105,7 +128,12 @@ describe('Graph directory (app-only)', () => {
     await dir.getUser(BEN); // token fetched; the next Graph call is the throttled one
     emulator.control.inject429(1, 9);
     const e = await failure(dir.getUser(GARY));
-    expect([e.code, e.fields.status, e.fields.retryable, e.fields.retryAfterSeconds]).toEqual(['GRAPH_UNAVAILABLE', 503, true, 9]);
+    expect([e.code, e.fields.status, e.fields.retryable, e.fields.retryAfterSeconds]).toEqual([
+      'GRAPH_UNAVAILABLE',
+      503,
+      true,
+      9,
+    ]);
   });
 
   it('reports an unreachable Graph as GRAPH_UNAVAILABLE', async () => {

@@ -52,7 +52,17 @@ export interface GraphDirectoryOptions {
   now?: () => number;
 }
 
-const SELECT = ['id', 'displayName', 'givenName', 'surname', 'userPrincipalName', 'mail', 'otherMails', 'accountEnabled', 'userType'];
+const SELECT = [
+  'id',
+  'displayName',
+  'givenName',
+  'surname',
+  'userPrincipalName',
+  'mail',
+  'otherMails',
+  'accountEnabled',
+  'userType',
+];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -82,15 +92,25 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
 function graphFailure(status: number, retryAfter: string | null): AppError {
   if (status === 429 || status >= 500) {
     const retryAfterSeconds = parseRetryAfter(retryAfter);
-    return new AppError('relay', 'GRAPH_UNAVAILABLE', `Microsoft Graph answered HTTP ${status}; nothing was sent, try again later.`,
-      { status: 503, retryable: true, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+    return new AppError(
+      'relay',
+      'GRAPH_UNAVAILABLE',
+      `Microsoft Graph answered HTTP ${status}; nothing was sent, try again later.`,
+      { status: 503, retryable: true, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) },
+    );
   }
   if (status === 401 || status === 403) {
-    return new AppError('relay', 'GRAPH_APP_AUTH_FAILED',
+    return new AppError(
+      'relay',
+      'GRAPH_APP_AUTH_FAILED',
       `Microsoft Graph refused the relay's app-only token (HTTP ${status}): grant the relay app the User.Read.All application permission.`,
-      { status: 502, retryable: false });
+      { status: 502, retryable: false },
+    );
   }
-  return new AppError('relay', 'GRAPH_UNEXPECTED', `Microsoft Graph answered HTTP ${status} to a user lookup.`, { status: 502, retryable: false });
+  return new AppError('relay', 'GRAPH_UNEXPECTED', `Microsoft Graph answered HTTP ${status} to a user lookup.`, {
+    status: 502,
+    retryable: false,
+  });
 }
 
 /** A small TTL cache in least-recently-used order. */
@@ -117,9 +137,19 @@ function userCache(ttlMs: number, max: number, now: () => number) {
 async function lookup(o: GraphDirectoryOptions, objectId: string, token: string): Promise<Response> {
   const url = `${o.baseUrl}/v1.0/users/${encodeURIComponent(objectId)}?$select=${SELECT.join(',')}`;
   try {
-    return await o.fetch(url, { method: 'GET', headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal: AbortSignal.timeout(o.timeoutMs ?? 5000) });
+    return await o.fetch(url, {
+      method: 'GET',
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
+    });
   } catch (cause) {
-    throw new AppError('relay', 'GRAPH_UNAVAILABLE', 'Microsoft Graph could not be reached; nothing was sent.', { status: 503, retryable: true }, { cause });
+    throw new AppError(
+      'relay',
+      'GRAPH_UNAVAILABLE',
+      'Microsoft Graph could not be reached; nothing was sent.',
+      { status: 503, retryable: true },
+      { cause },
+    );
   }
 }
 
@@ -132,7 +162,10 @@ async function fetchUser(o: GraphDirectoryOptions, objectId: string): Promise<Di
     res = await lookup(o, objectId, await o.tokens.token());
   }
   if (res.status === 404) {
-    throw new AppError('relay', 'USER_NOT_FOUND', `No user with object id ${objectId} in the tenant.`, { status: 404, retryable: false });
+    throw new AppError('relay', 'USER_NOT_FOUND', `No user with object id ${objectId} in the tenant.`, {
+      status: 404,
+      retryable: false,
+    });
   }
   if (res.status !== 200) throw graphFailure(res.status, res.headers.get('Retry-After'));
   return toDirectoryUser((await res.json()) as Record<string, unknown>);
@@ -146,7 +179,10 @@ export function createGraphDirectory(options: GraphDirectoryOptions): UserDirect
   return {
     getUser(objectId) {
       // Graph would also take a UPN here; the contract is an object id, so nothing else reaches the URL.
-      if (!GUID.test(objectId)) return Promise.reject(new AppError('relay', 'INVALID_BODY', 'targetUserId must be an Entra object id (a GUID).', { status: 400 }));
+      if (!GUID.test(objectId))
+        return Promise.reject(
+          new AppError('relay', 'INVALID_BODY', 'targetUserId must be an Entra object id (a GUID).', { status: 400 }),
+        );
       const key = objectId.toLowerCase();
       const cached = cache.get(key);
       if (cached) return Promise.resolve(cached);

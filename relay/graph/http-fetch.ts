@@ -37,21 +37,25 @@ export function createCaTrustingFetch(caPem: string): HttpFetch & { close(): voi
   const agent = new Agent({ ca: caPem, keepAlive: true, maxSockets: 64 });
   const doFetch = (url: string, init: HttpRequestInit): Promise<Response> =>
     new Promise((resolve, reject) => {
-      const req = request(url, { method: init.method ?? 'GET', headers: headerRecord(init.headers), agent, signal: init.signal }, (res) => {
-        const chunks: Uint8Array[] = [];
-        res.on('data', (c: Uint8Array) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (typeof value === 'string') headers.set(name, value);
-            else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-          }
-          const status = res.statusCode ?? 500;
-          const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
-          resolve(new Response(body, { status, headers }));
-        });
-      });
+      const req = request(
+        url,
+        { method: init.method ?? 'GET', headers: headerRecord(init.headers), agent, signal: init.signal },
+        (res) => {
+          const chunks: Uint8Array[] = [];
+          res.on('data', (c: Uint8Array) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              if (typeof value === 'string') headers.set(name, value);
+              else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+            }
+            const status = res.statusCode ?? 500;
+            const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+            resolve(new Response(body, { status, headers }));
+          });
+        },
+      );
       req.on('error', reject);
       req.end(init.body);
     });

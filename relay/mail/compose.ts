@@ -39,7 +39,8 @@ const MAX_ADDRESS_LENGTH = 254;
 
 // Dot-atom-ish local part and a host name: no quoted local parts, IP literals or comments, which a TAP
 // email has no use for and which would make "is this the user's address" ambiguous.
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const NAMED = /^"?([^"<>\p{Cc}]*?)"?\s*<([^<>\s]+)>$/u;
 
 const bad = (status: number, code: string, message: string, fields: Record<string, unknown> = {}) =>
@@ -47,8 +48,10 @@ const bad = (status: number, code: string, message: string, fields: Record<strin
 
 /** Refuses guests and disabled accounts. */
 export function checkEligible(user: DirectoryUser): void {
-  if (!user.accountEnabled) throw bad(403, 'USER_DISABLED', 'The target user account is disabled; the relay sends nothing about it.');
-  if (user.userType.toLowerCase() !== 'member') throw bad(403, 'USER_IS_GUEST', 'The target user is a guest; the relay only writes to members of the tenant.');
+  if (!user.accountEnabled)
+    throw bad(403, 'USER_DISABLED', 'The target user account is disabled; the relay sends nothing about it.');
+  if (user.userType.toLowerCase() !== 'member')
+    throw bad(403, 'USER_IS_GUEST', 'The target user is a guest; the relay only writes to members of the tenant.');
 }
 
 /** The client's values plus the user variables from Graph and the operator's name from the token. */
@@ -70,7 +73,9 @@ export function parseMailbox(entry: string): MailAddress {
   const name = named ? named[1]!.trim() : '';
   const address = named ? named[2]! : entry;
   if (address.length > MAX_ADDRESS_LENGTH || !ADDRESS.test(address)) {
-    throw bad(400, 'INVALID_RECIPIENT', `'${entry.slice(0, 300)}' is not an email address the relay accepts.`, { recipient: entry.slice(0, 300) });
+    throw bad(400, 'INVALID_RECIPIENT', `'${entry.slice(0, 300)}' is not an email address the relay accepts.`, {
+      recipient: entry.slice(0, 300),
+    });
   }
   return { name, address };
 }
@@ -82,7 +87,9 @@ export function checkRecipient(address: string, user: DirectoryUser, allowedDoma
   const domain = lower.slice(lower.lastIndexOf('@') + 1);
   const allowedDomain = allowedDomains.includes(domain);
   if (own && allowedDomain) return;
-  const why = own ? `its domain ${domain} is not one of ALLOWED_DOMAINS` : "it is not one of the target user's addresses in Entra ID";
+  const why = own
+    ? `its domain ${domain} is not one of ALLOWED_DOMAINS`
+    : "it is not one of the target user's addresses in Entra ID";
   throw bad(403, 'RECIPIENT_NOT_ALLOWED', `The relay will not send to ${address}: ${why}.`, { recipient: address });
 }
 
@@ -91,7 +98,8 @@ function render(template: MailTemplate, values: TemplateValues) {
   try {
     return renderEmail(template, values);
   } catch (e) {
-    if (isAppError(e, 'mail')) throw new AppError('mail', e.code, e.message, { ...e.fields, status: 400, retryable: false }, { cause: e });
+    if (isAppError(e, 'mail'))
+      throw new AppError('mail', e.code, e.message, { ...e.fields, status: 400, retryable: false }, { cause: e });
     throw e;
   }
 }
@@ -102,13 +110,27 @@ function render(template: MailTemplate, values: TemplateValues) {
  * @throws AppError with status 400 (UNKNOWN_VARIABLE, HEADER_INJECTION, INVALID_RECIPIENT, NO_RECIPIENTS,
  *   TOO_MANY_RECIPIENTS, SUBJECT_TOO_LONG) or 403 (RECIPIENT_NOT_ALLOWED).
  */
-export function composeMail(template: MailTemplate, values: TemplateValues, user: DirectoryUser, allowedDomains: readonly string[]): ComposedMail {
+export function composeMail(
+  template: MailTemplate,
+  values: TemplateValues,
+  user: DirectoryUser,
+  allowedDomains: readonly string[],
+): ComposedMail {
   const rendered = render(template, values);
   const to = rendered.to.map(parseMailbox);
   const cc = rendered.cc.map(parseMailbox);
-  if (to.length === 0) throw bad(400, 'NO_RECIPIENTS', 'The rendered To is empty (does the user have a mail address in Entra ID?).');
-  if (to.length + cc.length > MAX_RECIPIENTS) throw bad(400, 'TOO_MANY_RECIPIENTS', `At most ${MAX_RECIPIENTS} To and Cc recipients are allowed.`);
-  if (rendered.subject.length > MAX_SUBJECT_LENGTH) throw bad(400, 'SUBJECT_TOO_LONG', `The rendered subject is longer than ${MAX_SUBJECT_LENGTH} characters.`);
+  if (to.length === 0)
+    throw bad(400, 'NO_RECIPIENTS', 'The rendered To is empty (does the user have a mail address in Entra ID?).');
+  if (to.length + cc.length > MAX_RECIPIENTS)
+    throw bad(400, 'TOO_MANY_RECIPIENTS', `At most ${MAX_RECIPIENTS} To and Cc recipients are allowed.`);
+  if (rendered.subject.length > MAX_SUBJECT_LENGTH)
+    throw bad(400, 'SUBJECT_TOO_LONG', `The rendered subject is longer than ${MAX_SUBJECT_LENGTH} characters.`);
   for (const r of [...to, ...cc]) checkRecipient(r.address, user, allowedDomains);
-  return { to, cc, subject: rendered.subject, text: rendered.text, ...(rendered.html !== undefined ? { html: rendered.html } : {}) };
+  return {
+    to,
+    cc,
+    subject: rendered.subject,
+    text: rendered.text,
+    ...(rendered.html !== undefined ? { html: rendered.html } : {}),
+  };
 }

@@ -6,7 +6,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../test/emulators/entra/test-https';
 import { startSmtpCatcher, type SmtpCatcher } from '../../test/emulators/smtp/index';
-import { buildMailApp, droppingServer, post, relayToken, startMailWorld, tapRequest, USERS, type MailApp, type MailWorld } from './mail-fixture';
+import {
+  buildMailApp,
+  droppingServer,
+  post,
+  relayToken,
+  startMailWorld,
+  tapRequest,
+  USERS,
+  type MailApp,
+  type MailWorld,
+} from './mail-fixture';
 
 type ErrorJson = { error: { code: string; message: string; retryable: boolean; requestId: string } };
 
@@ -57,13 +67,19 @@ describe('idempotency', () => {
     const res = await post(relay.app, aisha, tapRequest({ values: { AadTapCode: 'Other123' } }), { key: 'k1' });
     expect(res.status).toBe(409);
     expect(((await res.json()) as ErrorJson).error).toMatchObject({ code: 'IDEMPOTENCY_MISMATCH', retryable: false });
-    expect(relay.logs.filter((l) => l.msg === 'mail').at(-1)).toMatchObject({ outcome: 'refused', errorCode: 'IDEMPOTENCY_MISMATCH' });
+    expect(relay.logs.filter((l) => l.msg === 'mail').at(-1)).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'IDEMPOTENCY_MISMATCH',
+    });
     await settle();
     expect(world.catcher.messages()).toHaveLength(1);
   });
 
   it('answers 409 IN_PROGRESS to a duplicate that arrives while the first is running', async () => {
-    const [a, b] = await Promise.all([post(relay.app, aisha, tapRequest(), { key: 'race' }), post(relay.app, aisha, tapRequest(), { key: 'race' })]);
+    const [a, b] = await Promise.all([
+      post(relay.app, aisha, tapRequest(), { key: 'race' }),
+      post(relay.app, aisha, tapRequest(), { key: 'race' }),
+    ]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([200, 409]);
     const conflict = (await (a.status === 409 ? a : b).json()) as ErrorJson;
@@ -131,19 +147,47 @@ describe('an ambiguous send', () => {
 describe('logs', () => {
   it('writes a request line and a mail line, and never the values, subject, body or addresses', async () => {
     const marker = 'MARKER-7f3a9c';
-    const body = tapRequest({ template: { subject: `Pass ${marker} \${GivenName}` }, values: { AadTapCode: `${marker}-code`, CardSerial: marker } });
+    const body = tapRequest({
+      template: { subject: `Pass ${marker} \${GivenName}` },
+      values: { AadTapCode: `${marker}-code`, CardSerial: marker },
+    });
     const res = await post(relay.app, aisha, body);
     expect(res.status).toBe(200);
     await world.catcher.waitForMessage((m) => m.subject.includes(marker), 3000);
     const requestId = res.headers.get('X-Request-Id');
     expect(relay.logs.find((l) => l.msg === 'mail')).toMatchObject({
-      level: 'info', requestId, template: 'TAP email', targetUserId: USERS.ben, recipients: 1, outcome: 'sent', smtpResponseCode: 250, attempts: 1,
+      level: 'info',
+      requestId,
+      template: 'TAP email',
+      targetUserId: USERS.ben,
+      recipients: 1,
+      outcome: 'sent',
+      smtpResponseCode: 250,
+      attempts: 1,
     });
-    expect(relay.logs.find((l) => l.msg === 'request')).toMatchObject({ requestId, path: '/api/mail', status: 200, callerOid: USERS.aisha });
-    await post(relay.app, aisha, tapRequest({ template: { cc: 'ada.admin@contoso.example' }, values: { AadTapCode: marker } }));
-    expect(relay.logs.filter((l) => l.msg === 'mail').at(-1)).toMatchObject({ outcome: 'refused', errorCode: 'RECIPIENT_NOT_ALLOWED' });
+    expect(relay.logs.find((l) => l.msg === 'request')).toMatchObject({
+      requestId,
+      path: '/api/mail',
+      status: 200,
+      callerOid: USERS.aisha,
+    });
+    await post(
+      relay.app,
+      aisha,
+      tapRequest({ template: { cc: 'ada.admin@contoso.example' }, values: { AadTapCode: marker } }),
+    );
+    expect(relay.logs.filter((l) => l.msg === 'mail').at(-1)).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'RECIPIENT_NOT_ALLOWED',
+    });
     const all = JSON.stringify(relay.logs);
-    for (const secret of [marker, 'Xq7#mP2k', 'ben.member@contoso.example', 'ada.admin@contoso.example', 'Your Temporary Access Pass']) {
+    for (const secret of [
+      marker,
+      'Xq7#mP2k',
+      'ben.member@contoso.example',
+      'ada.admin@contoso.example',
+      'Your Temporary Access Pass',
+    ]) {
       expect(all).not.toContain(secret);
     }
   });
@@ -151,12 +195,25 @@ describe('logs', () => {
 
 describe('SMTP with STARTTLS and AUTH', () => {
   it('upgrades, authenticates and delivers; the message parses back intact', async () => {
-    const secure = await startSmtpCatcher({ port: 0, tls: { cert: world.tls.certPem, key: world.tls.keyPem }, auth: { user: 'relay', pass: 'p@ss word' } });
+    const secure = await startSmtpCatcher({
+      port: 0,
+      tls: { cert: world.tls.certPem, key: world.tls.keyPem },
+      auth: { user: 'relay', pass: 'p@ss word' },
+    });
     extra.push(secure);
     // Not DEMO: requireTLS, so the relay refuses to talk in clear text.
-    relay = buildMailApp(world, { DEMO: undefined, GRAPH_CLIENT_SECRET: 'keyward-demo-relay-secret', GRAPH_BASE_URL: world.emulator.graphBaseUrl, SMTP_URL: `smtp://relay:p%40ss%20word@localhost:${secure.smtpPort}` });
+    relay = buildMailApp(world, {
+      DEMO: undefined,
+      GRAPH_CLIENT_SECRET: 'keyward-demo-relay-secret',
+      GRAPH_BASE_URL: world.emulator.graphBaseUrl,
+      SMTP_URL: `smtp://relay:p%40ss%20word@localhost:${secure.smtpPort}`,
+    });
     expect(relay.config.demo).toBe(false);
-    const res = await post(relay.app, aisha, tapRequest({ template: { cc: 'Ben Member <ben.member@contoso.example>' } }));
+    const res = await post(
+      relay.app,
+      aisha,
+      tapRequest({ template: { cc: 'Ben Member <ben.member@contoso.example>' } }),
+    );
     expect(res.status).toBe(200);
     const m = await secure.waitForMessage(() => true, 3000);
     expect(m.subject).toBe('Your Temporary Access Pass, Ben');
@@ -168,9 +225,18 @@ describe('SMTP with STARTTLS and AUTH', () => {
   });
 
   it('answers 502 SMTP_AUTH_FAILED, without retrying, for wrong credentials', async () => {
-    const secure = await startSmtpCatcher({ port: 0, tls: { cert: world.tls.certPem, key: world.tls.keyPem }, auth: { user: 'relay', pass: 'right' } });
+    const secure = await startSmtpCatcher({
+      port: 0,
+      tls: { cert: world.tls.certPem, key: world.tls.keyPem },
+      auth: { user: 'relay', pass: 'right' },
+    });
     extra.push(secure);
-    relay = buildMailApp(world, { DEMO: undefined, GRAPH_CLIENT_SECRET: 'keyward-demo-relay-secret', GRAPH_BASE_URL: world.emulator.graphBaseUrl, SMTP_URL: `smtp://relay:wrong@localhost:${secure.smtpPort}` });
+    relay = buildMailApp(world, {
+      DEMO: undefined,
+      GRAPH_CLIENT_SECRET: 'keyward-demo-relay-secret',
+      GRAPH_BASE_URL: world.emulator.graphBaseUrl,
+      SMTP_URL: `smtp://relay:wrong@localhost:${secure.smtpPort}`,
+    });
     const res = await post(relay.app, aisha, tapRequest());
     expect(res.status).toBe(502);
     expect(((await res.json()) as ErrorJson).error).toMatchObject({ code: 'SMTP_AUTH_FAILED', retryable: false });
@@ -181,7 +247,11 @@ describe('SMTP with STARTTLS and AUTH', () => {
   });
 
   it('refuses to send in clear text to a server without STARTTLS outside demo mode', async () => {
-    relay = buildMailApp(world, { DEMO: undefined, GRAPH_CLIENT_SECRET: 'keyward-demo-relay-secret', GRAPH_BASE_URL: world.emulator.graphBaseUrl });
+    relay = buildMailApp(world, {
+      DEMO: undefined,
+      GRAPH_CLIENT_SECRET: 'keyward-demo-relay-secret',
+      GRAPH_BASE_URL: world.emulator.graphBaseUrl,
+    });
     const res = await post(relay.app, aisha, tapRequest());
     expect(res.status).toBe(502);
     expect(((await res.json()) as ErrorJson).error).toMatchObject({ code: 'SMTP_TLS_FAILED', retryable: false });

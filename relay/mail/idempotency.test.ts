@@ -18,7 +18,10 @@ describe('idempotency store', () => {
     expect(store.begin('op', 'k', 'f1')).toEqual({ kind: 'new' });
     expect(codeOf(() => store.begin('op', 'k', 'f1'))).toEqual(['IN_PROGRESS', 409, true]);
     store.complete('op', 'k', { status: 200, body: { messageId: 'm' } });
-    expect(store.begin('op', 'k', 'f1')).toEqual({ kind: 'replay', outcome: { status: 200, body: { messageId: 'm' } } });
+    expect(store.begin('op', 'k', 'f1')).toEqual({
+      kind: 'replay',
+      outcome: { status: 200, body: { messageId: 'm' } },
+    });
   });
 
   it('refuses the key with another fingerprint, in flight or done', () => {

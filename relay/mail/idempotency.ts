@@ -98,10 +98,20 @@ export function createIdempotencyStore(options: IdempotencyOptions = {}): Idempo
       const found = entries.get(k);
       if (found && found.expiresAt > now()) {
         if (found.fingerprint !== fingerprint) {
-          throw new AppError('relay', 'IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for a different message; use a new key for a new message.', { status: 409, retryable: false });
+          throw new AppError(
+            'relay',
+            'IDEMPOTENCY_MISMATCH',
+            'This Idempotency-Key was already used for a different message; use a new key for a new message.',
+            { status: 409, retryable: false },
+          );
         }
         if (!found.outcome) {
-          throw new AppError('relay', 'IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly with the same key.', { status: 409, retryable: true, retryAfterSeconds: 1 });
+          throw new AppError(
+            'relay',
+            'IN_PROGRESS',
+            'A request with this Idempotency-Key is still being processed; retry shortly with the same key.',
+            { status: 409, retryable: true, retryAfterSeconds: 1 },
+          );
         }
         entries.delete(k);
         entries.set(k, found);

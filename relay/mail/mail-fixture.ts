@@ -5,7 +5,11 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import {
-  DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
 } from '../../test/emulators/entra/index';
 import { freePort } from '../../test/emulators/entra/test-https';
 import { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from '../../test/emulators/smtp/index';
@@ -46,14 +50,21 @@ export async function startMailWorld(smtp: Partial<SmtpCatcherOptions> = {}): Pr
   const tls = await createLocalTls(1);
   const port = await freePort();
   const emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, port, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'], relayClientId: DEMO_RELAY_CLIENT_ID,
+    origin: `https://localhost:${port}`,
+    port,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
     tls: { cert: tls.certPem, key: tls.keyPem },
   });
   const catcher = await startSmtpCatcher({ port: 0, ...smtp });
   const fetch = createCaTrustingFetch(tls.caPem);
   return {
-    tls, emulator, catcher, fetch,
+    tls,
+    emulator,
+    catcher,
+    fetch,
     close: async () => {
       fetch.close();
       await Promise.all([catcher.close(), emulator.close()]);
@@ -84,16 +95,30 @@ export function buildMailApp(world: MailWorld, env: Record<string, string | unde
   });
   const memory = createMemorySink();
   const verifier = createTokenVerifier({
-    issuer: config.issuer, audience: config.relayClientId, tenantId: config.tenantId, requiredScope: config.requiredScope,
+    issuer: config.issuer,
+    audience: config.relayClientId,
+    tenantId: config.tenantId,
+    requiredScope: config.requiredScope,
     getKey: createJwksKeySource({ issuer: config.issuer, fetch: world.fetch }),
   });
-  const tokens = createAppTokenSource({ issuer: config.issuer, clientId: config.relayClientId, clientSecret: config.graphClientSecret, fetch: world.fetch });
+  const tokens = createAppTokenSource({
+    issuer: config.issuer,
+    clientId: config.relayClientId,
+    clientSecret: config.graphClientSecret,
+    fetch: world.fetch,
+  });
   const mailer = createSmtpMailer({
-    smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, demo: config.demo, maxConnections: config.smtpMaxConnections,
-    ca: world.tls.caPem, retry: { attempts: 3, baseDelayMs: 20 },
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    demo: config.demo,
+    maxConnections: config.smtpMaxConnections,
+    ca: world.tls.caPem,
+    retry: { attempts: 3, baseDelayMs: 20 },
   });
   const app = createApp({
-    config, verifier, log: createLogger({ sink: memory.sink }),
+    config,
+    verifier,
+    log: createLogger({ sink: memory.sink }),
     mail: {
       directory: createGraphDirectory({ baseUrl: config.graphBaseUrl, tokens, fetch: world.fetch }),
       mailer,
@@ -110,7 +135,9 @@ export function relayToken(world: MailWorld, userId: string): Promise<string> {
 }
 
 /** A TAP email request body for Ben; override parts per test. */
-export function tapRequest(overrides: { template?: Record<string, unknown>; values?: Record<string, unknown>; targetUserId?: string } = {}) {
+export function tapRequest(
+  overrides: { template?: Record<string, unknown>; values?: Record<string, unknown>; targetUserId?: string } = {},
+) {
   return {
     template: {
       name: 'TAP email',
@@ -137,12 +164,21 @@ export function tapRequest(overrides: { template?: Record<string, unknown>; valu
 }
 
 /** Posts to `/api/mail` (or `path`) with a bearer token, a JSON body and an idempotency key. */
-export function post(app: MailApp['app'], token: string | null, body: unknown, opts: { key?: string | null; path?: string; contentType?: string } = {}) {
+export function post(
+  app: MailApp['app'],
+  token: string | null,
+  body: unknown,
+  opts: { key?: string | null; path?: string; contentType?: string } = {},
+) {
   const headers: Record<string, string> = { 'Content-Type': opts.contentType ?? 'application/json' };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   const key = opts.key === undefined ? crypto.randomUUID() : opts.key;
   if (key !== null) headers['Idempotency-Key'] = key;
-  return app.request(opts.path ?? '/api/mail', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return app.request(opts.path ?? '/api/mail', {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 /**
@@ -167,7 +203,9 @@ export async function droppingServer(dropAt: 'MAIL' | 'DATA-CONTENT') {
           seen.dataCommands++;
           inData = true;
         }
-        socket.write(verb === 'DATA' ? '354 go ahead\r\n' : ['EHLO', 'MAIL', 'RCPT'].includes(verb) ? '250 OK\r\n' : '502 no\r\n');
+        socket.write(
+          verb === 'DATA' ? '354 go ahead\r\n' : ['EHLO', 'MAIL', 'RCPT'].includes(verb) ? '250 OK\r\n' : '502 no\r\n',
+        );
       }
     });
   });

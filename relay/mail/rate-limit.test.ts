@@ -20,7 +20,11 @@ describe('token-bucket rate limiter', () => {
     limiter.take('op');
     limiter.take('op');
     t = 3_600_000;
-    expect([limiter.take('op').allowed, limiter.take('op').allowed, limiter.take('op').allowed]).toEqual([true, true, false]);
+    expect([limiter.take('op').allowed, limiter.take('op').allowed, limiter.take('op').allowed]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('keeps one bucket per caller and at most maxKeys buckets', () => {

@@ -8,10 +8,22 @@
  * never quoted (they may hold a TAP code).
  */
 import { AppError } from '../../src/app-error';
-import { TEMPLATE_VARIABLES, type EmailTemplateParts, type TemplateValues, type TemplateVariable } from '../../src/mail/template';
+import {
+  TEMPLATE_VARIABLES,
+  type EmailTemplateParts,
+  type TemplateValues,
+  type TemplateVariable,
+} from '../../src/mail/template';
 
 /** Variables the relay fills itself: from the Graph user and from the caller's token. */
-export const SERVER_FILLED_VARIABLES = ['DisplayName', 'GivenName', 'Surname', 'UserPrincipalName', 'Mail', 'OperatorName'] as const satisfies readonly TemplateVariable[];
+export const SERVER_FILLED_VARIABLES = [
+  'DisplayName',
+  'GivenName',
+  'Surname',
+  'UserPrincipalName',
+  'Mail',
+  'OperatorName',
+] as const satisfies readonly TemplateVariable[];
 
 /** The template as the browser sends it (a data-export email template). */
 export interface MailTemplate extends EmailTemplateParts {
@@ -52,7 +64,8 @@ function checkTemplate(raw: unknown, problems: string[]): MailTemplate {
     problems.push('template must be an object');
     return out as unknown as MailTemplate;
   }
-  for (const key of Object.keys(raw)) if (!has(TEMPLATE_FIELDS, key)) problems.push(`template.${key.slice(0, 64)} is not a known field`);
+  for (const key of Object.keys(raw))
+    if (!has(TEMPLATE_FIELDS, key)) problems.push(`template.${key.slice(0, 64)} is not a known field`);
   for (const [key, rule] of Object.entries(TEMPLATE_FIELDS)) {
     const value = raw[key];
     if (value === undefined) {
@@ -81,7 +94,8 @@ function checkValues(raw: unknown, problems: string[], reserved: string[]): Temp
     if (SERVER_FILLED.has(key)) reserved.push(key);
     else if (!has(TEMPLATE_VARIABLES, key)) problems.push(`values.${key.slice(0, 64)} is not a template variable`);
     else if (typeof value !== 'string') problems.push(`values.${key} must be a string`);
-    else if (value.length > MAX_VALUE_LENGTH) problems.push(`values.${key} is longer than ${MAX_VALUE_LENGTH} characters`);
+    else if (value.length > MAX_VALUE_LENGTH)
+      problems.push(`values.${key} is longer than ${MAX_VALUE_LENGTH} characters`);
     else out[key] = value;
   }
   return out;
@@ -95,18 +109,31 @@ function checkValues(raw: unknown, problems: string[], reserved: string[]): Temp
  */
 export function parseMailRequest(body: unknown): MailRequest {
   const problems: string[] = [];
-  if (!isObject(body)) throw new AppError('relay', 'INVALID_BODY', 'The body must be a JSON object.', { status: 400, problems: ['body must be an object'] });
-  for (const key of Object.keys(body)) if (!TOP_FIELDS.has(key)) problems.push(`${key.slice(0, 64)} is not a known field`);
+  if (!isObject(body))
+    throw new AppError('relay', 'INVALID_BODY', 'The body must be a JSON object.', {
+      status: 400,
+      problems: ['body must be an object'],
+    });
+  for (const key of Object.keys(body))
+    if (!TOP_FIELDS.has(key)) problems.push(`${key.slice(0, 64)} is not a known field`);
   const template = checkTemplate(body.template, problems);
-  if (typeof body.targetUserId !== 'string' || !GUID.test(body.targetUserId)) problems.push('targetUserId must be an Entra object id (a GUID)');
+  if (typeof body.targetUserId !== 'string' || !GUID.test(body.targetUserId))
+    problems.push('targetUserId must be an Entra object id (a GUID)');
   const reserved: string[] = [];
   const values = checkValues(body.values, problems, reserved);
   if (reserved.length > 0) {
-    throw new AppError('relay', 'RESERVED_VARIABLE',
+    throw new AppError(
+      'relay',
+      'RESERVED_VARIABLE',
       `The relay fills ${reserved.join(', ')} itself (from Graph and the signed-in operator); do not send them.`,
-      { status: 400, variables: reserved });
+      { status: 400, variables: reserved },
+    );
   }
-  if (problems.length > 0) throw new AppError('relay', 'INVALID_BODY', `The request body is invalid: ${problems.join('; ')}.`, { status: 400, problems });
+  if (problems.length > 0)
+    throw new AppError('relay', 'INVALID_BODY', `The request body is invalid: ${problems.join('; ')}.`, {
+      status: 400,
+      problems,
+    });
   return { template, targetUserId: (body.targetUserId as string).toLowerCase(), values };
 }
 
@@ -117,10 +144,20 @@ export function parseMailRequest(body: unknown): MailRequest {
  */
 export function parseIdempotencyKey(header: string | undefined): string {
   if (header === undefined || header === '') {
-    throw new AppError('relay', 'IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (1–128 characters of A-Z a-z 0-9 _ -), the same one on every retry of this message.', { status: 400 });
+    throw new AppError(
+      'relay',
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'Send an Idempotency-Key header (1–128 characters of A-Z a-z 0-9 _ -), the same one on every retry of this message.',
+      { status: 400 },
+    );
   }
   if (!IDEMPOTENCY_KEY.test(header)) {
-    throw new AppError('relay', 'IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 1–128 characters of A-Z a-z 0-9 _ -.', { status: 400 });
+    throw new AppError(
+      'relay',
+      'IDEMPOTENCY_KEY_INVALID',
+      'The Idempotency-Key header must be 1–128 characters of A-Z a-z 0-9 _ -.',
+      { status: 400 },
+    );
   }
   return header;
 }

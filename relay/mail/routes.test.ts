@@ -5,7 +5,16 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../app';
-import { buildMailApp, post, relayToken, startMailWorld, tapRequest, USERS, type MailApp, type MailWorld } from './mail-fixture';
+import {
+  buildMailApp,
+  post,
+  relayToken,
+  startMailWorld,
+  tapRequest,
+  USERS,
+  type MailApp,
+  type MailWorld,
+} from './mail-fixture';
 
 type ErrorJson = { error: { code: string; message: string; retryable: boolean; requestId: string } };
 
@@ -41,7 +50,12 @@ describe('POST /api/mail: sending', () => {
     const res = await post(relay.app, aisha, tapRequest());
     expect(res.status).toBe(200);
     const body = (await res.json()) as { messageId: string; accepted: string[]; rejected: string[]; requestId: string };
-    expect(body).toEqual({ messageId: expect.stringMatching(/^<[0-9a-f-]{36}@contoso\.example>$/), accepted: ['ben.member@contoso.example'], rejected: [], requestId: res.headers.get('X-Request-Id') });
+    expect(body).toEqual({
+      messageId: expect.stringMatching(/^<[0-9a-f-]{36}@contoso\.example>$/),
+      accepted: ['ben.member@contoso.example'],
+      rejected: [],
+      requestId: res.headers.get('X-Request-Id'),
+    });
     const m = await world.catcher.waitForMessage(() => true, 3000);
     expect(m.subject).toBe('Your Temporary Access Pass, Ben');
     expect(m.to).toEqual([{ name: '', address: 'ben.member@contoso.example' }]);
@@ -49,20 +63,26 @@ describe('POST /api/mail: sending', () => {
     expect(m.from).toEqual({ name: 'Keyward', address: 'keyward@contoso.example' });
     expect(m.text).toContain('Hello Ben Member, your pass b6f1c3a2-0000-4000-8000-000000000001 is Xq7#mP2k.');
     expect(m.text).toContain('Card 1234<5678>&"9". -- Aisha Operator');
-    expect(m.html).toBe('<p>Hello Ben Member, your pass is <b>Xq7#mP2k</b> for card 1234&lt;5678&gt;&amp;&quot;9&quot;.</p>');
+    expect(m.html).toBe(
+      '<p>Hello Ben Member, your pass is <b>Xq7#mP2k</b> for card 1234&lt;5678&gt;&amp;&quot;9&quot;.</p>',
+    );
     expect(m.headers['message-id']).toBe(body.messageId);
   });
 
-  it('accepts a Cc to another of the user\'s own addresses when its domain is allowed', async () => {
+  it("accepts a Cc to another of the user's own addresses when its domain is allowed", async () => {
     relay = buildMailApp(world, { ALLOWED_DOMAINS: 'contoso.example,personal.example' });
-    const res = await post(relay.app, aisha, tapRequest({ template: { cc: 'Ben at home <ben.member@personal.example>' } }));
+    const res = await post(
+      relay.app,
+      aisha,
+      tapRequest({ template: { cc: 'Ben at home <ben.member@personal.example>' } }),
+    );
     expect(res.status).toBe(200);
     const m = await world.catcher.waitForMessage(() => true, 3000);
     expect(m.cc).toEqual([{ name: 'Ben at home', address: 'ben.member@personal.example' }]);
     expect(m.envelope.to).toEqual(['ben.member@contoso.example', 'ben.member@personal.example']);
   });
 
-  it('sends the fixed test message to the operator\'s own mail', async () => {
+  it("sends the fixed test message to the operator's own mail", async () => {
     const res = await post(relay.app, aisha, undefined, { path: '/api/mail/test', key: null });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: ['aisha.operator@contoso.example'], rejected: [] });
@@ -76,9 +96,18 @@ describe('POST /api/mail: refusals', () => {
   it('refuses requests without a valid operator token', async () => {
     await expectRefused(await post(relay.app, null, tapRequest()), 401, 'TOKEN_MISSING');
     await expectRefused(await post(relay.app, 'not.a.jwt', tapRequest()), 401, 'TOKEN_MALFORMED');
-    const graphToken = await world.emulator.control.mintAccessToken({ userId: USERS.aisha, audience: 'graph', scopes: ['User.Read'] });
+    const graphToken = await world.emulator.control.mintAccessToken({
+      userId: USERS.aisha,
+      audience: 'graph',
+      scopes: ['User.Read'],
+    });
     await expectRefused(await post(relay.app, graphToken, tapRequest()), 401, 'TOKEN_GRAPH_AUDIENCE');
-    const expired = await world.emulator.control.mintAccessToken({ userId: USERS.aisha, audience: 'relay', scopes: ['Mail.Send'], expiresInSeconds: -600 });
+    const expired = await world.emulator.control.mintAccessToken({
+      userId: USERS.aisha,
+      audience: 'relay',
+      scopes: ['Mail.Send'],
+      expiresInSeconds: -600,
+    });
     await expectRefused(await post(relay.app, expired, tapRequest()), 401, 'TOKEN_EXPIRED');
   });
 
@@ -95,30 +124,64 @@ describe('POST /api/mail: refusals', () => {
 
   it('refuses malformed JSON and a body that is not JSON', async () => {
     await expectRefused(await post(relay.app, aisha, '{"template": {'), 400, 'BAD_REQUEST');
-    await expectRefused(await post(relay.app, aisha, 'template=x', { contentType: 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectRefused(
+      await post(relay.app, aisha, 'template=x', { contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it.each([
     ['an unknown top-level field', { ...tapRequest(), bcc: 'x@contoso.example' }, /bcc is not a known field/],
-    ['an unknown template field', tapRequest({ template: { bcc: 'x@contoso.example' } }), /template\.bcc is not a known field/],
+    [
+      'an unknown template field',
+      tapRequest({ template: { bcc: 'x@contoso.example' } }),
+      /template\.bcc is not a known field/,
+    ],
     ['a missing subject', tapRequest({ template: { subject: undefined } }), /template\.subject is required/],
-    ['a targetUserId that is not a GUID', tapRequest({ targetUserId: 'ben.member@contoso.example' }), /targetUserId must be an Entra object id/],
-    ['a value that is not a string', tapRequest({ values: { AadTapLifetimeMinutes: 60 } }), /values\.AadTapLifetimeMinutes must be a string/],
-    ['a value for no template variable', tapRequest({ values: { Password: 'x' } }), /values\.Password is not a template variable/],
-    ['an over-long subject', tapRequest({ template: { subject: 'x'.repeat(501) } }), /template\.subject is longer than 500/],
+    [
+      'a targetUserId that is not a GUID',
+      tapRequest({ targetUserId: 'ben.member@contoso.example' }),
+      /targetUserId must be an Entra object id/,
+    ],
+    [
+      'a value that is not a string',
+      tapRequest({ values: { AadTapLifetimeMinutes: 60 } }),
+      /values\.AadTapLifetimeMinutes must be a string/,
+    ],
+    [
+      'a value for no template variable',
+      tapRequest({ values: { Password: 'x' } }),
+      /values\.Password is not a template variable/,
+    ],
+    [
+      'an over-long subject',
+      tapRequest({ template: { subject: 'x'.repeat(501) } }),
+      /template\.subject is longer than 500/,
+    ],
   ])('refuses %s (INVALID_BODY)', async (_what, body, message) => {
     expect((await expectRefused(await post(relay.app, aisha, body), 400, 'INVALID_BODY')).message).toMatch(message);
   });
 
   it('refuses client-sent values for the variables the relay fills', async () => {
-    const res = await post(relay.app, aisha, tapRequest({ values: { Mail: 'attacker@contoso.example', OperatorName: 'Someone' } }));
+    const res = await post(
+      relay.app,
+      aisha,
+      tapRequest({ values: { Mail: 'attacker@contoso.example', OperatorName: 'Someone' } }),
+    );
     expect((await expectRefused(res, 400, 'RESERVED_VARIABLE')).message).toMatch(/Mail, OperatorName/);
   });
 
   it('refuses header injection in the subject and in a recipient', async () => {
-    const subject = tapRequest({ template: { subject: 'Card ${CardSerial}' }, values: { CardSerial: 'x\r\nBcc: evil@contoso.example' } });
+    const subject = tapRequest({
+      template: { subject: 'Card ${CardSerial}' },
+      values: { CardSerial: 'x\r\nBcc: evil@contoso.example' },
+    });
     await expectRefused(await post(relay.app, aisha, subject), 400, 'HEADER_INJECTION');
-    const recipient = tapRequest({ template: { to: '${Mail}, ${CardSerial}' }, values: { CardSerial: 'ada.admin@contoso.example\nBcc: evil@contoso.example' } });
+    const recipient = tapRequest({
+      template: { to: '${Mail}, ${CardSerial}' },
+      values: { CardSerial: 'ada.admin@contoso.example\nBcc: evil@contoso.example' },
+    });
     await expectRefused(await post(relay.app, aisha, recipient), 400, 'HEADER_INJECTION');
   });
 
@@ -136,19 +199,33 @@ describe('POST /api/mail: refusals', () => {
 
   it("refuses the user's own address when its domain is not allowed", async () => {
     const res = await post(relay.app, aisha, tapRequest({ template: { to: 'ben.member@personal.example' } }));
-    expect((await expectRefused(res, 403, 'RECIPIENT_NOT_ALLOWED')).message).toMatch(/ben\.member@personal\.example: its domain personal\.example is not one of ALLOWED_DOMAINS/);
+    expect((await expectRefused(res, 403, 'RECIPIENT_NOT_ALLOWED')).message).toMatch(
+      /ben\.member@personal\.example: its domain personal\.example is not one of ALLOWED_DOMAINS/,
+    );
   });
 
   it('refuses guests, disabled accounts and unknown users', async () => {
     await expectRefused(await post(relay.app, aisha, tapRequest({ targetUserId: USERS.gary })), 403, 'USER_IS_GUEST');
     await expectRefused(await post(relay.app, aisha, tapRequest({ targetUserId: USERS.ivan })), 403, 'USER_DISABLED');
-    await expectRefused(await post(relay.app, aisha, tapRequest({ targetUserId: '00000000-0000-4000-8000-000000000000' })), 404, 'USER_NOT_FOUND');
+    await expectRefused(
+      await post(relay.app, aisha, tapRequest({ targetUserId: '00000000-0000-4000-8000-000000000000' })),
+      404,
+      'USER_NOT_FOUND',
+    );
   });
 
   it('requires a well-formed Idempotency-Key', async () => {
     await expectRefused(await post(relay.app, aisha, tapRequest(), { key: null }), 400, 'IDEMPOTENCY_KEY_REQUIRED');
-    await expectRefused(await post(relay.app, aisha, tapRequest(), { key: 'has space' }), 400, 'IDEMPOTENCY_KEY_INVALID');
-    await expectRefused(await post(relay.app, aisha, tapRequest(), { key: 'k'.repeat(129) }), 400, 'IDEMPOTENCY_KEY_INVALID');
+    await expectRefused(
+      await post(relay.app, aisha, tapRequest(), { key: 'has space' }),
+      400,
+      'IDEMPOTENCY_KEY_INVALID',
+    );
+    await expectRefused(
+      await post(relay.app, aisha, tapRequest(), { key: 'k'.repeat(129) }),
+      400,
+      'IDEMPOTENCY_KEY_INVALID',
+    );
   });
 
   it('answers 503 GRAPH_UNAVAILABLE with Retry-After when Graph throttles', async () => {

@@ -49,31 +49,55 @@ export const TEST_TEMPLATE: MailTemplate = {
   name: 'Relay test',
   to: '${Mail}',
   subject: 'Keyward relay test',
-  text: 'Hello ${GivenName},\n\nThis is a test message from the Keyward relay, sent at the request of ${OperatorName}. '
-    + 'If you can read it, the relay can deliver data-export email.\n',
+  text:
+    'Hello ${GivenName},\n\nThis is a test message from the Keyward relay, sent at the request of ${OperatorName}. ' +
+    'If you can read it, the relay can deliver data-export email.\n',
 };
 
 /** Per-request facts for the `mail` log line, filled in as the request progresses. */
-type MailLog = { template: string; targetUserId: string; recipients: number; smtpResponseCode: number | null; attempts: number; replayed: boolean };
+type MailLog = {
+  template: string;
+  targetUserId: string;
+  recipients: number;
+  smtpResponseCode: number | null;
+  attempts: number;
+  replayed: boolean;
+};
 
 const operatorName = (caller: Caller) => caller.name || caller.preferredUsername;
 
 function requireJson(c: Context<RelayEnv>): void {
   if (!/^application\/json\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) {
-    throw new AppError('relay', 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', { status: 415 });
+    throw new AppError('relay', 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', {
+      status: 415,
+    });
   }
 }
 
 /** Looks the user up, renders, checks and sends; records what the log line may say in `facts`. */
-async function deliver(deps: MailRouteDeps, caller: Caller, request: MailRequest, facts: MailLog): Promise<SendOutcome> {
+async function deliver(
+  deps: MailRouteDeps,
+  caller: Caller,
+  request: MailRequest,
+  facts: MailLog,
+): Promise<SendOutcome> {
   const take = deps.limiter.take(caller.oid);
   if (!take.allowed) {
-    throw new AppError('relay', 'RATE_LIMITED', `Too many messages from this operator; try again in ${take.retryAfterSeconds} s.`,
-      { status: 429, retryable: true, retryAfterSeconds: take.retryAfterSeconds });
+    throw new AppError(
+      'relay',
+      'RATE_LIMITED',
+      `Too many messages from this operator; try again in ${take.retryAfterSeconds} s.`,
+      { status: 429, retryable: true, retryAfterSeconds: take.retryAfterSeconds },
+    );
   }
   const user = await deps.directory.getUser(request.targetUserId);
   checkEligible(user);
-  const mail = composeMail(request.template, fillValues(request.values, user, operatorName(caller)), user, deps.config.allowedDomains);
+  const mail = composeMail(
+    request.template,
+    fillValues(request.values, user, operatorName(caller)),
+    user,
+    deps.config.allowedDomains,
+  );
   facts.recipients = mail.to.length + mail.cc.length;
   const sent = await deps.mailer.send(mail);
   facts.smtpResponseCode = sent.responseCode;
@@ -82,12 +106,24 @@ async function deliver(deps: MailRouteDeps, caller: Caller, request: MailRequest
 }
 
 /** Runs `work` at most once per (caller, key, body) and answers with its (possibly replayed) outcome. */
-async function once(c: Context<RelayEnv>, deps: MailRouteDeps, key: string | undefined, fingerprint: string, facts: MailLog, work: () => Promise<SendOutcome>) {
+async function once(
+  c: Context<RelayEnv>,
+  deps: MailRouteDeps,
+  key: string | undefined,
+  fingerprint: string,
+  facts: MailLog,
+  work: () => Promise<SendOutcome>,
+) {
   const caller = getCaller(c).oid;
   const requestId = c.get('requestId');
   if (key === undefined) {
     const sent = await work();
-    return c.json({ messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, requestId } satisfies MailSent);
+    return c.json({
+      messageId: sent.messageId,
+      accepted: sent.accepted,
+      rejected: sent.rejected,
+      requestId,
+    } satisfies MailSent);
   }
   const begun = deps.idempotency.begin(caller, key, fingerprint);
   if (begun.kind === 'replay') {
@@ -123,10 +159,15 @@ async function logged<T>(deps: MailRouteDeps, c: Context<RelayEnv>, facts: MailL
     return result;
   } catch (e) {
     errorCode = isAppError(e) ? e.code : 'INTERNAL';
-    if (isAppError(e) && typeof e.fields.smtpResponseCode === 'number') facts.smtpResponseCode = e.fields.smtpResponseCode;
+    if (isAppError(e) && typeof e.fields.smtpResponseCode === 'number')
+      facts.smtpResponseCode = e.fields.smtpResponseCode;
     if (isAppError(e) && typeof e.fields.attempts === 'number') facts.attempts = e.fields.attempts;
     // fields.status first: toErrorResponse knows no 409 (app.ts answers it from fields.status).
-    const status = !isAppError(e) ? 500 : typeof e.fields.status === 'number' ? e.fields.status : toErrorResponse(e, '').status;
+    const status = !isAppError(e)
+      ? 500
+      : typeof e.fields.status === 'number'
+        ? e.fields.status
+        : toErrorResponse(e, '').status;
     outcome = status < 500 ? 'refused' : 'failed';
     throw e;
   } finally {
@@ -146,20 +187,38 @@ export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
   return new Hono<RelayEnv>()
     .post('/', operator, body, async (c) => {
       const request = c.req.valid('json');
-      const facts: MailLog = { template: request.template.name.slice(0, 100), targetUserId: request.targetUserId, recipients: 0, smtpResponseCode: null, attempts: 0, replayed: false };
+      const facts: MailLog = {
+        template: request.template.name.slice(0, 100),
+        targetUserId: request.targetUserId,
+        recipients: 0,
+        smtpResponseCode: null,
+        attempts: 0,
+        replayed: false,
+      };
       return logged(deps, c, facts, async () => {
         const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
-        return once(c, deps, key, requestFingerprint('POST /api/mail', request), facts, () => deliver(deps, getCaller(c), request, facts));
+        return once(c, deps, key, requestFingerprint('POST /api/mail', request), facts, () =>
+          deliver(deps, getCaller(c), request, facts),
+        );
       });
     })
     .post('/test', operator, async (c) => {
       const caller = getCaller(c);
       const request: MailRequest = { template: TEST_TEMPLATE, targetUserId: caller.oid, values: {} };
-      const facts: MailLog = { template: TEST_TEMPLATE.name, targetUserId: caller.oid, recipients: 0, smtpResponseCode: null, attempts: 0, replayed: false };
+      const facts: MailLog = {
+        template: TEST_TEMPLATE.name,
+        targetUserId: caller.oid,
+        recipients: 0,
+        smtpResponseCode: null,
+        attempts: 0,
+        replayed: false,
+      };
       return logged(deps, c, facts, async () => {
         const header = c.req.header('Idempotency-Key');
         const key = header === undefined ? undefined : parseIdempotencyKey(header);
-        return once(c, deps, key, requestFingerprint('POST /api/mail/test', {}), facts, () => deliver(deps, caller, request, facts));
+        return once(c, deps, key, requestFingerprint('POST /api/mail/test', {}), facts, () =>
+          deliver(deps, caller, request, facts),
+        );
       });
     });
 }

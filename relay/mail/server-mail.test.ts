@@ -16,11 +16,20 @@ const memory = createMemorySink();
 beforeAll(async () => {
   world = await startMailWorld();
   const config = loadConfig({
-    PORT: '0', TENANT_ID: DEMO_TENANT_ID, RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID, AUTHORITY_HOST: `localhost:${world.emulator.port}`,
-    ALLOWED_ORIGINS: PAGE, SMTP_URL: `smtp://127.0.0.1:${world.catcher.smtpPort}`, DEMO: '1',
+    PORT: '0',
+    TENANT_ID: DEMO_TENANT_ID,
+    RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
+    AUTHORITY_HOST: `localhost:${world.emulator.port}`,
+    ALLOWED_ORIGINS: PAGE,
+    SMTP_URL: `smtp://127.0.0.1:${world.catcher.smtpPort}`,
+    DEMO: '1',
   });
   expect(config.graphBaseUrl).toBe(world.emulator.graphBaseUrl);
-  relay = await startRelay(config, { fetch: world.fetch, graphFetch: world.fetch, log: createLogger({ sink: memory.sink }) });
+  relay = await startRelay(config, {
+    fetch: world.fetch,
+    graphFetch: world.fetch,
+    log: createLogger({ sink: memory.sink }),
+  });
 });
 afterAll(async () => {
   await relay?.close();
@@ -32,7 +41,11 @@ const PAGE = 'http://localhost:5173';
 const send = async (path: string, body?: unknown) => {
   const res = await fetch(`${relay.url}${path}`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${await relayToken(world, USERS.aisha)}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    headers: {
+      Authorization: `Bearer ${await relayToken(world, USERS.aisha)}`,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -40,10 +53,19 @@ const send = async (path: string, body?: unknown) => {
 
 describe('startRelay with mail', () => {
   it('sends the SMTP test message and a TAP email over HTTP with the demo defaults', async () => {
-    expect(await send('/api/mail/test')).toMatchObject({ status: 200, json: { accepted: ['aisha.operator@contoso.example'] } });
-    expect(await send('/api/mail', tapRequest())).toMatchObject({ status: 200, json: { accepted: ['ben.member@contoso.example'] } });
+    expect(await send('/api/mail/test')).toMatchObject({
+      status: 200,
+      json: { accepted: ['aisha.operator@contoso.example'] },
+    });
+    expect(await send('/api/mail', tapRequest())).toMatchObject({
+      status: 200,
+      json: { accepted: ['ben.member@contoso.example'] },
+    });
     await world.catcher.waitForMessage((m) => m.subject === 'Your Temporary Access Pass, Ben', 3000);
-    expect(world.catcher.messages().map((m) => m.subject)).toEqual(['Keyward relay test', 'Your Temporary Access Pass, Ben']);
+    expect(world.catcher.messages().map((m) => m.subject)).toEqual([
+      'Keyward relay test',
+      'Your Temporary Access Pass, Ben',
+    ]);
     expect(memory.records.filter((r) => r.msg === 'mail').map((r) => r.outcome)).toEqual(['sent', 'sent']);
     expect(JSON.stringify(memory.records)).not.toContain('keyward-demo-relay-secret');
   });
@@ -51,7 +73,11 @@ describe('startRelay with mail', () => {
   // @hono/node-server reads the body straight from the socket unless something touches c.req.raw.body;
   // the relay's body limit and CORS are written not to, so they are checked here over real HTTP.
   it('refuses an oversized body with 413, whether it declares its length or is chunked, and sends nothing', async () => {
-    const headers = { Authorization: `Bearer ${await relayToken(world, USERS.aisha)}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() };
+    const headers = {
+      Authorization: `Bearer ${await relayToken(world, USERS.aisha)}`,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    };
     const big = JSON.stringify(tapRequest({ template: { text: 'x'.repeat(70_000) } }));
     const before = world.catcher.messages().length;
     const declared = await fetch(`${relay.url}/api/mail`, { method: 'POST', headers, body: big });
@@ -64,7 +90,12 @@ describe('startRelay with mail', () => {
         controller.close();
       },
     });
-    const chunked = await fetch(`${relay.url}/api/mail`, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
+    const chunked = await fetch(`${relay.url}/api/mail`, {
+      method: 'POST',
+      headers,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(chunked.status).toBe(413);
     expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_LARGE');
     expect(world.catcher.messages().length).toBe(before);
@@ -72,11 +103,17 @@ describe('startRelay with mail', () => {
 
   it('grants CORS to the page and keeps the security headers, on a sent message and on a refusal', async () => {
     const token = await relayToken(world, USERS.aisha);
-    const call = (key: string) => fetch(`${relay.url}/api/mail`, {
-      method: 'POST',
-      headers: { Origin: PAGE, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
-      body: JSON.stringify(tapRequest()),
-    });
+    const call = (key: string) =>
+      fetch(`${relay.url}/api/mail`, {
+        method: 'POST',
+        headers: {
+          Origin: PAGE,
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': key,
+        },
+        body: JSON.stringify(tapRequest()),
+      });
     const sent = await call(crypto.randomUUID());
     const refused = await call('not a valid key!');
     expect([sent.status, refused.status]).toEqual([200, 400]);

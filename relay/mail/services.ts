@@ -32,7 +32,12 @@ export interface MailServiceOptions {
 /** Creates the services for `config`. Nothing connects until the first request. */
 export function createMailServices(config: RelayConfig, options: MailServiceOptions = {}): MailServices {
   const fetch = options.fetch ?? globalHttpFetch;
-  const tokens = createAppTokenSource({ issuer: config.issuer, clientId: config.relayClientId, clientSecret: config.graphClientSecret, fetch });
+  const tokens = createAppTokenSource({
+    issuer: config.issuer,
+    clientId: config.relayClientId,
+    clientSecret: config.graphClientSecret,
+    fetch,
+  });
   return {
     directory: createGraphDirectory({ baseUrl: config.graphBaseUrl, tokens, fetch }),
     mailer: createSmtpMailer({

@@ -41,23 +41,62 @@ export function classifySmtpFailure(err: SmtpErrorLike, dataStarted: boolean, at
   const original = typeof err.originalCode === 'string' ? err.originalCode : '';
   const reply = typeof err.responseCode === 'number' ? err.responseCode : null;
   const transient = reply !== null && reply >= 400 && reply < 500;
-  const unavailable = fail('SMTP_UNAVAILABLE', 503, true, 'The mail server is unavailable or deferred the message; nothing was sent, so retrying is safe.', reply);
+  const unavailable = fail(
+    'SMTP_UNAVAILABLE',
+    503,
+    true,
+    'The mail server is unavailable or deferred the message; nothing was sent, so retrying is safe.',
+    reply,
+  );
 
   if (code === 'EAUTH') {
     if (transient) return { retry: true, error: unavailable };
-    return { retry: false, error: fail('SMTP_AUTH_FAILED', 502, false, 'The mail server refused the relay\'s SMTP credentials (check SMTP_URL); nothing was sent.', reply) };
+    return {
+      retry: false,
+      error: fail(
+        'SMTP_AUTH_FAILED',
+        502,
+        false,
+        "The mail server refused the relay's SMTP credentials (check SMTP_URL); nothing was sent.",
+        reply,
+      ),
+    };
   }
   if (code === 'ETLS' || code === 'EREQUIRETLS' || TLS_CAUSE.test(original) || TLS_CAUSE.test(code)) {
-    return { retry: false, error: fail('SMTP_TLS_FAILED', 502, false, 'TLS with the mail server failed (no STARTTLS, or an untrusted certificate); nothing was sent.', reply) };
+    return {
+      retry: false,
+      error: fail(
+        'SMTP_TLS_FAILED',
+        502,
+        false,
+        'TLS with the mail server failed (no STARTTLS, or an untrusted certificate); nothing was sent.',
+        reply,
+      ),
+    };
   }
   if (reply !== null && reply >= 500) {
-    return { retry: false, error: fail('SMTP_REJECTED', 502, false, `The mail server refused the message (SMTP ${reply}); it was not sent.`, reply) };
+    return {
+      retry: false,
+      error: fail(
+        'SMTP_REJECTED',
+        502,
+        false,
+        `The mail server refused the message (SMTP ${reply}); it was not sent.`,
+        reply,
+      ),
+    };
   }
   if (transient) return { retry: true, error: unavailable };
   if (dataStarted) {
     return {
       retry: false,
-      error: fail('SMTP_UNCERTAIN', 502, false, 'The connection to the mail server failed while the message was being sent; it may or may not have been delivered. Check the mailbox before sending again.', reply),
+      error: fail(
+        'SMTP_UNCERTAIN',
+        502,
+        false,
+        'The connection to the mail server failed while the message was being sent; it may or may not have been delivered. Check the mailbox before sending again.',
+        reply,
+      ),
     };
   }
   return { retry: true, error: unavailable };

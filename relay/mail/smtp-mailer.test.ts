@@ -24,21 +24,35 @@ afterEach(async () => {
 });
 
 function mailer(port: number): Mailer {
-  const m = createSmtpMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Keyward <keyward@contoso.example>', demo: true, maxConnections: 2, retry: { attempts: 3, baseDelayMs: 10 } });
+  const m = createSmtpMailer({
+    smtpUrl: `smtp://127.0.0.1:${port}`,
+    mailFrom: 'Keyward <keyward@contoso.example>',
+    demo: true,
+    maxConnections: 2,
+    retry: { attempts: 3, baseDelayMs: 10 },
+  });
   cleanup.push(() => m.close());
   return m;
 }
 
-async function listen(server: { listen(port: number, host: string, cb: () => void): unknown }, address: () => AddressInfo): Promise<number> {
+async function listen(
+  server: { listen(port: number, host: string, cb: () => void): unknown },
+  address: () => AddressInfo,
+): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return address().port;
 }
 
 /** smtp-server with hooks; counts DATA transactions. */
-async function replyServer(hooks: { rcpt?: (n: number) => number | undefined; data?: (n: number) => number | undefined }) {
+async function replyServer(hooks: {
+  rcpt?: (n: number) => number | undefined;
+  data?: (n: number) => number | undefined;
+}) {
   const seen = { rcpt: 0, data: 0, delivered: 0 };
   const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'], logger: false, disableReverseLookup: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    disableReverseLookup: true,
     onRcptTo(_address, _session, cb) {
       const code = hooks.rcpt?.(++seen.rcpt);
       cb(code ? Object.assign(new Error(`refused ${code}`), { responseCode: code }) : undefined);
@@ -71,14 +85,24 @@ describe('SMTP mailer', () => {
   it('retries a 4xx reply and then delivers once', async () => {
     const { port, seen } = await replyServer({ rcpt: (n) => (n === 1 ? 451 : undefined) });
     const sent = await mailer(port).send(MAIL);
-    expect(sent).toMatchObject({ accepted: ['ben.member@contoso.example'], rejected: [], responseCode: 250, attempts: 2 });
+    expect(sent).toMatchObject({
+      accepted: ['ben.member@contoso.example'],
+      rejected: [],
+      responseCode: 250,
+      attempts: 2,
+    });
     expect(seen.delivered).toBe(1);
   });
 
   it('does not retry a 5xx reply to the message', async () => {
     const { port, seen } = await replyServer({ data: () => 554 });
     const e = await failure(mailer(port).send(MAIL));
-    expect([e.code, e.fields.retryable, e.fields.attempts, e.fields.smtpResponseCode]).toEqual(['SMTP_REJECTED', false, 1, 554]);
+    expect([e.code, e.fields.retryable, e.fields.attempts, e.fields.smtpResponseCode]).toEqual([
+      'SMTP_REJECTED',
+      false,
+      1,
+      554,
+    ]);
     expect(seen.data).toBe(1);
   });
 
@@ -116,17 +140,35 @@ describe('SMTP mailer', () => {
 
 describe('classifySmtpFailure', () => {
   it.each([
-    ['connection refused before anything', { code: 'ECONNECTION', originalCode: 'ECONNREFUSED' }, false, true, 'SMTP_UNAVAILABLE'],
+    [
+      'connection refused before anything',
+      { code: 'ECONNECTION', originalCode: 'ECONNREFUSED' },
+      false,
+      true,
+      'SMTP_UNAVAILABLE',
+    ],
     ['a timeout before DATA', { code: 'ETIMEDOUT' }, false, true, 'SMTP_UNAVAILABLE'],
     ['a timeout after the content started', { code: 'ETIMEDOUT' }, true, false, 'SMTP_UNCERTAIN'],
-    ['a reset after the content started', { code: 'ESOCKET', originalCode: 'ECONNRESET' }, true, false, 'SMTP_UNCERTAIN'],
+    [
+      'a reset after the content started',
+      { code: 'ESOCKET', originalCode: 'ECONNRESET' },
+      true,
+      false,
+      'SMTP_UNCERTAIN',
+    ],
     ['a 421 at the end of DATA', { code: 'EMESSAGE', responseCode: 421 }, true, true, 'SMTP_UNAVAILABLE'],
     ['a 550 for every recipient', { code: 'EENVELOPE', responseCode: 550 }, false, false, 'SMTP_REJECTED'],
     ['a 554 at the end of DATA', { code: 'EMESSAGE', responseCode: 554 }, true, false, 'SMTP_REJECTED'],
     ['bad credentials', { code: 'EAUTH', responseCode: 535 }, false, false, 'SMTP_AUTH_FAILED'],
     ['a temporary AUTH failure', { code: 'EAUTH', responseCode: 454 }, false, true, 'SMTP_UNAVAILABLE'],
     ['no STARTTLS', { code: 'ETLS', responseCode: 502 }, false, false, 'SMTP_TLS_FAILED'],
-    ['an untrusted certificate', { code: 'ESOCKET', originalCode: 'SELF_SIGNED_CERT_IN_CHAIN' }, false, false, 'SMTP_TLS_FAILED'],
+    [
+      'an untrusted certificate',
+      { code: 'ESOCKET', originalCode: 'SELF_SIGNED_CERT_IN_CHAIN' },
+      false,
+      false,
+      'SMTP_TLS_FAILED',
+    ],
   ])('%s', (_what, err, dataStarted, retry, code) => {
     const verdict = classifySmtpFailure(err, dataStarted);
     expect([verdict.retry, verdict.error.code]).toEqual([retry, code]);

@@ -63,7 +63,9 @@ export function smtpTransportOptions(o: Omit<SmtpMailerOptions, 'mailFrom' | 're
     port: url.port === '' ? (secure ? 465 : 25) : Number(url.port),
     secure,
     requireTLS: !secure && !o.demo,
-    ...(url.username !== '' ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ...(url.username !== ''
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
     tls: { servername: host, minVersion: 'TLSv1.2', ...(o.ca !== undefined ? { ca: o.ca } : {}) },
     maxConnections: o.maxConnections,
     maxMessages: 100,
@@ -79,7 +81,8 @@ export function smtpTransportOptions(o: Omit<SmtpMailerOptions, 'mailFrom' | 're
 }
 
 const addressOf = (mailbox: string) => /<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox.trim();
-const asAddress = (a: unknown) => (typeof a === 'string' ? a : typeof a === 'object' && a !== null && 'address' in a ? String(a.address) : '');
+const asAddress = (a: unknown) =>
+  typeof a === 'string' ? a : typeof a === 'object' && a !== null && 'address' in a ? String(a.address) : '';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates the mailer and its pool (connections open on first use). */
@@ -125,7 +128,11 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
         try {
           return { messageId, ...(await attempt(mail, messageId)), attempts: n };
         } catch (e) {
-          const verdict = classifySmtpFailure(e as SmtpErrorLike, read.some((s) => s.readableDidRead), n);
+          const verdict = classifySmtpFailure(
+            e as SmtpErrorLike,
+            read.some((s) => s.readableDidRead),
+            n,
+          );
           if (!verdict.retry || n >= attempts) throw verdict.error;
           await sleep(baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5));
         } finally {

@@ -44,7 +44,8 @@ export function handleEmulatorControl(emulator: EntraEmulator, req: IncomingMess
         emulator.control.withholdConsent(withheld);
         return send(res, 204, null);
       }
-      if (req.method === 'GET' && action === 'tap' && arg) return send(res, 200, emulator.control.tapFor(decodeURIComponent(arg)) ?? null);
+      if (req.method === 'GET' && action === 'tap' && arg)
+        return send(res, 200, emulator.control.tapFor(decodeURIComponent(arg)) ?? null);
       if (req.method === 'GET' && action === 'user' && arg) {
         const user = emulator.tenant.findUser(decodeURIComponent(arg));
         return user ? send(res, 200, user) : send(res, 404, null);

@@ -38,7 +38,10 @@ const idpOrigin = `https://localhost:${ports.idp}`;
 const relayUrl = `http://localhost:${ports.relay}`;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-const tls = JSON.parse(readFileSync(process.env.KEYWARD_TLS_FILE ?? '.demo/tls.json', 'utf8')) as { certPem: string; keyPem: string };
+const tls = JSON.parse(readFileSync(process.env.KEYWARD_TLS_FILE ?? '.demo/tls.json', 'utf8')) as {
+  certPem: string;
+  keyPem: string;
+};
 
 const emulator = await createEntraEmulator({
   origin: idpOrigin,
@@ -88,7 +91,11 @@ const deployment: DeploymentConfig = {
   pcscBridgePort: ports.bridge,
   demo: { inboxUrl: smtp.inboxUrl, certificateUrl: `${idpOrigin}/` },
 };
-const app = serve({ fetch: createStaticApp('dist', deployment, [idpOrigin, relayUrl]).fetch, port: ports.app, hostname: HOST });
+const app = serve({
+  fetch: createStaticApp('dist', deployment, [idpOrigin, relayUrl]).fetch,
+  port: ports.app,
+  hostname: HOST,
+});
 
 log('');
 log('Keyward demo is running. Open this URL in Chrome (accept the local certificate once; see README):');

@@ -4,12 +4,12 @@
  * of fake-card-transport.ts. This checks that 61xx/6Cxx are handled exactly once across the layers.
  */
 import { describe, expect, it } from 'vitest';
-import { createT0Card, createT0Host } from '../ccid/t0.js';
-import { createT1Card } from '../ccid/t1-card.js';
-import { createT1Host } from '../ccid/t1-host.js';
-import type { CardTransport } from '../transport/card-transport.js';
-import { ApduChannel } from './channel.js';
-import { createTinyCard, type TinyCard } from './fake-card-transport.js';
+import { createT0Card, createT0Host } from '../ccid/t0';
+import { createT1Card } from '../ccid/t1-card';
+import { createT1Host } from '../ccid/t1-host';
+import type { CardTransport } from '../transport/card-transport';
+import { ApduChannel } from './channel';
+import { createTinyCard, type TinyCard } from './fake-card-transport';
 
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 0xff);
 const data4k = Uint8Array.from({ length: 4096 }, (_, i) => (i * 13) & 0xff);
@@ -32,7 +32,11 @@ function transport(protocol: 0 | 1): { t: CardTransport; card: TinyCard; apdus: 
     kind: 'simulator',
     readerName: `engine T=${protocol}`,
     atr: Uint8Array.of(0x3b, 0x00),
-    capabilities: { extendedApdu: protocol === 1, maxCommandLength: protocol === 1 ? 65544 : 261, maxResponseLength: 65538 },
+    capabilities: {
+      extendedApdu: protocol === 1,
+      maxCommandLength: protocol === 1 ? 65544 : 261,
+      maxResponseLength: 65538,
+    },
     transmit,
     close: async () => {},
   };
@@ -60,7 +64,14 @@ describe.each([0, 1] as const)('ApduChannel over T=%i', (protocol) => {
 
   it('reads data after a case 4 command (T=0: kept by the card, served by GET RESPONSE)', async () => {
     const { t } = transport(protocol);
-    const r = await new ApduChannel(t).transmit({ cla: 0, ins: 0xca, p1: 0x01, p2: 0x00, data: Uint8Array.of(1, 2, 3), le: 0 });
+    const r = await new ApduChannel(t).transmit({
+      cla: 0,
+      ins: 0xca,
+      p1: 0x01,
+      p2: 0x00,
+      data: Uint8Array.of(1, 2, 3),
+      le: 0,
+    });
     expect(r).toEqual({ data: pattern(256), sw: 0x9000 });
   });
 });

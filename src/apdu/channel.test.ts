@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../app-error.js';
-import { ApduChannel } from './channel.js';
-import { createFakeCardTransport } from './fake-card-transport.js';
+import { isAppError } from '../app-error';
+import { ApduChannel } from './channel';
+import { createFakeCardTransport } from './fake-card-transport';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+const hex = (b: Uint8Array) =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 0xff);
 const data4k = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31 + 7) & 0xff);
 
@@ -69,7 +72,9 @@ describe('ApduChannel over a CardTransport', () => {
 
   it('bounds the GET RESPONSE loop', async () => {
     const t = createFakeCardTransport();
-    const err = await new ApduChannel(t, { maxResponseSteps: 10 }).transmit({ cla: 0, ins: 0xee, p1: 0, p2: 0, le: 0 }).catch((e: unknown) => e);
+    const err = await new ApduChannel(t, { maxResponseSteps: 10 })
+      .transmit({ cla: 0, ins: 0xee, p1: 0, p2: 0, le: 0 })
+      .catch((e: unknown) => e);
     expect(isAppError(err, 'apdu', 'RESPONSE_CHAIN_TOO_LONG')).toBe(true);
     expect(t.received.length).toBe(11);
   });
@@ -80,9 +85,13 @@ describe('ApduChannel over a CardTransport', () => {
     expect(await ch.transmitOk({ cla: 0, ins: 0xca, p1: 0, p2: 3, le: 0 })).toEqual(pattern(3));
     const pin = new TextEncoder().encode('654321');
     await expect(ch.transmitOk({ cla: 0, ins: 0x20, p1: 0, p2: 0x80, data: pin })).rejects.toMatchObject({
-      layer: 'apdu', code: 'VERIFY_FAILED', fields: { sw: 0x63c2, retriesLeft: 2 },
+      layer: 'apdu',
+      code: 'VERIFY_FAILED',
+      fields: { sw: 0x63c2, retriesLeft: 2 },
     });
-    await expect(ch.transmitOk({ cla: 0, ins: 0x44, p1: 0, p2: 0 })).rejects.toMatchObject({ code: 'INS_NOT_SUPPORTED' });
+    await expect(ch.transmitOk({ cla: 0, ins: 0x44, p1: 0, p2: 0 })).rejects.toMatchObject({
+      code: 'INS_NOT_SUPPORTED',
+    });
   });
 
   it('traces nothing by default, and redacts PINs and management-key material when tracing', async () => {

@@ -12,11 +12,11 @@
  *
  * Tracing is off unless a `trace` hook is given, and redacts secrets (see `redactedCommand`).
  */
-import { AppError } from '../app-error.js';
-import type { CardTransport } from '../transport/card-transport.js';
-import { APDU_LIMITS, CLA_CHAINING, encodeCommand, needsExtended, type CommandApdu } from './command.js';
-import { splitResponse, sw, type ResponseApdu } from './response.js';
-import { errorForStatus } from './status.js';
+import { AppError } from '../app-error';
+import type { CardTransport } from '../transport/card-transport';
+import { APDU_LIMITS, CLA_CHAINING, encodeCommand, needsExtended, type CommandApdu } from './command';
+import { splitResponse, sw, type ResponseApdu } from './response';
+import { errorForStatus } from './status';
 
 /** Instruction bytes the channel itself uses or must recognise (ISO 7816-4 §11; SP 800-73-4 Part 2 §3.2). */
 export const INS = {
@@ -42,7 +42,10 @@ export interface ApduChannelOptions {
   readonly maxResponseSteps?: number;
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+const hex = (b: Uint8Array): string =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 
 /**
  * True when a command's data must not be traced: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER
@@ -50,7 +53,14 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
  */
 export function isSensitive(cmd: Pick<CommandApdu, 'ins' | 'p2'>): boolean {
   if (cmd.ins === INS.GENERAL_AUTHENTICATE) return cmd.p2 === KEY_REF_MANAGEMENT;
-  return [INS.VERIFY, INS.CHANGE_REFERENCE_DATA, INS.RESET_RETRY_COUNTER, INS.PUT_DATA, INS.YK_IMPORT_KEY, INS.YK_SET_MANAGEMENT_KEY].includes(cmd.ins as never);
+  return [
+    INS.VERIFY,
+    INS.CHANGE_REFERENCE_DATA,
+    INS.RESET_RETRY_COUNTER,
+    INS.PUT_DATA,
+    INS.YK_IMPORT_KEY,
+    INS.YK_SET_MANAGEMENT_KEY,
+  ].includes(cmd.ins as never);
 }
 
 /** An APDU as a trace line: header and lengths kept, data replaced when `sensitive`. */
@@ -87,7 +97,13 @@ export class ApduChannel {
     const piece = Math.max(1, Math.min(APDU_LIMITS.SHORT_LC, caps.maxCommandLength - 5 - leBytes));
     let offset = 0;
     while (data.length - offset > piece) {
-      const part = { cla: cmd.cla | CLA_CHAINING, ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, data: data.slice(offset, offset + piece) };
+      const part = {
+        cla: cmd.cla | CLA_CHAINING,
+        ins: cmd.ins,
+        p1: cmd.p1,
+        p2: cmd.p2,
+        data: data.slice(offset, offset + piece),
+      };
       const r = await this.#send(encodeCommand(part, { extended: false }), part.data.length, sensitive, opts.signal);
       if (r.sw !== 0x9000) return r;
       offset += piece;
@@ -106,7 +122,12 @@ export class ApduChannel {
   }
 
   /** Sends the final (or only) command, then handles 6Cxx once and 61xx until done. */
-  async #complete(cmd: CommandApdu, extended: boolean, sensitive: boolean, signal?: AbortSignal): Promise<ResponseApdu> {
+  async #complete(
+    cmd: CommandApdu,
+    extended: boolean,
+    sensitive: boolean,
+    signal?: AbortSignal,
+  ): Promise<ResponseApdu> {
     const dataLength = cmd.data?.length ?? 0;
     let r = await this.#send(encodeCommand(cmd, { extended }), dataLength, sensitive, signal);
     if (sw.isWrongLe(r.sw)) {
@@ -116,7 +137,12 @@ export class ApduChannel {
     const parts = [r.data];
     for (let steps = 0; sw.isBytesRemaining(r.sw); steps++) {
       if (steps >= this.#maxSteps) {
-        throw new AppError('apdu', 'RESPONSE_CHAIN_TOO_LONG', `still 61xx after ${this.#maxSteps} GET RESPONSE commands`, { sw: r.sw });
+        throw new AppError(
+          'apdu',
+          'RESPONSE_CHAIN_TOO_LONG',
+          `still 61xx after ${this.#maxSteps} GET RESPONSE commands`,
+          { sw: r.sw },
+        );
       }
       const getResponse = { cla: 0x00, ins: INS.GET_RESPONSE, p1: 0x00, p2: 0x00, le: sw.sw2(r.sw) || 256 };
       r = await this.#send(encodeCommand(getResponse, { extended: false }), 0, sensitive, signal);
@@ -130,7 +156,9 @@ export class ApduChannel {
   async #send(apdu: Uint8Array, dataLength: number, sensitive: boolean, signal?: AbortSignal): Promise<ResponseApdu> {
     this.#trace?.(redactedCommand(apdu, dataLength, sensitive));
     const r = splitResponse(await this.#transport.transmit(apdu, signal ? { signal } : undefined));
-    this.#trace?.(`<= ${sensitive && r.data.length > 0 ? `[${r.data.length} data bytes redacted] ` : hex(r.data)}${sw.toHex(r.sw)}`);
+    this.#trace?.(
+      `<= ${sensitive && r.data.length > 0 ? `[${r.data.length} data bytes redacted] ` : hex(r.data)}${sw.toHex(r.sw)}`,
+    );
     return r;
   }
 }

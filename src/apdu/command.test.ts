@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isAppError } from '../app-error.js';
-import { decodeCommand, encodeCommand, type CommandApdu } from './command.js';
+import { isAppError } from '../app-error';
+import { decodeCommand, encodeCommand, type CommandApdu } from './command';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ').toUpperCase();
+const hex = (b: Uint8Array) =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
+    .join(' ')
+    .toUpperCase();
 const aid = Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x08);
 
 describe('encodeCommand (ISO/IEC 7816-4:2020 §5.1, §5.2)', () => {
@@ -24,7 +27,12 @@ describe('encodeCommand (ISO/IEC 7816-4:2020 §5.1, §5.2)', () => {
     // case 3E: … 00 Lc1 Lc2 data
     ['case 3E', { cla: 0, ins: 0xa4, p1: 4, p2: 0, data: aid }, true, '00 A4 04 00 00 00 05 A0 00 00 03 08'],
     // case 4E: … 00 Lc1 Lc2 data Le1 Le2
-    ['case 4E', { cla: 0, ins: 0xa4, p1: 4, p2: 0, data: aid, le: 256 }, true, '00 A4 04 00 00 00 05 A0 00 00 03 08 01 00'],
+    [
+      'case 4E',
+      { cla: 0, ins: 0xa4, p1: 4, p2: 0, data: aid, le: 256 },
+      true,
+      '00 A4 04 00 00 00 05 A0 00 00 03 08 01 00',
+    ],
   ])('%s', (_n, cmd, extended, bytes) => {
     const encoded = encodeCommand(cmd, { extended });
     expect(hex(encoded)).toBe(bytes);
@@ -43,13 +51,19 @@ describe('encodeCommand (ISO/IEC 7816-4:2020 §5.1, §5.2)', () => {
     ['P1 not a byte', { cla: 0, ins: 0xa4, p1: 256, p2: 0 }, false],
     ['negative Ne', { cla: 0, ins: 0xa4, p1: 0, p2: 0, le: -1 }, false],
   ])('refuses %s with COMMAND_INVALID', (_n, cmd, extended) => {
-    expect(() => encodeCommand(cmd, { extended })).toThrow(expect.objectContaining({ layer: 'apdu', code: 'COMMAND_INVALID' }));
+    expect(() => encodeCommand(cmd, { extended })).toThrow(
+      expect.objectContaining({ layer: 'apdu', code: 'COMMAND_INVALID' }),
+    );
   });
 
   it('decode(encode(x)) = x for every valid command; junk never throws non-AppErrors', () => {
     const cmd = fc.record({
-      cla: fc.nat(0xfe), ins: fc.nat(255).filter((i) => (i & 0xf0) !== 0x60 && (i & 0xf0) !== 0x90), p1: fc.nat(255), p2: fc.nat(255),
-      data: fc.option(fc.uint8Array({ minLength: 1, maxLength: 600 })), le: fc.option(fc.integer({ min: 1, max: 65536 })),
+      cla: fc.nat(0xfe),
+      ins: fc.nat(255).filter((i) => (i & 0xf0) !== 0x60 && (i & 0xf0) !== 0x90),
+      p1: fc.nat(255),
+      p2: fc.nat(255),
+      data: fc.option(fc.uint8Array({ minLength: 1, maxLength: 600 })),
+      le: fc.option(fc.integer({ min: 1, max: 65536 })),
     });
     fc.assert(
       fc.property(cmd, fc.uint8Array({ maxLength: 20 }), (c, junk) => {
@@ -57,7 +71,14 @@ describe('encodeCommand (ISO/IEC 7816-4:2020 §5.1, §5.2)', () => {
         const le = c.le ?? undefined;
         const extended = (data?.length ?? 0) > 255 || (le ?? 0) > 256;
         const back = decodeCommand(encodeCommand({ ...c, data, le }, { extended }));
-        expect([back.cla, back.ins, back.p1, back.p2, back.le, back.extended]).toEqual([c.cla, c.ins, c.p1, c.p2, le, extended]);
+        expect([back.cla, back.ins, back.p1, back.p2, back.le, back.extended]).toEqual([
+          c.cla,
+          c.ins,
+          c.p1,
+          c.p2,
+          le,
+          extended,
+        ]);
         expect(back.data).toEqual(data ?? new Uint8Array(0));
         try {
           decodeCommand(junk);

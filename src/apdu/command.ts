@@ -14,7 +14,7 @@
  * field; 1..256 (short) or 1..65536 (extended) as given. `le: 0` means "all there is" and is encoded like
  * the maximum: Le 00 (short, Ne = 256) or 0000 (extended, Ne = 65536), as §5.1 defines for those values.
  */
-import { AppError } from '../app-error.js';
+import { AppError } from '../app-error';
 
 /** A command APDU before encoding. */
 export interface CommandApdu {
@@ -40,10 +40,12 @@ function invalid(message: string, fields: Record<string, unknown> = {}): AppErro
 function checkHeader(cmd: CommandApdu): void {
   for (const key of ['cla', 'ins', 'p1', 'p2'] as const) {
     const v = cmd[key];
-    if (!Number.isInteger(v) || v < 0 || v > 0xff) throw invalid(`${key.toUpperCase()} ${v} is not a byte`, { [key]: v });
+    if (!Number.isInteger(v) || v < 0 || v > 0xff)
+      throw invalid(`${key.toUpperCase()} ${v} is not a byte`, { [key]: v });
   }
   // INS 6X and 9X are invalid: T=0 would read them as procedure bytes (§5.1).
-  if ((cmd.ins & 0xf0) === 0x60 || (cmd.ins & 0xf0) === 0x90) throw invalid(`INS ${cmd.ins.toString(16)} is invalid`, { ins: cmd.ins });
+  if ((cmd.ins & 0xf0) === 0x60 || (cmd.ins & 0xf0) === 0x90)
+    throw invalid(`INS ${cmd.ins.toString(16)} is invalid`, { ins: cmd.ins });
   if (cmd.cla === 0xff) throw invalid('CLA FF is invalid', { cla: cmd.cla });
 }
 
@@ -63,7 +65,8 @@ export function encodeCommand(cmd: CommandApdu, opts: { extended: boolean }): Ui
   const maxLc = opts.extended ? APDU_LIMITS.EXTENDED_LC : APDU_LIMITS.SHORT_LC;
   const maxNe = opts.extended ? APDU_LIMITS.EXTENDED_NE : APDU_LIMITS.SHORT_NE;
   if (data.length > maxLc) throw invalid(`${data.length} data bytes exceed Lc ${maxLc}`, { length: data.length });
-  if (le !== undefined && (!Number.isInteger(le) || le < 0 || le > maxNe)) throw invalid(`Ne ${le} is outside 0..${maxNe}`, { le });
+  if (le !== undefined && (!Number.isInteger(le) || le < 0 || le > maxNe))
+    throw invalid(`Ne ${le} is outside 0..${maxNe}`, { le });
   const width = opts.extended ? 2 : 1;
   const lcField = data.length > 0 ? (opts.extended ? 3 : 1) : 0;
   // Extended case 2 still needs the leading 00 before its two Le bytes (§5.2).
@@ -112,6 +115,7 @@ export function decodeCommand(bytes: Uint8Array): DecodedCommand {
   if (n === 7) return { ...base, data: none, le: word(5) || 65536, extended: true };
   const lc = n > 7 ? word(5) : 0;
   if (lc > 0 && n === 7 + lc) return { ...base, data: bytes.slice(7), extended: true };
-  if (lc > 0 && n === 9 + lc) return { ...base, data: bytes.slice(7, 7 + lc), le: word(n - 2) || 65536, extended: true };
+  if (lc > 0 && n === 9 + lc)
+    return { ...base, data: bytes.slice(7, 7 + lc), le: word(n - 2) || 65536, extended: true };
   throw invalid(`command of ${n} bytes has inconsistent extended lengths`, { length: n });
 }

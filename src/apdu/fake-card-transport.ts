@@ -11,8 +11,8 @@
  *   EE  61 00, and 61 00 to every GET RESPONSE after it (a card that never finishes)
  *   EF  always 6C 10 (a card that never accepts Le)
  */
-import type { CardTransport, TransportCapabilities } from '../transport/card-transport.js';
-import { decodeCommand } from './command.js';
+import type { CardTransport, TransportCapabilities } from '../transport/card-transport';
+import { decodeCommand } from './command';
 
 /** The fake transport plus what the tiny card saw. */
 export interface FakeCardTransport extends CardTransport {
@@ -98,7 +98,8 @@ export function createFakeCardTransport(caps: Partial<TransportCapabilities> = {
       return card.stored;
     },
     async transmit(command) {
-      if (command.length > capabilities.maxCommandLength) throw new Error(`fake transport: ${command.length}-byte APDU exceeds maxCommandLength`);
+      if (command.length > capabilities.maxCommandLength)
+        throw new Error(`fake transport: ${command.length}-byte APDU exceeds maxCommandLength`);
       fake.received.push(command);
       return card.handle(command);
     },

@@ -1,7 +1,7 @@
 /**
  * Response APDU (ISO/IEC 7816-4:2020 §5.1, §5.6): [data] SW1 SW2.
  */
-import { AppError } from '../app-error.js';
+import { AppError } from '../app-error';
 
 /** A response split into its data field and status word (SW1 << 8 | SW2). */
 export interface ResponseApdu {
@@ -12,7 +12,9 @@ export interface ResponseApdu {
 /** Splits a response APDU; `RESPONSE_INVALID` when it is shorter than SW1 SW2. */
 export function splitResponse(bytes: Uint8Array): ResponseApdu {
   if (bytes.length < 2) {
-    throw new AppError('apdu', 'RESPONSE_INVALID', `response of ${bytes.length} byte(s) has no SW1 SW2`, { length: bytes.length });
+    throw new AppError('apdu', 'RESPONSE_INVALID', `response of ${bytes.length} byte(s) has no SW1 SW2`, {
+      length: bytes.length,
+    });
   }
   const n = bytes.length;
   return { data: bytes.slice(0, n - 2), sw: (bytes[n - 2]! << 8) | bytes[n - 1]! };

@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { splitResponse, sw } from './response.js';
-import { errorForStatus, SW } from './status.js';
+import { splitResponse, sw } from './response';
+import { errorForStatus, SW } from './status';
 
 describe('response APDU (ISO/IEC 7816-4:2020 §5.1)', () => {
   it('splits data and SW1 SW2', () => {
     // data 01 02 | SW1 90 | SW2 00
     expect(splitResponse(Uint8Array.of(0x01, 0x02, 0x90, 0x00))).toEqual({ data: Uint8Array.of(1, 2), sw: 0x9000 });
     expect(splitResponse(Uint8Array.of(0x6a, 0x82))).toEqual({ data: new Uint8Array(0), sw: 0x6a82 });
-    expect(() => splitResponse(Uint8Array.of(0x90))).toThrow(expect.objectContaining({ layer: 'apdu', code: 'RESPONSE_INVALID' }));
+    expect(() => splitResponse(Uint8Array.of(0x90))).toThrow(
+      expect.objectContaining({ layer: 'apdu', code: 'RESPONSE_INVALID' }),
+    );
   });
 
   it('classifies status words', () => {
-    expect([sw.isSuccess(0x9000), sw.isBytesRemaining(0x6110), sw.isWrongLe(0x6c20), sw.isWarning(0x6283)]).toEqual([true, true, true, true]);
-    expect([sw.isSuccess(0x6100), sw.isBytesRemaining(0x6c00), sw.isWrongLe(0x6100), sw.isWarning(0x6a82)]).toEqual([false, false, false, false]);
+    expect([sw.isSuccess(0x9000), sw.isBytesRemaining(0x6110), sw.isWrongLe(0x6c20), sw.isWarning(0x6283)]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([sw.isSuccess(0x6100), sw.isBytesRemaining(0x6c00), sw.isWrongLe(0x6100), sw.isWarning(0x6a82)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect([sw.sw1(0x63c2), sw.sw2(0x63c2), sw.of(0x63, 0xc2), sw.toHex(0x9000)]).toEqual([0x63, 0xc2, 0x63c2, '9000']);
   });
 });

@@ -3,8 +3,8 @@
  * `AppError('apdu', code, …, { sw })`. Application meanings (a PIV PIN that is wrong, a blocked PUK) are
  * mapped in piv/, which knows which reference the command addressed.
  */
-import { AppError } from '../app-error.js';
-import { sw as swHelpers } from './response.js';
+import { AppError } from '../app-error';
+import { sw as swHelpers } from './response';
 
 /** Status words (§5.6). The xx-families are listed with xx = 00. */
 export const SW = {
@@ -50,11 +50,31 @@ export const SW = {
 
 /** `AppError('apdu', code)` codes that `errorForStatus` produces. */
 export type StatusCode =
-  | 'WARNING' | 'VERIFY_FAILED' | 'EXECUTION_ERROR' | 'MEMORY_FAILURE' | 'WRONG_LENGTH' | 'CLA_FUNCTION_NOT_SUPPORTED'
-  | 'CHAINING_NOT_SUPPORTED' | 'COMMAND_NOT_ALLOWED' | 'SECURITY_STATUS' | 'AUTH_BLOCKED' | 'REFERENCE_DATA_NOT_USABLE'
-  | 'CONDITIONS_NOT_SATISFIED' | 'WRONG_PARAMETERS' | 'INCORRECT_DATA' | 'FUNCTION_NOT_SUPPORTED' | 'FILE_NOT_FOUND'
-  | 'RECORD_NOT_FOUND' | 'NOT_ENOUGH_MEMORY' | 'INCORRECT_P1P2' | 'REFERENCE_DATA_NOT_FOUND' | 'FILE_ALREADY_EXISTS'
-  | 'WRONG_LE' | 'INS_NOT_SUPPORTED' | 'CLA_NOT_SUPPORTED' | 'UNKNOWN_STATUS';
+  | 'WARNING'
+  | 'VERIFY_FAILED'
+  | 'EXECUTION_ERROR'
+  | 'MEMORY_FAILURE'
+  | 'WRONG_LENGTH'
+  | 'CLA_FUNCTION_NOT_SUPPORTED'
+  | 'CHAINING_NOT_SUPPORTED'
+  | 'COMMAND_NOT_ALLOWED'
+  | 'SECURITY_STATUS'
+  | 'AUTH_BLOCKED'
+  | 'REFERENCE_DATA_NOT_USABLE'
+  | 'CONDITIONS_NOT_SATISFIED'
+  | 'WRONG_PARAMETERS'
+  | 'INCORRECT_DATA'
+  | 'FUNCTION_NOT_SUPPORTED'
+  | 'FILE_NOT_FOUND'
+  | 'RECORD_NOT_FOUND'
+  | 'NOT_ENOUGH_MEMORY'
+  | 'INCORRECT_P1P2'
+  | 'REFERENCE_DATA_NOT_FOUND'
+  | 'FILE_ALREADY_EXISTS'
+  | 'WRONG_LE'
+  | 'INS_NOT_SUPPORTED'
+  | 'CLA_NOT_SUPPORTED'
+  | 'UNKNOWN_STATUS';
 
 /** Exact status words → [code, developer message]. */
 const EXACT: ReadonlyMap<number, readonly [StatusCode, string]> = new Map([
@@ -103,7 +123,10 @@ export function errorForStatus(status: number): AppError<StatusCode> {
   const hex = swHelpers.toHex(status);
   if ((status & 0xfff0) === SW.VERIFY_FAILED_00) {
     const retriesLeft = status & 0x0f;
-    return new AppError('apdu', 'VERIFY_FAILED', `SW ${hex}: verification failed, ${retriesLeft} tries left`, { sw: status, retriesLeft });
+    return new AppError('apdu', 'VERIFY_FAILED', `SW ${hex}: verification failed, ${retriesLeft} tries left`, {
+      sw: status,
+      retriesLeft,
+    });
   }
   const exact = EXACT.get(status) ?? BY_SW1.get(status >> 8);
   const [code, text] = exact ?? (['UNKNOWN_STATUS', 'unexpected status'] as const);

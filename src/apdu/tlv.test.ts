@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isAppError } from '../app-error.js';
-import { decodeTlv, encodeTlv, encodeTlvs, findTlv, isConstructedTag } from './tlv.js';
+import { isAppError } from '../app-error';
+import { decodeTlv, encodeTlv, encodeTlvs, findTlv, isConstructedTag } from './tlv';
 
 /** Byte equality without the deep-equal machinery (it dominates property-test run time). */
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -17,7 +17,10 @@ describe('BER-TLV (ISO/IEC 7816-4:2020 §6.3, X.690 §8.1)', () => {
     const [outer] = decodeTlv(bytes);
     expect(outer).toMatchObject({ tag: 0x53, constructed: false });
     const inner = decodeTlv(outer!.value);
-    expect(inner.map((t) => [t.tag, t.constructed, t.value.length])).toEqual([[0x5fc102, false, 3], [0x7e, true, 4]]);
+    expect(inner.map((t) => [t.tag, t.constructed, t.value.length])).toEqual([
+      [0x5fc102, false, 3],
+      [0x7e, true, 4],
+    ]);
     expect(findTlv(inner, 0x4f)?.value).toEqual(hex('A0 00'));
     expect(findTlv(bytes, 0x4f)).toBeUndefined(); // 53 is primitive, so find does not look inside
     expect(findTlv(outer!.value, 0x5fc102)?.value).toEqual(hex('01 02 03'));
@@ -67,33 +70,53 @@ describe('BER-TLV (ISO/IEC 7816-4:2020 §6.3, X.690 §8.1)', () => {
 
 /** A well-formed tag (X.690 §8.1.2): one byte (number < 31) or 2..4 bytes with continuation bits. */
 const tagArb = fc.oneof(
-  fc.record({ cls: fc.nat(3), c: fc.boolean(), n: fc.integer({ min: 1, max: 30 }) }).map(({ cls, c, n }) => (cls << 6) | (c ? 0x20 : 0) | n),
-  fc.record({ cls: fc.nat(3), c: fc.boolean(), rest: fc.array(fc.integer({ min: 1, max: 127 }), { minLength: 1, maxLength: 3 }) }).map(
-    ({ cls, c, rest }) => rest.reduce((t, b, i) => t * 256 + (i < rest.length - 1 ? 0x80 | b : b), (cls << 6) | (c ? 0x20 : 0) | 0x1f),
-  ),
+  fc
+    .record({ cls: fc.nat(3), c: fc.boolean(), n: fc.integer({ min: 1, max: 30 }) })
+    .map(({ cls, c, n }) => (cls << 6) | (c ? 0x20 : 0) | n),
+  fc
+    .record({
+      cls: fc.nat(3),
+      c: fc.boolean(),
+      rest: fc.array(fc.integer({ min: 1, max: 127 }), { minLength: 1, maxLength: 3 }),
+    })
+    .map(({ cls, c, rest }) =>
+      rest.reduce((t, b, i) => t * 256 + (i < rest.length - 1 ? 0x80 | b : b), (cls << 6) | (c ? 0x20 : 0) | 0x1f),
+    ),
 );
 
 describe('BER-TLV properties', () => {
   it('decode(encode(objects)) = objects', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ tag: tagArb, value: fc.uint8Array({ maxLength: 140 }) }), { maxLength: 4 }), (objs) => {
-        const back = decodeTlv(encodeTlvs(objs));
-        const ok = back.length === objs.length && back.every((t, i) =>
-          t.tag === objs[i]!.tag && t.constructed === isConstructedTag(t.tag) && same(t.value, objs[i]!.value));
-        if (!ok) expect(back).toEqual(objs); // fails with a readable diff
-      }),
+      fc.property(
+        fc.array(fc.record({ tag: tagArb, value: fc.uint8Array({ maxLength: 140 }) }), { maxLength: 4 }),
+        (objs) => {
+          const back = decodeTlv(encodeTlvs(objs));
+          const ok =
+            back.length === objs.length &&
+            back.every(
+              (t, i) =>
+                t.tag === objs[i]!.tag && t.constructed === isConstructedTag(t.tag) && same(t.value, objs[i]!.value),
+            );
+          if (!ok) expect(back).toEqual(objs); // fails with a readable diff
+        },
+      ),
       { numRuns: 10_000 },
     );
   });
 
   it('finds a tag nested in constructed objects', () => {
     fc.assert(
-      fc.property(tagArb.filter((t) => t !== 0x7f21), fc.uint8Array({ maxLength: 40 }), fc.nat(3), (tag, value, depth) => {
-        let wrapped = encodeTlv(tag, value);
-        for (let i = 0; i < depth; i++) wrapped = encodeTlv(0x7f21, wrapped); // 7F21: constructed
-        const hit = findTlv(wrapped, tag);
-        expect(hit !== undefined && same(hit.value, value)).toBe(true);
-      }),
+      fc.property(
+        tagArb.filter((t) => t !== 0x7f21),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.nat(3),
+        (tag, value, depth) => {
+          let wrapped = encodeTlv(tag, value);
+          for (let i = 0; i < depth; i++) wrapped = encodeTlv(0x7f21, wrapped); // 7F21: constructed
+          const hit = findTlv(wrapped, tag);
+          expect(hit !== undefined && same(hit.value, value)).toBe(true);
+        },
+      ),
       { numRuns: 5_000 },
     );
   });

@@ -8,7 +8,7 @@
  *   The indefinite form (80) is not used by ISO 7816-4 and is refused.
  * Between data objects, 00 or FF bytes may pad (§6.3); they are skipped only when asked.
  */
-import { AppError } from '../app-error.js';
+import { AppError } from '../app-error';
 
 /** One BER-TLV data object. `value` holds the encoded children when `constructed`. */
 export interface Tlv {
@@ -83,7 +83,8 @@ export function decodeTlv(bytes: Uint8Array, options: TlvDecodeOptions = {}): Tl
 
 /** The tag's bytes, big-endian, as written (e.g. 0x5FC105 → 5F C1 05). */
 function tagBytes(tag: number): number[] {
-  if (!Number.isInteger(tag) || tag <= 0 || tag > 0xffffffff) throw new AppError('apdu', 'TLV_INVALID', `tag ${tag} is not 1..4 bytes`, { tag });
+  if (!Number.isInteger(tag) || tag <= 0 || tag > 0xffffffff)
+    throw new AppError('apdu', 'TLV_INVALID', `tag ${tag} is not 1..4 bytes`, { tag });
   const out: number[] = [];
   for (let t = tag; t > 0; t = Math.floor(t / 256)) out.unshift(t % 256);
   return out;
@@ -123,7 +124,11 @@ export function isConstructedTag(tag: number): boolean {
  * Finds the first object with `tag`: among `input`'s top-level objects, then (breadth-first) inside
  * constructed ones. `input` may be raw bytes or already decoded objects. `TLV_INVALID` if malformed.
  */
-export function findTlv(input: Uint8Array | readonly Tlv[], tag: number, options: TlvDecodeOptions = {}): Tlv | undefined {
+export function findTlv(
+  input: Uint8Array | readonly Tlv[],
+  tag: number,
+  options: TlvDecodeOptions = {},
+): Tlv | undefined {
   let level: readonly Tlv[] = input instanceof Uint8Array ? decodeTlv(input, options) : input;
   while (level.length > 0) {
     const hit = level.find((t) => t.tag === tag);

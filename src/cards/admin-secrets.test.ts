@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key.js';
-import { ADMIN_SECRET_LABELS, deriveAdminSecrets, deriveCardSecretBits, deriveManagementKey, derivePuk, importCardMasterKey, pukFromBytes } from './admin-secrets.js';
+import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
+import {
+  ADMIN_SECRET_LABELS,
+  deriveAdminSecrets,
+  deriveCardSecretBits,
+  deriveManagementKey,
+  derivePuk,
+  importCardMasterKey,
+  pukFromBytes,
+} from './admin-secrets';
 
 const master = () => importCardMasterKey(Uint8Array.from({ length: 32 }, (_, i) => i * 3 + 1));
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -17,7 +25,10 @@ describe('card master key', () => {
 
   it('a key without deriveBits is refused with MASTER_KEY_UNUSABLE', async () => {
     const wrong = await crypto.subtle.importKey('raw', new Uint8Array(32), 'HKDF', false, ['deriveKey']);
-    await expect(derivePuk(wrong, { serial: 1 })).rejects.toMatchObject({ layer: 'cards', code: 'MASTER_KEY_UNUSABLE' });
+    await expect(derivePuk(wrong, { serial: 1 })).rejects.toMatchObject({
+      layer: 'cards',
+      code: 'MASTER_KEY_UNUSABLE',
+    });
   });
 });
 
@@ -26,10 +37,19 @@ describe('derivation', () => {
     const raw = Uint8Array.from({ length: 32 }, (_, i) => i * 3 + 1);
     const info = new TextEncoder().encode(`${ADMIN_SECRET_LABELS.PUK}\u0000serial:42\u00000`);
     // HKDF-Extract with an empty salt uses a zero-filled HashLen key (RFC 5869 §2.2); Expand T(1) = HMAC(PRK, info ‖ 01).
-    const hmac = async (k: Uint8Array, m: Uint8Array) => new Uint8Array(await crypto.subtle.sign('HMAC', await crypto.subtle.importKey('raw', Uint8Array.from(k), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']), Uint8Array.from(m)));
+    const hmac = async (k: Uint8Array, m: Uint8Array) =>
+      new Uint8Array(
+        await crypto.subtle.sign(
+          'HMAC',
+          await crypto.subtle.importKey('raw', Uint8Array.from(k), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+          Uint8Array.from(m),
+        ),
+      );
     const prk = await hmac(new Uint8Array(32), raw);
     const t1 = await hmac(prk, Uint8Array.from([...info, 1]));
-    expect(await deriveCardSecretBits(await importCardMasterKey(raw), ADMIN_SECRET_LABELS.PUK, { serial: 42 }, 32)).toEqual(t1);
+    expect(
+      await deriveCardSecretBits(await importCardMasterKey(raw), ADMIN_SECRET_LABELS.PUK, { serial: 42 }, 32),
+    ).toEqual(t1);
   });
 
   it('is deterministic per card, and differs across cards and labels', async () => {
@@ -37,7 +57,14 @@ describe('derivation', () => {
     const a1 = await deriveAdminSecrets(key, { serial: 12345678 }, 'AES192');
     const a2 = await deriveAdminSecrets(key, { serial: 12345678 }, 'AES192');
     const b = await deriveAdminSecrets(key, { serial: 12345679 }, 'AES192');
-    const c = await deriveAdminSecrets(key, { chuidFascn: 'D4E739DA739CED39CE739D836858210842108421C84210C3EB', chuidGuid: '5b1c2e6f-3a4d-4e8b-9c7d-1f2e3a4b5c6d' }, 'AES192');
+    const c = await deriveAdminSecrets(
+      key,
+      {
+        chuidFascn: 'D4E739DA739CED39CE739D836858210842108421C84210C3EB',
+        chuidGuid: '5b1c2e6f-3a4d-4e8b-9c7d-1f2e3a4b5c6d',
+      },
+      'AES192',
+    );
     expect(a1).toEqual(a2);
     expect(hex(b.managementKey)).not.toBe(hex(a1.managementKey));
     expect(b.puk).not.toBe(a1.puk);
@@ -49,7 +76,12 @@ describe('derivation', () => {
 
   it('sizes the management key for the algorithm and never returns the defaults', async () => {
     const key = await master();
-    for (const [alg, len] of [['TDES', 24], ['AES128', 16], ['AES192', 24], ['AES256', 32]] as const) {
+    for (const [alg, len] of [
+      ['TDES', 24],
+      ['AES128', 16],
+      ['AES192', 24],
+      ['AES256', 32],
+    ] as const) {
       const k = await deriveManagementKey(key, { serial: 7 }, alg);
       expect(k.length).toBe(len);
       expect(hex(k)).not.toBe(hex(DEFAULT_MANAGEMENT_KEY));
@@ -64,7 +96,9 @@ describe('derivation', () => {
   it('refuses malformed identities', async () => {
     const key = await master();
     await expect(derivePuk(key, { serial: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(derivePuk(key, { chuidFascn: 'zz', chuidGuid: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(derivePuk(key, { chuidFascn: 'zz', chuidGuid: 'x' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });
 

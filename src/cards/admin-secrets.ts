@@ -10,12 +10,15 @@
  * `attempt` only moves past a derivation that must be refused (a default value, a 3DES key whose parts
  * repeat); for all practical purposes it stays 0, and the result is deterministic either way.
  */
-import { AppError } from '../app-error.js';
-import { MANAGEMENT_KEY_SIZES, type ManagementKeyAlgorithm } from '../piv/constants.js';
-import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key.js';
+import { AppError } from '../app-error';
+import { MANAGEMENT_KEY_SIZES, type ManagementKeyAlgorithm } from '../piv/constants';
+import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 
 /** The HKDF `info` labels, one per secret (versioned so a future scheme cannot collide). */
-export const ADMIN_SECRET_LABELS = { MANAGEMENT_KEY: 'keyward/piv-management-key/v1', PUK: 'keyward/piv-puk/v1' } as const;
+export const ADMIN_SECRET_LABELS = {
+  MANAGEMENT_KEY: 'keyward/piv-management-key/v1',
+  PUK: 'keyward/piv-puk/v1',
+} as const;
 
 /** The factory PUK, which a derived PUK must never equal. */
 const DEFAULT_PUK = '12345678';
@@ -26,10 +29,12 @@ export type CardIdentity = { readonly serial: number } | { readonly chuidFascn: 
 /** The canonical text of a card identity (part of `info`). */
 export function cardIdentityText(id: CardIdentity): string {
   if ('serial' in id) {
-    if (!Number.isInteger(id.serial) || id.serial < 0) throw new AppError('cards', 'INVALID_ARGUMENT', 'a card serial is a non-negative integer');
+    if (!Number.isInteger(id.serial) || id.serial < 0)
+      throw new AppError('cards', 'INVALID_ARGUMENT', 'a card serial is a non-negative integer');
     return `serial:${id.serial}`;
   }
-  if (!/^[0-9A-F]{50}$/i.test(id.chuidFascn)) throw new AppError('cards', 'INVALID_ARGUMENT', 'the CHUID FASC-N must be 25 bytes of hex');
+  if (!/^[0-9A-F]{50}$/i.test(id.chuidFascn))
+    throw new AppError('cards', 'INVALID_ARGUMENT', 'the CHUID FASC-N must be 25 bytes of hex');
   return `chuid:${id.chuidFascn.toUpperCase()}:${id.chuidGuid.toLowerCase()}`;
 }
 
@@ -43,14 +48,30 @@ export async function importCardMasterKey(raw: Uint8Array): Promise<CryptoKey> {
 }
 
 /** HKDF-SHA256 bits for `label` and card, at `attempt`. */
-export async function deriveCardSecretBits(masterKey: CryptoKey, label: string, id: CardIdentity, bytes: number, attempt = 0): Promise<Uint8Array> {
+export async function deriveCardSecretBits(
+  masterKey: CryptoKey,
+  label: string,
+  id: CardIdentity,
+  bytes: number,
+  attempt = 0,
+): Promise<Uint8Array> {
   const info = new TextEncoder().encode(`${label}\u0000${cardIdentityText(id)}\u0000${attempt}`);
   try {
-    const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info }, masterKey, bytes * 8);
+    const bits = await crypto.subtle.deriveBits(
+      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info },
+      masterKey,
+      bytes * 8,
+    );
     return new Uint8Array(bits);
   } catch (e) {
     const name = e instanceof Error ? e.name : 'Error';
-    throw new AppError('cards', 'MASTER_KEY_UNUSABLE', `the card master key cannot derive secrets (${name})`, { name }, { cause: e });
+    throw new AppError(
+      'cards',
+      'MASTER_KEY_UNUSABLE',
+      `the card master key cannot derive secrets (${name})`,
+      { name },
+      { cause: e },
+    );
   }
 }
 
@@ -64,7 +85,11 @@ function isRefusedKey(algorithm: ManagementKeyAlgorithm, key: Uint8Array): boole
 }
 
 /** The card's management key, sized for its management-key algorithm (3DES 24, AES 16/24/32 bytes). */
-export async function deriveManagementKey(masterKey: CryptoKey, id: CardIdentity, algorithm: ManagementKeyAlgorithm): Promise<Uint8Array> {
+export async function deriveManagementKey(
+  masterKey: CryptoKey,
+  id: CardIdentity,
+  algorithm: ManagementKeyAlgorithm,
+): Promise<Uint8Array> {
   const { keyLength } = MANAGEMENT_KEY_SIZES[algorithm];
   for (let attempt = 0; ; attempt++) {
     const key = await deriveCardSecretBits(masterKey, ADMIN_SECRET_LABELS.MANAGEMENT_KEY, id, keyLength, attempt);
@@ -98,6 +123,10 @@ export async function derivePuk(masterKey: CryptoKey, id: CardIdentity): Promise
 }
 
 /** Both admin secrets of a card. */
-export async function deriveAdminSecrets(masterKey: CryptoKey, id: CardIdentity, algorithm: ManagementKeyAlgorithm): Promise<{ managementKey: Uint8Array; puk: string }> {
+export async function deriveAdminSecrets(
+  masterKey: CryptoKey,
+  id: CardIdentity,
+  algorithm: ManagementKeyAlgorithm,
+): Promise<{ managementKey: Uint8Array; puk: string }> {
   return { managementKey: await deriveManagementKey(masterKey, id, algorithm), puk: await derivePuk(masterKey, id) };
 }

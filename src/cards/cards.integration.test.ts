@@ -3,13 +3,13 @@
  * (ApduChannel → CCID driver → virtual reader → src/transport/simulator/piv-card).
  */
 import { describe, expect, it } from 'vitest';
-import { PivSession } from '../piv/session.js';
-import { ApduChannel } from '../apdu/channel.js';
-import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key.js';
-import { createVirtualPivCard, type PivCardProfileName } from '../transport/simulator/piv-card/virtual-piv-card.js';
-import { createSimulatorTransport } from '../transport/simulator/simulator-transport.js';
-import { deriveAdminSecrets, importCardMasterKey } from './admin-secrets.js';
-import { detectCard } from './detect.js';
+import { PivSession } from '../piv/session';
+import { ApduChannel } from '../apdu/channel';
+import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
+import { createVirtualPivCard, type PivCardProfileName } from '../transport/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../transport/simulator/simulator-transport';
+import { deriveAdminSecrets, importCardMasterKey } from './admin-secrets';
+import { detectCard } from './detect';
 
 async function insert(profile: PivCardProfileName, serial: number) {
   const card = createVirtualPivCard({ profile, serial });
@@ -25,15 +25,27 @@ describe('Detect on the virtual cards', () => {
       atr: '3BFD1300008131FE158073C021C057597562694B657940',
       capabilities: {
         algorithms: ['RSA1024', 'RSA2048', 'ECCP256', 'ECCP384', 'RSA3072', 'RSA4096', 'ED25519', 'X25519'],
-        managementKeyAlgorithm: 'AES192', pinRetries: 3, pukRetries: 3, serial: 12345678, firmware: '5.7.2',
+        managementKeyAlgorithm: 'AES192',
+        pinRetries: 3,
+        pukRetries: 3,
+        serial: 12345678,
+        firmware: '5.7.2',
       },
     });
   });
 
   it('YubiKey 5.4: 3DES; a plain PIV card: "PIV card" with the algorithms its SELECT lists', async () => {
-    expect((await detectCard(await insert('yubikey-5.4', 7654321))).capabilities).toMatchObject({ managementKeyAlgorithm: 'TDES', serial: 7654321, firmware: '5.4.3' });
+    expect((await detectCard(await insert('yubikey-5.4', 7654321))).capabilities).toMatchObject({
+      managementKeyAlgorithm: 'TDES',
+      serial: 7654321,
+      firmware: '5.4.3',
+    });
     const plain = await detectCard(await insert('piv-generic', 1));
-    expect(plain).toMatchObject({ kind: 'piv', typeName: 'PIV card', capabilities: { managementKeyAlgorithm: 'TDES', pinRetries: 3, pukRetries: undefined } });
+    expect(plain).toMatchObject({
+      kind: 'piv',
+      typeName: 'PIV card',
+      capabilities: { managementKeyAlgorithm: 'TDES', pinRetries: 3, pukRetries: undefined },
+    });
     expect(plain.capabilities?.algorithms).toEqual(expect.arrayContaining(['RSA2048', 'ECCP256']));
   });
 });
@@ -43,7 +55,11 @@ describe('derived admin secrets on a card', () => {
     const transport = await insert('yubikey-5.7', 555);
     const { capabilities } = await detectCard(transport);
     const master = await importCardMasterKey(Uint8Array.from({ length: 32 }, (_, i) => i ^ 0x5a));
-    const secrets = await deriveAdminSecrets(master, { serial: capabilities!.serial! }, capabilities!.managementKeyAlgorithm);
+    const secrets = await deriveAdminSecrets(
+      master,
+      { serial: capabilities!.serial! },
+      capabilities!.managementKeyAlgorithm,
+    );
     const session = new PivSession(new ApduChannel(transport));
     await session.select();
     await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');

@@ -2,9 +2,9 @@
  * Detect from transcripts (SP 800-73-4 Part 2 §3.1.1, §3.2.1; Yubico PIV extensions FD/F8/F7).
  */
 import { describe, expect, it } from 'vitest';
-import { createTranscriptTransport } from '../../test/support/transcript.js';
-import { fromHex } from '../piv/command.js';
-import { detectCard } from './detect.js';
+import { createTranscriptTransport } from '../../test/support/transcript';
+import { fromHex } from '../piv/command';
+import { detectCard } from './detect';
 
 const YUBIKEY_ATR = fromHex('3BFD1300008131FE158073C021C057597562694B657940');
 const SELECT = `
@@ -35,7 +35,14 @@ describe('detectCard', () => {
       kind: 'yubikey',
       typeName: 'YubiKey 5 · PIV · firmware 5.4.3 · serial 12345678',
       atr: '3BFD1300008131FE158073C021C057597562694B657940',
-      capabilities: { algorithms: ['RSA1024', 'RSA2048', 'ECCP256', 'ECCP384'], managementKeyAlgorithm: 'TDES', pinRetries: 2, pukRetries: 3, serial: 12345678, firmware: '5.4.3' },
+      capabilities: {
+        algorithms: ['RSA1024', 'RSA2048', 'ECCP256', 'ECCP384'],
+        managementKeyAlgorithm: 'TDES',
+        pinRetries: 2,
+        pukRetries: 3,
+        serial: 12345678,
+        firmware: '5.4.3',
+      },
     });
   });
 
@@ -69,16 +76,29 @@ describe('detectCard', () => {
       <= 6A 81
       => 00 20 00 80
       <= 63 C5`);
-    expect(d).toMatchObject({ kind: 'piv', typeName: 'PIV card', capabilities: { algorithms: ['RSA2048', 'ECCP256'], managementKeyAlgorithm: 'TDES', pinRetries: 5 } });
+    expect(d).toMatchObject({
+      kind: 'piv',
+      typeName: 'PIV card',
+      capabilities: { algorithms: ['RSA2048', 'ECCP256'], managementKeyAlgorithm: 'TDES', pinRetries: 5 },
+    });
   });
 
   it('a card without PIV (SELECT → 6A82) is "Unknown card (ATR …)", not an exception', async () => {
-    const d = await detect(`=> 00 A4 04 00 05 A0 00 00 03 08 00\n<= 6A 82`, fromHex('3B8F8001804F0CA000000306030001000000006A'));
-    expect(d).toEqual({ kind: 'unknown', typeName: 'Unknown card (ATR 3B8F8001804F0CA000000306030001000000006A)', atr: '3B8F8001804F0CA000000306030001000000006A' });
+    const d = await detect(
+      `=> 00 A4 04 00 05 A0 00 00 03 08 00\n<= 6A 82`,
+      fromHex('3B8F8001804F0CA000000306030001000000006A'),
+    );
+    expect(d).toEqual({
+      kind: 'unknown',
+      typeName: 'Unknown card (ATR 3B8F8001804F0CA000000306030001000000006A)',
+      atr: '3B8F8001804F0CA000000306030001000000006A',
+    });
   });
 
   it('a malformed SELECT answer (no 61 template) is an unknown card too', async () => {
-    const d = await detect(`=> 00 A4 04 00 05 A0 00 00 03 08 00\n<= 6F 03 84 01 AA 90 00   # an FCI, not a PIV template`);
+    const d = await detect(
+      `=> 00 A4 04 00 05 A0 00 00 03 08 00\n<= 6F 03 84 01 AA 90 00   # an FCI, not a PIV template`,
+    );
     expect(d.kind).toBe('unknown');
   });
 

@@ -7,14 +7,14 @@
  * A card without the PIV application is an answer ("Unknown card (ATR …)"), not an error. Transport
  * failures still throw: they mean the card could not be asked at all.
  */
-import { ApduChannel } from '../apdu/channel.js';
-import { isAppError } from '../app-error.js';
-import { toHex } from '../piv/command.js';
-import { algorithmName, KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../piv/constants.js';
-import { PivSession } from '../piv/session.js';
-import type { ApplicationProperties } from '../piv/select.js';
-import { versionAtLeast, type FirmwareVersion } from '../piv/yubikey.js';
-import type { CardTransport } from '../transport/card-transport.js';
+import { ApduChannel } from '../apdu/channel';
+import { isAppError } from '../app-error';
+import { toHex } from '../piv/command';
+import { algorithmName, KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../piv/constants';
+import { PivSession } from '../piv/session';
+import type { ApplicationProperties } from '../piv/select';
+import { versionAtLeast, type FirmwareVersion } from '../piv/yubikey';
+import type { CardTransport } from '../transport/card-transport';
 
 /** What a detected card can do. */
 export interface CardCapabilities {
@@ -31,11 +31,25 @@ export interface CardCapabilities {
 
 /** The result of Detect. */
 export type DetectedCard =
-  | { readonly kind: 'yubikey' | 'piv'; readonly typeName: string; readonly atr: string; readonly capabilities: CardCapabilities }
+  | {
+      readonly kind: 'yubikey' | 'piv';
+      readonly typeName: string;
+      readonly atr: string;
+      readonly capabilities: CardCapabilities;
+    }
   | { readonly kind: 'unknown'; readonly typeName: string; readonly atr: string; readonly capabilities?: undefined };
 
 const MANAGEMENT_ALGORITHMS: readonly ManagementKeyAlgorithm[] = ['TDES', 'AES128', 'AES192', 'AES256'];
-const ASYMMETRIC = new Set<string>(['RSA1024', 'RSA2048', 'RSA3072', 'RSA4096', 'ECCP256', 'ECCP384', 'ED25519', 'X25519']);
+const ASYMMETRIC = new Set<string>([
+  'RSA1024',
+  'RSA2048',
+  'RSA3072',
+  'RSA4096',
+  'ECCP256',
+  'ECCP384',
+  'ED25519',
+  'X25519',
+]);
 
 /** YubiKey key algorithms by firmware (Yubico: RSA 3072/4096, Ed25519, X25519 from 5.7). */
 function yubikeyAlgorithms(v: FirmwareVersion): KeyAlgorithm[] {
@@ -45,7 +59,9 @@ function yubikeyAlgorithms(v: FirmwareVersion): KeyAlgorithm[] {
 
 /** A plain PIV card's algorithms: those listed under AC in SELECT, else SP 800-78-4's common pair. */
 function pivAlgorithms(props: ApplicationProperties): KeyAlgorithm[] {
-  const listed = props.algorithms.map(algorithmName).filter((n): n is KeyAlgorithm => n !== undefined && ASYMMETRIC.has(n));
+  const listed = props.algorithms
+    .map(algorithmName)
+    .filter((n): n is KeyAlgorithm => n !== undefined && ASYMMETRIC.has(n));
   return listed.length > 0 ? listed : ['RSA2048', 'ECCP256'];
 }
 
@@ -91,7 +107,10 @@ async function selectOrUnknown(session: PivSession): Promise<ApplicationProperti
 }
 
 /** Detects the card behind `transport`. */
-export async function detectCard(transport: CardTransport, channel: ApduChannel = new ApduChannel(transport)): Promise<DetectedCard> {
+export async function detectCard(
+  transport: CardTransport,
+  channel: ApduChannel = new ApduChannel(transport),
+): Promise<DetectedCard> {
   const atr = toHex(transport.atr);
   const session = new PivSession(channel);
   const props = await selectOrUnknown(session);
@@ -100,14 +119,30 @@ export async function detectCard(transport: CardTransport, channel: ApduChannel 
   const managementKeyAlgorithm = await managementAlgorithm(session);
   const pin = await pinRetries(session);
   if (!version) {
-    const capabilities = { algorithms: pivAlgorithms(props), managementKeyAlgorithm, pinRetries: pin, pukRetries: undefined };
+    const capabilities = {
+      algorithms: pivAlgorithms(props),
+      managementKeyAlgorithm,
+      pinRetries: pin,
+      pukRetries: undefined,
+    };
     return { kind: 'piv', typeName: 'PIV card', atr, capabilities };
   }
   const serial = await optional(() => session.getSerial());
   const puk = (await optional(() => session.getMetadata(KEY_REF.PUK)))?.retries?.remaining;
   const firmware = `${version.major}.${version.minor}.${version.patch}`;
-  const typeName = [yubikeyModel(version), 'PIV', `firmware ${firmware}`, ...(serial === undefined ? [] : [`serial ${serial}`])].join(' · ');
-  const capabilities = { algorithms: yubikeyAlgorithms(version), managementKeyAlgorithm, pinRetries: pin, pukRetries: puk, firmware, ...(serial === undefined ? {} : { serial }) };
+  const typeName = [
+    yubikeyModel(version),
+    'PIV',
+    `firmware ${firmware}`,
+    ...(serial === undefined ? [] : [`serial ${serial}`]),
+  ].join(' · ');
+  const capabilities = {
+    algorithms: yubikeyAlgorithms(version),
+    managementKeyAlgorithm,
+    pinRetries: pin,
+    pukRetries: puk,
+    firmware,
+    ...(serial === undefined ? {} : { serial }),
+  };
   return { kind: 'yubikey', typeName, atr, capabilities };
 }
-

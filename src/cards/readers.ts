@@ -52,7 +52,10 @@ export interface CardInfo {
   readonly transport: CardTransport;
 }
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ').toUpperCase();
+const hex = (b: Uint8Array) =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
+    .join(' ')
+    .toUpperCase();
 
 function usbChoice(device: USBDevice, index: number): ReaderChoice {
   const label = [device.manufacturerName, device.productName].filter(Boolean).join(' ') || 'USB smart-card reader';
@@ -127,7 +130,10 @@ export class ReaderConnection {
 
   /** Powers the card in `slot` and parses its ATR. */
   async readCard(slot = 0): Promise<CardInfo> {
-    const transport = await connectCcidSlot(this.reader, { slot, kind: this.choice.source === 'virtual' ? 'simulator' : 'webusb-ccid' });
+    const transport = await connectCcidSlot(this.reader, {
+      slot,
+      kind: this.choice.source === 'virtual' ? 'simulator' : 'webusb-ccid',
+    });
     return { atr: parseAtr(transport.atr), atrHex: hex(transport.atr), protocol: transport.protocol, transport };
   }
 

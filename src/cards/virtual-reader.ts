@@ -21,7 +21,11 @@ export async function createDemoVirtualReader(): Promise<VirtualReaderChoice> {
     import('../transport/simulator/simulator-transport'),
     import('../transport/simulator/piv-card/virtual-piv-card'),
   ]);
-  const device = createVirtualReader({ entry: DEFAULT_VIRTUAL_READER_ENTRY, card: createVirtualPivCard({ profile: 'yubikey-5.7' }), unrestricted: true });
+  const device = createVirtualReader({
+    entry: DEFAULT_VIRTUAL_READER_ENTRY,
+    card: createVirtualPivCard({ profile: 'yubikey-5.7' }),
+    unrestricted: true,
+  });
   let serial = 10000001;
   return {
     id: 'virtual:0',

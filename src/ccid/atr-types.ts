@@ -25,8 +25,12 @@ export interface Atr {
   /** Extra guard time N from TC1 (default 0). */
   readonly extraGuardTime: number;
   /** Specific mode (TA2 present): the card is fixed to `specificProtocol`, no PPS allowed unless bit 8 permits. */
-  readonly specificMode?: { readonly protocol: number; readonly canChange: boolean; readonly implicitParameters: boolean };
-  
+  readonly specificMode?: {
+    readonly protocol: number;
+    readonly canChange: boolean;
+    readonly implicitParameters: boolean;
+  };
+
   /** T=0 waiting integer WI from TC2 (default 10). */
   readonly wi: number;
   /** T=1 parameters from the first TA/TB/TC after T=1 is announced (ISO 7816-3 §11.4). */

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../app-error.js';
-import { atrFromHex, parseAtr } from './atr.js';
+import { isAppError } from '../app-error';
+import { atrFromHex, parseAtr } from './atr';
 
 const LIST = '/usr/share/pcsc/smartcard_list.txt';
 

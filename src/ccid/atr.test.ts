@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isAppError } from '../app-error.js';
-import { atrFromHex, decodeTa1, parseAtr } from './atr.js';
+import { isAppError } from '../app-error';
+import { atrFromHex, decodeTa1, parseAtr } from './atr';
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -19,19 +19,21 @@ function expectInvalid(fn: () => unknown, reason: string): void {
 
 describe('parseAtr (ISO/IEC 7816-3:2006 §8.2)', () => {
   it('parses a YubiKey 5 NFC ATR (T=1, IFSC 254)', () => {
-    const atr = parseAtr(atrFromHex(
-      '3B' + //  TS: direct convention
-      'FD' + //  T0: Y1 = F (TA1 TB1 TC1 TD1), K = 13 historical bytes
-      '13' + //  TA1: FI = 1 (Fi 372, 5 MHz), DI = 3 (Di 4)
-      '00' + //  TB1: (deprecated VPP)
-      '00' + //  TC1: extra guard time N = 0
-      '81' + //  TD1: Y2 = 8 (TD2), T = 1
-      '31' + //  TD2: Y3 = 3 (TA3 TB3), T = 1
-      'FE' + //  TA3: IFSC = 254 (§11.4.2)
-      '15' + //  TB3: BWI = 1, CWI = 5 (§11.4.3)
-      '8073C021C057597562694B6579' + // historical: 80 category, 73 card capabilities, "YubiKey"
-      '40', //   TCK
-    ));
+    const atr = parseAtr(
+      atrFromHex(
+        '3B' + //  TS: direct convention
+          'FD' + //  T0: Y1 = F (TA1 TB1 TC1 TD1), K = 13 historical bytes
+          '13' + //  TA1: FI = 1 (Fi 372, 5 MHz), DI = 3 (Di 4)
+          '00' + //  TB1: (deprecated VPP)
+          '00' + //  TC1: extra guard time N = 0
+          '81' + //  TD1: Y2 = 8 (TD2), T = 1
+          '31' + //  TD2: Y3 = 3 (TA3 TB3), T = 1
+          'FE' + //  TA3: IFSC = 254 (§11.4.2)
+          '15' + //  TB3: BWI = 1, CWI = 5 (§11.4.3)
+          '8073C021C057597562694B6579' + // historical: 80 category, 73 card capabilities, "YubiKey"
+          '40', //   TCK
+      ),
+    );
     expect(atr.convention).toBe('direct');
     expect(atr.protocols).toEqual([1]);
     expect([atr.fi, atr.di, atr.fMaxHz, atr.ta1]).toEqual([372, 4, 5e6, 0x13]);
@@ -43,21 +45,23 @@ describe('parseAtr (ISO/IEC 7816-3:2006 §8.2)', () => {
   });
 
   it('parses specific mode, CRC, T=15 global bytes', () => {
-    const atr = parseAtr(atrFromHex(
-      '3B' + //  TS
-      'D0' + //  T0: Y1 = D (TA1 TC1 TD1), K = 0
-      '96' + //  TA1: FI = 9 (Fi 512, 5 MHz), DI = 6 (Di 32)
-      'FF' + //  TC1: N = 255 (minimum guard time)
-      '91' + //  TD1: Y2 = 9 (TA2 TD2), T = 1
-      '11' + //  TA2: b8 = 0 (may change), b5 = 1 (implicit parameters), T = 1 (§8.3)
-      'F1' + //  TD2: Y3 = F (TA3 TB3 TC3 TD3), T = 1
-      '80' + //  TA3: IFSC = 128
-      '45' + //  TB3: BWI = 4, CWI = 5
-      '01' + //  TC3: b1 = 1, CRC (§11.4.4)
-      '1F' + //  TD3: Y4 = 1 (TA4), T = 15 (global)
-      '03' + //  TA4: clock stop / class indicator
-      '10', //   TCK
-    ));
+    const atr = parseAtr(
+      atrFromHex(
+        '3B' + //  TS
+          'D0' + //  T0: Y1 = D (TA1 TC1 TD1), K = 0
+          '96' + //  TA1: FI = 9 (Fi 512, 5 MHz), DI = 6 (Di 32)
+          'FF' + //  TC1: N = 255 (minimum guard time)
+          '91' + //  TD1: Y2 = 9 (TA2 TD2), T = 1
+          '11' + //  TA2: b8 = 0 (may change), b5 = 1 (implicit parameters), T = 1 (§8.3)
+          'F1' + //  TD2: Y3 = F (TA3 TB3 TC3 TD3), T = 1
+          '80' + //  TA3: IFSC = 128
+          '45' + //  TB3: BWI = 4, CWI = 5
+          '01' + //  TC3: b1 = 1, CRC (§11.4.4)
+          '1F' + //  TD3: Y4 = 1 (TA4), T = 15 (global)
+          '03' + //  TA4: clock stop / class indicator
+          '10', //   TCK
+      ),
+    );
     expect([atr.fi, atr.di, atr.fMaxHz, atr.extraGuardTime]).toEqual([512, 32, 5e6, 255]);
     expect(atr.specificMode).toEqual({ protocol: 1, canChange: true, implicitParameters: true });
     expect(atr.t1).toEqual({ ifsc: 128, bwi: 4, cwi: 5, edc: 'crc' });
@@ -66,13 +70,15 @@ describe('parseAtr (ISO/IEC 7816-3:2006 §8.2)', () => {
   });
 
   it('parses T=0 only with TC2 (WI) and no TCK', () => {
-    const atr = parseAtr(atrFromHex(
-      '3F' + //  TS: inverse convention (bytes already decoded by the reader)
-      '82' + //  T0: Y1 = 8 (TD1), K = 2
-      '40' + //  TD1: Y2 = 4 (TC2), T = 0
-      '14' + //  TC2: WI = 20 (§10.2)
-      'ABCD', // historical
-    ));
+    const atr = parseAtr(
+      atrFromHex(
+        '3F' + //  TS: inverse convention (bytes already decoded by the reader)
+          '82' + //  T0: Y1 = 8 (TD1), K = 2
+          '40' + //  TD1: Y2 = 4 (TC2), T = 0
+          '14' + //  TC2: WI = 20 (§10.2)
+          'ABCD', // historical
+      ),
+    );
     expect(atr.convention).toBe('inverse');
     expect(atr.protocols).toEqual([0]);
     expect(atr.wi).toBe(20);
@@ -120,8 +126,10 @@ const validAtr = fc
   })
   .map(({ inverse, groups, hist }) => {
     // Y of group i: b1 TA, b2 TB, b3 TC, b4 TD (present when a further group follows).
-    const ys = groups.map((g, i) =>
-      (g.ta !== null ? 1 : 0) | (g.tb !== null ? 2 : 0) | (g.tc !== null ? 4 : 0) | (i < groups.length - 1 ? 8 : 0));
+    const ys = groups.map(
+      (g, i) =>
+        (g.ta !== null ? 1 : 0) | (g.tb !== null ? 2 : 0) | (g.tc !== null ? 4 : 0) | (i < groups.length - 1 ? 8 : 0),
+    );
     const tds = groups.slice(0, -1).map((g, i) => (ys[i + 1]! << 4) | g.t);
     const body: number[] = [(ys[0]! << 4) | hist.length];
     groups.forEach((g, i) => {
@@ -142,7 +150,9 @@ describe('parseAtr properties', () => {
         const atr = parseAtr(bytes);
         const gotTds = atr.interfaceGroups.flatMap((g) => (g.td === undefined ? [] : [g.td]));
         // Plain comparisons: deep equality would dominate the run time over thousands of cases.
-        expect(same(atr.historical, hist) && same(atr.bytes, bytes) && same(Uint8Array.from(gotTds), Uint8Array.from(tds))).toBe(true);
+        expect(
+          same(atr.historical, hist) && same(atr.bytes, bytes) && same(Uint8Array.from(gotTds), Uint8Array.from(tds)),
+        ).toBe(true);
         expect(atr.tck !== undefined).toBe(needTck);
         expect(atr.protocols.length).toBeGreaterThan(0);
       }),
@@ -152,13 +162,23 @@ describe('parseAtr properties', () => {
 
   it('reports a corrupted historical byte as a TCK mismatch', () => {
     fc.assert(
-      fc.property(validAtr.filter((a) => a.needTck && a.hist.length > 0), fc.nat(), fc.integer({ min: 1, max: 255 }), (a, at, mask) => {
-        // Historical bytes do not change the structure, so only the XOR can catch the change.
-        const i = a.bytes.length - 1 - a.hist.length + (at % a.hist.length);
-        const bad = a.bytes.slice();
-        bad[i]! ^= mask;
-        expect(() => parseAtr(bad)).toThrow(expect.objectContaining({ code: 'ATR_INVALID', fields: expect.objectContaining({ reason: 'TCK_MISMATCH' }) }));
-      }),
+      fc.property(
+        validAtr.filter((a) => a.needTck && a.hist.length > 0),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (a, at, mask) => {
+          // Historical bytes do not change the structure, so only the XOR can catch the change.
+          const i = a.bytes.length - 1 - a.hist.length + (at % a.hist.length);
+          const bad = a.bytes.slice();
+          bad[i]! ^= mask;
+          expect(() => parseAtr(bad)).toThrow(
+            expect.objectContaining({
+              code: 'ATR_INVALID',
+              fields: expect.objectContaining({ reason: 'TCK_MISMATCH' }),
+            }),
+          );
+        },
+      ),
       { numRuns: 10_000 },
     );
   });

@@ -11,8 +11,8 @@
  * The reader has already undone the inverse convention, so the bytes given here are always the decoded
  * values; TS only records which convention the card used.
  */
-import { AppError } from '../app-error.js';
-import type { Atr, AtrInterfaceGroup } from './atr-types.js';
+import { AppError } from '../app-error';
+import type { Atr, AtrInterfaceGroup } from './atr-types';
 
 /** TS values (§8.1). */
 export const ATR_TS = { DIRECT: 0x3b, INVERSE: 0x3f } as const;
@@ -22,13 +22,42 @@ export const ATR_MAX_LENGTH = 33;
 
 /** Table 7 (§8.3): FI → [Fi, f(max) in Hz]; `undefined` marks RFU values. */
 const FI_TABLE: readonly ([number, number] | undefined)[] = [
-  [372, 4e6], [372, 5e6], [558, 6e6], [744, 8e6], [1116, 12e6], [1488, 16e6], [1860, 20e6], undefined,
-  undefined, [512, 5e6], [768, 7.5e6], [1024, 10e6], [1536, 15e6], [2048, 20e6], undefined, undefined,
+  [372, 4e6],
+  [372, 5e6],
+  [558, 6e6],
+  [744, 8e6],
+  [1116, 12e6],
+  [1488, 16e6],
+  [1860, 20e6],
+  undefined,
+  undefined,
+  [512, 5e6],
+  [768, 7.5e6],
+  [1024, 10e6],
+  [1536, 15e6],
+  [2048, 20e6],
+  undefined,
+  undefined,
 ];
 
 /** Table 8 (§8.3): DI → Di; `undefined` marks RFU values. */
 const DI_TABLE: readonly (number | undefined)[] = [
-  undefined, 1, 2, 4, 8, 16, 32, 64, 12, 20, undefined, undefined, undefined, undefined, undefined, undefined,
+  undefined,
+  1,
+  2,
+  4,
+  8,
+  16,
+  32,
+  64,
+  12,
+  20,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
 ];
 
 /** Decodes TA1 per Tables 7 and 8; `undefined` when either half is RFU (the card then cannot be sped up). */
@@ -54,9 +83,15 @@ function readGroups(b: Uint8Array): { groups: AtrInterfaceGroup[]; next: number 
   let protocol: number | undefined;
   for (let i = 1; ; i++) {
     const g: { -readonly [K in keyof AtrInterfaceGroup]: AtrInterfaceGroup[K] } = { index: i, protocol };
-    for (const [bit, key] of [[0x1, 'ta'], [0x2, 'tb'], [0x4, 'tc'], [0x8, 'td']] as const) {
+    for (const [bit, key] of [
+      [0x1, 'ta'],
+      [0x2, 'tb'],
+      [0x4, 'tc'],
+      [0x8, 'td'],
+    ] as const) {
       if (!(y & bit)) continue;
-      if (pos >= b.length) throw invalid('TRUNCATED', `ATR ends at byte ${pos} where T${key[1]!.toUpperCase()}${i} is announced`, pos);
+      if (pos >= b.length)
+        throw invalid('TRUNCATED', `ATR ends at byte ${pos} where T${key[1]!.toUpperCase()}${i} is announced`, pos);
       g[key] = b[pos++]!;
     }
     groups.push(g);
@@ -106,18 +141,31 @@ function specificMode(ta2: number | undefined): Atr['specificMode'] {
 function checkTck(b: Uint8Array, afterHistorical: number, needed: boolean): number | undefined {
   if (!needed) {
     if (afterHistorical !== b.length) {
-      throw invalid('TRAILING', `${b.length - afterHistorical} byte(s) after the historical bytes, at byte ${afterHistorical}, but only T=0 is offered so there is no TCK`, afterHistorical);
+      throw invalid(
+        'TRAILING',
+        `${b.length - afterHistorical} byte(s) after the historical bytes, at byte ${afterHistorical}, but only T=0 is offered so there is no TCK`,
+        afterHistorical,
+      );
     }
     return undefined;
   }
-  if (afterHistorical >= b.length) throw invalid('TCK_MISSING', `TCK missing: ATR ends at byte ${afterHistorical}`, afterHistorical);
+  if (afterHistorical >= b.length)
+    throw invalid('TCK_MISSING', `TCK missing: ATR ends at byte ${afterHistorical}`, afterHistorical);
   if (afterHistorical + 1 !== b.length) {
-    throw invalid('TRAILING', `${b.length - afterHistorical - 1} byte(s) after TCK at byte ${afterHistorical}`, afterHistorical + 1);
+    throw invalid(
+      'TRAILING',
+      `${b.length - afterHistorical - 1} byte(s) after TCK at byte ${afterHistorical}`,
+      afterHistorical + 1,
+    );
   }
   let x = 0;
   for (let i = 1; i < b.length; i++) x ^= b[i]!;
   if (x !== 0) {
-    throw invalid('TCK_MISMATCH', `TCK at byte ${afterHistorical} is ${hex(b[afterHistorical]!)}; XOR of T0..TCK is ${hex(x)}, not 00`, afterHistorical);
+    throw invalid(
+      'TCK_MISMATCH',
+      `TCK at byte ${afterHistorical} is ${hex(b[afterHistorical]!)}; XOR of T0..TCK is ${hex(x)}, not 00`,
+      afterHistorical,
+    );
   }
   return b[afterHistorical];
 }
@@ -132,14 +180,24 @@ function hex(n: number): string {
  * RFU parameter values are not errors; they leave the defaults in place (the card stays usable at 372/1).
  */
 export function parseAtr(bytes: Uint8Array): Atr {
-  if (bytes.length < 2) throw invalid('LENGTH', `ATR has ${bytes.length} byte(s); TS and T0 are mandatory`, bytes.length);
-  if (bytes.length > ATR_MAX_LENGTH) throw invalid('LENGTH', `ATR has ${bytes.length} bytes; at most ${ATR_MAX_LENGTH} are allowed (§8.2.1)`, ATR_MAX_LENGTH);
+  if (bytes.length < 2)
+    throw invalid('LENGTH', `ATR has ${bytes.length} byte(s); TS and T0 are mandatory`, bytes.length);
+  if (bytes.length > ATR_MAX_LENGTH)
+    throw invalid(
+      'LENGTH',
+      `ATR has ${bytes.length} bytes; at most ${ATR_MAX_LENGTH} are allowed (§8.2.1)`,
+      ATR_MAX_LENGTH,
+    );
   const ts = bytes[0]!;
   if (ts !== ATR_TS.DIRECT && ts !== ATR_TS.INVERSE) throw invalid('TS', `TS at byte 0 is ${hex(ts)}, not 3B or 3F`, 0);
   const { groups, next } = readGroups(bytes);
   const k = bytes[1]! & 0x0f;
   if (next + k > bytes.length) {
-    throw invalid('TRUNCATED', `T0 announces ${k} historical bytes from byte ${next}, but the ATR ends at byte ${bytes.length}`, bytes.length);
+    throw invalid(
+      'TRUNCATED',
+      `T0 announces ${k} historical bytes from byte ${next}, but the ATR ends at byte ${bytes.length}`,
+      bytes.length,
+    );
   }
   const protocols = offeredProtocols(groups);
   const tckNeeded = groups.some((g) => g.td !== undefined && (g.td & 0x0f) !== 0);
@@ -171,7 +229,8 @@ export function parseAtr(bytes: Uint8Array): Atr {
 /** Parses "3B 8F 80 01 …" or "3B8F8001…" hex into bytes; `AppError` ATR_INVALID on anything else. */
 export function atrFromHex(text: string): Uint8Array {
   const clean = text.replace(/[\s:]/g, '');
-  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw invalid('HEX', `not an even-length hex string: ${JSON.stringify(text.slice(0, 80))}`);
+  if (!/^([0-9a-fA-F]{2})*$/.test(clean))
+    throw invalid('HEX', `not an even-length hex string: ${JSON.stringify(text.slice(0, 80))}`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
   return out;

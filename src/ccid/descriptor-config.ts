@@ -3,9 +3,16 @@
  * interface, its endpoints and its class descriptor. WebUSB exposes interfaces and endpoints but no
  * class-specific descriptors, so the bytes are walked here (USB 2.0 §9.6.3, §9.6.5, §9.6.6).
  */
-import { AppError } from '../app-error.js';
-import { CCID_DESCRIPTOR_LENGTH, CCID_DESCRIPTOR_TYPE, VENDOR_CCID_DESCRIPTOR_TYPE, parseCcidDescriptor, u16le, type CcidDescriptor } from './descriptor.js';
-import { bytesOf, type UsbDeviceLike } from './reader-usb.js';
+import { AppError } from '../app-error';
+import {
+  CCID_DESCRIPTOR_LENGTH,
+  CCID_DESCRIPTOR_TYPE,
+  VENDOR_CCID_DESCRIPTOR_TYPE,
+  parseCcidDescriptor,
+  u16le,
+  type CcidDescriptor,
+} from './descriptor';
+import { bytesOf, type UsbDeviceLike } from './reader-usb';
 
 /** USB descriptor types (USB 2.0 §9.4, Table 9-5). */
 export const USB_DESCRIPTOR = { DEVICE: 0x01, CONFIGURATION: 0x02, INTERFACE: 0x04, ENDPOINT: 0x05 } as const;
@@ -63,18 +70,31 @@ function addEndpoint(draft: InterfaceDraft, d: Uint8Array): void {
 function walkInterfaces(config: Uint8Array): InterfaceDraft[] {
   const drafts: InterfaceDraft[] = [];
   let current: InterfaceDraft | null = null;
-  for (let o = 0; o < config.length; ) {
+  for (let o = 0; o < config.length;) {
     const length = config[o]!;
-    if (length < 2 || o + length > config.length) throw badConfig(`Descriptor at offset ${o} overruns the configuration`);
+    if (length < 2 || o + length > config.length)
+      throw badConfig(`Descriptor at offset ${o} overruns the configuration`);
     const d = config.subarray(o, o + length);
     const type = d[1]!;
     if (type === USB_DESCRIPTOR.INTERFACE && length >= 9) {
       // Interface descriptor (USB 2.0 §9.6.5): bInterfaceNumber @2, bAlternateSetting @3, bInterfaceClass @5.
-      current = { number: d[2]!, alt: d[3]!, cls: d[5]!, bulkIn: null, bulkOut: null, interruptIn: null, classDescriptor: null };
+      current = {
+        number: d[2]!,
+        alt: d[3]!,
+        cls: d[5]!,
+        bulkIn: null,
+        bulkOut: null,
+        interruptIn: null,
+        classDescriptor: null,
+      };
       drafts.push(current);
     } else if (current && type === USB_DESCRIPTOR.ENDPOINT && length >= 7) {
       addEndpoint(current, d);
-    } else if (current && (type === CCID_DESCRIPTOR_TYPE || type === VENDOR_CCID_DESCRIPTOR_TYPE) && length === CCID_DESCRIPTOR_LENGTH) {
+    } else if (
+      current &&
+      (type === CCID_DESCRIPTOR_TYPE || type === VENDOR_CCID_DESCRIPTOR_TYPE) &&
+      length === CCID_DESCRIPTOR_LENGTH
+    ) {
       // Some readers place the class descriptor after the endpoints; it belongs to the interface either way.
       current.classDescriptor = d.slice();
     }
@@ -88,13 +108,12 @@ function walkInterfaces(config: Uint8Array): InterfaceDraft[] {
  * functional descriptor (type 0x21, or 0xFF on a few vendor-class readers). Throws `AppError('ccid', 'NOT_A_CCID_READER')` when there is none.
  */
 export function findCcidInterface(config: Uint8Array): CcidInterface {
-  if (config.length < 9 || config[1] !== USB_DESCRIPTOR.CONFIGURATION) throw badConfig('Not a configuration descriptor');
+  if (config.length < 9 || config[1] !== USB_DESCRIPTOR.CONFIGURATION)
+    throw badConfig('Not a configuration descriptor');
   const configurationValue = config[5]!; // bConfigurationValue @5 (USB 2.0 §9.6.3)
   const total = Math.min(u16le(config, 2), config.length); // wTotalLength @2
   const match = walkInterfaces(config.subarray(0, total)).find(
-    (d) =>
-      d.classDescriptor !== null &&
-      (d.cls === INTERFACE_CLASS.SMART_CARD || d.cls === INTERFACE_CLASS.VENDOR),
+    (d) => d.classDescriptor !== null && (d.cls === INTERFACE_CLASS.SMART_CARD || d.cls === INTERFACE_CLASS.VENDOR),
   );
   if (!match || !match.classDescriptor) {
     throw new AppError('ccid', 'NOT_A_CCID_READER', 'The device has no CCID interface with a class descriptor');
@@ -114,7 +133,13 @@ export function findCcidInterface(config: Uint8Array): CcidInterface {
 /** GET_DESCRIPTOR(CONFIGURATION, index) to the device (USB 2.0 §9.4.3). */
 async function getConfigurationDescriptor(device: UsbDeviceLike, index: number, length: number): Promise<Uint8Array> {
   const result = await device.controlTransferIn(
-    { requestType: 'standard', recipient: 'device', request: USB_REQUEST.GET_DESCRIPTOR, value: (USB_DESCRIPTOR.CONFIGURATION << 8) | index, index: 0 },
+    {
+      requestType: 'standard',
+      recipient: 'device',
+      request: USB_REQUEST.GET_DESCRIPTOR,
+      value: (USB_DESCRIPTOR.CONFIGURATION << 8) | index,
+      index: 0,
+    },
     length,
   );
   if (result.status !== 'ok') throw badConfig(`GET_DESCRIPTOR(CONFIGURATION) ended with status ${result.status}`);

@@ -3,11 +3,11 @@
  * descriptor in shared/corpora/ccid-readers.json; and the configuration walk (USB 2.0 §9.6).
  */
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../app-error.js';
+import { isAppError } from '../app-error';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { findCcidInterface } from './descriptor-config.js';
-import { parseCcidDescriptor, type ExchangeLevel } from './descriptor.js';
+import { findCcidInterface } from './descriptor-config';
+import { parseCcidDescriptor, type ExchangeLevel } from './descriptor';
 
 interface CorpusReader {
   file: string;
@@ -16,18 +16,24 @@ interface CorpusReader {
   descriptor: Record<string, number>;
 }
 /** shared/corpora/ccid-readers.json beside the repository (LudovicRousseau/CCID readers/); CCID_CORPUS overrides it. */
-const CORPUS = process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../shared/corpora/ccid-readers.json', import.meta.url));
+const CORPUS =
+  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../shared/corpora/ccid-readers.json', import.meta.url));
 const readers = (JSON.parse(readFileSync(CORPUS, 'utf8')) as { readers: CorpusReader[] }).readers;
 const corpusEntry = (file: string): CorpusReader => readers.find((r) => r.file === file)!;
-const hexToBytes = (h: string): Uint8Array => Uint8Array.from(h.replace(/\s/g, '').match(/../g) ?? [], (x) => parseInt(x, 16));
+const hexToBytes = (h: string): Uint8Array =>
+  Uint8Array.from(h.replace(/\s/g, '').match(/../g) ?? [], (x) => parseInt(x, 16));
 
 /**
  * A configuration descriptor (USB 2.0 §9.6.3) around a corpus entry: interface (§9.6.5), its class
  * descriptor, then bulk out 01, bulk in 82, interrupt in 83 (§9.6.6) as many as bNumEndpoints.
  */
 function configurationFor(r: CorpusReader): Uint8Array {
-  const eps = ['07 05 01 02 40 00 00', '07 05 82 02 40 00 00', '07 05 83 03 08 00 10'].slice(0, r.interface.bNumEndpoints).join(' ');
-  const body = hexToBytes(`09 04 00 00 ${r.interface.bNumEndpoints.toString(16).padStart(2, '0')} ${r.interface.bInterfaceClass.toString(16).padStart(2, '0')} 00 00 00 ${r.descriptorHex} ${eps}`);
+  const eps = ['07 05 01 02 40 00 00', '07 05 82 02 40 00 00', '07 05 83 03 08 00 10']
+    .slice(0, r.interface.bNumEndpoints)
+    .join(' ');
+  const body = hexToBytes(
+    `09 04 00 00 ${r.interface.bNumEndpoints.toString(16).padStart(2, '0')} ${r.interface.bInterfaceClass.toString(16).padStart(2, '0')} 00 00 00 ${r.descriptorHex} ${eps}`,
+  );
   const total = 9 + body.length;
   return Uint8Array.of(9, 2, total & 0xff, total >> 8, 1, 1, 0, 0x80, 50, ...body);
 }
@@ -70,7 +76,16 @@ describe('parseCcidDescriptor', () => {
       maxDataRate: 412903,
       maxIfsd: 1024,
       exchangeLevel: 'extended-apdu',
-      auto: { parameterConfig: true, activation: true, voltage: true, clock: true, baud: true, parameterNegotiation: false, pps: true, ifsd: true },
+      auto: {
+        parameterConfig: true,
+        activation: true,
+        voltage: true,
+        clock: true,
+        baud: true,
+        parameterNegotiation: false,
+        pps: true,
+        ifsd: true,
+      },
       maxMessageLength: 1034,
       classGetResponse: 0xff,
       lcdLayout: null,
@@ -81,7 +96,9 @@ describe('parseCcidDescriptor', () => {
 
   it('refuses a descriptor of the wrong length or type', () => {
     const bytes = hexToBytes(corpusEntry('DellSCRK.txt').descriptorHex);
-    expect(() => parseCcidDescriptor(bytes.subarray(0, 53))).toThrow(expect.objectContaining({ layer: 'ccid', code: 'BAD_DESCRIPTOR' }));
+    expect(() => parseCcidDescriptor(bytes.subarray(0, 53))).toThrow(
+      expect.objectContaining({ layer: 'ccid', code: 'BAD_DESCRIPTOR' }),
+    );
     const wrongType = bytes.slice();
     wrongType[1] = 0x24;
     expect(() => parseCcidDescriptor(wrongType)).toThrow(expect.objectContaining({ code: 'BAD_DESCRIPTOR' }));
@@ -95,8 +112,24 @@ describe('the reader corpus', () => {
     for (const r of readers) {
       const d = parseCcidDescriptor(hexToBytes(r.descriptorHex));
       const f = r.descriptor;
-      expect([d.maxSlotIndex, d.features, d.maxMessageLength, d.maxIfsd, d.protocols.raw, d.maxDataRate, d.defaultClockKhz, d.bcdCCID]).toEqual([
-        f['bMaxSlotIndex'], f['dwFeatures'], f['dwMaxCCIDMessageLength'], f['dwMaxIFSD'], f['dwProtocols'], f['dwMaxDataRate'], f['dwDefaultClock'], f['bcdCCID'],
+      expect([
+        d.maxSlotIndex,
+        d.features,
+        d.maxMessageLength,
+        d.maxIfsd,
+        d.protocols.raw,
+        d.maxDataRate,
+        d.defaultClockKhz,
+        d.bcdCCID,
+      ]).toEqual([
+        f['bMaxSlotIndex'],
+        f['dwFeatures'],
+        f['dwMaxCCIDMessageLength'],
+        f['dwMaxIFSD'],
+        f['dwProtocols'],
+        f['dwMaxDataRate'],
+        f['dwDefaultClock'],
+        f['bcdCCID'],
       ]);
       levels[d.exchangeLevel] += 1;
       if (d.protocols.t0 && d.protocols.t1) protocols.both += 1;
@@ -139,7 +172,8 @@ describe('findCcidInterface', () => {
   it('takes a vendor-class interface whose class descriptor comes after its endpoints, skipping a HID interface', () => {
     const found = findCcidInterface(
       config(
-        iface(0, 0x03, 1) + '07 05 81 03 08 00 0a' + //                 HID keyboard, interrupt in
+        iface(0, 0x03, 1) +
+          '07 05 81 03 08 00 0a' + //                 HID keyboard, interrupt in
           iface(1, 0xff, 3) + //                                        vendor-class CCID
           '07 05 02 02 40 00 00 07 05 83 02 40 00 00 07 05 84 03 10 00 10' + // bulk out 2, bulk in 3, interrupt in 4
           cls, //                                                       54-byte class descriptor last

@@ -2,7 +2,7 @@
  * The CCID class descriptor (CCID rev 1.1 §5.1, Table 5.1-1): a pure parser from its 54 bytes to a typed
  * object that says what the reader can do, and which exchange level the driver must speak.
  */
-import { AppError } from '../app-error.js';
+import { AppError } from '../app-error';
 
 /** bDescriptorType of the CCID functional descriptor (CCID rev 1.1 §5.1). */
 export const CCID_DESCRIPTOR_TYPE = 0x21;
@@ -101,7 +101,11 @@ export function exchangeLevelOf(features: number): ExchangeLevel {
  */
 export function parseCcidDescriptor(bytes: Uint8Array): CcidDescriptor {
   const type = bytes[1];
-  if (bytes.length < CCID_DESCRIPTOR_LENGTH || bytes[0] !== CCID_DESCRIPTOR_LENGTH || (type !== CCID_DESCRIPTOR_TYPE && type !== VENDOR_CCID_DESCRIPTOR_TYPE)) {
+  if (
+    bytes.length < CCID_DESCRIPTOR_LENGTH ||
+    bytes[0] !== CCID_DESCRIPTOR_LENGTH ||
+    (type !== CCID_DESCRIPTOR_TYPE && type !== VENDOR_CCID_DESCRIPTOR_TYPE)
+  ) {
     throw new AppError('ccid', 'BAD_DESCRIPTOR', 'The CCID class descriptor is not 54 bytes of type 0x21 (or 0xFF)', {
       length: bytes.length,
     });
@@ -147,7 +151,10 @@ export function parseCcidDescriptor(bytes: Uint8Array): CcidDescriptor {
     classGetResponse: bytes[48]!, // offset 48, bClassGetResponse
     classEnvelope: bytes[49]!, // offset 49, bClassEnvelope
     lcdLayout: lcd === 0 ? null : { lines: lcd >> 8, columns: lcd & 0xff }, // offset 50, wLcdLayout
-    pinSupport: { verification: (pin & PIN_SUPPORT.VERIFICATION) !== 0, modification: (pin & PIN_SUPPORT.MODIFICATION) !== 0 },
+    pinSupport: {
+      verification: (pin & PIN_SUPPORT.VERIFICATION) !== 0,
+      modification: (pin & PIN_SUPPORT.MODIFICATION) !== 0,
+    },
     maxBusySlots: bytes[53]!, // offset 53, bMaxCCIDBusySlots
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkEdc, computeEdc, crc16, lrc } from './edc.js';
+import { checkEdc, computeEdc, crc16, lrc } from './edc';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -21,17 +21,22 @@ describe('T=1 EDC (ISO/IEC 7816-3:2006 §11.4.4)', () => {
 
   it('detects every single-byte error (LRC) and every burst up to 16 bits (CRC)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 3, maxLength: 260 }), fc.nat(), fc.integer({ min: 1, max: 0xffff }), (body, at, mask) => {
-        for (const edc of ['lrc', 'crc'] as const) {
-          const block = Uint8Array.of(...body, ...computeEdc(edc, body));
-          expect(checkEdc(edc, block)).toBe(true);
-          const i = at % (block.length - 1);
-          const bad = block.slice();
-          bad[i]! ^= edc === 'lrc' ? (mask & 0xff) || 1 : mask & 0xff;
-          if (edc === 'crc') bad[i + 1]! ^= mask >> 8;
-          if (!bad.every((b, j) => b === block[j])) expect(checkEdc(edc, bad)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 3, maxLength: 260 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 0xffff }),
+        (body, at, mask) => {
+          for (const edc of ['lrc', 'crc'] as const) {
+            const block = Uint8Array.of(...body, ...computeEdc(edc, body));
+            expect(checkEdc(edc, block)).toBe(true);
+            const i = at % (block.length - 1);
+            const bad = block.slice();
+            bad[i]! ^= edc === 'lrc' ? mask & 0xff || 1 : mask & 0xff;
+            if (edc === 'crc') bad[i + 1]! ^= mask >> 8;
+            if (!bad.every((b, j) => b === block[j])) expect(checkEdc(edc, bad)).toBe(false);
+          }
+        },
+      ),
       { numRuns: 5_000 },
     );
   });

@@ -2,9 +2,9 @@
  * RDR_to_PC bulk-in replies (CCID rev 1.1 §6.2) and interrupt-in notifications (§6.3): pure parsers and
  * encoders. Parsers validate every length and throw only `AppError('ccid', 'MALFORMED_REPLY')`.
  */
-import { AppError } from '../app-error.js';
-import { u32le } from './descriptor.js';
-import { buildMessage, CCID_HEADER_LENGTH, encodeProtocolParameters, type ProtocolParameters } from './messages.js';
+import { AppError } from '../app-error';
+import { u32le } from './descriptor';
+import { buildMessage, CCID_HEADER_LENGTH, encodeProtocolParameters, type ProtocolParameters } from './messages';
 
 /** RDR_to_PC bMessageType values (CCID rev 1.1 §6.2) and interrupt messages (§6.3). */
 export const RDR_TO_PC = {
@@ -23,7 +23,13 @@ export const ICC_STATUS = { PRESENT_ACTIVE: 0, PRESENT_INACTIVE: 1, NO_ICC: 2 } 
 export const COMMAND_STATUS = { OK: 0, FAILED: 1, TIME_EXTENSION: 2 } as const;
 
 /** bChainParameter of RDR_to_PC_DataBlock (CCID rev 1.1 §6.2.1). */
-export const CHAIN_PARAMETER = { BEGIN_AND_END: 0x00, BEGIN: 0x01, END: 0x02, CONTINUE: 0x03, CONTINUE_COMMAND: 0x10 } as const;
+export const CHAIN_PARAMETER = {
+  BEGIN_AND_END: 0x00,
+  BEGIN: 0x01,
+  END: 0x02,
+  CONTINUE: 0x03,
+  CONTINUE_COMMAND: 0x10,
+} as const;
 
 /** Fields common to every bulk-in reply (§6.2.6). */
 interface ReplyBase {
@@ -39,13 +45,24 @@ interface ReplyBase {
 export type CcidReply =
   | (ReplyBase & { readonly type: 'DataBlock'; readonly chainParameter: number; readonly data: Uint8Array })
   | (ReplyBase & { readonly type: 'SlotStatus'; readonly clockStatus: number })
-  | (ReplyBase & { readonly type: 'Parameters'; readonly protocol: number; readonly parameters: ProtocolParameters | null })
+  | (ReplyBase & {
+      readonly type: 'Parameters';
+      readonly protocol: number;
+      readonly parameters: ProtocolParameters | null;
+    })
   | (ReplyBase & { readonly type: 'Escape'; readonly data: Uint8Array })
-  | (ReplyBase & { readonly type: 'DataRateAndClockFrequency'; readonly clockKhz: number; readonly dataRate: number | null });
+  | (ReplyBase & {
+      readonly type: 'DataRateAndClockFrequency';
+      readonly clockKhz: number;
+      readonly dataRate: number | null;
+    });
 
 /** A parsed interrupt-in message (§6.3). */
 export type CcidNotification =
-  | { readonly type: 'NotifySlotChange'; readonly slots: readonly { readonly present: boolean; readonly changed: boolean }[] }
+  | {
+      readonly type: 'NotifySlotChange';
+      readonly slots: readonly { readonly present: boolean; readonly changed: boolean }[];
+    }
   | { readonly type: 'HardwareError'; readonly slot: number; readonly seq: number; readonly code: number };
 
 function malformed(message: string, bytes: Uint8Array): AppError {
@@ -55,17 +72,34 @@ function malformed(message: string, bytes: Uint8Array): AppError {
 /** Decodes T=0 / T=1 abProtocolDataStructure (Tables 6.1-6 / 6.1-7); null when the length does not fit. */
 function decodeParameters(protocol: number, d: Uint8Array): ProtocolParameters | null {
   if (protocol === 0 && d.length === 5) {
-    return { protocol: 0, findexDindex: d[0]!, tcckst: d[1]!, guardTime: d[2]!, waitingInteger: d[3]!, clockStop: d[4]! };
+    return {
+      protocol: 0,
+      findexDindex: d[0]!,
+      tcckst: d[1]!,
+      guardTime: d[2]!,
+      waitingInteger: d[3]!,
+      clockStop: d[4]!,
+    };
   }
   if (protocol === 1 && d.length === 7) {
-    return { protocol: 1, findexDindex: d[0]!, tcckst: d[1]!, guardTime: d[2]!, waitingIntegers: d[3]!, clockStop: d[4]!, ifsc: d[5]!, nad: d[6]! };
+    return {
+      protocol: 1,
+      findexDindex: d[0]!,
+      tcckst: d[1]!,
+      guardTime: d[2]!,
+      waitingIntegers: d[3]!,
+      clockStop: d[4]!,
+      ifsc: d[5]!,
+      nad: d[6]!,
+    };
   }
   return null;
 }
 
 /** Parses the common header and bStatus (§6.2.6); throws MALFORMED_REPLY on short or inconsistent bytes. */
 function parseBase(bytes: Uint8Array): { base: ReplyBase; data: Uint8Array; b9: number } {
-  if (bytes.length < CCID_HEADER_LENGTH) throw malformed(`A CCID reply needs 10 header bytes, got ${bytes.length}`, bytes);
+  if (bytes.length < CCID_HEADER_LENGTH)
+    throw malformed(`A CCID reply needs 10 header bytes, got ${bytes.length}`, bytes);
   const length = u32le(bytes, 1);
   if (bytes.length !== CCID_HEADER_LENGTH + length) {
     throw malformed(`dwLength says ${length} data bytes but ${bytes.length - CCID_HEADER_LENGTH} arrived`, bytes);
@@ -74,7 +108,13 @@ function parseBase(bytes: Uint8Array): { base: ReplyBase; data: Uint8Array; b9: 
   const iccStatus = status & 0x03;
   const commandStatus = status >> 6;
   if (iccStatus === 3 || commandStatus === 3) throw malformed('bStatus uses a reserved value', bytes);
-  const base = { slot: bytes[5]!, seq: bytes[6]!, iccStatus: iccStatus as 0 | 1 | 2, commandStatus: commandStatus as 0 | 1 | 2, error: bytes[8]! };
+  const base = {
+    slot: bytes[5]!,
+    seq: bytes[6]!,
+    iccStatus: iccStatus as 0 | 1 | 2,
+    commandStatus: commandStatus as 0 | 1 | 2,
+    error: bytes[8]!,
+  };
   return { base, data: bytes.slice(CCID_HEADER_LENGTH), b9: bytes[9]! };
 }
 
@@ -99,8 +139,10 @@ export function parseReply(bytes: Uint8Array): CcidReply {
       return { type: 'Escape', ...base, data };
     case RDR_TO_PC.DATA_RATE_AND_CLOCK_FREQUENCY: {
       // §6.2.5: abData = dwClockFrequency ‖ dwDataRate; empty when the command failed.
-      if (data.length === 8) return { type: 'DataRateAndClockFrequency', ...base, clockKhz: u32le(data, 0), dataRate: u32le(data, 4) };
-      if (data.length === 0 && base.commandStatus !== 0) return { type: 'DataRateAndClockFrequency', ...base, clockKhz: 0, dataRate: null };
+      if (data.length === 8)
+        return { type: 'DataRateAndClockFrequency', ...base, clockKhz: u32le(data, 0), dataRate: u32le(data, 4) };
+      if (data.length === 0 && base.commandStatus !== 0)
+        return { type: 'DataRateAndClockFrequency', ...base, clockKhz: 0, dataRate: null };
       throw malformed('RDR_to_PC_DataRateAndClockFrequency needs 8 data bytes', bytes);
     }
     default:
@@ -118,7 +160,12 @@ export function encodeReply(r: CcidReply): Uint8Array {
     case 'SlotStatus':
       return buildMessage(RDR_TO_PC.SLOT_STATUS, a, [status, r.error, r.clockStatus]);
     case 'Parameters':
-      return buildMessage(RDR_TO_PC.PARAMETERS, a, [status, r.error, r.protocol], r.parameters ? encodeProtocolParameters(r.parameters) : undefined);
+      return buildMessage(
+        RDR_TO_PC.PARAMETERS,
+        a,
+        [status, r.error, r.protocol],
+        r.parameters ? encodeProtocolParameters(r.parameters) : undefined,
+      );
     case 'Escape':
       return buildMessage(RDR_TO_PC.ESCAPE, a, [status, r.error, 0], r.data);
     case 'DataRateAndClockFrequency': {

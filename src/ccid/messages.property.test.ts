@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../app-error.js';
-import { encodeReply, parseNotification, parseReply, type CcidReply } from './messages-reply.js';
+import { isAppError } from '../app-error';
+import { encodeReply, parseNotification, parseReply, type CcidReply } from './messages-reply';
 
 const byte = fc.integer({ min: 0, max: 255 });
 const base = fc.record({
@@ -19,31 +19,58 @@ const data = fc.uint8Array({ maxLength: 64 });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
 const reply: fc.Arbitrary<CcidReply> = fc.oneof(
-  fc.tuple(base, byte, data).map(([b, chainParameter, d]) => ({ type: 'DataBlock' as const, ...b, chainParameter, data: d })),
+  fc
+    .tuple(base, byte, data)
+    .map(([b, chainParameter, d]) => ({ type: 'DataBlock' as const, ...b, chainParameter, data: d })),
   fc.tuple(base, byte).map(([b, clockStatus]) => ({ type: 'SlotStatus' as const, ...b, clockStatus })),
   fc.tuple(base, fc.uint8Array({ minLength: 5, maxLength: 5 })).map(([b, p]) => ({
     type: 'Parameters' as const,
     ...b,
     protocol: 0,
-    parameters: { protocol: 0 as const, findexDindex: p[0]!, tcckst: p[1]!, guardTime: p[2]!, waitingInteger: p[3]!, clockStop: p[4]! },
+    parameters: {
+      protocol: 0 as const,
+      findexDindex: p[0]!,
+      tcckst: p[1]!,
+      guardTime: p[2]!,
+      waitingInteger: p[3]!,
+      clockStop: p[4]!,
+    },
   })),
   fc.tuple(base, fc.uint8Array({ minLength: 7, maxLength: 7 })).map(([b, p]) => ({
     type: 'Parameters' as const,
     ...b,
     protocol: 1,
-    parameters: { protocol: 1 as const, findexDindex: p[0]!, tcckst: p[1]!, guardTime: p[2]!, waitingIntegers: p[3]!, clockStop: p[4]!, ifsc: p[5]!, nad: p[6]! },
+    parameters: {
+      protocol: 1 as const,
+      findexDindex: p[0]!,
+      tcckst: p[1]!,
+      guardTime: p[2]!,
+      waitingIntegers: p[3]!,
+      clockStop: p[4]!,
+      ifsc: p[5]!,
+      nad: p[6]!,
+    },
   })),
   fc.tuple(base, data).map(([b, d]) => ({ type: 'Escape' as const, ...b, data: d })),
-  fc.tuple(base, u32, u32).map(([b, clockKhz, dataRate]) => ({ type: 'DataRateAndClockFrequency' as const, ...b, clockKhz, dataRate })),
+  fc
+    .tuple(base, u32, u32)
+    .map(([b, clockKhz, dataRate]) => ({ type: 'DataRateAndClockFrequency' as const, ...b, clockKhz, dataRate })),
 );
 
 /** Random bytes, biased towards plausible headers so that the deeper checks are reached too. */
 const noise = fc.oneof(
   fc.uint8Array({ maxLength: 40 }),
-  fc.tuple(fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84, 0x50, 0x51), fc.uint8Array({ maxLength: 30 })).map(([t, rest]) => Uint8Array.of(t, ...rest)),
-  fc.tuple(fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84), fc.integer({ min: 0, max: 12 }), fc.uint8Array({ minLength: 5, maxLength: 5 }), fc.uint8Array({ maxLength: 12 })).map(
-    ([t, n, mid, rest]) => Uint8Array.of(t, n, 0, 0, 0, ...mid, ...rest),
-  ),
+  fc
+    .tuple(fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84, 0x50, 0x51), fc.uint8Array({ maxLength: 30 }))
+    .map(([t, rest]) => Uint8Array.of(t, ...rest)),
+  fc
+    .tuple(
+      fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84),
+      fc.integer({ min: 0, max: 12 }),
+      fc.uint8Array({ minLength: 5, maxLength: 5 }),
+      fc.uint8Array({ maxLength: 12 }),
+    )
+    .map(([t, n, mid, rest]) => Uint8Array.of(t, n, 0, 0, 0, ...mid, ...rest)),
 );
 
 /** Structural equality for replies (plain objects, numbers, null, Uint8Array); cheaper than expect().toEqual. */
@@ -53,7 +80,10 @@ function same(x: unknown, y: unknown): boolean {
   }
   if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return x === y;
   const kx = Object.keys(x);
-  return kx.length === Object.keys(y).length && kx.every((k) => same((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]));
+  return (
+    kx.length === Object.keys(y).length &&
+    kx.every((k) => same((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]))
+  );
 }
 
 describe('CCID reply codec properties', () => {

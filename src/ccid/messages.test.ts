@@ -3,9 +3,9 @@
  * (type | dwLength LE | bSlot | bSeq | three message-specific bytes | abData).
  */
 import { describe, expect, it } from 'vitest';
-import * as m from './messages.js';
-import { encodeReply, parseNotification, parseReply } from './messages-reply.js';
-import { replyError } from './reader-errors.js';
+import * as m from './messages';
+import { encodeReply, parseNotification, parseReply } from './messages-reply';
+import { replyError } from './reader-errors';
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 const bytes = (h: string): Uint8Array => Uint8Array.from(h.trim().split(/\s+/), (x) => parseInt(x, 16));
@@ -20,9 +20,17 @@ describe('PC_to_RDR builders (CCID rev 1.1 §6.1)', () => {
     // §6.1.3 GetSlotStatus
     ['GetSlotStatus', m.getSlotStatus(a), '65 00 00 00 00 01 2a 00 00 00'],
     // §6.1.4 XfrBlock: [7] bBWI 03, [8..9] wLevelParameter 0x0001 (begins, continues), abData 00 a4 04 00
-    ['XfrBlock', m.xfrBlock(a, bytes('00 a4 04 00'), m.LEVEL_PARAMETER.BEGIN, 3), '6f 04 00 00 00 01 2a 03 01 00 00 a4 04 00'],
+    [
+      'XfrBlock',
+      m.xfrBlock(a, bytes('00 a4 04 00'), m.LEVEL_PARAMETER.BEGIN, 3),
+      '6f 04 00 00 00 01 2a 03 01 00 00 a4 04 00',
+    ],
     // §6.1.4 XfrBlock asking for the rest of a response: wLevelParameter 0x0010, no data
-    ['XfrBlock 0x10', m.xfrBlock(a, new Uint8Array(0), m.LEVEL_PARAMETER.CONTINUE_RESPONSE), '6f 00 00 00 00 01 2a 00 10 00'],
+    [
+      'XfrBlock 0x10',
+      m.xfrBlock(a, new Uint8Array(0), m.LEVEL_PARAMETER.CONTINUE_RESPONSE),
+      '6f 00 00 00 00 01 2a 00 10 00',
+    ],
     // §6.1.5 GetParameters
     ['GetParameters', m.getParameters(a), '6c 00 00 00 00 01 2a 00 00 00'],
     // §6.1.6 ResetParameters
@@ -30,13 +38,29 @@ describe('PC_to_RDR builders (CCID rev 1.1 §6.1)', () => {
     // §6.1.7 SetParameters T=0: [7] bProtocolNum 0; Fi/Di 13, TCCKS 00, guard 00, WI 0a, clock stop 00
     [
       'SetParameters T=0',
-      m.setParameters(a, { protocol: 0, findexDindex: 0x13, tcckst: 0, guardTime: 0, waitingInteger: 0x0a, clockStop: 0 }),
+      m.setParameters(a, {
+        protocol: 0,
+        findexDindex: 0x13,
+        tcckst: 0,
+        guardTime: 0,
+        waitingInteger: 0x0a,
+        clockStop: 0,
+      }),
       '61 05 00 00 00 01 2a 00 00 00 13 00 00 0a 00',
     ],
     // §6.1.7 SetParameters T=1: Fi/Di 96, TCCKS 11 (CRC), guard ff, BWI 4 CWI 5, clock stop 03, IFSC fe, NAD 00
     [
       'SetParameters T=1',
-      m.setParameters(a, { protocol: 1, findexDindex: 0x96, tcckst: 0x11, guardTime: 0xff, waitingIntegers: 0x45, clockStop: 3, ifsc: 0xfe, nad: 0 }),
+      m.setParameters(a, {
+        protocol: 1,
+        findexDindex: 0x96,
+        tcckst: 0x11,
+        guardTime: 0xff,
+        waitingIntegers: 0x45,
+        clockStop: 3,
+        ifsc: 0xfe,
+        nad: 0,
+      }),
       '61 07 00 00 00 01 2a 01 00 00 96 11 ff 45 03 fe 00',
     ],
     // §6.1.8 Escape: vendor bytes
@@ -52,7 +76,11 @@ describe('PC_to_RDR builders (CCID rev 1.1 §6.1)', () => {
     // §6.1.13 Abort
     ['Abort', m.abort(a), '72 00 00 00 00 01 2a 00 00 00'],
     // §6.1.14 SetDataRateAndClockFrequency: dwClockFrequency 4000 kHz (a0 0f), dwDataRate 10752 bps (00 2a)
-    ['SetDataRateAndClockFrequency', m.setDataRateAndClockFrequency(a, 4000, 10752), '73 08 00 00 00 01 2a 00 00 00 a0 0f 00 00 00 2a 00 00'],
+    [
+      'SetDataRateAndClockFrequency',
+      m.setDataRateAndClockFrequency(a, 4000, 10752),
+      '73 08 00 00 00 01 2a 00 00 00 a0 0f 00 00 00 2a 00 00',
+    ],
   ])('%s', (_name, built, expected) => {
     expect(hex(built)).toBe(expected);
   });
@@ -66,11 +94,25 @@ describe('PC_to_RDR builders (CCID rev 1.1 §6.1)', () => {
 describe('RDR_to_PC parsers (CCID rev 1.1 §6.2)', () => {
   it('DataBlock §6.2.1: bStatus 00 (active, processed), bError 00, bChainParameter 01, two data bytes', () => {
     const r = parseReply(bytes('80 02 00 00 00 00 07 00 00 01 90 00'));
-    expect(r).toEqual({ type: 'DataBlock', slot: 0, seq: 7, iccStatus: 0, commandStatus: 0, error: 0, chainParameter: 1, data: bytes('90 00') });
+    expect(r).toEqual({
+      type: 'DataBlock',
+      slot: 0,
+      seq: 7,
+      iccStatus: 0,
+      commandStatus: 0,
+      error: 0,
+      chainParameter: 1,
+      data: bytes('90 00'),
+    });
   });
 
   it('SlotStatus §6.2.2: bStatus 02 (no ICC), bClockStatus 00', () => {
-    expect(parseReply(bytes('81 00 00 00 00 00 08 02 00 00'))).toMatchObject({ type: 'SlotStatus', iccStatus: 2, commandStatus: 0, clockStatus: 0 });
+    expect(parseReply(bytes('81 00 00 00 00 00 08 02 00 00'))).toMatchObject({
+      type: 'SlotStatus',
+      iccStatus: 2,
+      commandStatus: 0,
+      clockStatus: 0,
+    });
   });
 
   it('Parameters §6.2.3 for T=1, and a failed one without data', () => {
@@ -79,7 +121,12 @@ describe('RDR_to_PC parsers (CCID rev 1.1 §6.2)', () => {
       protocol: 1,
       parameters: { protocol: 1, findexDindex: 0x11, tcckst: 0x10, waitingIntegers: 0x45, ifsc: 0xfe, nad: 0 },
     });
-    expect(parseReply(bytes('82 00 00 00 00 00 09 40 07 01'))).toMatchObject({ type: 'Parameters', commandStatus: 1, error: 7, parameters: null });
+    expect(parseReply(bytes('82 00 00 00 00 00 09 40 07 01'))).toMatchObject({
+      type: 'Parameters',
+      commandStatus: 1,
+      error: 7,
+      parameters: null,
+    });
   });
 
   it('Escape §6.2.4 and DataRateAndClockFrequency §6.2.5', () => {
@@ -105,7 +152,9 @@ describe('RDR_to_PC parsers (CCID rev 1.1 §6.2)', () => {
     ['Parameters whose structure does not fit the protocol', '82 05 00 00 00 00 00 00 00 01 11 10 00 45 00'],
     ['an unknown message type', '6f 00 00 00 00 00 00 00 00 00'],
   ])('refuses %s with MALFORMED_REPLY', (_why, h) => {
-    expect(() => parseReply(bytes(h))).toThrow(expect.objectContaining({ name: 'AppError', layer: 'ccid', code: 'MALFORMED_REPLY' }));
+    expect(() => parseReply(bytes(h))).toThrow(
+      expect.objectContaining({ name: 'AppError', layer: 'ccid', code: 'MALFORMED_REPLY' }),
+    );
   });
 
   it('encodeReply is the inverse of parseReply', () => {
@@ -133,7 +182,9 @@ describe('failed replies to typed errors (§6.2.6 Table 6.2-2)', () => {
   });
 
   it('a mute card after IccPowerOn stays ICC_MUTE (the caller tries the next voltage)', () => {
-    expect(replyError(parseReply(bytes('80 00 00 00 00 00 01 41 fe 00')), 'IccPowerOn')).toMatchObject({ code: 'ICC_MUTE' });
+    expect(replyError(parseReply(bytes('80 00 00 00 00 00 01 41 fe 00')), 'IccPowerOn')).toMatchObject({
+      code: 'ICC_MUTE',
+    });
   });
 
   it('no error for a processed or time-extension reply', () => {

@@ -73,7 +73,12 @@ export interface T1Parameters {
 export type ProtocolParameters = T0Parameters | T1Parameters;
 
 /** Builds one message: header fields then abData (CCID rev 1.1 §6.1). */
-export function buildMessage(type: number, a: Address, specific: readonly [number, number, number], data: Uint8Array = new Uint8Array(0)): Uint8Array<ArrayBuffer> {
+export function buildMessage(
+  type: number,
+  a: Address,
+  specific: readonly [number, number, number],
+  data: Uint8Array = new Uint8Array(0),
+): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(CCID_HEADER_LENGTH + data.length);
   out[0] = type;
   new DataView(out.buffer).setUint32(1, data.length, true); // dwLength, LE
@@ -85,31 +90,49 @@ export function buildMessage(type: number, a: Address, specific: readonly [numbe
 }
 
 /** PC_to_RDR_IccPowerOn (§6.1.1): [7] bPowerSelect, [8..9] RFU. */
-export const iccPowerOn = (a: Address, powerSelect: number): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.ICC_POWER_ON, a, [powerSelect, 0, 0]);
+export const iccPowerOn = (a: Address, powerSelect: number): Uint8Array<ArrayBuffer> =>
+  buildMessage(PC_TO_RDR.ICC_POWER_ON, a, [powerSelect, 0, 0]);
 /** PC_to_RDR_IccPowerOff (§6.1.2): [7..9] RFU. */
 export const iccPowerOff = (a: Address): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.ICC_POWER_OFF, a, [0, 0, 0]);
 /** PC_to_RDR_GetSlotStatus (§6.1.3): [7..9] RFU. */
-export const getSlotStatus = (a: Address): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.GET_SLOT_STATUS, a, [0, 0, 0]);
+export const getSlotStatus = (a: Address): Uint8Array<ArrayBuffer> =>
+  buildMessage(PC_TO_RDR.GET_SLOT_STATUS, a, [0, 0, 0]);
 /** PC_to_RDR_GetParameters (§6.1.5): [7..9] RFU. */
-export const getParameters = (a: Address): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.GET_PARAMETERS, a, [0, 0, 0]);
+export const getParameters = (a: Address): Uint8Array<ArrayBuffer> =>
+  buildMessage(PC_TO_RDR.GET_PARAMETERS, a, [0, 0, 0]);
 /** PC_to_RDR_ResetParameters (§6.1.6): [7..9] RFU. */
-export const resetParameters = (a: Address): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.RESET_PARAMETERS, a, [0, 0, 0]);
+export const resetParameters = (a: Address): Uint8Array<ArrayBuffer> =>
+  buildMessage(PC_TO_RDR.RESET_PARAMETERS, a, [0, 0, 0]);
 /** PC_to_RDR_Abort (§6.1.13): [7..9] RFU. */
 export const abort = (a: Address): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.ABORT, a, [0, 0, 0]);
 /** PC_to_RDR_Escape (§6.1.8): [7..9] RFU, abData vendor-defined. */
-export const escape = (a: Address, data: Uint8Array): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.ESCAPE, a, [0, 0, 0], data);
+export const escape = (a: Address, data: Uint8Array): Uint8Array<ArrayBuffer> =>
+  buildMessage(PC_TO_RDR.ESCAPE, a, [0, 0, 0], data);
 /** PC_to_RDR_IccClock (§6.1.9): [7] bClockCommand (0 restart, 1 stop), [8..9] RFU. */
-export const iccClock = (a: Address, stop: boolean): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.ICC_CLOCK, a, [stop ? 1 : 0, 0, 0]);
+export const iccClock = (a: Address, stop: boolean): Uint8Array<ArrayBuffer> =>
+  buildMessage(PC_TO_RDR.ICC_CLOCK, a, [stop ? 1 : 0, 0, 0]);
 /** PC_to_RDR_Mechanical (§6.1.12): [7] bFunction (1 accept, 2 eject, 3 capture, 4 lock, 5 unlock). */
-export const mechanical = (a: Address, fn: number): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.MECHANICAL, a, [fn, 0, 0]);
+export const mechanical = (a: Address, fn: number): Uint8Array<ArrayBuffer> =>
+  buildMessage(PC_TO_RDR.MECHANICAL, a, [fn, 0, 0]);
 
 /** PC_to_RDR_XfrBlock (§6.1.4): [7] bBWI, [8..9] wLevelParameter (LE), abData the TPDU/APDU (part). */
-export function xfrBlock(a: Address, data: Uint8Array, levelParameter: number = LEVEL_PARAMETER.BEGIN_AND_END, bwi = 0): Uint8Array<ArrayBuffer> {
+export function xfrBlock(
+  a: Address,
+  data: Uint8Array,
+  levelParameter: number = LEVEL_PARAMETER.BEGIN_AND_END,
+  bwi = 0,
+): Uint8Array<ArrayBuffer> {
   return buildMessage(PC_TO_RDR.XFR_BLOCK, a, [bwi, levelParameter & 0xff, levelParameter >> 8], data);
 }
 
 /** PC_to_RDR_Secure (§6.1.11): [7] bBWI, [8..9] wLevelParameter, abData = bPINOperation ‖ PIN data structure. */
-export function secure(a: Address, pinOperation: number, data: Uint8Array, levelParameter = 0, bwi = 0): Uint8Array<ArrayBuffer> {
+export function secure(
+  a: Address,
+  pinOperation: number,
+  data: Uint8Array,
+  levelParameter = 0,
+  bwi = 0,
+): Uint8Array<ArrayBuffer> {
   const ab = new Uint8Array(1 + data.length);
   ab[0] = pinOperation;
   ab.set(data, 1);
@@ -117,8 +140,12 @@ export function secure(a: Address, pinOperation: number, data: Uint8Array, level
 }
 
 /** PC_to_RDR_T0APDU (§6.1.10): [7] bmChanges, [8] bClassGetResponse, [9] bClassEnvelope. */
-export const t0Apdu = (a: Address, changes: number, classGetResponse: number, classEnvelope: number): Uint8Array<ArrayBuffer> =>
-  buildMessage(PC_TO_RDR.T0_APDU, a, [changes, classGetResponse, classEnvelope]);
+export const t0Apdu = (
+  a: Address,
+  changes: number,
+  classGetResponse: number,
+  classEnvelope: number,
+): Uint8Array<ArrayBuffer> => buildMessage(PC_TO_RDR.T0_APDU, a, [changes, classGetResponse, classEnvelope]);
 
 /** PC_to_RDR_SetDataRateAndClockFrequency (§6.1.14): [7..9] RFU, abData = dwClockFrequency (kHz) ‖ dwDataRate (bps), LE. */
 export function setDataRateAndClockFrequency(a: Address, clockKhz: number, dataRate: number): Uint8Array<ArrayBuffer> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isAppError } from '../app-error.js';
-import { atrFromHex, parseAtr } from './atr.js';
-import { buildPpsRequest, choosePps, decodePps, parsePpsResponse } from './pps.js';
+import { isAppError } from '../app-error';
+import { atrFromHex, parseAtr } from './atr';
+import { buildPpsRequest, choosePps, decodePps, parsePpsResponse } from './pps';
 
 const hex = (s: string) => atrFromHex(s);
 // YubiKey 5 NFC: TA1 = 13 (Fi 372, Di 4, f(max) 5 MHz), T=1 only.
@@ -76,17 +76,23 @@ describe('PPS request / response (§9.2, §9.3)', () => {
 
   it('round-trips any request and never throws non-AppErrors on junk', () => {
     fc.assert(
-      fc.property(fc.nat(14), fc.option(fc.nat(255)), fc.option(fc.nat(255)), fc.uint8Array({ maxLength: 8 }), (t, p1, p2, junk) => {
-        const fields = { protocol: t, ...(p1 === null ? {} : { pps1: p1 }), ...(p2 === null ? {} : { pps2: p2 }) };
-        const req = buildPpsRequest(fields);
-        expect(decodePps(req)).toEqual(fields);
-        expect(parsePpsResponse(req, req)).toEqual(fields);
-        try {
-          parsePpsResponse(req, junk);
-        } catch (e) {
-          expect(isAppError(e, 'ccid')).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.nat(14),
+        fc.option(fc.nat(255)),
+        fc.option(fc.nat(255)),
+        fc.uint8Array({ maxLength: 8 }),
+        (t, p1, p2, junk) => {
+          const fields = { protocol: t, ...(p1 === null ? {} : { pps1: p1 }), ...(p2 === null ? {} : { pps2: p2 }) };
+          const req = buildPpsRequest(fields);
+          expect(decodePps(req)).toEqual(fields);
+          expect(parsePpsResponse(req, req)).toEqual(fields);
+          try {
+            parsePpsResponse(req, junk);
+          } catch (e) {
+            expect(isAppError(e, 'ccid')).toBe(true);
+          }
+        },
+      ),
       { numRuns: 5_000 },
     );
   });

@@ -9,9 +9,9 @@
  *   PPS3  = RFU
  *   PCK   = check: XOR of PPSS..PCK is 00
  */
-import { AppError } from '../app-error.js';
-import type { Atr } from './atr-types.js';
-import { decodeTa1 } from './atr.js';
+import { AppError } from '../app-error';
+import type { Atr } from './atr-types';
+import { decodeTa1 } from './atr';
 
 /** PPS byte values and PPS0 presence bits (§9.2). */
 export const PPS = {
@@ -89,7 +89,12 @@ function candidates(cardTa1: number): { code: number; fi: number; di: number; fM
 export function choosePps(atr: Atr, reader: PpsReaderLimits, protocol: number): PpsChoice | null {
   if (atr.specificMode) return null;
   if (!atr.protocols.includes(protocol)) {
-    throw new AppError('ccid', 'PPS_UNSUPPORTED_PROTOCOL', `card offers T=${atr.protocols.join(',')}, not T=${protocol}`, { protocol });
+    throw new AppError(
+      'ccid',
+      'PPS_UNSUPPORTED_PROTOCOL',
+      `card offers T=${atr.protocols.join(',')}, not T=${protocol}`,
+      { protocol },
+    );
   }
   const clockHz = reader.defaultClockKhz * 1000;
   let best: PpsChoice | undefined;
@@ -119,7 +124,11 @@ export function buildPpsRequest(fields: PpsFields): Uint8Array {
     throw new AppError('ccid', 'PPS_INVALID', `protocol T=${fields.protocol} cannot be requested`);
   }
   const out = [PPS.PPSS, fields.protocol];
-  const optional = [[fields.pps1, PPS.PPS0_PPS1], [fields.pps2, PPS.PPS0_PPS2], [fields.pps3, PPS.PPS0_PPS3]] as const;
+  const optional = [
+    [fields.pps1, PPS.PPS0_PPS1],
+    [fields.pps2, PPS.PPS0_PPS2],
+    [fields.pps3, PPS.PPS0_PPS3],
+  ] as const;
   for (const [value, bit] of optional) {
     if (value === undefined) continue;
     out[1]! |= bit;
@@ -137,7 +146,11 @@ export function decodePps(bytes: Uint8Array): PpsFields {
   const pps0 = bytes[1]!;
   const fields: { -readonly [K in keyof PpsFields]: PpsFields[K] } = { protocol: pps0 & PPS.PPS0_PROTOCOL_MASK };
   let pos = 2;
-  for (const [bit, key] of [[PPS.PPS0_PPS1, 'pps1'], [PPS.PPS0_PPS2, 'pps2'], [PPS.PPS0_PPS3, 'pps3']] as const) {
+  for (const [bit, key] of [
+    [PPS.PPS0_PPS1, 'pps1'],
+    [PPS.PPS0_PPS2, 'pps2'],
+    [PPS.PPS0_PPS3, 'pps3'],
+  ] as const) {
     if (!(pps0 & bit)) continue;
     if (pos >= bytes.length - 1) throw bad(`ends before ${key.toUpperCase()}`);
     fields[key] = bytes[pos++]!;
@@ -155,10 +168,12 @@ export function decodePps(bytes: Uint8Array): PpsFields {
 export function parsePpsResponse(request: Uint8Array, response: Uint8Array): PpsFields {
   const req = decodePps(request);
   const res = decodePps(response);
-  const refuse = (why: string) => new AppError('ccid', 'PPS_REFUSED', `card refused the PPS: ${why}`, { protocol: req.protocol });
+  const refuse = (why: string) =>
+    new AppError('ccid', 'PPS_REFUSED', `card refused the PPS: ${why}`, { protocol: req.protocol });
   if (res.protocol !== req.protocol) throw refuse(`answered T=${res.protocol} to T=${req.protocol}`);
   for (const key of ['pps1', 'pps2', 'pps3'] as const) {
-    if (res[key] !== undefined && res[key] !== req[key]) throw refuse(`${key.toUpperCase()} is not an echo of the request`);
+    if (res[key] !== undefined && res[key] !== req[key])
+      throw refuse(`${key.toUpperCase()} is not an echo of the request`);
   }
   return res;
 }

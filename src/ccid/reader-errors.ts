@@ -1,8 +1,8 @@
 /**
  * bError and bmICCStatus to typed errors (CCID rev 1.1 §6.2.6, Tables 6.2-2 and 6.2-3).
  */
-import { AppError } from '../app-error.js';
-import { COMMAND_STATUS, ICC_STATUS, type CcidReply } from './messages-reply.js';
+import { AppError } from '../app-error';
+import { COMMAND_STATUS, ICC_STATUS, type CcidReply } from './messages-reply';
 
 /** Slot error register values, bError when bmCommandStatus = 1 (CCID rev 1.1 §6.2.6, Table 6.2-2). */
 export const SLOT_ERROR = {
@@ -62,7 +62,11 @@ export function replyError(reply: CcidReply, command: string): AppError | null {
   }
   const name = NAMES.get(reply.error);
   // A mute card after IccPowerOn is just that (wrong voltage, dead card); elsewhere it means "not powered".
-  if (reply.iccStatus === ICC_STATUS.PRESENT_INACTIVE && reply.error === SLOT_ERROR.ICC_MUTE && command !== 'IccPowerOn') {
+  if (
+    reply.iccStatus === ICC_STATUS.PRESENT_INACTIVE &&
+    reply.error === SLOT_ERROR.ICC_MUTE &&
+    command !== 'IccPowerOn'
+  ) {
     return new AppError('ccid', 'CARD_INACTIVE', `The card in slot ${reply.slot} is not powered`, fields);
   }
   if (name) return new AppError('ccid', name, `${command} failed in slot ${reply.slot}: ${name}`, fields);
@@ -72,5 +76,10 @@ export function replyError(reply: CcidReply, command: string): AppError | null {
       offset: reply.error,
     });
   }
-  return new AppError('ccid', 'VENDOR_ERROR', `${command} failed with vendor error 0x${reply.error.toString(16)}`, fields);
+  return new AppError(
+    'ccid',
+    'VENDOR_ERROR',
+    `${command} failed with vendor error 0x${reply.error.toString(16)}`,
+    fields,
+  );
 }

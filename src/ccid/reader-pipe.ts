@@ -3,13 +3,13 @@
  * replies skipped (bounded), time extensions waited out, and the Abort sequence on cancellation
  * (CCID rev 1.1 §5.3.1, §6.1.13, §6.2.6).
  */
-import { AppError, isAppError } from '../app-error.js';
-import { u32le } from './descriptor.js';
-import type { CcidEndpoint } from './descriptor-config.js';
-import { abort as abortMessage, CCID_HEADER_LENGTH, type Address } from './messages.js';
-import { COMMAND_STATUS, parseReply, type CcidReply } from './messages-reply.js';
-import { replyError } from './reader-errors.js';
-import { bytesOf, type UsbDeviceLike, type UsbFailureContext } from './reader-usb.js';
+import { AppError, isAppError } from '../app-error';
+import { u32le } from './descriptor';
+import type { CcidEndpoint } from './descriptor-config';
+import { abort as abortMessage, CCID_HEADER_LENGTH, type Address } from './messages';
+import { COMMAND_STATUS, parseReply, type CcidReply } from './messages-reply';
+import { replyError } from './reader-errors';
+import { bytesOf, type UsbDeviceLike, type UsbFailureContext } from './reader-usb';
 
 /** CCID class-specific requests (CCID rev 1.1 §5.3, Table 5.3-1). */
 export const CCID_REQUEST = { ABORT: 0x01, GET_CLOCK_FREQUENCIES: 0x02, GET_DATA_RATES: 0x03 } as const;
@@ -41,7 +41,13 @@ export interface PipeConfig {
 function signalError(signal: AbortSignal, command: string): AppError {
   const reason: unknown = signal.reason;
   const timeout = reason instanceof Error && reason.name === 'TimeoutError';
-  return new AppError('ccid', timeout ? 'TIMEOUT' : 'ABORTED', `${command} ${timeout ? 'timed out' : 'was cancelled'}`, { command }, { cause: reason });
+  return new AppError(
+    'ccid',
+    timeout ? 'TIMEOUT' : 'ABORTED',
+    `${command} ${timeout ? 'timed out' : 'was cancelled'}`,
+    { command },
+    { cause: reason },
+  );
 }
 
 function race<T>(work: Promise<T>, signal: AbortSignal | undefined, command: string): Promise<T> {
@@ -70,7 +76,12 @@ export class BulkPipe {
    * bSeq/slot values are skipped (up to MAX_STALE_REPLIES), time extensions are waited out, and a failed
    * bmCommandStatus becomes the mapped `AppError`. On `signal` abort the reader is told to Abort.
    */
-  transact(slot: number, build: (a: Address) => Uint8Array<ArrayBuffer>, command: string, signal?: AbortSignal): Promise<CcidReply> {
+  transact(
+    slot: number,
+    build: (a: Address) => Uint8Array<ArrayBuffer>,
+    command: string,
+    signal?: AbortSignal,
+  ): Promise<CcidReply> {
     const run = this.lock.then(() => this.exchange(slot, build, command, signal));
     this.lock = run.catch(() => undefined);
     return run;
@@ -82,7 +93,12 @@ export class BulkPipe {
     return seq;
   }
 
-  private async exchange(slot: number, build: (a: Address) => Uint8Array<ArrayBuffer>, command: string, signal?: AbortSignal): Promise<CcidReply> {
+  private async exchange(
+    slot: number,
+    build: (a: Address) => Uint8Array<ArrayBuffer>,
+    command: string,
+    signal?: AbortSignal,
+  ): Promise<CcidReply> {
     if (signal?.aborted) throw signalError(signal, command);
     const seq = this.nextSeq();
     await this.send(build({ slot, seq }));
@@ -106,7 +122,9 @@ export class BulkPipe {
     }
     if (result.status !== 'ok') {
       await this.config.device.clearHalt('out', this.config.bulkOut.number).catch(() => undefined);
-      throw new AppError('ccid', 'USB_TRANSFER_FAILED', `Bulk-out transfer ended with ${result.status}`, { status: result.status });
+      throw new AppError('ccid', 'USB_TRANSFER_FAILED', `Bulk-out transfer ended with ${result.status}`, {
+        status: result.status,
+      });
     }
   }
 
@@ -119,17 +137,25 @@ export class BulkPipe {
       // than AbortSignal.timeout(): the latter's timers are reclaimed only after several GCs, which at one
       // per reply grows the heap by tens of MB per 100k APDUs (measured by bench/ccid-heap.ts).
       const quiet = new AbortController();
-      const timer = setTimeout(() => quiet.abort(new DOMException(`${command}: reader silent for ${silence} ms`, 'TimeoutError')), silence);
+      const timer = setTimeout(
+        () => quiet.abort(new DOMException(`${command}: reader silent for ${silence} ms`, 'TimeoutError')),
+        silence,
+      );
       let reply: CcidReply;
       try {
-        reply = parseReply(await this.readReply(command, signal ? AbortSignal.any([signal, quiet.signal]) : quiet.signal));
+        reply = parseReply(
+          await this.readReply(command, signal ? AbortSignal.any([signal, quiet.signal]) : quiet.signal),
+        );
       } finally {
         clearTimeout(timer);
       }
       if (reply.seq !== seq || reply.slot !== slot) {
         stale += 1;
         if (stale > MAX_STALE_REPLIES) {
-          throw new AppError('ccid', 'BAD_SEQUENCE', `${command}: ${stale} replies in a row carried the wrong bSeq`, { expected: seq, got: reply.seq });
+          throw new AppError('ccid', 'BAD_SEQUENCE', `${command}: ${stale} replies in a row carried the wrong bSeq`, {
+            expected: seq,
+            got: reply.seq,
+          });
         }
         continue;
       }
@@ -152,7 +178,7 @@ export class BulkPipe {
       this.pendingRead = null;
       return bytes;
     } catch (e) {
-      if (!(signal?.aborted)) this.pendingRead = null;
+      if (!signal?.aborted) this.pendingRead = null;
       throw e;
     }
   }
@@ -179,8 +205,11 @@ export class BulkPipe {
       throw this.config.usbError(e, 'transferIn');
     }
     if (result.status !== 'ok') {
-      if (result.status === 'stall') await this.config.device.clearHalt('in', this.config.bulkIn.number).catch(() => undefined);
-      throw new AppError('ccid', 'USB_TRANSFER_FAILED', `Bulk-in transfer ended with ${result.status}`, { status: result.status });
+      if (result.status === 'stall')
+        await this.config.device.clearHalt('in', this.config.bulkIn.number).catch(() => undefined);
+      throw new AppError('ccid', 'USB_TRANSFER_FAILED', `Bulk-in transfer ended with ${result.status}`, {
+        status: result.status,
+      });
     }
     return bytesOf(result);
   }

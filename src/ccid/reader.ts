@@ -3,13 +3,18 @@
  * the interrupt endpoint (CCID rev 1.1 §5, §6.3). Byte layouts live in messages*.ts; the bulk pipe's
  * sequencing in reader-pipe.ts; per-slot exchanges in slot*.ts.
  */
-import { AppError, isAppError } from '../app-error.js';
-import { findCcidInterface, readConfigurationDescriptor, type CcidEndpoint, type CcidInterface } from './descriptor-config.js';
-import type { CcidDescriptor } from './descriptor.js';
-import { parseNotification } from './messages-reply.js';
-import { BulkPipe, CCID_REQUEST } from './reader-pipe.js';
-import { bytesOf, type UsbDeviceLike, type UsbErrorMapper, type UsbFailureContext } from './reader-usb.js';
-import { CcidSlot } from './slot.js';
+import { AppError, isAppError } from '../app-error';
+import {
+  findCcidInterface,
+  readConfigurationDescriptor,
+  type CcidEndpoint,
+  type CcidInterface,
+} from './descriptor-config';
+import type { CcidDescriptor } from './descriptor';
+import { parseNotification } from './messages-reply';
+import { BulkPipe, CCID_REQUEST } from './reader-pipe';
+import { bytesOf, type UsbDeviceLike, type UsbErrorMapper, type UsbFailureContext } from './reader-usb';
+import { CcidSlot } from './slot';
 
 /** How long each slot may take to answer GetSlotStatus while opening. */
 const OPEN_STATUS_TIMEOUT_MS = 5000;
@@ -31,7 +36,13 @@ export interface CcidReaderOptions {
 /** The default mapping, used without an adapter: wrap the rejection, keep it as the cause. */
 function defaultUsbError(error: unknown, context: UsbFailureContext): Error {
   if (isAppError(error)) return error;
-  return new AppError('ccid', 'USB_TRANSFER_FAILED', `USB ${context.operation} failed`, { operation: context.operation }, { cause: error });
+  return new AppError(
+    'ccid',
+    'USB_TRANSFER_FAILED',
+    `USB ${context.operation} failed`,
+    { operation: context.operation },
+    { cause: error },
+  );
 }
 
 /** An open CCID reader with its claimed interface. */
@@ -59,7 +70,8 @@ export class CcidReader {
 
   /** A name a person recognises, e.g. "Identiv uTrust 3700 F". */
   get name(): string {
-    const product = this.device.productName || `USB reader ${hex4(this.device.vendorId)}:${hex4(this.device.productId)}`;
+    const product =
+      this.device.productName || `USB reader ${hex4(this.device.vendorId)}:${hex4(this.device.productId)}`;
     return this.device.manufacturerName && !product.startsWith(this.device.manufacturerName)
       ? `${this.device.manufacturerName} ${product}`
       : product;
@@ -138,16 +150,28 @@ async function usbCall<T>(work: () => Promise<T>, map: (e: unknown) => Error): P
 }
 
 /** Discovery before the claim: refuses character level and control-only readers (no bulk pipe). */
-function checkUsable(device: UsbDeviceLike, usbInterface: CcidInterface): { bulkIn: CcidEndpoint; bulkOut: CcidEndpoint } {
+function checkUsable(
+  device: UsbDeviceLike,
+  usbInterface: CcidInterface,
+): { bulkIn: CcidEndpoint; bulkOut: CcidEndpoint } {
   if (usbInterface.descriptor.exchangeLevel === 'character') {
-    throw new AppError('ccid', 'CHARACTER_LEVEL_UNSUPPORTED', 'This reader only offers character-level exchanges, which Keyward does not support; use a TPDU or APDU-level reader', {
-      vendorId: device.vendorId,
-      productId: device.productId,
-    });
+    throw new AppError(
+      'ccid',
+      'CHARACTER_LEVEL_UNSUPPORTED',
+      'This reader only offers character-level exchanges, which Keyward does not support; use a TPDU or APDU-level reader',
+      {
+        vendorId: device.vendorId,
+        productId: device.productId,
+      },
+    );
   }
   const { bulkIn, bulkOut } = usbInterface;
   if (!bulkIn || !bulkOut) {
-    throw new AppError('ccid', 'NO_BULK_ENDPOINTS', 'This reader has no bulk endpoints (control-only CCID), which Keyward does not support');
+    throw new AppError(
+      'ccid',
+      'NO_BULK_ENDPOINTS',
+      'This reader has no bulk endpoints (control-only CCID), which Keyward does not support',
+    );
   }
   return { bulkIn, bulkOut };
 }
@@ -164,16 +188,31 @@ export async function openCcidReader(device: UsbDeviceLike, options: CcidReaderO
   const known: { interfaceClass?: number } = {};
   const usbError = (e: unknown, operation: UsbFailureContext['operation']): Error =>
     isAppError(e) ? e : mapper(e, { operation, vendorId: device.vendorId, productId: device.productId, ...known });
-  if (!device.opened) await usbCall(() => device.open(), (e) => usbError(e, 'open'));
+  if (!device.opened)
+    await usbCall(
+      () => device.open(),
+      (e) => usbError(e, 'open'),
+    );
   try {
-    const usbInterface = findCcidInterface(await usbCall(() => readConfigurationDescriptor(device), (e) => usbError(e, 'controlTransferIn')));
+    const usbInterface = findCcidInterface(
+      await usbCall(
+        () => readConfigurationDescriptor(device),
+        (e) => usbError(e, 'controlTransferIn'),
+      ),
+    );
     known.interfaceClass = usbInterface.interfaceClass;
     const { bulkIn, bulkOut } = checkUsable(device, usbInterface);
     const d = usbInterface.descriptor;
     if (device.configuration?.configurationValue !== usbInterface.configurationValue) {
-      await usbCall(() => device.selectConfiguration(usbInterface.configurationValue), (e) => usbError(e, 'selectConfiguration'));
+      await usbCall(
+        () => device.selectConfiguration(usbInterface.configurationValue),
+        (e) => usbError(e, 'selectConfiguration'),
+      );
     }
-    await usbCall(() => device.claimInterface(usbInterface.interfaceNumber), (e) => usbError(e, 'claimInterface'));
+    await usbCall(
+      () => device.claimInterface(usbInterface.interfaceNumber),
+      (e) => usbError(e, 'claimInterface'),
+    );
     const pipe = new BulkPipe({
       device,
       interfaceNumber: usbInterface.interfaceNumber,

@@ -3,10 +3,10 @@
  * PC_to_RDR_XfrBlock. At extended level, messages longer than dwMaxCCIDMessageLength − 10 are chained
  * with wLevelParameter / bChainParameter (CCID rev 1.1 §6.1.4 Table 6.1-3, §6.2.1).
  */
-import { AppError } from '../app-error.js';
-import { CCID_HEADER_LENGTH, LEVEL_PARAMETER } from './messages.js';
-import { CHAIN_PARAMETER } from './messages-reply.js';
-import type { CardSession, ExchangeCapabilities, SlotIo } from './slot.js';
+import { AppError } from '../app-error';
+import { CCID_HEADER_LENGTH, LEVEL_PARAMETER } from './messages';
+import { CHAIN_PARAMETER } from './messages-reply';
+import type { CardSession, ExchangeCapabilities, SlotIo } from './slot';
 
 /** Largest short command APDU: CLA INS P1 P2 Lc 255 bytes Le (ISO 7816-4 §5.1). */
 export const SHORT_APDU_MAX_COMMAND = 261;
@@ -28,7 +28,9 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function unexpectedChain(chain: number, stage: string): AppError {
-  return new AppError('ccid', 'UNEXPECTED_REPLY', `bChainParameter 0x${chain.toString(16)} is not valid ${stage}`, { chainParameter: chain });
+  return new AppError('ccid', 'UNEXPECTED_REPLY', `bChainParameter 0x${chain.toString(16)} is not valid ${stage}`, {
+    chainParameter: chain,
+  });
 }
 
 /** Sends a command APDU in chunks (Table 6.1-3: 01 begins, 03 continues, 02 ends); returns the first reply. */
@@ -40,23 +42,31 @@ async function sendChained(io: SlotIo, apdu: Uint8Array, chunk: number, signal?:
     const reply = await io.xfrBlock(apdu.subarray(o, o + chunk), level, signal);
     if (last) return reply;
     // Between parts the reader answers with an empty block and bChainParameter 0x10 (§6.2.1).
-    if (reply.chainParameter !== CHAIN_PARAMETER.CONTINUE_COMMAND) throw unexpectedChain(reply.chainParameter, 'while sending a command');
+    if (reply.chainParameter !== CHAIN_PARAMETER.CONTINUE_COMMAND)
+      throw unexpectedChain(reply.chainParameter, 'while sending a command');
   }
 }
 
 /** Collects a response that the reader splits (§6.2.1: 01 begins, 03 continues, 02 ends; 0x10 asks for more). */
-async function receiveChained(io: SlotIo, first: { chainParameter: number; data: Uint8Array }, signal?: AbortSignal): Promise<Uint8Array> {
+async function receiveChained(
+  io: SlotIo,
+  first: { chainParameter: number; data: Uint8Array },
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   if (first.chainParameter === CHAIN_PARAMETER.BEGIN_AND_END) return first.data;
-  if (first.chainParameter !== CHAIN_PARAMETER.BEGIN) throw unexpectedChain(first.chainParameter, 'to start a response');
+  if (first.chainParameter !== CHAIN_PARAMETER.BEGIN)
+    throw unexpectedChain(first.chainParameter, 'to start a response');
   const parts = [first.data];
   let total = first.data.length;
   for (;;) {
     const next = await io.xfrBlock(new Uint8Array(0), LEVEL_PARAMETER.CONTINUE_RESPONSE, signal);
     parts.push(next.data);
     total += next.data.length;
-    if (total > EXTENDED_APDU_MAX_RESPONSE) throw new AppError('ccid', 'MALFORMED_REPLY', 'The chained response exceeds 65538 bytes');
+    if (total > EXTENDED_APDU_MAX_RESPONSE)
+      throw new AppError('ccid', 'MALFORMED_REPLY', 'The chained response exceeds 65538 bytes');
     if (next.chainParameter === CHAIN_PARAMETER.END) return concat(parts);
-    if (next.chainParameter !== CHAIN_PARAMETER.CONTINUE) throw unexpectedChain(next.chainParameter, 'inside a response');
+    if (next.chainParameter !== CHAIN_PARAMETER.CONTINUE)
+      throw unexpectedChain(next.chainParameter, 'inside a response');
   }
 }
 
@@ -64,9 +74,17 @@ async function receiveChained(io: SlotIo, first: { chainParameter: number; data:
 export function apduCapabilities(io: SlotIo): ExchangeCapabilities {
   const room = io.descriptor.maxMessageLength - CCID_HEADER_LENGTH;
   if (io.descriptor.exchangeLevel === 'extended-apdu') {
-    return { extendedApdu: true, maxCommandLength: EXTENDED_APDU_MAX_COMMAND, maxResponseLength: EXTENDED_APDU_MAX_RESPONSE };
+    return {
+      extendedApdu: true,
+      maxCommandLength: EXTENDED_APDU_MAX_COMMAND,
+      maxResponseLength: EXTENDED_APDU_MAX_RESPONSE,
+    };
   }
-  return { extendedApdu: false, maxCommandLength: Math.min(SHORT_APDU_MAX_COMMAND, room), maxResponseLength: SHORT_APDU_MAX_RESPONSE };
+  return {
+    extendedApdu: false,
+    maxCommandLength: Math.min(SHORT_APDU_MAX_COMMAND, room),
+    maxResponseLength: SHORT_APDU_MAX_RESPONSE,
+  };
 }
 
 /** An APDU-level session: one XfrBlock per APDU, chained at extended level when it does not fit. */
@@ -79,10 +97,15 @@ export function createApduExchange(io: SlotIo, atr: Uint8Array): CardSession {
     capabilities,
     async transmit(apdu, options = {}) {
       if (apdu.length > capabilities.maxCommandLength || (!capabilities.extendedApdu && apdu.length > chunk)) {
-        throw new AppError('ccid', 'APDU_TOO_LONG', `A ${apdu.length}-byte command does not fit this reader (max ${capabilities.maxCommandLength})`, {
-          length: apdu.length,
-          max: capabilities.maxCommandLength,
-        });
+        throw new AppError(
+          'ccid',
+          'APDU_TOO_LONG',
+          `A ${apdu.length}-byte command does not fit this reader (max ${capabilities.maxCommandLength})`,
+          {
+            length: apdu.length,
+            max: capabilities.maxCommandLength,
+          },
+        );
       }
       const first = await sendChained(io, apdu, chunk, options.signal);
       if (!capabilities.extendedApdu) return first.data;

@@ -4,16 +4,21 @@
  * reader does not (dwFeatures AUTO_PPS / AUTO_PARAMETER_NEGOTIATION, §5.1), tells the reader the
  * parameters (PC_to_RDR_SetParameters §6.1.7), and negotiates IFSD when the reader does not (AUTO_IFSD).
  */
-import { AppError, isAppError } from '../app-error.js';
-import type { Atr } from './atr-types.js';
-import { parseAtr } from './atr.js';
-import type { ProtocolParameters } from './messages.js';
-import { LEVEL_PARAMETER } from './messages.js';
-import { buildPpsRequest, choosePps, parsePpsResponse } from './pps.js';
-import { EXTENDED_APDU_MAX_COMMAND, EXTENDED_APDU_MAX_RESPONSE, SHORT_APDU_MAX_COMMAND, SHORT_APDU_MAX_RESPONSE } from './slot-apdu.js';
-import type { CardSession, PowerOnOptions, SlotIo } from './slot.js';
-import { createT0Host } from './t0.js';
-import { createT1Host } from './t1-host.js';
+import { AppError, isAppError } from '../app-error';
+import type { Atr } from './atr-types';
+import { parseAtr } from './atr';
+import type { ProtocolParameters } from './messages';
+import { LEVEL_PARAMETER } from './messages';
+import { buildPpsRequest, choosePps, parsePpsResponse } from './pps';
+import {
+  EXTENDED_APDU_MAX_COMMAND,
+  EXTENDED_APDU_MAX_RESPONSE,
+  SHORT_APDU_MAX_COMMAND,
+  SHORT_APDU_MAX_RESPONSE,
+} from './slot-apdu';
+import type { CardSession, PowerOnOptions, SlotIo } from './slot';
+import { createT0Host } from './t0';
+import { createT1Host } from './t1-host';
 
 /** Fi/Di byte meaning the defaults Fd = 372, Dd = 1 (ISO 7816-3 §8.3, coded as TA1). */
 const DEFAULT_FIDI = 0x11;
@@ -24,15 +29,24 @@ const MAX_IFSD = 254;
 function chooseProtocol(atr: Atr, io: SlotIo, prefer: 0 | 1): 0 | 1 {
   const reader = io.descriptor.protocols;
   const both = (t: 0 | 1): boolean => atr.protocols.includes(t) && (t === 0 ? reader.t0 : reader.t1);
-  if (atr.specificMode && (atr.specificMode.protocol === 0 || atr.specificMode.protocol === 1) && !atr.specificMode.canChange) {
+  if (
+    atr.specificMode &&
+    (atr.specificMode.protocol === 0 || atr.specificMode.protocol === 1) &&
+    !atr.specificMode.canChange
+  ) {
     return atr.specificMode.protocol;
   }
   const order: (0 | 1)[] = prefer === 1 ? [1, 0] : [0, 1];
   const chosen = order.find(both);
   if (chosen === undefined) {
-    throw new AppError('ccid', 'PROTOCOL_UNSUPPORTED', `The card offers T=${atr.protocols.join(',')}, the reader T=0/T=1 bits ${reader.raw}`, {
-      cardProtocols: atr.protocols,
-    });
+    throw new AppError(
+      'ccid',
+      'PROTOCOL_UNSUPPORTED',
+      `The card offers T=${atr.protocols.join(',')}, the reader T=0/T=1 bits ${reader.raw}`,
+      {
+        cardProtocols: atr.protocols,
+      },
+    );
   }
   return chosen;
 }
@@ -44,7 +58,16 @@ async function negotiate(io: SlotIo, atr: Atr, protocol: 0 | 1, signal?: AbortSi
   if (d.auto.pps || d.auto.parameterNegotiation) return atr.ta1;
   // Specific mode: no PPS; the card already runs at TA1 unless its parameters are implicit (§8.3, TA2).
   if (atr.specificMode) return atr.specificMode.implicitParameters ? DEFAULT_FIDI : atr.ta1;
-  const choice = choosePps(atr, { dataRates: io.dataRates, maxDataRate: d.maxDataRate, defaultClockKhz: d.defaultClockKhz, maxClockKhz: d.maxClockKhz }, protocol);
+  const choice = choosePps(
+    atr,
+    {
+      dataRates: io.dataRates,
+      maxDataRate: d.maxDataRate,
+      defaultClockKhz: d.defaultClockKhz,
+      maxClockKhz: d.maxClockKhz,
+    },
+    protocol,
+  );
   if (!choice) return DEFAULT_FIDI;
   const request = buildPpsRequest(choice);
   const reply = await io.xfrBlock(request, LEVEL_PARAMETER.BEGIN_AND_END, signal);
@@ -56,7 +79,14 @@ async function negotiate(io: SlotIo, atr: Atr, protocol: 0 | 1, signal?: AbortSi
 function protocolParameters(atr: Atr, protocol: 0 | 1, fidi: number): ProtocolParameters {
   const inverse = atr.convention === 'inverse' ? 0x02 : 0x00;
   if (protocol === 0) {
-    return { protocol: 0, findexDindex: fidi, tcckst: inverse, guardTime: atr.extraGuardTime, waitingInteger: atr.wi, clockStop: 0 };
+    return {
+      protocol: 0,
+      findexDindex: fidi,
+      tcckst: inverse,
+      guardTime: atr.extraGuardTime,
+      waitingInteger: atr.wi,
+      clockStop: 0,
+    };
   }
   return {
     protocol: 1,
@@ -78,7 +108,11 @@ function t0Session(io: SlotIo, atrBytes: Uint8Array): CardSession {
   return {
     atr: atrBytes,
     protocol: 0,
-    capabilities: { extendedApdu: false, maxCommandLength: SHORT_APDU_MAX_COMMAND, maxResponseLength: SHORT_APDU_MAX_RESPONSE },
+    capabilities: {
+      extendedApdu: false,
+      maxCommandLength: SHORT_APDU_MAX_COMMAND,
+      maxResponseLength: SHORT_APDU_MAX_RESPONSE,
+    },
     transmit(apdu, o = {}) {
       signal = o.signal;
       return host.transceive(apdu);
@@ -89,8 +123,11 @@ function t0Session(io: SlotIo, atrBytes: Uint8Array): CardSession {
 /** T=1: blocks in XfrBlock, BWT extensions in bBWI; IFSD told to the card unless the reader does it (§11.4.2). */
 async function t1Session(io: SlotIo, atr: Atr, signal: AbortSignal | undefined): Promise<CardSession> {
   let current = signal;
-  const host = createT1Host({ ifsc: atr.t1.ifsc, ifsd: 32, edc: atr.t1.edc }, async (block, { bwtMultiplier }) =>
-    (await io.xfrBlock(block, LEVEL_PARAMETER.BEGIN_AND_END, current, bwtMultiplier > 1 ? bwtMultiplier & 0xff : 0)).data,
+  const host = createT1Host(
+    { ifsc: atr.t1.ifsc, ifsd: 32, edc: atr.t1.edc },
+    async (block, { bwtMultiplier }) =>
+      (await io.xfrBlock(block, LEVEL_PARAMETER.BEGIN_AND_END, current, bwtMultiplier > 1 ? bwtMultiplier & 0xff : 0))
+        .data,
   );
   if (!io.descriptor.auto.ifsd) await host.negotiateIfsd(Math.min(MAX_IFSD, io.descriptor.maxIfsd || MAX_IFSD));
   // After a failure below T=1 (USB, reader, timeout) nobody knows which block the card saw last, so the
@@ -99,7 +136,11 @@ async function t1Session(io: SlotIo, atr: Atr, signal: AbortSignal | undefined):
   return {
     atr: atr.bytes,
     protocol: 1,
-    capabilities: { extendedApdu: true, maxCommandLength: EXTENDED_APDU_MAX_COMMAND, maxResponseLength: EXTENDED_APDU_MAX_RESPONSE },
+    capabilities: {
+      extendedApdu: true,
+      maxCommandLength: EXTENDED_APDU_MAX_COMMAND,
+      maxResponseLength: EXTENDED_APDU_MAX_RESPONSE,
+    },
     async transmit(apdu, o = {}) {
       current = o.signal;
       if (resync) {

@@ -2,13 +2,13 @@
  * One slot of a CCID reader: a queue so one exchange runs at a time, power on with voltage selection
  * (CCID rev 1.1 §6.1.1), parameters (§6.1.5–§6.1.7), and the exchange level chosen from dwFeatures.
  */
-import { AppError, isAppError } from '../app-error.js';
-import type { CcidDescriptor } from './descriptor.js';
-import * as msg from './messages.js';
-import type { CcidReply } from './messages-reply.js';
-import type { BulkPipe } from './reader-pipe.js';
-import { createApduExchange } from './slot-apdu.js';
-import { setupTpdu } from './slot-tpdu.js';
+import { AppError, isAppError } from '../app-error';
+import type { CcidDescriptor } from './descriptor';
+import * as msg from './messages';
+import type { CcidReply } from './messages-reply';
+import type { BulkPipe } from './reader-pipe';
+import { createApduExchange } from './slot-apdu';
+import { setupTpdu } from './slot-tpdu';
 
 /** What the path through this slot can carry (the shape of `TransportCapabilities` in src/transport/). */
 export interface ExchangeCapabilities {
@@ -34,7 +34,12 @@ export interface SlotIo {
   readonly dataRates: readonly number[];
   readonly clocksKhz: readonly number[];
   /** PC_to_RDR_XfrBlock → RDR_to_PC_DataBlock (§6.1.4, §6.2.1). */
-  xfrBlock(data: Uint8Array, levelParameter: number, signal?: AbortSignal, bwi?: number): Promise<Extract<CcidReply, { type: 'DataBlock' }>>;
+  xfrBlock(
+    data: Uint8Array,
+    levelParameter: number,
+    signal?: AbortSignal,
+    bwi?: number,
+  ): Promise<Extract<CcidReply, { type: 'DataBlock' }>>;
   setParameters(p: msg.ProtocolParameters, signal?: AbortSignal): Promise<msg.ProtocolParameters | null>;
   getParameters(signal?: AbortSignal): Promise<msg.ProtocolParameters | null>;
 }
@@ -126,7 +131,11 @@ export class CcidSlot {
             ? createApduExchange(io, atr)
             : null;
       if (!session) {
-        throw new AppError('ccid', 'CHARACTER_LEVEL_UNSUPPORTED', 'This reader only exchanges characters, which Keyward does not support');
+        throw new AppError(
+          'ccid',
+          'CHARACTER_LEVEL_UNSUPPORTED',
+          'This reader only exchanges characters, which Keyward does not support',
+        );
       }
       return this.guard(session, generation);
     });
@@ -137,8 +146,14 @@ export class CcidSlot {
     const selections = powerSelections(this.descriptor);
     for (let i = 0; ; i++) {
       try {
-        const reply = await this.pipe.transact(this.index, (a) => msg.iccPowerOn(a, selections[i]!), 'IccPowerOn', signal);
-        if (reply.type !== 'DataBlock') throw new AppError('ccid', 'UNEXPECTED_REPLY', `IccPowerOn answered with ${reply.type}`);
+        const reply = await this.pipe.transact(
+          this.index,
+          (a) => msg.iccPowerOn(a, selections[i]!),
+          'IccPowerOn',
+          signal,
+        );
+        if (reply.type !== 'DataBlock')
+          throw new AppError('ccid', 'UNEXPECTED_REPLY', `IccPowerOn answered with ${reply.type}`);
         return reply.data;
       } catch (e) {
         const retry = isAppError(e, 'ccid', 'ICC_MUTE') || isAppError(e, 'ccid', 'ICC_CLASS_NOT_SUPPORTED');
@@ -158,7 +173,11 @@ export class CcidSlot {
         this.enqueue(() => {
           if (generation !== this.generation) {
             const code = this.present === false ? 'NO_CARD' : 'NOT_POWERED';
-            return Promise.reject(new AppError('ccid', code, 'The card was removed or powered off since it was connected', { slot: this.index }));
+            return Promise.reject(
+              new AppError('ccid', code, 'The card was removed or powered off since it was connected', {
+                slot: this.index,
+              }),
+            );
           }
           return session.transmit(apdu, options).catch((e: unknown) => {
             if (isAppError(e, 'ccid', 'NO_CARD')) this.cardRemoved();
@@ -189,11 +208,14 @@ export class CcidSlot {
       clocksKhz: this.rates.clocksKhz,
       async xfrBlock(data, levelParameter, signal, bwi = 0) {
         const reply = await pipe.transact(index, (a) => msg.xfrBlock(a, data, levelParameter, bwi), 'XfrBlock', signal);
-        if (reply.type !== 'DataBlock') throw new AppError('ccid', 'UNEXPECTED_REPLY', `XfrBlock answered with ${reply.type}`);
+        if (reply.type !== 'DataBlock')
+          throw new AppError('ccid', 'UNEXPECTED_REPLY', `XfrBlock answered with ${reply.type}`);
         return reply;
       },
-      setParameters: async (p, signal) => parameters(await pipe.transact(index, (a) => msg.setParameters(a, p), 'SetParameters', signal)),
-      getParameters: async (signal) => parameters(await pipe.transact(index, msg.getParameters, 'GetParameters', signal)),
+      setParameters: async (p, signal) =>
+        parameters(await pipe.transact(index, (a) => msg.setParameters(a, p), 'SetParameters', signal)),
+      getParameters: async (signal) =>
+        parameters(await pipe.transact(index, msg.getParameters, 'GetParameters', signal)),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isAppError } from '../app-error.js';
-import { apduToT0Tpdu, classifyApdu, createT0Card, createT0Host } from './t0.js';
+import { isAppError } from '../app-error';
+import { apduToT0Tpdu, classifyApdu, createT0Card, createT0Host } from './t0';
 
 const hex = (s: string) => Uint8Array.from((s.replace(/\s/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
@@ -32,7 +32,11 @@ describe('T=0 TPDU mapping (ISO/IEC 7816-3:2006 §12.2)', () => {
 
   it('classifies and rejects malformed APDUs', () => {
     expect(classifyApdu(hex('00 A4 04 00 05 A0 00 00 03 08 00'))).toMatchObject({ case: 4, ne: 256, extended: false });
-    expect(classifyApdu(hex('00 CB 3F FF 00 00 03 5C 01 7E 00 00'))).toMatchObject({ case: 4, ne: 65536, extended: true });
+    expect(classifyApdu(hex('00 CB 3F FF 00 00 03 5C 01 7E 00 00'))).toMatchObject({
+      case: 4,
+      ne: 65536,
+      extended: true,
+    });
     for (const bad of ['00 A4 04', '00 A4 04 00 05 A0', '00 A4 04 00 00 00', '00 A4 04 00 00 00 00 01']) {
       expect(() => classifyApdu(hex(bad))).toThrow(expect.objectContaining({ code: 'APDU_MALFORMED' }));
     }

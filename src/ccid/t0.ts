@@ -14,7 +14,7 @@
  * owns 61xx/6Cxx for every transport (the `CardTransport` contract says transports never interpret SWs).
  * Re-issuing a case 2 APDU with Le = xx there maps back here to a TPDU with P3 = xx, as §12.2.3 describes.
  */
-import { AppError } from '../app-error.js';
+import { AppError } from '../app-error';
 
 /** Instruction bytes the T=0 card side itself acts on (ISO/IEC 7816-4 §11.1 GET RESPONSE). */
 export const T0_INS = { GET_RESPONSE: 0xc0 } as const;
@@ -72,7 +72,9 @@ export function classifyApdu(apdu: Uint8Array): ApduShape {
 export function apduToT0Tpdu(apdu: Uint8Array): Uint8Array {
   const shape = classifyApdu(apdu);
   if (shape.extended) {
-    throw new AppError('ccid', 'T0_EXTENDED_UNSUPPORTED', 'T=0 carries short APDUs only; use command chaining', { length: apdu.length });
+    throw new AppError('ccid', 'T0_EXTENDED_UNSUPPORTED', 'T=0 carries short APDUs only; use command chaining', {
+      length: apdu.length,
+    });
   }
   const out = new Uint8Array(5 + shape.data.length);
   out.set(shape.header);
@@ -94,7 +96,11 @@ export function createT0Host(exchange: (tpdu: Uint8Array) => Promise<Uint8Array>
     async transceive(apdu) {
       const response = await exchange(apduToT0Tpdu(apdu));
       if (response.length < 2) {
-        throw new AppError('ccid', 'T0_PROTOCOL', `response TPDU has ${response.length} byte(s); SW1 SW2 are mandatory`);
+        throw new AppError(
+          'ccid',
+          'T0_PROTOCOL',
+          `response TPDU has ${response.length} byte(s); SW1 SW2 are mandatory`,
+        );
       }
       return response;
     },
@@ -130,7 +136,8 @@ export function createT0Card(handleApdu: (apdu: Uint8Array) => Promise<Uint8Arra
    * exactly what is there (else 6Cxx); GET RESPONSE may take less (`partial`).
    */
   function serve(data: Uint8Array, ne: number, sw1: number, sw2: number, partial = false): Uint8Array {
-    if (!partial && ne !== 256 && ne !== data.length && data.length <= 256) return sw(T0_SW1.WRONG_LE, data.length & 0xff);
+    if (!partial && ne !== 256 && ne !== data.length && data.length <= 256)
+      return sw(T0_SW1.WRONG_LE, data.length & 0xff);
     if (ne > data.length) return sw(T0_SW1.WRONG_LE, data.length & 0xff);
     const rest = data.slice(ne);
     pending = rest.length > 0 ? { data: rest, sw1, sw2 } : undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { block, decodeBlock, encodeBlock, type T1Block } from './t1-block.js';
+import { block, decodeBlock, encodeBlock, type T1Block } from './t1-block';
 
 const hex = (s: string) => Uint8Array.from((s.replace(/\s/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
 
@@ -57,20 +57,44 @@ describe('T=1 block codec (ISO/IEC 7816-3:2006 §11.3)', () => {
 
   it('round-trips every block and never throws on random bytes', () => {
     const anyBlock = fc.oneof(
-      fc.record({ ns: fc.constantFrom(0 as const, 1 as const), more: fc.boolean(), inf: fc.uint8Array({ maxLength: 254 }), nad: fc.nat(255) })
+      fc
+        .record({
+          ns: fc.constantFrom(0 as const, 1 as const),
+          more: fc.boolean(),
+          inf: fc.uint8Array({ maxLength: 254 }),
+          nad: fc.nat(255),
+        })
         .map(({ ns, more, inf, nad }) => block.i(ns, more, inf, nad)),
-      fc.record({ nr: fc.constantFrom(0 as const, 1 as const), e: fc.constantFrom('none' as const, 'edc' as const, 'other' as const) })
+      fc
+        .record({
+          nr: fc.constantFrom(0 as const, 1 as const),
+          e: fc.constantFrom('none' as const, 'edc' as const, 'other' as const),
+        })
         .map(({ nr, e }) => block.r(nr, e)),
-      fc.record({ t: fc.constantFrom('RESYNCH' as const, 'ABORT' as const), r: fc.boolean() }).map(({ t, r }) => block.s(t, r)),
-      fc.record({ t: fc.constantFrom('IFS' as const, 'WTX' as const), r: fc.boolean(), v: fc.integer({ min: 1, max: 254 }) })
+      fc
+        .record({ t: fc.constantFrom('RESYNCH' as const, 'ABORT' as const), r: fc.boolean() })
+        .map(({ t, r }) => block.s(t, r)),
+      fc
+        .record({
+          t: fc.constantFrom('IFS' as const, 'WTX' as const),
+          r: fc.boolean(),
+          v: fc.integer({ min: 1, max: 254 }),
+        })
         .map(({ t, r, v }) => block.s(t, r, Uint8Array.of(v))),
     );
     fc.assert(
-      fc.property(anyBlock, fc.constantFrom('lrc' as const, 'crc' as const), fc.uint8Array({ maxLength: 40 }), (b, edc, junk) => {
-        expect(decodeBlock(encodeBlock(b, edc), edc)).toEqual(b);
-        const r = decodeBlock(junk, edc);
-        expect(typeof r === 'string' ? ['edc', 'format'] : ['I', 'R', 'S']).toContain(typeof r === 'string' ? r : r.kind);
-      }),
+      fc.property(
+        anyBlock,
+        fc.constantFrom('lrc' as const, 'crc' as const),
+        fc.uint8Array({ maxLength: 40 }),
+        (b, edc, junk) => {
+          expect(decodeBlock(encodeBlock(b, edc), edc)).toEqual(b);
+          const r = decodeBlock(junk, edc);
+          expect(typeof r === 'string' ? ['edc', 'format'] : ['I', 'R', 'S']).toContain(
+            typeof r === 'string' ? r : r.kind,
+          );
+        },
+      ),
       { numRuns: 10_000 },
     );
   });

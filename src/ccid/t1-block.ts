@@ -13,8 +13,8 @@
  *                          0010       other error
  *   S-block  1 1 R/r 00000 RESYNCH, 00001 IFS, 00010 ABORT, 00011 WTX (b6 = 1 marks the response)
  */
-import { AppError } from '../app-error.js';
-import { checkEdc, computeEdc, EDC_LENGTH, type Edc } from './edc.js';
+import { AppError } from '../app-error';
+import { checkEdc, computeEdc, EDC_LENGTH, type Edc } from './edc';
 
 /** PCB bits (§11.3.2.2). */
 export const PCB = {
@@ -50,7 +50,13 @@ export const T1_MAX_INF = 254;
 export type T1Block =
   | { readonly kind: 'I'; readonly nad: number; readonly ns: 0 | 1; readonly more: boolean; readonly inf: Uint8Array }
   | { readonly kind: 'R'; readonly nad: number; readonly nr: 0 | 1; readonly error: 'none' | 'edc' | 'other' }
-  | { readonly kind: 'S'; readonly nad: number; readonly type: SBlockType; readonly response: boolean; readonly inf: Uint8Array };
+  | {
+      readonly kind: 'S';
+      readonly nad: number;
+      readonly type: SBlockType;
+      readonly response: boolean;
+      readonly inf: Uint8Array;
+    };
 
 /** Why a received block is unusable; `edc` maps to R-block error 0001, the rest to 0010 (§11.6.3). */
 export type T1Fault = 'edc' | 'format';
@@ -73,7 +79,9 @@ function pcbOf(b: T1Block): number {
 export function encodeBlock(block: T1Block, edc: Edc): Uint8Array {
   const inf = block.kind === 'R' ? new Uint8Array(0) : block.inf;
   if (inf.length > T1_MAX_INF) {
-    throw new AppError('ccid', 'T1_PROTOCOL', `INF of ${inf.length} bytes exceeds ${T1_MAX_INF}`, { length: inf.length });
+    throw new AppError('ccid', 'T1_PROTOCOL', `INF of ${inf.length} bytes exceeds ${T1_MAX_INF}`, {
+      length: inf.length,
+    });
   }
   const out = new Uint8Array(3 + inf.length + EDC_LENGTH[edc]);
   out.set([block.nad, pcbOf(block), inf.length]);
@@ -119,5 +127,11 @@ export function decodeBlock(bytes: Uint8Array, edc: Edc, maxInf = T1_MAX_INF): T
 export const block = {
   i: (ns: 0 | 1, more: boolean, inf: Uint8Array, nad = 0): T1Block => ({ kind: 'I', nad, ns, more, inf }),
   r: (nr: 0 | 1, error: 'none' | 'edc' | 'other' = 'none', nad = 0): T1Block => ({ kind: 'R', nad, nr, error }),
-  s: (type: SBlockType, response: boolean, inf: Uint8Array = new Uint8Array(0), nad = 0): T1Block => ({ kind: 'S', nad, type, response, inf }),
+  s: (type: SBlockType, response: boolean, inf: Uint8Array = new Uint8Array(0), nad = 0): T1Block => ({
+    kind: 'S',
+    nad,
+    type,
+    response,
+    inf,
+  }),
 };

@@ -6,9 +6,9 @@
  * cards do: S(WTX) or S(IFS) requests before a response (§11.6.2.3), an S(ABORT) instead of a response,
  * and corrupted EDC on outgoing blocks (to drive the host's §11.6.3 recovery).
  */
-import { AppError } from '../app-error.js';
-import type { Edc } from './edc.js';
-import { block, decodeBlock, encodeBlock, T1_MAX_INF, type T1Block, type T1Fault } from './t1-block.js';
+import { AppError } from '../app-error';
+import type { Edc } from './edc';
+import { block, decodeBlock, encodeBlock, T1_MAX_INF, type T1Block, type T1Fault } from './t1-block';
 
 /** Parameters of a simulated T=1 card. */
 
@@ -105,13 +105,28 @@ export function createT1Card(params: T1CardParams, handleApdu: (apdu: Uint8Array
   function onS(b: T1Block & { kind: 'S' }): Uint8Array {
     if (!b.response) {
       if (b.type === 'IFS') st.ifsd = b.inf[0]!;
-      if (b.type === 'RESYNCH') Object.assign(st, { nr: 0, ns: 0, ifsc: params.ifsc, ifsd: params.ifsd, rx: [], tx: undefined, lastI: undefined, pendingS: [] });
+      if (b.type === 'RESYNCH')
+        Object.assign(st, {
+          nr: 0,
+          ns: 0,
+          ifsc: params.ifsc,
+          ifsd: params.ifsd,
+          rx: [],
+          tx: undefined,
+          lastI: undefined,
+          pendingS: [],
+        });
       if (b.type === 'ABORT') Object.assign(st, { rx: [], tx: undefined, pendingS: [] });
       if (b.type === 'WTX') return send(block.r(st.nr, 'other'), false); // only a card sends WTX requests
       return send(block.s(b.type, true, b.inf));
     }
     const asked = st.lastSent;
-    if (asked?.kind !== 'S' || asked.response || asked.type !== b.type || (b.type !== 'ABORT' && b.inf[0] !== asked.inf[0])) {
+    if (
+      asked?.kind !== 'S' ||
+      asked.response ||
+      asked.type !== b.type ||
+      (b.type !== 'ABORT' && b.inf[0] !== asked.inf[0])
+    ) {
       return send(block.r(st.nr, 'other'), false);
     }
     if (b.type === 'ABORT') return send(block.r(st.nr)); // chain dropped; ready for the next command

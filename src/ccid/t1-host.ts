@@ -9,9 +9,9 @@
  *   card asks for again is sent again, and after `maxRetries` failed attempts RESYNCH is tried up to
  *   three times (rule 6.4); the APDU then fails with `T1_PROTOCOL` whether RESYNCH worked or not.
  */
-import { AppError } from '../app-error.js';
-import type { Edc } from './edc.js';
-import { block, decodeBlock, encodeBlock, T1_MAX_INF, type SBlockType, type T1Block } from './t1-block.js';
+import { AppError } from '../app-error';
+import type { Edc } from './edc';
+import { block, decodeBlock, encodeBlock, T1_MAX_INF, type SBlockType, type T1Block } from './t1-block';
 
 /** Parameters of a T=1 host. */
 export interface T1HostParams {
@@ -101,7 +101,9 @@ class T1HostSession implements T1Host {
 
   async resynchronise(): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const reply = await this.#once(block.s('RESYNCH', false, new Uint8Array(0), this.#nad)).catch(() => 'format' as const);
+      const reply = await this.#once(block.s('RESYNCH', false, new Uint8Array(0), this.#nad)).catch(
+        () => 'format' as const,
+      );
       if (typeof reply !== 'string' && reply.kind === 'S' && reply.response && reply.type === 'RESYNCH') {
         [this.#ns, this.#nr, this.#ifsc, this.#ifsd, this.#wtx] = [0, 0, this.params.ifsc, this.params.ifsd, 1];
         return;
@@ -135,7 +137,12 @@ class T1HostSession implements T1Host {
     let sRequests = 0;
     for (;;) {
       const reply = await this.#once(out);
-      if (typeof reply !== 'string' && reply.kind === 'S' && !reply.response && sRequests++ < MAX_CONSECUTIVE_S_REQUESTS) {
+      if (
+        typeof reply !== 'string' &&
+        reply.kind === 'S' &&
+        !reply.response &&
+        sRequests++ < MAX_CONSECUTIVE_S_REQUESTS
+      ) {
         out = this.#answerRequest(reply);
         if (reply.type === 'ABORT') {
           await this.#once(out).catch(() => undefined);
@@ -146,7 +153,9 @@ class T1HostSession implements T1Host {
       if (typeof reply !== 'string' && accept(reply)) return reply;
       if (++failures > this.#maxRetries) {
         await this.resynchronise().catch(() => undefined);
-        throw protocolError(`no valid reply after ${this.#maxRetries} retries; RESYNCH attempted`, { retries: this.#maxRetries });
+        throw protocolError(`no valid reply after ${this.#maxRetries} retries; RESYNCH attempted`, {
+          retries: this.#maxRetries,
+        });
       }
       out = this.#recovery(first, reply);
     }

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isAppError } from '../app-error.js';
-import { createT1Card } from './t1-card.js';
-import { createT1Host } from './t1-host.js';
+import { isAppError } from '../app-error';
+import { createT1Card } from './t1-card';
+import { createT1Host } from './t1-host';
 
 const respond = (apdu: Uint8Array) => {
   // The response: P1P2 bytes derived from the command, so a mix-up between commands would show.
@@ -20,7 +20,11 @@ const respond = (apdu: Uint8Array) => {
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 const corruption = fc.array(
-  fc.record({ dir: fc.constantFrom('none', 'none', 'toCard', 'toHost'), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({
+    dir: fc.constantFrom('none', 'none', 'toCard', 'toHost'),
+    at: fc.nat(),
+    mask: fc.integer({ min: 1, max: 255 }),
+  }),
   { maxLength: 30 },
 );
 

@@ -3,11 +3,11 @@
  * block exchange a CCID reader would perform. Only the application behind the card is a test double.
  */
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../app-error.js';
-import type { Edc } from './edc.js';
-import { decodeBlock } from './t1-block.js';
-import { createT1Card, type T1Card } from './t1-card.js';
-import { createT1Host, type ExchangeBlock } from './t1-host.js';
+import { isAppError } from '../app-error';
+import type { Edc } from './edc';
+import { decodeBlock } from './t1-block';
+import { createT1Card, type T1Card } from './t1-card';
+import { createT1Host, type ExchangeBlock } from './t1-host';
 
 /** What the application answers: `n` bytes of i & 0xFF, then 90 00. */
 function expected(n: number): Uint8Array {
@@ -40,7 +40,8 @@ function rig(opts: { ifsc?: number; ifsd?: number; edc?: Edc } = {}, seen: Uint8
   return { card, log, exchange };
 }
 
-const apdu = (n: number, data = 0) => Uint8Array.from([0x80, 0x10, n >> 8, n & 0xff, ...(data ? [data & 0xff, ...new Uint8Array(data)] : [])]);
+const apdu = (n: number, data = 0) =>
+  Uint8Array.from([0x80, 0x10, n >> 8, n & 0xff, ...(data ? [data & 0xff, ...new Uint8Array(data)] : [])]);
 
 describe('T=1 host ↔ card', () => {
   it('exchanges a short APDU in one I-block each way', async () => {

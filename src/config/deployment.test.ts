@@ -23,7 +23,16 @@ describe('deployment configuration', () => {
   });
 
   it('reports every bad field at once, in words', () => {
-    const bad = { entra: { tenantId: 'contoso', clientId: '', authorityHost: 'https://x/', graphBaseUrl: 'http://graph', relayScope: 'Mail.Send' }, relayUrl: 'ftp://x' };
+    const bad = {
+      entra: {
+        tenantId: 'contoso',
+        clientId: '',
+        authorityHost: 'https://x/',
+        graphBaseUrl: 'http://graph',
+        relayScope: 'Mail.Send',
+      },
+      relayUrl: 'ftp://x',
+    };
     try {
       parseDeploymentConfig(bad);
       expect.unreachable();

@@ -41,11 +41,16 @@ const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 export function entraSettingsProblems(s: Partial<Record<keyof EntraSettings, unknown>>): string[] {
   const problems: string[] = [];
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  if (!GUID.test(str(s.tenantId))) problems.push('Tenant ID must be a GUID (Entra admin center > Overview > Tenant ID).');
-  if (!GUID.test(str(s.clientId))) problems.push('SPA client ID must be a GUID (the app registration\'s Application (client) ID).');
-  if (!HOST.test(str(s.authorityHost))) problems.push('Authority host must be a host name such as login.microsoftonline.com.');
-  if (!isHttpsUrl(str(s.graphBaseUrl))) problems.push('Graph base URL must be an https URL such as https://graph.microsoft.com.');
-  if (!/^api:\/\/[^/\s]+\/[^/\s]+$/.test(str(s.relayScope))) problems.push('Relay API scope must look like api://<relay app id>/Mail.Send.');
+  if (!GUID.test(str(s.tenantId)))
+    problems.push('Tenant ID must be a GUID (Entra admin center > Overview > Tenant ID).');
+  if (!GUID.test(str(s.clientId)))
+    problems.push("SPA client ID must be a GUID (the app registration's Application (client) ID).");
+  if (!HOST.test(str(s.authorityHost)))
+    problems.push('Authority host must be a host name such as login.microsoftonline.com.');
+  if (!isHttpsUrl(str(s.graphBaseUrl)))
+    problems.push('Graph base URL must be an https URL such as https://graph.microsoft.com.');
+  if (!/^api:\/\/[^/\s]+\/[^/\s]+$/.test(str(s.relayScope)))
+    problems.push('Relay API scope must look like api://<relay app id>/Mail.Send.');
   return problems;
 }
 
@@ -71,7 +76,10 @@ export function parseDeploymentConfig(raw: unknown): DeploymentConfig {
   const entra = (o.entra ?? {}) as Record<string, unknown>;
   const problems = entraSettingsProblems(entra);
   if (!isHttpUrl(o.relayUrl)) problems.push('relayUrl must be an http(s) URL.');
-  if (o.pcscBridgePort !== undefined && !(Number.isInteger(o.pcscBridgePort) && (o.pcscBridgePort as number) > 0 && (o.pcscBridgePort as number) < 65536)) {
+  if (
+    o.pcscBridgePort !== undefined &&
+    !(Number.isInteger(o.pcscBridgePort) && (o.pcscBridgePort as number) > 0 && (o.pcscBridgePort as number) < 65536)
+  ) {
     problems.push('pcscBridgePort must be a port number (1–65535).');
   }
   if (problems.length) {
@@ -88,7 +96,10 @@ export async function loadDeploymentConfig(url = '/keyward.config.json'): Promis
   } catch (cause) {
     throw new AppError('config', 'CONFIG_UNREACHABLE', `Could not load ${url}.`, {}, { cause });
   }
-  if (!res.ok) throw new AppError('config', 'CONFIG_UNREACHABLE', `Could not load ${url}: HTTP ${res.status}.`, { status: res.status });
+  if (!res.ok)
+    throw new AppError('config', 'CONFIG_UNREACHABLE', `Could not load ${url}: HTTP ${res.status}.`, {
+      status: res.status,
+    });
   let body: unknown;
   try {
     body = await res.json();

@@ -87,7 +87,8 @@ export function createGraphTransport(opts: GraphTransportOptions): GraphTranspor
     call: send,
     async next<T>(nextLink: string, headers: Readonly<Record<string, string>> = {}): Promise<T> {
       const url = new URL(nextLink);
-      if (url.origin !== base.origin) throw graphErrorToAppError(new Error(`nextLink to another host: ${url.origin}`), 'GET');
+      if (url.origin !== base.origin)
+        throw graphErrorToAppError(new Error(`nextLink to another host: ${url.origin}`), 'GET');
       await tokenFirst();
       return client
         .api(nextLink)

@@ -44,17 +44,29 @@ export function graphErrorToAppError(e: unknown, method: string): AppError {
   if (!status) {
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
     const code: GraphErrorCode = offline || e instanceof TypeError ? 'GRAPH_OFFLINE' : 'GRAPH_FAILED';
-    return new AppError('entra', code, `Microsoft Graph could not be reached (${g.message ?? 'network error'}).`, { method, retrySafe: method !== 'POST' }, { cause: e });
+    return new AppError(
+      'entra',
+      code,
+      `Microsoft Graph could not be reached (${g.message ?? 'network error'}).`,
+      { method, retrySafe: method !== 'POST' },
+      { cause: e },
+    );
   }
   const retryAfter = Number(g.headers?.get?.('Retry-After'));
-  return new AppError('entra', codeForStatus(status), g.message || `Microsoft Graph answered HTTP ${status}.`, {
-    status,
-    graphCode: g.code ?? undefined,
-    graphMessage: g.message || undefined,
-    requestId: g.requestId ?? undefined,
-    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-    // A 4xx other than 429 means nothing happened; a 5xx or timeout on POST may have.
-    retrySafe: method !== 'POST' || (status >= 400 && status < 500),
-    method,
-  }, { cause: e });
+  return new AppError(
+    'entra',
+    codeForStatus(status),
+    g.message || `Microsoft Graph answered HTTP ${status}.`,
+    {
+      status,
+      graphCode: g.code ?? undefined,
+      graphMessage: g.message || undefined,
+      requestId: g.requestId ?? undefined,
+      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      // A 4xx other than 429 means nothing happened; a 5xx or timeout on POST may have.
+      retrySafe: method !== 'POST' || (status >= 400 && status < 500),
+      method,
+    },
+    { cause: e },
+  );
 }

@@ -3,7 +3,13 @@
  * emulator: the seam below it is the Graph HTTP API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEntraEmulator, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, type EntraEmulator } from '../../test/emulators/entra/index';
+import {
+  startEntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  type EntraEmulator,
+} from '../../test/emulators/entra/index';
 import { freePort } from '../../test/emulators/entra/test-https';
 import { testTls } from '../../test/support/test-tls';
 import { AppError, isAppError } from '../app-error';
@@ -35,7 +41,12 @@ const id = (name: string) => emulator.tenant.byDisplayName(name).id;
 function graphAs(name: string, opts: { scopes?: string[]; audience?: 'graph' | 'relay' } = {}): GraphTransport {
   return createGraphTransport({
     baseUrl: emulator.graphBaseUrl,
-    getToken: () => emulator.control.mintAccessToken({ userId: id(name), audience: opts.audience ?? 'graph', scopes: opts.scopes ?? SCOPES }),
+    getToken: () =>
+      emulator.control.mintAccessToken({
+        userId: id(name),
+        audience: opts.audience ?? 'graph',
+        scopes: opts.scopes ?? SCOPES,
+      }),
   });
 }
 
@@ -73,14 +84,18 @@ describe('users', () => {
   });
 
   it('lets a sign-in failure through as itself, not as "Graph could not be reached"', async () => {
-    const consent = new AppError('entra', 'CONSENT_REQUIRED', 'Sign-in failed (consent_required).', { msalCode: 'consent_required' });
+    const consent = new AppError('entra', 'CONSENT_REQUIRED', 'Sign-in failed (consent_required).', {
+      msalCode: 'consent_required',
+    });
     const graph = createGraphTransport({ baseUrl: emulator.graphBaseUrl, getToken: () => Promise.reject(consent) });
     expect(await failure(searchUsers(graph, 'Ben'))).toBe(consent);
     expect(await failure(graph.next(`${emulator.graphBaseUrl}/v1.0/users?$skiptoken=x`))).toBe(consent);
   });
 
   it('maps a token for the wrong audience to GRAPH_UNAUTHORIZED', async () => {
-    const e = await failure(getUser(graphAs('Aisha Operator', { audience: 'relay', scopes: ['Mail.Send'] }), id('Ben Member')));
+    const e = await failure(
+      getUser(graphAs('Aisha Operator', { audience: 'relay', scopes: ['Mail.Send'] }), id('Ben Member')),
+    );
     expect(e.code).toBe('GRAPH_UNAUTHORIZED');
     expect(e.fields.status).toBe(401);
   });
@@ -103,15 +118,17 @@ describe('temporary access passes', () => {
     expect(await listTaps(graph, ben)).toEqual([]);
   });
 
-  it('reports a lifetime outside the tenant policy with Graph\'s own words', async () => {
+  it("reports a lifetime outside the tenant policy with Graph's own words", async () => {
     const e = await failure(createTap(graphAs('Aisha Operator'), id('Carla Mendes'), { lifetimeInMinutes: 40_000 }));
     expect(e.code).toBe('GRAPH_BAD_REQUEST');
     expect(e.message).toMatch(/Invalid LifetimeInMinutes/);
     expect(e.fields.retrySafe).toBe(true);
   });
 
-  it('refuses a lifetime outside Graph\'s absolute bounds without calling Graph', async () => {
-    expect((await failure(createTap(graphAs('Aisha Operator'), id('Carla Mendes'), { lifetimeInMinutes: 5 }))).code).toBe('TAP_LIFETIME_OUT_OF_RANGE');
+  it("refuses a lifetime outside Graph's absolute bounds without calling Graph", async () => {
+    expect(
+      (await failure(createTap(graphAs('Aisha Operator'), id('Carla Mendes'), { lifetimeInMinutes: 5 }))).code,
+    ).toBe('TAP_LIFETIME_OUT_OF_RANGE');
   });
 
   it('maps refusals: guest, admin target, self', async () => {

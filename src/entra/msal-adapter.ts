@@ -99,7 +99,10 @@ class MsalTokenSource implements TokenSource {
 
   signIn(options: { fresh?: boolean } = {}): Promise<SignedInAccount> {
     return this.#serialise(async () => {
-      const result = await this.pca.loginPopup({ scopes: LOGIN_SCOPES, prompt: options.fresh ? 'login' : 'select_account' });
+      const result = await this.pca.loginPopup({
+        scopes: LOGIN_SCOPES,
+        prompt: options.fresh ? 'login' : 'select_account',
+      });
       if (!result.account) throw new AppError('entra', 'SIGN_IN_FAILED', 'The sign-in returned no account.');
       this.pca.setActiveAccount(result.account);
       return toSignedIn(result.account);
@@ -117,7 +120,9 @@ class MsalTokenSource implements TokenSource {
       const mapped = mapMsalError(e, this.authorityHost);
       if (mapped.code === 'OFFLINE' || mapped.code === 'AUTHORITY_UNREACHABLE') throw mapped;
     }
-    return this.#serialise(async () => (await this.pca.acquireTokenPopup({ scopes: [...scopes], account })).accessToken);
+    return this.#serialise(
+      async () => (await this.pca.acquireTokenPopup({ scopes: [...scopes], account })).accessToken,
+    );
   }
 
   async signOut(): Promise<void> {
@@ -171,5 +176,11 @@ export function mapMsalError(e: unknown, authorityHost: string): AppError {
   const err = e as Partial<AuthError> | undefined;
   const msalCode = err?.errorCode ?? 'unknown';
   const code = MSAL_CODES[msalCode] ?? 'SIGN_IN_FAILED';
-  return new AppError('entra', code, `Sign-in failed (${msalCode}).`, { msalCode, authorityHost, subError: err?.subError }, { cause: e });
+  return new AppError(
+    'entra',
+    code,
+    `Sign-in failed (${msalCode}).`,
+    { msalCode, authorityHost, subError: err?.subError },
+    { cause: e },
+  );
 }

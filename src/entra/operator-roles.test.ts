@@ -3,7 +3,9 @@ import { DIRECTORY_ROLES, tapAuthorityFromClaims } from './operator-roles';
 
 describe('TAP authority from ID token wids', () => {
   it('an Authentication Administrator may act on members only', () => {
-    const a = tapAuthorityFromClaims({ wids: [DIRECTORY_ROLES.AUTHENTICATION_ADMINISTRATOR, 'b79fbf4d-3ef9-4689-8143-76b194e85509'] });
+    const a = tapAuthorityFromClaims({
+      wids: [DIRECTORY_ROLES.AUTHENTICATION_ADMINISTRATOR, 'b79fbf4d-3ef9-4689-8143-76b194e85509'],
+    });
     expect(a).toEqual({ roleNames: ['Authentication Administrator'], membersOnly: true, includingAdmins: false });
   });
 

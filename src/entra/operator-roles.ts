@@ -32,7 +32,8 @@ export interface TapAuthority {
 export function tapAuthorityFromClaims(claims: Readonly<Record<string, unknown>>): TapAuthority {
   const wids = Array.isArray(claims.wids) ? claims.wids.filter((w): w is string => typeof w === 'string') : [];
   const has = (id: string) => wids.includes(id);
-  const includingAdmins = has(DIRECTORY_ROLES.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR) || has(DIRECTORY_ROLES.GLOBAL_ADMINISTRATOR);
+  const includingAdmins =
+    has(DIRECTORY_ROLES.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR) || has(DIRECTORY_ROLES.GLOBAL_ADMINISTRATOR);
   const membersOnly = includingAdmins || has(DIRECTORY_ROLES.AUTHENTICATION_ADMINISTRATOR);
   const roleNames = wids.map((w) => ROLE_NAMES[w]).filter((n): n is string => Boolean(n));
   return { roleNames, membersOnly, includingAdmins };

@@ -18,7 +18,8 @@ export interface TapPolicy {
 }
 
 /** Either the policy, or why it could not be read. */
-export type TapPolicyResult = { readonly readable: true; readonly policy: TapPolicy } | { readonly readable: false; readonly reason: 'FORBIDDEN' };
+export type TapPolicyResult =
+  { readonly readable: true; readonly policy: TapPolicy } | { readonly readable: false; readonly reason: 'FORBIDDEN' };
 
 /** Reads the policy; a 403 is an answer (unreadable), not a failure. */
 export async function readTapPolicy(graph: GraphTransport): Promise<TapPolicyResult> {

@@ -19,7 +19,8 @@ export interface TemporaryAccessPass {
   readonly lifetimeInMinutes: number;
   readonly isUsableOnce: boolean;
   readonly isUsable: boolean;
-  readonly methodUsabilityReason: 'EnabledByPolicy' | 'DisabledByPolicy' | 'Expired' | 'NotYetValid' | 'OneTimeUsed' | string;
+  readonly methodUsabilityReason:
+    'EnabledByPolicy' | 'DisabledByPolicy' | 'Expired' | 'NotYetValid' | 'OneTimeUsed' | string;
 }
 
 /** What the operator (or a template) asks for; omitted fields take the tenant policy's defaults. */
@@ -44,10 +45,22 @@ export async function listTaps(graph: GraphTransport, userId: string): Promise<T
  * Creates a pass, replacing any existing one. Sent once: on a timeout or 5xx the pass may exist, and the
  * error says a retry is not known to be safe (`fields.retrySafe === false`).
  */
-export async function createTap(graph: GraphTransport, userId: string, request: TapRequest): Promise<TemporaryAccessPass> {
+export async function createTap(
+  graph: GraphTransport,
+  userId: string,
+  request: TapRequest,
+): Promise<TemporaryAccessPass> {
   const lifetime = request.lifetimeInMinutes;
-  if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < TAP_LIFETIME_BOUNDS.min || lifetime > TAP_LIFETIME_BOUNDS.max)) {
-    throw new AppError('entra', 'TAP_LIFETIME_OUT_OF_RANGE', `A pass lifetime must be a whole number of minutes from ${TAP_LIFETIME_BOUNDS.min} to ${TAP_LIFETIME_BOUNDS.max}.`, { lifetime });
+  if (
+    lifetime !== undefined &&
+    (!Number.isInteger(lifetime) || lifetime < TAP_LIFETIME_BOUNDS.min || lifetime > TAP_LIFETIME_BOUNDS.max)
+  ) {
+    throw new AppError(
+      'entra',
+      'TAP_LIFETIME_OUT_OF_RANGE',
+      `A pass lifetime must be a whole number of minutes from ${TAP_LIFETIME_BOUNDS.min} to ${TAP_LIFETIME_BOUNDS.max}.`,
+      { lifetime },
+    );
   }
   const body: Record<string, unknown> = {};
   if (request.startDateTime !== undefined) body.startDateTime = request.startDateTime;

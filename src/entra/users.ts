@@ -42,7 +42,8 @@ function searchClause(text: string): string {
 
 /** Searches users by display name, mail or UPN prefix. Empty text is refused (Graph would list everyone). */
 export async function searchUsers(graph: GraphTransport, text: string, pageSize = 25): Promise<UserPage> {
-  if (!text.replace(/"/g, '').trim()) throw new AppError('entra', 'SEARCH_EMPTY', 'Type part of a name, email or user principal name.');
+  if (!text.replace(/"/g, '').trim())
+    throw new AppError('entra', 'SEARCH_EMPTY', 'Type part of a name, email or user principal name.');
   const res = await graph.call<Collection>({
     method: 'GET',
     path: '/users',
@@ -60,5 +61,9 @@ export async function nextUsers(graph: GraphTransport, nextLink: string): Promis
 
 /** One user by object id or UPN. */
 export function getUser(graph: GraphTransport, idOrUpn: string): Promise<DirectoryUser> {
-  return graph.call<DirectoryUser>({ method: 'GET', path: `/users/${encodeURIComponent(idOrUpn)}`, query: { $select: SELECT } });
+  return graph.call<DirectoryUser>({
+    method: 'GET',
+    path: `/users/${encodeURIComponent(idOrUpn)}`,
+    query: { $select: SELECT },
+  });
 }

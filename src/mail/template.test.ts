@@ -28,12 +28,21 @@ describe('email templates', () => {
   });
 
   it('lists used and unknown variables', () => {
-    expect(usedVariables(TEMPLATE).sort()).toEqual(['AadTapCode', 'AadTapExpires', 'AadTapId', 'DisplayName', 'GivenName', 'Mail']);
+    expect(usedVariables(TEMPLATE).sort()).toEqual([
+      'AadTapCode',
+      'AadTapExpires',
+      'AadTapId',
+      'DisplayName',
+      'GivenName',
+      'Mail',
+    ]);
     expect(unknownVariables({ ...TEMPLATE, text: '${AadTapCod} ${Foo} ${Foo}' })).toEqual(['AadTapCod', 'Foo']);
   });
 
   it('refuses unknown variables', () => {
-    expect(() => renderEmail({ ...TEMPLATE, subject: '${Secret}' }, {})).toThrow(/Unknown template variables: \$\{Secret\}/);
+    expect(() => renderEmail({ ...TEMPLATE, subject: '${Secret}' }, {})).toThrow(
+      /Unknown template variables: \$\{Secret\}/,
+    );
   });
 
   it.each([
@@ -50,11 +59,12 @@ describe('email templates', () => {
   });
 
   it('splits several recipients', () => {
-    expect(renderEmail({ ...TEMPLATE, to: '${Mail}, backup@contoso.example; x@contoso.example' }, { Mail: 'a@contoso.example' }).to).toEqual([
-      'a@contoso.example',
-      'backup@contoso.example',
-      'x@contoso.example',
-    ]);
+    expect(
+      renderEmail(
+        { ...TEMPLATE, to: '${Mail}, backup@contoso.example; x@contoso.example' },
+        { Mail: 'a@contoso.example' },
+      ).to,
+    ).toEqual(['a@contoso.example', 'backup@contoso.example', 'x@contoso.example']);
   });
 
   it('treats Object.prototype members as unknown variables, not as values', () => {

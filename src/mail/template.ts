@@ -51,7 +51,8 @@ export interface RenderedEmail {
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 /** Own keys only: `in` would also accept `${toString}` and other Object.prototype members. */
-const isVariable = (name: string): name is TemplateVariable => Object.prototype.hasOwnProperty.call(TEMPLATE_VARIABLES, name);
+const isVariable = (name: string): name is TemplateVariable =>
+  Object.prototype.hasOwnProperty.call(TEMPLATE_VARIABLES, name);
 
 /** Names used in `source` that are not template variables. */
 export function unknownVariables(parts: EmailTemplateParts): string[] {
@@ -89,7 +90,12 @@ function headerValue(field: string, source: string, values: TemplateValues): str
   const out = fill(source, values, (s) => s);
   // RFC 5322 §2.2: header fields end at CRLF; a CR or LF inside a value would start a new header.
   if (/[\r\n\u0085\u2028\u2029]/.test(out)) {
-    throw new AppError('mail', 'HEADER_INJECTION', `The ${field} would contain a line break; a variable value is not allowed to add header lines.`, { field });
+    throw new AppError(
+      'mail',
+      'HEADER_INJECTION',
+      `The ${field} would contain a line break; a variable value is not allowed to add header lines.`,
+      { field },
+    );
   }
   return out.trim();
 }
@@ -108,7 +114,12 @@ function addresses(field: string, source: string, values: TemplateValues): strin
 export function renderEmail(parts: EmailTemplateParts, values: TemplateValues): RenderedEmail {
   const unknown = unknownVariables(parts);
   if (unknown.length) {
-    throw new AppError('mail', 'UNKNOWN_VARIABLE', `Unknown template variables: ${unknown.map((u) => `\${${u}}`).join(', ')}.`, { unknown });
+    throw new AppError(
+      'mail',
+      'UNKNOWN_VARIABLE',
+      `Unknown template variables: ${unknown.map((u) => `\${${u}}`).join(', ')}.`,
+      { unknown },
+    );
   }
   return {
     to: addresses('To', parts.to, values),

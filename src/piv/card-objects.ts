@@ -13,9 +13,9 @@
  * Discovery (7E): 4F 0B PIV AID (A0 00 00 03 08 00 00 10 00 01 00), 5F2F 02 PIN usage policy
  *   (byte 1: b7 PIV PIN, b6 global PIN, b5 OCC, b4 VCI; byte 2: 10 = PIV PIN primary, 20 = global PIN primary).
  */
-import { decodeTlv, encodeTlvs } from '../apdu/tlv.js';
-import { concat, toHex } from './command.js';
-import { pivError } from './errors.js';
+import { decodeTlv, encodeTlvs } from '../apdu/tlv';
+import { concat, toHex } from './command';
+import { pivError } from './errors';
 
 const CARD_ID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02);
 const e = (tag: number, ...value: number[]) => ({ tag, value: Uint8Array.from(value) });
@@ -25,7 +25,18 @@ export function encodeCcc(uniqueId: Uint8Array): Uint8Array {
   if (uniqueId.length !== 14) throw pivError('INVALID_ARGUMENT', `the CCC card id is 14 bytes, not ${uniqueId.length}`);
   return encodeTlvs([
     { tag: 0xf0, value: concat(CARD_ID_PREFIX, uniqueId) },
-    e(0xf1, 0x21), e(0xf2, 0x21), e(0xf3), e(0xf4, 0x00), e(0xf5, 0x10), e(0xf6), e(0xf7), e(0xfa), e(0xfb), e(0xfc), e(0xfd), e(0xfe),
+    e(0xf1, 0x21),
+    e(0xf2, 0x21),
+    e(0xf3),
+    e(0xf4, 0x00),
+    e(0xf5, 0x10),
+    e(0xf6),
+    e(0xf7),
+    e(0xfa),
+    e(0xfb),
+    e(0xfc),
+    e(0xfd),
+    e(0xfe),
   ]);
 }
 
@@ -39,7 +50,13 @@ export function decodeCccCardId(contents: Uint8Array): string {
 /** What the Discovery object says. */
 export interface Discovery {
   readonly aid: string;
-  readonly pinUsagePolicy: { readonly pivPin: boolean; readonly globalPin: boolean; readonly occ: boolean; readonly vci: boolean; readonly globalPinPrimary: boolean };
+  readonly pinUsagePolicy: {
+    readonly pivPin: boolean;
+    readonly globalPin: boolean;
+    readonly occ: boolean;
+    readonly vci: boolean;
+    readonly globalPinPrimary: boolean;
+  };
 }
 
 /** Decodes the Discovery object's contents (inside 7E). */
@@ -47,10 +64,17 @@ export function decodeDiscovery(contents: Uint8Array): Discovery {
   const tlvs = decodeTlv(contents, { allowPadding: true });
   const aid = tlvs.find((t) => t.tag === 0x4f);
   const policy = tlvs.find((t) => t.tag === 0x5f2f);
-  if (!aid || !policy || policy.value.length < 2) throw pivError('RESPONSE_INVALID', 'the Discovery object lacks its AID or PIN usage policy');
+  if (!aid || !policy || policy.value.length < 2)
+    throw pivError('RESPONSE_INVALID', 'the Discovery object lacks its AID or PIN usage policy');
   const [b1, b2] = [policy.value[0]!, policy.value[1]!];
   return {
     aid: toHex(aid.value),
-    pinUsagePolicy: { pivPin: (b1 & 0x40) !== 0, globalPin: (b1 & 0x20) !== 0, occ: (b1 & 0x10) !== 0, vci: (b1 & 0x08) !== 0, globalPinPrimary: b2 === 0x20 },
+    pinUsagePolicy: {
+      pivPin: (b1 & 0x40) !== 0,
+      globalPin: (b1 & 0x20) !== 0,
+      occ: (b1 & 0x10) !== 0,
+      vci: (b1 & 0x08) !== 0,
+      globalPinPrimary: b2 === 0x20,
+    },
   };
 }

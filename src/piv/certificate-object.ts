@@ -7,8 +7,8 @@
  *
  * Compression uses the platform `CompressionStream('gzip')` / `DecompressionStream('gzip')`.
  */
-import { decodeTlv, encodeTlvs } from '../apdu/tlv.js';
-import { pivError } from './errors.js';
+import { decodeTlv, encodeTlvs } from '../apdu/tlv';
+import { pivError } from './errors';
 
 /** CertInfo values (Part 1 Table 10). */
 export const CERT_INFO = { UNCOMPRESSED: 0x00, GZIP: 0x01 } as const;
@@ -33,7 +33,10 @@ export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Builds the contents of a certificate object, gzip'ing the certificate when `compress` is set. */
-export async function encodeCertificateObject(certificateDer: Uint8Array, options: { compress?: boolean } = {}): Promise<Uint8Array> {
+export async function encodeCertificateObject(
+  certificateDer: Uint8Array,
+  options: { compress?: boolean } = {},
+): Promise<Uint8Array> {
   const compress = options.compress ?? false;
   const body = compress ? await gzip(certificateDer) : certificateDer;
   return encodeTlvs([
@@ -44,7 +47,9 @@ export async function encodeCertificateObject(certificateDer: Uint8Array, option
 }
 
 /** Reads a certificate object's contents: the DER certificate, gunzipped when CertInfo is 01. */
-export async function decodeCertificateObject(contents: Uint8Array): Promise<{ certificate: Uint8Array; compressed: boolean }> {
+export async function decodeCertificateObject(
+  contents: Uint8Array,
+): Promise<{ certificate: Uint8Array; compressed: boolean }> {
   const tlvs = decodeTlv(contents, { allowPadding: true });
   const cert = tlvs.find((t) => t.tag === 0x70);
   if (!cert) throw pivError('RESPONSE_INVALID', 'the certificate object has no certificate (70)');

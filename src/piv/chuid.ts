@@ -12,10 +12,10 @@
  *
  * Keyward sets the GUID to the Entra user's object id, so any console can tell whose card it is.
  */
-import { decodeTlv, encodeTlvs } from '../apdu/tlv.js';
-import { toHex } from './command.js';
-import { decodeFascn, encodeFascn, type Fascn } from './fascn.js';
-import { pivError } from './errors.js';
+import { decodeTlv, encodeTlvs } from '../apdu/tlv';
+import { toHex } from './command';
+import { decodeFascn, encodeFascn, type Fascn } from './fascn';
+import { pivError } from './errors';
 
 /** A CHUID, as Keyward writes and reads it. */
 export interface Chuid {
@@ -68,7 +68,8 @@ export function decodeChuid(contents: Uint8Array): Chuid {
   const fascn = get(0x30);
   const guid = get(0x34);
   const expiration = get(0x35);
-  if (!fascn || !guid || !expiration) throw pivError('RESPONSE_INVALID', 'the CHUID lacks its FASC-N, GUID or expiration date');
+  if (!fascn || !guid || !expiration)
+    throw pivError('RESPONSE_INVALID', 'the CHUID lacks its FASC-N, GUID or expiration date');
   const holder = get(0x36);
   return {
     fascn: decodeFascn(fascn),

@@ -3,9 +3,9 @@
  * APDU and a pure `parseResponse(response)` that reads the complete response (after ISO 7816-4 chaining,
  * done by `ApduChannel`). Neither does I/O; `PivSession` is the one place that sends them.
  */
-import type { CommandApdu } from '../apdu/command.js';
-import type { ResponseApdu } from '../apdu/response.js';
-import { pivErrorForStatus, type PivOperation } from './errors.js';
+import type { CommandApdu } from '../apdu/command';
+import type { ResponseApdu } from '../apdu/response';
+import { pivErrorForStatus, type PivOperation } from './errors';
 
 /** A PIV command: pure builder and parser. */
 export interface PivCommand<A, R> {
@@ -32,7 +32,9 @@ export function concat(...parts: readonly Uint8Array[]): Uint8Array {
 
 /** Upper-case hex of `bytes`, for messages and traces (never for secrets). */
 export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return Array.from(bytes, (x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 }
 
 /** Bytes of an even-length hex string (spaces allowed). */

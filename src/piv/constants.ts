@@ -61,12 +61,13 @@ export type ManagementKeyAlgorithm = 'TDES' | 'AES128' | 'AES192' | 'AES256';
 export type KeyAlgorithm = 'RSA1024' | 'RSA2048' | 'RSA3072' | 'RSA4096' | 'ECCP256' | 'ECCP384' | 'ED25519' | 'X25519';
 
 /** Management-key algorithm → key length in bytes and cipher block size. */
-export const MANAGEMENT_KEY_SIZES: Readonly<Record<ManagementKeyAlgorithm, { keyLength: number; blockSize: 8 | 16 }>> = {
-  TDES: { keyLength: 24, blockSize: 8 },
-  AES128: { keyLength: 16, blockSize: 16 },
-  AES192: { keyLength: 24, blockSize: 16 },
-  AES256: { keyLength: 32, blockSize: 16 },
-};
+export const MANAGEMENT_KEY_SIZES: Readonly<Record<ManagementKeyAlgorithm, { keyLength: number; blockSize: 8 | 16 }>> =
+  {
+    TDES: { keyLength: 24, blockSize: 8 },
+    AES128: { keyLength: 16, blockSize: 16 },
+    AES192: { keyLength: 24, blockSize: 16 },
+    AES256: { keyLength: 32, blockSize: 16 },
+  };
 
 /** Reverse lookup of `ALGORITHM`; `undefined` for an identifier we do not know. */
 export function algorithmName(id: number): keyof typeof ALGORITHM | undefined {
@@ -74,7 +75,14 @@ export function algorithmName(id: number): keyof typeof ALGORITHM | undefined {
 }
 
 /** PIN policy (Yubico GENERATE tag AA, metadata tag 02 byte 1). */
-export const PIN_POLICY = { DEFAULT: 0x00, NEVER: 0x01, ONCE: 0x02, ALWAYS: 0x03, MATCH_ONCE: 0x04, MATCH_ALWAYS: 0x05 } as const;
+export const PIN_POLICY = {
+  DEFAULT: 0x00,
+  NEVER: 0x01,
+  ONCE: 0x02,
+  ALWAYS: 0x03,
+  MATCH_ONCE: 0x04,
+  MATCH_ALWAYS: 0x05,
+} as const;
 /** Touch policy (Yubico GENERATE tag AB, metadata tag 02 byte 2, SET MANAGEMENT KEY P2). */
 export const TOUCH_POLICY = { DEFAULT: 0x00, NEVER: 0x01, ALWAYS: 0x02, CACHED: 0x03 } as const;
 export type PinPolicy = keyof typeof PIN_POLICY;

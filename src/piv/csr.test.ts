@@ -7,8 +7,8 @@ import { Pkcs10CertificateRequest } from '@peculiar/x509';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { createCsr, type CardSigner } from './csr.js';
-import { toSpki } from './public-key.js';
+import { createCsr, type CardSigner } from './csr';
+import { toSpki } from './public-key';
 
 describe('createCsr', () => {
   it('P-256: the request carries the card key and a signature that verifies', async () => {
@@ -31,19 +31,32 @@ describe('createCsr', () => {
   it('P-384 uses SHA-384; Ed25519 signs the to-be-signed bytes themselves', async () => {
     const sk = p384.utils.randomSecretKey();
     const p384Csr = await createCsr(
-      { algorithm: 'ECCP384', spki: toSpki({ algorithm: 'ECCP384', point: p384.getPublicKey(sk, false) }), sign: async (h) => p384.sign(h, sk, { prehash: false, format: 'der' }) },
+      {
+        algorithm: 'ECCP384',
+        spki: toSpki({ algorithm: 'ECCP384', point: p384.getPublicKey(sk, false) }),
+        sign: async (h) => p384.sign(h, sk, { prehash: false, format: 'der' }),
+      },
       { subject: 'CN=p384' },
     );
     expect(await new Pkcs10CertificateRequest(p384Csr.rawData).verify()).toBe(true);
     const edSk = ed25519.utils.randomSecretKey();
     const edCsr = await createCsr(
-      { algorithm: 'ED25519', spki: toSpki({ algorithm: 'ED25519', point: ed25519.getPublicKey(edSk) }), sign: async (m) => ed25519.sign(m, edSk) },
+      {
+        algorithm: 'ED25519',
+        spki: toSpki({ algorithm: 'ED25519', point: ed25519.getPublicKey(edSk) }),
+        sign: async (m) => ed25519.sign(m, edSk),
+      },
       { subject: 'CN=ed' },
     );
     expect(await new Pkcs10CertificateRequest(edCsr.rawData).verify()).toBe(true);
   });
 
   it('refuses X25519 (a key-agreement key)', async () => {
-    await expect(createCsr({ algorithm: 'X25519', spki: new Uint8Array(0), sign: async () => new Uint8Array(0) }, { subject: 'CN=x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      createCsr(
+        { algorithm: 'X25519', spki: new Uint8Array(0), sign: async () => new Uint8Array(0) },
+        { subject: 'CN=x' },
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

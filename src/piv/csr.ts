@@ -7,9 +7,9 @@
  */
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
 import { Pkcs10CertificateRequestGenerator, type Extension, type Pkcs10CertificateRequest } from '@peculiar/x509';
-import type { KeyAlgorithm } from './constants.js';
-import { pivError } from './errors.js';
-import { EC_FIELD_BYTES, digestInfo, ecdsaDerToRaw } from './keys.js';
+import type { KeyAlgorithm } from './constants';
+import { pivError } from './errors';
+import { EC_FIELD_BYTES, digestInfo, ecdsaDerToRaw } from './keys';
 
 /** What signs for the CSR: a card key, seen as its algorithm, SPKI and a sign call. */
 export interface CardSigner {
@@ -30,10 +30,29 @@ export function slotSigner(
 }
 
 /** The WebCrypto algorithm names @peculiar/x509 maps to signatureAlgorithm OIDs. */
-function algorithms(alg: KeyAlgorithm): { key: Algorithm & Record<string, unknown>; signing: Algorithm & Record<string, unknown>; hash?: 'SHA-256' | 'SHA-384' } {
-  if (alg.startsWith('RSA')) return { key: { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } }, signing: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, hash: 'SHA-256' };
-  if (alg === 'ECCP256') return { key: { name: 'ECDSA', namedCurve: 'P-256' }, signing: { name: 'ECDSA', hash: 'SHA-256' }, hash: 'SHA-256' };
-  if (alg === 'ECCP384') return { key: { name: 'ECDSA', namedCurve: 'P-384' }, signing: { name: 'ECDSA', hash: 'SHA-384' }, hash: 'SHA-384' };
+function algorithms(alg: KeyAlgorithm): {
+  key: Algorithm & Record<string, unknown>;
+  signing: Algorithm & Record<string, unknown>;
+  hash?: 'SHA-256' | 'SHA-384';
+} {
+  if (alg.startsWith('RSA'))
+    return {
+      key: { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } },
+      signing: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      hash: 'SHA-256',
+    };
+  if (alg === 'ECCP256')
+    return {
+      key: { name: 'ECDSA', namedCurve: 'P-256' },
+      signing: { name: 'ECDSA', hash: 'SHA-256' },
+      hash: 'SHA-256',
+    };
+  if (alg === 'ECCP384')
+    return {
+      key: { name: 'ECDSA', namedCurve: 'P-384' },
+      signing: { name: 'ECDSA', hash: 'SHA-384' },
+      hash: 'SHA-384',
+    };
   if (alg === 'ED25519') return { key: { name: 'Ed25519' }, signing: { name: 'Ed25519' } };
   throw pivError('INVALID_ARGUMENT', `${alg} keys cannot sign a certificate request`, { algorithm: alg });
 }
@@ -48,19 +67,28 @@ function cardCrypto(signer: CardSigner): Crypto {
   const { hash } = algorithms(signer.algorithm);
   const subtle = {
     exportKey: async (format: string) => {
-      if (format !== 'spki') throw pivError('INVALID_ARGUMENT', `only the SPKI of a card key is available, not ${format}`);
+      if (format !== 'spki')
+        throw pivError('INVALID_ARGUMENT', `only the SPKI of a card key is available, not ${format}`);
       return Uint8Array.from(signer.spki).buffer;
     },
     sign: async (_alg: unknown, _key: unknown, data: BufferSource) => {
-      const tbs = data instanceof ArrayBuffer ? new Uint8Array(data) : Uint8Array.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      const tbs =
+        data instanceof ArrayBuffer
+          ? new Uint8Array(data)
+          : Uint8Array.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       if (signer.algorithm === 'ED25519') return Uint8Array.from(await signer.sign(tbs)).buffer;
       const digest = new Uint8Array(await crypto.subtle.digest(hash!, tbs));
-      if (signer.algorithm.startsWith('RSA')) return Uint8Array.from(await signer.sign(digestInfo(hash!, digest))).buffer;
+      if (signer.algorithm.startsWith('RSA'))
+        return Uint8Array.from(await signer.sign(digestInfo(hash!, digest))).buffer;
       const der = await signer.sign(digest);
       return Uint8Array.from(ecdsaDerToRaw(der, EC_FIELD_BYTES[signer.algorithm]!)).buffer;
     },
   };
-  return { subtle, getRandomValues: crypto.getRandomValues.bind(crypto), randomUUID: crypto.randomUUID.bind(crypto) } as unknown as Crypto;
+  return {
+    subtle,
+    getRandomValues: crypto.getRandomValues.bind(crypto),
+    randomUUID: crypto.randomUUID.bind(crypto),
+  } as unknown as Crypto;
 }
 
 /** Options for `createCsr`. */

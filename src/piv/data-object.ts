@@ -9,10 +9,10 @@
  * Long objects (certificates) go out with command chaining and come back with 61xx, both handled by
  * `ApduChannel`.
  */
-import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv.js';
-import { okData, type PivCommand } from './command.js';
-import { OBJECT_TAG, PIV_INS, isKeySlot } from './constants.js';
-import { pivError } from './errors.js';
+import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv';
+import { okData, type PivCommand } from './command';
+import { OBJECT_TAG, PIV_INS, isKeySlot } from './constants';
+import { pivError } from './errors';
 
 /** Tag bytes, big-endian (0x5FC102 → 5F C1 02). */
 function tagBytes(tag: number): Uint8Array {
@@ -24,14 +24,26 @@ function tagBytes(tag: number): Uint8Array {
 /** The certificate object's tag for a key slot (Part 1 Table 3 and Table 4b: retired 82..95 → 5FC10D..5FC120). */
 export function certificateObjectTag(slot: number): number {
   if (!isKeySlot(slot)) throw pivError('INVALID_ARGUMENT', `slot ${slot.toString(16)} holds no certificate`, { slot });
-  const fixed: Record<number, number> = { 0x9a: OBJECT_TAG.CERT_9A, 0x9c: OBJECT_TAG.CERT_9C, 0x9d: OBJECT_TAG.CERT_9D, 0x9e: OBJECT_TAG.CERT_9E };
+  const fixed: Record<number, number> = {
+    0x9a: OBJECT_TAG.CERT_9A,
+    0x9c: OBJECT_TAG.CERT_9C,
+    0x9d: OBJECT_TAG.CERT_9D,
+    0x9e: OBJECT_TAG.CERT_9E,
+  };
   return fixed[slot] ?? 0x5fc10d + (slot - 0x82);
 }
 
 /** GET DATA for one object; resolves with the contents of its 53 (or 7E) wrapper. 6A82 → `NOT_FOUND`. */
 export const getData: PivCommand<number, Uint8Array> = {
   operation: 'get-data',
-  getApdu: (tag) => ({ cla: 0x00, ins: PIV_INS.GET_DATA, p1: 0x3f, p2: 0xff, data: encodeTlv(0x5c, tagBytes(tag)), le: 0 }),
+  getApdu: (tag) => ({
+    cla: 0x00,
+    ins: PIV_INS.GET_DATA,
+    p1: 0x3f,
+    p2: 0xff,
+    data: encodeTlv(0x5c, tagBytes(tag)),
+    le: 0,
+  }),
   parseResponse(r) {
     const data = okData(r, 'get-data');
     const outer = decodeTlv(data, { allowPadding: true })[0];
@@ -50,7 +62,13 @@ export const putData: PivCommand<{ tag: number; value: Uint8Array }, void> = {
     ins: PIV_INS.PUT_DATA,
     p1: 0x3f,
     p2: 0xff,
-    data: tag === OBJECT_TAG.DISCOVERY ? encodeTlv(0x7e, value) : encodeTlvs([{ tag: 0x5c, value: tagBytes(tag) }, { tag: 0x53, value }]),
+    data:
+      tag === OBJECT_TAG.DISCOVERY
+        ? encodeTlv(0x7e, value)
+        : encodeTlvs([
+            { tag: 0x5c, value: tagBytes(tag) },
+            { tag: 0x53, value },
+          ]),
   }),
   parseResponse(r) {
     okData(r, 'put-data');

@@ -2,7 +2,7 @@
  * The PIV meaning of status words depends on the operation (errors.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { pivErrorForStatus } from './errors.js';
+import { pivErrorForStatus } from './errors';
 
 describe('pivErrorForStatus', () => {
   const cases: [number, Parameters<typeof pivErrorForStatus>[1], string, Record<string, unknown>][] = [

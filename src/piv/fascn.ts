@@ -11,7 +11,7 @@
  *   SS 1011 (start), FS 1101 (field separator), ES 1111 (end), digits 0–9; LRC = XOR of the data bits of
  *   all 39 characters before it. Non-federal issuers use agency code 9999 (SP 800-73-4 Part 1 §3.1.2).
  */
-import { pivError } from './errors.js';
+import { pivError } from './errors';
 
 /** The FASC-N fields, as decimal digit strings of fixed length. */
 export interface Fascn {
@@ -30,8 +30,15 @@ const SS = 0xb;
 const FS = 0xd;
 const ES = 0xf;
 const WIDTHS: readonly [keyof Fascn, number][] = [
-  ['agencyCode', 4], ['systemCode', 4], ['credentialNumber', 6], ['credentialSeries', 1], ['individualCredentialIssue', 1],
-  ['personIdentifier', 10], ['organizationalCategory', 1], ['organizationalIdentifier', 4], ['personOrganizationAssociation', 1],
+  ['agencyCode', 4],
+  ['systemCode', 4],
+  ['credentialNumber', 6],
+  ['credentialSeries', 1],
+  ['individualCredentialIssue', 1],
+  ['personIdentifier', 10],
+  ['organizationalCategory', 1],
+  ['organizationalIdentifier', 4],
+  ['personOrganizationAssociation', 1],
 ];
 /** The first five fields are followed by FS; PI, OC, OI, POA run together, then ES. */
 const FS_AFTER = 5;
@@ -47,7 +54,8 @@ export function encodeFascn(f: Fascn): Uint8Array {
   const chars = [SS];
   WIDTHS.forEach(([name, width], i) => {
     const s = f[name];
-    if (!new RegExp(`^[0-9]{${width}}$`).test(s)) throw pivError('INVALID_ARGUMENT', `FASC-N ${name} must be ${width} digits`, { field: name });
+    if (!new RegExp(`^[0-9]{${width}}$`).test(s))
+      throw pivError('INVALID_ARGUMENT', `FASC-N ${name} must be ${width} digits`, { field: name });
     chars.push(...Array.from(s, Number));
     if (i < FS_AFTER) chars.push(FS);
   });
@@ -63,10 +71,12 @@ export function decodeFascn(bytes: Uint8Array): Fascn {
   const bits = Array.from(bytes).flatMap((b) => Array.from({ length: 8 }, (_, i) => (b >> (7 - i)) & 1));
   const chars = Array.from({ length: 40 }, (_, i) => {
     const [b1, b2, b3, b4, p] = bits.slice(i * 5, i * 5 + 5) as [number, number, number, number, number];
-    if ((b1 + b2 + b3 + b4 + p) % 2 !== 1) throw pivError('RESPONSE_INVALID', `FASC-N character ${i} fails its parity check`);
+    if ((b1 + b2 + b3 + b4 + p) % 2 !== 1)
+      throw pivError('RESPONSE_INVALID', `FASC-N character ${i} fails its parity check`);
     return b1 | (b2 << 1) | (b3 << 2) | (b4 << 3);
   });
-  if (chars.slice(0, 39).reduce((x, c) => x ^ c, 0) !== chars[39]) throw pivError('RESPONSE_INVALID', 'FASC-N LRC mismatch');
+  if (chars.slice(0, 39).reduce((x, c) => x ^ c, 0) !== chars[39])
+    throw pivError('RESPONSE_INVALID', 'FASC-N LRC mismatch');
   if (chars[0] !== SS || chars[38] !== ES) throw pivError('RESPONSE_INVALID', 'FASC-N lacks its start or end sentinel');
   let at = 1;
   const out: Record<string, string> = {};
@@ -92,7 +102,14 @@ export function nonFederalFascn(credentialNumber: number, personIdentifier = 0):
   const cn = String(Math.abs(Math.trunc(credentialNumber)) % 1_000_000).padStart(6, '0');
   const pi = String(Math.abs(Math.trunc(personIdentifier)) % 10_000_000_000).padStart(10, '0');
   return {
-    agencyCode: '9999', systemCode: '9999', credentialNumber: cn, credentialSeries: '0', individualCredentialIssue: '1',
-    personIdentifier: pi, organizationalCategory: '1', organizationalIdentifier: '9999', personOrganizationAssociation: '1',
+    agencyCode: '9999',
+    systemCode: '9999',
+    credentialNumber: cn,
+    credentialSeries: '0',
+    individualCredentialIssue: '1',
+    personIdentifier: pi,
+    organizationalCategory: '1',
+    organizationalIdentifier: '9999',
+    personOrganizationAssociation: '1',
   };
 }

@@ -11,12 +11,21 @@
  * The challenge is the PKCS#1 v1.5 block for RSA (RFC 8017 §9.2), the hash fitted to the curve size
  * for ECDSA (SP 800-73-4 Part 2 §3.2.4 note; FIPS 186-4 §6.4), the message itself for Ed25519.
  */
-import { encodeTlv, encodeTlvs } from '../apdu/tlv.js';
-import { concat, okData, type PivCommand } from './command.js';
-import { ALGORITHM, PIN_POLICY, PIV_INS, TOUCH_POLICY, isKeySlot, type KeyAlgorithm, type PinPolicy, type TouchPolicy } from './constants.js';
-import { pivError } from './errors.js';
-import { authTemplate, readAuthTemplate } from './management-key.js';
-import { parseGenerateResponse, type CardPublicKey } from './public-key.js';
+import { encodeTlv, encodeTlvs } from '../apdu/tlv';
+import { concat, okData, type PivCommand } from './command';
+import {
+  ALGORITHM,
+  PIN_POLICY,
+  PIV_INS,
+  TOUCH_POLICY,
+  isKeySlot,
+  type KeyAlgorithm,
+  type PinPolicy,
+  type TouchPolicy,
+} from './constants';
+import { pivError } from './errors';
+import { authTemplate, readAuthTemplate } from './management-key';
+import { parseGenerateResponse, type CardPublicKey } from './public-key';
 
 /** Arguments of GENERATE. */
 export interface GenerateArgs {
@@ -39,22 +48,37 @@ export function generateKey(algorithm: KeyAlgorithm): PivCommand<GenerateArgs, C
       const elements = [
         { tag: 0x80, value: Uint8Array.of(ALGORITHM[algorithm]) },
         ...(pinPolicy && pinPolicy !== 'DEFAULT' ? [{ tag: 0xaa, value: Uint8Array.of(PIN_POLICY[pinPolicy]) }] : []),
-        ...(touchPolicy && touchPolicy !== 'DEFAULT' ? [{ tag: 0xab, value: Uint8Array.of(TOUCH_POLICY[touchPolicy]) }] : []),
+        ...(touchPolicy && touchPolicy !== 'DEFAULT'
+          ? [{ tag: 0xab, value: Uint8Array.of(TOUCH_POLICY[touchPolicy]) }]
+          : []),
       ];
-      return { cla: 0x00, ins: PIV_INS.GENERATE_ASYMMETRIC_KEY_PAIR, p1: 0x00, p2: slot, data: encodeTlv(0xac, encodeTlvs(elements)), le: 0 };
+      return {
+        cla: 0x00,
+        ins: PIV_INS.GENERATE_ASYMMETRIC_KEY_PAIR,
+        p1: 0x00,
+        p2: slot,
+        data: encodeTlv(0xac, encodeTlvs(elements)),
+        le: 0,
+      };
     },
     parseResponse: (r) => parseGenerateResponse(algorithm, okData(r, 'generate')),
   };
 }
 
 /** Bytes of the RSA modulus for each RSA algorithm. */
-export const RSA_MODULUS_BYTES: Readonly<Record<string, number>> = { RSA1024: 128, RSA2048: 256, RSA3072: 384, RSA4096: 512 };
+export const RSA_MODULUS_BYTES: Readonly<Record<string, number>> = {
+  RSA1024: 128,
+  RSA2048: 256,
+  RSA3072: 384,
+  RSA4096: 512,
+};
 /** Field size in bytes for the ECDSA curves. */
 export const EC_FIELD_BYTES: Readonly<Record<string, number>> = { ECCP256: 32, ECCP384: 48 };
 
 /** EMSA-PKCS1-v1_5 (RFC 8017 §9.2 step 5): 00 01 FF…FF 00 ‖ DigestInfo, `length` bytes, at least 8 FF. */
 export function pkcs1v15Pad(digestInfo: Uint8Array, length: number): Uint8Array {
-  if (digestInfo.length > length - 11) throw pivError('INVALID_ARGUMENT', `a ${digestInfo.length}-byte DigestInfo does not fit a ${length}-byte modulus`);
+  if (digestInfo.length > length - 11)
+    throw pivError('INVALID_ARGUMENT', `a ${digestInfo.length}-byte DigestInfo does not fit a ${length}-byte modulus`);
   const out = new Uint8Array(length).fill(0xff);
   out[0] = 0x00;
   out[1] = 0x01;
@@ -65,15 +89,22 @@ export function pkcs1v15Pad(digestInfo: Uint8Array, length: number): Uint8Array 
 
 /** DER DigestInfo prefixes (RFC 8017 §9.2 note 1) for the SHA-2 hashes. */
 const DIGEST_INFO_PREFIX: Readonly<Record<string, readonly number[]>> = {
-  'SHA-256': [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20],
-  'SHA-384': [0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30],
-  'SHA-512': [0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40],
+  'SHA-256': [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+  ],
+  'SHA-384': [
+    0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30,
+  ],
+  'SHA-512': [
+    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40,
+  ],
 };
 
 /** The DER DigestInfo of a SHA-2 `digest` (for RSA signing). */
 export function digestInfo(hash: 'SHA-256' | 'SHA-384' | 'SHA-512', digest: Uint8Array): Uint8Array {
   const prefix = DIGEST_INFO_PREFIX[hash]!;
-  if (digest.length !== prefix[prefix.length - 1]) throw pivError('INVALID_ARGUMENT', `a ${hash} digest is ${prefix[prefix.length - 1]} bytes`);
+  if (digest.length !== prefix[prefix.length - 1])
+    throw pivError('INVALID_ARGUMENT', `a ${hash} digest is ${prefix[prefix.length - 1]} bytes`);
   return concat(Uint8Array.from(prefix), digest);
 }
 
@@ -88,7 +119,10 @@ export const signChallenge: PivCommand<{ slot: number; algorithm: KeyAlgorithm; 
   operation: 'sign',
   getApdu: ({ slot, algorithm, challenge }) => {
     checkSlot(slot);
-    const data = authTemplate([{ tag: 0x82, value: new Uint8Array(0) }, { tag: 0x81, value: challenge }]);
+    const data = authTemplate([
+      { tag: 0x82, value: new Uint8Array(0) },
+      { tag: 0x81, value: challenge },
+    ]);
     return { cla: 0x00, ins: PIV_INS.GENERAL_AUTHENTICATE, p1: ALGORITHM[algorithm], p2: slot, data, le: 0 };
   },
   parseResponse: (r) => readAuthTemplate(okData(r, 'sign'), 0x82),

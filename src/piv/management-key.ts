@@ -15,17 +15,18 @@
  * SET MANAGEMENT KEY (Yubico PIV extension, docs.yubico.com "Set management key"):
  *   00 FF FF P2 Lc alg 9B L key        P2 FF = no touch, FE = touch required, FD = touch cached
  */
-import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv.js';
-import { concat, okData, type PivCommand } from './command.js';
-import { ALGORITHM, KEY_REF, MANAGEMENT_KEY_SIZES, PIV_INS, type ManagementKeyAlgorithm } from './constants.js';
-import { pivError } from './errors.js';
+import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv';
+import { concat, okData, type PivCommand } from './command';
+import { ALGORITHM, KEY_REF, MANAGEMENT_KEY_SIZES, PIV_INS, type ManagementKeyAlgorithm } from './constants';
+import { pivError } from './errors';
 
 const p1 = (a: ManagementKeyAlgorithm) => ALGORITHM[a];
 
 /** Reads the dynamic authentication template 7C and the element `tag` inside it. */
 export function readAuthTemplate(data: Uint8Array, tag: number): Uint8Array {
   const outer = decodeTlv(data)[0];
-  if (!outer || outer.tag !== 0x7c) throw pivError('RESPONSE_INVALID', 'GENERAL AUTHENTICATE answered without a 7C template');
+  if (!outer || outer.tag !== 0x7c)
+    throw pivError('RESPONSE_INVALID', 'GENERAL AUTHENTICATE answered without a 7C template');
   const inner = decodeTlv(outer.value).find((t) => t.tag === tag);
   if (!inner) throw pivError('RESPONSE_INVALID', `the 7C template lacks element ${tag.toString(16)}`);
   return inner.value;
@@ -39,26 +40,43 @@ export function authTemplate(elements: readonly { tag: number; value: Uint8Array
 const empty = new Uint8Array(0);
 
 function checkBlock(algorithm: ManagementKeyAlgorithm, b: Uint8Array): Uint8Array {
-  if (b.length !== MANAGEMENT_KEY_SIZES[algorithm].blockSize) throw pivError('RESPONSE_INVALID', `a ${algorithm} block is ${MANAGEMENT_KEY_SIZES[algorithm].blockSize} bytes, not ${b.length}`);
+  if (b.length !== MANAGEMENT_KEY_SIZES[algorithm].blockSize)
+    throw pivError(
+      'RESPONSE_INVALID',
+      `a ${algorithm} block is ${MANAGEMENT_KEY_SIZES[algorithm].blockSize} bytes, not ${b.length}`,
+    );
   return b;
 }
 
 /** Mutual authentication step 1: ask for the enciphered witness. */
 export const requestWitness: PivCommand<ManagementKeyAlgorithm, Uint8Array> = {
   operation: 'authenticate-management',
-  getApdu: (algorithm) => ({ cla: 0x00, ins: PIV_INS.GENERAL_AUTHENTICATE, p1: p1(algorithm), p2: KEY_REF.MANAGEMENT, data: authTemplate([{ tag: 0x80, value: empty }]), le: 256 }),
+  getApdu: (algorithm) => ({
+    cla: 0x00,
+    ins: PIV_INS.GENERAL_AUTHENTICATE,
+    p1: p1(algorithm),
+    p2: KEY_REF.MANAGEMENT,
+    data: authTemplate([{ tag: 0x80, value: empty }]),
+    le: 256,
+  }),
   parseResponse: (r) => readAuthTemplate(okData(r, 'authenticate-management'), 0x80),
 };
 
 /** Mutual authentication step 2: the deciphered witness and our challenge; returns the card's E(K, C). */
-export const answerWitness: PivCommand<{ algorithm: ManagementKeyAlgorithm; witness: Uint8Array; challenge: Uint8Array }, Uint8Array> = {
+export const answerWitness: PivCommand<
+  { algorithm: ManagementKeyAlgorithm; witness: Uint8Array; challenge: Uint8Array },
+  Uint8Array
+> = {
   operation: 'authenticate-management',
   getApdu: ({ algorithm, witness, challenge }) => ({
     cla: 0x00,
     ins: PIV_INS.GENERAL_AUTHENTICATE,
     p1: p1(algorithm),
     p2: KEY_REF.MANAGEMENT,
-    data: authTemplate([{ tag: 0x80, value: checkBlock(algorithm, witness) }, { tag: 0x81, value: checkBlock(algorithm, challenge) }]),
+    data: authTemplate([
+      { tag: 0x80, value: checkBlock(algorithm, witness) },
+      { tag: 0x81, value: checkBlock(algorithm, challenge) },
+    ]),
     le: 256,
   }),
   parseResponse: (r) => readAuthTemplate(okData(r, 'authenticate-management'), 0x82),
@@ -67,7 +85,14 @@ export const answerWitness: PivCommand<{ algorithm: ManagementKeyAlgorithm; witn
 /** External authentication step 1: ask for the card's challenge. */
 export const requestChallenge: PivCommand<ManagementKeyAlgorithm, Uint8Array> = {
   operation: 'authenticate-management',
-  getApdu: (algorithm) => ({ cla: 0x00, ins: PIV_INS.GENERAL_AUTHENTICATE, p1: p1(algorithm), p2: KEY_REF.MANAGEMENT, data: authTemplate([{ tag: 0x81, value: empty }]), le: 256 }),
+  getApdu: (algorithm) => ({
+    cla: 0x00,
+    ins: PIV_INS.GENERAL_AUTHENTICATE,
+    p1: p1(algorithm),
+    p2: KEY_REF.MANAGEMENT,
+    data: authTemplate([{ tag: 0x81, value: empty }]),
+    le: 256,
+  }),
   parseResponse: (r) => readAuthTemplate(okData(r, 'authenticate-management'), 0x81),
 };
 
@@ -75,7 +100,10 @@ export const requestChallenge: PivCommand<ManagementKeyAlgorithm, Uint8Array> = 
 export const answerChallenge: PivCommand<{ algorithm: ManagementKeyAlgorithm; response: Uint8Array }, void> = {
   operation: 'authenticate-management',
   getApdu: ({ algorithm, response }) => ({
-    cla: 0x00, ins: PIV_INS.GENERAL_AUTHENTICATE, p1: p1(algorithm), p2: KEY_REF.MANAGEMENT,
+    cla: 0x00,
+    ins: PIV_INS.GENERAL_AUTHENTICATE,
+    p1: p1(algorithm),
+    p2: KEY_REF.MANAGEMENT,
     data: authTemplate([{ tag: 0x82, value: checkBlock(algorithm, response) }]),
   }),
   parseResponse: (r) => void okData(r, 'authenticate-management'),
@@ -86,13 +114,20 @@ export type ManagementKeyTouch = 'never' | 'always' | 'cached';
 const TOUCH_P2: Record<ManagementKeyTouch, number> = { never: 0xff, always: 0xfe, cached: 0xfd };
 
 /** Yubico SET MANAGEMENT KEY: `alg ‖ 9B ‖ len ‖ key`; needs a prior management-key authentication. */
-export const setManagementKey: PivCommand<{ algorithm: ManagementKeyAlgorithm; key: Uint8Array; touch?: ManagementKeyTouch }, void> = {
+export const setManagementKey: PivCommand<
+  { algorithm: ManagementKeyAlgorithm; key: Uint8Array; touch?: ManagementKeyTouch },
+  void
+> = {
   operation: 'set-management-key',
   getApdu: ({ algorithm, key, touch }) => {
     const { keyLength } = MANAGEMENT_KEY_SIZES[algorithm];
-    if (key.length !== keyLength) throw pivError('INVALID_ARGUMENT', `a ${algorithm} management key is ${keyLength} bytes, not ${key.length}`);
+    if (key.length !== keyLength)
+      throw pivError('INVALID_ARGUMENT', `a ${algorithm} management key is ${keyLength} bytes, not ${key.length}`);
     return {
-      cla: 0x00, ins: PIV_INS.YK_SET_MANAGEMENT_KEY, p1: 0xff, p2: TOUCH_P2[touch ?? 'never'],
+      cla: 0x00,
+      ins: PIV_INS.YK_SET_MANAGEMENT_KEY,
+      p1: 0xff,
+      p2: TOUCH_P2[touch ?? 'never'],
       data: concat(Uint8Array.of(ALGORITHM[algorithm]), encodeTlv(KEY_REF.MANAGEMENT, key)),
     };
   },

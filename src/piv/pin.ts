@@ -9,9 +9,9 @@
  * Each PIN or PUK field is 8 bytes: the characters, padded with FF (§2.4.3). The status words 63Cx
  * (wrong, x tries left) and 6983 (blocked) are read here, where it is known whether a PIN or PUK was tried.
  */
-import { concat, type PivCommand } from './command.js';
-import { KEY_REF, PIV_INS } from './constants.js';
-import { pivError, pivErrorForStatus } from './errors.js';
+import { concat, type PivCommand } from './command';
+import { KEY_REF, PIV_INS } from './constants';
+import { pivError, pivErrorForStatus } from './errors';
 
 /** Which secret: the PIV PIN (80) or the PUK (81). */
 export type PinReference = 'PIN' | 'PUK';
@@ -22,8 +22,10 @@ export type PinReference = 'PIN' | 'PUK';
  * only what is wrong, never the value.
  */
 export function validatePin(pin: string, reference: PinReference = 'PIN'): void {
-  if (pin.length < 6 || pin.length > 8) throw pivError('INVALID_ARGUMENT', `the ${reference} must be 6 to 8 characters`, { reference, length: pin.length });
-  if (!/^[\x21-\x7e]+$/.test(pin)) throw pivError('INVALID_ARGUMENT', `the ${reference} must be printable ASCII without spaces`, { reference });
+  if (pin.length < 6 || pin.length > 8)
+    throw pivError('INVALID_ARGUMENT', `the ${reference} must be 6 to 8 characters`, { reference, length: pin.length });
+  if (!/^[\x21-\x7e]+$/.test(pin))
+    throw pivError('INVALID_ARGUMENT', `the ${reference} must be printable ASCII without spaces`, { reference });
 }
 
 /** The 8-byte reference-data field: the PIN's ASCII bytes padded with FF (§2.4.3). */

@@ -3,14 +3,17 @@
  * own export of the same key.
  */
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from './command.js';
-import { derUnsignedInteger, parseCardPublicKey, parseGenerateResponse, toCryptoKey, toSpki } from './public-key.js';
+import { fromHex, toHex } from './command';
+import { derUnsignedInteger, parseCardPublicKey, parseGenerateResponse, toCryptoKey, toSpki } from './public-key';
 
 const b64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 describe('SPKI from card keys', () => {
   it('EC P-256 and P-384: equal to what WebCrypto exports', async () => {
-    for (const [alg, curve] of [['ECCP256', 'P-256'], ['ECCP384', 'P-384']] as const) {
+    for (const [alg, curve] of [
+      ['ECCP256', 'P-256'],
+      ['ECCP384', 'P-384'],
+    ] as const) {
       const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, ['sign']);
       const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
       const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
@@ -19,7 +22,11 @@ describe('SPKI from card keys', () => {
   });
 
   it('RSA: modulus with its top bit set gets a leading 00 in the INTEGER', async () => {
-    const pair = await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' }, true, ['sign']);
+    const pair = await crypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' },
+      true,
+      ['sign'],
+    );
     const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
     const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
     expect(toSpki({ algorithm: 'RSA2048', modulus: b64url(jwk.n!), exponent: b64url(jwk.e!) })).toEqual(spki);

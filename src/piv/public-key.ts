@@ -12,14 +12,18 @@
  *   30 { 30 { 06 id-ecPublicKey, 06 curve }, 03 { 00, point } }
  *   30 { 30 { 06 id-Ed25519 | id-X25519 }, 03 { 00, key } }
  */
-import { decodeTlv, encodeTlv } from '../apdu/tlv.js';
-import { concat } from './command.js';
-import type { KeyAlgorithm } from './constants.js';
-import { pivError } from './errors.js';
+import { decodeTlv, encodeTlv } from '../apdu/tlv';
+import { concat } from './command';
+import type { KeyAlgorithm } from './constants';
+import { pivError } from './errors';
 
 /** A public key read from the card. */
 export type CardPublicKey =
-  | { readonly algorithm: 'RSA1024' | 'RSA2048' | 'RSA3072' | 'RSA4096'; readonly modulus: Uint8Array; readonly exponent: Uint8Array }
+  | {
+      readonly algorithm: 'RSA1024' | 'RSA2048' | 'RSA3072' | 'RSA4096';
+      readonly modulus: Uint8Array;
+      readonly exponent: Uint8Array;
+    }
   | { readonly algorithm: 'ECCP256' | 'ECCP384' | 'ED25519' | 'X25519'; readonly point: Uint8Array };
 
 const OID = {
@@ -31,7 +35,12 @@ const OID = {
   x25519: [0x2b, 0x65, 0x6e],
 } as const;
 
-const POINT_LENGTH: Record<'ECCP256' | 'ECCP384' | 'ED25519' | 'X25519', number> = { ECCP256: 65, ECCP384: 97, ED25519: 32, X25519: 32 };
+const POINT_LENGTH: Record<'ECCP256' | 'ECCP384' | 'ED25519' | 'X25519', number> = {
+  ECCP256: 65,
+  ECCP384: 97,
+  ED25519: 32,
+  X25519: 32,
+};
 
 const seq = (...parts: Uint8Array[]) => encodeTlv(0x30, concat(...parts));
 const oid = (o: readonly number[]) => encodeTlv(0x06, Uint8Array.from(o));
@@ -52,13 +61,16 @@ export function parseCardPublicKey(algorithm: KeyAlgorithm, contents: Uint8Array
   if (algorithm.startsWith('RSA')) {
     const modulus = get(0x81);
     const exponent = get(0x82);
-    if (!modulus || !exponent) throw pivError('RESPONSE_INVALID', 'the RSA public key lacks its modulus (81) or exponent (82)');
+    if (!modulus || !exponent)
+      throw pivError('RESPONSE_INVALID', 'the RSA public key lacks its modulus (81) or exponent (82)');
     return { algorithm: algorithm as 'RSA2048', modulus, exponent };
   }
   const a = algorithm as keyof typeof POINT_LENGTH;
   const point = get(0x86);
-  if (!point || point.length !== POINT_LENGTH[a]) throw pivError('RESPONSE_INVALID', `the ${a} public key (86) must be ${POINT_LENGTH[a]} bytes`);
-  if (a.startsWith('ECC') && point[0] !== 0x04) throw pivError('RESPONSE_INVALID', 'the EC point is not uncompressed (04)');
+  if (!point || point.length !== POINT_LENGTH[a])
+    throw pivError('RESPONSE_INVALID', `the ${a} public key (86) must be ${POINT_LENGTH[a]} bytes`);
+  if (a.startsWith('ECC') && point[0] !== 0x04)
+    throw pivError('RESPONSE_INVALID', 'the EC point is not uncompressed (04)');
   return { algorithm: a, point };
 }
 
@@ -83,9 +95,13 @@ export function toSpki(key: CardPublicKey): Uint8Array {
 }
 
 /** The WebCrypto import parameters and usages for verifying with (or agreeing to) a card key. */
-export function webCryptoParams(algorithm: KeyAlgorithm, hash = 'SHA-256'): { params: RsaHashedImportParams | EcKeyImportParams | Algorithm; usages: KeyUsage[] } {
+export function webCryptoParams(
+  algorithm: KeyAlgorithm,
+  hash = 'SHA-256',
+): { params: RsaHashedImportParams | EcKeyImportParams | Algorithm; usages: KeyUsage[] } {
   if (algorithm.startsWith('RSA')) return { params: { name: 'RSASSA-PKCS1-v1_5', hash }, usages: ['verify'] };
-  if (algorithm === 'ECCP256' || algorithm === 'ECCP384') return { params: { name: 'ECDSA', namedCurve: algorithm === 'ECCP256' ? 'P-256' : 'P-384' }, usages: ['verify'] };
+  if (algorithm === 'ECCP256' || algorithm === 'ECCP384')
+    return { params: { name: 'ECDSA', namedCurve: algorithm === 'ECCP256' ? 'P-256' : 'P-384' }, usages: ['verify'] };
   if (algorithm === 'ED25519') return { params: { name: 'Ed25519' }, usages: ['verify'] };
   return { params: { name: 'X25519' }, usages: [] };
 }

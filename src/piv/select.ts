@@ -11,11 +11,11 @@
  *     5F50 L uniform resource locator      optional
  *     AC L  cryptographic algorithms supported { 80 01 alg … 06 01 00 }   optional
  */
-import { isAppError } from '../app-error.js';
-import { findTlv, decodeTlv } from '../apdu/tlv.js';
-import { okData, toHex, type PivCommand } from './command.js';
-import { PIV_AID, PIV_INS } from './constants.js';
-import { pivError, pivErrorForStatus } from './errors.js';
+import { isAppError } from '../app-error';
+import { findTlv, decodeTlv } from '../apdu/tlv';
+import { okData, toHex, type PivCommand } from './command';
+import { PIV_AID, PIV_INS } from './constants';
+import { pivError, pivErrorForStatus } from './errors';
 
 /** What SELECT PIV tells about the application. */
 export interface ApplicationProperties {
@@ -44,7 +44,11 @@ export function parseApplicationProperties(data: Uint8Array): ApplicationPropert
   return {
     applicationId: aid ? toHex(aid.value) : '',
     ...(label ? { label: new TextDecoder().decode(label.value) } : {}),
-    algorithms: algs ? decodeTlv(algs.value).filter((t) => t.tag === 0x80 && t.value.length === 1).map((t) => t.value[0]!) : [],
+    algorithms: algs
+      ? decodeTlv(algs.value)
+          .filter((t) => t.tag === 0x80 && t.value.length === 1)
+          .map((t) => t.value[0]!)
+      : [],
     ...(authorityAid ? { tagAllocationAuthority: toHex(authorityAid.value) } : {}),
   };
 }
@@ -54,7 +58,13 @@ export const selectPiv: PivCommand<void, ApplicationProperties> = {
   operation: 'select',
   getApdu: () => ({ cla: 0x00, ins: PIV_INS.SELECT, p1: 0x04, p2: 0x00, data: PIV_AID, le: 256 }),
   parseResponse(r) {
-    if (r.sw === 0x6a82) throw pivError('NOT_PIV', 'the card has no PIV application (SELECT answered 6A82)', { sw: r.sw }, pivErrorForStatus(r.sw, 'select'));
+    if (r.sw === 0x6a82)
+      throw pivError(
+        'NOT_PIV',
+        'the card has no PIV application (SELECT answered 6A82)',
+        { sw: r.sw },
+        pivErrorForStatus(r.sw, 'select'),
+      );
     const data = okData(r, 'select');
     try {
       return parseApplicationProperties(data);

@@ -5,8 +5,8 @@
  * from `crypto.getRandomValues`, fixed here so that the transcript is static.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { replayPiv, replayPivError } from '../../test/support/transcript-piv.js';
-import { fromHex } from './command.js';
+import { replayPiv, replayPivError } from '../../test/support/transcript-piv';
+import { fromHex } from './command';
 
 const KAT_KEY = fromHex('8A98F110D3497B022100B774DF0EF99B53EF4B8E3B918604');
 
@@ -81,7 +81,9 @@ describe('management key: mutual authentication', () => {
   });
 
   it('a malformed answer (no 7C) is RESPONSE_INVALID', async () => {
-    const e = await replayPivError(`=> 00 87 03 9B 04 7C 02 80 00 00\n<= 80 08 39 A0 A8 E9 F5 28 87 75 90 00`, (s) => s.authenticate(KAT_KEY));
+    const e = await replayPivError(`=> 00 87 03 9B 04 7C 02 80 00 00\n<= 80 08 39 A0 A8 E9 F5 28 87 75 90 00`, (s) =>
+      s.authenticate(KAT_KEY),
+    );
     expect(e).toMatchObject({ code: 'RESPONSE_INVALID' });
   });
 });

@@ -4,10 +4,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { replayPiv, replayPivError, spacedHex } from '../../test/support/transcript-piv.js';
-import type { Chuid } from './chuid.js';
-import { fromHex } from './command.js';
-import { nonFederalFascn } from './fascn.js';
+import { replayPiv, replayPivError, spacedHex } from '../../test/support/transcript-piv';
+import type { Chuid } from './chuid';
+import { fromHex } from './command';
+import { nonFederalFascn } from './fascn';
 
 // The FASC-N yubico-piv-tool writes by default (agency 9999, system 9999, credential 999999); its parity
 // bits and LRC check, so it doubles as a decoding vector.
@@ -47,7 +47,12 @@ describe('SELECT', () => {
 
 describe('CHUID', () => {
   const chuid: Chuid = {
-    fascn: { ...nonFederalFascn(999999), organizationalCategory: '3', organizationalIdentifier: '0000', credentialSeries: '0' },
+    fascn: {
+      ...nonFederalFascn(999999),
+      organizationalCategory: '3',
+      organizationalIdentifier: '0000',
+      credentialSeries: '0',
+    },
     guid: ENTRA_OID,
     expiration: '20300101',
     signature: new Uint8Array(0),
@@ -119,12 +124,16 @@ describe('CCC and Discovery', () => {
          90 00`,
       (s) => s.readDiscovery(),
     );
-    expect(d).toEqual({ aid: 'A000000308000010000100', pinUsagePolicy: { pivPin: true, globalPin: false, occ: false, vci: false, globalPinPrimary: false } });
+    expect(d).toEqual({
+      aid: 'A000000308000010000100',
+      pinUsagePolicy: { pivPin: true, globalPin: false, occ: false, vci: false, globalPinPrimary: false },
+    });
   });
 });
 
 /** BER length field (X.690 §8.1.3): short form below 128, else 81 xx / 82 xxxx. */
-const berLength = (n: number) => (n < 0x80 ? spacedHex([n]) : n < 0x100 ? `81 ${spacedHex([n])}` : `82 ${spacedHex([n >> 8, n & 0xff])}`);
+const berLength = (n: number) =>
+  n < 0x80 ? spacedHex([n]) : n < 0x100 ? `81 ${spacedHex([n])}` : `82 ${spacedHex([n >> 8, n & 0xff])}`;
 
 describe('certificates', () => {
   // Not a real certificate: the PIV layer stores bytes; X.509 parsing is csr.ts's business.
@@ -155,7 +164,12 @@ describe('certificates', () => {
   });
 
   it('maps slots to objects: 9C → 5FC10A, 9D → 5FC10B, 9E → 5FC101, 95 → 5FC120', async () => {
-    for (const [slot, tag] of [[0x9c, '5F C1 0A'], [0x9d, '5F C1 0B'], [0x9e, '5F C1 01'], [0x95, '5F C1 20']] as const) {
+    for (const [slot, tag] of [
+      [0x9c, '5F C1 0A'],
+      [0x9d, '5F C1 0B'],
+      [0x9e, '5F C1 01'],
+      [0x95, '5F C1 20'],
+    ] as const) {
       const e = await replayPivError(`=> 00 CB 3F FF 05 5C 03 ${tag} 00\n<= 6A 82`, (s) => s.readCertificate(slot));
       expect(e).toMatchObject({ code: 'NOT_FOUND' });
     }

@@ -6,15 +6,15 @@
 import 'reflect-metadata';
 import { Pkcs10CertificateRequest, X509Certificate } from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
-import { ApduChannel } from '../apdu/channel.js';
-import { createVirtualPivCard, type PivCardProfileName } from '../transport/simulator/piv-card/virtual-piv-card.js';
-import { corpusEntry } from '../transport/simulator/fake-corpus.js';
-import { createSimulatorTransport } from '../transport/simulator/simulator-transport.js';
-import { createCsr, slotSigner } from './csr.js';
-import { digestInfo } from './keys.js';
-import { DEFAULT_MANAGEMENT_KEY } from './management-key.js';
-import { nonFederalFascn } from './fascn.js';
-import { PivSession } from './session.js';
+import { ApduChannel } from '../apdu/channel';
+import { createVirtualPivCard, type PivCardProfileName } from '../transport/simulator/piv-card/virtual-piv-card';
+import { corpusEntry } from '../transport/simulator/fake-corpus';
+import { createSimulatorTransport } from '../transport/simulator/simulator-transport';
+import { createCsr, slotSigner } from './csr';
+import { digestInfo } from './keys';
+import { DEFAULT_MANAGEMENT_KEY } from './management-key';
+import { nonFederalFascn } from './fascn';
+import { PivSession } from './session';
 
 async function open(profile: PivCardProfileName, serial = 12345678, readerFile?: string) {
   const card = createVirtualPivCard({ profile, serial });
@@ -24,7 +24,8 @@ async function open(profile: PivCardProfileName, serial = 12345678, readerFile?:
   return { card, transport, channel, session };
 }
 
-const sha = async (name: string, data: Uint8Array) => new Uint8Array(await crypto.subtle.digest(name, Uint8Array.from(data)));
+const sha = async (name: string, data: Uint8Array) =>
+  new Uint8Array(await crypto.subtle.digest(name, Uint8Array.from(data)));
 
 describe('PivSession against the virtual YubiKey 5.7', () => {
   it('runs an issuance: new admin secrets, PIN, CHUID, a 9A key, a CSR and a gzip certificate', async () => {
@@ -37,7 +38,12 @@ describe('PivSession against the virtual YubiKey 5.7', () => {
     await session.authenticate(managementKey, 'AES256');
     await session.changePuk('12345678', puk);
     await session.changePin('123456', '246810');
-    const chuid = { fascn: nonFederalFascn(12345678), guid: '5b1c2e6f-3a4d-4e8b-9c7d-1f2e3a4b5c6d', expiration: '20301231', signature: new Uint8Array(0) };
+    const chuid = {
+      fascn: nonFederalFascn(12345678),
+      guid: '5b1c2e6f-3a4d-4e8b-9c7d-1f2e3a4b5c6d',
+      expiration: '20301231',
+      signature: new Uint8Array(0),
+    };
     await session.writeChuid(chuid);
     expect(await session.readChuid()).toEqual(chuid);
 
@@ -45,7 +51,9 @@ describe('PivSession against the virtual YubiKey 5.7', () => {
     await session.verifyPin('246810');
     const message = new TextEncoder().encode('relay nonce');
     const raw = await session.signEcdsaRaw(0x9a, 'ECCP256', await sha('SHA-256', message));
-    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key.cryptoKey!, Uint8Array.from(raw), message)).toBe(true);
+    expect(
+      await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key.cryptoKey!, Uint8Array.from(raw), message),
+    ).toBe(true);
 
     const csr = await createCsr(slotSigner(session, 0x9a, 'ECCP256', key.spki), { subject: 'CN=Ada Lovelace' });
     expect(await new Pkcs10CertificateRequest(csr.rawData).verify()).toBe(true);
@@ -64,7 +72,14 @@ describe('PivSession against the virtual YubiKey 5.7', () => {
     await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');
     const ed = await session.generateKey(0x9c, 'ED25519', { pinPolicy: 'NEVER' });
     const msg = Uint8Array.of(1, 2, 3);
-    expect(await crypto.subtle.verify('Ed25519', ed.cryptoKey!, Uint8Array.from(await session.sign(0x9c, 'ED25519', msg)), msg)).toBe(true);
+    expect(
+      await crypto.subtle.verify(
+        'Ed25519',
+        ed.cryptoKey!,
+        Uint8Array.from(await session.sign(0x9c, 'ED25519', msg)),
+        msg,
+      ),
+    ).toBe(true);
     const rsa = await session.generateKey(0x9d, 'RSA2048', { pinPolicy: 'NEVER' });
     const sig = await session.sign(0x9d, 'RSA2048', digestInfo('SHA-256', await sha('SHA-256', msg)));
     expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', rsa.cryptoKey!, Uint8Array.from(sig), msg)).toBe(true);
@@ -72,14 +87,22 @@ describe('PivSession against the virtual YubiKey 5.7', () => {
 
   it('maps the card errors: wrong PIN with retries, blocked, PUK unblock, wrong management key, not found', async () => {
     const { session } = await open('yubikey-5.7');
-    await expect(session.verifyPin('000000')).rejects.toMatchObject({ code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
-    await expect(session.verifyPin('000000')).rejects.toMatchObject({ code: 'PIN_INVALID', fields: { retriesLeft: 1 } });
+    await expect(session.verifyPin('000000')).rejects.toMatchObject({
+      code: 'PIN_INVALID',
+      fields: { retriesLeft: 2 },
+    });
+    await expect(session.verifyPin('000000')).rejects.toMatchObject({
+      code: 'PIN_INVALID',
+      fields: { retriesLeft: 1 },
+    });
     await expect(session.verifyPin('000000')).rejects.toMatchObject({ code: 'PIN_BLOCKED' });
     await expect(session.verifyPin('123456')).rejects.toMatchObject({ code: 'PIN_BLOCKED' });
     expect(await session.getPinStatus()).toEqual({ verified: false, retriesLeft: 0 });
     await session.unblockPin('12345678', '654321');
     await session.verifyPin('654321');
-    await expect(session.authenticate(new Uint8Array(24).fill(9), 'AES192')).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    await expect(session.authenticate(new Uint8Array(24).fill(9), 'AES192')).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+    });
     await expect(session.readCertificate(0x9e)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(session.generateKey(0x9a, 'ECCP256')).rejects.toMatchObject({ code: 'SECURITY_STATUS' });
   });

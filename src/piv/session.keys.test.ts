@@ -5,9 +5,9 @@
  * a key made here so that the card's answer can be checked with WebCrypto.
  */
 import { describe, expect, it } from 'vitest';
-import { replayPiv, replayPivError, spacedHex } from '../../test/support/transcript-piv.js';
-import { fromHex } from './command.js';
-import { digestInfo, ecdsaDerToRaw } from './keys.js';
+import { replayPiv, replayPivError, spacedHex } from '../../test/support/transcript-piv';
+import { fromHex } from './command';
+import { digestInfo, ecdsaDerToRaw } from './keys';
 
 // P-256 base point G (SEC 2 §2.4.2): a valid public key (private key 1).
 const P256_G =
@@ -40,7 +40,11 @@ describe('GENERATE ASYMMETRIC KEY PAIR', () => {
   });
 
   it('RSA 2048 in 9C: the 7F49 answer arrives in two parts (61 0D, GET RESPONSE)', async () => {
-    const pair = await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const pair = await crypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' },
+      true,
+      ['sign', 'verify'],
+    );
     const n = b64url((await crypto.subtle.exportKey('jwk', pair.publicKey)).n!);
     // 7F 49 82 01 09 { 81 82 01 00 n, 82 03 01 00 01 } = 269 bytes
     const answer = fromHex(`7F49820109 81820100 ${spacedHex(n)} 8203010001`);
@@ -52,18 +56,26 @@ describe('GENERATE ASYMMETRIC KEY PAIR', () => {
       <= ${spacedHex(answer.slice(256))} 90 00`,
       (s) => s.generateKey(0x9c, 'RSA2048'),
     );
-    expect(new Uint8Array(await crypto.subtle.exportKey('spki', key.cryptoKey!))).toEqual(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)));
+    expect(new Uint8Array(await crypto.subtle.exportKey('spki', key.cryptoKey!))).toEqual(
+      new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)),
+    );
   });
 
   it('Ed25519 (E0) → an Ed25519 CryptoKey; a wrong algorithm answer (6A80) is COMMAND_FAILED', async () => {
-    const key = await replayPiv(`=> 00 47 00 9A 05 AC 03 80 01 E0 00\n<= 7F 49 22 86 20 ${ED_PUBLIC} 90 00`, (s) => s.generateKey(0x9a, 'ED25519'));
+    const key = await replayPiv(`=> 00 47 00 9A 05 AC 03 80 01 E0 00\n<= 7F 49 22 86 20 ${ED_PUBLIC} 90 00`, (s) =>
+      s.generateKey(0x9a, 'ED25519'),
+    );
     expect(key.cryptoKey?.algorithm.name).toBe('Ed25519');
-    const e = await replayPivError(`=> 00 47 00 9A 05 AC 03 80 01 E1 00\n<= 6A 80`, (s) => s.generateKey(0x9a, 'X25519'));
+    const e = await replayPivError(`=> 00 47 00 9A 05 AC 03 80 01 E1 00\n<= 6A 80`, (s) =>
+      s.generateKey(0x9a, 'X25519'),
+    );
     expect(e).toMatchObject({ code: 'COMMAND_FAILED', fields: { sw: 0x6a80 } });
   });
 
   it('without management-key authentication the card answers 6982 → SECURITY_STATUS', async () => {
-    const e = await replayPivError(`=> 00 47 00 9A 05 AC 03 80 01 11 00\n<= 69 82`, (s) => s.generateKey(0x9a, 'ECCP256'));
+    const e = await replayPivError(`=> 00 47 00 9A 05 AC 03 80 01 11 00\n<= 69 82`, (s) =>
+      s.generateKey(0x9a, 'ECCP256'),
+    );
     expect(e).toMatchObject({ code: 'SECURITY_STATUS' });
   });
 
@@ -74,7 +86,11 @@ describe('GENERATE ASYMMETRIC KEY PAIR', () => {
 
 describe('signing with GENERAL AUTHENTICATE', () => {
   it('RSA 2048: pads the DigestInfo (PKCS#1 v1.5) to 256 bytes, chains the command, returns the signature', async () => {
-    const pair = await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const pair = await crypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' },
+      true,
+      ['sign', 'verify'],
+    );
     const message = new TextEncoder().encode('keyward nonce');
     const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', message));
     const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, message));
@@ -93,7 +109,9 @@ describe('signing with GENERAL AUTHENTICATE', () => {
       (s) => s.sign(0x9a, 'RSA2048', digestInfo('SHA-256', hash)),
     );
     expect(result).toEqual(signature);
-    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', pair.publicKey, Uint8Array.from(result), message)).toBe(true);
+    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', pair.publicKey, Uint8Array.from(result), message)).toBe(
+      true,
+    );
   });
 
   it('ECDSA P-256 with a SHA-384 hash: truncated to 32 bytes; DER returned, r ‖ s on request', async () => {
@@ -119,7 +137,9 @@ describe('signing with GENERAL AUTHENTICATE', () => {
       `=> 00 87 14 9A 36 7C 34 82 00 81 30 ${'00 '.repeat(16)} ${spacedHex(hash)} 00\n<= 7C 0A 82 08 30 06 02 01 01 02 01 01 90 00`,
       (session) => session.sign(0x9a, 'ECCP384', hash),
     );
-    expect(ecdsaDerToRaw(fromHex('3006020101020102'), 48)).toEqual(fromHex('00'.repeat(47) + '01' + '00'.repeat(47) + '02'));
+    expect(ecdsaDerToRaw(fromHex('3006020101020102'), 48)).toEqual(
+      fromHex('00'.repeat(47) + '01' + '00'.repeat(47) + '02'),
+    );
   });
 
   it('Ed25519 (E0): signs the message itself; the RFC 8032 signature verifies with the generated key', async () => {
@@ -139,8 +159,12 @@ describe('signing with GENERAL AUTHENTICATE', () => {
   });
 
   it('PIN not verified (6982) → SECURITY_STATUS; X25519 keys do not sign', async () => {
-    const e = await replayPivError(`=> 00 87 E0 9A 07 7C 05 82 00 81 01 72 00\n<= 69 82`, (s) => s.sign(0x9a, 'ED25519', Uint8Array.of(0x72)));
+    const e = await replayPivError(`=> 00 87 E0 9A 07 7C 05 82 00 81 01 72 00\n<= 69 82`, (s) =>
+      s.sign(0x9a, 'ED25519', Uint8Array.of(0x72)),
+    );
     expect(e).toMatchObject({ code: 'SECURITY_STATUS', fields: { operation: 'sign' } });
-    expect(await replayPivError('', (s) => s.sign(0x9a, 'X25519', Uint8Array.of(1)))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await replayPivError('', (s) => s.sign(0x9a, 'X25519', Uint8Array.of(1)))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });

@@ -4,8 +4,8 @@
  * or PUK field is 8 bytes, ASCII padded with FF (§2.4.3).
  */
 import { describe, expect, it } from 'vitest';
-import { replayPiv, replayPivError } from '../../test/support/transcript-piv.js';
-import { encodePin, validatePin } from './pin.js';
+import { replayPiv, replayPivError } from '../../test/support/transcript-piv';
+import { encodePin, validatePin } from './pin';
 
 describe('VERIFY', () => {
   it('verifies the PIN: "123456" padded with FF to 8 bytes', async () => {
@@ -26,7 +26,11 @@ describe('VERIFY', () => {
       <= 63 C2                                    # verification failed, 2 tries left`,
       (s) => s.verifyPin('999999'),
     );
-    expect(e).toMatchObject({ layer: 'piv', code: 'PIN_INVALID', fields: { retriesLeft: 2, reference: 'PIN', sw: 0x63c2 } });
+    expect(e).toMatchObject({
+      layer: 'piv',
+      code: 'PIN_INVALID',
+      fields: { retriesLeft: 2, reference: 'PIN', sw: 0x63c2 },
+    });
     expect((e as Error).message).not.toContain('999999');
   });
 
@@ -51,7 +55,11 @@ describe('VERIFY', () => {
       <= 69 83             # blocked`,
       async (s) => [await s.getPinStatus(), await s.getPinStatus(), await s.getPinStatus()],
     );
-    expect(status).toEqual([{ verified: false, retriesLeft: 3 }, { verified: true }, { verified: false, retriesLeft: 0 }]);
+    expect(status).toEqual([
+      { verified: false, retriesLeft: 3 },
+      { verified: true },
+      { verified: false, retriesLeft: 0 },
+    ]);
   });
 
   it('sends nothing for a PIN of the wrong length or with non-ASCII characters', async () => {
@@ -101,7 +109,9 @@ describe('RESET RETRY COUNTER', () => {
   });
 
   it('maps a blocked PUK (6983) to PIN_BLOCKED with reference PUK', async () => {
-    const e = await replayPivError(`=> 00 2C 00 80 10 31 32 33 34 35 36 37 38 36 35 34 33 32 31 FF FF\n<= 69 83`, (s) => s.unblockPin('12345678', '654321'));
+    const e = await replayPivError(`=> 00 2C 00 80 10 31 32 33 34 35 36 37 38 36 35 34 33 32 31 FF FF\n<= 69 83`, (s) =>
+      s.unblockPin('12345678', '654321'),
+    );
     expect(e).toMatchObject({ code: 'PIN_BLOCKED', fields: { reference: 'PUK', retriesLeft: 0 } });
   });
 });

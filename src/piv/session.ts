@@ -5,21 +5,53 @@
  *
  * It holds no secret beyond the duration of a call: PINs, PUKs and keys are passed in and dropped.
  */
-import type { ApduChannel } from '../apdu/channel.js';
-import { decodeCertificateObject, encodeCertificateObject } from './certificate-object.js';
-import { decodeChuid, encodeChuid, type Chuid } from './chuid.js';
-import { decodeCccCardId, decodeDiscovery, encodeCcc, type Discovery } from './card-objects.js';
-import type { PivCommand } from './command.js';
-import { KEY_REF, MANAGEMENT_KEY_SIZES, OBJECT_TAG, type KeyAlgorithm, type ManagementKeyAlgorithm, type PinPolicy, type TouchPolicy } from './constants.js';
-import { managementKeyCipher, randomBytes } from './crypto/block-cipher.js';
-import { certificateObjectTag, getData, putData } from './data-object.js';
-import { pivError } from './errors.js';
-import { EC_FIELD_BYTES, RSA_MODULUS_BYTES, ecdsaDerToRaw, fitHashToCurve, generateKey, pkcs1v15Pad, signChallenge } from './keys.js';
-import { answerChallenge, answerWitness, requestChallenge, requestWitness, setManagementKey, type ManagementKeyTouch } from './management-key.js';
-import { changePin, changePuk, getPinStatus, unblockPin, verifyPin, type PinStatus } from './pin.js';
-import { toCryptoKey, toSpki, type CardPublicKey } from './public-key.js';
-import { selectPiv, type ApplicationProperties } from './select.js';
-import { attest, getMetadata, getSerial, getVersion, resetPiv, setPinRetries, type FirmwareVersion, type SlotMetadata } from './yubikey.js';
+import type { ApduChannel } from '../apdu/channel';
+import { decodeCertificateObject, encodeCertificateObject } from './certificate-object';
+import { decodeChuid, encodeChuid, type Chuid } from './chuid';
+import { decodeCccCardId, decodeDiscovery, encodeCcc, type Discovery } from './card-objects';
+import type { PivCommand } from './command';
+import {
+  KEY_REF,
+  MANAGEMENT_KEY_SIZES,
+  OBJECT_TAG,
+  type KeyAlgorithm,
+  type ManagementKeyAlgorithm,
+  type PinPolicy,
+  type TouchPolicy,
+} from './constants';
+import { managementKeyCipher, randomBytes } from './crypto/block-cipher';
+import { certificateObjectTag, getData, putData } from './data-object';
+import { pivError } from './errors';
+import {
+  EC_FIELD_BYTES,
+  RSA_MODULUS_BYTES,
+  ecdsaDerToRaw,
+  fitHashToCurve,
+  generateKey,
+  pkcs1v15Pad,
+  signChallenge,
+} from './keys';
+import {
+  answerChallenge,
+  answerWitness,
+  requestChallenge,
+  requestWitness,
+  setManagementKey,
+  type ManagementKeyTouch,
+} from './management-key';
+import { changePin, changePuk, getPinStatus, unblockPin, verifyPin, type PinStatus } from './pin';
+import { toCryptoKey, toSpki, type CardPublicKey } from './public-key';
+import { selectPiv, type ApplicationProperties } from './select';
+import {
+  attest,
+  getMetadata,
+  getSerial,
+  getVersion,
+  resetPiv,
+  setPinRetries,
+  type FirmwareVersion,
+  type SlotMetadata,
+} from './yubikey';
 
 /** A freshly generated key: the card's encoding, its SPKI DER and, where WebCrypto supports it, a `CryptoKey`. */
 export interface GeneratedKey {
@@ -98,7 +130,11 @@ export class PivSession {
   }
 
   /** Writes a DER certificate into `slot`'s certificate object, gzip'd when `compress`. */
-  async writeCertificate(slot: number, certificateDer: Uint8Array, options: { compress?: boolean } = {}): Promise<void> {
+  async writeCertificate(
+    slot: number,
+    certificateDer: Uint8Array,
+    options: { compress?: boolean } = {},
+  ): Promise<void> {
     await this.writeObject(certificateObjectTag(slot), await encodeCertificateObject(certificateDer, options));
   }
 
@@ -131,7 +167,11 @@ export class PivSession {
    * Authenticates with the card management key (9B). `mutual` (default) also checks that the card knows
    * the key; `external` is the one-way variant. Wrong key → `AUTH_FAILED`.
    */
-  async authenticate(key: Uint8Array, algorithm: ManagementKeyAlgorithm = 'TDES', mode: 'mutual' | 'external' = 'mutual'): Promise<void> {
+  async authenticate(
+    key: Uint8Array,
+    algorithm: ManagementKeyAlgorithm = 'TDES',
+    mode: 'mutual' | 'external' = 'mutual',
+  ): Promise<void> {
     const cipher = await managementKeyCipher(algorithm, key);
     if (mode === 'external') {
       const challenge = await this.#run(requestChallenge, algorithm);
@@ -142,17 +182,27 @@ export class PivSession {
     const challenge = randomBytes(MANAGEMENT_KEY_SIZES[algorithm].blockSize);
     const proof = await this.#run(answerWitness, { algorithm, witness, challenge });
     if (!sameBytes(proof, await cipher.encryptBlock(challenge))) {
-      throw pivError('AUTH_FAILED', 'the card did not prove knowledge of the management key', { operation: 'authenticate-management' });
+      throw pivError('AUTH_FAILED', 'the card did not prove knowledge of the management key', {
+        operation: 'authenticate-management',
+      });
     }
   }
 
   /** Yubico SET MANAGEMENT KEY (after `authenticate`). */
-  setManagementKey(algorithm: ManagementKeyAlgorithm, key: Uint8Array, touch: ManagementKeyTouch = 'never'): Promise<void> {
+  setManagementKey(
+    algorithm: ManagementKeyAlgorithm,
+    key: Uint8Array,
+    touch: ManagementKeyTouch = 'never',
+  ): Promise<void> {
     return this.#run(setManagementKey, { algorithm, key, touch });
   }
 
   /** GENERATE ASYMMETRIC KEY PAIR in `slot` (after `authenticate`). */
-  async generateKey(slot: number, algorithm: KeyAlgorithm, policy: { pinPolicy?: PinPolicy; touchPolicy?: TouchPolicy } = {}): Promise<GeneratedKey> {
+  async generateKey(
+    slot: number,
+    algorithm: KeyAlgorithm,
+    policy: { pinPolicy?: PinPolicy; touchPolicy?: TouchPolicy } = {},
+  ): Promise<GeneratedKey> {
     const publicKey = await this.#run(generateKey(algorithm), { slot, algorithm, ...policy });
     return { publicKey, spki: toSpki(publicKey), cryptoKey: await toCryptoKey(publicKey) };
   }

@@ -3,7 +3,7 @@
  * (FD), GET SERIAL (F8), GET METADATA (F7), SET PIN RETRIES (FA), ATTEST (F9), RESET (FB).
  */
 import { describe, expect, it } from 'vitest';
-import { replayPiv, replayPivError } from '../../test/support/transcript-piv.js';
+import { replayPiv, replayPivError } from '../../test/support/transcript-piv';
 
 const P256_G_XY =
   '6B 17 D1 F2 E1 2C 42 47 F8 BC E6 E5 63 A4 40 F2 77 03 7D 81 2D EB 33 A0 F4 A1 39 45 D8 98 C2 96' +
@@ -39,7 +39,13 @@ describe('GET METADATA', () => {
          90 00`,
       (s) => s.getMetadata(0x9b),
     );
-    expect(m).toEqual({ algorithmId: 0x0a, algorithm: 'AES192', pinPolicy: 'DEFAULT', touchPolicy: 'NEVER', isDefault: true });
+    expect(m).toEqual({
+      algorithmId: 0x0a,
+      algorithm: 'AES192',
+      pinPolicy: 'DEFAULT',
+      touchPolicy: 'NEVER',
+      isDefault: true,
+    });
   });
 
   it('80 and 81: retry counters; getPukRetries reads the remaining count', async () => {
@@ -69,15 +75,21 @@ describe('GET METADATA', () => {
   });
 
   it('an empty slot (6A82) → NOT_FOUND; firmware before 5.3 (6D00) → NOT_SUPPORTED', async () => {
-    expect(await replayPivError(`=> 00 F7 00 9D 00\n<= 6A 82`, (s) => s.getMetadata(0x9d))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await replayPivError(`=> 00 F7 00 9B 00\n<= 6D 00`, (s) => s.getMetadata(0x9b))).toMatchObject({ code: 'NOT_SUPPORTED' });
+    expect(await replayPivError(`=> 00 F7 00 9D 00\n<= 6A 82`, (s) => s.getMetadata(0x9d))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await replayPivError(`=> 00 F7 00 9B 00\n<= 6D 00`, (s) => s.getMetadata(0x9b))).toMatchObject({
+      code: 'NOT_SUPPORTED',
+    });
   });
 });
 
 describe('SET PIN RETRIES, ATTEST, RESET', () => {
   it('sets 5 PIN and 4 PUK tries in P1/P2; needs authentication first (6982)', async () => {
     await replayPiv(`=> 00 FA 05 04   # P1 PIN tries, P2 PUK tries, no data\n<= 90 00`, (s) => s.setPinRetries(5, 4));
-    expect(await replayPivError(`=> 00 FA 05 04\n<= 69 82`, (s) => s.setPinRetries(5, 4))).toMatchObject({ code: 'SECURITY_STATUS' });
+    expect(await replayPivError(`=> 00 FA 05 04\n<= 69 82`, (s) => s.setPinRetries(5, 4))).toMatchObject({
+      code: 'SECURITY_STATUS',
+    });
     expect(await replayPivError('', (s) => s.setPinRetries(0, 3))).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 

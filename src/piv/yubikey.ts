@@ -10,11 +10,20 @@
  *   ATTEST           00 F9 slot 00        ← X.509 attestation certificate (DER)
  *   RESET            00 FB 00 00          only when PIN and PUK are both blocked
  */
-import { decodeTlv } from '../apdu/tlv.js';
-import { okData, type PivCommand } from './command.js';
-import { PIN_POLICY, PIV_INS, TOUCH_POLICY, algorithmName, isKeySlot, type KeyAlgorithm, type PinPolicy, type TouchPolicy } from './constants.js';
-import { pivError } from './errors.js';
-import { parseCardPublicKey, type CardPublicKey } from './public-key.js';
+import { decodeTlv } from '../apdu/tlv';
+import { okData, type PivCommand } from './command';
+import {
+  PIN_POLICY,
+  PIV_INS,
+  TOUCH_POLICY,
+  algorithmName,
+  isKeySlot,
+  type KeyAlgorithm,
+  type PinPolicy,
+  type TouchPolicy,
+} from './constants';
+import { pivError } from './errors';
+import { parseCardPublicKey, type CardPublicKey } from './public-key';
 
 /** Firmware version. */
 export interface FirmwareVersion {
@@ -65,7 +74,8 @@ export interface SlotMetadata {
   readonly retries?: { readonly total: number; readonly remaining: number };
 }
 
-const policyName = <T extends Record<string, number>>(table: T, v: number) => (Object.keys(table) as (keyof T & string)[]).find((k) => table[k] === v);
+const policyName = <T extends Record<string, number>>(table: T, v: number) =>
+  (Object.keys(table) as (keyof T & string)[]).find((k) => table[k] === v);
 
 /** Parses the TLVs of a GET METADATA response. */
 export function parseMetadata(data: Uint8Array): SlotMetadata {
@@ -98,7 +108,8 @@ export function parseMetadata(data: Uint8Array): SlotMetadata {
 export const getMetadata: PivCommand<number, SlotMetadata> = {
   operation: 'get-metadata',
   getApdu: (ref) => {
-    if (!isKeySlot(ref) && ![0x9b, 0x80, 0x81, 0xf9].includes(ref)) throw pivError('INVALID_ARGUMENT', `no metadata for reference ${ref.toString(16)}`);
+    if (!isKeySlot(ref) && ![0x9b, 0x80, 0x81, 0xf9].includes(ref))
+      throw pivError('INVALID_ARGUMENT', `no metadata for reference ${ref.toString(16)}`);
     return { ...simple(PIV_INS.YK_GET_METADATA, 0x00, ref), le: 256 };
   },
   parseResponse: (r) => parseMetadata(okData(r, 'get-metadata')),
@@ -108,7 +119,8 @@ export const getMetadata: PivCommand<number, SlotMetadata> = {
 export const setPinRetries: PivCommand<{ pinTries: number; pukTries: number }, void> = {
   operation: 'set-pin-retries',
   getApdu: ({ pinTries, pukTries }) => {
-    for (const n of [pinTries, pukTries]) if (!Number.isInteger(n) || n < 1 || n > 255) throw pivError('INVALID_ARGUMENT', 'retry counts must be 1..255');
+    for (const n of [pinTries, pukTries])
+      if (!Number.isInteger(n) || n < 1 || n > 255) throw pivError('INVALID_ARGUMENT', 'retry counts must be 1..255');
     return simple(PIV_INS.YK_SET_PIN_RETRIES, pinTries, pukTries);
   },
   parseResponse: (r) => void okData(r, 'set-pin-retries'),

@@ -27,7 +27,13 @@ interface ErrorBody {
   error?: { code?: string; message?: string; retryable?: boolean; requestId?: string };
 }
 
-async function post(relayUrl: string, path: string, token: string, body: unknown, idempotencyKey?: string): Promise<MailReceipt> {
+async function post(
+  relayUrl: string,
+  path: string,
+  token: string,
+  body: unknown,
+  idempotencyKey?: string,
+): Promise<MailReceipt> {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   let res: Response;
@@ -35,20 +41,35 @@ async function post(relayUrl: string, path: string, token: string, body: unknown
     res = await fetch(new URL(path, relayUrl), { method: 'POST', headers, body: JSON.stringify(body) });
   } catch (cause) {
     // Nothing reached the relay, or the answer was lost: the idempotency key makes a retry safe either way.
-    throw new AppError('relay-api', 'RELAY_UNREACHABLE', `The relay at ${relayUrl} did not answer.`, { relayUrl, retryable: Boolean(idempotencyKey) }, { cause });
+    throw new AppError(
+      'relay-api',
+      'RELAY_UNREACHABLE',
+      `The relay at ${relayUrl} did not answer.`,
+      { relayUrl, retryable: Boolean(idempotencyKey) },
+      { cause },
+    );
   }
   const json = (await res.json().catch(() => ({}))) as ErrorBody & Partial<MailReceipt>;
   if (!res.ok) {
     const e = json.error ?? {};
     const retryAfter = Number(res.headers.get('Retry-After'));
-    throw new AppError('relay-api', e.code ?? `HTTP_${res.status}`, e.message ?? `The relay answered HTTP ${res.status}.`, {
-      status: res.status,
-      retryable: e.retryable === true,
-      requestId: e.requestId,
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-    });
+    throw new AppError(
+      'relay-api',
+      e.code ?? `HTTP_${res.status}`,
+      e.message ?? `The relay answered HTTP ${res.status}.`,
+      {
+        status: res.status,
+        retryable: e.retryable === true,
+        requestId: e.requestId,
+        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      },
+    );
   }
-  return { messageId: String(json.messageId ?? ''), accepted: json.accepted ?? [], requestId: String(json.requestId ?? '') };
+  return {
+    messageId: String(json.messageId ?? ''),
+    accepted: json.accepted ?? [],
+    requestId: String(json.requestId ?? ''),
+  };
 }
 
 /**

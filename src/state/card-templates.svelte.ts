@@ -78,7 +78,11 @@ export class CardTemplatesState extends TemplateEditorState<CardTemplateRecord, 
     this.detected = null;
     const card = this.readers.card;
     if (!card) {
-      this.failure = new AppError('state', 'NO_CARD', 'Open a reader with a card in it (Lifecycle), then choose Detect again.');
+      this.failure = new AppError(
+        'state',
+        'NO_CARD',
+        'Open a reader with a card in it (Lifecycle), then choose Detect again.',
+      );
       return;
     }
     await this.run(async () => {

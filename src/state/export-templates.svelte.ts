@@ -25,7 +25,8 @@ import {
 } from '../workflows/export-templates';
 
 /** The preview: the rendered message, or why it cannot be rendered. */
-export type EmailPreview = { readonly email: RenderedEmail; readonly error: null } | { readonly email: null; readonly error: AppError };
+export type EmailPreview =
+  { readonly email: RenderedEmail; readonly error: null } | { readonly email: null; readonly error: AppError };
 
 /** Reactive data-export template state; one instance for the app. */
 export class ExportTemplatesState extends TemplateEditorState<ExportTemplateRecord, ExportTemplateDraft, DraftErrors> {

@@ -22,10 +22,24 @@ const operations = () =>
     import('../workflows/lifecycle/activate'),
     import('../workflows/lifecycle/unblock'),
     import('../workflows/lifecycle/retire'),
-  ]).then(([i, a, u, r]) => ({ issueCard: i.issueCard, activateCard: a.activateCard, unblockCard: u.unblockCard, retireCard: r.retireCard }));
+  ]).then(([i, a, u, r]) => ({
+    issueCard: i.issueCard,
+    activateCard: a.activateCard,
+    unblockCard: u.unblockCard,
+    retireCard: r.retireCard,
+  }));
 import {
-  applyStepEvent, checkNewPin, failRunning, inspectCard, issuingTemplates, plannedSteps, requireMasterKey, templateOfCard,
-  type CardStatus, type ProgressRow, type Transition,
+  applyStepEvent,
+  checkNewPin,
+  failRunning,
+  inspectCard,
+  issuingTemplates,
+  plannedSteps,
+  requireMasterKey,
+  templateOfCard,
+  type CardStatus,
+  type ProgressRow,
+  type Transition,
 } from '../workflows/lifecycle-page';
 import { findUsers, tapContext } from '../workflows/unblock';
 import type { ReaderState } from './readers.svelte';
@@ -35,8 +49,18 @@ const SEARCH_DELAY_MS = 300;
 
 /** What the summary dialog shows, per operation. */
 export type LifecycleSummary =
-  | { readonly operation: 'issue'; readonly result: IssueSummary; readonly holder: string; readonly template: CardTemplateRecord }
-  | { readonly operation: 'activate'; readonly result: ActivateSummary; readonly holder: string; readonly template: CardTemplateRecord }
+  | {
+      readonly operation: 'issue';
+      readonly result: IssueSummary;
+      readonly holder: string;
+      readonly template: CardTemplateRecord;
+    }
+  | {
+      readonly operation: 'activate';
+      readonly result: ActivateSummary;
+      readonly holder: string;
+      readonly template: CardTemplateRecord;
+    }
   | { readonly operation: 'unblock'; readonly result: UnblockSummary; readonly holder: string }
   | { readonly operation: 'retire'; readonly result: RetireSummary; readonly holder: string };
 
@@ -44,10 +68,13 @@ export type LifecycleSummary =
 type Work = (transport: CardTransport, onStep: (e: StepEvent) => void) => Promise<LifecycleSummary>;
 
 /** Runs `work` with the card to itself where the transport has to arrange that (the PC/SC bridge); a WebUSB reader is ours already. */
-const exclusively = <T>(transport: CardTransport, work: () => Promise<T>): Promise<T> => (transport.transaction ? transport.transaction(work) : work());
+const exclusively = <T>(transport: CardTransport, work: () => Promise<T>): Promise<T> =>
+  transport.transaction ? transport.transaction(work) : work();
 
 function asAppError(e: unknown): AppError {
-  return isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+  return isAppError(e)
+    ? e
+    : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
 }
 
 /** Reactive Lifecycle page state; one instance for the app. */
@@ -135,10 +162,16 @@ export class LifecycleState {
     try {
       const account = await op.reauthenticate();
       const expected = this.session.profile?.account.objectId;
-      if (expected && account.objectId !== expected) throw new AppError('state', 'REAUTH_OTHER_ACCOUNT', 'Another account re-authenticated.', { expected, got: account.username });
+      if (expected && account.objectId !== expected)
+        throw new AppError('state', 'REAUTH_OTHER_ACCOUNT', 'Another account re-authenticated.', {
+          expected,
+          got: account.username,
+        });
       this.reauthenticated = account;
     } catch (e) {
-      this.error = isAppError(e, 'entra', 'SIGN_IN_CANCELLED') ? new AppError('state', 'REAUTH_CANCELLED', 'Re-authentication was cancelled.') : asAppError(e);
+      this.error = isAppError(e, 'entra', 'SIGN_IN_CANCELLED')
+        ? new AppError('state', 'REAUTH_CANCELLED', 'Re-authentication was cancelled.')
+        : asAppError(e);
     } finally {
       this.reauthenticating = false;
     }
@@ -172,11 +205,22 @@ export class LifecycleState {
     const { template, user, reauthenticated: account, status } = this;
     const op = this.session.operator;
     if (!template || !user || !account || !status || !op) return;
-    const holder = { id: user.id, upn: user.userPrincipalName, displayName: user.displayName ?? user.userPrincipalName };
+    const holder = {
+      id: user.id,
+      upn: user.userPrincipalName,
+      displayName: user.displayName ?? user.userPrincipalName,
+    };
     await this.#operate('issue', template, async (transport, onStep) => {
-      const result = await (await operations()).issueCard({
-        transport, masterKey: await requireMasterKey(), template, user: holder, onStep,
-        operator: { oid: account.objectId, name: account.name, upn: account.username }, sendMail: tapContext(op, account).sendMail,
+      const result = await (
+        await operations()
+      ).issueCard({
+        transport,
+        masterKey: await requireMasterKey(),
+        template,
+        user: holder,
+        onStep,
+        operator: { oid: account.objectId, name: account.name, upn: account.username },
+        sendMail: tapContext(op, account).sendMail,
       });
       return { operation: 'issue', result, holder: holder.displayName, template };
     });
@@ -194,8 +238,12 @@ export class LifecycleState {
       return {
         template,
         work: async (transport, onStep) => ({
-          operation: 'activate', holder, template,
-          result: await (await operations()).activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
+          operation: 'activate',
+          holder,
+          template,
+          result: await (
+            await operations()
+          ).activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
         }),
       };
     });
@@ -208,7 +256,14 @@ export class LifecycleState {
       const template = await templateOfCard(record);
       checkNewPin(newPin, repeat, template);
       const masterKey = await requireMasterKey();
-      return { template, work: async (transport, onStep) => ({ operation: 'unblock', holder, result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, onStep }) }) };
+      return {
+        template,
+        work: async (transport, onStep) => ({
+          operation: 'unblock',
+          holder,
+          result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, onStep }),
+        }),
+      };
     });
   }
 
@@ -219,7 +274,14 @@ export class LifecycleState {
     await this.#guarded('retire', async () => {
       const masterKey = await requireMasterKey();
       const operator = { oid: account?.objectId ?? '', name: account?.name ?? '', upn: account?.username ?? '' };
-      return { template: null, work: async (transport, onStep) => ({ operation: 'retire', holder, result: await (await operations()).retireCard({ transport, masterKey, operator, onStep }) }) };
+      return {
+        template: null,
+        work: async (transport, onStep) => ({
+          operation: 'retire',
+          holder,
+          result: await (await operations()).retireCard({ transport, masterKey, operator, onStep }),
+        }),
+      };
     });
   }
 
@@ -229,7 +291,10 @@ export class LifecycleState {
   }
 
   /** Checks preconditions (which throw before the card is touched), then runs the operation. */
-  async #guarded(operation: Exclude<Transition, 'issue'>, prepare: (record: RegistryRecord) => Promise<{ template: CardTemplateRecord | null; work: Work }>): Promise<void> {
+  async #guarded(
+    operation: Exclude<Transition, 'issue'>,
+    prepare: (record: RegistryRecord) => Promise<{ template: CardTemplateRecord | null; work: Work }>,
+  ): Promise<void> {
     const record = this.status?.record;
     this.error = null;
     if (!record) return;
@@ -245,12 +310,15 @@ export class LifecycleState {
 
   async #operate(operation: Transition, template: CardTemplateRecord | null, work: Work): Promise<void> {
     const transport = this.readers.card?.transport;
-    if (!transport || !this.status) return void (this.error = new AppError('state', 'NO_CARD', 'Put the card in the reader first.'));
+    if (!transport || !this.status)
+      return void (this.error = new AppError('state', 'NO_CARD', 'Put the card in the reader first.'));
     this.error = null;
     this.running = true;
     this.progress = plannedSteps(operation, this.status, template);
     try {
-      this.summary = await exclusively(transport, () => work(transport, (event) => (this.progress = applyStepEvent(this.progress, event))));
+      this.summary = await exclusively(transport, () =>
+        work(transport, (event) => (this.progress = applyStepEvent(this.progress, event))),
+      );
       this.panel = null;
     } catch (e) {
       this.progress = failRunning(this.progress);

@@ -128,7 +128,8 @@ export class ReaderState {
     if (!present) return;
     const { connection, bridgeReader } = this;
     if (connection) await this.#run(async () => (this.card = await connection.readCard(0)));
-    else if (bridgeReader) await this.#run(async () => (this.card = bridgeCardInfo(await this.bridge.openCard(bridgeReader))));
+    else if (bridgeReader)
+      await this.#run(async () => (this.card = bridgeCardInfo(await this.bridge.openCard(bridgeReader))));
   }
 
   /** Follows the bridge's reader events for the open bridge reader (a reader that vanished holds no card). */

@@ -50,7 +50,8 @@ export class SecurityState {
   async importKey(fileText: string, passphrase: string, replace: boolean): Promise<boolean> {
     return this.#run(async () => {
       this.key = await importMasterKeyFile(fileText, passphrase, { replace });
-      this.message = 'The card master key was imported. Compare its fingerprint with the one on the browser it came from.';
+      this.message =
+        'The card master key was imported. Compare its fingerprint with the one on the browser it came from.';
     });
   }
 
@@ -89,7 +90,9 @@ export class SecurityState {
       await work();
       return true;
     } catch (e) {
-      this.failure = isAppError(e) ? e : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+      this.failure = isAppError(e)
+        ? e
+        : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
       return false;
     } finally {
       this.busy = false;

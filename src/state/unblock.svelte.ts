@@ -16,7 +16,6 @@ import { runGuarded } from './guarded';
 
 const SEARCH_DELAY_MS = 300;
 
-
 /** Reactive state of the Smart Card Unblock page. */
 export class UnblockState {
   query = $state('');

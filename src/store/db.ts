@@ -65,7 +65,8 @@ export interface CardTemplateRecord {
     readonly assignUser: boolean;
     readonly pinPolicy: { readonly minLength: number; readonly maxLength: number; readonly digitsOnly: boolean };
     /** How the random activation PIN reaches the holder. */
-    readonly activationPin: { readonly delivery: 'show' } | { readonly delivery: 'email'; readonly exportTemplateId: string };
+    readonly activationPin:
+      { readonly delivery: 'show' } | { readonly delivery: 'email'; readonly exportTemplateId: string };
     /** Enroll certificate options; null = no key or CSR at issuance. */
     readonly certificate: null | {
       readonly slot: '9a' | '9c' | '9d' | '9e';

@@ -35,7 +35,9 @@ export function isRunClosed(lines: readonly JournalRecord[]): boolean {
  * The newest run on `cardId` that has no closing line, with its lines; undefined when every run was
  * finished or rolled back. Only the newest run counts: an older unfinished one was already superseded.
  */
-export async function lastUnfinishedRun(cardId: string): Promise<{ runId: string; operation: JournalRecord['operation']; lines: JournalRecord[] } | undefined> {
+export async function lastUnfinishedRun(
+  cardId: string,
+): Promise<{ runId: string; operation: JournalRecord['operation']; lines: JournalRecord[] } | undefined> {
   const lines = await cardLines(cardId);
   const last = lines.at(-1);
   if (!last) return undefined;

@@ -5,8 +5,18 @@ import { appendJournal, lastUnfinishedRun, runLines } from './journal';
 import { cardsInState, cardsOfUser, getCard, putCard } from './registry';
 
 const record = (cardId: string, userId: string | null, state: RegistryRecord['state']): RegistryRecord => ({
-  cardId, serial: null, credentialType: 'PIV card', userId, userUpn: null, userDisplayName: null, templateId: null, state,
-  issuedAt: null, activatedAt: null, retiredAt: null, updatedAt: '2026-01-01T00:00:00.000Z',
+  cardId,
+  serial: null,
+  credentialType: 'PIV card',
+  userId,
+  userUpn: null,
+  userDisplayName: null,
+  templateId: null,
+  state,
+  issuedAt: null,
+  activatedAt: null,
+  retiredAt: null,
+  updatedAt: '2026-01-01T00:00:00.000Z',
 });
 
 describe('registry', () => {

@@ -22,7 +22,13 @@ describe('IndexedDB store', () => {
 
   it('appends audit records and pages them newest first', async () => {
     for (let i = 0; i < 5; i++) {
-      await appendAudit({ at: new Date(2026, 0, 1, 0, i).toISOString(), actor, action: 'tap.create', tapId: `tap-${i}`, outcome: 'success' });
+      await appendAudit({
+        at: new Date(2026, 0, 1, 0, i).toISOString(),
+        actor,
+        action: 'tap.create',
+        tapId: `tap-${i}`,
+        outcome: 'success',
+      });
     }
     const first = await recentAudit(3);
     expect(first.map((r) => r.tapId)).toEqual(['tap-4', 'tap-3', 'tap-2']);

@@ -29,7 +29,14 @@ export type BridgeRequest =
   | { readonly v: 1; readonly id: number; readonly op: 'list' }
   | { readonly v: 1; readonly id: number; readonly op: 'connect'; readonly reader: string; readonly mode: ShareMode }
   | { readonly v: 1; readonly id: number; readonly op: 'transmit'; readonly handle: number; readonly apdu: string }
-  | { readonly v: 1; readonly id: number; readonly op: 'control'; readonly handle: number; readonly code: number; readonly data: string }
+  | {
+      readonly v: 1;
+      readonly id: number;
+      readonly op: 'control';
+      readonly handle: number;
+      readonly code: number;
+      readonly data: string;
+    }
   | { readonly v: 1; readonly id: number; readonly op: 'begin'; readonly handle: number }
   | { readonly v: 1; readonly id: number; readonly op: 'end'; readonly handle: number }
   | { readonly v: 1; readonly id: number; readonly op: 'disconnect'; readonly handle: number };
@@ -77,7 +84,12 @@ export type BridgeErrorCode =
 /** A frame from the bridge. */
 export type BridgeMessage =
   | { readonly v: 1; readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly v: 1; readonly id: number; readonly ok: false; readonly error: { readonly code: BridgeErrorCode; readonly message: string } }
+  | {
+      readonly v: 1;
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { readonly code: BridgeErrorCode; readonly message: string };
+    }
   | { readonly v: 1; readonly event: 'hello'; readonly paired: boolean; readonly version: number }
   | { readonly v: 1; readonly event: 'readers'; readonly readers: BridgeReader[] };
 
@@ -109,9 +121,13 @@ function opProblem(o: Record<string, unknown>): string | null {
     case 'list':
       return null;
     case 'connect':
-      return typeof o.reader === 'string' && o.reader.length <= 256 && (o.mode === 'shared' || o.mode === 'exclusive') ? null : 'connect needs a reader and mode';
+      return typeof o.reader === 'string' && o.reader.length <= 256 && (o.mode === 'shared' || o.mode === 'exclusive')
+        ? null
+        : 'connect needs a reader and mode';
     case 'transmit':
-      return isInt(o.handle) && isHex(o.apdu, 65544) && (o.apdu as string).length >= 8 ? null : 'transmit needs a handle and an APDU of at least 4 bytes';
+      return isInt(o.handle) && isHex(o.apdu, 65544) && (o.apdu as string).length >= 8
+        ? null
+        : 'transmit needs a handle and an APDU of at least 4 bytes';
     case 'control':
       return isInt(o.handle) && isInt(o.code) && isHex(o.data, 4096) ? null : 'control needs a handle, code and data';
     case 'begin':
@@ -134,7 +150,8 @@ export function parseRequest(text: string): { request: BridgeRequest } | { error
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return { error: 'not an object', id: null };
   const r = o as Record<string, unknown>;
   const id = isInt(r.id) ? r.id : null;
-  if (r.v !== BRIDGE_PROTOCOL_VERSION) return { error: `unsupported protocol version (this bridge speaks ${BRIDGE_PROTOCOL_VERSION})`, id };
+  if (r.v !== BRIDGE_PROTOCOL_VERSION)
+    return { error: `unsupported protocol version (this bridge speaks ${BRIDGE_PROTOCOL_VERSION})`, id };
   if (id === null) return { error: 'missing id', id };
   const problem = opProblem(r);
   return problem ? { error: problem, id } : { request: r as unknown as BridgeRequest };

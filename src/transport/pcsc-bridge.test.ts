@@ -14,7 +14,13 @@ function fakeSocket(behaviour: { greeting?: string }): () => WebSocketLike {
       close: () => emit('close', { code: 1000 }),
       addEventListener: (type, l) => void (listeners[type] ??= []).push(l),
     };
-    setTimeout(() => (behaviour.greeting === undefined ? emit('close', { code: 1006 }) : emit('message', { data: behaviour.greeting })), 0);
+    setTimeout(
+      () =>
+        behaviour.greeting === undefined
+          ? emit('close', { code: 1006 })
+          : emit('message', { data: behaviour.greeting }),
+      0,
+    );
     return ws;
   };
 }
@@ -24,27 +30,46 @@ function permissionsKnowing(known: Record<string, PermissionState>): Pick<Permis
   return {
     query: (d: PermissionDescriptor) => {
       const state = known[d.name];
-      return state ? Promise.resolve({ state } as PermissionStatus) : Promise.reject(new TypeError(`'${d.name}' is not a valid enum value`));
+      return state
+        ? Promise.resolve({ state } as PermissionStatus)
+        : Promise.reject(new TypeError(`'${d.name}' is not a valid enum value`));
     },
   };
 }
 
 const connect = (greeting: string | undefined, permissions?: Pick<Permissions, 'query'>) =>
-  PcscBridgeClient.connect({ url: 'ws://127.0.0.1:35990', open: fakeSocket({ greeting }), permissions, connectTimeoutMs: 1000 });
+  PcscBridgeClient.connect({
+    url: 'ws://127.0.0.1:35990',
+    open: fakeSocket({ greeting }),
+    permissions,
+    connectTimeoutMs: 1000,
+  });
 
 describe('connecting to the local PC/SC bridge', () => {
   it('names a denied Local Network Access permission instead of "not running"', async () => {
-    await expect(connect(undefined, permissionsKnowing({ 'loopback-network': 'denied' }))).rejects.toMatchObject({ layer: 'transport', code: 'LOCAL_NETWORK_DENIED' });
+    await expect(connect(undefined, permissionsKnowing({ 'loopback-network': 'denied' }))).rejects.toMatchObject({
+      layer: 'transport',
+      code: 'LOCAL_NETWORK_DENIED',
+    });
   });
 
   it('asks under the older permission name where the browser does not know loopback-network', async () => {
     expect(await loopbackPermission(permissionsKnowing({ 'local-network-access': 'denied' }))).toBe('denied');
-    await expect(connect(undefined, permissionsKnowing({ 'local-network-access': 'denied' }))).rejects.toMatchObject({ code: 'LOCAL_NETWORK_DENIED' });
+    await expect(connect(undefined, permissionsKnowing({ 'local-network-access': 'denied' }))).rejects.toMatchObject({
+      code: 'LOCAL_NETWORK_DENIED',
+    });
   });
 
   it('says the bridge is unreachable when the permission is granted, still to be asked, or unknown', async () => {
-    for (const permissions of [permissionsKnowing({ 'loopback-network': 'granted' }), permissionsKnowing({ 'loopback-network': 'prompt' }), permissionsKnowing({})]) {
-      await expect(connect(undefined, permissions)).rejects.toMatchObject({ code: 'BRIDGE_UNREACHABLE', fields: { url: 'ws://127.0.0.1:35990' } });
+    for (const permissions of [
+      permissionsKnowing({ 'loopback-network': 'granted' }),
+      permissionsKnowing({ 'loopback-network': 'prompt' }),
+      permissionsKnowing({}),
+    ]) {
+      await expect(connect(undefined, permissions)).rejects.toMatchObject({
+        code: 'BRIDGE_UNREACHABLE',
+        fields: { url: 'ws://127.0.0.1:35990' },
+      });
     }
     expect(await loopbackPermission(permissionsKnowing({}))).toBeNull();
   });
@@ -52,7 +77,10 @@ describe('connecting to the local PC/SC bridge', () => {
   it('refuses a greeting that is not the bridge protocol, and a bridge of another version', async () => {
     await expect(connect('HTTP/1.1 400 Bad Request')).rejects.toMatchObject({ code: 'NOT_A_BRIDGE' });
     await expect(connect('{"v":1,"id":3,"ok":true,"result":{}}')).rejects.toMatchObject({ code: 'NOT_A_BRIDGE' });
-    await expect(connect('{"v":2,"event":"hello","paired":false,"version":2}')).rejects.toMatchObject({ code: 'BRIDGE_VERSION', fields: { version: 2 } });
+    await expect(connect('{"v":2,"event":"hello","paired":false,"version":2}')).rejects.toMatchObject({
+      code: 'BRIDGE_VERSION',
+      fields: { version: 2 },
+    });
   });
 
   it('accepts the hello and reports whether this origin is paired', async () => {

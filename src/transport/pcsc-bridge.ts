@@ -30,7 +30,10 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number }) => void): void;
+  addEventListener(
+    type: 'open' | 'close' | 'error' | 'message',
+    listener: (event: { data?: unknown; code?: number }) => void,
+  ): void;
 }
 
 /** Options for {@link PcscBridgeClient.connect}. */
@@ -57,7 +60,9 @@ export interface PcscBridgeOptions {
 const LOOPBACK_PERMISSIONS = ['loopback-network', 'local-network-access'] as const;
 
 /** The browser's Local Network Access verdict for loopback, or null where the API does not know the permission. */
-export async function loopbackPermission(permissions: Pick<Permissions, 'query'> | undefined = globalThis.navigator?.permissions): Promise<PermissionState | null> {
+export async function loopbackPermission(
+  permissions: Pick<Permissions, 'query'> | undefined = globalThis.navigator?.permissions,
+): Promise<PermissionState | null> {
   for (const name of LOOPBACK_PERMISSIONS) {
     try {
       return (await permissions!.query({ name } as unknown as PermissionDescriptor)).state;
@@ -69,11 +74,27 @@ export async function loopbackPermission(permissions: Pick<Permissions, 'query'>
 }
 
 /** Why the socket to `url` failed, in the terms the operator can act on. */
-async function unreachable(url: string, permissions: Pick<Permissions, 'query'> | undefined, cause?: unknown): Promise<AppError> {
+async function unreachable(
+  url: string,
+  permissions: Pick<Permissions, 'query'> | undefined,
+  cause?: unknown,
+): Promise<AppError> {
   if ((await loopbackPermission(permissions)) === 'denied') {
-    return new AppError('transport', 'LOCAL_NETWORK_DENIED', `The browser's Local Network Access permission is denied for this site, so it cannot reach the bridge at ${url}.`, { url }, { cause });
+    return new AppError(
+      'transport',
+      'LOCAL_NETWORK_DENIED',
+      `The browser's Local Network Access permission is denied for this site, so it cannot reach the bridge at ${url}.`,
+      { url },
+      { cause },
+    );
   }
-  return new AppError('transport', 'BRIDGE_UNREACHABLE', `No Keyward bridge answered at ${url}: it is not running, this origin is not allowed, or the browser blocked local network access.`, { url }, { cause });
+  return new AppError(
+    'transport',
+    'BRIDGE_UNREACHABLE',
+    `No Keyward bridge answered at ${url}: it is not running, this origin is not allowed, or the browser blocked local network access.`,
+    { url },
+    { cause },
+  );
 }
 
 /** The bridge's default address. */
@@ -101,7 +122,11 @@ export class PcscBridgeClient {
     ws.addEventListener('message', (e) => this.#receive(String(e.data)));
     ws.addEventListener('close', (e) => {
       this.#closed = true;
-      this.#fail(new AppError('transport', 'BRIDGE_CLOSED', `The bridge closed the connection (code ${e.code ?? 'unknown'}).`, { closeCode: e.code }));
+      this.#fail(
+        new AppError('transport', 'BRIDGE_CLOSED', `The bridge closed the connection (code ${e.code ?? 'unknown'}).`, {
+          closeCode: e.code,
+        }),
+      );
       for (const l of this.#closeListeners) l();
     });
   }
@@ -132,11 +157,25 @@ export class PcscBridgeClient {
         const m = parseBridgeMessage(String(e.data));
         if (!m || !('event' in m) || m.event !== 'hello') {
           ws.close();
-          return reject(new AppError('transport', 'NOT_A_BRIDGE', `Something other than a Keyward bridge answered at ${url}. Check the port the bridge was started with.`, { url }));
+          return reject(
+            new AppError(
+              'transport',
+              'NOT_A_BRIDGE',
+              `Something other than a Keyward bridge answered at ${url}. Check the port the bridge was started with.`,
+              { url },
+            ),
+          );
         }
         if (m.version !== BRIDGE_PROTOCOL_VERSION) {
           ws.close();
-          return reject(new AppError('transport', 'BRIDGE_VERSION', `The bridge speaks protocol ${m.version}; this page needs ${BRIDGE_PROTOCOL_VERSION}. Update the bridge.`, { version: m.version }));
+          return reject(
+            new AppError(
+              'transport',
+              'BRIDGE_VERSION',
+              `The bridge speaks protocol ${m.version}; this page needs ${BRIDGE_PROTOCOL_VERSION}. Update the bridge.`,
+              { version: m.version },
+            ),
+          );
         }
         resolve(new PcscBridgeClient(ws, m.paired, options.timeoutMs ?? 30_000));
       });
@@ -194,12 +233,20 @@ export class PcscBridgeClient {
   }
 
   #request<O extends BridgeOp>(op: O, body: Body<O>): Promise<BridgeResults[O]> {
-    if (this.#closed || this.#ws.readyState !== 1) return Promise.reject(new AppError('transport', 'BRIDGE_CLOSED', 'The connection to the bridge is closed.'));
+    if (this.#closed || this.#ws.readyState !== 1)
+      return Promise.reject(new AppError('transport', 'BRIDGE_CLOSED', 'The connection to the bridge is closed.'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new AppError('transport', 'TIMEOUT', `The bridge did not answer "${op}" within ${this.#timeoutMs / 1000} s.`, { op }));
+        reject(
+          new AppError(
+            'transport',
+            'TIMEOUT',
+            `The bridge did not answer "${op}" within ${this.#timeoutMs / 1000} s.`,
+            { op },
+          ),
+        );
       }, this.#timeoutMs);
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.#ws.send(JSON.stringify({ v: BRIDGE_PROTOCOL_VERSION, id, op, ...body }));

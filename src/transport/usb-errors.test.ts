@@ -3,9 +3,16 @@
  * navigator.usb wrappers over a fake `USB` object.
  */
 import { describe, expect, it } from 'vitest';
-import type { UsbFailureContext } from '../ccid/reader-usb.js';
-import { mapUsbError } from './usb-errors.js';
-import { CCID_USB_FILTERS, listGrantedReaders, looksLikeCcidReader, onReaderConnectionChange, requestReader, type UsbLike } from './webusb-ccid.js';
+import type { UsbFailureContext } from '../ccid/reader-usb';
+import { mapUsbError } from './usb-errors';
+import {
+  CCID_USB_FILTERS,
+  listGrantedReaders,
+  looksLikeCcidReader,
+  onReaderConnectionChange,
+  requestReader,
+  type UsbLike,
+} from './webusb-ccid';
 
 const ctx = (operation: UsbFailureContext['operation'], extra: Partial<UsbFailureContext> = {}): UsbFailureContext => ({
   operation,
@@ -34,7 +41,10 @@ describe('mapUsbError', () => {
   });
 
   it('maps by name, not by message', () => {
-    const e = mapUsbError(new DOMException('The requested interface implements a protected class.', 'NetworkError'), ctx('transferIn'));
+    const e = mapUsbError(
+      new DOMException('The requested interface implements a protected class.', 'NetworkError'),
+      ctx('transferIn'),
+    );
     expect(e).toMatchObject({ code: 'DISCONNECTED' });
   });
 });
@@ -42,21 +52,27 @@ describe('mapUsbError', () => {
 /** A fake `navigator.usb`: the outside boundary of the adapter. */
 function fakeUsb(devices: USBDevice[], choose: () => Promise<USBDevice>) {
   const listeners = new Map<string, Set<(e: USBConnectionEvent) => void>>();
-  const usb: UsbLike & { fire(type: 'connect' | 'disconnect', device: USBDevice): void; filters?: USBDeviceFilter[] } = {
-    getDevices: async () => devices,
-    requestDevice: async (options) => {
-      usb.filters = options.filters;
-      return choose();
-    },
-    addEventListener: (type, l) => void (listeners.get(type) ?? listeners.set(type, new Set()).get(type)!).add(l),
-    removeEventListener: (type, l) => void listeners.get(type)?.delete(l),
-    fire: (type, device) => listeners.get(type)?.forEach((l) => l({ type, device } as USBConnectionEvent)),
-  };
+  const usb: UsbLike & { fire(type: 'connect' | 'disconnect', device: USBDevice): void; filters?: USBDeviceFilter[] } =
+    {
+      getDevices: async () => devices,
+      requestDevice: async (options) => {
+        usb.filters = options.filters;
+        return choose();
+      },
+      addEventListener: (type, l) => void (listeners.get(type) ?? listeners.set(type, new Set()).get(type)!).add(l),
+      removeEventListener: (type, l) => void listeners.get(type)?.delete(l),
+      fire: (type, device) => listeners.get(type)?.forEach((l) => l({ type, device } as USBConnectionEvent)),
+    };
   return usb;
 }
 
 const device = (vendorId: number, productId: number, deviceClass: number, interfaceClass: number) =>
-  ({ vendorId, productId, deviceClass, configurations: [{ interfaces: [{ alternates: [{ interfaceClass }] }] }] }) as unknown as USBDevice;
+  ({
+    vendorId,
+    productId,
+    deviceClass,
+    configurations: [{ interfaces: [{ alternates: [{ interfaceClass }] }] }],
+  }) as unknown as USBDevice;
 
 describe('navigator.usb wrappers', () => {
   const ccid = device(0x04e6, 0x5790, 0, 0x0b);

@@ -2,8 +2,8 @@
  * Browser refusals from WebUSB, mapped by `DOMException.name` (never by message text) to
  * `AppError('transport', code)` with a sentence a person can act on. Used by webusb-ccid.ts.
  */
-import { AppError, isAppError } from '../app-error.js';
-import type { UsbFailureContext } from '../ccid/reader-usb.js';
+import { AppError, isAppError } from '../app-error';
+import type { UsbFailureContext } from '../ccid/reader-usb';
 
 /** Codes of the transport layer's USB errors. */
 export type UsbErrorCode =
@@ -27,20 +27,28 @@ const SENTENCES: Record<UsbErrorCode, string> = {
   BLOCKLISTED:
     'Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). Use the installed Keyward app (an Isolated Web App allowed to use USB readers), or the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).',
   NO_DEVICE_CHOSEN: 'No reader was chosen. Plug the reader in and pick it in the list Chrome shows.',
-  PERMISSION_DENIED: 'Chrome did not allow this page to use USB devices. Check the site permissions or your administrator’s USB policy, then try again.',
-  DISCONNECTED: 'The reader stopped answering: it was unplugged or a USB transfer failed. Reconnect the reader and try again.',
+  PERMISSION_DENIED:
+    'Chrome did not allow this page to use USB devices. Check the site permissions or your administrator’s USB policy, then try again.',
+  DISCONNECTED:
+    'The reader stopped answering: it was unplugged or a USB transfer failed. Reconnect the reader and try again.',
   BUSY: 'Another program is using the reader (often the system smart-card service or another tab). Close it, or reconnect the reader, and try again.',
   WEBUSB_UNAVAILABLE: 'This browser has no WebUSB. Use Chrome or Edge on a desktop, or the installed Keyward app.',
   USB_ERROR: 'The USB reader reported an error. Reconnect the reader and try again.',
 };
 
 /** Builds the transport error for `code`, keeping the browser's error as the cause. */
-export function usbError(code: UsbErrorCode, fields: Record<string, unknown> = {}, cause?: unknown): AppError<UsbErrorCode> {
+export function usbError(
+  code: UsbErrorCode,
+  fields: Record<string, unknown> = {},
+  cause?: unknown,
+): AppError<UsbErrorCode> {
   return new AppError('transport', code, SENTENCES[code], fields, { cause });
 }
 
 function nameOf(error: unknown): string | undefined {
-  return error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException) ? (error as Error).name : undefined;
+  return error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException)
+    ? (error as Error).name
+    : undefined;
 }
 
 /** Picks the code for a rejected USB call from the DOMException name and what was being done. */
@@ -70,5 +78,9 @@ function codeFor(name: string | undefined, c: UsbFailureContext): UsbErrorCode {
 export function mapUsbError(error: unknown, context: UsbFailureContext): Error {
   if (isAppError(error)) return error;
   const name = nameOf(error);
-  return usbError(codeFor(name, context), { operation: context.operation, domException: name, vendorId: context.vendorId, productId: context.productId }, error);
+  return usbError(
+    codeFor(name, context),
+    { operation: context.operation, domException: name, vendorId: context.vendorId, productId: context.productId },
+    error,
+  );
 }

@@ -4,14 +4,14 @@
  * refusals become transport errors a person can act on.
  */
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../app-error.js';
-import { openCcidReader, type SlotChangeEvent } from '../ccid/reader.js';
-import { MAX_STALE_REPLIES } from '../ccid/reader-pipe.js';
-import { corpusEntry } from './simulator/fake-corpus.js';
-import { ATR_T1, createTestCard } from './simulator/fake-test-card.js';
-import { createSimulatorTransport } from './simulator/simulator-transport.js';
-import { createVirtualReader } from './simulator/virtual-reader.js';
-import { connectCcidSlot, openCcidTransport, openWebUsbReader } from './webusb-ccid.js';
+import { isAppError } from '../app-error';
+import { openCcidReader, type SlotChangeEvent } from '../ccid/reader';
+import { MAX_STALE_REPLIES } from '../ccid/reader-pipe';
+import { corpusEntry } from './simulator/fake-corpus';
+import { ATR_T1, createTestCard } from './simulator/fake-test-card';
+import { createSimulatorTransport } from './simulator/simulator-transport';
+import { createVirtualReader } from './simulator/virtual-reader';
+import { connectCcidSlot, openCcidTransport, openWebUsbReader } from './webusb-ccid';
 
 const SELECT = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -119,7 +119,11 @@ describe('browser rules', () => {
   });
 
   it('the same reader opens when unrestricted (Isolated Web App with usb-unrestricted)', async () => {
-    const device = createVirtualReader({ entry: corpusEntry('DellSCRK.txt'), card: createTestCard(ATR_T1), unrestricted: true });
+    const device = createVirtualReader({
+      entry: corpusEntry('DellSCRK.txt'),
+      card: createTestCard(ATR_T1),
+      unrestricted: true,
+    });
     const t = await openCcidTransport(device);
     expect(t.kind).toBe('webusb-ccid');
     expect(hex(await t.transmit(SELECT))).toBe('9000');
@@ -147,13 +151,19 @@ describe('browser rules', () => {
 
 describe('readers the driver refuses, and reader features', () => {
   it('character level → CHARACTER_LEVEL_UNSUPPORTED', async () => {
-    const e = await rejection(openWebUsbReader(createVirtualReader({ entry: corpusEntry('Oz776S.txt'), card: null, unrestricted: true })));
+    const e = await rejection(
+      openWebUsbReader(createVirtualReader({ entry: corpusEntry('Oz776S.txt'), card: null, unrestricted: true })),
+    );
     expect([e.layer, e.code]).toEqual(['ccid', 'CHARACTER_LEVEL_UNSUPPORTED']);
     expect(e.message).toMatch(/character-level/);
   });
 
   it('a control-only CCID interface (no bulk endpoints) → NO_BULK_ENDPOINTS', async () => {
-    const device = createVirtualReader({ entry: corpusEntry('Oberthur-CosmoCard.txt'), card: null, unrestricted: true });
+    const device = createVirtualReader({
+      entry: corpusEntry('Oberthur-CosmoCard.txt'),
+      card: null,
+      unrestricted: true,
+    });
     expect((await rejection(openWebUsbReader(device))).code).toBe('NO_BULK_ENDPOINTS');
   });
 
@@ -166,14 +176,22 @@ describe('readers the driver refuses, and reader features', () => {
   });
 
   it('no card → NO_CARD on power on', async () => {
-    const device = createVirtualReader({ entry: corpusEntry('Identiv_uTrust_3700_F_CL_Reader.txt'), card: null, unrestricted: true });
+    const device = createVirtualReader({
+      entry: corpusEntry('Identiv_uTrust_3700_F_CL_Reader.txt'),
+      card: null,
+      unrestricted: true,
+    });
     const e = await rejection(openCcidTransport(device));
     expect([e.layer, e.code]).toEqual(['ccid', 'NO_CARD']);
     expect(device.opened).toBe(false);
   });
 
   it('multi-slot reader: the card in slot 1, slot 0 empty', async () => {
-    const device = createVirtualReader({ entry: corpusEntry('SpringCard_SpringCore_6012.txt'), card: null, unrestricted: true });
+    const device = createVirtualReader({
+      entry: corpusEntry('SpringCard_SpringCore_6012.txt'),
+      card: null,
+      unrestricted: true,
+    });
     device.insertCard(createTestCard(ATR_T1), 1);
     const reader = await openWebUsbReader(device);
     expect(reader.slots.map((s) => s.present)).toEqual([false, true]);
@@ -187,7 +205,11 @@ describe('readers the driver refuses, and reader features', () => {
 
   it('a reader silent for longer than the silence timeout → TIMEOUT, then works', async () => {
     const card = createTestCard(ATR_T1);
-    const device = createVirtualReader({ entry: corpusEntry('Identiv_uTrust_3700_F_CL_Reader.txt'), card, unrestricted: true });
+    const device = createVirtualReader({
+      entry: corpusEntry('Identiv_uTrust_3700_F_CL_Reader.txt'),
+      card,
+      unrestricted: true,
+    });
     const reader = await openCcidReader(device, { silenceTimeoutMs: 40 });
     const session = await reader.slots[0]!.powerOn();
     const e = await rejection(session.transmit(Uint8Array.of(0x00, 0x40, 0x00, 0x00)));

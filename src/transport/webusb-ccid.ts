@@ -5,12 +5,12 @@
  * Chrome lets an ordinary page claim only vendor-class (0xFF) CCID interfaces; Smart Card class (0x0B)
  * interfaces and YubiKeys need the installed Isolated Web App with `usb-unrestricted`.
  */
-import { isAppError } from '../app-error.js';
-import { openCcidReader, type CcidReader } from '../ccid/reader.js';
-import type { UsbDeviceLike } from '../ccid/reader-usb.js';
-import type { CardSession } from '../ccid/slot.js';
-import type { CardTransport, TransportCapabilities } from './card-transport.js';
-import { mapUsbError, usbError } from './usb-errors.js';
+import { isAppError } from '../app-error';
+import { openCcidReader, type CcidReader } from '../ccid/reader';
+import type { UsbDeviceLike } from '../ccid/reader-usb';
+import type { CardSession } from '../ccid/slot';
+import type { CardTransport, TransportCapabilities } from './card-transport';
+import { mapUsbError, usbError } from './usb-errors';
 
 /**
  * requestDevice filters: any Smart Card class device or interface (CCID rev 1.1 §4.3), plus the readers
@@ -58,9 +58,12 @@ function browserUsb(): UsbLike {
 /** True when `device` matches one of `CCID_USB_FILTERS` (device class, an interface class, or a listed id). */
 export function looksLikeCcidReader(device: USBDevice): boolean {
   const classes = new Set<number>([device.deviceClass]);
-  for (const c of device.configurations ?? []) for (const i of c.interfaces) for (const a of i.alternates) classes.add(a.interfaceClass);
+  for (const c of device.configurations ?? [])
+    for (const i of c.interfaces) for (const a of i.alternates) classes.add(a.interfaceClass);
   return CCID_USB_FILTERS.some((f) =>
-    f.classCode !== undefined ? classes.has(f.classCode) : f.vendorId === device.vendorId && f.productId === device.productId,
+    f.classCode !== undefined
+      ? classes.has(f.classCode)
+      : f.vendorId === device.vendorId && f.productId === device.productId,
   );
 }
 
@@ -71,7 +74,8 @@ export async function requestReader(usb: UsbLike = browserUsb()): Promise<USBDev
   } catch (e) {
     const name = (e as Error | undefined)?.name;
     if (name === 'NotFoundError') throw usbError('NO_DEVICE_CHOSEN', {}, e);
-    if (name === 'NotAllowedError' || name === 'SecurityError') throw usbError('PERMISSION_DENIED', { domException: name }, e);
+    if (name === 'NotAllowedError' || name === 'SecurityError')
+      throw usbError('PERMISSION_DENIED', { domException: name }, e);
     throw usbError('USB_ERROR', { domException: name }, e);
   }
 }
@@ -87,7 +91,8 @@ export function onReaderConnectionChange(
   usb: UsbLike = browserUsb(),
 ): () => void {
   const handle = (event: USBConnectionEvent): void => {
-    if (looksLikeCcidReader(event.device)) listener({ type: event.type as 'connect' | 'disconnect', device: event.device });
+    if (looksLikeCcidReader(event.device))
+      listener({ type: event.type as 'connect' | 'disconnect', device: event.device });
   };
   usb.addEventListener('connect', handle);
   usb.addEventListener('disconnect', handle);
@@ -165,13 +170,19 @@ function powerSlot(reader: CcidReader, options: CcidTransportOptions): Promise<C
 }
 
 /** Powers the card in `slot` of an already open reader; closing the transport leaves the reader open. */
-export async function connectCcidSlot(reader: CcidReader, options: CcidTransportOptions = {}): Promise<CcidCardTransport> {
+export async function connectCcidSlot(
+  reader: CcidReader,
+  options: CcidTransportOptions = {},
+): Promise<CcidCardTransport> {
   const session = await powerSlot(reader, options);
   return new CcidCardTransport(options.kind ?? 'webusb-ccid', reader, options.slot ?? 0, session, false);
 }
 
 /** Opens `device` as a CCID reader, powers the card and returns a transport that owns the reader. */
-export async function openCcidTransport(device: UsbDeviceLike, options: CcidTransportOptions = {}): Promise<CcidCardTransport> {
+export async function openCcidTransport(
+  device: UsbDeviceLike,
+  options: CcidTransportOptions = {},
+): Promise<CcidCardTransport> {
   const reader = await openCcidReader(device, { mapUsbError });
   try {
     const session = await powerSlot(reader, options);

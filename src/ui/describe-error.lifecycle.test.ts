@@ -16,13 +16,19 @@ const thrown = (f: () => void) => {
 describe('describeError: lifecycle codes', () => {
   it('says how many tries are left from the status word the card answered', () => {
     expect(describeError(pivErrorForStatus(0x63c2, 'verify-pin'))).toBe('The card refused the PIN. Tries left: 2.');
-    expect(describeError(pivErrorForStatus(0x63c1, 'unblock-pin'))).toBe('The card refused the PUK. Tries left: 1. One more wrong try blocks it.');
-    expect(describeError(pivErrorForStatus(0x6983, 'verify-pin'))).toBe('The PIN is blocked. Use Unblock to set a new one.');
+    expect(describeError(pivErrorForStatus(0x63c1, 'unblock-pin'))).toBe(
+      'The card refused the PUK. Tries left: 1. One more wrong try blocks it.',
+    );
+    expect(describeError(pivErrorForStatus(0x6983, 'verify-pin'))).toBe(
+      'The PIN is blocked. Use Unblock to set a new one.',
+    );
   });
 
   it('states the PIN policy that was broken, from the workflow error fields', () => {
     const policy = { minLength: 6, maxLength: 8, digitsOnly: true };
-    expect(describeError(thrown(() => checkPinPolicy('12a4567', policy)))).toBe('The new PIN must be 6 to 8 digits long and not the factory default 123456.');
+    expect(describeError(thrown(() => checkPinPolicy('12a4567', policy)))).toBe(
+      'The new PIN must be 6 to 8 digits long and not the factory default 123456.',
+    );
   });
 
   it('points to Options > Security when there is no master key, and names the state of a bound card', () => {

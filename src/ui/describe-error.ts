@@ -37,7 +37,8 @@ const WORDS: Record<string, Describer> = {
   'entra/GRAPH_FORBIDDEN': (f) =>
     `Microsoft Graph refused: ${String(f.graphMessage ?? '')} Passes need the Authentication Administrator role (members) or Privileged Authentication Administrator (also administrators), and nobody can create one for themselves. Keyward also needs the delegated permission UserAuthMethod-TAP.ReadWrite.All.`,
   'entra/GRAPH_BAD_REQUEST': (f) => `Microsoft Graph refused the request: ${String(f.graphMessage ?? '')}`,
-  'entra/GRAPH_NOT_FOUND': () => 'Microsoft Graph could not find it; the user or pass may have been deleted. Search again.',
+  'entra/GRAPH_NOT_FOUND': () =>
+    'Microsoft Graph could not find it; the user or pass may have been deleted. Search again.',
   'entra/GRAPH_THROTTLED': (f) =>
     `Microsoft Graph is throttling requests. Wait ${f.retryAfterSeconds ? `${String(f.retryAfterSeconds)} seconds` : 'a moment'} and try again${f.method === 'POST' ? '; no pass was created' : ''}.`,
   'entra/GRAPH_UNAVAILABLE': (f) =>
@@ -45,51 +46,69 @@ const WORDS: Record<string, Describer> = {
       ? 'Microsoft Graph is unavailable at the moment. Try again shortly.'
       : "Microsoft Graph failed while creating the pass, so it may or may not exist. Check the user's pass before requesting another.",
   'entra/GRAPH_OFFLINE': (f) =>
-    f.retrySafe ? 'Microsoft Graph could not be reached. Check the connection and try again.' : "Microsoft Graph could not be reached while creating the pass, so it may or may not exist. Check the user's pass before requesting another.",
+    f.retrySafe
+      ? 'Microsoft Graph could not be reached. Check the connection and try again.'
+      : "Microsoft Graph could not be reached while creating the pass, so it may or may not exist. Check the user's pass before requesting another.",
   'entra/SEARCH_EMPTY': () => 'Type part of a name, email address or user principal name.',
   'entra/TAP_LIFETIME_OUT_OF_RANGE': () => 'A pass lifetime must be between 10 and 43,200 minutes (30 days).',
-  'workflows/TAP_CODE_GONE': () => 'The code of this pass is no longer held, so it cannot be emailed. Request a new pass.',
+  'workflows/TAP_CODE_GONE': () =>
+    'The code of this pass is no longer held, so it cannot be emailed. Request a new pass.',
   // Lifecycle (Issue, Activate, Unblock, Retire).
   'workflows/MASTER_KEY_MISSING': () =>
     'This browser holds no card master key, so nothing can be issued. An administrator generates or imports it under Options > Security.',
-  'workflows/CARD_BOUND': (f) => `This card is already ${String(f.state ?? 'in use')} for a holder. Retire it before issuing it to someone else.`,
-  'workflows/TEMPLATE_MISMATCH': () => 'This card template does not apply to this type of credential. Choose another template.',
-  'workflows/TEMPLATE_GONE': () => 'The card template this card was issued under has been deleted. Retire the card and issue it again.',
-  'workflows/NOT_ISSUED': () => 'This card is not issued from this browser (or is already in that state). Check the card in the reader.',
-  'workflows/RUN_UNFINISHED': (f) => `An interrupted ${String(f.operation ?? 'operation')} on this card must be finished first: run it again.`,
+  'workflows/CARD_BOUND': (f) =>
+    `This card is already ${String(f.state ?? 'in use')} for a holder. Retire it before issuing it to someone else.`,
+  'workflows/TEMPLATE_MISMATCH': () =>
+    'This card template does not apply to this type of credential. Choose another template.',
+  'workflows/TEMPLATE_GONE': () =>
+    'The card template this card was issued under has been deleted. Retire the card and issue it again.',
+  'workflows/NOT_ISSUED': () =>
+    'This card is not issued from this browser (or is already in that state). Check the card in the reader.',
+  'workflows/RUN_UNFINISHED': (f) =>
+    `An interrupted ${String(f.operation ?? 'operation')} on this card must be finished first: run it again.`,
   'workflows/CARD_FOREIGN': () =>
     'The card holds a management key Keyward did not set, so it was issued elsewhere or under another master key. Reset it with its own tools first.',
   'workflows/MANAGEMENT_KEY_FIXED': () =>
     "This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it: anyone could then rewrite the card. Use a YubiKey or another PIV card that can change its management key; this one can only be personalised with its vendor's own tool.",
-  'workflows/PUK_UNKNOWN': () => 'The card’s PUK is neither the factory value nor the one derived for it, so its PIN cannot be set.',
+  'workflows/PUK_UNKNOWN': () =>
+    'The card’s PUK is neither the factory value nor the one derived for it, so its PIN cannot be set.',
   'workflows/PIN_POLICY': (f) =>
     `The new PIN must be ${String(f.minLength)} to ${String(f.maxLength)} ${f.digitsOnly ? 'digits' : 'characters (no spaces)'} long and not the factory default 123456.`,
   'workflows/PIN_MISMATCH': () => 'The two new PINs differ. Type the same PIN twice.',
-  'workflows/TAP_CONTEXT_MISSING': () => 'Sign in first: this template creates a Temporary Access Pass as the card is activated.',
+  'workflows/TAP_CONTEXT_MISSING': () =>
+    'Sign in first: this template creates a Temporary Access Pass as the card is activated.',
   'workflows/CARD_UNKNOWN_TYPE': () => 'This card has no PIV application, so Keyward cannot manage it.',
   'workflows/VERIFY_FAILED': () => 'The card did not accept the change. Remove and reinsert it, then try again.',
-  'state/REAUTH_CANCELLED': () => 'Re-authentication was cancelled, so nothing was issued. Choose "Re-authenticate" to try again.',
-  'state/REAUTH_OTHER_ACCOUNT': (f) => `You re-authenticated as ${String(f.got)}, not as the signed-in operator. Re-authenticate with your own account.`,
+  'state/REAUTH_CANCELLED': () =>
+    'Re-authentication was cancelled, so nothing was issued. Choose "Re-authenticate" to try again.',
+  'state/REAUTH_OTHER_ACCOUNT': (f) =>
+    `You re-authenticated as ${String(f.got)}, not as the signed-in operator. Re-authenticate with your own account.`,
   'state/NO_CARD': () => 'Put a card in the open reader first.',
   'piv/PIN_INVALID': (f) =>
     `The card refused the ${f.reference === 'PUK' ? 'PUK' : 'PIN'}.${typeof f.retriesLeft === 'number' ? ` Tries left: ${f.retriesLeft}.` : ''}${f.retriesLeft === 1 ? ' One more wrong try blocks it.' : ''}`,
   'piv/PIN_BLOCKED': (f) =>
-    f.reference === 'PUK' ? 'The PUK is blocked: this card can only be retired.' : 'The PIN is blocked. Use Unblock to set a new one.',
+    f.reference === 'PUK'
+      ? 'The PUK is blocked: this card can only be retired.'
+      : 'The PIN is blocked. Use Unblock to set a new one.',
   // The local PC/SC bridge (relay/bridge/) and the cards behind it.
   'transport/BRIDGE_UNREACHABLE': () =>
     'The Keyward bridge did not answer. Is it running, started with this page’s address in --origin, and did Chrome allow this site to reach devices on the local network?',
   'transport/LOCAL_NETWORK_DENIED': () =>
     'Chrome is not letting this site reach programs on this computer (Local Network Access), so it cannot reach the bridge. Click the icon at the left of the address bar, open Site settings, set “Local network access” to Allow, then choose Reconnect. On a managed laptop, ask IT to list this site in the LocalNetworkAccessAllowedForUrls policy.',
-  'transport/BRIDGE_CLOSED': () => 'The Keyward bridge stopped or closed the connection. Start it again, then choose Reconnect.',
-  'transport/BRIDGE_VERSION': (f) => `The Keyward bridge speaks protocol version ${String(f.version)}, which this page does not. Install the bridge that matches this Keyward.`,
+  'transport/BRIDGE_CLOSED': () =>
+    'The Keyward bridge stopped or closed the connection. Start it again, then choose Reconnect.',
+  'transport/BRIDGE_VERSION': (f) =>
+    `The Keyward bridge speaks protocol version ${String(f.version)}, which this page does not. Install the bridge that matches this Keyward.`,
   'transport/PAIRING_FAILED': () => 'That is not the code the bridge printed. Check its window and try again.',
-  'transport/PAIRING_LOCKED': () => 'Too many wrong codes: the bridge has locked pairing for ten minutes. Restart it to get a new code.',
+  'transport/PAIRING_LOCKED': () =>
+    'Too many wrong codes: the bridge has locked pairing for ten minutes. Restart it to get a new code.',
   'transport/SERVICE_NOT_RUNNING': () =>
     'The bridge is running but the computer’s smart-card service is not. Linux: sudo systemctl start pcscd. Windows: start the “Smart Card” service. macOS: plug a reader in.',
   'transport/NO_CARD': () => 'There is no card in that reader. Insert one.',
   'transport/SHARING_VIOLATION': () =>
     'Another program is using that card (a smart-card tool, another Keyward tab, or a background agent such as gpg’s scdaemon), so Keyward cannot have it to itself. Close it, then choose the reader again.',
-  'transport/NATIVE_MODULE_MISSING': () => 'The bridge is missing its smart-card module. Reinstall it (see the README).',
+  'transport/NATIVE_MODULE_MISSING': () =>
+    'The bridge is missing its smart-card module. Reinstall it (see the README).',
 };
 
 function list(v: unknown): string {

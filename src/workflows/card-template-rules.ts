@@ -29,7 +29,14 @@ export const TAP_LIFETIME = { min: 10, max: 43_200 } as const;
 /** SP 800-73-4 Part 2 §2.4.3: the PIV Card Application PIN is 6 to 8 characters. */
 export const PIN_LENGTH = { min: 6, max: 8 } as const;
 /** User attributes a certificate subject or UPN SAN may use. */
-export const CERTIFICATE_VARIABLES = ['DisplayName', 'GivenName', 'Surname', 'UserPrincipalName', 'Mail', 'CardSerial'] as const;
+export const CERTIFICATE_VARIABLES = [
+  'DisplayName',
+  'GivenName',
+  'Surname',
+  'UserPrincipalName',
+  'Mail',
+  'CardSerial',
+] as const;
 export const NAME_MAX = 80;
 export const DESCRIPTION_MAX = 500;
 
@@ -38,7 +45,17 @@ const KEYS = {
   issue: ['assignUser', 'pinPolicy', 'activationPin', 'certificate'],
   pinPolicy: ['minLength', 'maxLength', 'digitsOnly'],
   certificate: ['slot', 'algorithm', 'subject', 'upnSan'],
-  tap: ['enabled', 'userMayRequest', 'forceAuthentication', 'forceAuthenticationDeliverTemplateId', 'operatorMayGenerate', 'showCode', 'operatorDeliverTemplateId', 'lifetimeOverrideMinutes', 'usableOnce'],
+  tap: [
+    'enabled',
+    'userMayRequest',
+    'forceAuthentication',
+    'forceAuthenticationDeliverTemplateId',
+    'operatorMayGenerate',
+    'showCode',
+    'operatorDeliverTemplateId',
+    'lifetimeOverrideMinutes',
+    'usableOnce',
+  ],
   initiate: ['systemGeneratesTap', 'exportTemplateIds'],
 } as const;
 
@@ -72,16 +89,29 @@ function credentialTypes(c: FieldChecks, v: unknown): string[] {
   return list.filter((t): t is string => typeof t === 'string');
 }
 
-function checkIssue(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, types: string[]): { assignUser: boolean | null } | null {
+function checkIssue(
+  c: FieldChecks,
+  v: unknown,
+  ctx: TemplateRuleContext,
+  types: string[],
+): { assignUser: boolean | null } | null {
   const o = c.object(v, 'issue', ctx.record ? KEYS.issue : undefined);
   if (!o) return null;
   const assignUser = c.boolean(o.assignUser, 'issue.assignUser');
   checkPinPolicy(c, o.pinPolicy, ctx, types);
-  const pin = c.object(o.activationPin, 'issue.activationPin', ctx.record ? ['delivery', 'exportTemplateId'] : undefined);
+  const pin = c.object(
+    o.activationPin,
+    'issue.activationPin',
+    ctx.record ? ['delivery', 'exportTemplateId'] : undefined,
+  );
   const delivery = pin && c.oneOf(pin.delivery, 'issue.activationPin.delivery', ['show', 'email'] as const);
   if (pin && delivery === 'email') {
     exportReference(c, pin.exportTemplateId, 'issue.activationPin.exportTemplateId', ctx, false);
-    if (assignUser === false) c.add('issue.activationPin.delivery', 'must be "show" unless Assign user ID is on (an email goes to the assigned user)');
+    if (assignUser === false)
+      c.add(
+        'issue.activationPin.delivery',
+        'must be "show" unless Assign user ID is on (an email goes to the assigned user)',
+      );
   } else if (pin && delivery === 'show' && pin.exportTemplateId !== undefined) {
     c.add('issue.activationPin.exportTemplateId', 'must be absent when the activation PIN is shown');
   }
@@ -94,10 +124,12 @@ function checkPinPolicy(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, ty
   if (!o) return;
   const min = c.integer(o.minLength, 'issue.pinPolicy.minLength', PIN_LENGTH.min, PIN_LENGTH.max);
   const max = c.integer(o.maxLength, 'issue.pinPolicy.maxLength', PIN_LENGTH.min, PIN_LENGTH.max);
-  if (min !== null && max !== null && max < min) c.add('issue.pinPolicy.maxLength', 'must be at least the minimum length');
+  if (min !== null && max !== null && max < min)
+    c.add('issue.pinPolicy.maxLength', 'must be at least the minimum length');
   const digits = c.boolean(o.digitsOnly, 'issue.pinPolicy.digitsOnly');
   // SP 800-73-4 Part 2 §2.4.3: a PIV card's PIN is digits 0-9 only; YubiKeys also accept other characters.
-  if (digits === false && types.includes('piv')) c.add('issue.pinPolicy.digitsOnly', 'must be on when PIV cards are allowed (a PIV PIN is digits only)');
+  if (digits === false && types.includes('piv'))
+    c.add('issue.pinPolicy.digitsOnly', 'must be on when PIV cards are allowed (a PIV PIN is digits only)');
 }
 
 function checkCertificate(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, assignUser: boolean | null): void {
@@ -106,16 +138,22 @@ function checkCertificate(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, 
   c.oneOf(o.slot, 'issue.certificate.slot', CERTIFICATE_SLOTS);
   c.oneOf(o.algorithm, 'issue.certificate.algorithm', CERTIFICATE_ALGORITHMS);
   const subject = c.string(o.subject, 'issue.certificate.subject', 250, true);
-  if (subject?.trim() && !/^\s*[A-Za-z][A-Za-z0-9.]*=/.test(subject)) c.add('issue.certificate.subject', 'must be a distinguished name such as CN=${DisplayName}');
+  if (subject?.trim() && !/^\s*[A-Za-z][A-Za-z0-9.]*=/.test(subject))
+    c.add('issue.certificate.subject', 'must be a distinguished name such as CN=${DisplayName}');
   const upn = c.string(o.upnSan, 'issue.certificate.upnSan', 250);
   let usesUser = false;
-  for (const [path, text] of [['issue.certificate.subject', subject], ['issue.certificate.upnSan', upn]] as const) {
+  for (const [path, text] of [
+    ['issue.certificate.subject', subject],
+    ['issue.certificate.upnSan', upn],
+  ] as const) {
     for (const name of placeholders(text ?? '')) {
       usesUser = true;
-      if (!(CERTIFICATE_VARIABLES as readonly string[]).includes(name)) c.add(path, `uses \${${name}}, which is not a user attribute`);
+      if (!(CERTIFICATE_VARIABLES as readonly string[]).includes(name))
+        c.add(path, `uses \${${name}}, which is not a user attribute`);
     }
   }
-  if (usesUser && assignUser === false) c.add('issue.certificate', 'uses user attributes, so Assign user ID must be on');
+  if (usesUser && assignUser === false)
+    c.add('issue.certificate', 'uses user attributes, so Assign user ID must be on');
 }
 
 function placeholders(text: string): string[] {
@@ -126,17 +164,39 @@ function checkTap(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, assignUs
   const o = c.object(v, 'tap', ctx.record ? KEYS.tap : undefined);
   if (!o) return false;
   const t = Object.fromEntries(
-    ['enabled', 'userMayRequest', 'forceAuthentication', 'operatorMayGenerate', 'showCode', 'usableOnce'].map((k) => [k, c.boolean(o[k], `tap.${k}`)]),
-  ) as Checked<Record<'enabled' | 'userMayRequest' | 'forceAuthentication' | 'operatorMayGenerate' | 'showCode' | 'usableOnce', boolean>>;
-  const forceTemplate = exportReference(c, o.forceAuthenticationDeliverTemplateId, 'tap.forceAuthenticationDeliverTemplateId', ctx, true);
+    ['enabled', 'userMayRequest', 'forceAuthentication', 'operatorMayGenerate', 'showCode', 'usableOnce'].map((k) => [
+      k,
+      c.boolean(o[k], `tap.${k}`),
+    ]),
+  ) as Checked<
+    Record<
+      'enabled' | 'userMayRequest' | 'forceAuthentication' | 'operatorMayGenerate' | 'showCode' | 'usableOnce',
+      boolean
+    >
+  >;
+  const forceTemplate = exportReference(
+    c,
+    o.forceAuthenticationDeliverTemplateId,
+    'tap.forceAuthenticationDeliverTemplateId',
+    ctx,
+    true,
+  );
   const operatorTemplate = exportReference(c, o.operatorDeliverTemplateId, 'tap.operatorDeliverTemplateId', ctx, true);
-  const lifetime = o.lifetimeOverrideMinutes === null ? null : c.integer(o.lifetimeOverrideMinutes, 'tap.lifetimeOverrideMinutes', TAP_LIFETIME.min, TAP_LIFETIME.max);
+  const lifetime =
+    o.lifetimeOverrideMinutes === null
+      ? null
+      : c.integer(o.lifetimeOverrideMinutes, 'tap.lifetimeOverrideMinutes', TAP_LIFETIME.min, TAP_LIFETIME.max);
   const policyProblem = lifetime !== null && ctx.policy ? lifetimeProblem(ctx.policy, lifetime) : null;
-  if (policyProblem) c.add('tap.lifetimeOverrideMinutes', `must be ${ctx.policy!.minimumLifetimeInMinutes}..${ctx.policy!.maximumLifetimeInMinutes} (the tenant's TAP policy)`);
+  if (policyProblem)
+    c.add(
+      'tap.lifetimeOverrideMinutes',
+      `must be ${ctx.policy!.minimumLifetimeInMinutes}..${ctx.policy!.maximumLifetimeInMinutes} (the tenant's TAP policy)`,
+    );
   const needs = (on: unknown, path: string, parent: boolean | null, parentLabel: string) => {
     if (on && parent === false) c.add(path, `must be off while ${parentLabel} is off`);
   };
-  if (t.enabled && !assignUser) c.add('tap.enabled', 'needs Assign user ID (Issue Card): a pass is created for the card\'s user');
+  if (t.enabled && !assignUser)
+    c.add('tap.enabled', "needs Assign user ID (Issue Card): a pass is created for the card's user");
   needs(t.userMayRequest, 'tap.userMayRequest', t.enabled, 'Entra ID TAP Code');
   needs(t.operatorMayGenerate, 'tap.operatorMayGenerate', t.enabled, 'Entra ID TAP Code');
   needs(t.usableOnce, 'tap.usableOnce', t.enabled, 'Entra ID TAP Code');
@@ -145,8 +205,13 @@ function checkTap(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, assignUs
   needs(forceTemplate, 'tap.forceAuthenticationDeliverTemplateId', t.forceAuthentication, 'Force authentication');
   needs(t.showCode, 'tap.showCode', t.operatorMayGenerate, 'Operator may generate TAP codes');
   needs(operatorTemplate, 'tap.operatorDeliverTemplateId', t.operatorMayGenerate, 'Operator may generate TAP codes');
-  if (t.forceAuthentication && o.forceAuthenticationDeliverTemplateId === null) c.add('tap.forceAuthenticationDeliverTemplateId', 'is required: with Force authentication the code is delivered, never shown');
-  if (t.operatorMayGenerate && t.showCode === false && o.operatorDeliverTemplateId === null) c.add('tap.operatorMayGenerate', 'needs Show code or a Deliver template, or nobody receives the code');
+  if (t.forceAuthentication && o.forceAuthenticationDeliverTemplateId === null)
+    c.add(
+      'tap.forceAuthenticationDeliverTemplateId',
+      'is required: with Force authentication the code is delivered, never shown',
+    );
+  if (t.operatorMayGenerate && t.showCode === false && o.operatorDeliverTemplateId === null)
+    c.add('tap.operatorMayGenerate', 'needs Show code or a Deliver template, or nobody receives the code');
   return t.enabled === true;
 }
 
@@ -159,11 +224,18 @@ function checkInitiate(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, tap
   if (ids && new Set(ids).size !== ids.length) c.add('initiate.exportTemplateIds', 'must not list a template twice');
   if (system && !tapOn) c.add('initiate.systemGeneratesTap', 'must be off while Entra ID TAP Code is off');
   if (system && ids && !ids.length) c.add('initiate.exportTemplateIds', 'must list at least one data-export template');
-  if (system === false && ids?.length) c.add('initiate.exportTemplateIds', 'must be empty while System generate Entra ID TAP code is off');
+  if (system === false && ids?.length)
+    c.add('initiate.exportTemplateIds', 'must be empty while System generate Entra ID TAP code is off');
 }
 
 /** A data-export template id that must exist (or be null when `nullable`); true when one is set. */
-function exportReference(c: FieldChecks, v: unknown, path: string, ctx: TemplateRuleContext, nullable: boolean): boolean {
+function exportReference(
+  c: FieldChecks,
+  v: unknown,
+  path: string,
+  ctx: TemplateRuleContext,
+  nullable: boolean,
+): boolean {
   if (v === null && nullable) return false;
   if (typeof v !== 'string') {
     c.add(path, nullable ? 'must be a data-export template id or null' : 'must be a data-export template id');
@@ -184,9 +256,19 @@ export function canonicalCardTemplate(r: CardTemplateRecord): CardTemplateRecord
     allowedCredentialTypes: [...r.allowedCredentialTypes],
     issue: {
       assignUser: issue.assignUser,
-      pinPolicy: { minLength: issue.pinPolicy.minLength, maxLength: issue.pinPolicy.maxLength, digitsOnly: issue.pinPolicy.digitsOnly },
-      activationPin: pin.delivery === 'email' ? { delivery: 'email', exportTemplateId: pin.exportTemplateId } : { delivery: 'show' },
-      certificate: issue.certificate && { slot: issue.certificate.slot, algorithm: issue.certificate.algorithm, subject: issue.certificate.subject, upnSan: issue.certificate.upnSan },
+      pinPolicy: {
+        minLength: issue.pinPolicy.minLength,
+        maxLength: issue.pinPolicy.maxLength,
+        digitsOnly: issue.pinPolicy.digitsOnly,
+      },
+      activationPin:
+        pin.delivery === 'email' ? { delivery: 'email', exportTemplateId: pin.exportTemplateId } : { delivery: 'show' },
+      certificate: issue.certificate && {
+        slot: issue.certificate.slot,
+        algorithm: issue.certificate.algorithm,
+        subject: issue.certificate.subject,
+        upnSan: issue.certificate.upnSan,
+      },
     },
     tap: Object.fromEntries(KEYS.tap.map((k) => [k, tap[k]])) as unknown as CardTemplateRecord['tap'],
     initiate: { systemGeneratesTap: initiate.systemGeneratesTap, exportTemplateIds: [...initiate.exportTemplateIds] },

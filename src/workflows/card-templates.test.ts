@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../app-error';
-import { createTranscriptTransport } from '../../test/support/transcript.js';
-import { fromHex } from '../piv/command.js';
+import { createTranscriptTransport } from '../../test/support/transcript';
+import { fromHex } from '../piv/command';
 import { getCardTemplate, listCardTemplates, deleteCardTemplate } from '../store/card-templates';
 import type { TapPolicy } from '../entra/tap-policy';
 import {
@@ -28,12 +28,26 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 function tapDraft(exportId: string): CardTemplateDraft {
   const d = emptyCardDraft();
   d.name = 'Helpdesk YubiKey';
-  d.tap = { ...d.tap, enabled: true, operatorMayGenerate: true, showCode: true, lifetimeOverrideMinutes: 120, usableOnce: true };
+  d.tap = {
+    ...d.tap,
+    enabled: true,
+    operatorMayGenerate: true,
+    showCode: true,
+    lifetimeOverrideMinutes: 120,
+    usableOnce: true,
+  };
   d.initiate = { systemGeneratesTap: true, exportTemplateIds: [exportId] };
   return d;
 }
 
-const policy: TapPolicy = { state: 'enabled', defaultLifetimeInMinutes: 60, defaultLength: 8, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, isUsableOnce: false };
+const policy: TapPolicy = {
+  state: 'enabled',
+  defaultLifetimeInMinutes: 60,
+  defaultLength: 8,
+  minimumLifetimeInMinutes: 60,
+  maximumLifetimeInMinutes: 480,
+  isUsableOnce: false,
+};
 
 describe('card templates', () => {
   let exportId: string;
@@ -48,7 +62,13 @@ describe('card templates', () => {
     const stored = await getCardTemplate(saved.id);
     expect(stored).toEqual(saved);
     expect(sameCardDraft(cardDraftOf(stored!), draft)).toBe(true);
-    expect(stored!.tap).toMatchObject({ enabled: true, operatorMayGenerate: true, showCode: true, lifetimeOverrideMinutes: 120, usableOnce: true });
+    expect(stored!.tap).toMatchObject({
+      enabled: true,
+      operatorMayGenerate: true,
+      showCode: true,
+      lifetimeOverrideMinutes: 120,
+      usableOnce: true,
+    });
     expect(stored!.initiate).toEqual({ systemGeneratesTap: true, exportTemplateIds: [exportId] });
   });
 
@@ -77,7 +97,14 @@ describe('card templates', () => {
   it('allows dependent options only while their parent is on', () => {
     const d = emptyCardDraft();
     d.name = 'Deps';
-    d.tap = { ...d.tap, userMayRequest: true, forceAuthentication: true, forceAuthenticationDeliverTemplateId: exportId, showCode: true, lifetimeOverrideMinutes: 60 };
+    d.tap = {
+      ...d.tap,
+      userMayRequest: true,
+      forceAuthentication: true,
+      forceAuthenticationDeliverTemplateId: exportId,
+      showCode: true,
+      lifetimeOverrideMinutes: 60,
+    };
     d.initiate = { systemGeneratesTap: true, exportTemplateIds: [exportId] };
     const errors = cardDraftProblems(d, [], null, new Set([exportId]));
     expect(errors['tap.userMayRequest']).toEqual(['Must be off while Entra ID TAP Code is off.']);
@@ -89,7 +116,9 @@ describe('card templates', () => {
     expect(cardDraftProblems(d, [], null, new Set([exportId]))).toEqual({});
     d.tap.forceAuthenticationDeliverTemplateId = null;
     expect(cardDraftProblems(d, [], null, new Set([exportId]))).toEqual({
-      'tap.forceAuthenticationDeliverTemplateId': ['Is required: with Force authentication the code is delivered, never shown.'],
+      'tap.forceAuthenticationDeliverTemplateId': [
+        'Is required: with Force authentication the code is delivered, never shown.',
+      ],
     });
     d.issue.assignUser = false;
     expect(cardDraftProblems(d, [], null, new Set([exportId]))['tap.enabled']).toHaveLength(1);
@@ -102,26 +131,36 @@ describe('card templates', () => {
     expect(errors['initiate.exportTemplateIds[0]']).toEqual(['Must refer to an existing data-export template.']);
     expect(errors['tap.operatorDeliverTemplateId']).toEqual(['Must refer to an existing data-export template.']);
     d.initiate.exportTemplateIds = [];
-    expect(cardDraftProblems(d, [], null, new Set([exportId]))['initiate.exportTemplateIds']).toEqual(['Must list at least one data-export template.']);
+    expect(cardDraftProblems(d, [], null, new Set([exportId]))['initiate.exportTemplateIds']).toEqual([
+      'Must list at least one data-export template.',
+    ]);
   });
 
   it('checks the lifetime override against Graph bounds and, when readable, the tenant policy', () => {
     const d = tapDraft(exportId);
     d.tap.lifetimeOverrideMinutes = 5;
-    expect(cardDraftProblems(d, [], null, new Set([exportId]))['tap.lifetimeOverrideMinutes']).toEqual(['Must be 10..43200.']);
+    expect(cardDraftProblems(d, [], null, new Set([exportId]))['tap.lifetimeOverrideMinutes']).toEqual([
+      'Must be 10..43200.',
+    ]);
     d.tap.lifetimeOverrideMinutes = 30;
     expect(cardDraftProblems(d, [], null, new Set([exportId]))).toEqual({});
-    expect(cardDraftProblems(d, [], null, new Set([exportId]), policy)['tap.lifetimeOverrideMinutes']).toEqual(["Must be 60..480 (the tenant's TAP policy)."]);
+    expect(cardDraftProblems(d, [], null, new Set([exportId]), policy)['tap.lifetimeOverrideMinutes']).toEqual([
+      "Must be 60..480 (the tenant's TAP policy).",
+    ]);
   });
 
   it('checks certificate subjects for user attributes only', () => {
     const d = emptyCardDraft();
     d.name = 'Cert';
     d.issue.certificate = { slot: '9a', algorithm: 'ECCP384', subject: 'CN=${DisplayName}', upnSan: '${AadTapCode}' };
-    expect(cardDraftProblems(d, [], null, new Set())).toEqual({ 'issue.certificate.upnSan': ['Uses ${AadTapCode}, which is not a user attribute.'] });
+    expect(cardDraftProblems(d, [], null, new Set())).toEqual({
+      'issue.certificate.upnSan': ['Uses ${AadTapCode}, which is not a user attribute.'],
+    });
     d.issue.certificate.subject = 'nonsense';
     d.issue.certificate.upnSan = '';
-    expect(cardDraftProblems(d, [], null, new Set())).toEqual({ 'issue.certificate.subject': ['Must be a distinguished name such as CN=${DisplayName}.'] });
+    expect(cardDraftProblems(d, [], null, new Set())).toEqual({
+      'issue.certificate.subject': ['Must be a distinguished name such as CN=${DisplayName}.'],
+    });
   });
 
   it('keeps names unique (any case), lets a template keep its own, and refuses at save with field errors', async () => {
@@ -129,7 +168,9 @@ describe('card templates', () => {
     const clash = { ...tapDraft(exportId), name: 'HELPDESK yubikey' };
     const e = await rejection(saveCardTemplate(clash, null));
     expect(isAppError(e, 'workflows', 'INVALID_TEMPLATE')).toBe(true);
-    expect((e as { fields: { byField: Record<string, string[]> } }).fields.byField).toEqual({ name: ['Is already used by another card template.'] });
+    expect((e as { fields: { byField: Record<string, string[]> } }).fields.byField).toEqual({
+      name: ['Is already used by another card template.'],
+    });
     await expect(saveCardTemplate(clash, first.id)).resolves.toMatchObject({ id: first.id, name: 'HELPDESK yubikey' });
     expect(await listCardTemplates()).toHaveLength(1);
   });
@@ -148,7 +189,9 @@ describe('card templates', () => {
 
 describe('detectCredentialType', () => {
   it('maps a card without PIV to no credential type', async () => {
-    const t = createTranscriptTransport('=> 00 A4 04 00 05 A0 00 00 03 08 00\n<= 6A 82', { atr: fromHex('3B8F8001804F0CA000000306030001000000006A') });
+    const t = createTranscriptTransport('=> 00 A4 04 00 05 A0 00 00 03 08 00\n<= 6A 82', {
+      atr: fromHex('3B8F8001804F0CA000000306030001000000006A'),
+    });
     const found = await detectCredentialType(t);
     t.assertDone();
     expect(found.credentialType).toBeNull();

@@ -6,7 +6,12 @@
 import { AppError } from '../app-error';
 import { detectCard } from '../cards/detect';
 import type { TapPolicy } from '../entra/tap-policy';
-import { deleteCardTemplate, listCardTemplates, putCardTemplate, type CardTemplateRecord } from '../store/card-templates';
+import {
+  deleteCardTemplate,
+  listCardTemplates,
+  putCardTemplate,
+  type CardTemplateRecord,
+} from '../store/card-templates';
 import { listExportTemplates } from '../store/export-templates';
 import type { CardTransport } from '../transport/card-transport';
 import { canonicalCardTemplate, cardTemplateProblems, NAME_MAX } from './card-template-rules';
@@ -14,7 +19,11 @@ import { describeProblems, problemsByPath, type FieldProblem } from './field-che
 
 export type { CardTemplateRecord } from '../store/card-templates';
 
-type Mutable<T> = T extends readonly (infer E)[] ? Mutable<E>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+type Mutable<T> = T extends readonly (infer E)[]
+  ? Mutable<E>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: Mutable<T[K]> }
+    : T;
 
 /** The editable part of a card template; the editor binds its fields. */
 export type CardTemplateDraft = Mutable<Omit<CardTemplateRecord, 'id' | 'updatedAt'>>;
@@ -26,7 +35,12 @@ export type CertificateOptions = NonNullable<CardTemplateDraft['issue']['certifi
 export type TemplateErrors = Record<string, string[]>;
 
 /** What the editor offers for an enrolled certificate when it is switched on. */
-export const DEFAULT_CERTIFICATE: CertificateOptions = { slot: '9a', algorithm: 'ECCP256', subject: 'CN=${DisplayName}', upnSan: '${UserPrincipalName}' };
+export const DEFAULT_CERTIFICATE: CertificateOptions = {
+  slot: '9a',
+  algorithm: 'ECCP256',
+  subject: 'CN=${DisplayName}',
+  upnSan: '${UserPrincipalName}',
+};
 
 /** A new template: a user is assigned, the activation PIN is shown, no certificate, no TAP. */
 export function emptyCardDraft(): CardTemplateDraft {
@@ -34,7 +48,12 @@ export function emptyCardDraft(): CardTemplateDraft {
     name: '',
     description: '',
     allowedCredentialTypes: ['yubikey', 'piv'],
-    issue: { assignUser: true, pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true }, activationPin: { delivery: 'show' }, certificate: null },
+    issue: {
+      assignUser: true,
+      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
+      activationPin: { delivery: 'show' },
+      certificate: null,
+    },
     tap: {
       enabled: false,
       userMayRequest: false,
@@ -70,7 +89,9 @@ export function cardDraftProblems(
   policy: TapPolicy | null = null,
 ): TemplateErrors {
   const takenNames = new Set(others.filter((t) => t.id !== id).map((t) => t.name.trim().toLowerCase()));
-  return problemsByPath(cardTemplateProblems(draft, { exportTemplateIds: new Set(exportTemplateIds), takenNames, policy }));
+  return problemsByPath(
+    cardTemplateProblems(draft, { exportTemplateIds: new Set(exportTemplateIds), takenNames, policy }),
+  );
 }
 
 /** The saved card templates, by name. */
@@ -82,18 +103,28 @@ export function cardTemplates(): Promise<CardTemplateRecord[]> {
  * Checks and saves `draft` as a new template (`id` null) or over template `id`. Throws
  * `AppError('workflows', 'INVALID_TEMPLATE', …, { problems, byField })` when it cannot be saved.
  */
-export async function saveCardTemplate(draft: CardTemplateDraft, id: string | null, policy: TapPolicy | null = null): Promise<CardTemplateRecord> {
+export async function saveCardTemplate(
+  draft: CardTemplateDraft,
+  id: string | null,
+  policy: TapPolicy | null = null,
+): Promise<CardTemplateRecord> {
   const exportIds = new Set((await listExportTemplates()).map((t) => t.id));
   const others = await listCardTemplates();
   const takenNames = new Set(others.filter((t) => t.id !== id).map((t) => t.name.trim().toLowerCase()));
   const problems = cardTemplateProblems(draft, { exportTemplateIds: exportIds, takenNames, policy });
   if (problems.length) throw invalid(problems);
-  const record = canonicalCardTemplate({ ...structuredClone(draft), name: draft.name.trim(), id: id ?? crypto.randomUUID(), updatedAt: new Date().toISOString() });
+  const record = canonicalCardTemplate({
+    ...structuredClone(draft),
+    name: draft.name.trim(),
+    id: id ?? crypto.randomUUID(),
+    updatedAt: new Date().toISOString(),
+  });
   try {
     await putCardTemplate(record);
   } catch (e) {
     // Another tab saved the same name since we listed; the store's unique index refused it.
-    if ((e as { name?: unknown } | null)?.name === 'ConstraintError') throw invalid([{ path: 'name', message: 'is already used by another card template' }], e);
+    if ((e as { name?: unknown } | null)?.name === 'ConstraintError')
+      throw invalid([{ path: 'name', message: 'is already used by another card template' }], e);
     throw e;
   }
   return record;
@@ -101,7 +132,13 @@ export async function saveCardTemplate(draft: CardTemplateDraft, id: string | nu
 
 function invalid(problems: readonly FieldProblem[], cause?: unknown): AppError {
   const lines = describeProblems(problems);
-  return new AppError('workflows', 'INVALID_TEMPLATE', `The card template cannot be saved: ${lines.join('; ')}`, { problems: lines, byField: problemsByPath(problems) }, { cause });
+  return new AppError(
+    'workflows',
+    'INVALID_TEMPLATE',
+    `The card template cannot be saved: ${lines.join('; ')}`,
+    { problems: lines, byField: problemsByPath(problems) },
+    { cause },
+  );
 }
 
 /** Deletes card template `id`. */
@@ -136,7 +173,13 @@ export async function detectCredentialType(transport: CardTransport): Promise<De
  */
 export function clearOrphanedOptions(d: CardTemplateDraft): void {
   const { tap, initiate } = d;
-  if (!tap.enabled) Object.assign(tap, { userMayRequest: false, operatorMayGenerate: false, usableOnce: false, lifetimeOverrideMinutes: null });
+  if (!tap.enabled)
+    Object.assign(tap, {
+      userMayRequest: false,
+      operatorMayGenerate: false,
+      usableOnce: false,
+      lifetimeOverrideMinutes: null,
+    });
   if (!tap.enabled) initiate.systemGeneratesTap = false;
   if (!tap.userMayRequest) tap.forceAuthentication = false;
   if (!tap.forceAuthentication) tap.forceAuthenticationDeliverTemplateId = null;

@@ -20,15 +20,31 @@ async function seed(): Promise<void> {
   await saveConnection('relay', { relayUrl: 'https://relay.contoso.example', zeta: [1, { b: 2, a: null }] });
   await saveConnection('entra', { tenantId: 't-1', clientId: 'c-1' });
   const [tap] = await ensureDefaultTemplates();
-  const second = await saveExportTemplate({ ...DEFAULT_TEMPLATE, name: 'Card activation', subject: 'Your card, ${GivenName}' }, null);
+  const second = await saveExportTemplate(
+    { ...DEFAULT_TEMPLATE, name: 'Card activation', subject: 'Your card, ${GivenName}' },
+    null,
+  );
   const plain = emptyCardDraft();
   plain.name = 'Plain PIV';
   plain.allowedCredentialTypes = ['piv'];
   await saveCardTemplate(plain, null);
   const tapCard = emptyCardDraft();
   tapCard.name = 'YubiKey with TAP';
-  tapCard.issue.certificate = { slot: '9c', algorithm: 'RSA2048', subject: 'CN=${DisplayName}', upnSan: '${UserPrincipalName}' };
-  tapCard.tap = { ...tapCard.tap, enabled: true, operatorMayGenerate: true, showCode: true, operatorDeliverTemplateId: second.id, lifetimeOverrideMinutes: 90, usableOnce: true };
+  tapCard.issue.certificate = {
+    slot: '9c',
+    algorithm: 'RSA2048',
+    subject: 'CN=${DisplayName}',
+    upnSan: '${UserPrincipalName}',
+  };
+  tapCard.tap = {
+    ...tapCard.tap,
+    enabled: true,
+    operatorMayGenerate: true,
+    showCode: true,
+    operatorDeliverTemplateId: second.id,
+    lifetimeOverrideMinutes: 90,
+    usableOnce: true,
+  };
   tapCard.initiate = { systemGeneratesTap: true, exportTemplateIds: [tap!.id, second.id] };
   await saveCardTemplate(tapCard, null);
 }
@@ -45,11 +61,18 @@ describe('configuration export and import', () => {
 
   it('round-trips byte for byte, and leaves the master key and audit alone', async () => {
     await generateMasterKey('a long enough passphrase');
-    await appendAudit({ at: new Date().toISOString(), actor: { oid: 'o', name: 'n', upn: 'u' }, action: 'tap.create', outcome: 'success' });
+    await appendAudit({
+      at: new Date().toISOString(),
+      actor: { oid: 'o', name: 'n', upn: 'u' },
+      action: 'tap.create',
+      outcome: 'success',
+    });
     const first = (await exportConfiguration()).text;
     const parsed = JSON.parse(first) as Record<string, unknown[]>;
     expect(Object.keys(parsed)).toEqual(['format', 'version', 'connections', 'exportTemplates', 'cardTemplates']);
-    expect([parsed.connections!.length, parsed.exportTemplates!.length, parsed.cardTemplates!.length]).toEqual([2, 2, 2]);
+    expect([parsed.connections!.length, parsed.exportTemplates!.length, parsed.cardTemplates!.length]).toEqual([
+      2, 2, 2,
+    ]);
     expect(first).not.toMatch(/card-master-key|tap\.create/);
 
     expect(await importConfiguration(first)).toEqual({ connections: 2, exportTemplates: 2, cardTemplates: 2 });
@@ -70,7 +93,11 @@ describe('configuration export and import', () => {
   it('changes nothing when anything is wrong, and names every problem by its path', async () => {
     const before = await readConfiguration();
     const text = (await exportConfiguration()).text;
-    const file = JSON.parse(text) as { cardTemplates: Record<string, Record<string, unknown>>[]; exportTemplates: Record<string, unknown>[]; extra?: unknown };
+    const file = JSON.parse(text) as {
+      cardTemplates: Record<string, Record<string, unknown>>[];
+      exportTemplates: Record<string, unknown>[];
+      extra?: unknown;
+    };
     const tapIndex = file.cardTemplates.findIndex((t) => t.tap!.enabled);
     file.cardTemplates[tapIndex]!.tap!.lifetimeOverrideMinutes = 5;
     file.cardTemplates[tapIndex]!.initiate!.exportTemplateIds = ['missing'];
@@ -98,19 +125,25 @@ describe('configuration export and import', () => {
     };
     expect(problems('not json')).toEqual(['The file is not JSON']);
     expect(problems('[]')).toEqual(['The file must be an object']);
-    expect(problems('{"format":"keyward-card-master-key","version":2,"connections":{},"exportTemplates":[],"cardTemplates":[{}]}')).toEqual([
-      'format must be "keyward-configuration"',
-      'version must be 1',
-      'connections must be a list',
-      'cardTemplates[0].id must be a string',
-      'cardTemplates[0].updatedAt must be a timestamp like 2026-01-31T09:00:00.000Z',
-      'cardTemplates[0].name must be a string',
-      'cardTemplates[0].description must be a string',
-      'allowedCredentialTypes must be a list',
-      'cardTemplates[0].issue must be an object',
-      'cardTemplates[0].tap must be an object',
-      'cardTemplates[0].initiate must be an object',
-    ].map((l) => (l.startsWith('allowed') ? `cardTemplates[0].${l}` : l)));
+    expect(
+      problems(
+        '{"format":"keyward-card-master-key","version":2,"connections":{},"exportTemplates":[],"cardTemplates":[{}]}',
+      ),
+    ).toEqual(
+      [
+        'format must be "keyward-configuration"',
+        'version must be 1',
+        'connections must be a list',
+        'cardTemplates[0].id must be a string',
+        'cardTemplates[0].updatedAt must be a timestamp like 2026-01-31T09:00:00.000Z',
+        'cardTemplates[0].name must be a string',
+        'cardTemplates[0].description must be a string',
+        'allowedCredentialTypes must be a list',
+        'cardTemplates[0].issue must be an object',
+        'cardTemplates[0].tap must be an object',
+        'cardTemplates[0].initiate must be an object',
+      ].map((l) => (l.startsWith('allowed') ? `cardTemplates[0].${l}` : l)),
+    );
   });
 
   it('refuses duplicate ids and names inside the file', async () => {

@@ -18,7 +18,19 @@ export const CONFIG_FORMAT = 'keyward-configuration';
 export const CONFIG_VERSION = 1;
 
 const ROOT_KEYS = ['format', 'version', 'connections', 'exportTemplates', 'cardTemplates'] as const;
-const EXPORT_KEYS = ['id', 'name', 'target', 'sendAutomatically', 'connector', 'to', 'cc', 'subject', 'text', 'html', 'updatedAt'] as const;
+const EXPORT_KEYS = [
+  'id',
+  'name',
+  'target',
+  'sendAutomatically',
+  'connector',
+  'to',
+  'cc',
+  'subject',
+  'text',
+  'html',
+  'updatedAt',
+] as const;
 
 /** How many records of each kind an import brought. */
 export interface ImportSummary {
@@ -35,7 +47,8 @@ export async function exportConfiguration(): Promise<{ fileName: string; text: s
 
 /** The canonical text of a configuration. */
 export function serializeConfiguration(c: ConfigurationRecords): string {
-  const byId = <T extends { id: string }>(list: readonly T[]) => [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byId = <T extends { id: string }>(list: readonly T[]) =>
+    [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const file = {
     format: CONFIG_FORMAT,
     version: CONFIG_VERSION,
@@ -53,7 +66,11 @@ export function serializeConfiguration(c: ConfigurationRecords): string {
 export async function importConfiguration(text: string): Promise<ImportSummary> {
   const config = parseConfiguration(text);
   await replaceConfiguration(config);
-  return { connections: config.connections.length, exportTemplates: config.exportTemplates.length, cardTemplates: config.cardTemplates.length };
+  return {
+    connections: config.connections.length,
+    exportTemplates: config.exportTemplates.length,
+    cardTemplates: config.cardTemplates.length,
+  };
 }
 
 /** Parses and checks a backup; throws `INVALID_CONFIGURATION` listing every problem by field path. */
@@ -74,12 +91,23 @@ export function parseConfiguration(text: string): ConfigurationRecords {
   const cards = c.array(root.cardTemplates, 'cardTemplates') ?? [];
   connections.forEach((r, i) => checkConnection(c, r, `connections[${i}]`));
   exports.forEach((r, i) => checkExportTemplate(c, r, `exportTemplates[${i}]`, exports));
-  const exportIds = new Set(exports.map((r) => (r as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string'));
+  const exportIds = new Set(
+    exports.map((r) => (r as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string'),
+  );
   cards.forEach((r, i) => checkCardTemplate(c, r, i, cards, exportIds));
-  for (const [list, path] of [[connections, 'connections'], [exports, 'exportTemplates'], [cards, 'cardTemplates']] as const) uniqueIds(c, list, path);
+  for (const [list, path] of [
+    [connections, 'connections'],
+    [exports, 'exportTemplates'],
+    [cards, 'cardTemplates'],
+  ] as const)
+    uniqueIds(c, list, path);
   if (c.problems.length) throw invalid(c.problems);
   return {
-    connections: (connections as ConnectionRecord[]).map((r) => ({ id: r.id, settings: sortKeys(r.settings), updatedAt: r.updatedAt })),
+    connections: (connections as ConnectionRecord[]).map((r) => ({
+      id: r.id,
+      settings: sortKeys(r.settings),
+      updatedAt: r.updatedAt,
+    })),
     exportTemplates: (exports as ExportTemplateRecord[]).map(canonicalExportTemplate),
     cardTemplates: (cards as CardTemplateRecord[]).map(canonicalCardTemplate),
   };
@@ -89,7 +117,8 @@ function checkConnection(c: FieldChecks, v: unknown, path: string): void {
   const o = c.object(v, path, ['id', 'settings', 'updatedAt']);
   if (!o) return;
   c.string(o.id, join(path, 'id'), 100, true);
-  if (c.object(o.settings, join(path, 'settings')) && !isJsonTree(o.settings)) c.add(join(path, 'settings'), 'must hold only text, numbers, true/false, null, lists and objects');
+  if (c.object(o.settings, join(path, 'settings')) && !isJsonTree(o.settings))
+    c.add(join(path, 'settings'), 'must hold only text, numbers, true/false, null, lists and objects');
   c.timestamp(o.updatedAt, join(path, 'updatedAt'));
 }
 
@@ -101,24 +130,34 @@ function checkExportTemplate(c: FieldChecks, v: unknown, path: string, all: read
   if (o.target !== 'email') c.add(join(path, 'target'), 'must be "email"');
   if (o.connector !== 'relay') c.add(join(path, 'connector'), 'must be "relay"');
   c.boolean(o.sendAutomatically, join(path, 'sendAutomatically'));
-  for (const f of ['name', 'to', 'cc', 'subject', 'text', 'html'] as const) c.string(o[f], join(path, f), FIELD_LIMITS[f]);
+  for (const f of ['name', 'to', 'cc', 'subject', 'text', 'html'] as const)
+    c.string(o[f], join(path, f), FIELD_LIMITS[f]);
   c.timestamp(o.updatedAt, join(path, 'updatedAt'));
   if (c.problems.length > before) return;
   // Well-formed: now the editor's own rules (required fields, addresses, variables, unique names).
   const record = o as unknown as ExportTemplateRecord;
-  const others = all.filter((x) => x !== v && typeof (x as { name?: unknown } | null)?.name === 'string') as ExportTemplateRecord[];
+  const others = all.filter(
+    (x) => x !== v && typeof (x as { name?: unknown } | null)?.name === 'string',
+  ) as ExportTemplateRecord[];
   for (const [field, problems] of Object.entries(draftProblems(draftOf(record), others, record.id))) {
     for (const p of problems ?? []) c.add(join(path, field), `is invalid: ${p}`);
   }
 }
 
-function checkCardTemplate(c: FieldChecks, v: unknown, i: number, all: readonly unknown[], exportTemplateIds: ReadonlySet<string>): void {
+function checkCardTemplate(
+  c: FieldChecks,
+  v: unknown,
+  i: number,
+  all: readonly unknown[],
+  exportTemplateIds: ReadonlySet<string>,
+): void {
   const takenNames = new Set(
     all
       .filter((x, j) => j < i && typeof (x as { name?: unknown } | null)?.name === 'string')
       .map((x) => (x as { name: string }).name.trim().toLowerCase()),
   );
-  for (const p of cardTemplateProblems(v, { exportTemplateIds, takenNames, record: true })) c.add(join(`cardTemplates[${i}]`, p.path), p.message);
+  for (const p of cardTemplateProblems(v, { exportTemplateIds, takenNames, record: true }))
+    c.add(join(`cardTemplates[${i}]`, p.path), p.message);
 }
 
 function uniqueIds(c: FieldChecks, list: readonly unknown[], path: string): void {
@@ -145,11 +184,21 @@ function isJsonTree(v: unknown): boolean {
 function sortKeys<T>(v: T): T {
   if (Array.isArray(v)) return v.map(sortKeys) as T;
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) as T;
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  ) as T;
 }
 
 function invalid(problems: readonly FieldProblem[], cause?: unknown): AppError {
   const lines = describeProblems(problems);
   const shown = lines.slice(0, 5).join('; ') + (lines.length > 5 ? `; and ${lines.length - 5} more` : '');
-  return new AppError('workflows', 'INVALID_CONFIGURATION', `The configuration was not imported (nothing changed): ${shown}.`, { problems: lines }, { cause });
+  return new AppError(
+    'workflows',
+    'INVALID_CONFIGURATION',
+    `The configuration was not imported (nothing changed): ${shown}.`,
+    { problems: lines },
+    { cause },
+  );
 }

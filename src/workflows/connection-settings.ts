@@ -14,13 +14,17 @@ export interface EntraConnection extends EntraSettings {
 const ENTRA = 'entra';
 
 /** The settings in force: the saved override if any, else the deployment's. */
-export async function effectiveEntraConnection(deployment: DeploymentConfig): Promise<{ connection: EntraConnection; overridden: boolean }> {
+export async function effectiveEntraConnection(
+  deployment: DeploymentConfig,
+): Promise<{ connection: EntraConnection; overridden: boolean }> {
   const defaults: EntraConnection = { ...deployment.entra, relayUrl: deployment.relayUrl };
   const saved = await readConnection(ENTRA).catch(() => undefined);
   if (!saved) return { connection: defaults, overridden: false };
   const merged = { ...defaults, ...(saved.settings as Partial<EntraConnection>) };
   // A stale or hand-edited override that no longer validates must not lock the operator out.
-  return entraSettingsProblems(merged).length ? { connection: defaults, overridden: false } : { connection: merged, overridden: true };
+  return entraSettingsProblems(merged).length
+    ? { connection: defaults, overridden: false }
+    : { connection: merged, overridden: true };
 }
 
 /** Validates and saves an override; throws `AppError('workflows','INVALID_SETTINGS', …, { problems })`. */

@@ -77,7 +77,9 @@ describe('draft validation', () => {
 
   it('wants names unique (ignoring case), except for the template being edited', async () => {
     const saved = await saveExportTemplate(draft(), null);
-    expect(draftProblems(draft({ name: ' welcome ' }), [saved], null).name).toEqual(['Another template already has this name.']);
+    expect(draftProblems(draft({ name: ' welcome ' }), [saved], null).name).toEqual([
+      'Another template already has this name.',
+    ]);
     expect(draftProblems(draft(), [saved], saved.id)).toEqual({});
   });
 });
@@ -86,7 +88,12 @@ describe('saving and deleting', () => {
   it('saves a new template with a fresh id and the fixed target and connector', async () => {
     const saved = await saveExportTemplate(draft({ name: '  Welcome  ' }), null);
     expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await getExportTemplate(saved.id)).toEqual({ ...saved, name: 'Welcome', target: 'email', connector: 'relay' });
+    expect(await getExportTemplate(saved.id)).toEqual({
+      ...saved,
+      name: 'Welcome',
+      target: 'email',
+      connector: 'relay',
+    });
     expect(sameDraft(draftOf(saved), draft())).toBe(true);
   });
 
@@ -107,10 +114,12 @@ describe('saving and deleting', () => {
   it('refuses a duplicate name', async () => {
     await saveExportTemplate(draft(), null);
     const e = await rejection(saveExportTemplate(draft(), null));
-    expect((e as { fields: { problems: string[] } }).fields.problems).toEqual(['Name: Another template already has this name.']);
+    expect((e as { fields: { problems: string[] } }).fields.problems).toEqual([
+      'Name: Another template already has this name.',
+    ]);
   });
 
-  it('turns the store\'s unique-name refusal into the same refusal when two saves race', async () => {
+  it("turns the store's unique-name refusal into the same refusal when two saves race", async () => {
     // Both saves list the templates before either writes, so only the store's unique index can catch it.
     const results = await Promise.allSettled([saveExportTemplate(draft(), null), saveExportTemplate(draft(), null)]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -142,7 +151,8 @@ describe('the default template', () => {
     const out = previewEmail(DEFAULT_TEMPLATE);
     expect(out.to).toEqual(['sample.user@example.invalid']);
     for (const body of [out.text, out.html!]) {
-      for (const v of ['Sample User', 'SAMPLE-CODE', '2030-01-01 10:00 UTC', 'Sample Operator']) expect(body).toContain(v);
+      for (const v of ['Sample User', 'SAMPLE-CODE', '2030-01-01 10:00 UTC', 'Sample Operator'])
+        expect(body).toContain(v);
     }
   });
 });

@@ -66,9 +66,9 @@ const HEADER_FIELDS = ['to', 'cc', 'subject'] as const;
 const REQUIRED: readonly DraftField[] = ['name', 'to', 'subject', 'text'];
 
 /** Every variable a template may use, in the order the picker lists them. */
-export const VARIABLE_CHOICES: readonly { name: TemplateVariable; description: string }[] = Object.entries(TEMPLATE_VARIABLES).map(
-  ([name, description]) => ({ name: name as TemplateVariable, description }),
-);
+export const VARIABLE_CHOICES: readonly { name: TemplateVariable; description: string }[] = Object.entries(
+  TEMPLATE_VARIABLES,
+).map(([name, description]) => ({ name: name as TemplateVariable, description }));
 
 /** An empty draft for "New template". */
 export function emptyDraft(): ExportTemplateDraft {
@@ -100,19 +100,27 @@ export function unknownVariablesByField(draft: ExportTemplateDraft): DraftErrors
  * Everything that stops `draft` from being saved, per field. `others` are the saved templates; the one
  * with `id` (the template being edited) may keep its own name.
  */
-export function draftProblems(draft: ExportTemplateDraft, others: readonly ExportTemplateRecord[], id: string | null): DraftErrors {
+export function draftProblems(
+  draft: ExportTemplateDraft,
+  others: readonly ExportTemplateRecord[],
+  id: string | null,
+): DraftErrors {
   const out: DraftErrors = {};
   const add = (field: DraftField, problem: string) => (out[field] ??= []).push(problem);
   for (const field of REQUIRED) if (!draft[field].trim()) add(field, 'Required.');
   for (const [field, limit] of Object.entries(FIELD_LIMITS) as [DraftField, number][]) {
-    if (draft[field].length > limit) add(field, `At most ${limit.toLocaleString('en')} characters (now ${draft[field].length.toLocaleString('en')}).`);
+    if (draft[field].length > limit)
+      add(field, `At most ${limit.toLocaleString('en')} characters (now ${draft[field].length.toLocaleString('en')}).`);
   }
   // RFC 5322 §2.2: a line break inside a header field would start another header.
   for (const field of HEADER_FIELDS) if (/[\r\n]/.test(draft[field])) add(field, 'Must be one line.');
   const name = draft.name.trim().toLowerCase();
-  if (name && others.some((t) => t.id !== id && t.name.trim().toLowerCase() === name)) add('name', 'Another template already has this name.');
-  for (const field of ['to', 'cc'] as const) for (const a of badAddresses(draft[field])) add(field, `"${a}" is neither an email address nor a variable.`);
-  for (const [field, problems] of Object.entries(unknownVariablesByField(draft)) as [DraftField, string[]][]) problems.forEach((p) => add(field, p));
+  if (name && others.some((t) => t.id !== id && t.name.trim().toLowerCase() === name))
+    add('name', 'Another template already has this name.');
+  for (const field of ['to', 'cc'] as const)
+    for (const a of badAddresses(draft[field])) add(field, `"${a}" is neither an email address nor a variable.`);
+  for (const [field, problems] of Object.entries(unknownVariablesByField(draft)) as [DraftField, string[]][])
+    problems.forEach((p) => add(field, p));
   return out;
 }
 
@@ -126,7 +134,9 @@ function badAddresses(list: string): string[] {
 
 /** Problems as one list of "Field: problem" lines, in field order. */
 export function describeDraftErrors(errors: DraftErrors): string[] {
-  return (Object.keys(FIELD_LABELS) as DraftField[]).flatMap((f) => (errors[f] ?? []).map((p) => `${FIELD_LABELS[f]}: ${p}`));
+  return (Object.keys(FIELD_LABELS) as DraftField[]).flatMap((f) =>
+    (errors[f] ?? []).map((p) => `${FIELD_LABELS[f]}: ${p}`),
+  );
 }
 
 /** The saved templates, by name. */
@@ -158,7 +168,8 @@ export async function saveExportTemplate(draft: ExportTemplateDraft, id: string 
     await putExportTemplate(record);
   } catch (e) {
     // Another tab saved the same name since we listed; the store's unique index refused it.
-    if ((e as { name?: unknown } | null)?.name === 'ConstraintError') throw invalid({ name: ['Another template already has this name.'] }, e);
+    if ((e as { name?: unknown } | null)?.name === 'ConstraintError')
+      throw invalid({ name: ['Another template already has this name.'] }, e);
     throw e;
   }
   return record;
@@ -166,7 +177,13 @@ export async function saveExportTemplate(draft: ExportTemplateDraft, id: string 
 
 function invalid(problems: DraftErrors, cause?: unknown): AppError {
   const lines = describeDraftErrors(problems);
-  return new AppError('workflows', 'INVALID_TEMPLATE', `The template cannot be saved: ${lines.join(' ')}`, { problems: lines, byField: problems }, { cause });
+  return new AppError(
+    'workflows',
+    'INVALID_TEMPLATE',
+    `The template cannot be saved: ${lines.join(' ')}`,
+    { problems: lines, byField: problems },
+    { cause },
+  );
 }
 
 /** Deletes template `id`. */
@@ -246,7 +263,12 @@ export function previewEmail(draft: ExportTemplateDraft): RenderedEmail {
  * Inserts `${name}` into `source` over the selection `start..end` (the caret when equal); returns the new
  * value and the caret just after the placeholder. Out-of-range positions clamp to the end.
  */
-export function insertPlaceholder(source: string, name: TemplateVariable, start: number, end = start): { value: string; caret: number } {
+export function insertPlaceholder(
+  source: string,
+  name: TemplateVariable,
+  start: number,
+  end = start,
+): { value: string; caret: number } {
   const from = Math.min(Math.max(0, start), source.length);
   const to = Math.min(Math.max(from, end), source.length);
   const placeholder = `\${${name}}`;

@@ -46,7 +46,8 @@ export class FieldChecks {
 
   /** A whole number in `min..max`. */
   integer(v: unknown, path: string, min: number, max: number): number | null {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return this.#wrong(path, `must be ${min}..${max}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      return this.#wrong(path, `must be ${min}..${max}`);
     return v;
   }
 
@@ -63,7 +64,12 @@ export class FieldChecks {
 
   /** An ISO 8601 UTC timestamp as `Date.prototype.toISOString` writes it. */
   timestamp(v: unknown, path: string): string | null {
-    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v))) return v;
+    if (
+      typeof v === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) &&
+      !Number.isNaN(Date.parse(v))
+    )
+      return v;
     return this.#wrong(path, 'must be a timestamp like 2026-01-31T09:00:00.000Z');
   }
 

@@ -8,7 +8,15 @@ import type { CardTransport } from '../transport/card-transport';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../test/lifecycle/lifecycle-fixtures';
 import { issueCard } from './lifecycle/issue';
 import {
-  allowedTransitions, applyStepEvent, checkNewPin, failRunning, inspectCard, issuingTemplates, plannedSteps, requireMasterKey, templateOfCard,
+  allowedTransitions,
+  applyStepEvent,
+  checkNewPin,
+  failRunning,
+  inspectCard,
+  issuingTemplates,
+  plannedSteps,
+  requireMasterKey,
+  templateOfCard,
 } from './lifecycle-page';
 
 const codeOf = (f: () => unknown) => {
@@ -39,15 +47,34 @@ describe('progress list', () => {
   it('plans the steps the template implies and follows start/done/skipped events', () => {
     const template = testTemplate();
     let rows = plannedSteps('issue', { kind: 'yubikey', state: 'blank' }, template);
-    expect(rows.map((r) => r.step)).toEqual(['detect', 'authenticate', 'write-chuid', 'set-management-key', 'set-puk', 'set-pin', 'generate-key', 'register']);
-    expect(plannedSteps('issue', { kind: 'piv', state: 'blank' }, testTemplate({ issue: { ...template.issue, certificate: null } })).map((r) => r.step)).not.toContain('generate-key');
+    expect(rows.map((r) => r.step)).toEqual([
+      'detect',
+      'authenticate',
+      'write-chuid',
+      'set-management-key',
+      'set-puk',
+      'set-pin',
+      'generate-key',
+      'register',
+    ]);
+    expect(
+      plannedSteps(
+        'issue',
+        { kind: 'piv', state: 'blank' },
+        testTemplate({ issue: { ...template.issue, certificate: null } }),
+      ).map((r) => r.step),
+    ).not.toContain('generate-key');
     rows = applyStepEvent(rows, { operation: 'issue', step: 'detect', phase: 'start' });
     expect(rows[0]!.status).toBe('running');
     rows = applyStepEvent(rows, { operation: 'issue', step: 'detect', phase: 'done' });
     rows = applyStepEvent(rows, { operation: 'issue', step: 'authenticate', phase: 'start' });
     rows = applyStepEvent(rows, { operation: 'issue', step: 'set-management-key', phase: 'skipped' });
     expect(rows.slice(0, 4).map((r) => r.status)).toEqual(['done', 'running', 'pending', 'skipped']);
-    expect(failRunning(rows).map((r) => r.status).slice(0, 2)).toEqual(['done', 'failed']);
+    expect(
+      failRunning(rows)
+        .map((r) => r.status)
+        .slice(0, 2),
+    ).toEqual(['done', 'failed']);
     // A second pass after a roll-back appends rows rather than overwriting finished ones.
     const again = applyStepEvent(rows, { operation: 'issue', step: 'detect', phase: 'start' });
     expect(again).toHaveLength(rows.length + 1);
@@ -81,7 +108,10 @@ describe('inspectCard (virtual card, real driver)', () => {
     await issueCard({ transport, masterKey: await testMasterKey(), template, user: USER, operator: OPERATOR });
 
     const issued = await inspectCard(transport);
-    expect(issued).toMatchObject({ state: 'issued', record: { userId: USER.id, userDisplayName: USER.displayName, templateId: 'tpl-page' } });
+    expect(issued).toMatchObject({
+      state: 'issued',
+      record: { userId: USER.id, userDisplayName: USER.displayName, templateId: 'tpl-page' },
+    });
     expect((await templateOfCard(issued.record!)).name).toBe('Page template');
 
     await blockPin(transport);

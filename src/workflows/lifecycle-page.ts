@@ -19,7 +19,12 @@ import { currentMasterKey } from './master-key';
 export type Transition = Extract<LifecycleOperation, 'issue' | 'activate' | 'unblock' | 'retire'>;
 
 /** The diagram's arrows that are operator actions: from which states, to which state. */
-export const TRANSITIONS: readonly { readonly name: Transition; readonly label: string; readonly from: readonly CardState[]; readonly to: CardState }[] = [
+export const TRANSITIONS: readonly {
+  readonly name: Transition;
+  readonly label: string;
+  readonly from: readonly CardState[];
+  readonly to: CardState;
+}[] = [
   // A retired card is factory-fresh again (keys destroyed, binding removed), so it may be issued anew.
   { name: 'issue', label: 'Issue', from: ['blank', 'retired'], to: 'issued' },
   { name: 'activate', label: 'Activate', from: ['issued'], to: 'active' },
@@ -53,7 +58,8 @@ export async function inspectCard(transport: CardTransport): Promise<CardStatus>
   const base = { kind: card.kind, typeName: card.detected.typeName, serial: card.serial };
   const id = await identifyCard(card);
   const record = id ? ((await registryRecordOf(id)) ?? null) : null;
-  if (!record || record.state === 'blank' || record.state === 'retired') return { ...base, state: record?.state ?? 'blank', record, pinRetriesLeft: null };
+  if (!record || record.state === 'blank' || record.state === 'retired')
+    return { ...base, state: record?.state ?? 'blank', record, pinRetriesLeft: null };
   const { record: now, pinRetriesLeft } = await detectLocked(transport);
   return { ...base, state: now.state, record: now, pinRetriesLeft };
 }
@@ -73,7 +79,10 @@ export async function requireMasterKey(): Promise<CryptoKey> {
 /** The template the card was issued under; `TEMPLATE_GONE` when it was deleted since. */
 export async function templateOfCard(record: RegistryRecord): Promise<CardTemplateRecord> {
   const template = record.templateId ? await getCardTemplate(record.templateId) : undefined;
-  if (!template) throw new AppError('workflows', 'TEMPLATE_GONE', 'The card template this card was issued under no longer exists.', { templateId: record.templateId });
+  if (!template)
+    throw new AppError('workflows', 'TEMPLATE_GONE', 'The card template this card was issued under no longer exists.', {
+      templateId: record.templateId,
+    });
   return template;
 }
 
@@ -113,12 +122,37 @@ export const STEP_LABELS: Readonly<Record<string, string>> = {
 const label = (step: string) => STEP_LABELS[step] ?? step;
 
 /** The steps `operation` is expected to run for this card and template, all pending. */
-export function plannedSteps(operation: Transition, card: Pick<CardStatus, 'kind' | 'state'>, template: CardTemplateRecord | null): ProgressRow[] {
+export function plannedSteps(
+  operation: Transition,
+  card: Pick<CardStatus, 'kind' | 'state'>,
+  template: CardTemplateRecord | null,
+): ProgressRow[] {
   const steps: Record<Transition, string[]> = {
-    issue: ['detect', 'authenticate', 'write-chuid', 'set-management-key', 'set-puk', 'set-pin', ...(template?.issue.certificate ? ['generate-key'] : []), 'register'],
-    activate: ['detect', 'verify-activation-pin', 'change-pin', 'register', ...(template?.initiate.systemGeneratesTap && template.tap.enabled ? ['create-tap'] : [])],
+    issue: [
+      'detect',
+      'authenticate',
+      'write-chuid',
+      'set-management-key',
+      'set-puk',
+      'set-pin',
+      ...(template?.issue.certificate ? ['generate-key'] : []),
+      'register',
+    ],
+    activate: [
+      'detect',
+      'verify-activation-pin',
+      'change-pin',
+      'register',
+      ...(template?.initiate.systemGeneratesTap && template.tap.enabled ? ['create-tap'] : []),
+    ],
     unblock: ['detect', 'reset-retry-counter', ...(card.state === 'locked' ? ['register'] : [])],
-    retire: ['detect', ...(card.kind === 'yubikey' ? ['reset'] : ['authenticate', 'destroy-keys', 'reset-admin-secrets', 'remove-binding']), 'register'],
+    retire: [
+      'detect',
+      ...(card.kind === 'yubikey'
+        ? ['reset']
+        : ['authenticate', 'destroy-keys', 'reset-admin-secrets', 'remove-binding']),
+      'register',
+    ],
   };
   return steps[operation].map((step) => ({ step, label: label(step), status: 'pending' }));
 }
@@ -126,7 +160,11 @@ export function plannedSteps(operation: Transition, card: Pick<CardStatus, 'kind
 /** The progress list after `event` (a step not planned is appended, e.g. a rolled-back issuance's second pass). */
 export function applyStepEvent(rows: readonly ProgressRow[], event: StepEvent): ProgressRow[] {
   const status = event.phase === 'start' ? 'running' : event.phase === 'done' ? 'done' : 'skipped';
-  const at = rows.findIndex((r) => r.step === event.step && (event.phase === 'start' ? r.status === 'pending' : r.status === 'running' || r.status === 'pending'));
+  const at = rows.findIndex(
+    (r) =>
+      r.step === event.step &&
+      (event.phase === 'start' ? r.status === 'pending' : r.status === 'running' || r.status === 'pending'),
+  );
   if (at < 0) return [...rows, { step: event.step, label: label(event.step), status }];
   return rows.map((r, i) => (i === at ? { ...r, status } : r));
 }

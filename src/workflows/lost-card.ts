@@ -14,7 +14,9 @@ const LIVE: ReadonlySet<RegistryRecord['state']> = new Set(['issued', 'active', 
 /** The cards registered to `userId`, live ones first, then newest first. */
 export async function cardsOf(userId: string): Promise<RegistryRecord[]> {
   const cards = await cardsOfUser(userId);
-  return cards.sort((a, b) => Number(LIVE.has(b.state)) - Number(LIVE.has(a.state)) || b.updatedAt.localeCompare(a.updatedAt));
+  return cards.sort(
+    (a, b) => Number(LIVE.has(b.state)) - Number(LIVE.has(a.state)) || b.updatedAt.localeCompare(a.updatedAt),
+  );
 }
 
 /** True when a card can be reported lost. */
@@ -24,14 +26,30 @@ export const canReportLost = (card: RegistryRecord): boolean => LIVE.has(card.st
 export async function reportCardLost(cardId: string, operator: LifecycleOperator): Promise<RegistryRecord> {
   const card = await getCard(cardId);
   if (!card || !canReportLost(card)) {
-    throw lifecycleError('NOT_LIVE', 'This card is not in anyone\'s hands as far as the registry knows (blank or already retired).', { cardId, state: card?.state ?? null });
+    throw lifecycleError(
+      'NOT_LIVE',
+      "This card is not in anyone's hands as far as the registry knows (blank or already retired).",
+      { cardId, state: card?.state ?? null },
+    );
   }
   const now = new Date().toISOString();
   const lost: RegistryRecord = { ...card, state: 'retired', retiredAt: now, lostAt: now, updatedAt: now };
   await putCard(lost);
   await appendAudit({
-    at: now, actor: operator, action: 'card.lost', outcome: 'success', detail: cardId,
-    ...(card.userId ? { target: { userId: card.userId, ...(card.userUpn ? { upn: card.userUpn } : {}), ...(card.userDisplayName ? { displayName: card.userDisplayName } : {}) } } : {}),
+    at: now,
+    actor: operator,
+    action: 'card.lost',
+    outcome: 'success',
+    detail: cardId,
+    ...(card.userId
+      ? {
+          target: {
+            userId: card.userId,
+            ...(card.userUpn ? { upn: card.userUpn } : {}),
+            ...(card.userDisplayName ? { displayName: card.userDisplayName } : {}),
+          },
+        }
+      : {}),
   });
   return lost;
 }

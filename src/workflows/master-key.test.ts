@@ -33,9 +33,21 @@ const b64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 /** Opens a key file with WebCrypto directly, following the documented format, not the workflow's code. */
 async function openIndependently(text: string, passphrase: string): Promise<Uint8Array<ArrayBuffer>> {
-  const f = JSON.parse(text) as { kdf: { iterations: number; salt: string }; cipher: { iv: string }; ciphertext: string };
-  const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveKey']);
-  const aes = await crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: b64(f.kdf.salt), iterations: f.kdf.iterations }, base, { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
+  const f = JSON.parse(text) as {
+    kdf: { iterations: number; salt: string };
+    cipher: { iv: string };
+    ciphertext: string;
+  };
+  const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, [
+    'deriveKey',
+  ]);
+  const aes = await crypto.subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: b64(f.kdf.salt), iterations: f.kdf.iterations },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['decrypt'],
+  );
   return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: b64(f.cipher.iv) }, aes, b64(f.ciphertext)));
 }
 
@@ -54,7 +66,12 @@ describe('card master key', () => {
     const { text, fileName } = await exportMasterKeyFile();
     const file = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(file)).toEqual(['format', 'version', 'kdf', 'cipher', 'ciphertext', 'fingerprint']);
-    expect(file).toMatchObject({ format: 'keyward-card-master-key', version: 1, kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations: 600000 }, cipher: { name: 'AES-GCM' } });
+    expect(file).toMatchObject({
+      format: 'keyward-card-master-key',
+      version: 1,
+      kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations: 600000 },
+      cipher: { name: 'AES-GCM' },
+    });
     expect(file.fingerprint).toBe(status.fingerprint);
     expect(fileName).toBe(`keyward-card-master-key-${status.fingerprint.slice(0, 8)}.json`);
     expect(text).not.toContain(PASSPHRASE);
@@ -62,8 +79,14 @@ describe('card master key', () => {
     const raw = await openIndependently(text, PASSPHRASE);
     expect(raw).toHaveLength(32);
     const hkdf = await crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveBits']);
-    const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(FINGERPRINT_LABEL) }, hkdf, 256);
-    const expected = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bits)).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+    const bits = await crypto.subtle.deriveBits(
+      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(FINGERPRINT_LABEL) },
+      hkdf,
+      256,
+    );
+    const expected = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bits)).slice(0, 8), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
     expect(status.fingerprint).toBe(expected);
     const rawDigest = new Uint8Array(await crypto.subtle.digest('SHA-256', raw)).slice(0, 8);
     expect(status.fingerprint).not.toBe(Array.from(rawDigest, (b) => b.toString(16).padStart(2, '0')).join(''));
@@ -72,7 +95,9 @@ describe('card master key', () => {
     expect(key.extractable).toBe(false);
     expect(key.usages).toEqual(['deriveBits']);
     // The stored key derives what the file's key derives.
-    expect(await deriveManagementKey(key, card, 'AES192')).toEqual(await deriveManagementKey(await importCardMasterKey(raw), card, 'AES192'));
+    expect(await deriveManagementKey(key, card, 'AES192')).toEqual(
+      await deriveManagementKey(await importCardMasterKey(raw), card, 'AES192'),
+    );
   });
 
   it('imports the exported file in another browser: same fingerprint, same card secrets; export gives the same file', async () => {
@@ -95,11 +120,27 @@ describe('card master key', () => {
     expect(isAppError(wrong, 'workflows', 'WRONG_PASSPHRASE')).toBe(true);
     expect((wrong as Error).message).not.toContain('wrong passphrase here');
     const tampered = text.replace(/"fingerprint": "[0-9a-f]{16}"/, '"fingerprint": "0000000000000000"');
-    expect(isAppError(await rejection(importMasterKeyFile(tampered, PASSPHRASE, { replace: true })), 'workflows', 'BAD_KEY_FILE')).toBe(true);
-    expect(isAppError(await rejection(importMasterKeyFile('{"format":"x"}', PASSPHRASE, { replace: true })), 'workflows', 'BAD_KEY_FILE')).toBe(true);
-    expect(isAppError(await rejection(importMasterKeyFile(text, PASSPHRASE)), 'workflows', 'MASTER_KEY_EXISTS')).toBe(true);
+    expect(
+      isAppError(
+        await rejection(importMasterKeyFile(tampered, PASSPHRASE, { replace: true })),
+        'workflows',
+        'BAD_KEY_FILE',
+      ),
+    ).toBe(true);
+    expect(
+      isAppError(
+        await rejection(importMasterKeyFile('{"format":"x"}', PASSPHRASE, { replace: true })),
+        'workflows',
+        'BAD_KEY_FILE',
+      ),
+    ).toBe(true);
+    expect(isAppError(await rejection(importMasterKeyFile(text, PASSPHRASE)), 'workflows', 'MASTER_KEY_EXISTS')).toBe(
+      true,
+    );
     expect(isAppError(await rejection(generateMasterKey(PASSPHRASE)), 'workflows', 'MASTER_KEY_EXISTS')).toBe(true);
-    expect(isAppError(await rejection(generateMasterKey('short', { replace: true })), 'workflows', 'WEAK_PASSPHRASE')).toBe(true);
+    expect(
+      isAppError(await rejection(generateMasterKey('short', { replace: true })), 'workflows', 'WEAK_PASSPHRASE'),
+    ).toBe(true);
     expect(await readMasterKey()).toEqual(before);
   });
 

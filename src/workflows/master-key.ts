@@ -28,7 +28,12 @@ const ITERATIONS_ACCEPTED = { min: 100_000, max: 10_000_000 };
 export interface KeyFile {
   readonly format: typeof KEY_FILE_FORMAT;
   readonly version: typeof KEY_FILE_VERSION;
-  readonly kdf: { readonly name: 'PBKDF2'; readonly hash: 'SHA-256'; readonly iterations: number; readonly salt: string };
+  readonly kdf: {
+    readonly name: 'PBKDF2';
+    readonly hash: 'SHA-256';
+    readonly iterations: number;
+    readonly salt: string;
+  };
   readonly cipher: { readonly name: 'AES-GCM'; readonly iv: string };
   readonly ciphertext: string;
   readonly fingerprint: string;
@@ -62,7 +67,10 @@ export async function masterKeyStatus(): Promise<MasterKeyStatus | null> {
  * Generates a new master key (32 random bytes) protected by `passphrase`. Refuses with `MASTER_KEY_EXISTS`
  * unless `replace`: every card issued under the old key would lose its management key and PUK.
  */
-export async function generateMasterKey(passphrase: string, options: { replace?: boolean } = {}): Promise<MasterKeyStatus> {
+export async function generateMasterKey(
+  passphrase: string,
+  options: { replace?: boolean } = {},
+): Promise<MasterKeyStatus> {
   checkPassphrase(passphrase);
   await guardReplace(options.replace);
   const raw = crypto.getRandomValues(new Uint8Array(RAW_KEY_BYTES));
@@ -80,7 +88,11 @@ export async function generateMasterKey(passphrase: string, options: { replace?:
  * Imports a key file with its passphrase. A wrong passphrase (`WRONG_PASSPHRASE`), a damaged file
  * (`BAD_KEY_FILE`) or an existing key without `replace` (`MASTER_KEY_EXISTS`) change nothing.
  */
-export async function importMasterKeyFile(text: string, passphrase: string, options: { replace?: boolean } = {}): Promise<MasterKeyStatus> {
+export async function importMasterKeyFile(
+  text: string,
+  passphrase: string,
+  options: { replace?: boolean } = {},
+): Promise<MasterKeyStatus> {
   const file = parseKeyFile(text);
   await guardReplace(options.replace);
   const raw = await openKeyFile(file, passphrase);
@@ -88,7 +100,8 @@ export async function importMasterKeyFile(text: string, passphrase: string, opti
     if (raw.length !== RAW_KEY_BYTES) throw badFile(`the key inside is ${raw.length} bytes, not ${RAW_KEY_BYTES}`);
     const key = await importCardMasterKey(raw);
     const fingerprint = await masterKeyFingerprint(key);
-    if (fingerprint !== file.fingerprint) throw badFile('the key inside does not match the fingerprint written on the file');
+    if (fingerprint !== file.fingerprint)
+      throw badFile('the key inside does not match the fingerprint written on the file');
     return await store(key, serializeKeyFile(file), fingerprint);
   } finally {
     raw.fill(0);
@@ -98,14 +111,23 @@ export async function importMasterKeyFile(text: string, passphrase: string, opti
 /** The protected key file of this browser's master key, as it was generated or imported. */
 export async function exportMasterKeyFile(): Promise<{ fileName: string; text: string }> {
   const r = await readMasterKey();
-  if (!r) throw new AppError('workflows', 'NO_MASTER_KEY', 'This browser has no card master key yet: generate or import one first.');
+  if (!r)
+    throw new AppError(
+      'workflows',
+      'NO_MASTER_KEY',
+      'This browser has no card master key yet: generate or import one first.',
+    );
   return { fileName: `keyward-card-master-key-${r.fingerprint.slice(0, 8)}.json`, text: r.keyFile };
 }
 
 /** The fingerprint of a master key: hex of the first 8 bytes of SHA-256 over HKDF bits under `FINGERPRINT_LABEL`. */
 export async function masterKeyFingerprint(key: CryptoKey): Promise<string> {
   const info = new TextEncoder().encode(FINGERPRINT_LABEL);
-  const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info }, key, 256);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info },
+    key,
+    256,
+  );
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bits));
   return toHex(digest.subarray(0, 8));
 }
@@ -128,13 +150,34 @@ function checkPassphrase(passphrase: string): void {
 
 async function guardReplace(replace: boolean | undefined): Promise<void> {
   if (!replace && (await readMasterKey())) {
-    throw new AppError('workflows', 'MASTER_KEY_EXISTS', 'This browser already holds a card master key; replacing it must be confirmed.');
+    throw new AppError(
+      'workflows',
+      'MASTER_KEY_EXISTS',
+      'This browser already holds a card master key; replacing it must be confirmed.',
+    );
   }
 }
 
-async function passphraseKey(passphrase: string, salt: Uint8Array, iterations: number, usage: KeyUsage): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveKey']);
-  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: Uint8Array.from(salt), iterations }, base, { name: 'AES-GCM', length: 256 }, false, [usage]);
+async function passphraseKey(
+  passphrase: string,
+  salt: Uint8Array,
+  iterations: number,
+  usage: KeyUsage,
+): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(passphrase.normalize('NFC')),
+    'PBKDF2',
+    false,
+    ['deriveKey'],
+  );
+  return crypto.subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: Uint8Array.from(salt), iterations },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    [usage],
+  );
 }
 
 async function sealKeyFile(raw: Uint8Array, passphrase: string, fingerprint: string): Promise<string> {
@@ -155,11 +198,23 @@ async function sealKeyFile(raw: Uint8Array, passphrase: string, fingerprint: str
 async function openKeyFile(file: KeyFile, passphrase: string): Promise<Uint8Array> {
   const aes = await passphraseKey(passphrase, fromBase64(file.kdf.salt), file.kdf.iterations, 'decrypt');
   try {
-    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(file.cipher.iv) }, aes, fromBase64(file.ciphertext)));
+    return new Uint8Array(
+      await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: fromBase64(file.cipher.iv) },
+        aes,
+        fromBase64(file.ciphertext),
+      ),
+    );
   } catch (e) {
     // AES-GCM's tag fails (OperationError) for a wrong passphrase and for a tampered file alike.
     if ((e as { name?: unknown } | null)?.name !== 'OperationError') throw e;
-    throw new AppError('workflows', 'WRONG_PASSPHRASE', 'The passphrase does not open this key file (or the file was altered). Nothing was changed.', {}, { cause: e });
+    throw new AppError(
+      'workflows',
+      'WRONG_PASSPHRASE',
+      'The passphrase does not open this key file (or the file was altered). Nothing was changed.',
+      {},
+      { cause: e },
+    );
   }
 }
 
@@ -184,21 +239,43 @@ export function parseKeyFile(text: string): KeyFile {
   } catch (e) {
     throw badFile('it is not JSON', e);
   }
-  const f = v as Partial<Record<keyof KeyFile, unknown>> & { kdf?: Record<string, unknown>; cipher?: Record<string, unknown> };
-  if (typeof v !== 'object' || v === null || f.format !== KEY_FILE_FORMAT) throw badFile(`it is not a ${KEY_FILE_FORMAT} file`);
-  if (f.version !== KEY_FILE_VERSION) throw badFile(`version ${String(f.version)} is not supported (expected ${KEY_FILE_VERSION})`);
+  const f = v as Partial<Record<keyof KeyFile, unknown>> & {
+    kdf?: Record<string, unknown>;
+    cipher?: Record<string, unknown>;
+  };
+  if (typeof v !== 'object' || v === null || f.format !== KEY_FILE_FORMAT)
+    throw badFile(`it is not a ${KEY_FILE_FORMAT} file`);
+  if (f.version !== KEY_FILE_VERSION)
+    throw badFile(`version ${String(f.version)} is not supported (expected ${KEY_FILE_VERSION})`);
   const it = f.kdf?.iterations;
-  if (f.kdf?.name !== 'PBKDF2' || f.kdf.hash !== 'SHA-256' || typeof it !== 'number' || !Number.isInteger(it) || it < ITERATIONS_ACCEPTED.min || it > ITERATIONS_ACCEPTED.max) {
-    throw badFile(`kdf must be PBKDF2 with SHA-256 and ${ITERATIONS_ACCEPTED.min}..${ITERATIONS_ACCEPTED.max} iterations`);
+  if (
+    f.kdf?.name !== 'PBKDF2' ||
+    f.kdf.hash !== 'SHA-256' ||
+    typeof it !== 'number' ||
+    !Number.isInteger(it) ||
+    it < ITERATIONS_ACCEPTED.min ||
+    it > ITERATIONS_ACCEPTED.max
+  ) {
+    throw badFile(
+      `kdf must be PBKDF2 with SHA-256 and ${ITERATIONS_ACCEPTED.min}..${ITERATIONS_ACCEPTED.max} iterations`,
+    );
   }
   if (f.cipher?.name !== 'AES-GCM') throw badFile('cipher must be AES-GCM');
-  if (!isBase64(f.kdf.salt, 16) || !isBase64(f.cipher.iv, 12) || !isBase64(f.ciphertext, RAW_KEY_BYTES + 16)) throw badFile('salt, iv or ciphertext is damaged');
-  if (typeof f.fingerprint !== 'string' || !/^[0-9a-f]{16}$/.test(f.fingerprint)) throw badFile('fingerprint must be 16 lowercase hex digits');
+  if (!isBase64(f.kdf.salt, 16) || !isBase64(f.cipher.iv, 12) || !isBase64(f.ciphertext, RAW_KEY_BYTES + 16))
+    throw badFile('salt, iv or ciphertext is damaged');
+  if (typeof f.fingerprint !== 'string' || !/^[0-9a-f]{16}$/.test(f.fingerprint))
+    throw badFile('fingerprint must be 16 lowercase hex digits');
   return f as KeyFile;
 }
 
 function badFile(why: string, cause?: unknown): AppError {
-  return new AppError('workflows', 'BAD_KEY_FILE', `This is not a usable card master key file: ${why}. Nothing was changed.`, {}, { cause });
+  return new AppError(
+    'workflows',
+    'BAD_KEY_FILE',
+    `This is not a usable card master key file: ${why}. Nothing was changed.`,
+    {},
+    { cause },
+  );
 }
 
 function isBase64(v: unknown, bytes: number): v is string {

@@ -97,7 +97,9 @@ export class OperatorSession {
     const tap = tapAuthorityFromClaims(account.claims);
     const problems: OperatorProblem[] = [];
     if (!tap.membersOnly) problems.push({ code: 'NO_TAP_ROLE' });
-    await this.graphToken().catch((e: unknown) => problems.push({ code: 'GRAPH_SCOPES', error: toAppError(e, 'workflows') }));
+    await this.graphToken().catch((e: unknown) =>
+      problems.push({ code: 'GRAPH_SCOPES', error: toAppError(e, 'workflows') }),
+    );
     let relay: RelayCaller | null = null;
     try {
       relay = await fetchRelayCaller(this.connection.relayUrl, await this.relayToken());
@@ -108,4 +110,3 @@ export class OperatorSession {
     return { account, tap, relay, problems };
   }
 }
-

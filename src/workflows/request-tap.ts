@@ -26,7 +26,10 @@ export interface TapContext {
   readonly graph: GraphTransport;
   readonly operator: Operator;
   /** Sends a data-export email through the relay (sendExportEmail bound to the relay and a token). */
-  readonly sendMail: (request: { template: MailTemplateParts; targetUserId: string; values: TemplateValues }, idempotencyKey: string) => Promise<MailReceipt>;
+  readonly sendMail: (
+    request: { template: MailTemplateParts; targetUserId: string; values: TemplateValues },
+    idempotencyKey: string,
+  ) => Promise<MailReceipt>;
 }
 
 /** How to deliver and what to ask Graph for. */
@@ -37,7 +40,8 @@ export interface TapPlan {
 }
 
 /** The outcome of a delivery. */
-export type Delivery = { readonly status: 'sent'; readonly receipt: MailReceipt } | { readonly status: 'failed'; readonly error: AppError };
+export type Delivery =
+  { readonly status: 'sent'; readonly receipt: MailReceipt } | { readonly status: 'failed'; readonly error: AppError };
 
 /** The created pass, with its code, and what happened to the email. */
 export interface TapOutcome {
@@ -64,7 +68,13 @@ export function tapValues(tap: TemporaryAccessPass): TemplateValues {
   };
 }
 
-async function audit(ctx: TapContext, user: DirectoryUser, action: string, outcome: 'success' | 'failure', extra: { tapId?: string; detail?: string } = {}) {
+async function audit(
+  ctx: TapContext,
+  user: DirectoryUser,
+  action: string,
+  outcome: 'success' | 'failure',
+  extra: { tapId?: string; detail?: string } = {},
+) {
   await appendAudit({
     at: new Date().toISOString(),
     actor: ctx.operator,
@@ -93,13 +103,35 @@ export async function requestTap(ctx: TapContext, user: DirectoryUser, plan: Tap
  * Sends (or re-sends) the email for a pass still held in memory. The idempotency key is derived from the
  * pass and the template, so a repeated attempt never sends a second message.
  */
-export async function deliverTap(ctx: TapContext, user: DirectoryUser, tap: TemporaryAccessPass, template: MailTemplateParts & { readonly id: string }): Promise<Delivery> {
+export async function deliverTap(
+  ctx: TapContext,
+  user: DirectoryUser,
+  tap: TemporaryAccessPass,
+  template: MailTemplateParts & { readonly id: string },
+): Promise<Delivery> {
   if (!tap.temporaryAccessPass) {
-    return { status: 'failed', error: new AppError('workflows', 'TAP_CODE_GONE', 'The code of this pass is no longer held; request a new pass to deliver one.') };
+    return {
+      status: 'failed',
+      error: new AppError(
+        'workflows',
+        'TAP_CODE_GONE',
+        'The code of this pass is no longer held; request a new pass to deliver one.',
+      ),
+    };
   }
   try {
-    const parts: MailTemplateParts = { name: template.name, to: template.to, cc: template.cc, subject: template.subject, text: template.text, html: template.html };
-    const receipt = await ctx.sendMail({ template: parts, targetUserId: user.id, values: tapValues(tap) }, `tap-${tap.id}-${template.id}`);
+    const parts: MailTemplateParts = {
+      name: template.name,
+      to: template.to,
+      cc: template.cc,
+      subject: template.subject,
+      text: template.text,
+      html: template.html,
+    };
+    const receipt = await ctx.sendMail(
+      { template: parts, targetUserId: user.id, values: tapValues(tap) },
+      `tap-${tap.id}-${template.id}`,
+    );
     await audit(ctx, user, 'mail.send', 'success', { tapId: tap.id, detail: template.name });
     return { status: 'sent', receipt };
   } catch (e) {

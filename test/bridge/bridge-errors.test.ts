@@ -6,18 +6,22 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client.js';
-import { VPCD_READER } from '../../scripts/vpcd-harness.js';
-import type { PcscBridgeClient } from '../../src/transport/pcsc-bridge.js';
-import { toHex } from '../../src/transport/pcsc-bridge-protocol.js';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { privatePcscd, startBridgeProcess, until, type BridgeProcess, type PrivatePcscd } from './bridge-rig.js';
+import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
+import { VPCD_READER } from '../../scripts/vpcd-harness';
+import type { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
+import { toHex } from '../../src/transport/pcsc-bridge-protocol';
+import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import { privatePcscd, startBridgeProcess, until, type BridgeProcess, type PrivatePcscd } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
 /** VERIFY PIN 123456, padded with FF to 8 bytes (SP 800-73-4 Part 2 §3.2.1): a secret the log must not hold. */
 const VERIFY_PIN = Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x08, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0xff, 0xff);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const serviceDown = { layer: 'transport', code: 'SERVICE_NOT_RUNNING', message: expect.stringContaining('sudo systemctl start pcscd') };
+const serviceDown = {
+  layer: 'transport',
+  code: 'SERVICE_NOT_RUNNING',
+  message: expect.stringContaining('sudo systemctl start pcscd'),
+};
 
 /** True while nothing listens on `port` on any address. */
 function portFree(port: number): Promise<boolean> {
@@ -60,14 +64,21 @@ describe('the bridge while the PC/SC service is missing, stops and comes back', 
     await expect(client.listReaders()).rejects.toMatchObject(serviceDown); // the same connection still answers
     client.close();
     const failures = bridge.logs.filter((r) => r.msg === 'bridge request failed');
-    expect(failures.map((r) => [r.op, r.code])).toEqual([['list', 'SERVICE_NOT_RUNNING'], ['connect', 'SERVICE_NOT_RUNNING'], ['list', 'SERVICE_NOT_RUNNING']]);
+    expect(failures.map((r) => [r.op, r.code])).toEqual([
+      ['list', 'SERVICE_NOT_RUNNING'],
+      ['connect', 'SERVICE_NOT_RUNNING'],
+      ['list', 'SERVICE_NOT_RUNNING'],
+    ]);
   });
 
   it('recovers once pcscd starts: no readers is an empty list, and connecting says to plug one in', async () => {
     await pcscd.start();
     const client = await bridge.openPaired();
     expect(await client.listReaders()).toEqual([]);
-    await expect(client.connectCard('Acme Reader 00 00')).rejects.toMatchObject({ code: 'NO_READER', message: expect.stringContaining('Plug one in') });
+    await expect(client.connectCard('Acme Reader 00 00')).rejects.toMatchObject({
+      code: 'NO_READER',
+      message: expect.stringContaining('Plug one in'),
+    });
     client.close();
   });
 
@@ -114,7 +125,10 @@ describe('the bridge with a card behind a private pcscd, at 5 requests per secon
     await pcscd.start();
     vpcd = connectVpcd({ port, card, backoff: { initialMs: 50, maxMs: 500 } });
     await vpcd.firstConnection;
-    bridge = await startBridgeProcess(undefined, { args: ['--rate-limit', String(RATE)], env: { PCSCLITE_CSOCK_NAME: pcscd.socket } });
+    bridge = await startBridgeProcess(undefined, {
+      args: ['--rate-limit', String(RATE)],
+      env: { PCSCLITE_CSOCK_NAME: pcscd.socket },
+    });
     client = await bridge.openPaired();
     await until(cardPresent, 20_000);
   }, 60_000);
@@ -128,7 +142,10 @@ describe('the bridge with a card behind a private pcscd, at 5 requests per secon
   it('names the readers that do exist when asked for one that does not', async () => {
     await sleep(300);
     const refused = client.connectCard('Acme Reader 00 00');
-    await expect(refused).rejects.toMatchObject({ code: 'UNKNOWN_READER', message: expect.stringContaining(`"${VPCD_READER}"`) });
+    await expect(refused).rejects.toMatchObject({
+      code: 'UNKNOWN_READER',
+      message: expect.stringContaining(`"${VPCD_READER}"`),
+    });
   });
 
   it('answers RATE_LIMITED to the excess of a burst without transmitting it, and serves again once refilled', async () => {
@@ -144,7 +161,12 @@ describe('the bridge with a card behind a private pcscd, at 5 requests per secon
     expect(served).toBeGreaterThanOrEqual(RATE - 1); // the connect a second ago may not be fully refilled
     expect(served).toBeLessThanOrEqual(RATE + 1); // a frame arriving a little late may find one token more
     expect(refused).toHaveLength(4 * RATE - served);
-    for (const e of refused) expect(e).toMatchObject({ layer: 'transport', code: 'RATE_LIMITED', message: expect.stringContaining(`${RATE} per second`) });
+    for (const e of refused)
+      expect(e).toMatchObject({
+        layer: 'transport',
+        code: 'RATE_LIMITED',
+        message: expect.stringContaining(`${RATE} per second`),
+      });
     expect(commands() - before).toBe(served); // nothing refused reached the card
     expect(bridge.logs.filter((r) => r.msg === 'bridge rate limit hit')).toHaveLength(1); // one line per flood
 

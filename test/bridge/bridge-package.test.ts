@@ -29,8 +29,15 @@ describe('the packaged bridge', () => {
   });
 
   it('is two files whose manifest asks only for the native addon', () => {
-    expect(readdirSync(dir).filter((f) => f !== 'node_modules').sort()).toEqual(['keyward-bridge.mjs', 'package.json']);
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    expect(
+      readdirSync(dir)
+        .filter((f) => f !== 'node_modules')
+        .sort(),
+    ).toEqual(['keyward-bridge.mjs', 'package.json']);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     expect(Object.keys(pkg.dependencies)).toEqual(['smartcard']);
     expect(pkg.scripts.start).toBe('node keyward-bridge.mjs');
   });

@@ -7,15 +7,15 @@
 import 'reflect-metadata';
 import { X509Certificate } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApduChannel } from '../../src/apdu/channel.js';
-import { DEFAULT_MANAGEMENT_KEY } from '../../src/piv/management-key.js';
-import { PivSession } from '../../src/piv/session.js';
-import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol.js';
-import { toHex } from '../../src/transport/pcsc-bridge-protocol.js';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { connectVpcd } from '../../scripts/vpcd-client.js';
-import { VPCD_PORT } from '../../scripts/vpcd-harness.js';
-import { startBridgeRig, until, type BridgeRig } from './bridge-rig.js';
+import { ApduChannel } from '../../src/apdu/channel';
+import { DEFAULT_MANAGEMENT_KEY } from '../../src/piv/management-key';
+import { PivSession } from '../../src/piv/session';
+import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol';
+import { toHex } from '../../src/transport/pcsc-bridge-protocol';
+import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import { connectVpcd } from '../../scripts/vpcd-client';
+import { VPCD_PORT } from '../../scripts/vpcd-harness';
+import { startBridgeRig, until, type BridgeRig } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
 const sw = (r: Uint8Array) => toHex(r.slice(-2));
@@ -43,14 +43,24 @@ describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
     await session.select();
     await session.verifyPin('123456');
     await session.changePin('123456', '864213');
-    await expect(session.verifyPin('123456')).rejects.toMatchObject({ code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
+    await expect(session.verifyPin('123456')).rejects.toMatchObject({
+      code: 'PIN_INVALID',
+      fields: { retriesLeft: 2 },
+    });
     await session.verifyPin('864213');
     await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');
     const key = await session.generateKey(0x9a, 'ECCP256', { pinPolicy: 'ONCE', touchPolicy: 'NEVER' });
     const message = new TextEncoder().encode('bridge nonce');
     const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', message));
     const signature = await session.signEcdsaRaw(0x9a, 'ECCP256', hash);
-    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key.cryptoKey!, Uint8Array.from(signature), message)).toBe(true);
+    expect(
+      await crypto.subtle.verify(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        key.cryptoKey!,
+        Uint8Array.from(signature),
+        message,
+      ),
+    ).toBe(true);
     const certificate = new Uint8Array(new X509Certificate(Uint8Array.from(await session.attest(0x9a))).rawData);
     await session.writeCertificate(0x9a, certificate); // > 255 bytes: command chaining over short APDUs
     expect(await session.readCertificate(0x9a)).toEqual(certificate);

@@ -15,9 +15,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness.js';
-import { PcscBridgeClient, type WebSocketLike } from '../../src/transport/pcsc-bridge.js';
-import type { PivCardProfileName } from '../../src/transport/simulator/piv-card/virtual-piv-card.js';
+import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
+import { PcscBridgeClient, type WebSocketLike } from '../../src/transport/pcsc-bridge';
+import type { PivCardProfileName } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 
 /** The page origins the tests' bridge allows. */
 export const APP_ORIGIN = 'http://localhost:18080';
@@ -32,7 +32,9 @@ export interface BridgeRig extends BridgeProcess {
 
 /** A `ws` socket with chosen headers, shaped like the browser's `WebSocket`. */
 export function openWs(url: string, origin: string | null, headers: Record<string, string> = {}): WebSocketLike {
-  return new WebSocket(url, { headers: { ...(origin === null ? {} : { Origin: origin }), ...headers } }) as unknown as WebSocketLike;
+  return new WebSocket(url, {
+    headers: { ...(origin === null ? {} : { Origin: origin }), ...headers },
+  }) as unknown as WebSocketLike;
 }
 
 /** Extra command-line arguments and environment for the bridge process. */
@@ -56,11 +58,15 @@ function spawnBridge(
 ): Promise<{ child: ChildProcess; port: number }> {
   const allow = origins.flatMap((o) => ['--origin', o]);
   const entry = launch.script ? [launch.script] : ['--import', 'tsx', 'relay/bridge/main.ts'];
-  const child = spawn(process.execPath, [...entry, ...allow, '--port', '0', '--pairings-file', pairingFile, ...(launch.args ?? [])], {
-    cwd: launch.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...launch.env },
-  });
+  const child = spawn(
+    process.execPath,
+    [...entry, ...allow, '--port', '0', '--pairings-file', pairingFile, ...(launch.args ?? [])],
+    {
+      cwd: launch.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...launch.env },
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Uint8Array) => {
     out += new TextDecoder().decode(d);
@@ -74,7 +80,8 @@ function spawnBridge(
       const text = new TextDecoder().decode(d);
       err += text;
       stderr(text);
-      for (const m of err.matchAll(/Pairing code for (\S+):\s+(\d{3}) (\d{3})/g)) if (!codes.some((c) => c.code === m[2]! + m[3]!)) codes.push({ origin: m[1]!, code: m[2]! + m[3]! });
+      for (const m of err.matchAll(/Pairing code for (\S+):\s+(\d{3}) (\d{3})/g))
+        if (!codes.some((c) => c.code === m[2]! + m[3]!)) codes.push({ origin: m[1]!, code: m[2]! + m[3]! });
       const port = /on ws:\/\/127\.0\.0\.1:(\d+)/.exec(err);
       if (port) resolve({ child, port: Number(port[1]) });
     });
@@ -101,18 +108,24 @@ export interface BridgeProcess {
 }
 
 /** Starts a bridge process allowing `origins`, with extra arguments and environment from `launch`. */
-export async function startBridgeProcess(origins: readonly string[] = [APP_ORIGIN, OTHER_ORIGIN], launch: BridgeLaunch = {}): Promise<BridgeProcess> {
+export async function startBridgeProcess(
+  origins: readonly string[] = [APP_ORIGIN, OTHER_ORIGIN],
+  launch: BridgeLaunch = {},
+): Promise<BridgeProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-bridge-test-'));
   const logs: Record<string, unknown>[] = [];
   const codes: { origin: string; code: string }[] = [];
   const pairingFile = join(dir, 'pairings.json');
   let consoleText = '';
-  const { child, port } = await spawnBridge(origins, pairingFile, logs, codes, launch, (t) => (consoleText += t)).catch((e: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  });
+  const { child, port } = await spawnBridge(origins, pairingFile, logs, codes, launch, (t) => (consoleText += t)).catch(
+    (e: unknown) => {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    },
+  );
   const url = `ws://127.0.0.1:${port}`;
-  const open = (origin: string | null, headers: Record<string, string> = {}) => PcscBridgeClient.connect({ url, open: (u) => openWs(u, origin, headers) });
+  const open = (origin: string | null, headers: Record<string, string> = {}) =>
+    PcscBridgeClient.connect({ url, open: (u) => openWs(u, origin, headers) });
   return {
     bridge: child,
     url,
@@ -141,7 +154,11 @@ export async function startBridgeProcess(origins: readonly string[] = [APP_ORIGI
 }
 
 /** Starts the harness with `profile` and a bridge process in front of it, allowing `origins`. */
-export async function startBridgeRig(profile: PivCardProfileName, origins: readonly string[] = [APP_ORIGIN, OTHER_ORIGIN], launch: BridgeLaunch = {}): Promise<BridgeRig> {
+export async function startBridgeRig(
+  profile: PivCardProfileName,
+  origins: readonly string[] = [APP_ORIGIN, OTHER_ORIGIN],
+  launch: BridgeLaunch = {},
+): Promise<BridgeRig> {
   const harness = await startPcscHarness(profile);
   const bridge = await startBridgeProcess(origins, launch).catch(async (e: unknown) => {
     await harness.stop();
@@ -183,7 +200,10 @@ export function privatePcscd(options: { vpcdPort?: number } = {}): PrivatePcscd 
   if (options.vpcdPort !== undefined) {
     const channel = `0x${options.vpcdPort.toString(16).toUpperCase()}`;
     // vsmartcard's ifd-vpcd listens on the TCP port named by CHANNELID (Debian's /etc/reader.conf.d/vpcd).
-    writeFileSync(join(conf, 'vpcd'), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${channel}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID ${channel}\n`);
+    writeFileSync(
+      join(conf, 'vpcd'),
+      `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${channel}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID ${channel}\n`,
+    );
   }
   const socket = join(run, 'pcscd.comm');
   let daemon: ChildProcess | null = null;
@@ -203,7 +223,9 @@ export function privatePcscd(options: { vpcdPort?: number } = {}): PrivatePcscd 
     async start() {
       if (daemon) return;
       const script = 'mkdir -p /run/pcscd && mount --bind "$0" /run/pcscd && exec pcscd -f -c "$1"';
-      const d = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, run, conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const d = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, run, conf], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       daemon = d;
       let log = '';
       const keep = (b: Uint8Array) => (log = (log + new TextDecoder().decode(b)).slice(-4000));
@@ -212,7 +234,9 @@ export function privatePcscd(options: { vpcdPort?: number } = {}): PrivatePcscd 
       await until(() => existsSync(socket) || d.exitCode !== null, 10_000);
       if (d.exitCode !== null) {
         daemon = null;
-        throw new Error(`The private pcscd did not start (exit ${d.exitCode}); it needs unshare -m (root or CAP_SYS_ADMIN) and pcscd: ${log}`);
+        throw new Error(
+          `The private pcscd did not start (exit ${d.exitCode}); it needs unshare -m (root or CAP_SYS_ADMIN) and pcscd: ${log}`,
+        );
       }
     },
     stop,

@@ -5,9 +5,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAIRING_MAX_ATTEMPTS } from '../../relay/bridge/access.js';
-import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol.js';
-import { APP_ORIGIN, OTHER_ORIGIN, openWs, startBridgeProcess, startBridgeRig, until, type BridgeRig } from './bridge-rig.js';
+import { PAIRING_MAX_ATTEMPTS } from '../../relay/bridge/access';
+import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol';
+import {
+  APP_ORIGIN,
+  OTHER_ORIGIN,
+  openWs,
+  startBridgeProcess,
+  startBridgeRig,
+  until,
+  type BridgeRig,
+} from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
 const sw = (r: Uint8Array) => Array.from(r.slice(-2), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -36,7 +44,9 @@ describe('bridge security', () => {
 
   it('refuses a rebinding Host even with an allowed origin', async () => {
     const port = new URL(rig.url).port;
-    await expect(rig.open(APP_ORIGIN, { Host: `rebind.evil.example:${port}` })).rejects.toMatchObject({ code: 'BRIDGE_UNREACHABLE' });
+    await expect(rig.open(APP_ORIGIN, { Host: `rebind.evil.example:${port}` })).rejects.toMatchObject({
+      code: 'BRIDGE_UNREACHABLE',
+    });
     nothingTransmitted();
     await until(() => rig.logs.some((r) => r.reason === 'Host is not a loopback name (DNS rebinding?)'));
   });
@@ -46,7 +56,9 @@ describe('bridge security', () => {
     expect(client.paired).toBe(false);
     await expect(client.listReaders()).rejects.toMatchObject({ code: 'NOT_PAIRED' });
     await expect(client.connectCard(rig.harness.reader)).rejects.toMatchObject({ code: 'NOT_PAIRED' });
-    await expect(client.request('transmit', { handle: 1, apdu: '00A4040005A000000308' })).rejects.toMatchObject({ code: 'NOT_PAIRED' });
+    await expect(client.request('transmit', { handle: 1, apdu: '00A4040005A000000308' })).rejects.toMatchObject({
+      code: 'NOT_PAIRED',
+    });
     nothingTransmitted();
     client.close();
   });
@@ -56,7 +68,8 @@ describe('bridge security', () => {
     await until(() => rig.codes.some((c) => c.origin === OTHER_ORIGIN));
     const printed = rig.codes.find((c) => c.origin === OTHER_ORIGIN)!.code;
     const wrong = String((Number(printed) + 1) % 1_000_000).padStart(6, '0');
-    for (let i = 1; i < PAIRING_MAX_ATTEMPTS; i++) await expect(client.pair(wrong)).rejects.toMatchObject({ code: 'PAIRING_FAILED' });
+    for (let i = 1; i < PAIRING_MAX_ATTEMPTS; i++)
+      await expect(client.pair(wrong)).rejects.toMatchObject({ code: 'PAIRING_FAILED' });
     await expect(client.pair(wrong)).rejects.toMatchObject({ code: 'PAIRING_LOCKED' });
     await expect(client.pair(printed)).rejects.toMatchObject({ code: 'PAIRING_LOCKED' });
     await expect(client.listReaders()).rejects.toMatchObject({ code: 'NOT_PAIRED' });
@@ -67,11 +80,17 @@ describe('bridge security', () => {
   it('remembers a pairing in the file and honours a revocation made from the command line', async () => {
     const first = await rig.openPaired();
     first.close();
-    expect(JSON.parse(readFileSync(rig.pairingFile, 'utf8')).pairings).toContainEqual(expect.objectContaining({ origin: APP_ORIGIN }));
+    expect(JSON.parse(readFileSync(rig.pairingFile, 'utf8')).pairings).toContainEqual(
+      expect.objectContaining({ origin: APP_ORIGIN }),
+    );
     const second = await rig.open(APP_ORIGIN);
     expect(second.paired).toBe(true);
     second.close();
-    const revoke = spawnSync(process.execPath, ['--import', 'tsx', 'relay/bridge/main.ts', '--revoke', APP_ORIGIN, '--pairings-file', rig.pairingFile], { encoding: 'utf8' });
+    const revoke = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'relay/bridge/main.ts', '--revoke', APP_ORIGIN, '--pairings-file', rig.pairingFile],
+      { encoding: 'utf8' },
+    );
     expect(revoke.stdout).toContain(`Revoked ${APP_ORIGIN}`);
     const third = await rig.open(APP_ORIGIN);
     expect(third.paired).toBe(false);
@@ -95,8 +114,12 @@ describe('bridge security', () => {
     const a = await rig.openPaired();
     const b = await rig.openPaired();
     const held = await a.connectCard(rig.harness.reader, { mode: 'exclusive' });
-    await expect(b.connectCard(rig.harness.reader, { mode: 'exclusive' })).rejects.toMatchObject({ code: 'SHARING_VIOLATION' });
-    await expect(b.connectCard(rig.harness.reader, { mode: 'shared' })).rejects.toMatchObject({ code: 'SHARING_VIOLATION' });
+    await expect(b.connectCard(rig.harness.reader, { mode: 'exclusive' })).rejects.toMatchObject({
+      code: 'SHARING_VIOLATION',
+    });
+    await expect(b.connectCard(rig.harness.reader, { mode: 'shared' })).rejects.toMatchObject({
+      code: 'SHARING_VIOLATION',
+    });
     nothingTransmitted();
     await held.close();
     a.close();
@@ -112,7 +135,10 @@ describe('bridge security', () => {
       const card = await page.connectCard(rig.harness.reader);
       const intruder = await otherProgram.connectCard(rig.harness.reader);
       before = rig.commandCount();
-      await expect(card.transaction(async () => card.transmit(SELECT_PIV))).rejects.toMatchObject({ code: 'SHARING_VIOLATION', message: expect.stringMatching(/Another program is connected/) });
+      await expect(card.transaction(async () => card.transmit(SELECT_PIV))).rejects.toMatchObject({
+        code: 'SHARING_VIOLATION',
+        message: expect.stringMatching(/Another program is connected/),
+      });
       nothingTransmitted();
       await intruder.close();
 

@@ -1,9 +1,10 @@
 /** The app's CSP lets the page reach the local PC/SC bridge only when asked to, and only on loopback. */
 import { describe, expect, it } from 'vitest';
-import { securityHeaders } from '../../scripts/security-headers.js';
-import { BRIDGE_DEFAULT_PORT } from '../../src/transport/pcsc-bridge-protocol.js';
+import { securityHeaders } from '../../scripts/security-headers';
+import { BRIDGE_DEFAULT_PORT } from '../../src/transport/pcsc-bridge-protocol';
 
-const connectSrc = (h: Record<string, string>) => h['Content-Security-Policy']!.split('; ').find((d) => d.startsWith('connect-src'));
+const connectSrc = (h: Record<string, string>) =>
+  h['Content-Security-Policy']!.split('; ').find((d) => d.startsWith('connect-src'));
 
 describe('CSP connect-src and the PC/SC bridge', () => {
   it('adds ws://127.0.0.1:<port> for the bridge port and nothing else', () => {
@@ -12,6 +13,8 @@ describe('CSP connect-src and the PC/SC bridge', () => {
   });
 
   it('leaves connect-src unchanged without the option', () => {
-    expect(connectSrc(securityHeaders({ connectSrc: ['https://relay.example'] }))).toBe("connect-src 'self' https://relay.example");
+    expect(connectSrc(securityHeaders({ connectSrc: ['https://relay.example'] }))).toBe(
+      "connect-src 'self' https://relay.example",
+    );
   });
 });

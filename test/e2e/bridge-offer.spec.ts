@@ -2,8 +2,14 @@ import { E2E_PORTS } from '../../playwright.config';
 import { test, expect, corpusReader } from './fixtures';
 
 /** When WebUSB refuses a reader, the reader picker offers the local PC/SC bridge and says how to run it. */
-test('a refused smart-card-class reader opens the bridge instructions, with the Local Network Access note', async ({ page, installUsbShim }) => {
-  await installUsbShim({ readers: [{ entry: corpusReader('ACS_ACR39U_ICC_Reader.txt'), card: 'piv-generic', unrestricted: false }], choose: 0 });
+test('a refused smart-card-class reader opens the bridge instructions, with the Local Network Access note', async ({
+  page,
+  installUsbShim,
+}) => {
+  await installUsbShim({
+    readers: [{ entry: corpusReader('ACS_ACR39U_ICC_Reader.txt'), card: 'piv-generic', unrestricted: false }],
+    choose: 0,
+  });
   await page.goto('/#/lifecycle');
   const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
   await expect(offer).not.toHaveAttribute('open');
@@ -15,7 +21,9 @@ test('a refused smart-card-class reader opens the bridge instructions, with the 
   // No bridge runs on this port in the e2e run: the page says so in words, not a stack trace.
   await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
   // The demo's CSP lists the bridge's port, and nothing listens there now: the socket closes at once.
-  await expect(offer.getByRole('alert')).toContainText('The Keyward bridge did not answer. Is it running, started with this page’s address in --origin');
+  await expect(offer.getByRole('alert')).toContainText(
+    'The Keyward bridge did not answer. Is it running, started with this page’s address in --origin',
+  );
 });
 
 test('a denied Local Network Access permission is named, with where to allow it', async ({ page }) => {
@@ -24,12 +32,23 @@ test('a denied Local Network Access permission is named, with where to allow it'
   const cdp = await page.context().newCDPSession(page);
   const { targetInfo } = await cdp.send('Target.getTargetInfo');
   for (const name of ['loopback-network', 'local-network-access']) {
-    await cdp.send('Browser.setPermission', { permission: { name }, setting: 'denied', origin: new URL(page.url()).origin, browserContextId: targetInfo.browserContextId });
+    await cdp.send('Browser.setPermission', {
+      permission: { name },
+      setting: 'denied',
+      origin: new URL(page.url()).origin,
+      browserContextId: targetInfo.browserContextId,
+    });
   }
-  expect(await page.evaluate(() => navigator.permissions.query({ name: 'loopback-network' as PermissionName }).then((s) => s.state))).toBe('denied');
+  expect(
+    await page.evaluate(() =>
+      navigator.permissions.query({ name: 'loopback-network' as PermissionName }).then((s) => s.state),
+    ),
+  ).toBe('denied');
   const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
   await offer.locator('summary').click();
   await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
-  await expect(offer.getByRole('alert')).toContainText('Chrome is not letting this site reach programs on this computer (Local Network Access)');
+  await expect(offer.getByRole('alert')).toContainText(
+    'Chrome is not letting this site reach programs on this computer (Local Network Access)',
+  );
   await expect(offer.getByRole('alert')).toContainText('LocalNetworkAccessAllowedForUrls');
 });

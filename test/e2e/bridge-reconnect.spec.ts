@@ -18,7 +18,10 @@ test.describe('the local PC/SC bridge across visits', () => {
   });
   test.afterAll(async () => rig?.stop());
 
-  test('reconnects after a reload once paired, follows the card, and stays off after Disconnect', async ({ page, consoleProblems }) => {
+  test('reconnects after a reload once paired, follows the card, and stays off after Disconnect', async ({
+    page,
+    consoleProblems,
+  }) => {
     await page.goto('/#/lifecycle');
     const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
     const readers = offer.getByRole('list', { name: 'Bridge readers' });
@@ -43,7 +46,9 @@ test.describe('the local PC/SC bridge across visits', () => {
       await readers.getByRole('button', { name: `${second} · card present` }).click();
       await expect(page.getByRole('heading', { name: second })).toBeVisible();
       await expect(page.getByTestId('card-state')).toContainText('PIV card');
-      await expect(page.getByTestId('atr')).toHaveText(Array.from(card.atr, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
+      await expect(page.getByTestId('atr')).toHaveText(
+        Array.from(card.atr, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '),
+      );
 
       await vpcd.stop();
       await expect(page.getByTestId('card-presence')).toHaveText('No card in the reader');

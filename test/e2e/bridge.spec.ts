@@ -20,8 +20,13 @@ const PAGE_ORIGIN = 'http://localhost:18089';
 
 function servePage(): Promise<Server> {
   const server = createServer((req, res) => {
-    if (req.url === '/bridge-page.js') return void res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(`${BUNDLE_DIR}/bridge-page.js`));
-    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>bridge test</title><script src="/bridge-page.js"></script>');
+    if (req.url === '/bridge-page.js')
+      return void res
+        .writeHead(200, { 'Content-Type': 'text/javascript' })
+        .end(readFileSync(`${BUNDLE_DIR}/bridge-page.js`));
+    res
+      .writeHead(200, { 'Content-Type': 'text/html' })
+      .end('<!doctype html><title>bridge test</title><script src="/bridge-page.js"></script>');
   });
   return new Promise((resolve) => server.listen(18089, '127.0.0.1', () => resolve(server)));
 }
@@ -38,7 +43,12 @@ test.describe('PC/SC bridge', () => {
         outDir: BUNDLE_DIR,
         emptyOutDir: true,
         minify: false,
-        lib: { entry: fileURLToPath(new URL('./bridge-page/entry.ts', import.meta.url)), formats: ['iife'], name: 'keywardBridgeTest', fileName: () => 'bridge-page.js' },
+        lib: {
+          entry: fileURLToPath(new URL('./bridge-page/entry.ts', import.meta.url)),
+          formats: ['iife'],
+          name: 'keywardBridgeTest',
+          fileName: () => 'bridge-page.js',
+        },
       },
     });
     server = await servePage();
@@ -49,27 +59,38 @@ test.describe('PC/SC bridge', () => {
     server?.close();
   });
 
-  test('runs select, verify, change PIN, key generation, signing and a certificate through the bridge', async ({ page }) => {
+  test('runs select, verify, change PIN, key generation, signing and a certificate through the bridge', async ({
+    page,
+  }) => {
     await page.goto(`${PAGE_ORIGIN}/`);
 
     // The page connects first; the bridge then prints the code the operator would type.
-    const connect = page.evaluate((url) => new Promise<boolean | string>((resolve) => {
-      const ws = new WebSocket(url);
-      ws.onmessage = (e) => resolve(JSON.parse(String(e.data)).paired as boolean);
-      ws.onclose = (e) => resolve(`closed ${e.code}`);
-    }), rig.url);
+    const connect = page.evaluate(
+      (url) =>
+        new Promise<boolean | string>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onmessage = (e) => resolve(JSON.parse(String(e.data)).paired as boolean);
+          ws.onclose = (e) => resolve(`closed ${e.code}`);
+        }),
+      rig.url,
+    );
     expect(await connect, JSON.stringify(rig.logs)).toBe(false);
     await expect.poll(() => rig.codes.some((c) => c.origin === PAGE_ORIGIN)).toBe(true);
     const code = rig.codes.find((c) => c.origin === PAGE_ORIGIN)!.code;
 
     const report = await page.evaluate(
-      ([url, c, reader]) => (window as unknown as { keywardBridgeTest: { runPivSuite(u: string, c: string, r: string): Promise<unknown> } }).keywardBridgeTest.runPivSuite(url, c, reader),
+      ([url, c, reader]) =>
+        (
+          window as unknown as { keywardBridgeTest: { runPivSuite(u: string, c: string, r: string): Promise<unknown> } }
+        ).keywardBridgeTest.runPivSuite(url, c, reader),
       [rig.url, code, rig.harness.reader] as const,
     );
     expect(report).toEqual({
       pairedBefore: false,
       readers: [rig.harness.reader],
-      atr: Array.from(rig.harness.card.atr, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase(),
+      atr: Array.from(rig.harness.card.atr, (b) => b.toString(16).padStart(2, '0'))
+        .join('')
+        .toUpperCase(),
       wrongPinRetries: 2,
       signatureValid: true,
       certificateRoundTrip: true,

@@ -55,7 +55,11 @@ async function searchWithoutConsent(page: Page, text: string): Promise<void> {
   await backFromApprovalPage(await searchPopup);
 }
 
-test('without admin consent for the TAP permission the app says so, and works once consent is granted', async ({ page, emulator, signInAs }) => {
+test('without admin consent for the TAP permission the app says so, and works once consent is granted', async ({
+  page,
+  emulator,
+  signInAs,
+}) => {
   await emulator.withholdConsent([TAP]);
   await page.goto('/');
   await signInWithoutConsent(page, signInAs);
@@ -75,7 +79,10 @@ test('without admin consent for the TAP permission the app says so, and works on
   const retryPopup = page.context().waitForEvent('page');
   await search.fill('Ben');
   await (await retryPopup).getByRole('button', { name: /Aisha Operator/ }).click();
-  await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: /Ben Member/ }).click();
+  await page
+    .getByRole('list', { name: 'Users found' })
+    .getByRole('button', { name: /Ben Member/ })
+    .click();
   await expect(page.getByRole('heading', { name: 'Ben Member' })).toBeVisible();
   await expect(page.getByTestId('existing-pass')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);

@@ -1,7 +1,10 @@
 import { test, expect } from './fixtures';
 
 test.describe('Options > Connections > Data Export', () => {
-  test('an administrator builds an email template with the variable picker, previews it, and keeps it', async ({ page, consoleProblems }) => {
+  test('an administrator builds an email template with the variable picker, previews it, and keeps it', async ({
+    page,
+    consoleProblems,
+  }) => {
     await page.goto('/#/options/connections/data-export');
     await expect(page.getByRole('heading', { name: 'Data Export', level: 1 })).toBeVisible();
     // A fresh browser gets the default TAP template, so issuance has something to deliver with.
@@ -12,7 +15,10 @@ test.describe('Options > Connections > Data Export', () => {
     await expect(page.getByLabel('Target')).toHaveValue('Email (export to email)');
     await expect(page.getByLabel('Send email automatically')).toBeChecked();
     await expect(page.getByLabel('SMTP connector')).toHaveValue('Keyward relay');
-    await expect(page.getByRole('link', { name: 'Options > Connections > SMTP' })).toHaveAttribute('href', '#/options/connections/smtp');
+    await expect(page.getByRole('link', { name: 'Options > Connections > SMTP' })).toHaveAttribute(
+      'href',
+      '#/options/connections/smtp',
+    );
     await expect(page.getByLabel('To', { exact: true })).toHaveValue('${Mail}');
     await page.getByLabel('Cc', { exact: true }).fill('helpdesk@contoso.example');
     await page.getByLabel('Subject').fill('Your card is ready, ${GivenName}');
@@ -38,7 +44,9 @@ test.describe('Options > Connections > Data Export', () => {
     // An unknown variable is flagged as it is typed, and saving is refused at the field.
     const subject = page.getByLabel('Subject');
     await subject.fill('Your card is ready, ${Bogus}');
-    await expect(page.getByRole('status', { name: 'Unknown variables' })).toContainText('Subject: ${Bogus} is not a variable.');
+    await expect(page.getByRole('status', { name: 'Unknown variables' })).toContainText(
+      'Subject: ${Bogus} is not a variable.',
+    );
     await expect(page.getByText('This template cannot be previewed yet.')).toBeVisible();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('Not saved: fix the fields marked above.');

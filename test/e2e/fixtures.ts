@@ -50,10 +50,18 @@ export const test = base.extend<KeywardFixtures>({
     await use(lines);
   },
   emulator: async ({ playwright }, use) => {
-    const api = await playwright.request.newContext({ baseURL: `https://localhost:${E2E_PORTS.idp}`, ignoreHTTPSErrors: true });
+    const api = await playwright.request.newContext({
+      baseURL: `https://localhost:${E2E_PORTS.idp}`,
+      ignoreHTTPSErrors: true,
+    });
     await use({
-      userId: async (upn) => ((await (await api.get(`/_emulator/user/${encodeURIComponent(upn)}`)).json()) as { id: string }).id,
-      tapFor: async (userId) => (await (await api.get(`/_emulator/tap/${encodeURIComponent(userId)}`)).json()) as { id: string; temporaryAccessPass: string } | null,
+      userId: async (upn) =>
+        ((await (await api.get(`/_emulator/user/${encodeURIComponent(upn)}`)).json()) as { id: string }).id,
+      tapFor: async (userId) =>
+        (await (await api.get(`/_emulator/tap/${encodeURIComponent(userId)}`)).json()) as {
+          id: string;
+          temporaryAccessPass: string;
+        } | null,
       throttle: async (count, retryAfterSeconds) => {
         await api.post('/_emulator/throttle', { data: { count, retryAfterSeconds } });
       },
@@ -69,7 +77,8 @@ export const test = base.extend<KeywardFixtures>({
     page.on('console', (m) => {
       // HTTP error statuses the app handles (e.g. a 403 on the TAP policy) are logged by Chrome; not problems.
       if (m.text().startsWith('Failed to load resource: the server responded with a status')) return;
-      if (m.type() === 'error' || /Content Security Policy|TrustedHTML|TrustedScriptURL/.test(m.text())) problems.push(m.text());
+      if (m.type() === 'error' || /Content Security Policy|TrustedHTML|TrustedScriptURL/.test(m.text()))
+        problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(e.message));
     await use(problems);

@@ -15,7 +15,12 @@ export default async function globalSetup(): Promise<void> {
       outDir: fileURLToPath(new URL('../../.e2e-build/shim', import.meta.url)),
       emptyOutDir: true,
       minify: false,
-      lib: { entry: fileURLToPath(new URL('./usb-shim/entry.ts', import.meta.url)), formats: ['iife'], name: 'keywardUsbShim', fileName: () => 'usb-shim.js' },
+      lib: {
+        entry: fileURLToPath(new URL('./usb-shim/entry.ts', import.meta.url)),
+        formats: ['iife'],
+        name: 'keywardUsbShim',
+        fileName: () => 'usb-shim.js',
+      },
     },
   });
 }

@@ -52,7 +52,10 @@ async function createCardTemplateAndKey(page: Page): Promise<void> {
   await page.getByLabel('Lifetime (minutes)').fill('90');
   await page.getByLabel('Usable once').check();
   await page.getByLabel('System generate Entra ID TAP code').check();
-  await page.getByRole('group', { name: 'Data-export templates for the system-generated pass' }).getByLabel('Temporary Access Pass').check();
+  await page
+    .getByRole('group', { name: 'Data-export templates for the system-generated pass' })
+    .getByLabel('Temporary Access Pass')
+    .check();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
 
@@ -84,23 +87,25 @@ const shimReaderCard: InsertBlankCard = async (page) => {
  * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
  * this test process): the operator connects, types the code the bridge printed, and picks the reader.
  */
-const bridgeYubiKey = (rig: BridgeRig): InsertBlankCard => async (page) => {
-  const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
-  if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
-  if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
-    await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
-    // The bridge remembers a paired origin (an earlier test here may have paired it): then no code is asked.
-    const readers = offer.getByRole('list', { name: 'Bridge readers' });
-    await expect(offer.getByLabel('Pairing code').or(readers)).toBeVisible();
-    if (await offer.getByLabel('Pairing code').isVisible()) {
-      await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
-      await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
-      await offer.getByRole('button', { name: 'Pair' }).click();
+const bridgeYubiKey =
+  (rig: BridgeRig): InsertBlankCard =>
+  async (page) => {
+    const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
+    if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
+    if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
+      await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
+      // The bridge remembers a paired origin (an earlier test here may have paired it): then no code is asked.
+      const readers = offer.getByRole('list', { name: 'Bridge readers' });
+      await expect(offer.getByLabel('Pairing code').or(readers)).toBeVisible();
+      if (await offer.getByLabel('Pairing code').isVisible()) {
+        await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
+        await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
+        await offer.getByRole('button', { name: 'Pair' }).click();
+      }
     }
-  }
-  await offer.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader }).click();
-  await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
-};
+    await offer.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader }).click();
+    await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
+  };
 
 /** Issue up to the operator's final click: template, re-authentication (the operator passcode), Ben Member. */
 async function startIssueToBen(page: Page): Promise<void> {
@@ -114,7 +119,10 @@ async function startIssueToBen(page: Page): Promise<void> {
   await expect(page.getByText('Re-authenticated as Aisha Operator')).toBeVisible({ timeout: 30_000 });
 
   await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
-  await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: /Ben Member/ }).click();
+  await page
+    .getByRole('list', { name: 'Users found' })
+    .getByRole('button', { name: /Ben Member/ })
+    .click();
   await page.getByRole('button', { name: 'Issue the card to Ben Member' }).click();
 }
 
@@ -134,11 +142,14 @@ async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegEx
   await expect(summary).toBeVisible({ timeout: 30_000 });
   const progress = page.getByTestId('progress');
   await expect(progress.getByRole('listitem')).not.toHaveCount(0);
-  for (const item of await progress.getByRole('listitem').all()) await expect(item).toHaveAttribute('data-status', /^(done|skipped)$/);
+  for (const item of await progress.getByRole('listitem').all())
+    await expect(item).toHaveAttribute('data-status', /^(done|skipped)$/);
   await expect(summary).toContainText('Ben Member');
   await expect(summary).toContainText(credential);
   await expect(summary).toContainText('replaced by the key derived for this card');
-  await expect(summary.getByRole('list', { name: 'Operations performed' })).toContainText('Bind the card to the user (CHUID)');
+  await expect(summary.getByRole('list', { name: 'Operations performed' })).toContainText(
+    'Bind the card to the user (CHUID)',
+  );
   await expect(summary.getByRole('link', { name: /certificate request/ })).toBeVisible();
   const pin = (await summary.getByTestId('activation-pin').textContent())!.trim();
   expect(pin).toMatch(/^\d{6,8}$/);
@@ -175,7 +186,10 @@ async function activate(page: Page, activationPin: string): Promise<void> {
 }
 
 /** The fixtures the whole workflow uses. */
-type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'consoleLines' | 'consoleProblems'> & { page: Page; request: APIRequestContext };
+type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'consoleLines' | 'consoleProblems'> & {
+  page: Page;
+  request: APIRequestContext;
+};
 
 /** The whole workflow, with the blank card that `insert` puts in a reader. */
 async function wholeWorkflow(
@@ -197,14 +211,22 @@ async function wholeWorkflow(
   await expect
     .poll(async () => {
       const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as InboxMessage[];
-      return messages.some((m) => m.to.some((t) => t.address === 'ben.member@contoso.example') && m.text.includes(tap!.temporaryAccessPass) && m.text.includes(tap!.id));
+      return messages.some(
+        (m) =>
+          m.to.some((t) => t.address === 'ben.member@contoso.example') &&
+          m.text.includes(tap!.temporaryAccessPass) &&
+          m.text.includes(tap!.id),
+      );
     })
     .toBe(true);
 
   // Step 6: the operator requests a new pass on Smart Card Unblock and sees it.
   await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
   await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
-  await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: /Ben Member/ }).click();
+  await page
+    .getByRole('list', { name: 'Users found' })
+    .getByRole('button', { name: /Ben Member/ })
+    .click();
   await expect(page.getByTestId('existing-pass')).toBeVisible();
   await page.getByRole('button', { name: 'Request TAP Code' }).click();
   await page.getByRole('button', { name: 'Replace the pass' }).click();
@@ -232,15 +254,38 @@ async function wholeWorkflow(
   expect(consoleProblems).toEqual([]);
 }
 
-test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: templates, master key, Issue, Activate, the TAP email, a new TAP on Smart Card Unblock', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems, installUsbShim }) => {
+test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: templates, master key, Issue, Activate, the TAP email, a new TAP on Smart Card Unblock', async ({
+  page,
+  signInAs,
+  emulator,
+  request,
+  consoleLines,
+  consoleProblems,
+  installUsbShim,
+}) => {
   test.setTimeout(180_000);
-  await installUsbShim({ readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'yubikey-5.4', unrestricted: false }], choose: 0 });
-  await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, shimReaderCard, /YubiKey 5 · PIV · firmware 5\.4\.3/);
+  await installUsbShim({
+    readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'yubikey-5.4', unrestricted: false }],
+    choose: 0,
+  });
+  await wholeWorkflow(
+    { page, signInAs, emulator, request, consoleLines, consoleProblems },
+    shimReaderCard,
+    /YubiKey 5 · PIV · firmware 5\.4\.3/,
+  );
 });
 
-test('Issue refuses a generic PIV card that cannot change its factory management key, and leaves it Blank', async ({ page, signInAs, consoleProblems, installUsbShim }) => {
+test('Issue refuses a generic PIV card that cannot change its factory management key, and leaves it Blank', async ({
+  page,
+  signInAs,
+  consoleProblems,
+  installUsbShim,
+}) => {
   test.setTimeout(120_000);
-  await installUsbShim({ readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'piv-generic', unrestricted: false }], choose: 0 });
+  await installUsbShim({
+    readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'piv-generic', unrestricted: false }],
+    choose: 0,
+  });
   await page.goto('/');
   await signInAs(/Aisha Operator/);
   await createCardTemplateAndKey(page);
@@ -249,7 +294,10 @@ test('Issue refuses a generic PIV card that cannot change its factory management
   const state = page.getByTestId('card-state');
   await expect(state).toContainText('is Blank');
   await startIssueToBen(page);
-  await expect(page.getByRole('alert')).toContainText("This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it", { timeout: 30_000 });
+  await expect(page.getByRole('alert')).toContainText(
+    "This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it",
+    { timeout: 30_000 },
+  );
   await expect(page.getByRole('dialog', { name: 'Card issued' })).toHaveCount(0);
   const progress = page.getByTestId('progress');
   await expect(progress.locator('[data-status="done"]')).toHaveText([/Detect the credential/]);
@@ -260,7 +308,14 @@ test('Issue refuses a generic PIV card that cannot change its factory management
   expect(consoleProblems).toEqual([]);
 });
 
-test('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }) => {
+test('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({
+  page,
+  signInAs,
+  emulator,
+  request,
+  consoleLines,
+  consoleProblems,
+}) => {
   test.setTimeout(180_000);
   await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, virtualYubiKey, /YubiKey/);
 });
@@ -273,10 +328,21 @@ test.describe('over the local PC/SC bridge', () => {
   });
   test.afterAll(async () => rig?.stop());
 
-  test('the whole workflow on a blank YubiKey 5.7 reached through the bridge, pcscd and vpcd', async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }) => {
+  test('the whole workflow on a blank YubiKey 5.7 reached through the bridge, pcscd and vpcd', async ({
+    page,
+    signInAs,
+    emulator,
+    request,
+    consoleLines,
+    consoleProblems,
+  }) => {
     test.setTimeout(240_000);
     const before = rig.commandCount();
-    await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, bridgeYubiKey(rig), /YubiKey/);
+    await wholeWorkflow(
+      { page, signInAs, emulator, request, consoleLines, consoleProblems },
+      bridgeYubiKey(rig),
+      /YubiKey/,
+    );
     // Every card command went through the bridge, which logged lengths and status words only.
     const transmits = rig.logs.filter((r) => typeof r.commandLength === 'number');
     expect(rig.commandCount() - before).toBeGreaterThan(20);
@@ -287,7 +353,12 @@ test.describe('over the local PC/SC bridge', () => {
     expect(logText).not.toContain(pinHex);
   });
 
-  test('a PIN blocked by another program reads Locked, Unblock sets a new PIN with the derived PUK, and a lost report retires the card without it', async ({ page, signInAs, consoleLines, consoleProblems }) => {
+  test('a PIN blocked by another program reads Locked, Unblock sets a new PIN with the derived PUK, and a lost report retires the card without it', async ({
+    page,
+    signInAs,
+    consoleLines,
+    consoleProblems,
+  }) => {
     test.setTimeout(240_000);
     await page.goto('/');
     await signInAs(/Aisha Operator/);
@@ -304,7 +375,8 @@ test.describe('over the local PC/SC bridge', () => {
       padded.set(new TextEncoder().encode(pin));
       return Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x08, ...padded);
     };
-    const sw = async (pin: string) => Array.from((await card.transmit(verify(pin))).slice(-2), (b) => b.toString(16).padStart(2, '0')).join('');
+    const sw = async (pin: string) =>
+      Array.from((await card.transmit(verify(pin))).slice(-2), (b) => b.toString(16).padStart(2, '0')).join('');
     const select = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
     await card.transmit(select);
     const answers: string[] = [];
@@ -312,9 +384,13 @@ test.describe('over the local PC/SC bridge', () => {
     expect(answers).toEqual(['63c2', '63c1', '6983']);
 
     // Choosing the reader again reads the card afresh, with the card to itself: not while the other program is connected.
-    const readerButton = page.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader });
+    const readerButton = page
+      .getByRole('list', { name: 'Bridge readers' })
+      .getByRole('button', { name: rig.harness.reader });
     await readerButton.click();
-    await expect(page.getByTestId('card-state')).toContainText('The card could not be read: Another program is using that card');
+    await expect(page.getByTestId('card-state')).toContainText(
+      'The card could not be read: Another program is using that card',
+    );
     await card.close();
     await readerButton.click();
     await expect(page.getByTestId('card-state')).toContainText('is Locked, issued to Ben Member. The PIN is blocked.');
@@ -343,7 +419,10 @@ test.describe('over the local PC/SC bridge', () => {
     // Then Ben loses the card: Smart Card Unblock lists it and retires it without it.
     await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
     await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
-    await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: /Ben Member/ }).click();
+    await page
+      .getByRole('list', { name: 'Users found' })
+      .getByRole('button', { name: /Ben Member/ })
+      .click();
     const cards = page.getByRole('list', { name: 'Cards registered in this browser' });
     await expect(cards.getByRole('listitem')).toHaveCount(1);
     await expect(cards.getByTestId('card-registry-state')).toHaveText('Active');

@@ -12,7 +12,9 @@ test('the shell reloads offline from the service worker', async ({ page, context
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      );
     }
   });
   await context.setOffline(true);
@@ -31,13 +33,19 @@ test('the manifest is served and complete', async ({ request }) => {
   expect(manifest).toMatchObject({ name: 'Keyward', start_url: '/', display: 'standalone' });
   const purposes = manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes}/${i.purpose}`);
   expect(purposes).toEqual(['192x192/any', '512x512/any', '512x512/maskable']);
-  for (const icon of manifest.icons) expect((await request.get(`/${icon.src}`)).headers()['content-type']).toBe('image/png');
+  for (const icon of manifest.icons)
+    expect((await request.get(`/${icon.src}`)).headers()['content-type']).toBe('image/png');
 });
 
 /** A real (temporary) Chromium profile: incognito-like contexts are never installable. */
 async function withProfile(run: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'keyward-pwa-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, ignoreHTTPSErrors: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    ignoreHTTPSErrors: true,
+  });
   try {
     const page = await context.newPage();
     await page.goto(APP);

@@ -17,8 +17,14 @@ test.describe('readers through the WebUSB CCID driver', () => {
     expect(consoleProblems).toEqual([]);
   });
 
-  test('a smart-card-class reader on an ordinary page is refused with what to do instead', async ({ page, installUsbShim }) => {
-    await installUsbShim({ readers: [{ entry: corpusReader('ACS_ACR39U_ICC_Reader.txt'), card: 'piv-generic', unrestricted: false }], choose: 0 });
+  test('a smart-card-class reader on an ordinary page is refused with what to do instead', async ({
+    page,
+    installUsbShim,
+  }) => {
+    await installUsbShim({
+      readers: [{ entry: corpusReader('ACS_ACR39U_ICC_Reader.txt'), card: 'piv-generic', unrestricted: false }],
+      choose: 0,
+    });
     await page.goto('/#/lifecycle');
     await page.getByRole('button', { name: 'Add a USB reader…' }).click();
     const alert = page.getByRole('alert');
@@ -27,7 +33,10 @@ test.describe('readers through the WebUSB CCID driver', () => {
   });
 
   test('a vendor-class reader opens from an ordinary page and reads the card', async ({ page, installUsbShim }) => {
-    await installUsbShim({ readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'yubikey-5.4', unrestricted: false }], choose: 0 });
+    await installUsbShim({
+      readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'yubikey-5.4', unrestricted: false }],
+      choose: 0,
+    });
     await page.goto('/#/lifecycle');
     await page.getByRole('button', { name: 'Add a USB reader…' }).click();
     await expect(page.getByTestId('card-presence')).toHaveText('Card present');
@@ -35,7 +44,7 @@ test.describe('readers through the WebUSB CCID driver', () => {
     await expect(page.getByTestId('atr')).toHaveText(/^3B/);
   });
 
-  test('cancelling Chrome\'s chooser says so plainly', async ({ page, installUsbShim }) => {
+  test("cancelling Chrome's chooser says so plainly", async ({ page, installUsbShim }) => {
     await installUsbShim({ readers: [] });
     await page.goto('/#/lifecycle');
     await page.getByRole('button', { name: 'Add a USB reader…' }).click();

@@ -28,7 +28,8 @@ export async function placesHolding(page: Page, secret: string, consoleLines: re
       }
       db.close();
     }
-    const storage = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i)!)}`).join('\n');
+    const storage = (s: Storage) =>
+      Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i)!)}`).join('\n');
     if (has(storage(localStorage))) found.push('localStorage');
     if (has(storage(sessionStorage))) found.push('sessionStorage');
     for (const name of await caches.keys()) {

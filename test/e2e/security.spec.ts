@@ -11,7 +11,12 @@ async function download(page: Page, button: string): Promise<string> {
 }
 
 test.describe('Options > Security', () => {
-  test('a master key generated in one browser imports into another with the same fingerprint; a wrong passphrase is refused', async ({ page, browser, baseURL, consoleProblems }) => {
+  test('a master key generated in one browser imports into another with the same fingerprint; a wrong passphrase is refused', async ({
+    page,
+    browser,
+    baseURL,
+    consoleProblems,
+  }) => {
     await page.goto('/#/options/security');
     await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible();
     await expect(page.getByTestId('master-key-missing')).toBeVisible();
@@ -27,7 +32,11 @@ test.describe('Options > Security', () => {
     await expect(page.getByLabel('New passphrase')).toHaveValue('');
 
     const keyFile = await download(page, 'Export key file');
-    const file = JSON.parse(await readFile(keyFile, 'utf8')) as { format: string; fingerprint: string; kdf: { iterations: number } };
+    const file = JSON.parse(await readFile(keyFile, 'utf8')) as {
+      format: string;
+      fingerprint: string;
+      kdf: { iterations: number };
+    };
     expect(file).toMatchObject({ format: 'keyward-card-master-key', kdf: { iterations: 600000 } });
     expect(file.fingerprint.replace(/(.{4})(?=.)/g, '$1 ')).toBe(shown);
     await page.reload();
@@ -50,7 +59,11 @@ test.describe('Options > Security', () => {
     await other.close();
   });
 
-  test('a configuration backup imports into another browser; a broken one changes nothing', async ({ page, browser, baseURL }, testInfo) => {
+  test('a configuration backup imports into another browser; a broken one changes nothing', async ({
+    page,
+    browser,
+    baseURL,
+  }, testInfo) => {
     await page.goto('/#/templates');
     await page.getByRole('button', { name: 'New card template' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Backed-up PIV');
@@ -98,5 +111,7 @@ test('a tab left open when another tab upgrades the database is told to reload',
         req.onerror = () => reject(new Error(req.error?.name));
       }),
   );
-  await expect(page.getByRole('alert')).toContainText('Keyward was updated in another tab; reload this page to keep working.');
+  await expect(page.getByRole('alert')).toContainText(
+    'Keyward was updated in another tab; reload this page to keep working.',
+  );
 });

@@ -1,7 +1,11 @@
 import { test, expect } from './fixtures';
 
 test.describe('operator sign-in through MSAL against the Entra emulator', () => {
-  test('an Authentication Administrator sees their name, tenant and roles', async ({ page, signInAs, consoleProblems }) => {
+  test('an Authentication Administrator sees their name, tenant and roles', async ({
+    page,
+    signInAs,
+    consoleProblems,
+  }) => {
     await page.goto('/');
     await signInAs(/Aisha Operator/);
     const operator = page.getByTestId('operator');
@@ -18,14 +22,18 @@ test.describe('operator sign-in through MSAL against the Entra emulator', () => 
     await expect(page.getByTestId('operator')).toContainText('Nina NoRole');
     await expect(page.getByTestId('operator-roles')).toHaveText('No roles');
     const problems = page.getByTestId('operator-problems');
-    await expect(problems).toContainText('neither the Authentication Administrator nor the Privileged Authentication Administrator role');
+    await expect(problems).toContainText(
+      'neither the Authentication Administrator nor the Privileged Authentication Administrator role',
+    );
     await expect(problems).toContainText('does not list you as an operator');
   });
 
   test('the signed-in operator is remembered across reloads and can sign out', async ({ page, signInAs }) => {
     await page.goto('/');
     await signInAs(/Priya Privileged/);
-    await expect(page.getByTestId('operator-roles')).toHaveText('Privileged Authentication Administrator, Keyward.Operator');
+    await expect(page.getByTestId('operator-roles')).toHaveText(
+      'Privileged Authentication Administrator, Keyward.Operator',
+    );
     await page.reload();
     await expect(page.getByTestId('operator')).toContainText('Priya Privileged');
     await page.getByRole('button', { name: 'Sign out' }).click();

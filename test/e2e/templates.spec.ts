@@ -1,7 +1,10 @@
 import { test, expect } from './fixtures';
 
 test.describe('Templates > Card Templates', () => {
-  test('an administrator builds a card template with TAP and Initiate Card, and finds it after a reload', async ({ page, consoleProblems }) => {
+  test('an administrator builds a card template with TAP and Initiate Card, and finds it after a reload', async ({
+    page,
+    consoleProblems,
+  }) => {
     await page.goto('/#/templates');
     await expect(page.getByRole('heading', { name: 'Card Templates', level: 1 })).toBeVisible();
     await page.getByRole('button', { name: 'New card template' }).click();
@@ -39,23 +42,37 @@ test.describe('Templates > Card Templates', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Helpdesk YubiKey', exact: true }).click();
     await expect(page.getByLabel('Description')).toHaveValue('YubiKey 5 for helpdesk staff');
-    for (const label of ['Operator may generate TAP codes', 'Show code', 'Usable once', 'System generate Entra ID TAP code']) {
+    for (const label of [
+      'Operator may generate TAP codes',
+      'Show code',
+      'Usable once',
+      'System generate Entra ID TAP code',
+    ]) {
       await expect(page.getByLabel(label)).toBeChecked();
     }
     await expect(page.getByLabel('Enable', { exact: true })).toBeChecked();
     await expect(page.getByLabel('User may request TAP via console')).not.toBeChecked();
     await expect(page.getByLabel('Lifetime (minutes)')).toHaveValue('120');
-    await expect(page.getByRole('group', { name: 'Data-export templates for the system-generated pass' }).getByLabel('Temporary Access Pass')).toBeChecked();
+    await expect(
+      page
+        .getByRole('group', { name: 'Data-export templates for the system-generated pass' })
+        .getByLabel('Temporary Access Pass'),
+    ).toBeChecked();
 
     // Duplicate makes a free name; the name stays unique (any case).
     await page.getByRole('button', { name: 'Duplicate' }).click();
     await expect(page.getByRole('button', { name: 'Helpdesk YubiKey (copy)' })).toBeVisible();
     await page.getByLabel('Name', { exact: true }).fill('HELPDESK yubikey');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(/Is already used by another card template\./);
+    await expect(page.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(
+      /Is already used by another card template\./,
+    );
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
-    await page.getByRole('dialog', { name: 'Delete "Helpdesk YubiKey (copy)"?' }).getByRole('button', { name: 'Delete card template' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete "Helpdesk YubiKey (copy)"?' })
+      .getByRole('button', { name: 'Delete card template' })
+      .click();
     await expect(page.getByRole('button', { name: 'Helpdesk YubiKey (copy)' })).toHaveCount(0);
 
     expect(consoleProblems).toEqual([]);
@@ -71,7 +88,9 @@ test.describe('Templates > Card Templates', () => {
     await page.getByLabel('YubiKey', { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Detect' }).click();
     await expect(page.getByText(/^Detected: /)).toBeVisible();
-    const anyChecked = (await page.getByLabel('PIV card').isChecked()) || (await page.getByLabel('YubiKey', { exact: true }).isChecked());
+    const anyChecked =
+      (await page.getByLabel('PIV card').isChecked()) ||
+      (await page.getByLabel('YubiKey', { exact: true }).isChecked());
     expect(anyChecked).toBe(true);
   });
 });

@@ -8,7 +8,10 @@ const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 async function openUser(page: Page, search: string, name: string): Promise<void> {
   await page.goto('/#/actions/unblock');
   await page.getByRole('searchbox', { name: 'Search users' }).fill(search);
-  await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: new RegExp(name) }).click();
+  await page
+    .getByRole('list', { name: 'Users found' })
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
   await expect(page.getByRole('heading', { name })).toBeVisible();
   await expect(page.getByTestId('existing-pass')).toBeVisible();
 }
@@ -20,7 +23,14 @@ async function requestPass(page: Page): Promise<void> {
 }
 
 test.describe('Smart Card Unblock: Temporary Access Passes', () => {
-  test('a pass is created, shown, emailed with the code Graph issued, and stored nowhere', async ({ page, signInAs, emulator, consoleLines, consoleProblems, request }) => {
+  test('a pass is created, shown, emailed with the code Graph issued, and stored nowhere', async ({
+    page,
+    signInAs,
+    emulator,
+    consoleLines,
+    consoleProblems,
+    request,
+  }) => {
     await page.goto('/');
     await signInAs(/Aisha Operator/);
     await openUser(page, 'Ben', 'Ben Member');
@@ -31,8 +41,14 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     expect((await emulator.tapFor(ben))?.temporaryAccessPass).toBe(code);
     await expect(page.getByTestId('delivery')).toHaveText('Email sent to ben.member@contoso.example.');
 
-    const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as { to: { address: string }[]; text: string; subject: string }[];
-    const mail = messages.find((m) => m.to.some((t) => t.address === 'ben.member@contoso.example') && m.text.includes(code));
+    const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as {
+      to: { address: string }[];
+      text: string;
+      subject: string;
+    }[];
+    const mail = messages.find(
+      (m) => m.to.some((t) => t.address === 'ben.member@contoso.example') && m.text.includes(code),
+    );
     expect(mail, 'the TAP email reached the SMTP server with the code Graph returned').toBeTruthy();
 
     // Leaving the page drops the code; the audit keeps the pass id only.
@@ -55,7 +71,11 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     await expect(page.getByRole('alertdialog')).toHaveCount(0);
   });
 
-  test('Graph refusals are explained: guest, administrator target, lifetime, throttling', async ({ page, signInAs, emulator }) => {
+  test('Graph refusals are explained: guest, administrator target, lifetime, throttling', async ({
+    page,
+    signInAs,
+    emulator,
+  }) => {
     await page.goto('/');
     await signInAs(/Aisha Operator/);
     const alert = page.getByRole('alert');
@@ -88,6 +108,11 @@ test('Options > Connections > SMTP sends a test email to the operator', async ({
   await page.goto('/#/options/connections/smtp');
   await page.getByRole('button', { name: 'Send a test email to me' }).click();
   await expect(page.getByRole('status')).toContainText('The relay sent a test email to aisha.operator@contoso.example');
-  const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as { to: { address: string }[]; subject: string }[];
-  expect(messages.some((m) => m.to.some((t) => t.address === 'aisha.operator@contoso.example') && /test/i.test(m.subject))).toBe(true);
+  const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as {
+    to: { address: string }[];
+    subject: string;
+  }[];
+  expect(
+    messages.some((m) => m.to.some((t) => t.address === 'aisha.operator@contoso.example') && /test/i.test(m.subject)),
+  ).toBe(true);
 });

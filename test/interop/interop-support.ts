@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { PcscHarness, ToolResult } from '../../scripts/vpcd-harness.js';
+import type { PcscHarness, ToolResult } from '../../scripts/vpcd-harness';
 
 /** The PKCS#11 module OpenSC installs on Debian amd64. */
 export const OPENSC_PKCS11 = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
@@ -20,16 +20,47 @@ export function expectOk(r: ToolResult): ToolResult {
 /** Makes ca.key/ca.pem (P-256) in the harness's workdir. */
 export async function makeTestCa(h: PcscHarness): Promise<void> {
   expectOk(await h.run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']));
-  expectOk(await h.run('openssl', ['req', '-new', '-x509', '-key', 'ca.key', '-subj', '/CN=Keyward Interop CA', '-days', '2', '-out', 'ca.pem']));
-  expectOk(await h.run('openssl', ['req', '-new', '-key', 'ca.key', '-subj', '/CN=placeholder', '-out', 'carrier.csr']));
+  expectOk(
+    await h.run('openssl', [
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      'ca.key',
+      '-subj',
+      '/CN=Keyward Interop CA',
+      '-days',
+      '2',
+      '-out',
+      'ca.pem',
+    ]),
+  );
+  expectOk(
+    await h.run('openssl', ['req', '-new', '-key', 'ca.key', '-subj', '/CN=placeholder', '-out', 'carrier.csr']),
+  );
 }
 
 /** Issues `<name>.pem` for the public key in `pubPem` (a file in the workdir). */
 export async function issueCertificate(h: PcscHarness, pubPem: string, name: string): Promise<string> {
   expectOk(
     await h.run('openssl', [
-      'x509', '-req', '-in', 'carrier.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-force_pubkey', pubPem, '-subj', `/CN=${name}`, '-days', '2', '-out', `${name}.pem`,
+      'x509',
+      '-req',
+      '-in',
+      'carrier.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-force_pubkey',
+      pubPem,
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '2',
+      '-out',
+      `${name}.pem`,
     ]),
   );
   return `${name}.pem`;

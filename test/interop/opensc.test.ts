@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness.js';
-import { expectOk, issueCertificate, makeTestCa, OPENSC_PKCS11 } from './interop-support.js';
+import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
+import { expectOk, issueCertificate, makeTestCa, OPENSC_PKCS11 } from './interop-support';
 
 const KEY = '--key=010203040506070801020304050607080102030405060708';
 
@@ -35,7 +35,9 @@ describe('OpenSC with a YubiKey 5.4 profile card', () => {
   afterAll(() => h?.stop());
 
   it('opensc-tool reads the ATR and names the card', async () => {
-    const atr = expectOk(await h.run('opensc-tool', ['--reader', '0', '--atr'])).stdout.trim().toLowerCase();
+    const atr = expectOk(await h.run('opensc-tool', ['--reader', '0', '--atr']))
+      .stdout.trim()
+      .toLowerCase();
     expect(atr).toBe('3b:fd:13:00:00:81:31:fe:15:80:73:c0:21:c0:57:59:75:62:69:4b:65:79:40');
     const name = expectOk(await h.run('opensc-tool', ['--reader', '0', '-n'])).stdout;
     expect(name).toMatch(/Personal Identity Verification Card|PIV/);
@@ -55,18 +57,60 @@ describe('OpenSC with a YubiKey 5.4 profile card', () => {
     { slot: '9a', id: '01', mechanism: 'ECDSA-SHA256', format: ['--signature-format', 'openssl'] },
     { slot: '9c', id: '02', mechanism: 'SHA256-RSA-PKCS', format: [] },
   ])('pkcs11-tool signs with $mechanism in $slot and openssl verifies it', async ({ slot, id, mechanism, format }) => {
-    expectOk(await pkcs11('--sign', '--mechanism', mechanism, '--login', '--pin', '123456', '--id', id,
-      '--input-file', 'message.txt', '--output-file', `${slot}.sig`, ...format));
-    expectOk(await h.run('openssl', ['x509', '-in', `slot-${slot}.pem`, '-pubkey', '-noout', '-out', `${slot}-cert.pub`]));
-    const verified = expectOk(await h.run('openssl', ['dgst', '-sha256', '-verify', `${slot}-cert.pub`, '-signature', `${slot}.sig`, 'message.txt']));
+    expectOk(
+      await pkcs11(
+        '--sign',
+        '--mechanism',
+        mechanism,
+        '--login',
+        '--pin',
+        '123456',
+        '--id',
+        id,
+        '--input-file',
+        'message.txt',
+        '--output-file',
+        `${slot}.sig`,
+        ...format,
+      ),
+    );
+    expectOk(
+      await h.run('openssl', ['x509', '-in', `slot-${slot}.pem`, '-pubkey', '-noout', '-out', `${slot}-cert.pub`]),
+    );
+    const verified = expectOk(
+      await h.run('openssl', [
+        'dgst',
+        '-sha256',
+        '-verify',
+        `${slot}-cert.pub`,
+        '-signature',
+        `${slot}.sig`,
+        'message.txt',
+      ]),
+    );
     expect(verified.stdout).toMatch(/Verified OK/);
   });
 
   it('pkcs11-tool refuses a wrong PIN and the card counts it', async () => {
-    const r = await pkcs11('--sign', '--mechanism', 'ECDSA-SHA256', '--login', '--pin', '999999', '--id', '01', '--input-file', 'message.txt', '--output-file', 'x.sig');
+    const r = await pkcs11(
+      '--sign',
+      '--mechanism',
+      'ECDSA-SHA256',
+      '--login',
+      '--pin',
+      '999999',
+      '--id',
+      '01',
+      '--input-file',
+      'message.txt',
+      '--output-file',
+      'x.sig',
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr + r.stdout).toMatch(/CKR_PIN_INCORRECT/);
-    expect(expectOk(await h.run('yubico-piv-tool', ['-r', h.reader, '-a', 'status'])).stdout).toMatch(/PIN tries left:\s+2/);
+    expect(expectOk(await h.run('yubico-piv-tool', ['-r', h.reader, '-a', 'status'])).stdout).toMatch(
+      /PIN tries left:\s+2/,
+    );
   });
 });
 
@@ -78,7 +122,9 @@ describe('OpenSC with a plain PIV card profile', () => {
   afterAll(() => h?.stop());
 
   it('names the card PIV without Yubico extensions, and pkcs15-tool reads its PIN objects', async () => {
-    expect(expectOk(await h.run('opensc-tool', ['--reader', '0', '-n'])).stdout).toMatch(/Personal Identity Verification Card|PIV/);
+    expect(expectOk(await h.run('opensc-tool', ['--reader', '0', '-n'])).stdout).toMatch(
+      /Personal Identity Verification Card|PIV/,
+    );
     expect(expectOk(await h.run('pkcs15-tool', ['--reader', '0', '--list-pins'])).stdout).toMatch(/PIV PUK/);
     const responses = h.card.log.filter((e) => e.direction === 'response');
     expect(responses.some((e) => e.ins === 0xa4 && e.sw === 0x9000)).toBe(true);

@@ -4,9 +4,9 @@
  * plugs into the simulator as a `VirtualCardSpec` and that long responses survive the driver.
  */
 import { describe, expect, it } from 'vitest';
-import { ApduChannel } from '../../src/apdu/channel.js';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card.js';
-import { createSimulatorTransport } from '../../src/transport/simulator/simulator-transport.js';
+import { ApduChannel } from '../../src/apdu/channel';
+import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../../src/transport/simulator/simulator-transport';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const bytes = (h: string) => Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
@@ -27,10 +27,17 @@ describe('virtual PIV card behind the virtual CCID reader', () => {
     const t = await createSimulatorTransport({ card });
     const channel = new ApduChannel(t);
     await channel.transmitOk({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: bytes('a000000308') });
-    const object = await channel.transmitOk({ cla: 0, ins: 0xcb, p1: 0x3f, p2: 0xff, data: bytes('5c035fff01'), le: 256 });
+    const object = await channel.transmitOk({
+      cla: 0,
+      ins: 0xcb,
+      p1: 0x3f,
+      p2: 0xff,
+      data: bytes('5c035fff01'),
+      le: 256,
+    });
     expect(object[0]).toBe(0x53);
     expect(object.length).toBeGreaterThan(256);
-    expect(card.log.some((e) => e.direction === 'response' && e.ins === 0xcb && (e.sw! >> 8) === 0x61)).toBe(true);
+    expect(card.log.some((e) => e.direction === 'response' && e.ins === 0xcb && e.sw! >> 8 === 0x61)).toBe(true);
     expect(card.log.some((e) => e.direction === 'command' && e.ins === 0xc0)).toBe(true);
     await t.close();
   });

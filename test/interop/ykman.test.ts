@@ -4,8 +4,8 @@
  * ("Virtual PCD 00 00"): the bare "Virtual PCD" matches both vpcd slots and it refuses to choose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness.js';
-import { expectOk } from './interop-support.js';
+import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
+import { expectOk } from './interop-support';
 
 const DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
 
@@ -40,14 +40,30 @@ describe('ykman', () => {
 
   it('piv keys generate (P-256 in 9a) and piv certificates generate make a slot that piv info lists', async () => {
     expectOk(await ykman('piv', 'keys', 'generate', '-m', DEFAULT_KEY, '-a', 'ECCP256', '9a', 'pub.pem'));
-    expectOk(await ykman('piv', 'certificates', 'generate', '-m', DEFAULT_KEY, '-P', '123456', '-s', 'CN=ykman interop', '9a', 'pub.pem'));
+    expectOk(
+      await ykman(
+        'piv',
+        'certificates',
+        'generate',
+        '-m',
+        DEFAULT_KEY,
+        '-P',
+        '123456',
+        '-s',
+        'CN=ykman interop',
+        '9a',
+        'pub.pem',
+      ),
+    );
     const r = expectOk(await ykman('piv', 'info'));
     expect(r.stdout).toMatch(/Slot 9a:/);
     expect(r.stdout).toMatch(/Algorithm:\s+ECCP256/);
     expect(r.stdout).toMatch(/Subject DN:\s+CN=ykman interop/);
     // The self-signed certificate was signed by the card's 9a key: openssl checks it against itself.
     expectOk(await ykman('piv', 'certificates', 'export', '9a', 'cert.pem'));
-    expect(expectOk(await h.run('openssl', ['verify', '-CAfile', 'cert.pem', 'cert.pem'])).stdout).toMatch(/cert\.pem: OK/);
+    expect(expectOk(await h.run('openssl', ['verify', '-CAfile', 'cert.pem', 'cert.pem'])).stdout).toMatch(
+      /cert\.pem: OK/,
+    );
   });
 
   it('piv keys attest returns a certificate for the 9a key, issued by the F9 attestation certificate', async () => {
@@ -55,8 +71,14 @@ describe('ykman', () => {
     expectOk(await ykman('piv', 'certificates', 'export', 'f9', 'f9.pem'));
     const subject = expectOk(await h.run('openssl', ['x509', '-in', 'attest.pem', '-noout', '-subject'])).stdout;
     expect(subject).toMatch(/YubiKey PIV Attestation 9a/);
-    expect(expectOk(await h.run('openssl', ['verify', '-CAfile', 'f9.pem', 'attest.pem'])).stdout).toMatch(/attest\.pem: OK/);
-    const keys = await Promise.all(['attest.pem', 'cert.pem'].map(async (f) => expectOk(await h.run('openssl', ['x509', '-in', f, '-pubkey', '-noout'])).stdout));
+    expect(expectOk(await h.run('openssl', ['verify', '-CAfile', 'f9.pem', 'attest.pem'])).stdout).toMatch(
+      /attest\.pem: OK/,
+    );
+    const keys = await Promise.all(
+      ['attest.pem', 'cert.pem'].map(
+        async (f) => expectOk(await h.run('openssl', ['x509', '-in', f, '-pubkey', '-noout'])).stdout,
+      ),
+    );
     expect(keys[0]).toBe(keys[1]);
   });
 

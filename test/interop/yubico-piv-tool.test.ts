@@ -5,8 +5,8 @@
  * by openssl with -force_pubkey.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness.js';
-import { expectOk, issueCertificate, makeTestCa, readWorkFile } from './interop-support.js';
+import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
+import { expectOk, issueCertificate, makeTestCa, readWorkFile } from './interop-support';
 
 const DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
 const NEW_KEY = '8a98f110d3497b022100b774df0ef99b53ef4b8e3b918604';
@@ -45,16 +45,25 @@ describe('yubico-piv-tool', () => {
   it.each([
     { algorithm: 'ECCP256', keyText: /ASN1 OID: prime256v1|NIST CURVE: P-256/ },
     { algorithm: 'RSA2048', keyText: /Public-Key: \(2048 bit\)/ },
-  ])('generates $algorithm in 9a, imports an openssl-made certificate and reads it back', async ({ algorithm, keyText }) => {
-    expectOk(await piv('-a', 'generate', '-s', '9a', '-A', algorithm, `--key=${NEW_KEY}`, '-o', `9a-${algorithm}.pub`));
-    expect(expectOk(await h.run('openssl', ['pkey', '-pubin', '-in', `9a-${algorithm}.pub`, '-noout', '-text'])).stdout).toMatch(keyText);
-    const cert = await issueCertificate(h, `9a-${algorithm}.pub`, `holder-${algorithm}`);
-    expectOk(await piv('-a', 'import-certificate', '-s', '9a', `--key=${NEW_KEY}`, '-i', cert));
-    expectOk(await piv('-a', 'read-certificate', '-s', '9a', '-o', `back-${algorithm}.pem`));
-    expect(readWorkFile(h, `back-${algorithm}.pem`)).toBe(readWorkFile(h, cert));
-    const pub = expectOk(await h.run('openssl', ['x509', '-in', `back-${algorithm}.pem`, '-pubkey', '-noout'])).stdout;
-    expect(pub).toBe(readWorkFile(h, `9a-${algorithm}.pub`));
-  });
+  ])(
+    'generates $algorithm in 9a, imports an openssl-made certificate and reads it back',
+    async ({ algorithm, keyText }) => {
+      expectOk(
+        await piv('-a', 'generate', '-s', '9a', '-A', algorithm, `--key=${NEW_KEY}`, '-o', `9a-${algorithm}.pub`),
+      );
+      expect(
+        expectOk(await h.run('openssl', ['pkey', '-pubin', '-in', `9a-${algorithm}.pub`, '-noout', '-text'])).stdout,
+      ).toMatch(keyText);
+      const cert = await issueCertificate(h, `9a-${algorithm}.pub`, `holder-${algorithm}`);
+      expectOk(await piv('-a', 'import-certificate', '-s', '9a', `--key=${NEW_KEY}`, '-i', cert));
+      expectOk(await piv('-a', 'read-certificate', '-s', '9a', '-o', `back-${algorithm}.pem`));
+      expect(readWorkFile(h, `back-${algorithm}.pem`)).toBe(readWorkFile(h, cert));
+      const pub = expectOk(
+        await h.run('openssl', ['x509', '-in', `back-${algorithm}.pem`, '-pubkey', '-noout']),
+      ).stdout;
+      expect(pub).toBe(readWorkFile(h, `9a-${algorithm}.pub`));
+    },
+  );
 
   it('a wrong PIN blocks after the tries left, and -a unblock-pin with the PUK sets a new one', async () => {
     const tries = [];
@@ -70,8 +79,10 @@ describe('yubico-piv-tool', () => {
 
   it("the card's APDU log holds none of the PINs, PUKs or management keys the tool sent", () => {
     const text = JSON.stringify(h.card.log).toLowerCase();
-    const hexOf = (s: string) => Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, '0')).join('');
-    for (const secret of ['24681357', '97531864', '11223344', '123456', '12345678']) expect(text).not.toContain(hexOf(secret));
+    const hexOf = (s: string) =>
+      Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, '0')).join('');
+    for (const secret of ['24681357', '97531864', '11223344', '123456', '12345678'])
+      expect(text).not.toContain(hexOf(secret));
     expect(text).not.toContain(NEW_KEY);
     expect(h.card.log.filter((e) => e.direction === 'command' && e.ins === 0x20).length).toBeGreaterThan(3);
   });

@@ -24,7 +24,14 @@ import type { CardTransport } from '../../src/transport/card-transport';
 import type { ManagementKeyAlgorithm } from '../../src/piv/constants';
 import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
 import { chuidIdentification } from '../../src/workflows/lifecycle/card';
-import { genericWithSetManagementKey, OPERATOR, testMasterKey, testTemplate, USER, type TestCardProfile } from './lifecycle-fixtures';
+import {
+  genericWithSetManagementKey,
+  OPERATOR,
+  testMasterKey,
+  testTemplate,
+  USER,
+  type TestCardProfile,
+} from './lifecycle-fixtures';
 
 type Mode = 'card-removed' | 'transfer-error-in' | 'transfer-error-out';
 
@@ -46,7 +53,12 @@ class SweptReader {
       this.count += 1;
       if (this.count === this.#at) {
         if (this.#mode === 'card-removed') this.reader.injectFault({ kind: 'card-removed', times: 1 });
-        else this.reader.injectFault({ kind: 'transfer-error', direction: this.#mode === 'transfer-error-in' ? 'in' : 'out', times: 1 });
+        else
+          this.reader.injectFault({
+            kind: 'transfer-error',
+            direction: this.#mode === 'transfer-error-in' ? 'in' : 'out',
+            times: 1,
+          });
       }
       return out(endpoint, data);
     };
@@ -92,20 +104,30 @@ interface Swept {
 }
 
 function freshReader(profile: TestCardProfile): Swept {
-  const card = createVirtualPivCard({ profile: profile === 'piv-generic+ff' ? 'yubikey-5.4' : profile, serial: ++serial });
+  const card = createVirtualPivCard({
+    profile: profile === 'piv-generic+ff' ? 'yubikey-5.4' : profile,
+    serial: ++serial,
+  });
   const r = new SweptReader(card, profile === 'piv-generic+ff' ? genericWithSetManagementKey(card) : card);
   return { r, serial, user: { ...USER, id: crypto.randomUUID() }, profile };
 }
 
 /** Checks that registry, journal and card agree on an issued (or active) card. */
-async function agree({ r, serial: cardSerial, user, profile }: Swept, masterKey: CryptoKey, state: 'issued' | 'active', pin: string): Promise<string[]> {
+async function agree(
+  { r, serial: cardSerial, user, profile }: Swept,
+  masterKey: CryptoKey,
+  state: 'issued' | 'active',
+  pin: string,
+): Promise<string[]> {
   const problems: string[] = [];
   await withTransport(r, async (t) => {
     const { session } = await PivSession.open(new ApduChannel(t));
     const chuid = await session.readChuid();
     if (chuid.guid !== user.id) problems.push('CHUID GUID');
     const generic = profile === 'piv-generic+ff';
-    const { cardId, identity } = generic ? chuidIdentification(chuid) : { cardId: `serial:${cardSerial}`, identity: { serial: cardSerial } };
+    const { cardId, identity } = generic
+      ? chuidIdentification(chuid)
+      : { cardId: `serial:${cardSerial}`, identity: { serial: cardSerial } };
     const algorithm: ManagementKeyAlgorithm = generic ? 'TDES' : 'AES192';
     const rec = await getCard(cardId);
     if (rec?.state !== state || rec.userId !== user.id) problems.push(`registry ${rec?.state}`);
@@ -118,66 +140,88 @@ async function agree({ r, serial: cardSerial, user, profile }: Swept, masterKey:
   return problems;
 }
 
-const issue = ({ r, user }: Swept, masterKey: CryptoKey) => withTransport(r, (transport) => issueCard({ transport, masterKey, template, user, operator: OPERATOR }));
+const issue = ({ r, user }: Swept, masterKey: CryptoKey) =>
+  withTransport(r, (transport) => issueCard({ transport, masterKey, template, user, operator: OPERATOR }));
 
 const MODES = ['card-removed', 'transfer-error-in', 'transfer-error-out'] as const;
 const PROFILES: readonly TestCardProfile[] = ['yubikey-5.7', 'yubikey-5.4', 'piv-generic+ff'];
 
 describe.each(PROFILES)('fault sweep (virtual %s, every bulk-OUT transfer)', (profile) => {
-  it.each(MODES)('issuance survives %s at every transfer', async (mode) => {
-    const masterKey = await testMasterKey();
-    const clean = freshReader(profile);
-    clean.r.arm(-1, mode);
-    await issue(clean, masterKey);
-    const transfers = clean.r.count;
-    let inconsistent = 0;
-    let injected = 0;
-    for (let k = 1; k <= transfers; k++) {
-      const swept = freshReader(profile);
-      swept.r.arm(k, mode);
-      const failed = await issue(swept, masterKey).then(() => false, () => true);
-      injected += failed ? 1 : 0;
-      swept.r.reinsert();
-      swept.r.arm(-1, mode);
-      const s = await issue(swept, masterKey);
-      const problems = await agree(swept, masterKey, 'issued', s.activationPin!);
-      if (problems.length) inconsistent += 1;
-      expect(problems, `k=${k}`).toEqual([]);
-    }
-    console.info(`[fault sweep] ${profile} issuance/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`);
-    expect(inconsistent).toBe(0);
-  }, 600_000);
+  it.each(MODES)(
+    'issuance survives %s at every transfer',
+    async (mode) => {
+      const masterKey = await testMasterKey();
+      const clean = freshReader(profile);
+      clean.r.arm(-1, mode);
+      await issue(clean, masterKey);
+      const transfers = clean.r.count;
+      let inconsistent = 0;
+      let injected = 0;
+      for (let k = 1; k <= transfers; k++) {
+        const swept = freshReader(profile);
+        swept.r.arm(k, mode);
+        const failed = await issue(swept, masterKey).then(
+          () => false,
+          () => true,
+        );
+        injected += failed ? 1 : 0;
+        swept.r.reinsert();
+        swept.r.arm(-1, mode);
+        const s = await issue(swept, masterKey);
+        const problems = await agree(swept, masterKey, 'issued', s.activationPin!);
+        if (problems.length) inconsistent += 1;
+        expect(problems, `k=${k}`).toEqual([]);
+      }
+      console.info(
+        `[fault sweep] ${profile} issuance/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`,
+      );
+      expect(inconsistent).toBe(0);
+    },
+    600_000,
+  );
 
-  it.each(MODES)('activation survives %s at every transfer', async (mode) => {
-    const masterKey = await testMasterKey();
-    const run = async (k: number) => {
-      const swept = freshReader(profile);
-      swept.r.arm(-1, mode);
-      const s = await issue(swept, masterKey);
-      swept.r.arm(k, mode);
-      const act = (t: CardTransport) => activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template });
-      const failed = await withTransport(swept.r, act).then(() => false, () => true);
-      swept.r.reinsert();
-      swept.r.arm(-1, mode);
-      if (failed) await withTransport(swept.r, act);
-      return { swept, failed };
-    };
-    const clean = freshReader(profile);
-    clean.r.arm(-1, mode);
-    const s = await issue(clean, masterKey);
-    clean.r.arm(-1, mode);
-    await withTransport(clean.r, (t) => activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template }));
-    const transfers = clean.r.count;
-    let inconsistent = 0;
-    let injected = 0;
-    for (let k = 1; k <= transfers; k++) {
-      const { swept, failed } = await run(k);
-      injected += failed ? 1 : 0;
-      const problems = await agree(swept, masterKey, 'active', '24681357');
-      if (problems.length) inconsistent += 1;
-      expect(problems, `k=${k}`).toEqual([]);
-    }
-    console.info(`[fault sweep] ${profile} activation/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`);
-    expect(inconsistent).toBe(0);
-  }, 600_000);
+  it.each(MODES)(
+    'activation survives %s at every transfer',
+    async (mode) => {
+      const masterKey = await testMasterKey();
+      const run = async (k: number) => {
+        const swept = freshReader(profile);
+        swept.r.arm(-1, mode);
+        const s = await issue(swept, masterKey);
+        swept.r.arm(k, mode);
+        const act = (t: CardTransport) =>
+          activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template });
+        const failed = await withTransport(swept.r, act).then(
+          () => false,
+          () => true,
+        );
+        swept.r.reinsert();
+        swept.r.arm(-1, mode);
+        if (failed) await withTransport(swept.r, act);
+        return { swept, failed };
+      };
+      const clean = freshReader(profile);
+      clean.r.arm(-1, mode);
+      const s = await issue(clean, masterKey);
+      clean.r.arm(-1, mode);
+      await withTransport(clean.r, (t) =>
+        activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template }),
+      );
+      const transfers = clean.r.count;
+      let inconsistent = 0;
+      let injected = 0;
+      for (let k = 1; k <= transfers; k++) {
+        const { swept, failed } = await run(k);
+        injected += failed ? 1 : 0;
+        const problems = await agree(swept, masterKey, 'active', '24681357');
+        if (problems.length) inconsistent += 1;
+        expect(problems, `k=${k}`).toEqual([]);
+      }
+      console.info(
+        `[fault sweep] ${profile} activation/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`,
+      );
+      expect(inconsistent).toBe(0);
+    },
+    600_000,
+  );
 });

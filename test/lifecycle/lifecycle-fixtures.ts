@@ -5,25 +5,48 @@
 import { importCardMasterKey } from '../../src/cards/admin-secrets';
 import type { CardTemplateRecord } from '../../src/store/db';
 import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport';
-import { createVirtualPivCard, type PivCardProfileName, type VirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import {
+  createVirtualPivCard,
+  type PivCardProfileName,
+  type VirtualPivCard,
+} from '../../src/transport/simulator/piv-card/virtual-piv-card';
 import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
 
 /** A template: show the activation PIN, 6–8 digits, ECC P-256 in 9A, no TAP at activation. */
 export function testTemplate(overrides: Partial<CardTemplateRecord> = {}): CardTemplateRecord {
   return {
-    id: 'tpl-1', name: 'Staff YubiKey', description: '', allowedCredentialTypes: ['yubikey', 'piv'],
+    id: 'tpl-1',
+    name: 'Staff YubiKey',
+    description: '',
+    allowedCredentialTypes: ['yubikey', 'piv'],
     issue: {
-      assignUser: true, pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true }, activationPin: { delivery: 'show' },
+      assignUser: true,
+      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
+      activationPin: { delivery: 'show' },
       certificate: { slot: '9a', algorithm: 'ECCP256', subject: 'CN=${DisplayName}', upnSan: '${UserPrincipalName}' },
     },
-    tap: { enabled: false, userMayRequest: false, forceAuthentication: false, forceAuthenticationDeliverTemplateId: null, operatorMayGenerate: false, showCode: false, operatorDeliverTemplateId: null, lifetimeOverrideMinutes: null, usableOnce: false },
+    tap: {
+      enabled: false,
+      userMayRequest: false,
+      forceAuthentication: false,
+      forceAuthenticationDeliverTemplateId: null,
+      operatorMayGenerate: false,
+      showCode: false,
+      operatorDeliverTemplateId: null,
+      lifetimeOverrideMinutes: null,
+      usableOnce: false,
+    },
     initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
 }
 
-export const USER = { id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', upn: 'ada@contoso.example', displayName: 'Ada Lovelace' };
+export const USER = {
+  id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+  upn: 'ada@contoso.example',
+  displayName: 'Ada Lovelace',
+};
 export const OPERATOR = { oid: 'op-1', name: 'Aisha Operator', upn: 'aisha@contoso.example' };
 
 /** A fresh random card master key (non-extractable HKDF). */
@@ -55,8 +78,13 @@ export function genericWithSetManagementKey(card: VirtualPivCard): VirtualCardSp
 }
 
 /** A virtual card in a virtual reader, connected. `card.log` lists every APDU the card itself answered. */
-export async function cardInReader(profile: TestCardProfile = 'yubikey-5.7'): Promise<{ card: VirtualPivCard; transport: SimulatorTransport }> {
-  const card = createVirtualPivCard({ profile: profile === 'piv-generic+ff' ? 'yubikey-5.4' : profile, serial: ++nextSerial });
+export async function cardInReader(
+  profile: TestCardProfile = 'yubikey-5.7',
+): Promise<{ card: VirtualPivCard; transport: SimulatorTransport }> {
+  const card = createVirtualPivCard({
+    profile: profile === 'piv-generic+ff' ? 'yubikey-5.4' : profile,
+    serial: ++nextSerial,
+  });
   const spec = profile === 'piv-generic+ff' ? genericWithSetManagementKey(card) : card;
   return { card, transport: await createSimulatorTransport({ card: spec }) };
 }

@@ -2,12 +2,16 @@
  * Runs a `PivSession` over a transcript (transcript.ts) through the real `ApduChannel`, and checks that
  * the whole script was used.
  */
-import { ApduChannel } from '../../src/apdu/channel.js';
-import { PivSession } from '../../src/piv/session.js';
-import { createTranscriptTransport, type TranscriptOptions, type TranscriptTransport } from './transcript.js';
+import { ApduChannel } from '../../src/apdu/channel';
+import { PivSession } from '../../src/piv/session';
+import { createTranscriptTransport, type TranscriptOptions, type TranscriptTransport } from './transcript';
 
 /** Replays `script` while `run` drives a session; rejects on an off-script APDU, leftovers, or `run`'s error. */
-export async function replayPiv<T>(script: string, run: (session: PivSession) => Promise<T>, options: TranscriptOptions = {}): Promise<T> {
+export async function replayPiv<T>(
+  script: string,
+  run: (session: PivSession) => Promise<T>,
+  options: TranscriptOptions = {},
+): Promise<T> {
   const transport = createTranscriptTransport(script, options);
   const result = await run(new PivSession(new ApduChannel(transport)));
   transport.assertDone();
@@ -15,7 +19,11 @@ export async function replayPiv<T>(script: string, run: (session: PivSession) =>
 }
 
 /** Like `replayPiv`, but for a run that must fail: resolves with its error after checking the script was used up. */
-export async function replayPivError(script: string, run: (session: PivSession) => Promise<unknown>, options: TranscriptOptions = {}): Promise<unknown> {
+export async function replayPivError(
+  script: string,
+  run: (session: PivSession) => Promise<unknown>,
+  options: TranscriptOptions = {},
+): Promise<unknown> {
   const transport: TranscriptTransport = createTranscriptTransport(script, options);
   try {
     await run(new PivSession(new ApduChannel(transport)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTranscriptTransport, parseTranscript } from './transcript.js';
+import { createTranscriptTransport, parseTranscript } from './transcript';
 
 const SCRIPT = `
 # SELECT, then a GET DATA
@@ -13,14 +13,20 @@ const SCRIPT = `
 describe('transcript replayer', () => {
   it('replays commands in order, honouring continuation lines, comments and wildcards', async () => {
     const t = createTranscriptTransport(SCRIPT);
-    expect(await t.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0, 0, 3, 8, 0))).toEqual(Uint8Array.of(0x90, 0x00));
-    expect(await t.transmit(Uint8Array.of(0x00, 0xcb, 0x3f, 0xff, 0x03, 0x5c, 0x01, 0x7e, 0x00))).toEqual(Uint8Array.of(0x6a, 0x82));
+    expect(await t.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0, 0, 3, 8, 0))).toEqual(
+      Uint8Array.of(0x90, 0x00),
+    );
+    expect(await t.transmit(Uint8Array.of(0x00, 0xcb, 0x3f, 0xff, 0x03, 0x5c, 0x01, 0x7e, 0x00))).toEqual(
+      Uint8Array.of(0x6a, 0x82),
+    );
     expect(() => t.assertDone()).not.toThrow();
   });
 
   it('fails on an unexpected APDU, naming the line', async () => {
     const t = createTranscriptTransport(SCRIPT);
-    await expect(t.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x00))).rejects.toThrow(/unexpected APDU \(transcript line 3\)/);
+    await expect(t.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x00))).rejects.toThrow(
+      /unexpected APDU \(transcript line 3\)/,
+    );
   });
 
   it('fails on leftovers and on APDUs past the end', async () => {

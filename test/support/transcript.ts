@@ -12,7 +12,7 @@
  * `transmit` throws on an APDU that differs from the next `=>` (or comes after the script ends);
  * `assertDone()` throws when `=>` records are left over.
  */
-import type { CardTransport, TransportCapabilities } from '../../src/transport/card-transport.js';
+import type { CardTransport, TransportCapabilities } from '../../src/transport/card-transport';
 
 /** One record: a command pattern (null = wildcard byte) and the response to give. */
 interface Exchange {
@@ -29,7 +29,8 @@ export interface TranscriptTransport extends CardTransport {
   assertDone(): void;
 }
 
-const toHex = (b: ArrayLike<number | null>) => Array.from(b, (x) => (x === null ? '..' : x.toString(16).padStart(2, '0').toUpperCase())).join(' ');
+const toHex = (b: ArrayLike<number | null>) =>
+  Array.from(b, (x) => (x === null ? '..' : x.toString(16).padStart(2, '0').toUpperCase())).join(' ');
 
 function parseHex(text: string, line: number, wildcards: boolean): (number | null)[] {
   const tokens = text.replace(/\s+/g, '').match(/../g) ?? [];
@@ -55,7 +56,8 @@ export function parseTranscript(script: string): Exchange[] {
   const out: Exchange[] = [];
   for (let i = 0; i < records.length; i += 2) {
     const [cmd, rsp] = [records[i]!, records[i + 1]];
-    if (cmd.dir !== '=>' || !rsp || rsp.dir !== '<=') throw new Error(`transcript line ${cmd.line}: each "=>" must be followed by one "<="`);
+    if (cmd.dir !== '=>' || !rsp || rsp.dir !== '<=')
+      throw new Error(`transcript line ${cmd.line}: each "=>" must be followed by one "<="`);
     const response = Uint8Array.from(parseHex(rsp.text, rsp.line, false) as number[]);
     if (response.length < 2) throw new Error(`transcript line ${rsp.line}: a response needs SW1 SW2`);
     out.push({ command: parseHex(cmd.text, cmd.line, true), response, line: cmd.line });
@@ -90,7 +92,10 @@ export function createTranscriptTransport(script: string, options: TranscriptOpt
       const e = exchanges[next];
       if (!e) throw new Error(`unexpected APDU after the transcript ended: ${toHex(command)}`);
       const matches = e.command.length === command.length && e.command.every((b, i) => b === null || b === command[i]);
-      if (!matches) throw new Error(`unexpected APDU (transcript line ${e.line}):\n  expected ${toHex(e.command)}\n  received ${toHex(command)}`);
+      if (!matches)
+        throw new Error(
+          `unexpected APDU (transcript line ${e.line}):\n  expected ${toHex(e.command)}\n  received ${toHex(command)}`,
+        );
       next++;
       return e.response.slice();
     },

@@ -5,10 +5,10 @@
  * (Under test/ because src/transport may not import src/apdu.)
  */
 import { describe, expect, it } from 'vitest';
-import { ApduChannel } from '../../src/apdu/channel.js';
-import { corpusEntry } from '../../src/transport/simulator/fake-corpus.js';
-import { ATR_T0, ATR_T0_T1, ATR_T1, createTestCard } from '../../src/transport/simulator/fake-test-card.js';
-import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport.js';
+import { ApduChannel } from '../../src/apdu/channel';
+import { corpusEntry } from '../../src/transport/simulator/fake-corpus';
+import { ATR_T0, ATR_T0_T1, ATR_T1, createTestCard } from '../../src/transport/simulator/fake-test-card';
+import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport';
 
 const SELECT = { cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x00, data: Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x08) };
 
@@ -50,20 +50,88 @@ async function apduSuite(t: SimulatorTransport): Promise<void> {
 }
 
 describe.each([
-  { name: 'TPDU T=0, reader does PPS (ACS ACR39U)', file: 'ACS_ACR39U_ICC_Reader.txt', atr: ATR_T0, protocol: 0, pps: 0, ifs: 0, power: 1 },
-  { name: 'TPDU T=0, host does PPS (ACS ACR38U)', file: 'ACR38U-CCID.txt', atr: ATR_T0, protocol: 0, pps: 1, ifs: 0, power: 1 },
-  { name: 'TPDU T=1, host does PPS and IFSD (Dell keyboard)', file: 'DellSCRK.txt', atr: ATR_T1, protocol: 1, pps: 1, ifs: 1, power: 1 },
-  { name: 'TPDU T=1 chosen over T=0, reader does PPS (SCR3310)', file: 'SCR3310.txt', atr: ATR_T0_T1, protocol: 1, pps: 0, ifs: 1, power: 0 },
+  {
+    name: 'TPDU T=0, reader does PPS (ACS ACR39U)',
+    file: 'ACS_ACR39U_ICC_Reader.txt',
+    atr: ATR_T0,
+    protocol: 0,
+    pps: 0,
+    ifs: 0,
+    power: 1,
+  },
+  {
+    name: 'TPDU T=0, host does PPS (ACS ACR38U)',
+    file: 'ACR38U-CCID.txt',
+    atr: ATR_T0,
+    protocol: 0,
+    pps: 1,
+    ifs: 0,
+    power: 1,
+  },
+  {
+    name: 'TPDU T=1, host does PPS and IFSD (Dell keyboard)',
+    file: 'DellSCRK.txt',
+    atr: ATR_T1,
+    protocol: 1,
+    pps: 1,
+    ifs: 1,
+    power: 1,
+  },
+  {
+    name: 'TPDU T=1 chosen over T=0, reader does PPS (SCR3310)',
+    file: 'SCR3310.txt',
+    atr: ATR_T0_T1,
+    protocol: 1,
+    pps: 0,
+    ifs: 1,
+    power: 0,
+  },
   { name: 'TPDU T=0, vendor class (SPR532)', file: 'SPR532.txt', atr: ATR_T0, protocol: 0, pps: 0, ifs: 0, power: 0 },
-  { name: 'short APDU (ACS ACR3901U)', file: 'ACS_ACR3901U_ICC_Reader.txt', atr: ATR_T0_T1, protocol: null, pps: 0, ifs: 0, power: 0 },
-  { name: 'extended APDU, 1034-byte messages (Identiv uTrust 3700 F)', file: 'Identiv_uTrust_3700_F_CL_Reader.txt', atr: ATR_T0_T1, protocol: null, pps: 0, ifs: 0, power: 0 },
-  { name: 'extended APDU, 271-byte messages (OMNIKEY 3x21)', file: 'HID_Global_OMNIKEY_3x21_Smart_Card_Reader.txt', atr: ATR_T1, protocol: null, pps: 0, ifs: 0, power: 0 },
-  { name: 'extended APDU, vendor class (DUALi DE-ABCM6)', file: 'DUALi_DE-ABCM6.txt', atr: ATR_T1, protocol: null, pps: 0, ifs: 0, power: 0 },
+  {
+    name: 'short APDU (ACS ACR3901U)',
+    file: 'ACS_ACR3901U_ICC_Reader.txt',
+    atr: ATR_T0_T1,
+    protocol: null,
+    pps: 0,
+    ifs: 0,
+    power: 0,
+  },
+  {
+    name: 'extended APDU, 1034-byte messages (Identiv uTrust 3700 F)',
+    file: 'Identiv_uTrust_3700_F_CL_Reader.txt',
+    atr: ATR_T0_T1,
+    protocol: null,
+    pps: 0,
+    ifs: 0,
+    power: 0,
+  },
+  {
+    name: 'extended APDU, 271-byte messages (OMNIKEY 3x21)',
+    file: 'HID_Global_OMNIKEY_3x21_Smart_Card_Reader.txt',
+    atr: ATR_T1,
+    protocol: null,
+    pps: 0,
+    ifs: 0,
+    power: 0,
+  },
+  {
+    name: 'extended APDU, vendor class (DUALi DE-ABCM6)',
+    file: 'DUALi_DE-ABCM6.txt',
+    atr: ATR_T1,
+    protocol: null,
+    pps: 0,
+    ifs: 0,
+    power: 0,
+  },
 ])('$name', ({ file, atr, protocol, pps, ifs, power }) => {
   it('runs the shared APDU suite through ApduChannel', async () => {
     const entry = corpusEntry(file);
     // Vendor-class readers are opened as an ordinary page would; the others as the installed app.
-    const t = await createSimulatorTransport({ entry, card: createTestCard(atr), unrestricted: entry.interface.bInterfaceClass === 0x0b });
+    const t = await createSimulatorTransport({
+      entry,
+      card: createTestCard(atr),
+      unrestricted: entry.interface.bInterfaceClass === 0x0b,
+    });
     expect(t.kind).toBe('simulator');
     expect(t.atr).toEqual(atr);
     expect(t.protocol).toBe(protocol);

@@ -3,10 +3,13 @@
  * .NET SDK tests; AES from FIPS-197 Appendix C).
  */
 import { describe, expect, it } from 'vitest';
-import { aesCipher, managementKeyCipher, tdesCipher } from './block-cipher.js';
+import { aesCipher, managementKeyCipher, tdesCipher } from './block-cipher';
 
 const h = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!, (x) => parseInt(x, 16));
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+const hex = (b: Uint8Array) =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 
 describe('3DES (des.js EDE, one block)', () => {
   const key = h('8A98F110D3497B022100B774DF0EF99B53EF4B8E3B918604');

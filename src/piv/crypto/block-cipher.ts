@@ -9,8 +9,8 @@
  */
 import des from 'des.js';
 import { ecb } from '@noble/ciphers/aes.js';
-import { AppError } from '../../app-error.js';
-import { MANAGEMENT_KEY_SIZES, type ManagementKeyAlgorithm } from '../constants.js';
+import { AppError } from '../../app-error';
+import { MANAGEMENT_KEY_SIZES, type ManagementKeyAlgorithm } from '../constants';
 
 /** A cipher that enciphers and deciphers exactly one block. */
 export interface BlockCipher {
@@ -20,7 +20,8 @@ export interface BlockCipher {
 }
 
 function checkBlock(block: Uint8Array, size: number): void {
-  if (block.length !== size) throw new AppError('piv', 'INVALID_ARGUMENT', `a cipher block must be ${size} bytes, not ${block.length}`);
+  if (block.length !== size)
+    throw new AppError('piv', 'INVALID_ARGUMENT', `a cipher block must be ${size} bytes, not ${block.length}`);
 }
 
 /** Triple-DES EDE (k1, k2, k3) on one 8-byte block. */
@@ -37,20 +38,29 @@ export function tdesCipher(key: Uint8Array): BlockCipher {
 
 /** AES (128/192/256 by key length) on one 16-byte block. */
 export async function aesCipher(key: Uint8Array): Promise<BlockCipher> {
-  if (![16, 24, 32].includes(key.length)) throw new AppError('piv', 'INVALID_ARGUMENT', `an AES key is 16, 24 or 32 bytes, not ${key.length}`);
+  if (![16, 24, 32].includes(key.length))
+    throw new AppError('piv', 'INVALID_ARGUMENT', `an AES key is 16, 24 or 32 bytes, not ${key.length}`);
   const aes = ecb(Uint8Array.from(key), { disablePadding: true });
   const run = (fn: (b: Uint8Array) => Uint8Array, block: Uint8Array): Uint8Array => {
     checkBlock(block, 16);
     return fn(Uint8Array.from(block));
   };
-  return { blockSize: 16, encryptBlock: async (b) => run((x) => aes.encrypt(x), b), decryptBlock: async (b) => run((x) => aes.decrypt(x), b) };
+  return {
+    blockSize: 16,
+    encryptBlock: async (b) => run((x) => aes.encrypt(x), b),
+    decryptBlock: async (b) => run((x) => aes.decrypt(x), b),
+  };
 }
 
 /** The block cipher of a management key of `algorithm`; checks the key length against it. */
 export async function managementKeyCipher(algorithm: ManagementKeyAlgorithm, key: Uint8Array): Promise<BlockCipher> {
   const { keyLength } = MANAGEMENT_KEY_SIZES[algorithm];
   if (key.length !== keyLength) {
-    throw new AppError('piv', 'INVALID_ARGUMENT', `a ${algorithm} management key is ${keyLength} bytes, not ${key.length}`);
+    throw new AppError(
+      'piv',
+      'INVALID_ARGUMENT',
+      `a ${algorithm} management key is ${keyLength} bytes, not ${key.length}`,
+    );
   }
   return algorithm === 'TDES' ? tdesCipher(key) : aesCipher(key);
 }

@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CorpusReaderEntry } from './virtual-usb-descriptors.js';
+import type { CorpusReaderEntry } from './virtual-usb-descriptors';
 
 /** Where the corpus lives: shared/ beside the repository (as in CI); CCID_CORPUS overrides it. */
-export const CORPUS_PATH = process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../../shared/corpora/ccid-readers.json', import.meta.url));
+export const CORPUS_PATH =
+  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../../shared/corpora/ccid-readers.json', import.meta.url));
 
 /** A corpus entry with the fields the corpus adds for people (file name, decoded descriptor). */
 export interface CorpusReader extends CorpusReaderEntry {

@@ -9,17 +9,24 @@
  *   INS 0x40 SLOW   → waits for `release()` then 90 00
  *   INS 0xC0 GET RESPONSE → the rest kept by GET
  */
-import type { VirtualCardSpec } from './virtual-types.js';
+import type { VirtualCardSpec } from './virtual-types';
 
 /** Builds an ATR from its parts and appends TCK when any protocol other than T=0 is announced (ISO 7816-3 §8.2). */
-export function buildAtr(groups: readonly { ta?: number; tb?: number; tc?: number; td?: number }[], historical: readonly number[]): Uint8Array {
+export function buildAtr(
+  groups: readonly { ta?: number; tb?: number; tc?: number; td?: number }[],
+  historical: readonly number[],
+): Uint8Array {
   const out = [0x3b];
   const y = (g: { ta?: number; tb?: number; tc?: number; td?: number }): number =>
-    (g.ta !== undefined ? 0x10 : 0) | (g.tb !== undefined ? 0x20 : 0) | (g.tc !== undefined ? 0x40 : 0) | (g.td !== undefined ? 0x80 : 0);
+    (g.ta !== undefined ? 0x10 : 0) |
+    (g.tb !== undefined ? 0x20 : 0) |
+    (g.tc !== undefined ? 0x40 : 0) |
+    (g.td !== undefined ? 0x80 : 0);
   out.push(y(groups[0] ?? {}) | historical.length);
   groups.forEach((g) => {
     for (const v of [g.ta, g.tb, g.tc]) if (v !== undefined) out.push(v);
-    if (g.td !== undefined) out.push((g.td & 0x0f) | (groups[groups.indexOf(g) + 1] ? y(groups[groups.indexOf(g) + 1]!) : 0));
+    if (g.td !== undefined)
+      out.push((g.td & 0x0f) | (groups[groups.indexOf(g) + 1] ? y(groups[groups.indexOf(g) + 1]!) : 0));
   });
   out.push(...historical);
   if (groups.some((g) => g.td !== undefined && (g.td & 0x0f) !== 0)) out.push(out.slice(1).reduce((x, b) => x ^ b, 0));
@@ -55,14 +62,15 @@ function parse(a: Uint8Array): Parsed | null {
     if (a.length === 6 + lc) return { ...base, data: a.slice(5, 5 + lc), ne: a[5 + lc] || 256 };
     return null;
   }
-  if (a.length === 7) return { ...base, data: new Uint8Array(0), ne: ((a[5]! << 8) | a[6]!) || 65536 };
+  if (a.length === 7) return { ...base, data: new Uint8Array(0), ne: (a[5]! << 8) | a[6]! || 65536 };
   const lc = (a[5]! << 8) | a[6]!;
   if (a.length === 7 + lc) return { ...base, data: a.slice(7), ne: undefined };
-  if (a.length === 9 + lc) return { ...base, data: a.slice(7, 7 + lc), ne: ((a[7 + lc]! << 8) | a[8 + lc]!) || 65536 };
+  if (a.length === 9 + lc) return { ...base, data: a.slice(7, 7 + lc), ne: (a[7 + lc]! << 8) | a[8 + lc]! || 65536 };
   return null;
 }
 
-const sw = (data: ArrayLike<number>, sw1: number, sw2: number): Uint8Array => Uint8Array.from([...Array.from(data), sw1, sw2]);
+const sw = (data: ArrayLike<number>, sw1: number, sw2: number): Uint8Array =>
+  Uint8Array.from([...Array.from(data), sw1, sw2]);
 
 /** A test card; `release()` lets a pending SLOW command finish. */
 export interface TestCard extends VirtualCardSpec {
@@ -97,9 +105,18 @@ export function createTestCard(atr: Uint8Array = ATR_T0_T1): TestCard {
         return sw([all.length >> 8, all.length & 0xff, all.reduce((x, b) => x ^ b, 0)], 0x90, 0x00);
       }
       case 0x20:
-        return serve(Uint8Array.from({ length: (c.p1 << 8) | c.p2 }, (_, i) => i & 0xff), c.ne);
+        return serve(
+          Uint8Array.from({ length: (c.p1 << 8) | c.p2 }, (_, i) => i & 0xff),
+          c.ne,
+        );
       case 0x30:
-        return c.ne === 20 ? sw(Array.from({ length: 20 }, (_, i) => 0xa0 + i), 0x90, 0x00) : sw([], 0x6c, 20);
+        return c.ne === 20
+          ? sw(
+              Array.from({ length: 20 }, (_, i) => 0xa0 + i),
+              0x90,
+              0x00,
+            )
+          : sw([], 0x6c, 20);
       case 0x40:
         await new Promise<void>((resolve) => (release = resolve));
         return sw([], 0x90, 0x00);

@@ -3,10 +3,21 @@
  * bulk-in, notifications for interrupt-in; fault modes and the Abort sequence (CCID rev 1.1 §5.3.1)
  * are applied here.
  */
-import { failure, frame, notifySlotChange, readCommand, SIM_CMD, SIM_ERROR, SIM_ICC, SIM_PC_TO_RDR, atrProtocols, type SimCommand } from './virtual-ccid.js';
-import { FaultPlan } from './virtual-faults.js';
-import { VirtualSlot } from './virtual-slot.js';
-import type { SimReaderFacts, VirtualCardSpec } from './virtual-types.js';
+import {
+  failure,
+  frame,
+  notifySlotChange,
+  readCommand,
+  SIM_CMD,
+  SIM_ERROR,
+  SIM_ICC,
+  SIM_PC_TO_RDR,
+  atrProtocols,
+  type SimCommand,
+} from './virtual-ccid';
+import { FaultPlan } from './virtual-faults';
+import { VirtualSlot } from './virtual-slot';
+import type { SimReaderFacts, VirtualCardSpec } from './virtual-types';
 
 /** A FIFO whose readers wait for the next item; pending readers can be cancelled. */
 class Mailbox {
@@ -90,7 +101,9 @@ export class VirtualBulk {
   }
 
   private notify(changed: number): void {
-    this.interrupts.push(notifySlotChange(this.slots.map((s, i) => ({ present: s.card !== null, changed: i === changed }))));
+    this.interrupts.push(
+      notifySlotChange(this.slots.map((s, i) => ({ present: s.card !== null, changed: i === changed }))),
+    );
   }
 
   /** ABORT class request: if the slot is busy, its command ends now with CMD_ABORTED (§5.3.1). */

@@ -4,58 +4,77 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as m from '../../ccid/messages.js';
-import { parseNotification, parseReply } from '../../ccid/messages-reply.js';
-import { frame, notifySlotChange, readCommand, statusByte } from './virtual-ccid.js';
+import * as m from '../../ccid/messages';
+import { parseNotification, parseReply } from '../../ccid/messages-reply';
+import { frame, notifySlotChange, readCommand, statusByte } from './virtual-ccid';
 
 const byte = fc.integer({ min: 0, max: 255 });
 
 describe('driver codec ↔ virtual reader framing', () => {
   it('commands built by the driver are read back field for field by the simulator (20,000 cases)', () => {
     fc.assert(
-      fc.property(byte, byte, fc.uint8Array({ maxLength: 80 }), fc.integer({ min: 0, max: 0xffff }), byte, (slot, seq, data, level, bwi) => {
-        const c = readCommand(m.xfrBlock({ slot, seq }, data, level, bwi));
-        return (
-          c !== null &&
-          c.type === m.PC_TO_RDR.XFR_BLOCK &&
-          c.slot === slot &&
-          c.seq === seq &&
-          c.p[0] === bwi &&
-          (c.p[1] | (c.p[2] << 8)) === level &&
-          c.data.length === data.length &&
-          c.data.every((v, i) => v === data[i])
-        );
-      }),
+      fc.property(
+        byte,
+        byte,
+        fc.uint8Array({ maxLength: 80 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        byte,
+        (slot, seq, data, level, bwi) => {
+          const c = readCommand(m.xfrBlock({ slot, seq }, data, level, bwi));
+          return (
+            c !== null &&
+            c.type === m.PC_TO_RDR.XFR_BLOCK &&
+            c.slot === slot &&
+            c.seq === seq &&
+            c.p[0] === bwi &&
+            (c.p[1] | (c.p[2] << 8)) === level &&
+            c.data.length === data.length &&
+            c.data.every((v, i) => v === data[i])
+          );
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
 
   it('replies framed by the simulator are parsed field for field by the driver (20,000 cases)', () => {
     fc.assert(
-      fc.property(byte, byte, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), byte, byte, fc.uint8Array({ maxLength: 80 }), (slot, seq, icc, cmd, error, chain, data) => {
-        const r = parseReply(frame(0x80, slot, seq, statusByte(icc, cmd), error, chain, data));
-        return (
-          r.type === 'DataBlock' &&
-          r.slot === slot &&
-          r.seq === seq &&
-          r.iccStatus === icc &&
-          r.commandStatus === cmd &&
-          r.error === error &&
-          r.chainParameter === chain &&
-          r.data.length === data.length &&
-          r.data.every((v, i) => v === data[i])
-        );
-      }),
+      fc.property(
+        byte,
+        byte,
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+        byte,
+        byte,
+        fc.uint8Array({ maxLength: 80 }),
+        (slot, seq, icc, cmd, error, chain, data) => {
+          const r = parseReply(frame(0x80, slot, seq, statusByte(icc, cmd), error, chain, data));
+          return (
+            r.type === 'DataBlock' &&
+            r.slot === slot &&
+            r.seq === seq &&
+            r.iccStatus === icc &&
+            r.commandStatus === cmd &&
+            r.error === error &&
+            r.chainParameter === chain &&
+            r.data.length === data.length &&
+            r.data.every((v, i) => v === data[i])
+          );
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
 
   it('NotifySlotChange for up to 8 slots', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ present: fc.boolean(), changed: fc.boolean() }), { minLength: 1, maxLength: 8 }), (slots) => {
-        const n = parseNotification(notifySlotChange(slots));
-        expect(n.type === 'NotifySlotChange' && n.slots.slice(0, slots.length)).toEqual(slots);
-      }),
+      fc.property(
+        fc.array(fc.record({ present: fc.boolean(), changed: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+        (slots) => {
+          const n = parseNotification(notifySlotChange(slots));
+          expect(n.type === 'NotifySlotChange' && n.slots.slice(0, slots.length)).toEqual(slots);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -18,7 +18,13 @@ export const SIM_PC_TO_RDR = {
 } as const;
 
 /** Bulk-in and interrupt message types (CCID rev 1.1 §6.2, §6.3). */
-export const SIM_RDR_TO_PC = { DATA_BLOCK: 0x80, SLOT_STATUS: 0x81, PARAMETERS: 0x82, ESCAPE: 0x83, NOTIFY_SLOT_CHANGE: 0x50 } as const;
+export const SIM_RDR_TO_PC = {
+  DATA_BLOCK: 0x80,
+  SLOT_STATUS: 0x81,
+  PARAMETERS: 0x82,
+  ESCAPE: 0x83,
+  NOTIFY_SLOT_CHANGE: 0x50,
+} as const;
 
 /** bError values the virtual reader reports (CCID rev 1.1 Table 6.2-2). */
 export const SIM_ERROR = {
@@ -49,11 +55,25 @@ export function readCommand(bytes: Uint8Array): SimCommand | null {
   if (bytes.length < 10) return null;
   const length = bytes[1]! + bytes[2]! * 0x100 + bytes[3]! * 0x10000 + bytes[4]! * 0x1000000;
   if (bytes.length !== 10 + length) return null;
-  return { type: bytes[0]!, slot: bytes[5]!, seq: bytes[6]!, p: [bytes[7]!, bytes[8]!, bytes[9]!], data: bytes.slice(10) };
+  return {
+    type: bytes[0]!,
+    slot: bytes[5]!,
+    seq: bytes[6]!,
+    p: [bytes[7]!, bytes[8]!, bytes[9]!],
+    data: bytes.slice(10),
+  };
 }
 
 /** Frames a bulk-in reply: type, dwLength LE, slot, seq, bStatus, bError, byte 9, data. */
-export function frame(type: number, slot: number, seq: number, status: number, error: number, b9: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+export function frame(
+  type: number,
+  slot: number,
+  seq: number,
+  status: number,
+  error: number,
+  b9: number,
+  data: Uint8Array = new Uint8Array(0),
+): Uint8Array {
   const out = new Uint8Array(10 + data.length);
   const n = data.length;
   out.set([type, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff, slot, seq, status, error, b9]);

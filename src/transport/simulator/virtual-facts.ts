@@ -2,8 +2,8 @@
  * The virtual reader's own reading of the CCID class descriptor (CCID rev 1.1 §5.1, Table 5.1-1),
  * independent of src/ccid/descriptor.ts so that the two can check each other.
  */
-import { hexToBytes, type CorpusReaderEntry } from './virtual-usb-descriptors.js';
-import type { SimReaderFacts } from './virtual-types.js';
+import { hexToBytes, type CorpusReaderEntry } from './virtual-usb-descriptors';
+import type { SimReaderFacts } from './virtual-types';
 
 function dword(b: Uint8Array, o: number): number {
   return b[o]! + b[o + 1]! * 0x100 + b[o + 2]! * 0x10000 + b[o + 3]! * 0x1000000;
@@ -14,7 +14,13 @@ export function readerFacts(entry: CorpusReaderEntry): SimReaderFacts {
   const d = hexToBytes(entry.descriptorHex);
   const features = dword(d, 40);
   const level =
-    features & 0x40000 ? 'extended-apdu' : features & 0x20000 ? 'short-apdu' : features & 0x10000 ? 'tpdu' : 'character';
+    features & 0x40000
+      ? 'extended-apdu'
+      : features & 0x20000
+        ? 'short-apdu'
+        : features & 0x10000
+          ? 'tpdu'
+          : 'character';
   return {
     level,
     maxSlotIndex: d[4]!,
@@ -38,7 +44,9 @@ export function simClockList(f: SimReaderFacts): number[] {
   const n = f.numClocks;
   if (n === 0) return [];
   if (n === 1) return [f.defaultClockKhz];
-  return Array.from({ length: n }, (_, i) => Math.round(f.defaultClockKhz + ((f.maxClockKhz - f.defaultClockKhz) * i) / (n - 1)));
+  return Array.from({ length: n }, (_, i) =>
+    Math.round(f.defaultClockKhz + ((f.maxClockKhz - f.defaultClockKhz) * i) / (n - 1)),
+  );
 }
 
 /** GET_DATA_RATES answer (§5.3.3): rates f·D/F at the default clock for Fi 372 and the usual Di, capped at the maximum. */

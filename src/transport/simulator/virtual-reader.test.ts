@@ -3,14 +3,19 @@
  * framing (hand-written hex), the interrupt endpoint and cancellation.
  */
 import { describe, expect, it } from 'vitest';
-import { corpusEntry } from './fake-corpus.js';
-import { ATR_T0, createTestCard } from './fake-test-card.js';
-import { createVirtualReader } from './virtual-reader.js';
+import { corpusEntry } from './fake-corpus';
+import { ATR_T0, createTestCard } from './fake-test-card';
+import { createVirtualReader } from './virtual-reader';
 
 const hex = (b: Uint8Array | DataView | undefined): string =>
-  b === undefined ? '' : Array.from(b instanceof DataView ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+  b === undefined
+    ? ''
+    : Array.from(b instanceof DataView ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b, (x) =>
+        x.toString(16).padStart(2, '0'),
+      ).join(' ');
 const bytes = (h: string): Uint8Array<ArrayBuffer> => Uint8Array.from(h.trim().split(/\s+/), (x) => parseInt(x, 16));
-const getDescriptor = (type: number) => ({ requestType: 'standard', recipient: 'device', request: 6, value: type << 8, index: 0 }) as const;
+const getDescriptor = (type: number) =>
+  ({ requestType: 'standard', recipient: 'device', request: 6, value: type << 8, index: 0 }) as const;
 
 async function claimed(file: string, card = createTestCard(ATR_T0)) {
   const device = createVirtualReader({ entry: corpusEntry(file), card, unrestricted: true });
@@ -56,7 +61,10 @@ describe('virtual reader USB surface', () => {
 
   it('answers GET_DATA_RATES (CCID §5.3.3) with bNumDataRatesSupported rates', async () => {
     const device = await claimed('DellSCRK.txt');
-    const r = await device.controlTransferIn({ requestType: 'class', recipient: 'interface', request: 3, value: 0, index: 0 }, 53 * 4);
+    const r = await device.controlTransferIn(
+      { requestType: 'class', recipient: 'interface', request: 3, value: 0, index: 0 },
+      53 * 4,
+    );
     expect(r.data!.byteLength).toBeGreaterThan(0);
     expect(r.data!.getUint32(0, true)).toBe(12903); // dwDefaultClock 4.8 MHz / Fi 372
   });

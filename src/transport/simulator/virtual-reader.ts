@@ -6,11 +6,17 @@
  * blocklisted YubiKey, unless built `unrestricted` (an Isolated Web App with usb-unrestricted).
  * Modelled on ChromeOS Smart Card Connector's simulated reader, including its fault modes.
  */
-import type { UsbDeviceLike } from '../../ccid/reader-usb.js';
-import { configurationDescriptor, deviceDescriptor, simEndpoints, SIM_ENDPOINT, type CorpusReaderEntry } from './virtual-usb-descriptors.js';
-import { readerFacts, simClockList, simDataRateList } from './virtual-facts.js';
-import { VirtualBulk } from './virtual-bulk.js';
-import type { SimStats, VirtualCardSpec, VirtualFault } from './virtual-types.js';
+import type { UsbDeviceLike } from '../../ccid/reader-usb';
+import {
+  configurationDescriptor,
+  deviceDescriptor,
+  simEndpoints,
+  SIM_ENDPOINT,
+  type CorpusReaderEntry,
+} from './virtual-usb-descriptors';
+import { readerFacts, simClockList, simDataRateList } from './virtual-facts';
+import { VirtualBulk } from './virtual-bulk';
+import type { SimStats, VirtualCardSpec, VirtualFault } from './virtual-types';
 
 /** Options for `createVirtualReader`. */
 export interface VirtualReaderOptions {
@@ -94,12 +100,16 @@ export class VirtualReader implements UsbDeviceLike {
   private requireClaimed(endpoint: number): void {
     this.requireOpen();
     if (!this.claimed || !simEndpoints(this.options.entry).bulk) {
-      throw domError(`The specified endpoint (${endpoint}) is not part of a claimed and selected alternate interface.`, 'NotFoundError');
+      throw domError(
+        `The specified endpoint (${endpoint}) is not part of a claimed and selected alternate interface.`,
+        'NotFoundError',
+      );
     }
   }
 
   async open(): Promise<void> {
-    if (this.vendorId === YUBICO_VENDOR_ID && !this.options.unrestricted) throw domError('Access denied.', 'SecurityError');
+    if (this.vendorId === YUBICO_VENDOR_ID && !this.options.unrestricted)
+      throw domError('Access denied.', 'SecurityError');
     this.opened = true;
   }
 
@@ -112,13 +122,18 @@ export class VirtualReader implements UsbDeviceLike {
 
   async selectConfiguration(value: number): Promise<void> {
     this.requireOpen();
-    if (value !== 1) throw domError('The configuration value provided is not supported by the device.', 'NotFoundError');
+    if (value !== 1)
+      throw domError('The configuration value provided is not supported by the device.', 'NotFoundError');
     this.configuration = { configurationValue: 1 };
   }
 
   async claimInterface(interfaceNumber: number): Promise<void> {
     this.requireOpen();
-    if (!this.configuration || interfaceNumber !== 0) throw domError('The interface number provided is not supported by the device in its current configuration.', 'NotFoundError');
+    if (!this.configuration || interfaceNumber !== 0)
+      throw domError(
+        'The interface number provided is not supported by the device in its current configuration.',
+        'NotFoundError',
+      );
     if (this.options.entry.interface.bInterfaceClass === 0x0b && !this.options.unrestricted) {
       throw domError('The requested interface implements a protected class.', 'SecurityError');
     }
@@ -168,9 +183,11 @@ export class VirtualReader implements UsbDeviceLike {
 
   async transferOut(endpoint: number, data: BufferSource): Promise<USBOutTransferResult> {
     this.requireClaimed(endpoint);
-    if (endpoint !== (SIM_ENDPOINT.BULK_OUT & 0x0f)) throw domError('The specified endpoint is not an OUT endpoint.', 'NotFoundError');
+    if (endpoint !== (SIM_ENDPOINT.BULK_OUT & 0x0f))
+      throw domError('The specified endpoint is not an OUT endpoint.', 'NotFoundError');
     const bytes = toBytes(data);
-    if (this.bulk.faults.take('transfer-error', 'out')) throw domError('A transfer error has occurred.', 'NetworkError');
+    if (this.bulk.faults.take('transfer-error', 'out'))
+      throw domError('A transfer error has occurred.', 'NetworkError');
     this.bulk.receive(bytes);
     return { status: 'ok', bytesWritten: bytes.length };
   }
@@ -180,7 +197,8 @@ export class VirtualReader implements UsbDeviceLike {
     if (endpoint === (SIM_ENDPOINT.INTERRUPT_IN & 0x0f) && simEndpoints(this.options.entry).interrupt) {
       return inResult(await this.bulk.nextNotification(), length);
     }
-    if (endpoint !== (SIM_ENDPOINT.BULK_IN & 0x0f)) throw domError('The specified endpoint is not an IN endpoint.', 'NotFoundError');
+    if (endpoint !== (SIM_ENDPOINT.BULK_IN & 0x0f))
+      throw domError('The specified endpoint is not an IN endpoint.', 'NotFoundError');
     if (this.bulk.faults.take('transfer-error', 'in')) throw domError('A transfer error has occurred.', 'NetworkError');
     return inResult(await this.bulk.nextReply(), length);
   }

@@ -2,12 +2,25 @@
  * One slot of the virtual reader: card presence and power, parameters, and the reader side of the
  * exchange level the descriptor declares (CCID rev 1.1 §6.1.1–§6.1.7, §6.2).
  */
-import { frame, SIM_CMD, SIM_ERROR, SIM_ICC, SIM_PC_TO_RDR, SIM_RDR_TO_PC, failure, statusByte, type SimCommand } from './virtual-ccid.js';
-import { TpduCard } from './virtual-tpdu.js';
-import type { SimReaderFacts, VirtualCard } from './virtual-types.js';
+import {
+  frame,
+  SIM_CMD,
+  SIM_ERROR,
+  SIM_ICC,
+  SIM_PC_TO_RDR,
+  SIM_RDR_TO_PC,
+  failure,
+  statusByte,
+  type SimCommand,
+} from './virtual-ccid';
+import { TpduCard } from './virtual-tpdu';
+import type { SimReaderFacts, VirtualCard } from './virtual-types';
 
 /** Default abProtocolDataStructure per protocol (Fd/Dd 11, direct convention; T=1: LRC, BWI 4 CWI 13, IFSC 32). */
-const DEFAULT_PARAMETERS: Record<number, readonly number[]> = { 0: [0x11, 0x00, 0x00, 0x0a, 0x00], 1: [0x11, 0x10, 0x00, 0x4d, 0x00, 0x20, 0x00] };
+const DEFAULT_PARAMETERS: Record<number, readonly number[]> = {
+  0: [0x11, 0x00, 0x00, 0x0a, 0x00],
+  1: [0x11, 0x10, 0x00, 0x4d, 0x00, 0x20, 0x00],
+};
 
 /** wLevelParameter / bChainParameter values at extended APDU level (CCID rev 1.1 §6.1.4 Table 6.1-3, §6.2.1). */
 const CHAIN = { WHOLE: 0x00, BEGIN: 0x01, END: 0x02, MORE: 0x03, NEXT: 0x10 } as const;
@@ -41,7 +54,15 @@ export class VirtualSlot {
   }
 
   private parametersReply(cmd: SimCommand): Uint8Array {
-    return frame(SIM_RDR_TO_PC.PARAMETERS, cmd.slot, cmd.seq, statusByte(this.icc(), SIM_CMD.OK), 0, this.protocol, Uint8Array.from(this.parameters));
+    return frame(
+      SIM_RDR_TO_PC.PARAMETERS,
+      cmd.slot,
+      cmd.seq,
+      statusByte(this.icc(), SIM_CMD.OK),
+      0,
+      this.protocol,
+      Uint8Array.from(this.parameters),
+    );
   }
 
   private dataBlock(cmd: SimCommand, data: Uint8Array, chain = 0): Uint8Array {
@@ -85,7 +106,8 @@ export class VirtualSlot {
     this.deactivate();
     // A card activated at a voltage it does not support stays mute (ISO 7816-3 §6.2.4).
     const volts = (['5V', '3V', '1.8V'] as const)[select - 1];
-    if (volts && this.card.voltages && !this.card.voltages.includes(volts)) return failure(cmd, SIM_ICC.INACTIVE, SIM_ERROR.ICC_MUTE);
+    if (volts && this.card.voltages && !this.card.voltages.includes(volts))
+      return failure(cmd, SIM_ICC.INACTIVE, SIM_ERROR.ICC_MUTE);
     this.powered = true;
     this.protocol = this.card.protocols[0]!;
     this.parameters = DEFAULT_PARAMETERS[this.protocol] ?? DEFAULT_PARAMETERS[0]!;

@@ -3,9 +3,9 @@
  * card halves. The reader's protocol (SetParameters) must match the card's, as with a real card: a
  * mismatch leaves the card mute.
  */
-import { createT0Card, type T0Card } from '../../ccid/t0.js';
-import { createSimT1Card, type SimT1Card } from './virtual-t1.js';
-import type { SimReaderFacts, VirtualCard } from './virtual-types.js';
+import { createT0Card, type T0Card } from '../../ccid/t0';
+import { createSimT1Card, type SimT1Card } from './virtual-t1';
+import type { SimReaderFacts, VirtualCard } from './virtual-types';
 
 /** S(IFS request) PCB (ISO 7816-3 §11.3.2.2, Table 11). */
 const PCB_S_IFS_REQUEST = 0xc1;

@@ -10,7 +10,12 @@ export interface CorpusReaderEntry {
   readonly idProduct: number;
   readonly product: string;
   readonly manufacturer?: string;
-  readonly interface: { readonly bInterfaceClass: number; readonly bNumEndpoints: number; readonly bInterfaceSubClass?: number; readonly bInterfaceProtocol?: number };
+  readonly interface: {
+    readonly bInterfaceClass: number;
+    readonly bNumEndpoints: number;
+    readonly bInterfaceSubClass?: number;
+    readonly bInterfaceProtocol?: number;
+  };
   /** The exact 54-byte CCID class descriptor, hex. */
   readonly descriptorHex: string;
 }
@@ -52,11 +57,25 @@ export function simEndpoints(entry: CorpusReaderEntry): { bulk: boolean; interru
 export function configurationDescriptor(entry: CorpusReaderEntry): Uint8Array {
   const { bulk, interrupt } = simEndpoints(entry);
   const endpoints: number[] = [];
-  if (bulk) endpoints.push(...endpoint(SIM_ENDPOINT.BULK_OUT, 2, SIM_PACKET.BULK, 0), ...endpoint(SIM_ENDPOINT.BULK_IN, 2, SIM_PACKET.BULK, 0));
+  if (bulk)
+    endpoints.push(
+      ...endpoint(SIM_ENDPOINT.BULK_OUT, 2, SIM_PACKET.BULK, 0),
+      ...endpoint(SIM_ENDPOINT.BULK_IN, 2, SIM_PACKET.BULK, 0),
+    );
   if (interrupt) endpoints.push(...endpoint(SIM_ENDPOINT.INTERRUPT_IN, 3, SIM_PACKET.INTERRUPT, 16));
   const cls = hexToBytes(entry.descriptorHex);
   const i = entry.interface;
-  const iface = [9, 0x04, 0, 0, endpoints.length / 7, i.bInterfaceClass, i.bInterfaceSubClass ?? 0, i.bInterfaceProtocol ?? 0, 0];
+  const iface = [
+    9,
+    0x04,
+    0,
+    0,
+    endpoints.length / 7,
+    i.bInterfaceClass,
+    i.bInterfaceSubClass ?? 0,
+    i.bInterfaceProtocol ?? 0,
+    0,
+  ];
   const total = 9 + iface.length + cls.length + endpoints.length;
   // bLength, CONFIGURATION, wTotalLength, 1 interface, bConfigurationValue 1, iConfiguration 0, bus powered, 100 mA.
   const config = [9, 0x02, total & 0xff, total >> 8, 1, 1, 0, 0x80, 50];

@@ -5,7 +5,13 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEntraEmulator, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, type EntraEmulator } from '../../../test/emulators/entra/index';
+import {
+  startEntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  type EntraEmulator,
+} from '../../../test/emulators/entra/index';
 import { freePort } from '../../../test/emulators/entra/test-https';
 import { testTls } from '../../../test/support/test-tls';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate } from '../../../test/lifecycle/lifecycle-fixtures';
@@ -21,15 +27,29 @@ beforeAll(async () => {
   const tls = testTls();
   const port = await freePort();
   emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'], relayClientId: DEMO_RELAY_CLIENT_ID, port, tls: { cert: tls.certPem, key: tls.keyPem },
+    origin: `https://localhost:${port}`,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    port,
+    tls: { cert: tls.certPem, key: tls.keyPem },
   });
 });
 afterAll(() => emulator.close());
 
 const exportTemplate = {
-  id: 'exp-welcome', name: 'Welcome', target: 'email', sendAutomatically: true, connector: 'relay', to: '${Mail}', cc: '',
-  subject: 'Your pass', text: 'Code ${AadTapCode}', html: '<p>${AadTapCode}</p>', updatedAt: '2026-01-01T00:00:00.000Z',
+  id: 'exp-welcome',
+  name: 'Welcome',
+  target: 'email',
+  sendAutomatically: true,
+  connector: 'relay',
+  to: '${Mail}',
+  cc: '',
+  subject: 'Your pass',
+  text: 'Code ${AadTapCode}',
+  html: '<p>${AadTapCode}</p>',
+  updatedAt: '2026-01-01T00:00:00.000Z',
 } as const;
 
 describe('activateCard with an Initiate Card TAP', () => {
@@ -38,11 +58,17 @@ describe('activateCard with an Initiate Card TAP', () => {
     const holder = emulator.tenant.byDisplayName('Ben Member');
     const graph = createGraphTransport({
       baseUrl: emulator.graphBaseUrl,
-      getToken: () => emulator.control.mintAccessToken({ userId: operator.id, audience: 'graph', scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'] }),
+      getToken: () =>
+        emulator.control.mintAccessToken({
+          userId: operator.id,
+          audience: 'graph',
+          scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
+        }),
     });
     const sent: { values: Record<string, string | undefined>; key: string; to: string }[] = [];
     const tapContext: TapContext = {
-      graph, operator: OPERATOR,
+      graph,
+      operator: OPERATOR,
       sendMail: async (request, key) => {
         sent.push({ values: request.values, key, to: request.template.to });
         return { messageId: 'm-1', accepted: [holder.userPrincipalName], requestId: 'r-1' };
@@ -50,12 +76,22 @@ describe('activateCard with an Initiate Card TAP', () => {
     };
     await putExportTemplate(exportTemplate);
     const base = testTemplate();
-    const template = { ...base, tap: { ...base.tap, enabled: true, lifetimeOverrideMinutes: 90, usableOnce: true }, initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome'] } };
+    const template = {
+      ...base,
+      tap: { ...base.tap, enabled: true, lifetimeOverrideMinutes: 90, usableOnce: true },
+      initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome'] },
+    };
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const user = { id: holder.id, upn: holder.userPrincipalName, displayName: holder.displayName };
     const issued = await issueCard({ transport, masterKey, template, user, operator: OPERATOR });
-    const a = await activateCard({ transport, activationPin: issued.activationPin!, newPin: '13572468', template, tapContext });
+    const a = await activateCard({
+      transport,
+      activationPin: issued.activationPin!,
+      newPin: '13572468',
+      template,
+      tapContext,
+    });
     const tap = emulator.control.tapFor(holder.id)!;
     expect(tap).toMatchObject({ lifetimeInMinutes: 90, isUsableOnce: true });
     expect(a.tap).toMatchObject({ status: 'created', tapId: tap.id, deliveries: [{ status: 'sent' }] });

@@ -59,15 +59,34 @@ async function pinWorks(verify: (pin: string) => Promise<void>, pin: string): Pr
   }
 }
 
-async function createInitiateTap(input: ActivateInput, run: LifecycleRun, user: { id: string; upn: string; displayName: string }): Promise<ActivationTap> {
+async function createInitiateTap(
+  input: ActivateInput,
+  run: LifecycleRun,
+  user: { id: string; upn: string; displayName: string },
+): Promise<ActivationTap> {
   const { template, tapContext } = input;
   if (!template.initiate.systemGeneratesTap || !template.tap.enabled) return { status: 'not-requested' };
   if (run.startedBefore('create-tap')) return { status: 'unknown' };
-  if (!tapContext) throw lifecycleError('TAP_CONTEXT_MISSING', 'The template creates a TAP at activation, but no signed-in operator context was given.');
-  const request = { isUsableOnce: template.tap.usableOnce, ...(template.tap.lifetimeOverrideMinutes === null ? {} : { lifetimeInMinutes: template.tap.lifetimeOverrideMinutes }) };
-  const directoryUser = { id: user.id, userPrincipalName: user.upn, displayName: user.displayName } as Parameters<typeof requestTap>[1];
+  if (!tapContext)
+    throw lifecycleError(
+      'TAP_CONTEXT_MISSING',
+      'The template creates a TAP at activation, but no signed-in operator context was given.',
+    );
+  const request = {
+    isUsableOnce: template.tap.usableOnce,
+    ...(template.tap.lifetimeOverrideMinutes === null
+      ? {}
+      : { lifetimeInMinutes: template.tap.lifetimeOverrideMinutes }),
+  };
+  const directoryUser = { id: user.id, userPrincipalName: user.upn, displayName: user.displayName } as Parameters<
+    typeof requestTap
+  >[1];
   try {
-    const outcome = await run.step('create-tap', () => requestTap(tapContext, directoryUser, { request, deliverWith: null }), (o) => ({ tapId: o.tap.id }));
+    const outcome = await run.step(
+      'create-tap',
+      () => requestTap(tapContext, directoryUser, { request, deliverWith: null }),
+      (o) => ({ tapId: o.tap.id }),
+    );
     const deliveries: Delivery[] = [];
     for (const id of template.initiate.exportTemplateIds) {
       const export_ = await getExportTemplate(id);
@@ -86,13 +105,24 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
   const id = await identifyCard(card);
   const record = id && (await registryRecordOf(id));
   if (!id || !record || (record.state !== 'issued' && record.state !== 'active') || !record.userId) {
-    throw lifecycleError('NOT_ISSUED', 'This card is not issued, so it cannot be activated.', { cardId: id?.cardId ?? null });
+    throw lifecycleError('NOT_ISSUED', 'This card is not issued, so it cannot be activated.', {
+      cardId: id?.cardId ?? null,
+    });
   }
   const unfinished = await lastUnfinishedRun(id.cardId);
-  if (record.state === 'active' && unfinished?.operation !== 'activate') throw lifecycleError('NOT_ISSUED', 'This card is already active.', { cardId: id.cardId });
-  if (unfinished && unfinished.operation !== 'activate') throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, { cardId: id.cardId, operation: unfinished.operation });
+  if (record.state === 'active' && unfinished?.operation !== 'activate')
+    throw lifecycleError('NOT_ISSUED', 'This card is already active.', { cardId: id.cardId });
+  if (unfinished && unfinished.operation !== 'activate')
+    throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, {
+      cardId: id.cardId,
+      operation: unfinished.operation,
+    });
   const run = LifecycleRun.begin(id.cardId, 'activate', input.onStep, unfinished);
-  await run.step('detect', async () => undefined, () => ({ credentialType: card.detected.typeName, userId: record.userId }));
+  await run.step(
+    'detect',
+    async () => undefined,
+    () => ({ credentialType: card.detected.typeName, userId: record.userId }),
+  );
   const verify = (pin: string) => card.session.verifyPin(pin);
   const changed = run.startedBefore('change-pin') && (await pinWorks(verify, input.newPin));
   if (changed) {
@@ -106,12 +136,24 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
     });
   }
   const now = new Date().toISOString();
-  if (record.state !== 'active') await run.step('register', () => putCard({ ...record, state: 'active', activatedAt: now, updatedAt: now }), () => ({ state: 'active' }));
+  if (record.state !== 'active')
+    await run.step(
+      'register',
+      () => putCard({ ...record, state: 'active', activatedAt: now, updatedAt: now }),
+      () => ({ state: 'active' }),
+    );
   const user = { id: record.userId, upn: record.userUpn ?? '', displayName: record.userDisplayName ?? '' };
   const tap = await createInitiateTap(input, run, user);
   await run.finish();
   if (input.tapContext) {
-    await appendAudit({ at: now, actor: input.tapContext.operator, action: 'card.activate', target: { userId: user.id, upn: user.upn, displayName: user.displayName }, outcome: 'success', detail: id.cardId });
+    await appendAudit({
+      at: now,
+      actor: input.tapContext.operator,
+      action: 'card.activate',
+      target: { userId: user.id, upn: user.upn, displayName: user.displayName },
+      outcome: 'success',
+      detail: id.cardId,
+    });
   }
   return { cardId: id.cardId, userId: user.id, resumed: run.resumed, steps: run.events, tap };
 }

@@ -46,7 +46,8 @@ export interface CardIdentification {
 export async function openCard(transport: CardTransport): Promise<CardHandle> {
   const channel = new ApduChannel(transport);
   const detected = await detectCard(transport, channel);
-  if (detected.kind === 'unknown') throw lifecycleError('CARD_UNKNOWN_TYPE', `${detected.typeName} has no PIV application`, { atr: detected.atr });
+  if (detected.kind === 'unknown')
+    throw lifecycleError('CARD_UNKNOWN_TYPE', `${detected.typeName} has no PIV application`, { atr: detected.atr });
   const serial = detected.capabilities.serial ?? null;
   const targetAlgorithm = detected.kind === 'yubikey' ? 'AES192' : 'TDES';
   return { session: new PivSession(channel), detected, kind: detected.kind, serial, targetAlgorithm };
@@ -83,7 +84,12 @@ export async function registryRecordOf(id: CardIdentification): Promise<Registry
 export function freshChuid(guid: string = crypto.randomUUID()): Chuid {
   const [credential, high, low] = crypto.getRandomValues(new Uint32Array(3));
   const personIdentifier = Number((BigInt(high!) * 4_294_967_296n + BigInt(low!)) % 10_000_000_000n);
-  return { fascn: nonFederalFascn(credential!, personIdentifier), guid, expiration: expiryYears(5), signature: new Uint8Array(0) };
+  return {
+    fascn: nonFederalFascn(credential!, personIdentifier),
+    guid,
+    expiration: expiryYears(5),
+    signature: new Uint8Array(0),
+  };
 }
 
 /** YYYYMMDD `years` from now (CHUID tag 35). */
@@ -95,9 +101,16 @@ export function expiryYears(years: number, now = new Date()): string {
  * Identifies the card. A generic PIV card without a CHUID is `undefined` unless `writeIfMissing`, which
  * writes a fresh CHUID first (needs the factory management key: such a card was never issued by us).
  */
-export async function identifyCard(card: CardHandle, options: { writeIfMissing?: boolean } = {}): Promise<CardIdentification | undefined> {
+export async function identifyCard(
+  card: CardHandle,
+  options: { writeIfMissing?: boolean } = {},
+): Promise<CardIdentification | undefined> {
   if (card.serial !== null) {
-    return { cardId: `serial:${card.serial}`, identity: { serial: card.serial }, chuid: await readChuidOrNull(card.session) };
+    return {
+      cardId: `serial:${card.serial}`,
+      identity: { serial: card.serial },
+      chuid: await readChuidOrNull(card.session),
+    };
   }
   const chuid = await readChuidOrNull(card.session);
   if (chuid) return chuidIdentification(chuid);
@@ -112,7 +125,9 @@ export async function identifyCard(card: CardHandle, options: { writeIfMissing?:
 export type AdminKeyState = 'default' | 'derived';
 
 /** The management key's algorithm and default flag from GET METADATA 9B; undefined where unsupported. */
-async function managementMetadata(session: PivSession): Promise<{ algorithm: ManagementKeyAlgorithm; isDefault: boolean | undefined } | undefined> {
+async function managementMetadata(
+  session: PivSession,
+): Promise<{ algorithm: ManagementKeyAlgorithm; isDefault: boolean | undefined } | undefined> {
   try {
     const m = await session.getMetadata(KEY_REF.MANAGEMENT);
     return { algorithm: (m.algorithm ?? 'TDES') as ManagementKeyAlgorithm, isDefault: m.isDefault };
@@ -137,17 +152,26 @@ async function tryKey(session: PivSession, key: Uint8Array, algorithm: Managemen
  * Authenticates with the management key the card holds now: the factory default (3DES or AES-192 per
  * GET METADATA 9B) or the key derived for this card. `CARD_FOREIGN` when it is neither.
  */
-export async function authenticateAdmin(card: CardHandle, masterKey: CryptoKey, identity: CardIdentity): Promise<{ state: AdminKeyState; algorithm: ManagementKeyAlgorithm }> {
+export async function authenticateAdmin(
+  card: CardHandle,
+  masterKey: CryptoKey,
+  identity: CardIdentity,
+): Promise<{ state: AdminKeyState; algorithm: ManagementKeyAlgorithm }> {
   const meta = await managementMetadata(card.session);
   const algorithm = meta?.algorithm ?? 'TDES';
-  if (meta?.isDefault !== false && (await tryKey(card.session, DEFAULT_MANAGEMENT_KEY, algorithm))) return { state: 'default', algorithm };
+  if (meta?.isDefault !== false && (await tryKey(card.session, DEFAULT_MANAGEMENT_KEY, algorithm)))
+    return { state: 'default', algorithm };
   const derived = await deriveManagementKey(masterKey, identity, algorithm);
   try {
     if (await tryKey(card.session, derived, algorithm)) return { state: 'derived', algorithm };
   } finally {
     derived.fill(0);
   }
-  throw lifecycleError('CARD_FOREIGN', 'The card holds a management key that is neither the factory default nor the one derived for it.', { algorithm });
+  throw lifecycleError(
+    'CARD_FOREIGN',
+    'The card holds a management key that is neither the factory default nor the one derived for it.',
+    { algorithm },
+  );
 }
 
 /**
@@ -158,14 +182,17 @@ export async function authenticateAdmin(card: CardHandle, masterKey: CryptoKey, 
  * factory key authenticates again: a YubiKey keeps the authenticated state across SET MANAGEMENT KEY
  * (Yubico .NET SDK, PivSession.TryChangeManagementKey remarks), but another card offering INS FF need not.
  */
-export async function ensureManagementKeyChangeable(card: CardHandle, algorithm: ManagementKeyAlgorithm): Promise<void> {
+export async function ensureManagementKeyChangeable(
+  card: CardHandle,
+  algorithm: ManagementKeyAlgorithm,
+): Promise<void> {
   try {
     await card.session.setManagementKey(algorithm, DEFAULT_MANAGEMENT_KEY.slice());
   } catch (e) {
     if (!isAppError(e, 'piv', 'NOT_SUPPORTED')) throw e;
     throw lifecycleError(
       'MANAGEMENT_KEY_FIXED',
-      'The card\'s management key is the factory default and the card offers no command to change it, so it is not issued.',
+      "The card's management key is the factory default and the card offers no command to change it, so it is not issued.",
       { algorithm, kind: card.kind },
       e,
     );
@@ -174,7 +201,12 @@ export async function ensureManagementKeyChangeable(card: CardHandle, algorithm:
 }
 
 /** True when the key derived for this card (with `algorithm`) authenticates. */
-export async function derivedKeyWorks(card: CardHandle, masterKey: CryptoKey, identity: CardIdentity, algorithm: ManagementKeyAlgorithm): Promise<boolean> {
+export async function derivedKeyWorks(
+  card: CardHandle,
+  masterKey: CryptoKey,
+  identity: CardIdentity,
+  algorithm: ManagementKeyAlgorithm,
+): Promise<boolean> {
   const derived = await deriveManagementKey(masterKey, identity, algorithm);
   try {
     return await tryKey(card.session, derived, algorithm);

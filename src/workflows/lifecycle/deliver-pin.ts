@@ -24,7 +24,12 @@ export type ActivationPinDelivery =
 
 /** Sends or hands back the activation PIN. Never throws for a mail failure: the card is issued regardless. */
 export async function deliverActivationPin(
-  input: { template: CardTemplateRecord; user: { id: string; upn: string; displayName: string }; operator: { name: string }; sendMail?: SendMail },
+  input: {
+    template: CardTemplateRecord;
+    user: { id: string; upn: string; displayName: string };
+    operator: { name: string };
+    sendMail?: SendMail;
+  },
   cardId: string,
   credentialType: string,
   pin: string,
@@ -33,14 +38,30 @@ export async function deliverActivationPin(
   if (how.delivery === 'show') return { method: 'show' };
   try {
     const template = await getExportTemplate(how.exportTemplateId);
-    if (!template) throw lifecycleError('TEMPLATE_MISMATCH', 'The activation-PIN email template no longer exists.', { exportTemplateId: how.exportTemplateId });
-    if (!input.sendMail) throw lifecycleError('TAP_CONTEXT_MISSING', 'No mail sender was given for the activation-PIN email.');
+    if (!template)
+      throw lifecycleError('TEMPLATE_MISMATCH', 'The activation-PIN email template no longer exists.', {
+        exportTemplateId: how.exportTemplateId,
+      });
+    if (!input.sendMail)
+      throw lifecycleError('TAP_CONTEXT_MISSING', 'No mail sender was given for the activation-PIN email.');
     const values: TemplateValues = { CardSerial: cardId, CredentialType: credentialType, ActivationPin: pin };
-    const parts = { name: template.name, to: template.to, cc: template.cc, subject: template.subject, text: template.text, html: template.html };
-    const receipt = await input.sendMail({ template: parts, targetUserId: input.user.id, values }, `activation-${cardId.replace(/[^A-Za-z0-9_-]/g, '-')}-${crypto.randomUUID()}`);
+    const parts = {
+      name: template.name,
+      to: template.to,
+      cc: template.cc,
+      subject: template.subject,
+      text: template.text,
+      html: template.html,
+    };
+    const receipt = await input.sendMail(
+      { template: parts, targetUserId: input.user.id, values },
+      `activation-${cardId.replace(/[^A-Za-z0-9_-]/g, '-')}-${crypto.randomUUID()}`,
+    );
     return { method: 'email', status: 'sent', receipt };
   } catch (e) {
-    const error = isAppError(e) ? e : new AppError('workflows', 'UNEXPECTED', 'The activation-PIN email failed.', {}, { cause: e });
+    const error = isAppError(e)
+      ? e
+      : new AppError('workflows', 'UNEXPECTED', 'The activation-PIN email failed.', {}, { cause: e });
     return { method: 'email', status: 'failed', error };
   }
 }

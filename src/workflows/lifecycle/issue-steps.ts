@@ -31,7 +31,10 @@ export async function writeBinding(session: PivSession, planned: Chuid): Promise
   if (now && now.guid === planned.guid) return 'present';
   await session.writeChuid(planned);
   const back = await readChuidOrNull(session);
-  if (back?.guid !== planned.guid) throw lifecycleError('VERIFY_FAILED', 'The CHUID read back does not carry the holder binding.', { step: 'write-chuid' });
+  if (back?.guid !== planned.guid)
+    throw lifecycleError('VERIFY_FAILED', 'The CHUID read back does not carry the holder binding.', {
+      step: 'write-chuid',
+    });
   return 'written';
 }
 
@@ -40,7 +43,11 @@ export async function writeBinding(session: PivSession, planned: Chuid): Promise
  * verified by authenticating with it. A piv-layer `NOT_SUPPORTED` here means the card accepted the probe
  * and refuses now: it propagates, leaving the run unfinished, since the binding is already written.
  */
-export async function setDerivedManagementKey(card: CardHandle, masterKey: CryptoKey, id: CardIdentification): Promise<void> {
+export async function setDerivedManagementKey(
+  card: CardHandle,
+  masterKey: CryptoKey,
+  id: CardIdentification,
+): Promise<void> {
   const algorithm = card.targetAlgorithm;
   const key = await deriveManagementKey(masterKey, id.identity, algorithm);
   try {
@@ -49,7 +56,9 @@ export async function setDerivedManagementKey(card: CardHandle, masterKey: Crypt
     key.fill(0);
   }
   if (!(await derivedKeyWorks(card, masterKey, id.identity, algorithm))) {
-    throw lifecycleError('VERIFY_FAILED', 'The new management key does not authenticate.', { step: 'set-management-key' });
+    throw lifecycleError('VERIFY_FAILED', 'The new management key does not authenticate.', {
+      step: 'set-management-key',
+    });
   }
 }
 
@@ -58,7 +67,11 @@ export async function setDerivedManagementKey(card: CardHandle, masterKey: Crypt
  * default flag where the card has one, else whether an interrupted run may already have set it. A
  * success with the derived PUK as the current value proves it is set (and restores its tries).
  */
-export async function setDerivedPuk(session: PivSession, puk: string, maybeSetAlready: boolean): Promise<'changed' | 'verified'> {
+export async function setDerivedPuk(
+  session: PivSession,
+  puk: string,
+  maybeSetAlready: boolean,
+): Promise<'changed' | 'verified'> {
   const isDefault = await isDefaultReference(session, KEY_REF.PUK);
   const derivedFirst = isDefault === false || (isDefault === undefined && maybeSetAlready);
   for (const current of derivedFirst ? [puk, DEFAULT_PUK] : [DEFAULT_PUK, puk]) {
@@ -72,7 +85,9 @@ export async function setDerivedPuk(session: PivSession, puk: string, maybeSetAl
       }
     }
   }
-  throw lifecycleError('PUK_UNKNOWN', 'The card\'s PUK is neither the factory default nor the one derived for it.', { step: 'set-puk' });
+  throw lifecycleError('PUK_UNKNOWN', "The card's PUK is neither the factory default nor the one derived for it.", {
+    step: 'set-puk',
+  });
 }
 
 /**
@@ -80,7 +95,11 @@ export async function setDerivedPuk(session: PivSession, puk: string, maybeSetAl
  * RESET RETRY COUNTER and the (verified) derived PUK, which needs no knowledge of the old PIN. Verified
  * by VERIFY, which also leaves the PIN verified for the CSR signature.
  */
-export async function setActivationPin(session: PivSession, puk: string, pin: string): Promise<'change' | 'reset-retry-counter'> {
+export async function setActivationPin(
+  session: PivSession,
+  puk: string,
+  pin: string,
+): Promise<'change' | 'reset-retry-counter'> {
   const method = (await isDefaultReference(session, KEY_REF.PIN)) === true ? 'change' : 'reset-retry-counter';
   if (method === 'change') await session.changePin(DEFAULT_PIN, pin);
   else await session.unblockPin(puk, pin);
@@ -92,7 +111,10 @@ const SLOTS: Readonly<Record<string, number>> = { '9a': 0x9a, '9c': 0x9c, '9d': 
 
 /** Fills `${UserPrincipalName}`, `${DisplayName}`, `${UserId}` in a template's subject or SAN text. */
 export function fillUser(text: string, user: { id: string; upn: string; displayName: string }): string {
-  return text.replaceAll('${UserPrincipalName}', user.upn).replaceAll('${DisplayName}', user.displayName).replaceAll('${UserId}', user.id);
+  return text
+    .replaceAll('${UserPrincipalName}', user.upn)
+    .replaceAll('${DisplayName}', user.displayName)
+    .replaceAll('${UserId}', user.id);
 }
 
 /** Generates the template's key and a CSR the card signs (PIN verified before); returns the PEM, verified. */
@@ -106,8 +128,12 @@ export async function generateKeyAndCsr(
   const key = await session.generateKey(slot, algorithm);
   const upn = fillUser(certificate.upnSan, user);
   const extensions = upn ? [new SubjectAlternativeNameExtension([{ type: 'upn', value: upn }])] : [];
-  const csr = await createCsr(slotSigner(session, slot, algorithm, key.spki), { subject: fillUser(certificate.subject, user), extensions });
-  if (!(await csr.verify())) throw lifecycleError('VERIFY_FAILED', 'The card\'s CSR signature does not verify.', { step: 'generate-key' });
+  const csr = await createCsr(slotSigner(session, slot, algorithm, key.spki), {
+    subject: fillUser(certificate.subject, user),
+    extensions,
+  });
+  if (!(await csr.verify()))
+    throw lifecycleError('VERIFY_FAILED', "The card's CSR signature does not verify.", { step: 'generate-key' });
   return csr.toString('pem');
 }
 

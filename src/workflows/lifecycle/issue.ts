@@ -38,9 +38,26 @@ import { derivePuk } from '../../cards/admin-secrets';
 import type { CardTransport } from '../../transport/card-transport';
 import { isAppError } from '../../app-error';
 import type { Chuid } from '../../piv/chuid';
-import { authenticateAdmin, chuidIdentification, ensureManagementKeyChangeable, expiryYears, freshChuid, openCard, readChuidOrNull, registryRecordOf, type CardHandle, type CardIdentification } from './card';
+import {
+  authenticateAdmin,
+  chuidIdentification,
+  ensureManagementKeyChangeable,
+  expiryYears,
+  freshChuid,
+  openCard,
+  readChuidOrNull,
+  registryRecordOf,
+  type CardHandle,
+  type CardIdentification,
+} from './card';
 import { deliverActivationPin, type ActivationPinDelivery, type SendMail } from './deliver-pin';
-import { generateKeyAndCsr, setActivationPin, setDerivedManagementKey, setDerivedPuk, writeBinding } from './issue-steps';
+import {
+  generateKeyAndCsr,
+  setActivationPin,
+  setDerivedManagementKey,
+  setDerivedPuk,
+  writeBinding,
+} from './issue-steps';
 import { activationPin } from './pins';
 import { resetToBlank } from './reset';
 import { LifecycleRun } from './run';
@@ -79,10 +96,18 @@ export interface IssueSummary {
 }
 
 /** The CHUID issuance writes: the card's own FASC-N kept (or a fresh one), GUID = the holder. `existing`: the card's CHUID now. */
-async function plannedBinding(card: CardHandle, user: IssueUser): Promise<{ id: CardIdentification; planned: ReturnType<typeof freshChuid>; existing: Chuid | null }> {
+async function plannedBinding(
+  card: CardHandle,
+  user: IssueUser,
+): Promise<{ id: CardIdentification; planned: ReturnType<typeof freshChuid>; existing: Chuid | null }> {
   const existing = await readChuidOrNull(card.session);
-  const planned = existing ? { ...existing, guid: user.id, expiration: expiryYears(5), signature: new Uint8Array(0) } : freshChuid(user.id);
-  const id = card.serial !== null ? { cardId: `serial:${card.serial}`, identity: { serial: card.serial }, chuid: existing } : chuidIdentification(planned);
+  const planned = existing
+    ? { ...existing, guid: user.id, expiration: expiryYears(5), signature: new Uint8Array(0) }
+    : freshChuid(user.id);
+  const id =
+    card.serial !== null
+      ? { cardId: `serial:${card.serial}`, identity: { serial: card.serial }, chuid: existing }
+      : chuidIdentification(planned);
   return { id, planned, existing };
 }
 
@@ -90,10 +115,15 @@ async function plannedBinding(card: CardHandle, user: IssueUser): Promise<{ id: 
 async function checkRegistry(card: CardHandle, cardId: string, existing: Chuid | null, user: IssueUser): Promise<void> {
   // A generic card's record is looked up through the CHUID it carries (its FASC-N is kept), which also
   // moves a record an earlier version keyed by the holder's GUID.
-  const record = card.serial === null && existing ? await registryRecordOf(chuidIdentification(existing)) : await getCard(cardId);
+  const record =
+    card.serial === null && existing ? await registryRecordOf(chuidIdentification(existing)) : await getCard(cardId);
   if (!record || record.state === 'blank' || record.state === 'retired') return;
   if (record.state !== 'issued' || record.userId !== user.id) {
-    throw lifecycleError('CARD_BOUND', `This card is ${record.state} for another holder or already in use; retire it first.`, { cardId, state: record.state });
+    throw lifecycleError(
+      'CARD_BOUND',
+      `This card is ${record.state} for another holder or already in use; retire it first.`,
+      { cardId, state: record.state },
+    );
   }
 }
 
@@ -105,34 +135,90 @@ async function authenticateChangeable(card: CardHandle, masterKey: CryptoKey, id
 }
 
 /** Runs the card steps of one attempt; returns what the summary needs. */
-async function cardSteps(input: IssueInput, card: CardHandle, run: LifecycleRun, id: CardIdentification, planned: ReturnType<typeof freshChuid>) {
+async function cardSteps(
+  input: IssueInput,
+  card: CardHandle,
+  run: LifecycleRun,
+  id: CardIdentification,
+  planned: ReturnType<typeof freshChuid>,
+) {
   const { session } = card;
-  const auth = await run.step('authenticate', () => authenticateChangeable(card, input.masterKey, id), (r) => ({ keyState: r.state, algorithm: r.algorithm }));
-  await run.step('write-chuid', () => writeBinding(session, planned), (r) => ({ binding: r, userId: input.user.id }));
-  if (auth.state === 'derived' && auth.algorithm === card.targetAlgorithm) await run.skip('set-management-key', { algorithm: auth.algorithm });
-  else await run.step('set-management-key', () => setDerivedManagementKey(card, input.masterKey, id), () => ({ algorithm: card.targetAlgorithm }));
+  const auth = await run.step(
+    'authenticate',
+    () => authenticateChangeable(card, input.masterKey, id),
+    (r) => ({ keyState: r.state, algorithm: r.algorithm }),
+  );
+  await run.step(
+    'write-chuid',
+    () => writeBinding(session, planned),
+    (r) => ({ binding: r, userId: input.user.id }),
+  );
+  if (auth.state === 'derived' && auth.algorithm === card.targetAlgorithm)
+    await run.skip('set-management-key', { algorithm: auth.algorithm });
+  else
+    await run.step(
+      'set-management-key',
+      () => setDerivedManagementKey(card, input.masterKey, id),
+      () => ({ algorithm: card.targetAlgorithm }),
+    );
   const puk = await derivePuk(input.masterKey, id.identity);
-  await run.step('set-puk', () => setDerivedPuk(session, puk, run.startedBefore('set-puk')), (r) => ({ result: r }));
+  await run.step(
+    'set-puk',
+    () => setDerivedPuk(session, puk, run.startedBefore('set-puk')),
+    (r) => ({ result: r }),
+  );
   const pin = activationPin(input.template.issue.pinPolicy);
-  await run.step('set-pin', () => setActivationPin(session, puk, pin), (r) => ({ method: r }));
+  await run.step(
+    'set-pin',
+    () => setActivationPin(session, puk, pin),
+    (r) => ({ method: r }),
+  );
   const cert = input.template.issue.certificate;
-  const csrPem = cert ? await run.step('generate-key', () => generateKeyAndCsr(session, cert, input.user), () => ({ slot: cert.slot, algorithm: cert.algorithm })) : null;
+  const csrPem = cert
+    ? await run.step(
+        'generate-key',
+        () => generateKeyAndCsr(session, cert, input.user),
+        () => ({ slot: cert.slot, algorithm: cert.algorithm }),
+      )
+    : null;
   return { pin, csrPem };
 }
 
 async function register(input: IssueInput, card: CardHandle, run: LifecycleRun, cardId: string): Promise<void> {
   const now = new Date().toISOString();
   const { user, template } = input;
-  await run.step('register', () =>
-    putCard({
-      cardId, serial: card.serial, credentialType: card.detected.typeName, userId: user.id, userUpn: user.upn, userDisplayName: user.displayName,
-      templateId: template.id, state: 'issued', issuedAt: now, activatedAt: null, retiredAt: null, updatedAt: now,
-    }), () => ({ state: 'issued' }));
-  await appendAudit({ at: now, actor: input.operator, action: 'card.issue', target: { userId: user.id, upn: user.upn, displayName: user.displayName }, outcome: 'success', detail: cardId });
+  await run.step(
+    'register',
+    () =>
+      putCard({
+        cardId,
+        serial: card.serial,
+        credentialType: card.detected.typeName,
+        userId: user.id,
+        userUpn: user.upn,
+        userDisplayName: user.displayName,
+        templateId: template.id,
+        state: 'issued',
+        issuedAt: now,
+        activatedAt: null,
+        retiredAt: null,
+        updatedAt: now,
+      }),
+    () => ({ state: 'issued' }),
+  );
+  await appendAudit({
+    at: now,
+    actor: input.operator,
+    action: 'card.issue',
+    target: { userId: user.id, upn: user.upn, displayName: user.displayName },
+    outcome: 'success',
+    detail: cardId,
+  });
 }
 
 /** True when a failure means "the card holds secrets we cannot reproduce". */
-const unreproducible = (e: unknown) => isAppError(e, 'workflows', 'CARD_FOREIGN') || isAppError(e, 'workflows', 'PUK_UNKNOWN');
+const unreproducible = (e: unknown) =>
+  isAppError(e, 'workflows', 'CARD_FOREIGN') || isAppError(e, 'workflows', 'PUK_UNKNOWN');
 
 /**
  * Issues the card in `transport` to `user` under `template` (see the state machine above). Resumes an
@@ -141,15 +227,27 @@ const unreproducible = (e: unknown) => isAppError(e, 'workflows', 'CARD_FOREIGN'
 export async function issueCard(input: IssueInput): Promise<IssueSummary> {
   const card = await openCard(input.transport);
   if (!input.template.allowedCredentialTypes.includes(card.kind)) {
-    throw lifecycleError('TEMPLATE_MISMATCH', `The template "${input.template.name}" does not apply to this credential type.`, { kind: card.kind });
+    throw lifecycleError(
+      'TEMPLATE_MISMATCH',
+      `The template "${input.template.name}" does not apply to this credential type.`,
+      { kind: card.kind },
+    );
   }
   const { id, planned, existing } = await plannedBinding(card, input.user);
   await checkRegistry(card, id.cardId, existing, input.user);
   const unfinished = await lastUnfinishedRun(id.cardId);
-  if (unfinished && unfinished.operation !== 'issue') throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, { cardId: id.cardId, operation: unfinished.operation });
+  if (unfinished && unfinished.operation !== 'issue')
+    throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, {
+      cardId: id.cardId,
+      operation: unfinished.operation,
+    });
   let run = LifecycleRun.begin(id.cardId, 'issue', input.onStep, unfinished);
   let rolledBack = false;
-  await run.step('detect', async () => card.detected.typeName, () => ({ credentialType: card.detected.typeName, serial: card.serial, userId: input.user.id }));
+  await run.step(
+    'detect',
+    async () => card.detected.typeName,
+    () => ({ credentialType: card.detected.typeName, serial: card.serial, userId: input.user.id }),
+  );
   let done: Awaited<ReturnType<typeof cardSteps>>;
   try {
     done = await cardSteps(input, card, run, id, planned);
@@ -164,14 +262,25 @@ export async function issueCard(input: IssueInput): Promise<IssueSummary> {
     await run.rollBack({ reason: isAppError(e) ? e.code : 'UNEXPECTED' });
     rolledBack = true;
     run = LifecycleRun.begin(id.cardId, 'issue', input.onStep);
-    await run.step('detect', async () => card.detected.typeName, () => ({ credentialType: card.detected.typeName, serial: card.serial, userId: input.user.id }));
+    await run.step(
+      'detect',
+      async () => card.detected.typeName,
+      () => ({ credentialType: card.detected.typeName, serial: card.serial, userId: input.user.id }),
+    );
     done = await cardSteps(input, card, run, { ...id, chuid: null }, planned);
   }
   await register(input, card, run, id.cardId);
   await run.finish();
   const delivery = await deliverActivationPin(input, id.cardId, card.detected.typeName, done.pin);
   return {
-    cardId: id.cardId, credentialType: card.detected.typeName, userId: input.user.id, csrPem: done.csrPem,
-    resumed: run.resumed, rolledBack, steps: run.events, delivery, ...(delivery.method === 'show' ? { activationPin: done.pin } : {}),
+    cardId: id.cardId,
+    credentialType: card.detected.typeName,
+    userId: input.user.id,
+    csrPem: done.csrPem,
+    resumed: run.resumed,
+    rolledBack,
+    steps: run.events,
+    delivery,
+    ...(delivery.method === 'show' ? { activationPin: done.pin } : {}),
   };
 }

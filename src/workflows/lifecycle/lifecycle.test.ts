@@ -29,10 +29,12 @@ async function dumpDb(): Promise<string> {
   });
   const out: unknown[] = [];
   for (const name of Array.from(db.objectStoreNames)) {
-    out.push(await new Promise((resolve) => {
-      const req = db.transaction(name).objectStore(name).getAll();
-      req.onsuccess = () => resolve(req.result);
-    }));
+    out.push(
+      await new Promise((resolve) => {
+        const req = db.transaction(name).objectStore(name).getAll();
+        req.onsuccess = () => resolve(req.result);
+      }),
+    );
   }
   db.close();
   return JSON.stringify(out);
@@ -49,7 +51,9 @@ describe('unblock, detect locked, retire', () => {
     await blockPin(transport);
     const locked = await detectLocked(transport);
     expect([locked.record.state, locked.pinRetriesLeft]).toEqual(['locked', 0]);
-    await expect(unblockCard({ transport, masterKey, newPin: '12', template })).rejects.toMatchObject({ code: 'PIN_POLICY' });
+    await expect(unblockCard({ transport, masterKey, newPin: '12', template })).rejects.toMatchObject({
+      code: 'PIN_POLICY',
+    });
     const u = await unblockCard({ transport, masterKey, newPin: '55667788', template });
     expect(u.pukRetriesLeft).toBe(3);
     expect((await getCard(issued.cardId))?.state).toBe('active');
@@ -57,27 +61,41 @@ describe('unblock, detect locked, retire', () => {
     await transport.close();
   });
 
-  it.each(['yubikey-5.4', 'piv-generic+ff'] as const)('retires a %s: keys and binding gone, registry retired', async (profile) => {
-    const { transport } = await cardInReader(profile);
-    const masterKey = await testMasterKey();
-    const issued = await issueCard({ transport, masterKey, template: testTemplate(), user: USER, operator: OPERATOR });
-    const r = await retireCard({ transport, masterKey, operator: OPERATOR });
-    expect(r.cardId).toBe(issued.cardId);
-    expect(await getCard(issued.cardId)).toMatchObject({ state: 'retired', userId: null });
-    const s = await session(transport);
-    const guid = await s.readChuid().then((c) => c.guid, () => null);
-    expect(guid).not.toBe(USER.id);
-    await s.verifyPin('123456');
-    await s.changePuk('12345678', '12345678');
-    if (profile === 'yubikey-5.4') await expect(s.readCertificate(0x9a)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await transport.close();
-  });
+  it.each(['yubikey-5.4', 'piv-generic+ff'] as const)(
+    'retires a %s: keys and binding gone, registry retired',
+    async (profile) => {
+      const { transport } = await cardInReader(profile);
+      const masterKey = await testMasterKey();
+      const issued = await issueCard({
+        transport,
+        masterKey,
+        template: testTemplate(),
+        user: USER,
+        operator: OPERATOR,
+      });
+      const r = await retireCard({ transport, masterKey, operator: OPERATOR });
+      expect(r.cardId).toBe(issued.cardId);
+      expect(await getCard(issued.cardId)).toMatchObject({ state: 'retired', userId: null });
+      const s = await session(transport);
+      const guid = await s.readChuid().then(
+        (c) => c.guid,
+        () => null,
+      );
+      expect(guid).not.toBe(USER.id);
+      await s.verifyPin('123456');
+      await s.changePuk('12345678', '12345678');
+      if (profile === 'yubikey-5.4') await expect(s.readCertificate(0x9a)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await transport.close();
+    },
+  );
 });
 
 describe('secrets', () => {
   it('a full issue + activate leaves no PIN, PUK or management key in IndexedDB or the console', async () => {
     const logs: string[] = [];
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(' '))));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(' '))),
+    );
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const template = testTemplate();
@@ -85,9 +103,14 @@ describe('secrets', () => {
     await activateCard({ transport, activationPin: issued.activationPin!, newPin: '97531864', template });
     await transport.close();
     spies.forEach((s) => s.mockRestore());
-    const { managementKey, puk } = await deriveAdminSecrets(masterKey, { serial: Number(issued.cardId.slice('serial:'.length)) }, 'AES192');
+    const { managementKey, puk } = await deriveAdminSecrets(
+      masterKey,
+      { serial: Number(issued.cardId.slice('serial:'.length)) },
+      'AES192',
+    );
     const haystack = `${await dumpDb()}\n${logs.join('\n')}`.toLowerCase();
     expect(haystack).toContain(issued.cardId); // the scan sees the stores
-    for (const secret of [issued.activationPin!, '97531864', puk, toHex(managementKey).toLowerCase()]) expect(haystack).not.toContain(secret);
+    for (const secret of [issued.activationPin!, '97531864', puk, toHex(managementKey).toLowerCase()])
+      expect(haystack).not.toContain(secret);
   });
 });

@@ -41,9 +41,12 @@ export function checkPinPolicy(pin: string, policy: PinPolicy): void {
   const min = Math.max(6, policy.minLength);
   const max = Math.min(8, policy.maxLength);
   const fields = { minLength: min, maxLength: max, digitsOnly: policy.digitsOnly };
-  if (pin.length < min || pin.length > max) throw lifecycleError('PIN_POLICY', `The PIN must be ${min} to ${max} characters long.`, fields);
-  if (policy.digitsOnly && !/^\d+$/.test(pin)) throw lifecycleError('PIN_POLICY', 'The PIN must contain digits only.', fields);
-  if (!/^[\x21-\x7e]+$/.test(pin)) throw lifecycleError('PIN_POLICY', 'The PIN may contain printable characters only, without spaces.', fields);
+  if (pin.length < min || pin.length > max)
+    throw lifecycleError('PIN_POLICY', `The PIN must be ${min} to ${max} characters long.`, fields);
+  if (policy.digitsOnly && !/^\d+$/.test(pin))
+    throw lifecycleError('PIN_POLICY', 'The PIN must contain digits only.', fields);
+  if (!/^[\x21-\x7e]+$/.test(pin))
+    throw lifecycleError('PIN_POLICY', 'The PIN may contain printable characters only, without spaces.', fields);
   if (pin === DEFAULT_PIN) throw lifecycleError('PIN_POLICY', 'The PIN must not be the factory default.', fields);
 }
 

@@ -29,8 +29,14 @@ export class LifecycleRun {
    * Starts a run of `operation` on `cardId`, continuing `unfinished` when it is a run of the same
    * operation (same run id), else a fresh one.
    */
-  static begin(cardId: string, operation: LifecycleOperation, onStep: OnStep = () => undefined, unfinished?: UnfinishedRun): LifecycleRun {
-    if (unfinished && unfinished.operation === operation) return new LifecycleRun(cardId, operation, unfinished.runId, unfinished.lines, onStep);
+  static begin(
+    cardId: string,
+    operation: LifecycleOperation,
+    onStep: OnStep = () => undefined,
+    unfinished?: UnfinishedRun,
+  ): LifecycleRun {
+    if (unfinished && unfinished.operation === operation)
+      return new LifecycleRun(cardId, operation, unfinished.runId, unfinished.lines, onStep);
     return new LifecycleRun(cardId, operation, crypto.randomUUID(), [], onStep);
   }
 
@@ -55,7 +61,15 @@ export class LifecycleRun {
   }
 
   async #line(step: string, phase: JournalRecord['phase'], detail?: Detail): Promise<void> {
-    await appendJournal({ cardId: this.cardId, runId: this.runId, operation: this.operation, step, phase, at: new Date().toISOString(), ...(detail ? { detail } : {}) });
+    await appendJournal({
+      cardId: this.cardId,
+      runId: this.runId,
+      operation: this.operation,
+      step,
+      phase,
+      at: new Date().toISOString(),
+      ...(detail ? { detail } : {}),
+    });
   }
 
   #emit(step: string, phase: StepEvent['phase'], detail?: Detail): void {
@@ -97,5 +111,13 @@ export class LifecycleRun {
 
 /** Closes someone else's interrupted run as rolled back (superseded by `by`). */
 export async function closeAsRolledBack(run: UnfinishedRun, cardId: string, by: string): Promise<void> {
-  await appendJournal({ cardId, runId: run.runId, operation: run.operation, step: 'end', phase: 'rolled-back', at: new Date().toISOString(), detail: { supersededBy: by } });
+  await appendJournal({
+    cardId,
+    runId: run.runId,
+    operation: run.operation,
+    step: 'end',
+    phase: 'rolled-back',
+    at: new Date().toISOString(),
+    detail: { supersededBy: by },
+  });
 }

@@ -30,10 +30,26 @@ export interface LifecycleOperator {
 
 /** Codes of `AppError('workflows', …)` raised here. */
 export type LifecycleErrorCode =
-  | 'CARD_UNKNOWN_TYPE' | 'CARD_FOREIGN' | 'PUK_UNKNOWN' | 'PIN_POLICY' | 'NOT_ISSUED' | 'NOT_LOCKED'
-  | 'RUN_UNFINISHED' | 'TEMPLATE_MISMATCH' | 'CARD_BOUND' | 'VERIFY_FAILED' | 'TAP_CONTEXT_MISSING' | 'MANAGEMENT_KEY_FIXED' | 'NOT_LIVE';
+  | 'CARD_UNKNOWN_TYPE'
+  | 'CARD_FOREIGN'
+  | 'PUK_UNKNOWN'
+  | 'PIN_POLICY'
+  | 'NOT_ISSUED'
+  | 'NOT_LOCKED'
+  | 'RUN_UNFINISHED'
+  | 'TEMPLATE_MISMATCH'
+  | 'CARD_BOUND'
+  | 'VERIFY_FAILED'
+  | 'TAP_CONTEXT_MISSING'
+  | 'MANAGEMENT_KEY_FIXED'
+  | 'NOT_LIVE';
 
 /** Shorthand for a lifecycle error; the message never carries a secret. */
-export function lifecycleError(code: LifecycleErrorCode, message: string, fields: Record<string, unknown> = {}, cause?: unknown): AppError<LifecycleErrorCode> {
+export function lifecycleError(
+  code: LifecycleErrorCode,
+  message: string,
+  fields: Record<string, unknown> = {},
+  cause?: unknown,
+): AppError<LifecycleErrorCode> {
   return new AppError('workflows', code, message, fields, cause === undefined ? undefined : { cause });
 }

@@ -36,7 +36,8 @@ async function registered(transport: CardTransport) {
   const card = await openCard(transport);
   const id = await identifyCard(card);
   const record = id && (await registryRecordOf(id));
-  if (!id || !record || !['issued', 'active', 'locked'].includes(record.state)) throw lifecycleError('NOT_ISSUED', 'This card is not issued here.', { cardId: id?.cardId ?? null });
+  if (!id || !record || !['issued', 'active', 'locked'].includes(record.state))
+    throw lifecycleError('NOT_ISSUED', 'This card is not issued here.', { cardId: id?.cardId ?? null });
   return { card, id, record };
 }
 
@@ -45,23 +46,36 @@ export async function unblockCard(input: UnblockInput): Promise<UnblockSummary> 
   checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
   const { card, id, record } = await registered(input.transport);
   const run = LifecycleRun.begin(id.cardId, 'unblock', input.onStep);
-  await run.step('detect', async () => undefined, () => ({ state: record.state }));
+  await run.step(
+    'detect',
+    async () => undefined,
+    () => ({ state: record.state }),
+  );
   const puk = await derivePuk(input.masterKey, id.identity);
   await run.step('reset-retry-counter', async () => {
     await card.session.unblockPin(puk, input.newPin);
     await card.session.verifyPin(input.newPin);
   });
-  const pukMeta = (await isDefaultReference(card.session, KEY_REF.PUK)) === undefined ? undefined : await card.session.getPukRetries();
+  const pukMeta =
+    (await isDefaultReference(card.session, KEY_REF.PUK)) === undefined
+      ? undefined
+      : await card.session.getPukRetries();
   if (record.state === 'locked') {
     const now = new Date().toISOString();
-    await run.step('register', () => putCard({ ...record, state: record.activatedAt ? 'active' : 'issued', updatedAt: now }), () => ({ state: record.activatedAt ? 'active' : 'issued' }));
+    await run.step(
+      'register',
+      () => putCard({ ...record, state: record.activatedAt ? 'active' : 'issued', updatedAt: now }),
+      () => ({ state: record.activatedAt ? 'active' : 'issued' }),
+    );
   }
   await run.finish();
   return { cardId: id.cardId, pukRetriesLeft: pukMeta, steps: run.events };
 }
 
 /** Reads the PIN's tries; a blocked PIN moves an `issued`/`active` card to `locked`. Returns the record after. */
-export async function detectLocked(transport: CardTransport): Promise<{ record: RegistryRecord; pinRetriesLeft: number | null }> {
+export async function detectLocked(
+  transport: CardTransport,
+): Promise<{ record: RegistryRecord; pinRetriesLeft: number | null }> {
   const { card, record } = await registered(transport);
   const status = await card.session.getPinStatus();
   const left = status.verified ? null : status.retriesLeft;

@@ -41,12 +41,19 @@ export async function runPivSuite(url: string, code: string, reader: string): Pr
   const message = new TextEncoder().encode('bridge e2e');
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', message));
   const signature = await session.signEcdsaRaw(0x9a, 'ECCP256', hash);
-  const signatureValid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key.cryptoKey!, Uint8Array.from(signature), message);
+  const signatureValid = await crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key.cryptoKey!,
+    Uint8Array.from(signature),
+    message,
+  );
   const certificate = new Uint8Array(new X509Certificate(Uint8Array.from(await session.attest(0x9a))).rawData);
   await session.writeCertificate(0x9a, certificate);
   const back = await session.readCertificate(0x9a);
   const certificateRoundTrip = back.length === certificate.length && back.every((b, i) => b === certificate[i]);
-  const atr = Array.from(card.atr, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+  const atr = Array.from(card.atr, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
   await card.close();
   client.close();
   return { pairedBefore, readers, atr, wrongPinRetries, signatureValid, certificateRoundTrip };

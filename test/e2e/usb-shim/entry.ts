@@ -25,7 +25,11 @@ type ShimDevice = VirtualReader & { deviceClass: number; configurations: unknown
 const config = (window as unknown as { __keywardUsbShim?: UsbShimConfig }).__keywardUsbShim ?? { readers: [] };
 
 const devices: ShimDevice[] = config.readers.map((r) => {
-  const reader = createVirtualReader({ entry: r.entry, card: r.card ? createVirtualPivCard({ profile: r.card }) : null, unrestricted: r.unrestricted });
+  const reader = createVirtualReader({
+    entry: r.entry,
+    card: r.card ? createVirtualPivCard({ profile: r.card }) : null,
+    unrestricted: r.unrestricted,
+  });
   // What Chrome's USBDevice also exposes and the reader filter looks at.
   const alternates = [{ interfaceClass: r.entry.interface.bInterfaceClass }];
   return Object.assign(reader, { deviceClass: 0, configurations: [{ interfaces: [{ alternates }] }] });

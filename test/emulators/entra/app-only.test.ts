@@ -7,7 +7,12 @@ import { decodeJwt } from 'jose';
 import { createLocalTls } from '../../support/local-tls';
 import { RELAY_SERVICE_PRINCIPAL_ID } from './app-only';
 import {
-  DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_RELAY_CLIENT_SECRET,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
 } from './index';
 import { freePort, httpsRequest } from './test-https';
 
@@ -20,43 +25,69 @@ beforeAll(async () => {
   ca = tls.caPem;
   const port = await freePort();
   emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, port, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'], relayClientId: DEMO_RELAY_CLIENT_ID,
+    origin: `https://localhost:${port}`,
+    port,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
     tls: { cert: tls.certPem, key: tls.keyPem },
   });
 });
 afterAll(async () => emulator?.close());
 
 async function tokenRequest(form: Record<string, string>) {
-  const discovery = JSON.parse((await httpsRequest(`${emulator.issuer}/.well-known/openid-configuration`, { ca })).text) as { token_endpoint: string };
+  const discovery = JSON.parse(
+    (await httpsRequest(`${emulator.issuer}/.well-known/openid-configuration`, { ca })).text,
+  ) as { token_endpoint: string };
   const res = await httpsRequest(discovery.token_endpoint, {
-    ca, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(),
+    ca,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
   });
   return { status: res.status, json: JSON.parse(res.text) as Record<string, unknown> };
 }
 
 const appToken = async () => {
   const { json } = await tokenRequest({
-    grant_type: 'client_credentials', client_id: DEMO_RELAY_CLIENT_ID, client_secret: DEMO_RELAY_CLIENT_SECRET, scope: 'https://graph.microsoft.com/.default',
+    grant_type: 'client_credentials',
+    client_id: DEMO_RELAY_CLIENT_ID,
+    client_secret: DEMO_RELAY_CLIENT_SECRET,
+    scope: 'https://graph.microsoft.com/.default',
   });
   return json.access_token as string;
 };
 
 const graph = async (path: string, token: string, method = 'GET') => {
-  const res = await httpsRequest(`${emulator.graphBaseUrl}${path}`, { ca, method, headers: { authorization: `Bearer ${token}` } });
+  const res = await httpsRequest(`${emulator.graphBaseUrl}${path}`, {
+    ca,
+    method,
+    headers: { authorization: `Bearer ${token}` },
+  });
   return { status: res.status, json: JSON.parse(res.text) as Record<string, unknown> & { error?: { code: string } } };
 };
 
 describe('client credentials for the relay app', () => {
   it("issues an app-only Graph token in Entra's shape", async () => {
     const { status, json } = await tokenRequest({
-      grant_type: 'client_credentials', client_id: DEMO_RELAY_CLIENT_ID, client_secret: DEMO_RELAY_CLIENT_SECRET, scope: 'https://graph.microsoft.com/.default',
+      grant_type: 'client_credentials',
+      client_id: DEMO_RELAY_CLIENT_ID,
+      client_secret: DEMO_RELAY_CLIENT_SECRET,
+      scope: 'https://graph.microsoft.com/.default',
     });
     expect([status, json.token_type]).toEqual([200, 'Bearer']);
     const claims = decodeJwt(json.access_token as string);
     expect(claims).toMatchObject({
-      aud: 'https://graph.microsoft.com', iss: emulator.issuer, ver: '2.0', tid: DEMO_TENANT_ID, idtyp: 'app',
-      oid: RELAY_SERVICE_PRINCIPAL_ID, sub: RELAY_SERVICE_PRINCIPAL_ID, azp: DEMO_RELAY_CLIENT_ID, roles: ['User.Read.All'],
+      aud: 'https://graph.microsoft.com',
+      iss: emulator.issuer,
+      ver: '2.0',
+      tid: DEMO_TENANT_ID,
+      idtyp: 'app',
+      oid: RELAY_SERVICE_PRINCIPAL_ID,
+      sub: RELAY_SERVICE_PRINCIPAL_ID,
+      azp: DEMO_RELAY_CLIENT_ID,
+      roles: ['User.Read.All'],
     });
     expect(claims).not.toHaveProperty('scp');
     expect(claims).not.toHaveProperty('scope');
@@ -65,22 +96,38 @@ describe('client credentials for the relay app', () => {
 
   it('refuses a wrong secret with invalid_client', async () => {
     const { status, json } = await tokenRequest({
-      grant_type: 'client_credentials', client_id: DEMO_RELAY_CLIENT_ID, client_secret: 'wrong', scope: 'https://graph.microsoft.com/.default',
+      grant_type: 'client_credentials',
+      client_id: DEMO_RELAY_CLIENT_ID,
+      client_secret: 'wrong',
+      scope: 'https://graph.microsoft.com/.default',
     });
     expect([status, json.error]).toEqual([401, 'invalid_client']);
   });
 
   it('refuses the public SPA client', async () => {
-    const { status } = await tokenRequest({ grant_type: 'client_credentials', client_id: DEMO_SPA_CLIENT_ID, scope: 'https://graph.microsoft.com/.default' });
+    const { status } = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: DEMO_SPA_CLIENT_ID,
+      scope: 'https://graph.microsoft.com/.default',
+    });
     expect(status).toBeGreaterThanOrEqual(400);
   });
 });
 
 describe('Graph with an app-only token', () => {
   it('reads any user in full, otherMails included', async () => {
-    const { status, json } = await graph(`/v1.0/users/${BEN}?$select=id,mail,otherMails,accountEnabled,userType`, await appToken());
+    const { status, json } = await graph(
+      `/v1.0/users/${BEN}?$select=id,mail,otherMails,accountEnabled,userType`,
+      await appToken(),
+    );
     expect(status).toBe(200);
-    expect(json).toMatchObject({ id: BEN, mail: 'ben.member@contoso.example', otherMails: ['ben.member@personal.example'], accountEnabled: true, userType: 'Member' });
+    expect(json).toMatchObject({
+      id: BEN,
+      mail: 'ben.member@contoso.example',
+      otherMails: ['ben.member@personal.example'],
+      accountEnabled: true,
+      userType: 'Member',
+    });
   });
 
   it('answers 404 for an unknown user', async () => {
@@ -92,6 +139,8 @@ describe('Graph with an app-only token', () => {
     const token = await appToken();
     expect((await graph('/v1.0/me', token)).status).toBe(400);
     expect((await graph('/v1.0/users', token)).json.error?.code).toBe('Authorization_RequestDenied');
-    expect((await graph(`/v1.0/users/${BEN}/authentication/temporaryAccessPassMethods`, token, 'POST')).status).toBe(403);
+    expect((await graph(`/v1.0/users/${BEN}/authentication/temporaryAccessPassMethods`, token, 'POST')).status).toBe(
+      403,
+    );
   });
 });

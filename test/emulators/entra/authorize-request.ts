@@ -23,11 +23,18 @@ import { fullScopes, RELAY_SCOPE_NAMES, SPA_GRAPH_PERMISSIONS, type AppIds } fro
  * Returns the rewritten `path?query` of an authorization request. `withheld` holds the short names of
  * permissions without admin consent; a request naming one keeps it (the sign-in page then asks for approval).
  */
-export function adaptAuthorizationRequest(ids: AppIds, pathAndQuery: string, withheld: ReadonlySet<string> = new Set()): string {
+export function adaptAuthorizationRequest(
+  ids: AppIds,
+  pathAndQuery: string,
+  withheld: ReadonlySet<string> = new Set(),
+): string {
   const url = new URL(pathAndQuery, 'https://emulator.invalid');
   const params = url.searchParams;
   const scopes = new Set((params.get('scope') ?? '').split(' ').filter(Boolean));
-  for (const s of [...fullScopes(ids, 'graph', SPA_GRAPH_PERMISSIONS), ...fullScopes(ids, 'relay', RELAY_SCOPE_NAMES)]) {
+  for (const s of [
+    ...fullScopes(ids, 'graph', SPA_GRAPH_PERMISSIONS),
+    ...fullScopes(ids, 'relay', RELAY_SCOPE_NAMES),
+  ]) {
     if (!isWithheld(ids, withheld, s)) scopes.add(s);
   }
   params.set('scope', [...scopes].join(' '));

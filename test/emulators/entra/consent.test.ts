@@ -6,7 +6,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator } from './index';
+import {
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
+} from './index';
 import { createLocalTls } from '../../support/local-tls';
 import { freePort, httpsRequest } from './test-https';
 import { OidcTestClient, pageForms } from './test-oidc-client';
@@ -26,8 +32,13 @@ beforeAll(async () => {
   ca = local.caPem;
   const port = await freePort();
   emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [REDIRECT_URI], relayClientId: DEMO_RELAY_CLIENT_ID, port, host: '127.0.0.1',
+    origin: `https://localhost:${port}`,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: [REDIRECT_URI],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    port,
+    host: '127.0.0.1',
     tls: { cert: local.certPem, key: local.keyPem },
   });
   const discovery = await httpsRequest(`${emulator.issuer}/.well-known/openid-configuration`, { ca });
@@ -48,8 +59,15 @@ function pkce(): { verifier: string; challenge: string } {
 
 function authParams(scope: string, challenge: string, state: string): Record<string, string> {
   return {
-    client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT_URI, response_mode: 'fragment',
-    scope, code_challenge: challenge, code_challenge_method: 'S256', state, nonce: randomBytes(8).toString('hex'),
+    client_id: DEMO_SPA_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: REDIRECT_URI,
+    response_mode: 'fragment',
+    scope,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
+    nonce: randomBytes(8).toString('hex'),
   };
 }
 
@@ -61,8 +79,12 @@ async function signIn(client: OidcTestClient, account: RegExp, scope = LOGIN_SCO
   expect(chosen.status).toBe(303);
   const fragment = await client.followToRedirectUri(new URL(String(chosen.headers.location), login.url).href);
   const redeemed = await client.token(endpoints.token_endpoint, {
-    grant_type: 'authorization_code', client_id: DEMO_SPA_CLIENT_ID, code: fragment.get('code') ?? '',
-    redirect_uri: REDIRECT_URI, code_verifier: verifier, scope,
+    grant_type: 'authorization_code',
+    client_id: DEMO_SPA_CLIENT_ID,
+    code: fragment.get('code') ?? '',
+    redirect_uri: REDIRECT_URI,
+    code_verifier: verifier,
+    scope,
   });
   expect(redeemed.status).toBe(200);
   return redeemed.body as Record<string, string>;
@@ -70,7 +92,10 @@ async function signIn(client: OidcTestClient, account: RegExp, scope = LOGIN_SCO
 
 function refresh(client: OidcTestClient, refreshToken: string, scopes: string) {
   return client.token(endpoints.token_endpoint, {
-    grant_type: 'refresh_token', client_id: DEMO_SPA_CLIENT_ID, refresh_token: refreshToken, scope: `${scopes} ${LOGIN_SCOPES}`,
+    grant_type: 'refresh_token',
+    client_id: DEMO_SPA_CLIENT_ID,
+    refresh_token: refreshToken,
+    scope: `${scopes} ${LOGIN_SCOPES}`,
   });
 }
 
@@ -83,14 +108,19 @@ const consentRequired = {
   error: 'invalid_grant',
   error_codes: [65001],
   suberror: 'consent_required',
-  error_description: expect.stringMatching(/^AADSTS65001: The user or administrator has not consented to use the application with ID '0da58537-44b5-46fb-83f9-23649ede607e' named 'Keyward'\./),
+  error_description: expect.stringMatching(
+    /^AADSTS65001: The user or administrator has not consented to use the application with ID '0da58537-44b5-46fb-83f9-23649ede607e' named 'Keyward'\./,
+  ),
 };
 
 describe('withheld admin consent', () => {
   it('shows "Need admin approval" for an interactive request naming the permission; its button returns consent_required', async () => {
     emulator.control.withholdConsent([TAP]);
     const client = new OidcTestClient(ca, REDIRECT_URI);
-    const login = await client.authorize(endpoints.authorization_endpoint, authParams(`${GRAPH}/User.Read.All ${GRAPH}/${TAP} ${LOGIN_SCOPES}`, pkce().challenge, 'st-approval'));
+    const login = await client.authorize(
+      endpoints.authorization_endpoint,
+      authParams(`${GRAPH}/User.Read.All ${GRAPH}/${TAP} ${LOGIN_SCOPES}`, pkce().challenge, 'st-approval'),
+    );
     const approval = await client.chooseAccount(login.url, login.page, /Aisha Operator/);
     expect(approval.status).toBe(200);
     expect(approval.headers['content-security-policy']).toContain("default-src 'none'");
@@ -107,11 +137,13 @@ describe('withheld admin consent', () => {
     const fragment = await client.followToRedirectUri(new URL(String(ended.headers.location), login.url).href);
     expect(fragment.get('error')).toBe('consent_required');
     expect(fragment.get('state')).toBe('st-approval');
-    expect(fragment.get('error_description')).toMatch(/^AADSTS65001: The user or administrator has not consented to use the application/);
+    expect(fragment.get('error_description')).toMatch(
+      /^AADSTS65001: The user or administrator has not consented to use the application/,
+    );
     expect(fragment.has('code')).toBe(false);
   });
 
-  it('signs in without the permission, and refuses a refresh naming it in Entra\'s shape', async () => {
+  it("signs in without the permission, and refuses a refresh naming it in Entra's shape", async () => {
     emulator.control.withholdConsent([TAP]);
     const client = new OidcTestClient(ca, REDIRECT_URI);
     const tokens = await signIn(client, /Aisha Operator/);
@@ -148,12 +180,18 @@ describe('withheld admin consent', () => {
   });
 
   it('with nothing withheld, an interactive request naming the permission signs straight in', async () => {
-    const tokens = await signIn(new OidcTestClient(ca, REDIRECT_URI), /Aisha Operator/, `${GRAPH}/${TAP} ${LOGIN_SCOPES}`);
+    const tokens = await signIn(
+      new OidcTestClient(ca, REDIRECT_URI),
+      /Aisha Operator/,
+      `${GRAPH}/${TAP} ${LOGIN_SCOPES}`,
+    );
     expect(await scp(tokens.access_token)).toContain(TAP);
   });
 
   it('refuses permission names it does not know', () => {
-    expect(() => emulator.control.withholdConsent(['UserAuthMethod-TAP.ReadWrite'])).toThrow(/unknown delegated permission/);
+    expect(() => emulator.control.withholdConsent(['UserAuthMethod-TAP.ReadWrite'])).toThrow(
+      /unknown delegated permission/,
+    );
     expect(emulator.tenant.withheldConsent.size).toBe(0);
   });
 });

@@ -79,7 +79,10 @@ export interface ProviderContext {
 }
 
 /** Koa middleware (`provider.use`): gives a refused refresh naming a withheld permission Entra's body. */
-export function entraConsentErrors(ids: AppIds, tenant: Tenant): (ctx: ProviderContext, next: () => Promise<void>) => Promise<void> {
+export function entraConsentErrors(
+  ids: AppIds,
+  tenant: Tenant,
+): (ctx: ProviderContext, next: () => Promise<void>) => Promise<void> {
   return async (ctx, next) => {
     await next();
     if (ctx.method !== 'POST' || ctx.status !== 400 || ctx.oidc?.route !== 'token') return;

@@ -19,16 +19,33 @@ let app: ReturnType<typeof createGraphApp>;
 beforeAll(async () => {
   key = await SigningKey.generate();
   app = createGraphApp({
-    tenant, taps: new TapStore(() => tenant.tapPolicy), key, issuer, graphBaseUrl: 'https://localhost:9/graph',
-    corsOrigins: ['http://localhost:8080'], throttle, log: () => {}, now: () => new Date('2026-03-04T05:06:07.890Z'),
+    tenant,
+    taps: new TapStore(() => tenant.tapPolicy),
+    key,
+    issuer,
+    graphBaseUrl: 'https://localhost:9/graph',
+    corsOrigins: ['http://localhost:8080'],
+    throttle,
+    log: () => {},
+    now: () => new Date('2026-03-04T05:06:07.890Z'),
   });
 });
 
 async function call(path: string, token: Partial<MintOptions> & { as?: string } = {}, init: RequestInit = {}) {
   const userId = tenant.byDisplayName(token.as ?? 'Priya Privileged').id;
-  const bearer = await mintAccessToken(ids, tenant, key, { userId, audience: token.audience ?? 'graph', scopes: token.scopes ?? ['User.Read'] });
+  const bearer = await mintAccessToken(ids, tenant, key, {
+    userId,
+    audience: token.audience ?? 'graph',
+    scopes: token.scopes ?? ['User.Read'],
+  });
   const res = await app.request(path, { ...init, headers: { authorization: `Bearer ${bearer}`, ...init.headers } });
-  return { res, body: (await res.json()) as { userPrincipalName?: string; error: { code: string; innerError: Record<string, string> } } };
+  return {
+    res,
+    body: (await res.json()) as {
+      userPrincipalName?: string;
+      error: { code: string; innerError: Record<string, string> };
+    },
+  };
 }
 
 describe('Graph app via app.request()', () => {
@@ -44,11 +61,19 @@ describe('Graph app via app.request()', () => {
     expect(body.error.code).toBe('InvalidAuthenticationToken');
   });
 
-  it('stamps innerError with the clock in Graph\'s date format and echoes client-request-id', async () => {
-    const { res, body } = await call('/v1.0/users', { scopes: ['User.Read'] }, { headers: { 'client-request-id': 'abc' } });
+  it("stamps innerError with the clock in Graph's date format and echoes client-request-id", async () => {
+    const { res, body } = await call(
+      '/v1.0/users',
+      { scopes: ['User.Read'] },
+      { headers: { 'client-request-id': 'abc' } },
+    );
     expect(res.status).toBe(403);
     expect(body.error.code).toBe('Authorization_RequestDenied');
-    expect(body.error.innerError).toEqual({ date: '2026-03-04T05:06:07', 'request-id': res.headers.get('request-id'), 'client-request-id': 'abc' });
+    expect(body.error.innerError).toEqual({
+      date: '2026-03-04T05:06:07',
+      'request-id': res.headers.get('request-id'),
+      'client-request-id': 'abc',
+    });
   });
 
   it('throttles before authentication, so even an anonymous call sees 429', async () => {

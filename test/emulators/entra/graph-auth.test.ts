@@ -25,15 +25,25 @@ describe('bearer tokens', () => {
   });
 
   it('refuses a relay token (wrong audience) with 401', async () => {
-    const token = await fx.emulator.control.mintAccessToken({ userId: fx.idOf('Aisha Operator'), audience: 'relay', scopes: ['Mail.Send'] });
+    const token = await fx.emulator.control.mintAccessToken({
+      userId: fx.idOf('Aisha Operator'),
+      audience: 'relay',
+      scopes: ['Mail.Send'],
+    });
     const res = await fx.graph('/v1.0/me', { token });
     expect(res.status).toBe(401);
-    expect(errorOf(res)).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.' });
+    expect(errorOf(res)).toMatchObject({
+      code: 'InvalidAuthenticationToken',
+      message: 'Access token validation failure. Invalid audience.',
+    });
   });
 
   it('refuses an expired token', async () => {
     const token = await fx.emulator.control.mintAccessToken({
-      userId: fx.idOf('Aisha Operator'), audience: 'graph', scopes: ['User.Read'], expiresInSeconds: -120,
+      userId: fx.idOf('Aisha Operator'),
+      audience: 'graph',
+      scopes: ['User.Read'],
+      expiresInSeconds: -120,
     });
     const res = await fx.graph('/v1.0/me', { token });
     expect(res.status).toBe(401);
@@ -42,7 +52,11 @@ describe('bearer tokens', () => {
 
   it('refuses a token signed by another key', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const good = await fx.emulator.control.mintAccessToken({ userId: fx.idOf('Aisha Operator'), audience: 'graph', scopes: ['User.Read'] });
+    const good = await fx.emulator.control.mintAccessToken({
+      userId: fx.idOf('Aisha Operator'),
+      audience: 'graph',
+      scopes: ['User.Read'],
+    });
     const claims = JSON.parse(atob(good.split('.')[1] ?? '')) as Record<string, unknown>;
     const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(privateKey);
     const res = await fx.graph('/v1.0/me', { token: forged });
@@ -50,13 +64,26 @@ describe('bearer tokens', () => {
     expect(errorOf(res).code).toBe('InvalidAuthenticationToken');
   });
 
-  it('mints relay tokens in Entra\'s shape', async () => {
-    const token = await fx.emulator.control.mintAccessToken({ userId: fx.idOf('Priya Privileged'), audience: 'relay', scopes: ['Mail.Send'] });
-    const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
+  it("mints relay tokens in Entra's shape", async () => {
+    const token = await fx.emulator.control.mintAccessToken({
+      userId: fx.idOf('Priya Privileged'),
+      audience: 'relay',
+      scopes: ['Mail.Send'],
+    });
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
     expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(payload).toMatchObject({
-      aud: DEMO_RELAY_CLIENT_ID, iss: fx.emulator.issuer, ver: '2.0', scp: 'Mail.Send', roles: ['Keyward.Operator'],
-      oid: fx.idOf('Priya Privileged'), name: 'Priya Privileged', preferred_username: 'priya.privileged@contoso.example',
+      aud: DEMO_RELAY_CLIENT_ID,
+      iss: fx.emulator.issuer,
+      ver: '2.0',
+      scp: 'Mail.Send',
+      roles: ['Keyward.Operator'],
+      oid: fx.idOf('Priya Privileged'),
+      name: 'Priya Privileged',
+      preferred_username: 'priya.privileged@contoso.example',
     });
   });
 });
@@ -77,15 +104,21 @@ describe('429 switch', () => {
 });
 
 describe('CORS and routing', () => {
-  it('answers the SPA origin\'s preflight with the headers Graph clients send', async () => {
+  it("answers the SPA origin's preflight with the headers Graph clients send", async () => {
     const res = await fx.graph('/v1.0/users', {
-      token: null, method: 'OPTIONS',
-      headers: { origin: SPA_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,consistencylevel,client-request-id,content-type' },
+      token: null,
+      method: 'OPTIONS',
+      headers: {
+        origin: SPA_ORIGIN,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,consistencylevel,client-request-id,content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
     const allowed = String(res.headers['access-control-allow-headers']).toLowerCase();
-    for (const h of ['authorization', 'consistencylevel', 'client-request-id', 'content-type']) expect(allowed).toContain(h);
+    for (const h of ['authorization', 'consistencylevel', 'client-request-id', 'content-type'])
+      expect(allowed).toContain(h);
   });
 
   it('gives no CORS grant to another origin', async () => {
@@ -100,7 +133,11 @@ describe('CORS and routing', () => {
   });
 
   it('never logs tokens', async () => {
-    const token = await fx.emulator.control.mintAccessToken({ userId: fx.idOf('Aisha Operator'), audience: 'graph', scopes: ['User.Read'] });
+    const token = await fx.emulator.control.mintAccessToken({
+      userId: fx.idOf('Aisha Operator'),
+      audience: 'graph',
+      scopes: ['User.Read'],
+    });
     await fx.graph('/v1.0/me', { token });
     expect(fx.logLines.some((l) => l.includes('GET /graph/v1.0/me 200'))).toBe(true);
     expect(fx.logLines.join('\n')).not.toContain(token.slice(0, 40));

@@ -19,7 +19,18 @@ afterEach(() => {
 });
 
 const tapPath = (userId: string) => `/v1.0/users/${userId}/authentication/temporaryAccessPassMethods`;
-const TAP_KEYS = ['@odata.context', '@odata.type', 'createdDateTime', 'id', 'isUsable', 'isUsableOnce', 'lifetimeInMinutes', 'methodUsabilityReason', 'startDateTime', 'temporaryAccessPass'];
+const TAP_KEYS = [
+  '@odata.context',
+  '@odata.type',
+  'createdDateTime',
+  'id',
+  'isUsable',
+  'isUsableOnce',
+  'lifetimeInMinutes',
+  'methodUsabilityReason',
+  'startDateTime',
+  'temporaryAccessPass',
+];
 
 describe('TAP create, read, replace, delete', () => {
   it('creates a pass with the documented shape and policy defaults; the code is only in the POST response', async () => {
@@ -29,7 +40,9 @@ describe('TAP create, read, replace, delete', () => {
     expect(Object.keys(created.json).sort()).toEqual(TAP_KEYS);
     expect(created.json).toMatchObject({
       '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
-      lifetimeInMinutes: DEFAULT_TAP_POLICY.defaultLifetimeInMinutes, isUsableOnce: false, isUsable: true,
+      lifetimeInMinutes: DEFAULT_TAP_POLICY.defaultLifetimeInMinutes,
+      isUsableOnce: false,
+      isUsable: true,
       methodUsabilityReason: 'EnabledByPolicy',
     });
     const code = created.json.temporaryAccessPass as string;
@@ -39,7 +52,9 @@ describe('TAP create, read, replace, delete', () => {
 
     const list = await fx.graph(tapPath(ben));
     expect(list.status).toBe(200);
-    expect(list.json['@odata.context']).toBe(`${fx.emulator.graphBaseUrl}/v1.0/$metadata#users('${ben}')/authentication/temporaryAccessPassMethods`);
+    expect(list.json['@odata.context']).toBe(
+      `${fx.emulator.graphBaseUrl}/v1.0/$metadata#users('${ben}')/authentication/temporaryAccessPassMethods`,
+    );
     const [item] = list.json.value as Record<string, unknown>[];
     expect(item).toMatchObject({ id: created.json.id, temporaryAccessPass: null, lifetimeInMinutes: 60 });
     const one = await fx.graph(`${tapPath(ben)}/${String(created.json.id)}`);
@@ -49,19 +64,29 @@ describe('TAP create, read, replace, delete', () => {
   it('replaces the existing pass on a second POST (one per user)', async () => {
     const carla = fx.idOf('Carla Mendes');
     const first = await fx.graph(tapPath(carla), { method: 'POST', body: { lifetimeInMinutes: 120 } });
-    const second = await fx.graph(tapPath(carla), { method: 'POST', body: { lifetimeInMinutes: 90, isUsableOnce: true } });
+    const second = await fx.graph(tapPath(carla), {
+      method: 'POST',
+      body: { lifetimeInMinutes: 90, isUsableOnce: true },
+    });
     expect(second.status).toBe(201);
     expect(second.json.id).not.toBe(first.json.id);
     const list = await fx.graph(tapPath(carla));
     expect(list.json.value).toHaveLength(1);
-    expect((list.json.value as Record<string, unknown>[])[0]).toMatchObject({ id: second.json.id, lifetimeInMinutes: 90, isUsableOnce: true });
+    expect((list.json.value as Record<string, unknown>[])[0]).toMatchObject({
+      id: second.json.id,
+      lifetimeInMinutes: 90,
+      isUsableOnce: true,
+    });
     const stale = await fx.graph(`${tapPath(carla)}/${String(first.json.id)}`);
     expect(stale.status).toBe(404);
   });
 
   it('reports NotYetValid for a future start (examples.md §1)', async () => {
     const start = new Date(Date.now() + 3_600_000).toISOString();
-    const res = await fx.graph(tapPath(fx.idOf('Dmitri Volkov')), { method: 'POST', body: { startDateTime: start, lifetimeInMinutes: 60 } });
+    const res = await fx.graph(tapPath(fx.idOf('Dmitri Volkov')), {
+      method: 'POST',
+      body: { startDateTime: start, lifetimeInMinutes: 60 },
+    });
     expect(res.json).toMatchObject({ startDateTime: start, isUsable: false, methodUsabilityReason: 'NotYetValid' });
   });
 
@@ -79,7 +104,9 @@ describe('TAP create, read, replace, delete', () => {
   it('refuses unknown body properties and wrong types', async () => {
     const farid = tapPath(fx.idOf('Farid Haddad'));
     expect(errorOf(await fx.graph(farid, { method: 'POST', body: { code: 'x' } })).code).toBe('badRequest');
-    expect(errorOf(await fx.graph(farid, { method: 'POST', body: { lifetimeInMinutes: '60' } })).code).toBe('badRequest');
+    expect(errorOf(await fx.graph(farid, { method: 'POST', body: { lifetimeInMinutes: '60' } })).code).toBe(
+      'badRequest',
+    );
     expect(errorOf(await fx.graph(farid, { method: 'POST', body: { isUsableOnce: 'yes' } })).code).toBe('badRequest');
   });
 });
@@ -88,19 +115,24 @@ describe('TAP lifetime and policy', () => {
   const hana = () => tapPath(fx.idOf('Hana Sato'));
   const lifetime = (n: number) => fx.graph(hana(), { method: 'POST', body: { lifetimeInMinutes: n } });
 
-  it('enforces the policy bounds (60..480 by default) with Graph\'s message', async () => {
+  it("enforces the policy bounds (60..480 by default) with Graph's message", async () => {
     for (const bad of [59, 481]) {
       const res = await lifetime(bad);
       expect(res.status).toBe(400);
-      expect(errorOf(res)).toMatchObject({ code: 'badRequest', message: 'Invalid LifetimeInMinutes specified. The valid range between 60 and 480.' });
+      expect(errorOf(res)).toMatchObject({
+        code: 'badRequest',
+        message: 'Invalid LifetimeInMinutes specified. The valid range between 60 and 480.',
+      });
     }
     expect((await lifetime(60)).status).toBe(201);
     expect((await lifetime(480)).status).toBe(201);
   });
 
-  it('enforces Graph\'s absolute 10..43200 even when the policy is wider', async () => {
+  it("enforces Graph's absolute 10..43200 even when the policy is wider", async () => {
     fx.emulator.control.setTapPolicy({ minimumLifetimeInMinutes: 1, maximumLifetimeInMinutes: 100_000 });
-    expect(errorOf(await lifetime(9)).message).toBe('Invalid LifetimeInMinutes specified. The valid range between 10 and 43200.');
+    expect(errorOf(await lifetime(9)).message).toBe(
+      'Invalid LifetimeInMinutes specified. The valid range between 10 and 43200.',
+    );
     expect((await lifetime(43_201)).status).toBe(400);
     expect((await lifetime(10)).status).toBe(201);
     expect((await lifetime(43_200)).status).toBe(201);
@@ -125,12 +157,22 @@ describe('TAP lifetime and policy', () => {
 
   it('serves the policy to a reader role with the documented shape', async () => {
     fx.emulator.control.setTapPolicy({ maximumLifetimeInMinutes: 600 });
-    const res = await fx.graph('/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/temporaryAccessPass', { as: 'Grace Reader' });
+    const res = await fx.graph(
+      '/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/temporaryAccessPass',
+      { as: 'Grace Reader' },
+    );
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
-      '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration', id: 'TemporaryAccessPass',
-      state: 'enabled', defaultLifetimeInMinutes: 60, defaultLength: 8, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 600,
-      isUsableOnce: false, includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }], excludeTargets: [],
+      '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration',
+      id: 'TemporaryAccessPass',
+      state: 'enabled',
+      defaultLifetimeInMinutes: 60,
+      defaultLength: 8,
+      minimumLifetimeInMinutes: 60,
+      maximumLifetimeInMinutes: 600,
+      isUsableOnce: false,
+      includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
+      excludeTargets: [],
     });
   });
 
@@ -188,11 +230,17 @@ describe('TAP role rules (from tenant data of the caller)', () => {
 
   it('needs UserAuthMethod-TAP.ReadWrite.All (or UserAuthenticationMethod.ReadWrite.All) to write', async () => {
     const lena = tapPath(fx.idOf('Lena Novak'));
-    const denied = await fx.graph(lena, { method: 'POST', body: {}, scopes: ['User.Read', 'UserAuthMethod-TAP.Read.All'] });
+    const denied = await fx.graph(lena, {
+      method: 'POST',
+      body: {},
+      scopes: ['User.Read', 'UserAuthMethod-TAP.Read.All'],
+    });
     expect(denied.status).toBe(403);
     expect(errorOf(denied).code).toBe('accessDenied');
     expect(errorOf(denied).message).toContain('UserAuthMethod-TAP.ReadWrite.All');
     expect((await fx.graph(lena, { scopes: ['UserAuthMethod-TAP.Read.All'] })).status).toBe(200);
-    expect((await fx.graph(lena, { method: 'POST', body: {}, scopes: ['UserAuthenticationMethod.ReadWrite.All'] })).status).toBe(201);
+    expect(
+      (await fx.graph(lena, { method: 'POST', body: {}, scopes: ['UserAuthenticationMethod.ReadWrite.All'] })).status,
+    ).toBe(201);
   });
 });

@@ -68,7 +68,12 @@ export interface EntraEmulator {
     /** Replaces policy fields (not range-checked, so tests can reach Graph's absolute bounds). */
     setTapPolicy(patch: Partial<TapPolicy>): void;
     /** Mints an access token signed like issued ones (same key, claims and header). */
-    mintAccessToken(opts: { userId: string; audience: Audience; scopes: string[]; expiresInSeconds?: number }): Promise<string>;
+    mintAccessToken(opts: {
+      userId: string;
+      audience: Audience;
+      scopes: string[];
+      expiresInSeconds?: number;
+    }): Promise<string>;
     /**
      * Withholds the tenant's admin consent for these delegated permissions (short names such as
      * 'UserAuthMethod-TAP.ReadWrite.All'), replacing the previous set; `[]` consents everything again.
@@ -85,19 +90,33 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   const log = opts.log ?? (() => {});
   const issuer = `${opts.origin}/${opts.tenantId}/v2.0`;
   const graphBaseUrl = `${opts.origin}/graph`;
-  const ids: AppIds = { issuer, tenantId: opts.tenantId, spaClientId: opts.spaClientId, relayClientId: opts.relayClientId };
+  const ids: AppIds = {
+    issuer,
+    tenantId: opts.tenantId,
+    spaClientId: opts.spaClientId,
+    relayClientId: opts.relayClientId,
+  };
   const tenant = new Tenant(opts.tenantId);
   const key = await SigningKey.generate();
   const taps = new TapStore(() => tenant.tapPolicy);
   const throttle = new Throttle();
   const loginPath = `/${opts.tenantId}/login`;
   const provider = createOidcProvider({
-    ids, tenant, key, spaRedirectUris: opts.spaRedirectUris, relayClientSecret: opts.relayClientSecret ?? DEMO_RELAY_CLIENT_SECRET, loginPath, log,
+    ids,
+    tenant,
+    key,
+    spaRedirectUris: opts.spaRedirectUris,
+    relayClientSecret: opts.relayClientSecret ?? DEMO_RELAY_CLIENT_SECRET,
+    loginPath,
+    log,
   });
   // Trust X-Forwarded-Proto, so the emulator also works behind a TLS-terminating proxy (its cookies are Secure).
   provider.proxy = true;
   const corsOrigins = [...new Set(opts.spaRedirectUris.map((u) => new URL(u).origin))];
-  const graph = createGraphApp({ tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() }, '/graph');
+  const graph = createGraphApp(
+    { tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() },
+    '/graph',
+  );
   const listener = routeRequests({
     ids,
     tenant,
@@ -131,7 +150,14 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /** Dispatches by path: Graph, the sign-in page and its stylesheet, the provider under the issuer path. */
-function routeRequests(r: { ids: AppIds; tenant: Tenant; loginPath: string; graph: Handler; login: Handler; provider: Handler }) {
+function routeRequests(r: {
+  ids: AppIds;
+  tenant: Tenant;
+  loginPath: string;
+  graph: Handler;
+  login: Handler;
+  provider: Handler;
+}) {
   const issuerPath = new URL(r.ids.issuer).pathname;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -140,12 +166,16 @@ function routeRequests(r: { ids: AppIds; tenant: Tenant; loginPath: string; grap
     } else if (path.startsWith(`${r.loginPath}/`)) {
       void r.login(req, res);
     } else if (path === STYLESHEET_PATH) {
-      res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=300' }).end(stylesheet());
+      res
+        .writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=300' })
+        .end(stylesheet());
     } else if (path === issuerPath || path.startsWith(`${issuerPath}/`)) {
       mountProvider(req, issuerPath, r.ids, r.tenant);
       void r.provider(req, res);
     } else {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': PAGE_CSP }).end('Not found');
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': PAGE_CSP })
+        .end('Not found');
     }
   };
 }
@@ -159,7 +189,8 @@ function mountProvider(req: IncomingMessage, issuerPath: string, ids: AppIds, te
   let inner = original.slice(issuerPath.length) || '/';
   if (inner.startsWith('/') === false) inner = `/${inner}`;
   const innerPath = inner.split('?')[0];
-  if (req.method === 'GET' && innerPath === '/auth') inner = adaptAuthorizationRequest(ids, inner, tenant.withheldConsent);
+  if (req.method === 'GET' && innerPath === '/auth')
+    inner = adaptAuthorizationRequest(ids, inner, tenant.withheldConsent);
   if (req.method === 'GET' && innerPath === '/session/end') inner = adaptEndSessionRequest(ids, inner);
   (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath}${inner}`;
   req.url = inner;

@@ -30,7 +30,11 @@ export interface LoginPageDeps {
 const FORM_LIMIT = 4096;
 
 /** Handles GET (show accounts) and POST (choose one) on `${loginPath}/<uid>`. */
-export async function handleLoginRequest(deps: LoginPageDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleLoginRequest(
+  deps: LoginPageDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const uid = new URL(req.url ?? '/', 'https://emulator.invalid').pathname.slice(deps.loginPath.length + 1);
   try {
     const details = await deps.provider.interactionDetails(req, res);
@@ -72,8 +76,19 @@ async function handleChoice(
   await completeSignIn(deps, req, res, user, params);
 }
 
-function finishWithError(deps: LoginPageDeps, req: IncomingMessage, res: ServerResponse, error: string, description: string): Promise<void> {
-  return deps.provider.interactionFinished(req, res, { error, error_description: description }, { mergeWithLastSubmission: false });
+function finishWithError(
+  deps: LoginPageDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: string,
+  description: string,
+): Promise<void> {
+  return deps.provider.interactionFinished(
+    req,
+    res,
+    { error, error_description: description },
+    { mergeWithLastSubmission: false },
+  );
 }
 
 async function completeSignIn(
@@ -87,15 +102,22 @@ async function completeSignIn(
   grantRequestedScopes(grant, deps.ids, params.scope ?? '', deps.tenant.withheldConsent);
   const grantId = await grant.save();
   deps.log(`sign-in: ${user.userPrincipalName}`);
-  await deps.provider.interactionFinished(req, res, { login: { accountId: user.id }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  await deps.provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: user.id }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
 }
 
 function accountListBody(deps: LoginPageDeps, uid: string): string {
   const action = `${deps.loginPath}/${encodeURIComponent(uid)}`;
-  const items = deps.tenant.signInAccounts().map((u) => `<li><form method="post" action="${escapeHtml(action)}">
+  const items = deps.tenant.signInAccounts().map(
+    (u) => `<li><form method="post" action="${escapeHtml(action)}">
 <input type="hidden" name="account" value="${escapeHtml(u.id)}">
 <button type="submit">${escapeHtml(u.displayName)}<span class="upn">${escapeHtml(u.userPrincipalName)}</span></button>
-</form></li>`);
+</form></li>`,
+  );
   return `<h1>Pick an account</h1>
 <p class="note">Emulated Microsoft Entra ID tenant ${escapeHtml(deps.tenant.domain)}. No password is asked.</p>
 <ul>${items.join('\n')}</ul>

@@ -4,7 +4,14 @@
  */
 import type { SigningKey } from './signing';
 import type { Tenant } from './tenant';
-import { accessTokenUserClaims, fullScopes, resourceInfo, scpFromScopes, type AppIds, type Audience } from './token-claims';
+import {
+  accessTokenUserClaims,
+  fullScopes,
+  resourceInfo,
+  scpFromScopes,
+  type AppIds,
+  type Audience,
+} from './token-claims';
 
 /** What to mint; `scopes` are short names (`User.Read`) or full scope strings. */
 export interface MintOptions {
@@ -15,17 +22,12 @@ export interface MintOptions {
 }
 
 /** Signs an access token for `o.userId` on `o.audience`. */
-export async function mintAccessToken(
-  ids: AppIds,
-  tenant: Tenant,
-  key: SigningKey,
-  o: MintOptions,
-): Promise<string> {
+export async function mintAccessToken(ids: AppIds, tenant: Tenant, key: SigningKey, o: MintOptions): Promise<string> {
   const user = tenant.findUser(o.userId);
   if (!user) throw new Error(`mintAccessToken: no user ${o.userId}`);
   const now = Math.floor(Date.now() / 1000);
   const info = resourceInfo(ids, o.audience);
-  const full = o.scopes.map((s) => (s.includes('/') ? s : fullScopes(ids, o.audience, [s])[0] ?? s));
+  const full = o.scopes.map((s) => (s.includes('/') ? s : (fullScopes(ids, o.audience, [s])[0] ?? s)));
   return key.sign({
     aud: info.aud,
     iss: ids.issuer,

@@ -13,8 +13,13 @@ import { chromium, type Browser } from '@playwright/test';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AUTHENTICATION_ADMINISTRATOR, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, OPERATOR_APP_ROLE,
-  startEntraEmulator, type EntraEmulator,
+  AUTHENTICATION_ADMINISTRATOR,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  OPERATOR_APP_ROLE,
+  startEntraEmulator,
+  type EntraEmulator,
 } from './index';
 import type { FixtureInput } from './msal-fixture/app';
 import { createLocalTls } from '../../support/local-tls';
@@ -33,8 +38,14 @@ async function buildFixture(): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), 'entra-msal-'));
   const root = join(import.meta.dirname, 'msal-fixture');
   await build({
-    configFile: false, root, logLevel: 'silent',
-    build: { outDir, emptyOutDir: true, rollupOptions: { input: { index: join(root, 'index.html'), bridge: join(root, 'auth-redirect.html') } } },
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      rollupOptions: { input: { index: join(root, 'index.html'), bridge: join(root, 'auth-redirect.html') } },
+    },
   });
   return outDir;
 }
@@ -44,7 +55,9 @@ function serveStatic(dir: string): Server {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const file = join(dir, path === '/' ? 'index.html' : path);
     if (!file.startsWith(dir) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' }).end(readFileSync(file));
+    res
+      .writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' })
+      .end(readFileSync(file));
   });
 }
 
@@ -58,8 +71,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => spa.listen(spaPort, '127.0.0.1', resolve));
   const port = await freePort();
   emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [`${spaOrigin}/auth-redirect.html`], relayClientId: DEMO_RELAY_CLIENT_ID, port, tls: await localTlsPair(),
+    origin: `https://localhost:${port}`,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: [`${spaOrigin}/auth-redirect.html`],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    port,
+    tls: await localTlsPair(),
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 60_000);
@@ -81,22 +99,37 @@ describe.skipIf(!hasChromium)('browser MSAL v5 (ProtocolMode.OIDC) against the e
     const page = await context.newPage();
     await page.goto(`${spaOrigin}/`);
     const input: FixtureInput = {
-      authority: emulator.issuer, knownAuthority: `localhost:${emulator.port}`, clientId: DEMO_SPA_CLIENT_ID,
-      graphScopes: ['https://graph.microsoft.com/User.Read'], relayScopes: [`api://${DEMO_RELAY_CLIENT_ID}/Mail.Send`],
+      authority: emulator.issuer,
+      knownAuthority: `localhost:${emulator.port}`,
+      clientId: DEMO_SPA_CLIENT_ID,
+      graphScopes: ['https://graph.microsoft.com/User.Read'],
+      relayScopes: [`api://${DEMO_RELAY_CLIENT_ID}/Mail.Send`],
       graphBaseUrl: emulator.graphBaseUrl,
     };
     const popup = context.waitForEvent('page');
     const result = page.evaluate(
-      (i) => (window as unknown as { signInAndCall(i: FixtureInput): Promise<Record<string, unknown>> }).signInAndCall(i),
+      (i) =>
+        (window as unknown as { signInAndCall(i: FixtureInput): Promise<Record<string, unknown>> }).signInAndCall(i),
       input,
     );
     await (await popup).getByRole('button', { name: /Aisha/ }).click();
-    const out = (await result) as { username: string; idTokenClaims: Record<string, unknown>; graphToken: string; relayToken: string; searchStatus: number; searchBody: { value: { displayName: string }[] } };
+    const out = (await result) as {
+      username: string;
+      idTokenClaims: Record<string, unknown>;
+      graphToken: string;
+      relayToken: string;
+      searchStatus: number;
+      searchBody: { value: { displayName: string }[] };
+    };
 
     expect(out.username).toBe('aisha.operator@contoso.example');
     expect(out.idTokenClaims).toMatchObject({ tid: DEMO_TENANT_ID, ver: '2.0', wids: [AUTHENTICATION_ADMINISTRATOR] });
     expect(claims(out.graphToken)).toMatchObject({ aud: 'https://graph.microsoft.com', iss: emulator.issuer });
-    expect(claims(out.relayToken)).toMatchObject({ aud: DEMO_RELAY_CLIENT_ID, scp: 'Mail.Send', roles: [OPERATOR_APP_ROLE] });
+    expect(claims(out.relayToken)).toMatchObject({
+      aud: DEMO_RELAY_CLIENT_ID,
+      scp: 'Mail.Send',
+      roles: [OPERATOR_APP_ROLE],
+    });
     expect(out.searchStatus).toBe(200);
     expect(out.searchBody.value.map((u) => u.displayName)).toEqual(['Oscar Ward', 'Wanda Adams', 'Zoe Walsh']);
     await context.close();

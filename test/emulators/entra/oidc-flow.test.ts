@@ -7,8 +7,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AUTHENTICATION_ADMINISTRATOR, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, OPERATOR_APP_ROLE,
-  startEntraEmulator, type EntraEmulator,
+  AUTHENTICATION_ADMINISTRATOR,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  OPERATOR_APP_ROLE,
+  startEntraEmulator,
+  type EntraEmulator,
 } from './index';
 import { createLocalTls } from '../../support/local-tls';
 import { CookieJar, freePort, httpsRequest, type HttpsResponse } from './test-https';
@@ -30,7 +35,11 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<H
   return res;
 }
 
-async function post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpsResponse> {
+async function post(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<HttpsResponse> {
   const res = await httpsRequest(url, {
     ca,
     method: 'POST',
@@ -51,8 +60,14 @@ beforeAll(async () => {
   ca = local.caPem;
   const port = await freePort();
   emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [REDIRECT_URI], relayClientId: DEMO_RELAY_CLIENT_ID, port, host: '127.0.0.1', tls,
+    origin: `https://localhost:${port}`,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: [REDIRECT_URI],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    port,
+    host: '127.0.0.1',
+    tls,
   });
   const res = await get(`${emulator.issuer}/.well-known/openid-configuration`);
   expect(res.status).toBe(200);
@@ -74,7 +89,9 @@ async function followToRedirectUri(start: string): Promise<string> {
     const res = await get(url);
     if (res.status === 200) {
       const action = /<form method="post" action="([^"]+)">/.exec(res.text)?.[1] ?? '';
-      const inputs = Object.fromEntries([...res.text.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      const inputs = Object.fromEntries(
+        [...res.text.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      );
       const confirmed = await post(action, inputs as Record<string, string>);
       url = absolute(confirmed.headers.location, action);
       continue;
@@ -88,20 +105,34 @@ async function followToRedirectUri(start: string): Promise<string> {
 }
 
 /** Runs authorize → sign-in page → account choice → redirect, returning the code and nonce. */
-async function signIn(displayName: RegExp, challenge: string): Promise<{ code: string; nonce: string; page: HttpsResponse }> {
+async function signIn(
+  displayName: RegExp,
+  challenge: string,
+): Promise<{ code: string; nonce: string; page: HttpsResponse }> {
   const nonce = randomBytes(8).toString('hex');
   const authorize = new URL(discovery.authorization_endpoint ?? '');
   Object.entries({
-    client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT_URI, response_mode: 'fragment',
-    scope: `${GRAPH}/User.Read openid profile offline_access`, code_challenge: challenge, code_challenge_method: 'S256',
-    state: 'st4te', nonce, client_info: '1',
+    client_id: DEMO_SPA_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: REDIRECT_URI,
+    response_mode: 'fragment',
+    scope: `${GRAPH}/User.Read openid profile offline_access`,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'st4te',
+    nonce,
+    client_info: '1',
   }).forEach(([k, v]) => authorize.searchParams.set(k, v));
   const toLogin = await get(authorize.href);
   expect(toLogin.status).toBe(303);
   const loginUrl = absolute(toLogin.headers.location, authorize.href);
   const page = await get(loginUrl);
   expect(page.status).toBe(200);
-  const forms = [...page.text.matchAll(/<form method="post" action="([^"]+)">\s*<input type="hidden" name="account" value="([^"]+)">\s*<button type="submit">([^<]+)</g)];
+  const forms = [
+    ...page.text.matchAll(
+      /<form method="post" action="([^"]+)">\s*<input type="hidden" name="account" value="([^"]+)">\s*<button type="submit">([^<]+)</g,
+    ),
+  ];
   const chosen = forms.find((f) => displayName.test(f[3] ?? ''));
   if (!chosen) throw new Error('account button not found');
   const resume = await post(absolute(chosen[1], loginUrl), { account: chosen[2] ?? '' });
@@ -136,10 +167,18 @@ describe('OIDC code flow with PKCE', () => {
     expect(page.text).toMatch(/Gary Guest/);
     expect(page.text).not.toMatch(/Ivan Petrov/);
 
-    const tokenRes = await post(String(discovery.token_endpoint), {
-      grant_type: 'authorization_code', client_id: DEMO_SPA_CLIENT_ID, code, redirect_uri: REDIRECT_URI,
-      code_verifier: verifier, scope: `${GRAPH}/User.Read openid profile offline_access`,
-    }, { origin: SPA_ORIGIN });
+    const tokenRes = await post(
+      String(discovery.token_endpoint),
+      {
+        grant_type: 'authorization_code',
+        client_id: DEMO_SPA_CLIENT_ID,
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        scope: `${GRAPH}/User.Read openid profile offline_access`,
+      },
+      { origin: SPA_ORIGIN },
+    );
     expect(tokenRes.status).toBe(200);
     expect(tokenRes.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
     const tokens = JSON.parse(tokenRes.text) as Record<string, string>;
@@ -148,34 +187,62 @@ describe('OIDC code flow with PKCE', () => {
     const aisha = emulator.tenant.byDisplayName('Aisha Operator');
     const id = await verify(String(tokens.id_token), DEMO_SPA_CLIENT_ID);
     expect(id).toMatchObject({
-      ver: '2.0', tid: DEMO_TENANT_ID, oid: aisha.id, sub: aisha.id, name: 'Aisha Operator',
-      preferred_username: aisha.userPrincipalName, wids: [AUTHENTICATION_ADMINISTRATOR], nonce,
+      ver: '2.0',
+      tid: DEMO_TENANT_ID,
+      oid: aisha.id,
+      sub: aisha.id,
+      name: 'Aisha Operator',
+      preferred_username: aisha.userPrincipalName,
+      wids: [AUTHENTICATION_ADMINISTRATOR],
+      nonce,
     });
 
     const graphAt = await verify(String(tokens.access_token), GRAPH);
     expect(decodeProtectedHeader(String(tokens.access_token)).typ).toBe('JWT');
-    expect(String(graphAt.scp).split(' ')).toEqual(expect.arrayContaining(['User.Read', 'UserAuthMethod-TAP.ReadWrite.All']));
-    expect(graphAt).toMatchObject({ ver: '2.0', tid: DEMO_TENANT_ID, oid: aisha.id, azp: DEMO_SPA_CLIENT_ID, wids: [AUTHENTICATION_ADMINISTRATOR] });
+    expect(String(graphAt.scp).split(' ')).toEqual(
+      expect.arrayContaining(['User.Read', 'UserAuthMethod-TAP.ReadWrite.All']),
+    );
+    expect(graphAt).toMatchObject({
+      ver: '2.0',
+      tid: DEMO_TENANT_ID,
+      oid: aisha.id,
+      azp: DEMO_SPA_CLIENT_ID,
+      wids: [AUTHENTICATION_ADMINISTRATOR],
+    });
     expect(graphAt.scope).toBeUndefined();
     expect(graphAt.roles).toBeUndefined();
 
-    const refreshed = await post(String(discovery.token_endpoint), {
-      grant_type: 'refresh_token', client_id: DEMO_SPA_CLIENT_ID, refresh_token: String(tokens.refresh_token),
-      scope: `${RELAY_SCOPE} openid profile offline_access`,
-    }, { origin: SPA_ORIGIN });
+    const refreshed = await post(
+      String(discovery.token_endpoint),
+      {
+        grant_type: 'refresh_token',
+        client_id: DEMO_SPA_CLIENT_ID,
+        refresh_token: String(tokens.refresh_token),
+        scope: `${RELAY_SCOPE} openid profile offline_access`,
+      },
+      { origin: SPA_ORIGIN },
+    );
     expect(refreshed.status).toBe(200);
     const relayTokens = JSON.parse(refreshed.text) as Record<string, string>;
     const relayAt = await verify(String(relayTokens.access_token), DEMO_RELAY_CLIENT_ID);
     expect(relayAt).toMatchObject({
-      ver: '2.0', scp: 'Mail.Send', roles: [OPERATOR_APP_ROLE], tid: DEMO_TENANT_ID, oid: aisha.id,
-      name: 'Aisha Operator', preferred_username: aisha.userPrincipalName, azp: DEMO_SPA_CLIENT_ID,
+      ver: '2.0',
+      scp: 'Mail.Send',
+      roles: [OPERATOR_APP_ROLE],
+      tid: DEMO_TENANT_ID,
+      oid: aisha.id,
+      name: 'Aisha Operator',
+      preferred_username: aisha.userPrincipalName,
+      azp: DEMO_SPA_CLIENT_ID,
     });
     expect(relayAt.wids).toBeUndefined();
     expect(typeof relayAt.nbf).toBe('number');
 
     // The rotated refresh token serves Graph again; like Entra, scp lists every consented permission.
     const back = await post(String(discovery.token_endpoint), {
-      grant_type: 'refresh_token', client_id: DEMO_SPA_CLIENT_ID, refresh_token: String(relayTokens.refresh_token),
+      grant_type: 'refresh_token',
+      client_id: DEMO_SPA_CLIENT_ID,
+      refresh_token: String(relayTokens.refresh_token),
       scope: `${GRAPH}/User.Read openid profile offline_access`,
     });
     expect(back.status).toBe(200);
@@ -188,8 +255,12 @@ describe('OIDC code flow with PKCE', () => {
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const { code } = await signIn(/Nina NoRole/, challenge);
     const tokenRes = await post(String(discovery.token_endpoint), {
-      grant_type: 'authorization_code', client_id: DEMO_SPA_CLIENT_ID, code, redirect_uri: REDIRECT_URI,
-      code_verifier: verifier, scope: `${RELAY_SCOPE} openid profile offline_access`,
+      grant_type: 'authorization_code',
+      client_id: DEMO_SPA_CLIENT_ID,
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+      scope: `${RELAY_SCOPE} openid profile offline_access`,
     });
     expect(tokenRes.status).toBe(200);
     const tokens = JSON.parse(tokenRes.text) as Record<string, string>;
@@ -203,7 +274,10 @@ describe('OIDC code flow with PKCE', () => {
     const challenge = createHash('sha256').update('right-verifier-right-verifier-right-verifier').digest('base64url');
     const { code } = await signIn(/Ben Member/, challenge);
     const tokenRes = await post(String(discovery.token_endpoint), {
-      grant_type: 'authorization_code', client_id: DEMO_SPA_CLIENT_ID, code, redirect_uri: REDIRECT_URI,
+      grant_type: 'authorization_code',
+      client_id: DEMO_SPA_CLIENT_ID,
+      code,
+      redirect_uri: REDIRECT_URI,
       code_verifier: 'wrong-verifier-wrong-verifier-wrong-verifier-x',
     });
     expect(tokenRes.status).toBe(400);
@@ -213,8 +287,14 @@ describe('OIDC code flow with PKCE', () => {
   it('accepts prompt=select_account, answers a token preflight for the SPA origin, and returns access_denied on cancel', async () => {
     const authorize = new URL(discovery.authorization_endpoint ?? '');
     Object.entries({
-      client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT_URI, response_mode: 'fragment',
-      scope: 'openid profile offline_access', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', state: 's2',
+      client_id: DEMO_SPA_CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      response_mode: 'fragment',
+      scope: 'openid profile offline_access',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+      state: 's2',
       prompt: 'select_account',
     }).forEach(([k, v]) => authorize.searchParams.set(k, v));
     const toLogin = await get(authorize.href);
@@ -227,7 +307,13 @@ describe('OIDC code flow with PKCE', () => {
     expect(new URLSearchParams(redirect.hash.slice(1)).get('error')).toBe('access_denied');
 
     const preflight = await httpsRequest(String(discovery.token_endpoint), {
-      ca, method: 'OPTIONS', headers: { origin: SPA_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      ca,
+      method: 'OPTIONS',
+      headers: {
+        origin: SPA_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
@@ -236,8 +322,15 @@ describe('OIDC code flow with PKCE', () => {
   it('answers prompt=none without a session with login_required', async () => {
     const authorize = new URL(discovery.authorization_endpoint ?? '');
     Object.entries({
-      client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT_URI, response_mode: 'fragment',
-      scope: 'openid profile', code_challenge: 'y'.repeat(43), code_challenge_method: 'S256', state: 's3', prompt: 'none',
+      client_id: DEMO_SPA_CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      response_mode: 'fragment',
+      scope: 'openid profile',
+      code_challenge: 'y'.repeat(43),
+      code_challenge_method: 'S256',
+      state: 's3',
+      prompt: 'none',
     }).forEach(([k, v]) => authorize.searchParams.set(k, v));
     const res = await httpsRequest(authorize.href, { ca });
     expect(res.status).toBe(303);

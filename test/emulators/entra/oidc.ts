@@ -7,7 +7,13 @@
  * Settings known to work with MSAL v5: DESIGN.md "Verified: MSAL v5 against a local OIDC provider".
  */
 import { randomBytes } from 'node:crypto';
-import Provider, { errors, type Grant, type KoaContextWithOIDC, type StructuredJwt, type TokenView } from 'oidc-provider';
+import Provider, {
+  errors,
+  type Grant,
+  type KoaContextWithOIDC,
+  type StructuredJwt,
+  type TokenView,
+} from 'oidc-provider';
 import { appOnlyClaims, appOnlyShape, isClientCredentials, relayAppClient, resourceFromDefaultScope } from './app-only';
 import { entraConsentErrors, isWithheld, refuseWithheldRefresh } from './consent';
 import { escapeHtml, renderPage } from './html';
@@ -80,17 +86,26 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
       if (!user || !user.accountEnabled) return undefined;
       return { accountId: user.id, claims: () => idTokenUserClaims(ids, user) };
     },
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `${deps.loginPath}/${interaction.uid}` },
+    interactions: {
+      url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `${deps.loginPath}/${interaction.uid}`,
+    },
     features: features(deps),
     extraTokenClaims: async (_ctx: KoaContextWithOIDC, token: TokenView) => {
       if (token.kind === 'ClientCredentials') {
-        return token.resourceServer && token.clientId === ids.relayClientId ? appOnlyClaims(ids, token.resourceServer.identifier()) : undefined;
+        return token.resourceServer && token.clientId === ids.relayClientId
+          ? appOnlyClaims(ids, token.resourceServer.identifier())
+          : undefined;
       }
       const user = token.accountId ? tenant.findUser(token.accountId) : undefined;
       const resource = token.resourceServer && resourceByIndicator(ids, token.resourceServer.identifier());
       return user && resource ? accessTokenUserClaims(ids, user, resource.audience) : undefined;
     },
-    formats: { customizers: { jwt: (ctx: KoaContextWithOIDC, token: TokenView, jwt: StructuredJwt) => entraShape(ctx, ids, tenant, token, jwt) } },
+    formats: {
+      customizers: {
+        jwt: (ctx: KoaContextWithOIDC, token: TokenView, jwt: StructuredJwt) =>
+          entraShape(ctx, ids, tenant, token, jwt),
+      },
+    },
     // Entra always returns a refresh token to a SPA; oidc-provider would drop offline_access without a consent prompt.
     issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(t: string): boolean }) =>
       client.grantTypeAllowed('refresh_token'),
@@ -101,10 +116,22 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
     pkce: { required: () => true },
     renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
       ctx.type = 'html';
-      ctx.body = renderPage('Sign-in error', `<h1>Sign-in error</h1><p>${escapeHtml(out.error ?? 'error')}</p>
-<p class="note">${escapeHtml(out.error_description ?? '')}</p>`);
+      ctx.body = renderPage(
+        'Sign-in error',
+        `<h1>Sign-in error</h1><p>${escapeHtml(out.error ?? 'error')}</p>
+<p class="note">${escapeHtml(out.error_description ?? '')}</p>`,
+      );
     },
-    ttl: { AccessToken: 3600, ClientCredentials: 3600, AuthorizationCode: 600, IdToken: 3600, RefreshToken: 86_400, Interaction: 900, Session: 86_400, Grant: 86_400 },
+    ttl: {
+      AccessToken: 3600,
+      ClientCredentials: 3600,
+      AuthorizationCode: 600,
+      IdToken: 3600,
+      RefreshToken: 86_400,
+      Interaction: 900,
+      Session: 86_400,
+      Grant: 86_400,
+    },
   };
 }
 
@@ -132,8 +159,11 @@ function features(deps: OidcDeps): Record<string, unknown> {
       enabled: true,
       logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
         ctx.type = 'html';
-        ctx.body = renderPage('Sign out', `<h1>Sign out</h1>${form}
-<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out of the emulated tenant</button>`);
+        ctx.body = renderPage(
+          'Sign out',
+          `<h1>Sign out</h1>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out of the emulated tenant</button>`,
+        );
       },
       postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
         ctx.type = 'html';
@@ -144,14 +174,16 @@ function features(deps: OidcDeps): Record<string, unknown> {
       enabled: true,
       defaultResource: async (ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => {
         // Entra's client credentials name the resource by its `.default` scope (app-only.ts).
-        if (isClientCredentials(ctx)) return resourceFromDefaultScope(ids, ctx.oidc.params?.scope ?? ctx.oidc.body?.scope);
+        if (isClientCredentials(ctx))
+          return resourceFromDefaultScope(ids, ctx.oidc.params?.scope ?? ctx.oidc.body?.scope);
         if (oneOf) {
           const scope = ctx.oidc.params?.scope ?? (ctx.oidc.body?.scope as string | undefined);
           const wanted = resourceInfo(ids, audienceForScope(ids, scope)).indicator;
           return oneOf.includes(wanted) ? wanted : oneOf[0];
         }
         // Bind both resources to the code (and so to the refresh token), so a refresh can switch resource.
-        if (ctx.oidc.route === 'authorization') return [resourceInfo(ids, 'graph').indicator, resourceInfo(ids, 'relay').indicator];
+        if (ctx.oidc.route === 'authorization')
+          return [resourceInfo(ids, 'graph').indicator, resourceInfo(ids, 'relay').indicator];
         return undefined;
       },
       useGrantedResource: async () => true,
@@ -204,7 +236,8 @@ async function loadAndExtendGrant(ctx: KoaContextWithOIDC, ids: AppIds, tenant: 
   const accountId = oidc.session?.accountId;
   if (!clientId || !accountId) return undefined;
   const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
-  const grant = (grantId ? await oidc.provider.Grant.find(grantId) : undefined) ?? new oidc.provider.Grant({ accountId, clientId });
+  const grant =
+    (grantId ? await oidc.provider.Grant.find(grantId) : undefined) ?? new oidc.provider.Grant({ accountId, clientId });
   grantRequestedScopes(grant, ids, oidc.params?.scope ?? '', tenant.withheldConsent);
   await grant.save();
   return grant;

@@ -10,7 +10,14 @@ import { DEFAULT_TAP_POLICY, type TapPolicy } from './tenant';
 function storeAt(start: string, policy: Partial<TapPolicy> = {}) {
   const clock = { now: new Date(start) };
   const current: TapPolicy = { ...DEFAULT_TAP_POLICY, ...policy };
-  return { clock, policy: current, store: new TapStore(() => current, () => clock.now) };
+  return {
+    clock,
+    policy: current,
+    store: new TapStore(
+      () => current,
+      () => clock.now,
+    ),
+  };
 }
 
 describe('TapStore', () => {

@@ -3,7 +3,11 @@
  * for a seeded user (by display name) and a chosen set of scopes.
  */
 import {
-  DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, startEntraEmulator, type EntraEmulator,
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
 } from './index';
 import { createLocalTls } from '../../support/local-tls';
 import { freePort, httpsRequest, type HttpsResponse } from './test-https';
@@ -12,7 +16,12 @@ import { freePort, httpsRequest, type HttpsResponse } from './test-https';
 export const SPA_ORIGIN = 'http://localhost:8080';
 
 /** Every Graph scope the SPA is configured with. */
-export const OPERATOR_SCOPES = ['User.Read', 'User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All', 'Policy.Read.AuthenticationMethod'];
+export const OPERATOR_SCOPES = [
+  'User.Read',
+  'User.Read.All',
+  'UserAuthMethod-TAP.ReadWrite.All',
+  'Policy.Read.AuthenticationMethod',
+];
 
 /** A started emulator plus helpers. */
 export interface GraphFixture {
@@ -48,20 +57,34 @@ export async function startGraphFixture(): Promise<GraphFixture> {
   const port = await freePort();
   const logLines: string[] = [];
   const emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`, tenantId: DEMO_TENANT_ID, spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [`${SPA_ORIGIN}/auth-redirect.html`], relayClientId: DEMO_RELAY_CLIENT_ID,
-    port, host: '127.0.0.1', tls, log: (line) => logLines.push(line),
+    origin: `https://localhost:${port}`,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: [`${SPA_ORIGIN}/auth-redirect.html`],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    port,
+    host: '127.0.0.1',
+    tls,
+    log: (line) => logLines.push(line),
   });
   const idOf = (name: string) => emulator.tenant.byDisplayName(name).id;
   const graph = async (path: string, opts: GraphCallOptions = {}): Promise<GraphResponse> => {
-    const token = opts.token !== undefined
-      ? opts.token
-      : await emulator.control.mintAccessToken({ userId: idOf(opts.as ?? 'Aisha Operator'), audience: 'graph', scopes: opts.scopes ?? OPERATOR_SCOPES });
+    const token =
+      opts.token !== undefined
+        ? opts.token
+        : await emulator.control.mintAccessToken({
+            userId: idOf(opts.as ?? 'Aisha Operator'),
+            audience: 'graph',
+            scopes: opts.scopes ?? OPERATOR_SCOPES,
+          });
     const headers: Record<string, string> = { ...opts.headers };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const res = await httpsRequest(`${emulator.graphBaseUrl}${path}`, {
-      ca: local.caPem, method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      ca: local.caPem,
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
     return { ...res, json: res.text ? (JSON.parse(res.text) as GraphResponse['json']) : {} };
   };

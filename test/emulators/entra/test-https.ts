@@ -21,11 +21,13 @@ export function httpsRequest(
     const req = request(url, { method: init.method ?? 'GET', headers: init.headers, ca: init.ca }, (res) => {
       const chunks: Uint8Array[] = [];
       res.on('data', (c: Uint8Array) => chunks.push(c));
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        text: Buffer.concat(chunks).toString('utf8'),
-      }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -40,7 +40,10 @@ export class OidcTestClient {
   }
 
   /** Sends an authorization request and returns the URL and page of the sign-in page it leads to. */
-  async authorize(authorizationEndpoint: string, params: Record<string, string>): Promise<{ url: string; page: HttpsResponse }> {
+  async authorize(
+    authorizationEndpoint: string,
+    params: Record<string, string>,
+  ): Promise<{ url: string; page: HttpsResponse }> {
     const authorize = new URL(authorizationEndpoint);
     Object.entries(params).forEach(([k, v]) => authorize.searchParams.set(k, v));
     const toLogin = await this.get(authorize.href);
@@ -51,7 +54,11 @@ export class OidcTestClient {
 
   /** Clicks the account button whose text matches `displayName` on the sign-in page at `loginUrl`. */
   async chooseAccount(loginUrl: string, page: HttpsResponse, displayName: RegExp): Promise<HttpsResponse> {
-    const forms = [...page.text.matchAll(/<form method="post" action="([^"]+)">\s*<input type="hidden" name="account" value="([^"]+)">\s*<button type="submit">([^<]+)</g)];
+    const forms = [
+      ...page.text.matchAll(
+        /<form method="post" action="([^"]+)">\s*<input type="hidden" name="account" value="([^"]+)">\s*<button type="submit">([^<]+)</g,
+      ),
+    ];
     const chosen = forms.find((f) => displayName.test(f[3] ?? ''));
     if (!chosen) throw new Error('account button not found');
     return this.post(new URL(chosen[1] ?? '', loginUrl).href, { account: chosen[2] ?? '' });
@@ -77,7 +84,10 @@ export class OidcTestClient {
   }
 
   /** POSTs a token request (form-encoded, as MSAL does) and returns status and JSON body. */
-  async token(tokenEndpoint: string, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  async token(
+    tokenEndpoint: string,
+    form: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await this.post(tokenEndpoint, form);
     return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
   }
@@ -87,6 +97,8 @@ export class OidcTestClient {
 export function pageForms(html: string, base: string): PageForm[] {
   return [...html.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].map((m) => ({
     action: new URL((m[1] ?? '').replace(/&#38;/g, '&'), base).href,
-    fields: Object.fromEntries([...(m[2] ?? '').matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((f) => [f[1] ?? '', f[2] ?? ''])),
+    fields: Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((f) => [f[1] ?? '', f[2] ?? '']),
+    ),
   }));
 }

@@ -64,7 +64,13 @@ export interface ResourceInfo {
 /** Describes the resource behind `audience`. */
 export function resourceInfo(ids: AppIds, audience: Audience): ResourceInfo {
   if (audience === 'graph') {
-    return { audience, indicator: GRAPH_RESOURCE, aud: GRAPH_RESOURCE, scopePrefix: `${GRAPH_RESOURCE}/`, scopeNames: GRAPH_SCOPE_NAMES };
+    return {
+      audience,
+      indicator: GRAPH_RESOURCE,
+      aud: GRAPH_RESOURCE,
+      scopePrefix: `${GRAPH_RESOURCE}/`,
+      scopeNames: GRAPH_SCOPE_NAMES,
+    };
   }
   const indicator = `api://${ids.relayClientId}`;
   return { audience, indicator, aud: ids.relayClientId, scopePrefix: `${indicator}/`, scopeNames: RELAY_SCOPE_NAMES };
@@ -93,7 +99,10 @@ export function fullScopes(ids: AppIds, audience: Audience, names: readonly stri
 /** The `scp` value: the resource's scope names without prefix, space-separated. */
 export function scpFromScopes(ids: AppIds, audience: Audience, scopes: Iterable<string>): string {
   const { scopePrefix } = resourceInfo(ids, audience);
-  return [...scopes].filter((s) => s.startsWith(scopePrefix)).map((s) => s.slice(scopePrefix.length)).join(' ');
+  return [...scopes]
+    .filter((s) => s.startsWith(scopePrefix))
+    .map((s) => s.slice(scopePrefix.length))
+    .join(' ');
 }
 
 /** The user-describing claims both access-token audiences carry. */

@@ -49,13 +49,23 @@ function headerText(value: HeaderValue): string {
   const v = value as { text?: unknown; value?: unknown; params?: Record<string, string> };
   if (typeof v.text === 'string') return v.text;
   if (typeof v.value === 'string') {
-    return v.value + Object.entries(v.params ?? {}).map(([k, p]) => `; ${k}=${p}`).join('');
+    return (
+      v.value +
+      Object.entries(v.params ?? {})
+        .map(([k, p]) => `; ${k}=${p}`)
+        .join('')
+    );
   }
   return JSON.stringify(value);
 }
 
 /** Builds the catcher's record from mailparser's result and the SMTP envelope. */
-export function toCaughtMessage(id: string, receivedAt: Date, envelope: CaughtMessage['envelope'], parsed: ParsedMail): CaughtMessage {
+export function toCaughtMessage(
+  id: string,
+  receivedAt: Date,
+  envelope: CaughtMessage['envelope'],
+  parsed: ParsedMail,
+): CaughtMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of parsed.headers) {
     const text = headerText(value);

@@ -13,7 +13,8 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { formatAddress, type CaughtMessage } from './caught-message';
 
 /** The page's own policy: its stylesheet and same-origin frames only. */
-const PAGE_CSP = "default-src 'none'; style-src 'self'; frame-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; frame-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** The HTML part's policy: inert (sandboxed, no script), inline styles and embedded images only. */
 const PART_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
 
@@ -92,7 +93,9 @@ export function createInboxApp(messages: () => readonly CaughtMessage[]): Hono {
   app.get('/api/messages', (c) => c.json([...messages()].reverse()));
   app.get('/messages/:id', (c) => {
     const m = find(c.req.param('id'));
-    return m ? c.html(messagePage(m)) : c.html(layout('Not found', html`<h1>No such message</h1><p><a href="/">Inbox</a></p>`), 404);
+    return m
+      ? c.html(messagePage(m))
+      : c.html(layout('Not found', html`<h1>No such message</h1><p><a href="/">Inbox</a></p>`), 404);
   });
   app.get('/messages/:id/html', (c) => {
     const m = find(c.req.param('id'));

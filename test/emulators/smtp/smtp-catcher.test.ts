@@ -44,7 +44,10 @@ const tap = (overrides: Record<string, unknown> = {}) => ({
 describe('SMTP catcher', () => {
   it('catches and parses a plain SMTP message', async () => {
     const c = await start();
-    const info = await transport(c).sendMail({ ...tap(), envelope: { from: 'bounce@contoso.example', to: ['una@contoso.example'] } });
+    const info = await transport(c).sendMail({
+      ...tap(),
+      envelope: { from: 'bounce@contoso.example', to: ['una@contoso.example'] },
+    });
     expect(info.accepted).toEqual(['una@contoso.example']);
     const m = await c.waitForMessage((x) => x.subject === 'Your Temporary Access Pass', 2000);
     expect(m).toMatchObject({
@@ -63,21 +66,37 @@ describe('SMTP catcher', () => {
 
   it('accepts STARTTLS + AUTH with the right credentials', async () => {
     const c = await start({ tls: pems, auth: { user: 'relay', pass: 'correct horse' } });
-    const t = transport(c, { ignoreTLS: false, requireTLS: true, auth: { user: 'relay', pass: 'correct horse' }, tls: { ca } });
+    const t = transport(c, {
+      ignoreTLS: false,
+      requireTLS: true,
+      auth: { user: 'relay', pass: 'correct horse' },
+      tls: { ca },
+    });
     await t.sendMail(tap({ subject: 'over TLS' }));
     expect((await c.waitForMessage((m) => m.subject === 'over TLS', 2000)).to[0]?.address).toBe('una@contoso.example');
   });
 
   it('also accepts AUTH LOGIN', async () => {
     const c = await start({ tls: pems, auth: { user: 'relay', pass: 'correct horse' } });
-    const t = transport(c, { ignoreTLS: false, requireTLS: true, authMethod: 'LOGIN', auth: { user: 'relay', pass: 'correct horse' }, tls: { ca } });
+    const t = transport(c, {
+      ignoreTLS: false,
+      requireTLS: true,
+      authMethod: 'LOGIN',
+      auth: { user: 'relay', pass: 'correct horse' },
+      tls: { ca },
+    });
     await t.sendMail(tap({ subject: 'login' }));
     expect(c.messages().map((m) => m.subject)).toEqual(['login']);
   });
 
   it('refuses a wrong AUTH password with 535 and catches nothing', async () => {
     const c = await start({ tls: pems, auth: { user: 'relay', pass: 'correct horse' } });
-    const t = transport(c, { ignoreTLS: false, requireTLS: true, auth: { user: 'relay', pass: 'battery staple' }, tls: { ca } });
+    const t = transport(c, {
+      ignoreTLS: false,
+      requireTLS: true,
+      auth: { user: 'relay', pass: 'battery staple' },
+      tls: { ca },
+    });
     await expect(t.sendMail(tap())).rejects.toMatchObject({ code: 'EAUTH', responseCode: 535 });
     expect(c.messages()).toEqual([]);
   });
@@ -127,7 +146,11 @@ describe('inbox page', () => {
   async function sendHostile(): Promise<{ c: SmtpCatcher; m: CaughtMessage }> {
     const c = await start();
     await transport(c).sendMail(
-      tap({ subject: hostile, text: 'code: <img src=x onerror=alert(2)>', html: '<p>hi</p><script>parent.document.title="owned"</script>' }),
+      tap({
+        subject: hostile,
+        text: 'code: <img src=x onerror=alert(2)>',
+        html: '<p>hi</p><script>parent.document.title="owned"</script>',
+      }),
     );
     return { c, m: await c.waitForMessage(() => true, 2000) };
   }
@@ -153,7 +176,9 @@ describe('inbox page', () => {
     const page = await (await fetch(new URL(`/messages/${m.id}`, c.inboxUrl))).text();
     expect(page).not.toMatch(/<script|<img/i);
     expect(page).toContain('code: &lt;img src=x onerror=alert(2)&gt;');
-    expect(page).toContain(`<iframe sandbox="" referrerpolicy="no-referrer" title="HTML part" src="/messages/${m.id}/html">`);
+    expect(page).toContain(
+      `<iframe sandbox="" referrerpolicy="no-referrer" title="HTML part" src="/messages/${m.id}/html">`,
+    );
     expect(page).toContain('<dt>x-keyward-template</dt><dd>tap-delivery</dd>');
 
     const part = await fetch(new URL(`/messages/${m.id}/html`, c.inboxUrl));

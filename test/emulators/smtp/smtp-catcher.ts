@@ -11,7 +11,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { simpleParser } from 'mailparser';
-import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import {
+  SMTPServer,
+  type SMTPServerAuthentication,
+  type SMTPServerDataStream,
+  type SMTPServerSession,
+} from 'smtp-server';
 import { AppError } from '../../../src/app-error';
 import { toCaughtMessage, type CaughtMessage } from './caught-message';
 import { createInboxApp } from './inbox';
@@ -78,7 +83,11 @@ class Mailbox {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new AppError('smtp-catcher', 'WAIT_TIMEOUT', `No matching message arrived within ${timeoutMs} ms.`, { timeoutMs }));
+        reject(
+          new AppError('smtp-catcher', 'WAIT_TIMEOUT', `No matching message arrived within ${timeoutMs} ms.`, {
+            timeoutMs,
+          }),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
@@ -118,7 +127,10 @@ function createSmtpServer(options: SmtpCatcherOptions, mailbox: Mailbox): SMTPSe
       callback(null, { user: a.username });
     },
     onData(stream, session, callback) {
-      receive(stream, session, mailbox).then(() => callback(), (e: Error) => callback(e));
+      receive(stream, session, mailbox).then(
+        () => callback(),
+        (e: Error) => callback(e),
+      );
     },
   });
 }
@@ -135,7 +147,9 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
   const smtpPort = (smtp.server.address() as AddressInfo).port;
   const inbox = createInboxApp(() => mailbox.items);
   const http = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: inbox.fetch, port: options.httpPort ?? 0, hostname: host }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: inbox.fetch, port: options.httpPort ?? 0, hostname: host }, () =>
+      resolve(s as Server),
+    ) as Server;
     s.once('error', reject);
   });
   const httpPort = (http.address() as AddressInfo).port;
@@ -147,7 +161,10 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
     clear: () => void mailbox.items.splice(0),
     close: async () => {
       http.closeAllConnections();
-      await Promise.all([new Promise<void>((r) => smtp.close(() => r())), new Promise<void>((r) => http.close(() => r()))]);
+      await Promise.all([
+        new Promise<void>((r) => smtp.close(() => r())),
+        new Promise<void>((r) => http.close(() => r())),
+      ]);
     },
   };
 }

@@ -4,7 +4,7 @@
  * its length (STYLE.md "Secrets"), and so is the data of management-key GENERAL AUTHENTICATE and of
  * every GENERAL AUTHENTICATE response (it may be an ECDH shared secret).
  */
-import { toHex } from './bytes.js';
+import { toHex } from './bytes';
 
 /** One logged APDU. `hex` is the redacted bytes; `sw` is set on responses. */
 export interface ApduLogEntry {

@@ -8,9 +8,9 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToBigInt, type RandomSource } from './bytes.js';
-import { bitString, commonName, explicit, integer, octetString, oid, seq, subjectPublicKeyInfo, time } from './der.js';
-import type { KeyMaterial } from './slot-key.js';
+import { bytesToBigInt, type RandomSource } from './bytes';
+import { bitString, commonName, explicit, integer, octetString, oid, seq, subjectPublicKeyInfo, time } from './der';
+import type { KeyMaterial } from './slot-key';
 
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 const YUBICO = '1.3.6.1.4.1.41482.3';
@@ -27,14 +27,18 @@ interface CertificateFields {
 }
 
 function extension(id: string, value: Uint8Array, critical = false): Uint8Array {
-  return critical ? seq(oid(id), Uint8Array.of(0x01, 0x01, 0xff), octetString(value)) : seq(oid(id), octetString(value));
+  return critical
+    ? seq(oid(id), Uint8Array.of(0x01, 0x01, 0xff), octetString(value))
+    : seq(oid(id), octetString(value));
 }
 
 function makeCertificate(f: CertificateFields): Uint8Array {
   const serial = f.random(16);
   serial[0] = (serial[0]! & 0x7f) | 0x01;
   const now = new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1));
-  const exts = f.ca ? [...f.extensions, extension('2.5.29.19', seq(Uint8Array.of(0x01, 0x01, 0xff)), true)] : f.extensions;
+  const exts = f.ca
+    ? [...f.extensions, extension('2.5.29.19', seq(Uint8Array.of(0x01, 0x01, 0xff)), true)]
+    : f.extensions;
   const tbs = seq(
     explicit(0, integer(2n)),
     integer(bytesToBigInt(serial)),
@@ -50,9 +54,21 @@ function makeCertificate(f: CertificateFields): Uint8Array {
 }
 
 /** The attestation CA certificate for the F9 key (self-signed). */
-export function attestationCaCertificate(f9: KeyMaterial & { kind: 'ec' }, serial: number, random: RandomSource): Uint8Array {
+export function attestationCaCertificate(
+  f9: KeyMaterial & { kind: 'ec' },
+  serial: number,
+  random: RandomSource,
+): Uint8Array {
   const name = `Keyward Virtual PIV Attestation ${serial}`;
-  return makeCertificate({ subject: name, issuer: name, subjectKey: f9, signer: f9.secret, extensions: [], random, ca: true });
+  return makeCertificate({
+    subject: name,
+    issuer: name,
+    subjectKey: f9,
+    signer: f9.secret,
+    extensions: [],
+    random,
+    ca: true,
+  });
 }
 
 /** What the attestation statement says about the attested key. */
@@ -66,7 +82,11 @@ export interface AttestedFacts {
 }
 
 /** The attestation certificate for a generated key, signed by the F9 key. */
-export function attestationCertificate(facts: AttestedFacts, f9: KeyMaterial & { kind: 'ec' }, random: RandomSource): Uint8Array {
+export function attestationCertificate(
+  facts: AttestedFacts,
+  f9: KeyMaterial & { kind: 'ec' },
+  random: RandomSource,
+): Uint8Array {
   const slotHex = facts.slot.toString(16).padStart(2, '0');
   return makeCertificate({
     subject: `YubiKey PIV Attestation ${slotHex}`,

@@ -59,7 +59,10 @@ export function base64UrlToBytes(s: string): Uint8Array<ArrayBuffer> {
 
 /** Bytes → base64url without padding (for JWK fields in tests and tools). */
 export function bytesToBase64Url(b: Uint8Array): string {
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** A source of random bytes; the default is WebCrypto. Tests may inject a deterministic one. */

@@ -51,11 +51,12 @@ export function parseCommand(a: Uint8Array): CardCommand | null {
     if (a.length === 6 + lc) return { ...head, data: a.slice(5, 5 + lc), ne: a[5 + lc] || 256, extended: false };
     return null;
   }
-  if (a.length === 7) return { ...head, data: none, ne: ((a[5]! << 8) | a[6]!) || 65536, extended: true };
+  if (a.length === 7) return { ...head, data: none, ne: (a[5]! << 8) | a[6]! || 65536, extended: true };
   const lc = (a[5]! << 8) | a[6]!;
   if (lc === 0) return null;
   if (a.length === 7 + lc) return { ...head, data: a.slice(7), ne: 0, extended: true };
-  if (a.length === 9 + lc) return { ...head, data: a.slice(7, 7 + lc), ne: ((a[7 + lc]! << 8) | a[8 + lc]!) || 65536, extended: true };
+  if (a.length === 9 + lc)
+    return { ...head, data: a.slice(7, 7 + lc), ne: (a[7 + lc]! << 8) | a[8 + lc]! || 65536, extended: true };
   return null;
 }
 

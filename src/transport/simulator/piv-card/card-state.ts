@@ -2,9 +2,9 @@
  * The virtual card's persistent state (what survives a reset: references, keys, objects) and its
  * security status (what a reset or power cycle clears: SP 800-73-4 Part 2 §3 "security status").
  */
-import type { RandomSource } from './bytes.js';
-import { DEFAULTS, type PivCardProfile } from './profiles.js';
-import type { KeyMaterial } from './slot-key.js';
+import type { RandomSource } from './bytes';
+import { DEFAULTS, type PivCardProfile } from './profiles';
+import type { KeyMaterial } from './slot-key';
 
 /** A PIN or PUK reference (SP 800-73-4 Part 2 §3.2.1–3.2.3). */
 export interface ReferenceData {
@@ -30,7 +30,11 @@ export interface ManagementKey {
 }
 
 /** A pending management-key challenge (SP 800-73-4 Part 2 Appendix A). */
-export type PendingAuth = { readonly kind: 'witness' | 'challenge'; readonly value: Uint8Array; readonly algorithm: number };
+export type PendingAuth = {
+  readonly kind: 'witness' | 'challenge';
+  readonly value: Uint8Array;
+  readonly algorithm: number;
+};
 
 /** Security status: cleared by reset. */
 export interface SecurityStatus {
@@ -61,7 +65,11 @@ export function clearedSecurity(): SecurityStatus {
 }
 
 /** Factory-default references (used at creation, by Yubico RESET and SET PIN RETRIES). */
-export function defaultReferences(profile: PivCardProfile, pinRetries: number = DEFAULTS.PIN_RETRIES, pukRetries: number = DEFAULTS.PUK_RETRIES) {
+export function defaultReferences(
+  profile: PivCardProfile,
+  pinRetries: number = DEFAULTS.PIN_RETRIES,
+  pukRetries: number = DEFAULTS.PUK_RETRIES,
+) {
   return {
     pin: { value: DEFAULTS.PIN.slice(), retries: pinRetries, maxRetries: pinRetries },
     puk: { value: DEFAULTS.PUK.slice(), retries: pukRetries, maxRetries: pukRetries },

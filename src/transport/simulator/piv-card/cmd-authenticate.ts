@@ -10,13 +10,13 @@
  *   card:    7C 81 <C> 82 00            → 7C 82 E(C)           the card proves itself (no host status)
  * Slot keys: 7C 82 00 81 <block|hash|message> → 7C 82 <signature>; 7C 82 00 85 <point> → 7C 82 <secret>.
  */
-import { parseTlvs, tlv, tlvValue } from './ber.js';
-import { bytesEqual } from './bytes.js';
-import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu.js';
-import type { CardState } from './card-state.js';
-import { KEY_REF, PIN_POLICY, defaultPinPolicy, isKeySlot } from './data-objects.js';
-import { blockLength, encryptBlock } from './mgmt-cipher.js';
-import { agreeKey, signOrDecrypt } from './slot-key.js';
+import { parseTlvs, tlv, tlvValue } from './ber';
+import { bytesEqual } from './bytes';
+import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
+import type { CardState } from './card-state';
+import { KEY_REF, PIN_POLICY, defaultPinPolicy, isKeySlot } from './data-objects';
+import { blockLength, encryptBlock } from './mgmt-cipher';
+import { agreeKey, signOrDecrypt } from './slot-key';
 
 const reply = (tag: number, value: Uint8Array): CardReply => ok(tlv(0x7c, tlv(tag, value)));
 
@@ -32,7 +32,11 @@ export async function generalAuthenticate(state: CardState, c: CardCommand): Pro
   return useSlotKey(state, c.p1, c.p2, field);
 }
 
-async function managementAuth(state: CardState, algorithm: number, field: (tag: number) => Uint8Array | undefined): Promise<CardReply> {
+async function managementAuth(
+  state: CardState,
+  algorithm: number,
+  field: (tag: number) => Uint8Array | undefined,
+): Promise<CardReply> {
   const { mgmt, security } = state;
   if (algorithm !== mgmt.algorithm) return status(CARD_SW.INCORRECT_P1P2);
   const size = blockLength(algorithm);
@@ -52,7 +56,8 @@ async function managementAuth(state: CardState, algorithm: number, field: (tag: 
     return reply(0x81, value);
   }
   if (witness && challenge && witness.length === size && challenge.length === size) {
-    if (pending?.kind !== 'witness' || !bytesEqual(pending.value, witness)) return status(CARD_SW.SECURITY_STATUS_NOT_SATISFIED);
+    if (pending?.kind !== 'witness' || !bytesEqual(pending.value, witness))
+      return status(CARD_SW.SECURITY_STATUS_NOT_SATISFIED);
     security.mgmtAuthenticated = true;
     return reply(0x82, await encryptBlock(algorithm, mgmt.key, challenge));
   }
@@ -63,7 +68,8 @@ async function managementAuth(state: CardState, algorithm: number, field: (tag: 
     security.mgmtAuthenticated = true;
     return ok();
   }
-  if (challenge?.length === size && response?.length === 0) return reply(0x82, await encryptBlock(algorithm, mgmt.key, challenge));
+  if (challenge?.length === size && response?.length === 0)
+    return reply(0x82, await encryptBlock(algorithm, mgmt.key, challenge));
   return status(CARD_SW.INCORRECT_DATA);
 }
 
@@ -77,7 +83,12 @@ function pinAllows(state: CardState, ref: number, policy: number): boolean {
   return true;
 }
 
-function useSlotKey(state: CardState, algorithm: number, ref: number, field: (tag: number) => Uint8Array | undefined): CardReply {
+function useSlotKey(
+  state: CardState,
+  algorithm: number,
+  ref: number,
+  field: (tag: number) => Uint8Array | undefined,
+): CardReply {
   const entry = state.slots.get(ref);
   if (!entry) return status(CARD_SW.REFERENCE_NOT_FOUND);
   if (entry.algorithm !== algorithm) return status(CARD_SW.INCORRECT_P1P2);

@@ -5,11 +5,11 @@
  *   PUT DATA  00 DB 3F FF Lc 5C len <tag> 53 len <object>  (management key required; empty 53 deletes)
  *             00 DB 3F FF Lc 7E len <discovery>            is refused: the Discovery Object is fixed.
  */
-import { parseTlvs, tlv, tlvValue } from './ber.js';
-import { bytesToBigInt, concatBytes } from './bytes.js';
-import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu.js';
-import type { CardState } from './card-state.js';
-import { OBJECT_TAG, isKnownObject, readNeedsPin } from './data-objects.js';
+import { parseTlvs, tlv, tlvValue } from './ber';
+import { bytesToBigInt, concatBytes } from './bytes';
+import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
+import type { CardState } from './card-state';
+import { OBJECT_TAG, isKnownObject, readNeedsPin } from './data-objects';
 
 /** PIV card application AID (SP 800-73-4 Part 1 §2.2): RID A0 00 00 03 08, PIX 00 00 10 00 01 00. */
 export const PIV_AID = Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00);
@@ -53,7 +53,8 @@ export function putData(state: CardState, c: CardCommand): CardReply {
   const tag = objectTag(c);
   const value = tlvValue(parsed, 0x53);
   if (tag === null || value === undefined) return status(CARD_SW.INCORRECT_DATA);
-  if (!isKnownObject(tag, state.profile.version !== null) || tag === OBJECT_TAG.DISCOVERY) return status(CARD_SW.FILE_NOT_FOUND);
+  if (!isKnownObject(tag, state.profile.version !== null) || tag === OBJECT_TAG.DISCOVERY)
+    return status(CARD_SW.FILE_NOT_FOUND);
   if (value.length > MAX_OBJECT) return status(CARD_SW.NOT_ENOUGH_MEMORY);
   if (value.length === 0) state.objects.delete(tag);
   else state.objects.set(tag, value.slice());

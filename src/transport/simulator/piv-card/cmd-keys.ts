@@ -8,15 +8,16 @@
  *   MOVE       00 F6 <to|FF delete> <from>
  *   SET MGMKEY 00 FF FF FF|FE { <alg> 9B <len> <key> }  (FE = touch required)
  */
-import { parseTlvs, tlv, tlvValue, type CardTlv } from './ber.js';
-import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu.js';
-import type { CardState, SlotEntry } from './card-state.js';
-import { KEY_REF, certificateObjectFor, isKeySlot } from './data-objects.js';
-import { attestationCertificate } from './attestation.js';
-import { MGMT_KEY_LENGTH } from './mgmt-cipher.js';
-import { generateKey, importKey, publicKeyObjects, type KeyMaterial } from './slot-key.js';
+import { parseTlvs, tlv, tlvValue, type CardTlv } from './ber';
+import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
+import type { CardState, SlotEntry } from './card-state';
+import { KEY_REF, certificateObjectFor, isKeySlot } from './data-objects';
+import { attestationCertificate } from './attestation';
+import { MGMT_KEY_LENGTH } from './mgmt-cipher';
+import { generateKey, importKey, publicKeyObjects, type KeyMaterial } from './slot-key';
 
-const needsAdmin = (state: CardState): CardReply | null => (state.security.mgmtAuthenticated ? null : status(CARD_SW.SECURITY_STATUS_NOT_SATISFIED));
+const needsAdmin = (state: CardState): CardReply | null =>
+  state.security.mgmtAuthenticated ? null : status(CARD_SW.SECURITY_STATUS_NOT_SATISFIED);
 
 /** Reads AA/AB policies (0..3 each); null when out of range. */
 function policies(fields: readonly CardTlv[]): { pinPolicy: number; touchPolicy: number } | null {
@@ -65,7 +66,11 @@ export function attest(state: CardState, c: CardCommand): CardReply {
   if (!entry) return status(CARD_SW.REFERENCE_NOT_FOUND);
   if (entry.origin !== 1 || f9?.key.kind !== 'ec' || !state.profile.version) return status(CARD_SW.INCORRECT_DATA);
   const facts = { slot: c.p1, key: entry.key, pinPolicy: entry.pinPolicy || 2, touchPolicy: entry.touchPolicy || 1 };
-  const cert = attestationCertificate({ ...facts, version: state.profile.version, serial: state.serial }, f9.key as KeyMaterial & { kind: 'ec' }, state.random);
+  const cert = attestationCertificate(
+    { ...facts, version: state.profile.version, serial: state.serial },
+    f9.key as KeyMaterial & { kind: 'ec' },
+    state.random,
+  );
   return ok(cert);
 }
 
@@ -74,7 +79,8 @@ export function moveKey(state: CardState, c: CardCommand): CardReply {
   const denied = needsAdmin(state);
   if (denied) return denied;
   const [to, from] = [c.p1, c.p2];
-  if (!isKeySlot(from, false) || (to !== 0xff && (!isKeySlot(to, false) || to === from))) return status(CARD_SW.INCORRECT_P1P2);
+  if (!isKeySlot(from, false) || (to !== 0xff && (!isKeySlot(to, false) || to === from)))
+    return status(CARD_SW.INCORRECT_P1P2);
   const entry: SlotEntry | undefined = state.slots.get(from);
   if (!entry) return status(CARD_SW.REFERENCE_NOT_FOUND);
   state.slots.delete(from);
@@ -90,8 +96,10 @@ export function setManagementKey(state: CardState, c: CardCommand): CardReply {
   if (denied) return denied;
   if (c.p1 !== 0xff || (c.p2 !== 0xff && c.p2 !== 0xfe)) return status(CARD_SW.INCORRECT_P1P2);
   const [algorithm, ref, length] = [c.data[0], c.data[1], c.data[2]];
-  if (algorithm === undefined || !state.profile.mgmtAlgorithms.includes(algorithm)) return status(CARD_SW.INCORRECT_DATA);
-  if (ref !== KEY_REF.MANAGEMENT || length !== MGMT_KEY_LENGTH[algorithm] || c.data.length !== 3 + length) return status(CARD_SW.INCORRECT_DATA);
+  if (algorithm === undefined || !state.profile.mgmtAlgorithms.includes(algorithm))
+    return status(CARD_SW.INCORRECT_DATA);
+  if (ref !== KEY_REF.MANAGEMENT || length !== MGMT_KEY_LENGTH[algorithm] || c.data.length !== 3 + length)
+    return status(CARD_SW.INCORRECT_DATA);
   state.mgmt = { algorithm, key: c.data.slice(3), touch: c.p2 === 0xfe };
   return ok();
 }

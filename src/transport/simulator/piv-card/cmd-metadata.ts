@@ -6,13 +6,13 @@
  *     01 algorithm (FF for PIN/PUK)   02 PIN policy, touch policy   03 origin (01 generated, 02 imported)
  *     04 public key (81/82 or 86)     05 default value (01 yes)      06 total tries, tries remaining
  */
-import { tlv } from './ber.js';
-import { bytesEqual, concatBytes } from './bytes.js';
-import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu.js';
-import type { CardState, ReferenceData } from './card-state.js';
-import { KEY_REF, PIN_POLICY, TOUCH_POLICY, defaultPinPolicy, isKeySlot } from './data-objects.js';
-import { DEFAULTS } from './profiles.js';
-import { publicKeyObjects } from './slot-key.js';
+import { tlv } from './ber';
+import { bytesEqual, concatBytes } from './bytes';
+import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
+import type { CardState, ReferenceData } from './card-state';
+import { KEY_REF, PIN_POLICY, TOUCH_POLICY, defaultPinPolicy, isKeySlot } from './data-objects';
+import { DEFAULTS } from './profiles';
+import { publicKeyObjects } from './slot-key';
 
 /** GET VERSION (INS FD). */
 export function getVersion(state: CardState): CardReply {
@@ -41,19 +41,23 @@ export function getMetadata(state: CardState, c: CardCommand): CardReply {
   if (ref === KEY_REF.PUK) return ok(referenceMetadata(state.puk, DEFAULTS.PUK));
   if (ref === KEY_REF.MANAGEMENT) {
     const m = state.mgmt;
-    return ok(concatBytes(
-      tlv(0x01, [m.algorithm]),
-      tlv(0x02, [PIN_POLICY.NEVER, m.touch ? TOUCH_POLICY.ALWAYS : TOUCH_POLICY.NEVER]),
-      tlv(0x05, [bytesEqual(m.key, DEFAULTS.MGMT_KEY) ? 1 : 0]),
-    ));
+    return ok(
+      concatBytes(
+        tlv(0x01, [m.algorithm]),
+        tlv(0x02, [PIN_POLICY.NEVER, m.touch ? TOUCH_POLICY.ALWAYS : TOUCH_POLICY.NEVER]),
+        tlv(0x05, [bytesEqual(m.key, DEFAULTS.MGMT_KEY) ? 1 : 0]),
+      ),
+    );
   }
   if (!isKeySlot(ref, true)) return status(CARD_SW.INCORRECT_P1P2);
   const entry = state.slots.get(ref);
   if (!entry) return status(CARD_SW.REFERENCE_NOT_FOUND);
-  return ok(concatBytes(
-    tlv(0x01, [entry.algorithm]),
-    tlv(0x02, [entry.pinPolicy || defaultPinPolicy(ref), entry.touchPolicy || TOUCH_POLICY.NEVER]),
-    tlv(0x03, [entry.origin]),
-    tlv(0x04, publicKeyObjects(entry.key)),
-  ));
+  return ok(
+    concatBytes(
+      tlv(0x01, [entry.algorithm]),
+      tlv(0x02, [entry.pinPolicy || defaultPinPolicy(ref), entry.touchPolicy || TOUCH_POLICY.NEVER]),
+      tlv(0x03, [entry.origin]),
+      tlv(0x04, publicKeyObjects(entry.key)),
+    ),
+  );
 }

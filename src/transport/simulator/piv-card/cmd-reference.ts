@@ -9,12 +9,13 @@
  *   RESET RETRY CTR   00 2C 00 80 10 <PUK 8> <new PIN 8>
  *   SET PIN RETRIES   00 FA <PIN tries> <PUK tries>     (management key and PIN required)
  */
-import { bytesEqual } from './bytes.js';
-import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu.js';
-import { clearedSecurity, defaultReferences, type CardState, type ReferenceData } from './card-state.js';
-import { KEY_REF } from './data-objects.js';
+import { bytesEqual } from './bytes';
+import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
+import { clearedSecurity, defaultReferences, type CardState, type ReferenceData } from './card-state';
+import { KEY_REF } from './data-objects';
 
-const triesLeft = (ref: ReferenceData): CardReply => status(ref.retries === 0 ? CARD_SW.AUTH_METHOD_BLOCKED : CARD_SW.VERIFY_FAILED_00 | ref.retries);
+const triesLeft = (ref: ReferenceData): CardReply =>
+  status(ref.retries === 0 ? CARD_SW.AUTH_METHOD_BLOCKED : CARD_SW.VERIFY_FAILED_00 | ref.retries);
 
 /** A PIN/PUK value is 8 bytes: 6..8 characters then FF padding (Part 2 §3.2.1; Part 1 §2.4.3). */
 function wellFormed(value: Uint8Array): boolean {
@@ -89,7 +90,8 @@ export function resetRetryCounter(state: CardState, c: CardCommand): CardReply {
  * the PIN; resets PIN and PUK to their defaults, as the YubiKey does.
  */
 export function setPinRetries(state: CardState, c: CardCommand): CardReply {
-  if (!state.security.mgmtAuthenticated || !state.security.pinVerified) return status(CARD_SW.SECURITY_STATUS_NOT_SATISFIED);
+  if (!state.security.mgmtAuthenticated || !state.security.pinVerified)
+    return status(CARD_SW.SECURITY_STATUS_NOT_SATISFIED);
   if (c.p1 === 0 || c.p2 === 0) return status(CARD_SW.INCORRECT_P1P2);
   const { pin, puk } = defaultReferences(state.profile, c.p1, c.p2);
   state.pin = pin;

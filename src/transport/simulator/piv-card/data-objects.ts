@@ -61,12 +61,20 @@ export const readNeedsPin = (tag: number): boolean => PIN_PROTECTED.has(tag);
 
 /** True for a reference that can hold an asymmetric key (9A, 9C, 9D, 9E, retired 82–95, and F9 on YubiKeys). */
 export function isKeySlot(ref: number, yubico: boolean): boolean {
-  return [0x9a, 0x9c, 0x9d, 0x9e].includes(ref) || (ref >= 0x82 && ref <= 0x95) || (yubico && ref === KEY_REF.ATTESTATION);
+  return (
+    [0x9a, 0x9c, 0x9d, 0x9e].includes(ref) || (ref >= 0x82 && ref <= 0x95) || (yubico && ref === KEY_REF.ATTESTATION)
+  );
 }
 
 /** The certificate object for a key slot (Part 1 Table 4b; 82..95 → 5FC10D..5FC120; F9 → 5FFF01). */
 export function certificateObjectFor(ref: number): number | undefined {
-  const fixed: Record<number, number> = { 0x9a: 0x5fc105, 0x9c: 0x5fc10a, 0x9d: 0x5fc10b, 0x9e: 0x5fc101, 0xf9: 0x5fff01 };
+  const fixed: Record<number, number> = {
+    0x9a: 0x5fc105,
+    0x9c: 0x5fc10a,
+    0x9d: 0x5fc10b,
+    0x9e: 0x5fc101,
+    0xf9: 0x5fff01,
+  };
   if (fixed[ref] !== undefined) return fixed[ref];
   return ref >= 0x82 && ref <= 0x95 ? OBJECT_TAG.RETIRED_CERT_1 + (ref - 0x82) : undefined;
 }

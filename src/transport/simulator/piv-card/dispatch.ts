@@ -2,14 +2,14 @@
  * Which instructions each profile answers (SP 800-73-4 Part 2 §3 Table 2 for PIV; Yubico's PIV
  * extensions on top for YubiKey profiles). Anything else is 6D00.
  */
-import type { CardCommand, CardReply } from './card-apdu.js';
-import type { CardState } from './card-state.js';
-import { generalAuthenticate } from './cmd-authenticate.js';
-import { getData, putData } from './cmd-data.js';
-import { attest, generateKeyPair, importAsymmetricKey, moveKey, setManagementKey } from './cmd-keys.js';
-import { getMetadata, getSerial, getVersion } from './cmd-metadata.js';
-import { changeReference, resetCard, resetRetryCounter, setPinRetries, verify } from './cmd-reference.js';
-import type { PivCardProfile } from './profiles.js';
+import type { CardCommand, CardReply } from './card-apdu';
+import type { CardState } from './card-state';
+import { generalAuthenticate } from './cmd-authenticate';
+import { getData, putData } from './cmd-data';
+import { attest, generateKeyPair, importAsymmetricKey, moveKey, setManagementKey } from './cmd-keys';
+import { getMetadata, getSerial, getVersion } from './cmd-metadata';
+import { changeReference, resetCard, resetRetryCounter, setPinRetries, verify } from './cmd-reference';
+import type { PivCardProfile } from './profiles';
 
 /** A command handler. */
 export type CardCommandHandler = (state: CardState, c: CardCommand) => CardReply | Promise<CardReply>;
@@ -58,7 +58,10 @@ const YUBICO: ReadonlyMap<number, CardCommandHandler> = new Map<number, CardComm
   [INS.SET_MANAGEMENT_KEY, setManagementKey],
 ]);
 
-const YUBICO_57: ReadonlyMap<number, CardCommandHandler> = new Map<number, CardCommandHandler>([...YUBICO, [INS.MOVE_KEY, moveKey]]);
+const YUBICO_57: ReadonlyMap<number, CardCommandHandler> = new Map<number, CardCommandHandler>([
+  ...YUBICO,
+  [INS.MOVE_KEY, moveKey],
+]);
 
 /** The instruction table for a profile. */
 export function commandsFor(profile: PivCardProfile): ReadonlyMap<number, CardCommandHandler> {

@@ -2,10 +2,10 @@
  * Test helper: a minimal host that drives the virtual card with hand-built APDUs (no src/piv code, so
  * the card's tests stay independent of the host implementation). Node/test use only.
  */
-import { concatBytes, fromHex, toHex } from './bytes.js';
-import { tlv } from './ber.js';
-import { encryptBlock, decryptBlock } from './mgmt-cipher.js';
-import type { VirtualPivCard } from './virtual-piv-card.js';
+import { concatBytes, fromHex, toHex } from './bytes';
+import { tlv } from './ber';
+import { encryptBlock, decryptBlock } from './mgmt-cipher';
+import type { VirtualPivCard } from './virtual-piv-card';
 
 /** A response split into data and status word. */
 export interface HostResponse {
@@ -15,7 +15,14 @@ export interface HostResponse {
 }
 
 /** Builds a short APDU (Lc/Le as given; `le` undefined → no Le field). */
-export function shortApdu(cla: number, ins: number, p1: number, p2: number, data?: Uint8Array, le?: number): Uint8Array {
+export function shortApdu(
+  cla: number,
+  ins: number,
+  p1: number,
+  p2: number,
+  data?: Uint8Array,
+  le?: number,
+): Uint8Array {
   const head = Uint8Array.of(cla, ins, p1, p2);
   const body = data && data.length ? concatBytes(Uint8Array.of(data.length), data) : new Uint8Array(0);
   return concatBytes(head, body, le === undefined ? new Uint8Array(0) : Uint8Array.of(le & 0xff));
@@ -29,7 +36,13 @@ export async function send(card: VirtualPivCard, apdu: Uint8Array | string): Pro
 }
 
 /** Sends a command with any amount of data: chained 255-byte pieces, then GET RESPONSE until 9000. */
-export async function transmit(card: VirtualPivCard, ins: number, p1: number, p2: number, data = new Uint8Array(0)): Promise<HostResponse> {
+export async function transmit(
+  card: VirtualPivCard,
+  ins: number,
+  p1: number,
+  p2: number,
+  data = new Uint8Array(0),
+): Promise<HostResponse> {
   let r: HostResponse;
   let at = 0;
   do {
@@ -57,13 +70,23 @@ export function padPin(pin: string): Uint8Array {
 }
 
 /** Mutual authentication with the management key (SP 800-73-4 Part 2 Appendix A.1); returns the last SW. */
-export async function authenticateManagement(card: VirtualPivCard, algorithm: number, key: Uint8Array): Promise<number> {
+export async function authenticateManagement(
+  card: VirtualPivCard,
+  algorithm: number,
+  key: Uint8Array,
+): Promise<number> {
   const first = await transmit(card, 0x87, algorithm, 0x9b, fromHex('7C028000'));
   if (first.sw !== 0x9000) return first.sw;
   const encrypted = first.data.subarray(4);
   const witness = await decryptBlock(algorithm, key, encrypted);
   const challenge = crypto.getRandomValues(new Uint8Array(witness.length));
-  const second = await transmit(card, 0x87, algorithm, 0x9b, tlv(0x7c, concatBytes(tlv(0x80, witness), tlv(0x81, challenge))));
+  const second = await transmit(
+    card,
+    0x87,
+    algorithm,
+    0x9b,
+    tlv(0x7c, concatBytes(tlv(0x80, witness), tlv(0x81, challenge))),
+  );
   if (second.sw !== 0x9000) return second.sw;
   const expected = await encryptBlock(algorithm, key, challenge);
   return toHex(second.data.subarray(4)) === toHex(expected) ? 0x9000 : 0x6300;

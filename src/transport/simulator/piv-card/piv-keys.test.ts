@@ -3,16 +3,31 @@
  * and single, 3DES and AES), real key generation, signatures checked with Node's own crypto (not the
  * card's libraries), ECDH, PIN policies, import, attestation and move.
  */
-import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  verify,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { tlv } from './ber.js';
-import { base64UrlToBytes, bytesToBase64Url as b64u, concatBytes, fromHex, toHex, webRandom, type RandomSource } from './bytes.js';
-import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host.js';
-import { encryptBlock } from './mgmt-cipher.js';
-import { createVirtualPivCard } from './virtual-piv-card.js';
+import { tlv } from './ber';
+import {
+  base64UrlToBytes,
+  bytesToBase64Url as b64u,
+  concatBytes,
+  fromHex,
+  toHex,
+  webRandom,
+  type RandomSource,
+} from './bytes';
+import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host';
+import { encryptBlock } from './mgmt-cipher';
+import { createVirtualPivCard } from './virtual-piv-card';
 
 const DEFAULT_MGMT = fromHex('010203040506070801020304050607080102030405060708');
-
 
 async function adminCard(profile: 'yubikey-5.4' | 'yubikey-5.7' = 'yubikey-5.7', random?: RandomSource) {
   const card = createVirtualPivCard({ profile, ...(random ? { random } : {}) });
@@ -21,7 +36,12 @@ async function adminCard(profile: 'yubikey-5.4' | 'yubikey-5.7' = 'yubikey-5.7',
   return card;
 }
 
-async function generate(card: Awaited<ReturnType<typeof adminCard>>, slot: number, algorithm: number, extra: Uint8Array = new Uint8Array(0)) {
+async function generate(
+  card: Awaited<ReturnType<typeof adminCard>>,
+  slot: number,
+  algorithm: number,
+  extra: Uint8Array = new Uint8Array(0),
+) {
   return transmit(card, 0x47, 0x00, slot, tlv(0xac, concatBytes(tlv(0x80, [algorithm]), extra)));
 }
 
@@ -33,9 +53,13 @@ function publicKey(template: Uint8Array, kind: 'P-256' | 'P-384' | 'RSA' | 'Ed25
     return createPublicKey({ key: { kty: 'RSA', n: b64u(n), e: b64u(template.subarray(-3)) }, format: 'jwk' });
   }
   const point = template.subarray(template.length - (kind === 'P-256' ? 65 : kind === 'P-384' ? 97 : 32));
-  if (kind === 'Ed25519' || kind === 'X25519') return createPublicKey({ key: { kty: 'OKP', crv: kind, x: b64u(point) }, format: 'jwk' });
+  if (kind === 'Ed25519' || kind === 'X25519')
+    return createPublicKey({ key: { kty: 'OKP', crv: kind, x: b64u(point) }, format: 'jwk' });
   const size = (point.length - 1) / 2;
-  return createPublicKey({ key: { kty: 'EC', crv: kind, x: b64u(point.subarray(1, 1 + size)), y: b64u(point.subarray(1 + size)) }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'EC', crv: kind, x: b64u(point.subarray(1, 1 + size)), y: b64u(point.subarray(1 + size)) },
+    format: 'jwk',
+  });
 }
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -44,13 +68,26 @@ const signRequest = (input: Uint8Array) => tlv(0x7c, concatBytes(tlv(0x82), tlv(
 describe('management key (9B) through GENERAL AUTHENTICATE', () => {
   it('reproduces the DESIGN.md 3DES vectors: witness D0FE…F8 goes out as 39A0…75, challenge AC29…23 comes back A4C4…64', async () => {
     // Every 8-byte witness this card draws is the KAT's plaintext witness.
-    const card = createVirtualPivCard({ profile: 'yubikey-5.4', random: (n) => (n === 8 ? fromHex('D0FE1A35A4E940F8') : webRandom(n)) });
+    const card = createVirtualPivCard({
+      profile: 'yubikey-5.4',
+      random: (n) => (n === 8 ? fromHex('D0FE1A35A4E940F8') : webRandom(n)),
+    });
     await selectPiv(card);
     expect(await authenticateManagement(card, 0x03, DEFAULT_MGMT)).toBe(0x9000);
-    expect((await send(card, shortApdu(0, 0xff, 0xff, 0xff, fromHex('039B188A98F110D3497B022100B774DF0EF99B53EF4B8E3B918604')))).sw).toBe(0x9000);
+    expect(
+      (
+        await send(
+          card,
+          shortApdu(0, 0xff, 0xff, 0xff, fromHex('039B188A98F110D3497B022100B774DF0EF99B53EF4B8E3B918604')),
+        )
+      ).sw,
+    ).toBe(0x9000);
     const first = await send(card, '0087039B047C028000');
     expect(first.hex).toBe('7c0a800839a0a8e9f5288775');
-    const second = await send(card, shortApdu(0, 0x87, 0x03, 0x9b, fromHex('7C148008D0FE1A35A4E940F88108AC29A45E1F428A23')));
+    const second = await send(
+      card,
+      shortApdu(0, 0x87, 0x03, 0x9b, fromHex('7C148008D0FE1A35A4E940F88108AC29A45E1F428A23')),
+    );
     expect(second.hex).toBe('7c0a8208a4c4d92374597f64');
   });
 
@@ -63,7 +100,10 @@ describe('management key (9B) through GENERAL AUTHENTICATE', () => {
     const wrong = await send(card, shortApdu(0, 0x87, 0x03, 0x9b, tlv(0x7c, tlv(0x82, new Uint8Array(8)))));
     expect(wrong.sw).toBe(0x6982);
     const again = (await send(card, '0087039B047C028100')).data.subarray(4);
-    const right = await send(card, shortApdu(0, 0x87, 0x03, 0x9b, tlv(0x7c, tlv(0x82, await encryptBlock(0x03, DEFAULT_MGMT, again)))));
+    const right = await send(
+      card,
+      shortApdu(0, 0x87, 0x03, 0x9b, tlv(0x7c, tlv(0x82, await encryptBlock(0x03, DEFAULT_MGMT, again)))),
+    );
     expect(right.sw).toBe(0x9000);
   });
 
@@ -71,14 +111,19 @@ describe('management key (9B) through GENERAL AUTHENTICATE', () => {
     { alg: 0x08, key: '00112233445566778899aabbccddeeff' },
     { alg: 0x0c, key: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' },
     { alg: 0x03, key: '0123456789abcdef0123456789abcdef0123456789abcdef' },
-  ])('SET MANAGEMENT KEY to algorithm $alg, then authenticates with it and not with the old one', async ({ alg, key }) => {
-    const card = await adminCard('yubikey-5.7');
-    const k = fromHex(key);
-    expect((await send(card, shortApdu(0, 0xff, 0xff, 0xff, concatBytes(Uint8Array.of(alg, 0x9b, k.length), k)))).sw).toBe(0x9000);
-    expect(await authenticateManagement(card, 0x0a, DEFAULT_MGMT)).toBe(0x6a86);
-    expect(await authenticateManagement(card, alg, k)).toBe(0x9000);
-    expect((await send(card, '00F7009B00')).hex).toBe(`0101${alg.toString(16).padStart(2, '0')}02020101050100`);
-  });
+  ])(
+    'SET MANAGEMENT KEY to algorithm $alg, then authenticates with it and not with the old one',
+    async ({ alg, key }) => {
+      const card = await adminCard('yubikey-5.7');
+      const k = fromHex(key);
+      expect(
+        (await send(card, shortApdu(0, 0xff, 0xff, 0xff, concatBytes(Uint8Array.of(alg, 0x9b, k.length), k)))).sw,
+      ).toBe(0x9000);
+      expect(await authenticateManagement(card, 0x0a, DEFAULT_MGMT)).toBe(0x6a86);
+      expect(await authenticateManagement(card, alg, k)).toBe(0x9000);
+      expect((await send(card, '00F7009B00')).hex).toBe(`0101${alg.toString(16).padStart(2, '0')}02020101050100`);
+    },
+  );
 });
 
 describe('slot keys', () => {
@@ -93,7 +138,9 @@ describe('slot keys', () => {
       const sig = await transmit(card, 0x87, 0x11, 0x9a, signRequest(digest));
       expect(sig.sw).toBe(0x9000);
       const der = sig.data.subarray(4);
-      expect(verify('sha256', utf8('hello'), { key: publicKey(gen.data, 'P-256'), dsaEncoding: 'der' }, der)).toBe(true);
+      expect(verify('sha256', utf8('hello'), { key: publicKey(gen.data, 'P-256'), dsaEncoding: 'der' }, der)).toBe(
+        true,
+      );
     }
     expect((await transmit(card, 0x87, 0x14, 0x9a, signRequest(digest))).sw).toBe(0x6a86);
   });
@@ -103,8 +150,16 @@ describe('slot keys', () => {
     const gen = await generate(card, 0x9c, 0x07);
     expect(gen.sw).toBe(0x9000);
     const key = publicKey(gen.data, 'RSA');
-    const digestInfo = concatBytes(fromHex('3031300d060960864801650304020105000420'), createHash('sha256').update('doc').digest());
-    const block = concatBytes(Uint8Array.of(0, 1), new Uint8Array(256 - 3 - digestInfo.length).fill(0xff), Uint8Array.of(0), digestInfo);
+    const digestInfo = concatBytes(
+      fromHex('3031300d060960864801650304020105000420'),
+      createHash('sha256').update('doc').digest(),
+    );
+    const block = concatBytes(
+      Uint8Array.of(0, 1),
+      new Uint8Array(256 - 3 - digestInfo.length).fill(0xff),
+      Uint8Array.of(0),
+      digestInfo,
+    );
     await send(card, shortApdu(0, 0x20, 0, 0x80, padPin('123456')));
     const sig = await transmit(card, 0x87, 0x07, 0x9c, signRequest(block));
     expect(sig.sw).toBe(0x9000);
@@ -117,7 +172,13 @@ describe('slot keys', () => {
     const card = await adminCard('yubikey-5.7');
     const gen = await generate(card, 0x9e, 0x16, tlv(0xaa, [0x01]));
     expect(gen.data.length).toBeGreaterThan(512);
-    const block = concatBytes(Uint8Array.of(0, 1), new Uint8Array(512 - 3 - 51).fill(0xff), Uint8Array.of(0), fromHex('3031300d060960864801650304020105000420'), createHash('sha256').update('x').digest());
+    const block = concatBytes(
+      Uint8Array.of(0, 1),
+      new Uint8Array(512 - 3 - 51).fill(0xff),
+      Uint8Array.of(0),
+      fromHex('3031300d060960864801650304020105000420'),
+      createHash('sha256').update('x').digest(),
+    );
     const sig = await transmit(card, 0x87, 0x16, 0x9e, signRequest(block));
     expect(verify('sha256', utf8('x'), publicKey(gen.data, 'RSA'), sig.data.subarray(8))).toBe(true);
   }, 60_000);
@@ -128,13 +189,22 @@ describe('slot keys', () => {
     const ed = await generate(card, 0x9a, 0xe0);
     const sig = await transmit(card, 0x87, 0xe0, 0x9a, signRequest(new TextEncoder().encode('msg')));
     expect(verify(null, utf8('msg'), publicKey(ed.data, 'Ed25519'), sig.data.subarray(4))).toBe(true);
-    for (const [alg, curve] of [[0xe1, 'X25519'], [0x11, 'P-256']] as const) {
+    for (const [alg, curve] of [
+      [0xe1, 'X25519'],
+      [0x11, 'P-256'],
+    ] as const) {
       const gen = await generate(card, 0x9d, alg);
-      const peer = curve === 'X25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const peer =
+        curve === 'X25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = peer.publicKey.export({ format: 'jwk' });
-      const point = curve === 'X25519' ? base64UrlToBytes(jwk.x!) : concatBytes(Uint8Array.of(4), base64UrlToBytes(jwk.x!), base64UrlToBytes(jwk.y!));
+      const point =
+        curve === 'X25519'
+          ? base64UrlToBytes(jwk.x!)
+          : concatBytes(Uint8Array.of(4), base64UrlToBytes(jwk.x!), base64UrlToBytes(jwk.y!));
       const shared = await transmit(card, 0x87, alg, 0x9d, tlv(0x7c, concatBytes(tlv(0x82), tlv(0x85, point))));
-      expect(shared.data.subarray(4)).toEqual(new Uint8Array(diffieHellman({ privateKey: peer.privateKey, publicKey: publicKey(gen.data, curve) })));
+      expect(shared.data.subarray(4)).toEqual(
+        new Uint8Array(diffieHellman({ privateKey: peer.privateKey, publicKey: publicKey(gen.data, curve) })),
+      );
     }
     expect((await generate(await adminCard('yubikey-5.4'), 0x9a, 0xe0)).sw).toBe(0x6a80);
   });

@@ -8,9 +8,9 @@
  *   NIST demo PIV:  3B 8F 80 01 80 73 CC 91 CB F9 A0 00 00 03 08 00 00 10 00 29
  *                   TD1 80, TD2 01 → T=1; historicals carry the PIV AID; TCK 29
  */
-import { fromHex } from './bytes.js';
-import { KEY_ALGORITHM } from './slot-key.js';
-import { MGMT_ALGORITHM } from './mgmt-cipher.js';
+import { fromHex } from './bytes';
+import { KEY_ALGORITHM } from './slot-key';
+import { MGMT_ALGORITHM } from './mgmt-cipher';
 
 /** Profile names accepted by `createVirtualPivCard`. */
 export type PivCardProfileName = 'yubikey-5.4' | 'yubikey-5.7' | 'piv-generic';

@@ -4,7 +4,7 @@
  * The card applies it to the already padded block the host sends (SP 800-73-4 Part 2 §3.2.4; the host
  * pads, as on every PIV card).
  */
-import { base64UrlToBytes, bigIntToBytes, bytesToBigInt } from './bytes.js';
+import { base64UrlToBytes, bigIntToBytes, bytesToBigInt } from './bytes';
 
 /** An RSA private key in CRT form; `size` is the modulus length in bytes. */
 export interface RsaKey {
@@ -50,7 +50,17 @@ export async function generateRsaKey(bits: number): Promise<RsaKey> {
   );
   const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
   const big = (field: string | undefined): bigint => bytesToBigInt(base64UrlToBytes(field ?? ''));
-  return { kind: 'rsa', size: bits / 8, n: big(jwk.n), e: big(jwk.e), p: big(jwk.p), q: big(jwk.q), dp: big(jwk.dp), dq: big(jwk.dq), qi: big(jwk.qi) };
+  return {
+    kind: 'rsa',
+    size: bits / 8,
+    n: big(jwk.n),
+    e: big(jwk.e),
+    p: big(jwk.p),
+    q: big(jwk.q),
+    dp: big(jwk.dp),
+    dq: big(jwk.dq),
+    qi: big(jwk.qi),
+  };
 }
 
 /**

@@ -5,11 +5,11 @@
  * A YubiKey answers with exactly 4F and 79; the plain PIV card also names itself and lists its
  * algorithms (AC: 80 <id> per algorithm, 06 00). Any other AID: 6A82, and the PIV selection stays.
  */
-import { tlv } from './ber.js';
-import { concatBytes } from './bytes.js';
-import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu.js';
-import type { CardState } from './card-state.js';
-import { PIV_AID } from './cmd-data.js';
+import { tlv } from './ber';
+import { concatBytes } from './bytes';
+import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
+import type { CardState } from './card-state';
+import { PIV_AID } from './cmd-data';
 
 function propertyTemplate(state: CardState): Uint8Array {
   const base = [tlv(0x4f, PIV_AID.subarray(5, 11)), tlv(0x79, tlv(0x4f, PIV_AID.subarray(0, 5)))];

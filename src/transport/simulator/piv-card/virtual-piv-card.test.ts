@@ -3,10 +3,10 @@
  * Yubico extensions and the redacted log. Hex is hand-written from SP 800-73-4 Part 2 and Yubico's docs.
  */
 import { describe, expect, it } from 'vitest';
-import { parseAtr } from '../../../ccid/atr.js';
-import { fromHex } from './bytes.js';
-import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host.js';
-import { createVirtualPivCard } from './virtual-piv-card.js';
+import { parseAtr } from '../../../ccid/atr';
+import { fromHex } from './bytes';
+import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host';
+import { createVirtualPivCard } from './virtual-piv-card';
 
 const DEFAULT_MGMT = fromHex('010203040506070801020304050607080102030405060708');
 const verifyPin = (pin: string) => shortApdu(0x00, 0x20, 0x00, 0x80, padPin(pin));
@@ -52,7 +52,8 @@ describe('profiles', () => {
   });
   it('a plain PIV card has no Yubico instructions (6D00)', async () => {
     const card = await selected('piv-generic');
-    for (const ins of ['FD', 'F8', 'F7', 'FA', 'FB', 'FE', 'FF', 'F9']) expect((await send(card, `00${ins}000000`)).sw).toBe(0x6d00);
+    for (const ins of ['FD', 'F8', 'F7', 'FA', 'FB', 'FE', 'FF', 'F9'])
+      expect((await send(card, `00${ins}000000`)).sw).toBe(0x6d00);
   });
   it('the management key defaults to 3DES before 5.7 and AES-192 from 5.7 (GET METADATA 9B)', async () => {
     expect((await send(await selected('yubikey-5.4'), '00F7009B00')).hex).toBe('01010302020101050101');
@@ -86,7 +87,8 @@ describe('PIN and PUK (SP 800-73-4 Part 2 §3.2.1–3.2.3)', () => {
   });
   it('CHANGE REFERENCE DATA changes PIN and PUK, rejects a short new PIN and counts a wrong old one', async () => {
     const card = await selected();
-    const change = (p2: number, a: string, b: string) => shortApdu(0, 0x24, 0, p2, new Uint8Array([...padPin(a), ...padPin(b)]));
+    const change = (p2: number, a: string, b: string) =>
+      shortApdu(0, 0x24, 0, p2, new Uint8Array([...padPin(a), ...padPin(b)]));
     expect((await send(card, change(0x80, '123456', '12345'))).sw).toBe(0x6a80);
     expect((await send(card, change(0x80, '111111', '654321'))).sw).toBe(0x63c2);
     expect((await send(card, change(0x80, '123456', '654321'))).sw).toBe(0x9000);
@@ -99,15 +101,21 @@ describe('PIN and PUK (SP 800-73-4 Part 2 §3.2.1–3.2.3)', () => {
     expect((await send(card, '00FB000000')).sw).toBe(0x6985);
     for (let i = 0; i < 3; i++) await send(card, verifyPin('000000'));
     expect((await send(card, '00FB000000')).sw).toBe(0x6985);
-    for (let i = 0; i < 3; i++) await send(card, shortApdu(0, 0x24, 0, 0x81, new Uint8Array([...padPin('00000000'), ...padPin('00000000')])));
+    for (let i = 0; i < 3; i++)
+      await send(card, shortApdu(0, 0x24, 0, 0x81, new Uint8Array([...padPin('00000000'), ...padPin('00000000')])));
     expect((await send(card, '00FB000000')).sw).toBe(0x9000);
     expect((await send(card, verifyPin('123456'))).sw).toBe(0x9000);
   });
 });
 
 describe('data objects (GET DATA / PUT DATA)', () => {
-  const chuid = fromHex('3019d4e739da739ced39ce739d836858210842108421c84210c3eb3410' + '00'.repeat(16) + '350832303330303130313e00fe00');
-  const put = (tag: string, value: Uint8Array) => fromHex(`5C03${tag}53${value.length < 128 ? '' : value.length < 256 ? '81' : '82'}${(value.length < 256 ? value.length.toString(16).padStart(2, '0') : value.length.toString(16).padStart(4, '0'))}${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('')}`);
+  const chuid = fromHex(
+    '3019d4e739da739ced39ce739d836858210842108421c84210c3eb3410' + '00'.repeat(16) + '350832303330303130313e00fe00',
+  );
+  const put = (tag: string, value: Uint8Array) =>
+    fromHex(
+      `5C03${tag}53${value.length < 128 ? '' : value.length < 256 ? '81' : '82'}${value.length < 256 ? value.length.toString(16).padStart(2, '0') : value.length.toString(16).padStart(4, '0')}${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('')}`,
+    );
   it('6A82 for an absent object, 6982 for PUT DATA without the management key, then round-trips', async () => {
     const card = await selected();
     expect((await send(card, '00CB3FFF055C035FC102')).sw).toBe(0x6a82);
@@ -115,7 +123,9 @@ describe('data objects (GET DATA / PUT DATA)', () => {
     expect(await authenticateManagement(card, 0x03, DEFAULT_MGMT)).toBe(0x9000);
     expect((await transmit(card, 0xdb, 0x3f, 0xff, put('5FC102', chuid))).sw).toBe(0x9000);
     const read = await send(card, '00CB3FFF055C035FC10200');
-    expect(read.data).toEqual(fromHex(`53${chuid.length.toString(16)}` + Array.from(chuid, (b) => b.toString(16).padStart(2, '0')).join('')));
+    expect(read.data).toEqual(
+      fromHex(`53${chuid.length.toString(16)}` + Array.from(chuid, (b) => b.toString(16).padStart(2, '0')).join('')),
+    );
   });
   it('returns the Discovery Object (7E) and protects Printed Information with the PIN', async () => {
     const card = await selected();

@@ -7,17 +7,17 @@
  * pieces are joined before the command runs), response chaining with 61xx + GET RESPONSE (§5.3.4,
  * 00 C0 00 00 Le), extended lengths, SELECT (SP 800-73-4 Part 2 §3.1.1), and the dispatch by INS.
  */
-import { concatBytes, webRandom, type RandomSource } from './bytes.js';
-import { CARD_SW, encodeReply, parseCommand, status, type CardCommand, type CardReply } from './card-apdu.js';
-import { clearedSecurity, createCardState, type CardState } from './card-state.js';
-import { redactCommand, redactResponse, type ApduLogEntry } from './apdu-log.js';
-import { PROFILES, type PivCardProfileName } from './profiles.js';
-import { selectApplication } from './select.js';
-import { commandsFor } from './dispatch.js';
-import { installAttestationKey } from './attestation-key.js';
+import { concatBytes, webRandom, type RandomSource } from './bytes';
+import { CARD_SW, encodeReply, parseCommand, status, type CardCommand, type CardReply } from './card-apdu';
+import { clearedSecurity, createCardState, type CardState } from './card-state';
+import { redactCommand, redactResponse, type ApduLogEntry } from './apdu-log';
+import { PROFILES, type PivCardProfileName } from './profiles';
+import { selectApplication } from './select';
+import { commandsFor } from './dispatch';
+import { installAttestationKey } from './attestation-key';
 
-export type { ApduLogEntry } from './apdu-log.js';
-export type { PivCardProfileName } from './profiles.js';
+export type { ApduLogEntry } from './apdu-log';
+export type { PivCardProfileName } from './profiles';
 
 /** Options for `createVirtualPivCard`. */
 export interface VirtualPivCardOptions {
@@ -86,7 +86,9 @@ async function process(state: CardState, plumbing: Plumbing, apdu: Uint8Array): 
   if (c.ins === 0xc0) {
     const rest = plumbing.rest;
     plumbing.rest = null;
-    return rest ? serve(plumbing, { data: rest, sw: CARD_SW.OK }, c) : encodeReply(new Uint8Array(0), CARD_SW.CONDITIONS_NOT_SATISFIED);
+    return rest
+      ? serve(plumbing, { data: rest, sw: CARD_SW.OK }, c)
+      : encodeReply(new Uint8Array(0), CARD_SW.CONDITIONS_NOT_SATISFIED);
   }
   plumbing.rest = null;
   const joined = joinChain(plumbing, c);

@@ -19,13 +19,23 @@ import { userRoutes } from './users';
  */
 export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
   const app = basePath ? new Hono<GraphEnv>().basePath(basePath) : new Hono<GraphEnv>();
-  app.use('*', cors({
-    origin: (origin) => (deps.corsOrigins.includes(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'ConsistencyLevel', 'Content-Type', 'client-request-id', 'return-client-request-id', 'Prefer'],
-    exposeHeaders: ['Retry-After', 'request-id', 'client-request-id', 'Location'],
-    maxAge: 600,
-  }));
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (deps.corsOrigins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
+      allowHeaders: [
+        'Authorization',
+        'ConsistencyLevel',
+        'Content-Type',
+        'client-request-id',
+        'return-client-request-id',
+        'Prefer',
+      ],
+      exposeHeaders: ['Retry-After', 'request-id', 'client-request-id', 'Location'],
+      maxAge: 600,
+    }),
+  );
   app.use('*', async (c, next) => {
     const requestId = crypto.randomUUID();
     const clientRequestId = c.req.header('client-request-id') ?? requestId;
@@ -41,14 +51,20 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
     const retryAfter = deps.throttle.take();
     if (retryAfter === undefined) return next();
     c.header('Retry-After', String(retryAfter));
-    throw graphError(429, 'TooManyRequests', 'Too many requests. Please retry after the number of seconds in the Retry-After header.');
+    throw graphError(
+      429,
+      'TooManyRequests',
+      'Too many requests. Please retry after the number of seconds in the Retry-After header.',
+    );
   });
   app.use('*', authenticate(deps));
   app.route('/v1.0', userRoutes(deps));
   app.route('/v1.0', tapRoutes(deps));
   app.route('/v1.0', policyRoutes(deps));
 
-  app.notFound((c) => errorResponse(c, deps, graphError(400, 'BadRequest', 'Resource not found for the segment in the request URL.')));
+  app.notFound((c) =>
+    errorResponse(c, deps, graphError(400, 'BadRequest', 'Resource not found for the segment in the request URL.')),
+  );
   app.onError((err, c) => errorResponse(c, deps, err));
   return app;
 }
@@ -58,10 +74,14 @@ function errorResponse(c: Context<GraphEnv>, deps: GraphDeps, err: Error): Respo
   if (!known) deps.log(`graph internal error: ${err.name}`);
   const status = statusOf(err);
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="", error="invalid_token"');
-  const body = errorEnvelope(known ? err.code : 'generalException', known ? err.message : 'An internal server error occurred.', {
-    requestId: c.get('requestId') ?? crypto.randomUUID(),
-    clientRequestId: c.get('clientRequestId') ?? crypto.randomUUID(),
-    now: deps.now(),
-  });
+  const body = errorEnvelope(
+    known ? err.code : 'generalException',
+    known ? err.message : 'An internal server error occurred.',
+    {
+      requestId: c.get('requestId') ?? crypto.randomUUID(),
+      clientRequestId: c.get('clientRequestId') ?? crypto.randomUUID(),
+      now: deps.now(),
+    },
+  );
   return c.json(body, status as 400);
 }

@@ -15,9 +15,12 @@ function invalidToken(message: string) {
 
 function describeVerifyFailure(err: unknown): string {
   if (err instanceof errors.JWTExpired) return 'Lifetime validation failed, the token is expired.';
-  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud') return 'Access token validation failure. Invalid audience.';
-  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'iss') return 'Access token validation failure. Invalid issuer.';
-  if (err instanceof errors.JWSSignatureVerificationFailed) return 'Access token validation failure. Invalid signature.';
+  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud')
+    return 'Access token validation failure. Invalid audience.';
+  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'iss')
+    return 'Access token validation failure. Invalid issuer.';
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return 'Access token validation failure. Invalid signature.';
   return 'Access token validation failure.';
 }
 
@@ -53,11 +56,17 @@ const APP_ONLY_ROUTE = /^\/(?:graph\/)?v1\.0\/users\/[^/]+$/;
  * tokens; the emulator also refuses every route but `GET /users/{id}` (403) rather than emulate more.
  */
 function appCaller(c: Context<GraphEnv>, deps: GraphDeps, payload: Record<string, unknown>): AppCaller {
-  if (payload.tid !== deps.tenant.tenantId || typeof payload.azp !== 'string') throw invalidToken('Access token validation failure.');
+  if (payload.tid !== deps.tenant.tenantId || typeof payload.azp !== 'string')
+    throw invalidToken('Access token validation failure.');
   const path = new URL(c.req.url).pathname;
-  if (/\/v1\.0\/me(\/|$)/.test(path)) throw graphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+  if (/\/v1\.0\/me(\/|$)/.test(path))
+    throw graphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
   if (c.req.method !== 'GET' || !APP_ONLY_ROUTE.test(path)) {
-    throw graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation. (The emulator serves app-only tokens on GET /users/{id} only.)');
+    throw graphError(
+      403,
+      'Authorization_RequestDenied',
+      'Insufficient privileges to complete the operation. (The emulator serves app-only tokens on GET /users/{id} only.)',
+    );
   }
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
   return { clientId: payload.azp, roles: new Set(roles) };

@@ -12,7 +12,12 @@ import { AppError, isAppError } from '../../../../src/app-error';
 export const GRAPH_LAYER = 'graph-emulator';
 
 /** An error Graph would answer with `status` and the Graph error `code`. */
-export function graphError(status: number, code: string, message: string, fields: Record<string, unknown> = {}): AppError {
+export function graphError(
+  status: number,
+  code: string,
+  message: string,
+  fields: Record<string, unknown> = {},
+): AppError {
   return new AppError(GRAPH_LAYER, code, message, { status, ...fields });
 }
 
@@ -43,7 +48,8 @@ export function errorEnvelope(
 
 /** 403 naming the delegated permissions that would have allowed the call (none of which the token has). */
 export function missingScope(code: 'Authorization_RequestDenied' | 'accessDenied', anyOf: readonly string[]): AppError {
-  const base = code === 'accessDenied' ? 'Request Authorization failed.' : 'Insufficient privileges to complete the operation.';
+  const base =
+    code === 'accessDenied' ? 'Request Authorization failed.' : 'Insufficient privileges to complete the operation.';
   return graphError(403, code, `${base} The access token lacks a required scope: one of ${anyOf.join(', ')}.`, {
     requiredScopes: [...anyOf],
   });

@@ -66,17 +66,29 @@ export class TapStore {
   create(userId: string, req: CreateTapRequest): TapRecord {
     const policy = this.policy();
     if (policy.state !== 'enabled') {
-      throw graphError(400, 'badRequest', 'Temporary Access Pass is disabled in the authentication methods policy of this tenant.');
+      throw graphError(
+        400,
+        'badRequest',
+        'Temporary Access Pass is disabled in the authentication methods policy of this tenant.',
+      );
     }
     const lifetimeInMinutes = req.lifetimeInMinutes ?? policy.defaultLifetimeInMinutes;
     const low = Math.max(LIFETIME_BOUNDS.min, policy.minimumLifetimeInMinutes);
     const high = Math.min(LIFETIME_BOUNDS.max, policy.maximumLifetimeInMinutes);
     if (!Number.isInteger(lifetimeInMinutes) || lifetimeInMinutes < low || lifetimeInMinutes > high) {
-      throw graphError(400, 'badRequest', `Invalid LifetimeInMinutes specified. The valid range between ${low} and ${high}.`);
+      throw graphError(
+        400,
+        'badRequest',
+        `Invalid LifetimeInMinutes specified. The valid range between ${low} and ${high}.`,
+      );
     }
     const isUsableOnce = req.isUsableOnce ?? policy.isUsableOnce;
     if (policy.isUsableOnce && !isUsableOnce) {
-      throw graphError(400, 'badRequest', 'Invalid IsUsableOnce specified. The policy allows only one-time use Temporary Access Passes.');
+      throw graphError(
+        400,
+        'badRequest',
+        'Invalid IsUsableOnce specified. The policy allows only one-time use Temporary Access Passes.',
+      );
     }
     const created = this.now();
     const record: TapRecord = {

@@ -26,8 +26,11 @@ function authorizeTarget(c: Context<GraphEnv>, deps: GraphDeps, access: 'read' |
   const key = c.req.param('key') ?? '';
   const target = deps.tenant.findUser(key);
   if (!target) {
-    throw graphError(404, 'Request_ResourceNotFound',
-      `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+    throw graphError(
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+    );
   }
   const denial = tapDenial(c.get('caller').user, target, access);
   if (denial) throw graphError(403, 'accessDenied', `Request Authorization failed. ${denial}`);
@@ -40,18 +43,22 @@ function badBody(message: string) {
 
 /** Validates the create body (request body table, examples.md §1). */
 export function parseCreateBody(raw: unknown): CreateTapRequest {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw badBody('The request body must be a JSON object.');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw badBody('The request body must be a JSON object.');
   const body = raw as Record<string, unknown>;
   for (const name of Object.keys(body)) {
     if (!BODY_FIELDS.has(name)) {
-      throw badBody(`The property '${name}' does not exist on type 'microsoft.graph.temporaryAccessPassAuthenticationMethod'.`);
+      throw badBody(
+        `The property '${name}' does not exist on type 'microsoft.graph.temporaryAccessPassAuthenticationMethod'.`,
+      );
     }
   }
   const { startDateTime, lifetimeInMinutes, isUsableOnce } = body;
   if (startDateTime !== undefined && (typeof startDateTime !== 'string' || Number.isNaN(Date.parse(startDateTime)))) {
     throw badBody('Invalid StartDateTime specified.');
   }
-  if (lifetimeInMinutes !== undefined && !Number.isInteger(lifetimeInMinutes)) throw badBody('Invalid LifetimeInMinutes specified.');
+  if (lifetimeInMinutes !== undefined && !Number.isInteger(lifetimeInMinutes))
+    throw badBody('Invalid LifetimeInMinutes specified.');
   if (isUsableOnce !== undefined && typeof isUsableOnce !== 'boolean') throw badBody('Invalid IsUsableOnce specified.');
   return {
     ...(startDateTime !== undefined && { startDateTime: startDateTime as string }),
@@ -66,7 +73,9 @@ async function readJson(c: Context<GraphEnv>): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw badBody('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    throw badBody(
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
   }
 }
 
@@ -78,27 +87,45 @@ function collectionContext(deps: GraphDeps, userId: string): string {
 export function tapRoutes(deps: GraphDeps): Hono<GraphEnv> {
   const app = new Hono<GraphEnv>();
   const base = '/users/:key/authentication/temporaryAccessPassMethods';
-  const limit = bodyLimit({ maxSize: 4096, onError: () => { throw badBody('The request body is too large.'); } });
+  const limit = bodyLimit({
+    maxSize: 4096,
+    onError: () => {
+      throw badBody('The request body is too large.');
+    },
+  });
 
   app.post(base, limit, async (c) => {
     const target = authorizeTarget(c, deps, 'write');
-    if (target.userType === 'Guest') throw badBody('Temporary Access Pass cannot be created for an external (guest) user.');
+    if (target.userType === 'Guest')
+      throw badBody('Temporary Access Pass cannot be created for an external (guest) user.');
     const record = deps.taps.create(target.id, parseCreateBody(await readJson(c)));
-    deps.log(`graph: TAP ${record.id} created for ${target.userPrincipalName} by ${c.get('caller').user.userPrincipalName}`);
-    return c.json({ '@odata.context': `${collectionContext(deps, target.id)}/$entity`, ...deps.taps.view(record, true) }, 201);
+    deps.log(
+      `graph: TAP ${record.id} created for ${target.userPrincipalName} by ${c.get('caller').user.userPrincipalName}`,
+    );
+    return c.json(
+      { '@odata.context': `${collectionContext(deps, target.id)}/$entity`, ...deps.taps.view(record, true) },
+      201,
+    );
   });
 
   app.get(base, (c) => {
     const target = authorizeTarget(c, deps, 'read');
     const record = deps.taps.get(target.id);
-    return c.json({ '@odata.context': collectionContext(deps, target.id), value: record ? [deps.taps.view(record, false)] : [] });
+    return c.json({
+      '@odata.context': collectionContext(deps, target.id),
+      value: record ? [deps.taps.view(record, false)] : [],
+    });
   });
 
   app.get(`${base}/:methodId`, (c) => {
     const target = authorizeTarget(c, deps, 'read');
     const record = deps.taps.get(target.id);
-    if (!record || record.id !== c.req.param('methodId')) throw graphError(404, 'itemNotFound', 'The requested authentication method was not found.');
-    return c.json({ '@odata.context': `${collectionContext(deps, target.id)}/$entity`, ...deps.taps.view(record, false) });
+    if (!record || record.id !== c.req.param('methodId'))
+      throw graphError(404, 'itemNotFound', 'The requested authentication method was not found.');
+    return c.json({
+      '@odata.context': `${collectionContext(deps, target.id)}/$entity`,
+      ...deps.taps.view(record, false),
+    });
   });
 
   app.delete(`${base}/:methodId`, (c) => {

@@ -9,7 +9,8 @@ export class Throttle {
   /** Throttles the next `count` requests, each answered with `Retry-After: retryAfterSeconds`. */
   inject(count: number, retryAfterSeconds: number): void {
     if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
-    if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) throw new RangeError('retryAfterSeconds must be a non-negative integer');
+    if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0)
+      throw new RangeError('retryAfterSeconds must be a non-negative integer');
     this.remaining = count;
     this.retryAfterSeconds = retryAfterSeconds;
   }

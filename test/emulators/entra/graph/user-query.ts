@@ -9,8 +9,17 @@ import { graphError } from './errors';
 
 /** Properties returned when there is no `$select` (user-list.md, "By default, only a limited set…"). */
 export const DEFAULT_USER_PROPERTIES = [
-  'businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation',
-  'preferredLanguage', 'surname', 'userPrincipalName',
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'id',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
 ] as const;
 
 /** Every property the emulator can return. */
@@ -26,13 +35,22 @@ export function parseSelect(raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   return raw.split(',').map((name) => {
     const found = ALL_PROPERTIES.find((p) => p.toLowerCase() === name.trim().toLowerCase());
-    if (!found) throw graphError(400, 'Request_BadRequest', `Could not find a property named '${name.trim()}' on type 'microsoft.graph.user'.`);
+    if (!found)
+      throw graphError(
+        400,
+        'Request_BadRequest',
+        `Could not find a property named '${name.trim()}' on type 'microsoft.graph.user'.`,
+      );
     return found;
   });
 }
 
 /** The JSON of `user` with `properties`; without full read access, non-basic properties are left out. */
-export function projectUser(user: TenantUser, properties: readonly string[], fullAccess: boolean): Record<string, unknown> {
+export function projectUser(
+  user: TenantUser,
+  properties: readonly string[],
+  fullAccess: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of properties) {
     if (!fullAccess && !BASIC_PROPERTIES.has(p)) continue;
@@ -52,13 +70,25 @@ export function parseSearch(raw: string): { clauses: SearchClause[]; op: 'OR' | 
   const parts = raw.trim().split(/\s+(OR|AND)\s+/);
   const ops = new Set(parts.filter((_, i) => i % 2 === 1));
   if (ops.size > 1) throw graphError(400, 'Request_UnsupportedQuery', 'Unsupported Query.');
-  const clauses = parts.filter((_, i) => i % 2 === 0).map((term) => {
-    const m = /^"([A-Za-z]+):([^"]*)"$/.exec(term);
-    if (!m) throw graphError(400, 'Request_UnsupportedQuery', `Syntax error: character '${term.charAt(0) || ' '}' is not valid at position 0 in '${term}'.`);
-    const [, property = '', text = ''] = m;
-    if (!SEARCHABLE.has(property)) throw graphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`);
-    return { property, text };
-  });
+  const clauses = parts
+    .filter((_, i) => i % 2 === 0)
+    .map((term) => {
+      const m = /^"([A-Za-z]+):([^"]*)"$/.exec(term);
+      if (!m)
+        throw graphError(
+          400,
+          'Request_UnsupportedQuery',
+          `Syntax error: character '${term.charAt(0) || ' '}' is not valid at position 0 in '${term}'.`,
+        );
+      const [, property = '', text = ''] = m;
+      if (!SEARCHABLE.has(property))
+        throw graphError(
+          400,
+          'Request_UnsupportedQuery',
+          `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`,
+        );
+      return { property, text };
+    });
   return { clauses, op: ops.has('AND') ? 'AND' : 'OR' };
 }
 
@@ -73,8 +103,11 @@ function matches(value: string | null, text: string): boolean {
 
 /** Users matching a parsed `$search`. */
 export function searchUsers(users: readonly TenantUser[], search: ReturnType<typeof parseSearch>): TenantUser[] {
-  const test = (u: TenantUser, c: SearchClause) => matches((u as unknown as Record<string, string | null>)[c.property] ?? null, c.text);
-  return users.filter((u) => (search.op === 'OR' ? search.clauses.some((c) => test(u, c)) : search.clauses.every((c) => test(u, c))));
+  const test = (u: TenantUser, c: SearchClause) =>
+    matches((u as unknown as Record<string, string | null>)[c.property] ?? null, c.text);
+  return users.filter((u) =>
+    search.op === 'OR' ? search.clauses.some((c) => test(u, c)) : search.clauses.every((c) => test(u, c)),
+  );
 }
 
 /** Sorts by `$orderby` (`displayName` or `userPrincipalName`, optional `asc`/`desc`). */
@@ -92,14 +125,21 @@ export function parseTop(raw: string | undefined): number {
   if (raw === undefined) return 100;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 999) {
-    throw graphError(400, 'Request_BadRequest', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`);
+    throw graphError(
+      400,
+      'Request_BadRequest',
+      `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`,
+    );
   }
   return n;
 }
 
 /** Encodes a page offset as an opaque skip token. */
 export function encodeSkipToken(offset: number): string {
-  return btoa(JSON.stringify({ o: offset })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return btoa(JSON.stringify({ o: offset }))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 }
 
 /** Decodes a skip token (0 when absent). */
@@ -111,5 +151,9 @@ export function decodeSkipToken(raw: string | undefined): number {
   } catch {
     // falls through to the error below
   }
-  throw graphError(400, 'Request_BadRequest', "The specified page token value has expired or is invalid. The request can't be served.");
+  throw graphError(
+    400,
+    'Request_BadRequest',
+    "The specified page token value has expired or is invalid. The request can't be served.",
+  );
 }

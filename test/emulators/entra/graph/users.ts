@@ -11,7 +11,14 @@ import { hasScope, requireScope } from './auth';
 import type { GraphDeps, GraphEnv } from './context';
 import { graphError, missingScope } from './errors';
 import {
-  decodeSkipToken, DEFAULT_USER_PROPERTIES, encodeSkipToken, orderUsers, parseSearch, parseSelect, parseTop, projectUser,
+  decodeSkipToken,
+  DEFAULT_USER_PROPERTIES,
+  encodeSkipToken,
+  orderUsers,
+  parseSearch,
+  parseSelect,
+  parseTop,
+  projectUser,
   searchUsers,
 } from './user-query';
 
@@ -21,13 +28,19 @@ const SELF_READ = ['User.Read', 'User.ReadWrite', ...DIRECTORY_READ];
 
 function singleUser(c: Context<GraphEnv>, deps: GraphDeps, user: TenantUser, fullAccess: boolean) {
   const properties = parseSelect(c.req.query('$select')) ?? [...DEFAULT_USER_PROPERTIES];
-  return c.json({ '@odata.context': `${deps.graphBaseUrl}/v1.0/$metadata#users/$entity`, ...projectUser(user, properties, fullAccess) });
+  return c.json({
+    '@odata.context': `${deps.graphBaseUrl}/v1.0/$metadata#users/$entity`,
+    ...projectUser(user, properties, fullAccess),
+  });
 }
 
 function requireEventual(c: Context<GraphEnv>): void {
   if (c.req.header('consistencylevel')?.toLowerCase() !== 'eventual') {
-    throw graphError(400, 'Request_UnsupportedQuery',
-      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+    throw graphError(
+      400,
+      'Request_UnsupportedQuery',
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    );
   }
 }
 
@@ -39,7 +52,8 @@ function listUsers(c: Context<GraphEnv>, deps: GraphDeps) {
   const offset = decodeSkipToken(c.req.query('$skiptoken'));
   const rawSearch = c.req.query('$search');
   if (rawSearch !== undefined) requireEventual(c);
-  const found = rawSearch === undefined ? [...deps.tenant.users] : searchUsers(deps.tenant.users, parseSearch(rawSearch));
+  const found =
+    rawSearch === undefined ? [...deps.tenant.users] : searchUsers(deps.tenant.users, parseSearch(rawSearch));
   const ordered = orderUsers(found, c.req.query('$orderby'));
   const page = ordered.slice(offset, offset + top);
   const fullAccess = hasScope(c, FULL_READ);
@@ -60,7 +74,11 @@ function nextLink(c: Context<GraphEnv>, deps: GraphDeps, offset: number): string
 }
 
 function notFound(key: string): never {
-  throw graphError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+  throw graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 }
 
 /** App-only read: needs one of the application permissions that read users (`roles`); User.Read.All reads everything. */
@@ -68,7 +86,12 @@ function appOnlyUser(c: Context<GraphEnv>, deps: GraphDeps, key: string) {
   const roles = c.get('app')?.roles ?? new Set<string>();
   if (!DIRECTORY_READ.some((r) => roles.has(r))) throw missingScope('Authorization_RequestDenied', DIRECTORY_READ);
   const user = deps.tenant.findUser(key) ?? notFound(key);
-  return singleUser(c, deps, user, FULL_READ.some((r) => roles.has(r)));
+  return singleUser(
+    c,
+    deps,
+    user,
+    FULL_READ.some((r) => roles.has(r)),
+  );
 }
 
 /** Routes under `/v1.0`. */
@@ -87,8 +110,11 @@ export function userRoutes(deps: GraphDeps): Hono<GraphEnv> {
     requireScope(c, isSelf ? SELF_READ : DIRECTORY_READ, 'Authorization_RequestDenied');
     const user = deps.tenant.findUser(key);
     if (!user) {
-      throw graphError(404, 'Request_ResourceNotFound',
-        `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+      throw graphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     }
     return singleUser(c, deps, user, isSelf || hasScope(c, FULL_READ));
   });

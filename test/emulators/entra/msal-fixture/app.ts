@@ -16,7 +16,12 @@ export interface FixtureInput {
 
 async function signInAndCall(input: FixtureInput) {
   const pca = await createStandardPublicClientApplication({
-    auth: { clientId: input.clientId, authority: input.authority, knownAuthorities: [input.knownAuthority], redirectUri: `${location.origin}/auth-redirect.html` },
+    auth: {
+      clientId: input.clientId,
+      authority: input.authority,
+      knownAuthorities: [input.knownAuthority],
+      redirectUri: `${location.origin}/auth-redirect.html`,
+    },
     system: { protocolMode: ProtocolMode.OIDC },
     cache: { cacheLocation: 'sessionStorage' },
   });
@@ -24,9 +29,16 @@ async function signInAndCall(input: FixtureInput) {
   const account = login.account;
   const relay = await pca.acquireTokenSilent({ scopes: input.relayScopes, account });
   const graph = await pca.acquireTokenSilent({ scopes: ['https://graph.microsoft.com/User.Read.All'], account });
-  const search = await fetch(`${input.graphBaseUrl}/v1.0/users?$search=${encodeURIComponent('"displayName:wa"')}&$select=displayName`, {
-    headers: { Authorization: `Bearer ${graph.accessToken}`, ConsistencyLevel: 'eventual', 'client-request-id': crypto.randomUUID() },
-  });
+  const search = await fetch(
+    `${input.graphBaseUrl}/v1.0/users?$search=${encodeURIComponent('"displayName:wa"')}&$select=displayName`,
+    {
+      headers: {
+        Authorization: `Bearer ${graph.accessToken}`,
+        ConsistencyLevel: 'eventual',
+        'client-request-id': crypto.randomUUID(),
+      },
+    },
+  );
   return {
     username: account.username,
     idTokenClaims: login.idTokenClaims,
