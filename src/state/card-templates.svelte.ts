@@ -80,7 +80,7 @@ export class CardTemplatesState extends TemplateEditorState<CardTemplateRecord, 
     if (!card) {
       this.failure = new AppError(
         'state',
-        'NO_CARD',
+        'CARD_NOT_OPEN',
         'Open a reader with a card in it (Lifecycle), then choose Detect again.',
       );
       return;

@@ -4,7 +4,7 @@
  * straight to the workflows and never kept here; the activation PIN lives only in the issue summary, in
  * memory, until the summary is closed.
  */
-import { AppError, isAppError } from '../app-error';
+import { AppError, isAppError, toAppError } from '../app-error';
 import type { SignedInAccount } from '../entra/msal-adapter';
 import type { DirectoryUser } from '../entra/users';
 import type { CardTemplateRecord, RegistryRecord } from '../store/db';
@@ -71,12 +71,6 @@ type Work = (transport: CardTransport, onStep: (e: StepEvent) => void) => Promis
 const exclusively = <T>(transport: CardTransport, work: () => Promise<T>): Promise<T> =>
   transport.transaction ? transport.transaction(work) : work();
 
-function asAppError(e: unknown): AppError {
-  return isAppError(e)
-    ? e
-    : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
-}
-
 /** Reactive Lifecycle page state; one instance for the app. */
 export class LifecycleState {
   status = $state.raw<CardStatus | null>(null);
@@ -122,7 +116,7 @@ export class LifecycleState {
       if (this.readers.card?.transport === transport) this.status = status;
     } catch (e) {
       // A read of a card that has since been replaced (the reader chosen again) must not mask the new one.
-      if (this.readers.card?.transport === transport) this.readError = asAppError(e);
+      if (this.readers.card?.transport === transport) this.readError = toAppError(e);
     } finally {
       if (this.readers.card?.transport === transport || !this.readers.card) this.inspecting = false;
     }
@@ -138,7 +132,7 @@ export class LifecycleState {
       this.templates = await issuingTemplates(this.status.kind);
       this.templateId = this.templates[0]?.id ?? null;
     } catch (e) {
-      this.error = asAppError(e);
+      this.error = toAppError(e);
     }
   }
 
@@ -171,7 +165,7 @@ export class LifecycleState {
     } catch (e) {
       this.error = isAppError(e, 'entra', 'SIGN_IN_CANCELLED')
         ? new AppError('state', 'REAUTH_CANCELLED', 'Re-authentication was cancelled.')
-        : asAppError(e);
+        : toAppError(e);
     } finally {
       this.reauthenticating = false;
     }
@@ -194,7 +188,7 @@ export class LifecycleState {
       const page = await findUsers(op, text);
       if (seq === this.#searchSeq) this.results = page.users;
     } catch (e) {
-      if (seq === this.#searchSeq) this.error = asAppError(e);
+      if (seq === this.#searchSeq) this.error = toAppError(e);
     } finally {
       if (seq === this.#searchSeq) this.searching = false;
     }
@@ -302,7 +296,7 @@ export class LifecycleState {
     try {
       prepared = await prepare(record);
     } catch (e) {
-      this.error = asAppError(e);
+      this.error = toAppError(e);
       return;
     }
     await this.#operate(operation, prepared.template, prepared.work);
@@ -311,7 +305,7 @@ export class LifecycleState {
   async #operate(operation: Transition, template: CardTemplateRecord | null, work: Work): Promise<void> {
     const transport = this.readers.card?.transport;
     if (!transport || !this.status)
-      return void (this.error = new AppError('state', 'NO_CARD', 'Put the card in the reader first.'));
+      return void (this.error = new AppError('state', 'CARD_NOT_OPEN', 'Put the card in the reader first.'));
     this.error = null;
     this.running = true;
     this.progress = plannedSteps(operation, this.status, template);
@@ -322,7 +316,7 @@ export class LifecycleState {
       this.panel = null;
     } catch (e) {
       this.progress = failRunning(this.progress);
-      this.error = asAppError(e);
+      this.error = toAppError(e);
     } finally {
       this.running = false;
     }

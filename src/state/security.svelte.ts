@@ -3,7 +3,7 @@
  * and configuration backup. Passphrases pass straight through to the workflows and are never kept here.
  * Also the shell's "updated in another tab" flag, which the storage adapter raises.
  */
-import { AppError, isAppError } from '../app-error';
+import { toAppError, type AppError } from '../app-error';
 import { exportConfiguration, importConfiguration } from '../workflows/config-transfer';
 import {
   exportMasterKeyFile,
@@ -90,9 +90,7 @@ export class SecurityState {
       await work();
       return true;
     } catch (e) {
-      this.failure = isAppError(e)
-        ? e
-        : new AppError('state', 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
+      this.failure = toAppError(e);
       return false;
     } finally {
       this.busy = false;

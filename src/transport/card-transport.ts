@@ -20,7 +20,8 @@ export interface CardTransport {
   readonly capabilities: TransportCapabilities;
   /**
    * Sends one command APDU (ISO 7816-4 §5.1) and resolves with the response APDU (data ‖ SW1 ‖ SW2).
-   * Rejects with an `AppError` (layer `'transport'` or `'ccid'`) when the path to the card fails.
+   * Rejects with an `AppError` (layer `'transport'` or `'ccid'`) when the path to the card fails; an
+   * empty reader is `transport/NO_CARD` whatever the backend.
    */
   transmit(command: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
   /**

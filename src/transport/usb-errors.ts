@@ -1,6 +1,7 @@
 /**
  * Browser refusals from WebUSB, mapped by `DOMException.name` (never by message text) to
- * `AppError('transport', code)` with a sentence a person can act on. Used by webusb-ccid.ts.
+ * `AppError('transport', code)` with the facts as fields. Used by webusb-ccid.ts. What a person reads
+ * about them (why a reader cannot be opened, and what to do) is describeError's (src/ui/errors/usb.ts).
  */
 import { AppError, isAppError } from '../app-error';
 import type { UsbFailureContext } from '../ccid/reader-usb';
@@ -21,28 +22,15 @@ export const YUBICO_VENDOR_ID = 0x1050;
 /** bInterfaceClass of Smart Card (CCID) interfaces, which WebUSB protects. */
 const SMART_CARD_CLASS = 0x0b;
 
-const SENTENCES: Record<UsbErrorCode, string> = {
-  PROTECTED_CLASS:
-    'Chrome protects smart-card readers from web pages, so this page cannot open the reader. Use the installed Keyward app (an Isolated Web App allowed to use USB readers), a reader with a vendor-specific interface, or the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).',
-  BLOCKLISTED:
-    'Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). Use the installed Keyward app (an Isolated Web App allowed to use USB readers), or the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).',
-  NO_DEVICE_CHOSEN: 'No reader was chosen. Plug the reader in and pick it in the list Chrome shows.',
-  PERMISSION_DENIED:
-    'Chrome did not allow this page to use USB devices. Check the site permissions or your administrator’s USB policy, then try again.',
-  DISCONNECTED:
-    'The reader stopped answering: it was unplugged or a USB transfer failed. Reconnect the reader and try again.',
-  BUSY: 'Another program is using the reader (often the system smart-card service or another tab). Close it, or reconnect the reader, and try again.',
-  WEBUSB_UNAVAILABLE: 'This browser has no WebUSB. Use Chrome or Edge on a desktop, or the installed Keyward app.',
-  USB_ERROR: 'The USB reader reported an error. Reconnect the reader and try again.',
-};
-
 /** Builds the transport error for `code`, keeping the browser's error as the cause. */
 export function usbError(
   code: UsbErrorCode,
   fields: Record<string, unknown> = {},
   cause?: unknown,
 ): AppError<UsbErrorCode> {
-  return new AppError('transport', code, SENTENCES[code], fields, { cause });
+  const during = typeof fields.operation === 'string' ? ` during ${fields.operation}` : '';
+  const name = typeof fields.domException === 'string' ? ` (${fields.domException})` : '';
+  return new AppError('transport', code, `WebUSB failed${during}${name}: ${code}`, fields, { cause });
 }
 
 function nameOf(error: unknown): string | undefined {

@@ -4,7 +4,7 @@
  * refusals become transport errors a person can act on.
  */
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../app-error';
+import { isAppError, type AppError } from '../app-error';
 import { openCcidReader, type SlotChangeEvent } from '../ccid/reader';
 import { MAX_STALE_REPLIES } from '../ccid/reader-pipe';
 import { corpusEntry } from './simulator/fake-corpus';
@@ -16,7 +16,7 @@ import { connectCcidSlot, openCcidTransport, openWebUsbReader } from './webusb-c
 const SELECT = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-async function rejection(p: Promise<unknown>): Promise<{ layer: string; code: string; message: string }> {
+async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
     await p;
   } catch (e) {
@@ -78,7 +78,7 @@ describe.each(READERS)('fault modes on %s', (file) => {
     t.reader.onSlotChange((e) => events.push(e));
     t.virtualReader.injectFault({ kind: 'card-removed', times: 1 });
     const e = await rejection(t.transmit(SELECT));
-    expect([e.layer, e.code]).toEqual(['ccid', 'NO_CARD']);
+    expect([e.layer, e.code, isAppError(e.cause) && e.cause.layer]).toEqual(['transport', 'NO_CARD', 'ccid']);
     expect((await rejection(t.transmit(SELECT))).code).toBe('NO_CARD');
     await vi_waitFor(() => events.length === 1);
     expect(events).toEqual([{ slot: 0, present: false }]);
@@ -114,8 +114,7 @@ describe('browser rules', () => {
     const device = createVirtualReader({ entry: corpusEntry('DellSCRK.txt'), card: createTestCard(ATR_T1) });
     const e = await rejection(openCcidTransport(device));
     expect([e.layer, e.code]).toEqual(['transport', 'PROTECTED_CLASS']);
-    expect(e.message).toMatch(/Isolated Web App/);
-    expect(e.message).toMatch(/vendor-specific interface/);
+    expect(e.fields).toMatchObject({ operation: 'claimInterface', domException: 'SecurityError' });
   });
 
   it('the same reader opens when unrestricted (Isolated Web App with usb-unrestricted)', async () => {
@@ -182,7 +181,7 @@ describe('readers the driver refuses, and reader features', () => {
       unrestricted: true,
     });
     const e = await rejection(openCcidTransport(device));
-    expect([e.layer, e.code]).toEqual(['ccid', 'NO_CARD']);
+    expect([e.layer, e.code, isAppError(e.cause) && e.cause.layer]).toEqual(['transport', 'NO_CARD', 'ccid']);
     expect(device.opened).toBe(false);
   });
 

@@ -5,7 +5,7 @@
  * Chrome lets an ordinary page claim only vendor-class (0xFF) CCID interfaces; Smart Card class (0x0B)
  * interfaces and YubiKeys need the installed Isolated Web App with `usb-unrestricted`.
  */
-import { isAppError } from '../app-error';
+import { AppError, isAppError } from '../app-error';
 import { openCcidReader, type CcidReader } from '../ccid/reader';
 import type { UsbDeviceLike } from '../ccid/reader-usb';
 import type { CardSession } from '../ccid/slot';
@@ -143,7 +143,7 @@ export class CcidCardTransport implements CardTransport {
   /** Sends one command APDU; errors are `AppError`s of layer 'ccid' or 'transport'. */
   transmit(command: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(usbError('DISCONNECTED', { reason: 'closed' }));
-    return this.session.transmit(command, options);
+    return this.session.transmit(command, options).catch(rethrowAtSeam);
   }
 
   /** Powers the card off and, when this transport opened the reader, releases it. Idempotent. */
@@ -160,13 +160,24 @@ export class CcidCardTransport implements CardTransport {
   }
 }
 
+/**
+ * The driver's `ccid/NO_CARD` leaves this seam as `transport/NO_CARD`, the one "no card in the reader"
+ * code of every backend (the PC/SC bridge sends the same); the driver's error stays as the cause.
+ */
+function rethrowAtSeam(e: unknown): never {
+  if (isAppError(e, 'ccid', 'NO_CARD')) throw new AppError('transport', 'NO_CARD', e.message, e.fields, { cause: e });
+  throw e;
+}
+
 function powerSlot(reader: CcidReader, options: CcidTransportOptions): Promise<CardSession> {
   const slot = reader.slots[options.slot ?? 0];
   if (!slot) throw usbError('USB_ERROR', { slot: options.slot, reason: 'no such slot' });
-  return slot.powerOn({
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.preferProtocol === undefined ? {} : { preferProtocol: options.preferProtocol }),
-  });
+  return slot
+    .powerOn({
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.preferProtocol === undefined ? {} : { preferProtocol: options.preferProtocol }),
+    })
+    .catch(rethrowAtSeam);
 }
 
 /** Powers the card in `slot` of an already open reader; closing the transport leaves the reader open. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../app-error';
+import { AppError, toAppError } from '../app-error';
+import { mapUsbError } from '../transport/usb-errors';
 import { describeError } from './describe-error';
 
 describe('describeError', () => {
@@ -18,5 +19,39 @@ describe('describeError', () => {
     expect(describeError(new AppError('ccid', 'SOMETHING', 'The reader said no.'))).toBe('The reader said no.');
     expect(describeError(new Error('plain'))).toBe('plain');
     expect(describeError('text')).toBe('text');
+  });
+
+  it('says why a refused USB reader cannot be opened, and what to use instead', () => {
+    const context = { operation: 'claimInterface', interfaceClass: 0x0b, vendorId: 0x04e6, productId: 0x5790 } as const;
+    const refused = mapUsbError(new DOMException('protected', 'SecurityError'), context);
+    expect(refused.message).not.toMatch(/Isolated Web App/);
+    const words = describeError(refused);
+    expect(words).toMatch(/^Chrome protects smart-card readers from web pages/);
+    expect(words).toContain('installed Keyward app');
+    expect(words).toContain('vendor-specific interface');
+    expect(words).toContain('Use the Keyward bridge');
+    const yubikey = mapUsbError(new DOMException('blocked', 'SecurityError'), { ...context, operation: 'open' });
+    expect(describeError(yubikey)).toMatch(/YubiKeys are on its WebUSB blocklist/);
+  });
+
+  it('says the same about an empty reader whichever backend reports it', () => {
+    const bridge = new AppError('transport', 'NO_CARD', 'There is no card in "Reader 0".', { bridge: true });
+    expect(describeError(bridge)).toBe('There is no card in that reader. Insert one.');
+  });
+
+  it('wraps what was not an AppError with its own message and a next step', () => {
+    expect(describeError(toAppError(new TypeError('Failed to fetch')))).toBe(
+      'Something went wrong that Keyward did not expect: Failed to fetch. Try again; if it happens again, reload the page.',
+    );
+  });
+
+  it('reads the relay’s codes, its request id, and an answer that did not come from the relay', () => {
+    const guest = new AppError('relay-api', 'USER_IS_GUEST', 'x', { status: 403 });
+    expect(describeError(guest)).toBe('This user is a guest in the tenant; the relay only writes to members.');
+    const smtp = new AppError('relay-api', 'SMTP_UNCERTAIN', 'x', { status: 502, requestId: 'req-7' });
+    expect(describeError(smtp)).toMatch(/may or may not have been delivered: check the mailbox.*request id req-7/);
+    const proxy = new AppError('relay-api', 'HTTP_502', 'The relay answered HTTP 502.', { status: 502 });
+    expect(describeError(proxy)).toMatch(/^The Keyward relay answered HTTP 502 without saying why/);
+    expect(describeError(new AppError('relay-api', 'HTTPS_502', 'raw'))).toBe('raw');
   });
 });

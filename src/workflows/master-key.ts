@@ -114,7 +114,7 @@ export async function exportMasterKeyFile(): Promise<{ fileName: string; text: s
   if (!r)
     throw new AppError(
       'workflows',
-      'NO_MASTER_KEY',
+      'MASTER_KEY_MISSING',
       'This browser has no card master key yet: generate or import one first.',
     );
   return { fileName: `keyward-card-master-key-${r.fingerprint.slice(0, 8)}.json`, text: r.keyFile };

@@ -1,0 +1,32 @@
+/**
+ * Words for the app's own codes: the deployment settings it starts from, mail templates rendered in the
+ * browser, and the page state classes (src/state).
+ */
+import { list, say, type Words } from './types';
+
+/** `AppError('config', code)` → words. */
+export const CONFIG_WORDS: Words = {
+  CONFIG_UNREACHABLE: say(
+    'Keyward could not load its deployment settings (keyward.config.json). Check that the site is reachable, then reload.',
+  ),
+  BAD_DEPLOYMENT_CONFIG: (f) =>
+    `The deployment settings file keyward.config.json is wrong: ${list(f.problems)} Ask whoever deployed Keyward to fix it.`,
+};
+
+/** `AppError('mail', code)` (src/mail/template.ts; the relay sends the same codes back) → words. */
+export const MAIL_WORDS: Words = {
+  UNKNOWN_VARIABLE: (f) =>
+    `The template uses variables Keyward does not know${Array.isArray(f.unknown) ? `: ${f.unknown.map((u) => `\${${String(u)}}`).join(', ')}` : ''}. Correct their names (see the list of variables) or remove them.`,
+  HEADER_INJECTION: (f) =>
+    `The ${String(f.field ?? 'To, Cc or Subject')} would contain a line break once the variables are filled in, which an email header cannot carry. Check the template and the user's attributes in Entra ID.`,
+};
+
+/** `AppError('state', code)` → words. */
+export const STATE_WORDS: Words = {
+  CARD_NOT_OPEN: say('Open a reader with a card in it first (on the Lifecycle page), then try again.'),
+  REAUTH_CANCELLED: say(
+    'Re-authentication was cancelled, so nothing was issued. Choose "Re-authenticate" to try again.',
+  ),
+  REAUTH_OTHER_ACCOUNT: (f) =>
+    `You re-authenticated as ${String(f.got)}, not as the signed-in operator. Re-authenticate with your own account.`,
+};

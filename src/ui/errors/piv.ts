@@ -1,0 +1,41 @@
+/**
+ * Words for the PIV card edge (src/piv) and the credential logic over it (src/cards): status words read
+ * with the meaning of the command that got them (SP 800-73-4 Part 2 §3).
+ */
+import { BAD_ANSWER } from './apdu';
+import { say, type Describer, type Words } from './types';
+
+/** A caller inside Keyward broke a rule of the layer below: a bug, not something the person did. */
+const bug: Describer = (_, message) =>
+  `Keyward asked for something the card layer cannot do (${message}). This is a bug in Keyward; report it, with what you were doing.`;
+
+/** `AppError('piv', code)` → words. */
+export const PIV_WORDS: Words = {
+  PIN_INVALID: (f) =>
+    `The card refused the ${f.reference === 'PUK' ? 'PUK' : 'PIN'}.${typeof f.retriesLeft === 'number' ? ` Tries left: ${f.retriesLeft}.` : ''}${f.retriesLeft === 1 ? ' One more wrong try blocks it.' : ''}`,
+  PIN_BLOCKED: (f) =>
+    f.reference === 'PUK'
+      ? 'The PUK is blocked: this card can only be retired.'
+      : 'The PIN is blocked. Use Unblock to set a new one.',
+  AUTH_FAILED: say(
+    'The card refused its management key: it was issued elsewhere or under another master key. Reset it with its own tools, or use the browser that holds its master key.',
+  ),
+  SECURITY_STATUS: say(
+    'The card wants a PIN or its management key before this step, and did not get it. Try again from the start.',
+  ),
+  NOT_FOUND: say('The card does not hold what Keyward looked for (a key, certificate or data object). Check the card.'),
+  NOT_SUPPORTED: say('This card does not support that operation. Use a YubiKey or another PIV card that does.'),
+  NOT_PIV: say('This card has no PIV application, so Keyward cannot manage it.'),
+  COMMAND_FAILED: (_, message) =>
+    `The card refused a step (${message}). Remove the card, insert it again and retry; if it happens again, retire it.`,
+  RESPONSE_INVALID: BAD_ANSWER,
+  INVALID_ARGUMENT: bug,
+};
+
+/** `AppError('cards', code)` → words. */
+export const CARDS_WORDS: Words = {
+  MASTER_KEY_UNUSABLE: say(
+    'This browser’s card master key cannot be used to derive card keys (the browser refused it). Import the key file again under Options > Security.',
+  ),
+  INVALID_ARGUMENT: bug,
+};

@@ -1,0 +1,109 @@
+/**
+ * Words for the relay, as the browser's client sees it (src/relay-api): its own `RELAY_UNREACHABLE`, and
+ * the codes the relay sends in its one JSON error shape (relay/http-errors.ts; relay/token.ts; the mail
+ * routes in relay/mail/ and relay/graph/). The mail template's codes come back from the relay too.
+ */
+import { MAIL_WORDS } from './app';
+import { say, sentence, type Describer, type Fields, type Words } from './types';
+
+/** ` Quote request id … to whoever runs the relay.`, when the relay gave one. */
+const ref = (f: Fields) =>
+  typeof f.requestId === 'string'
+    ? ` If it keeps happening, quote request id ${f.requestId} to whoever runs the relay.`
+    : '';
+
+/** The relay did not accept the sign-in's token: signing in again fetches a fresh one. */
+const token =
+  (what: string): Describer =>
+  (f) =>
+    `The Keyward relay did not accept your sign-in (${what}). Sign out, sign in again and retry; if it still refuses, ask an administrator to check the relay's tenant and API settings.${ref(f)}`;
+
+/** The page sent a request the relay calls malformed: a bug, or a page and relay of different versions. */
+const misfit: Describer = (f, message) =>
+  `The Keyward relay refused the request as malformed (${message}). Reload the page; if it happens again, this page and the relay may be different versions.${ref(f)}`;
+
+/** The relay's mail server failed; `after` says whether anything was sent. */
+const smtp =
+  (what: string, after: string): Describer =>
+  (f) =>
+    `The relay's mail server ${what}. ${after}${ref(f)}`;
+
+/** `AppError('relay-api', code)` → words. */
+export const RELAY_API_WORDS: Words = {
+  RELAY_UNREACHABLE: (f) =>
+    `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections${f.retryable ? '; trying again is safe, it never sends twice' : ''}.`,
+  ROLE_MISSING: say('The relay does not list you as an operator.'),
+  SCOPE_MISSING: say(
+    'Your sign-in lacks the relay API permission. Ask an administrator to grant the Keyward app registration the relay API scope, then sign in again.',
+  ),
+  FORBIDDEN: (f) => `The Keyward relay refused this request for your account.${ref(f)}`,
+  TOKEN_MISSING: token('no token was sent'),
+  TOKEN_MALFORMED: token('the token is not valid'),
+  TOKEN_EXPIRED: token('the token has expired'),
+  TOKEN_NOT_YET_VALID: token('the token is not valid yet; check this computer’s clock'),
+  TOKEN_BAD_SIGNATURE: token('the token’s signature does not match the tenant'),
+  TOKEN_BAD_ALG: token('the token is signed with an algorithm it does not accept'),
+  TOKEN_WRONG_ISSUER: token('the token comes from another authority'),
+  TOKEN_WRONG_AUDIENCE: token('the token is for another API'),
+  TOKEN_GRAPH_AUDIENCE: token('the token is for Microsoft Graph, not the relay'),
+  TOKEN_WRONG_TENANT: token('the token belongs to another tenant'),
+  TOKEN_WRONG_VERSION: token('the token is not a v2.0 token'),
+  UNAUTHENTICATED: token('no valid token'),
+  JWKS_UNAVAILABLE: (f) =>
+    `The Keyward relay could not fetch the tenant's signing keys to check your sign-in. Try again in a moment.${ref(f)}`,
+  RATE_LIMITED: (f) =>
+    `You have sent too many messages in a short time. Wait ${f.retryAfterSeconds ? `${String(f.retryAfterSeconds)} seconds` : 'a minute'} and try again.`,
+  IN_PROGRESS: say('The relay is still sending this message. Wait a moment, then check whether it arrived.'),
+  IDEMPOTENCY_MISMATCH: say(
+    'The relay already sent a different message for this same request, so it sent nothing now. Start the request again to send this one.',
+  ),
+  IDEMPOTENCY_KEY_REQUIRED: misfit,
+  IDEMPOTENCY_KEY_INVALID: misfit,
+  INVALID_BODY: misfit,
+  RESERVED_VARIABLE: misfit,
+  BAD_REQUEST: misfit,
+  METHOD_NOT_ALLOWED: misfit,
+  UNSUPPORTED_MEDIA_TYPE: misfit,
+  NOT_FOUND: (f) =>
+    `The Keyward relay does not offer this service. Check the relay URL in Options > Connections, and that the relay is up to date.${ref(f)}`,
+  BODY_TOO_LARGE: say('The message is too large for the relay. Shorten the template (its HTML especially).'),
+  USER_NOT_FOUND: say('The relay could not find this user in Entra ID; they may have been deleted. Search again.'),
+  USER_DISABLED: say('This user’s account is disabled in Entra ID, so the relay sends nothing about it.'),
+  USER_IS_GUEST: say('This user is a guest in the tenant; the relay only writes to members.'),
+  NO_RECIPIENTS: say(
+    'The email has no recipient: the user has no mail address in Entra ID, or the template’s To is empty. Add one, then try again.',
+  ),
+  INVALID_RECIPIENT: (_, message) => `${sentence(message)} Correct the template’s To or Cc.`,
+  RECIPIENT_NOT_ALLOWED: (_, message) =>
+    `${sentence(message)} The relay only writes to addresses its administrator allowed; correct the template or ask them.`,
+  TOO_MANY_RECIPIENTS: (_, message) => `${sentence(message)} Remove some from the template’s To or Cc.`,
+  SUBJECT_TOO_LONG: (_, message) => `${sentence(message)} Shorten the template’s subject.`,
+  GRAPH_UNAVAILABLE: (f) =>
+    `The relay could not reach Microsoft Graph to look the user up; nothing was sent. Try again later.${ref(f)}`,
+  GRAPH_APP_AUTH_FAILED: say(
+    "Microsoft Graph refused the relay's own sign-in, so nothing was sent. An administrator must grant the relay app the User.Read.All application permission.",
+  ),
+  GRAPH_UNEXPECTED: (f) =>
+    `Microsoft Graph gave the relay an unexpected answer while looking the user up; nothing was sent.${ref(f)}`,
+  SMTP_UNAVAILABLE: smtp('is unavailable or deferred the message', 'Nothing was sent, so trying again is safe.'),
+  SMTP_AUTH_FAILED: smtp(
+    "refused the relay's credentials",
+    'Nothing was sent. Ask whoever runs the relay to check its SMTP settings.',
+  ),
+  SMTP_TLS_FAILED: smtp(
+    'could not be reached securely (TLS failed)',
+    'Nothing was sent. Ask whoever runs the relay to check its SMTP settings.',
+  ),
+  SMTP_REJECTED: smtp('refused the message', 'It was not sent. Check the recipients and the template.'),
+  SMTP_UNCERTAIN: smtp(
+    'failed while the message was being sent',
+    'It may or may not have been delivered: check the mailbox before sending again.',
+  ),
+  UNAVAILABLE: (f) => `The Keyward relay is unavailable at the moment. Try again shortly.${ref(f)}`,
+  INTERNAL: (f) => `The Keyward relay failed with an internal error. Try again.${ref(f)}`,
+  ...MAIL_WORDS,
+};
+
+/** A relay answer without the relay's JSON (`HTTP_<status>`, e.g. from a proxy in front of it). */
+export const RELAY_HTTP_FALLBACK: Describer = (f) =>
+  `The Keyward relay answered HTTP ${String(f.status ?? '')} without saying why (a proxy in front of it may have answered). Check the relay URL in Options > Connections and try again.`;

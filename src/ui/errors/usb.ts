@@ -1,0 +1,31 @@
+/**
+ * Words for the WebUSB refusals (src/transport/usb-errors.ts maps the browser's DOMExceptions to these
+ * codes): why this page cannot open a reader, and what to do instead. DESIGN.md, "Platform facts": Chrome
+ * protects the Smart Card class and blocklists YubiKeys for ordinary pages.
+ */
+import { say, type Words } from './types';
+
+const ALTERNATIVES =
+  'Use the installed Keyward app (an Isolated Web App allowed to use USB readers), a reader with a vendor-specific interface, or the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).';
+
+/** `AppError('transport', code)` from WebUSB → words. */
+export const USB_WORDS: Words = {
+  PROTECTED_CLASS: say(
+    `Chrome protects smart-card readers from web pages, so this page cannot open the reader. ${ALTERNATIVES}`,
+  ),
+  BLOCKLISTED: say(
+    'Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). Use the installed Keyward app (an Isolated Web App allowed to use USB readers), or the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).',
+  ),
+  NO_DEVICE_CHOSEN: say('No reader was chosen. Plug the reader in and pick it in the list Chrome shows.'),
+  PERMISSION_DENIED: say(
+    'Chrome did not allow this page to use USB devices. Check the site permissions or your administrator’s USB policy, then try again.',
+  ),
+  DISCONNECTED: say(
+    'The reader stopped answering: it was unplugged or a USB transfer failed. Reconnect the reader and try again.',
+  ),
+  BUSY: say(
+    'Another program is using the reader (often the system smart-card service or another tab). Close it, or reconnect the reader, and try again.',
+  ),
+  WEBUSB_UNAVAILABLE: say('This browser has no WebUSB. Use Chrome or Edge on a desktop, or the installed Keyward app.'),
+  USB_ERROR: say('The USB reader reported an error. Reconnect the reader and try again.'),
+};
