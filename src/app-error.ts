@@ -3,7 +3,8 @@
  *
  * Each layer (ccid, apdu, transport, piv, cards, entra, store, workflows, relay) throws `AppError`s with
  * its own `layer` and a string `code`; callers branch on `layer`/`code`, never on `instanceof` of a
- * subclass or on message text. `describeError()` in the UI turns codes into words a person can act on.
+ * subclass or on message text. `describeError()` in the UI turns codes into words a person can act on
+ * (src/ui/errors/, one small table per layer); `message` is for developers and logs.
  *
  * Messages and fields must never contain a PIN, PUK, activation PIN, TAP code or key.
  */
