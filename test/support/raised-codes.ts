@@ -156,12 +156,12 @@ function firstArgs(text: string, start: number, n: number): string[] {
   return args;
 }
 
-/** Every product source file of src/ and relay/, tests, fakes and the simulator left out. */
+/** Every product source file of src/ and relay/, tests and fakes left out. */
 export function sourceFiles(): string[] {
   return ['src', 'relay'].flatMap((dir) =>
     (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
       .map((f) => `${dir}/${f.split('\\').join('/')}`)
-      .filter((f) => /\.(ts|svelte)$/.test(f) && !/\.test\.ts$|\/fake-[^/]*$|\/simulator\//.test(f)),
+      .filter((f) => /\.(ts|svelte)$/.test(f) && !/\.test\.ts$|\/fake-[^/]*$/.test(f)),
   );
 }
 

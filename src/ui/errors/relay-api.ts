@@ -32,7 +32,9 @@ const smtp =
 export const RELAY_API_WORDS: Words = {
   RELAY_UNREACHABLE: (f) =>
     `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections${f.retryable ? '; trying again is safe, it never sends twice' : ''}.`,
-  ROLE_MISSING: say('The relay does not list you as an operator.'),
+  ROLE_MISSING: say(
+    'The relay does not list you as an operator. Ask an administrator to assign you the Keyward.Operator app role, then sign in again.',
+  ),
   SCOPE_MISSING: say(
     'Your sign-in lacks the relay API permission. Ask an administrator to grant the Keyward app registration the relay API scope, then sign in again.',
   ),
