@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets, type CardIdentity } from '../../cards/admin-secrets';
-import { ApduChannel } from '../../apdu/channel';
-import { PivSession } from '../../piv/session';
+import { chuidIdentification, openPivSession } from '../../cards/card';
+import type { PivSession } from '../../piv/session';
 import { isAppError, type AppError } from '../../app-error';
 import { toHex } from '../../piv/command';
 import { KEY_REF, OBJECT_TAG, type ManagementKeyAlgorithm } from '../../piv/constants';
@@ -14,16 +14,13 @@ import { cardLines, lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
 import type { VirtualPivCard } from '../../transport/simulator/piv-card/virtual-piv-card';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
-import { inspectCard } from '../lifecycle-page';
 import { activateCard } from './activate';
-import { chuidIdentification } from './card';
 import type { SendMail } from './deliver-pin';
+import { inspectCard } from './inspect';
 import { issueCard } from './issue';
 import type { StepEvent } from './types';
 
-async function session(t: CardTransport): Promise<PivSession> {
-  return (await PivSession.open(new ApduChannel(t))).session;
-}
+const session = (t: CardTransport): Promise<PivSession> => openPivSession(t);
 
 /** Instructions that change a card: PUT DATA, CHANGE REFERENCE DATA, RESET RETRY COUNTER, GENERATE, and Yubico's IMPORT KEY, SET MANAGEMENT KEY, RESET, SET PIN RETRIES. */
 const CARD_CHANGES = new Set([0xdb, 0x24, 0x2c, 0x47, 0xfe, 0xff, 0xfb, 0xfa]);
