@@ -14,7 +14,6 @@ import { cardLines, lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
 import type { VirtualPivCard } from '../../transport/simulator/piv-card/virtual-piv-card';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
-import { activateCard } from './activate';
 import type { SendMail } from './deliver-pin';
 import { inspectCard } from './inspect';
 import { issueCard } from './issue';
@@ -224,26 +223,6 @@ describe('issueCard', () => {
     await p.authenticate(DEFAULT_MANAGEMENT_KEY, 'TDES');
     await p.verifyPin('123456');
     await p.changePuk('12345678', '12345678');
-    await transport.close();
-  });
-
-  it('activates: wrong activation PIN → PIN_INVALID with tries left and no registry change; right one → active', async () => {
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const issued = await issueCard({ transport, masterKey, template, user: USER, operator: OPERATOR });
-    await expect(
-      activateCard({ transport, activationPin: '00000000', newPin: '24681357', template }),
-    ).rejects.toMatchObject({ layer: 'piv', code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
-    expect((await getCard(issued.cardId))?.state).toBe('issued');
-    await expect(
-      activateCard({ transport, activationPin: issued.activationPin!, newPin: '12a45b', template }),
-    ).rejects.toMatchObject({ code: 'PIN_POLICY' });
-    const a = await activateCard({ transport, activationPin: issued.activationPin!, newPin: '24681357', template });
-    expect(a.tap).toEqual({ status: 'not-requested' });
-    expect((await getCard(issued.cardId))?.state).toBe('active');
-    await (await session(transport)).verifyPin('24681357');
-    expect(await lastUnfinishedRun(issued.cardId)).toBeUndefined();
     await transport.close();
   });
 
