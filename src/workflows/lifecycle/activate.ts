@@ -13,7 +13,7 @@ import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
 import { getExportTemplate } from '../../store/export-templates';
 import { isAppError } from '../../app-error';
-import { identifyCard, openCard } from '../../cards/card';
+import { identifyCard, openCard, type CardHandle } from '../../cards/card';
 import { changeHolderPin, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../transport/card-transport';
@@ -89,10 +89,8 @@ async function createInitiateTap(
   }
 }
 
-/** Activates the card in `transport` (see the steps above). Wrong activation PIN → `piv` `PIN_INVALID` `{ retriesLeft }`. */
-export async function activateCard(input: ActivateInput): Promise<ActivateSummary> {
-  checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
-  const card = await openCard(input.transport);
+/** The card's id, record and unfinished run; refused unless it is issued (or active with an interrupted activation). */
+async function activatable(card: CardHandle) {
   const id = await identifyCard(card);
   if (id) await migrateLegacyRecord(id);
   const record = id && (await getCard(id.cardId));
@@ -109,21 +107,33 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
       cardId: id.cardId,
       operation: unfinished.operation,
     });
+  return { id, record: { ...record, userId: record.userId }, unfinished };
+}
+
+/** The PIN steps; skipped when an interrupted run's new PIN already works (the change took). */
+async function pinSteps(run: LifecycleRun<'activate'>, card: CardHandle, input: ActivateInput): Promise<void> {
+  const { session } = card;
+  if (run.startedBefore('change-pin') && (await pinWorks(session, input.newPin))) {
+    await run.skip('verify-activation-pin');
+    await run.skip('change-pin');
+    return;
+  }
+  await run.step('verify-activation-pin', () => verifyActivationPin(session, input.activationPin));
+  await run.step('change-pin', () => changeHolderPin(session, input.activationPin, input.newPin));
+}
+
+/** Activates the card in `transport` (see the steps above). Wrong activation PIN → `piv` `PIN_INVALID` `{ retriesLeft }`. */
+export async function activateCard(input: ActivateInput): Promise<ActivateSummary> {
+  checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
+  const card = await openCard(input.transport);
+  const { id, record, unfinished } = await activatable(card);
   const run = LifecycleRun.begin(id.cardId, 'activate', input.onStep, unfinished);
   await run.step(
     'detect',
     async () => undefined,
     () => ({ credentialType: card.detected.typeName, userId: record.userId }),
   );
-  const { session } = card;
-  const changed = run.startedBefore('change-pin') && (await pinWorks(session, input.newPin));
-  if (changed) {
-    await run.skip('verify-activation-pin');
-    await run.skip('change-pin');
-  } else {
-    await run.step('verify-activation-pin', () => verifyActivationPin(session, input.activationPin));
-    await run.step('change-pin', () => changeHolderPin(session, input.activationPin, input.newPin));
-  }
+  await pinSteps(run, card, input);
   const now = new Date().toISOString();
   if (record.state !== 'active')
     await run.step(
