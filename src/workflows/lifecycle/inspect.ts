@@ -1,7 +1,7 @@
 /**
- * What the Lifecycle page reads around the lifecycle workflows: which state the card in the reader is in
- * (Detect + registry + Detect Locked), and the preconditions checked before a card is touched (master
- * key, template, the holder's new PIN typed twice).
+ * Around the lifecycle operations: which lifecycle state the card in the reader is in (Detect + registry
+ * + Detect Locked), the templates that apply to it, and the preconditions checked before a card is
+ * touched (master key, template, the holder's new PIN typed twice).
  */
 import { AppError } from '../../app-error';
 import { identifyCard, openCard } from '../../cards/card';
@@ -15,7 +15,7 @@ import { currentMasterKey } from '../master-key';
 import { migrateLegacyRecord } from './legacy-record';
 import { detectLocked } from './unblock';
 
-/** The card in the reader as the page shows it. */
+/** The card in the reader: what it is, its registry record and its lifecycle state. */
 export interface CardStatus {
   readonly state: CardState;
   readonly kind: 'yubikey' | 'piv';
