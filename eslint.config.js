@@ -58,6 +58,6 @@ export default ts.config(
   layer('cards', ['entra', 'store', 'workflows', 'state', 'ui']),
   layer('entra', ['cards', 'store', 'workflows', 'state', 'ui', 'piv']),
   layer('store', ['cards', 'entra', 'workflows', 'state', 'ui', 'piv']),
-  layer('workflows', ['state', 'ui']),
+  layer('workflows', ['ccid', 'apdu', 'state', 'ui']),
   layer('state', ['ui']),
 );

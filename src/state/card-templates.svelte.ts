@@ -23,7 +23,7 @@ import {
   type TemplateErrors,
 } from '../workflows/card-templates';
 import { ensureDefaultTemplates, type ExportTemplateRecord } from '../workflows/export-templates';
-import { tenantTapPolicy } from '../workflows/unblock';
+import { tenantTapPolicy } from '../workflows/helpdesk';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
 

@@ -29,19 +29,15 @@ const operations = () =>
     retireCard: r.retireCard,
   }));
 import {
-  applyStepEvent,
   checkNewPin,
-  failRunning,
   inspectCard,
   issuingTemplates,
-  plannedSteps,
   requireMasterKey,
   templateOfCard,
   type CardStatus,
-  type ProgressRow,
-  type Transition,
-} from '../workflows/lifecycle-page';
-import { findUsers, tapContext } from '../workflows/unblock';
+} from '../workflows/lifecycle/inspect';
+import { findUsers, tapContext } from '../workflows/helpdesk';
+import { applyStepEvent, failRunning, plannedSteps, type ProgressRow, type Transition } from './lifecycle-page';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
 

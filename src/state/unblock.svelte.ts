@@ -8,7 +8,7 @@ import type { TapPolicyResult } from '../entra/tap-policy';
 import type { DirectoryUser } from '../entra/users';
 import type { ExportTemplateRecord } from '../store/db';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
-import { deliveryTemplates, findUsers, moreUsers, tapContext, tenantTapPolicy, userTap } from '../workflows/unblock';
+import { deliveryTemplates, findUsers, moreUsers, tapContext, tenantTapPolicy, userTap } from '../workflows/helpdesk';
 import { cardsOf, reportCardLost } from '../workflows/lost-card';
 import type { RegistryRecord } from '../store/registry';
 import type { SessionState } from './session.svelte';

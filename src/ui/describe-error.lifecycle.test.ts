@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../app-error';
 import { pivErrorForStatus } from '../piv/errors';
-import { checkPinPolicy } from '../workflows/lifecycle/pins';
+import { checkPinPolicy } from '../cards/pins';
 import { describeError } from './describe-error';
 
 const thrown = (f: () => void) => {

@@ -10,8 +10,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets } from '../../src/cards/admin-secrets';
-import { ApduChannel } from '../../src/apdu/channel';
-import { PivSession } from '../../src/piv/session';
 import { getCard } from '../../src/store/registry';
 import { lastUnfinishedRun } from '../../src/store/journal';
 import { activateCard } from '../../src/workflows/lifecycle/activate';
@@ -23,7 +21,7 @@ import { createVirtualReader, type VirtualReader } from '../../src/transport/sim
 import type { CardTransport } from '../../src/transport/card-transport';
 import type { ManagementKeyAlgorithm } from '../../src/piv/constants';
 import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
-import { chuidIdentification } from '../../src/workflows/lifecycle/card';
+import { chuidIdentification, openPivSession } from '../../src/cards/card';
 import {
   genericWithSetManagementKey,
   OPERATOR,
@@ -121,7 +119,7 @@ async function agree(
 ): Promise<string[]> {
   const problems: string[] = [];
   await withTransport(r, async (t) => {
-    const { session } = await PivSession.open(new ApduChannel(t));
+    const session = await openPivSession(t);
     const chuid = await session.readChuid();
     if (chuid.guid !== user.id) problems.push('CHUID GUID');
     const generic = profile === 'piv-generic+ff';

@@ -11,13 +11,15 @@
 import { appendAudit } from '../../store/audit';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
-import { putCard } from '../../store/registry';
 import { getExportTemplate } from '../../store/export-templates';
 import { isAppError } from '../../app-error';
+import { identifyCard, openCard, type CardHandle } from '../../cards/card';
+import { changeHolderPin, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
+import { checkPinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../transport/card-transport';
+import { getCard, putCard } from '../../store/registry';
 import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
-import { identifyCard, openCard, registryRecordOf } from './card';
-import { checkPinPolicy } from './pins';
+import { migrateLegacyRecord } from './legacy-record';
 import { LifecycleRun } from './run';
 import { lifecycleError, type OnStep, type StepEvent } from './types';
 
@@ -48,20 +50,9 @@ export interface ActivateSummary {
   readonly tap: ActivationTap;
 }
 
-/** VERIFY `pin`; false when wrong (a try is spent), other errors thrown. */
-async function pinWorks(verify: (pin: string) => Promise<void>, pin: string): Promise<boolean> {
-  try {
-    await verify(pin);
-    return true;
-  } catch (e) {
-    if (isAppError(e, 'piv', 'PIN_INVALID')) return false;
-    throw e;
-  }
-}
-
 async function createInitiateTap(
   input: ActivateInput,
-  run: LifecycleRun,
+  run: LifecycleRun<'activate'>,
   user: { id: string; upn: string; displayName: string },
 ): Promise<ActivationTap> {
   const { template, tapContext } = input;
@@ -98,12 +89,11 @@ async function createInitiateTap(
   }
 }
 
-/** Activates the card in `transport` (see the steps above). Wrong activation PIN → `piv` `PIN_INVALID` `{ retriesLeft }`. */
-export async function activateCard(input: ActivateInput): Promise<ActivateSummary> {
-  checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
-  const card = await openCard(input.transport);
+/** The card's id, record and unfinished run; refused unless it is issued (or active with an interrupted activation). */
+async function activatable(card: CardHandle) {
   const id = await identifyCard(card);
-  const record = id && (await registryRecordOf(id));
+  if (id) await migrateLegacyRecord(id);
+  const record = id && (await getCard(id.cardId));
   if (!id || !record || (record.state !== 'issued' && record.state !== 'active') || !record.userId) {
     throw lifecycleError('NOT_ISSUED', 'This card is not issued, so it cannot be activated.', {
       cardId: id?.cardId ?? null,
@@ -117,24 +107,33 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
       cardId: id.cardId,
       operation: unfinished.operation,
     });
+  return { id, record: { ...record, userId: record.userId }, unfinished };
+}
+
+/** The PIN steps; skipped when an interrupted run's new PIN already works (the change took). */
+async function pinSteps(run: LifecycleRun<'activate'>, card: CardHandle, input: ActivateInput): Promise<void> {
+  const { session } = card;
+  if (run.startedBefore('change-pin') && (await pinWorks(session, input.newPin))) {
+    await run.skip('verify-activation-pin');
+    await run.skip('change-pin');
+    return;
+  }
+  await run.step('verify-activation-pin', () => verifyActivationPin(session, input.activationPin));
+  await run.step('change-pin', () => changeHolderPin(session, input.activationPin, input.newPin));
+}
+
+/** Activates the card in `transport` (see the steps above). Wrong activation PIN → `piv` `PIN_INVALID` `{ retriesLeft }`. */
+export async function activateCard(input: ActivateInput): Promise<ActivateSummary> {
+  checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
+  const card = await openCard(input.transport);
+  const { id, record, unfinished } = await activatable(card);
   const run = LifecycleRun.begin(id.cardId, 'activate', input.onStep, unfinished);
   await run.step(
     'detect',
     async () => undefined,
     () => ({ credentialType: card.detected.typeName, userId: record.userId }),
   );
-  const verify = (pin: string) => card.session.verifyPin(pin);
-  const changed = run.startedBefore('change-pin') && (await pinWorks(verify, input.newPin));
-  if (changed) {
-    await run.skip('verify-activation-pin');
-    await run.skip('change-pin');
-  } else {
-    await run.step('verify-activation-pin', () => verify(input.activationPin));
-    await run.step('change-pin', async () => {
-      await card.session.changePin(input.activationPin, input.newPin);
-      await verify(input.newPin);
-    });
-  }
+  await pinSteps(run, card, input);
   const now = new Date().toISOString();
   if (record.state !== 'active')
     await run.step(

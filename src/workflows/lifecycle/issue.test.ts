@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets, type CardIdentity } from '../../cards/admin-secrets';
-import { ApduChannel } from '../../apdu/channel';
-import { PivSession } from '../../piv/session';
+import { chuidIdentification, openPivSession } from '../../cards/card';
+import type { PivSession } from '../../piv/session';
 import { isAppError, type AppError } from '../../app-error';
 import { toHex } from '../../piv/command';
 import { KEY_REF, OBJECT_TAG, type ManagementKeyAlgorithm } from '../../piv/constants';
@@ -14,16 +14,12 @@ import { cardLines, lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
 import type { VirtualPivCard } from '../../transport/simulator/piv-card/virtual-piv-card';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
-import { inspectCard } from '../lifecycle-page';
-import { activateCard } from './activate';
-import { chuidIdentification } from './card';
 import type { SendMail } from './deliver-pin';
+import { inspectCard } from './inspect';
 import { issueCard } from './issue';
 import type { StepEvent } from './types';
 
-async function session(t: CardTransport): Promise<PivSession> {
-  return (await PivSession.open(new ApduChannel(t))).session;
-}
+const session = (t: CardTransport): Promise<PivSession> => openPivSession(t);
 
 /** Instructions that change a card: PUT DATA, CHANGE REFERENCE DATA, RESET RETRY COUNTER, GENERATE, and Yubico's IMPORT KEY, SET MANAGEMENT KEY, RESET, SET PIN RETRIES. */
 const CARD_CHANGES = new Set([0xdb, 0x24, 0x2c, 0x47, 0xfe, 0xff, 0xfb, 0xfa]);
@@ -227,26 +223,6 @@ describe('issueCard', () => {
     await p.authenticate(DEFAULT_MANAGEMENT_KEY, 'TDES');
     await p.verifyPin('123456');
     await p.changePuk('12345678', '12345678');
-    await transport.close();
-  });
-
-  it('activates: wrong activation PIN → PIN_INVALID with tries left and no registry change; right one → active', async () => {
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const issued = await issueCard({ transport, masterKey, template, user: USER, operator: OPERATOR });
-    await expect(
-      activateCard({ transport, activationPin: '00000000', newPin: '24681357', template }),
-    ).rejects.toMatchObject({ layer: 'piv', code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
-    expect((await getCard(issued.cardId))?.state).toBe('issued');
-    await expect(
-      activateCard({ transport, activationPin: issued.activationPin!, newPin: '12a45b', template }),
-    ).rejects.toMatchObject({ code: 'PIN_POLICY' });
-    const a = await activateCard({ transport, activationPin: issued.activationPin!, newPin: '24681357', template });
-    expect(a.tap).toEqual({ status: 'not-requested' });
-    expect((await getCard(issued.cardId))?.state).toBe('active');
-    await (await session(transport)).verifyPin('24681357');
-    expect(await lastUnfinishedRun(issued.cardId)).toBeUndefined();
     await transport.close();
   });
 

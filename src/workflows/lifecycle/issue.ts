@@ -30,45 +30,19 @@
  * `rolled-back` and issuance starts over; other cards raise the error. The registry is written only in
  * `register`, after every card step was verified, so it never calls a half-issued card `issued`.
  */
-import { appendAudit } from '../../store/audit';
-import type { CardTemplateRecord } from '../../store/db';
-import { getCard, putCard } from '../../store/registry';
-import { lastUnfinishedRun } from '../../store/journal';
-import { derivePuk } from '../../cards/admin-secrets';
-import type { CardTransport } from '../../transport/card-transport';
 import { isAppError } from '../../app-error';
-import type { Chuid } from '../../piv/chuid';
-import {
-  authenticateAdmin,
-  chuidIdentification,
-  ensureManagementKeyChangeable,
-  expiryYears,
-  freshChuid,
-  openCard,
-  readChuidOrNull,
-  registryRecordOf,
-  type CardHandle,
-  type CardIdentification,
-} from './card';
+import { openCard, planBinding, type CardHandle, type PlannedBinding } from '../../cards/card';
+import { resetToBlank } from '../../cards/retire-steps';
+import type { CardTemplateRecord } from '../../store/db';
+import { lastUnfinishedRun } from '../../store/journal';
+import type { CardTransport } from '../../transport/card-transport';
 import { deliverActivationPin, type ActivationPinDelivery, type SendMail } from './deliver-pin';
-import {
-  generateKeyAndCsr,
-  setActivationPin,
-  setDerivedManagementKey,
-  setDerivedPuk,
-  writeBinding,
-} from './issue-steps';
-import { activationPin } from './pins';
-import { resetToBlank } from './reset';
+import { detectStep, issueCardSteps, type IssueCardResult } from './issue-card-steps';
+import { checkRegistry, register, type IssueUser } from './issue-registry';
 import { LifecycleRun } from './run';
 import { lifecycleError, type LifecycleOperator, type OnStep, type StepEvent } from './types';
 
-/** The holder being issued to. */
-export interface IssueUser {
-  readonly id: string;
-  readonly upn: string;
-  readonly displayName: string;
-}
+export type { IssueUser } from './issue-registry';
 
 /** What issuance needs. */
 export interface IssueInput {
@@ -95,136 +69,14 @@ export interface IssueSummary {
   readonly activationPin?: string;
 }
 
-/** The CHUID issuance writes: the card's own FASC-N kept (or a fresh one), GUID = the holder. `existing`: the card's CHUID now. */
-async function plannedBinding(
-  card: CardHandle,
-  user: IssueUser,
-): Promise<{ id: CardIdentification; planned: ReturnType<typeof freshChuid>; existing: Chuid | null }> {
-  const existing = await readChuidOrNull(card.session);
-  const planned = existing
-    ? { ...existing, guid: user.id, expiration: expiryYears(5), signature: new Uint8Array(0) }
-    : freshChuid(user.id);
-  const id =
-    card.serial !== null
-      ? { cardId: `serial:${card.serial}`, identity: { serial: card.serial }, chuid: existing }
-      : chuidIdentification(planned);
-  return { id, planned, existing };
-}
-
-/** Refuses cards another holder has, or that are past issuance. */
-async function checkRegistry(card: CardHandle, cardId: string, existing: Chuid | null, user: IssueUser): Promise<void> {
-  // A generic card's record is looked up through the CHUID it carries (its FASC-N is kept), which also
-  // moves a record an earlier version keyed by the holder's GUID.
-  const record =
-    card.serial === null && existing ? await registryRecordOf(chuidIdentification(existing)) : await getCard(cardId);
-  if (!record || record.state === 'blank' || record.state === 'retired') return;
-  if (record.state !== 'issued' || record.userId !== user.id) {
-    throw lifecycleError(
-      'CARD_BOUND',
-      `This card is ${record.state} for another holder or already in use; retire it first.`,
-      { cardId, state: record.state },
-    );
-  }
-}
-
-/** Authenticates as admin; a card still on its factory key must prove it can change it (see the state machine). */
-async function authenticateChangeable(card: CardHandle, masterKey: CryptoKey, id: CardIdentification) {
-  const auth = await authenticateAdmin(card, masterKey, id.identity);
-  if (auth.state === 'default') await ensureManagementKeyChangeable(card, auth.algorithm);
-  return auth;
-}
-
-/** Runs the card steps of one attempt; returns what the summary needs. */
-async function cardSteps(
-  input: IssueInput,
-  card: CardHandle,
-  run: LifecycleRun,
-  id: CardIdentification,
-  planned: ReturnType<typeof freshChuid>,
-) {
-  const { session } = card;
-  const auth = await run.step(
-    'authenticate',
-    () => authenticateChangeable(card, input.masterKey, id),
-    (r) => ({ keyState: r.state, algorithm: r.algorithm }),
-  );
-  await run.step(
-    'write-chuid',
-    () => writeBinding(session, planned),
-    (r) => ({ binding: r, userId: input.user.id }),
-  );
-  if (auth.state === 'derived' && auth.algorithm === card.targetAlgorithm)
-    await run.skip('set-management-key', { algorithm: auth.algorithm });
-  else
-    await run.step(
-      'set-management-key',
-      () => setDerivedManagementKey(card, input.masterKey, id),
-      () => ({ algorithm: card.targetAlgorithm }),
-    );
-  const puk = await derivePuk(input.masterKey, id.identity);
-  await run.step(
-    'set-puk',
-    () => setDerivedPuk(session, puk, run.startedBefore('set-puk')),
-    (r) => ({ result: r }),
-  );
-  const pin = activationPin(input.template.issue.pinPolicy);
-  await run.step(
-    'set-pin',
-    () => setActivationPin(session, puk, pin),
-    (r) => ({ method: r }),
-  );
-  const cert = input.template.issue.certificate;
-  const csrPem = cert
-    ? await run.step(
-        'generate-key',
-        () => generateKeyAndCsr(session, cert, input.user),
-        () => ({ slot: cert.slot, algorithm: cert.algorithm }),
-      )
-    : null;
-  return { pin, csrPem };
-}
-
-async function register(input: IssueInput, card: CardHandle, run: LifecycleRun, cardId: string): Promise<void> {
-  const now = new Date().toISOString();
-  const { user, template } = input;
-  await run.step(
-    'register',
-    () =>
-      putCard({
-        cardId,
-        serial: card.serial,
-        credentialType: card.detected.typeName,
-        userId: user.id,
-        userUpn: user.upn,
-        userDisplayName: user.displayName,
-        templateId: template.id,
-        state: 'issued',
-        issuedAt: now,
-        activatedAt: null,
-        retiredAt: null,
-        updatedAt: now,
-      }),
-    () => ({ state: 'issued' }),
-  );
-  await appendAudit({
-    at: now,
-    actor: input.operator,
-    action: 'card.issue',
-    target: { userId: user.id, upn: user.upn, displayName: user.displayName },
-    outcome: 'success',
-    detail: cardId,
-  });
-}
-
 /** True when a failure means "the card holds secrets we cannot reproduce". */
 const unreproducible = (e: unknown) =>
   isAppError(e, 'workflows', 'CARD_FOREIGN') || isAppError(e, 'workflows', 'PUK_UNKNOWN');
 
-/**
- * Issues the card in `transport` to `user` under `template` (see the state machine above). Resumes an
- * interrupted issuance of the same card; throws the card's or the journal's error otherwise.
- */
-export async function issueCard(input: IssueInput): Promise<IssueSummary> {
+/** The card, its planned binding and the run this attempt journals into, after the checks that touch nothing. */
+async function prepare(
+  input: IssueInput,
+): Promise<{ card: CardHandle; binding: PlannedBinding; run: LifecycleRun<'issue'> }> {
   const card = await openCard(input.transport);
   if (!input.template.allowedCredentialTypes.includes(card.kind)) {
     throw lifecycleError(
@@ -233,47 +85,60 @@ export async function issueCard(input: IssueInput): Promise<IssueSummary> {
       { kind: card.kind },
     );
   }
-  const { id, planned, existing } = await plannedBinding(card, input.user);
-  await checkRegistry(card, id.cardId, existing, input.user);
-  const unfinished = await lastUnfinishedRun(id.cardId);
+  const binding = await planBinding(card, input.user.id);
+  const { cardId } = binding.id;
+  await checkRegistry(card, binding, input.user);
+  const unfinished = await lastUnfinishedRun(cardId);
   if (unfinished && unfinished.operation !== 'issue')
     throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, {
-      cardId: id.cardId,
+      cardId,
       operation: unfinished.operation,
     });
-  let run = LifecycleRun.begin(id.cardId, 'issue', input.onStep, unfinished);
-  let rolledBack = false;
-  await run.step(
-    'detect',
-    async () => card.detected.typeName,
-    () => ({ credentialType: card.detected.typeName, serial: card.serial, userId: input.user.id }),
-  );
-  let done: Awaited<ReturnType<typeof cardSteps>>;
+  return { card, binding, run: LifecycleRun.begin(cardId, 'issue', input.onStep, unfinished) };
+}
+
+/**
+ * Runs the card steps; when a resumed YubiKey run holds secrets this master key cannot reproduce, the
+ * card is reset to blank, the run rolled back and the steps run again in a fresh run.
+ */
+async function runCardSteps(
+  input: IssueInput,
+  card: CardHandle,
+  binding: PlannedBinding,
+  first: LifecycleRun<'issue'>,
+): Promise<{ run: LifecycleRun<'issue'>; rolledBack: boolean; done: IssueCardResult }> {
+  const { id, planned } = binding;
   try {
-    done = await cardSteps(input, card, run, id, planned);
+    return { run: first, rolledBack: false, done: await issueCardSteps(input, card, first, id, planned) };
   } catch (e) {
     // Refused before any card write: nothing to resume, so the run is closed rather than left unfinished.
     if (isAppError(e, 'workflows', 'MANAGEMENT_KEY_FIXED')) {
-      await run.rollBack({ reason: e.code, cardUntouched: true });
+      await first.rollBack({ reason: e.code, cardUntouched: true });
       throw lifecycleError('MANAGEMENT_KEY_FIXED', e.message, { ...e.fields, cardId: id.cardId }, e);
     }
-    if (!(run.resumed && card.kind === 'yubikey' && unreproducible(e))) throw e;
+    if (!(first.resumed && card.kind === 'yubikey' && unreproducible(e))) throw e;
     await resetToBlank(card.session);
-    await run.rollBack({ reason: isAppError(e) ? e.code : 'UNEXPECTED' });
-    rolledBack = true;
-    run = LifecycleRun.begin(id.cardId, 'issue', input.onStep);
-    await run.step(
-      'detect',
-      async () => card.detected.typeName,
-      () => ({ credentialType: card.detected.typeName, serial: card.serial, userId: input.user.id }),
-    );
-    done = await cardSteps(input, card, run, { ...id, chuid: null }, planned);
+    await first.rollBack({ reason: isAppError(e) ? e.code : 'UNEXPECTED' });
+    const run = LifecycleRun.begin(id.cardId, 'issue', input.onStep);
+    await detectStep(run, card, input.user);
+    return { run, rolledBack: true, done: await issueCardSteps(input, card, run, { ...id, chuid: null }, planned) };
   }
-  await register(input, card, run, id.cardId);
+}
+
+/**
+ * Issues the card in `transport` to `user` under `template` (see the state machine above). Resumes an
+ * interrupted issuance of the same card; throws the card's or the journal's error otherwise.
+ */
+export async function issueCard(input: IssueInput): Promise<IssueSummary> {
+  const { card, binding, run: first } = await prepare(input);
+  const { cardId } = binding.id;
+  await detectStep(first, card, input.user);
+  const { run, rolledBack, done } = await runCardSteps(input, card, binding, first);
+  await register(run, { card, cardId, user: input.user, template: input.template, operator: input.operator });
   await run.finish();
-  const delivery = await deliverActivationPin(input, id.cardId, card.detected.typeName, done.pin);
+  const delivery = await deliverActivationPin(input, cardId, card.detected.typeName, done.pin);
   return {
-    cardId: id.cardId,
+    cardId,
     credentialType: card.detected.typeName,
     userId: input.user.id,
     csrPem: done.csrPem,

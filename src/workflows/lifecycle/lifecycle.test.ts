@@ -1,9 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { ApduChannel } from '../../apdu/channel';
 import { deriveAdminSecrets } from '../../cards/admin-secrets';
+import { openPivSession } from '../../cards/card';
 import { toHex } from '../../piv/command';
-import { PivSession } from '../../piv/session';
 import { DB_NAME, DB_VERSION } from '../../store/db';
 import { getCard } from '../../store/registry';
 import type { CardTransport } from '../../transport/card-transport';
@@ -13,7 +12,7 @@ import { issueCard } from './issue';
 import { retireCard } from './retire';
 import { detectLocked, unblockCard } from './unblock';
 
-const session = async (t: CardTransport) => (await PivSession.open(new ApduChannel(t))).session;
+const session = (t: CardTransport) => openPivSession(t);
 
 async function blockPin(t: CardTransport): Promise<void> {
   const s = await session(t);

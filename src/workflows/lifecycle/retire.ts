@@ -1,29 +1,19 @@
 /**
  * Lifecycle > Retired: keys destroyed, binding removed, registry `retired`.
  *
- * YubiKey: PIN and PUK blocked, then Yubico RESET (reset.ts), which clears keys, certificates and the
- * CHUID and restores the factory secrets. Generic PIV card: authenticated with its management key, each
- * key slot gets a throwaway key, certificates are deleted (PUT DATA with an empty object), PIN and PUK go
- * back to the factory values with the derived PUK, and finally the CHUID is rewritten with a random GUID.
- * An interrupted retire simply runs again: each of these steps can be repeated.
+ * YubiKey: `reset` (PIN and PUK blocked, then Yubico RESET). Generic PIV card: `authenticate` with its
+ * management key, `destroy-keys`, `reset-admin-secrets` with the derived PUK, `remove-binding` (the card
+ * steps are in cards/retire-steps.ts). An interrupted retire simply runs again: each step can be repeated.
  */
+import { authenticateAdmin } from '../../cards/admin-key';
 import { derivePuk } from '../../cards/admin-secrets';
-import { OBJECT_TAG } from '../../piv/constants';
+import { identifyCard, openCard, type CardHandle, type CardIdentification } from '../../cards/card';
+import { destroyKeys, removeBinding, resetAdminSecrets, resetToBlank } from '../../cards/retire-steps';
 import { appendAudit } from '../../store/audit';
 import { lastUnfinishedRun } from '../../store/journal';
-import { putCard } from '../../store/registry';
+import { getCard, putCard } from '../../store/registry';
 import type { CardTransport } from '../../transport/card-transport';
-import {
-  authenticateAdmin,
-  freshChuid,
-  identifyCard,
-  openCard,
-  registryRecordOf,
-  type CardHandle,
-  type CardIdentification,
-} from './card';
-import { DEFAULT_PIN, DEFAULT_PUK } from './pins';
-import { resetToBlank } from './reset';
+import { migrateLegacyRecord } from './legacy-record';
 import { closeAsRolledBack, LifecycleRun } from './run';
 import { lifecycleError, type LifecycleOperator, type OnStep, type StepEvent } from './types';
 
@@ -41,16 +31,9 @@ export interface RetireSummary {
   readonly steps: readonly StepEvent[];
 }
 
-const SLOT_CERTS: readonly [number, number][] = [
-  [0x9a, OBJECT_TAG.CERT_9A],
-  [0x9c, OBJECT_TAG.CERT_9C],
-  [0x9d, OBJECT_TAG.CERT_9D],
-  [0x9e, OBJECT_TAG.CERT_9E],
-];
-
 async function wipeGeneric(
   card: CardHandle,
-  run: LifecycleRun,
+  run: LifecycleRun<'retire'>,
   masterKey: CryptoKey,
   id: CardIdentification,
 ): Promise<void> {
@@ -60,25 +43,18 @@ async function wipeGeneric(
     () => authenticateAdmin(card, masterKey, id.identity),
     (r) => ({ keyState: r.state }),
   );
-  await run.step('destroy-keys', async () => {
-    for (const [slot, certTag] of SLOT_CERTS) {
-      await session.generateKey(slot, 'ECCP256');
-      await session.writeObject(certTag, new Uint8Array(0));
-    }
-  });
+  await run.step('destroy-keys', () => destroyKeys(session));
   const puk = await derivePuk(masterKey, id.identity);
-  await run.step('reset-admin-secrets', async () => {
-    await session.unblockPin(puk, DEFAULT_PIN);
-    await session.changePuk(puk, DEFAULT_PUK);
-  });
-  await run.step('remove-binding', () => session.writeChuid(freshChuid()));
+  await run.step('reset-admin-secrets', () => resetAdminSecrets(session, puk));
+  await run.step('remove-binding', () => removeBinding(session));
 }
 
 /** Retires the card in `transport`. */
 export async function retireCard(input: RetireInput): Promise<RetireSummary> {
   const card = await openCard(input.transport);
   const id = await identifyCard(card);
-  const record = id && (await registryRecordOf(id));
+  if (id) await migrateLegacyRecord(id);
+  const record = id && (await getCard(id.cardId));
   if (!id || !record)
     throw lifecycleError('NOT_ISSUED', 'This card is not registered here.', { cardId: id?.cardId ?? null });
   const unfinished = await lastUnfinishedRun(id.cardId);

@@ -5,6 +5,7 @@
  * the same run id. No secret is ever put in a line.
  */
 import { appendJournal, lastUnfinishedRun, type JournalRecord } from '../../store/journal';
+import type { StepId, StepOf } from './steps';
 import type { LifecycleOperation, OnStep, StepEvent } from './types';
 
 type Detail = Readonly<Record<string, string | number | boolean | null>>;
@@ -12,13 +13,13 @@ type Detail = Readonly<Record<string, string | number | boolean | null>>;
 /** An unfinished run found in the journal. */
 export type UnfinishedRun = NonNullable<Awaited<ReturnType<typeof lastUnfinishedRun>>>;
 
-/** One run; create it with `LifecycleRun.begin`. */
-export class LifecycleRun {
+/** One run of operation `O`; create it with `LifecycleRun.begin`. Its steps are the catalogue's steps of `O`. */
+export class LifecycleRun<O extends LifecycleOperation = LifecycleOperation> {
   readonly #events: StepEvent[] = [];
 
   private constructor(
     readonly cardId: string,
-    readonly operation: LifecycleOperation,
+    readonly operation: O,
     readonly runId: string,
     /** Lines of the interrupted run this one continues (empty for a fresh run). */
     readonly previous: readonly JournalRecord[],
@@ -29,12 +30,12 @@ export class LifecycleRun {
    * Starts a run of `operation` on `cardId`, continuing `unfinished` when it is a run of the same
    * operation (same run id), else a fresh one.
    */
-  static begin(
+  static begin<O extends LifecycleOperation>(
     cardId: string,
-    operation: LifecycleOperation,
+    operation: O,
     onStep: OnStep = () => undefined,
     unfinished?: UnfinishedRun,
-  ): LifecycleRun {
+  ): LifecycleRun<O> {
     if (unfinished && unfinished.operation === operation)
       return new LifecycleRun(cardId, operation, unfinished.runId, unfinished.lines, onStep);
     return new LifecycleRun(cardId, operation, crypto.randomUUID(), [], onStep);
@@ -46,13 +47,8 @@ export class LifecycleRun {
   }
 
   /** True when the interrupted run had started `step` (its card work may or may not have happened). */
-  startedBefore(step: string): boolean {
+  startedBefore(step: StepOf<O>): boolean {
     return this.previous.some((l) => l.step === step && l.phase === 'before');
-  }
-
-  /** The detail of the interrupted run's first line (facts fixed at its start, e.g. the user bound). */
-  previousDetail(step: string): Detail | undefined {
-    return this.previous.find((l) => l.step === step)?.detail;
   }
 
   /** What happened, in order, for the summary. */
@@ -60,7 +56,7 @@ export class LifecycleRun {
     return this.#events;
   }
 
-  async #line(step: string, phase: JournalRecord['phase'], detail?: Detail): Promise<void> {
+  async #line(step: StepId | 'end', phase: JournalRecord['phase'], detail?: Detail): Promise<void> {
     await appendJournal({
       cardId: this.cardId,
       runId: this.runId,
@@ -72,7 +68,7 @@ export class LifecycleRun {
     });
   }
 
-  #emit(step: string, phase: StepEvent['phase'], detail?: Detail): void {
+  #emit(step: StepId, phase: StepEvent['phase'], detail?: Detail): void {
     const event: StepEvent = { operation: this.operation, step, phase, ...(detail ? { detail } : {}) };
     if (phase !== 'start') this.#events.push(event);
     this.onStep(event);
@@ -82,7 +78,12 @@ export class LifecycleRun {
    * Journals `before`, runs `work` (which must throw unless the card work is verified), journals
    * `after` with `describe(result)`.
    */
-  async step<T>(step: string, work: () => Promise<T>, describe?: (result: T) => Detail, before?: Detail): Promise<T> {
+  async step<T>(
+    step: StepOf<O>,
+    work: () => Promise<T>,
+    describe?: (result: T) => Detail,
+    before?: Detail,
+  ): Promise<T> {
     await this.#line(step, 'before', before);
     this.#emit(step, 'start', before);
     const result = await work();
@@ -93,7 +94,7 @@ export class LifecycleRun {
   }
 
   /** Records a step the card already had (found by checking the card, not by trusting the journal). */
-  async skip(step: string, detail: Detail = {}): Promise<void> {
+  async skip(step: StepOf<O>, detail: Detail = {}): Promise<void> {
     await this.#line(step, 'after', { ...detail, skipped: true });
     this.#emit(step, 'skipped', detail);
   }

@@ -3,7 +3,9 @@
  * event the Lifecycle page shows, the error shorthand, and who is acting.
  */
 import { AppError } from '../../app-error';
+import type { CardStepErrorCode } from '../../cards/card-error';
 import type { JournalRecord } from '../../store/db';
+import type { StepId } from './steps';
 
 /** A lifecycle operation, as journalled. */
 export type LifecycleOperation = JournalRecord['operation'];
@@ -11,8 +13,7 @@ export type LifecycleOperation = JournalRecord['operation'];
 /** One step's progress: `start` before the card work, `done` once verified, `skipped` when the card already had it. */
 export interface StepEvent {
   readonly operation: LifecycleOperation;
-  /** A stable step name, e.g. `'set-management-key'`. */
-  readonly step: string;
+  readonly step: StepId;
   readonly phase: 'start' | 'done' | 'skipped';
   /** Secret-free facts for the summary (algorithm, slot, tries left …). */
   readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
@@ -28,20 +29,15 @@ export interface LifecycleOperator {
   readonly upn: string;
 }
 
-/** Codes of `AppError('workflows', …)` raised here. */
+/** Codes of `AppError('workflows', …)` raised by the lifecycle workflows and their card steps. */
 export type LifecycleErrorCode =
-  | 'CARD_UNKNOWN_TYPE'
-  | 'CARD_FOREIGN'
-  | 'PUK_UNKNOWN'
-  | 'PIN_POLICY'
+  | CardStepErrorCode
   | 'NOT_ISSUED'
   | 'NOT_LOCKED'
   | 'RUN_UNFINISHED'
   | 'TEMPLATE_MISMATCH'
   | 'CARD_BOUND'
-  | 'VERIFY_FAILED'
   | 'TAP_CONTEXT_MISSING'
-  | 'MANAGEMENT_KEY_FIXED'
   | 'NOT_LIVE';
 
 /** Shorthand for a lifecycle error; the message never carries a secret. */

@@ -6,13 +6,13 @@
  * answering 6983 / 63C0 means the PIN is blocked; an `issued`/`active` card becomes `locked`.
  */
 import { derivePuk } from '../../cards/admin-secrets';
-import { KEY_REF } from '../../piv/constants';
+import { identifyCard, openCard } from '../../cards/card';
+import { pinRetriesLeft, reportedPukRetries, resetPinWithPuk } from '../../cards/holder-pin-steps';
+import { checkPinPolicy } from '../../cards/pins';
 import type { CardTemplateRecord, RegistryRecord } from '../../store/db';
-import { putCard } from '../../store/registry';
+import { getCard, putCard } from '../../store/registry';
 import type { CardTransport } from '../../transport/card-transport';
-import { identifyCard, openCard, registryRecordOf } from './card';
-import { isDefaultReference } from './issue-steps';
-import { checkPinPolicy } from './pins';
+import { migrateLegacyRecord } from './legacy-record';
 import { LifecycleRun } from './run';
 import { lifecycleError, type OnStep, type StepEvent } from './types';
 
@@ -35,7 +35,8 @@ export interface UnblockSummary {
 async function registered(transport: CardTransport) {
   const card = await openCard(transport);
   const id = await identifyCard(card);
-  const record = id && (await registryRecordOf(id));
+  if (id) await migrateLegacyRecord(id);
+  const record = id && (await getCard(id.cardId));
   if (!id || !record || !['issued', 'active', 'locked'].includes(record.state))
     throw lifecycleError('NOT_ISSUED', 'This card is not issued here.', { cardId: id?.cardId ?? null });
   return { card, id, record };
@@ -52,14 +53,8 @@ export async function unblockCard(input: UnblockInput): Promise<UnblockSummary> 
     () => ({ state: record.state }),
   );
   const puk = await derivePuk(input.masterKey, id.identity);
-  await run.step('reset-retry-counter', async () => {
-    await card.session.unblockPin(puk, input.newPin);
-    await card.session.verifyPin(input.newPin);
-  });
-  const pukMeta =
-    (await isDefaultReference(card.session, KEY_REF.PUK)) === undefined
-      ? undefined
-      : await card.session.getPukRetries();
+  await run.step('reset-retry-counter', () => resetPinWithPuk(card.session, puk, input.newPin));
+  const pukMeta = await reportedPukRetries(card.session);
   if (record.state === 'locked') {
     const now = new Date().toISOString();
     await run.step(
@@ -77,8 +72,7 @@ export async function detectLocked(
   transport: CardTransport,
 ): Promise<{ record: RegistryRecord; pinRetriesLeft: number | null }> {
   const { card, record } = await registered(transport);
-  const status = await card.session.getPinStatus();
-  const left = status.verified ? null : status.retriesLeft;
+  const left = await pinRetriesLeft(card.session);
   if (left !== 0 || record.state === 'locked') return { record, pinRetriesLeft: left };
   const locked: RegistryRecord = { ...record, state: 'locked', updatedAt: new Date().toISOString() };
   await putCard(locked);

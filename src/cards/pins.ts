@@ -3,13 +3,16 @@
  * and the wrong guesses used to block a YubiKey's PIN and PUK before RESET. None of these values is ever
  * journalled, logged or put in an error.
  */
-import { isAppError } from '../../app-error';
-import type { CardTemplateRecord } from '../../store/db';
-import type { PivSession } from '../../piv/session';
-import { lifecycleError } from './types';
+import { isAppError } from '../app-error';
+import type { PivSession } from '../piv/session';
+import { cardStepError } from './card-error';
 
-/** The template's PIN policy. */
-export type PinPolicy = CardTemplateRecord['issue']['pinPolicy'];
+/** A card template's PIN policy (its Issue Card settings). */
+export interface PinPolicy {
+  readonly minLength: number;
+  readonly maxLength: number;
+  readonly digitsOnly: boolean;
+}
 
 /** The factory PIN, which no holder may keep. */
 export const DEFAULT_PIN = '123456';
@@ -42,12 +45,12 @@ export function checkPinPolicy(pin: string, policy: PinPolicy): void {
   const max = Math.min(8, policy.maxLength);
   const fields = { minLength: min, maxLength: max, digitsOnly: policy.digitsOnly };
   if (pin.length < min || pin.length > max)
-    throw lifecycleError('PIN_POLICY', `The PIN must be ${min} to ${max} characters long.`, fields);
+    throw cardStepError('PIN_POLICY', `The PIN must be ${min} to ${max} characters long.`, fields);
   if (policy.digitsOnly && !/^\d+$/.test(pin))
-    throw lifecycleError('PIN_POLICY', 'The PIN must contain digits only.', fields);
+    throw cardStepError('PIN_POLICY', 'The PIN must contain digits only.', fields);
   if (!/^[\x21-\x7e]+$/.test(pin))
-    throw lifecycleError('PIN_POLICY', 'The PIN may contain printable characters only, without spaces.', fields);
-  if (pin === DEFAULT_PIN) throw lifecycleError('PIN_POLICY', 'The PIN must not be the factory default.', fields);
+    throw cardStepError('PIN_POLICY', 'The PIN may contain printable characters only, without spaces.', fields);
+  if (pin === DEFAULT_PIN) throw cardStepError('PIN_POLICY', 'The PIN must not be the factory default.', fields);
 }
 
 /** Spends PIN tries with wrong guesses until the PIN is blocked (a guess that happens to be right is replaced). */
@@ -60,7 +63,7 @@ export async function blockPin(session: PivSession): Promise<void> {
       if (!isAppError(e, 'piv', 'PIN_INVALID')) throw e;
     }
   }
-  throw lifecycleError('VERIFY_FAILED', 'The PIN could not be blocked.');
+  throw cardStepError('VERIFY_FAILED', 'The PIN could not be blocked.');
 }
 
 /** Spends PUK tries (CHANGE REFERENCE DATA with a wrong PUK) until the PUK is blocked. `avoid` is the real PUK when known. */
@@ -75,5 +78,5 @@ export async function blockPuk(session: PivSession, avoid?: string): Promise<voi
       if (!isAppError(e, 'piv', 'PIN_INVALID')) throw e;
     }
   }
-  throw lifecycleError('VERIFY_FAILED', 'The PUK could not be blocked.');
+  throw cardStepError('VERIFY_FAILED', 'The PUK could not be blocked.');
 }

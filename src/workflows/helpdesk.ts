@@ -1,6 +1,7 @@
 /**
- * What the Smart Card Unblock page does with the operator's session: search users, read a user's pass
- * and the tenant's TAP policy, and build the context a pass request runs in.
+ * What the helpdesk does as the signed-in operator, on Smart Card Unblock, Lifecycle and the card
+ * templates: search users, read a user's pass and the tenant's TAP policy, list the templates a pass can
+ * be delivered with, and build the context a pass request runs in.
  */
 import type { SignedInAccount } from '../entra/msal-adapter';
 import type { TemporaryAccessPass } from '../entra/tap';

@@ -1,19 +1,18 @@
 /**
- * The card steps of issuance. Each one checks the card afterwards (or first, to skip work the card
- * already has), so an `after` line is only journalled for work that took.
+ * The card steps of issuance after authentication (admin-key.ts has that and the management key). Each
+ * one checks the card afterwards (or first, to skip work the card already has), so the workflow journals
+ * an `after` line only for work that took.
  */
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
 import { SubjectAlternativeNameExtension } from '@peculiar/x509';
-import { isAppError } from '../../app-error';
-import { deriveManagementKey } from '../../cards/admin-secrets';
-import type { Chuid } from '../../piv/chuid';
-import { KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../../piv/constants';
-import { createCsr, slotSigner } from '../../piv/csr';
-import type { PivSession } from '../../piv/session';
-import type { CardTemplateRecord } from '../../store/db';
-import { derivedKeyWorks, readChuidOrNull, type CardHandle, type CardIdentification } from './card';
+import { isAppError } from '../app-error';
+import type { Chuid } from '../piv/chuid';
+import { KEY_REF, type KeyAlgorithm } from '../piv/constants';
+import { createCsr, slotSigner } from '../piv/csr';
+import type { PivSession } from '../piv/session';
+import { readChuidOrNull } from './card';
+import { cardStepError } from './card-error';
 import { DEFAULT_PIN, DEFAULT_PUK } from './pins';
-import { lifecycleError } from './types';
 
 /** The default flag of a PIN/PUK/key reference from GET METADATA; undefined where the card has none. */
 export async function isDefaultReference(session: PivSession, reference: number): Promise<boolean | undefined> {
@@ -32,34 +31,10 @@ export async function writeBinding(session: PivSession, planned: Chuid): Promise
   await session.writeChuid(planned);
   const back = await readChuidOrNull(session);
   if (back?.guid !== planned.guid)
-    throw lifecycleError('VERIFY_FAILED', 'The CHUID read back does not carry the holder binding.', {
+    throw cardStepError('VERIFY_FAILED', 'The CHUID read back does not carry the holder binding.', {
       step: 'write-chuid',
     });
   return 'written';
-}
-
-/**
- * Sets the derived management key (after `authenticate`, which refused cards without SET MANAGEMENT KEY),
- * verified by authenticating with it. A piv-layer `NOT_SUPPORTED` here means the card accepted the probe
- * and refuses now: it propagates, leaving the run unfinished, since the binding is already written.
- */
-export async function setDerivedManagementKey(
-  card: CardHandle,
-  masterKey: CryptoKey,
-  id: CardIdentification,
-): Promise<void> {
-  const algorithm = card.targetAlgorithm;
-  const key = await deriveManagementKey(masterKey, id.identity, algorithm);
-  try {
-    await card.session.setManagementKey(algorithm, key);
-  } finally {
-    key.fill(0);
-  }
-  if (!(await derivedKeyWorks(card, masterKey, id.identity, algorithm))) {
-    throw lifecycleError('VERIFY_FAILED', 'The new management key does not authenticate.', {
-      step: 'set-management-key',
-    });
-  }
 }
 
 /**
@@ -85,7 +60,7 @@ export async function setDerivedPuk(
       }
     }
   }
-  throw lifecycleError('PUK_UNKNOWN', "The card's PUK is neither the factory default nor the one derived for it.", {
+  throw cardStepError('PUK_UNKNOWN', "The card's PUK is neither the factory default nor the one derived for it.", {
     step: 'set-puk',
   });
 }
@@ -107,10 +82,25 @@ export async function setActivationPin(
   return method;
 }
 
-const SLOTS: Readonly<Record<string, number>> = { '9a': 0x9a, '9c': 0x9c, '9d': 0x9d, '9e': 0x9e };
+const SLOTS: Readonly<Record<CertificatePlan['slot'], number>> = { '9a': 0x9a, '9c': 0x9c, '9d': 0x9d, '9e': 0x9e };
+
+/** The holder named in a certificate request. */
+export interface CertificateHolder {
+  readonly id: string;
+  readonly upn: string;
+  readonly displayName: string;
+}
+
+/** What a card template enrols: the slot, the key algorithm, and the request's subject and UPN SAN (with user variables). */
+export interface CertificatePlan {
+  readonly slot: '9a' | '9c' | '9d' | '9e';
+  readonly algorithm: KeyAlgorithm;
+  readonly subject: string;
+  readonly upnSan: string;
+}
 
 /** Fills `${UserPrincipalName}`, `${DisplayName}`, `${UserId}` in a template's subject or SAN text. */
-export function fillUser(text: string, user: { id: string; upn: string; displayName: string }): string {
+export function fillUser(text: string, user: CertificateHolder): string {
   return text
     .replaceAll('${UserPrincipalName}', user.upn)
     .replaceAll('${DisplayName}', user.displayName)
@@ -120,10 +110,10 @@ export function fillUser(text: string, user: { id: string; upn: string; displayN
 /** Generates the template's key and a CSR the card signs (PIN verified before); returns the PEM, verified. */
 export async function generateKeyAndCsr(
   session: PivSession,
-  certificate: NonNullable<CardTemplateRecord['issue']['certificate']>,
-  user: { id: string; upn: string; displayName: string },
+  certificate: CertificatePlan,
+  user: CertificateHolder,
 ): Promise<string> {
-  const slot = SLOTS[certificate.slot]!;
+  const slot = SLOTS[certificate.slot];
   const algorithm: KeyAlgorithm = certificate.algorithm;
   const key = await session.generateKey(slot, algorithm);
   const upn = fillUser(certificate.upnSan, user);
@@ -133,11 +123,6 @@ export async function generateKeyAndCsr(
     extensions,
   });
   if (!(await csr.verify()))
-    throw lifecycleError('VERIFY_FAILED', "The card's CSR signature does not verify.", { step: 'generate-key' });
+    throw cardStepError('VERIFY_FAILED', "The card's CSR signature does not verify.", { step: 'generate-key' });
   return csr.toString('pem');
-}
-
-/** The algorithm label journalled for a management key. */
-export function keyDetail(algorithm: ManagementKeyAlgorithm, state: string): Record<string, string> {
-  return { algorithm, keyState: state };
 }

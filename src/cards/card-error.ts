@@ -1,0 +1,20 @@
+/**
+ * The errors the card steps raise. They keep the `workflows` layer they had before the steps moved
+ * here from the lifecycle workflows: describeError and the workflows key on `workflows/<code>`, and the
+ * codes are left to the error-code work to move.
+ */
+import { AppError } from '../app-error';
+
+/** Codes raised by the card steps. */
+export type CardStepErrorCode =
+  'CARD_UNKNOWN_TYPE' | 'CARD_FOREIGN' | 'PUK_UNKNOWN' | 'PIN_POLICY' | 'VERIFY_FAILED' | 'MANAGEMENT_KEY_FIXED';
+
+/** Shorthand for a card-step error; the message never carries a secret. */
+export function cardStepError(
+  code: CardStepErrorCode,
+  message: string,
+  fields: Record<string, unknown> = {},
+  cause?: unknown,
+): AppError<CardStepErrorCode> {
+  return new AppError('workflows', code, message, fields, cause === undefined ? undefined : { cause });
+}

@@ -1,0 +1,49 @@
+/**
+ * The card steps that act for the holder's PIN: activation (the activation PIN proved, the holder's own
+ * PIN set with CHANGE REFERENCE DATA, SP 800-73-4 Part 2 §3.2.2), unblock (RESET RETRY COUNTER with the
+ * derived PUK, §3.2.3) and Detect Locked (VERIFY without data, §3.2.1). Each step is verified by VERIFY
+ * with the PIN it set, which also leaves the PIN verified.
+ */
+import { isAppError } from '../app-error';
+import { KEY_REF } from '../piv/constants';
+import type { PivSession } from '../piv/session';
+import { isDefaultReference } from './issue-steps';
+
+/** VERIFY `pin`; false when wrong (a try is spent), other errors thrown. */
+export async function pinWorks(session: PivSession, pin: string): Promise<boolean> {
+  try {
+    await session.verifyPin(pin);
+    return true;
+  } catch (e) {
+    if (isAppError(e, 'piv', 'PIN_INVALID')) return false;
+    throw e;
+  }
+}
+
+/** Proves the activation PIN; a wrong one spends a try (`piv` `PIN_INVALID` with `retriesLeft`). */
+export async function verifyActivationPin(session: PivSession, activationPin: string): Promise<void> {
+  await session.verifyPin(activationPin);
+}
+
+/** Replaces the activation PIN with the holder's `newPin`, verified. */
+export async function changeHolderPin(session: PivSession, activationPin: string, newPin: string): Promise<void> {
+  await session.changePin(activationPin, newPin);
+  await session.verifyPin(newPin);
+}
+
+/** Sets the holder's `newPin` with the card's (derived) `puk`, verified; works on a blocked PIN. */
+export async function resetPinWithPuk(session: PivSession, puk: string, newPin: string): Promise<void> {
+  await session.unblockPin(puk, newPin);
+  await session.verifyPin(newPin);
+}
+
+/** PUK tries left where the card reports them (GET METADATA 81, YubiKey), else undefined. */
+export async function reportedPukRetries(session: PivSession): Promise<number | undefined> {
+  return (await isDefaultReference(session, KEY_REF.PUK)) === undefined ? undefined : session.getPukRetries();
+}
+
+/** PIN tries left (0 = blocked); null once the PIN is verified in this session. */
+export async function pinRetriesLeft(session: PivSession): Promise<number | null> {
+  const status = await session.getPinStatus();
+  return status.verified ? null : status.retriesLeft;
+}

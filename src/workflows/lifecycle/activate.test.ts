@@ -1,0 +1,30 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openPivSession } from '../../cards/card';
+import { getCard } from '../../store/registry';
+import { lastUnfinishedRun } from '../../store/journal';
+import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { activateCard } from './activate';
+import { issueCard } from './issue';
+
+describe('activateCard', () => {
+  it('activates: wrong activation PIN → PIN_INVALID with tries left and no registry change; right one → active', async () => {
+    const { transport } = await cardInReader();
+    const masterKey = await testMasterKey();
+    const template = testTemplate();
+    const issued = await issueCard({ transport, masterKey, template, user: USER, operator: OPERATOR });
+    await expect(
+      activateCard({ transport, activationPin: '00000000', newPin: '24681357', template }),
+    ).rejects.toMatchObject({ layer: 'piv', code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
+    expect((await getCard(issued.cardId))?.state).toBe('issued');
+    await expect(
+      activateCard({ transport, activationPin: issued.activationPin!, newPin: '12a45b', template }),
+    ).rejects.toMatchObject({ code: 'PIN_POLICY' });
+    const a = await activateCard({ transport, activationPin: issued.activationPin!, newPin: '24681357', template });
+    expect(a.tap).toEqual({ status: 'not-requested' });
+    expect((await getCard(issued.cardId))?.state).toBe('active');
+    await (await openPivSession(transport)).verifyPin('24681357');
+    expect(await lastUnfinishedRun(issued.cardId)).toBeUndefined();
+    await transport.close();
+  });
+});

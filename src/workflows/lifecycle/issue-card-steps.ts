@@ -1,0 +1,84 @@
+/**
+ * Issuance's card steps in their journalled run: each card step of cards/ between a `before` and an
+ * `after` line (see the state machine in issue.ts).
+ */
+import { authenticateChangeable, setDerivedManagementKey } from '../../cards/admin-key';
+import { derivePuk } from '../../cards/admin-secrets';
+import type { CardHandle, CardIdentification, PlannedBinding } from '../../cards/card';
+import { generateKeyAndCsr, setActivationPin, setDerivedPuk, writeBinding } from '../../cards/issue-steps';
+import { activationPin } from '../../cards/pins';
+import type { CardTemplateRecord } from '../../store/db';
+import type { IssueUser } from './issue-registry';
+import type { LifecycleRun } from './run';
+
+/** What the card steps work with. */
+export interface IssueWork {
+  readonly masterKey: CryptoKey;
+  readonly template: CardTemplateRecord;
+  readonly user: IssueUser;
+}
+
+/** What the card steps leave for the summary: the activation PIN (in memory only) and the CSR. */
+export interface IssueCardResult {
+  readonly pin: string;
+  readonly csrPem: string | null;
+}
+
+/** The `detect` step (the facts fixed at the run's start). */
+export async function detectStep(run: LifecycleRun<'issue'>, card: CardHandle, user: IssueUser): Promise<void> {
+  await run.step(
+    'detect',
+    async () => card.detected.typeName,
+    () => ({ credentialType: card.detected.typeName, serial: card.serial, userId: user.id }),
+  );
+}
+
+/** Runs the card steps of one attempt, from authentication to the key and CSR. */
+export async function issueCardSteps(
+  work: IssueWork,
+  card: CardHandle,
+  run: LifecycleRun<'issue'>,
+  id: CardIdentification,
+  planned: PlannedBinding['planned'],
+): Promise<IssueCardResult> {
+  const { session } = card;
+  const auth = await run.step(
+    'authenticate',
+    () => authenticateChangeable(card, work.masterKey, id.identity),
+    (r) => ({ keyState: r.state, algorithm: r.algorithm }),
+  );
+  await run.step(
+    'write-chuid',
+    () => writeBinding(session, planned),
+    (r) => ({ binding: r, userId: work.user.id }),
+  );
+  if (auth.state === 'derived' && auth.algorithm === card.targetAlgorithm)
+    await run.skip('set-management-key', { algorithm: auth.algorithm });
+  else
+    await run.step(
+      'set-management-key',
+      () => setDerivedManagementKey(card, work.masterKey, id),
+      () => ({ algorithm: card.targetAlgorithm }),
+    );
+  const puk = await derivePuk(work.masterKey, id.identity);
+  await run.step(
+    'set-puk',
+    () => setDerivedPuk(session, puk, run.startedBefore('set-puk')),
+    (r) => ({ result: r }),
+  );
+  const pin = activationPin(work.template.issue.pinPolicy);
+  await run.step(
+    'set-pin',
+    () => setActivationPin(session, puk, pin),
+    (r) => ({ method: r }),
+  );
+  const cert = work.template.issue.certificate;
+  const csrPem = cert
+    ? await run.step(
+        'generate-key',
+        () => generateKeyAndCsr(session, cert, work.user),
+        () => ({ slot: cert.slot, algorithm: cert.algorithm }),
+      )
+    : null;
+  return { pin, csrPem };
+}
