@@ -1,8 +1,4 @@
-/**
- * The errors the card steps raise. They keep the `workflows` layer they had before the steps moved
- * here from the lifecycle workflows: describeError and the workflows key on `workflows/<code>`, and the
- * codes are left to the error-code work to move.
- */
+/** The errors the card steps raise, in the `cards` layer (describeError keys them `cards/<code>`). */
 import { AppError } from '../app-error';
 
 /** Codes raised by the card steps. */
@@ -16,5 +12,5 @@ export function cardStepError(
   fields: Record<string, unknown> = {},
   cause?: unknown,
 ): AppError<CardStepErrorCode> {
-  return new AppError('workflows', code, message, fields, cause === undefined ? undefined : { cause });
+  return new AppError('cards', code, message, fields, cause === undefined ? undefined : { cause });
 }

@@ -51,7 +51,7 @@ describe('management key', () => {
     await setDerivedManagementKey(card, masterKey, id);
     expect(await authenticateAdmin(card, masterKey, id.identity)).toEqual({ state: 'derived', algorithm: 'AES192' });
     await expect(authenticateAdmin(card, await testMasterKey(), id.identity)).rejects.toMatchObject({
-      layer: 'workflows',
+      layer: 'cards',
       code: 'CARD_FOREIGN',
     });
   });
@@ -60,7 +60,7 @@ describe('management key', () => {
     const card = await openCard((await cardInReader('piv-generic')).transport);
     const { id } = await planBinding(card, USER.id);
     const error = await authenticateChangeable(card, await testMasterKey(), id.identity).catch((e: unknown) => e);
-    expect(isAppError(error, 'workflows', 'MANAGEMENT_KEY_FIXED')).toBe(true);
+    expect(isAppError(error, 'cards', 'MANAGEMENT_KEY_FIXED')).toBe(true);
     expect((error as { fields: object }).fields).toMatchObject({ algorithm: 'TDES', kind: 'piv' });
   });
 });

@@ -54,6 +54,7 @@ const keysOf = (read: Reader, file: string, name: string) =>
  */
 const HELPERS: Readonly<Record<string, { readonly layer: string; readonly in: string }>> = {
   lifecycleError: { layer: 'workflows', in: 'src/' },
+  cardStepError: { layer: 'cards', in: 'src/' },
   refuse: { layer: 'relay-api', in: 'relay/token.ts' },
   bad: { layer: 'relay-api', in: 'relay/mail/compose.ts' },
   fail: { layer: 'relay-api', in: 'relay/mail/smtp-failure.ts' },
@@ -94,6 +95,7 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "src/relay-api/whoami.ts: 'relay-api', err.code ?? `HTTP_${res.status}`": (read, files) => relayCodes(read, files),
   // The bodies of HELPERS and a pass-through; their calls and sources are counted elsewhere.
   "src/workflows/lifecycle/types.ts: 'workflows', code": () => [],
+  "src/cards/card-error.ts: 'cards', code": () => [],
   "relay/token.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'relay', code": () => [],
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],

@@ -75,7 +75,7 @@ describe('the scan itself', () => {
   it('finds codes behind helpers, unions, tables and the relay', () => {
     const codes = scanRaisedCodes().codes;
     for (const key of [
-      'workflows/PIN_POLICY',
+      'cards/PIN_POLICY',
       'piv/PIN_INVALID',
       'apdu/WRONG_LE',
       'ccid/ICC_MUTE',

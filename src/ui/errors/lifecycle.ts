@@ -23,17 +23,6 @@ export const LIFECYCLE_WORDS: Words = {
   ),
   RUN_UNFINISHED: (f) =>
     `An interrupted ${String(f.operation ?? 'operation')} on this card must be finished first: run it again.`,
-  CARD_FOREIGN: say(
-    'The card holds a management key Keyward did not set, so it was issued elsewhere or under another master key. Reset it with its own tools first.',
-  ),
-  MANAGEMENT_KEY_FIXED: say(
-    "This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it: anyone could then rewrite the card. Use a YubiKey or another PIV card that can change its management key; this one can only be personalised with its vendor's own tool.",
-  ),
-  PUK_UNKNOWN: say('The card’s PUK is neither the factory value nor the one derived for it, so its PIN cannot be set.'),
-  PIN_POLICY: (f) =>
-    `The new PIN must be ${String(f.minLength)} to ${String(f.maxLength)} ${f.digitsOnly ? 'digits' : 'characters (no spaces)'} long and not the factory default 123456.`,
   PIN_MISMATCH: say('The two new PINs differ. Type the same PIN twice.'),
   TAP_CONTEXT_MISSING: say('Sign in first: this template creates a Temporary Access Pass as the card is activated.'),
-  CARD_UNKNOWN_TYPE: say('This card has no PIV application, so Keyward cannot manage it.'),
-  VERIFY_FAILED: say('The card did not accept the change. Remove and reinsert it, then try again.'),
 };

@@ -38,4 +38,15 @@ export const CARDS_WORDS: Words = {
     'This browser’s card master key cannot be used to derive card keys (the browser refused it). Import the key file again under Options > Security.',
   ),
   INVALID_ARGUMENT: bug,
+  CARD_FOREIGN: say(
+    'The card holds a management key Keyward did not set, so it was issued elsewhere or under another master key. Reset it with its own tools first.',
+  ),
+  MANAGEMENT_KEY_FIXED: say(
+    "This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it: anyone could then rewrite the card. Use a YubiKey or another PIV card that can change its management key; this one can only be personalised with its vendor's own tool.",
+  ),
+  PUK_UNKNOWN: say('The card’s PUK is neither the factory value nor the one derived for it, so its PIN cannot be set.'),
+  PIN_POLICY: (f) =>
+    `The new PIN must be ${String(f.minLength)} to ${String(f.maxLength)} ${f.digitsOnly ? 'digits' : 'characters (no spaces)'} long and not the factory default 123456.`,
+  CARD_UNKNOWN_TYPE: say('This card has no PIV application, so Keyward cannot manage it.'),
+  VERIFY_FAILED: say('The card did not accept the change. Remove and reinsert it, then try again.'),
 };

@@ -190,7 +190,7 @@ describe('issueCard', () => {
         onStep: (e) => events.push(e),
       }).catch((e: unknown) => e);
       expect(error).toMatchObject({
-        layer: 'workflows',
+        layer: 'cards',
         code: 'MANAGEMENT_KEY_FIXED',
         fields: { algorithm: 'TDES', kind: 'piv', cardId: expect.stringMatching(/^chuid:[0-9a-f]+$/) },
       });

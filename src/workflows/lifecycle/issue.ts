@@ -32,6 +32,7 @@
  */
 import { isAppError } from '../../app-error';
 import { openCard, planBinding, type CardHandle, type PlannedBinding } from '../../cards/card';
+import { cardStepError } from '../../cards/card-error';
 import { resetToBlank } from '../../cards/retire-steps';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
@@ -70,8 +71,7 @@ export interface IssueSummary {
 }
 
 /** True when a failure means "the card holds secrets we cannot reproduce". */
-const unreproducible = (e: unknown) =>
-  isAppError(e, 'workflows', 'CARD_FOREIGN') || isAppError(e, 'workflows', 'PUK_UNKNOWN');
+const unreproducible = (e: unknown) => isAppError(e, 'cards', 'CARD_FOREIGN') || isAppError(e, 'cards', 'PUK_UNKNOWN');
 
 /** The card, its planned binding and the run this attempt journals into, after the checks that touch nothing. */
 async function prepare(
@@ -112,9 +112,9 @@ async function runCardSteps(
     return { run: first, rolledBack: false, done: await issueCardSteps(input, card, first, id, planned) };
   } catch (e) {
     // Refused before any card write: nothing to resume, so the run is closed rather than left unfinished.
-    if (isAppError(e, 'workflows', 'MANAGEMENT_KEY_FIXED')) {
+    if (isAppError(e, 'cards', 'MANAGEMENT_KEY_FIXED')) {
       await first.rollBack({ reason: e.code, cardUntouched: true });
-      throw lifecycleError('MANAGEMENT_KEY_FIXED', e.message, { ...e.fields, cardId: id.cardId }, e);
+      throw cardStepError('MANAGEMENT_KEY_FIXED', e.message, { ...e.fields, cardId: id.cardId }, e);
     }
     if (!(first.resumed && card.kind === 'yubikey' && unreproducible(e))) throw e;
     await resetToBlank(card.session);

@@ -3,7 +3,6 @@
  * event the Lifecycle page shows, the error shorthand, and who is acting.
  */
 import { AppError } from '../../app-error';
-import type { CardStepErrorCode } from '../../cards/card-error';
 import type { JournalRecord } from '../../store/db';
 import type { StepId } from './steps';
 
@@ -29,9 +28,8 @@ export interface LifecycleOperator {
   readonly upn: string;
 }
 
-/** Codes of `AppError('workflows', …)` raised by the lifecycle workflows and their card steps. */
+/** Codes of `AppError('workflows', …)` raised by the lifecycle workflows. */
 export type LifecycleErrorCode =
-  | CardStepErrorCode
   | 'NOT_ISSUED'
   | 'NOT_LOCKED'
   | 'RUN_UNFINISHED'
