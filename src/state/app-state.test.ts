@@ -1,6 +1,7 @@
 /** The composition's route hooks, over the real state classes and fake-indexeddb (no operator signed in). */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { fakeWindow } from '../../test/state/fake-window';
 import { appendAudit } from '../store/audit';
 import { followRoutes, type AppState } from './app-state';
 import { AuditState } from './audit.svelte';
@@ -13,20 +14,6 @@ import { RouterState } from './router.svelte';
 import { SecurityState, StaleTabState } from './security.svelte';
 import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
-
-/** A window whose hash the test moves. */
-function fakeWindow(hash: string) {
-  const target = new EventTarget();
-  const win = {
-    location: { hash },
-    addEventListener: target.addEventListener.bind(target),
-    go(next: string) {
-      win.location.hash = `#${next}`;
-      target.dispatchEvent(new Event('hashchange'));
-    },
-  };
-  return win;
-}
 
 function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
   const session = new SessionState();
@@ -65,10 +52,10 @@ describe('followRoutes', () => {
     expect(app.audit.records).toEqual([]);
     expect(app.security.loaded).toBe(false);
 
-    win.go('/audit');
+    win.go('#/audit');
     await settle();
     expect(app.audit.records.map((r) => r.action)).toEqual(['tap.create']);
-    win.go('/options/security');
+    win.go('#/options/security');
     await settle();
     expect(app.security.loaded).toBe(true);
     expect(app.security.key).toBeNull();
@@ -81,12 +68,12 @@ describe('followRoutes', () => {
     const pass = { id: 'tap-1', temporaryAccessPass: 'secret-code' } as never;
     app.unblock.issued = { tap: pass, delivery: null };
     app.unblock.codeShown = true;
-    win.go('/lifecycle');
+    win.go('#/lifecycle');
     expect(app.unblock.issued).toBeNull();
     expect(app.unblock.codeShown).toBe(false);
 
     app.lifecycle.panel = 'activate';
-    win.go('/audit');
+    win.go('#/audit');
     expect(app.lifecycle.panel).toBeNull();
   });
 });

@@ -3,34 +3,23 @@
  * YubiKey 5.7), the workflows over fake-indexeddb, and Graph from the Entra emulator for the user search.
  */
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
-import { fakeMsalAdapter, startTenant, until, type TestTenant } from '../../test/state/signed-in-operator';
+import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
 import { putCardTemplate } from '../store/card-templates';
 import { generateMasterKey } from '../workflows/master-key';
 import { LifecycleState } from './lifecycle.svelte';
 import { ReaderState } from './readers.svelte';
-import { SessionState } from './session.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
-vi.stubGlobal('location', { origin: 'http://localhost:8080' });
 
-let tenant: TestTenant;
-let session: SessionState;
-beforeAll(async () => {
-  tenant = await startTenant();
-  tenant.signInNext('Aisha Operator', true);
-  session = new SessionState();
-  session.deployment = tenant.deployment;
-  await session.init();
-});
-afterAll(() => tenant.emulator.close());
+const ctx = signedInOperator();
 
 /** The page shown, with the virtual reader open and its blank card read. */
 async function pageWithBlankCard(): Promise<{ lifecycle: LifecycleState; readers: ReaderState }> {
   const readers = new ReaderState();
   await readers.start({ demo: true });
-  const lifecycle = new LifecycleState(session, readers);
+  const lifecycle = new LifecycleState(ctx.session, readers);
   await lifecycle.enter();
   expect(lifecycle.status).toBeNull();
   await readers.select('virtual:0');
@@ -40,7 +29,7 @@ async function pageWithBlankCard(): Promise<{ lifecycle: LifecycleState; readers
 
 /** Issue, step 2 and 3: the operator re-authenticates and finds Ben. */
 async function reauthenticateAndFindBen(lifecycle: LifecycleState): Promise<void> {
-  tenant.signInNext('Aisha Operator');
+  ctx.tenant.signInNext('Aisha Operator');
   await lifecycle.reauthenticate();
   lifecycle.search.type('Ben');
   await until(() => lifecycle.search.results.length > 0);
@@ -94,16 +83,16 @@ describe('LifecycleState', () => {
 
   it('re-authenticates only as the signed-in operator, and stops when the window is closed', async () => {
     const { lifecycle } = await pageWithBlankCard();
-    tenant.signInNext('Priya Privileged');
+    ctx.tenant.signInNext('Priya Privileged');
     await lifecycle.reauthenticate();
     expect(lifecycle.error).toMatchObject({ code: 'REAUTH_OTHER_ACCOUNT' });
     expect(lifecycle.reauthenticated).toBeNull();
-    tenant.signInNext(null);
+    ctx.tenant.signInNext(null);
     await lifecycle.reauthenticate();
     expect(lifecycle.error).toMatchObject({ code: 'REAUTH_CANCELLED' });
     expect(lifecycle.reauthenticating).toBe(false);
     // The remembered operator is Aisha again for the other tests.
-    tenant.signInNext('Aisha Operator', true);
+    ctx.tenant.signInNext('Aisha Operator', true);
   });
 
   it('forgets what the page showed when the operator leaves, and reads the card only while it is shown', async () => {

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fakeWindow } from '../../test/state/fake-window';
 import { RouterState, type RoutePath } from './router.svelte';
-
-/** A window whose hash the test moves, as the address bar would. */
-function fakeWindow(hash: string) {
-  const target = new EventTarget();
-  const win = {
-    location: { hash },
-    addEventListener: target.addEventListener.bind(target),
-    go(next: string) {
-      win.location.hash = next;
-      target.dispatchEvent(new Event('hashchange'));
-    },
-  };
-  return win;
-}
 
 describe('RouterState', () => {
   it('follows the hash, and reports each change with the route left behind', () => {

@@ -1,27 +1,16 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fakeMsalAdapter, startTenant, until, type TestTenant } from '../../test/state/signed-in-operator';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
 import { getCard, putCard } from '../store/registry';
-import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
-vi.stubGlobal('location', { origin: 'http://localhost:8080' });
 
-let tenant: TestTenant;
-let session: SessionState;
-beforeAll(async () => {
-  tenant = await startTenant();
-  tenant.signInNext('Aisha Operator', true);
-  session = new SessionState();
-  session.deployment = tenant.deployment;
-  await session.init();
-});
-afterAll(() => tenant.emulator.close());
+const ctx = signedInOperator();
 
 /** The Unblock page, opened, with `name` found and chosen. */
 async function choose(name: string): Promise<UnblockState> {
-  const unblock = new UnblockState(session);
+  const unblock = new UnblockState(ctx.session);
   await unblock.open();
   unblock.search.type(name);
   await until(() => unblock.search.results.length > 0);
@@ -31,7 +20,7 @@ async function choose(name: string): Promise<UnblockState> {
 
 describe('UnblockState', () => {
   it('opens with the delivery templates and the policy as far as the operator may read it', async () => {
-    const unblock = new UnblockState(session);
+    const unblock = new UnblockState(ctx.session);
     await unblock.open();
     expect(unblock.error).toBeNull();
     expect(unblock.templates.length).toBeGreaterThan(0);
@@ -41,7 +30,7 @@ describe('UnblockState', () => {
 
   it('shows a new pass once, asks before replacing it, and drops the code when the operator leaves', async () => {
     const unblock = await choose('Ben');
-    const ben = tenant.emulator.tenant.byDisplayName('Ben Member');
+    const ben = ctx.tenant.emulator.tenant.byDisplayName('Ben Member');
     expect(unblock.user?.id).toBe(ben.id);
     expect(unblock.existing).toBeNull();
     unblock.deliver = false;
@@ -49,7 +38,7 @@ describe('UnblockState', () => {
 
     await unblock.request();
     expect(unblock.error).toBeNull();
-    const first = tenant.emulator.control.tapFor(ben.id)!;
+    const first = ctx.tenant.emulator.control.tapFor(ben.id)!;
     expect(first.lifetimeInMinutes).toBe(90);
     expect(unblock.codeShown).toBe(true);
     expect(unblock.issued?.tap.temporaryAccessPass).toBe(first.temporaryAccessPass);
@@ -57,10 +46,10 @@ describe('UnblockState', () => {
 
     await unblock.request();
     expect(unblock.confirmingReplace).toBe(true);
-    expect(tenant.emulator.control.tapFor(ben.id)?.id).toBe(first.id);
+    expect(ctx.tenant.emulator.control.tapFor(ben.id)?.id).toBe(first.id);
     await unblock.request(true);
     expect(unblock.confirmingReplace).toBe(false);
-    expect(tenant.emulator.control.tapFor(ben.id)?.id).not.toBe(first.id);
+    expect(ctx.tenant.emulator.control.tapFor(ben.id)?.id).not.toBe(first.id);
 
     unblock.forget();
     expect(unblock.issued).toBeNull();
@@ -84,7 +73,7 @@ describe('UnblockState', () => {
   });
 
   it("lists the user's cards and retires a lost one without the card", async () => {
-    const dmitri = tenant.emulator.tenant.byDisplayName('Dmitri Volkov');
+    const dmitri = ctx.tenant.emulator.tenant.byDisplayName('Dmitri Volkov');
     await putCard({
       cardId: 'serial:31000001',
       serial: 31000001,

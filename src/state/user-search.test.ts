@@ -1,26 +1,16 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fakeMsalAdapter, startTenant, until, type TestTenant } from '../../test/state/signed-in-operator';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
 import { SessionState } from './session.svelte';
 import { UserSearchState } from './user-search.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
-vi.stubGlobal('location', { origin: 'http://localhost:8080' });
 
-let tenant: TestTenant;
-let session: SessionState;
-beforeAll(async () => {
-  tenant = await startTenant();
-  tenant.signInNext('Aisha Operator', true);
-  session = new SessionState();
-  session.deployment = tenant.deployment;
-  await session.init();
-});
-afterAll(() => tenant.emulator.close());
+const ctx = signedInOperator();
 
 describe('UserSearchState', () => {
   it('searches once the operator pauses, showing only the answer to what the box says now', async () => {
-    const search = new UserSearchState(session, 50);
+    const search = new UserSearchState(ctx.session, 50);
     search.type('B');
     search.type('Be');
     search.type('Ben');
@@ -39,14 +29,14 @@ describe('UserSearchState', () => {
   });
 
   it('keeps a failure for the box to show, and clears it with the next search', async () => {
-    const search = new UserSearchState(session, 10);
-    tenant.emulator.control.inject429(10, 0);
+    const search = new UserSearchState(ctx.session, 10);
+    ctx.tenant.emulator.control.inject429(10, 0);
     search.type('Carla');
     await until(() => search.error !== null, 20_000);
     expect(search.error).toMatchObject({ layer: 'entra' });
     expect(search.results).toEqual([]);
 
-    tenant.emulator.control.inject429(0, 0);
+    ctx.tenant.emulator.control.inject429(0, 0);
     search.type('Carl');
     await until(() => search.results.length > 0);
     expect(search.error).toBeNull();

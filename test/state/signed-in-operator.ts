@@ -6,9 +6,11 @@
  *
  * Each test file mocks `src/entra/msal-adapter` with `fakeMsalAdapter` (vi.mock is per file).
  */
+import { afterAll, beforeAll, vi } from 'vitest';
 import { AppError } from '../../src/app-error';
 import type { DeploymentConfig } from '../../src/config/deployment';
 import type { SignedInAccount, TokenSource } from '../../src/entra/msal-adapter';
+import { SessionState } from '../../src/state/session.svelte';
 import {
   DEMO_RELAY_CLIENT_ID,
   DEMO_SPA_CLIENT_ID,
@@ -120,4 +122,22 @@ export async function until(check: () => boolean, timeoutMs = 5_000): Promise<vo
   const end = Date.now() + timeoutMs;
   while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   if (!check()) throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/**
+ * For a test file: the tenant started before its tests (and closed after), with `displayName` signed in
+ * as this browser's remembered operator. The fields are filled once `beforeAll` has run.
+ */
+export function signedInOperator(displayName = 'Aisha Operator'): { tenant: TestTenant; session: SessionState } {
+  const ctx = {} as { tenant: TestTenant; session: SessionState };
+  beforeAll(async () => {
+    vi.stubGlobal('location', { origin: 'http://localhost:8080' });
+    ctx.tenant = await startTenant();
+    ctx.tenant.signInNext(displayName, true);
+    ctx.session = new SessionState();
+    ctx.session.deployment = ctx.tenant.deployment;
+    await ctx.session.init();
+  });
+  afterAll(() => ctx.tenant.emulator.close());
+  return ctx;
 }
