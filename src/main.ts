@@ -10,6 +10,8 @@ import { UnblockState } from './state/unblock.svelte';
 import { AuditState } from './state/audit.svelte';
 import { CardTemplatesState } from './state/card-templates.svelte';
 import { SecurityState, StaleTabState } from './state/security.svelte';
+import { LifecycleState } from './state/lifecycle.svelte';
+import { followRoutes, type AppState } from './state/app-state';
 import { openKeywardDb } from './store/db';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
@@ -23,32 +25,31 @@ openKeywardDb(() => staleTab.markStale()).catch((e: unknown) => {
 
 const session = new SessionState();
 const readers = new ReaderState();
-const templates = new ExportTemplatesState();
+const exportTemplates = new ExportTemplatesState();
 const cardTemplates = new CardTemplatesState(session, readers);
-const security = new SecurityState(() => {
-  void templates.load();
-  void cardTemplates.load();
-});
-mount(App, {
-  target: document.getElementById('app')!,
-  props: {
-    session,
-    router: new RouterState(),
-    network: new NetworkState(),
-    readers,
-    templates,
-    unblock: new UnblockState(session),
-    audit: new AuditState(),
-    cardTemplates,
-    security,
-    staleTab,
-  },
-});
+const app: AppState = {
+  session,
+  router: new RouterState(),
+  network: new NetworkState(),
+  readers,
+  exportTemplates,
+  cardTemplates,
+  lifecycle: new LifecycleState(session, readers),
+  unblock: new UnblockState(session),
+  audit: new AuditState(),
+  security: new SecurityState(() => {
+    void exportTemplates.load();
+    void cardTemplates.load();
+  }),
+  staleTab,
+};
+followRoutes(app);
+mount(App, { target: document.getElementById('app')!, props: { app } });
 
 void session
   .init()
   .then(() =>
     readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }),
   );
-void templates.load();
+void exportTemplates.load();
 void registerServiceWorker();

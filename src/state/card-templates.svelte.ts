@@ -39,7 +39,14 @@ export class CardTemplatesState extends TemplateEditorState<CardTemplateRecord, 
     private readonly session: SessionState,
     private readonly readers: ReaderState,
   ) {
-    super();
+    super({
+      empty: emptyCardDraft,
+      draftOf: cardDraftOf,
+      same: sameCardDraft,
+      list: cardTemplates,
+      save: (draft, id) => saveCardTemplate(draft, id, this.#tapPolicy()),
+      remove: removeCardTemplate,
+    });
   }
 
   /** Lists card and data-export templates (creating the default export template when there is none). */
@@ -100,26 +107,8 @@ export class CardTemplatesState extends TemplateEditorState<CardTemplateRecord, 
   protected override onEdit(): void {
     this.detected = null;
   }
-  protected emptyDraft(): CardTemplateDraft {
-    return emptyCardDraft();
-  }
-  protected draftOf(record: CardTemplateRecord): CardTemplateDraft {
-    return cardDraftOf(record);
-  }
-  protected sameDraft(a: CardTemplateDraft, b: CardTemplateDraft): boolean {
-    return sameCardDraft(a, b);
-  }
   /** Problems per field path. */
   protected problems(): TemplateErrors {
     return cardDraftProblems(this.draft, this.list, this.selectedId, this.#exportIds, this.#tapPolicy());
-  }
-  protected fetchAll(): Promise<CardTemplateRecord[]> {
-    return cardTemplates();
-  }
-  protected saveDraft(draft: CardTemplateDraft, id: string | null): Promise<CardTemplateRecord> {
-    return saveCardTemplate(draft, id, this.#tapPolicy());
-  }
-  protected removeById(id: string): Promise<void> {
-    return removeCardTemplate(id);
   }
 }

@@ -30,6 +30,17 @@ export type EmailPreview =
 
 /** Reactive data-export template state; one instance for the app. */
 export class ExportTemplatesState extends TemplateEditorState<ExportTemplateRecord, ExportTemplateDraft, DraftErrors> {
+  constructor() {
+    super({
+      empty: emptyDraft,
+      draftOf,
+      same: sameDraft,
+      list: exportTemplates,
+      save: saveExportTemplate,
+      remove: removeExportTemplate,
+    });
+  }
+
   /** Unknown variables per field, flagged as the operator types. */
   unknown = $derived(unknownVariablesByField(this.draft));
   preview = $derived.by((): EmailPreview => {
@@ -53,25 +64,7 @@ export class ExportTemplatesState extends TemplateEditorState<ExportTemplateReco
     return caret;
   }
 
-  protected emptyDraft(): ExportTemplateDraft {
-    return emptyDraft();
-  }
-  protected draftOf(record: ExportTemplateRecord): ExportTemplateDraft {
-    return draftOf(record);
-  }
-  protected sameDraft(a: ExportTemplateDraft, b: ExportTemplateDraft): boolean {
-    return sameDraft(a, b);
-  }
   protected problems(): DraftErrors {
     return draftProblems(this.draft, this.list, this.selectedId);
-  }
-  protected fetchAll(): Promise<ExportTemplateRecord[]> {
-    return exportTemplates();
-  }
-  protected saveDraft(draft: ExportTemplateDraft, id: string | null): Promise<ExportTemplateRecord> {
-    return saveExportTemplate(draft, id);
-  }
-  protected removeById(id: string): Promise<void> {
-    return removeExportTemplate(id);
   }
 }

@@ -36,12 +36,11 @@ import {
   templateOfCard,
   type CardStatus,
 } from '../workflows/lifecycle/inspect';
-import { findUsers, tapContext } from '../workflows/helpdesk';
+import { tapContext } from '../workflows/helpdesk';
 import { applyStepEvent, failRunning, plannedSteps, type ProgressRow, type Transition } from './lifecycle-page';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
-
-const SEARCH_DELAY_MS = 300;
+import { UserSearchState } from './user-search.svelte';
 
 /** What the summary dialog shows, per operation. */
 export type LifecycleSummary =
@@ -78,9 +77,8 @@ export class LifecycleState {
   reauthenticated = $state.raw<SignedInAccount | null>(null);
   /** True while the sign-in window of the re-authentication is open. */
   reauthenticating = $state(false);
-  query = $state('');
-  results = $state.raw<readonly DirectoryUser[]>([]);
-  searching = $state(false);
+  /** Issue, step 3: the Entra user the card is bound to. */
+  readonly search: UserSearchState;
   user = $state.raw<DirectoryUser | null>(null);
   progress = $state.raw<readonly ProgressRow[]>([]);
   running = $state(false);
@@ -88,8 +86,10 @@ export class LifecycleState {
   /** Why the card in the reader could not be read (kept apart from `error`, which an operation owns). */
   readError = $state.raw<AppError | null>(null);
   summary = $state.raw<LifecycleSummary | null>(null);
-  #searchTimer: ReturnType<typeof setTimeout> | undefined;
-  #searchSeq = 0;
+  /** Whether the Lifecycle page is on screen: the card is read only then. */
+  #visible = false;
+  /** Counts visits, so an operation that ends after the operator left cannot show its summary. */
+  #visit = 0;
 
   template = $derived(this.templates.find((t) => t.id === this.templateId) ?? null);
   holder = $derived(this.status?.record?.userDisplayName ?? this.status?.record?.userUpn ?? null);
@@ -97,7 +97,30 @@ export class LifecycleState {
   constructor(
     private readonly session: SessionState,
     private readonly readers: ReaderState,
-  ) {}
+  ) {
+    this.search = new UserSearchState(session);
+    readers.onCardChange(() => {
+      if (this.#visible) void this.inspect();
+    });
+  }
+
+  /** The operator came to the page: read the card in the reader. */
+  async enter(): Promise<void> {
+    this.#visible = true;
+    await this.inspect();
+  }
+
+  /** The operator left the page: forget everything shown there, an activation PIN in a summary first. */
+  leave(): void {
+    this.#visible = false;
+    this.#visit++;
+    this.summary = null;
+    this.cancel();
+    this.status = null;
+    this.readError = null;
+    this.templates = [];
+    this.templateId = null;
+  }
 
   /** Reads the state of the card in the reader (skipped while an operation runs on it). */
   async inspect(): Promise<void> {
@@ -139,8 +162,7 @@ export class LifecycleState {
     this.progress = [];
     this.reauthenticated = null;
     this.user = null;
-    this.query = '';
-    this.results = [];
+    this.search.clear();
   }
 
   /** Issue, step 2: the operator enters their credentials again; a cancelled sign-in stops the issuance here. */
@@ -164,29 +186,6 @@ export class LifecycleState {
         : toAppError(e);
     } finally {
       this.reauthenticating = false;
-    }
-  }
-
-  /** Issue, step 3: debounced user search as the operator types. */
-  type(text: string): void {
-    this.query = text;
-    clearTimeout(this.#searchTimer);
-    if (!text.trim()) return void (this.results = []);
-    this.#searchTimer = setTimeout(() => void this.#search(text), SEARCH_DELAY_MS);
-  }
-
-  async #search(text: string): Promise<void> {
-    const op = this.session.operator;
-    if (!op) return;
-    const seq = ++this.#searchSeq;
-    this.searching = true;
-    try {
-      const page = await findUsers(op, text);
-      if (seq === this.#searchSeq) this.results = page.users;
-    } catch (e) {
-      if (seq === this.#searchSeq) this.error = toAppError(e);
-    } finally {
-      if (seq === this.#searchSeq) this.searching = false;
     }
   }
 
@@ -305,17 +304,25 @@ export class LifecycleState {
     this.error = null;
     this.running = true;
     this.progress = plannedSteps(operation, this.status, template);
+    const visit = this.#visit;
+    // What an operation shows belongs to the visit that started it.
+    const here = () => visit === this.#visit;
     try {
-      this.summary = await exclusively(transport, () =>
-        work(transport, (event) => (this.progress = applyStepEvent(this.progress, event))),
+      const summary = await exclusively(transport, () =>
+        work(transport, (event) => here() && (this.progress = applyStepEvent(this.progress, event))),
       );
-      this.panel = null;
+      if (here()) {
+        this.summary = summary;
+        this.panel = null;
+      }
     } catch (e) {
-      this.progress = failRunning(this.progress);
-      this.error = toAppError(e);
+      if (here()) {
+        this.progress = failRunning(this.progress);
+        this.error = toAppError(e);
+      }
     } finally {
       this.running = false;
     }
-    await this.inspect();
+    if (this.#visible) await this.inspect();
   }
 }

@@ -33,13 +33,18 @@ export class ReaderState {
   selectedId = $state<string | null>(null);
   connection = $state.raw<ReaderConnection | null>(null);
   present = $state<boolean | null>(null);
-  card = $state.raw<CardInfo | null>(null);
+  /** The card in the open reader, powered; null when there is none. */
+  get card(): CardInfo | null {
+    return this.#card;
+  }
   busy = $state(false);
   error = $state.raw<AppError | null>(null);
   virtual = $state.raw<VirtualReaderChoice | null>(null);
   /** The bridge reader that is open, if the open reader is one. */
   bridgeReader = $state<string | null>(null);
   readonly bridge = new BridgeReaderState((readers) => this.#bridgeReadersChanged(readers));
+  #card = $state.raw<CardInfo | null>(null);
+  #cardListeners: (() => void)[] = [];
   #stopPresence: (() => void) | null = null;
   #started = false;
 
@@ -99,6 +104,11 @@ export class ReaderState {
     this.bridge.disconnect();
   }
 
+  /** Calls `listener` whenever the card in the open reader changes (put in, taken out, another reader). */
+  onCardChange(listener: () => void): void {
+    this.#cardListeners.push(listener);
+  }
+
   /** Demo only: a fresh blank card into the virtual reader. */
   async insertVirtualCard(): Promise<void> {
     await this.virtual?.insertBlankCard();
@@ -123,13 +133,13 @@ export class ReaderState {
   async #presenceChanged(present: boolean): Promise<void> {
     this.present = present;
     const previous = this.card;
-    this.card = null;
+    this.#setCard(null);
     await previous?.transport.close().catch(() => undefined);
     if (!present) return;
     const { connection, bridgeReader } = this;
-    if (connection) await this.#run(async () => (this.card = await connection.readCard(0)));
+    if (connection) await this.#run(async () => this.#setCard(await connection.readCard(0)));
     else if (bridgeReader)
-      await this.#run(async () => (this.card = bridgeCardInfo(await this.bridge.openCard(bridgeReader))));
+      await this.#run(async () => this.#setCard(bridgeCardInfo(await this.bridge.openCard(bridgeReader))));
   }
 
   /** Follows the bridge's reader events for the open bridge reader (a reader that vanished holds no card). */
@@ -144,10 +154,16 @@ export class ReaderState {
     this.#stopPresence = null;
     await this.card?.transport.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
-    this.card = null;
+    this.#setCard(null);
     this.connection = null;
     this.bridgeReader = null;
     this.present = null;
+  }
+
+  #setCard(card: CardInfo | null): void {
+    if (card === this.#card) return;
+    this.#card = card;
+    for (const listener of this.#cardListeners) listener();
   }
 
   #run(work: () => Promise<unknown>): Promise<void> {

@@ -24,12 +24,28 @@ function parse(hash: string): RoutePath {
   return ROUTES.find((r) => r.path === path)?.path ?? DEFAULT_ROUTE;
 }
 
+/** Called when the route changes, with the route left behind. */
+export type RouteListener = (to: RoutePath, from: RoutePath) => void;
+
 /** The current route, following `location.hash`. */
 export class RouterState {
   path = $state<RoutePath>(DEFAULT_ROUTE);
+  #listeners: RouteListener[] = [];
 
-  constructor(win: Window = window) {
+  constructor(win: Pick<Window, 'location' | 'addEventListener'> = window) {
     this.path = parse(win.location.hash);
-    win.addEventListener('hashchange', () => (this.path = parse(win.location.hash)));
+    win.addEventListener('hashchange', () => this.#go(parse(win.location.hash)));
+  }
+
+  /** Calls `listener` on every change of route (not for a hash that names the route already shown). */
+  onChange(listener: RouteListener): void {
+    this.#listeners.push(listener);
+  }
+
+  #go(to: RoutePath): void {
+    const from = this.path;
+    if (to === from) return;
+    this.path = to;
+    for (const listener of this.#listeners) listener(to, from);
   }
 }

@@ -22,10 +22,16 @@ export class SessionState {
   profile = $state.raw<OperatorProfile | null>(null);
   error = $state.raw<AppError | null>(null);
   #session: OperatorSession | null = null;
+  #signedInListeners: (() => void)[] = [];
 
   /** The signed-in operator's session for workflows, or null when signed out. */
   get operator(): OperatorSession | null {
     return this.phase === 'signed-in' ? this.#session : null;
+  }
+
+  /** Calls `listener` each time an operator finishes signing in (restored at start or interactively). */
+  onSignedIn(listener: () => void): void {
+    this.#signedInListeners.push(listener);
   }
 
   /** Loads configuration and restores a remembered operator. */
@@ -44,8 +50,7 @@ export class SessionState {
         return;
       }
       this.phase = 'signing-in';
-      this.profile = await this.#session.profile(account);
-      this.phase = 'signed-in';
+      this.#signedIn(await this.#session.profile(account));
     } catch (e) {
       this.#fail(e, this.#session ? 'signed-out' : 'unconfigured');
     }
@@ -58,8 +63,7 @@ export class SessionState {
     this.phase = 'signing-in';
     try {
       const account = await this.#session.signIn();
-      this.profile = await this.#session.profile(account);
-      this.phase = 'signed-in';
+      this.#signedIn(await this.#session.profile(account));
     } catch (e) {
       this.#fail(e, 'signed-out');
     }
@@ -90,6 +94,12 @@ export class SessionState {
   async resetConnection(): Promise<void> {
     await resetEntraConnection();
     await this.reconnect();
+  }
+
+  #signedIn(profile: OperatorProfile): void {
+    this.profile = profile;
+    this.phase = 'signed-in';
+    for (const listener of this.#signedInListeners) listener();
   }
 
   #fail(e: unknown, phase: SessionPhase): void {

@@ -12,6 +12,18 @@ interface Named {
   readonly name: string;
 }
 
+/** How one kind of template is drafted and stored. */
+export interface TemplateKind<R extends Named, D> {
+  /** A new template's draft. */
+  empty(): D;
+  draftOf(record: R): D;
+  same(a: D, b: D): boolean;
+  /** Every saved template of this kind. */
+  list(): Promise<readonly R[]>;
+  save(draft: D, id: string | null): Promise<R>;
+  remove(id: string): Promise<void>;
+}
+
 /** Reactive editor state for templates `R` edited as drafts `D`, with field problems `E`. */
 export abstract class TemplateEditorState<R extends Named, D, E extends object> {
   /** The saved templates, by name; replaced after every change. */
@@ -19,32 +31,33 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
   /** The template being edited, or null for a new one. */
   selectedId = $state<string | null>(null);
   /** The editor's fields (bound by the UI). */
-  draft = $state<D>(this.emptyDraft());
+  draft = $state<D>() as D;
   loaded = $state(false);
   busy = $state(false);
   /** A failure that is not about the draft's fields (storage, …). */
   failure = $state.raw<AppError | null>(null);
   /** What the last action did, for a status line. */
   message = $state('');
-  #baseline = $state.raw<D>(this.emptyDraft());
+  #baseline = $state.raw<D>() as D;
   /** Field problems show once the operator has tried to save, then follow their edits live. */
   #attempted = $state(false);
 
   selected = $derived(this.list.find((t) => t.id === this.selectedId) ?? null);
-  /** True when the draft differs from what was last loaded or saved. */
-  dirty = $derived(!this.sameDraft(this.draft, this.#baseline));
   /** Problems per field that block saving (empty until a save was attempted). */
   errors = $derived<E>(this.#attempted ? this.problems() : ({} as E));
 
-  protected abstract emptyDraft(): D;
-  protected abstract draftOf(record: R): D;
-  protected abstract sameDraft(a: D, b: D): boolean;
+  constructor(private readonly kind: TemplateKind<R, D>) {
+    this.draft = kind.empty();
+    this.#baseline = kind.empty();
+  }
+
+  /** True when the draft differs from what was last loaded or saved. */
+  get dirty(): boolean {
+    return !this.kind.same(this.draft, this.#baseline);
+  }
+
   /** The draft's problems per field, against the other saved templates. */
   protected abstract problems(): E;
-  /** Every saved template of this kind. */
-  protected abstract fetchAll(): Promise<readonly R[]>;
-  protected abstract saveDraft(draft: D, id: string | null): Promise<R>;
-  protected abstract removeById(id: string): Promise<void>;
   /** Resets what a subclass keeps about the template being edited. */
   protected onEdit(): void {}
 
@@ -78,13 +91,13 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
     if (Object.keys(this.errors).length) return false;
     return this.run(async () => {
       try {
-        const saved = await this.saveDraft($state.snapshot(this.draft) as D, this.selectedId);
-        this.list = await this.fetchAll();
+        const saved = await this.kind.save($state.snapshot(this.draft) as D, this.selectedId);
+        this.list = await this.kind.list();
         this.edit(saved);
         this.message = `Saved "${saved.name}".`;
       } catch (e) {
         // Another tab took the name meanwhile: re-list so `errors` shows it against the field.
-        if (isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.list = await this.fetchAll();
+        if (isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.list = await this.kind.list();
         throw e;
       }
     });
@@ -95,8 +108,8 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
     const doomed = this.selected;
     if (!doomed) return this.newTemplate();
     await this.run(async () => {
-      await this.removeById(doomed.id);
-      this.list = await this.fetchAll();
+      await this.kind.remove(doomed.id);
+      this.list = await this.kind.list();
       this.edit(this.list[0] ?? null);
       this.message = `Deleted "${doomed.name}".`;
     });
@@ -104,7 +117,7 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
 
   /** Opens `record` (or a new draft) in the editor. */
   protected edit(record: R | null): void {
-    const draft = record ? this.draftOf(record) : this.emptyDraft();
+    const draft = record ? this.kind.draftOf(record) : this.kind.empty();
     this.selectedId = record?.id ?? null;
     this.#baseline = draft;
     this.draft = structuredClone(draft);

@@ -2,26 +2,22 @@
  * Actions > Smart Card Unblock: find a user, see their pass, request a new one, show and/or deliver it.
  * The issued code is held only here, in memory, and dropped when the operator leaves the page.
  */
-import { AppError, toAppError } from '../app-error';
+import type { AppError } from '../app-error';
 import type { TemporaryAccessPass } from '../entra/tap';
 import type { TapPolicyResult } from '../entra/tap-policy';
 import type { DirectoryUser } from '../entra/users';
 import type { ExportTemplateRecord } from '../store/db';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
-import { deliveryTemplates, findUsers, moreUsers, tapContext, tenantTapPolicy, userTap } from '../workflows/helpdesk';
+import { deliveryTemplates, tapContext, tenantTapPolicy, userTap } from '../workflows/helpdesk';
 import { cardsOf, reportCardLost } from '../workflows/lost-card';
 import type { RegistryRecord } from '../store/registry';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
-
-const SEARCH_DELAY_MS = 300;
+import { UserSearchState } from './user-search.svelte';
 
 /** Reactive state of the Smart Card Unblock page. */
 export class UnblockState {
-  query = $state('');
-  results = $state.raw<readonly DirectoryUser[]>([]);
-  nextLink = $state<string | null>(null);
-  searching = $state(false);
+  readonly search: UserSearchState;
   user = $state.raw<DirectoryUser | null>(null);
   existing = $state.raw<TemporaryAccessPass | null>(null);
   policy = $state.raw<TapPolicyResult | null>(null);
@@ -43,10 +39,10 @@ export class UnblockState {
   cards = $state.raw<readonly RegistryRecord[]>([]);
   /** The card whose loss the operator is being asked to confirm. */
   confirmingLost = $state.raw<RegistryRecord | null>(null);
-  #searchTimer: ReturnType<typeof setTimeout> | undefined;
-  #searchSeq = 0;
 
-  constructor(private readonly session: SessionState) {}
+  constructor(private readonly session: SessionState) {
+    this.search = new UserSearchState(session);
+  }
 
   /** Loads what the page needs once the operator is signed in: the TAP policy and the templates. */
   async open(): Promise<void> {
@@ -56,47 +52,6 @@ export class UnblockState {
       this.templates = await deliveryTemplates();
       this.templateId ??= this.templates[0]?.id ?? null;
       this.policy = await tenantTapPolicy(op);
-    });
-  }
-
-  /** Debounced search as the operator types. */
-  type(text: string): void {
-    this.query = text;
-    clearTimeout(this.#searchTimer);
-    if (!text.trim()) {
-      this.results = [];
-      this.nextLink = null;
-      return;
-    }
-    this.#searchTimer = setTimeout(() => void this.#search(text), SEARCH_DELAY_MS);
-  }
-
-  async #search(text: string): Promise<void> {
-    const op = this.session.operator;
-    if (!op) return;
-    const seq = ++this.#searchSeq;
-    this.searching = true;
-    this.error = null;
-    try {
-      const page = await findUsers(op, text);
-      if (seq !== this.#searchSeq) return;
-      this.results = page.users;
-      this.nextLink = page.nextLink;
-    } catch (e) {
-      if (seq === this.#searchSeq) this.error = toAppError(e);
-    } finally {
-      if (seq === this.#searchSeq) this.searching = false;
-    }
-  }
-
-  /** Loads the next page of results. */
-  async more(): Promise<void> {
-    const op = this.session.operator;
-    if (!op || !this.nextLink) return;
-    await this.#run(async () => {
-      const page = await moreUsers(op, this.nextLink!);
-      this.results = [...this.results, ...page.users];
-      this.nextLink = page.nextLink;
     });
   }
 

@@ -237,6 +237,9 @@ async function wholeWorkflow(
   // Retire: the confirmation names the holder; the card ends Retired and may be issued again.
   await page.getByRole('link', { name: 'Lifecycle' }).click();
   await expect(page.getByTestId('card-state')).toContainText('is Active, issued to Ben Member');
+  // The card's name says its serial once (a YubiKey's type name carries it).
+  const serials = (await page.getByTestId('card-state').textContent())?.match(/serial/g) ?? [];
+  expect(serials.length).toBeLessThanOrEqual(1);
   await page.getByTestId('state-diagram').getByRole('button', { name: 'Retire' }).click();
   const confirm = page.getByRole('dialog', { name: 'Retire this card?' });
   await expect(confirm).toContainText('of Ben Member will have its keys and certificates destroyed');

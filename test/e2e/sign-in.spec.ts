@@ -20,7 +20,7 @@ test.describe('operator sign-in through MSAL against the Entra emulator', () => 
     await page.goto('/');
     await signInAs(/Nina NoRole/);
     await expect(page.getByTestId('operator')).toContainText('Nina NoRole');
-    await expect(page.getByTestId('operator-roles')).toHaveText('No roles');
+    await expect(page.getByTestId('operator-roles')).toHaveText('No operator role: ask your Entra ID administrator');
     const problems = page.getByTestId('operator-problems');
     await expect(problems).toContainText(
       'neither the Authentication Administrator nor the Privileged Authentication Administrator role',

@@ -65,6 +65,8 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     await openUser(page, 'Carla', 'Carla Mendes');
     await requestPass(page);
     await expect(page.getByTestId('tap-code')).toBeVisible();
+    // A usable pass says so once, without a reason in brackets.
+    await expect(page.getByTestId('existing-pass')).toContainText(/^\s*Usable;\s+from /);
     await page.getByRole('button', { name: 'Request TAP Code' }).click();
     await expect(page.getByRole('alertdialog', { name: 'Replace the existing pass?' })).toBeVisible();
     await page.getByRole('button', { name: 'Keep the existing pass' }).click();

@@ -1,0 +1,70 @@
+/**
+ * Every state object the UI reads, built once by the composition root (src/main.ts) and handed to the
+ * shell as one record; and what each screen loads when the operator comes to it, or forgets when they
+ * leave. Components only show state: loading and clean-up follow the route here.
+ */
+import type { AuditState } from './audit.svelte';
+import type { CardTemplatesState } from './card-templates.svelte';
+import type { ExportTemplatesState } from './export-templates.svelte';
+import type { LifecycleState } from './lifecycle.svelte';
+import type { NetworkState } from './network.svelte';
+import type { ReaderState } from './readers.svelte';
+import type { RoutePath, RouterState } from './router.svelte';
+import type { SecurityState, StaleTabState } from './security.svelte';
+import type { SessionState } from './session.svelte';
+import type { UnblockState } from './unblock.svelte';
+
+/** The app's state objects, one of each. */
+export interface AppState {
+  readonly session: SessionState;
+  readonly router: RouterState;
+  readonly network: NetworkState;
+  readonly readers: ReaderState;
+  /** Options > Connections > Data Export. */
+  readonly exportTemplates: ExportTemplatesState;
+  readonly cardTemplates: CardTemplatesState;
+  readonly lifecycle: LifecycleState;
+  readonly unblock: UnblockState;
+  readonly audit: AuditState;
+  readonly security: SecurityState;
+  /** Raised when a newer Keyward in another tab took over the database. */
+  readonly staleTab: StaleTabState;
+}
+
+/** What a screen's state does as the operator comes, signs in while there, and goes. */
+interface ScreenHooks {
+  readonly enter?: (app: AppState) => Promise<void>;
+  readonly signedIn?: (app: AppState) => Promise<void>;
+  readonly leave?: (app: AppState) => void;
+}
+
+const SCREENS: Partial<Record<RoutePath, ScreenHooks>> = {
+  // A summary (and the activation PIN in it) never outlives the page.
+  '/lifecycle': { enter: (app) => app.lifecycle.enter(), leave: (app) => app.lifecycle.leave() },
+  // Data-export templates may have changed on their own screen; the TAP policy needs a signed-in operator.
+  '/templates': {
+    enter: (app) => Promise.all([app.cardTemplates.load(), app.cardTemplates.loadPolicy()]).then(() => undefined),
+    signedIn: (app) => app.cardTemplates.loadPolicy(),
+  },
+  // The issued code must not outlive the page.
+  '/actions/unblock': {
+    enter: (app) => app.unblock.open(),
+    signedIn: (app) => app.unblock.open(),
+    leave: (app) => app.unblock.forget(),
+  },
+  '/audit': { enter: (app) => app.audit.load() },
+  '/options/security': { enter: (app) => app.security.load() },
+};
+
+/**
+ * Loads the screen shown now, then follows route changes and sign-ins. Failures land in each state's
+ * own error field, so none is awaited here.
+ */
+export function followRoutes(app: AppState): void {
+  void SCREENS[app.router.path]?.enter?.(app);
+  app.router.onChange((to, from) => {
+    SCREENS[from]?.leave?.(app);
+    void SCREENS[to]?.enter?.(app);
+  });
+  app.session.onSignedIn(() => void SCREENS[app.router.path]?.signedIn?.(app));
+}

@@ -1,0 +1,125 @@
+/**
+ * The Lifecycle page state over the real layers: the demo's virtual reader (real CCID driver, virtual
+ * YubiKey 5.7), the workflows over fake-indexeddb, and Graph from the Entra emulator for the user search.
+ */
+import 'fake-indexeddb/auto';
+import { describe, expect, it, vi } from 'vitest';
+import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
+import { putCardTemplate } from '../store/card-templates';
+import { generateMasterKey } from '../workflows/master-key';
+import { LifecycleState } from './lifecycle.svelte';
+import { ReaderState } from './readers.svelte';
+
+vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
+
+const ctx = signedInOperator();
+
+/** The page shown, with the virtual reader open and its blank card read. */
+async function pageWithBlankCard(): Promise<{ lifecycle: LifecycleState; readers: ReaderState }> {
+  const readers = new ReaderState();
+  await readers.start({ demo: true });
+  const lifecycle = new LifecycleState(ctx.session, readers);
+  await lifecycle.enter();
+  expect(lifecycle.status).toBeNull();
+  await readers.select('virtual:0');
+  await until(() => lifecycle.status !== null);
+  return { lifecycle, readers };
+}
+
+/** Issue, step 2 and 3: the operator re-authenticates and finds Ben. */
+async function reauthenticateAndFindBen(lifecycle: LifecycleState): Promise<void> {
+  ctx.tenant.signInNext('Aisha Operator');
+  await lifecycle.reauthenticate();
+  lifecycle.search.type('Ben');
+  await until(() => lifecycle.search.results.length > 0);
+  lifecycle.user = lifecycle.search.results[0]!;
+}
+
+describe('LifecycleState', () => {
+  it('issues a blank card to a user, activates it with the shown PIN, and retires it', async () => {
+    await putCardTemplate(testTemplate({ allowedCredentialTypes: ['yubikey'] }));
+    const { lifecycle } = await pageWithBlankCard();
+    expect(lifecycle.status).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
+
+    // Without a master key nothing can be issued, and the form says so at once.
+    await lifecycle.open('issue');
+    expect(lifecycle.error).toMatchObject({ code: 'MASTER_KEY_MISSING' });
+    await generateMasterKey('a long passphrase for the test key');
+    await lifecycle.open('issue');
+    expect(lifecycle.error).toBeNull();
+    expect(lifecycle.templates.map((t) => t.id)).toEqual(['tpl-1']);
+    expect(lifecycle.template?.name).toBe('Staff YubiKey');
+
+    await reauthenticateAndFindBen(lifecycle);
+    await lifecycle.issue();
+    expect(lifecycle.error).toBeNull();
+    const issued = lifecycle.summary;
+    if (issued?.operation !== 'issue') throw new Error(`expected an issue summary, got ${issued?.operation}`);
+    expect(issued.holder).toBe('Ben Member');
+    expect(issued.result.activationPin).toMatch(/^\d{6,8}$/);
+    expect(lifecycle.progress.every((row) => row.status === 'done' || row.status === 'skipped')).toBe(true);
+    expect(lifecycle.panel).toBeNull();
+    expect(lifecycle.status?.state).toBe('issued');
+    expect(lifecycle.holder).toBe('Ben Member');
+    const activationPin = issued.result.activationPin!;
+    lifecycle.closeSummary();
+
+    await lifecycle.activate(activationPin, '24681357', '24681358');
+    // Refused before the card is touched: no run, no summary, the card still Issued.
+    expect(lifecycle.error).toMatchObject({ code: 'PIN_MISMATCH' });
+    expect(lifecycle.summary).toBeNull();
+    expect(lifecycle.status?.state).toBe('issued');
+    await lifecycle.activate(activationPin, '24681357', '24681357');
+    expect(lifecycle.error).toBeNull();
+    expect(lifecycle.summary?.operation).toBe('activate');
+    expect(lifecycle.status?.state).toBe('active');
+
+    await lifecycle.retire();
+    expect(lifecycle.error).toBeNull();
+    expect(lifecycle.summary?.operation).toBe('retire');
+    expect(lifecycle.status?.state).toBe('retired');
+  });
+
+  it('re-authenticates only as the signed-in operator, and stops when the window is closed', async () => {
+    const { lifecycle } = await pageWithBlankCard();
+    ctx.tenant.signInNext('Priya Privileged');
+    await lifecycle.reauthenticate();
+    expect(lifecycle.error).toMatchObject({ code: 'REAUTH_OTHER_ACCOUNT' });
+    expect(lifecycle.reauthenticated).toBeNull();
+    ctx.tenant.signInNext(null);
+    await lifecycle.reauthenticate();
+    expect(lifecycle.error).toMatchObject({ code: 'REAUTH_CANCELLED' });
+    expect(lifecycle.reauthenticating).toBe(false);
+    // The remembered operator is Aisha again for the other tests.
+    ctx.tenant.signInNext('Aisha Operator', true);
+  });
+
+  it('forgets what the page showed when the operator leaves, and reads the card only while it is shown', async () => {
+    await generateMasterKey('a long passphrase for the test key', { replace: true });
+    const { lifecycle, readers } = await pageWithBlankCard();
+    await lifecycle.open('issue');
+    await reauthenticateAndFindBen(lifecycle);
+    await lifecycle.issue();
+    expect(lifecycle.summary?.operation).toBe('issue');
+
+    lifecycle.leave();
+    expect(lifecycle.summary).toBeNull();
+    expect(lifecycle.status).toBeNull();
+    expect(lifecycle.reauthenticated).toBeNull();
+    expect(lifecycle.search.query).toBe('');
+
+    readers.removeVirtualCard();
+    await until(() => readers.card === null);
+    await readers.insertVirtualCard();
+    await until(() => readers.card !== null);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lifecycle.status).toBeNull();
+    await lifecycle.enter();
+    expect(lifecycle.status).toMatchObject({ state: 'blank', record: null });
+
+    readers.removeVirtualCard();
+    await until(() => lifecycle.status === null);
+    expect(lifecycle.readError).toBeNull();
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The reader state over the demo's virtual reader: a virtual USB CCID device driven by the real driver,
+ * holding a virtual PIV card. WebUSB is absent in Node, so the virtual reader is the only choice.
+ */
+import { describe, expect, it } from 'vitest';
+import { ReaderState } from './readers.svelte';
+
+/** Waits until `check` holds (card presence arrives as an interrupt from the virtual reader). */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}
+
+describe('ReaderState', () => {
+  it('lists the virtual reader, opens it, powers its card, and follows the card out and in', async () => {
+    const readers = new ReaderState();
+    let changes = 0;
+    readers.onCardChange(() => changes++);
+    await readers.start({ demo: true });
+    expect(readers.choices.map((c) => c.id)).toEqual(['virtual:0']);
+    expect(readers.card).toBeNull();
+
+    await readers.select('virtual:0');
+    expect(readers.error).toBeNull();
+    expect(readers.selectedId).toBe('virtual:0');
+    expect(readers.present).toBe(true);
+    expect(readers.card?.atrHex).toMatch(/^3B/i);
+    const first = readers.card;
+    expect(changes).toBe(1);
+
+    readers.removeVirtualCard();
+    await until(() => readers.card === null);
+    expect(readers.present).toBe(false);
+
+    await readers.insertVirtualCard();
+    await until(() => readers.card !== null);
+    expect(readers.card).not.toBe(first);
+    expect(changes).toBe(3);
+  });
+
+  it('starts once, and opens nothing for an id it does not list', async () => {
+    const readers = new ReaderState();
+    await readers.start({ demo: true });
+    await readers.start({ demo: true });
+    expect(readers.choices).toHaveLength(1);
+    await readers.select('usb:1050:0407:missing');
+    expect(readers.selectedId).toBeNull();
+    expect(readers.card).toBeNull();
+  });
+
+  it('takes the bridge address from the deployment', async () => {
+    const readers = new ReaderState();
+    await readers.start({ demo: false, pcscBridgePort: 36001 });
+    expect(readers.bridge.url).toBe('ws://127.0.0.1:36001');
+    expect(readers.choices).toEqual([]);
+  });
+});

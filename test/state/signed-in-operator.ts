@@ -1,0 +1,143 @@
+/**
+ * Set-up for the state-class tests (src/state/*.test.ts) that need a signed-in operator: the Entra
+ * emulator over https (Graph for users, passes and the TAP policy), and a token source that stands in for
+ * the MSAL adapter, the one outside boundary MSAL-browser needs a real browser for. It signs seeded users
+ * in by minting the emulator's own tokens, so Graph checks them as it checks tokens MSAL would bring.
+ *
+ * Each test file mocks `src/entra/msal-adapter` with `fakeMsalAdapter` (vi.mock is per file).
+ */
+import { afterAll, beforeAll, vi } from 'vitest';
+import { AppError } from '../../src/app-error';
+import type { DeploymentConfig } from '../../src/config/deployment';
+import type { SignedInAccount, TokenSource } from '../../src/entra/msal-adapter';
+import { SessionState } from '../../src/state/session.svelte';
+import {
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
+  type TenantUser,
+} from '../emulators/entra/index';
+import { freePort } from '../emulators/entra/test-https';
+import { testTls } from '../support/test-tls';
+
+type RunningEmulator = EntraEmulator & { port: number };
+
+let emulator: RunningEmulator | null = null;
+/** The account this "browser" remembers, as MSAL's cache would. */
+let remembered: SignedInAccount | null = null;
+/** Who signs in at the next interactive sign-in; null: the operator closes the window. */
+let nextSignIn: string | null = null;
+
+function running(): RunningEmulator {
+  if (!emulator) throw new Error('startTenant() first');
+  return emulator;
+}
+
+function accountOf(user: TenantUser): SignedInAccount {
+  return {
+    name: user.displayName,
+    username: user.userPrincipalName,
+    tenantId: DEMO_TENANT_ID,
+    objectId: user.id,
+    claims: { oid: user.id, tid: DEMO_TENANT_ID, wids: [...user.directoryRoles] },
+  };
+}
+
+/** Graph scope URIs lose their resource; the relay's `api://…/Mail.Send` keeps only the scope name. */
+function audienceAndScopes(scopes: readonly string[]): { audience: 'graph' | 'relay'; scopes: string[] } {
+  const relay = scopes.some((s) => s.startsWith('api://'));
+  return { audience: relay ? 'relay' : 'graph', scopes: scopes.map((s) => s.slice(s.lastIndexOf('/') + 1)) };
+}
+
+const tokenSource: TokenSource = {
+  currentAccount: () => remembered,
+  async signIn() {
+    if (!nextSignIn) throw new AppError('entra', 'SIGN_IN_CANCELLED', 'The sign-in window was closed.');
+    remembered = accountOf(running().tenant.byDisplayName(nextSignIn));
+    return remembered;
+  },
+  async getAccessToken(scopes) {
+    if (!remembered) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
+    return running().control.mintAccessToken({ userId: remembered.objectId, ...audienceAndScopes(scopes) });
+  },
+  async signOut() {
+    remembered = null;
+  },
+};
+
+/** What `vi.mock('…/entra/msal-adapter', () => fakeMsalAdapter)` puts in place of the MSAL adapter. */
+export const fakeMsalAdapter = {
+  createMsalTokenSource: async (): Promise<TokenSource> => tokenSource,
+};
+
+/** The test tenant: the running emulator and a deployment file pointing at it. */
+export interface TestTenant {
+  readonly emulator: RunningEmulator;
+  /** The emulator's Graph; a relay address where nothing listens (the relay is not what these tests are about). */
+  readonly deployment: DeploymentConfig;
+  /** Who signs in at the next interactive sign-in (`null`: the window is closed); `remember` restores them at start. */
+  signInNext(displayName: string | null, remember?: boolean): void;
+}
+
+/** Starts the emulator (call in beforeAll; `emulator.close()` in afterAll). */
+export async function startTenant(): Promise<TestTenant> {
+  const tls = testTls();
+  const port = await freePort();
+  const relayPort = await freePort();
+  emulator = await startEntraEmulator({
+    origin: `https://localhost:${port}`,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    port,
+    tls: { cert: tls.certPem, key: tls.keyPem },
+  });
+  const deployment: DeploymentConfig = {
+    entra: {
+      tenantId: DEMO_TENANT_ID,
+      clientId: DEMO_SPA_CLIENT_ID,
+      authorityHost: `localhost:${port}`,
+      graphBaseUrl: emulator.graphBaseUrl,
+      relayScope: `api://${DEMO_RELAY_CLIENT_ID}/Mail.Send`,
+    },
+    relayUrl: `http://127.0.0.1:${relayPort}`,
+  };
+  remembered = null;
+  nextSignIn = null;
+  return {
+    emulator,
+    deployment,
+    signInNext(displayName, remember = false) {
+      nextSignIn = displayName;
+      remembered = remember && displayName ? accountOf(running().tenant.byDisplayName(displayName)) : null;
+    },
+  };
+}
+
+/** Waits until `check` holds: debounced searches and Graph answers arrive in their own time. */
+export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  if (!check()) throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/**
+ * For a test file: the tenant started before its tests (and closed after), with `displayName` signed in
+ * as this browser's remembered operator. The fields are filled once `beforeAll` has run.
+ */
+export function signedInOperator(displayName = 'Aisha Operator'): { tenant: TestTenant; session: SessionState } {
+  const ctx = {} as { tenant: TestTenant; session: SessionState };
+  beforeAll(async () => {
+    vi.stubGlobal('location', { origin: 'http://localhost:8080' });
+    ctx.tenant = await startTenant();
+    ctx.tenant.signInNext(displayName, true);
+    ctx.session = new SessionState();
+    ctx.session.deployment = ctx.tenant.deployment;
+    await ctx.session.init();
+  });
+  afterAll(() => ctx.tenant.emulator.close());
+  return ctx;
+}
