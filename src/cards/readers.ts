@@ -21,6 +21,10 @@ import {
 import type { CardTransport } from '../transport/card-transport';
 import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
 
+/** The card and bridge handles the layers above pass around; they open them only through here. */
+export type { CardTransport, PcscBridgeCard, PcscBridgeClient };
+export type { BridgeReader } from '../transport/pcsc-bridge-protocol';
+
 /** A reader the operator can pick. */
 export interface ReaderChoice {
   readonly id: string;

@@ -5,10 +5,6 @@
  * memory, until the summary is closed.
  */
 import { AppError, isAppError } from '../app-error';
-import type { SignedInAccount } from '../entra/msal-adapter';
-import type { DirectoryUser } from '../entra/users';
-import type { CardTemplateRecord, RegistryRecord } from '../store/db';
-import type { CardTransport } from '../transport/card-transport';
 import type { ActivateSummary } from '../workflows/lifecycle/activate';
 import type { IssueSummary } from '../workflows/lifecycle/issue';
 import type { RetireSummary } from '../workflows/lifecycle/retire';
@@ -38,12 +34,20 @@ import {
   requireMasterKey,
   templateOfCard,
   type CardStatus,
+  type CardTemplateRecord,
+  type CardTransport,
   type ProgressRow,
+  type RegistryRecord,
   type Transition,
 } from '../workflows/lifecycle-page';
-import { findUsers, tapContext } from '../workflows/unblock';
+import { findUsers, tapContext, type DirectoryUser, type SignedInAccount } from '../workflows/unblock';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
+
+/** What the screens need from the layers below, re-exported so ui/ reads only state/. */
+export { allowedTransitions, STEP_LABELS, type CardState } from '../workflows/lifecycle-page';
+export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
+export type { ProgressRow, Transition };
 
 const SEARCH_DELAY_MS = 300;
 

@@ -3,16 +3,25 @@
  * The issued code is held only here, in memory, and dropped when the operator leaves the page.
  */
 import { AppError, toAppError } from '../app-error';
-import type { TemporaryAccessPass } from '../entra/tap';
-import type { TapPolicyResult } from '../entra/tap-policy';
-import type { DirectoryUser } from '../entra/users';
-import type { ExportTemplateRecord } from '../store/db';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
-import { deliveryTemplates, findUsers, moreUsers, tapContext, tenantTapPolicy, userTap } from '../workflows/unblock';
-import { cardsOf, reportCardLost } from '../workflows/lost-card';
-import type { RegistryRecord } from '../store/registry';
+import {
+  deliveryTemplates,
+  findUsers,
+  moreUsers,
+  tapContext,
+  tenantTapPolicy,
+  userTap,
+  type DirectoryUser,
+  type ExportTemplateRecord,
+  type TapPolicyResult,
+  type TemporaryAccessPass,
+} from '../workflows/unblock';
+import { cardsOf, reportCardLost, type RegistryRecord } from '../workflows/lost-card';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
+
+/** What the screens need from the layers below, re-exported so ui/ reads only state/. */
+export { canReportLost } from '../workflows/lost-card';
 
 const SEARCH_DELAY_MS = 300;
 

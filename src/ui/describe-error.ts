@@ -2,7 +2,6 @@
  * Turns any error into words a person can act on. The only place error codes become prose.
  */
 import { isAppError } from '../app-error';
-import { SIGN_IN_WINDOW_TIMEOUT_MS } from '../entra/sign-in-window';
 
 type Describer = (fields: Readonly<Record<string, unknown>>) => string;
 
@@ -14,8 +13,8 @@ const WORDS: Record<string, Describer> = {
   'entra/SIGN_IN_CANCELLED': () => 'Sign-in was cancelled. Choose "Sign in" to try again.',
   'entra/POPUP_BLOCKED': () =>
     'The browser blocked the sign-in window. Allow pop-ups for this site (the icon at the right of the address bar), then choose "Sign in" again.',
-  'entra/SIGN_IN_TIMED_OUT': () =>
-    `The sign-in window did not finish within ${SIGN_IN_WINDOW_TIMEOUT_MS / 1000} seconds: it was closed, or left waiting. Try again.`,
+  'entra/SIGN_IN_TIMED_OUT': (f) =>
+    `The sign-in window did not finish within ${String(f.timeoutSeconds)} seconds: it was closed, or left waiting. Try again.`,
   'entra/INTERACTION_IN_PROGRESS': () => 'A sign-in window is already open. Finish or close it first.',
   'entra/OFFLINE': () => 'You are offline. Sign-in needs a connection to Microsoft Entra ID.',
   'entra/AUTHORITY_UNREACHABLE': (f) =>

@@ -5,15 +5,17 @@
  * card is touched (master key, template, the holder's new PIN typed twice).
  */
 import { AppError } from '../app-error';
+import type { CardTransport } from '../cards/readers';
 import type { CardState, CardTemplateRecord, RegistryRecord } from '../store/db';
 import { getCardTemplate } from '../store/card-templates';
-import type { CardTransport } from '../transport/card-transport';
 import { cardTemplates } from './card-templates';
 import { identifyCard, openCard, registryRecordOf } from './lifecycle/card';
 import { checkPinPolicy } from './lifecycle/pins';
 import type { LifecycleOperation, StepEvent } from './lifecycle/types';
 import { detectLocked } from './lifecycle/unblock';
 import { currentMasterKey } from './master-key';
+
+export type { CardState, CardTemplateRecord, CardTransport, RegistryRecord };
 
 /** An operator action on the state diagram. */
 export type Transition = Extract<LifecycleOperation, 'issue' | 'activate' | 'unblock' | 'retire'>;
