@@ -4,6 +4,7 @@
  * refusals become transport errors a person can act on.
  */
 import { describe, expect, it } from 'vitest';
+import { toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { openCcidReader, type SlotChangeEvent } from '../ccid/reader';
 import { MAX_STALE_REPLIES } from '../ccid/reader-pipe';
@@ -14,7 +15,6 @@ import { createVirtualReader } from './simulator/virtual-reader';
 import { connectCcidSlot, openCcidTransport, openWebUsbReader } from './webusb-ccid';
 
 const SELECT = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 async function rejection(p: Promise<unknown>): Promise<{ layer: string; code: string; message: string }> {
   try {
@@ -38,7 +38,7 @@ describe.each(READERS)('fault modes on %s', (file) => {
       t.virtualReader.injectFault({ kind: 'transfer-error', direction, times: 1 });
       const e = await rejection(t.transmit(SELECT));
       expect([e.layer, e.code]).toEqual(['transport', 'DISCONNECTED']);
-      expect(hex(await t.transmit(SELECT))).toBe('9000');
+      expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     }
     await t.close();
   });
@@ -46,12 +46,12 @@ describe.each(READERS)('fault modes on %s', (file) => {
   it('wrong-bSeq replies are skipped up to the bound, then BAD_SEQUENCE, then it works', async () => {
     const t = await open();
     t.virtualReader.injectFault({ kind: 'wrong-seq', times: 2, perCommand: MAX_STALE_REPLIES });
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     t.virtualReader.injectFault({ kind: 'wrong-seq', times: 1, perCommand: MAX_STALE_REPLIES + 1 });
     const e = await rejection(t.transmit(SELECT));
     expect([e.layer, e.code]).toEqual(['ccid', 'BAD_SEQUENCE']);
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 
@@ -59,7 +59,7 @@ describe.each(READERS)('fault modes on %s', (file) => {
     const t = await open();
     t.virtualReader.injectFault({ kind: 'time-extension', times: 3, perCommand: 5 });
     const r = await t.transmit(Uint8Array.of(0x00, 0x20, 0x00, 0x10, 0x10));
-    expect(hex(r)).toBe('000102030405060708090a0b0c0d0e0f9000');
+    expect(toHex(r, { lower: true })).toBe('000102030405060708090a0b0c0d0e0f9000');
     await t.close();
   });
 
@@ -68,7 +68,7 @@ describe.each(READERS)('fault modes on %s', (file) => {
     t.virtualReader.injectFault({ kind: 'slot-busy', times: 1 });
     const e = await rejection(t.transmit(SELECT));
     expect([e.layer, e.code]).toEqual(['ccid', 'CMD_SLOT_BUSY']);
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 
@@ -86,7 +86,7 @@ describe.each(READERS)('fault modes on %s', (file) => {
     await vi_waitFor(() => events.length === 2);
     expect(events[1]).toEqual({ slot: 0, present: true });
     const again = await connectCcidSlot(t.reader, { kind: 'simulator' });
-    expect(hex(await again.transmit(SELECT))).toBe('9000');
+    expect(toHex(await again.transmit(SELECT), { lower: true })).toBe('9000');
     await again.close();
     await t.close();
   });
@@ -98,7 +98,7 @@ describe.each(READERS)('fault modes on %s', (file) => {
     expect([e.layer, e.code]).toEqual(['ccid', 'TIMEOUT']);
     expect(t.virtualReader.stats.commands.get(0x72)).toBe(1);
     card.release();
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 });
@@ -126,7 +126,7 @@ describe('browser rules', () => {
     });
     const t = await openCcidTransport(device);
     expect(t.kind).toBe('webusb-ccid');
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 
@@ -134,7 +134,7 @@ describe('browser rules', () => {
     const device = createVirtualReader({ entry: corpusEntry('DellSK-3106.txt'), card: createTestCard(ATR_T1) });
     const t = await openCcidTransport(device);
     expect(t.readerName).toBe('Gemplus Dell USB Smartcard Keyboard (slot 0)');
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 
@@ -144,7 +144,7 @@ describe('browser rules', () => {
     expect([e.layer, e.code]).toEqual(['transport', 'BLOCKLISTED']);
     const t = await openCcidTransport(createVirtualReader({ entry, card: createTestCard(ATR_T1), unrestricted: true }));
     expect(t.capabilities.extendedApdu).toBe(true);
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 });
@@ -171,7 +171,7 @@ describe('readers the driver refuses, and reader features', () => {
     const card = { ...createTestCard(ATR_T1), voltages: ['1.8V'] as const };
     const t = await createSimulatorTransport({ entry: corpusEntry('DellSCRK.txt'), card });
     expect(t.virtualReader.stats.powerSelects).toEqual([1, 2, 3]);
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 
@@ -198,7 +198,7 @@ describe('readers the driver refuses, and reader features', () => {
     expect((await rejection(connectCcidSlot(reader, { slot: 0 }))).code).toBe('NO_CARD');
     const t = await connectCcidSlot(reader, { slot: 1 });
     expect(t.readerName).toMatch(/\(slot 1\)$/);
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
+    expect(toHex(await t.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
     await reader.close();
   });
@@ -215,7 +215,7 @@ describe('readers the driver refuses, and reader features', () => {
     const e = await rejection(session.transmit(Uint8Array.of(0x00, 0x40, 0x00, 0x00)));
     expect([e.layer, e.code]).toEqual(['ccid', 'TIMEOUT']);
     card.release();
-    expect(hex(await session.transmit(SELECT))).toBe('9000');
+    expect(toHex(await session.transmit(SELECT), { lower: true })).toBe('9000');
     await reader.close();
   });
 
@@ -232,7 +232,7 @@ describe('readers the driver refuses, and reader features', () => {
     t.virtualReader.injectFault({ kind: 'slot-busy', times: 5 });
     await t.virtualReader.reset();
     const again = await connectCcidSlot(t.reader, { kind: 'simulator' });
-    expect(hex(await again.transmit(SELECT))).toBe('9000');
+    expect(toHex(await again.transmit(SELECT), { lower: true })).toBe('9000');
     await t.close();
   });
 

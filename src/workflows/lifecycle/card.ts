@@ -11,12 +11,12 @@
  *   Earlier versions used `chuid:<GUID hex>`, which gave two cards of one holder the same id; such a
  *   record moves to the FASC-N id the first time its card is read (`registryRecordOf`).
  */
+import { toHex } from '../../bytes';
 import { ApduChannel } from '../../apdu/channel';
 import { isAppError } from '../../app-error';
 import { deriveManagementKey, type CardIdentity } from '../../cards/admin-secrets';
 import { detectCard, type DetectedCard } from '../../cards/detect';
 import type { Chuid } from '../../piv/chuid';
-import { toHex } from '../../piv/command';
 import { KEY_REF, type ManagementKeyAlgorithm } from '../../piv/constants';
 import { encodeFascn, nonFederalFascn } from '../../piv/fascn';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';

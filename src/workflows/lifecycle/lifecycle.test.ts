@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
+import { toHex } from '../../bytes';
 import { ApduChannel } from '../../apdu/channel';
 import { deriveAdminSecrets } from '../../cards/admin-secrets';
-import { toHex } from '../../piv/command';
 import { PivSession } from '../../piv/session';
 import { DB_NAME, DB_VERSION } from '../../store/db';
 import { getCard } from '../../store/registry';
