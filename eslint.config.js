@@ -17,8 +17,8 @@ const NO_JS_SUFFIX = {
  * ui sees only state and state only workflows, so the screens never reach past their view-models.
  * workflows orchestrate over the four peers and never touch a card below cards/. mail/ (template
  * rendering) and config/ (the deployment file) are leaves the peers use. src/app-error.ts and
- * src/bytes.ts (which uses only app-error) sit under everything and any layer imports them; the entry files in src/ (main.ts, sw.ts,
- * auth-redirect.ts, register-sw.ts) are the composition root above ui.
+ * src/bytes.ts (which uses only app-error) sit under everything and any layer imports them; the entry
+ * files in src/ (main.ts, sw.ts, auth-redirect.ts, register-sw.ts) are the composition root above ui.
  */
 const LAYERS = {
   ui: ['state'],
@@ -79,6 +79,7 @@ const restrict = (files, bans, ignores = []) => ({
   },
 });
 
+/** Tests, and the fixtures kept beside them (relay/mail/mail-fixture.ts), are not product code. */
 const TESTS = ['**/*.test.ts', '**/*-fixture.ts'];
 const layerFiles = (dir) => [`src/${dir}/**/*.ts`, `src/${dir}/**/*.svelte`];
 

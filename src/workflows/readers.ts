@@ -3,6 +3,8 @@
  * reconnect to the bridge at start (the operator's preference, kept in src/store). state/ reaches
  * readers through here, so it stays one layer above workflows.
  */
+import type { VirtualReaderChoice } from '../cards/virtual-reader';
+
 export {
   bridgeCardInfo,
   bridgeWouldHelp,
@@ -17,5 +19,11 @@ export {
   type PcscBridgeClient,
   type ReaderChoice,
 } from '../cards/readers';
-export { createDemoVirtualReader, type VirtualReaderChoice } from '../cards/virtual-reader';
 export { bridgeAutoConnect, setBridgeAutoConnect } from '../store/bridge-preference';
+export type { VirtualReaderChoice };
+
+/** Builds the demo's virtual reader; its module, and the simulator behind it, load only when asked. */
+export async function createDemoVirtualReader(): Promise<VirtualReaderChoice> {
+  const { createDemoVirtualReader: create } = await import('../cards/virtual-reader');
+  return create();
+}
