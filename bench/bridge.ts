@@ -25,6 +25,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fromHex } from '../src/bytes';
 import { openPcsc } from '../relay/bridge/pcsc';
 import type { VpcdMessageTiming } from '../scripts/vpcd-client';
 import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
@@ -65,10 +66,10 @@ interface Transmitter {
   transmit(apdu: Uint8Array): Promise<Uint8Array>;
 }
 
-const hex = (h: string) => Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
-
 /** The suite: SELECT PIV, GET VERSION, GET SERIAL, GET DATA (discovery object), VERIFY status. */
-const SUITE = ['00A4040005A000000308', '00FD000000', '00F8000000', '00CB3FFF035C017E00', '0020008000'].map(hex);
+const SUITE = ['00A4040005A000000308', '00FD000000', '00F8000000', '00CB3FFF035C017E00', '0020008000'].map((h) =>
+  fromHex(h),
+);
 const DIRECT_CHILD_FLAG = '--direct-pcsc-child';
 
 /** Times every APDU of `rounds` suites after one warm-up suite. */

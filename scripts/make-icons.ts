@@ -3,6 +3,7 @@
  * `tsx scripts/make-icons.ts`; the PNGs are committed, so builds do not need this.
  * PNG layout per RFC 2083 (signature, IHDR, IDAT with zlib data, IEND; CRC-32 per chunk).
  */
+import { concatBytes } from '../src/bytes';
 import { deflateSync } from 'node:zlib';
 import { writeFileSync, mkdirSync } from 'node:fs';
 
@@ -55,14 +56,7 @@ function png(size: number, inset: number): Uint8Array {
   v.setUint32(4, size);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, adaptive filtering, no interlace
   const sig = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const parts = [sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array()));
 }
 
 mkdirSync('public/icons', { recursive: true });

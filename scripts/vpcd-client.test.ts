@@ -6,13 +6,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../src/bytes';
 import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
 import { createServer as createTcpServer } from 'node:net';
 import { connectVpcd, frame, unframe, type VpcdClient, type VpcdMessageTiming } from './vpcd-client';
 import { parseVirtualCardArgs } from './virtual-card';
-
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const bytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 
 /** A fake vpcd: accepts the card's connection and exchanges framed messages with it. */
 class FakeVpcd {
@@ -50,11 +48,11 @@ class FakeVpcd {
   /** Sends a message and waits for the reply. */
   exchange(message: string): Promise<Uint8Array> {
     const reply = new Promise<Uint8Array>((r) => this.waiters.push(r));
-    this.socket!.write(frame(bytes(message)));
+    this.socket!.write(frame(fromHex(message)));
     return reply;
   }
   send(message: string): void {
-    this.socket!.write(frame(bytes(message)));
+    this.socket!.write(frame(fromHex(message)));
   }
   dropConnection(): void {
     this.socket?.destroy();
@@ -76,10 +74,10 @@ afterEach(async () => {
 
 describe('vpcd framing', () => {
   it('frames with a 2-byte big-endian length and splits back-to-back and partial frames', () => {
-    expect(hex(frame(bytes('04')))).toBe('000104');
-    const { frames, rest } = unframe(bytes('000104' + '0005' + '00a4040000' + '0003aa'));
-    expect(frames.map(hex)).toEqual(['04', '00a4040000']);
-    expect(hex(rest)).toBe('0003aa');
+    expect(toHex(frame(fromHex('04')), { lower: true })).toBe('000104');
+    const { frames, rest } = unframe(fromHex('000104' + '0005' + '00a4040000' + '0003aa'));
+    expect(frames.map((f) => toHex(f, { lower: true }))).toEqual(['04', '00a4040000']);
+    expect(toHex(rest, { lower: true })).toBe('0003aa');
   });
 });
 
@@ -90,12 +88,14 @@ describe('connectVpcd', () => {
     client = connectVpcd({ port: vpcd.port, card });
     await client.firstConnection;
     await vpcd.connected();
-    expect(hex(await vpcd.exchange('04'))).toBe(hex(card.atr));
+    expect(toHex(await vpcd.exchange('04'), { lower: true })).toBe(toHex(card.atr, { lower: true }));
     vpcd.send('01');
-    expect(hex(await vpcd.exchange('00a4040005a000000308'))).toBe('61114f0600001000010079074f05a0000003089000');
-    expect(hex(await vpcd.exchange('00fd000000'))).toBe('0504039000');
+    expect(toHex(await vpcd.exchange('00a4040005a000000308'), { lower: true })).toBe(
+      '61114f0600001000010079074f05a0000003089000',
+    );
+    expect(toHex(await vpcd.exchange('00fd000000'), { lower: true })).toBe('0504039000');
     vpcd.send('02'); // reset: the selection is gone
-    expect(hex(await vpcd.exchange('00fd000000'))).toBe('6985');
+    expect(toHex(await vpcd.exchange('00fd000000'), { lower: true })).toBe('6985');
   });
 
   it('reconnects with backoff after the driver restarts on the same port, and stop() ends it', async () => {
@@ -109,7 +109,7 @@ describe('connectVpcd', () => {
     await new Promise((r) => setTimeout(r, 150)); // a few refused attempts while "pcscd" is down
     vpcd = await FakeVpcd.listen(port);
     await vpcd.connected();
-    expect(hex(await vpcd.exchange('04'))).toBe(hex(card.atr));
+    expect(toHex(await vpcd.exchange('04'), { lower: true })).toBe(toHex(card.atr, { lower: true }));
     expect(statuses).toEqual(['connected', 'disconnected', 'connected']);
     await client.stop();
     expect(client.connected).toBe(false);
@@ -130,12 +130,12 @@ describe('vpcd message timing (what the bench uses to split a PC/SC round trip)'
     const seen: VpcdMessageTiming[] = [];
     client.onMessage((t) => seen.push(t));
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const select = frame(bytes('00a4040005a000000308'));
+    const select = frame(fromHex('00a4040005a000000308'));
     s.write(select.slice(0, 2));
     await sleep(30);
     s.write(select.slice(2));
     await sleep(50);
-    s.write(new Uint8Array([...frame(bytes('04')), ...frame(bytes('01')), ...frame(bytes('00fd000000'))]));
+    s.write(new Uint8Array([...frame(fromHex('04')), ...frame(fromHex('01')), ...frame(fromHex('00fd000000'))]));
     await sleep(50);
     expect(seen.map((t) => t.length)).toEqual([10, 1, 1, 5]);
     expect(seen[0]!.completeAt - seen[0]!.firstByteAt).toBeGreaterThanOrEqual(25);
@@ -172,8 +172,8 @@ describe('virtual-card command line', () => {
     child.stdout.on('data', (d: Uint8Array) => (out += new TextDecoder().decode(d)));
     await vpcd.connected();
     vpcd.send('01');
-    expect(hex(await vpcd.exchange('00a4040005a000000308'))).toMatch(/9000$/);
-    expect(hex(await vpcd.exchange('00fd000000'))).toBe('0507029000');
+    expect(toHex(await vpcd.exchange('00a4040005a000000308'), { lower: true })).toMatch(/9000$/);
+    expect(toHex(await vpcd.exchange('00fd000000'), { lower: true })).toBe('0507029000');
     const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

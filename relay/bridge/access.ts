@@ -11,10 +11,11 @@
  *   from each origin needs the operator to type a code only they can see. Pairings are remembered in a
  *   small JSON file and can be revoked (`--revoke <origin>`).
  */
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { bytesEqual } from '../../src/bytes';
 
 /** Wrong codes an origin may try before it is locked out. */
 export const PAIRING_MAX_ATTEMPTS = 5;
@@ -166,7 +167,5 @@ export class PairingStore {
 }
 
 function sameCode(expected: string, typed: string): boolean {
-  const a = new TextEncoder().encode(expected);
-  const b = new TextEncoder().encode(typed);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return bytesEqual(new TextEncoder().encode(expected), new TextEncoder().encode(typed));
 }

@@ -11,12 +11,11 @@
  * §3.1.3) are enforced between the bridge's own clients as well.
  */
 import type { WebSocket } from 'ws';
+import { fromHex, toHex } from '../../src/bytes';
 import { isAppError } from '../../src/app-error';
 import type { Logger } from '../log';
 import {
-  fromHex,
   parseRequest,
-  toHex,
   type BridgeErrorCode,
   type BridgeMessage,
   type BridgeReader,
@@ -164,9 +163,9 @@ export class BridgeSession {
       case 'connect':
         return this.#connect(r.reader, r.mode);
       case 'transmit':
-        return this.#transmit(r.handle, fromHex(r.apdu)!);
+        return this.#transmit(r.handle, fromHex(r.apdu));
       case 'control':
-        return this.#control(r.handle, r.code, fromHex(r.data)!);
+        return this.#control(r.handle, r.code, fromHex(r.data));
       case 'begin':
         return this.#begin(r.handle);
       case 'end':

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { ApduChannel } from './channel';
 import { createFakeCardTransport } from './fake-card-transport';
 
-const hex = (b: Uint8Array) =>
-  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
-    .join('')
-    .toUpperCase();
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 0xff);
 const data4k = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31 + 7) & 0xff);
 
@@ -17,7 +14,7 @@ describe('ApduChannel over a CardTransport', () => {
     expect(r.sw).toBe(0x9000);
     expect(t.received.length).toBe(1);
     // 00 D1 00 00 | 00 10 00 (extended Lc = 4096) | data
-    expect(hex(t.received[0]!.slice(0, 7))).toBe('00D1000000' + '1000');
+    expect(toHex(t.received[0]!.slice(0, 7))).toBe('00D1000000' + '1000');
     expect(t.received[0]!.length).toBe(7 + 4096);
     expect(t.stored).toEqual(data4k);
   });
@@ -29,7 +26,7 @@ describe('ApduChannel over a CardTransport', () => {
     // 4096 = 16 × 255 + 16: 16 chained pieces with CLA 10, then the last with CLA 00
     expect(t.received.length).toBe(17);
     expect(t.received.slice(0, 16).every((a) => a[0] === 0x10 && a[4] === 0xff && a.length === 260)).toBe(true);
-    expect(hex(t.received[16]!.slice(0, 5))).toBe('00D1000010'); // CLA 00, Lc 10
+    expect(toHex(t.received[16]!.slice(0, 5))).toBe('00D1000010'); // CLA 00, Lc 10
     expect(t.stored).toEqual(data4k);
   });
 
@@ -46,14 +43,14 @@ describe('ApduChannel over a CardTransport', () => {
     expect(r.sw).toBe(0x9000);
     expect(r.data).toEqual(pattern(600));
     // 00 CA 02 58 00 → 256 + 61 00; 00 C0 00 00 00 → 256 + 61 58; 00 C0 00 00 58 → 88 + 9000
-    expect(t.received.map(hex)).toEqual(['00CA025800', '00C0000000', '00C0000058']);
+    expect(t.received.map((b) => toHex(b))).toEqual(['00CA025800', '00C0000000', '00C0000058']);
   });
 
   it('asks for Ne > 256 as extended when possible, as Le 00 + 61xx when not', async () => {
     const ext = createFakeCardTransport({ extendedApdu: true });
     const r1 = await new ApduChannel(ext).transmit({ cla: 0, ins: 0xca, p1: 0x03, p2: 0x00, le: 1000 });
     expect(r1.data).toEqual(pattern(768));
-    expect(ext.received.map(hex)).toEqual(['00CA030000' + '03E8']); // case 2E: 00 + Le 03E8
+    expect(ext.received.map((b) => toHex(b))).toEqual(['00CA030000' + '03E8']); // case 2E: 00 + Le 03E8
     const short = createFakeCardTransport();
     const r2 = await new ApduChannel(short).transmit({ cla: 0, ins: 0xca, p1: 0x03, p2: 0x00, le: 1000 });
     expect(r2.data).toEqual(pattern(768));
@@ -64,7 +61,7 @@ describe('ApduChannel over a CardTransport', () => {
     const t = createFakeCardTransport();
     const r = await new ApduChannel(t).transmit({ cla: 0, ins: 0xb0, p1: 0, p2: 0x20, le: 0 });
     expect(r).toEqual({ data: pattern(0x20), sw: 0x9000 });
-    expect(t.received.map(hex)).toEqual(['00B0002000', '00B0002020']);
+    expect(t.received.map((b) => toHex(b))).toEqual(['00B0002000', '00B0002020']);
     const stubborn = createFakeCardTransport();
     expect((await new ApduChannel(stubborn).transmit({ cla: 0, ins: 0xef, p1: 0, p2: 0, le: 0 })).sw).toBe(0x6c10);
     expect(stubborn.received.length).toBe(2); // exactly one retry
@@ -110,6 +107,6 @@ describe('ApduChannel over a CardTransport', () => {
       '=> 00CA000200',
       '<= 00019000',
     ]);
-    expect(lines.join('\n')).not.toContain(hex(pin));
+    expect(lines.join('\n')).not.toContain(toHex(pin));
   });
 });

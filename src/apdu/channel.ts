@@ -12,6 +12,7 @@
  *
  * Tracing is off unless a `trace` hook is given, and redacts secrets (see `redactedCommand`).
  */
+import { toHex } from '../bytes';
 import { AppError } from '../app-error';
 import type { CardTransport } from '../transport/card-transport';
 import { APDU_LIMITS, CLA_CHAINING, encodeCommand, needsExtended, type CommandApdu } from './command';
@@ -42,11 +43,6 @@ export interface ApduChannelOptions {
   readonly maxResponseSteps?: number;
 }
 
-const hex = (b: Uint8Array): string =>
-  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
-    .join('')
-    .toUpperCase();
-
 /**
  * True when a command's data must not be traced: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER
  * (PINs/PUKs), GENERAL AUTHENTICATE with the management key (9B), PUT DATA and the YubiKey key imports.
@@ -65,8 +61,8 @@ export function isSensitive(cmd: Pick<CommandApdu, 'ins' | 'p2'>): boolean {
 
 /** An APDU as a trace line: header and lengths kept, data replaced when `sensitive`. */
 export function redactedCommand(apdu: Uint8Array, dataLength: number, sensitive: boolean): string {
-  if (!sensitive || dataLength === 0) return `=> ${hex(apdu)}`;
-  return `=> ${hex(apdu.slice(0, 4))} [${dataLength} data bytes redacted]`;
+  if (!sensitive || dataLength === 0) return `=> ${toHex(apdu)}`;
+  return `=> ${toHex(apdu.slice(0, 4))} [${dataLength} data bytes redacted]`;
 }
 
 /** Sends command APDUs over a `CardTransport`, handling length forms, chaining, 61xx and 6Cxx. */
@@ -157,7 +153,7 @@ export class ApduChannel {
     this.#trace?.(redactedCommand(apdu, dataLength, sensitive));
     const r = splitResponse(await this.#transport.transmit(apdu, signal ? { signal } : undefined));
     this.#trace?.(
-      `<= ${sensitive && r.data.length > 0 ? `[${r.data.length} data bytes redacted] ` : hex(r.data)}${sw.toHex(r.sw)}`,
+      `<= ${sensitive && r.data.length > 0 ? `[${r.data.length} data bytes redacted] ` : toHex(r.data)}${sw.toHex(r.sw)}`,
     );
     return r;
   }

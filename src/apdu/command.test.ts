@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { decodeCommand, encodeCommand, type CommandApdu } from './command';
 
-const hex = (b: Uint8Array) =>
-  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
-    .join(' ')
-    .toUpperCase();
 const aid = Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x08);
 
 describe('encodeCommand (ISO/IEC 7816-4:2020 §5.1, §5.2)', () => {
@@ -35,7 +32,7 @@ describe('encodeCommand (ISO/IEC 7816-4:2020 §5.1, §5.2)', () => {
     ],
   ])('%s', (_n, cmd, extended, bytes) => {
     const encoded = encodeCommand(cmd, { extended });
-    expect(hex(encoded)).toBe(bytes);
+    expect(toHex(encoded, { separator: ' ' })).toBe(bytes);
     const back = decodeCommand(encoded);
     expect(back.data).toEqual(cmd.data ?? new Uint8Array(0));
     expect(back.le).toBe(cmd.le === 0 ? (extended ? 65536 : 256) : cmd.le);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fromHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { decodeTlv, encodeTlv, encodeTlvs, findTlv, isConstructedTag } from './tlv';
 
 /** Byte equality without the deep-equal machinery (it dominates property-test run time). */
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-const hex = (s: string) => Uint8Array.from((s.replace(/\s/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
 
 describe('BER-TLV (ISO/IEC 7816-4:2020 §6.3, X.690 §8.1)', () => {
   it('decodes a PIV discovery-style object with nested and multi-byte tags', () => {
-    const bytes = hex(
+    const bytes = fromHex(
       '53 0D' + //                      53: b6 = 0, primitive (PIV wraps data objects in it), length 13
         '5F C1 02 03 01 02 03' + //    5FC102: 3-byte tag, length 3
         '7E 04 4F 02 A0 00', //        7E: constructed (b6 = 1), holding 4F (AID) of length 2
@@ -21,9 +21,9 @@ describe('BER-TLV (ISO/IEC 7816-4:2020 §6.3, X.690 §8.1)', () => {
       [0x5fc102, false, 3],
       [0x7e, true, 4],
     ]);
-    expect(findTlv(inner, 0x4f)?.value).toEqual(hex('A0 00'));
+    expect(findTlv(inner, 0x4f)?.value).toEqual(fromHex('A0 00'));
     expect(findTlv(bytes, 0x4f)).toBeUndefined(); // 53 is primitive, so find does not look inside
-    expect(findTlv(outer!.value, 0x5fc102)?.value).toEqual(hex('01 02 03'));
+    expect(findTlv(outer!.value, 0x5fc102)?.value).toEqual(fromHex('01 02 03'));
   });
 
   it.each([
@@ -33,13 +33,13 @@ describe('BER-TLV (ISO/IEC 7816-4:2020 §6.3, X.690 §8.1)', () => {
     ['83 form', 0x53, 70000, '53 83 01 11 70'],
   ])('encodes %s minimally', (_n, tag, len, head) => {
     const enc = encodeTlv(tag, new Uint8Array(len));
-    expect(enc.slice(0, hex(head).length)).toEqual(hex(head));
+    expect(enc.slice(0, fromHex(head).length)).toEqual(fromHex(head));
     expect(decodeTlv(enc)[0]!.value.length).toBe(len);
   });
 
   it('accepts 84-form lengths and non-minimal long forms on decode', () => {
-    expect(decodeTlv(hex('04 84 00 00 00 02 AA BB'))[0]!.value).toEqual(hex('AA BB'));
-    expect(decodeTlv(hex('04 81 01 AA'))[0]!.value).toEqual(hex('AA'));
+    expect(decodeTlv(fromHex('04 84 00 00 00 02 AA BB'))[0]!.value).toEqual(fromHex('AA BB'));
+    expect(decodeTlv(fromHex('04 81 01 AA'))[0]!.value).toEqual(fromHex('AA'));
   });
 
   it.each([
@@ -51,11 +51,11 @@ describe('BER-TLV (ISO/IEC 7816-4:2020 §6.3, X.690 §8.1)', () => {
     ['length missing', '04'],
     ['long length past end', '04 82 01'],
   ])('refuses %s with TLV_INVALID', (_n, bytes) => {
-    expect(() => decodeTlv(hex(bytes))).toThrow(expect.objectContaining({ layer: 'apdu', code: 'TLV_INVALID' }));
+    expect(() => decodeTlv(fromHex(bytes))).toThrow(expect.objectContaining({ layer: 'apdu', code: 'TLV_INVALID' }));
   });
 
   it('skips 00/FF padding only when asked', () => {
-    const padded = hex('00 FF 04 01 AA 00 00');
+    const padded = fromHex('00 FF 04 01 AA 00 00');
     expect(decodeTlv(padded, { allowPadding: true }).map((t) => t.tag)).toEqual([0x04]);
     expect(() => decodeTlv(padded)).toThrow(expect.objectContaining({ code: 'TLV_INVALID' }));
   });

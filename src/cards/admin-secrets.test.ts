@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toHex } from '../bytes';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 import {
   ADMIN_SECRET_LABELS,
@@ -11,7 +12,6 @@ import {
 } from './admin-secrets';
 
 const master = () => importCardMasterKey(Uint8Array.from({ length: 32 }, (_, i) => i * 3 + 1));
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 describe('card master key', () => {
   it('is a non-extractable HKDF key usable only for deriveBits', async () => {
@@ -66,12 +66,12 @@ describe('derivation', () => {
       'AES192',
     );
     expect(a1).toEqual(a2);
-    expect(hex(b.managementKey)).not.toBe(hex(a1.managementKey));
+    expect(toHex(b.managementKey)).not.toBe(toHex(a1.managementKey));
     expect(b.puk).not.toBe(a1.puk);
-    expect(hex(c.managementKey)).not.toBe(hex(a1.managementKey));
+    expect(toHex(c.managementKey)).not.toBe(toHex(a1.managementKey));
     const mk = await deriveCardSecretBits(key, ADMIN_SECRET_LABELS.MANAGEMENT_KEY, { serial: 1 }, 32);
     const pk = await deriveCardSecretBits(key, ADMIN_SECRET_LABELS.PUK, { serial: 1 }, 32);
-    expect(hex(mk)).not.toBe(hex(pk));
+    expect(toHex(mk)).not.toBe(toHex(pk));
   });
 
   it('sizes the management key for the algorithm and never returns the defaults', async () => {
@@ -84,7 +84,7 @@ describe('derivation', () => {
     ] as const) {
       const k = await deriveManagementKey(key, { serial: 7 }, alg);
       expect(k.length).toBe(len);
-      expect(hex(k)).not.toBe(hex(DEFAULT_MANAGEMENT_KEY));
+      expect(toHex(k)).not.toBe(toHex(DEFAULT_MANAGEMENT_KEY));
     }
     for (let serial = 0; serial < 50; serial++) {
       const puk = await derivePuk(key, { serial });

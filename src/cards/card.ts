@@ -14,7 +14,7 @@
 import { ApduChannel } from '../apdu/channel';
 import { isAppError } from '../app-error';
 import type { Chuid } from '../piv/chuid';
-import { toHex } from '../piv/command';
+import { toHex } from '../bytes';
 import type { ManagementKeyAlgorithm } from '../piv/constants';
 import { encodeFascn, nonFederalFascn } from '../piv/fascn';
 import { PivSession } from '../piv/session';

@@ -2,8 +2,8 @@
  * Detect from transcripts (SP 800-73-4 Part 2 §3.1.1, §3.2.1; Yubico PIV extensions FD/F8/F7).
  */
 import { describe, expect, it } from 'vitest';
+import { fromHex } from '../bytes';
 import { createTranscriptTransport } from '../../test/support/transcript';
-import { fromHex } from '../piv/command';
 import { detectCard } from './detect';
 
 const YUBIKEY_ATR = fromHex('3BFD1300008131FE158073C021C057597562694B657940');

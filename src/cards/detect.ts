@@ -7,9 +7,9 @@
  * A card without the PIV application is an answer ("Unknown card (ATR …)"), not an error. Transport
  * failures still throw: they mean the card could not be asked at all.
  */
+import { toHex } from '../bytes';
 import { ApduChannel } from '../apdu/channel';
 import { isAppError } from '../app-error';
-import { toHex } from '../piv/command';
 import { algorithmName, KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../piv/constants';
 import { PivSession } from '../piv/session';
 import type { ApplicationProperties } from '../piv/select';

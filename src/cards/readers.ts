@@ -6,6 +6,7 @@
  * only decides what to show and opens a card for the layers above. Readers behind the local PC/SC
  * bridge come from src/transport/pcsc-bridge.ts.
  */
+import { toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { parseAtr } from '../ccid/atr';
 import type { Atr } from '../ccid/atr-types';
@@ -20,6 +21,10 @@ import {
 } from '../transport/webusb-ccid';
 import type { CardTransport } from '../transport/card-transport';
 import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
+
+/** The card and bridge handles the layers above pass around; they open them only through here. */
+export type { CardTransport, PcscBridgeCard, PcscBridgeClient };
+export type { BridgeReader } from '../transport/pcsc-bridge-protocol';
 
 /** A reader the operator can pick. */
 export interface ReaderChoice {
@@ -51,11 +56,6 @@ export interface CardInfo {
   readonly protocol: 0 | 1 | null;
   readonly transport: CardTransport;
 }
-
-const hex = (b: Uint8Array) =>
-  Array.from(b, (x) => x.toString(16).padStart(2, '0'))
-    .join(' ')
-    .toUpperCase();
 
 function usbChoice(device: USBDevice, index: number): ReaderChoice {
   const label = [device.manufacturerName, device.productName].filter(Boolean).join(' ') || 'USB smart-card reader';
@@ -134,7 +134,12 @@ export class ReaderConnection {
       slot,
       kind: this.choice.source === 'virtual' ? 'simulator' : 'webusb-ccid',
     });
-    return { atr: parseAtr(transport.atr), atrHex: hex(transport.atr), protocol: transport.protocol, transport };
+    return {
+      atr: parseAtr(transport.atr),
+      atrHex: toHex(transport.atr, { separator: ' ' }),
+      protocol: transport.protocol,
+      transport,
+    };
   }
 
   /** Releases the reader. */
@@ -153,7 +158,7 @@ export function bridgeWouldHelp(e: unknown): boolean {
 
 /** The card a bridge reader holds, in the terms the card panel and the Lifecycle page use. */
 export function bridgeCardInfo(card: PcscBridgeCard): CardInfo {
-  return { atr: parseAtr(card.atr), atrHex: hex(card.atr), protocol: null, transport: card };
+  return { atr: parseAtr(card.atr), atrHex: toHex(card.atr, { separator: ' ' }), protocol: null, transport: card };
 }
 
 /** Connects to the operator's local PC/SC bridge (relay/bridge/), on its default port unless `url`. Loaded on first use. */

@@ -11,6 +11,7 @@
  * The reader has already undone the inverse convention, so the bytes given here are always the decoded
  * values; TS only records which convention the card used.
  */
+import { toHex } from '../bytes';
 import { AppError } from '../app-error';
 import type { Atr, AtrInterfaceGroup } from './atr-types';
 
@@ -163,15 +164,11 @@ function checkTck(b: Uint8Array, afterHistorical: number, needed: boolean): numb
   if (x !== 0) {
     throw invalid(
       'TCK_MISMATCH',
-      `TCK at byte ${afterHistorical} is ${hex(b[afterHistorical]!)}; XOR of T0..TCK is ${hex(x)}, not 00`,
+      `TCK at byte ${afterHistorical} is ${toHex([b[afterHistorical]!])}; XOR of T0..TCK is ${toHex([x])}, not 00`,
       afterHistorical,
     );
   }
   return b[afterHistorical];
-}
-
-function hex(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
 }
 
 /**
@@ -189,7 +186,8 @@ export function parseAtr(bytes: Uint8Array): Atr {
       ATR_MAX_LENGTH,
     );
   const ts = bytes[0]!;
-  if (ts !== ATR_TS.DIRECT && ts !== ATR_TS.INVERSE) throw invalid('TS', `TS at byte 0 is ${hex(ts)}, not 3B or 3F`, 0);
+  if (ts !== ATR_TS.DIRECT && ts !== ATR_TS.INVERSE)
+    throw invalid('TS', `TS at byte 0 is ${toHex([ts])}, not 3B or 3F`, 0);
   const { groups, next } = readGroups(bytes);
   const k = bytes[1]! & 0x0f;
   if (next + k > bytes.length) {

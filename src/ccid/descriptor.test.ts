@@ -3,6 +3,7 @@
  * descriptor in shared/corpora/ccid-readers.json; and the configuration walk (USB 2.0 §9.6).
  */
 import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,6 @@ const CORPUS =
   process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../shared/corpora/ccid-readers.json', import.meta.url));
 const readers = (JSON.parse(readFileSync(CORPUS, 'utf8')) as { readers: CorpusReader[] }).readers;
 const corpusEntry = (file: string): CorpusReader => readers.find((r) => r.file === file)!;
-const hexToBytes = (h: string): Uint8Array =>
-  Uint8Array.from(h.replace(/\s/g, '').match(/../g) ?? [], (x) => parseInt(x, 16));
 
 /**
  * A configuration descriptor (USB 2.0 §9.6.3) around a corpus entry: interface (§9.6.5), its class
@@ -31,8 +30,8 @@ function configurationFor(r: CorpusReader): Uint8Array {
   const eps = ['07 05 01 02 40 00 00', '07 05 82 02 40 00 00', '07 05 83 03 08 00 10']
     .slice(0, r.interface.bNumEndpoints)
     .join(' ');
-  const body = hexToBytes(
-    `09 04 00 00 ${r.interface.bNumEndpoints.toString(16).padStart(2, '0')} ${r.interface.bInterfaceClass.toString(16).padStart(2, '0')} 00 00 00 ${r.descriptorHex} ${eps}`,
+  const body = fromHex(
+    `09 04 00 00 ${toHex([r.interface.bNumEndpoints])} ${toHex([r.interface.bInterfaceClass])} 00 00 00 ${r.descriptorHex} ${eps}`,
   );
   const total = 9 + body.length;
   return Uint8Array.of(9, 2, total & 0xff, total >> 8, 1, 1, 0, 0x80, 50, ...body);
@@ -41,7 +40,7 @@ function configurationFor(r: CorpusReader): Uint8Array {
 describe('parseCcidDescriptor', () => {
   it('decodes the Identiv uTrust 3700 F descriptor field by field', () => {
     const d = parseCcidDescriptor(
-      hexToBytes(
+      fromHex(
         '36 21' + //         bLength 54, bDescriptorType 0x21
           '1001' + //        bcdCCID 1.10
           '00' + //          bMaxSlotIndex 0
@@ -95,7 +94,7 @@ describe('parseCcidDescriptor', () => {
   });
 
   it('refuses a descriptor of the wrong length or type', () => {
-    const bytes = hexToBytes(corpusEntry('DellSCRK.txt').descriptorHex);
+    const bytes = fromHex(corpusEntry('DellSCRK.txt').descriptorHex);
     expect(() => parseCcidDescriptor(bytes.subarray(0, 53))).toThrow(
       expect.objectContaining({ layer: 'ccid', code: 'BAD_DESCRIPTOR' }),
     );
@@ -110,7 +109,7 @@ describe('the reader corpus', () => {
     const levels: Record<ExchangeLevel, number> = { character: 0, tpdu: 0, 'short-apdu': 0, 'extended-apdu': 0 };
     const protocols = { t0: 0, t1: 0, both: 0, none: 0 };
     for (const r of readers) {
-      const d = parseCcidDescriptor(hexToBytes(r.descriptorHex));
+      const d = parseCcidDescriptor(fromHex(r.descriptorHex));
       const f = r.descriptor;
       expect([
         d.maxSlotIndex,
@@ -161,12 +160,13 @@ describe('the reader corpus', () => {
 
 describe('findCcidInterface', () => {
   const cls = corpusEntry('SPR532.txt').descriptorHex;
-  const iface = (n: number, c: number, eps: number) => `09 04 ${hex(n)} 00 ${hex(eps)} ${hex(c)} 00 00 00`;
-  const hex = (n: number) => n.toString(16).padStart(2, '0');
+  const iface = (n: number, c: number, eps: number) => `09 04 ${toHex([n])} 00 ${toHex([eps])} ${toHex([c])} 00 00 00`;
   const config = (body: string) => {
-    const b = hexToBytes(body);
+    const b = fromHex(body);
     const total = 9 + b.length;
-    return hexToBytes(`09 02 ${hex(total & 0xff)} ${hex(total >> 8)} 02 03 00 80 32` + body.replace(/\s/g, ''));
+    return fromHex(
+      `09 02 ${toHex([total & 0xff, total >> 8], { separator: ' ' })} 02 03 00 80 32` + body.replace(/\s/g, ''),
+    );
   };
 
   it('takes a vendor-class interface whose class descriptor comes after its endpoints, skipping a HID interface', () => {

@@ -3,6 +3,7 @@
  * PC_to_RDR_XfrBlock. At extended level, messages longer than dwMaxCCIDMessageLength − 10 are chained
  * with wLevelParameter / bChainParameter (CCID rev 1.1 §6.1.4 Table 6.1-3, §6.2.1).
  */
+import { concatBytes } from '../bytes';
 import { AppError } from '../app-error';
 import { CCID_HEADER_LENGTH, LEVEL_PARAMETER } from './messages';
 import { CHAIN_PARAMETER } from './messages-reply';
@@ -16,16 +17,6 @@ export const SHORT_APDU_MAX_RESPONSE = 258;
 export const EXTENDED_APDU_MAX_COMMAND = 65544;
 /** Largest extended response: 65536 bytes + SW1 SW2. */
 export const EXTENDED_APDU_MAX_RESPONSE = 65538;
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function unexpectedChain(chain: number, stage: string): AppError {
   return new AppError('ccid', 'UNEXPECTED_REPLY', `bChainParameter 0x${chain.toString(16)} is not valid ${stage}`, {
@@ -64,7 +55,7 @@ async function receiveChained(
     total += next.data.length;
     if (total > EXTENDED_APDU_MAX_RESPONSE)
       throw new AppError('ccid', 'MALFORMED_REPLY', 'The chained response exceeds 65538 bytes');
-    if (next.chainParameter === CHAIN_PARAMETER.END) return concat(parts);
+    if (next.chainParameter === CHAIN_PARAMETER.END) return concatBytes(...parts);
     if (next.chainParameter !== CHAIN_PARAMETER.CONTINUE)
       throw unexpectedChain(next.chainParameter, 'inside a response');
   }

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fromHex, toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { apduToT0Tpdu, classifyApdu, createT0Card, createT0Host } from './t0';
-
-const hex = (s: string) => Uint8Array.from((s.replace(/\s/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
 
 describe('T=0 TPDU mapping (ISO/IEC 7816-3:2006 §12.2)', () => {
   it.each([
@@ -19,36 +17,40 @@ describe('T=0 TPDU mapping (ISO/IEC 7816-3:2006 §12.2)', () => {
     // case 4S: header + Lc 05 + AID + Le 00 → Le dropped; the card answers 61xx
     ['00 A4 04 00 05 A0 00 00 03 08 00', '00 A4 04 00 05 A0 00 00 03 08'],
   ])('maps %s → %s', (apdu, tpdu) => {
-    expect(toHex(apduToT0Tpdu(hex(apdu)))).toBe(tpdu);
+    expect(toHex(apduToT0Tpdu(fromHex(apdu)), { separator: ' ' })).toBe(tpdu);
   });
 
   it.each([
     ['00 CA 01 02 00 00 10'], //        case 2E: 00 + Le (2 bytes)
     ['00 DB 3F FF 00 00 02 53 00'], //  case 3E: 00 + Lc (2 bytes) + data
   ])('refuses extended %s with T0_EXTENDED_UNSUPPORTED', async (apdu) => {
-    const host = createT0Host(async () => hex('90 00'));
-    await expect(host.transceive(hex(apdu))).rejects.toMatchObject({ code: 'T0_EXTENDED_UNSUPPORTED' });
+    const host = createT0Host(async () => fromHex('90 00'));
+    await expect(host.transceive(fromHex(apdu))).rejects.toMatchObject({ code: 'T0_EXTENDED_UNSUPPORTED' });
   });
 
   it('classifies and rejects malformed APDUs', () => {
-    expect(classifyApdu(hex('00 A4 04 00 05 A0 00 00 03 08 00'))).toMatchObject({ case: 4, ne: 256, extended: false });
-    expect(classifyApdu(hex('00 CB 3F FF 00 00 03 5C 01 7E 00 00'))).toMatchObject({
+    expect(classifyApdu(fromHex('00 A4 04 00 05 A0 00 00 03 08 00'))).toMatchObject({
+      case: 4,
+      ne: 256,
+      extended: false,
+    });
+    expect(classifyApdu(fromHex('00 CB 3F FF 00 00 03 5C 01 7E 00 00'))).toMatchObject({
       case: 4,
       ne: 65536,
       extended: true,
     });
     for (const bad of ['00 A4 04', '00 A4 04 00 05 A0', '00 A4 04 00 00 00', '00 A4 04 00 00 00 00 01']) {
-      expect(() => classifyApdu(hex(bad))).toThrow(expect.objectContaining({ code: 'APDU_MALFORMED' }));
+      expect(() => classifyApdu(fromHex(bad))).toThrow(expect.objectContaining({ code: 'APDU_MALFORMED' }));
     }
   });
 
   it('passes the response TPDU back unchanged (61xx and 6Cxx are ApduChannel’s)', async () => {
     const sent: string[] = [];
-    const host = createT0Host(async (tpdu) => (sent.push(toHex(tpdu)), hex('61 20')));
-    expect(toHex(await host.transceive(hex('00 A4 04 00 05 A0 00 00 03 08 00')))).toBe('61 20');
+    const host = createT0Host(async (tpdu) => (sent.push(toHex(tpdu, { separator: ' ' })), fromHex('61 20')));
+    expect(toHex(await host.transceive(fromHex('00 A4 04 00 05 A0 00 00 03 08 00')), { separator: ' ' })).toBe('61 20');
     expect(sent).toEqual(['00 A4 04 00 05 A0 00 00 03 08']);
-    const short = createT0Host(async () => hex('90'));
-    await expect(short.transceive(hex('00 A4 04 00'))).rejects.toMatchObject({ code: 'T0_PROTOCOL' });
+    const short = createT0Host(async () => fromHex('90'));
+    await expect(short.transceive(fromHex('00 A4 04 00'))).rejects.toMatchObject({ code: 'T0_PROTOCOL' });
   });
 });
 
@@ -56,7 +58,7 @@ describe('T=0 card side', () => {
   // An application that returns n bytes of 0..n-1 followed by 90 00, n from P1P2.
   const seen: string[] = [];
   const app = async (apdu: Uint8Array) => {
-    seen.push(toHex(apdu));
+    seen.push(toHex(apdu, { separator: ' ' }));
     const n = (apdu[2]! << 8) | apdu[3]!;
     const out = new Uint8Array(n + 2);
     for (let i = 0; i < n; i++) out[i] = i & 0xff;
@@ -68,32 +70,32 @@ describe('T=0 card side', () => {
     const card = createT0Card(app);
     seen.length = 0;
     // case 3/4 TPDU: 80 10 (P1P2 = 600 bytes) Lc 01 data 00
-    expect(toHex(await card.receiveTpdu(hex('80 10 02 58 01 00')))).toBe('61 00'); // ≥ 256 bytes wait
+    expect(toHex(await card.receiveTpdu(fromHex('80 10 02 58 01 00')), { separator: ' ' })).toBe('61 00'); // ≥ 256 bytes wait
     expect(seen).toEqual(['80 10 02 58 01 00']); // the handler saw the command without Le
-    const first = await card.receiveTpdu(hex('00 C0 00 00 00'));
+    const first = await card.receiveTpdu(fromHex('00 C0 00 00 00'));
     expect(first.length).toBe(258);
-    expect(toHex(first.slice(-2))).toBe('61 00'); // 344 left → still ≥ 256
-    const second = await card.receiveTpdu(hex('00 C0 00 00 00'));
-    expect(toHex(second.slice(-2))).toBe('61 58'); // 88 left
-    expect(toHex(await card.receiveTpdu(hex('00 C0 00 00 60')))).toBe('6C 58'); // asks too much: 6C 58
-    const last = await card.receiveTpdu(hex('00 C0 00 00 58'));
-    expect(toHex(last.slice(-2))).toBe('90 00');
+    expect(toHex(first.slice(-2), { separator: ' ' })).toBe('61 00'); // 344 left → still ≥ 256
+    const second = await card.receiveTpdu(fromHex('00 C0 00 00 00'));
+    expect(toHex(second.slice(-2), { separator: ' ' })).toBe('61 58'); // 88 left
+    expect(toHex(await card.receiveTpdu(fromHex('00 C0 00 00 60')), { separator: ' ' })).toBe('6C 58'); // asks too much: 6C 58
+    const last = await card.receiveTpdu(fromHex('00 C0 00 00 58'));
+    expect(toHex(last.slice(-2), { separator: ' ' })).toBe('90 00');
     expect(last[87]).toBe(599 & 0xff);
     expect(seen.length).toBe(1); // GET RESPONSE was served from the kept data
   });
 
   it('answers 6Cxx on a case 2 Le mismatch, then the exact Le succeeds', async () => {
     const card = createT0Card(app);
-    expect(toHex(await card.receiveTpdu(hex('80 CA 00 20 10')))).toBe('6C 20');
-    expect((await card.receiveTpdu(hex('80 CA 00 20 20'))).length).toBe(0x22);
-    expect(toHex(await card.receiveTpdu(hex('80 CA 00 00 00')))).toBe('90 00'); // no data: SW only
-    expect(toHex(await card.receiveTpdu(hex('80 CA 00 05 00')))).toBe('6C 05'); // P3 00 = 256 ≠ 5
+    expect(toHex(await card.receiveTpdu(fromHex('80 CA 00 20 10')), { separator: ' ' })).toBe('6C 20');
+    expect((await card.receiveTpdu(fromHex('80 CA 00 20 20'))).length).toBe(0x22);
+    expect(toHex(await card.receiveTpdu(fromHex('80 CA 00 00 00')), { separator: ' ' })).toBe('90 00'); // no data: SW only
+    expect(toHex(await card.receiveTpdu(fromHex('80 CA 00 05 00')), { separator: ' ' })).toBe('6C 05'); // P3 00 = 256 ≠ 5
   });
 
   it('answers 6700 to a TPDU whose length does not match P3', async () => {
     const card = createT0Card(app);
-    expect(toHex(await card.receiveTpdu(hex('80 10 00 00 03 01')))).toBe('67 00');
-    expect(toHex(await card.receiveTpdu(hex('80 10')))).toBe('67 00');
+    expect(toHex(await card.receiveTpdu(fromHex('80 10 00 00 03 01')), { separator: ' ' })).toBe('67 00');
+    expect(toHex(await card.receiveTpdu(fromHex('80 10')), { separator: ' ' })).toBe('67 00');
   });
 
   it('host ↔ card: any short APDU arrives as the card would see it, any response is recoverable', async () => {
@@ -109,7 +111,7 @@ describe('T=0 card side', () => {
           r = await host.transceive(Uint8Array.from([0x00, 0xc0, 0, 0, r[r.length - 1]!]));
           got.push(...r.slice(0, -2));
         }
-        expect(toHex(r.slice(-2))).toBe('90 00');
+        expect(toHex(r.slice(-2), { separator: ' ' })).toBe('90 00');
         expect(got.length).toBe(n);
         expect(got.every((b, i) => b === (i & 0xff))).toBe(true);
       }),
@@ -120,7 +122,7 @@ describe('T=0 card side', () => {
   it('never throws non-AppErrors on random TPDUs', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (tpdu) => {
-        const card = createT0Card(async () => hex('90 00'));
+        const card = createT0Card(async () => fromHex('90 00'));
         const r = await card.receiveTpdu(tpdu);
         expect(r.length).toBeGreaterThanOrEqual(2);
         try {

@@ -1,30 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fromHex } from '../bytes';
 import { block, decodeBlock, encodeBlock, type T1Block } from './t1-block';
-
-const hex = (s: string) => Uint8Array.from((s.replace(/\s/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
 
 describe('T=1 block codec (ISO/IEC 7816-3:2006 §11.3)', () => {
   it.each<[string, T1Block, string]>([
     // NAD 00 | PCB 00 (I, N(S) 0, M 0) | LEN 04 | INF 00 A4 04 00 | LRC A4
-    ['I(0)', block.i(0, false, hex('00 A4 04 00')), '00 00 04 00 A4 04 00 A4'],
+    ['I(0)', block.i(0, false, fromHex('00 A4 04 00')), '00 00 04 00 A4 04 00 A4'],
     // NAD 00 | PCB 60 (I, N(S) 1, M 1) | LEN 01 | INF 42 | LRC 23
-    ['I(1, M)', block.i(1, true, hex('42')), '00 60 01 42 23'],
+    ['I(1, M)', block.i(1, true, fromHex('42')), '00 60 01 42 23'],
     // NAD 00 | PCB 90 (R, N(R) 1, no error) | LEN 00 | LRC 90
     ['R(1)', block.r(1), '00 90 00 90'],
     // NAD 00 | PCB 81 (R, N(R) 0, EDC error) | LEN 00 | LRC 81
     ['R(0, edc)', block.r(0, 'edc'), '00 81 00 81'],
     // NAD 00 | PCB C1 (S IFS request) | LEN 01 | INF FE | LRC 3E
-    ['S(IFS req)', block.s('IFS', false, hex('FE')), '00 C1 01 FE 3E'],
+    ['S(IFS req)', block.s('IFS', false, fromHex('FE')), '00 C1 01 FE 3E'],
     // NAD 00 | PCB E3 (S WTX response) | LEN 01 | INF 02 | LRC E0
-    ['S(WTX resp)', block.s('WTX', true, hex('02')), '00 E3 01 02 E0'],
+    ['S(WTX resp)', block.s('WTX', true, fromHex('02')), '00 E3 01 02 E0'],
     // NAD 00 | PCB C0 (S RESYNCH request) | LEN 00 | LRC C0
     ['S(RESYNCH req)', block.s('RESYNCH', false), '00 C0 00 C0'],
     // NAD 00 | PCB E2 (S ABORT response) | LEN 00 | LRC E2
     ['S(ABORT resp)', block.s('ABORT', true), '00 E2 00 E2'],
   ])('%s ↔ %s', (_name, b, bytes) => {
-    expect(encodeBlock(b, 'lrc')).toEqual(hex(bytes));
-    expect(decodeBlock(hex(bytes), 'lrc')).toEqual(b);
+    expect(encodeBlock(b, 'lrc')).toEqual(fromHex(bytes));
+    expect(decodeBlock(fromHex(bytes), 'lrc')).toEqual(b);
   });
 
   it('carries a CRC epilogue of two bytes', () => {
@@ -46,7 +45,7 @@ describe('T=1 block codec (ISO/IEC 7816-3:2006 §11.3)', () => {
     ['00 90 01 00 91', 'format'], //          R-block with INF
     ['00 00', 'format'], //                   too short
   ])('rejects %s as %s', (bytes, fault) => {
-    expect(decodeBlock(hex(bytes), 'lrc')).toBe(fault);
+    expect(decodeBlock(fromHex(bytes), 'lrc')).toBe(fault);
   });
 
   it('refuses INF longer than the receiver’s IFS', () => {

@@ -180,7 +180,12 @@ export function mapMsalError(e: unknown, authorityHost: string): AppError {
     'entra',
     code,
     `Sign-in failed (${msalCode}).`,
-    { msalCode, authorityHost, subError: err?.subError },
+    {
+      msalCode,
+      authorityHost,
+      subError: err?.subError,
+      timeoutSeconds: code === 'SIGN_IN_TIMED_OUT' ? SIGN_IN_WINDOW_TIMEOUT_MS / 1000 : undefined,
+    },
     { cause: e },
   );
 }

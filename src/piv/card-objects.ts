@@ -13,8 +13,8 @@
  * Discovery (7E): 4F 0B PIV AID (A0 00 00 03 08 00 00 10 00 01 00), 5F2F 02 PIN usage policy
  *   (byte 1: b7 PIV PIN, b6 global PIN, b5 OCC, b4 VCI; byte 2: 10 = PIV PIN primary, 20 = global PIN primary).
  */
+import { concatBytes, toHex } from '../bytes';
 import { decodeTlv, encodeTlvs } from '../apdu/tlv';
-import { concat, toHex } from './command';
 import { pivError } from './errors';
 
 const CARD_ID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02);
@@ -24,7 +24,7 @@ const e = (tag: number, ...value: number[]) => ({ tag, value: Uint8Array.from(va
 export function encodeCcc(uniqueId: Uint8Array): Uint8Array {
   if (uniqueId.length !== 14) throw pivError('INVALID_ARGUMENT', `the CCC card id is 14 bytes, not ${uniqueId.length}`);
   return encodeTlvs([
-    { tag: 0xf0, value: concat(CARD_ID_PREFIX, uniqueId) },
+    { tag: 0xf0, value: concatBytes(CARD_ID_PREFIX, uniqueId) },
     e(0xf1, 0x21),
     e(0xf2, 0x21),
     e(0xf3),

@@ -12,8 +12,9 @@
  *
  * Keyward sets the GUID to the Entra user's object id, so any console can tell whose card it is.
  */
+import { fromHex } from '../bytes';
+import { toHex } from '../bytes';
 import { decodeTlv, encodeTlvs } from '../apdu/tlv';
-import { toHex } from './command';
 import { decodeFascn, encodeFascn, type Fascn } from './fascn';
 import { pivError } from './errors';
 
@@ -36,7 +37,7 @@ export function uuidToBytes(uuid: string): Uint8Array {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(clean)) {
     throw pivError('INVALID_ARGUMENT', 'the GUID must be a UUID such as an Entra object id');
   }
-  return Uint8Array.from(clean.replace(/-/g, '').match(/../g)!, (x) => parseInt(x, 16));
+  return fromHex(clean.replace(/-/g, ''));
 }
 
 /** Formats 16 bytes as a lower-case UUID string. */

@@ -22,24 +22,3 @@ export function okData(response: ResponseApdu, op: PivOperation): Uint8Array {
   if (response.sw !== 0x9000) throw pivErrorForStatus(response.sw, op);
   return response.data;
 }
-
-/** Concatenates byte arrays. */
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-}
-
-/** Upper-case hex of `bytes`, for messages and traces (never for secrets). */
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (x) => x.toString(16).padStart(2, '0'))
-    .join('')
-    .toUpperCase();
-}
-
-/** Bytes of an even-length hex string (spaces allowed). */
-export function fromHex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new Error(`not hex: ${text}`);
-  return Uint8Array.from(clean.match(/../g) ?? [], (x) => parseInt(x, 16));
-}

@@ -2,8 +2,8 @@
  * FASC-N and CHUID codecs (SP 800-73-4 Part 1 Table 9; TIG SCEPACS v2.3 §6 for the 5-bit BCD layout).
  */
 import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../bytes';
 import { bytesToUuid, decodeChuid, encodeChuid, uuidToBytes } from './chuid';
-import { fromHex, toHex } from './command';
 import { decodeFascn, encodeFascn, nonFederalFascn } from './fascn';
 
 // yubico-piv-tool's default CHUID FASC-N: every character's odd parity and the LRC check.

@@ -11,8 +11,9 @@
  * The challenge is the PKCS#1 v1.5 block for RSA (RFC 8017 §9.2), the hash fitted to the curve size
  * for ECDSA (SP 800-73-4 Part 2 §3.2.4 note; FIPS 186-4 §6.4), the message itself for Ed25519.
  */
+import { concatBytes } from '../bytes';
 import { encodeTlv, encodeTlvs } from '../apdu/tlv';
-import { concat, okData, type PivCommand } from './command';
+import { okData, type PivCommand } from './command';
 import {
   ALGORITHM,
   PIN_POLICY,
@@ -105,13 +106,13 @@ export function digestInfo(hash: 'SHA-256' | 'SHA-384' | 'SHA-512', digest: Uint
   const prefix = DIGEST_INFO_PREFIX[hash]!;
   if (digest.length !== prefix[prefix.length - 1])
     throw pivError('INVALID_ARGUMENT', `a ${hash} digest is ${prefix[prefix.length - 1]} bytes`);
-  return concat(Uint8Array.from(prefix), digest);
+  return concatBytes(Uint8Array.from(prefix), digest);
 }
 
 /** The hash fitted to the curve: its leftmost bytes when longer, left-padded with zeros when shorter (FIPS 186-4 §6.4). */
 export function fitHashToCurve(hash: Uint8Array, fieldBytes: number): Uint8Array {
   if (hash.length >= fieldBytes) return hash.slice(0, fieldBytes);
-  return concat(new Uint8Array(fieldBytes - hash.length), hash);
+  return concatBytes(new Uint8Array(fieldBytes - hash.length), hash);
 }
 
 /** GENERAL AUTHENTICATE with a slot's private key over a prepared challenge; resolves with the card's result. */
@@ -141,7 +142,7 @@ export function ecdsaDerToRaw(der: Uint8Array, fieldBytes: number): Uint8Array {
     at += 2 + len;
     while (v.length > fieldBytes && v[0] === 0) v = v.slice(1);
     if (v.length > fieldBytes) throw fail();
-    ints.push(concat(new Uint8Array(fieldBytes - v.length), v));
+    ints.push(concatBytes(new Uint8Array(fieldBytes - v.length), v));
   }
-  return concat(ints[0]!, ints[1]!);
+  return concatBytes(ints[0]!, ints[1]!);
 }

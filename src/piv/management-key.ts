@@ -15,8 +15,9 @@
  * SET MANAGEMENT KEY (Yubico PIV extension, docs.yubico.com "Set management key"):
  *   00 FF FF P2 Lc alg 9B L key        P2 FF = no touch, FE = touch required, FD = touch cached
  */
+import { concatBytes } from '../bytes';
 import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv';
-import { concat, okData, type PivCommand } from './command';
+import { okData, type PivCommand } from './command';
 import { ALGORITHM, KEY_REF, MANAGEMENT_KEY_SIZES, PIV_INS, type ManagementKeyAlgorithm } from './constants';
 import { pivError } from './errors';
 
@@ -128,7 +129,7 @@ export const setManagementKey: PivCommand<
       ins: PIV_INS.YK_SET_MANAGEMENT_KEY,
       p1: 0xff,
       p2: TOUCH_P2[touch ?? 'never'],
-      data: concat(Uint8Array.of(ALGORITHM[algorithm]), encodeTlv(KEY_REF.MANAGEMENT, key)),
+      data: concatBytes(Uint8Array.of(ALGORITHM[algorithm]), encodeTlv(KEY_REF.MANAGEMENT, key)),
     };
   },
   parseResponse: (r) => void okData(r, 'set-management-key'),

@@ -9,7 +9,8 @@
  * Each PIN or PUK field is 8 bytes: the characters, padded with FF (§2.4.3). The status words 63Cx
  * (wrong, x tries left) and 6983 (blocked) are read here, where it is known whether a PIN or PUK was tried.
  */
-import { concat, type PivCommand } from './command';
+import { concatBytes } from '../bytes';
+import type { PivCommand } from './command';
 import { KEY_REF, PIV_INS } from './constants';
 import { pivError, pivErrorForStatus } from './errors';
 
@@ -69,7 +70,7 @@ function changeReference(reference: PinReference): PivCommand<{ current: string;
       ins: PIV_INS.CHANGE_REFERENCE_DATA,
       p1: 0x00,
       p2: reference === 'PIN' ? KEY_REF.PIN : KEY_REF.PUK,
-      data: concat(encodePin(current, reference), encodePin(next, reference)),
+      data: concatBytes(encodePin(current, reference), encodePin(next, reference)),
     }),
     parseResponse(r) {
       if (r.sw !== 0x9000) throw pivErrorForStatus(r.sw, op);
@@ -90,7 +91,7 @@ export const unblockPin: PivCommand<{ puk: string; newPin: string }, void> = {
     ins: PIV_INS.RESET_RETRY_COUNTER,
     p1: 0x00,
     p2: KEY_REF.PIN,
-    data: concat(encodePin(puk, 'PUK'), encodePin(newPin, 'PIN')),
+    data: concatBytes(encodePin(puk, 'PUK'), encodePin(newPin, 'PIN')),
   }),
   parseResponse(r) {
     if (r.sw !== 0x9000) throw pivErrorForStatus(r.sw, 'unblock-pin');

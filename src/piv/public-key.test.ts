@@ -3,7 +3,7 @@
  * own export of the same key.
  */
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from './command';
+import { fromHex, toHex } from '../bytes';
 import { derUnsignedInteger, parseCardPublicKey, parseGenerateResponse, toCryptoKey, toSpki } from './public-key';
 
 const b64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));

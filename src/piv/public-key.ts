@@ -12,8 +12,8 @@
  *   30 { 30 { 06 id-ecPublicKey, 06 curve }, 03 { 00, point } }
  *   30 { 30 { 06 id-Ed25519 | id-X25519 }, 03 { 00, key } }
  */
+import { concatBytes } from '../bytes';
 import { decodeTlv, encodeTlv } from '../apdu/tlv';
-import { concat } from './command';
 import type { KeyAlgorithm } from './constants';
 import { pivError } from './errors';
 
@@ -42,16 +42,19 @@ const POINT_LENGTH: Record<'ECCP256' | 'ECCP384' | 'ED25519' | 'X25519', number>
   X25519: 32,
 };
 
-const seq = (...parts: Uint8Array[]) => encodeTlv(0x30, concat(...parts));
+const seq = (...parts: Uint8Array[]) => encodeTlv(0x30, concatBytes(...parts));
 const oid = (o: readonly number[]) => encodeTlv(0x06, Uint8Array.from(o));
-const bitString = (b: Uint8Array) => encodeTlv(0x03, concat(Uint8Array.of(0), b));
+const bitString = (b: Uint8Array) => encodeTlv(0x03, concatBytes(Uint8Array.of(0), b));
 
 /** A DER INTEGER of an unsigned big-endian magnitude: leading zeros dropped, 00 added when b8 is set (X.690 §8.3). */
 export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
   let start = 0;
   while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
   const m = magnitude.slice(start);
-  return encodeTlv(0x02, m.length > 0 && m[0]! & 0x80 ? concat(Uint8Array.of(0), m) : m.length ? m : Uint8Array.of(0));
+  return encodeTlv(
+    0x02,
+    m.length > 0 && m[0]! & 0x80 ? concatBytes(Uint8Array.of(0), m) : m.length ? m : Uint8Array.of(0),
+  );
 }
 
 /** Parses the card's public-key elements (the contents of 7F49, or of metadata tag 04) for `algorithm`. */

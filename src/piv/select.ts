@@ -11,9 +11,10 @@
  *     5F50 L uniform resource locator      optional
  *     AC L  cryptographic algorithms supported { 80 01 alg … 06 01 00 }   optional
  */
+import { toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { findTlv, decodeTlv } from '../apdu/tlv';
-import { okData, toHex, type PivCommand } from './command';
+import { okData, type PivCommand } from './command';
 import { PIV_AID, PIV_INS } from './constants';
 import { pivError, pivErrorForStatus } from './errors';
 

@@ -5,8 +5,8 @@
  * from `crypto.getRandomValues`, fixed here so that the transcript is static.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fromHex } from '../bytes';
 import { replayPiv, replayPivError } from '../../test/support/transcript-piv';
-import { fromHex } from './command';
 
 const KAT_KEY = fromHex('8A98F110D3497B022100B774DF0EF99B53EF4B8E3B918604');
 

@@ -4,9 +4,9 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { fromHex } from '../bytes';
 import { replayPiv, replayPivError, spacedHex } from '../../test/support/transcript-piv';
 import type { Chuid } from './chuid';
-import { fromHex } from './command';
 import { nonFederalFascn } from './fascn';
 
 // The FASC-N yubico-piv-tool writes by default (agency 9999, system 9999, credential 999999); its parity

@@ -5,8 +5,8 @@
  * a key made here so that the card's answer can be checked with WebCrypto.
  */
 import { describe, expect, it } from 'vitest';
+import { fromHex } from '../bytes';
 import { replayPiv, replayPivError, spacedHex } from '../../test/support/transcript-piv';
-import { fromHex } from './command';
 import { digestInfo, ecdsaDerToRaw } from './keys';
 
 // P-256 base point G (SEC 2 §2.4.2): a valid public key (private key 1).

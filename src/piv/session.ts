@@ -5,6 +5,7 @@
  *
  * It holds no secret beyond the duration of a call: PINs, PUKs and keys are passed in and dropped.
  */
+import { bytesEqual } from '../bytes';
 import type { ApduChannel } from '../apdu/channel';
 import { decodeCertificateObject, encodeCertificateObject } from './certificate-object';
 import { decodeChuid, encodeChuid, type Chuid } from './chuid';
@@ -58,12 +59,6 @@ export interface GeneratedKey {
   readonly publicKey: CardPublicKey;
   readonly spki: Uint8Array;
   readonly cryptoKey: CryptoKey | undefined;
-}
-
-/** Byte-for-byte equality without an early exit (the compared values are a card's proof, not secrets, but cheap to do right). */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  return a.reduce((d, x, i) => d | (x ^ b[i]!), 0) === 0;
 }
 
 /** A PIV card application reached over an `ApduChannel`. Call `select()` first (or use `PivSession.open`). */
@@ -181,7 +176,7 @@ export class PivSession {
     const witness = await cipher.decryptBlock(await this.#run(requestWitness, algorithm));
     const challenge = randomBytes(MANAGEMENT_KEY_SIZES[algorithm].blockSize);
     const proof = await this.#run(answerWitness, { algorithm, witness, challenge });
-    if (!sameBytes(proof, await cipher.encryptBlock(challenge))) {
+    if (!bytesEqual(proof, await cipher.encryptBlock(challenge))) {
       throw pivError('AUTH_FAILED', 'the card did not prove knowledge of the management key', {
         operation: 'authenticate-management',
       });

@@ -4,14 +4,18 @@
  * job (src/state/readers.svelte.ts), so the Lifecycle page sees bridge and USB cards alike.
  */
 import { AppError } from '../app-error';
-import { connectBridge } from '../cards/readers';
-import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
-import type { BridgeReader } from '../transport/pcsc-bridge-protocol';
-import { bridgeAutoConnect, setBridgeAutoConnect } from '../store/bridge-preference';
+import {
+  bridgeAutoConnect,
+  connectBridge,
+  setBridgeAutoConnect,
+  type BridgeReader,
+  type PcscBridgeCard,
+  type PcscBridgeClient,
+} from '../workflows/readers';
 import { runGuarded } from './guarded';
 
 /** Whether a reader error is one the bridge gets around (re-exported for the UI, which stays above state/). */
-export { bridgeWouldHelp } from '../cards/readers';
+export { bridgeWouldHelp } from '../workflows/readers';
 
 /** Reactive bridge state; one instance for the app, owned by the reader state. */
 export class BridgeReaderState {

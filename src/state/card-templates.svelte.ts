@@ -5,7 +5,7 @@
  */
 import { AppError } from '../app-error';
 import { TemplateEditorState } from './template-editor.svelte';
-import type { TapPolicyResult } from '../entra/tap-policy';
+import type { TapPolicyResult } from '../workflows/helpdesk';
 import {
   cardDraftOf,
   cardDraftProblems,
@@ -26,6 +26,11 @@ import { ensureDefaultTemplates, type ExportTemplateRecord } from '../workflows/
 import { tenantTapPolicy } from '../workflows/helpdesk';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
+
+/** What the screens need from the layers below, re-exported so ui/ reads only state/. */
+export { DEFAULT_CERTIFICATE, type CredentialType } from '../workflows/card-templates';
+export { CERTIFICATE_ALGORITHMS, CERTIFICATE_SLOTS, PIN_LENGTH, TAP_LIFETIME } from '../workflows/card-template-rules';
+export type { ExportTemplateRecord };
 
 /** Reactive card-template state; one instance for the app. */
 export class CardTemplatesState extends TemplateEditorState<CardTemplateRecord, CardTemplateDraft, TemplateErrors> {

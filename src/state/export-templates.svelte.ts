@@ -24,6 +24,10 @@ import {
   type TemplateVariable,
 } from '../workflows/export-templates';
 
+/** What the screens need from the layers below, re-exported so ui/ reads only state/. */
+export { describeDraftErrors, FIELD_LABELS, VARIABLE_CHOICES } from '../workflows/export-templates';
+export type { PlaceholderField, TemplateVariable };
+
 /** The preview: the rendered message, or why it cannot be rendered. */
 export type EmailPreview =
   { readonly email: RenderedEmail; readonly error: null } | { readonly email: null; readonly error: AppError };

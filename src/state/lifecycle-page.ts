@@ -4,9 +4,11 @@
  * progress). Step words come from the lifecycle step catalogue.
  */
 import type { CardTemplateRecord } from '../workflows/card-templates';
-import type { CardStatus } from '../workflows/lifecycle/inspect';
+import type { CardState, CardStatus } from '../workflows/lifecycle/inspect';
 import { stepLabel, stepsOf, type StepCondition, type StepId } from '../workflows/lifecycle/steps';
 import type { LifecycleOperation, StepEvent } from '../workflows/lifecycle/types';
+
+export type { CardState };
 
 export { stepLabel } from '../workflows/lifecycle/steps';
 

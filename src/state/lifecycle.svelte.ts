@@ -5,10 +5,6 @@
  * memory, until the summary is closed.
  */
 import { AppError, isAppError, toAppError } from '../app-error';
-import type { SignedInAccount } from '../entra/msal-adapter';
-import type { DirectoryUser } from '../entra/users';
-import type { CardTemplateRecord, RegistryRecord } from '../store/db';
-import type { CardTransport } from '../transport/card-transport';
 import type { ActivateSummary } from '../workflows/lifecycle/activate';
 import type { IssueSummary } from '../workflows/lifecycle/issue';
 import type { RetireSummary } from '../workflows/lifecycle/retire';
@@ -35,12 +31,18 @@ import {
   requireMasterKey,
   templateOfCard,
   type CardStatus,
+  type CardTemplateRecord,
+  type CardTransport,
+  type RegistryRecord,
 } from '../workflows/lifecycle/inspect';
-import { tapContext } from '../workflows/helpdesk';
+import { tapContext, type DirectoryUser, type SignedInAccount } from '../workflows/helpdesk';
 import { applyStepEvent, failRunning, plannedSteps, type ProgressRow, type Transition } from './lifecycle-page';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
 import { UserSearchState } from './user-search.svelte';
+
+/** What the screens need from the layers below, re-exported so ui/ reads only state/. */
+export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
 
 /** What the summary dialog shows, per operation. */
 export type LifecycleSummary =

@@ -8,14 +8,15 @@ import { AppError, toAppError } from '../app-error';
 import {
   bridgeCardInfo,
   chooseUsbReader,
+  createDemoVirtualReader,
   grantedUsbReaders,
   ReaderConnection,
   watchUsbReaders,
+  type BridgeReader,
   type CardInfo,
   type ReaderChoice,
-} from '../cards/readers';
-import type { VirtualReaderChoice } from '../cards/virtual-reader';
-import type { BridgeReader } from '../transport/pcsc-bridge-protocol';
+  type VirtualReaderChoice,
+} from '../workflows/readers';
 import { BridgeReaderState } from './bridge-readers.svelte';
 import { runGuarded } from './guarded';
 
@@ -54,7 +55,6 @@ export class ReaderState {
     this.#started = true;
     if (pcscBridgePort) this.bridge.url = `ws://127.0.0.1:${pcscBridgePort}`;
     if (demo) {
-      const { createDemoVirtualReader } = await import('../cards/virtual-reader');
       this.virtual = await createDemoVirtualReader();
     }
     watchUsbReaders(() => void this.refresh());

@@ -13,6 +13,9 @@ import {
   type MasterKeyStatus,
 } from '../workflows/master-key';
 
+/** What the screens need from the layers below, re-exported so ui/ reads only state/. */
+export { formatFingerprint, passphraseProblem, PASSPHRASE_MIN } from '../workflows/master-key';
+
 /** A file for the UI to offer as a download. */
 export interface DownloadFile {
   readonly fileName: string;

@@ -2,14 +2,19 @@
  * The operator's session as the UI sees it: configuration, sign-in, and the operator's profile.
  */
 import { AppError, toAppError } from '../app-error';
-import { loadDeploymentConfig, type DeploymentConfig } from '../config/deployment';
 import {
   effectiveEntraConnection,
+  loadDeploymentConfig,
   resetEntraConnection,
   saveEntraConnection,
+  type DeploymentConfig,
   type EntraConnection,
 } from '../workflows/connection-settings';
 import { OperatorSession, type OperatorProfile } from '../workflows/operator-session';
+
+/** What the session screens show, re-exported so ui/ reads only state/. */
+export type { EntraConnection };
+export type { OperatorProblem } from '../workflows/operator-session';
 
 export type SessionPhase = 'loading' | 'unconfigured' | 'signed-out' | 'signing-in' | 'signed-in';
 

@@ -3,17 +3,24 @@
  * The issued code is held only here, in memory, and dropped when the operator leaves the page.
  */
 import type { AppError } from '../app-error';
-import type { TemporaryAccessPass } from '../entra/tap';
-import type { TapPolicyResult } from '../entra/tap-policy';
-import type { DirectoryUser } from '../entra/users';
-import type { ExportTemplateRecord } from '../store/db';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
-import { deliveryTemplates, tapContext, tenantTapPolicy, userTap } from '../workflows/helpdesk';
-import { cardsOf, reportCardLost } from '../workflows/lost-card';
-import type { RegistryRecord } from '../store/registry';
+import {
+  deliveryTemplates,
+  tapContext,
+  tenantTapPolicy,
+  userTap,
+  type DirectoryUser,
+  type ExportTemplateRecord,
+  type TapPolicyResult,
+  type TemporaryAccessPass,
+} from '../workflows/helpdesk';
+import { cardsOf, reportCardLost, type RegistryRecord } from '../workflows/lost-card';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
 import { UserSearchState } from './user-search.svelte';
+
+/** What the screens need from the layers below, re-exported so ui/ reads only state/. */
+export { canReportLost } from '../workflows/lost-card';
 
 /** Reactive state of the Smart Card Unblock page. */
 export class UnblockState {

@@ -4,9 +4,10 @@
  * answer to the latest query, and pages on.
  */
 import { toAppError, type AppError } from '../app-error';
-import type { DirectoryUser } from '../entra/users';
-import { findUsers, moreUsers } from '../workflows/helpdesk';
+import { findUsers, moreUsers, type DirectoryUser } from '../workflows/helpdesk';
 import type { SessionState } from './session.svelte';
+
+export type { DirectoryUser };
 
 /** How long typing must pause before the search runs. */
 export const SEARCH_DELAY_MS = 300;

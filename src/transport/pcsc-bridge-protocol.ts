@@ -1,3 +1,5 @@
+import { fromHex, isHex } from '../bytes';
+
 /**
  * The wire protocol between the page (src/transport/pcsc-bridge.ts) and the local PC/SC bridge
  * (relay/bridge/). Pure: shared by both sides so they cannot drift apart.
@@ -93,25 +95,13 @@ export type BridgeMessage =
   | { readonly v: 1; readonly event: 'hello'; readonly paired: boolean; readonly version: number }
   | { readonly v: 1; readonly event: 'readers'; readonly readers: BridgeReader[] };
 
-const HEX = /^(?:[0-9A-Fa-f]{2})*$/;
-
-/** Bytes as upper-case hex. */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s.toUpperCase();
-}
-
-/** Hex (even length, no separators) as bytes; null when malformed. */
-export function fromHex(hex: string): Uint8Array | null {
-  if (!HEX.test(hex)) return null;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+/** Hex from the wire (even length, no separators) as bytes; null when malformed (a reply is not checked). */
+export function bytesOfHex(hex: string): Uint8Array | null {
+  return isHex(hex) ? fromHex(hex) : null;
 }
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-const isHex = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= 2 * max && HEX.test(x);
+const hexField = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= 2 * max && isHex(x);
 
 /** Checks the fields an operation needs; returns the reason it is malformed, or null. */
 function opProblem(o: Record<string, unknown>): string | null {
@@ -125,11 +115,13 @@ function opProblem(o: Record<string, unknown>): string | null {
         ? null
         : 'connect needs a reader and mode';
     case 'transmit':
-      return isInt(o.handle) && isHex(o.apdu, 65544) && (o.apdu as string).length >= 8
+      return isInt(o.handle) && hexField(o.apdu, 65544) && (o.apdu as string).length >= 8
         ? null
         : 'transmit needs a handle and an APDU of at least 4 bytes';
     case 'control':
-      return isInt(o.handle) && isInt(o.code) && isHex(o.data, 4096) ? null : 'control needs a handle, code and data';
+      return isInt(o.handle) && isInt(o.code) && hexField(o.data, 4096)
+        ? null
+        : 'control needs a handle, code and data';
     case 'begin':
     case 'end':
     case 'disconnect':

@@ -10,14 +10,14 @@
  * asks the Permissions API: a denied permission is `LOCAL_NETWORK_DENIED` (the operator can fix it in
  * site settings), anything else `BRIDGE_UNREACHABLE`.
  */
+import { toHex } from '../bytes';
 import { AppError } from '../app-error';
 import type { CardTransport, TransportCapabilities } from './card-transport';
 import {
   BRIDGE_DEFAULT_PORT,
   BRIDGE_PROTOCOL_VERSION,
-  fromHex,
+  bytesOfHex,
   parseBridgeMessage,
-  toHex,
   type BridgeOp,
   type BridgeReader,
   type BridgeRequest,
@@ -218,7 +218,7 @@ export class PcscBridgeClient {
   /** Connects to the card in `reader`. `exclusive` keeps every other PC/SC client out until `close()`. */
   async connectCard(reader: string, options: { mode?: ShareMode } = {}): Promise<PcscBridgeCard> {
     const r = await this.#request('connect', { reader, mode: options.mode ?? 'shared' });
-    return new PcscBridgeCard(this, reader, r.handle, fromHex(r.atr) ?? new Uint8Array(0));
+    return new PcscBridgeCard(this, reader, r.handle, bytesOfHex(r.atr) ?? new Uint8Array(0));
   }
 
   /** Closes the connection; open cards are released by the bridge. */
@@ -300,13 +300,13 @@ export class PcscBridgeCard implements CardTransport {
   async transmit(command: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
     options.signal?.throwIfAborted();
     const { response } = await this.client.request('transmit', { handle: this.handle, apdu: toHex(command) });
-    return fromHex(response) ?? new Uint8Array(0);
+    return bytesOfHex(response) ?? new Uint8Array(0);
   }
 
   /** Sends a reader control code (SCardControl, PC/SC Part 10 features). */
   async control(code: number, data: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
     const { response } = await this.client.request('control', { handle: this.handle, code, data: toHex(data) });
-    return fromHex(response) ?? new Uint8Array(0);
+    return bytesOfHex(response) ?? new Uint8Array(0);
   }
 
   /**

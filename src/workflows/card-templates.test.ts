@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { fromHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { createTranscriptTransport } from '../../test/support/transcript';
-import { fromHex } from '../piv/command';
 import { getCardTemplate, listCardTemplates, deleteCardTemplate } from '../store/card-templates';
 import type { TapPolicy } from '../entra/tap-policy';
 import {

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../app-error';
 import { detectCard } from '../cards/detect';
+import type { CardTransport } from '../cards/readers';
 import type { TapPolicy } from '../entra/tap-policy';
 import {
   deleteCardTemplate,
@@ -13,7 +14,6 @@ import {
   type CardTemplateRecord,
 } from '../store/card-templates';
 import { listExportTemplates } from '../store/export-templates';
-import type { CardTransport } from '../transport/card-transport';
 import { canonicalCardTemplate, cardTemplateProblems, NAME_MAX } from './card-template-rules';
 import { describeProblems, problemsByPath, type FieldProblem } from './field-checks';
 

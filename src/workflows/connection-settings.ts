@@ -6,6 +6,8 @@ import { AppError } from '../app-error';
 import { entraSettingsProblems, type DeploymentConfig, type EntraSettings } from '../config/deployment';
 import { clearConnection, readConnection, saveConnection } from '../store/connections';
 
+export { loadDeploymentConfig, type DeploymentConfig } from '../config/deployment';
+
 /** The Entra connection settings plus the relay URL that goes with them. */
 export interface EntraConnection extends EntraSettings {
   readonly relayUrl: string;

@@ -6,12 +6,14 @@
 import type { SignedInAccount } from '../entra/msal-adapter';
 import type { TemporaryAccessPass } from '../entra/tap';
 import { readTapPolicy, type TapPolicyResult } from '../entra/tap-policy';
-import { nextUsers, searchUsers, type UserPage } from '../entra/users';
+import { nextUsers, searchUsers, type DirectoryUser, type UserPage } from '../entra/users';
 import { sendExportEmail } from '../relay-api/mail';
 import type { ExportTemplateRecord } from '../store/export-templates';
 import { ensureDefaultTemplates, exportTemplates } from './export-templates';
 import type { OperatorSession } from './operator-session';
 import { currentTap, type TapContext } from './request-tap';
+
+export type { DirectoryUser, ExportTemplateRecord, SignedInAccount, TapPolicyResult, TemporaryAccessPass };
 
 /** Users whose name, mail or UPN starts with `text`. */
 export function findUsers(op: OperatorSession, text: string): Promise<UserPage> {

@@ -8,6 +8,8 @@ import { appendAudit } from '../store/audit';
 import { cardsOfUser, getCard, putCard, type RegistryRecord } from '../store/registry';
 import { lifecycleError, type LifecycleOperator } from './lifecycle/types';
 
+export type { RegistryRecord };
+
 /** States in which a card is in someone's hands as far as the registry knows. */
 const LIVE: ReadonlySet<RegistryRecord['state']> = new Set(['issued', 'active', 'locked']);
 

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { deriveManagementKey, importCardMasterKey } from '../cards/admin-secrets';
 import { openKeywardDb } from '../store/db';
@@ -84,12 +85,10 @@ describe('card master key', () => {
       hkdf,
       256,
     );
-    const expected = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bits)).slice(0, 8), (b) =>
-      b.toString(16).padStart(2, '0'),
-    ).join('');
+    const expected = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bits)).slice(0, 8), { lower: true });
     expect(status.fingerprint).toBe(expected);
     const rawDigest = new Uint8Array(await crypto.subtle.digest('SHA-256', raw)).slice(0, 8);
-    expect(status.fingerprint).not.toBe(Array.from(rawDigest, (b) => b.toString(16).padStart(2, '0')).join(''));
+    expect(status.fingerprint).not.toBe(toHex(rawDigest, { lower: true }));
 
     const key = (await currentMasterKey())!;
     expect(key.extractable).toBe(false);

@@ -10,6 +10,7 @@
  *   fingerprint: hex of the first 8 bytes of SHA-256(HKDF(master key, info = FINGERPRINT_LABEL)), so two
  *   browsers can be compared without anything that reveals the key itself.
  */
+import { toHex } from '../bytes';
 import { AppError } from '../app-error';
 import { importCardMasterKey } from '../cards/admin-secrets';
 import { readMasterKey, writeMasterKey, MASTER_KEY_ID } from '../store/master-key';
@@ -129,7 +130,7 @@ export async function masterKeyFingerprint(key: CryptoKey): Promise<string> {
     256,
   );
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bits));
-  return toHex(digest.subarray(0, 8));
+  return toHex(digest.subarray(0, 8), { lower: true });
 }
 
 /** A fingerprint as admins compare it: `a1b2 c3d4 e5f6 0718`. */
@@ -285,10 +286,6 @@ function isBase64(v: unknown, bytes: number): v is string {
   } catch {
     return false;
   }
-}
-
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 function toBase64(b: Uint8Array): string {

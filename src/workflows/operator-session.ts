@@ -11,6 +11,8 @@ import { sendTestEmail, type MailReceipt } from '../relay-api/mail';
 import { fetchRelayCaller, type RelayCaller } from '../relay-api/whoami';
 import type { EntraConnection } from './connection-settings';
 
+export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../entra/sign-in-window';
+
 /** Something that will stop the operator's work, with the error behind it when there is one. */
 export interface OperatorProblem {
   readonly code: 'NO_TAP_ROLE' | 'GRAPH_SCOPES' | 'NOT_RELAY_OPERATOR' | 'RELAY_CHECK_FAILED';

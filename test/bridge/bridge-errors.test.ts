@@ -6,10 +6,10 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../src/bytes';
 import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
 import { VPCD_READER } from '../../scripts/vpcd-harness';
 import type { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
-import { toHex } from '../../src/transport/pcsc-bridge-protocol';
 import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 import { privatePcscd, startBridgeProcess, until, type BridgeProcess, type PrivatePcscd } from './bridge-rig';
 

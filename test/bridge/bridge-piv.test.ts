@@ -7,11 +7,11 @@
 import 'reflect-metadata';
 import { X509Certificate } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../src/bytes';
 import { ApduChannel } from '../../src/apdu/channel';
 import { DEFAULT_MANAGEMENT_KEY } from '../../src/piv/management-key';
 import { PivSession } from '../../src/piv/session';
 import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol';
-import { toHex } from '../../src/transport/pcsc-bridge-protocol';
 import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 import { connectVpcd } from '../../scripts/vpcd-client';
 import { VPCD_PORT } from '../../scripts/vpcd-harness';

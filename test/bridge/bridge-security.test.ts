@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../src/bytes';
 import { PAIRING_MAX_ATTEMPTS } from '../../relay/bridge/access';
 import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol';
 import {
@@ -18,7 +19,7 @@ import {
 } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
-const sw = (r: Uint8Array) => Array.from(r.slice(-2), (b) => b.toString(16).padStart(2, '0')).join('');
+const sw = (r: Uint8Array) => toHex(r.slice(-2), { lower: true });
 
 describe('bridge security', () => {
   let rig: BridgeRig;

@@ -1,3 +1,4 @@
+import { toHex } from '../../src/bytes';
 import { E2E_PORTS } from '../../playwright.config';
 import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
 import { VPCD_PORT } from '../../scripts/vpcd-harness';
@@ -46,9 +47,7 @@ test.describe('the local PC/SC bridge across visits', () => {
       await readers.getByRole('button', { name: `${second} · card present` }).click();
       await expect(page.getByRole('heading', { name: second })).toBeVisible();
       await expect(page.getByTestId('card-state')).toContainText('PIV card');
-      await expect(page.getByTestId('atr')).toHaveText(
-        Array.from(card.atr, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '),
-      );
+      await expect(page.getByTestId('atr')).toHaveText(toHex(card.atr, { separator: ' ' }));
 
       await vpcd.stop();
       await expect(page.getByTestId('card-presence')).toHaveText('No card in the reader');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { expect, test } from '@playwright/test';
+import { toHex } from '../../src/bytes';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 
 /**
@@ -88,9 +89,7 @@ test.describe('PC/SC bridge', () => {
     expect(report).toEqual({
       pairedBefore: false,
       readers: [rig.harness.reader],
-      atr: Array.from(rig.harness.card.atr, (b) => b.toString(16).padStart(2, '0'))
-        .join('')
-        .toUpperCase(),
+      atr: toHex(rig.harness.card.atr),
       wrongPinRetries: 2,
       signatureValid: true,
       certificateRoundTrip: true,

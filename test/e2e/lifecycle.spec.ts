@@ -5,6 +5,7 @@
  * Unblock. Each set-up step goes through the UI here, so this spec passes on its own.
  */
 import type { APIRequestContext, Page } from '@playwright/test';
+import { toHex } from '../../src/bytes';
 import { E2E_PORTS } from '../../playwright.config';
 import { test, expect, corpusReader, type KeywardFixtures } from './fixtures';
 import { placesHolding } from './secrets';
@@ -350,7 +351,7 @@ test.describe('over the local PC/SC bridge', () => {
     const transmits = rig.logs.filter((r) => typeof r.commandLength === 'number');
     expect(rig.commandCount() - before).toBeGreaterThan(20);
     expect(transmits.length).toBeGreaterThanOrEqual(rig.commandCount() - before);
-    const pinHex = Array.from(new TextEncoder().encode(NEW_PIN), (b) => b.toString(16).padStart(2, '0')).join('');
+    const pinHex = toHex(new TextEncoder().encode(NEW_PIN), { lower: true });
     const logText = JSON.stringify(rig.logs).toLowerCase();
     expect(logText).not.toContain(NEW_PIN);
     expect(logText).not.toContain(pinHex);
@@ -378,8 +379,7 @@ test.describe('over the local PC/SC bridge', () => {
       padded.set(new TextEncoder().encode(pin));
       return Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x08, ...padded);
     };
-    const sw = async (pin: string) =>
-      Array.from((await card.transmit(verify(pin))).slice(-2), (b) => b.toString(16).padStart(2, '0')).join('');
+    const sw = async (pin: string) => toHex((await card.transmit(verify(pin))).slice(-2), { lower: true });
     const select = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
     await card.transmit(select);
     const answers: string[] = [];

@@ -4,21 +4,21 @@
  * plugs into the simulator as a `VirtualCardSpec` and that long responses survive the driver.
  */
 import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../src/bytes';
 import { ApduChannel } from '../../src/apdu/channel';
 import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 import { createSimulatorTransport } from '../../src/transport/simulator/simulator-transport';
-
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const bytes = (h: string) => Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
 
 describe('virtual PIV card behind the virtual CCID reader', () => {
   it('answers SELECT and GET VERSION through the real driver; the ATR reaches the host', async () => {
     const card = createVirtualPivCard({ profile: 'yubikey-5.7', serial: 424242 });
     const t = await createSimulatorTransport({ card });
     expect(t.atr).toEqual(card.atr);
-    expect(hex(await t.transmit(bytes('00A4040005A000000308')))).toBe('61114f0600001000010079074f05a0000003089000');
-    expect(hex(await t.transmit(bytes('00FD000000')))).toBe('0507029000');
-    expect(hex(await t.transmit(bytes('00F8000000')))).toBe('000679329000');
+    expect(toHex(await t.transmit(fromHex('00A4040005A000000308')), { lower: true })).toBe(
+      '61114f0600001000010079074f05a0000003089000',
+    );
+    expect(toHex(await t.transmit(fromHex('00FD000000')), { lower: true })).toBe('0507029000');
+    expect(toHex(await t.transmit(fromHex('00F8000000')), { lower: true })).toBe('000679329000');
     await t.close();
   });
 
@@ -26,13 +26,13 @@ describe('virtual PIV card behind the virtual CCID reader', () => {
     const card = createVirtualPivCard({ profile: 'yubikey-5.4' });
     const t = await createSimulatorTransport({ card });
     const channel = new ApduChannel(t);
-    await channel.transmitOk({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: bytes('a000000308') });
+    await channel.transmitOk({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: fromHex('a000000308') });
     const object = await channel.transmitOk({
       cla: 0,
       ins: 0xcb,
       p1: 0x3f,
       p2: 0xff,
-      data: bytes('5c035fff01'),
+      data: fromHex('5c035fff01'),
       le: 256,
     });
     expect(object[0]).toBe(0x53);

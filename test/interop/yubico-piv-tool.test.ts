@@ -5,6 +5,7 @@
  * by openssl with -force_pubkey.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../src/bytes';
 import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
 import { expectOk, issueCertificate, makeTestCa, readWorkFile } from './interop-support';
 
@@ -79,8 +80,7 @@ describe('yubico-piv-tool', () => {
 
   it("the card's APDU log holds none of the PINs, PUKs or management keys the tool sent", () => {
     const text = JSON.stringify(h.card.log).toLowerCase();
-    const hexOf = (s: string) =>
-      Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, '0')).join('');
+    const hexOf = (s: string) => toHex(new TextEncoder().encode(s), { lower: true });
     for (const secret of ['24681357', '97531864', '11223344', '123456', '12345678'])
       expect(text).not.toContain(hexOf(secret));
     expect(text).not.toContain(NEW_KEY);

@@ -2,6 +2,7 @@
  * Runs a `PivSession` over a transcript (transcript.ts) through the real `ApduChannel`, and checks that
  * the whole script was used.
  */
+import { toHex } from '../../src/bytes';
 import { ApduChannel } from '../../src/apdu/channel';
 import { PivSession } from '../../src/piv/session';
 import { createTranscriptTransport, type TranscriptOptions, type TranscriptTransport } from './transcript';
@@ -36,5 +37,5 @@ export async function replayPivError(
 
 /** Spaced upper-case hex, for building transcript lines from computed bytes. */
 export function spacedHex(bytes: ArrayLike<number>): string {
-  return Array.from(bytes, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+  return toHex(bytes, { separator: ' ' });
 }

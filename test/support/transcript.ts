@@ -12,6 +12,7 @@
  * `transmit` throws on an APDU that differs from the next `=>` (or comes after the script ends);
  * `assertDone()` throws when `=>` records are left over.
  */
+import { toHex } from '../../src/bytes';
 import type { CardTransport, TransportCapabilities } from '../../src/transport/card-transport';
 
 /** One record: a command pattern (null = wildcard byte) and the response to give. */
@@ -29,8 +30,8 @@ export interface TranscriptTransport extends CardTransport {
   assertDone(): void;
 }
 
-const toHex = (b: ArrayLike<number | null>) =>
-  Array.from(b, (x) => (x === null ? '..' : x.toString(16).padStart(2, '0').toUpperCase())).join(' ');
+/** Spaced hex with `..` for a wildcard byte. */
+const patternHex = (b: ArrayLike<number | null>) => Array.from(b, (x) => (x === null ? '..' : toHex([x]))).join(' ');
 
 function parseHex(text: string, line: number, wildcards: boolean): (number | null)[] {
   const tokens = text.replace(/\s+/g, '').match(/../g) ?? [];
@@ -90,11 +91,11 @@ export function createTranscriptTransport(script: string, options: TranscriptOpt
     async transmit(command) {
       received.push(command);
       const e = exchanges[next];
-      if (!e) throw new Error(`unexpected APDU after the transcript ended: ${toHex(command)}`);
+      if (!e) throw new Error(`unexpected APDU after the transcript ended: ${toHex(command, { separator: ' ' })}`);
       const matches = e.command.length === command.length && e.command.every((b, i) => b === null || b === command[i]);
       if (!matches)
         throw new Error(
-          `unexpected APDU (transcript line ${e.line}):\n  expected ${toHex(e.command)}\n  received ${toHex(command)}`,
+          `unexpected APDU (transcript line ${e.line}):\n  expected ${patternHex(e.command)}\n  received ${toHex(command, { separator: ' ' })}`,
         );
       next++;
       return e.response.slice();
@@ -102,7 +103,7 @@ export function createTranscriptTransport(script: string, options: TranscriptOpt
     async close() {},
     assertDone() {
       if (next < exchanges.length) {
-        const left = exchanges.slice(next).map((e) => `line ${e.line}: ${toHex(e.command)}`);
+        const left = exchanges.slice(next).map((e) => `line ${e.line}: ${patternHex(e.command)}`);
         throw new Error(`${left.length} transcript exchange(s) left over:\n  ${left.join('\n  ')}`);
       }
     },

@@ -2,7 +2,8 @@
  * The virtual reader's own reading of the CCID class descriptor (CCID rev 1.1 §5.1, Table 5.1-1),
  * independent of src/ccid/descriptor.ts so that the two can check each other.
  */
-import { hexToBytes, type CorpusReaderEntry } from './virtual-usb-descriptors';
+import { fromHex } from '../../bytes';
+import type { CorpusReaderEntry } from './virtual-usb-descriptors';
 import type { SimReaderFacts } from './virtual-types';
 
 function dword(b: Uint8Array, o: number): number {
@@ -11,7 +12,7 @@ function dword(b: Uint8Array, o: number): number {
 
 /** Decodes the fields the simulation acts on: offsets 4, 5, 10, 14, 18, 23, 27, 28, 40, 44. */
 export function readerFacts(entry: CorpusReaderEntry): SimReaderFacts {
-  const d = hexToBytes(entry.descriptorHex);
+  const d = fromHex(entry.descriptorHex);
   const features = dword(d, 40);
   const level =
     features & 0x40000

@@ -3,6 +3,7 @@
  * framing (hand-written hex), the interrupt endpoint and cancellation.
  */
 import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../bytes';
 import { corpusEntry } from './fake-corpus';
 import { ATR_T0, createTestCard } from './fake-test-card';
 import { createVirtualReader } from './virtual-reader';
@@ -10,10 +11,10 @@ import { createVirtualReader } from './virtual-reader';
 const hex = (b: Uint8Array | DataView | undefined): string =>
   b === undefined
     ? ''
-    : Array.from(b instanceof DataView ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b, (x) =>
-        x.toString(16).padStart(2, '0'),
-      ).join(' ');
-const bytes = (h: string): Uint8Array<ArrayBuffer> => Uint8Array.from(h.trim().split(/\s+/), (x) => parseInt(x, 16));
+    : toHex(b instanceof DataView ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b, {
+        lower: true,
+        separator: ' ',
+      });
 const getDescriptor = (type: number) =>
   ({ requestType: 'standard', recipient: 'device', request: 6, value: type << 8, index: 0 }) as const;
 
@@ -74,30 +75,30 @@ describe('virtual reader CCID framing', () => {
   it('IccPowerOn → DataBlock with the ATR; XfrBlock → the card; GetSlotStatus after power off', async () => {
     const device = await claimed('ACS_ACR3901U_ICC_Reader.txt');
     // PC_to_RDR_IccPowerOn: 62 | dwLength 0 | slot 0 | seq 05 | bPowerSelect 00 (automatic) | RFU
-    await device.transferOut(1, bytes('62 00 00 00 00 00 05 00 00 00'));
+    await device.transferOut(1, fromHex('62 00 00 00 00 00 05 00 00 00'));
     const on = await device.transferIn(2, 300);
     // RDR_to_PC_DataBlock: 80 | dwLength 6 | slot 0 | seq 05 | bStatus 00 | bError 00 | bChain 00 | ATR
     expect(hex(on.data)).toBe(`80 06 00 00 00 00 05 00 00 00 ${hex(ATR_T0)}`);
     // PC_to_RDR_XfrBlock: 6f | dwLength 4 | slot 0 | seq 06 | bBWI 0 | wLevelParameter 0 | SELECT with no data
-    await device.transferOut(1, bytes('6f 04 00 00 00 00 06 00 00 00 00 a4 04 00'));
+    await device.transferOut(1, fromHex('6f 04 00 00 00 00 06 00 00 00 00 a4 04 00'));
     expect(hex((await device.transferIn(2, 300)).data)).toBe('80 02 00 00 00 00 06 00 00 00 90 00');
-    await device.transferOut(1, bytes('63 00 00 00 00 00 07 00 00 00'));
+    await device.transferOut(1, fromHex('63 00 00 00 00 00 07 00 00 00'));
     // RDR_to_PC_SlotStatus: bStatus 01 = present, inactive
     expect(hex((await device.transferIn(2, 300)).data)).toBe('81 00 00 00 00 00 07 01 00 00');
-    await device.transferOut(1, bytes('6f 04 00 00 00 00 08 00 00 00 00 a4 04 00'));
+    await device.transferOut(1, fromHex('6f 04 00 00 00 00 08 00 00 00 00 a4 04 00'));
     // Failed (40) | inactive (01), bError FE ICC_MUTE
     expect(hex((await device.transferIn(2, 300)).data)).toBe('80 00 00 00 00 00 08 41 fe 00');
   });
 
   it('refuses a voltage the descriptor does not list (bError 07 = offset of bPowerSelect)', async () => {
     const device = await claimed('Identiv_uTrust_3700_F_CL_Reader.txt'); // 5 V only
-    await device.transferOut(1, bytes('62 00 00 00 00 00 01 03 00 00')); // 1.8 V
+    await device.transferOut(1, fromHex('62 00 00 00 00 00 01 03 00 00')); // 1.8 V
     expect(hex((await device.transferIn(2, 300)).data)).toBe('80 00 00 00 00 00 01 41 07 00'); // failed, card present but not powered
   });
 
   it('reports an oversized reply as babble', async () => {
     const device = await claimed('ACS_ACR3901U_ICC_Reader.txt');
-    await device.transferOut(1, bytes('62 00 00 00 00 00 01 00 00 00'));
+    await device.transferOut(1, fromHex('62 00 00 00 00 00 01 00 00 00'));
     expect((await device.transferIn(2, 8)).status).toBe('babble');
   });
 

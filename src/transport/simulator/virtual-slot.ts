@@ -2,6 +2,7 @@
  * One slot of the virtual reader: card presence and power, parameters, and the reader side of the
  * exchange level the descriptor declares (CCID rev 1.1 §6.1.1–§6.1.7, §6.2).
  */
+import { concatBytes } from '../../bytes';
 import {
   frame,
   SIM_CMD,
@@ -156,7 +157,7 @@ export class VirtualSlot {
     let apdu = cmd.data;
     if (level === CHAIN.END) {
       if (!this.commandParts) return failure(cmd, this.icc(), 8);
-      apdu = join([...this.commandParts, cmd.data]);
+      apdu = concatBytes(...this.commandParts, cmd.data);
       this.commandParts = null;
     } else if (level !== CHAIN.WHOLE) {
       return failure(cmd, this.icc(), 8);
@@ -172,14 +173,4 @@ export class VirtualSlot {
     this.pendingResponse = rest.length > 0 ? rest : null;
     return this.dataBlock(cmd, part, first ? CHAIN.BEGIN : rest.length > 0 ? CHAIN.MORE : CHAIN.END);
   }
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -1,3 +1,5 @@
+import { fromHex } from '../../bytes';
+
 /**
  * Standard USB descriptors for a virtual reader built from a corpus entry (USB 2.0 §9.6): the device
  * descriptor, and a configuration holding the CCID interface, the entry's exact 54-byte class
@@ -24,11 +26,6 @@ export interface CorpusReaderEntry {
 export const SIM_ENDPOINT = { BULK_OUT: 0x01, BULK_IN: 0x82, INTERRUPT_IN: 0x83 } as const;
 /** wMaxPacketSize of the bulk and interrupt endpoints: full-speed bulk maximum, 8-byte interrupt. */
 export const SIM_PACKET = { BULK: 64, INTERRUPT: 8 } as const;
-
-export function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.replace(/\s/g, '');
-  return Uint8Array.from({ length: clean.length / 2 }, (_, i) => parseInt(clean.slice(i * 2, i * 2 + 2), 16));
-}
 
 /** Device descriptor (USB 2.0 §9.6.1, Table 9-8): 18 bytes. */
 export function deviceDescriptor(entry: CorpusReaderEntry): Uint8Array {
@@ -63,7 +60,7 @@ export function configurationDescriptor(entry: CorpusReaderEntry): Uint8Array {
       ...endpoint(SIM_ENDPOINT.BULK_IN, 2, SIM_PACKET.BULK, 0),
     );
   if (interrupt) endpoints.push(...endpoint(SIM_ENDPOINT.INTERRUPT_IN, 3, SIM_PACKET.INTERRUPT, 16));
-  const cls = hexToBytes(entry.descriptorHex);
+  const cls = fromHex(entry.descriptorHex);
   const i = entry.interface;
   const iface = [
     9,

@@ -30,3 +30,10 @@ export const STATE_WORDS: Words = {
   REAUTH_OTHER_ACCOUNT: (f) =>
     `You re-authenticated as ${String(f.got)}, not as the signed-in operator. Re-authenticate with your own account.`,
 };
+
+/** `AppError('bytes', code)` (src/bytes.ts) → words. */
+export const BYTES_WORDS: Words = {
+  NOT_HEX: say(
+    'Keyward was given a value that should be hexadecimal and is not (for example a user object ID or a card identifier). Check the value, or report it if it came from Entra ID or the card.',
+  ),
+};

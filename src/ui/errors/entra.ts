@@ -2,7 +2,6 @@
  * Words for Microsoft Entra ID: signing in through MSAL (src/entra/msal-adapter.ts) and Microsoft Graph
  * (src/entra/graph-errors.ts, users, TAP).
  */
-import { SIGN_IN_WINDOW_TIMEOUT_MS } from '../../entra/sign-in-window';
 import { say, sentence, type Fields, type Words } from './types';
 
 /** Graph's own words (written for administrators), or the developer message when it sent none. */
@@ -14,8 +13,8 @@ export const ENTRA_WORDS: Words = {
   POPUP_BLOCKED: say(
     'The browser blocked the sign-in window. Allow pop-ups for this site (the icon at the right of the address bar), then choose "Sign in" again.',
   ),
-  SIGN_IN_TIMED_OUT: () =>
-    `The sign-in window did not finish within ${SIGN_IN_WINDOW_TIMEOUT_MS / 1000} seconds: it was closed, or left waiting. Try again.`,
+  SIGN_IN_TIMED_OUT: (f) =>
+    `The sign-in window did not finish within ${String(f.timeoutSeconds ?? 90)} seconds: it was closed, or left waiting. Try again.`,
   INTERACTION_IN_PROGRESS: say('A sign-in window is already open. Finish or close it first.'),
   OFFLINE: say('You are offline. Sign-in needs a connection to Microsoft Entra ID.'),
   AUTHORITY_UNREACHABLE: (f) =>

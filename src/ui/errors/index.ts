@@ -3,7 +3,7 @@
  * ../describe-error.ts reads it). Each layer's words live in their own small file beside this one.
  */
 import { APDU_WORDS } from './apdu';
-import { CONFIG_WORDS, MAIL_WORDS, STATE_WORDS } from './app';
+import { BYTES_WORDS, CONFIG_WORDS, MAIL_WORDS, STATE_WORDS } from './app';
 import { BRIDGE_WORDS } from './bridge';
 import { CCID_WORDS } from './ccid';
 import { ENTRA_WORDS } from './entra';
@@ -27,6 +27,7 @@ const WORDS: Readonly<Record<string, Words>> = {
   config: CONFIG_WORDS,
   mail: MAIL_WORDS,
   state: STATE_WORDS,
+  bytes: BYTES_WORDS,
 };
 
 /** `toAppError` wraps what was not an `AppError` (any layer): its own message is all there is to say. */

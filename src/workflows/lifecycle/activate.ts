@@ -16,7 +16,7 @@ import { isAppError } from '../../app-error';
 import { identifyCard, openCard, type CardHandle } from '../../cards/card';
 import { changeHolderPin, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
-import type { CardTransport } from '../../transport/card-transport';
+import type { CardTransport } from '../../cards/readers';
 import { getCard, putCard } from '../../store/registry';
 import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
 import { migrateLegacyRecord } from './legacy-record';

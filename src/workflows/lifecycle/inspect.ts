@@ -8,8 +8,10 @@ import { identifyCard, openCard } from '../../cards/card';
 import { checkPinPolicy } from '../../cards/pins';
 import { getCardTemplate } from '../../store/card-templates';
 import type { CardState, CardTemplateRecord, RegistryRecord } from '../../store/db';
+
+export type { CardState, CardTemplateRecord, CardTransport, RegistryRecord };
 import { getCard } from '../../store/registry';
-import type { CardTransport } from '../../transport/card-transport';
+import type { CardTransport } from '../../cards/readers';
 import { cardTemplates } from '../card-templates';
 import { currentMasterKey } from '../master-key';
 import { migrateLegacyRecord } from './legacy-record';

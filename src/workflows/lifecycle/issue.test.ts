@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { toHex } from '../../bytes';
 import { deriveAdminSecrets, type CardIdentity } from '../../cards/admin-secrets';
 import { chuidIdentification, openPivSession } from '../../cards/card';
 import type { PivSession } from '../../piv/session';
 import { isAppError, type AppError } from '../../app-error';
-import { toHex } from '../../piv/command';
 import { KEY_REF, OBJECT_TAG, type ManagementKeyAlgorithm } from '../../piv/constants';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
 import { recentAudit } from '../../store/audit';

@@ -36,7 +36,7 @@ import { cardStepError } from '../../cards/card-error';
 import { resetToBlank } from '../../cards/retire-steps';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
-import type { CardTransport } from '../../transport/card-transport';
+import type { CardTransport } from '../../cards/readers';
 import { deliverActivationPin, type ActivationPinDelivery, type SendMail } from './deliver-pin';
 import { detectStep, issueCardSteps, type IssueCardResult } from './issue-card-steps';
 import { checkRegistry, register, type IssueUser } from './issue-registry';

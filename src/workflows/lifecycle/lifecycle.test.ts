@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { deriveAdminSecrets } from '../../cards/admin-secrets';
 import { openPivSession } from '../../cards/card';
-import { toHex } from '../../piv/command';
+import { toHex } from '../../bytes';
 import { DB_NAME, DB_VERSION } from '../../store/db';
 import { getCard } from '../../store/registry';
 import type { CardTransport } from '../../transport/card-transport';

@@ -12,7 +12,7 @@ import { destroyKeys, removeBinding, resetAdminSecrets, resetToBlank } from '../
 import { appendAudit } from '../../store/audit';
 import { lastUnfinishedRun } from '../../store/journal';
 import { getCard, putCard } from '../../store/registry';
-import type { CardTransport } from '../../transport/card-transport';
+import type { CardTransport } from '../../cards/readers';
 import { migrateLegacyRecord } from './legacy-record';
 import { closeAsRolledBack, LifecycleRun } from './run';
 import { lifecycleError, type LifecycleOperator, type OnStep, type StepEvent } from './types';

@@ -11,7 +11,7 @@ import { pinRetriesLeft, reportedPukRetries, resetPinWithPuk } from '../../cards
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTemplateRecord, RegistryRecord } from '../../store/db';
 import { getCard, putCard } from '../../store/registry';
-import type { CardTransport } from '../../transport/card-transport';
+import type { CardTransport } from '../../cards/readers';
 import { migrateLegacyRecord } from './legacy-record';
 import { LifecycleRun } from './run';
 import { lifecycleError, type OnStep, type StepEvent } from './types';

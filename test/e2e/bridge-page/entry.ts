@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { X509Certificate } from '@peculiar/x509';
+import { toHex } from '../../../src/bytes';
 import { ApduChannel } from '../../../src/apdu/channel';
 import { DEFAULT_MANAGEMENT_KEY } from '../../../src/piv/management-key';
 import { PivSession } from '../../../src/piv/session';
@@ -51,9 +52,7 @@ export async function runPivSuite(url: string, code: string, reader: string): Pr
   await session.writeCertificate(0x9a, certificate);
   const back = await session.readCertificate(0x9a);
   const certificateRoundTrip = back.length === certificate.length && back.every((b, i) => b === certificate[i]);
-  const atr = Array.from(card.atr, (b) => b.toString(16).padStart(2, '0'))
-    .join('')
-    .toUpperCase();
+  const atr = toHex(card.atr);
   await card.close();
   client.close();
   return { pairedBefore, readers, atr, wrongPinRetries, signatureValid, certificateRoundTrip };

@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import { concatBytes } from '../../../src/bytes';
 import { consentRequiredDescription, withheldIn } from './consent';
 import { escapeHtml, PAGE_CSP, renderPage } from './html';
 import { grantRequestedScopes } from './oidc';
@@ -160,15 +161,5 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     if (size > FORM_LIMIT) throw new Error('form too large');
     chunks.push(chunk);
   }
-  return new URLSearchParams(new TextDecoder().decode(concat(chunks, size)));
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return new URLSearchParams(new TextDecoder().decode(concatBytes(...chunks)));
 }

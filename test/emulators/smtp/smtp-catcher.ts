@@ -6,7 +6,7 @@
  * (RFC 4954) is required when credentials are given, and then only after STARTTLS when TLS is on. The
  * SIZE extension (RFC 1870) advertises the limit; oversized messages are refused with 552.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
@@ -17,6 +17,7 @@ import {
   type SMTPServerDataStream,
   type SMTPServerSession,
 } from 'smtp-server';
+import { bytesEqual } from '../../../src/bytes';
 import { AppError } from '../../../src/app-error';
 import { toCaughtMessage, type CaughtMessage } from './caught-message';
 import { createInboxApp } from './inbox';
@@ -54,9 +55,7 @@ export interface SmtpCatcher {
 
 /** Constant-time comparison, so the catcher does not teach timing attacks by example. */
 function same(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  return bytesEqual(new TextEncoder().encode(a), new TextEncoder().encode(b));
 }
 
 /** Holds the recent messages and the waiters for new ones. */

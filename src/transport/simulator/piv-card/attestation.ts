@@ -8,6 +8,7 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '../../../bytes';
 import { bytesToBigInt, type RandomSource } from './bytes';
 import { bitString, commonName, explicit, integer, octetString, oid, seq, subjectPublicKeyInfo, time } from './der';
 import type { KeyMaterial } from './slot-key';
@@ -87,7 +88,7 @@ export function attestationCertificate(
   f9: KeyMaterial & { kind: 'ec' },
   random: RandomSource,
 ): Uint8Array {
-  const slotHex = facts.slot.toString(16).padStart(2, '0');
+  const slotHex = toHex([facts.slot], { lower: true });
   return makeCertificate({
     subject: `YubiKey PIV Attestation ${slotHex}`,
     issuer: `Keyward Virtual PIV Attestation ${facts.serial}`,

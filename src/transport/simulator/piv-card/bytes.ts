@@ -1,36 +1,9 @@
+import { fromHex } from '../../../bytes';
+
 /**
- * Small byte helpers for the virtual PIV card (browser-safe: `Uint8Array` only).
+ * The virtual PIV card's number and key-encoding helpers (browser-safe: `Uint8Array` only); hex,
+ * concatenation and comparison are src/bytes.ts.
  */
-
-/** Concatenates byte arrays. */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Lower-case hex without separators. */
-export function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
-/** Parses hex (whitespace ignored). */
-export function fromHex(hex: string): Uint8Array<ArrayBuffer> {
-  const clean = hex.replace(/\s+/g, '');
-  return Uint8Array.from({ length: clean.length / 2 }, (_, i) => parseInt(clean.slice(2 * i, 2 * i + 2), 16));
-}
-
-/** Constant-shape equality (the card compares secrets with it). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /** Unsigned big-endian bytes → BigInt. */
 export function bytesToBigInt(b: Uint8Array): bigint {

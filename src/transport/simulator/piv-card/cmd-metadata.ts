@@ -6,8 +6,8 @@
  *     01 algorithm (FF for PIN/PUK)   02 PIN policy, touch policy   03 origin (01 generated, 02 imported)
  *     04 public key (81/82 or 86)     05 default value (01 yes)      06 total tries, tries remaining
  */
+import { bytesEqual, concatBytes } from '../../../bytes';
 import { tlv } from './ber';
-import { bytesEqual, concatBytes } from './bytes';
 import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
 import type { CardState, ReferenceData } from './card-state';
 import { KEY_REF, PIN_POLICY, TOUCH_POLICY, defaultPinPolicy, isKeySlot } from './data-objects';

@@ -2,7 +2,7 @@
  * Test helper: a minimal host that drives the virtual card with hand-built APDUs (no src/piv code, so
  * the card's tests stay independent of the host implementation). Node/test use only.
  */
-import { concatBytes, fromHex, toHex } from './bytes';
+import { concatBytes, fromHex, toHex } from '../../../bytes';
 import { tlv } from './ber';
 import { encryptBlock, decryptBlock } from './mgmt-cipher';
 import type { VirtualPivCard } from './virtual-piv-card';
@@ -32,7 +32,7 @@ export function shortApdu(
 export async function send(card: VirtualPivCard, apdu: Uint8Array | string): Promise<HostResponse> {
   const r = await card.handle(typeof apdu === 'string' ? fromHex(apdu) : apdu);
   const data = new Uint8Array(r.subarray(0, -2));
-  return { data, sw: (r[r.length - 2]! << 8) | r[r.length - 1]!, hex: toHex(data) };
+  return { data, sw: (r[r.length - 2]! << 8) | r[r.length - 1]!, hex: toHex(data, { lower: true }) };
 }
 
 /** Sends a command with any amount of data: chained 255-byte pieces, then GET RESPONSE until 9000. */
@@ -56,7 +56,7 @@ export async function transmit(
     parts.push(r.data);
   }
   const all = concatBytes(...parts);
-  return { data: all, sw: r.sw, hex: toHex(all) };
+  return { data: all, sw: r.sw, hex: toHex(all, { lower: true }) };
 }
 
 /** SELECT the PIV application. */

@@ -13,16 +13,9 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { concatBytes, fromHex, toHex } from '../../../bytes';
 import { tlv } from './ber';
-import {
-  base64UrlToBytes,
-  bytesToBase64Url as b64u,
-  concatBytes,
-  fromHex,
-  toHex,
-  webRandom,
-  type RandomSource,
-} from './bytes';
+import { base64UrlToBytes, bytesToBase64Url as b64u, webRandom, type RandomSource } from './bytes';
 import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host';
 import { encryptBlock } from './mgmt-cipher';
 import { createVirtualPivCard } from './virtual-piv-card';
@@ -121,7 +114,7 @@ describe('management key (9B) through GENERAL AUTHENTICATE', () => {
       ).toBe(0x9000);
       expect(await authenticateManagement(card, 0x0a, DEFAULT_MGMT)).toBe(0x6a86);
       expect(await authenticateManagement(card, alg, k)).toBe(0x9000);
-      expect((await send(card, '00F7009B00')).hex).toBe(`0101${alg.toString(16).padStart(2, '0')}02020101050100`);
+      expect((await send(card, '00F7009B00')).hex).toBe(`0101${toHex([alg], { lower: true })}02020101050100`);
     },
   );
 });

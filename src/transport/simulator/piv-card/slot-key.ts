@@ -5,8 +5,9 @@
  */
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
+import { concatBytes } from '../../../bytes';
 import { tlv } from './ber';
-import { concatBytes, type RandomSource } from './bytes';
+import { type RandomSource } from './bytes';
 import { generateRsaKey, rsaKeyFromParts, rsaPrivate, rsaPublicParts, type RsaKey } from './rsa-key';
 
 /** Key algorithm identifiers: PIV (SP 800-78-4 Table 6-2) and Yubico's (RSA 3072/4096, Ed25519, X25519). */

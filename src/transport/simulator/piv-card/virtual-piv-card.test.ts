@@ -3,8 +3,8 @@
  * Yubico extensions and the redacted log. Hex is hand-written from SP 800-73-4 Part 2 and Yubico's docs.
  */
 import { describe, expect, it } from 'vitest';
+import { concatBytes, fromHex, toHex } from '../../../bytes';
 import { parseAtr } from '../../../ccid/atr';
-import { fromHex } from './bytes';
 import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host';
 import { createVirtualPivCard } from './virtual-piv-card';
 
@@ -114,7 +114,7 @@ describe('data objects (GET DATA / PUT DATA)', () => {
   );
   const put = (tag: string, value: Uint8Array) =>
     fromHex(
-      `5C03${tag}53${value.length < 128 ? '' : value.length < 256 ? '81' : '82'}${value.length < 256 ? value.length.toString(16).padStart(2, '0') : value.length.toString(16).padStart(4, '0')}${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('')}`,
+      `5C03${tag}53${value.length < 128 ? '' : value.length < 256 ? '81' : '82'}${toHex(value.length < 256 ? [value.length] : [value.length >> 8, value.length & 0xff])}${toHex(value)}`,
     );
   it('6A82 for an absent object, 6982 for PUT DATA without the management key, then round-trips', async () => {
     const card = await selected();
@@ -123,9 +123,7 @@ describe('data objects (GET DATA / PUT DATA)', () => {
     expect(await authenticateManagement(card, 0x03, DEFAULT_MGMT)).toBe(0x9000);
     expect((await transmit(card, 0xdb, 0x3f, 0xff, put('5FC102', chuid))).sw).toBe(0x9000);
     const read = await send(card, '00CB3FFF055C035FC10200');
-    expect(read.data).toEqual(
-      fromHex(`53${chuid.length.toString(16)}` + Array.from(chuid, (b) => b.toString(16).padStart(2, '0')).join('')),
-    );
+    expect(read.data).toEqual(concatBytes([0x53, chuid.length], chuid));
   });
   it('returns the Discovery Object (7E) and protects Printed Information with the PIN', async () => {
     const card = await selected();

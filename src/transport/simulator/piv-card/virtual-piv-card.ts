@@ -7,7 +7,8 @@
  * pieces are joined before the command runs), response chaining with 61xx + GET RESPONSE (§5.3.4,
  * 00 C0 00 00 Le), extended lengths, SELECT (SP 800-73-4 Part 2 §3.1.1), and the dispatch by INS.
  */
-import { concatBytes, webRandom, type RandomSource } from './bytes';
+import { concatBytes } from '../../../bytes';
+import { webRandom, type RandomSource } from './bytes';
 import { CARD_SW, encodeReply, parseCommand, status, type CardCommand, type CardReply } from './card-apdu';
 import { clearedSecurity, createCardState, type CardState } from './card-state';
 import { redactCommand, redactResponse, type ApduLogEntry } from './apdu-log';

@@ -1,0 +1,29 @@
+/**
+ * Readers for the pages above: the USB, virtual and bridge readers of src/cards, and whether to
+ * reconnect to the bridge at start (the operator's preference, kept in src/store). state/ reaches
+ * readers through here, so it stays one layer above workflows.
+ */
+import type { VirtualReaderChoice } from '../cards/virtual-reader';
+
+export {
+  bridgeCardInfo,
+  bridgeWouldHelp,
+  chooseUsbReader,
+  connectBridge,
+  grantedUsbReaders,
+  ReaderConnection,
+  watchUsbReaders,
+  type BridgeReader,
+  type CardInfo,
+  type PcscBridgeCard,
+  type PcscBridgeClient,
+  type ReaderChoice,
+} from '../cards/readers';
+export { bridgeAutoConnect, setBridgeAutoConnect } from '../store/bridge-preference';
+export type { VirtualReaderChoice };
+
+/** Builds the demo's virtual reader; its module, and the simulator behind it, load only when asked. */
+export async function createDemoVirtualReader(): Promise<VirtualReaderChoice> {
+  const { createDemoVirtualReader: create } = await import('../cards/virtual-reader');
+  return create();
+}
