@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests in Debian's Chromium against the embedded default (scripts/demo.ts): the built app,
+ * End-to-end tests in Debian's Chromium against the embedded default (demo/main.ts): the built app,
  * the relay, the Entra emulator and the SMTP catcher, on test ports so a running demo is not disturbed.
  */
 export const E2E_PORTS = { app: 18080, idp: 18443, relay: 18787, smtp: 12525, inbox: 18025, bridge: 18990 } as const;
@@ -34,7 +34,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: 'npx tsx scripts/demo.ts',
+    command: 'npx tsx demo/main.ts',
     url: `http://localhost:${E2E_PORTS.app}/keyward.config.json`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -11,9 +11,9 @@ import {
   DEMO_TENANT_ID,
   startEntraEmulator,
   type EntraEmulator,
-} from '../../test/emulators/entra/index';
-import { freePort } from '../../test/emulators/entra/test-https';
-import { createLocalTls } from '../../test/support/local-tls';
+} from '../../demo/entra-emulator/index';
+import { freePort } from '../../test/support/free-port';
+import { createLocalTls } from '../../demo/local-tls';
 import { createAppTokenSource, type AppTokenSource } from './app-token';
 import { createGraphDirectory, parseRetryAfter } from './directory';
 import { createCaTrustingFetch, type HttpFetch } from './http-fetch';

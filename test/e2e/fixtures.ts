@@ -34,7 +34,7 @@ export function corpusReader(file: string): CorpusReaderEntry {
   return entry;
 }
 
-/** The emulator's HTTP controls (scripts/demo/emulator-control.ts). */
+/** The emulator's HTTP controls (demo/emulator-control.ts). */
 export interface EmulatorControl {
   userId(upn: string): Promise<string>;
   tapFor(userId: string): Promise<{ id: string; temporaryAccessPass: string } | null>;

@@ -17,7 +17,7 @@ import {
   type SMTPServerDataStream,
   type SMTPServerSession,
 } from 'smtp-server';
-import { AppError } from '../../../src/app-error';
+import { AppError } from '../../src/app-error';
 import { toCaughtMessage, type CaughtMessage } from './caught-message';
 import { createInboxApp } from './inbox';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
-import { isAppError } from '../../../src/app-error';
+import { isAppError } from '../../src/app-error';
 import type { CaughtMessage } from './caught-message';
-import { createLocalTls } from '../../support/local-tls';
+import { createLocalTls } from '../local-tls';
 import { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from './smtp-catcher';
 
 let catcher: SmtpCatcher | undefined;

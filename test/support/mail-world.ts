@@ -10,23 +10,23 @@ import {
   DEMO_TENANT_ID,
   startEntraEmulator,
   type EntraEmulator,
-} from '../../test/emulators/entra/index';
-import { freePort } from '../../test/emulators/entra/test-https';
-import { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from '../../test/emulators/smtp/index';
-import { createLocalTls, type LocalTls } from '../../test/support/local-tls';
-import { createApp } from '../app';
-import { loadConfig, type RelayConfig } from '../config';
-import { createAppTokenSource } from '../graph/app-token';
-import { createGraphDirectory } from '../graph/directory';
-import { createCaTrustingFetch } from '../graph/http-fetch';
-import { createJwksKeySource } from '../jwks';
-import { createLogger, createMemorySink } from '../log';
-import { createTokenVerifier } from '../token';
-import { createIdempotencyStore } from './idempotency';
-import { createRateLimiter } from './rate-limit';
-import { createSmtpMailer, type Mailer } from './smtp-mailer';
+} from '../../demo/entra-emulator/index';
+import { freePort } from './free-port';
+import { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from '../../demo/smtp-catcher/index';
+import { createLocalTls, type LocalTls } from '../../demo/local-tls';
+import { createApp } from '../../relay/app';
+import { loadConfig, type RelayConfig } from '../../relay/config';
+import { createAppTokenSource } from '../../relay/graph/app-token';
+import { createGraphDirectory } from '../../relay/graph/directory';
+import { createCaTrustingFetch } from '../../relay/graph/http-fetch';
+import { createJwksKeySource } from '../../relay/jwks';
+import { createLogger, createMemorySink } from '../../relay/log';
+import { createTokenVerifier } from '../../relay/token';
+import { createIdempotencyStore } from '../../relay/mail/idempotency';
+import { createRateLimiter } from '../../relay/mail/rate-limit';
+import { createSmtpMailer, type Mailer } from '../../relay/mail/smtp-mailer';
 
-/** Seeded users (test/emulators/entra/tenant.ts). */
+/** Seeded users (demo/entra-emulator/tenant.ts). */
 export const USERS = {
   aisha: 'f0d76d4f-d051-4401-89ab-2949d26eb033', // operator (Keyward.Operator)
   priya: '9fe9875e-95ff-4a28-975a-686721ee65a2', // operator

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createLocalTls } from '../test/support/local-tls';
+import { createLocalTls } from './local-tls';
 
 const DIR = '.demo';
 const TLS_FILE = join(DIR, 'tls.json');
@@ -28,7 +28,7 @@ if (!existsSync('dist/index.html')) {
   console.error('The app is not built yet: run `npm run build` first (npm start does both).');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo/server.ts'], {
+const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server.ts'], {
   stdio: ['inherit', 'pipe', 'pipe'],
   env: { ...process.env, NODE_EXTRA_CA_CERTS: CA_FILE, KEYWARD_TLS_FILE: TLS_FILE },
 });

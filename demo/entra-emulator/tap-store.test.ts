@@ -3,7 +3,7 @@
  * one-time use, replacement, and the code alphabet.
  */
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../../../src/app-error';
+import { isAppError } from '../../src/app-error';
 import { generateTapCode, TapStore } from './graph/tap-store';
 import { DEFAULT_TAP_POLICY, type TapPolicy } from './tenant';
 

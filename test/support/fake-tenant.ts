@@ -4,7 +4,7 @@
  * tokens (DESIGN.md "Entra's token shape").
  */
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
-import type { JwksFetch } from './jwks';
+import type { JwksFetch } from '../../relay/jwks';
 
 export const TENANT_ID = '7f1c2b3a-4d5e-4f60-8a9b-0c1d2e3f4a5b';
 export const RELAY_CLIENT_ID = '3c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { createLocalTls } from '../../support/local-tls';
+import { createLocalTls } from '../local-tls';
 import { RELAY_SERVICE_PRINCIPAL_ID } from './app-only';
 import {
   DEMO_RELAY_CLIENT_ID,
@@ -14,7 +14,8 @@ import {
   startEntraEmulator,
   type EntraEmulator,
 } from './index';
-import { freePort, httpsRequest } from './test-https';
+import { httpsRequest } from './test-https';
+import { freePort } from '../../test/support/free-port';
 
 let emulator: EntraEmulator & { port: number };
 let ca: string;

@@ -9,8 +9,9 @@ import {
   startEntraEmulator,
   type EntraEmulator,
 } from './index';
-import { createLocalTls } from '../../support/local-tls';
-import { freePort, httpsRequest, type HttpsResponse } from './test-https';
+import { createLocalTls } from '../local-tls';
+import { httpsRequest, type HttpsResponse } from './test-https';
+import { freePort } from '../../test/support/free-port';
 
 /** The SPA origin the fixture registers (CORS). */
 export const SPA_ORIGIN = 'http://localhost:8080';

@@ -13,8 +13,9 @@ import {
   startEntraEmulator,
   type EntraEmulator,
 } from './index';
-import { createLocalTls } from '../../support/local-tls';
-import { freePort, httpsRequest } from './test-https';
+import { createLocalTls } from '../local-tls';
+import { httpsRequest } from './test-https';
+import { freePort } from '../../test/support/free-port';
 import { OidcTestClient, pageForms } from './test-oidc-client';
 
 const REDIRECT_URI = 'http://localhost:8080/auth-redirect.html';

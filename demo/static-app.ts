@@ -4,8 +4,8 @@
  */
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { securityHeaders } from '../security-headers';
-import type { DeploymentConfig } from '../../src/config/deployment';
+import { securityHeaders } from '../scripts/security-headers';
+import type { DeploymentConfig } from '../src/config/deployment';
 
 /**
  * A Hono app serving `root` with the security headers and `config` at /keyward.config.json. The CSP lets

@@ -15,8 +15,9 @@ import {
   startEntraEmulator,
   type EntraEmulator,
 } from './index';
-import { createLocalTls } from '../../support/local-tls';
-import { CookieJar, freePort, httpsRequest, type HttpsResponse } from './test-https';
+import { createLocalTls } from '../local-tls';
+import { CookieJar, httpsRequest, type HttpsResponse } from './test-https';
+import { freePort } from '../../test/support/free-port';
 
 const REDIRECT_URI = 'http://localhost:8080/auth-redirect.html';
 const SPA_ORIGIN = 'http://localhost:8080';

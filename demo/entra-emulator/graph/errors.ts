@@ -6,7 +6,7 @@
  * Routes throw `AppError('graph-emulator', <Graph error code>, message, { status })`; the app's
  * `onError` turns it into the envelope. Messages never contain tokens or TAP codes.
  */
-import { AppError, isAppError } from '../../../../src/app-error';
+import { AppError, isAppError } from '../../../src/app-error';
 
 /** The `AppError.layer` of Graph emulator errors. */
 export const GRAPH_LAYER = 'graph-emulator';

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { isAppError } from '../../../../src/app-error';
+import { isAppError } from '../../../src/app-error';
 import { authenticate } from './auth';
 import type { GraphDeps, GraphEnv } from './context';
 import { errorEnvelope, graphError, GRAPH_LAYER, statusOf } from './errors';

@@ -22,8 +22,8 @@ import {
   type EntraEmulator,
 } from './index';
 import type { FixtureInput } from './msal-fixture/app';
-import { createLocalTls } from '../../support/local-tls';
-import { freePort } from './test-https';
+import { createLocalTls } from '../local-tls';
+import { freePort } from '../../test/support/free-port';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

@@ -3,7 +3,6 @@
  * NODE_TLS_REJECT_UNAUTHORIZED), plus a minimal cookie jar for following the sign-in flow.
  */
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 
 /** A buffered response. */
 export interface HttpsResponse {
@@ -57,17 +56,4 @@ export class CookieJar {
   header(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
-}
-
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }

@@ -1,7 +1,7 @@
 /**
  * The demo server: the built app, the relay, the Entra emulator and the SMTP catcher, all on loopback.
  * Real code paths throughout; only Entra ID and the mail server are emulated (DESIGN.md, "Embedded
- * default"). Started by scripts/demo.ts, which provides the certificate and NODE_EXTRA_CA_CERTS.
+ * default"). Started by demo/main.ts, which provides the certificate and NODE_EXTRA_CA_CERTS.
  *
  * Ports: KEYWARD_PORT (app, http, 8080), KEYWARD_IDP_PORT (Entra emulator, https, 8443),
  * KEYWARD_RELAY_PORT (8787), KEYWARD_SMTP_PORT (2525), KEYWARD_INBOX_PORT (8025), and the port the page
@@ -10,18 +10,13 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import {
-  createEntraEmulator,
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-} from '../../test/emulators/entra/index';
-import { startSmtpCatcher } from '../../test/emulators/smtp/index';
-import { loadConfig } from '../../relay/config';
-import { startRelay } from '../../relay/server';
+import { createEntraEmulator, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID } from './entra-emulator/index';
+import { startSmtpCatcher } from './smtp-catcher/index';
+import { loadConfig } from '../relay/config';
+import { startRelay } from '../relay/server';
 import { createStaticApp } from './static-app';
 import { handleEmulatorControl } from './emulator-control';
-import type { DeploymentConfig } from '../../src/config/deployment';
+import type { DeploymentConfig } from '../src/config/deployment';
 
 const HOST = '127.0.0.1';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

@@ -6,7 +6,7 @@
  * enables it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EntraEmulator } from '../../test/emulators/entra/index';
+import type { EntraEmulator } from './entra-emulator/index';
 
 const PREFIX = '/_emulator/';
 
