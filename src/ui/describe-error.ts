@@ -90,7 +90,7 @@ const WORDS: Record<string, Describer> = {
     f.reference === 'PUK'
       ? 'The PUK is blocked: this card can only be retired.'
       : 'The PIN is blocked. Use Unblock to set a new one.',
-  // The local PC/SC bridge (relay/bridge/) and the cards behind it.
+  // The local PC/SC bridge (bridge/) and the cards behind it.
   'transport/BRIDGE_UNREACHABLE': () =>
     'The Keyward bridge did not answer. Is it running, started with this page’s address in --origin, and did Chrome allow this site to reach devices on the local network?',
   'transport/LOCAL_NETWORK_DENIED': () =>

@@ -1,6 +1,6 @@
 /**
  * `npm run bridge:build`: packages the bridge for an operator's laptop, without the rest of the
- * repository, into relay/bridge/dist/:
+ * repository, into bridge/dist/:
  * - keyward-bridge.mjs: the bridge and its JS dependencies (ws) in one ES module file;
  * - package.json: declares only the native `smartcard` addon, which cannot be bundled (it is compiled
  *   for the operator's OS by `npm install`).
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const outDir = values.out ? resolve(values.out) : here('./dist');
-const root = JSON.parse(readFileSync(here('../../package.json'), 'utf8')) as {
+const root = JSON.parse(readFileSync(here('../package.json'), 'utf8')) as {
   version: string;
   optionalDependencies: Record<string, string>;
 };

@@ -11,8 +11,8 @@
  * §3.1.3) are enforced between the bridge's own clients as well.
  */
 import type { WebSocket } from 'ws';
-import { isAppError } from '../../src/app-error';
-import type { Logger } from '../log';
+import { isAppError } from '../src/app-error';
+import type { Logger } from '../relay/log';
 import {
   fromHex,
   parseRequest,
@@ -22,7 +22,7 @@ import {
   type BridgeReader,
   type BridgeRequest,
   type ShareMode,
-} from '../../src/transport/pcsc-bridge-protocol';
+} from '../src/transport/pcsc-bridge-protocol';
 import type { PairingStore } from './access';
 import type { PcscCard, PcscService } from './pcsc';
 

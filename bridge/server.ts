@@ -8,12 +8,12 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../log';
+import type { Logger } from '../relay/log';
 import {
   BRIDGE_MAX_FRAME_BYTES,
   BRIDGE_PROTOCOL_VERSION,
   type BridgeReader,
-} from '../../src/transport/pcsc-bridge-protocol';
+} from '../src/transport/pcsc-bridge-protocol';
 import { refuseUpgrade, type PairingStore } from './access';
 import type { PcscService } from './pcsc';
 import { BridgeSession, ReaderLocks } from './session';

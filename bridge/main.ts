@@ -12,9 +12,9 @@
  * pairing codes are printed on stderr so they stand out from the log.
  */
 import { parseArgs } from 'node:util';
-import { isAppError } from '../../src/app-error';
-import { BRIDGE_DEFAULT_PORT } from '../../src/transport/pcsc-bridge-protocol';
-import { createLogger } from '../log';
+import { isAppError } from '../src/app-error';
+import { BRIDGE_DEFAULT_PORT } from '../src/transport/pcsc-bridge-protocol';
+import { createLogger } from '../relay/log';
 import { defaultPairingFile, PairingStore, parseOrigins } from './access';
 import { loadAddon, openPcsc } from './pcsc';
 import { startBridgeServer } from './server';

@@ -9,9 +9,9 @@
  * here, in the one place that touches the addon.
  */
 import { createRequire } from 'node:module';
-import { AppError } from '../../src/app-error';
-import type { BridgeErrorCode, BridgeReader, ShareMode } from '../../src/transport/pcsc-bridge-protocol';
-import { toHex } from '../../src/transport/pcsc-bridge-protocol';
+import { AppError } from '../src/app-error';
+import type { BridgeErrorCode, BridgeReader, ShareMode } from '../src/transport/pcsc-bridge-protocol';
+import { toHex } from '../src/transport/pcsc-bridge-protocol';
 
 /**
  * The subset of the addon's API the bridge uses, declared here rather than imported so the rest of the
