@@ -1,6 +1,7 @@
 /**
  * Graph users subset over https with minted tokens: /me, /users/{id|upn}, $search + ConsistencyLevel,
- * $select, paging, scope rules. Shapes follow /work/shared/corpora/graph/examples.md §5–§6.
+ * $select, paging, scope rules. Shapes follow Graph's user-list.md
+ * (Examples 6 and 7) and concepts/aad-advanced-queries.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, startGraphFixture, type GraphFixture } from './test-graph-client';

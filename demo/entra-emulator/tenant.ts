@@ -3,7 +3,7 @@
  * roles (as Entra *role template ids*, the values Entra puts in the `wids` claim) and their app roles on
  * the relay API, plus the tenant's Temporary Access Pass policy.
  *
- * Field names follow Microsoft Graph v1.0 `user` (see /work/shared/corpora/graph/schema-excerpt.xml);
+ * Field names follow Microsoft Graph v1.0 `user` (msgraph-metadata schemas/v1.0-Prod.csdl);
  * `directoryRoles` and `appRoles` are emulator-only and never returned by the Graph emulator.
  */
 

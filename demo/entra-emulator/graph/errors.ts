@@ -1,6 +1,6 @@
 /**
- * Graph's error envelope (concepts/errors.md and concepts/aad-advanced-queries.md, quoted in
- * /work/shared/corpora/graph/examples.md §6):
+ * Graph's error envelope (concepts/errors.md and concepts/aad-advanced-queries.md in
+ * microsoftgraph/microsoft-graph-docs-contrib):
  * `{ "error": { "code", "message", "innerError": { "date", "request-id", "client-request-id" } } }`.
  *
  * Routes throw `AppError('graph-emulator', <Graph error code>, message, { status })`; the app's

@@ -1,6 +1,6 @@
 /**
- * Temporary Access Pass state and rules (Graph v1.0 temporaryAccessPassAuthenticationMethod, quoted in
- * /work/shared/corpora/graph/examples.md §1–§3, §7, §8):
+ * Temporary Access Pass state and rules (Graph v1.0 temporaryAccessPassAuthenticationMethod: its create,
+ * list and delete pages and resource page in microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.0):
  *
  * - one pass per user: creating one replaces the existing one;
  * - `lifetimeInMinutes` defaults to the policy's `defaultLifetimeInMinutes`, and must lie in 10..43200
