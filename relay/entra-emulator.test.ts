@@ -3,15 +3,9 @@
  * the emulator issues them to MSAL. This keeps the fake tenant of the unit tests honest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  startEntraEmulator,
-  type EntraEmulator,
-} from '../demo/entra-emulator/index';
+import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID, type EntraEmulator } from '../demo/entra-emulator/index';
 import { createLocalTls } from '../demo/local-tls';
-import { freePort } from '../test/support/free-port';
+import { startTestEntra } from '../test/support/test-entra';
 import { loadConfig } from './config';
 import { createCaTrustingFetch } from './graph/http-fetch';
 import { createLogger } from './log';
@@ -26,21 +20,12 @@ let relayFetch: ReturnType<typeof createCaTrustingFetch>;
 
 beforeAll(async () => {
   const tls = await createLocalTls(1);
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    port,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
+  emulator = await startTestEntra(tls);
   const config = loadConfig({
     PORT: '0',
     TENANT_ID: DEMO_TENANT_ID,
     RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-    AUTHORITY_HOST: `localhost:${port}`,
+    AUTHORITY_HOST: `localhost:${emulator.port}`,
     ALLOWED_ORIGINS: 'http://localhost:5173',
     DEMO: '1',
   });

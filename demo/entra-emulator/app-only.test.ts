@@ -11,11 +11,10 @@ import {
   DEMO_RELAY_CLIENT_SECRET,
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
-  startEntraEmulator,
   type EntraEmulator,
 } from './index';
 import { httpsRequest } from './test-https';
-import { freePort } from '../../test/support/free-port';
+import { startTestEntra } from '../../test/support/test-entra';
 
 let emulator: EntraEmulator & { port: number };
 let ca: string;
@@ -24,16 +23,7 @@ const BEN = '46876d75-c7ea-4ea4-863b-a6e9796b7d11';
 beforeAll(async () => {
   const tls = await createLocalTls(1);
   ca = tls.caPem;
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    port,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
+  emulator = await startTestEntra(tls);
 });
 afterAll(async () => emulator?.close());
 

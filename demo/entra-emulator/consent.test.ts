@@ -6,16 +6,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  startEntraEmulator,
-  type EntraEmulator,
-} from './index';
+import { DEMO_SPA_CLIENT_ID, type EntraEmulator } from './index';
 import { createLocalTls } from '../local-tls';
 import { httpsRequest } from './test-https';
-import { freePort } from '../../test/support/free-port';
+import { startTestEntra } from '../../test/support/test-entra';
 import { OidcTestClient, pageForms } from './test-oidc-client';
 
 const REDIRECT_URI = 'http://localhost:8080/auth-redirect.html';
@@ -31,17 +25,7 @@ let keySet: ReturnType<typeof createLocalJWKSet>;
 beforeAll(async () => {
   const local = await createLocalTls(1);
   ca = local.caPem;
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [REDIRECT_URI],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    port,
-    host: '127.0.0.1',
-    tls: { cert: local.certPem, key: local.keyPem },
-  });
+  emulator = await startTestEntra(local, { spaRedirectUris: [REDIRECT_URI] });
   const discovery = await httpsRequest(`${emulator.issuer}/.well-known/openid-configuration`, { ca });
   endpoints = JSON.parse(discovery.text) as typeof endpoints;
   keySet = createLocalJWKSet(JSON.parse((await httpsRequest(endpoints.jwks_uri, { ca })).text) as { keys: [] });

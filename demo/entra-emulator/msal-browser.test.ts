@@ -18,12 +18,12 @@ import {
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
   OPERATOR_APP_ROLE,
-  startEntraEmulator,
   type EntraEmulator,
 } from './index';
 import type { FixtureInput } from './msal-fixture/app';
 import { createLocalTls } from '../local-tls';
 import { freePort } from '../../test/support/free-port';
+import { startTestEntra } from '../../test/support/test-entra';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -69,16 +69,7 @@ beforeAll(async () => {
   spaOrigin = `http://localhost:${spaPort}`;
   spa = serveStatic(dir);
   await new Promise<void>((resolve) => spa.listen(spaPort, '127.0.0.1', resolve));
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [`${spaOrigin}/auth-redirect.html`],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    port,
-    tls: await localTlsPair(),
-  });
+  emulator = await startTestEntra(await createLocalTls(1), { spaRedirectUris: [`${spaOrigin}/auth-redirect.html`] });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 60_000);
 
@@ -135,8 +126,3 @@ describe.skipIf(!hasChromium)('browser MSAL v5 (ProtocolMode.OIDC) against the e
     await context.close();
   });
 });
-
-async function localTlsPair() {
-  const local = await createLocalTls(1);
-  return { cert: local.certPem, key: local.keyPem };
-}

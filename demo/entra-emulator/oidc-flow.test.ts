@@ -12,12 +12,11 @@ import {
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
   OPERATOR_APP_ROLE,
-  startEntraEmulator,
   type EntraEmulator,
 } from './index';
 import { createLocalTls } from '../local-tls';
 import { CookieJar, httpsRequest, type HttpsResponse } from './test-https';
-import { freePort } from '../../test/support/free-port';
+import { startTestEntra } from '../../test/support/test-entra';
 
 const REDIRECT_URI = 'http://localhost:8080/auth-redirect.html';
 const SPA_ORIGIN = 'http://localhost:8080';
@@ -57,19 +56,8 @@ function absolute(location: string | string[] | undefined, base: string): string
 
 beforeAll(async () => {
   const local = await createLocalTls(1);
-  const tls = { cert: local.certPem, key: local.keyPem };
   ca = local.caPem;
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: [REDIRECT_URI],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    port,
-    host: '127.0.0.1',
-    tls,
-  });
+  emulator = await startTestEntra(local, { spaRedirectUris: [REDIRECT_URI] });
   const res = await get(`${emulator.issuer}/.well-known/openid-configuration`);
   expect(res.status).toBe(200);
   discovery = JSON.parse(res.text) as Record<string, string>;

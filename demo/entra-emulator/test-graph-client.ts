@@ -2,16 +2,10 @@
  * Test fixture: an emulator on real https, and a Graph caller that signs requests with tokens minted
  * for a seeded user (by display name) and a chosen set of scopes.
  */
-import {
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  startEntraEmulator,
-  type EntraEmulator,
-} from './index';
+import { type EntraEmulator } from './index';
 import { createLocalTls } from '../local-tls';
 import { httpsRequest, type HttpsResponse } from './test-https';
-import { freePort } from '../../test/support/free-port';
+import { startTestEntra } from '../../test/support/test-entra';
 
 /** The SPA origin the fixture registers (CORS). */
 export const SPA_ORIGIN = 'http://localhost:8080';
@@ -54,18 +48,9 @@ export interface GraphResponse extends HttpsResponse {
 /** Starts the emulator on a free port. */
 export async function startGraphFixture(): Promise<GraphFixture> {
   const local = await createLocalTls(1);
-  const tls = { cert: local.certPem, key: local.keyPem };
-  const port = await freePort();
   const logLines: string[] = [];
-  const emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
+  const emulator = await startTestEntra(local, {
     spaRedirectUris: [`${SPA_ORIGIN}/auth-redirect.html`],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    port,
-    host: '127.0.0.1',
-    tls,
     log: (line) => logLines.push(line),
   });
   const idOf = (name: string) => emulator.tenant.byDisplayName(name).id;

@@ -4,14 +4,8 @@
  * and SMTP mailer. Only the outside world (Entra, the mail server) is emulated.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import {
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  startEntraEmulator,
-  type EntraEmulator,
-} from '../../demo/entra-emulator/index';
-import { freePort } from './free-port';
+import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID, type EntraEmulator } from '../../demo/entra-emulator/index';
+import { startTestEntra } from './test-entra';
 import { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from '../../demo/smtp-catcher/index';
 import { createLocalTls, type LocalTls } from '../../demo/local-tls';
 import { createApp } from '../../relay/app';
@@ -48,16 +42,7 @@ export interface MailWorld {
 /** Starts the emulator and a catcher (plain SMTP unless `smtp` says otherwise). */
 export async function startMailWorld(smtp: Partial<SmtpCatcherOptions> = {}): Promise<MailWorld> {
   const tls = await createLocalTls(1);
-  const port = await freePort();
-  const emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    port,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
+  const emulator = await startTestEntra(tls);
   const catcher = await startSmtpCatcher({ port: 0, ...smtp });
   const fetch = createCaTrustingFetch(tls.caPem);
   return {
