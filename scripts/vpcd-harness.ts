@@ -5,13 +5,22 @@
  *
  * pcscd has one control socket (/run/pcscd/pcscd.comm), so only one harness runs at a time on a machine:
  * a lock directory serialises harnesses across Vitest workers. A pcscd that someone else started is
- * reused when it already offers an empty "Virtual PCD 00 00" reader (Debian's vsmartcard-vpcd config, on
- * its fixed port); otherwise the harness stops with a message saying what to do. The harness's own pcscd
+ * reused when it already offers an empty "Virtual PCD 00 00" reader (Debian's vsmartcard-vpcd config, or a
+ * harness's pcscd left behind), on the port its configuration gives vpcd; otherwise the harness stops with a message saying what to do. The harness's own pcscd
  * has vpcd listen on a free pair of ports, so a virtual card that someone else points at Debian's port
  * never lands in the harness's reader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -73,6 +82,8 @@ export function runTool(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A tool that exits without reading its input closes the pipe: its exit code and output say what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -110,6 +121,25 @@ function runningPcscd(): number | null {
   if (!existsSync(PCSCD_PID_FILE)) return null;
   const pid = parseInt(readFileSync(PCSCD_PID_FILE, 'utf8'), 10); // pcscd writes "<pid>\n\0"
   return pid && alive(pid) ? pid : null;
+}
+
+/** The port a running pcscd's vpcd reader listens on: CHANNELID in the configuration its `-c` names. */
+function vpcdPortOf(pid: number): number {
+  let config = '/etc/reader.conf.d';
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const at = args.findIndex((a) => a === '-c' || a === '--config');
+    if (at >= 0 && args[at + 1]) config = args[at + 1]!;
+    const files = statSync(config).isDirectory() ? readdirSync(config).map((f) => join(config, f)) : [config];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const channel = /^\s*CHANNELID\s+(0x[0-9a-f]+|\d+)/im.exec(text);
+      if (channel && /^\s*LIBPATH\s+\S*libifdvpcd/im.test(text)) return Number(channel[1]);
+    }
+  } catch {
+    // Unreadable (another user's pcscd, or its configuration is gone): assume Debian's.
+  }
+  return DEBIAN_VPCD_PORT;
 }
 
 /** True once `opensc-tool -l` lists the reader, with a card when `withCard`. */
@@ -191,7 +221,7 @@ export async function startPcscHarness(
     }
     // A pcscd that died leaves its socket behind, and a new one refuses to start over it.
     if (foreign === null) rmSync(PCSCD_SOCKET, { force: true });
-    const vpcdPort = foreign === null ? await freePortPair() : DEBIAN_VPCD_PORT;
+    const vpcdPort = foreign === null ? await freePortPair() : vpcdPortOf(foreign);
     if (foreign === null) pcscd = await startPcscd(workdir, vpcdPort);
     const card = createVirtualPivCard({ profile, ...(options.serial === undefined ? {} : { serial: options.serial }) });
     client = connectVpcd({ port: vpcdPort, card, backoff: { initialMs: 50, maxMs: 500 } });
