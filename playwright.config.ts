@@ -1,10 +1,15 @@
 import { defineConfig } from '@playwright/test';
+import { e2ePorts } from './test/e2e/e2e-ports';
 
 /**
- * End-to-end tests in Debian's Chromium against the embedded default (scripts/demo.ts): the built app,
- * the relay, the Entra emulator and the SMTP catcher, on test ports so a running demo is not disturbed.
+ * End-to-end tests in Debian's Chromium against the embedded default (demo/main.ts): the built app,
+ * the relay, the Entra emulator and the SMTP catcher, on free ports chosen once per run (or set with
+ * KEYWARD_E2E_PORTS, see test/e2e/e2e-ports.ts), so neither a running demo nor another run is disturbed.
  */
-export const E2E_PORTS = { app: 18080, idp: 18443, relay: 18787, smtp: 12525, inbox: 18025, bridge: 18990 } as const;
+export const E2E_PORTS = e2ePorts();
+
+/** The app's origin in the e2e run (the origin a bridge started by a spec must allow). */
+export const E2E_APP_ORIGIN = `http://localhost:${E2E_PORTS.app}`;
 
 /** Everything the demo's services log during the e2e run (searched for secrets by the tests). */
 export const E2E_SERVICE_LOG = '.e2e-build/services.log';
@@ -28,14 +33,14 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://localhost:${E2E_PORTS.app}`,
+    baseURL: E2E_APP_ORIGIN,
     ignoreHTTPSErrors: true,
     launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: 'npx tsx scripts/demo.ts',
-    url: `http://localhost:${E2E_PORTS.app}/keyward.config.json`,
+    command: 'npx tsx demo/main.ts',
+    url: `${E2E_APP_ORIGIN}/keyward.config.json`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

@@ -7,7 +7,14 @@ export default defineConfig({
   // would otherwise ask for the server build, where `$state` is a plain field and nothing is reactive).
   plugins: [svelte({ configFile: false, dynamicCompileOptions: () => ({ generate: 'client' }) })],
   test: {
-    include: ['src/**/*.test.ts', 'relay/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'relay/**/*.test.ts',
+      'bridge/**/*.test.ts',
+      'demo/**/*.test.ts',
+      'test/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     environment: 'node',
     globalSetup: ['test/support/vitest-global-setup.ts'],
     testTimeout: 30_000,

@@ -1,7 +1,7 @@
 /**
  * Per-APDU round trip through the PC/SC bridge, hop by hop, in one run on one APDU suite:
  * - webusb: the simulator's virtual CCID reader → our WebUSB CCID driver → the virtual card;
- * - direct PC/SC: a child process → relay/bridge/pcsc.ts → the `smartcard` addon → pcscd → vsmartcard's
+ * - direct PC/SC: a child process → bridge/pcsc.ts → the `smartcard` addon → pcscd → vsmartcard's
  *   vpcd driver → TCP → the same virtual card (scripts/vpcd-client.ts, in this process);
  * - bridge: PcscBridgeCard → WebSocket → the bridge process → the direct path above.
  * The card's socket timestamps every vpcd message (first byte, last byte, reply), which splits each
@@ -26,7 +26,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fromHex } from '../src/bytes';
-import { openPcsc } from '../relay/bridge/pcsc';
+import { openPcsc } from '../bridge/pcsc';
 import type { VpcdMessageTiming } from '../scripts/vpcd-client';
 import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
 import { createSimulatorTransport } from '../src/transport/simulator/simulator-transport';

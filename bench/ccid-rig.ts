@@ -21,7 +21,7 @@ export interface BenchLevel {
   readonly file: string;
 }
 
-/** Readers from shared/corpora/ccid-readers.json, one per exchange level the figures are given for. */
+/** Readers from test/fixtures/ccid-readers.json, one per exchange level the figures are given for. */
 export const BENCH_LEVELS: readonly BenchLevel[] = [
   { label: 'short APDU (ACS ACR3901U)', file: 'ACS_ACR3901U_ICC_Reader.txt' },
   { label: 'TPDU T=1 (SCR3310)', file: 'SCR3310.txt' },

@@ -40,9 +40,9 @@ import {
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
   startEntraEmulator,
-} from '../test/emulators/entra/index';
-import { freePort } from '../test/emulators/entra/test-https';
-import { createLocalTls } from '../test/support/local-tls';
+} from '../demo/entra-emulator/index';
+import { freePort } from '../test/support/free-port';
+import { createLocalTls } from '../demo/local-tls';
 
 const MESSAGES = 2000;
 const CONCURRENCY = 50;
@@ -56,7 +56,7 @@ const WARMUP = 50;
 const SERIAL = 200;
 const DEADLINE_MS = 120_000;
 const OPERATOR = 'f0d76d4f-d051-4401-89ab-2949d26eb033'; // Aisha Operator (Keyward.Operator)
-/** Enabled members of the seeded tenant (test/emulators/entra/tenant.ts), all with contoso.example mail. */
+/** Enabled members of the seeded tenant (demo/entra-emulator/tenant.ts), all with contoso.example mail. */
 const TARGETS = [
   '46876d75-c7ea-4ea4-863b-a6e9796b7d11',
   'e3754be0-66f4-4f38-af4f-202bd48c0af1',

@@ -19,7 +19,7 @@ import {
   TENANT_ID,
   unsignedToken,
   type FakeTenant,
-} from './fake-tenant';
+} from '../test/support/fake-tenant';
 
 const PAGE_ORIGIN = 'https://keyward.contoso.example';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../src/app-error';
-import { DEMO_RELAY_CLIENT_SECRET } from '../test/emulators/entra/tenant';
+import { DEMO_RELAY_CLIENT_SECRET } from '../demo/entra-emulator/tenant';
 import {
   DEMO_ALLOWED_DOMAINS,
   DEMO_GRAPH_CLIENT_SECRET,

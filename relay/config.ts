@@ -46,14 +46,14 @@ export interface RelayConfig {
   smtpMaxConnections: number;
 }
 
-/** SMTP catcher address used when `DEMO=1` and no SMTP_URL is set (see test/emulators/smtp). */
+/** SMTP catcher address used when `DEMO=1` and no SMTP_URL is set (see demo/smtp-catcher). */
 export const DEMO_SMTP_URL = 'smtp://127.0.0.1:2525';
 /** Sender used when `DEMO=1` and no MAIL_FROM is set. */
 export const DEMO_MAIL_FROM = 'Keyward <keyward@keyward.test>';
 /** Recipient domain allowed when `DEMO=1` and no ALLOWED_DOMAINS is set: the Entra emulator's tenant domain. */
 export const DEMO_ALLOWED_DOMAINS: readonly string[] = ['contoso.example'];
 /**
- * The relay app's client secret in the Entra emulator (test/emulators/entra registers the same value),
+ * The relay app's client secret in the Entra emulator (demo/entra-emulator registers the same value),
  * used when `DEMO=1` and no GRAPH_CLIENT_SECRET is set. Never valid against a real tenant.
  */
 export const DEMO_GRAPH_CLIENT_SECRET = 'keyward-demo-relay-secret';

@@ -2,80 +2,41 @@
  * The relay against the Entra emulator over real HTTPS: discovery, the JWKS and tokens minted the way
  * the emulator issues them to MSAL. This keeps the fake tenant of the unit tests honest.
  */
-import { request } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  startEntraEmulator,
-  type EntraEmulator,
-} from '../test/emulators/entra/index';
-import { createLocalTls } from '../test/support/local-tls';
+import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID, type EntraEmulator } from '../demo/entra-emulator/index';
+import { createLocalTls } from '../demo/local-tls';
+import { startTestEntra } from '../test/support/test-entra';
 import { loadConfig } from './config';
-import type { JwksFetch } from './jwks';
+import { createCaTrustingFetch } from './graph/http-fetch';
 import { createLogger } from './log';
 import { startRelay, type RunningRelay } from './server';
 
 const OPERATOR = 'f0d76d4f-d051-4401-89ab-2949d26eb033'; // Aisha Operator: has the Keyward.Operator app role
 const NO_ROLE = 'e3c944a2-e813-4280-a334-4cec82dfd7a7'; // Nina NoRole
 
-/** A fetch that trusts exactly the emulator's CA (the demo uses NODE_EXTRA_CA_CERTS instead). */
-function fetchTrusting(ca: string): JwksFetch {
-  return (url) =>
-    new Promise((resolve, reject) => {
-      request(url, { ca }, (res) => {
-        const chunks: Uint8Array[] = [];
-        res.on('data', (c: Uint8Array) => chunks.push(c));
-        res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500 })));
-        res.on('error', reject);
-      })
-        .on('error', reject)
-        .end();
-    });
-}
-
-/** A port free right now: the emulator's issuer names its port, so it cannot simply listen on 0. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
 let emulator: EntraEmulator & { port: number };
 let relay: RunningRelay;
+let relayFetch: ReturnType<typeof createCaTrustingFetch>;
 
 beforeAll(async () => {
   const tls = await createLocalTls(1);
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    port,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
+  emulator = await startTestEntra(tls);
   const config = loadConfig({
     PORT: '0',
     TENANT_ID: DEMO_TENANT_ID,
     RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-    AUTHORITY_HOST: `localhost:${port}`,
+    AUTHORITY_HOST: `localhost:${emulator.port}`,
     ALLOWED_ORIGINS: 'http://localhost:5173',
     DEMO: '1',
   });
-  relay = await startRelay(config, { fetch: fetchTrusting(tls.caPem), log: createLogger({ sink: () => {} }) });
+  relayFetch = createCaTrustingFetch(tls.caPem);
+  relay = await startRelay(config, { fetch: relayFetch, log: createLogger({ sink: () => {} }) });
 });
 
 afterAll(async () => {
   await relay?.close();
   await emulator?.close();
+  relayFetch?.close();
 });
 
 async function whoami(userId: string, audience: 'relay' | 'graph', scopes: string[]) {

@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config';
-import { createFakeTenant, mintToken, operatorClaims, AUTHORITY_HOST, RELAY_CLIENT_ID, TENANT_ID } from './fake-tenant';
+import {
+  createFakeTenant,
+  mintToken,
+  operatorClaims,
+  AUTHORITY_HOST,
+  RELAY_CLIENT_ID,
+  TENANT_ID,
+} from '../test/support/fake-tenant';
 import { createLogger, createMemorySink } from './log';
 import { startRelay, type RunningRelay } from './server';
 

@@ -11,7 +11,7 @@ export interface SecurityHeaderOptions {
   /** Origins that may be framed (MSAL's silent renewal iframe loads the authority). */
   frameSrc?: readonly string[];
   /**
-   * The local PC/SC bridge's port (relay/bridge/, default 35990), when operators use it: adds
+   * The local PC/SC bridge's port (bridge/, default 35990), when operators use it: adds
    * `ws://127.0.0.1:<port>` to connect-src. Loopback only; the bridge itself checks Origin and pairing.
    */
   pcscBridgePort?: number;

@@ -5,11 +5,22 @@
  *
  * pcscd has one control socket (/run/pcscd/pcscd.comm), so only one harness runs at a time on a machine:
  * a lock directory serialises harnesses across Vitest workers. A pcscd that someone else started is
- * reused when it already offers an empty "Virtual PCD 00 00" reader (Debian's vsmartcard-vpcd config);
- * otherwise the harness stops with a message saying what to do.
+ * reused when it already offers an empty "Virtual PCD 00 00" reader (Debian's vsmartcard-vpcd config, or a
+ * harness's pcscd left behind), on the port its configuration gives vpcd; otherwise the harness stops with a message saying what to do. The harness's own pcscd
+ * has vpcd listen on a free pair of ports, so a virtual card that someone else points at Debian's port
+ * never lands in the harness's reader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,10 +28,12 @@ import {
   type PivCardProfileName,
   type VirtualPivCard,
 } from '../src/transport/simulator/piv-card/virtual-piv-card';
+import { freePortPair } from '../test/support/free-port';
 import { connectVpcd, type VpcdClient } from './vpcd-client';
 
-/** The first vpcd slot (channel 0x8C7B) and its reader name under pcscd. */
-export const VPCD_PORT = 35963;
+/** vpcd's first slot in Debian's /etc/reader.conf.d/vpcd (channel 0x8C7B), where a system pcscd has it. */
+const DEBIAN_VPCD_PORT = 35963;
+/** The first vpcd slot's reader name under pcscd (the second slot is "Virtual PCD 00 01"). */
 export const VPCD_READER = 'Virtual PCD 00 00';
 const PCSCD_PID_FILE = '/run/pcscd/pcscd.pid';
 const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
@@ -39,6 +52,8 @@ export interface PcscHarness {
   /** The card's connection to vpcd (its `onMessage` times each exchange at the card's socket). */
   readonly vpcd: VpcdClient;
   readonly reader: string;
+  /** The port of vpcd's first slot; its second slot, "Virtual PCD 00 01", listens on the next one. */
+  readonly vpcdPort: number;
   /** A scratch directory for the test's files, removed by `stop()`. */
   readonly workdir: string;
   /** Runs a tool (asynchronously: the in-process card must keep answering). */
@@ -67,6 +82,8 @@ export function runTool(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A tool that exits without reading its input closes the pipe: its exit code and output say what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -106,6 +123,25 @@ function runningPcscd(): number | null {
   return pid && alive(pid) ? pid : null;
 }
 
+/** The port a running pcscd's vpcd reader listens on: CHANNELID in the configuration its `-c` names. */
+function vpcdPortOf(pid: number): number {
+  let config = '/etc/reader.conf.d';
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const at = args.findIndex((a) => a === '-c' || a === '--config');
+    if (at >= 0 && args[at + 1]) config = args[at + 1]!;
+    const files = statSync(config).isDirectory() ? readdirSync(config).map((f) => join(config, f)) : [config];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const channel = /^\s*CHANNELID\s+(0x[0-9a-f]+|\d+)/im.exec(text);
+      if (channel && /^\s*LIBPATH\s+\S*libifdvpcd/im.test(text)) return Number(channel[1]);
+    }
+  } catch {
+    // Unreadable (another user's pcscd, or its configuration is gone): assume Debian's.
+  }
+  return DEBIAN_VPCD_PORT;
+}
+
 /** True once `opensc-tool -l` lists the reader, with a card when `withCard`. */
 async function readerListed(withCard: boolean): Promise<boolean> {
   const r = await runTool('opensc-tool', ['-l'], { timeoutMs: 10_000 });
@@ -113,13 +149,15 @@ async function readerListed(withCard: boolean): Promise<boolean> {
   return line !== undefined && (!withCard || /\sYes\s/.test(line));
 }
 
-async function startPcscd(workdir: string): Promise<ChildProcess> {
+/** Starts pcscd with one vpcd reader whose first slot listens on `vpcdPort`. */
+async function startPcscd(workdir: string, vpcdPort: number): Promise<ChildProcess> {
   const conf = join(workdir, 'reader.conf.d');
   mkdirSync(conf);
-  // Same reader as Debian's /etc/reader.conf.d/vpcd: channel 0x8C7B = TCP port 35963.
+  // Debian's /etc/reader.conf.d/vpcd on another port: ifd-vpcd listens on the TCP port CHANNELID names.
+  const channel = `0x${vpcdPort.toString(16).toUpperCase()}`;
   writeFileSync(
     join(conf, 'vpcd'),
-    `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x${VPCD_PORT.toString(16).toUpperCase()}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x${VPCD_PORT.toString(16).toUpperCase()}\n`,
+    `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${channel}\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID ${channel}\n`,
   );
   const child = spawn('pcscd', ['-f', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -183,17 +221,18 @@ export async function startPcscHarness(
     }
     // A pcscd that died leaves its socket behind, and a new one refuses to start over it.
     if (foreign === null) rmSync(PCSCD_SOCKET, { force: true });
-    if (foreign === null) pcscd = await startPcscd(workdir);
+    const vpcdPort = foreign === null ? await freePortPair() : vpcdPortOf(foreign);
+    if (foreign === null) pcscd = await startPcscd(workdir, vpcdPort);
     const card = createVirtualPivCard({ profile, ...(options.serial === undefined ? {} : { serial: options.serial }) });
-    client = connectVpcd({ port: VPCD_PORT, card, backoff: { initialMs: 50, maxMs: 500 } });
+    client = connectVpcd({ port: vpcdPort, card, backoff: { initialMs: 50, maxMs: 500 } });
     await Promise.race([
       client.firstConnection,
-      sleep(15_000).then(() => Promise.reject(new Error(`vpcd did not accept a connection on port ${VPCD_PORT}.`))),
+      sleep(15_000).then(() => Promise.reject(new Error(`vpcd did not accept a connection on port ${vpcdPort}.`))),
     ]);
     await waitFor(`"${VPCD_READER}" to show the card`, () => readerListed(true), 20_000);
     const run = (command: string, args: readonly string[], o: { input?: string; timeoutMs?: number } = {}) =>
       runTool(command, args, { ...o, cwd: workdir });
-    return { card, vpcd: client, reader: VPCD_READER, workdir, run, stop };
+    return { card, vpcd: client, reader: VPCD_READER, vpcdPort, workdir, run, stop };
   } catch (e) {
     await stop();
     throw e;

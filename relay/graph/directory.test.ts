@@ -7,13 +7,12 @@ import { isAppError } from '../../src/app-error';
 import {
   DEMO_RELAY_CLIENT_ID,
   DEMO_RELAY_CLIENT_SECRET,
-  DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
-  startEntraEmulator,
   type EntraEmulator,
-} from '../../test/emulators/entra/index';
-import { freePort } from '../../test/emulators/entra/test-https';
-import { createLocalTls } from '../../test/support/local-tls';
+} from '../../demo/entra-emulator/index';
+import { freePort } from '../../test/support/free-port';
+import { startTestEntra } from '../../test/support/test-entra';
+import { createLocalTls } from '../../demo/local-tls';
 import { createAppTokenSource, type AppTokenSource } from './app-token';
 import { createGraphDirectory, parseRetryAfter } from './directory';
 import { createCaTrustingFetch, type HttpFetch } from './http-fetch';
@@ -32,16 +31,7 @@ const fetch: HttpFetch = (url, init) => {
 
 beforeAll(async () => {
   const tls = await createLocalTls(1);
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    port,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
+  emulator = await startTestEntra(tls);
   trusting = createCaTrustingFetch(tls.caPem);
 });
 afterAll(async () => {

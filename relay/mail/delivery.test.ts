@@ -4,8 +4,8 @@
  * parsed back.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../test/emulators/entra/test-https';
-import { startSmtpCatcher, type SmtpCatcher } from '../../test/emulators/smtp/index';
+import { freePort } from '../../test/support/free-port';
+import { startSmtpCatcher, type SmtpCatcher } from '../../demo/smtp-catcher/index';
 import {
   buildMailApp,
   droppingServer,
@@ -16,7 +16,7 @@ import {
   USERS,
   type MailApp,
   type MailWorld,
-} from './mail-fixture';
+} from '../../test/support/mail-world';
 
 type ErrorJson = { error: { code: string; message: string; retryable: boolean; requestId: string } };
 

@@ -14,7 +14,7 @@ import {
   USERS,
   type MailApp,
   type MailWorld,
-} from './mail-fixture';
+} from '../../test/support/mail-world';
 
 type ErrorJson = { error: { code: string; message: string; retryable: boolean; requestId: string } };
 

@@ -3,11 +3,11 @@
  * for Graph (the emulator on the authority host), the client secret and the allowed domain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID } from '../../test/emulators/entra/index';
+import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID } from '../../demo/entra-emulator/index';
 import { loadConfig } from '../config';
 import { createLogger, createMemorySink } from '../log';
 import { startRelay, type RunningRelay } from '../server';
-import { relayToken, startMailWorld, tapRequest, USERS, type MailWorld } from './mail-fixture';
+import { relayToken, startMailWorld, tapRequest, USERS, type MailWorld } from '../../test/support/mail-world';
 
 let world: MailWorld;
 let relay: RunningRelay;

@@ -161,7 +161,7 @@ export function bridgeCardInfo(card: PcscBridgeCard): CardInfo {
   return { atr: parseAtr(card.atr), atrHex: toHex(card.atr, { separator: ' ' }), protocol: null, transport: card };
 }
 
-/** Connects to the operator's local PC/SC bridge (relay/bridge/), on its default port unless `url`. Loaded on first use. */
+/** Connects to the operator's local PC/SC bridge (bridge/), on its default port unless `url`. Loaded on first use. */
 export async function connectBridge(url?: string): Promise<PcscBridgeClient> {
   const { PcscBridgeClient } = await import('../transport/pcsc-bridge');
   return PcscBridgeClient.connect(url ? { url } : {});

@@ -1,6 +1,6 @@
 /**
  * The CCID class descriptor parser (CCID rev 1.1 §5.1) against a hand-read fixture and against every
- * descriptor in shared/corpora/ccid-readers.json; and the configuration walk (USB 2.0 §9.6).
+ * descriptor in test/fixtures/ccid-readers.json; and the configuration walk (USB 2.0 §9.6).
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../bytes';
@@ -16,9 +16,9 @@ interface CorpusReader {
   interface: { bInterfaceClass: number; bNumEndpoints: number };
   descriptor: Record<string, number>;
 }
-/** shared/corpora/ccid-readers.json beside the repository (LudovicRousseau/CCID readers/); CCID_CORPUS overrides it. */
+/** test/fixtures/ccid-readers.json (LudovicRousseau/CCID readers/, see test/fixtures/README.md); CCID_CORPUS overrides it. */
 const CORPUS =
-  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../shared/corpora/ccid-readers.json', import.meta.url));
+  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../test/fixtures/ccid-readers.json', import.meta.url));
 const readers = (JSON.parse(readFileSync(CORPUS, 'utf8')) as { readers: CorpusReader[] }).readers;
 const corpusEntry = (file: string): CorpusReader => readers.find((r) => r.file === file)!;
 

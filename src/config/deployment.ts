@@ -26,7 +26,7 @@ export interface DeploymentConfig {
   /** Base URL of the Keyward relay (mail export), e.g. `https://keyward-relay.contoso.com`. */
   readonly relayUrl: string;
   /**
-   * The port of the local PC/SC bridge (relay/bridge/) on operators' machines, when it is not the default
+   * The port of the local PC/SC bridge (bridge/) on operators' machines, when it is not the default
    * 35990. The page connects to ws://127.0.0.1:<port>; the server's CSP connect-src must list the same.
    */
   readonly pcscBridgePort?: number;

@@ -2,7 +2,7 @@ import { fromHex, isHex } from '../bytes';
 
 /**
  * The wire protocol between the page (src/transport/pcsc-bridge.ts) and the local PC/SC bridge
- * (relay/bridge/). Pure: shared by both sides so they cannot drift apart.
+ * (bridge/). Pure: shared by both sides so they cannot drift apart.
  *
  * Version 1, JSON text frames over a loopback WebSocket. Bytes travel as upper-case hex strings.
  * - page → bridge, a request:  `{ "v": 1, "id": 7, "op": "transmit", "handle": 1, "apdu": "00A40400…" }`

@@ -1,6 +1,6 @@
 /**
  * The `pcsc-bridge` backend: reaches the OS's PC/SC readers through the Keyward bridge the operator runs
- * on their own machine (relay/bridge/), over a loopback WebSocket. Works from an ordinary https page with
+ * on their own machine (bridge/), over a loopback WebSocket. Works from an ordinary https page with
  * any PC/SC reader and YubiKeys, which WebUSB refuses there (protected class 0x0B, device blocklist).
  *
  * The single adapter to the browser's `WebSocket` for this path. Chrome asks the operator for the Local
@@ -311,7 +311,7 @@ export class PcscBridgeCard implements CardTransport {
 
   /**
    * Runs `work` with the card to itself: the bridge holds it exclusively meanwhile, keeping out every other
-   * PC/SC program (relay/bridge/session.ts), and shares it again afterwards whatever happens. Rejects with
+   * PC/SC program (bridge/session.ts), and shares it again afterwards whatever happens. Rejects with
    * `SHARING_VIOLATION` when another program stays connected to the card.
    */
   async transaction<T>(work: () => Promise<T>): Promise<T> {

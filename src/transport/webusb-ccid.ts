@@ -14,7 +14,7 @@ import { mapUsbError, usbError } from './usb-errors';
 
 /**
  * requestDevice filters: any Smart Card class device or interface (CCID rev 1.1 §4.3), plus the readers
- * whose CCID interface is vendor class 0xFF in shared/corpora/ccid-readers.json (LudovicRousseau/CCID).
+ * whose CCID interface is vendor class 0xFF in test/fixtures/ccid-readers.json (LudovicRousseau/CCID).
  */
 export const CCID_USB_FILTERS: readonly USBDeviceFilter[] = [
   { classCode: 0x0b },

@@ -4,13 +4,13 @@
  * and the per-connection rate limit, whose excess must never reach the card. Each uses a private pcscd
  * (see `privatePcscd`), so stopping it disturbs neither the machine's service nor the shared harness.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/bytes';
 import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
 import { VPCD_READER } from '../../scripts/vpcd-harness';
 import type { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
 import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import { freePortPair } from '../support/free-port';
 import { privatePcscd, startBridgeProcess, until, type BridgeProcess, type PrivatePcscd } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
@@ -22,25 +22,6 @@ const serviceDown = {
   code: 'SERVICE_NOT_RUNNING',
   message: expect.stringContaining('sudo systemctl start pcscd'),
 };
-
-/** True while nothing listens on `port` on any address. */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, () => s.close(() => resolve(true)));
-  });
-}
-
-/** A port p such that p and p + 1 are free (vpcd listens on both: its two slots). */
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const s = createServer();
-    const port = await new Promise<number>((r) => s.listen(0, () => r((s.address() as { port: number }).port)));
-    await new Promise((r) => s.close(r));
-    if (port < 65535 && (await portFree(port + 1))) return port;
-  }
-}
 
 describe('the bridge while the PC/SC service is missing, stops and comes back', () => {
   let pcscd: PrivatePcscd;

@@ -1,5 +1,5 @@
 /**
- * The bridge as an operator gets it: `npm run bridge:build` packages it (relay/bridge/build.ts), the folder
+ * The bridge as an operator gets it: `npm run bridge:build` packages it (bridge/build.ts), the folder
  * is copied away from this repository, and it runs there with plain node. The only thing it may find
  * besides its own two files is the native `smartcard` addon, which the operator's `npm install` would
  * provide (linked here from this checkout, already compiled).
@@ -18,7 +18,7 @@ describe('the packaged bridge', () => {
   let rig: BridgeRig;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keyward-bridge-package-'));
-    execFileSync(process.execPath, ['--import', 'tsx', 'relay/bridge/build.ts', '--out', dir], { stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', 'bridge/build.ts', '--out', dir], { stdio: 'pipe' });
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(resolve('node_modules/smartcard'), join(dir, 'node_modules/smartcard'), 'dir');
     rig = await startBridgeRig('yubikey-5.7', [APP_ORIGIN], { script: join(dir, 'keyward-bridge.mjs'), cwd: dir });

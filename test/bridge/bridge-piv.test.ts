@@ -14,7 +14,6 @@ import { PivSession } from '../../src/piv/session';
 import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol';
 import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 import { connectVpcd } from '../../scripts/vpcd-client';
-import { VPCD_PORT } from '../../scripts/vpcd-harness';
 import { startBridgeRig, until, type BridgeRig } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
@@ -78,11 +77,12 @@ describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
   });
 
   it('a card removed mid-transaction fails with CARD_REMOVED; after reinsertion the next connect works', async () => {
-    // vpcd's second slot (port 35964) holds a second virtual card whose vpcd connection the test owns:
+    // vpcd's second slot (the harness's port + 1) holds a second virtual card whose vpcd connection the test owns:
     // closing it is what pulling the card looks like to pcscd (vsmartcard vpcd.c, vicc_present).
     const reader = 'Virtual PCD 00 01';
     const vcard = createVirtualPivCard({ profile: 'piv-generic' });
-    const insert = () => connectVpcd({ port: VPCD_PORT + 1, card: vcard, backoff: { initialMs: 50, maxMs: 500 } });
+    const insert = () =>
+      connectVpcd({ port: rig.harness.vpcdPort + 1, card: vcard, backoff: { initialMs: 50, maxMs: 500 } });
     const client = await rig.openPaired();
     let readers: BridgeReader[] = [];
     client.onReaders((r) => (readers = r));

@@ -1,5 +1,5 @@
 /**
- * The real path for bridge tests: the bridge (relay/bridge/main.ts, its own process as on an operator's
+ * The real path for bridge tests: the bridge (bridge/main.ts, its own process as on an operator's
  * laptop) → the `smartcard` addon → pcscd → vsmartcard-vpcd → the virtual PIV card, via
  * scripts/vpcd-harness.ts (whose lock keeps this from colliding with test/interop). The card answers
  * vpcd from this process, so the bridge must not share it: a PC/SC call that waits for the card would
@@ -41,7 +41,7 @@ export function openWs(url: string, origin: string | null, headers: Record<strin
 export interface BridgeLaunch {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
-  /** A packaged bridge (`npm run bridge:build`'s keyward-bridge.mjs) to run with plain node; default: relay/bridge/main.ts under tsx. */
+  /** A packaged bridge (`npm run bridge:build`'s keyward-bridge.mjs) to run with plain node; default: bridge/main.ts under tsx. */
   readonly script?: string;
   /** The working directory of the bridge process (default: this one). */
   readonly cwd?: string;
@@ -57,7 +57,7 @@ function spawnBridge(
   stderr: (text: string) => void = () => undefined,
 ): Promise<{ child: ChildProcess; port: number }> {
   const allow = origins.flatMap((o) => ['--origin', o]);
-  const entry = launch.script ? [launch.script] : ['--import', 'tsx', 'relay/bridge/main.ts'];
+  const entry = launch.script ? [launch.script] : ['--import', 'tsx', 'bridge/main.ts'];
   const child = spawn(
     process.execPath,
     [...entry, ...allow, '--port', '0', '--pairings-file', pairingFile, ...(launch.args ?? [])],

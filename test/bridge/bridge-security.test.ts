@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/bytes';
-import { PAIRING_MAX_ATTEMPTS } from '../../relay/bridge/access';
+import { PAIRING_MAX_ATTEMPTS } from '../../bridge/access';
 import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol';
 import {
   APP_ORIGIN,
@@ -89,7 +89,7 @@ describe('bridge security', () => {
     second.close();
     const revoke = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'relay/bridge/main.ts', '--revoke', APP_ORIGIN, '--pairings-file', rig.pairingFile],
+      ['--import', 'tsx', 'bridge/main.ts', '--revoke', APP_ORIGIN, '--pairings-file', rig.pairingFile],
       { encoding: 'utf8' },
     );
     expect(revoke.stdout).toContain(`Revoked ${APP_ORIGIN}`);

@@ -1,9 +1,8 @@
 import { toHex } from '../../src/bytes';
-import { E2E_PORTS } from '../../playwright.config';
+import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
 import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
-import { VPCD_PORT } from '../../scripts/vpcd-harness';
 import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
-import { APP_ORIGIN, startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
+import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 import { test, expect } from './fixtures';
 
 /**
@@ -41,7 +40,7 @@ test.describe('the local PC/SC bridge across visits', () => {
     // removing the card looks like to pcscd (vsmartcard vpcd.c, vicc_present).
     const second = 'Virtual PCD 00 01';
     const card = createVirtualPivCard({ profile: 'piv-generic' });
-    const insert = () => connectVpcd({ port: VPCD_PORT + 1, card, backoff: { initialMs: 50, maxMs: 500 } });
+    const insert = () => connectVpcd({ port: rig.harness.vpcdPort + 1, card, backoff: { initialMs: 50, maxMs: 500 } });
     let vpcd: VpcdClient = insert();
     try {
       await readers.getByRole('button', { name: `${second} · card present` }).click();

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -17,9 +18,9 @@ import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
  * (scripts/security-headers.ts takes `pcscBridgePort` for deployments that use it).
  */
 const BUNDLE_DIR = fileURLToPath(new URL('../../.e2e-build/bridge-page', import.meta.url));
-const PAGE_ORIGIN = 'http://localhost:18089';
 
-function servePage(): Promise<Server> {
+/** Serves the page on a free loopback port; resolves with the server and its origin. */
+function servePage(): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     if (req.url === '/bridge-page.js')
       return void res
@@ -29,12 +30,17 @@ function servePage(): Promise<Server> {
       .writeHead(200, { 'Content-Type': 'text/html' })
       .end('<!doctype html><title>bridge test</title><script src="/bridge-page.js"></script>');
   });
-  return new Promise((resolve) => server.listen(18089, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, origin: `http://localhost:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 test.describe('PC/SC bridge', () => {
   let rig: BridgeRig;
   let server: Server;
+  let pageOrigin: string;
   test.beforeAll(async () => {
     test.setTimeout(300_000);
     await build({
@@ -52,8 +58,8 @@ test.describe('PC/SC bridge', () => {
         },
       },
     });
-    server = await servePage();
-    rig = await startBridgeRig('yubikey-5.7', [PAGE_ORIGIN]);
+    ({ server, origin: pageOrigin } = await servePage());
+    rig = await startBridgeRig('yubikey-5.7', [pageOrigin]);
   });
   test.afterAll(async () => {
     await rig?.stop();
@@ -63,7 +69,7 @@ test.describe('PC/SC bridge', () => {
   test('runs select, verify, change PIN, key generation, signing and a certificate through the bridge', async ({
     page,
   }) => {
-    await page.goto(`${PAGE_ORIGIN}/`);
+    await page.goto(`${pageOrigin}/`);
 
     // The page connects first; the bridge then prints the code the operator would type.
     const connect = page.evaluate(
@@ -76,8 +82,8 @@ test.describe('PC/SC bridge', () => {
       rig.url,
     );
     expect(await connect, JSON.stringify(rig.logs)).toBe(false);
-    await expect.poll(() => rig.codes.some((c) => c.origin === PAGE_ORIGIN)).toBe(true);
-    const code = rig.codes.find((c) => c.origin === PAGE_ORIGIN)!.code;
+    await expect.poll(() => rig.codes.some((c) => c.origin === pageOrigin)).toBe(true);
+    const code = rig.codes.find((c) => c.origin === pageOrigin)!.code;
 
     const report = await page.evaluate(
       ([url, c, reader]) =>

@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 
 /**
  * A tenant whose administrator has not consented Keyward's TAP permission: the emulator withholds it
- * (test/emulators/entra/consent.ts), MSAL's silent refresh is refused, the popup shows Entra's "Need
+ * (demo/entra-emulator/consent.ts), MSAL's silent refresh is refused, the popup shows Entra's "Need
  * admin approval" page, and the app puts CONSENT_REQUIRED into words. The emulator is shared by every
  * spec, so consent is always restored afterwards.
  */

@@ -2,12 +2,12 @@
  * Shared Playwright fixtures for Keyward's end-to-end tests.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { USB_SHIM_FILE } from './global-setup';
 import { E2E_PORTS } from '../../playwright.config';
 import type { UsbShimConfig } from './usb-shim/entry';
-import type { CorpusReaderEntry } from '../../src/transport/simulator/virtual-usb-descriptors';
+
+/** Real reader descriptors from test/fixtures/ccid-readers.json, by source file name. */
+export { corpusEntry as corpusReader } from '../../src/transport/simulator/fake-corpus';
 
 export interface KeywardFixtures {
   /** Console messages and page errors seen so far (CSP and Trusted Types violations land here). */
@@ -25,16 +25,7 @@ export interface KeywardFixtures {
   installUsbShim: (config: UsbShimConfig) => Promise<void>;
 }
 
-/** Real reader descriptors from shared/corpora/ccid-readers.json (beside the repository). */
-export function corpusReader(file: string): CorpusReaderEntry {
-  const path = fileURLToPath(new URL('../../../shared/corpora/ccid-readers.json', import.meta.url));
-  const { readers } = JSON.parse(readFileSync(path, 'utf8')) as { readers: (CorpusReaderEntry & { file: string })[] };
-  const entry = readers.find((r) => r.file === file);
-  if (!entry) throw new Error(`No reader ${file} in the corpus`);
-  return entry;
-}
-
-/** The emulator's HTTP controls (scripts/demo/emulator-control.ts). */
+/** The emulator's HTTP controls (demo/emulator-control.ts). */
 export interface EmulatorControl {
   userId(upn: string): Promise<string>;
   tapFor(userId: string): Promise<{ id: string; temporaryAccessPass: string } | null>;

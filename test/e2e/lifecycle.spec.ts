@@ -6,10 +6,10 @@
  */
 import type { APIRequestContext, Page } from '@playwright/test';
 import { toHex } from '../../src/bytes';
-import { E2E_PORTS } from '../../playwright.config';
+import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
 import { test, expect, corpusReader, type KeywardFixtures } from './fixtures';
 import { placesHolding } from './secrets';
-import { APP_ORIGIN, startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
+import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 
 const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 const SHOTS = 'docs/screenshots';

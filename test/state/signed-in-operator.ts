@@ -18,8 +18,8 @@ import {
   startEntraEmulator,
   type EntraEmulator,
   type TenantUser,
-} from '../emulators/entra/index';
-import { freePort } from '../emulators/entra/test-https';
+} from '../../demo/entra-emulator/index';
+import { freePort } from '../support/free-port';
 import { testTls } from '../support/test-tls';
 
 type RunningEmulator = EntraEmulator & { port: number };

@@ -100,12 +100,12 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "relay/mail/compose.ts: 'relay', code": () => [],
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'mail', e.code": () => [],
-  "relay/bridge/pcsc.ts: 'bridge', code": () => [],
+  "bridge/pcsc.ts: 'bridge', code": () => [],
 };
 
 /** What the relay can put in `{ error: { code } }`: its raises, http-errors' own codes, and the mail template's. */
 function relayCodes(read: Reader, files: readonly string[]): string[] {
-  const relay = files.filter((f) => f.startsWith('relay/') && !f.startsWith('relay/bridge/'));
+  const relay = files.filter((f) => f.startsWith('relay/'));
   const raised = relay.flatMap((f) => raisesIn(read, f).flatMap((r) => (isLiteral(r) ? r.codes : [])));
   const http = read('relay/http-errors.ts');
   const own = [
@@ -158,9 +158,9 @@ function firstArgs(text: string, start: number, n: number): string[] {
   return args;
 }
 
-/** Every product source file of src/ and relay/, tests and fakes left out. */
+/** Every product source file of src/, relay/ and bridge/, tests and fakes left out. */
 export function sourceFiles(): string[] {
-  return ['src', 'relay'].flatMap((dir) =>
+  return ['src', 'relay', 'bridge'].flatMap((dir) =>
     (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
       .map((f) => `${dir}/${f.split('\\').join('/')}`)
       .filter((f) => /\.(ts|svelte)$/.test(f) && !/\.test\.ts$|\/fake-[^/]*$/.test(f)),
@@ -183,7 +183,7 @@ export function scanRaisedCodes(files: readonly string[] = sourceFiles(), read: 
         for (const key of DYNAMIC_SITES[site](read, files)) add(key, site);
       } else if (!isLiteral(r)) unlisted.push(where);
       // The relay's own raises reach the browser through relayCodes; the bridge's as transport codes.
-      else if (file.startsWith('relay/bridge/')) for (const c of r.codes) add(`transport/${c}`, where);
+      else if (file.startsWith('bridge/')) for (const c of r.codes) add(`transport/${c}`, where);
       else if (!file.startsWith('relay/')) for (const c of r.codes) add(`${r.layer.slice(1, -1)}/${c}`, where);
     }
     for (const [helper, { layer, in: prefix }] of Object.entries(HELPERS)) {

@@ -1,6 +1,6 @@
 /** The certificate made by vitest-global-setup.ts, which this test process already trusts. */
 import { readFileSync } from 'node:fs';
-import type { LocalTls } from './local-tls';
+import type { LocalTls } from '../../demo/local-tls';
 
 /** The shared test certificate; throws when the global setup did not run. */
 export function testTls(): LocalTls {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalTls } from './local-tls';
+import { createLocalTls } from '../../demo/local-tls';
 
 export default async function setup(): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-test-tls-'));

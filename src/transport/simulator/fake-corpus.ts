@@ -1,14 +1,14 @@
 /**
- * Test helper: the reader corpus (shared/corpora/ccid-readers.json, from LudovicRousseau/CCID's
+ * Test helper: the reader corpus (test/fixtures/ccid-readers.json, from LudovicRousseau/CCID's
  * readers/ directory). Node-only; imported by tests, never by the app.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CorpusReaderEntry } from './virtual-usb-descriptors';
 
-/** Where the corpus lives: shared/ beside the repository (as in CI); CCID_CORPUS overrides it. */
+/** Where the corpus lives: test/fixtures/ in the repository; CCID_CORPUS overrides it. */
 export const CORPUS_PATH =
-  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../../shared/corpora/ccid-readers.json', import.meta.url));
+  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../test/fixtures/ccid-readers.json', import.meta.url));
 
 /** A corpus entry with the fields the corpus adds for people (file name, decoded descriptor). */
 export interface CorpusReader extends CorpusReaderEntry {

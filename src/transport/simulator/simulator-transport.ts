@@ -8,7 +8,7 @@ import type { CorpusReaderEntry } from './virtual-usb-descriptors';
 
 /**
  * The default virtual reader: the class descriptor of an Identiv uTrust 3700 F (extended APDU level,
- * dwMaxCCIDMessageLength 1034, T=0/T=1) from shared/corpora/ccid-readers.json, shown as "Virtual reader".
+ * dwMaxCCIDMessageLength 1034, T=0/T=1) from test/fixtures/ccid-readers.json, shown as "Virtual reader".
  */
 export const DEFAULT_VIRTUAL_READER_ENTRY: CorpusReaderEntry = {
   idVendor: 0x04e6,

@@ -20,7 +20,7 @@ import type { SimStats, VirtualCardSpec, VirtualFault } from './virtual-types';
 
 /** Options for `createVirtualReader`. */
 export interface VirtualReaderOptions {
-  /** A reader from shared/corpora/ccid-readers.json. */
+  /** A reader from test/fixtures/ccid-readers.json. */
   readonly entry: CorpusReaderEntry;
   /** The card in slot 0, or null for an empty reader. */
   readonly card: VirtualCardSpec | null;

@@ -6,7 +6,7 @@ import { fromHex } from '../../bytes';
  * descriptor (CCID rev 1.1 §5.1) and its endpoints.
  */
 
-/** One reader of shared/corpora/ccid-readers.json (the fields the simulator needs). */
+/** One reader of test/fixtures/ccid-readers.json (the fields the simulator needs). */
 export interface CorpusReaderEntry {
   readonly idVendor: number;
   readonly idProduct: number;

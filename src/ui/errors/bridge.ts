@@ -1,5 +1,5 @@
 /**
- * Words for the local PC/SC bridge (relay/bridge/) and the readers and cards behind it: the page's own
+ * Words for the local PC/SC bridge (bridge/) and the readers and cards behind it: the page's own
  * codes about reaching the bridge, and the codes the bridge sends (`BridgeErrorCode`), which the page
  * raises as `AppError('transport', code)`. `NO_CARD` is the one "no card in the reader" code of every
  * reader backend (webusb-ccid.ts translates the CCID driver's).

@@ -11,8 +11,8 @@ import {
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
   type EntraEmulator,
-} from '../../../test/emulators/entra/index';
-import { freePort } from '../../../test/emulators/entra/test-https';
+} from '../../../demo/entra-emulator/index';
+import { freePort } from '../../../test/support/free-port';
 import { testTls } from '../../../test/support/test-tls';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate } from '../../../test/lifecycle/lifecycle-fixtures';
 import { createGraphTransport } from '../../entra/graph-adapter';

@@ -1,0 +1,285 @@
+/**
+ * One page's connection to the bridge: pairing, its card handles, and the per-reader locks shared by all
+ * connections.
+ *
+ * Transactions: the `smartcard` addon does not expose SCardBeginTransaction, so `begin` takes the card
+ * exclusively for the transaction instead (SCardReconnect to SCARD_SHARE_EXCLUSIVE, leaving the card
+ * as it is) and `end` shares it again. That keeps *every* other PC/SC client out, in this bridge or not,
+ * which is what an issuance needs: another program's SELECT in between would drop the card's security
+ * status. Unlike SCardBeginTransaction it cannot start while another client is connected at all; it
+ * retries for a moment, then says which kind of program to close. `exclusive` connects (PC/SC Part 5
+ * §3.1.3) are enforced between the bridge's own clients as well.
+ */
+import type { WebSocket } from 'ws';
+import { fromHex, toHex } from '../src/bytes';
+import { isAppError } from '../src/app-error';
+import type { Logger } from '../relay/log';
+import {
+  parseRequest,
+  type BridgeErrorCode,
+  type BridgeMessage,
+  type BridgeReader,
+  type BridgeRequest,
+  type ShareMode,
+} from '../src/transport/pcsc-bridge-protocol';
+import type { PairingStore } from './access';
+import type { PcscCard, PcscService } from './pcsc';
+
+class Refusal extends Error {
+  constructor(
+    readonly code: BridgeErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Which connection holds each reader exclusively, and which use it shared. */
+export class ReaderLocks {
+  readonly exclusive = new Map<string, BridgeSession>();
+  readonly shared = new Map<string, Set<BridgeSession>>();
+
+  /** Forgets everything `s` held on `reader` (or on every reader). */
+  release(s: BridgeSession, reader?: string): void {
+    for (const [r, holder] of this.exclusive) if (holder === s && (!reader || r === reader)) this.exclusive.delete(r);
+    for (const [r, set] of this.shared) if (!reader || r === reader) set.delete(s);
+  }
+}
+
+interface Handle {
+  readonly reader: string;
+  readonly mode: ShareMode;
+  readonly card: PcscCard;
+  /** Inside `begin` … `end`: the card is held exclusively for the transaction. */
+  inTransaction: boolean;
+}
+
+/** How long `begin` keeps trying while another client is briefly connected (e.g. Windows' certificate propagation). */
+const BEGIN_RETRY_MS = 2_000;
+const BEGIN_RETRY_STEP_MS = 100;
+
+/** What a session needs from its server. */
+export interface SessionDeps {
+  readonly ws: WebSocket;
+  readonly origin: string;
+  readonly pairings: PairingStore;
+  readonly service: () => PcscService;
+  readonly locks: ReaderLocks;
+  readonly logger: Logger;
+  readonly rateLimit: number;
+}
+
+/** Serves one WebSocket connection, one request at a time. */
+export class BridgeSession {
+  readonly #d: SessionDeps;
+  readonly #handles = new Map<number, Handle>();
+  #nextHandle = 1;
+  #queue: Promise<void> = Promise.resolve();
+  #tokens: number;
+  #refilled = Date.now();
+  /** True while requests are being refused, so a flood logs one line rather than one per request. */
+  #limited = false;
+
+  constructor(deps: SessionDeps) {
+    this.#d = deps;
+    this.#tokens = deps.rateLimit;
+    deps.ws.on('message', (data, isBinary) => this.#receive(isBinary ? null : String(data)));
+  }
+
+  /** Sends a frame if the socket is still open. */
+  send(message: BridgeMessage): void {
+    if (this.#d.ws.readyState === this.#d.ws.OPEN) this.#d.ws.send(JSON.stringify(message));
+  }
+
+  /** Tells a paired page about reader/card changes. */
+  readersChanged(readers: BridgeReader[]): void {
+    if (this.#d.pairings.isPaired(this.#d.origin)) this.send({ v: 1, event: 'readers', readers });
+  }
+
+  /** Disconnects every card and drops every lock (connection closed). */
+  release(): void {
+    for (const h of this.#handles.values()) h.card.disconnect();
+    this.#handles.clear();
+    this.#d.locks.release(this);
+  }
+
+  #allow(): boolean {
+    const now = Date.now();
+    this.#tokens = Math.min(this.#d.rateLimit, this.#tokens + ((now - this.#refilled) / 1000) * this.#d.rateLimit);
+    this.#refilled = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  #receive(text: string | null): void {
+    const parsed =
+      text === null ? { error: 'binary frames are not part of the protocol', id: null } : parseRequest(text);
+    if ('error' in parsed)
+      return this.send({ v: 1, id: parsed.id ?? 0, ok: false, error: { code: 'BAD_REQUEST', message: parsed.error } });
+    const { request } = parsed;
+    if (!this.#allow()) {
+      if (!this.#limited)
+        this.#d.logger.warn('bridge rate limit hit', {
+          origin: this.#d.origin,
+          op: request.op,
+          perSecond: this.#d.rateLimit,
+        });
+      this.#limited = true;
+      return this.send({
+        v: 1,
+        id: request.id,
+        ok: false,
+        error: {
+          code: 'RATE_LIMITED',
+          message: `Too many requests: this bridge serves ${this.#d.rateLimit} per second per connection. Slow down and retry.`,
+        },
+      });
+    }
+    this.#limited = false;
+    this.#queue = this.#queue.then(() => this.#serve(request));
+  }
+
+  async #serve(request: BridgeRequest): Promise<void> {
+    try {
+      const result = await this.#dispatch(request);
+      this.send({ v: 1, id: request.id, ok: true, result });
+    } catch (e) {
+      const code: BridgeErrorCode =
+        e instanceof Refusal ? e.code : isAppError(e, 'bridge') ? (e.code as BridgeErrorCode) : 'PCSC_ERROR';
+      const message = e instanceof Error ? e.message : String(e);
+      this.#d.logger.warn('bridge request failed', { op: request.op, code, origin: this.#d.origin });
+      this.send({ v: 1, id: request.id, ok: false, error: { code, message } });
+    }
+  }
+
+  #dispatch(r: BridgeRequest): Promise<unknown> | unknown {
+    if (r.op === 'pair') return this.#pair(r.code);
+    if (!this.#d.pairings.isPaired(this.#d.origin))
+      throw new Refusal('NOT_PAIRED', 'This origin is not paired with the bridge: type the code the bridge printed.');
+    switch (r.op) {
+      case 'list':
+        return { readers: this.#d.service().listReaders() };
+      case 'connect':
+        return this.#connect(r.reader, r.mode);
+      case 'transmit':
+        return this.#transmit(r.handle, fromHex(r.apdu));
+      case 'control':
+        return this.#control(r.handle, r.code, fromHex(r.data));
+      case 'begin':
+        return this.#begin(r.handle);
+      case 'end':
+        return this.#end(r.handle);
+      case 'disconnect':
+        return this.#disconnect(r.handle);
+    }
+  }
+
+  #pair(code: string): { paired: true } {
+    const { origin, pairings, logger } = this.#d;
+    if (pairings.isPaired(origin)) return { paired: true };
+    const outcome = pairings.tryPair(origin, code);
+    logger.info('bridge pairing attempt', { origin, outcome });
+    if (outcome === 'locked')
+      throw new Refusal(
+        'PAIRING_LOCKED',
+        'Too many wrong codes: pairing is locked for a while. Restart the bridge or wait, then use the new code it prints.',
+      );
+    if (outcome === 'wrong-code') throw new Refusal('PAIRING_FAILED', 'That is not the code the bridge printed.');
+    return { paired: true };
+  }
+
+  #handle(handle: number): Handle {
+    const h = this.#handles.get(handle);
+    if (!h) throw new Refusal('UNKNOWN_HANDLE', 'No such card connection (it was closed, or the card was removed).');
+    return h;
+  }
+
+  async #connect(reader: string, mode: ShareMode): Promise<unknown> {
+    const { locks } = this.#d;
+    const holder = locks.exclusive.get(reader);
+    const others = [...(locks.shared.get(reader) ?? [])].filter((s) => s !== this);
+    if ((holder && holder !== this) || (mode === 'exclusive' && others.length > 0)) {
+      throw new Refusal('SHARING_VIOLATION', `Another client is using "${reader}"${holder ? ' exclusively' : ''}.`);
+    }
+    const card = await this.#d.service().connect(reader, mode);
+    const handle = this.#nextHandle++;
+    this.#handles.set(handle, { reader, mode, card, inTransaction: false });
+    if (mode === 'exclusive') locks.exclusive.set(reader, this);
+    if (!locks.shared.has(reader)) locks.shared.set(reader, new Set());
+    locks.shared.get(reader)!.add(this);
+    this.#d.logger.info('bridge card connected', { origin: this.#d.origin, reader, mode, protocol: card.protocol });
+    return { handle, atr: toHex(card.atr), protocol: card.protocol };
+  }
+
+  async #transmit(handle: number, apdu: Uint8Array): Promise<{ response: string }> {
+    const h = this.#handle(handle);
+    const response = await h.card.transmit(apdu).catch((e: unknown) => this.#dropIfDead(handle, e));
+    const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
+    this.#d.logger.info('apdu', { reader: h.reader, commandLength: apdu.length, responseLength: response.length, sw });
+    return { response: toHex(response) };
+  }
+
+  /**
+   * Rethrows `e`, first forgetting the handle when the card was pulled or pcscd stopped: PC/SC handles do
+   * not survive either (a restarted pcscd does not know them), so the page must connect again.
+   */
+  #dropIfDead(handle: number, e: unknown): never {
+    if (isAppError(e, 'bridge', 'CARD_REMOVED') || isAppError(e, 'bridge', 'SERVICE_NOT_RUNNING')) this.#drop(handle);
+    throw e;
+  }
+
+  async #control(handle: number, code: number, data: Uint8Array): Promise<{ response: string }> {
+    const h = this.#handle(handle);
+    const response = await h.card.control(code, data).catch((e: unknown) => this.#dropIfDead(handle, e));
+    this.#d.logger.info('control', {
+      reader: h.reader,
+      code,
+      dataLength: data.length,
+      responseLength: response.length,
+    });
+    return { response: toHex(response) };
+  }
+
+  async #begin(handle: number): Promise<Record<string, never>> {
+    const h = this.#handle(handle);
+    if (h.inTransaction || h.mode === 'exclusive') return {};
+    for (const deadline = Date.now() + BEGIN_RETRY_MS; ;) {
+      try {
+        await h.card.exclusive(true);
+        break;
+      } catch (e) {
+        if (!isAppError(e, 'bridge', 'SHARING_VIOLATION')) this.#dropIfDead(handle, e);
+        if (Date.now() >= deadline) {
+          throw new Refusal(
+            'SHARING_VIOLATION',
+            `Another program is connected to the card in "${h.reader}", so Keyward cannot have it to itself for this operation. Close smart-card tools, other Keyward tabs and background agents (for example gpg's scdaemon), then try again.`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, BEGIN_RETRY_STEP_MS));
+      }
+    }
+    h.inTransaction = true;
+    return {};
+  }
+
+  async #end(handle: number): Promise<Record<string, never>> {
+    const h = this.#handle(handle);
+    if (!h.inTransaction) return {};
+    h.inTransaction = false;
+    await h.card.exclusive(false).catch((e: unknown) => this.#dropIfDead(handle, e));
+    return {};
+  }
+
+  #disconnect(handle: number): Record<string, never> {
+    if (this.#handles.has(handle)) this.#drop(handle);
+    return {};
+  }
+
+  #drop(handle: number): void {
+    const h = this.#handles.get(handle)!;
+    this.#handles.delete(handle);
+    h.card.disconnect();
+    if (![...this.#handles.values()].some((o) => o.reader === h.reader)) this.#d.locks.release(this, h.reader);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Test-only HTTP controls for the Entra emulator, so end-to-end tests (another process) can inject
+ * Graph throttling, change the TAP policy, withhold admin consent for delegated permissions
+ * (`POST /_emulator/consent` with `{ "withheld": [...] }`) and read the pass the emulator holds. Mounted under
+ * `/_emulator/` on the emulator's https server only when KEYWARD_EMULATOR_CONTROL=1; `npm start` never
+ * enables it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EntraEmulator } from './entra-emulator/index';
+
+const PREFIX = '/_emulator/';
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let body = '';
+  for await (const chunk of req) body += String(chunk);
+  return body ? (JSON.parse(body) as Record<string, unknown>) : {};
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body ?? null));
+}
+
+/** Handles `/_emulator/*`; returns false for other paths. */
+export function handleEmulatorControl(emulator: EntraEmulator, req: IncomingMessage, res: ServerResponse): boolean {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  if (!url.pathname.startsWith(PREFIX)) return false;
+  const [action, arg] = url.pathname.slice(PREFIX.length).split('/');
+  void (async () => {
+    try {
+      if (req.method === 'POST' && action === 'throttle') {
+        const b = await readJson(req);
+        emulator.control.inject429(Number(b.count ?? 1), Number(b.retryAfterSeconds ?? 1));
+        return send(res, 204, null);
+      }
+      if (req.method === 'POST' && action === 'policy') {
+        emulator.control.setTapPolicy(await readJson(req));
+        return send(res, 204, null);
+      }
+      if (req.method === 'POST' && action === 'consent') {
+        const { withheld } = await readJson(req);
+        if (!Array.isArray(withheld) || !withheld.every((p) => typeof p === 'string')) {
+          return send(res, 400, { error: 'withheld must be an array of permission names' });
+        }
+        emulator.control.withholdConsent(withheld);
+        return send(res, 204, null);
+      }
+      if (req.method === 'GET' && action === 'tap' && arg)
+        return send(res, 200, emulator.control.tapFor(decodeURIComponent(arg)) ?? null);
+      if (req.method === 'GET' && action === 'user' && arg) {
+        const user = emulator.tenant.findUser(decodeURIComponent(arg));
+        return user ? send(res, 200, user) : send(res, 404, null);
+      }
+      send(res, 404, { error: 'unknown control' });
+    } catch (e) {
+      send(res, 400, { error: e instanceof Error ? e.message : String(e) });
+    }
+  })();
+  return true;
+}

@@ -1,0 +1,107 @@
+/**
+ * The demo server: the built app, the relay, the Entra emulator and the SMTP catcher, all on loopback.
+ * Real code paths throughout; only Entra ID and the mail server are emulated (DESIGN.md, "Embedded
+ * default"). Started by demo/main.ts, which provides the certificate and NODE_EXTRA_CA_CERTS.
+ *
+ * Ports: KEYWARD_PORT (app, http, 8080), KEYWARD_IDP_PORT (Entra emulator, https, 8443),
+ * KEYWARD_RELAY_PORT (8787), KEYWARD_SMTP_PORT (2525), KEYWARD_INBOX_PORT (8025), and the port the page
+ * expects the local PC/SC bridge on, KEYWARD_BRIDGE_PORT (35990; `npm run bridge` uses the same default).
+ */
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { createEntraEmulator, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID } from './entra-emulator/index';
+import { startSmtpCatcher } from './smtp-catcher/index';
+import { loadConfig } from '../relay/config';
+import { startRelay } from '../relay/server';
+import { createStaticApp } from './static-app';
+import { handleEmulatorControl } from './emulator-control';
+import type { DeploymentConfig } from '../src/config/deployment';
+
+const HOST = '127.0.0.1';
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ports = {
+  app: port('KEYWARD_PORT', 8080),
+  idp: port('KEYWARD_IDP_PORT', 8443),
+  relay: port('KEYWARD_RELAY_PORT', 8787),
+  smtp: port('KEYWARD_SMTP_PORT', 2525),
+  inbox: port('KEYWARD_INBOX_PORT', 8025),
+  bridge: port('KEYWARD_BRIDGE_PORT', 35990),
+};
+const appOrigin = `http://localhost:${ports.app}`;
+const idpOrigin = `https://localhost:${ports.idp}`;
+const relayUrl = `http://localhost:${ports.relay}`;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const tls = JSON.parse(readFileSync(process.env.KEYWARD_TLS_FILE ?? '.demo/tls.json', 'utf8')) as {
+  certPem: string;
+  keyPem: string;
+};
+
+const emulator = await createEntraEmulator({
+  origin: idpOrigin,
+  tenantId: DEMO_TENANT_ID,
+  spaClientId: DEMO_SPA_CLIENT_ID,
+  spaRedirectUris: [`${appOrigin}/auth-redirect.html`],
+  relayClientId: DEMO_RELAY_CLIENT_ID,
+  log: (line) => log(`[entra] ${line}`),
+});
+const idp = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+  // The one URL a newcomer opens: accepting this certificate once lets the app reach the emulator.
+  if (req.url === '/' || req.url === '/start') {
+    res.writeHead(302, { Location: `${appOrigin}/` }).end();
+    return;
+  }
+  if (process.env.KEYWARD_EMULATOR_CONTROL === '1' && handleEmulatorControl(emulator, req, res)) return;
+  emulator.listener(req, res);
+});
+await new Promise<void>((resolve) => idp.listen(ports.idp, HOST, resolve));
+
+const smtp = await startSmtpCatcher({ port: ports.smtp, host: HOST, httpPort: ports.inbox });
+
+const relay = await startRelay(
+  loadConfig({
+    PORT: String(ports.relay),
+    HOST,
+    TENANT_ID: DEMO_TENANT_ID,
+    RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
+    AUTHORITY_HOST: `localhost:${ports.idp}`,
+    ALLOWED_ORIGINS: appOrigin,
+    SMTP_URL: `smtp://localhost:${ports.smtp}`,
+    MAIL_FROM: 'Keyward demo <keyward@contoso.example>',
+    ALLOWED_DOMAINS: 'contoso.example',
+    DEMO: '1',
+  }),
+);
+
+const deployment: DeploymentConfig = {
+  entra: {
+    tenantId: DEMO_TENANT_ID,
+    clientId: DEMO_SPA_CLIENT_ID,
+    authorityHost: `localhost:${ports.idp}`,
+    graphBaseUrl: emulator.graphBaseUrl,
+    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/Mail.Send`,
+  },
+  relayUrl,
+  pcscBridgePort: ports.bridge,
+  demo: { inboxUrl: smtp.inboxUrl, certificateUrl: `${idpOrigin}/` },
+};
+const app = serve({
+  fetch: createStaticApp('dist', deployment, [idpOrigin, relayUrl]).fetch,
+  port: ports.app,
+  hostname: HOST,
+});
+
+log('');
+log('Keyward demo is running. Open this URL in Chrome (accept the local certificate once; see README):');
+log(`  ${idpOrigin}/`);
+log(`App ${appOrigin}/ · inbox ${smtp.inboxUrl} · relay ${relayUrl} · Entra emulator ${emulator.issuer}`);
+
+async function shutdown(): Promise<void> {
+  app.close();
+  idp.close();
+  await Promise.allSettled([relay.close(), smtp.close(), emulator.close()]);
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,35 @@
+/**
+ * The Entra emulator as tests start it: the demo tenant and its app registrations, on https at a free
+ * loopback port (the issuer names its port, so the emulator cannot simply listen on port 0).
+ */
+import {
+  DEMO_RELAY_CLIENT_ID,
+  DEMO_SPA_CLIENT_ID,
+  DEMO_TENANT_ID,
+  startEntraEmulator,
+  type EntraEmulator,
+  type EntraEmulatorOptions,
+} from '../../demo/entra-emulator/index';
+import type { LocalTls } from '../../demo/local-tls';
+import { freePort } from './free-port';
+
+/** What a test may change; the tenant, the client ids and the origin are the emulator's defaults. */
+export type TestEntraOptions = Partial<Pick<EntraEmulatorOptions, 'spaRedirectUris' | 'log'>> & { host?: string };
+
+/** Starts the emulator with `tls`'s server certificate; SPA redirect URI `http://localhost:8080/…` unless given. */
+export async function startTestEntra(
+  tls: LocalTls,
+  options: TestEntraOptions = {},
+): Promise<EntraEmulator & { port: number }> {
+  const port = await freePort();
+  return startEntraEmulator({
+    origin: `https://localhost:${port}`,
+    port,
+    tenantId: DEMO_TENANT_ID,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
+    relayClientId: DEMO_RELAY_CLIENT_ID,
+    ...options,
+    tls: { cert: tls.certPem, key: tls.keyPem },
+  });
+}
