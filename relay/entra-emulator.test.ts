@@ -69,9 +69,11 @@ beforeAll(async () => {
     AUTHORITY_HOST: `localhost:${port}`,
     ALLOWED_ORIGINS: 'http://localhost:5173',
     DEMO: '1',
+    KEYWARD_DATA_DIR: ':memory:',
   });
   relay = await startRelay(config, { fetch: fetchTrusting(tls.caPem), log: createLogger({ sink: () => {} }) });
-});
+  // PGlite compiles PostgreSQL's WebAssembly at start-up: seconds on a busy machine.
+}, 120_000);
 
 afterAll(async () => {
   await relay?.close();
