@@ -14,6 +14,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import packageJson from '../package.json' with { type: 'json' };
 import { AppError, isAppError } from '../src/app-error';
+import { auditRoutes } from './audit/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
 import type { RelayConfig } from './config';
 import { databaseUnavailable, type RelayDatabase } from './db/connect';
@@ -163,6 +164,8 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     return c.json({ status: 'ready', database: deps.database?.kind ?? 'none' });
   });
   app.route('/api/whoami', whoamiRoutes(deps));
+  if (deps.database)
+    app.route('/api/audit', auditRoutes({ config: deps.config, verifier: deps.verifier, db: deps.database.db }));
   if (deps.mail)
     app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));
   return app;

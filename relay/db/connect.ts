@@ -174,7 +174,8 @@ function pgliteDialect(pglite: PGlite): Dialect {
 /** Opens PGlite in `dataDir` (created if missing), or in memory for `:memory:`. */
 function openPglite(dataDir: string): RelayDatabase {
   if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir === ':memory:' ? undefined : dataDir, {
+  const pglite = new PGlite({
+    ...(dataDir === ':memory:' ? {} : { dataDir }),
     parsers: { [types.INT8]: (value: string) => value },
   });
   const db = new Kysely<Schema>({ dialect: pgliteDialect(pglite) });

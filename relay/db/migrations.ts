@@ -59,6 +59,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index audit_target on audit (target_id, seq)`,
       `create index audit_action on audit (action, seq)`,
       `create index audit_at on audit (at, seq)`,
+      // Append-only in the database too: changing or removing a row takes disabling this trigger first.
+      `create function audit_append_only() returns trigger language plpgsql as $$
+         begin raise exception 'audit rows are append-only'; end $$`,
+      `create trigger audit_append_only before update or delete or truncate on audit
+         for each statement execute function audit_append_only()`,
     ],
   },
 ];
