@@ -6,7 +6,7 @@
  * Appends are serialised by a transaction-scoped advisory lock, so that every instance on one
  * PostgreSQL extends the same chain: the next `seq` and `prev_hash` are read under the lock. A caller
  * that records a state change passes its own transaction, so the change and its audit row commit
- * together or not at all.
+ * together or not at all. Stand-alone appends go through relay/audit/writer.ts, which batches them.
  */
 import { hash } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
@@ -82,32 +82,46 @@ export function toAuditRecord(row: Row): AuditRecord {
   };
 }
 
-/** Appends inside the caller's transaction (which holds the chain's lock until it ends). */
-export async function appendAuditIn(tx: Transaction<Schema>, entry: AuditEntry, at: Date): Promise<AuditRecord> {
+/** One entry to append, with its time. */
+export interface PendingAppend {
+  entry: AuditEntry;
+  at: Date;
+}
+
+/**
+ * Appends `items` in order inside the caller's transaction, which holds the chain's lock until it ends
+ * (so appending many in one transaction costs one lock and one commit).
+ */
+export async function appendAuditIn(tx: Transaction<Schema>, items: readonly PendingAppend[]): Promise<AuditRecord[]> {
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
   const last = await tx.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const content = {
-    seq: last ? String(BigInt(last.seq) + 1n) : '1',
-    // Whole milliseconds: what a Date holds, so the hash survives the round trip through timestamptz.
-    at: new Date(Math.floor(at.getTime())),
-    actor_oid: entry.actorOid,
-    actor_name: entry.actorName,
-    action: entry.action,
-    target_type: entry.targetType,
-    target_id: entry.targetId,
-    target_label: entry.targetLabel,
-    outcome: entry.outcome,
-    reason: entry.reason,
-  };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const row: Row = { ...content, prev_hash: prevHash, hash: chainHash(prevHash, content) };
-  await tx.insertInto('audit').values(row).execute();
-  return toAuditRecord(row);
+  let previous = { seq: last ? BigInt(last.seq) : 0n, hash: last?.hash ?? GENESIS_HASH };
+  const rows: Row[] = items.map(({ entry, at }) => {
+    const content = {
+      seq: String(previous.seq + 1n),
+      // Whole milliseconds: what a Date holds, so the hash survives the round trip through timestamptz.
+      at: new Date(Math.floor(at.getTime())),
+      actor_oid: entry.actorOid,
+      actor_name: entry.actorName,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId,
+      target_label: entry.targetLabel,
+      outcome: entry.outcome,
+      reason: entry.reason,
+    };
+    const row: Row = { ...content, prev_hash: previous.hash, hash: chainHash(previous.hash, content) };
+    previous = { seq: previous.seq + 1n, hash: row.hash };
+    return row;
+  });
+  if (rows.length > 0) await tx.insertInto('audit').values(rows).execute();
+  return rows.map(toAuditRecord);
 }
 
 /** Appends one row in its own transaction. */
-export function appendAudit(db: Kysely<Schema>, entry: AuditEntry, at = new Date()): Promise<AuditRecord> {
-  return db.transaction().execute((tx) => appendAuditIn(tx, entry, at));
+export async function appendAudit(db: Kysely<Schema>, entry: AuditEntry, at = new Date()): Promise<AuditRecord> {
+  const [record] = await db.transaction().execute((tx) => appendAuditIn(tx, [{ entry, at }]));
+  return record!;
 }
 
 /** Why a row breaks the chain. */

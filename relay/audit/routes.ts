@@ -10,9 +10,10 @@ import type { RelayConfig } from '../config';
 import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson, validQuery } from '../validate';
-import { appendAudit, verifyAuditChain } from './chain';
+import { verifyAuditChain } from './chain';
 import { AuditAppendBody, AuditQuery } from './request-schema';
 import { exportAuditCsv, searchAudit, type AuditFilter } from './search';
+import { createAuditWriter } from './writer';
 
 /** What the audit routes need. */
 export interface AuditRouteDeps {
@@ -37,14 +38,14 @@ function toFilter(q: { actor?: string; target?: string; action?: string; from?: 
 export function auditRoutes(deps: AuditRouteDeps): Hono<RelayEnv> {
   const { config, verifier, db } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const writer = createAuditWriter(db);
   const writers = requireRoles(verifier, [config.operatorRole, config.administratorRole]);
   const auditors = requireRoles(verifier, config.auditorRole);
   return new Hono<RelayEnv>()
     .post('/', writers, validJson(AuditAppendBody), async (c) => {
       const caller = getCaller(c);
       const body = c.req.valid('json');
-      const record = await appendAudit(
-        db,
+      const record = await writer.append(
         {
           actorOid: caller.oid,
           actorName: caller.name || caller.preferredUsername,
