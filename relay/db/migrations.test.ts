@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
@@ -16,7 +17,14 @@ describeStore('migrations', (target) => {
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await migrate(database.db)).toEqual({ from: LATEST, to: LATEST });
     const tables = await database.db.introspection.getTables();
-    expect(tables.map((t) => t.name).sort()).toEqual(['audit', 'mail_idempotency', 'mail_rate', 'schema_version']);
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'audit',
+      'card_events',
+      'cards',
+      'mail_idempotency',
+      'mail_rate',
+      'schema_version',
+    ]);
   });
 
   it('applies only the pending migrations, inside one transaction', async () => {
@@ -51,7 +59,9 @@ describeStore('migrations', (target) => {
     const fresh = await target.fresh();
     const [a, b] = [fresh.database, await fresh.another()];
     await a.db.deleteFrom('schema_version').where('version', '=', LATEST).execute();
-    await a.db.schema.dropTable('audit').execute();
+    await a.db.schema.dropTable('card_events').execute();
+    await a.db.schema.dropTable('cards').execute();
+    await a.db.executeQuery(sql`drop function card_events_append_only`.compile(a.db));
     const results = await Promise.all([migrate(a.db), migrate(b.db)]);
     expect(results.map((r) => r.from).sort()).toEqual([LATEST - 1, LATEST]);
     const versions = await a.db.selectFrom('schema_version').select('version').execute();

@@ -50,10 +50,41 @@ export interface AuditTable {
   hash: ColumnType<string, string, never>;
 }
 
+/** The card registry (relay/cards/registry.ts): one row per card, changed only by compare-and-set. */
+export interface CardsTable {
+  card_id: string;
+  state: string;
+  /** Entra object id of the holder; empty while the card is blank or retired. */
+  holder_oid: string;
+  holder_name: string;
+  template_id: string;
+  template_version: number;
+  credential_type: string;
+  chuid_guid: string;
+  issued_by: string;
+  updated_at: Date;
+  /** Incremented by every transition; a transition names the version it read. */
+  version: number;
+}
+
+/** Every card transition, append-only. */
+export interface CardEventsTable {
+  id: Generated<string>;
+  card_id: string;
+  at: Date;
+  actor_oid: string;
+  transition: string;
+  from_state: string;
+  to_state: string;
+  version: number;
+}
+
 /** Every table. */
 export interface Schema {
   schema_version: SchemaVersionTable;
   mail_idempotency: MailIdempotencyTable;
   mail_rate: MailRateTable;
   audit: AuditTable;
+  cards: CardsTable;
+  card_events: CardEventsTable;
 }
