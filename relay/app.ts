@@ -16,6 +16,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { AppError, isAppError } from '../src/app-error';
 import { auditRoutes } from './audit/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
+import { cardRoutes } from './cards/routes';
 import type { RelayConfig } from './config';
 import { databaseUnavailable, type RelayDatabase } from './db/connect';
 import { toErrorResponse } from './http-errors';
@@ -164,8 +165,11 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     return c.json({ status: 'ready', database: deps.database?.kind ?? 'none' });
   });
   app.route('/api/whoami', whoamiRoutes(deps));
-  if (deps.database)
-    app.route('/api/audit', auditRoutes({ config: deps.config, verifier: deps.verifier, db: deps.database.db }));
+  if (deps.database) {
+    const store = { config: deps.config, verifier: deps.verifier, db: deps.database.db };
+    app.route('/api/audit', auditRoutes(store));
+    app.route('/api/cards', cardRoutes(store));
+  }
   if (deps.mail)
     app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));
   return app;

@@ -90,7 +90,8 @@ function nextRow(card: CardRecord, request: TransitionRequest, actor: Actor, at:
   const base = { ...card, state: to, updated_at: at, version: card.version + 1 };
   if (request.transition === 'issue') {
     const issue = request.issue;
-    if (!issue) throw new AppError('relay', 'INVALID_REQUEST', 'Issuing a card needs its holder and template.');
+    if (!issue)
+      throw new AppError('relay', 'INVALID_REQUEST', 'Issuing a card needs its holder and template.', { status: 400 });
     return {
       ...base,
       holder_oid: issue.holderOid,
