@@ -7,6 +7,7 @@ import { benchBundleSize } from './bundle-size';
 import { benchCcid } from './ccid-bench';
 import { benchPivIssuance } from './piv-issuance';
 import { benchRelayMail } from './relay-mail';
+import { benchRelayStore } from './relay-store';
 import { benchBridge } from './bridge';
 
 if (existsSync('dist/index.html')) benchBundleSize();
@@ -15,4 +16,5 @@ else console.log('dist/ is missing: run `npm run build` for the bundle-size figu
 await benchCcid();
 await benchPivIssuance();
 await benchRelayMail();
+await benchRelayStore();
 await benchBridge();

@@ -341,6 +341,7 @@ async function startRig(): Promise<Rig> {
       MAIL_FROM: 'Keyward <keyward@contoso.example>',
       ALLOWED_DOMAINS: 'contoso.example',
       DEMO: '1',
+      KEYWARD_DATA_DIR: ':memory:',
       MAIL_RATE_PER_MINUTE: '100000',
       SMTP_MAX_CONNECTIONS: String(SMTP_MAX_CONNECTIONS),
       NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),

@@ -14,8 +14,11 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import packageJson from '../package.json' with { type: 'json' };
 import { AppError, isAppError } from '../src/app-error';
+import { auditRoutes } from './audit/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
+import { cardRoutes } from './cards/routes';
 import type { RelayConfig } from './config';
+import { databaseUnavailable, type RelayDatabase } from './db/connect';
 import { toErrorResponse } from './http-errors';
 import type { Logger } from './log';
 import { mailRoutes } from './mail/routes';
@@ -33,6 +36,8 @@ export interface RelayDeps {
   version?: string;
   /** Graph directory, SMTP mailer, idempotency store and rate limiter; without them `/api/mail` is not mounted. */
   mail?: MailServices;
+  /** The system of record (relay/db); `/readyz` checks it, and the resources stored in it need it. */
+  database?: RelayDatabase;
 }
 
 /** Request bodies above this are refused with 413 before any handler reads them. */
@@ -131,8 +136,10 @@ function useCrossCutting(app: Hono<RelayEnv>, deps: RelayDeps): void {
 export function createApp(deps: RelayDeps): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>();
   useCrossCutting(app, deps);
-  app.onError((err, c) => {
+  app.onError((thrown, c) => {
     const requestId = c.get('requestId') ?? 'unknown';
+    // A database that went away mid-request is a 503 worth retrying, whichever query noticed it.
+    const err = !isAppError(thrown) && deps.database?.isUnavailable(thrown) ? databaseUnavailable(thrown) : thrown;
     if (!isAppError(err) && !(err instanceof HTTPException)) {
       // Only the name: an unknown error's message might quote a header, a body or a credential.
       deps.log.error('unhandled error', { requestId, errorName: err instanceof Error ? err.name : typeof err });
@@ -152,7 +159,17 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     ),
   );
   app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version ?? packageJson.version }));
+  // Readiness, for a load balancer: this instance can serve only while its database answers.
+  app.get('/readyz', async (c) => {
+    await deps.database?.ping();
+    return c.json({ status: 'ready', database: deps.database?.kind ?? 'none' });
+  });
   app.route('/api/whoami', whoamiRoutes(deps));
+  if (deps.database) {
+    const store = { config: deps.config, verifier: deps.verifier, db: deps.database.db };
+    app.route('/api/audit', auditRoutes(store));
+    app.route('/api/cards', cardRoutes(store));
+  }
   if (deps.mail)
     app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));
   return app;

@@ -24,16 +24,24 @@ export function requireCaller(verifier: TokenVerifier) {
 }
 
 /**
- * Requires a valid token with the relay's scope and the operator app role: the guard for every route
- * that acts (e.g. `POST /api/mail`).
+ * Requires a valid token with the relay's scope and one of `roles` (app roles): the guard for every
+ * route that reads or changes the system of record.
  */
-export function requireOperator(verifier: TokenVerifier, operatorRole: string) {
+export function requireRoles(verifier: TokenVerifier, roles: string | readonly string[]) {
   return createMiddleware<RelayEnv>(async (c, next) => {
     const caller = await verifier.verify(c.req.header('Authorization'));
     c.set('caller', caller);
-    requireRole(caller, operatorRole);
+    requireRole(caller, roles);
     await next();
   });
+}
+
+/**
+ * Requires a valid token with the relay's scope and the operator app role: the guard for every
+ * route that acts (e.g. `POST /api/mail`).
+ */
+export function requireOperator(verifier: TokenVerifier, operatorRole: string) {
+  return requireRoles(verifier, operatorRole);
 }
 
 /** The authenticated caller; a programming error if the route forgot its auth middleware. */

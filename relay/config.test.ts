@@ -6,6 +6,7 @@ import {
   DEMO_GRAPH_CLIENT_SECRET,
   DEMO_MAIL_FROM,
   DEMO_SMTP_URL,
+  DEFAULT_DATA_DIR,
   describeConfig,
   loadConfig,
 } from './config';
@@ -49,6 +50,11 @@ describe('loadConfig', () => {
       graphBaseUrl: 'https://graph.microsoft.com',
       mailRatePerMinute: 30,
       smtpMaxConnections: 5,
+      auditorRole: 'Keyward.Auditor',
+      administratorRole: 'Keyward.Administrator',
+      databaseUrl: undefined,
+      databasePoolSize: 10,
+      dataDir: DEFAULT_DATA_DIR,
     });
   });
 
@@ -146,5 +152,30 @@ describe('loadConfig', () => {
     expect(described).toContain('smtps://smtp.contoso.example:465');
     expect(described).not.toContain('Pa55');
     expect(described).not.toContain('mailer');
+  });
+
+  it('takes PostgreSQL from DATABASE_URL, or a PGlite data directory, and lists every bad database value', () => {
+    const pg = loadConfig({ ...GOOD, DATABASE_URL: 'postgres://keyward:S3cr3t@db.contoso.example:5432/keyward' });
+    expect(pg).toMatchObject({ databaseUrl: 'postgres://keyward:S3cr3t@db.contoso.example:5432/keyward' });
+    expect(loadConfig({ ...GOOD, KEYWARD_DATA_DIR: '/var/lib/keyward' }).dataDir).toBe('/var/lib/keyward');
+    const problems = problemsOf({
+      ...GOOD,
+      DATABASE_URL: 'mysql://keyward:S3cr3t@db',
+      KEYWARD_DATA_DIR: '/var/lib/keyward',
+      DATABASE_POOL_SIZE: '0',
+      AUDITOR_ROLE: 'Keyward Auditor',
+    });
+    expect(problems).toEqual([
+      "AUDITOR_ROLE must be a single word without spaces, got 'Keyward Auditor'",
+      "DATABASE_URL must use postgres:// or postgresql://, got scheme 'mysql:'",
+      "DATABASE_POOL_SIZE must be an integer from 1 to 1000, got '0'",
+      'Set DATABASE_URL (PostgreSQL) or KEYWARD_DATA_DIR (embedded PGlite), not both',
+    ]);
+    expect(problemsOf({ ...GOOD, DATABASE_URL: 'not a url S3cr3t' })).toEqual([
+      'DATABASE_URL is not a valid URL (value not shown: it may contain a password)',
+    ]);
+    const described = JSON.stringify(describeConfig(pg));
+    expect(described).toContain('postgres://db.contoso.example:5432/keyward');
+    expect(described).not.toContain('S3cr3t');
   });
 });

@@ -44,6 +44,16 @@ export interface RelayConfig {
   mailRatePerMinute: number;
   /** Size of the pooled SMTP transport (concurrent SMTP connections). */
   smtpMaxConnections: number;
+  /** App role that may read and export the audit trail, e.g. `Keyward.Auditor`. */
+  auditorRole: string;
+  /** App role of administrators (templates, connections, keys), e.g. `Keyward.Administrator`. */
+  administratorRole: string;
+  /** `DATABASE_URL`: PostgreSQL through a pool; may contain a password, so never log it. */
+  databaseUrl: string | undefined;
+  /** Connections in the PostgreSQL pool. */
+  databasePoolSize: number;
+  /** `KEYWARD_DATA_DIR`: PGlite's data directory when there is no DATABASE_URL (`:memory:` for none). */
+  dataDir: string;
 }
 
 /** SMTP catcher address used when `DEMO=1` and no SMTP_URL is set (see demo/smtp-catcher). */
@@ -57,6 +67,9 @@ export const DEMO_ALLOWED_DOMAINS: readonly string[] = ['contoso.example'];
  * used when `DEMO=1` and no GRAPH_CLIENT_SECRET is set. Never valid against a real tenant.
  */
 export const DEMO_GRAPH_CLIENT_SECRET = 'keyward-demo-relay-secret';
+
+/** PGlite's data directory when neither DATABASE_URL nor KEYWARD_DATA_DIR is set. */
+export const DEFAULT_DATA_DIR = '.demo/relay-db';
 
 type Env = Record<string, string | undefined>;
 
@@ -199,6 +212,23 @@ function parseGraphBaseUrl(
   return url;
 }
 
+/** Validates DATABASE_URL without ever putting it (it may hold a password) in a message. */
+function parseDatabaseUrl(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    problems.push('DATABASE_URL is not a valid URL (value not shown: it may contain a password)');
+    return value;
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    problems.push(`DATABASE_URL must use postgres:// or postgresql://, got scheme '${parsed.protocol.slice(0, 16)}'`);
+  else if (parsed.hostname === '' && !parsed.searchParams.has('host'))
+    problems.push('DATABASE_URL must name a host (or a socket directory in ?host=)');
+  return value;
+}
+
 function parseInteger(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
   const value = read(env, name);
   if (value === undefined) return fallback;
@@ -247,7 +277,14 @@ export function loadConfig(env: Env): RelayConfig {
     graphBaseUrl: parseGraphBaseUrl(read(env, 'GRAPH_BASE_URL'), demo, authorityHost, problems),
     mailRatePerMinute: parseInteger(env, 'MAIL_RATE_PER_MINUTE', 30, 1, 100_000, problems),
     smtpMaxConnections: parseInteger(env, 'SMTP_MAX_CONNECTIONS', 5, 1, 100, problems),
+    auditorRole: parseWord(env, 'AUDITOR_ROLE', 'Keyward.Auditor', problems),
+    administratorRole: parseWord(env, 'ADMINISTRATOR_ROLE', 'Keyward.Administrator', problems),
+    databaseUrl: parseDatabaseUrl(read(env, 'DATABASE_URL'), problems),
+    databasePoolSize: parseInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000, problems),
+    dataDir: read(env, 'KEYWARD_DATA_DIR') ?? DEFAULT_DATA_DIR,
   };
+  if (config.databaseUrl !== undefined && read(env, 'KEYWARD_DATA_DIR') !== undefined)
+    problems.push('Set DATABASE_URL (PostgreSQL) or KEYWARD_DATA_DIR (embedded PGlite), not both');
   if (problems.length > 0) {
     throw new AppError('relay', 'BAD_CONFIG', `Invalid relay configuration:\n- ${problems.join('\n- ')}`, { problems });
   }
@@ -255,8 +292,8 @@ export function loadConfig(env: Env): RelayConfig {
 }
 
 /**
- * A log-safe summary of the configuration: the SMTP URL is reduced to scheme, host and port, and the
- * Graph client secret is left out.
+ * A log-safe summary of the configuration: the SMTP and database URLs are reduced to scheme, host and
+ * port, and the Graph client secret is left out.
  */
 export function describeConfig(config: RelayConfig): Record<string, string | number | boolean> {
   const smtp = new URL(config.smtpUrl);
@@ -275,5 +312,13 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     graphBaseUrl: config.graphBaseUrl,
     mailRatePerMinute: config.mailRatePerMinute,
     smtpMaxConnections: config.smtpMaxConnections,
+    auditorRole: config.auditorRole,
+    administratorRole: config.administratorRole,
+    database: config.databaseUrl === undefined ? `pglite:${config.dataDir}` : describeDatabaseUrl(config.databaseUrl),
   };
+}
+
+function describeDatabaseUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }

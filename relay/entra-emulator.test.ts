@@ -28,10 +28,12 @@ beforeAll(async () => {
     AUTHORITY_HOST: `localhost:${emulator.port}`,
     ALLOWED_ORIGINS: 'http://localhost:5173',
     DEMO: '1',
+    KEYWARD_DATA_DIR: ':memory:',
   });
   relayFetch = createCaTrustingFetch(tls.caPem);
   relay = await startRelay(config, { fetch: relayFetch, log: createLogger({ sink: () => {} }) });
-});
+  // PGlite compiles PostgreSQL's WebAssembly at start-up: seconds on a busy machine.
+}, 120_000);
 
 afterAll(async () => {
   await relay?.close();

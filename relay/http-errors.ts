@@ -11,7 +11,14 @@ import { isAppError } from '../src/app-error';
 
 /** The JSON body of every relay error response. */
 export interface ErrorBody {
-  error: { code: string; message: string; retryable: boolean; requestId: string };
+  error: {
+    code: string;
+    message: string;
+    retryable: boolean;
+    requestId: string;
+    /** For a conflict, the resource as it is now (e.g. the card after CARD_CHANGED_ELSEWHERE). */
+    current?: unknown;
+  };
 }
 
 /** A fully described error response. */
@@ -98,7 +105,15 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
     return {
       status: m.status,
       headers,
-      body: { error: { code: err.code, message: err.message, retryable: m.retryable, requestId } },
+      body: {
+        error: {
+          code: err.code,
+          message: err.message,
+          retryable: m.retryable,
+          requestId,
+          ...(err.fields.current !== undefined ? { current: err.fields.current } : {}),
+        },
+      },
     };
   }
   if (err instanceof HTTPException) {

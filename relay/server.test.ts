@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../src/app-error';
 import { loadConfig } from './config';
+import { openDatabase, type RelayDatabase } from './db/connect';
+import { MIGRATIONS } from './db/migrations';
 import {
   createFakeTenant,
   mintToken,
@@ -19,7 +22,16 @@ const ENV = {
   PORT: '0',
   ALLOWED_ORIGINS: 'http://localhost:5173',
   DEMO: '1',
+  KEYWARD_DATA_DIR: ':memory:',
 };
+
+// One embedded database for the in-process relays: PGlite takes seconds to start on a busy machine.
+let database: RelayDatabase;
+beforeAll(async () => {
+  database = openDatabase({ dataDir: ':memory:' });
+  await database.ping();
+}, 120_000);
+afterAll(() => database.close());
 
 let relay: RunningRelay | undefined;
 afterEach(async () => {
@@ -36,7 +48,11 @@ describe('startRelay', () => {
   it('serves over HTTP and lets an in-flight request finish on close, then refuses connections', async () => {
     const tenant = await createFakeTenant();
     const memory = createMemorySink();
-    relay = await startRelay(loadConfig(ENV), { fetch: tenant.fetch, log: createLogger({ sink: memory.sink }) });
+    relay = await startRelay(loadConfig(ENV), {
+      fetch: tenant.fetch,
+      log: createLogger({ sink: memory.sink }),
+      database,
+    });
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
 
     tenant.delayMs = 300; // holds the first whoami in OIDC discovery
@@ -52,7 +68,13 @@ describe('startRelay', () => {
     await closed;
     expect(Date.now() - started).toBeLessThan(3000);
     await expect(fetch(`${relay.url}/healthz`)).rejects.toThrow();
-    expect(memory.records.map((r) => r.msg)).toEqual(['relay listening', 'request', 'request', 'relay stopped']);
+    expect(memory.records.map((r) => r.msg)).toEqual([
+      'database ready',
+      'relay listening',
+      'request',
+      'request',
+      'relay stopped',
+    ]);
   });
 
   it('drops requests still running when the grace period ends', async () => {
@@ -62,6 +84,7 @@ describe('startRelay', () => {
       fetch: tenant.fetch,
       log: createLogger({ sink: () => {} }),
       shutdownGraceMs: 200,
+      database,
     });
     const token = await mintToken(tenant.key, operatorClaims());
     const inflight = fetch(`${relay.url}/api/whoami`, { headers: { Authorization: `Bearer ${token}` } });
@@ -70,6 +93,20 @@ describe('startRelay', () => {
     await relay.close();
     expect(Date.now() - started).toBeLessThan(1500);
     await expect(inflight).rejects.toThrow();
+  });
+
+  it('refuses to start against a database schema newer than its own, and leaves it untouched', async () => {
+    const newer = MIGRATIONS.length + 1;
+    await database.db.insertInto('schema_version').values({ version: newer, name: 'a later relay' }).execute();
+    try {
+      const error = await startRelay(loadConfig(ENV), { log: createLogger({ sink: () => {} }), database }).catch(
+        (e: unknown) => e,
+      );
+      expect(isAppError(error, 'relay', 'SCHEMA_TOO_NEW')).toBe(true);
+      expect((error as Error).message).toContain(`version ${newer}, newer than this relay's ${MIGRATIONS.length}`);
+    } finally {
+      await database.db.deleteFrom('schema_version').where('version', '=', newer).execute();
+    }
   });
 });
 
@@ -100,10 +137,12 @@ describe('relay/server.ts as a program', () => {
   it('serves, then stops cleanly on SIGTERM', async () => {
     const { child, out, exited } = runServer(ENV);
     await until(() => out.stdout.includes('relay listening'));
-    const { url } = JSON.parse(out.stdout.split('\n')[0]!) as { url: string };
+    const listening = out.stdout.split('\n').find((line) => line.includes('relay listening'))!;
+    const { url } = JSON.parse(listening) as { url: string };
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', database: 'pglite' });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out.stdout).toContain('"msg":"relay stopped"');
-  });
+  }, 120_000);
 });

@@ -11,6 +11,8 @@ import { serve } from '@hono/node-server';
 import { isAppError } from '../src/app-error';
 import { createApp } from './app';
 import { describeConfig, loadConfig, type RelayConfig } from './config';
+import { openDatabase, type RelayDatabase } from './db/connect';
+import { migrate } from './db/migrations';
 import { createJwksKeySource, type JwksFetch } from './jwks';
 import type { HttpFetch } from './graph/http-fetch';
 import { createLogger, type Logger } from './log';
@@ -31,6 +33,11 @@ export interface StartRelayDeps {
   smtpCa?: string;
   /** SMTP retry tuning. */
   smtpRetry?: MailServiceOptions['smtpRetry'];
+  /**
+   * An open database the caller owns (and closes); by default the relay opens the one its configuration
+   * names and closes it on `close()`. Migrated at start-up either way.
+   */
+  database?: RelayDatabase;
 }
 
 /** A running relay. */
@@ -59,9 +66,33 @@ function closeGracefully(server: Server, graceMs: number): Promise<void> {
   });
 }
 
-/** Starts the relay on `config.host:config.port`. */
+/** Opens and migrates the configured database (or the given one). */
+async function openStore(config: RelayConfig, given: RelayDatabase | undefined, log: Logger): Promise<RelayDatabase> {
+  const database =
+    given ??
+    openDatabase(
+      config.databaseUrl === undefined
+        ? { dataDir: config.dataDir }
+        : { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize },
+    );
+  try {
+    const { from, to } = await migrate(database.db);
+    log.info('database ready', { database: database.kind, schemaFrom: from, schemaVersion: to });
+    return database;
+  } catch (e) {
+    if (!given) await database.close();
+    throw e;
+  }
+}
+
+/**
+ * Starts the relay on `config.host:config.port`.
+ *
+ * @throws AppError('relay', 'SCHEMA_TOO_NEW' | 'DATABASE_UNAVAILABLE') when the database cannot be used.
+ */
 export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {}): Promise<RunningRelay> {
   const log = deps.log ?? createLogger();
+  const database = await openStore(config, deps.database, log);
   const verifier =
     deps.verifier ??
     createTokenVerifier({
@@ -71,12 +102,12 @@ export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {})
       requiredScope: config.requiredScope,
       getKey: createJwksKeySource({ issuer: config.issuer, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
     });
-  const mail = createMailServices(config, {
+  const mail = createMailServices(config, database.db, {
     ...(deps.graphFetch ? { fetch: deps.graphFetch } : {}),
     ...(deps.smtpCa !== undefined ? { smtpCa: deps.smtpCa } : {}),
     ...(deps.smtpRetry ? { smtpRetry: deps.smtpRetry } : {}),
   });
-  const app = createApp({ config, verifier, log, mail });
+  const app = createApp({ config, verifier, log, mail, database });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s as Server),
@@ -90,8 +121,9 @@ export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {})
   return {
     url,
     close: () =>
-      (closing ??= closeGracefully(server, deps.shutdownGraceMs ?? 10_000).then(() => {
+      (closing ??= closeGracefully(server, deps.shutdownGraceMs ?? 10_000).then(async () => {
         mail.mailer.close();
+        if (!deps.database) await database.close();
         log.info('relay stopped', { url });
       })),
   };
@@ -108,7 +140,14 @@ async function main(): Promise<void> {
     for (const problem of e.fields.problems as string[]) console.error(`  - ${problem}`);
     process.exit(1);
   }
-  const relay = await startRelay(config);
+  let relay: RunningRelay;
+  try {
+    relay = await startRelay(config);
+  } catch (e) {
+    if (!isAppError(e, 'relay', 'SCHEMA_TOO_NEW') && !isAppError(e, 'relay', 'DATABASE_UNAVAILABLE')) throw e;
+    console.error(`Relay cannot start: ${e.message}`);
+    process.exit(1);
+  }
   const stop = () => void relay.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

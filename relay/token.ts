@@ -213,12 +213,17 @@ class VerifiedTokens {
 }
 
 /**
- * Refuses a caller without the app role (a delegated token carries the user's app roles in `roles`).
+ * Refuses a caller without the app role, or without any of the roles when given several (a delegated
+ * token carries the user's app roles in `roles`).
  *
- * @throws AppError('relay', 'ROLE_MISSING', …, { role })
+ * @throws AppError('relay', 'ROLE_MISSING', …, { role }) with the roles space-separated.
  */
-export function requireRole(caller: Caller, role: string): void {
-  if (!caller.roles.includes(role)) {
-    throw refuse('ROLE_MISSING', `The signed-in user lacks the '${role}' app role of the relay API.`, { role });
+export function requireRole(caller: Caller, role: string | readonly string[]): void {
+  const roles = typeof role === 'string' ? [role] : role;
+  if (!roles.some((r) => caller.roles.includes(r))) {
+    const named = roles.map((r) => `'${r}'`).join(' or ');
+    throw refuse('ROLE_MISSING', `The signed-in user lacks the ${named} app role of the relay API.`, {
+      role: roles.join(' '),
+    });
   }
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
-import { createIdempotencyStore, requestFingerprint } from './idempotency';
+import { describeStore } from '../../test/support/describe-store';
+import { createIdempotencyStore, requestFingerprint, type IdempotencyStore } from './idempotency';
+import { createDatabaseIdempotencyStore } from './idempotency-db';
 
-const codeOf = (f: () => unknown) => {
+const codeOf = async (f: () => Promise<unknown>) => {
   try {
-    f();
+    await f();
   } catch (e) {
     if (isAppError(e)) return [e.code, e.fields.status, e.fields.retryable];
     throw e;
@@ -12,62 +14,96 @@ const codeOf = (f: () => unknown) => {
   return undefined;
 };
 
-describe('idempotency store', () => {
-  it('claims a key, reports it in progress, then replays the stored outcome', () => {
-    const store = createIdempotencyStore();
-    expect(store.begin('op', 'k', 'f1')).toEqual({ kind: 'new' });
-    expect(codeOf(() => store.begin('op', 'k', 'f1'))).toEqual(['IN_PROGRESS', 409, true]);
-    store.complete('op', 'k', { status: 200, body: { messageId: 'm' } });
-    expect(store.begin('op', 'k', 'f1')).toEqual({
+type Make = (options?: { ttlMs?: number; now?: () => number }) => Promise<IdempotencyStore>;
+
+/** What every idempotency store does, in memory or in the database. */
+function idempotencyContract(make: Make) {
+  it('claims a key, reports it in progress, then replays the stored outcome', async () => {
+    const store = await make();
+    expect(await store.begin('op', 'k', 'f1')).toEqual({ kind: 'new' });
+    expect(await codeOf(() => store.begin('op', 'k', 'f1'))).toEqual(['IN_PROGRESS', 409, true]);
+    await store.complete('op', 'k', { status: 200, body: { messageId: 'm' } });
+    expect(await store.begin('op', 'k', 'f1')).toEqual({
       kind: 'replay',
       outcome: { status: 200, body: { messageId: 'm' } },
     });
   });
 
-  it('refuses the key with another fingerprint, in flight or done', () => {
-    const store = createIdempotencyStore();
-    store.begin('op', 'k', 'f1');
-    expect(codeOf(() => store.begin('op', 'k', 'f2'))).toEqual(['IDEMPOTENCY_MISMATCH', 409, false]);
-    store.complete('op', 'k', { status: 200, body: {} });
-    expect(codeOf(() => store.begin('op', 'k', 'f2'))).toEqual(['IDEMPOTENCY_MISMATCH', 409, false]);
+  it('refuses the key with another fingerprint, in flight or done', async () => {
+    const store = await make();
+    await store.begin('op', 'k', 'f1');
+    expect(await codeOf(() => store.begin('op', 'k', 'f2'))).toEqual(['IDEMPOTENCY_MISMATCH', 409, false]);
+    await store.complete('op', 'k', { status: 200, body: {} });
+    expect(await codeOf(() => store.begin('op', 'k', 'f2'))).toEqual(['IDEMPOTENCY_MISMATCH', 409, false]);
   });
 
-  it('scopes keys per caller and frees released keys', () => {
-    const store = createIdempotencyStore();
-    store.begin('a', 'k', 'f1');
-    expect(store.begin('b', 'k', 'f2')).toEqual({ kind: 'new' });
-    store.release('a', 'k');
-    expect(store.begin('a', 'k', 'f3')).toEqual({ kind: 'new' });
+  it('scopes keys per caller and frees released keys', async () => {
+    const store = await make();
+    await store.begin('a', 'k', 'f1');
+    expect(await store.begin('b', 'k', 'f2')).toEqual({ kind: 'new' });
+    await store.release('a', 'k');
+    expect(await store.begin('a', 'k', 'f3')).toEqual({ kind: 'new' });
   });
 
-  it('does not release a completed key', () => {
-    const store = createIdempotencyStore();
-    store.begin('a', 'k', 'f');
-    store.complete('a', 'k', { status: 502, body: {} });
-    store.release('a', 'k');
-    expect(store.begin('a', 'k', 'f').kind).toBe('replay');
+  it('does not release a completed key', async () => {
+    const store = await make();
+    await store.begin('a', 'k', 'f');
+    await store.complete('a', 'k', { status: 502, body: {} });
+    await store.release('a', 'k');
+    expect((await store.begin('a', 'k', 'f')).kind).toBe('replay');
   });
 
-  it('forgets keys after the TTL', () => {
+  it('forgets keys after the TTL', async () => {
     let t = 0;
-    const store = createIdempotencyStore({ ttlMs: 1000, now: () => t });
-    store.begin('a', 'k', 'f1');
-    store.complete('a', 'k', { status: 200, body: {} });
+    const store = await make({ ttlMs: 1000, now: () => t });
+    await store.begin('a', 'k', 'f1');
+    await store.complete('a', 'k', { status: 200, body: {} });
     t = 1001;
-    expect(store.begin('a', 'k', 'f2')).toEqual({ kind: 'new' });
+    expect(await store.begin('a', 'k', 'f2')).toEqual({ kind: 'new' });
+    expect(await store.size()).toBe(1);
   });
+}
 
-  it('holds at most maxEntries keys, dropping the least recently used', () => {
+describe('in-memory idempotency store', () => {
+  idempotencyContract(async (options) => createIdempotencyStore(options));
+
+  it('holds at most maxEntries keys, dropping the least recently used', async () => {
     const store = createIdempotencyStore({ maxEntries: 3 });
     for (const k of ['k1', 'k2', 'k3']) {
-      store.begin('a', k, 'f');
-      store.complete('a', k, { status: 200, body: { k } });
+      await store.begin('a', k, 'f');
+      await store.complete('a', k, { status: 200, body: { k } });
     }
-    store.begin('a', 'k1', 'f'); // replay: k1 becomes the most recent
-    store.begin('a', 'k4', 'f');
-    expect(store.size()).toBe(3);
-    expect(store.begin('a', 'k1', 'f').kind).toBe('replay');
-    expect(store.begin('a', 'k2', 'f').kind).toBe('new');
+    await store.begin('a', 'k1', 'f'); // replay: k1 becomes the most recent
+    await store.begin('a', 'k4', 'f');
+    expect(await store.size()).toBe(3);
+    expect((await store.begin('a', 'k1', 'f')).kind).toBe('replay');
+    expect((await store.begin('a', 'k2', 'f')).kind).toBe('new');
+  });
+});
+
+describeStore('database idempotency store', (target) => {
+  idempotencyContract(async (options) => createDatabaseIdempotencyStore((await target.fresh()).database.db, options));
+
+  it('lets exactly one of two instances claim a key they race for', async () => {
+    const fresh = await target.fresh();
+    const stores = [fresh.database, await fresh.another()].map((d) => createDatabaseIdempotencyStore(d.db));
+    const outcomes = await Promise.allSettled(
+      stores.flatMap((s) => [s.begin('op', 'k', 'f'), s.begin('op', 'k', 'f')]),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      outcomes.filter((o) => o.status === 'rejected' && isAppError(o.reason, 'relay', 'IN_PROGRESS')),
+    ).toHaveLength(3);
+  });
+
+  it('lets a claim that never finished lapse after the claim TTL', async () => {
+    let t = 0;
+    const store = createDatabaseIdempotencyStore((await target.fresh()).database.db, { claimTtlMs: 500, now: () => t });
+    await store.begin('op', 'k', 'f');
+    t = 499;
+    expect(await codeOf(() => store.begin('op', 'k', 'f'))).toEqual(['IN_PROGRESS', 409, true]);
+    t = 500;
+    expect(await store.begin('op', 'k', 'f')).toEqual({ kind: 'new' });
   });
 });
 

@@ -4,10 +4,10 @@
  * HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header): a key reused with another body is a
  * 409 `IDEMPOTENCY_MISMATCH`, and a key whose first request is still running is a 409 `IN_PROGRESS`.
  *
- * In memory and bounded: at most `maxEntries` keys (least recently used go first) for `ttlMs` (24 h by
- * default). The relay is otherwise stateless, so behind a load balancer with several instances the
- * guarantee holds only if requests with one key reach one instance (sticky routing on the key or the
- * caller) or this store is replaced by a shared one (e.g. Redis with SET NX and a TTL).
+ * Two implementations: the relay keeps keys in its database (idempotency-db.ts), so the guarantee holds
+ * across any number of instances behind a load balancer; {@link createIdempotencyStore} keeps them in
+ * this process only (bounded: at most `maxEntries` keys, least recently used first, for `ttlMs`), for a
+ * single relay built without a database.
  */
 import { hash } from 'node:crypto';
 import { AppError } from '../../src/app-error';
@@ -28,13 +28,13 @@ export interface IdempotencyStore {
    *
    * @throws AppError('relay', 'IDEMPOTENCY_MISMATCH' | 'IN_PROGRESS', …, { status: 409 })
    */
-  begin(caller: string, key: string, fingerprint: string): BeginResult;
+  begin(caller: string, key: string, fingerprint: string): Promise<BeginResult>;
   /** Stores the outcome of a claimed key, to be replayed until it expires. */
-  complete(caller: string, key: string, outcome: StoredOutcome): void;
+  complete(caller: string, key: string, outcome: StoredOutcome): Promise<void>;
   /** Forgets a claimed key: its request ended in a way a retry may redo (nothing was sent). */
-  release(caller: string, key: string): void;
+  release(caller: string, key: string): Promise<void>;
   /** Number of keys held (for tests and the bench). */
-  size(): number;
+  size(): Promise<number>;
 }
 
 /** Options for {@link createIdempotencyStore}. */
@@ -51,6 +51,26 @@ interface Entry {
   fingerprint: string;
   expiresAt: number;
   outcome?: StoredOutcome;
+}
+
+/** The 409 for a key reused with another body. */
+export function idempotencyMismatch(): AppError {
+  return new AppError(
+    'relay',
+    'IDEMPOTENCY_MISMATCH',
+    'This Idempotency-Key was already used for a different message; use a new key for a new message.',
+    { status: 409, retryable: false },
+  );
+}
+
+/** The 409 for a key whose first request is still running. */
+export function idempotencyInProgress(): AppError {
+  return new AppError(
+    'relay',
+    'IN_PROGRESS',
+    'A request with this Idempotency-Key is still being processed; retry shortly with the same key.',
+    { status: 409, retryable: true, retryAfterSeconds: 1 },
+  );
 }
 
 /**
@@ -75,7 +95,7 @@ export function requestFingerprint(route: string, body: unknown): string {
   return hash('sha256', `${route}\0${canonical(body)}`, 'hex');
 }
 
-/** Creates the in-memory store. */
+/** Creates the in-memory store (one relay instance only). */
 export function createIdempotencyStore(options: IdempotencyOptions = {}): IdempotencyStore {
   const ttlMs = options.ttlMs ?? 24 * 60 * 60_000;
   const maxEntries = options.maxEntries ?? 10_000;
@@ -93,26 +113,12 @@ export function createIdempotencyStore(options: IdempotencyOptions = {}): Idempo
   };
 
   return {
-    begin(caller, key, fingerprint) {
+    async begin(caller, key, fingerprint) {
       const k = id(caller, key);
       const found = entries.get(k);
       if (found && found.expiresAt > now()) {
-        if (found.fingerprint !== fingerprint) {
-          throw new AppError(
-            'relay',
-            'IDEMPOTENCY_MISMATCH',
-            'This Idempotency-Key was already used for a different message; use a new key for a new message.',
-            { status: 409, retryable: false },
-          );
-        }
-        if (!found.outcome) {
-          throw new AppError(
-            'relay',
-            'IN_PROGRESS',
-            'A request with this Idempotency-Key is still being processed; retry shortly with the same key.',
-            { status: 409, retryable: true, retryAfterSeconds: 1 },
-          );
-        }
+        if (found.fingerprint !== fingerprint) throw idempotencyMismatch();
+        if (!found.outcome) throw idempotencyInProgress();
         entries.delete(k);
         entries.set(k, found);
         return { kind: 'replay', outcome: found.outcome };
@@ -122,14 +128,14 @@ export function createIdempotencyStore(options: IdempotencyOptions = {}): Idempo
       evict();
       return { kind: 'new' };
     },
-    complete(caller, key, outcome) {
+    async complete(caller, key, outcome) {
       const found = entries.get(id(caller, key));
       if (found) found.outcome = outcome;
     },
-    release(caller, key) {
+    async release(caller, key) {
       const k = id(caller, key);
       if (entries.get(k)?.outcome === undefined) entries.delete(k);
     },
-    size: () => entries.size,
+    size: async () => entries.size,
   };
 }

@@ -1,38 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from './rate-limit';
+import { describeStore } from '../../test/support/describe-store';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { createDatabaseRateLimiter } from './rate-limit-db';
 
-describe('token-bucket rate limiter', () => {
-  it('allows a burst of perMinute, then refuses with the wait for the next token', () => {
+type Make = (options: { perMinute: number; burst?: number; now?: () => number }) => Promise<RateLimiter>;
+
+/** What every limiter does, in memory or in the database. */
+function rateLimitContract(make: Make) {
+  it('allows a burst of perMinute, then refuses with the wait for the next token', async () => {
     let t = 0;
-    const limiter = createRateLimiter({ perMinute: 30, now: () => t });
-    for (let i = 0; i < 30; i++) expect(limiter.take('op')).toEqual({ allowed: true });
-    expect(limiter.take('op')).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    const limiter = await make({ perMinute: 30, now: () => t });
+    for (let i = 0; i < 30; i++) expect(await limiter.take('op')).toEqual({ allowed: true });
+    expect(await limiter.take('op')).toEqual({ allowed: false, retryAfterSeconds: 2 });
     t = 1000;
-    expect(limiter.take('op')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(await limiter.take('op')).toEqual({ allowed: false, retryAfterSeconds: 1 });
     t = 2000;
-    expect(limiter.take('op')).toEqual({ allowed: true });
-    expect(limiter.take('op').allowed).toBe(false);
+    expect(await limiter.take('op')).toEqual({ allowed: true });
+    expect((await limiter.take('op')).allowed).toBe(false);
   });
 
-  it('refills continuously up to the burst, not beyond', () => {
+  it('refills continuously up to the burst, not beyond, one bucket per caller', async () => {
     let t = 0;
-    const limiter = createRateLimiter({ perMinute: 60, burst: 2, now: () => t });
-    limiter.take('op');
-    limiter.take('op');
+    const limiter = await make({ perMinute: 60, burst: 2, now: () => t });
+    await limiter.take('op');
+    await limiter.take('op');
+    expect((await limiter.take('other')).allowed).toBe(true);
     t = 3_600_000;
-    expect([limiter.take('op').allowed, limiter.take('op').allowed, limiter.take('op').allowed]).toEqual([
-      true,
-      true,
-      false,
-    ]);
+    const takes = [];
+    for (let i = 0; i < 3; i++) takes.push((await limiter.take('op')).allowed);
+    expect(takes).toEqual([true, true, false]);
   });
+}
 
-  it('keeps one bucket per caller and at most maxKeys buckets', () => {
+describe('in-memory token-bucket rate limiter', () => {
+  rateLimitContract(async (options) => createRateLimiter(options));
+
+  it('keeps at most maxKeys buckets', async () => {
     const limiter = createRateLimiter({ perMinute: 1, maxKeys: 100 });
-    expect(limiter.take('a').allowed).toBe(true);
-    expect(limiter.take('a').allowed).toBe(false);
-    expect(limiter.take('b').allowed).toBe(true);
-    for (let i = 0; i < 1000; i++) limiter.take(`caller-${i}`);
-    expect(limiter.size()).toBe(100);
+    for (let i = 0; i < 1000; i++) await limiter.take(`caller-${i}`);
+    expect(await limiter.size()).toBe(100);
+  });
+});
+
+describeStore('database token-bucket rate limiter', (target) => {
+  rateLimitContract(async (options) => createDatabaseRateLimiter((await target.fresh()).database.db, options));
+
+  it('spends each token once when two instances take at the same time', async () => {
+    const fresh = await target.fresh();
+    const limiters = [fresh.database, await fresh.another()].map((d) =>
+      createDatabaseRateLimiter(d.db, { perMinute: 10, now: () => 0 }),
+    );
+    const takes = await Promise.all(Array.from({ length: 30 }, (_, i) => limiters[i % 2]!.take('op')));
+    expect(takes.filter((d) => d.allowed)).toHaveLength(10);
   });
 });

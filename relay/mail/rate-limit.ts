@@ -3,7 +3,9 @@
  * `perMinute / 60` tokens per second up to `burst`. A refusal says when the next token arrives, for the
  * 429's `Retry-After` (RFC 6585 §4, RFC 9110 §10.2.3).
  *
- * Memory is bounded: at most `maxKeys` buckets. Buckets are kept in least-recently-used order, and the
+ * The relay keeps the buckets in its database (rate-limit-db.ts), so the limit holds across instances;
+ * {@link createRateLimiter} keeps them in this process, for a single relay built without a database.
+ * Its memory is bounded: at most `maxKeys` buckets. Buckets are kept in least-recently-used order, and the
  * oldest are dropped first; a dropped bucket was idle longest, so it has refilled the most, and at worst
  * its caller gets a full bucket back early.
  */
@@ -13,9 +15,9 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 /** Decides whether a caller may send now. */
 export interface RateLimiter {
-  take(caller: string): RateDecision;
+  take(caller: string): Promise<RateDecision>;
   /** Number of buckets held. */
-  size(): number;
+  size(): Promise<number>;
 }
 
 /** Options for {@link createRateLimiter}. */
@@ -34,7 +36,12 @@ interface Bucket {
   updatedAt: number;
 }
 
-/** Creates a token-bucket limiter. */
+/** Seconds until a bucket holding `tokens` has one whole token, at `perMs` tokens per millisecond. */
+export function secondsUntilToken(tokens: number, perMs: number): number {
+  return Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
+}
+
+/** Creates an in-memory token-bucket limiter (one relay instance only). */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const perMs = options.perMinute / 60_000;
   const burst = options.burst ?? options.perMinute;
@@ -43,7 +50,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const buckets = new Map<string, Bucket>();
 
   return {
-    take(caller) {
+    async take(caller) {
       const t = now();
       const previous = buckets.get(caller);
       const bucket: Bucket = previous
@@ -56,8 +63,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         bucket.tokens -= 1;
         return { allowed: true };
       }
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) };
+      return { allowed: false, retryAfterSeconds: secondsUntilToken(bucket.tokens, perMs) };
     },
-    size: () => buckets.size,
+    size: async () => buckets.size,
   };
 }

@@ -81,7 +81,7 @@ async function deliver(
   request: MailRequest,
   facts: MailLog,
 ): Promise<SendOutcome> {
-  const take = deps.limiter.take(caller.oid);
+  const take = await deps.limiter.take(caller.oid);
   if (!take.allowed) {
     throw new AppError(
       'relay',
@@ -125,7 +125,7 @@ async function once(
       requestId,
     } satisfies MailSent);
   }
-  const begun = deps.idempotency.begin(caller, key, fingerprint);
+  const begun = await deps.idempotency.begin(caller, key, fingerprint);
   if (begun.kind === 'replay') {
     facts.replayed = true;
     c.header('Idempotent-Replayed', 'true');
@@ -134,16 +134,16 @@ async function once(
   try {
     const sent = await work();
     const body: MailSent = { messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, requestId };
-    deps.idempotency.complete(caller, key, { status: 200, body });
+    await deps.idempotency.complete(caller, key, { status: 200, body });
     return c.json(body);
   } catch (e) {
     // Only an ambiguous send is remembered: replaying it stops a retry from sending the TAP twice. Every
     // other failure sent nothing, so the key is freed for the retry.
     if (isAppError(e, 'relay', 'SMTP_UNCERTAIN')) {
       const { status, body } = toErrorResponse(e, requestId);
-      deps.idempotency.complete(caller, key, { status, body });
+      await deps.idempotency.complete(caller, key, { status, body });
     } else {
-      deps.idempotency.release(caller, key);
+      await deps.idempotency.release(caller, key);
     }
     throw e;
   }

@@ -23,6 +23,7 @@ beforeAll(async () => {
     ALLOWED_ORIGINS: PAGE,
     SMTP_URL: `smtp://127.0.0.1:${world.catcher.smtpPort}`,
     DEMO: '1',
+    KEYWARD_DATA_DIR: ':memory:',
   });
   expect(config.graphBaseUrl).toBe(world.emulator.graphBaseUrl);
   relay = await startRelay(config, {
@@ -30,7 +31,8 @@ beforeAll(async () => {
     graphFetch: world.fetch,
     log: createLogger({ sink: memory.sink }),
   });
-});
+  // PGlite compiles PostgreSQL's WebAssembly at start-up: seconds on a busy machine.
+}, 120_000);
 afterAll(async () => {
   await relay?.close();
   await world?.close();

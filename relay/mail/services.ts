@@ -1,14 +1,19 @@
 /**
  * Builds the mail routes' collaborators from the configuration: the app-only Graph directory, the
- * pooled SMTP mailer, the idempotency store and the rate limiter. relay/server.ts calls this; tests
- * build the same pieces with their own fetch (trusting the emulator's CA) and SMTP CA.
+ * pooled SMTP mailer, and the idempotency store and rate limiter in the relay's database (shared by
+ * every instance). relay/server.ts calls this; tests build the same pieces with their own fetch
+ * (trusting the emulator's CA) and SMTP CA.
  */
+import type { Kysely } from 'kysely';
 import type { RelayConfig } from '../config';
 import { createAppTokenSource } from '../graph/app-token';
 import { createGraphDirectory, type UserDirectory } from '../graph/directory';
 import { globalHttpFetch, type HttpFetch } from '../graph/http-fetch';
-import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
-import { createRateLimiter, type RateLimiter } from './rate-limit';
+import type { Schema } from '../db/schema';
+import type { IdempotencyStore } from './idempotency';
+import { createDatabaseIdempotencyStore } from './idempotency-db';
+import type { RateLimiter } from './rate-limit';
+import { createDatabaseRateLimiter } from './rate-limit-db';
 import { createSmtpMailer, type Mailer, type SmtpMailerOptions } from './smtp-mailer';
 
 /** The mail routes' collaborators (all but config, verifier and log, which the app already has). */
@@ -29,8 +34,12 @@ export interface MailServiceOptions {
   smtpRetry?: SmtpMailerOptions['retry'];
 }
 
-/** Creates the services for `config`. Nothing connects until the first request. */
-export function createMailServices(config: RelayConfig, options: MailServiceOptions = {}): MailServices {
+/** Creates the services for `config` over `db` (migrated). Nothing connects until the first request. */
+export function createMailServices(
+  config: RelayConfig,
+  db: Kysely<Schema>,
+  options: MailServiceOptions = {},
+): MailServices {
   const fetch = options.fetch ?? globalHttpFetch;
   const tokens = createAppTokenSource({
     issuer: config.issuer,
@@ -48,7 +57,7 @@ export function createMailServices(config: RelayConfig, options: MailServiceOpti
       ...(options.smtpCa !== undefined ? { ca: options.smtpCa } : {}),
       ...(options.smtpRetry !== undefined ? { retry: options.smtpRetry } : {}),
     }),
-    idempotency: createIdempotencyStore(),
-    limiter: createRateLimiter({ perMinute: config.mailRatePerMinute }),
+    idempotency: createDatabaseIdempotencyStore(db),
+    limiter: createDatabaseRateLimiter(db, { perMinute: config.mailRatePerMinute }),
   };
 }

@@ -1,0 +1,90 @@
+/**
+ * The relay database's tables as Kysely sees them. relay/db/migrations.ts creates them; a column's type
+ * here is what both drivers (pg and PGlite, set up alike in relay/db/connect.ts) return for it:
+ * `bigint` as a decimal string, `timestamptz` as a Date, `jsonb` parsed.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** One applied migration. */
+export interface SchemaVersionTable {
+  version: number;
+  name: string;
+  applied_at: Generated<Date>;
+}
+
+/** `POST /api/mail` idempotency keys (relay/mail/idempotency-db.ts). */
+export interface MailIdempotencyTable {
+  caller: string;
+  key: string;
+  fingerprint: string;
+  /** Milliseconds since the epoch, on the relay's clock. */
+  expires_at_ms: number;
+  /** Set once the first request finished; null while it runs. */
+  status: number | null;
+  body: ColumnType<unknown, string | null, string | null>;
+}
+
+/** Per-operator token buckets for mail (relay/mail/rate-limit-db.ts). */
+export interface MailRateTable {
+  caller: string;
+  tokens: number;
+  updated_at_ms: number;
+}
+
+/** The hash-chained audit trail (relay/audit/chain.ts). Rows are only ever inserted. */
+export interface AuditTable {
+  /** 1, 2, 3, … without gaps: assigned under the append lock. */
+  seq: ColumnType<string, string, never>;
+  at: ColumnType<Date, Date, never>;
+  actor_oid: ColumnType<string, string, never>;
+  actor_name: ColumnType<string, string, never>;
+  action: ColumnType<string, string, never>;
+  target_type: ColumnType<string, string, never>;
+  target_id: ColumnType<string, string, never>;
+  target_label: ColumnType<string, string, never>;
+  outcome: ColumnType<string, string, never>;
+  reason: ColumnType<string, string, never>;
+  /** Hex SHA-256 of the previous row (64 zeros for the first). */
+  prev_hash: ColumnType<string, string, never>;
+  /** Hex `sha256(prev_hash ‖ canonical row)`. */
+  hash: ColumnType<string, string, never>;
+}
+
+/** The card registry (relay/cards/registry.ts): one row per card, changed only by compare-and-set. */
+export interface CardsTable {
+  card_id: string;
+  state: string;
+  /** Entra object id of the holder; empty while the card is blank or retired. */
+  holder_oid: string;
+  holder_name: string;
+  template_id: string;
+  template_version: number;
+  credential_type: string;
+  chuid_guid: string;
+  issued_by: string;
+  updated_at: Date;
+  /** Incremented by every transition; a transition names the version it read. */
+  version: number;
+}
+
+/** Every card transition, append-only. */
+export interface CardEventsTable {
+  id: Generated<string>;
+  card_id: string;
+  at: Date;
+  actor_oid: string;
+  transition: string;
+  from_state: string;
+  to_state: string;
+  version: number;
+}
+
+/** Every table. */
+export interface Schema {
+  schema_version: SchemaVersionTable;
+  mail_idempotency: MailIdempotencyTable;
+  mail_rate: MailRateTable;
+  audit: AuditTable;
+  cards: CardsTable;
+  card_events: CardEventsTable;
+}
