@@ -101,6 +101,8 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'mail', e.code": () => [],
   "bridge/pcsc.ts: 'bridge', code": () => [],
+  // Re-raises a registry conflict with the card in its API form: the same code, counted at its raise.
+  'relay/cards/routes.ts: e.layer, e.code': () => [],
 };
 
 /** What the relay can put in `{ error: { code } }`: its raises, http-errors' own codes, and the mail template's. */

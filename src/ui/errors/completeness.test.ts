@@ -12,6 +12,8 @@ import { wordedCodes, wordsFor } from '.';
 /** Codes raised in the source that never reach the UI, each with the reason. Keep this list short. */
 const INTERNAL_ONLY: Readonly<Record<string, string>> = {
   'ccid/NO_CARD': 'The CCID driver’s own; webusb-ccid.ts turns it into transport/NO_CARD at the CardTransport seam.',
+  'relay-api/SCHEMA_TOO_NEW':
+    'The relay refuses to start against a database schema newer than its own (relay/server.ts); never an HTTP answer.',
   'relay-api/BAD_CONFIG': 'The relay refuses to start with it (relay/config.ts); it is never an HTTP answer.',
 };
 

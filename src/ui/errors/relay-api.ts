@@ -28,6 +28,12 @@ const smtp =
   (f) =>
     `The relay's mail server ${what}. ${after}${ref(f)}`;
 
+/** The card's state as the registry has it now (a conflict's `current`), wrapped in `before`…`after`. */
+const stateNow = (f: Fields, before: string, after: string) => {
+  const state = (f.current as { state?: unknown } | undefined)?.state;
+  return typeof state === 'string' ? `${before}${state}${after}` : '';
+};
+
 /** `AppError('relay-api', code)` → words. */
 export const RELAY_API_WORDS: Words = {
   RELAY_UNREACHABLE: (f) =>
@@ -68,6 +74,16 @@ export const RELAY_API_WORDS: Words = {
   UNSUPPORTED_MEDIA_TYPE: misfit,
   NOT_FOUND: (f) =>
     `The Keyward relay does not offer this service. Check the relay URL in Options > Connections, and that the relay is up to date.${ref(f)}`,
+  INVALID_REQUEST: misfit,
+  DATABASE_UNAVAILABLE: (f) =>
+    `The Keyward relay cannot reach its database just now, so nothing was recorded. Try again in ${f.retryAfterSeconds ? `${String(f.retryAfterSeconds)} seconds` : 'a moment'}; if it persists, tell whoever runs the relay.${ref(f)}`,
+  CARD_CHANGED_ELSEWHERE: (f) =>
+    `Another operator changed this card a moment ago${stateNow(f, ' (it is now ', ')')}, so nothing was changed here. Read the card again and decide with what it is now.`,
+  TRANSITION_NOT_ALLOWED: (f) =>
+    `The registry does not allow this step from the card's current state${stateNow(f, ' (', ')')}. Read the card again.`,
+  CARD_NOT_REGISTERED: say(
+    'The registry has no record of this card. Issue it first, or check that you read the right card.',
+  ),
   BODY_TOO_LARGE: say('The message is too large for the relay. Shorten the template (its HTML especially).'),
   USER_NOT_FOUND: say('The relay could not find this user in Entra ID; they may have been deleted. Search again.'),
   USER_DISABLED: say('This user’s account is disabled in Entra ID, so the relay sends nothing about it.'),
