@@ -6,6 +6,7 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RELAY_CLIENT_ID } from './index';
+import { corsPreflight } from './test-https';
 import { errorOf, SPA_ORIGIN, startGraphFixture, type GraphFixture } from './test-graph-client';
 
 let fx: GraphFixture;
@@ -88,15 +89,13 @@ describe('429 switch', () => {
 
 describe('CORS and routing', () => {
   it("answers the SPA origin's preflight with the headers Graph clients send", async () => {
-    const res = await fx.graph('/v1.0/users', {
-      token: null,
-      method: 'OPTIONS',
-      headers: {
-        origin: SPA_ORIGIN,
-        'access-control-request-method': 'GET',
-        'access-control-request-headers': 'authorization,consistencylevel,client-request-id,content-type',
-      },
-    });
+    const res = await corsPreflight(
+      `${fx.emulator.graphBaseUrl}/v1.0/users`,
+      fx.ca,
+      SPA_ORIGIN,
+      'GET',
+      'authorization,consistencylevel,client-request-id,content-type',
+    );
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
     const allowed = String(res.headers['access-control-allow-headers']).toLowerCase();

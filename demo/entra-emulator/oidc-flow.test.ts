@@ -15,7 +15,7 @@ import {
   type EntraEmulator,
 } from './index';
 import { createLocalTls } from '../local-tls';
-import { httpsRequest, type HttpsResponse } from './test-https';
+import { corsPreflight, httpsRequest, type HttpsResponse } from './test-https';
 import { OidcTestClient, pkce, spaAuthParams } from './test-oidc-client';
 import { startTestEntra } from '../../test/support/test-entra';
 
@@ -196,15 +196,7 @@ describe('OIDC code flow with PKCE', () => {
     const fragment = await client.followToRedirectUri(new URL(String(cancelled.headers.location), login.url).href);
     expect(fragment.get('error')).toBe('access_denied');
 
-    const preflight = await httpsRequest(String(discovery.token_endpoint), {
-      ca,
-      method: 'OPTIONS',
-      headers: {
-        origin: SPA_ORIGIN,
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type',
-      },
-    });
+    const preflight = await corsPreflight(String(discovery.token_endpoint), ca, SPA_ORIGIN, 'POST', 'content-type');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
   });

@@ -21,6 +21,8 @@ export const OPERATOR_SCOPES = [
 /** A started emulator plus helpers. */
 export interface GraphFixture {
   emulator: EntraEmulator;
+  /** The test CA the emulator's certificate chains to. */
+  ca: string;
   logLines: string[];
   /** Calls `${graphBaseUrl}${path}` as `as` (display name) with `scopes`; `token: null` sends none. */
   graph(path: string, opts?: GraphCallOptions): Promise<GraphResponse>;
@@ -74,7 +76,7 @@ export async function startGraphFixture(): Promise<GraphFixture> {
     });
     return { ...res, json: res.text ? (JSON.parse(res.text) as GraphResponse['json']) : {} };
   };
-  return { emulator, logLines, graph, idOf, mint, close: () => emulator.close() };
+  return { emulator, ca: local.caPem, logLines, graph, idOf, mint, close: () => emulator.close() };
 }
 
 /** Asserts nothing; returns the error of a Graph error response for `expect` chains. */
