@@ -8,9 +8,9 @@
  *   set-mgm-key · change-puk · change-pin · set-chuid · generate 9a (ECCP256) · import-certificate 9a
  * Needs root-capable pcscd, vsmartcard-vpcd, yubico-piv-tool and openssl (scripts/install-test-deps.sh).
  */
-import { join } from 'node:path';
 import type { ApduLogEntry } from '../src/transport/simulator/piv-card/virtual-piv-card';
-import { runTool, startPcscHarness, type PcscHarness } from '../scripts/vpcd-harness';
+import { issueCertificate, makeTestCa } from '../scripts/openssl-test-ca';
+import { startPcscHarness, type PcscHarness } from '../scripts/vpcd-harness';
 
 /** APDUs per step and in total. */
 export interface PivInteropBenchResult {
@@ -51,43 +51,17 @@ export async function benchPivInterop(): Promise<PivInteropBenchResult> {
     await step('generate 9a ECCP256', () =>
       piv('-a', 'generate', '-s', '9a', '-A', 'ECCP256', `--key=${NEW_KEY}`, '-o', 'pub.pem'),
     );
-    await makeCertificate(h);
+    // The certificate is made with openssl; it never touches the card, so it is not counted.
+    await makeTestCa(h, 'Bench CA');
+    const cert = await issueCertificate(h, 'pub.pem', 'Bench holder');
     await step('import-certificate 9a', () =>
-      piv('-a', 'import-certificate', '-s', '9a', `--key=${NEW_KEY}`, '-i', 'cert.pem'),
+      piv('-a', 'import-certificate', '-s', '9a', `--key=${NEW_KEY}`, '-i', cert),
     );
     lastLog = h.card.log.slice();
     return { steps, totalApdus: steps.reduce((n, s) => n + s.apdus, 0) };
   } finally {
     await h.stop();
   }
-}
-
-/** A CA-signed certificate for the generated public key (openssl; not counted: it never touches the card). */
-async function makeCertificate(h: PcscHarness): Promise<void> {
-  const o = (args: string[]) =>
-    runTool('openssl', args, { cwd: h.workdir }).then((r) => {
-      if (r.code !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr.trim()}`);
-    });
-  await o(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']);
-  await o(['req', '-new', '-x509', '-key', 'ca.key', '-subj', '/CN=Bench CA', '-days', '1', '-out', 'ca.pem']);
-  await o(['req', '-new', '-key', 'ca.key', '-subj', '/CN=carrier', '-out', 'carrier.csr']);
-  await o([
-    'x509',
-    '-req',
-    '-in',
-    'carrier.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-force_pubkey',
-    join(h.workdir, 'pub.pem'),
-    '-subj',
-    '/CN=Bench holder',
-    '-out',
-    'cert.pem',
-  ]);
 }
 
 /** Prints the figures (what bench/index.ts calls). */

@@ -137,22 +137,23 @@ export async function benchRelayStore(): Promise<void> {
     `\nRelay store: ${OPERATORS} operators at once (${OPERATORS * APPENDS_PER_OPERATOR} audit appends, ${OPERATORS * TRANSITIONS_PER_OPERATOR} card transitions), Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}`,
   );
   const pglite = openDatabase({ dataDir: ':memory:' });
-  try {
-    await migrate(pglite.db);
-    report('PGlite (in memory)', await measureAppends(pglite));
-    reportTransitions('PGlite (in memory)', await measureTransitions(pglite));
-  } finally {
-    await pglite.close();
-  }
+  await benchStore('PGlite (in memory)', pglite, () => pglite.close());
   const cluster = await startPrivatePostgres({ durable: true });
   const postgres = openDatabase({ databaseUrl: await cluster.createDatabase(), poolSize: 10 });
-  try {
-    await migrate(postgres.db);
-    report('PostgreSQL (loopback, pool of 10)', await measureAppends(postgres));
-    reportTransitions('PostgreSQL (loopback, pool of 10)', await measureTransitions(postgres));
-  } finally {
+  await benchStore('PostgreSQL (loopback, pool of 10)', postgres, async () => {
     await postgres.close();
     await cluster.stop();
+  });
+}
+
+/** Migrates `store`, prints its append and transition figures under `label`, then runs `close`. */
+async function benchStore(label: string, store: RelayDatabase, close: () => Promise<void>): Promise<void> {
+  try {
+    await migrate(store.db);
+    report(label, await measureAppends(store));
+    reportTransitions(label, await measureTransitions(store));
+  } finally {
+    await close();
   }
 }
 

@@ -3,14 +3,14 @@
  * to the app, refresh-token refusals in Entra's shape, tokens without the withheld permission, and
  * full consent again once it is restored.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SPA_CLIENT_ID, type EntraEmulator } from './index';
 import { createLocalTls } from '../local-tls';
 import { httpsRequest } from './test-https';
 import { startTestEntra } from '../../test/support/test-entra';
-import { OidcTestClient, pageForms } from './test-oidc-client';
+import { OidcTestClient, pageForms, pkce, spaAuthParams } from './test-oidc-client';
 
 const REDIRECT_URI = 'http://localhost:8080/auth-redirect.html';
 const GRAPH = 'https://graph.microsoft.com';
@@ -37,32 +37,18 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
 function authParams(scope: string, challenge: string, state: string): Record<string, string> {
-  return {
-    client_id: DEMO_SPA_CLIENT_ID,
-    response_type: 'code',
-    redirect_uri: REDIRECT_URI,
-    response_mode: 'fragment',
-    scope,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state,
-    nonce: randomBytes(8).toString('hex'),
-  };
+  return spaAuthParams(REDIRECT_URI, scope, challenge, { state, nonce: randomBytes(8).toString('hex') });
 }
 
 /** Signs `account` in interactively for `scope` and redeems the code: the tokens MSAL's loginPopup gets. */
 async function signIn(client: OidcTestClient, account: RegExp, scope = LOGIN_SCOPES): Promise<Record<string, string>> {
   const { verifier, challenge } = pkce();
-  const login = await client.authorize(endpoints.authorization_endpoint, authParams(scope, challenge, 'st'));
-  const chosen = await client.chooseAccount(login.url, login.page, account);
-  expect(chosen.status).toBe(303);
-  const fragment = await client.followToRedirectUri(new URL(String(chosen.headers.location), login.url).href);
+  const { fragment } = await client.signIn(
+    endpoints.authorization_endpoint,
+    authParams(scope, challenge, 'st'),
+    account,
+  );
   const redeemed = await client.token(endpoints.token_endpoint, {
     grant_type: 'authorization_code',
     client_id: DEMO_SPA_CLIENT_ID,

@@ -6,6 +6,7 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RELAY_CLIENT_ID } from './index';
+import { corsPreflight } from './test-https';
 import { errorOf, SPA_ORIGIN, startGraphFixture, type GraphFixture } from './test-graph-client';
 
 let fx: GraphFixture;
@@ -25,11 +26,7 @@ describe('bearer tokens', () => {
   });
 
   it('refuses a relay token (wrong audience) with 401', async () => {
-    const token = await fx.emulator.control.mintAccessToken({
-      userId: fx.idOf('Aisha Operator'),
-      audience: 'relay',
-      scopes: ['Mail.Send'],
-    });
+    const token = await fx.mint('Aisha Operator', 'relay', ['Mail.Send']);
     const res = await fx.graph('/v1.0/me', { token });
     expect(res.status).toBe(401);
     expect(errorOf(res)).toMatchObject({
@@ -39,12 +36,7 @@ describe('bearer tokens', () => {
   });
 
   it('refuses an expired token', async () => {
-    const token = await fx.emulator.control.mintAccessToken({
-      userId: fx.idOf('Aisha Operator'),
-      audience: 'graph',
-      scopes: ['User.Read'],
-      expiresInSeconds: -120,
-    });
+    const token = await fx.mint('Aisha Operator', 'graph', ['User.Read'], -120);
     const res = await fx.graph('/v1.0/me', { token });
     expect(res.status).toBe(401);
     expect(errorOf(res).message).toBe('Lifetime validation failed, the token is expired.');
@@ -52,11 +44,7 @@ describe('bearer tokens', () => {
 
   it('refuses a token signed by another key', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const good = await fx.emulator.control.mintAccessToken({
-      userId: fx.idOf('Aisha Operator'),
-      audience: 'graph',
-      scopes: ['User.Read'],
-    });
+    const good = await fx.mint('Aisha Operator', 'graph', ['User.Read']);
     const claims = JSON.parse(atob(good.split('.')[1] ?? '')) as Record<string, unknown>;
     const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(privateKey);
     const res = await fx.graph('/v1.0/me', { token: forged });
@@ -65,11 +53,7 @@ describe('bearer tokens', () => {
   });
 
   it("mints relay tokens in Entra's shape", async () => {
-    const token = await fx.emulator.control.mintAccessToken({
-      userId: fx.idOf('Priya Privileged'),
-      audience: 'relay',
-      scopes: ['Mail.Send'],
-    });
+    const token = await fx.mint('Priya Privileged', 'relay', ['Mail.Send']);
     const [header, payload] = token
       .split('.')
       .slice(0, 2)
@@ -105,15 +89,13 @@ describe('429 switch', () => {
 
 describe('CORS and routing', () => {
   it("answers the SPA origin's preflight with the headers Graph clients send", async () => {
-    const res = await fx.graph('/v1.0/users', {
-      token: null,
-      method: 'OPTIONS',
-      headers: {
-        origin: SPA_ORIGIN,
-        'access-control-request-method': 'GET',
-        'access-control-request-headers': 'authorization,consistencylevel,client-request-id,content-type',
-      },
-    });
+    const res = await corsPreflight(
+      `${fx.emulator.graphBaseUrl}/v1.0/users`,
+      fx.ca,
+      SPA_ORIGIN,
+      'GET',
+      'authorization,consistencylevel,client-request-id,content-type',
+    );
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
     const allowed = String(res.headers['access-control-allow-headers']).toLowerCase();
@@ -133,11 +115,7 @@ describe('CORS and routing', () => {
   });
 
   it('never logs tokens', async () => {
-    const token = await fx.emulator.control.mintAccessToken({
-      userId: fx.idOf('Aisha Operator'),
-      audience: 'graph',
-      scopes: ['User.Read'],
-    });
+    const token = await fx.mint('Aisha Operator', 'graph', ['User.Read']);
     await fx.graph('/v1.0/me', { token });
     expect(fx.logLines.some((l) => l.includes('GET /graph/v1.0/me 200'))).toBe(true);
     expect(fx.logLines.join('\n')).not.toContain(token.slice(0, 40));

@@ -21,11 +21,15 @@ export const OPERATOR_SCOPES = [
 /** A started emulator plus helpers. */
 export interface GraphFixture {
   emulator: EntraEmulator;
+  /** The test CA the emulator's certificate chains to. */
+  ca: string;
   logLines: string[];
   /** Calls `${graphBaseUrl}${path}` as `as` (display name) with `scopes`; `token: null` sends none. */
   graph(path: string, opts?: GraphCallOptions): Promise<GraphResponse>;
   /** Id of a seeded user by display name. */
   idOf(displayName: string): string;
+  /** An access token for the seeded user `displayName`, as the emulator's sign-in would issue it. */
+  mint(displayName: string, audience: 'graph' | 'relay', scopes: string[], expiresInSeconds?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -54,15 +58,13 @@ export async function startGraphFixture(): Promise<GraphFixture> {
     log: (line) => logLines.push(line),
   });
   const idOf = (name: string) => emulator.tenant.byDisplayName(name).id;
+  const mint: GraphFixture['mint'] = (name, audience, scopes, expiresInSeconds) =>
+    emulator.control.mintAccessToken({ userId: idOf(name), audience, scopes, expiresInSeconds });
   const graph = async (path: string, opts: GraphCallOptions = {}): Promise<GraphResponse> => {
     const token =
       opts.token !== undefined
         ? opts.token
-        : await emulator.control.mintAccessToken({
-            userId: idOf(opts.as ?? 'Aisha Operator'),
-            audience: 'graph',
-            scopes: opts.scopes ?? OPERATOR_SCOPES,
-          });
+        : await mint(opts.as ?? 'Aisha Operator', 'graph', opts.scopes ?? OPERATOR_SCOPES);
     const headers: Record<string, string> = { ...opts.headers };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -74,7 +76,7 @@ export async function startGraphFixture(): Promise<GraphFixture> {
     });
     return { ...res, json: res.text ? (JSON.parse(res.text) as GraphResponse['json']) : {} };
   };
-  return { emulator, logLines, graph, idOf, close: () => emulator.close() };
+  return { emulator, ca: local.caPem, logLines, graph, idOf, mint, close: () => emulator.close() };
 }
 
 /** Asserts nothing; returns the error of a Graph error response for `expect` chains. */

@@ -34,6 +34,21 @@ export function httpsRequest(
   });
 }
 
+/** The CORS preflight a browser at `origin` sends before a `method` request carrying `requestHeaders`. */
+export function corsPreflight(
+  url: string,
+  ca: string,
+  origin: string,
+  method: string,
+  requestHeaders: string,
+): Promise<HttpsResponse> {
+  return httpsRequest(url, {
+    ca,
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': requestHeaders },
+  });
+}
+
 /** Cookies by name (paths ignored: one emulator origin, short flows). */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();

@@ -3,6 +3,8 @@
  * emulator shows (account list, approval page, oidc-provider's end-session form), redirects back to the
  * SPA's redirect URI, and token requests as MSAL sends them. One cookie jar per client, like one browser.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { DEMO_SPA_CLIENT_ID } from './index';
 import { CookieJar, httpsRequest, type HttpsResponse } from './test-https';
 
 /** A form on an emulator page: its action (absolute) and hidden fields. */
@@ -27,12 +29,12 @@ export class OidcTestClient {
     return res;
   }
 
-  /** Form POST with this client's cookies; never follows redirects. */
-  async post(url: string, form: Record<string, string>): Promise<HttpsResponse> {
+  /** Form POST with this client's cookies (and `headers`, such as a page's `origin`); never follows redirects. */
+  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpsResponse> {
     const res = await httpsRequest(url, {
       ca: this.ca,
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#jar.header() },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#jar.header(), ...headers },
       body: new URLSearchParams(form).toString(),
     });
     this.#jar.store(res);
@@ -64,6 +66,22 @@ export class OidcTestClient {
     return this.post(new URL(chosen[1] ?? '', loginUrl).href, { account: chosen[2] ?? '' });
   }
 
+  /**
+   * Authorize → sign-in page → the account whose button matches `account` → the SPA's redirect URI.
+   * Returns the sign-in page as shown and the fragment the SPA receives.
+   */
+  async signIn(
+    authorizationEndpoint: string,
+    params: Record<string, string>,
+    account: RegExp,
+  ): Promise<{ page: HttpsResponse; fragment: URLSearchParams }> {
+    const login = await this.authorize(authorizationEndpoint, params);
+    const chosen = await this.chooseAccount(login.url, login.page, account);
+    if (chosen.status !== 303) throw new Error(`choosing an account answered ${chosen.status}`);
+    const fragment = await this.followToRedirectUri(new URL(String(chosen.headers.location), login.url).href);
+    return { page: login.page, fragment };
+  }
+
   /** Follows 303s (and oidc-provider's auto-submitted forms) until the SPA's redirect URI; returns its fragment. */
   async followToRedirectUri(start: string): Promise<URLSearchParams> {
     let url = start;
@@ -83,14 +101,40 @@ export class OidcTestClient {
     throw new Error('too many redirects');
   }
 
-  /** POSTs a token request (form-encoded, as MSAL does) and returns status and JSON body. */
+  /** POSTs a token request (form-encoded, as MSAL does) and returns status, headers and JSON body. */
   async token(
     tokenEndpoint: string,
     form: Record<string, string>,
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await this.post(tokenEndpoint, form);
-    return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: HttpsResponse['headers']; body: Record<string, unknown> }> {
+    const res = await this.post(tokenEndpoint, form, headers);
+    return { status: res.status, headers: res.headers, body: JSON.parse(res.text) as Record<string, unknown> };
   }
+}
+
+/** A PKCE verifier and its S256 challenge (RFC 7636 §4.2). */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** The authorization request MSAL sends for the demo SPA (code + PKCE, fragment response); `extra` adds or overrides. */
+export function spaAuthParams(
+  redirectUri: string,
+  scope: string,
+  challenge: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    client_id: DEMO_SPA_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    response_mode: 'fragment',
+    scope,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  };
 }
 
 /** The POST forms of a page with their hidden fields, in page order. */

@@ -30,6 +30,14 @@ function transport(c: SmtpCatcher, extra: Record<string, unknown> = {}) {
   return nodemailer.createTransport({ host: '127.0.0.1', port: c.smtpPort, secure: false, ignoreTLS: true, ...extra });
 }
 
+/** The relay's SMTP credentials the catcher is configured with. */
+const RELAY_AUTH = { user: 'relay', pass: 'correct horse' };
+
+/** A transport that upgrades with STARTTLS (trusting the test CA) and then authenticates with `auth`. */
+function tlsTransport(c: SmtpCatcher, auth: { user: string; pass: string }, extra: Record<string, unknown> = {}) {
+  return transport(c, { ignoreTLS: false, requireTLS: true, auth, tls: { ca }, ...extra });
+}
+
 const tap = (overrides: Record<string, unknown> = {}) => ({
   from: '"Keyward" <keyward@contoso.example>',
   to: '"Una User" <una@contoso.example>',
@@ -65,51 +73,35 @@ describe('SMTP catcher', () => {
   });
 
   it('accepts STARTTLS + AUTH with the right credentials', async () => {
-    const c = await start({ tls: pems, auth: { user: 'relay', pass: 'correct horse' } });
-    const t = transport(c, {
-      ignoreTLS: false,
-      requireTLS: true,
-      auth: { user: 'relay', pass: 'correct horse' },
-      tls: { ca },
-    });
+    const c = await start({ tls: pems, auth: RELAY_AUTH });
+    const t = tlsTransport(c, RELAY_AUTH);
     await t.sendMail(tap({ subject: 'over TLS' }));
     expect((await c.waitForMessage((m) => m.subject === 'over TLS', 2000)).to[0]?.address).toBe('una@contoso.example');
   });
 
   it('also accepts AUTH LOGIN', async () => {
-    const c = await start({ tls: pems, auth: { user: 'relay', pass: 'correct horse' } });
-    const t = transport(c, {
-      ignoreTLS: false,
-      requireTLS: true,
-      authMethod: 'LOGIN',
-      auth: { user: 'relay', pass: 'correct horse' },
-      tls: { ca },
-    });
+    const c = await start({ tls: pems, auth: RELAY_AUTH });
+    const t = tlsTransport(c, RELAY_AUTH, { authMethod: 'LOGIN' });
     await t.sendMail(tap({ subject: 'login' }));
     expect(c.messages().map((m) => m.subject)).toEqual(['login']);
   });
 
   it('refuses a wrong AUTH password with 535 and catches nothing', async () => {
-    const c = await start({ tls: pems, auth: { user: 'relay', pass: 'correct horse' } });
-    const t = transport(c, {
-      ignoreTLS: false,
-      requireTLS: true,
-      auth: { user: 'relay', pass: 'battery staple' },
-      tls: { ca },
-    });
+    const c = await start({ tls: pems, auth: RELAY_AUTH });
+    const t = tlsTransport(c, { user: 'relay', pass: 'battery staple' });
     await expect(t.sendMail(tap())).rejects.toMatchObject({ code: 'EAUTH', responseCode: 535 });
     expect(c.messages()).toEqual([]);
   });
 
   it('refuses mail without AUTH when credentials are configured', async () => {
-    const c = await start({ auth: { user: 'relay', pass: 'correct horse' } });
+    const c = await start({ auth: RELAY_AUTH });
     await expect(transport(c).sendMail(tap())).rejects.toMatchObject({ responseCode: 530 });
     expect(c.messages()).toEqual([]);
   });
 
   it('refuses AUTH before STARTTLS when TLS is configured', async () => {
-    const c = await start({ tls: pems, auth: { user: 'relay', pass: 'correct horse' } });
-    const t = transport(c, { ignoreTLS: true, auth: { user: 'relay', pass: 'correct horse' } });
+    const c = await start({ tls: pems, auth: RELAY_AUTH });
+    const t = transport(c, { ignoreTLS: true, auth: RELAY_AUTH });
     await expect(t.sendMail(tap())).rejects.toMatchObject({ code: 'EAUTH', responseCode: 538 });
   });
 

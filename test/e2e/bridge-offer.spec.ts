@@ -1,15 +1,12 @@
 import { E2E_PORTS } from '../../playwright.config';
-import { test, expect, corpusReader } from './fixtures';
+import { test, expect, REFUSED_READER } from './fixtures';
 
 /** When WebUSB refuses a reader, the reader picker offers the local PC/SC bridge and says how to run it. */
 test('a refused smart-card-class reader opens the bridge instructions, with the Local Network Access note', async ({
   page,
   installUsbShim,
 }) => {
-  await installUsbShim({
-    readers: [{ entry: corpusReader('ACS_ACR39U_ICC_Reader.txt'), card: 'piv-generic', unrestricted: false }],
-    choose: 0,
-  });
+  await installUsbShim(REFUSED_READER);
   await page.goto('/#/lifecycle');
   const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
   await expect(offer).not.toHaveAttribute('open');

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { expect, test } from '@playwright/test';
 import { toHex } from '../../src/bytes';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
+import { buildTestScript } from './global-setup';
 
 /**
  * The PIV suite in Chromium through the local PC/SC bridge: page (PivSession → the bridge adapter →
@@ -43,21 +43,7 @@ test.describe('PC/SC bridge', () => {
   let pageOrigin: string;
   test.beforeAll(async () => {
     test.setTimeout(300_000);
-    await build({
-      configFile: false,
-      logLevel: 'warn',
-      build: {
-        outDir: BUNDLE_DIR,
-        emptyOutDir: true,
-        minify: false,
-        lib: {
-          entry: fileURLToPath(new URL('./bridge-page/entry.ts', import.meta.url)),
-          formats: ['iife'],
-          name: 'keywardBridgeTest',
-          fileName: () => 'bridge-page.js',
-        },
-      },
-    });
+    await buildTestScript('./bridge-page/entry.ts', BUNDLE_DIR, 'keywardBridgeTest', 'bridge-page.js');
     ({ server, origin: pageOrigin } = await servePage());
     rig = await startBridgeRig('yubikey-5.7', [pageOrigin]);
   });

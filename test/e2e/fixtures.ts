@@ -6,8 +6,10 @@ import { USB_SHIM_FILE } from './global-setup';
 import { E2E_PORTS } from '../../playwright.config';
 import type { UsbShimConfig } from './usb-shim/entry';
 
+import { corpusEntry } from '../../src/transport/simulator/fake-corpus';
+
 /** Real reader descriptors from test/fixtures/ccid-readers.json, by source file name. */
-export { corpusEntry as corpusReader } from '../../src/transport/simulator/fake-corpus';
+export { corpusEntry as corpusReader };
 
 export interface KeywardFixtures {
   /** Console messages and page errors seen so far (CSP and Trusted Types violations land here). */
@@ -21,6 +23,8 @@ export interface KeywardFixtures {
    * button matches `account`, and waits until the app shows the signed-in operator.
    */
   signInAs: (account: RegExp) => Promise<void>;
+  /** The page, opened at `/` and signed in as Aisha Operator (Authentication Administrator, Keyward.Operator). */
+  operatorPage: Page;
   /** Installs a `navigator.usb` whose devices are virtual CCID readers; call before `page.goto`. */
   installUsbShim: (config: UsbShimConfig) => Promise<void>;
 }
@@ -77,6 +81,11 @@ export const test = base.extend<KeywardFixtures>({
   signInAs: async ({ page }, use) => {
     await use((account) => signInAs(page, account));
   },
+  operatorPage: async ({ page }, use) => {
+    await page.goto('/');
+    await signInAs(page, /Aisha Operator/);
+    await use(page);
+  },
   installUsbShim: async ({ page }, use) => {
     await use(async (config) => {
       await page.addInitScript((c) => {
@@ -96,5 +105,23 @@ async function signInAs(page: Page, account: RegExp): Promise<void> {
   // The popup's 'close' can be missed (COOP swaps its browsing context group), so wait on the app instead.
   await expect(page.getByTestId('operator')).toBeVisible({ timeout: 30_000 });
 }
+
+/** Searches the directory on the current page for `search` and picks the user whose button matches `name`. */
+export async function chooseUser(page: Page, search: string, name: RegExp): Promise<void> {
+  await page.getByRole('searchbox', { name: 'Search users' }).fill(search);
+  await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name }).click();
+}
+
+/** One corpus reader (by source file name) holding `card`, which the person picks in Chrome's chooser. */
+function oneReader(file: string, card: UsbShimConfig['readers'][number]['card']): UsbShimConfig {
+  return { readers: [{ entry: corpusEntry(file), card, unrestricted: false }], choose: 0 };
+}
+
+/** A smart-card-class (0x0B) USB reader with a generic PIV card: WebUSB refuses it on an ordinary page. */
+export const REFUSED_READER: UsbShimConfig = oneReader('ACS_ACR39U_ICC_Reader.txt', 'piv-generic');
+
+/** A vendor-class (0xFF) USB reader, which an ordinary page may claim, holding `card`. */
+export const vendorClassReader = (card: UsbShimConfig['readers'][number]['card']): UsbShimConfig =>
+  oneReader('DUALi_DE-ABCM6.txt', card);
 
 export { expect };

@@ -7,20 +7,38 @@ import { fileURLToPath } from 'node:url';
 
 export const USB_SHIM_FILE = fileURLToPath(new URL('../../.e2e-build/shim/usb-shim.js', import.meta.url));
 
-export default async function globalSetup(): Promise<void> {
+/**
+ * Builds `entry` (a path relative to test/e2e/) into `outDir/fileName`: one unminified classic script
+ * (IIFE) whose exports land on `window[globalName]`, for a page that loads no modules.
+ */
+export async function buildTestScript(
+  entry: string,
+  outDir: string,
+  globalName: string,
+  fileName: string,
+): Promise<void> {
   await build({
     configFile: false,
     logLevel: 'warn',
     build: {
-      outDir: fileURLToPath(new URL('../../.e2e-build/shim', import.meta.url)),
+      outDir,
       emptyOutDir: true,
       minify: false,
       lib: {
-        entry: fileURLToPath(new URL('./usb-shim/entry.ts', import.meta.url)),
+        entry: fileURLToPath(new URL(entry, import.meta.url)),
         formats: ['iife'],
-        name: 'keywardUsbShim',
-        fileName: () => 'usb-shim.js',
+        name: globalName,
+        fileName: () => fileName,
       },
     },
   });
+}
+
+export default async function globalSetup(): Promise<void> {
+  await buildTestScript(
+    './usb-shim/entry.ts',
+    fileURLToPath(new URL('../../.e2e-build/shim', import.meta.url)),
+    'keywardUsbShim',
+    'usb-shim.js',
+  );
 }

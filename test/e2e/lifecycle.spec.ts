@@ -7,7 +7,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { toHex } from '../../src/bytes';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
-import { test, expect, corpusReader, type KeywardFixtures } from './fixtures';
+import { test as base, expect, chooseUser, vendorClassReader, type KeywardFixtures } from './fixtures';
 import { placesHolding } from './secrets';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 
@@ -119,11 +119,7 @@ async function startIssueToBen(page: Page): Promise<void> {
   await popup.getByRole('button', { name: /Aisha Operator/ }).click();
   await expect(page.getByText('Re-authenticated as Aisha Operator')).toBeVisible({ timeout: 30_000 });
 
-  await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
-  await page
-    .getByRole('list', { name: 'Users found' })
-    .getByRole('button', { name: /Ben Member/ })
-    .click();
+  await chooseUser(page, 'Ben', /Ben Member/);
   await page.getByRole('button', { name: 'Issue the card to Ben Member' }).click();
 }
 
@@ -186,6 +182,15 @@ async function activate(page: Page, activationPin: string): Promise<void> {
   await expect(page.getByTestId('card-state')).toContainText('is Active');
 }
 
+/** Steps 1–4 on a signed-in page: templates, master key, Issue to Ben Member, Activate with `NEW_PIN`. */
+async function issueAndActivate(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
+  await checkExportTemplate(page);
+  await createCardTemplateAndKey(page);
+  const activationPin = await issueToBen(page, insert, credential);
+  await activate(page, activationPin);
+  return activationPin;
+}
+
 /** The fixtures the whole workflow uses. */
 type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'consoleLines' | 'consoleProblems'> & {
   page: Page;
@@ -193,17 +198,14 @@ type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'console
 };
 
 /** The whole workflow, with the blank card that `insert` puts in a reader. */
-async function wholeWorkflow(
+async function runWholeWorkflow(
   { page, signInAs, emulator, request, consoleLines, consoleProblems }: WorkflowFixtures,
   insert: InsertBlankCard,
   credential: RegExp,
 ): Promise<void> {
   await page.goto('/');
   await signInAs(/Aisha Operator/);
-  await checkExportTemplate(page);
-  await createCardTemplateAndKey(page);
-  const activationPin = await issueToBen(page, insert, credential);
-  await activate(page, activationPin);
+  const activationPin = await issueAndActivate(page, insert, credential);
 
   // Step 5: the TAP email reached the SMTP catcher with the code Graph issued at activation.
   const ben = await emulator.userId('ben.member@contoso.example');
@@ -223,11 +225,7 @@ async function wholeWorkflow(
 
   // Step 6: the operator requests a new pass on Smart Card Unblock and sees it.
   await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
-  await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
-  await page
-    .getByRole('list', { name: 'Users found' })
-    .getByRole('button', { name: /Ben Member/ })
-    .click();
+  await chooseUser(page, 'Ben', /Ben Member/);
   await expect(page.getByTestId('existing-pass')).toBeVisible();
   await page.getByRole('button', { name: 'Request TAP Code' }).click();
   await page.getByRole('button', { name: 'Replace the pass' }).click();
@@ -258,25 +256,21 @@ async function wholeWorkflow(
   expect(consoleProblems).toEqual([]);
 }
 
+/** The whole workflow as a fixture: the test names only the blank card and how its credential reads. */
+const test = base.extend<{ wholeWorkflow: (insert: InsertBlankCard, credential: RegExp) => Promise<void> }>({
+  wholeWorkflow: async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }, use) => {
+    const fixtures = { page, signInAs, emulator, request, consoleLines, consoleProblems };
+    await use((insert, credential) => runWholeWorkflow(fixtures, insert, credential));
+  },
+});
+
 test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: templates, master key, Issue, Activate, the TAP email, a new TAP on Smart Card Unblock', async ({
-  page,
-  signInAs,
-  emulator,
-  request,
-  consoleLines,
-  consoleProblems,
+  wholeWorkflow,
   installUsbShim,
 }) => {
   test.setTimeout(180_000);
-  await installUsbShim({
-    readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'yubikey-5.4', unrestricted: false }],
-    choose: 0,
-  });
-  await wholeWorkflow(
-    { page, signInAs, emulator, request, consoleLines, consoleProblems },
-    shimReaderCard,
-    /YubiKey 5 · PIV · firmware 5\.4\.3/,
-  );
+  await installUsbShim(vendorClassReader('yubikey-5.4'));
+  await wholeWorkflow(shimReaderCard, /YubiKey 5 · PIV · firmware 5\.4\.3/);
 });
 
 test('Issue refuses a generic PIV card that cannot change its factory management key, and leaves it Blank', async ({
@@ -286,10 +280,7 @@ test('Issue refuses a generic PIV card that cannot change its factory management
   installUsbShim,
 }) => {
   test.setTimeout(120_000);
-  await installUsbShim({
-    readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'piv-generic', unrestricted: false }],
-    choose: 0,
-  });
+  await installUsbShim(vendorClassReader('piv-generic'));
   await page.goto('/');
   await signInAs(/Aisha Operator/);
   await createCardTemplateAndKey(page);
@@ -312,16 +303,9 @@ test('Issue refuses a generic PIV card that cannot change its factory management
   expect(consoleProblems).toEqual([]);
 });
 
-test('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({
-  page,
-  signInAs,
-  emulator,
-  request,
-  consoleLines,
-  consoleProblems,
-}) => {
+test('the whole workflow on the demo Virtual reader with a blank YubiKey 5.7', async ({ wholeWorkflow }) => {
   test.setTimeout(180_000);
-  await wholeWorkflow({ page, signInAs, emulator, request, consoleLines, consoleProblems }, virtualYubiKey, /YubiKey/);
+  await wholeWorkflow(virtualYubiKey, /YubiKey/);
 });
 
 test.describe('over the local PC/SC bridge', () => {
@@ -333,20 +317,11 @@ test.describe('over the local PC/SC bridge', () => {
   test.afterAll(async () => rig?.stop());
 
   test('the whole workflow on a blank YubiKey 5.7 reached through the bridge, pcscd and vpcd', async ({
-    page,
-    signInAs,
-    emulator,
-    request,
-    consoleLines,
-    consoleProblems,
+    wholeWorkflow,
   }) => {
     test.setTimeout(240_000);
     const before = rig.commandCount();
-    await wholeWorkflow(
-      { page, signInAs, emulator, request, consoleLines, consoleProblems },
-      bridgeYubiKey(rig),
-      /YubiKey/,
-    );
+    await wholeWorkflow(bridgeYubiKey(rig), /YubiKey/);
     // Every card command went through the bridge, which logged lengths and status words only.
     const transmits = rig.logs.filter((r) => typeof r.commandLength === 'number');
     expect(rig.commandCount() - before).toBeGreaterThan(20);
@@ -358,18 +333,12 @@ test.describe('over the local PC/SC bridge', () => {
   });
 
   test('a PIN blocked by another program reads Locked, Unblock sets a new PIN with the derived PUK, and a lost report retires the card without it', async ({
-    page,
-    signInAs,
+    operatorPage: page,
     consoleLines,
     consoleProblems,
   }) => {
     test.setTimeout(240_000);
-    await page.goto('/');
-    await signInAs(/Aisha Operator/);
-    await checkExportTemplate(page);
-    await createCardTemplateAndKey(page);
-    const activationPin = await issueToBen(page, bridgeYubiKey(rig), /YubiKey/);
-    await activate(page, activationPin);
+    await issueAndActivate(page, bridgeYubiKey(rig), /YubiKey/);
 
     // The holder mistypes the PIN in another PC/SC program until the card blocks it (SP 800-73-4 VERIFY, 9000/63Cx/6983).
     const other = await rig.openPaired();
@@ -421,11 +390,7 @@ test.describe('over the local PC/SC bridge', () => {
 
     // Then Ben loses the card: Smart Card Unblock lists it and retires it without it.
     await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
-    await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
-    await page
-      .getByRole('list', { name: 'Users found' })
-      .getByRole('button', { name: /Ben Member/ })
-      .click();
+    await chooseUser(page, 'Ben', /Ben Member/);
     const cards = page.getByRole('list', { name: 'Cards registered in this browser' });
     await expect(cards.getByRole('listitem')).toHaveCount(1);
     await expect(cards.getByTestId('card-registry-state')).toHaveText('Active');
@@ -446,9 +411,10 @@ test.describe('over the local PC/SC bridge', () => {
   });
 });
 
-test('Issue refuses without a master key and says where to get one', async ({ page, signInAs, consoleProblems }) => {
-  await page.goto('/');
-  await signInAs(/Aisha Operator/);
+test('Issue refuses without a master key and says where to get one', async ({
+  operatorPage: page,
+  consoleProblems,
+}) => {
   await page.goto('/#/lifecycle');
   await page.getByRole('button', { name: 'Virtual reader' }).click();
   await expect(page.getByTestId('card-state')).toContainText('is Blank');

@@ -1,4 +1,4 @@
-import { test, expect, corpusReader } from './fixtures';
+import { test, expect, REFUSED_READER, vendorClassReader } from './fixtures';
 
 test.describe('readers through the WebUSB CCID driver', () => {
   test('the demo virtual reader shows the card, its ATR and live presence', async ({ page, consoleProblems }) => {
@@ -21,10 +21,7 @@ test.describe('readers through the WebUSB CCID driver', () => {
     page,
     installUsbShim,
   }) => {
-    await installUsbShim({
-      readers: [{ entry: corpusReader('ACS_ACR39U_ICC_Reader.txt'), card: 'piv-generic', unrestricted: false }],
-      choose: 0,
-    });
+    await installUsbShim(REFUSED_READER);
     await page.goto('/#/lifecycle');
     await page.getByRole('button', { name: 'Add a USB reader…' }).click();
     const alert = page.getByRole('alert');
@@ -33,10 +30,7 @@ test.describe('readers through the WebUSB CCID driver', () => {
   });
 
   test('a vendor-class reader opens from an ordinary page and reads the card', async ({ page, installUsbShim }) => {
-    await installUsbShim({
-      readers: [{ entry: corpusReader('DUALi_DE-ABCM6.txt'), card: 'yubikey-5.4', unrestricted: false }],
-      choose: 0,
-    });
+    await installUsbShim(vendorClassReader('yubikey-5.4'));
     await page.goto('/#/lifecycle');
     await page.getByRole('button', { name: 'Add a USB reader…' }).click();
     await expect(page.getByTestId('card-presence')).toHaveText('Card present');

@@ -2,12 +2,9 @@ import { test, expect } from './fixtures';
 
 test.describe('operator sign-in through MSAL against the Entra emulator', () => {
   test('an Authentication Administrator sees their name, tenant and roles', async ({
-    page,
-    signInAs,
+    operatorPage: page,
     consoleProblems,
   }) => {
-    await page.goto('/');
-    await signInAs(/Aisha Operator/);
     const operator = page.getByTestId('operator');
     await expect(operator).toContainText('Aisha Operator');
     await expect(operator).toContainText(/tenant [0-9a-f-]{36}/);

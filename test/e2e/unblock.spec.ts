@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, chooseUser } from './fixtures';
 import { placesHolding } from './secrets';
 import { E2E_PORTS } from '../../playwright.config';
 import type { Page } from '@playwright/test';
@@ -7,11 +7,7 @@ const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 
 async function openUser(page: Page, search: string, name: string): Promise<void> {
   await page.goto('/#/actions/unblock');
-  await page.getByRole('searchbox', { name: 'Search users' }).fill(search);
-  await page
-    .getByRole('list', { name: 'Users found' })
-    .getByRole('button', { name: new RegExp(name) })
-    .click();
+  await chooseUser(page, search, new RegExp(name));
   await expect(page.getByRole('heading', { name })).toBeVisible();
   await expect(page.getByTestId('existing-pass')).toBeVisible();
 }
@@ -24,15 +20,12 @@ async function requestPass(page: Page): Promise<void> {
 
 test.describe('Smart Card Unblock: Temporary Access Passes', () => {
   test('a pass is created, shown, emailed with the code Graph issued, and stored nowhere', async ({
-    page,
-    signInAs,
+    operatorPage: page,
     emulator,
     consoleLines,
     consoleProblems,
     request,
   }) => {
-    await page.goto('/');
-    await signInAs(/Aisha Operator/);
     await openUser(page, 'Ben', 'Ben Member');
     await requestPass(page);
 
@@ -59,9 +52,7 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     expect(consoleProblems).toEqual([]);
   });
 
-  test('replacing an existing pass asks first', async ({ page, signInAs }) => {
-    await page.goto('/');
-    await signInAs(/Aisha Operator/);
+  test('replacing an existing pass asks first', async ({ operatorPage: page }) => {
     await openUser(page, 'Carla', 'Carla Mendes');
     await requestPass(page);
     await expect(page.getByTestId('tap-code')).toBeVisible();
@@ -74,12 +65,9 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
   });
 
   test('Graph refusals are explained: guest, administrator target, lifetime, throttling', async ({
-    page,
-    signInAs,
+    operatorPage: page,
     emulator,
   }) => {
-    await page.goto('/');
-    await signInAs(/Aisha Operator/);
     const alert = page.getByRole('alert');
 
     await openUser(page, 'Gary', 'Gary Guest');
@@ -104,9 +92,7 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
   });
 });
 
-test('Options > Connections > SMTP sends a test email to the operator', async ({ page, signInAs, request }) => {
-  await page.goto('/');
-  await signInAs(/Aisha Operator/);
+test('Options > Connections > SMTP sends a test email to the operator', async ({ operatorPage: page, request }) => {
   await page.goto('/#/options/connections/smtp');
   await page.getByRole('button', { name: 'Send a test email to me' }).click();
   await expect(page.getByRole('status')).toContainText('The relay sent a test email to aisha.operator@contoso.example');

@@ -54,3 +54,12 @@ export function missingScope(code: 'Authorization_RequestDenied' | 'accessDenied
     requiredScopes: [...anyOf],
   });
 }
+
+/** 404 for a user (or other object) `key` names that the tenant does not hold. */
+export function resourceNotFound(key: string): AppError {
+  return graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+}

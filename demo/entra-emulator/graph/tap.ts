@@ -12,7 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { TenantUser } from '../tenant';
 import { requireScope } from './auth';
 import type { GraphDeps, GraphEnv } from './context';
-import { graphError } from './errors';
+import { graphError, resourceNotFound } from './errors';
 import { tapDenial } from './roles';
 import type { CreateTapRequest } from './tap-store';
 
@@ -25,13 +25,7 @@ function authorizeTarget(c: Context<GraphEnv>, deps: GraphDeps, access: 'read' |
   requireScope(c, access === 'write' ? WRITE_SCOPES : READ_SCOPES, 'accessDenied');
   const key = c.req.param('key') ?? '';
   const target = deps.tenant.findUser(key);
-  if (!target) {
-    throw graphError(
-      404,
-      'Request_ResourceNotFound',
-      `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
-    );
-  }
+  if (!target) throw resourceNotFound(key);
   const denial = tapDenial(c.get('caller').user, target, access);
   if (denial) throw graphError(403, 'accessDenied', `Request Authorization failed. ${denial}`);
   return target;

@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import type { TenantUser } from '../tenant';
 import { hasScope, requireScope } from './auth';
 import type { GraphDeps, GraphEnv } from './context';
-import { graphError, missingScope } from './errors';
+import { graphError, missingScope, resourceNotFound } from './errors';
 import {
   decodeSkipToken,
   DEFAULT_USER_PROPERTIES,
@@ -73,19 +73,12 @@ function nextLink(c: Context<GraphEnv>, deps: GraphDeps, offset: number): string
   return `${deps.graphBaseUrl}/v1.0/users?${params.toString()}`;
 }
 
-function notFound(key: string): never {
-  throw graphError(
-    404,
-    'Request_ResourceNotFound',
-    `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
-  );
-}
-
 /** App-only read: needs one of the application permissions that read users (`roles`); User.Read.All reads everything. */
 function appOnlyUser(c: Context<GraphEnv>, deps: GraphDeps, key: string) {
   const roles = c.get('app')?.roles ?? new Set<string>();
   if (!DIRECTORY_READ.some((r) => roles.has(r))) throw missingScope('Authorization_RequestDenied', DIRECTORY_READ);
-  const user = deps.tenant.findUser(key) ?? notFound(key);
+  const user = deps.tenant.findUser(key);
+  if (!user) throw resourceNotFound(key);
   return singleUser(
     c,
     deps,
@@ -109,13 +102,7 @@ export function userRoutes(deps: GraphDeps): Hono<GraphEnv> {
     const isSelf = key.toLowerCase() === self.id || key.toLowerCase() === self.userPrincipalName.toLowerCase();
     requireScope(c, isSelf ? SELF_READ : DIRECTORY_READ, 'Authorization_RequestDenied');
     const user = deps.tenant.findUser(key);
-    if (!user) {
-      throw graphError(
-        404,
-        'Request_ResourceNotFound',
-        `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
-      );
-    }
+    if (!user) throw resourceNotFound(key);
     return singleUser(c, deps, user, isSelf || hasScope(c, FULL_READ));
   });
   return app;
