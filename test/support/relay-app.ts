@@ -8,7 +8,17 @@ import { loadConfig, type RelayConfig } from '../../relay/config';
 import type { JwksFetch } from '../../relay/jwks';
 import { createLogger, createMemorySink } from '../../relay/log';
 import { createConfiguredVerifier } from '../../relay/token';
-import { AUTHORITY_HOST, mintToken, operatorClaims, RELAY_CLIENT_ID, TENANT_ID, type FakeTenant } from './fake-tenant';
+import type { JWTPayload } from 'jose';
+import { beforeEach } from 'vitest';
+import {
+  AUTHORITY_HOST,
+  createFakeTenant,
+  mintToken,
+  operatorClaims,
+  RELAY_CLIENT_ID,
+  TENANT_ID,
+  type FakeTenant,
+} from './fake-tenant';
 
 /** The page origin the test relays allow. */
 export const TEST_PAGE_ORIGIN = 'http://localhost:5173';
@@ -26,7 +36,12 @@ export function testRelayConfig(env: Record<string, string | undefined> = {}): R
 }
 
 /** What {@link buildTestApp} needs: the keys' fetch, and any of the app's other dependencies. */
-export type TestAppDeps = Partial<Omit<RelayDeps, 'verifier' | 'log'>> & { fetch: JwksFetch };
+export type TestAppDeps = Partial<Omit<RelayDeps, 'verifier' | 'log'>> & {
+  fetch: JwksFetch;
+  /** The JWKS source's cooldown between refetches (jose's default is 30 s). */
+  cooldownMs?: number;
+  clockToleranceSec?: number;
+};
 
 /** A relay app and the log records it wrote. */
 export interface TestApp {
@@ -36,15 +51,45 @@ export interface TestApp {
 }
 
 /** `createApp` with the real verifier for `config` (default {@link testRelayConfig}) over `fetch`. */
-export function buildTestApp({ fetch, config = testRelayConfig(), ...deps }: TestAppDeps): TestApp {
+export function buildTestApp(options: TestAppDeps): TestApp {
+  const { fetch, config = testRelayConfig(), cooldownMs, clockToleranceSec, ...deps } = options;
   const memory = createMemorySink();
-  const verifier = createConfiguredVerifier(config, { fetch });
+  const jwks = cooldownMs === undefined ? { fetch } : { fetch, cooldownMs };
+  const verifier = createConfiguredVerifier(config, jwks, clockToleranceSec);
   const app = createApp({ ...deps, config, verifier, log: createLogger({ sink: memory.sink }) });
   return { app, config, logs: memory.records };
 }
 
 /** The relay's one JSON error shape, as tests read it. */
 export type ErrorJson = { error: { code: string; message: string; retryable: boolean; requestId: string } };
+
+/** A fresh fake tenant and app for each test, and a minter of operator tokens with overrides. */
+export interface FreshApp extends TestApp {
+  tenant: FakeTenant;
+  token(overrides?: JWTPayload): Promise<string>;
+}
+
+/**
+ * Registers a `beforeEach` that builds a new fake tenant and an app over `config` for each test, with no
+ * JWKS cooldown (so a rotated key is picked up at once), 30 s of clock tolerance and version 9.9.9.
+ */
+export function useFreshApp(config: RelayConfig): FreshApp {
+  const fresh = {
+    token: (overrides: JWTPayload = {}) => mintToken(fresh.tenant.key, { ...operatorClaims(), ...overrides }),
+  } as FreshApp;
+  beforeEach(async () => {
+    fresh.tenant = await createFakeTenant();
+    const built = buildTestApp({
+      fetch: fresh.tenant.fetch,
+      config,
+      version: '9.9.9',
+      cooldownMs: 0,
+      clockToleranceSec: 30,
+    });
+    Object.assign(fresh, built);
+  });
+  return fresh;
+}
 
 /** A signed-in person of the fake tenant, with the app roles they hold. */
 export interface Person {
