@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { isAppError } from '../../src/app-error';
 import { classifySmtpFailure } from './smtp-failure';
-import { droppingServer } from '../../test/support/mail-world';
+import { droppingServer } from '../../test/support/dropping-smtp';
 import { createSmtpMailer, type Mailer } from './smtp-mailer';
 
 const MAIL = {
