@@ -10,6 +10,7 @@ import { createLogger, createMemorySink } from '../../relay/log';
 import { createConfiguredVerifier } from '../../relay/token';
 import type { JWTPayload } from 'jose';
 import { beforeEach } from 'vitest';
+import { isAppError, type AppError } from '../../src/app-error';
 import {
   AUTHORITY_HOST,
   createFakeTenant,
@@ -110,4 +111,15 @@ export const PEOPLE = {
 /** The `Authorization` header of a relay token for `who`, signed by `tenant`. */
 export async function bearerFor(tenant: FakeTenant, who: Person): Promise<{ Authorization: string }> {
   return { Authorization: `Bearer ${await mintToken(tenant.key, { ...operatorClaims(), ...who })}` };
+}
+
+/** The relay `AppError` that `pending` rejects with; throws if it resolves or rejects with anything else. */
+export async function relayFailure(pending: Promise<unknown>): Promise<AppError> {
+  try {
+    await pending;
+  } catch (e) {
+    if (isAppError(e, 'relay')) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
 }
