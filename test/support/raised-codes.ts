@@ -100,7 +100,7 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "relay/mail/compose.ts: 'relay', code": () => [],
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'mail', e.code": () => [],
-  "bridge/pcsc.ts: 'bridge', code": () => [],
+  "bridge/pcsc-errors.ts: 'bridge', code": () => [],
 };
 
 /** What the relay can put in `{ error: { code } }`: its raises, http-errors' own codes, and the mail template's. */
