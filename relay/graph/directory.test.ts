@@ -11,15 +11,14 @@ import {
   type EntraEmulator,
 } from '../../demo/entra-emulator/index';
 import { freePort } from '../../test/support/free-port';
+import { USERS } from '../../test/support/mail-world';
 import { startTestEntra } from '../../test/support/test-entra';
 import { createLocalTls } from '../../demo/local-tls';
 import { createAppTokenSource, type AppTokenSource } from './app-token';
 import { createGraphDirectory, parseRetryAfter } from './directory';
 import { createCaTrustingFetch, type HttpFetch } from './http-fetch';
 
-const BEN = '46876d75-c7ea-4ea4-863b-a6e9796b7d11';
-const GARY = '274976ce-6ce1-4bfe-b6be-5916617b8539';
-const IVAN = 'c974818b-d4a1-4cb7-8a3d-fcebf7554ac4';
+const { ben: BEN, gary: GARY, ivan: IVAN } = USERS;
 
 let emulator: EntraEmulator & { port: number };
 let trusting: ReturnType<typeof createCaTrustingFetch>;
