@@ -16,7 +16,8 @@ import {
 } from '../src/transport/pcsc-bridge-protocol';
 import { refuseUpgrade, type PairingStore } from './access';
 import type { PcscService } from './pcsc';
-import { BridgeSession, ReaderLocks } from './session';
+import { ReaderLocks } from './card-access';
+import { BridgeSession } from './session';
 
 /** Options for {@link startBridgeServer}. */
 export interface BridgeServerOptions {
@@ -53,7 +54,7 @@ function reject(socket: Duplex, status: number, reason: string): void {
 export async function startBridgeServer(opts: BridgeServerOptions): Promise<BridgeServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_MAX_FRAME_BYTES });
   const sessions = new Set<BridgeSession>();
-  const locks = new ReaderLocks();
+  const locks = new ReaderLocks<BridgeSession>();
   let pcsc: PcscService | null = null;
   const service = (): PcscService => (pcsc ??= opts.pcsc());
   const http = createServer((_req, res) =>

@@ -2,13 +2,10 @@
  * One page's connection to the bridge: pairing, its card handles, and the per-reader locks shared by all
  * connections.
  *
- * Transactions: the `smartcard` addon does not expose SCardBeginTransaction, so `begin` takes the card
- * exclusively for the transaction instead (SCardReconnect to SCARD_SHARE_EXCLUSIVE, leaving the card
- * as it is) and `end` shares it again. That keeps *every* other PC/SC client out, in this bridge or not,
- * which is what an issuance needs: another program's SELECT in between would drop the card's security
- * status. Unlike SCardBeginTransaction it cannot start while another client is connected at all; it
- * retries for a moment, then says which kind of program to close. `exclusive` connects (PC/SC Part 5
- * §3.1.3) are enforced between the bridge's own clients as well.
+ * Transactions: `begin` takes the card exclusively (card-access.ts says why and how) and `end` shares it
+ * again. That keeps *every* other PC/SC client out, in this bridge or not, which is what an issuance
+ * needs: another program's SELECT in between would drop the card's security status. `exclusive` connects
+ * are enforced between the bridge's own clients as well (card-access.ts's ReaderLocks).
  */
 import type { WebSocket } from 'ws';
 import { fromHex, toHex } from '../src/bytes';
@@ -23,28 +20,8 @@ import {
   type ShareMode,
 } from '../src/transport/pcsc-bridge-protocol';
 import type { PairingStore } from './access';
+import { holdForTransaction, Refusal, type ReaderLocks } from './card-access';
 import type { PcscCard, PcscService } from './pcsc';
-
-class Refusal extends Error {
-  constructor(
-    readonly code: BridgeErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Which connection holds each reader exclusively, and which use it shared. */
-export class ReaderLocks {
-  readonly exclusive = new Map<string, BridgeSession>();
-  readonly shared = new Map<string, Set<BridgeSession>>();
-
-  /** Forgets everything `s` held on `reader` (or on every reader). */
-  release(s: BridgeSession, reader?: string): void {
-    for (const [r, holder] of this.exclusive) if (holder === s && (!reader || r === reader)) this.exclusive.delete(r);
-    for (const [r, set] of this.shared) if (!reader || r === reader) set.delete(s);
-  }
-}
 
 interface Handle {
   readonly reader: string;
@@ -54,17 +31,13 @@ interface Handle {
   inTransaction: boolean;
 }
 
-/** How long `begin` keeps trying while another client is briefly connected (e.g. Windows' certificate propagation). */
-const BEGIN_RETRY_MS = 2_000;
-const BEGIN_RETRY_STEP_MS = 100;
-
 /** What a session needs from its server. */
 export interface SessionDeps {
   readonly ws: WebSocket;
   readonly origin: string;
   readonly pairings: PairingStore;
   readonly service: () => PcscService;
-  readonly locks: ReaderLocks;
+  readonly locks: ReaderLocks<BridgeSession>;
   readonly logger: Logger;
   readonly rateLimit: number;
 }
@@ -196,18 +169,11 @@ export class BridgeSession {
   }
 
   async #connect(reader: string, mode: ShareMode): Promise<unknown> {
-    const { locks } = this.#d;
-    const holder = locks.exclusive.get(reader);
-    const others = [...(locks.shared.get(reader) ?? [])].filter((s) => s !== this);
-    if ((holder && holder !== this) || (mode === 'exclusive' && others.length > 0)) {
-      throw new Refusal('SHARING_VIOLATION', `Another client is using "${reader}"${holder ? ' exclusively' : ''}.`);
-    }
+    this.#d.locks.check(this, reader, mode);
     const card = await this.#d.service().connect(reader, mode);
     const handle = this.#nextHandle++;
     this.#handles.set(handle, { reader, mode, card, inTransaction: false });
-    if (mode === 'exclusive') locks.exclusive.set(reader, this);
-    if (!locks.shared.has(reader)) locks.shared.set(reader, new Set());
-    locks.shared.get(reader)!.add(this);
+    this.#d.locks.hold(this, reader, mode);
     this.#d.logger.info('bridge card connected', { origin: this.#d.origin, reader, mode, protocol: card.protocol });
     return { handle, atr: toHex(card.atr), protocol: card.protocol };
   }
@@ -244,21 +210,7 @@ export class BridgeSession {
   async #begin(handle: number): Promise<Record<string, never>> {
     const h = this.#handle(handle);
     if (h.inTransaction || h.mode === 'exclusive') return {};
-    for (const deadline = Date.now() + BEGIN_RETRY_MS; ;) {
-      try {
-        await h.card.exclusive(true);
-        break;
-      } catch (e) {
-        if (!isAppError(e, 'bridge', 'SHARING_VIOLATION')) this.#dropIfDead(handle, e);
-        if (Date.now() >= deadline) {
-          throw new Refusal(
-            'SHARING_VIOLATION',
-            `Another program is connected to the card in "${h.reader}", so Keyward cannot have it to itself for this operation. Close smart-card tools, other Keyward tabs and background agents (for example gpg's scdaemon), then try again.`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, BEGIN_RETRY_STEP_MS));
-      }
-    }
+    await holdForTransaction(h.card, h.reader).catch((e: unknown) => this.#dropIfDead(handle, e));
     h.inTransaction = true;
     return {};
   }

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../src/app-error';
 import { DEMO_RELAY_CLIENT_SECRET } from '../demo/entra-emulator/tenant';
+import { describeConfig, loadConfig } from './config';
 import {
   DEMO_ALLOWED_DOMAINS,
   DEMO_GRAPH_CLIENT_SECRET,
   DEMO_MAIL_FROM,
   DEMO_SMTP_URL,
   DEFAULT_DATA_DIR,
-  describeConfig,
-  loadConfig,
-} from './config';
+} from './config-values';
 
 const GOOD = {
   TENANT_ID: '7F1C2B3A-4D5E-4F60-8A9B-0C1D2E3F4A5B',

@@ -37,19 +37,22 @@ type Mapping = {
   oauth?: 'invalid_token' | 'insufficient_scope' | 'none';
 };
 
+/** A refused token: 401 with an `invalid_token` challenge. */
+const badToken = (retryable = false): Mapping => ({ status: 401, retryable, oauth: 'invalid_token' });
+
 const APP_ERRORS: Readonly<Record<string, Mapping>> = {
   TOKEN_MISSING: { status: 401, retryable: false, oauth: 'none' },
-  TOKEN_MALFORMED: { status: 401, retryable: false, oauth: 'invalid_token' },
+  TOKEN_MALFORMED: badToken(),
   // An expired token is worth retrying once the client has a fresh one.
-  TOKEN_EXPIRED: { status: 401, retryable: true, oauth: 'invalid_token' },
-  TOKEN_NOT_YET_VALID: { status: 401, retryable: true, oauth: 'invalid_token' },
-  TOKEN_BAD_SIGNATURE: { status: 401, retryable: false, oauth: 'invalid_token' },
-  TOKEN_WRONG_ISSUER: { status: 401, retryable: false, oauth: 'invalid_token' },
-  TOKEN_WRONG_AUDIENCE: { status: 401, retryable: false, oauth: 'invalid_token' },
-  TOKEN_GRAPH_AUDIENCE: { status: 401, retryable: false, oauth: 'invalid_token' },
-  TOKEN_WRONG_TENANT: { status: 401, retryable: false, oauth: 'invalid_token' },
-  TOKEN_WRONG_VERSION: { status: 401, retryable: false, oauth: 'invalid_token' },
-  TOKEN_BAD_ALG: { status: 401, retryable: false, oauth: 'invalid_token' },
+  TOKEN_EXPIRED: badToken(true),
+  TOKEN_NOT_YET_VALID: badToken(true),
+  TOKEN_BAD_SIGNATURE: badToken(),
+  TOKEN_WRONG_ISSUER: badToken(),
+  TOKEN_WRONG_AUDIENCE: badToken(),
+  TOKEN_GRAPH_AUDIENCE: badToken(),
+  TOKEN_WRONG_TENANT: badToken(),
+  TOKEN_WRONG_VERSION: badToken(),
+  TOKEN_BAD_ALG: badToken(),
   SCOPE_MISSING: { status: 403, retryable: false, oauth: 'insufficient_scope' },
   ROLE_MISSING: { status: 403, retryable: false, oauth: 'insufficient_scope' },
   JWKS_UNAVAILABLE: { status: 503, retryable: true },

@@ -4,14 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivatePostgres, type PrivatePostgres } from '../test/support/private-postgres';
-import { createApp } from './app';
-import { loadConfig } from './config';
 import { DATABASE_RETRY_AFTER_SECONDS, openDatabase, type RelayDatabase } from './db/connect';
 import { migrate } from './db/migrations';
-import { createFakeTenant, AUTHORITY_HOST, RELAY_CLIENT_ID, TENANT_ID } from '../test/support/fake-tenant';
-import { createLogger, createMemorySink } from './log';
-import { createTokenVerifier } from './token';
-import { createJwksKeySource } from './jwks';
+import { createFakeTenant } from '../test/support/fake-tenant';
+import { buildTestApp } from '../test/support/relay-app';
 
 let cluster: PrivatePostgres;
 let database: RelayDatabase;
@@ -25,32 +21,9 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function buildApp() {
-  const config = loadConfig({
-    TENANT_ID,
-    RELAY_CLIENT_ID,
-    AUTHORITY_HOST,
-    ALLOWED_ORIGINS: 'http://localhost:5173',
-    DEMO: '1',
-  });
-  const tenant = await createFakeTenant();
-  const verifier = createTokenVerifier({
-    issuer: config.issuer,
-    audience: config.relayClientId,
-    tenantId: config.tenantId,
-    requiredScope: config.requiredScope,
-    getKey: createJwksKeySource({ issuer: config.issuer, fetch: tenant.fetch }),
-  });
-  const memory = createMemorySink();
-  return {
-    app: createApp({ config, verifier, log: createLogger({ sink: memory.sink }), database }),
-    logs: memory.records,
-  };
-}
-
 describe('GET /readyz on PostgreSQL', () => {
   it('is ready while the database answers, and 503 with Retry-After once it is down', async () => {
-    const { app, logs } = await buildApp();
+    const { app, logs } = buildTestApp({ fetch: (await createFakeTenant()).fetch, database });
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: 'postgres' });

@@ -13,11 +13,11 @@ import { createApp } from './app';
 import { describeConfig, loadConfig, type RelayConfig } from './config';
 import { openDatabase, type RelayDatabase } from './db/connect';
 import { migrate } from './db/migrations';
-import { createJwksKeySource, type JwksFetch } from './jwks';
+import type { JwksFetch } from './jwks';
 import type { HttpFetch } from './graph/http-fetch';
 import { createLogger, type Logger } from './log';
 import { createMailServices, type MailServiceOptions } from './mail/services';
-import { createTokenVerifier, type TokenVerifier } from './token';
+import { createConfiguredVerifier, type TokenVerifier } from './token';
 
 /** Optional overrides for {@link startRelay}. */
 export interface StartRelayDeps {
@@ -93,15 +93,7 @@ async function openStore(config: RelayConfig, given: RelayDatabase | undefined, 
 export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {}): Promise<RunningRelay> {
   const log = deps.log ?? createLogger();
   const database = await openStore(config, deps.database, log);
-  const verifier =
-    deps.verifier ??
-    createTokenVerifier({
-      issuer: config.issuer,
-      audience: config.relayClientId,
-      tenantId: config.tenantId,
-      requiredScope: config.requiredScope,
-      getKey: createJwksKeySource({ issuer: config.issuer, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
-    });
+  const verifier = deps.verifier ?? createConfiguredVerifier(config, deps.fetch ? { fetch: deps.fetch } : {});
   const mail = createMailServices(config, database.db, {
     ...(deps.graphFetch ? { fetch: deps.graphFetch } : {}),
     ...(deps.smtpCa !== undefined ? { smtpCa: deps.smtpCa } : {}),

@@ -11,7 +11,8 @@
  */
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AppError } from '../src/app-error';
-import type { GetKey } from './jwks';
+import type { RelayConfig } from './config';
+import { createJwksKeySource, type GetKey, type JwksOptions } from './jwks';
 
 /** The authenticated operator, as the relay's routes see them. */
 export interface Caller {
@@ -226,4 +227,23 @@ export function requireRole(caller: Caller, role: string | readonly string[]): v
       role: roles.join(' '),
     });
   }
+}
+
+/**
+ * The verifier for the relay's configuration, with keys from the tenant's JWKS; `jwks` tunes the key
+ * source (a fetch that trusts another CA, no cooldown) and `clockToleranceSec` the time checks.
+ */
+export function createConfiguredVerifier(
+  config: Pick<RelayConfig, 'issuer' | 'relayClientId' | 'tenantId' | 'requiredScope'>,
+  jwks: Omit<JwksOptions, 'issuer'> = {},
+  clockToleranceSec?: number,
+): TokenVerifier {
+  return createTokenVerifier({
+    issuer: config.issuer,
+    audience: config.relayClientId,
+    tenantId: config.tenantId,
+    requiredScope: config.requiredScope,
+    getKey: createJwksKeySource({ issuer: config.issuer, ...jwks }),
+    ...(clockToleranceSec === undefined ? {} : { clockToleranceSec }),
+  });
 }

@@ -15,7 +15,7 @@ export const DEMO_SPA_CLIENT_ID = '0da58537-44b5-46fb-83f9-23649ede607e';
 export const DEMO_RELAY_CLIENT_ID = '9d3d8529-8123-4c7c-aca5-13270e6671fe';
 /**
  * Client secret of the demo relay app (a confidential client for app-only Graph tokens). The relay's
- * DEMO_GRAPH_CLIENT_SECRET (relay/config.ts) has the same value.
+ * DEMO_GRAPH_CLIENT_SECRET (relay/config-values.ts) has the same value.
  */
 export const DEMO_RELAY_CLIENT_SECRET = 'keyward-demo-relay-secret';
 

@@ -1,33 +1,11 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { createApp } from '../app';
-import { loadConfig } from '../config';
-import {
-  AUTHORITY_HOST,
-  createFakeTenant,
-  mintToken,
-  operatorClaims,
-  RELAY_CLIENT_ID,
-  TENANT_ID,
-} from '../../test/support/fake-tenant';
-import { createJwksKeySource } from '../jwks';
-import { createLogger } from '../log';
-import { createTokenVerifier } from '../token';
+import { createFakeTenant } from '../../test/support/fake-tenant';
+import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
 import type { AuditPage } from './search';
 
-const config = loadConfig({
-  TENANT_ID,
-  RELAY_CLIENT_ID,
-  AUTHORITY_HOST,
-  ALLOWED_ORIGINS: 'http://localhost:5173',
-  DEMO: '1',
-});
-
-const OLIVIA = { oid: 'oid-olivia', name: 'Olivia Operator', roles: ['Keyward.Operator'] };
-const ADAM = { oid: 'oid-adam', name: 'Adam Admin', roles: ['Keyward.Administrator'] };
-const AUDREY = { oid: 'oid-audrey', name: 'Audrey Auditor', roles: ['Keyward.Auditor'] };
-const NINA = { oid: 'oid-nina', name: 'Nina NoRole', roles: [] };
+const { olivia: OLIVIA, adam: ADAM, audrey: AUDREY, nina: NINA } = PEOPLE;
 
 const cardIssued = (id: string) => ({
   action: 'card.issue',
@@ -39,24 +17,14 @@ describeStore('/api/audit', (target) => {
   async function world() {
     const { database } = await target.fresh();
     const tenant = await createFakeTenant();
-    const verifier = createTokenVerifier({
-      issuer: config.issuer,
-      audience: config.relayClientId,
-      tenantId: config.tenantId,
-      requiredScope: config.requiredScope,
-      getKey: createJwksKeySource({ issuer: config.issuer, fetch: tenant.fetch }),
-    });
-    const app = createApp({ config, verifier, log: createLogger({ sink: () => {} }), database });
-    const as = async (who: { oid: string; name: string; roles: string[] }) => ({
-      Authorization: `Bearer ${await mintToken(tenant.key, { ...operatorClaims(), ...who })}`,
-    });
-    const append = async (who: typeof OLIVIA, body: unknown) =>
+    const { app } = buildTestApp({ fetch: tenant.fetch, database });
+    const append = async (who: Person, body: unknown) =>
       app.request('/api/audit', {
         method: 'POST',
-        headers: { ...(await as(who)), 'Content-Type': 'application/json' },
+        headers: { ...(await bearerFor(tenant, who)), 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const read = async (who: typeof OLIVIA, path: string) => app.request(path, { headers: await as(who) });
+    const read = async (who: Person, path: string) => app.request(path, { headers: await bearerFor(tenant, who) });
     return { app, database, append, read };
   }
 

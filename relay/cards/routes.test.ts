@@ -1,32 +1,10 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { createApp } from '../app';
-import { loadConfig } from '../config';
-import {
-  AUTHORITY_HOST,
-  createFakeTenant,
-  mintToken,
-  operatorClaims,
-  RELAY_CLIENT_ID,
-  TENANT_ID,
-} from '../../test/support/fake-tenant';
-import { createJwksKeySource } from '../jwks';
-import { createLogger } from '../log';
-import { createTokenVerifier } from '../token';
+import { createFakeTenant } from '../../test/support/fake-tenant';
+import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
 
-const config = loadConfig({
-  TENANT_ID,
-  RELAY_CLIENT_ID,
-  AUTHORITY_HOST,
-  ALLOWED_ORIGINS: 'http://localhost:5173',
-  DEMO: '1',
-});
-
-const OLIVIA = { oid: 'oid-olivia', name: 'Olivia Operator', roles: ['Keyward.Operator'] };
-const PRIYA = { oid: 'oid-priya', name: 'Priya Operator', roles: ['Keyward.Operator'] };
-const AUDREY = { oid: 'oid-audrey', name: 'Audrey Auditor', roles: ['Keyward.Auditor'] };
-const NINA = { oid: 'oid-nina', name: 'Nina NoRole', roles: [] };
-type Who = typeof OLIVIA;
+const { olivia: OLIVIA, priya: PRIYA, audrey: AUDREY, nina: NINA } = PEOPLE;
+type Who = Person;
 
 const issueBen = (expectedVersion: number) => ({
   transition: 'issue',
@@ -46,25 +24,15 @@ describeStore('/api/cards', (target) => {
     const fresh = await target.fresh();
     const tenant = await createFakeTenant();
     // Two relay instances on one database, as behind a load balancer.
-    const apps = await Promise.all(
-      [fresh.database, await fresh.another()].map((database) => {
-        const verifier = createTokenVerifier({
-          issuer: config.issuer,
-          audience: config.relayClientId,
-          tenantId: config.tenantId,
-          requiredScope: config.requiredScope,
-          getKey: createJwksKeySource({ issuer: config.issuer, fetch: tenant.fetch }),
-        });
-        return createApp({ config, verifier, log: createLogger({ sink: () => {} }), database });
-      }),
+    const apps = [fresh.database, await fresh.another()].map(
+      (database) => buildTestApp({ fetch: tenant.fetch, database }).app,
     );
-    const auth = async (who: Who) => `Bearer ${await mintToken(tenant.key, { ...operatorClaims(), ...who })}`;
     const get = async (app: number, who: Who, id: string) =>
-      apps[app]!.request(`/api/cards/${id}`, { headers: { Authorization: await auth(who) } });
+      apps[app]!.request(`/api/cards/${id}`, { headers: await bearerFor(tenant, who) });
     const act = async (app: number, who: Who, id: string, body: unknown) =>
       apps[app]!.request(`/api/cards/${id}/transitions`, {
         method: 'POST',
-        headers: { Authorization: await auth(who), 'Content-Type': 'application/json' },
+        headers: { ...(await bearerFor(tenant, who)), 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
     return { get, act };

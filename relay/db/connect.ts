@@ -61,9 +61,12 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[123])/;
 function isPgUnavailable(error: unknown): boolean {
   if (error instanceof AppError) return error.code === 'DATABASE_UNAVAILABLE';
   if (error instanceof pg.DatabaseError) return UNAVAILABLE_SQLSTATE.test(error.code ?? '');
-  // Socket errors (ECONNREFUSED, ECONNRESET, …) carry a Node system error code.
+  // Socket errors (ECONNREFUSED, ECONNRESET, …) carry a Node system error code. A server that goes away
+  // mid-query makes pg end the client with a plain Error and no code ("Connection terminated
+  // unexpectedly"), which only its message names (node-postgres lib/client.js).
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+  if (typeof code === 'string') return /^E[A-Z]+$/.test(code);
+  return error instanceof Error && /^Connection terminated/.test(error.message);
 }
 
 /** Opens the PostgreSQL pool. A client that cannot connect becomes DATABASE_UNAVAILABLE right away. */

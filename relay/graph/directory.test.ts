@@ -3,7 +3,7 @@
  * discovered token endpoint, then `GET /v1.0/users/{id}`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAppError } from '../../src/app-error';
+import { relayFailure } from '../../test/support/relay-app';
 import {
   DEMO_RELAY_CLIENT_ID,
   DEMO_RELAY_CLIENT_SECRET,
@@ -11,15 +11,14 @@ import {
   type EntraEmulator,
 } from '../../demo/entra-emulator/index';
 import { freePort } from '../../test/support/free-port';
+import { USERS } from '../../test/support/mail-world';
 import { startTestEntra } from '../../test/support/test-entra';
 import { createLocalTls } from '../../demo/local-tls';
 import { createAppTokenSource, type AppTokenSource } from './app-token';
 import { createGraphDirectory, parseRetryAfter } from './directory';
 import { createCaTrustingFetch, type HttpFetch } from './http-fetch';
 
-const BEN = '46876d75-c7ea-4ea4-863b-a6e9796b7d11';
-const GARY = '274976ce-6ce1-4bfe-b6be-5916617b8539';
-const IVAN = 'c974818b-d4a1-4cb7-8a3d-fcebf7554ac4';
+const { ben: BEN, gary: GARY, ivan: IVAN } = USERS;
 
 let emulator: EntraEmulator & { port: number };
 let trusting: ReturnType<typeof createCaTrustingFetch>;
@@ -43,16 +42,6 @@ const tokens = (secret = DEMO_RELAY_CLIENT_SECRET) =>
   createAppTokenSource({ issuer: emulator.issuer, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: secret, fetch });
 const directory = (t: AppTokenSource = tokens(), baseUrl = emulator.graphBaseUrl, now?: () => number) =>
   createGraphDirectory({ baseUrl, tokens: t, fetch, ...(now ? { now } : {}) });
-
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e, 'relay')) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('Graph directory (app-only)', () => {
   it('discovers the token endpoint, gets one token, and reads users with otherMails', async () => {
@@ -92,18 +81,18 @@ describe('Graph directory (app-only)', () => {
   });
 
   it('answers USER_NOT_FOUND (404) for an unknown object id', async () => {
-    const e = await failure(directory().getUser('00000000-0000-4000-8000-000000000000'));
+    const e = await relayFailure(directory().getUser('00000000-0000-4000-8000-000000000000'));
     expect([e.code, e.fields.status, e.fields.retryable]).toEqual(['USER_NOT_FOUND', 404, false]);
   });
 
   it('refuses anything but a GUID before calling Graph', async () => {
     requests = [];
-    const e = await failure(directory().getUser('ben.member@contoso.example'));
+    const e = await relayFailure(directory().getUser('ben.member@contoso.example'));
     expect([e.code, requests]).toEqual(['INVALID_BODY', []]);
   });
 
   it('reports a wrong client secret as GRAPH_APP_AUTH_FAILED without quoting it', async () => {
-    const e = await failure(directory(tokens('not-the-secret')).getUser(BEN));
+    const e = await relayFailure(directory(tokens('not-the-secret')).getUser(BEN));
     expect([e.code, e.fields.status, e.fields.retryable, e.fields.oauthError]).toEqual([
       'GRAPH_APP_AUTH_FAILED',
       502,
@@ -117,7 +106,7 @@ describe('Graph directory (app-only)', () => {
     const dir = directory();
     await dir.getUser(BEN); // token fetched; the next Graph call is the throttled one
     emulator.control.inject429(1, 9);
-    const e = await failure(dir.getUser(GARY));
+    const e = await relayFailure(dir.getUser(GARY));
     expect([e.code, e.fields.status, e.fields.retryable, e.fields.retryAfterSeconds]).toEqual([
       'GRAPH_UNAVAILABLE',
       503,
@@ -127,7 +116,7 @@ describe('Graph directory (app-only)', () => {
   });
 
   it('reports an unreachable Graph as GRAPH_UNAVAILABLE', async () => {
-    const e = await failure(directory(tokens(), `https://127.0.0.1:${await freePort()}`).getUser(BEN));
+    const e = await relayFailure(directory(tokens(), `https://127.0.0.1:${await freePort()}`).getUser(BEN));
     expect([e.code, e.fields.retryable]).toEqual(['GRAPH_UNAVAILABLE', true]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
-import { createIdempotencyStore, requestFingerprint, type IdempotencyStore } from './idempotency';
+import { requestFingerprint, type IdempotencyStore } from './idempotency';
 import { createDatabaseIdempotencyStore } from './idempotency-db';
 
 const codeOf = async (f: () => Promise<unknown>) => {
@@ -16,8 +16,9 @@ const codeOf = async (f: () => Promise<unknown>) => {
 
 type Make = (options?: { ttlMs?: number; now?: () => number }) => Promise<IdempotencyStore>;
 
-/** What every idempotency store does, in memory or in the database. */
-function idempotencyContract(make: Make) {
+describeStore('database idempotency store', (target) => {
+  const make: Make = async (options) => createDatabaseIdempotencyStore((await target.fresh()).database.db, options);
+
   it('claims a key, reports it in progress, then replays the stored outcome', async () => {
     const store = await make();
     expect(await store.begin('op', 'k', 'f1')).toEqual({ kind: 'new' });
@@ -62,27 +63,6 @@ function idempotencyContract(make: Make) {
     expect(await store.begin('a', 'k', 'f2')).toEqual({ kind: 'new' });
     expect(await store.size()).toBe(1);
   });
-}
-
-describe('in-memory idempotency store', () => {
-  idempotencyContract(async (options) => createIdempotencyStore(options));
-
-  it('holds at most maxEntries keys, dropping the least recently used', async () => {
-    const store = createIdempotencyStore({ maxEntries: 3 });
-    for (const k of ['k1', 'k2', 'k3']) {
-      await store.begin('a', k, 'f');
-      await store.complete('a', k, { status: 200, body: { k } });
-    }
-    await store.begin('a', 'k1', 'f'); // replay: k1 becomes the most recent
-    await store.begin('a', 'k4', 'f');
-    expect(await store.size()).toBe(3);
-    expect((await store.begin('a', 'k1', 'f')).kind).toBe('replay');
-    expect((await store.begin('a', 'k2', 'f')).kind).toBe('new');
-  });
-});
-
-describeStore('database idempotency store', (target) => {
-  idempotencyContract(async (options) => createDatabaseIdempotencyStore((await target.fresh()).database.db, options));
 
   it('lets exactly one of two instances claim a key they race for', async () => {
     const fresh = await target.fresh();

@@ -4,10 +4,8 @@
  * HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header): a key reused with another body is a
  * 409 `IDEMPOTENCY_MISMATCH`, and a key whose first request is still running is a 409 `IN_PROGRESS`.
  *
- * Two implementations: the relay keeps keys in its database (idempotency-db.ts), so the guarantee holds
- * across any number of instances behind a load balancer; {@link createIdempotencyStore} keeps them in
- * this process only (bounded: at most `maxEntries` keys, least recently used first, for `ttlMs`), for a
- * single relay built without a database.
+ * This file is the contract and its errors; the relay keeps keys in its database (idempotency-db.ts), so
+ * the guarantee holds across any number of instances behind a load balancer.
  */
 import { hash } from 'node:crypto';
 import { AppError } from '../../src/app-error';
@@ -35,22 +33,6 @@ export interface IdempotencyStore {
   release(caller: string, key: string): Promise<void>;
   /** Number of keys held (for tests and the bench). */
   size(): Promise<number>;
-}
-
-/** Options for {@link createIdempotencyStore}. */
-export interface IdempotencyOptions {
-  /** Defaults to 24 h. */
-  ttlMs?: number;
-  /** Defaults to 10 000 keys. */
-  maxEntries?: number;
-  /** Milliseconds; defaults to `Date.now`. */
-  now?: () => number;
-}
-
-interface Entry {
-  fingerprint: string;
-  expiresAt: number;
-  outcome?: StoredOutcome;
 }
 
 /** The 409 for a key reused with another body. */
@@ -93,49 +75,4 @@ function canonical(value: unknown): string {
 /** SHA-256 of the route and the canonical body: what "the same request" means. */
 export function requestFingerprint(route: string, body: unknown): string {
   return hash('sha256', `${route}\0${canonical(body)}`, 'hex');
-}
-
-/** Creates the in-memory store (one relay instance only). */
-export function createIdempotencyStore(options: IdempotencyOptions = {}): IdempotencyStore {
-  const ttlMs = options.ttlMs ?? 24 * 60 * 60_000;
-  const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
-  // Map iteration order is insertion order; re-inserting on use makes the first entry the least recently used.
-  const entries = new Map<string, Entry>();
-  const id = (caller: string, key: string) => `${caller}\0${key}`;
-
-  const evict = () => {
-    const t = now();
-    for (const [k, e] of entries) {
-      if (entries.size <= maxEntries && e.expiresAt > t) break;
-      entries.delete(k);
-    }
-  };
-
-  return {
-    async begin(caller, key, fingerprint) {
-      const k = id(caller, key);
-      const found = entries.get(k);
-      if (found && found.expiresAt > now()) {
-        if (found.fingerprint !== fingerprint) throw idempotencyMismatch();
-        if (!found.outcome) throw idempotencyInProgress();
-        entries.delete(k);
-        entries.set(k, found);
-        return { kind: 'replay', outcome: found.outcome };
-      }
-      entries.delete(k);
-      entries.set(k, { fingerprint, expiresAt: now() + ttlMs });
-      evict();
-      return { kind: 'new' };
-    },
-    async complete(caller, key, outcome) {
-      const found = entries.get(id(caller, key));
-      if (found) found.outcome = outcome;
-    },
-    async release(caller, key) {
-      const k = id(caller, key);
-      if (entries.get(k)?.outcome === undefined) entries.delete(k);
-    },
-    size: async () => entries.size,
-  };
 }

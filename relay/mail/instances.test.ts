@@ -5,17 +5,18 @@
  * catcher on loopback.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID } from '../../demo/entra-emulator/index';
 import { startPrivatePostgres, type PrivatePostgres } from '../../test/support/private-postgres';
-import { createApp } from '../app';
-import { loadConfig } from '../config';
 import { openDatabase, type RelayDatabase } from '../db/connect';
 import { migrate } from '../db/migrations';
-import { createJwksKeySource } from '../jwks';
-import { createLogger } from '../log';
-import { createTokenVerifier } from '../token';
-import { post, relayToken, startMailWorld, tapRequest, USERS, type MailWorld } from '../../test/support/mail-world';
-import { createMailServices } from './services';
+import {
+  buildMailApp,
+  post,
+  relayToken,
+  startMailWorld,
+  tapRequest,
+  USERS,
+  type MailWorld,
+} from '../../test/support/mail-world';
 
 let world: MailWorld;
 let cluster: PrivatePostgres;
@@ -32,28 +33,15 @@ beforeEach(() => world.catcher.clear());
 
 /** One relay instance as relay/server.ts builds it, on its own pool to `databaseUrl`. */
 async function instance(databaseUrl: string, ratePerMinute: number) {
-  const config = loadConfig({
-    TENANT_ID: DEMO_TENANT_ID,
-    RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-    AUTHORITY_HOST: `localhost:${world.emulator.port}`,
-    ALLOWED_ORIGINS: 'http://localhost:5173',
-    SMTP_URL: `smtp://127.0.0.1:${world.catcher.smtpPort}`,
-    DEMO: '1',
-    DATABASE_URL: databaseUrl,
-    MAIL_RATE_PER_MINUTE: String(ratePerMinute),
-  });
   const database = openDatabase({ databaseUrl });
   databases.push(database);
   await migrate(database.db);
-  const verifier = createTokenVerifier({
-    issuer: config.issuer,
-    audience: config.relayClientId,
-    tenantId: config.tenantId,
-    requiredScope: config.requiredScope,
-    getKey: createJwksKeySource({ issuer: config.issuer, fetch: world.fetch }),
-  });
-  const mail = createMailServices(config, database.db, { fetch: world.fetch, smtpCa: world.tls.caPem });
-  return createApp({ config, verifier, log: createLogger({ sink: () => {} }), mail, database });
+  const { app } = await buildMailApp(
+    world,
+    { DATABASE_URL: databaseUrl, MAIL_RATE_PER_MINUTE: String(ratePerMinute) },
+    database,
+  );
+  return app;
 }
 
 /** Two instances on a fresh database. */

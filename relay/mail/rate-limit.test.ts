@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { createRateLimiter, type RateLimiter } from './rate-limit';
+import type { RateLimiter } from './rate-limit';
 import { createDatabaseRateLimiter } from './rate-limit-db';
 
 type Make = (options: { perMinute: number; burst?: number; now?: () => number }) => Promise<RateLimiter>;
 
-/** What every limiter does, in memory or in the database. */
-function rateLimitContract(make: Make) {
+describeStore('database token-bucket rate limiter', (target) => {
+  const make: Make = async (options) => createDatabaseRateLimiter((await target.fresh()).database.db, options);
+
   it('allows a burst of perMinute, then refuses with the wait for the next token', async () => {
     let t = 0;
     const limiter = await make({ perMinute: 30, now: () => t });
@@ -30,20 +31,6 @@ function rateLimitContract(make: Make) {
     for (let i = 0; i < 3; i++) takes.push((await limiter.take('op')).allowed);
     expect(takes).toEqual([true, true, false]);
   });
-}
-
-describe('in-memory token-bucket rate limiter', () => {
-  rateLimitContract(async (options) => createRateLimiter(options));
-
-  it('keeps at most maxKeys buckets', async () => {
-    const limiter = createRateLimiter({ perMinute: 1, maxKeys: 100 });
-    for (let i = 0; i < 1000; i++) await limiter.take(`caller-${i}`);
-    expect(await limiter.size()).toBe(100);
-  });
-});
-
-describeStore('database token-bucket rate limiter', (target) => {
-  rateLimitContract(async (options) => createDatabaseRateLimiter((await target.fresh()).database.db, options));
 
   it('spends each token once when two instances take at the same time', async () => {
     const fresh = await target.fresh();

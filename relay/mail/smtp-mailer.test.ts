@@ -5,9 +5,9 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
-import { isAppError } from '../../src/app-error';
+import { relayFailure } from '../../test/support/relay-app';
 import { classifySmtpFailure } from './smtp-failure';
-import { droppingServer } from '../../test/support/mail-world';
+import { droppingServer } from '../../test/support/dropping-smtp';
 import { createSmtpMailer, type Mailer } from './smtp-mailer';
 
 const MAIL = {
@@ -71,16 +71,6 @@ async function replyServer(hooks: {
   return { port, seen };
 }
 
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e, 'relay')) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('SMTP mailer', () => {
   it('retries a 4xx reply and then delivers once', async () => {
     const { port, seen } = await replyServer({ rcpt: (n) => (n === 1 ? 451 : undefined) });
@@ -96,7 +86,7 @@ describe('SMTP mailer', () => {
 
   it('does not retry a 5xx reply to the message', async () => {
     const { port, seen } = await replyServer({ data: () => 554 });
-    const e = await failure(mailer(port).send(MAIL));
+    const e = await relayFailure(mailer(port).send(MAIL));
     expect([e.code, e.fields.retryable, e.fields.attempts, e.fields.smtpResponseCode]).toEqual([
       'SMTP_REJECTED',
       false,
@@ -108,32 +98,34 @@ describe('SMTP mailer', () => {
 
   it('gives up after three tries when 4xx persists, saying a retry is safe', async () => {
     const { port, seen } = await replyServer({ rcpt: () => 452 });
-    const e = await failure(mailer(port).send(MAIL));
+    const e = await relayFailure(mailer(port).send(MAIL));
     expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNAVAILABLE', true, 3]);
     expect([seen.rcpt, seen.delivered]).toEqual([3, 0]);
   });
 
-  it('retries a connection dropped before DATA, then reports SMTP_UNAVAILABLE', async () => {
-    const { port, seen, close } = await droppingServer('MAIL');
+  it.each([
+    ['retries a connection dropped before DATA, then reports SMTP_UNAVAILABLE', 'MAIL', 'SMTP_UNAVAILABLE', true, 3],
+    [
+      'reports SMTP_UNCERTAIN, without retrying, when the connection drops while the message is going out',
+      'DATA-CONTENT',
+      'SMTP_UNCERTAIN',
+      false,
+      1,
+    ],
+  ] as const)('%s', async (_what, dropAt, code, retryable, attempts) => {
+    const { port, seen, close } = await droppingServer(dropAt);
     cleanup.push(close);
-    const e = await failure(mailer(port).send(MAIL));
-    expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNAVAILABLE', true, 3]);
-    expect(seen.connections).toBe(3);
-  });
-
-  it('reports SMTP_UNCERTAIN, without retrying, when the connection drops while the message is going out', async () => {
-    const { port, seen, close } = await droppingServer('DATA-CONTENT');
-    cleanup.push(close);
-    const e = await failure(mailer(port).send(MAIL));
-    expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNCERTAIN', false, 1]);
-    expect(seen.dataCommands).toBe(1);
+    const e = await relayFailure(mailer(port).send(MAIL));
+    expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual([code, retryable, attempts]);
+    // Every try connects; only a drop during the message got as far as DATA, and only once.
+    expect([seen.connections, seen.dataCommands]).toEqual(dropAt === 'MAIL' ? [3, 0] : [1, 1]);
   });
 
   it('reports a refused connection as SMTP_UNAVAILABLE after three tries', async () => {
     const probe = createServer();
     const port = await listen(probe, () => probe.address() as AddressInfo);
     await new Promise<void>((r) => probe.close(() => r()));
-    const e = await failure(mailer(port).send(MAIL));
+    const e = await relayFailure(mailer(port).send(MAIL));
     expect([e.code, e.fields.retryable, e.fields.attempts]).toEqual(['SMTP_UNAVAILABLE', true, 3]);
   });
 });

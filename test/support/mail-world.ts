@@ -1,24 +1,20 @@
 /**
  * Test fixture for the mail routes: the Entra emulator on real https (a throwaway CA the relay's fetch
  * trusts), an SMTP catcher on loopback, and `createApp` wired with the real verifier, Graph directory
- * and SMTP mailer. Only the outside world (Entra, the mail server) is emulated.
+ * and SMTP mailer, its idempotency keys and rate limits in PGlite in memory. Only the outside world
+ * (Entra, the mail server) is emulated.
  */
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID, type EntraEmulator } from '../../demo/entra-emulator/index';
 import { startTestEntra } from './test-entra';
 import { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from '../../demo/smtp-catcher/index';
 import { createLocalTls, type LocalTls } from '../../demo/local-tls';
-import { createApp } from '../../relay/app';
-import { loadConfig, type RelayConfig } from '../../relay/config';
-import { createAppTokenSource } from '../../relay/graph/app-token';
-import { createGraphDirectory } from '../../relay/graph/directory';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { openDatabase, type RelayDatabase } from '../../relay/db/connect';
+import { migrate } from '../../relay/db/migrations';
 import { createCaTrustingFetch } from '../../relay/graph/http-fetch';
-import { createJwksKeySource } from '../../relay/jwks';
-import { createLogger, createMemorySink } from '../../relay/log';
-import { createTokenVerifier } from '../../relay/token';
-import { createIdempotencyStore } from '../../relay/mail/idempotency';
-import { createRateLimiter } from '../../relay/mail/rate-limit';
-import { createSmtpMailer, type Mailer } from '../../relay/mail/smtp-mailer';
+import { createMailServices } from '../../relay/mail/services';
+import type { Mailer } from '../../relay/mail/smtp-mailer';
+import { buildTestApp, testRelayConfig, type TestApp } from './relay-app';
 
 /** Seeded users (demo/entra-emulator/tenant.ts). */
 export const USERS = {
@@ -36,6 +32,11 @@ export interface MailWorld {
   emulator: EntraEmulator & { port: number };
   catcher: SmtpCatcher;
   fetch: ReturnType<typeof createCaTrustingFetch>;
+  /**
+   * The world's database (PGlite in memory, migrated), opened on first use: starting PGlite costs
+   * seconds, and some files never need it.
+   */
+  store(): Promise<RelayDatabase>;
   close(): Promise<void>;
 }
 
@@ -45,73 +46,108 @@ export async function startMailWorld(smtp: Partial<SmtpCatcherOptions> = {}): Pr
   const emulator = await startTestEntra(tls);
   const catcher = await startSmtpCatcher({ port: 0, ...smtp });
   const fetch = createCaTrustingFetch(tls.caPem);
+  let store: Promise<RelayDatabase> | undefined;
+  const openStore = async () => {
+    const database = openDatabase({ dataDir: ':memory:' });
+    await migrate(database.db);
+    return database;
+  };
   return {
     tls,
     emulator,
     catcher,
     fetch,
+    store: () => (store ??= openStore()),
     close: async () => {
       fetch.close();
-      await Promise.all([catcher.close(), emulator.close()]);
+      await Promise.all([catcher.close(), emulator.close(), store?.then((d) => d.close())]);
     },
   };
 }
 
-/** A relay app over `world`, with its own log records, idempotency store and rate limiter. */
-export interface MailApp {
-  app: ReturnType<typeof createApp>;
-  config: RelayConfig;
-  logs: Record<string, unknown>[];
+/** A relay app over `world`, with its own log records and SMTP mailer. */
+export interface MailApp extends TestApp {
   mailer: Mailer;
 }
 
-/** Builds the app; `env` overrides the configuration (e.g. SMTP_URL, MAIL_RATE_PER_MINUTE, DEMO). */
-export function buildMailApp(world: MailWorld, env: Record<string, string | undefined> = {}): MailApp {
-  const config = loadConfig({
+/** The configuration variables for `world`'s Entra emulator and SMTP catcher; `env` overrides them. */
+export function mailConfigEnv(world: MailWorld, env: Record<string, string | undefined> = {}) {
+  return {
     TENANT_ID: DEMO_TENANT_ID,
     RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
     AUTHORITY_HOST: `localhost:${world.emulator.port}`,
-    ALLOWED_ORIGINS: 'http://localhost:5173',
     SMTP_URL: `smtp://127.0.0.1:${world.catcher.smtpPort}`,
     MAIL_FROM: 'Keyward <keyward@contoso.example>',
     ALLOWED_DOMAINS: 'contoso.example',
-    DEMO: '1',
     ...env,
-  });
-  const memory = createMemorySink();
-  const verifier = createTokenVerifier({
-    issuer: config.issuer,
-    audience: config.relayClientId,
-    tenantId: config.tenantId,
-    requiredScope: config.requiredScope,
-    getKey: createJwksKeySource({ issuer: config.issuer, fetch: world.fetch }),
-  });
-  const tokens = createAppTokenSource({
-    issuer: config.issuer,
-    clientId: config.relayClientId,
-    clientSecret: config.graphClientSecret,
+  };
+}
+
+/**
+ * Builds the app as relay/server.ts does, over `database` (default: the world's store); `env` overrides
+ * the configuration (e.g. SMTP_URL, MAIL_RATE_PER_MINUTE, DEMO).
+ */
+export async function buildMailApp(
+  world: MailWorld,
+  env: Record<string, string | undefined> = {},
+  database?: RelayDatabase,
+): Promise<MailApp> {
+  const config = testRelayConfig(mailConfigEnv(world, env));
+  const store = database ?? (await world.store());
+  const mail = createMailServices(config, store.db, {
     fetch: world.fetch,
+    smtpCa: world.tls.caPem,
+    smtpRetry: { attempts: 3, baseDelayMs: 20 },
   });
-  const mailer = createSmtpMailer({
-    smtpUrl: config.smtpUrl,
-    mailFrom: config.mailFrom,
-    demo: config.demo,
-    maxConnections: config.smtpMaxConnections,
-    ca: world.tls.caPem,
-    retry: { attempts: 3, baseDelayMs: 20 },
-  });
-  const app = createApp({
-    config,
-    verifier,
-    log: createLogger({ sink: memory.sink }),
-    mail: {
-      directory: createGraphDirectory({ baseUrl: config.graphBaseUrl, tokens, fetch: world.fetch }),
-      mailer,
-      idempotency: createIdempotencyStore(),
-      limiter: createRateLimiter({ perMinute: config.mailRatePerMinute }),
+  return { ...buildTestApp({ fetch: world.fetch, config, mail, database: store }), mailer: mail.mailer };
+}
+
+/** What {@link useMailSuite} gives a test file; `relay` is rebuilt before each test. */
+export interface MailSuite {
+  world: MailWorld;
+  relay: MailApp;
+  /** Aisha's (an operator's) relay token. */
+  aisha: string;
+  /** Replaces `relay` with an app configured by `env`, closing the old one's mailer. */
+  rebuild(env?: Record<string, string | undefined>): Promise<MailApp>;
+  /** Closes `x` after the file's tests. */
+  closeLater<T extends { close(): unknown }>(x: T): T;
+}
+
+/**
+ * Registers a test file's hooks: one world for the file, and before each test an empty catcher, no
+ * idempotency keys or rate-limit buckets, and a fresh default app.
+ */
+export function useMailSuite(): MailSuite {
+  const closers: Array<{ close(): unknown }> = [];
+  const suite = {
+    async rebuild(env = {}) {
+      suite.relay?.mailer.close();
+      suite.relay = await buildMailApp(suite.world, env);
+      return suite.relay;
     },
+    closeLater(x) {
+      closers.push(x);
+      return x;
+    },
+  } as MailSuite;
+  beforeAll(async () => {
+    suite.world = await startMailWorld();
+    suite.aisha = await relayToken(suite.world, USERS.aisha);
+  }, 120_000);
+  afterAll(async () => {
+    for (const x of closers) await x.close();
+    suite.relay?.mailer.close();
+    await suite.world?.close();
   });
-  return { app, config, logs: memory.records, mailer };
+  beforeEach(async () => {
+    const { db } = await suite.world.store();
+    await db.deleteFrom('mail_idempotency').execute();
+    await db.deleteFrom('mail_rate').execute();
+    await suite.rebuild();
+    suite.world.catcher.clear();
+  }, 120_000);
+  return suite;
 }
 
 /** A relay-scope access token for a seeded user, as the SPA would get it. */
@@ -164,40 +200,4 @@ export function post(
     headers,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-}
-
-/**
- * A scripted SMTP server on loopback that drops the connection at MAIL FROM, or once message content
- * arrives after its 354 reply to DATA: the two sides of "did any of the message go out".
- */
-export async function droppingServer(dropAt: 'MAIL' | 'DATA-CONTENT') {
-  const seen = { connections: 0, dataCommands: 0 };
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    seen.connections++;
-    sockets.add(socket);
-    let inData = false;
-    socket.on('error', () => {});
-    socket.write('220 fake ESMTP\r\n');
-    socket.on('data', (chunk: Uint8Array) => {
-      if (inData) return void socket.destroy();
-      for (const line of Buffer.from(chunk).toString('latin1').split('\r\n').filter(Boolean)) {
-        const verb = line.split(' ')[0]!.toUpperCase();
-        if (verb === 'MAIL' && dropAt === 'MAIL') return void socket.destroy();
-        if (verb === 'DATA') {
-          seen.dataCommands++;
-          inData = true;
-        }
-        socket.write(
-          verb === 'DATA' ? '354 go ahead\r\n' : ['EHLO', 'MAIL', 'RCPT'].includes(verb) ? '250 OK\r\n' : '502 no\r\n',
-        );
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const close = () => {
-    for (const s of sockets) s.destroy();
-    return new Promise<void>((r) => server.close(() => r()));
-  };
-  return { port: (server.address() as AddressInfo).port, seen, close };
 }

@@ -100,7 +100,7 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "relay/mail/compose.ts: 'relay', code": () => [],
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'mail', e.code": () => [],
-  "bridge/pcsc.ts: 'bridge', code": () => [],
+  "bridge/pcsc-errors.ts: 'bridge', code": () => [],
   // Re-raises a registry conflict with the card in its API form: the same code, counted at its raise.
   'relay/cards/routes.ts: e.layer, e.code': () => [],
 };
