@@ -4,6 +4,7 @@
  */
 import { importCardMasterKey } from '../../src/cards/admin-secrets';
 import type { CardTemplateRecord } from '../../src/store/db';
+import { DEFAULT_CERTIFICATE, emptyCardDraft } from '../../src/workflows/card-templates';
 import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport';
 import {
   createVirtualPivCard,
@@ -14,33 +15,28 @@ import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-type
 
 /** A template: show the activation PIN, 6–8 digits, ECC P-256 in 9A, no TAP at activation. */
 export function testTemplate(overrides: Partial<CardTemplateRecord> = {}): CardTemplateRecord {
+  const draft = emptyCardDraft();
   return {
+    ...draft,
     id: 'tpl-1',
     name: 'Staff YubiKey',
-    description: '',
-    allowedCredentialTypes: ['yubikey', 'piv'],
-    issue: {
-      assignUser: true,
-      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
-      activationPin: { delivery: 'show' },
-      certificate: { slot: '9a', algorithm: 'ECCP256', subject: 'CN=${DisplayName}', upnSan: '${UserPrincipalName}' },
-    },
-    tap: {
-      enabled: false,
-      userMayRequest: false,
-      forceAuthentication: false,
-      forceAuthenticationDeliverTemplateId: null,
-      operatorMayGenerate: false,
-      showCode: false,
-      operatorDeliverTemplateId: null,
-      lifetimeOverrideMinutes: null,
-      usableOnce: false,
-    },
-    initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
+    issue: { ...draft.issue, certificate: { ...DEFAULT_CERTIFICATE } },
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
 }
+
+/** Issuance's steps in run order with `testTemplate()` (which enrols a key); src/workflows/lifecycle/steps.test.ts pins the catalogue itself. */
+export const ISSUE_STEPS_IN_ORDER = [
+  'detect',
+  'authenticate',
+  'write-chuid',
+  'set-management-key',
+  'set-puk',
+  'set-pin',
+  'generate-key',
+  'register',
+] as const;
 
 export const USER = {
   id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',

@@ -13,7 +13,14 @@ import { cardsOfUser, getCard, putCard, renameCard } from '../../store/registry'
 import { cardLines, lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
 import type { VirtualPivCard } from '../../transport/simulator/piv-card/virtual-piv-card';
-import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import {
+  cardInReader,
+  ISSUE_STEPS_IN_ORDER,
+  OPERATOR,
+  testMasterKey,
+  testTemplate,
+  USER,
+} from '../../../test/lifecycle/lifecycle-fixtures';
 import type { SendMail } from './deliver-pin';
 import { inspectCard } from './inspect';
 import { issueCard } from './issue';
@@ -103,16 +110,7 @@ describe('issueCard', () => {
         operator: OPERATOR,
         onStep: (e) => events.push(e),
       });
-      expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual([
-        'detect',
-        'authenticate',
-        'write-chuid',
-        'set-management-key',
-        'set-puk',
-        'set-pin',
-        'generate-key',
-        'register',
-      ]);
+      expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual([...ISSUE_STEPS_IN_ORDER]);
       expect(s.activationPin).toMatch(/^\d{8}$/); // the policy allows 6–8: the longest is used
       expect(s.csrPem).toContain('BEGIN CERTIFICATE REQUEST');
       const rec = await getCard(s.cardId);
