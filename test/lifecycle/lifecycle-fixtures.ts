@@ -31,7 +31,7 @@ export function testTemplate(overrides: Partial<CardTemplateRecord> = {}): CardT
   };
 }
 
-/** Issuance's steps in run order with `testTemplate()` (which enrols a key); src/workflows/lifecycle/steps.test.ts pins the catalogue itself. */
+/** Issuance's steps in run order when the template enrols a key (as `testTemplate()` does). */
 export const ISSUE_STEPS_IN_ORDER = [
   'detect',
   'authenticate',
