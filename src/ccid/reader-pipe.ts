@@ -9,6 +9,7 @@ import type { CcidEndpoint } from './descriptor-config';
 import { abort as abortMessage, CCID_HEADER_LENGTH, type Address } from './messages';
 import { COMMAND_STATUS, parseReply, type CcidReply } from './messages-reply';
 import { replyError } from './reader-errors';
+import { race, signalError } from './reader-signal';
 import { bytesOf, type UsbDeviceLike, type UsbFailureContext } from './reader-usb';
 
 /** CCID class-specific requests (CCID rev 1.1 §5.3, Table 5.3-1). */
@@ -35,29 +36,6 @@ export interface PipeConfig {
   readonly usbError: (error: unknown, operation: UsbFailureContext['operation']) => Error;
   /** See DEFAULT_SILENCE_TIMEOUT_MS. */
   readonly silenceTimeoutMs?: number;
-}
-
-/** Rejects with an AppError when `signal` aborts; TimeoutError reasons become TIMEOUT. */
-function signalError(signal: AbortSignal, command: string): AppError {
-  const reason: unknown = signal.reason;
-  const timeout = reason instanceof Error && reason.name === 'TimeoutError';
-  return new AppError(
-    'ccid',
-    timeout ? 'TIMEOUT' : 'ABORTED',
-    `${command} ${timeout ? 'timed out' : 'was cancelled'}`,
-    { command },
-    { cause: reason },
-  );
-}
-
-function race<T>(work: Promise<T>, signal: AbortSignal | undefined, command: string): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signalError(signal, command));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signalError(signal, command));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** The bulk-out/bulk-in pair, serialised: a CCID reader answers commands in order (§6). */

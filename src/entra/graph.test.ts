@@ -3,14 +3,8 @@
  * emulator: the seam below it is the Graph HTTP API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startEntraEmulator,
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  type EntraEmulator,
-} from '../../demo/entra-emulator/index';
-import { freePort } from '../../test/support/free-port';
+import { type EntraEmulator } from '../../demo/entra-emulator/index';
+import { startTestEntra } from '../../test/support/test-entra';
 import { testTls } from '../../test/support/test-tls';
 import { AppError, isAppError } from '../app-error';
 import { createGraphTransport, type GraphTransport } from './graph-adapter';
@@ -22,17 +16,7 @@ const SCOPES = ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All', 'Policy.Rea
 let emulator: EntraEmulator & { port: number };
 
 beforeAll(async () => {
-  const tls = testTls();
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    port,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
+  emulator = await startTestEntra(testTls());
 });
 afterAll(() => emulator.close());
 

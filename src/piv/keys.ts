@@ -115,6 +115,14 @@ export function fitHashToCurve(hash: Uint8Array, fieldBytes: number): Uint8Array
   return concatBytes(new Uint8Array(fieldBytes - hash.length), hash);
 }
 
+/** The challenge GENERAL AUTHENTICATE signs for `algorithm`: see the header (RSA, ECDSA, Ed25519). */
+export function signingChallenge(algorithm: KeyAlgorithm, input: Uint8Array): Uint8Array {
+  if (algorithm in RSA_MODULUS_BYTES) return pkcs1v15Pad(input, RSA_MODULUS_BYTES[algorithm]!);
+  if (algorithm in EC_FIELD_BYTES) return fitHashToCurve(input, EC_FIELD_BYTES[algorithm]!);
+  if (algorithm === 'ED25519') return input;
+  throw pivError('INVALID_ARGUMENT', `${algorithm} keys do not sign`, { algorithm });
+}
+
 /** GENERAL AUTHENTICATE with a slot's private key over a prepared challenge; resolves with the card's result. */
 export const signChallenge: PivCommand<{ slot: number; algorithm: KeyAlgorithm; challenge: Uint8Array }, Uint8Array> = {
   operation: 'sign',

@@ -16,12 +16,11 @@
  *   00 FF FF P2 Lc alg 9B L key        P2 FF = no touch, FE = touch required, FD = touch cached
  */
 import { concatBytes } from '../bytes';
+import type { CommandApdu } from '../apdu/command';
 import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv';
 import { okData, type PivCommand } from './command';
 import { ALGORITHM, KEY_REF, MANAGEMENT_KEY_SIZES, PIV_INS, type ManagementKeyAlgorithm } from './constants';
 import { pivError } from './errors';
-
-const p1 = (a: ManagementKeyAlgorithm) => ALGORITHM[a];
 
 /** Reads the dynamic authentication template 7C and the element `tag` inside it. */
 export function readAuthTemplate(data: Uint8Array, tag: number): Uint8Array {
@@ -33,8 +32,10 @@ export function readAuthTemplate(data: Uint8Array, tag: number): Uint8Array {
   return inner.value;
 }
 
+type AuthElements = readonly { tag: number; value: Uint8Array }[];
+
 /** Builds 7C { elements } for GENERAL AUTHENTICATE (Part 2 §3.2.4, Table 7). */
-export function authTemplate(elements: readonly { tag: number; value: Uint8Array }[]): Uint8Array {
+export function authTemplate(elements: AuthElements): Uint8Array {
   return encodeTlv(0x7c, encodeTlvs(elements));
 }
 
@@ -49,17 +50,22 @@ function checkBlock(algorithm: ManagementKeyAlgorithm, b: Uint8Array): Uint8Arra
   return b;
 }
 
+/** GENERAL AUTHENTICATE against key 9B with the algorithm in P1; `le` when the card answers with data. */
+function authenticateApdu(algorithm: ManagementKeyAlgorithm, elements: AuthElements, le?: number): CommandApdu {
+  return {
+    cla: 0x00,
+    ins: PIV_INS.GENERAL_AUTHENTICATE,
+    p1: ALGORITHM[algorithm],
+    p2: KEY_REF.MANAGEMENT,
+    data: authTemplate(elements),
+    ...(le === undefined ? {} : { le }),
+  };
+}
+
 /** Mutual authentication step 1: ask for the enciphered witness. */
 export const requestWitness: PivCommand<ManagementKeyAlgorithm, Uint8Array> = {
   operation: 'authenticate-management',
-  getApdu: (algorithm) => ({
-    cla: 0x00,
-    ins: PIV_INS.GENERAL_AUTHENTICATE,
-    p1: p1(algorithm),
-    p2: KEY_REF.MANAGEMENT,
-    data: authTemplate([{ tag: 0x80, value: empty }]),
-    le: 256,
-  }),
+  getApdu: (algorithm) => authenticateApdu(algorithm, [{ tag: 0x80, value: empty }], 256),
   parseResponse: (r) => readAuthTemplate(okData(r, 'authenticate-management'), 0x80),
 };
 
@@ -69,44 +75,30 @@ export const answerWitness: PivCommand<
   Uint8Array
 > = {
   operation: 'authenticate-management',
-  getApdu: ({ algorithm, witness, challenge }) => ({
-    cla: 0x00,
-    ins: PIV_INS.GENERAL_AUTHENTICATE,
-    p1: p1(algorithm),
-    p2: KEY_REF.MANAGEMENT,
-    data: authTemplate([
-      { tag: 0x80, value: checkBlock(algorithm, witness) },
-      { tag: 0x81, value: checkBlock(algorithm, challenge) },
-    ]),
-    le: 256,
-  }),
+  getApdu: ({ algorithm, witness, challenge }) =>
+    authenticateApdu(
+      algorithm,
+      [
+        { tag: 0x80, value: checkBlock(algorithm, witness) },
+        { tag: 0x81, value: checkBlock(algorithm, challenge) },
+      ],
+      256,
+    ),
   parseResponse: (r) => readAuthTemplate(okData(r, 'authenticate-management'), 0x82),
 };
 
 /** External authentication step 1: ask for the card's challenge. */
 export const requestChallenge: PivCommand<ManagementKeyAlgorithm, Uint8Array> = {
   operation: 'authenticate-management',
-  getApdu: (algorithm) => ({
-    cla: 0x00,
-    ins: PIV_INS.GENERAL_AUTHENTICATE,
-    p1: p1(algorithm),
-    p2: KEY_REF.MANAGEMENT,
-    data: authTemplate([{ tag: 0x81, value: empty }]),
-    le: 256,
-  }),
+  getApdu: (algorithm) => authenticateApdu(algorithm, [{ tag: 0x81, value: empty }], 256),
   parseResponse: (r) => readAuthTemplate(okData(r, 'authenticate-management'), 0x81),
 };
 
 /** External authentication step 2: the enciphered challenge. */
 export const answerChallenge: PivCommand<{ algorithm: ManagementKeyAlgorithm; response: Uint8Array }, void> = {
   operation: 'authenticate-management',
-  getApdu: ({ algorithm, response }) => ({
-    cla: 0x00,
-    ins: PIV_INS.GENERAL_AUTHENTICATE,
-    p1: p1(algorithm),
-    p2: KEY_REF.MANAGEMENT,
-    data: authTemplate([{ tag: 0x82, value: checkBlock(algorithm, response) }]),
-  }),
+  getApdu: ({ algorithm, response }) =>
+    authenticateApdu(algorithm, [{ tag: 0x82, value: checkBlock(algorithm, response) }]),
   parseResponse: (r) => void okData(r, 'authenticate-management'),
 };
 

@@ -5,7 +5,6 @@
  *
  * It holds no secret beyond the duration of a call: PINs, PUKs and keys are passed in and dropped.
  */
-import { bytesEqual } from '../bytes';
 import type { ApduChannel } from '../apdu/channel';
 import { decodeCertificateObject, encodeCertificateObject } from './certificate-object';
 import { decodeChuid, encodeChuid, type Chuid } from './chuid';
@@ -13,33 +12,18 @@ import { decodeCccCardId, decodeDiscovery, encodeCcc, type Discovery } from './c
 import type { PivCommand } from './command';
 import {
   KEY_REF,
-  MANAGEMENT_KEY_SIZES,
   OBJECT_TAG,
   type KeyAlgorithm,
   type ManagementKeyAlgorithm,
   type PinPolicy,
   type TouchPolicy,
 } from './constants';
-import { managementKeyCipher, randomBytes } from './crypto/block-cipher';
+import { randomBytes } from './crypto/block-cipher';
 import { certificateObjectTag, getData, putData } from './data-object';
 import { pivError } from './errors';
-import {
-  EC_FIELD_BYTES,
-  RSA_MODULUS_BYTES,
-  ecdsaDerToRaw,
-  fitHashToCurve,
-  generateKey,
-  pkcs1v15Pad,
-  signChallenge,
-} from './keys';
-import {
-  answerChallenge,
-  answerWitness,
-  requestChallenge,
-  requestWitness,
-  setManagementKey,
-  type ManagementKeyTouch,
-} from './management-key';
+import { EC_FIELD_BYTES, ecdsaDerToRaw, generateKey, signChallenge, signingChallenge } from './keys';
+import { setManagementKey, type ManagementKeyTouch } from './management-key';
+import { authenticateManagementKey } from './management-key-auth';
 import { changePin, changePuk, getPinStatus, unblockPin, verifyPin, type PinStatus } from './pin';
 import { toCryptoKey, toSpki, type CardPublicKey } from './public-key';
 import { selectPiv, type ApplicationProperties } from './select';
@@ -167,20 +151,7 @@ export class PivSession {
     algorithm: ManagementKeyAlgorithm = 'TDES',
     mode: 'mutual' | 'external' = 'mutual',
   ): Promise<void> {
-    const cipher = await managementKeyCipher(algorithm, key);
-    if (mode === 'external') {
-      const challenge = await this.#run(requestChallenge, algorithm);
-      await this.#run(answerChallenge, { algorithm, response: await cipher.encryptBlock(challenge) });
-      return;
-    }
-    const witness = await cipher.decryptBlock(await this.#run(requestWitness, algorithm));
-    const challenge = randomBytes(MANAGEMENT_KEY_SIZES[algorithm].blockSize);
-    const proof = await this.#run(answerWitness, { algorithm, witness, challenge });
-    if (!bytesEqual(proof, await cipher.encryptBlock(challenge))) {
-      throw pivError('AUTH_FAILED', 'the card did not prove knowledge of the management key', {
-        operation: 'authenticate-management',
-      });
-    }
+    return authenticateManagementKey((command, args) => this.#run(command, args), key, algorithm, mode);
   }
 
   /** Yubico SET MANAGEMENT KEY (after `authenticate`). */
@@ -209,12 +180,7 @@ export class PivSession {
    * Ed25519 — `input` is the message; the 64-byte signature returns.
    */
   async sign(slot: number, algorithm: KeyAlgorithm, input: Uint8Array): Promise<Uint8Array> {
-    let challenge: Uint8Array;
-    if (algorithm in RSA_MODULUS_BYTES) challenge = pkcs1v15Pad(input, RSA_MODULUS_BYTES[algorithm]!);
-    else if (algorithm in EC_FIELD_BYTES) challenge = fitHashToCurve(input, EC_FIELD_BYTES[algorithm]!);
-    else if (algorithm === 'ED25519') challenge = input;
-    else throw pivError('INVALID_ARGUMENT', `${algorithm} keys do not sign`, { algorithm });
-    return this.#run(signChallenge, { slot, algorithm, challenge });
+    return this.#run(signChallenge, { slot, algorithm, challenge: signingChallenge(algorithm, input) });
   }
 
   /** ECDSA signature as WebCrypto's r ‖ s (see `sign`). */

@@ -16,6 +16,12 @@ export interface MailTemplateParts {
   readonly html: string;
 }
 
+/** Only the parts the relay renders, from a stored template that holds more (id, target, timestamps). */
+export function mailPartsOf(template: MailTemplateParts): MailTemplateParts {
+  const { name, to, cc, subject, text, html } = template;
+  return { name, to, cc, subject, text, html };
+}
+
 /** The relay's answer to a sent message. */
 export interface MailReceipt {
   readonly messageId: string;

@@ -29,7 +29,8 @@ import type { SessionState } from './session.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { DEFAULT_CERTIFICATE, type CredentialType } from '../workflows/card-templates';
-export { CERTIFICATE_ALGORITHMS, CERTIFICATE_SLOTS, PIN_LENGTH, TAP_LIFETIME } from '../workflows/card-template-rules';
+export { CERTIFICATE_ALGORITHMS, CERTIFICATE_SLOTS, PIN_LENGTH } from '../workflows/card-template-rules';
+export { TAP_LIFETIME } from '../workflows/card-template-tap-rules';
 export type { ExportTemplateRecord };
 
 /** Reactive card-template state; one instance for the app. */

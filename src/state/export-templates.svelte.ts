@@ -10,8 +10,6 @@ import {
   emptyDraft,
   ensureDefaultTemplates,
   exportTemplates,
-  insertPlaceholder,
-  previewEmail,
   removeExportTemplate,
   sameDraft,
   saveExportTemplate,
@@ -23,9 +21,11 @@ import {
   type RenderedEmail,
   type TemplateVariable,
 } from '../workflows/export-templates';
+import { insertPlaceholder, previewEmail } from '../workflows/export-template-preview';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
-export { describeDraftErrors, FIELD_LABELS, VARIABLE_CHOICES } from '../workflows/export-templates';
+export { describeDraftErrors, FIELD_LABELS } from '../workflows/export-templates';
+export { VARIABLE_CHOICES } from '../workflows/export-template-preview';
 export type { PlaceholderField, TemplateVariable };
 
 /** The preview: the rendered message, or why it cannot be rendered. */

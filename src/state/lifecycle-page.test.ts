@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { ISSUE_STEPS_IN_ORDER, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { LIFECYCLE_STEPS } from '../workflows/lifecycle/steps';
 import { allowedTransitions, applyStepEvent, failRunning, plannedSteps, stepLabel } from './lifecycle-page';
 
@@ -17,16 +17,7 @@ describe('progress list', () => {
   it('plans the steps the template implies and follows start/done/skipped events', () => {
     const template = testTemplate();
     let rows = plannedSteps('issue', { kind: 'yubikey', state: 'blank' }, template);
-    expect(rows.map((r) => r.step)).toEqual([
-      'detect',
-      'authenticate',
-      'write-chuid',
-      'set-management-key',
-      'set-puk',
-      'set-pin',
-      'generate-key',
-      'register',
-    ]);
+    expect(rows.map((r) => r.step)).toEqual([...ISSUE_STEPS_IN_ORDER]);
     expect(
       plannedSteps(
         'issue',

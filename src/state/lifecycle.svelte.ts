@@ -5,37 +5,25 @@
  * memory, until the summary is closed.
  */
 import { AppError, isAppError, toAppError } from '../app-error';
-import type { ActivateSummary } from '../workflows/lifecycle/activate';
-import type { IssueSummary } from '../workflows/lifecycle/issue';
-import type { RetireSummary } from '../workflows/lifecycle/retire';
-import type { StepEvent } from '../workflows/lifecycle/types';
-import type { UnblockSummary } from '../workflows/lifecycle/unblock';
-
-// The card operations (PIV, crypto, CSR with @peculiar/x509) load on first use, keeping the first screen small.
-const operations = () =>
-  Promise.all([
-    import('../workflows/lifecycle/issue'),
-    import('../workflows/lifecycle/activate'),
-    import('../workflows/lifecycle/unblock'),
-    import('../workflows/lifecycle/retire'),
-  ]).then(([i, a, u, r]) => ({
-    issueCard: i.issueCard,
-    activateCard: a.activateCard,
-    unblockCard: u.unblockCard,
-    retireCard: r.retireCard,
-  }));
 import {
-  checkNewPin,
   inspectCard,
   issuingTemplates,
   requireMasterKey,
-  templateOfCard,
   type CardStatus,
   type CardTemplateRecord,
-  type CardTransport,
   type RegistryRecord,
 } from '../workflows/lifecycle/inspect';
-import { tapContext, type DirectoryUser, type SignedInAccount } from '../workflows/helpdesk';
+import type { DirectoryUser, SignedInAccount } from '../workflows/helpdesk';
+import {
+  exclusively,
+  issueWork,
+  prepareActivate,
+  prepareRetire,
+  prepareUnblock,
+  type LifecycleSummary,
+  type PreparedWork,
+  type Work,
+} from './lifecycle-operations';
 import { applyStepEvent, failRunning, plannedSteps, type ProgressRow, type Transition } from './lifecycle-page';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
@@ -43,30 +31,7 @@ import { UserSearchState } from './user-search.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
-
-/** What the summary dialog shows, per operation. */
-export type LifecycleSummary =
-  | {
-      readonly operation: 'issue';
-      readonly result: IssueSummary;
-      readonly holder: string;
-      readonly template: CardTemplateRecord;
-    }
-  | {
-      readonly operation: 'activate';
-      readonly result: ActivateSummary;
-      readonly holder: string;
-      readonly template: CardTemplateRecord;
-    }
-  | { readonly operation: 'unblock'; readonly result: UnblockSummary; readonly holder: string }
-  | { readonly operation: 'retire'; readonly result: RetireSummary; readonly holder: string };
-
-/** The card work of one operation, reporting each step. */
-type Work = (transport: CardTransport, onStep: (e: StepEvent) => void) => Promise<LifecycleSummary>;
-
-/** Runs `work` with the card to itself where the transport has to arrange that (the PC/SC bridge); a WebUSB reader is ours already. */
-const exclusively = <T>(transport: CardTransport, work: () => Promise<T>): Promise<T> =>
-  transport.transaction ? transport.transaction(work) : work();
+export type { LifecycleSummary } from './lifecycle-operations';
 
 /** Reactive Lifecycle page state; one instance for the app. */
 export class LifecycleState {
@@ -196,84 +161,29 @@ export class LifecycleState {
     const { template, user, reauthenticated: account, status } = this;
     const op = this.session.operator;
     if (!template || !user || !account || !status || !op) return;
-    const holder = {
-      id: user.id,
-      upn: user.userPrincipalName,
-      displayName: user.displayName ?? user.userPrincipalName,
-    };
-    await this.#operate('issue', template, async (transport, onStep) => {
-      const result = await (
-        await operations()
-      ).issueCard({
-        transport,
-        masterKey: await requireMasterKey(),
-        template,
-        user: holder,
-        onStep,
-        operator: { oid: account.objectId, name: account.name, upn: account.username },
-        sendMail: tapContext(op, account).sendMail,
-      });
-      return { operation: 'issue', result, holder: holder.displayName, template };
-    });
+    await this.#operate('issue', template, issueWork(template, user, account, op));
   }
 
   /** Activate: the holder's activation PIN and new PIN (twice); the TAP per the template. */
   async activate(activationPin: string, newPin: string, repeat: string): Promise<void> {
-    const op = this.session.operator;
-    const account = this.session.profile?.account;
+    const operator = { op: this.session.operator, account: this.session.profile?.account };
     const holder = this.holder ?? '';
-    await this.#guarded('activate', async (record) => {
-      const template = await templateOfCard(record);
-      checkNewPin(newPin, repeat, template);
-      const ctx = op && account ? tapContext(op, account) : undefined;
-      return {
-        template,
-        work: async (transport, onStep) => ({
-          operation: 'activate',
-          holder,
-          template,
-          result: await (
-            await operations()
-          ).activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
-        }),
-      };
-    });
+    await this.#guarded('activate', (record) =>
+      prepareActivate(record, { activationPin, newPin, repeat }, holder, operator),
+    );
   }
 
   /** Unblock: the holder's new PIN (twice), set with the PUK derived for this card. */
   async unblock(newPin: string, repeat: string): Promise<void> {
     const holder = this.holder ?? '';
-    await this.#guarded('unblock', async (record) => {
-      const template = await templateOfCard(record);
-      checkNewPin(newPin, repeat, template);
-      const masterKey = await requireMasterKey();
-      return {
-        template,
-        work: async (transport, onStep) => ({
-          operation: 'unblock',
-          holder,
-          result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, onStep }),
-        }),
-      };
-    });
+    await this.#guarded('unblock', (record) => prepareUnblock(record, newPin, repeat, holder));
   }
 
   /** Retire (after the page's confirmation): keys destroyed, binding removed. */
   async retire(): Promise<void> {
     const account = this.session.profile?.account;
     const holder = this.holder ?? '';
-    await this.#guarded('retire', async () => {
-      const masterKey = await requireMasterKey();
-      const operator = { oid: account?.objectId ?? '', name: account?.name ?? '', upn: account?.username ?? '' };
-      return {
-        template: null,
-        work: async (transport, onStep) => ({
-          operation: 'retire',
-          holder,
-          result: await (await operations()).retireCard({ transport, masterKey, operator, onStep }),
-        }),
-      };
-    });
+    await this.#guarded('retire', () => prepareRetire(account, holder));
   }
 
   /** Closes the summary; an activation PIN shown in it is gone for good. */
@@ -284,12 +194,12 @@ export class LifecycleState {
   /** Checks preconditions (which throw before the card is touched), then runs the operation. */
   async #guarded(
     operation: Exclude<Transition, 'issue'>,
-    prepare: (record: RegistryRecord) => Promise<{ template: CardTemplateRecord | null; work: Work }>,
+    prepare: (record: RegistryRecord) => Promise<PreparedWork>,
   ): Promise<void> {
     const record = this.status?.record;
     this.error = null;
     if (!record) return;
-    let prepared: Awaited<ReturnType<typeof prepare>>;
+    let prepared: PreparedWork;
     try {
       prepared = await prepare(record);
     } catch (e) {

@@ -10,9 +10,9 @@
  * asks the Permissions API: a denied permission is `LOCAL_NETWORK_DENIED` (the operator can fix it in
  * site settings), anything else `BRIDGE_UNREACHABLE`.
  */
-import { toHex } from '../bytes';
 import { AppError } from '../app-error';
-import type { CardTransport, TransportCapabilities } from './card-transport';
+import { unreachable } from './local-network-access';
+import { PcscBridgeCard, type BridgeRequester, type RequestBody } from './pcsc-bridge-card';
 import {
   BRIDGE_DEFAULT_PORT,
   BRIDGE_PROTOCOL_VERSION,
@@ -20,10 +20,12 @@ import {
   parseBridgeMessage,
   type BridgeOp,
   type BridgeReader,
-  type BridgeRequest,
   type BridgeResults,
   type ShareMode,
 } from './pcsc-bridge-protocol';
+
+export { loopbackPermission } from './local-network-access';
+export type { PcscBridgeCard } from './pcsc-bridge-card';
 
 /** The part of `WebSocket` this adapter uses (the browser's, or `ws` in Node tests). */
 export interface WebSocketLike {
@@ -53,59 +55,13 @@ export interface PcscBridgeOptions {
   readonly permissions?: Pick<Permissions, 'query'>;
 }
 
-/**
- * The permission names Chrome has used for loopback access from a page: `loopback-network` since the
- * Local Network Access split (Chrome 142), `local-network-access` before it.
- */
-const LOOPBACK_PERMISSIONS = ['loopback-network', 'local-network-access'] as const;
-
-/** The browser's Local Network Access verdict for loopback, or null where the API does not know the permission. */
-export async function loopbackPermission(
-  permissions: Pick<Permissions, 'query'> | undefined = globalThis.navigator?.permissions,
-): Promise<PermissionState | null> {
-  for (const name of LOOPBACK_PERMISSIONS) {
-    try {
-      return (await permissions!.query({ name } as unknown as PermissionDescriptor)).state;
-    } catch {
-      // Unknown to this browser (or no Permissions API): try the older name, then give up.
-    }
-  }
-  return null;
-}
-
-/** Why the socket to `url` failed, in the terms the operator can act on. */
-async function unreachable(
-  url: string,
-  permissions: Pick<Permissions, 'query'> | undefined,
-  cause?: unknown,
-): Promise<AppError> {
-  if ((await loopbackPermission(permissions)) === 'denied') {
-    return new AppError(
-      'transport',
-      'LOCAL_NETWORK_DENIED',
-      `The browser's Local Network Access permission is denied for this site, so it cannot reach the bridge at ${url}.`,
-      { url },
-      { cause },
-    );
-  }
-  return new AppError(
-    'transport',
-    'BRIDGE_UNREACHABLE',
-    `No Keyward bridge answered at ${url}: it is not running, this origin is not allowed, or the browser blocked local network access.`,
-    { url },
-    { cause },
-  );
-}
-
 /** The bridge's default address. */
 export const BRIDGE_DEFAULT_URL = `ws://127.0.0.1:${BRIDGE_DEFAULT_PORT}`;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: AppError) => void; timer: ReturnType<typeof setTimeout> };
-/** The fields of request `O` besides the envelope. */
-type Body<O extends BridgeOp> = Omit<Extract<BridgeRequest, { op: O }>, 'v' | 'id' | 'op'>;
 
 /** A connection to the local bridge. */
-export class PcscBridgeClient {
+export class PcscBridgeClient implements BridgeRequester {
   readonly #ws: WebSocketLike;
   readonly #timeoutMs: number;
   readonly #pending = new Map<number, Pending>();
@@ -228,11 +184,11 @@ export class PcscBridgeClient {
   }
 
   /** Sends one request; used by {@link PcscBridgeCard}. */
-  request<O extends BridgeOp>(op: O, body: Body<O>): Promise<BridgeResults[O]> {
+  request<O extends BridgeOp>(op: O, body: RequestBody<O>): Promise<BridgeResults[O]> {
     return this.#request(op, body);
   }
 
-  #request<O extends BridgeOp>(op: O, body: Body<O>): Promise<BridgeResults[O]> {
+  #request<O extends BridgeOp>(op: O, body: RequestBody<O>): Promise<BridgeResults[O]> {
     if (this.#closed || this.#ws.readyState !== 1)
       return Promise.reject(new AppError('transport', 'BRIDGE_CLOSED', 'The connection to the bridge is closed.'));
     const id = this.#nextId++;
@@ -274,59 +230,5 @@ export class PcscBridgeClient {
       p.reject(error);
     }
     this.#pending.clear();
-  }
-}
-
-/**
- * PC/SC under the bridge exchanges whole APDUs (the reader driver does T=0/T=1). Short APDUs only:
- * not every PC/SC reader passes extended ones, and `ApduChannel` chains instead (ISO 7816-4 §5.1.1).
- */
-const CAPABILITIES: TransportCapabilities = { extendedApdu: false, maxCommandLength: 261, maxResponseLength: 258 };
-
-/** A card reached through the bridge. */
-export class PcscBridgeCard implements CardTransport {
-  readonly kind = 'pcsc-bridge' as const;
-  readonly capabilities = CAPABILITIES;
-  #open = true;
-
-  constructor(
-    private readonly client: PcscBridgeClient,
-    readonly readerName: string,
-    private readonly handle: number,
-    readonly atr: Uint8Array,
-  ) {}
-
-  /** Sends one command APDU; a removed card rejects with `AppError('transport', 'CARD_REMOVED')`. */
-  async transmit(command: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
-    options.signal?.throwIfAborted();
-    const { response } = await this.client.request('transmit', { handle: this.handle, apdu: toHex(command) });
-    return bytesOfHex(response) ?? new Uint8Array(0);
-  }
-
-  /** Sends a reader control code (SCardControl, PC/SC Part 10 features). */
-  async control(code: number, data: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
-    const { response } = await this.client.request('control', { handle: this.handle, code, data: toHex(data) });
-    return bytesOfHex(response) ?? new Uint8Array(0);
-  }
-
-  /**
-   * Runs `work` with the card to itself: the bridge holds it exclusively meanwhile, keeping out every other
-   * PC/SC program (bridge/session.ts), and shares it again afterwards whatever happens. Rejects with
-   * `SHARING_VIOLATION` when another program stays connected to the card.
-   */
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.client.request('begin', { handle: this.handle });
-    try {
-      return await work();
-    } finally {
-      await this.client.request('end', { handle: this.handle }).catch(() => undefined); // a removed card has already dropped it
-    }
-  }
-
-  /** Disconnects (leaving the card powered, as PC/SC's SCARD_LEAVE_CARD). Idempotent. */
-  async close(): Promise<void> {
-    if (!this.#open) return;
-    this.#open = false;
-    await this.client.request('disconnect', { handle: this.handle }).catch(() => undefined);
   }
 }

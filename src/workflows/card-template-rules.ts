@@ -5,8 +5,8 @@
  * templates that exist).
  */
 import type { TapPolicy } from '../entra/tap-policy';
-import { lifetimeProblem } from '../entra/tap-policy';
 import type { CardTemplateRecord } from '../store/db';
+import { checkInitiate, checkTap, exportReference, TAP_KEYS } from './card-template-tap-rules';
 import { FieldChecks, type FieldProblem } from './field-checks';
 
 /** What a template is checked against besides itself. */
@@ -24,8 +24,6 @@ export interface TemplateRuleContext {
 export const CREDENTIAL_TYPES = ['yubikey', 'piv'] as const;
 export const CERTIFICATE_SLOTS = ['9a', '9c', '9d', '9e'] as const;
 export const CERTIFICATE_ALGORITHMS = ['ECCP256', 'ECCP384', 'RSA2048'] as const;
-/** Graph's bounds for `lifetimeInMinutes` (10 minutes to 30 days). */
-export const TAP_LIFETIME = { min: 10, max: 43_200 } as const;
 /** SP 800-73-4 Part 2 §2.4.3: the PIV Card Application PIN is 6 to 8 characters. */
 export const PIN_LENGTH = { min: 6, max: 8 } as const;
 /** User attributes a certificate subject or UPN SAN may use. */
@@ -45,21 +43,10 @@ const KEYS = {
   issue: ['assignUser', 'pinPolicy', 'activationPin', 'certificate'],
   pinPolicy: ['minLength', 'maxLength', 'digitsOnly'],
   certificate: ['slot', 'algorithm', 'subject', 'upnSan'],
-  tap: [
-    'enabled',
-    'userMayRequest',
-    'forceAuthentication',
-    'forceAuthenticationDeliverTemplateId',
-    'operatorMayGenerate',
-    'showCode',
-    'operatorDeliverTemplateId',
-    'lifetimeOverrideMinutes',
-    'usableOnce',
-  ],
-  initiate: ['systemGeneratesTap', 'exportTemplateIds'],
 } as const;
 
-type Checked<T> = { -readonly [K in keyof T]: T[K] | null };
+/** What a field check returns: the value, or null where it failed. */
+export type Checked<T> = { -readonly [K in keyof T]: T[K] | null };
 
 /** Every problem with `value` as a card template (no problems: it may be saved or imported as is). */
 export function cardTemplateProblems(value: unknown, ctx: TemplateRuleContext): FieldProblem[] {
@@ -160,91 +147,6 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
 }
 
-function checkTap(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, assignUser: boolean): boolean {
-  const o = c.object(v, 'tap', ctx.record ? KEYS.tap : undefined);
-  if (!o) return false;
-  const t = Object.fromEntries(
-    ['enabled', 'userMayRequest', 'forceAuthentication', 'operatorMayGenerate', 'showCode', 'usableOnce'].map((k) => [
-      k,
-      c.boolean(o[k], `tap.${k}`),
-    ]),
-  ) as Checked<
-    Record<
-      'enabled' | 'userMayRequest' | 'forceAuthentication' | 'operatorMayGenerate' | 'showCode' | 'usableOnce',
-      boolean
-    >
-  >;
-  const forceTemplate = exportReference(
-    c,
-    o.forceAuthenticationDeliverTemplateId,
-    'tap.forceAuthenticationDeliverTemplateId',
-    ctx,
-    true,
-  );
-  const operatorTemplate = exportReference(c, o.operatorDeliverTemplateId, 'tap.operatorDeliverTemplateId', ctx, true);
-  const lifetime =
-    o.lifetimeOverrideMinutes === null
-      ? null
-      : c.integer(o.lifetimeOverrideMinutes, 'tap.lifetimeOverrideMinutes', TAP_LIFETIME.min, TAP_LIFETIME.max);
-  const policyProblem = lifetime !== null && ctx.policy ? lifetimeProblem(ctx.policy, lifetime) : null;
-  if (policyProblem)
-    c.add(
-      'tap.lifetimeOverrideMinutes',
-      `must be ${ctx.policy!.minimumLifetimeInMinutes}..${ctx.policy!.maximumLifetimeInMinutes} (the tenant's TAP policy)`,
-    );
-  const needs = (on: unknown, path: string, parent: boolean | null, parentLabel: string) => {
-    if (on && parent === false) c.add(path, `must be off while ${parentLabel} is off`);
-  };
-  if (t.enabled && !assignUser)
-    c.add('tap.enabled', "needs Assign user ID (Issue Card): a pass is created for the card's user");
-  needs(t.userMayRequest, 'tap.userMayRequest', t.enabled, 'Entra ID TAP Code');
-  needs(t.operatorMayGenerate, 'tap.operatorMayGenerate', t.enabled, 'Entra ID TAP Code');
-  needs(t.usableOnce, 'tap.usableOnce', t.enabled, 'Entra ID TAP Code');
-  needs(lifetime !== null, 'tap.lifetimeOverrideMinutes', t.enabled, 'Entra ID TAP Code');
-  needs(t.forceAuthentication, 'tap.forceAuthentication', t.userMayRequest, 'User may request TAP via console');
-  needs(forceTemplate, 'tap.forceAuthenticationDeliverTemplateId', t.forceAuthentication, 'Force authentication');
-  needs(t.showCode, 'tap.showCode', t.operatorMayGenerate, 'Operator may generate TAP codes');
-  needs(operatorTemplate, 'tap.operatorDeliverTemplateId', t.operatorMayGenerate, 'Operator may generate TAP codes');
-  if (t.forceAuthentication && o.forceAuthenticationDeliverTemplateId === null)
-    c.add(
-      'tap.forceAuthenticationDeliverTemplateId',
-      'is required: with Force authentication the code is delivered, never shown',
-    );
-  if (t.operatorMayGenerate && t.showCode === false && o.operatorDeliverTemplateId === null)
-    c.add('tap.operatorMayGenerate', 'needs Show code or a Deliver template, or nobody receives the code');
-  return t.enabled === true;
-}
-
-function checkInitiate(c: FieldChecks, v: unknown, ctx: TemplateRuleContext, tapOn: boolean): void {
-  const o = c.object(v, 'initiate', ctx.record ? KEYS.initiate : undefined);
-  if (!o) return;
-  const system = c.boolean(o.systemGeneratesTap, 'initiate.systemGeneratesTap');
-  const ids = c.array(o.exportTemplateIds, 'initiate.exportTemplateIds');
-  ids?.forEach((id, i) => exportReference(c, id, `initiate.exportTemplateIds[${i}]`, ctx, false));
-  if (ids && new Set(ids).size !== ids.length) c.add('initiate.exportTemplateIds', 'must not list a template twice');
-  if (system && !tapOn) c.add('initiate.systemGeneratesTap', 'must be off while Entra ID TAP Code is off');
-  if (system && ids && !ids.length) c.add('initiate.exportTemplateIds', 'must list at least one data-export template');
-  if (system === false && ids?.length)
-    c.add('initiate.exportTemplateIds', 'must be empty while System generate Entra ID TAP code is off');
-}
-
-/** A data-export template id that must exist (or be null when `nullable`); true when one is set. */
-function exportReference(
-  c: FieldChecks,
-  v: unknown,
-  path: string,
-  ctx: TemplateRuleContext,
-  nullable: boolean,
-): boolean {
-  if (v === null && nullable) return false;
-  if (typeof v !== 'string') {
-    c.add(path, nullable ? 'must be a data-export template id or null' : 'must be a data-export template id');
-    return false;
-  }
-  if (!ctx.exportTemplateIds.has(v)) c.add(path, 'must refer to an existing data-export template');
-  return true;
-}
-
 /** A record with its fields in one fixed order (so backups of equal templates are equal byte for byte). */
 export function canonicalCardTemplate(r: CardTemplateRecord): CardTemplateRecord {
   const { issue, tap, initiate } = r;
@@ -270,7 +172,7 @@ export function canonicalCardTemplate(r: CardTemplateRecord): CardTemplateRecord
         upnSan: issue.certificate.upnSan,
       },
     },
-    tap: Object.fromEntries(KEYS.tap.map((k) => [k, tap[k]])) as unknown as CardTemplateRecord['tap'],
+    tap: Object.fromEntries(TAP_KEYS.map((k) => [k, tap[k]])) as unknown as CardTemplateRecord['tap'],
     initiate: { systemGeneratesTap: initiate.systemGeneratesTap, exportTemplateIds: [...initiate.exportTemplateIds] },
     updatedAt: r.updatedAt,
   };

@@ -10,16 +10,13 @@ import {
   emptyDraft,
   ensureDefaultTemplates,
   exportTemplates,
-  insertPlaceholder,
-  previewEmail,
   removeExportTemplate,
   sameDraft,
-  sampleValues,
   saveExportTemplate,
   unknownVariablesByField,
-  VARIABLE_CHOICES,
   type ExportTemplateDraft,
 } from './export-templates';
+import { insertPlaceholder, previewEmail, sampleValues, VARIABLE_CHOICES } from './export-template-preview';
 
 const draft = (over: Partial<ExportTemplateDraft> = {}): ExportTemplateDraft => ({
   name: 'Welcome',

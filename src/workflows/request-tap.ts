@@ -11,7 +11,7 @@ import type { GraphTransport } from '../entra/graph-adapter';
 import { createTap, listTaps, tapExpiry, type TemporaryAccessPass, type TapRequest } from '../entra/tap';
 import type { DirectoryUser } from '../entra/users';
 import type { TemplateValues } from '../mail/template';
-import type { MailReceipt, MailTemplateParts } from '../relay-api/mail';
+import { mailPartsOf, type MailReceipt, type MailTemplateParts } from '../relay-api/mail';
 import { appendAudit } from '../store/audit';
 
 /** Who is acting, for the audit. */
@@ -120,16 +120,8 @@ export async function deliverTap(
     };
   }
   try {
-    const parts: MailTemplateParts = {
-      name: template.name,
-      to: template.to,
-      cc: template.cc,
-      subject: template.subject,
-      text: template.text,
-      html: template.html,
-    };
     const receipt = await ctx.sendMail(
-      { template: parts, targetUserId: user.id, values: tapValues(tap) },
+      { template: mailPartsOf(template), targetUserId: user.id, values: tapValues(tap) },
       `tap-${tap.id}-${template.id}`,
     );
     await audit(ctx, user, 'mail.send', 'success', { tapId: tap.id, detail: template.name });

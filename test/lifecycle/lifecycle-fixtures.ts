@@ -2,8 +2,14 @@
  * Shared set-up for lifecycle tests: a card template, a card master key, and a virtual YubiKey or PIV
  * card behind the simulator reader (the real CCID driver runs; only the USB device is virtual).
  */
+import { isAppError } from '../../src/app-error';
+import { toHex } from '../../src/bytes';
 import { importCardMasterKey } from '../../src/cards/admin-secrets';
+import { openPivSession } from '../../src/cards/card';
+import { OBJECT_TAG } from '../../src/piv/constants';
+import type { CardTransport } from '../../src/transport/card-transport';
 import type { CardTemplateRecord } from '../../src/store/db';
+import { DEFAULT_CERTIFICATE, emptyCardDraft } from '../../src/workflows/card-templates';
 import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport';
 import {
   createVirtualPivCard,
@@ -14,33 +20,28 @@ import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-type
 
 /** A template: show the activation PIN, 6–8 digits, ECC P-256 in 9A, no TAP at activation. */
 export function testTemplate(overrides: Partial<CardTemplateRecord> = {}): CardTemplateRecord {
+  const draft = emptyCardDraft();
   return {
+    ...draft,
     id: 'tpl-1',
     name: 'Staff YubiKey',
-    description: '',
-    allowedCredentialTypes: ['yubikey', 'piv'],
-    issue: {
-      assignUser: true,
-      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
-      activationPin: { delivery: 'show' },
-      certificate: { slot: '9a', algorithm: 'ECCP256', subject: 'CN=${DisplayName}', upnSan: '${UserPrincipalName}' },
-    },
-    tap: {
-      enabled: false,
-      userMayRequest: false,
-      forceAuthentication: false,
-      forceAuthenticationDeliverTemplateId: null,
-      operatorMayGenerate: false,
-      showCode: false,
-      operatorDeliverTemplateId: null,
-      lifetimeOverrideMinutes: null,
-      usableOnce: false,
-    },
-    initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
+    issue: { ...draft.issue, certificate: { ...DEFAULT_CERTIFICATE } },
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
 }
+
+/** Issuance's steps in run order when the template enrols a key (as `testTemplate()` does). */
+export const ISSUE_STEPS_IN_ORDER = [
+  'detect',
+  'authenticate',
+  'write-chuid',
+  'set-management-key',
+  'set-puk',
+  'set-pin',
+  'generate-key',
+  'register',
+] as const;
 
 export const USER = {
   id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
@@ -87,4 +88,26 @@ export async function cardInReader(
   });
   const spec = profile === 'piv-generic+ff' ? genericWithSetManagementKey(card) : card;
   return { card, transport: await createSimulatorTransport({ card: spec }) };
+}
+
+/** Instructions that change a card: PUT DATA, CHANGE REFERENCE DATA, RESET RETRY COUNTER, GENERATE, and Yubico's IMPORT KEY, SET MANAGEMENT KEY, RESET, SET PIN RETRIES. */
+export const CARD_CHANGES = new Set([0xdb, 0x24, 0x2c, 0x47, 0xfe, 0xff, 0xfb, 0xfa]);
+
+/** Each command the virtual card answered, with its status word (from the card's own redacted log). */
+export function commandsAnswered(card: VirtualPivCard): { ins: number; sw: number }[] {
+  return card.log.flatMap((e, i) =>
+    e.direction === 'command' && card.log[i + 1]?.direction === 'response'
+      ? [{ ins: e.ins, sw: card.log[i + 1]!.sw! }]
+      : [],
+  );
+}
+
+/** What a host can read of a card: every PIV data object (bytes or the error code) and the PIN status. */
+export async function cardSnapshot(t: CardTransport): Promise<Record<string, unknown>> {
+  const p = await openPivSession(t);
+  const out: Record<string, unknown> = {};
+  for (const [name, tag] of Object.entries(OBJECT_TAG))
+    out[name] = await p.readObject(tag).then(toHex, (e: unknown) => (isAppError(e) ? e.code : String(e)));
+  out['pin'] = await p.getPinStatus();
+  return out;
 }

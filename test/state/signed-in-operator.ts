@@ -15,11 +15,11 @@ import {
   DEMO_RELAY_CLIENT_ID,
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
-  startEntraEmulator,
   type EntraEmulator,
   type TenantUser,
 } from '../../demo/entra-emulator/index';
 import { freePort } from '../support/free-port';
+import { startTestEntra } from '../support/test-entra';
 import { testTls } from '../support/test-tls';
 
 type RunningEmulator = EntraEmulator & { port: number };
@@ -83,18 +83,9 @@ export interface TestTenant {
 
 /** Starts the emulator (call in beforeAll; `emulator.close()` in afterAll). */
 export async function startTenant(): Promise<TestTenant> {
-  const tls = testTls();
-  const port = await freePort();
+  emulator = await startTestEntra(testTls());
+  const port = emulator.port;
   const relayPort = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    port,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
   const deployment: DeploymentConfig = {
     entra: {
       tenantId: DEMO_TENANT_ID,

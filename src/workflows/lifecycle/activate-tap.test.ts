@@ -5,14 +5,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startEntraEmulator,
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  type EntraEmulator,
-} from '../../../demo/entra-emulator/index';
-import { freePort } from '../../../test/support/free-port';
+import { type EntraEmulator } from '../../../demo/entra-emulator/index';
+import { startTestEntra } from '../../../test/support/test-entra';
 import { testTls } from '../../../test/support/test-tls';
 import { cardInReader, OPERATOR, testMasterKey, testTemplate } from '../../../test/lifecycle/lifecycle-fixtures';
 import { createGraphTransport } from '../../entra/graph-adapter';
@@ -24,17 +18,7 @@ import { issueCard } from './issue';
 
 let emulator: EntraEmulator & { port: number };
 beforeAll(async () => {
-  const tls = testTls();
-  const port = await freePort();
-  emulator = await startEntraEmulator({
-    origin: `https://localhost:${port}`,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
-    spaRedirectUris: ['http://localhost:8080/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    port,
-    tls: { cert: tls.certPem, key: tls.keyPem },
-  });
+  emulator = await startTestEntra(testTls());
 });
 afterAll(() => emulator.close());
 

@@ -7,7 +7,7 @@
  */
 import { AppError, isAppError } from '../../app-error';
 import type { TemplateValues } from '../../mail/template';
-import type { MailReceipt } from '../../relay-api/mail';
+import { mailPartsOf, type MailReceipt } from '../../relay-api/mail';
 import { getExportTemplate } from '../../store/export-templates';
 import type { CardTemplateRecord } from '../../store/db';
 import type { TapContext } from '../request-tap';
@@ -45,16 +45,8 @@ export async function deliverActivationPin(
     if (!input.sendMail)
       throw lifecycleError('TAP_CONTEXT_MISSING', 'No mail sender was given for the activation-PIN email.');
     const values: TemplateValues = { CardSerial: cardId, CredentialType: credentialType, ActivationPin: pin };
-    const parts = {
-      name: template.name,
-      to: template.to,
-      cc: template.cc,
-      subject: template.subject,
-      text: template.text,
-      html: template.html,
-    };
     const receipt = await input.sendMail(
-      { template: parts, targetUserId: input.user.id, values },
+      { template: mailPartsOf(template), targetUserId: input.user.id, values },
       `activation-${cardId.replace(/[^A-Za-z0-9_-]/g, '-')}-${crypto.randomUUID()}`,
     );
     return { method: 'email', status: 'sent', receipt };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ISSUE_STEPS_IN_ORDER } from '../../../test/lifecycle/lifecycle-fixtures';
 import { LIFECYCLE_STEPS, stepsOf, type StepOf } from './steps';
 
 describe('the lifecycle step catalogue', () => {
@@ -8,16 +9,7 @@ describe('the lifecycle step catalogue', () => {
       { id: 'reset-retry-counter', when: 'always' },
       { id: 'register', when: 'locked' },
     ]);
-    expect(stepsOf('issue').map((s) => s.id)).toEqual([
-      'detect',
-      'authenticate',
-      'write-chuid',
-      'set-management-key',
-      'set-puk',
-      'set-pin',
-      'generate-key',
-      'register',
-    ]);
+    expect(stepsOf('issue').map((s) => s.id)).toEqual(ISSUE_STEPS_IN_ORDER);
     // Every step belongs to some operation.
     for (const s of LIFECYCLE_STEPS) expect(Object.keys(s.runsIn).length, s.id).toBeGreaterThan(0);
   });

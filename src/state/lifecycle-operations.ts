@@ -1,0 +1,151 @@
+/**
+ * The card work behind each Lifecycle operation, as the Lifecycle page runs it: the workflows (loaded on
+ * first use), their arguments, and the summary each one leaves for the dialog. PINs pass straight through.
+ */
+import type { ActivateSummary } from '../workflows/lifecycle/activate';
+import type { IssueSummary } from '../workflows/lifecycle/issue';
+import type { RetireSummary } from '../workflows/lifecycle/retire';
+import type { StepEvent } from '../workflows/lifecycle/types';
+import type { UnblockSummary } from '../workflows/lifecycle/unblock';
+import {
+  checkNewPin,
+  requireMasterKey,
+  templateOfCard,
+  type CardTemplateRecord,
+  type CardTransport,
+  type RegistryRecord,
+} from '../workflows/lifecycle/inspect';
+import { tapContext, type DirectoryUser, type SignedInAccount } from '../workflows/helpdesk';
+import type { OperatorSession } from '../workflows/operator-session';
+
+// The card operations (PIV, crypto, CSR with @peculiar/x509) load on first use, keeping the first screen small.
+const operations = () =>
+  Promise.all([
+    import('../workflows/lifecycle/issue'),
+    import('../workflows/lifecycle/activate'),
+    import('../workflows/lifecycle/unblock'),
+    import('../workflows/lifecycle/retire'),
+  ]).then(([i, a, u, r]) => ({
+    issueCard: i.issueCard,
+    activateCard: a.activateCard,
+    unblockCard: u.unblockCard,
+    retireCard: r.retireCard,
+  }));
+
+/** What the summary dialog shows, per operation. */
+export type LifecycleSummary =
+  | {
+      readonly operation: 'issue';
+      readonly result: IssueSummary;
+      readonly holder: string;
+      readonly template: CardTemplateRecord;
+    }
+  | {
+      readonly operation: 'activate';
+      readonly result: ActivateSummary;
+      readonly holder: string;
+      readonly template: CardTemplateRecord;
+    }
+  | { readonly operation: 'unblock'; readonly result: UnblockSummary; readonly holder: string }
+  | { readonly operation: 'retire'; readonly result: RetireSummary; readonly holder: string };
+
+/** The card work of one operation, reporting each step. */
+export type Work = (transport: CardTransport, onStep: (e: StepEvent) => void) => Promise<LifecycleSummary>;
+
+/** An operation ready to run: its preconditions passed, nothing on the card touched yet. */
+export interface PreparedWork {
+  readonly template: CardTemplateRecord | null;
+  readonly work: Work;
+}
+
+/** Runs `work` with the card to itself where the transport has to arrange that (the PC/SC bridge); a WebUSB reader is ours already. */
+export const exclusively = <T>(transport: CardTransport, work: () => Promise<T>): Promise<T> =>
+  transport.transaction ? transport.transaction(work) : work();
+
+/** Issue: binds the card to `user` under `template`, as the re-authenticated `account`. */
+export function issueWork(
+  template: CardTemplateRecord,
+  user: DirectoryUser,
+  account: SignedInAccount,
+  op: OperatorSession,
+): Work {
+  const holder = { id: user.id, upn: user.userPrincipalName, displayName: user.displayName ?? user.userPrincipalName };
+  return async (transport, onStep) => {
+    const result = await (
+      await operations()
+    ).issueCard({
+      transport,
+      masterKey: await requireMasterKey(),
+      template,
+      user: holder,
+      onStep,
+      operator: { oid: account.objectId, name: account.name, upn: account.username },
+      sendMail: tapContext(op, account).sendMail,
+    });
+    return { operation: 'issue', result, holder: holder.displayName, template };
+  };
+}
+
+/** The signed-in operator, where there is one, for the TAP an activation may create. */
+export interface OperatorContext {
+  readonly op: OperatorSession | null;
+  readonly account: SignedInAccount | undefined;
+}
+
+/** Activate: checks the new PIN against the card's template, then sets it and creates the TAP it asks for. */
+export async function prepareActivate(
+  record: RegistryRecord,
+  pins: { activationPin: string; newPin: string; repeat: string },
+  holder: string,
+  { op, account }: OperatorContext,
+): Promise<PreparedWork> {
+  const { activationPin, newPin, repeat } = pins;
+  const template = await templateOfCard(record);
+  checkNewPin(newPin, repeat, template);
+  const ctx = op && account ? tapContext(op, account) : undefined;
+  return {
+    template,
+    work: async (transport, onStep) => ({
+      operation: 'activate',
+      holder,
+      template,
+      result: await (
+        await operations()
+      ).activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
+    }),
+  };
+}
+
+/** Unblock: checks the new PIN, then sets it with the PUK derived for this card. */
+export async function prepareUnblock(
+  record: RegistryRecord,
+  newPin: string,
+  repeat: string,
+  holder: string,
+): Promise<PreparedWork> {
+  const template = await templateOfCard(record);
+  checkNewPin(newPin, repeat, template);
+  const masterKey = await requireMasterKey();
+  return {
+    template,
+    work: async (transport, onStep) => ({
+      operation: 'unblock',
+      holder,
+      result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, onStep }),
+    }),
+  };
+}
+
+/** Retire: keys destroyed and binding removed, recorded as `account`'s act. */
+export async function prepareRetire(account: SignedInAccount | undefined, holder: string): Promise<PreparedWork> {
+  const masterKey = await requireMasterKey();
+  const operator = { oid: account?.objectId ?? '', name: account?.name ?? '', upn: account?.username ?? '' };
+  return {
+    template: null,
+    work: async (transport, onStep) => ({
+      operation: 'retire',
+      holder,
+      result: await (await operations()).retireCard({ transport, masterKey, operator, onStep }),
+    }),
+  };
+}
