@@ -1,6 +1,6 @@
 /** The composition's route hooks, over the real state classes and fake-indexeddb (no operator signed in). */
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeWindow } from '../../test/state/fake-window';
 import { appendAudit } from '../store/audit';
 import { followRoutes, type AppState } from './app-state';
@@ -33,7 +33,8 @@ function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
   };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 50));
+// Loads finish asynchronously; wait for what should happen rather than for a fixed time (CI can be slow).
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 10 });
 
 describe('followRoutes', () => {
   it('loads each screen as the operator comes to it', async () => {
@@ -47,17 +48,14 @@ describe('followRoutes', () => {
     const win = fakeWindow('#/templates');
     const app = buildApp(win);
     followRoutes(app);
-    await settle();
-    expect(app.cardTemplates.loaded).toBe(true);
+    await eventually(() => expect(app.cardTemplates.loaded).toBe(true));
     expect(app.audit.records).toEqual([]);
     expect(app.security.loaded).toBe(false);
 
     win.go('#/audit');
-    await settle();
-    expect(app.audit.records.map((r) => r.action)).toEqual(['tap.create']);
+    await eventually(() => expect(app.audit.records.map((r) => r.action)).toEqual(['tap.create']));
     win.go('#/options/security');
-    await settle();
-    expect(app.security.loaded).toBe(true);
+    await eventually(() => expect(app.security.loaded).toBe(true));
     expect(app.security.key).toBeNull();
   });
 
