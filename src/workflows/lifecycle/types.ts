@@ -30,13 +30,7 @@ export interface LifecycleOperator {
 
 /** Codes of `AppError('workflows', …)` raised by the lifecycle workflows. */
 export type LifecycleErrorCode =
-  | 'NOT_ISSUED'
-  | 'NOT_LOCKED'
-  | 'RUN_UNFINISHED'
-  | 'TEMPLATE_MISMATCH'
-  | 'CARD_BOUND'
-  | 'TAP_CONTEXT_MISSING'
-  | 'NOT_LIVE';
+  'NOT_ISSUED' | 'RUN_UNFINISHED' | 'TEMPLATE_MISMATCH' | 'CARD_BOUND' | 'TAP_CONTEXT_MISSING' | 'NOT_LIVE';
 
 /** Shorthand for a lifecycle error; the message never carries a secret. */
 export function lifecycleError(
