@@ -11,7 +11,7 @@ import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson, validQuery } from '../validate';
 import { verifyAuditChain } from './chain';
-import { AuditAppendBody, AuditQuery } from './request-schema';
+import { AuditAppendBody, AuditQuery } from '../../src/relay-api/contract';
 import { exportAuditCsv, searchAudit, type AuditFilter } from './search';
 import { createAuditWriter } from './writer';
 

@@ -1,0 +1,262 @@
+/**
+ * The relay's API as both sides see it: request bodies, queries and answers of `/api/whoami`,
+ * `/api/cards`, `/api/audit` and `/api/templates`, as Zod schemas. The relay validates requests with
+ * them (Hono's validator middleware, relay/validate.ts); the browser's clients in this folder type their
+ * calls with them and check what comes back. One definition, so the two sides cannot drift.
+ *
+ * A body is a closed schema: a stray `pin`, `puk`, `tapCode` or `key` field is refused, never stored.
+ */
+import { z } from 'zod';
+
+/** Printable text on one line: no control characters that could forge CSV lines or log records. */
+export const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must be one line of printable text');
+
+const instant = z.iso.datetime({ offset: true });
+const base64 = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+/** A card id: `serial:<n>` or `chuid:<FASC-N hex>` (src/cards/card.ts). */
+export const CardId = z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'must be 1 to 100 letters, digits and : . _ -');
+
+/** Who did something, as the relay's token validation saw them. */
+export const Person = z.strictObject({ oid: line(64), name: line(200) });
+export type Person = z.infer<typeof Person>;
+
+// ---------------------------------------------------------------------------------------------------
+// /api/whoami
+
+/** `GET /api/whoami`: the caller and what their app roles let them do. */
+export const WhoAmI = z.object({
+  oid: z.string(),
+  name: z.string(),
+  preferredUsername: z.string(),
+  roles: z.array(z.string()),
+  /** `Keyward.Operator`: lifecycle operations and TAPs. */
+  isOperator: z.boolean(),
+  /** `Keyward.Administrator`: templates, connections, card keys, configuration import. */
+  isAdministrator: z.boolean(),
+  /** `Keyward.Auditor`: read and export the audit trail. */
+  isAuditor: z.boolean(),
+});
+export type WhoAmI = z.infer<typeof WhoAmI>;
+
+// ---------------------------------------------------------------------------------------------------
+// /api/cards
+
+export const CARD_STATES = ['blank', 'issued', 'active', 'locked', 'retired'] as const;
+export type CardState = (typeof CARD_STATES)[number];
+
+/** Lifecycle transitions and the states they lead from and to. */
+export const CARD_TRANSITIONS = {
+  // A retired card is factory-fresh again, so it may be issued anew.
+  issue: { from: ['blank', 'retired'], to: 'issued' },
+  activate: { from: ['issued'], to: 'active' },
+  lock: { from: ['active'], to: 'locked' },
+  unblock: { from: ['locked'], to: 'active' },
+  retire: { from: ['issued', 'active', 'locked'], to: 'retired' },
+} as const satisfies Record<string, { from: readonly CardState[]; to: CardState }>;
+export type CardTransition = keyof typeof CARD_TRANSITIONS;
+const TRANSITION_NAMES = Object.keys(CARD_TRANSITIONS) as [CardTransition, ...CardTransition[]];
+
+/** A key generated on the card at issuance (SP 800-73-4 Part 1 §3.3.2 key references). */
+export const CardKey = z.strictObject({
+  slot: z.enum(['9a', '9c', '9d', '9e']),
+  algorithm: z.enum(['ECCP256', 'ECCP384', 'RSA2048']),
+  /** DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), base64. */
+  publicKey: base64(2000).min(1),
+  /** DER certificate written to the slot, base64, when the template writes one. */
+  certificate: base64(12_000).optional(),
+});
+export type CardKey = z.infer<typeof CardKey>;
+
+/** A card as the registry holds it. `version` is what a transition names in `expectedVersion`. */
+export const Card = z.object({
+  cardId: z.string(),
+  state: z.enum(CARD_STATES),
+  /** Empty strings while the card is blank or retired. */
+  holder: z.object({ oid: z.string(), name: z.string(), upn: z.string() }),
+  template: z.object({ id: z.string(), version: z.number() }),
+  credentialType: z.string(),
+  serial: z.number().nullable(),
+  chuidGuid: z.string(),
+  keys: z.array(CardKey),
+  issuedBy: Person.nullable(),
+  issuedAt: z.string().nullable(),
+  /** Set when the card was retired as lost or stolen. */
+  lostAt: z.string().nullable(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+export type Card = z.infer<typeof Card>;
+
+/** `POST /api/cards/:cardId/transitions`. */
+export const TransitionBody = z.strictObject({
+  transition: z.enum(TRANSITION_NAMES),
+  /** The version read with GET; 0 for a card the registry does not know. */
+  expectedVersion: z.number().int().min(0),
+  /** For `issue`: the binding. */
+  issue: z
+    .strictObject({
+      holderOid: line(64).min(1),
+      holderName: line(200),
+      holderUpn: line(320),
+      templateId: line(100).min(1),
+      templateVersion: z.number().int().min(1),
+      credentialType: z.enum(['yubikey', 'piv']),
+      serial: z.number().int().min(0).nullable(),
+      chuidGuid: line(64),
+      keys: z.array(CardKey).max(4),
+    })
+    .optional(),
+  /** For `retire`: the card was reported lost or stolen (retired without the card in hand). */
+  lost: z.boolean().optional(),
+});
+export type TransitionBody = z.infer<typeof TransitionBody>;
+
+/** `GET /api/cards`: a holder's cards, or cards in a state; newest change first. */
+export const CardQuery = z.strictObject({
+  holder: line(64).optional(),
+  state: z.enum(CARD_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type CardQuery = z.input<typeof CardQuery>;
+
+export const CardList = z.object({ cards: z.array(Card) });
+export type CardList = z.infer<typeof CardList>;
+
+/** A card from one browser's old IndexedDB registry (src/store/db.ts `RegistryRecord`). */
+export const ImportedCard = z.strictObject({
+  cardId: CardId,
+  state: z.enum(CARD_STATES),
+  credentialType: line(20),
+  serial: z.number().int().min(0).nullable(),
+  holderOid: line(64),
+  holderName: line(200),
+  holderUpn: line(320),
+  templateId: line(100),
+  issuedAt: instant.nullable(),
+  lostAt: instant.nullable(),
+});
+export type ImportedCard = z.infer<typeof ImportedCard>;
+
+/** `POST /api/cards/import` (administrators): registers cards the service does not know; never overwrites. */
+export const CardImportBody = z.strictObject({ cards: z.array(ImportedCard).max(5000) });
+export type CardImportBody = z.infer<typeof CardImportBody>;
+
+export const CardImportResult = z.object({
+  imported: z.array(z.string()),
+  /** Cards the service already knows: left as they are, listed with the service's record. */
+  conflicts: z.array(z.object({ cardId: z.string(), current: Card })),
+});
+export type CardImportResult = z.infer<typeof CardImportResult>;
+
+// ---------------------------------------------------------------------------------------------------
+// /api/audit
+
+/** Dotted lower-case verb: `card.issue`, `tap.create`, `template.publish`. */
+export const AuditAction = z
+  .string()
+  .max(64)
+  .regex(/^[a-z]+(\.[a-z][a-z-]*)+$/, 'must be a dotted lower-case verb such as card.issue');
+
+export const AUDIT_TARGET_TYPES = ['card', 'user', 'template', 'connection', 'key', 'configuration'] as const;
+
+/** `POST /api/audit`: what happened to what. The actor always comes from the caller's token. */
+export const AuditAppendBody = z.strictObject({
+  action: AuditAction,
+  target: z.strictObject({
+    type: z.enum(AUDIT_TARGET_TYPES),
+    id: line(200).min(1),
+    label: line(200).optional(),
+  }),
+  outcome: z.enum(['succeeded', 'failed', 'refused']),
+  /** What failed, in words, for failures and refusals. */
+  reason: line(500).optional(),
+});
+export type AuditAppendBody = z.infer<typeof AuditAppendBody>;
+
+/** `GET /api/audit` (and its CSV export). */
+export const AuditQuery = z.strictObject({
+  actor: line(200).optional(),
+  target: line(200).optional(),
+  action: line(64).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type AuditQuery = z.input<typeof AuditQuery>;
+
+/** One stored audit row. */
+export const AuditRow = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actor: z.object({ oid: z.string(), name: z.string() }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string(), label: z.string() }),
+  outcome: z.string(),
+  reason: z.string(),
+  hash: z.string(),
+});
+export type AuditRow = z.infer<typeof AuditRow>;
+
+/** One page, newest first; `nextBefore` continues it, absent on the last page. */
+export const AuditPage = z.object({ entries: z.array(AuditRow), nextBefore: z.number().optional() });
+export type AuditPage = z.infer<typeof AuditPage>;
+
+/** `GET /api/audit/verify`: the chain's verdict, naming the first row that breaks it. */
+export const ChainVerdict = z.union([
+  z.object({ ok: z.literal(true), rows: z.number(), lastHash: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    rows: z.number(),
+    brokenSeq: z.number(),
+    problem: z.enum(['ROW_ALTERED', 'CHAIN_BROKEN', 'SEQUENCE_GAP']),
+  }),
+]);
+export type ChainVerdict = z.infer<typeof ChainVerdict>;
+
+// ---------------------------------------------------------------------------------------------------
+// /api/templates
+
+/** Card templates and data-export (email) templates. */
+export const TemplateKind = z.enum(['card', 'export']);
+export type TemplateKind = z.infer<typeof TemplateKind>;
+
+/**
+ * A published template. `body` is the template record itself (src/store/db.ts `CardTemplateRecord` or
+ * `ExportTemplateRecord`), checked by the kind's schema in ./template-schemas.ts when published.
+ */
+export const PublishedTemplate = z.object({
+  kind: TemplateKind,
+  id: z.string(),
+  /** 1 for the first publication, +1 for each one after. */
+  version: z.number(),
+  name: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  publishedAt: z.string(),
+  publishedBy: Person,
+  /** Withdrawn templates stay readable (issued cards name them) but cannot be used for new work. */
+  withdrawn: z.boolean(),
+});
+export type PublishedTemplate = z.infer<typeof PublishedTemplate>;
+
+/** `GET /api/templates`: the newest version of every template. */
+export const TemplateList = z.object({ templates: z.array(PublishedTemplate) });
+export type TemplateList = z.infer<typeof TemplateList>;
+
+/** `PUT /api/templates/:kind/:id` (administrators): publishes the next version. */
+export const PublishBody = z.strictObject({
+  /** The version the administrator edited; 0 for a new template. 409 TEMPLATE_CHANGED_ELSEWHERE otherwise. */
+  expectedVersion: z.number().int().min(0),
+  body: z.record(z.string(), z.unknown()),
+});
+export type PublishBody = z.infer<typeof PublishBody>;
