@@ -55,7 +55,7 @@ describe('relay with the Entra emulator', () => {
       oid: OPERATOR,
       tid: DEMO_TENANT_ID,
       scopes: ['Mail.Send'],
-      roles: ['Keyward.Operator'],
+      roles: ['Keyward.Operator', 'Keyward.Administrator'],
       isOperator: true,
     });
   });

@@ -17,6 +17,7 @@ import {
   DEMO_RELAY_CLIENT_ID,
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
+  ADMINISTRATOR_APP_ROLE,
   OPERATOR_APP_ROLE,
   type EntraEmulator,
 } from './index';
@@ -119,7 +120,7 @@ describe.skipIf(!hasChromium)('browser MSAL v5 (ProtocolMode.OIDC) against the e
     expect(claims(out.relayToken)).toMatchObject({
       aud: DEMO_RELAY_CLIENT_ID,
       scp: 'Mail.Send',
-      roles: [OPERATOR_APP_ROLE],
+      roles: [OPERATOR_APP_ROLE, ADMINISTRATOR_APP_ROLE],
     });
     expect(out.searchStatus).toBe(200);
     expect(out.searchBody.value.map((u) => u.displayName)).toEqual(['Oscar Ward', 'Wanda Adams', 'Zoe Walsh']);

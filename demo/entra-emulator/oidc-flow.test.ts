@@ -11,6 +11,7 @@ import {
   DEMO_RELAY_CLIENT_ID,
   DEMO_SPA_CLIENT_ID,
   DEMO_TENANT_ID,
+  ADMINISTRATOR_APP_ROLE,
   OPERATOR_APP_ROLE,
   type EntraEmulator,
 } from './index';
@@ -149,7 +150,7 @@ describe('OIDC code flow with PKCE', () => {
     expect(relayAt).toMatchObject({
       ver: '2.0',
       scp: 'Mail.Send',
-      roles: [OPERATOR_APP_ROLE],
+      roles: [OPERATOR_APP_ROLE, ADMINISTRATOR_APP_ROLE],
       tid: DEMO_TENANT_ID,
       oid: aisha.id,
       name: 'Aisha Operator',

@@ -28,6 +28,10 @@ export const AUTHENTICATION_POLICY_ADMINISTRATOR = '0526716b-113d-4c15-b2c8-68e3
 
 /** The relay app role that lets an operator send mail through the relay. */
 export const OPERATOR_APP_ROLE = 'Keyward.Operator';
+/** App role for templates, connections, card keys and configuration import. */
+export const ADMINISTRATOR_APP_ROLE = 'Keyward.Administrator';
+/** App role for reading and exporting the audit trail. */
+export const AUDITOR_APP_ROLE = 'Keyward.Auditor';
 
 /** The tenant's verified domain. */
 export const TENANT_DOMAIN = 'contoso.example';
@@ -94,7 +98,8 @@ const SEEDS: readonly Seed[] = [
     jobTitle: 'Helpdesk Operator',
     department: 'IT Service Desk',
     roles: [AUTHENTICATION_ADMINISTRATOR],
-    appRoles: [OPERATOR_APP_ROLE],
+    // The helpdesk lead: issues cards and also maintains templates and connections.
+    appRoles: [OPERATOR_APP_ROLE, ADMINISTRATOR_APP_ROLE],
   },
   {
     id: '9fe9875e-95ff-4a28-975a-686721ee65a2',
@@ -119,6 +124,8 @@ const SEEDS: readonly Seed[] = [
     jobTitle: 'Identity Architect',
     department: 'IT',
     roles: [GLOBAL_ADMINISTRATOR],
+    // Administers Keyward without being an operator: no lifecycle work, no TAPs.
+    appRoles: [ADMINISTRATOR_APP_ROLE],
   },
   {
     id: '8a1ab7d6-0186-4fa8-8904-394ddfeed56e',
@@ -127,6 +134,7 @@ const SEEDS: readonly Seed[] = [
     jobTitle: 'Security Auditor',
     department: 'Security',
     roles: [GLOBAL_READER],
+    appRoles: [AUDITOR_APP_ROLE],
   },
   {
     id: '46876d75-c7ea-4ea4-863b-a6e9796b7d11',
