@@ -18,39 +18,34 @@ const base = fc.record({
 const data = fc.uint8Array({ maxLength: 64 });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
+/** abProtocolDataStructure for T=0 and T=1 (CCID rev 1.1 Tables 6.1-6 and 6.1-7). */
+const t0Parameters = fc.record({
+  protocol: fc.constant(0 as const),
+  findexDindex: byte,
+  tcckst: byte,
+  guardTime: byte,
+  waitingInteger: byte,
+  clockStop: byte,
+});
+const t1Parameters = fc.record({
+  protocol: fc.constant(1 as const),
+  findexDindex: byte,
+  tcckst: byte,
+  guardTime: byte,
+  waitingIntegers: byte,
+  clockStop: byte,
+  ifsc: byte,
+  nad: byte,
+});
+
 const reply: fc.Arbitrary<CcidReply> = fc.oneof(
   fc
     .tuple(base, byte, data)
     .map(([b, chainParameter, d]) => ({ type: 'DataBlock' as const, ...b, chainParameter, data: d })),
   fc.tuple(base, byte).map(([b, clockStatus]) => ({ type: 'SlotStatus' as const, ...b, clockStatus })),
-  fc.tuple(base, fc.uint8Array({ minLength: 5, maxLength: 5 })).map(([b, p]) => ({
-    type: 'Parameters' as const,
-    ...b,
-    protocol: 0,
-    parameters: {
-      protocol: 0 as const,
-      findexDindex: p[0]!,
-      tcckst: p[1]!,
-      guardTime: p[2]!,
-      waitingInteger: p[3]!,
-      clockStop: p[4]!,
-    },
-  })),
-  fc.tuple(base, fc.uint8Array({ minLength: 7, maxLength: 7 })).map(([b, p]) => ({
-    type: 'Parameters' as const,
-    ...b,
-    protocol: 1,
-    parameters: {
-      protocol: 1 as const,
-      findexDindex: p[0]!,
-      tcckst: p[1]!,
-      guardTime: p[2]!,
-      waitingIntegers: p[3]!,
-      clockStop: p[4]!,
-      ifsc: p[5]!,
-      nad: p[6]!,
-    },
-  })),
+  fc
+    .tuple(base, fc.oneof(t0Parameters, t1Parameters))
+    .map(([b, parameters]) => ({ type: 'Parameters' as const, ...b, protocol: parameters.protocol, parameters })),
   fc.tuple(base, data).map(([b, d]) => ({ type: 'Escape' as const, ...b, data: d })),
   fc
     .tuple(base, u32, u32)
