@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sameValue } from '../../test/support/same-value';
 import { isAppError } from '../app-error';
 import { encodeReply, parseNotification, parseReply, type CcidReply } from './messages-reply';
 
@@ -68,19 +69,6 @@ const noise = fc.oneof(
     .map(([t, n, mid, rest]) => Uint8Array.of(t, n, 0, 0, 0, ...mid, ...rest)),
 );
 
-/** Structural equality for replies (plain objects, numbers, null, Uint8Array); cheaper than expect().toEqual. */
-function same(x: unknown, y: unknown): boolean {
-  if (x instanceof Uint8Array || y instanceof Uint8Array) {
-    return x instanceof Uint8Array && y instanceof Uint8Array && x.length === y.length && x.every((v, i) => v === y[i]);
-  }
-  if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return x === y;
-  const kx = Object.keys(x);
-  return (
-    kx.length === Object.keys(y).length &&
-    kx.every((k) => same((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]))
-  );
-}
-
 describe('CCID reply codec properties', () => {
   it('never throws anything but AppError on random bytes (20,000 cases)', () => {
     fc.assert(
@@ -98,11 +86,11 @@ describe('CCID reply codec properties', () => {
   });
 
   it('round-trips valid replies (20,000 cases)', () => {
-    expect(same(Uint8Array.of(1), Uint8Array.of(2))).toBe(false);
+    expect(sameValue(Uint8Array.of(1), Uint8Array.of(2))).toBe(false);
     fc.assert(
       fc.property(reply, (r) => {
         const encoded = encodeReply(r);
-        return same(parseReply(encoded), r) && same(encodeReply(parseReply(encoded)), encoded);
+        return sameValue(parseReply(encoded), r) && sameValue(encodeReply(parseReply(encoded)), encoded);
       }),
       { numRuns: 20_000 },
     );
