@@ -35,13 +35,8 @@ import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { smtpTransportOptions } from '../relay/mail/smtp-mailer';
-import {
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  startEntraEmulator,
-} from '../demo/entra-emulator/index';
-import { freePort } from '../test/support/free-port';
+import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID } from '../demo/entra-emulator/index';
+import { startTestEntra } from '../test/support/test-entra';
 import { createLocalTls } from '../demo/local-tls';
 
 const MESSAGES = 2000;
@@ -306,16 +301,9 @@ async function startRig(): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   const tls = await createLocalTls(1);
   writeFileSync(join(dir, 'ca.pem'), tls.caPem);
-  const idpPort = await freePort();
   let graphLookups = 0;
-  const emulator = await startEntraEmulator({
-    origin: `https://localhost:${idpPort}`,
-    port: idpPort,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
+  const emulator = await startTestEntra(tls, {
     spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    tls: { cert: tls.certPem, key: tls.keyPem },
     log: (line) => void (line.startsWith('graph GET /graph/v1.0/users/') && graphLookups++),
   });
   const sink = await startSink();
@@ -335,7 +323,7 @@ async function startRig(): Promise<Rig> {
       PORT: '0',
       TENANT_ID: DEMO_TENANT_ID,
       RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-      AUTHORITY_HOST: `localhost:${idpPort}`,
+      AUTHORITY_HOST: `localhost:${emulator.port}`,
       ALLOWED_ORIGINS: 'http://localhost:5173',
       SMTP_URL: smtpUrl,
       MAIL_FROM: 'Keyward <keyward@contoso.example>',
