@@ -116,6 +116,9 @@ async function startSink(): Promise<{ port: number; received: () => number; clos
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
+/** PGlite's files that it reads at run time from the directory of the module that loads it. */
+const PGLITE_FILES = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
+
 /** Bundles relay/server.ts into `dir` with esbuild; returns node's arguments for the child. */
 function relayEntry(dir: string): { args: string[]; mode: string } {
   const outfile = join(dir, 'relay.mjs');
@@ -135,6 +138,9 @@ function relayEntry(dir: string): { args: string[]; mode: string } {
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
+  // PGlite loads its WebAssembly and data files from beside its module, which in the bundle is relay.mjs.
+  const pglite = join(ROOT, 'node_modules/@electric-sql/pglite/dist');
+  if (built.status === 0) for (const f of PGLITE_FILES) copyFileSync(join(pglite, f), join(dir, f));
   const heap = `--max-old-space-size=${RELAY_HEAP_MB}`;
   // RELAY_CPU_PROF=<dir> profiles the child (node --cpu-prof); the profile is written when it exits.
   const profDir = process.env.RELAY_CPU_PROF;
