@@ -6,17 +6,15 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { measureHeap, exposedGc, type HeapFigures } from './ccid-heap';
-import { measureLatency, type LatencyFigures } from './ccid-latency';
+import { measureLatency, type LatencyFigures, type LatencyRun } from './ccid-latency';
 import { BENCH_LEVELS, type BenchLevel } from './ccid-rig';
 import { measureTransfers, type TransferRow } from './ccid-transfers';
 
-const TIMED_APDUS = 20_000;
-/** APDUs for the second, device-timed pass that splits off the simulator's share. */
-const SPLIT_APDUS = 10_000;
-const WARMUP_APDUS = 2_000;
+/** The latency run: warm-up, the timed pass, and a second, device-timed pass that splits off the simulator's share. */
+const LATENCY_RUN: LatencyRun = { warmup: 2_000, apdus: 20_000, splitApdus: 10_000 };
 const HEAP_APDUS = 100_000;
-const TARGET_P50_US = 50;
-const TARGET_HEAP_MB = 5;
+/** What the tables mark OVER TARGET. */
+const TARGET = { p50Us: 50, heapMb: 5 } as const;
 
 /** The readers timed and heap-checked: one per level (the others only have their transfers counted). */
 const TIMED_FILES = new Set(['ACS_ACR3901U_ICC_Reader.txt', 'SCR3310.txt', 'Identiv_uTrust_3700_F_CL_Reader.txt']);
@@ -40,7 +38,7 @@ const MESSAGE_NAMES: Record<number, string> = {
 function printLatency(rows: readonly [BenchLevel, LatencyFigures][]): void {
   const n = (x: number): string => x.toLocaleString('en');
   console.log(
-    `\nCard stack: per-APDU JavaScript overhead at zero device latency (${n(TIMED_APDUS)} APDUs after ${n(WARMUP_APDUS)} warm-up)`,
+    `\nCard stack: per-APDU JavaScript overhead at zero device latency (${n(LATENCY_RUN.apdus)} APDUs after ${n(LATENCY_RUN.warmup)} warm-up)`,
   );
   console.log('  ApduChannel → CCID driver → virtual USBDevice → card answering at once (GET DATA, 32 bytes + 9000)');
   const load = loadavg()[0]!.toFixed(2);
@@ -49,17 +47,17 @@ function printLatency(rows: readonly [BenchLevel, LatencyFigures][]): void {
   );
   const head = ['p50', 'p90', 'p99', 'mean'].map((h) => h.padStart(6)).join(' ');
   console.log(
-    `  ${'level (reader), µs'.padEnd(32)} ${head}  ${'in device p50/p90'.padEnd(20)} target p50 ≤ ${TARGET_P50_US} µs`,
+    `  ${'level (reader), µs'.padEnd(32)} ${head}  ${'in device p50/p90'.padEnd(20)} target p50 ≤ ${TARGET.p50Us} µs`,
   );
   for (const [level, f] of rows) {
     const t = f.total;
     const device = `${us(f.inDevice.p50)} / ${us(f.inDevice.p90)}`.padEnd(20);
     console.log(
-      `  ${level.label.padEnd(32)} ${us(t.p50)} ${us(t.p90)} ${us(t.p99)} ${us(t.mean)}  ${device} ${ok(t.p50 <= TARGET_P50_US)}`,
+      `  ${level.label.padEnd(32)} ${us(t.p50)} ${us(t.p90)} ${us(t.p99)} ${us(t.mean)}  ${device} ${ok(t.p50 <= TARGET.p50Us)}`,
     );
   }
   console.log(
-    `  ("in device" = time inside the virtual reader's bulk calls, from a second pass of ${n(SPLIT_APDUS)} APDUs:`,
+    `  ("in device" = time inside the virtual reader's bulk calls, from a second pass of ${n(LATENCY_RUN.splitApdus)} APDUs:`,
   );
   console.log("   the simulator's share, not ours. The mean also carries GC pauses.)");
 }
@@ -93,7 +91,7 @@ function heapRow(level: BenchLevel, h: HeapFigures): string {
   const rate = Math.round(h.apdus / (h.ms / 1000))
     .toString()
     .padStart(8);
-  return `  ${level.label.padEnd(32)} ${mb(settled)} ${mb(h.after.quick - h.before)} ${rate}  ${ok(settled < TARGET_HEAP_MB * 1e6)}`;
+  return `  ${level.label.padEnd(32)} ${mb(settled)} ${mb(h.after.quick - h.before)} ${rate}  ${ok(settled < TARGET.heapMb * 1e6)}`;
 }
 
 function printHeap(rows: readonly [BenchLevel, HeapFigures][] | null): void {
@@ -110,7 +108,7 @@ function printHeap(rows: readonly [BenchLevel, HeapFigures][] | null): void {
     ['APDU/s', 8],
   ] as const;
   console.log(
-    `  ${'level (reader)'.padEnd(32)} ${head.map(([h, w]) => h.padStart(w)).join(' ')}  target < ${TARGET_HEAP_MB} MB (settled)`,
+    `  ${'level (reader)'.padEnd(32)} ${head.map(([h, w]) => h.padStart(w)).join(' ')}  target < ${TARGET.heapMb} MB (settled)`,
   );
   for (const [level, h] of rows) console.log(heapRow(level, h));
 }
@@ -120,8 +118,7 @@ export async function benchCcid(): Promise<void> {
   const started = performance.now();
   const timed = BENCH_LEVELS.filter((l) => TIMED_FILES.has(l.file));
   const latency: [BenchLevel, LatencyFigures][] = [];
-  const run = { warmup: WARMUP_APDUS, apdus: TIMED_APDUS, splitApdus: SPLIT_APDUS };
-  for (const level of timed) latency.push([level, await measureLatency(level.file, run)]);
+  for (const level of timed) latency.push([level, await measureLatency(level.file, LATENCY_RUN)]);
   printLatency(latency);
   const transfers: [BenchLevel, { write: TransferRow; read: TransferRow }][] = [];
   for (const level of BENCH_LEVELS) transfers.push([level, await measureTransfers(level.file)]);

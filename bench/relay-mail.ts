@@ -35,13 +35,8 @@ import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { smtpTransportOptions } from '../relay/mail/smtp-mailer';
-import {
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  startEntraEmulator,
-} from '../demo/entra-emulator/index';
-import { freePort } from '../test/support/free-port';
+import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID } from '../demo/entra-emulator/index';
+import { startTestEntra } from '../test/support/test-entra';
 import { createLocalTls } from '../demo/local-tls';
 
 const MESSAGES = 2000;
@@ -121,6 +116,9 @@ async function startSink(): Promise<{ port: number; received: () => number; clos
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
+/** PGlite's files that it reads at run time from the directory of the module that loads it. */
+const PGLITE_FILES = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
+
 /** Bundles relay/server.ts into `dir` with esbuild; returns node's arguments for the child. */
 function relayEntry(dir: string): { args: string[]; mode: string } {
   const outfile = join(dir, 'relay.mjs');
@@ -140,6 +138,9 @@ function relayEntry(dir: string): { args: string[]; mode: string } {
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
+  // PGlite loads its WebAssembly and data files from beside its module, which in the bundle is relay.mjs.
+  const pglite = join(ROOT, 'node_modules/@electric-sql/pglite/dist');
+  if (built.status === 0) for (const f of PGLITE_FILES) copyFileSync(join(pglite, f), join(dir, f));
   const heap = `--max-old-space-size=${RELAY_HEAP_MB}`;
   // RELAY_CPU_PROF=<dir> profiles the child (node --cpu-prof); the profile is written when it exits.
   const profDir = process.env.RELAY_CPU_PROF;
@@ -306,16 +307,9 @@ async function startRig(): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   const tls = await createLocalTls(1);
   writeFileSync(join(dir, 'ca.pem'), tls.caPem);
-  const idpPort = await freePort();
   let graphLookups = 0;
-  const emulator = await startEntraEmulator({
-    origin: `https://localhost:${idpPort}`,
-    port: idpPort,
-    tenantId: DEMO_TENANT_ID,
-    spaClientId: DEMO_SPA_CLIENT_ID,
+  const emulator = await startTestEntra(tls, {
     spaRedirectUris: ['http://localhost:5173/auth-redirect.html'],
-    relayClientId: DEMO_RELAY_CLIENT_ID,
-    tls: { cert: tls.certPem, key: tls.keyPem },
     log: (line) => void (line.startsWith('graph GET /graph/v1.0/users/') && graphLookups++),
   });
   const sink = await startSink();
@@ -335,7 +329,7 @@ async function startRig(): Promise<Rig> {
       PORT: '0',
       TENANT_ID: DEMO_TENANT_ID,
       RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-      AUTHORITY_HOST: `localhost:${idpPort}`,
+      AUTHORITY_HOST: `localhost:${emulator.port}`,
       ALLOWED_ORIGINS: 'http://localhost:5173',
       SMTP_URL: smtpUrl,
       MAIL_FROM: 'Keyward <keyward@contoso.example>',

@@ -42,3 +42,17 @@ export function toAppError(e: unknown, layer = 'state'): AppError {
     ? e
     : new AppError(layer, 'UNEXPECTED', e instanceof Error ? e.message : String(e), {}, { cause: e });
 }
+
+/** Builds one layer's `AppError`s: `(code, message, fields?, cause?)`; the message never carries a secret. */
+export type LayerErrorFactory<C extends string> = (
+  code: C,
+  message: string,
+  fields?: Record<string, unknown>,
+  cause?: unknown,
+) => AppError<C>;
+
+/** The error shorthand for `layer`, typed to that layer's codes `C` (e.g. `layerErrors<PivErrorCode>('piv')`). */
+export function layerErrors<C extends string>(layer: string): LayerErrorFactory<C> {
+  return (code, message, fields = {}, cause) =>
+    new AppError(layer, code, message, fields, cause === undefined ? undefined : { cause });
+}

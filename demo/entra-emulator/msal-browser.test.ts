@@ -1,8 +1,8 @@
 /**
  * Unmodified browser MSAL v5 against the emulator, in Debian's headless Chromium: loginPopup through the
  * sign-in page, a silent relay token from the refresh token, and a cross-origin Graph `$search` call.
- * The page (msal-fixture/) is built with Vite and served from `http://localhost:<port>`, as the demo
- * serves the app; the emulator's self-signed certificate is accepted with `ignoreHTTPSErrors`.
+ * The page (msal-fixture/) and Keyward's own redirect bridge page (auth-redirect.html, where the popup
+ * lands) are built with Vite and served from `http://localhost:<port>`, as the demo serves the app; the emulator's self-signed certificate is accepted with `ignoreHTTPSErrors`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,16 +12,9 @@ import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUTHENTICATION_ADMINISTRATOR,
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  ADMINISTRATOR_APP_ROLE,
-  OPERATOR_APP_ROLE,
-  type EntraEmulator,
-} from './index';
+import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, type EntraEmulator } from './index';
 import type { FixtureInput } from './msal-fixture/app';
+import { AISHA_ID_CLAIMS, AISHA_RELAY_CLAIMS } from './test-claims';
 import { createLocalTls } from '../local-tls';
 import { freePort } from '../../test/support/free-port';
 import { startTestEntra } from '../../test/support/test-entra';
@@ -35,17 +28,22 @@ let spaOrigin: string;
 let browser: Browser;
 let builtDir: string | undefined;
 
+/** The repository root: the fixture page and Keyward's own redirect bridge page are built from it. */
+const REPO = join(import.meta.dirname, '../..');
+const FIXTURE_PAGE = 'demo/entra-emulator/msal-fixture/index.html';
+
+/** Builds the fixture page and Keyward's `auth-redirect.html`, the page MSAL's popup lands on in the app. */
 async function buildFixture(): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), 'entra-msal-'));
-  const root = join(import.meta.dirname, 'msal-fixture');
   await build({
     configFile: false,
-    root,
+    root: REPO,
+    publicDir: false,
     logLevel: 'silent',
     build: {
       outDir,
       emptyOutDir: true,
-      rollupOptions: { input: { index: join(root, 'index.html'), bridge: join(root, 'auth-redirect.html') } },
+      rollupOptions: { input: { index: join(REPO, FIXTURE_PAGE), bridge: join(REPO, 'auth-redirect.html') } },
     },
   });
   return outDir;
@@ -54,7 +52,7 @@ async function buildFixture(): Promise<string> {
 function serveStatic(dir: string): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const file = join(dir, path === '/' ? 'index.html' : path);
+    const file = join(dir, path === '/' ? FIXTURE_PAGE : path);
     if (!file.startsWith(dir) || !existsSync(file)) return void res.writeHead(404).end();
     res
       .writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' })
@@ -115,13 +113,9 @@ describe.skipIf(!hasChromium)('browser MSAL v5 (ProtocolMode.OIDC) against the e
     };
 
     expect(out.username).toBe('aisha.operator@contoso.example');
-    expect(out.idTokenClaims).toMatchObject({ tid: DEMO_TENANT_ID, ver: '2.0', wids: [AUTHENTICATION_ADMINISTRATOR] });
+    expect(out.idTokenClaims).toMatchObject(AISHA_ID_CLAIMS);
     expect(claims(out.graphToken)).toMatchObject({ aud: 'https://graph.microsoft.com', iss: emulator.issuer });
-    expect(claims(out.relayToken)).toMatchObject({
-      aud: DEMO_RELAY_CLIENT_ID,
-      scp: 'Mail.Send',
-      roles: [OPERATOR_APP_ROLE, ADMINISTRATOR_APP_ROLE],
-    });
+    expect(claims(out.relayToken)).toMatchObject(AISHA_RELAY_CLAIMS);
     expect(out.searchStatus).toBe(200);
     expect(out.searchBody.value.map((u) => u.displayName)).toEqual(['Oscar Ward', 'Wanda Adams', 'Zoe Walsh']);
     await context.close();

@@ -6,16 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUTHENTICATION_ADMINISTRATOR,
-  DEMO_RELAY_CLIENT_ID,
-  DEMO_SPA_CLIENT_ID,
-  DEMO_TENANT_ID,
-  ADMINISTRATOR_APP_ROLE,
-  OPERATOR_APP_ROLE,
-  type EntraEmulator,
-} from './index';
+import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, type EntraEmulator } from './index';
 import { createLocalTls } from '../local-tls';
+import { AISHA_ID_CLAIMS, AISHA_RELAY_CLAIMS } from './test-claims';
 import { corsPreflight, httpsRequest, type HttpsResponse } from './test-https';
 import { OidcTestClient, pkce, spaAuthParams } from './test-oidc-client';
 import { startTestEntra } from '../../test/support/test-entra';
@@ -117,13 +110,11 @@ describe('OIDC code flow with PKCE', () => {
     const aisha = emulator.tenant.byDisplayName('Aisha Operator');
     const id = await verify(tokens.id_token, DEMO_SPA_CLIENT_ID);
     expect(id).toMatchObject({
-      ver: '2.0',
-      tid: DEMO_TENANT_ID,
+      ...AISHA_ID_CLAIMS,
       oid: aisha.id,
       sub: aisha.id,
       name: 'Aisha Operator',
       preferred_username: aisha.userPrincipalName,
-      wids: [AUTHENTICATION_ADMINISTRATOR],
       nonce,
     });
 
@@ -132,13 +123,7 @@ describe('OIDC code flow with PKCE', () => {
     expect(String(graphAt.scp).split(' ')).toEqual(
       expect.arrayContaining(['User.Read', 'UserAuthMethod-TAP.ReadWrite.All']),
     );
-    expect(graphAt).toMatchObject({
-      ver: '2.0',
-      tid: DEMO_TENANT_ID,
-      oid: aisha.id,
-      azp: DEMO_SPA_CLIENT_ID,
-      wids: [AUTHENTICATION_ADMINISTRATOR],
-    });
+    expect(graphAt).toMatchObject({ ...AISHA_ID_CLAIMS, oid: aisha.id, azp: DEMO_SPA_CLIENT_ID });
     expect(graphAt.scope).toBeUndefined();
     expect(graphAt.roles).toBeUndefined();
 
@@ -148,10 +133,7 @@ describe('OIDC code flow with PKCE', () => {
     expect(refreshed.status).toBe(200);
     const relayAt = await verify(refreshed.body.access_token, DEMO_RELAY_CLIENT_ID);
     expect(relayAt).toMatchObject({
-      ver: '2.0',
-      scp: 'Mail.Send',
-      roles: [OPERATOR_APP_ROLE, ADMINISTRATOR_APP_ROLE],
-      tid: DEMO_TENANT_ID,
+      ...AISHA_RELAY_CLAIMS,
       oid: aisha.id,
       name: 'Aisha Operator',
       preferred_username: aisha.userPrincipalName,

@@ -69,29 +69,15 @@ function malformed(message: string, bytes: Uint8Array): AppError {
   return new AppError('ccid', 'MALFORMED_REPLY', message, { length: bytes.length, type: bytes[0] });
 }
 
-/** Decodes T=0 / T=1 abProtocolDataStructure (Tables 6.1-6 / 6.1-7); null when the length does not fit. */
+/**
+ * Decodes T=0 / T=1 abProtocolDataStructure (Tables 6.1-6 / 6.1-7); null when the length does not fit.
+ * Both start bmFindexDindex, bmTCCKST, bGuardTime, bWaitingInteger(s), bClockStop; T=1 adds bIFSC, bNadValue.
+ */
 function decodeParameters(protocol: number, d: Uint8Array): ProtocolParameters | null {
-  if (protocol === 0 && d.length === 5) {
-    return {
-      protocol: 0,
-      findexDindex: d[0]!,
-      tcckst: d[1]!,
-      guardTime: d[2]!,
-      waitingInteger: d[3]!,
-      clockStop: d[4]!,
-    };
-  }
+  const common = { findexDindex: d[0]!, tcckst: d[1]!, guardTime: d[2]!, clockStop: d[4]! };
+  if (protocol === 0 && d.length === 5) return { protocol: 0, ...common, waitingInteger: d[3]! };
   if (protocol === 1 && d.length === 7) {
-    return {
-      protocol: 1,
-      findexDindex: d[0]!,
-      tcckst: d[1]!,
-      guardTime: d[2]!,
-      waitingIntegers: d[3]!,
-      clockStop: d[4]!,
-      ifsc: d[5]!,
-      nad: d[6]!,
-    };
+    return { protocol: 1, ...common, waitingIntegers: d[3]!, ifsc: d[5]!, nad: d[6]! };
   }
   return null;
 }

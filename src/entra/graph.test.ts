@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EntraEmulator } from '../../demo/entra-emulator/index';
 import { startTestEntra } from '../../test/support/test-entra';
+import { rejectionOf } from '../../test/support/rejection';
 import { testTls } from '../../test/support/test-tls';
-import { AppError, isAppError } from '../app-error';
+import { AppError } from '../app-error';
 import { createGraphTransport, type GraphTransport } from './graph-adapter';
 import { createTap, deleteTap, listTaps, tapExpiry } from './tap';
 import { readTapPolicy } from './tap-policy';
@@ -34,16 +35,6 @@ function graphAs(name: string, opts: { scopes?: string[]; audience?: 'graph' | '
   });
 }
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('users', () => {
   it('searches with ConsistencyLevel and pages with nextLink', async () => {
     const graph = graphAs('Aisha Operator');
@@ -64,7 +55,7 @@ describe('users', () => {
   });
 
   it('refuses an empty search before calling Graph', async () => {
-    expect((await failure(searchUsers(graphAs('Aisha Operator'), ' "" '))).code).toBe('SEARCH_EMPTY');
+    expect((await rejectionOf(searchUsers(graphAs('Aisha Operator'), ' "" '))).code).toBe('SEARCH_EMPTY');
   });
 
   it('lets a sign-in failure through as itself, not as "Graph could not be reached"', async () => {
@@ -72,12 +63,12 @@ describe('users', () => {
       msalCode: 'consent_required',
     });
     const graph = createGraphTransport({ baseUrl: emulator.graphBaseUrl, getToken: () => Promise.reject(consent) });
-    expect(await failure(searchUsers(graph, 'Ben'))).toBe(consent);
-    expect(await failure(graph.next(`${emulator.graphBaseUrl}/v1.0/users?$skiptoken=x`))).toBe(consent);
+    expect(await rejectionOf(searchUsers(graph, 'Ben'))).toBe(consent);
+    expect(await rejectionOf(graph.next(`${emulator.graphBaseUrl}/v1.0/users?$skiptoken=x`))).toBe(consent);
   });
 
   it('maps a token for the wrong audience to GRAPH_UNAUTHORIZED', async () => {
-    const e = await failure(
+    const e = await rejectionOf(
       getUser(graphAs('Aisha Operator', { audience: 'relay', scopes: ['Mail.Send'] }), id('Ben Member')),
     );
     expect(e.code).toBe('GRAPH_UNAUTHORIZED');
@@ -103,7 +94,9 @@ describe('temporary access passes', () => {
   });
 
   it("reports a lifetime outside the tenant policy with Graph's own words", async () => {
-    const e = await failure(createTap(graphAs('Aisha Operator'), id('Carla Mendes'), { lifetimeInMinutes: 40_000 }));
+    const e = await rejectionOf(
+      createTap(graphAs('Aisha Operator'), id('Carla Mendes'), { lifetimeInMinutes: 40_000 }),
+    );
     expect(e.code).toBe('GRAPH_BAD_REQUEST');
     expect(e.message).toMatch(/Invalid LifetimeInMinutes/);
     expect(e.fields.retrySafe).toBe(true);
@@ -111,15 +104,15 @@ describe('temporary access passes', () => {
 
   it("refuses a lifetime outside Graph's absolute bounds without calling Graph", async () => {
     expect(
-      (await failure(createTap(graphAs('Aisha Operator'), id('Carla Mendes'), { lifetimeInMinutes: 5 }))).code,
+      (await rejectionOf(createTap(graphAs('Aisha Operator'), id('Carla Mendes'), { lifetimeInMinutes: 5 }))).code,
     ).toBe('TAP_LIFETIME_OUT_OF_RANGE');
   });
 
   it('maps refusals: guest, admin target, self', async () => {
     const aisha = graphAs('Aisha Operator');
-    expect((await failure(createTap(aisha, id('Gary Guest'), {}))).code).toBe('GRAPH_BAD_REQUEST');
-    expect((await failure(createTap(aisha, id('Ada Admin'), {}))).code).toBe('GRAPH_FORBIDDEN');
-    expect((await failure(createTap(aisha, id('Aisha Operator'), {}))).code).toBe('GRAPH_FORBIDDEN');
+    expect((await rejectionOf(createTap(aisha, id('Gary Guest'), {}))).code).toBe('GRAPH_BAD_REQUEST');
+    expect((await rejectionOf(createTap(aisha, id('Ada Admin'), {}))).code).toBe('GRAPH_FORBIDDEN');
+    expect((await rejectionOf(createTap(aisha, id('Aisha Operator'), {}))).code).toBe('GRAPH_FORBIDDEN');
   });
 
   it('retries a throttled GET after Retry-After, but never a throttled create', async () => {
@@ -130,7 +123,7 @@ describe('temporary access passes', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
 
     emulator.control.inject429(1, 7);
-    const e = await failure(createTap(graph, id('Dmitri Volkov'), {}));
+    const e = await rejectionOf(createTap(graph, id('Dmitri Volkov'), {}));
     expect(e.code).toBe('GRAPH_THROTTLED');
     expect(e.fields.retryAfterSeconds).toBe(7);
     expect(emulator.control.tapFor(id('Dmitri Volkov'))).toBeUndefined();

@@ -83,9 +83,12 @@ export const PIN_POLICY = {
   MATCH_ONCE: 0x04,
   MATCH_ALWAYS: 0x05,
 } as const;
+/** A PIN policy name: when the card asks for the PIN before using a key. */
+export type PinPolicy = keyof typeof PIN_POLICY;
+
 /** Touch policy (Yubico GENERATE tag AB, metadata tag 02 byte 2, SET MANAGEMENT KEY P2). */
 export const TOUCH_POLICY = { DEFAULT: 0x00, NEVER: 0x01, ALWAYS: 0x02, CACHED: 0x03 } as const;
-export type PinPolicy = keyof typeof PIN_POLICY;
+/** A touch policy name: when the YubiKey asks for a touch before using a key. */
 export type TouchPolicy = keyof typeof TOUCH_POLICY;
 
 /** Data object tags (SP 800-73-4 Part 1 §3.1, Table 3). */

@@ -5,7 +5,7 @@
  * The operation decides the meaning: 63Cx after VERIFY is a wrong PIN with x tries left, 6982 after a
  * management-key GENERAL AUTHENTICATE is a wrong management key. Messages never carry the secret itself.
  */
-import { AppError } from '../app-error';
+import { layerErrors, type AppError } from '../app-error';
 import { errorForStatus } from '../apdu/status';
 
 /** Codes of `AppError('piv', …)`. */
@@ -62,14 +62,7 @@ const OPTIONAL_OPS: ReadonlySet<PivOperation> = new Set([
 ]);
 
 /** Shorthand for a PIV-layer error. */
-export function pivError(
-  code: PivErrorCode,
-  message: string,
-  fields: Record<string, unknown> = {},
-  cause?: unknown,
-): AppError<PivErrorCode> {
-  return new AppError('piv', code, message, fields, cause === undefined ? undefined : { cause });
-}
+export const pivError = layerErrors<PivErrorCode>('piv');
 
 /**
  * The `AppError('piv', …)` for status word `sw` returned by `op`:

@@ -4,27 +4,19 @@
  * refusals become transport errors a person can act on.
  */
 import { describe, expect, it } from 'vitest';
-import { isAppError, type AppError } from '../app-error';
+import { rejectionOf } from '../../test/support/rejection';
+import { isAppError } from '../app-error';
 import { openCcidReader, type SlotChangeEvent } from '../ccid/reader';
 import { MAX_STALE_REPLIES } from '../ccid/reader-pipe';
 import { corpusEntry } from './simulator/fake-corpus';
 import { ATR_T1, createTestCard } from './simulator/fake-test-card';
 import { createSimulatorTransport } from './simulator/simulator-transport';
 import { createVirtualReader } from './simulator/virtual-reader';
+import type { VirtualFault } from './simulator/virtual-types';
 import { connectCcidSlot, openCcidTransport, openWebUsbReader } from './webusb-ccid';
 
 const SELECT = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Each level's reader, to run the faults on: extended APDU, short APDU, TPDU T=1. */
 const READERS = ['Identiv_uTrust_3700_F_CL_Reader.txt', 'ACS_ACR3901U_ICC_Reader.txt', 'DellSCRK.txt'];
@@ -32,25 +24,27 @@ const READERS = ['Identiv_uTrust_3700_F_CL_Reader.txt', 'ACS_ACR3901U_ICC_Reader
 describe.each(READERS)('fault modes on %s', (file) => {
   const open = () => createSimulatorTransport({ entry: corpusEntry(file), card: createTestCard(ATR_T1) });
 
-  it('transfer errors (NetworkError) → DISCONNECTED, then works', async () => {
+  /** Faults that fail one exchange with `layer/code` (a transfer error is a NetworkError); the next one works. */
+  const FAILS_ONE_EXCHANGE: [VirtualFault, string][] = [
+    [{ kind: 'transfer-error', direction: 'out', times: 1 }, 'transport/DISCONNECTED'],
+    [{ kind: 'transfer-error', direction: 'in', times: 1 }, 'transport/DISCONNECTED'],
+    [{ kind: 'wrong-seq', times: 1, perCommand: MAX_STALE_REPLIES + 1 }, 'ccid/BAD_SEQUENCE'],
+    [{ kind: 'slot-busy', times: 1 }, 'ccid/CMD_SLOT_BUSY'],
+  ];
+
+  it.each(FAILS_ONE_EXCHANGE)('%j → %s, then works', async (fault, error) => {
     const t = await open();
-    for (const direction of ['out', 'in'] as const) {
-      t.virtualReader.injectFault({ kind: 'transfer-error', direction, times: 1 });
-      const e = await rejection(t.transmit(SELECT));
-      expect([e.layer, e.code]).toEqual(['transport', 'DISCONNECTED']);
-      expect(hex(await t.transmit(SELECT))).toBe('9000');
-    }
+    t.virtualReader.injectFault(fault);
+    const e = await rejectionOf(t.transmit(SELECT));
+    expect(`${e.layer}/${e.code}`).toBe(error);
+    expect(hex(await t.transmit(SELECT))).toBe('9000');
     await t.close();
   });
 
-  it('wrong-bSeq replies are skipped up to the bound, then BAD_SEQUENCE, then it works', async () => {
+  it('wrong-bSeq replies are skipped up to the bound', async () => {
     const t = await open();
     t.virtualReader.injectFault({ kind: 'wrong-seq', times: 2, perCommand: MAX_STALE_REPLIES });
     expect(hex(await t.transmit(SELECT))).toBe('9000');
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
-    t.virtualReader.injectFault({ kind: 'wrong-seq', times: 1, perCommand: MAX_STALE_REPLIES + 1 });
-    const e = await rejection(t.transmit(SELECT));
-    expect([e.layer, e.code]).toEqual(['ccid', 'BAD_SEQUENCE']);
     expect(hex(await t.transmit(SELECT))).toBe('9000');
     await t.close();
   });
@@ -63,23 +57,14 @@ describe.each(READERS)('fault modes on %s', (file) => {
     await t.close();
   });
 
-  it('slot busy → CMD_SLOT_BUSY, then works', async () => {
-    const t = await open();
-    t.virtualReader.injectFault({ kind: 'slot-busy', times: 1 });
-    const e = await rejection(t.transmit(SELECT));
-    expect([e.layer, e.code]).toEqual(['ccid', 'CMD_SLOT_BUSY']);
-    expect(hex(await t.transmit(SELECT))).toBe('9000');
-    await t.close();
-  });
-
   it('card removed mid-exchange → NO_CARD and a removal event; reinserted, a new connection works', async () => {
     const t = await open();
     const events: SlotChangeEvent[] = [];
     t.reader.onSlotChange((e) => events.push(e));
     t.virtualReader.injectFault({ kind: 'card-removed', times: 1 });
-    const e = await rejection(t.transmit(SELECT));
+    const e = await rejectionOf(t.transmit(SELECT));
     expect([e.layer, e.code, isAppError(e.cause) && e.cause.layer]).toEqual(['transport', 'NO_CARD', 'ccid']);
-    expect((await rejection(t.transmit(SELECT))).code).toBe('NO_CARD');
+    expect((await rejectionOf(t.transmit(SELECT))).code).toBe('NO_CARD');
     await vi_waitFor(() => events.length === 1);
     expect(events).toEqual([{ slot: 0, present: false }]);
     t.virtualReader.insertCard(createTestCard(ATR_T1));
@@ -94,7 +79,7 @@ describe.each(READERS)('fault modes on %s', (file) => {
   it('a timeout aborts the exchange (ABORT request + PC_to_RDR_Abort) and the reader works again', async () => {
     const card = createTestCard(ATR_T1);
     const t = await createSimulatorTransport({ entry: corpusEntry(file), card });
-    const e = await rejection(t.transmit(Uint8Array.of(0x00, 0x40, 0x00, 0x00), { signal: AbortSignal.timeout(30) }));
+    const e = await rejectionOf(t.transmit(Uint8Array.of(0x00, 0x40, 0x00, 0x00), { signal: AbortSignal.timeout(30) }));
     expect([e.layer, e.code]).toEqual(['ccid', 'TIMEOUT']);
     expect(t.virtualReader.stats.commands.get(0x72)).toBe(1);
     card.release();
@@ -112,7 +97,7 @@ async function vi_waitFor(done: () => boolean): Promise<void> {
 describe('browser rules', () => {
   it('a Smart Card class reader cannot be claimed by an ordinary page → PROTECTED_CLASS', async () => {
     const device = createVirtualReader({ entry: corpusEntry('DellSCRK.txt'), card: createTestCard(ATR_T1) });
-    const e = await rejection(openCcidTransport(device));
+    const e = await rejectionOf(openCcidTransport(device));
     expect([e.layer, e.code]).toEqual(['transport', 'PROTECTED_CLASS']);
     expect(e.fields).toMatchObject({ operation: 'claimInterface', domException: 'SecurityError' });
   });
@@ -139,7 +124,7 @@ describe('browser rules', () => {
 
   it('a YubiKey is blocklisted for ordinary pages → BLOCKLISTED; unrestricted it works', async () => {
     const entry = corpusEntry('Yubico_Yubikey_4_CCID.txt');
-    const e = await rejection(openCcidTransport(createVirtualReader({ entry, card: createTestCard(ATR_T1) })));
+    const e = await rejectionOf(openCcidTransport(createVirtualReader({ entry, card: createTestCard(ATR_T1) })));
     expect([e.layer, e.code]).toEqual(['transport', 'BLOCKLISTED']);
     const t = await openCcidTransport(createVirtualReader({ entry, card: createTestCard(ATR_T1), unrestricted: true }));
     expect(t.capabilities.extendedApdu).toBe(true);
@@ -150,7 +135,7 @@ describe('browser rules', () => {
 
 describe('readers the driver refuses, and reader features', () => {
   it('character level → CHARACTER_LEVEL_UNSUPPORTED', async () => {
-    const e = await rejection(
+    const e = await rejectionOf(
       openWebUsbReader(createVirtualReader({ entry: corpusEntry('Oz776S.txt'), card: null, unrestricted: true })),
     );
     expect([e.layer, e.code]).toEqual(['ccid', 'CHARACTER_LEVEL_UNSUPPORTED']);
@@ -163,7 +148,7 @@ describe('readers the driver refuses, and reader features', () => {
       card: null,
       unrestricted: true,
     });
-    expect((await rejection(openWebUsbReader(device))).code).toBe('NO_BULK_ENDPOINTS');
+    expect((await rejectionOf(openWebUsbReader(device))).code).toBe('NO_BULK_ENDPOINTS');
   });
 
   it('without automatic voltage selection, powers at 5 V, then 3 V, then 1.8 V until the card answers', async () => {
@@ -180,7 +165,7 @@ describe('readers the driver refuses, and reader features', () => {
       card: null,
       unrestricted: true,
     });
-    const e = await rejection(openCcidTransport(device));
+    const e = await rejectionOf(openCcidTransport(device));
     expect([e.layer, e.code, isAppError(e.cause) && e.cause.layer]).toEqual(['transport', 'NO_CARD', 'ccid']);
     expect(device.opened).toBe(false);
   });
@@ -194,7 +179,7 @@ describe('readers the driver refuses, and reader features', () => {
     device.insertCard(createTestCard(ATR_T1), 1);
     const reader = await openWebUsbReader(device);
     expect(reader.slots.map((s) => s.present)).toEqual([false, true]);
-    expect((await rejection(connectCcidSlot(reader, { slot: 0 }))).code).toBe('NO_CARD');
+    expect((await rejectionOf(connectCcidSlot(reader, { slot: 0 }))).code).toBe('NO_CARD');
     const t = await connectCcidSlot(reader, { slot: 1 });
     expect(t.readerName).toMatch(/\(slot 1\)$/);
     expect(hex(await t.transmit(SELECT))).toBe('9000');
@@ -211,7 +196,7 @@ describe('readers the driver refuses, and reader features', () => {
     });
     const reader = await openCcidReader(device, { silenceTimeoutMs: 40 });
     const session = await reader.slots[0]!.powerOn();
-    const e = await rejection(session.transmit(Uint8Array.of(0x00, 0x40, 0x00, 0x00)));
+    const e = await rejectionOf(session.transmit(Uint8Array.of(0x00, 0x40, 0x00, 0x00)));
     expect([e.layer, e.code]).toEqual(['ccid', 'TIMEOUT']);
     card.release();
     expect(hex(await session.transmit(SELECT))).toBe('9000');

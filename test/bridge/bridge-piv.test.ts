@@ -4,16 +4,12 @@
  * Also: reader events, what the bridge logs (lengths and status words, never payloads), and a card
  * pulled in the middle of a transaction.
  */
-import 'reflect-metadata';
-import { X509Certificate } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/bytes';
-import { ApduChannel } from '../../src/apdu/channel';
-import { DEFAULT_MANAGEMENT_KEY } from '../../src/piv/management-key';
-import { PivSession } from '../../src/piv/session';
 import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol';
 import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 import { connectVpcd } from '../../scripts/vpcd-client';
+import { runPivSuite, SUITE_PINS } from '../support/piv-suite';
 import { startBridgeRig, until, type BridgeRig } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
@@ -38,31 +34,10 @@ describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
     const card = await client.connectCard(rig.harness.reader, { mode: 'exclusive' });
     expect(card.kind).toBe('pcsc-bridge');
     expect(card.atr).toEqual(rig.harness.card.atr);
-    const session = new PivSession(new ApduChannel(card));
-    await session.select();
-    await session.verifyPin('123456');
-    await session.changePin('123456', '864213');
-    await expect(session.verifyPin('123456')).rejects.toMatchObject({
-      code: 'PIN_INVALID',
-      fields: { retriesLeft: 2 },
-    });
-    await session.verifyPin('864213');
-    await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');
-    const key = await session.generateKey(0x9a, 'ECCP256', { pinPolicy: 'ONCE', touchPolicy: 'NEVER' });
-    const message = new TextEncoder().encode('bridge nonce');
-    const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', message));
-    const signature = await session.signEcdsaRaw(0x9a, 'ECCP256', hash);
-    expect(
-      await crypto.subtle.verify(
-        { name: 'ECDSA', hash: 'SHA-256' },
-        key.cryptoKey!,
-        Uint8Array.from(signature),
-        message,
-      ),
-    ).toBe(true);
-    const certificate = new Uint8Array(new X509Certificate(Uint8Array.from(await session.attest(0x9a))).rawData);
-    await session.writeCertificate(0x9a, certificate); // > 255 bytes: command chaining over short APDUs
-    expect(await session.readCertificate(0x9a)).toEqual(certificate);
+    const { wrongPin, signatureValid, signature, certificate, readBack } = await runPivSuite(card);
+    expect(wrongPin).toMatchObject({ code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
+    expect(signatureValid).toBe(true);
+    expect(readBack).toEqual(certificate);
     await card.close();
     client.close();
 
@@ -71,7 +46,9 @@ describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
     expect(apduLogs.length).toBeGreaterThan(10);
     expect(apduLogs.every((r) => typeof r.commandLength === 'number' && /^[0-9A-F]{4}$/.test(String(r.sw)))).toBe(true);
     const logText = JSON.stringify(rig.logs).toUpperCase();
-    for (const secret of ['864213', '123456']) expect(logText).not.toContain(toHex(new TextEncoder().encode(secret)));
+    for (const secret of Object.values(SUITE_PINS)) {
+      expect(logText).not.toContain(toHex(new TextEncoder().encode(secret)));
+    }
     expect(logText).not.toContain(toHex(certificate.slice(40, 72)));
     expect(logText).not.toContain(toHex(signature.slice(0, 16)));
   });

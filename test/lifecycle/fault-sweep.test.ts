@@ -143,6 +143,42 @@ const issue = ({ r, user }: Swept, masterKey: CryptoKey) =>
 
 const MODES = ['card-removed', 'transfer-error-in', 'transfer-error-out'] as const;
 const PROFILES: readonly TestCardProfile[] = ['yubikey-5.7', 'yubikey-5.4', 'piv-generic+ff'];
+const NEW_PIN = '24681357';
+
+/** Runs `work` with `mode` armed at transfer `k`, then reinserts the card and disarms; true when it failed. */
+async function failsAt(swept: Swept, k: number, mode: Mode, work: () => Promise<unknown>): Promise<boolean> {
+  swept.r.arm(k, mode);
+  const failed = await work().then(
+    () => false,
+    () => true,
+  );
+  swept.r.reinsert();
+  swept.r.arm(-1, mode);
+  return failed;
+}
+
+/**
+ * Runs `attempt(k)` for every transfer k of a clean run: each injects the fault at k, recovers, and lists
+ * where registry, journal and card disagree. Logs the counts; fails on any disagreement.
+ */
+async function sweep(
+  label: string,
+  transfers: number,
+  attempt: (k: number) => Promise<{ failed: boolean; problems: string[] }>,
+): Promise<void> {
+  let inconsistent = 0;
+  let injected = 0;
+  for (let k = 1; k <= transfers; k++) {
+    const { failed, problems } = await attempt(k);
+    injected += failed ? 1 : 0;
+    if (problems.length) inconsistent += 1;
+    expect(problems, `k=${k}`).toEqual([]);
+  }
+  console.info(
+    `[fault sweep] ${label}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`,
+  );
+  expect(inconsistent).toBe(0);
+}
 
 describe.each(PROFILES)('fault sweep (virtual %s, every bulk-OUT transfer)', (profile) => {
   it.each(MODES)(
@@ -152,28 +188,12 @@ describe.each(PROFILES)('fault sweep (virtual %s, every bulk-OUT transfer)', (pr
       const clean = freshReader(profile);
       clean.r.arm(-1, mode);
       await issue(clean, masterKey);
-      const transfers = clean.r.count;
-      let inconsistent = 0;
-      let injected = 0;
-      for (let k = 1; k <= transfers; k++) {
+      await sweep(`${profile} issuance/${mode}`, clean.r.count, async (k) => {
         const swept = freshReader(profile);
-        swept.r.arm(k, mode);
-        const failed = await issue(swept, masterKey).then(
-          () => false,
-          () => true,
-        );
-        injected += failed ? 1 : 0;
-        swept.r.reinsert();
-        swept.r.arm(-1, mode);
+        const failed = await failsAt(swept, k, mode, () => issue(swept, masterKey));
         const s = await issue(swept, masterKey);
-        const problems = await agree(swept, masterKey, 'issued', s.activationPin!);
-        if (problems.length) inconsistent += 1;
-        expect(problems, `k=${k}`).toEqual([]);
-      }
-      console.info(
-        `[fault sweep] ${profile} issuance/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`,
-      );
-      expect(inconsistent).toBe(0);
+        return { failed, problems: await agree(swept, masterKey, 'issued', s.activationPin!) };
+      });
     },
     600_000,
   );
@@ -182,43 +202,21 @@ describe.each(PROFILES)('fault sweep (virtual %s, every bulk-OUT transfer)', (pr
     'activation survives %s at every transfer',
     async (mode) => {
       const masterKey = await testMasterKey();
-      const run = async (k: number) => {
-        const swept = freshReader(profile);
-        swept.r.arm(-1, mode);
-        const s = await issue(swept, masterKey);
-        swept.r.arm(k, mode);
-        const act = (t: CardTransport) =>
-          activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template });
-        const failed = await withTransport(swept.r, act).then(
-          () => false,
-          () => true,
-        );
-        swept.r.reinsert();
-        swept.r.arm(-1, mode);
-        if (failed) await withTransport(swept.r, act);
-        return { swept, failed };
-      };
+      const activate = (swept: Swept, activationPin: string) =>
+        withTransport(swept.r, (transport) => activateCard({ transport, activationPin, newPin: NEW_PIN, template }));
       const clean = freshReader(profile);
       clean.r.arm(-1, mode);
       const s = await issue(clean, masterKey);
       clean.r.arm(-1, mode);
-      await withTransport(clean.r, (t) =>
-        activateCard({ transport: t, activationPin: s.activationPin!, newPin: '24681357', template }),
-      );
-      const transfers = clean.r.count;
-      let inconsistent = 0;
-      let injected = 0;
-      for (let k = 1; k <= transfers; k++) {
-        const { swept, failed } = await run(k);
-        injected += failed ? 1 : 0;
-        const problems = await agree(swept, masterKey, 'active', '24681357');
-        if (problems.length) inconsistent += 1;
-        expect(problems, `k=${k}`).toEqual([]);
-      }
-      console.info(
-        `[fault sweep] ${profile} activation/${mode}: ${transfers} injection points, ${injected} failed runs, ${inconsistent} inconsistent outcomes`,
-      );
-      expect(inconsistent).toBe(0);
+      await activate(clean, s.activationPin!);
+      await sweep(`${profile} activation/${mode}`, clean.r.count, async (k) => {
+        const swept = freshReader(profile);
+        swept.r.arm(-1, mode);
+        const { activationPin } = await issue(swept, masterKey);
+        const failed = await failsAt(swept, k, mode, () => activate(swept, activationPin!));
+        if (failed) await activate(swept, activationPin!);
+        return { failed, problems: await agree(swept, masterKey, 'active', NEW_PIN) };
+      });
     },
     600_000,
   );

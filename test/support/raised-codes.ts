@@ -72,12 +72,18 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
       [...read(f).matchAll(/toAppError\([^()]*,\s*'([a-z-]+)'\)/g)].map((m) => `${m[1]}/UNEXPECTED`),
     ),
   ],
+  // layerErrors<Codes>('layer') (pivError, cardStepError, lifecycleError): the codes of each factory's union.
+  'src/app-error.ts: layer, code': (read, files) =>
+    files.flatMap((f) =>
+      [...read(f).matchAll(/= layerErrors<(\w+)>\('([a-z-]+)'\)/g)].flatMap((m) =>
+        layered(m[2]!, unionOf(read, f, m[1]!)),
+      ),
+    ),
   "src/ccid/slot.ts: 'ccid', code": (read) =>
     layered('ccid', literals(block(read('src/ccid/slot.ts'), /const code = ([^;]*);/, 'const code in slot.ts'))),
   "src/ccid/reader-errors.ts: 'ccid', name": (read) =>
     layered('ccid', keysOf(read, 'src/ccid/reader-errors.ts', 'SLOT_ERROR')),
   "src/apdu/status.ts: 'apdu', code": (read) => layered('apdu', unionOf(read, 'src/apdu/status.ts', 'StatusCode')),
-  "src/piv/errors.ts: 'piv', code": (read) => layered('piv', unionOf(read, 'src/piv/errors.ts', 'PivErrorCode')),
   "src/transport/usb-errors.ts: 'transport', code": (read) =>
     layered('transport', unionOf(read, 'src/transport/usb-errors.ts', 'UsbErrorCode')),
   "src/transport/pcsc-bridge.ts: 'transport', m.error.code": (read) =>
@@ -94,8 +100,6 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "src/relay-api/mail.ts: 'relay-api', e.code ?? `HTTP_${res.status}`": (read, files) => relayCodes(read, files),
   "src/relay-api/whoami.ts: 'relay-api', err.code ?? `HTTP_${res.status}`": (read, files) => relayCodes(read, files),
   // The bodies of HELPERS and a pass-through; their calls and sources are counted elsewhere.
-  "src/workflows/lifecycle/types.ts: 'workflows', code": () => [],
-  "src/cards/card-error.ts: 'cards', code": () => [],
   "relay/token.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'relay', code": () => [],
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],

@@ -10,7 +10,8 @@ import { createLogger, createMemorySink } from '../../relay/log';
 import { createConfiguredVerifier } from '../../relay/token';
 import type { JWTPayload } from 'jose';
 import { beforeEach } from 'vitest';
-import { isAppError, type AppError } from '../../src/app-error';
+import type { AppError } from '../../src/app-error';
+import { rejectionOf } from './rejection';
 import {
   AUTHORITY_HOST,
   createFakeTenant,
@@ -114,12 +115,4 @@ export async function bearerFor(tenant: FakeTenant, who: Person): Promise<{ Auth
 }
 
 /** The relay `AppError` that `pending` rejects with; throws if it resolves or rejects with anything else. */
-export async function relayFailure(pending: Promise<unknown>): Promise<AppError> {
-  try {
-    await pending;
-  } catch (e) {
-    if (isAppError(e, 'relay')) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
+export const relayFailure = (pending: Promise<unknown>): Promise<AppError> => rejectionOf(pending, 'relay');

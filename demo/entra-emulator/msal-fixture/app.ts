@@ -1,6 +1,6 @@
 /**
  * Browser side of msal-browser.test.ts: real MSAL v5 configured as the Keyward SPA will be
- * (ProtocolMode.OIDC, knownAuthorities, redirect bridge), exposed as `window.signInAndCall`.
+ * (ProtocolMode.OIDC, knownAuthorities, Keyward's redirect bridge page), exposed as `window.signInAndCall`.
  */
 import { createStandardPublicClientApplication, ProtocolMode } from '@azure/msal-browser';
 

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as m from '../../ccid/messages';
 import { parseNotification, parseReply } from '../../ccid/messages-reply';
+import { sameValue } from '../../../test/support/same-value';
 import { frame, notifySlotChange, readCommand, statusByte } from './virtual-ccid';
 
 const byte = fc.integer({ min: 0, max: 255 });
@@ -21,16 +22,7 @@ describe('driver codec ↔ virtual reader framing', () => {
         byte,
         (slot, seq, data, level, bwi) => {
           const c = readCommand(m.xfrBlock({ slot, seq }, data, level, bwi));
-          return (
-            c !== null &&
-            c.type === m.PC_TO_RDR.XFR_BLOCK &&
-            c.slot === slot &&
-            c.seq === seq &&
-            c.p[0] === bwi &&
-            (c.p[1] | (c.p[2] << 8)) === level &&
-            c.data.length === data.length &&
-            c.data.every((v, i) => v === data[i])
-          );
+          return sameValue(c, { type: m.PC_TO_RDR.XFR_BLOCK, slot, seq, p: [bwi, level & 0xff, level >> 8], data });
         },
       ),
       { numRuns: 20_000 },
@@ -49,17 +41,8 @@ describe('driver codec ↔ virtual reader framing', () => {
         fc.uint8Array({ maxLength: 80 }),
         (slot, seq, icc, cmd, error, chain, data) => {
           const r = parseReply(frame(0x80, slot, seq, statusByte(icc, cmd), error, chain, data));
-          return (
-            r.type === 'DataBlock' &&
-            r.slot === slot &&
-            r.seq === seq &&
-            r.iccStatus === icc &&
-            r.commandStatus === cmd &&
-            r.error === error &&
-            r.chainParameter === chain &&
-            r.data.length === data.length &&
-            r.data.every((v, i) => v === data[i])
-          );
+          const fields = { slot, seq, iccStatus: icc, commandStatus: cmd, error, chainParameter: chain, data };
+          return sameValue(r, { type: 'DataBlock', ...fields });
         },
       ),
       { numRuns: 20_000 },

@@ -2,7 +2,7 @@
  * Shared shapes of the lifecycle workflows (issue, activate, unblock, retire): the per-step progress
  * event the Lifecycle page shows, the error shorthand, and who is acting.
  */
-import { AppError } from '../../app-error';
+import { layerErrors } from '../../app-error';
 import type { JournalRecord } from '../../store/db';
 import type { StepId } from './steps';
 
@@ -33,11 +33,4 @@ export type LifecycleErrorCode =
   'NOT_ISSUED' | 'RUN_UNFINISHED' | 'TEMPLATE_MISMATCH' | 'CARD_BOUND' | 'TAP_CONTEXT_MISSING' | 'NOT_LIVE';
 
 /** Shorthand for a lifecycle error; the message never carries a secret. */
-export function lifecycleError(
-  code: LifecycleErrorCode,
-  message: string,
-  fields: Record<string, unknown> = {},
-  cause?: unknown,
-): AppError<LifecycleErrorCode> {
-  return new AppError('workflows', code, message, fields, cause === undefined ? undefined : { cause });
-}
+export const lifecycleError = layerErrors<LifecycleErrorCode>('workflows');

@@ -31,24 +31,24 @@ const PIV_ATR = fromHex('3B8F80018073CC91CBF9A00000030800001000 29');
 const K = KEY_ALGORITHM;
 const M = MGMT_ALGORITHM;
 
-/** The profiles. */
+/** A YubiKey 5: the YubiKey ATR and all four management-key algorithms; firmware decides the rest. */
+function yubikey(
+  name: PivCardProfileName,
+  version: readonly [number, number, number],
+  defaultMgmtAlgorithm: number,
+  keyAlgorithms: readonly number[],
+): PivCardProfile {
+  const mgmtAlgorithms = [M.TDES, M.AES128, M.AES192, M.AES256];
+  return { name, atr: YUBIKEY_ATR, version, defaultMgmtAlgorithm, mgmtAlgorithms, keyAlgorithms };
+}
+
+/** Firmware 5.7 added RSA 3072/4096, Ed25519 and X25519 (in SELECT's algorithm list order). */
+const YUBIKEY_5_7_KEYS = [K.RSA1024, K.RSA2048, K.RSA3072, K.RSA4096, K.ECCP256, K.ECCP384, K.ED25519, K.X25519];
+
+/** The profiles; firmware 5.7 also made AES-192 the default management-key algorithm. */
 export const PROFILES: Readonly<Record<PivCardProfileName, PivCardProfile>> = {
-  'yubikey-5.4': {
-    name: 'yubikey-5.4',
-    atr: YUBIKEY_ATR,
-    version: [5, 4, 3],
-    defaultMgmtAlgorithm: M.TDES,
-    mgmtAlgorithms: [M.TDES, M.AES128, M.AES192, M.AES256],
-    keyAlgorithms: [K.RSA1024, K.RSA2048, K.ECCP256, K.ECCP384],
-  },
-  'yubikey-5.7': {
-    name: 'yubikey-5.7',
-    atr: YUBIKEY_ATR,
-    version: [5, 7, 2],
-    defaultMgmtAlgorithm: M.AES192,
-    mgmtAlgorithms: [M.TDES, M.AES128, M.AES192, M.AES256],
-    keyAlgorithms: [K.RSA1024, K.RSA2048, K.RSA3072, K.RSA4096, K.ECCP256, K.ECCP384, K.ED25519, K.X25519],
-  },
+  'yubikey-5.4': yubikey('yubikey-5.4', [5, 4, 3], M.TDES, [K.RSA1024, K.RSA2048, K.ECCP256, K.ECCP384]),
+  'yubikey-5.7': yubikey('yubikey-5.7', [5, 7, 2], M.AES192, YUBIKEY_5_7_KEYS),
   'piv-generic': {
     name: 'piv-generic',
     atr: PIV_ATR,

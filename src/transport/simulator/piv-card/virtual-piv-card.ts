@@ -6,6 +6,10 @@
  * This file holds the APDU plumbing (ISO/IEC 7816-4:2020): command chaining with CLA b5 (§5.3.3, the
  * pieces are joined before the command runs), response chaining with 61xx + GET RESPONSE (§5.3.4,
  * 00 C0 00 00 Le), extended lengths, SELECT (SP 800-73-4 Part 2 §3.1.1), and the dispatch by INS.
+ *
+ * The card model declares its own constants (instructions, key references, algorithm identifiers) from
+ * the specs, apart from src/piv/ on purpose: it is the oracle the host's PIV layer is tested against, so
+ * a wrong byte in one must not be copied into the other.
  */
 import { concatBytes } from '../../../bytes';
 import { webRandom, type RandomSource } from './bytes';
