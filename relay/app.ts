@@ -14,6 +14,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import packageJson from '../package.json' with { type: 'json' };
 import { AppError, isAppError } from '../src/app-error';
+import type { WhoAmI } from '../src/relay-api/contract';
 import { auditRoutes } from './audit/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
 import { cardRoutes } from './cards/routes';
@@ -43,12 +44,18 @@ export interface RelayDeps {
 /** Request bodies above this are refused with 413 before any handler reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** `GET /api/whoami`: who the relay thinks the caller is, and whether they may act as an operator. */
+/** `GET /api/whoami` (contract `WhoAmI`): who the relay thinks the caller is, and what their roles allow. */
 function whoamiRoutes(deps: RelayDeps): Hono<RelayEnv> {
+  const { operatorRole, administratorRole, auditorRole } = deps.config;
   return new Hono<RelayEnv>().get('/', requireCaller(deps.verifier), (c) => {
     const caller = getCaller(c);
     // Deliberately no ROLE_MISSING here: the PWA uses the answer to explain a missing role.
-    return c.json({ ...caller, isOperator: caller.roles.includes(deps.config.operatorRole) });
+    return c.json({
+      ...caller,
+      isOperator: caller.roles.includes(operatorRole),
+      isAdministrator: caller.roles.includes(administratorRole),
+      isAuditor: caller.roles.includes(auditorRole),
+    } satisfies WhoAmI);
   });
 }
 

@@ -38,6 +38,9 @@ const stateNow = (f: Fields, before: string, after: string) => {
 export const RELAY_API_WORDS: Words = {
   RELAY_UNREACHABLE: (f) =>
     `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections${f.retryable ? '; trying again is safe, it never sends twice' : ''}.`,
+  RELAY_ANSWER_INVALID: say(
+    'The Keyward relay answered in a form this page does not understand. Reload the page; if it happens again, this page and the relay may be different versions.',
+  ),
   ROLE_MISSING: say(
     'The relay does not list you as an operator. Ask an administrator to assign you the Keyward.Operator app role, then sign in again.',
   ),
