@@ -2,7 +2,7 @@
  * The relay's HTTP app. `createApp(deps)` builds it without any I/O so tests drive it with
  * `app.request()`; relay/server.ts serves it.
  *
- * Each resource is a sub-app mounted with `app.route()` (`/api/whoami`, `/api/mail`) and all of
+ * Each resource is a sub-app mounted with `app.route()` (`/api/whoami`, `/api/cards`, `/api/templates`, …) and all of
  * them share the cross-cutting parts set up here: request id, one log line per request, secure headers,
  * CORS for the configured page origins, a body limit and the single JSON error shape.
  */
@@ -24,6 +24,7 @@ import { toErrorResponse } from './http-errors';
 import type { Logger } from './log';
 import { mailRoutes } from './mail/routes';
 import type { MailServices } from './mail/services';
+import { templateRoutes } from './templates/routes';
 import type { TokenVerifier } from './token';
 
 /** Everything the app needs from outside. */
@@ -73,7 +74,7 @@ const EXPOSE_HEADERS = ['X-Request-Id', 'WWW-Authenticate', 'Retry-After', 'Idem
 function corsGrant(allowedOrigins: readonly string[]): MiddlewareHandler<RelayEnv> {
   const preflight = cors({
     origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
     exposeHeaders: EXPOSE_HEADERS,
     maxAge: 600,
@@ -176,6 +177,7 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     const store = { config: deps.config, verifier: deps.verifier, db: deps.database.db };
     app.route('/api/audit', auditRoutes(store));
     app.route('/api/cards', cardRoutes(store));
+    app.route('/api/templates', templateRoutes(store));
   }
   if (deps.mail)
     app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));

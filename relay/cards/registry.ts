@@ -67,6 +67,12 @@ function blankCard(cardId: string): CardRecord {
     issued_by: '',
     updated_at: new Date(0),
     version: 0,
+    holder_upn: '',
+    serial: null,
+    keys: [],
+    issued_by_name: '',
+    issued_at: null,
+    lost_at: null,
   };
 }
 
@@ -108,7 +114,8 @@ function nextRow(card: CardRecord, request: TransitionRequest, actor: Actor, at:
 }
 
 /** Writes `next` if the row is still at `expected`; false when another transaction got there first. */
-async function compareAndSet(tx: Transaction<Schema>, next: CardRecord, expected: number): Promise<boolean> {
+async function compareAndSet(tx: Transaction<Schema>, card: CardRecord, expected: number): Promise<boolean> {
+  const next = { ...card, keys: JSON.stringify(card.keys) };
   if (expected === 0) {
     const inserted = await tx
       .insertInto('cards')

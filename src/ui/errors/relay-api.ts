@@ -87,6 +87,14 @@ export const RELAY_API_WORDS: Words = {
   CARD_NOT_REGISTERED: say(
     'The registry has no record of this card. Issue it first, or check that you read the right card.',
   ),
+  TEMPLATE_CHANGED_ELSEWHERE: (f) => {
+    const version = (f.current as { version?: unknown } | null | undefined)?.version;
+    const now = typeof version === 'number' ? ` (it is now at version ${version})` : '';
+    return `Another administrator published or withdrew this template a moment ago${now}, so nothing was published here. Reload the templates, look at theirs, and make your change again.`;
+  },
+  TEMPLATE_NOT_FOUND: say(
+    'The relay has no published template of that name and version. Reload the templates; it may never have been published.',
+  ),
   BODY_TOO_LARGE: say('The message is too large for the relay. Shorten the template (its HTML especially).'),
   USER_NOT_FOUND: say('The relay could not find this user in Entra ID; they may have been deleted. Search again.'),
   USER_DISABLED: say('This user’s account is disabled in Entra ID, so the relay sends nothing about it.'),
