@@ -92,6 +92,9 @@ export const RELAY_API_WORDS: Words = {
     const now = typeof version === 'number' ? ` (it is now at version ${version})` : '';
     return `Another administrator published or withdrew this template a moment ago${now}, so nothing was published here. Reload the templates, look at theirs, and make your change again.`;
   },
+  TEMPLATE_NOT_PUBLISHED: say(
+    'The registry refused to issue this card: its card template (in this version) is not published, or was withdrawn. Reload the templates, pick a published one, and issue again.',
+  ),
   TEMPLATE_NOT_FOUND: say(
     'The relay has no published template of that name and version. Reload the templates; it may never have been published.',
   ),
