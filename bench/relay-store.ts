@@ -14,7 +14,9 @@ import { verifyAuditChain, type AuditEntry } from '../relay/audit/chain';
 import { createAuditWriter } from '../relay/audit/writer';
 import { openDatabase, type RelayDatabase } from '../relay/db/connect';
 import { migrate } from '../relay/db/migrations';
-import { getCard, transitionCard, type CardTransition } from '../relay/cards/registry';
+import { getCard, transitionCard } from '../relay/cards/registry';
+import { publishTemplate } from '../relay/templates/store';
+import type { CardTransition } from '../src/relay-api/contract';
 import { startPrivatePostgres } from '../test/support/private-postgres';
 
 const OPERATORS = 50;
@@ -79,6 +81,9 @@ function percentiles(series: number[]) {
 async function measureTransitions(database: RelayDatabase) {
   const transitions: number[] = [];
   const reads: number[] = [];
+  // Cards are issued only under a published template.
+  const template = { kind: 'card', id: 'tpl-standard', expectedVersion: 0 } as const;
+  await publishTemplate(database.db, template, { name: 'Standard' }, { oid: 'oid-admin', name: 'Administrator' });
   const started = performance.now();
   await Promise.all(
     Array.from({ length: OPERATORS }, async (_, operator) => {
@@ -98,10 +103,13 @@ async function measureTransitions(database: RelayDatabase) {
             issue: {
               holderOid: `oid-holder-${operator}`,
               holderName: `Holder ${operator}`,
+              holderUpn: `holder${operator}@contoso.example`,
               templateId: 'tpl-standard',
               templateVersion: 1,
               credentialType: 'yubikey',
+              serial: 10_000_000 + operator,
               chuidGuid: '',
+              keys: [],
             },
           },
           actor,

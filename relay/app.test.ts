@@ -30,7 +30,7 @@ const whoami = (headers: Record<string, string> = {}) => fresh.app.request('/api
 const token = (overrides: JWTPayload = {}) => fresh.token(overrides);
 
 describe('GET /api/whoami', () => {
-  it('returns the caller, with roles and isOperator, for a valid relay token', async () => {
+  it('returns the caller, with roles and what they allow, for a valid relay token', async () => {
     const res = await whoami(bearer(await token()));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -41,13 +41,26 @@ describe('GET /api/whoami', () => {
       scopes: ['User.Read', 'Mail.Send'],
       roles: ['Keyward.Operator'],
       isOperator: true,
+      isAdministrator: false,
+      isAuditor: false,
     });
+  });
+
+  it('names each Keyward role the caller holds', async () => {
+    const roles = ['Keyward.Administrator', 'Keyward.Auditor'];
+    const res = await whoami(bearer(await token({ roles })));
+    expect(await res.json()).toMatchObject({ roles, isOperator: false, isAdministrator: true, isAuditor: true });
   });
 
   it('answers 200 with isOperator false (not ROLE_MISSING) when the role is absent', async () => {
     const res = await whoami(bearer(await token({ roles: ['Something.Else'] })));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ roles: ['Something.Else'], isOperator: false });
+    expect(await res.json()).toMatchObject({
+      roles: ['Something.Else'],
+      isOperator: false,
+      isAdministrator: false,
+      isAuditor: false,
+    });
   });
 
   it('fetches discovery and keys once, then serves from the cache', async () => {

@@ -2,7 +2,7 @@
  * The relay's HTTP app. `createApp(deps)` builds it without any I/O so tests drive it with
  * `app.request()`; relay/server.ts serves it.
  *
- * Each resource is a sub-app mounted with `app.route()` (`/api/whoami`, `/api/mail`) and all of
+ * Each resource is a sub-app mounted with `app.route()` (`/api/whoami`, `/api/cards`, `/api/templates`, …) and all of
  * them share the cross-cutting parts set up here: request id, one log line per request, secure headers,
  * CORS for the configured page origins, a body limit and the single JSON error shape.
  */
@@ -14,6 +14,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import packageJson from '../package.json' with { type: 'json' };
 import { AppError, isAppError } from '../src/app-error';
+import type { WhoAmI } from '../src/relay-api/contract';
 import { auditRoutes } from './audit/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
 import { cardRoutes } from './cards/routes';
@@ -23,6 +24,7 @@ import { toErrorResponse } from './http-errors';
 import type { Logger } from './log';
 import { mailRoutes } from './mail/routes';
 import type { MailServices } from './mail/services';
+import { templateRoutes } from './templates/routes';
 import type { TokenVerifier } from './token';
 
 /** Everything the app needs from outside. */
@@ -43,12 +45,18 @@ export interface RelayDeps {
 /** Request bodies above this are refused with 413 before any handler reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** `GET /api/whoami`: who the relay thinks the caller is, and whether they may act as an operator. */
+/** `GET /api/whoami` (contract `WhoAmI`): who the relay thinks the caller is, and what their roles allow. */
 function whoamiRoutes(deps: RelayDeps): Hono<RelayEnv> {
+  const { operatorRole, administratorRole, auditorRole } = deps.config;
   return new Hono<RelayEnv>().get('/', requireCaller(deps.verifier), (c) => {
     const caller = getCaller(c);
     // Deliberately no ROLE_MISSING here: the PWA uses the answer to explain a missing role.
-    return c.json({ ...caller, isOperator: caller.roles.includes(deps.config.operatorRole) });
+    return c.json({
+      ...caller,
+      isOperator: caller.roles.includes(operatorRole),
+      isAdministrator: caller.roles.includes(administratorRole),
+      isAuditor: caller.roles.includes(auditorRole),
+    } satisfies WhoAmI);
   });
 }
 
@@ -66,7 +74,7 @@ const EXPOSE_HEADERS = ['X-Request-Id', 'WWW-Authenticate', 'Retry-After', 'Idem
 function corsGrant(allowedOrigins: readonly string[]): MiddlewareHandler<RelayEnv> {
   const preflight = cors({
     origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
     exposeHeaders: EXPOSE_HEADERS,
     maxAge: 600,
@@ -169,6 +177,7 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     const store = { config: deps.config, verifier: deps.verifier, db: deps.database.db };
     app.route('/api/audit', auditRoutes(store));
     app.route('/api/cards', cardRoutes(store));
+    app.route('/api/templates', templateRoutes(store));
   }
   if (deps.mail)
     app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));

@@ -11,7 +11,9 @@ import { createCaTrustingFetch } from './graph/http-fetch';
 import { createLogger } from './log';
 import { startRelay, type RunningRelay } from './server';
 
-const OPERATOR = 'f0d76d4f-d051-4401-89ab-2949d26eb033'; // Aisha Operator: has the Keyward.Operator app role
+const OPERATOR = 'f0d76d4f-d051-4401-89ab-2949d26eb033'; // Aisha Operator: Keyward.Operator + Keyward.Administrator
+const ADMIN = '89f4f732-5489-4ac2-856f-3a18f65adac4'; // Ada Admin: Keyward.Administrator
+const AUDITOR = '8a1ab7d6-0186-4fa8-8904-394ddfeed56e'; // Grace Reader: Keyward.Auditor
 const NO_ROLE = 'e3c944a2-e813-4280-a334-4cec82dfd7a7'; // Nina NoRole
 
 let emulator: EntraEmulator & { port: number };
@@ -57,11 +59,19 @@ describe('relay with the Entra emulator', () => {
       scopes: ['Mail.Send'],
       roles: ['Keyward.Operator', 'Keyward.Administrator'],
       isOperator: true,
+      isAdministrator: true,
+      isAuditor: false,
     });
   });
 
-  it('reports a user without the app role as not an operator', async () => {
-    expect((await whoami(NO_ROLE, 'relay', ['Mail.Send'])).body).toMatchObject({ oid: NO_ROLE, isOperator: false });
+  it("answers each seeded account's Keyward roles", async () => {
+    const roles = async (userId: string) => {
+      const { isOperator, isAdministrator, isAuditor } = (await whoami(userId, 'relay', ['Mail.Send'])).body;
+      return { isOperator, isAdministrator, isAuditor };
+    };
+    expect(await roles(ADMIN)).toEqual({ isOperator: false, isAdministrator: true, isAuditor: false });
+    expect(await roles(AUDITOR)).toEqual({ isOperator: false, isAdministrator: false, isAuditor: true });
+    expect(await roles(NO_ROLE)).toEqual({ isOperator: false, isAdministrator: false, isAuditor: false });
   });
 
   it("refuses the emulator's Graph token", async () => {

@@ -18,6 +18,8 @@ export interface ErrorBody {
     requestId: string;
     /** For a conflict, the resource as it is now (e.g. the card after CARD_CHANGED_ELSEWHERE). */
     current?: unknown;
+    /** For a refused body or query, each problem as `path: what is wrong` (never the value sent). */
+    problems?: string[];
   };
 }
 
@@ -115,6 +117,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
           retryable: m.retryable,
           requestId,
           ...(err.fields.current !== undefined ? { current: err.fields.current } : {}),
+          ...(Array.isArray(err.fields.problems) ? { problems: err.fields.problems.map(String) } : {}),
         },
       },
     };

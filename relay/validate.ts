@@ -1,15 +1,40 @@
 /**
- * Request validation with Zod through Hono's validator middleware: a body or query that does not match
- * its schema is a 400 in the relay's one error shape, naming each problem by its path. Zod's messages
- * name keys and expected types, never the values sent, so nothing secret is echoed.
+ * Request validation with Zod through Hono's validator middleware: a body, query or path that does not
+ * match its schema is a 400 in the relay's one error shape, naming each problem by its path. Zod's
+ * messages name keys and expected types, never the values sent, so nothing secret is echoed.
  */
 import { zValidator } from '@hono/zod-validator';
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import { AppError } from '../src/app-error';
 
-function invalid(where: 'body' | 'query', issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
-  const problems = issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : where}: ${i.message}`);
+type Issues = readonly { path: readonly PropertyKey[]; message: string }[];
+
+/** Each issue as `path: message`, the path prefixed by `prefix` (`where` alone when the issue has none). */
+export function problemList(issues: Issues, where: string, prefix: readonly PropertyKey[] = []): string[] {
+  return issues.map((i) => {
+    const path = [...prefix, ...i.path];
+    return `${path.length > 0 ? path.map(String).join('.') : where}: ${i.message}`;
+  });
+}
+
+function invalid(where: 'body' | 'query' | 'path', issues: Issues) {
+  const problems = problemList(issues, where);
   return new AppError('relay', 'INVALID_REQUEST', `The request ${where} is not valid: ${problems.join('; ')}.`, {
+    status: 400,
+    problems,
+  });
+}
+
+/**
+ * Parses a body (or the part of one at `prefix`) with `schema`.
+ *
+ * @throws AppError('relay', 'INVALID_BODY', …, { status: 400, problems }) listing every problem.
+ */
+export function parseBody<T extends ZodType>(schema: T, value: unknown, prefix: readonly string[] = []): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = problemList(result.error.issues, 'body', prefix);
+  throw new AppError('relay', 'INVALID_BODY', `The request body is invalid: ${problems.join('; ')}.`, {
     status: 400,
     problems,
   });
@@ -26,5 +51,12 @@ export function validJson<T extends ZodType>(schema: T) {
 export function validQuery<T extends ZodType>(schema: T) {
   return zValidator('query', schema, (result) => {
     if (!result.success) throw invalid('query', result.error.issues);
+  });
+}
+
+/** Validates the path parameters against `schema`; the handler reads them with `c.req.valid('param')`. */
+export function validParam<T extends ZodType>(schema: T) {
+  return zValidator('param', schema, (result) => {
+    if (!result.success) throw invalid('path', result.error.issues);
   });
 }

@@ -3,10 +3,14 @@ import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
 import { verifyAuditChain } from '../audit/chain';
 import type { RelayDatabase } from '../db/connect';
-import { getCard, transitionCard, type TransitionRequest } from './registry';
+import { publishTemplate, withdrawTemplate } from '../templates/store';
+import { cardTemplate } from '../templates/template-fixture';
+import { getCard, listCards, toCard, transitionCard, type TransitionRequest } from './registry';
 
 const OLIVIA = { oid: 'oid-olivia', name: 'Olivia Operator' };
 const PRIYA = { oid: 'oid-priya', name: 'Priya Operator' };
+const ADAM = { oid: 'oid-adam', name: 'Adam Admin' };
+const KEY = { slot: '9a', algorithm: 'ECCP256', publicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' } as const;
 
 const issue = (cardId: string, holderName: string, expectedVersion = 0): TransitionRequest => ({
   cardId,
@@ -15,17 +19,32 @@ const issue = (cardId: string, holderName: string, expectedVersion = 0): Transit
   issue: {
     holderOid: `oid-${holderName.toLowerCase()}`,
     holderName,
+    holderUpn: `${holderName.toLowerCase()}@contoso.example`,
     templateId: 'tpl-standard',
-    templateVersion: 3,
+    templateVersion: 1,
     credentialType: 'yubikey',
+    serial: 100,
     chuidGuid: '8d0c6f1e-0000-4000-8000-000000000001',
+    keys: [KEY],
   },
 });
 
+/** A fresh database with card template tpl-standard version 1 published, as issues need. */
+async function withTemplate<T extends { database: RelayDatabase }>(fresh: T): Promise<T> {
+  await publishTemplate(
+    fresh.database.db,
+    { kind: 'card', id: 'tpl-standard', expectedVersion: 0 },
+    cardTemplate(),
+    ADAM,
+  );
+  return fresh;
+}
+
 async function counts(database: RelayDatabase) {
   const events = await database.db.selectFrom('card_events').select('id').execute();
-  const audit = await verifyAuditChain(database.db);
-  return { events: events.length, audit: audit.rows };
+  expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true });
+  const audit = await database.db.selectFrom('audit').select('seq').where('action', 'like', 'card.%').execute();
+  return { events: events.length, audit: audit.length };
 }
 
 const errorOf = (p: Promise<unknown>) =>
@@ -36,12 +55,12 @@ const errorOf = (p: Promise<unknown>) =>
 
 describeStore('card registry', (target) => {
   it('moves a card through its lifecycle, one event and one audit row per transition', async () => {
-    const { database } = await target.fresh();
+    const { database } = await withTemplate(await target.fresh());
     const issued = await transitionCard(database.db, issue('yk:100', 'Ben'), OLIVIA);
     expect(issued).toMatchObject({
       state: 'issued',
       holder_name: 'Ben',
-      template_version: 3,
+      template_version: 1,
       issued_by: 'oid-olivia',
       version: 1,
     });
@@ -54,7 +73,12 @@ describeStore('card registry', (target) => {
     expect(retired).toMatchObject({ state: 'retired', holder_oid: '', version: 3 });
     expect(await getCard(database.db, 'yk:100')).toEqual(retired);
     expect(await counts(database)).toEqual({ events: 3, audit: 3 });
-    const actions = await database.db.selectFrom('audit').select(['action', 'target_label']).orderBy('seq').execute();
+    const actions = await database.db
+      .selectFrom('audit')
+      .select(['action', 'target_label'])
+      .where('action', 'like', 'card.%')
+      .orderBy('seq')
+      .execute();
     expect(actions).toEqual([
       { action: 'card.issue', target_label: 'yk:100 (Ben)' },
       { action: 'card.activate', target_label: 'yk:100 (Ben)' },
@@ -63,7 +87,7 @@ describeStore('card registry', (target) => {
   });
 
   it('lets one of two operators issuing the same card at once win; the other sees whose it is', async () => {
-    const fresh = await target.fresh();
+    const fresh = await withTemplate(await target.fresh());
     const [a, b] = [fresh.database, await fresh.another()];
     const results = await Promise.allSettled([
       transitionCard(a.db, issue('yk:200', 'Ben'), OLIVIA),
@@ -84,7 +108,7 @@ describeStore('card registry', (target) => {
   });
 
   it('refuses a transition from a stale version with the current card, and writes nothing', async () => {
-    const { database } = await target.fresh();
+    const { database } = await withTemplate(await target.fresh());
     await transitionCard(database.db, issue('yk:300', 'Ben'), OLIVIA);
     await transitionCard(database.db, { cardId: 'yk:300', transition: 'retire', expectedVersion: 1 }, PRIYA);
     const error = await errorOf(
@@ -100,12 +124,62 @@ describeStore('card registry', (target) => {
   });
 
   it('rolls the card change and its event back when its audit row cannot be written', async () => {
-    const { database } = await target.fresh();
+    const { database } = await withTemplate(await target.fresh());
     // PostgreSQL refuses NUL in text, so the audit insert fails after the card row and event were written.
     await expect(
       transitionCard(database.db, issue('yk:400', 'Ben'), { oid: 'oid-x', name: 'bad\u0000name' }),
     ).rejects.toThrow();
     expect(await getCard(database.db, 'yk:400')).toBeUndefined();
     expect(await counts(database)).toEqual({ events: 0, audit: 0 });
+  });
+
+  it('records the binding, serial, keys and issuer at issue; a lost report sets lostAt and clears them', async () => {
+    const { database } = await withTemplate(await target.fresh());
+    const at = new Date('2026-12-04T10:00:00.000Z');
+    await transitionCard(database.db, issue('yk:500', 'Ben'), OLIVIA, at);
+    expect(toCard((await getCard(database.db, 'yk:500'))!)).toMatchObject({
+      state: 'issued',
+      holder: { oid: 'oid-ben', name: 'Ben', upn: 'ben@contoso.example' },
+      template: { id: 'tpl-standard', version: 1 },
+      serial: 100,
+      keys: [KEY],
+      issuedBy: OLIVIA,
+      issuedAt: '2026-12-04T10:00:00.000Z',
+      lostAt: null,
+    });
+    const lostAt = new Date('2026-12-05T08:00:00.000Z');
+    const lost = { cardId: 'yk:500', transition: 'retire', expectedVersion: 1, lost: true } as const;
+    expect(toCard(await transitionCard(database.db, lost, PRIYA, lostAt))).toMatchObject({
+      state: 'retired',
+      holder: { oid: '', name: '', upn: '' },
+      keys: [],
+      lostAt: '2026-12-05T08:00:00.000Z',
+    });
+    const reissued = await transitionCard(database.db, issue('yk:500', 'Carla', 2), OLIVIA);
+    expect(toCard(reissued)).toMatchObject({ holder: { name: 'Carla' }, lostAt: null, version: 3 });
+  });
+
+  it('refuses an issue under a template version that is not published, or withdrawn', async () => {
+    const { database } = await withTemplate(await target.fresh());
+    const unpublished = { ...issue('yk:600', 'Ben'), issue: { ...issue('yk:600', 'Ben').issue!, templateVersion: 2 } };
+    const e1 = await errorOf(transitionCard(database.db, unpublished, OLIVIA));
+    expect(isAppError(e1, 'relay', 'TEMPLATE_NOT_PUBLISHED')).toBe(true);
+    expect(isAppError(e1) && e1.fields).toMatchObject({ status: 409, templateId: 'tpl-standard', templateVersion: 2 });
+    await withdrawTemplate(database.db, { kind: 'card', id: 'tpl-standard', expectedVersion: 1 }, ADAM);
+    const e2 = await errorOf(transitionCard(database.db, issue('yk:600', 'Ben'), OLIVIA));
+    expect(isAppError(e2, 'relay', 'TEMPLATE_NOT_PUBLISHED')).toBe(true);
+    expect(await getCard(database.db, 'yk:600')).toBeUndefined();
+    expect(await counts(database)).toEqual({ events: 0, audit: 0 });
+  });
+
+  it("lists a holder's cards and cards in a state, most recently changed first", async () => {
+    const { database } = await withTemplate(await target.fresh());
+    await transitionCard(database.db, issue('yk:701', 'Ben'), OLIVIA, new Date('2026-12-01T00:00:00Z'));
+    await transitionCard(database.db, issue('yk:702', 'Ben'), OLIVIA, new Date('2026-12-02T00:00:00Z'));
+    await transitionCard(database.db, issue('yk:703', 'Carla'), OLIVIA, new Date('2026-12-03T00:00:00Z'));
+    const ids = (cards: { cardId: string }[]) => cards.map((c) => c.cardId);
+    expect(ids(await listCards(database.db, { holder: 'oid-ben', limit: 100 }))).toEqual(['yk:702', 'yk:701']);
+    expect(ids(await listCards(database.db, { state: 'issued', limit: 2 }))).toEqual(['yk:703', 'yk:702']);
+    expect(await listCards(database.db, { holder: 'oid-carla', state: 'active', limit: 100 })).toEqual([]);
   });
 });

@@ -8,48 +8,51 @@
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError } from '../../src/app-error';
+import {
+  CARD_TRANSITIONS,
+  type Card,
+  type CardKey,
+  type CardState,
+  type CardTransition,
+  type Person,
+  type TransitionBody,
+} from '../../src/relay-api/contract';
 import { appendAuditIn } from '../audit/chain';
 import type { CardsTable, Schema } from '../db/schema';
-
-/** Lifecycle states, as src/store/db.ts names them. */
-export type CardState = 'blank' | 'issued' | 'active' | 'locked' | 'retired';
-
-/** Operator actions and the states they lead from and to (src/workflows/lifecycle-page.ts). */
-export const CARD_TRANSITIONS = {
-  // A retired card is factory-fresh again, so it may be issued anew.
-  issue: { from: ['blank', 'retired'], to: 'issued' },
-  activate: { from: ['issued'], to: 'active' },
-  lock: { from: ['active'], to: 'locked' },
-  unblock: { from: ['locked'], to: 'active' },
-  retire: { from: ['issued', 'active', 'locked'], to: 'retired' },
-} as const satisfies Record<string, { from: readonly CardState[]; to: CardState }>;
-
-/** A transition's name. */
-export type CardTransition = keyof typeof CARD_TRANSITIONS;
+import { isUsableTemplate } from '../templates/store';
 
 /** A card as the registry holds it. */
 export type CardRecord = Selectable<CardsTable>;
 
 /** Who acts. */
-export interface Actor {
-  oid: string;
-  name: string;
-}
+export type Actor = Person;
 
-/** What a transition asks for. */
-export interface TransitionRequest {
+/** What a transition asks for: the contract's `TransitionBody` for one card. */
+export interface TransitionRequest extends Omit<TransitionBody, 'issue' | 'lost'> {
   cardId: string;
   transition: CardTransition;
-  /** The version the operator read: 0 for a card the registry does not know yet. */
-  expectedVersion: number;
-  /** For `issue`: the binding. */
-  issue?: {
-    holderOid: string;
-    holderName: string;
-    templateId: string;
-    templateVersion: number;
-    credentialType: string;
-    chuidGuid: string;
+  /** For `issue`: the binding, its template version and the keys generated on the card. */
+  issue?: TransitionBody['issue'];
+  /** For `retire`: reported lost or stolen. */
+  lost?: boolean;
+}
+
+/** The card's API form (contract `Card`). */
+export function toCard(row: CardRecord): Card {
+  return {
+    cardId: row.card_id,
+    state: row.state as CardState,
+    holder: { oid: row.holder_oid, name: row.holder_name, upn: row.holder_upn },
+    template: { id: row.template_id, version: row.template_version },
+    credentialType: row.credential_type,
+    serial: row.serial === null ? null : Number(row.serial),
+    chuidGuid: row.chuid_guid,
+    keys: row.keys as CardKey[],
+    issuedBy: row.issued_by === '' ? null : { oid: row.issued_by, name: row.issued_by_name },
+    issuedAt: row.issued_at?.toISOString() ?? null,
+    lostAt: row.lost_at?.toISOString() ?? null,
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
   };
 }
 
@@ -67,6 +70,12 @@ function blankCard(cardId: string): CardRecord {
     issued_by: '',
     updated_at: new Date(0),
     version: 0,
+    holder_upn: '',
+    serial: null,
+    keys: [],
+    issued_by_name: '',
+    issued_at: null,
+    lost_at: null,
   };
 }
 
@@ -75,12 +84,37 @@ export function getCard(db: Kysely<Schema>, cardId: string): Promise<CardRecord 
   return db.selectFrom('cards').selectAll().where('card_id', '=', cardId).executeTakeFirst();
 }
 
+/** Cards of a holder and/or in a state, the most recently changed first. */
+export async function listCards(
+  db: Kysely<Schema>,
+  query: { holder?: string | undefined; state?: CardState | undefined; limit: number },
+): Promise<Card[]> {
+  let select = db.selectFrom('cards').selectAll();
+  if (query.holder !== undefined) select = select.where('holder_oid', '=', query.holder);
+  if (query.state !== undefined) select = select.where('state', '=', query.state);
+  const rows = await select.orderBy('updated_at', 'desc').orderBy('card_id').limit(query.limit).execute();
+  return rows.map(toCard);
+}
+
 function changedElsewhere(current: CardRecord): AppError {
   return new AppError(
     'relay',
     'CARD_CHANGED_ELSEWHERE',
     'The card was changed by someone else since it was read; look at it again before acting.',
     { status: 409, retryable: false, current },
+  );
+}
+
+/** Refuses an issue under a card template that is not published, or withdrawn. */
+async function requirePublishedTemplate(tx: Transaction<Schema>, request: TransitionRequest): Promise<void> {
+  const issue = request.issue;
+  if (request.transition !== 'issue' || !issue) return;
+  if (await isUsableTemplate(tx, 'card', issue.templateId, issue.templateVersion)) return;
+  throw new AppError(
+    'relay',
+    'TEMPLATE_NOT_PUBLISHED',
+    `Card template ${issue.templateId} version ${issue.templateVersion} is not published, or was withdrawn.`,
+    { status: 409, retryable: false, templateId: issue.templateId, templateVersion: issue.templateVersion },
   );
 }
 
@@ -96,19 +130,28 @@ function nextRow(card: CardRecord, request: TransitionRequest, actor: Actor, at:
       ...base,
       holder_oid: issue.holderOid,
       holder_name: issue.holderName,
+      holder_upn: issue.holderUpn,
       template_id: issue.templateId,
       template_version: issue.templateVersion,
       credential_type: issue.credentialType,
+      serial: issue.serial === null ? null : String(issue.serial),
       chuid_guid: issue.chuidGuid,
+      keys: issue.keys,
       issued_by: actor.oid,
+      issued_by_name: actor.name,
+      issued_at: at,
+      lost_at: null,
     };
   }
-  // Retiring removes the binding: the card is factory-fresh again.
-  return request.transition === 'retire' ? { ...base, holder_oid: '', holder_name: '', chuid_guid: '' } : base;
+  if (request.transition !== 'retire') return base;
+  // Retiring destroys the keys and removes the binding: the card is factory-fresh again.
+  const unbound = { ...base, holder_oid: '', holder_name: '', holder_upn: '', chuid_guid: '', keys: [] };
+  return request.lost ? { ...unbound, lost_at: at } : unbound;
 }
 
 /** Writes `next` if the row is still at `expected`; false when another transaction got there first. */
-async function compareAndSet(tx: Transaction<Schema>, next: CardRecord, expected: number): Promise<boolean> {
+async function compareAndSet(tx: Transaction<Schema>, card: CardRecord, expected: number): Promise<boolean> {
+  const next = { ...card, keys: JSON.stringify(card.keys) };
   if (expected === 0) {
     const inserted = await tx
       .insertInto('cards')
@@ -156,6 +199,7 @@ export async function transitionCard(
         { status: 409, retryable: false, current: card },
       );
     }
+    await requirePublishedTemplate(tx, request);
     const next = nextRow(card, request, actor, at);
     if (!(await compareAndSet(tx, next, request.expectedVersion))) {
       throw changedElsewhere((await getCard(tx, request.cardId)) ?? card);

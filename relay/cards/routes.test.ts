@@ -2,8 +2,10 @@ import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { createFakeTenant } from '../../test/support/fake-tenant';
 import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
+import type { ImportedCard } from '../../src/relay-api/contract';
+import { cardTemplate } from '../templates/template-fixture';
 
-const { olivia: OLIVIA, priya: PRIYA, audrey: AUDREY, nina: NINA } = PEOPLE;
+const { olivia: OLIVIA, priya: PRIYA, adam: ADAM, audrey: AUDREY, nina: NINA } = PEOPLE;
 type Who = Person;
 
 const issueBen = (expectedVersion: number) => ({
@@ -12,11 +14,27 @@ const issueBen = (expectedVersion: number) => ({
   issue: {
     holderOid: 'oid-ben',
     holderName: 'Ben Member',
+    holderUpn: 'ben@contoso.example',
     templateId: 'tpl-standard',
-    templateVersion: 2,
+    templateVersion: 1,
     credentialType: 'yubikey',
+    serial: 5001,
     chuidGuid: '8d0c6f1e-0000-4000-8000-000000000001',
+    keys: [{ slot: '9a', algorithm: 'ECCP256', publicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' }],
   },
+});
+
+const imported = (cardId: string, holderName: string): ImportedCard => ({
+  cardId,
+  state: 'active',
+  credentialType: 'yubikey',
+  serial: null,
+  holderOid: `oid-${holderName.toLowerCase()}`,
+  holderName,
+  holderUpn: `${holderName.toLowerCase()}@contoso.example`,
+  templateId: 'tpl-old',
+  issuedAt: '2026-06-01T09:00:00.000Z',
+  lostAt: null,
 });
 
 describeStore('/api/cards', (target) => {
@@ -29,13 +47,21 @@ describeStore('/api/cards', (target) => {
     );
     const get = async (app: number, who: Who, id: string) =>
       apps[app]!.request(`/api/cards/${id}`, { headers: await bearerFor(tenant, who) });
-    const act = async (app: number, who: Who, id: string, body: unknown) =>
-      apps[app]!.request(`/api/cards/${id}/transitions`, {
-        method: 'POST',
+    const post = async (app: number, who: Who, path: string, body: unknown, method = 'POST') =>
+      apps[app]!.request(path, {
+        method,
         headers: { ...(await bearerFor(tenant, who)), 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-    return { get, act };
+    const act = (app: number, who: Who, id: string, body: unknown) =>
+      post(app, who, `/api/cards/${id}/transitions`, body);
+    const list = async (who: Who, query: string) =>
+      apps[0]!.request(`/api/cards${query}`, { headers: await bearerFor(tenant, who) });
+    const upload = (who: Who, cards: unknown[]) => post(0, who, '/api/cards/import', { cards });
+    // Cards are issued under a published template.
+    const body = { expectedVersion: 0, body: cardTemplate() };
+    expect((await post(0, ADAM, '/api/templates/card/tpl-standard', body, 'PUT')).status).toBe(200);
+    return { get, act, list, upload, database: fresh.database };
   }
 
   it('shows a card issued by one operator to another, and refuses a second issue with the holder', async () => {
@@ -43,11 +69,18 @@ describeStore('/api/cards', (target) => {
     expect((await get(1, PRIYA, 'yk:5001')).status).toBe(404);
     const issued = await act(0, OLIVIA, 'yk:5001', issueBen(0));
     expect(issued.status).toBe(200);
-    expect(await issued.json()).toMatchObject({ state: 'issued', version: 1, issuedBy: 'oid-olivia' });
+    expect(await issued.json()).toMatchObject({
+      state: 'issued',
+      version: 1,
+      issuedBy: { oid: 'oid-olivia', name: 'Olivia Operator' },
+      holder: { upn: 'ben@contoso.example' },
+      serial: 5001,
+      keys: [{ slot: '9a' }],
+    });
     expect(await (await get(1, PRIYA, 'yk:5001')).json()).toMatchObject({
       state: 'issued',
       holder: { name: 'Ben Member' },
-      template: { id: 'tpl-standard', version: 2 },
+      template: { id: 'tpl-standard', version: 1 },
     });
     // Priya read the card before Olivia issued it (version 0): refused, with the card as it is now.
     const again = await act(1, PRIYA, 'yk:5001', issueBen(0));
@@ -59,8 +92,10 @@ describeStore('/api/cards', (target) => {
     expect(notAllowed.status).toBe(409);
     expect(await notAllowed.json()).toMatchObject({ error: { code: 'TRANSITION_NOT_ALLOWED' } });
     // A lost report in one place is seen everywhere.
-    expect((await act(1, PRIYA, 'yk:5001', { transition: 'retire', expectedVersion: 1 })).status).toBe(200);
-    expect(await (await get(0, OLIVIA, 'yk:5001')).json()).toMatchObject({ state: 'retired', version: 2 });
+    expect((await act(1, PRIYA, 'yk:5001', { transition: 'retire', expectedVersion: 1, lost: true })).status).toBe(200);
+    const retired = (await (await get(0, OLIVIA, 'yk:5001')).json()) as Record<string, unknown>;
+    expect(retired).toMatchObject({ state: 'retired', version: 2, holder: { oid: '' } });
+    expect(retired.lostAt).toEqual(expect.any(String));
   });
 
   it('needs the operator role, and a body inside the schema', async () => {
@@ -75,5 +110,67 @@ describeStore('/api/cards', (target) => {
     expect((await act(0, OLIVIA, 'yk:1', { transition: 'issue', expectedVersion: 0 })).status).toBe(400);
     expect((await act(0, OLIVIA, 'yk:1', { transition: 'explode', expectedVersion: 0 })).status).toBe(400);
     expect((await get(0, OLIVIA, 'yk:1')).status).toBe(404);
+  });
+
+  it('refuses an issue under a template that is not published', async () => {
+    const { act } = await world();
+    const body = issueBen(0);
+    const res = await act(0, OLIVIA, 'yk:6001', { ...body, issue: { ...body.issue, templateId: 'tpl-draft' } });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: { code: 'TEMPLATE_NOT_PUBLISHED' } });
+  });
+
+  it("lists a holder's cards, or cards in a state, for operators and administrators", async () => {
+    const { act, list } = await world();
+    await act(0, OLIVIA, 'yk:7001', issueBen(0));
+    await act(0, OLIVIA, 'yk:7002', issueBen(0));
+    await act(0, OLIVIA, 'yk:7002', { transition: 'activate', expectedVersion: 1 });
+    for (const who of [OLIVIA, ADAM]) {
+      const res = await list(who, '?holder=oid-ben');
+      expect(res.status).toBe(200);
+      const { cards } = (await res.json()) as { cards: { cardId: string; state: string }[] };
+      expect(cards.map((c) => [c.cardId, c.state])).toEqual([
+        ['yk:7002', 'active'],
+        ['yk:7001', 'issued'],
+      ]);
+    }
+    const issued = (await (await list(OLIVIA, '?state=issued&limit=5')).json()) as { cards: unknown[] };
+    expect(issued.cards).toHaveLength(1);
+    for (const who of [AUDREY, NINA]) expect((await list(who, '?holder=oid-ben')).status).toBe(403);
+    expect((await list(OLIVIA, '?state=lost')).status).toBe(400);
+    expect((await list(OLIVIA, '?limit=501')).status).toBe(400);
+  });
+
+  it('imports the cards an old browser registry held, never overwriting one the service knows', async () => {
+    const { act, upload, database } = await world();
+    await act(0, OLIVIA, 'yk:8001', issueBen(0));
+    for (const who of [OLIVIA, AUDREY]) expect((await upload(who, [imported('yk:8002', 'Dee')])).status).toBe(403);
+    const cards = [imported('yk:8001', 'Mallory'), imported('yk:8002', 'Dee'), imported('serial:8003', 'Eve')];
+    const res = await upload(ADAM, cards);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      imported: ['yk:8002', 'serial:8003'],
+      conflicts: [{ cardId: 'yk:8001', current: { holder: { name: 'Ben Member' }, version: 1 } }],
+    });
+    const again = (await (await upload(ADAM, [imported('yk:8002', 'Mallory')])).json()) as Record<string, unknown>;
+    expect(again).toMatchObject({ imported: [], conflicts: [{ current: { holder: { name: 'Dee' }, version: 1 } }] });
+    const rows = await database.db
+      .selectFrom('audit')
+      .select(['action', 'target_id'])
+      .where('action', '=', 'card.import')
+      .orderBy('seq')
+      .execute();
+    expect(rows).toEqual([
+      { action: 'card.import', target_id: 'yk:8002' },
+      { action: 'card.import', target_id: 'serial:8003' },
+    ]);
+    const events = await database.db
+      .selectFrom('card_events')
+      .select('transition')
+      .where('transition', '=', 'import')
+      .execute();
+    expect(events).toHaveLength(2);
+    const crafted = await upload(ADAM, [{ ...imported('yk:8004', 'Eve'), pin: '123456' }]);
+    expect(crafted.status).toBe(400);
   });
 });

@@ -99,6 +99,37 @@ export const MIGRATIONS: readonly Migration[] = [
          for each statement execute function card_events_append_only()`,
     ],
   },
+  {
+    version: 4,
+    name: 'cards: holder UPN, serial, public keys, issuer name, issue and loss times',
+    statements: [
+      `alter table cards add column holder_upn text not null default ''`,
+      // YubiKey serials are unsigned 32-bit: too large for integer.
+      `alter table cards add column serial bigint`,
+      `alter table cards add column keys jsonb not null default '[]'`,
+      `alter table cards add column issued_by_name text not null default ''`,
+      `alter table cards add column issued_at timestamptz`,
+      `alter table cards add column lost_at timestamptz`,
+      `create index cards_state on cards (state, updated_at)`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'published templates, versioned',
+    statements: [
+      `create table templates (
+         kind text not null,
+         id text not null,
+         version integer not null,
+         name text not null,
+         body jsonb not null,
+         published_at timestamptz not null,
+         published_by_oid text not null,
+         published_by_name text not null,
+         withdrawn boolean not null default false,
+         primary key (kind, id, version))`,
+    ],
+  },
 ];
 
 // Any constant shared by all instances; pg_advisory_xact_lock takes a bigint.

@@ -65,6 +65,15 @@ export interface CardsTable {
   updated_at: Date;
   /** Incremented by every transition; a transition names the version it read. */
   version: number;
+  holder_upn: string;
+  /** The YubiKey serial (bigint: a decimal string), null for cards without one. */
+  serial: string | null;
+  /** The keys generated on the card at issuance (contract `CardKey[]`): public keys and certificates. */
+  keys: ColumnType<unknown, string, string>;
+  issued_by_name: string;
+  issued_at: Date | null;
+  /** Set when the card was retired as lost or stolen. */
+  lost_at: Date | null;
 }
 
 /** Every card transition, append-only. */
@@ -79,6 +88,20 @@ export interface CardEventsTable {
   version: number;
 }
 
+/** Published templates (relay/templates/store.ts): one row per (kind, id, version), never deleted. */
+export interface TemplatesTable {
+  kind: string;
+  id: string;
+  version: number;
+  name: string;
+  /** The template record (src/relay-api/template-schemas.ts), as published. */
+  body: ColumnType<Record<string, unknown>, string, never>;
+  published_at: Date;
+  published_by_oid: string;
+  published_by_name: string;
+  withdrawn: boolean;
+}
+
 /** Every table. */
 export interface Schema {
   schema_version: SchemaVersionTable;
@@ -87,4 +110,5 @@ export interface Schema {
   audit: AuditTable;
   cards: CardsTable;
   card_events: CardEventsTable;
+  templates: TemplatesTable;
 }

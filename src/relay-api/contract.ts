@@ -260,3 +260,10 @@ export const PublishBody = z.strictObject({
   body: z.record(z.string(), z.unknown()),
 });
 export type PublishBody = z.infer<typeof PublishBody>;
+
+/** `POST /api/templates/:kind/:id/withdraw` (administrators): every version becomes unusable for new work. */
+export const WithdrawBody = z.strictObject({
+  /** The newest version the administrator read. 409 TEMPLATE_CHANGED_ELSEWHERE otherwise. */
+  expectedVersion: z.number().int().min(1),
+});
+export type WithdrawBody = z.infer<typeof WithdrawBody>;

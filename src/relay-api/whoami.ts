@@ -3,12 +3,15 @@
  * The relay never accepts Graph tokens (DESIGN.md, "Relay").
  */
 import { AppError } from '../app-error';
+import { WhoAmI } from './contract';
 
-/** What the relay says about the caller. */
+/** What the relay says about the caller: who they are and what their app roles let them do. */
 export interface RelayCaller {
   readonly name: string;
   readonly roles: readonly string[];
   readonly isOperator: boolean;
+  readonly isAdministrator: boolean;
+  readonly isAuditor: boolean;
 }
 
 /** Asks the relay who the bearer of `token` is. */
@@ -39,9 +42,11 @@ export async function fetchRelayCaller(
       { status: res.status },
     );
   }
-  return {
-    name: String(body.name ?? ''),
-    roles: Array.isArray(body.roles) ? body.roles.map(String) : [],
-    isOperator: body.isOperator === true,
-  };
+  const parsed = WhoAmI.safeParse(body);
+  if (!parsed.success)
+    throw new AppError('relay-api', 'RELAY_ANSWER_INVALID', 'The relay answered /api/whoami in an unexpected shape.', {
+      status: res.status,
+    });
+  const { name, roles, isOperator, isAdministrator, isAuditor } = parsed.data;
+  return { name, roles, isOperator, isAdministrator, isAuditor };
 }

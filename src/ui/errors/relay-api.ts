@@ -38,6 +38,9 @@ const stateNow = (f: Fields, before: string, after: string) => {
 export const RELAY_API_WORDS: Words = {
   RELAY_UNREACHABLE: (f) =>
     `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections${f.retryable ? '; trying again is safe, it never sends twice' : ''}.`,
+  RELAY_ANSWER_INVALID: say(
+    'The Keyward relay answered in a form this page does not understand. Reload the page; if it happens again, this page and the relay may be different versions.',
+  ),
   ROLE_MISSING: say(
     'The relay does not list you as an operator. Ask an administrator to assign you the Keyward.Operator app role, then sign in again.',
   ),
@@ -83,6 +86,17 @@ export const RELAY_API_WORDS: Words = {
     `The registry does not allow this step from the card's current state${stateNow(f, ' (', ')')}. Read the card again.`,
   CARD_NOT_REGISTERED: say(
     'The registry has no record of this card. Issue it first, or check that you read the right card.',
+  ),
+  TEMPLATE_CHANGED_ELSEWHERE: (f) => {
+    const version = (f.current as { version?: unknown } | null | undefined)?.version;
+    const now = typeof version === 'number' ? ` (it is now at version ${version})` : '';
+    return `Another administrator published or withdrew this template a moment ago${now}, so nothing was published here. Reload the templates, look at theirs, and make your change again.`;
+  },
+  TEMPLATE_NOT_PUBLISHED: say(
+    'The registry refused to issue this card: its card template (in this version) is not published, or was withdrawn. Reload the templates, pick a published one, and issue again.',
+  ),
+  TEMPLATE_NOT_FOUND: say(
+    'The relay has no published template of that name and version. Reload the templates; it may never have been published.',
   ),
   BODY_TOO_LARGE: say('The message is too large for the relay. Shorten the template (its HTML especially).'),
   USER_NOT_FOUND: say('The relay could not find this user in Entra ID; they may have been deleted. Search again.'),
