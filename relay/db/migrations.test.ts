@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
@@ -58,13 +57,14 @@ describeStore('migrations', (target) => {
   it('lets instances that start together migrate once between them', async () => {
     const fresh = await target.fresh();
     const [a, b] = [fresh.database, await fresh.another()];
-    await a.db.deleteFrom('schema_version').where('version', '=', LATEST).execute();
-    await a.db.schema.dropTable('card_events').execute();
-    await a.db.schema.dropTable('cards').execute();
-    await a.db.executeQuery(sql`drop function card_events_append_only`.compile(a.db));
-    const results = await Promise.all([migrate(a.db), migrate(b.db)]);
-    expect(results.map((r) => r.from).sort()).toEqual([LATEST - 1, LATEST]);
+    // A step that would fail if it ran twice.
+    const next = [
+      ...MIGRATIONS,
+      { version: LATEST + 1, name: 'next', statements: ['create table next_step (id integer)'] },
+    ];
+    const results = await Promise.all([migrate(a.db, next), migrate(b.db, next)]);
+    expect(results.map((r) => r.from).sort()).toEqual([LATEST, LATEST + 1]);
     const versions = await a.db.selectFrom('schema_version').select('version').execute();
-    expect(versions).toHaveLength(MIGRATIONS.length);
+    expect(versions).toHaveLength(MIGRATIONS.length + 1);
   });
 });
