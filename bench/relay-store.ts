@@ -6,9 +6,15 @@
  * and audit row in one transaction) and registry reads, p50 and p99, with 50 operators each driving
  * their own card. Targets: at least 1,000 appends per second; transition p99 under 20 ms on PostgreSQL.
  *
+ * A transition holds no lock on the chain: its audit row is written pending and linked after the commit,
+ * in batches (relay/audit/chain.ts). The operators run flat out (no pause between operations), so a
+ * latency is 50 / throughput; the "floor" line times 50 operators running empty transactions (begin,
+ * `select 1`, commit) on the same pool, the least any transaction can cost on the machine at hand.
+ *
  * Run alone with `node --import tsx bench/relay-store.ts`; `npm run bench` runs it with the others.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { sql } from 'kysely';
 import { pathToFileURL } from 'node:url';
 import { verifyAuditChain, type AuditEntry } from '../relay/audit/chain';
 import { createAuditWriter } from '../relay/audit/writer';
@@ -122,6 +128,22 @@ async function measureTransitions(database: RelayDatabase) {
   return { transition: percentiles(transitions), read: percentiles(reads), perSecond };
 }
 
+/** 50 operators at once, each running empty transactions one after another. */
+async function measureFloor(database: RelayDatabase) {
+  const series: number[] = [];
+  await Promise.all(
+    Array.from({ length: OPERATORS }, async () => {
+      for (let n = 0; n < TRANSITIONS_PER_OPERATOR; n++) {
+        const t = performance.now();
+        await database.db.transaction().execute((tx) => sql`select 1`.execute(tx));
+        series.push(performance.now() - t);
+      }
+    }),
+  );
+  const { p50, p99 } = percentiles(series);
+  return `  ${''.padEnd(34)} floor: empty transaction p50 ${ms(p50)}  p99 ${ms(p99)}`;
+}
+
 function reportTransitions(label: string, figures: Awaited<ReturnType<typeof measureTransitions>>): void {
   const verdict = figures.transition.p99 < TARGET_TRANSITION_P99_MS ? 'meets' : 'MISSES';
   console.log(
@@ -160,6 +182,7 @@ async function benchStore(label: string, store: RelayDatabase, close: () => Prom
     await migrate(store.db);
     report(label, await measureAppends(store));
     reportTransitions(label, await measureTransitions(store));
+    console.log(await measureFloor(store));
   } finally {
     await close();
   }

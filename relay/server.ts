@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { isAppError } from '../src/app-error';
 import { createApp } from './app';
+import { linkAudit } from './audit/chain';
 import { describeConfig, loadConfig, type RelayConfig } from './config';
 import { openDatabase, type RelayDatabase } from './db/connect';
 import { migrate } from './db/migrations';
@@ -77,6 +78,8 @@ async function openStore(config: RelayConfig, given: RelayDatabase | undefined, 
     );
   try {
     const { from, to } = await migrate(database.db);
+    // Chains audit rows that a crash between their commit and their link left pending.
+    await linkAudit(database.db);
     log.info('database ready', { database: database.kind, schemaFrom: from, schemaVersion: to });
     return database;
   } catch (e) {

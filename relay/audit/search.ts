@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema';
-import { toAuditRecord, type AuditRecord } from './chain';
+import { linkAudit, toAuditRecord, type AuditRecord, type LinkedColumns } from './chain';
 
 /** What an auditor may filter by; all optional, combined with AND. */
 export interface AuditFilter {
@@ -25,13 +25,14 @@ export interface AuditPage {
   nextBefore?: number;
 }
 
-/** Rows matching `filter` with `seq < before`, newest first, at most `limit`. */
+/** Rows matching `filter` with `seq < before`, newest first, at most `limit`; what has committed is linked first. */
 export async function searchAudit(
   db: Kysely<Schema>,
   filter: AuditFilter,
   page: { limit: number; before?: number },
 ): Promise<AuditPage> {
-  let query = db.selectFrom('audit').selectAll();
+  await linkAudit(db);
+  let query = db.selectFrom('audit').selectAll().where('seq', 'is not', null).$narrowType<LinkedColumns>();
   if (filter.actor !== undefined) query = query.where('actor_oid', '=', filter.actor);
   if (filter.target !== undefined) query = query.where('target_id', '=', filter.target);
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { verifyAuditChain, type AuditEntry } from './chain';
-import { createAuditWriter } from './writer';
+import { appendAuditIn, verifyAuditChain, type AuditEntry } from './chain';
+import { createAuditWriter, linkAuditSoon } from './writer';
 
 const entry = (id: string, reason = ''): AuditEntry => ({
   actorOid: 'oid-olivia',
@@ -43,5 +43,23 @@ describeStore('audit writer', (target) => {
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     expect((await writer.append(entry('serial:3'))).seq).toBe(2);
     expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, rows: 2 });
+  });
+
+  it('links rows committed pending, when asked after the commit, without any reader', async () => {
+    const { database } = await target.fresh();
+    const db = database.db;
+    const pending = () => db.selectFrom('audit').select('id').where('seq', 'is', null).execute();
+    await db.transaction().execute((tx) => appendAuditIn(tx, [{ entry: entry('serial:1'), at: new Date() }]));
+    await createAuditWriter(db).link();
+    expect(await pending()).toEqual([]);
+    await db.transaction().execute((tx) => appendAuditIn(tx, [{ entry: entry('serial:2'), at: new Date() }]));
+    expect(await pending()).toHaveLength(1);
+    linkAuditSoon(db);
+    await expect.poll(pending).toEqual([]);
+    const rows = await db.selectFrom('audit').select(['seq', 'target_id']).orderBy('seq').execute();
+    expect(rows).toEqual([
+      { seq: '1', target_id: 'serial:1' },
+      { seq: '2', target_id: 'serial:2' },
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import {
   type TransitionBody,
 } from '../../src/relay-api/contract';
 import { appendAuditIn } from '../audit/chain';
+import { linkAuditSoon } from '../audit/writer';
 import type { CardsTable, Schema } from '../db/schema';
 import { isUsableTemplate } from '../templates/store';
 
@@ -185,7 +186,7 @@ export async function transitionCard(
   actor: Actor,
   at = new Date(),
 ): Promise<CardRecord> {
-  return db.transaction().execute(async (tx) => {
+  const changed = await db.transaction().execute(async (tx) => {
     const card =
       (await tx.selectFrom('cards').selectAll().where('card_id', '=', request.cardId).executeTakeFirst()) ??
       blankCard(request.cardId);
@@ -216,7 +217,7 @@ export async function transitionCard(
         version: next.version,
       })
       .execute();
-    // Last, so the chain's lock is held only for the insert and the commit.
+    // Written pending, so no lock is held: it is chained after the commit (relay/audit/chain.ts).
     const holder = request.transition === 'issue' ? next.holder_name : card.holder_name;
     const entry = {
       actorOid: actor.oid,
@@ -231,4 +232,6 @@ export async function transitionCard(
     await appendAuditIn(tx, [{ entry, at }]);
     return next;
   });
+  linkAuditSoon(db);
+  return changed;
 }

@@ -58,12 +58,14 @@ describeStore('migrations', (target) => {
   it('lets instances that start together migrate once between them', async () => {
     const fresh = await target.fresh();
     const [a, b] = [fresh.database, await fresh.another()];
-    await a.db.deleteFrom('schema_version').where('version', '=', LATEST).execute();
-    // Undo the latest migration (published templates) by hand.
-    await a.db.schema.dropTable('templates').execute();
-    const results = await Promise.all([migrate(a.db), migrate(b.db)]);
-    expect(results.map((r) => r.from).sort()).toEqual([LATEST - 1, LATEST]);
+    // A step that would fail if it ran twice.
+    const next = [
+      ...MIGRATIONS,
+      { version: LATEST + 1, name: 'next', statements: ['create table next_step (id integer)'] },
+    ];
+    const results = await Promise.all([migrate(a.db, next), migrate(b.db, next)]);
+    expect(results.map((r) => r.from).sort()).toEqual([LATEST, LATEST + 1]);
     const versions = await a.db.selectFrom('schema_version').select('version').execute();
-    expect(versions).toHaveLength(MIGRATIONS.length);
+    expect(versions).toHaveLength(MIGRATIONS.length + 1);
   });
 });

@@ -31,10 +31,15 @@ export interface MailRateTable {
   updated_at_ms: number;
 }
 
-/** The hash-chained audit trail (relay/audit/chain.ts). Rows are only ever inserted. */
+/**
+ * The hash-chained audit trail (relay/audit/chain.ts). Rows are only ever inserted, pending; linking
+ * fills in `seq`, `prev_hash` and `hash` once, and nothing else is ever changed.
+ */
 export interface AuditTable {
-  /** 1, 2, 3, … without gaps: assigned under the append lock. */
-  seq: ColumnType<string, string, never>;
+  /** Arrival order: the order in which pending rows are linked. */
+  id: ColumnType<string, never, never>;
+  /** 1, 2, 3, … without gaps: assigned under the chain's lock when the row is linked; null while pending. */
+  seq: ColumnType<string | null, string | undefined, string>;
   at: ColumnType<Date, Date, never>;
   actor_oid: ColumnType<string, string, never>;
   actor_name: ColumnType<string, string, never>;
@@ -44,10 +49,10 @@ export interface AuditTable {
   target_label: ColumnType<string, string, never>;
   outcome: ColumnType<string, string, never>;
   reason: ColumnType<string, string, never>;
-  /** Hex SHA-256 of the previous row (64 zeros for the first). */
-  prev_hash: ColumnType<string, string, never>;
-  /** Hex `sha256(prev_hash ‖ canonical row)`. */
-  hash: ColumnType<string, string, never>;
+  /** Hex SHA-256 of the previous row (64 zeros for the first); null while pending. */
+  prev_hash: ColumnType<string | null, string | undefined, string>;
+  /** Hex `sha256(prev_hash ‖ canonical row)`; null while pending. */
+  hash: ColumnType<string | null, string | undefined, string>;
 }
 
 /** The card registry (relay/cards/registry.ts): one row per card, changed only by compare-and-set. */
