@@ -8,7 +8,9 @@ test.describe('operator sign-in through MSAL against the Entra emulator', () => 
     const operator = page.getByTestId('operator');
     await expect(operator).toContainText('Aisha Operator');
     await expect(operator).toContainText(/tenant [0-9a-f-]{36}/);
-    await expect(page.getByTestId('operator-roles')).toHaveText('Authentication Administrator, Keyward.Operator');
+    await expect(page.getByTestId('operator-roles')).toHaveText(
+      'Authentication Administrator, Keyward.Operator, Keyward.Administrator',
+    );
     await expect(page.getByTestId('operator-problems')).toHaveCount(0);
     expect(consoleProblems).toEqual([]);
   });
