@@ -23,7 +23,7 @@ export interface KeywardFixtures {
    * button matches `account`, and waits until the app shows the signed-in operator.
    */
   signInAs: (account: RegExp) => Promise<void>;
-  /** The page, opened at `/` and signed in as Aisha Operator (Authentication Administrator, Keyward.Operator). */
+  /** The page, opened at `/` and signed in as Aisha Operator (Authentication Administrator, Keyward.Operator and Keyward.Administrator). */
   operatorPage: Page;
   /** Installs a `navigator.usb` whose devices are virtual CCID readers; call before `page.goto`. */
   installUsbShim: (config: UsbShimConfig) => Promise<void>;
