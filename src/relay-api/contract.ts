@@ -8,6 +8,10 @@
  */
 import { z } from 'zod';
 
+// Zod compiles object parsers with `new Function` unless told not to; the page's CSP and Trusted Types
+// forbid that (and Chrome logs the blocked probe), so parse without code generation everywhere.
+z.config({ jitless: true });
+
 /** Printable text on one line: no control characters that could forge CSV lines or log records. */
 export const line = (max: number) =>
   z
