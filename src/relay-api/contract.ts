@@ -271,3 +271,14 @@ export const WithdrawBody = z.strictObject({
   expectedVersion: z.number().int().min(1),
 });
 export type WithdrawBody = z.infer<typeof WithdrawBody>;
+
+// ---------------------------------------------------------------------------------------------------
+// /api/mail
+
+/** `POST /api/mail` and `/api/mail/test`: what the SMTP server accepted (never the message itself). */
+export const MailReceipt = z.object({
+  messageId: z.string(),
+  accepted: z.array(z.string()),
+  requestId: z.string(),
+});
+export type MailReceipt = z.infer<typeof MailReceipt>;

@@ -26,9 +26,11 @@ const failure = (p: Promise<unknown>) =>
     (e: unknown) => e,
   );
 
+const relayAnswering = (f: typeof fetch) => ({ url: 'https://relay.example', token: async () => 'jwt', fetch: f });
+
 describe('fetchRelayCaller', () => {
   it("reads the caller's name, roles and what they allow", async () => {
-    expect(await fetchRelayCaller('https://relay.example', 'jwt', answering(200, ADA))).toEqual({
+    expect(await fetchRelayCaller(relayAnswering(answering(200, ADA)))).toEqual({
       name: 'Ada Admin',
       roles: ['Keyward.Administrator'],
       isOperator: false,
@@ -39,13 +41,13 @@ describe('fetchRelayCaller', () => {
 
   it("refuses an answer that is not the contract's WhoAmI", async () => {
     const { isAuditor: _, ...older } = ADA;
-    const e = await failure(fetchRelayCaller('https://relay.example', 'jwt', answering(200, older)));
+    const e = await failure(fetchRelayCaller(relayAnswering(answering(200, older))));
     expect(isAppError(e, 'relay-api', 'RELAY_ANSWER_INVALID')).toBe(true);
   });
 
   it("raises the relay's error code", async () => {
     const body = { error: { code: 'TOKEN_EXPIRED', message: 'expired', retryable: true, requestId: 'r' } };
-    const e = await failure(fetchRelayCaller('https://relay.example', 'jwt', answering(401, body)));
+    const e = await failure(fetchRelayCaller(relayAnswering(answering(401, body))));
     expect(isAppError(e, 'relay-api', 'TOKEN_EXPIRED')).toBe(true);
   });
 });

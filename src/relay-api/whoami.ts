@@ -2,8 +2,8 @@
  * The relay's view of the operator: `GET /api/whoami` with a token for the relay's own API scope.
  * The relay never accepts Graph tokens (DESIGN.md, "Relay").
  */
-import { AppError } from '../app-error';
 import { WhoAmI } from './contract';
+import { relayCall, type RelayEndpoint } from './request';
 
 /** What the relay says about the caller: who they are and what their app roles let them do. */
 export interface RelayCaller {
@@ -14,39 +14,11 @@ export interface RelayCaller {
   readonly isAuditor: boolean;
 }
 
-/** Asks the relay who the bearer of `token` is. */
-export async function fetchRelayCaller(
-  relayUrl: string,
-  token: string,
-  fetchImpl: typeof fetch = fetch,
-): Promise<RelayCaller> {
-  let res: Response;
-  try {
-    res = await fetchImpl(new URL('/api/whoami', relayUrl), { headers: { Authorization: `Bearer ${token}` } });
-  } catch (cause) {
-    throw new AppError(
-      'relay-api',
-      'RELAY_UNREACHABLE',
-      `The relay at ${relayUrl} did not answer.`,
-      { relayUrl },
-      { cause },
-    );
-  }
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) {
-    const err = (body.error ?? {}) as { code?: string; message?: string };
-    throw new AppError(
-      'relay-api',
-      err.code ?? `HTTP_${res.status}`,
-      err.message ?? `The relay answered HTTP ${res.status}.`,
-      { status: res.status },
-    );
-  }
-  const parsed = WhoAmI.safeParse(body);
-  if (!parsed.success)
-    throw new AppError('relay-api', 'RELAY_ANSWER_INVALID', 'The relay answered /api/whoami in an unexpected shape.', {
-      status: res.status,
-    });
-  const { name, roles, isOperator, isAdministrator, isAuditor } = parsed.data;
+/** Asks the relay who the caller is. */
+export async function fetchRelayCaller(relay: RelayEndpoint): Promise<RelayCaller> {
+  const { name, roles, isOperator, isAdministrator, isAuditor } = await relayCall(relay, {
+    path: '/api/whoami',
+    answer: WhoAmI,
+  });
   return { name, roles, isOperator, isAdministrator, isAuditor };
 }

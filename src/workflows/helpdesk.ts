@@ -50,6 +50,6 @@ export function tapContext(op: OperatorSession, account: SignedInAccount): TapCo
   return {
     graph: op.graph(),
     operator: { oid: account.objectId, name: account.name, upn: account.username },
-    sendMail: async (request, key) => sendExportEmail(op.connection.relayUrl, await op.relayToken(), request, key),
+    sendMail: (request, key) => sendExportEmail(op.relay(), request, key),
   };
 }

@@ -8,6 +8,7 @@ import type { SignedInAccount, TokenSource } from '../entra/msal-adapter';
 import { createGraphTransport, type GraphTransport } from '../entra/graph-adapter';
 import { GRAPH_SCOPES, tapAuthorityFromClaims, type TapAuthority } from '../entra/operator-roles';
 import { sendTestEmail, type MailReceipt } from '../relay-api/mail';
+import type { RelayEndpoint } from '../relay-api/request';
 import { fetchRelayCaller, type RelayCaller } from '../relay-api/whoami';
 import type { EntraConnection } from './connection-settings';
 
@@ -89,9 +90,14 @@ export class OperatorSession {
     return this.tokens.getAccessToken([this.connection.relayScope]);
   }
 
+  /** The relay, with this operator's token for its API scope. */
+  relay(): RelayEndpoint {
+    return { url: this.connection.relayUrl, token: () => this.relayToken() };
+  }
+
   /** Asks the relay to send its test message to the operator's own mailbox (Options > Connections > SMTP). */
   async sendRelayTestEmail(): Promise<MailReceipt> {
-    return sendTestEmail(this.connection.relayUrl, await this.relayToken());
+    return sendTestEmail(this.relay());
   }
 
   /** Works out what the signed-in operator may do, and what is missing. */
@@ -104,7 +110,7 @@ export class OperatorSession {
     );
     let relay: RelayCaller | null = null;
     try {
-      relay = await fetchRelayCaller(this.connection.relayUrl, await this.relayToken());
+      relay = await fetchRelayCaller(this.relay());
       if (!relay.isOperator) problems.push({ code: 'NOT_RELAY_OPERATOR' });
     } catch (e) {
       problems.push({ code: 'RELAY_CHECK_FAILED', error: toAppError(e, 'workflows') });

@@ -1,0 +1,99 @@
+/**
+ * The one place the browser talks HTTP to the relay: every client in this folder goes through
+ * `relayCall`, so each answer is checked against the contract (contract.ts) and each failure becomes the
+ * same `AppError('relay-api', code)` with the relay's own code, whatever route it came from.
+ *
+ * Request bodies may carry a TAP code (mail values): they travel in the body only, never in a URL, a
+ * message or an error field.
+ */
+import type { z } from 'zod';
+import { AppError } from '../app-error';
+
+/** Where the relay is and how to get a token for its API scope (never a Graph token). */
+export interface RelayEndpoint {
+  readonly url: string;
+  token(): Promise<string>;
+  /** For tests: the fetch to use instead of the page's. */
+  readonly fetch?: typeof fetch;
+}
+
+/** One call: method, path, and what to send. */
+export interface RelayCall<S extends z.ZodType> {
+  readonly method?: 'GET' | 'POST' | 'PUT';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly body?: unknown;
+  /** Makes a retried POST safe: the relay answers a repeat with the first answer. */
+  readonly idempotencyKey?: string;
+  /** The contract's schema for a 2xx answer. */
+  readonly answer: S;
+}
+
+/** The relay's error body (relay/http-errors.ts). */
+interface ErrorBody {
+  error?: {
+    code?: string;
+    message?: string;
+    retryable?: boolean;
+    requestId?: string;
+    current?: unknown;
+    problems?: string[];
+  };
+}
+
+function urlOf(endpoint: RelayEndpoint, path: string, query: RelayCall<z.ZodType>['query']): URL {
+  const url = new URL(path, endpoint.url);
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  return url;
+}
+
+function refusal(res: Response, json: ErrorBody): AppError {
+  const e = json.error ?? {};
+  const retryAfter = Number(res.headers.get('Retry-After'));
+  return new AppError(
+    'relay-api',
+    e.code ?? `HTTP_${res.status}`,
+    e.message ?? `The relay answered HTTP ${res.status}.`,
+    {
+      status: res.status,
+      retryable: e.retryable === true || res.status === 503,
+      requestId: e.requestId,
+      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      current: e.current,
+      problems: e.problems,
+    },
+  );
+}
+
+/** Sends one request to the relay and returns its answer, checked against `call.answer`. */
+export async function relayCall<S extends z.ZodType>(endpoint: RelayEndpoint, call: RelayCall<S>): Promise<z.infer<S>> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${await endpoint.token()}` };
+  if (call.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (call.idempotencyKey) headers['Idempotency-Key'] = call.idempotencyKey;
+  const method = call.method ?? (call.body === undefined ? 'GET' : 'POST');
+  let res: Response;
+  try {
+    res = await (endpoint.fetch ?? fetch)(urlOf(endpoint, call.path, call.query), {
+      method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    });
+  } catch (cause) {
+    // Nothing reached the relay, or its answer was lost: only an idempotent request is safe to repeat.
+    throw new AppError(
+      'relay-api',
+      'RELAY_UNREACHABLE',
+      `The relay at ${endpoint.url} did not answer.`,
+      { relayUrl: endpoint.url, retryable: method === 'GET' || Boolean(call.idempotencyKey) },
+      { cause },
+    );
+  }
+  const json: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) throw refusal(res, json as ErrorBody);
+  const parsed = call.answer.safeParse(json);
+  if (!parsed.success)
+    throw new AppError('relay-api', 'RELAY_ANSWER_INVALID', `The relay answered ${call.path} in an unexpected shape.`, {
+      status: res.status,
+    });
+  return parsed.data;
+}
