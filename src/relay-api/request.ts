@@ -21,7 +21,8 @@ export interface RelayEndpoint {
 export interface RelayCall<S extends z.ZodType> {
   readonly method?: 'GET' | 'POST' | 'PUT';
   readonly path: string;
-  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  /** Query parameters; undefined, null and empty values are left out. */
+  readonly query?: Readonly<Record<string, unknown>>;
   readonly body?: unknown;
   /** Makes a retried POST safe: the relay answers a repeat with the first answer. */
   readonly idempotencyKey?: string;
@@ -43,7 +44,8 @@ interface ErrorBody {
 
 function urlOf(endpoint: RelayEndpoint, path: string, query: RelayCall<z.ZodType>['query']): URL {
   const url = new URL(path, endpoint.url);
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  for (const [k, v] of Object.entries(query ?? {}))
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
   return url;
 }
 
@@ -65,8 +67,8 @@ function refusal(res: Response, json: ErrorBody): AppError {
   );
 }
 
-/** Sends one request to the relay and returns its answer, checked against `call.answer`. */
-export async function relayCall<S extends z.ZodType>(endpoint: RelayEndpoint, call: RelayCall<S>): Promise<z.infer<S>> {
+/** Sends one request and returns the relay's 2xx response; a refusal or no answer becomes an `AppError`. */
+async function send(endpoint: RelayEndpoint, call: Omit<RelayCall<z.ZodType>, 'answer'>): Promise<Response> {
   const headers: Record<string, string> = { Authorization: `Bearer ${await endpoint.token()}` };
   if (call.body !== undefined) headers['Content-Type'] = 'application/json';
   if (call.idempotencyKey) headers['Idempotency-Key'] = call.idempotencyKey;
@@ -88,12 +90,25 @@ export async function relayCall<S extends z.ZodType>(endpoint: RelayEndpoint, ca
       { cause },
     );
   }
-  const json: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) throw refusal(res, json as ErrorBody);
-  const parsed = call.answer.safeParse(json);
+  if (!res.ok) throw refusal(res, (await res.json().catch(() => ({}))) as ErrorBody);
+  return res;
+}
+
+/** Sends one request to the relay and returns its answer, checked against `call.answer`. */
+export async function relayCall<S extends z.ZodType>(endpoint: RelayEndpoint, call: RelayCall<S>): Promise<z.infer<S>> {
+  const res = await send(endpoint, call);
+  const parsed = call.answer.safeParse(await res.json().catch(() => undefined));
   if (!parsed.success)
     throw new AppError('relay-api', 'RELAY_ANSWER_INVALID', `The relay answered ${call.path} in an unexpected shape.`, {
       status: res.status,
     });
   return parsed.data;
+}
+
+/** Sends one GET and returns the answer's text (a CSV export). */
+export async function relayText(
+  endpoint: RelayEndpoint,
+  call: Omit<RelayCall<z.ZodType>, 'answer' | 'body'>,
+): Promise<string> {
+  return (await send(endpoint, call)).text();
 }

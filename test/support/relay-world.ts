@@ -1,0 +1,66 @@
+/**
+ * The relay as workflows and state classes meet it in unit tests: the real app (relay/app.ts) over a
+ * migrated PGlite database in memory, reached through `app.request` instead of a socket, with tokens
+ * for the fake tenant's people (relay-app.ts `PEOPLE`). Only the tenant is faked; the routes, the
+ * validation, the registry and the audit chain are the real ones.
+ *
+ * One PGlite costs seconds to start, so a file shares one world (`startRelayWorld` in `beforeAll`) and
+ * empties it between tests with `reset()`.
+ */
+import { sql } from 'kysely';
+import { openDatabase, type RelayDatabase } from '../../relay/db/connect';
+import { migrate } from '../../relay/db/migrations';
+import type { CardTemplateRecord, ExportTemplateRecord } from '../../src/store/db';
+import type { RelayEndpoint } from '../../src/relay-api/request';
+import { publishTemplate } from '../../src/relay-api/templates';
+import { createFakeTenant, mintToken, operatorClaims, type FakeTenant } from './fake-tenant';
+import { buildTestApp, PEOPLE, type Person } from './relay-app';
+
+export { PEOPLE, type Person };
+
+/** A relay with its database, and endpoints to reach it as any person. */
+export interface RelayWorld {
+  readonly database: RelayDatabase;
+  readonly tenant: FakeTenant;
+  /** The relay as `who` reaches it: the endpoint the browser's clients take. */
+  endpoint(who: Person): RelayEndpoint;
+  /** Publishes templates as an administrator (a card can only be issued under a published one). */
+  publish(kind: 'card', record: CardTemplateRecord): Promise<number>;
+  publish(kind: 'export', record: ExportTemplateRecord): Promise<number>;
+  /** Empties every table (a fresh schema, migrated again). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a relay over a fresh in-memory PGlite. */
+export async function startRelayWorld(): Promise<RelayWorld> {
+  const database = openDatabase({ dataDir: ':memory:' });
+  await migrate(database.db);
+  const tenant = await createFakeTenant();
+  const { app } = buildTestApp({ fetch: tenant.fetch, database });
+  const versions = new Map<string, number>();
+  const world: RelayWorld = {
+    database,
+    tenant,
+    endpoint: (who) => ({
+      url: 'http://relay.test',
+      token: () => mintToken(tenant.key, { ...operatorClaims(), ...who }),
+      fetch: async (input, init) => app.request(input instanceof Request ? input : String(input), init),
+    }),
+    async publish(kind: 'card' | 'export', record: CardTemplateRecord | ExportTemplateRecord) {
+      const key = `${kind}/${record.id}`;
+      const admin = world.endpoint(PEOPLE.adam);
+      const published = await publishTemplate(admin, kind, record.id, versions.get(key) ?? 0, { ...record });
+      versions.set(key, published.version);
+      return published.version;
+    },
+    async reset() {
+      versions.clear();
+      await sql`drop schema public cascade`.execute(database.db);
+      await sql`create schema public`.execute(database.db);
+      await migrate(database.db);
+    },
+    close: () => database.close(),
+  };
+  return world;
+}
