@@ -97,8 +97,7 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   // Re-raises the entra code an activation recorded: no new codes.
   "src/ui/lifecycle/ActivateDetails.svelte: 'entra', tap.code": () => [],
   // The relay's `{ error: { code } }`; `HTTP_<status>` when something else answered (a layer fallback).
-  "src/relay-api/mail.ts: 'relay-api', e.code ?? `HTTP_${res.status}`": (read, files) => relayCodes(read, files),
-  "src/relay-api/whoami.ts: 'relay-api', err.code ?? `HTTP_${res.status}`": (read, files) => relayCodes(read, files),
+  "src/relay-api/request.ts: 'relay-api', e.code ?? `HTTP_${res.status}`": (read, files) => relayCodes(read, files),
   // The bodies of HELPERS and a pass-through; their calls and sources are counted elsewhere.
   "relay/token.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'relay', code": () => [],
