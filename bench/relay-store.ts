@@ -6,8 +6,10 @@
  * and audit row in one transaction) and registry reads, p50 and p99, with 50 operators each driving
  * their own card. Targets: at least 1,000 appends per second; transition p99 under 20 ms on PostgreSQL.
  *
- * A transition holds no lock on the chain: its audit row is written pending and linked after the commit,
- * in batches (relay/audit/chain.ts). The operators run flat out (no pause between operations), so a
+ * A transition is one statement, one round trip (relay/cards/transition-statement.ts): the compare-and-set,
+ * its card event and its audit row, written pending and linked into the chain after the commit, in
+ * batches (relay/audit/chain.ts), so it holds no lock on the chain. It must wait for its commit to reach
+ * the disk (fsync on), which an empty transaction, writing nothing, does not. The operators run flat out (no pause between operations), so a
  * latency is 50 / throughput; the "floor" line times 50 operators running empty transactions (begin,
  * `select 1`, commit) on the same pool, the least any transaction can cost on the machine at hand.
  *

@@ -80,9 +80,9 @@ describeStore('card registry', (target) => {
       .orderBy('seq')
       .execute();
     expect(actions).toEqual([
-      { action: 'card.issue', target_label: 'yk:100 (Ben)' },
-      { action: 'card.activate', target_label: 'yk:100 (Ben)' },
-      { action: 'card.retire', target_label: 'yk:100 (Ben)' },
+      { action: 'card.issue', target_label: 'Ben' },
+      { action: 'card.activate', target_label: 'Ben' },
+      { action: 'card.retire', target_label: 'Ben' },
     ]);
   });
 
