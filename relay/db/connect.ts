@@ -75,9 +75,17 @@ function openPostgres(databaseUrl: string, poolSize: number): RelayDatabase {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client whose server went away emits 'error'; the next checkout reconnects.
   pool.on('error', () => {});
+  // A client whose server goes away while it is checked out emits 'error' too (the query in flight
+  // rejects as well, and the pool drops the client on release). Unheard, that event would end the process.
+  const listening = new WeakSet<pg.PoolClient>();
   const connect = async () => {
     try {
-      return await pool.connect();
+      const client = await pool.connect();
+      if (!listening.has(client)) {
+        listening.add(client);
+        client.on('error', () => {});
+      }
+      return client;
     } catch (cause) {
       throw databaseUnavailable(cause);
     }
