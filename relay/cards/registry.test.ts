@@ -107,6 +107,25 @@ describeStore('card registry', (target) => {
     expect(await counts(a)).toEqual({ events: 1, audit: 1 });
   });
 
+  it('lets one of many racing transitions from the same version win, on one instance or two', async () => {
+    const fresh = await withTemplate(await target.fresh());
+    const [a, b] = [fresh.database, await fresh.another()];
+    await transitionCard(a.db, issue('yk:250', 'Ben'), OLIVIA);
+    const racers = Array.from({ length: 8 }, (_, n) =>
+      transitionCard(
+        (n % 2 ? b : a).db,
+        { cardId: 'yk:250', transition: n % 2 ? 'retire' : 'activate', expectedVersion: 1 },
+        n % 2 ? PRIYA : OLIVIA,
+      ),
+    );
+    const results = await Promise.allSettled(racers);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected'))
+      expect(isAppError((r as PromiseRejectedResult).reason, 'relay', 'CARD_CHANGED_ELSEWHERE')).toBe(true);
+    expect(await getCard(a.db, 'yk:250')).toMatchObject({ version: 2 });
+    expect(await counts(a)).toEqual({ events: 2, audit: 2 });
+  });
+
   it('refuses a transition from a stale version with the current card, and writes nothing', async () => {
     const { database } = await withTemplate(await target.fresh());
     await transitionCard(database.db, issue('yk:300', 'Ben'), OLIVIA);
