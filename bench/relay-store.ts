@@ -10,8 +10,8 @@
  * A transition is one statement, one round trip (relay/cards/transition-statement.ts): the compare-and-set,
  * its card event and its audit row, written pending and linked into the chain after the commit, in
  * batches (relay/audit/chain.ts), so it holds no lock on the chain. It must wait for its commit to reach
- * the disk (fsync on), which an empty transaction, writing nothing, does not. The operators run flat out (no pause between operations), so a
- * latency is 50 / throughput; the "floor" line times 50 operators running empty transactions (begin,
+ * the disk (fsync on), which an empty transaction, writing nothing, does not. Flat out, an operation's
+ * latency is 50 / throughput: it measures queueing on the machine's cores more than the store. The "floor" line times 50 operators running empty transactions (begin,
  * `select 1`, commit) on the same pool, the least any transaction can cost on the machine at hand.
  *
  * Run alone with `node --import tsx bench/relay-store.ts`; `npm run bench` runs it with the others.
