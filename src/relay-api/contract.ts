@@ -384,3 +384,16 @@ export const IdempotencyKey = z.string().superRefine((key, ctx) => {
       params: { code: 'IDEMPOTENCY_KEY_INVALID' },
     });
 });
+
+/**
+ * `POST /api/audit` as the relay accepts it: {@link AuditAppendBody}, and a failure or refusal says what
+ * failed in words (`reason`), not as a bare error code such as `GRAPH_FORBIDDEN`.
+ */
+export const AuditAppend = AuditAppendBody.superRefine((body, ctx) => {
+  if (body.outcome === 'succeeded') return;
+  const reason = body.reason?.trim() ?? '';
+  if (reason === '')
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: `is required when the outcome is ${body.outcome}` });
+  else if (/^[A-Z0-9_.:/-]+$/.test(reason))
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: 'must say what failed in words, not as an error code' });
+});
