@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
@@ -189,6 +190,17 @@ describeStore('card registry', (target) => {
     expect(isAppError(e2, 'relay', 'TEMPLATE_NOT_PUBLISHED')).toBe(true);
     expect(await getCard(database.db, 'yk:600')).toBeUndefined();
     expect(await counts(database)).toEqual({ events: 0, audit: 0 });
+  });
+
+  it('keeps reading and changing cards on prepared statements when a newer relay adds a column meanwhile', async () => {
+    const { database } = await withTemplate(await target.fresh());
+    // One instance's pool: its idle connections, with their prepared statements, serve before and after.
+    await transitionCard(database.db, issue('yk:800', 'Ben'), OLIVIA);
+    expect(await getCard(database.db, 'yk:800')).toMatchObject({ version: 1 });
+    await sql`alter table cards add column added_by_a_newer_relay text`.execute(database.db);
+    await transitionCard(database.db, { cardId: 'yk:800', transition: 'activate', expectedVersion: 1 }, OLIVIA);
+    expect(await getCard(database.db, 'yk:800')).toMatchObject({ state: 'active', version: 2 });
+    expect(await getCard(database.db, 'yk:800')).not.toHaveProperty('added_by_a_newer_relay');
   });
 
   it("lists a holder's cards and cards in a state, most recently changed first", async () => {

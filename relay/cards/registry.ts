@@ -6,7 +6,7 @@
  * three commit together, or nothing does. The loser gets `CARD_CHANGED_ELSEWHERE` carrying the card as
  * it is now, so the operator can see what changed.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../../src/app-error';
 import {
   CARD_TRANSITIONS,
@@ -18,9 +18,10 @@ import {
   type TransitionBody,
 } from '../../src/relay-api/contract';
 import { linkAuditSoon } from '../audit/writer';
+import { PREPARED } from '../db/connect';
 import type { CardsTable, Schema } from '../db/schema';
 import { isUsableTemplate } from '../templates/store';
-import { runTransition } from './transition-statement';
+import { cardColumns, runTransition } from './transition-statement';
 
 /** A card as the registry holds it. */
 export type CardRecord = Selectable<CardsTable>;
@@ -81,8 +82,12 @@ function blankCard(cardId: string): CardRecord {
 }
 
 /** The card, or undefined when the registry has no row for it. */
-export function getCard(db: Kysely<Schema>, cardId: string): Promise<CardRecord | undefined> {
-  return db.selectFrom('cards').selectAll().where('card_id', '=', cardId).executeTakeFirst();
+export async function getCard(db: Kysely<Schema>, cardId: string): Promise<CardRecord | undefined> {
+  const { rows } =
+    await sql<CardRecord>`${sql.raw(PREPARED)} select ${cardColumns('cards')} from cards where card_id = ${cardId}`.execute(
+      db,
+    );
+  return rows[0];
 }
 
 /** Cards of a holder and/or in a state, the most recently changed first. */

@@ -13,11 +13,39 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { CARD_TRANSITIONS, type CardState, type Person } from '../../src/relay-api/contract';
+import { PREPARED } from '../db/connect';
 import type { CardsTable, Schema } from '../db/schema';
 import type { Selectable } from 'kysely';
 import type { TransitionRequest } from './registry';
 
 type CardRow = Selectable<CardsTable>;
+
+/**
+ * The card's columns, named: a prepared statement that answered `*` would fail ("cached plan must not
+ * change result type") on an instance still running when a newer relay's migration adds a column.
+ */
+export const CARD_COLUMNS = [
+  'card_id',
+  'state',
+  'holder_oid',
+  'holder_name',
+  'holder_upn',
+  'template_id',
+  'template_version',
+  'credential_type',
+  'serial',
+  'chuid_guid',
+  'keys',
+  'issued_by',
+  'issued_by_name',
+  'issued_at',
+  'lost_at',
+  'updated_at',
+  'version',
+] as const satisfies readonly (keyof CardsTable)[];
+
+/** {@link CARD_COLUMNS} of `table`, for a select list. */
+export const cardColumns = (table: string) => sql.join(CARD_COLUMNS.map((c) => sql.ref(`${table}.${c}`)));
 
 /** The columns a transition sets besides state, version and time. */
 function changedColumns(request: TransitionRequest, actor: Person, at: Date): Record<string, unknown> {
@@ -64,7 +92,7 @@ function writeCard(request: TransitionRequest, actor: Person, at: Date): RawBuil
     return sql`insert into cards (${names}) select ${sql.join(Object.values(row))}
       where ${templateUsable(request)}
       on conflict (card_id) do nothing
-      returning cards.*, ${'blank'}::text as from_state, ''::text as from_holder`;
+      returning ${cardColumns('cards')}, ${'blank'}::text as from_state, ''::text as from_holder`;
   }
   const set = Object.entries(columns).map(([k, v]) => sql`${sql.ref(k)} = ${v}`);
   // `cur` is the row as this statement's snapshot saw it. Both version conditions must hold: `cur`'s
@@ -79,7 +107,7 @@ function writeCard(request: TransitionRequest, actor: Person, at: Date): RawBuil
     where cards.card_id = cur.card_id and cards.version = ${request.expectedVersion}
       and cur.version = ${request.expectedVersion} and cur.state = any(${from as CardState[]}::text[])
       and ${templateUsable(request)}
-    returning cards.*, cur.state as from_state, cur.holder_name as from_holder`;
+    returning ${cardColumns('cards')}, cur.state as from_state, cur.holder_name as from_holder`;
 }
 
 type Written = CardRow & { from_state: string; from_holder: string };
@@ -88,7 +116,7 @@ type Written = CardRow & { from_state: string; from_holder: string };
 export function transitionStatement(request: TransitionRequest, actor: Person, at: Date): RawBuilder<Written> {
   const stamp = new Date(Math.floor(at.getTime()));
   const holder = request.transition === 'issue' ? sql`w.holder_name` : sql`w.from_holder`;
-  return sql<Written>`
+  return sql<Written>`${sql.raw(PREPARED)}
     with cur as (select * from cards where card_id = ${request.cardId}),
     written as (${writeCard(request, actor, stamp)}),
     event as (
@@ -101,7 +129,7 @@ export function transitionStatement(request: TransitionRequest, actor: Person, a
       select ${stamp}, ${actor.oid}, ${actor.name}, ${`card.${request.transition}`}, 'card', w.card_id, ${holder},
              'succeeded', ''
       from written w)
-    select * from written`;
+    select ${cardColumns('written')} from written`;
 }
 
 /**
