@@ -7,17 +7,36 @@ import { zValidator } from '@hono/zod-validator';
 import type { z, ZodType } from 'zod';
 import { AppError } from '../src/app-error';
 
-type Issues = readonly { path: readonly PropertyKey[]; message: string }[];
+type Issues = readonly { path: readonly PropertyKey[]; message: string; code?: string; params?: unknown }[];
+
+/** Longest problem line: a crafted key cannot make an answer (or a log line quoting it) large. */
+const MAX_PROBLEM = 300;
+
+/**
+ * The first issue that names the relay's answer itself: a custom issue whose `params.code` is an
+ * error code (e.g. `RESERVED_VARIABLE` in the contract's `MailValues`), its other params as fields.
+ */
+export function codedRefusal(issues: Issues): AppError | undefined {
+  for (const issue of issues) {
+    const params = issue.params as { code?: unknown } | undefined;
+    if (issue.code !== 'custom' || typeof params?.code !== 'string') continue;
+    const { code, ...fields } = params;
+    return new AppError('relay', code, issue.message, { status: 400, ...fields });
+  }
+  return undefined;
+}
 
 /** Each issue as `path: message`, the path prefixed by `prefix` (`where` alone when the issue has none). */
 export function problemList(issues: Issues, where: string, prefix: readonly PropertyKey[] = []): string[] {
   return issues.map((i) => {
     const path = [...prefix, ...i.path];
-    return `${path.length > 0 ? path.map(String).join('.') : where}: ${i.message}`;
+    return `${path.length > 0 ? path.map(String).join('.') : where}: ${i.message}`.slice(0, MAX_PROBLEM);
   });
 }
 
 function invalid(where: 'body' | 'query' | 'path', issues: Issues) {
+  const coded = codedRefusal(issues);
+  if (coded) return coded;
   const problems = problemList(issues, where);
   return new AppError('relay', 'INVALID_REQUEST', `The request ${where} is not valid: ${problems.join('; ')}.`, {
     status: 400,

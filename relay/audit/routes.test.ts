@@ -68,6 +68,24 @@ describeStore('/api/audit', (target) => {
     expect(Number(rows.rows[0]!.n)).toBe(0);
   });
 
+  it('takes a failure or refusal only with its reason in words', async () => {
+    const { append } = await world();
+    const tap = { action: 'tap.create', target: { type: 'user', id: 'oid-ben', label: 'Ben Member' } };
+    for (const [body, problem] of [
+      [{ ...tap, outcome: 'failed' }, 'reason: is required when the outcome is failed'],
+      [{ ...tap, outcome: 'refused', reason: ' ' }, 'reason: is required when the outcome is refused'],
+      [{ ...tap, outcome: 'failed', reason: 'GRAPH_FORBIDDEN' }, 'reason: must say what failed in words'],
+    ] as const) {
+      const res = await append(OLIVIA, body);
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { error: { code: string; problems: string[] } };
+      expect(json.error.code).toBe('INVALID_REQUEST');
+      expect(json.error.problems.join()).toContain(problem);
+    }
+    const words = { ...tap, outcome: 'failed', reason: 'Microsoft Graph refused: the operator may not manage passes' };
+    expect((await append(OLIVIA, words)).status).toBe(201);
+  });
+
   it('filters by actor, target, action and time, pages newest first, and exports CSV', async () => {
     const { append, read } = await world();
     for (let n = 1; n <= 5; n++) await append(n % 2 ? OLIVIA : ADAM, cardIssued(`serial:${n}`));

@@ -11,7 +11,7 @@ import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson, validQuery } from '../validate';
 import { verifyAuditChain } from './chain';
-import { AuditAppendBody, AuditQuery } from '../../src/relay-api/contract';
+import { AuditAppend, AuditQuery } from '../../src/relay-api/contract';
 import { exportAuditCsv, searchAudit, type AuditFilter } from './search';
 import { createAuditWriter } from './writer';
 
@@ -42,7 +42,7 @@ export function auditRoutes(deps: AuditRouteDeps): Hono<RelayEnv> {
   const writers = requireRoles(verifier, [config.operatorRole, config.administratorRole]);
   const auditors = requireRoles(verifier, config.auditorRole);
   return new Hono<RelayEnv>()
-    .post('/', writers, validJson(AuditAppendBody), async (c) => {
+    .post('/', writers, validJson(AuditAppend), async (c) => {
       const caller = getCaller(c);
       const body = c.req.valid('json');
       const record = await writer.append(

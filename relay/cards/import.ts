@@ -77,7 +77,7 @@ async function record(tx: Transaction<Schema>, cards: readonly ImportedCard[], a
         action: 'card.import',
         targetType: 'card',
         targetId: card.cardId,
-        targetLabel: card.holderName === '' ? card.cardId : `${card.cardId} (${card.holderName})`,
+        targetLabel: card.holderName,
         outcome: 'succeeded',
         reason: '',
       },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
@@ -80,9 +81,9 @@ describeStore('card registry', (target) => {
       .orderBy('seq')
       .execute();
     expect(actions).toEqual([
-      { action: 'card.issue', target_label: 'yk:100 (Ben)' },
-      { action: 'card.activate', target_label: 'yk:100 (Ben)' },
-      { action: 'card.retire', target_label: 'yk:100 (Ben)' },
+      { action: 'card.issue', target_label: 'Ben' },
+      { action: 'card.activate', target_label: 'Ben' },
+      { action: 'card.retire', target_label: 'Ben' },
     ]);
   });
 
@@ -105,6 +106,25 @@ describeStore('card registry', (target) => {
       version: 1,
     });
     expect(await counts(a)).toEqual({ events: 1, audit: 1 });
+  });
+
+  it('lets one of many racing transitions from the same version win, on one instance or two', async () => {
+    const fresh = await withTemplate(await target.fresh());
+    const [a, b] = [fresh.database, await fresh.another()];
+    await transitionCard(a.db, issue('yk:250', 'Ben'), OLIVIA);
+    const racers = Array.from({ length: 8 }, (_, n) =>
+      transitionCard(
+        (n % 2 ? b : a).db,
+        { cardId: 'yk:250', transition: n % 2 ? 'retire' : 'activate', expectedVersion: 1 },
+        n % 2 ? PRIYA : OLIVIA,
+      ),
+    );
+    const results = await Promise.allSettled(racers);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected'))
+      expect(isAppError((r as PromiseRejectedResult).reason, 'relay', 'CARD_CHANGED_ELSEWHERE')).toBe(true);
+    expect(await getCard(a.db, 'yk:250')).toMatchObject({ version: 2 });
+    expect(await counts(a)).toEqual({ events: 2, audit: 2 });
   });
 
   it('refuses a transition from a stale version with the current card, and writes nothing', async () => {
@@ -170,6 +190,17 @@ describeStore('card registry', (target) => {
     expect(isAppError(e2, 'relay', 'TEMPLATE_NOT_PUBLISHED')).toBe(true);
     expect(await getCard(database.db, 'yk:600')).toBeUndefined();
     expect(await counts(database)).toEqual({ events: 0, audit: 0 });
+  });
+
+  it('keeps reading and changing cards on prepared statements when a newer relay adds a column meanwhile', async () => {
+    const { database } = await withTemplate(await target.fresh());
+    // One instance's pool: its idle connections, with their prepared statements, serve before and after.
+    await transitionCard(database.db, issue('yk:800', 'Ben'), OLIVIA);
+    expect(await getCard(database.db, 'yk:800')).toMatchObject({ version: 1 });
+    await sql`alter table cards add column added_by_a_newer_relay text`.execute(database.db);
+    await transitionCard(database.db, { cardId: 'yk:800', transition: 'activate', expectedVersion: 1 }, OLIVIA);
+    expect(await getCard(database.db, 'yk:800')).toMatchObject({ state: 'active', version: 2 });
+    expect(await getCard(database.db, 'yk:800')).not.toHaveProperty('added_by_a_newer_relay');
   });
 
   it("lists a holder's cards and cards in a state, most recently changed first", async () => {

@@ -6,7 +6,7 @@
  * three commit together, or nothing does. The loser gets `CARD_CHANGED_ELSEWHERE` carrying the card as
  * it is now, so the operator can see what changed.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../../src/app-error';
 import {
   CARD_TRANSITIONS,
@@ -17,10 +17,11 @@ import {
   type Person,
   type TransitionBody,
 } from '../../src/relay-api/contract';
-import { appendAuditIn } from '../audit/chain';
 import { linkAuditSoon } from '../audit/writer';
+import { PREPARED } from '../db/connect';
 import type { CardsTable, Schema } from '../db/schema';
 import { isUsableTemplate } from '../templates/store';
+import { cardColumns, runTransition } from './transition-statement';
 
 /** A card as the registry holds it. */
 export type CardRecord = Selectable<CardsTable>;
@@ -81,8 +82,12 @@ function blankCard(cardId: string): CardRecord {
 }
 
 /** The card, or undefined when the registry has no row for it. */
-export function getCard(db: Kysely<Schema>, cardId: string): Promise<CardRecord | undefined> {
-  return db.selectFrom('cards').selectAll().where('card_id', '=', cardId).executeTakeFirst();
+export async function getCard(db: Kysely<Schema>, cardId: string): Promise<CardRecord | undefined> {
+  const { rows } =
+    await sql<CardRecord>`${sql.raw(PREPARED)} select ${cardColumns('cards')} from cards where card_id = ${cardId}`.execute(
+      db,
+    );
+  return rows[0];
 }
 
 /** Cards of a holder and/or in a state, the most recently changed first. */
@@ -106,79 +111,47 @@ function changedElsewhere(current: CardRecord): AppError {
   );
 }
 
-/** Refuses an issue under a card template that is not published, or withdrawn. */
-async function requirePublishedTemplate(tx: Transaction<Schema>, request: TransitionRequest): Promise<void> {
+/**
+ * Why `request` wrote nothing to the card as it is now, in the order a reader would check: another
+ * version first, then a state that does not allow the transition, then the template.
+ */
+async function whyRefused(db: Kysely<Schema>, request: TransitionRequest): Promise<AppError> {
+  const card = (await getCard(db, request.cardId)) ?? blankCard(request.cardId);
+  if (card.version !== request.expectedVersion) return changedElsewhere(card);
+  const rule = CARD_TRANSITIONS[request.transition];
+  if (!(rule.from as readonly string[]).includes(card.state)) {
+    return new AppError(
+      'relay',
+      'TRANSITION_NOT_ALLOWED',
+      `A card that is ${card.state} cannot be given '${request.transition}'.`,
+      { status: 409, retryable: false, current: card },
+    );
+  }
   const issue = request.issue;
-  if (request.transition !== 'issue' || !issue) return;
-  if (await isUsableTemplate(tx, 'card', issue.templateId, issue.templateVersion)) return;
-  throw new AppError(
-    'relay',
-    'TEMPLATE_NOT_PUBLISHED',
-    `Card template ${issue.templateId} version ${issue.templateVersion} is not published, or was withdrawn.`,
-    { status: 409, retryable: false, templateId: issue.templateId, templateVersion: issue.templateVersion },
-  );
-}
-
-/** The row after `request` is applied to `card`. */
-function nextRow(card: CardRecord, request: TransitionRequest, actor: Actor, at: Date): CardRecord {
-  const to = CARD_TRANSITIONS[request.transition].to;
-  const base = { ...card, state: to, updated_at: at, version: card.version + 1 };
-  if (request.transition === 'issue') {
-    const issue = request.issue;
-    if (!issue)
-      throw new AppError('relay', 'INVALID_REQUEST', 'Issuing a card needs its holder and template.', { status: 400 });
-    return {
-      ...base,
-      holder_oid: issue.holderOid,
-      holder_name: issue.holderName,
-      holder_upn: issue.holderUpn,
-      template_id: issue.templateId,
-      template_version: issue.templateVersion,
-      credential_type: issue.credentialType,
-      serial: issue.serial === null ? null : String(issue.serial),
-      chuid_guid: issue.chuidGuid,
-      keys: issue.keys,
-      issued_by: actor.oid,
-      issued_by_name: actor.name,
-      issued_at: at,
-      lost_at: null,
-    };
+  if (
+    request.transition === 'issue' &&
+    issue &&
+    !(await isUsableTemplate(db, 'card', issue.templateId, issue.templateVersion))
+  ) {
+    return new AppError(
+      'relay',
+      'TEMPLATE_NOT_PUBLISHED',
+      `Card template ${issue.templateId} version ${issue.templateVersion} is not published, or was withdrawn.`,
+      { status: 409, retryable: false, templateId: issue.templateId, templateVersion: issue.templateVersion },
+    );
   }
-  if (request.transition !== 'retire') return base;
-  // Retiring destroys the keys and removes the binding: the card is factory-fresh again.
-  const unbound = { ...base, holder_oid: '', holder_name: '', holder_upn: '', chuid_guid: '', keys: [] };
-  return request.lost ? { ...unbound, lost_at: at } : unbound;
-}
-
-/** Writes `next` if the row is still at `expected`; false when another transaction got there first. */
-async function compareAndSet(tx: Transaction<Schema>, card: CardRecord, expected: number): Promise<boolean> {
-  const next = { ...card, keys: JSON.stringify(card.keys) };
-  if (expected === 0) {
-    const inserted = await tx
-      .insertInto('cards')
-      .values(next)
-      .onConflict((oc) => oc.column('card_id').doNothing())
-      .returning('version')
-      .executeTakeFirst();
-    return inserted !== undefined;
-  }
-  const { card_id: cardId, ...changes } = next;
-  const updated = await tx
-    .updateTable('cards')
-    .set(changes)
-    .where('card_id', '=', cardId)
-    .where('version', '=', expected)
-    .executeTakeFirst();
-  return updated.numUpdatedRows === 1n;
+  // Everything held when read again: the card changed and changed back between the write and the read.
+  return changedElsewhere(card);
 }
 
 /**
  * Applies a transition as a compare-and-set on the card's version, with its card event and audit row
- * in the same transaction.
+ * in the same statement (./transition-statement.ts): all three commit together, or nothing does.
  *
  * @throws AppError('relay', 'CARD_CHANGED_ELSEWHERE', …, { status: 409, current }) when the card is no
  *   longer at `expectedVersion`; AppError('relay', 'TRANSITION_NOT_ALLOWED', …, { status: 409, current })
- *   when its state does not allow the transition.
+ *   when its state does not allow the transition; AppError('relay', 'TEMPLATE_NOT_PUBLISHED', …,
+ *   { status: 409 }) for an issue under a template version that is not published or was withdrawn.
  */
 export async function transitionCard(
   db: Kysely<Schema>,
@@ -186,52 +159,11 @@ export async function transitionCard(
   actor: Actor,
   at = new Date(),
 ): Promise<CardRecord> {
-  const changed = await db.transaction().execute(async (tx) => {
-    const card =
-      (await tx.selectFrom('cards').selectAll().where('card_id', '=', request.cardId).executeTakeFirst()) ??
-      blankCard(request.cardId);
-    if (card.version !== request.expectedVersion) throw changedElsewhere(card);
-    const rule = CARD_TRANSITIONS[request.transition];
-    if (!(rule.from as readonly string[]).includes(card.state)) {
-      throw new AppError(
-        'relay',
-        'TRANSITION_NOT_ALLOWED',
-        `A card that is ${card.state} cannot be given '${request.transition}'.`,
-        { status: 409, retryable: false, current: card },
-      );
-    }
-    await requirePublishedTemplate(tx, request);
-    const next = nextRow(card, request, actor, at);
-    if (!(await compareAndSet(tx, next, request.expectedVersion))) {
-      throw changedElsewhere((await getCard(tx, request.cardId)) ?? card);
-    }
-    await tx
-      .insertInto('card_events')
-      .values({
-        card_id: next.card_id,
-        at,
-        actor_oid: actor.oid,
-        transition: request.transition,
-        from_state: card.state,
-        to_state: next.state,
-        version: next.version,
-      })
-      .execute();
-    // Written pending, so no lock is held: it is chained after the commit (relay/audit/chain.ts).
-    const holder = request.transition === 'issue' ? next.holder_name : card.holder_name;
-    const entry = {
-      actorOid: actor.oid,
-      actorName: actor.name,
-      action: `card.${request.transition}`,
-      targetType: 'card',
-      targetId: next.card_id,
-      targetLabel: holder === '' ? next.card_id : `${next.card_id} (${holder})`,
-      outcome: 'succeeded',
-      reason: '',
-    };
-    await appendAuditIn(tx, [{ entry, at }]);
-    return next;
-  });
+  if (request.transition === 'issue' && !request.issue)
+    throw new AppError('relay', 'INVALID_REQUEST', 'Issuing a card needs its holder and template.', { status: 400 });
+  const written = await runTransition(db, request, actor, at);
+  if (!written) throw await whyRefused(db, request);
+  // Written pending, so no lock was held: it is chained after the commit (relay/audit/chain.ts).
   linkAuditSoon(db);
-  return changed;
+  return written;
 }

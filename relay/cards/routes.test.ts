@@ -156,13 +156,13 @@ describeStore('/api/cards', (target) => {
     expect(again).toMatchObject({ imported: [], conflicts: [{ current: { holder: { name: 'Dee' }, version: 1 } }] });
     const rows = await database.db
       .selectFrom('audit')
-      .select(['action', 'target_id'])
+      .select(['action', 'target_type', 'target_id', 'target_label'])
       .where('action', '=', 'card.import')
       .orderBy('seq')
       .execute();
     expect(rows).toEqual([
-      { action: 'card.import', target_id: 'yk:8002' },
-      { action: 'card.import', target_id: 'serial:8003' },
+      { action: 'card.import', target_type: 'card', target_id: 'yk:8002', target_label: 'Dee' },
+      { action: 'card.import', target_type: 'card', target_id: 'serial:8003', target_label: 'Eve' },
     ]);
     const events = await database.db
       .selectFrom('card_events')

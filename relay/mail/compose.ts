@@ -13,7 +13,7 @@
 import { AppError, isAppError } from '../../src/app-error';
 import { renderEmail, type TemplateValues } from '../../src/mail/template';
 import type { DirectoryUser } from '../graph/directory';
-import type { MailTemplate } from './request-schema';
+import type { MailTemplate } from '../../src/relay-api/contract';
 
 /** One mailbox of a header. */
 export interface MailAddress {

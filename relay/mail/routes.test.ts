@@ -106,37 +106,50 @@ describe('POST /api/mail: refusals', () => {
   });
 
   it.each([
-    ['an unknown top-level field', { ...tapRequest(), bcc: 'x@contoso.example' }, /bcc is not a known field/],
+    ['an unknown top-level field', { ...tapRequest(), bcc: 'x@contoso.example' }, 'body: bcc is not a known field'],
     [
       'an unknown template field',
       tapRequest({ template: { bcc: 'x@contoso.example' } }),
-      /template\.bcc is not a known field/,
+      'template: bcc is not a known field',
     ],
-    ['a missing subject', tapRequest({ template: { subject: undefined } }), /template\.subject is required/],
+    ['a missing subject', tapRequest({ template: { subject: undefined } }), 'template.subject: is required'],
+    ['a blank template name', tapRequest({ template: { name: '  ' } }), 'template.name: must not be blank'],
     [
       'a targetUserId that is not a GUID',
       tapRequest({ targetUserId: 'ben.member@contoso.example' }),
-      /targetUserId must be an Entra object id/,
+      'targetUserId: must be an Entra object id (a GUID)',
     ],
     [
       'a value that is not a string',
       tapRequest({ values: { AadTapLifetimeMinutes: 60 } }),
-      /values\.AadTapLifetimeMinutes must be a string/,
+      'values.AadTapLifetimeMinutes: must be a string',
     ],
     [
       'a value for no template variable',
       tapRequest({ values: { Password: 'x' } }),
-      /values\.Password is not a template variable/,
+      'values: Password is not a template variable',
     ],
     [
       'an over-long subject',
       tapRequest({ template: { subject: 'x'.repeat(501) } }),
-      /template\.subject is longer than 500/,
+      'template.subject: is longer than 500 characters',
     ],
-  ])('refuses %s (INVALID_BODY)', async (_what, body, message) => {
-    expect((await expectRefused(await post(suite.relay.app, suite.aisha, body), 400, 'INVALID_BODY')).message).toMatch(
-      message,
+    ['values that are not an object', { ...tapRequest(), values: 'AadTapCode=x' }, 'values: must be an object'],
+  ])('refuses %s (INVALID_REQUEST, naming the problem)', async (_what, body, problem) => {
+    const error = await expectRefused(await post(suite.relay.app, suite.aisha, body), 400, 'INVALID_REQUEST');
+    expect(error.problems).toContain(problem);
+  });
+
+  it('lists every problem at once and never quotes a value (it may hold a TAP code)', async () => {
+    const code = 'Xy7-Tap-Secret-' + 'q'.repeat(1000);
+    const res = await post(
+      suite.relay.app,
+      suite.aisha,
+      tapRequest({ template: { subject: code }, values: { AadTapCode: code }, targetUserId: code }),
     );
+    const error = await expectRefused(res, 400, 'INVALID_REQUEST');
+    expect(error.problems).toHaveLength(3);
+    expect(JSON.stringify(error)).not.toContain('Xy7-Tap-Secret');
   });
 
   it('refuses client-sent values for the variables the relay fills', async () => {

@@ -3,7 +3,7 @@
  * Connections > SMTP: a fixed message to the operator's own mail). Mounted by relay/app.ts with
  * `app.route('/api/mail', mailRoutes(deps))`.
  *
- * A send goes: operator token → JSON schema → Idempotency-Key (replay, mismatch, in progress) → rate
+ * A send goes: operator token → JSON schema (the contract's `MailRequest`, src/relay-api/contract.ts) → Idempotency-Key (replay, mismatch, in progress) → rate
  * limit → Graph lookup of the target user → eligibility → render + recipient checks → SMTP. Every step
  * before SMTP refuses without sending anything.
  *
@@ -11,18 +11,19 @@
  * outcome, error code and SMTP reply code. Never the subject, bodies, values, addresses or codes.
  */
 import { Hono, type Context } from 'hono';
-import { validator } from 'hono/validator';
+import { createMiddleware } from 'hono/factory';
 import { AppError, isAppError } from '../../src/app-error';
+import { IdempotencyKey, MailRequest, type MailTemplate } from '../../src/relay-api/contract';
 import { getCaller, requireOperator, type RelayEnv } from '../auth';
 import type { RelayConfig } from '../config';
 import type { UserDirectory } from '../graph/directory';
 import { toErrorResponse } from '../http-errors';
 import type { LogFields, Logger } from '../log';
 import type { Caller, TokenVerifier } from '../token';
+import { codedRefusal, validJson } from '../validate';
 import { checkEligible, composeMail, fillValues } from './compose';
 import { requestFingerprint, type IdempotencyStore } from './idempotency';
 import type { RateLimiter } from './rate-limit';
-import { parseIdempotencyKey, parseMailRequest, type MailRequest, type MailTemplate } from './request-schema';
 import type { Mailer, SendOutcome } from './smtp-mailer';
 
 /** What the mail routes need. */
@@ -66,12 +67,28 @@ type MailLog = {
 
 const operatorName = (caller: Caller) => caller.name || caller.preferredUsername;
 
-function requireJson(c: Context<RelayEnv>): void {
+/** Refuses a body that is not JSON with 415 before the schema sees it. */
+const requireJson = createMiddleware<RelayEnv>(async (c, next) => {
   if (!/^application\/json\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) {
     throw new AppError('relay', 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', {
       status: 415,
     });
   }
+  await next();
+});
+
+/**
+ * Checks the `Idempotency-Key` header against the contract (absent counts as empty).
+ *
+ * @throws AppError('relay', 'IDEMPOTENCY_KEY_REQUIRED' | 'IDEMPOTENCY_KEY_INVALID', …, { status: 400 })
+ */
+function parseIdempotencyKey(header: string | undefined): string {
+  const result = IdempotencyKey.safeParse(header ?? '');
+  if (result.success) return result.data;
+  throw (
+    codedRefusal(result.error.issues) ??
+    new AppError('relay', 'IDEMPOTENCY_KEY_INVALID', 'Bad Idempotency-Key.', { status: 400 })
+  );
 }
 
 /** Looks the user up, renders, checks and sends; records what the log line may say in `facts`. */
@@ -180,12 +197,9 @@ async function logged<T>(deps: MailRouteDeps, c: Context<RelayEnv>, facts: MailL
 /** Builds the `/api/mail` sub-app. */
 export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
   const operator = requireOperator(deps.verifier, deps.config.operatorRole);
-  const body = validator('json', (value, c) => {
-    requireJson(c);
-    return parseMailRequest(value);
-  });
+  const body = validJson(MailRequest);
   return new Hono<RelayEnv>()
-    .post('/', operator, body, async (c) => {
+    .post('/', operator, requireJson, body, async (c) => {
       const request = c.req.valid('json');
       const facts: MailLog = {
         template: request.template.name.slice(0, 100),

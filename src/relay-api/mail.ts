@@ -3,11 +3,10 @@
  * renders and sends; this only carries the template, the target user and the variable values.
  * The values may include a TAP code: they travel in the request body only, never in a URL or a log.
  */
-import type { TemplateValues } from '../mail/template';
-import { MailReceipt } from './contract';
+import { MailReceipt, type MailRequestBody } from './contract';
 import { relayCall, type RelayEndpoint } from './request';
 
-export type { MailReceipt };
+export type { MailReceipt, MailRequestBody };
 
 /** What the template editor stores and the relay renders. */
 export interface MailTemplateParts {
@@ -31,7 +30,7 @@ export function mailPartsOf(template: MailTemplateParts): MailTemplateParts {
  */
 export function sendExportEmail(
   relay: RelayEndpoint,
-  request: { template: MailTemplateParts; targetUserId: string; values: TemplateValues },
+  request: MailRequestBody & { template: MailTemplateParts },
   idempotencyKey: string,
 ): Promise<MailReceipt> {
   return relayCall(relay, { path: '/api/mail', body: request, idempotencyKey, answer: MailReceipt });

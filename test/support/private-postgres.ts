@@ -18,6 +18,8 @@ const run = promisify(execFile);
 /** A running private cluster. */
 export interface PrivatePostgres {
   port: number;
+  /** The directory of the cluster's unix socket (`.s.PGSQL.<port>`). */
+  socketDir: string;
   /** A `postgres://` URL for `database` (default `postgres`). */
   url(database?: string): string;
   /** Creates an empty database with a fresh name and returns its URL. */
@@ -88,6 +90,7 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   let stopped: Promise<void> | undefined;
   return {
     port,
+    socketDir: dir,
     url,
     async createDatabase() {
       const name = `t_${crypto.randomUUID().replaceAll('-', '')}`;

@@ -106,6 +106,8 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "bridge/pcsc-errors.ts: 'bridge', code": () => [],
   // Re-raises a registry conflict with the card in its API form: the same code, counted at its raise.
   'relay/cards/routes.ts: e.layer, e.code': () => [],
+  // A schema issue that names the relay's answer (`params: { code }` in the contract): counted in relayCodes.
+  "relay/validate.ts: 'relay', code": () => [],
 };
 
 /** What the relay can put in `{ error: { code } }`: its raises, http-errors' own codes, and the mail template's. */
@@ -118,7 +120,11 @@ function relayCodes(read: Reader, files: readonly string[]): string[] {
     ...literals(http.match(/code: '[A-Z_]+'/g)!.join()),
   ];
   const mail = raisesIn(read, 'src/mail/template.ts').flatMap((r) => r.codes);
-  return layered('relay-api', [...raised, ...own, ...mail]);
+  // Codes the contract's schemas name for the relay to answer with (relay/validate.ts codedRefusal).
+  const coded = [...read('src/relay-api/contract.ts').matchAll(/params: \{ code: '([A-Z][A-Z0-9_]*)'/g)].map(
+    (m) => m[1]!,
+  );
+  return layered('relay-api', [...raised, ...own, ...mail, ...coded]);
 }
 
 interface Raise {

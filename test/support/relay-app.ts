@@ -63,7 +63,9 @@ export function buildTestApp(options: TestAppDeps): TestApp {
 }
 
 /** The relay's one JSON error shape, as tests read it. */
-export type ErrorJson = { error: { code: string; message: string; retryable: boolean; requestId: string } };
+export type ErrorJson = {
+  error: { code: string; message: string; retryable: boolean; requestId: string; problems?: string[] };
+};
 
 /** A fresh fake tenant and app for each test, and a minter of operator tokens with overrides. */
 export interface FreshApp extends TestApp {
