@@ -36,7 +36,7 @@ export class BridgeReaderState {
    */
   async resume(): Promise<void> {
     if (!bridgeAutoConnect()) return;
-    await this.connect();
+    await this.connect({ askForCode: false });
     if (this.status !== 'ready') {
       this.error = null;
       this.status = 'off';
@@ -56,8 +56,12 @@ export class BridgeReaderState {
     this.#setReaders([]);
   }
 
-  /** Connects to the bridge; lists its readers when this origin is already paired. */
-  async connect(): Promise<void> {
+  /**
+   * Connects to the bridge and proves this browser's pairing; lists its readers once both sides proved it.
+   * Without a pairing the bridge is asked to print a code (unless `askForCode` is false). A bridge that
+   * cannot prove the pairing leaves the status off with the error saying so: nothing is sent to it.
+   */
+  async connect({ askForCode = true }: { askForCode?: boolean } = {}): Promise<void> {
     this.status = 'connecting';
     await runGuarded(this, async () => {
       this.#client?.close();
@@ -72,6 +76,7 @@ export class BridgeReaderState {
       });
       this.status = client.paired ? 'ready' : 'unpaired';
       if (client.paired) this.#setReaders(await client.listReaders());
+      else if (askForCode) await client.requestCode();
       setBridgeAutoConnect(client.paired);
     });
     if (this.status === 'connecting') this.status = 'off';

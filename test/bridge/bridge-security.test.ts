@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/bytes';
-import { PAIRING_MAX_ATTEMPTS } from '../../bridge/access';
+import { PAIRING_MAX_ATTEMPTS } from '../../bridge/pairings';
 import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol';
 import {
   APP_ORIGIN,
