@@ -38,7 +38,8 @@ export class BridgeReaderState {
     if (!bridgeAutoConnect()) return;
     await this.connect({ askForCode: false });
     if (this.status !== 'ready') {
-      this.error = null;
+      // Something on the port that cannot prove the pairing is worth saying at once; an absent bridge is not.
+      if (this.error?.code !== 'BRIDGE_NOT_AUTHENTIC') this.error = null;
       this.status = 'off';
       this.#client?.close();
       this.#client = null;
