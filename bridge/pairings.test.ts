@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PAIRING_LOCKOUT_MS, PAIRING_MAX_ATTEMPTS, PairingStore } from './pairings';
+import { PAIRING_LOCKOUT_MS, PAIRING_MAX_ATTEMPTS, PAIRINGS_PER_ORIGIN, PairingStore } from './pairings';
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -26,18 +26,27 @@ describe('PairingStore', () => {
     store.completePairing(A, KEY);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(file, '..')).mode & 0o777).toBe(0o700);
-    expect(new PairingStore(file).keyFor(A)).toEqual(KEY);
+    expect(new PairingStore(file).keysFor(A)).toEqual([KEY]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 2, pairings: [{ origin: A }] });
     expect(new PairingStore(file).revoke(A)).toBe(true);
     expect(store.reload()).toBe(true); // the running bridge sees another process's revocation
-    expect(store.keyFor(A)).toBeUndefined();
+    expect(store.keysFor(A)).toEqual([]);
+  });
+
+  it('keeps a key per browser that paired, up to a limit per origin, oldest dropped first', () => {
+    const store = new PairingStore(scratch());
+    const keys = Array.from({ length: PAIRINGS_PER_ORIGIN + 1 }, (_, i) => new Uint8Array(32).fill(i + 1));
+    for (const k of keys) store.completePairing(A, k);
+    expect(store.keysFor(A)).toEqual(keys.slice(1));
+    expect(store.revoke(A)).toBe(true);
+    expect(store.keysFor(A)).toEqual([]);
   });
 
   it('treats a version-1 record (no key) as unpaired', () => {
     const file = scratch();
     new PairingStore(file).completePairing('https://b.example', KEY);
     writeFileSync(file, JSON.stringify({ version: 1, pairings: [{ origin: A, pairedAt: '2026-01-01T00:00:00Z' }] }));
-    expect(new PairingStore(file).keyFor(A)).toBeUndefined();
+    expect(new PairingStore(file).keysFor(A)).toEqual([]);
   });
 
   it(`locks pairing out after ${PAIRING_MAX_ATTEMPTS} runs without success, then offers a new code`, () => {

@@ -16,6 +16,11 @@ export const PAIRING_MAX_ATTEMPTS = 5;
 export const PAIRING_LOCKOUT_MS = 10 * 60_000;
 /** How long a printed code stays valid. */
 export const PAIRING_CODE_TTL_MS = 5 * 60_000;
+/**
+ * Pairings kept per origin: each browser profile that pairs gets its own key, so pairing a second one does
+ * not cut off the first; beyond this many the oldest is dropped (and its connections closed).
+ */
+export const PAIRINGS_PER_ORIGIN = 8;
 
 interface PairingRecord {
   readonly origin: string;
@@ -46,7 +51,7 @@ const isRecord = (r: unknown): r is PairingRecord =>
 export class PairingStore {
   readonly #file: string;
   readonly #now: () => number;
-  readonly #paired = new Map<string, PairingRecord>();
+  #paired: PairingRecord[] = [];
   readonly #pending = new Map<string, PendingCode>();
   #stamp = '';
 
@@ -64,8 +69,7 @@ export class PairingStore {
     const stamp = this.#fileStamp();
     if (stamp === this.#stamp) return false;
     this.#stamp = stamp;
-    this.#paired.clear();
-    for (const r of this.#load()) this.#paired.set(r.origin, r);
+    this.#paired = this.#load();
     return true;
   }
 
@@ -90,21 +94,20 @@ export class PairingStore {
   #save(): void {
     mkdirSync(dirname(this.#file), { recursive: true, mode: 0o700 });
     const tmp = `${this.#file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 2, pairings: [...this.#paired.values()] }, null, 2), { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify({ version: 2, pairings: this.#paired }, null, 2), { mode: 0o600 });
     chmodSync(tmp, 0o600); // a stale tmp file left by a crash keeps its old mode otherwise
     renameSync(tmp, this.#file); // atomic: a crash never leaves half a file
     this.#stamp = this.#fileStamp();
   }
 
-  /** The pairing key of `origin`, if it has one. */
-  keyFor(origin: string): Uint8Array | undefined {
-    const r = this.#paired.get(origin);
-    return r ? new Uint8Array(Buffer.from(r.key, 'base64')) : undefined;
+  /** The pairing keys of `origin` (one per browser that paired), oldest first. */
+  keysFor(origin: string): Uint8Array[] {
+    return this.#paired.filter((r) => r.origin === origin).map((r) => new Uint8Array(Buffer.from(r.key, 'base64')));
   }
 
-  /** Paired origins, oldest first. */
+  /** Pairings, oldest first. */
   list(): { origin: string; pairedAt: string }[] {
-    return [...this.#paired.values()].map(({ origin, pairedAt }) => ({ origin, pairedAt }));
+    return this.#paired.map(({ origin, pairedAt }) => ({ origin, pairedAt }));
   }
 
   /**
@@ -142,21 +145,21 @@ export class PairingStore {
     return { code: p.code };
   }
 
-  /** Keeps `key` as the pairing of `origin` (replacing any earlier one) and retires its code. */
+  /** Adds `key` as a pairing of `origin` (dropping its oldest beyond the limit) and retires its code. */
   completePairing(origin: string, key: Uint8Array): void {
     this.#pending.delete(origin);
-    this.#paired.set(origin, {
-      origin,
-      pairedAt: new Date(this.#now()).toISOString(),
-      key: Buffer.from(key).toString('base64'),
-    });
+    const record = { origin, pairedAt: new Date(this.#now()).toISOString(), key: Buffer.from(key).toString('base64') };
+    const mine = this.#paired.filter((r) => r.origin === origin);
+    const drop = new Set(mine.slice(0, Math.max(0, mine.length + 1 - PAIRINGS_PER_ORIGIN)));
+    this.#paired = [...this.#paired.filter((r) => !drop.has(r)), record];
     this.#save();
   }
 
-  /** Forgets `origin`; returns whether it was paired. */
+  /** Forgets every pairing of `origin`; returns whether it had any. */
   revoke(origin: string): boolean {
-    const had = this.#paired.delete(origin);
-    if (had) this.#save();
-    return had;
+    const before = this.#paired.length;
+    this.#paired = this.#paired.filter((r) => r.origin !== origin);
+    if (this.#paired.length !== before) this.#save();
+    return this.#paired.length !== before;
   }
 }

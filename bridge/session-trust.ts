@@ -41,22 +41,24 @@ export class SessionTrust {
 
   /** True while the key this connection proved is still the origin's (revocation, re-pairing). */
   stillValid(): boolean {
-    const current = this.d.pairings.keyFor(this.d.origin);
-    return this.#key !== null && current !== undefined && same(current, this.#key);
+    const key = this.#key;
+    return key !== null && this.d.pairings.keysFor(this.d.origin).some((k) => same(k, key));
   }
 
   /** `auth`: checks the page's proof, then proves the bridge's own knowledge of the key. */
   auth(pageNonce: string, proof: string): BridgeResults['auth'] {
     const { origin, pairings, logger } = this.d;
     pairings.reload();
-    const key = pairings.keyFor(origin);
-    if (!key)
+    const keys = pairings.keysFor(origin);
+    if (keys.length === 0)
       throw new Refusal(
         'NOT_PAIRED',
         'This bridge holds no pairing for this page (never paired, or revoked): pair again.',
       );
     const na = fromHex(pageNonce);
-    if (!same(hmac(key, proofInput('page', origin, this.nonce, na)), fromHex(proof))) {
+    const expected = proofInput('page', origin, this.nonce, na);
+    const key = keys.find((k) => same(hmac(k, expected), fromHex(proof)));
+    if (!key) {
       logger.warn('bridge authentication failed', { origin });
       throw new Refusal('AUTH_FAILED', 'The page could not prove this origin’s pairing key.');
     }
