@@ -75,3 +75,12 @@ export async function holdForTransaction(card: PcscCard, reader: string): Promis
     }
   }
 }
+
+/**
+ * SCARD_CTL_CODE(code) of the PC/SC stack this bridge runs on: pcsc-lite (Linux, macOS) defines it as
+ * 0x42000000 + code (reader.h); Windows as CTL_CODE(FILE_DEVICE_SMARTCARD 0x31, code, METHOD_BUFFERED,
+ * FILE_ANY_ACCESS) = 0x310000 | code << 2 (winsmcrd.h).
+ */
+export function scardCtlCode(code: number, platform: NodeJS.Platform = process.platform): number {
+  return platform === 'win32' ? (0x31 << 16) | (code << 2) : 0x42000000 + code;
+}

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '../src/app-error';
 import { BRIDGE_DEFAULT_PORT } from '../src/transport/pcsc-bridge-protocol';
 import { createLogger } from '../relay/log';
-import { defaultPairingFile, PairingStore, parseOrigins } from './access';
+import { defaultPairingFile, parseOrigins } from './access';
+import { PairingStore } from './pairings';
 import { loadAddon, openPcsc } from './pcsc';
 import { startBridgeServer } from './server';
 

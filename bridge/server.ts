@@ -1,7 +1,12 @@
 /**
- * The bridge's network side: a WebSocket server on 127.0.0.1 that admits only allowed, paired origins
- * (see access.ts), bounds message size and rate, and serves the protocol in
+ * The bridge's network side: a WebSocket server on 127.0.0.1 that admits only allowed origins on a
+ * loopback Host (access.ts), bounds message size and rate, and serves the protocol in
  * src/transport/pcsc-bridge-protocol.ts with one `BridgeSession` per connection.
+ *
+ * Connection slots: connections that have not proved a pairing key yet share a small budget of their
+ * own, the oldest making room for a newcomer and none outliving the pairing-code lifetime, so a local
+ * program opening sockets can neither fill the slots of paired pages nor keep a paired page from
+ * getting in to authenticate. A revoked or replaced pairing closes the connections that proved it.
  *
  * It never logs APDU payloads: only lengths and the status word.
  */
@@ -9,12 +14,14 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../relay/log';
+import { toHex } from '../src/bytes';
 import {
   BRIDGE_MAX_FRAME_BYTES,
-  BRIDGE_PROTOCOL_VERSION,
+  BRIDGE_PROTOCOL_VERSION as V,
   type BridgeReader,
 } from '../src/transport/pcsc-bridge-protocol';
-import { refuseUpgrade, type PairingStore } from './access';
+import { refuseUpgrade } from './access';
+import { PAIRING_CODE_TTL_MS, type PairingStore } from './pairings';
 import type { PcscService } from './pcsc';
 import { ReaderLocks } from './card-access';
 import { BridgeSession } from './session';
@@ -34,9 +41,16 @@ export interface BridgeServerOptions {
   readonly rateLimit?: number;
   /** How often reader/card presence is polled, in ms. */
   readonly pollMs?: number;
-  /** Most simultaneous connections. */
+  /** Most simultaneous authenticated connections (default 8). */
   readonly maxConnections?: number;
+  /** Most simultaneous connections not authenticated yet (default 3); the oldest makes room. */
+  readonly maxUnauthenticated?: number;
+  /** How long a connection may stay unauthenticated, pairing included (default: a code's lifetime). */
+  readonly authDeadlineMs?: number;
 }
+
+/** WebSocket close codes (RFC 6455 §7.4.2, the private-use range) the page can tell apart. */
+export const BRIDGE_CLOSE = { REVOKED: 4403, EVICTED: 4408, AUTH_DEADLINE: 4409 } as const;
 
 /** A running bridge. */
 export interface BridgeServer {
@@ -72,7 +86,13 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
       });
       return reject(socket, 403, why);
     }
-    if (sessions.size >= (opts.maxConnections ?? 8)) return reject(socket, 503, 'too many connections');
+    if ([...sessions].filter((s) => s.trust.authenticated).length >= (opts.maxConnections ?? 8))
+      return reject(socket, 503, 'too many connections');
+    const waiting = [...sessions].filter((s) => !s.trust.authenticated); // oldest first (insertion order)
+    if (waiting.length >= (opts.maxUnauthenticated ?? 3)) {
+      opts.logger.warn('bridge evicted an unauthenticated connection', { origin: waiting[0]!.origin });
+      waiting[0]!.close(BRIDGE_CLOSE.EVICTED, 'too many unauthenticated connections');
+    }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req.headers.origin!));
   });
 
@@ -85,27 +105,37 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
       locks,
       logger: opts.logger,
       rateLimit: opts.rateLimit ?? 200,
+      showPairingCode: opts.showPairingCode,
     });
     sessions.add(session);
+    const deadline = setTimeout(() => {
+      if (!session.trust.authenticated) session.close(BRIDGE_CLOSE.AUTH_DEADLINE, 'not authenticated in time');
+    }, opts.authDeadlineMs ?? PAIRING_CODE_TTL_MS);
     ws.on('close', () => {
+      clearTimeout(deadline);
       sessions.delete(session);
       session.release();
     });
     ws.on('error', () => ws.terminate()); // e.g. an oversize frame: ws closes with 1009 and reports it here
+    session.send({ v: V, event: 'hello', version: V, nonce: toHex(session.trust.nonce) });
+    opts.logger.info('bridge connection', { origin });
+  };
+
+  /** Closes connections whose pairing was revoked (`--revoke` rewrites the file) or replaced. */
+  const enforceRevocations = (): void => {
     opts.pairings.reload();
-    const paired = opts.pairings.isPaired(origin);
-    session.send({ v: 1, event: 'hello', paired, version: BRIDGE_PROTOCOL_VERSION });
-    if (!paired) {
-      const code = opts.pairings.offerCode(origin);
-      if (code) opts.showPairingCode(origin, code);
-    }
-    opts.logger.info('bridge connection', { origin, paired });
+    for (const s of sessions)
+      if (s.trust.authenticated && !s.trust.stillValid()) {
+        opts.logger.info('bridge connection closed: pairing revoked', { origin: s.origin });
+        s.close(BRIDGE_CLOSE.REVOKED, 'pairing revoked');
+      }
   };
 
   // Presence: poll PC/SC and tell paired sessions when anything changed.
   let last = '';
   const poll = setInterval(() => {
     if (sessions.size === 0) return;
+    enforceRevocations();
     let readers: BridgeReader[] = [];
     try {
       readers = service().listReaders();

@@ -1,6 +1,7 @@
 /**
- * One page's connection to the bridge: pairing, its card handles, and the per-reader locks shared by all
- * connections.
+ * One page's connection to the bridge: its trust (session-trust.ts: nothing but `auth` and pairing is
+ * served before the page proves the origin's pairing key), its card handles, and the per-reader locks
+ * shared by all connections.
  *
  * Transactions: `begin` takes the card exclusively (card-access.ts says why and how) and `end` shares it
  * again. That keeps *every* other PC/SC client out, in this bridge or not, which is what an issuance
@@ -12,6 +13,9 @@ import { fromHex, toHex } from '../src/bytes';
 import { isAppError } from '../src/app-error';
 import type { Logger } from '../relay/log';
 import {
+  BRIDGE_PROTOCOL_VERSION as V,
+  CONTROL_GET_FEATURE_REQUEST,
+  CONTROL_MAX_RESPONSE_BYTES,
   parseRequest,
   type BridgeErrorCode,
   type BridgeMessage,
@@ -19,9 +23,9 @@ import {
   type BridgeRequest,
   type ShareMode,
 } from '../src/transport/pcsc-bridge-protocol';
-import type { PairingStore } from './access';
-import { holdForTransaction, Refusal, type ReaderLocks } from './card-access';
+import { holdForTransaction, Refusal, scardCtlCode, type ReaderLocks } from './card-access';
 import type { PcscCard, PcscService } from './pcsc';
+import { SessionTrust, type TrustDeps } from './session-trust';
 
 interface Handle {
   readonly reader: string;
@@ -32,10 +36,8 @@ interface Handle {
 }
 
 /** What a session needs from its server. */
-export interface SessionDeps {
+export interface SessionDeps extends TrustDeps {
   readonly ws: WebSocket;
-  readonly origin: string;
-  readonly pairings: PairingStore;
   readonly service: () => PcscService;
   readonly locks: ReaderLocks<BridgeSession>;
   readonly logger: Logger;
@@ -45,6 +47,10 @@ export interface SessionDeps {
 /** Serves one WebSocket connection, one request at a time. */
 export class BridgeSession {
   readonly #d: SessionDeps;
+  /** Whether this connection proved the origin's pairing key. */
+  readonly trust: SessionTrust;
+  /** The page origin the connection claims (its Origin header). */
+  readonly origin: string;
   readonly #handles = new Map<number, Handle>();
   #nextHandle = 1;
   #queue: Promise<void> = Promise.resolve();
@@ -55,6 +61,8 @@ export class BridgeSession {
 
   constructor(deps: SessionDeps) {
     this.#d = deps;
+    this.trust = new SessionTrust(deps);
+    this.origin = deps.origin;
     this.#tokens = deps.rateLimit;
     deps.ws.on('message', (data, isBinary) => this.#receive(isBinary ? null : String(data)));
   }
@@ -64,9 +72,15 @@ export class BridgeSession {
     if (this.#d.ws.readyState === this.#d.ws.OPEN) this.#d.ws.send(JSON.stringify(message));
   }
 
-  /** Tells a paired page about reader/card changes. */
+  /** Tells an authenticated page about reader/card changes. */
   readersChanged(readers: BridgeReader[]): void {
-    if (this.#d.pairings.isPaired(this.#d.origin)) this.send({ v: 1, event: 'readers', readers });
+    if (this.trust.authenticated) this.send({ v: V, event: 'readers', readers });
+  }
+
+  /** Ends the connection (revoked, evicted, or failed authentication): the page must connect again. */
+  close(code: number, reason: string): void {
+    this.release();
+    this.#d.ws.close(code, reason);
   }
 
   /** Disconnects every card and drops every lock (connection closed). */
@@ -89,7 +103,7 @@ export class BridgeSession {
     const parsed =
       text === null ? { error: 'binary frames are not part of the protocol', id: null } : parseRequest(text);
     if ('error' in parsed)
-      return this.send({ v: 1, id: parsed.id ?? 0, ok: false, error: { code: 'BAD_REQUEST', message: parsed.error } });
+      return this.send({ v: V, id: parsed.id ?? 0, ok: false, error: { code: 'BAD_REQUEST', message: parsed.error } });
     const { request } = parsed;
     if (!this.#allow()) {
       if (!this.#limited)
@@ -100,7 +114,7 @@ export class BridgeSession {
         });
       this.#limited = true;
       return this.send({
-        v: 1,
+        v: V,
         id: request.id,
         ok: false,
         error: {
@@ -116,20 +130,32 @@ export class BridgeSession {
   async #serve(request: BridgeRequest): Promise<void> {
     try {
       const result = await this.#dispatch(request);
-      this.send({ v: 1, id: request.id, ok: true, result });
+      this.send({ v: V, id: request.id, ok: true, result });
     } catch (e) {
       const code: BridgeErrorCode =
         e instanceof Refusal ? e.code : isAppError(e, 'bridge') ? (e.code as BridgeErrorCode) : 'PCSC_ERROR';
       const message = e instanceof Error ? e.message : String(e);
       this.#d.logger.warn('bridge request failed', { op: request.op, code, origin: this.#d.origin });
-      this.send({ v: 1, id: request.id, ok: false, error: { code, message } });
+      this.send({ v: V, id: request.id, ok: false, error: { code, message } });
     }
   }
 
   #dispatch(r: BridgeRequest): Promise<unknown> | unknown {
-    if (r.op === 'pair') return this.#pair(r.code);
-    if (!this.#d.pairings.isPaired(this.#d.origin))
-      throw new Refusal('NOT_PAIRED', 'This origin is not paired with the bridge: type the code the bridge printed.');
+    switch (r.op) {
+      case 'auth':
+        return this.trust.auth(r.nonce, r.proof);
+      case 'offer':
+        return this.trust.offer();
+      case 'pair':
+        return this.trust.pair(r.nonce, r.share);
+      case 'pair-confirm':
+        return this.trust.confirm(r.confirm);
+    }
+    if (!this.trust.authenticated)
+      throw new Refusal(
+        'NOT_PAIRED',
+        'This connection has not proved this page’s pairing: pair with the code the bridge prints.',
+      );
     switch (r.op) {
       case 'list':
         return { readers: this.#d.service().listReaders() };
@@ -146,20 +172,6 @@ export class BridgeSession {
       case 'disconnect':
         return this.#disconnect(r.handle);
     }
-  }
-
-  #pair(code: string): { paired: true } {
-    const { origin, pairings, logger } = this.#d;
-    if (pairings.isPaired(origin)) return { paired: true };
-    const outcome = pairings.tryPair(origin, code);
-    logger.info('bridge pairing attempt', { origin, outcome });
-    if (outcome === 'locked')
-      throw new Refusal(
-        'PAIRING_LOCKED',
-        'Too many wrong codes: pairing is locked for a while. Restart the bridge or wait, then use the new code it prints.',
-      );
-    if (outcome === 'wrong-code') throw new Refusal('PAIRING_FAILED', 'That is not the code the bridge printed.');
-    return { paired: true };
   }
 
   #handle(handle: number): Handle {
@@ -195,9 +207,23 @@ export class BridgeSession {
     throw e;
   }
 
+  /**
+   * Only CCID GET_FEATURE_REQUEST (PC/SC Part 10 §2.2), with no input and a bounded answer: the one control
+   * a PIN-pad reader needs. Any other control code could reach reader firmware functions the app never uses.
+   */
   async #control(handle: number, code: number, data: Uint8Array): Promise<{ response: string }> {
+    if (code !== CONTROL_GET_FEATURE_REQUEST || data.length !== 0)
+      throw new Refusal(
+        'CONTROL_REFUSED',
+        'The bridge forwards no reader control but GET_FEATURE_REQUEST (3400), without data.',
+      );
     const h = this.#handle(handle);
-    const response = await h.card.control(code, data).catch((e: unknown) => this.#dropIfDead(handle, e));
+    const response = await h.card.control(scardCtlCode(code), data).catch((e: unknown) => this.#dropIfDead(handle, e));
+    if (response.length > CONTROL_MAX_RESPONSE_BYTES)
+      throw new Refusal(
+        'CONTROL_REFUSED',
+        `The reader's feature list is longer than ${CONTROL_MAX_RESPONSE_BYTES} bytes.`,
+      );
     this.#d.logger.info('control', {
       reader: h.reader,
       code,

@@ -7,7 +7,7 @@ import { BODY_LIMIT_BYTES } from './app';
 import { requireOperator, getCaller, type RelayEnv } from './auth';
 import { loadConfig } from './config';
 import { createConfiguredVerifier } from './token';
-import { AUTHORITY_HOST, RELAY_CLIENT_ID, TENANT_ID } from '../test/support/fake-tenant';
+import { AUTHORITY_HOST, RELAY_CLIENT_ID, SPA_CLIENT_ID, TENANT_ID } from '../test/support/fake-tenant';
 import { useFreshApp, type ErrorJson } from '../test/support/relay-app';
 
 const PAGE_ORIGIN = 'https://keyward.contoso.example';
@@ -21,6 +21,7 @@ const config = loadConfig({
   MAIL_FROM: 'Keyward <keyward@contoso.example>',
   ALLOWED_DOMAINS: 'contoso.example',
   GRAPH_CLIENT_SECRET: 'not-used-here',
+  SPA_CLIENT_IDS: SPA_CLIENT_ID,
 });
 
 const fresh = useFreshApp(config);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../src/app-error';
 import { DEMO_RELAY_CLIENT_SECRET } from '../demo/entra-emulator/tenant';
-import { describeConfig, loadConfig } from './config';
+import { DEMO_SPA_CLIENT_ID as EMULATOR_SPA_CLIENT_ID } from '../demo/entra-emulator/tenant';
+import { DEMO_SPA_CLIENT_ID, describeConfig, loadConfig } from './config';
 import {
   DEMO_ALLOWED_DOMAINS,
   DEMO_GRAPH_CLIENT_SECRET,
@@ -18,6 +19,7 @@ const GOOD = {
   MAIL_FROM: 'Keyward <keyward@contoso.example>',
   ALLOWED_DOMAINS: 'Contoso.example,fabrikam.example',
   GRAPH_CLIENT_SECRET: 'Gr4ph~s3cret',
+  SPA_CLIENT_IDS: '0DA58537-44b5-46fb-83f9-23649ede607e',
 };
 
 /** The problems listed by the BAD_CONFIG error for `env`. */
@@ -54,6 +56,8 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       databasePoolSize: 10,
       dataDir: DEFAULT_DATA_DIR,
+      spaClientIds: ['0da58537-44b5-46fb-83f9-23649ede607e'],
+      behindTlsProxy: false,
     });
   });
 
@@ -97,12 +101,45 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(10);
   });
 
-  it('requires ALLOWED_ORIGINS, and SMTP_URL, MAIL_FROM, ALLOWED_DOMAINS and GRAPH_CLIENT_SECRET outside demo mode', () => {
+  it('requires ALLOWED_ORIGINS, and SMTP_URL, MAIL_FROM, ALLOWED_DOMAINS, GRAPH_CLIENT_SECRET and SPA_CLIENT_IDS outside demo mode', () => {
     const problems = problemsOf({ TENANT_ID: GOOD.TENANT_ID, RELAY_CLIENT_ID: GOOD.RELAY_CLIENT_ID });
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
     expect(problems.join('\n')).toMatch(
-      /ALLOWED_ORIGINS is required[\s\S]*SMTP_URL is required[\s\S]*MAIL_FROM is required[\s\S]*ALLOWED_DOMAINS is required[\s\S]*GRAPH_CLIENT_SECRET is required/,
+      /ALLOWED_ORIGINS is required[\s\S]*SMTP_URL is required[\s\S]*MAIL_FROM is required[\s\S]*ALLOWED_DOMAINS is required[\s\S]*GRAPH_CLIENT_SECRET is required[\s\S]*SPA_CLIENT_IDS is required/,
     );
+  });
+
+  it('takes a list of Keyward client ids, and defaults to the emulator page registration in demo mode only', () => {
+    const second = '55555555-6666-4777-8888-999999999999';
+    expect(loadConfig({ ...GOOD, SPA_CLIENT_IDS: ` ${GOOD.SPA_CLIENT_IDS}, ${second} ` }).spaClientIds).toEqual([
+      '0da58537-44b5-46fb-83f9-23649ede607e',
+      second,
+    ]);
+    expect(problemsOf({ ...GOOD, SPA_CLIENT_IDS: 'keyward-spa' })).toEqual([
+      "SPA_CLIENT_IDS must list GUIDs, got 'keyward-spa'",
+    ]);
+    expect(loadConfig({ ...GOOD, SPA_CLIENT_IDS: undefined, DEMO: '1' }).spaClientIds).toEqual([DEMO_SPA_CLIENT_ID]);
+    // The embedded default's page is that registration in the emulator (demo/server.ts).
+    expect(DEMO_SPA_CLIENT_ID).toBe(EMULATOR_SPA_CLIENT_ID);
+  });
+
+  it('refuses DEMO=1 on a non-loopback HOST, and plain HTTP there unless a TLS proxy is declared', () => {
+    for (const HOST of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.0.2'])
+      expect(loadConfig({ ...GOOD, HOST, DEMO: '1' }).host).toBe(HOST);
+    for (const HOST of ['0.0.0.0', '::', '192.168.1.20', 'relay.contoso.example']) {
+      expect(problemsOf({ ...GOOD, HOST, DEMO: '1', BEHIND_TLS_PROXY: '1' })).toEqual([
+        `DEMO=1 serves the demo's defaults and may only listen on loopback, not HOST '${HOST}'`,
+      ]);
+      expect(problemsOf({ ...GOOD, HOST })).toEqual([
+        expect.stringMatching(
+          /is not loopback, and the relay itself speaks plain HTTP: put a reverse proxy that terminates TLS/,
+        ),
+      ]);
+      expect(loadConfig({ ...GOOD, HOST, BEHIND_TLS_PROXY: '1' })).toMatchObject({ host: HOST, behindTlsProxy: true });
+    }
+    expect(problemsOf({ ...GOOD, BEHIND_TLS_PROXY: 'yes' })).toEqual([
+      "BEHIND_TLS_PROXY must be '1' or unset, got 'yes'",
+    ]);
   });
 
   it('lets DEMO=1 supply the recipient domain, the emulator secret and the emulator Graph', () => {

@@ -37,6 +37,16 @@ export interface RelayConfig {
   authorityHost: string;
   /** `https://${authorityHost}/${tenantId}/v2.0`: the only `iss` accepted. */
   issuer: string;
+  /**
+   * `SPA_CLIENT_IDS`: application (client) ids of the Keyward pages (operator console, self-service); a
+   * token must have been issued to one of them (`azp`, or `appid` in v1.0 tokens).
+   */
+  spaClientIds: string[];
+  /**
+   * `BEHIND_TLS_PROXY=1`: a reverse proxy in front terminates TLS, so listening on a non-loopback HOST
+   * (where the relay itself speaks plain HTTP) is intended.
+   */
+  behindTlsProxy: boolean;
   /** Delegated scope every caller's token must carry in `scp`, e.g. `Mail.Send`. */
   requiredScope: string;
   /** App role that marks an operator, e.g. `Keyward.Operator`. */
@@ -107,13 +117,67 @@ export function loadConfig(env: Env): RelayConfig {
     databaseUrl: parseDatabaseUrl(read(env, 'DATABASE_URL'), problems),
     databasePoolSize: parseInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000, problems),
     dataDir: read(env, 'KEYWARD_DATA_DIR') ?? DEFAULT_DATA_DIR,
+    spaClientIds: parseSpaClientIds(read(env, 'SPA_CLIENT_IDS'), demo, problems),
+    behindTlsProxy: parseFlag(read(env, 'BEHIND_TLS_PROXY'), 'BEHIND_TLS_PROXY', problems),
   };
+  problems.push(...exposureProblems(config));
   if (config.databaseUrl !== undefined && read(env, 'KEYWARD_DATA_DIR') !== undefined)
     problems.push('Set DATABASE_URL (PostgreSQL) or KEYWARD_DATA_DIR (embedded PGlite), not both');
   if (problems.length > 0) {
     throw new AppError('relay', 'BAD_CONFIG', `Invalid relay configuration:\n- ${problems.join('\n- ')}`, { problems });
   }
   return config;
+}
+
+/**
+ * The Entra emulator's registration of the Keyward page (demo/entra-emulator/tenant.ts,
+ * `DEMO_SPA_CLIENT_ID`): the client ids accepted when `DEMO=1` and SPA_CLIENT_IDS is unset.
+ */
+export const DEMO_SPA_CLIENT_ID = '0da58537-44b5-46fb-83f9-23649ede607e';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** SPA_CLIENT_IDS: comma-separated GUIDs; required outside demo mode. */
+function parseSpaClientIds(value: string | undefined, demo: boolean, problems: string[]): string[] {
+  if (value === undefined) {
+    if (demo) return [DEMO_SPA_CLIENT_ID];
+    problems.push("SPA_CLIENT_IDS is required: the Keyward page's application (client) id(s), comma-separated");
+    return [];
+  }
+  const ids = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  for (const id of ids) if (!GUID.test(id)) problems.push(`SPA_CLIENT_IDS must list GUIDs, got '${id}'`);
+  if (ids.length === 0) problems.push('SPA_CLIENT_IDS names no client id');
+  return ids.map((id) => id.toLowerCase());
+}
+
+function parseFlag(value: string | undefined, name: string, problems: string[]): boolean {
+  if (value !== undefined && value !== '1') problems.push(`${name} must be '1' or unset, got '${value}'`);
+  return value === '1';
+}
+
+/** True for a HOST that only this machine can reach: `localhost`, 127.0.0.0/8 and `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Refusals to listen where the network can reach a relay that should not be reached: the demo (its
+ * defaults trust the emulator's secrets) anywhere but loopback, and plain HTTP on a non-loopback HOST
+ * unless a reverse proxy terminates TLS in front (`BEHIND_TLS_PROXY=1`).
+ */
+export function exposureProblems(config: Pick<RelayConfig, 'host' | 'demo' | 'behindTlsProxy'>): string[] {
+  if (isLoopbackHost(config.host)) return [];
+  if (config.demo)
+    return [`DEMO=1 serves the demo's defaults and may only listen on loopback, not HOST '${config.host}'`];
+  if (!config.behindTlsProxy)
+    return [
+      `HOST '${config.host}' is not loopback, and the relay itself speaks plain HTTP: put a reverse proxy that terminates TLS in front of it and set BEHIND_TLS_PROXY=1, or listen on 127.0.0.1`,
+    ];
+  return [];
 }
 
 /**
@@ -139,6 +203,8 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     smtpMaxConnections: config.smtpMaxConnections,
     auditorRole: config.auditorRole,
     administratorRole: config.administratorRole,
+    spaClientIds: config.spaClientIds.join(','),
+    behindTlsProxy: config.behindTlsProxy,
     database: config.databaseUrl === undefined ? `pglite:${config.dataDir}` : describeDatabaseUrl(config.databaseUrl),
   };
 }

@@ -54,6 +54,7 @@ const APP_ERRORS: Readonly<Record<string, Mapping>> = {
   TOKEN_GRAPH_AUDIENCE: badToken(),
   TOKEN_WRONG_TENANT: badToken(),
   TOKEN_WRONG_VERSION: badToken(),
+  TOKEN_WRONG_CLIENT: badToken(),
   TOKEN_BAD_ALG: badToken(),
   SCOPE_MISSING: { status: 403, retryable: false, oauth: 'insufficient_scope' },
   ROLE_MISSING: { status: 403, retryable: false, oauth: 'insufficient_scope' },

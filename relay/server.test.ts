@@ -10,6 +10,7 @@ import {
   operatorClaims,
   AUTHORITY_HOST,
   RELAY_CLIENT_ID,
+  SPA_CLIENT_ID,
   TENANT_ID,
 } from '../test/support/fake-tenant';
 import { createLogger, createMemorySink } from './log';
@@ -124,7 +125,43 @@ function runServer(env: Record<string, string>) {
   return { child, out, exited };
 }
 
+describe('startRelay on a non-loopback address', () => {
+  it('refuses DEMO=1, and plain HTTP without a TLS proxy, before opening anything', async () => {
+    const base = loadConfig(ENV);
+    for (const [config, said] of [
+      [{ ...base, host: '0.0.0.0' }, /DEMO=1 serves the demo's defaults and may only listen on loopback/],
+      [{ ...base, demo: false, host: '0.0.0.0' }, /plain HTTP: put a reverse proxy that terminates TLS/],
+    ] as const) {
+      const error = await startRelay(config, { log: createLogger({ sink: () => {} }), database }).catch(
+        (e: unknown) => e,
+      );
+      expect(isAppError(error, 'relay', 'BAD_CONFIG')).toBe(true);
+      expect((error as Error).message).toMatch(said);
+    }
+  });
+});
+
 describe('relay/server.ts as a program', () => {
+  it('refuses to start with DEMO=1 or plain HTTP on a non-loopback HOST, and says what to do', async () => {
+    const demo = runServer({ ...ENV, HOST: '0.0.0.0' });
+    expect(await demo.exited).toBe(1);
+    expect(demo.out.stderr).toContain(
+      "DEMO=1 serves the demo's defaults and may only listen on loopback, not HOST '0.0.0.0'",
+    );
+    const { DEMO: _demo, ...production } = ENV;
+    const plain = runServer({
+      ...production,
+      HOST: '0.0.0.0',
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+      MAIL_FROM: 'k@contoso.example',
+      ALLOWED_DOMAINS: 'contoso.example',
+      GRAPH_CLIENT_SECRET: 'unused',
+      SPA_CLIENT_IDS: SPA_CLIENT_ID,
+    });
+    expect(await plain.exited).toBe(1);
+    expect(plain.out.stderr).toMatch(/set BEHIND_TLS_PROXY=1, or listen on 127\.0\.0\.1/);
+  }, 60_000);
+
   it('prints every configuration problem and exits 1', async () => {
     const { out, exited } = runServer({ TENANT_ID: 'x', SMTP_URL: 'http://u:hunter2@h' });
     expect(await exited).toBe(1);

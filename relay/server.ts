@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
-import { isAppError } from '../src/app-error';
 import { createApp } from './app';
 import { linkAudit } from './audit/chain';
-import { describeConfig, loadConfig, type RelayConfig } from './config';
+import { AppError, isAppError } from '../src/app-error';
+import { describeConfig, exposureProblems, loadConfig, type RelayConfig } from './config';
 import { openDatabase, type RelayDatabase } from './db/connect';
 import { migrate } from './db/migrations';
 import type { JwksFetch } from './jwks';
@@ -92,8 +92,15 @@ async function openStore(config: RelayConfig, given: RelayDatabase | undefined, 
  * Starts the relay on `config.host:config.port`.
  *
  * @throws AppError('relay', 'SCHEMA_TOO_NEW' | 'DATABASE_UNAVAILABLE') when the database cannot be used.
+ * @throws AppError('relay', 'BAD_CONFIG') for `DEMO=1`, or plain HTTP without a TLS proxy, on a non-loopback
+ *   host: checked here again, so a configuration built in code cannot skip what `loadConfig` refuses.
  */
 export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {}): Promise<RunningRelay> {
+  const exposed = exposureProblems(config);
+  if (exposed.length > 0)
+    throw new AppError('relay', 'BAD_CONFIG', `Invalid relay configuration:\n- ${exposed.join('\n- ')}`, {
+      problems: exposed,
+    });
   const log = deps.log ?? createLogger();
   const database = await openStore(config, deps.database, log);
   const verifier = deps.verifier ?? createConfiguredVerifier(config, deps.fetch ? { fetch: deps.fetch } : {});
@@ -139,7 +146,7 @@ async function main(): Promise<void> {
   try {
     relay = await startRelay(config);
   } catch (e) {
-    if (!isAppError(e, 'relay', 'SCHEMA_TOO_NEW') && !isAppError(e, 'relay', 'DATABASE_UNAVAILABLE')) throw e;
+    if (!isAppError(e, 'relay') || !['SCHEMA_TOO_NEW', 'DATABASE_UNAVAILABLE', 'BAD_CONFIG'].includes(e.code)) throw e;
     console.error(`Relay cannot start: ${e.message}`);
     process.exit(1);
   }

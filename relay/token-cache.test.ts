@@ -5,6 +5,7 @@ import { isAppError } from '../src/app-error';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const AUDIENCE = '22222222-2222-4222-8222-222222222222';
+const SPA = '33333333-3333-4333-8333-333333333333';
 const ISSUER = `https://login.example/${TENANT}/v2.0`;
 
 describe('verified-token cache', () => {
@@ -19,6 +20,7 @@ describe('verified-token cache', () => {
       audience: AUDIENCE,
       tenantId: TENANT,
       requiredScope: 'Mail.Send',
+      clientIds: [SPA],
       clockToleranceSec: 0,
       now: () => new Date(clock),
       getKey: (header, token) => {
@@ -27,7 +29,7 @@ describe('verified-token cache', () => {
       },
     });
     const iat = Math.floor(clock / 1000);
-    const token = await new SignJWT({ ver: '2.0', tid: TENANT, oid: 'o-1', scp: 'Mail.Send', name: 'A' })
+    const token = await new SignJWT({ ver: '2.0', tid: TENANT, azp: SPA, oid: 'o-1', scp: 'Mail.Send', name: 'A' })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)

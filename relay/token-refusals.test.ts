@@ -4,8 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SignJWT, type JWTPayload } from 'jose';
-import { createTenantKey, mintToken, operatorClaims, TENANT_ID, unsignedToken } from '../test/support/fake-tenant';
-import { testRelayConfig, useFreshApp, type ErrorJson } from '../test/support/relay-app';
+import {
+  createTenantKey,
+  mintToken,
+  operatorClaims,
+  SPA_CLIENT_ID,
+  TENANT_ID,
+  unsignedToken,
+} from '../test/support/fake-tenant';
+import { buildTestApp, testRelayConfig, useFreshApp, type ErrorJson } from '../test/support/relay-app';
 
 const config = testRelayConfig();
 const fresh = useFreshApp(config);
@@ -59,6 +66,19 @@ describe('token refusals', () => {
       'TOKEN_WRONG_TENANT',
     ],
     ['a v1.0 token', async () => bearer(await token({ ver: '1.0' })), 401, 'TOKEN_WRONG_VERSION'],
+    [
+      'a token issued to another client app (azp)',
+      async () => bearer(await token({ azp: '44444444-5555-4666-8777-888888888888' })),
+      401,
+      'TOKEN_WRONG_CLIENT',
+    ],
+    ['a v2.0 token without azp', async () => bearer(await token({ azp: undefined })), 401, 'TOKEN_WRONG_CLIENT'],
+    [
+      'a v2.0 token naming Keyward only in the v1.0 appid claim',
+      async () => bearer(await token({ azp: undefined, appid: SPA_CLIENT_ID })),
+      401,
+      'TOKEN_WRONG_CLIENT',
+    ],
     ['a token without scopes', async () => bearer(await token({ scp: 'User.Read' })), 403, 'SCOPE_MISSING'],
     ['an unsigned alg:none token', async () => bearer(unsignedToken(operatorClaims())), 401, 'TOKEN_BAD_ALG'],
     [
@@ -117,6 +137,18 @@ describe('token refusals', () => {
       await whoami(bearer(await mintToken(await createTenantKey('key-1'), operatorClaims())))
     ).json()) as ErrorJson;
     expect([expired.error.retryable, forged.error.retryable]).toEqual([true, false]);
+  });
+
+  it('accepts the Keyward page in any letter case, and every client id configured', async () => {
+    expect((await whoami(bearer(await token({ azp: SPA_CLIENT_ID.toUpperCase() })))).status).toBe(200);
+    const second = '55555555-6666-4777-8888-999999999999';
+    const { app } = buildTestApp({
+      fetch: fresh.tenant.fetch,
+      config: testRelayConfig({ SPA_CLIENT_IDS: `${SPA_CLIENT_ID}, ${second}` }),
+      cooldownMs: 0,
+    });
+    for (const azp of [SPA_CLIENT_ID, second])
+      expect((await app.request('/api/whoami', { headers: bearer(await token({ azp })) })).status).toBe(200);
   });
 
   it('accepts a token a little ahead of the clock within the tolerance', async () => {

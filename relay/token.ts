@@ -4,7 +4,9 @@
  * What is checked, per DESIGN.md "Relay" and "Entra's token shape" (Microsoft identity platform access
  * token reference, v2.0 claims): RS256 only; the signature against the tenant JWKS; `iss` exact; `aud` =
  * the relay's client id; `exp`/`nbf` with a small clock tolerance; `tid` = tenant; `ver` = "2.0"; the
- * required delegated scope in the space-separated `scp`.
+ * required delegated scope in the space-separated `scp`; and the client the token was issued to (`azp` in
+ * v2.0 tokens, `appid` in v1.0) is one of Keyward's own pages, so another app that obtained the relay scope
+ * cannot call it with its users' tokens.
  *
  * Refusals are `AppError('relay', code)` with a distinct code each; relay/http-errors.ts maps them to
  * 401/403 with `WWW-Authenticate`. Refusal messages never contain the token.
@@ -35,6 +37,8 @@ export interface TokenVerifierOptions {
   tenantId: string;
   getKey: GetKey;
   requiredScope: string;
+  /** Application (client) ids of the Keyward pages (`azp`/`appid`); a token issued to any other client is refused. */
+  clientIds: readonly string[];
   /** Allowed clock skew for `exp`/`nbf`; defaults to 60 s. */
   clockToleranceSec?: number;
   /** Clock, for tests. */
@@ -132,12 +136,31 @@ function mapJoseError(e: unknown): AppError {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/**
+ * The client the token was issued to: `azp` in v2.0 access tokens, `appid` in v1.0 ones (Microsoft identity
+ * platform, "Access token claims reference").
+ */
+function clientOf(payload: JWTPayload): string {
+  return str(payload.ver === '1.0' ? payload.appid : payload.azp).toLowerCase();
+}
+
 /** Checks the Entra-specific claims jose does not know about and builds the caller. */
-function toCaller(payload: JWTPayload, tenantId: string, requiredScope: string): Caller {
+function toCaller(
+  payload: JWTPayload,
+  options: Pick<TokenVerifierOptions, 'tenantId' | 'requiredScope' | 'clientIds'>,
+): Caller {
+  const { tenantId, requiredScope, clientIds } = options;
   if (payload.ver !== '2.0')
     throw refuse('TOKEN_WRONG_VERSION', `Only v2.0 access tokens are accepted, got ver '${String(payload.ver)}'.`);
   if (str(payload.tid).toLowerCase() !== tenantId.toLowerCase())
     throw refuse('TOKEN_WRONG_TENANT', 'The token belongs to another tenant.');
+  const client = clientOf(payload);
+  if (!clientIds.some((id) => id.toLowerCase() === client))
+    throw refuse(
+      'TOKEN_WRONG_CLIENT',
+      'The token was issued to an application other than Keyward; sign in through the Keyward page.',
+      { client: client === '' ? null : client },
+    );
   if (str(payload.oid) === '') throw refuse('TOKEN_MALFORMED', "The token has no 'oid' claim (an app-only token?).");
   const caller: Caller = {
     oid: str(payload.oid),
@@ -184,7 +207,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (e) {
         throw mapJoseError(e);
       }
-      const caller = toCaller(payload, options.tenantId, options.requiredScope);
+      const caller = toCaller(payload, options);
       verified.put(token, caller, (payload.exp ?? 0) * 1000);
       return caller;
     },
@@ -234,7 +257,7 @@ export function requireRole(caller: Caller, role: string | readonly string[]): v
  * source (a fetch that trusts another CA, no cooldown) and `clockToleranceSec` the time checks.
  */
 export function createConfiguredVerifier(
-  config: Pick<RelayConfig, 'issuer' | 'relayClientId' | 'tenantId' | 'requiredScope'>,
+  config: Pick<RelayConfig, 'issuer' | 'relayClientId' | 'tenantId' | 'requiredScope' | 'spaClientIds'>,
   jwks: Omit<JwksOptions, 'issuer'> = {},
   clockToleranceSec?: number,
 ): TokenVerifier {
@@ -243,6 +266,7 @@ export function createConfiguredVerifier(
     audience: config.relayClientId,
     tenantId: config.tenantId,
     requiredScope: config.requiredScope,
+    clientIds: config.spaClientIds,
     getKey: createJwksKeySource({ issuer: config.issuer, ...jwks }),
     ...(clockToleranceSec === undefined ? {} : { clockToleranceSec }),
   });

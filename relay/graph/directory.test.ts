@@ -17,6 +17,7 @@ import { createLocalTls } from '../../demo/local-tls';
 import { createAppTokenSource, type AppTokenSource } from './app-token';
 import { createGraphDirectory, parseRetryAfter } from './directory';
 import { createCaTrustingFetch, type HttpFetch } from './http-fetch';
+import { checkEligible } from '../mail/compose';
 
 const { ben: BEN, gary: GARY, ivan: IVAN } = USERS;
 
@@ -64,6 +65,21 @@ describe('Graph directory (app-only)', () => {
     expect(requests.filter((r) => r.endsWith('openid-configuration'))).toHaveLength(1);
     expect(requests.filter((r) => r === `POST ${tokenPath}`)).toHaveLength(1);
     expect(requests.filter((r) => r.startsWith('GET /graph/v1.0/users/'))).toHaveLength(3);
+  });
+
+  it('treats a user Graph answers without userType as not a member: only an explicit Member passes', async () => {
+    // Graph on the wire, minus the one property: a `$select` Graph ignored, or a proxy that dropped it.
+    const withoutUserType: HttpFetch = async (url, init) => {
+      const response = await fetch(url, init);
+      if (!new URL(url).pathname.includes('/users/')) return response;
+      const { userType: _dropped, ...rest } = (await response.json()) as Record<string, unknown>;
+      return Response.json(rest, { status: response.status });
+    };
+    const dir = createGraphDirectory({ baseUrl: emulator.graphBaseUrl, tokens: tokens(), fetch: withoutUserType });
+    const ben = await dir.getUser(BEN);
+    expect(ben.userType).toBe('');
+    expect(() => checkEligible(ben)).toThrow(expect.objectContaining({ code: 'USER_IS_GUEST' }));
+    expect(() => checkEligible({ ...ben, userType: 'Member' })).not.toThrow();
   });
 
   it('reuses a found user for 30 s, then asks Graph again', async () => {

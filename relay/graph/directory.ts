@@ -26,7 +26,10 @@ export interface DirectoryUser {
   mail: string | null;
   otherMails: string[];
   accountEnabled: boolean;
-  /** `Member` or `Guest`. */
+  /**
+   * `Member` or `Guest`; empty when Graph did not say. Only an explicit `Member` is eligible for mail
+   * (relay/mail/compose.ts): an absent value must not pass as a member.
+   */
   userType: string;
 }
 
@@ -78,7 +81,7 @@ function toDirectoryUser(json: Record<string, unknown>): DirectoryUser {
     otherMails: Array.isArray(json.otherMails) ? json.otherMails.filter((m): m is string => typeof m === 'string') : [],
     // Graph returns accountEnabled only when selected; anything but an explicit true counts as disabled.
     accountEnabled: json.accountEnabled === true,
-    userType: str(json.userType) || 'Member',
+    userType: str(json.userType),
   };
 }
 

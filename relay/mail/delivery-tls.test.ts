@@ -2,6 +2,7 @@
  * `POST /api/mail` outside demo mode, where the relay requires STARTTLS: a real STARTTLS + AUTH
  * exchange with the SMTP catcher on loopback, the message parsed back, and the refusals.
  */
+import { DEMO_SPA_CLIENT_ID } from '../../demo/entra-emulator/tenant';
 import { describe, expect, it } from 'vitest';
 import { startSmtpCatcher } from '../../demo/smtp-catcher/index';
 import { post, tapRequest, useMailSuite } from '../../test/support/mail-world';
@@ -23,6 +24,7 @@ const secureCatcher = (pass: string) =>
 const rebuildNotDemo = (smtpUrl?: string) =>
   suite.rebuild({
     DEMO: undefined,
+    SPA_CLIENT_IDS: DEMO_SPA_CLIENT_ID,
     GRAPH_CLIENT_SECRET: 'keyward-demo-relay-secret',
     GRAPH_BASE_URL: suite.world.emulator.graphBaseUrl,
     ...(smtpUrl === undefined ? {} : { SMTP_URL: smtpUrl }),

@@ -20,7 +20,7 @@ import {
   requestReader,
 } from '../transport/webusb-ccid';
 import type { CardTransport } from '../transport/card-transport';
-import type { PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
+import type { BridgeKeyStore, PcscBridgeCard, PcscBridgeClient } from '../transport/pcsc-bridge';
 
 /** The card and bridge handles the layers above pass around; they open them only through here. */
 export type { CardTransport, PcscBridgeCard, PcscBridgeClient };
@@ -161,8 +161,11 @@ export function bridgeCardInfo(card: PcscBridgeCard): CardInfo {
   return { atr: parseAtr(card.atr), atrHex: toHex(card.atr, { separator: ' ' }), protocol: null, transport: card };
 }
 
-/** Connects to the operator's local PC/SC bridge (bridge/), on its default port unless `url`. Loaded on first use. */
-export async function connectBridge(url?: string): Promise<PcscBridgeClient> {
+/**
+ * Connects to the operator's local PC/SC bridge (bridge/), on its default port unless `url`, proving the
+ * pairing kept in `keys`. Loaded on first use.
+ */
+export async function connectBridge(keys: BridgeKeyStore, url?: string): Promise<PcscBridgeClient> {
   const { PcscBridgeClient } = await import('../transport/pcsc-bridge');
-  return PcscBridgeClient.connect(url ? { url } : {});
+  return PcscBridgeClient.connect(url ? { url, keys } : { keys });
 }

@@ -36,9 +36,10 @@ export class BridgeReaderState {
    */
   async resume(): Promise<void> {
     if (!bridgeAutoConnect()) return;
-    await this.connect();
+    await this.connect({ askForCode: false });
     if (this.status !== 'ready') {
-      this.error = null;
+      // Something on the port that cannot prove the pairing is worth saying at once; an absent bridge is not.
+      if (this.error?.code !== 'BRIDGE_NOT_AUTHENTIC') this.error = null;
       this.status = 'off';
       this.#client?.close();
       this.#client = null;
@@ -56,8 +57,12 @@ export class BridgeReaderState {
     this.#setReaders([]);
   }
 
-  /** Connects to the bridge; lists its readers when this origin is already paired. */
-  async connect(): Promise<void> {
+  /**
+   * Connects to the bridge and proves this browser's pairing; lists its readers once both sides proved it.
+   * Without a pairing the bridge is asked to print a code (unless `askForCode` is false). A bridge that
+   * cannot prove the pairing leaves the status off with the error saying so: nothing is sent to it.
+   */
+  async connect({ askForCode = true }: { askForCode?: boolean } = {}): Promise<void> {
     this.status = 'connecting';
     await runGuarded(this, async () => {
       this.#client?.close();
@@ -72,6 +77,7 @@ export class BridgeReaderState {
       });
       this.status = client.paired ? 'ready' : 'unpaired';
       if (client.paired) this.#setReaders(await client.listReaders());
+      else if (askForCode) await client.requestCode();
       setBridgeAutoConnect(client.paired);
     });
     if (this.status === 'connecting') this.status = 'off';

@@ -2,7 +2,8 @@
  * The one adapter around IndexedDB (via `idb`): the schema and its numbered upgrade steps.
  *
  * Each step upgrades from version i to i+1 and never changes once released; add a step to change the
- * schema. Nothing secret is ever written here (no PIN, PUK, activation PIN, TAP code or key).
+ * schema. Nothing secret is ever written here (no PIN, PUK, activation PIN or TAP code); keys only as
+ * non-extractable CryptoKeys (the card master key, the bridge pairing keys).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
@@ -139,6 +140,17 @@ export interface MasterKeyRecord {
   readonly createdAt: string;
 }
 
+/**
+ * The pairing with the local PC/SC bridge at one address: a non-extractable HMAC-SHA-256 CryptoKey (the
+ * 256-bit key agreed with CPace, src/transport/pcsc-bridge-handshake.ts). IndexedDB keeps it by structured
+ * clone; script can use it to prove the pairing but never read its bytes.
+ */
+export interface BridgePairingRecord {
+  readonly bridgeUrl: string;
+  readonly key: CryptoKey;
+  readonly pairedAt: string;
+}
+
 /** The typed schema, version by version. */
 export interface KeywardDb extends DBSchema {
   connections: { key: string; value: ConnectionRecord };
@@ -148,6 +160,7 @@ export interface KeywardDb extends DBSchema {
   registry: { key: string; value: RegistryRecord; indexes: { userId: string; state: string } };
   journal: { key: number; value: JournalRecord; indexes: { cardId: string; runId: string } };
   keys: { key: string; value: MasterKeyRecord };
+  bridgePairings: { key: string; value: BridgePairingRecord };
 }
 
 export const DB_NAME = 'keyward';
@@ -174,6 +187,10 @@ const UPGRADES: readonly Step[] = [
     journal.createIndex('cardId', 'cardId');
     journal.createIndex('runId', 'runId');
     db.createObjectStore('keys', { keyPath: 'id' });
+  },
+  // The local PC/SC bridge's pairing keys (issue 15).
+  (db) => {
+    db.createObjectStore('bridgePairings', { keyPath: 'bridgeUrl' });
   },
 ];
 

@@ -8,7 +8,7 @@ const actor = { oid: 'o-1', name: 'Aisha Operator', upn: 'aisha@contoso.example'
 
 describe('IndexedDB store', () => {
   it('has one upgrade step per version', () => {
-    expect(DB_VERSION).toBe(4);
+    expect(DB_VERSION).toBe(5);
   });
 
   it('saves, replaces and clears connection settings', async () => {

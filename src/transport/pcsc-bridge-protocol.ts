@@ -4,17 +4,29 @@ import { fromHex, isHex } from '../bytes';
  * The wire protocol between the page (src/transport/pcsc-bridge.ts) and the local PC/SC bridge
  * (bridge/). Pure: shared by both sides so they cannot drift apart.
  *
- * Version 1, JSON text frames over a loopback WebSocket. Bytes travel as upper-case hex strings.
- * - page → bridge, a request:  `{ "v": 1, "id": 7, "op": "transmit", "handle": 1, "apdu": "00A40400…" }`
- * - bridge → page, its reply:  `{ "v": 1, "id": 7, "ok": true, "result": { "response": "…9000" } }`
- *                           or `{ "v": 1, "id": 7, "ok": false, "error": { "code": "CARD_REMOVED", "message": "…" } }`
- * - bridge → page, an event:   `{ "v": 1, "event": "hello", "paired": false, "version": 1 }` (first frame),
- *                              `{ "v": 1, "event": "readers", "readers": [{ "name", "present", "atr"? }] }`.
- * Only `hello` and `pair` are served before the origin is paired; everything else answers `NOT_PAIRED`.
+ * Version 2, JSON text frames over a loopback WebSocket. Bytes travel as upper-case hex strings.
+ * - page → bridge, a request:  `{ "v": 2, "id": 7, "op": "transmit", "handle": 1, "apdu": "00A40400…" }`
+ * - bridge → page, its reply:  `{ "v": 2, "id": 7, "ok": true, "result": { "response": "…9000" } }`
+ *                           or `{ "v": 2, "id": 7, "ok": false, "error": { "code": "CARD_REMOVED", "message": "…" } }`
+ * - bridge → page, an event:   `{ "v": 2, "event": "hello", "version": 2, "nonce": "…" }` (first frame),
+ *                              `{ "v": 2, "event": "readers", "readers": [{ "name", "present", "atr"? }] }`.
+ *
+ * Trust (pcsc-bridge-handshake.ts): a paired page sends `auth` (its nonce and HMAC proof under the pairing
+ * key) and checks the bridge's proof before anything else; an unpaired page asks for a code (`offer`) and
+ * runs CPace (`pair`, then `pair-confirm`). Until one of those succeeds the bridge answers every other
+ * request `NOT_PAIRED`, and sends no reader events.
  */
 
 /** The protocol version this build speaks. */
-export const BRIDGE_PROTOCOL_VERSION = 1;
+export const BRIDGE_PROTOCOL_VERSION = 2;
+
+/**
+ * The one reader control the bridge forwards: CCID GET_FEATURE_REQUEST, the function number of
+ * SCARD_CTL_CODE(3400) (PC/SC Part 10 §2.2), which PIN-pad readers answer with their features as TLVs.
+ */
+export const CONTROL_GET_FEATURE_REQUEST = 3400;
+/** The most bytes a GET_FEATURE_REQUEST answer may have: 6-byte TLVs (Part 10 §2.2), fewer than 20 features. */
+export const CONTROL_MAX_RESPONSE_BYTES = 256;
 
 /** The bridge's default loopback port (unassigned by IANA; "KW" on a phone keypad is 59). */
 export const BRIDGE_DEFAULT_PORT = 35990;
@@ -26,22 +38,29 @@ export const BRIDGE_MAX_FRAME_BYTES = 140 * 1024;
 export type ShareMode = 'shared' | 'exclusive';
 
 /** A request from the page. */
+type V = typeof BRIDGE_PROTOCOL_VERSION;
 export type BridgeRequest =
-  | { readonly v: 1; readonly id: number; readonly op: 'pair'; readonly code: string }
-  | { readonly v: 1; readonly id: number; readonly op: 'list' }
-  | { readonly v: 1; readonly id: number; readonly op: 'connect'; readonly reader: string; readonly mode: ShareMode }
-  | { readonly v: 1; readonly id: number; readonly op: 'transmit'; readonly handle: number; readonly apdu: string }
+  | { readonly v: V; readonly id: number; readonly op: 'auth'; readonly nonce: string; readonly proof: string }
+  | { readonly v: V; readonly id: number; readonly op: 'offer' }
+  | { readonly v: V; readonly id: number; readonly op: 'pair'; readonly nonce: string; readonly share: string }
+  | { readonly v: V; readonly id: number; readonly op: 'pair-confirm'; readonly confirm: string }
+  | { readonly v: V; readonly id: number; readonly op: 'list' }
+  | { readonly v: V; readonly id: number; readonly op: 'connect'; readonly reader: string; readonly mode: ShareMode }
+  | { readonly v: V; readonly id: number; readonly op: 'transmit'; readonly handle: number; readonly apdu: string }
   | {
-      readonly v: 1;
+      readonly v: V;
       readonly id: number;
       readonly op: 'control';
       readonly handle: number;
       readonly code: number;
       readonly data: string;
     }
-  | { readonly v: 1; readonly id: number; readonly op: 'begin'; readonly handle: number }
-  | { readonly v: 1; readonly id: number; readonly op: 'end'; readonly handle: number }
-  | { readonly v: 1; readonly id: number; readonly op: 'disconnect'; readonly handle: number };
+  | { readonly v: V; readonly id: number; readonly op: 'begin'; readonly handle: number }
+  | { readonly v: V; readonly id: number; readonly op: 'end'; readonly handle: number }
+  | { readonly v: V; readonly id: number; readonly op: 'disconnect'; readonly handle: number };
+
+/** Operations served before the connection is authenticated. */
+export const UNAUTHENTICATED_OPS: readonly BridgeOp[] = ['auth', 'offer', 'pair', 'pair-confirm'];
 
 /** The operations, as sent in `op`. */
 export type BridgeOp = BridgeRequest['op'];
@@ -56,7 +75,10 @@ export interface BridgeReader {
 
 /** What each operation resolves with. */
 export interface BridgeResults {
-  pair: { paired: true };
+  auth: { proof: string };
+  offer: Record<string, never>;
+  pair: { share: string; confirm: string };
+  'pair-confirm': Record<string, never>;
   list: { readers: BridgeReader[] };
   connect: { handle: number; atr: string; protocol: 'T=0' | 'T=1' | 'RAW' };
   transmit: { response: string };
@@ -70,6 +92,8 @@ export interface BridgeResults {
 export type BridgeErrorCode =
   | 'BAD_REQUEST'
   | 'NOT_PAIRED'
+  | 'AUTH_FAILED'
+  | 'CONTROL_REFUSED'
   | 'PAIRING_FAILED'
   | 'PAIRING_LOCKED'
   | 'RATE_LIMITED'
@@ -85,15 +109,15 @@ export type BridgeErrorCode =
 
 /** A frame from the bridge. */
 export type BridgeMessage =
-  | { readonly v: 1; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly v: V; readonly id: number; readonly ok: true; readonly result: unknown }
   | {
-      readonly v: 1;
+      readonly v: V;
       readonly id: number;
       readonly ok: false;
       readonly error: { readonly code: BridgeErrorCode; readonly message: string };
     }
-  | { readonly v: 1; readonly event: 'hello'; readonly paired: boolean; readonly version: number }
-  | { readonly v: 1; readonly event: 'readers'; readonly readers: BridgeReader[] };
+  | { readonly v: V; readonly event: 'hello'; readonly version: number; readonly nonce: string }
+  | { readonly v: V; readonly event: 'readers'; readonly readers: BridgeReader[] };
 
 /** Hex from the wire (even length, no separators) as bytes; null when malformed (a reply is not checked). */
 export function bytesOfHex(hex: string): Uint8Array | null {
@@ -106,8 +130,18 @@ const hexField = (x: unknown, max: number): x is string => typeof x === 'string'
 /** Checks the fields an operation needs; returns the reason it is malformed, or null. */
 function opProblem(o: Record<string, unknown>): string | null {
   switch (o.op) {
+    case 'auth':
+      return hexField(o.nonce, 32) && o.nonce.length === 64 && hexField(o.proof, 32) && o.proof.length === 64
+        ? null
+        : 'auth needs a 32-byte nonce and proof';
+    case 'offer':
+      return null;
     case 'pair':
-      return typeof o.code === 'string' && o.code.length <= 16 ? null : 'pair needs a code';
+      return hexField(o.nonce, 32) && o.nonce.length === 64 && hexField(o.share, 32) && o.share.length === 64
+        ? null
+        : 'pair needs a 32-byte nonce and share';
+    case 'pair-confirm':
+      return hexField(o.confirm, 64) && o.confirm.length === 128 ? null : 'pair-confirm needs a 64-byte tag';
     case 'list':
       return null;
     case 'connect':

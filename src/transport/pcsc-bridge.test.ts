@@ -9,7 +9,7 @@ function fakeSocket(behaviour: { greeting?: string }): () => WebSocketLike {
     const listeners: Record<string, Listener[]> = {};
     const emit = (type: string, event: { data?: unknown; code?: number }) => listeners[type]?.forEach((l) => l(event));
     const ws: WebSocketLike = {
-      readyState: 0,
+      readyState: 1,
       send: () => undefined,
       close: () => emit('close', { code: 1000 }),
       addEventListener: (type, l) => void (listeners[type] ??= []).push(l),
@@ -43,6 +43,8 @@ const connect = (greeting: string | undefined, permissions?: Pick<Permissions, '
     open: fakeSocket({ greeting }),
     permissions,
     connectTimeoutMs: 1000,
+    keys: { read: async () => undefined, write: async () => undefined },
+    origin: 'https://keyward.example',
   });
 
 describe('connecting to the local PC/SC bridge', () => {
@@ -77,14 +79,16 @@ describe('connecting to the local PC/SC bridge', () => {
   it('refuses a greeting that is not the bridge protocol, and a bridge of another version', async () => {
     await expect(connect('HTTP/1.1 400 Bad Request')).rejects.toMatchObject({ code: 'NOT_A_BRIDGE' });
     await expect(connect('{"v":1,"id":3,"ok":true,"result":{}}')).rejects.toMatchObject({ code: 'NOT_A_BRIDGE' });
-    await expect(connect('{"v":2,"event":"hello","paired":false,"version":2}')).rejects.toMatchObject({
+    await expect(connect('{"v":1,"event":"hello","paired":true,"version":1}')).rejects.toMatchObject({
       code: 'BRIDGE_VERSION',
-      fields: { version: 2 },
+      fields: { version: 1 },
     });
+    await expect(connect('{"v":2,"event":"hello","version":2}')).rejects.toMatchObject({ code: 'NOT_A_BRIDGE' });
   });
 
-  it('accepts the hello and reports whether this origin is paired', async () => {
-    const client = await connect('{"v":1,"event":"hello","paired":true,"version":1}');
-    expect(client.paired).toBe(true);
+  it('does not take the hello for a pairing: without a key of its own the page is unpaired and sends nothing', async () => {
+    const client = await connect(`{"v":2,"event":"hello","paired":true,"version":2,"nonce":"${'00'.repeat(32)}"}`);
+    expect(client.paired).toBe(false);
+    await expect(client.listReaders()).rejects.toMatchObject({ code: 'NOT_PAIRED' });
   });
 });

@@ -9,15 +9,22 @@
  * missing bridge looks the same to the socket (it closes before opening), so on that failure the adapter
  * asks the Permissions API: a denied permission is `LOCAL_NETWORK_DENIED` (the operator can fix it in
  * site settings), anything else `BRIDGE_UNREACHABLE`.
+ *
+ * Whatever answers on the port is not trusted for saying hello: a paired page proves its pairing key and
+ * checks the bridge's proof before anything else (pcsc-bridge-pairing.ts), and sends nothing but the
+ * handshake until both hold. A bridge that cannot prove the key is `BRIDGE_NOT_AUTHENTIC`, and the
+ * connection is closed.
  */
 import { AppError } from '../app-error';
 import { unreachable } from './local-network-access';
 import { PcscBridgeCard, type BridgeRequester, type RequestBody } from './pcsc-bridge-card';
+import { authenticate, helloNonce, pairWithCode, type BridgeKeyStore } from './pcsc-bridge-pairing';
 import {
   BRIDGE_DEFAULT_PORT,
   BRIDGE_PROTOCOL_VERSION,
   bytesOfHex,
   parseBridgeMessage,
+  UNAUTHENTICATED_OPS,
   type BridgeOp,
   type BridgeReader,
   type BridgeResults,
@@ -26,6 +33,7 @@ import {
 
 export { loopbackPermission } from './local-network-access';
 export type { PcscBridgeCard } from './pcsc-bridge-card';
+export type { BridgeKeyStore } from './pcsc-bridge-pairing';
 
 /** The part of `WebSocket` this adapter uses (the browser's, or `ws` in Node tests). */
 export interface WebSocketLike {
@@ -53,10 +61,22 @@ export interface PcscBridgeOptions {
   readonly connectTimeoutMs?: number;
   /** The Permissions API to consult when the socket fails; defaults to `navigator.permissions`. */
   readonly permissions?: Pick<Permissions, 'query'>;
+  /** Where this page keeps its pairing keys (IndexedDB in the app). */
+  readonly keys: BridgeKeyStore;
+  /** The page's origin, which the pairing is bound to; defaults to `location.origin`. */
+  readonly origin?: string;
 }
 
 /** The bridge's default address. */
 export const BRIDGE_DEFAULT_URL = `ws://127.0.0.1:${BRIDGE_DEFAULT_PORT}`;
+
+/** What the greeting fixed for this connection: the bridge's nonce, and whom to prove what to. */
+interface HelloState {
+  readonly url: string;
+  readonly origin: string;
+  readonly nonce: Uint8Array;
+  readonly keys: BridgeKeyStore;
+}
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: AppError) => void; timer: ReturnType<typeof setTimeout> };
 
@@ -67,13 +87,14 @@ export class PcscBridgeClient implements BridgeRequester {
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<(readers: BridgeReader[]) => void>();
   readonly #closeListeners = new Set<() => void>();
+  readonly #hello: HelloState;
   #nextId = 1;
-  #paired: boolean;
+  #paired = false;
   #closed = false;
 
-  private constructor(ws: WebSocketLike, paired: boolean, timeoutMs: number) {
+  private constructor(ws: WebSocketLike, hello: HelloState, timeoutMs: number) {
     this.#ws = ws;
-    this.#paired = paired;
+    this.#hello = hello;
     this.#timeoutMs = timeoutMs;
     ws.addEventListener('message', (e) => this.#receive(String(e.data)));
     ws.addEventListener('close', (e) => {
@@ -87,8 +108,26 @@ export class PcscBridgeClient implements BridgeRequester {
     });
   }
 
-  /** Opens the socket and waits for the bridge's greeting. */
-  static connect(options: PcscBridgeOptions = {}): Promise<PcscBridgeClient> {
+  /**
+   * Opens the socket, waits for the bridge's greeting and, when this page holds a pairing key for `url`,
+   * authenticates both ways. Resolves unpaired when there is no key, or the bridge no longer knows it.
+   *
+   * @throws AppError('transport', 'BRIDGE_NOT_AUTHENTIC') when the answer cannot prove the pairing key.
+   */
+  static async connect(options: PcscBridgeOptions): Promise<PcscBridgeClient> {
+    const client = await PcscBridgeClient.#open(options);
+    const hello = client.#hello;
+    const key = await hello.keys.read(hello.url);
+    if (!key) return client;
+    const outcome = await authenticate(client.#raw, key, hello.origin, hello.nonce, hello.url).catch((e: unknown) => {
+      client.close();
+      throw e;
+    });
+    client.#paired = outcome === 'authenticated';
+    return client;
+  }
+
+  static #open(options: PcscBridgeOptions): Promise<PcscBridgeClient> {
     const url = options.url ?? BRIDGE_DEFAULT_URL;
     const permissions = options.permissions ?? globalThis.navigator?.permissions;
     return new Promise((resolve, reject) => {
@@ -111,7 +150,8 @@ export class PcscBridgeClient implements BridgeRequester {
         clearTimeout(timer);
         greeted = true;
         const m = parseBridgeMessage(String(e.data));
-        if (!m || !('event' in m) || m.event !== 'hello') {
+        const nonce = m && 'event' in m && m.event === 'hello' ? helloNonce(m.nonce) : null;
+        if (!m || !('event' in m) || m.event !== 'hello' || (m.version === BRIDGE_PROTOCOL_VERSION && !nonce)) {
           ws.close();
           return reject(
             new AppError(
@@ -133,7 +173,10 @@ export class PcscBridgeClient implements BridgeRequester {
             ),
           );
         }
-        resolve(new PcscBridgeClient(ws, m.paired, options.timeoutMs ?? 30_000));
+        const origin = options.origin ?? globalThis.location.origin;
+        resolve(
+          new PcscBridgeClient(ws, { url, origin, nonce: nonce!, keys: options.keys }, options.timeoutMs ?? 30_000),
+        );
       });
       ws.addEventListener('error', () => undefined); // 'close' follows and says the rest
       ws.addEventListener('close', () => {
@@ -143,16 +186,30 @@ export class PcscBridgeClient implements BridgeRequester {
     });
   }
 
-  /** True once this origin is paired with the bridge. */
+  /** True once this connection is authenticated both ways (or has just paired). */
   get paired(): boolean {
     return this.#paired;
   }
 
-  /** Sends the code the bridge printed. Rejects with `PAIRING_FAILED` or `PAIRING_LOCKED`. */
+  /** Asks the bridge to print a pairing code for this page. Rejects with `PAIRING_LOCKED` while locked out. */
+  async requestCode(): Promise<void> {
+    await this.#request('offer', {});
+  }
+
+  /**
+   * Pairs with the code the bridge printed (CPace), and keeps the pairing key in the page's key store.
+   * Rejects with `PAIRING_FAILED` or `PAIRING_LOCKED`.
+   */
   async pair(code: string): Promise<void> {
-    await this.#request('pair', { code });
+    const { url, origin, nonce, keys } = this.#hello;
+    const key = await pairWithCode(this.#raw, code, origin, nonce);
+    await keys.write(url, key);
     this.#paired = true;
   }
+
+  /** Requests allowed before authentication: the handshake only. */
+  readonly #raw = <O extends BridgeOp>(op: O, body: RequestBody<O>): Promise<BridgeResults[O]> =>
+    this.#request(op, body);
 
   /** The bridge's readers and whether each holds a card. */
   async listReaders(): Promise<BridgeReader[]> {
@@ -191,6 +248,14 @@ export class PcscBridgeClient implements BridgeRequester {
   #request<O extends BridgeOp>(op: O, body: RequestBody<O>): Promise<BridgeResults[O]> {
     if (this.#closed || this.#ws.readyState !== 1)
       return Promise.reject(new AppError('transport', 'BRIDGE_CLOSED', 'The connection to the bridge is closed.'));
+    if (!this.#paired && !UNAUTHENTICATED_OPS.includes(op))
+      return Promise.reject(
+        new AppError(
+          'transport',
+          'NOT_PAIRED',
+          'This page is not paired with the bridge (or the bridge did not prove it): nothing was sent.',
+        ),
+      );
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -213,7 +278,7 @@ export class PcscBridgeClient implements BridgeRequester {
     const m = parseBridgeMessage(text);
     if (!m) return; // not the protocol: nothing pending can be matched to it
     if ('event' in m) {
-      if (m.event === 'readers') for (const l of this.#listeners) l(m.readers);
+      if (m.event === 'readers' && this.#paired) for (const l of this.#listeners) l(m.readers);
       return;
     }
     const p = this.#pending.get(m.id);

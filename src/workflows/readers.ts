@@ -3,13 +3,14 @@
  * reconnect to the bridge at start (the operator's preference, kept in src/store). state/ reaches
  * readers through here, so it stays one layer above workflows.
  */
+import { connectBridge as connectBridgeWith, type PcscBridgeClient } from '../cards/readers';
 import type { VirtualReaderChoice } from '../cards/virtual-reader';
+import { bridgeKeyStore } from '../store/bridge-pairings';
 
 export {
   bridgeCardInfo,
   bridgeWouldHelp,
   chooseUsbReader,
-  connectBridge,
   grantedUsbReaders,
   ReaderConnection,
   watchUsbReaders,
@@ -21,6 +22,11 @@ export {
 } from '../cards/readers';
 export { bridgeAutoConnect, setBridgeAutoConnect } from '../store/bridge-preference';
 export type { VirtualReaderChoice };
+
+/** Connects to the local PC/SC bridge with the pairing keys this browser keeps in IndexedDB. */
+export function connectBridge(url?: string): Promise<PcscBridgeClient> {
+  return connectBridgeWith(bridgeKeyStore, url);
+}
 
 /** Builds the demo's virtual reader; its module, and the simulator behind it, load only when asked. */
 export async function createDemoVirtualReader(): Promise<VirtualReaderChoice> {

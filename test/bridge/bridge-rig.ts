@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
-import { PcscBridgeClient, type WebSocketLike } from '../../src/transport/pcsc-bridge';
+import { PcscBridgeClient, type BridgeKeyStore, type WebSocketLike } from '../../src/transport/pcsc-bridge';
 import type { PivCardProfileName } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 
 /** The page origins the tests' bridge allows. */
@@ -35,6 +35,29 @@ export function openWs(url: string, origin: string | null, headers: Record<strin
   return new WebSocket(url, {
     headers: { ...(origin === null ? {} : { Origin: origin }), ...headers },
   }) as unknown as WebSocketLike;
+}
+
+/**
+ * The pairing keys each page origin keeps, as its browser's IndexedDB would: non-extractable WebCrypto
+ * keys per bridge address, one store per origin (origins do not share storage).
+ */
+export class BrowserKeys {
+  readonly #byOrigin = new Map<string, Map<string, CryptoKey>>();
+
+  /** The key store of the page at `origin`. */
+  of(origin: string): BridgeKeyStore {
+    const keys = this.#byOrigin.get(origin) ?? new Map<string, CryptoKey>();
+    this.#byOrigin.set(origin, keys);
+    return {
+      read: async (url) => keys.get(url),
+      write: async (url, key) => void keys.set(url, key),
+    };
+  }
+
+  /** Forgets every origin's keys (a fresh browser profile). */
+  clear(): void {
+    this.#byOrigin.clear();
+  }
 }
 
 /** Extra command-line arguments and environment for the bridge process. */
@@ -100,9 +123,14 @@ export interface BridgeProcess {
   readonly pairingFile: string;
   /** Everything the bridge wrote to its console (stderr) so far. */
   console(): string;
-  /** Opens a client with the given headers (Origin omitted when null). */
+  /** The pages' pairing keys, per origin. */
+  readonly keys: BrowserKeys;
+  /** Opens a client with the given headers (Origin omitted when null) and that origin's pairing keys. */
   open(origin: string | null, headers?: Record<string, string>): Promise<PcscBridgeClient>;
-  /** Opens a client for `origin` (the first allowed origin by default) and pairs it with the printed code. */
+  /**
+   * Opens a client for `origin` (the first allowed origin by default), authenticated with its pairing key
+   * or, without one, paired with the code the bridge prints.
+   */
   openPaired(origin?: string): Promise<PcscBridgeClient>;
   stop(): Promise<void>;
 }
@@ -124,20 +152,30 @@ export async function startBridgeProcess(
     },
   );
   const url = `ws://127.0.0.1:${port}`;
+  const keys = new BrowserKeys();
   const open = (origin: string | null, headers: Record<string, string> = {}) =>
-    PcscBridgeClient.connect({ url, open: (u) => openWs(u, origin, headers) });
+    PcscBridgeClient.connect({
+      url,
+      open: (u) => openWs(u, origin, headers),
+      keys: keys.of(origin ?? 'null'),
+      origin: origin ?? 'null',
+    });
   return {
     bridge: child,
     url,
     codes,
     logs,
     pairingFile,
+    keys,
     console: () => consoleText,
     open,
     async openPaired(origin = origins[0]!) {
       const client = await open(origin);
       if (!client.paired) {
-        await until(() => codes.some((c) => c.origin === origin));
+        const before = codes.filter((c) => c.origin === origin).length;
+        await client.requestCode();
+        // A code still valid is not printed again: wait a moment for a new one, else use the last one.
+        await until(() => codes.filter((c) => c.origin === origin).length > before, 1000).catch(() => undefined);
         await client.pair(codes.filter((c) => c.origin === origin).at(-1)!.code);
       }
       return client;

@@ -3,10 +3,11 @@
  * page or local program could reach a card it should not; and in each case the card received nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { toHex } from '../../src/bytes';
-import { PAIRING_MAX_ATTEMPTS } from '../../bridge/access';
+import { PAIRING_MAX_ATTEMPTS } from '../../bridge/pairings';
 import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol';
 import {
   APP_ORIGIN,
@@ -20,6 +21,28 @@ import {
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
 const sw = (r: Uint8Array) => toHex(r.slice(-2), { lower: true });
+
+type Frame = { id?: number; ok?: boolean; event?: string; error?: { code: string }; result?: Record<string, unknown> };
+
+/**
+ * A local program speaking the protocol by hand with a chosen Origin header: it does not go through the
+ * page's adapter, which would refuse to send most of this itself.
+ */
+async function localProgram(url: string, origin: string) {
+  const ws = new WebSocket(url, { headers: { Origin: origin } });
+  const frames: Frame[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Frame));
+  const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+  await until(() => frames.some((f) => f.event === 'hello'));
+  let id = 0;
+  const ask = async (op: string, body: Record<string, unknown> = {}): Promise<Frame> => {
+    const mine = ++id;
+    ws.send(JSON.stringify({ v: 2, id: mine, op, ...body }));
+    await until(() => frames.some((f) => f.id === mine));
+    return frames.find((f) => f.id === mine)!;
+  };
+  return { ws, frames, ask, closed };
+}
 
 describe('bridge security', () => {
   let rig: BridgeRig;
@@ -52,51 +75,108 @@ describe('bridge security', () => {
     await until(() => rig.logs.some((r) => r.reason === 'Host is not a loopback name (DNS rebinding?)'));
   });
 
-  it('serves nothing but pairing to an unpaired origin', async () => {
-    const client = await rig.open(APP_ORIGIN);
-    expect(client.paired).toBe(false);
-    await expect(client.listReaders()).rejects.toMatchObject({ code: 'NOT_PAIRED' });
-    await expect(client.connectCard(rig.harness.reader)).rejects.toMatchObject({ code: 'NOT_PAIRED' });
-    await expect(client.request('transmit', { handle: 1, apdu: '00A4040005A000000308' })).rejects.toMatchObject({
-      code: 'NOT_PAIRED',
-    });
+  it('serves nothing but the handshake to a connection that has not proved a pairing', async () => {
+    const program = await localProgram(rig.url, APP_ORIGIN);
+    for (const [op, body] of [
+      ['list', {}],
+      ['connect', { reader: rig.harness.reader, mode: 'shared' }],
+      ['transmit', { handle: 1, apdu: '00A4040005A000000308' }],
+      ['control', { handle: 1, code: 3400, data: '' }],
+    ] as const)
+      expect((await program.ask(op, body)).error?.code).toBe('NOT_PAIRED');
     nothingTransmitted();
-    client.close();
+    program.ws.close();
   });
 
-  it(`locks pairing out after ${PAIRING_MAX_ATTEMPTS} wrong codes, even for the right code afterwards`, async () => {
+  it(`locks pairing out after ${PAIRING_MAX_ATTEMPTS} runs with a wrong code, even for the right code afterwards`, async () => {
     const client = await rig.open(OTHER_ORIGIN);
+    expect(client.paired).toBe(false);
+    await client.requestCode();
     await until(() => rig.codes.some((c) => c.origin === OTHER_ORIGIN));
     const printed = rig.codes.find((c) => c.origin === OTHER_ORIGIN)!.code;
     const wrong = String((Number(printed) + 1) % 1_000_000).padStart(6, '0');
-    for (let i = 1; i < PAIRING_MAX_ATTEMPTS; i++)
+    for (let i = 0; i < PAIRING_MAX_ATTEMPTS; i++)
       await expect(client.pair(wrong)).rejects.toMatchObject({ code: 'PAIRING_FAILED' });
-    await expect(client.pair(wrong)).rejects.toMatchObject({ code: 'PAIRING_LOCKED' });
     await expect(client.pair(printed)).rejects.toMatchObject({ code: 'PAIRING_LOCKED' });
-    await expect(client.listReaders()).rejects.toMatchObject({ code: 'NOT_PAIRED' });
+    await expect(client.requestCode()).rejects.toMatchObject({ code: 'PAIRING_LOCKED' });
     nothingTransmitted();
     client.close();
   });
 
-  it('remembers a pairing in the file and honours a revocation made from the command line', async () => {
-    const first = await rig.openPaired();
-    first.close();
-    expect(JSON.parse(readFileSync(rig.pairingFile, 'utf8')).pairings).toContainEqual(
-      expect.objectContaining({ origin: APP_ORIGIN }),
+  it('keeps the pairing key in a 0600 file, and a local program with the right Origin but no key gets nothing', async () => {
+    const page = await rig.openPaired();
+    page.close();
+    const record = (
+      JSON.parse(readFileSync(rig.pairingFile, 'utf8')) as { pairings: { origin: string; key: string }[] }
+    ).pairings.find((p) => p.origin === APP_ORIGIN)!;
+    expect(Buffer.from(record.key, 'base64')).toHaveLength(32);
+    expect(statSync(rig.pairingFile).mode & 0o777).toBe(0o600);
+
+    const program = await localProgram(rig.url, APP_ORIGIN);
+    const guessed = { nonce: 'AB'.repeat(32), proof: 'CD'.repeat(32) };
+    expect((await program.ask('auth', guessed)).error?.code).toBe('AUTH_FAILED');
+    expect((await program.ask('list')).error?.code).toBe('NOT_PAIRED');
+    expect((await program.ask('connect', { reader: rig.harness.reader, mode: 'shared' })).error?.code).toBe(
+      'NOT_PAIRED',
     );
-    const second = await rig.open(APP_ORIGIN);
-    expect(second.paired).toBe(true);
-    second.close();
+    // The page, with its key, still gets in beside it; the program never hears of readers.
+    const again = await rig.open(APP_ORIGIN);
+    expect(again.paired).toBe(true);
+    expect(await again.listReaders()).toContainEqual(expect.objectContaining({ name: rig.harness.reader }));
+    expect(program.frames.filter((f) => f.event === 'readers')).toEqual([]);
+    nothingTransmitted();
+    again.close();
+    program.ws.close();
+  });
+
+  it('closes a revoked origin’s open connections at once, and refuses it afterwards', async () => {
+    const open = await rig.openPaired();
+    const card = await open.connectCard(rig.harness.reader);
+    before = rig.commandCount();
+    const closed = new Promise<void>((r) => open.onClose(r));
     const revoke = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'bridge/main.ts', '--revoke', APP_ORIGIN, '--pairings-file', rig.pairingFile],
       { encoding: 'utf8' },
     );
     expect(revoke.stdout).toContain(`Revoked ${APP_ORIGIN}`);
-    const third = await rig.open(APP_ORIGIN);
-    expect(third.paired).toBe(false);
-    third.close();
+    const started = Date.now();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(2000);
+    await expect(card.transmit(SELECT_PIV)).rejects.toMatchObject({ code: 'BRIDGE_CLOSED' });
+    const after = await rig.open(APP_ORIGIN);
+    expect(after.paired).toBe(false); // the bridge answers NOT_PAIRED to its key now
+    after.close();
     nothingTransmitted();
+    await until(() => rig.logs.some((r) => r.msg === 'bridge connection closed: pairing revoked'));
+  });
+
+  it('gives unauthenticated connections their own few slots: a flood cannot keep a paired page out', async () => {
+    const page = await rig.openPaired();
+    page.close();
+    const flood = await Promise.all([1, 2, 3, 4, 5].map(() => localProgram(rig.url, APP_ORIGIN)));
+    const evicted = await Promise.race([flood[0]!.closed, new Promise((r) => setTimeout(() => r('open'), 2000))]);
+    expect(evicted).toBe(4408);
+    const back = await rig.open(APP_ORIGIN);
+    expect(back.paired).toBe(true);
+    expect(await back.listReaders()).toContainEqual(expect.objectContaining({ name: rig.harness.reader }));
+    back.close();
+    for (const f of flood) f.ws.close();
+  });
+
+  it('forwards no reader control but GET_FEATURE_REQUEST, without data', async () => {
+    const page = await rig.openPaired();
+    const card = await page.connectCard(rig.harness.reader);
+    for (const [code, data] of [
+      [0x42000000 + 3400, new Uint8Array(0)], // the platform code itself: the page names the function only
+      [3500, new Uint8Array(0)],
+      [3400, Uint8Array.of(1)],
+    ] as const)
+      await expect(card.control(code, data)).rejects.toMatchObject({ code: 'CONTROL_REFUSED' });
+    const features = await card.control(3400).catch((e: { code: string }) => e);
+    expect(features instanceof Uint8Array || features.code !== 'CONTROL_REFUSED').toBe(true);
+    await card.close();
+    page.close();
   });
 
   it('closes the connection on an oversize message without transmitting it', async () => {

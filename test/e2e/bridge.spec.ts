@@ -57,17 +57,21 @@ test.describe('PC/SC bridge', () => {
   }) => {
     await page.goto(`${pageOrigin}/`);
 
-    // The page connects first; the bridge then prints the code the operator would type.
+    // The page connects first and asks for a code; the bridge then prints the code the operator would type.
     const connect = page.evaluate(
       (url) =>
         new Promise<boolean | string>((resolve) => {
           const ws = new WebSocket(url);
-          ws.onmessage = (e) => resolve(JSON.parse(String(e.data)).paired as boolean);
+          ws.onmessage = (e) => {
+            const m = JSON.parse(String(e.data)) as { event?: string; ok?: boolean };
+            if (m.event === 'hello') ws.send(JSON.stringify({ v: 2, id: 1, op: 'offer' }));
+            else resolve(m.ok === true);
+          };
           ws.onclose = (e) => resolve(`closed ${e.code}`);
         }),
       rig.url,
     );
-    expect(await connect, JSON.stringify(rig.logs)).toBe(false);
+    expect(await connect, JSON.stringify(rig.logs)).toBe(true);
     await expect.poll(() => rig.codes.some((c) => c.origin === pageOrigin)).toBe(true);
     const code = rig.codes.find((c) => c.origin === pageOrigin)!.code;
 

@@ -9,6 +9,8 @@ import type { JwksFetch } from '../../relay/jwks';
 export const TENANT_ID = '7f1c2b3a-4d5e-4f60-8a9b-0c1d2e3f4a5b';
 export const RELAY_CLIENT_ID = '3c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f';
 export const AUTHORITY_HOST = 'login.example.test:8443';
+/** The Keyward page's client id in the fake tenant: tokens carry it as `azp` (the relay's demo default). */
+export const SPA_CLIENT_ID = '0da58537-44b5-46fb-83f9-23649ede607e';
 export const ISSUER = `https://${AUTHORITY_HOST}/${TENANT_ID}/v2.0`;
 export const JWKS_URI = `https://${AUTHORITY_HOST}/${TENANT_ID}/discovery/v2.0/keys`;
 
@@ -68,6 +70,7 @@ export function operatorClaims(now = Math.floor(Date.now() / 1000)): JWTPayload 
     ver: '2.0',
     iss: ISSUER,
     aud: RELAY_CLIENT_ID,
+    azp: SPA_CLIENT_ID,
     tid: TENANT_ID,
     oid: '0a1b2c3d-0000-4000-8000-00000000beef',
     name: 'Olivia Operator',

@@ -25,11 +25,18 @@ export const BRIDGE_WORDS: Words = {
     'Something other than the Keyward bridge answered at that address. Check the port the bridge was started with (--port) and connect again.',
   ),
   TIMEOUT: say('The Keyward bridge did not answer in time. Check that it is still running, then try again.'),
-  NOT_PAIRED: say('This page is not paired with the bridge yet. Type the code the bridge printed to pair it.'),
-  PAIRING_FAILED: say('That is not the code the bridge printed. Check its window and try again.'),
-  PAIRING_LOCKED: say(
-    'Too many wrong codes: the bridge has locked pairing for ten minutes. Restart it to get a new code.',
+  BRIDGE_NOT_AUTHENTIC: say(
+    'Something is answering on the bridge’s port, but it could not prove it is the Keyward bridge this browser paired with, so Keyward sent it nothing: no reader request, no card command, no key. Stop any program you do not recognise on that port, start the Keyward bridge, and connect again. If you re-installed the bridge, pair again with the code it prints.',
   ),
+  NOT_PAIRED: say('This page is not paired with the bridge yet. Type the code the bridge printed to pair it.'),
+  AUTH_FAILED: say('The bridge does not accept this browser’s pairing any more. Pair again with the code it prints.'),
+  PAIRING_FAILED: say(
+    'That code did not match. Check the code in the bridge’s window and try again; if it still fails, what answers may not be the Keyward bridge.',
+  ),
+  PAIRING_LOCKED: say(
+    'Too many pairing attempts: the bridge has locked pairing for ten minutes. Wait, then use the new code it prints.',
+  ),
+  CONTROL_REFUSED: protocolSlip,
   RATE_LIMITED: say('This page sent the bridge too many requests at once. Wait a few seconds and try again.'),
   SERVICE_NOT_RUNNING: say(
     'The bridge is running but the computer’s smart-card service is not. Linux: sudo systemctl start pcscd. Windows: start the “Smart Card” service. macOS: plug a reader in.',

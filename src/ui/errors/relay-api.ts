@@ -59,6 +59,7 @@ export const RELAY_API_WORDS: Words = {
   TOKEN_GRAPH_AUDIENCE: token('the token is for Microsoft Graph, not the relay'),
   TOKEN_WRONG_TENANT: token('the token belongs to another tenant'),
   TOKEN_WRONG_VERSION: token('the token is not a v2.0 token'),
+  TOKEN_WRONG_CLIENT: token('the token was issued to another application, not this Keyward page'),
   UNAUTHENTICATED: token('no valid token'),
   JWKS_UNAVAILABLE: (f) =>
     `The Keyward relay could not fetch the tenant's signing keys to check your sign-in. Try again in a moment.${ref(f)}`,

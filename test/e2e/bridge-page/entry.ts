@@ -5,7 +5,7 @@
  */
 import { isAppError } from '../../../src/app-error';
 import { toHex } from '../../../src/bytes';
-import { PcscBridgeClient } from '../../../src/transport/pcsc-bridge';
+import { PcscBridgeClient, type BridgeKeyStore } from '../../../src/transport/pcsc-bridge';
 import { runPivSuite as runSuite } from '../../support/piv-suite';
 
 /** What the page reports back to the test. */
@@ -18,9 +18,16 @@ export interface BridgeSuiteReport {
   readonly certificateRoundTrip: boolean;
 }
 
+/** The page's pairing keys for this run (the app keeps them in IndexedDB: src/store/bridge-pairings.ts). */
+const memory = new Map<string, CryptoKey>();
+const pageKeys: BridgeKeyStore = {
+  read: async (url) => memory.get(url),
+  write: async (url, key) => void memory.set(url, key),
+};
+
 /** Pairs with `code`, lists the readers, then runs the PIV suite (test/support/piv-suite.ts) on `reader`. */
 export async function runPivSuite(url: string, code: string, reader: string): Promise<BridgeSuiteReport> {
-  const client = await PcscBridgeClient.connect({ url });
+  const client = await PcscBridgeClient.connect({ url, keys: pageKeys });
   const pairedBefore = client.paired;
   if (!client.paired) await client.pair(code);
   const readers = (await client.listReaders()).filter((r) => r.present).map((r) => r.name);
