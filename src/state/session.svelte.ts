@@ -2,6 +2,7 @@
  * The operator's session as the UI sees it: configuration, sign-in, and the operator's profile.
  */
 import { AppError, toAppError } from '../app-error';
+import { accessOf, SIGNED_OUT, type Access } from './access';
 import {
   effectiveEntraConnection,
   loadDeploymentConfig,
@@ -26,6 +27,11 @@ export class SessionState {
   overridden = $state(false);
   profile = $state.raw<OperatorProfile | null>(null);
   error = $state.raw<AppError | null>(null);
+  /**
+   * What the signed-in person may do (state/access.ts), from the relay's whoami; every flag is false
+   * while signed out. Screens hide what this does not allow (the relay refuses it anyway).
+   */
+  access = $derived<Access>(this.phase === 'signed-in' && this.profile ? accessOf(this.profile.relay) : SIGNED_OUT);
   #session: OperatorSession | null = null;
   #signedInListeners: (() => void)[] = [];
 
