@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OperatorProfile } from '../workflows/operator-session';
-import { accessOf, homeRoute, mayOpen, routeVerdict, SIGNED_OUT, visibleRoutes, type Access } from './access';
+import { accessOf, concerns, homeRoute, mayOpen, routeVerdict, SIGNED_OUT, visibleRoutes, type Access } from './access';
 import { ROUTES, type RoutePath } from './router.svelte';
 
 /** A whoami answer holding `roles` (the relay's default role names). */
@@ -72,5 +72,17 @@ describe('access', () => {
       expect(routeVerdict(unknown, path)).toEqual({ kind: 'roles-unknown' });
       expect(mayOpen(unknown, path)).toBe(false);
     }
+  });
+
+  it('keeps sign-in notices to the people they concern', () => {
+    const operator = accessOf(caller('Operator'));
+    const admin = accessOf(caller('Administrator'));
+    const auditor = accessOf(caller('Auditor'));
+    expect(concerns(operator, 'NO_TAP_ROLE')).toBe(true);
+    expect(concerns(admin, 'NO_TAP_ROLE')).toBe(false);
+    expect(concerns(admin, 'GRAPH_SCOPES')).toBe(true);
+    expect(concerns(auditor, 'GRAPH_SCOPES')).toBe(false);
+    expect(concerns(auditor, 'NOT_RELAY_OPERATOR')).toBe(false);
+    expect(concerns(accessOf(null), 'RELAY_CHECK_FAILED')).toBe(true);
   });
 });

@@ -11,7 +11,7 @@
  * Other screens read {@link Access} through `SessionState.access` (a `$derived` of this module), e.g. a
  * template screen hides Publish unless `session.access.mayAdminister`.
  */
-import type { OperatorProfile } from '../workflows/operator-session';
+import type { OperatorProblem, OperatorProfile } from '../workflows/operator-session';
 import type { RoutePath } from './router.svelte';
 
 /** One of Keyward's app roles, by what it lets a person do. */
@@ -123,6 +123,24 @@ export function mayOpen(access: Access, path: RoutePath): boolean {
 /** The routes the navigation lists for `access`, in the order of `routes`. */
 export function visibleRoutes<R extends { readonly path: RoutePath }>(access: Access, routes: readonly R[]): R[] {
   return routes.filter((r) => mayOpen(access, r.path));
+}
+
+/**
+ * Whether a problem found at sign-in concerns this person: a missing TAP directory role only matters to
+ * operators, and a missing operator role is said by the screens themselves (the navigation and the
+ * "needs role" page), so it is not repeated as a notice.
+ */
+export function concerns(access: Access, problem: OperatorProblem['code']): boolean {
+  switch (problem) {
+    case 'NO_TAP_ROLE':
+      return access.mayOperate;
+    case 'GRAPH_SCOPES':
+      return access.mayOperate || access.mayAdminister;
+    case 'NOT_RELAY_OPERATOR':
+      return false;
+    case 'RELAY_CHECK_FAILED':
+      return true;
+  }
 }
 
 /** The first screen of `routes` that `access` may open (where the console lands), or null if none. */

@@ -34,6 +34,7 @@ export class SessionState {
   access = $derived<Access>(this.phase === 'signed-in' && this.profile ? accessOf(this.profile.relay) : SIGNED_OUT);
   #session: OperatorSession | null = null;
   #signedInListeners: (() => void)[] = [];
+  #signedOutListeners: (() => void)[] = [];
 
   /** The signed-in operator's session for workflows, or null when signed out. */
   get operator(): OperatorSession | null {
@@ -43,6 +44,11 @@ export class SessionState {
   /** Calls `listener` each time an operator finishes signing in (restored at start or interactively). */
   onSignedIn(listener: () => void): void {
     this.#signedInListeners.push(listener);
+  }
+
+  /** Calls `listener` each time the operator signs out (or is signed out to reconnect). */
+  onSignedOut(listener: () => void): void {
+    this.#signedOutListeners.push(listener);
   }
 
   /** Loads configuration and restores a remembered operator. */
@@ -85,6 +91,7 @@ export class SessionState {
     await this.#session?.signOut();
     this.profile = null;
     this.phase = 'signed-out';
+    this.#announceSignedOut();
   }
 
   /** Re-reads connection settings (after Options changed them); the operator signs in again. */
@@ -92,6 +99,8 @@ export class SessionState {
     await this.#session?.signOut().catch(() => undefined);
     this.#session = null;
     this.profile = null;
+    this.phase = 'loading';
+    this.#announceSignedOut();
     await this.init();
   }
 
@@ -111,6 +120,10 @@ export class SessionState {
     this.profile = profile;
     this.phase = 'signed-in';
     for (const listener of this.#signedInListeners) listener();
+  }
+
+  #announceSignedOut(): void {
+    for (const listener of this.#signedOutListeners) listener();
   }
 
   #fail(e: unknown, phase: SessionPhase): void {
