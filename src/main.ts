@@ -36,7 +36,7 @@ const app: AppState = {
   cardTemplates,
   lifecycle: new LifecycleState(session, readers),
   unblock: new UnblockState(session),
-  audit: new AuditState(),
+  audit: new AuditState(() => session.operator?.relay() ?? null),
   security: new SecurityState(() => {
     void exportTemplates.load();
     void cardTemplates.load();

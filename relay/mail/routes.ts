@@ -1,7 +1,7 @@
 /**
  * `POST /api/mail` (the data-export email, e.g. a TAP delivery) and `POST /api/mail/test` (Options >
- * Connections > SMTP: a fixed message to the operator's own mail). Mounted by relay/app.ts with
- * `app.route('/api/mail', mailRoutes(deps))`.
+ * Connections > SMTP: a fixed message to the caller's own mail, for operators and administrators).
+ * Mounted by relay/app.ts with `app.route('/api/mail', mailRoutes(deps))`.
  *
  * A send goes: operator token → JSON schema (the contract's `MailRequest`, src/relay-api/contract.ts) → Idempotency-Key (replay, mismatch, in progress) → rate
  * limit → Graph lookup of the target user → eligibility → render + recipient checks → SMTP. Every step
@@ -14,7 +14,7 @@ import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AppError, isAppError } from '../../src/app-error';
 import { IdempotencyKey, MailRequest, type MailTemplate } from '../../src/relay-api/contract';
-import { getCaller, requireOperator, type RelayEnv } from '../auth';
+import { getCaller, requireRoles, type RelayEnv } from '../auth';
 import type { RelayConfig } from '../config';
 import type { UserDirectory } from '../graph/directory';
 import { toErrorResponse } from '../http-errors';
@@ -196,7 +196,9 @@ async function logged<T>(deps: MailRouteDeps, c: Context<RelayEnv>, facts: MailL
 
 /** Builds the `/api/mail` sub-app. */
 export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
-  const operator = requireOperator(deps.verifier, deps.config.operatorRole);
+  const operator = requireRoles(deps.verifier, deps.config.operatorRole);
+  // The SMTP connection's test message: administrators set the connection up, operators check it works.
+  const staff = requireRoles(deps.verifier, [deps.config.operatorRole, deps.config.administratorRole]);
   const body = validJson(MailRequest);
   return new Hono<RelayEnv>()
     .post('/', operator, requireJson, body, async (c) => {
@@ -216,7 +218,7 @@ export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
         );
       });
     })
-    .post('/test', operator, async (c) => {
+    .post('/test', staff, async (c) => {
       const caller = getCaller(c);
       const request: MailRequest = { template: TEST_TEMPLATE, targetUserId: caller.oid, values: {} };
       const facts: MailLog = {

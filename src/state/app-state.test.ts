@@ -1,8 +1,14 @@
-/** The composition's route hooks, over the real state classes and fake-indexeddb (no operator signed in). */
+/**
+ * The composition's route hooks over the real state classes, a real session (the Entra emulator signs
+ * the seeded people in; test/state/signed-in-operator.ts) and the real relay answering whoami and the
+ * audit trail (test/support/tenant-relay.ts): a screen loads only when it is on the address and the
+ * signed-in person's roles open it, and forgets what it showed when they leave or sign out.
+ */
 import 'fake-indexeddb/auto';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeWindow } from '../../test/state/fake-window';
-import { appendAudit } from '../store/audit';
+import { fakeMsalAdapter, startTenant, type TestTenant } from '../../test/state/signed-in-operator';
+import { serveTenantRelay, type TenantRelay } from '../../test/support/tenant-relay';
 import { followRoutes, type AppState } from './app-state';
 import { AuditState } from './audit.svelte';
 import { CardTemplatesState } from './card-templates.svelte';
@@ -15,10 +21,28 @@ import { SecurityState, StaleTabState } from './security.svelte';
 import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
 
-function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
+vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
+vi.stubGlobal('location', { origin: 'http://localhost:8080' });
+
+let tenant: TestTenant;
+let relay: TenantRelay;
+beforeAll(async () => {
+  tenant = await startTenant();
+  relay = await serveTenantRelay(tenant);
+}, 60_000);
+afterAll(async () => {
+  await relay?.close();
+  await tenant?.emulator.close();
+});
+beforeEach(() => tenant.signInNext(null));
+
+/** The app as src/main.ts builds it, at the address `hash`, following its routes. */
+function buildApp(hash: string): { app: AppState; win: ReturnType<typeof fakeWindow> } {
+  const win = fakeWindow(hash);
   const session = new SessionState();
+  session.deployment = tenant.deployment;
   const readers = new ReaderState();
-  return {
+  const app: AppState = {
     session,
     router: new RouterState(win as unknown as Window),
     network: new NetworkState(win),
@@ -27,42 +51,58 @@ function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
     cardTemplates: new CardTemplatesState(session, readers),
     lifecycle: new LifecycleState(session, readers),
     unblock: new UnblockState(session),
-    audit: new AuditState(),
+    audit: new AuditState(() => session.operator?.relay() ?? null),
     security: new SecurityState(),
     staleTab: new StaleTabState(),
   };
+  followRoutes(app);
+  return { app, win };
 }
 
 // Loads finish asynchronously; wait for what should happen rather than for a fixed time (CI can be slow).
 const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 10 });
 
 describe('followRoutes', () => {
-  it('loads each screen as the operator comes to it', async () => {
-    await appendAudit({
-      at: '2026-01-01T00:00:00.000Z',
-      actor: { oid: 'op-1', name: 'Aisha Operator', upn: 'aisha@contoso.example' },
-      action: 'tap.create',
-      target: { userId: 'u-1', upn: 'ben@contoso.example' },
-      outcome: 'success',
-    });
-    const win = fakeWindow('#/templates');
-    const app = buildApp(win);
-    followRoutes(app);
-    await eventually(() => expect(app.cardTemplates.loaded).toBe(true));
-    expect(app.audit.records).toEqual([]);
-    expect(app.security.loaded).toBe(false);
-
-    win.go('#/audit');
-    await eventually(() => expect(app.audit.records.map((r) => r.action)).toEqual(['tap.create']));
+  it('loads nothing while signed out, then the screens the roles open as the person comes to them', async () => {
+    const { app, win } = buildApp('#/templates');
+    await app.session.init();
     win.go('#/options/security');
+    expect(app.session.phase).toBe('signed-out');
+    expect([app.cardTemplates.loaded, app.security.loaded]).toEqual([false, false]);
+
+    tenant.signInNext('Aisha Operator');
+    await app.session.signIn();
+    expect(app.session.access).toMatchObject({ mayOperate: true, mayAdminister: true, mayAudit: false });
     await eventually(() => expect(app.security.loaded).toBe(true));
-    expect(app.security.key).toBeNull();
+    win.go('#/templates');
+    await eventually(() => expect(app.cardTemplates.loaded).toBe(true));
+    // Aisha is no auditor: the Audit screen stays closed and asks the relay nothing.
+    win.go('#/audit');
+    await new Promise((r) => setTimeout(r, 100));
+    expect([app.audit.loaded, app.audit.loading]).toEqual([false, false]);
   });
 
-  it('drops a shown pass and a Lifecycle summary as the operator leaves their pages', async () => {
-    const win = fakeWindow('#/actions/unblock');
-    const app = buildApp(win);
-    followRoutes(app);
+  it('lands an auditor who opens the bare address on Audit, and reads the trail from the relay', async () => {
+    tenant.signInNext('Grace Reader', true);
+    const { app } = buildApp('');
+    await app.session.init();
+    expect(app.router.path).toBe('/audit');
+    await eventually(() => expect(app.audit.loaded).toBe(true));
+    expect(app.audit.error).toBeNull();
+  });
+
+  it('keeps the address a person asked for, even when their roles do not open it', async () => {
+    tenant.signInNext('Grace Reader', true);
+    const { app } = buildApp('#/lifecycle');
+    await app.session.init();
+    expect(app.router.path).toBe('/lifecycle');
+    expect(app.session.access.mayOperate).toBe(false);
+  });
+
+  it('drops a shown pass and a Lifecycle panel as the operator leaves their pages or signs out', async () => {
+    tenant.signInNext('Aisha Operator', true);
+    const { app, win } = buildApp('#/actions/unblock');
+    await app.session.init();
     const pass = { id: 'tap-1', temporaryAccessPass: 'secret-code' } as never;
     app.unblock.issued = { tap: pass, delivery: null };
     app.unblock.codeShown = true;
@@ -71,7 +111,7 @@ describe('followRoutes', () => {
     expect(app.unblock.codeShown).toBe(false);
 
     app.lifecycle.panel = 'activate';
-    win.go('#/audit');
+    await app.session.signOut();
     expect(app.lifecycle.panel).toBeNull();
   });
 });

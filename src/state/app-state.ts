@@ -1,15 +1,17 @@
 /**
  * Every state object the UI reads, built once by the composition root (src/main.ts) and handed to the
  * shell as one record; and what each screen loads when the operator comes to it, or forgets when they
- * leave. Components only show state: loading and clean-up follow the route here.
+ * leave. Components only show state: loading and clean-up follow the route here. A screen the person
+ * may not open (state/access.ts) is never entered: nothing loads for a visitor who is signed out.
  */
+import { homeRoute, mayOpen } from './access';
 import type { AuditState } from './audit.svelte';
 import type { CardTemplatesState } from './card-templates.svelte';
 import type { ExportTemplatesState } from './export-templates.svelte';
 import type { LifecycleState } from './lifecycle.svelte';
 import type { NetworkState } from './network.svelte';
 import type { ReaderState } from './readers.svelte';
-import type { RoutePath, RouterState } from './router.svelte';
+import { ROUTES, type RoutePath, type RouterState } from './router.svelte';
 import type { SecurityState, StaleTabState } from './security.svelte';
 import type { SessionState } from './session.svelte';
 import type { UnblockState } from './unblock.svelte';
@@ -31,10 +33,9 @@ export interface AppState {
   readonly staleTab: StaleTabState;
 }
 
-/** What a screen's state does as the operator comes, signs in while there, and goes. */
+/** What a screen's state does as the operator comes and goes (signing out counts as going). */
 interface ScreenHooks {
   readonly enter?: (app: AppState) => Promise<void>;
-  readonly signedIn?: (app: AppState) => Promise<void>;
   readonly leave?: (app: AppState) => void;
 }
 
@@ -44,27 +45,34 @@ const SCREENS: Partial<Record<RoutePath, ScreenHooks>> = {
   // Data-export templates may have changed on their own screen; the TAP policy needs a signed-in operator.
   '/templates': {
     enter: (app) => Promise.all([app.cardTemplates.load(), app.cardTemplates.loadPolicy()]).then(() => undefined),
-    signedIn: (app) => app.cardTemplates.loadPolicy(),
   },
   // The issued code must not outlive the page.
-  '/actions/unblock': {
-    enter: (app) => app.unblock.open(),
-    signedIn: (app) => app.unblock.open(),
-    leave: (app) => app.unblock.forget(),
-  },
-  '/audit': { enter: (app) => app.audit.load() },
+  '/actions/unblock': { enter: (app) => app.unblock.open(), leave: (app) => app.unblock.forget() },
+  '/audit': { enter: (app) => app.audit.search(), leave: (app) => app.audit.forget() },
   '/options/security': { enter: (app) => app.security.load() },
 };
 
 /**
- * Loads the screen shown now, then follows route changes and sign-ins. Failures land in each state's
- * own error field, so none is awaited here.
+ * Loads the screen shown now, then follows route changes, sign-ins and sign-outs: a screen is entered
+ * when it is on the address and the person may open it, and left when either stops being so. Failures
+ * land in each state's own error field, so none is awaited here.
  */
 export function followRoutes(app: AppState): void {
-  void SCREENS[app.router.path]?.enter?.(app);
-  app.router.onChange((to, from) => {
-    SCREENS[from]?.leave?.(app);
-    void SCREENS[to]?.enter?.(app);
+  let shown: RoutePath | null = null;
+  const follow = () => {
+    const next = mayOpen(app.session.access, app.router.path) ? app.router.path : null;
+    if (next === shown) return;
+    if (shown) SCREENS[shown]?.leave?.(app);
+    shown = next;
+    if (next) void SCREENS[next]?.enter?.(app);
+  };
+  follow();
+  app.router.onChange(follow);
+  app.session.onSignedIn(() => {
+    // A bare address lands on the first screen the person may open (an auditor on Audit).
+    const home = homeRoute(app.session.access, ROUTES);
+    if (!app.router.named && home) app.router.go(home);
+    follow();
   });
-  app.session.onSignedIn(() => void SCREENS[app.router.path]?.signedIn?.(app));
+  app.session.onSignedOut(follow);
 }

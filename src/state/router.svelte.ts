@@ -19,9 +19,10 @@ export type RoutePath = (typeof ROUTES)[number]['path'];
 
 const DEFAULT_ROUTE: RoutePath = '/lifecycle';
 
-function parse(hash: string): RoutePath {
+/** The route `hash` names, or null for a bare address or an unknown hash. */
+function parse(hash: string): RoutePath | null {
   const path = hash.replace(/^#/, '');
-  return ROUTES.find((r) => r.path === path)?.path ?? DEFAULT_ROUTE;
+  return ROUTES.find((r) => r.path === path)?.path ?? null;
 }
 
 /** Called when the route changes, with the route left behind. */
@@ -30,16 +31,32 @@ export type RouteListener = (to: RoutePath, from: RoutePath) => void;
 /** The current route, following `location.hash`. */
 export class RouterState {
   path = $state<RoutePath>(DEFAULT_ROUTE);
+  /** Whether the address named this route; false for a bare `/` (or an unknown hash) showing the default. */
+  named = $state(false);
   #listeners: RouteListener[] = [];
+  readonly #win: Pick<Window, 'location' | 'addEventListener'>;
 
   constructor(win: Pick<Window, 'location' | 'addEventListener'> = window) {
-    this.path = parse(win.location.hash);
-    win.addEventListener('hashchange', () => this.#go(parse(win.location.hash)));
+    this.#win = win;
+    this.#follow();
+    win.addEventListener('hashchange', () => this.#follow());
+  }
+
+  /** Shows `path`, as following a link to it would (the address changes too). */
+  go(path: RoutePath): void {
+    this.#win.location.hash = `#${path}`;
+    this.#follow();
   }
 
   /** Calls `listener` on every change of route (not for a hash that names the route already shown). */
   onChange(listener: RouteListener): void {
     this.#listeners.push(listener);
+  }
+
+  #follow(): void {
+    const named = parse(this.#win.location.hash);
+    this.named = named !== null;
+    this.#go(named ?? DEFAULT_ROUTE);
   }
 
   #go(to: RoutePath): void {

@@ -28,4 +28,17 @@ describe('RouterState', () => {
     win.go('#/somewhere-else');
     expect(seen).toEqual([]);
   });
+
+  it('knows whether the address named the route, and goes where it is sent', () => {
+    const win = fakeWindow('');
+    const router = new RouterState(win as unknown as Window);
+    const seen: RoutePath[] = [];
+    router.onChange((to) => seen.push(to));
+    expect([router.path, router.named]).toEqual(['/lifecycle', false]);
+    router.go('/audit');
+    expect([router.path, router.named, win.location.hash]).toEqual(['/audit', true, '#/audit']);
+    win.go('#/lifecycle');
+    expect([router.path, router.named]).toEqual(['/lifecycle', true]);
+    expect(seen).toEqual(['/audit', '/lifecycle']);
+  });
 });

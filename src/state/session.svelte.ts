@@ -2,6 +2,7 @@
  * The operator's session as the UI sees it: configuration, sign-in, and the operator's profile.
  */
 import { AppError, toAppError } from '../app-error';
+import { accessOf, SIGNED_OUT, type Access } from './access';
 import {
   effectiveEntraConnection,
   loadDeploymentConfig,
@@ -26,8 +27,14 @@ export class SessionState {
   overridden = $state(false);
   profile = $state.raw<OperatorProfile | null>(null);
   error = $state.raw<AppError | null>(null);
+  /**
+   * What the signed-in person may do (state/access.ts), from the relay's whoami; every flag is false
+   * while signed out. Screens hide what this does not allow (the relay refuses it anyway).
+   */
+  access = $derived<Access>(this.phase === 'signed-in' && this.profile ? accessOf(this.profile.relay) : SIGNED_OUT);
   #session: OperatorSession | null = null;
   #signedInListeners: (() => void)[] = [];
+  #signedOutListeners: (() => void)[] = [];
 
   /** The signed-in operator's session for workflows, or null when signed out. */
   get operator(): OperatorSession | null {
@@ -37,6 +44,11 @@ export class SessionState {
   /** Calls `listener` each time an operator finishes signing in (restored at start or interactively). */
   onSignedIn(listener: () => void): void {
     this.#signedInListeners.push(listener);
+  }
+
+  /** Calls `listener` each time the operator signs out (or is signed out to reconnect). */
+  onSignedOut(listener: () => void): void {
+    this.#signedOutListeners.push(listener);
   }
 
   /** Loads configuration and restores a remembered operator. */
@@ -79,6 +91,7 @@ export class SessionState {
     await this.#session?.signOut();
     this.profile = null;
     this.phase = 'signed-out';
+    this.#announceSignedOut();
   }
 
   /** Re-reads connection settings (after Options changed them); the operator signs in again. */
@@ -86,6 +99,8 @@ export class SessionState {
     await this.#session?.signOut().catch(() => undefined);
     this.#session = null;
     this.profile = null;
+    this.phase = 'loading';
+    this.#announceSignedOut();
     await this.init();
   }
 
@@ -105,6 +120,10 @@ export class SessionState {
     this.profile = profile;
     this.phase = 'signed-in';
     for (const listener of this.#signedInListeners) listener();
+  }
+
+  #announceSignedOut(): void {
+    for (const listener of this.#signedOutListeners) listener();
   }
 
   #fail(e: unknown, phase: SessionPhase): void {

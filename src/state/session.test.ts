@@ -39,12 +39,15 @@ describe('SessionState', () => {
     expect(session.profile?.tap.roleNames).toEqual(['Authentication Administrator']);
     // Graph gave its token; the relay (not running here) could not confirm the operator role.
     expect(session.profile?.problems.map((p) => p.code)).toEqual(['RELAY_CHECK_FAILED']);
+    // Signed in, but with no word from the relay on the roles: no screen opens yet.
+    expect(session.access).toMatchObject({ signedIn: true, rolesKnown: false, mayOperate: false });
     expect(announced.count).toBe(1);
 
     await session.signOut();
     expect(session.phase).toBe('signed-out');
     expect(session.profile).toBeNull();
     expect(session.operator).toBeNull();
+    expect(session.access.signedIn).toBe(false);
   });
 
   it('restores the operator this browser remembers, and says what an operator without a role lacks', async () => {

@@ -19,7 +19,7 @@ test.describe('the local PC/SC bridge across visits', () => {
   test.afterAll(async () => rig?.stop());
 
   test('reconnects after a reload once paired, follows the card, and stays off after Disconnect', async ({
-    page,
+    operatorPage: page,
     consoleProblems,
   }) => {
     await page.goto('/#/lifecycle');

@@ -2,7 +2,7 @@ import { test, expect } from './fixtures';
 
 test.describe('Options > Connections > Data Export', () => {
   test('an administrator builds an email template with the variable picker, previews it, and keeps it', async ({
-    page,
+    operatorPage: page,
     consoleProblems,
   }) => {
     await page.goto('/#/options/connections/data-export');
@@ -82,7 +82,7 @@ test.describe('Options > Connections > Data Export', () => {
     expect(consoleProblems).toEqual([]);
   });
 
-  test('switching templates with unsaved edits asks before discarding them', async ({ page }) => {
+  test('switching templates with unsaved edits asks before discarding them', async ({ operatorPage: page }) => {
     await page.goto('/#/options/connections/data-export');
     await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
     await expect(page.getByLabel('To', { exact: true })).toHaveValue('${Mail}');

@@ -96,7 +96,11 @@ export const test = base.extend<KeywardFixtures>({
   },
 });
 
-async function signInAs(page: Page, account: RegExp): Promise<void> {
+/**
+ * Signs `page` in through the real MSAL popup as the seeded account whose button matches `account` (for
+ * pages other than the `page` fixture, e.g. a second browser context); waits for the signed-in operator.
+ */
+export async function signInAs(page: Page, account: RegExp): Promise<void> {
   // COOP same-origin severs the popup from its opener, so watch the context, not the page.
   const popupPromise = page.context().waitForEvent('page');
   await page.getByRole('button', { name: 'Sign in' }).click();

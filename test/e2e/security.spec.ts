@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, signInAs } from './fixtures';
 
 const PASSPHRASE = 'correct horse battery staple';
 const FINGERPRINT = /^[0-9a-f]{4}( [0-9a-f]{4}){3}$/;
@@ -12,7 +12,7 @@ async function download(page: Page, button: string): Promise<string> {
 
 test.describe('Options > Security', () => {
   test('a master key generated in one browser imports into another with the same fingerprint; a wrong passphrase is refused', async ({
-    page,
+    operatorPage: page,
     browser,
     baseURL,
     consoleProblems,
@@ -47,6 +47,7 @@ test.describe('Options > Security', () => {
     const other = await browser.newContext({ baseURL });
     const second = await other.newPage();
     await second.goto('/#/options/security');
+    await signInAs(second, /Aisha Operator/);
     await expect(second.getByTestId('master-key-missing')).toBeVisible();
     await second.getByLabel('Key file', { exact: true }).setInputFiles(keyFile);
     await second.getByLabel('Key file passphrase').fill('not the passphrase at all');
@@ -60,7 +61,7 @@ test.describe('Options > Security', () => {
   });
 
   test('a configuration backup imports into another browser; a broken one changes nothing', async ({
-    page,
+    operatorPage: page,
     browser,
     baseURL,
   }, testInfo) => {
@@ -79,6 +80,7 @@ test.describe('Options > Security', () => {
     const other = await browser.newContext({ baseURL });
     const second = await other.newPage();
     await second.goto('/#/options/security');
+    await signInAs(second, /Aisha Operator/);
     await second.getByLabel('Configuration file').setInputFiles(broken);
     await second.getByRole('button', { name: 'Import configuration' }).click();
     await expect(second.getByRole('alert')).toContainText('version must be 1');
@@ -94,7 +96,10 @@ test.describe('Options > Security', () => {
   });
 });
 
-test('a tab left open when another tab upgrades the database is told to reload', async ({ page, context }) => {
+test('a tab left open when another tab upgrades the database is told to reload', async ({
+  operatorPage: page,
+  context,
+}) => {
   await page.goto('/#/options/security');
   await expect(page.getByTestId('master-key-missing')).toBeVisible();
   // A "newer Keyward" in a second tab: opening the database at a higher version asks older tabs to close.

@@ -15,16 +15,19 @@ test.describe('operator sign-in through MSAL against the Entra emulator', () => 
     expect(consoleProblems).toEqual([]);
   });
 
-  test('an operator without a role is told what is missing and whom to ask', async ({ page, signInAs }) => {
+  test('an account without a Keyward role is told so, where card holders go, and whom to ask', async ({
+    page,
+    signInAs,
+  }) => {
     await page.goto('/');
     await signInAs(/Nina NoRole/);
     await expect(page.getByTestId('operator')).toContainText('Nina NoRole');
-    await expect(page.getByTestId('operator-roles')).toHaveText('No operator role: ask your Entra ID administrator');
-    const problems = page.getByTestId('operator-problems');
-    await expect(problems).toContainText(
-      'neither the Authentication Administrator nor the Privileged Authentication Administrator role',
-    );
-    await expect(problems).toContainText('does not list you as an operator');
+    await expect(page.getByTestId('operator-roles')).toHaveText('No Keyward role');
+    const noRole = page.getByTestId('no-role');
+    await expect(noRole).toContainText('holds none of their roles');
+    await expect(noRole).toContainText('ask your administrator to assign you a Keyward role');
+    // Operator notices (the TAP directory role) are for operators; she is none.
+    await expect(page.getByTestId('operator-problems')).toHaveCount(0);
   });
 
   test('the signed-in operator is remembered across reloads and can sign out', async ({ page, signInAs }) => {

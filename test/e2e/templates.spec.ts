@@ -2,7 +2,7 @@ import { test, expect } from './fixtures';
 
 test.describe('Templates > Card Templates', () => {
   test('an administrator builds a card template with TAP and Initiate Card, and finds it after a reload', async ({
-    page,
+    operatorPage: page,
     consoleProblems,
   }) => {
     await page.goto('/#/templates');
@@ -78,7 +78,7 @@ test.describe('Templates > Card Templates', () => {
     expect(consoleProblems).toEqual([]);
   });
 
-  test('Detect reads the card in the open reader and offers its type', async ({ page }) => {
+  test('Detect reads the card in the open reader and offers its type', async ({ operatorPage: page }) => {
     await page.goto('/#/lifecycle');
     await page.getByRole('button', { name: 'Virtual reader' }).click();
     await expect(page.getByTestId('card-presence')).toHaveText('Card present');

@@ -29,6 +29,9 @@ export const STATE_WORDS: Words = {
   ),
   REAUTH_OTHER_ACCOUNT: (f) =>
     `You re-authenticated as ${String(f.got)}, not as the signed-in operator. Re-authenticate with your own account.`,
+  AUDIT_FILTER_INVALID: (f) =>
+    `The ${typeof f.field === 'string' ? f.field : 'time'} filter is not a date and time. Pick one, or clear the field.`,
+  AUDIT_RANGE_BACKWARDS: say('The time range ends before it starts. Set "From" before "To", or clear one of them.'),
 };
 
 /** `AppError('bytes', code)` (src/bytes.ts) → words. */
