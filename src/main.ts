@@ -13,6 +13,7 @@ import { SecurityState, StaleTabState } from './state/security.svelte';
 import { LifecycleState } from './state/lifecycle.svelte';
 import { followRoutes, type AppState } from './state/app-state';
 import { openKeywardDb } from './store/db';
+import { RelayTemplateStore } from './workflows/template-store';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
 
@@ -25,8 +26,12 @@ openKeywardDb(() => staleTab.markStale()).catch((e: unknown) => {
 
 const session = new SessionState();
 const readers = new ReaderState();
-const exportTemplates = new ExportTemplatesState();
-const cardTemplates = new CardTemplatesState(session, readers);
+// Published templates: the relay as the signed-in caller, with this browser's copy when it is unreachable.
+const templateStore = new RelayTemplateStore(() => session.operator?.relay() ?? null);
+// Only administrators edit templates (the relay refuses everyone else anyway).
+const isAdministrator = () => session.profile?.relay?.isAdministrator === true;
+const exportTemplates = new ExportTemplatesState(templateStore, isAdministrator);
+const cardTemplates = new CardTemplatesState(session, readers, templateStore, isAdministrator);
 const app: AppState = {
   session,
   router: new RouterState(),
@@ -35,15 +40,17 @@ const app: AppState = {
   exportTemplates,
   cardTemplates,
   lifecycle: new LifecycleState(session, readers),
-  unblock: new UnblockState(session),
+  unblock: new UnblockState(session, templateStore),
   audit: new AuditState(),
-  security: new SecurityState(() => {
+  security: new SecurityState(templateStore, () => {
     void exportTemplates.load();
     void cardTemplates.load();
   }),
   staleTab,
 };
 followRoutes(app);
+// Each sign-in refreshes this browser's copy of the published templates (a failure leaves the copy as it is).
+session.onSignedIn(() => void templateStore.refresh().catch(() => undefined));
 mount(App, { target: document.getElementById('app')!, props: { app } });
 
 void session
@@ -51,5 +58,4 @@ void session
   .then(() =>
     readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }),
   );
-void exportTemplates.load();
 void registerServiceWorker();

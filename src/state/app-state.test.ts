@@ -14,21 +14,24 @@ import { RouterState } from './router.svelte';
 import { SecurityState, StaleTabState } from './security.svelte';
 import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
+import { RelayTemplateStore } from '../workflows/template-store';
 
 function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
   const session = new SessionState();
   const readers = new ReaderState();
+  // Nobody signs in here: the templates are this browser's copy only.
+  const templates = new RelayTemplateStore(() => null);
   return {
     session,
     router: new RouterState(win as unknown as Window),
     network: new NetworkState(win),
     readers,
-    exportTemplates: new ExportTemplatesState(),
-    cardTemplates: new CardTemplatesState(session, readers),
+    exportTemplates: new ExportTemplatesState(templates, () => false),
+    cardTemplates: new CardTemplatesState(session, readers, templates, () => false),
     lifecycle: new LifecycleState(session, readers),
-    unblock: new UnblockState(session),
+    unblock: new UnblockState(session, templates),
     audit: new AuditState(),
-    security: new SecurityState(),
+    security: new SecurityState(templates),
     staleTab: new StaleTabState(),
   };
 }
@@ -52,6 +55,9 @@ describe('followRoutes', () => {
     expect(app.audit.records).toEqual([]);
     expect(app.security.loaded).toBe(false);
 
+    win.go('#/options/connections/data-export');
+    await eventually(() => expect(app.exportTemplates.loaded).toBe(true));
+    expect(app.exportTemplates.offline).toBe(true);
     win.go('#/audit');
     await eventually(() => expect(app.audit.records.map((r) => r.action)).toEqual(['tap.create']));
     win.go('#/options/security');

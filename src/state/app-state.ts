@@ -41,10 +41,15 @@ interface ScreenHooks {
 const SCREENS: Partial<Record<RoutePath, ScreenHooks>> = {
   // A summary (and the activation PIN in it) never outlives the page.
   '/lifecycle': { enter: (app) => app.lifecycle.enter(), leave: (app) => app.lifecycle.leave() },
-  // Data-export templates may have changed on their own screen; the TAP policy needs a signed-in operator.
+  // Templates come from the relay (refreshed on each visit and at sign-in, the copy when it is unreachable);
+  // data-export templates may have changed on their own screen; the TAP policy needs a signed-in operator.
   '/templates': {
     enter: (app) => Promise.all([app.cardTemplates.load(), app.cardTemplates.loadPolicy()]).then(() => undefined),
-    signedIn: (app) => app.cardTemplates.loadPolicy(),
+    signedIn: (app) => Promise.all([app.cardTemplates.load(), app.cardTemplates.loadPolicy()]).then(() => undefined),
+  },
+  '/options/connections/data-export': {
+    enter: (app) => app.exportTemplates.load(),
+    signedIn: (app) => app.exportTemplates.load(),
   },
   // The issued code must not outlive the page.
   '/actions/unblock': {

@@ -89,6 +89,11 @@ export class RelayTemplateStore implements TemplateStore {
     return held.filter((t): t is PublishedRecord<TemplateRecords[K]> => !!t.publication && !t.publication.withdrawn);
   }
 
+  /** Every template of `kind` the relay published, withdrawn ones too, as the copy holds them (no refresh). */
+  async held<K extends TemplateKind>(kind: K): Promise<PublishedRecord<TemplateRecords[K]>[]> {
+    return (await readTemplates(kind)).filter((t): t is PublishedRecord<TemplateRecords[K]> => !!t.publication);
+  }
+
   async cardTemplates(): Promise<Published<CardTemplateRecord>[]> {
     return (await this.published('card')).map(asPublished);
   }
