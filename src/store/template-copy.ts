@@ -34,6 +34,11 @@ export async function readTemplates<K extends TemplateKind>(kind: K): Promise<St
   return (await db.getAllFromIndex(STORE[kind], 'name')) as StoredTemplate<TemplateRecords[K]>[];
 }
 
+/** Templates of `kind` an older Keyward kept in this browser only: never published. */
+export async function unpublishedTemplates<K extends TemplateKind>(kind: K): Promise<TemplateRecords[K][]> {
+  return (await readTemplates(kind)).filter((t) => !t.publication);
+}
+
 /**
  * Makes the copy what the relay says, in one transaction: every published template is written with its
  * publication, and a published one the relay no longer lists is dropped. Templates never published stay.
