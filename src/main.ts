@@ -11,6 +11,7 @@ import { AuditState } from './state/audit.svelte';
 import { CardTemplatesState } from './state/card-templates.svelte';
 import { SecurityState, StaleTabState } from './state/security.svelte';
 import { LifecycleState } from './state/lifecycle.svelte';
+import { LegacyUploadState } from './state/legacy-upload.svelte';
 import { followRoutes, type AppState } from './state/app-state';
 import { openKeywardDb } from './store/db';
 import { RelayTemplateStore } from './workflows/template-store';
@@ -47,10 +48,13 @@ const app: AppState = {
     void cardTemplates.load();
   }),
   staleTab,
+  legacyUpload: new LegacyUploadState(session, templateStore, isAdministrator),
 };
 followRoutes(app);
 // Each sign-in refreshes this browser's copy of the published templates (a failure leaves the copy as it is).
 session.onSignedIn(() => void templateStore.refresh().catch(() => undefined));
+// An administrator's sign-in offers the one-time upload of what an older Keyward kept in this browser.
+session.onSignedIn(() => void app.legacyUpload.check());
 mount(App, { target: document.getElementById('app')!, props: { app } });
 
 void session

@@ -7,6 +7,7 @@ import { followRoutes, type AppState } from './app-state';
 import { AuditState } from './audit.svelte';
 import { CardTemplatesState } from './card-templates.svelte';
 import { ExportTemplatesState } from './export-templates.svelte';
+import { LegacyUploadState } from './legacy-upload.svelte';
 import { LifecycleState } from './lifecycle.svelte';
 import { NetworkState } from './network.svelte';
 import { ReaderState } from './readers.svelte';
@@ -33,6 +34,7 @@ function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
     audit: new AuditState(),
     security: new SecurityState(templates),
     staleTab: new StaleTabState(),
+    legacyUpload: new LegacyUploadState(session, templates, () => false),
   };
 }
 

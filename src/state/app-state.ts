@@ -6,6 +6,7 @@
 import type { AuditState } from './audit.svelte';
 import type { CardTemplatesState } from './card-templates.svelte';
 import type { ExportTemplatesState } from './export-templates.svelte';
+import type { LegacyUploadState } from './legacy-upload.svelte';
 import type { LifecycleState } from './lifecycle.svelte';
 import type { NetworkState } from './network.svelte';
 import type { ReaderState } from './readers.svelte';
@@ -27,6 +28,8 @@ export interface AppState {
   readonly unblock: UnblockState;
   readonly audit: AuditState;
   readonly security: SecurityState;
+  /** What an older Keyward kept in this browser, uploaded once by an administrator. */
+  readonly legacyUpload: LegacyUploadState;
   /** Raised when a newer Keyward in another tab took over the database. */
   readonly staleTab: StaleTabState;
 }
