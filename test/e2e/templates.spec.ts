@@ -1,10 +1,11 @@
-import { test, expect } from './fixtures';
+import { test, expect, publishDefaultExportTemplate } from './fixtures';
 
 test.describe('Templates > Card Templates', () => {
-  test('an administrator builds a card template with TAP and Initiate Card, and finds it after a reload', async ({
-    page,
+  test('an administrator publishes a card template with TAP and Initiate Card, and finds it after a reload', async ({
+    operatorPage: page,
     consoleProblems,
   }) => {
+    await publishDefaultExportTemplate(page);
     await page.goto('/#/templates');
     await expect(page.getByRole('heading', { name: 'Card Templates', level: 1 })).toBeVisible();
     await page.getByRole('button', { name: 'New card template' }).click();
@@ -37,10 +38,14 @@ test.describe('Templates > Card Templates', () => {
     await exports.getByLabel('Temporary Access Pass').check();
     await expect(lifetime).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Helpdesk YubiKey".' })).toBeVisible();
+    await expect(
+      page.getByRole('status').filter({ hasText: 'Saved "Helpdesk YubiKey": version 1 is published.' }),
+    ).toBeVisible();
+    await expect(page.getByTestId('publication')).toHaveText(/^Version 1, published by Aisha Operator on /);
 
     await page.reload();
     await page.getByRole('button', { name: 'Helpdesk YubiKey', exact: true }).click();
+    await expect(page.getByTestId('publication')).toHaveText(/^Version 1, published by Aisha Operator on /);
     await expect(page.getByLabel('Description')).toHaveValue('YubiKey 5 for helpdesk staff');
     for (const label of [
       'Operator may generate TAP codes',
@@ -68,17 +73,17 @@ test.describe('Templates > Card Templates', () => {
       /Is already used by another card template\./,
     );
     await page.getByRole('button', { name: 'Discard changes' }).click();
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
     await page
-      .getByRole('dialog', { name: 'Delete "Helpdesk YubiKey (copy)"?' })
-      .getByRole('button', { name: 'Delete card template' })
+      .getByRole('dialog', { name: 'Withdraw "Helpdesk YubiKey (copy)"?' })
+      .getByRole('button', { name: 'Withdraw card template' })
       .click();
     await expect(page.getByRole('button', { name: 'Helpdesk YubiKey (copy)' })).toHaveCount(0);
 
     expect(consoleProblems).toEqual([]);
   });
 
-  test('Detect reads the card in the open reader and offers its type', async ({ page }) => {
+  test('Detect reads the card in the open reader and offers its type', async ({ operatorPage: page }) => {
     await page.goto('/#/lifecycle');
     await page.getByRole('button', { name: 'Virtual reader' }).click();
     await expect(page.getByTestId('card-presence')).toHaveText('Card present');
