@@ -125,7 +125,7 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
         const saved = await this.kind.save($state.snapshot(this.draft) as D, this.selected);
         this.list = await this.kind.list();
         this.edit(saved);
-        this.message = `Saved "${saved.name}": version ${saved.publication.version} is published.`;
+        this.message = `Saved "${saved.name}". Version ${saved.publication.version} is published for every operator.`;
       } catch (e) {
         await this.#showTheirs(e);
         throw e;

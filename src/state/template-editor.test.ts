@@ -53,7 +53,7 @@ describe('the template editor (data-export templates)', () => {
     expect(editor.dirty).toBe(true);
 
     expect(await editor.save()).toBe(true);
-    expect(editor.message).toBe('Saved "Welcome": version 1 is published.');
+    expect(editor.message).toBe('Saved "Welcome". Version 1 is published for every operator.');
     expect(editor.dirty).toBe(false);
     expect(editor.list.map((t) => t.name).sort()).toEqual(['Temporary Access Pass', 'Welcome']);
   });

@@ -59,7 +59,9 @@ test.describe('Options > Connections > Data Export', () => {
     await expect(subject).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(
-      page.getByRole('status').filter({ hasText: 'Saved "Card activation": version 1 is published.' }),
+      page
+        .getByRole('status')
+        .filter({ hasText: 'Saved "Card activation". Version 1 is published for every operator.' }),
     ).toBeVisible();
 
     await page.reload();

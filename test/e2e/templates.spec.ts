@@ -39,7 +39,9 @@ test.describe('Templates > Card Templates', () => {
     await expect(lifetime).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(
-      page.getByRole('status').filter({ hasText: 'Saved "Helpdesk YubiKey": version 1 is published.' }),
+      page
+        .getByRole('status')
+        .filter({ hasText: 'Saved "Helpdesk YubiKey". Version 1 is published for every operator.' }),
     ).toBeVisible();
     await expect(page.getByTestId('publication')).toHaveText(/^Version 1, published by Aisha Operator on /);
 
