@@ -27,8 +27,10 @@ openKeywardDb(() => staleTab.markStale()).catch((e: unknown) => {
 
 const session = new SessionState();
 const readers = new ReaderState();
-// Published templates: the relay as the signed-in caller, with this browser's copy when it is unreachable.
-const templateStore = new RelayTemplateStore(() => session.operator?.relay() ?? null);
+// The relay as the signed-in caller (null when signed out).
+const relay = () => session.operator?.relay() ?? null;
+// Published templates: the relay, with this browser's copy when it is unreachable.
+const templateStore = new RelayTemplateStore(relay);
 // Only administrators edit templates (the relay refuses everyone else anyway).
 const isAdministrator = () => session.profile?.relay?.isAdministrator === true;
 const exportTemplates = new ExportTemplatesState(templateStore, isAdministrator);
@@ -48,7 +50,7 @@ const app: AppState = {
     void cardTemplates.load();
   }),
   staleTab,
-  legacyUpload: new LegacyUploadState(session, templateStore, isAdministrator),
+  legacyUpload: new LegacyUploadState(relay, templateStore, isAdministrator),
 };
 followRoutes(app);
 // Each sign-in refreshes this browser's copy of the published templates (a failure leaves the copy as it is).

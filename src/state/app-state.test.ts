@@ -34,7 +34,11 @@ function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
     audit: new AuditState(),
     security: new SecurityState(templates),
     staleTab: new StaleTabState(),
-    legacyUpload: new LegacyUploadState(session, templates, () => false),
+    legacyUpload: new LegacyUploadState(
+      () => null,
+      templates,
+      () => false,
+    ),
   };
 }
 

@@ -5,8 +5,7 @@
  */
 import { toAppError, type AppError } from '../app-error';
 import { legacyHoldings, uploadLegacyData, type LegacyUploadResult } from '../workflows/legacy-upload';
-import type { RelayTemplateStore } from '../workflows/template-store';
-import type { SessionState } from './session.svelte';
+import type { RelayEndpoint, RelayTemplateStore } from '../workflows/template-store';
 
 export type { LegacyUploadResult };
 export type { TemplateConflict } from '../workflows/template-upload';
@@ -19,9 +18,12 @@ export class LegacyUploadState {
   busy = $state(false);
   failure = $state.raw<AppError | null>(null);
 
-  /** `isAdministrator` says whether the signed-in caller may upload (the relay checks it again). */
+  /**
+   * `relay` is the signed-in caller's endpoint (null when signed out); `isAdministrator` says whether they
+   * may upload (the relay checks it again).
+   */
   constructor(
-    private readonly session: SessionState,
+    private readonly relay: () => RelayEndpoint | null,
     private readonly templates: RelayTemplateStore,
     private readonly isAdministrator: () => boolean,
   ) {}
@@ -29,7 +31,7 @@ export class LegacyUploadState {
   /** Looks for anything left to upload (on each sign-in). */
   async check(): Promise<void> {
     this.pending = null;
-    if (!this.session.operator || !this.isAdministrator()) return;
+    if (!this.relay() || !this.isAdministrator()) return;
     try {
       const held = await legacyHoldings();
       this.pending = held && { cards: held.cards.length, templates: held.templates.length };
@@ -40,12 +42,12 @@ export class LegacyUploadState {
 
   /** Uploads what is pending; on failure nothing is remembered, so it can be tried again. */
   async upload(): Promise<void> {
-    const op = this.session.operator;
-    if (!op || this.busy) return;
+    const relay = this.relay();
+    if (!relay || this.busy) return;
     this.busy = true;
     this.failure = null;
     try {
-      this.result = await uploadLegacyData(op.relay(), this.templates);
+      this.result = await uploadLegacyData(relay, this.templates);
       this.pending = null;
     } catch (e) {
       this.failure = toAppError(e);

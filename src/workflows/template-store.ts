@@ -23,7 +23,7 @@ import {
 import type { CardTemplateRecord, ExportTemplateRecord } from '../store/db';
 import type { Published, TemplateStore } from './ports';
 
-export type { Publication, TemplateKind, TemplateRecords };
+export type { Publication, RelayEndpoint, TemplateKind, TemplateRecords };
 
 /** A template record with how it was published: what the template screens list. */
 export type PublishedRecord<T> = T & { readonly publication: Publication };
