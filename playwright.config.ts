@@ -53,6 +53,8 @@ export default defineConfig({
       KEYWARD_BRIDGE_PORT: String(E2E_PORTS.bridge),
       KEYWARD_EMULATOR_CONTROL: '1',
       KEYWARD_LOG_FILE: E2E_SERVICE_LOG,
+      // A fresh relay database per run (templates and cards published in one run do not leak into the next).
+      KEYWARD_DATA_DIR: ':memory:',
     },
   },
 });

@@ -11,8 +11,10 @@ import { AuditState } from './state/audit.svelte';
 import { CardTemplatesState } from './state/card-templates.svelte';
 import { SecurityState, StaleTabState } from './state/security.svelte';
 import { LifecycleState } from './state/lifecycle.svelte';
+import { LegacyUploadState } from './state/legacy-upload.svelte';
 import { followRoutes, type AppState } from './state/app-state';
 import { openKeywardDb } from './store/db';
+import { RelayTemplateStore } from './workflows/template-store';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
 
@@ -25,8 +27,14 @@ openKeywardDb(() => staleTab.markStale()).catch((e: unknown) => {
 
 const session = new SessionState();
 const readers = new ReaderState();
-const exportTemplates = new ExportTemplatesState();
-const cardTemplates = new CardTemplatesState(session, readers);
+// The relay as the signed-in caller (null when signed out).
+const relay = () => session.operator?.relay() ?? null;
+// Published templates: the relay, with this browser's copy when it is unreachable.
+const templateStore = new RelayTemplateStore(relay);
+// Only administrators edit templates (the relay refuses everyone else anyway).
+const isAdministrator = () => session.access.mayAdminister;
+const exportTemplates = new ExportTemplatesState(templateStore, isAdministrator);
+const cardTemplates = new CardTemplatesState(session, readers, templateStore, isAdministrator);
 const app: AppState = {
   session,
   router: new RouterState(),
@@ -35,15 +43,20 @@ const app: AppState = {
   exportTemplates,
   cardTemplates,
   lifecycle: new LifecycleState(session, readers),
-  unblock: new UnblockState(session),
+  unblock: new UnblockState(session, templateStore),
   audit: new AuditState(() => session.operator?.relay() ?? null),
-  security: new SecurityState(() => {
+  security: new SecurityState(templateStore, () => {
     void exportTemplates.load();
     void cardTemplates.load();
   }),
   staleTab,
+  legacyUpload: new LegacyUploadState(relay, templateStore, isAdministrator),
 };
 followRoutes(app);
+// Each sign-in refreshes this browser's copy of the published templates (a failure leaves the copy as it is).
+session.onSignedIn(() => void templateStore.refresh().catch(() => undefined));
+// An administrator's sign-in offers the one-time upload of what an older Keyward kept in this browser.
+session.onSignedIn(() => void app.legacyUpload.check());
 mount(App, { target: document.getElementById('app')!, props: { app } });
 
 void session
@@ -51,5 +64,4 @@ void session
   .then(() =>
     readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }),
   );
-void exportTemplates.load();
 void registerServiceWorker();

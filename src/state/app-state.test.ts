@@ -13,6 +13,7 @@ import { followRoutes, type AppState } from './app-state';
 import { AuditState } from './audit.svelte';
 import { CardTemplatesState } from './card-templates.svelte';
 import { ExportTemplatesState } from './export-templates.svelte';
+import { LegacyUploadState } from './legacy-upload.svelte';
 import { LifecycleState } from './lifecycle.svelte';
 import { NetworkState } from './network.svelte';
 import { ReaderState } from './readers.svelte';
@@ -20,6 +21,7 @@ import { RouterState } from './router.svelte';
 import { SecurityState, StaleTabState } from './security.svelte';
 import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
+import { RelayTemplateStore } from '../workflows/template-store';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 vi.stubGlobal('location', { origin: 'http://localhost:8080' });
@@ -42,18 +44,22 @@ function buildApp(hash: string): { app: AppState; win: ReturnType<typeof fakeWin
   const session = new SessionState();
   session.deployment = tenant.deployment;
   const readers = new ReaderState();
+  const relay = () => session.operator?.relay() ?? null;
+  const templates = new RelayTemplateStore(relay);
+  const isAdministrator = () => session.access.mayAdminister;
   const app: AppState = {
     session,
     router: new RouterState(win as unknown as Window),
     network: new NetworkState(win),
     readers,
-    exportTemplates: new ExportTemplatesState(),
-    cardTemplates: new CardTemplatesState(session, readers),
+    exportTemplates: new ExportTemplatesState(templates, isAdministrator),
+    cardTemplates: new CardTemplatesState(session, readers, templates, isAdministrator),
     lifecycle: new LifecycleState(session, readers),
-    unblock: new UnblockState(session),
-    audit: new AuditState(() => session.operator?.relay() ?? null),
-    security: new SecurityState(),
+    unblock: new UnblockState(session, templates),
+    audit: new AuditState(relay),
+    security: new SecurityState(templates),
     staleTab: new StaleTabState(),
+    legacyUpload: new LegacyUploadState(relay, templates, isAdministrator),
   };
   followRoutes(app);
   return { app, win };

@@ -8,6 +8,7 @@ import { homeRoute, mayOpen } from './access';
 import type { AuditState } from './audit.svelte';
 import type { CardTemplatesState } from './card-templates.svelte';
 import type { ExportTemplatesState } from './export-templates.svelte';
+import type { LegacyUploadState } from './legacy-upload.svelte';
 import type { LifecycleState } from './lifecycle.svelte';
 import type { NetworkState } from './network.svelte';
 import type { ReaderState } from './readers.svelte';
@@ -29,6 +30,8 @@ export interface AppState {
   readonly unblock: UnblockState;
   readonly audit: AuditState;
   readonly security: SecurityState;
+  /** What an older Keyward kept in this browser, uploaded once by an administrator. */
+  readonly legacyUpload: LegacyUploadState;
   /** Raised when a newer Keyward in another tab took over the database. */
   readonly staleTab: StaleTabState;
 }
@@ -42,9 +45,13 @@ interface ScreenHooks {
 const SCREENS: Partial<Record<RoutePath, ScreenHooks>> = {
   // A summary (and the activation PIN in it) never outlives the page.
   '/lifecycle': { enter: (app) => app.lifecycle.enter(), leave: (app) => app.lifecycle.leave() },
-  // Data-export templates may have changed on their own screen; the TAP policy needs a signed-in operator.
+  // Templates come from the relay (refreshed on each visit and at sign-in, the copy when it is unreachable);
+  // data-export templates may have changed on their own screen; the TAP policy needs a signed-in operator.
   '/templates': {
     enter: (app) => Promise.all([app.cardTemplates.load(), app.cardTemplates.loadPolicy()]).then(() => undefined),
+  },
+  '/options/connections/data-export': {
+    enter: (app) => app.exportTemplates.load(),
   },
   // The issued code must not outlive the page.
   '/actions/unblock': { enter: (app) => app.unblock.open(), leave: (app) => app.unblock.forget() },

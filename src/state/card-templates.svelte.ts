@@ -1,7 +1,7 @@
 /**
- * Templates > Card Templates as the UI sees it: the saved card templates, the one being edited, its
- * problems per field, the data-export templates deliveries can use, the tenant's TAP policy (when the
- * operator may read it) and what Detect found in the open reader.
+ * Templates > Card Templates as the UI sees it: the published card templates (with version, publisher and
+ * time), the one being edited, its problems per field, the data-export templates deliveries can use, the
+ * tenant's TAP policy (when the operator may read it) and what Detect found in the open reader.
  */
 import { AppError } from '../app-error';
 import { TemplateEditorState } from './template-editor.svelte';
@@ -9,21 +9,22 @@ import type { TapPolicyResult } from '../workflows/helpdesk';
 import {
   cardDraftOf,
   cardDraftProblems,
-  cardTemplates,
   clearOrphanedOptions,
   detectCredentialType,
   duplicateCardTemplate,
   emptyCardDraft,
-  removeCardTemplate,
+  publishCardTemplate,
+  publishedCardTemplates,
   sameCardDraft,
-  saveCardTemplate,
+  withdrawCardTemplate,
   type CardTemplateDraft,
-  type CardTemplateRecord,
   type DetectedCredential,
+  type PublishedCardTemplate,
   type TemplateErrors,
 } from '../workflows/card-templates';
-import { ensureDefaultTemplates, type ExportTemplateRecord } from '../workflows/export-templates';
+import { publishedExportTemplates, type ExportTemplateRecord } from '../workflows/export-templates';
 import { tenantTapPolicy } from '../workflows/helpdesk';
+import type { RelayTemplateStore } from '../workflows/template-store';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
 
@@ -34,32 +35,40 @@ export { TAP_LIFETIME } from '../workflows/card-template-tap-rules';
 export type { ExportTemplateRecord };
 
 /** Reactive card-template state; one instance for the app. */
-export class CardTemplatesState extends TemplateEditorState<CardTemplateRecord, CardTemplateDraft, TemplateErrors> {
+export class CardTemplatesState extends TemplateEditorState<PublishedCardTemplate, CardTemplateDraft, TemplateErrors> {
   /** Data-export templates that deliveries may use. */
   exports = $state.raw<readonly ExportTemplateRecord[]>([]);
   policy = $state.raw<TapPolicyResult | null>(null);
   detected = $state.raw<DetectedCredential | null>(null);
   #exportIds = $derived(this.exports.map((t) => t.id));
 
+  /**
+   * `canEdit` says whether the signed-in caller is an administrator (composition root: the relay's
+   * `whoami`); everyone else only reads.
+   */
   constructor(
     private readonly session: SessionState,
     private readonly readers: ReaderState,
+    private readonly store: RelayTemplateStore,
+    canEdit: () => boolean,
   ) {
     super({
       empty: emptyCardDraft,
       draftOf: cardDraftOf,
       same: sameCardDraft,
-      list: cardTemplates,
-      save: (draft, id) => saveCardTemplate(draft, id, this.#tapPolicy()),
-      remove: removeCardTemplate,
+      refresh: () => store.refresh(),
+      list: () => publishedCardTemplates(store),
+      save: (draft, opened) => publishCardTemplate(store, draft, opened, this.#tapPolicy()),
+      remove: (template) => withdrawCardTemplate(store, template),
+      canEdit,
     });
   }
 
-  /** Lists card and data-export templates (creating the default export template when there is none). */
+  /** Refreshes the copy from the relay, then lists card and data-export templates. */
   async load(): Promise<void> {
     await this.run(async () => {
-      this.exports = await ensureDefaultTemplates();
-      this.reopen(await cardTemplates());
+      await this.relist();
+      this.exports = await publishedExportTemplates(this.store);
     });
     this.loaded = true;
   }
@@ -79,8 +88,8 @@ export class CardTemplatesState extends TemplateEditorState<CardTemplateRecord, 
     const original = this.selected;
     if (!original) return;
     await this.run(async () => {
-      const copy = await duplicateCardTemplate(original);
-      this.list = await cardTemplates();
+      const copy = await duplicateCardTemplate(this.store, original);
+      this.list = await publishedCardTemplates(this.store);
       this.edit(copy);
       this.message = `Created "${copy.name}".`;
     });

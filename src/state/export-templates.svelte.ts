@@ -1,6 +1,7 @@
 /**
- * Options > Connections > Data Export as the UI sees it: the saved templates, the one being edited, its
- * problems and a live preview with sample data.
+ * Options > Connections > Data Export as the UI sees it: the published templates (with version, publisher
+ * and time), the one being edited, its problems, a live preview with sample data, and the default template
+ * an administrator may publish when there is none.
  */
 import { toAppError, type AppError } from '../app-error';
 import { TemplateEditorState } from './template-editor.svelte';
@@ -8,20 +9,21 @@ import {
   draftOf,
   draftProblems,
   emptyDraft,
-  ensureDefaultTemplates,
-  exportTemplates,
-  removeExportTemplate,
+  publishDefaultTemplate,
+  publishedExportTemplates,
+  publishExportTemplate,
   sameDraft,
-  saveExportTemplate,
   unknownVariablesByField,
+  withdrawExportTemplate,
   type DraftErrors,
   type ExportTemplateDraft,
-  type ExportTemplateRecord,
   type PlaceholderField,
+  type PublishedExportTemplate,
   type RenderedEmail,
   type TemplateVariable,
 } from '../workflows/export-templates';
 import { insertPlaceholder, previewEmail } from '../workflows/export-template-preview';
+import type { RelayTemplateStore } from '../workflows/template-store';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { describeDraftErrors, FIELD_LABELS } from '../workflows/export-templates';
@@ -33,16 +35,31 @@ export type EmailPreview =
   { readonly email: RenderedEmail; readonly error: null } | { readonly email: null; readonly error: AppError };
 
 /** Reactive data-export template state; one instance for the app. */
-export class ExportTemplatesState extends TemplateEditorState<ExportTemplateRecord, ExportTemplateDraft, DraftErrors> {
-  constructor() {
+export class ExportTemplatesState extends TemplateEditorState<
+  PublishedExportTemplate,
+  ExportTemplateDraft,
+  DraftErrors
+> {
+  /** `canEdit` says whether the signed-in caller is an administrator; everyone else only reads. */
+  constructor(
+    private readonly store: RelayTemplateStore,
+    canEdit: () => boolean,
+  ) {
     super({
       empty: emptyDraft,
       draftOf,
       same: sameDraft,
-      list: exportTemplates,
-      save: saveExportTemplate,
-      remove: removeExportTemplate,
+      refresh: () => store.refresh(),
+      list: () => publishedExportTemplates(store),
+      save: (draft, opened) => publishExportTemplate(store, draft, opened),
+      remove: (template) => withdrawExportTemplate(store, template),
+      canEdit,
     });
+  }
+
+  /** True when an administrator should be offered the default template: none is published. */
+  get offerDefault(): boolean {
+    return this.loaded && this.canEdit && this.list.length === 0 && !this.offline;
   }
 
   /** Unknown variables per field, flagged as the operator types. */
@@ -55,10 +72,20 @@ export class ExportTemplatesState extends TemplateEditorState<ExportTemplateReco
     }
   });
 
-  /** Lists the templates (creating the default one if there are none) and opens the first. */
+  /** Refreshes the copy from the relay, lists the templates and opens the first. */
   async load(): Promise<void> {
-    await this.run(async () => this.reopen(await ensureDefaultTemplates()));
+    await this.run(() => this.relist());
     this.loaded = true;
+  }
+
+  /** Publishes the default template (an administrator, when none is published) and opens it. */
+  async publishDefault(): Promise<void> {
+    await this.run(async () => {
+      const published = await publishDefaultTemplate(this.store);
+      this.list = await publishedExportTemplates(this.store);
+      this.edit(published);
+      this.message = `Published "${published.name}" as version ${published.publication.version}.`;
+    });
   }
 
   /** Inserts `${name}` into `field` over `start..end`; returns the caret position after it. */

@@ -4,7 +4,8 @@
  * Also the shell's "updated in another tab" flag, which the storage adapter raises.
  */
 import { toAppError, type AppError } from '../app-error';
-import { exportConfiguration, importConfiguration } from '../workflows/config-transfer';
+import { exportConfiguration, importConfiguration, type ImportSummary } from '../workflows/config-transfer';
+import type { RelayTemplateStore } from '../workflows/template-store';
 import {
   exportMasterKeyFile,
   generateMasterKey,
@@ -30,9 +31,17 @@ export class SecurityState {
   busy = $state(false);
   failure = $state.raw<AppError | null>(null);
   message = $state('');
+  /** What the last configuration import published, left as it was, or could not publish. */
+  imported = $state.raw<ImportSummary | null>(null);
 
-  /** @param onConfigurationReplaced called after an import so other screens re-read their lists. */
-  constructor(private readonly onConfigurationReplaced: () => void = () => undefined) {}
+  /**
+   * @param templates the published templates a backup exports and an import publishes to.
+   * @param onConfigurationReplaced called after an import so other screens re-read their lists.
+   */
+  constructor(
+    private readonly templates: RelayTemplateStore,
+    private readonly onConfigurationReplaced: () => void = () => undefined,
+  ) {}
 
   async load(): Promise<void> {
     await this.#run(async () => {
@@ -71,7 +80,7 @@ export class SecurityState {
   async exportConfiguration(): Promise<DownloadFile | null> {
     let file: DownloadFile | null = null;
     await this.#run(async () => {
-      file = await exportConfiguration();
+      file = await exportConfiguration(this.templates);
     });
     return file;
   }
@@ -79,8 +88,10 @@ export class SecurityState {
   /** Checks and imports a configuration backup; nothing changes when it has any problem. */
   async importConfiguration(text: string): Promise<boolean> {
     return this.#run(async () => {
-      const n = await importConfiguration(text);
-      this.message = `Imported ${n.connections} connection settings, ${n.exportTemplates} data-export templates and ${n.cardTemplates} card templates. Reload for connection changes to take effect.`;
+      this.imported = null;
+      const n = await importConfiguration(text, this.templates);
+      this.imported = n;
+      this.message = `Imported ${n.connections} connection settings (reload for them to take effect). Published ${n.published.length} templates; ${n.unchanged.length} were already published as they are; ${n.conflicts.length} could not be published.`;
       this.onConfigurationReplaced();
     });
   }

@@ -1,27 +1,38 @@
 /**
- * What the two template editors (data-export emails, card templates) share: the saved list, the record
- * being edited, its draft against the last loaded or saved one, field problems once a save was tried,
- * and select / new / discard / save / remove with a status line. Each kind supplies its store calls and
- * its draft rules.
+ * What the two template editors (data-export emails, card templates) share: the published list, the
+ * template being edited, its draft against the version last loaded or published, field problems once a
+ * save was tried, and select / new / discard / save (publish the next version) / remove (withdraw) with a
+ * status line. Each kind supplies its relay calls and its draft rules. Only administrators change
+ * templates: `canEdit` says whether the signed-in caller is one (the relay refuses everyone else anyway).
  */
 import { isAppError, toAppError, type AppError } from '../app-error';
+import type { Publication } from '../workflows/template-store';
 
-/** A saved template as the editor lists it. */
+export type { Publication };
+
+/** A published template as the editor lists it. */
 interface Named {
   readonly id: string;
   readonly name: string;
+  readonly publication: Publication;
 }
 
-/** How one kind of template is drafted and stored. */
+/** How one kind of template is drafted and published. */
 export interface TemplateKind<R extends Named, D> {
   /** A new template's draft. */
   empty(): D;
   draftOf(record: R): D;
   same(a: D, b: D): boolean;
-  /** Every saved template of this kind. */
+  /** Refreshes this browser's copy from the relay; false when the relay did not answer (the copy is shown). */
+  refresh(): Promise<boolean>;
+  /** Every published template of this kind that is not withdrawn. */
   list(): Promise<readonly R[]>;
-  save(draft: D, id: string | null): Promise<R>;
-  remove(id: string): Promise<void>;
+  /** Publishes `draft` as a new template, or as the version after `opened` (the one the administrator opened). */
+  save(draft: D, opened: R | null): Promise<R>;
+  /** Withdraws `record` (at the version the administrator read). */
+  remove(record: R): Promise<unknown>;
+  /** True when the signed-in caller may publish and withdraw (an administrator). */
+  canEdit(): boolean;
 }
 
 /** Reactive editor state for templates `R` edited as drafts `D`, with field problems `E`. */
@@ -38,6 +49,8 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
   failure = $state.raw<AppError | null>(null);
   /** What the last action did, for a status line. */
   message = $state('');
+  /** True when the relay did not answer at the last load: the list is this browser's copy. */
+  offline = $state(false);
   #baseline = $state.raw<D>() as D;
   /** Field problems show once the operator has tried to save, then follow their edits live. */
   #attempted = $state(false);
@@ -49,6 +62,11 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
   constructor(private readonly kind: TemplateKind<R, D>) {
     this.draft = kind.empty();
     this.#baseline = kind.empty();
+  }
+
+  /** True when the signed-in caller may publish and withdraw templates (an administrator). */
+  get canEdit(): boolean {
+    return this.kind.canEdit();
   }
 
   /** True when the draft differs from what was last loaded or saved. */
@@ -84,34 +102,56 @@ export abstract class TemplateEditorState<R extends Named, D, E extends object> 
     if (!this.dirty || !keep) this.edit(keep ?? this.list[0] ?? null);
   }
 
-  /** Saves the draft; false when it has problems (then `errors` lists them) or the store failed. */
+  /** Refreshes from the relay (or reads the copy when it does not answer) and shows the list. */
+  protected async relist(): Promise<void> {
+    let failure: unknown = null;
+    const refreshed = await this.kind.refresh().catch((e: unknown) => ((failure = e), false));
+    this.offline = !refreshed && failure === null;
+    this.reopen(await this.kind.list());
+    if (failure) throw failure;
+  }
+
+  /**
+   * Publishes the draft as the next version; false when it has problems (then `errors` lists them) or the
+   * relay refused. When someone published a newer version meanwhile, the list shows theirs and the draft
+   * stays, so the administrator can look at theirs (Discard changes) before making the change again.
+   */
   async save(): Promise<boolean> {
     this.#attempted = true;
     this.message = '';
     if (Object.keys(this.errors).length) return false;
     return this.run(async () => {
       try {
-        const saved = await this.kind.save($state.snapshot(this.draft) as D, this.selectedId);
+        const saved = await this.kind.save($state.snapshot(this.draft) as D, this.selected);
         this.list = await this.kind.list();
         this.edit(saved);
-        this.message = `Saved "${saved.name}".`;
+        this.message = `Saved "${saved.name}". Version ${saved.publication.version} is published for every operator.`;
       } catch (e) {
-        // Another tab took the name meanwhile: re-list so `errors` shows it against the field.
-        if (isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.list = await this.kind.list();
+        await this.#showTheirs(e);
         throw e;
       }
     });
   }
 
-  /** Deletes the selected template and opens the next one. */
+  /** After a refusal because another administrator took the name or changed the template: show theirs. */
+  async #showTheirs(e: unknown): Promise<void> {
+    const newer = isAppError(e, 'relay-api', 'TEMPLATE_CHANGED_ELSEWHERE');
+    if (newer) await this.kind.refresh().catch(() => false);
+    if (newer || isAppError(e, 'workflows', 'INVALID_TEMPLATE')) this.list = await this.kind.list();
+  }
+
+  /** Withdraws the selected template and opens the next one. */
   async remove(): Promise<void> {
     const doomed = this.selected;
     if (!doomed) return this.newTemplate();
     await this.run(async () => {
-      await this.kind.remove(doomed.id);
+      await this.kind.remove(doomed).catch(async (e: unknown) => {
+        await this.#showTheirs(e);
+        throw e;
+      });
       this.list = await this.kind.list();
       this.edit(this.list[0] ?? null);
-      this.message = `Deleted "${doomed.name}".`;
+      this.message = `Withdrew "${doomed.name}": nothing new uses it; what was issued under it still names it.`;
     });
   }
 

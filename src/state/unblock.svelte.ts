@@ -14,6 +14,7 @@ import {
   type TapPolicyResult,
   type TemporaryAccessPass,
 } from '../workflows/helpdesk';
+import type { TemplateStore } from '../workflows/ports';
 import { cardsOf, reportCardLost, type RegistryRecord } from '../workflows/lost-card';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
@@ -47,7 +48,11 @@ export class UnblockState {
   /** The card whose loss the operator is being asked to confirm. */
   confirmingLost = $state.raw<RegistryRecord | null>(null);
 
-  constructor(private readonly session: SessionState) {
+  /** `templates` are the published templates a pass may be delivered with. */
+  constructor(
+    private readonly session: SessionState,
+    private readonly templateStore: TemplateStore,
+  ) {
     this.search = new UserSearchState(session);
   }
 
@@ -56,7 +61,7 @@ export class UnblockState {
     const op = this.session.operator;
     if (!op) return;
     await this.#run(async () => {
-      this.templates = await deliveryTemplates();
+      this.templates = await deliveryTemplates(this.templateStore);
       this.templateId ??= this.templates[0]?.id ?? null;
       this.policy = await tenantTapPolicy(op);
     });

@@ -1,16 +1,29 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
+import { exportTemplate } from '../../relay/templates/template-fixture';
 import { getCard, putCard } from '../store/registry';
+import { RelayTemplateStore } from '../workflows/template-store';
 import { UnblockState } from './unblock.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 
 const ctx = signedInOperator();
 
+// The published templates come from the real relay; the page's mail still goes where nothing listens.
+let world: RelayWorld;
+let templates: RelayTemplateStore;
+beforeAll(async () => {
+  world = await startRelayWorld();
+  await world.publish('export', exportTemplate());
+  templates = new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia));
+}, 60_000);
+afterAll(() => world?.close());
+
 /** The Unblock page, opened, with `name` found and chosen. */
 async function choose(name: string): Promise<UnblockState> {
-  const unblock = new UnblockState(ctx.session);
+  const unblock = new UnblockState(ctx.session, templates);
   await unblock.open();
   unblock.search.type(name);
   await until(() => unblock.search.results.length > 0);
@@ -20,11 +33,11 @@ async function choose(name: string): Promise<UnblockState> {
 
 describe('UnblockState', () => {
   it('opens with the delivery templates and the policy as far as the operator may read it', async () => {
-    const unblock = new UnblockState(ctx.session);
+    const unblock = new UnblockState(ctx.session, templates);
     await unblock.open();
     expect(unblock.error).toBeNull();
-    expect(unblock.templates.length).toBeGreaterThan(0);
-    expect(unblock.templateId).toBe(unblock.templates[0]!.id);
+    expect(unblock.templates.map((t) => t.id)).toEqual(['tap-mail']);
+    expect(unblock.templateId).toBe('tap-mail');
     expect(unblock.policy).not.toBeNull();
   });
 

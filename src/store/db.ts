@@ -5,7 +5,7 @@
  * schema. Nothing secret is ever written here (no PIN, PUK, activation PIN or TAP code); keys only as
  * non-extractable CryptoKeys (the card master key, the bridge pairing keys).
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 
 /** A saved connection's settings, keyed by connection id (e.g. `'entra'`, `'relay'`). */
 export interface ConnectionRecord {
@@ -151,21 +151,49 @@ export interface BridgePairingRecord {
   readonly pairedAt: string;
 }
 
+/**
+ * How the relay published a template (src/relay-api/contract.ts `PublishedTemplate`): the newest version
+ * this browser has seen, who published it and when, and whether it was withdrawn since.
+ */
+export interface Publication {
+  readonly version: number;
+  readonly publishedAt: string;
+  readonly publishedBy: { readonly oid: string; readonly name: string };
+  readonly withdrawn: boolean;
+}
+
+/**
+ * A template as this browser keeps it: the record, plus its publication once it came from the relay.
+ * A record without one was written by an older Keyward in this browser only (uploaded once by an
+ * administrator, src/workflows/legacy-upload.ts) and is never used for new work.
+ */
+export type StoredTemplate<T> = T & { readonly publication?: Publication };
+
+/** Something this browser did once and must not do again (e.g. the legacy upload). */
+export interface MarkerRecord {
+  readonly id: string;
+  readonly at: string;
+}
+
 /** The typed schema, version by version. */
 export interface KeywardDb extends DBSchema {
   connections: { key: string; value: ConnectionRecord };
   audit: { key: number; value: AuditRecord; indexes: { at: string } };
-  exportTemplates: { key: string; value: ExportTemplateRecord; indexes: { name: string } };
-  cardTemplates: { key: string; value: CardTemplateRecord; indexes: { name: string } };
+  exportTemplates: { key: string; value: StoredTemplate<ExportTemplateRecord>; indexes: { name: string } };
+  cardTemplates: { key: string; value: StoredTemplate<CardTemplateRecord>; indexes: { name: string } };
   registry: { key: string; value: RegistryRecord; indexes: { userId: string; state: string } };
   journal: { key: number; value: JournalRecord; indexes: { cardId: string; runId: string } };
   keys: { key: string; value: MasterKeyRecord };
   bridgePairings: { key: string; value: BridgePairingRecord };
+  markers: { key: string; value: MarkerRecord };
 }
 
 export const DB_NAME = 'keyward';
 
-type Step = (db: IDBPDatabase<KeywardDb>) => void;
+type Step = (
+  db: IDBPDatabase<KeywardDb>,
+  tx: IDBPTransaction<KeywardDb, StoreNames<KeywardDb>[], 'versionchange'>,
+) => void;
 
 /** Upgrade steps: index i upgrades version i to i+1. */
 const UPGRADES: readonly Step[] = [
@@ -192,6 +220,16 @@ const UPGRADES: readonly Step[] = [
   (db) => {
     db.createObjectStore('bridgePairings', { keyPath: 'bridgeUrl' });
   },
+  (db, tx) => {
+    // Templates are now the relay's copy: names are unique there, not per browser, and a template an older
+    // version kept here may share a name with a published one until it is uploaded (legacy-upload.ts).
+    for (const name of ['cardTemplates', 'exportTemplates'] as const) {
+      const store = tx.objectStore(name);
+      store.deleteIndex('name');
+      store.createIndex('name', 'name');
+    }
+    db.createObjectStore('markers', { keyPath: 'id' });
+  },
 ];
 
 export const DB_VERSION = UPGRADES.length;
@@ -204,8 +242,8 @@ let opening: Promise<IDBPDatabase<KeywardDb>> | undefined;
  */
 export function openKeywardDb(onStale: () => void = () => undefined): Promise<IDBPDatabase<KeywardDb>> {
   opening ??= openDB<KeywardDb>(DB_NAME, DB_VERSION, {
-    upgrade(database, oldVersion) {
-      for (let v = oldVersion; v < DB_VERSION; v++) UPGRADES[v]!(database);
+    upgrade(database, oldVersion, _newVersion, transaction) {
+      for (let v = oldVersion; v < DB_VERSION; v++) UPGRADES[v]!(database, transaction);
     },
     blocking(_current, _next, event) {
       (event.target as IDBDatabase).close();

@@ -17,6 +17,11 @@ export async function cardsOfUser(userId: string): Promise<RegistryRecord[]> {
   return (await openKeywardDb()).getAllFromIndex('registry', 'userId', userId);
 }
 
+/** Every card this browser's registry holds (an older Keyward's, uploaded once to the relay). */
+export async function allCards(): Promise<RegistryRecord[]> {
+  return (await openKeywardDb()).getAll('registry');
+}
+
 /** Every card in `state`. */
 export async function cardsInState(state: CardState): Promise<RegistryRecord[]> {
   return (await openKeywardDb()).getAllFromIndex('registry', 'state', state);

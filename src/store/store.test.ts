@@ -2,15 +2,10 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { appendAudit, recentAudit } from './audit';
 import { clearConnection, readConnection, saveConnection } from './connections';
-import { DB_VERSION } from './db';
 
 const actor = { oid: 'o-1', name: 'Aisha Operator', upn: 'aisha@contoso.example' };
 
 describe('IndexedDB store', () => {
-  it('has one upgrade step per version', () => {
-    expect(DB_VERSION).toBe(5);
-  });
-
   it('saves, replaces and clears connection settings', async () => {
     expect(await readConnection('entra')).toBeUndefined();
     await saveConnection('entra', { tenantId: 'a' });

@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fromHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { createTranscriptTransport } from '../../test/support/transcript';
-import { getCardTemplate, listCardTemplates, deleteCardTemplate } from '../store/card-templates';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
+import { fetchTemplates } from '../relay-api/templates';
 import type { TapPolicy } from '../entra/tap-policy';
 import {
   cardDraftOf,
@@ -11,12 +12,14 @@ import {
   detectCredentialType,
   duplicateCardTemplate,
   emptyCardDraft,
-  removeCardTemplate,
+  publishCardTemplate,
+  publishedCardTemplates,
   sameCardDraft,
-  saveCardTemplate,
+  withdrawCardTemplate,
   type CardTemplateDraft,
 } from './card-templates';
-import { ensureDefaultTemplates } from './export-templates';
+import { publishDefaultTemplate } from './export-templates';
+import { RelayTemplateStore } from './template-store';
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   return p.then(
@@ -49,19 +52,28 @@ const policy: TapPolicy = {
   isUsableOnce: false,
 };
 
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+}, 60_000);
+afterAll(() => world?.close());
+
 describe('card templates', () => {
   let exportId: string;
+  let store: RelayTemplateStore;
   beforeEach(async () => {
-    exportId = (await ensureDefaultTemplates())[0]!.id;
-    for (const t of await listCardTemplates()) await deleteCardTemplate(t.id);
+    await world.reset();
+    store = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+    exportId = (await publishDefaultTemplate(store)).id;
   });
 
-  it('saves a template with TAP and Initiate Card, and reads back the same settings', async () => {
+  it('publishes a template with TAP and Initiate Card, which every operator reads back the same', async () => {
     const draft = tapDraft(exportId);
-    const saved = await saveCardTemplate(draft, null);
-    const stored = await getCardTemplate(saved.id);
-    expect(stored).toEqual(saved);
-    expect(sameCardDraft(cardDraftOf(stored!), draft)).toBe(true);
+    const saved = await publishCardTemplate(store, draft, null);
+    expect(saved.publication).toMatchObject({ version: 1, withdrawn: false, publishedBy: { name: 'Adam Admin' } });
+    const elsewhere = new RelayTemplateStore(() => world.endpoint(PEOPLE.priya));
+    const stored = (await elsewhere.cardTemplate(saved.id))!.record;
+    expect(sameCardDraft(cardDraftOf(stored), draft)).toBe(true);
     expect(stored!.tap).toMatchObject({
       enabled: true,
       operatorMayGenerate: true,
@@ -164,26 +176,46 @@ describe('card templates', () => {
   });
 
   it('keeps names unique (any case), lets a template keep its own, and refuses at save with field errors', async () => {
-    const first = await saveCardTemplate(tapDraft(exportId), null);
+    const first = await publishCardTemplate(store, tapDraft(exportId), null);
     const clash = { ...tapDraft(exportId), name: 'HELPDESK yubikey' };
-    const e = await rejection(saveCardTemplate(clash, null));
+    const e = await rejection(publishCardTemplate(store, clash, null));
     expect(isAppError(e, 'workflows', 'INVALID_TEMPLATE')).toBe(true);
     expect((e as { fields: { byField: Record<string, string[]> } }).fields.byField).toEqual({
       name: ['Is already used by another card template.'],
     });
-    await expect(saveCardTemplate(clash, first.id)).resolves.toMatchObject({ id: first.id, name: 'HELPDESK yubikey' });
-    expect(await listCardTemplates()).toHaveLength(1);
+    await expect(publishCardTemplate(store, clash, first)).resolves.toMatchObject({
+      id: first.id,
+      name: 'HELPDESK yubikey',
+      publication: { version: 2 },
+    });
+    expect(await publishedCardTemplates(store)).toHaveLength(1);
   });
 
-  it('duplicates under a free name and deletes', async () => {
-    const original = await saveCardTemplate(tapDraft(exportId), null);
-    const copy = await duplicateCardTemplate(original);
-    const copy2 = await duplicateCardTemplate(original);
+  it('publishes from the version opened: a newer one published meanwhile is not overwritten', async () => {
+    const opened = await publishCardTemplate(store, tapDraft(exportId), null);
+    const other = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+    await publishCardTemplate(other, { ...tapDraft(exportId), description: 'Theirs' }, opened);
+    const e = await rejection(publishCardTemplate(store, { ...tapDraft(exportId), description: 'Mine' }, opened));
+    expect(isAppError(e, 'relay-api', 'TEMPLATE_CHANGED_ELSEWHERE')).toBe(true);
+    const [onRelay] = (await fetchTemplates(world.endpoint(PEOPLE.olivia))).filter((t) => t.kind === 'card');
+    expect(onRelay).toMatchObject({ version: 2, body: { description: 'Theirs' } });
+  });
+
+  it('duplicates under a free name and withdraws', async () => {
+    const original = await publishCardTemplate(store, tapDraft(exportId), null);
+    const copy = await duplicateCardTemplate(store, original);
+    const copy2 = await duplicateCardTemplate(store, original);
     expect([copy.name, copy2.name]).toEqual(['Helpdesk YubiKey (copy)', 'Helpdesk YubiKey (copy 2)']);
     expect(copy.id).not.toBe(original.id);
     expect(cardDraftOf(copy).tap).toEqual(cardDraftOf(original).tap);
-    await removeCardTemplate(copy.id);
-    expect((await listCardTemplates()).map((t) => t.name)).toEqual(['Helpdesk YubiKey', 'Helpdesk YubiKey (copy 2)']);
+    await withdrawCardTemplate(store, copy);
+    expect((await publishedCardTemplates(store)).map((t) => t.name)).toEqual([
+      'Helpdesk YubiKey',
+      'Helpdesk YubiKey (copy 2)',
+    ]);
+    // Withdrawn, not deleted: the relay still holds it for the cards issued under it.
+    const held = await fetchTemplates(world.endpoint(PEOPLE.olivia));
+    expect(held.find((t) => t.id === copy.id)).toMatchObject({ withdrawn: true });
   });
 });
 

@@ -1,23 +1,22 @@
 /**
  * Templates > Card Templates (vSEC:CMS credential template; DESIGN.md "The workflow being reproduced",
- * step 2): drafts, checking, saving, duplicating and deleting card templates, and "Detect", which reads the
- * credential in the open reader to offer its type.
+ * step 2): drafts, checking, publishing (saving publishes the next version to the relay), duplicating and
+ * withdrawing card templates, and "Detect", which reads the credential in the open reader to offer its type.
  */
 import { AppError } from '../app-error';
 import { detectCard } from '../cards/detect';
 import type { CardTransport } from '../cards/readers';
 import type { TapPolicy } from '../entra/tap-policy';
-import {
-  deleteCardTemplate,
-  listCardTemplates,
-  putCardTemplate,
-  type CardTemplateRecord,
-} from '../store/card-templates';
-import { listExportTemplates } from '../store/export-templates';
+import { listCardTemplates, type CardTemplateRecord } from '../store/card-templates';
 import { canonicalCardTemplate, cardTemplateProblems, NAME_MAX } from './card-template-rules';
 import { describeProblems, problemsByPath, type FieldProblem } from './field-checks';
+import type { PublishedRecord, RelayTemplateStore } from './template-store';
 
 export type { CardTemplateRecord } from '../store/card-templates';
+export type { Publication } from './template-store';
+
+/** A card template as the relay published it: what the Card Templates screen lists and edits. */
+export type PublishedCardTemplate = PublishedRecord<CardTemplateRecord>;
 
 type Mutable<T> = T extends readonly (infer E)[]
   ? Mutable<E>[]
@@ -94,65 +93,68 @@ export function cardDraftProblems(
   );
 }
 
-/** The saved card templates, by name. */
+/** Every card template this browser holds, by name (the lifecycle's list until it reads the TemplateStore). */
 export function cardTemplates(): Promise<CardTemplateRecord[]> {
   return listCardTemplates();
 }
 
+/** The published card templates that are not withdrawn, by name, refreshed from the relay when it answers. */
+export function publishedCardTemplates(store: RelayTemplateStore): Promise<PublishedCardTemplate[]> {
+  return store.published('card');
+}
+
 /**
- * Checks and saves `draft` as a new template (`id` null) or over template `id`. Throws
- * `AppError('workflows', 'INVALID_TEMPLATE', …, { problems, byField })` when it cannot be saved.
+ * Checks `draft` and publishes it as a new template (`opened` null, version 1) or as the next version of
+ * `opened`, the version the administrator opened. Throws `AppError('workflows', 'INVALID_TEMPLATE', …,
+ * { problems, byField })` when it cannot be published, and the relay's `TEMPLATE_CHANGED_ELSEWHERE` when
+ * someone published a newer version meanwhile.
  */
-export async function saveCardTemplate(
+export async function publishCardTemplate(
+  store: RelayTemplateStore,
   draft: CardTemplateDraft,
-  id: string | null,
+  opened: PublishedCardTemplate | null,
   policy: TapPolicy | null = null,
-): Promise<CardTemplateRecord> {
-  const exportIds = new Set((await listExportTemplates()).map((t) => t.id));
-  const others = await listCardTemplates();
-  const takenNames = new Set(others.filter((t) => t.id !== id).map((t) => t.name.trim().toLowerCase()));
+): Promise<PublishedCardTemplate> {
+  const exportIds = new Set((await store.published('export')).map((t) => t.id));
+  const others = await store.published('card');
+  const takenNames = new Set(others.filter((t) => t.id !== opened?.id).map((t) => t.name.trim().toLowerCase()));
   const problems = cardTemplateProblems(draft, { exportTemplateIds: exportIds, takenNames, policy });
   if (problems.length) throw invalid(problems);
   const record = canonicalCardTemplate({
     ...structuredClone(draft),
     name: draft.name.trim(),
-    id: id ?? crypto.randomUUID(),
+    id: opened?.id ?? crypto.randomUUID(),
     updatedAt: new Date().toISOString(),
   });
-  try {
-    await putCardTemplate(record);
-  } catch (e) {
-    // Another tab saved the same name since we listed; the store's unique index refused it.
-    if ((e as { name?: unknown } | null)?.name === 'ConstraintError')
-      throw invalid([{ path: 'name', message: 'is already used by another card template' }], e);
-    throw e;
-  }
-  return record;
+  return store.publish('card', record, opened?.publication.version ?? 0);
 }
 
-function invalid(problems: readonly FieldProblem[], cause?: unknown): AppError {
+function invalid(problems: readonly FieldProblem[]): AppError {
   const lines = describeProblems(problems);
-  return new AppError(
-    'workflows',
-    'INVALID_TEMPLATE',
-    `The card template cannot be saved: ${lines.join('; ')}`,
-    { problems: lines, byField: problemsByPath(problems) },
-    { cause },
-  );
+  return new AppError('workflows', 'INVALID_TEMPLATE', `The card template cannot be saved: ${lines.join('; ')}`, {
+    problems: lines,
+    byField: problemsByPath(problems),
+  });
 }
 
-/** Deletes card template `id`. */
-export function removeCardTemplate(id: string): Promise<void> {
-  return deleteCardTemplate(id);
+/** Withdraws `template`: no new card is issued under it; cards issued under it still name it. */
+export function withdrawCardTemplate(
+  store: RelayTemplateStore,
+  template: PublishedCardTemplate,
+): Promise<PublishedCardTemplate> {
+  return store.withdraw('card', template.id, template.publication.version);
 }
 
-/** A copy of `record` under the first free name "<name> (copy)", "<name> (copy 2)", …; saved at once. */
-export async function duplicateCardTemplate(record: CardTemplateRecord): Promise<CardTemplateRecord> {
-  const taken = new Set((await listCardTemplates()).map((t) => t.name.trim().toLowerCase()));
+/** A copy of `record` under the first free name "<name> (copy)", "<name> (copy 2)", …; published at once. */
+export async function duplicateCardTemplate(
+  store: RelayTemplateStore,
+  record: CardTemplateRecord,
+): Promise<PublishedCardTemplate> {
+  const taken = new Set((await store.published('card')).map((t) => t.name.trim().toLowerCase()));
   const base = record.name.slice(0, NAME_MAX - 12);
   let name = `${base} (copy)`;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base} (copy ${n})`;
-  return saveCardTemplate({ ...cardDraftOf(record), name }, null);
+  return publishCardTemplate(store, { ...cardDraftOf(record), name }, null);
 }
 
 /** What Detect found: the readable type name and the template credential type it maps to (if any). */

@@ -1,13 +1,21 @@
+/**
+ * Configuration backup and import over the real relay (test/support/relay-world.ts) and fake-indexeddb:
+ * connections are this browser's, templates are published through the relay and never overwritten.
+ */
 import 'fake-indexeddb/auto';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { isAppError } from '../app-error';
-import { readConfiguration, replaceConfiguration } from '../store/config-transfer';
-import { saveConnection } from '../store/connections';
+import { fetchTemplates } from '../relay-api/templates';
 import { appendAudit, recentAudit } from '../store/audit';
-import { emptyCardDraft, saveCardTemplate } from './card-templates';
+import { readConnections, replaceConnections } from '../store/config-transfer';
+import { saveConnection } from '../store/connections';
+import type { ConnectionRecord } from '../store/db';
+import { emptyCardDraft, publishCardTemplate } from './card-templates';
 import { exportConfiguration, importConfiguration, parseConfiguration } from './config-transfer';
-import { ensureDefaultTemplates, saveExportTemplate, DEFAULT_TEMPLATE } from './export-templates';
+import { DEFAULT_TEMPLATE, publishDefaultTemplate, publishExportTemplate } from './export-templates';
 import { generateMasterKey } from './master-key';
+import { RelayTemplateStore } from './template-store';
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   return p.then(
@@ -16,18 +24,24 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
+let world: RelayWorld;
+let store: RelayTemplateStore;
+let baseline = '';
+
+/** Two connections, two data-export templates and two card templates, one with TAP and Initiate Card. */
 async function seed(): Promise<void> {
   await saveConnection('relay', { relayUrl: 'https://relay.contoso.example', zeta: [1, { b: 2, a: null }] });
   await saveConnection('entra', { tenantId: 't-1', clientId: 'c-1' });
-  const [tap] = await ensureDefaultTemplates();
-  const second = await saveExportTemplate(
+  const tap = await publishDefaultTemplate(store);
+  const second = await publishExportTemplate(
+    store,
     { ...DEFAULT_TEMPLATE, name: 'Card activation', subject: 'Your card, ${GivenName}' },
     null,
   );
   const plain = emptyCardDraft();
   plain.name = 'Plain PIV';
   plain.allowedCredentialTypes = ['piv'];
-  await saveCardTemplate(plain, null);
+  await publishCardTemplate(store, plain, null);
   const tapCard = emptyCardDraft();
   tapCard.name = 'YubiKey with TAP';
   tapCard.issue.certificate = {
@@ -45,21 +59,29 @@ async function seed(): Promise<void> {
     lifetimeOverrideMinutes: 90,
     usableOnce: true,
   };
-  tapCard.initiate = { systemGeneratesTap: true, exportTemplateIds: [tap!.id, second.id] };
-  await saveCardTemplate(tapCard, null);
+  tapCard.initiate = { systemGeneratesTap: true, exportTemplateIds: [tap.id, second.id] };
+  await publishCardTemplate(store, tapCard, null);
 }
 
+/** The relay's templates as every operator reads them: kind, name and version. */
+const onRelay = async () =>
+  (await fetchTemplates(world.endpoint(PEOPLE.olivia))).map((t) => [t.kind, t.name, t.version, t.withdrawn]);
+
+beforeAll(async () => {
+  world = await startRelayWorld();
+  store = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+  await seed();
+  baseline = (await exportConfiguration(store)).text;
+}, 60_000);
+afterAll(() => world?.close());
+
 describe('configuration export and import', () => {
-  let baseline = '';
-  beforeAll(async () => {
-    await seed();
-    baseline = (await exportConfiguration()).text;
-  });
   beforeEach(async () => {
-    await importConfiguration(baseline);
+    await world.reset();
+    await importConfiguration(baseline, store);
   });
 
-  it('round-trips byte for byte, and leaves the master key and audit alone', async () => {
+  it('round-trips byte for byte through an empty relay, and leaves the master key and audit alone', async () => {
     await generateMasterKey('a long enough passphrase');
     await appendAudit({
       at: new Date().toISOString(),
@@ -67,43 +89,81 @@ describe('configuration export and import', () => {
       action: 'tap.create',
       outcome: 'success',
     });
-    const first = (await exportConfiguration()).text;
-    const parsed = JSON.parse(first) as Record<string, unknown[]>;
+    const parsed = JSON.parse(baseline) as Record<string, unknown[]>;
     expect(Object.keys(parsed)).toEqual(['format', 'version', 'connections', 'exportTemplates', 'cardTemplates']);
     expect([parsed.connections!.length, parsed.exportTemplates!.length, parsed.cardTemplates!.length]).toEqual([
       2, 2, 2,
     ]);
-    expect(first).not.toMatch(/card-master-key|tap\.create/);
+    expect(baseline).not.toMatch(/card-master-key|tap\.create|publication/);
 
-    expect(await importConfiguration(first)).toEqual({ connections: 2, exportTemplates: 2, cardTemplates: 2 });
-    expect((await exportConfiguration()).text).toBe(first);
+    await world.reset();
+    const summary = await importConfiguration(baseline, store);
+    expect(summary.connections).toBe(2);
+    // Data-export templates first: card templates refer to them.
+    expect(summary.published.map((t) => t.kind)).toEqual(['export', 'export', 'card', 'card']);
+    expect(summary.published.map((t) => `${t.kind} ${t.name} v${t.version}`).sort()).toEqual([
+      'card Plain PIV v1',
+      'card YubiKey with TAP v1',
+      'export Card activation v1',
+      'export Temporary Access Pass v1',
+    ]);
+    expect([summary.unchanged, summary.conflicts]).toEqual([[], []]);
+    expect((await exportConfiguration(store)).text).toBe(baseline);
     expect(await recentAudit(10)).toHaveLength(1);
   });
 
-  it('replaces the whole configuration: records missing from the file are gone afterwards', async () => {
-    const file = JSON.parse((await exportConfiguration()).text) as { cardTemplates: unknown[]; connections: unknown[] };
-    file.cardTemplates = file.cardTemplates.slice(0, 1);
-    file.connections = [];
-    await importConfiguration(JSON.stringify(file));
-    const now = await readConfiguration();
-    expect(now.cardTemplates).toHaveLength(1);
-    expect(now.connections).toEqual([]);
+  it('leaves templates published as they are, and lists a changed or withdrawn one as a conflict, never overwritten', async () => {
+    const again = await importConfiguration(baseline, store);
+    expect([again.published, again.conflicts]).toEqual([[], []]);
+    expect(again.unchanged).toHaveLength(4);
+
+    const [activation, plain] = [
+      (await store.published('export')).find((t) => t.name === 'Card activation')!,
+      (await store.published('card')).find((t) => t.name === 'Plain PIV')!,
+    ];
+    await publishExportTemplate(
+      store,
+      { ...DEFAULT_TEMPLATE, name: 'Card activation', subject: 'Changed' },
+      activation,
+    );
+    await store.withdraw('card', plain.id, 1);
+    const summary = await importConfiguration(baseline, store);
+    expect(summary.conflicts.map((c) => [c.name, c.reason, c.current?.publication.version])).toEqual([
+      ['Card activation', 'changed', 2],
+      ['Plain PIV', 'withdrawn', 1],
+    ]);
+    expect(summary.conflicts[0]!.current?.publication.publishedBy.name).toBe('Adam Admin');
+    expect(await onRelay()).toEqual([
+      ['card', 'Plain PIV', 1, true],
+      ['card', 'YubiKey with TAP', 1, false],
+      ['export', 'Card activation', 2, false],
+      ['export', 'Temporary Access Pass', 1, false],
+    ]);
+  });
+
+  it('replaces the connections: settings missing from the file are gone afterwards', async () => {
+    const file = JSON.parse(baseline) as { connections: unknown[] };
+    file.connections = file.connections.slice(0, 1);
+    await importConfiguration(JSON.stringify(file), store);
+    expect((await readConnections()).map((c) => c.id)).toEqual(['entra']);
   });
 
   it('changes nothing when anything is wrong, and names every problem by its path', async () => {
-    const before = await readConfiguration();
-    const text = (await exportConfiguration()).text;
-    const file = JSON.parse(text) as {
+    await world.reset();
+    const before = await readConnections();
+    const file = JSON.parse(baseline) as {
       cardTemplates: Record<string, Record<string, unknown>>[];
       exportTemplates: Record<string, unknown>[];
+      connections: unknown[];
       extra?: unknown;
     };
     const tapIndex = file.cardTemplates.findIndex((t) => t.tap!.enabled);
     file.cardTemplates[tapIndex]!.tap!.lifetimeOverrideMinutes = 5;
     file.cardTemplates[tapIndex]!.initiate!.exportTemplateIds = ['missing'];
     file.exportTemplates[0]!.subject = 'Hi ${Bogus}';
+    file.connections = [];
     file.extra = true;
-    const e = await rejection(importConfiguration(JSON.stringify(file)));
+    const e = await rejection(importConfiguration(JSON.stringify(file), store));
     expect(isAppError(e, 'workflows', 'INVALID_CONFIGURATION')).toBe(true);
     expect((e as { fields: { problems: string[] } }).fields.problems).toEqual([
       'extra is not a known field',
@@ -111,7 +171,19 @@ describe('configuration export and import', () => {
       `cardTemplates[${tapIndex}].tap.lifetimeOverrideMinutes must be 10..43200`,
       `cardTemplates[${tapIndex}].initiate.exportTemplateIds[0] must refer to an existing data-export template`,
     ]);
-    expect(await readConfiguration()).toEqual(before);
+    expect(await readConnections()).toEqual(before);
+    expect(await onRelay()).toEqual([]);
+  });
+
+  it('publishes nothing and keeps the connections when the caller may not publish', async () => {
+    await world.reset();
+    const before = await readConnections();
+    const operator = new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia));
+    const file = JSON.parse(baseline) as { connections: unknown[] };
+    file.connections = [];
+    await expect(importConfiguration(JSON.stringify(file), operator)).rejects.toMatchObject({ code: 'ROLE_MISSING' });
+    expect(await readConnections()).toEqual(before);
+    expect(await onRelay()).toEqual([]);
   });
 
   it('refuses files that are not a configuration at all', () => {
@@ -147,9 +219,9 @@ describe('configuration export and import', () => {
   });
 
   it('refuses duplicate ids and names inside the file', async () => {
-    const file = JSON.parse((await exportConfiguration()).text) as { cardTemplates: Record<string, unknown>[] };
+    const file = JSON.parse(baseline) as { cardTemplates: Record<string, unknown>[] };
     file.cardTemplates.push({ ...file.cardTemplates[0]! });
-    const e = await rejection(importConfiguration(JSON.stringify(file)));
+    const e = await rejection(importConfiguration(JSON.stringify(file), store));
     const n = file.cardTemplates.length - 1;
     expect((e as { fields: { problems: string[] } }).fields.problems).toEqual([
       `cardTemplates[${n}].name is already used by another card template`,
@@ -157,11 +229,10 @@ describe('configuration export and import', () => {
     ]);
   });
 
-  it('writes in one transaction: a write the store refuses rolls back the clears and puts before it', async () => {
-    const before = await readConfiguration();
-    const t = before.exportTemplates[0]!;
-    const clash = { ...before, exportTemplates: [t, { ...t, id: 'other-id' }] };
-    await expect(replaceConfiguration(clash)).rejects.toMatchObject({ name: 'ConstraintError' });
-    expect(await readConfiguration()).toEqual(before);
+  it('writes connections in one transaction: a write the store refuses rolls back the clear before it', async () => {
+    const before = await readConnections();
+    const keyless = { settings: {}, updatedAt: '2026-01-01T00:00:00.000Z' } as unknown as ConnectionRecord;
+    await expect(replaceConnections([before[0]!, keyless])).rejects.toMatchObject({ name: 'DataError' });
+    expect(await readConnections()).toEqual(before);
   });
 });

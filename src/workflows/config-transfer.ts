@@ -1,18 +1,28 @@
 /**
- * Options > Security > Backup: the administrator's configuration (connections, data-export templates,
- * card templates) as one versioned JSON file, and its import. Never the master key, the registry, the
- * journal or the audit trail: those belong to one browser and its cards.
+ * Options > Security > Backup: the administrator's configuration (this browser's connections, and the
+ * data-export and card templates the relay publishes) as one versioned JSON file, and its import. Never
+ * the master key, the registry, the journal or the audit trail.
  *
  * The file is canonical (fields in a fixed order, lists by id, setting keys sorted, two-space indent), so
  * export → import → export gives the same bytes. An import is checked completely before anything is
- * written, then replaces the configuration in one IndexedDB transaction.
+ * written; then the connections replace this browser's in one IndexedDB transaction, and the templates are
+ * published through the relay (administrators), never over a template published with other content.
  */
 import { AppError } from '../app-error';
 import type { CardTemplateRecord, ConnectionRecord, ExportTemplateRecord } from '../store/db';
-import { readConfiguration, replaceConfiguration, type ConfigurationRecords } from '../store/config-transfer';
+import { readConnections, replaceConnections } from '../store/config-transfer';
 import { canonicalCardTemplate, cardTemplateProblems } from './card-template-rules';
 import { draftOf, draftProblems, FIELD_LIMITS } from './export-templates';
 import { describeProblems, FieldChecks, join, type FieldProblem } from './field-checks';
+import type { RelayTemplateStore } from './template-store';
+import { uploadTemplates, type TemplateUploadResult } from './template-upload';
+
+/** Everything a configuration file holds, each list in id order. */
+export interface ConfigurationRecords {
+  readonly connections: readonly ConnectionRecord[];
+  readonly exportTemplates: readonly ExportTemplateRecord[];
+  readonly cardTemplates: readonly CardTemplateRecord[];
+}
 
 export const CONFIG_FORMAT = 'keyward-configuration';
 export const CONFIG_VERSION = 1;
@@ -32,16 +42,19 @@ const EXPORT_KEYS = [
   'updatedAt',
 ] as const;
 
-/** How many records of each kind an import brought. */
-export interface ImportSummary {
+/** What an import did: how many connection settings it replaced, and what it published or could not. */
+export interface ImportSummary extends TemplateUploadResult {
   readonly connections: number;
-  readonly exportTemplates: number;
-  readonly cardTemplates: number;
 }
 
-/** The configuration as a backup file. */
-export async function exportConfiguration(): Promise<{ fileName: string; text: string }> {
-  const text = serializeConfiguration(await readConfiguration());
+/** The configuration as a backup file: this browser's connections and the published templates. */
+export async function exportConfiguration(store: RelayTemplateStore): Promise<{ fileName: string; text: string }> {
+  const strip = <T extends object>({ publication: _p, ...record }: T & { publication: unknown }) => record;
+  const text = serializeConfiguration({
+    connections: await readConnections(),
+    exportTemplates: (await store.published('export')).map(strip),
+    cardTemplates: (await store.published('card')).map(strip),
+  });
   return { fileName: `keyward-configuration-${new Date().toISOString().slice(0, 10)}.json`, text };
 }
 
@@ -60,17 +73,19 @@ export function serializeConfiguration(c: ConfigurationRecords): string {
 }
 
 /**
- * Checks `text` completely, then replaces the configuration with it. Throws
- * `AppError('workflows', 'INVALID_CONFIGURATION', …, { problems })` and changes nothing when anything is wrong.
+ * Checks `text` completely, then replaces this browser's connections with the file's and publishes its
+ * templates through the relay (./template-upload.ts: published, unchanged, or conflicts left as the relay
+ * has them). Throws `AppError('workflows', 'INVALID_CONFIGURATION', …, { problems })` and changes nothing
+ * when anything is wrong.
  */
-export async function importConfiguration(text: string): Promise<ImportSummary> {
+export async function importConfiguration(text: string, store: RelayTemplateStore): Promise<ImportSummary> {
   const config = parseConfiguration(text);
-  await replaceConfiguration(config);
-  return {
-    connections: config.connections.length,
-    exportTemplates: config.exportTemplates.length,
-    cardTemplates: config.cardTemplates.length,
-  };
+  const uploaded = await uploadTemplates(store, [
+    ...config.exportTemplates.map((record) => ({ kind: 'export' as const, record })),
+    ...config.cardTemplates.map((record) => ({ kind: 'card' as const, record })),
+  ]);
+  await replaceConnections(config.connections);
+  return { ...uploaded, connections: config.connections.length };
 }
 
 /** Parses and checks a backup; throws `INVALID_CONFIGURATION` listing every problem by field path. */

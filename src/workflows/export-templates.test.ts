@@ -1,21 +1,24 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { isAppError } from '../app-error';
 import { TEMPLATE_VARIABLES } from '../mail/template';
-import { deleteExportTemplate, getExportTemplate, listExportTemplates } from '../store/export-templates';
+import { fetchTemplates } from '../relay-api/templates';
 import {
   DEFAULT_TEMPLATE,
+  DEFAULT_TEMPLATE_ID,
   draftOf,
   draftProblems,
   emptyDraft,
-  ensureDefaultTemplates,
-  exportTemplates,
-  removeExportTemplate,
+  publishDefaultTemplate,
+  publishedExportTemplates,
+  publishExportTemplate,
   sameDraft,
-  saveExportTemplate,
   unknownVariablesByField,
+  withdrawExportTemplate,
   type ExportTemplateDraft,
 } from './export-templates';
+import { RelayTemplateStore } from './template-store';
 import { insertPlaceholder, previewEmail, sampleValues, VARIABLE_CHOICES } from './export-template-preview';
 
 const draft = (over: Partial<ExportTemplateDraft> = {}): ExportTemplateDraft => ({
@@ -36,9 +39,19 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
+let world: RelayWorld;
+let store: RelayTemplateStore;
+beforeAll(async () => {
+  world = await startRelayWorld();
+}, 60_000);
+afterAll(() => world?.close());
 beforeEach(async () => {
-  for (const t of await listExportTemplates()) await deleteExportTemplate(t.id);
+  await world.reset();
+  store = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
 });
+
+/** What every operator reads from the relay, as another browser would. */
+const elsewhere = () => new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia)).exportTemplates();
 
 describe('draft validation', () => {
   it('accepts a complete draft', () => {
@@ -73,7 +86,7 @@ describe('draft validation', () => {
   });
 
   it('wants names unique (ignoring case), except for the template being edited', async () => {
-    const saved = await saveExportTemplate(draft(), null);
+    const saved = await publishExportTemplate(store, draft(), null);
     expect(draftProblems(draft({ name: ' welcome ' }), [saved], null).name).toEqual([
       'Another template already has this name.',
     ]);
@@ -81,67 +94,69 @@ describe('draft validation', () => {
   });
 });
 
-describe('saving and deleting', () => {
-  it('saves a new template with a fresh id and the fixed target and connector', async () => {
-    const saved = await saveExportTemplate(draft({ name: '  Welcome  ' }), null);
+describe('publishing and withdrawing', () => {
+  it('publishes a new template with a fresh id and the fixed target and connector', async () => {
+    const saved = await publishExportTemplate(store, draft({ name: '  Welcome  ' }), null);
     expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await getExportTemplate(saved.id)).toEqual({
-      ...saved,
-      name: 'Welcome',
-      target: 'email',
-      connector: 'relay',
+    expect(saved.publication).toMatchObject({ version: 1, publishedBy: { name: 'Adam Admin' } });
+    const [theirs] = await elsewhere();
+    expect(theirs).toEqual({
+      version: 1,
+      record: {
+        ...draftOf(saved),
+        id: saved.id,
+        name: 'Welcome',
+        target: 'email',
+        connector: 'relay',
+        updatedAt: saved.updatedAt,
+      },
     });
     expect(sameDraft(draftOf(saved), draft())).toBe(true);
   });
 
-  it('updates a template in place and keeps its id', async () => {
-    const first = await saveExportTemplate(draft(), null);
-    const second = await saveExportTemplate(draft({ subject: 'Changed' }), first.id);
-    expect(second.id).toBe(first.id);
-    expect((await exportTemplates()).map((t) => t.subject)).toEqual(['Changed']);
+  it('publishes the next version of the one opened and keeps its id', async () => {
+    const first = await publishExportTemplate(store, draft(), null);
+    const second = await publishExportTemplate(store, draft({ subject: 'Changed' }), first);
+    expect([second.id, second.publication.version]).toEqual([first.id, 2]);
+    expect((await elsewhere()).map((t) => [t.record.subject, t.version])).toEqual([['Changed', 2]]);
+    const stale = await rejection(publishExportTemplate(store, draft({ subject: 'Stale' }), first));
+    expect(isAppError(stale, 'relay-api', 'TEMPLATE_CHANGED_ELSEWHERE')).toBe(true);
   });
 
-  it('refuses an invalid draft with problems per field and saves nothing', async () => {
-    const e = await rejection(saveExportTemplate(draft({ subject: '${Bogus}' }), null));
+  it('refuses an invalid draft with problems per field and publishes nothing', async () => {
+    const e = await rejection(publishExportTemplate(store, draft({ subject: '${Bogus}' }), null));
     expect(isAppError(e, 'workflows', 'INVALID_TEMPLATE')).toBe(true);
     expect((e as { fields: { problems: string[] } }).fields.problems).toEqual(['Subject: ${Bogus} is not a variable.']);
-    expect(await exportTemplates()).toEqual([]);
+    expect(await fetchTemplates(world.endpoint(PEOPLE.olivia))).toEqual([]);
   });
 
   it('refuses a duplicate name', async () => {
-    await saveExportTemplate(draft(), null);
-    const e = await rejection(saveExportTemplate(draft(), null));
+    await publishExportTemplate(store, draft(), null);
+    const e = await rejection(publishExportTemplate(store, draft(), null));
     expect((e as { fields: { problems: string[] } }).fields.problems).toEqual([
       'Name: Another template already has this name.',
     ]);
   });
 
-  it("turns the store's unique-name refusal into the same refusal when two saves race", async () => {
-    // Both saves list the templates before either writes, so only the store's unique index can catch it.
-    const results = await Promise.allSettled([saveExportTemplate(draft(), null), saveExportTemplate(draft(), null)]);
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const e = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
-    expect(isAppError(e, 'workflows', 'INVALID_TEMPLATE')).toBe(true);
-    expect((e.cause as { name: string }).name).toBe('ConstraintError');
-    expect((await exportTemplates()).length).toBe(1);
-  });
-
-  it('deletes a template', async () => {
-    const saved = await saveExportTemplate(draft(), null);
-    await removeExportTemplate(saved.id);
-    expect(await exportTemplates()).toEqual([]);
+  it('withdraws a template: no longer offered, still held by the relay', async () => {
+    const saved = await publishExportTemplate(store, draft(), null);
+    await withdrawExportTemplate(store, saved);
+    expect(await publishedExportTemplates(store)).toEqual([]);
+    expect(await elsewhere()).toEqual([]);
+    expect(await fetchTemplates(world.endpoint(PEOPLE.olivia))).toMatchObject([{ id: saved.id, withdrawn: true }]);
   });
 });
 
 describe('the default template', () => {
-  it('is created only when there are none, and is valid', async () => {
-    const created = await ensureDefaultTemplates();
-    expect(created.map((t) => t.name)).toEqual(['Temporary Access Pass']);
+  it('is published by an administrator under one id, once however many publish it, and is valid', async () => {
+    expect(await elsewhere()).toEqual([]);
     expect(draftProblems(DEFAULT_TEMPLATE, [], null)).toEqual({});
-    expect(await ensureDefaultTemplates()).toEqual(created);
-    await saveExportTemplate(draft(), null);
-    await removeExportTemplate(created[0]!.id);
-    expect((await ensureDefaultTemplates()).map((t) => t.name)).toEqual(['Welcome']);
+    const operator = new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia));
+    await expect(publishDefaultTemplate(operator)).rejects.toMatchObject({ code: 'ROLE_MISSING' });
+    const other = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+    const [mine, theirs] = await Promise.all([publishDefaultTemplate(store), publishDefaultTemplate(other)]);
+    expect([mine.id, theirs.id]).toEqual([DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_ID]);
+    expect((await elsewhere()).map((t) => [t.record.name, t.version])).toEqual([['Temporary Access Pass', 1]]);
   });
 
   it('delivers the pass: recipient, code, expiry, usable-once and operator, in both bodies', () => {

@@ -1,20 +1,19 @@
 /**
- * Options > Connections > Data Export (vSEC:CMS "Data Export > Email"): checking, saving and deleting
- * the email templates that deliver Temporary Access Passes, plus the sample data the editor previews.
+ * Options > Connections > Data Export (vSEC:CMS "Data Export > Email"): checking, publishing (saving
+ * publishes the next version to the relay) and withdrawing the email templates that deliver Temporary
+ * Access Passes, and the default template an administrator publishes when there is none.
  *
  * Template text never holds a secret: the code only ever appears as the `${AadTapCode}` placeholder,
  * which the relay fills at send time with the same renderer (src/mail/template.ts).
  */
 import { AppError, isAppError } from '../app-error';
 import { unknownVariables } from '../mail/template';
-import {
-  deleteExportTemplate,
-  listExportTemplates,
-  putExportTemplate,
-  type ExportTemplateRecord,
-} from '../store/export-templates';
+import type { ExportTemplateRecord } from '../store/export-templates';
+import type { PublishedRecord, RelayTemplateStore } from './template-store';
 
 export type { ExportTemplateRecord } from '../store/export-templates';
+/** A data-export template as the relay published it: what the Data Export screen lists and edits. */
+export type PublishedExportTemplate = PublishedRecord<ExportTemplateRecord>;
 export type { RenderedEmail, TemplateVariable } from '../mail/template';
 
 /** The editable part of a template; the UI binds its fields. */
@@ -128,20 +127,27 @@ export function describeDraftErrors(errors: DraftErrors): string[] {
   );
 }
 
-/** The saved templates, by name. */
-export function exportTemplates(): Promise<ExportTemplateRecord[]> {
-  return listExportTemplates();
+/** The published data-export templates that are not withdrawn, by name (refreshed when the relay answers). */
+export function publishedExportTemplates(store: RelayTemplateStore): Promise<PublishedExportTemplate[]> {
+  return store.published('export');
 }
 
 /**
- * Validates and saves `draft`, as a new template (`id` null) or over template `id`. Throws
- * `AppError('workflows', 'INVALID_TEMPLATE', …, { problems: DraftErrors })` when it cannot be saved.
+ * Validates `draft` and publishes it as a new template (`opened` null) or as the next version of `opened`,
+ * the version the administrator opened. Throws `AppError('workflows', 'INVALID_TEMPLATE', …, { problems:
+ * DraftErrors })` when it cannot be published, and the relay's `TEMPLATE_CHANGED_ELSEWHERE` when someone
+ * published a newer version meanwhile.
  */
-export async function saveExportTemplate(draft: ExportTemplateDraft, id: string | null): Promise<ExportTemplateRecord> {
-  const problems = draftProblems(draft, await listExportTemplates(), id);
+export async function publishExportTemplate(
+  store: RelayTemplateStore,
+  draft: ExportTemplateDraft,
+  opened: PublishedExportTemplate | null,
+  id: string = crypto.randomUUID(),
+): Promise<PublishedExportTemplate> {
+  const problems = draftProblems(draft, await store.published('export'), opened?.id ?? null);
   if (Object.keys(problems).length) throw invalid(problems);
   const record: ExportTemplateRecord = {
-    id: id ?? crypto.randomUUID(),
+    id: opened?.id ?? id,
     name: draft.name.trim(),
     target: 'email',
     sendAutomatically: draft.sendAutomatically,
@@ -153,34 +159,29 @@ export async function saveExportTemplate(draft: ExportTemplateDraft, id: string 
     html: draft.html,
     updatedAt: new Date().toISOString(),
   };
-  try {
-    await putExportTemplate(record);
-  } catch (e) {
-    // Another tab saved the same name since we listed; the store's unique index refused it.
-    if ((e as { name?: unknown } | null)?.name === 'ConstraintError')
-      throw invalid({ name: ['Another template already has this name.'] }, e);
-    throw e;
-  }
-  return record;
+  return store.publish('export', record, opened?.publication.version ?? 0);
 }
 
-function invalid(problems: DraftErrors, cause?: unknown): AppError {
+function invalid(problems: DraftErrors): AppError {
   const lines = describeDraftErrors(problems);
-  return new AppError(
-    'workflows',
-    'INVALID_TEMPLATE',
-    `The template cannot be saved: ${lines.join(' ')}`,
-    { problems: lines, byField: problems },
-    { cause },
-  );
+  return new AppError('workflows', 'INVALID_TEMPLATE', `The template cannot be saved: ${lines.join(' ')}`, {
+    problems: lines,
+    byField: problems,
+  });
 }
 
-/** Deletes template `id`. */
-export function removeExportTemplate(id: string): Promise<void> {
-  return deleteExportTemplate(id);
+/** Withdraws `template`: nothing new is delivered with it; what was sent under it still names it. */
+export function withdrawExportTemplate(
+  store: RelayTemplateStore,
+  template: PublishedExportTemplate,
+): Promise<PublishedExportTemplate> {
+  return store.withdraw('export', template.id, template.publication.version);
 }
 
-/** The template created when there is none, so issuance and unblock have something to deliver with. */
+/** The default template's id: one id for every administrator, so two publishing it at once make one template. */
+export const DEFAULT_TEMPLATE_ID = 'tap-default';
+
+/** The template an administrator publishes when there is none, so issuance and unblock can deliver. */
 export const DEFAULT_TEMPLATE: ExportTemplateDraft = {
   name: 'Temporary Access Pass',
   sendAutomatically: true,
@@ -209,15 +210,18 @@ export const DEFAULT_TEMPLATE: ExportTemplateDraft = {
   ].join('\n'),
 };
 
-/** Creates the default template when there are no templates; returns the templates. */
-export async function ensureDefaultTemplates(): Promise<ExportTemplateRecord[]> {
-  const existing = await listExportTemplates();
-  if (existing.length) return existing;
+/**
+ * Publishes the default template (an administrator's choice on the Data Export screen when none is
+ * published). When another administrator published it first, theirs stands and is returned.
+ */
+export async function publishDefaultTemplate(store: RelayTemplateStore): Promise<PublishedExportTemplate> {
   try {
-    await saveExportTemplate(DEFAULT_TEMPLATE, null);
+    return await publishExportTemplate(store, DEFAULT_TEMPLATE, null, DEFAULT_TEMPLATE_ID);
   } catch (e) {
-    // Two tabs starting together: the other one created it first, which is just as good.
-    if (!isAppError(e, 'workflows', 'INVALID_TEMPLATE')) throw e;
+    if (!isAppError(e, 'relay-api', 'TEMPLATE_CHANGED_ELSEWHERE')) throw e;
+    await store.refresh();
+    const theirs = (await store.published('export')).find((t) => t.id === DEFAULT_TEMPLATE_ID);
+    if (!theirs) throw e;
+    return theirs;
   }
-  return listExportTemplates();
 }

@@ -9,8 +9,8 @@ import { readTapPolicy, type TapPolicyResult } from '../entra/tap-policy';
 import { nextUsers, searchUsers, type DirectoryUser, type UserPage } from '../entra/users';
 import { sendExportEmail } from '../relay-api/mail';
 import type { ExportTemplateRecord } from '../store/export-templates';
-import { ensureDefaultTemplates, exportTemplates } from './export-templates';
 import type { OperatorSession } from './operator-session';
+import type { TemplateStore } from './ports';
 import { currentTap, type TapContext } from './request-tap';
 
 export type { DirectoryUser, ExportTemplateRecord, SignedInAccount, TapPolicyResult, TemporaryAccessPass };
@@ -39,10 +39,12 @@ export async function tenantTapPolicy(op: OperatorSession): Promise<TapPolicyRes
   }
 }
 
-/** The data-export templates a pass can be delivered with (the default one is made when there are none). */
-export async function deliveryTemplates(): Promise<ExportTemplateRecord[]> {
-  await ensureDefaultTemplates();
-  return exportTemplates();
+/**
+ * The data-export templates a pass can be delivered with: published and not withdrawn (an administrator
+ * publishes the default one on the Data Export screen when there is none).
+ */
+export async function deliveryTemplates(templates: TemplateStore): Promise<ExportTemplateRecord[]> {
+  return (await templates.exportTemplates()).map((t) => t.record);
 }
 
 /** Binds a pass request to the operator: Graph as them, mail through the relay with their token. */

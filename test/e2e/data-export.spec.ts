@@ -1,14 +1,15 @@
-import { test, expect } from './fixtures';
+import { test, expect, publishDefaultExportTemplate } from './fixtures';
 
 test.describe('Options > Connections > Data Export', () => {
-  test('an administrator builds an email template with the variable picker, previews it, and keeps it', async ({
+  test('an administrator publishes an email template with the variable picker, previews it, and withdraws it', async ({
     operatorPage: page,
     consoleProblems,
   }) => {
-    await page.goto('/#/options/connections/data-export');
+    // An administrator publishes the default TAP template when none is, so issuance has something to deliver with.
+    await publishDefaultExportTemplate(page);
     await expect(page.getByRole('heading', { name: 'Data Export', level: 1 })).toBeVisible();
-    // A fresh browser gets the default TAP template, so issuance has something to deliver with.
-    await expect(page.getByRole('button', { name: 'Temporary Access Pass', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
+    await expect(page.getByTestId('publication')).toHaveText(/^Version \d+, published by Aisha Operator on /);
 
     await page.getByRole('button', { name: 'New template' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Card activation');
@@ -57,7 +58,11 @@ test.describe('Options > Connections > Data Export', () => {
     await subject.fill('Your card is ready, ${GivenName}');
     await expect(subject).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Card activation".' })).toBeVisible();
+    await expect(
+      page
+        .getByRole('status')
+        .filter({ hasText: 'Saved "Card activation". Version 1 is published for every operator.' }),
+    ).toBeVisible();
 
     await page.reload();
     await page.getByRole('button', { name: 'Card activation' }).click();
@@ -65,15 +70,15 @@ test.describe('Options > Connections > Data Export', () => {
     await expect(page.getByLabel('Text body')).toHaveValue('Hello ${DisplayName}, your pass: ${AadTapCode} (once)!');
     await expect(page.getByTestId('preview-text')).toHaveText('Hello Sample User, your pass: SAMPLE-CODE (once)!');
 
-    // Deleting asks first; cancelling keeps the template.
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: 'Delete "Card activation"?' });
+    // Withdrawing asks first; cancelling keeps the template.
+    await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Withdraw "Card activation"?' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Card activation' })).toBeVisible();
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
-    await dialog.getByRole('button', { name: 'Delete template' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Deleted "Card activation".' })).toBeVisible();
+    await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Withdraw template' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Withdrew "Card activation"' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Card activation' })).toHaveCount(0);
     await page.reload();
     await expect(page.getByRole('button', { name: 'Temporary Access Pass', exact: true })).toBeVisible();
@@ -83,7 +88,7 @@ test.describe('Options > Connections > Data Export', () => {
   });
 
   test('switching templates with unsaved edits asks before discarding them', async ({ operatorPage: page }) => {
-    await page.goto('/#/options/connections/data-export');
+    await publishDefaultExportTemplate(page);
     await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
     await expect(page.getByLabel('To', { exact: true })).toHaveValue('${Mail}');
     await page.getByLabel('Subject').fill('Edited subject');

@@ -110,6 +110,23 @@ export async function signInAs(page: Page, account: RegExp): Promise<void> {
   await expect(page.getByTestId('operator')).toBeVisible({ timeout: 30_000 });
 }
 
+/**
+ * Makes sure the relay publishes the default data-export template ("Temporary Access Pass"), which the
+ * delivery steps use: on the Data Export screen, an administrator publishes it when none is published yet
+ * (the relay's database lives for the whole run, so an earlier test may have published it already).
+ */
+export async function publishDefaultExportTemplate(page: Page): Promise<void> {
+  await page.goto('/#/options/connections/data-export');
+  const existing = page.getByRole('button', { name: 'Temporary Access Pass', exact: true });
+  const offer = page.getByRole('button', { name: 'Publish the default template' });
+  await expect(existing.or(offer)).toBeVisible();
+  if (await offer.isVisible()) {
+    await offer.click();
+    await expect(page.getByRole('status').filter({ hasText: 'Published "Temporary Access Pass"' })).toBeVisible();
+  }
+  await expect(existing).toBeVisible();
+}
+
 /** Searches the directory on the current page for `search` and picks the user whose button matches `name`. */
 export async function chooseUser(page: Page, search: string, name: RegExp): Promise<void> {
   await page.getByRole('searchbox', { name: 'Search users' }).fill(search);

@@ -1,10 +1,11 @@
-import { test, expect } from './fixtures';
+import { test, expect, publishDefaultExportTemplate } from './fixtures';
 
 test.describe('Templates > Card Templates', () => {
-  test('an administrator builds a card template with TAP and Initiate Card, and finds it after a reload', async ({
+  test('an administrator publishes a card template with TAP and Initiate Card, and finds it after a reload', async ({
     operatorPage: page,
     consoleProblems,
   }) => {
+    await publishDefaultExportTemplate(page);
     await page.goto('/#/templates');
     await expect(page.getByRole('heading', { name: 'Card Templates', level: 1 })).toBeVisible();
     await page.getByRole('button', { name: 'New card template' }).click();
@@ -37,10 +38,16 @@ test.describe('Templates > Card Templates', () => {
     await exports.getByLabel('Temporary Access Pass').check();
     await expect(lifetime).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Helpdesk YubiKey".' })).toBeVisible();
+    await expect(
+      page
+        .getByRole('status')
+        .filter({ hasText: 'Saved "Helpdesk YubiKey". Version 1 is published for every operator.' }),
+    ).toBeVisible();
+    await expect(page.getByTestId('publication')).toHaveText(/^Version 1, published by Aisha Operator on /);
 
     await page.reload();
     await page.getByRole('button', { name: 'Helpdesk YubiKey', exact: true }).click();
+    await expect(page.getByTestId('publication')).toHaveText(/^Version 1, published by Aisha Operator on /);
     await expect(page.getByLabel('Description')).toHaveValue('YubiKey 5 for helpdesk staff');
     for (const label of [
       'Operator may generate TAP codes',
@@ -68,10 +75,10 @@ test.describe('Templates > Card Templates', () => {
       /Is already used by another card template\./,
     );
     await page.getByRole('button', { name: 'Discard changes' }).click();
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
     await page
-      .getByRole('dialog', { name: 'Delete "Helpdesk YubiKey (copy)"?' })
-      .getByRole('button', { name: 'Delete card template' })
+      .getByRole('dialog', { name: 'Withdraw "Helpdesk YubiKey (copy)"?' })
+      .getByRole('button', { name: 'Withdraw card template' })
       .click();
     await expect(page.getByRole('button', { name: 'Helpdesk YubiKey (copy)' })).toHaveCount(0);
 
@@ -92,5 +99,21 @@ test.describe('Templates > Card Templates', () => {
       (await page.getByLabel('PIV card').isChecked()) ||
       (await page.getByLabel('YubiKey', { exact: true }).isChecked());
     expect(anyChecked).toBe(true);
+  });
+
+  test('an operator reads the published templates but is offered nothing to change them with', async ({
+    page,
+    signInAs,
+  }) => {
+    await page.goto('/');
+    await signInAs(/Priya/);
+    await page.goto('/#/templates');
+    await expect(page.getByRole('heading', { name: 'Card templates', level: 2 })).toBeVisible();
+    for (const name of ['New card template', 'Save', 'Withdraw', 'Duplicate'])
+      await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0);
+    await page.goto('/#/options/connections/data-export');
+    await expect(page.getByRole('heading', { name: 'Email templates', level: 2 })).toBeVisible();
+    for (const name of ['New template', 'Publish the default template', 'Save', 'Withdraw'])
+      await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0);
   });
 });

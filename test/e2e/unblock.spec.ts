@@ -1,4 +1,4 @@
-import { test, expect, chooseUser } from './fixtures';
+import { test, expect, chooseUser, publishDefaultExportTemplate } from './fixtures';
 import { placesHolding } from './secrets';
 import { E2E_PORTS } from '../../playwright.config';
 import type { Page } from '@playwright/test';
@@ -26,6 +26,7 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     consoleProblems,
     request,
   }) => {
+    await publishDefaultExportTemplate(page);
     await openUser(page, 'Ben', 'Ben Member');
     await requestPass(page);
 

@@ -8,6 +8,9 @@ import { list, say, sentence, type Words } from './types';
 export const WORKFLOWS_WORDS: Words = {
   INVALID_SETTINGS: (f, message) => `These settings cannot be saved: ${list(f.problems) || sentence(message)}`,
   INVALID_TEMPLATE: (f, message) => `This template cannot be saved: ${list(f.problems) || sentence(message)}`,
+  TEMPLATES_OFFLINE: say(
+    'The Keyward relay did not answer, so no template was published. Check the connection to the relay, then try again.',
+  ),
   INVALID_CONFIGURATION: (f) =>
     `The configuration was not imported (nothing changed): ${Array.isArray(f.problems) ? f.problems.join('; ') : ''}. Fix the file, or export a fresh one from the browser it came from.`,
   TAP_CODE_GONE: say('The code of this pass is no longer held, so it cannot be emailed. Request a new pass.'),
