@@ -12,7 +12,10 @@ import { CardTemplatesState } from './state/card-templates.svelte';
 import { SecurityState, StaleTabState } from './state/security.svelte';
 import { LifecycleState } from './state/lifecycle.svelte';
 import { followRoutes, type AppState } from './state/app-state';
+import type { ServicePorts } from './state/lifecycle.svelte';
 import { openKeywardDb } from './store/db';
+import { onlineTemplateStore } from './workflows/online-templates';
+import { relayAuditLog, relayCardRegistry } from './workflows/ports';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
 
@@ -22,6 +25,12 @@ openKeywardDb(() => staleTab.markStale()).catch((e: unknown) => {
   // This tab's code is older than the database another tab already upgraded.
   if ((e as { name?: unknown } | null)?.name === 'VersionError') staleTab.markStale();
 });
+
+// The system of record: the relay's registry, audit trail and published templates, as the signed-in operator.
+const servicePorts: ServicePorts = (op) => {
+  const relay = op.relay();
+  return { registry: relayCardRegistry(relay), audit: relayAuditLog(relay), templates: onlineTemplateStore(relay) };
+};
 
 const session = new SessionState();
 const readers = new ReaderState();
@@ -34,8 +43,8 @@ const app: AppState = {
   readers,
   exportTemplates,
   cardTemplates,
-  lifecycle: new LifecycleState(session, readers),
-  unblock: new UnblockState(session),
+  lifecycle: new LifecycleState(session, readers, servicePorts),
+  unblock: new UnblockState(session, servicePorts),
   audit: new AuditState(),
   security: new SecurityState(() => {
     void exportTemplates.load();

@@ -14,6 +14,16 @@ import { RouterState } from './router.svelte';
 import { SecurityState, StaleTabState } from './security.svelte';
 import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
+import type { ServicePorts } from './lifecycle.svelte';
+import { onlineTemplateStore } from '../workflows/online-templates';
+import { relayAuditLog, relayCardRegistry } from '../workflows/ports';
+
+/** The composition root's ports (src/main.ts); no operator signs in here, so they are never reached. */
+const ports: ServicePorts = (op) => ({
+  registry: relayCardRegistry(op.relay()),
+  audit: relayAuditLog(op.relay()),
+  templates: onlineTemplateStore(op.relay()),
+});
 
 function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
   const session = new SessionState();
@@ -25,8 +35,8 @@ function buildApp(win: ReturnType<typeof fakeWindow>): AppState {
     readers,
     exportTemplates: new ExportTemplatesState(),
     cardTemplates: new CardTemplatesState(session, readers),
-    lifecycle: new LifecycleState(session, readers),
-    unblock: new UnblockState(session),
+    lifecycle: new LifecycleState(session, readers, ports),
+    unblock: new UnblockState(session, ports),
     audit: new AuditState(),
     security: new SecurityState(),
     staleTab: new StaleTabState(),

@@ -6,7 +6,6 @@ import type { AppError } from '../app-error';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
 import {
   deliveryTemplates,
-  tapContext,
   tenantTapPolicy,
   userTap,
   type DirectoryUser,
@@ -14,7 +13,8 @@ import {
   type TapPolicyResult,
   type TemporaryAccessPass,
 } from '../workflows/helpdesk';
-import { cardsOf, reportCardLost, type RegistryRecord } from '../workflows/lost-card';
+import { cardsOf, reportCardLost, type Card } from '../workflows/lost-card';
+import { tapContextWith, type ServicePorts } from './lifecycle-operations';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
 import { UserSearchState } from './user-search.svelte';
@@ -42,12 +42,15 @@ export class UnblockState {
   issued = $state.raw<TapOutcome | null>(null);
   /** Whether the issued code is on screen (decided when it was requested). */
   codeShown = $state(false);
-  /** The chosen user's cards registered in this browser. */
-  cards = $state.raw<readonly RegistryRecord[]>([]);
+  /** The chosen user's cards, as the service knows them. */
+  cards = $state.raw<readonly Card[]>([]);
   /** The card whose loss the operator is being asked to confirm. */
-  confirmingLost = $state.raw<RegistryRecord | null>(null);
+  confirmingLost = $state.raw<Card | null>(null);
 
-  constructor(private readonly session: SessionState) {
+  constructor(
+    private readonly session: SessionState,
+    private readonly ports: ServicePorts,
+  ) {
     this.search = new UserSearchState(session);
   }
 
@@ -71,20 +74,23 @@ export class UnblockState {
     this.existing = null;
     this.cards = [];
     await this.#run(async () => {
-      this.cards = await cardsOf(user.id);
+      this.cards = await cardsOf(this.ports(op).registry, user.id);
       this.existing = await userTap(op, user.id);
     });
   }
 
   /** Retires the card as lost (after the operator confirmed), then lists the user's cards again. */
-  async reportLost(card: RegistryRecord): Promise<void> {
-    const account = this.session.profile?.account;
+  async reportLost(card: Card): Promise<void> {
+    const op = this.session.operator;
     const user = this.user;
     this.confirmingLost = null;
-    if (!account || !user) return;
+    if (!op || !user) return;
+    const ports = this.ports(op);
     await this.#run(async () => {
-      await reportCardLost(card.cardId, { oid: account.objectId, name: account.name, upn: account.username });
-      this.cards = await cardsOf(user.id);
+      const lost = await reportCardLost(ports, card);
+      // The service unbinds a retired card from its holder, so the lost one is shown from its answer.
+      const others = (await cardsOf(ports.registry, user.id)).filter((c) => c.cardId !== lost.cardId);
+      this.cards = [...others, lost];
     });
   }
 
@@ -132,7 +138,8 @@ export class UnblockState {
   }
 
   #context(): TapContext {
-    return tapContext(this.session.operator!, this.session.profile!.account);
+    const op = this.session.operator!;
+    return tapContextWith(op, this.session.profile!.account, this.ports(op));
   }
 
   #run(work: () => Promise<unknown>): Promise<void> {

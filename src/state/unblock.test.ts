@@ -1,16 +1,24 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
-import { getCard, putCard } from '../store/registry';
+import { portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { UnblockState } from './unblock.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 
 const ctx = signedInOperator();
 
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+  await world.publish('card', testTemplate());
+}, 60_000);
+afterAll(() => world?.close());
+
 /** The Unblock page, opened, with `name` found and chosen. */
 async function choose(name: string): Promise<UnblockState> {
-  const unblock = new UnblockState(ctx.session);
+  const unblock = new UnblockState(ctx.session, () => portsOf(world));
   await unblock.open();
   unblock.search.type(name);
   await until(() => unblock.search.results.length > 0);
@@ -20,7 +28,7 @@ async function choose(name: string): Promise<UnblockState> {
 
 describe('UnblockState', () => {
   it('opens with the delivery templates and the policy as far as the operator may read it', async () => {
-    const unblock = new UnblockState(ctx.session);
+    const unblock = new UnblockState(ctx.session, () => portsOf(world));
     await unblock.open();
     expect(unblock.error).toBeNull();
     expect(unblock.templates.length).toBeGreaterThan(0);
@@ -74,20 +82,23 @@ describe('UnblockState', () => {
 
   it("lists the user's cards and retires a lost one without the card", async () => {
     const dmitri = ctx.tenant.emulator.tenant.byDisplayName('Dmitri Volkov');
-    await putCard({
-      cardId: 'serial:31000001',
-      serial: 31000001,
-      credentialType: 'YubiKey 5 · PIV · firmware 5.7.2 · serial 31000001',
-      userId: dmitri.id,
-      userUpn: dmitri.userPrincipalName,
-      userDisplayName: dmitri.displayName,
-      templateId: 'tpl-1',
-      state: 'active',
-      issuedAt: '2026-01-01T00:00:00.000Z',
-      activatedAt: '2026-01-02T00:00:00.000Z',
-      retiredAt: null,
-      updatedAt: '2026-01-02T00:00:00.000Z',
+    const olivia = portsOf(world).registry;
+    await olivia.transition('serial:31000001', {
+      transition: 'issue',
+      expectedVersion: 0,
+      issue: {
+        holderOid: dmitri.id,
+        holderName: dmitri.displayName,
+        holderUpn: dmitri.userPrincipalName,
+        templateId: 'tpl-1',
+        templateVersion: 1,
+        credentialType: 'yubikey',
+        serial: 31000001,
+        chuidGuid: dmitri.id,
+        keys: [],
+      },
     });
+    await olivia.transition('serial:31000001', { transition: 'activate', expectedVersion: 1 });
     const unblock = await choose('Dmitri');
     expect(unblock.cards.map((c) => [c.cardId, c.state])).toEqual([['serial:31000001', 'active']]);
     unblock.confirmingLost = unblock.cards[0]!;
@@ -95,6 +106,6 @@ describe('UnblockState', () => {
     expect(unblock.error).toBeNull();
     expect(unblock.confirmingLost).toBeNull();
     expect(unblock.cards.map((c) => c.state)).toEqual(['retired']);
-    expect(await getCard('serial:31000001')).toMatchObject({ state: 'retired', lostAt: expect.any(String) });
+    expect(await olivia.card('serial:31000001')).toMatchObject({ state: 'retired', lostAt: expect.any(String) });
   });
 });

@@ -11,6 +11,7 @@ import { sendExportEmail } from '../relay-api/mail';
 import type { ExportTemplateRecord } from '../store/export-templates';
 import { ensureDefaultTemplates, exportTemplates } from './export-templates';
 import type { OperatorSession } from './operator-session';
+import { relayAuditLog } from './ports';
 import { currentTap, type TapContext } from './request-tap';
 
 export type { DirectoryUser, ExportTemplateRecord, SignedInAccount, TapPolicyResult, TemporaryAccessPass };
@@ -45,11 +46,12 @@ export async function deliveryTemplates(): Promise<ExportTemplateRecord[]> {
   return exportTemplates();
 }
 
-/** Binds a pass request to the operator: Graph as them, mail through the relay with their token. */
+/** Binds a pass request to the operator: Graph as them, mail and audit through the relay with their token. */
 export function tapContext(op: OperatorSession, account: SignedInAccount): TapContext {
   return {
     graph: op.graph(),
     operator: { oid: account.objectId, name: account.name, upn: account.username },
+    audit: relayAuditLog(op.relay()),
     sendMail: (request, key) => sendExportEmail(op.relay(), request, key),
   };
 }

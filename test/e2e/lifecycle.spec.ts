@@ -391,7 +391,7 @@ test.describe('over the local PC/SC bridge', () => {
     // Then Ben loses the card: Smart Card Unblock lists it and retires it without it.
     await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
     await chooseUser(page, 'Ben', /Ben Member/);
-    const cards = page.getByRole('list', { name: 'Cards registered in this browser' });
+    const cards = page.getByRole('list', { name: 'Cards in the registry' });
     await expect(cards.getByRole('listitem')).toHaveCount(1);
     await expect(cards.getByTestId('card-registry-state')).toHaveText('Active');
     await cards.getByRole('button', { name: 'Report lost…' }).click();
