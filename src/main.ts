@@ -32,6 +32,12 @@ const servicePorts: ServicePorts = (op) => {
   return { registry: relayCardRegistry(relay), audit: relayAuditLog(relay), templates: onlineTemplateStore(relay) };
 };
 
+/** The demo only: `?demo-card-serial=N` numbers the virtual reader's cards from N (two windows, one card). */
+function demoCardSerial(): number | undefined {
+  const n = Number(new URLSearchParams(location.search).get('demo-card-serial'));
+  return Number.isSafeInteger(n) && n > 0 && n < 2 ** 32 ? n : undefined;
+}
+
 const session = new SessionState();
 const readers = new ReaderState();
 const exportTemplates = new ExportTemplatesState();
@@ -58,7 +64,11 @@ mount(App, { target: document.getElementById('app')!, props: { app } });
 void session
   .init()
   .then(() =>
-    readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }),
+    readers.start({
+      demo: Boolean(session.deployment?.demo),
+      pcscBridgePort: session.deployment?.pcscBridgePort,
+      demoCardSerial: demoCardSerial(),
+    }),
   );
 void exportTemplates.load();
 void registerServiceWorker();

@@ -22,13 +22,6 @@ export interface StepEvent {
 /** Receives step events (the Lifecycle page's progress list). */
 export type OnStep = (event: StepEvent) => void;
 
-/** Who is acting, for the audit. */
-export interface LifecycleOperator {
-  readonly oid: string;
-  readonly name: string;
-  readonly upn: string;
-}
-
 /**
  * The system of record as the lifecycle workflows reach it (src/workflows/ports.ts): the service's card
  * registry, its audit trail (only for what the service cannot see itself) and the published templates.
