@@ -1,7 +1,7 @@
 /**
  * The one vocabulary of the audit rows the PWA appends (the relay writes the card transitions itself):
  * a dotted verb (`tap.create`, `mail.send`, `pin.deliver`, `card.issue` for a refusal or failure), a
- * target named by type, id and label (a user: object id + display name; a card: card id + holder name),
+ * target named by type, id and label (a user: object id + display name; a card: card id + "id (holder)"),
  * an outcome (`succeeded`, `failed`, `refused`), and for a failure or refusal the reason in words.
  * Never a PIN, PUK, TAP code or key: reasons come from error messages, which never carry one
  * (src/app-error.ts).
@@ -28,9 +28,12 @@ export function userTarget(user: { id: string; displayName?: string | null; upn?
   return { type: 'user', id: user.id, label: line(user.displayName || user.upn || user.id, 200) };
 }
 
-/** A card as a target: its id, labelled with its holder's name when it has one. */
+/**
+ * A card as a target: its id, labelled "serial:10000002 (Ben Member)" with its holder's name when it has
+ * one, as the relay labels the transitions it records (relay/cards/registry.ts).
+ */
 export function cardTarget(cardId: string, holderName = ''): AuditTarget {
-  return { type: 'card', id: cardId, label: line(holderName || cardId, 200) };
+  return { type: 'card', id: cardId, label: line(holderName ? `${cardId} (${holderName})` : cardId, 200) };
 }
 
 /** One printable line of at most `max` characters (the contract refuses control characters). */

@@ -82,7 +82,9 @@ describe('issueCard refusals and roll-back', () => {
       expect(await portsOf(world).registry.card(cardId)).toBeNull();
       // The service never saw the card, so the refusal is in the trail only because the browser recorded it.
       const rows = (await auditRows(world)).filter((r) => r.target.id === cardId);
-      expect(rows).toMatchObject([{ action: 'card.issue', outcome: 'refused', target: { label: user.displayName } }]);
+      expect(rows).toMatchObject([
+        { action: 'card.issue', outcome: 'refused', target: { label: `${cardId} (${user.displayName})` } },
+      ]);
     }
     expect(await portsOf(world).registry.cardsOf(user.id)).toEqual([]);
     // The factory secrets still work.

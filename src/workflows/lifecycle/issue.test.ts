@@ -75,7 +75,7 @@ describe('issueCard', () => {
     const rows = await auditRows(world);
     expect(rows.find((r) => r.action === 'pin.deliver')).toMatchObject({
       actor: { name: PEOPLE.olivia.name },
-      target: { type: 'card', id: s.cardId, label: USER.displayName },
+      target: { type: 'card', id: s.cardId, label: `${s.cardId} (${USER.displayName})` },
       outcome: 'succeeded',
     });
     expect(s.delivery).toMatchObject({ method: 'email', status: 'sent' });
