@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../app-error';
 import { freshChuid, openPivSession } from '../../cards/card';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
-import { transitionCard } from '../../relay-api/cards';
+import { importCards, transitionCard } from '../../relay-api/cards';
 import type { RelayEndpoint } from '../../relay-api/request';
 import { lastUnfinishedRun } from '../../store/journal';
 import { relayAuditLog, relayCardRegistry, type CardRegistry } from '../ports';
@@ -119,6 +119,41 @@ function transitionsUnreachable(): RelayEndpoint {
     },
   };
 }
+
+describe('a generic card issued by an older Keyward', () => {
+  it("is refused as its holder's when that browser's registry was uploaded (under the old GUID id)", async () => {
+    const { transport } = await cardInReader('piv-generic+ff');
+    const holder = crypto.randomUUID();
+    const session = await openPivSession(transport);
+    await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'TDES');
+    await session.writeChuid(freshChuid(holder));
+    const legacyId = `chuid:${holder.replace(/-/g, '')}`;
+    await importCards(world.endpoint(PEOPLE.adam), [
+      {
+        cardId: legacyId,
+        state: 'active',
+        credentialType: 'piv',
+        serial: null,
+        holderOid: holder,
+        holderName: 'Grace Hopper',
+        holderUpn: 'grace@contoso.example',
+        templateId: 'tpl-1',
+        issuedAt: '2025-06-01T00:00:00.000Z',
+        lostAt: null,
+      },
+    ]);
+    await expect(
+      issueCard({
+        transport,
+        masterKey: await testMasterKey(),
+        templateId: 'tpl-1',
+        user: USER,
+        ports: portsOf(world),
+      }),
+    ).rejects.toMatchObject({ code: 'CARD_BOUND', fields: { state: 'active', holderName: 'Grace Hopper' } });
+    await transport.close();
+  });
+});
 
 describe('recording the transition', () => {
   it('a lost race says who has the card now; the run stays unfinished', async () => {

@@ -40,7 +40,14 @@
  * `issued`; the run ends only after it did (else `NOT_RECORDED`, and the next attempt resumes).
  */
 import { isAppError } from '../../app-error';
-import { openCard, planBinding, type CardHandle, type PlannedBinding } from '../../cards/card';
+import {
+  chuidIdentification,
+  legacyCardId,
+  openCard,
+  planBinding,
+  type CardHandle,
+  type PlannedBinding,
+} from '../../cards/card';
 import { cardStepError } from '../../cards/card-error';
 import { resetToBlank } from '../../cards/retire-steps';
 import type { CardTemplateRecord } from '../../store/db';
@@ -113,6 +120,15 @@ async function publishedTemplate(input: IssueInput, kind: CardHandle['kind']): P
   return template;
 }
 
+/**
+ * What the service holds under the id an older Keyward gave a generic card (`chuid:<GUID hex>`, uploaded
+ * from that browser's registry), for the safety check only: null for a YubiKey or a card without a CHUID.
+ */
+async function legacyRecord(input: IssueInput, binding: PlannedBinding): Promise<Card | null> {
+  const legacy = binding.existing && legacyCardId(chuidIdentification(binding.existing));
+  return legacy && binding.id.cardId.startsWith('chuid:') ? input.ports.registry.card(legacy) : null;
+}
+
 /** The card, its binding, its template, what the service holds, and the run; after the checks that touch nothing. */
 async function prepare(input: IssueInput, target: FailureTarget): Promise<Prepared> {
   const card = await openCard(input.transport);
@@ -124,7 +140,7 @@ async function prepare(input: IssueInput, target: FailureTarget): Promise<Prepar
   const current = await input.ports.registry.card(cardId);
   if (current?.holder.name) target.holderName = current.holder.name;
   const unfinished = await lastUnfinishedRun(cardId);
-  checkBinding(current, binding, input.user, unfinished);
+  checkBinding(current ?? (await legacyRecord(input, binding)), binding, input.user, unfinished);
   if (unfinished && unfinished.operation !== 'issue')
     throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, {
       cardId,
