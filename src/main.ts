@@ -61,14 +61,12 @@ const app: AppState = {
 followRoutes(app);
 mount(App, { target: document.getElementById('app')!, props: { app } });
 
-void session
-  .init()
-  .then(() =>
-    readers.start({
-      demo: Boolean(session.deployment?.demo),
-      pcscBridgePort: session.deployment?.pcscBridgePort,
-      demoCardSerial: demoCardSerial(),
-    }),
-  );
+void session.init().then(() =>
+  readers.start({
+    demo: Boolean(session.deployment?.demo),
+    pcscBridgePort: session.deployment?.pcscBridgePort,
+    demoCardSerial: demoCardSerial(),
+  }),
+);
 void exportTemplates.load();
 void registerServiceWorker();
