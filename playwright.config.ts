@@ -52,9 +52,9 @@ export default defineConfig({
       KEYWARD_INBOX_PORT: String(E2E_PORTS.inbox),
       KEYWARD_BRIDGE_PORT: String(E2E_PORTS.bridge),
       KEYWARD_EMULATOR_CONTROL: '1',
-      KEYWARD_LOG_FILE: E2E_SERVICE_LOG,
-      // A fresh relay database per run (templates and cards published in one run do not leak into the next).
+      // One relay database per run, shared by its specs (cards they leave behind do not outlive the run).
       KEYWARD_DATA_DIR: ':memory:',
+      KEYWARD_LOG_FILE: E2E_SERVICE_LOG,
     },
   },
 });

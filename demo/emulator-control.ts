@@ -1,7 +1,10 @@
 /**
  * Test-only HTTP controls for the Entra emulator, so end-to-end tests (another process) can inject
  * Graph throttling, change the TAP policy, withhold admin consent for delegated permissions
- * (`POST /_emulator/consent` with `{ "withheld": [...] }`) and read the pass the emulator holds. Mounted under
+ * (`POST /_emulator/consent` with `{ "withheld": [...] }`), read the pass the emulator holds, and get a
+ * seeded user's access token for the relay (`POST /_emulator/relay-token` with `{ "upn": ... }`: what MSAL
+ * would bring after that user clicked their name on the emulator's sign-in page, so a test can set up
+ * through the relay's API what is not the point of the test). Mounted under
  * `/_emulator/` on the emulator's https server only when KEYWARD_EMULATOR_CONTROL=1; `npm start` never
  * enables it.
  */
@@ -43,6 +46,16 @@ export function handleEmulatorControl(emulator: EntraEmulator, req: IncomingMess
         }
         emulator.control.withholdConsent(withheld);
         return send(res, 204, null);
+      }
+      if (req.method === 'POST' && action === 'relay-token') {
+        const user = emulator.tenant.findUser(String((await readJson(req)).upn ?? ''));
+        if (!user) return send(res, 404, { error: 'no such user' });
+        const token = await emulator.control.mintAccessToken({
+          userId: user.id,
+          audience: 'relay',
+          scopes: ['Mail.Send'],
+        });
+        return send(res, 200, { token });
       }
       if (req.method === 'GET' && action === 'tap' && arg)
         return send(res, 200, emulator.control.tapFor(decodeURIComponent(arg)) ?? null);

@@ -71,7 +71,7 @@ const relay = await startRelay(
     MAIL_FROM: 'Keyward demo <keyward@contoso.example>',
     ALLOWED_DOMAINS: 'contoso.example',
     DEMO: '1',
-    // The e2e run keeps its relay database in memory, so every run starts from an empty one.
+    // The e2e run gives its relay a database of its own (`:memory:`); `npm start` keeps .demo/relay-db.
     ...(process.env.KEYWARD_DATA_DIR ? { KEYWARD_DATA_DIR: process.env.KEYWARD_DATA_DIR } : {}),
   }),
 );

@@ -13,8 +13,10 @@ import { SecurityState, StaleTabState } from './state/security.svelte';
 import { LifecycleState } from './state/lifecycle.svelte';
 import { LegacyUploadState } from './state/legacy-upload.svelte';
 import { followRoutes, type AppState } from './state/app-state';
+import type { ServicePorts } from './state/lifecycle.svelte';
 import { openKeywardDb } from './store/db';
 import { RelayTemplateStore } from './workflows/template-store';
+import { relayAuditLog, relayCardRegistry } from './workflows/ports';
 import { registerServiceWorker } from './register-sw';
 import './ui/app.css';
 
@@ -25,6 +27,12 @@ openKeywardDb(() => staleTab.markStale()).catch((e: unknown) => {
   if ((e as { name?: unknown } | null)?.name === 'VersionError') staleTab.markStale();
 });
 
+/** The demo only: `?demo-card-serial=N` numbers the virtual reader's cards from N (two windows, one card). */
+function demoCardSerial(): number | undefined {
+  const n = Number(new URLSearchParams(location.search).get('demo-card-serial'));
+  return Number.isSafeInteger(n) && n > 0 && n < 2 ** 32 ? n : undefined;
+}
+
 const session = new SessionState();
 const readers = new ReaderState();
 // The relay as the signed-in caller (null when signed out).
@@ -33,6 +41,11 @@ const relay = () => session.operator?.relay() ?? null;
 const templateStore = new RelayTemplateStore(relay);
 // Only administrators edit templates (the relay refuses everyone else anyway).
 const isAdministrator = () => session.access.mayAdminister;
+// The system of record: the relay's registry and audit trail as the signed-in operator, and its templates.
+const servicePorts: ServicePorts = (op) => {
+  const endpoint = op.relay();
+  return { registry: relayCardRegistry(endpoint), audit: relayAuditLog(endpoint), templates: templateStore };
+};
 const exportTemplates = new ExportTemplatesState(templateStore, isAdministrator);
 const cardTemplates = new CardTemplatesState(session, readers, templateStore, isAdministrator);
 const app: AppState = {
@@ -42,9 +55,9 @@ const app: AppState = {
   readers,
   exportTemplates,
   cardTemplates,
-  lifecycle: new LifecycleState(session, readers),
-  unblock: new UnblockState(session, templateStore),
-  audit: new AuditState(() => session.operator?.relay() ?? null),
+  lifecycle: new LifecycleState(session, readers, servicePorts),
+  unblock: new UnblockState(session, servicePorts),
+  audit: new AuditState(relay),
   security: new SecurityState(templateStore, () => {
     void exportTemplates.load();
     void cardTemplates.load();
@@ -59,9 +72,11 @@ session.onSignedIn(() => void templateStore.refresh().catch(() => undefined));
 session.onSignedIn(() => void app.legacyUpload.check());
 mount(App, { target: document.getElementById('app')!, props: { app } });
 
-void session
-  .init()
-  .then(() =>
-    readers.start({ demo: Boolean(session.deployment?.demo), pcscBridgePort: session.deployment?.pcscBridgePort }),
-  );
+void session.init().then(() =>
+  readers.start({
+    demo: Boolean(session.deployment?.demo),
+    pcscBridgePort: session.deployment?.pcscBridgePort,
+    demoCardSerial: demoCardSerial(),
+  }),
+);
 void registerServiceWorker();

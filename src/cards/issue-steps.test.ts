@@ -92,11 +92,13 @@ describe('issuance steps', () => {
     const card = await openCard((await cardInReader('yubikey-5.7')).transport);
     await card.session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');
     await card.session.verifyPin('123456');
-    const pem = await generateKeyAndCsr(card.session, CERT, USER);
+    const { csrPem: pem, spki } = await generateKeyAndCsr(card.session, CERT, USER);
     expect(pem).toContain('BEGIN CERTIFICATE REQUEST');
     const { Pkcs10CertificateRequest } = await import('@peculiar/x509');
     const csr = new Pkcs10CertificateRequest(pem);
     expect(csr.subject).toBe(`CN=${USER.displayName}`);
     expect(await csr.verify()).toBe(true);
+    // The key the registry records is the one the request certifies.
+    expect(new Uint8Array(csr.publicKey.rawData)).toEqual(new Uint8Array(spki));
   });
 });

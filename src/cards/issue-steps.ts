@@ -107,12 +107,20 @@ export function fillUser(text: string, user: CertificateHolder): string {
     .replaceAll('${UserId}', user.id);
 }
 
-/** Generates the template's key and a CSR the card signs (PIN verified before); returns the PEM, verified. */
+/** A key generated on the card and the request for its certificate. */
+export interface GeneratedRequest {
+  /** The CSR, PEM, its signature verified. */
+  readonly csrPem: string;
+  /** The key's DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), for the registry. */
+  readonly spki: Uint8Array;
+}
+
+/** Generates the template's key and a CSR the card signs (PIN verified before), verified. */
 export async function generateKeyAndCsr(
   session: PivSession,
   certificate: CertificatePlan,
   user: CertificateHolder,
-): Promise<string> {
+): Promise<GeneratedRequest> {
   const slot = SLOTS[certificate.slot];
   const algorithm: KeyAlgorithm = certificate.algorithm;
   const key = await session.generateKey(slot, algorithm);
@@ -124,5 +132,5 @@ export async function generateKeyAndCsr(
   });
   if (!(await csr.verify()))
     throw cardStepError('VERIFY_FAILED', "The card's CSR signature does not verify.", { step: 'generate-key' });
-  return csr.toString('pem');
+  return { csrPem: csr.toString('pem'), spki: key.spki };
 }

@@ -14,8 +14,12 @@ export interface VirtualReaderChoice extends ReaderChoice {
   removeCard(): void;
 }
 
-/** Builds the virtual reader, with a blank YubiKey 5.7 profile card inserted. */
-export async function createDemoVirtualReader(): Promise<VirtualReaderChoice> {
+/**
+ * Builds the virtual reader, with a blank YubiKey 5.7 profile card inserted. Its serial is
+ * `firstSerial` (10000001 unless given), and each blank card inserted after it gets the next one, as a
+ * drawer of new cards would: two browsers given the same `firstSerial` hold "the same card".
+ */
+export async function createDemoVirtualReader(firstSerial = 10000001): Promise<VirtualReaderChoice> {
   const [{ createVirtualReader }, { DEFAULT_VIRTUAL_READER_ENTRY }, { createVirtualPivCard }] = await Promise.all([
     import('../transport/simulator/virtual-reader'),
     import('../transport/simulator/simulator-transport'),
@@ -23,10 +27,10 @@ export async function createDemoVirtualReader(): Promise<VirtualReaderChoice> {
   ]);
   const device = createVirtualReader({
     entry: DEFAULT_VIRTUAL_READER_ENTRY,
-    card: createVirtualPivCard({ profile: 'yubikey-5.7' }),
+    card: createVirtualPivCard({ profile: 'yubikey-5.7', serial: firstSerial }),
     unrestricted: true,
   });
-  let serial = 10000001;
+  let serial = firstSerial;
   return {
     id: 'virtual:0',
     label: 'Virtual reader',

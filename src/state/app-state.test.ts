@@ -22,6 +22,8 @@ import { SecurityState, StaleTabState } from './security.svelte';
 import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
 import { RelayTemplateStore } from '../workflows/template-store';
+import type { ServicePorts } from './lifecycle.svelte';
+import { relayAuditLog, relayCardRegistry } from '../workflows/ports';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 vi.stubGlobal('location', { origin: 'http://localhost:8080' });
@@ -47,6 +49,12 @@ function buildApp(hash: string): { app: AppState; win: ReturnType<typeof fakeWin
   const relay = () => session.operator?.relay() ?? null;
   const templates = new RelayTemplateStore(relay);
   const isAdministrator = () => session.access.mayAdminister;
+  // The composition root's ports (src/main.ts), over the relay the tenant serves.
+  const ports: ServicePorts = (op) => ({
+    registry: relayCardRegistry(op.relay()),
+    audit: relayAuditLog(op.relay()),
+    templates,
+  });
   const app: AppState = {
     session,
     router: new RouterState(win as unknown as Window),
@@ -54,8 +62,8 @@ function buildApp(hash: string): { app: AppState; win: ReturnType<typeof fakeWin
     readers,
     exportTemplates: new ExportTemplatesState(templates, isAdministrator),
     cardTemplates: new CardTemplatesState(session, readers, templates, isAdministrator),
-    lifecycle: new LifecycleState(session, readers),
-    unblock: new UnblockState(session, templates),
+    lifecycle: new LifecycleState(session, readers, ports),
+    unblock: new UnblockState(session, ports),
     audit: new AuditState(relay),
     security: new SecurityState(templates),
     staleTab: new StaleTabState(),

@@ -11,12 +11,26 @@ import {
   checkNewPin,
   requireMasterKey,
   templateOfCard,
+  type Card,
   type CardTemplateRecord,
   type CardTransport,
-  type RegistryRecord,
 } from '../workflows/lifecycle/inspect';
+import type { LifecyclePorts } from '../workflows/lifecycle/types';
 import { tapContext, type DirectoryUser, type SignedInAccount } from '../workflows/helpdesk';
 import type { OperatorSession } from '../workflows/operator-session';
+import type { TapContext } from '../workflows/request-tap';
+
+/**
+ * The system of record as the signed-in operator reaches it (the card registry, the audit trail, the
+ * published templates). The composition root (src/main.ts) builds them from `OperatorSession.relay()`;
+ * tests build them over the in-process relay.
+ */
+export type ServicePorts = (op: OperatorSession) => LifecyclePorts;
+
+/** The pass context of `op`, auditing into the same trail as the rest of the operation. */
+export function tapContextWith(op: OperatorSession, account: SignedInAccount, ports: LifecyclePorts): TapContext {
+  return { ...tapContext(op, account), audit: ports.audit };
+}
 
 // The card operations (PIV, crypto, CSR with @peculiar/x509) load on first use, keeping the first screen small.
 const operations = () =>
@@ -62,12 +76,13 @@ export interface PreparedWork {
 export const exclusively = <T>(transport: CardTransport, work: () => Promise<T>): Promise<T> =>
   transport.transaction ? transport.transaction(work) : work();
 
-/** Issue: binds the card to `user` under `template`, as the re-authenticated `account`. */
+/** Issue: binds the card to `user` under the published `template`, as the re-authenticated `account`. */
 export function issueWork(
   template: CardTemplateRecord,
   user: DirectoryUser,
   account: SignedInAccount,
   op: OperatorSession,
+  ports: LifecyclePorts,
 ): Work {
   const holder = { id: user.id, upn: user.userPrincipalName, displayName: user.displayName ?? user.userPrincipalName };
   return async (transport, onStep) => {
@@ -76,10 +91,10 @@ export function issueWork(
     ).issueCard({
       transport,
       masterKey: await requireMasterKey(),
-      template,
+      templateId: template.id,
       user: holder,
+      ports,
       onStep,
-      operator: { oid: account.objectId, name: account.name, upn: account.username },
       sendMail: tapContext(op, account).sendMail,
     });
     return { operation: 'issue', result, holder: holder.displayName, template };
@@ -94,15 +109,16 @@ export interface OperatorContext {
 
 /** Activate: checks the new PIN against the card's template, then sets it and creates the TAP it asks for. */
 export async function prepareActivate(
-  record: RegistryRecord,
+  record: Card,
   pins: { activationPin: string; newPin: string; repeat: string },
   holder: string,
   { op, account }: OperatorContext,
+  ports: LifecyclePorts,
 ): Promise<PreparedWork> {
   const { activationPin, newPin, repeat } = pins;
-  const template = await templateOfCard(record);
+  const template = await templateOfCard(record, ports.templates);
   checkNewPin(newPin, repeat, template);
-  const ctx = op && account ? tapContext(op, account) : undefined;
+  const ctx = op && account ? tapContextWith(op, account, ports) : undefined;
   return {
     template,
     work: async (transport, onStep) => ({
@@ -111,19 +127,28 @@ export async function prepareActivate(
       template,
       result: await (
         await operations()
-      ).activateCard({ transport, activationPin, newPin, template, onStep, ...(ctx ? { tapContext: ctx } : {}) }),
+      ).activateCard({
+        transport,
+        activationPin,
+        newPin,
+        template,
+        ports,
+        onStep,
+        ...(ctx ? { tapContext: ctx } : {}),
+      }),
     }),
   };
 }
 
 /** Unblock: checks the new PIN, then sets it with the PUK derived for this card. */
 export async function prepareUnblock(
-  record: RegistryRecord,
+  record: Card,
   newPin: string,
   repeat: string,
   holder: string,
+  ports: LifecyclePorts,
 ): Promise<PreparedWork> {
-  const template = await templateOfCard(record);
+  const template = await templateOfCard(record, ports.templates);
   checkNewPin(newPin, repeat, template);
   const masterKey = await requireMasterKey();
   return {
@@ -131,21 +156,20 @@ export async function prepareUnblock(
     work: async (transport, onStep) => ({
       operation: 'unblock',
       holder,
-      result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, onStep }),
+      result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, ports, onStep }),
     }),
   };
 }
 
-/** Retire: keys destroyed and binding removed, recorded as `account`'s act. */
-export async function prepareRetire(account: SignedInAccount | undefined, holder: string): Promise<PreparedWork> {
+/** Retire: keys destroyed and binding removed; the service records it as the signed-in operator's act. */
+export async function prepareRetire(holder: string, ports: LifecyclePorts): Promise<PreparedWork> {
   const masterKey = await requireMasterKey();
-  const operator = { oid: account?.objectId ?? '', name: account?.name ?? '', upn: account?.username ?? '' };
   return {
     template: null,
     work: async (transport, onStep) => ({
       operation: 'retire',
       holder,
-      result: await (await operations()).retireCard({ transport, masterKey, operator, onStep }),
+      result: await (await operations()).retireCard({ transport, masterKey, ports, onStep }),
     }),
   };
 }

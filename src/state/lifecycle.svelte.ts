@@ -2,17 +2,19 @@
  * The Lifecycle page: the state of the card in the open reader, the operation the operator is preparing
  * (Issue, Activate, Unblock, Retire), its live progress and its summary. PINs are arguments passed
  * straight to the workflows and never kept here; the activation PIN lives only in the issue summary, in
- * memory, until the summary is closed.
+ * memory, until the summary is closed. What the card is (state, holder, template version) comes from the
+ * service, through the ports of the signed-in operator.
  */
 import { AppError, isAppError, toAppError } from '../app-error';
 import {
   inspectCard,
   issuingTemplates,
   requireMasterKey,
+  type Card,
   type CardStatus,
   type CardTemplateRecord,
-  type RegistryRecord,
 } from '../workflows/lifecycle/inspect';
+import type { LifecyclePorts } from '../workflows/lifecycle/types';
 import type { DirectoryUser, SignedInAccount } from '../workflows/helpdesk';
 import {
   exclusively,
@@ -22,6 +24,7 @@ import {
   prepareUnblock,
   type LifecycleSummary,
   type PreparedWork,
+  type ServicePorts,
   type Work,
 } from './lifecycle-operations';
 import { applyStepEvent, failRunning, plannedSteps, type ProgressRow, type Transition } from './lifecycle-page';
@@ -31,7 +34,7 @@ import { UserSearchState } from './user-search.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
-export type { LifecycleSummary } from './lifecycle-operations';
+export type { LifecycleSummary, ServicePorts } from './lifecycle-operations';
 
 /** Reactive Lifecycle page state; one instance for the app. */
 export class LifecycleState {
@@ -53,17 +56,26 @@ export class LifecycleState {
   /** Why the card in the reader could not be read (kept apart from `error`, which an operation owns). */
   readError = $state.raw<AppError | null>(null);
   summary = $state.raw<LifecycleSummary | null>(null);
+  /** The name of the template the card was issued under, as published now (null when unknown). */
+  templateName = $state<string | null>(null);
   /** Whether the Lifecycle page is on screen: the card is read only then. */
   #visible = false;
   /** Counts visits, so an operation that ends after the operator left cannot show its summary. */
   #visit = 0;
 
   template = $derived(this.templates.find((t) => t.id === this.templateId) ?? null);
-  holder = $derived(this.status?.record?.userDisplayName ?? this.status?.record?.userUpn ?? null);
+  holder = $derived(this.status?.record?.holder.name || this.status?.record?.holder.upn || null);
+  /** "template “Staff YubiKey” version 2", for a card the service holds as issued under one. */
+  issuedUnder = $derived.by(() => {
+    const t = this.status?.record?.template;
+    if (!t?.id || !this.holder) return null;
+    return `template “${this.templateName ?? t.id}” version ${t.version}`;
+  });
 
   constructor(
     private readonly session: SessionState,
     private readonly readers: ReaderState,
+    private readonly ports: ServicePorts,
   ) {
     this.search = new UserSearchState(session);
     readers.onCardChange(() => {
@@ -87,6 +99,14 @@ export class LifecycleState {
     this.readError = null;
     this.templates = [];
     this.templateId = null;
+    this.templateName = null;
+  }
+
+  /** The system of record as the signed-in operator reaches it; `NOT_SIGNED_IN` before sign-in. */
+  #ports(): LifecyclePorts {
+    const op = this.session.operator;
+    if (!op) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
+    return this.ports(op);
   }
 
   /** Reads the state of the card in the reader (skipped while an operation runs on it). */
@@ -95,11 +115,16 @@ export class LifecycleState {
     const transport = this.readers.card?.transport;
     this.status = null;
     this.readError = null;
+    this.templateName = null;
     if (!transport) return;
     this.inspecting = true;
     try {
-      const status = await exclusively(transport, () => inspectCard(transport));
+      const ports = this.#ports();
+      const status = await exclusively(transport, () => inspectCard(transport, ports));
       if (this.readers.card?.transport === transport) this.status = status;
+      const templateId = status.record?.template.id;
+      if (templateId && this.readers.card?.transport === transport)
+        this.templateName = (await ports.templates.cardTemplate(templateId).catch(() => null))?.record.name ?? null;
     } catch (e) {
       // A read of a card that has since been replaced (the reader chosen again) must not mask the new one.
       if (this.readers.card?.transport === transport) this.readError = toAppError(e);
@@ -115,7 +140,7 @@ export class LifecycleState {
     if (transition !== 'issue' || !this.status) return;
     try {
       await requireMasterKey();
-      this.templates = await issuingTemplates(this.status.kind);
+      this.templates = (await issuingTemplates(this.status.kind, this.#ports().templates)).map((t) => t.record);
       this.templateId = this.templates[0]?.id ?? null;
     } catch (e) {
       this.error = toAppError(e);
@@ -161,29 +186,34 @@ export class LifecycleState {
     const { template, user, reauthenticated: account, status } = this;
     const op = this.session.operator;
     if (!template || !user || !account || !status || !op) return;
-    await this.#operate('issue', template, issueWork(template, user, account, op));
+    let ports: LifecyclePorts;
+    try {
+      ports = this.#ports();
+    } catch (e) {
+      return void (this.error = toAppError(e));
+    }
+    await this.#operate('issue', template, issueWork(template, user, account, op, ports));
   }
 
   /** Activate: the holder's activation PIN and new PIN (twice); the TAP per the template. */
   async activate(activationPin: string, newPin: string, repeat: string): Promise<void> {
     const operator = { op: this.session.operator, account: this.session.profile?.account };
     const holder = this.holder ?? '';
-    await this.#guarded('activate', (record) =>
-      prepareActivate(record, { activationPin, newPin, repeat }, holder, operator),
+    await this.#guarded('activate', (record, ports) =>
+      prepareActivate(record, { activationPin, newPin, repeat }, holder, operator, ports),
     );
   }
 
   /** Unblock: the holder's new PIN (twice), set with the PUK derived for this card. */
   async unblock(newPin: string, repeat: string): Promise<void> {
     const holder = this.holder ?? '';
-    await this.#guarded('unblock', (record) => prepareUnblock(record, newPin, repeat, holder));
+    await this.#guarded('unblock', (record, ports) => prepareUnblock(record, newPin, repeat, holder, ports));
   }
 
   /** Retire (after the page's confirmation): keys destroyed, binding removed. */
   async retire(): Promise<void> {
-    const account = this.session.profile?.account;
     const holder = this.holder ?? '';
-    await this.#guarded('retire', () => prepareRetire(account, holder));
+    await this.#guarded('retire', (_, ports) => prepareRetire(holder, ports));
   }
 
   /** Closes the summary; an activation PIN shown in it is gone for good. */
@@ -194,14 +224,14 @@ export class LifecycleState {
   /** Checks preconditions (which throw before the card is touched), then runs the operation. */
   async #guarded(
     operation: Exclude<Transition, 'issue'>,
-    prepare: (record: RegistryRecord) => Promise<PreparedWork>,
+    prepare: (record: Card, ports: LifecyclePorts) => Promise<PreparedWork>,
   ): Promise<void> {
     const record = this.status?.record;
     this.error = null;
     if (!record) return;
     let prepared: PreparedWork;
     try {
-      prepared = await prepare(record);
+      prepared = await prepare(record, this.#ports());
     } catch (e) {
       this.error = toAppError(e);
       return;

@@ -1,12 +1,13 @@
 /**
  * The Lifecycle page state over the real layers: the demo's virtual reader (real CCID driver, virtual
- * YubiKey 5.7), the workflows over fake-indexeddb, and Graph from the Entra emulator for the user search.
+ * YubiKey 5.7), the workflows with their journal over fake-indexeddb and the service in-process (relay
+ * world), and Graph from the Entra emulator for the user search.
  */
 import 'fake-indexeddb/auto';
-import { describe, expect, it, vi } from 'vitest';
-import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
-import { putCardTemplate } from '../store/card-templates';
+import { startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { generateMasterKey } from '../workflows/master-key';
 import { LifecycleState } from './lifecycle.svelte';
 import { ReaderState } from './readers.svelte';
@@ -15,11 +16,17 @@ vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 
 const ctx = signedInOperator();
 
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+}, 60_000);
+afterAll(() => world?.close());
+
 /** The page shown, with the virtual reader open and its blank card read. */
 async function pageWithBlankCard(): Promise<{ lifecycle: LifecycleState; readers: ReaderState }> {
   const readers = new ReaderState();
   await readers.start({ demo: true });
-  const lifecycle = new LifecycleState(ctx.session, readers);
+  const lifecycle = new LifecycleState(ctx.session, readers, () => portsOf(world));
   await lifecycle.enter();
   expect(lifecycle.status).toBeNull();
   await readers.select('virtual:0');
@@ -38,7 +45,7 @@ async function reauthenticateAndFindBen(lifecycle: LifecycleState): Promise<void
 
 describe('LifecycleState', () => {
   it('issues a blank card to a user, activates it with the shown PIN, and retires it', async () => {
-    await putCardTemplate(testTemplate({ allowedCredentialTypes: ['yubikey'] }));
+    await world.publish('card', testTemplate({ allowedCredentialTypes: ['yubikey'] }));
     const { lifecycle } = await pageWithBlankCard();
     expect(lifecycle.status).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
 
@@ -62,6 +69,7 @@ describe('LifecycleState', () => {
     expect(lifecycle.panel).toBeNull();
     expect(lifecycle.status?.state).toBe('issued');
     expect(lifecycle.holder).toBe('Ben Member');
+    expect(lifecycle.issuedUnder).toBe('template “Staff YubiKey” version 1');
     const activationPin = issued.result.activationPin!;
     lifecycle.closeSummary();
 

@@ -26,6 +26,8 @@ export interface ReaderStartOptions {
   readonly demo: boolean;
   /** The local PC/SC bridge's port when the deployment names one (default 35990). */
   readonly pcscBridgePort?: number;
+  /** The serial of the demo virtual reader's first card (the demo page's `?demo-card-serial=`). */
+  readonly demoCardSerial?: number;
 }
 
 /** Reactive reader state; one instance for the app. */
@@ -50,12 +52,12 @@ export class ReaderState {
   #started = false;
 
   /** Lists readers (and builds the demo's virtual reader when `demo`), then follows USB plug events. */
-  async start({ demo, pcscBridgePort }: ReaderStartOptions): Promise<void> {
+  async start({ demo, pcscBridgePort, demoCardSerial }: ReaderStartOptions): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     if (pcscBridgePort) this.bridge.url = `ws://127.0.0.1:${pcscBridgePort}`;
     if (demo) {
-      this.virtual = await createDemoVirtualReader();
+      this.virtual = await createDemoVirtualReader(demoCardSerial);
     }
     watchUsbReaders(() => void this.refresh());
     await this.refresh();

@@ -6,7 +6,6 @@ import type { AppError } from '../app-error';
 import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
 import {
   deliveryTemplates,
-  tapContext,
   tenantTapPolicy,
   userTap,
   type DirectoryUser,
@@ -14,8 +13,8 @@ import {
   type TapPolicyResult,
   type TemporaryAccessPass,
 } from '../workflows/helpdesk';
-import type { TemplateStore } from '../workflows/ports';
-import { cardsOf, reportCardLost, type RegistryRecord } from '../workflows/lost-card';
+import { cardsOf, reportCardLost, type Card } from '../workflows/lost-card';
+import { tapContextWith, type ServicePorts } from './lifecycle-operations';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
 import { UserSearchState } from './user-search.svelte';
@@ -43,15 +42,14 @@ export class UnblockState {
   issued = $state.raw<TapOutcome | null>(null);
   /** Whether the issued code is on screen (decided when it was requested). */
   codeShown = $state(false);
-  /** The chosen user's cards registered in this browser. */
-  cards = $state.raw<readonly RegistryRecord[]>([]);
+  /** The chosen user's cards, as the service knows them. */
+  cards = $state.raw<readonly Card[]>([]);
   /** The card whose loss the operator is being asked to confirm. */
-  confirmingLost = $state.raw<RegistryRecord | null>(null);
+  confirmingLost = $state.raw<Card | null>(null);
 
-  /** `templates` are the published templates a pass may be delivered with. */
   constructor(
     private readonly session: SessionState,
-    private readonly templateStore: TemplateStore,
+    private readonly ports: ServicePorts,
   ) {
     this.search = new UserSearchState(session);
   }
@@ -61,7 +59,7 @@ export class UnblockState {
     const op = this.session.operator;
     if (!op) return;
     await this.#run(async () => {
-      this.templates = await deliveryTemplates(this.templateStore);
+      this.templates = await deliveryTemplates(this.ports(op).templates);
       this.templateId ??= this.templates[0]?.id ?? null;
       this.policy = await tenantTapPolicy(op);
     });
@@ -76,20 +74,23 @@ export class UnblockState {
     this.existing = null;
     this.cards = [];
     await this.#run(async () => {
-      this.cards = await cardsOf(user.id);
+      this.cards = await cardsOf(this.ports(op).registry, user.id);
       this.existing = await userTap(op, user.id);
     });
   }
 
   /** Retires the card as lost (after the operator confirmed), then lists the user's cards again. */
-  async reportLost(card: RegistryRecord): Promise<void> {
-    const account = this.session.profile?.account;
+  async reportLost(card: Card): Promise<void> {
+    const op = this.session.operator;
     const user = this.user;
     this.confirmingLost = null;
-    if (!account || !user) return;
+    if (!op || !user) return;
+    const ports = this.ports(op);
     await this.#run(async () => {
-      await reportCardLost(card.cardId, { oid: account.objectId, name: account.name, upn: account.username });
-      this.cards = await cardsOf(user.id);
+      const lost = await reportCardLost(ports, card);
+      // The service unbinds a retired card from its holder, so the lost one is shown from its answer.
+      const others = (await cardsOf(ports.registry, user.id)).filter((c) => c.cardId !== lost.cardId);
+      this.cards = [...others, lost];
     });
   }
 
@@ -137,7 +138,8 @@ export class UnblockState {
   }
 
   #context(): TapContext {
-    return tapContext(this.session.operator!, this.session.profile!.account);
+    const op = this.session.operator!;
+    return tapContextWith(op, this.session.profile!.account, this.ports(op));
   }
 
   #run(work: () => Promise<unknown>): Promise<void> {

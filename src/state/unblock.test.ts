@@ -1,29 +1,27 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
+import { portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { exportTemplate } from '../../relay/templates/template-fixture';
-import { getCard, putCard } from '../store/registry';
-import { RelayTemplateStore } from '../workflows/template-store';
 import { UnblockState } from './unblock.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 
 const ctx = signedInOperator();
 
-// The published templates come from the real relay; the page's mail still goes where nothing listens.
+// The registry, audit and published templates come from the real relay; the page's mail goes where nothing listens.
 let world: RelayWorld;
-let templates: RelayTemplateStore;
 beforeAll(async () => {
   world = await startRelayWorld();
+  await world.publish('card', testTemplate());
   await world.publish('export', exportTemplate());
-  templates = new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia));
 }, 60_000);
 afterAll(() => world?.close());
 
 /** The Unblock page, opened, with `name` found and chosen. */
 async function choose(name: string): Promise<UnblockState> {
-  const unblock = new UnblockState(ctx.session, templates);
+  const unblock = new UnblockState(ctx.session, () => portsOf(world));
   await unblock.open();
   unblock.search.type(name);
   await until(() => unblock.search.results.length > 0);
@@ -33,7 +31,7 @@ async function choose(name: string): Promise<UnblockState> {
 
 describe('UnblockState', () => {
   it('opens with the delivery templates and the policy as far as the operator may read it', async () => {
-    const unblock = new UnblockState(ctx.session, templates);
+    const unblock = new UnblockState(ctx.session, () => portsOf(world));
     await unblock.open();
     expect(unblock.error).toBeNull();
     expect(unblock.templates.map((t) => t.id)).toEqual(['tap-mail']);
@@ -87,20 +85,23 @@ describe('UnblockState', () => {
 
   it("lists the user's cards and retires a lost one without the card", async () => {
     const dmitri = ctx.tenant.emulator.tenant.byDisplayName('Dmitri Volkov');
-    await putCard({
-      cardId: 'serial:31000001',
-      serial: 31000001,
-      credentialType: 'YubiKey 5 · PIV · firmware 5.7.2 · serial 31000001',
-      userId: dmitri.id,
-      userUpn: dmitri.userPrincipalName,
-      userDisplayName: dmitri.displayName,
-      templateId: 'tpl-1',
-      state: 'active',
-      issuedAt: '2026-01-01T00:00:00.000Z',
-      activatedAt: '2026-01-02T00:00:00.000Z',
-      retiredAt: null,
-      updatedAt: '2026-01-02T00:00:00.000Z',
+    const olivia = portsOf(world).registry;
+    await olivia.transition('serial:31000001', {
+      transition: 'issue',
+      expectedVersion: 0,
+      issue: {
+        holderOid: dmitri.id,
+        holderName: dmitri.displayName,
+        holderUpn: dmitri.userPrincipalName,
+        templateId: 'tpl-1',
+        templateVersion: 1,
+        credentialType: 'yubikey',
+        serial: 31000001,
+        chuidGuid: dmitri.id,
+        keys: [],
+      },
     });
+    await olivia.transition('serial:31000001', { transition: 'activate', expectedVersion: 1 });
     const unblock = await choose('Dmitri');
     expect(unblock.cards.map((c) => [c.cardId, c.state])).toEqual([['serial:31000001', 'active']]);
     unblock.confirmingLost = unblock.cards[0]!;
@@ -108,6 +109,6 @@ describe('UnblockState', () => {
     expect(unblock.error).toBeNull();
     expect(unblock.confirmingLost).toBeNull();
     expect(unblock.cards.map((c) => c.state)).toEqual(['retired']);
-    expect(await getCard('serial:31000001')).toMatchObject({ state: 'retired', lostAt: expect.any(String) });
+    expect(await olivia.card('serial:31000001')).toMatchObject({ state: 'retired', lostAt: expect.any(String) });
   });
 });

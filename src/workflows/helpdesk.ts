@@ -10,7 +10,7 @@ import { nextUsers, searchUsers, type DirectoryUser, type UserPage } from '../en
 import { sendExportEmail } from '../relay-api/mail';
 import type { ExportTemplateRecord } from '../store/export-templates';
 import type { OperatorSession } from './operator-session';
-import type { TemplateStore } from './ports';
+import { relayAuditLog, type TemplateStore } from './ports';
 import { currentTap, type TapContext } from './request-tap';
 
 export type { DirectoryUser, ExportTemplateRecord, SignedInAccount, TapPolicyResult, TemporaryAccessPass };
@@ -47,11 +47,12 @@ export async function deliveryTemplates(templates: TemplateStore): Promise<Expor
   return (await templates.exportTemplates()).map((t) => t.record);
 }
 
-/** Binds a pass request to the operator: Graph as them, mail through the relay with their token. */
+/** Binds a pass request to the operator: Graph as them, mail and audit through the relay with their token. */
 export function tapContext(op: OperatorSession, account: SignedInAccount): TapContext {
   return {
     graph: op.graph(),
     operator: { oid: account.objectId, name: account.name, upn: account.username },
+    audit: relayAuditLog(op.relay()),
     sendMail: (request, key) => sendExportEmail(op.relay(), request, key),
   };
 }

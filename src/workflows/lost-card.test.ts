@@ -1,64 +1,77 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
-import { recentAudit } from '../store/audit';
-import { getCard, putCard, type RegistryRecord } from '../store/registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transitionCard } from '../relay-api/cards';
+import { auditRows, portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { canReportLost, cardsOf, reportCardLost } from './lost-card';
 
-const OPERATOR = { oid: 'op-1', name: 'Aisha Operator', upn: 'aisha@contoso.example' };
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+  await world.publish('card', testTemplate());
+}, 60_000);
+afterAll(() => world?.close());
 
-function record(cardId: string, userId: string, state: RegistryRecord['state'], updatedAt: string): RegistryRecord {
-  return {
-    cardId,
-    serial: null,
-    credentialType: 'YubiKey 5 (firmware 5.7.1)',
-    userId,
-    userUpn: 'ben@contoso.example',
-    userDisplayName: 'Ben Member',
-    templateId: 'tpl-1',
-    state,
-    issuedAt: '2026-01-01T00:00:00.000Z',
-    activatedAt: null,
-    retiredAt: null,
-    updatedAt,
-  };
+/** Issues `cardId` to `holderOid` in the service (the card work is not the point here). */
+function issued(cardId: string, holderOid: string) {
+  return transitionCard(world.endpoint(PEOPLE.olivia), cardId, {
+    transition: 'issue',
+    expectedVersion: 0,
+    issue: {
+      holderOid,
+      holderName: 'Ben Member',
+      holderUpn: 'ben@contoso.example',
+      templateId: 'tpl-1',
+      templateVersion: 1,
+      credentialType: 'yubikey',
+      serial: Number(cardId.slice('serial:'.length)),
+      chuidGuid: holderOid,
+      keys: [],
+    },
+  });
 }
 
 describe('a lost card', () => {
-  it("lists a holder's cards, live ones first, then newest", async () => {
+  it("lists a holder's cards from the service, live ones first, then the most recently changed", async () => {
     const user = crypto.randomUUID();
-    await putCard(record('serial:1', user, 'retired', '2026-03-01T00:00:00.000Z'));
-    await putCard(record('serial:2', user, 'active', '2026-01-01T00:00:00.000Z'));
-    await putCard(record('serial:3', user, 'locked', '2026-02-01T00:00:00.000Z'));
-    await putCard(record('serial:4', crypto.randomUUID(), 'active', '2026-02-01T00:00:00.000Z'));
-    expect((await cardsOf(user)).map((c) => [c.cardId, canReportLost(c)])).toEqual([
-      ['serial:3', true],
-      ['serial:2', true],
-      ['serial:1', false],
+    const olivia = world.endpoint(PEOPLE.olivia);
+    await issued('serial:2', user);
+    await issued('serial:3', user);
+    await transitionCard(olivia, 'serial:2', { transition: 'activate', expectedVersion: 1 });
+    await issued('serial:4', crypto.randomUUID());
+    expect((await cardsOf(portsOf(world).registry, user)).map((c) => [c.cardId, c.state, canReportLost(c)])).toEqual([
+      ['serial:2', 'active', true],
+      ['serial:3', 'issued', true],
     ]);
   });
 
-  it('is retired in the registry without the card, audited with its holder, and only once', async () => {
+  it('is retired in the service without the card, only once, and a stale report says what the card is now', async () => {
     const user = crypto.randomUUID();
-    await putCard(record('serial:10', user, 'active', '2026-01-01T00:00:00.000Z'));
-    const lost = await reportCardLost('serial:10', OPERATOR);
-    expect(lost).toMatchObject({ state: 'retired', userId: user, lostAt: lost.retiredAt });
-    expect(await getCard('serial:10')).toEqual(lost);
-    const [audit] = await recentAudit(1);
-    expect(audit).toMatchObject({
-      action: 'card.lost',
-      actor: OPERATOR,
-      outcome: 'success',
-      detail: 'serial:10',
-      target: { userId: user, displayName: 'Ben Member' },
+    const card = await issued('serial:10', user);
+    const lost = await reportCardLost(portsOf(world, PEOPLE.priya), card);
+    expect(lost).toMatchObject({ state: 'retired', version: 2, lostAt: expect.any(String) });
+    await expect
+      .poll(async () => (await auditRows(world)).find((r) => r.target.id === 'serial:10'))
+      .toMatchObject({
+        action: 'card.retire',
+        actor: { name: PEOPLE.priya.name },
+        outcome: 'succeeded',
+      });
+    // Olivia still looks at the card as it was listed to her.
+    await expect(reportCardLost(portsOf(world), card)).rejects.toMatchObject({
+      layer: 'relay-api',
+      code: 'CARD_CHANGED_ELSEWHERE',
+      fields: { current: { state: 'retired', version: 2 } },
     });
-    await expect(reportCardLost('serial:10', OPERATOR)).rejects.toMatchObject({
+    await expect(reportCardLost(portsOf(world), lost)).rejects.toMatchObject({
       layer: 'workflows',
       code: 'NOT_LIVE',
       fields: { state: 'retired' },
     });
-    await expect(reportCardLost('serial:unknown', OPERATOR)).rejects.toMatchObject({
-      code: 'NOT_LIVE',
-      fields: { state: null },
-    });
+    const refusals = (await auditRows(world)).filter((r) => r.action === 'card.lost');
+    expect(refusals.map((r) => [r.outcome, r.actor.name])).toEqual([
+      ['refused', PEOPLE.olivia.name],
+      ['refused', PEOPLE.olivia.name],
+    ]);
   });
 });

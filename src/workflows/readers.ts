@@ -28,8 +28,8 @@ export function connectBridge(url?: string): Promise<PcscBridgeClient> {
   return connectBridgeWith(bridgeKeyStore, url);
 }
 
-/** Builds the demo's virtual reader; its module, and the simulator behind it, load only when asked. */
-export async function createDemoVirtualReader(): Promise<VirtualReaderChoice> {
+/** Builds the demo's virtual reader (its first card's serial `firstSerial`); its module, and the simulator behind it, load only when asked. */
+export async function createDemoVirtualReader(firstSerial?: number): Promise<VirtualReaderChoice> {
   const { createDemoVirtualReader: create } = await import('../cards/virtual-reader');
-  return create();
+  return create(firstSerial);
 }

@@ -2,8 +2,8 @@
  * Actions > Smart Card Unblock > Request TAP Code: create a Temporary Access Pass for a user, and show it
  * to the operator and/or deliver it with a data-export email.
  *
- * The code exists only in the returned object, in memory: it is never stored, logged or audited (the
- * audit keeps the pass id). A create is sent once; if its answer is lost, the error says so rather than
+ * The code exists only in the returned object, in memory: it is never stored, logged or audited. The
+ * service's audit trail records `tap.create` and `mail.send` on the user (the relay cannot see Graph). A create is sent once; if its answer is lost, the error says so rather than
  * retrying, because a second create would silently replace the pass.
  */
 import { isAppError, AppError } from '../app-error';
@@ -12,7 +12,8 @@ import { createTap, listTaps, tapExpiry, type TemporaryAccessPass, type TapReque
 import type { DirectoryUser } from '../entra/users';
 import type { TemplateValues } from '../mail/template';
 import { mailPartsOf, type MailReceipt, type MailTemplateParts } from '../relay-api/mail';
-import { appendAudit } from '../store/audit';
+import { failed, recordQuietly, succeeded, userTarget } from './audit-entries';
+import type { AuditLog } from './ports';
 
 /** Who is acting, for the audit. */
 export interface Operator {
@@ -25,6 +26,8 @@ export interface Operator {
 export interface TapContext {
   readonly graph: GraphTransport;
   readonly operator: Operator;
+  /** The service's audit trail, as the operator. */
+  readonly audit: AuditLog;
   /** Sends a data-export email through the relay (sendExportEmail bound to the relay and a token). */
   readonly sendMail: (
     request: { template: MailTemplateParts; targetUserId: string; values: TemplateValues },
@@ -68,22 +71,8 @@ export function tapValues(tap: TemporaryAccessPass): TemplateValues {
   };
 }
 
-async function audit(
-  ctx: TapContext,
-  user: DirectoryUser,
-  action: string,
-  outcome: 'success' | 'failure',
-  extra: { tapId?: string; detail?: string } = {},
-) {
-  await appendAudit({
-    at: new Date().toISOString(),
-    actor: ctx.operator,
-    action,
-    target: { userId: user.id, upn: user.userPrincipalName, displayName: user.displayName ?? undefined },
-    outcome,
-    ...extra,
-  });
-}
+const target = (user: DirectoryUser) =>
+  userTarget({ id: user.id, displayName: user.displayName, upn: user.userPrincipalName });
 
 /** Creates the pass (replacing any existing one) and, when planned, sends the email. */
 export async function requestTap(ctx: TapContext, user: DirectoryUser, plan: TapPlan): Promise<TapOutcome> {
@@ -91,10 +80,10 @@ export async function requestTap(ctx: TapContext, user: DirectoryUser, plan: Tap
   try {
     tap = await createTap(ctx.graph, user.id, plan.request);
   } catch (e) {
-    await audit(ctx, user, 'tap.create', 'failure', { detail: isAppError(e) ? e.code : 'UNEXPECTED' });
+    await recordQuietly(ctx.audit, failed('tap.create', target(user), e));
     throw e;
   }
-  await audit(ctx, user, 'tap.create', 'success', { tapId: tap.id });
+  await recordQuietly(ctx.audit, succeeded('tap.create', target(user)));
   const delivery = plan.deliverWith ? await deliverTap(ctx, user, tap, plan.deliverWith) : null;
   return { tap, delivery };
 }
@@ -124,11 +113,11 @@ export async function deliverTap(
       { template: mailPartsOf(template), targetUserId: user.id, values: tapValues(tap) },
       `tap-${tap.id}-${template.id}`,
     );
-    await audit(ctx, user, 'mail.send', 'success', { tapId: tap.id, detail: template.name });
+    await recordQuietly(ctx.audit, succeeded('mail.send', target(user)));
     return { status: 'sent', receipt };
   } catch (e) {
     const error = isAppError(e) ? e : new AppError('workflows', 'UNEXPECTED', String(e), {}, { cause: e });
-    await audit(ctx, user, 'mail.send', 'failure', { tapId: tap.id, detail: error.code });
+    await recordQuietly(ctx.audit, failed('mail.send', target(user), error));
     return { status: 'failed', error };
   }
 }

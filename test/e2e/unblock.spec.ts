@@ -1,6 +1,7 @@
 import { test, expect, chooseUser, publishDefaultExportTemplate } from './fixtures';
 import { placesHolding } from './secrets';
 import { E2E_PORTS } from '../../playwright.config';
+import { relayAs } from './relay-as';
 import type { Page } from '@playwright/test';
 
 const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
@@ -45,10 +46,15 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     );
     expect(mail, 'the TAP email reached the SMTP server with the code Graph returned').toBeTruthy();
 
-    // Leaving the page drops the code. (Aisha is no auditor: the service's trail is read on the Audit screen
-    // by Grace, in roles.spec.ts.)
+    // Leaving the page drops the code; the service's trail names the pass and the email, never the code.
     await page.getByRole('link', { name: 'Lifecycle' }).click();
-    await expect(page.getByTestId('tap-code')).toHaveCount(0);
+    const auditor = await relayAs('grace.reader@contoso.example');
+    const rows = await auditor.audit({ target: ben });
+    await auditor.dispose();
+    const aisha = { actor: { name: 'Aisha Operator' }, target: { type: 'user', id: ben, label: 'Ben Member' } };
+    expect(rows.find((r) => r.action === 'tap.create')).toMatchObject({ ...aisha, outcome: 'succeeded' });
+    expect(rows.find((r) => r.action === 'mail.send')).toMatchObject({ ...aisha, outcome: 'succeeded' });
+    expect(JSON.stringify(rows)).not.toContain(code);
     expect(await placesHolding(page, code, consoleLines)).toEqual([]);
     expect(consoleProblems).toEqual([]);
   });

@@ -17,6 +17,27 @@ import {
   type VirtualPivCard,
 } from '../../src/transport/simulator/piv-card/virtual-piv-card';
 import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
+import { fetchAuditPage } from '../../src/relay-api/audit';
+import type { AuditRow } from '../../src/relay-api/contract';
+import type { LifecyclePorts } from '../../src/workflows/lifecycle/types';
+import { RelayTemplateStore } from '../../src/workflows/template-store';
+import { relayAuditLog, relayCardRegistry } from '../../src/workflows/ports';
+import { PEOPLE, type Person, type RelayWorld } from '../support/relay-world';
+
+/** The lifecycle's ports over the in-process relay, as `who` (an operator unless told). */
+export function portsOf(world: RelayWorld, who: Person = PEOPLE.olivia): LifecyclePorts {
+  const relay = world.endpoint(who);
+  return {
+    registry: relayCardRegistry(relay),
+    audit: relayAuditLog(relay),
+    templates: new RelayTemplateStore(() => relay),
+  };
+}
+
+/** The audit trail as the auditor reads it, newest first (the relay links rows shortly after a commit). */
+export async function auditRows(world: RelayWorld): Promise<AuditRow[]> {
+  return (await fetchAuditPage(world.endpoint(PEOPLE.audrey), { limit: 500 })).entries;
+}
 
 /** A template: show the activation PIN, 6–8 digits, ECC P-256 in 9A, no TAP at activation. */
 export function testTemplate(overrides: Partial<CardTemplateRecord> = {}): CardTemplateRecord {

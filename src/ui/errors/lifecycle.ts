@@ -2,7 +2,14 @@
  * Words for the card lifecycle (Issue, Activate, Unblock, Retire, lost cards): the workflows' codes from
  * src/workflows/lifecycle and the Lifecycle page.
  */
-import { say, type Words } from './types';
+import { say, type Fields, type Words } from './types';
+
+/** "Ben Member (ben@contoso.example)", or whichever of the two the error carries. */
+const holderOf = (f: Fields) => {
+  const name = typeof f.holderName === 'string' ? f.holderName : '';
+  const upn = typeof f.holderUpn === 'string' ? f.holderUpn : '';
+  return name && upn ? `${name} (${upn})` : name || upn || 'a holder';
+};
 
 /** `AppError('workflows', code)` of the lifecycle → words. */
 export const LIFECYCLE_WORDS: Words = {
@@ -10,13 +17,18 @@ export const LIFECYCLE_WORDS: Words = {
     'This browser holds no card master key, so nothing can be issued. An administrator generates or imports it under Options > Security.',
   ),
   CARD_BOUND: (f) =>
-    `This card is already ${String(f.state ?? 'in use')} for a holder. Retire it before issuing it to someone else.`,
+    `The registry holds this card as ${String(f.state ?? 'in use')} for ${holderOf(f)}, so nothing was written to it. If it is to go to someone else, retire it first (Lifecycle > Retire with the card in the reader, or report it lost on Smart Card Unblock).`,
+  CARD_BOUND_ELSEWHERE: (f) =>
+    `This card says it belongs to someone the registry has no record of: its CHUID names holder ${String(f.guid ?? '(unknown)')}${typeof f.fascn === 'string' ? ` (FASC-N ${f.fascn})` : ''}. It was issued by another system or an older Keyward, so nothing was written to it. If an older Keyward issued it, have an administrator upload that browser's registry; otherwise reset the card with its issuer's tools before issuing it here.`,
+  NOT_RECORDED: (f) =>
+    `The card was changed (${String(f.operation ?? 'the operation')} is done on the card), but the registry could not record it yet, so the other consoles do not know. Nothing is lost: once the relay answers again, run ${String(f.operation ?? 'the operation')} again on this card in this browser to record it.`,
   TEMPLATE_MISMATCH: say('This card template does not apply to this type of credential. Choose another template.'),
-  TEMPLATE_GONE: say(
-    'The card template this card was issued under has been deleted. Retire the card and issue it again.',
-  ),
+  TEMPLATE_GONE: (f) =>
+    f.exportTemplateId
+      ? 'The email template for the activation PIN is not published (or was withdrawn), so the PIN was not sent. Publish it, or change the card template to show the PIN.'
+      : 'This card template is not published, or was withdrawn since. Reload the templates and choose a published one; a card issued under a withdrawn template is retired and issued again.',
   NOT_ISSUED: say(
-    'This card is not issued from this browser (or is already in that state). Check the card in the reader.',
+    'The registry does not hold this card as issued (or it is already in that state). Read the card again and check it is the right one.',
   ),
   NOT_LIVE: say(
     "This card is not in anyone's hands as far as the registry knows (it is blank or already retired), so it cannot be reported lost.",

@@ -34,6 +34,17 @@ const stateNow = (f: Fields, before: string, after: string) => {
   return typeof state === 'string' ? `${before}${state}${after}` : '';
 };
 
+/** Who has the card now and in what state, from a conflict's `current` (contract `Card`). */
+const cardNow = (f: Fields): string => {
+  const card = f.current as
+    { state?: unknown; holder?: { name?: unknown; upn?: unknown }; issuedBy?: { name?: unknown } | null } | undefined;
+  if (typeof card?.state !== 'string') return '';
+  const holder = [card.holder?.name, card.holder?.upn].filter((v) => typeof v === 'string' && v !== '');
+  const who = holder.length === 2 ? `${String(holder[0])} (${String(holder[1])})` : holder.map(String).join('');
+  const by = typeof card.issuedBy?.name === 'string' && card.state === 'issued' ? `, by ${card.issuedBy.name}` : '';
+  return ` It is now ${card.state}${who ? ` for ${who}` : ''}${by}.`;
+};
+
 /** `AppError('relay-api', code)` → words. */
 export const RELAY_API_WORDS: Words = {
   RELAY_UNREACHABLE: (f) =>
@@ -82,7 +93,7 @@ export const RELAY_API_WORDS: Words = {
   DATABASE_UNAVAILABLE: (f) =>
     `The Keyward relay cannot reach its database just now, so nothing was recorded. Try again in ${f.retryAfterSeconds ? `${String(f.retryAfterSeconds)} seconds` : 'a moment'}; if it persists, tell whoever runs the relay.${ref(f)}`,
   CARD_CHANGED_ELSEWHERE: (f) =>
-    `Another operator changed this card a moment ago${stateNow(f, ' (it is now ', ')')}, so nothing was changed here. Read the card again and decide with what it is now.`,
+    `Another operator changed this card in the registry a moment ago, so this change was not recorded.${cardNow(f)} Read the card again and decide with what it is now.`,
   TRANSITION_NOT_ALLOWED: (f) =>
     `The registry does not allow this step from the card's current state${stateNow(f, ' (', ')')}. Read the card again.`,
   CARD_NOT_REGISTERED: say(

@@ -8,19 +8,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EntraEmulator } from '../../../demo/entra-emulator/index';
 import { startTestEntra } from '../../../test/support/test-entra';
 import { testTls } from '../../../test/support/test-tls';
-import { cardInReader, OPERATOR, testMasterKey, testTemplate } from '../../../test/lifecycle/lifecycle-fixtures';
+import {
+  auditRows,
+  cardInReader,
+  OPERATOR,
+  portsOf,
+  testMasterKey,
+  testTemplate,
+} from '../../../test/lifecycle/lifecycle-fixtures';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { createGraphTransport } from '../../entra/graph-adapter';
-import { putExportTemplate } from '../../store/export-templates';
-import { recentAudit } from '../../store/audit';
 import type { TapContext } from '../request-tap';
 import { activateCard } from './activate';
 import { issueCard } from './issue';
 
 let emulator: EntraEmulator & { port: number };
+let world: RelayWorld;
 beforeAll(async () => {
   emulator = await startTestEntra(testTls());
+  world = await startRelayWorld();
+}, 60_000);
+afterAll(async () => {
+  await emulator.close();
+  await world?.close();
 });
-afterAll(() => emulator.close());
 
 const exportTemplate = {
   id: 'exp-welcome',
@@ -50,15 +61,17 @@ describe('activateCard with an Initiate Card TAP', () => {
         }),
     });
     const sent: { values: Record<string, string | undefined>; key: string; to: string }[] = [];
+    const ports = portsOf(world);
     const tapContext: TapContext = {
       graph,
       operator: OPERATOR,
+      audit: ports.audit,
       sendMail: async (request, key) => {
         sent.push({ values: request.values, key, to: request.template.to });
         return { messageId: 'm-1', accepted: [holder.userPrincipalName], requestId: 'r-1' };
       },
     };
-    await putExportTemplate(exportTemplate);
+    await world.publish('export', exportTemplate);
     const base = testTemplate();
     const template = {
       ...base,
@@ -68,12 +81,14 @@ describe('activateCard with an Initiate Card TAP', () => {
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const user = { id: holder.id, upn: holder.userPrincipalName, displayName: holder.displayName };
-    const issued = await issueCard({ transport, masterKey, template, user, operator: OPERATOR });
+    await world.publish('card', template);
+    const issued = await issueCard({ transport, masterKey, templateId: template.id, user, ports });
     const a = await activateCard({
       transport,
       activationPin: issued.activationPin!,
       newPin: '13572468',
       template,
+      ports,
       tapContext,
     });
     const tap = emulator.control.tapFor(holder.id)!;
@@ -81,9 +96,16 @@ describe('activateCard with an Initiate Card TAP', () => {
     expect(a.tap).toMatchObject({ status: 'created', tapId: tap.id, deliveries: [{ status: 'sent' }] });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.values.AadTapCode).toBe(tap.temporaryAccessPass);
-    const audit = JSON.stringify(await recentAudit(20));
-    expect(audit).toContain(tap.id);
-    expect(audit).not.toContain(tap.temporaryAccessPass);
+    const rows = await auditRows(world);
+    const about = (action: string) => rows.find((r) => r.action === action);
+    const ben = { type: 'user', id: holder.id, label: 'Ben Member' };
+    expect(about('tap.create')).toMatchObject({
+      actor: { name: PEOPLE.olivia.name },
+      target: ben,
+      outcome: 'succeeded',
+    });
+    expect(about('mail.send')).toMatchObject({ target: ben, outcome: 'succeeded' });
+    expect(JSON.stringify(rows)).not.toContain(tap.temporaryAccessPass);
     await transport.close();
   });
 });

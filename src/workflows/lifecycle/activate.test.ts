@@ -1,28 +1,42 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPivSession } from '../../cards/card';
-import { getCard } from '../../store/registry';
 import { lastUnfinishedRun } from '../../store/journal';
-import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { cardInReader, portsOf, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { activateCard } from './activate';
 import { issueCard } from './issue';
+
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+  await world.publish('card', testTemplate());
+}, 60_000);
+afterAll(() => world?.close());
 
 describe('activateCard', () => {
   it('activates: wrong activation PIN → PIN_INVALID with tries left and no registry change; right one → active', async () => {
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const template = testTemplate();
-    const issued = await issueCard({ transport, masterKey, template, user: USER, operator: OPERATOR });
+    const ports = portsOf(world);
+    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
     await expect(
-      activateCard({ transport, activationPin: '00000000', newPin: '24681357', template }),
+      activateCard({ transport, activationPin: '00000000', newPin: '24681357', template, ports }),
     ).rejects.toMatchObject({ layer: 'piv', code: 'PIN_INVALID', fields: { retriesLeft: 2 } });
-    expect((await getCard(issued.cardId))?.state).toBe('issued');
+    expect((await ports.registry.card(issued.cardId))?.state).toBe('issued');
     await expect(
-      activateCard({ transport, activationPin: issued.activationPin!, newPin: '12a45b', template }),
+      activateCard({ transport, activationPin: issued.activationPin!, newPin: '12a45b', template, ports }),
     ).rejects.toMatchObject({ code: 'PIN_POLICY' });
-    const a = await activateCard({ transport, activationPin: issued.activationPin!, newPin: '24681357', template });
+    const a = await activateCard({
+      transport,
+      activationPin: issued.activationPin!,
+      newPin: '24681357',
+      template,
+      ports,
+    });
     expect(a.tap).toEqual({ status: 'not-requested' });
-    expect((await getCard(issued.cardId))?.state).toBe('active');
+    expect((await ports.registry.card(issued.cardId))?.state).toBe('active');
     await (await openPivSession(transport)).verifyPin('24681357');
     expect(await lastUnfinishedRun(issued.cardId)).toBeUndefined();
     await transport.close();

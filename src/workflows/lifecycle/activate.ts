@@ -1,27 +1,27 @@
 /**
  * Lifecycle > Active: the holder proves the activation PIN and chooses their own PIN (CHANGE REFERENCE
- * DATA, SP 800-73-4 Part 2 §3.2.2); the registry then says `active`; if the template says so, a TAP is
- * created and each Initiate Card export email is sent (request-tap.ts).
+ * DATA, SP 800-73-4 Part 2 §3.2.2); the service then records `active` (a compare-and-set on the version
+ * read at the start; it audits it); if the template says so, a TAP is created and each Initiate Card
+ * export email is sent (request-tap.ts).
  *
  * Steps: detect → verify-activation-pin → change-pin → register → create-tap → end.
  * Resume: when an interrupted run had started `change-pin`, the new PIN is tried first (VERIFY): if it
  * works, the change took and is skipped. A TAP create is never repeated (Graph replaces a pass silently):
- * an interrupted `create-tap` is reported as `unknown` for the operator to re-request.
+ * an interrupted `create-tap` is reported as `unknown` for the operator to re-request. `register` is
+ * skipped when the service already holds the card as active (recorded before the run could end).
  */
-import { appendAudit } from '../../store/audit';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
-import { getExportTemplate } from '../../store/export-templates';
 import { isAppError } from '../../app-error';
 import { identifyCard, openCard, type CardHandle } from '../../cards/card';
 import { changeHolderPin, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../cards/readers';
-import { getCard, putCard } from '../../store/registry';
+import type { Card } from '../ports';
 import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
-import { migrateLegacyRecord } from './legacy-record';
+import { alreadyRecorded, auditedRun, recordTransition, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
-import { lifecycleError, type OnStep, type StepEvent } from './types';
+import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
 
 /** What activation needs. `masterKey` is accepted for symmetry; activation uses only the holder's PINs. */
 export interface ActivateInput {
@@ -30,6 +30,7 @@ export interface ActivateInput {
   readonly activationPin: string;
   readonly newPin: string;
   readonly template: CardTemplateRecord;
+  readonly ports: LifecyclePorts;
   readonly tapContext?: TapContext;
   readonly onStep?: OnStep;
 }
@@ -79,8 +80,9 @@ async function createInitiateTap(
       (o) => ({ tapId: o.tap.id }),
     );
     const deliveries: Delivery[] = [];
+    const published = await input.ports.templates.exportTemplates();
     for (const id of template.initiate.exportTemplateIds) {
-      const export_ = await getExportTemplate(id);
+      const export_ = published.find((t) => t.record.id === id)?.record;
       if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_));
     }
     return { status: 'created', tapId: outcome.tap.id, deliveries };
@@ -89,25 +91,27 @@ async function createInitiateTap(
   }
 }
 
-/** The card's id, record and unfinished run; refused unless it is issued (or active with an interrupted activation). */
-async function activatable(card: CardHandle) {
+/** The card's id, the service's record and the unfinished run; refused unless it is issued (or active with an interrupted activation). */
+async function activatable(card: CardHandle, ports: LifecyclePorts, target: FailureTarget) {
   const id = await identifyCard(card);
-  if (id) await migrateLegacyRecord(id);
-  const record = id && (await getCard(id.cardId));
-  if (!id || !record || (record.state !== 'issued' && record.state !== 'active') || !record.userId) {
+  if (id) target.cardId = id.cardId;
+  const record: Card | null = id ? await ports.registry.card(id.cardId) : null;
+  if (record) target.holderName = record.holder.name;
+  if (!id || !record || (record.state !== 'issued' && record.state !== 'active') || !record.holder.oid) {
     throw lifecycleError('NOT_ISSUED', 'This card is not issued, so it cannot be activated.', {
       cardId: id?.cardId ?? null,
+      state: record?.state ?? null,
     });
   }
   const unfinished = await lastUnfinishedRun(id.cardId);
   if (record.state === 'active' && unfinished?.operation !== 'activate')
-    throw lifecycleError('NOT_ISSUED', 'This card is already active.', { cardId: id.cardId });
+    throw lifecycleError('NOT_ISSUED', 'This card is already active.', { cardId: id.cardId, state: record.state });
   if (unfinished && unfinished.operation !== 'activate')
     throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, {
       cardId: id.cardId,
       operation: unfinished.operation,
     });
-  return { id, record: { ...record, userId: record.userId }, unfinished };
+  return { id, record, unfinished };
 }
 
 /** The PIN steps; skipped when an interrupted run's new PIN already works (the change took). */
@@ -125,34 +129,25 @@ async function pinSteps(run: LifecycleRun<'activate'>, card: CardHandle, input: 
 /** Activates the card in `transport` (see the steps above). Wrong activation PIN → `piv` `PIN_INVALID` `{ retriesLeft }`. */
 export async function activateCard(input: ActivateInput): Promise<ActivateSummary> {
   checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
-  const card = await openCard(input.transport);
-  const { id, record, unfinished } = await activatable(card);
-  const run = LifecycleRun.begin(id.cardId, 'activate', input.onStep, unfinished);
-  await run.step(
-    'detect',
-    async () => undefined,
-    () => ({ credentialType: card.detected.typeName, userId: record.userId }),
-  );
-  await pinSteps(run, card, input);
-  const now = new Date().toISOString();
-  if (record.state !== 'active')
+  return auditedRun(input.ports.audit, 'activate', async (target) => {
+    const card = await openCard(input.transport);
+    const { id, record, unfinished } = await activatable(card, input.ports, target);
+    const run = LifecycleRun.begin(id.cardId, 'activate', input.onStep, unfinished);
     await run.step(
-      'register',
-      () => putCard({ ...record, state: 'active', activatedAt: now, updatedAt: now }),
-      () => ({ state: 'active' }),
+      'detect',
+      async () => undefined,
+      () => ({ credentialType: card.detected.typeName, userId: record.holder.oid }),
     );
-  const user = { id: record.userId, upn: record.userUpn ?? '', displayName: record.userDisplayName ?? '' };
-  const tap = await createInitiateTap(input, run, user);
-  await run.finish();
-  if (input.tapContext) {
-    await appendAudit({
-      at: now,
-      actor: input.tapContext.operator,
-      action: 'card.activate',
-      target: { userId: user.id, upn: user.upn, displayName: user.displayName },
-      outcome: 'success',
-      detail: id.cardId,
-    });
-  }
-  return { cardId: id.cardId, userId: user.id, resumed: run.resumed, steps: run.events, tap };
+    await pinSteps(run, card, input);
+    await recordTransition(
+      run,
+      input.ports,
+      { transition: 'activate', expectedVersion: record.version },
+      { card: record, recorded: record.state === 'active' || alreadyRecorded(run, record, 'active') },
+    );
+    const user = { id: record.holder.oid, upn: record.holder.upn, displayName: record.holder.name };
+    const tap = await createInitiateTap(input, run, user);
+    await run.finish();
+    return { cardId: id.cardId, userId: user.id, resumed: run.resumed, steps: run.events, tap };
+  });
 }

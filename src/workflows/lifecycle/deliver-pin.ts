@@ -3,15 +3,16 @@
  * (returned in the summary, nowhere else), or sent with a data-export email through the relay.
  *
  * The email's variables: the card's and `ActivationPin`; the relay fills the user's and the operator's
- * itself from the directory and the caller's token (it refuses client-sent values for those).
+ * itself from the directory and the caller's token (it refuses client-sent values for those). The email
+ * is recorded in the audit trail as `pin.deliver` on the card (never the PIN).
  */
 import { AppError, isAppError } from '../../app-error';
 import type { TemplateValues } from '../../mail/template';
 import { mailPartsOf, type MailReceipt } from '../../relay-api/mail';
-import { getExportTemplate } from '../../store/export-templates';
 import type { CardTemplateRecord } from '../../store/db';
+import { cardTarget, failed, recordQuietly, succeeded } from '../audit-entries';
 import type { TapContext } from '../request-tap';
-import { lifecycleError } from './types';
+import { lifecycleError, type LifecyclePorts } from './types';
 
 /** The relay mail sender (request-tap's `TapContext.sendMail`). */
 export type SendMail = TapContext['sendMail'];
@@ -27,7 +28,7 @@ export async function deliverActivationPin(
   input: {
     template: CardTemplateRecord;
     user: { id: string; upn: string; displayName: string };
-    operator: { name: string };
+    ports: Pick<LifecyclePorts, 'templates' | 'audit'>;
     sendMail?: SendMail;
   },
   cardId: string,
@@ -36,10 +37,12 @@ export async function deliverActivationPin(
 ): Promise<ActivationPinDelivery> {
   const how = input.template.issue.activationPin;
   if (how.delivery === 'show') return { method: 'show' };
+  const target = cardTarget(cardId, input.user.displayName);
   try {
-    const template = await getExportTemplate(how.exportTemplateId);
+    const published = await input.ports.templates.exportTemplates();
+    const template = published.find((t) => t.record.id === how.exportTemplateId)?.record;
     if (!template)
-      throw lifecycleError('TEMPLATE_MISMATCH', 'The activation-PIN email template no longer exists.', {
+      throw lifecycleError('TEMPLATE_GONE', 'The activation-PIN email template is not published, or was withdrawn.', {
         exportTemplateId: how.exportTemplateId,
       });
     if (!input.sendMail)
@@ -49,11 +52,13 @@ export async function deliverActivationPin(
       { template: mailPartsOf(template), targetUserId: input.user.id, values },
       `activation-${cardId.replace(/[^A-Za-z0-9_-]/g, '-')}-${crypto.randomUUID()}`,
     );
+    await recordQuietly(input.ports.audit, succeeded('pin.deliver', target));
     return { method: 'email', status: 'sent', receipt };
   } catch (e) {
     const error = isAppError(e)
       ? e
       : new AppError('workflows', 'UNEXPECTED', 'The activation-PIN email failed.', {}, { cause: e });
+    await recordQuietly(input.ports.audit, failed('pin.deliver', target, error));
     return { method: 'email', status: 'failed', error };
   }
 }

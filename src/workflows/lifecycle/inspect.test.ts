@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../app-error';
 import { openPivSession } from '../../cards/card';
-import { putCardTemplate } from '../../store/card-templates';
 import type { CardTransport } from '../../transport/card-transport';
-import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { cardInReader, portsOf, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { checkNewPin, inspectCard, issuingTemplates, requireMasterKey, templateOfCard } from './inspect';
 import { issueCard } from './issue';
 
@@ -22,6 +22,12 @@ async function blockPin(t: CardTransport): Promise<void> {
   for (let i = 0; i < 3; i++) await session.verifyPin('00000000').catch(() => undefined);
 }
 
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+}, 60_000);
+afterAll(() => world?.close());
+
 describe('preconditions', () => {
   it('refuses a new PIN typed differently twice, or against the template policy, naming no PIN', () => {
     const template = testTemplate();
@@ -37,24 +43,32 @@ describe('preconditions', () => {
 });
 
 describe('inspectCard (virtual card, real driver)', () => {
-  it('reads blank, then issued with its holder, then locked once the PIN is blocked', async () => {
+  it("reads blank, then the service's state, holder and template version, then locked once the PIN is blocked", async () => {
     const { transport } = await cardInReader('yubikey-5.7');
-    expect(await inspectCard(transport)).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
+    const ports = portsOf(world);
+    expect(await inspectCard(transport, ports)).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
 
     const template = testTemplate({ id: 'tpl-page', name: 'Page template', allowedCredentialTypes: ['yubikey'] });
-    await putCardTemplate(template);
-    expect((await issuingTemplates('yubikey')).map((t) => t.id)).toContain('tpl-page');
-    expect((await issuingTemplates('piv')).map((t) => t.id)).not.toContain('tpl-page');
-    await issueCard({ transport, masterKey: await testMasterKey(), template, user: USER, operator: OPERATOR });
+    await world.publish('card', { ...template, name: 'Page template, first draft' });
+    await world.publish('card', template);
+    expect((await issuingTemplates('yubikey', ports.templates)).map((t) => [t.record.id, t.version])).toContainEqual([
+      'tpl-page',
+      2,
+    ]);
+    expect((await issuingTemplates('piv', ports.templates)).map((t) => t.record.id)).not.toContain('tpl-page');
+    await issueCard({ transport, masterKey: await testMasterKey(), templateId: 'tpl-page', user: USER, ports });
 
-    const issued = await inspectCard(transport);
+    const issued = await inspectCard(transport, ports);
     expect(issued).toMatchObject({
       state: 'issued',
-      record: { userId: USER.id, userDisplayName: USER.displayName, templateId: 'tpl-page' },
+      cardId: expect.stringMatching(/^serial:/),
+      record: { holder: { oid: USER.id, name: USER.displayName }, template: { id: 'tpl-page', version: 2 } },
     });
-    expect((await templateOfCard(issued.record!)).name).toBe('Page template');
+    expect((await templateOfCard(issued.record!, ports.templates)).name).toBe('Page template');
 
+    // Blocked while only issued: locked in hand; the service has no arrow from issued to locked.
     await blockPin(transport);
-    expect(await inspectCard(transport)).toMatchObject({ state: 'locked', pinRetriesLeft: 0 });
+    expect(await inspectCard(transport, ports)).toMatchObject({ state: 'locked', pinRetriesLeft: 0 });
+    expect((await ports.registry.card(issued.cardId!))?.state).toBe('issued');
   });
 });

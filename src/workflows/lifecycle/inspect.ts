@@ -1,54 +1,61 @@
 /**
- * Around the lifecycle operations: which lifecycle state the card in the reader is in (Detect + registry
- * + Detect Locked), the templates that apply to it, and the preconditions checked before a card is
- * touched (master key, template, the holder's new PIN typed twice).
+ * Around the lifecycle operations: which lifecycle state the card in the reader is in (Detect + the
+ * service's registry + Detect Locked), the published templates that apply to it, and the preconditions
+ * checked before a card is touched (master key, template, the holder's new PIN typed twice).
  */
 import { AppError } from '../../app-error';
 import { identifyCard, openCard } from '../../cards/card';
 import { checkPinPolicy } from '../../cards/pins';
-import { getCardTemplate } from '../../store/card-templates';
-import type { CardState, CardTemplateRecord, RegistryRecord } from '../../store/db';
-
-export type { CardState, CardTemplateRecord, CardTransport, RegistryRecord };
-import { getCard } from '../../store/registry';
 import type { CardTransport } from '../../cards/readers';
-import { cardTemplates } from '../card-templates';
+import type { CardTemplateRecord } from '../../store/db';
 import { currentMasterKey } from '../master-key';
-import { migrateLegacyRecord } from './legacy-record';
+import type { Card, Published, TemplateStore } from '../ports';
+import type { LifecyclePorts } from './types';
 import { detectLocked } from './unblock';
 
-/** The card in the reader: what it is, its registry record and its lifecycle state. */
+export type { Card, CardTemplateRecord, CardTransport, Published };
+
+/** A lifecycle state, as the service records it (plus `locked` read from a card whose PIN is blocked). */
+export type CardState = Card['state'];
+
+/** The card in the reader: what it is, the service's record of it and its lifecycle state. */
 export interface CardStatus {
   readonly state: CardState;
   readonly kind: 'yubikey' | 'piv';
   readonly typeName: string;
   readonly serial: number | null;
-  /** The registry's record; null for a card this browser never issued. */
-  readonly record: RegistryRecord | null;
+  /** The card's id (`serial:…` or `chuid:<FASC-N>`); null for a generic card without a CHUID. */
+  readonly cardId: string | null;
+  /** The service's record; null for a card the service has never heard of. */
+  readonly record: Card | null;
   /** PIN tries left, where the card says (null once verified or unknown). */
   readonly pinRetriesLeft: number | null;
 }
 
 /**
- * Reads the card in `transport`: Detect, its id, the registry, and (for an issued card) whether its PIN
- * is blocked, which moves it to `locked`. Nothing is written to the card; a record an earlier version
- * kept under the card's GUID is moved to its id first (`migrateLegacyRecord`).
+ * Reads the card in `transport`: Detect, its id, the service's record, and (for an issued or active
+ * card) whether its PIN is blocked, which the service records as `locked` for an active card. Nothing
+ * is written to the card.
  */
-export async function inspectCard(transport: CardTransport): Promise<CardStatus> {
+export async function inspectCard(transport: CardTransport, ports: LifecyclePorts): Promise<CardStatus> {
   const card = await openCard(transport);
-  const base = { kind: card.kind, typeName: card.detected.typeName, serial: card.serial };
   const id = await identifyCard(card);
-  if (id) await migrateLegacyRecord(id);
-  const record = id ? ((await getCard(id.cardId)) ?? null) : null;
+  const base = { kind: card.kind, typeName: card.detected.typeName, serial: card.serial, cardId: id?.cardId ?? null };
+  const record = id ? await ports.registry.card(id.cardId) : null;
   if (!record || record.state === 'blank' || record.state === 'retired')
     return { ...base, state: record?.state ?? 'blank', record, pinRetriesLeft: null };
-  const { record: now, pinRetriesLeft } = await detectLocked(transport);
-  return { ...base, state: now.state, record: now, pinRetriesLeft };
+  const { record: now, pinRetriesLeft } = await detectLocked(transport, ports);
+  // An issued card whose activation PIN is blocked has no `locked` in the service; it is locked in hand.
+  const state = pinRetriesLeft === 0 ? 'locked' : now.state;
+  return { ...base, state, record: now, pinRetriesLeft };
 }
 
-/** The card templates that may be applied to a `kind` credential. */
-export async function issuingTemplates(kind: CardStatus['kind']): Promise<CardTemplateRecord[]> {
-  return (await cardTemplates()).filter((t) => t.allowedCredentialTypes.includes(kind));
+/** The published card templates that may be applied to a `kind` credential. */
+export async function issuingTemplates(
+  kind: CardStatus['kind'],
+  templates: TemplateStore,
+): Promise<Published<CardTemplateRecord>[]> {
+  return (await templates.cardTemplates()).filter((t) => t.record.allowedCredentialTypes.includes(kind));
 }
 
 /** The card master key; `MASTER_KEY_MISSING` when this browser has none, so nothing can be issued. */
@@ -58,14 +65,14 @@ export async function requireMasterKey(): Promise<CryptoKey> {
   return key;
 }
 
-/** The template the card was issued under; `TEMPLATE_GONE` when it was deleted since. */
-export async function templateOfCard(record: RegistryRecord): Promise<CardTemplateRecord> {
-  const template = record.templateId ? await getCardTemplate(record.templateId) : undefined;
+/** The template the card was issued under, as published now; `TEMPLATE_GONE` when it was withdrawn since. */
+export async function templateOfCard(record: Card, templates: TemplateStore): Promise<CardTemplateRecord> {
+  const template = record.template.id ? await templates.cardTemplate(record.template.id) : null;
   if (!template)
-    throw new AppError('workflows', 'TEMPLATE_GONE', 'The card template this card was issued under no longer exists.', {
-      templateId: record.templateId,
+    throw new AppError('workflows', 'TEMPLATE_GONE', 'The card template this card was issued under is withdrawn.', {
+      templateId: record.template.id,
     });
-  return template;
+  return template.record;
 }
 
 /** Checks the holder's new PIN, typed twice, against the template's policy before anything is sent to the card. */

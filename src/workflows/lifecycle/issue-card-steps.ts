@@ -16,12 +16,18 @@ export interface IssueWork {
   readonly masterKey: CryptoKey;
   readonly template: CardTemplateRecord;
   readonly user: IssueUser;
+  /**
+   * The service already recorded this card's issuance with its keys (an interrupted run that got that
+   * far): the key is kept, not generated again, so the registry's public key stays the card's.
+   */
+  readonly keepKeys?: boolean;
 }
 
-/** What the card steps leave for the summary: the activation PIN (in memory only) and the CSR. */
+/** What the card steps leave: the activation PIN (in memory only), the CSR and the generated key's SPKI. */
 export interface IssueCardResult {
   readonly pin: string;
   readonly csrPem: string | null;
+  readonly spki: Uint8Array | null;
 }
 
 /** The `detect` step (the facts fixed at the run's start). */
@@ -73,12 +79,15 @@ export async function issueCardSteps(
     (r) => ({ method: r }),
   );
   const cert = work.template.issue.certificate;
-  const csrPem = cert
-    ? await run.step(
-        'generate-key',
-        () => generateKeyAndCsr(session, cert, work.user),
-        () => ({ slot: cert.slot, algorithm: cert.algorithm }),
-      )
-    : null;
-  return { pin, csrPem };
+  if (!cert) return { pin, csrPem: null, spki: null };
+  if (work.keepKeys) {
+    await run.skip('generate-key', { slot: cert.slot, recorded: true });
+    return { pin, csrPem: null, spki: null };
+  }
+  const generated = await run.step(
+    'generate-key',
+    () => generateKeyAndCsr(session, cert, work.user),
+    () => ({ slot: cert.slot, algorithm: cert.algorithm }),
+  );
+  return { pin, ...generated };
 }

@@ -3,13 +3,11 @@
  * anything is written, and an interrupted YubiKey issuance is rolled back to blank.
  */
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPivSession } from '../../cards/card';
 import type { AppError } from '../../app-error';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
 import type { PivSession } from '../../piv/session';
-import { recentAudit } from '../../store/audit';
-import { cardsOfUser, getCard } from '../../store/registry';
 import { cardLines, lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
 import {
@@ -17,15 +15,28 @@ import {
   cardInReader,
   cardSnapshot,
   commandsAnswered,
-  OPERATOR,
+  portsOf,
+  auditRows,
   testMasterKey,
   testTemplate,
   USER,
 } from '../../../test/lifecycle/lifecycle-fixtures';
+import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { issueCard } from './issue';
 import type { StepEvent } from './types';
 
 const session = (t: CardTransport): Promise<PivSession> => openPivSession(t);
+
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+  await world.publish('card', testTemplate());
+  await world.publish(
+    'card',
+    testTemplate({ id: 'tpl-nocert', issue: { ...testTemplate().issue, certificate: null } }),
+  );
+}, 60_000);
+afterAll(() => world?.close());
 
 describe('issueCard refusals and roll-back', () => {
   it('refuses a generic PIV card that cannot change its management key, before writing anything to it', async () => {
@@ -38,9 +49,9 @@ describe('issueCard refusals and roll-back', () => {
       const error = await issueCard({
         transport,
         masterKey: await testMasterKey(),
-        template: testTemplate(),
+        templateId: 'tpl-1',
         user,
-        operator: OPERATOR,
+        ports: portsOf(world),
         onStep: (e) => events.push(e),
       }).catch((e: unknown) => e);
       expect(error).toMatchObject({
@@ -68,10 +79,14 @@ describe('issueCard refusals and roll-back', () => {
         'authenticate:before',
         'end:rolled-back',
       ]);
-      expect(await getCard(cardId)).toBeUndefined();
+      expect(await portsOf(world).registry.card(cardId)).toBeNull();
+      // The service never saw the card, so the refusal is in the trail only because the browser recorded it.
+      const rows = (await auditRows(world)).filter((r) => r.target.id === cardId);
+      expect(rows).toMatchObject([
+        { action: 'card.issue', outcome: 'refused', target: { label: `${cardId} (${user.displayName})` } },
+      ]);
     }
-    expect(await cardsOfUser(user.id)).toEqual([]);
-    expect((await recentAudit()).filter((a) => a.target?.userId === user.id)).toEqual([]); // refusals are not audited, as CARD_BOUND
+    expect(await portsOf(world).registry.cardsOf(user.id)).toEqual([]);
     // The factory secrets still work.
     const p = await session(transport);
     await p.authenticate(DEFAULT_MANAGEMENT_KEY, 'TDES');
@@ -82,7 +97,6 @@ describe('issueCard refusals and roll-back', () => {
 
   it('rolls an interrupted YubiKey issuance back to blank when its secrets cannot be reproduced', async () => {
     const { transport } = await cardInReader();
-    const template = testTemplate({ issue: { ...testTemplate().issue, certificate: null } });
     const keyA = await testMasterKey();
     // The card is pulled at CHANGE REFERENCE DATA for the PUK, after the management key was changed.
     let n = 0;
@@ -99,13 +113,19 @@ describe('issueCard refusals and roll-back', () => {
       },
     };
     await expect(
-      issueCard({ transport: failing, masterKey: keyA, template, user: USER, operator: OPERATOR }),
+      issueCard({ transport: failing, masterKey: keyA, templateId: 'tpl-nocert', user: USER, ports: portsOf(world) }),
     ).rejects.toThrow('pulled');
     expect(n).toBeGreaterThan(5);
     const keyB = await testMasterKey();
-    const s = await issueCard({ transport, masterKey: keyB, template, user: USER, operator: OPERATOR });
+    const s = await issueCard({
+      transport,
+      masterKey: keyB,
+      templateId: 'tpl-nocert',
+      user: USER,
+      ports: portsOf(world),
+    });
     expect(s.rolledBack).toBe(true);
-    expect((await getCard(s.cardId))?.state).toBe('issued');
+    expect((await portsOf(world).registry.card(s.cardId))?.state).toBe('issued');
     await (await session(transport)).verifyPin(s.activationPin!);
     await transport.close();
   });

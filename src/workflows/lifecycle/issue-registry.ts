@@ -1,14 +1,17 @@
 /**
- * Issuance's registry side: the check before the card is touched (is it someone else's?) and the
- * `register` step after every card step was verified, with its audit line.
+ * Issuance's side of the system of record: the safety check before anything is written to the card
+ * (whose is it, as far as the service and the card itself say?) and the `register` step after every
+ * card step was verified, which sends the binding as an `issue` transition.
  */
+import { toBase64 } from '../../bytes';
 import { chuidIdentification, type CardHandle, type PlannedBinding } from '../../cards/card';
-import { appendAudit } from '../../store/audit';
 import type { CardTemplateRecord } from '../../store/db';
-import { getCard, putCard } from '../../store/registry';
-import { migrateLegacyRecord } from './legacy-record';
-import type { LifecycleRun } from './run';
-import { lifecycleError, type LifecycleOperator } from './types';
+import type { CardKey } from '../../relay-api/contract';
+import type { Card, Published } from '../ports';
+import type { IssueCardResult } from './issue-card-steps';
+import { alreadyRecorded, recordTransition } from './record';
+import type { LifecycleRun, UnfinishedRun } from './run';
+import { lifecycleError, type LifecyclePorts } from './types';
 
 /** The holder being issued to. */
 export interface IssueUser {
@@ -17,61 +20,86 @@ export interface IssueUser {
   readonly displayName: string;
 }
 
-/** Refuses cards another holder has, or that are past issuance. */
-export async function checkRegistry(card: CardHandle, binding: PlannedBinding, user: IssueUser): Promise<void> {
+const LIVE: ReadonlySet<Card['state']> = new Set(['issued', 'active', 'locked']);
+
+/**
+ * Refuses, before the card is touched:
+ * - a card the service knows as bound to a holder and not retired (`CARD_BOUND`, naming the holder),
+ *   unless it is this run's own issuance to the same holder, recorded before the run could end;
+ * - a card whose CHUID names a holder (GUID) the service has no record of for this card, i.e. a card
+ *   issued elsewhere or by an older Keyward (`CARD_BOUND_ELSEWHERE`, naming the GUID and FASC-N), unless
+ *   an interrupted issuance in this browser wrote that CHUID for this same holder.
+ */
+export function checkBinding(
+  card: Card | null,
+  binding: PlannedBinding,
+  user: IssueUser,
+  unfinished: UnfinishedRun | undefined,
+): void {
   const { cardId } = binding.id;
-  // A generic card keeps its FASC-N, so the CHUID it carries now names its record; an earlier version's
-  // record of it, keyed by the holder's GUID, moves there first.
-  if (card.serial === null && binding.existing) await migrateLegacyRecord(chuidIdentification(binding.existing));
-  const record = await getCard(cardId);
-  if (!record || record.state === 'blank' || record.state === 'retired') return;
-  if (record.state !== 'issued' || record.userId !== user.id) {
+  const ours = unfinished?.operation === 'issue';
+  if (card && LIVE.has(card.state)) {
+    if (ours && card.state === 'issued' && card.holder.oid === user.id) return;
     throw lifecycleError(
       'CARD_BOUND',
-      `This card is ${record.state} for another holder or already in use; retire it first.`,
-      { cardId, state: record.state },
+      `This card is ${card.state} for ${card.holder.name || card.holder.oid}; retire it first.`,
+      { cardId, state: card.state, holderName: card.holder.name, holderUpn: card.holder.upn },
     );
   }
+  const existing = binding.existing;
+  if (!existing || /^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(existing.guid)) return;
+  // A card the service retired may still carry its old binding (reported lost, then found): Issue starts it afresh.
+  if (card?.state === 'retired') return;
+  if (ours && existing.guid === user.id) return;
+  throw lifecycleError(
+    'CARD_BOUND_ELSEWHERE',
+    `The card's CHUID names holder ${existing.guid}, but the service has no record of this card.`,
+    { cardId, guid: existing.guid, fascn: chuidIdentification(existing).cardId.slice('chuid:'.length) },
+  );
 }
 
-/** What the registry and the audit record of an issuance. */
+/** What the `register` step records. */
 export interface Registration {
   readonly card: CardHandle;
-  readonly cardId: string;
   readonly user: IssueUser;
-  readonly template: CardTemplateRecord;
-  readonly operator: LifecycleOperator;
+  readonly template: Published<CardTemplateRecord>;
+  readonly chuidGuid: string;
+  readonly keys: readonly CardKey[];
+  /** The card as the service held it when the run started. */
+  readonly current: Card | null;
 }
 
-/** The `register` step: the card is `issued` to the user in the registry, then audited. */
-export async function register(run: LifecycleRun<'issue'>, r: Registration): Promise<void> {
-  const now = new Date().toISOString();
-  const { user, card, cardId } = r;
-  await run.step(
-    'register',
-    () =>
-      putCard({
-        cardId,
+/** The keys the card steps generated, as the registry records them. */
+export function issuedKeys(done: IssueCardResult, template: CardTemplateRecord): CardKey[] {
+  const cert = template.issue.certificate;
+  if (!cert || !done.spki) return [];
+  const algorithm = cert.algorithm;
+  if (algorithm !== 'ECCP256' && algorithm !== 'ECCP384' && algorithm !== 'RSA2048') return [];
+  return [{ slot: cert.slot, algorithm, publicKey: toBase64(done.spki) }];
+}
+
+/** The `register` step: the service records the card as `issued` to the user (it audits that itself). */
+export async function register(run: LifecycleRun<'issue'>, ports: LifecyclePorts, r: Registration): Promise<void> {
+  const { user, card, template, current } = r;
+  const recorded = alreadyRecorded(run, current, 'issued') && current?.holder.oid === user.id;
+  await recordTransition(
+    run,
+    ports,
+    {
+      transition: 'issue',
+      expectedVersion: current?.version ?? 0,
+      issue: {
+        holderOid: user.id,
+        holderName: user.displayName,
+        holderUpn: user.upn,
+        templateId: template.record.id,
+        templateVersion: template.version,
+        credentialType: card.kind,
         serial: card.serial,
-        credentialType: card.detected.typeName,
-        userId: user.id,
-        userUpn: user.upn,
-        userDisplayName: user.displayName,
-        templateId: r.template.id,
-        state: 'issued',
-        issuedAt: now,
-        activatedAt: null,
-        retiredAt: null,
-        updatedAt: now,
-      }),
-    () => ({ state: 'issued' }),
+        chuidGuid: r.chuidGuid,
+        keys: [...r.keys],
+      },
+    },
+    { card: current, recorded },
   );
-  await appendAudit({
-    at: now,
-    actor: r.operator,
-    action: 'card.issue',
-    target: { userId: user.id, upn: user.upn, displayName: user.displayName },
-    outcome: 'success',
-    detail: cardId,
-  });
 }

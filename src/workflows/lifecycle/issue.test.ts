@@ -1,33 +1,40 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveAdminSecrets, type CardIdentity } from '../../cards/admin-secrets';
 import { chuidIdentification, openPivSession } from '../../cards/card';
 import type { PivSession } from '../../piv/session';
 import { KEY_REF, type ManagementKeyAlgorithm } from '../../piv/constants';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
-import { putExportTemplate } from '../../store/export-templates';
-import { cardsOfUser, getCard, putCard, renameCard } from '../../store/registry';
+import { toBase64 } from '../../bytes';
 import { lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../transport/card-transport';
 import {
   cardInReader,
   commandsAnswered,
+  auditRows,
   ISSUE_STEPS_IN_ORDER,
-  OPERATOR,
+  portsOf,
   testMasterKey,
   testTemplate,
   USER,
 } from '../../../test/lifecycle/lifecycle-fixtures';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import type { SendMail } from './deliver-pin';
-import { inspectCard } from './inspect';
 import { issueCard } from './issue';
 import type { StepEvent } from './types';
 
 const session = (t: CardTransport): Promise<PivSession> => openPivSession(t);
 
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+  await world.publish('card', testTemplate());
+}, 60_000);
+afterAll(() => world?.close());
+
 describe('issueCard', () => {
-  it("emails the activation PIN with the template's data export and returns no PIN", async () => {
-    await putExportTemplate({
+  it("emails the activation PIN with the template's data export, returns no PIN, and audits the email", async () => {
+    await world.publish('export', {
       id: 'exp-pin',
       name: 'Activation PIN',
       target: 'email',
@@ -46,24 +53,31 @@ describe('issueCard', () => {
       return { messageId: 'm', accepted: [USER.upn], requestId: 'r' };
     };
     const base = testTemplate();
-    const template = {
+    await world.publish('card', {
       ...base,
+      id: 'tpl-mail',
       issue: {
         ...base.issue,
         certificate: null,
         activationPin: { delivery: 'email' as const, exportTemplateId: 'exp-pin' },
       },
-    };
+    });
     const { transport } = await cardInReader();
     const s = await issueCard({
       transport,
       masterKey: await testMasterKey(),
-      template,
+      templateId: 'tpl-mail',
       user: USER,
-      operator: OPERATOR,
+      ports: portsOf(world),
       sendMail,
     });
     expect(s.activationPin).toBeUndefined();
+    const rows = await auditRows(world);
+    expect(rows.find((r) => r.action === 'pin.deliver')).toMatchObject({
+      actor: { name: PEOPLE.olivia.name },
+      target: { type: 'card', id: s.cardId, label: `${s.cardId} (${USER.displayName})` },
+      outcome: 'succeeded',
+    });
     expect(s.delivery).toMatchObject({ method: 'email', status: 'sent' });
     const pin = (sent[0] as Record<string, string>)['ActivationPin']!;
     expect(pin).toMatch(/^\d{8}$/);
@@ -72,24 +86,38 @@ describe('issueCard', () => {
   });
 
   it.each(['yubikey-5.7', 'yubikey-5.4', 'piv-generic+ff'] as const)(
-    'issues a blank %s: binding, derived secrets, activation PIN, CSR, registry',
+    'issues a blank %s: binding, derived secrets, activation PIN, CSR, and the service records it',
     async (profile) => {
       const { card, transport } = await cardInReader(profile);
       const masterKey = await testMasterKey();
       const events: StepEvent[] = [];
+      const ports = portsOf(world);
       const s = await issueCard({
         transport,
         masterKey,
-        template: testTemplate(),
+        templateId: 'tpl-1',
         user: USER,
-        operator: OPERATOR,
+        ports,
         onStep: (e) => events.push(e),
       });
       expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual([...ISSUE_STEPS_IN_ORDER]);
       expect(s.activationPin).toMatch(/^\d{8}$/); // the policy allows 6–8: the longest is used
       expect(s.csrPem).toContain('BEGIN CERTIFICATE REQUEST');
-      const rec = await getCard(s.cardId);
-      expect(rec).toMatchObject({ state: 'issued', userId: USER.id, templateId: 'tpl-1' });
+      const rec = await ports.registry.card(s.cardId);
+      expect(rec).toMatchObject({
+        state: 'issued',
+        version: 1,
+        holder: { oid: USER.id, name: USER.displayName, upn: USER.upn },
+        template: { id: 'tpl-1', version: 1 },
+        credentialType: profile === 'piv-generic+ff' ? 'piv' : 'yubikey',
+        chuidGuid: USER.id,
+        issuedBy: { name: PEOPLE.olivia.name },
+        keys: [{ slot: '9a', algorithm: 'ECCP256' }],
+      });
+      // The key the service records is the one the certificate request certifies.
+      const { Pkcs10CertificateRequest } = await import('@peculiar/x509');
+      const csrKey = new Pkcs10CertificateRequest(s.csrPem!).publicKey.rawData;
+      expect(rec!.keys[0]!.publicKey).toBe(toBase64(new Uint8Array(csrKey)));
       expect(await lastUnfinishedRun(s.cardId)).toBeUndefined();
       // The change probe (SET MANAGEMENT KEY, accepted) came before the first write (PUT DATA, the CHUID).
       const answered = commandsAnswered(card);
@@ -115,34 +143,16 @@ describe('issueCard', () => {
     },
   );
 
-  it('registers two generic cards of one holder apart (by FASC-N), and moves a record an earlier version keyed by GUID', async () => {
+  it('registers two generic cards of one holder apart (by FASC-N)', async () => {
     const user = { ...USER, id: crypto.randomUUID() };
     const masterKey = await testMasterKey();
+    const ports = portsOf(world);
     const first = await cardInReader('piv-generic+ff');
     const second = await cardInReader('piv-generic+ff');
-    const a = await issueCard({
-      transport: first.transport,
-      masterKey,
-      template: testTemplate(),
-      user,
-      operator: OPERATOR,
-    });
-    const b = await issueCard({
-      transport: second.transport,
-      masterKey,
-      template: testTemplate(),
-      user,
-      operator: OPERATOR,
-    });
+    const a = await issueCard({ transport: first.transport, masterKey, templateId: 'tpl-1', user, ports });
+    const b = await issueCard({ transport: second.transport, masterKey, templateId: 'tpl-1', user, ports });
     expect(a.cardId).not.toBe(b.cardId);
-    expect((await cardsOfUser(user.id)).map((r) => r.cardId).sort()).toEqual([a.cardId, b.cardId].sort());
-    // An earlier version's record of the first card, under `chuid:<GUID hex>`, moves to its FASC-N id on the next read.
-    const legacyId = `chuid:${user.id.replace(/-/g, '')}`;
-    await renameCard(a.cardId, legacyId);
-    await putCard({ ...(await getCard(legacyId))!, state: 'active' });
-    const status = await inspectCard(first.transport);
-    expect(status.record).toMatchObject({ cardId: a.cardId, state: 'active', userId: user.id });
-    expect(await getCard(legacyId)).toBeUndefined();
+    expect((await ports.registry.cardsOf(user.id)).map((r) => r.cardId).sort()).toEqual([a.cardId, b.cardId].sort());
     await first.transport.close();
     await second.transport.close();
   });

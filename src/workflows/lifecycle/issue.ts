@@ -11,8 +11,14 @@
  *         ──write-chuid──► GUID = holder's Entra object id (SP 800-73-4 Part 1 §3.1.2, tag 34)
  *         ──set-management-key──► derived key (AES-192 on YubiKeys, 3DES elsewhere)
  *         ──set-puk──► derived PUK          ──set-pin──► random activation PIN
- *         ──generate-key──► key + CSR (when the template enrols)  ──register──► registry `issued`, audit
+ *         ──generate-key──► key + CSR (when the template enrols)
+ *         ──register──► the service records `issued` with the binding, the template version and the
+ *                       public key (compare-and-set on the version read at the start; it audits it)
  *         ──end (done)──► deliver the activation PIN (shown once, or emailed)
+ *
+ * Before anything is written, the service and the card are asked whose the card is (issue-registry.ts
+ * `checkBinding`): a card bound to a holder and not retired, or one whose CHUID names a holder the
+ * service has no record of, is refused, untouched.
  *
  * Resume: the next attempt looks up the card's newest unfinished run and continues it under the same run
  * id. Nothing is trusted from the journal alone; every step asks the card:
@@ -24,24 +30,36 @@
  *                       whether default→derived or derived→derived is tried first; a success proves it;
  *   set-pin             the activation PIN was never stored, so it is always set again: from 123456 when
  *                       metadata 80 says default, else RESET RETRY COUNTER with the derived PUK;
- *   generate-key        always redone (a new key and CSR replace a half-done one).
+ *   generate-key        redone (a new key and CSR replace a half-done one), unless the service already
+ *                       recorded the issuance with its key: then kept;
+ *   register            skipped when the service already holds the card as issued to this holder.
  * Roll back: when the card answers to neither key (or neither PUK) and an interrupted run of ours
  * touched it, a YubiKey is returned to blank (PIN and PUK blocked, RESET), the run is closed as
- * `rolled-back` and issuance starts over; other cards raise the error. The registry is written only in
- * `register`, after every card step was verified, so it never calls a half-issued card `issued`.
+ * `rolled-back` and issuance starts over; other cards raise the error. The service is asked to record
+ * the card only in `register`, after every card step was verified, so it never calls a half-issued card
+ * `issued`; the run ends only after it did (else `NOT_RECORDED`, and the next attempt resumes).
  */
 import { isAppError } from '../../app-error';
-import { openCard, planBinding, type CardHandle, type PlannedBinding } from '../../cards/card';
+import {
+  chuidIdentification,
+  legacyCardId,
+  openCard,
+  planBinding,
+  type CardHandle,
+  type PlannedBinding,
+} from '../../cards/card';
 import { cardStepError } from '../../cards/card-error';
 import { resetToBlank } from '../../cards/retire-steps';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
 import type { CardTransport } from '../../cards/readers';
+import type { Card, Published } from '../ports';
 import { deliverActivationPin, type ActivationPinDelivery, type SendMail } from './deliver-pin';
 import { detectStep, issueCardSteps, type IssueCardResult } from './issue-card-steps';
-import { checkRegistry, register, type IssueUser } from './issue-registry';
+import { checkBinding, issuedKeys, register, type IssueUser } from './issue-registry';
+import { alreadyRecorded, auditedRun, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
-import { lifecycleError, type LifecycleOperator, type OnStep, type StepEvent } from './types';
+import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
 
 export type { IssueUser } from './issue-registry';
 
@@ -49,9 +67,10 @@ export type { IssueUser } from './issue-registry';
 export interface IssueInput {
   readonly transport: CardTransport;
   readonly masterKey: CryptoKey;
-  readonly template: CardTemplateRecord;
+  /** The card template's id; its newest published version is read from `ports.templates`. */
+  readonly templateId: string;
   readonly user: IssueUser;
-  readonly operator: LifecycleOperator;
+  readonly ports: LifecyclePorts;
   readonly onStep?: OnStep;
   /** Sends the activation-PIN email (request-tap's `TapContext.sendMail`); needed for `email` delivery. */
   readonly sendMail?: SendMail;
@@ -68,33 +87,66 @@ export interface IssueSummary {
   readonly steps: readonly StepEvent[];
   readonly delivery: ActivationPinDelivery;
   readonly activationPin?: string;
+  /** The template version the service recorded the card under. */
+  readonly templateVersion: number;
 }
 
 /** True when a failure means "the card holds secrets we cannot reproduce". */
 const unreproducible = (e: unknown) => isAppError(e, 'cards', 'CARD_FOREIGN') || isAppError(e, 'cards', 'PUK_UNKNOWN');
 
-/** The card, its planned binding and the run this attempt journals into, after the checks that touch nothing. */
-async function prepare(
-  input: IssueInput,
-): Promise<{ card: CardHandle; binding: PlannedBinding; run: LifecycleRun<'issue'> }> {
-  const card = await openCard(input.transport);
-  if (!input.template.allowedCredentialTypes.includes(card.kind)) {
+/** Everything an attempt works with, fixed before the card is touched. */
+interface Prepared {
+  readonly card: CardHandle;
+  readonly binding: PlannedBinding;
+  readonly template: Published<CardTemplateRecord>;
+  readonly current: Card | null;
+  readonly run: LifecycleRun<'issue'>;
+}
+
+/** The published template to issue under; `TEMPLATE_GONE` when it is not published or was withdrawn. */
+async function publishedTemplate(input: IssueInput, kind: CardHandle['kind']): Promise<Published<CardTemplateRecord>> {
+  const template = await input.ports.templates.cardTemplate(input.templateId);
+  if (!template)
+    throw lifecycleError('TEMPLATE_GONE', 'The card template is not published, or was withdrawn.', {
+      templateId: input.templateId,
+    });
+  if (!template.record.allowedCredentialTypes.includes(kind)) {
     throw lifecycleError(
       'TEMPLATE_MISMATCH',
-      `The template "${input.template.name}" does not apply to this credential type.`,
-      { kind: card.kind },
+      `The template "${template.record.name}" does not apply to this credential type.`,
+      { kind },
     );
   }
+  return template;
+}
+
+/**
+ * What the service holds under the id an older Keyward gave a generic card (`chuid:<GUID hex>`, uploaded
+ * from that browser's registry), for the safety check only: null for a YubiKey or a card without a CHUID.
+ */
+async function legacyRecord(input: IssueInput, binding: PlannedBinding): Promise<Card | null> {
+  const legacy = binding.existing && legacyCardId(chuidIdentification(binding.existing));
+  return legacy && binding.id.cardId.startsWith('chuid:') ? input.ports.registry.card(legacy) : null;
+}
+
+/** The card, its binding, its template, what the service holds, and the run; after the checks that touch nothing. */
+async function prepare(input: IssueInput, target: FailureTarget): Promise<Prepared> {
+  const card = await openCard(input.transport);
   const binding = await planBinding(card, input.user.id);
   const { cardId } = binding.id;
-  await checkRegistry(card, binding, input.user);
+  target.cardId = cardId;
+  target.holderName = input.user.displayName;
+  const template = await publishedTemplate(input, card.kind);
+  const current = await input.ports.registry.card(cardId);
+  if (current?.holder.name) target.holderName = current.holder.name;
   const unfinished = await lastUnfinishedRun(cardId);
+  checkBinding(current ?? (await legacyRecord(input, binding)), binding, input.user, unfinished);
   if (unfinished && unfinished.operation !== 'issue')
     throw lifecycleError('RUN_UNFINISHED', `An interrupted ${unfinished.operation} must be finished first.`, {
       cardId,
       operation: unfinished.operation,
     });
-  return { card, binding, run: LifecycleRun.begin(cardId, 'issue', input.onStep, unfinished) };
+  return { card, binding, template, current, run: LifecycleRun.begin(cardId, 'issue', input.onStep, unfinished) };
 }
 
 /**
@@ -103,13 +155,14 @@ async function prepare(
  */
 async function runCardSteps(
   input: IssueInput,
-  card: CardHandle,
-  binding: PlannedBinding,
-  first: LifecycleRun<'issue'>,
+  p: Prepared,
+  keepKeys: boolean,
 ): Promise<{ run: LifecycleRun<'issue'>; rolledBack: boolean; done: IssueCardResult }> {
+  const { card, binding, run: first } = p;
   const { id, planned } = binding;
+  const work = { masterKey: input.masterKey, template: p.template.record, user: input.user, keepKeys };
   try {
-    return { run: first, rolledBack: false, done: await issueCardSteps(input, card, first, id, planned) };
+    return { run: first, rolledBack: false, done: await issueCardSteps(work, card, first, id, planned) };
   } catch (e) {
     // Refused before any card write: nothing to resume, so the run is closed rather than left unfinished.
     if (isAppError(e, 'cards', 'MANAGEMENT_KEY_FIXED')) {
@@ -121,31 +174,55 @@ async function runCardSteps(
     await first.rollBack({ reason: isAppError(e) ? e.code : 'UNEXPECTED' });
     const run = LifecycleRun.begin(id.cardId, 'issue', input.onStep);
     await detectStep(run, card, input.user);
-    return { run, rolledBack: true, done: await issueCardSteps(input, card, run, { ...id, chuid: null }, planned) };
+    const again = { ...work, keepKeys: false };
+    return { run, rolledBack: true, done: await issueCardSteps(again, card, run, { ...id, chuid: null }, planned) };
   }
 }
 
 /**
- * Issues the card in `transport` to `user` under `template` (see the state machine above). Resumes an
- * interrupted issuance of the same card; throws the card's or the journal's error otherwise.
+ * Issues the card in `transport` to `user` under the published template `templateId` (see the state
+ * machine above). Resumes an interrupted issuance of the same card; throws the card's, the service's or
+ * the journal's error otherwise, after recording a refusal or failure in the audit trail.
  */
-export async function issueCard(input: IssueInput): Promise<IssueSummary> {
-  const { card, binding, run: first } = await prepare(input);
-  const { cardId } = binding.id;
-  await detectStep(first, card, input.user);
-  const { run, rolledBack, done } = await runCardSteps(input, card, binding, first);
-  await register(run, { card, cardId, user: input.user, template: input.template, operator: input.operator });
-  await run.finish();
-  const delivery = await deliverActivationPin(input, cardId, card.detected.typeName, done.pin);
-  return {
-    cardId,
-    credentialType: card.detected.typeName,
-    userId: input.user.id,
-    csrPem: done.csrPem,
-    resumed: run.resumed,
-    rolledBack,
-    steps: run.events,
-    delivery,
-    ...(delivery.method === 'show' ? { activationPin: done.pin } : {}),
-  };
+export function issueCard(input: IssueInput): Promise<IssueSummary> {
+  return auditedRun(input.ports.audit, 'issue', async (target) => {
+    const p = await prepare(input, target);
+    const { card, template } = p;
+    const { cardId } = p.binding.id;
+    await detectStep(p.run, card, input.user);
+    const recorded = alreadyRecorded(p.run, p.current, 'issued') && p.current?.holder.oid === input.user.id;
+    const { run, rolledBack, done } = await runCardSteps(input, p, recorded);
+    await register(run, input.ports, {
+      card,
+      user: input.user,
+      template,
+      chuidGuid: input.user.id,
+      keys: issuedKeys(done, template.record),
+      current: p.current,
+    });
+    await run.finish();
+    const delivery = await deliverActivationPin(
+      {
+        template: template.record,
+        user: input.user,
+        ports: input.ports,
+        ...(input.sendMail ? { sendMail: input.sendMail } : {}),
+      },
+      cardId,
+      card.detected.typeName,
+      done.pin,
+    );
+    return {
+      cardId,
+      credentialType: card.detected.typeName,
+      userId: input.user.id,
+      csrPem: done.csrPem,
+      resumed: run.resumed,
+      rolledBack,
+      steps: run.events,
+      delivery,
+      templateVersion: template.version,
+      ...(delivery.method === 'show' ? { activationPin: done.pin } : {}),
+    };
+  });
 }

@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveAdminSecrets } from '../../cards/admin-secrets';
 import { openPivSession } from '../../cards/card';
 import { toHex } from '../../bytes';
 import { DB_NAME, DB_VERSION } from '../../store/db';
-import { getCard } from '../../store/registry';
 import type { CardTransport } from '../../transport/card-transport';
-import { cardInReader, OPERATOR, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { cardInReader, portsOf, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { activateCard } from './activate';
 import { issueCard } from './issue';
 import { retireCard } from './retire';
@@ -39,42 +39,47 @@ async function dumpDb(): Promise<string> {
   return JSON.stringify(out);
 }
 
+let world: RelayWorld;
+beforeAll(async () => {
+  world = await startRelayWorld();
+  await world.publish('card', testTemplate());
+}, 60_000);
+afterAll(() => world?.close());
+
 describe('unblock, detect locked, retire', () => {
   it('a blocked PIN is detected as locked; the derived PUK unblocks it and the card is active again', async () => {
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const template = testTemplate();
-    const issued = await issueCard({ transport, masterKey, template, user: USER, operator: OPERATOR });
-    await activateCard({ transport, activationPin: issued.activationPin!, newPin: '11223344', template });
-    expect((await detectLocked(transport)).pinRetriesLeft).toBeNull(); // still verified from activation
+    const ports = portsOf(world);
+    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
+    await activateCard({ transport, activationPin: issued.activationPin!, newPin: '11223344', template, ports });
+    expect((await detectLocked(transport, ports)).pinRetriesLeft).toBeNull(); // still verified from activation
     await blockPin(transport);
-    const locked = await detectLocked(transport);
+    const locked = await detectLocked(transport, ports);
     expect([locked.record.state, locked.pinRetriesLeft]).toEqual(['locked', 0]);
-    await expect(unblockCard({ transport, masterKey, newPin: '12', template })).rejects.toMatchObject({
+    expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'locked', version: 3 });
+    await expect(unblockCard({ transport, masterKey, newPin: '12', template, ports })).rejects.toMatchObject({
       code: 'PIN_POLICY',
     });
-    const u = await unblockCard({ transport, masterKey, newPin: '55667788', template });
+    const u = await unblockCard({ transport, masterKey, newPin: '55667788', template, ports });
     expect(u.pukRetriesLeft).toBe(3);
-    expect((await getCard(issued.cardId))?.state).toBe('active');
+    expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'active', version: 4 });
     await (await session(transport)).verifyPin('55667788');
     await transport.close();
   });
 
   it.each(['yubikey-5.4', 'piv-generic+ff'] as const)(
-    'retires a %s: keys and binding gone, registry retired',
+    'retires a %s: keys and binding gone, the service records it retired',
     async (profile) => {
       const { transport } = await cardInReader(profile);
       const masterKey = await testMasterKey();
-      const issued = await issueCard({
-        transport,
-        masterKey,
-        template: testTemplate(),
-        user: USER,
-        operator: OPERATOR,
-      });
-      const r = await retireCard({ transport, masterKey, operator: OPERATOR });
+      const ports = portsOf(world);
+      const issued = await issueCard({ transport, masterKey, templateId: 'tpl-1', user: USER, ports });
+      const r = await retireCard({ transport, masterKey, ports });
       expect(r.cardId).toBe(issued.cardId);
-      expect(await getCard(issued.cardId)).toMatchObject({ state: 'retired', userId: null });
+      expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'retired', holder: { oid: '' } });
+      await expect(retireCard({ transport, masterKey, ports })).rejects.toMatchObject({ code: 'NOT_ISSUED' });
       const s = await session(transport);
       const guid = await s.readChuid().then(
         (c) => c.guid,
@@ -98,8 +103,9 @@ describe('secrets', () => {
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const template = testTemplate();
-    const issued = await issueCard({ transport, masterKey, template, user: USER, operator: OPERATOR });
-    await activateCard({ transport, activationPin: issued.activationPin!, newPin: '97531864', template });
+    const ports = portsOf(world);
+    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
+    await activateCard({ transport, activationPin: issued.activationPin!, newPin: '97531864', template, ports });
     await transport.close();
     spies.forEach((s) => s.mockRestore());
     const { managementKey, puk } = await deriveAdminSecrets(

@@ -1,5 +1,8 @@
 /**
- * Lifecycle > Retired: keys destroyed, binding removed, registry `retired`.
+ * Lifecycle > Retired: keys destroyed, binding removed, then the service records `retired` (a
+ * compare-and-set on the version read at the start; it audits it). A run whose card work is done but not
+ * recorded stays unfinished and resumes on the next attempt; `register` is skipped when the service
+ * already holds the card as retired.
  *
  * YubiKey: `reset` (PIN and PUK blocked, then Yubico RESET). Generic PIV card: `authenticate` with its
  * management key, `destroy-keys`, `reset-admin-secrets` with the derived PUK, `remove-binding` (the card
@@ -9,19 +12,17 @@ import { authenticateAdmin } from '../../cards/admin-key';
 import { derivePuk } from '../../cards/admin-secrets';
 import { identifyCard, openCard, type CardHandle, type CardIdentification } from '../../cards/card';
 import { destroyKeys, removeBinding, resetAdminSecrets, resetToBlank } from '../../cards/retire-steps';
-import { appendAudit } from '../../store/audit';
 import { lastUnfinishedRun } from '../../store/journal';
-import { getCard, putCard } from '../../store/registry';
 import type { CardTransport } from '../../cards/readers';
-import { migrateLegacyRecord } from './legacy-record';
+import { auditedRun, recordTransition } from './record';
 import { closeAsRolledBack, LifecycleRun } from './run';
-import { lifecycleError, type LifecycleOperator, type OnStep, type StepEvent } from './types';
+import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
 
 /** What retiring needs. */
 export interface RetireInput {
   readonly transport: CardTransport;
   readonly masterKey: CryptoKey;
-  readonly operator: LifecycleOperator;
+  readonly ports: LifecyclePorts;
   readonly onStep?: OnStep;
 }
 
@@ -50,51 +51,37 @@ async function wipeGeneric(
 }
 
 /** Retires the card in `transport`. */
-export async function retireCard(input: RetireInput): Promise<RetireSummary> {
-  const card = await openCard(input.transport);
-  const id = await identifyCard(card);
-  if (id) await migrateLegacyRecord(id);
-  const record = id && (await getCard(id.cardId));
-  if (!id || !record)
-    throw lifecycleError('NOT_ISSUED', 'This card is not registered here.', { cardId: id?.cardId ?? null });
-  const unfinished = await lastUnfinishedRun(id.cardId);
-  if (unfinished && unfinished.operation !== 'retire') await closeAsRolledBack(unfinished, id.cardId, 'retire');
-  const run = LifecycleRun.begin(
-    id.cardId,
-    'retire',
-    input.onStep,
-    unfinished?.operation === 'retire' ? unfinished : undefined,
-  );
-  await run.step(
-    'detect',
-    async () => undefined,
-    () => ({ state: record.state }),
-  );
-  if (card.kind === 'yubikey') await run.step('reset', () => resetToBlank(card.session, undefined));
-  else await wipeGeneric(card, run, input.masterKey, id);
-  const now = new Date().toISOString();
-  await run.step(
-    'register',
-    () =>
-      putCard({
-        ...record,
-        state: 'retired',
-        userId: null,
-        userUpn: null,
-        userDisplayName: null,
-        retiredAt: now,
-        updatedAt: now,
-      }),
-    () => ({ state: 'retired' }),
-  );
-  await appendAudit({
-    at: now,
-    actor: input.operator,
-    action: 'card.retire',
-    ...(record.userId ? { target: { userId: record.userId, upn: record.userUpn ?? undefined } } : {}),
-    outcome: 'success',
-    detail: id.cardId,
+export function retireCard(input: RetireInput): Promise<RetireSummary> {
+  return auditedRun(input.ports.audit, 'retire', async (target) => {
+    const card = await openCard(input.transport);
+    const id = await identifyCard(card);
+    if (id) target.cardId = id.cardId;
+    const record = id ? await input.ports.registry.card(id.cardId) : null;
+    if (record) target.holderName = record.holder.name;
+    const unfinished = id ? await lastUnfinishedRun(id.cardId) : undefined;
+    const resuming = unfinished?.operation === 'retire';
+    if (!id || !record || (record.state === 'retired' && !resuming) || record.state === 'blank')
+      throw lifecycleError('NOT_ISSUED', 'The service does not know this card as issued.', {
+        cardId: id?.cardId ?? null,
+        state: record?.state ?? null,
+      });
+    if (unfinished && !resuming) await closeAsRolledBack(unfinished, id.cardId, 'retire');
+    const run = LifecycleRun.begin(id.cardId, 'retire', input.onStep, resuming ? unfinished : undefined);
+    await run.step(
+      'detect',
+      async () => undefined,
+      () => ({ state: record.state }),
+    );
+    if (card.kind === 'yubikey') await run.step('reset', () => resetToBlank(card.session, undefined));
+    else await wipeGeneric(card, run, input.masterKey, id);
+    await recordTransition(
+      run,
+      input.ports,
+      { transition: 'retire', expectedVersion: record.version },
+      // Retired already (recorded before this run could end, or reported lost meanwhile): nothing to record.
+      { card: record, recorded: record.state === 'retired' },
+    );
+    await run.finish();
+    return { cardId: id.cardId, steps: run.events };
   });
-  await run.finish();
-  return { cardId: id.cardId, steps: run.events };
 }

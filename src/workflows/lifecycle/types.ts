@@ -4,6 +4,7 @@
  */
 import { layerErrors } from '../../app-error';
 import type { JournalRecord } from '../../store/db';
+import type { AuditLog, CardRegistry, TemplateStore } from '../ports';
 import type { StepId } from './steps';
 
 /** A lifecycle operation, as journalled. */
@@ -21,16 +22,27 @@ export interface StepEvent {
 /** Receives step events (the Lifecycle page's progress list). */
 export type OnStep = (event: StepEvent) => void;
 
-/** Who is acting, for the audit. */
-export interface LifecycleOperator {
-  readonly oid: string;
-  readonly name: string;
-  readonly upn: string;
+/**
+ * The system of record as the lifecycle workflows reach it (src/workflows/ports.ts): the service's card
+ * registry, its audit trail (only for what the service cannot see itself) and the published templates.
+ */
+export interface LifecyclePorts {
+  readonly registry: CardRegistry;
+  readonly audit: AuditLog;
+  readonly templates: TemplateStore;
 }
 
 /** Codes of `AppError('workflows', …)` raised by the lifecycle workflows. */
 export type LifecycleErrorCode =
-  'NOT_ISSUED' | 'RUN_UNFINISHED' | 'TEMPLATE_MISMATCH' | 'CARD_BOUND' | 'TAP_CONTEXT_MISSING' | 'NOT_LIVE';
+  | 'NOT_ISSUED'
+  | 'RUN_UNFINISHED'
+  | 'TEMPLATE_MISMATCH'
+  | 'TEMPLATE_GONE'
+  | 'CARD_BOUND'
+  | 'CARD_BOUND_ELSEWHERE'
+  | 'NOT_RECORDED'
+  | 'TAP_CONTEXT_MISSING'
+  | 'NOT_LIVE';
 
 /** Shorthand for a lifecycle error; the message never carries a secret. */
 export const lifecycleError = layerErrors<LifecycleErrorCode>('workflows');

@@ -2,19 +2,21 @@
  * Smart Card Unblock (card side) and Detect Locked.
  *
  * Unblock: RESET RETRY COUNTER (SP 800-73-4 Part 2 §3.2.3) with the PUK derived for this card sets the
- * holder's new PIN; the registry goes `locked` → `active`. Detect Locked: VERIFY without data (§3.2.1)
- * answering 6983 / 63C0 means the PIN is blocked; an `issued`/`active` card becomes `locked`.
+ * holder's new PIN; the service records `locked` → `active`. Detect Locked: VERIFY without data
+ * (§3.2.1) answering 6983 / 63C0 means the PIN is blocked; the service records an `active` card as
+ * `locked` (the service has no arrow from `issued` to `locked`, so a blocked issued card shows as
+ * locked here without being recorded).
  */
 import { derivePuk } from '../../cards/admin-secrets';
 import { identifyCard, openCard } from '../../cards/card';
 import { pinRetriesLeft, reportedPukRetries, resetPinWithPuk } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
-import type { CardTemplateRecord, RegistryRecord } from '../../store/db';
-import { getCard, putCard } from '../../store/registry';
+import type { CardTemplateRecord } from '../../store/db';
 import type { CardTransport } from '../../cards/readers';
-import { migrateLegacyRecord } from './legacy-record';
+import type { Card } from '../ports';
+import { auditedRun, recordTransition, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
-import { lifecycleError, type OnStep, type StepEvent } from './types';
+import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
 
 /** What unblocking needs. */
 export interface UnblockInput {
@@ -22,6 +24,7 @@ export interface UnblockInput {
   readonly masterKey: CryptoKey;
   readonly newPin: string;
   readonly template: CardTemplateRecord;
+  readonly ports: LifecyclePorts;
   readonly onStep?: OnStep;
 }
 
@@ -32,49 +35,59 @@ export interface UnblockSummary {
   readonly steps: readonly StepEvent[];
 }
 
-async function registered(transport: CardTransport) {
+const LIVE: ReadonlySet<Card['state']> = new Set(['issued', 'active', 'locked']);
+
+async function registered(transport: CardTransport, ports: LifecyclePorts, target: FailureTarget = {}) {
   const card = await openCard(transport);
   const id = await identifyCard(card);
-  if (id) await migrateLegacyRecord(id);
-  const record = id && (await getCard(id.cardId));
-  if (!id || !record || !['issued', 'active', 'locked'].includes(record.state))
-    throw lifecycleError('NOT_ISSUED', 'This card is not issued here.', { cardId: id?.cardId ?? null });
+  if (id) target.cardId = id.cardId;
+  const record = id ? await ports.registry.card(id.cardId) : null;
+  if (record) target.holderName = record.holder.name;
+  if (!id || !record || !LIVE.has(record.state))
+    throw lifecycleError('NOT_ISSUED', 'The service does not know this card as issued.', {
+      cardId: id?.cardId ?? null,
+      state: record?.state ?? null,
+    });
   return { card, id, record };
 }
 
 /** Unblocks the PIN with the derived PUK. Wrong PUK → `piv` `PIN_INVALID` `{ reference: 'PUK', retriesLeft }`. */
 export async function unblockCard(input: UnblockInput): Promise<UnblockSummary> {
   checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
-  const { card, id, record } = await registered(input.transport);
-  const run = LifecycleRun.begin(id.cardId, 'unblock', input.onStep);
-  await run.step(
-    'detect',
-    async () => undefined,
-    () => ({ state: record.state }),
-  );
-  const puk = await derivePuk(input.masterKey, id.identity);
-  await run.step('reset-retry-counter', () => resetPinWithPuk(card.session, puk, input.newPin));
-  const pukMeta = await reportedPukRetries(card.session);
-  if (record.state === 'locked') {
-    const now = new Date().toISOString();
+  return auditedRun(input.ports.audit, 'unblock', async (target) => {
+    const { card, id, record } = await registered(input.transport, input.ports, target);
+    const run = LifecycleRun.begin(id.cardId, 'unblock', input.onStep);
     await run.step(
-      'register',
-      () => putCard({ ...record, state: record.activatedAt ? 'active' : 'issued', updatedAt: now }),
-      () => ({ state: record.activatedAt ? 'active' : 'issued' }),
+      'detect',
+      async () => undefined,
+      () => ({ state: record.state }),
     );
-  }
-  await run.finish();
-  return { cardId: id.cardId, pukRetriesLeft: pukMeta, steps: run.events };
+    const puk = await derivePuk(input.masterKey, id.identity);
+    await run.step('reset-retry-counter', () => resetPinWithPuk(card.session, puk, input.newPin));
+    const pukMeta = await reportedPukRetries(card.session);
+    if (record.state === 'locked')
+      await recordTransition(
+        run,
+        input.ports,
+        { transition: 'unblock', expectedVersion: record.version },
+        { card: record, recorded: false },
+      );
+    await run.finish();
+    return { cardId: id.cardId, pukRetriesLeft: pukMeta, steps: run.events };
+  });
 }
 
-/** Reads the PIN's tries; a blocked PIN moves an `issued`/`active` card to `locked`. Returns the record after. */
+/**
+ * Reads the PIN's tries. A blocked PIN on a card the service holds as `active` is recorded as `locked`
+ * (compare-and-set on the version just read); the card as the service holds it after, and the tries.
+ */
 export async function detectLocked(
   transport: CardTransport,
-): Promise<{ record: RegistryRecord; pinRetriesLeft: number | null }> {
-  const { card, record } = await registered(transport);
+  ports: LifecyclePorts,
+): Promise<{ record: Card; pinRetriesLeft: number | null }> {
+  const { card, id, record } = await registered(transport, ports);
   const left = await pinRetriesLeft(card.session);
-  if (left !== 0 || record.state === 'locked') return { record, pinRetriesLeft: left };
-  const locked: RegistryRecord = { ...record, state: 'locked', updatedAt: new Date().toISOString() };
-  await putCard(locked);
+  if (left !== 0 || record.state !== 'active') return { record, pinRetriesLeft: left };
+  const locked = await ports.registry.transition(id.cardId, { transition: 'lock', expectedVersion: record.version });
   return { record: locked, pinRetriesLeft: 0 };
 }

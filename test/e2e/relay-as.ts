@@ -1,0 +1,49 @@
+/**
+ * The e2e run's relay reached from the test process as a seeded person, with the access token the Entra
+ * emulator would give them after they clicked their name on its sign-in page (its test-only control,
+ * `POST /_emulator/relay-token`). For setting up what a test is not about (a published template) and for
+ * reading what the relay recorded (the audit trail as the auditor), through the relay's own API.
+ */
+import { request, type APIRequestContext } from '@playwright/test';
+import { E2E_PORTS } from '../../playwright.config';
+import type { AuditRow, PublishedTemplate } from '../../src/relay-api/contract';
+
+const IDP = `https://localhost:${E2E_PORTS.idp}`;
+const RELAY = `http://localhost:${E2E_PORTS.relay}`;
+
+/** The relay as `upn` (a seeded user of demo/entra-emulator/tenant.ts). */
+export interface RelayAs {
+  /** Publishes `body` as the next version of card or export template `id` (a new template: `expectedVersion` 0). */
+  publish(
+    kind: 'card' | 'export',
+    id: string,
+    body: Record<string, unknown>,
+    expectedVersion?: number,
+  ): Promise<PublishedTemplate>;
+  /** The newest audit rows (an auditor's call). */
+  audit(query?: Record<string, string>): Promise<AuditRow[]>;
+  dispose(): Promise<void>;
+}
+
+async function ok<T>(response: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
+  if (!response.ok()) throw new Error(`relay answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Signs `upn` in at the emulator and returns the relay as them. */
+export async function relayAs(upn: string): Promise<RelayAs> {
+  const idp = await request.newContext({ baseURL: IDP, ignoreHTTPSErrors: true });
+  const { token } = await ok<{ token: string }>(await idp.post('/_emulator/relay-token', { data: { upn } }));
+  await idp.dispose();
+  const relay = await request.newContext({ baseURL: RELAY, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+  return {
+    publish: async (kind, id, body, expectedVersion = 0) =>
+      ok<PublishedTemplate>(
+        await relay.put(`/api/templates/${kind}/${encodeURIComponent(id)}`, { data: { expectedVersion, body } }),
+      ),
+    audit: async (query = {}) =>
+      (await ok<{ entries: AuditRow[] }>(await relay.get('/api/audit', { params: { limit: '200', ...query } })))
+        .entries,
+    dispose: () => relay.dispose(),
+  };
+}
