@@ -33,8 +33,8 @@ describe('describeError: lifecycle codes', () => {
 
   it('points to Options > Security when there is no master key, and names the state of a bound card', () => {
     expect(describeError(new AppError('workflows', 'MASTER_KEY_MISSING', 'x'))).toContain('Options > Security');
-    expect(describeError(new AppError('workflows', 'CARD_BOUND', 'x', { state: 'active' }))).toBe(
-      'This card is already active for a holder. Retire it before issuing it to someone else.',
-    );
+    const bound = describeError(new AppError('workflows', 'CARD_BOUND', 'x', { state: 'active' }));
+    expect(bound).toContain('holds this card as active');
+    expect(bound).toContain('retire it first');
   });
 });
