@@ -388,7 +388,9 @@ test.describe('over the local PC/SC bridge', () => {
     );
     await card.close();
     await readerButton.click();
-    await expect(page.getByTestId('card-state')).toContainText('is Locked, issued to Ben Member. The PIN is blocked.');
+    await expect(page.getByTestId('card-state')).toContainText(
+      /is Locked, issued to Ben Member under template “[^”]+” version \d+\. The PIN is blocked\./,
+    );
     const diagram = page.getByTestId('state-diagram');
     await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', 'locked');
     await diagram.getByRole('button', { name: 'Unblock' }).click();

@@ -29,11 +29,17 @@ async function signIn(page: Page, account: RegExp): Promise<void> {
   await expect(page.getByTestId('operator')).toBeVisible({ timeout: 30_000 });
 }
 
-/** A second laptop: a browser context of its own, signed in as `account`. */
+/**
+ * A second laptop: a browser context of its own, whose card master key an administrator (Ada) set up
+ * (card keys are the administrators'), then signed in as `account`.
+ */
 async function secondLaptop(browser: Browser, account: RegExp): Promise<Page> {
   const context = await browser.newContext({ baseURL: E2E_APP_ORIGIN, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   await open(page, '/');
+  await signIn(page, /Ada Admin/);
+  await generateMasterKey(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, account);
   return page;
 }
@@ -82,7 +88,6 @@ test('two operators: a card issued in one browser is Issued everywhere, cannot b
 
   // Priya's laptop: the card is blank to her too, and she starts issuing it to Grace Reader.
   const priya = await secondLaptop(browser, /Priya Privileged/);
-  await generateMasterKey(priya);
   await cardInReader(priya);
   await expect(priya.getByTestId('card-state')).toContainText('is Blank');
   await prepareIssue(priya, /Priya Privileged/, 'Grace', /Grace Reader/);
