@@ -1,20 +1,15 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { transitionCard } from '../relay-api/cards';
-import { auditRows, portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
+import { auditRows, portsOf, useLifecycleWorld } from '../../test/lifecycle/lifecycle-fixtures';
+import { PEOPLE } from '../../test/support/relay-world';
 import { canReportLost, cardsOf, reportCardLost } from './lost-card';
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-  await world.publish('card', testTemplate());
-}, 60_000);
-afterAll(() => world?.close());
+const world = useLifecycleWorld();
 
 /** Issues `cardId` to `holderOid` in the service (the card work is not the point here). */
 function issued(cardId: string, holderOid: string) {
-  return transitionCard(world.endpoint(PEOPLE.olivia), cardId, {
+  return transitionCard(world().endpoint(PEOPLE.olivia), cardId, {
     transition: 'issue',
     expectedVersion: 0,
     issue: {
@@ -34,12 +29,12 @@ function issued(cardId: string, holderOid: string) {
 describe('a lost card', () => {
   it("lists a holder's cards from the service, live ones first, then the most recently changed", async () => {
     const user = crypto.randomUUID();
-    const olivia = world.endpoint(PEOPLE.olivia);
+    const olivia = world().endpoint(PEOPLE.olivia);
     await issued('serial:2', user);
     await issued('serial:3', user);
     await transitionCard(olivia, 'serial:2', { transition: 'activate', expectedVersion: 1 });
     await issued('serial:4', crypto.randomUUID());
-    expect((await cardsOf(portsOf(world).registry, user)).map((c) => [c.cardId, c.state, canReportLost(c)])).toEqual([
+    expect((await cardsOf(portsOf(world()).registry, user)).map((c) => [c.cardId, c.state, canReportLost(c)])).toEqual([
       ['serial:2', 'active', true],
       ['serial:3', 'issued', true],
     ]);
@@ -48,27 +43,27 @@ describe('a lost card', () => {
   it('is retired in the service without the card, only once, and a stale report says what the card is now', async () => {
     const user = crypto.randomUUID();
     const card = await issued('serial:10', user);
-    const lost = await reportCardLost(portsOf(world, PEOPLE.priya), card);
+    const lost = await reportCardLost(portsOf(world(), PEOPLE.priya), card);
     expect(lost).toMatchObject({ state: 'retired', version: 2, lostAt: expect.any(String) });
     await expect
-      .poll(async () => (await auditRows(world)).find((r) => r.target.id === 'serial:10'))
+      .poll(async () => (await auditRows(world())).find((r) => r.target.id === 'serial:10'))
       .toMatchObject({
         action: 'card.retire',
         actor: { name: PEOPLE.priya.name },
         outcome: 'succeeded',
       });
     // Olivia still looks at the card as it was listed to her.
-    await expect(reportCardLost(portsOf(world), card)).rejects.toMatchObject({
+    await expect(reportCardLost(portsOf(world()), card)).rejects.toMatchObject({
       layer: 'relay-api',
       code: 'CARD_CHANGED_ELSEWHERE',
       fields: { current: { state: 'retired', version: 2 } },
     });
-    await expect(reportCardLost(portsOf(world), lost)).rejects.toMatchObject({
+    await expect(reportCardLost(portsOf(world()), lost)).rejects.toMatchObject({
       layer: 'workflows',
       code: 'NOT_LIVE',
       fields: { state: 'retired' },
     });
-    const refusals = (await auditRows(world)).filter((r) => r.action === 'card.lost');
+    const refusals = (await auditRows(world())).filter((r) => r.action === 'card.lost');
     expect(refusals.map((r) => [r.outcome, r.actor.name])).toEqual([
       ['refused', PEOPLE.olivia.name],
       ['refused', PEOPLE.olivia.name],

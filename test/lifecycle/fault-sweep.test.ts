@@ -8,7 +8,7 @@
  * generic PIV card offering SET MANAGEMENT KEY (identified by its CHUID, 3DES derived key).
  */
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets } from '../../src/cards/admin-secrets';
 import { lastUnfinishedRun } from '../../src/store/journal';
 import { activateCard } from '../../src/workflows/lifecycle/activate';
@@ -28,15 +28,10 @@ import {
   testTemplate,
   USER,
   type TestCardProfile,
+  useLifecycleWorld,
 } from './lifecycle-fixtures';
-import { startRelayWorld, type RelayWorld } from '../support/relay-world';
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-  await world.publish('card', testTemplate());
-}, 60_000);
-afterAll(() => world?.close());
+const world = useLifecycleWorld();
 
 type Mode = 'card-removed' | 'transfer-error-in' | 'transfer-error-out';
 
@@ -134,7 +129,7 @@ async function agree(
       ? chuidIdentification(chuid)
       : { cardId: `serial:${cardSerial}`, identity: { serial: cardSerial } };
     const algorithm: ManagementKeyAlgorithm = generic ? 'TDES' : 'AES192';
-    const rec = await portsOf(world).registry.card(cardId);
+    const rec = await portsOf(world()).registry.card(cardId);
     if (rec?.state !== state || rec.holder.oid !== user.id) problems.push(`registry ${rec?.state}`);
     if (await lastUnfinishedRun(cardId)) problems.push('journal run unfinished');
     const { managementKey, puk } = await deriveAdminSecrets(masterKey, identity, algorithm);
@@ -147,7 +142,7 @@ async function agree(
 
 const issue = ({ r, user }: Swept, masterKey: CryptoKey) =>
   withTransport(r, (transport) =>
-    issueCard({ transport, masterKey, templateId: template.id, user, ports: portsOf(world) }),
+    issueCard({ transport, masterKey, templateId: template.id, user, ports: portsOf(world()) }),
   );
 
 const MODES = ['card-removed', 'transfer-error-in', 'transfer-error-out'] as const;
@@ -215,7 +210,7 @@ describe.each(PROFILES)('fault sweep (virtual %s, every bulk-OUT transfer)', (pr
       const masterKey = await testMasterKey();
       const activate = (swept: Swept, activationPin: string) =>
         withTransport(swept.r, (transport) =>
-          activateCard({ transport, activationPin, newPin: NEW_PIN, template, ports: portsOf(world) }),
+          activateCard({ transport, activationPin, newPin: NEW_PIN, template, ports: portsOf(world()) }),
         );
       const clean = freshReader(profile);
       clean.r.arm(-1, mode);

@@ -22,7 +22,8 @@ import type { AuditRow } from '../../src/relay-api/contract';
 import type { LifecyclePorts } from '../../src/workflows/lifecycle/types';
 import { RelayTemplateStore } from '../../src/workflows/template-store';
 import { relayAuditLog, relayCardRegistry } from '../../src/workflows/ports';
-import { PEOPLE, type Person, type RelayWorld } from '../support/relay-world';
+import { afterAll, beforeAll } from 'vitest';
+import { PEOPLE, startRelayWorld, type Person, type RelayWorld } from '../support/relay-world';
 
 /** The lifecycle's ports over the in-process relay, as `who` (an operator unless told). */
 export function portsOf(world: RelayWorld, who: Person = PEOPLE.olivia): LifecyclePorts {
@@ -131,4 +132,19 @@ export async function cardSnapshot(t: CardTransport): Promise<Record<string, unk
     out[name] = await p.readObject(tag).then(toHex, (e: unknown) => (isAppError(e) ? e.code : String(e)));
   out['pin'] = await p.getPinStatus();
   return out;
+}
+
+/**
+ * Registers the hooks of a test file that works against the relay: one relay world for the file (the
+ * real relay over PGlite, started before its tests and closed after), with {@link testTemplate} published.
+ * Returns the world, once started.
+ */
+export function useLifecycleWorld(): () => RelayWorld {
+  let world: RelayWorld | undefined;
+  beforeAll(async () => {
+    world = await startRelayWorld();
+    await world.publish('card', testTemplate());
+  }, 60_000);
+  afterAll(() => world?.close());
+  return () => world!;
 }

@@ -1,25 +1,26 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPivSession } from '../../cards/card';
 import { lastUnfinishedRun } from '../../store/journal';
-import { cardInReader, portsOf, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
-import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
+import {
+  cardInReader,
+  portsOf,
+  testMasterKey,
+  testTemplate,
+  USER,
+  useLifecycleWorld,
+} from '../../../test/lifecycle/lifecycle-fixtures';
 import { activateCard } from './activate';
 import { issueCard } from './issue';
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-  await world.publish('card', testTemplate());
-}, 60_000);
-afterAll(() => world?.close());
+const world = useLifecycleWorld();
 
 describe('activateCard', () => {
   it('activates: wrong activation PIN → PIN_INVALID with tries left and no registry change; right one → active', async () => {
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const template = testTemplate();
-    const ports = portsOf(world);
+    const ports = portsOf(world());
     const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
     await expect(
       activateCard({ transport, activationPin: '00000000', newPin: '24681357', template, ports }),

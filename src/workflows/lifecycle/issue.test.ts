@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets, type CardIdentity } from '../../cards/admin-secrets';
 import { chuidIdentification, openPivSession } from '../../cards/card';
 import type { PivSession } from '../../piv/session';
@@ -17,24 +17,20 @@ import {
   testMasterKey,
   testTemplate,
   USER,
+  useLifecycleWorld,
 } from '../../../test/lifecycle/lifecycle-fixtures';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
+import { PEOPLE } from '../../../test/support/relay-world';
 import type { SendMail } from './deliver-pin';
 import { issueCard } from './issue';
 import type { StepEvent } from './types';
 
 const session = (t: CardTransport): Promise<PivSession> => openPivSession(t);
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-  await world.publish('card', testTemplate());
-}, 60_000);
-afterAll(() => world?.close());
+const world = useLifecycleWorld();
 
 describe('issueCard', () => {
   it("emails the activation PIN with the template's data export, returns no PIN, and audits the email", async () => {
-    await world.publish('export', {
+    await world().publish('export', {
       id: 'exp-pin',
       name: 'Activation PIN',
       target: 'email',
@@ -53,7 +49,7 @@ describe('issueCard', () => {
       return { messageId: 'm', accepted: [USER.upn], requestId: 'r' };
     };
     const base = testTemplate();
-    await world.publish('card', {
+    await world().publish('card', {
       ...base,
       id: 'tpl-mail',
       issue: {
@@ -68,11 +64,11 @@ describe('issueCard', () => {
       masterKey: await testMasterKey(),
       templateId: 'tpl-mail',
       user: USER,
-      ports: portsOf(world),
+      ports: portsOf(world()),
       sendMail,
     });
     expect(s.activationPin).toBeUndefined();
-    const rows = await auditRows(world);
+    const rows = await auditRows(world());
     expect(rows.find((r) => r.action === 'pin.deliver')).toMatchObject({
       actor: { name: PEOPLE.olivia.name },
       target: { type: 'card', id: s.cardId, label: `${s.cardId} (${USER.displayName})` },
@@ -91,7 +87,7 @@ describe('issueCard', () => {
       const { card, transport } = await cardInReader(profile);
       const masterKey = await testMasterKey();
       const events: StepEvent[] = [];
-      const ports = portsOf(world);
+      const ports = portsOf(world());
       const s = await issueCard({
         transport,
         masterKey,
@@ -146,7 +142,7 @@ describe('issueCard', () => {
   it('registers two generic cards of one holder apart (by FASC-N)', async () => {
     const user = { ...USER, id: crypto.randomUUID() };
     const masterKey = await testMasterKey();
-    const ports = portsOf(world);
+    const ports = portsOf(world());
     const first = await cardInReader('piv-generic+ff');
     const second = await cardInReader('piv-generic+ff');
     const a = await issueCard({ transport: first.transport, masterKey, templateId: 'tpl-1', user, ports });

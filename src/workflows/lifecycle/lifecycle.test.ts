@@ -1,12 +1,18 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deriveAdminSecrets } from '../../cards/admin-secrets';
 import { openPivSession } from '../../cards/card';
 import { toHex } from '../../bytes';
 import { DB_NAME, DB_VERSION } from '../../store/db';
 import type { CardTransport } from '../../transport/card-transport';
-import { cardInReader, portsOf, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
-import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
+import {
+  cardInReader,
+  portsOf,
+  testMasterKey,
+  testTemplate,
+  USER,
+  useLifecycleWorld,
+} from '../../../test/lifecycle/lifecycle-fixtures';
 import { activateCard } from './activate';
 import { issueCard } from './issue';
 import { retireCard } from './retire';
@@ -39,19 +45,14 @@ async function dumpDb(): Promise<string> {
   return JSON.stringify(out);
 }
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-  await world.publish('card', testTemplate());
-}, 60_000);
-afterAll(() => world?.close());
+const world = useLifecycleWorld();
 
 describe('unblock, detect locked, retire', () => {
   it('a blocked PIN is detected as locked; the derived PUK unblocks it and the card is active again', async () => {
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const template = testTemplate();
-    const ports = portsOf(world);
+    const ports = portsOf(world());
     const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
     await activateCard({ transport, activationPin: issued.activationPin!, newPin: '11223344', template, ports });
     expect((await detectLocked(transport, ports)).pinRetriesLeft).toBeNull(); // still verified from activation
@@ -74,7 +75,7 @@ describe('unblock, detect locked, retire', () => {
     async (profile) => {
       const { transport } = await cardInReader(profile);
       const masterKey = await testMasterKey();
-      const ports = portsOf(world);
+      const ports = portsOf(world());
       const issued = await issueCard({ transport, masterKey, templateId: 'tpl-1', user: USER, ports });
       const r = await retireCard({ transport, masterKey, ports });
       expect(r.cardId).toBe(issued.cardId);
@@ -103,7 +104,7 @@ describe('secrets', () => {
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
     const template = testTemplate();
-    const ports = portsOf(world);
+    const ports = portsOf(world());
     const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
     await activateCard({ transport, activationPin: issued.activationPin!, newPin: '97531864', template, ports });
     await transport.close();
