@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
+import { describe, expect, it } from 'vitest';
+import { PEOPLE, useRelayWorld } from '../../test/support/relay-world';
 import { isAppError } from '../app-error';
 import { TEMPLATE_VARIABLES } from '../mail/template';
 import { fetchTemplates } from '../relay-api/templates';
@@ -39,19 +39,13 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-let world: RelayWorld;
 let store: RelayTemplateStore;
-beforeAll(async () => {
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(() => world?.close());
-beforeEach(async () => {
-  await world.reset();
-  store = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+const world = useRelayWorld(async () => {
+  store = new RelayTemplateStore(() => world().endpoint(PEOPLE.adam));
 });
 
 /** What every operator reads from the relay, as another browser would. */
-const elsewhere = () => new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia)).exportTemplates();
+const elsewhere = () => new RelayTemplateStore(() => world().endpoint(PEOPLE.olivia)).exportTemplates();
 
 describe('draft validation', () => {
   it('accepts a complete draft', () => {
@@ -127,7 +121,7 @@ describe('publishing and withdrawing', () => {
     const e = await rejection(publishExportTemplate(store, draft({ subject: '${Bogus}' }), null));
     expect(isAppError(e, 'workflows', 'INVALID_TEMPLATE')).toBe(true);
     expect((e as { fields: { problems: string[] } }).fields.problems).toEqual(['Subject: ${Bogus} is not a variable.']);
-    expect(await fetchTemplates(world.endpoint(PEOPLE.olivia))).toEqual([]);
+    expect(await fetchTemplates(world().endpoint(PEOPLE.olivia))).toEqual([]);
   });
 
   it('refuses a duplicate name', async () => {
@@ -143,7 +137,7 @@ describe('publishing and withdrawing', () => {
     await withdrawExportTemplate(store, saved);
     expect(await publishedExportTemplates(store)).toEqual([]);
     expect(await elsewhere()).toEqual([]);
-    expect(await fetchTemplates(world.endpoint(PEOPLE.olivia))).toMatchObject([{ id: saved.id, withdrawn: true }]);
+    expect(await fetchTemplates(world().endpoint(PEOPLE.olivia))).toMatchObject([{ id: saved.id, withdrawn: true }]);
   });
 });
 
@@ -151,9 +145,9 @@ describe('the default template', () => {
   it('is published by an administrator under one id, once however many publish it, and is valid', async () => {
     expect(await elsewhere()).toEqual([]);
     expect(draftProblems(DEFAULT_TEMPLATE, [], null)).toEqual({});
-    const operator = new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia));
+    const operator = new RelayTemplateStore(() => world().endpoint(PEOPLE.olivia));
     await expect(publishDefaultTemplate(operator)).rejects.toMatchObject({ code: 'ROLE_MISSING' });
-    const other = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+    const other = new RelayTemplateStore(() => world().endpoint(PEOPLE.adam));
     const [mine, theirs] = await Promise.all([publishDefaultTemplate(store), publishDefaultTemplate(other)]);
     expect([mine.id, theirs.id]).toEqual([DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_ID]);
     expect((await elsewhere()).map((t) => [t.record.name, t.version])).toEqual([['Temporary Access Pass', 1]]);

@@ -4,9 +4,9 @@
  * and left alone, and the browser remembers the upload only after it succeeded.
  */
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cardTemplate, exportTemplate } from '../../relay/templates/template-fixture';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
+import { PEOPLE, useRelayWorld } from '../../test/support/relay-world';
 import { fetchCard, transitionCard } from '../relay-api/cards';
 import { fetchTemplates } from '../relay-api/templates';
 import { putCardTemplate } from '../store/card-templates';
@@ -16,13 +16,7 @@ import { putCard } from '../store/registry';
 import { legacyHoldings, uploadLegacyData } from './legacy-upload';
 import { RelayTemplateStore } from './template-store';
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(() => world?.close());
-beforeEach(async () => {
-  await world.reset();
+const world = useRelayWorld(async () => {
   const db = await openKeywardDb();
   await Promise.all(['cardTemplates', 'exportTemplates', 'registry', 'markers'].map((s) => db.clear(s as 'markers')));
 });
@@ -48,8 +42,8 @@ function oldRecord(cardId: string, over: Partial<RegistryRecord> = {}): Registry
 
 /** The relay already knows serial:7, issued by Olivia to Carla in another browser. */
 async function issuedElsewhere(): Promise<void> {
-  await world.publish('card', cardTemplate('tpl-relay', 'Relay standard'));
-  await transitionCard(world.endpoint(PEOPLE.olivia), 'serial:7', {
+  await world().publish('card', cardTemplate('tpl-relay', 'Relay standard'));
+  await transitionCard(world().endpoint(PEOPLE.olivia), 'serial:7', {
     transition: 'issue',
     expectedVersion: 0,
     issue: {
@@ -72,7 +66,7 @@ it('has nothing to upload in a browser that never held a registry or templates o
 
 it('registers new cards, publishes local templates as version 1, lists conflicts, and is done once', async () => {
   await issuedElsewhere();
-  await world.publish('export', exportTemplate('tap-mail'));
+  await world().publish('export', exportTemplate('tap-mail'));
   await putCard(oldRecord('serial:42'));
   await putCard(oldRecord('serial:7', { userDisplayName: 'Ben Member' }));
   await putCard(oldRecord('not a card id', { serial: null }));
@@ -82,7 +76,7 @@ it('registers new cards, publishes local templates as version 1, lists conflicts
   const held = await legacyHoldings();
   expect([held?.cards.length, held?.templates.length]).toEqual([3, 3]);
 
-  const adam = world.endpoint(PEOPLE.adam);
+  const adam = world().endpoint(PEOPLE.adam);
   const result = await uploadLegacyData(adam, new RelayTemplateStore(() => adam));
   expect(result.imported).toEqual(['serial:42']);
   expect(result.cardConflicts).toMatchObject([
@@ -97,7 +91,7 @@ it('registers new cards, publishes local templates as version 1, lists conflicts
   ]);
 
   // Nothing the service held was changed.
-  const olivia = world.endpoint(PEOPLE.olivia);
+  const olivia = world().endpoint(PEOPLE.olivia);
   expect(await fetchCard(olivia, 'serial:7')).toMatchObject({ version: 1, holder: { name: 'Carla Contractor' } });
   expect(await fetchCard(olivia, 'serial:42')).toMatchObject({ state: 'active', holder: { name: 'Ben Member' } });
   const tapMail = (await fetchTemplates(olivia)).find((t) => t.id === 'tap-mail');
@@ -108,11 +102,11 @@ it('registers new cards, publishes local templates as version 1, lists conflicts
 it('remembers nothing when the upload fails, so an administrator can upload later', async () => {
   await putCard(oldRecord('serial:42'));
   await putCardTemplate(cardTemplate('tpl-old', 'Old standard'));
-  const olivia = world.endpoint(PEOPLE.olivia);
+  const olivia = world().endpoint(PEOPLE.olivia);
   await expect(uploadLegacyData(olivia, new RelayTemplateStore(() => olivia))).rejects.toMatchObject({
     code: 'ROLE_MISSING',
   });
   expect((await legacyHoldings())?.cards.length).toBe(1);
-  const adam = world.endpoint(PEOPLE.adam);
+  const adam = world().endpoint(PEOPLE.adam);
   expect((await uploadLegacyData(adam, new RelayTemplateStore(() => adam))).imported).toEqual(['serial:42']);
 });

@@ -8,6 +8,7 @@
  * empties it between tests with `reset()`.
  */
 import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openDatabase, type RelayDatabase } from '../../relay/db/connect';
 import { migrate } from '../../relay/db/migrations';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../../src/store/db';
@@ -63,4 +64,22 @@ export async function startRelayWorld(): Promise<RelayWorld> {
     close: () => database.close(),
   };
   return world;
+}
+
+/**
+ * Registers the hooks of a test file that works against one relay world: started before the file's
+ * tests, emptied before each (then `eachTest` runs, e.g. to clear this browser's IndexedDB copy), closed
+ * after. Returns the world, once started.
+ */
+export function useRelayWorld(eachTest?: (world: RelayWorld) => Promise<void> | void): () => RelayWorld {
+  let world: RelayWorld | undefined;
+  beforeAll(async () => {
+    world = await startRelayWorld();
+  }, 60_000);
+  afterAll(() => world?.close());
+  beforeEach(async () => {
+    await world!.reset();
+    await eachTest?.(world!);
+  });
+  return () => world!;
 }
