@@ -18,25 +18,12 @@ import { migrate } from './db/migrations';
 import { createMailServices } from './mail/services';
 import { publishTemplate } from './templates/store';
 import { cardTemplate } from './templates/template-fixture';
+import { issueToBen } from './cards/card-fixture';
 
 const { olivia: OLIVIA, adam: ADAM, audrey: AUDREY } = PEOPLE;
 const BEN = '4f1d2c3b-0000-4000-8000-00000000b0b0';
 
-const issue = {
-  transition: 'issue',
-  expectedVersion: 0,
-  issue: {
-    holderOid: 'oid-ben',
-    holderName: 'Ben Member',
-    holderUpn: 'ben@contoso.example',
-    templateId: 'tpl-standard',
-    templateVersion: 1,
-    credentialType: 'yubikey',
-    serial: 7001,
-    chuidGuid: '',
-    keys: [],
-  },
-};
+const issue = issueToBen(0, { serial: 7001 });
 const imported = (cardId: string) => ({
   cardId,
   state: 'active',

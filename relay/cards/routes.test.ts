@@ -4,25 +4,16 @@ import { createFakeTenant } from '../../test/support/fake-tenant';
 import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
 import type { ImportedCard } from '../../src/relay-api/contract';
 import { cardTemplate } from '../templates/template-fixture';
+import { issueToBen } from './card-fixture';
 
 const { olivia: OLIVIA, priya: PRIYA, adam: ADAM, audrey: AUDREY, nina: NINA } = PEOPLE;
 type Who = Person;
 
-const issueBen = (expectedVersion: number) => ({
-  transition: 'issue',
-  expectedVersion,
-  issue: {
-    holderOid: 'oid-ben',
-    holderName: 'Ben Member',
-    holderUpn: 'ben@contoso.example',
-    templateId: 'tpl-standard',
-    templateVersion: 1,
-    credentialType: 'yubikey',
-    serial: 5001,
+const issueBen = (expectedVersion: number) =>
+  issueToBen(expectedVersion, {
     chuidGuid: '8d0c6f1e-0000-4000-8000-000000000001',
     keys: [{ slot: '9a', algorithm: 'ECCP256', publicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' }],
-  },
-});
+  });
 
 const imported = (cardId: string, holderName: string): ImportedCard => ({
   cardId,

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { transitionCard } from '../relay-api/cards';
+import { issueToBen } from '../../relay/cards/card-fixture';
 import { auditRows, portsOf, useLifecycleWorld } from '../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE } from '../../test/support/relay-world';
 import { canReportLost, cardsOf, reportCardLost } from './lost-card';
@@ -9,21 +10,16 @@ const world = useLifecycleWorld();
 
 /** Issues `cardId` to `holderOid` in the service (the card work is not the point here). */
 function issued(cardId: string, holderOid: string) {
-  return transitionCard(world().endpoint(PEOPLE.olivia), cardId, {
-    transition: 'issue',
-    expectedVersion: 0,
-    issue: {
+  return transitionCard(
+    world().endpoint(PEOPLE.olivia),
+    cardId,
+    issueToBen(0, {
       holderOid,
-      holderName: 'Ben Member',
-      holderUpn: 'ben@contoso.example',
       templateId: 'tpl-1',
-      templateVersion: 1,
-      credentialType: 'yubikey',
       serial: Number(cardId.slice('serial:'.length)),
       chuidGuid: holderOid,
-      keys: [],
-    },
-  });
+    }),
+  );
 }
 
 describe('a lost card', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fetchCard, transitionCard } from '../../src/relay-api/cards';
+import { issueToBen } from '../../relay/cards/card-fixture';
 import { cardTemplate } from '../../relay/templates/template-fixture';
 import { PEOPLE, startRelayWorld, type RelayWorld } from './relay-world';
 
@@ -13,21 +14,11 @@ it('reaches the real relay as each person, and forgets everything on reset', asy
   const template = cardTemplate();
   expect(await world.publish('card', template)).toBe(1);
   const olivia = world.endpoint(PEOPLE.olivia);
-  const issued = await transitionCard(olivia, 'serial:42', {
-    transition: 'issue',
-    expectedVersion: 0,
-    issue: {
-      holderOid: 'oid-ben',
-      holderName: 'Ben Member',
-      holderUpn: 'ben@contoso.example',
-      templateId: String(template.id),
-      templateVersion: 1,
-      credentialType: 'yubikey',
-      serial: 42,
-      chuidGuid: '',
-      keys: [],
-    },
-  });
+  const issued = await transitionCard(
+    olivia,
+    'serial:42',
+    issueToBen(0, { templateId: String(template.id), serial: 42 }),
+  );
   expect(issued).toMatchObject({ state: 'issued', version: 1, issuedBy: { name: 'Olivia Operator' } });
   await expect(fetchCard(world.endpoint(PEOPLE.audrey), 'serial:42')).rejects.toMatchObject({ code: 'ROLE_MISSING' });
   await world.reset();
