@@ -85,7 +85,7 @@ describeStore('audit trail of a real flow', (target) => {
         [6, 'card.activate', 'Olivia Operator', 'card', CARD, 'Ben Member'],
         [7, 'card.lock', 'Priya Operator', 'card', CARD, 'Ben Member'],
         [8, 'card.unblock', 'Olivia Operator', 'card', CARD, 'Ben Member'],
-        [9, 'card.retire', 'Priya Operator', 'card', CARD, 'Ben Member'],
+        [9, 'card.lost', 'Priya Operator', 'card', CARD, 'Ben Member'],
       ].reverse(),
     );
     expect(page.entries.every((e) => e.outcome === 'succeeded')).toBe(true);

@@ -116,6 +116,8 @@ type Written = CardRow & { from_state: string; from_holder: string };
 export function transitionStatement(request: TransitionRequest, actor: Person, at: Date): RawBuilder<Written> {
   const stamp = new Date(Math.floor(at.getTime()));
   const holder = request.transition === 'issue' ? sql`w.holder_name` : sql`w.from_holder`;
+  // A card retired without it in hand is recorded as the lost report it is (the page's refusals use the same verb).
+  const action = request.lost ? 'card.lost' : `card.${request.transition}`;
   return sql<Written>`${sql.raw(PREPARED)}
     with cur as (select * from cards where card_id = ${request.cardId}),
     written as (${writeCard(request, actor, stamp)}),
@@ -126,7 +128,7 @@ export function transitionStatement(request: TransitionRequest, actor: Person, a
     entry as (
       -- Pending (no seq, no hashes): it joins the chain after the commit (relay/audit/chain.ts).
       insert into audit (at, actor_oid, actor_name, action, target_type, target_id, target_label, outcome, reason)
-      select ${stamp}, ${actor.oid}, ${actor.name}, ${`card.${request.transition}`}, 'card', w.card_id, ${holder},
+      select ${stamp}, ${actor.oid}, ${actor.name}, ${action}, 'card', w.card_id, ${holder},
              'succeeded', ''
       from written w)
     select ${cardColumns('written')} from written`;

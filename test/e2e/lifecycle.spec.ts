@@ -433,12 +433,12 @@ test.describe('over the local PC/SC bridge', () => {
     // Aisha holds no Keyward.Auditor role, so the Audit screen is not hers: the service's trail is read by an
     // auditor (roles.spec.ts).
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' })).toHaveCount(0);
-    // The service recorded the report as a retire of Ben's card, by Aisha.
+    // The service recorded the lost report of Ben's card, by Aisha.
     const auditor = await relayAs('grace.reader@contoso.example');
-    const [retired] = await auditor.audit({ action: 'card.retire' });
+    const [lost] = await auditor.audit({ action: 'card.lost' });
     await auditor.dispose();
-    expect(retired).toMatchObject({ actor: { name: 'Aisha Operator' }, outcome: 'succeeded' });
-    expect(retired!.target.label).toContain('Ben Member');
+    expect(lost).toMatchObject({ actor: { name: 'Aisha Operator' }, outcome: 'succeeded' });
+    expect(lost!.target.label).toContain('Ben Member');
     expect(consoleProblems).toEqual([]);
   });
 });

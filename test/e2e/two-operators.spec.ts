@@ -139,7 +139,7 @@ test('two operators: a card issued in one browser is Issued everywhere, cannot b
   const rows = await auditor.audit({ target: `serial:${SERIAL}` });
   await auditor.dispose();
   expect(rows.map((r) => [r.action, r.actor.name, r.outcome])).toEqual([
-    ['card.retire', 'Priya Privileged', 'succeeded'],
+    ['card.lost', 'Priya Privileged', 'succeeded'],
     ['card.issue', 'Priya Privileged', 'refused'],
     ['card.issue', 'Aisha Operator', 'succeeded'],
   ]);
