@@ -19,7 +19,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { pathToFileURL } from 'node:url';
-import { verifyAuditChain, type AuditEntry } from '../relay/audit/chain';
+import { type AuditEntry } from '../relay/audit/chain';
+import { verifyAuditChain } from '../relay/audit/verify';
 import { createAuditWriter } from '../relay/audit/writer';
 import { openDatabase, type RelayDatabase } from '../relay/db/connect';
 import { migrate } from '../relay/db/migrations';

@@ -9,10 +9,10 @@ import {
   chainHash,
   GENESIS_HASH,
   linkAudit,
-  verifyAuditChain,
   type AuditEntry,
   type LinkedColumns,
 } from './chain';
+import { verifyAuditChain } from './verify';
 
 const entry = (n: number): AuditEntry => ({
   actorOid: 'oid-olivia',

@@ -1,7 +1,7 @@
 /**
  * The tamper-evident audit trail: rows are only ever appended, and each carries
  * `hash = sha256(prev_hash ‖ canonical row)`, the previous row's hash chained in. Changing, removing or
- * inserting a row afterwards breaks the chain at that row, and {@link verifyAuditChain} names it.
+ * inserting a row afterwards breaks the chain at that row, and `verifyAuditChain` (./verify.ts) names it.
  *
  * Recording and chaining are two steps, so that recording a change never waits for the chain:
  * - {@link appendAuditIn} inserts the row *pending* (no `seq`, no hashes) in the caller's transaction, so a
@@ -214,51 +214,4 @@ export async function linkAudit(db: Kysely<Schema>): Promise<void> {
 export async function appendAudit(db: Kysely<Schema>, entry: AuditEntry, at = new Date()): Promise<AuditRecord> {
   const [record] = await db.transaction().execute((tx) => linkAuditIn(tx, [{ entry, at }]));
   return record!;
-}
-
-/** Why a row breaks the chain. */
-export type ChainProblem =
-  /** Its content no longer matches its hash: changed after it was written. */
-  | 'ROW_ALTERED'
-  /** Its `prev_hash` is not the previous row's hash: a row before it was removed, inserted or rewritten. */
-  | 'CHAIN_BROKEN'
-  /** Its `seq` does not follow the previous row's: rows are missing. */
-  | 'SEQUENCE_GAP';
-
-/** The verdict of {@link verifyAuditChain}. */
-export type ChainVerdict =
-  { ok: true; rows: number; lastHash: string } | { ok: false; rows: number; brokenSeq: number; problem: ChainProblem };
-
-const PAGE = 1000;
-
-/** Links what has committed, then walks the whole chain in order and names the first row that breaks it. */
-export async function verifyAuditChain(db: Kysely<Schema>): Promise<ChainVerdict> {
-  await linkAudit(db);
-  let previous = { seq: 0n, hash: GENESIS_HASH };
-  let rows = 0;
-  for (;;) {
-    const page = await db
-      .selectFrom('audit')
-      .selectAll()
-      .where('seq', '>', String(previous.seq))
-      .$narrowType<LinkedColumns>()
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
-    for (const row of page) {
-      const seq = BigInt(row.seq);
-      const problem: ChainProblem | undefined =
-        seq !== previous.seq + 1n
-          ? 'SEQUENCE_GAP'
-          : row.prev_hash !== previous.hash
-            ? 'CHAIN_BROKEN'
-            : row.hash !== chainHash(row.prev_hash, row)
-              ? 'ROW_ALTERED'
-              : undefined;
-      if (problem) return { ok: false, rows, brokenSeq: Number(seq), problem };
-      previous = { seq, hash: row.hash };
-      rows++;
-    }
-    if (page.length < PAGE) return { ok: true, rows, lastHash: previous.hash };
-  }
 }

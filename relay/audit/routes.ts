@@ -10,7 +10,7 @@ import type { RelayConfig } from '../config';
 import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson, validQuery } from '../validate';
-import { verifyAuditChain } from './chain';
+import { verifyAuditChain } from './verify';
 import { AuditAppend, AuditQuery } from '../../src/relay-api/contract';
 import { exportAuditCsv, searchAudit, type AuditFilter } from './search';
 import { createAuditWriter } from './writer';

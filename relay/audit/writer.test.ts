@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { appendAuditIn, verifyAuditChain, type AuditEntry } from './chain';
+import { appendAuditIn, type AuditEntry } from './chain';
+import { verifyAuditChain } from './verify';
 import { createAuditWriter, linkAuditSoon } from './writer';
 
 const entry = (id: string, reason = ''): AuditEntry => ({

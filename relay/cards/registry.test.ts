@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
-import { verifyAuditChain } from '../audit/chain';
+import { verifyAuditChain } from '../audit/verify';
 import type { RelayDatabase } from '../db/connect';
 import { publishTemplate, withdrawTemplate } from '../templates/store';
 import { cardTemplate } from '../templates/template-fixture';

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { createFakeTenant } from '../../test/support/fake-tenant';
 import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
-import { verifyAuditChain } from '../audit/chain';
+import { verifyAuditChain } from '../audit/verify';
 import { cardTemplate, exportTemplate } from './template-fixture';
 
 const { olivia: OLIVIA, adam: ADAM, audrey: AUDREY, nina: NINA } = PEOPLE;
