@@ -21,9 +21,9 @@ export interface VirtualReaderChoice extends ReaderChoice {
  */
 export async function createDemoVirtualReader(firstSerial = 10000001): Promise<VirtualReaderChoice> {
   const [{ createVirtualReader }, { DEFAULT_VIRTUAL_READER_ENTRY }, { createVirtualPivCard }] = await Promise.all([
-    import('../transport/simulator/virtual-reader'),
-    import('../transport/simulator/simulator-transport'),
-    import('../transport/simulator/piv-card/virtual-piv-card'),
+    import('../simulator/virtual-reader'),
+    import('../simulator/simulator-transport'),
+    import('../simulator/piv-card/virtual-piv-card'),
   ]);
   const device = createVirtualReader({
     entry: DEFAULT_VIRTUAL_READER_ENTRY,

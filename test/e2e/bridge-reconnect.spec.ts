@@ -1,7 +1,7 @@
 import { toHex } from '../../src/bytes';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
-import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import { connectVpcd, type VpcdClient } from '../../src/simulator/vpcd-client';
+import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 import { test, expect } from './fixtures';
 

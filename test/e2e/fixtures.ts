@@ -6,7 +6,7 @@ import { USB_SHIM_FILE } from './global-setup';
 import { E2E_PORTS } from '../../playwright.config';
 import type { UsbShimConfig } from './usb-shim/entry';
 
-import { corpusEntry } from '../../src/transport/simulator/fake-corpus';
+import { corpusEntry } from '../../src/simulator/fake-corpus';
 
 /** Real reader descriptors from test/fixtures/ccid-readers.json, by source file name. */
 export { corpusEntry as corpusReader };

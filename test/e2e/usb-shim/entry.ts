@@ -4,9 +4,9 @@
  * driver runs in the browser. Built to an IIFE by global-setup.ts and installed with `addInitScript`,
  * after a small script that sets `window.__keywardUsbShim` (see fixtures.ts).
  */
-import { createVirtualReader, type VirtualReader } from '../../../src/transport/simulator/virtual-reader';
-import { createVirtualPivCard } from '../../../src/transport/simulator/piv-card/virtual-piv-card';
-import type { CorpusReaderEntry } from '../../../src/transport/simulator/virtual-usb-descriptors';
+import { createVirtualReader, type VirtualReader } from '../../../src/simulator/virtual-reader';
+import { createVirtualPivCard } from '../../../src/simulator/piv-card/virtual-piv-card';
+import type { CorpusReaderEntry } from '../../../src/simulator/virtual-usb-descriptors';
 
 /** What a test asks for. */
 export interface UsbShimConfig {

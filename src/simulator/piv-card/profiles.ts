@@ -8,7 +8,7 @@
  *   NIST demo PIV:  3B 8F 80 01 80 73 CC 91 CB F9 A0 00 00 03 08 00 00 10 00 29
  *                   TD1 80, TD2 01 → T=1; historicals carry the PIV AID; TCK 29
  */
-import { fromHex } from '../../../bytes';
+import { fromHex } from '../../bytes';
 import { KEY_ALGORITHM } from './slot-key';
 import { MGMT_ALGORITHM } from './mgmt-cipher';
 

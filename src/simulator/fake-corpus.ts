@@ -8,7 +8,7 @@ import type { CorpusReaderEntry } from './virtual-usb-descriptors';
 
 /** Where the corpus lives: test/fixtures/ in the repository; CCID_CORPUS overrides it. */
 export const CORPUS_PATH =
-  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../../test/fixtures/ccid-readers.json', import.meta.url));
+  process.env['CCID_CORPUS'] ?? fileURLToPath(new URL('../../test/fixtures/ccid-readers.json', import.meta.url));
 
 /** A corpus entry with the fields the corpus adds for people (file name, decoded descriptor). */
 export interface CorpusReader extends CorpusReaderEntry {

@@ -2,7 +2,7 @@
  * One slot of the virtual reader: card presence and power, parameters, and the reader side of the
  * exchange level the descriptor declares (CCID rev 1.1 §6.1.1–§6.1.7, §6.2).
  */
-import { concatBytes } from '../../bytes';
+import { concatBytes } from '../bytes';
 import {
   frame,
   SIM_CMD,

@@ -10,7 +10,7 @@
  *   card:    7C 81 <C> 82 00            → 7C 82 E(C)           the card proves itself (no host status)
  * Slot keys: 7C 82 00 81 <block|hash|message> → 7C 82 <signature>; 7C 82 00 85 <point> → 7C 82 <secret>.
  */
-import { bytesEqual } from '../../../bytes';
+import { bytesEqual } from '../../bytes';
 import { parseTlvs, tlv, tlvValue } from './ber';
 import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
 import type { CardState } from './card-state';

@@ -6,7 +6,7 @@
  *     01 algorithm (FF for PIN/PUK)   02 PIN policy, touch policy   03 origin (01 generated, 02 imported)
  *     04 public key (81/82 or 86)     05 default value (01 yes)      06 total tries, tries remaining
  */
-import { bytesEqual, concatBytes } from '../../../bytes';
+import { bytesEqual, concatBytes } from '../../bytes';
 import { tlv } from './ber';
 import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
 import type { CardState, ReferenceData } from './card-state';

@@ -13,7 +13,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { concatBytes, fromHex, toHex } from '../../../bytes';
+import { concatBytes, fromHex, toHex } from '../../bytes';
 import { tlv } from './ber';
 import { base64UrlToBytes, bytesToBase64Url as b64u, webRandom, type RandomSource } from './bytes';
 import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host';

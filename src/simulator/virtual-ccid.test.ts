@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as m from '../../ccid/messages';
-import { parseNotification, parseReply } from '../../ccid/messages-reply';
-import { sameValue } from '../../../test/support/same-value';
+import * as m from '../ccid/messages';
+import { parseNotification, parseReply } from '../ccid/messages-reply';
+import { sameValue } from '../../test/support/same-value';
 import { frame, notifySlotChange, readCommand, statusByte } from './virtual-ccid';
 
 const byte = fc.integer({ min: 0, max: 255 });

@@ -1,4 +1,4 @@
-import { fromHex } from '../../../bytes';
+import { fromHex } from '../../bytes';
 
 /**
  * The virtual PIV card's number and key-encoding helpers (browser-safe: `Uint8Array` only); hex,

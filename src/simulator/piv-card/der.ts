@@ -3,7 +3,7 @@
  * attestation CA and per-slot attestation certificates), plus SubjectPublicKeyInfo for each key family
  * (RFC 5280 §4.1.2.7; RSA RFC 8017 Appendix A.1; EC RFC 5480; Ed25519/X25519 RFC 8410).
  */
-import { concatBytes } from '../../../bytes';
+import { concatBytes } from '../../bytes';
 import { tlv } from './ber';
 import { bigIntToBytes } from './bytes';
 import type { KeyMaterial } from './slot-key';

@@ -2,7 +2,7 @@
  * Test helper: a minimal host that drives the virtual card with hand-built APDUs (no src/piv code, so
  * the card's tests stay independent of the host implementation). Node/test use only.
  */
-import { concatBytes, fromHex, toHex } from '../../../bytes';
+import { concatBytes, fromHex, toHex } from '../../bytes';
 import { tlv } from './ber';
 import { encryptBlock, decryptBlock } from './mgmt-cipher';
 import type { VirtualPivCard } from './virtual-piv-card';

@@ -3,8 +3,8 @@
  * Yubico extensions and the redacted log. Hex is hand-written from SP 800-73-4 Part 2 and Yubico's docs.
  */
 import { describe, expect, it } from 'vitest';
-import { concatBytes, fromHex, toHex } from '../../../bytes';
-import { parseAtr } from '../../../ccid/atr';
+import { concatBytes, fromHex, toHex } from '../../bytes';
+import { parseAtr } from '../../ccid/atr';
 import { authenticateManagement, padPin, selectPiv, send, shortApdu, transmit } from './fake-host';
 import { createVirtualPivCard } from './virtual-piv-card';
 

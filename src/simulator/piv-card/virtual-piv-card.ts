@@ -11,7 +11,7 @@
  * the specs, apart from src/piv/ on purpose: it is the oracle the host's PIV layer is tested against, so
  * a wrong byte in one must not be copied into the other.
  */
-import { concatBytes } from '../../../bytes';
+import { concatBytes } from '../../bytes';
 import { webRandom, type RandomSource } from './bytes';
 import { CARD_SW, encodeReply, parseCommand, status, type CardCommand, type CardReply } from './card-apdu';
 import { clearedSecurity, createCardState, type CardState } from './card-state';

@@ -8,7 +8,7 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toHex } from '../../../bytes';
+import { toHex } from '../../bytes';
 import { bytesToBigInt, type RandomSource } from './bytes';
 import { bitString, commonName, explicit, integer, octetString, oid, seq, subjectPublicKeyInfo, time } from './der';
 import type { KeyMaterial } from './slot-key';

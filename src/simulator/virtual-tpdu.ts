@@ -3,7 +3,7 @@
  * card halves. The reader's protocol (SetParameters) must match the card's, as with a real card: a
  * mismatch leaves the card mute.
  */
-import { createT0Card, type T0Card } from '../../ccid/t0';
+import { createT0Card, type T0Card } from '../ccid/t0';
 import { createSimT1Card, type SimT1Card } from './virtual-t1';
 import type { SimReaderFacts, VirtualCard } from './virtual-types';
 

@@ -3,7 +3,7 @@
  * The object holds the certificate the way PIV certificate objects do (SP 800-73-4 Part 1 Appendix A,
  * Table 9 etc.): 70 <certificate> 71 00 (CertInfo: not compressed) FE 00 (error detection code).
  */
-import { concatBytes } from '../../../bytes';
+import { concatBytes } from '../../bytes';
 import { tlv } from './ber';
 import type { CardState } from './card-state';
 import { attestationCaCertificate } from './attestation';

@@ -2,7 +2,7 @@
  * The virtual card's T=1 half: the ISO engine's card side (src/ccid/t1-card.ts), configured from the
  * card's own ATR, read here independently of the driver's ATR parser.
  */
-import { createT1Card, type T1Card } from '../../ccid/t1-card';
+import { createT1Card, type T1Card } from '../ccid/t1-card';
 import type { VirtualCard } from './virtual-types';
 
 export type SimT1Card = T1Card;

@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../src/bytes';
-import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
+import { fromHex, toHex } from '../bytes';
+import { createVirtualPivCard } from './piv-card/virtual-piv-card';
 import { createServer as createTcpServer } from 'node:net';
 import { connectVpcd, frame, unframe, type VpcdClient, type VpcdMessageTiming } from './vpcd-client';
-import { parseVirtualCardArgs } from './virtual-card';
+import { parseVirtualCardArgs } from '../../scripts/virtual-card';
 
 /** A fake vpcd: accepts the card's connection and exchanges framed messages with it. */
 class FakeVpcd {

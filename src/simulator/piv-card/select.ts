@@ -5,7 +5,7 @@
  * A YubiKey answers with exactly 4F and 79; the plain PIV card also names itself and lists its
  * algorithms (AC: 80 <id> per algorithm, 06 00). Any other AID: 6A82, and the PIV selection stays.
  */
-import { concatBytes } from '../../../bytes';
+import { concatBytes } from '../../bytes';
 import { tlv } from './ber';
 import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
 import type { CardState } from './card-state';

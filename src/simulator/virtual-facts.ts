@@ -2,7 +2,7 @@
  * The virtual reader's own reading of the CCID class descriptor (CCID rev 1.1 §5.1, Table 5.1-1),
  * independent of src/ccid/descriptor.ts so that the two can check each other.
  */
-import { fromHex } from '../../bytes';
+import { fromHex } from '../bytes';
 import type { CorpusReaderEntry } from './virtual-usb-descriptors';
 import type { SimReaderFacts } from './virtual-types';
 

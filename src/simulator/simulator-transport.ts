@@ -2,7 +2,7 @@
  * The `simulator` backend: a `CardTransport` whose path is the real WebUSB CCID driver → a virtual
  * `USBDevice` (virtual-reader.ts) → a virtual card. Used by tests and by the demo's "Virtual reader".
  */
-import { openCcidTransport, type CcidCardTransport } from '../webusb-ccid';
+import { openCcidTransport, type CcidCardTransport } from '../transport/webusb-ccid';
 import { createVirtualReader, type VirtualReader, type VirtualReaderOptions } from './virtual-reader';
 import type { CorpusReaderEntry } from './virtual-usb-descriptors';
 

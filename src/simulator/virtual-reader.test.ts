@@ -3,7 +3,7 @@
  * framing (hand-written hex), the interrupt endpoint and cancellation.
  */
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../../bytes';
+import { fromHex, toHex } from '../bytes';
 import { corpusEntry } from './fake-corpus';
 import { ATR_T0, createTestCard } from './fake-test-card';
 import { createVirtualReader } from './virtual-reader';

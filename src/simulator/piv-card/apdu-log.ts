@@ -1,4 +1,4 @@
-import { toHex } from '../../../bytes';
+import { toHex } from '../../bytes';
 
 /**
  * The card's APDU log, kept for counting and debugging. Secrets never enter it: the data of VERIFY,

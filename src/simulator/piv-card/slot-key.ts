@@ -5,7 +5,7 @@
  */
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
-import { concatBytes } from '../../../bytes';
+import { concatBytes } from '../../bytes';
 import { tlv } from './ber';
 import { type RandomSource } from './bytes';
 import { generateRsaKey, rsaKeyFromParts, rsaPrivate, rsaPublicParts, type RsaKey } from './rsa-key';

@@ -1,4 +1,4 @@
-import { fromHex } from '../../bytes';
+import { fromHex } from '../bytes';
 
 /**
  * Standard USB descriptors for a virtual reader built from a corpus entry (USB 2.0 §9.6): the device

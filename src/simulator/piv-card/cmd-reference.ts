@@ -9,7 +9,7 @@
  *   RESET RETRY CTR   00 2C 00 80 10 <PUK 8> <new PIN 8>
  *   SET PIN RETRIES   00 FA <PIN tries> <PUK tries>     (management key and PIN required)
  */
-import { bytesEqual } from '../../../bytes';
+import { bytesEqual } from '../../bytes';
 import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';
 import { clearedSecurity, defaultReferences, type CardState, type ReferenceData } from './card-state';
 import { KEY_REF } from './data-objects';

@@ -6,7 +6,7 @@
  * blocklisted YubiKey, unless built `unrestricted` (an Isolated Web App with usb-unrestricted).
  * Modelled on ChromeOS Smart Card Connector's simulated reader, including its fault modes.
  */
-import type { UsbDeviceLike } from '../../ccid/reader-usb';
+import type { UsbDeviceLike } from '../ccid/reader-usb';
 import {
   configurationDescriptor,
   deviceDescriptor,

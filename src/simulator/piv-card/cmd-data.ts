@@ -5,7 +5,7 @@
  *   PUT DATA  00 DB 3F FF Lc 5C len <tag> 53 len <object>  (management key required; empty 53 deletes)
  *             00 DB 3F FF Lc 7E len <discovery>            is refused: the Discovery Object is fixed.
  */
-import { concatBytes } from '../../../bytes';
+import { concatBytes } from '../../bytes';
 import { parseTlvs, tlv, tlvValue } from './ber';
 import { bytesToBigInt } from './bytes';
 import { CARD_SW, ok, status, type CardCommand, type CardReply } from './card-apdu';

@@ -3,7 +3,7 @@
  * .NET SDK tests) and FIPS-197 Appendix C for AES-128/192/256.
  */
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../../../bytes';
+import { fromHex, toHex } from '../../bytes';
 import { decryptBlock, encryptBlock, MGMT_ALGORITHM } from './mgmt-cipher';
 
 const KAT_KEY = fromHex('8A98F110D3497B022100B774DF0EF99B53EF4B8E3B918604');
