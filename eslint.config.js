@@ -21,13 +21,14 @@ const NO_JS_SUFFIX = {
  * files in src/ (main.ts, sw.ts, auth-redirect.ts, register-sw.ts) are the composition root above ui.
  * simulator/ (the virtual reader, the virtual PIV card and the vpcd client side) is the demo's and the
  * tests' outside world: it drives the real transport and is loaded lazily by the demo; tests of any
- * layer may use it.
+ * layer may use it. The reader backends are transport's (`ReaderBackend`), and src/workflows/readers.ts
+ * alone composes them (and the demo's simulator) for state/: see READER_COMPOSITION below.
  */
 const LAYERS = {
   ui: ['state'],
   state: ['workflows'],
   workflows: ['cards', 'entra', 'relay-api', 'store', 'mail', 'config'],
-  cards: ['piv', 'apdu', 'transport', 'ccid', 'simulator'],
+  cards: ['piv', 'apdu', 'transport', 'ccid'],
   entra: ['config'],
   'relay-api': ['mail', 'config'],
   store: [],
@@ -107,6 +108,9 @@ const layer = (dir) => [
   ),
 ];
 
+/** src/workflows/readers.ts composes the reader backends: it may also import transport/ and simulator/. */
+const READER_COMPOSITION = ['src/workflows/readers.ts'];
+
 export default ts.config(
   { ignores: ['dist/', 'dev-dist/', 'node_modules/', '.demo/', '.e2e-build/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
@@ -132,6 +136,10 @@ export default ts.config(
   },
   { files: ['**/*.test.ts'], rules: { 'no-console': 'off' } },
   ...Object.keys(LAYERS).flatMap(layer),
+  restrict(READER_COMPOSITION, [
+    ...bansFor('workflows', [...LAYERS.workflows, 'transport', 'ccid', 'simulator']),
+    OUTSIDE,
+  ]),
   restrict(['src/*.ts', 'relay/**/*.ts', 'bridge/**/*.ts'], [OUTSIDE], TESTS),
   restrict(
     ['src/app-error.ts'],

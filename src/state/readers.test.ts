@@ -28,11 +28,11 @@ describe('ReaderState', () => {
     const first = readers.card;
     expect(changes).toBe(1);
 
-    readers.removeVirtualCard();
+    readers.removeCard();
     await until(() => readers.card === null);
     expect(readers.present).toBe(false);
 
-    await readers.insertVirtualCard();
+    await readers.insertCard();
     await until(() => readers.card !== null);
     expect(readers.card).not.toBe(first);
     expect(changes).toBe(3);
