@@ -99,6 +99,15 @@ const shimReaderCard: InsertBlankCard = async (page) => {
   await page.getByRole('button', { name: 'Add a USB reader…' }).click();
 };
 
+/** The reader the Web Smart Card shim offers (the name PC/SC gives a YubiKey 5's CCID interface). */
+const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
+
+/** A blank YubiKey 5.7 reached through `navigator.smartCard` (the shim): the operator picks its reader. */
+const smartCardYubiKey: InsertBlankCard = async (page) => {
+  await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: SMART_CARD_READER }).click();
+  await expect(page.getByRole('heading', { name: SMART_CARD_READER })).toBeVisible();
+};
+
 /**
  * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
  * this test process): the operator connects, types the code the bridge printed, and picks the reader.
@@ -294,6 +303,15 @@ test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: t
   test.setTimeout(180_000);
   await installUsbShim(vendorClassReader('yubikey-5.4'));
   await wholeWorkflow(shimReaderCard, /YubiKey 5 · PIV · firmware 5\.4\.3/);
+});
+
+test('the whole workflow on a blank YubiKey 5.7 through the Web Smart Card API (navigator.smartCard shim)', async ({
+  wholeWorkflow,
+  installSmartCardShim,
+}) => {
+  test.setTimeout(180_000);
+  await installSmartCardShim({ reader: SMART_CARD_READER, card: 'yubikey-5.7' });
+  await wholeWorkflow(smartCardYubiKey, /YubiKey/);
 });
 
 test('Issue refuses a generic PIV card that cannot change its factory management key, and leaves it Blank', async ({
