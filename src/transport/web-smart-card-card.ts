@@ -1,9 +1,11 @@
 /**
  * A card reached through the Web Smart Card API: a `SmartCardConnection` as a `CardTransport`.
  *
- * PC/SC keeps a card's security status (a verified PIN, an authenticated management key) after our
- * connection ends, for the next program that connects. So once a run has sent a command that sets it,
- * `close()` disconnects with the "reset" disposition (PC/SC Part 5 SCARD_RESET_CARD); otherwise "leave".
+ * PC/SC shares the card: its security status (a verified PIN, an authenticated management key) stays
+ * for any program that connects while Keyward holds the card, and after Keyward lets go. So a run that
+ * sent a command that sets it ends its transaction with the "reset" disposition (PC/SC Part 5
+ * SCARD_RESET_CARD), and `close()` resets the card when such a command was sent outside a transaction;
+ * otherwise both "leave" the card as it is. The next run selects the PIV application again (Detect).
  */
 import type { CardTransport, TransportCapabilities } from './card-transport';
 import { smartCardCall, type SmartCardConnectionLike, type SmartCardProtocol } from './web-smart-card';
@@ -35,7 +37,7 @@ export class WebSmartCardTransport implements CardTransport {
     private readonly protocol: SmartCardProtocol | undefined,
   ) {}
 
-  /** True once a command that leaves security status on the card was sent: `close()` will reset it. */
+  /** True when a command that leaves security status on the card was sent and not yet reset: `close()` will reset it. */
   get resetsOnClose(): boolean {
     return this.#sensitive;
   }
@@ -53,19 +55,23 @@ export class WebSmartCardTransport implements CardTransport {
 
   /**
    * Runs `work` inside a PC/SC transaction (`startTransaction`), so no other program's commands reach the
-   * card in between. The transaction ends with "leave": the connection stays ours, and `close()` decides
-   * whether to reset. `work`'s own error comes out unchanged.
+   * card in between. The transaction ends with "reset" when `work` sent a command that sets security
+   * status, else "leave". `work`'s own error comes out unchanged.
    */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    const before = this.#sensitive;
     await smartCardCall('startTransaction', () =>
       this.connection.startTransaction(async () => {
+        this.#sensitive = false;
         try {
           outcome = { ok: true, value: await work() };
         } catch (error) {
           outcome = { ok: false, error };
         }
-        return 'leave';
+        const disposition = this.#sensitive ? 'reset' : 'leave';
+        this.#sensitive = this.#sensitive ? false : before; // a reset card holds no security status
+        return disposition;
       }),
     ).catch((e: unknown) => {
       if (!outcome) throw e; // the transaction never started
@@ -75,7 +81,7 @@ export class WebSmartCardTransport implements CardTransport {
     return outcome.value;
   }
 
-  /** Disconnects, resetting the card after a sensitive run. Idempotent; a card already gone is not an error. */
+  /** Disconnects, resetting the card if security status is still set. Idempotent; a card already gone is not an error. */
   async close(): Promise<void> {
     if (!this.#open) return;
     this.#open = false;

@@ -306,12 +306,22 @@ test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: t
 });
 
 test('the whole workflow on a blank YubiKey 5.7 through the Web Smart Card API (navigator.smartCard shim)', async ({
+  page,
   wholeWorkflow,
   installSmartCardShim,
 }) => {
   test.setTimeout(180_000);
   await installSmartCardShim({ reader: SMART_CARD_READER, card: 'yubikey-5.7' });
   await wholeWorkflow(smartCardYubiKey, /YubiKey/);
+  // The runs went through PC/SC transactions; those that verified a PIN or authenticated the management key
+  // ended by resetting the card, so no other program sharing it finds that status set.
+  const dispositions = await page.evaluate(() =>
+    (
+      window as unknown as { __keywardSmartCard: { dispositions: { at: string; disposition: string }[] } }
+    ).__keywardSmartCard.dispositions.map((d) => `${d.at}:${d.disposition}`),
+  );
+  expect(dispositions).toContain('transaction:leave');
+  expect(dispositions).toContain('transaction:reset');
 });
 
 test('Issue refuses a generic PIV card that cannot change its factory management key, and leaves it Blank', async ({

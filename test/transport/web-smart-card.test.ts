@@ -49,7 +49,7 @@ describe('WebSmartCardReaderBackend', () => {
     await until(seen, (r) => r.map((x) => x.id).join() === 'smart-card:Identiv uTrust 3700 F 01 00');
   });
 
-  it('runs a PIV session over the card, and resets the card when the run verified the PIN', async () => {
+  it('runs a PIV session in a transaction, and resets the card when the run verified the PIN', async () => {
     const { shim, backend } = setUp();
     const card = createVirtualPivCard({ profile: 'yubikey-5.7' });
     shim.plugReader(READER, card);
@@ -68,14 +68,26 @@ describe('WebSmartCardReaderBackend', () => {
       return session.getPinStatus();
     });
     expect(status).toEqual({ verified: true });
-    expect(shim.dispositions).toEqual([{ reader: READER, at: 'transaction', disposition: 'leave' }]);
+    expect(shim.dispositions).toEqual([{ reader: READER, at: 'transaction', disposition: 'reset' }]);
+    // Another program sharing the card, or the next run, finds the PIN no longer verified.
+    const other = new PivSession(new ApduChannel((await reader.openCard()).transport));
+    await other.select();
+    expect(await other.getPinStatus()).toEqual({ verified: false, retriesLeft: 3 });
     await transport.close();
     await transport.close();
-    expect(shim.dispositions.at(-1)).toEqual({ reader: READER, at: 'disconnect', disposition: 'reset' });
-    // The next program to connect finds the PIN no longer verified.
-    const next = new PivSession(new ApduChannel((await reader.openCard()).transport));
-    await next.select();
-    expect(await next.getPinStatus()).toEqual({ verified: false, retriesLeft: 3 });
+    expect(shim.dispositions.at(-1)).toEqual({ reader: READER, at: 'disconnect', disposition: 'leave' });
+  });
+
+  it('resets on disconnect when the PIN was verified outside a transaction', async () => {
+    const { shim, backend } = setUp();
+    shim.plugReader(READER, createVirtualPivCard({ profile: 'yubikey-5.7' }));
+    const reader = await backend.open(`smart-card:${READER}`);
+    const { transport } = await reader.openCard();
+    const session = new PivSession(new ApduChannel(transport));
+    await session.select();
+    await session.verifyPin('123456');
+    await transport.close();
+    expect(shim.dispositions).toEqual([{ reader: READER, at: 'disconnect', disposition: 'reset' }]);
   });
 
   it('leaves the card as it is after a run that only read it, and passes the work’s own error through', async () => {
