@@ -78,13 +78,16 @@ export class ReaderState {
   /** Re-reads every backend's readers. It leaves `busy` and `error` alone: a plug event or the start-up
    * listing must not hide the outcome of what the operator just did. */
   async refresh(): Promise<void> {
-    for (const backend of this.#backends) {
-      try {
-        this.#listed(backend, await backend.listReaders());
-      } catch (e) {
-        this.error = toAppError(e);
-      }
-    }
+    // Side by side: a backend slow to answer does not hold back the others' readers.
+    await Promise.all(
+      this.#backends.map(async (backend) => {
+        try {
+          this.#listed(backend, await backend.listReaders());
+        } catch (e) {
+          this.error = toAppError(e);
+        }
+      }),
+    );
   }
 
   /** Asks the person for a reader through backend `kind` (Chrome's chooser), then opens it. */

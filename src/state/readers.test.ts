@@ -59,13 +59,13 @@ describe('ReaderState', () => {
     expect(readers.choices).toEqual([]);
   });
 
-  it('offers the readers of navigator.smartCard (the IWA on ChromeOS) the same way, and no WebUSB beside them', async () => {
+  it('offers the readers of navigator.smartCard (the IWA on ChromeOS) the same way, first, with WebUSB after them', async () => {
     const shim = createSmartCardShim();
     shim.plugReader('Yubico YubiKey OTP+FIDO+CCID 00 00', createVirtualPivCard({ profile: 'yubikey-5.7' }));
     vi.stubGlobal('navigator', { smartCard: shim.api, usb: {} });
     const readers = new ReaderState();
     await readers.start({ demo: false });
-    expect(readers.requests).toEqual([]);
+    expect(readers.requests.map((r) => r.kind)).toEqual(['webusb-ccid']);
     await until(() => readers.choices[0]?.present === true);
     expect(readers.choices.map((c) => c.label)).toEqual(['Yubico YubiKey OTP+FIDO+CCID 00 00']);
 

@@ -7,6 +7,7 @@
  * `\\?PnP?\Notification` pseudo-reader, and card presence), one lists, and one connects to cards (whose
  * transmits then run on it).
  */
+import { isAppError } from '../app-error';
 import type { OpenedCard, OpenReader, ReaderBackend, ReaderCapabilities, ReaderInfo } from './reader-backend';
 import {
   establishContext,
@@ -25,6 +26,7 @@ const PREFIX = 'smart-card:';
 const CAPABILITIES: ReaderCapabilities = { exchangeLevel: 'short-apdu' };
 /** How long the watcher waits before trying again after the PC/SC service failed. */
 const RETRY_MS = 2000;
+const MAX_RETRY_MS = 60_000;
 
 /** Readers through the Web Smart Card API; `api` defaults to `navigator.smartCard`. */
 export class WebSmartCardReaderBackend implements ReaderBackend {
@@ -38,16 +40,26 @@ export class WebSmartCardReaderBackend implements ReaderBackend {
   #listing: Promise<unknown> = Promise.resolve();
   #stop: AbortController | null = null;
 
-  constructor(api?: SmartCardResourceManagerLike) {
+  readonly #establishTimeoutMs: number | undefined;
+
+  /** @param options.establishTimeoutMs how long a context may take (default `ESTABLISH_TIMEOUT_MS`). */
+  constructor(api?: SmartCardResourceManagerLike, options: { establishTimeoutMs?: number } = {}) {
     this.#api = api;
+    this.#establishTimeoutMs = options.establishTimeoutMs;
   }
 
   listReaders(): Promise<ReaderInfo[]> {
     // One operation at a time on the context: a second listing waits for the first.
     const listing = this.#listing.then(async () => {
-      const context = await this.#context('list');
-      const names = await smartCardCall('listReaders', () => context.listReaders());
-      this.#names = names.filter((n) => n !== PNP_NOTIFICATION);
+      try {
+        const context = await this.#context('list');
+        const names = await smartCardCall('listReaders', () => context.listReaders());
+        this.#names = names.filter((n) => n !== PNP_NOTIFICATION);
+      } catch (e) {
+        // No smart-card service behind the API (outside ChromeOS): no readers here, not an error.
+        if (!isAppError(e, 'transport', 'SMART_CARD_NO_SERVICE')) throw e;
+        this.#names = [];
+      }
       return this.#infos();
     });
     this.#listing = listing.catch(() => undefined);
@@ -105,7 +117,7 @@ export class WebSmartCardReaderBackend implements ReaderBackend {
   #context(role: 'list' | 'card'): Promise<SmartCardContextLike> {
     let context = this.#contexts.get(role);
     if (!context) {
-      context = establishContext(this.#api);
+      context = establishContext(this.#api, this.#establishTimeoutMs);
       context.catch(() => this.#contexts.delete(role)); // a later call tries again
       this.#contexts.set(role, context);
     }
@@ -115,9 +127,11 @@ export class WebSmartCardReaderBackend implements ReaderBackend {
   /** The watch loop: feeds each reported state back as the current one, so the next call waits for a change. */
   async #follow(signal: AbortSignal): Promise<void> {
     let known = new Map<string, SmartCardReaderStateOut>();
+    let wait = RETRY_MS;
     while (!signal.aborted) {
       try {
-        const context = await establishContext(this.#api);
+        const context = await establishContext(this.#api, this.#establishTimeoutMs);
+        wait = RETRY_MS;
         while (!signal.aborted) {
           this.#names = (await smartCardCall('listReaders', () => context.listReaders())).filter(
             (n) => n !== PNP_NOTIFICATION,
@@ -132,7 +146,8 @@ export class WebSmartCardReaderBackend implements ReaderBackend {
       } catch {
         if (signal.aborted) return;
         known = new Map();
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, MAX_RETRY_MS); // no service (outside ChromeOS): ask ever less often
       }
     }
   }

@@ -5,7 +5,7 @@
  * the PC/SC RESPONSECODE each one stands for) or by `DOMException.name`, never by message text.
  * What a person reads about them is describeError's (src/ui/errors/smart-card.ts).
  */
-import { layerErrors, type AppError } from '../app-error';
+import { isAppError, layerErrors, type AppError } from '../app-error';
 
 /**
  * The pseudo-reader whose state changes when a reader is added or removed (PC/SC Part 5 §3.1.3; the
@@ -149,7 +149,7 @@ export async function smartCardCall<T>(operation: string, work: () => Promise<T>
   try {
     return await work();
   } catch (e) {
-    throw mapSmartCardError(e, operation);
+    throw isAppError(e) ? e : mapSmartCardError(e, operation);
   }
 }
 
@@ -162,8 +162,27 @@ function browserSmartCard(): SmartCardResourceManagerLike | undefined {
   return (globalThis as { navigator?: { smartCard?: SmartCardResourceManagerLike } }).navigator?.smartCard;
 }
 
-/** A new PC/SC context from `navigator.smartCard` (or `api`, for tests). */
-export function establishContext(api = browserSmartCard()): Promise<SmartCardContextLike> {
+/**
+ * How long `establishContext` may take. Outside ChromeOS there is no PC/SC provider behind the API and
+ * the call never settles (Chromium 156 on Linux, checked: DESIGN.md "An IWA on Linux here").
+ */
+export const ESTABLISH_TIMEOUT_MS = 10_000;
+
+/** A new PC/SC context from `navigator.smartCard` (or `api`, for tests); no answer in time is `SMART_CARD_NO_SERVICE`. */
+export function establishContext(
+  api = browserSmartCard(),
+  timeoutMs = ESTABLISH_TIMEOUT_MS,
+): Promise<SmartCardContextLike> {
   if (!api) return Promise.reject(smartCardError('SMART_CARD_UNAVAILABLE', 'navigator.smartCard is absent'));
-  return smartCardCall('establishContext', () => api.establishContext());
+  return smartCardCall('establishContext', () =>
+    Promise.race([
+      api.establishContext(),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(smartCardError('SMART_CARD_NO_SERVICE', `establishContext gave no answer in ${timeoutMs} ms`)),
+          timeoutMs,
+        ),
+      ),
+    ]),
+  );
 }

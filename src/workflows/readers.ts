@@ -1,8 +1,9 @@
 /**
  * The reader backends the pages above use, composed for this browser (DESIGN.md "Reader backends"):
- * - `web-smart-card` where `navigator.smartCard` exists (the Isolated Web App on ChromeOS); the OS's
- *   PC/SC then owns the readers, so WebUSB is not offered beside it;
- * - otherwise `webusb-ccid` (granted readers, Chrome's chooser);
+ * - `web-smart-card` where `navigator.smartCard` exists (the Isolated Web App; it reaches readers only
+ *   on ChromeOS, where it is listed first);
+ * - `webusb-ccid` (granted readers, Chrome's chooser), which inside the Isolated Web App may claim
+ *   smart-card-class readers and YubiKeys too (`usb-unrestricted`);
  * - `pcsc-bridge`, whose readers appear once the bridge panel has connected and paired;
  * - `simulator` in the demo, loaded only when asked.
  * Also whether to reconnect to the bridge at start (the operator's preference, kept in src/store).
@@ -43,8 +44,8 @@ export async function createReaderBackends(
   bridge: PcscBridgeReaderBackend,
   { demo, demoCardSerial }: ReaderBackendOptions,
 ): Promise<ReaderBackend[]> {
-  const local: ReaderBackend = webSmartCardAvailable() ? new WebSmartCardReaderBackend() : new WebUsbReaderBackend();
-  const backends: ReaderBackend[] = [local, bridge];
+  const backends: ReaderBackend[] = [new WebUsbReaderBackend(), bridge];
+  if (webSmartCardAvailable()) backends.unshift(new WebSmartCardReaderBackend());
   if (demo) {
     const { createSimulatorBackend } = await import('../simulator/simulator-backend');
     backends.unshift(createSimulatorBackend(demoCardSerial));

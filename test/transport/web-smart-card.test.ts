@@ -123,6 +123,14 @@ describe('WebSmartCardReaderBackend', () => {
   });
 });
 
+describe('without a smart-card service behind the API (an IWA outside ChromeOS)', () => {
+  it('lists no readers once establishContext has not answered in time, and says nothing', async () => {
+    const silent = { establishContext: () => new Promise<never>(() => undefined) };
+    backend = new WebSmartCardReaderBackend(silent, { establishTimeoutMs: 50 });
+    expect(await backend.listReaders()).toEqual([]);
+  });
+});
+
 describe('mapSmartCardError', () => {
   it('maps by responseCode first, then by DOMException name, never by message', () => {
     const code = (e: unknown) => mapSmartCardError(e, 'connect').code;
