@@ -49,6 +49,7 @@ describe('the Isolated Web App bundle', () => {
       new TextDecoder().decode(bundle.getResponse(`${origin}.well-known/manifest.webmanifest`).body),
     ) as Record<string, unknown>;
     expect(manifest).toMatchObject({
+      icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
       version: '0.1.0',
       update_manifest_url: 'https://keyward.example/iwa/update.json',
       permissions_policy: {

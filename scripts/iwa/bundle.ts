@@ -45,8 +45,16 @@ export function iwaManifest(
     throw new Error(`IWA version must be dotted numbers, not ${options.version}`);
   if (!options.updateManifestUrl.startsWith('https://'))
     throw new Error('The update manifest URL must be https (Chrome fetches updates only over https).');
+  // The manifest moves to /.well-known/, so icon paths relative to it would point there: make them absolute.
+  const icons = Array.isArray(pwaManifest.icons)
+    ? (pwaManifest.icons as { src: string }[]).map((i) => ({
+        ...i,
+        src: new URL(i.src, 'https://app.invalid/').pathname,
+      }))
+    : undefined;
   return {
     ...pwaManifest,
+    ...(icons ? { icons } : {}),
     id: '/',
     start_url: '/',
     scope: '/',

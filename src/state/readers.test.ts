@@ -62,7 +62,7 @@ describe('ReaderState', () => {
   it('offers the readers of navigator.smartCard (the IWA on ChromeOS) the same way, first, with WebUSB after them', async () => {
     const shim = createSmartCardShim();
     shim.plugReader('Yubico YubiKey OTP+FIDO+CCID 00 00', createVirtualPivCard({ profile: 'yubikey-5.7' }));
-    vi.stubGlobal('navigator', { smartCard: shim.api, usb: {} });
+    vi.stubGlobal('navigator', { smartCard: shim.api, userAgentData: { platform: 'Chrome OS' } });
     const readers = new ReaderState();
     await readers.start({ demo: false });
     expect(readers.requests.map((r) => r.kind)).toEqual(['webusb-ccid']);

@@ -153,9 +153,20 @@ export async function smartCardCall<T>(operation: string, work: () => Promise<T>
   }
 }
 
-/** True where the page may use the Web Smart Card API (an Isolated Web App with the `smart-card` permission). */
+/**
+ * True where the page may use the Web Smart Card API: an Isolated Web App with the `smart-card`
+ * permission, on ChromeOS, the one platform Chrome ships it for (Chrome 143). Elsewhere the API can be
+ * switched on by a flag, but has no PC/SC provider behind it: on Linux (Chromium 156, checked) the
+ * renderer crashed at `establishContext()`, so Keyward does not call it there.
+ */
 export function webSmartCardAvailable(): boolean {
-  return browserSmartCard() !== undefined;
+  return browserSmartCard() !== undefined && onChromeOs();
+}
+
+/** ChromeOS by User-Agent Client Hints (`platform` "Chrome OS"), else by the "CrOS" User-Agent token. */
+function onChromeOs(): boolean {
+  const nav = (globalThis as { navigator?: { userAgentData?: { platform?: string }; userAgent?: string } }).navigator;
+  return nav?.userAgentData?.platform === 'Chrome OS' || /\bCrOS\b/.test(nav?.userAgent ?? '');
 }
 
 function browserSmartCard(): SmartCardResourceManagerLike | undefined {

@@ -4,14 +4,14 @@
  * getStatusChange, the PIV session runs over `transmit` and `startTransaction`, a sensitive run ends
  * with the "reset" disposition, and PC/SC failures arrive as `AppError('transport', code)`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApduChannel } from '../../src/apdu/channel';
 import { isAppError } from '../../src/app-error';
 import { PivSession } from '../../src/piv/session';
 import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import { createSmartCardShim, ShimSmartCardError, type SmartCardShim } from '../../src/simulator/smart-card-shim';
 import type { ReaderInfo } from '../../src/transport/reader-backend';
-import { mapSmartCardError } from '../../src/transport/web-smart-card';
+import { mapSmartCardError, webSmartCardAvailable } from '../../src/transport/web-smart-card';
 import { WebSmartCardReaderBackend } from '../../src/transport/web-smart-card-backend';
 
 const READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
@@ -120,6 +120,17 @@ describe('WebSmartCardReaderBackend', () => {
     const e = await transport.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x00)).catch((x: unknown) => x);
     expect(isAppError(e, 'transport', 'CARD_REMOVED')).toBe(true);
     expect((e as Error).cause).toBeInstanceOf(ShimSmartCardError);
+  });
+});
+
+describe('webSmartCardAvailable', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it('offers the API only on ChromeOS, where Chrome ships it', () => {
+    const stub = (n: object) => (vi.stubGlobal('navigator', n), webSmartCardAvailable());
+    expect(stub({ smartCard: {}, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156' })).toBe(false);
+    expect(stub({ smartCard: {}, userAgent: 'Mozilla/5.0 (X11; CrOS x86_64 16181.0.0) Chrome/156' })).toBe(true);
+    expect(stub({ smartCard: {}, userAgentData: { platform: 'Chrome OS' } })).toBe(true);
+    expect(stub({ userAgentData: { platform: 'Chrome OS' } })).toBe(false);
   });
 });
 

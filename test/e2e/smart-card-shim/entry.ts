@@ -19,4 +19,9 @@ const shim = createSmartCardShim();
 if (config) shim.plugReader(config.reader, config.card ? createVirtualPivCard({ profile: config.card }) : null);
 
 Object.defineProperty(Navigator.prototype, 'smartCard', { configurable: true, get: () => shim.api });
+// The API is ChromeOS's (web-smart-card.ts offers it only there): the page runs as on a Chromebook.
+Object.defineProperty(Navigator.prototype, 'userAgentData', {
+  configurable: true,
+  get: () => ({ platform: 'Chrome OS', mobile: false, brands: [] }),
+});
 (window as unknown as { __keywardSmartCard: typeof shim }).__keywardSmartCard = shim;

@@ -24,11 +24,21 @@ type ShimDevice = VirtualReader & { deviceClass: number; configurations: unknown
 
 const config = (window as unknown as { __keywardUsbShim?: UsbShimConfig }).__keywardUsbShim ?? { readers: [] };
 
+/**
+ * Chrome lifts the protected-class and blocklist rules where `usb-unrestricted` is allowed (an Isolated Web
+ * App granted it), so a shim reader in such a page is unrestricted whatever the test said.
+ */
+const unrestrictedHere = Boolean(
+  (document as Document & { featurePolicy?: { allowsFeature(f: string): boolean } }).featurePolicy?.allowsFeature(
+    'usb-unrestricted',
+  ),
+);
+
 const devices: ShimDevice[] = config.readers.map((r) => {
   const reader = createVirtualReader({
     entry: r.entry,
     card: r.card ? createVirtualPivCard({ profile: r.card }) : null,
-    unrestricted: r.unrestricted,
+    unrestricted: r.unrestricted || unrestrictedHere,
   });
   // What Chrome's USBDevice also exposes and the reader filter looks at.
   const alternates = [{ interfaceClass: r.entry.interface.bInterfaceClass }];
