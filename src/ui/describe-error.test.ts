@@ -28,7 +28,9 @@ describe('describeError', () => {
     const words = describeError(refused);
     expect(words).toMatch(/^Chrome protects smart-card readers from web pages/);
     expect(words).toContain('On Windows, macOS and Linux, use the Keyward PC/SC bridge');
-    expect(words).toContain('On a managed Chromebook, your administrator can install the Keyward app');
+    expect(words).toContain(
+      'On a Chromebook the bridge cannot run, and the installed Keyward app for ChromeOS cannot sign you in yet',
+    );
     expect(words).toContain('vendor-specific USB interface');
     expect(words).toContain('Use the Keyward bridge');
     const yubikey = mapUsbError(new DOMException('blocked', 'SecurityError'), { ...context, operation: 'open' });

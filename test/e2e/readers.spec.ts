@@ -27,7 +27,7 @@ test.describe('readers through the WebUSB CCID driver', () => {
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('Chrome protects smart-card readers from web pages');
     await expect(alert).toContainText('On Windows, macOS and Linux, use the Keyward PC/SC bridge');
-    await expect(alert).toContainText('On a managed Chromebook');
+    await expect(alert).toContainText('On a Chromebook the bridge cannot run');
   });
 
   test('a vendor-class reader opens from an ordinary page and reads the card', async ({ page, installUsbShim }) => {

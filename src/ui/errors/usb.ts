@@ -5,11 +5,15 @@
  */
 import { say, type Words } from './types';
 
-/** The ways around WebUSB's refusal that exist today: the bridge on desktops, the installed app on managed ChromeOS. */
+/**
+ * The ways around WebUSB's refusal that exist today: the bridge on Windows, macOS and Linux. The installed
+ * app for managed ChromeOS (`npm run build:iwa`) reaches every reader but cannot sign an operator in yet
+ * (README, "The installed app"), so the words say that rather than send a Chromebook user to it.
+ */
 const BRIDGE =
   'On Windows, macOS and Linux, use the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).';
 const IWA =
-  'On a managed Chromebook, your administrator can install the Keyward app (an Isolated Web App), which reaches every reader through ChromeOS.';
+  'On a Chromebook the bridge cannot run, and the installed Keyward app for ChromeOS cannot sign you in yet: use a Windows, macOS or Linux computer for this card.';
 const ALTERNATIVES = `${BRIDGE} ${IWA} A reader with a vendor-specific USB interface also works in this page.`;
 
 /** `AppError('transport', code)` from WebUSB → words. */
@@ -29,7 +33,7 @@ export const USB_WORDS: Words = {
     'Another program is using the reader (often the system smart-card service or another tab). Close it, or reconnect the reader, and try again.',
   ),
   WEBUSB_UNAVAILABLE: say(
-    'This browser has no WebUSB. Use Chrome or Edge on a desktop (with the Keyward bridge for standard readers and YubiKeys), or the Keyward app on a managed Chromebook.',
+    'This browser has no WebUSB. Use Chrome or Edge on a Windows, macOS or Linux computer (with the Keyward bridge for standard readers and YubiKeys).',
   ),
   USB_ERROR: say('The USB reader reported an error. Reconnect the reader and try again.'),
 };
