@@ -112,7 +112,19 @@ const layer = (dir) => [
 const READER_COMPOSITION = ['src/workflows/readers.ts'];
 
 export default ts.config(
-  { ignores: ['dist/', 'dist-iwa/', '.iwa-build/', 'dev-dist/', 'node_modules/', '.demo/', '.e2e-build/', 'test-results/', 'playwright-report/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-iwa/',
+      '.iwa-build/',
+      'dev-dist/',
+      'node_modules/',
+      '.demo/',
+      '.e2e-build/',
+      'test-results/',
+      'playwright-report/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],
