@@ -19,6 +19,10 @@ const NO_JS_SUFFIX = {
  * rendering) and config/ (the deployment file) are leaves the peers use. src/app-error.ts and
  * src/bytes.ts (which uses only app-error) sit under everything and any layer imports them; the entry
  * files in src/ (main.ts, sw.ts, auth-redirect.ts, register-sw.ts) are the composition root above ui.
+ * simulator/ (the virtual reader, the virtual PIV card and the vpcd client side) is the demo's and the
+ * tests' outside world: it drives the real transport and is loaded lazily by the demo; tests of any
+ * layer may use it. The reader backends are transport's (`ReaderBackend`), and src/workflows/readers.ts
+ * alone composes them (and the demo's simulator) for state/: see READER_COMPOSITION below.
  */
 const LAYERS = {
   ui: ['state'],
@@ -34,6 +38,7 @@ const LAYERS = {
   apdu: ['transport', 'ccid'],
   transport: ['ccid'],
   ccid: [],
+  simulator: ['transport', 'ccid'],
 };
 
 /** Every layer beneath `dir`: a test may build the real stack under the code it tests. */
@@ -99,12 +104,27 @@ const layer = (dir) => [
   restrict(layerFiles(dir), [...bansFor(dir, LAYERS[dir]), OUTSIDE], TESTS),
   restrict(
     TESTS.map((t) => `src/${dir}/${t}`),
-    bansFor(dir, beneath(dir)),
+    bansFor(dir, [...beneath(dir), 'simulator']),
   ),
 ];
 
+/** src/workflows/readers.ts composes the reader backends: it may also import transport/ and simulator/. */
+const READER_COMPOSITION = ['src/workflows/readers.ts'];
+
 export default ts.config(
-  { ignores: ['dist/', 'dev-dist/', 'node_modules/', '.demo/', '.e2e-build/', 'test-results/', 'playwright-report/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-iwa/',
+      '.iwa-build/',
+      'dev-dist/',
+      'node_modules/',
+      '.demo/',
+      '.e2e-build/',
+      'test-results/',
+      'playwright-report/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -128,6 +148,10 @@ export default ts.config(
   },
   { files: ['**/*.test.ts'], rules: { 'no-console': 'off' } },
   ...Object.keys(LAYERS).flatMap(layer),
+  restrict(READER_COMPOSITION, [
+    ...bansFor('workflows', [...LAYERS.workflows, 'transport', 'ccid', 'simulator']),
+    OUTSIDE,
+  ]),
   restrict(['src/*.ts', 'relay/**/*.ts', 'bridge/**/*.ts'], [OUTSIDE], TESTS),
   restrict(
     ['src/app-error.ts'],

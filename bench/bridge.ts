@@ -2,7 +2,7 @@
  * Per-APDU round trip through the PC/SC bridge, hop by hop, in one run on one APDU suite:
  * - webusb: the simulator's virtual CCID reader → our WebUSB CCID driver → the virtual card;
  * - direct PC/SC: a child process → bridge/pcsc.ts → the `smartcard` addon → pcscd → vsmartcard's
- *   vpcd driver → TCP → the same virtual card (scripts/vpcd-client.ts, in this process);
+ *   vpcd driver → TCP → the same virtual card (src/simulator/vpcd-client.ts, in this process);
  * - bridge: PcscBridgeCard → WebSocket → the bridge process → the direct path above.
  * The card's socket timestamps every vpcd message (first byte, last byte, reply), which splits each
  * PC/SC round trip into the vpcd → card delivery stall, the card's own work and the rest.
@@ -27,9 +27,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fromHex } from '../src/bytes';
 import { openPcsc } from '../bridge/pcsc';
-import type { VpcdMessageTiming } from '../scripts/vpcd-client';
-import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
-import { createSimulatorTransport } from '../src/transport/simulator/simulator-transport';
+import type { VpcdMessageTiming } from '../src/simulator/vpcd-client';
+import { createVirtualPivCard } from '../src/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../src/simulator/simulator-transport';
 import { startBridgeRig, type BridgeRig } from '../test/bridge/bridge-rig';
 
 /** Round-trip statistics for one path, in milliseconds per APDU. */

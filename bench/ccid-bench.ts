@@ -1,6 +1,6 @@
 /**
  * `npm run bench` figures for the card stack: ApduChannel → CCID driver (src/ccid/) → virtual CCID reader
- * built from real corpus descriptors (src/transport/simulator/). Prints three compact tables:
+ * built from real corpus descriptors (src/simulator/). Prints three compact tables:
  * per-APDU overhead at zero device latency, bulk transfers against the spec minimum, and heap growth.
  * Runs in about 30–40 s on 2 cores.
  */

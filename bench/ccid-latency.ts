@@ -5,8 +5,8 @@
  * under one 1 ms full-speed USB frame, so that the stack is never what a real reader waits for.
  */
 import type { CommandApdu } from '../src/apdu/command';
-import type { VirtualCardSpec } from '../src/transport/simulator/virtual-types';
-import { ATR_T0_T1 } from '../src/transport/simulator/fake-test-card';
+import type { VirtualCardSpec } from '../src/simulator/virtual-types';
+import { ATR_T0_T1 } from '../src/simulator/fake-test-card';
 import { openRig, type Rig } from './ccid-rig';
 
 /**

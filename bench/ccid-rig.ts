@@ -10,10 +10,10 @@
 import { ApduChannel } from '../src/apdu/channel';
 import type { UsbDeviceLike } from '../src/ccid/reader-usb';
 import { openCcidTransport, type CcidCardTransport } from '../src/transport/webusb-ccid';
-import { corpusEntry, type CorpusReader } from '../src/transport/simulator/fake-corpus';
-import { createVirtualReader, type VirtualReader } from '../src/transport/simulator/virtual-reader';
-import type { VirtualCardSpec } from '../src/transport/simulator/virtual-types';
-import { SIM_ENDPOINT } from '../src/transport/simulator/virtual-usb-descriptors';
+import { corpusEntry, type CorpusReader } from '../src/simulator/fake-corpus';
+import { createVirtualReader, type VirtualReader } from '../src/simulator/virtual-reader';
+import type { VirtualCardSpec } from '../src/simulator/virtual-types';
+import { SIM_ENDPOINT } from '../src/simulator/virtual-usb-descriptors';
 
 /** One exchange level and the corpus reader that stands for it. */
 export interface BenchLevel {

@@ -8,10 +8,10 @@
  * bulk-in) as long as each message fits dwMaxCCIDMessageLength (CCID rev 1.1 §6.1.4, §6.2.1, §5.1), so
  * the minimum is the fewest XfrBlocks, twice.
  */
-import { createTestCard, ATR_T0_T1 } from '../src/transport/simulator/fake-test-card';
-import { readerFacts } from '../src/transport/simulator/virtual-facts';
-import { atrT1Parameters } from '../src/transport/simulator/virtual-t1';
-import type { SimReaderFacts } from '../src/transport/simulator/virtual-types';
+import { createTestCard, ATR_T0_T1 } from '../src/simulator/fake-test-card';
+import { readerFacts } from '../src/simulator/virtual-facts';
+import { atrT1Parameters } from '../src/simulator/virtual-t1';
+import type { SimReaderFacts } from '../src/simulator/virtual-types';
 import { openRig, type Rig } from './ccid-rig';
 
 /** One operation: command data length, Ne (undefined: no Le field) and response data length. */

@@ -8,7 +8,7 @@
  *   set-mgm-key · change-puk · change-pin · set-chuid · generate 9a (ECCP256) · import-certificate 9a
  * Needs root-capable pcscd, vsmartcard-vpcd, yubico-piv-tool and openssl (scripts/install-test-deps.sh).
  */
-import type { ApduLogEntry } from '../src/transport/simulator/piv-card/virtual-piv-card';
+import type { ApduLogEntry } from '../src/simulator/piv-card/virtual-piv-card';
 import { issueCertificate, makeTestCa } from '../scripts/openssl-test-ca';
 import { startPcscHarness, type PcscHarness } from '../scripts/vpcd-harness';
 

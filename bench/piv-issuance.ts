@@ -1,7 +1,7 @@
 /**
  * `npm run bench` figure for PIV issuance: how many APDUs the standard issuance sequence costs through
  * `PivSession` → ApduChannel → CCID driver → virtual reader → virtual PIV card, counted from the card's
- * own APDU log (src/transport/simulator/piv-card). The sequence: SELECT, management-key authentication,
+ * own APDU log (src/simulator/piv-card). The sequence: SELECT, management-key authentication,
  * SET MANAGEMENT KEY, set the PUK, set the PIN, write the CHUID, generate a 9A key, write its certificate.
  *
  * The same operations done by `yubico-piv-tool` against the same virtual card are counted by the interop
@@ -14,9 +14,9 @@ import { importCardMasterKey, deriveAdminSecrets } from '../src/cards/admin-secr
 import { nonFederalFascn } from '../src/piv/fascn';
 import { DEFAULT_MANAGEMENT_KEY } from '../src/piv/management-key';
 import { PivSession } from '../src/piv/session';
-import { corpusEntry } from '../src/transport/simulator/fake-corpus';
-import { createVirtualPivCard } from '../src/transport/simulator/piv-card/virtual-piv-card';
-import { createSimulatorTransport } from '../src/transport/simulator/simulator-transport';
+import { corpusEntry } from '../src/simulator/fake-corpus';
+import { createVirtualPivCard } from '../src/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../src/simulator/simulator-transport';
 
 /** APDU counts per step, and the total. */
 export interface IssuanceCount {

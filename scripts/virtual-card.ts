@@ -7,8 +7,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createVirtualPivCard, type PivCardProfileName } from '../src/transport/simulator/piv-card/virtual-piv-card';
-import { connectVpcd } from './vpcd-client';
+import { createVirtualPivCard, type PivCardProfileName } from '../src/simulator/piv-card/virtual-piv-card';
+import { connectVpcd } from '../src/simulator/vpcd-client';
 
 const PROFILE_NAMES: readonly PivCardProfileName[] = ['yubikey-5.4', 'yubikey-5.7', 'piv-generic'];
 

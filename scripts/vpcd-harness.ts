@@ -27,9 +27,9 @@ import {
   createVirtualPivCard,
   type PivCardProfileName,
   type VirtualPivCard,
-} from '../src/transport/simulator/piv-card/virtual-piv-card';
+} from '../src/simulator/piv-card/virtual-piv-card';
 import { freePortPair } from '../test/support/free-port';
-import { connectVpcd, type VpcdClient } from './vpcd-client';
+import { connectVpcd, type VpcdClient } from '../src/simulator/vpcd-client';
 
 /** vpcd's first slot in Debian's /etc/reader.conf.d/vpcd (channel 0x8C7B), where a system pcscd has it. */
 const DEBIAN_VPCD_PORT = 35963;

@@ -1,13 +1,13 @@
 /**
  * Detect and the derived admin secrets against the virtual PIV card, through the whole stack
- * (ApduChannel → CCID driver → virtual reader → src/transport/simulator/piv-card).
+ * (ApduChannel → CCID driver → virtual reader → src/simulator/piv-card).
  */
 import { describe, expect, it } from 'vitest';
 import { PivSession } from '../piv/session';
 import { ApduChannel } from '../apdu/channel';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
-import { createVirtualPivCard, type PivCardProfileName } from '../transport/simulator/piv-card/virtual-piv-card';
-import { createSimulatorTransport } from '../transport/simulator/simulator-transport';
+import { createVirtualPivCard, type PivCardProfileName } from '../simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../simulator/simulator-transport';
 import { deriveAdminSecrets, importCardMasterKey } from './admin-secrets';
 import { detectCard } from './detect';
 

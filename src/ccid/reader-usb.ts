@@ -1,6 +1,6 @@
 /**
  * The subset of WebUSB's `USBDevice` the CCID driver uses. A real `USBDevice` satisfies it structurally;
- * so does the virtual reader in src/transport/simulator/. Keeping it small keeps the fake honest.
+ * so does the virtual reader in src/simulator/. Keeping it small keeps the fake honest.
  */
 
 /** The WebUSB `USBDevice` members the driver touches (WebUSB §6). */

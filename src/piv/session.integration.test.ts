@@ -1,15 +1,15 @@
 /**
  * The PivSession suite end to end: PivSession → ApduChannel → the WebUSB CCID driver → the virtual CCID
- * reader → the virtual PIV card (src/transport/simulator/piv-card, written independently from the same
+ * reader → the virtual PIV card (src/simulator/piv-card, written independently from the same
  * specs). Nothing here is scripted: the card keeps real state, real keys and real counters.
  */
 import 'reflect-metadata';
 import { Pkcs10CertificateRequest, X509Certificate } from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
 import { ApduChannel } from '../apdu/channel';
-import { createVirtualPivCard, type PivCardProfileName } from '../transport/simulator/piv-card/virtual-piv-card';
-import { corpusEntry } from '../transport/simulator/fake-corpus';
-import { createSimulatorTransport } from '../transport/simulator/simulator-transport';
+import { createVirtualPivCard, type PivCardProfileName } from '../simulator/piv-card/virtual-piv-card';
+import { corpusEntry } from '../simulator/fake-corpus';
+import { createSimulatorTransport } from '../simulator/simulator-transport';
 import { createCsr, slotSigner } from './csr';
 import { digestInfo } from './keys';
 import { DEFAULT_MANAGEMENT_KEY } from './management-key';

@@ -1,7 +1,7 @@
 /**
- * The local PC/SC bridge as the reader picker shows it: whether it answers, whether this origin is
- * paired, and its readers with live card presence. Opening a card in one of them is the reader state's
- * job (src/state/readers.svelte.ts), so the Lifecycle page sees bridge and USB cards alike.
+ * The local PC/SC bridge's set-up as the bridge panel shows it: whether it answers, whether this origin
+ * is paired, and how many readers it sees. Once paired, the client goes to the `pcsc-bridge` reader
+ * backend, whose readers the picker lists beside every other backend's (src/state/readers.svelte.ts).
  */
 import { AppError } from '../app-error';
 import {
@@ -9,8 +9,8 @@ import {
   connectBridge,
   setBridgeAutoConnect,
   type BridgeReader,
-  type PcscBridgeCard,
   type PcscBridgeClient,
+  type PcscBridgeReaderBackend,
 } from '../workflows/readers';
 import { runGuarded } from './guarded';
 
@@ -27,8 +27,8 @@ export class BridgeReaderState {
   url = $state<string | undefined>(undefined);
   #client: PcscBridgeClient | null = null;
 
-  /** @param onReaders called with every new reader list (presence changes included). */
-  constructor(private readonly onReaders: (readers: readonly BridgeReader[]) => void = () => undefined) {}
+  /** @param backend the reader backend that offers the bridge's readers to the picker. */
+  constructor(readonly backend: PcscBridgeReaderBackend) {}
 
   /**
    * Reconnects at start when the operator left the bridge paired last time. Quiet: a bridge that is not
@@ -93,11 +93,6 @@ export class BridgeReaderState {
     });
   }
 
-  /** Connects to the card in `reader`, shared so the operator's other smart-card tools keep working. */
-  openCard(reader: string): Promise<PcscBridgeCard> {
-    return this.#connected().connectCard(reader);
-  }
-
   #connected(): PcscBridgeClient {
     if (!this.#client) throw new AppError('transport', 'BRIDGE_CLOSED', 'The connection to the bridge is closed.');
     return this.#client;
@@ -105,6 +100,6 @@ export class BridgeReaderState {
 
   #setReaders(readers: readonly BridgeReader[]): void {
     this.readers = readers;
-    this.onReaders(readers);
+    this.backend.attach(this.status === 'ready' ? this.#client : null, readers);
   }
 }

@@ -117,16 +117,16 @@ describe('LifecycleState', () => {
     expect(lifecycle.reauthenticated).toBeNull();
     expect(lifecycle.search.query).toBe('');
 
-    readers.removeVirtualCard();
+    readers.removeCard();
     await until(() => readers.card === null);
-    await readers.insertVirtualCard();
+    await readers.insertCard();
     await until(() => readers.card !== null);
     await new Promise((r) => setTimeout(r, 200));
     expect(lifecycle.status).toBeNull();
     await lifecycle.enter();
     expect(lifecycle.status).toMatchObject({ state: 'blank', record: null });
 
-    readers.removeVirtualCard();
+    readers.removeCard();
     await until(() => lifecycle.status === null);
     expect(lifecycle.readError).toBeNull();
   });

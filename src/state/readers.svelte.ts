@@ -1,21 +1,19 @@
 /**
  * The reader picker and card panel state: which readers exist, which one is open, whether a card is in
  * it, and the card's ATR. Opening a reader claims it; a card is powered as soon as it is present.
- * A reader is a USB one (WebUSB, or the demo's virtual reader) or one behind the local PC/SC bridge;
- * `card` is the card in whichever is open, so the pages above do not care which.
+ * Every reader comes from a `ReaderBackend` (WebUSB or Web Smart Card, the local PC/SC bridge, the demo's
+ * virtual reader) and is handled the same way, so neither this state nor the pages above ask which.
  */
 import { AppError, toAppError } from '../app-error';
 import {
-  bridgeCardInfo,
-  chooseUsbReader,
-  createDemoVirtualReader,
-  grantedUsbReaders,
-  ReaderConnection,
-  watchUsbReaders,
-  type BridgeReader,
+  createReaderBackends,
+  PcscBridgeReaderBackend,
+  readCard,
   type CardInfo,
-  type ReaderChoice,
-  type VirtualReaderChoice,
+  type OpenReader,
+  type ReaderBackend,
+  type ReaderBackendKind,
+  type ReaderInfo,
 } from '../workflows/readers';
 import { BridgeReaderState } from './bridge-readers.svelte';
 import { runGuarded } from './guarded';
@@ -30,11 +28,20 @@ export interface ReaderStartOptions {
   readonly demoCardSerial?: number;
 }
 
+/** A backend that can ask the person for a reader, as the picker offers it. */
+export interface ReaderRequest {
+  readonly kind: ReaderBackendKind;
+  readonly title: string;
+}
+
 /** Reactive reader state; one instance for the app. */
 export class ReaderState {
-  choices = $state.raw<readonly ReaderChoice[]>([]);
+  choices = $state.raw<readonly ReaderInfo[]>([]);
+  /** The backends that can ask for a reader ("Add a USB reader…"). */
+  requests = $state.raw<readonly ReaderRequest[]>([]);
   selectedId = $state<string | null>(null);
-  connection = $state.raw<ReaderConnection | null>(null);
+  /** The open reader. */
+  reader = $state.raw<OpenReader | null>(null);
   present = $state<boolean | null>(null);
   /** The card in the open reader, powered; null when there is none. */
   get card(): CardInfo | null {
@@ -42,67 +49,68 @@ export class ReaderState {
   }
   busy = $state(false);
   error = $state.raw<AppError | null>(null);
-  virtual = $state.raw<VirtualReaderChoice | null>(null);
-  /** The bridge reader that is open, if the open reader is one. */
-  bridgeReader = $state<string | null>(null);
-  readonly bridge = new BridgeReaderState((readers) => this.#bridgeReadersChanged(readers));
+  readonly bridge: BridgeReaderState;
+  #backends: ReaderBackend[] = [];
+  readonly #lists = new WeakMap<ReaderBackend, readonly ReaderInfo[]>();
   #card = $state.raw<CardInfo | null>(null);
   #cardListeners: (() => void)[] = [];
   #stopPresence: (() => void) | null = null;
   #started = false;
 
-  /** Lists readers (and builds the demo's virtual reader when `demo`), then follows USB plug events. */
+  constructor() {
+    const bridgeBackend = new PcscBridgeReaderBackend();
+    this.bridge = new BridgeReaderState(bridgeBackend);
+    this.#backends = [bridgeBackend];
+  }
+
+  /** Builds the backends (the demo's virtual reader when `demo`), lists their readers and follows them. */
   async start({ demo, pcscBridgePort, demoCardSerial }: ReaderStartOptions): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     if (pcscBridgePort) this.bridge.url = `ws://127.0.0.1:${pcscBridgePort}`;
-    if (demo) {
-      this.virtual = await createDemoVirtualReader(demoCardSerial);
-    }
-    watchUsbReaders(() => void this.refresh());
+    this.#backends = await createReaderBackends(this.bridge.backend, { demo, demoCardSerial });
+    this.requests = this.#backends.flatMap((b) => (b.request ? [{ kind: b.kind, title: b.title }] : []));
+    for (const backend of this.#backends) backend.watch((readers) => this.#listed(backend, readers));
     await this.refresh();
     await this.bridge.resume();
   }
 
-  /** Re-reads the granted USB readers. It leaves `busy` and `error` alone: a plug event or the start-up
+  /** Re-reads every backend's readers. It leaves `busy` and `error` alone: a plug event or the start-up
    * listing must not hide the outcome of what the operator just did. */
   async refresh(): Promise<void> {
-    try {
-      const usb = await grantedUsbReaders();
-      this.choices = this.virtual ? [this.virtual, ...usb] : usb;
-    } catch (e) {
-      this.error = toAppError(e);
-    }
+    // Side by side: a backend slow to answer does not hold back the others' readers.
+    await Promise.all(
+      this.#backends.map(async (backend) => {
+        try {
+          this.#listed(backend, await backend.listReaders());
+        } catch (e) {
+          this.error = toAppError(e);
+        }
+      }),
+    );
   }
 
-  /** Shows Chrome's device chooser, then opens the chosen reader. */
-  async requestUsbReader(): Promise<void> {
+  /** Asks the person for a reader through backend `kind` (Chrome's chooser), then opens it. */
+  async request(kind: ReaderBackendKind): Promise<void> {
+    const backend = this.#backends.find((b) => b.kind === kind && b.request);
+    if (!backend?.request) return;
     await this.#run(async () => {
-      const choice = await chooseUsbReader();
-      if (!this.choices.some((c) => c.id === choice.id)) this.choices = [...this.choices, choice];
-      await this.#open(choice);
+      const info = await backend.request!();
+      const known = this.#lists.get(backend) ?? [];
+      if (!known.some((r) => r.id === info.id)) this.#listed(backend, [...known, info]);
+      await this.#open(backend, info);
     });
   }
 
   /** Opens the reader with `id`. */
   async select(id: string): Promise<void> {
-    const choice = this.choices.find((c) => c.id === id);
-    if (choice) await this.#run(() => this.#open(choice));
+    const info = this.choices.find((r) => r.id === id);
+    const backend = info && this.#backends.find((b) => b.kind === info.backend);
+    if (info && backend) await this.#run(() => this.#open(backend, info));
   }
 
-  /** Opens the card in the bridge reader `name`, closing any USB reader. */
-  async useBridgeReader(name: string): Promise<void> {
-    await this.#run(async () => {
-      await this.#close();
-      this.selectedId = null;
-      this.bridgeReader = name;
-      await this.#presenceChanged(this.bridge.readers.some((r) => r.name === name && r.present));
-    });
-  }
-
-  /** Closes the bridge (and the card opened through it) and stops reconnecting to it at start. */
-  async disconnectBridge(): Promise<void> {
-    if (this.bridgeReader) await this.#close();
+  /** Closes the bridge (the readers opened through it vanish with it) and stops reconnecting to it at start. */
+  disconnectBridge(): void {
     this.bridge.disconnect();
   }
 
@@ -111,25 +119,33 @@ export class ReaderState {
     this.#cardListeners.push(listener);
   }
 
-  /** Demo only: a fresh blank card into the virtual reader. */
-  async insertVirtualCard(): Promise<void> {
-    await this.virtual?.insertBlankCard();
+  /** Demo only: a fresh blank card into the open reader, where a person can put one in by hand. */
+  async insertCard(): Promise<void> {
+    await this.reader?.handCard?.insertBlankCard();
   }
 
-  /** Demo only: pull the card from the virtual reader. */
-  removeVirtualCard(): void {
-    this.virtual?.removeCard();
+  /** Demo only: pull the card from the open reader. */
+  removeCard(): void {
+    this.reader?.handCard?.removeCard();
   }
 
-  async #open(choice: ReaderChoice): Promise<void> {
+  #listed(backend: ReaderBackend, readers: readonly ReaderInfo[]): void {
+    this.#lists.set(backend, readers);
+    this.choices = this.#backends.flatMap((b) => this.#lists.get(b) ?? []);
+    // A reader that vanished (unplugged, or its bridge went away) is closed, holding no card.
+    if (this.selectedId && !this.choices.some((c) => c.id === this.selectedId)) {
+      this.selectedId = null;
+      void this.#close();
+    }
+  }
+
+  async #open(backend: ReaderBackend, info: ReaderInfo): Promise<void> {
     await this.#close();
-    this.selectedId = choice.id;
-    const connection = await ReaderConnection.open(choice);
-    this.connection = connection;
-    this.#stopPresence = connection.onPresence((slot, present) => {
-      if (slot === 0) void this.#presenceChanged(present);
-    });
-    await this.#presenceChanged(connection.present(0) === true);
+    this.selectedId = info.id;
+    const reader = await backend.open(info.id);
+    this.reader = reader;
+    this.#stopPresence = reader.onPresence((present) => void this.#presenceChanged(present));
+    await this.#presenceChanged(reader.present() === true);
   }
 
   async #presenceChanged(present: boolean): Promise<void> {
@@ -137,29 +153,19 @@ export class ReaderState {
     const previous = this.card;
     this.#setCard(null);
     await previous?.transport.close().catch(() => undefined);
-    if (!present) return;
-    const { connection, bridgeReader } = this;
-    if (connection) await this.#run(async () => this.#setCard(await connection.readCard(0)));
-    else if (bridgeReader)
-      await this.#run(async () => this.#setCard(bridgeCardInfo(await this.bridge.openCard(bridgeReader))));
-  }
-
-  /** Follows the bridge's reader events for the open bridge reader (a reader that vanished holds no card). */
-  #bridgeReadersChanged(readers: readonly BridgeReader[]): void {
-    if (!this.bridgeReader) return;
-    const present = readers.some((r) => r.name === this.bridgeReader && r.present);
-    if (present !== this.present) void this.#presenceChanged(present);
+    const reader = this.reader;
+    if (present && reader) await this.#run(async () => this.#setCard(await readCard(reader)));
   }
 
   async #close(): Promise<void> {
     this.#stopPresence?.();
     this.#stopPresence = null;
-    await this.card?.transport.close().catch(() => undefined);
-    await this.connection?.close().catch(() => undefined);
+    const { card, reader } = this;
     this.#setCard(null);
-    this.connection = null;
-    this.bridgeReader = null;
+    this.reader = null;
     this.present = null;
+    await card?.transport.close().catch(() => undefined);
+    await reader?.close().catch(() => undefined);
   }
 
   #setCard(card: CardInfo | null): void {

@@ -2,8 +2,12 @@
  * The reader state over the demo's virtual reader: a virtual USB CCID device driven by the real driver,
  * holding a virtual PIV card. WebUSB is absent in Node, so the virtual reader is the only choice.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createVirtualPivCard } from '../simulator/piv-card/virtual-piv-card';
+import { createSmartCardShim } from '../simulator/smart-card-shim';
 import { ReaderState } from './readers.svelte';
+
+afterEach(() => vi.unstubAllGlobals());
 
 /** Waits until `check` holds (card presence arrives as an interrupt from the virtual reader). */
 async function until(check: () => boolean): Promise<void> {
@@ -28,11 +32,11 @@ describe('ReaderState', () => {
     const first = readers.card;
     expect(changes).toBe(1);
 
-    readers.removeVirtualCard();
+    readers.removeCard();
     await until(() => readers.card === null);
     expect(readers.present).toBe(false);
 
-    await readers.insertVirtualCard();
+    await readers.insertCard();
     await until(() => readers.card !== null);
     expect(readers.card).not.toBe(first);
     expect(changes).toBe(3);
@@ -53,5 +57,29 @@ describe('ReaderState', () => {
     await readers.start({ demo: false, pcscBridgePort: 36001 });
     expect(readers.bridge.url).toBe('ws://127.0.0.1:36001');
     expect(readers.choices).toEqual([]);
+  });
+
+  it('offers the readers of navigator.smartCard (the IWA on ChromeOS) the same way, first, with WebUSB after them', async () => {
+    const shim = createSmartCardShim();
+    shim.plugReader('Yubico YubiKey OTP+FIDO+CCID 00 00', createVirtualPivCard({ profile: 'yubikey-5.7' }));
+    vi.stubGlobal('navigator', { smartCard: shim.api, userAgentData: { platform: 'Chrome OS' } });
+    const readers = new ReaderState();
+    await readers.start({ demo: false });
+    expect(readers.requests.map((r) => r.kind)).toEqual(['webusb-ccid']);
+    await until(() => readers.choices[0]?.present === true);
+    expect(readers.choices.map((c) => c.label)).toEqual(['Yubico YubiKey OTP+FIDO+CCID 00 00']);
+
+    await readers.select(readers.choices[0]!.id);
+    expect(readers.error).toBeNull();
+    expect(readers.reader?.name).toBe('Yubico YubiKey OTP+FIDO+CCID 00 00');
+    expect(readers.card?.transport.kind).toBe('web-smart-card');
+    expect(readers.card?.atrHex).toMatch(/^3B/i);
+
+    shim.removeCard('Yubico YubiKey OTP+FIDO+CCID 00 00');
+    await until(() => readers.card === null && readers.present === false);
+    shim.unplugReader('Yubico YubiKey OTP+FIDO+CCID 00 00');
+    await until(() => readers.choices.length === 0);
+    expect(readers.selectedId).toBeNull();
+    expect(readers.reader).toBeNull();
   });
 });

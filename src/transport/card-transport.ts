@@ -6,8 +6,9 @@
  * and extended-length decisions belong to `ApduChannel` in src/apdu/, which reads `capabilities`.
  *
  * Backends: `webusb-ccid` (our CCID driver), `simulator` (a virtual CCID reader exposed as a USBDevice,
- * so the real driver runs), `pcsc-bridge` (the OS's PC/SC readers through the local bridge), and later
- * `web-smart-card`.
+ * so the real driver runs), `pcsc-bridge` (the OS's PC/SC readers through the local bridge) and
+ * `web-smart-card` (`navigator.smartCard` in the Isolated Web App on ChromeOS). Readers, and opening the
+ * card in one, are the `ReaderBackend` seam's (reader-backend.ts).
  */
 export interface CardTransport {
   /** Which backend this is. */

@@ -72,3 +72,12 @@ export function mapUsbError(error: unknown, context: UsbFailureContext): Error {
     error,
   );
 }
+
+/**
+ * True when WebUSB refused a reader in a way only the local PC/SC bridge (or the Isolated Web App on
+ * managed ChromeOS) gets around: the Smart Card class is protected, or the device (a YubiKey) is on
+ * Chrome's blocklist.
+ */
+export function bridgeWouldHelp(e: unknown): boolean {
+  return isAppError(e, 'transport', 'PROTECTED_CLASS') || isAppError(e, 'transport', 'BLOCKLISTED');
+}

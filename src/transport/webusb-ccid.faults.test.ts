@@ -8,11 +8,11 @@ import { rejectionOf } from '../../test/support/rejection';
 import { isAppError } from '../app-error';
 import { openCcidReader, type SlotChangeEvent } from '../ccid/reader';
 import { MAX_STALE_REPLIES } from '../ccid/reader-pipe';
-import { corpusEntry } from './simulator/fake-corpus';
-import { ATR_T1, createTestCard } from './simulator/fake-test-card';
-import { createSimulatorTransport } from './simulator/simulator-transport';
-import { createVirtualReader } from './simulator/virtual-reader';
-import type { VirtualFault } from './simulator/virtual-types';
+import { corpusEntry } from '../simulator/fake-corpus';
+import { ATR_T1, createTestCard } from '../simulator/fake-test-card';
+import { createSimulatorTransport } from '../simulator/simulator-transport';
+import { createVirtualReader } from '../simulator/virtual-reader';
+import type { VirtualFault } from '../simulator/virtual-types';
 import { connectCcidSlot, openCcidTransport, openWebUsbReader } from './webusb-ccid';
 
 const SELECT = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);

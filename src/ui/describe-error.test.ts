@@ -27,8 +27,11 @@ describe('describeError', () => {
     expect(refused.message).not.toMatch(/Isolated Web App/);
     const words = describeError(refused);
     expect(words).toMatch(/^Chrome protects smart-card readers from web pages/);
-    expect(words).toContain('installed Keyward app');
-    expect(words).toContain('vendor-specific interface');
+    expect(words).toContain('On Windows, macOS and Linux, use the Keyward PC/SC bridge');
+    expect(words).toContain(
+      'On a Chromebook the bridge cannot run, and the installed Keyward app for ChromeOS cannot sign you in yet',
+    );
+    expect(words).toContain('vendor-specific USB interface');
     expect(words).toContain('Use the Keyward bridge');
     const yubikey = mapUsbError(new DOMException('blocked', 'SecurityError'), { ...context, operation: 'open' });
     expect(describeError(yubikey)).toMatch(/YubiKeys are on its WebUSB blocklist/);

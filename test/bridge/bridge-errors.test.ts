@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/bytes';
-import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
+import { connectVpcd, type VpcdClient } from '../../src/simulator/vpcd-client';
 import { VPCD_READER } from '../../scripts/vpcd-harness';
 import type { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import { freePortPair } from '../support/free-port';
 import { privatePcscd, startBridgeProcess, until, type BridgeProcess, type PrivatePcscd } from './bridge-rig';
 

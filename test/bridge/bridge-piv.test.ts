@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/bytes';
 import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
-import { connectVpcd } from '../../scripts/vpcd-client';
+import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
+import { connectVpcd } from '../../src/simulator/vpcd-client';
 import { runPivSuite, SUITE_PINS } from '../support/piv-suite';
 import { startBridgeRig, until, type BridgeRig } from './bridge-rig';
 

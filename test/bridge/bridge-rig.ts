@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
 import { PcscBridgeClient, type BridgeKeyStore, type WebSocketLike } from '../../src/transport/pcsc-bridge';
-import type { PivCardProfileName } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import type { PivCardProfileName } from '../../src/simulator/piv-card/virtual-piv-card';
 
 /** The page origins the tests' bridge allows. */
 export const APP_ORIGIN = 'http://localhost:18080';

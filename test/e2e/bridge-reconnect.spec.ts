@@ -1,7 +1,7 @@
 import { toHex } from '../../src/bytes';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
-import { connectVpcd, type VpcdClient } from '../../scripts/vpcd-client';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
+import { connectVpcd, type VpcdClient } from '../../src/simulator/vpcd-client';
+import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 import { test, expect } from './fixtures';
 
@@ -24,7 +24,8 @@ test.describe('the local PC/SC bridge across visits', () => {
   }) => {
     await page.goto('/#/lifecycle');
     const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
-    const readers = offer.getByRole('list', { name: 'Bridge readers' });
+    // The bridge's readers join the one reader list, with their card presence.
+    const readers = page.getByRole('list', { name: 'Readers' });
     await offer.locator('summary').click();
     await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
     await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
@@ -57,14 +58,16 @@ test.describe('the local PC/SC bridge across visits', () => {
       await vpcd.stop();
     }
 
+    // The bridge's readers leave the reader list with it (the demo's Virtual reader stays).
+    const bridgeReaders = readers.getByRole('button', { name: /^Virtual PCD/ });
     await offer.getByRole('button', { name: 'Disconnect' }).click();
-    await expect(readers).toHaveCount(0);
+    await expect(bridgeReaders).toHaveCount(0);
     await page.reload();
     await expect(page.getByTestId('card-state')).toContainText('No card');
     await expect(offer).not.toHaveAttribute('open');
     await offer.locator('summary').click();
     await expect(offer.getByRole('button', { name: 'Connect to the bridge' })).toBeVisible();
-    await expect(readers).toHaveCount(0);
+    await expect(bridgeReaders).toHaveCount(0);
     expect(consoleProblems).toEqual([]);
   });
 });

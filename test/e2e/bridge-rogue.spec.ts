@@ -56,7 +56,11 @@ test('a rogue program on the bridge port gets nothing but the handshake, and the
     await expect(offer.getByRole('alert')).toContainText(
       'could not prove it is the Keyward bridge this browser paired with, so Keyward sent it nothing',
     );
-    await expect(offer.getByRole('list', { name: 'Bridge readers' })).toHaveCount(0);
+    // No bridge reader joins the reader list (they are the ones with a card presence).
+    await expect(
+      page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: / · (card present|no card)$/ }),
+    ).toHaveCount(0);
+    await expect(offer.getByText('The bridge sees')).toHaveCount(0);
     await expect(offer.getByLabel('Pairing code')).toHaveCount(0);
     // Asked again by hand, the same answer.
     await offer.getByRole('button', { name: 'Connect to the bridge' }).click();

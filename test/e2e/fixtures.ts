@@ -2,11 +2,12 @@
  * Shared Playwright fixtures for Keyward's end-to-end tests.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { USB_SHIM_FILE } from './global-setup';
+import { SMART_CARD_SHIM_FILE, USB_SHIM_FILE } from './global-setup';
+import type { SmartCardShimConfig } from './smart-card-shim/entry';
 import { E2E_PORTS } from '../../playwright.config';
 import type { UsbShimConfig } from './usb-shim/entry';
 
-import { corpusEntry } from '../../src/transport/simulator/fake-corpus';
+import { corpusEntry } from '../../src/simulator/fake-corpus';
 
 /** Real reader descriptors from test/fixtures/ccid-readers.json, by source file name. */
 export { corpusEntry as corpusReader };
@@ -27,6 +28,11 @@ export interface KeywardFixtures {
   operatorPage: Page;
   /** Installs a `navigator.usb` whose devices are virtual CCID readers; call before `page.goto`. */
   installUsbShim: (config: UsbShimConfig) => Promise<void>;
+  /**
+   * Installs a `navigator.smartCard` (the Web Smart Card API of the Isolated Web App on ChromeOS) with one
+   * reader holding a virtual PIV card; call before `page.goto`.
+   */
+  installSmartCardShim: (config: SmartCardShimConfig) => Promise<void>;
 }
 
 /** The emulator's HTTP controls (demo/emulator-control.ts). */
@@ -92,6 +98,14 @@ export const test = base.extend<KeywardFixtures>({
         (window as unknown as { __keywardUsbShim: unknown }).__keywardUsbShim = c;
       }, config);
       await page.addInitScript({ path: USB_SHIM_FILE });
+    });
+  },
+  installSmartCardShim: async ({ page }, use) => {
+    await use(async (config) => {
+      await page.addInitScript((c) => {
+        (window as unknown as { __keywardSmartCardShim: unknown }).__keywardSmartCardShim = c;
+      }, config);
+      await page.addInitScript({ path: SMART_CARD_SHIM_FILE });
     });
   },
 });

@@ -6,6 +6,10 @@ import { build } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 export const USB_SHIM_FILE = fileURLToPath(new URL('../../.e2e-build/shim/usb-shim.js', import.meta.url));
+/** The `navigator.smartCard` shim (test/e2e/smart-card-shim/entry.ts), built by the set-up. */
+export const SMART_CARD_SHIM_FILE = fileURLToPath(
+  new URL('../../.e2e-build/smart-card-shim/smart-card-shim.js', import.meta.url),
+);
 
 /**
  * Builds `entry` (a path relative to test/e2e/) into `outDir/fileName`: one unminified classic script
@@ -40,5 +44,11 @@ export default async function globalSetup(): Promise<void> {
     fileURLToPath(new URL('../../.e2e-build/shim', import.meta.url)),
     'keywardUsbShim',
     'usb-shim.js',
+  );
+  await buildTestScript(
+    './smart-card-shim/entry.ts',
+    fileURLToPath(new URL('../../.e2e-build/smart-card-shim', import.meta.url)),
+    'keywardSmartCardShim',
+    'smart-card-shim.js',
   );
 }

@@ -99,6 +99,15 @@ const shimReaderCard: InsertBlankCard = async (page) => {
   await page.getByRole('button', { name: 'Add a USB reader…' }).click();
 };
 
+/** The reader the Web Smart Card shim offers (the name PC/SC gives a YubiKey 5's CCID interface). */
+const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
+
+/** A blank YubiKey 5.7 reached through `navigator.smartCard` (the shim): the operator picks its reader. */
+const smartCardYubiKey: InsertBlankCard = async (page) => {
+  await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: SMART_CARD_READER }).click();
+  await expect(page.getByRole('heading', { name: SMART_CARD_READER })).toBeVisible();
+};
+
 /**
  * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
  * this test process): the operator connects, types the code the bridge printed, and picks the reader.
@@ -112,8 +121,8 @@ const bridgeYubiKey =
       const printed = rig.codes.length;
       await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
       // A browser that kept its pairing key (IndexedDB) authenticates: then no code is asked.
-      const readers = offer.getByRole('list', { name: 'Bridge readers' });
-      await expect(offer.getByLabel('Pairing code').or(readers)).toBeVisible();
+      const connected = offer.getByText('The bridge sees');
+      await expect(offer.getByLabel('Pairing code').or(connected)).toBeVisible();
       if (await offer.getByLabel('Pairing code').isVisible()) {
         // A fresh code, unless one printed earlier is still valid (the bridge does not print it again).
         await expect
@@ -125,7 +134,7 @@ const bridgeYubiKey =
         await offer.getByRole('button', { name: 'Pair' }).click();
       }
     }
-    await offer.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader }).click();
+    await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
     await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
   };
 
@@ -296,6 +305,25 @@ test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: t
   await wholeWorkflow(shimReaderCard, /YubiKey 5 · PIV · firmware 5\.4\.3/);
 });
 
+test('the whole workflow on a blank YubiKey 5.7 through the Web Smart Card API (navigator.smartCard shim)', async ({
+  page,
+  wholeWorkflow,
+  installSmartCardShim,
+}) => {
+  test.setTimeout(180_000);
+  await installSmartCardShim({ reader: SMART_CARD_READER, card: 'yubikey-5.7' });
+  await wholeWorkflow(smartCardYubiKey, /YubiKey/);
+  // The runs went through PC/SC transactions; those that verified a PIN or authenticated the management key
+  // ended by resetting the card, so no other program sharing it finds that status set.
+  const dispositions = await page.evaluate(() =>
+    (
+      window as unknown as { __keywardSmartCard: { dispositions: { at: string; disposition: string }[] } }
+    ).__keywardSmartCard.dispositions.map((d) => `${d.at}:${d.disposition}`),
+  );
+  expect(dispositions).toContain('transaction:leave');
+  expect(dispositions).toContain('transaction:reset');
+});
+
 test('Issue refuses a generic PIV card that cannot change its factory management key, and leaves it Blank', async ({
   page,
   signInAs,
@@ -379,9 +407,7 @@ test.describe('over the local PC/SC bridge', () => {
     expect(answers).toEqual(['63c2', '63c1', '6983']);
 
     // Choosing the reader again reads the card afresh, with the card to itself: not while the other program is connected.
-    const readerButton = page
-      .getByRole('list', { name: 'Bridge readers' })
-      .getByRole('button', { name: rig.harness.reader });
+    const readerButton = page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader });
     await readerButton.click();
     await expect(page.getByTestId('card-state')).toContainText(
       'The card could not be read: Another program is using that card',
@@ -427,7 +453,7 @@ test.describe('over the local PC/SC bridge', () => {
     await expect(cards.getByRole('button', { name: 'Report lost…' })).toHaveCount(0);
     // Found again, it reads as retired, and only Issue is offered.
     await page.getByRole('link', { name: 'Lifecycle' }).click();
-    await page.getByRole('list', { name: 'Bridge readers' }).getByRole('button', { name: rig.harness.reader }).click();
+    await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
     await expect(page.getByTestId('card-state')).toContainText('is Retired (reported lost).');
     await expect(page.getByTestId('state-diagram').getByRole('button')).toHaveText(['Issue']);
     // Aisha holds no Keyward.Auditor role, so the Audit screen is not hers: the service's trail is read by an

@@ -26,7 +26,8 @@ test.describe('readers through the WebUSB CCID driver', () => {
     await page.getByRole('button', { name: 'Add a USB reader…' }).click();
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('Chrome protects smart-card readers from web pages');
-    await expect(alert).toContainText('installed Keyward app');
+    await expect(alert).toContainText('On Windows, macOS and Linux, use the Keyward PC/SC bridge');
+    await expect(alert).toContainText('On a Chromebook the bridge cannot run');
   });
 
   test('a vendor-class reader opens from an ordinary page and reads the card', async ({ page, installUsbShim }) => {

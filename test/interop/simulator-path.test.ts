@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/bytes';
 import { ApduChannel } from '../../src/apdu/channel';
-import { createVirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
-import { createSimulatorTransport } from '../../src/transport/simulator/simulator-transport';
+import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../../src/simulator/simulator-transport';
 
 describe('virtual PIV card behind the virtual CCID reader', () => {
   it('answers SELECT and GET VERSION through the real driver; the ATR reaches the host', async () => {

@@ -14,12 +14,12 @@ import { lastUnfinishedRun } from '../../src/store/journal';
 import { activateCard } from '../../src/workflows/lifecycle/activate';
 import { issueCard } from '../../src/workflows/lifecycle/issue';
 import { openCcidTransport } from '../../src/transport/webusb-ccid';
-import { createVirtualPivCard, type VirtualPivCard } from '../../src/transport/simulator/piv-card/virtual-piv-card';
-import { DEFAULT_VIRTUAL_READER_ENTRY } from '../../src/transport/simulator/simulator-transport';
-import { createVirtualReader, type VirtualReader } from '../../src/transport/simulator/virtual-reader';
+import { createVirtualPivCard, type VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
+import { DEFAULT_VIRTUAL_READER_ENTRY } from '../../src/simulator/simulator-transport';
+import { createVirtualReader, type VirtualReader } from '../../src/simulator/virtual-reader';
 import type { CardTransport } from '../../src/transport/card-transport';
 import type { ManagementKeyAlgorithm } from '../../src/piv/constants';
-import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
+import type { VirtualCardSpec } from '../../src/simulator/virtual-types';
 import { chuidIdentification, openPivSession } from '../../src/cards/card';
 import {
   genericWithSetManagementKey,

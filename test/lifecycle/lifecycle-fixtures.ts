@@ -10,13 +10,13 @@ import { OBJECT_TAG } from '../../src/piv/constants';
 import type { CardTransport } from '../../src/transport/card-transport';
 import type { CardTemplateRecord } from '../../src/store/db';
 import { DEFAULT_CERTIFICATE, emptyCardDraft } from '../../src/workflows/card-templates';
-import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport';
+import { createSimulatorTransport, type SimulatorTransport } from '../../src/simulator/simulator-transport';
 import {
   createVirtualPivCard,
   type PivCardProfileName,
   type VirtualPivCard,
-} from '../../src/transport/simulator/piv-card/virtual-piv-card';
-import type { VirtualCardSpec } from '../../src/transport/simulator/virtual-types';
+} from '../../src/simulator/piv-card/virtual-piv-card';
+import type { VirtualCardSpec } from '../../src/simulator/virtual-types';
 import { fetchAuditPage } from '../../src/relay-api/audit';
 import type { AuditRow } from '../../src/relay-api/contract';
 import type { LifecyclePorts } from '../../src/workflows/lifecycle/types';

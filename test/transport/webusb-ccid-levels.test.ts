@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ApduChannel } from '../../src/apdu/channel';
-import { corpusEntry } from '../../src/transport/simulator/fake-corpus';
-import { ATR_T0, ATR_T0_T1, ATR_T1, createTestCard } from '../../src/transport/simulator/fake-test-card';
-import { createSimulatorTransport, type SimulatorTransport } from '../../src/transport/simulator/simulator-transport';
+import { corpusEntry } from '../../src/simulator/fake-corpus';
+import { ATR_T0, ATR_T0_T1, ATR_T1, createTestCard } from '../../src/simulator/fake-test-card';
+import { createSimulatorTransport, type SimulatorTransport } from '../../src/simulator/simulator-transport';
 
 const SELECT = { cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x00, data: Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x08) };
 

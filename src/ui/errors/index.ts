@@ -10,6 +10,7 @@ import { ENTRA_WORDS } from './entra';
 import { LIFECYCLE_WORDS } from './lifecycle';
 import { CARDS_WORDS, PIV_WORDS } from './piv';
 import { RELAY_API_WORDS, RELAY_HTTP_FALLBACK } from './relay-api';
+import { SMART_CARD_WORDS } from './smart-card';
 import { sentence, type Describer, type Words } from './types';
 import { USB_WORDS } from './usb';
 import { WORKFLOWS_WORDS } from './workflows';
@@ -18,7 +19,7 @@ import { WORKFLOWS_WORDS } from './workflows';
 const WORDS: Readonly<Record<string, Words>> = {
   ccid: CCID_WORDS,
   apdu: APDU_WORDS,
-  transport: { ...USB_WORDS, ...BRIDGE_WORDS },
+  transport: { ...USB_WORDS, ...BRIDGE_WORDS, ...SMART_CARD_WORDS },
   piv: PIV_WORDS,
   cards: CARDS_WORDS,
   entra: ENTRA_WORDS,

@@ -4,9 +4,9 @@
  * driver runs in the browser. Built to an IIFE by global-setup.ts and installed with `addInitScript`,
  * after a small script that sets `window.__keywardUsbShim` (see fixtures.ts).
  */
-import { createVirtualReader, type VirtualReader } from '../../../src/transport/simulator/virtual-reader';
-import { createVirtualPivCard } from '../../../src/transport/simulator/piv-card/virtual-piv-card';
-import type { CorpusReaderEntry } from '../../../src/transport/simulator/virtual-usb-descriptors';
+import { createVirtualReader, type VirtualReader } from '../../../src/simulator/virtual-reader';
+import { createVirtualPivCard } from '../../../src/simulator/piv-card/virtual-piv-card';
+import type { CorpusReaderEntry } from '../../../src/simulator/virtual-usb-descriptors';
 
 /** What a test asks for. */
 export interface UsbShimConfig {
@@ -24,11 +24,21 @@ type ShimDevice = VirtualReader & { deviceClass: number; configurations: unknown
 
 const config = (window as unknown as { __keywardUsbShim?: UsbShimConfig }).__keywardUsbShim ?? { readers: [] };
 
+/**
+ * Chrome lifts the protected-class and blocklist rules where `usb-unrestricted` is allowed (an Isolated Web
+ * App granted it), so a shim reader in such a page is unrestricted whatever the test said.
+ */
+const unrestrictedHere = Boolean(
+  (document as Document & { featurePolicy?: { allowsFeature(f: string): boolean } }).featurePolicy?.allowsFeature(
+    'usb-unrestricted',
+  ),
+);
+
 const devices: ShimDevice[] = config.readers.map((r) => {
   const reader = createVirtualReader({
     entry: r.entry,
     card: r.card ? createVirtualPivCard({ profile: r.card }) : null,
-    unrestricted: r.unrestricted,
+    unrestricted: r.unrestricted || unrestrictedHere,
   });
   // What Chrome's USBDevice also exposes and the reader filter looks at.
   const alternates = [{ interfaceClass: r.entry.interface.bInterfaceClass }];
