@@ -50,21 +50,20 @@ export async function issueCardSteps(
   const { session } = card;
   const auth = await run.step(
     'authenticate',
-    () => authenticateChangeable(card, work.masterKey, id.identity),
-    (r) => ({ keyState: r.state, algorithm: r.algorithm }),
+    () => authenticateChangeable(card, work.masterKey, id),
+    (r) => ({ keyState: r.state, algorithm: r.algorithm, target: r.target }),
   );
   await run.step(
     'write-chuid',
     () => writeBinding(session, planned),
     (r) => ({ binding: r, userId: work.user.id }),
   );
-  if (auth.state === 'derived' && auth.algorithm === card.targetAlgorithm)
-    await run.skip('set-management-key', { algorithm: auth.algorithm });
+  if (auth.state === 'derived') await run.skip('set-management-key', { algorithm: auth.algorithm });
   else
     await run.step(
       'set-management-key',
-      () => setDerivedManagementKey(card, work.masterKey, id),
-      () => ({ algorithm: card.targetAlgorithm }),
+      () => setDerivedManagementKey(card, work.masterKey, id, auth.target),
+      () => ({ algorithm: auth.target }),
     );
   const puk = await derivePuk(work.masterKey, id.identity);
   await run.step(
