@@ -67,7 +67,12 @@ describe.each(SHAPES.map((s) => [name(s), s] as const))('the lifecycle on a %s',
     const firstWrite = answered.findIndex((c) => c.ins === 0xdb);
     expect(answered.findLastIndex((c) => c.ins === 0xff && c.sw !== OK)).toBeLessThan(firstWrite);
     const record = await ports.registry.card(issued.cardId);
-    expect(record).toMatchObject({ state: 'issued', credentialType: shape.kind, holder: { oid: user.id } });
+    expect(record).toMatchObject({
+      state: 'issued',
+      credentialType: shape.kind,
+      holder: { oid: user.id },
+      managementKeyAlgorithm: shape.algorithm, // recorded as the card took it
+    });
 
     const p = await openPivSession(transport);
     const chuid = await p.readChuid();
@@ -90,7 +95,7 @@ describe.each(SHAPES.map((s) => [name(s), s] as const))('the lifecycle on a %s',
     await (await openPivSession(transport)).verifyPin('55667788');
 
     await retireCard({ transport, masterKey, ports });
-    expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'retired' });
+    expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'retired', managementKeyAlgorithm: null });
     const after = await openPivSession(transport);
     await after.verifyPin('123456');
     await transport.close();

@@ -16,7 +16,8 @@
  *         ──set-management-key──► derived key, in the algorithm the authenticate step found
  *         ──set-puk──► derived PUK          ──set-pin──► random activation PIN
  *         ──generate-key──► key + CSR (when the template enrols)
- *         ──register──► the service records `issued` with the binding, the template version and the
+ *         ──register──► the service records `issued` with the binding, the template version, the
+ *                       management key's algorithm the card took and the
  *                       public key (compare-and-set on the version read at the start; it audits it)
  *         ──end (done)──► deliver the activation PIN (shown once, or emailed)
  *
@@ -215,6 +216,7 @@ export function issueCard(input: IssueInput): Promise<IssueSummary> {
       template,
       chuidGuid: input.user.id,
       keys: issuedKeys(done, template.record),
+      managementKeyAlgorithm: done.managementKeyAlgorithm,
       current: p.current,
     });
     await run.finish();
