@@ -27,6 +27,7 @@ const issue = (cardId: string, holderName: string, expectedVersion = 0): Transit
     serial: 100,
     chuidGuid: '8d0c6f1e-0000-4000-8000-000000000001',
     keys: [KEY],
+    managementKeyAlgorithm: 'AES192',
   },
 });
 
@@ -153,7 +154,7 @@ describeStore('card registry', (target) => {
     expect(await counts(database)).toEqual({ events: 0, audit: 0 });
   });
 
-  it('records the binding, serial, keys and issuer at issue; a lost report sets lostAt and clears them', async () => {
+  it('records the binding, serial, keys, management-key algorithm and issuer at issue; a lost report sets lostAt and clears them', async () => {
     const { database } = await withTemplate(await target.fresh());
     const at = new Date('2026-12-04T10:00:00.000Z');
     await transitionCard(database.db, issue('yk:500', 'Ben'), OLIVIA, at);
@@ -163,6 +164,7 @@ describeStore('card registry', (target) => {
       template: { id: 'tpl-standard', version: 1 },
       serial: 100,
       keys: [KEY],
+      managementKeyAlgorithm: 'AES192',
       issuedBy: OLIVIA,
       issuedAt: '2026-12-04T10:00:00.000Z',
       lostAt: null,
@@ -173,6 +175,7 @@ describeStore('card registry', (target) => {
       state: 'retired',
       holder: { oid: '', name: '', upn: '' },
       keys: [],
+      managementKeyAlgorithm: null,
       lostAt: '2026-12-05T08:00:00.000Z',
     });
     const reissued = await transitionCard(database.db, issue('yk:500', 'Carla', 2), OLIVIA);

@@ -9,6 +9,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../../src/app-error';
 import {
+  MANAGEMENT_KEY_ALGORITHMS,
   CARD_TRANSITIONS,
   type Card,
   type CardKey,
@@ -53,6 +54,7 @@ export function toCard(row: CardRecord): Card {
     issuedBy: row.issued_by === '' ? null : { oid: row.issued_by, name: row.issued_by_name },
     issuedAt: row.issued_at?.toISOString() ?? null,
     lostAt: row.lost_at?.toISOString() ?? null,
+    managementKeyAlgorithm: MANAGEMENT_KEY_ALGORITHMS.find((a) => a === row.management_key_algorithm) ?? null,
     updatedAt: row.updated_at.toISOString(),
     version: row.version,
   };
@@ -78,6 +80,7 @@ function blankCard(cardId: string): CardRecord {
     issued_by_name: '',
     issued_at: null,
     lost_at: null,
+    management_key_algorithm: '',
   };
 }
 

@@ -40,6 +40,7 @@ export const CARD_COLUMNS = [
   'issued_by_name',
   'issued_at',
   'lost_at',
+  'management_key_algorithm',
   'updated_at',
   'version',
 ] as const satisfies readonly (keyof CardsTable)[];
@@ -65,11 +66,19 @@ function changedColumns(request: TransitionRequest, actor: Person, at: Date): Re
       issued_by_name: actor.name,
       issued_at: at,
       lost_at: null,
+      management_key_algorithm: issue.managementKeyAlgorithm ?? '',
     };
   }
   if (request.transition !== 'retire') return {};
   // Retiring destroys the keys and removes the binding: the card is factory-fresh again.
-  const unbound = { holder_oid: '', holder_name: '', holder_upn: '', chuid_guid: '', keys: '[]' };
+  const unbound = {
+    holder_oid: '',
+    holder_name: '',
+    holder_upn: '',
+    chuid_guid: '',
+    keys: '[]',
+    management_key_algorithm: '',
+  };
   return request.lost ? { ...unbound, lost_at: at } : unbound;
 }
 

@@ -166,6 +166,11 @@ export const MIGRATIONS: readonly Migration[] = [
          for each statement execute function audit_append_only()`,
     ],
   },
+  {
+    version: 7,
+    name: "cards: the management key's algorithm, as the card took it at issuance",
+    statements: [`alter table cards add column management_key_algorithm text not null default ''`],
+  },
 ];
 
 // Any constant shared by all instances; pg_advisory_xact_lock takes a bigint.

@@ -79,6 +79,8 @@ export interface CardsTable {
   issued_at: Date | null;
   /** Set when the card was retired as lost or stolen. */
   lost_at: Date | null;
+  /** TDES, AES128, AES192 or AES256: what the card took for its derived management key; '' when not issued. */
+  management_key_algorithm: ColumnType<string, string | undefined, string>;
 }
 
 /** Every card transition, append-only. */

@@ -4,11 +4,18 @@
  */
 import { isAppError } from '../app-error';
 import { KEY_REF, type ManagementKeyAlgorithm } from '../piv/constants';
+import { isNotSupported } from '../piv/errors';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 import type { PivSession } from '../piv/session';
 import { deriveManagementKey, type CardIdentity } from './admin-secrets';
 import type { CardHandle, CardIdentification } from './card';
 import { cardStepError } from './card-error';
+import {
+  factoryPukByMetadata,
+  managementKeyCandidates,
+  probeManagementAlgorithm,
+  proveFactoryPuk,
+} from './issue-preconditions';
 
 /** Which management key the card holds. */
 export type AdminKeyState = 'default' | 'derived';
@@ -17,6 +24,13 @@ export type AdminKeyState = 'default' | 'derived';
 export interface AdminAuthentication {
   readonly state: AdminKeyState;
   readonly algorithm: ManagementKeyAlgorithm;
+  /** True when GET METADATA 9B named the algorithm (else 3DES was assumed). */
+  readonly fromMetadata: boolean;
+}
+
+/** Issuance's authentication: also the algorithm the derived management key gets (or has). */
+export interface IssueAuthentication extends AdminAuthentication {
+  readonly target: ManagementKeyAlgorithm;
 }
 
 /** The management key's algorithm and default flag from GET METADATA 9B; undefined where unsupported. */
@@ -27,7 +41,7 @@ async function managementMetadata(
     const m = await session.getMetadata(KEY_REF.MANAGEMENT);
     return { algorithm: (m.algorithm ?? 'TDES') as ManagementKeyAlgorithm, isDefault: m.isDefault };
   } catch (e) {
-    if (isAppError(e, 'piv', 'NOT_SUPPORTED')) return undefined;
+    if (isNotSupported(e)) return undefined;
     throw e;
   }
 }
@@ -54,9 +68,10 @@ export async function authenticateAdmin(
 ): Promise<AdminAuthentication> {
   const meta = await managementMetadata(card.session);
   const algorithm = meta?.algorithm ?? 'TDES';
+  const fromMetadata = meta !== undefined;
   if (meta?.isDefault !== false && (await tryKey(card.session, DEFAULT_MANAGEMENT_KEY, algorithm)))
-    return { state: 'default', algorithm };
-  if (await derivedKeyWorks(card, masterKey, identity, algorithm)) return { state: 'derived', algorithm };
+    return { state: 'default', algorithm, fromMetadata };
+  if (await derivedKeyWorks(card, masterKey, identity, algorithm)) return { state: 'derived', algorithm, fromMetadata };
   throw cardStepError(
     'CARD_FOREIGN',
     'The card holds a management key that is neither the factory default nor the one derived for it.',
@@ -65,40 +80,24 @@ export async function authenticateAdmin(
 }
 
 /**
- * Refuses, before anything is written, a card that would keep its factory management key: SP 800-73-4
- * defines no command to change the 9B key, so the only way is Yubico's SET MANAGEMENT KEY (INS FF). It is
- * tried here with the factory key the card already holds (just authenticated, `algorithm` as there), a
- * no-op where supported; a card without it answers 6D00/6A81 → `MANAGEMENT_KEY_FIXED`. Afterwards the
- * factory key authenticates again: a YubiKey keeps the authenticated state across SET MANAGEMENT KEY
- * (Yubico .NET SDK, PivSession.TryChangeManagementKey remarks), but another card offering INS FF need not.
+ * Issuance's first card step, where every precondition is checked before the first write: authenticates
+ * as admin; a card still on its factory key must have its factory PUK and accept SET MANAGEMENT KEY with
+ * the algorithm its derived key will get (issue-preconditions.ts). A card already on its derived key
+ * (an interrupted run of ours got past `set-management-key`) keeps that key's algorithm.
  */
-export async function ensureManagementKeyChangeable(
-  card: CardHandle,
-  algorithm: ManagementKeyAlgorithm,
-): Promise<void> {
-  try {
-    await card.session.setManagementKey(algorithm, DEFAULT_MANAGEMENT_KEY.slice());
-  } catch (e) {
-    if (!isAppError(e, 'piv', 'NOT_SUPPORTED')) throw e;
-    throw cardStepError(
-      'MANAGEMENT_KEY_FIXED',
-      "The card's management key is the factory default and the card offers no command to change it, so it is not issued.",
-      { algorithm, kind: card.kind },
-      e,
-    );
-  }
-  await card.session.authenticate(DEFAULT_MANAGEMENT_KEY, algorithm);
-}
-
-/** Issuance's first card step: authenticates as admin; a card still on its factory key must prove it can change it. */
 export async function authenticateChangeable(
   card: CardHandle,
   masterKey: CryptoKey,
-  identity: CardIdentity,
-): Promise<AdminAuthentication> {
-  const auth = await authenticateAdmin(card, masterKey, identity);
-  if (auth.state === 'default') await ensureManagementKeyChangeable(card, auth.algorithm);
-  return auth;
+  id: CardIdentification,
+): Promise<IssueAuthentication> {
+  const auth = await authenticateAdmin(card, masterKey, id.identity);
+  if (auth.state === 'derived') return { ...auth, target: auth.algorithm };
+  const where = { cardId: id.cardId };
+  const pukKnown = await factoryPukByMetadata(card.session, where);
+  const candidates = managementKeyCandidates(auth, card.firmware);
+  const target = await probeManagementAlgorithm(card, auth.algorithm, candidates, where);
+  if (!pukKnown) await proveFactoryPuk(card.session, where);
+  return { ...auth, target };
 }
 
 /** True when the key derived for this card (with `algorithm`) authenticates. */
@@ -117,17 +116,16 @@ export async function derivedKeyWorks(
 }
 
 /**
- * Sets the derived management key (after `authenticateChangeable`, which refused cards without SET
- * MANAGEMENT KEY), verified by authenticating with it. A piv-layer `NOT_SUPPORTED` here means the card
- * accepted the probe and refuses now: it propagates, leaving the run unfinished, since the binding is
- * already written.
+ * Sets the derived management key in `algorithm` (the target `authenticateChangeable` found the card to
+ * accept), verified by authenticating with it. A refusal here means the card accepted the probe and
+ * refuses now: it propagates, leaving the run unfinished for the next attempt to resume.
  */
 export async function setDerivedManagementKey(
   card: CardHandle,
   masterKey: CryptoKey,
   id: CardIdentification,
+  algorithm: ManagementKeyAlgorithm,
 ): Promise<void> {
-  const algorithm = card.targetAlgorithm;
   const key = await deriveManagementKey(masterKey, id.identity, algorithm);
   try {
     await card.session.setManagementKey(algorithm, key);

@@ -3,7 +3,11 @@
  * admin secrets are derived from.
  *
  * Card id (RegistryRecord.cardId, journal lines):
- * - a YubiKey is `serial:<n>` (GET SERIAL), and its secrets derive from the serial;
+ * - a YubiKey with a usable serial is `serial:<n>` (GET SERIAL), and its secrets derive from the serial.
+ *   A serial is usable when the card reports one and it is neither 0 nor FFFFFFFF: YubiKey 4 and NEO
+ *   have no GET SERIAL in PIV (Yubico: from firmware 5.0), a serial can be switched off from being
+ *   visible, and other applets answer 0. Two such cards would share `serial:0` and its derived secrets,
+ *   so they are identified as a generic card is (below), never by the serial;
  * - any other PIV card is `chuid:<FASC-N hex>` from its CHUID (SP 800-73-4 Part 1 §3.1.2), and its
  *   secrets derive from the CHUID's FASC-N and GUID. A card without a CHUID gets one with a random GUID
  *   and a non-federal FASC-N with 16 random digits at issuance.
@@ -15,9 +19,9 @@ import { ApduChannel } from '../apdu/channel';
 import { isAppError } from '../app-error';
 import type { Chuid } from '../piv/chuid';
 import { toHex } from '../bytes';
-import type { ManagementKeyAlgorithm } from '../piv/constants';
 import { encodeFascn, nonFederalFascn } from '../piv/fascn';
 import { PivSession } from '../piv/session';
+import type { FirmwareVersion } from '../piv/yubikey';
 import type { CardTransport } from '../transport/card-transport';
 import type { CardIdentity } from './admin-secrets';
 import { cardStepError } from './card-error';
@@ -28,9 +32,25 @@ export interface CardHandle {
   readonly session: PivSession;
   readonly detected: Extract<DetectedCard, { kind: 'yubikey' | 'piv' }>;
   readonly kind: 'yubikey' | 'piv';
+  /** The serial that identifies the card (a YubiKey's usable serial, see above), else null. */
   readonly serial: number | null;
-  /** The algorithm a derived management key gets here: AES-192 on a YubiKey, else 3DES (the one algorithm every PIV card's 9B key has). */
-  readonly targetAlgorithm: ManagementKeyAlgorithm;
+  /** The firmware GET VERSION reported (a claim: other vendors' applets answer it too), else null. */
+  readonly firmware: FirmwareVersion | null;
+}
+
+/** The serial a card id may rest on: a YubiKey's reported serial unless absent, 0 or FFFFFFFF. */
+export function usableSerial(detected: CardHandle['detected']): number | null {
+  const serial = detected.capabilities.serial;
+  if (detected.kind !== 'yubikey' || serial === undefined || serial === 0 || serial >= 0xffffffff) return null;
+  return serial;
+}
+
+/** "5.4.3" → its parts; null when absent or not three numbers. */
+function parseFirmware(text: string | undefined): FirmwareVersion | null {
+  const parts = (text ?? '').split('.').map(Number);
+  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n))) return null;
+  const [major, minor, patch] = parts as [number, number, number];
+  return { major, minor, patch };
 }
 
 /** Who the card is: its registry id, the identity its secrets derive from, and its CHUID (if any). */
@@ -46,9 +66,8 @@ export async function openCard(transport: CardTransport): Promise<CardHandle> {
   const detected = await detectCard(transport, channel);
   if (detected.kind === 'unknown')
     throw cardStepError('CARD_UNKNOWN_TYPE', `${detected.typeName} has no PIV application`, { atr: detected.atr });
-  const serial = detected.capabilities.serial ?? null;
-  const targetAlgorithm = detected.kind === 'yubikey' ? 'AES192' : 'TDES';
-  return { session: new PivSession(channel), detected, kind: detected.kind, serial, targetAlgorithm };
+  const firmware = parseFirmware(detected.capabilities.firmware);
+  return { session: new PivSession(channel), detected, kind: detected.kind, serial: usableSerial(detected), firmware };
 }
 
 /** A PIV session on the card behind `transport`, the application selected (no Detect). */

@@ -6,11 +6,18 @@
  *
  * A card without the PIV application is an answer ("Unknown card (ATR …)"), not an error. Transport
  * failures still throw: they mean the card could not be asked at all.
+ *
+ * A card is a YubiKey when it answers GET VERSION *and* its ATR names it (every YubiKey's historical
+ * bytes carry "YubiKey"/"Yubikey", pcsc-tools' smartcard_list.txt): PIV applets of other vendors copy
+ * some Yubico extensions, GET VERSION included (one answered 5.7.0), and must not be taken for a YubiKey
+ * whose serial, RESET and algorithms they may lack. Key algorithms are the ones the card lists in SELECT
+ * (tag AC) whenever it lists any; only a YubiKey without that list gets its firmware's table.
  */
 import { toHex } from '../bytes';
 import { ApduChannel } from '../apdu/channel';
 import { isAppError } from '../app-error';
 import { algorithmName, KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../piv/constants';
+import { isNotSupported } from '../piv/errors';
 import { PivSession } from '../piv/session';
 import type { ApplicationProperties } from '../piv/select';
 import { versionAtLeast, type FirmwareVersion } from '../piv/yubikey';
@@ -51,18 +58,30 @@ const ASYMMETRIC = new Set<string>([
   'X25519',
 ]);
 
-/** YubiKey key algorithms by firmware (Yubico: RSA 3072/4096, Ed25519, X25519 from 5.7). */
+/** YubiKey key algorithms by firmware (Yubico: the NEO lacks P-384; RSA 3072/4096, Ed25519, X25519 from 5.7). */
 function yubikeyAlgorithms(v: FirmwareVersion): KeyAlgorithm[] {
+  if (v.major < 4) return ['RSA1024', 'RSA2048', 'ECCP256'];
   const base: KeyAlgorithm[] = ['RSA1024', 'RSA2048', 'ECCP256', 'ECCP384'];
   return versionAtLeast(v, 5, 7) ? [...base, 'RSA3072', 'RSA4096', 'ED25519', 'X25519'] : base;
 }
 
-/** A plain PIV card's algorithms: those listed under AC in SELECT, else SP 800-78-4's common pair. */
+/** The asymmetric algorithms the card lists under AC in its SELECT answer (SP 800-73-4 Part 2 Table 3). */
+function listedAlgorithms(props: ApplicationProperties): KeyAlgorithm[] {
+  return props.algorithms.map(algorithmName).filter((n): n is KeyAlgorithm => n !== undefined && ASYMMETRIC.has(n));
+}
+
+/** A plain PIV card's algorithms: those it lists, else SP 800-78-4's common pair. */
 function pivAlgorithms(props: ApplicationProperties): KeyAlgorithm[] {
-  const listed = props.algorithms
-    .map(algorithmName)
-    .filter((n): n is KeyAlgorithm => n !== undefined && ASYMMETRIC.has(n));
+  const listed = listedAlgorithms(props);
   return listed.length > 0 ? listed : ['RSA2048', 'ECCP256'];
+}
+
+/** True when the ATR's bytes spell "yubikey" (any case), as every YubiKey's historical bytes do. */
+export function atrNamesYubiKey(atr: Uint8Array): boolean {
+  return Array.from(atr, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'))
+    .join('')
+    .toLowerCase()
+    .includes('yubikey');
 }
 
 /** The product name for a YubiKey's major version. */
@@ -72,12 +91,12 @@ function yubikeyModel(v: FirmwareVersion): string {
   return 'YubiKey NEO';
 }
 
-/** Runs `step`, turning `piv`-layer NOT_SUPPORTED / NOT_FOUND answers into `undefined`. */
+/** Runs `step`, turning "the card does not offer this" (`isNotSupported`) and NOT_FOUND answers into `undefined`. */
 async function optional<T>(step: () => Promise<T>): Promise<T | undefined> {
   try {
     return await step();
   } catch (e) {
-    if (isAppError(e, 'piv', 'NOT_SUPPORTED') || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
+    if (isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
     throw e;
   }
 }
@@ -118,26 +137,31 @@ export async function detectCard(
   const version = await optional(() => session.getVersion());
   const managementKeyAlgorithm = await managementAlgorithm(session);
   const pin = await pinRetries(session);
-  if (!version) {
+  if (!version || !atrNamesYubiKey(transport.atr)) {
+    const firmware = version ? firmwareText(version) : undefined;
+    const puk = version ? (await optional(() => session.getMetadata(KEY_REF.PUK)))?.retries?.remaining : undefined;
     const capabilities = {
       algorithms: pivAlgorithms(props),
       managementKeyAlgorithm,
       pinRetries: pin,
-      pukRetries: undefined,
+      pukRetries: puk,
+      ...(firmware ? { firmware } : {}),
     };
-    return { kind: 'piv', typeName: 'PIV card', atr, capabilities };
+    const typeName = firmware ? `PIV card · reports firmware ${firmware}` : 'PIV card';
+    return { kind: 'piv', typeName, atr, capabilities };
   }
   const serial = await optional(() => session.getSerial());
   const puk = (await optional(() => session.getMetadata(KEY_REF.PUK)))?.retries?.remaining;
-  const firmware = `${version.major}.${version.minor}.${version.patch}`;
+  const firmware = firmwareText(version);
   const typeName = [
     yubikeyModel(version),
     'PIV',
     `firmware ${firmware}`,
     ...(serial === undefined ? [] : [`serial ${serial}`]),
   ].join(' · ');
+  const listed = listedAlgorithms(props);
   const capabilities = {
-    algorithms: yubikeyAlgorithms(version),
+    algorithms: listed.length > 0 ? listed : yubikeyAlgorithms(version),
     managementKeyAlgorithm,
     pinRetries: pin,
     pukRetries: puk,
@@ -145,4 +169,9 @@ export async function detectCard(
     ...(serial === undefined ? {} : { serial }),
   };
   return { kind: 'yubikey', typeName, atr, capabilities };
+}
+
+/** "5.4.3". */
+function firmwareText(v: FirmwareVersion): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
 }

@@ -31,9 +31,9 @@ async function issuedCard(
   const card = await openCard((await cardInReader(profile)).transport);
   const masterKey = await testMasterKey();
   const { id, planned } = await planBinding(card, USER.id);
-  await authenticateChangeable(card, masterKey, id.identity);
+  const { target } = await authenticateChangeable(card, masterKey, id);
   await writeBinding(card.session, planned);
-  await setDerivedManagementKey(card, masterKey, id);
+  await setDerivedManagementKey(card, masterKey, id, target);
   const puk = await derivePuk(masterKey, id.identity);
   await setDerivedPuk(card.session, puk, false);
   await setActivationPin(card.session, puk, ACTIVATION_PIN);

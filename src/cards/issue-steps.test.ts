@@ -22,11 +22,11 @@ const CERT = {
 describe('card handle and identity', () => {
   it('names a YubiKey by serial and a generic card by the FASC-N of the CHUID planned for it', async () => {
     const yubikey = await openCard((await cardInReader('yubikey-5.7')).transport);
-    expect([yubikey.kind, yubikey.targetAlgorithm]).toEqual(['yubikey', 'AES192']);
+    expect([yubikey.kind, yubikey.firmware]).toEqual(['yubikey', { major: 5, minor: 7, patch: 2 }]);
     expect(await identifyCard(yubikey)).toMatchObject({ cardId: `serial:${yubikey.serial}`, chuid: null });
 
     const generic = await openCard((await cardInReader('piv-generic+ff')).transport);
-    expect([generic.kind, generic.serial, generic.targetAlgorithm]).toEqual(['piv', null, 'TDES']);
+    expect([generic.kind, generic.serial, generic.firmware]).toEqual(['piv', null, null]);
     expect(await identifyCard(generic)).toBeUndefined(); // no CHUID yet: never issued here
     const { id, planned, existing } = await planBinding(generic, USER.id);
     expect(existing).toBeNull();
@@ -47,9 +47,19 @@ describe('management key', () => {
     const card = await openCard((await cardInReader('yubikey-5.4')).transport);
     const masterKey = await testMasterKey();
     const id = (await identifyCard(card))!;
-    expect(await authenticateChangeable(card, masterKey, id.identity)).toEqual({ state: 'default', algorithm: 'TDES' });
-    await setDerivedManagementKey(card, masterKey, id);
-    expect(await authenticateAdmin(card, masterKey, id.identity)).toEqual({ state: 'derived', algorithm: 'AES192' });
+    // 5.4: metadata says 3DES, the firmware offers AES, and SET MANAGEMENT KEY takes AES-192.
+    expect(await authenticateChangeable(card, masterKey, id)).toEqual({
+      state: 'default',
+      algorithm: 'TDES',
+      fromMetadata: true,
+      target: 'AES192',
+    });
+    await setDerivedManagementKey(card, masterKey, id, 'AES192');
+    expect(await authenticateAdmin(card, masterKey, id.identity)).toEqual({
+      state: 'derived',
+      algorithm: 'AES192',
+      fromMetadata: true,
+    });
     await expect(authenticateAdmin(card, await testMasterKey(), id.identity)).rejects.toMatchObject({
       layer: 'cards',
       code: 'CARD_FOREIGN',
@@ -59,9 +69,9 @@ describe('management key', () => {
   it('refuses a card without SET MANAGEMENT KEY before anything is written', async () => {
     const card = await openCard((await cardInReader('piv-generic')).transport);
     const { id } = await planBinding(card, USER.id);
-    const error = await authenticateChangeable(card, await testMasterKey(), id.identity).catch((e: unknown) => e);
+    const error = await authenticateChangeable(card, await testMasterKey(), id).catch((e: unknown) => e);
     expect(isAppError(error, 'cards', 'MANAGEMENT_KEY_FIXED')).toBe(true);
-    expect((error as { fields: object }).fields).toMatchObject({ algorithm: 'TDES', kind: 'piv' });
+    expect((error as { fields: object }).fields).toMatchObject({ algorithm: 'TDES', kind: 'piv', cardId: id.cardId });
   });
 });
 
@@ -71,7 +81,7 @@ describe('issuance steps', () => {
     const { session } = card;
     const masterKey = await testMasterKey();
     const { id, planned } = await planBinding(card, USER.id);
-    await authenticateChangeable(card, masterKey, id.identity);
+    await authenticateChangeable(card, masterKey, id);
     expect(await writeBinding(session, planned)).toBe('written');
     expect(await writeBinding(session, planned)).toBe('present');
     expect((await session.readChuid()).guid).toBe(USER.id);

@@ -9,6 +9,7 @@ import { isAppError } from '../app-error';
 import type { Chuid } from '../piv/chuid';
 import { KEY_REF, type KeyAlgorithm } from '../piv/constants';
 import { createCsr, slotSigner } from '../piv/csr';
+import { isNotSupported } from '../piv/errors';
 import type { PivSession } from '../piv/session';
 import { readChuidOrNull } from './card';
 import { cardStepError } from './card-error';
@@ -19,7 +20,7 @@ export async function isDefaultReference(session: PivSession, reference: number)
   try {
     return (await session.getMetadata(reference)).isDefault;
   } catch (e) {
-    if (isAppError(e, 'piv', 'NOT_SUPPORTED') || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
+    if (isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
     throw e;
   }
 }

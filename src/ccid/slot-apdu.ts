@@ -78,14 +78,22 @@ export function apduCapabilities(io: SlotIo): ExchangeCapabilities {
   };
 }
 
-/** An APDU-level session: one XfrBlock per APDU, chained at extended level when it does not fit. */
+/**
+ * An APDU-level session: one XfrBlock per APDU, chained at extended level when it does not fit; with
+ * `enterPin` when the reader has a PIN pad (the reader sends its completed APDU to the card itself, so
+ * no bTeoPrologue is needed at this level).
+ */
 export function createApduExchange(io: SlotIo, atr: Uint8Array): CardSession {
   const capabilities = apduCapabilities(io);
   const chunk = io.descriptor.maxMessageLength - CCID_HEADER_LENGTH;
+  const { verification, modification } = io.descriptor.pinSupport;
   return {
     atr,
     protocol: null,
     capabilities,
+    ...(verification || modification
+      ? { enterPin: async (abData, options = {}) => (await io.secure(abData, options.signal)).data }
+      : {}),
     async transmit(apdu, options = {}) {
       if (apdu.length > capabilities.maxCommandLength || (!capabilities.extendedApdu && apdu.length > chunk)) {
         throw new AppError(

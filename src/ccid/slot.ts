@@ -24,6 +24,13 @@ export interface CardSession {
   readonly protocol: 0 | 1 | null;
   readonly capabilities: ExchangeCapabilities;
   transmit(apdu: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  /**
+   * Present when the reader has a PIN pad (bPINSupport) and runs the protocol itself (APDU levels):
+   * sends PC_to_RDR_Secure (§6.1.11) with `abData` (pin-pad.ts builds it), the reader completes the APDU
+   * with the PIN typed on its keypad, and this resolves with the card's response APDU. The reader's
+   * timeout and the holder's cancel arrive as `ccid` `PIN_TIMEOUT` / `PIN_CANCELLED` (bError F0 / EF).
+   */
+  enterPin?(abData: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
 }
 
 /** Low-level per-slot operations the exchange levels build on. */
@@ -42,6 +49,8 @@ export interface SlotIo {
   ): Promise<Extract<CcidReply, { type: 'DataBlock' }>>;
   setParameters(p: msg.ProtocolParameters, signal?: AbortSignal): Promise<msg.ProtocolParameters | null>;
   getParameters(signal?: AbortSignal): Promise<msg.ProtocolParameters | null>;
+  /** PC_to_RDR_Secure (§6.1.11) → RDR_to_PC_DataBlock; `abData` = bPINOperation ‖ PIN data structure. */
+  secure(abData: Uint8Array, signal?: AbortSignal): Promise<Extract<CcidReply, { type: 'DataBlock' }>>;
 }
 
 /** Options for `CcidSlot.powerOn`. */
@@ -165,25 +174,28 @@ export class CcidSlot {
 
   /** Wraps a session so it queues behind other work and refuses after power off or card removal. */
   private guard(session: CardSession, generation: number): CardSession {
+    const guarded = (send: () => Promise<Uint8Array>) =>
+      this.enqueue(() => {
+        if (generation !== this.generation) {
+          const code = this.present === false ? 'NO_CARD' : 'NOT_POWERED';
+          return Promise.reject(
+            new AppError('ccid', code, 'The card was removed or powered off since it was connected', {
+              slot: this.index,
+            }),
+          );
+        }
+        return send().catch((e: unknown) => {
+          if (isAppError(e, 'ccid', 'NO_CARD')) this.cardRemoved();
+          throw e;
+        });
+      });
+    const enterPin = session.enterPin?.bind(session);
     return {
       atr: session.atr,
       protocol: session.protocol,
       capabilities: session.capabilities,
-      transmit: (apdu, options) =>
-        this.enqueue(() => {
-          if (generation !== this.generation) {
-            const code = this.present === false ? 'NO_CARD' : 'NOT_POWERED';
-            return Promise.reject(
-              new AppError('ccid', code, 'The card was removed or powered off since it was connected', {
-                slot: this.index,
-              }),
-            );
-          }
-          return session.transmit(apdu, options).catch((e: unknown) => {
-            if (isAppError(e, 'ccid', 'NO_CARD')) this.cardRemoved();
-            throw e;
-          });
-        }),
+      transmit: (apdu, options) => guarded(() => session.transmit(apdu, options)),
+      ...(enterPin ? { enterPin: (abData, options) => guarded(() => enterPin(abData, options)) } : {}),
     };
   }
 
@@ -210,6 +222,13 @@ export class CcidSlot {
         const reply = await pipe.transact(index, (a) => msg.xfrBlock(a, data, levelParameter, bwi), 'XfrBlock', signal);
         if (reply.type !== 'DataBlock')
           throw new AppError('ccid', 'UNEXPECTED_REPLY', `XfrBlock answered with ${reply.type}`);
+        return reply;
+      },
+      async secure(abData, signal) {
+        const build = (a: msg.Address) => msg.secure(a, abData[0]!, abData.subarray(1));
+        const reply = await pipe.transact(index, build, 'Secure', signal);
+        if (reply.type !== 'DataBlock')
+          throw new AppError('ccid', 'UNEXPECTED_REPLY', `Secure answered with ${reply.type}`);
         return reply;
       },
       setParameters: async (p, signal) =>

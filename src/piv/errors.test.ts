@@ -2,7 +2,7 @@
  * The PIV meaning of status words depends on the operation (errors.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { pivErrorForStatus } from './errors';
+import { isNotSupported, pivErrorForStatus } from './errors';
 
 describe('pivErrorForStatus', () => {
   const cases: [number, Parameters<typeof pivErrorForStatus>[1], string, Record<string, unknown>][] = [
@@ -14,9 +14,13 @@ describe('pivErrorForStatus', () => {
     [0x6982, 'put-data', 'SECURITY_STATUS', {}],
     [0x6a82, 'get-data', 'NOT_FOUND', {}],
     [0x6d00, 'get-serial', 'NOT_SUPPORTED', {}],
-    [0x6a81, 'get-metadata', 'NOT_SUPPORTED', {}],
-    [0x6a86, 'get-metadata', 'NOT_SUPPORTED', {}],
-    [0x6a86, 'get-data', 'COMMAND_FAILED', {}],
+    [0x6a81, 'get-metadata', 'FUNCTION_NOT_SUPPORTED', {}],
+    [0x6e00, 'get-version', 'CLASS_NOT_SUPPORTED', {}],
+    [0x6a86, 'get-metadata', 'PARAMETERS_NOT_SUPPORTED', {}],
+    [0x6a86, 'get-data', 'PARAMETERS_NOT_SUPPORTED', {}],
+    [0x6a80, 'set-management-key', 'ALGORITHM_NOT_SUPPORTED', {}],
+    [0x6a80, 'generate', 'ALGORITHM_NOT_SUPPORTED', {}],
+    [0x6a80, 'put-data', 'INCORRECT_DATA', {}],
     [0x63c1, 'put-data', 'COMMAND_FAILED', {}],
     [0x6700, 'sign', 'COMMAND_FAILED', {}],
   ];
@@ -27,4 +31,19 @@ describe('pivErrorForStatus', () => {
       expect(e.cause).toMatchObject({ layer: 'apdu', fields: { sw } });
     });
   }
+});
+
+describe('isNotSupported', () => {
+  it('groups 6D00, 6A81 and 6E00 after anything, and 6A86 after an optional operation only', () => {
+    const said = (sw: number, op: Parameters<typeof pivErrorForStatus>[1]) => isNotSupported(pivErrorForStatus(sw, op));
+    expect([said(0x6d00, 'get-serial'), said(0x6a81, 'put-data'), said(0x6e00, 'select')]).toEqual([true, true, true]);
+    expect([said(0x6a86, 'get-metadata'), said(0x6a86, 'get-data')]).toEqual([true, false]);
+    // A refused algorithm is an answer about the algorithm, not about the command: callers fall back on it.
+    expect([said(0x6a80, 'set-management-key'), said(0x6a82, 'get-data'), said(0x6982, 'put-data')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(isNotSupported(new Error('6D00'))).toBe(false);
+  });
 });

@@ -5,7 +5,7 @@
  * The operation decides the meaning: 63Cx after VERIFY is a wrong PIN with x tries left, 6982 after a
  * management-key GENERAL AUTHENTICATE is a wrong management key. Messages never carry the secret itself.
  */
-import { layerErrors, type AppError } from '../app-error';
+import { isAppError, layerErrors, type AppError } from '../app-error';
 import { errorForStatus } from '../apdu/status';
 
 /** Codes of `AppError('piv', …)`. */
@@ -15,6 +15,11 @@ export type PivErrorCode =
   | 'NOT_FOUND'
   | 'SECURITY_STATUS'
   | 'NOT_SUPPORTED'
+  | 'FUNCTION_NOT_SUPPORTED'
+  | 'CLASS_NOT_SUPPORTED'
+  | 'PARAMETERS_NOT_SUPPORTED'
+  | 'ALGORITHM_NOT_SUPPORTED'
+  | 'INCORRECT_DATA'
   | 'AUTH_FAILED'
   | 'INVALID_ARGUMENT'
   | 'RESPONSE_INVALID'
@@ -61,6 +66,23 @@ const OPTIONAL_OPS: ReadonlySet<PivOperation> = new Set([
   'generate',
 ]);
 
+/** Operations whose command data names an algorithm, so 6A80 there reads "this algorithm is not supported". */
+const ALGORITHM_OPS: ReadonlySet<PivOperation> = new Set(['set-management-key', 'generate']);
+
+/** Codes that mean "the card does not offer this" whatever the operation (6D00, 6A81, 6E00). */
+const UNSUPPORTED: ReadonlySet<string> = new Set(['NOT_SUPPORTED', 'FUNCTION_NOT_SUPPORTED', 'CLASS_NOT_SUPPORTED']);
+
+/**
+ * True when `e` says the card lacks the command or feature it was asked for: 6D00, 6A81 or 6E00 after
+ * anything, or 6A86 (P1-P2 it does not know) after an optional operation, e.g. GET METADATA for a
+ * reference the card keeps no metadata for. Callers use it where a missing extension is an answer.
+ */
+export function isNotSupported(e: unknown): boolean {
+  if (!isAppError(e, 'piv')) return false;
+  if (UNSUPPORTED.has(e.code)) return true;
+  return e.code === 'PARAMETERS_NOT_SUPPORTED' && OPTIONAL_OPS.has(e.fields.operation as PivOperation);
+}
+
 /** Shorthand for a PIV-layer error. */
 export const pivError = layerErrors<PivErrorCode>('piv');
 
@@ -70,7 +92,11 @@ export const pivError = layerErrors<PivErrorCode>('piv');
  *   (x = 0 → `PIN_BLOCKED`);
  * - 6983 → `PIN_BLOCKED` `{ retriesLeft: 0 }` (for the management key: `AUTH_FAILED`, it has no counter here);
  * - 6A82 → `NOT_FOUND`; 6982 → `SECURITY_STATUS`, or `AUTH_FAILED` after a management-key challenge;
- * - 6D00 / 6A81, and 6A86 on optional operations → `NOT_SUPPORTED`;
+ * - ISO/IEC 7816-4 §5.6 "checking errors", each to its own code so callers can tell them apart:
+ *   6D00 → `NOT_SUPPORTED` (instruction), 6A81 → `FUNCTION_NOT_SUPPORTED`, 6E00 → `CLASS_NOT_SUPPORTED`,
+ *   6A86 → `PARAMETERS_NOT_SUPPORTED` (P1-P2), 6A80 → `ALGORITHM_NOT_SUPPORTED` after a command whose
+ *   data names an algorithm (SET MANAGEMENT KEY, GENERATE), else `INCORRECT_DATA`; {@link isNotSupported}
+ *   groups the first four for callers to whom a missing extension is an answer;
  * - anything else → `COMMAND_FAILED`, with the generic apdu error as `cause`.
  */
 export function pivErrorForStatus(
@@ -111,8 +137,27 @@ export function pivErrorForStatus(
       fields,
       cause,
     );
-  if (sw === 0x6d00 || sw === 0x6a81 || (sw === 0x6a86 && OPTIONAL_OPS.has(op))) {
-    return pivError('NOT_SUPPORTED', `the card does not support ${op} (SW ${swHex})`, fields, cause);
-  }
+  const checking = checkingError(sw, op, `during ${op} (SW ${swHex})`, fields, cause);
+  if (checking) return checking;
   return pivError('COMMAND_FAILED', `${op} failed: ${cause.message}`, fields, cause);
+}
+
+/** ISO/IEC 7816-4 §5.6 checking errors that have their own code; undefined for any other status word. */
+function checkingError(
+  sw: number,
+  op: PivOperation,
+  where: string,
+  fields: Record<string, unknown>,
+  cause: AppError,
+): AppError<PivErrorCode> | undefined {
+  if (sw === 0x6d00) return pivError('NOT_SUPPORTED', `instruction not supported by the card ${where}`, fields, cause);
+  if (sw === 0x6a81)
+    return pivError('FUNCTION_NOT_SUPPORTED', `function not supported by the card ${where}`, fields, cause);
+  if (sw === 0x6e00) return pivError('CLASS_NOT_SUPPORTED', `class not supported by the card ${where}`, fields, cause);
+  if (sw === 0x6a86)
+    return pivError('PARAMETERS_NOT_SUPPORTED', `parameters P1-P2 not supported ${where}`, fields, cause);
+  if (sw === 0x6a80 && ALGORITHM_OPS.has(op))
+    return pivError('ALGORITHM_NOT_SUPPORTED', `the card refused the algorithm ${where}`, fields, cause);
+  if (sw === 0x6a80) return pivError('INCORRECT_DATA', `the card refused the command data ${where}`, fields, cause);
+  return undefined;
 }

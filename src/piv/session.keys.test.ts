@@ -61,7 +61,7 @@ describe('GENERATE ASYMMETRIC KEY PAIR', () => {
     );
   });
 
-  it('Ed25519 (E0) → an Ed25519 CryptoKey; a wrong algorithm answer (6A80) is COMMAND_FAILED', async () => {
+  it('Ed25519 (E0) → an Ed25519 CryptoKey; an algorithm the card refuses (6A80) is ALGORITHM_NOT_SUPPORTED', async () => {
     const key = await replayPiv(`=> 00 47 00 9A 05 AC 03 80 01 E0 00\n<= 7F 49 22 86 20 ${ED_PUBLIC} 90 00`, (s) =>
       s.generateKey(0x9a, 'ED25519'),
     );
@@ -69,7 +69,7 @@ describe('GENERATE ASYMMETRIC KEY PAIR', () => {
     const e = await replayPivError(`=> 00 47 00 9A 05 AC 03 80 01 E1 00\n<= 6A 80`, (s) =>
       s.generateKey(0x9a, 'X25519'),
     );
-    expect(e).toMatchObject({ code: 'COMMAND_FAILED', fields: { sw: 0x6a80 } });
+    expect(e).toMatchObject({ code: 'ALGORITHM_NOT_SUPPORTED', fields: { sw: 0x6a80, operation: 'generate' } });
   });
 
   it('without management-key authentication the card answers 6982 → SECURITY_STATUS', async () => {

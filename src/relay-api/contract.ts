@@ -81,6 +81,9 @@ export const CardKey = z.strictObject({
 });
 export type CardKey = z.infer<typeof CardKey>;
 
+/** Management-key (9B) algorithms a card can take (SP 800-78-4 Table 5; AES per Yubico from firmware 5.4). */
+export const MANAGEMENT_KEY_ALGORITHMS = ['TDES', 'AES128', 'AES192', 'AES256'] as const;
+
 /** A card as the registry holds it. `version` is what a transition names in `expectedVersion`. */
 export const Card = z.object({
   cardId: z.string(),
@@ -96,6 +99,8 @@ export const Card = z.object({
   issuedAt: z.string().nullable(),
   /** Set when the card was retired as lost or stolen. */
   lostAt: z.string().nullable(),
+  /** What the card took for its derived management key at issuance; null when not issued (or issued before it was recorded). */
+  managementKeyAlgorithm: z.enum(MANAGEMENT_KEY_ALGORITHMS).nullable(),
   updatedAt: z.string(),
   version: z.number(),
 });
@@ -118,6 +123,8 @@ export const TransitionBody = z.strictObject({
       serial: z.number().int().min(0).nullable(),
       chuidGuid: line(64),
       keys: z.array(CardKey).max(4),
+      /** The algorithm the card took (asked of it, cards/issue-preconditions.ts); absent from older consoles. */
+      managementKeyAlgorithm: z.enum(MANAGEMENT_KEY_ALGORITHMS).optional(),
     })
     .optional(),
   /** For `retire`: the card was reported lost or stolen (retired without the card in hand). */

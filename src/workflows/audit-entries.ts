@@ -59,6 +59,9 @@ const REFUSALS = new Set([
   'ROLE_MISSING',
   'GRAPH_FORBIDDEN',
   'MANAGEMENT_KEY_FIXED',
+  'MANAGEMENT_KEY_ALGORITHM_REFUSED',
+  'PUK_NOT_FACTORY',
+  'KEY_ALGORITHM_UNSUPPORTED',
 ]);
 
 /** Whether `e` is a refusal or a failure. */

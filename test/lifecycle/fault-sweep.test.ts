@@ -4,8 +4,10 @@
  * reader's card-removed mode) or by a USB transfer error (NetworkError) on the reply (bulk-IN: the card did
  * the work but the host never heard) or on the command (bulk-OUT: the card never saw it) — let it fail, reinsert/reconnect, retry, and
  * check that the service's registry, the journal and the card agree. Key generation uses ECC P-256 (fast on the virtual card).
- * Three cards: YubiKey 5.7 (AES-192 factory key), YubiKey 5.4 (3DES factory key, AES-192 derived) and a
- * generic PIV card offering SET MANAGEMENT KEY (identified by its CHUID, 3DES derived key).
+ * Five cards: YubiKey 5.7 (AES-192 factory key), YubiKey 5.4 (3DES factory key, AES-192 derived), a
+ * generic PIV card offering SET MANAGEMENT KEY (identified by its CHUID, 3DES derived key), a YubiKey 4
+ * (3DES only, no metadata, no serial: identified by its CHUID) and another vendor's applet reporting
+ * 5.7.0 and serial 0 whose SET MANAGEMENT KEY refuses AES (probed, 3DES derived, CHUID id).
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
@@ -124,11 +126,11 @@ async function agree(
     const session = await openPivSession(t);
     const chuid = await session.readChuid();
     if (chuid.guid !== user.id) problems.push('CHUID GUID');
-    const generic = profile === 'piv-generic+ff';
-    const { cardId, identity } = generic
-      ? chuidIdentification(chuid)
-      : { cardId: `serial:${cardSerial}`, identity: { serial: cardSerial } };
-    const algorithm: ManagementKeyAlgorithm = generic ? 'TDES' : 'AES192';
+    const { idBy, algorithm } = EXPECTED[profile]!;
+    const { cardId, identity } =
+      idBy === 'chuid'
+        ? chuidIdentification(chuid)
+        : { cardId: `serial:${cardSerial}`, identity: { serial: cardSerial } };
     const rec = await portsOf(world()).registry.card(cardId);
     if (rec?.state !== state || rec.holder.oid !== user.id) problems.push(`registry ${rec?.state}`);
     if (await lastUnfinishedRun(cardId)) problems.push('journal run unfinished');
@@ -146,7 +148,22 @@ const issue = ({ r, user }: Swept, masterKey: CryptoKey) =>
   );
 
 const MODES = ['card-removed', 'transfer-error-in', 'transfer-error-out'] as const;
-const PROFILES: readonly TestCardProfile[] = ['yubikey-5.7', 'yubikey-5.4', 'piv-generic+ff'];
+const PROFILES: readonly TestCardProfile[] = [
+  'yubikey-5.7',
+  'yubikey-5.4',
+  'piv-generic+ff',
+  'yubikey-4',
+  'piv-partial',
+];
+
+/** How each swept card is known and keyed once issued (what its card said, issue-preconditions.ts). */
+const EXPECTED: Partial<Record<TestCardProfile, { idBy: 'serial' | 'chuid'; algorithm: ManagementKeyAlgorithm }>> = {
+  'yubikey-5.7': { idBy: 'serial', algorithm: 'AES192' },
+  'yubikey-5.4': { idBy: 'serial', algorithm: 'AES192' },
+  'piv-generic+ff': { idBy: 'chuid', algorithm: 'TDES' },
+  'yubikey-4': { idBy: 'chuid', algorithm: 'TDES' },
+  'piv-partial': { idBy: 'chuid', algorithm: 'TDES' },
+};
 const NEW_PIN = '24681357';
 
 /** Runs `work` with `mode` armed at transfer `k`, then reinserts the card and disarms; true when it failed. */

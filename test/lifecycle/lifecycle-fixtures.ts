@@ -100,13 +100,17 @@ export function genericWithSetManagementKey(card: VirtualPivCard): VirtualCardSp
   };
 }
 
-/** A virtual card in a virtual reader, connected. `card.log` lists every APDU the card itself answered. */
+/**
+ * A virtual card in a virtual reader, connected. `card.log` lists every APDU the card itself answered.
+ * `serial` overrides the next unique serial (0: a card reporting serial 0).
+ */
 export async function cardInReader(
   profile: TestCardProfile = 'yubikey-5.7',
+  serial: number = ++nextSerial,
 ): Promise<{ card: VirtualPivCard; transport: SimulatorTransport }> {
   const card = createVirtualPivCard({
     profile: profile === 'piv-generic+ff' ? 'yubikey-5.4' : profile,
-    serial: ++nextSerial,
+    serial,
   });
   const spec = profile === 'piv-generic+ff' ? genericWithSetManagementKey(card) : card;
   return { card, transport: await createSimulatorTransport({ card: spec }) };

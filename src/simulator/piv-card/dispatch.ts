@@ -66,5 +66,7 @@ const YUBICO_57: ReadonlyMap<number, CardCommandHandler> = new Map<number, CardC
 /** The instruction table for a profile. */
 export function commandsFor(profile: PivCardProfile): ReadonlyMap<number, CardCommandHandler> {
   if (!profile.version) return PIV;
+  const only = profile.yubicoInstructions;
+  if (only) return new Map([...PIV, ...[...YUBICO_57].filter(([ins]) => only.includes(ins))]);
   return profile.version[1] >= 7 ? YUBICO_57 : YUBICO;
 }

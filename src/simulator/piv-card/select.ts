@@ -13,7 +13,7 @@ import { PIV_AID } from './cmd-data';
 
 function propertyTemplate(state: CardState): Uint8Array {
   const base = [tlv(0x4f, PIV_AID.subarray(5, 11)), tlv(0x79, tlv(0x4f, PIV_AID.subarray(0, 5)))];
-  if (state.profile.version) return tlv(0x61, concatBytes(...base));
+  if (state.profile.version && !state.profile.listsAlgorithms) return tlv(0x61, concatBytes(...base));
   const algorithms = [0x03, ...state.profile.keyAlgorithms].map((a) => tlv(0x80, [a]));
   const label = tlv(0x50, new TextEncoder().encode('Keyward Virtual PIV'));
   return tlv(0x61, concatBytes(...base, label, tlv(0xac, concatBytes(...algorithms, tlv(0x06, [0x00])))));

@@ -55,7 +55,11 @@ interface Plumbing {
 /** Creates a virtual PIV card in its factory state. */
 export function createVirtualPivCard(options: VirtualPivCardOptions): VirtualPivCard {
   const profile = PROFILES[options.profile];
-  const state = createCardState(profile, options.serial ?? 10000001, options.random ?? webRandom);
+  const state = createCardState(
+    profile,
+    profile.fixedSerial ?? options.serial ?? 10000001,
+    options.random ?? webRandom,
+  );
   if (profile.version) installAttestationKey(state);
   const plumbing: Plumbing = { chain: null, rest: null };
   const log: ApduLogEntry[] = [];

@@ -23,6 +23,8 @@ export const LIFECYCLE_WORDS: Words = {
   NOT_RECORDED: (f) =>
     `The card was changed (${String(f.operation ?? 'the operation')} is done on the card), but the registry could not record it yet, so the other consoles do not know. Nothing is lost: once the relay answers again, run ${String(f.operation ?? 'the operation')} again on this card in this browser to record it.`,
   TEMPLATE_MISMATCH: say('This card template does not apply to this type of credential. Choose another template.'),
+  KEY_ALGORITHM_UNSUPPORTED: (f) =>
+    `This card template enrols a ${String(f.algorithm ?? 'key')} key, which this card does not have${typeof f.available === 'string' && f.available ? ` (it has ${f.available})` : ''}. Nothing was written to the card. Choose a template with one of its algorithms.`,
   TEMPLATE_GONE: (f) =>
     f.exportTemplateId
       ? 'The email template for the activation PIN is not published (or was withdrawn), so the PIN was not sent. Publish it, or change the card template to show the PIN.'

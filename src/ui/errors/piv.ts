@@ -25,6 +25,20 @@ export const PIV_WORDS: Words = {
   ),
   NOT_FOUND: say('The card does not hold what Keyward looked for (a key, certificate or data object). Check the card.'),
   NOT_SUPPORTED: say('This card does not support that operation. Use a YubiKey or another PIV card that does.'),
+  FUNCTION_NOT_SUPPORTED: say(
+    'This card does not offer that function (it answered "function not supported"). Use a YubiKey or another PIV card that does.',
+  ),
+  CLASS_NOT_SUPPORTED: say(
+    'The card refused the command class Keyward used, so it does not speak PIV the way Keyward does. Use a YubiKey or another PIV card.',
+  ),
+  PARAMETERS_NOT_SUPPORTED: (f) =>
+    `The card does not support that ${typeof f.operation === 'string' ? `${f.operation.replaceAll('-', ' ')} ` : ''}request (a key, slot or option it does not have). Check the card template against what Detect reports for this card.`,
+  ALGORITHM_NOT_SUPPORTED: (f) =>
+    f.operation === 'generate'
+      ? 'The card does not have the key algorithm the template asks for. Choose a template with an algorithm Detect lists for this card.'
+      : 'The card refused the management-key algorithm Keyward asked for. Remove the card, insert it again and retry; Keyward asks the card which algorithm it takes before writing anything.',
+  INCORRECT_DATA: (_, message) =>
+    `The card refused the data Keyward sent (${message}). Remove the card, insert it again and retry; if it happens again, retire it.`,
   NOT_PIV: say('This card has no PIV application, so Keyward cannot manage it.'),
   COMMAND_FAILED: (_, message) =>
     `The card refused a step (${message}). Remove the card, insert it again and retry; if it happens again, retire it.`,
@@ -45,6 +59,10 @@ export const CARDS_WORDS: Words = {
     "This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it: anyone could then rewrite the card. Use a YubiKey or another PIV card that can change its management key; this one can only be personalised with its vendor's own tool.",
   ),
   PUK_UNKNOWN: say('The card’s PUK is neither the factory value nor the one derived for it, so its PIN cannot be set.'),
+  PUK_NOT_FACTORY: (f) =>
+    `This card still has its factory management key, but its PUK is not the factory PUK${f.retriesLeft === 0 ? ' (and it is blocked)' : ''}: someone personalised it with another tool. Nothing was written to it. Reset it with its own tools, then issue it here.`,
+  MANAGEMENT_KEY_ALGORITHM_REFUSED: (f) =>
+    `The card refused every management-key algorithm Keyward can set${typeof f.refused === 'string' && f.refused ? ` (${f.refused.replaceAll(',', ', ')})` : ''}, so nothing was written to it. It cannot be issued here; personalise it with its vendor's own tool.`,
   PIN_POLICY: (f) =>
     `The new PIN must be ${String(f.minLength)} to ${String(f.maxLength)} ${f.digitsOnly ? 'digits' : 'characters (no spaces)'} long and not the factory default 123456.`,
   CARD_UNKNOWN_TYPE: say('This card has no PIV application, so Keyward cannot manage it.'),

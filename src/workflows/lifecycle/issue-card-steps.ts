@@ -7,6 +7,7 @@ import { derivePuk } from '../../cards/admin-secrets';
 import type { CardHandle, CardIdentification, PlannedBinding } from '../../cards/card';
 import { generateKeyAndCsr, setActivationPin, setDerivedPuk, writeBinding } from '../../cards/issue-steps';
 import { activationPin } from '../../cards/pins';
+import type { IssueAuthentication } from '../../cards/admin-key';
 import type { CardTemplateRecord } from '../../store/db';
 import type { IssueUser } from './issue-registry';
 import type { LifecycleRun } from './run';
@@ -23,11 +24,13 @@ export interface IssueWork {
   readonly keepKeys?: boolean;
 }
 
-/** What the card steps leave: the activation PIN (in memory only), the CSR and the generated key's SPKI. */
+/** What the card steps leave: the activation PIN (in memory only), the CSR, the generated key's SPKI and the management key's algorithm. */
 export interface IssueCardResult {
   readonly pin: string;
   readonly csrPem: string | null;
   readonly spki: Uint8Array | null;
+  /** What the card took for its derived management key (asked of it in the authenticate step). */
+  readonly managementKeyAlgorithm: IssueAuthentication['target'];
 }
 
 /** The `detect` step (the facts fixed at the run's start). */
@@ -50,21 +53,20 @@ export async function issueCardSteps(
   const { session } = card;
   const auth = await run.step(
     'authenticate',
-    () => authenticateChangeable(card, work.masterKey, id.identity),
-    (r) => ({ keyState: r.state, algorithm: r.algorithm }),
+    () => authenticateChangeable(card, work.masterKey, id),
+    (r) => ({ keyState: r.state, algorithm: r.algorithm, target: r.target }),
   );
   await run.step(
     'write-chuid',
     () => writeBinding(session, planned),
     (r) => ({ binding: r, userId: work.user.id }),
   );
-  if (auth.state === 'derived' && auth.algorithm === card.targetAlgorithm)
-    await run.skip('set-management-key', { algorithm: auth.algorithm });
+  if (auth.state === 'derived') await run.skip('set-management-key', { algorithm: auth.algorithm });
   else
     await run.step(
       'set-management-key',
-      () => setDerivedManagementKey(card, work.masterKey, id),
-      () => ({ algorithm: card.targetAlgorithm }),
+      () => setDerivedManagementKey(card, work.masterKey, id, auth.target),
+      () => ({ algorithm: auth.target }),
     );
   const puk = await derivePuk(work.masterKey, id.identity);
   await run.step(
@@ -79,15 +81,16 @@ export async function issueCardSteps(
     (r) => ({ method: r }),
   );
   const cert = work.template.issue.certificate;
-  if (!cert) return { pin, csrPem: null, spki: null };
+  const managementKeyAlgorithm = auth.target;
+  if (!cert) return { pin, csrPem: null, spki: null, managementKeyAlgorithm };
   if (work.keepKeys) {
     await run.skip('generate-key', { slot: cert.slot, recorded: true });
-    return { pin, csrPem: null, spki: null };
+    return { pin, csrPem: null, spki: null, managementKeyAlgorithm };
   }
   const generated = await run.step(
     'generate-key',
     () => generateKeyAndCsr(session, cert, work.user),
     () => ({ slot: cert.slot, algorithm: cert.algorithm }),
   );
-  return { pin, ...generated };
+  return { pin, ...generated, managementKeyAlgorithm };
 }

@@ -5,6 +5,7 @@
  */
 import { toBase64 } from '../../bytes';
 import { chuidIdentification, type CardHandle, type PlannedBinding } from '../../cards/card';
+import type { IssueAuthentication } from '../../cards/admin-key';
 import type { CardTemplateRecord } from '../../store/db';
 import type { CardKey } from '../../relay-api/contract';
 import type { Card, Published } from '../ports';
@@ -65,6 +66,8 @@ export interface Registration {
   readonly template: Published<CardTemplateRecord>;
   readonly chuidGuid: string;
   readonly keys: readonly CardKey[];
+  /** The management key's algorithm the card took. */
+  readonly managementKeyAlgorithm: IssueAuthentication['target'];
   /** The card as the service held it when the run started. */
   readonly current: Card | null;
 }
@@ -98,6 +101,7 @@ export async function register(run: LifecycleRun<'issue'>, ports: LifecyclePorts
         serial: card.serial,
         chuidGuid: r.chuidGuid,
         keys: [...r.keys],
+        managementKeyAlgorithm: r.managementKeyAlgorithm,
       },
     },
     { card: current, recorded },

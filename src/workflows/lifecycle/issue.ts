@@ -3,16 +3,21 @@
  *
  * State machine (DESIGN.md "The card model"; each arrow is journalled before and after, see run.ts):
  *
+ *   (before the run: a template whose key algorithm the card lacks is refused, `KEY_ALGORITHM_UNSUPPORTED`)
  *   blank ──detect──► authenticate (factory key, or the derived key of an interrupted run); with the
- *                     factory key, SET MANAGEMENT KEY to that same key proves the card can change it
- *                     (SP 800-73-4 has no command for it; Yubico's INS FF): a card that cannot is refused
- *                     here, untouched (`MANAGEMENT_KEY_FIXED`, run closed as rolled back), because DESIGN.md
- *                     never leaves a management key at its default
+ *                     factory key every precondition of the writes is checked here, before the first one
+ *                     (cards/issue-preconditions.ts): the PUK is the factory PUK, and SET MANAGEMENT KEY
+ *                     (Yubico's INS FF; SP 800-73-4 has none) accepts the algorithm the derived key will
+ *                     get, tried with the factory key value (AES refused → 3DES). A card that fails is
+ *                     refused here, untouched (`MANAGEMENT_KEY_FIXED`, `MANAGEMENT_KEY_ALGORITHM_REFUSED`,
+ *                     `PUK_NOT_FACTORY`; run closed as rolled back): DESIGN.md never leaves a management
+ *                     key at its default, nor a CHUID naming a holder on a card that was not issued
  *         ──write-chuid──► GUID = holder's Entra object id (SP 800-73-4 Part 1 §3.1.2, tag 34)
- *         ──set-management-key──► derived key (AES-192 on YubiKeys, 3DES elsewhere)
+ *         ──set-management-key──► derived key, in the algorithm the authenticate step found
  *         ──set-puk──► derived PUK          ──set-pin──► random activation PIN
  *         ──generate-key──► key + CSR (when the template enrols)
- *         ──register──► the service records `issued` with the binding, the template version and the
+ *         ──register──► the service records `issued` with the binding, the template version, the
+ *                       management key's algorithm the card took and the
  *                       public key (compare-and-set on the version read at the start; it audits it)
  *         ──end (done)──► deliver the activation PIN (shown once, or emailed)
  *
@@ -48,7 +53,8 @@ import {
   type CardHandle,
   type PlannedBinding,
 } from '../../cards/card';
-import { cardStepError } from '../../cards/card-error';
+import { REFUSED_UNTOUCHED, type CardStepErrorCode } from '../../cards/card-error';
+import { cardHasKeyAlgorithm } from '../../cards/issue-preconditions';
 import { resetToBlank } from '../../cards/retire-steps';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
@@ -103,8 +109,13 @@ interface Prepared {
   readonly run: LifecycleRun<'issue'>;
 }
 
-/** The published template to issue under; `TEMPLATE_GONE` when it is not published or was withdrawn. */
-async function publishedTemplate(input: IssueInput, kind: CardHandle['kind']): Promise<Published<CardTemplateRecord>> {
+/**
+ * The published template to issue under; `TEMPLATE_GONE` when it is not published or was withdrawn,
+ * `TEMPLATE_MISMATCH` when it is not for this kind of card, `KEY_ALGORITHM_UNSUPPORTED` when it enrols a
+ * key in an algorithm Detect did not find on the card (refused before the card is touched).
+ */
+async function publishedTemplate(input: IssueInput, card: CardHandle): Promise<Published<CardTemplateRecord>> {
+  const { kind } = card;
   const template = await input.ports.templates.cardTemplate(input.templateId);
   if (!template)
     throw lifecycleError('TEMPLATE_GONE', 'The card template is not published, or was withdrawn.', {
@@ -117,6 +128,13 @@ async function publishedTemplate(input: IssueInput, kind: CardHandle['kind']): P
       { kind },
     );
   }
+  const algorithm = template.record.issue.certificate?.algorithm;
+  if (algorithm && !cardHasKeyAlgorithm(card, algorithm))
+    throw lifecycleError(
+      'KEY_ALGORITHM_UNSUPPORTED',
+      `The template "${template.record.name}" enrols a ${algorithm} key, which this card does not have.`,
+      { algorithm, available: card.detected.capabilities.algorithms.join(', ') },
+    );
   return template;
 }
 
@@ -136,7 +154,7 @@ async function prepare(input: IssueInput, target: FailureTarget): Promise<Prepar
   const { cardId } = binding.id;
   target.cardId = cardId;
   target.holderName = input.user.displayName;
-  const template = await publishedTemplate(input, card.kind);
+  const template = await publishedTemplate(input, card);
   const current = await input.ports.registry.card(cardId);
   if (current?.holder.name) target.holderName = current.holder.name;
   const unfinished = await lastUnfinishedRun(cardId);
@@ -165,9 +183,9 @@ async function runCardSteps(
     return { run: first, rolledBack: false, done: await issueCardSteps(work, card, first, id, planned) };
   } catch (e) {
     // Refused before any card write: nothing to resume, so the run is closed rather than left unfinished.
-    if (isAppError(e, 'cards', 'MANAGEMENT_KEY_FIXED')) {
+    if (isAppError(e, 'cards') && REFUSED_UNTOUCHED.has(e.code as CardStepErrorCode)) {
       await first.rollBack({ reason: e.code, cardUntouched: true });
-      throw cardStepError('MANAGEMENT_KEY_FIXED', e.message, { ...e.fields, cardId: id.cardId }, e);
+      throw e;
     }
     if (!(first.resumed && card.kind === 'yubikey' && unreproducible(e))) throw e;
     await resetToBlank(card.session);
@@ -198,6 +216,7 @@ export function issueCard(input: IssueInput): Promise<IssueSummary> {
       template,
       chuidGuid: input.user.id,
       keys: issuedKeys(done, template.record),
+      managementKeyAlgorithm: done.managementKeyAlgorithm,
       current: p.current,
     });
     await run.finish();

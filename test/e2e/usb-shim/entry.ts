@@ -5,14 +5,17 @@
  * after a small script that sets `window.__keywardUsbShim` (see fixtures.ts).
  */
 import { createVirtualReader, type VirtualReader } from '../../../src/simulator/virtual-reader';
-import { createVirtualPivCard } from '../../../src/simulator/piv-card/virtual-piv-card';
+import {
+  createVirtualPivCard,
+  type PivCardProfileName,
+} from '../../../src/simulator/piv-card/virtual-piv-card';
 import type { CorpusReaderEntry } from '../../../src/simulator/virtual-usb-descriptors';
 
 /** What a test asks for. */
 export interface UsbShimConfig {
   readonly readers: readonly {
     readonly entry: CorpusReaderEntry;
-    readonly card: 'yubikey-5.4' | 'yubikey-5.7' | 'piv-generic' | null;
+    readonly card: PivCardProfileName | null;
     /** Behave as an Isolated Web App with usb-unrestricted would. */
     readonly unrestricted: boolean;
   }[];
