@@ -3,7 +3,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { USB_SHIM_FILE } from './global-setup';
-import { E2E_PORTS } from '../../playwright.config';
+import { E2E_PORTS, E2E_SERVICE_LOG } from '../../playwright.config';
 import type { UsbShimConfig } from './usb-shim/entry';
 
 import { corpusEntry } from '../../src/transport/simulator/fake-corpus';
@@ -146,3 +146,8 @@ export const vendorClassReader = (card: UsbShimConfig['readers'][number]['card']
   oneReader('DUALi_DE-ABCM6.txt', card);
 
 export { expect };
+
+/** The services' log files the e2e demo server writes (relay, demo server, Entra emulator), for secrecy scans. */
+export const SERVICE_LOGS: Readonly<Record<string, string>> = {
+  'the services log (relay, demo server, emulator)': E2E_SERVICE_LOG,
+};

@@ -1,5 +1,5 @@
-import { test, expect, chooseUser, publishDefaultExportTemplate } from './fixtures';
-import { placesHolding } from './secrets';
+import { test, expect, chooseUser, publishDefaultExportTemplate, SERVICE_LOGS } from './fixtures';
+import { scanPage } from '../support/secrecy-page';
 import { E2E_PORTS } from '../../playwright.config';
 import { relayAs } from './relay-as';
 import type { Page } from '@playwright/test';
@@ -55,7 +55,8 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     expect(rows.find((r) => r.action === 'tap.create')).toMatchObject({ ...aisha, outcome: 'succeeded' });
     expect(rows.find((r) => r.action === 'mail.send')).toMatchObject({ ...aisha, outcome: 'succeeded' });
     expect(JSON.stringify(rows)).not.toContain(code);
-    expect(await placesHolding(page, code, consoleLines)).toEqual([]);
+    const secrets = [{ name: 'the TAP', value: code }];
+    expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS })).toEqual([]);
     expect(consoleProblems).toEqual([]);
   });
 
