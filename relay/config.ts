@@ -24,6 +24,7 @@ import {
   read,
   type Env,
 } from './config-values';
+import { parseTlsServername, readSmtpCaFile } from './mail/smtp-tls';
 
 /** The validated relay configuration. */
 export interface RelayConfig {
@@ -55,6 +56,10 @@ export interface RelayConfig {
   allowedOrigins: string[];
   /** smtp:// or smtps:// URL; may contain credentials, so never log it. */
   smtpUrl: string;
+  /** `SMTP_CA_FILE`'s PEM text: the CAs trusted for the SMTP server's certificate (else Node's roots). */
+  smtpCa?: string;
+  /** `SMTP_TLS_SERVERNAME`: the name the SMTP server's certificate must carry, when not SMTP_URL's host. */
+  smtpTlsServername?: string;
   /** Envelope and header sender of exported mail. */
   mailFrom: string;
   /**
@@ -120,6 +125,10 @@ export function loadConfig(env: Env): RelayConfig {
     spaClientIds: parseSpaClientIds(read(env, 'SPA_CLIENT_IDS'), demo, problems),
     behindTlsProxy: parseFlag(read(env, 'BEHIND_TLS_PROXY'), 'BEHIND_TLS_PROXY', problems),
   };
+  const smtpCa = readSmtpCaFile(read(env, 'SMTP_CA_FILE'), problems);
+  if (smtpCa !== undefined) config.smtpCa = smtpCa;
+  const smtpTlsServername = parseTlsServername(read(env, 'SMTP_TLS_SERVERNAME'), problems);
+  if (smtpTlsServername !== undefined) config.smtpTlsServername = smtpTlsServername;
   problems.push(...exposureProblems(config));
   if (config.databaseUrl !== undefined && read(env, 'KEYWARD_DATA_DIR') !== undefined)
     problems.push('Set DATABASE_URL (PostgreSQL) or KEYWARD_DATA_DIR (embedded PGlite), not both');
@@ -195,6 +204,8 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     operatorRole: config.operatorRole,
     allowedOrigins: config.allowedOrigins.join(','),
     smtp: `${smtp.protocol}//${smtp.host}`,
+    smtpPrivateCa: config.smtpCa !== undefined,
+    smtpTlsServername: config.smtpTlsServername ?? '',
     mailFrom: config.mailFrom,
     allowedDomains: config.allowedDomains.join(','),
     demo: config.demo,

@@ -20,6 +20,8 @@ export interface ErrorBody {
     current?: unknown;
     /** For a refused body or query, each problem as `path: what is wrong` (never the value sent). */
     problems?: string[];
+    /** SMTP_TLS_FAILED: what TLS failed on (relay/mail/smtp-tls.ts `SmtpTlsCause`). */
+    tlsCause?: string;
   };
 }
 
@@ -119,6 +121,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
           requestId,
           ...(err.fields.current !== undefined ? { current: err.fields.current } : {}),
           ...(Array.isArray(err.fields.problems) ? { problems: err.fields.problems.map(String) } : {}),
+          ...(typeof err.fields.tlsCause === 'string' ? { tlsCause: err.fields.tlsCause } : {}),
         },
       },
     };

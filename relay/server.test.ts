@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../src/app-error';
 import { loadConfig } from './config';
@@ -163,12 +166,15 @@ describe('relay/server.ts as a program', () => {
   }, 60_000);
 
   it('prints every configuration problem and exits 1', async () => {
-    const { out, exited } = runServer({ TENANT_ID: 'x', SMTP_URL: 'http://u:hunter2@h' });
+    const badCa = join(mkdtempSync(join(tmpdir(), 'keyward-ca-')), 'ca.pem');
+    writeFileSync(badCa, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
+    const { out, exited } = runServer({ TENANT_ID: 'x', SMTP_URL: 'http://u:hunter2@h', SMTP_CA_FILE: badCa });
     expect(await exited).toBe(1);
     expect(out.stderr).toContain("TENANT_ID must be a GUID, got 'x'");
     expect(out.stderr).toContain('RELAY_CLIENT_ID is required');
     expect(out.stderr).toContain('ALLOWED_ORIGINS is required');
     expect(out.stderr).toContain("SMTP_URL must use smtp:// or smtps://, got scheme 'http:'");
+    expect(out.stderr).toContain(`SMTP_CA_FILE '${badCa}': certificate 1 of 1 is not a valid X.509 certificate`);
     expect(out.stderr + out.stdout).not.toContain('hunter2');
   });
 

@@ -63,6 +63,8 @@ type MailLog = {
   smtpResponseCode: number | null;
   attempts: number;
   replayed: boolean;
+  /** SMTP_TLS_FAILED's cause (relay/mail/smtp-tls.ts), so the log says what to fix. */
+  tlsCause?: string;
 };
 
 const operatorName = (caller: Caller) => caller.name || caller.preferredUsername;
@@ -179,6 +181,7 @@ async function logged<T>(deps: MailRouteDeps, c: Context<RelayEnv>, facts: MailL
     if (isAppError(e) && typeof e.fields.smtpResponseCode === 'number')
       facts.smtpResponseCode = e.fields.smtpResponseCode;
     if (isAppError(e) && typeof e.fields.attempts === 'number') facts.attempts = e.fields.attempts;
+    if (isAppError(e) && typeof e.fields.tlsCause === 'string') facts.tlsCause = e.fields.tlsCause;
     // fields.status first: toErrorResponse knows no 409 (app.ts answers it from fields.status).
     const status = !isAppError(e)
       ? 500

@@ -28,7 +28,7 @@ export interface MailServices {
 export interface MailServiceOptions {
   /** For the token endpoint and Graph; defaults to the global fetch. */
   fetch?: HttpFetch;
-  /** Extra CA for the SMTP server's certificate. */
+  /** CA bundle for the SMTP server's certificate when the configuration has no SMTP_CA_FILE (tests). */
   smtpCa?: string;
   /** SMTP retry tuning (tests shorten the backoff). */
   smtpRetry?: SmtpMailerOptions['retry'];
@@ -54,7 +54,8 @@ export function createMailServices(
       mailFrom: config.mailFrom,
       demo: config.demo,
       maxConnections: config.smtpMaxConnections,
-      ...(options.smtpCa !== undefined ? { ca: options.smtpCa } : {}),
+      ...((config.smtpCa ?? options.smtpCa) !== undefined ? { ca: config.smtpCa ?? options.smtpCa } : {}),
+      ...(config.smtpTlsServername !== undefined ? { servername: config.smtpTlsServername } : {}),
       ...(options.smtpRetry !== undefined ? { retry: options.smtpRetry } : {}),
     }),
     idempotency: createDatabaseIdempotencyStore(db),

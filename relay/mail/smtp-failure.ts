@@ -9,15 +9,24 @@
  * - after it, a broken connection or a timeout without the final reply is ambiguous (the server may have
  *   queued the message): 502 SMTP_UNCERTAIN, not retryable, so nobody sends a TAP twice by accident;
  * - a 5xx reply at any point is a definite refusal (RFC 5321 §4.2.1): 502 SMTP_REJECTED, no retry;
- * - authentication and TLS failures are configuration problems: 502, no retry.
+ * - authentication and TLS failures are configuration problems: 502, no retry; SMTP_TLS_FAILED names its
+ *   cause (smtp-tls.ts) in `fields.tlsCause` and in the message;
+ * - a server that stops answering once the session is set up (a socket timeout after the greeting, e.g.
+ *   it never answers AUTH) or a send that runs past the relay's deadline before DATA: 502 SMTP_TIMEOUT,
+ *   no retry (it would only stall again), told apart from an AUTH rejection (SMTP_AUTH_FAILED).
  */
 import { AppError } from '../../src/app-error';
+import { TLS_CAUSE_WORDS, tlsCauseOf } from './smtp-tls';
 
 /** The fields of a nodemailer error that the decision reads. */
 export interface SmtpErrorLike {
   code?: unknown;
   originalCode?: unknown;
   responseCode?: unknown;
+  /** The SMTP command the error arose on (`AUTH PLAIN`, `STARTTLS`, `CONN`, …). */
+  command?: unknown;
+  /** nodemailer's kind of timeout: CONNECT_TIMEOUT, GREETING_TIMEOUT, UPGRADE_TIMEOUT or SOCKET_TIMEOUT. */
+  timeoutType?: unknown;
 }
 
 /** The decision for one failed attempt. */
@@ -28,7 +37,16 @@ export interface SmtpVerdict {
   error: AppError;
 }
 
-const TLS_CAUSE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|HOSTNAME|ALTNAME/i;
+/** The answer when the send outlived the relay's deadline, or the server stalled after the greeting. */
+export function smtpTimeout(attempts: number, deadlineMs?: number): AppError {
+  const within = deadlineMs === undefined ? '' : ` within ${Math.round(deadlineMs / 1000)} s`;
+  return new AppError(
+    'relay',
+    'SMTP_TIMEOUT',
+    `The mail server stopped answering (no reply${within}); nothing was sent.`,
+    { status: 502, retryable: false, smtpResponseCode: null, attempts },
+  );
+}
 
 /**
  * Classifies a failed send. `dataStarted` says whether any of the message content had been read for
@@ -38,7 +56,6 @@ export function classifySmtpFailure(err: SmtpErrorLike, dataStarted: boolean, at
   const fail = (code: string, status: 502 | 503, retryable: boolean, message: string, responseCode: number | null) =>
     new AppError('relay', code, message, { status, retryable, smtpResponseCode: responseCode, attempts });
   const code = typeof err.code === 'string' ? err.code : '';
-  const original = typeof err.originalCode === 'string' ? err.originalCode : '';
   const reply = typeof err.responseCode === 'number' ? err.responseCode : null;
   const transient = reply !== null && reply >= 400 && reply < 500;
   const unavailable = fail(
@@ -62,18 +79,14 @@ export function classifySmtpFailure(err: SmtpErrorLike, dataStarted: boolean, at
       ),
     };
   }
-  if (code === 'ETLS' || code === 'EREQUIRETLS' || TLS_CAUSE.test(original) || TLS_CAUSE.test(code)) {
-    return {
-      retry: false,
-      error: fail(
-        'SMTP_TLS_FAILED',
-        502,
-        false,
-        'TLS with the mail server failed (no STARTTLS, or an untrusted certificate); nothing was sent.',
-        reply,
-      ),
-    };
+  const tlsCause = tlsCauseOf(err);
+  if (tlsCause !== undefined) {
+    const message = `TLS with the mail server failed: ${TLS_CAUSE_WORDS[tlsCause]}. Nothing was sent.`;
+    const fields = { status: 502, retryable: false, smtpResponseCode: reply, attempts, tlsCause };
+    return { retry: false, error: new AppError('relay', 'SMTP_TLS_FAILED', message, fields) };
   }
+  if (code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT' && !dataStarted)
+    return { retry: false, error: smtpTimeout(attempts) };
   if (reply !== null && reply >= 500) {
     return {
       retry: false,

@@ -6,6 +6,11 @@
  * (RFC 3207) whenever the server offers it, and outside DEMO mode it is required (`requireTLS`), so the
  * relay never hands a TAP to a server in clear text. AUTH uses the URL's user and password.
  *
+ * Every send has one overall deadline (`deadlineMs`, default {@link SMTP_SEND_DEADLINE_MS}), retries
+ * included, shorter than the page waits for the relay's answer (src/relay-api/mail.ts), so the operator
+ * always hears the relay's verdict. At the deadline the send is aborted through nodemailer's `signal`
+ * (which closes the connection carrying it): SMTP_TIMEOUT before DATA, SMTP_UNCERTAIN after.
+ *
  * Whether the message content had started to go out is read from the message stream nodemailer hands
  * the connection (`readableDidRead`, the same test nodemailer's pool uses before requeueing): the
  * connection only starts reading it after the server's 354 reply to DATA.
@@ -15,7 +20,10 @@ import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { ComposedMail } from './compose';
-import { classifySmtpFailure, type SmtpErrorLike } from './smtp-failure';
+import { classifySmtpFailure, smtpTimeout, type SmtpErrorLike } from './smtp-failure';
+
+/** The relay's overall deadline for one send, retries included (the page waits 45 s, see src/relay-api/mail.ts). */
+export const SMTP_SEND_DEADLINE_MS = 30_000;
 
 /** The result of a delivered message. */
 export interface SendOutcome {
@@ -29,7 +37,7 @@ export interface SendOutcome {
 
 /** Sends composed messages. */
 export interface Mailer {
-  /** Rejects with `AppError('relay', 'SMTP_UNAVAILABLE' | 'SMTP_UNCERTAIN' | 'SMTP_REJECTED' | 'SMTP_AUTH_FAILED' | 'SMTP_TLS_FAILED')`. */
+  /** Rejects with `AppError('relay', 'SMTP_UNAVAILABLE' | 'SMTP_UNCERTAIN' | 'SMTP_REJECTED' | 'SMTP_AUTH_FAILED' | 'SMTP_TLS_FAILED' | 'SMTP_TIMEOUT')`. */
   send(mail: ComposedMail): Promise<SendOutcome>;
   /** Closes the pool's connections. */
   close(): void;
@@ -44,8 +52,12 @@ export interface SmtpMailerOptions {
   /** Allows plain SMTP when the server offers no STARTTLS (the demo's catcher). */
   demo: boolean;
   maxConnections: number;
-  /** Extra CA to trust for the server certificate (tests; production uses NODE_EXTRA_CA_CERTS). */
+  /** PEM CA bundle trusted for the server certificate instead of Node's roots (`SMTP_CA_FILE`). */
   ca?: string;
+  /** The name the certificate must carry and SNI sends (`SMTP_TLS_SERVERNAME`); default SMTP_URL's host. */
+  servername?: string;
+  /** Overall deadline of one send in ms, retries included (default {@link SMTP_SEND_DEADLINE_MS}). */
+  deadlineMs?: number;
   /** Attempts in all (default 3) and the first backoff (default 200 ms, doubled each time, ±25 % jitter). */
   retry?: { attempts?: number; baseDelayMs?: number };
   /** Socket timeouts in ms: connect (default 5000), greeting (5000), idle socket (20000). */
@@ -53,7 +65,9 @@ export interface SmtpMailerOptions {
 }
 
 /** The nodemailer pool options for `SMTP_URL`; exported for the bench, which sends directly with them. */
-export function smtpTransportOptions(o: Omit<SmtpMailerOptions, 'mailFrom' | 'retry'>): SMTPPool.Options {
+export function smtpTransportOptions(
+  o: Omit<SmtpMailerOptions, 'mailFrom' | 'retry' | 'deadlineMs'>,
+): SMTPPool.Options {
   const url = new URL(o.smtpUrl);
   const secure = url.protocol === 'smtps:';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -66,7 +80,7 @@ export function smtpTransportOptions(o: Omit<SmtpMailerOptions, 'mailFrom' | 're
     ...(url.username !== ''
       ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
       : {}),
-    tls: { servername: host, minVersion: 'TLSv1.2', ...(o.ca !== undefined ? { ca: o.ca } : {}) },
+    tls: { servername: o.servername ?? host, minVersion: 'TLSv1.2', ...(o.ca !== undefined ? { ca: o.ca } : {}) },
     maxConnections: o.maxConnections,
     maxMessages: 100,
     connectionTimeout: o.timeouts?.connectionMs ?? 5000,
@@ -100,9 +114,12 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
     done();
   });
 
-  const attempt = async (mail: ComposedMail, messageId: string) => {
+  const deadlineMs = options.deadlineMs ?? SMTP_SEND_DEADLINE_MS;
+
+  const attempt = async (mail: ComposedMail, messageId: string, signal: AbortSignal) => {
     const info = await transport.sendMail({
       messageId,
+      signal,
       from: options.mailFrom,
       to: mail.to,
       cc: mail.cc,
@@ -122,19 +139,20 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
   return {
     async send(mail) {
       const messageId = `<${randomUUID()}@${fromDomain}>`;
+      const deadline = AbortSignal.timeout(deadlineMs);
+      const endsAt = Date.now() + deadlineMs;
       for (let n = 1; ; n++) {
         const read: Readable[] = [];
         streams.set(messageId, read);
         try {
-          return { messageId, ...(await attempt(mail, messageId)), attempts: n };
+          return { messageId, ...(await attempt(mail, messageId, deadline)), attempts: n };
         } catch (e) {
-          const verdict = classifySmtpFailure(
-            e as SmtpErrorLike,
-            read.some((s) => s.readableDidRead),
-            n,
-          );
-          if (!verdict.retry || n >= attempts) throw verdict.error;
-          await sleep(baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5));
+          const dataStarted = read.some((s) => s.readableDidRead);
+          if (deadline.aborted) throw dataStarted ? classifySmtpFailure({}, true, n).error : smtpTimeout(n, deadlineMs);
+          const verdict = classifySmtpFailure(e as SmtpErrorLike, dataStarted, n);
+          const pause = baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
+          if (!verdict.retry || n >= attempts || Date.now() + pause >= endsAt) throw verdict.error;
+          await sleep(pause);
         } finally {
           streams.delete(messageId);
         }

@@ -52,6 +52,13 @@ describe('deployment configuration', () => {
     }
   });
 
+  it('keeps tokens in sessionStorage unless the deployment chooses localStorage; refuses anything else', () => {
+    expect(parseDeploymentConfig(GOOD).tokenCache).toBeUndefined();
+    expect(parseDeploymentConfig({ ...GOOD, tokenCache: 'localStorage' }).tokenCache).toBe('localStorage');
+    for (const tokenCache of ['memory', 'cookies', 1])
+      expect(() => parseDeploymentConfig({ ...GOOD, tokenCache })).toThrow(/tokenCache must be "sessionStorage"/);
+  });
+
   it('refuses a missing file body', () => {
     expect(() => parseDeploymentConfig(null)).toThrow(/Tenant ID/);
   });

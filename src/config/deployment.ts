@@ -20,9 +20,19 @@ export interface EntraSettings {
   readonly relayScope: string;
 }
 
+/**
+ * Where MSAL keeps the operator's tokens (refresh tokens included). `sessionStorage` (the default) lives
+ * as long as the tab: a script injected into the page can still use it while the tab is open, but it does
+ * not outlive the tab on a shared helpdesk machine. `localStorage` keeps the sign-in across tabs and
+ * restarts, and so keeps refresh tokens that can create passes within reach of the page for their lifetime.
+ */
+export type TokenCacheLocation = 'sessionStorage' | 'localStorage';
+
 /** The whole deployment file. */
 export interface DeploymentConfig {
   readonly entra: EntraSettings;
+  /** Where MSAL keeps tokens (default `sessionStorage`); see {@link TokenCacheLocation}. */
+  readonly tokenCache?: TokenCacheLocation;
   /** Base URL of the Keyward relay (mail export), e.g. `https://keyward-relay.contoso.com`. */
   readonly relayUrl: string;
   /**
@@ -82,6 +92,8 @@ export function parseDeploymentConfig(raw: unknown): DeploymentConfig {
   ) {
     problems.push('pcscBridgePort must be a port number (1–65535).');
   }
+  if (o.tokenCache !== undefined && o.tokenCache !== 'sessionStorage' && o.tokenCache !== 'localStorage')
+    problems.push('tokenCache must be "sessionStorage" (the default) or "localStorage".');
   if (problems.length) {
     throw new AppError('config', 'BAD_DEPLOYMENT_CONFIG', `keyward.config.json: ${problems.join(' ')}`, { problems });
   }

@@ -20,7 +20,7 @@ import {
 } from '@azure/msal-browser';
 import { SIGN_IN_WINDOW_TIMEOUT_MS } from './sign-in-window';
 import { AppError } from '../app-error';
-import type { EntraSettings } from '../config/deployment';
+import type { EntraSettings, TokenCacheLocation } from '../config/deployment';
 
 const MICROSOFT_AUTHORITY_HOSTS = new Set([
   'login.microsoftonline.com',
@@ -57,8 +57,15 @@ function runsInstalled(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(display-mode: standalone)').matches;
 }
 
-/** Creates and initialises the MSAL client for `settings`. */
-export async function createMsalTokenSource(settings: EntraSettings, redirectUri: string): Promise<TokenSource> {
+/**
+ * Creates and initialises the MSAL client for `settings`, keeping tokens in `cache` (the deployment's
+ * `tokenCache`; sessionStorage unless it says otherwise).
+ */
+export async function createMsalTokenSource(
+  settings: EntraSettings,
+  redirectUri: string,
+  cache: TokenCacheLocation = 'sessionStorage',
+): Promise<TokenSource> {
   const aad = MICROSOFT_AUTHORITY_HOSTS.has(settings.authorityHost.toLowerCase());
   const authority = aad
     ? `https://${settings.authorityHost}/${settings.tenantId}`
@@ -67,7 +74,7 @@ export async function createMsalTokenSource(settings: EntraSettings, redirectUri
   try {
     pca = await createStandardPublicClientApplication({
       auth: { clientId: settings.clientId, authority, knownAuthorities: [settings.authorityHost], redirectUri },
-      cache: { cacheLocation: 'localStorage' },
+      cache: { cacheLocation: cache },
       system: {
         protocolMode: aad ? ProtocolMode.AAD : ProtocolMode.OIDC,
         navigatePopups: !runsInstalled(),

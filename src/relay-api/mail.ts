@@ -8,6 +8,12 @@ import { relayCall, type RelayEndpoint } from './request';
 
 export type { MailReceipt, MailRequestBody };
 
+/**
+ * How long the page waits for the relay's answer to a send: longer than the relay's own deadline for an
+ * SMTP send (relay/mail/smtp-mailer.ts `SMTP_SEND_DEADLINE_MS`, 30 s), so the relay's verdict arrives.
+ */
+export const MAIL_ANSWER_DEADLINE_MS = 45_000;
+
 /** What the template editor stores and the relay renders. */
 export interface MailTemplateParts {
   readonly name: string;
@@ -33,7 +39,13 @@ export function sendExportEmail(
   request: MailRequestBody & { template: MailTemplateParts },
   idempotencyKey: string,
 ): Promise<MailReceipt> {
-  return relayCall(relay, { path: '/api/mail', body: request, idempotencyKey, answer: MailReceipt });
+  return relayCall(relay, {
+    path: '/api/mail',
+    body: request,
+    idempotencyKey,
+    timeoutMs: MAIL_ANSWER_DEADLINE_MS,
+    answer: MailReceipt,
+  });
 }
 
 /** Sends the relay's fixed test message to the signed-in operator's own mailbox. */
@@ -42,6 +54,7 @@ export function sendTestEmail(relay: RelayEndpoint): Promise<MailReceipt> {
     path: '/api/mail/test',
     body: {},
     idempotencyKey: `test-${crypto.randomUUID()}`,
+    timeoutMs: MAIL_ANSWER_DEADLINE_MS,
     answer: MailReceipt,
   });
 }

@@ -80,4 +80,24 @@ describe('relayCall', () => {
     const get = await failure(relayCall(down, { path: '/x', answer: Answer }));
     expect(get?.fields.retryable).toBe(true);
   });
+
+  it('stops waiting after timeoutMs and says so (RELAY_TIMEOUT), retryable with an idempotency key', async () => {
+    const silent: RelayEndpoint = {
+      url: 'https://relay.example',
+      token: async () => 'jwt',
+      // Never answers; settles only when the call's signal aborts, as the page's fetch does.
+      fetch: (_input, init) =>
+        new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))),
+    };
+    const call = { path: '/x', body: {}, idempotencyKey: 'k', timeoutMs: 50, answer: Answer };
+    const e = await failure(relayCall(silent, call));
+    expect([e?.code, e?.fields.retryable, e?.fields.timeoutSeconds]).toEqual(['RELAY_TIMEOUT', true, 1]);
+  });
+
+  it('carries the relay’s tlsCause of an SMTP_TLS_FAILED', async () => {
+    const body = { error: { code: 'SMTP_TLS_FAILED', message: 'm', retryable: false, tlsCause: 'name-mismatch' } };
+    const { endpoint } = relayAnswering(502, body);
+    const e = await failure(relayCall(endpoint, { path: '/x', body: {}, answer: Answer }));
+    expect(e?.fields.tlsCause).toBe('name-mismatch');
+  });
 });

@@ -26,6 +26,8 @@ export interface RelayCall<S extends z.ZodType> {
   readonly body?: unknown;
   /** Makes a retried POST safe: the relay answers a repeat with the first answer. */
   readonly idempotencyKey?: string;
+  /** Gives up waiting for the answer after this many ms (RELAY_TIMEOUT); the relay's own deadlines are shorter. */
+  readonly timeoutMs?: number;
   /** The contract's schema for a 2xx answer. */
   readonly answer: S;
 }
@@ -39,6 +41,7 @@ interface ErrorBody {
     requestId?: string;
     current?: unknown;
     problems?: string[];
+    tlsCause?: string;
   };
 }
 
@@ -63,6 +66,7 @@ function refusal(res: Response, json: ErrorBody): AppError {
       retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
       current: e.current,
       problems: e.problems,
+      tlsCause: e.tlsCause,
     },
   );
 }
@@ -79,14 +83,24 @@ async function send(endpoint: RelayEndpoint, call: Omit<RelayCall<z.ZodType>, 'a
       method,
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      ...(call.timeoutMs !== undefined ? { signal: AbortSignal.timeout(call.timeoutMs) } : {}),
     });
   } catch (cause) {
+    const retryable = method === 'GET' || Boolean(call.idempotencyKey);
+    if (cause instanceof DOMException && cause.name === 'TimeoutError')
+      throw new AppError(
+        'relay-api',
+        'RELAY_TIMEOUT',
+        `The relay at ${endpoint.url} gave no answer within ${Math.ceil(call.timeoutMs! / 1000)} s.`,
+        { relayUrl: endpoint.url, retryable, timeoutSeconds: Math.ceil(call.timeoutMs! / 1000) },
+        { cause },
+      );
     // Nothing reached the relay, or its answer was lost: only an idempotent request is safe to repeat.
     throw new AppError(
       'relay-api',
       'RELAY_UNREACHABLE',
       `The relay at ${endpoint.url} did not answer.`,
-      { relayUrl: endpoint.url, retryable: method === 'GET' || Boolean(call.idempotencyKey) },
+      { relayUrl: endpoint.url, retryable },
       { cause },
     );
   }

@@ -60,7 +60,8 @@ export class SessionState {
       const { connection, overridden } = await effectiveEntraConnection(this.deployment);
       this.connection = connection;
       this.overridden = overridden;
-      this.#session = await OperatorSession.open(connection, `${location.origin}/auth-redirect.html`);
+      const redirect = `${location.origin}/auth-redirect.html`;
+      this.#session = await OperatorSession.open(connection, redirect, this.deployment.tokenCache);
       const account = this.#session.currentAccount();
       if (!account) {
         this.phase = 'signed-out';

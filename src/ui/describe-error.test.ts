@@ -57,4 +57,15 @@ describe('describeError', () => {
     expect(describeError(proxy)).toMatch(/^The Keyward relay answered HTTP 502 without saying why/);
     expect(describeError(new AppError('relay-api', 'HTTPS_502', 'raw'))).toBe('raw');
   });
+
+  it('says what TLS with the mail server failed on, and a stall apart from a refusal', () => {
+    const tls = (tlsCause: string) => describeError(new AppError('relay-api', 'SMTP_TLS_FAILED', 'x', { tlsCause }));
+    expect(tls('untrusted-certificate')).toMatch(/securely: its certificate is not signed by a CA the relay trusts\./);
+    expect(tls('name-mismatch')).toMatch(/its certificate is for another host name/);
+    expect(tls('no-starttls')).toMatch(/does not offer STARTTLS/);
+    const stall = describeError(new AppError('relay-api', 'SMTP_TIMEOUT', 'x', { status: 502 }));
+    expect(stall).toMatch(/stopped answering before the message was sent\. Nothing was sent/);
+    const slow = new AppError('relay-api', 'RELAY_TIMEOUT', 'x', { relayUrl: 'https://r', timeoutSeconds: 45 });
+    expect(describeError(slow)).toMatch(/^The Keyward relay at https:\/\/r gave no answer within 45 seconds/);
+  });
 });

@@ -11,6 +11,7 @@ import { sendTestEmail, type MailReceipt } from '../relay-api/mail';
 import type { RelayEndpoint } from '../relay-api/request';
 import { fetchRelayCaller, type RelayCaller } from '../relay-api/whoami';
 import type { EntraConnection } from './connection-settings';
+import type { TokenCacheLocation } from '../config/deployment';
 
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../entra/sign-in-window';
 
@@ -35,10 +36,17 @@ export class OperatorSession {
     private readonly tokens: TokenSource,
   ) {}
 
-  /** Creates the MSAL client for `connection`; `redirectUri` is the bridge page's absolute URL. */
-  static async open(connection: EntraConnection, redirectUri: string): Promise<OperatorSession> {
+  /**
+   * Creates the MSAL client for `connection`; `redirectUri` is the bridge page's absolute URL, `tokenCache`
+   * the deployment's choice of where tokens live (default sessionStorage).
+   */
+  static async open(
+    connection: EntraConnection,
+    redirectUri: string,
+    tokenCache?: TokenCacheLocation,
+  ): Promise<OperatorSession> {
     const { createMsalTokenSource } = await import('../entra/msal-adapter');
-    return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri));
+    return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri, tokenCache));
   }
 
   /** The account remembered in this browser, if any. */

@@ -11,6 +11,8 @@ import { testTls } from '../../test/support/test-tls';
 import { createGraphTransport } from '../entra/graph-adapter';
 import type { DirectoryUser } from '../entra/users';
 import { requestTap, type TapContext } from './request-tap';
+import { scanForSecrets } from '../../test/support/secrecy-scan';
+import { logLinesSource } from '../../test/support/secrecy-sources';
 
 let emulator: EntraEmulator & { port: number };
 let world: RelayWorld;
@@ -64,6 +66,7 @@ describe('requestTap audit', () => {
     // Graph's 400 is a failure of the request, said in Graph's words (never a code alone).
     expect(refused.outcome).toBe('failed');
     expect(refused.reason).toMatch(/cannot be created for an external \(guest\) user/);
-    expect(JSON.stringify(rows)).not.toContain(tap.temporaryAccessPass);
+    const places = [logLinesSource('the audit trail', rows), logLinesSource('the relay log', world.logs)];
+    expect(await scanForSecrets(places, [{ name: 'the pass', value: tap.temporaryAccessPass! }])).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { SMART_CARD_SHIM_FILE, USB_SHIM_FILE } from './global-setup';
 import type { SmartCardShimConfig } from './smart-card-shim/entry';
-import { E2E_PORTS } from '../../playwright.config';
+import { E2E_PORTS, E2E_SERVICE_LOG } from '../../playwright.config';
 import type { UsbShimConfig } from './usb-shim/entry';
 
 import { corpusEntry } from '../../src/simulator/fake-corpus';
@@ -160,3 +160,8 @@ export const vendorClassReader = (card: UsbShimConfig['readers'][number]['card']
   oneReader('DUALi_DE-ABCM6.txt', card);
 
 export { expect };
+
+/** The services' log files the e2e demo server writes (relay, demo server, Entra emulator), for secrecy scans. */
+export const SERVICE_LOGS: Readonly<Record<string, string>> = {
+  'the services log (relay, demo server, emulator)': E2E_SERVICE_LOG,
+};

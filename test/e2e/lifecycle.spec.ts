@@ -12,10 +12,11 @@ import {
   expect,
   chooseUser,
   publishDefaultExportTemplate,
+  SERVICE_LOGS,
   vendorClassReader,
   type KeywardFixtures,
 } from './fixtures';
-import { placesHolding } from './secrets';
+import { scanPage } from '../support/secrecy-page';
 import { relayAs } from './relay-as';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 
@@ -285,8 +286,13 @@ async function runWholeWorkflow(
   await expect(page.getByTestId('state-diagram').getByRole('button')).toHaveText(['Issue']);
 
   // Secrets stayed in memory only.
-  expect(await placesHolding(page, activationPin, consoleLines)).toEqual([]);
-  expect(await placesHolding(page, tap!.temporaryAccessPass, consoleLines)).toEqual([]);
+  const secrets = [
+    { name: 'the activation PIN', value: activationPin },
+    { name: 'the chosen PIN', value: NEW_PIN },
+    { name: 'the activation TAP', value: tap!.temporaryAccessPass },
+    { name: 'the unblock TAP', value: code },
+  ];
+  expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS })).toEqual([]);
   expect(consoleProblems).toEqual([]);
 }
 
@@ -457,8 +463,8 @@ test.describe('over the local PC/SC bridge', () => {
     expect(await sw(NEW_PIN)).toMatch(/^63c/);
     await card.close();
     other.close();
-    expect(await placesHolding(page, unblocked, consoleLines)).toEqual([]);
-    expect(JSON.stringify(rig.logs)).not.toContain(unblocked);
+    const scan = { consoleLines, logFiles: SERVICE_LOGS, logs: { 'the bridge log': rig.logs } };
+    expect(await scanPage(page, [{ name: 'the new PIN', value: unblocked }], scan)).toEqual([]);
 
     // Then Ben loses the card: Smart Card Unblock lists it and retires it without it.
     await page.getByRole('link', { name: 'Smart Card Unblock' }).click();

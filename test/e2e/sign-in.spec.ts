@@ -38,6 +38,16 @@ test.describe('operator sign-in through MSAL against the Entra emulator', () => 
     );
     await page.reload();
     await expect(page.getByTestId('operator')).toContainText('Priya Privileged');
+    // MSAL keeps the tokens in this tab's sessionStorage (the deployment's default), none in localStorage.
+    const tokenKeys = () =>
+      page.evaluate(() =>
+        [sessionStorage, localStorage].map((s) =>
+          Array.from({ length: s.length }, (_, i) => s.key(i)!).filter((k) => /refreshtoken|accesstoken/i.test(k)),
+        ),
+      );
+    const [inSession, inLocal] = await tokenKeys();
+    expect(inSession.length).toBeGreaterThan(0);
+    expect(inLocal).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   });

@@ -1,5 +1,5 @@
-import { test, expect, chooseUser, publishDefaultExportTemplate } from './fixtures';
-import { placesHolding } from './secrets';
+import { test, expect, chooseUser, publishDefaultExportTemplate, SERVICE_LOGS } from './fixtures';
+import { scanPage } from '../support/secrecy-page';
 import { E2E_PORTS } from '../../playwright.config';
 import { relayAs } from './relay-as';
 import type { Page } from '@playwright/test';
@@ -55,8 +55,34 @@ test.describe('Smart Card Unblock: Temporary Access Passes', () => {
     expect(rows.find((r) => r.action === 'tap.create')).toMatchObject({ ...aisha, outcome: 'succeeded' });
     expect(rows.find((r) => r.action === 'mail.send')).toMatchObject({ ...aisha, outcome: 'succeeded' });
     expect(JSON.stringify(rows)).not.toContain(code);
-    expect(await placesHolding(page, code, consoleLines)).toEqual([]);
+    const secrets = [{ name: 'the TAP', value: code }];
+    expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS })).toEqual([]);
     expect(consoleProblems).toEqual([]);
+  });
+
+  test('a copied pass leaves the clipboard after a minute, and the operator is told', async ({
+    page,
+    context,
+    signInAs,
+  }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.clock.install();
+    await page.goto('/');
+    await signInAs(/Aisha Operator/);
+    await openUser(page, 'Ben', 'Ben Member');
+    await requestPass(page);
+    const code = (await page.getByTestId('tap-code').textContent())!.trim();
+    await page.bringToFront();
+    await page.getByRole('button', { name: 'Copy code' }).click();
+    const note = page.getByTestId('clipboard-note');
+    await expect(note).toContainText(/^Copied\. Keyward clears the clipboard in (60|59) s, while this page is open\.$/);
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    expect(await clipboard()).toBe(code);
+    await page.clock.fastForward(59_000);
+    expect(await clipboard()).toBe(code);
+    await page.clock.fastForward(1_000);
+    await expect(note).toHaveText('The code was cleared from the clipboard.');
+    expect(await clipboard()).toBe('');
   });
 
   test('replacing an existing pass asks first', async ({ operatorPage: page }) => {

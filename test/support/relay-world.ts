@@ -23,6 +23,8 @@ export { PEOPLE, type Person };
 export interface RelayWorld {
   readonly database: RelayDatabase;
   readonly tenant: FakeTenant;
+  /** The records the relay logged (its memory sink), searched by secrecy scans. */
+  readonly logs: Record<string, unknown>[];
   /** The relay as `who` reaches it: the endpoint the browser's clients take. */
   endpoint(who: Person): RelayEndpoint;
   /** Publishes templates as an administrator (a card can only be issued under a published one). */
@@ -38,11 +40,12 @@ export async function startRelayWorld(): Promise<RelayWorld> {
   const database = openDatabase({ dataDir: ':memory:' });
   await migrate(database.db);
   const tenant = await createFakeTenant();
-  const { app } = buildTestApp({ fetch: tenant.fetch, database });
+  const { app, logs } = buildTestApp({ fetch: tenant.fetch, database });
   const versions = new Map<string, number>();
   const world: RelayWorld = {
     database,
     tenant,
+    logs,
     endpoint: (who) => ({
       url: 'http://relay.test',
       token: () => mintToken(tenant.key, { ...operatorClaims(), ...who }),

@@ -45,10 +45,22 @@ const cardNow = (f: Fields): string => {
   return ` It is now ${card.state}${who ? ` for ${who}` : ''}${by}.`;
 };
 
+/** What TLS with the relay's mail server failed on (the relay's `tlsCause`, relay/mail/smtp-tls.ts). */
+const TLS_CAUSES: Readonly<Record<string, string>> = {
+  'untrusted-certificate': 'its certificate is not signed by a CA the relay trusts',
+  'expired-certificate': 'its certificate has expired or is not yet valid',
+  'name-mismatch': 'its certificate is for another host name',
+  'no-starttls': 'it does not offer STARTTLS, and the relay sends nothing in clear text',
+  'handshake-failed': 'the TLS handshake failed',
+};
+const tlsCauseWords = (cause: unknown) => TLS_CAUSES[String(cause)] ?? 'TLS failed';
+
 /** `AppError('relay-api', code)` → words. */
 export const RELAY_API_WORDS: Words = {
   RELAY_UNREACHABLE: (f) =>
     `The Keyward relay at ${String(f.relayUrl)} did not answer. Check the relay URL in Options > Connections${f.retryable ? '; trying again is safe, it never sends twice' : ''}.`,
+  RELAY_TIMEOUT: (f) =>
+    `The Keyward relay at ${String(f.relayUrl)} gave no answer within ${String(f.timeoutSeconds)} seconds${f.retryable ? '; trying again is safe, it never sends twice' : ''}. If it keeps happening, ask whoever runs the relay to look at its log.`,
   RELAY_ANSWER_INVALID: say(
     'The Keyward relay answered in a form this page does not understand. Reload the page; if it happens again, this page and the relay may be different versions.',
   ),
@@ -134,9 +146,11 @@ export const RELAY_API_WORDS: Words = {
     "refused the relay's credentials",
     'Nothing was sent. Ask whoever runs the relay to check its SMTP settings.',
   ),
-  SMTP_TLS_FAILED: smtp(
-    'could not be reached securely (TLS failed)',
-    'Nothing was sent. Ask whoever runs the relay to check its SMTP settings.',
+  SMTP_TLS_FAILED: (f) =>
+    `The relay's mail server could not be reached securely: ${tlsCauseWords(f.tlsCause)}. Nothing was sent. Ask whoever runs the relay to check its SMTP settings.${ref(f)}`,
+  SMTP_TIMEOUT: smtp(
+    'stopped answering before the message was sent',
+    'Nothing was sent. Ask whoever runs the relay to check the mail server; it did not refuse the credentials, it went silent.',
   ),
   SMTP_REJECTED: smtp('refused the message', 'It was not sent. Check the recipients and the template.'),
   SMTP_UNCERTAIN: smtp(

@@ -18,6 +18,8 @@ import {
 } from '../../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { createGraphTransport } from '../../entra/graph-adapter';
+import { scanForSecrets } from '../../../test/support/secrecy-scan';
+import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
 import type { TapContext } from '../request-tap';
 import { activateCard } from './activate';
 import { issueCard } from './issue';
@@ -105,7 +107,17 @@ describe('activateCard with an Initiate Card TAP', () => {
       outcome: 'succeeded',
     });
     expect(about('mail.send')).toMatchObject({ target: ben, outcome: 'succeeded' });
-    expect(JSON.stringify(rows)).not.toContain(tap.temporaryAccessPass);
     await transport.close();
+    const places = [
+      indexedDbSource(),
+      logLinesSource('the audit trail', rows),
+      logLinesSource('the relay log', world.logs),
+    ];
+    const secrets = [
+      { name: 'the pass', value: tap.temporaryAccessPass! },
+      { name: 'the activation PIN', value: issued.activationPin! },
+      { name: 'the new PIN', value: '13572468' },
+    ];
+    expect(await scanForSecrets(places, secrets)).toEqual([]);
   });
 });

@@ -2,8 +2,6 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { deriveAdminSecrets } from '../../cards/admin-secrets';
 import { openPivSession } from '../../cards/card';
-import { toHex } from '../../bytes';
-import { DB_NAME, DB_VERSION } from '../../store/db';
 import type { CardTransport } from '../../transport/card-transport';
 import {
   cardInReader,
@@ -17,32 +15,14 @@ import { activateCard } from './activate';
 import { issueCard } from './issue';
 import { retireCard } from './retire';
 import { detectLocked, unblockCard } from './unblock';
+import { scanForSecrets } from '../../../test/support/secrecy-scan';
+import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
 
 const session = (t: CardTransport) => openPivSession(t);
 
 async function blockPin(t: CardTransport): Promise<void> {
   const s = await session(t);
   for (let i = 0; i < 3; i++) await s.verifyPin('00000000').catch(() => undefined);
-}
-
-/** Every value in every object store, as JSON text. */
-async function dumpDb(): Promise<string> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME, DB_VERSION);
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-  const out: unknown[] = [];
-  for (const name of Array.from(db.objectStoreNames)) {
-    out.push(
-      await new Promise((resolve) => {
-        const req = db.transaction(name).objectStore(name).getAll();
-        req.onsuccess = () => resolve(req.result);
-      }),
-    );
-  }
-  db.close();
-  return JSON.stringify(out);
 }
 
 const world = useLifecycleWorld();
@@ -96,7 +76,7 @@ describe('unblock, detect locked, retire', () => {
 });
 
 describe('secrets', () => {
-  it('a full issue + activate leaves no PIN, PUK or management key in IndexedDB or the console', async () => {
+  it('a full issue + activate leaves no PIN, PUK or management key in IndexedDB, the console or the relay log', async () => {
     const logs: string[] = [];
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
       vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(' '))),
@@ -114,9 +94,17 @@ describe('secrets', () => {
       { serial: Number(issued.cardId.slice('serial:'.length)) },
       'AES192',
     );
-    const haystack = `${await dumpDb()}\n${logs.join('\n')}`.toLowerCase();
-    expect(haystack).toContain(issued.cardId); // the scan sees the stores
-    for (const secret of [issued.activationPin!, '97531864', puk, toHex(managementKey).toLowerCase()])
-      expect(haystack).not.toContain(secret);
+    const sources = [
+      indexedDbSource(),
+      logLinesSource('the console', logs),
+      logLinesSource('the relay log', world().logs),
+    ];
+    const secrets = [
+      { name: 'the activation PIN', value: issued.activationPin! },
+      { name: 'the new PIN', value: '97531864' },
+      { name: 'the PUK', value: puk },
+      { name: 'the management key', value: managementKey },
+    ];
+    expect(await scanForSecrets(sources, secrets)).toEqual([]);
   });
 });
