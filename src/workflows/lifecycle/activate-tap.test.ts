@@ -60,14 +60,14 @@ describe('activateCard with an Initiate Card TAP', () => {
           scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
         }),
     });
-    const sent: { values: Record<string, string | undefined>; key: string; to: string }[] = [];
+    const sent: { values: Record<string, string | undefined>; key: string; template: unknown }[] = [];
     const ports = portsOf(world);
     const tapContext: TapContext = {
       graph,
       operator: OPERATOR,
       audit: ports.audit,
       sendMail: async (request, key) => {
-        sent.push({ values: request.values, key, to: request.template.to });
+        sent.push({ values: request.values ?? {}, key, template: request.template });
         return { messageId: 'm-1', accepted: [holder.userPrincipalName], requestId: 'r-1' };
       },
     };
@@ -96,6 +96,12 @@ describe('activateCard with an Initiate Card TAP', () => {
     expect(a.tap).toMatchObject({ status: 'created', tapId: tap.id, deliveries: [{ status: 'sent' }] });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.values.AadTapCode).toBe(tap.temporaryAccessPass);
+    // The relay renders the published version named; the card's variables are filled, never empty.
+    expect(sent[0]!.template).toEqual({ id: 'exp-welcome', version: 1 });
+    expect(sent[0]!.values).toMatchObject({
+      CardSerial: String(a.cardId.replace('serial:', '')),
+      CredentialType: expect.stringMatching(/\S/),
+    });
     const rows = await auditRows(world);
     const about = (action: string) => rows.find((r) => r.action === action);
     const ben = { type: 'user', id: holder.id, label: 'Ben Member' };
