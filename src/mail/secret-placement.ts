@@ -85,3 +85,23 @@ export function placementProblems(parts: EmailTemplateParts): PlacementProblem[]
 export function describePlacement(p: PlacementProblem): string {
   return `${p.field}: \${${p.variable}} at character ${p.position}: ${p.problem}`;
 }
+
+// `${Mail}`, or a display name (which may use variables) with `<${Mail}>`.
+const OWN_MAILBOX = /^(?:\$\{Mail\}|[^<>]*<\$\{Mail\}>)$/;
+
+/**
+ * Recipients the relay will always refuse: it writes only to the target user's own address, so each To
+ * and Cc entry must be `${Mail}` (optionally `Name <${Mail}>`). A fixed address or another variable
+ * could never pass the relay's check (relay/mail/compose.ts `checkRecipient`).
+ */
+export function recipientProblems(
+  parts: Pick<EmailTemplateParts, 'to' | 'cc'>,
+): { field: 'to' | 'cc'; entry: string }[] {
+  return (['to', 'cc'] as const).flatMap((field) =>
+    (parts[field] ?? '')
+      .split(/[,;]/)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry && !OWN_MAILBOX.test(entry))
+      .map((entry) => ({ field, entry })),
+  );
+}
