@@ -72,11 +72,13 @@ describe('activateCard with an Initiate Card TAP', () => {
       },
     };
     await world.publish('export', exportTemplate);
+    // Send email automatically off: activation honours it and sends nothing with this one.
+    await world.publish('export', { ...exportTemplate, id: 'exp-held', name: 'Held', sendAutomatically: false });
     const base = testTemplate();
     const template = {
       ...base,
       tap: { ...base.tap, enabled: true, lifetimeOverrideMinutes: 90, usableOnce: true },
-      initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome'] },
+      initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome', 'exp-held'] },
     };
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
@@ -93,7 +95,11 @@ describe('activateCard with an Initiate Card TAP', () => {
     });
     const tap = emulator.control.tapFor(holder.id)!;
     expect(tap).toMatchObject({ lifetimeInMinutes: 90, isUsableOnce: true });
-    expect(a.tap).toMatchObject({ status: 'created', tapId: tap.id, deliveries: [{ status: 'sent' }] });
+    expect(a.tap).toMatchObject({
+      status: 'created',
+      tapId: tap.id,
+      deliveries: [{ status: 'sent' }, { status: 'held', templateName: 'Held' }],
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.values.AadTapCode).toBe(tap.temporaryAccessPass);
     // The relay renders the published version named; the card's variables are filled, never empty.

@@ -36,10 +36,16 @@ export interface ActivateInput {
   readonly onStep?: OnStep;
 }
 
-/** The TAP part of the summary (the code itself is in `tap.tap.temporaryAccessPass`, in memory only). */
+/**
+ * One Initiate Card email: sent, failed, or held because its data-export template is not sent
+ * automatically (*Send email automatically* off), which activation honours by not sending it.
+ */
+export type ActivationDelivery = Delivery | { readonly status: 'held'; readonly templateName: string };
+
+/** The TAP part of the summary (the code is never kept: it went out by email or nowhere). */
 export type ActivationTap =
   | { readonly status: 'not-requested' }
-  | { readonly status: 'created'; readonly tapId: string; readonly deliveries: readonly Delivery[] }
+  | { readonly status: 'created'; readonly tapId: string; readonly deliveries: readonly ActivationDelivery[] }
   | { readonly status: 'failed'; readonly code: string }
   | { readonly status: 'unknown' };
 
@@ -81,11 +87,13 @@ async function createInitiateTap(
       () => requestTap(tapContext, directoryUser, { request, deliverWith: null }),
       (o) => ({ tapId: o.tap.id }),
     );
-    const deliveries: Delivery[] = [];
+    const deliveries: ActivationDelivery[] = [];
     const published = await input.ports.templates.exportTemplates();
     for (const id of template.initiate.exportTemplateIds) {
       const export_ = published.find((t) => t.record.id === id);
-      if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_, cardValues));
+      if (export_ && !export_.record.sendAutomatically)
+        deliveries.push({ status: 'held', templateName: export_.record.name });
+      else if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_, cardValues));
     }
     return { status: 'created', tapId: outcome.tap.id, deliveries };
   } catch (e) {
