@@ -78,6 +78,11 @@ export const T = {
     operatorMayGenerate: true,
     operatorDeliverTemplateId: HELD,
   }),
+  /** Its Deliver email was never published: the page refuses before anything is asked or sent. */
+  orphan: cardTemplate(`e2e-orphan-${RUN}`, `Orphan ${RUN}`, {
+    operatorMayGenerate: true,
+    operatorDeliverTemplateId: `e2e-missing-${RUN}`,
+  }),
   long: cardTemplate(`e2e-long-${RUN}`, `Long ${RUN}`, {
     operatorMayGenerate: true,
     showCode: true,

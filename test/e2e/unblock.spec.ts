@@ -157,6 +157,25 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     expect(await emulator.tapFor(dmitri)).toBeNull();
   });
 
+  test('an invalid request is refused before the replace question, so the current pass survives', async ({
+    operatorPage: page,
+    emulator,
+  }) => {
+    const upn = 'zoe.walsh@contoso.example';
+    const zoe = await emulator.userId(upn);
+    await cardFor(zoe, upn, T.shown);
+    await openUser(page, 'Zoe', 'Zoe Walsh');
+    await requestPass(page);
+    const current = (await emulator.tapFor(zoe))!;
+    const orphan = await cardFor(zoe, upn, T.orphan);
+    await openUser(page, 'Zoe', 'Zoe Walsh');
+    await page.getByLabel(/Card \(its template/).selectOption({ label: `YubiKey ${orphan} · ${T.orphan.name}` });
+    await expect(page.getByTestId('tap-refusal')).toContainText('email template that is not published');
+    await expect(page.getByRole('button', { name: 'Request TAP Code' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Replace the pass' })).toHaveCount(0);
+    expect((await emulator.tapFor(zoe))?.id).toBe(current.id);
+  });
+
   test('a new search puts the chosen user away at once', async ({ operatorPage: page, emulator }) => {
     const upn = 'lena.novak@contoso.example';
     await cardFor(await emulator.userId(upn), upn, T.shown);
