@@ -65,14 +65,23 @@ const TARGETS = [
   '7aae89f4-61eb-4c12-828f-51e1d8973656',
 ];
 
+/** The data-export template the senders name; published on the relay before the runs (the relay sends only those). */
+const TEMPLATE = {
+  id: 'bench-tap',
+  name: 'TAP email',
+  target: 'email',
+  sendAutomatically: true,
+  connector: 'relay',
+  to: '${Mail}',
+  cc: '',
+  subject: 'Your Temporary Access Pass, ${GivenName}',
+  text: 'Hello ${DisplayName}, your pass ${AadTapId} is ${AadTapCode}; it expires ${AadTapExpires}. -- ${OperatorName}',
+  html: '<p>Hello ${DisplayName}, your pass is <b>${AadTapCode}</b>; it expires ${AadTapExpires}.</p>',
+  updatedAt: '2026-12-01T09:00:00.000Z',
+};
+
 const REQUEST = {
-  template: {
-    name: 'TAP email',
-    to: '${Mail}',
-    subject: 'Your Temporary Access Pass, ${GivenName}',
-    text: 'Hello ${DisplayName}, your pass ${AadTapId} is ${AadTapCode}; it expires ${AadTapExpires}. -- ${OperatorName}',
-    html: '<p>Hello ${DisplayName}, your pass is <b>${AadTapCode}</b>; it expires ${AadTapExpires}.</p>',
-  },
+  template: { id: TEMPLATE.id, version: 1 },
   targetUserId: TARGETS[0]!,
   values: {
     AadTapId: 'b6f1c3a2-0000-4000-8000-000000000001',
@@ -346,6 +355,14 @@ async function startRig(): Promise<Rig> {
       audience: 'relay',
       scopes: ['Mail.Send'],
     });
+    const ada = emulator.tenant.byDisplayName('Ada Admin').id;
+    const admin = await emulator.control.mintAccessToken({ userId: ada, audience: 'relay', scopes: ['Mail.Send'] });
+    const published = await fetch(`${relay.url}/api/templates/export/${TEMPLATE.id}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ expectedVersion: 0, body: TEMPLATE }),
+    });
+    if (!published.ok) throw new Error(`publishing the bench template failed: ${published.status}`);
     return {
       relayUrl: relay.url,
       relayPid: child.pid!,

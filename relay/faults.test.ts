@@ -51,7 +51,7 @@ async function call(app: ReturnType<typeof buildTestApp>['app'], who: typeof OLI
     method === 'GET'
       ? undefined
       : path.startsWith('/api/mail')
-        ? { template: { name: 'TAP', to: '${Mail}', subject: 'S', text: 'T' }, targetUserId: BEN, values: {} }
+        ? { template: { id: 'tap-mail', version: 1 }, targetUserId: BEN, values: {} }
         : path === '/api/audit'
           ? { action: 'tap.create', target: { type: 'user', id: 'oid-ben' }, outcome: 'succeeded' }
           : path === '/api/cards/import'

@@ -138,7 +138,7 @@ describe('logs', () => {
       smtpResponseCode: 250,
       attempts: 1,
     });
-    expect(suite.relay.logs.find((l) => l.msg === 'request')).toMatchObject({
+    expect(suite.relay.logs.find((l) => l.msg === 'request' && l.path === '/api/mail')).toMatchObject({
       requestId,
       path: '/api/mail',
       status: 200,

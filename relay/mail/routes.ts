@@ -3,9 +3,11 @@
  * Connections > SMTP: a fixed message to the caller's own mail, for operators and administrators).
  * Mounted by relay/app.ts with `app.route('/api/mail', mailRoutes(deps))`.
  *
- * A send goes: operator token → JSON schema (the contract's `MailRequest`, src/relay-api/contract.ts) → Idempotency-Key (replay, mismatch, in progress) → rate
- * limit → Graph lookup of the target user → eligibility → render + recipient checks → SMTP. Every step
- * before SMTP refuses without sending anything.
+ * A send goes: operator token → JSON schema (the contract's `MailRequest`, src/relay-api/contract.ts) →
+ * Idempotency-Key (replay, mismatch, in progress) → rate limit → the published template the request
+ * names (./published.ts: the newest version, not withdrawn; never a subject or body from the browser) →
+ * Graph lookup of the target user → eligibility → render + recipient checks → SMTP. Every step before
+ * SMTP refuses without sending anything.
  *
  * Each request also logs one `mail` line: request id, template name, target user id, recipient count,
  * outcome, error code and SMTP reply code. Never the subject, bodies, values, addresses or codes.
@@ -24,6 +26,7 @@ import { codedRefusal, validJson } from '../validate';
 import { checkEligible, composeMail, fillValues } from './compose';
 import { requestFingerprint, type IdempotencyStore } from './idempotency';
 import type { RateLimiter } from './rate-limit';
+import type { MailTemplateSource } from './published';
 import type { Mailer, SendOutcome } from './smtp-mailer';
 
 /** What the mail routes need. */
@@ -35,6 +38,15 @@ export interface MailRouteDeps {
   mailer: Mailer;
   idempotency: IdempotencyStore;
   limiter: RateLimiter;
+  /** The published data-export templates (the relay's store). */
+  templates: MailTemplateSource;
+}
+
+/** What one send renders: a published template (or the fixed test message) and the client's values. */
+interface MailJob {
+  template: MailTemplate;
+  targetUserId: string;
+  values: MailRequest['values'];
 }
 
 /** The success body of both routes. */
@@ -97,7 +109,7 @@ function parseIdempotencyKey(header: string | undefined): string {
 async function deliver(
   deps: MailRouteDeps,
   caller: Caller,
-  request: MailRequest,
+  request: MailRequest | MailJob,
   facts: MailLog,
 ): Promise<SendOutcome> {
   const take = await deps.limiter.take(caller.oid);
@@ -109,10 +121,12 @@ async function deliver(
       { status: 429, retryable: true, retryAfterSeconds: take.retryAfterSeconds },
     );
   }
+  const template = 'id' in request.template ? await deps.templates(request.template) : request.template;
+  facts.template = template.name.slice(0, 100);
   const user = await deps.directory.getUser(request.targetUserId);
   checkEligible(user);
   const mail = composeMail(
-    request.template,
+    template,
     fillValues(request.values, user, operatorName(caller)),
     user,
     deps.config.allowedDomains,
@@ -207,7 +221,7 @@ export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
     .post('/', operator, requireJson, body, async (c) => {
       const request = c.req.valid('json');
       const facts: MailLog = {
-        template: request.template.name.slice(0, 100),
+        template: `${request.template.id} v${request.template.version}`.slice(0, 100),
         targetUserId: request.targetUserId,
         recipients: 0,
         smtpResponseCode: null,
@@ -223,7 +237,7 @@ export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
     })
     .post('/test', staff, async (c) => {
       const caller = getCaller(c);
-      const request: MailRequest = { template: TEST_TEMPLATE, targetUserId: caller.oid, values: {} };
+      const request: MailJob = { template: TEST_TEMPLATE, targetUserId: caller.oid, values: {} };
       const facts: MailLog = {
         template: TEST_TEMPLATE.name,
         targetUserId: caller.oid,

@@ -7,10 +7,20 @@ import { DEMO_RELAY_CLIENT_ID, DEMO_TENANT_ID } from '../../demo/entra-emulator/
 import { loadConfig } from '../config';
 import { createLogger, createMemorySink } from '../log';
 import { startRelay, type RunningRelay } from '../server';
-import { relayToken, startMailWorld, tapRequest, USERS, type MailWorld } from '../../test/support/mail-world';
+import {
+  publishVia,
+  relayToken,
+  startMailWorld,
+  tapRequest,
+  USERS,
+  type MailWorld,
+  type TemplateRef,
+} from '../../test/support/mail-world';
 
 let world: MailWorld;
 let relay: RunningRelay;
+/** The TAP email of `tapRequest`, published on the running relay. */
+let published: TemplateRef;
 const memory = createMemorySink();
 
 beforeAll(async () => {
@@ -31,8 +41,12 @@ beforeAll(async () => {
     graphFetch: world.fetch,
     log: createLogger({ sink: memory.sink }),
   });
+  published = await publishVia((path, init) => fetch(`${relay.url}${path}`, init), world, tapRequest().template);
   // PGlite compiles PostgreSQL's WebAssembly at start-up: seconds on a busy machine.
 }, 120_000);
+
+/** The TAP email request for Ben, naming the published template. */
+const tapEmail = () => ({ ...tapRequest(), template: published });
 afterAll(async () => {
   await relay?.close();
   await world?.close();
@@ -59,7 +73,7 @@ describe('startRelay with mail', () => {
       status: 200,
       json: { accepted: ['aisha.operator@contoso.example'] },
     });
-    expect(await send('/api/mail', tapRequest())).toMatchObject({
+    expect(await send('/api/mail', tapEmail())).toMatchObject({
       status: 200,
       json: { accepted: ['ben.member@contoso.example'] },
     });
@@ -114,7 +128,7 @@ describe('startRelay with mail', () => {
           'Content-Type': 'application/json',
           'Idempotency-Key': key,
         },
-        body: JSON.stringify(tapRequest()),
+        body: JSON.stringify(tapEmail()),
       });
     const sent = await call(crypto.randomUUID());
     const refused = await call('not a valid key!');

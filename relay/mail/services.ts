@@ -1,7 +1,7 @@
 /**
  * Builds the mail routes' collaborators from the configuration: the app-only Graph directory, the
- * pooled SMTP mailer, and the idempotency store and rate limiter in the relay's database (shared by
- * every instance). relay/server.ts calls this; tests build the same pieces with their own fetch
+ * pooled SMTP mailer, the idempotency store and rate limiter in the relay's database (shared by every
+ * instance), and the published templates it sends. relay/server.ts calls this; tests build the same pieces with their own fetch
  * (trusting the emulator's CA) and SMTP CA.
  */
 import type { Kysely } from 'kysely';
@@ -12,6 +12,7 @@ import { globalHttpFetch, type HttpFetch } from '../graph/http-fetch';
 import type { Schema } from '../db/schema';
 import type { IdempotencyStore } from './idempotency';
 import { createDatabaseIdempotencyStore } from './idempotency-db';
+import { storedMailTemplates, type MailTemplateSource } from './published';
 import type { RateLimiter } from './rate-limit';
 import { createDatabaseRateLimiter } from './rate-limit-db';
 import { createSmtpMailer, type Mailer, type SmtpMailerOptions } from './smtp-mailer';
@@ -22,6 +23,8 @@ export interface MailServices {
   mailer: Mailer;
   idempotency: IdempotencyStore;
   limiter: RateLimiter;
+  /** The data-export templates published in the relay's store: the only emails it sends. */
+  templates: MailTemplateSource;
 }
 
 /** Overrides for {@link createMailServices}. */
@@ -60,5 +63,6 @@ export function createMailServices(
     }),
     idempotency: createDatabaseIdempotencyStore(db),
     limiter: createDatabaseRateLimiter(db, { perMinute: config.mailRatePerMinute }),
+    templates: storedMailTemplates(db),
   };
 }

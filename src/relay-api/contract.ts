@@ -320,16 +320,28 @@ const closedObject = <S extends z.core.$ZodLooseShape>(shape: S, unknown = 'is n
           : undefined,
   });
 
-/** The data-export email template as the browser sends it (the parts the relay renders). */
-export const MailTemplate = closedObject({
-  name: mailText(200).refine((name) => name.trim() !== '', 'must not be blank'),
-  to: mailText(1000),
-  cc: mailText(1000).optional(),
-  subject: mailText(500),
-  text: mailText(32_000),
-  html: mailText(48_000).optional(),
+/**
+ * The published data-export template to send: its id and the version the browser read. The relay renders
+ * that version from its own store; it refuses one never published, withdrawn, or no longer the newest
+ * (an administrator changed it since), and never takes a subject, body or recipient from the browser.
+ */
+export const MailTemplateRef = closedObject({
+  id: z
+    .string({ error: 'must be a template id' })
+    .regex(/^[A-Za-z0-9:._-]{1,100}$/, 'must be 1 to 100 letters, digits and : . _ -'),
+  version: z.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more'),
 });
-export type MailTemplate = z.infer<typeof MailTemplate>;
+export type MailTemplateRef = z.infer<typeof MailTemplateRef>;
+
+/** The parts of a data-export template the relay renders (the relay's own test message is one too). */
+export interface MailTemplate {
+  readonly name: string;
+  readonly to: string;
+  readonly cc?: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+}
 
 /**
  * The client's variable values: TAP and card variables only, each at most 1,000 characters. A value
@@ -357,9 +369,9 @@ export const MailValues = z.preprocess((values: z.input<typeof ClientValues>, ct
 
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `POST /api/mail`: render `template` for the Entra user `targetUserId` with the client's `values`. */
+/** `POST /api/mail`: render the published `template` for the Entra user `targetUserId` with the client's `values`. */
 export const MailRequest = closedObject({
-  template: MailTemplate,
+  template: MailTemplateRef,
   /** An Entra object id; the relay compares it in lower case. */
   targetUserId: z
     .string({ error: 'must be an Entra object id (a GUID)' })

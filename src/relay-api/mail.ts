@@ -1,12 +1,13 @@
 /**
  * The browser's client for the relay's mail export (`POST /api/mail`, `POST /api/mail/test`). The relay
- * renders and sends; this only carries the template, the target user and the variable values.
+ * renders a published template and sends; this only names the template (id and version), the target
+ * user and the variable values.
  * The values may include a TAP code: they travel in the request body only, never in a URL or a log.
  */
-import { MailReceipt, type MailRequestBody } from './contract';
+import { MailReceipt, type MailRequestBody, type MailTemplateRef } from './contract';
 import { relayCall, type RelayEndpoint } from './request';
 
-export type { MailReceipt, MailRequestBody };
+export type { MailReceipt, MailRequestBody, MailTemplateRef };
 
 /**
  * How long the page waits for the relay's answer to a send: longer than the relay's own deadline for an
@@ -14,20 +15,9 @@ export type { MailReceipt, MailRequestBody };
  */
 export const MAIL_ANSWER_DEADLINE_MS = 45_000;
 
-/** What the template editor stores and the relay renders. */
-export interface MailTemplateParts {
-  readonly name: string;
-  readonly to: string;
-  readonly cc: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-}
-
-/** Only the parts the relay renders, from a stored template that holds more (id, target, timestamps). */
-export function mailPartsOf(template: MailTemplateParts): MailTemplateParts {
-  const { name, to, cc, subject, text, html } = template;
-  return { name, to, cc, subject, text, html };
+/** The reference the relay sends by, from a published template as the template store holds it. */
+export function templateRef(published: { readonly record: { readonly id: string }; readonly version: number }) {
+  return { id: published.record.id, version: published.version } satisfies MailTemplateRef;
 }
 
 /**
@@ -36,7 +26,7 @@ export function mailPartsOf(template: MailTemplateParts): MailTemplateParts {
  */
 export function sendExportEmail(
   relay: RelayEndpoint,
-  request: MailRequestBody & { template: MailTemplateParts },
+  request: MailRequestBody,
   idempotencyKey: string,
 ): Promise<MailReceipt> {
   return relayCall(relay, {

@@ -9,6 +9,7 @@
  * editor's business (src/workflows/card-template-rules.ts), which sees more than the relay does.
  */
 import { z } from 'zod';
+import { describePlacement, placementProblems } from '../mail/secret-placement';
 import { unknownVariables } from '../mail/template';
 import { line, type TemplateKind } from './contract';
 
@@ -106,6 +107,9 @@ export const ExportTemplateBody = z
     const unknown = unknownVariables(t).length;
     if (unknown > 0)
       ctx.addIssue({ code: 'custom', message: `uses ${unknown} \${…} placeholder(s) that are not variables` });
+    // Named with its position: a variable's name is the template's, never a value.
+    for (const p of placementProblems(t))
+      ctx.addIssue({ code: 'custom', path: [p.field], message: describePlacement(p).slice(p.field.length + 2) });
   });
 export type ExportTemplateBody = z.infer<typeof ExportTemplateBody>;
 

@@ -1,19 +1,35 @@
 /**
- * Actions > Smart Card Unblock: find a user, see their pass, request a new one, show and/or deliver it.
+ * Actions > Smart Card Unblock: find a user, see their cards and their pass, and request a new pass as
+ * the chosen card's template allows (workflows/operator-tap.ts): no request when no card's template lets
+ * operators generate passes, the code shown only with *Show code*, delivered with the template's own
+ * Deliver email (at once, or held for the operator when that email is not sent automatically).
  * The issued code is held only here, in memory, and dropped when the operator leaves the page.
  */
 import type { AppError } from '../app-error';
-import { deliverTap, requestTap, type TapContext, type TapOutcome } from '../workflows/request-tap';
 import {
-  deliveryTemplates,
+  deliverTap,
+  requestTap,
+  type DeliveryTemplate,
+  type TapContext,
+  type TapOutcome,
+} from '../workflows/request-tap';
+import {
   tenantTapPolicy,
   userTap,
   type DirectoryUser,
-  type ExportTemplateRecord,
   type TapPolicyResult,
   type TemporaryAccessPass,
 } from '../workflows/helpdesk';
 import { cardsOf, reportCardLost, type Card } from '../workflows/lost-card';
+import {
+  cardTapVerdict,
+  cardValues,
+  governsTap,
+  heldEmailPreview,
+  userTapRefusal,
+  type CardTapVerdict,
+  type OperatorTapGrant,
+} from '../workflows/operator-tap';
 import { tapContextWith, type ServicePorts } from './lifecycle-operations';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
@@ -21,6 +37,7 @@ import { UserSearchState } from './user-search.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { canReportLost } from '../workflows/lost-card';
+export type { CardTapVerdict, OperatorTapGrant };
 
 /** Reactive state of the Smart Card Unblock page. */
 export class UnblockState {
@@ -28,54 +45,89 @@ export class UnblockState {
   user = $state.raw<DirectoryUser | null>(null);
   existing = $state.raw<TemporaryAccessPass | null>(null);
   policy = $state.raw<TapPolicyResult | null>(null);
-  templates = $state.raw<readonly ExportTemplateRecord[]>([]);
-  templateId = $state<string | null>(null);
-  show = $state(true);
-  deliver = $state(true);
-  /** Lifetime override in minutes; null = the tenant policy's default. */
-  lifetime = $state<number | null>(null);
-  /** Usable-once override; null = the tenant policy's default. */
-  usableOnce = $state<boolean | null>(null);
+  /** Published data-export templates (a card template's Deliver names one of them). */
+  exports = $state.raw<readonly DeliveryTemplate[]>([]);
+  /** The chosen user's cards, as the service knows them. */
+  cards = $state.raw<readonly Card[]>([]);
+  /** For each card whose template governs a pass: what that template allows. */
+  verdicts = $state.raw<readonly CardTapVerdict[]>([]);
+  /** The card whose template rules the request (the operator picks when there are several). */
+  cardId = $state<string | null>(null);
   confirmingReplace = $state(false);
   busy = $state(false);
   error = $state.raw<AppError | null>(null);
   issued = $state.raw<TapOutcome | null>(null);
-  /** Whether the issued code is on screen (decided when it was requested). */
+  /** Whether the issued code is on screen (the template's Show code, when it was requested). */
   codeShown = $state(false);
-  /** The chosen user's cards, as the service knows them. */
-  cards = $state.raw<readonly Card[]>([]);
+  /** The Deliver email not sent automatically (its template says so): the operator sends it, or not. */
+  held = $state.raw<DeliveryTemplate | null>(null);
   /** The card whose loss the operator is being asked to confirm. */
   confirmingLost = $state.raw<Card | null>(null);
+  /** What the template granted when the issued pass was requested (its email follows these rules). */
+  issuedGrant = $state.raw<OperatorTapGrant | null>(null);
 
   constructor(
     private readonly session: SessionState,
     private readonly ports: ServicePorts,
   ) {
     this.search = new UserSearchState(session);
+    // A new search puts the chosen user away at once: their panel must not stay actionable meanwhile.
+    this.search.ontype = () => this.#deselect();
   }
 
-  /** Loads what the page needs once the operator is signed in: the TAP policy and the templates. */
+  /** The verdict of the chosen card. */
+  get chosen(): CardTapVerdict | null {
+    return this.verdicts.find((v) => v.card.cardId === this.cardId) ?? null;
+  }
+
+  /** Why no pass may be requested now (for the user, or under the chosen card's template); null when one may. */
+  get refusal(): AppError | null {
+    const user = this.user;
+    if (!user) return null;
+    return (
+      userTapRefusal(user, this.session.profile?.account.objectId ?? '', this.verdicts) ?? this.chosen?.refusal ?? null
+    );
+  }
+
+  /** What the chosen card's template grants, when a request is allowed. */
+  get grant(): OperatorTapGrant | null {
+    return this.refusal ? null : (this.chosen?.grant ?? null);
+  }
+
+  /** The held email as it would go out (the code masked unless Show code allows it). */
+  get heldPreview() {
+    const { held, issued, user } = this;
+    const grant = this.issuedGrant;
+    return held && issued && user && grant ? heldEmailPreview(held, user, issued.tap, grant) : null;
+  }
+
+  /** Loads what the page needs once the operator is signed in: the TAP policy and the published emails. */
   async open(): Promise<void> {
     const op = this.session.operator;
     if (!op) return;
     await this.#run(async () => {
-      this.templates = await deliveryTemplates(this.ports(op).templates);
-      this.templateId ??= this.templates[0]?.id ?? null;
+      this.exports = await this.ports(op).templates.exportTemplates();
       this.policy = await tenantTapPolicy(op);
     });
   }
 
-  /** Selects a user and reads their current pass. */
+  /** Selects a user: reads their cards, each card's template, and their current pass. */
   async choose(user: DirectoryUser): Promise<void> {
     const op = this.session.operator;
     if (!op) return;
-    this.forget();
+    this.#deselect();
     this.user = user;
-    this.existing = null;
-    this.cards = [];
+    const ports = this.ports(op);
     await this.#run(async () => {
-      this.cards = await cardsOf(this.ports(op).registry, user.id);
-      this.existing = await userTap(op, user.id);
+      const cards = await cardsOf(ports.registry, user.id);
+      const governing = cards.filter(governsTap);
+      const templates = await Promise.all(governing.map((c) => ports.templates.cardTemplate(c.template.id)));
+      if (this.user !== user) return;
+      this.cards = cards;
+      this.verdicts = governing.map((c, i) => cardTapVerdict(c, templates[i] ?? null, this.exports, this.policy));
+      this.cardId = (this.verdicts.find((v) => v.grant) ?? this.verdicts[0])?.card.cardId ?? null;
+      // Graph refuses anyone their own pass, even reading it; the refusal above says so.
+      if (user.id !== this.session.profile?.account.objectId) this.existing = await userTap(op, user.id);
     });
   }
 
@@ -91,50 +143,78 @@ export class UnblockState {
       // The service unbinds a retired card from its holder, so the lost one is shown from its answer.
       const others = (await cardsOf(ports.registry, user.id)).filter((c) => c.cardId !== lost.cardId);
       this.cards = [...others, lost];
+      this.verdicts = this.verdicts.map((v) => (v.card.cardId === lost.cardId ? { ...v, card: lost } : v));
     });
   }
 
-  /** Creates the pass; when one exists, the first call only asks for confirmation. */
+  /**
+   * Creates the pass as the chosen card's template allows. Everything is checked first (the template, the
+   * user, the lifetime against the tenant policy); only then, when a pass exists, is the operator asked to
+   * confirm replacing it.
+   */
   async request(confirmed = false): Promise<void> {
-    const op = this.session.operator;
     const user = this.user;
-    if (!op || !user) return;
+    const grant = this.grant;
+    if (!user || !grant) return;
     if (this.existing && !confirmed) {
       this.confirmingReplace = true;
       return;
     }
     this.confirmingReplace = false;
-    const template = this.deliver ? (this.templates.find((t) => t.id === this.templateId) ?? null) : null;
+    const auto = grant.deliverWith?.record.sendAutomatically ? grant.deliverWith : null;
     await this.#run(async () => {
-      const request = {
-        ...(this.lifetime === null ? {} : { lifetimeInMinutes: this.lifetime }),
-        ...(this.usableOnce === null ? {} : { isUsableOnce: this.usableOnce }),
-      };
-      const outcome = await requestTap(this.#context(), user, { request, deliverWith: template });
-      // Not shown and delivered: the code has done its job and is dropped at once.
-      const keepCode = this.show || outcome.delivery?.status === 'failed';
-      this.issued = keepCode ? outcome : { ...outcome, tap: { ...outcome.tap, temporaryAccessPass: null } };
-      this.codeShown = this.show;
+      const plan = { request: grant.request, deliverWith: auto, cardValues: cardValues(grant.card) };
+      const outcome = await requestTap(this.#context(), user, plan);
+      this.issuedGrant = grant;
+      this.held = auto ? null : grant.deliverWith;
+      this.codeShown = grant.showCode;
+      this.issued = this.#keepCodeIf(outcome, grant.showCode || outcome.delivery?.status === 'failed' || !!this.held);
       this.existing = { ...outcome.tap, temporaryAccessPass: null };
     });
   }
 
-  /** Tries the email again for the pass still held in memory (never sends twice). */
-  async retryDelivery(): Promise<void> {
+  /** Sends the held email, or tries a failed one again, for the pass still held in memory (never twice). */
+  async sendEmail(): Promise<void> {
     const issued = this.issued;
-    const template = this.templates.find((t) => t.id === this.templateId);
-    if (!issued || !this.user || !template) return;
+    const grant = this.issuedGrant;
+    const template = this.held ?? grant?.deliverWith;
+    if (!issued || !this.user || !grant || !template) return;
     await this.#run(async () => {
-      const delivery = await deliverTap(this.#context(), this.user!, issued.tap, template);
-      this.issued = { ...issued, delivery };
+      const delivery = await deliverTap(this.#context(), this.user!, issued.tap, template, cardValues(grant.card));
+      this.held = null;
+      this.issued = this.#keepCodeIf({ ...issued, delivery }, grant.showCode || delivery.status === 'failed');
     });
+  }
+
+  /** The operator decided not to send the held email: a code they may not see is dropped. */
+  discardEmail(): void {
+    const issued = this.issued;
+    this.held = null;
+    if (issued) this.issued = this.#keepCodeIf(issued, this.codeShown);
   }
 
   /** Drops the issued code (leaving the page, choosing another user). */
   forget(): void {
     this.issued = null;
+    this.issuedGrant = null;
+    this.held = null;
     this.codeShown = false;
     this.confirmingReplace = false;
+  }
+
+  /** The outcome, with its code only when `keep` (a code neither shown nor still to send has done its job). */
+  #keepCodeIf(outcome: TapOutcome, keep: boolean): TapOutcome {
+    return keep ? outcome : { ...outcome, tap: { ...outcome.tap, temporaryAccessPass: null } };
+  }
+
+  #deselect(): void {
+    this.forget();
+    this.user = null;
+    this.existing = null;
+    this.cards = [];
+    this.verdicts = [];
+    this.cardId = null;
+    this.confirmingLost = null;
   }
 
   #context(): TapContext {

@@ -4,20 +4,71 @@ import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signe
 import { portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { exportTemplate } from '../../relay/templates/template-fixture';
+import type { CardTemplateRecord } from '../store/db';
 import { UnblockState } from './unblock.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 
 const ctx = signedInOperator();
 
+type Tap = CardTemplateRecord['tap'];
+const TAP_OFF: Tap = testTemplate().tap;
+/** A card template whose Entra ID TAP Code section is `tap` (on top of everything off). */
+const withTap = (id: string, name: string, tap: Partial<Tap>) =>
+  testTemplate({ id, name, tap: { ...TAP_OFF, enabled: true, ...tap } });
+
 // The registry, audit and published templates come from the real relay; the page's mail goes where nothing listens.
 let world: RelayWorld;
 beforeAll(async () => {
   world = await startRelayWorld();
-  await world.publish('card', testTemplate());
-  await world.publish('export', exportTemplate());
+  await world.publish('export', exportTemplate('tap-mail'));
+  await world.publish('export', {
+    ...exportTemplate('tap-mail-held'),
+    name: 'TAP (operator sends)',
+    sendAutomatically: false,
+  });
+  await world.publish('card', withTap('tpl-none', 'No passes', { operatorMayGenerate: false }));
+  await world.publish(
+    'card',
+    withTap('tpl-show', 'Helpdesk shows', {
+      operatorMayGenerate: true,
+      showCode: true,
+      lifetimeOverrideMinutes: 90,
+      usableOnce: true,
+    }),
+  );
+  await world.publish(
+    'card',
+    withTap('tpl-mail', 'Delivered only', { operatorMayGenerate: true, operatorDeliverTemplateId: 'tap-mail' }),
+  );
+  await world.publish(
+    'card',
+    withTap('tpl-held', 'Operator sends', { operatorMayGenerate: true, operatorDeliverTemplateId: 'tap-mail-held' }),
+  );
 }, 60_000);
 afterAll(() => world?.close());
+
+let serial = 32_000_000;
+/** Registers an active card of `displayName` issued under `templateId`. */
+async function cardOf(displayName: string, templateId: string): Promise<string> {
+  const user = ctx.tenant.emulator.tenant.byDisplayName(displayName);
+  const registry = portsOf(world).registry;
+  const cardId = `serial:${++serial}`;
+  const issue = {
+    holderOid: user.id,
+    holderName: user.displayName,
+    holderUpn: user.userPrincipalName,
+    templateId,
+    templateVersion: 1,
+    credentialType: 'yubikey' as const,
+    serial,
+    chuidGuid: user.id,
+    keys: [],
+  };
+  await registry.transition(cardId, { transition: 'issue', expectedVersion: 0, issue });
+  await registry.transition(cardId, { transition: 'activate', expectedVersion: 1 });
+  return cardId;
+}
 
 /** The Unblock page, opened, with `name` found and chosen. */
 async function choose(name: string): Promise<UnblockState> {
@@ -26,89 +77,105 @@ async function choose(name: string): Promise<UnblockState> {
   unblock.search.type(name);
   await until(() => unblock.search.results.length > 0);
   await unblock.choose(unblock.search.results[0]!);
+  expect(unblock.error).toBeNull();
   return unblock;
 }
 
-describe('UnblockState', () => {
-  it('opens with the delivery templates and the policy as far as the operator may read it', async () => {
-    const unblock = new UnblockState(ctx.session, () => portsOf(world));
-    await unblock.open();
-    expect(unblock.error).toBeNull();
-    expect(unblock.templates.map((t) => t.id)).toEqual(['tap-mail']);
-    expect(unblock.templateId).toBe('tap-mail');
-    expect(unblock.policy).not.toBeNull();
+const tapOf = (name: string) => ctx.tenant.emulator.control.tapFor(ctx.tenant.emulator.tenant.byDisplayName(name).id);
+
+describe('UnblockState: the card template decides', () => {
+  it('offers no request for a user without a card, nor under a template that forbids passes, and says which', async () => {
+    const nocard = await choose('Elena');
+    expect(nocard.grant).toBeNull();
+    expect(nocard.refusal).toMatchObject({ code: 'TAP_NO_CARD' });
+
+    await cardOf('Farid Haddad', 'tpl-none');
+    const forbidden = await choose('Farid');
+    expect(forbidden.grant).toBeNull();
+    expect(forbidden.refusal).toMatchObject({ code: 'TAP_NOT_ALLOWED', fields: { templateName: 'No passes' } });
+    await forbidden.request(true);
+    expect(tapOf('Farid Haddad')).toBeUndefined();
   });
 
-  it('shows a new pass once, asks before replacing it, and drops the code when the operator leaves', async () => {
+  it("creates the pass with the template's lifetime and usable-once, shows it, and asks before replacing it", async () => {
+    await cardOf('Ben Member', 'tpl-show');
     const unblock = await choose('Ben');
-    const ben = ctx.tenant.emulator.tenant.byDisplayName('Ben Member');
-    expect(unblock.user?.id).toBe(ben.id);
-    expect(unblock.existing).toBeNull();
-    unblock.deliver = false;
-    unblock.lifetime = 90;
-
+    expect(unblock.grant).toMatchObject({ showCode: true, deliverWith: null, templateName: 'Helpdesk shows' });
     await unblock.request();
     expect(unblock.error).toBeNull();
-    const first = ctx.tenant.emulator.control.tapFor(ben.id)!;
-    expect(first.lifetimeInMinutes).toBe(90);
+    const first = tapOf('Ben Member')!;
+    expect(first).toMatchObject({ lifetimeInMinutes: 90, isUsableOnce: true });
     expect(unblock.codeShown).toBe(true);
     expect(unblock.issued?.tap.temporaryAccessPass).toBe(first.temporaryAccessPass);
-    expect(unblock.existing).toMatchObject({ id: first.id, temporaryAccessPass: null });
 
     await unblock.request();
     expect(unblock.confirmingReplace).toBe(true);
-    expect(ctx.tenant.emulator.control.tapFor(ben.id)?.id).toBe(first.id);
+    expect(tapOf('Ben Member')?.id).toBe(first.id);
     await unblock.request(true);
-    expect(unblock.confirmingReplace).toBe(false);
-    expect(ctx.tenant.emulator.control.tapFor(ben.id)?.id).not.toBe(first.id);
-
+    expect(tapOf('Ben Member')?.id).not.toBe(first.id);
     unblock.forget();
-    expect(unblock.issued).toBeNull();
-    expect(unblock.codeShown).toBe(false);
+    expect([unblock.issued, unblock.codeShown]).toEqual([null, false]);
   });
 
-  it('keeps nothing of a code neither shown nor delivered, but keeps one whose email failed for a retry', async () => {
+  it('never shows a code the template only delivers; a failed email keeps it, hidden, to send again', async () => {
+    await cardOf('Carla Mendes', 'tpl-mail');
     const unblock = await choose('Carla');
-    unblock.show = false;
-    unblock.deliver = false;
+    expect(unblock.grant).toMatchObject({ showCode: false, deliverWith: { record: { id: 'tap-mail' }, version: 1 } });
     await unblock.request(true);
-    expect(unblock.issued?.tap.id).toBeTruthy();
-    expect(unblock.issued?.tap.temporaryAccessPass).toBeNull();
-
-    // The relay is not running, so the email fails: the code stays in memory (hidden) to send again.
-    unblock.deliver = true;
-    await unblock.request(true);
+    // The relay's mail is not reachable here, so the email fails: the code stays in memory, never on screen.
     expect(unblock.issued?.delivery?.status).toBe('failed');
-    expect(unblock.issued?.tap.temporaryAccessPass).toMatch(/\S{8,}/);
     expect(unblock.codeShown).toBe(false);
+    expect(unblock.issued?.tap.temporaryAccessPass).toBe(tapOf('Carla Mendes')!.temporaryAccessPass);
+  });
+
+  it('holds an email not sent automatically, shows it with the code masked, and drops the code when discarded', async () => {
+    const card = await cardOf('Hana Sato', 'tpl-held');
+    const unblock = await choose('Hana');
+    expect(unblock.cardId).toBe(card);
+    await unblock.request(true);
+    expect(unblock.issued?.delivery).toBeNull();
+    expect(unblock.held?.record.id).toBe('tap-mail-held');
+    const code = tapOf(unblock.user!.displayName!)!.temporaryAccessPass!;
+    const preview = unblock.heldPreview!;
+    expect(preview.to).toEqual([unblock.user!.mail]);
+    expect(preview.text).not.toContain(code);
+    expect(preview.text).toContain('hidden');
+    unblock.discardEmail();
+    expect([unblock.held, unblock.issued?.tap.temporaryAccessPass]).toEqual([null, null]);
+  });
+
+  it('lets the operator pick among cards under different templates; the picked one rules', async () => {
+    const none = await cardOf('Kofi Mensah', 'tpl-none');
+    const shows = await cardOf('Kofi Mensah', 'tpl-show');
+    const unblock = await choose('Kofi');
+    expect(unblock.verdicts.map((v) => v.card.cardId).sort()).toEqual([none, shows].sort());
+    expect(unblock.cardId).toBe(shows);
+    expect(unblock.grant?.templateName).toBe('Helpdesk shows');
+    unblock.cardId = none;
+    expect(unblock.grant).toBeNull();
+    expect(unblock.refusal).toMatchObject({ code: 'TAP_NOT_ALLOWED', fields: { templateName: 'No passes' } });
+  });
+
+  it("refuses guests and the operator's own account, and a new search puts the chosen user away", async () => {
+    await cardOf('Gary Guest', 'tpl-show');
+    const guest = await choose('Gary');
+    expect(guest.refusal).toMatchObject({ code: 'TAP_GUEST' });
+    await cardOf('Aisha Operator', 'tpl-show');
+    const self = await choose('Aisha');
+    expect(self.refusal).toMatchObject({ code: 'TAP_SELF' });
+    self.search.type('Ben');
+    expect([self.user, self.grant, self.verdicts]).toEqual([null, null, []]);
   });
 
   it("lists the user's cards and retires a lost one without the card", async () => {
-    const dmitri = ctx.tenant.emulator.tenant.byDisplayName('Dmitri Volkov');
-    const olivia = portsOf(world).registry;
-    await olivia.transition('serial:31000001', {
-      transition: 'issue',
-      expectedVersion: 0,
-      issue: {
-        holderOid: dmitri.id,
-        holderName: dmitri.displayName,
-        holderUpn: dmitri.userPrincipalName,
-        templateId: 'tpl-1',
-        templateVersion: 1,
-        credentialType: 'yubikey',
-        serial: 31000001,
-        chuidGuid: dmitri.id,
-        keys: [],
-      },
-    });
-    await olivia.transition('serial:31000001', { transition: 'activate', expectedVersion: 1 });
+    const cardId = await cardOf('Dmitri Volkov', 'tpl-show');
     const unblock = await choose('Dmitri');
-    expect(unblock.cards.map((c) => [c.cardId, c.state])).toEqual([['serial:31000001', 'active']]);
-    unblock.confirmingLost = unblock.cards[0]!;
-    await unblock.reportLost(unblock.cards[0]!);
+    const card = unblock.cards.find((c) => c.cardId === cardId)!;
+    unblock.confirmingLost = card;
+    await unblock.reportLost(card);
     expect(unblock.error).toBeNull();
     expect(unblock.confirmingLost).toBeNull();
-    expect(unblock.cards.map((c) => c.state)).toEqual(['retired']);
-    expect(await olivia.card('serial:31000001')).toMatchObject({ state: 'retired', lostAt: expect.any(String) });
+    expect(unblock.cards.find((c) => c.cardId === cardId)?.state).toBe('retired');
+    expect(await portsOf(world).registry.card(cardId)).toMatchObject({ state: 'retired', lostAt: expect.any(String) });
   });
 });

@@ -20,6 +20,8 @@ export class UserSearchState {
   searching = $state(false);
   /** Why the last search or page failed (a missing consent, throttling, …). */
   error = $state.raw<AppError | null>(null);
+  /** Called as the operator types, before the search (a page drops what it showed for the last choice). */
+  ontype: (() => void) | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #seq = 0;
 
@@ -31,6 +33,7 @@ export class UserSearchState {
   /** The operator typed `text`: search once they pause; an empty box clears the results at once. */
   type(text: string): void {
     this.query = text;
+    this.ontype?.();
     clearTimeout(this.#timer);
     if (text.trim()) this.#timer = setTimeout(() => void this.#search(text), this.delayMs);
     else this.#show([], null);

@@ -25,7 +25,7 @@ const draft = (over: Partial<ExportTemplateDraft> = {}): ExportTemplateDraft => 
   name: 'Welcome',
   sendAutomatically: false,
   to: '${Mail}',
-  cc: 'helpdesk@contoso.example',
+  cc: '',
   subject: 'Hello ${GivenName}',
   text: 'Code ${AadTapCode}',
   html: '<p>${AadTapCode}</p>',
@@ -76,7 +76,25 @@ describe('draft validation', () => {
   it('refuses recipients that are neither an address nor a variable', () => {
     const problems = draftProblems(draft({ to: '${Mail}; not-an-address', cc: 'a@b.example, ${Mail}' }), [], null);
     expect(problems.to).toEqual(['"not-an-address" is neither an email address nor a variable.']);
-    expect(problems.cc).toBeUndefined();
+    // An address the relay will always refuse (it writes only to the user's own) is said at save.
+    expect(problems.cc).toEqual([
+      'The relay sends only to the user\'s own address (${Mail}), so it would refuse "a@b.example".',
+    ]);
+    expect(draftProblems(draft({ to: 'Ben <${Mail}>', cc: '${UserPrincipalName}' }), [], null).cc).toEqual([
+      'The relay sends only to the user\'s own address (${Mail}), so it would refuse "${UserPrincipalName}".',
+    ]);
+  });
+
+  it('refuses a secret in a header and any placeholder inside an HTML tag, naming where', () => {
+    const problems = draftProblems(
+      draft({ subject: 'Pass ${AadTapCode}', html: '<a href="${AadTapCode}">x</a> ${ActivationPin}' }),
+      [],
+      null,
+    );
+    expect(problems.subject).toEqual(['${AadTapCode} at character 6: a secret is allowed only in the bodies.']);
+    expect(problems.html).toEqual([
+      '${AadTapCode} at character 10: a placeholder is not allowed inside an HTML tag or attribute.',
+    ]);
   });
 
   it('wants names unique (ignoring case), except for the template being edited', async () => {

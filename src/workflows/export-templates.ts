@@ -7,6 +7,7 @@
  * which the relay fills at send time with the same renderer (src/mail/template.ts).
  */
 import { AppError, isAppError } from '../app-error';
+import { placementProblems, recipientProblems } from '../mail/secret-placement';
 import { unknownVariables } from '../mail/template';
 import type { ExportTemplateRecord } from '../store/export-templates';
 import type { PublishedRecord, RelayTemplateStore } from './template-store';
@@ -109,6 +110,12 @@ export function draftProblems(
     for (const a of badAddresses(draft[field])) add(field, `"${a}" is neither an email address nor a variable.`);
   for (const [field, problems] of Object.entries(unknownVariablesByField(draft)) as [DraftField, string[]][])
     problems.forEach((p) => add(field, p));
+  // The rules the relay applies to what it sends (src/mail/secret-placement.ts), said at save.
+  for (const { field, entry } of recipientProblems(draft).filter(
+    (r) => !badAddresses(draft[r.field]).includes(r.entry),
+  ))
+    add(field, `The relay sends only to the user's own address (\${Mail}), so it would refuse "${entry}".`);
+  for (const p of placementProblems(draft)) add(p.field, `\${${p.variable}} at character ${p.position}: ${p.problem}.`);
   return out;
 }
 

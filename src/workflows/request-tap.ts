@@ -11,9 +11,10 @@ import type { GraphTransport } from '../entra/graph-adapter';
 import { createTap, listTaps, tapExpiry, type TemporaryAccessPass, type TapRequest } from '../entra/tap';
 import type { DirectoryUser } from '../entra/users';
 import type { TemplateValues } from '../mail/template';
-import { mailPartsOf, type MailReceipt, type MailTemplateParts } from '../relay-api/mail';
+import { templateRef, type MailReceipt, type MailRequestBody } from '../relay-api/mail';
+import type { ExportTemplateRecord } from '../store/db';
 import { failed, recordQuietly, succeeded, userTarget } from './audit-entries';
-import type { AuditLog } from './ports';
+import type { AuditLog, Published } from './ports';
 
 /** Who is acting, for the audit. */
 export interface Operator {
@@ -28,18 +29,23 @@ export interface TapContext {
   readonly operator: Operator;
   /** The service's audit trail, as the operator. */
   readonly audit: AuditLog;
-  /** Sends a data-export email through the relay (sendExportEmail bound to the relay and a token). */
-  readonly sendMail: (
-    request: { template: MailTemplateParts; targetUserId: string; values: TemplateValues },
-    idempotencyKey: string,
-  ) => Promise<MailReceipt>;
+  /**
+   * Sends a published data-export email through the relay (sendExportEmail bound to the relay and a
+   * token): the relay renders the template version named, with these values.
+   */
+  readonly sendMail: (request: MailRequestBody, idempotencyKey: string) => Promise<MailReceipt>;
 }
+
+/** A data-export template as published: the relay sends it by id and version. */
+export type DeliveryTemplate = Published<ExportTemplateRecord>;
 
 /** How to deliver and what to ask Graph for. */
 export interface TapPlan {
   readonly request: TapRequest;
-  /** The data-export template to send, or null to show the code only. */
-  readonly deliverWith: (MailTemplateParts & { readonly id: string }) | null;
+  /** The data-export template to send at once, or null (shown only, or sent later by the operator). */
+  readonly deliverWith: DeliveryTemplate | null;
+  /** Card variables for the email (`CardSerial`, `CredentialType`), when the pass is for a card. */
+  readonly cardValues?: TemplateValues;
 }
 
 /** The outcome of a delivery. */
@@ -84,7 +90,7 @@ export async function requestTap(ctx: TapContext, user: DirectoryUser, plan: Tap
     throw e;
   }
   await recordQuietly(ctx.audit, succeeded('tap.create', target(user)));
-  const delivery = plan.deliverWith ? await deliverTap(ctx, user, tap, plan.deliverWith) : null;
+  const delivery = plan.deliverWith ? await deliverTap(ctx, user, tap, plan.deliverWith, plan.cardValues) : null;
   return { tap, delivery };
 }
 
@@ -96,7 +102,8 @@ export async function deliverTap(
   ctx: TapContext,
   user: DirectoryUser,
   tap: TemporaryAccessPass,
-  template: MailTemplateParts & { readonly id: string },
+  template: DeliveryTemplate,
+  cardValues: TemplateValues = {},
 ): Promise<Delivery> {
   if (!tap.temporaryAccessPass) {
     return {
@@ -110,8 +117,8 @@ export async function deliverTap(
   }
   try {
     const receipt = await ctx.sendMail(
-      { template: mailPartsOf(template), targetUserId: user.id, values: tapValues(tap) },
-      `tap-${tap.id}-${template.id}`,
+      { template: templateRef(template), targetUserId: user.id, values: { ...cardValues, ...tapValues(tap) } },
+      `tap-${tap.id}-${template.record.id}-${template.version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128),
     );
     await recordQuietly(ctx.audit, succeeded('mail.send', target(user)));
     return { status: 'sent', receipt };

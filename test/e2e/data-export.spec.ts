@@ -57,6 +57,12 @@ test.describe('Options > Connections > Data Export', () => {
 
     await subject.fill('Your card is ready, ${GivenName}');
     await expect(subject).not.toHaveAttribute('aria-invalid', 'true');
+    // The relay writes only to the user's own address, so a fixed Cc could never be sent: said at save.
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const cc = page.getByLabel('Cc', { exact: true });
+    await expect(cc).toHaveAccessibleDescription(/would refuse "helpdesk@contoso\.example"/);
+    await expect(page.getByRole('button', { name: 'Card activation' })).toHaveCount(0);
+    await cc.fill('');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(
       page

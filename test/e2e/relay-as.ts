@@ -1,12 +1,13 @@
 /**
  * The e2e run's relay reached from the test process as a seeded person, with the access token the Entra
  * emulator would give them after they clicked their name on its sign-in page (its test-only control,
- * `POST /_emulator/relay-token`). For setting up what a test is not about (a published template) and for
- * reading what the relay recorded (the audit trail as the auditor), through the relay's own API.
+ * `POST /_emulator/relay-token`). For setting up what a test is not about (a published template, a card
+ * registered for a holder) and for reading what the relay recorded (the audit trail as the auditor),
+ * through the relay's own API.
  */
 import { request, type APIRequestContext } from '@playwright/test';
 import { E2E_PORTS } from '../../playwright.config';
-import type { AuditRow, PublishedTemplate } from '../../src/relay-api/contract';
+import type { AuditRow, Card, PublishedTemplate, TransitionBody } from '../../src/relay-api/contract';
 
 const IDP = `https://localhost:${E2E_PORTS.idp}`;
 const RELAY = `http://localhost:${E2E_PORTS.relay}`;
@@ -20,6 +21,8 @@ export interface RelayAs {
     body: Record<string, unknown>,
     expectedVersion?: number,
   ): Promise<PublishedTemplate>;
+  /** Applies a card transition (an operator's call), e.g. to register a card the test is not about. */
+  transition(cardId: string, body: TransitionBody): Promise<Card>;
   /** The newest audit rows (an auditor's call). */
   audit(query?: Record<string, string>): Promise<AuditRow[]>;
   dispose(): Promise<void>;
@@ -41,6 +44,8 @@ export async function relayAs(upn: string): Promise<RelayAs> {
       ok<PublishedTemplate>(
         await relay.put(`/api/templates/${kind}/${encodeURIComponent(id)}`, { data: { expectedVersion, body } }),
       ),
+    transition: async (cardId, body) =>
+      ok<Card>(await relay.post(`/api/cards/${encodeURIComponent(cardId)}/transitions`, { data: body })),
     audit: async (query = {}) =>
       (await ok<{ entries: AuditRow[] }>(await relay.get('/api/audit', { params: { limit: '200', ...query } })))
         .entries,

@@ -14,7 +14,10 @@ import { migrate } from '../../relay/db/migrations';
 import { createCaTrustingFetch } from '../../relay/graph/http-fetch';
 import { createMailServices } from '../../relay/mail/services';
 import type { Mailer } from '../../relay/mail/smtp-mailer';
+import { publishOn, rememberApp } from './mail-templates';
 import { buildTestApp, testRelayConfig, type TestApp } from './relay-app';
+
+export { publishOn, publishVia, type TemplateRef } from './mail-templates';
 
 /** Seeded users (demo/entra-emulator/tenant.ts). */
 export const USERS = {
@@ -99,7 +102,10 @@ export async function buildMailApp(
     smtpCa: world.tls.caPem,
     smtpRetry: { attempts: 3, baseDelayMs: 20 },
   });
-  return { ...buildTestApp({ fetch: world.fetch, config, mail, database: store }), mailer: mail.mailer };
+  const built = { ...buildTestApp({ fetch: world.fetch, config, mail, database: store }), mailer: mail.mailer };
+  // Instances on one database share what was published there (as relay instances share the store).
+  rememberApp(built.app, world, env.DATABASE_URL ?? store);
+  return built;
 }
 
 /** What {@link useMailSuite} gives a test file; `relay` is rebuilt before each test. */
@@ -184,13 +190,20 @@ export function tapRequest(
   };
 }
 
-/** Posts to `/api/mail` (or `path`) with a bearer token, a JSON body and an idempotency key. */
-export function post(
+/**
+ * Posts to `/api/mail` (or `path`) with a bearer token, a JSON body and an idempotency key. A body whose
+ * `template` is made of parts (name, subject, …, as {@link tapRequest} writes it) has that template
+ * published first (see {@link publishOn}) and is sent naming it, as the browser does; `asIs` sends the
+ * body exactly as given.
+ */
+export async function post(
   app: MailApp['app'],
   token: string | null,
   body: unknown,
-  opts: { key?: string | null; path?: string; contentType?: string } = {},
+  opts: { key?: string | null; path?: string; contentType?: string; asIs?: boolean } = {},
 ) {
+  if (!opts.asIs && isObject(body) && isObject(body.template) && !('id' in body.template))
+    body = { ...body, template: await publishOn(app, body.template) };
   const headers: Record<string, string> = { 'Content-Type': opts.contentType ?? 'application/json' };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   const key = opts.key === undefined ? crypto.randomUUID() : opts.key;
@@ -201,3 +214,5 @@ export function post(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

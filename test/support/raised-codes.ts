@@ -58,6 +58,8 @@ const HELPERS: Readonly<Record<string, { readonly layer: string; readonly in: st
   refuse: { layer: 'relay-api', in: 'relay/token.ts' },
   bad: { layer: 'relay-api', in: 'relay/mail/compose.ts' },
   fail: { layer: 'relay-api', in: 'relay/mail/smtp-failure.ts' },
+  refused: { layer: 'relay-api', in: 'relay/mail/published.ts' },
+  tapRefusal: { layer: 'workflows', in: 'src/workflows/operator-tap.ts' },
 };
 
 /** Where a variable layer or code comes from, as `layer/CODE` keys. */
@@ -102,6 +104,8 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "relay/token.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'relay', code": () => [],
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
+  "relay/mail/published.ts: 'relay', code": () => [],
+  "src/workflows/operator-tap.ts: 'workflows', code": () => [],
   "relay/mail/compose.ts: 'mail', e.code": () => [],
   "bridge/pcsc-errors.ts: 'bridge', code": () => [],
   // Re-raises a registry conflict with the card in its API form: the same code, counted at its raise.

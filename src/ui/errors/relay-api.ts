@@ -122,6 +122,17 @@ export const RELAY_API_WORDS: Words = {
   TEMPLATE_NOT_FOUND: say(
     'The relay has no published template of that name and version. Reload the templates; it may never have been published.',
   ),
+  MAIL_TEMPLATE_NOT_PUBLISHED: say(
+    'The relay sends only published email templates, and this one (in this version) is not published. Reload the page and try again; if it persists, an administrator must publish it under Options > Connections > Data Export.',
+  ),
+  MAIL_TEMPLATE_WITHDRAWN: say(
+    'The email template was withdrawn by an administrator, so nothing was sent. Ask an administrator which template to use now.',
+  ),
+  MAIL_TEMPLATE_OUTDATED: say(
+    'An administrator changed the email template since this page read it, so nothing was sent. Reload the page (it reads the new version) and send again.',
+  ),
+  MAIL_TEMPLATE_INVALID: (f) =>
+    `The published email template breaks the rules for emails (${Array.isArray(f.problems) ? f.problems.join('; ') : 'see the template'}), so the relay sent nothing. An administrator must correct and publish it again.`,
   BODY_TOO_LARGE: say('The message is too large for the relay. Shorten the template (its HTML especially).'),
   USER_NOT_FOUND: say('The relay could not find this user in Entra ID; they may have been deleted. Search again.'),
   USER_DISABLED: say('This user’s account is disabled in Entra ID, so the relay sends nothing about it.'),

@@ -2,7 +2,10 @@
  * Words for the workflows outside the card lifecycle: connection settings, templates, the card master key
  * and its file, configuration backups, and Temporary Access Passes.
  */
-import { list, say, sentence, type Words } from './types';
+import { list, say, sentence, type Fields, type Words } from './types';
+
+/** The user a refusal is about, by name. */
+const name = (f: Fields) => (typeof f.name === 'string' && f.name ? f.name : 'This user');
 
 /** `AppError('workflows', code)` outside the lifecycle → words. */
 export const WORKFLOWS_WORDS: Words = {
@@ -13,6 +16,22 @@ export const WORKFLOWS_WORDS: Words = {
   ),
   INVALID_CONFIGURATION: (f) =>
     `The configuration was not imported (nothing changed): ${Array.isArray(f.problems) ? f.problems.join('; ') : ''}. Fix the file, or export a fresh one from the browser it came from.`,
+  TAP_NO_CARD: (f) =>
+    `${name(f)} has no card in the registry, and only a card template can allow a Temporary Access Pass here. Issue them a card under a template that allows operators to generate passes.`,
+  TAP_NOT_ALLOWED: (f) =>
+    `The card template “${String(f.templateName)}” does not let operators generate Temporary Access Passes (Entra ID TAP Code > Operator may generate TAP codes is off). An administrator can change that under Card Templates.`,
+  TAP_TEMPLATE_GONE: (f) =>
+    `The card template this card was issued under (${String(f.templateId)}) is withdrawn or not published, so nothing allows a pass for it.`,
+  TAP_DELIVER_TEMPLATE_GONE: (f) =>
+    `The card template “${String(f.templateName)}” delivers passes with an email template that is not published (${String(f.exportTemplateId)}). An administrator must publish it, or choose another under Card Templates.`,
+  TAP_NOWHERE_TO_GO: (f) =>
+    `The card template “${String(f.templateName)}” neither shows the code nor delivers it, so a pass would reach nobody. An administrator must turn on Show code or choose a Deliver template.`,
+  TAP_LIFETIME_OUTSIDE_POLICY: (f) =>
+    `The card template “${String(f.templateName)}” asks for passes of ${String(f.lifetime)} minutes, but the tenant's policy allows ${String(f.min)} to ${String(f.max)}. Nothing was sent to Entra ID; an administrator must change the template's lifetime (or the tenant policy).`,
+  TAP_GUEST: (f) => `${name(f)} is a guest account; Entra ID does not issue Temporary Access Passes to guests.`,
+  TAP_SELF: say(
+    'This is your own account: nobody may create a Temporary Access Pass for themself. Another operator must do it.',
+  ),
   TAP_CODE_GONE: say('The code of this pass is no longer held, so it cannot be emailed. Request a new pass.'),
   // The passphrase rule itself is the message (master-key.ts passphraseProblem), shared with the form.
   WEAK_PASSPHRASE: (_, message) => sentence(message),

@@ -62,23 +62,25 @@ describe('activateCard with an Initiate Card TAP', () => {
           scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
         }),
     });
-    const sent: { values: Record<string, string | undefined>; key: string; to: string }[] = [];
+    const sent: { values: Record<string, string | undefined>; key: string; template: unknown }[] = [];
     const ports = portsOf(world);
     const tapContext: TapContext = {
       graph,
       operator: OPERATOR,
       audit: ports.audit,
       sendMail: async (request, key) => {
-        sent.push({ values: request.values, key, to: request.template.to });
+        sent.push({ values: request.values ?? {}, key, template: request.template });
         return { messageId: 'm-1', accepted: [holder.userPrincipalName], requestId: 'r-1' };
       },
     };
     await world.publish('export', exportTemplate);
+    // Send email automatically off: activation honours it and sends nothing with this one.
+    await world.publish('export', { ...exportTemplate, id: 'exp-held', name: 'Held', sendAutomatically: false });
     const base = testTemplate();
     const template = {
       ...base,
       tap: { ...base.tap, enabled: true, lifetimeOverrideMinutes: 90, usableOnce: true },
-      initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome'] },
+      initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome', 'exp-held'] },
     };
     const { transport } = await cardInReader();
     const masterKey = await testMasterKey();
@@ -95,9 +97,19 @@ describe('activateCard with an Initiate Card TAP', () => {
     });
     const tap = emulator.control.tapFor(holder.id)!;
     expect(tap).toMatchObject({ lifetimeInMinutes: 90, isUsableOnce: true });
-    expect(a.tap).toMatchObject({ status: 'created', tapId: tap.id, deliveries: [{ status: 'sent' }] });
+    expect(a.tap).toMatchObject({
+      status: 'created',
+      tapId: tap.id,
+      deliveries: [{ status: 'sent' }, { status: 'held', templateName: 'Held' }],
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.values.AadTapCode).toBe(tap.temporaryAccessPass);
+    // The relay renders the published version named; the card's variables are filled, never empty.
+    expect(sent[0]!.template).toEqual({ id: 'exp-welcome', version: 1 });
+    expect(sent[0]!.values).toMatchObject({
+      CardSerial: String(a.cardId.replace('serial:', '')),
+      CredentialType: expect.stringMatching(/\S/),
+    });
     const rows = await auditRows(world);
     const about = (action: string) => rows.find((r) => r.action === action);
     const ben = { type: 'user', id: holder.id, label: 'Ben Member' };

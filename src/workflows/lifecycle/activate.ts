@@ -10,6 +10,7 @@
  * an interrupted `create-tap` is reported as `unknown` for the operator to re-request. `register` is
  * skipped when the service already holds the card as active (recorded before the run could end).
  */
+import type { TemplateValues } from '../../mail/template';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
 import { isAppError } from '../../app-error';
@@ -35,10 +36,16 @@ export interface ActivateInput {
   readonly onStep?: OnStep;
 }
 
-/** The TAP part of the summary (the code itself is in `tap.tap.temporaryAccessPass`, in memory only). */
+/**
+ * One Initiate Card email: sent, failed, or held because its data-export template is not sent
+ * automatically (*Send email automatically* off), which activation honours by not sending it.
+ */
+export type ActivationDelivery = Delivery | { readonly status: 'held'; readonly templateName: string };
+
+/** The TAP part of the summary (the code is never kept: it went out by email or nowhere). */
 export type ActivationTap =
   | { readonly status: 'not-requested' }
-  | { readonly status: 'created'; readonly tapId: string; readonly deliveries: readonly Delivery[] }
+  | { readonly status: 'created'; readonly tapId: string; readonly deliveries: readonly ActivationDelivery[] }
   | { readonly status: 'failed'; readonly code: string }
   | { readonly status: 'unknown' };
 
@@ -55,6 +62,7 @@ async function createInitiateTap(
   input: ActivateInput,
   run: LifecycleRun<'activate'>,
   user: { id: string; upn: string; displayName: string },
+  cardValues: TemplateValues,
 ): Promise<ActivationTap> {
   const { template, tapContext } = input;
   if (!template.initiate.systemGeneratesTap || !template.tap.enabled) return { status: 'not-requested' };
@@ -79,11 +87,13 @@ async function createInitiateTap(
       () => requestTap(tapContext, directoryUser, { request, deliverWith: null }),
       (o) => ({ tapId: o.tap.id }),
     );
-    const deliveries: Delivery[] = [];
+    const deliveries: ActivationDelivery[] = [];
     const published = await input.ports.templates.exportTemplates();
     for (const id of template.initiate.exportTemplateIds) {
-      const export_ = published.find((t) => t.record.id === id)?.record;
-      if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_));
+      const export_ = published.find((t) => t.record.id === id);
+      if (export_ && !export_.record.sendAutomatically)
+        deliveries.push({ status: 'held', templateName: export_.record.name });
+      else if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_, cardValues));
     }
     return { status: 'created', tapId: outcome.tap.id, deliveries };
   } catch (e) {
@@ -146,7 +156,9 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
       { card: record, recorded: record.state === 'active' || alreadyRecorded(run, record, 'active') },
     );
     const user = { id: record.holder.oid, upn: record.holder.upn, displayName: record.holder.name };
-    const tap = await createInitiateTap(input, run, user);
+    // The email names the card: its serial where it has one, else the id the service knows it by.
+    const cardValues = { CardSerial: record.serial?.toString() ?? id.cardId, CredentialType: card.detected.typeName };
+    const tap = await createInitiateTap(input, run, user, cardValues);
     await run.finish();
     return { cardId: id.cardId, userId: user.id, resumed: run.resumed, steps: run.events, tap };
   });

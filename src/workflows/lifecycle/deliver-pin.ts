@@ -8,7 +8,7 @@
  */
 import { AppError, isAppError } from '../../app-error';
 import type { TemplateValues } from '../../mail/template';
-import { mailPartsOf, type MailReceipt } from '../../relay-api/mail';
+import { templateRef, type MailReceipt } from '../../relay-api/mail';
 import type { CardTemplateRecord } from '../../store/db';
 import { cardTarget, failed, recordQuietly, succeeded } from '../audit-entries';
 import type { TapContext } from '../request-tap';
@@ -40,7 +40,7 @@ export async function deliverActivationPin(
   const target = cardTarget(cardId, input.user.displayName);
   try {
     const published = await input.ports.templates.exportTemplates();
-    const template = published.find((t) => t.record.id === how.exportTemplateId)?.record;
+    const template = published.find((t) => t.record.id === how.exportTemplateId);
     if (!template)
       throw lifecycleError('TEMPLATE_GONE', 'The activation-PIN email template is not published, or was withdrawn.', {
         exportTemplateId: how.exportTemplateId,
@@ -49,7 +49,7 @@ export async function deliverActivationPin(
       throw lifecycleError('TAP_CONTEXT_MISSING', 'No mail sender was given for the activation-PIN email.');
     const values: TemplateValues = { CardSerial: cardId, CredentialType: credentialType, ActivationPin: pin };
     const receipt = await input.sendMail(
-      { template: mailPartsOf(template), targetUserId: input.user.id, values },
+      { template: templateRef(template), targetUserId: input.user.id, values },
       `activation-${cardId.replace(/[^A-Za-z0-9_-]/g, '-')}-${crypto.randomUUID()}`,
     );
     await recordQuietly(input.ports.audit, succeeded('pin.deliver', target));

@@ -45,7 +45,7 @@ describe('issueCard', () => {
     });
     const sent: Record<string, string | undefined>[] = [];
     const sendMail: SendMail = async (request) => {
-      sent.push(request.values);
+      sent.push(request.values ?? {});
       return { messageId: 'm', accepted: [USER.upn], requestId: 'r' };
     };
     const base = testTemplate();

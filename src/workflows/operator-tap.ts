@@ -1,0 +1,164 @@
+/**
+ * What a card template lets an operator do on Actions > Smart Card Unblock > Request TAP Code (DESIGN.md
+ * "The workflow being reproduced", step 2, Entra ID TAP Code): whether a pass may be created at all
+ * (*Operator may generate TAP codes*), whether the operator sees the code (*Show code*), which
+ * data-export template delivers it (the template's *Deliver*, never a free choice), and the pass's
+ * lifetime and usable-once (*Override lifetime*, *Usable once*), checked against the tenant's TAP policy
+ * before Graph is called.
+ *
+ * Pure: the page gives it the user's cards, their published templates and the policy it could read.
+ */
+import { AppError } from '../app-error';
+import type { TapRequest, TemporaryAccessPass } from '../entra/tap';
+import { lifetimeProblem, type TapPolicyResult } from '../entra/tap-policy';
+import type { DirectoryUser } from '../entra/users';
+import { renderEmail, type RenderedEmail, type TemplateValues } from '../mail/template';
+import type { CardTemplateRecord, ExportTemplateRecord } from '../store/db';
+import type { Card, Published } from './ports';
+import { tapValues } from './request-tap';
+
+/** What the operator may do for one card, under its template. */
+export interface OperatorTapGrant {
+  readonly card: Card;
+  readonly templateName: string;
+  /** The code may be shown to the operator. */
+  readonly showCode: boolean;
+  /** The template's Deliver email, published; null when the code is only shown. */
+  readonly deliverWith: Published<ExportTemplateRecord> | null;
+  readonly request: TapRequest;
+}
+
+/** A card of the user and what its template allows: a grant, or why not (an AppError for describeError). */
+export interface CardTapVerdict {
+  readonly card: Card;
+  readonly grant: OperatorTapGrant | null;
+  readonly refusal: AppError | null;
+}
+
+/** A refusal of this module: `workflows` codes, described in src/ui/errors/workflows.ts. */
+function tapRefusal(code: string, message: string, fields: Record<string, unknown>): AppError {
+  return new AppError('workflows', code, message, fields);
+}
+
+/** Cards whose template still governs a pass: in someone's hands, or just reported lost. */
+export const governsTap = (card: Card): boolean =>
+  card.state === 'issued' || card.state === 'active' || card.state === 'locked' || card.lostAt !== null;
+
+/**
+ * The verdict for `card` under `template` (null: not published or withdrawn), with the published
+ * data-export templates and the tenant policy as far as the operator could read it.
+ */
+export function cardTapVerdict(
+  card: Card,
+  template: Published<CardTemplateRecord> | null,
+  exports: readonly Published<ExportTemplateRecord>[],
+  policy: TapPolicyResult | null,
+): CardTapVerdict {
+  const about = (fields: Record<string, unknown> = {}) => ({
+    cardId: card.cardId,
+    templateName: template?.record.name ?? '',
+    ...fields,
+  });
+  const no = (refusal: AppError): CardTapVerdict => ({ card, grant: null, refusal });
+  if (!template)
+    return no(
+      tapRefusal('TAP_TEMPLATE_GONE', 'The card template of this card is withdrawn or not published.', {
+        ...about(),
+        templateId: card.template.id,
+      }),
+    );
+  const tap = template.record.tap;
+  if (!tap.enabled || !tap.operatorMayGenerate)
+    return no(tapRefusal('TAP_NOT_ALLOWED', 'The card template does not let operators generate TAP codes.', about()));
+  const deliverWith =
+    tap.operatorDeliverTemplateId === null
+      ? null
+      : (exports.find((e) => e.record.id === tap.operatorDeliverTemplateId) ?? undefined);
+  if (deliverWith === undefined)
+    return no(
+      tapRefusal(
+        'TAP_DELIVER_TEMPLATE_GONE',
+        "The template's Deliver email template is not published.",
+        about({ exportTemplateId: tap.operatorDeliverTemplateId }),
+      ),
+    );
+  if (!tap.showCode && !deliverWith)
+    return no(tapRefusal('TAP_NOWHERE_TO_GO', 'The template neither shows nor delivers the code.', about()));
+  const lifetime = tap.lifetimeOverrideMinutes;
+  const outside = lifetime !== null && policy?.readable ? lifetimeProblem(policy.policy, lifetime) : null;
+  if (outside)
+    return no(
+      tapRefusal(
+        'TAP_LIFETIME_OUTSIDE_POLICY',
+        outside,
+        about({
+          lifetime,
+          min: policy?.readable ? policy.policy.minimumLifetimeInMinutes : null,
+          max: policy?.readable ? policy.policy.maximumLifetimeInMinutes : null,
+        }),
+      ),
+    );
+  const request: TapRequest = {
+    ...(lifetime === null ? {} : { lifetimeInMinutes: lifetime }),
+    // Off means "as the tenant policy says": a policy of one-time passes makes every pass one-time anyway.
+    ...(tap.usableOnce ? { isUsableOnce: true } : {}),
+  };
+  const grant = { card, templateName: template.record.name, showCode: tap.showCode, deliverWith, request };
+  return { card, grant, refusal: null };
+}
+
+/**
+ * Why no pass may be requested for `user` at all, whatever the card: a guest (Graph refuses guests),
+ * the operator themself (nobody may create their own), or no card in the registry. Null when cards decide.
+ */
+export function userTapRefusal(
+  user: DirectoryUser,
+  operatorOid: string,
+  verdicts: readonly CardTapVerdict[],
+): AppError | null {
+  const name = user.displayName ?? user.userPrincipalName;
+  if ((user.userType ?? 'Member').toLowerCase() === 'guest')
+    return tapRefusal('TAP_GUEST', 'Entra ID does not issue passes to guests.', { name });
+  if (user.id === operatorOid)
+    return tapRefusal('TAP_SELF', 'Nobody may create a Temporary Access Pass for themself.', { name });
+  if (verdicts.length === 0)
+    return tapRefusal('TAP_NO_CARD', 'The user has no card in the registry, so no card template allows a pass.', {
+      name,
+    });
+  return null;
+}
+
+/** The card variables of a pass's email: the card's serial (or its id) and its kind in words. */
+export function cardValues(card: Card): TemplateValues {
+  return {
+    CardSerial: card.serial?.toString() ?? card.cardId,
+    CredentialType: card.credentialType === 'yubikey' ? 'YubiKey' : 'PIV card',
+  };
+}
+
+/** What stands in for the code in an email preview the operator may not read the code in. */
+export const HIDDEN_CODE = '(hidden: the code goes only to the user)';
+
+/**
+ * A held Deliver email as it would go out, for the operator to decide on: rendered with the shared
+ * template code from the user's directory entry, the pass and the card; the code itself only when the
+ * template's *Show code* allows the operator to see it. The relay renders the real message itself.
+ */
+export function heldEmailPreview(
+  template: Published<ExportTemplateRecord>,
+  user: DirectoryUser,
+  tap: TemporaryAccessPass,
+  grant: OperatorTapGrant,
+): RenderedEmail {
+  const values: TemplateValues = {
+    ...cardValues(grant.card),
+    ...tapValues(tap),
+    ...(grant.showCode ? {} : { AadTapCode: HIDDEN_CODE }),
+    DisplayName: user.displayName ?? '',
+    GivenName: user.givenName ?? '',
+    Surname: user.surname ?? '',
+    UserPrincipalName: user.userPrincipalName,
+    Mail: user.mail ?? '',
+  };
+  return renderEmail(template.record, values);
+}

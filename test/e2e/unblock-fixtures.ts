@@ -1,0 +1,121 @@
+/**
+ * What the Smart Card Unblock e2e tests set up through the relay's API (not what they are about): the
+ * card and data-export templates of the switch table, published as Ada, and cards registered for seeded
+ * holders as Aisha. Ids and serials carry this run's number, so a rerun never meets its own leftovers.
+ */
+import { relayAs } from './relay-as';
+import type { CardTemplateRecord, ExportTemplateRecord } from '../../src/store/db';
+
+/** Ids and serials of this run, so a rerun against the same relay data never meets its own leftovers. */
+export const RUN = String(Date.now() % 1e7);
+let serial = Number(RUN) * 100;
+
+type Tap = CardTemplateRecord['tap'];
+const TAP_OFF: Tap = {
+  enabled: true,
+  userMayRequest: false,
+  forceAuthentication: false,
+  forceAuthenticationDeliverTemplateId: null,
+  operatorMayGenerate: false,
+  showCode: false,
+  operatorDeliverTemplateId: null,
+  lifetimeOverrideMinutes: null,
+  usableOnce: false,
+};
+
+export function exportTemplate(id: string, name: string, sendAutomatically: boolean): ExportTemplateRecord {
+  return {
+    id,
+    name,
+    target: 'email',
+    sendAutomatically,
+    connector: 'relay',
+    to: '${Mail}',
+    cc: '',
+    subject: `${name} for \${GivenName}`,
+    text: 'Your pass: ${AadTapCode}\nCard: ${CardSerial} (${CredentialType}).\n',
+    html: '',
+    updatedAt: '2026-12-05T09:00:00.000Z',
+  };
+}
+
+export function cardTemplate(id: string, name: string, tap: Partial<Tap>): CardTemplateRecord {
+  return {
+    id,
+    name,
+    description: '',
+    allowedCredentialTypes: ['yubikey', 'piv'],
+    issue: {
+      assignUser: true,
+      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
+      activationPin: { delivery: 'show' },
+      certificate: null,
+    },
+    tap: { ...TAP_OFF, ...tap },
+    initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
+    updatedAt: '2026-12-05T09:00:00.000Z',
+  };
+}
+
+export const MAIL = `e2e-tap-mail-${RUN}`;
+export const HELD = `e2e-tap-held-${RUN}`;
+/** The card templates of the switch table, by what they allow. */
+export const T = {
+  none: cardTemplate(`e2e-none-${RUN}`, `No passes ${RUN}`, {}),
+  shown: cardTemplate(`e2e-shown-${RUN}`, `Shown ${RUN}`, { operatorMayGenerate: true, showCode: true }),
+  mailed: cardTemplate(`e2e-mailed-${RUN}`, `Mailed ${RUN}`, {
+    operatorMayGenerate: true,
+    operatorDeliverTemplateId: MAIL,
+    lifetimeOverrideMinutes: 120,
+    usableOnce: true,
+  }),
+  both: cardTemplate(`e2e-both-${RUN}`, `Shown and mailed ${RUN}`, {
+    operatorMayGenerate: true,
+    showCode: true,
+    operatorDeliverTemplateId: MAIL,
+  }),
+  held: cardTemplate(`e2e-held-${RUN}`, `Operator sends ${RUN}`, {
+    operatorMayGenerate: true,
+    operatorDeliverTemplateId: HELD,
+  }),
+  /** Its Deliver email was never published: the page refuses before anything is asked or sent. */
+  orphan: cardTemplate(`e2e-orphan-${RUN}`, `Orphan ${RUN}`, {
+    operatorMayGenerate: true,
+    operatorDeliverTemplateId: `e2e-missing-${RUN}`,
+  }),
+  long: cardTemplate(`e2e-long-${RUN}`, `Long ${RUN}`, {
+    operatorMayGenerate: true,
+    showCode: true,
+    lifetimeOverrideMinutes: 5000,
+  }),
+};
+
+/** Registers an active card of the seeded user `upn` under `template` (the registry is what Unblock reads). */
+export async function cardFor(userId: string, upn: string, template: CardTemplateRecord): Promise<number> {
+  const aisha = await relayAs('aisha.operator@contoso.example');
+  const n = ++serial;
+  const issue = {
+    holderOid: userId,
+    holderName: upn,
+    holderUpn: upn,
+    templateId: template.id,
+    templateVersion: 1,
+    credentialType: 'yubikey' as const,
+    serial: n,
+    chuidGuid: userId,
+    keys: [],
+  };
+  await aisha.transition(`serial:${n}`, { transition: 'issue', expectedVersion: 0, issue });
+  await aisha.transition(`serial:${n}`, { transition: 'activate', expectedVersion: 1 });
+  await aisha.dispose();
+  return n;
+}
+
+/** Publishes the templates of {@link T} and the two emails they deliver with. */
+export async function publishSwitchTemplates(): Promise<void> {
+  const ada = await relayAs('ada.admin@contoso.example');
+  await ada.publish('export', MAIL, { ...exportTemplate(MAIL, `TAP mail ${RUN}`, true) });
+  await ada.publish('export', HELD, { ...exportTemplate(HELD, `TAP held ${RUN}`, false) });
+  for (const t of Object.values(T)) await ada.publish('card', t.id, { ...t });
+  await ada.dispose();
+}
