@@ -5,10 +5,7 @@
  * after a small script that sets `window.__keywardUsbShim` (see fixtures.ts).
  */
 import { createVirtualReader, type VirtualReader } from '../../../src/simulator/virtual-reader';
-import {
-  createVirtualPivCard,
-  type PivCardProfileName,
-} from '../../../src/simulator/piv-card/virtual-piv-card';
+import { createVirtualPivCard, type PivCardProfileName } from '../../../src/simulator/piv-card/virtual-piv-card';
 import type { CorpusReaderEntry } from '../../../src/simulator/virtual-usb-descriptors';
 
 /** What a test asks for. */
