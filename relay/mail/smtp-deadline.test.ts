@@ -58,10 +58,10 @@ function mailer(port: number, o: Pick<SmtpMailerOptions, 'deadlineMs' | 'timeout
   return m;
 }
 
-/** How long `p` takes to settle, in ms, with its rejection. */
-async function timed(p: Promise<unknown>) {
+/** How long the send started by `run` takes to settle, in ms (from before it starts), with its rejection. */
+async function timed(run: () => Promise<unknown>) {
   const start = performance.now();
-  const error = await relayFailure(p);
+  const error = await relayFailure(run());
   return { error, ms: performance.now() - start };
 }
 
@@ -72,7 +72,7 @@ describe('SMTP send deadline', () => {
 
   it('reports an AUTH rejection as SMTP_AUTH_FAILED at once, without retrying', async () => {
     const { port, seen } = await server('reject');
-    const { error, ms } = await timed(mailer(port, {}).send(MAIL));
+    const { error, ms } = await timed(() => mailer(port, {}).send(MAIL));
     expect([error.code, error.fields.smtpResponseCode, error.fields.attempts]).toEqual(['SMTP_AUTH_FAILED', 535, 1]);
     expect(ms).toBeLessThan(2000);
     expect(seen.auths).toBe(1);
@@ -80,7 +80,7 @@ describe('SMTP send deadline', () => {
 
   it('reports a server that never answers AUTH as SMTP_TIMEOUT after one socket timeout, not three tries', async () => {
     const { port, seen } = await server('never');
-    const { error, ms } = await timed(mailer(port, { timeouts: { socketMs: 300 } }).send(MAIL));
+    const { error, ms } = await timed(() => mailer(port, { timeouts: { socketMs: 300 } }).send(MAIL));
     expect([error.code, error.fields.retryable, error.fields.attempts]).toEqual(['SMTP_TIMEOUT', false, 1]);
     expect(error.message).toContain('nothing was sent');
     expect(ms).toBeLessThan(2000);
@@ -89,7 +89,9 @@ describe('SMTP send deadline', () => {
 
   it('ends a send at its deadline, closing the connection, when the socket timeout is longer', async () => {
     const { port, seen } = await server('never');
-    const { error, ms } = await timed(mailer(port, { deadlineMs: 800, timeouts: { socketMs: 20_000 } }).send(MAIL));
+    const { error, ms } = await timed(() =>
+      mailer(port, { deadlineMs: 800, timeouts: { socketMs: 20_000 } }).send(MAIL),
+    );
     expect([error.code, error.fields.retryable]).toEqual(['SMTP_TIMEOUT', false]);
     expect(error.message).toContain('no reply within 1 s');
     expect(ms).toBeGreaterThanOrEqual(790);
@@ -99,7 +101,7 @@ describe('SMTP send deadline', () => {
 
   it('calls a send whose message went out before the deadline SMTP_UNCERTAIN, not a timeout', async () => {
     const { port } = await server('accept', 'never');
-    const { error } = await timed(mailer(port, { deadlineMs: 800, timeouts: { socketMs: 20_000 } }).send(MAIL));
+    const { error } = await timed(() => mailer(port, { deadlineMs: 800, timeouts: { socketMs: 20_000 } }).send(MAIL));
     expect([error.code, error.fields.retryable]).toEqual(['SMTP_UNCERTAIN', false]);
   });
 });
