@@ -176,7 +176,7 @@ describe('the database gone in the middle of a write', () => {
     await expect
       .poll(async () => (await call(app, OLIVIA, 'POST', '/api/cards/yk:2/transitions')).status, {
         timeout: 30_000,
-        intervals: [DATABASE_RETRY_AFTER_SECONDS * 200],
+        interval: DATABASE_RETRY_AFTER_SECONDS * 200,
       })
       .toBe(200);
   });
