@@ -161,15 +161,25 @@ export async function prepareUnblock(
   };
 }
 
-/** Retire: keys destroyed and binding removed; the service records it as the signed-in operator's act. */
-export async function prepareRetire(holder: string, ports: LifecyclePorts): Promise<PreparedWork> {
+/**
+ * Retire: keys destroyed and binding removed; the service records it as the signed-in operator's act,
+ * then the pass Keyward created for the card is removed with Graph as that operator.
+ */
+export async function prepareRetire(
+  holder: string,
+  op: OperatorSession | null,
+  ports: LifecyclePorts,
+): Promise<PreparedWork> {
   const masterKey = await requireMasterKey();
+  const passContext = op ? { graph: op.graph(), audit: ports.audit } : undefined;
   return {
     template: null,
     work: async (transport, onStep) => ({
       operation: 'retire',
       holder,
-      result: await (await operations()).retireCard({ transport, masterKey, ports, onStep }),
+      result: await (
+        await operations()
+      ).retireCard({ transport, masterKey, ports, onStep, ...(passContext ? { passContext } : {}) }),
     }),
   };
 }

@@ -68,7 +68,12 @@ describe('planned steps from the step catalogue', () => {
       'register',
     ]);
     expect(steps('unblock', { kind: 'piv', state: 'active' }, template)).toEqual(['detect', 'reset-retry-counter']);
-    expect(steps('retire', { kind: 'yubikey', state: 'active' }, null)).toEqual(['detect', 'reset', 'register']);
+    expect(steps('retire', { kind: 'yubikey', state: 'active' }, null)).toEqual([
+      'detect',
+      'reset',
+      'register',
+      'revoke-tap',
+    ]);
     expect(steps('retire', { kind: 'piv', state: 'active' }, null)).toEqual([
       'detect',
       'authenticate',
@@ -76,6 +81,7 @@ describe('planned steps from the step catalogue', () => {
       'reset-admin-secrets',
       'remove-binding',
       'register',
+      'revoke-tap',
     ]);
   });
 
@@ -87,6 +93,7 @@ describe('planned steps from the step catalogue', () => {
       'Detect the credential',
       'Reset the YubiKey (keys, certificates and binding destroyed)',
       'Record the new state in the registry',
+      'Remove the Temporary Access Pass Keyward created for the card',
     ]);
   });
 });

@@ -210,10 +210,10 @@ export class LifecycleState {
     await this.#guarded('unblock', (record, ports) => prepareUnblock(record, newPin, repeat, holder, ports));
   }
 
-  /** Retire (after the page's confirmation): keys destroyed, binding removed. */
+  /** Retire (after the page's confirmation): keys destroyed, binding removed, the card's pass removed. */
   async retire(): Promise<void> {
     const holder = this.holder ?? '';
-    await this.#guarded('retire', (_, ports) => prepareRetire(holder, ports));
+    await this.#guarded('retire', (_, ports) => prepareRetire(holder, this.session.operator, ports));
   }
 
   /** Closes the summary; an activation PIN shown in it is gone for good. */
