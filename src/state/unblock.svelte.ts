@@ -25,7 +25,7 @@ import {
   type CardTapVerdict,
   type OperatorTapGrant,
 } from '../workflows/operator-tap';
-import { tapContextWith, type ServicePorts } from './lifecycle-operations';
+import { removeCardPassAgain, tapContextWith, type PassRevocation, type ServicePorts } from './lifecycle-operations';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
 import { UserSearchState } from './user-search.svelte';
@@ -147,6 +147,12 @@ export class UnblockState {
       this.cards = [...others, lost];
       this.verdicts = this.verdicts.map((v) => (v.card.cardId === lost.cardId ? { ...v, card: lost } : v));
     });
+  }
+
+  /** Tries again to remove the pass of the card just reported lost (Graph refused then): what became of it. */
+  removePassAgain(cardId: string, holder: string): Promise<PassRevocation> {
+    const op = this.session.operator!;
+    return removeCardPassAgain(this.ports(op), op, cardId, holder);
   }
 
   /**
