@@ -40,6 +40,9 @@ export async function createCardTemplateAndKey(page: Page): Promise<void> {
   // Templates are the relay's, which lives for the whole run: an earlier test may have published it.
   await expect(page.getByRole('button', { name: 'New card template' })).toBeVisible();
   if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return createKey(page);
+  // Its pass is emailed with the default data-export template, which must be published to be chosen.
+  await publishDefaultExportTemplate(page);
+  await page.goto('/#/templates');
   await page.getByRole('button', { name: 'New card template' }).click();
   await page.getByLabel('Name', { exact: true }).fill(TEMPLATE);
   await expect(page.getByLabel('YubiKey', { exact: true })).toBeChecked();
