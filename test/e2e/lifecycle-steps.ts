@@ -163,6 +163,18 @@ async function activate(page: Page, activationPin: string, holder: Holder): Prom
   await expect(page.getByTestId('card-state')).toContainText('is Active');
 }
 
+/** Steps 1–3 on a signed-in page: templates, master key, Issue to `holder`. Returns the activation PIN. */
+export async function issueOnly(
+  page: Page,
+  insert: InsertBlankCard,
+  credential: RegExp,
+  holder: Holder = BEN,
+): Promise<string> {
+  await checkExportTemplate(page);
+  await createCardTemplateAndKey(page);
+  return issueTo(page, insert, credential, holder);
+}
+
 /**
  * Steps 1–4 on a signed-in page: templates, master key, Issue to `holder` (Ben Member unless told),
  * Activate with `NEW_PIN` (the template's pass is created and emailed). Returns the activation PIN.
@@ -173,9 +185,7 @@ export async function issueAndActivate(
   credential: RegExp,
   holder: Holder = BEN,
 ): Promise<string> {
-  await checkExportTemplate(page);
-  await createCardTemplateAndKey(page);
-  const activationPin = await issueTo(page, insert, credential, holder);
+  const activationPin = await issueOnly(page, insert, credential, holder);
   await activate(page, activationPin, holder);
   return activationPin;
 }
