@@ -25,6 +25,8 @@ const EXPECTED: Record<string, Guard> = {
   'POST /api/cards/import': ['administrator'],
   'GET /api/cards/:cardId': ['operator'],
   'POST /api/cards/:cardId/transitions': ['operator'],
+  'GET /api/cards/:cardId/pass': ['operator'],
+  'PUT /api/cards/:cardId/pass': ['operator'],
   'GET /api/templates': ['operator', 'administrator', 'auditor'],
   'GET /api/templates/:kind/:id/:version': ['operator', 'administrator', 'auditor'],
   'PUT /api/templates/:kind/:id': ['administrator'],

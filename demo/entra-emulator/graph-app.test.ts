@@ -83,4 +83,18 @@ describe('Graph app via app.request()', () => {
     expect(res.headers.get('Retry-After')).toBe('3');
     expect((await app.request('/v1.0/me')).status).toBe(401);
   });
+
+  it("lets a page's retry through CORS: the Graph client's Retry-Attempt header is allowed", async () => {
+    const preflight = await app.request('/v1.0/users/x/authentication/temporaryAccessPassMethods', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:8080',
+        'Access-Control-Request-Method': 'DELETE',
+        'Access-Control-Request-Headers': 'authorization,retry-attempt',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('retry-attempt');
+    expect(preflight.headers.get('Access-Control-Allow-Methods')).toContain('DELETE');
+  });
 });

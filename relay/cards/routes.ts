@@ -1,6 +1,7 @@
 /**
  * `/api/cards`: the card registry. Operators read a card with its version (`GET /:cardId`) and apply a
- * lifecycle transition as a compare-and-set on that version (`POST /:cardId/transitions`); a 409
+ * lifecycle transition as a compare-and-set on that version (`POST /:cardId/transitions`), and record and
+ * read the Temporary Access Pass Keyward created for a card (`PUT|GET /:cardId/pass`, ./passes.ts); a 409
  * `CARD_CHANGED_ELSEWHERE` carries the card as it is now in `error.current`. Operators and administrators
  * list a holder's cards or cards in a state (`GET /`); administrators upload an old browser registry
  * (`POST /import`), which never overwrites. Shapes: src/relay-api/contract.ts. Mounted by relay/app.ts
@@ -9,13 +10,22 @@
 import { Hono, type Context } from 'hono';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../src/app-error';
-import { CardId, CardImportBody, CardQuery, TransitionBody, type CardList } from '../../src/relay-api/contract';
+import {
+  CardId,
+  CardImportBody,
+  CardPassBody,
+  CardQuery,
+  TransitionBody,
+  type CardList,
+  type CardPassAnswer,
+} from '../../src/relay-api/contract';
 import { getCaller, requireRoles, type RelayEnv } from '../auth';
 import type { RelayConfig } from '../config';
 import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson, validQuery } from '../validate';
 import { importCards } from './import';
+import { getCardPass, recordCardPass, toCardPass } from './passes';
 import { getCard, listCards, toCard, transitionCard, type CardRecord } from './registry';
 
 /** What the card routes need. */
@@ -62,6 +72,14 @@ export function cardRoutes(deps: CardRouteDeps): Hono<RelayEnv> {
       if (!card)
         throw new AppError('relay', 'CARD_NOT_REGISTERED', 'The registry has no record of this card.', { status: 404 });
       return c.json(toCard(card));
+    })
+    .get('/:cardId/pass', operators, async (c) => {
+      const pass = await getCardPass(db, cardId(c.req.param('cardId')));
+      return c.json({ pass: pass ? toCardPass(pass) : null } satisfies CardPassAnswer);
+    })
+    .put('/:cardId/pass', operators, validJson(CardPassBody), async (c) => {
+      const id = cardId(c.req.param('cardId'));
+      return c.json(toCardPass(await recordCardPass(db, id, c.req.valid('json'), actorOf(c))));
     })
     .post('/:cardId/transitions', operators, validJson(TransitionBody), async (c) => {
       const request = { ...c.req.valid('json'), cardId: cardId(c.req.param('cardId')) };

@@ -19,6 +19,7 @@ describeStore('migrations', (target) => {
     expect(tables.map((t) => t.name).sort()).toEqual([
       'audit',
       'card_events',
+      'card_passes',
       'cards',
       'mail_idempotency',
       'mail_rate',

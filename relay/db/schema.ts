@@ -95,6 +95,21 @@ export interface CardEventsTable {
   version: number;
 }
 
+/**
+ * The Temporary Access Pass Keyward created for a card (relay/cards/passes.ts): its id and user, so that
+ * retiring the card or reporting it lost can delete it. Never the code.
+ */
+export interface CardPassesTable {
+  card_id: string;
+  /** Graph's id of the temporaryAccessPassAuthenticationMethod. */
+  tap_id: string;
+  /** The Entra object id of the user the pass is for (the card's holder when it was created). */
+  user_oid: string;
+  created_at: Date;
+  created_by_oid: string;
+  created_by_name: string;
+}
+
 /** Published templates (relay/templates/store.ts): one row per (kind, id, version), never deleted. */
 export interface TemplatesTable {
   kind: string;
@@ -118,4 +133,5 @@ export interface Schema {
   cards: CardsTable;
   card_events: CardEventsTable;
   templates: TemplatesTable;
+  card_passes: CardPassesTable;
 }

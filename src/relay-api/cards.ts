@@ -1,11 +1,21 @@
 /**
  * The browser's client for the card registry (`/api/cards`): read a card with its row version, apply a
  * lifecycle transition as a compare-and-set on that version, list a holder's cards, upload an old
- * browser registry. A lost race raises `AppError('relay-api', 'CARD_CHANGED_ELSEWHERE')` with the card
+ * browser registry, record and read the pass Keyward created for a card (its id, never its code). A lost race raises `AppError('relay-api', 'CARD_CHANGED_ELSEWHERE')` with the card
  * as it is now in `fields.current`.
  */
 import { isAppError } from '../app-error';
-import { Card, CardImportResult, CardList, type CardQuery, type ImportedCard, type TransitionBody } from './contract';
+import {
+  Card,
+  CardImportResult,
+  CardList,
+  CardPass,
+  CardPassAnswer,
+  type CardPassBody,
+  type CardQuery,
+  type ImportedCard,
+  type TransitionBody,
+} from './contract';
 import { relayCall, type RelayEndpoint } from './request';
 
 const cardPath = (cardId: string) => `/api/cards/${encodeURIComponent(cardId)}`;
@@ -33,4 +43,14 @@ export function transitionCard(relay: RelayEndpoint, cardId: string, body: Trans
 /** Uploads one browser's old registry (administrators); cards the service knows are listed, never changed. */
 export function importCards(relay: RelayEndpoint, cards: readonly ImportedCard[]): Promise<CardImportResult> {
   return relayCall(relay, { path: '/api/cards/import', body: { cards }, answer: CardImportResult });
+}
+
+/** Records the pass Keyward just created for the card's holder (its id, never its code); the answer is the record. */
+export function recordCardPass(relay: RelayEndpoint, cardId: string, body: CardPassBody): Promise<CardPass> {
+  return relayCall(relay, { method: 'PUT', path: `${cardPath(cardId)}/pass`, body, answer: CardPass });
+}
+
+/** The pass Keyward recorded for the card since it was last issued, or null. */
+export async function fetchCardPass(relay: RelayEndpoint, cardId: string): Promise<CardPass | null> {
+  return (await relayCall(relay, { path: `${cardPath(cardId)}/pass`, answer: CardPassAnswer })).pass;
 }

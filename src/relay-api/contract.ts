@@ -1,6 +1,6 @@
 /**
  * The relay's API as both sides see it: request bodies, queries and answers of `/api/whoami`,
- * `/api/cards`, `/api/audit` and `/api/templates`, as Zod schemas. The relay validates requests with
+ * `/api/cards` (with a card's pass), `/api/audit` and `/api/templates`, as Zod schemas. The relay validates requests with
  * them (Hono's validator middleware, relay/validate.ts); the browser's clients in this folder type their
  * calls with them and check what comes back. One definition, so the two sides cannot drift.
  *
@@ -168,6 +168,26 @@ export const CardImportResult = z.object({
   conflicts: z.array(z.object({ cardId: z.string(), current: Card })),
 });
 export type CardImportResult = z.infer<typeof CardImportResult>;
+
+/**
+ * `PUT /api/cards/:cardId/pass`: the Temporary Access Pass Keyward just created for the card's holder, so
+ * that retiring the card (or reporting it lost) can delete it. Its id only: a code is never sent here.
+ */
+export const CardPassBody = z.strictObject({
+  /** Graph's id of the pass (temporaryAccessPassAuthenticationMethod `id`). */
+  tapId: line(100).min(1),
+  /** The Entra object id of the user the pass is for: the card's holder. */
+  userOid: line(64).min(1),
+});
+export type CardPassBody = z.infer<typeof CardPassBody>;
+
+/** The pass Keyward recorded for a card. */
+export const CardPass = z.object({ tapId: z.string(), userOid: z.string(), createdAt: z.string(), createdBy: Person });
+export type CardPass = z.infer<typeof CardPass>;
+
+/** `GET /api/cards/:cardId/pass`: the pass recorded for the card since it was last issued, or null. */
+export const CardPassAnswer = z.object({ pass: CardPass.nullable() });
+export type CardPassAnswer = z.infer<typeof CardPassAnswer>;
 
 // ---------------------------------------------------------------------------------------------------
 // /api/audit

@@ -19,6 +19,9 @@ import type { LifecyclePorts } from '../workflows/lifecycle/types';
 import { tapContext, type DirectoryUser, type SignedInAccount } from '../workflows/helpdesk';
 import type { OperatorSession } from '../workflows/operator-session';
 import type { TapContext } from '../workflows/request-tap';
+import { revokeCardPass, type PassRevocation } from '../workflows/card-pass';
+
+export type { PassRevocation };
 
 /**
  * The system of record as the signed-in operator reaches it (the card registry, the audit trail, the
@@ -161,15 +164,39 @@ export async function prepareUnblock(
   };
 }
 
-/** Retire: keys destroyed and binding removed; the service records it as the signed-in operator's act. */
-export async function prepareRetire(holder: string, ports: LifecyclePorts): Promise<PreparedWork> {
+/**
+ * Retire: keys destroyed and binding removed; the service records it as the signed-in operator's act,
+ * then the pass Keyward created for the card is removed with Graph as that operator.
+ */
+export async function prepareRetire(
+  holder: string,
+  op: OperatorSession | null,
+  ports: LifecyclePorts,
+): Promise<PreparedWork> {
   const masterKey = await requireMasterKey();
+  const passContext = op ? { graph: op.graph(), audit: ports.audit } : undefined;
   return {
     template: null,
     work: async (transport, onStep) => ({
       operation: 'retire',
       holder,
-      result: await (await operations()).retireCard({ transport, masterKey, ports, onStep }),
+      result: await (
+        await operations()
+      ).retireCard({ transport, masterKey, ports, onStep, ...(passContext ? { passContext } : {}) }),
     }),
   };
+}
+
+/**
+ * Tries again to remove the pass Keyward created for `cardId` (Graph refused when the card was retired or
+ * reported lost), with Graph as the signed-in operator `op`; `holder` names the audit row. Never throws.
+ */
+export function removeCardPassAgain(
+  ports: LifecyclePorts,
+  op: OperatorSession | null,
+  cardId: string,
+  holder: string,
+): Promise<PassRevocation> {
+  const card = { cardId, holder: { oid: '', name: holder, upn: '' } };
+  return revokeCardPass(op ? { graph: op.graph(), audit: ports.audit } : undefined, ports.registry, card);
 }

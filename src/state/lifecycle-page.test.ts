@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ISSUE_STEPS_IN_ORDER, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { LIFECYCLE_STEPS } from '../workflows/lifecycle/steps';
-import { allowedTransitions, applyStepEvent, failRunning, plannedSteps, stepLabel } from './lifecycle-page';
+import {
+  allowedTransitions,
+  applyStepEvent,
+  failRunning,
+  plannedSteps,
+  stepLabel,
+  stepOutcome,
+} from './lifecycle-page';
 
 describe('transitions', () => {
   it('allows exactly the arrows of the state diagram', () => {
@@ -68,7 +75,12 @@ describe('planned steps from the step catalogue', () => {
       'register',
     ]);
     expect(steps('unblock', { kind: 'piv', state: 'active' }, template)).toEqual(['detect', 'reset-retry-counter']);
-    expect(steps('retire', { kind: 'yubikey', state: 'active' }, null)).toEqual(['detect', 'reset', 'register']);
+    expect(steps('retire', { kind: 'yubikey', state: 'active' }, null)).toEqual([
+      'detect',
+      'reset',
+      'register',
+      'revoke-tap',
+    ]);
     expect(steps('retire', { kind: 'piv', state: 'active' }, null)).toEqual([
       'detect',
       'authenticate',
@@ -76,6 +88,7 @@ describe('planned steps from the step catalogue', () => {
       'reset-admin-secrets',
       'remove-binding',
       'register',
+      'revoke-tap',
     ]);
   });
 
@@ -87,6 +100,22 @@ describe('planned steps from the step catalogue', () => {
       'Detect the credential',
       'Reset the YubiKey (keys, certificates and binding destroyed)',
       'Record the new state in the registry',
+      'Remove the Temporary Access Pass Keyward created for the card',
+    ]);
+  });
+
+  it("ends each summary line with how the step ended, the card's pass by what became of it", () => {
+    const revoke = (pass: string) =>
+      ({ operation: 'retire', step: 'revoke-tap', phase: 'done', detail: { pass } }) as const;
+    expect(stepOutcome({ operation: 'retire', step: 'register', phase: 'done' })).toBe('done');
+    expect(stepOutcome({ operation: 'activate', step: 'change-pin', phase: 'skipped' })).toBe(
+      'already done on the card',
+    );
+    expect(['none', 'revoked', 'gone', 'failed'].map((p) => stepOutcome(revoke(p)))).toEqual([
+      'none to remove',
+      'removed',
+      'already gone',
+      'not removed',
     ]);
   });
 });

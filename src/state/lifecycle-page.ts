@@ -86,6 +86,21 @@ export function applyStepEvent(rows: readonly ProgressRow[], event: StepEvent): 
   return rows.map((r, i) => (i === at ? { ...r, status } : r));
 }
 
+/** What became of the card's pass, by the `revoke-tap` step's `pass` detail. */
+const PASS_OUTCOMES: Readonly<Record<string, string>> = {
+  none: 'none to remove',
+  revoked: 'removed',
+  gone: 'already gone',
+  failed: 'not removed',
+};
+
+/** How a finished step ended, in a few words for the summary's list ("done", "already done on the card" …). */
+export function stepOutcome(event: StepEvent): string {
+  if (event.phase === 'skipped') return 'already done on the card';
+  if (event.step === 'revoke-tap') return PASS_OUTCOMES[String(event.detail?.pass)] ?? 'done';
+  return 'done';
+}
+
 /** The progress list after the operation failed: the running step is marked failed. */
 export function failRunning(rows: readonly ProgressRow[]): ProgressRow[] {
   return rows.map((r) => (r.status === 'running' ? { ...r, status: 'failed' } : r));

@@ -22,7 +22,9 @@ import {
   prepareActivate,
   prepareRetire,
   prepareUnblock,
+  removeCardPassAgain,
   type LifecycleSummary,
+  type PassRevocation,
   type PreparedWork,
   type ServicePorts,
   type Work,
@@ -34,7 +36,7 @@ import { UserSearchState } from './user-search.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
-export type { LifecycleSummary, ServicePorts } from './lifecycle-operations';
+export type { LifecycleSummary, PassRevocation, ServicePorts } from './lifecycle-operations';
 
 /** Reactive Lifecycle page state; one instance for the app. */
 export class LifecycleState {
@@ -210,10 +212,15 @@ export class LifecycleState {
     await this.#guarded('unblock', (record, ports) => prepareUnblock(record, newPin, repeat, holder, ports));
   }
 
-  /** Retire (after the page's confirmation): keys destroyed, binding removed. */
+  /** Retire (after the page's confirmation): keys destroyed, binding removed, the card's pass removed. */
   async retire(): Promise<void> {
     const holder = this.holder ?? '';
-    await this.#guarded('retire', (_, ports) => prepareRetire(holder, ports));
+    await this.#guarded('retire', (_, ports) => prepareRetire(holder, this.session.operator, ports));
+  }
+
+  /** Tries again to remove a retired card's pass (Graph refused at retirement): what became of it. */
+  removePassAgain(cardId: string, holder: string): Promise<PassRevocation> {
+    return removeCardPassAgain(this.#ports(), this.session.operator, cardId, holder);
   }
 
   /** Closes the summary; an activation PIN shown in it is gone for good. */

@@ -85,7 +85,10 @@ describe('LifecycleState', () => {
 
     await lifecycle.retire();
     expect(lifecycle.error).toBeNull();
-    expect(lifecycle.summary?.operation).toBe('retire');
+    const retired = lifecycle.summary;
+    if (retired?.operation !== 'retire') throw new Error(`expected a retire summary, got ${retired?.operation}`);
+    // The template creates no pass, so Keyward has none to remove (card-pass.test.ts removes one).
+    expect(retired.result.pass).toEqual({ status: 'none' });
     expect(lifecycle.status?.state).toBe('retired');
   });
 

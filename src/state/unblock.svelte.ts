@@ -6,13 +6,7 @@
  * The issued code is held only here, in memory, and dropped when the operator leaves the page.
  */
 import type { AppError } from '../app-error';
-import {
-  deliverTap,
-  requestTap,
-  type DeliveryTemplate,
-  type TapContext,
-  type TapOutcome,
-} from '../workflows/request-tap';
+import { deliverTap, type DeliveryTemplate, type TapContext, type TapOutcome } from '../workflows/request-tap';
 import {
   tenantTapPolicy,
   userTap,
@@ -20,7 +14,8 @@ import {
   type TapPolicyResult,
   type TemporaryAccessPass,
 } from '../workflows/helpdesk';
-import { cardsOf, reportCardLost, type Card } from '../workflows/lost-card';
+import { cardsOf, reportCardLost, type Card, type LostReport } from '../workflows/lost-card';
+import { requestCardTap } from '../workflows/card-pass';
 import {
   cardTapVerdict,
   cardValues,
@@ -30,14 +25,14 @@ import {
   type CardTapVerdict,
   type OperatorTapGrant,
 } from '../workflows/operator-tap';
-import { tapContextWith, type ServicePorts } from './lifecycle-operations';
+import { removeCardPassAgain, tapContextWith, type PassRevocation, type ServicePorts } from './lifecycle-operations';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
 import { UserSearchState } from './user-search.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { canReportLost } from '../workflows/lost-card';
-export type { CardTapVerdict, OperatorTapGrant };
+export type { CardTapVerdict, LostReport, OperatorTapGrant };
 
 /** Reactive state of the Smart Card Unblock page. */
 export class UnblockState {
@@ -65,6 +60,10 @@ export class UnblockState {
   confirmingLost = $state.raw<Card | null>(null);
   /** What the template granted when the issued pass was requested (its email follows these rules). */
   issuedGrant = $state.raw<OperatorTapGrant | null>(null);
+  /** Why the issued pass could not be recorded against its card (retiring the card will not remove it). */
+  unrecorded = $state.raw<AppError | null>(null);
+  /** The last lost report: the card, and what became of the pass Keyward created for it. */
+  lostReport = $state.raw<LostReport | null>(null);
 
   constructor(
     private readonly session: SessionState,
@@ -136,15 +135,24 @@ export class UnblockState {
     const op = this.session.operator;
     const user = this.user;
     this.confirmingLost = null;
+    this.lostReport = null;
     if (!op || !user) return;
     const ports = this.ports(op);
     await this.#run(async () => {
-      const lost = await reportCardLost(ports, card);
+      const report = await reportCardLost(ports, card, this.#context());
+      const lost = report.card;
+      this.lostReport = report;
       // The service unbinds a retired card from its holder, so the lost one is shown from its answer.
       const others = (await cardsOf(ports.registry, user.id)).filter((c) => c.cardId !== lost.cardId);
       this.cards = [...others, lost];
       this.verdicts = this.verdicts.map((v) => (v.card.cardId === lost.cardId ? { ...v, card: lost } : v));
     });
+  }
+
+  /** Tries again to remove the pass of the card just reported lost (Graph refused then): what became of it. */
+  removePassAgain(cardId: string, holder: string): Promise<PassRevocation> {
+    const op = this.session.operator!;
+    return removeCardPassAgain(this.ports(op), op, cardId, holder);
   }
 
   /**
@@ -164,7 +172,9 @@ export class UnblockState {
     const auto = grant.deliverWith?.record.sendAutomatically ? grant.deliverWith : null;
     await this.#run(async () => {
       const plan = { request: grant.request, deliverWith: auto, cardValues: cardValues(grant.card) };
-      const outcome = await requestTap(this.#context(), user, plan);
+      const op = this.session.operator!;
+      const outcome = await requestCardTap(this.#context(), this.ports(op).registry, user, grant.card, plan);
+      this.unrecorded = outcome.unrecorded;
       this.issuedGrant = grant;
       this.held = auto ? null : grant.deliverWith;
       this.codeShown = grant.showCode;
@@ -200,6 +210,7 @@ export class UnblockState {
     this.held = null;
     this.codeShown = false;
     this.confirmingReplace = false;
+    this.unrecorded = null;
   }
 
   /** The outcome, with its code only when `keep` (a code neither shown nor still to send has done its job). */
@@ -215,6 +226,7 @@ export class UnblockState {
     this.verdicts = [];
     this.cardId = null;
     this.confirmingLost = null;
+    this.lostReport = null;
   }
 
   #context(): TapContext {

@@ -167,9 +167,13 @@ describe('UnblockState: the card template decides', () => {
     expect([self.user, self.grant, self.verdicts]).toEqual([null, null, []]);
   });
 
-  it("lists the user's cards and retires a lost one without the card", async () => {
+  it("lists the user's cards and retires a lost one without the card, removing the pass requested for it", async () => {
     const cardId = await cardOf('Dmitri Volkov', 'tpl-show');
     const unblock = await choose('Dmitri');
+    await unblock.request();
+    const tapId = unblock.issued!.tap.id;
+    expect(unblock.unrecorded).toBeNull();
+    expect(await portsOf(world).registry.pass(cardId)).toMatchObject({ tapId });
     const card = unblock.cards.find((c) => c.cardId === cardId)!;
     unblock.confirmingLost = card;
     await unblock.reportLost(card);
@@ -177,5 +181,7 @@ describe('UnblockState: the card template decides', () => {
     expect(unblock.confirmingLost).toBeNull();
     expect(unblock.cards.find((c) => c.cardId === cardId)?.state).toBe('retired');
     expect(await portsOf(world).registry.card(cardId)).toMatchObject({ state: 'retired', lostAt: expect.any(String) });
+    expect(unblock.lostReport?.pass).toEqual({ status: 'revoked', tapId });
+    expect(ctx.tenant.emulator.control.tapFor(unblock.user!.id)).toBeUndefined();
   });
 });

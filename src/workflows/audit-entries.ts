@@ -1,6 +1,6 @@
 /**
  * The one vocabulary of the audit rows the PWA appends (the relay writes the card transitions itself):
- * a dotted verb (`tap.create`, `mail.send`, `pin.deliver`, `card.issue` for a refusal or failure), a
+ * a dotted verb (`tap.create`, `tap.revoke`, `mail.send`, `pin.deliver`, `card.issue` for a refusal or failure), a
  * target named by type, id and label (a user: object id + display name; a card: card id + "id (holder)"),
  * an outcome (`succeeded`, `failed`, `refused`), and for a failure or refusal the reason in words.
  * Never a PIN, PUK, TAP code or key: reasons come from error messages, which never carry one
@@ -12,6 +12,7 @@ import type { AuditAppendBody, AuditLog } from './ports';
 /** An action the PWA records (the relay records `card.issue` and the other transitions that succeed). */
 export type AuditAction =
   | 'tap.create'
+  | 'tap.revoke'
   | 'mail.send'
   | 'pin.deliver'
   | 'card.issue'

@@ -39,8 +39,10 @@ describe('a lost card', () => {
   it('is retired in the service without the card, only once, and a stale report says what the card is now', async () => {
     const user = crypto.randomUUID();
     const card = await issued('serial:10', user);
-    const lost = await reportCardLost(portsOf(world(), PEOPLE.priya), card);
+    const { card: lost, pass } = await reportCardLost(portsOf(world(), PEOPLE.priya), card);
     expect(lost).toMatchObject({ state: 'retired', version: 2, lostAt: expect.any(String) });
+    // Keyward created no pass for this card, so there was none to remove.
+    expect(pass).toEqual({ status: 'none' });
     await expect
       .poll(async () => (await auditRows(world())).find((r) => r.target.id === 'serial:10'))
       .toMatchObject({

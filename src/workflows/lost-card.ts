@@ -4,8 +4,10 @@
  * card cannot be put in a reader): a `retire` transition with `lost: true`, a compare-and-set on the
  * version the list showed, audited by the service. The card keeps its keys and certificate until someone
  * finds it: it then reads as Retired, and Issue starts it afresh. Revoking its certificate is the CA's
- * business, not ours.
+ * business, not ours. The Temporary Access Pass Keyward created for the card, if the holder still has it,
+ * is removed once the report is recorded (./card-pass.ts); a Graph refusal leaves the report standing.
  */
+import { revokeCardPass, type PassContext, type PassRevocation } from './card-pass';
 import { auditedRun } from './lifecycle/record';
 import { lifecycleError, type LifecyclePorts } from './lifecycle/types';
 import type { Card, CardRegistry } from './ports';
@@ -26,12 +28,23 @@ export async function cardsOf(registry: CardRegistry, holderOid: string): Promis
 /** True when a card can be reported lost. */
 export const canReportLost = (card: Card): boolean => LIVE.has(card.state);
 
+/** A recorded lost report: the card as the service holds it now, and what became of its pass. */
+export interface LostReport {
+  readonly card: Card;
+  readonly pass: PassRevocation;
+}
+
 /**
- * Retires `card` as lost, at the version the operator saw. Refuses a card that is blank or already
+ * Retires `card` as lost, at the version the operator saw, then removes the pass Keyward created for it
+ * (Graph as the operator in `passContext`). Refuses a card that is blank or already
  * retired (`NOT_LIVE`); a card changed since it was listed raises `relay-api` `CARD_CHANGED_ELSEWHERE`
  * with the card as it is now. A refusal or failure is recorded in the audit trail.
  */
-export function reportCardLost(ports: Pick<LifecyclePorts, 'registry' | 'audit'>, card: Card): Promise<Card> {
+export function reportCardLost(
+  ports: Pick<LifecyclePorts, 'registry' | 'audit'>,
+  card: Card,
+  passContext?: PassContext,
+): Promise<LostReport> {
   return auditedRun(ports.audit, 'lost', async (target) => {
     target.cardId = card.cardId;
     target.holderName = card.holder.name;
@@ -42,6 +55,11 @@ export function reportCardLost(ports: Pick<LifecyclePorts, 'registry' | 'audit'>
         { cardId: card.cardId, state: card.state },
       );
     }
-    return ports.registry.transition(card.cardId, { transition: 'retire', expectedVersion: card.version, lost: true });
+    const lost = await ports.registry.transition(card.cardId, {
+      transition: 'retire',
+      expectedVersion: card.version,
+      lost: true,
+    });
+    return { card: lost, pass: await revokeCardPass(passContext, ports.registry, card) };
   });
 }

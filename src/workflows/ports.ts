@@ -5,12 +5,12 @@
  * not a port: it guards a card operation in this browser and stays in IndexedDB (src/store/journal.ts).
  */
 import { appendAuditRow } from '../relay-api/audit';
-import { fetchCard, listCards, transitionCard } from '../relay-api/cards';
-import type { AuditAppendBody, Card, TransitionBody } from '../relay-api/contract';
+import { fetchCard, fetchCardPass, listCards, recordCardPass, transitionCard } from '../relay-api/cards';
+import type { AuditAppendBody, Card, CardPass, CardPassBody, TransitionBody } from '../relay-api/contract';
 import type { RelayEndpoint } from '../relay-api/request';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../store/db';
 
-export type { AuditAppendBody, Card, TransitionBody };
+export type { AuditAppendBody, Card, CardPass, CardPassBody, TransitionBody };
 
 /** The service's card registry. */
 export interface CardRegistry {
@@ -24,6 +24,10 @@ export interface CardRegistry {
    * when another operator changed the card first.
    */
   transition(cardId: string, body: TransitionBody): Promise<Card>;
+  /** Records the pass Keyward created for the card's holder (its id, never its code). */
+  recordPass(cardId: string, body: CardPassBody): Promise<CardPass>;
+  /** The pass Keyward recorded for the card since it was last issued, or null. */
+  pass(cardId: string): Promise<CardPass | null>;
 }
 
 /** The service's audit trail, for what the relay cannot see itself (Graph calls, mail, refusals). */
@@ -54,6 +58,8 @@ export function relayCardRegistry(relay: RelayEndpoint): CardRegistry {
     card: (cardId) => fetchCard(relay, cardId),
     cardsOf: (holderOid) => listCards(relay, { holder: holderOid }),
     transition: (cardId, body) => transitionCard(relay, cardId, body),
+    recordPass: (cardId, body) => recordCardPass(relay, cardId, body),
+    pass: (cardId) => fetchCardPass(relay, cardId),
   };
 }
 

@@ -57,6 +57,13 @@ test.describe('Options > Connections > Data Export', () => {
 
     await subject.fill('Your card is ready, ${GivenName}');
     await expect(subject).not.toHaveAttribute('aria-invalid', 'true');
+    // A fixed To is said at save too: the relay writes only to the user's own address.
+    const to = page.getByLabel('To', { exact: true });
+    await to.fill('helpdesk@contoso.example');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(to).toHaveAccessibleDescription(/would refuse "helpdesk@contoso\.example"/);
+    await expect(page.getByRole('button', { name: 'Card activation' })).toHaveCount(0);
+    await to.fill('${Mail}');
     // The relay writes only to the user's own address, so a fixed Cc could never be sent: said at save.
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const cc = page.getByLabel('Cc', { exact: true });

@@ -7,90 +7,26 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { toHex } from '../../src/bytes';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
+import { test as base, expect, chooseUser, SERVICE_LOGS, vendorClassReader, type KeywardFixtures } from './fixtures';
 import {
-  test as base,
-  expect,
-  chooseUser,
-  publishDefaultExportTemplate,
-  SERVICE_LOGS,
-  vendorClassReader,
-  type KeywardFixtures,
-} from './fixtures';
+  createCardTemplateAndKey,
+  issueAndActivate,
+  NEW_PIN,
+  startIssueTo,
+  virtualYubiKey,
+  type InsertBlankCard,
+} from './lifecycle-steps';
 import { scanPage } from '../support/secrecy-page';
 import { relayAs } from './relay-as';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 
 const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
-const SHOTS = 'docs/screenshots';
-const TEMPLATE = 'Lifecycle YubiKey';
-const NEW_PIN = '24681357';
 
 interface InboxMessage {
   to: { address: string }[];
   subject: string;
   text: string;
 }
-
-/** Step 1: the default TAP email exists; it gets the pass id too, as the vSEC:CMS guide shows. */
-async function checkExportTemplate(page: Page): Promise<void> {
-  await publishDefaultExportTemplate(page);
-  await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
-  const text = page.getByLabel('Text body');
-  await expect(text).toHaveValue(/\$\{AadTapCode\}/);
-  if (!(await text.inputValue()).includes('${AadTapId}')) {
-    await text.fill(`${await text.inputValue()}\nPass id: \${AadTapId}`);
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Temporary Access Pass".' })).toBeVisible();
-  }
-  await expect(text).toHaveValue(/\$\{AadTapId\}/);
-  await expect(text).toHaveValue(/\$\{AadTapCode\}/);
-}
-
-/** Step 2: a card template with TAP and Initiate Card; then the master key. */
-async function createCardTemplateAndKey(page: Page): Promise<void> {
-  await page.goto('/#/templates');
-  // Templates are the relay's, which lives for the whole run: an earlier test may have published it.
-  await expect(page.getByRole('button', { name: 'New card template' })).toBeVisible();
-  if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return createKey(page);
-  await page.getByRole('button', { name: 'New card template' }).click();
-  await page.getByLabel('Name', { exact: true }).fill(TEMPLATE);
-  await expect(page.getByLabel('YubiKey', { exact: true })).toBeChecked();
-  await page.getByLabel('PIV card').check();
-  await page.getByLabel('Enroll certificate').check();
-  await expect(page.getByLabel('Activation PIN delivery')).toHaveValue('show');
-  await page.getByLabel('Enable', { exact: true }).check();
-  await page.getByLabel('Operator may generate TAP codes').check();
-  await page.getByLabel('Show code').check();
-  await page.getByLabel('Override lifetime defined in Entra ID').check();
-  await page.getByLabel('Lifetime (minutes)').fill('90');
-  await page.getByLabel('Usable once').check();
-  await page.getByLabel('System generate Entra ID TAP code').check();
-  await page
-    .getByRole('group', { name: 'Data-export templates for the system-generated pass' })
-    .getByLabel('Temporary Access Pass')
-    .check();
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
-  await createKey(page);
-}
-
-/** The card master key, generated in this browser. */
-async function createKey(page: Page): Promise<void> {
-  await page.goto('/#/options/security');
-  await page.getByLabel('New passphrase').fill('correct horse battery staple');
-  await page.getByLabel('Repeat passphrase').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Generate master key' }).click();
-  await expect(page.getByTestId('master-key-fingerprint')).toBeVisible();
-}
-
-/** How the blank card gets into a reader. */
-type InsertBlankCard = (page: Page) => Promise<void>;
-
-/** The demo's Virtual reader with a fresh blank YubiKey 5.7. */
-const virtualYubiKey: InsertBlankCard = async (page) => {
-  await page.getByRole('button', { name: 'Virtual reader' }).click();
-  await page.getByRole('button', { name: 'Insert a blank card' }).click();
-};
 
 /**
  * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB
@@ -138,91 +74,6 @@ const bridgeYubiKey =
     await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
     await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
   };
-
-/** Issue up to the operator's final click: template, re-authentication (the operator passcode), Ben Member. */
-async function startIssueToBen(page: Page): Promise<void> {
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
-  await page.getByLabel('Card template').selectOption({ label: TEMPLATE });
-  // The operator passcode: a fresh interactive sign-in (prompt=login) in the emulator's popup.
-  const popupPromise = page.context().waitForEvent('page');
-  await page.getByRole('button', { name: 'Re-authenticate' }).click();
-  const popup = await popupPromise;
-  await popup.getByRole('button', { name: /Aisha Operator/ }).click();
-  await expect(page.getByText('Re-authenticated as Aisha Operator')).toBeVisible({ timeout: 30_000 });
-
-  await chooseUser(page, 'Ben', /Ben Member/);
-  await page.getByRole('button', { name: 'Issue the card to Ben Member' }).click();
-}
-
-/** Step 3: Issue; returns the activation PIN read from the summary. */
-async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
-  await page.goto('/#/lifecycle');
-  await insert(page);
-  const state = page.getByTestId('card-state');
-  // Blank, or Retired when the service saw this serial retired before (the run's relay database is shared
-  // by its specs): a retired card is factory-fresh, and Issue is all either offers.
-  await expect(state).toContainText(/is (Blank|Retired)/);
-  const diagram = page.getByTestId('state-diagram');
-  await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', /^(blank|retired)$/);
-  await expect(diagram.getByRole('button')).toHaveText(['Issue']);
-  await diagram.screenshot({ path: `${SHOTS}/lifecycle-state-diagram.png` });
-  await startIssueToBen(page);
-
-  const summary = page.getByRole('dialog', { name: 'Card issued' });
-  await expect(summary).toBeVisible({ timeout: 30_000 });
-  const progress = page.getByTestId('progress');
-  await expect(progress.getByRole('listitem')).not.toHaveCount(0);
-  for (const item of await progress.getByRole('listitem').all())
-    await expect(item).toHaveAttribute('data-status', /^(done|skipped)$/);
-  await expect(summary).toContainText('Ben Member');
-  await expect(summary).toContainText(credential);
-  await expect(summary).toContainText('replaced by the key derived for this card');
-  await expect(summary.getByRole('list', { name: 'Operations performed' })).toContainText(
-    'Bind the card to the user (CHUID)',
-  );
-  await expect(summary.getByRole('link', { name: /certificate request/ })).toBeVisible();
-  const pin = (await summary.getByTestId('activation-pin').textContent())!.trim();
-  expect(pin).toMatch(/^\d{6,8}$/);
-  await summary.screenshot({ path: `${SHOTS}/lifecycle-summary.png` });
-  await summary.getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('activation-pin')).toHaveCount(0);
-  await progress.screenshot({ path: `${SHOTS}/lifecycle-progress.png` });
-  await expect(state).toContainText('is Issued, issued to Ben Member');
-  return pin;
-}
-
-/** Step 4: the holder activates with the activation PIN and their own PIN. */
-async function activate(page: Page, activationPin: string): Promise<void> {
-  const diagram = page.getByTestId('state-diagram');
-  await expect(diagram.getByRole('button')).toHaveText(['Activate', 'Retire']);
-  await diagram.getByRole('button', { name: 'Activate' }).click();
-  // The template's policy is checked before anything reaches the card.
-  await page.getByLabel('Activation PIN').fill(activationPin);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(`${NEW_PIN}9`);
-  await page.getByRole('button', { name: 'Activate the card' }).click();
-  await expect(page.getByRole('alert')).toContainText('The two new PINs differ.');
-
-  await page.getByLabel('Activation PIN').fill(activationPin);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
-  await page.getByRole('button', { name: 'Activate the card' }).click();
-  const summary = page.getByRole('dialog', { name: 'Card activated' });
-  await expect(summary).toBeVisible({ timeout: 30_000 });
-  await expect(summary.getByTestId('activation-tap')).toContainText('A Temporary Access Pass was created');
-  await expect(summary.getByTestId('activation-tap')).toContainText('Email sent to ben.member@contoso.example.');
-  await summary.getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('card-state')).toContainText('is Active');
-}
-
-/** Steps 1–4 on a signed-in page: templates, master key, Issue to Ben Member, Activate with `NEW_PIN`. */
-async function issueAndActivate(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
-  await checkExportTemplate(page);
-  await createCardTemplateAndKey(page);
-  const activationPin = await issueToBen(page, insert, credential);
-  await activate(page, activationPin);
-  return activationPin;
-}
 
 /** The fixtures the whole workflow uses. */
 type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'consoleLines' | 'consoleProblems'> & {
@@ -366,7 +217,7 @@ test('Issue refuses a generic PIV card that cannot change its factory management
   await shimReaderCard(page);
   const state = page.getByTestId('card-state');
   await expect(state).toContainText('is Blank');
-  await startIssueToBen(page);
+  await startIssueTo(page);
   await expect(page.getByRole('alert')).toContainText(
     "This card's management key is the factory default and the card offers no command to change it, so Keyward will not issue it",
     { timeout: 30_000 },

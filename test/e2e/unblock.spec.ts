@@ -15,6 +15,7 @@ async function openUser(page: Page, search: string, name: string): Promise<void>
   await expect(page.getByTestId('existing-pass')).toBeVisible();
 }
 
+/** Asks for a pass (replacing one when asked); the caller waits for what the page then shows. */
 async function requestPass(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Request TAP Code' }).click();
   const replace = page.getByRole('button', { name: 'Replace the pass' });
@@ -55,6 +56,7 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
       }
       await expect(page.getByTestId('tap-rules')).toContainText(row.t.name);
       await requestPass(page);
+      await expect(page.getByRole('heading', { name: 'Temporary Access Pass created' })).toBeVisible();
       const code = (await emulator.tapFor(userId))!.temporaryAccessPass;
       if (row.shown) await expect(page.getByTestId('tap-code')).toHaveText(code);
       else {
@@ -198,6 +200,7 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     await cardFor(zoe, upn, T.shown);
     await openUser(page, 'Zoe', 'Zoe Walsh');
     await requestPass(page);
+    await expect(page.getByRole('heading', { name: 'Temporary Access Pass created' })).toBeVisible();
     const current = (await emulator.tapFor(zoe))!;
     const orphan = await cardFor(zoe, upn, T.orphan);
     await openUser(page, 'Zoe', 'Zoe Walsh');

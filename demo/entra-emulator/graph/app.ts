@@ -31,6 +31,8 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
         'client-request-id',
         'return-client-request-id',
         'Prefer',
+        // The Graph client's RetryHandler numbers its retries of a GET or DELETE in this header.
+        'Retry-Attempt',
       ],
       exposeHeaders: ['Retry-After', 'request-id', 'client-request-id', 'Location'],
       maxAge: 600,

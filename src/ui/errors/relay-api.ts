@@ -111,6 +111,8 @@ export const RELAY_API_WORDS: Words = {
   CARD_NOT_REGISTERED: say(
     'The registry has no record of this card. Issue it first, or check that you read the right card.',
   ),
+  PASS_NOT_FOR_CARD: (f) =>
+    `The registry did not record the pass against this card: the card${stateNow(f, ' is ', ' and')} is not held by this user. The pass itself exists; retiring the card will not remove it, so remove it in Entra ID when it is no longer needed.`,
   TEMPLATE_CHANGED_ELSEWHERE: (f) => {
     const version = (f.current as { version?: unknown } | null | undefined)?.version;
     const now = typeof version === 'number' ? ` (it is now at version ${version})` : '';

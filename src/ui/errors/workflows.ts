@@ -32,6 +32,9 @@ export const WORKFLOWS_WORDS: Words = {
   TAP_SELF: say(
     'This is your own account: nobody may create a Temporary Access Pass for themself. Another operator must do it.',
   ),
+  PASS_CONTEXT_MISSING: say(
+    'No signed-in operator was at hand to remove the pass with Microsoft Graph. Sign in, then remove the pass on Actions > Smart Card Unblock or in Entra ID.',
+  ),
   TAP_CODE_GONE: say('The code of this pass is no longer held, so it cannot be emailed. Request a new pass.'),
   // The passphrase rule itself is the message (master-key.ts passphraseProblem), shared with the form.
   WEAK_PASSPHRASE: (_, message) => sentence(message),

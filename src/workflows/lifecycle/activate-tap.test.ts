@@ -101,7 +101,10 @@ describe('activateCard with an Initiate Card TAP', () => {
       status: 'created',
       tapId: tap.id,
       deliveries: [{ status: 'sent' }, { status: 'held', templateName: 'Held' }],
+      unrecorded: null,
     });
+    // Its id (never its code) is recorded against the card, so retiring the card removes it.
+    expect(await ports.registry.pass(a.cardId)).toMatchObject({ tapId: tap.id, userOid: holder.id });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.values.AadTapCode).toBe(tap.temporaryAccessPass);
     // The relay renders the published version named; the card's variables are filled, never empty.

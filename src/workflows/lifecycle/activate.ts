@@ -13,12 +13,13 @@
 import type { TemplateValues } from '../../mail/template';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
-import { isAppError } from '../../app-error';
+import { isAppError, type AppError } from '../../app-error';
 import { identifyCard, openCard, type CardHandle } from '../../cards/card';
 import { changeHolderPin, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../cards/readers';
 import type { Card } from '../ports';
+import { rememberCardPass } from '../card-pass';
 import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
 import { alreadyRecorded, auditedRun, recordTransition, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
@@ -45,7 +46,13 @@ export type ActivationDelivery = Delivery | { readonly status: 'held'; readonly 
 /** The TAP part of the summary (the code is never kept: it went out by email or nowhere). */
 export type ActivationTap =
   | { readonly status: 'not-requested' }
-  | { readonly status: 'created'; readonly tapId: string; readonly deliveries: readonly ActivationDelivery[] }
+  | {
+      readonly status: 'created';
+      readonly tapId: string;
+      readonly deliveries: readonly ActivationDelivery[];
+      /** Why the pass could not be recorded against the card (so retiring it will not remove it); null when it was. */
+      readonly unrecorded: AppError | null;
+    }
   | { readonly status: 'failed'; readonly code: string }
   | { readonly status: 'unknown' };
 
@@ -61,9 +68,10 @@ export interface ActivateSummary {
 async function createInitiateTap(
   input: ActivateInput,
   run: LifecycleRun<'activate'>,
-  user: { id: string; upn: string; displayName: string },
+  record: Card,
   cardValues: TemplateValues,
 ): Promise<ActivationTap> {
+  const user = { id: record.holder.oid, upn: record.holder.upn, displayName: record.holder.name };
   const { template, tapContext } = input;
   if (!template.initiate.systemGeneratesTap || !template.tap.enabled) return { status: 'not-requested' };
   if (run.startedBefore('create-tap')) return { status: 'unknown' };
@@ -87,6 +95,8 @@ async function createInitiateTap(
       () => requestTap(tapContext, directoryUser, { request, deliverWith: null }),
       (o) => ({ tapId: o.tap.id }),
     );
+    // Recorded against the card (its id only), so retiring the card or reporting it lost removes it.
+    const unrecorded = await rememberCardPass(input.ports.registry, record, outcome.tap);
     const deliveries: ActivationDelivery[] = [];
     const published = await input.ports.templates.exportTemplates();
     for (const id of template.initiate.exportTemplateIds) {
@@ -95,7 +105,7 @@ async function createInitiateTap(
         deliveries.push({ status: 'held', templateName: export_.record.name });
       else if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_, cardValues));
     }
-    return { status: 'created', tapId: outcome.tap.id, deliveries };
+    return { status: 'created', tapId: outcome.tap.id, deliveries, unrecorded };
   } catch (e) {
     return { status: 'failed', code: isAppError(e) ? e.code : 'UNEXPECTED' };
   }
@@ -155,11 +165,10 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
       { transition: 'activate', expectedVersion: record.version },
       { card: record, recorded: record.state === 'active' || alreadyRecorded(run, record, 'active') },
     );
-    const user = { id: record.holder.oid, upn: record.holder.upn, displayName: record.holder.name };
     // The email names the card: its serial where it has one, else the id the service knows it by.
     const cardValues = { CardSerial: record.serial?.toString() ?? id.cardId, CredentialType: card.detected.typeName };
-    const tap = await createInitiateTap(input, run, user, cardValues);
+    const tap = await createInitiateTap(input, run, record, cardValues);
     await run.finish();
-    return { cardId: id.cardId, userId: user.id, resumed: run.resumed, steps: run.events, tap };
+    return { cardId: id.cardId, userId: record.holder.oid, resumed: run.resumed, steps: run.events, tap };
   });
 }

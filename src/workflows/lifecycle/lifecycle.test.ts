@@ -4,6 +4,7 @@ import { deriveAdminSecrets } from '../../cards/admin-secrets';
 import { openPivSession } from '../../cards/card';
 import type { CardTransport } from '../../transport/card-transport';
 import {
+  auditRows,
   cardInReader,
   portsOf,
   testMasterKey,
@@ -45,8 +46,30 @@ describe('unblock, detect locked, retire', () => {
     });
     const u = await unblockCard({ transport, masterKey, newPin: '55667788', template, ports });
     expect(u.pukRetriesLeft).toBe(3);
+    expect(u.state).toBe('active');
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'active', version: 4 });
     await (await session(transport)).verifyPin('55667788');
+    await transport.close();
+  });
+
+  it('an issued card whose activation PIN is blocked is unblocked (audited) and stays issued; the new PIN activates it', async () => {
+    const { transport } = await cardInReader();
+    const masterKey = await testMasterKey();
+    const template = testTemplate();
+    const ports = portsOf(world());
+    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
+    await blockPin(transport);
+    const u = await unblockCard({ transport, masterKey, newPin: '66778899', template, ports });
+    expect(u.state).toBe('issued');
+    expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'issued' });
+    // No transition records it, so the page audits the operator's unblock itself.
+    await expect
+      .poll(async () => (await auditRows(world())).filter((r) => r.target.id === issued.cardId).map((r) => r.action))
+      .toContain('card.unblock');
+    // What the summary tells the holder: the PIN just set is the activation PIN now.
+    const a = await activateCard({ transport, activationPin: '66778899', newPin: '11223344', template, ports });
+    expect(a.cardId).toBe(issued.cardId);
+    expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'active' });
     await transport.close();
   });
 

@@ -7,12 +7,16 @@
  * YubiKey: `reset` (PIN and PUK blocked, then Yubico RESET). Generic PIV card: `authenticate` with its
  * management key, `destroy-keys`, `reset-admin-secrets` with the derived PUK, `remove-binding` (the card
  * steps are in cards/retire-steps.ts). An interrupted retire simply runs again: each step can be repeated.
+ *
+ * Once recorded, `revoke-tap` removes the Temporary Access Pass Keyward created for the card, if the holder
+ * still has it (../card-pass.ts); Graph refusing that does not undo the retirement, the summary says so.
  */
 import { authenticateAdmin } from '../../cards/admin-key';
 import { derivePuk } from '../../cards/admin-secrets';
 import { identifyCard, openCard, type CardHandle, type CardIdentification } from '../../cards/card';
 import { destroyKeys, removeBinding, resetAdminSecrets, resetToBlank } from '../../cards/retire-steps';
 import { lastUnfinishedRun } from '../../store/journal';
+import { revokeCardPass, type PassContext, type PassRevocation } from '../card-pass';
 import type { CardTransport } from '../../cards/readers';
 import { auditedRun, recordTransition } from './record';
 import { closeAsRolledBack, LifecycleRun } from './run';
@@ -23,6 +27,8 @@ export interface RetireInput {
   readonly transport: CardTransport;
   readonly masterKey: CryptoKey;
   readonly ports: LifecyclePorts;
+  /** Graph as the signed-in operator, to remove the pass Keyward created for the card. */
+  readonly passContext?: PassContext;
   readonly onStep?: OnStep;
 }
 
@@ -30,6 +36,8 @@ export interface RetireInput {
 export interface RetireSummary {
   readonly cardId: string;
   readonly steps: readonly StepEvent[];
+  /** What became of the pass Keyward created for the card. */
+  readonly pass: PassRevocation;
 }
 
 async function wipeGeneric(
@@ -81,7 +89,12 @@ export function retireCard(input: RetireInput): Promise<RetireSummary> {
       // Retired already (recorded before this run could end, or reported lost meanwhile): nothing to record.
       { card: record, recorded: record.state === 'retired' },
     );
+    const pass = await run.step(
+      'revoke-tap',
+      () => revokeCardPass(input.passContext, input.ports.registry, record),
+      (p) => ({ pass: p.status }),
+    );
     await run.finish();
-    return { cardId: id.cardId, steps: run.events };
+    return { cardId: id.cardId, steps: run.events, pass };
   });
 }

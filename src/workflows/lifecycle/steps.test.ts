@@ -10,6 +10,17 @@ describe('the lifecycle step catalogue', () => {
       { id: 'register', when: 'locked' },
     ]);
     expect(stepsOf('issue').map((s) => s.id)).toEqual(ISSUE_STEPS_IN_ORDER);
+    // Retiring removes the pass Keyward created for the card once the retirement is recorded.
+    expect(stepsOf('retire').map((s) => s.id)).toEqual([
+      'detect',
+      'authenticate',
+      'reset',
+      'destroy-keys',
+      'reset-admin-secrets',
+      'remove-binding',
+      'register',
+      'revoke-tap',
+    ]);
     // Every step belongs to some operation.
     for (const s of LIFECYCLE_STEPS) expect(Object.keys(s.runsIn).length, s.id).toBeGreaterThan(0);
   });

@@ -48,6 +48,11 @@ export const LIFECYCLE_STEPS = [
     runsIn: { issue: 'always', activate: 'always', unblock: 'locked', retire: 'always' },
   },
   { id: 'create-tap', label: 'Create and email the Temporary Access Pass', runsIn: { activate: 'initiate-tap' } },
+  {
+    id: 'revoke-tap',
+    label: 'Remove the Temporary Access Pass Keyward created for the card',
+    runsIn: { retire: 'always' },
+  },
 ] as const satisfies readonly StepSpec[];
 
 type Step = (typeof LIFECYCLE_STEPS)[number];

@@ -2,7 +2,10 @@
  * Smart Card Unblock (card side) and Detect Locked.
  *
  * Unblock: RESET RETRY COUNTER (SP 800-73-4 Part 2 §3.2.3) with the PUK derived for this card sets the
- * holder's new PIN; the service records `locked` → `active`. Detect Locked: VERIFY without data
+ * holder's new PIN; the service records `locked` → `active` (and audits it). A card the service holds as
+ * issued (its activation PIN blocked) stays issued: the PIN just set is what the holder types as the
+ * activation PIN next; the unblock itself is audited as `card.unblock` by the page, since no transition
+ * records it. Detect Locked: VERIFY without data
  * (§3.2.1) answering 6983 / 63C0 means the PIN is blocked; the service records an `active` card as
  * `locked` (the service has no arrow from `issued` to `locked`, so a blocked issued card shows as
  * locked here without being recorded).
@@ -14,6 +17,7 @@ import { checkPinPolicy } from '../../cards/pins';
 import type { CardTemplateRecord } from '../../store/db';
 import type { CardTransport } from '../../cards/readers';
 import type { Card } from '../ports';
+import { cardTarget, recordQuietly, succeeded } from '../audit-entries';
 import { auditedRun, recordTransition, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
 import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
@@ -33,6 +37,8 @@ export interface UnblockSummary {
   readonly cardId: string;
   readonly pukRetriesLeft: number | undefined;
   readonly steps: readonly StepEvent[];
+  /** The card's state in the service afterwards: `active`, or `issued` for a card not yet activated. */
+  readonly state: Card['state'];
 }
 
 const LIVE: ReadonlySet<Card['state']> = new Set(['issued', 'active', 'locked']);
@@ -65,15 +71,20 @@ export async function unblockCard(input: UnblockInput): Promise<UnblockSummary> 
     const puk = await derivePuk(input.masterKey, id.identity);
     await run.step('reset-retry-counter', () => resetPinWithPuk(card.session, puk, input.newPin));
     const pukMeta = await reportedPukRetries(card.session);
-    if (record.state === 'locked')
-      await recordTransition(
+    let state = record.state;
+    if (record.state === 'locked') {
+      const after = await recordTransition(
         run,
         input.ports,
         { transition: 'unblock', expectedVersion: record.version },
         { card: record, recorded: false },
       );
+      state = after?.state ?? 'active';
+    } else {
+      await recordQuietly(input.ports.audit, succeeded('card.unblock', cardTarget(id.cardId, record.holder.name)));
+    }
     await run.finish();
-    return { cardId: id.cardId, pukRetriesLeft: pukMeta, steps: run.events };
+    return { cardId: id.cardId, pukRetriesLeft: pukMeta, steps: run.events, state };
   });
 }
 
