@@ -82,11 +82,17 @@ export class OidcTestClient {
     return { page: login.page, fragment };
   }
 
-  /** Follows 303s (and oidc-provider's auto-submitted forms) until the SPA's redirect URI; returns its fragment. */
+  /**
+   * Follows 303s (and oidc-provider's auto-submitted forms) until the redirect URI; returns its fragment,
+   * or its query for `response_mode=query` (a loopback listener sees no fragment).
+   */
   async followToRedirectUri(start: string): Promise<URLSearchParams> {
     let url = start;
     for (let hop = 0; hop < 6; hop += 1) {
-      if (url.startsWith(this.redirectUri)) return new URLSearchParams(new URL(url).hash.slice(1));
+      if (url.startsWith(this.redirectUri)) {
+        const arrived = new URL(url);
+        return new URLSearchParams(arrived.hash ? arrived.hash.slice(1) : arrived.search);
+      }
       const res = await this.get(url);
       if (res.status === 200) {
         const form = pageForms(res.text, url)[0];
@@ -101,11 +107,14 @@ export class OidcTestClient {
     throw new Error('too many redirects');
   }
 
-  /** POSTs a token request (form-encoded, as MSAL does) and returns status, headers and JSON body. */
+  /**
+   * POSTs a token request (form-encoded, as MSAL does: cross-origin from the redirect URI's page, so with
+   * its `Origin` unless `headers` say otherwise) and returns status, headers and JSON body.
+   */
   async token(
     tokenEndpoint: string,
     form: Record<string, string>,
-    headers: Record<string, string> = {},
+    headers: Record<string, string> = { origin: new URL(this.redirectUri).origin },
   ): Promise<{ status: number; headers: HttpsResponse['headers']; body: Record<string, unknown> }> {
     const res = await this.post(tokenEndpoint, form, headers);
     return { status: res.status, headers: res.headers, body: JSON.parse(res.text) as Record<string, unknown> };
