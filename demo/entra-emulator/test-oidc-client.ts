@@ -87,12 +87,15 @@ export class OidcTestClient {
    * or its query for `response_mode=query` (a loopback listener sees no fragment).
    */
   async followToRedirectUri(start: string): Promise<URLSearchParams> {
+    const arrived = new URL(await this.followToRedirect(start));
+    return new URLSearchParams(arrived.hash ? arrived.hash.slice(1) : arrived.search);
+  }
+
+  /** Follows 303s and auto-submitted forms from `start` until the redirect URI; returns that URL, unvisited. */
+  async followToRedirect(start: string): Promise<string> {
     let url = start;
     for (let hop = 0; hop < 6; hop += 1) {
-      if (url.startsWith(this.redirectUri)) {
-        const arrived = new URL(url);
-        return new URLSearchParams(arrived.hash ? arrived.hash.slice(1) : arrived.search);
-      }
+      if (url.startsWith(this.redirectUri)) return url;
       const res = await this.get(url);
       if (res.status === 200) {
         const form = pageForms(res.text, url)[0];
