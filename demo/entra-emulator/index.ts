@@ -45,6 +45,8 @@ export interface EntraEmulatorOptions {
   webRedirectUris?: string[];
   /** The registration's "Allow public client flows" (a Web redirect URI then needs no secret). */
   allowPublicClientFlows?: boolean;
+  /** Page origins Graph answers besides the SPA redirect URIs' (the installed app's `isolated-app://<id>`). */
+  pageOrigins?: string[];
   relayClientId: string;
   /** Client secret of the relay app for the client credentials grant; defaults to DEMO_RELAY_CLIENT_SECRET. */
   relayClientSecret?: string;
@@ -128,7 +130,9 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   });
   // Trust X-Forwarded-Proto, so the emulator also works behind a TLS-terminating proxy (its cookies are Secure).
   provider.proxy = true;
-  const corsOrigins = [...new Set(opts.spaRedirectUris.map((u) => new URL(u).origin))];
+  const corsOrigins = [
+    ...new Set([...opts.spaRedirectUris.map((u) => new URL(u).origin), ...(opts.pageOrigins ?? [])]),
+  ];
   const graph = createGraphApp(
     { tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() },
     '/graph',

@@ -10,7 +10,7 @@ import { httpsRequest } from './test-https';
 import { OidcTestClient, pkce, spaAuthParams } from './test-oidc-client';
 import { startTestEntra } from '../../test/support/test-entra';
 
-const IWA_ORIGIN = 'isolated-app://amfcf7c4bmpbjbmq4h4yptcobves56hfdyr7tm3doxqvfmsk5ss6maacai';
+const IWA_ORIGIN = 'isolated-app://f6gmkrva6n2sn5z4k2u7kayzdgszkkvuksbsyl2csasxxuwb2lcqaaac';
 const SCOPE = 'https://graph.microsoft.com/User.Read openid profile offline_access';
 const WEB_REDIRECT = 'https://keyward.example.com/signin-oidc';
 

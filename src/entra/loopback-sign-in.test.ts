@@ -21,7 +21,7 @@ import { openDirectSocketsListener } from './direct-sockets-listener';
 import { LoopbackTokenSource, type LoopbackDeps } from './loopback-token-source';
 import { GRAPH_SCOPES } from './operator-roles';
 
-const IWA_ORIGIN = 'isolated-app://amfcf7c4bmpbjbmq4h4yptcobves56hfdyr7tm3doxqvfmsk5ss6maacai';
+const IWA_ORIGIN = 'isolated-app://f6gmkrva6n2sn5z4k2u7kayzdgszkkvuksbsyl2csasxxuwb2lcqaaac';
 
 let uninstall: () => void;
 let spaLoopback: EntraEmulator & { port: number };
