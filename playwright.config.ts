@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { e2ePorts } from './test/e2e/e2e-ports';
+import { e2eIwaOrigin } from './test/e2e/iwa-id';
 
 /**
  * End-to-end tests in Debian's Chromium against the embedded default (demo/main.ts): the built app,
@@ -10,6 +11,9 @@ export const E2E_PORTS = e2ePorts();
 
 /** The app's origin in the e2e run (the origin a bridge started by a spec must allow). */
 export const E2E_APP_ORIGIN = `http://localhost:${E2E_PORTS.app}`;
+
+/** The origin the installed app (dev-proxy IWA, test/e2e/iwa.spec.ts) gets in this run. */
+export const E2E_IWA_ORIGIN = e2eIwaOrigin();
 
 /** Everything the demo's services log during the e2e run (searched for secrets by the tests). */
 export const E2E_SERVICE_LOG = '.e2e-build/services.log';
@@ -52,6 +56,7 @@ export default defineConfig({
       KEYWARD_INBOX_PORT: String(E2E_PORTS.inbox),
       KEYWARD_BRIDGE_PORT: String(E2E_PORTS.bridge),
       KEYWARD_EMULATOR_CONTROL: '1',
+      KEYWARD_IWA_ORIGIN: E2E_IWA_ORIGIN,
       // One relay database per run, shared by its specs (cards they leave behind do not outlive the run).
       KEYWARD_DATA_DIR: ':memory:',
       KEYWARD_LOG_FILE: E2E_SERVICE_LOG,

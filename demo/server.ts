@@ -6,6 +6,8 @@
  * Ports: KEYWARD_PORT (app, http, 8080), KEYWARD_IDP_PORT (Entra emulator, https, 8443),
  * KEYWARD_RELAY_PORT (8787), KEYWARD_SMTP_PORT (2525), KEYWARD_INBOX_PORT (8025), and the port the page
  * expects the local PC/SC bridge on, KEYWARD_BRIDGE_PORT (35990; `npm run bridge` uses the same default).
+ * KEYWARD_IWA_ORIGIN (optional): an installed app's `isolated-app://<id>` that the relay and the emulated
+ * Graph answer besides the app's own origin (README "The installed app").
  */
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ const ports = {
   bridge: port('KEYWARD_BRIDGE_PORT', 35990),
 };
 const appOrigin = `http://localhost:${ports.app}`;
+const iwaOrigins = process.env.KEYWARD_IWA_ORIGIN ? [process.env.KEYWARD_IWA_ORIGIN] : [];
 const idpOrigin = `https://localhost:${ports.idp}`;
 const relayUrl = `http://localhost:${ports.relay}`;
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -42,8 +45,11 @@ const emulator = await createEntraEmulator({
   origin: idpOrigin,
   tenantId: DEMO_TENANT_ID,
   spaClientId: DEMO_SPA_CLIENT_ID,
-  spaRedirectUris: [`${appOrigin}/auth-redirect.html`],
+  // The installed app (Isolated Web App) signs in by the loopback flow: http://localhost on any port,
+  // registered as a single-page application so its fetch may redeem the code (README "The installed app").
+  spaRedirectUris: [`${appOrigin}/auth-redirect.html`, 'http://localhost'],
   relayClientId: DEMO_RELAY_CLIENT_ID,
+  pageOrigins: iwaOrigins,
   log: (line) => log(`[entra] ${line}`),
 });
 const idp = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
@@ -66,7 +72,7 @@ const relay = await startRelay(
     TENANT_ID: DEMO_TENANT_ID,
     RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
     AUTHORITY_HOST: `localhost:${ports.idp}`,
-    ALLOWED_ORIGINS: appOrigin,
+    ALLOWED_ORIGINS: [appOrigin, ...iwaOrigins].join(','),
     SMTP_URL: `smtp://localhost:${ports.smtp}`,
     MAIL_FROM: 'Keyward demo <keyward@contoso.example>',
     ALLOWED_DOMAINS: 'contoso.example',

@@ -67,7 +67,13 @@ export function parseWord(env: Env, name: string, fallback: string, problems: st
   return value;
 }
 
-/** ALLOWED_ORIGINS: required, each an exact http(s) origin. */
+/**
+ * An installed app's origin: `isolated-app://` and its Web Bundle ID (base32 of the signing key's bytes
+ * and a type suffix, lower case, no padding: 56 characters for Ed25519 and for dev-proxy ids).
+ */
+const ISOLATED_APP_ORIGIN = /^isolated-app:\/\/[a-z2-7]{56}$/;
+
+/** ALLOWED_ORIGINS: required, each an exact http(s) origin or an installed app's `isolated-app://<id>`. */
 export function parseOrigins(value: string | undefined, problems: string[]): string[] {
   const origins = list(value);
   if (origins.length === 0)
@@ -76,13 +82,15 @@ export function parseOrigins(value: string | undefined, problems: string[]): str
     let exact = false;
     try {
       const url = new URL(origin);
-      exact = (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+      exact =
+        ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin) ||
+        ISOLATED_APP_ORIGIN.test(origin);
     } catch {
       exact = false;
     }
     if (!exact)
       problems.push(
-        `ALLOWED_ORIGINS entries must be exact origins like https://host[:port] (no path, no trailing slash, no '*'), got '${origin}'`,
+        `ALLOWED_ORIGINS entries must be exact origins like https://host[:port] or the installed app's isolated-app://<Web Bundle ID> (no path, no trailing slash, no '*'), got '${origin}'`,
       );
   }
   return origins;

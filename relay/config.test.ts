@@ -34,6 +34,21 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 }
 
 describe('loadConfig', () => {
+  it("accepts the installed app's isolated-app://<Web Bundle ID> origin and refuses a malformed one", () => {
+    const iwa = 'isolated-app://f6gmkrva6n2sn5z4k2u7kayzdgszkkvuksbsyl2csasxxuwb2lcqaaac';
+    expect(loadConfig({ ...GOOD, ALLOWED_ORIGINS: `https://keyward.contoso.example,${iwa}` }).allowedOrigins).toEqual([
+      'https://keyward.contoso.example',
+      iwa,
+    ]);
+    const problems = problemsOf({ ...GOOD, ALLOWED_ORIGINS: `${iwa}/,isolated-app://SHORT` });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`got '${iwa}/'`),
+        expect.stringContaining("got 'isolated-app://SHORT'"),
+      ]),
+    );
+  });
+
   it('applies defaults and derives the issuer', () => {
     const c = loadConfig(GOOD);
     expect(c).toMatchObject({

@@ -19,7 +19,9 @@ import { Throttle } from './graph/throttle';
 import { PAGE_CSP, STYLESHEET_PATH, stylesheet } from './html';
 import { handleLoginRequest } from './login-page';
 import { createOidcProvider } from './oidc';
+import type { RegisteredRedirect } from './redirect-platforms';
 import { SigningKey } from './signing';
+import { guardTokenRedemption } from './token-redemption';
 import { DEMO_RELAY_CLIENT_SECRET, Tenant, type TapPolicy } from './tenant';
 import { mintAccessToken } from './mint';
 import type { AppIds, Audience } from './token-claims';
@@ -35,6 +37,16 @@ export interface EntraEmulatorOptions {
   tenantId: string;
   spaClientId: string;
   spaRedirectUris: string[];
+  /**
+   * Redirect URIs of the same app registration under "Mobile and desktop applications" (public client,
+   * e.g. `http://localhost`, any port) and under "Web"; see redirect-platforms.ts for what each allows.
+   */
+  publicClientRedirectUris?: string[];
+  webRedirectUris?: string[];
+  /** The registration's "Allow public client flows" (a Web redirect URI then needs no secret). */
+  allowPublicClientFlows?: boolean;
+  /** Page origins Graph answers besides the SPA redirect URIs' (the installed app's `isolated-app://<id>`). */
+  pageOrigins?: string[];
   relayClientId: string;
   /** Client secret of the relay app for the client credentials grant; defaults to DEMO_RELAY_CLIENT_SECRET. */
   relayClientSecret?: string;
@@ -101,18 +113,26 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   const taps = new TapStore(() => tenant.tapPolicy);
   const throttle = new Throttle();
   const loginPath = `/${opts.tenantId}/login`;
+  const redirects: RegisteredRedirect[] = [
+    ...opts.spaRedirectUris.map((uri) => ({ uri, platform: 'spa' as const })),
+    ...(opts.publicClientRedirectUris ?? []).map((uri) => ({ uri, platform: 'publicClient' as const })),
+    ...(opts.webRedirectUris ?? []).map((uri) => ({ uri, platform: 'web' as const })),
+  ];
   const provider = createOidcProvider({
     ids,
     tenant,
     key,
     spaRedirectUris: opts.spaRedirectUris,
+    redirects,
     relayClientSecret: opts.relayClientSecret ?? DEMO_RELAY_CLIENT_SECRET,
     loginPath,
     log,
   });
   // Trust X-Forwarded-Proto, so the emulator also works behind a TLS-terminating proxy (its cookies are Secure).
   provider.proxy = true;
-  const corsOrigins = [...new Set(opts.spaRedirectUris.map((u) => new URL(u).origin))];
+  const corsOrigins = [
+    ...new Set([...opts.spaRedirectUris.map((u) => new URL(u).origin), ...(opts.pageOrigins ?? [])]),
+  ];
   const graph = createGraphApp(
     { tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() },
     '/graph',
@@ -123,7 +143,15 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
     loginPath,
     graph: getRequestListener(graph.fetch, { overrideGlobalObjects: false }),
     login: (req, res) => handleLoginRequest({ provider, tenant, ids, loginPath, log }, req, res),
-    provider: provider.callback(),
+    provider: guardTokenRedemption(
+      {
+        provider,
+        clientId: opts.spaClientId,
+        redirects,
+        allowPublicClientFlows: opts.allowPublicClientFlows ?? false,
+      },
+      provider.callback(),
+    ),
   });
 
   return {

@@ -54,19 +54,19 @@ async function signIn(
   return { code: fragment.get('code') ?? '', nonce, page };
 }
 
-/** Redeems `code` at the token endpoint, as MSAL does. */
+/** Redeems `code` at the token endpoint, as MSAL does (cross-origin, from the SPA's page). */
 function redeem(
   code: string,
   verifier: string,
   extra: Record<string, string> = {},
-  headers: Record<string, string> = {},
+  headers: Record<string, string> = { origin: SPA_ORIGIN },
 ) {
   const form = { grant_type: 'authorization_code', client_id: DEMO_SPA_CLIENT_ID, code, redirect_uri: REDIRECT_URI };
   return client.token(String(discovery.token_endpoint), { ...form, code_verifier: verifier, ...extra }, headers);
 }
 
-/** Redeems a refresh token for `scope`, as MSAL's silent call does. */
-function refresh(refreshToken: unknown, scope: string, headers: Record<string, string> = {}) {
+/** Redeems a refresh token for `scope`, as MSAL's silent call does (cross-origin). */
+function refresh(refreshToken: unknown, scope: string, headers: Record<string, string> = { origin: SPA_ORIGIN }) {
   const form = {
     grant_type: 'refresh_token',
     client_id: DEMO_SPA_CLIENT_ID,

@@ -96,6 +96,18 @@ declare module 'oidc-provider' {
       new (init: { accountId: string; clientId: string }): Grant;
       find(id: string): Promise<Grant | undefined>;
     };
+    /** Stored codes and refresh tokens (models/authorization_code.js, models/refresh_token.js). */
+    readonly AuthorizationCode: {
+      find(
+        value: string,
+        options?: { ignoreExpiration?: boolean },
+      ): Promise<{ grantId?: string; redirectUri?: string } | undefined>;
+    };
+    readonly RefreshToken: {
+      find(value: string, options?: { ignoreExpiration?: boolean }): Promise<{ grantId?: string } | undefined>;
+    };
+    /** The client model (models/client.js); the emulator replaces its redirect URI matching. */
+    readonly Client: { prototype: { redirectUriAllowed(this: { redirectUris: string[] }, uri: string): boolean } };
     callback(): Listener;
     /** Adds Koa middleware in front of every route (provider.js `use`). */
     use(middleware: (ctx: never, next: () => Promise<void>) => Promise<void>): void;

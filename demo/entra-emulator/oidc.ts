@@ -17,6 +17,7 @@ import Provider, {
 import { appOnlyClaims, appOnlyShape, isClientCredentials, relayAppClient, resourceFromDefaultScope } from './app-only';
 import { entraConsentErrors, isWithheld, refuseWithheldRefresh } from './consent';
 import { escapeHtml, renderPage } from './html';
+import { matchRedirect, type RegisteredRedirect } from './redirect-platforms';
 import type { SigningKey } from './signing';
 import type { Tenant } from './tenant';
 import {
@@ -36,6 +37,8 @@ export interface OidcDeps {
   readonly tenant: Tenant;
   readonly key: SigningKey;
   readonly spaRedirectUris: readonly string[];
+  /** Every redirect URI of the SPA's app registration with its platform (SPA, mobile and desktop, web). */
+  readonly redirects: readonly RegisteredRedirect[];
   /** Client secret of the relay app, a confidential client for app-only Graph tokens (app-only.ts). */
   readonly relayClientSecret: string;
   /** Path prefix of the sign-in page; the interaction uid is appended. */
@@ -63,6 +66,12 @@ export function grantRequestedScopes(grant: Grant, ids: AppIds, scope: string, w
 /** Creates the provider for `${deps.ids.issuer}`. Mount it with the issuer's path stripped (see index.ts). */
 export function createOidcProvider(deps: OidcDeps): Provider {
   const provider = new Provider(deps.ids.issuer, configuration(deps));
+  // Entra's matching (redirect-platforms.ts): the loopback port is ignored on every platform, not only
+  // for oidc-provider's `native` clients.
+  provider.Client.prototype.redirectUriAllowed = function (uri: string) {
+    const own = deps.redirects.filter((r) => this.redirectUris.includes(r.uri));
+    return matchRedirect(own, uri) !== undefined;
+  };
   provider.use(entraConsentErrors(deps.ids, deps.tenant));
   provider.on('server_error', (_ctx, err) => deps.log(`oidc server_error: ${(err as Error).message}`));
   provider.on('grant.error', (_ctx, err) => deps.log(`oidc grant error: ${(err as Error).name}`));
@@ -112,7 +121,9 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
     loadExistingGrant: (ctx: KoaContextWithOIDC) => loadAndExtendGrant(ctx, ids, tenant),
     // Used as the hook that refuses a refresh naming a withheld permission before the token is consumed.
     rotateRefreshToken: refuseWithheldRefresh(ids, tenant),
-    clientBasedCORS: (_ctx: KoaContextWithOIDC, origin: string) => redirectOrigins.has(origin),
+    // Entra's token endpoint answers any origin; which redemptions may be cross-origin is decided by the
+    // platform of the code's redirect URI (token-redemption.ts), before the provider sees the request.
+    clientBasedCORS: () => true,
     pkce: { required: () => true },
     renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
       ctx.type = 'html';
@@ -143,7 +154,7 @@ function spaClient(deps: OidcDeps, redirectOrigins: Set<string>): Record<string,
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    redirect_uris: [...deps.spaRedirectUris],
+    redirect_uris: deps.redirects.map((r) => r.uri),
     post_logout_redirect_uris: [...deps.spaRedirectUris, ...[...redirectOrigins].map((o) => `${o}/`)],
   };
 }

@@ -82,11 +82,20 @@ export class OidcTestClient {
     return { page: login.page, fragment };
   }
 
-  /** Follows 303s (and oidc-provider's auto-submitted forms) until the SPA's redirect URI; returns its fragment. */
+  /**
+   * Follows 303s (and oidc-provider's auto-submitted forms) until the redirect URI; returns its fragment,
+   * or its query for `response_mode=query` (a loopback listener sees no fragment).
+   */
   async followToRedirectUri(start: string): Promise<URLSearchParams> {
+    const arrived = new URL(await this.followToRedirect(start));
+    return new URLSearchParams(arrived.hash ? arrived.hash.slice(1) : arrived.search);
+  }
+
+  /** Follows 303s and auto-submitted forms from `start` until the redirect URI; returns that URL, unvisited. */
+  async followToRedirect(start: string): Promise<string> {
     let url = start;
     for (let hop = 0; hop < 6; hop += 1) {
-      if (url.startsWith(this.redirectUri)) return new URLSearchParams(new URL(url).hash.slice(1));
+      if (url.startsWith(this.redirectUri)) return url;
       const res = await this.get(url);
       if (res.status === 200) {
         const form = pageForms(res.text, url)[0];
@@ -101,11 +110,14 @@ export class OidcTestClient {
     throw new Error('too many redirects');
   }
 
-  /** POSTs a token request (form-encoded, as MSAL does) and returns status, headers and JSON body. */
+  /**
+   * POSTs a token request (form-encoded, as MSAL does: cross-origin from the redirect URI's page, so with
+   * its `Origin` unless `headers` say otherwise) and returns status, headers and JSON body.
+   */
   async token(
     tokenEndpoint: string,
     form: Record<string, string>,
-    headers: Record<string, string> = {},
+    headers: Record<string, string> = { origin: new URL(this.redirectUri).origin },
   ): Promise<{ status: number; headers: HttpsResponse['headers']; body: Record<string, unknown> }> {
     const res = await this.post(tokenEndpoint, form, headers);
     return { status: res.status, headers: res.headers, body: JSON.parse(res.text) as Record<string, unknown> };

@@ -57,6 +57,7 @@ describe('the Isolated Web App bundle', () => {
         'usb-unrestricted': ['self'],
         'smart-card': ['self'],
         'cross-origin-isolated': ['self'],
+        'direct-sockets': ['self'],
       },
     });
   });

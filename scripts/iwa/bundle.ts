@@ -27,13 +27,15 @@ export interface IwaManifestOptions {
 
 /**
  * The powerful features the app asks for (IWA `permissions_policy`): WebUSB beyond the protected classes
- * and the blocklist (`usb-unrestricted`), the Web Smart Card API (`smart-card`), and cross-origin isolation.
+ * and the blocklist (`usb-unrestricted`), the Web Smart Card API (`smart-card`), cross-origin isolation, and
+ * Direct Sockets (`direct-sockets`) for the loopback listener of the sign-in (src/entra/loopback-token-source.ts).
  */
 export const IWA_PERMISSIONS_POLICY = {
   'cross-origin-isolated': ['self'],
   usb: ['self'],
   'usb-unrestricted': ['self'],
   'smart-card': ['self'],
+  'direct-sockets': ['self'],
 } as const;
 
 /** The IWA manifest: the PWA manifest of the build with the IWA's own fields. */

@@ -21,6 +21,8 @@ import {
 import { SIGN_IN_WINDOW_TIMEOUT_MS } from './sign-in-window';
 import { AppError } from '../app-error';
 import type { EntraSettings, TokenCacheLocation } from '../config/deployment';
+import { OAUTH_ERROR_CODES } from './sign-in-errors';
+import { LOGIN_SCOPES, type SignedInAccount, type TokenSource } from './token-source';
 
 const MICROSOFT_AUTHORITY_HOSTS = new Set([
   'login.microsoftonline.com',
@@ -28,29 +30,7 @@ const MICROSOFT_AUTHORITY_HOSTS = new Set([
   'login.partner.microsoftonline.cn',
 ]);
 
-/** The signed-in operator as the ID token describes them. */
-export interface SignedInAccount {
-  readonly name: string;
-  readonly username: string;
-  readonly tenantId: string;
-  readonly objectId: string;
-  /** The raw ID token claims (no secrets: identity and role ids only). */
-  readonly claims: Readonly<Record<string, unknown>>;
-}
-
-/** Issues access tokens for the signed-in operator. */
-export interface TokenSource {
-  /** The account restored from this browser's MSAL cache, if any. */
-  currentAccount(): SignedInAccount | null;
-  /** Interactive sign-in; `fresh` forces credentials to be entered again (the operator passcode). */
-  signIn(options?: { fresh?: boolean }): Promise<SignedInAccount>;
-  /** An access token for `scopes` (one resource), silently when possible. */
-  getAccessToken(scopes: readonly string[]): Promise<string>;
-  /** Forgets this browser's tokens for the operator. */
-  signOut(): Promise<void>;
-}
-
-const LOGIN_SCOPES = ['openid', 'profile', 'offline_access'];
+export type { SignedInAccount, TokenSource } from './token-source';
 
 /** True when the app runs as an installed PWA window. */
 function runsInstalled(): boolean {
@@ -107,7 +87,7 @@ class MsalTokenSource implements TokenSource {
   signIn(options: { fresh?: boolean } = {}): Promise<SignedInAccount> {
     return this.#serialise(async () => {
       const result = await this.pca.loginPopup({
-        scopes: LOGIN_SCOPES,
+        scopes: [...LOGIN_SCOPES],
         prompt: options.fresh ? 'login' : 'select_account',
       });
       if (!result.account) throw new AppError('entra', 'SIGN_IN_FAILED', 'The sign-in returned no account.');
@@ -170,11 +150,7 @@ const MSAL_CODES: Record<string, string> = {
   endpoints_resolution_error: 'AUTHORITY_UNREACHABLE',
   openid_config_error: 'AUTHORITY_UNREACHABLE',
   network_error: 'AUTHORITY_UNREACHABLE',
-  consent_required: 'CONSENT_REQUIRED',
-  invalid_scope: 'SCOPE_NOT_GRANTED',
-  invalid_client: 'APP_REGISTRATION',
-  unauthorized_client: 'APP_REGISTRATION',
-  access_denied: 'ACCESS_DENIED',
+  ...OAUTH_ERROR_CODES,
 };
 
 /** Maps an MSAL error (by `errorCode`, never by message text) to an `AppError` of layer `entra`. */

@@ -5,6 +5,7 @@
  */
 import { AppError, isAppError } from '../app-error';
 import type { UsbFailureContext } from '../ccid/reader-usb';
+import { onChromeOs } from './platform';
 
 /** Codes of the transport layer's USB errors. */
 export type UsbErrorCode =
@@ -68,7 +69,14 @@ export function mapUsbError(error: unknown, context: UsbFailureContext): Error {
   const name = nameOf(error);
   return usbError(
     codeFor(name, context),
-    { operation: context.operation, domException: name, vendorId: context.vendorId, productId: context.productId },
+    {
+      operation: context.operation,
+      domException: name,
+      vendorId: context.vendorId,
+      productId: context.productId,
+      // The ways around a refusal differ by platform (src/ui/errors/usb.ts).
+      chromeOs: onChromeOs(),
+    },
     error,
   );
 }

@@ -6,6 +6,7 @@
  * What a person reads about them is describeError's (src/ui/errors/smart-card.ts).
  */
 import { isAppError, layerErrors, type AppError } from '../app-error';
+import { onChromeOs } from './platform';
 
 /**
  * The pseudo-reader whose state changes when a reader is added or removed (PC/SC Part 5 §3.1.3; the
@@ -161,12 +162,6 @@ export async function smartCardCall<T>(operation: string, work: () => Promise<T>
  */
 export function webSmartCardAvailable(): boolean {
   return browserSmartCard() !== undefined && onChromeOs();
-}
-
-/** ChromeOS by User-Agent Client Hints (`platform` "Chrome OS"), else by the "CrOS" User-Agent token. */
-function onChromeOs(): boolean {
-  const nav = (globalThis as { navigator?: { userAgentData?: { platform?: string }; userAgent?: string } }).navigator;
-  return nav?.userAgentData?.platform === 'Chrome OS' || /\bCrOS\b/.test(nav?.userAgent ?? '');
 }
 
 function browserSmartCard(): SmartCardResourceManagerLike | undefined {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError, toAppError } from '../app-error';
 import { mapUsbError } from '../transport/usb-errors';
 import { describeError } from './describe-error';
@@ -21,20 +21,43 @@ describe('describeError', () => {
     expect(describeError('text')).toBe('text');
   });
 
-  it('says why a refused USB reader cannot be opened, and what to use instead', () => {
+  it('says why a refused USB reader cannot be opened, and the way around it on Windows, macOS and Linux', () => {
+    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0' });
     const context = { operation: 'claimInterface', interfaceClass: 0x0b, vendorId: 0x04e6, productId: 0x5790 } as const;
     const refused = mapUsbError(new DOMException('protected', 'SecurityError'), context);
     expect(refused.message).not.toMatch(/Isolated Web App/);
     const words = describeError(refused);
     expect(words).toMatch(/^Chrome protects smart-card readers from web pages/);
     expect(words).toContain('On Windows, macOS and Linux, use the Keyward PC/SC bridge');
-    expect(words).toContain(
-      'On a Chromebook the bridge cannot run, and the installed Keyward app for ChromeOS cannot sign you in yet',
-    );
+    expect(words).not.toContain('Chromebook');
     expect(words).toContain('vendor-specific USB interface');
     expect(words).toContain('Use the Keyward bridge');
     const yubikey = mapUsbError(new DOMException('blocked', 'SecurityError'), { ...context, operation: 'open' });
     expect(describeError(yubikey)).toMatch(/YubiKeys are on its WebUSB blocklist/);
+    expect(describeError(yubikey)).toContain('Keyward PC/SC bridge');
+    vi.unstubAllGlobals();
+  });
+
+  it('on ChromeOS names the installed app for managed Chromebooks instead of the bridge', () => {
+    vi.stubGlobal('navigator', {
+      userAgentData: { platform: 'Chrome OS' },
+      userAgent: 'Mozilla/5.0 (X11; CrOS x86_64)',
+    });
+    const context = { operation: 'claimInterface', interfaceClass: 0x0b, vendorId: 0x04e6, productId: 0x5790 } as const;
+    const words = describeError(mapUsbError(new DOMException('protected', 'SecurityError'), context));
+    expect(words).toContain('On a Chromebook, use the installed Keyward app for ChromeOS, which reaches every reader');
+    expect(words).toContain('your IT department installs it on managed Chromebooks');
+    expect(words).not.toContain('PC/SC bridge on this computer');
+    const yubikey = mapUsbError(new DOMException('blocked', 'SecurityError'), { ...context, operation: 'open' });
+    expect(describeError(yubikey)).toContain('installed Keyward app for ChromeOS');
+    vi.unstubAllGlobals();
+  });
+
+  it('names both ways around when the platform is not known', () => {
+    const refused = new AppError('transport', 'PROTECTED_CLASS', 'Protected class.');
+    const words = describeError(refused);
+    expect(words).toContain('Keyward PC/SC bridge');
+    expect(words).toContain('installed Keyward app for ChromeOS');
   });
 
   it('says the same about an empty reader whichever backend reports it', () => {

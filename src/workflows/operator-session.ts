@@ -4,7 +4,7 @@
  * them as an operator.
  */
 import { AppError, toAppError } from '../app-error';
-import type { SignedInAccount, TokenSource } from '../entra/msal-adapter';
+import type { SignedInAccount, TokenSource } from '../entra/token-source';
 import { createGraphTransport, type GraphTransport } from '../entra/graph-adapter';
 import { GRAPH_SCOPES, tapAuthorityFromClaims, type TapAuthority } from '../entra/operator-roles';
 import { sendTestEmail, type MailReceipt } from '../relay-api/mail';
@@ -14,6 +14,11 @@ import type { EntraConnection } from './connection-settings';
 import type { TokenCacheLocation } from '../config/deployment';
 
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../entra/sign-in-window';
+
+/** True when the app runs as the installed Isolated Web App (its origin is `isolated-app://<id>`). */
+function runsAsIsolatedApp(): boolean {
+  return typeof location !== 'undefined' && location.protocol === 'isolated-app:';
+}
 
 /** Something that will stop the operator's work, with the error behind it when there is one. */
 export interface OperatorProblem {
@@ -37,14 +42,19 @@ export class OperatorSession {
   ) {}
 
   /**
-   * Creates the MSAL client for `connection`; `redirectUri` is the bridge page's absolute URL, `tokenCache`
-   * the deployment's choice of where tokens live (default sessionStorage).
+   * Creates the sign-in for `connection`: inside the Isolated Web App the loopback flow (MSAL cannot
+   * return to `isolated-app://`), elsewhere MSAL, with `redirectUri` the bridge page's absolute URL and
+   * `tokenCache` the deployment's choice of where tokens live (default sessionStorage).
    */
   static async open(
     connection: EntraConnection,
     redirectUri: string,
     tokenCache?: TokenCacheLocation,
   ): Promise<OperatorSession> {
+    if (runsAsIsolatedApp()) {
+      const { createLoopbackTokenSource } = await import('../entra/loopback-strategy');
+      return new OperatorSession(connection, createLoopbackTokenSource(connection));
+    }
     const { createMsalTokenSource } = await import('../entra/msal-adapter');
     return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri, tokenCache));
   }

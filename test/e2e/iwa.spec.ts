@@ -1,15 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, E2E_APP_ORIGIN } from '../../playwright.config';
+import { CHROMIUM_ARGS, E2E_APP_ORIGIN, E2E_IWA_ORIGIN } from '../../playwright.config';
 import { iwaManifest } from '../../scripts/iwa/bundle';
 import { securityHeaders } from '../../scripts/security-headers';
 import { SMART_CARD_SHIM_FILE, USB_SHIM_FILE } from './global-setup';
 import { REFUSED_READER } from './fixtures';
+import { startHttpsRelayProxy } from './https-relay-proxy';
 
 /**
  * The app as an Isolated Web App in headless Chromium, installed in dev-proxy mode (DESIGN.md "An IWA on
@@ -17,29 +17,15 @@ import { REFUSED_READER } from './fixtures';
  * /.well-known/ and the required headers, installed with CDP `PWA.install` under a dev-proxy Web Bundle
  * ID, then launched with `PWA.launch`. (The signed bundle itself is checked by scripts/iwa/bundle.test.ts.)
  *
+ * Sign-in runs as in production: Keyward's loopback flow opens the emulator's sign-in page in a browser
+ * tab, which redirects to http://localhost:<port>/ served by the app's own Direct Sockets TCPServerSocket.
+ *
  * Chromium on Linux has no PC/SC provider behind `navigator.smartCard` (and its renderer did not survive
  * the app's first call here), so the window gets the test shims before it opens: `navigator.smartCard`
  * with a reader holding a YubiKey, and `navigator.usb` with a smart-card-class reader.
  */
 const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
 const DIST = 'dist';
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-
-/** RFC 4648 base32, lower case, no padding (the Web Bundle ID's encoding). */
-function base32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xffff;
-    bits += 8;
-    for (; bits >= 5; bits -= 5) out += ALPHABET[(value >>> (bits - 5)) & 31];
-  }
-  return bits ? out + ALPHABET[(value << (5 - bits)) & 31] : out;
-}
-
-/** A dev-proxy Web Bundle ID: 32 random bytes and the type suffix 00 00 02. */
-const devProxyId = () => base32(Uint8Array.of(...randomBytes(32), 0, 0, 2));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -49,9 +35,13 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves dist/ with the IWA manifest and the demo's deployment file; resolves with its origin. */
-async function serveApp(): Promise<{ server: Server; url: string }> {
-  const config = (await (await fetch(`${E2E_APP_ORIGIN}/keyward.config.json`)).json()) as Record<string, unknown>;
+/**
+ * Serves dist/ with the IWA manifest and the demo's deployment file (the relay at `relayUrl`); resolves
+ * with its origin.
+ */
+async function serveApp(relayUrl: string): Promise<{ server: Server; url: string; authorityHost: string }> {
+  const demoConfig = (await (await fetch(`${E2E_APP_ORIGIN}/keyward.config.json`)).json()) as Record<string, unknown>;
+  const config: Record<string, unknown> = { ...demoConfig, relayUrl };
   const pwa = JSON.parse(readFileSync(join(DIST, 'manifest.webmanifest'), 'utf8')) as Record<string, unknown>;
   const manifest = iwaManifest(pwa, { version: '0.1.0', updateManifestUrl: 'https://keyward.invalid/iwa/update.json' });
   // The page reaches what the deployment names (the emulator's authority and Graph, the relay).
@@ -69,7 +59,8 @@ async function serveApp(): Promise<{ server: Server; url: string }> {
     send(TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+  const { authorityHost } = config.entra as { authorityHost: string };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, authorityHost };
 }
 
 test.describe('the installed Isolated Web App (dev-proxy mode)', () => {
@@ -77,10 +68,15 @@ test.describe('the installed Isolated Web App (dev-proxy mode)', () => {
   let context: BrowserContext;
   let profile: string;
   let app: Page;
+  let authorityOrigin: string;
+  let relayProxy: Awaited<ReturnType<typeof startHttpsRelayProxy>>;
 
   test.beforeAll(async () => {
-    const served = await serveApp();
+    const { relayUrl } = (await (await fetch(`${E2E_APP_ORIGIN}/keyward.config.json`)).json()) as { relayUrl: string };
+    relayProxy = await startHttpsRelayProxy(relayUrl);
+    const served = await serveApp(relayProxy.url);
     server = served.server;
+    authorityOrigin = `https://${served.authorityHost}`;
     profile = mkdtempSync(join(tmpdir(), 'keyward-iwa-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
@@ -98,7 +94,8 @@ test.describe('the installed Isolated Web App (dev-proxy mode)', () => {
     await context.addInitScript({ path: USB_SHIM_FILE });
     await context.addInitScript({ path: SMART_CARD_SHIM_FILE });
     const cdp = await context.browser()!.newBrowserCDPSession();
-    const manifestId = `isolated-app://${devProxyId()}/`;
+    // The run's id, which the relay and the emulated Graph were told (KEYWARD_IWA_ORIGIN).
+    const manifestId = `${E2E_IWA_ORIGIN}/`;
     await cdp.send('PWA.install', { manifestId, installUrlOrBundleUrl: served.url });
     const opened = context.waitForEvent('page', (p) => p.url().startsWith(manifestId));
     await cdp.send('PWA.launch', { manifestId });
@@ -107,6 +104,7 @@ test.describe('the installed Isolated Web App (dev-proxy mode)', () => {
   test.afterAll(async () => {
     await context?.close();
     server?.close();
+    await relayProxy?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -135,5 +133,32 @@ test.describe('the installed Isolated Web App (dev-proxy mode)', () => {
     await expect(app.getByTestId('card-presence')).toHaveText('Card present');
     await expect(app.getByRole('definition').filter({ hasText: 'smart card (0x0B)' })).toBeVisible();
     await expect(app.getByRole('alert')).toHaveCount(0);
+  });
+
+  test("an operator signs in by the loopback flow: a browser tab, then the app's own TCPServerSocket", async () => {
+    const sockets = await app.evaluate(() => ({
+      tcpServerSocket: 'TCPServerSocket' in window,
+      directSockets: (
+        document as Document & { featurePolicy: { allowsFeature(f: string): boolean } }
+      ).featurePolicy.allowsFeature('direct-sockets'),
+    }));
+    expect(sockets).toEqual({ tcpServerSocket: true, directSockets: true });
+
+    const opened = context.waitForEvent('page');
+    await app.getByRole('button', { name: 'Sign in' }).click();
+    const tab = await opened;
+    await tab.waitForURL((u) => u.origin === authorityOrigin);
+    await tab.getByRole('button', { name: /Aisha Operator/ }).click();
+    // The emulator redirects the tab to the loopback address, which the app itself answers.
+    await expect(tab.getByRole('heading', { name: 'Signed in' })).toBeVisible();
+    expect(new URL(tab.url()).origin).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(new URL(tab.url()).searchParams.has('code')).toBe(true);
+
+    await expect(app.getByTestId('operator')).toContainText('Aisha Operator');
+    await expect(app.getByTestId('operator-roles')).toHaveText(
+      'Authentication Administrator, Keyward.Operator, Keyward.Administrator',
+    );
+    // The relay took the token from the app's isolated-app:// origin (the Keyward roles above are its answer).
+    await expect(app.getByTestId('operator-problems')).toHaveCount(0);
   });
 });

@@ -26,8 +26,28 @@ test.describe('readers through the WebUSB CCID driver', () => {
     await page.getByRole('button', { name: 'Add a USB reader…' }).click();
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('Chrome protects smart-card readers from web pages');
+    // This is Linux: the words name the bridge, not the ChromeOS app.
     await expect(alert).toContainText('On Windows, macOS and Linux, use the Keyward PC/SC bridge');
-    await expect(alert).toContainText('On a Chromebook the bridge cannot run');
+    await expect(alert).not.toContainText('Chromebook');
+  });
+
+  test('on a Chromebook the refusal names the installed app for managed ChromeOS instead of the bridge', async ({
+    page,
+    installUsbShim,
+  }) => {
+    await page.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'userAgentData', {
+        configurable: true,
+        get: () => ({ platform: 'Chrome OS', mobile: false, brands: [] }),
+      }),
+    );
+    await installUsbShim(REFUSED_READER);
+    await page.goto('/#/lifecycle');
+    await page.getByRole('button', { name: 'Add a USB reader…' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('Chrome protects smart-card readers from web pages');
+    await expect(alert).toContainText('On a Chromebook, use the installed Keyward app for ChromeOS');
+    await expect(alert).not.toContainText('PC/SC bridge on this computer');
   });
 
   test('a vendor-class reader opens from an ordinary page and reads the card', async ({ page, installUsbShim }) => {

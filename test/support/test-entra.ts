@@ -14,7 +14,12 @@ import type { LocalTls } from '../../demo/local-tls';
 import { freePort } from './free-port';
 
 /** What a test may change; the tenant, the client ids and the origin are the emulator's defaults. */
-export type TestEntraOptions = Partial<Pick<EntraEmulatorOptions, 'spaRedirectUris' | 'log'>> & { host?: string };
+export type TestEntraOptions = Partial<
+  Pick<
+    EntraEmulatorOptions,
+    'spaRedirectUris' | 'publicClientRedirectUris' | 'webRedirectUris' | 'allowPublicClientFlows' | 'log'
+  >
+> & { host?: string };
 
 /** Starts the emulator with `tls`'s server certificate; SPA redirect URI `http://localhost:8080/…` unless given. */
 export async function startTestEntra(

@@ -1,5 +1,6 @@
 /**
- * Words for Microsoft Entra ID: signing in through MSAL (src/entra/msal-adapter.ts) and Microsoft Graph
+ * Words for Microsoft Entra ID: signing in through MSAL (src/entra/msal-adapter.ts) or, in the installed
+ * app, the loopback flow (src/entra/loopback-sign-in.ts), and Microsoft Graph
  * (src/entra/graph-errors.ts, users, TAP).
  */
 import { say, sentence, type Fields, type Words } from './types';
@@ -29,8 +30,16 @@ export const ENTRA_WORDS: Words = {
     'Entra ID does not recognise this app registration. Check the tenant ID and SPA client ID in Options > Connections > Entra ID.',
   ),
   ACCESS_DENIED: say('Entra ID refused the sign-in for this account.'),
-  SIGN_IN_FAILED: (f) =>
-    `Sign-in did not complete${f.msalCode ? ` (${String(f.msalCode)})` : ''}. Try again; if it keeps failing, check Options > Connections > Entra ID.`,
+  SIGN_IN_FAILED: (f) => {
+    const why = f.msalCode ?? f.oauthError;
+    return `Sign-in did not complete${why ? ` (${String(why)})` : ''}. Try again; if it keeps failing, check Options > Connections > Entra ID.`;
+  },
+  LOOPBACK_UNAVAILABLE: say(
+    'The installed app could not open its local sign-in address (Direct Sockets). Check that the app was installed with its permissions (direct-sockets), or sign in from the web app instead.',
+  ),
+  LOOPBACK_CLOSED: say('The local sign-in address closed before the sign-in finished. Choose "Sign in" to try again.'),
+  LOOPBACK_REDIRECT_PLATFORM: (f) =>
+    `Entra ID refused to complete the sign-in for the installed app${f.aadsts ? ` (AADSTS${String(f.aadsts)})` : ''}: the Keyward app registration must list http://localhost as a redirect URI under "Single-page application". Ask an administrator to add it.`,
   NOT_SIGNED_IN: say('Sign in first.'),
   GRAPH_UNAUTHORIZED: say('Microsoft Graph did not accept your sign-in. Sign out, sign in again, and retry.'),
   GRAPH_FORBIDDEN: (f, message) =>

@@ -3,25 +3,31 @@
  * codes): why this page cannot open a reader, and what to do instead. DESIGN.md, "Platform facts": Chrome
  * protects the Smart Card class and blocklists YubiKeys for ordinary pages.
  */
-import { say, type Words } from './types';
+import { say, type Fields, type Words } from './types';
 
 /**
- * The ways around WebUSB's refusal that exist today: the bridge on Windows, macOS and Linux. The installed
- * app for managed ChromeOS (`npm run build:iwa`) reaches every reader but cannot sign an operator in yet
- * (README, "The installed app"), so the words say that rather than send a Chromebook user to it.
+ * The ways around WebUSB's refusal, by the operator's platform (`chromeOs`, set where the refusal was
+ * mapped): on Windows, macOS and Linux the bridge; on ChromeOS, where the bridge cannot run, the installed
+ * app for managed Chromebooks (`npm run build:iwa`; README, "The installed app"). Both when unknown.
  */
 const BRIDGE =
   'On Windows, macOS and Linux, use the Keyward PC/SC bridge on this computer (see "Use the Keyward bridge" below the reader list).';
 const IWA =
-  'On a Chromebook the bridge cannot run, and the installed Keyward app for ChromeOS cannot sign you in yet: use a Windows, macOS or Linux computer for this card.';
-const ALTERNATIVES = `${BRIDGE} ${IWA} A reader with a vendor-specific USB interface also works in this page.`;
+  'On a Chromebook, use the installed Keyward app for ChromeOS, which reaches every reader; your IT department installs it on managed Chromebooks (the bridge does not run on ChromeOS).';
+const VENDOR = 'A reader with a vendor-specific USB interface also works in this page.';
+
+function waysAround(f: Fields): string {
+  if (f.chromeOs === true) return IWA;
+  if (f.chromeOs === false) return BRIDGE;
+  return `${BRIDGE} ${IWA}`;
+}
 
 /** `AppError('transport', code)` from WebUSB → words. */
 export const USB_WORDS: Words = {
-  PROTECTED_CLASS: say(
-    `Chrome protects smart-card readers from web pages, so this page cannot open the reader. ${ALTERNATIVES}`,
-  ),
-  BLOCKLISTED: say(`Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). ${BRIDGE} ${IWA}`),
+  PROTECTED_CLASS: (f) =>
+    `Chrome protects smart-card readers from web pages, so this page cannot open the reader. ${waysAround(f)} ${VENDOR}`,
+  BLOCKLISTED: (f) =>
+    `Chrome blocks web pages from this device (YubiKeys are on its WebUSB blocklist). ${waysAround(f)}`,
   NO_DEVICE_CHOSEN: say('No reader was chosen. Plug the reader in and pick it in the list Chrome shows.'),
   PERMISSION_DENIED: say(
     'Chrome did not allow this page to use USB devices. Check the site permissions or your administrator’s USB policy, then try again.',
