@@ -76,6 +76,14 @@ export function onboardingUsers(domain: string): TenantUser[] {
   return users;
 }
 
+/** `count` more members for load runs (the bench): "Load Starter 0001"…, in no group. */
+export function loadUsers(domain: string, count: number): TenantUser[] {
+  return Array.from({ length: count }, (_, n) => {
+    const number = String(n + 1).padStart(4, '0');
+    return member(domain, generatedId(10_000 + n), 'Load', `Starter${number}`, true);
+  });
+}
+
 /**
  * The two groups: 45 starters directly in wave 1, the other 10 with the guest, Ivan, Ada, Rhea and Tomas
  * through the contractors group (60 distinct transitive members; Ada is in both, counted once).

@@ -7,7 +7,7 @@
  * `directoryRoles` and `appRoles` are emulator-only and never returned by the Graph emulator.
  */
 
-import { onboardingGroups, onboardingUsers, type TenantGroup } from './onboarding-group';
+import { loadUsers, onboardingGroups, onboardingUsers, type TenantGroup } from './onboarding-group';
 
 /** Fixed demo tenant id (GUID). */
 export const DEMO_TENANT_ID = '7ae8fb6d-cc54-4b42-bad9-565e05a4f211';
@@ -296,8 +296,12 @@ export class Tenant {
   /** Ids of generated group members, who are not offered on the sign-in page. */
   private readonly generated: ReadonlySet<string>;
 
-  constructor(readonly tenantId: string) {
-    const generated = onboardingUsers(TENANT_DOMAIN);
+  /** `loadMembers` adds that many generated members (the Batch TAP bench: onboarding-group.ts `loadUsers`). */
+  constructor(
+    readonly tenantId: string,
+    loadMembers = 0,
+  ) {
+    const generated = [...onboardingUsers(TENANT_DOMAIN), ...loadUsers(TENANT_DOMAIN, loadMembers)];
     this.users = [...SEEDS.map(memberFromSeed), GUEST, ...generated];
     this.generated = new Set(generated.map((u) => u.id));
     this.groups = onboardingGroups(generated, {

@@ -35,8 +35,8 @@ export class FakeClock implements Clock {
 }
 
 /** The emulated Graph and its parts. */
-export interface InProcessGraph {
-  clock: FakeClock;
+export interface InProcessGraph<C extends Clock = FakeClock> {
+  clock: C;
   tenant: Tenant;
   taps: TapStore;
   quota: WriteQuota;
@@ -48,10 +48,13 @@ export interface InProcessGraph {
   transport(displayName: string): GraphTransport;
 }
 
-/** Builds the Graph app with `quota` on a fake clock. */
-export async function inProcessGraph(quota: WriteQuotaSettings): Promise<InProcessGraph> {
-  const clock = new FakeClock();
-  const tenant = new Tenant(DEMO_TENANT_ID);
+/** Builds the Graph app with `quota` on `clock` (a fake one unless given), with `loadMembers` more users. */
+export async function inProcessGraph<C extends Clock = FakeClock>(
+  quota: WriteQuotaSettings,
+  opts: { clock?: C; loadMembers?: number } = {},
+): Promise<InProcessGraph<C>> {
+  const clock = (opts.clock ?? new FakeClock()) as C;
+  const tenant = new Tenant(DEMO_TENANT_ID, opts.loadMembers ?? 0);
   const taps = new TapStore(
     () => tenant.tapPolicy,
     () => new Date(clock.now()),

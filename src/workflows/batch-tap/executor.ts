@@ -10,7 +10,8 @@
  *   unknown (5xx, a timeout, an answer that never came, a tab closed meanwhile) is resolved by reading the
  *   user's pass methods: a pass created after the attempt started is the one. It is never created again.
  *   Such a pass exists but its code was never seen, so it cannot be delivered; the report says so;
- * - pause and cancel take effect between batches; what is in flight finishes first.
+ * - up to MAX_IN_FLIGHT batches are in flight at once; pause and cancel take effect between batches, and
+ *   what is in flight finishes first.
  *
  * Pure orchestration over ports: Graph (`send`), the journal (the relay's batch store), delivery and a
  * clock. No code ever reaches the journal.
@@ -48,8 +49,11 @@ export type ItemOutcome =
 
 /** Where the run's state lives (the relay's batch store); the executor reads nothing back from it. */
 export interface BatchJournal {
-  /** Records that creates for these users are about to be sent, at `attemptAt`. */
-  attempting(userIds: readonly string[], attemptAt: string): Promise<void>;
+  /**
+   * Claims the creates of these users, to be sent at `attemptAt`; resolves with the users claimed. Only
+   * those are sent: another tab resuming the same batch may have claimed the rest.
+   */
+  attempting(userIds: readonly string[], attemptAt: string): Promise<readonly string[]>;
   /** Puts these users back to pending: their creates were refused before anything happened (429). */
   release(userIds: readonly string[]): Promise<void>;
   /** Records final outcomes. */
@@ -83,6 +87,12 @@ export interface RunResult {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * Batches in flight at once. One at a time, the budget's tokens pile up (and overflow its small burst)
+ * while an answer is awaited; a few in flight keep the run at the budget's pace.
+ */
+export const MAX_IN_FLIGHT = 1;
+
 /** A whole-batch failure that means nothing was done (the request was refused as such). */
 function refusedAsWhole(e: unknown): { retryAfterSeconds: number } | null {
   if (!isAppError(e, 'entra')) return null;
@@ -110,18 +120,40 @@ export async function runBatch(
   };
   if (inFlight.length) await settle(await resolveUnknown(ports, inFlight));
   const queue = [...targets];
-  while (queue.length) {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  const launch = (work: Promise<void>) => {
+    const tracked = work.catch((error: unknown) => void (failure ??= { error })).finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+  for (;;) {
+    if (failure) break;
     const decision = ports.control?.() ?? 'run';
-    if (decision !== 'run') return { state: decision === 'pause' ? 'paused' : 'cancelled', remaining: queue };
+    if (decision !== 'run') {
+      await Promise.all(running);
+      return { state: decision === 'pause' ? 'paused' : 'cancelled', remaining: queue };
+    }
+    if (queue.length === 0 || running.size >= MAX_IN_FLIGHT) {
+      if (running.size === 0) break;
+      await Promise.race(running);
+      continue;
+    }
     const count = await ports.budget.acquire(Math.min(GRAPH_BATCH_LIMIT, queue.length));
-    const chunk = queue.splice(0, count);
+    const taken = queue.splice(0, count);
     const attemptAt = iso(ports.clock.now());
-    await ports.journal.attempting(
-      chunk.map((t) => t.userId),
-      attemptAt,
+    const claimed = new Set(
+      await ports.journal.attempting(
+        taken.map((t) => t.userId),
+        attemptAt,
+      ),
     );
-    await settle(await sendChunk(ports, chunk, attemptAt, queue));
+    const chunk = taken.filter((t) => claimed.has(t.userId));
+    // Writes not sent (another tab claimed them) are given back as answered at once.
+    ports.budget.answered(taken.length - chunk.length);
+    if (chunk.length) launch(sendChunk(ports, chunk, attemptAt, queue).then(settle));
   }
+  await Promise.all(running);
+  if (failure) throw (failure as { error: unknown }).error;
   return { state: 'finished', remaining: [] };
 }
 
@@ -138,6 +170,7 @@ async function sendChunk(
       chunk.map((t, i) => ({ id: String(i), method: 'POST', url: tapUrl(t.userId), body: t.request })),
     );
   } catch (e) {
+    ports.budget.answered(chunk.length);
     const throttled = refusedAsWhole(e);
     if (throttled || clientRefusal(e)) {
       await ports.journal.release(chunk.map((t) => t.userId));
@@ -152,6 +185,7 @@ async function sendChunk(
       chunk.map((target) => ({ target, attemptAt })),
     );
   }
+  ports.budget.answered(chunk.length);
   const outcomes: ItemOutcome[] = [];
   const unknown: InFlight[] = [];
   const again: BatchTarget[] = [];

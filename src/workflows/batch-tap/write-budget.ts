@@ -1,14 +1,15 @@
 /**
- * The write budget of a Batch TAP run: a token bucket that keeps the run's pass creates under Graph's
- * identity write quota instead of running into it ("Microsoft Graph service-specific throttling limits",
- * identity and access: 3,000 writes per 2 minutes 30 seconds per app and tenant).
+ * The write budget of a Batch TAP run: it keeps the run's pass creates under Graph's identity write quota
+ * instead of running into it ("Microsoft Graph service-specific throttling limits", identity and access:
+ * 3,000 writes per 2 minutes 30 seconds per app and tenant).
  *
- * Graph counts writes in a sliding window, so a bucket of `burst` tokens refilled at `rate` lets at most
- * `burst + rate × window` writes into any window. The bucket refills at `fraction` of the quota's rate and
- * holds `headroom` of it as burst (at most one Graph batch), so a run stays below the quota by design:
- * with the defaults, at most 98% of it in any window, and about 93% sustained. When Graph answers 429
- * anyway (the quota is per app, so other operators' writes count too), the budget holds every write until
- * the `Retry-After` has passed, and starts again from an empty bucket.
+ * Graph counts writes in a sliding window, and so does the budget, allowing `fraction` of the quota (95%
+ * by default) in any window. Graph counts a write when it arrives, somewhere between its sending and its
+ * answer, so the budget counts a write as "now" while it is in flight and from its answer once answered:
+ * every write Graph still counts, the budget counts too, however the network or the browser stalls. A
+ * token bucket with a burst small enough to stay under the quota would instead lose its tokens whenever
+ * the sender stalls for longer than the burst lasts. When Graph answers 429 anyway (the quota is per app,
+ * so other operators' writes count too), nothing is sent until the `Retry-After` has passed.
  */
 
 /** Time as the executor sees it; tests pass a fake one. */
@@ -35,72 +36,66 @@ export const GRAPH_IDENTITY_WRITE_QUOTA: WriteQuota = { limit: 3_000, windowMs: 
 
 /** How close to the quota the budget runs. */
 export interface BudgetShape {
-  /** Sustained share of the quota's rate (default 0.93). */
+  /** Share of the quota's writes allowed per window (default 0.95). */
   readonly fraction?: number;
-  /** Share of the quota allowed as a burst (default 0.05), at most `maxBurst`. */
-  readonly headroom?: number;
-  /** The largest burst: one Graph batch (default 20). */
-  readonly maxBurst?: number;
 }
 
-/** Token bucket over a {@link Clock}. */
+/** A sliding-window write budget over a {@link Clock}. */
 export class WriteBudget {
-  readonly burst: number;
-  /** Tokens per millisecond. */
-  private readonly rate: number;
-  private tokens: number;
-  private last: number;
+  /** Writes allowed per window. */
+  readonly allowance: number;
+  /** Answer times of the writes in the current window, oldest first; in-flight writes count as Infinity. */
+  private readonly writes: number[] = [];
   private heldUntil = 0;
 
   constructor(
-    quota: WriteQuota,
+    private readonly quota: WriteQuota,
     private readonly clock: Clock,
     shape: BudgetShape = {},
   ) {
-    const fraction = shape.fraction ?? 0.93;
-    this.burst = Math.max(1, Math.min(shape.maxBurst ?? 20, Math.floor(quota.limit * (shape.headroom ?? 0.05))));
-    this.rate = (fraction * quota.limit) / quota.windowMs;
-    this.tokens = this.burst;
-    this.last = clock.now();
+    this.allowance = Math.max(1, Math.floor(quota.limit * (shape.fraction ?? 0.95)));
   }
 
   /** Writes per second the budget sustains (for an estimated time left). */
   get writesPerSecond(): number {
-    return this.rate * 1000;
+    return (this.allowance * 1000) / this.quota.windowMs;
   }
 
-  private refill(): void {
-    const now = this.clock.now();
-    if (now < this.heldUntil) {
-      this.last = now;
-      return;
-    }
-    this.tokens = Math.min(this.burst, this.tokens + (now - Math.max(this.last, this.heldUntil)) * this.rate);
-    this.last = now;
-  }
-
-  /** Waits until at least one write may go, then takes up to `max` and returns how many were taken. */
+  /** Waits until at least one write may go, then takes up to `max` (in flight) and returns how many. */
   async acquire(max: number): Promise<number> {
     for (;;) {
-      this.refill();
       const now = this.clock.now();
       if (now < this.heldUntil) {
         await this.clock.sleep(this.heldUntil - now);
         continue;
       }
-      if (this.tokens >= 1) {
-        const taken = Math.min(max, Math.floor(this.tokens));
-        this.tokens -= taken;
+      while (this.writes.length && this.writes[0]! <= now - this.quota.windowMs) this.writes.shift();
+      const free = this.allowance - this.writes.length;
+      if (free >= 1) {
+        const taken = Math.min(max, free);
+        for (let i = 0; i < taken; i++) this.writes.push(Infinity);
         return taken;
       }
-      await this.clock.sleep(Math.ceil((1 - this.tokens) / this.rate));
+      const oldest = this.writes[0]!;
+      // Everything counted is in flight: wait a little for answers.
+      await this.clock.sleep(oldest === Infinity ? 10 : oldest + this.quota.windowMs - now + 1);
     }
   }
 
-  /** Graph answered 429: no write until `retryAfterSeconds` have passed, and then from an empty bucket. */
+  /** `count` writes in flight were answered now (whatever the answer: Graph may have counted them). */
+  answered(count: number): void {
+    const now = this.clock.now();
+    let left = count;
+    for (let i = 0; i < this.writes.length && left > 0; i++) {
+      if (this.writes[i] === Infinity) {
+        this.writes[i] = now;
+        left -= 1;
+      }
+    }
+  }
+
+  /** Graph answered 429: no write until `retryAfterSeconds` have passed. */
   hold(retryAfterSeconds: number): void {
-    this.refill();
     this.heldUntil = Math.max(this.heldUntil, this.clock.now() + Math.max(1, retryAfterSeconds) * 1000);
-    this.tokens = 0;
   }
 }
