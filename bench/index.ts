@@ -3,6 +3,7 @@
  * none of them is a test. Run `npm run build` first for the bundle figures.
  */
 import { existsSync } from 'node:fs';
+import { benchBatchTap } from './batch-tap';
 import { benchBundleSize } from './bundle-size';
 import { benchCcid } from './ccid-bench';
 import { benchPivIssuance } from './piv-issuance';
@@ -18,3 +19,4 @@ await benchPivIssuance();
 await benchRelayMail();
 await benchRelayStore();
 await benchBridge();
+await benchBatchTap();

@@ -1,6 +1,7 @@
 /**
  * Test-only HTTP controls for the Entra emulator, so end-to-end tests (another process) can inject
- * Graph throttling, change the TAP policy, withhold admin consent for delegated permissions
+ * Graph throttling (`throttle`, `throttle-items` for `$batch` items), size the identity write quota
+ * (`write-quota`), make a pass create time out after it landed (`timeout-after-create`), change the TAP policy, withhold admin consent for delegated permissions
  * (`POST /_emulator/consent` with `{ "withheld": [...] }`), read the pass the emulator holds, and get a
  * seeded user's access token for the relay (`POST /_emulator/relay-token` with `{ "upn": ... }`: what MSAL
  * would bring after that user clicked their name on the emulator's sign-in page, so a test can set up
@@ -33,6 +34,21 @@ export function handleEmulatorControl(emulator: EntraEmulator, req: IncomingMess
       if (req.method === 'POST' && action === 'throttle') {
         const b = await readJson(req);
         emulator.control.inject429(Number(b.count ?? 1), Number(b.retryAfterSeconds ?? 1));
+        return send(res, 204, null);
+      }
+      if (req.method === 'POST' && action === 'throttle-items') {
+        const b = await readJson(req);
+        emulator.control.inject429Items(Number(b.count ?? 1), Number(b.retryAfterSeconds ?? 1));
+        return send(res, 204, null);
+      }
+      if (req.method === 'POST' && action === 'write-quota') {
+        const b = await readJson(req);
+        emulator.control.setWriteQuota({ limit: Number(b.limit), windowMs: Number(b.windowMs) });
+        return send(res, 204, null);
+      }
+      if (req.method === 'POST' && action === 'timeout-after-create') {
+        const b = await readJson(req);
+        emulator.control.timeoutAfterCreate(typeof b.userId === 'string' ? b.userId : null);
         return send(res, 204, null);
       }
       if (req.method === 'POST' && action === 'policy') {

@@ -16,6 +16,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { AppError, isAppError } from '../src/app-error';
 import type { WhoAmI } from '../src/relay-api/contract';
 import { auditRoutes } from './audit/routes';
+import { batchRoutes } from './batches/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
 import { cardRoutes } from './cards/routes';
 import type { RelayConfig } from './config';
@@ -178,6 +179,7 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     app.route('/api/audit', auditRoutes(store));
     app.route('/api/cards', cardRoutes(store));
     app.route('/api/templates', templateRoutes(store));
+    app.route('/api/batches', batchRoutes(store));
   }
   if (deps.mail)
     app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));

@@ -33,6 +33,14 @@ const EXPECTED: Record<string, Guard> = {
   'POST /api/templates/:kind/:id/withdraw': ['administrator'],
   'POST /api/mail': ['operator'],
   'POST /api/mail/test': ['operator', 'administrator'],
+  'POST /api/batches': ['operator'],
+  'GET /api/batches': ['operator'],
+  'GET /api/batches/:id': ['operator'],
+  'POST /api/batches/:id/items': ['operator'],
+  'POST /api/batches/:id/attempts': ['operator'],
+  'POST /api/batches/:id/releases': ['operator'],
+  'POST /api/batches/:id/outcomes': ['operator'],
+  'POST /api/batches/:id/state': ['operator'],
 };
 
 /** One person holding exactly each role (relay-app.ts `PEOPLE`), and Nina, who holds none. */

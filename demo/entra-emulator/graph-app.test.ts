@@ -4,7 +4,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGraphApp } from './graph/app';
 import { TapStore } from './graph/tap-store';
+import { CreateFaults } from './graph/create-faults';
 import { Throttle } from './graph/throttle';
+import { WriteQuota } from './graph/write-quota';
 import { mintAccessToken, type MintOptions } from './mint';
 import { SigningKey } from './signing';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_TENANT_ID, Tenant } from './tenant';
@@ -26,6 +28,8 @@ beforeAll(async () => {
     graphBaseUrl: 'https://localhost:9/graph',
     corsOrigins: ['http://localhost:8080'],
     throttle,
+    quota: new WriteQuota(),
+    faults: new CreateFaults(),
     log: () => {},
     now: () => new Date('2026-03-04T05:06:07.890Z'),
   });

@@ -16,6 +16,9 @@ import { parseWithheld } from './consent';
 import { createGraphApp } from './graph/app';
 import { TapStore } from './graph/tap-store';
 import { Throttle } from './graph/throttle';
+import { CreateFaults } from './graph/create-faults';
+import { WriteQuota, type WriteQuotaSettings, type WriteQuotaStats } from './graph/write-quota';
+import { HAS_PASS_MEMBER } from './onboarding-group';
 import { PAGE_CSP, STYLESHEET_PATH, stylesheet } from './html';
 import { handleLoginRequest } from './login-page';
 import { createOidcProvider } from './oidc';
@@ -27,6 +30,9 @@ import { mintAccessToken } from './mint';
 import type { AppIds, Audience } from './token-claims';
 
 export * from './tenant';
+export * from './onboarding-group';
+export type { WriteQuotaSettings, WriteQuotaStats } from './graph/write-quota';
+export { GRAPH_WRITE_QUOTA } from './graph/write-quota';
 export type { TapRecord } from './graph/tap-store';
 export { RELAY_APP_GRAPH_ROLES, RELAY_SERVICE_PRINCIPAL_ID } from './app-only';
 
@@ -52,6 +58,8 @@ export interface EntraEmulatorOptions {
   relayClientSecret?: string;
   /** Optional line logger (never given codes, tokens or TAP values). */
   log?: (line: string) => void;
+  /** The identity write quota; Graph's 3,000 writes per 150 s per app when absent. */
+  writeQuota?: WriteQuotaSettings;
 }
 
 /** A TAP as `control.tapFor` reports it, code included. */
@@ -75,6 +83,14 @@ export interface EntraEmulator {
   readonly control: {
     /** The next `count` Graph requests answer 429 with `Retry-After: retryAfterSeconds`. */
     inject429(count: number, retryAfterSeconds: number): void;
+    /** The next `count` `$batch` items answer 429 with `Retry-After` (their batch answers 200). */
+    inject429Items(count: number, retryAfterSeconds: number): void;
+    /** Resizes the identity write quota (and restarts its window and counts). */
+    setWriteQuota(settings: WriteQuotaSettings): void;
+    /** Writes the quota let through and refused since it was last sized. */
+    writeStats(): WriteQuotaStats;
+    /** The next pass create for `userId` (anyone when null) lands, then answers 504 GatewayTimeout. */
+    timeoutAfterCreate(userId: string | null): void;
     /** Current TAP (with its code, for tests) held for a user id, or undefined. */
     tapFor(userId: string): TapSnapshot | undefined;
     /** Replaces policy fields (not range-checked, so tests can reach Graph's absolute bounds). */
@@ -112,6 +128,13 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
   const key = await SigningKey.generate();
   const taps = new TapStore(() => tenant.tapPolicy);
   const throttle = new Throttle();
+  const quota = new WriteQuota();
+  if (opts.writeQuota) quota.configure(opts.writeQuota);
+  const faults = new CreateFaults();
+  // One member of the onboarding group holds a pass from the start (the longest the policy allows).
+  taps.create(tenant.byDisplayName(HAS_PASS_MEMBER).id, {
+    lifetimeInMinutes: tenant.tapPolicy.maximumLifetimeInMinutes,
+  });
   const loginPath = `/${opts.tenantId}/login`;
   const redirects: RegisteredRedirect[] = [
     ...opts.spaRedirectUris.map((uri) => ({ uri, platform: 'spa' as const })),
@@ -134,7 +157,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
     ...new Set([...opts.spaRedirectUris.map((u) => new URL(u).origin), ...(opts.pageOrigins ?? [])]),
   ];
   const graph = createGraphApp(
-    { tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, log, now: () => new Date() },
+    { tenant, taps, key, issuer, graphBaseUrl, corsOrigins, throttle, quota, faults, log, now: () => new Date() },
     '/graph',
   );
   const listener = routeRequests({
@@ -161,6 +184,10 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
     tenant,
     control: {
       inject429: (count, retryAfterSeconds) => throttle.inject(count, retryAfterSeconds),
+      inject429Items: (count, retryAfterSeconds) => throttle.injectItems(count, retryAfterSeconds),
+      setWriteQuota: (settings) => quota.configure(settings),
+      writeStats: () => quota.stats(),
+      timeoutAfterCreate: (userId) => faults.timeoutAfterCreate(userId),
       tapFor: (userId) => snapshot(taps, userId),
       setTapPolicy: (patch) => {
         tenant.tapPolicy = { ...tenant.tapPolicy, ...patch };

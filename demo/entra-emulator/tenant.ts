@@ -7,6 +7,8 @@
  * `directoryRoles` and `appRoles` are emulator-only and never returned by the Graph emulator.
  */
 
+import { loadUsers, onboardingGroups, onboardingUsers, type TenantGroup } from './onboarding-group';
+
 /** Fixed demo tenant id (GUID). */
 export const DEMO_TENANT_ID = '7ae8fb6d-cc54-4b42-bad9-565e05a4f211';
 /** Fixed demo app id of the Keyward SPA (public client, PKCE). */
@@ -43,7 +45,8 @@ export interface TenantUser {
   readonly givenName: string;
   readonly surname: string;
   readonly userPrincipalName: string;
-  readonly mail: string;
+  /** Null for a member without a mailbox (Graph returns `mail: null`). */
+  readonly mail: string | null;
   readonly otherMails: readonly string[];
   readonly accountEnabled: boolean;
   readonly userType: 'Member' | 'Guest';
@@ -288,8 +291,46 @@ export class Tenant {
    */
   withheldConsent: ReadonlySet<string> = new Set();
 
-  constructor(readonly tenantId: string) {
-    this.users = [...SEEDS.map(memberFromSeed), GUEST];
+  /** Groups (Batch TAP's "Onboarding wave 1" and its nested group: onboarding-group.ts). */
+  readonly groups: readonly TenantGroup[];
+  /** Ids of generated group members, who are not offered on the sign-in page. */
+  private readonly generated: ReadonlySet<string>;
+
+  /** `loadMembers` adds that many generated members (the Batch TAP bench: onboarding-group.ts `loadUsers`). */
+  constructor(
+    readonly tenantId: string,
+    loadMembers = 0,
+  ) {
+    const generated = [...onboardingUsers(TENANT_DOMAIN), ...loadUsers(TENANT_DOMAIN, loadMembers)];
+    this.users = [...SEEDS.map(memberFromSeed), GUEST, ...generated];
+    this.generated = new Set(generated.map((u) => u.id));
+    this.groups = onboardingGroups(generated, {
+      guest: GUEST.id,
+      disabled: this.byDisplayName('Ivan Petrov').id,
+      admin: this.byDisplayName('Ada Admin').id,
+    });
+  }
+
+  /** A group by object id. */
+  findGroup(id: string): TenantGroup | undefined {
+    return this.groups.find((g) => g.id === id.toLowerCase());
+  }
+
+  /** The distinct users in `group` and, transitively, in its nested groups, in membership order. */
+  transitiveMembers(group: TenantGroup): TenantUser[] {
+    const seen = new Set<string>();
+    const visited = new Set<string>();
+    const walk = (g: TenantGroup) => {
+      if (visited.has(g.id)) return;
+      visited.add(g.id);
+      for (const id of g.memberUserIds) seen.add(id);
+      for (const id of g.memberGroupIds) {
+        const nested = this.findGroup(id);
+        if (nested) walk(nested);
+      }
+    };
+    walk(group);
+    return [...seen].map((id) => this.findUser(id)!).filter(Boolean);
   }
 
   /** Finds a user by object id or (case-insensitively) by userPrincipalName, as Graph's alternate key. */
@@ -307,6 +348,6 @@ export class Tenant {
 
   /** Accounts offered on the sign-in page: enabled members, then the guest. */
   signInAccounts(): TenantUser[] {
-    return this.users.filter((u) => u.accountEnabled);
+    return this.users.filter((u) => u.accountEnabled && !this.generated.has(u.id));
   }
 }

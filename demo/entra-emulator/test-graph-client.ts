@@ -16,6 +16,7 @@ export const OPERATOR_SCOPES = [
   'User.Read.All',
   'UserAuthMethod-TAP.ReadWrite.All',
   'Policy.Read.AuthenticationMethod',
+  'GroupMember.Read.All',
 ];
 
 /** A started emulator plus helpers. */

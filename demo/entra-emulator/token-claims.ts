@@ -22,6 +22,7 @@ export const GRAPH_SCOPE_NAMES = [
   'UserAuthenticationMethod.Read.All',
   'UserAuthenticationMethod.ReadWrite.All',
   'Policy.Read.AuthenticationMethod',
+  'GroupMember.Read.All',
 ] as const;
 
 /**
@@ -33,6 +34,7 @@ export const SPA_GRAPH_PERMISSIONS = [
   'User.Read.All',
   'UserAuthMethod-TAP.ReadWrite.All',
   'Policy.Read.AuthenticationMethod',
+  'GroupMember.Read.All',
 ] as const;
 
 /** The SPA registration's display name (the `client_name` the sign-in pages show). */

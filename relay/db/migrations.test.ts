@@ -24,6 +24,8 @@ describeStore('migrations', (target) => {
       'mail_idempotency',
       'mail_rate',
       'schema_version',
+      'tap_batch_items',
+      'tap_batches',
       'templates',
     ]);
   });

@@ -172,7 +172,7 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: [`alter table cards add column management_key_algorithm text not null default ''`],
   },
 
-  // ---- Issue 14 (revoke on Retire and Lost): the pass Keyward created for a card. Renumber if needed. ----
+  // ---- Issue 14 (revoke on Retire and Lost): the pass Keyward created for a card. migration 8 ----
   {
     version: 8,
     name: 'card passes: the Temporary Access Pass id Keyward created for a card (never its code)',
@@ -188,6 +188,42 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   // ---- end of issue 14's block ----
+  // ---- Batch TAP (issue 17, branch batch-tap): its own block; migration 9. ----
+  {
+    version: 9,
+    name: 'Batch TAP: batches and their items, one open batch per group',
+    statements: [
+      `create table tap_batches (
+         batch_id text primary key,
+         source_kind text not null,
+         source_id text not null,
+         source_label text not null,
+         template_id text,
+         state text not null,
+         created_by_oid text not null,
+         created_by_name text not null,
+         created_at timestamptz not null,
+         updated_at timestamptz not null)`,
+      // A group has at most one batch that is running or paused: two would create passes twice.
+      `create unique index tap_batches_one_open_per_group on tap_batches (source_id)
+         where source_kind = 'group' and state in ('running', 'paused')`,
+      `create table tap_batch_items (
+         batch_id text not null references tap_batches (batch_id),
+         user_id text not null,
+         position integer not null,
+         upn text not null,
+         display_name text not null,
+         status text not null,
+         attempt_at timestamptz,
+         pass_id text,
+         start_date_time text,
+         delivered boolean not null default false,
+         error text,
+         skip_code text,
+         plan jsonb,
+         primary key (batch_id, user_id))`,
+    ],
+  },
 ];
 
 // Any constant shared by all instances; pg_advisory_xact_lock takes a bigint.

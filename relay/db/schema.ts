@@ -124,6 +124,38 @@ export interface TemplatesTable {
   withdrawn: boolean;
 }
 
+/** Batch TAP batches (relay/batches/store.ts). */
+export interface TapBatchesTable {
+  batch_id: string;
+  source_kind: string;
+  source_id: string;
+  source_label: string;
+  template_id: string | null;
+  state: string;
+  created_by_oid: string;
+  created_by_name: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** One user of a Batch TAP; never a code. */
+export interface TapBatchItemsTable {
+  batch_id: string;
+  user_id: string;
+  position: number;
+  upn: string;
+  display_name: string;
+  status: string;
+  attempt_at: Date | null;
+  pass_id: string | null;
+  start_date_time: string | null;
+  delivered: boolean;
+  error: string | null;
+  skip_code: string | null;
+  /** contract `BatchPlan` (src/relay-api/batch-contract.ts), or null for a skipped user. */
+  plan: ColumnType<unknown, string | null, string | null>;
+}
+
 /** Every table. */
 export interface Schema {
   schema_version: SchemaVersionTable;
@@ -134,4 +166,6 @@ export interface Schema {
   card_events: CardEventsTable;
   templates: TemplatesTable;
   card_passes: CardPassesTable;
+  tap_batches: TapBatchesTable;
+  tap_batch_items: TapBatchItemsTable;
 }

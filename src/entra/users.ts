@@ -27,7 +27,8 @@ export interface UserPage {
 /** `$search` on directory objects is an advanced query: it needs this header (Graph "advanced queries"). */
 const SEARCH_HEADERS = { ConsistencyLevel: 'eventual' } as const;
 
-const SELECT = 'id,displayName,givenName,surname,userPrincipalName,mail,otherMails,userType,accountEnabled';
+/** The user fields Keyward reads, as a `$select`. */
+export const USER_SELECT = 'id,displayName,givenName,surname,userPrincipalName,mail,otherMails,userType,accountEnabled';
 
 interface Collection {
   value?: DirectoryUser[];
@@ -47,7 +48,7 @@ export async function searchUsers(graph: GraphTransport, text: string, pageSize 
   const res = await graph.call<Collection>({
     method: 'GET',
     path: '/users',
-    query: { $search: searchClause(text), $select: SELECT, $top: String(pageSize), $orderby: 'displayName' },
+    query: { $search: searchClause(text), $select: USER_SELECT, $top: String(pageSize), $orderby: 'displayName' },
     headers: SEARCH_HEADERS,
   });
   return { users: res.value ?? [], nextLink: res['@odata.nextLink'] ?? null };
@@ -64,6 +65,6 @@ export function getUser(graph: GraphTransport, idOrUpn: string): Promise<Directo
   return graph.call<DirectoryUser>({
     method: 'GET',
     path: `/users/${encodeURIComponent(idOrUpn)}`,
-    query: { $select: SELECT },
+    query: { $select: USER_SELECT },
   });
 }

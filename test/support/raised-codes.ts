@@ -60,6 +60,7 @@ const HELPERS: Readonly<Record<string, { readonly layer: string; readonly in: st
   fail: { layer: 'relay-api', in: 'relay/mail/smtp-failure.ts' },
   refused: { layer: 'relay-api', in: 'relay/mail/published.ts' },
   tapRefusal: { layer: 'workflows', in: 'src/workflows/operator-tap.ts' },
+  skipUser: { layer: 'workflows', in: 'src/workflows/batch-tap/eligibility.ts' },
 };
 
 /** Where a variable layer or code comes from, as `layer/CODE` keys. */
@@ -106,6 +107,7 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
   "relay/mail/published.ts: 'relay', code": () => [],
   "src/workflows/operator-tap.ts: 'workflows', code": () => [],
+  "src/workflows/batch-tap/eligibility.ts: 'workflows', code": () => [],
   "relay/mail/compose.ts: 'mail', e.code": () => [],
   "bridge/pcsc-errors.ts: 'bridge', code": () => [],
   // Re-raises a registry conflict with the card in its API form: the same code, counted at its raise.

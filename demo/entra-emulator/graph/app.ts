@@ -1,17 +1,21 @@
 /**
  * The Microsoft Graph v1.0 subset Keyward uses, as a Hono app (index.ts gives it the base path
  * `/graph`). Middleware order: CORS (answers preflights) → request ids → access log → 429 switch →
- * bearer token → routes. Every error leaves through `onError` in Graph's envelope.
+ * bearer token → write quota → routes. `$batch` items run through the whole chain again. Every error leaves through `onError` in Graph's envelope.
  */
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { isAppError } from '../../../src/app-error';
 import { authenticate } from './auth';
+import { batchRoutes } from './batch';
 import type { GraphDeps, GraphEnv } from './context';
 import { errorEnvelope, graphError, GRAPH_LAYER, statusOf } from './errors';
+import { groupRoutes } from './groups';
 import { policyRoutes } from './policy';
 import { tapRoutes } from './tap';
 import { userRoutes } from './users';
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 /**
  * Builds the Graph app with routes under `${basePath}/v1.0`; drive it with `app.request('/v1.0/me', …)`
@@ -33,6 +37,7 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
         'Prefer',
         // The Graph client's RetryHandler numbers its retries of a GET or DELETE in this header.
         'Retry-Attempt',
+        'x-ms-throttle-priority',
       ],
       exposeHeaders: ['Retry-After', 'request-id', 'client-request-id', 'Location'],
       maxAge: 600,
@@ -50,7 +55,7 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
     deps.log(`graph ${c.req.method} ${new URL(c.req.url).pathname} ${c.res.status}`);
   });
   app.use('*', async (c, next) => {
-    const retryAfter = deps.throttle.take();
+    const retryAfter = c.env?.batchItem ? deps.throttle.takeItem() : deps.throttle.take();
     if (retryAfter === undefined) return next();
     c.header('Retry-After', String(retryAfter));
     throw graphError(
@@ -60,6 +65,22 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
     );
   });
   app.use('*', authenticate(deps));
+  app.use('*', async (c, next) => {
+    const write = WRITE_METHODS.has(c.req.method) && !c.req.path.endsWith('/$batch');
+    const retryAfter = write ? deps.quota.take(c.get('caller').clientId) : undefined;
+    if (retryAfter === undefined) return next();
+    c.header('Retry-After', String(retryAfter));
+    throw graphError(
+      429,
+      'TooManyRequests',
+      'Too many requests. The application exceeded its identity write quota; retry after the number of seconds in the Retry-After header.',
+    );
+  });
+  app.route(
+    '/v1.0',
+    batchRoutes(deps, async (req) => app.fetch(req, { batchItem: true })),
+  );
+  app.route('/v1.0', groupRoutes(deps));
   app.route('/v1.0', userRoutes(deps));
   app.route('/v1.0', tapRoutes(deps));
   app.route('/v1.0', policyRoutes(deps));

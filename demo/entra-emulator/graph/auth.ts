@@ -43,7 +43,7 @@ export function authenticate(deps: GraphDeps): MiddlewareHandler<GraphEnv> {
     const user = typeof payload.oid === 'string' ? deps.tenant.findUser(payload.oid) : undefined;
     if (!user || payload.tid !== deps.tenant.tenantId) throw invalidToken('Access token validation failure.');
     const scopes = new Set(typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : []);
-    c.set('caller', { user, scopes });
+    c.set('caller', { user, scopes, clientId: typeof payload.azp === 'string' ? payload.azp : '' });
     await next();
   };
 }

@@ -4,11 +4,15 @@
 import type { SigningKey } from '../signing';
 import type { Tenant, TenantUser } from '../tenant';
 import type { TapStore } from './tap-store';
+import type { CreateFaults } from './create-faults';
 import type { Throttle } from './throttle';
+import type { WriteQuota } from './write-quota';
 
 /** The signed-in caller, from a verified Graph access token. */
 export interface Caller {
   readonly user: TenantUser;
+  /** The app the token was issued to (`azp`): the write quota counts per app. */
+  readonly clientId: string;
   /** Delegated permissions (`scp`). */
   readonly scopes: ReadonlySet<string>;
 }
@@ -31,6 +35,10 @@ export interface GraphDeps {
   /** Browser origins allowed by CORS (the SPA's). */
   readonly corsOrigins: readonly string[];
   readonly throttle: Throttle;
+  /** The identity write quota per app (write-quota.ts). */
+  readonly quota: WriteQuota;
+  /** Test faults on pass creation (create-faults.ts). */
+  readonly faults: CreateFaults;
   readonly log: (line: string) => void;
   /** Clock, for tests. */
   readonly now: () => Date;
@@ -38,6 +46,8 @@ export interface GraphDeps {
 
 /** Hono environment of the Graph app. */
 export interface GraphEnv {
+  /** Set by the `$batch` route on the requests it runs for its items (batch.ts). */
+  Bindings: { batchItem?: boolean };
   Variables: {
     requestId: string;
     clientRequestId: string;

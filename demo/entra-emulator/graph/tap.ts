@@ -96,6 +96,8 @@ export function tapRoutes(deps: GraphDeps): Hono<GraphEnv> {
     deps.log(
       `graph: TAP ${record.id} created for ${target.userPrincipalName} by ${c.get('caller').user.userPrincipalName}`,
     );
+    if (deps.faults.takeTimeout(target.id))
+      throw graphError(504, 'GatewayTimeout', 'The request timed out before the service answered.');
     return c.json(
       { '@odata.context': `${collectionContext(deps, target.id)}/$entity`, ...deps.taps.view(record, true) },
       201,

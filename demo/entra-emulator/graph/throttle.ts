@@ -1,5 +1,5 @@
 /**
- * The 429 switch: the next `count` Graph requests are refused with `Retry-After`, like Graph's
+ * The 429 switch: the next `count` Graph requests (or `$batch` items) are refused with `Retry-After`, like Graph's
  * throttling (concepts/throttling.md: status 429, a `Retry-After` header in seconds).
  */
 export class Throttle {
@@ -13,6 +13,25 @@ export class Throttle {
       throw new RangeError('retryAfterSeconds must be a non-negative integer');
     this.remaining = count;
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  private itemsRemaining = 0;
+  private itemRetryAfterSeconds = 0;
+
+  /** Throttles the next `count` requests run as items of a `$batch` (the batch itself passes). */
+  injectItems(count: number, retryAfterSeconds: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
+    if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0)
+      throw new RangeError('retryAfterSeconds must be a non-negative integer');
+    this.itemsRemaining = count;
+    this.itemRetryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Like {@link take}, for a `$batch` item. */
+  takeItem(): number | undefined {
+    if (this.itemsRemaining === 0) return undefined;
+    this.itemsRemaining -= 1;
+    return this.itemRetryAfterSeconds;
   }
 
   /** Consumes one throttled slot: the Retry-After seconds, or undefined when the request may pass. */

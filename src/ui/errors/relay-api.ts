@@ -108,6 +108,13 @@ export const RELAY_API_WORDS: Words = {
     `Another operator changed this card in the registry a moment ago, so this change was not recorded.${cardNow(f)} Read the card again and decide with what it is now.`,
   TRANSITION_NOT_ALLOWED: (f) =>
     `The registry does not allow this step from the card's current state${stateNow(f, ' (', ')')}. Read the card again.`,
+  BATCH_NOT_FOUND: say('The relay has no such batch. Open Batch TAP again to see the batches it holds.'),
+  BATCH_RUNNING: say(
+    'A batch for this group is already running or paused. Resume or cancel it under Batch TAP before starting another, so nobody gets two passes.',
+  ),
+  BATCH_NOT_RUNNING: (f) =>
+    `The batch is ${typeof f.state === 'string' ? f.state : 'no longer running'}, so this step was not taken. Open it again to see where it stands.`,
+  BATCH_NOT_DONE: say('Some users of the batch are still pending, so it cannot be marked finished. Resume it first.'),
   CARD_NOT_REGISTERED: say(
     'The registry has no record of this card. Issue it first, or check that you read the right card.',
   ),

@@ -35,6 +35,26 @@ export const WORKFLOWS_WORDS: Words = {
   PASS_CONTEXT_MISSING: say(
     'No signed-in operator was at hand to remove the pass with Microsoft Graph. Sign in, then remove the pass on Actions > Smart Card Unblock or in Entra ID.',
   ),
+  BATCH_TAP_DISABLED: (f) => `${name(f)}'s account is disabled in Entra ID, so a pass could not be used. Skipped.`,
+  BATCH_TAP_NO_MAIL: (f) =>
+    `${name(f)} has no mail in Entra ID. A batch never shows codes, it only emails them, so this user is skipped; give them a pass on Smart Card Unblock.`,
+  BATCH_TAP_ADMIN: (f) =>
+    `${name(f)} holds an administrator role in Entra ID. Only a Privileged Authentication Administrator may create their pass, so they are skipped.`,
+  BATCH_TAP_HAS_PASS: (f) =>
+    `${name(f)} already holds a Temporary Access Pass that is usable or starts later; a new one would silently replace it. Skipped.`,
+  BATCH_TAP_PASSES_UNREAD: (f) =>
+    `${name(f)}'s passes could not be read from Entra ID, so it is not known whether a pass would be replaced. Skipped; try the preview again.`,
+  BATCH_TAP_OTHER_TEMPLATE: (f) =>
+    `${name(f)} has no card under the chosen card template, so its TAP options do not apply to them. Skipped.`,
+  BATCH_TAP_NO_DELIVERY: (f) =>
+    `The card template “${String(f.templateName)}” of ${name(f)}'s card shows the code but has no Deliver email. A batch never shows codes, so they are skipped.`,
+  BATCH_TAP_UNKNOWN_USERS: (f) =>
+    `These user principal names are not in the directory: ${Array.isArray(f.upns) ? f.upns.join(', ') : ''}. Fix them in the file and upload it again.`,
+  BATCH_TAP_BAD_CSV: (f) =>
+    `The file has lines without a user principal name (lines ${Array.isArray(f.lines) ? f.lines.join(', ') : ''}${Number(f.more) > 0 ? ` and ${String(f.more)} more` : ''}). Put one UPN per line, or a column headed userPrincipalName.`,
+  BATCH_TAP_EMPTY_CSV: say('The file names no users. Put one user principal name per line.'),
+  BATCH_TAP_TOO_MANY: (f) =>
+    `The file names ${String(f.count)} users; one batch takes at most ${String(f.max)}. Split the file.`,
   TAP_CODE_GONE: say('The code of this pass is no longer held, so it cannot be emailed. Request a new pass.'),
   // The passphrase rule itself is the message (master-key.ts passphraseProblem), shared with the form.
   WEAK_PASSPHRASE: (_, message) => sentence(message),

@@ -1,0 +1,225 @@
+/**
+ * Runs a Batch TAP: creates the passes of the eligible users through Graph `$batch`, at the pace the
+ * write budget allows, and hands each created pass (code included, in memory only) to delivery.
+ *
+ * Rules (issue 17; DESIGN.md "Graph TAP"):
+ * - at most 20 creates per `$batch`, as many as the budget holds tokens for;
+ * - an item (or the whole batch) answered 429 goes back to the front of the queue, and nothing is sent
+ *   before its `Retry-After` has passed;
+ * - a create is sent once. Before it is sent the journal records the attempt; an item whose outcome is
+ *   unknown (5xx, a timeout, an answer that never came, a tab closed meanwhile) is resolved by reading the
+ *   user's pass methods: a pass created after the attempt started is the one. It is never created again.
+ *   Such a pass exists but its code was never seen, so it cannot be delivered; the report says so;
+ * - up to MAX_IN_FLIGHT batches are in flight at once; pause and cancel take effect between batches, and
+ *   what is in flight finishes first.
+ *
+ * Pure orchestration over ports: Graph (`send`), the journal (the relay's batch store), delivery and a
+ * clock. No code ever reaches the journal.
+ */
+import { isAppError } from '../../app-error';
+import { itemErrorText, GRAPH_BATCH_LIMIT, type BatchItemResponse, type BatchRequest } from '../../entra/graph-batch';
+import type { TapRequest, TemporaryAccessPass } from '../../entra/tap';
+import { resolveUnknown, tapUrl } from './resolve-unknown';
+import type { Clock, WriteBudget } from './write-budget';
+
+/** One user to create a pass for, with what the card template asks for. */
+export interface BatchTarget {
+  readonly userId: string;
+  readonly request: TapRequest;
+}
+
+/** A target whose create was sent and not answered in a previous run (or this one). */
+export interface InFlight {
+  readonly target: BatchTarget;
+  /** When the create was sent (ISO 8601). */
+  readonly attemptAt: string;
+}
+
+/** How one user's item ended. `error` is words for the report; never a code. */
+export type ItemOutcome =
+  | {
+      readonly userId: string;
+      readonly status: 'created';
+      readonly passId: string;
+      readonly startDateTime: string;
+      readonly delivered: boolean;
+      readonly error: string | null;
+    }
+  | { readonly userId: string; readonly status: 'failed'; readonly error: string };
+
+/** Where the run's state lives (the relay's batch store); the executor reads nothing back from it. */
+export interface BatchJournal {
+  /**
+   * Claims the creates of these users, to be sent at `attemptAt`; resolves with the users claimed. Only
+   * those are sent: another tab resuming the same batch may have claimed the rest.
+   */
+  attempting(userIds: readonly string[], attemptAt: string): Promise<readonly string[]>;
+  /** Puts these users back to pending: their creates were refused before anything happened (429). */
+  release(userIds: readonly string[]): Promise<void>;
+  /** Records final outcomes. */
+  record(outcomes: readonly ItemOutcome[]): Promise<void>;
+}
+
+/** What the executor needs. */
+export interface ExecutorPorts {
+  /** Sends one Graph `$batch` (entra/graph-batch.ts `sendBatch` bound to the operator's transport). */
+  readonly send: (requests: readonly BatchRequest[]) => Promise<BatchItemResponse[]>;
+  readonly journal: BatchJournal;
+  /** Delivers a created pass (its code in `tap.temporaryAccessPass`); resolves with the words of a failure. */
+  readonly deliver: (
+    target: BatchTarget,
+    tap: TemporaryAccessPass,
+  ) => Promise<{ delivered: boolean; error: string | null }>;
+  readonly budget: WriteBudget;
+  readonly clock: Clock;
+  /** Asked between batches: go on, pause (resumable) or cancel. */
+  readonly control?: () => 'run' | 'pause' | 'cancel';
+  /** Called after each batch with the outcomes it settled. */
+  readonly onSettled?: (outcomes: readonly ItemOutcome[]) => void;
+}
+
+/** How a run ended. */
+export interface RunResult {
+  readonly state: 'finished' | 'paused' | 'cancelled';
+  /** Targets not yet sent (pause, cancel). */
+  readonly remaining: readonly BatchTarget[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Batches in flight at once. One at a time, the budget's tokens pile up (and overflow its small burst)
+ * while an answer is awaited; a few in flight keep the run at the budget's pace.
+ */
+export const MAX_IN_FLIGHT = 1;
+
+/** A whole-batch failure that means nothing was done (the request was refused as such). */
+function refusedAsWhole(e: unknown): { retryAfterSeconds: number } | null {
+  if (!isAppError(e, 'entra')) return null;
+  const status = e.fields.status;
+  if (status === 429) return { retryAfterSeconds: Number(e.fields.retryAfterSeconds ?? 1) };
+  return null;
+}
+
+/** True when a whole-batch failure is a clear refusal (4xx other than 429): nothing was created. */
+function clientRefusal(e: unknown): boolean {
+  const status = isAppError(e, 'entra') ? e.fields.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
+}
+
+/** Runs the targets (and first resolves `inFlight` from an earlier run). */
+export async function runBatch(
+  ports: ExecutorPorts,
+  targets: readonly BatchTarget[],
+  inFlight: readonly InFlight[] = [],
+): Promise<RunResult> {
+  const settle = async (outcomes: ItemOutcome[]) => {
+    if (outcomes.length === 0) return;
+    await ports.journal.record(outcomes);
+    ports.onSettled?.(outcomes);
+  };
+  if (inFlight.length) await settle(await resolveUnknown(ports, inFlight));
+  const queue = [...targets];
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  const launch = (work: Promise<void>) => {
+    const tracked = work.catch((error: unknown) => void (failure ??= { error })).finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+  for (;;) {
+    if (failure) break;
+    const decision = ports.control?.() ?? 'run';
+    if (decision !== 'run') {
+      await Promise.all(running);
+      return { state: decision === 'pause' ? 'paused' : 'cancelled', remaining: queue };
+    }
+    if (queue.length === 0 || running.size >= MAX_IN_FLIGHT) {
+      if (running.size === 0) break;
+      await Promise.race(running);
+      continue;
+    }
+    const count = await ports.budget.acquire(Math.min(GRAPH_BATCH_LIMIT, queue.length));
+    const taken = queue.splice(0, count);
+    const attemptAt = iso(ports.clock.now());
+    const claimed = new Set(
+      await ports.journal.attempting(
+        taken.map((t) => t.userId),
+        attemptAt,
+      ),
+    );
+    const chunk = taken.filter((t) => claimed.has(t.userId));
+    // Writes not sent (another tab claimed them) are given back as answered at once.
+    ports.budget.answered(taken.length - chunk.length);
+    if (chunk.length) launch(sendChunk(ports, chunk, attemptAt, queue).then(settle));
+  }
+  await Promise.all(running);
+  if (failure) throw (failure as { error: unknown }).error;
+  return { state: 'finished', remaining: [] };
+}
+
+/** Sends one chunk; requeues throttled targets at the front of `queue`; returns what settled. */
+async function sendChunk(
+  ports: ExecutorPorts,
+  chunk: BatchTarget[],
+  attemptAt: string,
+  queue: BatchTarget[],
+): Promise<ItemOutcome[]> {
+  let answers: BatchItemResponse[];
+  try {
+    answers = await ports.send(
+      chunk.map((t, i) => ({ id: String(i), method: 'POST', url: tapUrl(t.userId), body: t.request })),
+    );
+  } catch (e) {
+    ports.budget.answered(chunk.length);
+    const throttled = refusedAsWhole(e);
+    if (throttled || clientRefusal(e)) {
+      await ports.journal.release(chunk.map((t) => t.userId));
+      if (!throttled) throw e;
+      ports.budget.hold(throttled.retryAfterSeconds);
+      queue.unshift(...chunk);
+      return [];
+    }
+    // 5xx, a timeout, offline: any of these creates may have landed.
+    return resolveUnknown(
+      ports,
+      chunk.map((target) => ({ target, attemptAt })),
+    );
+  }
+  ports.budget.answered(chunk.length);
+  const outcomes: ItemOutcome[] = [];
+  const unknown: InFlight[] = [];
+  const again: BatchTarget[] = [];
+  for (const [i, answer] of answers.entries()) {
+    const target = chunk[i]!;
+    if (answer.status === 201) outcomes.push(await created(ports, target, answer.body as TemporaryAccessPass));
+    else if (answer.status === 429) {
+      ports.budget.hold(answer.retryAfterSeconds ?? 1);
+      again.push(target);
+    } else if (answer.status >= 400 && answer.status < 500)
+      outcomes.push({
+        userId: target.userId,
+        status: 'failed',
+        error: `Entra ID refused the pass: ${itemErrorText(answer)}`,
+      });
+    else unknown.push({ target, attemptAt });
+  }
+  if (again.length) {
+    await ports.journal.release(again.map((t) => t.userId));
+    queue.unshift(...again);
+  }
+  if (unknown.length) outcomes.push(...(await resolveUnknown(ports, unknown)));
+  return outcomes;
+}
+
+/** A create answered 201: deliver its code, then forget it. */
+async function created(ports: ExecutorPorts, target: BatchTarget, tap: TemporaryAccessPass): Promise<ItemOutcome> {
+  const { delivered, error } = await ports.deliver(target, tap);
+  return {
+    userId: target.userId,
+    status: 'created',
+    passId: tap.id,
+    startDateTime: tap.startDateTime,
+    delivered,
+    error,
+  };
+}
