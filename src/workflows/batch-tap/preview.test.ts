@@ -51,6 +51,10 @@ const registry: CardRegistry = {
   transition: async () => {
     throw new Error('not in a preview');
   },
+  recordPass: async () => {
+    throw new Error('not in a preview');
+  },
+  pass: async () => null,
 };
 
 describe('Batch TAP preview', () => {
