@@ -11,10 +11,8 @@ import { managementKeyCipher } from '../../src/piv/crypto/block-cipher';
 import { sealKeyFile } from '../../src/workflows/master-key-file';
 import { describeStore } from '../../test/support/describe-store';
 import { startMailWorld, USERS, type MailWorld } from '../../test/support/mail-world';
-import { scanForSecrets, type ScanSource } from '../../test/support/secrecy-scan';
-import { appendAudit } from '../audit/chain';
-import type { RelayDatabase } from '../db/connect';
-import { buildSelfServiceApp, cardSigns, slotKey } from '../self-service/self-service-fixture';
+import { scanForSecrets } from '../../test/support/secrecy-scan';
+import { buildSelfServiceApp, cardSigns, leakSources, slotKey } from '../self-service/self-service-fixture';
 import { fromBase64, toBase64 } from './kek';
 import { createCardKeyVault } from './vault';
 
@@ -27,40 +25,6 @@ afterAll(() => world.close());
 const PASSPHRASE = 'correct horse battery staple';
 const json = async <T>(res: Response) => (await res.json()) as T;
 const code = async (res: Response) => [res.status, (await json<{ error?: { code: string } }>(res)).error?.code];
-
-/** Where a secret could leak: the audit trail, the relay's log records, every table of the store. */
-function leakSources(database: RelayDatabase, logs: Record<string, unknown>[]): ScanSource[] {
-  const tables = ['audit', 'cards', 'card_events', 'card_master_key', 'self_service_challenges'] as const;
-  return [
-    {
-      read: async () =>
-        Promise.all(
-          tables.map(async (t) => ({
-            name: `table ${t}`,
-            values: await database.db.selectFrom(t).selectAll().execute(),
-          })),
-        ),
-      async plant(canary) {
-        const entry = {
-          actorOid: 'scan',
-          actorName: 'scan',
-          action: 'scan.canary',
-          targetType: 'key',
-          targetId: 'scan',
-        };
-        await appendAudit(database.db, { ...entry, targetLabel: '', outcome: 'refused', reason: String(canary.value) });
-        return { places: ['table audit'], remove: async () => {} };
-      },
-    },
-    {
-      read: async () => [{ name: 'relay log', values: [...logs] }],
-      async plant(canary) {
-        logs.push({ msg: 'canary', value: canary.value });
-        return { places: ['relay log'], remove: async () => void logs.pop() };
-      },
-    },
-  ];
-}
 
 describeStore('/api/card-keys', (target) => {
   it('imports the browser key file once; cards issued under it derive the same secrets in the relay', async () => {

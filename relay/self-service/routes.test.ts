@@ -8,7 +8,15 @@ import { describeStore } from '../../test/support/describe-store';
 import { startMailWorld, USERS, type MailWorld } from '../../test/support/mail-world';
 import type { ErrorJson } from '../../test/support/relay-app';
 import type { RelayDatabase } from '../db/connect';
-import { buildSelfServiceApp, cardSigns, slotKey, type SelfServiceApp, type SlotKey } from './self-service-fixture';
+import { scanForSecrets } from '../../test/support/secrecy-scan';
+import {
+  buildSelfServiceApp,
+  cardSigns,
+  leakSources,
+  slotKey,
+  type SelfServiceApp,
+  type SlotKey,
+} from './self-service-fixture';
 
 let world: MailWorld;
 beforeAll(async () => {
@@ -78,6 +86,7 @@ describeStore('/api/self-service', (target) => {
     // The operator console reads the registry: the card is active.
     const seen = await json<{ state: string }>(await relay.call(relay.aisha, 'GET', `/api/cards/${cardId}`));
     expect(seen.state).toBe('active');
+    expect(await scanForSecrets(leakSources(database, relay.logs), [{ name: 'the pass', value: pass }])).toEqual([]);
   });
 
   it('with Force authentication sends the pass only by email, and refuses another key, a replay and no proof', async () => {
@@ -106,6 +115,7 @@ describeStore('/api/self-service', (target) => {
     expect(text).not.toContain(pass);
     expect((await world.catcher.waitForMessage((m) => m.subject === 'Your requested pass', 5000)).text).toContain(pass);
     await refused(await ask(right), 409, 'CHALLENGE_REPLAYED');
+    expect(await scanForSecrets(leakSources(database, relay.logs), [{ name: 'the pass', value: pass }])).toEqual([]);
   });
 
   it('refuses what the template does not allow, another holder, a retired card, a guest and an expired nonce', async () => {
