@@ -74,6 +74,8 @@ describe('startRelay', () => {
     await expect(fetch(`${relay.url}/healthz`)).rejects.toThrow();
     expect(memory.records.map((r) => r.msg)).toEqual([
       'database ready',
+      // The test configuration has a KEK (test/support/relay-app.ts), so the card master key is made at start.
+      'card master key ready',
       'relay listening',
       'request',
       'request',

@@ -290,6 +290,11 @@ export class Tenant {
    * `control.withholdConsent` (consent.ts says what changes).
    */
   withheldConsent: ReadonlySet<string> = new Set();
+  /**
+   * Application permissions of the relay app (app-only tokens' `roles`, app-only.ts) whose admin consent
+   * is withheld; tests change it through `control.withholdAppConsent`.
+   */
+  withheldAppConsent: ReadonlySet<string> = new Set();
 
   /** Groups (Batch TAP's "Onboarding wave 1" and its nested group: onboarding-group.ts). */
   readonly groups: readonly TenantGroup[];
