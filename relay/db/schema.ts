@@ -154,6 +154,8 @@ export interface TapBatchItemsTable {
   skip_code: string | null;
   /** contract `BatchPlan` (src/relay-api/batch-contract.ts), or null for a skipped user. */
   plan: ColumnType<unknown, string | null, string | null>;
+}
+
 /** The card master key, wrapped by the KEK (relay/card-keys/master-key-store.ts); one row, id 'current'. */
 export interface CardMasterKeyTable {
   id: string;
