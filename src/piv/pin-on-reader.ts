@@ -79,13 +79,17 @@ function entry({ minDigits, maxDigits, timeoutSeconds }: PinEntryLimits) {
   };
 }
 
-/** The PIN commands with the PIN typed on the reader, for a card whose reader has a PIN pad. */
+/**
+ * The PIN commands with the PIN typed on the reader. Where the reader has no PIN pad (`takes` undefined)
+ * they reject with `apdu` `NO_PIN_PAD` before anything is sent.
+ */
 export class PinOnReader {
-  constructor(
-    private readonly channel: ApduChannel,
-    /** What the keypad takes: VERIFY (`verify`) and CHANGE REFERENCE DATA / RESET RETRY COUNTER (`modify`). */
-    readonly takes: { readonly verify: boolean; readonly modify: boolean },
-  ) {}
+  constructor(private readonly channel: ApduChannel) {}
+
+  /** What the keypad takes: VERIFY (`verify`) and CHANGE REFERENCE DATA / RESET RETRY COUNTER (`modify`). */
+  get takes(): { readonly verify: boolean; readonly modify: boolean } | undefined {
+    return this.channel.pinPad;
+  }
 
   async #send(command: PinPadCommand, op: PivOperation, signal?: AbortSignal): Promise<void> {
     const r = await this.channel.enterPin(command, signal ? { signal } : {});

@@ -123,10 +123,9 @@ export class PivSession {
     return this.#run(verifyPin, pin);
   }
 
-  /** The PIN commands with the PIN typed on the reader's keypad; null where the reader has no PIN pad. */
-  get onReader(): PinOnReader | null {
-    const takes = this.#channel.pinPad;
-    return takes ? new PinOnReader(this.#channel, takes) : null;
+  /** The PIN commands with the PIN typed on the reader's keypad (`takes` is undefined where it has none). */
+  get onReader(): PinOnReader {
+    return new PinOnReader(this.#channel);
   }
 
   /** Whether the PIN is verified, else its tries left (VERIFY without data; consumes no try). */

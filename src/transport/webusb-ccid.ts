@@ -135,7 +135,18 @@ export class CcidCardTransport implements CardTransport {
         ...pinPadOperations(descriptor),
         enterPin: (command, options = {}) => {
           if (this.closed) return Promise.reject(usbError('DISCONNECTED', { reason: 'closed' }));
-          return enterPin(secureAbData(descriptor, command), options).catch(rethrowAtSeam);
+          return enterPin(secureAbData(descriptor, command), options).catch((e: unknown) => {
+            // The page's Cancel aborts the Secure (CCID rev 1.1 §5.3.1): for the person, the entry was cancelled.
+            if (options.signal?.aborted)
+              throw new AppError(
+                'transport',
+                'PIN_CANCELLED',
+                'The PIN entry was cancelled in the page',
+                {},
+                { cause: e },
+              );
+            return rethrowAtSeam(e);
+          });
         },
       };
     }

@@ -52,7 +52,7 @@ describe('a PIN-pad reader', () => {
   it('VERIFY, a wrong PIN, CHANGE REFERENCE DATA and RESET RETRY COUNTER with the PIN typed on the reader', async () => {
     const { transport, session, wire, trace, keypad } = await pinPadCard();
     expect(transport.pinPad).toMatchObject({ verify: true, modify: true });
-    const onReader = session.onReader!;
+    const onReader = session.onReader;
     const { prompts } = holder(keypad, ['123456', '000000', '123456', '24681357', '24681357', '97531864', '97531864']);
 
     await onReader.verifyPin({ timeoutSeconds: 20 });
@@ -85,7 +85,7 @@ describe('a PIN-pad reader', () => {
   it("says when the holder cancels on the reader and when the reader's wait runs out", async () => {
     const { transport, session, keypad } = await pinPadCard();
     holder(keypad, ['CANCEL', ...['123456', '11111111', '22222222'], 'WAIT']);
-    const onReader = session.onReader!;
+    const onReader = session.onReader;
     await expect(onReader.verifyPin()).rejects.toMatchObject({ layer: 'transport', code: 'PIN_CANCELLED' });
     // A new PIN that does not match its confirmation is the reader's own refusal: nothing reaches the card.
     await expect(onReader.changePin()).rejects.toMatchObject({ layer: 'transport', code: 'PIN_CANCELLED' });
@@ -101,7 +101,8 @@ describe('a PIN-pad reader', () => {
     const transport = await createSimulatorTransport({ card: createVirtualPivCard({ profile: 'yubikey-5.7' }) });
     expect(transport.pinPad).toBeUndefined();
     const { session } = await PivSession.open(new ApduChannel(transport));
-    expect(session.onReader).toBeNull();
+    expect(session.onReader.takes).toBeUndefined();
+    await expect(session.onReader.verifyPin()).rejects.toMatchObject({ layer: 'apdu', code: 'NO_PIN_PAD' });
     await transport.close();
   });
 });
