@@ -41,19 +41,22 @@ export async function resetPinWithPuk(session: PivSession, puk: string, newPin: 
 /**
  * Activation on a PIN-pad reader: the holder types the activation PIN and their new PIN (twice) on the
  * reader's keypad (CHANGE REFERENCE DATA, which also proves the activation PIN: a wrong one is `piv`
- * `PIN_INVALID`). Keyward never sees either; the keypad keeps to `policy`'s lengths.
+ * `PIN_INVALID`), then the new PIN once more (VERIFY), as the typed path verifies what it set. Keyward
+ * never sees either; the keypad keeps to `policy`'s lengths.
  */
 export async function changeHolderPinOnReader(
   session: PivSession,
   policy: PinPolicy,
   signal?: AbortSignal,
 ): Promise<void> {
-  await session.onReader.changePin({ ...pinEntryLimits(policy), ...(signal ? { signal } : {}) });
+  const limits = { ...pinEntryLimits(policy), ...(signal ? { signal } : {}) };
+  await session.onReader.changePin(limits);
+  await session.onReader.verifyPin(limits);
 }
 
 /**
  * Unblock on a PIN-pad reader: the derived `puk` from Keyward, the holder's new PIN typed on the keypad,
- * twice. `signal` (the operator's Cancel in the page) ends the entry on the reader as `PIN_CANCELLED`.
+ * twice, then once more to verify it. `signal` (the operator's Cancel in the page) ends the entry on the reader as `PIN_CANCELLED`.
  */
 export async function resetPinWithPukOnReader(
   session: PivSession,
@@ -61,7 +64,9 @@ export async function resetPinWithPukOnReader(
   policy: PinPolicy,
   signal?: AbortSignal,
 ): Promise<void> {
-  await session.onReader.unblockPin(puk, { ...pinEntryLimits(policy), ...(signal ? { signal } : {}) });
+  const limits = { ...pinEntryLimits(policy), ...(signal ? { signal } : {}) };
+  await session.onReader.unblockPin(puk, limits);
+  await session.onReader.verifyPin(limits);
 }
 
 /** PUK tries left where the card reports them (GET METADATA 81, YubiKey), else undefined. */

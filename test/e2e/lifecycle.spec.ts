@@ -7,222 +7,26 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { toHex } from '../../src/bytes';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
+import { test as base, expect, chooseUser, SERVICE_LOGS, vendorClassReader, type KeywardFixtures } from './fixtures';
 import {
-  test as base,
-  expect,
-  chooseUser,
-  publishDefaultExportTemplate,
-  SERVICE_LOGS,
-  vendorClassReader,
-  type KeywardFixtures,
-} from './fixtures';
+  blockPinElsewhere,
+  bridgeYubiKey,
+  createCardTemplateAndKey,
+  INBOX,
+  issueAndActivate,
+  NEW_PIN,
+  shimReaderCard,
+  SMART_CARD_READER,
+  smartCardYubiKey,
+  startIssueToBen,
+  unblockOnPage,
+  virtualYubiKey,
+  type InboxMessage,
+  type InsertBlankCard,
+} from './lifecycle-steps';
 import { scanPage } from '../support/secrecy-page';
 import { relayAs } from './relay-as';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
-
-const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
-const SHOTS = 'docs/screenshots';
-const TEMPLATE = 'Lifecycle YubiKey';
-const NEW_PIN = '24681357';
-
-interface InboxMessage {
-  to: { address: string }[];
-  subject: string;
-  text: string;
-}
-
-/** Step 1: the default TAP email exists; it gets the pass id too, as the vSEC:CMS guide shows. */
-async function checkExportTemplate(page: Page): Promise<void> {
-  await publishDefaultExportTemplate(page);
-  await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
-  const text = page.getByLabel('Text body');
-  await expect(text).toHaveValue(/\$\{AadTapCode\}/);
-  if (!(await text.inputValue()).includes('${AadTapId}')) {
-    await text.fill(`${await text.inputValue()}\nPass id: \${AadTapId}`);
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Temporary Access Pass".' })).toBeVisible();
-  }
-  await expect(text).toHaveValue(/\$\{AadTapId\}/);
-  await expect(text).toHaveValue(/\$\{AadTapCode\}/);
-}
-
-/** Step 2: a card template with TAP and Initiate Card; then the master key. */
-async function createCardTemplateAndKey(page: Page): Promise<void> {
-  await page.goto('/#/templates');
-  // Templates are the relay's, which lives for the whole run: an earlier test may have published it.
-  await expect(page.getByRole('button', { name: 'New card template' })).toBeVisible();
-  if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return createKey(page);
-  await page.getByRole('button', { name: 'New card template' }).click();
-  await page.getByLabel('Name', { exact: true }).fill(TEMPLATE);
-  await expect(page.getByLabel('YubiKey', { exact: true })).toBeChecked();
-  await page.getByLabel('PIV card').check();
-  await page.getByLabel('Enroll certificate').check();
-  await expect(page.getByLabel('Activation PIN delivery')).toHaveValue('show');
-  await page.getByLabel('Enable', { exact: true }).check();
-  await page.getByLabel('Operator may generate TAP codes').check();
-  await page.getByLabel('Show code').check();
-  await page.getByLabel('Override lifetime defined in Entra ID').check();
-  await page.getByLabel('Lifetime (minutes)').fill('90');
-  await page.getByLabel('Usable once').check();
-  await page.getByLabel('System generate Entra ID TAP code').check();
-  await page
-    .getByRole('group', { name: 'Data-export templates for the system-generated pass' })
-    .getByLabel('Temporary Access Pass')
-    .check();
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
-  await createKey(page);
-}
-
-/** The card master key, generated in this browser. */
-async function createKey(page: Page): Promise<void> {
-  await page.goto('/#/options/security');
-  await page.getByLabel('New passphrase').fill('correct horse battery staple');
-  await page.getByLabel('Repeat passphrase').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Generate master key' }).click();
-  await expect(page.getByTestId('master-key-fingerprint')).toBeVisible();
-}
-
-/** How the blank card gets into a reader. */
-type InsertBlankCard = (page: Page) => Promise<void>;
-
-/** The demo's Virtual reader with a fresh blank YubiKey 5.7. */
-const virtualYubiKey: InsertBlankCard = async (page) => {
-  await page.getByRole('button', { name: 'Virtual reader' }).click();
-  await page.getByRole('button', { name: 'Insert a blank card' }).click();
-};
-
-/**
- * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB
- * shim: a YubiKey 5.4 (3DES factory management key) for the whole workflow.
- */
-const shimReaderCard: InsertBlankCard = async (page) => {
-  await page.getByRole('button', { name: 'Add a USB reader…' }).click();
-};
-
-/** The reader the Web Smart Card shim offers (the name PC/SC gives a YubiKey 5's CCID interface). */
-const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
-
-/** A blank YubiKey 5.7 reached through `navigator.smartCard` (the shim): the operator picks its reader. */
-const smartCardYubiKey: InsertBlankCard = async (page) => {
-  await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: SMART_CARD_READER }).click();
-  await expect(page.getByRole('heading', { name: SMART_CARD_READER })).toBeVisible();
-};
-
-/**
- * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
- * this test process): the operator connects, types the code the bridge printed, and picks the reader.
- */
-const bridgeYubiKey =
-  (rig: BridgeRig): InsertBlankCard =>
-  async (page) => {
-    const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
-    if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
-    if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
-      const printed = rig.codes.length;
-      await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
-      // A browser that kept its pairing key (IndexedDB) authenticates: then no code is asked.
-      const connected = offer.getByText('The bridge sees');
-      await expect(offer.getByLabel('Pairing code').or(connected)).toBeVisible();
-      if (await offer.getByLabel('Pairing code').isVisible()) {
-        // A fresh code, unless one printed earlier is still valid (the bridge does not print it again).
-        await expect
-          .poll(() => rig.codes.length > printed, { timeout: 3000 })
-          .toBe(true)
-          .catch(() => undefined);
-        await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
-        await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
-        await offer.getByRole('button', { name: 'Pair' }).click();
-      }
-    }
-    await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
-    await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
-  };
-
-/** Issue up to the operator's final click: template, re-authentication (the operator passcode), Ben Member. */
-async function startIssueToBen(page: Page): Promise<void> {
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
-  await page.getByLabel('Card template').selectOption({ label: TEMPLATE });
-  // The operator passcode: a fresh interactive sign-in (prompt=login) in the emulator's popup.
-  const popupPromise = page.context().waitForEvent('page');
-  await page.getByRole('button', { name: 'Re-authenticate' }).click();
-  const popup = await popupPromise;
-  await popup.getByRole('button', { name: /Aisha Operator/ }).click();
-  await expect(page.getByText('Re-authenticated as Aisha Operator')).toBeVisible({ timeout: 30_000 });
-
-  await chooseUser(page, 'Ben', /Ben Member/);
-  await page.getByRole('button', { name: 'Issue the card to Ben Member' }).click();
-}
-
-/** Step 3: Issue; returns the activation PIN read from the summary. */
-async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
-  await page.goto('/#/lifecycle');
-  await insert(page);
-  const state = page.getByTestId('card-state');
-  // Blank, or Retired when the service saw this serial retired before (the run's relay database is shared
-  // by its specs): a retired card is factory-fresh, and Issue is all either offers.
-  await expect(state).toContainText(/is (Blank|Retired)/);
-  const diagram = page.getByTestId('state-diagram');
-  await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', /^(blank|retired)$/);
-  await expect(diagram.getByRole('button')).toHaveText(['Issue']);
-  await diagram.screenshot({ path: `${SHOTS}/lifecycle-state-diagram.png` });
-  await startIssueToBen(page);
-
-  const summary = page.getByRole('dialog', { name: 'Card issued' });
-  await expect(summary).toBeVisible({ timeout: 30_000 });
-  const progress = page.getByTestId('progress');
-  await expect(progress.getByRole('listitem')).not.toHaveCount(0);
-  for (const item of await progress.getByRole('listitem').all())
-    await expect(item).toHaveAttribute('data-status', /^(done|skipped)$/);
-  await expect(summary).toContainText('Ben Member');
-  await expect(summary).toContainText(credential);
-  await expect(summary).toContainText('replaced by the key derived for this card');
-  await expect(summary.getByRole('list', { name: 'Operations performed' })).toContainText(
-    'Bind the card to the user (CHUID)',
-  );
-  await expect(summary.getByRole('link', { name: /certificate request/ })).toBeVisible();
-  const pin = (await summary.getByTestId('activation-pin').textContent())!.trim();
-  expect(pin).toMatch(/^\d{6,8}$/);
-  await summary.screenshot({ path: `${SHOTS}/lifecycle-summary.png` });
-  await summary.getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('activation-pin')).toHaveCount(0);
-  await progress.screenshot({ path: `${SHOTS}/lifecycle-progress.png` });
-  await expect(state).toContainText('is Issued, issued to Ben Member');
-  return pin;
-}
-
-/** Step 4: the holder activates with the activation PIN and their own PIN. */
-async function activate(page: Page, activationPin: string): Promise<void> {
-  const diagram = page.getByTestId('state-diagram');
-  await expect(diagram.getByRole('button')).toHaveText(['Activate', 'Retire']);
-  await diagram.getByRole('button', { name: 'Activate' }).click();
-  // The template's policy is checked before anything reaches the card.
-  await page.getByLabel('Activation PIN').fill(activationPin);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(`${NEW_PIN}9`);
-  await page.getByRole('button', { name: 'Activate the card' }).click();
-  await expect(page.getByRole('alert')).toContainText('The two new PINs differ.');
-
-  await page.getByLabel('Activation PIN').fill(activationPin);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
-  await page.getByRole('button', { name: 'Activate the card' }).click();
-  const summary = page.getByRole('dialog', { name: 'Card activated' });
-  await expect(summary).toBeVisible({ timeout: 30_000 });
-  await expect(summary.getByTestId('activation-tap')).toContainText('A Temporary Access Pass was created');
-  await expect(summary.getByTestId('activation-tap')).toContainText('Email sent to ben.member@contoso.example.');
-  await summary.getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('card-state')).toContainText('is Active');
-}
-
-/** Steps 1–4 on a signed-in page: templates, master key, Issue to Ben Member, Activate with `NEW_PIN`. */
-async function issueAndActivate(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
-  await checkExportTemplate(page);
-  await createCardTemplateAndKey(page);
-  const activationPin = await issueToBen(page, insert, credential);
-  await activate(page, activationPin);
-  return activationPin;
-}
 
 /** The fixtures the whole workflow uses. */
 type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'consoleLines' | 'consoleProblems'> & {
@@ -230,16 +34,29 @@ type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'console
   request: APIRequestContext;
 };
 
-/** The whole workflow, with the blank card that `insert` puts in a reader. */
+/** How the Active card's PIN gets blocked elsewhere (another program, between the app's operations); absent: it is not. */
+type BlockPin = (page: Page) => Promise<unknown>;
+
+/** The PIN the holder sets when the card is unblocked. */
+const UNBLOCKED_PIN = '97531864';
+
+/**
+ * The whole workflow, with the blank card that `insert` puts in a reader. With `blockPin`, the PIN is
+ * blocked elsewhere after activation: the next visit to Lifecycle reads the card as Locked, and Unblock
+ * sets a new PIN before Retire.
+ */
 async function runWholeWorkflow(
   { page, signInAs, emulator, request, consoleLines, consoleProblems }: WorkflowFixtures,
   insert: InsertBlankCard,
   credential: RegExp,
   retiredAs: string | RegExp = 'is Retired.',
+  blockPin?: BlockPin,
 ): Promise<void> {
   await page.goto('/');
   await signInAs(/Aisha Operator/);
   const activationPin = await issueAndActivate(page, insert, credential);
+
+  if (blockPin) await blockPin(page);
 
   // Step 5: the TAP email reached the SMTP catcher with the code Graph issued at activation.
   const ben = await emulator.userId('ben.member@contoso.example');
@@ -269,6 +86,11 @@ async function runWholeWorkflow(
 
   // Retire: the confirmation names the holder; the card ends Retired and may be issued again.
   await page.getByRole('link', { name: 'Lifecycle' }).click();
+  if (blockPin) {
+    // Back on Lifecycle the card is read again: its PIN was blocked elsewhere, so it is Locked; Unblock.
+    await expect(page.getByTestId('card-state')).toContainText(/is Locked, issued to Ben Member.*The PIN is blocked\./);
+    await unblockOnPage(page, UNBLOCKED_PIN);
+  }
   await expect(page.getByTestId('card-state')).toContainText('is Active, issued to Ben Member');
   // The card's name says its serial once (a YubiKey's type name carries it).
   const serials = (await page.getByTestId('card-state').textContent())?.match(/serial/g) ?? [];
@@ -291,6 +113,7 @@ async function runWholeWorkflow(
     { name: 'the chosen PIN', value: NEW_PIN },
     { name: 'the activation TAP', value: tap!.temporaryAccessPass },
     { name: 'the unblock TAP', value: code },
+    ...(blockPin ? [{ name: 'the PIN set at Unblock', value: UNBLOCKED_PIN }] : []),
   ];
   expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS })).toEqual([]);
   expect(consoleProblems).toEqual([]);
@@ -298,11 +121,18 @@ async function runWholeWorkflow(
 
 /** The whole workflow as a fixture: the test names only the blank card and how its credential reads. */
 const test = base.extend<{
-  wholeWorkflow: (insert: InsertBlankCard, credential: RegExp, retiredAs?: string | RegExp) => Promise<void>;
+  wholeWorkflow: (
+    insert: InsertBlankCard,
+    credential: RegExp,
+    retiredAs?: string | RegExp,
+    blockPin?: BlockPin,
+  ) => Promise<void>;
 }>({
   wholeWorkflow: async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }, use) => {
     const fixtures = { page, signInAs, emulator, request, consoleLines, consoleProblems };
-    await use((insert, credential, retiredAs) => runWholeWorkflow(fixtures, insert, credential, retiredAs));
+    await use((insert, credential, retiredAs, blockPin) =>
+      runWholeWorkflow(fixtures, insert, credential, retiredAs, blockPin),
+    );
   },
 });
 
@@ -334,20 +164,40 @@ test('the whole workflow on a blank YubiKey 5.7 through the Web Smart Card API (
   expect(dispositions).toContain('transaction:reset');
 });
 
-// Issue 16: older and foreign cards are asked, not assumed. A YubiKey 4 has no metadata and no serial in
-// PIV (3DES, known by its CHUID); another vendor's applet reports 5.7.0 and serial 0 and refuses AES-192
-// (probed before anything is written, so 3DES). Both go the whole way.
-for (const [profile, credential] of [
-  ['yubikey-4', /YubiKey 4 · PIV · firmware 4\.3\.7/],
-  ['piv-partial', /PIV card · reports firmware 5\.7\.0/],
-] as const) {
-  test(`the whole workflow on a ${profile} in a vendor-class USB reader, asked rather than assumed`, async ({
+/**
+ * Issue 16: the fleet's older and foreign shapes, each asked rather than assumed, through issue, activate,
+ * unblock (its PIN blocked by another program after activation) and retire, in a vendor-class USB reader.
+ * YubiKey 4 and NEO: 3DES only, no metadata, no serial in PIV (known by their CHUID); 5.2: 3DES only, no
+ * metadata, a serial; another vendor's applet reporting 5.7.0 and serial 0 that refuses AES-192 (probed
+ * before anything is written, so 3DES); a YubiKey 5.7 reporting serial 0 (known by its CHUID). A card known
+ * by its CHUID reads Blank after Retire (its binding is gone), one known by its serial Retired.
+ */
+const PROFILES: readonly {
+  readonly card: Parameters<typeof vendorClassReader>[0];
+  readonly serial?: number;
+  readonly credential: RegExp;
+  readonly retiredAs: string;
+}[] = [
+  { card: 'yubikey-4', credential: /YubiKey 4 · PIV · firmware 4\.3\.7/, retiredAs: 'is Blank' },
+  { card: 'yubikey-neo', credential: /YubiKey NEO · PIV/, retiredAs: 'is Blank' },
+  { card: 'yubikey-5.2', credential: /YubiKey 5 · PIV · firmware 5\.2\.7/, retiredAs: 'is Retired.' },
+  { card: 'piv-partial', credential: /PIV card · reports firmware 5\.7\.0/, retiredAs: 'is Blank' },
+  { card: 'yubikey-5.7', serial: 0, credential: /YubiKey 5 · PIV · firmware 5\.7\.2/, retiredAs: 'is Blank' },
+];
+for (const { card, serial, credential, retiredAs } of PROFILES) {
+  test(`the whole workflow with Unblock on a ${card}${serial === undefined ? '' : ` reporting serial ${serial}`} in a vendor-class USB reader, asked rather than assumed`, async ({
     wholeWorkflow,
     installUsbShim,
   }) => {
-    test.setTimeout(180_000);
-    await installUsbShim(vendorClassReader(profile));
-    await wholeWorkflow(shimReaderCard, credential, 'is Blank');
+    test.setTimeout(240_000);
+    const config = vendorClassReader(card);
+    await installUsbShim({
+      ...config,
+      readers: config.readers.map((r) => ({ ...r, ...(serial === undefined ? {} : { serial }) })),
+    });
+    await wholeWorkflow(shimReaderCard, credential, retiredAs, async (page) =>
+      expect(await blockPinElsewhere(page)).toEqual(['63c2', '63c1', '6983']),
+    );
   });
 }
 

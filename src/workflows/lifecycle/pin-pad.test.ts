@@ -57,7 +57,7 @@ describe('a PIN-pad reader in the lifecycle', () => {
     stop();
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'issued' });
 
-    holderTypes(keypad, [activationPin, '24681357', '24681357']);
+    holderTypes(keypad, [activationPin, '24681357', '24681357', '24681357']);
     const steps: string[] = [];
     await activateCard({
       transport,
@@ -74,7 +74,7 @@ describe('a PIN-pad reader in the lifecycle', () => {
 
     for (let i = 0; i < 3; i++) await host.verifyPin('00000000').catch(() => undefined);
     expect((await detectLocked(transport, ports)).record.state).toBe('locked');
-    holderTypes(keypad, ['97531864', '97531864']);
+    holderTypes(keypad, ['97531864', '97531864', '97531864']);
     await unblockCard({ transport, masterKey, onReader: true, template, ports });
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'active' });
     await (await openPivSession(transport)).verifyPin('97531864');

@@ -1,0 +1,245 @@
+/**
+ * The Lifecycle steps the end-to-end specs share (lifecycle.spec.ts, pin-pad.spec.ts, card-state.spec.ts):
+ * set-up through the UI (data-export template, card template, master key), the ways a blank card gets into
+ * a reader, Issue to Ben Member with the operator's re-authentication, and Activate.
+ */
+import type { Page } from '@playwright/test';
+import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
+import { chooseUser, expect, publishDefaultExportTemplate } from './fixtures';
+import type { BridgeRig } from '../bridge/bridge-rig';
+
+export const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
+export const SHOTS = 'docs/screenshots';
+export const TEMPLATE = 'Lifecycle YubiKey';
+export const NEW_PIN = '24681357';
+
+export interface InboxMessage {
+  to: { address: string }[];
+  subject: string;
+  text: string;
+}
+
+/** Step 1: the default TAP email exists; it gets the pass id too, as the vSEC:CMS guide shows. */
+export async function checkExportTemplate(page: Page): Promise<void> {
+  await publishDefaultExportTemplate(page);
+  await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
+  const text = page.getByLabel('Text body');
+  await expect(text).toHaveValue(/\$\{AadTapCode\}/);
+  if (!(await text.inputValue()).includes('${AadTapId}')) {
+    await text.fill(`${await text.inputValue()}\nPass id: \${AadTapId}`);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved "Temporary Access Pass".' })).toBeVisible();
+  }
+  await expect(text).toHaveValue(/\$\{AadTapId\}/);
+  await expect(text).toHaveValue(/\$\{AadTapCode\}/);
+}
+
+/** Step 2: a card template with TAP and Initiate Card; then the master key. */
+export async function createCardTemplateAndKey(page: Page): Promise<void> {
+  await page.goto('/#/templates');
+  // Templates are the relay's, which lives for the whole run: an earlier test may have published it.
+  await expect(page.getByRole('button', { name: 'New card template' })).toBeVisible();
+  if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return createKey(page);
+  await page.getByRole('button', { name: 'New card template' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(TEMPLATE);
+  await expect(page.getByLabel('YubiKey', { exact: true })).toBeChecked();
+  await page.getByLabel('PIV card').check();
+  await page.getByLabel('Enroll certificate').check();
+  await expect(page.getByLabel('Activation PIN delivery')).toHaveValue('show');
+  await page.getByLabel('Enable', { exact: true }).check();
+  await page.getByLabel('Operator may generate TAP codes').check();
+  await page.getByLabel('Show code').check();
+  await page.getByLabel('Override lifetime defined in Entra ID').check();
+  await page.getByLabel('Lifetime (minutes)').fill('90');
+  await page.getByLabel('Usable once').check();
+  await page.getByLabel('System generate Entra ID TAP code').check();
+  await page
+    .getByRole('group', { name: 'Data-export templates for the system-generated pass' })
+    .getByLabel('Temporary Access Pass')
+    .check();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
+  await createKey(page);
+}
+
+/** The card master key, generated in this browser. */
+export async function createKey(page: Page): Promise<void> {
+  await page.goto('/#/options/security');
+  await page.getByLabel('New passphrase').fill('correct horse battery staple');
+  await page.getByLabel('Repeat passphrase').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Generate master key' }).click();
+  await expect(page.getByTestId('master-key-fingerprint')).toBeVisible();
+}
+
+/** How the blank card gets into a reader. */
+export type InsertBlankCard = (page: Page) => Promise<void>;
+
+/** The demo's Virtual reader with a fresh blank YubiKey 5.7. */
+export const virtualYubiKey: InsertBlankCard = async (page) => {
+  await page.getByRole('button', { name: 'Virtual reader' }).click();
+  await page.getByRole('button', { name: 'Insert a blank card' }).click();
+};
+
+/**
+ * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB
+ * shim: a YubiKey 5.4 (3DES factory management key) for the whole workflow.
+ */
+export const shimReaderCard: InsertBlankCard = async (page) => {
+  await page.getByRole('button', { name: 'Add a USB reader…' }).click();
+};
+
+/** The reader the Web Smart Card shim offers (the name PC/SC gives a YubiKey 5's CCID interface). */
+export const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
+
+/** A blank YubiKey 5.7 reached through `navigator.smartCard` (the shim): the operator picks its reader. */
+export const smartCardYubiKey: InsertBlankCard = async (page) => {
+  await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: SMART_CARD_READER }).click();
+  await expect(page.getByRole('heading', { name: SMART_CARD_READER })).toBeVisible();
+};
+
+/**
+ * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
+ * this test process): the operator connects, types the code the bridge printed, and picks the reader.
+ */
+export const bridgeYubiKey =
+  (rig: BridgeRig): InsertBlankCard =>
+  async (page) => {
+    const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
+    if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
+    if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
+      const printed = rig.codes.length;
+      await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
+      // A browser that kept its pairing key (IndexedDB) authenticates: then no code is asked.
+      const connected = offer.getByText('The bridge sees');
+      await expect(offer.getByLabel('Pairing code').or(connected)).toBeVisible();
+      if (await offer.getByLabel('Pairing code').isVisible()) {
+        // A fresh code, unless one printed earlier is still valid (the bridge does not print it again).
+        await expect
+          .poll(() => rig.codes.length > printed, { timeout: 3000 })
+          .toBe(true)
+          .catch(() => undefined);
+        await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
+        await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
+        await offer.getByRole('button', { name: 'Pair' }).click();
+      }
+    }
+    await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
+    await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
+  };
+
+/** Issue up to the operator's final click: template, re-authentication (the operator passcode), Ben Member. */
+export async function startIssueToBen(page: Page): Promise<void> {
+  await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
+  await page.getByLabel('Card template').selectOption({ label: TEMPLATE });
+  // The operator passcode: a fresh interactive sign-in (prompt=login) in the emulator's popup.
+  const popupPromise = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Re-authenticate' }).click();
+  const popup = await popupPromise;
+  await popup.getByRole('button', { name: /Aisha Operator/ }).click();
+  await expect(page.getByText('Re-authenticated as Aisha Operator')).toBeVisible({ timeout: 30_000 });
+
+  await chooseUser(page, 'Ben', /Ben Member/);
+  await page.getByRole('button', { name: 'Issue the card to Ben Member' }).click();
+}
+
+/** Step 3: Issue; returns the activation PIN read from the summary. */
+export async function issueToBen(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
+  await page.goto('/#/lifecycle');
+  await insert(page);
+  const state = page.getByTestId('card-state');
+  // Blank, or Retired when the service saw this serial retired before (the run's relay database is shared
+  // by its specs): a retired card is factory-fresh, and Issue is all either offers.
+  await expect(state).toContainText(/is (Blank|Retired)/);
+  const diagram = page.getByTestId('state-diagram');
+  await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', /^(blank|retired)$/);
+  await expect(diagram.getByRole('button')).toHaveText(['Issue']);
+  await diagram.screenshot({ path: `${SHOTS}/lifecycle-state-diagram.png` });
+  await startIssueToBen(page);
+
+  const summary = page.getByRole('dialog', { name: 'Card issued' });
+  await expect(summary).toBeVisible({ timeout: 30_000 });
+  const progress = page.getByTestId('progress');
+  await expect(progress.getByRole('listitem')).not.toHaveCount(0);
+  for (const item of await progress.getByRole('listitem').all())
+    await expect(item).toHaveAttribute('data-status', /^(done|skipped)$/);
+  await expect(summary).toContainText('Ben Member');
+  await expect(summary).toContainText(credential);
+  await expect(summary).toContainText('replaced by the key derived for this card');
+  await expect(summary.getByRole('list', { name: 'Operations performed' })).toContainText(
+    'Bind the card to the user (CHUID)',
+  );
+  await expect(summary.getByRole('link', { name: /certificate request/ })).toBeVisible();
+  const pin = (await summary.getByTestId('activation-pin').textContent())!.trim();
+  expect(pin).toMatch(/^\d{6,8}$/);
+  await summary.screenshot({ path: `${SHOTS}/lifecycle-summary.png` });
+  await summary.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('activation-pin')).toHaveCount(0);
+  await progress.screenshot({ path: `${SHOTS}/lifecycle-progress.png` });
+  await expect(state).toContainText('is Issued, issued to Ben Member');
+  return pin;
+}
+
+/** Step 4: the holder activates with the activation PIN and their own PIN. */
+export async function activate(page: Page, activationPin: string): Promise<void> {
+  const diagram = page.getByTestId('state-diagram');
+  await expect(diagram.getByRole('button')).toHaveText(['Activate', 'Retire']);
+  await diagram.getByRole('button', { name: 'Activate' }).click();
+  // The template's policy is checked before anything reaches the card.
+  await page.getByLabel('Activation PIN').fill(activationPin);
+  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
+  await page.getByLabel('Repeat the new PIN').fill(`${NEW_PIN}9`);
+  await page.getByRole('button', { name: 'Activate the card' }).click();
+  await expect(page.getByRole('alert')).toContainText('The two new PINs differ.');
+
+  await page.getByLabel('Activation PIN').fill(activationPin);
+  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
+  await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+  await page.getByRole('button', { name: 'Activate the card' }).click();
+  const summary = page.getByRole('dialog', { name: 'Card activated' });
+  await expect(summary).toBeVisible({ timeout: 30_000 });
+  await expect(summary.getByTestId('activation-tap')).toContainText('A Temporary Access Pass was created');
+  await expect(summary.getByTestId('activation-tap')).toContainText('Email sent to ben.member@contoso.example.');
+  await summary.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('card-state')).toContainText('is Active');
+}
+
+/** Steps 1–4 on a signed-in page: templates, master key, Issue to Ben Member, Activate with `NEW_PIN`. */
+export async function issueAndActivate(page: Page, insert: InsertBlankCard, credential: RegExp): Promise<string> {
+  await checkExportTemplate(page);
+  await createCardTemplateAndKey(page);
+  const activationPin = await issueToBen(page, insert, credential);
+  await activate(page, activationPin);
+  return activationPin;
+}
+
+/**
+ * Another program (or another machine) mistypes the PIN of the card in USB shim reader `reader` until the
+ * card blocks it: VERIFY with a wrong PIN (SP 800-73-4 Part 2 §3.2.1) straight to the virtual card, between
+ * the app's operations. Resolves with the status words (63C2, 63C1, 6983 on a fresh PIN).
+ */
+export async function blockPinElsewhere(page: Page, reader = 0): Promise<string[]> {
+  return page.evaluate(async (i) => {
+    type Card = { handleApdu(apdu: Uint8Array): Promise<Uint8Array> };
+    const card = (window as unknown as { __keywardUsbCards: Card[] }).__keywardUsbCards[i]!;
+    const hex = (b: Uint8Array) => Array.from(b.slice(-2), (x) => x.toString(16).padStart(2, '0')).join('');
+    await card.handleApdu(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08)); // SELECT PIV
+    const wrong = Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x08, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30);
+    const answers: string[] = [];
+    for (let n = 0; n < 3; n++) answers.push(hex(await card.handleApdu(wrong)));
+    return answers;
+  }, reader);
+}
+
+/** Unblock on the Lifecycle page of a Locked card: the holder's new PIN, twice; ends Active. */
+export async function unblockOnPage(page: Page, newPin: string): Promise<void> {
+  const diagram = page.getByTestId('state-diagram');
+  await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', 'locked');
+  await diagram.getByRole('button', { name: 'Unblock' }).click();
+  await page.getByLabel('New PIN', { exact: true }).fill(newPin);
+  await page.getByLabel('Repeat the new PIN').fill(newPin);
+  await page.getByRole('button', { name: 'Unblock the card' }).click();
+  const summary = page.getByRole('dialog', { name: 'Card unblocked' });
+  await expect(summary).toBeVisible({ timeout: 30_000 });
+  await summary.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('card-state')).toContainText('is Active, issued to Ben Member');
+}
