@@ -180,12 +180,17 @@ const PROFILES: readonly {
 }[] = [
   { card: 'yubikey-4', credential: /YubiKey 4 · PIV · firmware 4\.3\.7/, retiredAs: 'is Blank' },
   { card: 'yubikey-neo', credential: /YubiKey NEO · PIV/, retiredAs: 'is Blank' },
-  { card: 'yubikey-5.2', credential: /YubiKey 5 · PIV · firmware 5\.2\.7/, retiredAs: 'is Retired.' },
+  {
+    card: 'yubikey-5.2',
+    serial: 63_000_001,
+    credential: /YubiKey 5 · PIV · firmware 5\.2\.7/,
+    retiredAs: 'is Retired.',
+  },
   { card: 'piv-partial', credential: /PIV card · reports firmware 5\.7\.0/, retiredAs: 'is Blank' },
   { card: 'yubikey-5.7', serial: 0, credential: /YubiKey 5 · PIV · firmware 5\.7\.2/, retiredAs: 'is Blank' },
 ];
 for (const { card, serial, credential, retiredAs } of PROFILES) {
-  test(`the whole workflow with Unblock on a ${card}${serial === undefined ? '' : ` reporting serial ${serial}`} in a vendor-class USB reader, asked rather than assumed`, async ({
+  test(`the whole workflow with Unblock on a ${card}${serial === 0 ? ' reporting serial 0' : ''} in a vendor-class USB reader, asked rather than assumed`, async ({
     wholeWorkflow,
     installUsbShim,
   }) => {

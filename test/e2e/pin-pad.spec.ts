@@ -15,7 +15,10 @@ import { checkExportTemplate, createCardTemplateAndKey, issueToBen, NEW_PIN, shi
 
 /** A smart-card-class PIN-pad reader, unrestricted as in the installed app (usb-unrestricted). */
 const PIN_PAD_READER = {
-  readers: [{ entry: corpusEntry('ACS_APG8201_v2.txt'), card: 'yubikey-5.7' as const, unrestricted: true }],
+  // A serial of its own: the run's relay database is shared by its specs.
+  readers: [
+    { entry: corpusEntry('ACS_APG8201_v2.txt'), card: 'yubikey-5.7' as const, serial: 62_000_001, unrestricted: true },
+  ],
   choose: 0,
 };
 
