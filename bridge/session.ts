@@ -24,6 +24,7 @@ import {
   type ShareMode,
 } from '../src/transport/pcsc-bridge-protocol';
 import { holdForTransaction, Refusal, scardCtlCode, type ReaderLocks } from './card-access';
+import { pinControlCode, pinPadOf, readPinFeatures } from './pin-pad';
 import type { PcscCard, PcscService } from './pcsc';
 import { SessionTrust, type TrustDeps } from './session-trust';
 
@@ -33,6 +34,8 @@ interface Handle {
   readonly card: PcscCard;
   /** Inside `begin` … `end`: the card is held exclusively for the transaction. */
   inTransaction: boolean;
+  /** The reader's PIN features' control codes (GET_FEATURE_REQUEST, PC/SC Part 10 §2.3), by tag. */
+  features: Map<number, number>;
 }
 
 /** What a session needs from its server. */
@@ -165,6 +168,8 @@ export class BridgeSession {
         return this.#transmit(r.handle, fromHex(r.apdu));
       case 'control':
         return this.#control(r.handle, r.code, fromHex(r.data));
+      case 'pin-pad':
+        return this.#pinPad(r.handle, r.feature, fromHex(r.data));
       case 'begin':
         return this.#begin(r.handle);
       case 'end':
@@ -184,10 +189,25 @@ export class BridgeSession {
     this.#d.locks.check(this, reader, mode);
     const card = await this.#d.service().connect(reader, mode);
     const handle = this.#nextHandle++;
-    this.#handles.set(handle, { reader, mode, card, inTransaction: false });
+    const features = await readPinFeatures(card);
+    this.#handles.set(handle, { reader, mode, card, inTransaction: false, features });
     this.#d.locks.hold(this, reader, mode);
     this.#d.logger.info('bridge card connected', { origin: this.#d.origin, reader, mode, protocol: card.protocol });
-    return { handle, atr: toHex(card.atr), protocol: card.protocol };
+    return { handle, atr: toHex(card.atr), protocol: card.protocol, ...pinPadOf(features) };
+  }
+
+  /**
+   * A PIN typed on the reader's keypad: the structure goes to the control code the reader announced for
+   * FEATURE_VERIFY_PIN_DIRECT / FEATURE_MODIFY_PIN_DIRECT (PC/SC Part 10 §2.3), only when it carries a PIN
+   * command (pcsc-pin-pad.ts). The log says which feature and the status word, never the structure.
+   */
+  async #pinPad(handle: number, feature: 'verify' | 'modify', data: Uint8Array): Promise<{ response: string }> {
+    const h = this.#handle(handle);
+    const code = pinControlCode(h.reader, h.features, feature, data);
+    const response = await h.card.control(code, data).catch((e: unknown) => this.#dropIfDead(handle, e));
+    const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
+    this.#d.logger.info('pin pad', { reader: h.reader, feature, dataLength: data.length, sw });
+    return { response: toHex(response) };
   }
 
   async #transmit(handle: number, apdu: Uint8Array): Promise<{ response: string }> {

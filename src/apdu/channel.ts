@@ -14,7 +14,7 @@
  */
 import { toHex } from '../bytes';
 import { AppError } from '../app-error';
-import type { CardTransport } from '../transport/card-transport';
+import type { CardTransport, PinPadCommand } from '../transport/card-transport';
 import { APDU_LIMITS, CLA_CHAINING, encodeCommand, needsExtended, type CommandApdu } from './command';
 import { splitResponse, sw, type ResponseApdu } from './response';
 import { errorForStatus } from './status';
@@ -108,6 +108,29 @@ export class ApduChannel {
     const le = cmd.le === undefined ? undefined : Math.min(cmd.le, APDU_LIMITS.SHORT_NE);
     const last = { ...cmd, data: data.slice(offset), ...(le === undefined ? {} : { le }) };
     return this.#complete(last, false, sensitive, opts.signal);
+  }
+
+  /** What the reader's keypad takes, where the transport has one (`enterPin`); undefined otherwise. */
+  get pinPad(): { readonly verify: boolean; readonly modify: boolean } | undefined {
+    const pad = this.#transport.pinPad;
+    return pad && { verify: pad.verify, modify: pad.modify };
+  }
+
+  /**
+   * Sends `command` through the reader's keypad: the holder types the PIN there and the reader completes
+   * the command. Traced with its data redacted like every PIN command (it may carry a PUK); the response
+   * is returned as is (PIN commands answer a status word only). `NO_PIN_PAD` where the reader has none.
+   */
+  async enterPin(command: PinPadCommand, opts: { signal?: AbortSignal } = {}): Promise<ResponseApdu> {
+    const pad = this.#transport.pinPad;
+    if (!pad || !(command.operation === 'verify' ? pad.verify : pad.modify))
+      throw new AppError('apdu', 'NO_PIN_PAD', `The reader cannot take a PIN ${command.operation} on its keypad`, {
+        operation: command.operation,
+      });
+    this.#trace?.(`${redactedCommand(command.apdu, command.apdu.length - 5, true)} (PIN typed on the reader)`);
+    const r = splitResponse(await pad.enterPin(command, opts.signal ? { signal: opts.signal } : undefined));
+    this.#trace?.(`<= ${sw.toHex(r.sw)}`);
+    return r;
   }
 
   /** Like `transmit`, but resolves with the data only on 9000 and throws `errorForStatus(sw)` otherwise. */

@@ -8,6 +8,7 @@ import { isAppError } from '../app-error';
 import { KEY_REF } from '../piv/constants';
 import type { PivSession } from '../piv/session';
 import { isDefaultReference } from './issue-steps';
+import { pinEntryLimits, type PinPolicy } from './pins';
 
 /** VERIFY `pin`; false when wrong (a try is spent), other errors thrown. */
 export async function pinWorks(session: PivSession, pin: string): Promise<boolean> {
@@ -35,6 +36,37 @@ export async function changeHolderPin(session: PivSession, activationPin: string
 export async function resetPinWithPuk(session: PivSession, puk: string, newPin: string): Promise<void> {
   await session.unblockPin(puk, newPin);
   await session.verifyPin(newPin);
+}
+
+/**
+ * Activation on a PIN-pad reader: the holder types the activation PIN and their new PIN (twice) on the
+ * reader's keypad (CHANGE REFERENCE DATA, which also proves the activation PIN: a wrong one is `piv`
+ * `PIN_INVALID`), then the new PIN once more (VERIFY), as the typed path verifies what it set. Keyward
+ * never sees either; the keypad keeps to `policy`'s lengths.
+ */
+export async function changeHolderPinOnReader(
+  session: PivSession,
+  policy: PinPolicy,
+  signal?: AbortSignal,
+): Promise<void> {
+  const limits = { ...pinEntryLimits(policy), ...(signal ? { signal } : {}) };
+  await session.onReader.changePin(limits);
+  await session.onReader.verifyPin(limits);
+}
+
+/**
+ * Unblock on a PIN-pad reader: the derived `puk` from Keyward, the holder's new PIN typed on the keypad,
+ * twice, then once more to verify it. `signal` (the operator's Cancel in the page) ends the entry on the reader as `PIN_CANCELLED`.
+ */
+export async function resetPinWithPukOnReader(
+  session: PivSession,
+  puk: string,
+  policy: PinPolicy,
+  signal?: AbortSignal,
+): Promise<void> {
+  const limits = { ...pinEntryLimits(policy), ...(signal ? { signal } : {}) };
+  await session.onReader.unblockPin(puk, limits);
+  await session.onReader.verifyPin(limits);
 }
 
 /** PUK tries left where the card reports them (GET METADATA 81, YubiKey), else undefined. */

@@ -39,6 +39,14 @@ export function activationPin(policy: PinPolicy): string {
   }
 }
 
+/**
+ * The digits a keypad may take under `policy` (a PIN typed on the reader): the policy's lengths within the
+ * card's 6..8. A keypad has only digits, so `digitsOnly` holds by itself.
+ */
+export function pinEntryLimits(policy: PinPolicy): { readonly minDigits: number; readonly maxDigits: number } {
+  return { minDigits: Math.max(6, policy.minLength), maxDigits: Math.min(8, policy.maxLength) };
+}
+
 /** Throws `PIN_POLICY` (naming the rule, never the PIN) unless `pin` meets the policy and the card's 6..8 limit. */
 export function checkPinPolicy(pin: string, policy: PinPolicy): void {
   const min = Math.max(6, policy.minLength);

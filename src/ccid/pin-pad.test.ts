@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../bytes';
 import { parseCcidDescriptor, type CcidDescriptor, type ExchangeLevel } from './descriptor';
 import { CCID_HEADER_LENGTH, secure } from './messages';
-import { pinPadOperations, pivChangeOnPad, pivVerifyOnPad } from './pin-pad';
+import { pinPadOperations, secureAbData, type PinPadCommand } from './pin-pad';
 
 interface CorpusReader {
   file: string;
@@ -20,6 +20,23 @@ const CORPUS =
 const readers = (JSON.parse(readFileSync(CORPUS, 'utf8')) as { readers: CorpusReader[] }).readers;
 const descriptorOf = (file: string): CcidDescriptor =>
   parseCcidDescriptor(fromHex(readers.find((r) => r.file === file)!.descriptorHex));
+
+/**
+ * The PIV commands as the PIV layer sends them (src/piv/pin-on-reader.ts; SP 800-73-4 Part 2 §3.2.1,
+ * §3.2.2): VERIFY 00 20 00 80 08 FF×8 and CHANGE REFERENCE DATA 00 24 00 80 10 FF×16.
+ */
+const VERIFY: PinPadCommand = { operation: 'verify', apdu: fromHex(`0020008008${'FF'.repeat(8)}`), pinBlock: 8 };
+const CHANGE: PinPadCommand = {
+  operation: 'modify',
+  apdu: fromHex(`0024008010${'FF'.repeat(16)}`),
+  pinBlock: 8,
+  newPinOffset: 8,
+  enterCurrent: true,
+};
+const pivVerifyOnPad = (d: CcidDescriptor, extra: Partial<PinPadCommand> = {}) =>
+  secureAbData(d, { ...VERIFY, ...extra });
+const pivChangeOnPad = (d: CcidDescriptor, extra: Partial<PinPadCommand> = {}, prologue?: Uint8Array) =>
+  secureAbData(d, { ...CHANGE, ...extra }, prologue);
 
 describe('PIV on the keypad: the structures', () => {
   it('VERIFY on a reader without a display (ACS APG8201): no message, 8 ASCII bytes, FF placeholders', () => {
@@ -42,6 +59,14 @@ describe('PIV on the keypad: the structures', () => {
         'FFFFFFFFFFFFFFFF', //  PIN block placeholders (SP 800-73-4 Part 2 §3.2.1)
       ].join(''),
     );
+  });
+
+  it('RESET RETRY COUNTER: the PUK from the host, only the new PIN typed (twice)', () => {
+    const d = descriptorOf('ACS_APG8201.txt');
+    const reset = { ...CHANGE, apdu: fromHex(`002C008010${'31'.repeat(8)}${'FF'.repeat(8)}`), enterCurrent: false };
+    const ab = secureAbData(d, reset);
+    expect(toHex(ab.subarray(0, 10))).toBe('01008208000008080601'); // … wPINMaxExtraDigit 0806, bConfirmPIN 01
+    expect(toHex(ab.subarray(-21))).toBe(toHex(reset.apdu));
   });
 
   it('CHANGE REFERENCE DATA on a reader with a display: current PIN at 0, new at 8, three messages', () => {
@@ -76,7 +101,10 @@ describe('PIV on the keypad: the structures', () => {
     expect(() => pivVerifyOnPad(d, { maxDigits: 9 })).toThrow(RangeError);
     expect(() => pivVerifyOnPad(d, { minDigits: 7, maxDigits: 6 })).toThrow(RangeError);
     expect(() => pivVerifyOnPad(d, { timeoutSeconds: 256 })).toThrow(RangeError);
-    expect(() => pivChangeOnPad(d, { teoPrologue: new Uint8Array(2) })).toThrow(RangeError);
+    expect(() => pivChangeOnPad(d, {}, new Uint8Array(2))).toThrow(RangeError);
+    // The PIN fields must lie inside the APDU's data, and Lc must say its length.
+    expect(() => pivChangeOnPad(d, { newPinOffset: 9 })).toThrow(RangeError);
+    expect(() => pivVerifyOnPad(d, { apdu: fromHex('00200080') })).toThrow(RangeError);
   });
 });
 

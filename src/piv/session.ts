@@ -24,6 +24,7 @@ import { pivError } from './errors';
 import { EC_FIELD_BYTES, ecdsaDerToRaw, generateKey, signChallenge, signingChallenge } from './keys';
 import { setManagementKey, type ManagementKeyTouch } from './management-key';
 import { authenticateManagementKey } from './management-key-auth';
+import { PinOnReader } from './pin-on-reader';
 import { changePin, changePuk, getPinStatus, unblockPin, verifyPin, type PinStatus } from './pin';
 import { toCryptoKey, toSpki, type CardPublicKey } from './public-key';
 import { selectPiv, type ApplicationProperties } from './select';
@@ -120,6 +121,11 @@ export class PivSession {
   /** VERIFY the PIN. Wrong → `PIN_INVALID` `{ retriesLeft }`; blocked → `PIN_BLOCKED`. */
   verifyPin(pin: string): Promise<void> {
     return this.#run(verifyPin, pin);
+  }
+
+  /** The PIN commands with the PIN typed on the reader's keypad (`takes` is undefined where it has none). */
+  get onReader(): PinOnReader {
+    return new PinOnReader(this.#channel);
   }
 
   /** Whether the PIN is verified, else its tries left (VERIFY without data; consumes no try). */

@@ -12,10 +12,12 @@ import {
   SIM_ERROR,
   SIM_ICC,
   SIM_PC_TO_RDR,
+  SIM_RDR_TO_PC,
   atrProtocols,
   type SimCommand,
 } from './virtual-ccid';
 import { FaultPlan } from './virtual-faults';
+import { VirtualKeypad } from './virtual-keypad';
 import { VirtualSlot } from './virtual-slot';
 import type { SimReaderFacts, VirtualCardSpec } from './virtual-types';
 
@@ -48,6 +50,8 @@ class Mailbox {
 
 export class VirtualBulk {
   readonly faults = new FaultPlan();
+  /** The PIN pad, used where the descriptor sets bPINSupport. */
+  readonly keypad = new VirtualKeypad();
   readonly slots: VirtualSlot[];
   private readonly replies = new Mailbox();
   private readonly interrupts = new Mailbox();
@@ -56,7 +60,11 @@ export class VirtualBulk {
   private readonly aborts = new Map<number, number>();
 
   constructor(readonly facts: SimReaderFacts) {
-    this.slots = Array.from({ length: facts.maxSlotIndex + 1 }, () => new VirtualSlot(facts));
+    const keypad = facts.pinSupport ? this.keypad : null;
+    // While the keypad waits, the reader tells the host it is still working (time extension, §6.2.6).
+    const extend = (cmd: SimCommand) =>
+      this.replies.push(frame(SIM_RDR_TO_PC.DATA_BLOCK, cmd.slot, cmd.seq, SIM_CMD.TIME_EXTENSION << 6, 1, 0));
+    this.slots = Array.from({ length: facts.maxSlotIndex + 1 }, () => new VirtualSlot(facts, keypad, extend));
   }
 
   nextReply(): Promise<Uint8Array> {
@@ -112,6 +120,7 @@ export class VirtualBulk {
     const f = this.inflight;
     if (f && f.cmd.slot === slot && !f.aborted) {
       f.aborted = true;
+      this.keypad.abandon();
       this.replies.push(failure(f.cmd, SIM_ICC.ACTIVE, SIM_ERROR.CMD_ABORTED));
     }
   }

@@ -14,6 +14,7 @@ export const SIM_PC_TO_RDR = {
   GET_PARAMETERS: 0x6c,
   RESET_PARAMETERS: 0x6d,
   XFR_BLOCK: 0x6f,
+  SECURE: 0x69,
   ABORT: 0x72,
 } as const;
 
@@ -33,6 +34,8 @@ export const SIM_ERROR = {
   XFR_OVERRUN: 0xfc,
   ICC_PROTOCOL_NOT_SUPPORTED: 0xf6,
   CMD_SLOT_BUSY: 0xe0,
+  PIN_TIMEOUT: 0xf0,
+  PIN_CANCELLED: 0xef,
   CMD_NOT_SUPPORTED: 0x00,
 } as const;
 
@@ -91,6 +94,7 @@ export function replyTypeFor(commandType: number): number {
   switch (commandType) {
     case SIM_PC_TO_RDR.ICC_POWER_ON:
     case SIM_PC_TO_RDR.XFR_BLOCK:
+    case SIM_PC_TO_RDR.SECURE:
       return SIM_RDR_TO_PC.DATA_BLOCK;
     case SIM_PC_TO_RDR.SET_PARAMETERS:
     case SIM_PC_TO_RDR.GET_PARAMETERS:

@@ -10,7 +10,7 @@ function dword(b: Uint8Array, o: number): number {
   return b[o]! + b[o + 1]! * 0x100 + b[o + 2]! * 0x10000 + b[o + 3]! * 0x1000000;
 }
 
-/** Decodes the fields the simulation acts on: offsets 4, 5, 10, 14, 18, 23, 27, 28, 40, 44. */
+/** Decodes the fields the simulation acts on: offsets 4, 5, 10, 14, 18, 23, 27, 28, 40, 44, 52. */
 export function readerFacts(entry: CorpusReaderEntry): SimReaderFacts {
   const d = fromHex(entry.descriptorHex);
   const features = dword(d, 40);
@@ -36,6 +36,7 @@ export function readerFacts(entry: CorpusReaderEntry): SimReaderFacts {
     autoPps: (features & 0xc0) !== 0,
     autoIfsd: (features & 0x400) !== 0,
     maxMessageLength: dword(d, 44),
+    pinSupport: d[52] ?? 0,
     stats: { ppsRequests: 0, ifsRequests: 0, commands: new Map(), apdus: 0, powerSelects: [] },
   };
 }

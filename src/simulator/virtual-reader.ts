@@ -16,6 +16,7 @@ import {
 } from './virtual-usb-descriptors';
 import { readerFacts, simClockList, simDataRateList } from './virtual-facts';
 import { VirtualBulk } from './virtual-bulk';
+import type { VirtualKeypad } from './virtual-keypad';
 import type { SimStats, VirtualCardSpec, VirtualFault } from './virtual-types';
 
 /** Options for `createVirtualReader`. */
@@ -59,6 +60,14 @@ export class VirtualReader implements UsbDeviceLike {
     this.bulk = new VirtualBulk(readerFacts(entry));
     for (const f of options.faults ?? []) this.bulk.faults.add(f);
     if (options.card) this.bulk.insertCard(options.card, 0, false);
+  }
+
+  /**
+   * The reader's PIN pad (its descriptor sets bPINSupport): a test or the demo types the PIN here while
+   * the reader asks for it (PC_to_RDR_Secure, CCID rev 1.1 §6.1.11).
+   */
+  get keypad(): VirtualKeypad {
+    return this.bulk.keypad;
   }
 
   /** What the driver did, for assertions. */

@@ -14,6 +14,8 @@ import {
   statusByte,
   type SimCommand,
 } from './virtual-ccid';
+import type { VirtualKeypad } from './virtual-keypad';
+import { completeOnKeypad } from './virtual-secure';
 import { TpduCard } from './virtual-tpdu';
 import type { SimReaderFacts, VirtualCard } from './virtual-types';
 
@@ -35,7 +37,15 @@ export class VirtualSlot {
   private commandParts: Uint8Array[] | null = null;
   private pendingResponse: Uint8Array | null = null;
 
-  constructor(readonly facts: SimReaderFacts) {}
+  /**
+   * @param keypad the reader's PIN pad, where its descriptor sets bPINSupport (at APDU level only).
+   * @param extend sends a time extension for the command in progress (§6.2.6), while the keypad waits.
+   */
+  constructor(
+    readonly facts: SimReaderFacts,
+    private readonly keypad: VirtualKeypad | null = null,
+    private readonly extend: (cmd: SimCommand) => void = () => undefined,
+  ) {}
 
   private icc(): number {
     if (!this.card) return SIM_ICC.ABSENT;
@@ -90,6 +100,8 @@ export class VirtualSlot {
         return this.setParameters(cmd);
       case SIM_PC_TO_RDR.XFR_BLOCK:
         return this.xfrBlock(cmd);
+      case SIM_PC_TO_RDR.SECURE:
+        return this.secure(cmd);
       default:
         return failure(cmd, this.icc(), SIM_ERROR.CMD_NOT_SUPPORTED);
     }
@@ -137,6 +149,20 @@ export class VirtualSlot {
     if (this.facts.level === 'extended-apdu') return this.extendedXfr(cmd);
     if (cmd.data.length > 261 || cmd.p[1] !== 0) return failure(cmd, this.icc(), SIM_ERROR.XFR_OVERRUN);
     return this.dataBlock(cmd, await this.card.handleApdu(cmd.data));
+  }
+
+  /** Secure (§6.1.11): the PIN from the keypad into the APDU, then the APDU to the card (virtual-secure.ts). */
+  private async secure(cmd: SimCommand): Promise<Uint8Array> {
+    const operation = cmd.data[0];
+    const offered = operation === 0x00 ? 0x01 : operation === 0x01 ? 0x02 : 0;
+    if (!this.keypad || !(this.facts.pinSupport & offered) || this.tpdu)
+      return failure(cmd, this.icc(), SIM_ERROR.CMD_NOT_SUPPORTED);
+    if (!this.card) return failure(cmd, SIM_ICC.ABSENT, SIM_ERROR.ICC_MUTE);
+    if (!this.powered) return failure(cmd, SIM_ICC.INACTIVE, SIM_ERROR.ICC_MUTE);
+    const entered = await completeOnKeypad(cmd.data, this.keypad, () => this.extend(cmd));
+    if ('error' in entered) return failure(cmd, this.icc(), entered.error);
+    if (!this.card) return failure(cmd, SIM_ICC.ABSENT, SIM_ERROR.ICC_MUTE);
+    return this.dataBlock(cmd, await this.card.handleApdu(entered.apdu));
   }
 
   /** Extended APDU level (§6.1.4 Table 6.1-3): collect command parts, then hand out the response in parts. */

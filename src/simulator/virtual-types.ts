@@ -27,6 +27,8 @@ export interface SimReaderFacts {
   readonly maxSlotIndex: number;
   readonly voltageSupport: number;
   readonly maxMessageLength: number;
+  /** bPINSupport (offset 52): b0 verification, b1 modification on the reader's keypad. */
+  readonly pinSupport: number;
   readonly maxIfsd: number;
   readonly autoPps: boolean;
   readonly autoIfsd: boolean;

@@ -110,17 +110,26 @@ export interface OperatorContext {
   readonly account: SignedInAccount | undefined;
 }
 
+/**
+ * The holder's PINs as typed in the page, or `onReader`: typed on the PIN-pad reader's keypad, with the
+ * page's Cancel as `signal`.
+ */
+export type TypedPins<P> = P | { readonly onReader: true; readonly signal: AbortSignal };
+
 /** Activate: checks the new PIN against the card's template, then sets it and creates the TAP it asks for. */
 export async function prepareActivate(
   record: Card,
-  pins: { activationPin: string; newPin: string; repeat: string },
+  pins: TypedPins<{ activationPin: string; newPin: string; repeat: string }>,
   holder: string,
   { op, account }: OperatorContext,
   ports: LifecyclePorts,
 ): Promise<PreparedWork> {
-  const { activationPin, newPin, repeat } = pins;
   const template = await templateOfCard(record, ports.templates);
-  checkNewPin(newPin, repeat, template);
+  if (!('onReader' in pins)) checkNewPin(pins.newPin, pins.repeat, template);
+  const given =
+    'onReader' in pins
+      ? { onReader: true as const, signal: pins.signal }
+      : { activationPin: pins.activationPin, newPin: pins.newPin };
   const ctx = op && account ? tapContextWith(op, account, ports) : undefined;
   return {
     template,
@@ -132,8 +141,7 @@ export async function prepareActivate(
         await operations()
       ).activateCard({
         transport,
-        activationPin,
-        newPin,
+        ...given,
         template,
         ports,
         onStep,
@@ -146,20 +154,20 @@ export async function prepareActivate(
 /** Unblock: checks the new PIN, then sets it with the PUK derived for this card. */
 export async function prepareUnblock(
   record: Card,
-  newPin: string,
-  repeat: string,
+  pins: TypedPins<{ newPin: string; repeat: string }>,
   holder: string,
   ports: LifecyclePorts,
 ): Promise<PreparedWork> {
   const template = await templateOfCard(record, ports.templates);
-  checkNewPin(newPin, repeat, template);
+  if (!('onReader' in pins)) checkNewPin(pins.newPin, pins.repeat, template);
+  const given = 'onReader' in pins ? { onReader: true as const, signal: pins.signal } : { newPin: pins.newPin };
   const masterKey = await requireMasterKey();
   return {
     template,
     work: async (transport, onStep) => ({
       operation: 'unblock',
       holder,
-      result: await (await operations()).unblockCard({ transport, masterKey, newPin, template, ports, onStep }),
+      result: await (await operations()).unblockCard({ transport, masterKey, ...given, template, ports, onStep }),
     }),
   };
 }

@@ -29,7 +29,14 @@ import {
   type ServicePorts,
   type Work,
 } from './lifecycle-operations';
-import { applyStepEvent, failRunning, plannedSteps, type ProgressRow, type Transition } from './lifecycle-page';
+import {
+  allowedTransitions,
+  applyStepEvent,
+  failRunning,
+  plannedSteps,
+  type ProgressRow,
+  type Transition,
+} from './lifecycle-page';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
 import { UserSearchState } from './user-search.svelte';
@@ -60,10 +67,22 @@ export class LifecycleState {
   summary = $state.raw<LifecycleSummary | null>(null);
   /** The name of the template the card was issued under, as published now (null when unknown). */
   templateName = $state<string | null>(null);
+  /** The running operation takes its PINs from the reader's keypad; its Cancel (`cancelPinEntry`). */
+  onReaderRun = $state(false);
+  #entry: AbortController | null = null;
+  /** The holder is to type on the reader's keypad now: the page says so, with a Cancel. */
+  keypadWaiting = $derived(
+    this.onReaderRun && this.progress.some((r) => r.status === 'running' && KEYPAD_STEPS.has(r.step)),
+  );
   /** Whether the Lifecycle page is on screen: the card is read only then. */
   #visible = false;
   /** Counts visits, so an operation that ends after the operator left cannot show its summary. */
   #visit = 0;
+
+  /** The open reader has a PIN pad that takes a new PIN: the holder types PINs there, never in the page. */
+  get pinOnReader(): boolean {
+    return this.readers.card?.transport.pinPad?.modify === true;
+  }
 
   template = $derived(this.templates.find((t) => t.id === this.templateId) ?? null);
   holder = $derived(this.status?.record?.holder.name || this.status?.record?.holder.upn || null);
@@ -135,9 +154,13 @@ export class LifecycleState {
     }
   }
 
-  /** Opens the form of `transition`; Issue refuses at once without a master key. */
+  /**
+   * Opens the form of `transition` after reading the card again (another program, or another machine, may
+   * have blocked its PIN since); Issue refuses at once without a master key.
+   */
   async open(transition: Transition): Promise<void> {
     this.cancel();
+    if (!(await this.#stillAllows(transition))) return;
     this.panel = transition;
     if (transition !== 'issue' || !this.status) return;
     try {
@@ -206,10 +229,64 @@ export class LifecycleState {
     );
   }
 
+  /** Activate on a PIN-pad reader: the holder types the activation PIN and the new PIN (twice) on its keypad. */
+  async activateOnReader(): Promise<void> {
+    const operator = { op: this.session.operator, account: this.session.profile?.account };
+    const holder = this.holder ?? '';
+    await this.#onReader((signal) =>
+      this.#guarded('activate', (record, ports) =>
+        prepareActivate(record, { onReader: true, signal }, holder, operator, ports),
+      ),
+    );
+  }
+
   /** Unblock: the holder's new PIN (twice), set with the PUK derived for this card. */
   async unblock(newPin: string, repeat: string): Promise<void> {
     const holder = this.holder ?? '';
-    await this.#guarded('unblock', (record, ports) => prepareUnblock(record, newPin, repeat, holder, ports));
+    await this.#guarded('unblock', (record, ports) => prepareUnblock(record, { newPin, repeat }, holder, ports));
+  }
+
+  /** Unblock on a PIN-pad reader: the holder types the new PIN (twice) on its keypad. */
+  async unblockOnReader(): Promise<void> {
+    const holder = this.holder ?? '';
+    await this.#onReader((signal) =>
+      this.#guarded('unblock', (record, ports) => prepareUnblock(record, { onReader: true, signal }, holder, ports)),
+    );
+  }
+
+  /** Ends the PIN entry on the reader's keypad (the operation fails as cancelled, nothing changed). */
+  cancelPinEntry(): void {
+    this.#entry?.abort();
+  }
+
+  async #onReader(run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const entry = new AbortController();
+    this.#entry = entry;
+    this.onReaderRun = true;
+    try {
+      await run(entry.signal);
+    } finally {
+      this.#entry = null;
+      this.onReaderRun = false;
+    }
+  }
+
+  /**
+   * Reads the card again; false, with the form closed and the reason shown, when `transition` no longer
+   * applies (its PIN blocked by another program, say, so the card is Locked now).
+   */
+  async #stillAllows(transition: Transition): Promise<boolean> {
+    await this.inspect();
+    const state = this.status?.state;
+    if (state && allowedTransitions(state).includes(transition)) return true;
+    this.panel = null;
+    this.error =
+      this.readError ??
+      new AppError('state', 'CARD_CHANGED', `The card read again is ${state ?? 'unknown'}`, {
+        state: state ?? null,
+        transition,
+      });
+    return false;
   }
 
   /** Retire (after the page's confirmation): keys destroyed, binding removed, the card's pass removed. */
@@ -233,8 +310,9 @@ export class LifecycleState {
     operation: Exclude<Transition, 'issue'>,
     prepare: (record: Card, ports: LifecyclePorts) => Promise<PreparedWork>,
   ): Promise<void> {
-    const record = this.status?.record;
     this.error = null;
+    if (!(await this.#stillAllows(operation))) return;
+    const record = this.status?.record;
     if (!record) return;
     let prepared: PreparedWork;
     try {
@@ -272,6 +350,12 @@ export class LifecycleState {
     } finally {
       this.running = false;
     }
-    if (this.#visible) await this.inspect();
+    if (!this.#visible) return;
+    await this.inspect();
+    // A form whose arrow the card no longer has (three wrong activation PINs: Locked) closes; its error stays.
+    if (this.panel && this.status && !allowedTransitions(this.status.state).includes(this.panel)) this.panel = null;
   }
 }
+
+/** The steps that wait for the holder at a PIN-pad reader's keypad. */
+const KEYPAD_STEPS: ReadonlySet<string> = new Set(['change-pin', 'reset-retry-counter']);

@@ -1,3 +1,7 @@
+import type { PinPadCommand } from '../ccid/pin-pad';
+
+export type { PinPadCommand } from '../ccid/pin-pad';
+
 /**
  * The `CardTransport` seam: everything above it (apdu/, piv/, cards/) sees a card only through this.
  *
@@ -31,8 +35,30 @@ export interface CardTransport {
    * Absent where the backend already owns the card outright (WebUSB claims the reader's interface).
    */
   transaction?<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Present when the reader has a PIN pad and this backend can drive it: the CCID driver through
+   * PC_to_RDR_Secure (CCID rev 1.1 §6.1.11), the PC/SC bridge through FEATURE_VERIFY_PIN_DIRECT /
+   * FEATURE_MODIFY_PIN_DIRECT (PC/SC Part 10 v2.02.09 §2.3).
+   */
+  readonly pinPad?: PinPad;
   /** Releases the card (power off where the backend owns it). Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * The reader's keypad: the holder types the PIN on the reader, which puts it into the command and sends
+ * that to the card, so the PIN never reaches the host.
+ */
+export interface PinPad {
+  /** Which commands the keypad takes: one PIN (VERIFY), and a new PIN typed twice (CHANGE REFERENCE DATA). */
+  readonly verify: boolean;
+  readonly modify: boolean;
+  /**
+   * Has the reader fill `command`'s PIN fields from its keypad and send it; resolves with the card's
+   * response APDU. The reader giving up waiting rejects with `transport/PIN_TIMEOUT`, the holder's cancel
+   * key (or `signal`, where the backend can abort the entry) with `transport/PIN_CANCELLED`.
+   */
+  enterPin(command: PinPadCommand, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
 }
 
 /** What a transport can carry; `ApduChannel` chooses the APDU encoding from this. */

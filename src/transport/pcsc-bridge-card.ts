@@ -2,9 +2,11 @@
  * A card reached through the Keyward bridge (pcsc-bridge.ts holds the connection): each call is one bridge
  * request naming the card's PC/SC handle.
  */
+import { AppError } from '../app-error';
 import { toHex } from '../bytes';
-import type { CardTransport, TransportCapabilities } from './card-transport';
+import type { CardTransport, PinPad, PinPadCommand, TransportCapabilities } from './card-transport';
 import { bytesOfHex, type BridgeOp, type BridgeRequest, type BridgeResults } from './pcsc-bridge-protocol';
+import { PIN_PAD_SW, pinStructure } from './pcsc-pin-pad';
 
 /** The fields of request `O` besides the envelope. */
 export type RequestBody<O extends BridgeOp> = Omit<Extract<BridgeRequest, { op: O }>, 'v' | 'id' | 'op'>;
@@ -24,6 +26,8 @@ const CAPABILITIES: TransportCapabilities = { extendedApdu: false, maxCommandLen
 export class PcscBridgeCard implements CardTransport {
   readonly kind = 'pcsc-bridge' as const;
   readonly capabilities = CAPABILITIES;
+  /** The reader's keypad, where it announced PC/SC Part 10 PIN features (the bridge asked it at connect). */
+  readonly pinPad?: PinPad;
   #open = true;
 
   constructor(
@@ -31,7 +35,33 @@ export class PcscBridgeCard implements CardTransport {
     readonly readerName: string,
     private readonly handle: number,
     readonly atr: Uint8Array,
-  ) {}
+    pinFeatures?: { readonly verify: boolean; readonly modify: boolean },
+  ) {
+    if (pinFeatures) this.pinPad = { ...pinFeatures, enterPin: (c, o) => this.#enterPin(c, o) };
+  }
+
+  /**
+   * FEATURE_VERIFY_PIN_DIRECT / FEATURE_MODIFY_PIN_DIRECT through the bridge (PC/SC Part 10 v2.02.09 §2.3):
+   * the reader's driver answers a timed-out entry 6400 and a cancelled one 6401 (6402: the new PINs
+   * differed), which never reached the card. A PC/SC PIN entry cannot be stopped from the page once it
+   * waits on the reader, so `signal` is honoured only before it starts.
+   */
+  async #enterPin(command: PinPadCommand, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    options.signal?.throwIfAborted();
+    const data = toHex(pinStructure(command));
+    const { response } = await this.client.request('pin-pad', {
+      handle: this.handle,
+      feature: command.operation,
+      data,
+    });
+    const bytes = bytesOfHex(response) ?? new Uint8Array(0);
+    const sw = bytes.length >= 2 ? (bytes[bytes.length - 2]! << 8) | bytes[bytes.length - 1]! : 0;
+    if (sw === PIN_PAD_SW.TIMEOUT)
+      throw new AppError('transport', 'PIN_TIMEOUT', 'The reader stopped waiting for the PIN', { sw });
+    if (sw === PIN_PAD_SW.CANCELLED || sw === PIN_PAD_SW.DIFFERENT)
+      throw new AppError('transport', 'PIN_CANCELLED', 'The PIN entry was cancelled on the reader', { sw });
+    return bytes;
+  }
 
   /** Sends one command APDU; a removed card rejects with `AppError('transport', 'CARD_REMOVED')`. */
   async transmit(command: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {

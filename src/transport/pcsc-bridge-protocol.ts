@@ -55,6 +55,16 @@ export type BridgeRequest =
       readonly code: number;
       readonly data: string;
     }
+  | {
+      readonly v: V;
+      readonly id: number;
+      readonly op: 'pin-pad';
+      readonly handle: number;
+      /** FEATURE_VERIFY_PIN_DIRECT or FEATURE_MODIFY_PIN_DIRECT (PC/SC Part 10 v2.02.09 §2.3). */
+      readonly feature: 'verify' | 'modify';
+      /** The PIN_VERIFY_STRUCTURE / PIN_MODIFY_STRUCTURE (pcsc-pin-pad.ts), hex. */
+      readonly data: string;
+    }
   | { readonly v: V; readonly id: number; readonly op: 'begin'; readonly handle: number }
   | { readonly v: V; readonly id: number; readonly op: 'end'; readonly handle: number }
   | { readonly v: V; readonly id: number; readonly op: 'disconnect'; readonly handle: number };
@@ -80,9 +90,16 @@ export interface BridgeResults {
   pair: { share: string; confirm: string };
   'pair-confirm': Record<string, never>;
   list: { readers: BridgeReader[] };
-  connect: { handle: number; atr: string; protocol: 'T=0' | 'T=1' | 'RAW' };
+  connect: {
+    handle: number;
+    atr: string;
+    protocol: 'T=0' | 'T=1' | 'RAW';
+    /** The PIN features the reader announced (GET_FEATURE_REQUEST); absent when it has none. */
+    pinPad?: { verify: boolean; modify: boolean };
+  };
   transmit: { response: string };
   control: { response: string };
+  'pin-pad': { response: string };
   begin: Record<string, never>;
   end: Record<string, never>;
   disconnect: Record<string, never>;
@@ -156,6 +173,10 @@ function opProblem(o: Record<string, unknown>): string | null {
       return isInt(o.handle) && isInt(o.code) && hexField(o.data, 4096)
         ? null
         : 'control needs a handle, code and data';
+    case 'pin-pad':
+      return isInt(o.handle) && (o.feature === 'verify' || o.feature === 'modify') && hexField(o.data, 300)
+        ? null
+        : 'pin-pad needs a handle, a feature (verify or modify) and a PIN structure';
     case 'begin':
     case 'end':
     case 'disconnect':

@@ -231,7 +231,7 @@ export class PcscBridgeClient implements BridgeRequester {
   /** Connects to the card in `reader`. `exclusive` keeps every other PC/SC client out until `close()`. */
   async connectCard(reader: string, options: { mode?: ShareMode } = {}): Promise<PcscBridgeCard> {
     const r = await this.#request('connect', { reader, mode: options.mode ?? 'shared' });
-    return new PcscBridgeCard(this, reader, r.handle, bytesOfHex(r.atr) ?? new Uint8Array(0));
+    return new PcscBridgeCard(this, reader, r.handle, bytesOfHex(r.atr) ?? new Uint8Array(0), r.pinPad);
   }
 
   /** Closes the connection; open cards are released by the bridge. */

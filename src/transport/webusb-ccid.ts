@@ -8,8 +8,9 @@
 import { AppError, isAppError } from '../app-error';
 import { openCcidReader, type CcidReader } from '../ccid/reader';
 import type { UsbDeviceLike } from '../ccid/reader-usb';
+import { pinPadOperations, secureAbData } from '../ccid/pin-pad';
 import type { CardSession } from '../ccid/slot';
-import type { CardTransport, TransportCapabilities } from './card-transport';
+import type { CardTransport, PinPad, TransportCapabilities } from './card-transport';
 import { mapUsbError, usbError } from './usb-errors';
 
 /**
@@ -114,6 +115,8 @@ export interface CcidTransportOptions {
 /** A `CardTransport` over one powered slot of a CCID reader. */
 export class CcidCardTransport implements CardTransport {
   readonly readerName: string;
+  /** The reader's keypad, where it has one and runs the protocol itself (APDU levels). */
+  readonly pinPad?: PinPad;
   private closed = false;
 
   /** @internal use `openCcidTransport` or `connectCcidSlot`. */
@@ -125,6 +128,28 @@ export class CcidCardTransport implements CardTransport {
     private readonly ownsReader: boolean,
   ) {
     this.readerName = `${reader.name} (slot ${slot})`;
+    const enterPin = session.enterPin?.bind(session);
+    if (enterPin) {
+      const descriptor = reader.descriptor;
+      this.pinPad = {
+        ...pinPadOperations(descriptor),
+        enterPin: (command, options = {}) => {
+          if (this.closed) return Promise.reject(usbError('DISCONNECTED', { reason: 'closed' }));
+          return enterPin(secureAbData(descriptor, command), options).catch((e: unknown) => {
+            // The page's Cancel aborts the Secure (CCID rev 1.1 §5.3.1): for the person, the entry was cancelled.
+            if (options.signal?.aborted)
+              throw new AppError(
+                'transport',
+                'PIN_CANCELLED',
+                'The PIN entry was cancelled in the page',
+                {},
+                { cause: e },
+              );
+            return rethrowAtSeam(e);
+          });
+        },
+      };
+    }
   }
 
   get atr(): Uint8Array {
@@ -162,10 +187,15 @@ export class CcidCardTransport implements CardTransport {
 
 /**
  * The driver's `ccid/NO_CARD` leaves this seam as `transport/NO_CARD`, the one "no card in the reader"
- * code of every backend (the PC/SC bridge sends the same); the driver's error stays as the cause.
+ * code of every backend (the PC/SC bridge sends the same), and the keypad's timeout and cancel as
+ * `transport/PIN_TIMEOUT` / `PIN_CANCELLED`; the driver's error stays as the cause.
  */
 function rethrowAtSeam(e: unknown): never {
-  if (isAppError(e, 'ccid', 'NO_CARD')) throw new AppError('transport', 'NO_CARD', e.message, e.fields, { cause: e });
+  if (!isAppError(e, 'ccid')) throw e;
+  const why = { cause: e };
+  if (e.code === 'NO_CARD') throw new AppError('transport', 'NO_CARD', e.message, e.fields, why);
+  if (e.code === 'PIN_TIMEOUT') throw new AppError('transport', 'PIN_TIMEOUT', e.message, e.fields, why);
+  if (e.code === 'PIN_CANCELLED') throw new AppError('transport', 'PIN_CANCELLED', e.message, e.fields, why);
   throw e;
 }
 

@@ -1,12 +1,15 @@
 /**
- * The Lifecycle steps the e2e specs share, driven through the UI as an operator would: the default TAP
- * email, the card template "Lifecycle YubiKey" (its pass created and emailed at activation) and the master
- * key, Issue with the operator's re-authentication, and Activate with the shown activation PIN.
+ * The Lifecycle steps the end-to-end specs share (lifecycle.spec.ts, pin-pad.spec.ts, card-state.spec.ts):
+ * set-up through the UI (data-export template, card template, master key), the ways a blank card gets into
+ * a reader, Issue to a holder (Ben Member unless told) with the operator's re-authentication, and Activate.
  */
 import type { Page } from '@playwright/test';
-import { expect, chooseUser, publishDefaultExportTemplate } from './fixtures';
+import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
+import { chooseUser, expect, publishDefaultExportTemplate } from './fixtures';
+import type { BridgeRig } from '../bridge/bridge-rig';
 
-const SHOTS = 'docs/screenshots';
+export const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
+export const SHOTS = 'docs/screenshots';
 export const TEMPLATE = 'Lifecycle YubiKey';
 export const NEW_PIN = '24681357';
 
@@ -19,8 +22,14 @@ export interface Holder {
 
 export const BEN: Holder = { search: 'Ben', name: 'Ben Member', upn: 'ben.member@contoso.example' };
 
+export interface InboxMessage {
+  to: { address: string }[];
+  subject: string;
+  text: string;
+}
+
 /** Step 1: the default TAP email exists; it gets the pass id too, as the vSEC:CMS guide shows. */
-async function checkExportTemplate(page: Page): Promise<void> {
+export async function checkExportTemplate(page: Page): Promise<void> {
   await publishDefaultExportTemplate(page);
   await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
   const text = page.getByLabel('Text body');
@@ -66,7 +75,7 @@ export async function createCardTemplateAndKey(page: Page): Promise<void> {
 }
 
 /** The card master key, generated in this browser. */
-async function createKey(page: Page): Promise<void> {
+export async function createKey(page: Page): Promise<void> {
   await page.goto('/#/options/security');
   await page.getByLabel('New passphrase').fill('correct horse battery staple');
   await page.getByLabel('Repeat passphrase').fill('correct horse battery staple');
@@ -82,6 +91,53 @@ export const virtualYubiKey: InsertBlankCard = async (page) => {
   await page.getByRole('button', { name: 'Virtual reader' }).click();
   await page.getByRole('button', { name: 'Insert a blank card' }).click();
 };
+
+/**
+ * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB
+ * shim: a YubiKey 5.4 (3DES factory management key) for the whole workflow.
+ */
+export const shimReaderCard: InsertBlankCard = async (page) => {
+  await page.getByRole('button', { name: 'Add a USB reader…' }).click();
+};
+
+/** The reader the Web Smart Card shim offers (the name PC/SC gives a YubiKey 5's CCID interface). */
+export const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
+
+/** A blank YubiKey 5.7 reached through `navigator.smartCard` (the shim): the operator picks its reader. */
+export const smartCardYubiKey: InsertBlankCard = async (page) => {
+  await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: SMART_CARD_READER }).click();
+  await expect(page.getByRole('heading', { name: SMART_CARD_READER })).toBeVisible();
+};
+
+/**
+ * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
+ * this test process): the operator connects, types the code the bridge printed, and picks the reader.
+ */
+export const bridgeYubiKey =
+  (rig: BridgeRig): InsertBlankCard =>
+  async (page) => {
+    const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
+    if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
+    if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
+      const printed = rig.codes.length;
+      await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
+      // A browser that kept its pairing key (IndexedDB) authenticates: then no code is asked.
+      const connected = offer.getByText('The bridge sees');
+      await expect(offer.getByLabel('Pairing code').or(connected)).toBeVisible();
+      if (await offer.getByLabel('Pairing code').isVisible()) {
+        // A fresh code, unless one printed earlier is still valid (the bridge does not print it again).
+        await expect
+          .poll(() => rig.codes.length > printed, { timeout: 3000 })
+          .toBe(true)
+          .catch(() => undefined);
+        await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
+        await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
+        await offer.getByRole('button', { name: 'Pair' }).click();
+      }
+    }
+    await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
+    await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
+  };
 
 /** Issue up to the operator's final click: template, re-authentication (the operator passcode), the holder. */
 export async function startIssueTo(page: Page, holder: Holder = BEN): Promise<void> {
@@ -99,10 +155,15 @@ export async function startIssueTo(page: Page, holder: Holder = BEN): Promise<vo
 }
 
 /**
- * Step 3: Issue; returns the activation PIN read from the summary. The docs' screenshots are taken when
- * the holder is Ben.
+ * Step 3: Issue to `holder`; returns the activation PIN read from the summary. The docs' screenshots are
+ * taken when the holder is Ben.
  */
-async function issueTo(page: Page, insert: InsertBlankCard, credential: RegExp, holder: Holder): Promise<string> {
+export async function issueTo(
+  page: Page,
+  insert: InsertBlankCard,
+  credential: RegExp,
+  holder: Holder = BEN,
+): Promise<string> {
   const shoot = holder === BEN;
   await page.goto('/#/lifecycle');
   await insert(page);
@@ -140,7 +201,7 @@ async function issueTo(page: Page, insert: InsertBlankCard, credential: RegExp, 
 }
 
 /** Step 4: the holder activates with the activation PIN and their own PIN. */
-async function activate(page: Page, activationPin: string, holder: Holder): Promise<void> {
+export async function activate(page: Page, activationPin: string, holder: Holder = BEN): Promise<void> {
   const diagram = page.getByTestId('state-diagram');
   await expect(diagram.getByRole('button')).toHaveText(['Activate', 'Retire']);
   await diagram.getByRole('button', { name: 'Activate' }).click();
@@ -188,4 +249,39 @@ export async function issueAndActivate(
   const activationPin = await issueOnly(page, insert, credential, holder);
   await activate(page, activationPin, holder);
   return activationPin;
+}
+
+/**
+ * Another program (or another machine) mistypes the PIN of the card in USB shim reader `reader` until the
+ * card blocks it: VERIFY with a wrong PIN (SP 800-73-4 Part 2 §3.2.1) straight to the virtual card, between
+ * the app's operations. Resolves with the status words (63C2, 63C1, 6983 on a fresh PIN).
+ */
+export async function blockPinElsewhere(page: Page, reader = 0): Promise<string[]> {
+  return page.evaluate(async (i) => {
+    type Card = { handleApdu(apdu: Uint8Array): Promise<Uint8Array> };
+    const card = (window as unknown as { __keywardUsbCards: Card[] }).__keywardUsbCards[i]!;
+    const hex = (b: Uint8Array) => Array.from(b.slice(-2), (x) => x.toString(16).padStart(2, '0')).join('');
+    await card.handleApdu(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08)); // SELECT PIV
+    const wrong = Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x08, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30);
+    const answers: string[] = [];
+    for (let n = 0; n < 3; n++) answers.push(hex(await card.handleApdu(wrong)));
+    return answers;
+  }, reader);
+}
+
+/**
+ * Unblock on the Lifecycle page of a Locked card: the holder's new PIN, twice. It ends Active, or Issued for
+ * a card blocked before activation (the service has no arrow from Issued to Locked, so it stays Issued).
+ */
+export async function unblockOnPage(page: Page, newPin: string, after: 'Active' | 'Issued' = 'Active'): Promise<void> {
+  const diagram = page.getByTestId('state-diagram');
+  await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', 'locked');
+  await diagram.getByRole('button', { name: 'Unblock' }).click();
+  await page.getByLabel('New PIN', { exact: true }).fill(newPin);
+  await page.getByLabel('Repeat the new PIN').fill(newPin);
+  await page.getByRole('button', { name: 'Unblock the card' }).click();
+  const summary = page.getByRole('dialog', { name: 'Card unblocked' });
+  await expect(summary).toBeVisible({ timeout: 30_000 });
+  await summary.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('card-state')).toContainText(`is ${after}, issued to Ben Member`);
 }

@@ -9,71 +9,24 @@ import { toHex } from '../../src/bytes';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
 import { test as base, expect, chooseUser, SERVICE_LOGS, vendorClassReader, type KeywardFixtures } from './fixtures';
 import {
+  blockPinElsewhere,
+  bridgeYubiKey,
   createCardTemplateAndKey,
+  INBOX,
   issueAndActivate,
   NEW_PIN,
+  shimReaderCard,
+  SMART_CARD_READER,
+  smartCardYubiKey,
   startIssueTo,
+  unblockOnPage,
   virtualYubiKey,
+  type InboxMessage,
   type InsertBlankCard,
 } from './lifecycle-steps';
 import { scanPage } from '../support/secrecy-page';
 import { relayAs } from './relay-as';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
-
-const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
-
-interface InboxMessage {
-  to: { address: string }[];
-  subject: string;
-  text: string;
-}
-
-/**
- * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB
- * shim: a YubiKey 5.4 (3DES factory management key) for the whole workflow.
- */
-const shimReaderCard: InsertBlankCard = async (page) => {
-  await page.getByRole('button', { name: 'Add a USB reader…' }).click();
-};
-
-/** The reader the Web Smart Card shim offers (the name PC/SC gives a YubiKey 5's CCID interface). */
-const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
-
-/** A blank YubiKey 5.7 reached through `navigator.smartCard` (the shim): the operator picks its reader. */
-const smartCardYubiKey: InsertBlankCard = async (page) => {
-  await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: SMART_CARD_READER }).click();
-  await expect(page.getByRole('heading', { name: SMART_CARD_READER })).toBeVisible();
-};
-
-/**
- * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
- * this test process): the operator connects, types the code the bridge printed, and picks the reader.
- */
-const bridgeYubiKey =
-  (rig: BridgeRig): InsertBlankCard =>
-  async (page) => {
-    const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
-    if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
-    if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
-      const printed = rig.codes.length;
-      await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
-      // A browser that kept its pairing key (IndexedDB) authenticates: then no code is asked.
-      const connected = offer.getByText('The bridge sees');
-      await expect(offer.getByLabel('Pairing code').or(connected)).toBeVisible();
-      if (await offer.getByLabel('Pairing code').isVisible()) {
-        // A fresh code, unless one printed earlier is still valid (the bridge does not print it again).
-        await expect
-          .poll(() => rig.codes.length > printed, { timeout: 3000 })
-          .toBe(true)
-          .catch(() => undefined);
-        await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
-        await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
-        await offer.getByRole('button', { name: 'Pair' }).click();
-      }
-    }
-    await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
-    await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
-  };
 
 /** The fixtures the whole workflow uses. */
 type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'consoleLines' | 'consoleProblems'> & {
@@ -81,16 +34,29 @@ type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'console
   request: APIRequestContext;
 };
 
-/** The whole workflow, with the blank card that `insert` puts in a reader. */
+/** How the Active card's PIN gets blocked elsewhere (another program, between the app's operations); absent: it is not. */
+type BlockPin = (page: Page) => Promise<unknown>;
+
+/** The PIN the holder sets when the card is unblocked. */
+const UNBLOCKED_PIN = '97531864';
+
+/**
+ * The whole workflow, with the blank card that `insert` puts in a reader. With `blockPin`, the PIN is
+ * blocked elsewhere after activation: the next visit to Lifecycle reads the card as Locked, and Unblock
+ * sets a new PIN before Retire.
+ */
 async function runWholeWorkflow(
   { page, signInAs, emulator, request, consoleLines, consoleProblems }: WorkflowFixtures,
   insert: InsertBlankCard,
   credential: RegExp,
   retiredAs: string | RegExp = 'is Retired.',
+  blockPin?: BlockPin,
 ): Promise<void> {
   await page.goto('/');
   await signInAs(/Aisha Operator/);
   const activationPin = await issueAndActivate(page, insert, credential);
+
+  if (blockPin) await blockPin(page);
 
   // Step 5: the TAP email reached the SMTP catcher with the code Graph issued at activation.
   const ben = await emulator.userId('ben.member@contoso.example');
@@ -120,6 +86,11 @@ async function runWholeWorkflow(
 
   // Retire: the confirmation names the holder; the card ends Retired and may be issued again.
   await page.getByRole('link', { name: 'Lifecycle' }).click();
+  if (blockPin) {
+    // Back on Lifecycle the card is read again: its PIN was blocked elsewhere, so it is Locked; Unblock.
+    await expect(page.getByTestId('card-state')).toContainText(/is Locked, issued to Ben Member.*The PIN is blocked\./);
+    await unblockOnPage(page, UNBLOCKED_PIN);
+  }
   await expect(page.getByTestId('card-state')).toContainText('is Active, issued to Ben Member');
   // The card's name says its serial once (a YubiKey's type name carries it).
   const serials = (await page.getByTestId('card-state').textContent())?.match(/serial/g) ?? [];
@@ -142,6 +113,7 @@ async function runWholeWorkflow(
     { name: 'the chosen PIN', value: NEW_PIN },
     { name: 'the activation TAP', value: tap!.temporaryAccessPass },
     { name: 'the unblock TAP', value: code },
+    ...(blockPin ? [{ name: 'the PIN set at Unblock', value: UNBLOCKED_PIN }] : []),
   ];
   expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS })).toEqual([]);
   expect(consoleProblems).toEqual([]);
@@ -149,11 +121,18 @@ async function runWholeWorkflow(
 
 /** The whole workflow as a fixture: the test names only the blank card and how its credential reads. */
 const test = base.extend<{
-  wholeWorkflow: (insert: InsertBlankCard, credential: RegExp, retiredAs?: string | RegExp) => Promise<void>;
+  wholeWorkflow: (
+    insert: InsertBlankCard,
+    credential: RegExp,
+    retiredAs?: string | RegExp,
+    blockPin?: BlockPin,
+  ) => Promise<void>;
 }>({
   wholeWorkflow: async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }, use) => {
     const fixtures = { page, signInAs, emulator, request, consoleLines, consoleProblems };
-    await use((insert, credential, retiredAs) => runWholeWorkflow(fixtures, insert, credential, retiredAs));
+    await use((insert, credential, retiredAs, blockPin) =>
+      runWholeWorkflow(fixtures, insert, credential, retiredAs, blockPin),
+    );
   },
 });
 
@@ -185,20 +164,45 @@ test('the whole workflow on a blank YubiKey 5.7 through the Web Smart Card API (
   expect(dispositions).toContain('transaction:reset');
 });
 
-// Issue 16: older and foreign cards are asked, not assumed. A YubiKey 4 has no metadata and no serial in
-// PIV (3DES, known by its CHUID); another vendor's applet reports 5.7.0 and serial 0 and refuses AES-192
-// (probed before anything is written, so 3DES). Both go the whole way.
-for (const [profile, credential] of [
-  ['yubikey-4', /YubiKey 4 · PIV · firmware 4\.3\.7/],
-  ['piv-partial', /PIV card · reports firmware 5\.7\.0/],
-] as const) {
-  test(`the whole workflow on a ${profile} in a vendor-class USB reader, asked rather than assumed`, async ({
+/**
+ * Issue 16: the fleet's older and foreign shapes, each asked rather than assumed, through issue, activate,
+ * unblock (its PIN blocked by another program after activation) and retire, in a vendor-class USB reader.
+ * YubiKey 4 and NEO: 3DES only, no metadata, no serial in PIV (known by their CHUID); 5.2: 3DES only, no
+ * metadata, a serial; another vendor's applet reporting 5.7.0 and serial 0 that refuses AES-192 (probed
+ * before anything is written, so 3DES); a YubiKey 5.7 reporting serial 0 (known by its CHUID). A card known
+ * by its CHUID reads Blank after Retire (its binding is gone), one known by its serial Retired.
+ */
+const PROFILES: readonly {
+  readonly card: Parameters<typeof vendorClassReader>[0];
+  readonly serial?: number;
+  readonly credential: RegExp;
+  readonly retiredAs: string;
+}[] = [
+  { card: 'yubikey-4', credential: /YubiKey 4 · PIV · firmware 4\.3\.7/, retiredAs: 'is Blank' },
+  { card: 'yubikey-neo', credential: /YubiKey NEO · PIV/, retiredAs: 'is Blank' },
+  {
+    card: 'yubikey-5.2',
+    serial: 63_000_001,
+    credential: /YubiKey 5 · PIV · firmware 5\.2\.7/,
+    retiredAs: 'is Retired.',
+  },
+  { card: 'piv-partial', credential: /PIV card · reports firmware 5\.7\.0/, retiredAs: 'is Blank' },
+  { card: 'yubikey-5.7', serial: 0, credential: /YubiKey 5 · PIV · firmware 5\.7\.2/, retiredAs: 'is Blank' },
+];
+for (const { card, serial, credential, retiredAs } of PROFILES) {
+  test(`the whole workflow with Unblock on a ${card}${serial === 0 ? ' reporting serial 0' : ''} in a vendor-class USB reader, asked rather than assumed`, async ({
     wholeWorkflow,
     installUsbShim,
   }) => {
-    test.setTimeout(180_000);
-    await installUsbShim(vendorClassReader(profile));
-    await wholeWorkflow(shimReaderCard, credential, 'is Blank');
+    test.setTimeout(240_000);
+    const config = vendorClassReader(card);
+    await installUsbShim({
+      ...config,
+      readers: config.readers.map((r) => ({ ...r, ...(serial === undefined ? {} : { serial }) })),
+    });
+    await wholeWorkflow(shimReaderCard, credential, retiredAs, async (page) =>
+      expect(await blockPinElsewhere(page)).toEqual(['63c2', '63c1', '6983']),
+    );
   });
 }
 

@@ -4,10 +4,12 @@
  * reader's card-removed mode) or by a USB transfer error (NetworkError) on the reply (bulk-IN: the card did
  * the work but the host never heard) or on the command (bulk-OUT: the card never saw it) — let it fail, reinsert/reconnect, retry, and
  * check that the service's registry, the journal and the card agree. Key generation uses ECC P-256 (fast on the virtual card).
- * Five cards: YubiKey 5.7 (AES-192 factory key), YubiKey 5.4 (3DES factory key, AES-192 derived), a
+ * Seven cards: YubiKey 5.7 (AES-192 factory key), YubiKey 5.4 (3DES factory key, AES-192 derived), a
  * generic PIV card offering SET MANAGEMENT KEY (identified by its CHUID, 3DES derived key), a YubiKey 4
  * (3DES only, no metadata, no serial: identified by its CHUID) and another vendor's applet reporting
- * 5.7.0 and serial 0 whose SET MANAGEMENT KEY refuses AES (probed, 3DES derived, CHUID id).
+ * 5.7.0 and serial 0 whose SET MANAGEMENT KEY refuses AES (probed, 3DES derived, CHUID id); and the
+ * older shapes of issue 16: a YubiKey NEO (3DES only, no metadata, no serial: CHUID id) and a YubiKey 5.2
+ * (3DES only, no metadata, serial).
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +156,8 @@ const PROFILES: readonly TestCardProfile[] = [
   'piv-generic+ff',
   'yubikey-4',
   'piv-partial',
+  'yubikey-neo',
+  'yubikey-5.2',
 ];
 
 /** How each swept card is known and keyed once issued (what its card said, issue-preconditions.ts). */
@@ -163,6 +167,8 @@ const EXPECTED: Partial<Record<TestCardProfile, { idBy: 'serial' | 'chuid'; algo
   'piv-generic+ff': { idBy: 'chuid', algorithm: 'TDES' },
   'yubikey-4': { idBy: 'chuid', algorithm: 'TDES' },
   'piv-partial': { idBy: 'chuid', algorithm: 'TDES' },
+  'yubikey-neo': { idBy: 'chuid', algorithm: 'TDES' },
+  'yubikey-5.2': { idBy: 'serial', algorithm: 'TDES' },
 };
 const NEW_PIN = '24681357';
 

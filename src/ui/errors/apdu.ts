@@ -30,6 +30,8 @@ const badAnswer: Describer = () =>
 
 /** `AppError('apdu', code)` → words. */
 export const APDU_WORDS: Words = {
+  NO_PIN_PAD: () =>
+    'This reader has no PIN pad that can take this PIN, so it must be typed in Keyward. Use a reader with a keypad, or close this form and open it again to type the PIN here.',
   VERIFY_FAILED: (f) =>
     `The card refused the PIN or key it was given.${typeof f.retriesLeft === 'number' ? ` Tries left: ${f.retriesLeft}.` : ''}`,
   AUTH_BLOCKED: refused('the PIN or key it needs is blocked', 'Unblock the card, or retire it.'),

@@ -3,6 +3,7 @@
  * ../describe-error.ts reads it). Each layer's words live in their own small file beside this one.
  */
 import { APDU_WORDS } from './apdu';
+import { PIN_PAD_WORDS } from './pin-pad';
 import { BYTES_WORDS, CONFIG_WORDS, MAIL_WORDS, STATE_WORDS } from './app';
 import { BRIDGE_WORDS } from './bridge';
 import { CCID_WORDS } from './ccid';
@@ -20,7 +21,7 @@ import { WORKFLOWS_WORDS } from './workflows';
 const WORDS: Readonly<Record<string, Words>> = {
   ccid: CCID_WORDS,
   apdu: APDU_WORDS,
-  transport: { ...USB_WORDS, ...BRIDGE_WORDS, ...SMART_CARD_WORDS },
+  transport: { ...USB_WORDS, ...BRIDGE_WORDS, ...SMART_CARD_WORDS, ...PIN_PAD_WORDS },
   piv: PIV_WORDS,
   cards: CARDS_WORDS,
   entra: ENTRA_WORDS,

@@ -15,7 +15,7 @@ import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
 import { isAppError, type AppError } from '../../app-error';
 import { identifyCard, openCard, type CardHandle } from '../../cards/card';
-import { changeHolderPin, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
+import { changeHolderPin, changeHolderPinOnReader, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../cards/readers';
 import type { Card } from '../ports';
@@ -25,17 +25,25 @@ import { alreadyRecorded, auditedRun, recordTransition, type FailureTarget } fro
 import { LifecycleRun } from './run';
 import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
 
+/**
+ * The holder's PINs as typed into Keyward, or `onReader`: typed on the reader's own keypad (a PIN-pad
+ * reader), so Keyward never holds them.
+ */
+export type HolderPins =
+  | { readonly activationPin: string; readonly newPin: string; readonly onReader?: false }
+  | { readonly onReader: true; readonly activationPin?: undefined; readonly newPin?: undefined };
+
 /** What activation needs. `masterKey` is accepted for symmetry; activation uses only the holder's PINs. */
-export interface ActivateInput {
+export type ActivateInput = HolderPins & {
   readonly transport: CardTransport;
   readonly masterKey?: CryptoKey;
-  readonly activationPin: string;
-  readonly newPin: string;
   readonly template: CardTemplateRecord;
   readonly ports: LifecyclePorts;
   readonly tapContext?: TapContext;
   readonly onStep?: OnStep;
-}
+  /** Ends a PIN entry on the reader's keypad (the page's Cancel) as `transport` `PIN_CANCELLED`. */
+  readonly signal?: AbortSignal;
+};
 
 /**
  * One Initiate Card email: sent, failed, or held because its data-export template is not sent
@@ -134,9 +142,18 @@ async function activatable(card: CardHandle, ports: LifecyclePorts, target: Fail
   return { id, record, unfinished };
 }
 
-/** The PIN steps; skipped when an interrupted run's new PIN already works (the change took). */
+/**
+ * The PIN steps; skipped when an interrupted run's new PIN already works (the change took). On a PIN-pad
+ * reader one CHANGE REFERENCE DATA typed on the keypad proves the activation PIN and sets the new one, so
+ * `verify-activation-pin` is skipped; an interrupted run asks for it again (the card's tries guard it).
+ */
 async function pinSteps(run: LifecycleRun<'activate'>, card: CardHandle, input: ActivateInput): Promise<void> {
   const { session } = card;
+  if (input.onReader) {
+    await run.skip('verify-activation-pin', { onReader: true });
+    await run.step('change-pin', () => changeHolderPinOnReader(session, input.template.issue.pinPolicy, input.signal));
+    return;
+  }
   if (run.startedBefore('change-pin') && (await pinWorks(session, input.newPin))) {
     await run.skip('verify-activation-pin');
     await run.skip('change-pin');
@@ -148,7 +165,7 @@ async function pinSteps(run: LifecycleRun<'activate'>, card: CardHandle, input: 
 
 /** Activates the card in `transport` (see the steps above). Wrong activation PIN → `piv` `PIN_INVALID` `{ retriesLeft }`. */
 export async function activateCard(input: ActivateInput): Promise<ActivateSummary> {
-  checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
+  if (!input.onReader) checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
   return auditedRun(input.ports.audit, 'activate', async (target) => {
     const card = await openCard(input.transport);
     const { id, record, unfinished } = await activatable(card, input.ports, target);

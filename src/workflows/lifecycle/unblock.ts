@@ -2,17 +2,22 @@
  * Smart Card Unblock (card side) and Detect Locked.
  *
  * Unblock: RESET RETRY COUNTER (SP 800-73-4 Part 2 §3.2.3) with the PUK derived for this card sets the
- * holder's new PIN; the service records `locked` → `active` (and audits it). A card the service holds as
- * issued (its activation PIN blocked) stays issued: the PIN just set is what the holder types as the
- * activation PIN next; the unblock itself is audited as `card.unblock` by the page, since no transition
- * records it. Detect Locked: VERIFY without data
+ * holder's new PIN (typed on the reader's keypad where it has one); the service records `locked` → `active`
+ * (and audits it). A card the service holds as issued (its activation PIN blocked) stays issued: the PIN just
+ * set is what the holder types as the activation PIN next; the unblock itself is audited as `card.unblock` by
+ * the page, since no transition records it. Detect Locked: VERIFY without data
  * (§3.2.1) answering 6983 / 63C0 means the PIN is blocked; the service records an `active` card as
  * `locked` (the service has no arrow from `issued` to `locked`, so a blocked issued card shows as
  * locked here without being recorded).
  */
 import { derivePuk } from '../../cards/admin-secrets';
 import { identifyCard, openCard } from '../../cards/card';
-import { pinRetriesLeft, reportedPukRetries, resetPinWithPuk } from '../../cards/holder-pin-steps';
+import {
+  pinRetriesLeft,
+  reportedPukRetries,
+  resetPinWithPuk,
+  resetPinWithPukOnReader,
+} from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTemplateRecord } from '../../store/db';
 import type { CardTransport } from '../../cards/readers';
@@ -22,15 +27,18 @@ import { auditedRun, recordTransition, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
 import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
 
-/** What unblocking needs. */
-export interface UnblockInput {
+/** What unblocking needs: the holder's new PIN, or `onReader` for one typed on the reader's keypad. */
+export type UnblockInput = (
+  { readonly newPin: string; readonly onReader?: false } | { readonly onReader: true; readonly newPin?: undefined }
+) & {
   readonly transport: CardTransport;
   readonly masterKey: CryptoKey;
-  readonly newPin: string;
   readonly template: CardTemplateRecord;
   readonly ports: LifecyclePorts;
   readonly onStep?: OnStep;
-}
+  /** Ends a PIN entry on the reader's keypad (the page's Cancel) as `transport` `PIN_CANCELLED`. */
+  readonly signal?: AbortSignal;
+};
 
 /** What was done; `pukRetriesLeft` where the card reports it (YubiKey metadata). */
 export interface UnblockSummary {
@@ -59,7 +67,7 @@ async function registered(transport: CardTransport, ports: LifecyclePorts, targe
 
 /** Unblocks the PIN with the derived PUK. Wrong PUK → `piv` `PIN_INVALID` `{ reference: 'PUK', retriesLeft }`. */
 export async function unblockCard(input: UnblockInput): Promise<UnblockSummary> {
-  checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
+  if (!input.onReader) checkPinPolicy(input.newPin, input.template.issue.pinPolicy);
   return auditedRun(input.ports.audit, 'unblock', async (target) => {
     const { card, id, record } = await registered(input.transport, input.ports, target);
     const run = LifecycleRun.begin(id.cardId, 'unblock', input.onStep);
@@ -69,7 +77,12 @@ export async function unblockCard(input: UnblockInput): Promise<UnblockSummary> 
       () => ({ state: record.state }),
     );
     const puk = await derivePuk(input.masterKey, id.identity);
-    await run.step('reset-retry-counter', () => resetPinWithPuk(card.session, puk, input.newPin));
+    const policy = input.template.issue.pinPolicy;
+    await run.step('reset-retry-counter', () =>
+      input.onReader
+        ? resetPinWithPukOnReader(card.session, puk, policy, input.signal)
+        : resetPinWithPuk(card.session, puk, input.newPin),
+    );
     const pukMeta = await reportedPukRetries(card.session);
     let state = record.state;
     if (record.state === 'locked') {

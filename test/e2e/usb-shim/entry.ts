@@ -5,7 +5,11 @@
  * after a small script that sets `window.__keywardUsbShim` (see fixtures.ts).
  */
 import { createVirtualReader, type VirtualReader } from '../../../src/simulator/virtual-reader';
-import { createVirtualPivCard, type PivCardProfileName } from '../../../src/simulator/piv-card/virtual-piv-card';
+import {
+  createVirtualPivCard,
+  type PivCardProfileName,
+  type VirtualPivCard,
+} from '../../../src/simulator/piv-card/virtual-piv-card';
 import type { CorpusReaderEntry } from '../../../src/simulator/virtual-usb-descriptors';
 
 /** What a test asks for. */
@@ -13,6 +17,8 @@ export interface UsbShimConfig {
   readonly readers: readonly {
     readonly entry: CorpusReaderEntry;
     readonly card: PivCardProfileName | null;
+    /** What GET SERIAL answers (the card's default when absent; 0 for a card without a usable serial). */
+    readonly serial?: number;
     /** Behave as an Isolated Web App with usb-unrestricted would. */
     readonly unrestricted: boolean;
   }[];
@@ -34,12 +40,26 @@ const unrestrictedHere = Boolean(
   ),
 );
 
+/**
+ * Test controls, outside the app: each reader's card (a test stands for another program, or another
+ * machine, using it between the app's operations) and every host→reader USB message as hex (the APDU
+ * trace at the USB boundary). The keypad of a PIN-pad reader is `__keywardUsbDevices[i].keypad`.
+ */
+const cards: (VirtualPivCard | null)[] = [];
+const wire: string[] = [];
+const hex = (b: BufferSource) =>
+  Array.from(ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b), (x) =>
+    x.toString(16).padStart(2, '0'),
+  ).join('');
+
 const devices: ShimDevice[] = config.readers.map((r) => {
-  const reader = createVirtualReader({
-    entry: r.entry,
-    card: r.card ? createVirtualPivCard({ profile: r.card }) : null,
-    unrestricted: r.unrestricted || unrestrictedHere,
-  });
+  const card = r.card
+    ? createVirtualPivCard({ profile: r.card, ...(r.serial === undefined ? {} : { serial: r.serial }) })
+    : null;
+  cards.push(card);
+  const reader = createVirtualReader({ entry: r.entry, card, unrestricted: r.unrestricted || unrestrictedHere });
+  const out = reader.transferOut.bind(reader);
+  reader.transferOut = (endpoint, data) => (wire.push(hex(data)), out(endpoint, data));
   // What Chrome's USBDevice also exposes and the reader filter looks at.
   const alternates = [{ interfaceClass: r.entry.interface.bInterfaceClass }];
   return Object.assign(reader, { deviceClass: 0, configurations: [{ interfaces: [{ alternates }] }] });
@@ -61,4 +81,4 @@ const usb = {
 };
 
 Object.defineProperty(Navigator.prototype, 'usb', { configurable: true, get: () => usb });
-(window as unknown as { __keywardUsbDevices: ShimDevice[] }).__keywardUsbDevices = devices;
+Object.assign(window, { __keywardUsbDevices: devices, __keywardUsbCards: cards, __keywardUsbWire: wire });
