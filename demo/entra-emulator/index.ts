@@ -22,7 +22,7 @@ import { HAS_PASS_MEMBER } from './onboarding-group';
 import { PAGE_CSP, STYLESHEET_PATH, stylesheet } from './html';
 import { handleLoginRequest } from './login-page';
 import { createOidcProvider } from './oidc';
-import type { RegisteredRedirect } from './redirect-platforms';
+import { registration } from './redirect-platforms';
 import { SigningKey } from './signing';
 import { guardTokenRedemption } from './token-redemption';
 import { DEMO_RELAY_CLIENT_SECRET, Tenant, type TapPolicy } from './tenant';
@@ -44,10 +44,7 @@ export interface EntraEmulatorOptions {
   tenantId: string;
   spaClientId: string;
   spaRedirectUris: string[];
-  /**
-   * Redirect URIs of the same app registration under "Mobile and desktop applications" (public client,
-   * e.g. `http://localhost`, any port) and under "Web"; see redirect-platforms.ts for what each allows.
-   */
+  /** The same registration's redirect URIs under "Mobile and desktop applications" and "Web" (redirect-platforms.ts). */
   publicClientRedirectUris?: string[];
   webRedirectUris?: string[];
   /** The registration's "Allow public client flows" (a Web redirect URI then needs no secret). */
@@ -139,11 +136,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
     lifetimeInMinutes: tenant.tapPolicy.maximumLifetimeInMinutes,
   });
   const loginPath = `/${opts.tenantId}/login`;
-  const redirects: RegisteredRedirect[] = [
-    ...opts.spaRedirectUris.map((uri) => ({ uri, platform: 'spa' as const })),
-    ...(opts.publicClientRedirectUris ?? []).map((uri) => ({ uri, platform: 'publicClient' as const })),
-    ...(opts.webRedirectUris ?? []).map((uri) => ({ uri, platform: 'web' as const })),
-  ];
+  const redirects = registration(opts.spaRedirectUris, opts.publicClientRedirectUris, opts.webRedirectUris);
   const provider = createOidcProvider({
     ids,
     tenant,
@@ -169,15 +162,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
     loginPath,
     graph: getRequestListener(graph.fetch, { overrideGlobalObjects: false }),
     login: (req, res) => handleLoginRequest({ provider, tenant, ids, loginPath, log }, req, res),
-    provider: guardTokenRedemption(
-      {
-        provider,
-        clientId: opts.spaClientId,
-        redirects,
-        allowPublicClientFlows: opts.allowPublicClientFlows ?? false,
-      },
-      provider.callback(),
-    ),
+    provider: guardTokenRedemption({ ...opts, provider, clientId: opts.spaClientId, redirects }, provider.callback()),
   });
 
   return {

@@ -17,8 +17,9 @@ import Provider, {
 import { appOnlyClaims, appOnlyShape, isClientCredentials, relayAppClient, resourceFromDefaultScope } from './app-only';
 import { entraConsentErrors, isWithheld, refuseWithheldRefresh } from './consent';
 import { escapeHtml, renderPage } from './html';
-import { matchRedirect, type RegisteredRedirect } from './redirect-platforms';
+import type { RegisteredRedirect } from './redirect-platforms';
 import type { SigningKey } from './signing';
+import { matchRedirectsAsEntra } from './token-redemption';
 import type { Tenant } from './tenant';
 import {
   accessTokenUserClaims,
@@ -66,12 +67,7 @@ export function grantRequestedScopes(grant: Grant, ids: AppIds, scope: string, w
 /** Creates the provider for `${deps.ids.issuer}`. Mount it with the issuer's path stripped (see index.ts). */
 export function createOidcProvider(deps: OidcDeps): Provider {
   const provider = new Provider(deps.ids.issuer, configuration(deps));
-  // Entra's matching (redirect-platforms.ts): the loopback port is ignored on every platform, not only
-  // for oidc-provider's `native` clients.
-  provider.Client.prototype.redirectUriAllowed = function (uri: string) {
-    const own = deps.redirects.filter((r) => this.redirectUris.includes(r.uri));
-    return matchRedirect(own, uri) !== undefined;
-  };
+  matchRedirectsAsEntra(provider, deps.redirects);
   provider.use(entraConsentErrors(deps.ids, deps.tenant));
   provider.on('server_error', (_ctx, err) => deps.log(`oidc server_error: ${(err as Error).message}`));
   provider.on('grant.error', (_ctx, err) => deps.log(`oidc grant error: ${(err as Error).name}`));
@@ -81,9 +77,8 @@ export function createOidcProvider(deps: OidcDeps): Provider {
 
 function configuration(deps: OidcDeps): Record<string, unknown> {
   const { ids, tenant } = deps;
-  const redirectOrigins = new Set(deps.spaRedirectUris.map((u) => new URL(u).origin));
   return {
-    clients: [spaClient(deps, redirectOrigins), relayAppClient(ids, deps.relayClientSecret)],
+    clients: [spaClient(deps), relayAppClient(ids, deps.relayClientSecret)],
     jwks: { keys: [deps.key.privateJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: OIDC_SCOPES,
@@ -121,8 +116,7 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
     loadExistingGrant: (ctx: KoaContextWithOIDC) => loadAndExtendGrant(ctx, ids, tenant),
     // Used as the hook that refuses a refresh naming a withheld permission before the token is consumed.
     rotateRefreshToken: refuseWithheldRefresh(ids, tenant),
-    // Entra's token endpoint answers any origin; which redemptions may be cross-origin is decided by the
-    // platform of the code's redirect URI (token-redemption.ts), before the provider sees the request.
+    // Any origin: token-redemption.ts has already refused what the redirect URI's platform forbids.
     clientBasedCORS: () => true,
     pkce: { required: () => true },
     renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
@@ -146,7 +140,8 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
   };
 }
 
-function spaClient(deps: OidcDeps, redirectOrigins: Set<string>): Record<string, unknown> {
+function spaClient(deps: OidcDeps): Record<string, unknown> {
+  const redirectOrigins = new Set(deps.spaRedirectUris.map((u) => new URL(u).origin));
   return {
     client_id: deps.ids.spaClientId,
     client_name: SPA_DISPLAY_NAME,

@@ -36,6 +36,16 @@ export interface EntraTokenError {
   readonly description: string;
 }
 
+/** The registration from its lists of redirect URIs by platform. */
+export function registration(
+  spa: readonly string[],
+  publicClient: readonly string[] = [],
+  web: readonly string[] = [],
+): RegisteredRedirect[] {
+  const on = (platform: RedirectPlatform) => (uri: string) => ({ uri, platform });
+  return [...spa.map(on('spa')), ...publicClient.map(on('publicClient')), ...web.map(on('web'))];
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
 
 function parse(uri: string): URL | undefined {

@@ -15,12 +15,24 @@ import {
   type RegisteredRedirect,
 } from './redirect-platforms';
 
+/**
+ * Makes `provider` match redirect URIs as Entra does (redirect-platforms.ts): the loopback port is ignored
+ * on every platform, not only for oidc-provider's `native` clients (models/client.js).
+ */
+export function matchRedirectsAsEntra(provider: Provider, redirects: readonly RegisteredRedirect[]): void {
+  provider.Client.prototype.redirectUriAllowed = function (uri: string) {
+    const own = redirects.filter((r) => this.redirectUris.includes(r.uri));
+    return matchRedirect(own, uri) !== undefined;
+  };
+}
+
 /** What the guard needs: the provider (to look codes up), the SPA app's client id and registration. */
 export interface RedemptionGuardDeps {
   readonly provider: Provider;
   readonly clientId: string;
   readonly redirects: readonly RegisteredRedirect[];
-  readonly allowPublicClientFlows: boolean;
+  /** The registration's "Allow public client flows" (default off). */
+  readonly allowPublicClientFlows?: boolean;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -76,7 +88,7 @@ export function guardTokenRedemption(deps: RedemptionGuardDeps, provider: Handle
         platform,
         origin,
         clientCredential: form.has('client_secret') || form.has('client_assertion'),
-        allowPublicClientFlows: deps.allowPublicClientFlows,
+        allowPublicClientFlows: deps.allowPublicClientFlows === true,
       });
     if (refusal) return sendEntraError(res, refusal, origin);
     // oidc-provider reads a body another layer has read from `req.body` (shared/selective_body.js).

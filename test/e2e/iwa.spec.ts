@@ -16,6 +16,11 @@ import { startHttpsRelayProxy } from './https-relay-proxy';
  * Linux here"): the built app (dist/) served on loopback with the IWA manifest of `npm run build:iwa` at
  * /.well-known/ and the required headers, installed with CDP `PWA.install` under a dev-proxy Web Bundle
  * ID, then launched with `PWA.launch`. (The signed bundle itself is checked by scripts/iwa/bundle.test.ts.)
+ * The signed bundle could not be installed here (Chromium 156.0.8078.114, headless, same features): CDP
+ * `PWA.install` with `installUrlOrBundleUrl: file://…/keyward-0.1.0.swbn` ended the browser process (the
+ * call answered "Target page, context or browser has been closed"), and
+ * `--install-isolated-web-app-from-file=<swbn>` installed nothing (`PWA.launch` then answered "Failed to
+ * launch isolated-app://<id>/").
  *
  * Sign-in runs as in production: Keyward's loopback flow opens the emulator's sign-in page in a browser
  * tab, which redirects to http://localhost:<port>/ served by the app's own Direct Sockets TCPServerSocket.
