@@ -46,7 +46,7 @@ export class OperatorSession {
     tokenCache?: TokenCacheLocation,
   ): Promise<OperatorSession> {
     const { createMsalTokenSource } = await import('../entra/msal-adapter');
-    return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri, tokenCache));
+    return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri, { cache: tokenCache }));
   }
 
   /** The account remembered in this browser, if any. */

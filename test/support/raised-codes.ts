@@ -96,6 +96,8 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
     layered('entra', unionOf(read, 'src/entra/graph-errors.ts', 'GraphErrorCode')),
   "src/entra/msal-adapter.ts: 'entra', code": (read) =>
     layered('entra', [...literals(tableOf(read, 'src/entra/msal-adapter.ts', 'MSAL_CODES')), 'SIGN_IN_FAILED']),
+  // The relay's code for a follow-up problem it reported in a self-service answer: counted at the relay's raise.
+  "src/state/holder-action.svelte.ts: 'relay-api', problem.code": () => [],
   // Re-raises the entra code an activation recorded: no new codes.
   "src/ui/lifecycle/ActivateDetails.svelte: 'entra', tap.code": () => [],
   // The relay's `{ error: { code } }`; `HTTP_<status>` when something else answered (a layer fallback).
@@ -128,7 +130,15 @@ function relayCodes(read: Reader, files: readonly string[]): string[] {
   const coded = [...read('src/relay-api/contract.ts').matchAll(/params: \{ code: '([A-Z][A-Z0-9_]*)'/g)].map(
     (m) => m[1]!,
   );
-  return layered('relay-api', [...raised, ...own, ...mail, ...coded]);
+  // The self-service refusals the contract lists for the relay to answer with.
+  const selfService = literals(
+    block(
+      read('src/relay-api/self-service-contract.ts'),
+      /SELF_SERVICE_REFUSALS = \[([^\]]*)\]/,
+      'SELF_SERVICE_REFUSALS in self-service-contract.ts',
+    ),
+  );
+  return layered('relay-api', [...raised, ...own, ...mail, ...coded, ...selfService]);
 }
 
 interface Raise {

@@ -24,6 +24,7 @@ export const MAIL_WORDS: Words = {
 /** `AppError('state', code)` → words. */
 export const STATE_WORDS: Words = {
   CARD_NOT_OPEN: say('Open a reader with a card in it first (on the Lifecycle page), then try again.'),
+  HOLDER_CARD_NOT_OPEN: say('Put your card in a reader, choose that reader above, and try again.'),
   REAUTH_CANCELLED: say(
     'Re-authentication was cancelled, so nothing was issued. Choose "Re-authenticate" to try again.',
   ),
