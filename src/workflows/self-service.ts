@@ -12,7 +12,8 @@
  */
 import { fromBase64, toBase64 } from '../bytes';
 import { identifyCard, openCard, type CardHandle } from '../cards/card';
-import { checkPinPolicy, type PinPolicy } from '../cards/pins';
+import type { PinPolicy } from '../cards/pins';
+import { checkRepeatedPin } from './lifecycle/inspect';
 import {
   activateOnCard,
   proveWithoutPin,
@@ -43,7 +44,7 @@ export type { ActivateResult, HolderCard, RequestTapResult } from '../relay-api/
 export { listMyCards };
 
 /** Codes this module raises (words in src/ui/errors/self-service.ts). */
-export type SelfServiceErrorCode = 'NOT_THE_CHOSEN_CARD' | 'PIN_MISMATCH';
+export type SelfServiceErrorCode = 'NOT_THE_CHOSEN_CARD';
 const selfServiceError = layerErrors<SelfServiceErrorCode>('workflows');
 
 /** The card in the reader, opened and checked to be `card` (the one the holder chose in the list). */
@@ -66,12 +67,6 @@ function nonceOf(challenge: Challenge): NonceToSign {
   return { nonce: fromBase64(challenge.nonce), slot: challenge.slot, algorithm: challenge.algorithm };
 }
 
-/** Checks the new PIN before anything is asked of the relay or the card: typed the same twice, within the policy. */
-export function checkNewPin(pin: string, repeated: string, policy: PinPolicy): void {
-  if (pin !== repeated) throw selfServiceError('PIN_MISMATCH', 'The two new PINs differ.');
-  checkPinPolicy(pin, policy);
-}
-
 /** What the holder typed to activate their card. */
 export interface ActivateInput {
   readonly activationPin: string;
@@ -87,7 +82,8 @@ export async function activate(
   card: HolderCard,
   input: ActivateInput,
 ): Promise<ActivateResult> {
-  checkNewPin(input.newPin, input.repeatedPin, input.policy);
+  // Before anything is asked of the relay or the card: typed the same twice, within the policy.
+  checkRepeatedPin(input.newPin, input.repeatedPin, input.policy);
   const { challenge, toSign } = await challengeFor(relay, card, 'activate');
   const handle = await openChosenCard(transport, card);
   const signature = await activateOnCard(handle.session, input, toSign);
@@ -136,7 +132,8 @@ export async function unblock(
   card: HolderCard,
   input: UnblockInput,
 ): Promise<HolderCard> {
-  checkNewPin(input.newPin, input.repeatedPin, input.policy);
+  // Before anything is asked of the relay or the card: typed the same twice, within the policy.
+  checkRepeatedPin(input.newPin, input.repeatedPin, input.policy);
   const { challenge, toSign } = await challengeFor(relay, card, 'unblock');
   const handle = await openChosenCard(transport, card);
   const signature = await proveWithoutPin(handle.session, toSign);

@@ -48,5 +48,4 @@ export const SELF_SERVICE_RELAY_WORDS: Words = {
 export const SELF_SERVICE_WORDS: Words = {
   NOT_THE_CHOSEN_CARD: ((f) =>
     `The card in the reader is not the card you chose${typeof f.serial === 'number' ? ` (serial ${f.serial})` : ''}. Nothing was changed on it. Put in the card you chose, or choose this card in your list.`) satisfies Describer,
-  PIN_MISMATCH: say('The two new PINs are not the same. Type the new PIN twice, exactly alike.'),
 };
