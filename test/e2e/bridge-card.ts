@@ -1,0 +1,50 @@
+/**
+ * Cards in the bridge rig's reader ("Virtual PCD 00 00": pcscd → vsmartcard-vpcd → a virtual card
+ * answering from the test process): take the card out and put another in, as a person would, so two
+ * browser contexts (the operator's and the holder's) work on one card, and a second card can stand in.
+ */
+import { connectVpcd, type VpcdClient } from '../../src/simulator/vpcd-client';
+import { createVirtualPivCard, type VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
+import { createSimulatorTransport } from '../../src/simulator/simulator-transport';
+import { openCard } from '../../src/cards/card';
+import { DEFAULT_MANAGEMENT_KEY } from '../../src/piv/management-key';
+import type { BridgeRig } from '../bridge/bridge-rig';
+
+/** The card in the rig's reader now, and how to take it out. */
+export interface CardInReader {
+  readonly card: VirtualPivCard;
+  readonly client: VpcdClient;
+}
+
+/** Takes `current` out of the rig's reader (the rig's own card when absent) and puts `card` in. */
+export async function putCardInBridgeReader(
+  rig: BridgeRig,
+  card: VirtualPivCard,
+  current?: CardInReader,
+): Promise<CardInReader> {
+  await (current?.client ?? rig.harness.vpcd).stop();
+  card.reset();
+  const client = connectVpcd({ port: rig.harness.vpcdPort, card, backoff: { initialMs: 50, maxMs: 500 } });
+  await client.firstConnection;
+  return { card, client };
+}
+
+/** A factory-fresh YubiKey 5.7 with `serial`. */
+export function blankYubiKey(serial: number): VirtualPivCard {
+  return createVirtualPivCard({ profile: 'yubikey-5.7', serial });
+}
+
+/**
+ * A factory-fresh YubiKey 5.7 with `serial` given its own ECC P-256 key in 9A (GENERATE with the factory
+ * management key, through the real PIV stack over the simulator reader): "another card" that claims the
+ * serial of one in the registry but holds none of its keys. Its PIN is still the factory 123456.
+ */
+export async function impostorYubiKey(serial: number): Promise<VirtualPivCard> {
+  const card = blankYubiKey(serial);
+  const transport = await createSimulatorTransport({ card });
+  const { session } = await openCard(transport);
+  await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');
+  await session.generateKey(0x9a, 'ECCP256');
+  await transport.close();
+  return card;
+}
