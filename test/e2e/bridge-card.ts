@@ -16,16 +16,35 @@ export interface CardInReader {
   readonly client: VpcdClient;
 }
 
-/** Takes `current` out of the rig's reader (the rig's own card when absent) and puts `card` in. */
+/** Whether PC/SC lists the rig's reader with a card in it (`opensc-tool -l`, as the harness checks). */
+async function cardListed(rig: BridgeRig): Promise<boolean> {
+  const { stdout } = await rig.harness.run('opensc-tool', ['-l'], { timeoutMs: 10_000 });
+  return stdout.split('\n').some((l) => l.includes(rig.harness.reader) && /\sYes\s/.test(l));
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Takes `current` out of the rig's reader (the rig's own card when absent) and puts `card` in, each
+ * step seen by PC/SC before the next, so the pages' readers report the card leaving and arriving.
+ */
 export async function putCardInBridgeReader(
   rig: BridgeRig,
   card: VirtualPivCard,
   current?: CardInReader,
 ): Promise<CardInReader> {
   await (current?.client ?? rig.harness.vpcd).stop();
+  await until(async () => !(await cardListed(rig)), 'the card to leave the reader');
   card.reset();
   const client = connectVpcd({ port: rig.harness.vpcdPort, card, backoff: { initialMs: 50, maxMs: 500 } });
   await client.firstConnection;
+  await until(() => cardListed(rig), 'the card to arrive in the reader');
   return { card, client };
 }
 
