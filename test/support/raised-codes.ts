@@ -130,15 +130,7 @@ function relayCodes(read: Reader, files: readonly string[]): string[] {
   const coded = [...read('src/relay-api/contract.ts').matchAll(/params: \{ code: '([A-Z][A-Z0-9_]*)'/g)].map(
     (m) => m[1]!,
   );
-  // The self-service refusals the contract lists for the relay to answer with.
-  const selfService = literals(
-    block(
-      read('src/relay-api/self-service-contract.ts'),
-      /SELF_SERVICE_REFUSALS = \[([^\]]*)\]/,
-      'SELF_SERVICE_REFUSALS in self-service-contract.ts',
-    ),
-  );
-  return layered('relay-api', [...raised, ...own, ...mail, ...coded, ...selfService]);
+  return layered('relay-api', [...raised, ...own, ...mail, ...coded]);
 }
 
 interface Raise {
