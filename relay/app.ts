@@ -15,14 +15,19 @@ import { secureHeaders } from 'hono/secure-headers';
 import packageJson from '../package.json' with { type: 'json' };
 import { AppError, isAppError } from '../src/app-error';
 import type { WhoAmI } from '../src/relay-api/contract';
+import { createAuditRecorder } from './audit/record';
 import { auditRoutes } from './audit/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
+import { cardKeyRoutes } from './card-keys/routes';
+import { createCardKeyVault, type CardKeyVault } from './card-keys/vault';
 import { cardRoutes } from './cards/routes';
 import type { RelayConfig } from './config';
 import { databaseUnavailable, type RelayDatabase } from './db/connect';
 import { toErrorResponse } from './http-errors';
 import type { Logger } from './log';
 import { mailRoutes } from './mail/routes';
+import { createDatabaseRateLimiter } from './mail/rate-limit-db';
+import { selfServiceRoutes } from './self-service/routes';
 import type { MailServices } from './mail/services';
 import { templateRoutes } from './templates/routes';
 import type { TokenVerifier } from './token';
@@ -40,6 +45,10 @@ export interface RelayDeps {
   mail?: MailServices;
   /** The system of record (relay/db); `/readyz` checks it, and the resources stored in it need it. */
   database?: RelayDatabase;
+  /** The card master key; by default one over `database` with the configured KEK (none without a KEK). */
+  vault?: CardKeyVault;
+  /** Wall clock in ms for self-service nonces; defaults to `Date.now`. */
+  clock?: () => number;
 }
 
 /** Request bodies above this are refused with 413 before any handler reads them. */
@@ -140,6 +149,37 @@ function useCrossCutting(app: Hono<RelayEnv>, deps: RelayDeps): void {
   app.use(limitBody());
 }
 
+/** `/api/card-keys`, and `/api/self-service` when Graph and mail are configured too. */
+function mountCardKeys(
+  app: Hono<RelayEnv>,
+  deps: RelayDeps,
+  store: Pick<RelayDeps, 'config' | 'verifier'> & { db: RelayDatabase['db'] },
+) {
+  const { config, db } = store;
+  const audit = createAuditRecorder(db);
+  const vault = deps.vault ?? (config.kek ? createCardKeyVault(db, config.kek) : undefined);
+  app.route('/api/card-keys', cardKeyRoutes({ ...store, vault, audit }));
+  if (!deps.mail) return;
+  const { directory, broker, templates, mailer } = deps.mail;
+  const limiter = createDatabaseRateLimiter(db, {
+    perMinute: config.selfServiceRatePerMinute,
+    table: 'self_service_rate',
+  });
+  app.route(
+    '/api/self-service',
+    selfServiceRoutes({
+      ...store,
+      directory,
+      broker,
+      mail: { config, db, templates, mailer },
+      vault,
+      limiter,
+      audit,
+      ...(deps.clock ? { now: deps.clock } : {}),
+    }),
+  );
+}
+
 /** Builds the relay app. Later resources mount with `app.route('/api/<name>', subApp)`. */
 export function createApp(deps: RelayDeps): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>();
@@ -178,6 +218,7 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     app.route('/api/audit', auditRoutes(store));
     app.route('/api/cards', cardRoutes(store));
     app.route('/api/templates', templateRoutes(store));
+    mountCardKeys(app, deps, store);
   }
   if (deps.mail)
     app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));

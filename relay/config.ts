@@ -24,6 +24,7 @@ import {
   read,
   type Env,
 } from './config-values';
+import { parseKekSetting, type KekSetting } from './card-keys/kek';
 import { parseTlsServername, readSmtpCaFile } from './mail/smtp-tls';
 
 /** The validated relay configuration. */
@@ -87,6 +88,10 @@ export interface RelayConfig {
   databasePoolSize: number;
   /** `KEYWARD_DATA_DIR`: PGlite's data directory when there is no DATABASE_URL (`:memory:` for none). */
   dataDir: string;
+  /** `SELF_SERVICE_RATE_PER_MINUTE`: self-service requests each card holder may make per minute. */
+  selfServiceRatePerMinute: number;
+  /** The KEK wrapping the card master key (relay/card-keys/kek.ts); secret, never log it. Undefined: no card keys. */
+  kek: KekSetting | undefined;
 }
 
 /**
@@ -124,6 +129,8 @@ export function loadConfig(env: Env): RelayConfig {
     dataDir: read(env, 'KEYWARD_DATA_DIR') ?? DEFAULT_DATA_DIR,
     spaClientIds: parseSpaClientIds(read(env, 'SPA_CLIENT_IDS'), demo, problems),
     behindTlsProxy: parseFlag(read(env, 'BEHIND_TLS_PROXY'), 'BEHIND_TLS_PROXY', problems),
+    selfServiceRatePerMinute: parseInteger(env, 'SELF_SERVICE_RATE_PER_MINUTE', 10, 1, 10_000, problems),
+    kek: parseKekSetting(env, demo, problems),
   };
   const smtpCa = readSmtpCaFile(read(env, 'SMTP_CA_FILE'), problems);
   if (smtpCa !== undefined) config.smtpCa = smtpCa;
@@ -216,6 +223,8 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     administratorRole: config.administratorRole,
     spaClientIds: config.spaClientIds.join(','),
     behindTlsProxy: config.behindTlsProxy,
+    selfServiceRatePerMinute: config.selfServiceRatePerMinute,
+    cardKeys: config.kek === undefined ? 'none' : config.kek.kind === 'value' ? 'KEYWARD_KEK' : config.kek.path,
     database: config.databaseUrl === undefined ? `pglite:${config.dataDir}` : describeDatabaseUrl(config.databaseUrl),
   };
 }

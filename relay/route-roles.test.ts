@@ -12,7 +12,7 @@ import { bearerFor, buildTestApp, PEOPLE, testRelayConfig, type Person } from '.
 import { createFakeTenant, type FakeTenant } from '../test/support/fake-tenant';
 
 type Role = 'operator' | 'administrator' | 'auditor';
-/** `signed-in`: any valid token, whatever its roles (whoami tells the PWA which roles it lacks). */
+/** `signed-in`: any valid token, whatever its roles (whoami tells the PWA which roles it lacks; a card holder needs none). */
 type Guard = readonly Role[] | 'signed-in';
 
 /** Who may use each route, by `METHOD path` as Hono lists it. */
@@ -31,6 +31,17 @@ const EXPECTED: Record<string, Guard> = {
   'POST /api/templates/:kind/:id/withdraw': ['administrator'],
   'POST /api/mail': ['operator'],
   'POST /api/mail/test': ['operator', 'administrator'],
+  'GET /api/card-keys/master-key': ['administrator'],
+  'POST /api/card-keys/master-key/import': ['administrator'],
+  'POST /api/card-keys/:cardId/release': ['operator'],
+  'POST /api/card-keys/:cardId/management-auth': ['operator'],
+  // The card holder's own page: the token's oid is the holder; guests are refused by Graph's word.
+  'GET /api/self-service/cards': 'signed-in',
+  'POST /api/self-service/challenge': 'signed-in',
+  'POST /api/self-service/activate': 'signed-in',
+  'POST /api/self-service/request-tap': 'signed-in',
+  'POST /api/self-service/unblock': 'signed-in',
+  'POST /api/self-service/unblocked': 'signed-in',
 };
 
 /** One person holding exactly each role (relay-app.ts `PEOPLE`), and Nina, who holds none. */

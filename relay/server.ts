@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { createCardKeyVault } from './card-keys/vault';
 import { linkAudit } from './audit/chain';
 import { AppError, isAppError } from '../src/app-error';
 import { describeConfig, exposureProblems, loadConfig, type RelayConfig } from './config';
@@ -109,7 +110,13 @@ export async function startRelay(config: RelayConfig, deps: StartRelayDeps = {})
     ...(deps.smtpCa !== undefined ? { smtpCa: deps.smtpCa } : {}),
     ...(deps.smtpRetry ? { smtpRetry: deps.smtpRetry } : {}),
   });
-  const app = createApp({ config, verifier, log, mail, database });
+  // The card master key: generated on the first start (wrapped by the KEK), rewrapped when rotating.
+  const vault = config.kek ? createCardKeyVault(database.db, config.kek) : undefined;
+  if (vault) {
+    const held = await vault.ensure();
+    log.info('card master key ready', { fingerprint: held.fingerprint, source: held.source });
+  }
+  const app = createApp({ config, verifier, log, mail, database, ...(vault ? { vault } : {}) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s as Server),

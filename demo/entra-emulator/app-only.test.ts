@@ -50,11 +50,15 @@ const appToken = async () => {
   return json.access_token as string;
 };
 
-const graph = async (path: string, token: string, method = 'GET') => {
+const graph = async (path: string, token: string, method = 'GET', body?: unknown) => {
   const res = await httpsRequest(`${emulator.graphBaseUrl}${path}`, {
     ca,
     method,
-    headers: { authorization: `Bearer ${token}` },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: JSON.parse(res.text) as Record<string, unknown> & { error?: { code: string } } };
 };
@@ -78,7 +82,7 @@ describe('client credentials for the relay app', () => {
       oid: RELAY_SERVICE_PRINCIPAL_ID,
       sub: RELAY_SERVICE_PRINCIPAL_ID,
       azp: DEMO_RELAY_CLIENT_ID,
-      roles: ['User.Read.All'],
+      roles: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
     });
     expect(claims).not.toHaveProperty('scp');
     expect(claims).not.toHaveProperty('scope');
@@ -130,8 +134,44 @@ describe('Graph with an app-only token', () => {
     const token = await appToken();
     expect((await graph('/v1.0/me', token)).status).toBe(400);
     expect((await graph('/v1.0/users', token)).json.error?.code).toBe('Authorization_RequestDenied');
-    expect((await graph(`/v1.0/users/${BEN}/authentication/temporaryAccessPassMethods`, token, 'POST')).status).toBe(
-      403,
-    );
+    expect((await graph(`/v1.0/users/${BEN}/authentication/temporaryAccessPassMethods`, token)).status).toBe(403);
+  });
+});
+
+describe('app-only Temporary Access Pass creation (the relay TAP broker)', () => {
+  const GARY = '274976ce-6ce1-4bfe-b6be-5916617b8539';
+  const tapPath = (user: string) => `/v1.0/users/${user}/authentication/temporaryAccessPassMethods`;
+
+  it('creates a pass with the same rules as delegated creation: one per user, policy lifetime bounds', async () => {
+    const token = await appToken();
+    const first = await graph(tapPath(BEN), token, 'POST', { lifetimeInMinutes: 60, isUsableOnce: true });
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ lifetimeInMinutes: 60, isUsableOnce: true });
+    expect(first.json.temporaryAccessPass).toBe(emulator.control.tapFor(BEN)?.temporaryAccessPass);
+    // One pass per user: a second create replaces the first.
+    const second = await graph(tapPath(BEN), token, 'POST', { lifetimeInMinutes: 120 });
+    expect(second.status).toBe(201);
+    expect(emulator.control.tapFor(BEN)?.id).toBe(second.json.id);
+    expect(second.json.id).not.toBe(first.json.id);
+    const tooLong = await graph(tapPath(BEN), token, 'POST', { lifetimeInMinutes: 5000 });
+    expect([tooLong.status, tooLong.json.error?.code]).toEqual([400, 'badRequest']);
+  });
+
+  it('refuses a guest', async () => {
+    const res = await graph(tapPath(GARY), await appToken(), 'POST', { lifetimeInMinutes: 60 });
+    expect([res.status, res.json.error?.code]).toEqual([400, 'badRequest']);
+    expect(emulator.control.tapFor(GARY)).toBeUndefined();
+  });
+
+  it('requires the application permission UserAuthMethod-TAP.ReadWrite.All in the app token', async () => {
+    emulator.control.withholdAppConsent(['UserAuthMethod-TAP.ReadWrite.All']);
+    try {
+      const token = await appToken();
+      expect(decodeJwt(token).roles).toEqual(['User.Read.All']);
+      const res = await graph(tapPath(BEN), token, 'POST', { lifetimeInMinutes: 60 });
+      expect([res.status, res.json.error?.code]).toEqual([403, 'accessDenied']);
+    } finally {
+      emulator.control.withholdAppConsent([]);
+    }
   });
 });

@@ -10,8 +10,11 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { GRAPH_RESOURCE, resourceInfo, type AppIds } from './token-claims';
 
-/** Application permissions the tenant admin granted the relay app on Graph. */
-export const RELAY_APP_GRAPH_ROLES = ['User.Read.All'] as const;
+/**
+ * Application permissions the tenant admin granted the relay app on Graph: reading users (mail export,
+ * guest checks) and creating Temporary Access Passes (the self-service TAP broker).
+ */
+export const RELAY_APP_GRAPH_ROLES = ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'] as const;
 
 /** Object id of the relay app's service principal (the `oid` of its app-only tokens). */
 export const RELAY_SERVICE_PRINCIPAL_ID = '5b7e1f0c-2d3a-4e5f-8a9b-0c1d2e3f4a5b';
@@ -46,8 +49,15 @@ export function resourceFromDefaultScope(ids: AppIds, scope: unknown): string | 
   return undefined;
 }
 
-/** Claims of an app-only token for the relay app on `indicator` (only Graph grants it roles). */
-export function appOnlyClaims(ids: AppIds, indicator: string): Record<string, unknown> {
+/**
+ * Claims of an app-only token for the relay app on `indicator` (only Graph grants it roles), without the
+ * application permissions whose admin consent is `withheld`.
+ */
+export function appOnlyClaims(
+  ids: AppIds,
+  indicator: string,
+  withheld: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
   return {
     ver: '2.0',
     tid: ids.tenantId,
@@ -55,7 +65,7 @@ export function appOnlyClaims(ids: AppIds, indicator: string): Record<string, un
     azp: ids.relayClientId,
     azpacr: '1',
     idtyp: 'app',
-    ...(indicator === GRAPH_RESOURCE ? { roles: [...RELAY_APP_GRAPH_ROLES] } : {}),
+    ...(indicator === GRAPH_RESOURCE ? { roles: RELAY_APP_GRAPH_ROLES.filter((r) => !withheld.has(r)) } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ import { SigningKey } from './signing';
 import { DEMO_RELAY_CLIENT_SECRET, Tenant, type TapPolicy } from './tenant';
 import { mintAccessToken } from './mint';
 import type { AppIds, Audience } from './token-claims';
+import type { RELAY_APP_GRAPH_ROLES } from './app-only';
 
 export * from './tenant';
 export type { TapRecord } from './graph/tap-store';
@@ -80,6 +81,8 @@ export interface EntraEmulator {
      * Throws on a permission the emulator does not know. What changes: consent.ts.
      */
     withholdConsent(permissions: readonly string[]): void;
+    /** Withholds admin consent for these application permissions of the relay app; `[]` grants them all again. */
+    withholdAppConsent(permissions: readonly (typeof RELAY_APP_GRAPH_ROLES)[number][]): void;
   };
   readonly tenant: Tenant;
   close(): Promise<void>;
@@ -141,6 +144,10 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
       withholdConsent: (permissions) => {
         tenant.withheldConsent = parseWithheld(permissions);
         log(`consent withheld for: ${[...tenant.withheldConsent].join(', ') || '(none)'}`);
+      },
+      withholdAppConsent: (permissions) => {
+        tenant.withheldAppConsent = new Set(permissions);
+        log(`application consent withheld for: ${permissions.join(', ') || '(none)'}`);
       },
     },
     close: async () => {},

@@ -93,7 +93,7 @@ function configuration(deps: OidcDeps): Record<string, unknown> {
     extraTokenClaims: async (_ctx: KoaContextWithOIDC, token: TokenView) => {
       if (token.kind === 'ClientCredentials') {
         return token.resourceServer && token.clientId === ids.relayClientId
-          ? appOnlyClaims(ids, token.resourceServer.identifier())
+          ? appOnlyClaims(ids, token.resourceServer.identifier(), tenant.withheldAppConsent)
           : undefined;
       }
       const user = token.accountId ? tenant.findUser(token.accountId) : undefined;

@@ -287,6 +287,11 @@ export class Tenant {
    * `control.withholdConsent` (consent.ts says what changes).
    */
   withheldConsent: ReadonlySet<string> = new Set();
+  /**
+   * Application permissions of the relay app (app-only tokens' `roles`, app-only.ts) whose admin consent
+   * is withheld; tests change it through `control.withholdAppConsent`.
+   */
+  withheldAppConsent: ReadonlySet<string> = new Set();
 
   constructor(readonly tenantId: string) {
     this.users = [...SEEDS.map(memberFromSeed), GUEST];

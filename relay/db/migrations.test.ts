@@ -19,10 +19,13 @@ describeStore('migrations', (target) => {
     expect(tables.map((t) => t.name).sort()).toEqual([
       'audit',
       'card_events',
+      'card_master_key',
       'cards',
       'mail_idempotency',
       'mail_rate',
       'schema_version',
+      'self_service_challenges',
+      'self_service_rate',
       'templates',
     ]);
   });

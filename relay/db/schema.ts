@@ -109,11 +109,43 @@ export interface TemplatesTable {
   withdrawn: boolean;
 }
 
+/** The card master key, wrapped by the KEK (relay/card-keys/master-key-store.ts); one row, id 'current'. */
+export interface CardMasterKeyTable {
+  id: string;
+  /** AES-256-GCM ciphertext with its tag, base64. */
+  wrapped: string;
+  iv: string;
+  /** The browser's fingerprint of the key (src/cards/admin-secrets.ts `masterKeyFingerprint`). */
+  fingerprint: string;
+  /** Names the KEK that wraps it (not secret: hex of SHA-256 over a label and the KEK, first 8 bytes). */
+  kek_fingerprint: string;
+  /** `generated` by the relay, or `imported` from an administrator's key file. */
+  source: string;
+  created_at: Date;
+  /** The first derived secret released under it; a generated key used once is never replaced by import. */
+  first_release_at: Date | null;
+}
+
+/** Self-service nonces (relay/self-service/challenges.ts): single use, short-lived. */
+export interface SelfServiceChallengesTable {
+  id: string;
+  holder_oid: string;
+  card_id: string;
+  purpose: string;
+  /** The nonce, base64 (not secret: the card signs it in the open). */
+  nonce: string;
+  expires_at_ms: number;
+  used_at_ms: number | null;
+}
+
 /** Every table. */
 export interface Schema {
   schema_version: SchemaVersionTable;
   mail_idempotency: MailIdempotencyTable;
   mail_rate: MailRateTable;
+  self_service_rate: MailRateTable;
+  card_master_key: CardMasterKeyTable;
+  self_service_challenges: SelfServiceChallengesTable;
   audit: AuditTable;
   cards: CardsTable;
   card_events: CardEventsTable;

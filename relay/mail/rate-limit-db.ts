@@ -1,5 +1,6 @@
 /**
- * The per-operator mail token buckets in the relay's database (table `mail_rate`), so the limit holds
+ * Per-caller token buckets in the relay's database (table `mail_rate` for operators' mail,
+ * `self_service_rate` for card holders' self-service requests), so the limit holds
  * whichever relay instance a request reaches. A take is one statement: insert a full bucket minus one,
  * or refill-and-take under the row's lock if at least one whole token is there. Concurrent takes on
  * several instances queue on that row lock, so no token is spent twice.
@@ -17,7 +18,12 @@ export interface DatabaseRateLimitOptions {
   burst?: number;
   /** Milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /** The buckets' table; defaults to `mail_rate`. */
+  table?: RateTable;
 }
+
+/** Tables of token buckets (relay/db/schema.ts `MailRateTable`'s shape). */
+export type RateTable = 'mail_rate' | 'self_service_rate';
 
 // Full (long idle) buckets are swept by every this-many takes of an instance.
 const SWEEP_EVERY = 100;
@@ -27,6 +33,9 @@ export function createDatabaseRateLimiter(db: Kysely<Schema>, options: DatabaseR
   const perMs = options.perMinute / 60_000;
   const burst = options.burst ?? options.perMinute;
   const now = options.now ?? Date.now;
+  const table = options.table ?? 'mail_rate';
+  const tokensNow = sql.ref(`${table}.tokens`);
+  const updatedAt = sql.ref(`${table}.updated_at_ms`);
   // A bucket idle this long is full again, so forgetting it changes nothing.
   const fullAfterMs = Math.ceil(burst / perMs);
   let takes = 0;
@@ -34,16 +43,16 @@ export function createDatabaseRateLimiter(db: Kysely<Schema>, options: DatabaseR
   return {
     async take(caller) {
       const t = now();
-      const refilled = sql<number>`least(${burst}::float8, mail_rate.tokens + greatest(0, ${t}::float8 - mail_rate.updated_at_ms) * ${perMs}::float8)`;
+      const refilled = sql<number>`least(${burst}::float8, ${tokensNow} + greatest(0, ${t}::float8 - ${updatedAt}) * ${perMs}::float8)`;
       const taken = await db
-        .insertInto('mail_rate')
+        .insertInto(table)
         .values({ caller, tokens: burst - 1, updated_at_ms: t })
         .onConflict((oc) =>
           oc
             .column('caller')
             .doUpdateSet({
               tokens: sql`${refilled} - 1`,
-              updated_at_ms: sql`greatest(mail_rate.updated_at_ms, ${t}::float8)`,
+              updated_at_ms: sql`greatest(${updatedAt}, ${t}::float8)`,
             })
             .where(refilled, '>=', 1),
         )
@@ -51,12 +60,12 @@ export function createDatabaseRateLimiter(db: Kysely<Schema>, options: DatabaseR
         .executeTakeFirst();
       if (++takes % SWEEP_EVERY === 0)
         await db
-          .deleteFrom('mail_rate')
+          .deleteFrom(table)
           .where('updated_at_ms', '<', t - fullAfterMs)
           .execute();
       if (taken) return { allowed: true };
       const bucket = await db
-        .selectFrom('mail_rate')
+        .selectFrom(table)
         .select(['tokens', 'updated_at_ms'])
         .where('caller', '=', caller)
         .executeTakeFirst();
@@ -65,7 +74,7 @@ export function createDatabaseRateLimiter(db: Kysely<Schema>, options: DatabaseR
     },
     async size() {
       const row = await db
-        .selectFrom('mail_rate')
+        .selectFrom(table)
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);

@@ -9,6 +9,7 @@ import type { RelayConfig } from '../config';
 import { createAppTokenSource } from '../graph/app-token';
 import { createGraphDirectory, type UserDirectory } from '../graph/directory';
 import { globalHttpFetch, type HttpFetch } from '../graph/http-fetch';
+import { createTapBroker, type TapBroker } from '../graph/tap-broker';
 import type { Schema } from '../db/schema';
 import type { IdempotencyStore } from './idempotency';
 import { createDatabaseIdempotencyStore } from './idempotency-db';
@@ -25,6 +26,8 @@ export interface MailServices {
   limiter: RateLimiter;
   /** The data-export templates published in the relay's store: the only emails it sends. */
   templates: MailTemplateSource;
+  /** App-only TAP creation for the self-service routes (same app token source as the directory). */
+  broker: TapBroker;
 }
 
 /** Overrides for {@link createMailServices}. */
@@ -64,5 +67,6 @@ export function createMailServices(
     idempotency: createDatabaseIdempotencyStore(db),
     limiter: createDatabaseRateLimiter(db, { perMinute: config.mailRatePerMinute }),
     templates: storedMailTemplates(db),
+    broker: createTapBroker({ baseUrl: config.graphBaseUrl, tokens, fetch }),
   };
 }

@@ -11,6 +11,7 @@
  * repeat); for all practical purposes it stays 0, and the result is deterministic either way.
  */
 import { AppError } from '../app-error';
+import { toHex } from '../bytes';
 import { MANAGEMENT_KEY_SIZES, type ManagementKeyAlgorithm } from '../piv/constants';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 
@@ -129,4 +130,23 @@ export async function deriveAdminSecrets(
   algorithm: ManagementKeyAlgorithm,
 ): Promise<{ managementKey: Uint8Array; puk: string }> {
   return { managementKey: await deriveManagementKey(masterKey, id, algorithm), puk: await derivePuk(masterKey, id) };
+}
+
+/** The HKDF `info` label the master key's fingerprint is derived under (never used for a card secret). */
+export const FINGERPRINT_LABEL = 'keyward/card-master-key-fingerprint/v1';
+
+/**
+ * The fingerprint of a master key: hex of the first 8 bytes of SHA-256 over HKDF bits under
+ * `FINGERPRINT_LABEL`, so two holders of the key (browsers, the relay) can be compared without anything
+ * that reveals it.
+ */
+export async function masterKeyFingerprint(key: CryptoKey): Promise<string> {
+  const info = new TextEncoder().encode(FINGERPRINT_LABEL);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info },
+    key,
+    256,
+  );
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bits));
+  return toHex(digest.subarray(0, 8), { lower: true });
 }

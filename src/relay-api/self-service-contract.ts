@@ -63,6 +63,8 @@ export const SELF_SERVICE_REFUSALS = [
   'TEMPLATE_FORBIDS',
   /** 409: the registry recorded no public key in the slot the action needs. */
   'NO_RECORDED_KEY',
+  /** 400: the template asks the card to prove itself (*Force authentication*) and no signature came. */
+  'PROOF_REQUIRED',
   /** 404: no such challenge for this holder, card and purpose. */
   'CHALLENGE_UNKNOWN',
   /** 409: the challenge expired before it was answered. */
@@ -77,8 +79,10 @@ export const SELF_SERVICE_REFUSALS = [
   'UNBLOCK_NOT_AUTHORISED',
   /** 502: Graph did not say whether the pass was created; never retried. Ask the helpdesk. */
   'TAP_OUTCOME_UNKNOWN',
-  /** 409: Graph refused to create the pass (one already exists, lifetime out of policy, …). */
+  /** 409: Graph refused to create the pass (lifetime outside the tenant policy, TAP disabled, …). */
   'TAP_REFUSED',
+  /** 503: the relay holds no card keys (no KEK configured), so it cannot authorise an unblock. */
+  'CARD_KEYS_UNAVAILABLE',
 ] as const;
 export type SelfServiceRefusal = (typeof SELF_SERVICE_REFUSALS)[number];
 

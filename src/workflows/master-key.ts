@@ -8,14 +8,12 @@
  * Fingerprint: hex of the first 8 bytes of SHA-256(HKDF(master key, info = FINGERPRINT_LABEL)), so two
  * browsers can be compared without anything that reveals the key itself.
  */
-import { toHex } from '../bytes';
 import { AppError } from '../app-error';
-import { importCardMasterKey } from '../cards/admin-secrets';
+import { FINGERPRINT_LABEL, importCardMasterKey, masterKeyFingerprint } from '../cards/admin-secrets';
 import { readMasterKey, writeMasterKey, MASTER_KEY_ID } from '../store/master-key';
 import { badFile, openKeyFile, parseKeyFile, RAW_KEY_BYTES, sealKeyFile, serializeKeyFile } from './master-key-file';
 
-/** The HKDF `info` label the fingerprint is derived under (never used for a card secret). */
-export const FINGERPRINT_LABEL = 'keyward/card-master-key-fingerprint/v1';
+export { FINGERPRINT_LABEL, masterKeyFingerprint };
 export const PASSPHRASE_MIN = 12;
 /** What the Security page shows about the key this browser holds. */
 export interface MasterKeyStatus {
@@ -96,18 +94,6 @@ export async function exportMasterKeyFile(): Promise<{ fileName: string; text: s
       'This browser has no card master key yet: generate or import one first.',
     );
   return { fileName: `keyward-card-master-key-${r.fingerprint.slice(0, 8)}.json`, text: r.keyFile };
-}
-
-/** The fingerprint of a master key: hex of the first 8 bytes of SHA-256 over HKDF bits under `FINGERPRINT_LABEL`. */
-export async function masterKeyFingerprint(key: CryptoKey): Promise<string> {
-  const info = new TextEncoder().encode(FINGERPRINT_LABEL);
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info },
-    key,
-    256,
-  );
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bits));
-  return toHex(digest.subarray(0, 8), { lower: true });
 }
 
 /** A fingerprint as admins compare it: `a1b2 c3d4 e5f6 0718`. */

@@ -25,6 +25,12 @@ import {
 /** The page origin the test relays allow. */
 export const TEST_PAGE_ORIGIN = 'http://localhost:5173';
 
+/**
+ * A throwaway key-encryption key for this test process, so test relays hold card keys (relay/card-keys)
+ * without generating the demo's KEK file in `.demo/`.
+ */
+export const TEST_KEK = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+
 /** The configuration for the fake tenant in demo mode; `env` overrides or adds variables. */
 export function testRelayConfig(env: Record<string, string | undefined> = {}): RelayConfig {
   return loadConfig({
@@ -33,6 +39,7 @@ export function testRelayConfig(env: Record<string, string | undefined> = {}): R
     AUTHORITY_HOST,
     ALLOWED_ORIGINS: TEST_PAGE_ORIGIN,
     DEMO: '1',
+    KEYWARD_KEK: TEST_KEK,
     ...env,
   });
 }

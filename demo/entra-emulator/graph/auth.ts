@@ -48,12 +48,16 @@ export function authenticate(deps: GraphDeps): MiddlewareHandler<GraphEnv> {
   };
 }
 
-/** Routes that accept app-only tokens; the others are delegated-only in the emulator. */
-const APP_ONLY_ROUTE = /^\/(?:graph\/)?v1\.0\/users\/[^/]+$/;
+/** Routes that accept app-only tokens (reading a user; creating a user's TAP); the others are delegated-only. */
+const APP_ONLY_ROUTES = [
+  { method: 'GET', path: /^\/(?:graph\/)?v1\.0\/users\/[^/]+$/ },
+  { method: 'POST', path: /^\/(?:graph\/)?v1\.0\/users\/[^/]+\/authentication\/temporaryAccessPassMethods$/ },
+];
 
 /**
  * Checks an app-only token: this tenant, `roles` present. Graph answers `/me` with 400 for app-only
- * tokens; the emulator also refuses every route but `GET /users/{id}` (403) rather than emulate more.
+ * tokens; the emulator also refuses every route but `GET /users/{id}` and TAP creation (403) rather than
+ * emulate more.
  */
 function appCaller(c: Context<GraphEnv>, deps: GraphDeps, payload: Record<string, unknown>): AppCaller {
   if (payload.tid !== deps.tenant.tenantId || typeof payload.azp !== 'string')
@@ -61,11 +65,11 @@ function appCaller(c: Context<GraphEnv>, deps: GraphDeps, payload: Record<string
   const path = new URL(c.req.url).pathname;
   if (/\/v1\.0\/me(\/|$)/.test(path))
     throw graphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
-  if (c.req.method !== 'GET' || !APP_ONLY_ROUTE.test(path)) {
+  if (!APP_ONLY_ROUTES.some((r) => r.method === c.req.method && r.path.test(path))) {
     throw graphError(
       403,
       'Authorization_RequestDenied',
-      'Insufficient privileges to complete the operation. (The emulator serves app-only tokens on GET /users/{id} only.)',
+      'Insufficient privileges to complete the operation. (The emulator serves app-only tokens on GET /users/{id} and POST …/temporaryAccessPassMethods only.)',
     );
   }
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];

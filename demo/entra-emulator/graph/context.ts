@@ -42,7 +42,7 @@ export interface GraphEnv {
     requestId: string;
     clientRequestId: string;
     caller: Caller;
-    /** Set instead of `caller` for an app-only token, which only `GET /users/{id}` accepts. */
+    /** Set instead of `caller` for an app-only token, which only `GET /users/{id}` and TAP creation accept. */
     app?: AppCaller;
   };
 }

@@ -6,13 +6,17 @@
  * Checks, in order: scope (403 accessDenied), target exists (404), role rules from tenant data
  * (roles.ts, 403 accessDenied), guest target (400 badRequest: Entra refuses TAP for external guests;
  * status and message are the emulator's choice), then the body and the policy (tap-store.ts).
+ *
+ * An app-only token (client credentials, the relay's TAP broker) may create a pass: the application
+ * permission in its `roles` takes the place of the delegated scope and of the signed-in user's directory
+ * role; every other rule (target, guest, body, one pass per user, lifetime bounds) is the same code.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TenantUser } from '../tenant';
 import { requireScope } from './auth';
 import type { GraphDeps, GraphEnv } from './context';
-import { graphError, resourceNotFound } from './errors';
+import { graphError, missingScope, resourceNotFound } from './errors';
 import { tapDenial } from './roles';
 import type { CreateTapRequest } from './tap-store';
 
@@ -20,16 +24,23 @@ const WRITE_SCOPES = ['UserAuthMethod-TAP.ReadWrite.All', 'UserAuthenticationMet
 const READ_SCOPES = ['UserAuthMethod-TAP.Read.All', 'UserAuthenticationMethod.Read.All', ...WRITE_SCOPES];
 const BODY_FIELDS = new Set(['startDateTime', 'lifetimeInMinutes', 'isUsableOnce', '@odata.type']);
 
-/** Resolves the target user and applies scope and role rules; returns the target. */
+/** Resolves the target user and applies scope and role rules (or an app's permissions); returns the target. */
 function authorizeTarget(c: Context<GraphEnv>, deps: GraphDeps, access: 'read' | 'write'): TenantUser {
-  requireScope(c, access === 'write' ? WRITE_SCOPES : READ_SCOPES, 'accessDenied');
+  const app = c.get('app');
+  const permitted = access === 'write' ? WRITE_SCOPES : READ_SCOPES;
+  if (app) {
+    if (!permitted.some((p) => app.roles.has(p))) throw missingScope('accessDenied', permitted);
+  } else requireScope(c, permitted, 'accessDenied');
   const key = c.req.param('key') ?? '';
   const target = deps.tenant.findUser(key);
   if (!target) throw resourceNotFound(key);
-  const denial = tapDenial(c.get('caller').user, target, access);
+  const denial = app ? undefined : tapDenial(c.get('caller').user, target, access);
   if (denial) throw graphError(403, 'accessDenied', `Request Authorization failed. ${denial}`);
   return target;
 }
+
+/** Who asked, for the log: the signed-in user's UPN, or the app's client id. */
+const requester = (c: Context<GraphEnv>) => c.get('app')?.clientId ?? c.get('caller').user.userPrincipalName;
 
 function badBody(message: string) {
   return graphError(400, 'badRequest', message);
@@ -93,9 +104,7 @@ export function tapRoutes(deps: GraphDeps): Hono<GraphEnv> {
     if (target.userType === 'Guest')
       throw badBody('Temporary Access Pass cannot be created for an external (guest) user.');
     const record = deps.taps.create(target.id, parseCreateBody(await readJson(c)));
-    deps.log(
-      `graph: TAP ${record.id} created for ${target.userPrincipalName} by ${c.get('caller').user.userPrincipalName}`,
-    );
+    deps.log(`graph: TAP ${record.id} created for ${target.userPrincipalName} by ${requester(c)}`);
     return c.json(
       { '@odata.context': `${collectionContext(deps, target.id)}/$entity`, ...deps.taps.view(record, true) },
       201,

@@ -1,0 +1,155 @@
+/**
+ * `/api/card-keys`: the card master key held by the relay (DESIGN.md "Card keys"). Administrators see
+ * which key it is and import today's browser key file once; operators get one card's derived secret for
+ * an operation that needs it, or have the relay answer the card's management-key authentication. Every
+ * release, import and authentication is audited, refusals included. Shapes:
+ * src/relay-api/card-keys-contract.ts. Mounted by relay/app.ts.
+ */
+import { Hono, type Context } from 'hono';
+import type { Kysely } from 'kysely';
+import { AppError } from '../../src/app-error';
+import {
+  ManagementAuthBody,
+  MasterKeyImportBody,
+  ReleaseBody,
+  SECRET_RELEASES,
+  type MasterKeyStatus,
+} from '../../src/relay-api/card-keys-contract';
+import { CardId, type CardState, type Person } from '../../src/relay-api/contract';
+import { outcomeOf, type AuditEvent, type AuditRecorder } from '../audit/record';
+import { getCaller, requireRoles, type RelayEnv } from '../auth';
+import { getCard, type CardRecord } from '../cards/registry';
+import type { RelayConfig } from '../config';
+import type { Schema } from '../db/schema';
+import type { TokenVerifier } from '../token';
+import { validJson } from '../validate';
+import { answerManagementAuth, deriveSecret } from './derive';
+import type { CardKeyVault } from './vault';
+
+/** What the card-key routes need. */
+export interface CardKeyRouteDeps {
+  config: RelayConfig;
+  verifier: TokenVerifier;
+  db: Kysely<Schema>;
+  /** Undefined when the relay has no KEK configured: every route then answers 503 CARD_KEYS_UNAVAILABLE. */
+  vault: CardKeyVault | undefined;
+  audit: AuditRecorder;
+}
+
+/** States in which a registered card's secrets may be used for each operation. */
+const OPERATION_STATES: Readonly<Record<keyof typeof SECRET_RELEASES | 'authenticate', readonly CardState[]>> = {
+  issue: ['issued'],
+  unblock: ['active', 'locked'],
+  retire: ['issued', 'active', 'locked'],
+  authenticate: ['issued', 'active', 'locked'],
+};
+
+const actorOf = (c: Context<RelayEnv>): Person => {
+  const caller = getCaller(c);
+  return { oid: caller.oid, name: caller.name || caller.preferredUsername };
+};
+
+function vaultOf(deps: CardKeyRouteDeps): CardKeyVault {
+  if (deps.vault) return deps.vault;
+  throw new AppError(
+    'relay',
+    'CARD_KEYS_UNAVAILABLE',
+    'The relay holds no card keys: set KEYWARD_KEK (or KEYWARD_KEK_FILE) in its configuration.',
+    { status: 503, retryable: false },
+  );
+}
+
+/** The registered card `cardId` in a state that allows `operation`. */
+async function registeredFor(db: Kysely<Schema>, cardId: string, operation: keyof typeof OPERATION_STATES) {
+  if (!CardId.safeParse(cardId).success)
+    throw new AppError('relay', 'INVALID_REQUEST', 'A card id is 1 to 100 letters, digits and : . _ -.', {
+      status: 400,
+    });
+  const card = await getCard(db, cardId);
+  if (!card)
+    throw new AppError('relay', 'CARD_NOT_REGISTERED', 'The registry has no record of this card.', { status: 404 });
+  if (!OPERATION_STATES[operation].includes(card.state as CardState))
+    throw new AppError(
+      'relay',
+      'SECRET_NOT_FOR_STATE',
+      `A card that is ${card.state} gets no derived secret for '${operation}'.`,
+      { status: 409, retryable: false },
+    );
+  return card;
+}
+
+/** Runs `work` and audits its outcome as `action` on `target`, refusals and failures included. */
+async function audited<T>(
+  deps: CardKeyRouteDeps,
+  event: Omit<AuditEvent, 'outcome' | 'reason'>,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await work();
+    await deps.audit({ ...event, outcome: 'succeeded' });
+    return result;
+  } catch (e) {
+    await deps.audit({ ...event, ...outcomeOf(e) });
+    throw e;
+  }
+}
+
+const cardTarget = (cardId: string, card?: CardRecord, label?: string) => ({
+  type: 'card' as const,
+  id: cardId,
+  label: label ?? (card ? card.holder_name : ''),
+});
+
+/** Builds the `/api/card-keys` sub-app. */
+export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
+  const { config, verifier, db } = deps;
+  const administrators = requireRoles(verifier, config.administratorRole);
+  const operators = requireRoles(verifier, config.operatorRole);
+  return new Hono<RelayEnv>()
+    .get('/master-key', administrators, async (c) => {
+      return c.json((await vaultOf(deps).ensure()) satisfies MasterKeyStatus);
+    })
+    .post('/master-key/import', administrators, validJson(MasterKeyImportBody), async (c) => {
+      const { keyFile, passphrase } = c.req.valid('json');
+      const target = { type: 'key' as const, id: 'card-master-key', label: 'Card master key' };
+      return c.json(
+        await audited(deps, { actor: actorOf(c), action: 'key.import', target }, () =>
+          vaultOf(deps).importKeyFile(keyFile, passphrase),
+        ),
+      );
+    })
+    .post('/:cardId/release', operators, validJson(ReleaseBody), async (c) => {
+      const body = c.req.valid('json');
+      const cardId = c.req.param('cardId');
+      const label = `${body.secret === 'puk' ? 'PUK' : 'management key'} for ${body.operation}`;
+      const event = { actor: actorOf(c), action: 'key.release', target: cardTarget(cardId, undefined, label) };
+      return c.json(
+        await audited(deps, event, async () => {
+          const vault = vaultOf(deps);
+          const card = await registeredFor(db, cardId, body.operation);
+          if (!(SECRET_RELEASES[body.operation] as readonly string[]).includes(body.secret))
+            throw new AppError(
+              'relay',
+              'SECRET_NOT_FOR_OPERATION',
+              `The ${body.secret === 'puk' ? 'PUK' : 'management key'} is not released for '${body.operation}'.`,
+              { status: 403, retryable: false },
+            );
+          return deriveSecret(vault, card, body.secret, body.algorithm);
+        }),
+      );
+    })
+    .post('/:cardId/management-auth', operators, validJson(ManagementAuthBody), async (c) => {
+      const body = c.req.valid('json');
+      const cardId = c.req.param('cardId');
+      const event = {
+        actor: actorOf(c),
+        action: 'key.authenticate',
+        target: cardTarget(cardId, undefined, 'management-key authentication'),
+      };
+      return c.json(
+        await audited(deps, event, async () =>
+          answerManagementAuth(vaultOf(deps), await registeredFor(db, cardId, 'authenticate'), body),
+        ),
+      );
+    });
+}

@@ -1,0 +1,115 @@
+/**
+ * What the card template (the version the card was issued under) and the card itself let its holder do
+ * on the self-service page, each refusal in words (DESIGN.md "Self-service"):
+ * - activate: an issued card whose issuance recorded a PIV Authentication key (9A) to prove it;
+ * - request a pass: the template's *User may request TAP via console*; with *Force authentication* the
+ *   9A key and the template's Deliver email are needed, and the code is never shown;
+ * - unblock the PIN: a card whose issuance recorded a Card Authentication key (9E), which signs without
+ *   the (blocked) PIN.
+ */
+import type { Kysely } from 'kysely';
+import type { CardKey, CardState } from '../../src/relay-api/contract';
+import {
+  PROOF_SLOT,
+  type ActionPermission,
+  type HolderCard,
+  type SelfServicePurpose,
+} from '../../src/relay-api/self-service-contract';
+import { CardTemplateBody } from '../../src/relay-api/template-schemas';
+import type { CardRecord } from '../cards/registry';
+import type { Schema } from '../db/schema';
+import { getTemplate } from '../templates/store';
+
+/** A holder's card with its template, as the routes decide on it. */
+export interface HolderView {
+  card: CardRecord;
+  template: CardTemplateBody | undefined;
+  templateName: string;
+  view: HolderCard;
+}
+
+const yes: ActionPermission = { allowed: true };
+const no = (reason: string): ActionPermission => ({ allowed: false, reason });
+
+/** The key recorded in `slot` ('9A' or '9E'), if any. */
+export function recordedKey(card: CardRecord, slot: '9A' | '9E'): CardKey | undefined {
+  return (card.keys as CardKey[]).find((k) => k.slot === slot.toLowerCase());
+}
+
+function stateReason(state: CardState, wanted: readonly CardState[]): string | undefined {
+  if (wanted.includes(state)) return undefined;
+  if (state === 'retired') return 'The card is retired; it can no longer be used.';
+  return `The card is ${state}; this needs a card that is ${wanted.join(' or ')}.`;
+}
+
+function activation(card: CardRecord): ActionPermission {
+  const state = stateReason(card.state as CardState, ['issued']);
+  if (state) return no(state);
+  if (!recordedKey(card, '9A'))
+    return no(
+      'The card template did not record a PIV Authentication key (9A) at issuance, so the card cannot prove itself here: ask an operator to activate it.',
+    );
+  return yes;
+}
+
+function tapRequest(card: CardRecord, t: CardTemplateBody | undefined): HolderCard['actions']['requestTap'] {
+  const force = t?.tap.forceAuthentication ?? false;
+  const showCode = !force && (t?.tap.showCode ?? false);
+  const deliverId = force ? t?.tap.forceAuthenticationDeliverTemplateId : t?.tap.operatorDeliverTemplateId;
+  const shape = { forceAuthentication: force, showCode, deliverByEmail: Boolean(deliverId) };
+  const state = stateReason(card.state as CardState, ['active']);
+  if (!t) return { ...no('The card template cannot be read; ask an administrator.'), ...shape };
+  if (!t.tap.enabled || !t.tap.userMayRequest)
+    return { ...no('The card template does not let holders request a Temporary Access Pass.'), ...shape };
+  if (state) return { ...no(state), ...shape };
+  if (force && !recordedKey(card, '9A'))
+    return {
+      ...no('The template asks the card to prove itself, but no PIV Authentication key (9A) was recorded at issuance.'),
+      ...shape,
+    };
+  if (force && !deliverId)
+    return { ...no('The template asks for proof but names no email to deliver the pass.'), ...shape };
+  if (!showCode && !deliverId)
+    return { ...no('The template neither shows the pass nor names an email to deliver it.'), ...shape };
+  return { ...yes, ...shape };
+}
+
+function unblocking(card: CardRecord): ActionPermission {
+  const state = stateReason(card.state as CardState, ['active', 'locked']);
+  if (state) return no(state);
+  if (!recordedKey(card, '9E'))
+    return no(
+      'The card template did not record a Card Authentication key (9E) at issuance, which unblocking without the PIN needs: ask an operator to unblock it.',
+    );
+  return yes;
+}
+
+/** The holder's view of `card` and its template. */
+export async function holderView(db: Kysely<Schema>, card: CardRecord): Promise<HolderView> {
+  const published = await getTemplate(db, 'card', card.template_id, card.template_version);
+  const parsed = published && CardTemplateBody.safeParse(published.body);
+  const template = parsed?.success ? parsed.data : undefined;
+  const proofKeys = (card.keys as CardKey[]).flatMap((k) =>
+    k.slot === '9a' || k.slot === '9e' ? [{ slot: k.slot.toUpperCase() as '9A' | '9E', algorithm: k.algorithm }] : [],
+  );
+  const view: HolderCard = {
+    cardId: card.card_id,
+    serial: card.serial === null ? null : Number(card.serial),
+    state: card.state as CardState,
+    template: { id: card.template_id, version: card.template_version, name: published?.name ?? '' },
+    proofKeys,
+    actions: { activate: activation(card), requestTap: tapRequest(card, template), unblock: unblocking(card) },
+  };
+  return { card, template, templateName: published?.name ?? '', view };
+}
+
+/** The permission of `purpose` in a view. */
+export function permissionFor(view: HolderCard, purpose: SelfServicePurpose): ActionPermission {
+  return purpose === 'activate'
+    ? view.actions.activate
+    : purpose === 'unblock'
+      ? view.actions.unblock
+      : view.actions.requestTap;
+}
+
+export { PROOF_SLOT };

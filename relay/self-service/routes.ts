@@ -1,0 +1,202 @@
+/**
+ * `/api/self-service`: the card holder's own page (DESIGN.md "Self-service"; shapes in
+ * src/relay-api/self-service-contract.ts). Every route takes the holder's own token (any role, none
+ * needed) and refuses guests; the POST routes count against the holder's rate limit and are audited as
+ * `holder.<action>`, refusals included, besides the registry's own card transitions, `tap.create`,
+ * `tap.deliver` and `key.release`. Mounted by relay/app.ts.
+ */
+import { Hono, type Context } from 'hono';
+import { AppError } from '../../src/app-error';
+import {
+  ActivateBody,
+  ChallengeBody,
+  PROOF_SLOT,
+  RequestTapBody,
+  UnblockBody,
+  UnblockedBody,
+  type ActivateResult,
+  type HolderCardList,
+  type RequestTapResult,
+  type UnblockRelease,
+} from '../../src/relay-api/self-service-contract';
+import { outcomeOf } from '../audit/record';
+import { getCaller, requireCaller, type RelayEnv } from '../auth';
+import { deriveSecret } from '../card-keys/derive';
+import { transitionCard, type CardRecord } from '../cards/registry';
+import { validJson } from '../validate';
+import { authoriseUnblock, consumeUnblockAuthorisation, issueChallenge } from './challenges';
+import { holderOf, ownCard, takeHolderToken, type Holder, type SelfServiceDeps } from './holder';
+import { createPass, deliverPass, initiatePass } from './pass';
+import { holderView, recordedKey, type HolderView } from './permissions';
+import { requireAllowed, requireProof } from './proof';
+
+export type { SelfServiceDeps } from './holder';
+
+/** What an action works on, once the holder, the rate limit and the card passed. */
+interface Acting {
+  holder: Holder;
+  v: HolderView;
+  now: number;
+}
+
+/**
+ * Runs one audited action on `cardId`: holder check, rate limit, own card, then `work`. The outcome is
+ * recorded as `holder.<action>` on the card (or on the caller, for a guest), whatever it is.
+ */
+async function act<T>(
+  deps: SelfServiceDeps,
+  c: Context<RelayEnv>,
+  action: string,
+  cardId: string,
+  work: (a: Acting) => Promise<T>,
+): Promise<T> {
+  const caller = getCaller(c);
+  let actor = { oid: caller.oid, name: caller.name || caller.preferredUsername };
+  const target = { type: 'card' as const, id: cardId };
+  try {
+    const holder = await holderOf(deps, caller);
+    actor = holder.actor;
+    await takeHolderToken(deps, caller.oid);
+    const v = await holderView(deps.db, await ownCard(deps.db, caller.oid, cardId));
+    const result = await work({ holder, v, now: (deps.now ?? Date.now)() });
+    await deps.audit({ actor, action: `holder.${action}`, target, outcome: 'succeeded' });
+    return result;
+  } catch (e) {
+    await deps.audit({ actor, action: `holder.${action}`, target, ...outcomeOf(e) });
+    throw e;
+  }
+}
+
+/** Applies a registry transition as the holder; the registry audits it. */
+async function transition(deps: SelfServiceDeps, a: Acting, name: 'activate' | 'unblock'): Promise<CardRecord> {
+  const request = { cardId: a.v.card.card_id, transition: name, expectedVersion: a.v.card.version };
+  return transitionCard(deps.db, request, a.holder.actor);
+}
+
+/** Builds the `/api/self-service` sub-app. */
+export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
+  const signedIn = requireCaller(deps.verifier);
+  return new Hono<RelayEnv>()
+    .get('/cards', signedIn, async (c) => {
+      const caller = getCaller(c);
+      const holder = await holderOf(deps, caller).catch(async (e: unknown) => {
+        const target = { type: 'user' as const, id: caller.oid };
+        await deps.audit({
+          actor: { oid: caller.oid, name: caller.name },
+          action: 'holder.cards',
+          target,
+          ...outcomeOf(e),
+        });
+        throw e;
+      });
+      const rows = await deps.db
+        .selectFrom('cards')
+        .selectAll()
+        .where('holder_oid', '=', holder.actor.oid)
+        .orderBy('updated_at', 'desc')
+        .limit(100)
+        .execute();
+      const cards = await Promise.all(rows.map(async (row) => (await holderView(deps.db, row)).view));
+      return c.json({ cards } satisfies HolderCardList);
+    })
+    .post('/challenge', signedIn, validJson(ChallengeBody), async (c) => {
+      const { cardId, purpose } = c.req.valid('json');
+      return c.json(
+        await act(deps, c, 'challenge', cardId, async ({ v, now }) => {
+          requireAllowed(v, purpose);
+          const slot = PROOF_SLOT[purpose];
+          const key = recordedKey(v.card, slot);
+          if (!key)
+            throw new AppError('relay', 'NO_RECORDED_KEY', `No ${slot} key was recorded for this card at issuance.`, {
+              status: 409,
+              retryable: false,
+            });
+          const binding = { holderOid: v.card.holder_oid, cardId, purpose };
+          return { ...(await issueChallenge(deps.db, binding, now)), slot, algorithm: key.algorithm };
+        }),
+      );
+    })
+    .post('/activate', signedIn, validJson(ActivateBody), async (c) => {
+      const body = c.req.valid('json');
+      return c.json(
+        await act(deps, c, 'activate', body.cardId, async (a): Promise<ActivateResult> => {
+          requireAllowed(a.v, 'activate');
+          await requireProof(deps.db, a.v, 'activate', body, a.now);
+          const card = await transition(deps, a, 'activate');
+          const template = a.v.template;
+          const tap = template?.initiate.systemGeneratesTap ? await initiatePass(deps, a.holder, card, template) : null;
+          return { card: (await holderView(deps.db, card)).view, tap };
+        }),
+      );
+    })
+    .post('/request-tap', signedIn, validJson(RequestTapBody), async (c) => {
+      const body = c.req.valid('json');
+      return c.json(
+        await act(deps, c, 'request-tap', body.cardId, async (a): Promise<RequestTapResult> => {
+          requireAllowed(a.v, 'request-tap');
+          const template = a.v.template!;
+          const rules = a.v.view.actions.requestTap;
+          if (rules.forceAuthentication) {
+            if (!body.challengeId || !body.signature)
+              throw new AppError(
+                'relay',
+                'PROOF_REQUIRED',
+                'The card template asks the card to prove itself: sign a request-tap challenge with the card first.',
+                { status: 400, retryable: false },
+              );
+            await requireProof(
+              deps.db,
+              a.v,
+              'request-tap',
+              { challengeId: body.challengeId, signature: body.signature },
+              a.now,
+            );
+          }
+          const tap = await createPass(deps, a.holder, a.v.card, template);
+          const deliverId = rules.forceAuthentication
+            ? template.tap.forceAuthenticationDeliverTemplateId
+            : template.tap.operatorDeliverTemplateId;
+          const sent = await deliverPass(deps, a.holder, a.v.card, tap, deliverId ? [deliverId] : []);
+          return {
+            temporaryAccessPass: rules.showCode ? tap.temporaryAccessPass : null,
+            emailed: sent.emailed,
+            lifetimeInMinutes: tap.lifetimeInMinutes,
+            isUsableOnce: tap.isUsableOnce,
+            startDateTime: tap.startDateTime,
+            problem: sent.problem,
+          };
+        }),
+      );
+    })
+    .post('/unblock', signedIn, validJson(UnblockBody), async (c) => {
+      const body = c.req.valid('json');
+      return c.json(
+        await act(deps, c, 'unblock', body.cardId, async (a): Promise<UnblockRelease> => {
+          requireAllowed(a.v, 'unblock');
+          if (!deps.vault)
+            throw new AppError(
+              'relay',
+              'CARD_KEYS_UNAVAILABLE',
+              'The relay holds no card keys: set KEYWARD_KEK (or KEYWARD_KEK_FILE) in its configuration.',
+              { status: 503, retryable: false },
+            );
+          await requireProof(deps.db, a.v, 'unblock', body, a.now);
+          const released = await deriveSecret(deps.vault, a.v.card, 'puk');
+          const target = { type: 'card' as const, id: body.cardId, label: 'PUK for self-service unblock' };
+          await deps.audit({ actor: a.holder.actor, action: 'key.release', target, outcome: 'succeeded' });
+          await authoriseUnblock(deps.db, a.v.card.holder_oid, body.cardId, a.now);
+          return { cardId: body.cardId, puk: released.secret === 'puk' ? released.puk : '' };
+        }),
+      );
+    })
+    .post('/unblocked', signedIn, validJson(UnblockedBody), async (c) => {
+      const { cardId } = c.req.valid('json');
+      return c.json(
+        await act(deps, c, 'unblocked', cardId, async (a) => {
+          await consumeUnblockAuthorisation(deps.db, a.v.card.holder_oid, cardId, a.now);
+          const card = a.v.card.state === 'locked' ? await transition(deps, a, 'unblock') : a.v.card;
+          return (await holderView(deps.db, card)).view;
+        }),
+      );
+    });
+}

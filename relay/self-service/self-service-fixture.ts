@@ -1,0 +1,115 @@
+/**
+ * The world of the self-service tests: the Entra emulator and an SMTP catcher (the outside world), the
+ * relay built as relay/server.ts builds it over a fresh database (PGlite or a private PostgreSQL, from
+ * describeStore), a card template and its emails published through the real routes, and a card issued
+ * to Ben with real 9A and 9E keys made by node:crypto, whose private halves play the card's part.
+ */
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { expect } from 'vitest';
+import type { CardKey } from '../../src/relay-api/contract';
+import type { CardTemplateBody } from '../../src/relay-api/template-schemas';
+import type { RelayDatabase } from '../db/connect';
+import { createMailServices } from '../mail/services';
+import { mailConfigEnv, publishOn, relayToken, USERS, type MailWorld } from '../../test/support/mail-world';
+import { rememberApp } from '../../test/support/mail-templates';
+import { buildTestApp, testRelayConfig } from '../../test/support/relay-app';
+import { cardTemplate } from '../templates/template-fixture';
+
+/** A key pair standing in for one slot of a card. */
+export interface SlotKey {
+  record: CardKey;
+  privateKey: KeyObject;
+}
+
+/** A P-256 key for `slot`, recorded as issuance records it (DER SPKI, base64). */
+export function slotKey(slot: '9a' | '9e'): SlotKey {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const der = publicKey.export({ format: 'der', type: 'spki' });
+  return { record: { slot, algorithm: 'ECCP256', publicKey: der.toString('base64') }, privateKey };
+}
+
+/** What the card returns for the nonce: ECDSA P-256 over SHA-256, DER (SP 800-73-4 Part 2 §3.2.4). */
+export function cardSigns(key: SlotKey, nonceBase64: string): string {
+  return sign('sha256', Buffer.from(nonceBase64, 'base64'), { key: key.privateKey, dsaEncoding: 'der' }).toString(
+    'base64',
+  );
+}
+
+/** The relay over `database` in `world`, with `env` and a settable wall clock. */
+export async function buildSelfServiceApp(world: MailWorld, database: RelayDatabase, env: Record<string, string> = {}) {
+  const config = testRelayConfig(mailConfigEnv(world, env));
+  const mail = createMailServices(config, database.db, { fetch: world.fetch, smtpCa: world.tls.caPem });
+  const clock = { now: Date.now() };
+  const built = buildTestApp({ fetch: world.fetch, config, mail, database, clock: () => clock.now });
+  rememberApp(built.app, world, database);
+  const token = (userId: string) => relayToken(world, userId);
+  const call = async (
+    userId: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) =>
+    built.app.request(path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${await token(userId)}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...extra,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const ada = world.emulator.tenant.byDisplayName('Ada Admin').id;
+  const aisha = USERS.aisha;
+
+  /** Publishes a card template (as Ada) whose tap and initiate sections are overridden. */
+  async function publishCardTemplate(id: string, patch: (t: CardTemplateBody) => CardTemplateBody) {
+    const res = await call(ada, 'PUT', `/api/templates/card/${id}`, {
+      expectedVersion: 0,
+      body: patch(cardTemplate(id, `Template ${id}`)),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  /** Publishes an email delivering the pass to the holder; returns its id. */
+  async function publishPassEmail(subject: string) {
+    const ref = await publishOn(built.app, {
+      name: subject,
+      to: '${Mail}',
+      subject,
+      text: 'Hello ${GivenName}, your pass is ${AadTapCode} (card ${CardSerial}).',
+    });
+    return ref.id;
+  }
+
+  /** Issues card `serial:<serial>` to Ben (as Aisha) under template `templateId` with `keys`. */
+  async function issueToBen(serial: number, templateId: string, keys: SlotKey[]) {
+    const res = await call(aisha, 'POST', `/api/cards/serial:${serial}/transitions`, {
+      transition: 'issue',
+      expectedVersion: 0,
+      issue: {
+        holderOid: USERS.ben,
+        holderName: 'Ben Member',
+        holderUpn: 'ben.member@contoso.example',
+        templateId,
+        templateVersion: 1,
+        credentialType: 'yubikey',
+        serial,
+        chuidGuid: '',
+        keys: keys.map((k) => k.record),
+        managementKeyAlgorithm: 'AES192',
+      },
+    });
+    expect(res.status).toBe(200);
+    return `serial:${serial}`;
+  }
+
+  /** An operator transition on a card (lock, retire), from the version it has now. */
+  async function operatorTransition(cardId: string, transition: string, expectedVersion: number) {
+    const res = await call(aisha, 'POST', `/api/cards/${cardId}/transitions`, { transition, expectedVersion });
+    expect(res.status).toBe(200);
+  }
+
+  return { ...built, clock, call, publishCardTemplate, publishPassEmail, issueToBen, operatorTransition, ada, aisha };
+}
+export type SelfServiceApp = Awaited<ReturnType<typeof buildSelfServiceApp>>;
