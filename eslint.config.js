@@ -18,7 +18,8 @@ const NO_JS_SUFFIX = {
  * workflows orchestrate over the four peers and never touch a card below cards/. mail/ (template
  * rendering) and config/ (the deployment file) are leaves the peers use. src/app-error.ts and
  * src/bytes.ts (which uses only app-error) sit under everything and any layer imports them; the entry
- * files in src/ (main.ts, sw.ts, auth-redirect.ts, register-sw.ts) are the composition root above ui.
+ * files in src/ (main.ts, sw.ts, auth-redirect.ts, register-sw.ts) and src/self-service/main.ts (the
+ * holder's page) are the composition roots above ui.
  * simulator/ (the virtual reader, the virtual PIV card and the vpcd client side) is the demo's and the
  * tests' outside world: it drives the real transport and is loaded lazily by the demo; tests of any
  * layer may use it. The reader backends are transport's (`ReaderBackend`), and src/workflows/readers.ts
@@ -152,7 +153,7 @@ export default ts.config(
     ...bansFor('workflows', [...LAYERS.workflows, 'transport', 'ccid', 'simulator']),
     OUTSIDE,
   ]),
-  restrict(['src/*.ts', 'relay/**/*.ts', 'bridge/**/*.ts'], [OUTSIDE], TESTS),
+  restrict(['src/*.ts', 'src/self-service/*.ts', 'relay/**/*.ts', 'bridge/**/*.ts'], [OUTSIDE], TESTS),
   restrict(
     ['src/app-error.ts'],
     [{ regex: '^\\.', message: 'src/app-error.ts sits under every layer and imports none.' }],

@@ -3,10 +3,12 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { resolve } from 'node:path';
 import { securityHeaders } from './scripts/security-headers';
+import { selfServiceManifest } from './scripts/self-service-pwa';
 
 /**
- * The PWA build. Two HTML inputs: the app, and the MSAL redirect bridge page that popups and silent
- * iframes land on (MSAL v5 passes the response to the main frame over a BroadcastChannel, which is what
+ * The PWA build. Three HTML inputs: the operator console, the card holder's self-service page
+ * (self-service/index.html, installable on its own: scripts/self-service-pwa.ts), and the MSAL redirect
+ * bridge page that both apps' popups and silent iframes land on (MSAL v5 passes the response to the main frame over a BroadcastChannel, which is what
  * lets the app keep COOP `same-origin`).
  *
  * The service worker is ours (`injectManifest`, src/sw.ts) and is registered by src/register-sw.ts, not by
@@ -44,6 +46,7 @@ export default defineConfig({
         ],
       },
     }),
+    selfServiceManifest(),
   ],
   build: {
     target: 'es2022',
@@ -51,6 +54,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
+        selfService: resolve(import.meta.dirname, 'self-service/index.html'),
         authRedirect: resolve(import.meta.dirname, 'auth-redirect.html'),
       },
     },

@@ -1,5 +1,5 @@
 /**
- * Serves the built PWA (dist/) with the headers the app requires (scripts/security-headers.ts) and the
+ * Serves the built PWA (dist/: the operator console at /, the holder's self-service page at /self-service/) with the headers the app requires (scripts/security-headers.ts) and the
  * deployment file keyward.config.json generated for this deployment.
  */
 import { Hono } from 'hono';
@@ -22,6 +22,8 @@ export function createStaticApp(root: string, config: DeploymentConfig, connectS
     c.res.headers.set('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
   app.get('/keyward.config.json', (c) => c.json(config));
+  // The card holder's self-service page is a folder of its own (dist/self-service/index.html).
+  app.get('/self-service', (c) => c.redirect('/self-service/', 301));
   app.use('*', serveStatic({ root }));
   app.notFound((c) => c.text('Not found', 404));
   return app;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bytesEqual, concatBytes, fromHex, isHex, toHex } from './bytes';
+import { bytesEqual, concatBytes, fromBase64, fromHex, isHex, toBase64, toHex } from './bytes';
 
 describe('hex', () => {
   it('writes two upper-case digits a byte, or lower-case and separated when asked', () => {
@@ -51,5 +51,29 @@ describe('bytesEqual', () => {
     expect(bytesEqual(Uint8Array.of(0, 2, 3), Uint8Array.of(1, 2, 3))).toBe(false);
     expect(bytesEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 2, 3))).toBe(false);
     expect(bytesEqual(new Uint8Array(0), new Uint8Array(0))).toBe(true);
+  });
+});
+
+describe('base64', () => {
+  it('RFC 4648 §10 vectors, both ways', () => {
+    const vectors: [string, string][] = [
+      ['', ''],
+      ['f', 'Zg=='],
+      ['fo', 'Zm8='],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg=='],
+      ['fooba', 'Zm9vYmE='],
+      ['foobar', 'Zm9vYmFy'],
+    ];
+    for (const [text, b64] of vectors) {
+      expect(toBase64(new TextEncoder().encode(text))).toBe(b64);
+      expect(new TextDecoder().decode(fromBase64(b64))).toBe(text);
+    }
+  });
+
+  it('round-trips any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => bytesEqual(fromBase64(toBase64(bytes)), bytes)),
+    );
   });
 });

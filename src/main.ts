@@ -18,6 +18,7 @@ import { openKeywardDb } from './store/db';
 import { RelayTemplateStore } from './workflows/template-store';
 import { relayAuditLog, relayCardRegistry } from './workflows/ports';
 import { registerServiceWorker } from './register-sw';
+import { demoCardSerial } from './demo-card-serial';
 import './ui/app.css';
 
 // The first open decides who hears that another tab upgraded the database, so it happens before any other.
@@ -26,12 +27,6 @@ openKeywardDb(() => staleTab.markStale()).catch((e: unknown) => {
   // This tab's code is older than the database another tab already upgraded.
   if ((e as { name?: unknown } | null)?.name === 'VersionError') staleTab.markStale();
 });
-
-/** The demo only: `?demo-card-serial=N` numbers the virtual reader's cards from N (two windows, one card). */
-function demoCardSerial(): number | undefined {
-  const n = Number(new URLSearchParams(location.search).get('demo-card-serial'));
-  return Number.isSafeInteger(n) && n > 0 && n < 2 ** 32 ? n : undefined;
-}
 
 const session = new SessionState();
 const readers = new ReaderState();

@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The service worker: precaches the app shell (the list is injected at build time by vite-plugin-pwa's
- * injectManifest) so the installed app and reloads work offline, and serves navigations from the
- * precached index.html. The deployment file keyward.config.json is network-first, so a changed setting
+ * injectManifest) so the installed apps and reloads work offline, and serves navigations from the
+ * precached pages: /self-service/… from self-service/index.html (the holder's app), the rest from index.html. The deployment file keyward.config.json is network-first, so a changed setting
  * wins online and the last one seen still starts the app offline.
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
@@ -14,8 +14,16 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: str
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
-// Only the app's own pages; the redirect bridge must always reach the network-loaded page with its hash.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/auth-redirect\.html/] }));
+// The self-service page (its own app, scope /self-service/) from its own precached page.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/self-service/index.html'), { allowlist: [/^\/self-service(\/|$)/] }),
+);
+// The console for the rest; the redirect bridge must always reach the network-loaded page with its hash.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    denylist: [/^\/auth-redirect\.html/, /^\/self-service(\/|$)/],
+  }),
+);
 
 registerRoute(
   ({ url, sameOrigin }) => sameOrigin && url.pathname === '/keyward.config.json',

@@ -32,19 +32,27 @@ const MICROSOFT_AUTHORITY_HOSTS = new Set([
 
 export type { SignedInAccount, TokenSource } from './token-source';
 
+/** What a Keyward app asks of MSAL besides the Entra settings. */
+export interface TokenSourceOptions {
+  /** Where tokens live (the deployment's `tokenCache`; sessionStorage unless it says otherwise). */
+  readonly cache?: TokenCacheLocation;
+  /**
+   * Resource scopes the interactive sign-in asks consent for besides the OpenID ones (the self-service
+   * page: Graph `User.Read` only). The operator console asks for its scopes when it first needs a token.
+   */
+  readonly signInScopes?: readonly string[];
+}
+
 /** True when the app runs as an installed PWA window. */
 function runsInstalled(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(display-mode: standalone)').matches;
 }
 
-/**
- * Creates and initialises the MSAL client for `settings`, keeping tokens in `cache` (the deployment's
- * `tokenCache`; sessionStorage unless it says otherwise).
- */
+/** Creates and initialises the MSAL client for `settings` (see {@link TokenSourceOptions}). */
 export async function createMsalTokenSource(
   settings: EntraSettings,
   redirectUri: string,
-  cache: TokenCacheLocation = 'sessionStorage',
+  { cache = 'sessionStorage', signInScopes = [] }: TokenSourceOptions = {},
 ): Promise<TokenSource> {
   const aad = MICROSOFT_AUTHORITY_HOSTS.has(settings.authorityHost.toLowerCase());
   const authority = aad
@@ -64,7 +72,7 @@ export async function createMsalTokenSource(
   } catch (cause) {
     throw mapMsalError(cause, settings.authorityHost);
   }
-  return new MsalTokenSource(pca, settings.authorityHost);
+  return new MsalTokenSource(pca, settings.authorityHost, [...LOGIN_SCOPES, ...signInScopes]);
 }
 
 class MsalTokenSource implements TokenSource {
@@ -74,6 +82,7 @@ class MsalTokenSource implements TokenSource {
   constructor(
     private readonly pca: IPublicClientApplication,
     private readonly authorityHost: string,
+    private readonly loginScopes: readonly string[],
   ) {
     const [first] = pca.getAllAccounts();
     if (!pca.getActiveAccount() && first) pca.setActiveAccount(first);
@@ -87,7 +96,7 @@ class MsalTokenSource implements TokenSource {
   signIn(options: { fresh?: boolean } = {}): Promise<SignedInAccount> {
     return this.#serialise(async () => {
       const result = await this.pca.loginPopup({
-        scopes: [...LOGIN_SCOPES],
+        scopes: [...this.loginScopes],
         prompt: options.fresh ? 'login' : 'select_account',
       });
       if (!result.account) throw new AppError('entra', 'SIGN_IN_FAILED', 'The sign-in returned no account.');

@@ -115,3 +115,24 @@ export class CopiedPassState {
     this.#cancelFocus = undefined;
   }
 }
+
+/** What the person is told about the copied pass at time `now`, in words ('' when nothing was copied). */
+export function copiedPassNote(s: CopiedPassStatus, now: number): string {
+  if (s.state === 'copied')
+    return `Copied. Keyward clears the clipboard in ${Math.max(0, Math.ceil((s.clearsAt - now) / 1000))} s, while this page is open.`;
+  if (s.state === 'waiting-for-focus') return 'Keyward clears the clipboard as soon as you come back to this page.';
+  if (s.state === 'cleared') return 'The code was cleared from the clipboard.';
+  if (s.state === 'replaced') return 'You copied something else since, so Keyward left the clipboard alone.';
+  if (s.state === 'copy-failed')
+    return 'The browser did not let Keyward copy the code. Select it and copy it yourself, then copy something else over it when done.';
+  if (s.state === 'clear-failed') return 'Keyward could not clear the clipboard. Copy something else over the code.';
+  return '';
+}
+
+/** How long until a pass that started at `startDateTime` and lasts `lifetimeInMinutes` expires, in words. */
+export function passTimeLeft(startDateTime: string, lifetimeInMinutes: number, now: number): string {
+  const s = Math.max(0, Math.floor((Date.parse(startDateTime) + lifetimeInMinutes * 60_000 - now) / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h ? `${h} h ` : ''}${m} min ${s % 60} s`;
+}

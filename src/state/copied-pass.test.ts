@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLIPBOARD_CLEAR_MS, CopiedPassState, type ClipboardSeat } from './copied-pass.svelte';
+import {
+  CLIPBOARD_CLEAR_MS,
+  copiedPassNote,
+  CopiedPassState,
+  passTimeLeft,
+  type ClipboardSeat,
+} from './copied-pass.svelte';
 
 interface TestSeat extends ClipboardSeat {
   clipboard: string;
@@ -114,5 +120,22 @@ describe('a copied pass', () => {
     clip.writeRefused = true;
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS);
     expect(pass.status).toEqual({ state: 'clear-failed' });
+  });
+});
+
+describe('what the person is told', () => {
+  it('counts down the clear, and says each outcome in words', () => {
+    expect(copiedPassNote({ state: 'copied', clearsAt: 61_000 }, 1_000)).toBe(
+      'Copied. Keyward clears the clipboard in 60 s, while this page is open.',
+    );
+    expect(copiedPassNote({ state: 'cleared' }, 0)).toBe('The code was cleared from the clipboard.');
+    expect(copiedPassNote({ state: 'idle' }, 0)).toBe('');
+  });
+
+  it('says how long a pass has left, never below zero', () => {
+    const start = '2026-12-05T10:00:00.000Z';
+    const t0 = Date.parse(start);
+    expect(passTimeLeft(start, 90, t0 + 1_000)).toBe('1 h 29 min 59 s');
+    expect(passTimeLeft(start, 10, t0 + 11 * 60_000)).toBe('0 min 0 s');
   });
 });

@@ -56,7 +56,7 @@ export class OperatorSession {
       return new OperatorSession(connection, createLoopbackTokenSource(connection));
     }
     const { createMsalTokenSource } = await import('../entra/msal-adapter');
-    return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri, tokenCache));
+    return new OperatorSession(connection, await createMsalTokenSource(connection, redirectUri, { cache: tokenCache }));
   }
 
   /** The account remembered in this browser, if any. */

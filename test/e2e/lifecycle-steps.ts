@@ -4,8 +4,9 @@
  * a reader, Issue to a holder (Ben Member unless told) with the operator's re-authentication, and Activate.
  */
 import type { Page } from '@playwright/test';
-import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
-import { chooseUser, expect, publishDefaultExportTemplate } from './fixtures';
+import { E2E_PORTS } from '../../playwright.config';
+import { expect, publishDefaultExportTemplate } from './fixtures';
+import { chooseBridgeReader, generateMasterKey, startIssue } from './operator-steps';
 import type { BridgeRig } from '../bridge/bridge-rig';
 
 export const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
@@ -48,7 +49,7 @@ export async function createCardTemplateAndKey(page: Page): Promise<void> {
   await page.goto('/#/templates');
   // Templates are the relay's, which lives for the whole run: an earlier test may have published it.
   await expect(page.getByRole('button', { name: 'New card template' })).toBeVisible();
-  if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return createKey(page);
+  if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return generateMasterKey(page);
   // Its pass is emailed with the default data-export template, which must be published to be chosen.
   await publishDefaultExportTemplate(page);
   await page.goto('/#/templates');
@@ -71,16 +72,7 @@ export async function createCardTemplateAndKey(page: Page): Promise<void> {
     .check();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
-  await createKey(page);
-}
-
-/** The card master key, generated in this browser. */
-export async function createKey(page: Page): Promise<void> {
-  await page.goto('/#/options/security');
-  await page.getByLabel('New passphrase').fill('correct horse battery staple');
-  await page.getByLabel('Repeat passphrase').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Generate master key' }).click();
-  await expect(page.getByTestId('master-key-fingerprint')).toBeVisible();
+  await generateMasterKey(page);
 }
 
 /** How the blank card gets into a reader. */
@@ -115,42 +107,12 @@ export const smartCardYubiKey: InsertBlankCard = async (page) => {
  */
 export const bridgeYubiKey =
   (rig: BridgeRig): InsertBlankCard =>
-  async (page) => {
-    const offer = page.locator('details').filter({ hasText: 'Use the Keyward bridge' });
-    if ((await offer.getAttribute('open')) === null) await offer.locator('summary').click();
-    if (await offer.getByRole('button', { name: 'Connect to the bridge' }).isVisible()) {
-      const printed = rig.codes.length;
-      await offer.getByRole('button', { name: 'Connect to the bridge' }).click();
-      // A browser that kept its pairing key (IndexedDB) authenticates: then no code is asked.
-      const connected = offer.getByText('The bridge sees');
-      await expect(offer.getByLabel('Pairing code').or(connected)).toBeVisible();
-      if (await offer.getByLabel('Pairing code').isVisible()) {
-        // A fresh code, unless one printed earlier is still valid (the bridge does not print it again).
-        await expect
-          .poll(() => rig.codes.length > printed, { timeout: 3000 })
-          .toBe(true)
-          .catch(() => undefined);
-        await expect.poll(() => rig.codes.some((c) => c.origin === APP_ORIGIN)).toBe(true);
-        await offer.getByLabel('Pairing code').fill(rig.codes.findLast((c) => c.origin === APP_ORIGIN)!.code);
-        await offer.getByRole('button', { name: 'Pair' }).click();
-      }
-    }
-    await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: rig.harness.reader }).click();
-    await expect(page.getByRole('heading', { name: rig.harness.reader })).toBeVisible();
-  };
+  (page) =>
+    chooseBridgeReader(page, rig);
 
 /** Issue up to the operator's final click: template, re-authentication (the operator passcode), the holder. */
 export async function startIssueTo(page: Page, holder: Holder = BEN): Promise<void> {
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
-  await page.getByLabel('Card template').selectOption({ label: TEMPLATE });
-  // The operator passcode: a fresh interactive sign-in (prompt=login) in the emulator's popup.
-  const popupPromise = page.context().waitForEvent('page');
-  await page.getByRole('button', { name: 'Re-authenticate' }).click();
-  const popup = await popupPromise;
-  await popup.getByRole('button', { name: /Aisha Operator/ }).click();
-  await expect(page.getByText('Re-authenticated as Aisha Operator')).toBeVisible({ timeout: 30_000 });
-
-  await chooseUser(page, holder.search, new RegExp(holder.name));
+  await startIssue(page, TEMPLATE, holder.search, new RegExp(holder.name));
   await page.getByRole('button', { name: `Issue the card to ${holder.name}` }).click();
 }
 

@@ -1,9 +1,6 @@
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, expect } from './fixtures';
-import { CHROMIUM_ARGS, E2E_PORTS } from '../../playwright.config';
+import { withProfile } from './pwa-profile';
+import { E2E_PORTS } from '../../playwright.config';
 
 const APP = `http://localhost:${E2E_PORTS.app}`;
 
@@ -37,28 +34,8 @@ test('the manifest is served and complete', async ({ request }) => {
     expect((await request.get(`/${icon.src}`)).headers()['content-type']).toBe('image/png');
 });
 
-/** A real (temporary) Chromium profile: incognito-like contexts are never installable. */
-async function withProfile(run: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
-  const profile = mkdtempSync(join(tmpdir(), 'keyward-pwa-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-    ignoreHTTPSErrors: true,
-  });
-  try {
-    const page = await context.newPage();
-    await page.goto(APP);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await run(context, page);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
 test('Chromium reports no installability errors', async () => {
-  await withProfile(async (context, page) => {
+  await withProfile(APP, async (context, page) => {
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
     expect(installabilityErrors).toEqual([]);
@@ -66,7 +43,7 @@ test('Chromium reports no installability errors', async () => {
 });
 
 test('the app installs, launches as an app, and the operator signs in from it', async () => {
-  await withProfile(async (context, page) => {
+  await withProfile(APP, async (context, page) => {
     const cdp = await context.newCDPSession(page);
     const manifestId = `${APP}/`;
     await cdp.send('PWA.install', { manifestId });

@@ -97,6 +97,8 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
     layered('entra', unionOf(read, 'src/entra/graph-errors.ts', 'GraphErrorCode')),
   "src/entra/msal-adapter.ts: 'entra', code": (read) =>
     layered('entra', [...literals(tableOf(read, 'src/entra/msal-adapter.ts', 'MSAL_CODES')), 'SIGN_IN_FAILED']),
+  // The relay's code for a follow-up problem it reported in a self-service answer: counted at the relay's raise.
+  "src/state/holder-action.svelte.ts: 'relay-api', problem.code": () => [],
   // Re-raises the entra code an activation recorded: no new codes.
   "src/ui/lifecycle/ActivateDetails.svelte: 'entra', tap.code": () => [],
   // The relay's `{ error: { code } }`; `HTTP_<status>` when something else answered (a layer fallback).

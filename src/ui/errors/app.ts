@@ -28,6 +28,7 @@ export const STATE_WORDS: Words = {
       ? 'The card was read again just now and its PIN is blocked (too many wrong PINs, here or in another program). Use Unblock to set a new PIN.'
       : `The card was read again just now and is ${typeof f.state === 'string' ? f.state : 'in another state'}, so ${typeof f.transition === 'string' ? f.transition : 'that'} no longer applies. Choose again from the diagram.`,
   CARD_NOT_OPEN: say('Open a reader with a card in it first (on the Lifecycle page), then try again.'),
+  HOLDER_CARD_NOT_OPEN: say('Put your card in a reader, choose that reader above, and try again.'),
   REAUTH_CANCELLED: say(
     'Re-authentication was cancelled, so nothing was issued. Choose "Re-authenticate" to try again.',
   ),

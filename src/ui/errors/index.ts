@@ -12,6 +12,7 @@ import { LIFECYCLE_WORDS } from './lifecycle';
 import { CARDS_WORDS, PIV_WORDS } from './piv';
 import { RELAY_API_WORDS, RELAY_HTTP_FALLBACK } from './relay-api';
 import { SELF_SERVICE_WORDS } from './self-service';
+import { SELF_SERVICE_PAGE_WORDS } from './self-service-page';
 import { SMART_CARD_WORDS } from './smart-card';
 import { sentence, type Describer, type Words } from './types';
 import { USB_WORDS } from './usb';
@@ -26,7 +27,7 @@ const WORDS: Readonly<Record<string, Words>> = {
   cards: CARDS_WORDS,
   entra: ENTRA_WORDS,
   'relay-api': { ...RELAY_API_WORDS, ...SELF_SERVICE_WORDS },
-  workflows: { ...LIFECYCLE_WORDS, ...WORKFLOWS_WORDS },
+  workflows: { ...LIFECYCLE_WORDS, ...WORKFLOWS_WORDS, ...SELF_SERVICE_PAGE_WORDS },
   config: CONFIG_WORDS,
   mail: MAIL_WORDS,
   state: STATE_WORDS,

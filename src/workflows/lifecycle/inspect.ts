@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../app-error';
 import { identifyCard, openCard } from '../../cards/card';
-import { checkPinPolicy } from '../../cards/pins';
+import { checkPinPolicy, type PinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../cards/readers';
 import type { CardTemplateRecord } from '../../store/db';
 import { currentMasterKey } from '../master-key';
@@ -77,6 +77,11 @@ export async function templateOfCard(record: Card, templates: TemplateStore): Pr
 
 /** Checks the holder's new PIN, typed twice, against the template's policy before anything is sent to the card. */
 export function checkNewPin(pin: string, repeat: string, template: CardTemplateRecord): void {
+  checkRepeatedPin(pin, repeat, template.issue.pinPolicy);
+}
+
+/** Checks a new PIN typed twice (`PIN_MISMATCH`) and against `policy` (cards `PIN_POLICY`). */
+export function checkRepeatedPin(pin: string, repeat: string, policy: PinPolicy): void {
   if (pin !== repeat) throw new AppError('workflows', 'PIN_MISMATCH', 'The two new PINs differ.');
-  checkPinPolicy(pin, template.issue.pinPolicy);
+  checkPinPolicy(pin, policy);
 }

@@ -1,0 +1,84 @@
+/**
+ * The self-service page's session and card list: a member signs in (the MSAL adapter stands in, minting
+ * the Entra emulator's own tokens), the sign-in is announced, the relay is reached as them, and a
+ * cancelled sign-in or a relay that does not answer is kept as the error the page puts into words.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeMsalAdapter, startTenant, type TestTenant } from '../../test/state/signed-in-operator';
+import { HolderState, MyCardsState } from './holder.svelte';
+
+vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
+vi.stubGlobal('location', { origin: 'http://localhost:8080' });
+
+let tenant: TestTenant;
+beforeAll(async () => {
+  tenant = await startTenant();
+});
+afterAll(() => tenant.emulator.close());
+
+function newHolder() {
+  const holder = new HolderState();
+  holder.deployment = tenant.deployment;
+  const announced = { count: 0 };
+  holder.onSignedIn(() => announced.count++);
+  return { holder, announced };
+}
+
+describe('HolderState', () => {
+  beforeEach(() => tenant.signInNext(null));
+
+  it('starts signed out with no relay, signs a member in, announces it once, and signs out', async () => {
+    const { holder, announced } = newHolder();
+    await holder.init();
+    expect(holder.phase).toBe('signed-out');
+    expect(holder.relay()).toBeNull();
+
+    tenant.signInNext('Lena Novak');
+    await holder.signIn();
+    expect(holder.phase).toBe('signed-in');
+    expect(holder.account?.name).toBe('Lena Novak');
+    expect(announced.count).toBe(1);
+    // The relay is reached with a token for its own API scope, as the member.
+    const relay = holder.relay()!;
+    expect(relay.url).toBe(tenant.deployment.relayUrl);
+    const claims = JSON.parse(atob((await relay.token()).split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+    expect(claims).toMatchObject({ name: 'Lena Novak', scp: 'Mail.Send' });
+
+    await holder.signOut();
+    expect(holder.phase).toBe('signed-out');
+    expect(holder.account).toBeNull();
+    expect(holder.relay()).toBeNull();
+  });
+
+  it('restores the member this browser remembers, and a closed sign-in window is said in words', async () => {
+    tenant.signInNext('Lena Novak', true);
+    const restored = newHolder();
+    await restored.holder.init();
+    expect(restored.holder.phase).toBe('signed-in');
+    expect(restored.announced.count).toBe(1);
+
+    tenant.signInNext(null);
+    const { holder } = newHolder();
+    await holder.init();
+    await holder.signIn();
+    expect(holder.phase).toBe('signed-out');
+    expect(holder.error).toMatchObject({ layer: 'entra', code: 'SIGN_IN_CANCELLED' });
+  });
+});
+
+describe('MyCardsState', () => {
+  it('reads nothing while signed out, and says so in words when the relay does not answer', async () => {
+    const { holder } = newHolder();
+    await holder.init();
+    const cards = new MyCardsState(() => holder.relay());
+    await cards.load();
+    expect(cards.cards).toBeNull();
+    expect(cards.error).toBeNull();
+
+    tenant.signInNext('Lena Novak');
+    await holder.signIn();
+    await cards.load(); // the test deployment's relay address has nothing listening
+    expect(cards.loading).toBe(false);
+    expect(cards.error).toMatchObject({ layer: 'relay-api', code: 'RELAY_UNREACHABLE' });
+  });
+});
