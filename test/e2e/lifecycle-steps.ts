@@ -29,18 +29,23 @@ export interface InboxMessage {
   text: string;
 }
 
-/** Step 1: the default TAP email exists; it gets the pass id too, as the vSEC:CMS guide shows. */
+/** Lines step 1 adds to the default TAP email: the pass id, as the vSEC:CMS guide shows, and the card. */
+const ADDED_LINES = ['Pass id: ${AadTapId}', 'Card: ${CardSerial} (${CredentialType}).'];
+
+/** Step 1: the default TAP email exists, with {@link ADDED_LINES}. */
 export async function checkExportTemplate(page: Page): Promise<void> {
   await publishDefaultExportTemplate(page);
   await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
   const text = page.getByLabel('Text body');
   await expect(text).toHaveValue(/\$\{AadTapCode\}/);
-  if (!(await text.inputValue()).includes('${AadTapId}')) {
-    await text.fill(`${await text.inputValue()}\nPass id: \${AadTapId}`);
+  const body = await text.inputValue();
+  const missing = ADDED_LINES.filter((line) => !body.includes(line));
+  if (missing.length > 0) {
+    await text.fill([body, ...missing].join('\n'));
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Saved "Temporary Access Pass".' })).toBeVisible();
   }
-  await expect(text).toHaveValue(/\$\{AadTapId\}/);
+  for (const line of ADDED_LINES) expect(await text.inputValue()).toContain(line);
   await expect(text).toHaveValue(/\$\{AadTapCode\}/);
 }
 

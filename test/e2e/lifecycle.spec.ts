@@ -69,7 +69,9 @@ async function runWholeWorkflow(
         (m) =>
           m.to.some((t) => t.address === 'ben.member@contoso.example') &&
           m.text.includes(tap!.temporaryAccessPass) &&
-          m.text.includes(tap!.id),
+          m.text.includes(tap!.id) &&
+          // The card's variables are filled in (they once rendered "Card:  ().").
+          /Card: [^\s()]+ \([^()]+\)\./.test(m.text),
       );
     })
     .toBe(true);
