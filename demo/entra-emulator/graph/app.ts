@@ -67,7 +67,7 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
   app.use('*', authenticate(deps));
   app.use('*', async (c, next) => {
     const write = WRITE_METHODS.has(c.req.method) && !c.req.path.endsWith('/$batch');
-    const retryAfter = write ? deps.quota.take(c.get('caller').clientId) : undefined;
+    const retryAfter = write ? deps.quota.take((c.get('app') ?? c.get('caller')).clientId) : undefined;
     if (retryAfter === undefined) return next();
     c.header('Retry-After', String(retryAfter));
     throw graphError(

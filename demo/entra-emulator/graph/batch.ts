@@ -8,7 +8,7 @@
  * `dependsOn` is not emulated (400). Messages for a malformed batch are the emulator's wording.
  */
 import { Hono, type Context } from 'hono';
-import type { GraphDeps, GraphEnv } from './context';
+import { requester, type GraphDeps, type GraphEnv } from './context';
 import { graphError } from './errors';
 
 /** Graph's limit on requests per batch. */
@@ -95,7 +95,7 @@ export function batchRoutes(deps: GraphDeps, dispatch: (req: Request) => Promise
     const items = parseBatch(raw);
     const responses = [];
     for (const item of items) responses.push(await runItem(c, dispatch, item));
-    deps.log(`graph: $batch of ${items.length} by ${c.get('caller').user.userPrincipalName}`);
+    deps.log(`graph: $batch of ${items.length} by ${requester(c)}`);
     return c.json({ responses });
   });
   return app;

@@ -1,6 +1,7 @@
 /**
  * Types shared by the Graph emulator's Hono app and its route modules.
  */
+import type { Context } from 'hono';
 import type { SigningKey } from '../signing';
 import type { Tenant, TenantUser } from '../tenant';
 import type { TapStore } from './tap-store';
@@ -56,3 +57,7 @@ export interface GraphEnv {
     app?: AppCaller;
   };
 }
+
+/** Who a request is from, for the log: the app of an app-only token, else the signed-in user. */
+export const requester = (c: Context<GraphEnv>): string =>
+  c.get('app')?.clientId ?? c.get('caller').user.userPrincipalName;

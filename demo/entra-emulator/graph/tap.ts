@@ -15,7 +15,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TenantUser } from '../tenant';
 import { requireScope } from './auth';
-import type { GraphDeps, GraphEnv } from './context';
+import { requester, type GraphDeps, type GraphEnv } from './context';
 import { graphError, missingScope, resourceNotFound } from './errors';
 import { tapDenial } from './roles';
 import type { CreateTapRequest } from './tap-store';
@@ -40,7 +40,6 @@ function authorizeTarget(c: Context<GraphEnv>, deps: GraphDeps, access: 'read' |
 }
 
 /** Who asked, for the log: the signed-in user's UPN, or the app's client id. */
-const requester = (c: Context<GraphEnv>) => c.get('app')?.clientId ?? c.get('caller').user.userPrincipalName;
 
 function badBody(message: string) {
   return graphError(400, 'badRequest', message);
