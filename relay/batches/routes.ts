@@ -25,16 +25,9 @@ import type { RelayConfig } from '../config';
 import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson, validParam, validQuery } from '../validate';
-import {
-  addItems,
-  changeState,
-  claimAttempts,
-  createBatch,
-  getBatch,
-  listBatches,
-  recordOutcomes,
-  releaseAttempts,
-} from './store';
+import { getBatch, listBatches } from './read';
+import { recordOutcomes } from './outcomes';
+import { addItems, changeState, claimAttempts, createBatch, releaseAttempts } from './store';
 
 /** What the batch routes need. */
 export interface BatchRouteDeps {

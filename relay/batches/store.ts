@@ -10,14 +10,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../src/app-error';
-import {
-  batchMailKey,
-  type Batch,
-  type BatchCreateBody,
-  type BatchItem,
-  type BatchItemInput,
-  type BatchOutcome,
-} from '../../src/relay-api/batch-contract';
+import { type BatchCreateBody, type BatchItemInput } from '../../src/relay-api/batch-contract';
 import { appendAuditIn, type AuditEntry } from '../audit/chain';
 import { linkAuditSoon } from '../audit/writer';
 import type { Schema } from '../db/schema';
@@ -28,9 +21,10 @@ export interface Actor {
   name: string;
 }
 
-const notFound = () => new AppError('relay', 'BATCH_NOT_FOUND', 'No such batch.', { status: 404 });
+/** 404 for a batch id the store does not hold. */
+export const notFound = () => new AppError('relay', 'BATCH_NOT_FOUND', 'No such batch.', { status: 404 });
 
-async function audit(
+export async function audit(
   tx: Transaction<Schema>,
   actor: Actor,
   at: Date,
@@ -132,7 +126,7 @@ export async function addItems(db: Kysely<Schema>, batchId: string, items: reado
   });
 }
 
-async function openBatch(tx: Transaction<Schema>, batchId: string, states: readonly string[]) {
+export async function openBatch(tx: Transaction<Schema>, batchId: string, states: readonly string[]) {
   const batch = await tx
     .selectFrom('tap_batches')
     .selectAll()
@@ -180,65 +174,6 @@ export async function releaseAttempts(db: Kysely<Schema>, batchId: string, userI
     .execute();
 }
 
-/** Whether the relay already sent the batch's email to `userId` (the page may have closed before saying so). */
-async function mailSent(tx: Transaction<Schema>, batchId: string, userId: string): Promise<boolean> {
-  const row = await tx
-    .selectFrom('mail_idempotency')
-    .select('status')
-    .where('key', '=', batchMailKey(batchId, userId))
-    .where('status', '>=', 200)
-    .where('status', '<', 300)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Settles items once each, auditing each on its user. Items already settled are left as they are. */
-export async function recordOutcomes(
-  db: Kysely<Schema>,
-  batchId: string,
-  outcomes: readonly BatchOutcome[],
-  actor: Actor,
-  at = new Date(),
-): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    const batch = await openBatch(tx, batchId, ['running', 'paused', 'cancelled']);
-    const rows = [];
-    for (const o of outcomes) {
-      const delivered = o.status === 'created' && (o.delivered || (await mailSent(tx, batchId, o.userId)));
-      const error = o.status === 'created' && delivered ? null : o.error;
-      const updated = await tx
-        .updateTable('tap_batch_items')
-        .set({
-          status: o.status,
-          pass_id: o.status === 'created' ? o.passId : null,
-          start_date_time: o.status === 'created' ? o.startDateTime : null,
-          delivered,
-          error,
-        })
-        .where('batch_id', '=', batchId)
-        .where('user_id', '=', o.userId)
-        .where('status', 'in', ['pending', 'creating'])
-        .returning(['upn'])
-        .executeTakeFirst();
-      if (!updated) continue;
-      rows.push({
-        action: 'tap.batch.create',
-        targetType: 'user',
-        targetId: o.userId,
-        targetLabel: updated.upn,
-        outcome: o.status === 'created' ? 'succeeded' : 'failed',
-        reason:
-          `batch ${batchId} (${batch.source_label})${o.status === 'created' ? `: pass ${o.passId}, ${delivered ? 'emailed' : 'not emailed'}` : ''}${error ? `: ${error}` : ''}`.slice(
-            0,
-            500,
-          ),
-      });
-    }
-    await audit(tx, actor, at, rows);
-  });
-  linkAuditSoon(db);
-}
-
 const MOVES: Readonly<Record<string, readonly string[]>> = {
   running: ['paused'],
   paused: ['running'],
@@ -275,79 +210,4 @@ export async function changeState(
     await audit(tx, actor, at, [batchRow(batchId, batch.source_label, action)]);
   });
   linkAuditSoon(db);
-}
-
-type ItemRow = Awaited<ReturnType<typeof itemRows>>[number];
-const itemRows = (db: Kysely<Schema>, batchIds: readonly string[]) =>
-  db
-    .selectFrom('tap_batch_items')
-    .selectAll()
-    .where('batch_id', 'in', [...batchIds])
-    .orderBy('position')
-    .execute();
-
-function toItem(r: ItemRow): BatchItem {
-  return {
-    userId: r.user_id,
-    upn: r.upn,
-    displayName: r.display_name,
-    status: r.status as BatchItem['status'],
-    attemptAt: r.attempt_at?.toISOString() ?? null,
-    passId: r.pass_id,
-    startDateTime: r.start_date_time,
-    delivered: r.delivered,
-    error: r.error,
-    skipCode: r.skip_code,
-    plan: (r.plan ?? null) as BatchItem['plan'],
-  };
-}
-
-/** Batches (newest first) with their counts; `withItems` adds each one's items. */
-export async function listBatches(
-  db: Kysely<Schema>,
-  filter: { batchId?: string; open?: boolean },
-  withItems: boolean,
-): Promise<Batch[]> {
-  let q = db.selectFrom('tap_batches').selectAll();
-  if (filter.batchId) q = q.where('batch_id', '=', filter.batchId);
-  if (filter.open) q = q.where('state', 'in', ['running', 'paused']);
-  const batches = await q.orderBy('created_at', 'desc').limit(100).execute();
-  if (batches.length === 0) return [];
-  const items = await itemRows(
-    db,
-    batches.map((b) => b.batch_id),
-  );
-  return batches.map((b) => {
-    const own = items.filter((i) => i.batch_id === b.batch_id);
-    const count = (s: string) => own.filter((i) => i.status === s).length;
-    return {
-      batchId: b.batch_id,
-      source: {
-        kind: b.source_kind as 'group' | 'csv',
-        id: b.source_kind === 'group' ? b.source_id : '',
-        label: b.source_label,
-      },
-      templateId: b.template_id,
-      state: b.state as Batch['state'],
-      createdBy: { oid: b.created_by_oid, name: b.created_by_name },
-      createdAt: b.created_at.toISOString(),
-      updatedAt: b.updated_at.toISOString(),
-      counts: {
-        pending: count('pending'),
-        creating: count('creating'),
-        created: count('created'),
-        failed: count('failed'),
-        skipped: count('skipped'),
-        delivered: own.filter((i) => i.delivered).length,
-      },
-      ...(withItems ? { items: own.map(toItem) } : {}),
-    };
-  });
-}
-
-/** One batch with its items; 404 when unknown. */
-export async function getBatch(db: Kysely<Schema>, batchId: string): Promise<Batch> {
-  const [batch] = await listBatches(db, { batchId }, true);
-  if (!batch) throw notFound();
-  return batch;
 }
