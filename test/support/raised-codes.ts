@@ -63,6 +63,12 @@ const HELPERS: Readonly<Record<string, { readonly layer: string; readonly in: st
   skipUser: { layer: 'workflows', in: 'src/workflows/batch-tap/eligibility.ts' },
 };
 
+/** The `entra` codes OAuth error names become (src/entra/sign-in-errors.ts), and the fallback. */
+const oauthCodes = (read: Reader): string[] => [
+  ...literals(tableOf(read, 'src/entra/sign-in-errors.ts', 'OAUTH_ERROR_CODES')),
+  'SIGN_IN_FAILED',
+];
+
 /** Where a variable layer or code comes from, as `layer/CODE` keys. */
 type Source = (read: Reader, files: readonly string[]) => string[];
 
@@ -96,7 +102,11 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "src/entra/graph-errors.ts: 'entra', codeForStatus(status)": (read) =>
     layered('entra', unionOf(read, 'src/entra/graph-errors.ts', 'GraphErrorCode')),
   "src/entra/msal-adapter.ts: 'entra', code": (read) =>
-    layered('entra', [...literals(tableOf(read, 'src/entra/msal-adapter.ts', 'MSAL_CODES')), 'SIGN_IN_FAILED']),
+    layered('entra', [...literals(tableOf(read, 'src/entra/msal-adapter.ts', 'MSAL_CODES')), ...oauthCodes(read)]),
+  // The loopback sign-in inside the installed app: OAuth error names, and a redirect URI on the wrong platform.
+  "src/entra/loopback-sign-in.ts: 'entra', oauthErrorCode(error)": (read) => layered('entra', oauthCodes(read)),
+  "src/entra/loopback-sign-in.ts: 'entra', code": (read) =>
+    layered('entra', [...oauthCodes(read), 'LOOPBACK_REDIRECT_PLATFORM']),
   // The relay's code for a follow-up problem it reported in a self-service answer: counted at the relay's raise.
   "src/state/holder-action.svelte.ts: 'relay-api', problem.code": () => [],
   // Re-raises the entra code an activation recorded: no new codes.
