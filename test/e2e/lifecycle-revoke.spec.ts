@@ -7,7 +7,7 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect, chooseUser } from './fixtures';
-import { issueAndActivate, virtualYubiKey, type Holder } from './lifecycle-steps';
+import { issueAndActivate, virtualCard, type Holder } from './lifecycle-steps';
 import { relayAs } from './relay-as';
 import { cardFor, publishSwitchTemplates, T } from './unblock-fixtures';
 
@@ -48,7 +48,7 @@ test('retiring a card removes the pass its activation created, and the summary s
 }) => {
   test.setTimeout(180_000);
   const marco = await emulator.userId(MARCO.upn);
-  await issueAndActivate(page, virtualYubiKey, /YubiKey/, MARCO);
+  await issueAndActivate(page, virtualCard(31_000_001), /YubiKey/, MARCO);
   const tap = await emulator.tapFor(marco);
   expect(tap).not.toBeNull();
 
@@ -77,7 +77,7 @@ test('retiring a card removes the pass its activation created, and the summary s
 });
 
 test.describe('reporting a card lost', () => {
-  test.beforeAll(publishSwitchTemplates);
+  test.beforeAll(() => publishSwitchTemplates([T.shown]));
 
   test("removes the pass an operator requested under the card's template", async ({
     operatorPage: page,

@@ -83,11 +83,21 @@ export async function createCardTemplateAndKey(page: Page): Promise<void> {
 /** How the blank card gets into a reader. */
 export type InsertBlankCard = (page: Page) => Promise<void>;
 
-/** The demo's Virtual reader with a fresh blank YubiKey 5.7. */
-export const virtualYubiKey: InsertBlankCard = async (page) => {
-  await page.getByRole('button', { name: 'Virtual reader' }).click();
-  await page.getByRole('button', { name: 'Insert a blank card' }).click();
-};
+/**
+ * The demo's Virtual reader with a fresh blank YubiKey 5.7, numbered from `serial` when given (the page is
+ * loaded again with `?demo-card-serial=`): the run's specs share one relay, so a spec that leaves its card
+ * issued uses serials of its own.
+ */
+export const virtualCard =
+  (serial?: number): InsertBlankCard =>
+  async (page) => {
+    if (serial !== undefined) await page.goto(`/?demo-card-serial=${serial}#/lifecycle`);
+    await page.getByRole('button', { name: 'Virtual reader' }).click();
+    await page.getByRole('button', { name: 'Insert a blank card' }).click();
+  };
+
+/** The demo's Virtual reader with a fresh blank YubiKey 5.7, numbered as the demo does. */
+export const virtualYubiKey = virtualCard();
 
 /**
  * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB

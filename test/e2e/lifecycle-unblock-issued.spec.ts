@@ -5,7 +5,7 @@
  * unblock is in the service's audit trail.
  */
 import { test, expect } from './fixtures';
-import { issueOnly, NEW_PIN, virtualYubiKey, type Holder } from './lifecycle-steps';
+import { issueOnly, NEW_PIN, virtualCard, type Holder } from './lifecycle-steps';
 import { relayAs } from './relay-as';
 
 const LENA: Holder = { search: 'Lena', name: 'Lena Novak', upn: 'lena.novak@contoso.example' };
@@ -16,7 +16,7 @@ test('an issued card whose activation PIN is blocked: Unblock says what comes ne
   consoleProblems,
 }) => {
   test.setTimeout(180_000);
-  await issueOnly(page, virtualYubiKey, /YubiKey/, LENA);
+  await issueOnly(page, virtualCard(32_000_001), /YubiKey/, LENA);
   const state = page.getByTestId('card-state');
   const diagram = page.getByTestId('state-diagram');
 

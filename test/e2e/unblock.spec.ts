@@ -6,7 +6,7 @@ import type { APIRequestContext, Page } from '@playwright/test';
 import { cardFor, publishSwitchTemplates, T } from './unblock-fixtures';
 
 const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
-test.beforeAll(publishSwitchTemplates);
+test.beforeAll(() => publishSwitchTemplates());
 
 async function openUser(page: Page, search: string, name: string): Promise<void> {
   await page.goto('/#/actions/unblock');
