@@ -33,7 +33,11 @@ export function handleEmulatorControl(emulator: EntraEmulator, req: IncomingMess
     try {
       if (req.method === 'POST' && action === 'throttle') {
         const b = await readJson(req);
-        emulator.control.inject429(Number(b.count ?? 1), Number(b.retryAfterSeconds ?? 1));
+        emulator.control.inject429(
+          Number(b.count ?? 1),
+          Number(b.retryAfterSeconds ?? 1),
+          typeof b.method === 'string' ? b.method : undefined,
+        );
         return send(res, 204, null);
       }
       if (req.method === 'POST' && action === 'throttle-items') {

@@ -80,7 +80,7 @@ export interface EntraEmulator {
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   readonly control: {
     /** The next `count` Graph requests answer 429 with `Retry-After: retryAfterSeconds`. */
-    inject429(count: number, retryAfterSeconds: number): void;
+    inject429(count: number, retryAfterSeconds: number, method?: string): void;
     /** The next `count` `$batch` items answer 429 with `Retry-After` (their batch answers 200). */
     inject429Items(count: number, retryAfterSeconds: number): void;
     /** Resizes the identity write quota (and restarts its window and counts). */
@@ -171,7 +171,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
     listener,
     tenant,
     control: {
-      inject429: (count, retryAfterSeconds) => throttle.inject(count, retryAfterSeconds),
+      inject429: (count, retryAfterSeconds, method) => throttle.inject(count, retryAfterSeconds, method),
       inject429Items: (count, retryAfterSeconds) => throttle.injectItems(count, retryAfterSeconds),
       setWriteQuota: (settings) => quota.configure(settings),
       writeStats: () => quota.stats(),

@@ -39,7 +39,8 @@ export interface KeywardFixtures {
 export interface EmulatorControl {
   userId(upn: string): Promise<string>;
   tapFor(userId: string): Promise<{ id: string; temporaryAccessPass: string } | null>;
-  throttle(count: number, retryAfterSeconds: number): Promise<void>;
+  /** The next `count` Graph requests (of `method` only, when given) answer 429 with `Retry-After`. */
+  throttle(count: number, retryAfterSeconds: number, method?: string): Promise<void>;
   /** Withholds the tenant's admin consent for these delegated permissions; `[]` restores full consent. */
   withholdConsent(permissions: string[]): Promise<void>;
 }
@@ -63,8 +64,8 @@ export const test = base.extend<KeywardFixtures>({
           id: string;
           temporaryAccessPass: string;
         } | null,
-      throttle: async (count, retryAfterSeconds) => {
-        await api.post('/_emulator/throttle', { data: { count, retryAfterSeconds } });
+      throttle: async (count, retryAfterSeconds, method) => {
+        await api.post('/_emulator/throttle', { data: { count, retryAfterSeconds, method } });
       },
       withholdConsent: async (permissions) => {
         const res = await api.post('/_emulator/consent', { data: { withheld: permissions } });

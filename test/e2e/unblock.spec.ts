@@ -182,9 +182,10 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     const shown = await cardFor(dmitri, 'dmitri', T.shown);
     await openUser(page, 'Dmitri', 'Dmitri Volkov');
     await page.getByLabel(/Card \(its template/).selectOption({ label: `YubiKey ${shown} · ${T.shown.name}` });
-    // The page has finished reading the user's pass: the one throttled answer goes to the create.
+    // Only the create is throttled: the page reads the user's passes before it (a GET, which the Graph
+    // client would retry after the Retry-After), and a throttled create must not be retried.
     await expect(page.getByRole('button', { name: 'Request TAP Code' })).toBeEnabled();
-    await emulator.throttle(1, 9);
+    await emulator.throttle(1, 9, 'POST');
     await requestPass(page);
     await expect(alert).toContainText('Wait 9 seconds');
     await expect(alert).toContainText('no pass was created');

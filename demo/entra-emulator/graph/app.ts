@@ -55,7 +55,7 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
     deps.log(`graph ${c.req.method} ${new URL(c.req.url).pathname} ${c.res.status}`);
   });
   app.use('*', async (c, next) => {
-    const retryAfter = c.env?.batchItem ? deps.throttle.takeItem() : deps.throttle.take();
+    const retryAfter = c.env?.batchItem ? deps.throttle.takeItem() : deps.throttle.take(c.req.method);
     if (retryAfter === undefined) return next();
     c.header('Retry-After', String(retryAfter));
     throw graphError(

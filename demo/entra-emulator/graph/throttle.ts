@@ -5,14 +5,19 @@
 export class Throttle {
   private remaining = 0;
   private retryAfterSeconds = 0;
+  private method: string | undefined;
 
-  /** Throttles the next `count` requests, each answered with `Retry-After: retryAfterSeconds`. */
-  inject(count: number, retryAfterSeconds: number): void {
+  /**
+   * Throttles the next `count` requests (only those of `method` when given), each answered with
+   * `Retry-After: retryAfterSeconds`.
+   */
+  inject(count: number, retryAfterSeconds: number, method?: string): void {
     if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
     if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0)
       throw new RangeError('retryAfterSeconds must be a non-negative integer');
     this.remaining = count;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.method = method?.toUpperCase();
   }
 
   private itemsRemaining = 0;
@@ -35,8 +40,8 @@ export class Throttle {
   }
 
   /** Consumes one throttled slot: the Retry-After seconds, or undefined when the request may pass. */
-  take(): number | undefined {
-    if (this.remaining === 0) return undefined;
+  take(method: string): number | undefined {
+    if (this.remaining === 0 || (this.method !== undefined && this.method !== method.toUpperCase())) return undefined;
     this.remaining -= 1;
     return this.retryAfterSeconds;
   }
