@@ -91,7 +91,7 @@ export class SecurityState {
       this.imported = null;
       const n = await importConfiguration(text, this.templates);
       this.imported = n;
-      this.message = `Imported ${n.connections} connection settings (reload for them to take effect). Published ${n.published.length} templates; ${n.unchanged.length} were already published as they are; ${n.conflicts.length} could not be published.`;
+      this.message = `Imported ${n.connections} connection settings (reload for them to take effect). Published ${n.published.length} templates; ${n.unchanged.length} were already published as they are; ${n.conflicts.length} could not be published.${n.unresolvedEmails.length ? ` ${n.unresolvedEmails.length} card template references name an email template that is not published.` : ''}`;
       this.onConfigurationReplaced();
     });
   }

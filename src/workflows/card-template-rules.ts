@@ -19,6 +19,11 @@ export interface TemplateRuleContext {
   readonly policy?: TapPolicy | null;
   /** A stored record (import): `id` and `updatedAt` are checked and unknown fields refused. */
   readonly record?: boolean;
+  /**
+   * Told of a reference to a data-export template that is not in `exportTemplateIds`, instead of that
+   * being a problem: a backup carries what the relay holds, which may name an email since withdrawn.
+   */
+  readonly onMissingExport?: (path: string, id: string) => void;
 }
 
 export const CREDENTIAL_TYPES = ['yubikey', 'piv'] as const;

@@ -108,6 +108,8 @@ export function exportReference(
     c.add(path, nullable ? 'must be a data-export template id or null' : 'must be a data-export template id');
     return false;
   }
-  if (!ctx.exportTemplateIds.has(v)) c.add(path, 'must refer to an existing data-export template');
+  if (ctx.exportTemplateIds.has(v)) return true;
+  if (ctx.onMissingExport) ctx.onMissingExport(path, v);
+  else c.add(path, 'must refer to an existing data-export template');
   return true;
 }

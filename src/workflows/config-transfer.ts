@@ -42,9 +42,27 @@ const EXPORT_KEYS = [
   'updatedAt',
 ] as const;
 
+/**
+ * A card template's reference to a data-export template the file does not hold (the relay's card template
+ * names an email since withdrawn, or never published): imported as it is, and listed, since the relay refuses
+ * every delivery through it until an email with that id is published.
+ */
+export interface UnresolvedEmail {
+  readonly cardTemplate: string;
+  /** The field, e.g. `tap.operatorDeliverTemplateId`. */
+  readonly field: string;
+  readonly exportTemplateId: string;
+}
+
+/** A checked configuration file. */
+export interface ParsedConfiguration extends ConfigurationRecords {
+  readonly unresolvedEmails: readonly UnresolvedEmail[];
+}
+
 /** What an import did: how many connection settings it replaced, and what it published or could not. */
 export interface ImportSummary extends TemplateUploadResult {
   readonly connections: number;
+  readonly unresolvedEmails: readonly UnresolvedEmail[];
 }
 
 /** The configuration as a backup file: this browser's connections and the published templates. */
@@ -85,11 +103,11 @@ export async function importConfiguration(text: string, store: RelayTemplateStor
     ...config.cardTemplates.map((record) => ({ kind: 'card' as const, record })),
   ]);
   await replaceConnections(config.connections);
-  return { ...uploaded, connections: config.connections.length };
+  return { ...uploaded, connections: config.connections.length, unresolvedEmails: config.unresolvedEmails };
 }
 
 /** Parses and checks a backup; throws `INVALID_CONFIGURATION` listing every problem by field path. */
-export function parseConfiguration(text: string): ConfigurationRecords {
+export function parseConfiguration(text: string): ParsedConfiguration {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -109,7 +127,8 @@ export function parseConfiguration(text: string): ConfigurationRecords {
   const exportIds = new Set(
     exports.map((r) => (r as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string'),
   );
-  cards.forEach((r, i) => checkCardTemplate(c, r, i, cards, exportIds));
+  const unresolvedEmails: UnresolvedEmail[] = [];
+  cards.forEach((r, i) => checkCardTemplate(c, r, i, cards, exportIds, unresolvedEmails));
   for (const [list, path] of [
     [connections, 'connections'],
     [exports, 'exportTemplates'],
@@ -125,6 +144,7 @@ export function parseConfiguration(text: string): ConfigurationRecords {
     })),
     exportTemplates: (exports as ExportTemplateRecord[]).map(canonicalExportTemplate),
     cardTemplates: (cards as CardTemplateRecord[]).map(canonicalCardTemplate),
+    unresolvedEmails,
   };
 }
 
@@ -165,13 +185,17 @@ function checkCardTemplate(
   i: number,
   all: readonly unknown[],
   exportTemplateIds: ReadonlySet<string>,
+  unresolved: UnresolvedEmail[],
 ): void {
   const takenNames = new Set(
     all
       .filter((x, j) => j < i && typeof (x as { name?: unknown } | null)?.name === 'string')
       .map((x) => (x as { name: string }).name.trim().toLowerCase()),
   );
-  for (const p of cardTemplateProblems(v, { exportTemplateIds, takenNames, record: true }))
+  const cardTemplate = String((v as { name?: unknown } | null)?.name ?? `cardTemplates[${i}]`);
+  const onMissingExport = (field: string, exportTemplateId: string) =>
+    unresolved.push({ cardTemplate, field, exportTemplateId });
+  for (const p of cardTemplateProblems(v, { exportTemplateIds, takenNames, record: true, onMissingExport }))
     c.add(join(`cardTemplates[${i}]`, p.path), p.message);
 }
 
