@@ -7,8 +7,7 @@
 import { isAppError } from '../app-error';
 import { KEY_REF } from '../piv/constants';
 import type { PivSession } from '../piv/session';
-import { isDefaultReference } from './issue-steps';
-import { pinEntryLimits, type PinPolicy } from './pins';
+import { isDefaultReference, pinEntryLimits, type PinPolicy } from './pins';
 
 /** VERIFY `pin`; false when wrong (a try is spent), other errors thrown. */
 export async function pinWorks(session: PivSession, pin: string): Promise<boolean> {

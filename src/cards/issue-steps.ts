@@ -9,21 +9,10 @@ import { isAppError } from '../app-error';
 import type { Chuid } from '../piv/chuid';
 import { KEY_REF, type KeyAlgorithm } from '../piv/constants';
 import { createCsr, slotSigner } from '../piv/csr';
-import { isNotSupported } from '../piv/errors';
 import type { PivSession } from '../piv/session';
 import { readChuidOrNull } from './card';
 import { cardStepError } from './card-error';
-import { DEFAULT_PIN, DEFAULT_PUK } from './pins';
-
-/** The default flag of a PIN/PUK/key reference from GET METADATA; undefined where the card has none. */
-export async function isDefaultReference(session: PivSession, reference: number): Promise<boolean | undefined> {
-  try {
-    return (await session.getMetadata(reference)).isDefault;
-  } catch (e) {
-    if (isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
-    throw e;
-  }
-}
+import { DEFAULT_PIN, DEFAULT_PUK, isDefaultReference } from './pins';
 
 /** Writes the planned CHUID unless the card already carries it; verified by reading it back. */
 export async function writeBinding(session: PivSession, planned: Chuid): Promise<'written' | 'present'> {

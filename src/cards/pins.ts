@@ -4,6 +4,7 @@
  * journalled, logged or put in an error.
  */
 import { isAppError } from '../app-error';
+import { isNotSupported } from '../piv/errors';
 import type { PivSession } from '../piv/session';
 import { cardStepError } from './card-error';
 
@@ -18,6 +19,16 @@ export interface PinPolicy {
 export const DEFAULT_PIN = '123456';
 /** The factory PUK. */
 export const DEFAULT_PUK = '12345678';
+
+/** The default flag of a PIN/PUK/key reference from GET METADATA; undefined where the card has none. */
+export async function isDefaultReference(session: PivSession, reference: number): Promise<boolean | undefined> {
+  try {
+    return (await session.getMetadata(reference)).isDefault;
+  } catch (e) {
+    if (isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
+    throw e;
+  }
+}
 
 /** `length` uniformly random decimal digits (bytes ≥ 250 are discarded to avoid modulo bias). */
 export function randomDigits(length: number): string {
