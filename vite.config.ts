@@ -58,20 +58,9 @@ export default defineConfig({
         authRedirect: resolve(import.meta.dirname, 'auth-redirect.html'),
       },
       output: {
-        // Left to itself the bundler puts modules shared by both apps (tslib's helpers, used by the Graph
-        // client) into the certificate library's chunk, which then loads with the first screen. The
-        // certificate stack is needed only when a card is issued; tslib is a few hundred bytes.
-        codeSplitting: {
-          groups: [
-            {
-              name: 'x509',
-              test: /node_modules[\\/](@peculiar|asn1js|pvtsutils|pvutils|reflect-metadata|tsyringe)[\\/]/,
-              priority: 1,
-            },
-            // First, so the certificate group (which takes its dependencies along) leaves tslib to both apps.
-            { name: 'tslib', test: /node_modules[\\/]tslib[\\/]/, priority: 2 },
-          ],
-        },
+        // Left to itself the bundler puts tslib's helpers (used by the Graph client, which loads with the
+        // first screen) into the certificate library's chunk (issuance only), which then loads too.
+        codeSplitting: { groups: [{ name: 'tslib', test: /node_modules[\\/]tslib[\\/]/ }] },
       },
     },
   },
