@@ -69,6 +69,17 @@ export function createsByUpn(): Map<string, number> {
   return counts;
 }
 
+/** How many pass creates Graph answered 429 for each user id during this run (from the emulator's log). */
+export function throttledCreates(): Map<string, number> {
+  const counts = new Map<string, number>();
+  const log = readFileSync(E2E_SERVICE_LOG, 'utf8');
+  for (const m of log.matchAll(
+    /graph POST \/graph\/v1\.0\/users\/(\S+)\/authentication\/temporaryAccessPassMethods 429/g,
+  ))
+    counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  return counts;
+}
+
 type InboxMessage = { to: { address: string }[]; text: string; subject: string };
 
 /** The caught messages addressed to any of `mails`. */

@@ -14,7 +14,15 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { E2E_APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
 import { expect, signInAs, test } from './fixtures';
-import { BATCH_TEMPLATE, cardsUnderBatchTemplate, createsByUpn, inboxFor, LOADS, STARTERS } from './batch-tap-fixtures';
+import {
+  BATCH_TEMPLATE,
+  cardsUnderBatchTemplate,
+  createsByUpn,
+  inboxFor,
+  LOADS,
+  STARTERS,
+  throttledCreates,
+} from './batch-tap-fixtures';
 
 const IDP = `https://localhost:${E2E_PORTS.idp}`;
 const RELAY = `http://localhost:${E2E_PORTS.relay}`;
@@ -102,7 +110,10 @@ test('a 60-member group: five skipped, throttled and timed-out creates, one pass
   }
   await expect(rowOf(page, 'Gary Guest')).toContainText(/Skipped.*guest/i);
 
-  // One create per starter, none for anyone skipped; one email per pass whose code was seen.
+  // The six throttled creates were sent again after their Retry-After; one create per starter, none for
+  // anyone skipped; one email per pass whose code was seen.
+  const throttled = throttledCreates();
+  expect(STARTERS.reduce((n, u) => n + (throttled.get(u.id) ?? 0), 0)).toBe(6);
   const creates = createsByUpn();
   for (const u of STARTERS) expect(creates.get(u.userPrincipalName), u.userPrincipalName).toBe(1);
   for (const upn of ['gary', 'ivan.petrov@', 'ada.admin@', 'rhea.nomail@', 'tomas.haspass@'])
