@@ -4,7 +4,7 @@
  * pace of Graph's identity write quota, and pause, resume or cancel it. The page's state class
  * (state/batch-tap.svelte.ts) calls only these; the modules beside this one do the work.
  */
-import type { AppError } from '../../app-error';
+import { AppError } from '../../app-error';
 import { sendBatch } from '../../entra/graph-batch';
 import { groupUsers, searchGroups, type DirectoryGroup } from '../../entra/groups';
 import type { SignedInAccount } from '../../entra/token-source';
@@ -78,20 +78,24 @@ export async function previewSource(
 export function batchItems(rows: readonly Eligibility[], describe: (e: AppError) => string): BatchItemInput[] {
   return rows.map((r) => {
     const base = { userId: r.user.id, upn: r.user.userPrincipalName, displayName: r.user.displayName ?? '' };
-    if (r.refusal || !r.grant.deliverWith)
-      return {
-        ...base,
-        plan: null,
-        skip: { code: r.refusal?.code ?? 'BATCH_TAP_NO_DELIVERY', reason: describe(r.refusal!).slice(0, 500) },
-      };
-    const { grant } = r;
+    // eligibility.ts grants a batch pass only with the template's Deliver email; without one, a skip.
+    const refusal =
+      r.refusal ??
+      (r.grant.deliverWith
+        ? null
+        : new AppError('workflows', 'BATCH_TAP_NO_DELIVERY', 'The card template delivers no email.', {
+            templateName: r.grant.templateName,
+          }));
+    if (refusal || !r.grant?.deliverWith)
+      return { ...base, plan: null, skip: { code: refusal!.code, reason: describe(refusal!).slice(0, 500) } };
+    const { card, request, deliverWith } = r.grant;
     return {
       ...base,
       skip: null,
       plan: {
-        request: grant.request,
-        deliver: { id: grant.deliverWith!.record.id, version: grant.deliverWith!.version },
-        cardValues: cardValues(grant.card),
+        request,
+        deliver: { id: deliverWith.record.id, version: deliverWith.version },
+        cardValues: cardValues(card),
       },
     };
   });
