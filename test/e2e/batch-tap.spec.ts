@@ -33,6 +33,14 @@ const counts = (page: Page) => page.getByTestId('batch-counts');
 const reportRows = (page: Page) => page.getByRole('table', { name: 'Batch report' }).locator('tbody tr');
 const rowOf = (page: Page, upn: string) => reportRows(page).filter({ hasText: upn });
 
+async function uploadCsv(page: Page, name: string, users: readonly { userPrincipalName: string }[]) {
+  await page.getByLabel('Or upload a CSV of user principal names').setInputFiles({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`userPrincipalName\n${users.map((u) => u.userPrincipalName).join('\n')}\n`),
+  });
+}
+
 async function chooseTemplateAndPreview(page: Page) {
   await page
     .getByLabel('Its pass options apply (lifetime, usable once, Deliver email)')
@@ -153,11 +161,7 @@ test('a batch whose tab closed mid-batch resumes when the page is opened again, 
   await cardsUnderBatchTemplate(users);
   await page.goto('/#/actions/batch-tap');
   await signInAs(page, /Aisha Operator/);
-  await page.getByLabel('Or upload a CSV of user principal names').setInputFiles({
-    name: 'wave2.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(`userPrincipalName\n${users.map((u) => u.userPrincipalName).join('\n')}\n`),
-  });
+  await uploadCsv(page, 'wave2.csv', users);
   await expect(page.getByTestId('batch-source')).toHaveText('20 users from wave2.csv');
   await chooseTemplateAndPreview(page);
   await expect(page.getByTestId('preview-summary')).toHaveText('20 will get a pass by email; 0 will be skipped.');
@@ -165,7 +169,18 @@ test('a batch whose tab closed mid-batch resumes when the page is opened again, 
   await emulator.writeQuota(4, 3_000);
   try {
     await page.getByRole('button', { name: 'Start the batch' }).click();
-    await expect(counts(page)).toHaveText(/Done ([4-9]|1[0-5]) ·/, { timeout: 60_000 });
+    // Paused between Graph batches, it sends nothing until resumed.
+    await expect(counts(page)).toHaveText(/Done [1-9]/, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByTestId('batch-state')).toHaveText('Paused', { timeout: 30_000 });
+    const paused = await counts(page).innerText();
+    await page.waitForTimeout(4_000);
+    await expect(counts(page)).toHaveText(paused);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect(page.getByTestId('batch-state')).toHaveText('Running');
+    await expect(counts(page)).not.toHaveText(paused, { timeout: 30_000 });
+    // The tab closes with users still to go.
+    await expect(counts(page)).toHaveText(/Remaining [1-9]/);
     await page.close();
 
     const context = await browser.newContext({ baseURL: E2E_APP_ORIGIN, ignoreHTTPSErrors: true });
@@ -198,6 +213,32 @@ test('a batch whose tab closed mid-batch resumes when the page is opened again, 
     expect(new Set(inbox.map((m) => m.to[0]!.address)).size).toBe(delivered);
     expect(delivered).toBeGreaterThan(0);
     await context.close();
+  } finally {
+    await emulator.writeQuota(3_000, 150_000);
+  }
+});
+
+test('a cancelled batch sends nothing more: the users not yet sent stay without a pass', async ({ page, emulator }) => {
+  test.setTimeout(120_000);
+  const users = LOADS.slice(20, 25);
+  await cardsUnderBatchTemplate(users);
+  await page.goto('/#/actions/batch-tap');
+  await signInAs(page, /Aisha Operator/);
+  await uploadCsv(page, 'wave3.csv', users);
+  await chooseTemplateAndPreview(page);
+  await expect(page.getByTestId('preview-summary')).toHaveText('5 will get a pass by email; 0 will be skipped.');
+  // One write per 20 s: the first pass is created, the other four wait for the quota.
+  await emulator.writeQuota(1, 20_000);
+  try {
+    await page.getByRole('button', { name: 'Start the batch' }).click();
+    await expect(counts(page)).toHaveText(/Done 1 ·/, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId('batch-state')).toHaveText('Cancelled', { timeout: 30_000 });
+    await expect(counts(page)).toHaveText('Done 1 · Skipped 0 · Failed 0 · Remaining 4');
+    await expect(reportRows(page).filter({ hasText: 'Not yet sent' })).toHaveCount(4);
+    const creates = createsByUpn();
+    expect(users.reduce((n, u) => n + (creates.get(u.userPrincipalName) ?? 0), 0)).toBe(1);
+    await expect(page.getByRole('button', { name: 'New batch' })).toBeVisible();
   } finally {
     await emulator.writeQuota(3_000, 150_000);
   }

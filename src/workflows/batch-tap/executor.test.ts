@@ -182,6 +182,27 @@ describe('runBatch', () => {
     expect(g.taps.get(missing.userId)).toBeUndefined();
   });
 
+  it('sends nothing more when a cancel comes while it waits out a Retry-After', async () => {
+    const g = await inProcessGraph({ limit: 100, windowMs: 10_000 });
+    const graph = g.transport('Aisha Operator');
+    const start = g.clock.now();
+    let sends = 0;
+    const h = harness(g, {
+      budget: new WriteBudget({ limit: 100, windowMs: 10_000 }, g.clock),
+      send: (requests) => {
+        sends += 1;
+        return sendBatch(graph, requests);
+      },
+      control: () => (g.clock.now() >= start + 1_000 ? 'cancel' : 'run'),
+    });
+    g.throttle.injectItems(3, 5);
+    const result = await runBatch(h.ports, starters(g, 3));
+    expect(result.state).toBe('cancelled');
+    expect(sends).toBe(1);
+    expect(result.remaining).toHaveLength(3);
+    expect(g.creates).toEqual([]);
+  });
+
   it('reports Graph refusals in words, and pauses between batches', async () => {
     const g = await inProcessGraph(QUOTA);
     const h = harness(g, { control: () => (h.outcomes.length >= 1 ? 'pause' : 'run') });

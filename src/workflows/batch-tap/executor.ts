@@ -149,6 +149,11 @@ export async function runBatch(
       continue;
     }
     const count = await ports.budget.acquire(Math.min(GRAPH_BATCH_LIMIT, queue.length));
+    // The wait may have been long (a Retry-After): a pause or cancel asked meanwhile stops this batch too.
+    if ((ports.control?.() ?? 'run') !== 'run') {
+      ports.budget.answered(count);
+      continue;
+    }
     const taken = queue.splice(0, count);
     const attemptAt = iso(ports.clock.now());
     const claimed = new Set(
