@@ -56,6 +56,8 @@ export default defineConfig({
       KEYWARD_INBOX_PORT: String(E2E_PORTS.inbox),
       KEYWARD_BRIDGE_PORT: String(E2E_PORTS.bridge),
       KEYWARD_EMULATOR_CONTROL: '1',
+      // Batch TAP's resume test uploads a CSV of these ("Load Starter0001"…, in no group).
+      KEYWARD_EMULATOR_LOAD_MEMBERS: '30',
       KEYWARD_IWA_ORIGIN: E2E_IWA_ORIGIN,
       // One relay database per run, shared by its specs (cards they leave behind do not outlive the run).
       KEYWARD_DATA_DIR: ':memory:',

@@ -8,6 +8,11 @@
  * keeps it below 1), how many writes the quota refused (the budget should keep that at 0), and the
  * lost (no outcome, or no pass in the emulator) and duplicated (more than one create for a user) counts
  * (target 0 and 0).
+ *
+ * The budget counts a write until Graph answered it (Graph may count it any time before), so each write
+ * holds its place for the window plus the answer's latency L: the ratio cannot exceed 0.95·W/(W+L). At
+ * the default 500 per 10 s that is near 0.95; at BATCH_TAP_QUOTA_LIMIT=100 BATCH_TAP_QUOTA_WINDOW_MS=2000
+ * it depends on how busy the machine is (L of 20 in-process creates: about 0.05–0.15 s).
  */
 import { inProcessGraph } from '../test/support/in-process-graph';
 import { sendBatch } from '../src/entra/graph-batch';

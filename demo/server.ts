@@ -50,6 +50,8 @@ const emulator = await createEntraEmulator({
   spaRedirectUris: [`${appOrigin}/auth-redirect.html`, 'http://localhost'],
   relayClientId: DEMO_RELAY_CLIENT_ID,
   pageOrigins: iwaOrigins,
+  // Members in no group, for Batch TAP from a CSV (the e2e run sets it; `npm start` has none).
+  loadMembers: Number(process.env.KEYWARD_EMULATOR_LOAD_MEMBERS ?? 0),
   log: (line) => log(`[entra] ${line}`),
 });
 const idp = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {

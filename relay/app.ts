@@ -17,6 +17,7 @@ import { AppError, isAppError } from '../src/app-error';
 import type { WhoAmI } from '../src/relay-api/contract';
 import { createAuditRecorder } from './audit/record';
 import { auditRoutes } from './audit/routes';
+import { batchMailAllowance } from './batches/mail-allowance';
 import { batchRoutes } from './batches/routes';
 import { getCaller, requireCaller, type RelayEnv } from './auth';
 import { cardKeyRoutes } from './card-keys/routes';
@@ -222,7 +223,10 @@ export function createApp(deps: RelayDeps): Hono<RelayEnv> {
     app.route('/api/batches', batchRoutes(store));
     mountCardKeys(app, deps, store);
   }
-  if (deps.mail)
-    app.route('/api/mail', mailRoutes({ ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log }));
+  if (deps.mail) {
+    const batchMail = deps.database ? batchMailAllowance(deps.database.db) : undefined;
+    const mail = { ...deps.mail, config: deps.config, verifier: deps.verifier, log: deps.log };
+    app.route('/api/mail', mailRoutes({ ...mail, ...(batchMail ? { batchMail } : {}) }));
+  }
   return app;
 }

@@ -7,6 +7,8 @@ import { NetworkState } from './state/network.svelte';
 import { ReaderState } from './state/readers.svelte';
 import { ExportTemplatesState } from './state/export-templates.svelte';
 import { UnblockState } from './state/unblock.svelte';
+import { BatchTapState } from './state/batch-tap.svelte';
+import { describeError } from './ui/describe-error';
 import { AuditState } from './state/audit.svelte';
 import { CardTemplatesState } from './state/card-templates.svelte';
 import { SecurityState, StaleTabState } from './state/security.svelte';
@@ -52,6 +54,7 @@ const app: AppState = {
   cardTemplates,
   lifecycle: new LifecycleState(session, readers, servicePorts),
   unblock: new UnblockState(session, servicePorts),
+  batchTap: new BatchTapState(session, servicePorts, describeError),
   audit: new AuditState(relay),
   security: new SecurityState(templateStore, () => {
     void exportTemplates.load();

@@ -182,6 +182,26 @@ describe('groups and roles', () => {
     expect(none.json.value).toEqual([]);
   });
 
+  it('finds groups by display name with an advanced query, and refuses one without its header', async () => {
+    const eventual = { ConsistencyLevel: 'eventual' };
+    const found = await fx.graph(`/v1.0/groups?$search=${encodeURIComponent('"displayName:onboarding wave"')}`, {
+      headers: eventual,
+    });
+    expect(found.status).toBe(200);
+    expect((found.json.value as { id: string; displayName: string }[]).map((g) => g.displayName)).toEqual([
+      'Onboarding wave 1',
+      'Onboarding wave 1 contractors',
+    ]);
+    const none = await fx.graph(`/v1.0/groups?$search=${encodeURIComponent('"displayName:finance"')}`, {
+      headers: eventual,
+    });
+    expect(none.json.value).toEqual([]);
+    const plain = await fx.graph(`/v1.0/groups?$search=${encodeURIComponent('"displayName:onboarding"')}`);
+    expect(plain.status).toBe(400);
+    const denied = await fx.graph('/v1.0/groups', { scopes: ['User.Read.All'], headers: eventual });
+    expect(denied.status).toBe(403);
+  });
+
   it('seeds a pass for the member who already has one', () => {
     expect(fx.emulator.control.tapFor(fx.idOf(HAS_PASS_MEMBER))).toMatchObject({ lifetimeInMinutes: 480 });
   });

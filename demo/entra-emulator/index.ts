@@ -58,6 +58,8 @@ export interface EntraEmulatorOptions {
   log?: (line: string) => void;
   /** The identity write quota; Graph's 3,000 writes per 150 s per app when absent. */
   writeQuota?: WriteQuotaSettings;
+  /** Generated members in no group ("Load Starter0001"…), for load runs and CSV batches in tests. */
+  loadMembers?: number;
 }
 
 /** A TAP as `control.tapFor` reports it, code included. */
@@ -124,7 +126,7 @@ export async function createEntraEmulator(opts: EntraEmulatorOptions): Promise<E
     spaClientId: opts.spaClientId,
     relayClientId: opts.relayClientId,
   };
-  const tenant = new Tenant(opts.tenantId);
+  const tenant = new Tenant(opts.tenantId, opts.loadMembers ?? 0);
   const key = await SigningKey.generate();
   const taps = new TapStore(() => tenant.tapPolicy);
   const throttle = new Throttle();

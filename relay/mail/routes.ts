@@ -40,6 +40,11 @@ export interface MailRouteDeps {
   limiter: RateLimiter;
   /** The published data-export templates (the relay's store). */
   templates: MailTemplateSource;
+  /**
+   * Whether a send is a Batch TAP item's one email (relay/batches/mail-allowance.ts): its batch bounds
+   * it (one per user, by idempotency key), so the operator's per-minute limit does not pace it.
+   */
+  batchMail?: (key: string, request: MailRequest) => Promise<boolean>;
 }
 
 /** What one send renders: a published template (or the fixed test message) and the client's values. */
@@ -111,8 +116,9 @@ async function deliver(
   caller: Caller,
   request: MailRequest | MailJob,
   facts: MailLog,
+  counted = true,
 ): Promise<SendOutcome> {
-  const take = await deps.limiter.take(caller.oid);
+  const take = counted ? await deps.limiter.take(caller.oid) : { allowed: true as const };
   if (!take.allowed) {
     throw new AppError(
       'relay',
@@ -230,8 +236,9 @@ export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
       };
       return logged(deps, c, facts, async () => {
         const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
+        const ofBatch = deps.batchMail ? await deps.batchMail(key, request) : false;
         return once(c, deps, key, requestFingerprint('POST /api/mail', request), facts, () =>
-          deliver(deps, getCaller(c), request, facts),
+          deliver(deps, getCaller(c), request, facts, !ofBatch),
         );
       });
     })

@@ -4,6 +4,7 @@
  * needs `GroupMember.Read.All`, and `User.Read.All` for the account fields) followed through
  * `@odata.nextLink`, and `GET /users/{id}/transitiveMemberOf/microsoft.graph.directoryRole`.
  */
+import { AppError } from '../app-error';
 import type { GraphTransport } from './graph-adapter';
 import { USER_SELECT, type DirectoryUser } from './users';
 
@@ -35,4 +36,27 @@ export const directoryRolesUrl = (userId: string) =>
 export function roleTemplateIds(body: unknown): string[] {
   const value = (body as Page<{ roleTemplateId?: unknown }> | undefined)?.value ?? [];
   return value.map((r) => r.roleTemplateId).filter((id): id is string => typeof id === 'string');
+}
+
+/** A group as the Batch TAP picker shows it. */
+export interface DirectoryGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description: string | null;
+}
+
+/**
+ * Groups whose display name starts with (a word of) `text`: `GET /groups?$search="displayName:text"`, an
+ * advanced query (`ConsistencyLevel: eventual`), at most `pageSize`. Empty text is refused.
+ */
+export async function searchGroups(graph: GraphTransport, text: string, pageSize = 25): Promise<DirectoryGroup[]> {
+  const term = text.replace(/"/g, '').trim();
+  if (!term) throw new AppError('entra', 'GROUP_SEARCH_EMPTY', 'Type part of a group name.');
+  const page = await graph.call<Page<DirectoryGroup>>({
+    method: 'GET',
+    path: '/groups',
+    query: { $search: `"displayName:${term}"`, $select: 'id,displayName,description', $top: String(pageSize) },
+    headers: { ConsistencyLevel: 'eventual' },
+  });
+  return page.value ?? [];
 }

@@ -17,9 +17,9 @@ function caller(...roles: ('Operator' | 'Administrator' | 'Auditor')[]): NonNull
 const paths = (access: Access): RoutePath[] => visibleRoutes(access, ROUTES).map((r) => r.path);
 
 describe('access', () => {
-  it('gives an operator Lifecycle and Smart Card Unblock, and names the role every other screen needs', () => {
+  it('gives an operator Lifecycle, Smart Card Unblock and Batch TAP, and names the role every other screen needs', () => {
     const operator = accessOf(caller('Operator'));
-    expect(paths(operator)).toEqual(['/lifecycle', '/actions/unblock']);
+    expect(paths(operator)).toEqual(['/lifecycle', '/actions/unblock', '/actions/batch-tap']);
     expect(routeVerdict(operator, '/templates')).toEqual({ kind: 'forbidden', role: 'administrator' });
     expect(routeVerdict(operator, '/options/security')).toEqual({ kind: 'forbidden', role: 'administrator' });
     expect(routeVerdict(operator, '/audit')).toEqual({ kind: 'forbidden', role: 'auditor' });
@@ -37,6 +37,7 @@ describe('access', () => {
     ]);
     expect(routeVerdict(admin, '/lifecycle')).toEqual({ kind: 'forbidden', role: 'operator' });
     expect(routeVerdict(admin, '/actions/unblock')).toEqual({ kind: 'forbidden', role: 'operator' });
+    expect(routeVerdict(admin, '/actions/batch-tap')).toEqual({ kind: 'forbidden', role: 'operator' });
     expect(homeRoute(admin, ROUTES)).toBe('/templates');
   });
 

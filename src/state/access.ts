@@ -85,6 +85,7 @@ export function holdsAnyRole(access: Access): boolean {
 export const ROUTE_ROLES: Readonly<Record<RoutePath, KeywardRole>> = {
   '/lifecycle': 'operator',
   '/actions/unblock': 'operator',
+  '/actions/batch-tap': 'operator',
   '/templates': 'administrator',
   '/options/connections/entra': 'administrator',
   '/options/connections/smtp': 'administrator',

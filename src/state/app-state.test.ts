@@ -21,6 +21,7 @@ import { RouterState } from './router.svelte';
 import { SecurityState, StaleTabState } from './security.svelte';
 import { SessionState } from './session.svelte';
 import { UnblockState } from './unblock.svelte';
+import { BatchTapState } from './batch-tap.svelte';
 import { RelayTemplateStore } from '../workflows/template-store';
 import type { ServicePorts } from './lifecycle.svelte';
 import { relayAuditLog, relayCardRegistry } from '../workflows/ports';
@@ -64,6 +65,7 @@ function buildApp(hash: string): { app: AppState; win: ReturnType<typeof fakeWin
     cardTemplates: new CardTemplatesState(session, readers, templates, isAdministrator),
     lifecycle: new LifecycleState(session, readers, ports),
     unblock: new UnblockState(session, ports),
+    batchTap: new BatchTapState(session, ports, (e) => e.message),
     audit: new AuditState(relay),
     security: new SecurityState(templates),
     staleTab: new StaleTabState(),

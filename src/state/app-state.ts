@@ -6,6 +6,7 @@
  */
 import { homeRoute, mayOpen } from './access';
 import type { AuditState } from './audit.svelte';
+import type { BatchTapState } from './batch-tap.svelte';
 import type { CardTemplatesState } from './card-templates.svelte';
 import type { ExportTemplatesState } from './export-templates.svelte';
 import type { LegacyUploadState } from './legacy-upload.svelte';
@@ -28,6 +29,8 @@ export interface AppState {
   readonly cardTemplates: CardTemplatesState;
   readonly lifecycle: LifecycleState;
   readonly unblock: UnblockState;
+  /** Actions > Batch TAP. */
+  readonly batchTap: BatchTapState;
   readonly audit: AuditState;
   readonly security: SecurityState;
   /** What an older Keyward kept in this browser, uploaded once by an administrator. */
@@ -55,6 +58,8 @@ const SCREENS: Partial<Record<RoutePath, ScreenHooks>> = {
   },
   // The issued code must not outlive the page.
   '/actions/unblock': { enter: (app) => app.unblock.open(), leave: (app) => app.unblock.forget() },
+  // A batch left running in the relay's store resumes when its operator comes back.
+  '/actions/batch-tap': { enter: (app) => app.batchTap.open() },
   '/audit': { enter: (app) => app.audit.search(), leave: (app) => app.audit.forget() },
   '/options/security': { enter: (app) => app.security.load() },
 };

@@ -12,6 +12,7 @@ export const ROUTES = [
   { path: '/options/connections/data-export', label: 'Data Export', group: 'Options' },
   { path: '/options/security', label: 'Security', group: 'Options' },
   { path: '/actions/unblock', label: 'Smart Card Unblock', group: 'Actions' },
+  { path: '/actions/batch-tap', label: 'Batch TAP', group: 'Actions' },
   { path: '/audit', label: 'Audit' },
 ] as const;
 

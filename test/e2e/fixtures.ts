@@ -43,6 +43,12 @@ export interface EmulatorControl {
   throttle(count: number, retryAfterSeconds: number, method?: string): Promise<void>;
   /** Withholds the tenant's admin consent for these delegated permissions; `[]` restores full consent. */
   withholdConsent(permissions: string[]): Promise<void>;
+  /** The next `count` `$batch` items answer 429 with `Retry-After` (their batch answers 200). */
+  throttleItems(count: number, retryAfterSeconds: number): Promise<void>;
+  /** Resizes the identity write quota (Graph's is 3,000 writes per 150,000 ms per app). */
+  writeQuota(limit: number, windowMs: number): Promise<void>;
+  /** The next pass create for `userId` lands, then answers 504 (its answer is lost). */
+  timeoutAfterCreate(userId: string): Promise<void>;
 }
 
 export const test = base.extend<KeywardFixtures>({
@@ -66,6 +72,15 @@ export const test = base.extend<KeywardFixtures>({
         } | null,
       throttle: async (count, retryAfterSeconds, method) => {
         await api.post('/_emulator/throttle', { data: { count, retryAfterSeconds, method } });
+      },
+      throttleItems: async (count, retryAfterSeconds) => {
+        await api.post('/_emulator/throttle-items', { data: { count, retryAfterSeconds } });
+      },
+      writeQuota: async (limit, windowMs) => {
+        await api.post('/_emulator/write-quota', { data: { limit, windowMs } });
+      },
+      timeoutAfterCreate: async (userId) => {
+        await api.post('/_emulator/timeout-after-create', { data: { userId } });
       },
       withholdConsent: async (permissions) => {
         const res = await api.post('/_emulator/consent', { data: { withheld: permissions } });

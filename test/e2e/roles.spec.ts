@@ -19,6 +19,7 @@ const SCREENS = [
   '/options/connections/data-export',
   '/options/security',
   '/actions/unblock',
+  '/actions/batch-tap',
   '/audit',
 ];
 
@@ -59,7 +60,7 @@ test('an operator does not see Templates, is told which role they need, and the 
   await page.goto('/');
   const token = await signInForToken(page, signInAs, /Priya Privileged/);
   await expect(page).toHaveURL(/#\/lifecycle$/);
-  await expect(nav(page).getByRole('link')).toHaveText(['Lifecycle', 'Smart Card Unblock']);
+  await expect(nav(page).getByRole('link')).toHaveText(['Lifecycle', 'Smart Card Unblock', 'Batch TAP']);
 
   await page.goto('/#/templates');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Templates needs the Keyward.Administrator role');

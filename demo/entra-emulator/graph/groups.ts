@@ -5,7 +5,9 @@
  *   groups, each once (group-list-transitivemembers.md), with `$select`, `$top` (1..999, default 100)
  *   and server-driven paging through `@odata.nextLink`; without the cast, nested groups are listed too
  *   (`@odata.type: #microsoft.graph.group`);
- * - `GET /users/{id}/transitiveMemberOf/microsoft.graph.directoryRole`: the user's directory roles.
+ * - `GET /users/{id}/transitiveMemberOf/microsoft.graph.directoryRole`: the user's directory roles;
+ * - `GET /groups?$search="displayName:x"` (with `ConsistencyLevel: eventual`, as for users): the groups
+ *   whose display name matches, for the Batch TAP group picker (id, displayName, description).
  *
  * Permissions (emulator's choice, after the pages' least-privileged lists): group reads need
  * GroupMember.Read.All, Group.Read.All or Directory.Read.All; user properties beyond the basic profile
@@ -23,11 +25,13 @@ import {
 } from '../tenant';
 import { hasScope, requireScope } from './auth';
 import type { GraphDeps, GraphEnv } from './context';
-import { resourceNotFound } from './errors';
+import { graphError, resourceNotFound } from './errors';
 import {
   decodeSkipToken,
   DEFAULT_USER_PROPERTIES,
   encodeSkipToken,
+  matches,
+  parseSearch,
   parseSelect,
   parseTop,
   projectUser,
@@ -101,9 +105,30 @@ function membersPage(c: Context<GraphEnv>, deps: GraphDeps, usersOnly: boolean) 
   return c.json(body);
 }
 
+/** `GET /groups`: every group, or those whose display name matches `$search` (an advanced query). */
+function listGroups(c: Context<GraphEnv>, deps: GraphDeps) {
+  requireScope(c, GROUP_READ, 'Authorization_RequestDenied');
+  const raw = c.req.query('$search');
+  if (raw !== undefined && c.req.header('consistencylevel')?.toLowerCase() !== 'eventual')
+    throw graphError(
+      400,
+      'Request_UnsupportedQuery',
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    );
+  const clauses = raw === undefined ? [] : parseSearch(raw).clauses.filter((x) => x.property === 'displayName');
+  const found = deps.tenant.groups.filter(
+    (g) => clauses.length === 0 || clauses.some((x) => matches(g.displayName, x.text)),
+  );
+  return c.json({
+    '@odata.context': `${deps.graphBaseUrl}/v1.0/$metadata#groups`,
+    value: found.map((g) => ({ id: g.id, displayName: g.displayName, description: g.description })),
+  });
+}
+
 /** Routes under `/v1.0`. */
 export function groupRoutes(deps: GraphDeps): Hono<GraphEnv> {
   const app = new Hono<GraphEnv>();
+  app.get('/groups', (c) => listGroups(c, deps));
   app.get('/groups/:id', (c) => {
     const g = groupOf(c, deps);
     return c.json({

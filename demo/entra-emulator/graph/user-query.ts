@@ -93,7 +93,7 @@ export function parseSearch(raw: string): { clauses: SearchClause[]; op: 'OR' | 
 }
 
 /** Directory search is tokenized: every word of the query must prefix a word of the value. */
-function matches(value: string | null, text: string): boolean {
+export function matches(value: string | null, text: string): boolean {
   if (!value) return false;
   const hay = value.toLowerCase();
   const tokens = hay.split(/[\s.@_#-]+/).filter(Boolean);

@@ -61,5 +61,6 @@ export const ENTRA_WORDS: Words = {
       ? 'The request to Microsoft Graph failed before it got an answer. Check the connection and try again.'
       : "The request to Microsoft Graph failed before it got an answer, so the pass may or may not exist. Check the user's pass before requesting another.",
   SEARCH_EMPTY: say('Type part of a name, email address or user principal name.'),
+  GROUP_SEARCH_EMPTY: say('Type part of a group name to search Entra ID groups.'),
   TAP_LIFETIME_OUT_OF_RANGE: say('A pass lifetime must be between 10 and 43,200 minutes (30 days).'),
 };

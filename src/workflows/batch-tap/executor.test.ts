@@ -75,6 +75,33 @@ describe('runBatch', () => {
     expect(50 / seconds / 2).toBeGreaterThan(0.9);
   });
 
+  it('keeps sending while the emails of answered batches are still on their way', async () => {
+    const g = await inProcessGraph({ limit: 100, windowMs: 10_000 });
+    const graph = g.transport('Aisha Operator');
+    let sends = 0;
+    let release!: () => void;
+    const mailGate = new Promise<void>((resolve) => (release = resolve));
+    const h = harness(g, {
+      budget: new WriteBudget({ limit: 100, windowMs: 10_000 }, g.clock),
+      send: (requests) => {
+        sends += 1;
+        // The third batch goes out although no email of the first two has gone yet.
+        if (sends === 3) release();
+        return sendBatch(graph, requests);
+      },
+      deliver: async () => {
+        await mailGate;
+        return { delivered: true, error: null };
+      },
+    });
+    const result = await runBatch(h.ports, starters(g, 50));
+    expect(result.state).toBe('finished');
+    expect(sends).toBe(3);
+    expect(h.outcomes).toHaveLength(50);
+    expect(h.outcomes.every((o) => o.status === 'created' && o.delivered)).toBe(true);
+    expect(duplicates(g.creates)).toEqual([]);
+  });
+
   it('honours per-item 429s and a whole-batch 429 with Retry-After, sending nothing twice', async () => {
     const g = await inProcessGraph({ limit: 100, windowMs: 10_000 });
     const h = harness(g, { budget: new WriteBudget({ limit: 100, windowMs: 10_000 }, g.clock) });
@@ -153,6 +180,27 @@ describe('runBatch', () => {
     expect(h.outcomes.find((o) => o.userId === missing.userId)).toMatchObject({ status: 'failed', error: NOT_CREATED });
     expect(h.outcomes.find((o) => o.userId === fresh.userId)).toMatchObject({ status: 'created', delivered: true });
     expect(g.taps.get(missing.userId)).toBeUndefined();
+  });
+
+  it('sends nothing more when a cancel comes while it waits out a Retry-After', async () => {
+    const g = await inProcessGraph({ limit: 100, windowMs: 10_000 });
+    const graph = g.transport('Aisha Operator');
+    const start = g.clock.now();
+    let sends = 0;
+    const h = harness(g, {
+      budget: new WriteBudget({ limit: 100, windowMs: 10_000 }, g.clock),
+      send: (requests) => {
+        sends += 1;
+        return sendBatch(graph, requests);
+      },
+      control: () => (g.clock.now() >= start + 1_000 ? 'cancel' : 'run'),
+    });
+    g.throttle.injectItems(3, 5);
+    const result = await runBatch(h.ports, starters(g, 3));
+    expect(result.state).toBe('cancelled');
+    expect(sends).toBe(1);
+    expect(result.remaining).toHaveLength(3);
+    expect(g.creates).toEqual([]);
   });
 
   it('reports Graph refusals in words, and pauses between batches', async () => {

@@ -11,7 +11,10 @@
  *   user's pass methods: a pass created after the attempt started is the one. It is never created again.
  *   Such a pass exists but its code was never seen, so it cannot be delivered; the report says so;
  * - up to MAX_IN_FLIGHT batches are in flight at once; pause and cancel take effect between batches, and
- *   what is in flight finishes first.
+ *   what is in flight finishes first;
+ * - a batch's slot is free once Graph answered: its emails and its record in the journal (and the reads
+ *   that resolve unknown items) go on beside the next batches, up to MAX_SETTLING batches at once, so
+ *   delivery never holds the creates back.
  *
  * Pure orchestration over ports: Graph (`send`), the journal (the relay's batch store), delivery and a
  * clock. No code ever reaches the journal.
@@ -93,6 +96,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export const MAX_IN_FLIGHT = 1;
 
+/** Answered batches whose deliveries and records may run at once beside the sends. */
+export const MAX_SETTLING = 4;
+
 /** A whole-batch failure that means nothing was done (the request was refused as such). */
 function refusedAsWhole(e: unknown): { retryAfterSeconds: number } | null {
   if (!isAppError(e, 'entra')) return null;
@@ -121,24 +127,33 @@ export async function runBatch(
   if (inFlight.length) await settle(await resolveUnknown(ports, inFlight));
   const queue = [...targets];
   const running = new Set<Promise<void>>();
+  const settling = new Set<Promise<void>>();
   let failure: { error: unknown } | null = null;
-  const launch = (work: Promise<void>) => {
-    const tracked = work.catch((error: unknown) => void (failure ??= { error })).finally(() => running.delete(tracked));
-    running.add(tracked);
+  const track = (set: Set<Promise<void>>, work: Promise<void>) => {
+    const tracked = work.catch((error: unknown) => void (failure ??= { error })).finally(() => set.delete(tracked));
+    set.add(tracked);
   };
+  const everything = () => Promise.all([...running, ...settling]);
   for (;;) {
     if (failure) break;
     const decision = ports.control?.() ?? 'run';
     if (decision !== 'run') {
-      await Promise.all(running);
+      await everything();
+      if (failure) break;
       return { state: decision === 'pause' ? 'paused' : 'cancelled', remaining: queue };
     }
-    if (queue.length === 0 || running.size >= MAX_IN_FLIGHT) {
-      if (running.size === 0) break;
-      await Promise.race(running);
+    if (queue.length === 0 || running.size >= MAX_IN_FLIGHT || settling.size >= MAX_SETTLING) {
+      // With users still queued, this is reached only while something runs or settles.
+      if (running.size === 0 && settling.size === 0) break;
+      await Promise.race([...running, ...settling]);
       continue;
     }
     const count = await ports.budget.acquire(Math.min(GRAPH_BATCH_LIMIT, queue.length));
+    // The wait may have been long (a Retry-After): a pause or cancel asked meanwhile stops this batch too.
+    if ((ports.control?.() ?? 'run') !== 'run') {
+      ports.budget.answered(count);
+      continue;
+    }
     const taken = queue.splice(0, count);
     const attemptAt = iso(ports.clock.now());
     const claimed = new Set(
@@ -150,20 +165,32 @@ export async function runBatch(
     const chunk = taken.filter((t) => claimed.has(t.userId));
     // Writes not sent (another tab claimed them) are given back as answered at once.
     ports.budget.answered(taken.length - chunk.length);
-    if (chunk.length) launch(sendChunk(ports, chunk, attemptAt, queue).then(settle));
+    if (chunk.length === 0) continue;
+    const answered = sendChunk(ports, chunk, attemptAt, queue);
+    track(
+      running,
+      answered.then(() => undefined),
+    );
+    track(settling, answered.then((finish) => finish()).then(settle));
   }
-  await Promise.all(running);
+  await everything();
   if (failure) throw (failure as { error: unknown }).error;
   return { state: 'finished', remaining: [] };
 }
 
-/** Sends one chunk; requeues throttled targets at the front of `queue`; returns what settled. */
+/** What is left of an answered chunk: its deliveries and the reads of its unknown items. */
+type Finish = () => Promise<ItemOutcome[]>;
+
+/**
+ * Sends one chunk and takes in Graph's answer: throttled targets go back to the front of `queue` (released
+ * in the journal first); resolves, once the chunk's slot is free, with what is left to settle it.
+ */
 async function sendChunk(
   ports: ExecutorPorts,
   chunk: BatchTarget[],
   attemptAt: string,
   queue: BatchTarget[],
-): Promise<ItemOutcome[]> {
+): Promise<Finish> {
   let answers: BatchItemResponse[];
   try {
     answers = await ports.send(
@@ -177,26 +204,28 @@ async function sendChunk(
       if (!throttled) throw e;
       ports.budget.hold(throttled.retryAfterSeconds);
       queue.unshift(...chunk);
-      return [];
+      return async () => [];
     }
     // 5xx, a timeout, offline: any of these creates may have landed.
-    return resolveUnknown(
-      ports,
-      chunk.map((target) => ({ target, attemptAt })),
-    );
+    return () =>
+      resolveUnknown(
+        ports,
+        chunk.map((target) => ({ target, attemptAt })),
+      );
   }
   ports.budget.answered(chunk.length);
-  const outcomes: ItemOutcome[] = [];
+  const passes: [BatchTarget, TemporaryAccessPass][] = [];
+  const refused: ItemOutcome[] = [];
   const unknown: InFlight[] = [];
   const again: BatchTarget[] = [];
   for (const [i, answer] of answers.entries()) {
     const target = chunk[i]!;
-    if (answer.status === 201) outcomes.push(await created(ports, target, answer.body as TemporaryAccessPass));
+    if (answer.status === 201) passes.push([target, answer.body as TemporaryAccessPass]);
     else if (answer.status === 429) {
       ports.budget.hold(answer.retryAfterSeconds ?? 1);
       again.push(target);
     } else if (answer.status >= 400 && answer.status < 500)
-      outcomes.push({
+      refused.push({
         userId: target.userId,
         status: 'failed',
         error: `Entra ID refused the pass: ${itemErrorText(answer)}`,
@@ -207,8 +236,12 @@ async function sendChunk(
     await ports.journal.release(again.map((t) => t.userId));
     queue.unshift(...again);
   }
-  if (unknown.length) outcomes.push(...(await resolveUnknown(ports, unknown)));
-  return outcomes;
+  return async () => {
+    const outcomes = [...refused];
+    for (const [target, tap] of passes) outcomes.push(await created(ports, target, tap));
+    if (unknown.length) outcomes.push(...(await resolveUnknown(ports, unknown)));
+    return outcomes;
+  };
 }
 
 /** A create answered 201: deliver its code, then forget it. */
