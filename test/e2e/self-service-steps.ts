@@ -1,0 +1,117 @@
+/**
+ * Steps of the self-service e2e (self-service-flows.spec.ts): another computer (a browser context of its
+ * own), the holder's sign-in on /self-service/, the inbox, and *Unblock my PIN*: the administrator's
+ * one-time migration of the console's key file into the relay, the PIN blocked on the card, the holder
+ * unblocking it on the page (once refused for another card claiming the serial), and the new PIN checked
+ * on the virtual card itself.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Browser, Locator, Page } from '@playwright/test';
+import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
+import { derivePuk, importCardMasterKey } from '../../src/cards/admin-secrets';
+import { openCard } from '../../src/cards/card';
+import { pinRetriesLeft, pinWorks } from '../../src/cards/holder-pin-steps';
+import { blockPin } from '../../src/cards/pins';
+import { createSimulatorTransport } from '../../src/simulator/simulator-transport';
+import type { VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
+import { openKeyFile, parseKeyFile } from '../../src/workflows/master-key-file';
+import { expect } from './fixtures';
+import { relayAs } from './relay-as';
+
+const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
+
+interface InboxMessage {
+  to: { address: string }[];
+  subject: string;
+  text: string;
+}
+
+/** A message to `address` whose subject names `template` (and whose text has `containing`), once it has arrived. */
+export async function mailTo(
+  page: Page,
+  address: string,
+  template: { name: string },
+  containing = '',
+): Promise<InboxMessage> {
+  let found: InboxMessage | undefined;
+  await expect
+    .poll(async () => {
+      const all = (await (await page.request.get(`${INBOX}/api/messages`)).json()) as InboxMessage[];
+      found = all.find(
+        (m) =>
+          m.to.some((t) => t.address === address) && m.subject.startsWith(template.name) && m.text.includes(containing),
+      );
+      return Boolean(found);
+    })
+    .toBe(true);
+  return found!;
+}
+
+/** A browser context of its own (another computer), with a page. */
+export async function otherComputer(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: APP_ORIGIN, ignoreHTTPSErrors: true });
+  return context.newPage();
+}
+
+/** The holder's sign-in on the self-service page (the emulator's popup). */
+export async function holderSignsIn(page: Page, account: RegExp): Promise<void> {
+  await page.goto('/self-service/');
+  const popupPromise = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await (await popupPromise).getByRole('button', { name: account }).click();
+  await expect(page.getByTestId('holder')).toBeVisible({ timeout: 30_000 });
+}
+
+/**
+ * The administrator's one-time migration (DESIGN.md "Card keys"): the key file the operator's console
+ * issued with, exported from its Security screen, imported into the relay by Ada. Resolves with the PUK
+ * that key derives for the card `serial` (to search for it afterwards; the test derives it itself).
+ */
+export async function migrateKeyToRelay(operator: Page, passphrase: string, serial: number): Promise<string> {
+  await operator.goto('/#/options/security');
+  const [download] = await Promise.all([
+    operator.waitForEvent('download'),
+    operator.getByRole('button', { name: 'Export key file' }).click(),
+  ]);
+  const keyFile = await readFile((await download.path())!, 'utf8');
+  const ada = await relayAs('ada.admin@contoso.example');
+  const imported = await ada.importMasterKey(keyFile, passphrase);
+  await ada.dispose();
+  const parsed = parseKeyFile(keyFile);
+  expect(imported.status.fingerprint).toBe(parsed.fingerprint);
+  return derivePuk(await importCardMasterKey(await openKeyFile(parsed, passphrase)), { serial });
+}
+
+/** Runs `work` on the virtual card itself (straight to the card object, as if in another reader). */
+async function onCard<T>(
+  card: VirtualPivCard,
+  work: (session: Awaited<ReturnType<typeof openCard>>['session']) => Promise<T>,
+) {
+  const transport = await createSimulatorTransport({ card });
+  try {
+    return await work((await openCard(transport)).session);
+  } finally {
+    await transport.close();
+  }
+}
+
+/** The holder typed the PIN wrong until the card blocked it. */
+export async function blockThePin(card: VirtualPivCard): Promise<void> {
+  await onCard(card, blockPin);
+  expect(await onCard(card, pinRetriesLeft)).toBe(0);
+}
+
+/** The PIN tries left on the card, then whether `pin` verifies. */
+export async function pinOnCard(card: VirtualPivCard, pin: string): Promise<{ left: number | null; works: boolean }> {
+  return onCard(card, async (session) => ({
+    left: await pinRetriesLeft(session),
+    works: await pinWorks(session, pin),
+  }));
+}
+
+/** The open *Unblock your PIN* panel: types the new PIN twice and submits. */
+export async function submitUnblock(panel: Locator, pin: string, repeated = pin): Promise<void> {
+  await panel.getByLabel('New PIN', { exact: true }).fill(pin);
+  await panel.getByLabel('Repeat the new PIN').fill(repeated);
+  await panel.getByRole('button', { name: 'Unblock my PIN' }).click();
+}
