@@ -82,11 +82,12 @@ export async function migrateKeyToRelay(operator: Page, passphrase: string, seri
   return derivePuk(await importCardMasterKey(await openKeyFile(parsed, passphrase)), { serial });
 }
 
-/** Runs `work` on the virtual card itself (straight to the card object, as if in another reader). */
+/** Runs `work` on the virtual card itself, powered up afresh (straight to the card object, as if in another reader). */
 async function onCard<T>(
   card: VirtualPivCard,
   work: (session: Awaited<ReturnType<typeof openCard>>['session']) => Promise<T>,
 ) {
+  card.reset();
   const transport = await createSimulatorTransport({ card });
   try {
     return await work((await openCard(transport)).session);
