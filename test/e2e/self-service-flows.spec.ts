@@ -21,7 +21,6 @@ import type { Page } from '@playwright/test';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
 import { test, expect, signInAs, SERVICE_LOGS } from './fixtures';
 import { relayAs } from './relay-as';
-import { exportTemplate, cardTemplate } from './unblock-fixtures';
 import { chooseBridgeReader, generateMasterKey, startIssue } from './operator-steps';
 import { blankYubiKey, impostorYubiKey, putCardInBridgeReader, type CardInReader } from './bridge-card';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
@@ -33,6 +32,7 @@ import {
   migrateKeyToRelay,
   otherComputer,
   pinOnCard,
+  selfServiceTemplates,
   submitUnblock,
 } from './self-service-steps';
 
@@ -45,26 +45,7 @@ const NEW_PIN = '70814253';
 const UNBLOCKED_PIN = '58203716';
 const PASSPHRASE = 'correct horse battery staple';
 
-const ACTIVATION_MAIL = { ...exportTemplate(`ss-activation-${RUN}`, `Activation ${RUN}`, true) };
-const PASS_MAIL = { ...exportTemplate(`ss-pass-${RUN}`, `Pass ${RUN}`, true) };
-const activationText = 'Your activation PIN: ${ActivationPin}\n';
-const TEMPLATE = cardTemplate(`ss-card-${RUN}`, `Self-service ${RUN}`, {
-  userMayRequest: true,
-  forceAuthentication: true,
-  forceAuthenticationDeliverTemplateId: PASS_MAIL.id,
-});
-const SELF_SERVICE_TEMPLATE = {
-  ...TEMPLATE,
-  issue: {
-    ...TEMPLATE.issue,
-    activationPin: { delivery: 'email' as const, exportTemplateId: ACTIVATION_MAIL.id },
-    // A PIN policy narrower than the card's own 6 to 8 digits, which the holder's page must apply.
-    pinPolicy: { minLength: 7, maxLength: 8, digitsOnly: true },
-    selfServiceUnblock: true,
-    certificate: { slot: '9a' as const, algorithm: 'ECCP256' as const, subject: 'CN=${DisplayName}', upnSan: '' },
-  },
-  initiate: { systemGeneratesTap: true, exportTemplateIds: [PASS_MAIL.id] },
-};
+const { ACTIVATION_MAIL, PASS_MAIL, activationText, SELF_SERVICE_TEMPLATE } = selfServiceTemplates(RUN);
 
 /** The holder's card in the list, by serial. */
 const myCard = (page: Page) =>

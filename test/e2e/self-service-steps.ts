@@ -17,8 +17,42 @@ import type { VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-ca
 import { openKeyFile, parseKeyFile } from '../../src/workflows/master-key-file';
 import { expect } from './fixtures';
 import { relayAs } from './relay-as';
+import { cardTemplate, exportTemplate } from './unblock-fixtures';
 
 const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
+
+/**
+ * This run's templates (their ids and names carry `run`): the activation-PIN email, the pass email, and
+ * the card template: activation PIN by email, a PIN policy narrower than the card's own 6 to 8 digits
+ * (which the holder's page must apply), a 9A certificate key, *User may request TAP* with *Force
+ * authentication*, *User may unblock the PIN on the self-service page*, and a pass at activation.
+ */
+export function selfServiceTemplates(run: string) {
+  const ACTIVATION_MAIL = { ...exportTemplate(`ss-activation-${run}`, `Activation ${run}`, true) };
+  const PASS_MAIL = { ...exportTemplate(`ss-pass-${run}`, `Pass ${run}`, true) };
+  const base = cardTemplate(`ss-card-${run}`, `Self-service ${run}`, {
+    userMayRequest: true,
+    forceAuthentication: true,
+    forceAuthenticationDeliverTemplateId: PASS_MAIL.id,
+  });
+  const SELF_SERVICE_TEMPLATE = {
+    ...base,
+    issue: {
+      ...base.issue,
+      activationPin: { delivery: 'email' as const, exportTemplateId: ACTIVATION_MAIL.id },
+      pinPolicy: { minLength: 7, maxLength: 8, digitsOnly: true },
+      selfServiceUnblock: true,
+      certificate: { slot: '9a' as const, algorithm: 'ECCP256' as const, subject: 'CN=${DisplayName}', upnSan: '' },
+    },
+    initiate: { systemGeneratesTap: true, exportTemplateIds: [PASS_MAIL.id] },
+  };
+  return {
+    ACTIVATION_MAIL,
+    PASS_MAIL,
+    activationText: 'Your activation PIN: ${ActivationPin}\n',
+    SELF_SERVICE_TEMPLATE,
+  };
+}
 
 interface InboxMessage {
   to: { address: string }[];
