@@ -53,10 +53,15 @@ const app: AppState = {
   lifecycle: new LifecycleState(session, readers, servicePorts),
   unblock: new UnblockState(session, servicePorts),
   audit: new AuditState(relay),
-  security: new SecurityState(templateStore, () => {
-    void exportTemplates.load();
-    void cardTemplates.load();
-  }),
+  security: new SecurityState(
+    templateStore,
+    () => {
+      void exportTemplates.load();
+      void cardTemplates.load();
+    },
+    relay,
+    isAdministrator,
+  ),
   staleTab,
   legacyUpload: new LegacyUploadState(relay, templateStore, isAdministrator),
 };

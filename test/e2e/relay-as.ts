@@ -25,8 +25,6 @@ export interface RelayAs {
   transition(cardId: string, body: TransitionBody): Promise<Card>;
   /** The newest audit rows (an auditor's call). */
   audit(query?: Record<string, string>): Promise<AuditRow[]>;
-  /** The administrator's one-time migration: imports a browser's key file into the relay (`/api/card-keys`). */
-  importMasterKey(keyFile: string, passphrase: string): Promise<{ status: { fingerprint: string }; replaced: boolean }>;
   dispose(): Promise<void>;
 }
 
@@ -51,8 +49,6 @@ export async function relayAs(upn: string): Promise<RelayAs> {
     audit: async (query = {}) =>
       (await ok<{ entries: AuditRow[] }>(await relay.get('/api/audit', { params: { limit: '200', ...query } })))
         .entries,
-    importMasterKey: async (keyFile, passphrase) =>
-      ok(await relay.post('/api/card-keys/master-key/import', { data: { keyFile, passphrase } })),
     dispose: () => relay.dispose(),
   };
 }

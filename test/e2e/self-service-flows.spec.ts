@@ -190,9 +190,11 @@ test.describe.serial('self-service', () => {
     inReader = await putCardInBridgeReader(rig, kofis.card, inReader);
   });
 
-  test('Unblock my PIN: the PIN blocked, the card proves itself with 9E, the holder sets a new PIN that works', async () => {
+  test('Unblock my PIN: the PIN blocked, the card proves itself with 9E, the holder sets a new PIN that works', async ({
+    browser,
+  }) => {
     test.setTimeout(240_000);
-    puk = await migrateKeyToRelay(operator, PASSPHRASE, SERIAL);
+    puk = await migrateKeyToRelay(browser, operator, PASSPHRASE, SERIAL);
     await operator.goto('/#/audit');
     await blockThePin(inReader.card);
     inReader = await putCardInBridgeReader(rig, inReader.card, inReader); // the holder takes the card out and back
