@@ -15,7 +15,8 @@
  *
  * Card keys: Aisha's console issues with the master key of her browser (its key file), as today; the
  * relay derives the same PUK once an administrator has imported that key file into it, the one-time
- * migration DESIGN.md "Card keys" describes, which Ada does before the unblock.
+ * migration DESIGN.md "Card keys" describes, which Ada does before the unblock (the key file into her
+ * console, then "Move this key into the relay" on its Security screen).
  */
 import type { Page } from '@playwright/test';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
