@@ -56,10 +56,15 @@ const app: AppState = {
   unblock: new UnblockState(session, servicePorts),
   batchTap: new BatchTapState(session, servicePorts, describeError),
   audit: new AuditState(relay),
-  security: new SecurityState(templateStore, () => {
-    void exportTemplates.load();
-    void cardTemplates.load();
-  }),
+  security: new SecurityState(
+    templateStore,
+    () => {
+      void exportTemplates.load();
+      void cardTemplates.load();
+    },
+    relay,
+    isAdministrator,
+  ),
   staleTab,
   legacyUpload: new LegacyUploadState(relay, templateStore, isAdministrator),
 };

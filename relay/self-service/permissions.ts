@@ -4,8 +4,8 @@
  * - activate: an issued card whose issuance recorded a PIV Authentication key (9A) to prove it;
  * - request a pass: the template's *User may request TAP via console*; with *Force authentication* the
  *   9A key and the template's Deliver email are needed, and the code is never shown;
- * - unblock the PIN: a card whose issuance recorded a Card Authentication key (9E), which signs without
- *   the (blocked) PIN.
+ * - unblock the PIN: the template's *User may unblock the PIN on the self-service page*, and a card whose
+ *   issuance recorded a Card Authentication key (9E), which signs without the (blocked) PIN.
  */
 import type { Kysely } from 'kysely';
 import type { CardKey, CardState } from '../../src/relay-api/contract';
@@ -27,6 +27,9 @@ export interface HolderView {
   templateName: string;
   view: HolderCard;
 }
+
+/** The PIV card's own PIN rule (SP 800-73-4 Part 2 §2.4.3), when the template cannot be read. */
+const PIV_PIN_RULE = { minLength: 6, maxLength: 8, digitsOnly: true };
 
 const yes: ActionPermission = { allowed: true };
 const no = (reason: string): ActionPermission => ({ allowed: false, reason });
@@ -74,7 +77,10 @@ function tapRequest(card: CardRecord, t: CardTemplateBody | undefined): HolderCa
   return { ...yes, ...shape };
 }
 
-function unblocking(card: CardRecord): ActionPermission {
+function unblocking(card: CardRecord, t: CardTemplateBody | undefined): ActionPermission {
+  if (!t) return no('The card template cannot be read; ask an administrator.');
+  if (!t.issue.selfServiceUnblock)
+    return no('The card template does not let holders unblock their PIN here: ask an operator to unblock it.');
   const state = stateReason(card.state as CardState, ['active', 'locked']);
   if (state) return no(state);
   if (!recordedKey(card, '9E'))
@@ -97,8 +103,13 @@ export async function holderView(db: Kysely<Schema>, card: CardRecord): Promise<
     serial: card.serial === null ? null : Number(card.serial),
     state: card.state as CardState,
     template: { id: card.template_id, version: card.template_version, name: published?.name ?? '' },
+    pinPolicy: template?.issue.pinPolicy ?? PIV_PIN_RULE,
     proofKeys,
-    actions: { activate: activation(card), requestTap: tapRequest(card, template), unblock: unblocking(card) },
+    actions: {
+      activate: activation(card),
+      requestTap: tapRequest(card, template),
+      unblock: unblocking(card, template),
+    },
   };
   return { card, template, templateName: published?.name ?? '', view };
 }

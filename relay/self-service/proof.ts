@@ -29,8 +29,10 @@ export function requireAllowed(v: HolderView, purpose: SelfServicePurpose): void
   const reason = permission.reason ?? 'The card template does not allow this.';
   // In the order ./permissions.ts gives its reasons, so the code and the words agree.
   const tap = v.template?.tap;
-  if (purpose === 'request-tap' && !(tap?.enabled && tap.userMayRequest))
-    throw new AppError('relay', 'TEMPLATE_FORBIDS', reason, { status: 403, retryable: false });
+  const templateForbids =
+    (purpose === 'request-tap' && !(tap?.enabled && tap.userMayRequest)) ||
+    (purpose === 'unblock' && !v.template?.issue.selfServiceUnblock);
+  if (templateForbids) throw new AppError('relay', 'TEMPLATE_FORBIDS', reason, { status: 403, retryable: false });
   if (!STATES[purpose].includes(v.card.state as CardState))
     throw new AppError('relay', 'CARD_STATE_FORBIDS', reason, { status: 409, retryable: false });
   // A pass request needs the 9A key only under Force authentication.

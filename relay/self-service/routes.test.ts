@@ -127,7 +127,9 @@ describeStore('/api/self-service', (target) => {
       relay.call(who, 'POST', '/api/self-service/challenge', { cardId: id, purpose });
     const words = await refused(await challenge(USERS.ben, 'request-tap'), 403, 'TEMPLATE_FORBIDS');
     expect(words).toContain('does not let holders request');
-    await refused(await challenge(USERS.ben, 'unblock'), 409, 'NO_RECORDED_KEY');
+    expect(await refused(await challenge(USERS.ben, 'unblock'), 403, 'TEMPLATE_FORBIDS')).toContain(
+      'unblock their PIN',
+    );
     await refused(await challenge(USERS.nina, 'activate'), 403, 'CARD_NOT_YOURS');
     await refused(await challenge(USERS.gary, 'activate'), 403, 'SELF_SERVICE_GUEST');
     await refused(await relay.call(USERS.gary, 'GET', '/api/self-service/cards'), 403, 'SELF_SERVICE_GUEST');
@@ -153,7 +155,7 @@ describeStore('/api/self-service', (target) => {
     expect(codes).toEqual(
       [
         'TEMPLATE_FORBIDS',
-        'NO_RECORDED_KEY',
+        'TEMPLATE_FORBIDS',
         'CARD_NOT_YOURS',
         'SELF_SERVICE_GUEST',
         'SELF_SERVICE_GUEST',

@@ -124,3 +124,11 @@ export async function generateKeyAndCsr(
     throw cardStepError('VERIFY_FAILED', "The card's CSR signature does not verify.", { step: 'generate-key' });
   return { csrPem: csr.toString('pem'), spki: key.spki };
 }
+
+/**
+ * Generates the Card Authentication key (9E, ECC P-256) that lets the card prove itself without its PIN
+ * (SP 800-73-4 Part 1 §3.2.4), for the self-service unblock. Resolves with its DER SubjectPublicKeyInfo.
+ */
+export async function generateCardAuthenticationKey(session: PivSession): Promise<Uint8Array> {
+  return (await session.generateKey(SLOTS['9e'], 'ECCP256')).spki;
+}

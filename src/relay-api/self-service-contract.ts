@@ -103,6 +103,11 @@ export const HolderCard = z.object({
   serial: z.number().nullable(),
   state: z.enum(CARD_STATES),
   template: z.object({ id: z.string(), version: z.number(), name: z.string() }),
+  /**
+   * The template's PIN policy, which a new PIN (Activate, Unblock my PIN) must meet; the PIV card's own
+   * rule (6 to 8 digits, SP 800-73-4 Part 2 §2.4.3) when the template cannot be read.
+   */
+  pinPolicy: z.object({ minLength: z.number(), maxLength: z.number(), digitsOnly: z.boolean() }),
   /** The proof keys the registry recorded at issuance (their slots and algorithms). */
   proofKeys: z.array(z.object({ slot: ProofSlot, algorithm: ProofAlgorithm })),
   actions: z.object({

@@ -63,6 +63,8 @@ export const CardTemplateBody = z.strictObject({
       z.strictObject({ delivery: z.literal('email'), exportTemplateId: TemplateId }),
     ]),
     certificate: CardCertificate.nullable(),
+    /** The holder may unblock the PIN on the self-service page (issuance then records a 9E key). */
+    selfServiceUnblock: z.boolean().optional(),
   }),
   tap: z.strictObject({
     enabled: z.boolean(),

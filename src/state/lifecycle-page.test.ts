@@ -54,6 +54,20 @@ describe('planned steps from the step catalogue', () => {
   const steps = (...args: Parameters<typeof plannedSteps>) => plannedSteps(...args).map((r) => r.step);
   const template = testTemplate();
 
+  it('plans the 9E key at issuance only when the template allows the self-service unblock (and its certificate is not in 9E)', () => {
+    const unblock = testTemplate({ issue: { ...template.issue, selfServiceUnblock: true } });
+    expect(steps('issue', { kind: 'yubikey', state: 'blank' }, unblock)).toEqual([
+      ...ISSUE_STEPS_IN_ORDER.slice(0, -1),
+      'generate-card-auth-key',
+      'register',
+    ]);
+    expect(steps('issue', { kind: 'yubikey', state: 'blank' }, template)).not.toContain('generate-card-auth-key');
+    const in9e = { ...unblock.issue, certificate: { ...unblock.issue.certificate!, slot: '9e' as const } };
+    expect(steps('issue', { kind: 'yubikey', state: 'blank' }, testTemplate({ issue: in9e }))).not.toContain(
+      'generate-card-auth-key',
+    );
+  });
+
   it('plans activation, with the TAP step only when the template creates one', () => {
     expect(steps('activate', { kind: 'yubikey', state: 'issued' }, template)).toEqual([
       'detect',

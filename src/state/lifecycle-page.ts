@@ -52,6 +52,8 @@ function applies(
       return true;
     case 'certificate':
       return !!template?.issue.certificate;
+    case 'self-service-unblock':
+      return !!template?.issue.selfServiceUnblock && template.issue.certificate?.slot !== '9e';
     case 'initiate-tap':
       return !!template?.initiate.systemGeneratesTap && !!template.tap.enabled;
     case 'locked':

@@ -3,11 +3,18 @@
  * and configuration backup. Passphrases pass straight through to the workflows and are never kept here.
  * Also the shell's "updated in another tab" flag, which the storage adapter raises.
  */
-import { toAppError, type AppError } from '../app-error';
+import { AppError, toAppError } from '../app-error';
 import { exportConfiguration, importConfiguration, type ImportSummary } from '../workflows/config-transfer';
 import type { RelayTemplateStore } from '../workflows/template-store';
 import {
+  moveMasterKeyToRelay,
+  relayMasterKeyStatus,
+  type RelayEndpoint,
+  type RelayMasterKeyStatus,
+} from '../workflows/relay-master-key';
+import {
   exportMasterKeyFile,
+  formatFingerprint,
   generateMasterKey,
   importMasterKeyFile,
   masterKeyStatus,
@@ -31,17 +38,52 @@ export class SecurityState {
   busy = $state(false);
   failure = $state.raw<AppError | null>(null);
   message = $state('');
+  /** The relay's card master key, once an administrator looked or moved this browser's key there. */
+  relayKey = $state.raw<RelayMasterKeyStatus | null>(null);
   /** What the last configuration import published, left as it was, or could not publish. */
   imported = $state.raw<ImportSummary | null>(null);
 
   /**
    * @param templates the published templates a backup exports and an import publishes to.
    * @param onConfigurationReplaced called after an import so other screens re-read their lists.
+   * @param relay the signed-in caller's relay endpoint (null when nobody is signed in).
+   * @param isAdministrator whether the signed-in caller administers Keyward.
    */
   constructor(
     private readonly templates: RelayTemplateStore,
     private readonly onConfigurationReplaced: () => void = () => undefined,
+    private readonly relay: () => RelayEndpoint | null = () => null,
+    private readonly isAdministrator: () => boolean = () => false,
   ) {}
+
+  /** Whether the one-time migration of this browser's key into the relay is offered (administrators). */
+  get mayMoveKeyToRelay(): boolean {
+    return this.isAdministrator() && this.key !== null;
+  }
+
+  /**
+   * The administrator's one-time migration: imports this browser's key file into the relay, so holders
+   * can unblock their PIN on the self-service page for cards issued with it.
+   */
+  async moveKeyToRelay(passphrase: string): Promise<boolean> {
+    return this.#run(async () => {
+      const relay = this.relay();
+      if (!relay) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
+      const { status, replaced } = await moveMasterKeyToRelay(relay, passphrase);
+      this.relayKey = status;
+      this.message = replaced
+        ? `The relay now holds this card master key (fingerprint ${formatFingerprint(status.fingerprint)}).`
+        : 'The relay already held this card master key; nothing was changed.';
+    });
+  }
+
+  /** Reads which master key the relay holds (administrators). */
+  async loadRelayKey(): Promise<boolean> {
+    return this.#run(async () => {
+      const relay = this.relay();
+      if (relay) this.relayKey = await relayMasterKeyStatus(relay);
+    });
+  }
 
   async load(): Promise<void> {
     await this.#run(async () => {

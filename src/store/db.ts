@@ -75,6 +75,12 @@ export interface CardTemplateRecord {
       readonly subject: string;
       readonly upnSan: string;
     };
+    /**
+     * The holder may unblock their PIN on the self-service page. Issuance then also generates a Card
+     * Authentication key (9E, usable without the PIN) and records its public key, which proves the card
+     * to the relay. Absent in templates saved before this option: off.
+     */
+    readonly selfServiceUnblock?: boolean;
   };
   /** Entra ID TAP Code. */
   readonly tap: {

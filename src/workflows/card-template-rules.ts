@@ -45,7 +45,7 @@ export const DESCRIPTION_MAX = 500;
 
 const KEYS = {
   root: ['name', 'description', 'allowedCredentialTypes', 'issue', 'tap', 'initiate'],
-  issue: ['assignUser', 'pinPolicy', 'activationPin', 'certificate'],
+  issue: ['assignUser', 'pinPolicy', 'activationPin', 'certificate', 'selfServiceUnblock'],
   pinPolicy: ['minLength', 'maxLength', 'digitsOnly'],
   certificate: ['slot', 'algorithm', 'subject', 'upnSan'],
 } as const;
@@ -108,6 +108,11 @@ function checkIssue(
     c.add('issue.activationPin.exportTemplateId', 'must be absent when the activation PIN is shown');
   }
   if (o.certificate !== null) checkCertificate(c, o.certificate, ctx, assignUser);
+  if (o.selfServiceUnblock !== undefined) {
+    const unblock = c.boolean(o.selfServiceUnblock, 'issue.selfServiceUnblock');
+    if (unblock && assignUser === false)
+      c.add('issue.selfServiceUnblock', 'needs Assign user ID on (the holder signs in to unblock their own card)');
+  }
   return { assignUser };
 }
 
@@ -176,6 +181,7 @@ export function canonicalCardTemplate(r: CardTemplateRecord): CardTemplateRecord
         subject: issue.certificate.subject,
         upnSan: issue.certificate.upnSan,
       },
+      ...(issue.selfServiceUnblock === undefined ? {} : { selfServiceUnblock: issue.selfServiceUnblock }),
     },
     tap: Object.fromEntries(TAP_KEYS.map((k) => [k, tap[k]])) as unknown as CardTemplateRecord['tap'],
     initiate: { systemGeneratesTap: initiate.systemGeneratesTap, exportTemplateIds: [...initiate.exportTemplateIds] },

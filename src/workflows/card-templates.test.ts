@@ -136,6 +136,20 @@ describe('card templates', () => {
     expect(cardDraftProblems(d, [], null, new Set([exportId]))['tap.enabled']).toHaveLength(1);
   });
 
+  it('publishes the self-service unblock option, which needs Assign user ID', async () => {
+    const d = emptyCardDraft();
+    d.name = 'Self-service unblock';
+    d.issue.selfServiceUnblock = true;
+    const saved = await publishCardTemplate(store, d, null);
+    const stored = (await new RelayTemplateStore(() => world.endpoint(PEOPLE.priya)).cardTemplate(saved.id))!.record;
+    expect(stored.issue.selfServiceUnblock).toBe(true);
+    d.issue.assignUser = false;
+    d.issue.activationPin = { delivery: 'show' };
+    expect(cardDraftProblems(d, [], null, new Set())).toEqual({
+      'issue.selfServiceUnblock': ['Needs Assign user ID on (the holder signs in to unblock their own card).'],
+    });
+  });
+
   it('refuses references to data-export templates that do not exist, and empty Initiate Card deliveries', () => {
     const d = tapDraft('gone');
     d.tap.operatorDeliverTemplateId = 'also-gone';

@@ -10,11 +10,7 @@ import type { HolderCard } from '../relay-api/self-service-contract';
 export { listMyCards };
 export type { HolderCard, PinPolicy };
 
-/**
- * The PIN rule for `card`'s new PIN. The relay's card list does not carry the template's PIN policy, so
- * this is the PIV card's own rule (SP 800-73-4 Part 2 §2.4.3: 6 to 8 digits), which every template's
- * policy lies within.
- */
-export function pinPolicyFor(_card: HolderCard): PinPolicy {
-  return { minLength: 6, maxLength: 8, digitsOnly: true };
+/** The PIN rule for `card`'s new PIN: its template's PIN policy, as the relay lists it with the card. */
+export function pinPolicyFor(card: HolderCard): PinPolicy {
+  return card.pinPolicy;
 }

@@ -103,6 +103,7 @@ describe('self-service workflows', () => {
     templateId = 'tpl-self-service';
     await relay.publishCardTemplate(templateId, (t) => ({
       ...t,
+      issue: { ...t.issue, selfServiceUnblock: true },
       tap: { ...t.tap, userMayRequest: true, forceAuthentication: true, forceAuthenticationDeliverTemplateId: mail },
       initiate: { systemGeneratesTap: true, exportTemplateIds: [mail] },
     }));

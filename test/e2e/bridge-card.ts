@@ -54,16 +54,17 @@ export function blankYubiKey(serial: number): VirtualPivCard {
 }
 
 /**
- * A factory-fresh YubiKey 5.7 with `serial` given its own ECC P-256 key in 9A (GENERATE with the factory
- * management key, through the real PIV stack over the simulator reader): "another card" that claims the
- * serial of one in the registry but holds none of its keys. Its PIN is still the factory 123456.
+ * A factory-fresh YubiKey 5.7 with `serial` given its own ECC P-256 keys in `slots` (9A unless told;
+ * GENERATE with the factory management key, through the real PIV stack over the simulator reader):
+ * "another card" that claims the serial of one in the registry but holds none of its keys. Its PIN is
+ * still the factory 123456.
  */
-export async function impostorYubiKey(serial: number): Promise<VirtualPivCard> {
+export async function impostorYubiKey(serial: number, slots: readonly number[] = [0x9a]): Promise<VirtualPivCard> {
   const card = blankYubiKey(serial);
   const transport = await createSimulatorTransport({ card });
   const { session } = await openCard(transport);
   await session.authenticate(DEFAULT_MANAGEMENT_KEY, 'AES192');
-  await session.generateKey(0x9a, 'ECCP256');
+  for (const slot of slots) await session.generateKey(slot, 'ECCP256');
   await transport.close();
   return card;
 }

@@ -4,87 +4,49 @@
  * and activates it with the activation PIN that reached him by email; the Initiate Card email with his
  * pass arrives; Aisha's console reads the card Active. Then Kofi requests a pass under *Force
  * authentication* (the code is never in the page and arrives by email), and another card claiming the
- * same serial is refused. After the flows, the secrecy scanner searches both apps' storage and the logs.
+ * same serial is refused. Then Kofi's PIN is blocked and he unblocks it himself (Unblock my PIN): the
+ * card's 9E key proves it without the PIN, the relay releases the PUK it derives for that card only, and
+ * the new PIN works on the card; another card claiming the serial is refused. After the flows, the
+ * secrecy scanner searches both apps' storage and the logs.
  *
  * The card moves between the contexts the way a card moves between computers: it sits in the reader
  * behind the local PC/SC bridge (pcscd → vpcd → a virtual YubiKey in this process), which both pages
  * reach, one after the other. Templates and their emails are this run's own, published as Ada.
  *
- * Self-service unblock is exercised below the page (src/workflows/self-service.test.ts, the real relay
- * and a virtual card): here the console's issuance derives the PUK from the browser's own master key,
- * which the demo relay holds only after an administrator imports that key file.
+ * Card keys: Aisha's console issues with the master key of her browser (its key file), as today; the
+ * relay derives the same PUK once an administrator has imported that key file into it, the one-time
+ * migration DESIGN.md "Card keys" describes, which Ada does before the unblock (the key file into her
+ * console, then "Move this key into the relay" on its Security screen).
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
 import { test, expect, signInAs, SERVICE_LOGS } from './fixtures';
 import { relayAs } from './relay-as';
-import { exportTemplate, cardTemplate } from './unblock-fixtures';
 import { chooseBridgeReader, generateMasterKey, startIssue } from './operator-steps';
 import { blankYubiKey, impostorYubiKey, putCardInBridgeReader, type CardInReader } from './bridge-card';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 import { scanPage } from '../support/secrecy-page';
+import {
+  blockThePin,
+  holderSignsIn,
+  mailTo,
+  migrateKeyToRelay,
+  otherComputer,
+  pinOnCard,
+  selfServiceTemplates,
+  submitUnblock,
+} from './self-service-steps';
 
 const RUN = String(Date.now() % 1e7);
 /** A serial no other spec's card has. */
 const SERIAL = 60_000_000 + Number(RUN);
-const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 const KOFI = 'kofi.mensah@contoso.example';
 const NEW_PIN = '70814253';
+/** The PIN Kofi chooses when he unblocks his card, and the passphrase of the console's key file. */
+const UNBLOCKED_PIN = '58203716';
+const PASSPHRASE = 'correct horse battery staple';
 
-const ACTIVATION_MAIL = { ...exportTemplate(`ss-activation-${RUN}`, `Activation ${RUN}`, true) };
-const PASS_MAIL = { ...exportTemplate(`ss-pass-${RUN}`, `Pass ${RUN}`, true) };
-const activationText = 'Your activation PIN: ${ActivationPin}\n';
-const TEMPLATE = cardTemplate(`ss-card-${RUN}`, `Self-service ${RUN}`, {
-  userMayRequest: true,
-  forceAuthentication: true,
-  forceAuthenticationDeliverTemplateId: PASS_MAIL.id,
-});
-const SELF_SERVICE_TEMPLATE = {
-  ...TEMPLATE,
-  issue: {
-    ...TEMPLATE.issue,
-    activationPin: { delivery: 'email' as const, exportTemplateId: ACTIVATION_MAIL.id },
-    certificate: { slot: '9a' as const, algorithm: 'ECCP256' as const, subject: 'CN=${DisplayName}', upnSan: '' },
-  },
-  initiate: { systemGeneratesTap: true, exportTemplateIds: [PASS_MAIL.id] },
-};
-
-interface InboxMessage {
-  to: { address: string }[];
-  subject: string;
-  text: string;
-}
-
-/** A message to `address` whose subject names `template` (and whose text has `containing`), once it has arrived. */
-async function mailTo(page: Page, address: string, template: { name: string }, containing = ''): Promise<InboxMessage> {
-  let found: InboxMessage | undefined;
-  await expect
-    .poll(async () => {
-      const all = (await (await page.request.get(`${INBOX}/api/messages`)).json()) as InboxMessage[];
-      found = all.find(
-        (m) =>
-          m.to.some((t) => t.address === address) && m.subject.startsWith(template.name) && m.text.includes(containing),
-      );
-      return Boolean(found);
-    })
-    .toBe(true);
-  return found!;
-}
-
-/** A browser context of its own (another computer), with a page. */
-async function otherComputer(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: APP_ORIGIN, ignoreHTTPSErrors: true });
-  return context.newPage();
-}
-
-/** The holder's sign-in on the self-service page (the emulator's popup). */
-async function holderSignsIn(page: Page, account: RegExp): Promise<void> {
-  await page.goto('/self-service/');
-  const popupPromise = page.context().waitForEvent('page');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await (await popupPromise).getByRole('button', { name: account }).click();
-  await expect(page.getByTestId('holder')).toBeVisible({ timeout: 30_000 });
-}
+const { ACTIVATION_MAIL, PASS_MAIL, activationText, SELF_SERVICE_TEMPLATE } = selfServiceTemplates(RUN);
 
 /** The holder's card in the list, by serial. */
 const myCard = (page: Page) =>
@@ -97,6 +59,8 @@ test.describe.serial('self-service', () => {
   let operator: Page;
   let holder: Page;
   let activationPin = '';
+  /** Kofi's card's PUK, as the console's key file (and, once imported, the relay) derives it. */
+  let puk = '';
   /** Every console line of both pages (searched for secrets at the end). */
   const consoleLines: string[] = [];
   const consoleProblems: string[] = [];
@@ -227,11 +191,56 @@ test.describe.serial('self-service', () => {
     inReader = await putCardInBridgeReader(rig, kofis.card, inReader);
   });
 
+  test('Unblock my PIN: the PIN blocked, the card proves itself with 9E, the holder sets a new PIN that works', async ({
+    browser,
+  }) => {
+    test.setTimeout(240_000);
+    puk = await migrateKeyToRelay(browser, operator, PASSPHRASE, SERIAL);
+    await operator.goto('/#/audit');
+    await blockThePin(inReader.card);
+    inReader = await putCardInBridgeReader(rig, inReader.card, inReader); // the holder takes the card out and back
+    await holder.goto('/self-service/');
+    const card = myCard(holder);
+    await expect(card.getByTestId('my-card-state')).toHaveText('Active', { timeout: 30_000 });
+    await card.getByRole('button', { name: 'Unblock my PIN' }).click();
+    const panel = holder.getByRole('region', { name: 'Unblock your PIN' });
+    await chooseBridgeReader(holder, rig);
+    // The template's PIN policy is enforced on the page before the relay or the card is asked.
+    await expect(panel.getByTestId('pin-rule')).toHaveText('Your PIN: 7 to 8 digits, not 123456.');
+    await submitUnblock(panel, '583920');
+    await expect(panel.getByTestId('action-error')).toContainText('7 to 8');
+    await submitUnblock(panel, UNBLOCKED_PIN, `${UNBLOCKED_PIN.slice(0, -1)}9`);
+    await expect(panel.getByTestId('action-error')).toHaveText('The two new PINs differ. Type the same PIN twice.');
+
+    // Another card claiming Kofi's serial, its own key in 9E: the relay refuses its signature, releases nothing.
+    const kofis = inReader;
+    inReader = await putCardInBridgeReader(rig, await impostorYubiKey(SERIAL, [0x9a, 0x9e]), inReader);
+    await expect(panel.getByTestId('card-presence')).toHaveText('Card present', { timeout: 30_000 });
+    await submitUnblock(panel, UNBLOCKED_PIN);
+    await expect(panel.getByTestId('action-error')).toContainText(
+      'The card in the reader is not the one registered to you (its key does not match).',
+      { timeout: 30_000 },
+    );
+    inReader = await putCardInBridgeReader(rig, kofis.card, inReader);
+    await expect(panel.getByTestId('card-presence')).toHaveText('Card present', { timeout: 30_000 });
+
+    await submitUnblock(panel, UNBLOCKED_PIN);
+    await expect(panel.getByTestId('action-outcome')).toContainText('Your PIN is unblocked.', { timeout: 60_000 });
+    await expect(card.getByTestId('my-card-state')).toHaveText('Active');
+    await holder.goto('/self-service/'); // lets go of the card
+    // On the card itself: three tries again, the new PIN verifies, the old one no longer does.
+    expect(await pinOnCard(inReader.card, UNBLOCKED_PIN)).toEqual({ left: 3, works: true });
+    expect((await pinOnCard(inReader.card, NEW_PIN)).works).toBe(false);
+    inReader = await putCardInBridgeReader(rig, inReader.card, inReader);
+  });
+
   test('after the flows, neither app nor the services kept a PIN or a pass', async ({ emulator }) => {
     const tap = await emulator.tapFor(await emulator.userId(KOFI));
     const secrets = [
       { name: 'the activation PIN', value: activationPin },
       { name: 'the new PIN', value: NEW_PIN },
+      { name: 'the PIN set by the unblock', value: UNBLOCKED_PIN },
+      { name: "the card's PUK", value: puk },
       { name: 'the pass', value: tap!.temporaryAccessPass },
     ];
     const scan = { consoleLines, logFiles: SERVICE_LOGS, logs: { 'the bridge log': rig.logs } };

@@ -5,7 +5,13 @@
 import { authenticateChangeable, setDerivedManagementKey } from '../../cards/admin-key';
 import { derivePuk } from '../../cards/admin-secrets';
 import type { CardHandle, CardIdentification, PlannedBinding } from '../../cards/card';
-import { generateKeyAndCsr, setActivationPin, setDerivedPuk, writeBinding } from '../../cards/issue-steps';
+import {
+  generateCardAuthenticationKey,
+  generateKeyAndCsr,
+  setActivationPin,
+  setDerivedPuk,
+  writeBinding,
+} from '../../cards/issue-steps';
 import { activationPin } from '../../cards/pins';
 import type { IssueAuthentication } from '../../cards/admin-key';
 import type { CardTemplateRecord } from '../../store/db';
@@ -29,6 +35,8 @@ export interface IssueCardResult {
   readonly pin: string;
   readonly csrPem: string | null;
   readonly spki: Uint8Array | null;
+  /** The Card Authentication key's (9E) SPKI, when the template allows the self-service unblock. */
+  readonly cardAuthSpki?: Uint8Array | null;
   /** What the card took for its derived management key (asked of it in the authenticate step). */
   readonly managementKeyAlgorithm: IssueAuthentication['target'];
 }
@@ -82,15 +90,35 @@ export async function issueCardSteps(
   );
   const cert = work.template.issue.certificate;
   const managementKeyAlgorithm = auth.target;
-  if (!cert) return { pin, csrPem: null, spki: null, managementKeyAlgorithm };
+  let generated: { csrPem: string | null; spki: Uint8Array | null } = { csrPem: null, spki: null };
+  if (cert && work.keepKeys) await run.skip('generate-key', { slot: cert.slot, recorded: true });
+  else if (cert)
+    generated = await run.step(
+      'generate-key',
+      () => generateKeyAndCsr(session, cert, work.user),
+      () => ({ slot: cert.slot, algorithm: cert.algorithm }),
+    );
+  return { pin, ...generated, managementKeyAlgorithm, cardAuthSpki: await cardAuthKeyStep(work, session, run) };
+}
+
+/**
+ * The `generate-card-auth-key` step, when the template allows the self-service unblock and its
+ * certificate is not itself in 9E: a Card Authentication key the registry records with the card.
+ */
+async function cardAuthKeyStep(
+  work: IssueWork,
+  session: CardHandle['session'],
+  run: LifecycleRun<'issue'>,
+): Promise<Uint8Array | null> {
+  const { issue } = work.template;
+  if (!issue.selfServiceUnblock || issue.certificate?.slot === '9e') return null;
   if (work.keepKeys) {
-    await run.skip('generate-key', { slot: cert.slot, recorded: true });
-    return { pin, csrPem: null, spki: null, managementKeyAlgorithm };
+    await run.skip('generate-card-auth-key', { slot: '9e', recorded: true });
+    return null;
   }
-  const generated = await run.step(
-    'generate-key',
-    () => generateKeyAndCsr(session, cert, work.user),
-    () => ({ slot: cert.slot, algorithm: cert.algorithm }),
+  return run.step(
+    'generate-card-auth-key',
+    () => generateCardAuthenticationKey(session),
+    () => ({ slot: '9e', algorithm: 'ECCP256' }),
   );
-  return { pin, ...generated, managementKeyAlgorithm };
 }

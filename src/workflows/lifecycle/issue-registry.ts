@@ -72,13 +72,13 @@ export interface Registration {
   readonly current: Card | null;
 }
 
-/** The keys the card steps generated, as the registry records them. */
+/** The keys the card steps generated, as the registry records them: the certificate's, and 9E for the self-service unblock. */
 export function issuedKeys(done: IssueCardResult, template: CardTemplateRecord): CardKey[] {
+  const keys: CardKey[] = [];
   const cert = template.issue.certificate;
-  if (!cert || !done.spki) return [];
-  const algorithm = cert.algorithm;
-  if (algorithm !== 'ECCP256' && algorithm !== 'ECCP384' && algorithm !== 'RSA2048') return [];
-  return [{ slot: cert.slot, algorithm, publicKey: toBase64(done.spki) }];
+  if (cert && done.spki) keys.push({ slot: cert.slot, algorithm: cert.algorithm, publicKey: toBase64(done.spki) });
+  if (done.cardAuthSpki) keys.push({ slot: '9e', algorithm: 'ECCP256', publicKey: toBase64(done.cardAuthSpki) });
+  return keys;
 }
 
 /** The `register` step: the service records the card as `issued` to the user (it audits that itself). */

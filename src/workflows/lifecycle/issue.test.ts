@@ -152,4 +152,40 @@ describe('issueCard', () => {
     await first.transport.close();
     await second.transport.close();
   });
+
+  it('records the 9A and the 9E key when the template lets the holder unblock on the self-service page', async () => {
+    const base = testTemplate();
+    await world().publish('card', { ...base, id: 'tpl-unblock', issue: { ...base.issue, selfServiceUnblock: true } });
+    const { transport } = await cardInReader('yubikey-5.7');
+    const events: StepEvent[] = [];
+    const ports = portsOf(world());
+    const s = await issueCard({
+      transport,
+      masterKey: await testMasterKey(),
+      templateId: 'tpl-unblock',
+      user: USER,
+      ports,
+      onStep: (e) => events.push(e),
+    });
+    expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual([
+      ...ISSUE_STEPS_IN_ORDER.slice(0, -1),
+      'generate-card-auth-key',
+      'register',
+    ]);
+    const keys = (await ports.registry.card(s.cardId))!.keys;
+    expect(keys.map((k) => [k.slot, k.algorithm])).toEqual([
+      ['9a', 'ECCP256'],
+      ['9e', 'ECCP256'],
+    ]);
+    // The recorded 9E key is the card's: it verifies what 9E signs, with no PIN verified.
+    const p = await session(transport);
+    const data = crypto.getRandomValues(new Uint8Array(32));
+    const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+    const signature = await p.signEcdsaRaw(KEY_REF.CARD_AUTH, 'ECCP256', hash);
+    const spki = Uint8Array.from(atob(keys[1]!.publicKey), (ch) => ch.charCodeAt(0));
+    const key = await crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const ecdsa = { name: 'ECDSA', hash: 'SHA-256' };
+    expect(await crypto.subtle.verify(ecdsa, key, Uint8Array.from(signature), data)).toBe(true);
+    await transport.close();
+  });
 });

@@ -9,7 +9,11 @@ describe('the lifecycle step catalogue', () => {
       { id: 'reset-retry-counter', when: 'always' },
       { id: 'register', when: 'locked' },
     ]);
-    expect(stepsOf('issue').map((s) => s.id)).toEqual(ISSUE_STEPS_IN_ORDER);
+    expect(stepsOf('issue').map((s) => s.id)).toEqual([
+      ...ISSUE_STEPS_IN_ORDER.slice(0, -1),
+      'generate-card-auth-key',
+      'register',
+    ]);
     // Retiring removes the pass Keyward created for the card once the retirement is recorded.
     expect(stepsOf('retire').map((s) => s.id)).toEqual([
       'detect',

@@ -10,6 +10,8 @@ export type StepCondition =
   | 'always'
   /** the template enrols a certificate */
   | 'certificate'
+  /** the template lets the holder unblock the PIN on the self-service page (a 9E key is generated) */
+  | 'self-service-unblock'
   /** the template creates a TAP at activation */
   | 'initiate-tap'
   /** the card is locked */
@@ -35,6 +37,11 @@ export const LIFECYCLE_STEPS = [
   { id: 'set-puk', label: 'Set the card’s own PUK', runsIn: { issue: 'always' } },
   { id: 'set-pin', label: 'Set the activation PIN', runsIn: { issue: 'always' } },
   { id: 'generate-key', label: 'Generate the key pair and certificate request', runsIn: { issue: 'certificate' } },
+  {
+    id: 'generate-card-auth-key',
+    label: 'Generate the Card Authentication key (9E) for the self-service unblock',
+    runsIn: { issue: 'self-service-unblock' },
+  },
   { id: 'verify-activation-pin', label: 'Check the activation PIN', runsIn: { activate: 'always' } },
   { id: 'change-pin', label: 'Set the holder’s PIN', runsIn: { activate: 'always' } },
   { id: 'reset-retry-counter', label: 'Set the new PIN with the PUK', runsIn: { unblock: 'always' } },

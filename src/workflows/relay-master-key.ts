@@ -1,0 +1,20 @@
+/**
+ * The administrator's one-time migration of card keys into the relay (DESIGN.md "Card keys"): this
+ * browser's protected key file (as it was generated or imported here) goes to the relay with its
+ * passphrase, so the relay derives the same per-card PUK and management key as the consoles that issued
+ * with it; from then on a holder's self-service unblock works for those cards. The passphrase travels in
+ * the request body only and is never kept.
+ */
+import { importMasterKeyIntoRelay, relayMasterKeyStatus, type MasterKeyImportResult } from '../relay-api/card-keys';
+import type { RelayEndpoint } from '../relay-api/request';
+import { exportMasterKeyFile } from './master-key';
+
+export type { MasterKeyImportResult, RelayMasterKeyStatus } from '../relay-api/card-keys';
+export type { RelayEndpoint };
+export { relayMasterKeyStatus };
+
+/** Imports this browser's master key into the relay; resolves with the relay's key status after. */
+export async function moveMasterKeyToRelay(relay: RelayEndpoint, passphrase: string): Promise<MasterKeyImportResult> {
+  const { text } = await exportMasterKeyFile();
+  return importMasterKeyIntoRelay(relay, { keyFile: text, passphrase });
+}

@@ -1,0 +1,170 @@
+/**
+ * Steps of the self-service e2e (self-service-flows.spec.ts): another computer (a browser context of its
+ * own), this run's templates, the holder's sign-in on /self-service/, the inbox, and *Unblock my PIN*:
+ * the administrator's one-time migration of the console's key file into the relay (Security screen), the PIN blocked on the card, the holder
+ * unblocking it on the page (once refused for another card claiming the serial), and the new PIN checked
+ * on the virtual card itself.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Browser, Locator, Page } from '@playwright/test';
+import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
+import { derivePuk, importCardMasterKey } from '../../src/cards/admin-secrets';
+import { openCard } from '../../src/cards/card';
+import { pinRetriesLeft, pinWorks } from '../../src/cards/holder-pin-steps';
+import { blockPin } from '../../src/cards/pins';
+import { createSimulatorTransport } from '../../src/simulator/simulator-transport';
+import type { VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
+import { openKeyFile, parseKeyFile } from '../../src/workflows/master-key-file';
+import { expect, signInAs } from './fixtures';
+import { cardTemplate, exportTemplate } from './unblock-fixtures';
+
+const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
+
+/**
+ * This run's templates (their ids and names carry `run`): the activation-PIN email, the pass email, and
+ * the card template: activation PIN by email, a PIN policy narrower than the card's own 6 to 8 digits
+ * (which the holder's page must apply), a 9A certificate key, *User may request TAP* with *Force
+ * authentication*, *User may unblock the PIN on the self-service page*, and a pass at activation.
+ */
+export function selfServiceTemplates(run: string) {
+  const ACTIVATION_MAIL = { ...exportTemplate(`ss-activation-${run}`, `Activation ${run}`, true) };
+  const PASS_MAIL = { ...exportTemplate(`ss-pass-${run}`, `Pass ${run}`, true) };
+  const base = cardTemplate(`ss-card-${run}`, `Self-service ${run}`, {
+    userMayRequest: true,
+    forceAuthentication: true,
+    forceAuthenticationDeliverTemplateId: PASS_MAIL.id,
+  });
+  const SELF_SERVICE_TEMPLATE = {
+    ...base,
+    issue: {
+      ...base.issue,
+      activationPin: { delivery: 'email' as const, exportTemplateId: ACTIVATION_MAIL.id },
+      pinPolicy: { minLength: 7, maxLength: 8, digitsOnly: true },
+      selfServiceUnblock: true,
+      certificate: { slot: '9a' as const, algorithm: 'ECCP256' as const, subject: 'CN=${DisplayName}', upnSan: '' },
+    },
+    initiate: { systemGeneratesTap: true, exportTemplateIds: [PASS_MAIL.id] },
+  };
+  return {
+    ACTIVATION_MAIL,
+    PASS_MAIL,
+    activationText: 'Your activation PIN: ${ActivationPin}\n',
+    SELF_SERVICE_TEMPLATE,
+  };
+}
+
+interface InboxMessage {
+  to: { address: string }[];
+  subject: string;
+  text: string;
+}
+
+/** A message to `address` whose subject names `template` (and whose text has `containing`), once it has arrived. */
+export async function mailTo(
+  page: Page,
+  address: string,
+  template: { name: string },
+  containing = '',
+): Promise<InboxMessage> {
+  let found: InboxMessage | undefined;
+  await expect
+    .poll(async () => {
+      // A busy machine may drop one poll's connection: the next poll asks again.
+      const res = await page.request.get(`${INBOX}/api/messages`).catch(() => null);
+      const all = ((await res?.json().catch(() => null)) ?? []) as InboxMessage[];
+      found = all.find(
+        (m) =>
+          m.to.some((t) => t.address === address) && m.subject.startsWith(template.name) && m.text.includes(containing),
+      );
+      return Boolean(found);
+    })
+    .toBe(true);
+  return found!;
+}
+
+/** A browser context of its own (another computer), with a page. */
+export async function otherComputer(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: APP_ORIGIN, ignoreHTTPSErrors: true });
+  return context.newPage();
+}
+
+/** The holder's sign-in on the self-service page (the emulator's popup). */
+export async function holderSignsIn(page: Page, account: RegExp): Promise<void> {
+  await page.goto('/self-service/');
+  const popupPromise = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await (await popupPromise).getByRole('button', { name: account }).click();
+  await expect(page.getByTestId('holder')).toBeVisible({ timeout: 30_000 });
+}
+
+/**
+ * The administrator's one-time migration (DESIGN.md "Card keys"): the key file the operator's console
+ * issued with, exported from its Security screen, imported into Ada's console (another computer) and
+ * from there into the relay ("Move this key into the relay"). Resolves with the PUK that key derives for
+ * the card `serial` (for the secrecy scan; the test derives it itself from the file).
+ */
+export async function migrateKeyToRelay(
+  browser: Browser,
+  operator: Page,
+  passphrase: string,
+  serial: number,
+): Promise<string> {
+  await operator.goto('/#/options/security');
+  const [download] = await Promise.all([
+    operator.waitForEvent('download'),
+    operator.getByRole('button', { name: 'Export key file' }).click(),
+  ]);
+  const path = (await download.path())!;
+  const ada = await otherComputer(browser);
+  await ada.goto('/');
+  await signInAs(ada, /Ada Admin/);
+  await ada.goto('/#/options/security');
+  await ada.getByLabel('Key file', { exact: true }).setInputFiles(path);
+  await ada.getByLabel('Key file passphrase').fill(passphrase);
+  await ada.getByRole('button', { name: 'Import key file' }).click();
+  const parsed = parseKeyFile(await readFile(path, 'utf8'));
+  const fingerprint = parsed.fingerprint.replace(/(.{4})(?=.)/g, '$1 ');
+  await expect(ada.getByTestId('master-key-fingerprint')).toHaveText(fingerprint);
+  const move = ada.getByRole('form', { name: 'Move this key into the relay' });
+  await move.getByLabel("This key file's passphrase").fill(passphrase);
+  await move.getByRole('button', { name: 'Import into the relay' }).click();
+  await expect(ada.getByText(`The relay now holds this card master key (fingerprint ${fingerprint}).`)).toBeVisible();
+  await expect(move.getByTestId('relay-key-fingerprint')).toContainText(fingerprint);
+  await ada.context().close();
+  return derivePuk(await importCardMasterKey(await openKeyFile(parsed, passphrase)), { serial });
+}
+
+/** Runs `work` on the virtual card itself, powered up afresh (straight to the card object, as if in another reader). */
+async function onCard<T>(
+  card: VirtualPivCard,
+  work: (session: Awaited<ReturnType<typeof openCard>>['session']) => Promise<T>,
+) {
+  card.reset();
+  const transport = await createSimulatorTransport({ card });
+  try {
+    return await work((await openCard(transport)).session);
+  } finally {
+    await transport.close();
+  }
+}
+
+/** The holder typed the PIN wrong until the card blocked it. */
+export async function blockThePin(card: VirtualPivCard): Promise<void> {
+  await onCard(card, blockPin);
+  expect(await onCard(card, pinRetriesLeft)).toBe(0);
+}
+
+/** The PIN tries left on the card, then whether `pin` verifies. */
+export async function pinOnCard(card: VirtualPivCard, pin: string): Promise<{ left: number | null; works: boolean }> {
+  return onCard(card, async (session) => ({
+    left: await pinRetriesLeft(session),
+    works: await pinWorks(session, pin),
+  }));
+}
+
+/** The open *Unblock your PIN* panel: types the new PIN twice and submits. */
+export async function submitUnblock(panel: Locator, pin: string, repeated = pin): Promise<void> {
+  await panel.getByLabel('New PIN', { exact: true }).fill(pin);
+  await panel.getByLabel('Repeat the new PIN').fill(repeated);
+  await panel.getByRole('button', { name: 'Unblock my PIN' }).click();
+}
