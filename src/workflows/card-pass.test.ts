@@ -9,11 +9,10 @@ import type { EntraEmulator, TenantUser } from '../../demo/entra-emulator/index'
 import { issueToBen } from '../../relay/cards/card-fixture';
 import {
   auditRows,
-  cardInReader,
   OPERATOR,
   portsOf,
-  testMasterKey,
   useLifecycleWorld,
+  issuedInReader,
 } from '../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE } from '../../test/support/relay-world';
 import { startTestEntra } from '../../test/support/test-entra';
@@ -23,7 +22,6 @@ import { createTap } from '../entra/tap';
 import type { DirectoryUser } from '../entra/users';
 import { transitionCard } from '../relay-api/cards';
 import { requestCardTap, revokeCardPass } from './card-pass';
-import { issueCard } from './lifecycle/issue';
 import { retireCard } from './lifecycle/retire';
 import { reportCardLost } from './lost-card';
 import type { Card } from './ports';
@@ -80,11 +78,8 @@ const revokeRows = async (user: TenantUser) =>
 describe('the pass Keyward created for a card', () => {
   it('is recorded by its id when requested under the card, and removed when the card is retired', async () => {
     const ben = emulator.tenant.byDisplayName('Ben Member');
-    const ports = portsOf(world());
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
     const user = { id: ben.id, upn: ben.userPrincipalName, displayName: ben.displayName };
-    const issued = await issueCard({ transport, masterKey, templateId: 'tpl-1', user, ports });
+    const { transport, masterKey, ports, issued } = await issuedInReader(world(), { user });
     const card = (await ports.registry.card(issued.cardId))!;
     const { tap, unrecorded } = await passFor(ben, card);
     expect(unrecorded).toBeNull();

@@ -8,21 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EntraEmulator } from '../../../demo/entra-emulator/index';
 import { startTestEntra } from '../../../test/support/test-entra';
 import { testTls } from '../../../test/support/test-tls';
-import {
-  auditRows,
-  cardInReader,
-  OPERATOR,
-  portsOf,
-  testMasterKey,
-  testTemplate,
-} from '../../../test/lifecycle/lifecycle-fixtures';
+import { auditRows, OPERATOR, portsOf, testTemplate, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { createGraphTransport } from '../../entra/graph-adapter';
 import { scanForSecrets } from '../../../test/support/secrecy-scan';
 import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
 import type { TapContext } from '../request-tap';
 import { activateCard } from './activate';
-import { issueCard } from './issue';
 
 let emulator: EntraEmulator & { port: number };
 let world: RelayWorld;
@@ -82,11 +74,9 @@ describe('activateCard with an Initiate Card TAP', () => {
       tap: { ...base.tap, enabled: true, lifetimeOverrideMinutes: 90, usableOnce: true },
       initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome', 'exp-held'] },
     };
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
     const user = { id: holder.id, upn: holder.userPrincipalName, displayName: holder.displayName };
     await world.publish('card', template);
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user, ports });
+    const { transport, issued } = await issuedInReader(world, { user, template });
     const a = await activateCard({
       transport,
       activationPin: issued.activationPin!,
