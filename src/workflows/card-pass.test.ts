@@ -15,9 +15,8 @@ import {
   issuedInReader,
 } from '../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE } from '../../test/support/relay-world';
-import { startTestEntra } from '../../test/support/test-entra';
+import { startTestEntra, tapGraphAs } from '../../test/support/test-entra';
 import { testTls } from '../../test/support/test-tls';
-import { createGraphTransport } from '../entra/graph-adapter';
 import { createTap } from '../entra/tap';
 import type { DirectoryUser } from '../entra/users';
 import { transitionCard } from '../relay-api/cards';
@@ -36,16 +35,7 @@ afterAll(() => emulator?.close());
 
 /** Graph as a seeded operator (Aisha: Authentication Administrator; Priya: Privileged Authentication Administrator). */
 function graphAs(name: 'Aisha Operator' | 'Priya Privileged') {
-  const operator = emulator.tenant.byDisplayName(name);
-  return createGraphTransport({
-    baseUrl: emulator.graphBaseUrl,
-    getToken: () =>
-      emulator.control.mintAccessToken({
-        userId: operator.id,
-        audience: 'graph',
-        scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
-      }),
-  });
+  return tapGraphAs(emulator, name);
 }
 
 function context(name: 'Aisha Operator' | 'Priya Privileged' = 'Aisha Operator'): TapContext {

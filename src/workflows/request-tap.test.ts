@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntraEmulator, TenantUser } from '../../demo/entra-emulator/index';
 import { auditRows, OPERATOR, portsOf } from '../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
-import { startTestEntra } from '../../test/support/test-entra';
+import { startTestEntra, tapGraphAs } from '../../test/support/test-entra';
 import { testTls } from '../../test/support/test-tls';
-import { createGraphTransport } from '../entra/graph-adapter';
 import type { DirectoryUser } from '../entra/users';
 import { requestTap, type TapContext } from './request-tap';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
@@ -29,16 +28,7 @@ const directoryUser = (u: TenantUser): DirectoryUser =>
   ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName }) as DirectoryUser;
 
 function context(): TapContext {
-  const aisha = emulator.tenant.byDisplayName('Aisha Operator');
-  const graph = createGraphTransport({
-    baseUrl: emulator.graphBaseUrl,
-    getToken: () =>
-      emulator.control.mintAccessToken({
-        userId: aisha.id,
-        audience: 'graph',
-        scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
-      }),
-  });
+  const graph = tapGraphAs(emulator, 'Aisha Operator');
   const sendMail = () => Promise.reject(new Error('no mail in this test'));
   return { graph, operator: OPERATOR, audit: portsOf(world).audit, sendMail };
 }

@@ -5,23 +5,15 @@
  */
 import { relayAs } from './relay-as';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../../src/store/db';
+import { emptyCardDraft } from '../../src/workflows/card-templates';
 
 /** Ids and serials of this run, so a rerun against the same relay data never meets its own leftovers. */
 export const RUN = String(Date.now() % 1e7);
 let serial = Number(RUN) * 100;
 
 type Tap = CardTemplateRecord['tap'];
-const TAP_OFF: Tap = {
-  enabled: true,
-  userMayRequest: false,
-  forceAuthentication: false,
-  forceAuthenticationDeliverTemplateId: null,
-  operatorMayGenerate: false,
-  showCode: false,
-  operatorDeliverTemplateId: null,
-  lifetimeOverrideMinutes: null,
-  usableOnce: false,
-};
+/** A new template's TAP settings (no pass offered to anyone), with the TAP section on. */
+const TAP_OFF: Tap = { ...emptyCardDraft().tap, enabled: true };
 
 export function exportTemplate(id: string, name: string, sendAutomatically: boolean): ExportTemplateRecord {
   return {

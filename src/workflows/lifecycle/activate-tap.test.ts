@@ -6,11 +6,10 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EntraEmulator } from '../../../demo/entra-emulator/index';
-import { startTestEntra } from '../../../test/support/test-entra';
+import { startTestEntra, tapGraphAs } from '../../../test/support/test-entra';
 import { testTls } from '../../../test/support/test-tls';
 import { auditRows, OPERATOR, portsOf, testTemplate, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
-import { createGraphTransport } from '../../entra/graph-adapter';
 import { scanForSecrets } from '../../../test/support/secrecy-scan';
 import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
 import type { TapContext } from '../request-tap';
@@ -43,17 +42,8 @@ const exportTemplate = {
 
 describe('activateCard with an Initiate Card TAP', () => {
   it('creates the TAP with the template expiry settings and sends each export email', async () => {
-    const operator = emulator.tenant.byDisplayName('Aisha Operator');
     const holder = emulator.tenant.byDisplayName('Ben Member');
-    const graph = createGraphTransport({
-      baseUrl: emulator.graphBaseUrl,
-      getToken: () =>
-        emulator.control.mintAccessToken({
-          userId: operator.id,
-          audience: 'graph',
-          scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
-        }),
-    });
+    const graph = tapGraphAs(emulator, 'Aisha Operator');
     const sent: { values: Record<string, string | undefined>; key: string; template: unknown }[] = [];
     const ports = portsOf(world);
     const tapContext: TapContext = {
