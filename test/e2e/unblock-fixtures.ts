@@ -32,21 +32,8 @@ export function exportTemplate(id: string, name: string, sendAutomatically: bool
 }
 
 export function cardTemplate(id: string, name: string, tap: Partial<Tap>): CardTemplateRecord {
-  return {
-    id,
-    name,
-    description: '',
-    allowedCredentialTypes: ['yubikey', 'piv'],
-    issue: {
-      assignUser: true,
-      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
-      activationPin: { delivery: 'show' },
-      certificate: null,
-    },
-    tap: { ...TAP_OFF, ...tap },
-    initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
-    updatedAt: '2026-12-05T09:00:00.000Z',
-  };
+  const draft = emptyCardDraft();
+  return { ...draft, id, name, tap: { ...TAP_OFF, ...tap }, updatedAt: '2026-12-05T09:00:00.000Z' };
 }
 
 export const MAIL = `e2e-tap-mail-${RUN}`;
