@@ -192,3 +192,30 @@ export function useLifecycleWorld(): () => RelayWorld {
   afterAll(() => world?.close());
   return () => world!;
 }
+
+/**
+ * Records in the registry, as the operator of `ports`, that card `serial:<serial>` of `credentialType` was
+ * issued to the directory user `user` under version 1 of `templateId` (no card is touched). Its card id.
+ */
+export async function registerIssued(
+  ports: LifecyclePorts,
+  user: { id: string; displayName: string; userPrincipalName: string },
+  templateId: string,
+  serial: number,
+  credentialType: 'yubikey' | 'piv',
+): Promise<string> {
+  const cardId = `serial:${serial}`;
+  const issue = {
+    holderOid: user.id,
+    holderName: user.displayName,
+    holderUpn: user.userPrincipalName,
+    templateId,
+    templateVersion: 1,
+    credentialType,
+    serial,
+    chuidGuid: user.id,
+    keys: [],
+  };
+  await ports.registry.transition(cardId, { transition: 'issue', expectedVersion: 0, issue });
+  return cardId;
+}
