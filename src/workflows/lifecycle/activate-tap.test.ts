@@ -4,27 +4,17 @@
  * outside boundary, recorded here).
  */
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EntraEmulator } from '../../../demo/entra-emulator/index';
-import { startTestEntra, tapGraphAs } from '../../../test/support/test-entra';
-import { testTls } from '../../../test/support/test-tls';
+import { describe, expect, it } from 'vitest';
+import { tapGraphAs } from '../../../test/support/test-entra';
+import { useEntraAndRelay } from '../../../test/support/entra-and-relay';
 import { auditRows, OPERATOR, portsOf, testTemplate, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
+import { PEOPLE } from '../../../test/support/relay-world';
 import { scanForSecrets } from '../../../test/support/secrecy-scan';
 import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
 import type { TapContext } from '../request-tap';
 import { activateCard } from './activate';
 
-let emulator: EntraEmulator & { port: number };
-let world: RelayWorld;
-beforeAll(async () => {
-  emulator = await startTestEntra(testTls());
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-  await world?.close();
-});
+const { emulator, world } = useEntraAndRelay();
 
 const exportTemplate = {
   id: 'exp-welcome',
@@ -42,10 +32,10 @@ const exportTemplate = {
 
 describe('activateCard with an Initiate Card TAP', () => {
   it('creates the TAP with the template expiry settings and sends each export email', async () => {
-    const holder = emulator.tenant.byDisplayName('Ben Member');
-    const graph = tapGraphAs(emulator, 'Aisha Operator');
+    const holder = emulator().tenant.byDisplayName('Ben Member');
+    const graph = tapGraphAs(emulator(), 'Aisha Operator');
     const sent: { values: Record<string, string | undefined>; key: string; template: unknown }[] = [];
-    const ports = portsOf(world);
+    const ports = portsOf(world());
     const tapContext: TapContext = {
       graph,
       operator: OPERATOR,
@@ -55,9 +45,9 @@ describe('activateCard with an Initiate Card TAP', () => {
         return { messageId: 'm-1', accepted: [holder.userPrincipalName], requestId: 'r-1' };
       },
     };
-    await world.publish('export', exportTemplate);
+    await world().publish('export', exportTemplate);
     // Send email automatically off: activation honours it and sends nothing with this one.
-    await world.publish('export', { ...exportTemplate, id: 'exp-held', name: 'Held', sendAutomatically: false });
+    await world().publish('export', { ...exportTemplate, id: 'exp-held', name: 'Held', sendAutomatically: false });
     const base = testTemplate();
     const template = {
       ...base,
@@ -65,8 +55,8 @@ describe('activateCard with an Initiate Card TAP', () => {
       initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome', 'exp-held'] },
     };
     const user = { id: holder.id, upn: holder.userPrincipalName, displayName: holder.displayName };
-    await world.publish('card', template);
-    const { transport, issued } = await issuedInReader(world, { user, template });
+    await world().publish('card', template);
+    const { transport, issued } = await issuedInReader(world(), { user, template });
     const a = await activateCard({
       transport,
       activationPin: issued.activationPin!,
@@ -75,7 +65,7 @@ describe('activateCard with an Initiate Card TAP', () => {
       ports,
       tapContext,
     });
-    const tap = emulator.control.tapFor(holder.id)!;
+    const tap = emulator().control.tapFor(holder.id)!;
     expect(tap).toMatchObject({ lifetimeInMinutes: 90, isUsableOnce: true });
     expect(a.tap).toMatchObject({
       status: 'created',
@@ -93,7 +83,7 @@ describe('activateCard with an Initiate Card TAP', () => {
       CardSerial: String(a.cardId.replace('serial:', '')),
       CredentialType: expect.stringMatching(/\S/),
     });
-    const rows = await auditRows(world);
+    const rows = await auditRows(world());
     const about = (action: string) => rows.find((r) => r.action === action);
     const ben = { type: 'user', id: holder.id, label: 'Ben Member' };
     expect(about('tap.create')).toMatchObject({
@@ -106,7 +96,7 @@ describe('activateCard with an Initiate Card TAP', () => {
     const places = [
       indexedDbSource(),
       logLinesSource('the audit trail', rows),
-      logLinesSource('the relay log', world.logs),
+      logLinesSource('the relay log', world().logs),
     ];
     const secrets = [
       { name: 'the pass', value: tap.temporaryAccessPass! },
