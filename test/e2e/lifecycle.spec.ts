@@ -368,7 +368,9 @@ test('Issue refuses without a master key and says where to get one', async ({
   await expect(page.getByRole('button', { name: 'Re-authenticate' })).toHaveCount(0);
 
   await createCardTemplateAndKey(page);
-  await page.goto('/#/lifecycle');
+  // createCardTemplateAndKey loaded '/' afresh (without the serial): open the card of this test again.
+  await page.goto('/?demo-card-serial=34000001#/lifecycle');
+  await page.getByRole('button', { name: 'Virtual reader' }).click();
   await expect(page.getByTestId('card-state')).toContainText(/is (Blank|Retired)/);
   await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
   // With a key and a template, Issue goes on to the operator's re-authentication.
