@@ -24,14 +24,32 @@ function toPem(der: ArrayBuffer, label: string): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-/** Creates a CA and a certificate for localhost, 127.0.0.1 and ::1, valid for `days` days. */
-export async function createLocalTls(days = 30): Promise<LocalTls> {
+/** Whom a {@link createLocalTls} CA and server certificate name. */
+export interface TlsNames {
+  readonly caName: string;
+  readonly subject: string;
+  readonly altNames: readonly { readonly type: 'dns' | 'ip'; readonly value: string }[];
+}
+
+/** The demo's: localhost, 127.0.0.1 and ::1. */
+const LOCALHOST: TlsNames = {
+  caName: 'CN=Keyward local demo CA',
+  subject: 'CN=localhost',
+  altNames: [
+    { type: 'dns', value: 'localhost' },
+    { type: 'ip', value: '127.0.0.1' },
+    { type: 'ip', value: '::1' },
+  ],
+};
+
+/** Creates a CA and a certificate for `names` (localhost, 127.0.0.1 and ::1 unless told), valid for `days` days. */
+export async function createLocalTls(days = 30, names: TlsNames = LOCALHOST): Promise<LocalTls> {
   const notBefore = new Date(Date.now() - DAY);
   const notAfter = new Date(Date.now() + days * DAY);
   const caKeys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
-    name: 'CN=Keyward local demo CA',
+    name: names.caName,
     notBefore,
     notAfter,
     keys: caKeys,
@@ -44,7 +62,7 @@ export async function createLocalTls(days = 30): Promise<LocalTls> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
-    subject: 'CN=localhost',
+    subject: names.subject,
     issuer: ca.subject,
     notBefore,
     notAfter,
@@ -55,11 +73,7 @@ export async function createLocalTls(days = 30): Promise<LocalTls> {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'dns', value: 'localhost' },
-        { type: 'ip', value: '127.0.0.1' },
-        { type: 'ip', value: '::1' },
-      ]),
+      new x509.SubjectAlternativeNameExtension([...names.altNames]),
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);

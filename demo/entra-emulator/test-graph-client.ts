@@ -6,6 +6,7 @@ import { type EntraEmulator } from './index';
 import { createLocalTls } from '../local-tls';
 import { httpsRequest, type HttpsResponse } from './test-https';
 import { startTestEntra } from '../../test/support/test-entra';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** The SPA origin the fixture registers (CORS). */
 export const SPA_ORIGIN = 'http://localhost:8080';
@@ -84,4 +85,21 @@ export async function startGraphFixture(): Promise<GraphFixture> {
 export function errorOf(res: GraphResponse): { code: string; message: string; innerError: Record<string, string> } {
   if (!res.json.error) throw new Error(`expected a Graph error, got HTTP ${res.status}: ${res.text.slice(0, 200)}`);
   return res.json.error;
+}
+
+/**
+ * Registers the hooks of a test file over one {@link startGraphFixture}: started before the file's tests
+ * (then `afterEachTest` after each, e.g. to restore a policy a test changed), closed after. Returns the
+ * fixture, once started.
+ */
+export function useGraphFixture(afterEachTest?: (fx: GraphFixture) => void): () => GraphFixture {
+  let fx: GraphFixture | undefined;
+  beforeAll(async () => {
+    fx = await startGraphFixture();
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
+  if (afterEachTest) afterEach(() => afterEachTest(fx!));
+  return () => fx!;
 }

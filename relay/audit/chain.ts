@@ -35,6 +35,28 @@ export interface AuditEntry {
   reason: string;
 }
 
+/** The entry for `actor` doing `event.action` to `event.target`; an absent label or reason is empty. */
+export function auditEntry(
+  actor: { oid: string; name: string },
+  event: {
+    action: string;
+    target: { type: string; id: string; label?: string | undefined };
+    outcome: string;
+    reason?: string | undefined;
+  },
+): AuditEntry {
+  return {
+    actorOid: actor.oid,
+    actorName: actor.name,
+    action: event.action,
+    targetType: event.target.type,
+    targetId: event.target.id,
+    targetLabel: event.target.label ?? '',
+    outcome: event.outcome,
+    reason: event.reason ?? '',
+  };
+}
+
 /** A stored row as the API returns it. */
 export interface AuditRecord {
   seq: number;

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { isAppError } from '../../src/app-error';
 import type { Person } from '../../src/relay-api/contract';
 import type { Schema } from '../db/schema';
+import { auditEntry } from './chain';
 import { createAuditWriter } from './writer';
 
 /** One event: who, what, on which target, and how it ended. */
@@ -25,16 +26,7 @@ export type AuditRecorder = (event: AuditEvent) => Promise<void>;
 export function createAuditRecorder(db: Kysely<Schema>): AuditRecorder {
   const writer = createAuditWriter(db);
   return async (e) => {
-    await writer.append({
-      actorOid: e.actor.oid,
-      actorName: e.actor.name,
-      action: e.action,
-      targetType: e.target.type,
-      targetId: e.target.id,
-      targetLabel: e.target.label ?? '',
-      outcome: e.outcome,
-      reason: e.reason ?? '',
-    });
+    await writer.append(auditEntry(e.actor, e));
   };
 }
 

@@ -10,6 +10,7 @@ import type { RelayConfig } from '../config';
 import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson, validQuery } from '../validate';
+import { auditEntry } from './chain';
 import { verifyAuditChain } from './verify';
 import { AuditAppend, AuditQuery } from '../../src/relay-api/contract';
 import { exportAuditCsv, searchAudit, type AuditFilter } from './search';
@@ -45,19 +46,8 @@ export function auditRoutes(deps: AuditRouteDeps): Hono<RelayEnv> {
     .post('/', writers, validJson(AuditAppend), async (c) => {
       const caller = getCaller(c);
       const body = c.req.valid('json');
-      const record = await writer.append(
-        {
-          actorOid: caller.oid,
-          actorName: caller.name || caller.preferredUsername,
-          action: body.action,
-          targetType: body.target.type,
-          targetId: body.target.id,
-          targetLabel: body.target.label ?? '',
-          outcome: body.outcome,
-          reason: body.reason ?? '',
-        },
-        clock(),
-      );
+      const actor = { oid: caller.oid, name: caller.name || caller.preferredUsername };
+      const record = await writer.append(auditEntry(actor, body), clock());
       return c.json(record, 201);
     })
     .get('/', auditors, validQuery(AuditQuery), async (c) => {

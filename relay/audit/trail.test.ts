@@ -6,7 +6,8 @@
  * DBA with the owner's rights would, is named with its problem. (Unit cases of alteration, removal and
  * re-hashing on synthetic rows: chain.test.ts.)
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import type { RelayDatabase } from '../db/connect';
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { createFakeTenant } from '../../test/support/fake-tenant';
@@ -17,6 +18,22 @@ import { cardTemplate, exportTemplate } from '../templates/template-fixture';
 const { olivia: OLIVIA, priya: PRIYA, adam: ADAM, audrey: AUDREY } = PEOPLE;
 const CARD = 'serial:9001';
 const BEN = { type: 'user', id: 'oid-ben', label: 'Ben Member' } as const;
+
+/**
+ * Runs `change` as a DBA would: the append-only trigger stops an UPDATE or DELETE, so they disable it
+ * first (owner or superuser), change the rows, and enable it again.
+ */
+async function asDba(database: RelayDatabase, change: RawBuilder<unknown>): Promise<void> {
+  await sql`alter table audit disable trigger audit_append_only`.execute(database.db);
+  await change.execute(database.db);
+  await sql`alter table audit enable trigger audit_append_only`.execute(database.db);
+}
+
+/** The verdict on a chain of `rows` linked rows that `brokenSeq` breaks with `problem`. */
+type Broken = Extract<ChainVerdict, { ok: false }>;
+function broken(rows: number, brokenSeq: number, problem: Broken['problem']): Broken {
+  return { ok: false, rows, brokenSeq, problem };
+}
 
 describeStore('audit trail of a real flow', (target) => {
   async function world() {
@@ -93,17 +110,8 @@ describeStore('audit trail of a real flow', (target) => {
 
     // Blame the lost report on someone else. The append-only trigger stops an UPDATE, so the DBA disables
     // it first (owner or superuser), changes the row, and enables it again.
-    await sql`alter table audit disable trigger audit_append_only`.execute(database.db);
-    await sql`update audit set actor_oid = ${OLIVIA.oid}, actor_name = ${OLIVIA.name} where seq = 9`.execute(
-      database.db,
-    );
-    await sql`alter table audit enable trigger audit_append_only`.execute(database.db);
-    expect(await call(AUDREY, 'GET', '/api/audit/verify')).toEqual({
-      ok: false,
-      rows: 8,
-      brokenSeq: 9,
-      problem: 'ROW_ALTERED',
-    } satisfies ChainVerdict);
+    await asDba(database, sql`update audit set actor_oid = ${OLIVIA.oid}, actor_name = ${OLIVIA.name} where seq = 9`);
+    expect(await call(AUDREY, 'GET', '/api/audit/verify')).toEqual(broken(8, 9, 'ROW_ALTERED'));
   });
 
   it('names the row after one a DBA removed from the middle of the trail', async () => {
@@ -111,14 +119,7 @@ describeStore('audit trail of a real flow', (target) => {
     await runFlow(flow);
     const { call, database } = flow;
     // Hide that a TAP was ever created for Ben.
-    await sql`alter table audit disable trigger audit_append_only`.execute(database.db);
-    await sql`delete from audit where action = 'tap.create'`.execute(database.db);
-    await sql`alter table audit enable trigger audit_append_only`.execute(database.db);
-    expect(await call(AUDREY, 'GET', '/api/audit/verify')).toEqual({
-      ok: false,
-      rows: 3,
-      brokenSeq: 5,
-      problem: 'SEQUENCE_GAP',
-    } satisfies ChainVerdict);
+    await asDba(database, sql`delete from audit where action = 'tap.create'`);
+    expect(await call(AUDREY, 'GET', '/api/audit/verify')).toEqual(broken(3, 5, 'SEQUENCE_GAP'));
   });
 });

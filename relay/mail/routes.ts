@@ -12,15 +12,14 @@
  * Each request also logs one `mail` line: request id, template name, target user id, recipient count,
  * outcome, error code and SMTP reply code. Never the subject, bodies, values, addresses or codes.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { AppError, isAppError } from '../../src/app-error';
+import { AppError } from '../../src/app-error';
 import { IdempotencyKey, MailRequest, type MailTemplate } from '../../src/relay-api/contract';
 import { getCaller, requireRoles, type RelayEnv } from '../auth';
 import type { RelayConfig } from '../config';
 import type { UserDirectory } from '../graph/directory';
-import { toErrorResponse } from '../http-errors';
-import type { LogFields, Logger } from '../log';
+import type { Logger } from '../log';
 import type { Caller, TokenVerifier } from '../token';
 import { codedRefusal, validJson } from '../validate';
 import { checkEligible, composeMail, fillValues } from './compose';
@@ -28,6 +27,10 @@ import { requestFingerprint, type IdempotencyStore } from './idempotency';
 import type { RateLimiter } from './rate-limit';
 import type { MailTemplateSource } from './published';
 import type { Mailer, SendOutcome } from './smtp-mailer';
+import { logged, mailLog, type MailLog } from './mail-log';
+import { once } from './send-once';
+
+export type { MailSent } from './send-once';
 
 /** What the mail routes need. */
 export interface MailRouteDeps {
@@ -54,14 +57,6 @@ interface MailJob {
   values: MailRequest['values'];
 }
 
-/** The success body of both routes. */
-export interface MailSent {
-  messageId: string;
-  accepted: string[];
-  rejected: string[];
-  requestId: string;
-}
-
 /** The fixed message of `POST /api/mail/test`. */
 export const TEST_TEMPLATE: MailTemplate = {
   name: 'Relay test',
@@ -70,18 +65,6 @@ export const TEST_TEMPLATE: MailTemplate = {
   text:
     'Hello ${GivenName},\n\nThis is a test message from the Keyward relay, sent at the request of ${OperatorName}. ' +
     'If you can read it, the relay can deliver data-export email.\n',
-};
-
-/** Per-request facts for the `mail` log line, filled in as the request progresses. */
-type MailLog = {
-  template: string;
-  targetUserId: string;
-  recipients: number;
-  smtpResponseCode: number | null;
-  attempts: number;
-  replayed: boolean;
-  /** SMTP_TLS_FAILED's cause (relay/mail/smtp-tls.ts), so the log says what to fix. */
-  tlsCause?: string;
 };
 
 const operatorName = (caller: Caller) => caller.name || caller.preferredUsername;
@@ -144,79 +127,6 @@ async function deliver(
   return sent;
 }
 
-/** Runs `work` at most once per (caller, key, body) and answers with its (possibly replayed) outcome. */
-async function once(
-  c: Context<RelayEnv>,
-  deps: MailRouteDeps,
-  key: string | undefined,
-  fingerprint: string,
-  facts: MailLog,
-  work: () => Promise<SendOutcome>,
-) {
-  const caller = getCaller(c).oid;
-  const requestId = c.get('requestId');
-  if (key === undefined) {
-    const sent = await work();
-    return c.json({
-      messageId: sent.messageId,
-      accepted: sent.accepted,
-      rejected: sent.rejected,
-      requestId,
-    } satisfies MailSent);
-  }
-  const begun = await deps.idempotency.begin(caller, key, fingerprint);
-  if (begun.kind === 'replay') {
-    facts.replayed = true;
-    c.header('Idempotent-Replayed', 'true');
-    return c.json(begun.outcome.body as object, begun.outcome.status as 200);
-  }
-  try {
-    const sent = await work();
-    const body: MailSent = { messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, requestId };
-    await deps.idempotency.complete(caller, key, { status: 200, body });
-    return c.json(body);
-  } catch (e) {
-    // Only an ambiguous send is remembered: replaying it stops a retry from sending the TAP twice. Every
-    // other failure sent nothing, so the key is freed for the retry.
-    if (isAppError(e, 'relay', 'SMTP_UNCERTAIN')) {
-      const { status, body } = toErrorResponse(e, requestId);
-      await deps.idempotency.complete(caller, key, { status, body });
-    } else {
-      await deps.idempotency.release(caller, key);
-    }
-    throw e;
-  }
-}
-
-/** Wraps a handler so that exactly one `mail` line is logged, whatever the outcome. */
-async function logged<T>(deps: MailRouteDeps, c: Context<RelayEnv>, facts: MailLog, run: () => Promise<T>): Promise<T> {
-  let outcome = 'failed';
-  let errorCode: string | undefined;
-  try {
-    const result = await run();
-    outcome = facts.replayed ? 'replayed' : 'sent';
-    return result;
-  } catch (e) {
-    errorCode = isAppError(e) ? e.code : 'INTERNAL';
-    if (isAppError(e) && typeof e.fields.smtpResponseCode === 'number')
-      facts.smtpResponseCode = e.fields.smtpResponseCode;
-    if (isAppError(e) && typeof e.fields.attempts === 'number') facts.attempts = e.fields.attempts;
-    if (isAppError(e) && typeof e.fields.tlsCause === 'string') facts.tlsCause = e.fields.tlsCause;
-    // fields.status first: toErrorResponse knows no 409 (app.ts answers it from fields.status).
-    const status = !isAppError(e)
-      ? 500
-      : typeof e.fields.status === 'number'
-        ? e.fields.status
-        : toErrorResponse(e, '').status;
-    outcome = status < 500 ? 'refused' : 'failed';
-    throw e;
-  } finally {
-    const { replayed: _replayed, ...rest } = facts;
-    const fields: LogFields = { requestId: c.get('requestId'), ...rest, outcome, errorCode };
-    deps.log.info('mail', fields);
-  }
-}
-
 /** Builds the `/api/mail` sub-app. */
 export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
   const operator = requireRoles(deps.verifier, deps.config.operatorRole);
@@ -226,14 +136,7 @@ export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
   return new Hono<RelayEnv>()
     .post('/', operator, requireJson, body, async (c) => {
       const request = c.req.valid('json');
-      const facts: MailLog = {
-        template: `${request.template.id} v${request.template.version}`.slice(0, 100),
-        targetUserId: request.targetUserId,
-        recipients: 0,
-        smtpResponseCode: null,
-        attempts: 0,
-        replayed: false,
-      };
+      const facts = mailLog(`${request.template.id} v${request.template.version}`.slice(0, 100), request.targetUserId);
       return logged(deps, c, facts, async () => {
         const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
         const ofBatch = deps.batchMail ? await deps.batchMail(key, request) : false;
@@ -245,14 +148,7 @@ export function mailRoutes(deps: MailRouteDeps): Hono<RelayEnv> {
     .post('/test', staff, async (c) => {
       const caller = getCaller(c);
       const request: MailJob = { template: TEST_TEMPLATE, targetUserId: caller.oid, values: {} };
-      const facts: MailLog = {
-        template: TEST_TEMPLATE.name,
-        targetUserId: caller.oid,
-        recipients: 0,
-        smtpResponseCode: null,
-        attempts: 0,
-        replayed: false,
-      };
+      const facts = mailLog(TEST_TEMPLATE.name, caller.oid);
       return logged(deps, c, facts, async () => {
         const header = c.req.header('Idempotency-Key');
         const key = header === undefined ? undefined : parseIdempotencyKey(header);

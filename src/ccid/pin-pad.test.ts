@@ -10,6 +10,7 @@ import { fromHex, toHex } from '../bytes';
 import { parseCcidDescriptor, type CcidDescriptor, type ExchangeLevel } from './descriptor';
 import { CCID_HEADER_LENGTH, secure } from './messages';
 import { pinPadOperations, secureAbData, type PinPadCommand } from './pin-pad';
+import { PIV_CHANGE_ON_PAD, PIV_VERIFY_ON_PAD } from '../../test/support/piv-pin-pad-commands';
 
 interface CorpusReader {
   file: string;
@@ -21,18 +22,8 @@ const readers = (JSON.parse(readFileSync(CORPUS, 'utf8')) as { readers: CorpusRe
 const descriptorOf = (file: string): CcidDescriptor =>
   parseCcidDescriptor(fromHex(readers.find((r) => r.file === file)!.descriptorHex));
 
-/**
- * The PIV commands as the PIV layer sends them (src/piv/pin-on-reader.ts; SP 800-73-4 Part 2 §3.2.1,
- * §3.2.2): VERIFY 00 20 00 80 08 FF×8 and CHANGE REFERENCE DATA 00 24 00 80 10 FF×16.
- */
-const VERIFY: PinPadCommand = { operation: 'verify', apdu: fromHex(`0020008008${'FF'.repeat(8)}`), pinBlock: 8 };
-const CHANGE: PinPadCommand = {
-  operation: 'modify',
-  apdu: fromHex(`0024008010${'FF'.repeat(16)}`),
-  pinBlock: 8,
-  newPinOffset: 8,
-  enterCurrent: true,
-};
+const VERIFY = PIV_VERIFY_ON_PAD;
+const CHANGE = PIV_CHANGE_ON_PAD;
 const pivVerifyOnPad = (d: CcidDescriptor, extra: Partial<PinPadCommand> = {}) =>
   secureAbData(d, { ...VERIFY, ...extra });
 const pivChangeOnPad = (d: CcidDescriptor, extra: Partial<PinPadCommand> = {}, prologue?: Uint8Array) =>

@@ -4,22 +4,17 @@
  * verified by an auditor, and a row altered in the database named by the chain check.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PEOPLE, startRelayWorld, type Person, type RelayWorld } from '../../test/support/relay-world';
+import { describe, expect, it } from 'vitest';
+import { PEOPLE, useRelayWorld, type Person } from '../../test/support/relay-world';
 import { appendAuditRow } from '../relay-api/audit';
 import { AUDIT_PAGE_SIZE } from '../workflows/audit-trail';
 import { AuditState, filterOf } from './audit.svelte';
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(() => world?.close());
-beforeEach(() => world.reset());
+const world = useRelayWorld();
 
 /** `count` rows of `who` acting on cards serial:1…serial:count, alternately issued and retired. */
 async function actions(who: Person, count: number): Promise<void> {
-  const relay = world.endpoint(who);
+  const relay = world().endpoint(who);
   for (let n = 1; n <= count; n++)
     await appendAuditRow(relay, {
       action: n % 2 ? 'card.issue' : 'card.retire',
@@ -28,7 +23,7 @@ async function actions(who: Person, count: number): Promise<void> {
     });
 }
 
-const auditAs = (who: Person | null) => new AuditState(() => (who ? world.endpoint(who) : null));
+const auditAs = (who: Person | null) => new AuditState(() => (who ? world().endpoint(who) : null));
 
 describe('AuditState', () => {
   it('reads the trail newest first, a page at a time, as the relay recorded it', async () => {
@@ -85,8 +80,8 @@ describe('AuditState', () => {
     await audit.verify();
     expect(audit.verdict).toMatchObject({ ok: true, rows: 4 });
 
-    await sql`alter table audit disable trigger audit_append_only`.execute(world.database.db);
-    await sql`update audit set target_label = 'Card 9' where seq = 3`.execute(world.database.db);
+    await sql`alter table audit disable trigger audit_append_only`.execute(world().database.db);
+    await sql`update audit set target_label = 'Card 9' where seq = 3`.execute(world().database.db);
     await audit.verify();
     expect(audit.verdict).toEqual({ ok: false, rows: 2, brokenSeq: 3, problem: 'ROW_ALTERED' });
   });

@@ -5,17 +5,15 @@
  * memory, until the summary is closed. What the card is (state, holder, template version) comes from the
  * service, through the ports of the signed-in operator.
  */
-import { AppError, isAppError, toAppError } from '../app-error';
+import { AppError, toAppError } from '../app-error';
 import {
   inspectCard,
-  issuingTemplates,
   requireMasterKey,
   type Card,
   type CardStatus,
   type CardTemplateRecord,
 } from '../workflows/lifecycle/inspect';
 import type { LifecyclePorts } from '../workflows/lifecycle/types';
-import type { DirectoryUser, SignedInAccount } from '../workflows/helpdesk';
 import {
   exclusively,
   issueWork,
@@ -39,7 +37,7 @@ import {
 } from './lifecycle-page';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
-import { UserSearchState } from './user-search.svelte';
+import { IssueFormState } from './issue-form.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
@@ -50,15 +48,8 @@ export class LifecycleState {
   status = $state.raw<CardStatus | null>(null);
   inspecting = $state(false);
   panel = $state<Transition | null>(null);
-  templates = $state.raw<readonly CardTemplateRecord[]>([]);
-  templateId = $state<string | null>(null);
-  /** The operator who re-authenticated for this issuance (the "operator passcode"). */
-  reauthenticated = $state.raw<SignedInAccount | null>(null);
-  /** True while the sign-in window of the re-authentication is open. */
-  reauthenticating = $state(false);
-  /** Issue, step 3: the Entra user the card is bound to. */
-  readonly search: UserSearchState;
-  user = $state.raw<DirectoryUser | null>(null);
+  /** The Issue form's choices: template, re-authentication, user. */
+  readonly issuing: IssueFormState;
   progress = $state.raw<readonly ProgressRow[]>([]);
   running = $state(false);
   error = $state.raw<AppError | null>(null);
@@ -84,7 +75,6 @@ export class LifecycleState {
     return this.readers.card?.transport.pinPad?.modify === true;
   }
 
-  template = $derived(this.templates.find((t) => t.id === this.templateId) ?? null);
   holder = $derived(this.status?.record?.holder.name || this.status?.record?.holder.upn || null);
   /** "template “Staff YubiKey” version 2", for a card the service holds as issued under one. */
   issuedUnder = $derived.by(() => {
@@ -98,7 +88,7 @@ export class LifecycleState {
     private readonly readers: ReaderState,
     private readonly ports: ServicePorts,
   ) {
-    this.search = new UserSearchState(session);
+    this.issuing = new IssueFormState(session);
     readers.onCardChange(() => {
       if (this.#visible) void this.inspect();
     });
@@ -118,8 +108,7 @@ export class LifecycleState {
     this.cancel();
     this.status = null;
     this.readError = null;
-    this.templates = [];
-    this.templateId = null;
+    this.issuing.reset();
     this.templateName = null;
   }
 
@@ -165,8 +154,7 @@ export class LifecycleState {
     if (transition !== 'issue' || !this.status) return;
     try {
       await requireMasterKey();
-      this.templates = (await issuingTemplates(this.status.kind, this.#ports().templates)).map((t) => t.record);
-      this.templateId = this.templates[0]?.id ?? null;
+      await this.issuing.load(this.status.kind, this.#ports().templates);
     } catch (e) {
       this.error = toAppError(e);
     }
@@ -177,38 +165,23 @@ export class LifecycleState {
     this.panel = null;
     this.error = null;
     this.progress = [];
-    this.reauthenticated = null;
-    this.user = null;
-    this.search.clear();
+    this.issuing.clear();
   }
 
   /** Issue, step 2: the operator enters their credentials again; a cancelled sign-in stops the issuance here. */
   async reauthenticate(): Promise<void> {
-    const op = this.session.operator;
     this.error = null;
-    if (!op) return void (this.error = new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.'));
-    this.reauthenticating = true;
     try {
-      const account = await op.reauthenticate();
-      const expected = this.session.profile?.account.objectId;
-      if (expected && account.objectId !== expected)
-        throw new AppError('state', 'REAUTH_OTHER_ACCOUNT', 'Another account re-authenticated.', {
-          expected,
-          got: account.username,
-        });
-      this.reauthenticated = account;
+      await this.issuing.reauthenticate();
     } catch (e) {
-      this.error = isAppError(e, 'entra', 'SIGN_IN_CANCELLED')
-        ? new AppError('state', 'REAUTH_CANCELLED', 'Re-authentication was cancelled.')
-        : toAppError(e);
-    } finally {
-      this.reauthenticating = false;
+      this.error = toAppError(e);
     }
   }
 
   /** Issue, step 4: binds the card to the chosen user under the chosen template. */
   async issue(): Promise<void> {
-    const { template, user, reauthenticated: account, status } = this;
+    const { template, user, reauthenticated: account } = this.issuing;
+    const status = this.status;
     const op = this.session.operator;
     if (!template || !user || !account || !status || !op) return;
     let ports: LifecyclePorts;

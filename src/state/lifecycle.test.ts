@@ -38,9 +38,9 @@ async function pageWithBlankCard(): Promise<{ lifecycle: LifecycleState; readers
 async function reauthenticateAndFindBen(lifecycle: LifecycleState): Promise<void> {
   ctx.tenant.signInNext('Aisha Operator');
   await lifecycle.reauthenticate();
-  lifecycle.search.type('Ben');
-  await until(() => lifecycle.search.results.length > 0);
-  lifecycle.user = lifecycle.search.results[0]!;
+  lifecycle.issuing.search.type('Ben');
+  await until(() => lifecycle.issuing.search.results.length > 0);
+  lifecycle.issuing.user = lifecycle.issuing.search.results[0]!;
 }
 
 describe('LifecycleState', () => {
@@ -55,8 +55,8 @@ describe('LifecycleState', () => {
     await generateMasterKey('a long passphrase for the test key');
     await lifecycle.open('issue');
     expect(lifecycle.error).toBeNull();
-    expect(lifecycle.templates.map((t) => t.id)).toEqual(['tpl-1']);
-    expect(lifecycle.template?.name).toBe('Staff YubiKey');
+    expect(lifecycle.issuing.templates.map((t) => t.id)).toEqual(['tpl-1']);
+    expect(lifecycle.issuing.template?.name).toBe('Staff YubiKey');
 
     await reauthenticateAndFindBen(lifecycle);
     await lifecycle.issue();
@@ -97,11 +97,11 @@ describe('LifecycleState', () => {
     ctx.tenant.signInNext('Priya Privileged');
     await lifecycle.reauthenticate();
     expect(lifecycle.error).toMatchObject({ code: 'REAUTH_OTHER_ACCOUNT' });
-    expect(lifecycle.reauthenticated).toBeNull();
+    expect(lifecycle.issuing.reauthenticated).toBeNull();
     ctx.tenant.signInNext(null);
     await lifecycle.reauthenticate();
     expect(lifecycle.error).toMatchObject({ code: 'REAUTH_CANCELLED' });
-    expect(lifecycle.reauthenticating).toBe(false);
+    expect(lifecycle.issuing.reauthenticating).toBe(false);
     // The remembered operator is Aisha again for the other tests.
     ctx.tenant.signInNext('Aisha Operator', true);
   });
@@ -117,8 +117,8 @@ describe('LifecycleState', () => {
     lifecycle.leave();
     expect(lifecycle.summary).toBeNull();
     expect(lifecycle.status).toBeNull();
-    expect(lifecycle.reauthenticated).toBeNull();
-    expect(lifecycle.search.query).toBe('');
+    expect(lifecycle.issuing.reauthenticated).toBeNull();
+    expect(lifecycle.issuing.search.query).toBe('');
 
     readers.removeCard();
     await until(() => readers.card === null);

@@ -4,8 +4,8 @@
  * virtual reader.
  */
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PEOPLE, startRelayWorld, type Person, type RelayWorld } from '../../test/support/relay-world';
+import { describe, expect, it } from 'vitest';
+import { PEOPLE, useRelayWorld, type Person } from '../../test/support/relay-world';
 import type { RelayEndpoint } from '../relay-api/request';
 import { RelayTemplateStore } from '../workflows/template-store';
 import { CardTemplatesState } from './card-templates.svelte';
@@ -14,14 +14,9 @@ import { ReaderState } from './readers.svelte';
 import { SessionState } from './session.svelte';
 import { describePublication } from './describe-publication';
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(() => world?.close());
-beforeEach(() => world.reset());
+const world = useRelayWorld();
 
-const storeOf = (who: Person) => new RelayTemplateStore(() => world.endpoint(who));
+const storeOf = (who: Person) => new RelayTemplateStore(() => world().endpoint(who));
 const admin = () => new ExportTemplatesState(storeOf(PEOPLE.adam), () => true);
 
 describe('the template editor (data-export templates)', () => {
@@ -109,7 +104,7 @@ describe('the template editor (data-export templates)', () => {
     expect([reader.canEdit, reader.offerDefault, reader.list.length]).toEqual([false, false, 1]);
 
     const cut: RelayEndpoint = {
-      ...world.endpoint(PEOPLE.olivia),
+      ...world().endpoint(PEOPLE.olivia),
       fetch: () => Promise.reject(new TypeError('offline')),
     };
     const offline = new ExportTemplatesState(new RelayTemplateStore(() => cut), () => true);

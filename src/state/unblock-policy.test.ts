@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
-import { portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { portsOf, registerIssued, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { UnblockState } from './unblock.svelte';
 
@@ -31,19 +31,7 @@ afterAll(() => world?.close());
 
 async function unblockFor(displayName: string, templateId: string, serial: number): Promise<UnblockState> {
   const user = ctx.tenant.emulator.tenant.byDisplayName(displayName);
-  const registry = portsOf(world).registry;
-  const issue = {
-    holderOid: user.id,
-    holderName: user.displayName,
-    holderUpn: user.userPrincipalName,
-    templateId,
-    templateVersion: 1,
-    credentialType: 'piv' as const,
-    serial,
-    chuidGuid: user.id,
-    keys: [],
-  };
-  await registry.transition(`serial:${serial}`, { transition: 'issue', expectedVersion: 0, issue });
+  await registerIssued(portsOf(world), user, templateId, serial, 'piv');
   const unblock = new UnblockState(ctx.session, () => portsOf(world));
   await unblock.open();
   expect(unblock.policy).toMatchObject({ readable: true, policy: { maximumLifetimeInMinutes: 480 } });

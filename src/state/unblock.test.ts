@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
-import { portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
+import { portsOf, registerIssued, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { exportTemplate } from '../../relay/templates/template-fixture';
 import type { CardTemplateRecord } from '../store/db';
@@ -52,21 +52,9 @@ let serial = 32_000_000;
 /** Registers an active card of `displayName` issued under `templateId`. */
 async function cardOf(displayName: string, templateId: string): Promise<string> {
   const user = ctx.tenant.emulator.tenant.byDisplayName(displayName);
-  const registry = portsOf(world).registry;
-  const cardId = `serial:${++serial}`;
-  const issue = {
-    holderOid: user.id,
-    holderName: user.displayName,
-    holderUpn: user.userPrincipalName,
-    templateId,
-    templateVersion: 1,
-    credentialType: 'yubikey' as const,
-    serial,
-    chuidGuid: user.id,
-    keys: [],
-  };
-  await registry.transition(cardId, { transition: 'issue', expectedVersion: 0, issue });
-  await registry.transition(cardId, { transition: 'activate', expectedVersion: 1 });
+  const ports = portsOf(world);
+  const cardId = await registerIssued(ports, user, templateId, ++serial, 'yubikey');
+  await ports.registry.transition(cardId, { transition: 'activate', expectedVersion: 1 });
   return cardId;
 }
 

@@ -16,11 +16,10 @@
  * connection is closed.
  */
 import { AppError } from '../app-error';
-import { unreachable } from './local-network-access';
 import { PcscBridgeCard, type BridgeRequester, type RequestBody } from './pcsc-bridge-card';
-import { authenticate, helloNonce, pairWithCode, type BridgeKeyStore } from './pcsc-bridge-pairing';
+import { authenticate, pairWithCode } from './pcsc-bridge-pairing';
+import { openGreeted, type HelloState, type PcscBridgeOptions, type WebSocketLike } from './pcsc-bridge-socket';
 import {
-  BRIDGE_DEFAULT_PORT,
   BRIDGE_PROTOCOL_VERSION,
   bytesOfHex,
   parseBridgeMessage,
@@ -32,51 +31,9 @@ import {
 } from './pcsc-bridge-protocol';
 
 export { loopbackPermission } from './local-network-access';
+export { BRIDGE_DEFAULT_URL, type PcscBridgeOptions, type WebSocketLike } from './pcsc-bridge-socket';
 export type { PcscBridgeCard } from './pcsc-bridge-card';
 export type { BridgeKeyStore } from './pcsc-bridge-pairing';
-
-/** The part of `WebSocket` this adapter uses (the browser's, or `ws` in Node tests). */
-export interface WebSocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(
-    type: 'open' | 'close' | 'error' | 'message',
-    listener: (event: { data?: unknown; code?: number }) => void,
-  ): void;
-}
-
-/** Options for {@link PcscBridgeClient.connect}. */
-export interface PcscBridgeOptions {
-  /** Defaults to ws://127.0.0.1:35990. */
-  readonly url?: string;
-  /** Opens the socket; defaults to the global `WebSocket`. */
-  readonly open?: (url: string) => WebSocketLike;
-  /** Per-request timeout (ms); default 30 s (a key generation on a slow card takes seconds). */
-  readonly timeoutMs?: number;
-  /**
-   * How long to wait for the bridge's greeting (ms); default 20 s. A socket the browser blocks (CSP, or a
-   * Local Network Access prompt left unanswered) may never close, so the wait must end on its own.
-   */
-  readonly connectTimeoutMs?: number;
-  /** The Permissions API to consult when the socket fails; defaults to `navigator.permissions`. */
-  readonly permissions?: Pick<Permissions, 'query'>;
-  /** Where this page keeps its pairing keys (IndexedDB in the app). */
-  readonly keys: BridgeKeyStore;
-  /** The page's origin, which the pairing is bound to; defaults to `location.origin`. */
-  readonly origin?: string;
-}
-
-/** The bridge's default address. */
-export const BRIDGE_DEFAULT_URL = `ws://127.0.0.1:${BRIDGE_DEFAULT_PORT}`;
-
-/** What the greeting fixed for this connection: the bridge's nonce, and whom to prove what to. */
-interface HelloState {
-  readonly url: string;
-  readonly origin: string;
-  readonly nonce: Uint8Array;
-  readonly keys: BridgeKeyStore;
-}
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: AppError) => void; timer: ReturnType<typeof setTimeout> };
 
@@ -115,7 +72,8 @@ export class PcscBridgeClient implements BridgeRequester {
    * @throws AppError('transport', 'BRIDGE_NOT_AUTHENTIC') when the answer cannot prove the pairing key.
    */
   static async connect(options: PcscBridgeOptions): Promise<PcscBridgeClient> {
-    const client = await PcscBridgeClient.#open(options);
+    const { ws, hello: greeting } = await openGreeted(options);
+    const client = new PcscBridgeClient(ws, greeting, options.timeoutMs ?? 30_000);
     const hello = client.#hello;
     const key = await hello.keys.read(hello.url);
     if (!key) return client;
@@ -125,65 +83,6 @@ export class PcscBridgeClient implements BridgeRequester {
     });
     client.#paired = outcome === 'authenticated';
     return client;
-  }
-
-  static #open(options: PcscBridgeOptions): Promise<PcscBridgeClient> {
-    const url = options.url ?? BRIDGE_DEFAULT_URL;
-    const permissions = options.permissions ?? globalThis.navigator?.permissions;
-    return new Promise((resolve, reject) => {
-      const fail = (cause?: unknown) => void unreachable(url, permissions, cause).then(reject);
-      let ws: WebSocketLike;
-      try {
-        ws = options.open ? options.open(url) : (new WebSocket(url) as unknown as WebSocketLike);
-      } catch (e) {
-        return fail(e);
-      }
-      let greeted = false;
-      const timer = setTimeout(() => {
-        if (greeted) return;
-        greeted = true; // so the close below does not reject a second time
-        ws.close();
-        fail();
-      }, options.connectTimeoutMs ?? 20_000);
-      ws.addEventListener('message', (e) => {
-        if (greeted) return;
-        clearTimeout(timer);
-        greeted = true;
-        const m = parseBridgeMessage(String(e.data));
-        const nonce = m && 'event' in m && m.event === 'hello' ? helloNonce(m.nonce) : null;
-        if (!m || !('event' in m) || m.event !== 'hello' || (m.version === BRIDGE_PROTOCOL_VERSION && !nonce)) {
-          ws.close();
-          return reject(
-            new AppError(
-              'transport',
-              'NOT_A_BRIDGE',
-              `Something other than a Keyward bridge answered at ${url}. Check the port the bridge was started with.`,
-              { url },
-            ),
-          );
-        }
-        if (m.version !== BRIDGE_PROTOCOL_VERSION) {
-          ws.close();
-          return reject(
-            new AppError(
-              'transport',
-              'BRIDGE_VERSION',
-              `The bridge speaks protocol ${m.version}; this page needs ${BRIDGE_PROTOCOL_VERSION}. Update the bridge.`,
-              { version: m.version },
-            ),
-          );
-        }
-        const origin = options.origin ?? globalThis.location.origin;
-        resolve(
-          new PcscBridgeClient(ws, { url, origin, nonce: nonce!, keys: options.keys }, options.timeoutMs ?? 30_000),
-        );
-      });
-      ws.addEventListener('error', () => undefined); // 'close' follows and says the rest
-      ws.addEventListener('close', () => {
-        clearTimeout(timer);
-        if (!greeted) fail();
-      });
-    });
   }
 
   /** True once this connection is authenticated both ways (or has just paired). */

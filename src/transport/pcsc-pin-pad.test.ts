@@ -6,16 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../bytes';
 import type { PinPadCommand } from './card-transport';
 import { parseFeatures, pinStructure, pinStructureProblem } from './pcsc-pin-pad';
+import { PIV_CHANGE_ON_PAD, PIV_VERIFY_ON_PAD } from '../../test/support/piv-pin-pad-commands';
 
-const VERIFY: PinPadCommand = { operation: 'verify', apdu: fromHex(`0020008008${'FF'.repeat(8)}`), pinBlock: 8 };
-const CHANGE: PinPadCommand = {
-  operation: 'modify',
-  apdu: fromHex(`0024008010${'FF'.repeat(16)}`),
-  pinBlock: 8,
-  newPinOffset: 8,
-  enterCurrent: true,
-  timeoutSeconds: 30,
-};
+const VERIFY = PIV_VERIFY_ON_PAD;
+const CHANGE: PinPadCommand = { ...PIV_CHANGE_ON_PAD, timeoutSeconds: 30 };
 
 describe('PC/SC Part 10 PIN structures', () => {
   it('PIN_VERIFY_STRUCTURE for PIV VERIFY', () => {

@@ -9,21 +9,18 @@ import type { EntraEmulator, TenantUser } from '../../demo/entra-emulator/index'
 import { issueToBen } from '../../relay/cards/card-fixture';
 import {
   auditRows,
-  cardInReader,
   OPERATOR,
   portsOf,
-  testMasterKey,
   useLifecycleWorld,
+  issuedInReader,
 } from '../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE } from '../../test/support/relay-world';
-import { startTestEntra } from '../../test/support/test-entra';
+import { startTestEntra, tapGraphAs } from '../../test/support/test-entra';
 import { testTls } from '../../test/support/test-tls';
-import { createGraphTransport } from '../entra/graph-adapter';
 import { createTap } from '../entra/tap';
 import type { DirectoryUser } from '../entra/users';
 import { transitionCard } from '../relay-api/cards';
 import { requestCardTap, revokeCardPass } from './card-pass';
-import { issueCard } from './lifecycle/issue';
 import { retireCard } from './lifecycle/retire';
 import { reportCardLost } from './lost-card';
 import type { Card } from './ports';
@@ -38,16 +35,7 @@ afterAll(() => emulator?.close());
 
 /** Graph as a seeded operator (Aisha: Authentication Administrator; Priya: Privileged Authentication Administrator). */
 function graphAs(name: 'Aisha Operator' | 'Priya Privileged') {
-  const operator = emulator.tenant.byDisplayName(name);
-  return createGraphTransport({
-    baseUrl: emulator.graphBaseUrl,
-    getToken: () =>
-      emulator.control.mintAccessToken({
-        userId: operator.id,
-        audience: 'graph',
-        scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
-      }),
-  });
+  return tapGraphAs(emulator, name);
 }
 
 function context(name: 'Aisha Operator' | 'Priya Privileged' = 'Aisha Operator'): TapContext {
@@ -80,11 +68,8 @@ const revokeRows = async (user: TenantUser) =>
 describe('the pass Keyward created for a card', () => {
   it('is recorded by its id when requested under the card, and removed when the card is retired', async () => {
     const ben = emulator.tenant.byDisplayName('Ben Member');
-    const ports = portsOf(world());
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
     const user = { id: ben.id, upn: ben.userPrincipalName, displayName: ben.displayName };
-    const issued = await issueCard({ transport, masterKey, templateId: 'tpl-1', user, ports });
+    const { transport, masterKey, ports, issued } = await issuedInReader(world(), { user });
     const card = (await ports.registry.card(issued.cardId))!;
     const { tap, unrecorded } = await passFor(ben, card);
     expect(unrecorded).toBeNull();

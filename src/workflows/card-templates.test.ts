@@ -6,6 +6,7 @@ import { createTranscriptTransport } from '../../test/support/transcript';
 import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
 import { fetchTemplates } from '../relay-api/templates';
 import type { TapPolicy } from '../entra/tap-policy';
+import { DEFAULT_TAP_POLICY } from '../../demo/entra-emulator/index';
 import {
   cardDraftOf,
   cardDraftProblems,
@@ -43,14 +44,8 @@ function tapDraft(exportId: string): CardTemplateDraft {
   return d;
 }
 
-const policy: TapPolicy = {
-  state: 'enabled',
-  defaultLifetimeInMinutes: 60,
-  defaultLength: 8,
-  minimumLifetimeInMinutes: 60,
-  maximumLifetimeInMinutes: 480,
-  isUsableOnce: false,
-};
+/** The tenant's policy: the Entra emulator's default (the published Graph example). */
+const policy: TapPolicy = { ...DEFAULT_TAP_POLICY };
 
 let world: RelayWorld;
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { exportTemplate } from '../../relay/templates/template-fixture';
 import type { TapPolicyResult } from '../entra/tap-policy';
+import { DEFAULT_TAP_POLICY } from '../../demo/entra-emulator/index';
 import type { CardTemplateRecord } from '../store/db';
 import { cardTapVerdict, cardValues, governsTap, userTapRefusal } from './operator-tap';
 import type { Card } from './ports';
@@ -29,14 +30,7 @@ const card: Card = {
 const mail = { record: exportTemplate('tap-mail'), version: 3 };
 const policy: TapPolicyResult = {
   readable: true,
-  policy: {
-    state: 'enabled',
-    defaultLifetimeInMinutes: 60,
-    defaultLength: 8,
-    minimumLifetimeInMinutes: 60,
-    maximumLifetimeInMinutes: 480,
-    isUsableOnce: false,
-  },
+  policy: { ...DEFAULT_TAP_POLICY }, // the Entra emulator's default (the published Graph example)
 };
 const on = { enabled: true, operatorMayGenerate: true };
 const under = (tap: Partial<CardTemplateRecord['tap']>) => ({

@@ -5,23 +5,15 @@
  */
 import { relayAs } from './relay-as';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../../src/store/db';
+import { emptyCardDraft } from '../../src/workflows/card-templates';
 
 /** Ids and serials of this run, so a rerun against the same relay data never meets its own leftovers. */
 export const RUN = String(Date.now() % 1e7);
 let serial = Number(RUN) * 100;
 
 type Tap = CardTemplateRecord['tap'];
-const TAP_OFF: Tap = {
-  enabled: true,
-  userMayRequest: false,
-  forceAuthentication: false,
-  forceAuthenticationDeliverTemplateId: null,
-  operatorMayGenerate: false,
-  showCode: false,
-  operatorDeliverTemplateId: null,
-  lifetimeOverrideMinutes: null,
-  usableOnce: false,
-};
+/** A new template's TAP settings (no pass offered to anyone), with the TAP section on. */
+const TAP_OFF: Tap = { ...emptyCardDraft().tap, enabled: true };
 
 export function exportTemplate(id: string, name: string, sendAutomatically: boolean): ExportTemplateRecord {
   return {
@@ -40,21 +32,8 @@ export function exportTemplate(id: string, name: string, sendAutomatically: bool
 }
 
 export function cardTemplate(id: string, name: string, tap: Partial<Tap>): CardTemplateRecord {
-  return {
-    id,
-    name,
-    description: '',
-    allowedCredentialTypes: ['yubikey', 'piv'],
-    issue: {
-      assignUser: true,
-      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
-      activationPin: { delivery: 'show' },
-      certificate: null,
-    },
-    tap: { ...TAP_OFF, ...tap },
-    initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
-    updatedAt: '2026-12-05T09:00:00.000Z',
-  };
+  const draft = emptyCardDraft();
+  return { ...draft, id, name, tap: { ...TAP_OFF, ...tap }, updatedAt: '2026-12-05T09:00:00.000Z' };
 }
 
 export const MAIL = `e2e-tap-mail-${RUN}`;

@@ -19,6 +19,7 @@ import {
 import type { VirtualCardSpec } from '../../src/simulator/virtual-types';
 import { fetchAuditPage } from '../../src/relay-api/audit';
 import type { AuditRow } from '../../src/relay-api/contract';
+import { issueCard, type IssueSummary, type IssueUser } from '../../src/workflows/lifecycle/issue';
 import type { LifecyclePorts } from '../../src/workflows/lifecycle/types';
 import { RelayTemplateStore } from '../../src/workflows/template-store';
 import { relayAuditLog, relayCardRegistry } from '../../src/workflows/ports';
@@ -116,6 +117,45 @@ export async function cardInReader(
   return { card, transport: await createSimulatorTransport({ card: spec }) };
 }
 
+/** What {@link issueBehind} did: the card's reader, and what issued it. */
+export interface Issued {
+  transport: CardTransport;
+  masterKey: CryptoKey;
+  template: CardTemplateRecord;
+  ports: LifecyclePorts;
+  user: IssueUser;
+  issued: IssueSummary;
+}
+
+/** Who a test card is issued to, and on what: {@link USER} and the published {@link testTemplate} unless told. */
+export interface IssueOptions {
+  user?: IssueUser;
+  template?: CardTemplateRecord;
+}
+
+/** Issues the card behind `transport` through the relay of `world` as an operator, with a fresh master key. */
+export async function issueBehind(
+  world: RelayWorld,
+  transport: CardTransport,
+  options: IssueOptions = {},
+): Promise<Issued> {
+  const masterKey = await testMasterKey();
+  const template = options.template ?? testTemplate();
+  const ports = portsOf(world);
+  const user = options.user ?? USER;
+  const issued = await issueCard({ transport, masterKey, templateId: template.id, user, ports });
+  return { transport, masterKey, template, ports, user, issued };
+}
+
+/** A new {@link cardInReader} of `profile` and `serial`, issued by {@link issueBehind}. */
+export async function issuedInReader(
+  world: RelayWorld,
+  options: IssueOptions & { profile?: TestCardProfile; serial?: number } = {},
+): Promise<Issued & { card: VirtualPivCard }> {
+  const { card, transport } = await cardInReader(options.profile, options.serial);
+  return { card, ...(await issueBehind(world, transport, options)) };
+}
+
 /** Instructions that change a card: PUT DATA, CHANGE REFERENCE DATA, RESET RETRY COUNTER, GENERATE, and Yubico's IMPORT KEY, SET MANAGEMENT KEY, RESET, SET PIN RETRIES. */
 export const CARD_CHANGES = new Set([0xdb, 0x24, 0x2c, 0x47, 0xfe, 0xff, 0xfb, 0xfa]);
 
@@ -151,4 +191,31 @@ export function useLifecycleWorld(): () => RelayWorld {
   }, 60_000);
   afterAll(() => world?.close());
   return () => world!;
+}
+
+/**
+ * Records in the registry, as the operator of `ports`, that card `serial:<serial>` of `credentialType` was
+ * issued to the directory user `user` under version 1 of `templateId` (no card is touched). Its card id.
+ */
+export async function registerIssued(
+  ports: LifecyclePorts,
+  user: { id: string; displayName: string; userPrincipalName: string },
+  templateId: string,
+  serial: number,
+  credentialType: 'yubikey' | 'piv',
+): Promise<string> {
+  const cardId = `serial:${serial}`;
+  const issue = {
+    holderOid: user.id,
+    holderName: user.displayName,
+    holderUpn: user.userPrincipalName,
+    templateId,
+    templateVersion: 1,
+    credentialType,
+    serial,
+    chuidGuid: user.id,
+    keys: [],
+  };
+  await ports.registry.transition(cardId, { transition: 'issue', expectedVersion: 0, issue });
+  return cardId;
 }

@@ -11,6 +11,7 @@ import {
   type EntraEmulatorOptions,
 } from '../../demo/entra-emulator/index';
 import type { LocalTls } from '../../demo/local-tls';
+import { createGraphTransport, type GraphTransport } from '../../src/entra/graph-adapter';
 import { freePort } from './free-port';
 
 /** What a test may change; the tenant, the client ids and the origin are the emulator's defaults. */
@@ -36,5 +37,22 @@ export async function startTestEntra(
     relayClientId: DEMO_RELAY_CLIENT_ID,
     ...options,
     tls: { cert: tls.certPem, key: tls.keyPem },
+  });
+}
+
+/**
+ * Graph through the real client against `emulator`, as the seeded operator `displayName` with the
+ * delegated scopes the TAP work needs (reading users, creating and removing their passes).
+ */
+export function tapGraphAs(emulator: EntraEmulator, displayName: string): GraphTransport {
+  const operator = emulator.tenant.byDisplayName(displayName);
+  return createGraphTransport({
+    baseUrl: emulator.graphBaseUrl,
+    getToken: () =>
+      emulator.control.mintAccessToken({
+        userId: operator.id,
+        audience: 'graph',
+        scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
+      }),
   });
 }

@@ -4,36 +4,17 @@
  * outside boundary, recorded here).
  */
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EntraEmulator } from '../../../demo/entra-emulator/index';
-import { startTestEntra } from '../../../test/support/test-entra';
-import { testTls } from '../../../test/support/test-tls';
-import {
-  auditRows,
-  cardInReader,
-  OPERATOR,
-  portsOf,
-  testMasterKey,
-  testTemplate,
-} from '../../../test/lifecycle/lifecycle-fixtures';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
-import { createGraphTransport } from '../../entra/graph-adapter';
+import { describe, expect, it } from 'vitest';
+import { tapGraphAs } from '../../../test/support/test-entra';
+import { useEntraAndRelay } from '../../../test/support/entra-and-relay';
+import { auditRows, OPERATOR, portsOf, testTemplate, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
+import { PEOPLE } from '../../../test/support/relay-world';
 import { scanForSecrets } from '../../../test/support/secrecy-scan';
 import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
 import type { TapContext } from '../request-tap';
 import { activateCard } from './activate';
-import { issueCard } from './issue';
 
-let emulator: EntraEmulator & { port: number };
-let world: RelayWorld;
-beforeAll(async () => {
-  emulator = await startTestEntra(testTls());
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-  await world?.close();
-});
+const { emulator, world } = useEntraAndRelay();
 
 const exportTemplate = {
   id: 'exp-welcome',
@@ -51,19 +32,10 @@ const exportTemplate = {
 
 describe('activateCard with an Initiate Card TAP', () => {
   it('creates the TAP with the template expiry settings and sends each export email', async () => {
-    const operator = emulator.tenant.byDisplayName('Aisha Operator');
-    const holder = emulator.tenant.byDisplayName('Ben Member');
-    const graph = createGraphTransport({
-      baseUrl: emulator.graphBaseUrl,
-      getToken: () =>
-        emulator.control.mintAccessToken({
-          userId: operator.id,
-          audience: 'graph',
-          scopes: ['User.Read.All', 'UserAuthMethod-TAP.ReadWrite.All'],
-        }),
-    });
+    const holder = emulator().tenant.byDisplayName('Ben Member');
+    const graph = tapGraphAs(emulator(), 'Aisha Operator');
     const sent: { values: Record<string, string | undefined>; key: string; template: unknown }[] = [];
-    const ports = portsOf(world);
+    const ports = portsOf(world());
     const tapContext: TapContext = {
       graph,
       operator: OPERATOR,
@@ -73,20 +45,18 @@ describe('activateCard with an Initiate Card TAP', () => {
         return { messageId: 'm-1', accepted: [holder.userPrincipalName], requestId: 'r-1' };
       },
     };
-    await world.publish('export', exportTemplate);
+    await world().publish('export', exportTemplate);
     // Send email automatically off: activation honours it and sends nothing with this one.
-    await world.publish('export', { ...exportTemplate, id: 'exp-held', name: 'Held', sendAutomatically: false });
+    await world().publish('export', { ...exportTemplate, id: 'exp-held', name: 'Held', sendAutomatically: false });
     const base = testTemplate();
     const template = {
       ...base,
       tap: { ...base.tap, enabled: true, lifetimeOverrideMinutes: 90, usableOnce: true },
       initiate: { systemGeneratesTap: true, exportTemplateIds: ['exp-welcome', 'exp-held'] },
     };
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
     const user = { id: holder.id, upn: holder.userPrincipalName, displayName: holder.displayName };
-    await world.publish('card', template);
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user, ports });
+    await world().publish('card', template);
+    const { transport, issued } = await issuedInReader(world(), { user, template });
     const a = await activateCard({
       transport,
       activationPin: issued.activationPin!,
@@ -95,7 +65,7 @@ describe('activateCard with an Initiate Card TAP', () => {
       ports,
       tapContext,
     });
-    const tap = emulator.control.tapFor(holder.id)!;
+    const tap = emulator().control.tapFor(holder.id)!;
     expect(tap).toMatchObject({ lifetimeInMinutes: 90, isUsableOnce: true });
     expect(a.tap).toMatchObject({
       status: 'created',
@@ -113,7 +83,7 @@ describe('activateCard with an Initiate Card TAP', () => {
       CardSerial: String(a.cardId.replace('serial:', '')),
       CredentialType: expect.stringMatching(/\S/),
     });
-    const rows = await auditRows(world);
+    const rows = await auditRows(world());
     const about = (action: string) => rows.find((r) => r.action === action);
     const ben = { type: 'user', id: holder.id, label: 'Ben Member' };
     expect(about('tap.create')).toMatchObject({
@@ -126,7 +96,7 @@ describe('activateCard with an Initiate Card TAP', () => {
     const places = [
       indexedDbSource(),
       logLinesSource('the audit trail', rows),
-      logLinesSource('the relay log', world.logs),
+      logLinesSource('the relay log', world().logs),
     ];
     const secrets = [
       { name: 'the pass', value: tap.temporaryAccessPass! },

@@ -2,26 +2,14 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openPivSession } from '../../cards/card';
 import { lastUnfinishedRun } from '../../store/journal';
-import {
-  cardInReader,
-  portsOf,
-  testMasterKey,
-  testTemplate,
-  USER,
-  useLifecycleWorld,
-} from '../../../test/lifecycle/lifecycle-fixtures';
+import { useLifecycleWorld, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
 import { activateCard } from './activate';
-import { issueCard } from './issue';
 
 const world = useLifecycleWorld();
 
 describe('activateCard', () => {
   it('activates: wrong activation PIN → PIN_INVALID with tries left and no registry change; right one → active', async () => {
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const ports = portsOf(world());
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
+    const { transport, template, ports, issued } = await issuedInReader(world());
     await expect(
       activateCard({ transport, activationPin: '00000000', newPin: '24681357', template, ports }),
     ).rejects.toMatchObject({ layer: 'piv', code: 'PIN_INVALID', fields: { retriesLeft: 2 } });

@@ -13,17 +13,8 @@ import { chuidIdentification, openPivSession } from '../../cards/card';
 import type { ManagementKeyAlgorithm } from '../../piv/constants';
 import { DEFAULT_MANAGEMENT_KEY } from '../../piv/management-key';
 import type { PivCardProfileName } from '../../simulator/piv-card/virtual-piv-card';
-import {
-  cardInReader,
-  commandsAnswered,
-  portsOf,
-  testMasterKey,
-  testTemplate,
-  USER,
-  useLifecycleWorld,
-} from '../../../test/lifecycle/lifecycle-fixtures';
+import { commandsAnswered, USER, useLifecycleWorld, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
 import { activateCard } from './activate';
-import { issueCard } from './issue';
 import { retireCard } from './retire';
 import { detectLocked, unblockCard } from './unblock';
 
@@ -55,12 +46,11 @@ const name = (s: Shape) => `${s.profile}${s.serial === undefined ? '' : ` (seria
 
 describe.each(SHAPES.map((s) => [name(s), s] as const))('the lifecycle on a %s', (_, shape) => {
   it('issues with the algorithm the card takes, activates, unblocks and retires', async () => {
-    const { card, transport } = await cardInReader(shape.profile, shape.serial);
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const ports = portsOf(world());
-    const user = { ...USER, id: crypto.randomUUID() };
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user, ports });
+    const { card, transport, masterKey, template, ports, user, issued } = await issuedInReader(world(), {
+      profile: shape.profile,
+      serial: shape.serial,
+      user: { ...USER, id: crypto.randomUUID() },
+    });
 
     const answered = commandsAnswered(card);
     expect(answered.filter((c) => c.ins === 0xff).map((c) => c.sw)).toEqual(shape.setKeyAnswers);

@@ -3,17 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { deriveAdminSecrets } from '../../cards/admin-secrets';
 import { openPivSession } from '../../cards/card';
 import type { CardTransport } from '../../transport/card-transport';
-import {
-  auditRows,
-  cardInReader,
-  portsOf,
-  testMasterKey,
-  testTemplate,
-  USER,
-  useLifecycleWorld,
-} from '../../../test/lifecycle/lifecycle-fixtures';
+import { auditRows, USER, useLifecycleWorld, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
 import { activateCard } from './activate';
-import { issueCard } from './issue';
 import { retireCard } from './retire';
 import { detectLocked, unblockCard } from './unblock';
 import { scanForSecrets } from '../../../test/support/secrecy-scan';
@@ -30,11 +21,7 @@ const world = useLifecycleWorld();
 
 describe('unblock, detect locked, retire', () => {
   it('a blocked PIN is detected as locked; the derived PUK unblocks it and the card is active again', async () => {
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const ports = portsOf(world());
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
+    const { transport, masterKey, template, ports, issued } = await issuedInReader(world());
     await activateCard({ transport, activationPin: issued.activationPin!, newPin: '11223344', template, ports });
     expect((await detectLocked(transport, ports)).pinRetriesLeft).toBeNull(); // still verified from activation
     await blockPin(transport);
@@ -53,11 +40,7 @@ describe('unblock, detect locked, retire', () => {
   });
 
   it('an issued card whose activation PIN is blocked is unblocked (audited) and stays issued; the new PIN activates it', async () => {
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const ports = portsOf(world());
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
+    const { transport, masterKey, template, ports, issued } = await issuedInReader(world());
     await blockPin(transport);
     const u = await unblockCard({ transport, masterKey, newPin: '66778899', template, ports });
     expect(u.state).toBe('issued');
@@ -76,10 +59,7 @@ describe('unblock, detect locked, retire', () => {
   it.each(['yubikey-5.4', 'piv-generic+ff'] as const)(
     'retires a %s: keys and binding gone, the service records it retired',
     async (profile) => {
-      const { transport } = await cardInReader(profile);
-      const masterKey = await testMasterKey();
-      const ports = portsOf(world());
-      const issued = await issueCard({ transport, masterKey, templateId: 'tpl-1', user: USER, ports });
+      const { transport, masterKey, ports, issued } = await issuedInReader(world(), { profile });
       const r = await retireCard({ transport, masterKey, ports });
       expect(r.cardId).toBe(issued.cardId);
       expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'retired', holder: { oid: '' } });
@@ -104,11 +84,7 @@ describe('secrets', () => {
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
       vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(' '))),
     );
-    const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const ports = portsOf(world());
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user: USER, ports });
+    const { transport, masterKey, template, ports, issued } = await issuedInReader(world());
     await activateCard({ transport, activationPin: issued.activationPin!, newPin: '97531864', template, ports });
     await transport.close();
     spies.forEach((s) => s.mockRestore());

@@ -11,15 +11,8 @@ import { corpusEntry } from '../../simulator/fake-corpus';
 import { createVirtualPivCard } from '../../simulator/piv-card/virtual-piv-card';
 import { createSimulatorTransport } from '../../simulator/simulator-transport';
 import type { VirtualKeypad } from '../../simulator/virtual-keypad';
-import {
-  portsOf,
-  testMasterKey,
-  testTemplate,
-  USER,
-  useLifecycleWorld,
-} from '../../../test/lifecycle/lifecycle-fixtures';
+import { USER, useLifecycleWorld, issueBehind } from '../../../test/lifecycle/lifecycle-fixtures';
 import { activateCard } from './activate';
-import { issueCard } from './issue';
 import { detectLocked, unblockCard } from './unblock';
 
 const world = useLifecycleWorld();
@@ -38,11 +31,9 @@ describe('a PIN-pad reader in the lifecycle', () => {
     const card = createVirtualPivCard({ profile: 'yubikey-5.7', serial: 40_000_001 });
     const transport = await createSimulatorTransport({ entry: corpusEntry('ACS_APG8201_v2.txt'), card });
     const { keypad } = transport.virtualReader;
-    const masterKey = await testMasterKey();
-    const template = testTemplate();
-    const ports = portsOf(world());
-    const user = { ...USER, id: crypto.randomUUID() };
-    const issued = await issueCard({ transport, masterKey, templateId: template.id, user, ports });
+    const { masterKey, template, ports, issued } = await issueBehind(world(), transport, {
+      user: { ...USER, id: crypto.randomUUID() },
+    });
     const activationPin = issued.activationPin!;
 
     // The holder presses Cancel on the reader, then the operator cancels in the page: both leave it issued.
