@@ -3,35 +3,25 @@
  * app-only TAP creation there, the SMTP catcher for the emails, the store on PGlite and on a private
  * PostgreSQL, and signatures made by real P-256 keys (the card's 9A and 9E) against a relay nonce.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { startMailWorld, USERS, type MailWorld } from '../../test/support/mail-world';
-import type { ErrorJson } from '../../test/support/relay-app';
+import { USERS } from '../../test/support/mail-world';
 import type { RelayDatabase } from '../db/connect';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
 import {
   buildSelfServiceApp,
   cardSigns,
   leakSources,
+  refused,
   slotKey,
+  useMailWorld,
   type SelfServiceApp,
   type SlotKey,
 } from './self-service-fixture';
 
-let world: MailWorld;
-beforeAll(async () => {
-  world = await startMailWorld();
-}, 120_000);
-afterAll(() => world.close());
+const world = useMailWorld();
 
 const json = async <T>(res: Response) => (await res.json()) as T;
-
-/** Expects a refusal with `status` and `code`; returns its message. */
-async function refused(res: Response, status: number, code: string): Promise<string> {
-  const body = await json<ErrorJson>(res);
-  expect([res.status, body.error?.code]).toEqual([status, code]);
-  return body.error.message;
-}
 
 describeStore('/api/self-service', (target) => {
   let relay: SelfServiceApp;
@@ -40,9 +30,9 @@ describeStore('/api/self-service', (target) => {
   const k9e = slotKey('9e');
 
   async function world_(env: Record<string, string> = {}) {
-    world.catcher.clear();
+    world().catcher.clear();
     database = (await target.fresh()).database;
-    relay = await buildSelfServiceApp(world, database, env);
+    relay = await buildSelfServiceApp(world(), database, env);
     return relay;
   }
 
@@ -79,9 +69,9 @@ describeStore('/api/self-service', (target) => {
       card: { state: 'active' },
       tap: { tapCreated: true, emailed: true, problem: null },
     });
-    const pass = world.emulator.control.tapFor(USERS.ben)!.temporaryAccessPass;
+    const pass = world().emulator.control.tapFor(USERS.ben)!.temporaryAccessPass;
     expect(text).not.toContain(pass);
-    const mail = await world.catcher.waitForMessage((m) => m.subject === 'Welcome: your card is ready', 5000);
+    const mail = await world().catcher.waitForMessage((m) => m.subject === 'Welcome: your card is ready', 5000);
     expect(mail.text).toContain(`your pass is ${pass}`);
     // The operator console reads the registry: the card is active.
     const seen = await json<{ state: string }>(await relay.call(relay.aisha, 'GET', `/api/cards/${cardId}`));
@@ -99,21 +89,23 @@ describeStore('/api/self-service', (target) => {
     const cardId = await relay.issueToBen(7002, 'tpl-force', [k9a, k9e]);
     await relay.operatorTransition(cardId, 'activate', 1);
     const ask = (body: object) => relay.call(USERS.ben, 'POST', '/api/self-service/request-tap', { cardId, ...body });
-    const before = world.emulator.control.tapFor(USERS.ben)?.id;
+    const before = world().emulator.control.tapFor(USERS.ben)?.id;
     await refused(await ask({}), 400, 'PROOF_REQUIRED');
     // A card whose 9A key is not the one recorded (another card): refused, and that challenge is spent.
     const wrong = await proof(cardId, 'request-tap', slotKey('9a'));
     await refused(await ask(wrong), 403, 'SIGNATURE_WRONG');
     await refused(await ask({ ...wrong, signature: cardSigns(k9a, '') }), 409, 'CHALLENGE_REPLAYED');
-    expect(world.emulator.control.tapFor(USERS.ben)?.id).toBe(before);
+    expect(world().emulator.control.tapFor(USERS.ben)?.id).toBe(before);
     const right = await proof(cardId, 'request-tap', k9a);
     const res = await ask(right);
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(JSON.parse(text)).toMatchObject({ temporaryAccessPass: null, emailed: true, isUsableOnce: true });
-    const pass = world.emulator.control.tapFor(USERS.ben)!.temporaryAccessPass;
+    const pass = world().emulator.control.tapFor(USERS.ben)!.temporaryAccessPass;
     expect(text).not.toContain(pass);
-    expect((await world.catcher.waitForMessage((m) => m.subject === 'Your requested pass', 5000)).text).toContain(pass);
+    expect((await world().catcher.waitForMessage((m) => m.subject === 'Your requested pass', 5000)).text).toContain(
+      pass,
+    );
     await refused(await ask(right), 409, 'CHALLENGE_REPLAYED');
     expect(await scanForSecrets(leakSources(database, relay.logs), [{ name: 'the pass', value: pass }])).toEqual([]);
   });

@@ -5,17 +5,41 @@
  * to Ben with real 9A and 9E keys made by node:crypto, whose private halves play the card's part.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { CardKey } from '../../src/relay-api/contract';
 import type { CardTemplateBody } from '../../src/relay-api/template-schemas';
 import type { RelayDatabase } from '../db/connect';
 import { appendAudit } from '../audit/chain';
 import type { ScanSource } from '../../test/support/secrecy-scan';
 import { createMailServices } from '../mail/services';
-import { mailConfigEnv, publishOn, relayToken, USERS, type MailWorld } from '../../test/support/mail-world';
+import {
+  mailConfigEnv,
+  publishOn,
+  relayToken,
+  startMailWorld,
+  USERS,
+  type MailWorld,
+} from '../../test/support/mail-world';
 import { rememberApp } from '../../test/support/mail-templates';
-import { buildTestApp, testRelayConfig } from '../../test/support/relay-app';
+import { buildTestApp, testRelayConfig, type ErrorJson } from '../../test/support/relay-app';
 import { cardTemplate } from '../templates/template-fixture';
+
+/** The Entra emulator and SMTP catcher for a test file, started before its tests and closed after them. */
+export function useMailWorld(): () => MailWorld {
+  let world: MailWorld | undefined;
+  beforeAll(async () => {
+    world = await startMailWorld();
+  }, 120_000);
+  afterAll(() => world?.close());
+  return () => world!;
+}
+
+/** Expects a refusal with `status` and `code`; returns its message. */
+export async function refused(res: Response, status: number, code: string): Promise<string> {
+  const body = (await res.json()) as ErrorJson;
+  expect([res.status, body.error?.code]).toEqual([status, code]);
+  return body.error.message;
+}
 
 /** A key pair standing in for one slot of a card. */
 export interface SlotKey {

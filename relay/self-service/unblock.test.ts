@@ -5,27 +5,24 @@
  * it against the key recorded at issuance and releases the PUK it derives for that card only (the same
  * derivation the operator's release gives), audited; every refusal says why and is audited.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { startMailWorld, USERS, type MailWorld } from '../../test/support/mail-world';
-import type { ErrorJson } from '../../test/support/relay-app';
+import { USERS } from '../../test/support/mail-world';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
 import type { RelayDatabase } from '../db/connect';
-import { buildSelfServiceApp, cardSigns, leakSources, slotKey, type SelfServiceApp } from './self-service-fixture';
+import {
+  buildSelfServiceApp,
+  cardSigns,
+  leakSources,
+  refused,
+  slotKey,
+  useMailWorld,
+  type SelfServiceApp,
+} from './self-service-fixture';
 
-let world: MailWorld;
-beforeAll(async () => {
-  world = await startMailWorld();
-}, 120_000);
-afterAll(() => world.close());
+const world = useMailWorld();
 
 const json = async <T>(res: Response) => (await res.json()) as T;
-
-async function refused(res: Response, status: number, code: string): Promise<string> {
-  const body = await json<ErrorJson>(res);
-  expect([res.status, body.error?.code]).toEqual([status, code]);
-  return body.error.message;
-}
 
 describeStore('/api/self-service unblock', (target) => {
   let relay: SelfServiceApp;
@@ -36,7 +33,7 @@ describeStore('/api/self-service unblock', (target) => {
   /** A fresh relay (each test's own database) with a template that allows the unblock and one that does not. */
   async function setUp() {
     database = (await target.fresh()).database;
-    relay = await buildSelfServiceApp(world, database, { SELF_SERVICE_RATE_PER_MINUTE: '100' });
+    relay = await buildSelfServiceApp(world(), database, { SELF_SERVICE_RATE_PER_MINUTE: '100' });
     await relay.publishCardTemplate('tpl-unblock', (t) => ({ ...t, issue: { ...t.issue, selfServiceUnblock: true } }));
     await relay.publishCardTemplate('tpl-no-unblock', (t) => t);
   }
