@@ -3,44 +3,35 @@
  * the Entra emulator's own tokens), the sign-in is announced, the relay is reached as them, and a
  * cancelled sign-in or a relay that does not answer is kept as the error the page puts into words.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeMsalAdapter, startTenant, type TestTenant } from '../../test/state/signed-in-operator';
+import { describe, expect, it, vi } from 'vitest';
+import { announcing, fakeMsalAdapter, useTenant } from '../../test/state/signed-in-operator';
 import { HolderState, MyCardsState } from './holder.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 vi.stubGlobal('location', { origin: 'http://localhost:8080' });
 
-let tenant: TestTenant;
-beforeAll(async () => {
-  tenant = await startTenant();
-});
-afterAll(() => tenant.emulator.close());
+const tenant = useTenant();
 
 function newHolder() {
-  const holder = new HolderState();
-  holder.deployment = tenant.deployment;
-  const announced = { count: 0 };
-  holder.onSignedIn(() => announced.count++);
+  const { state: holder, announced } = announcing(new HolderState(), tenant());
   return { holder, announced };
 }
 
 describe('HolderState', () => {
-  beforeEach(() => tenant.signInNext(null));
-
   it('starts signed out with no relay, signs a member in, announces it once, and signs out', async () => {
     const { holder, announced } = newHolder();
     await holder.init();
     expect(holder.phase).toBe('signed-out');
     expect(holder.relay()).toBeNull();
 
-    tenant.signInNext('Lena Novak');
+    tenant().signInNext('Lena Novak');
     await holder.signIn();
     expect(holder.phase).toBe('signed-in');
     expect(holder.account?.name).toBe('Lena Novak');
     expect(announced.count).toBe(1);
     // The relay is reached with a token for its own API scope, as the member.
     const relay = holder.relay()!;
-    expect(relay.url).toBe(tenant.deployment.relayUrl);
+    expect(relay.url).toBe(tenant().deployment.relayUrl);
     const claims = JSON.parse(atob((await relay.token()).split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
     expect(claims).toMatchObject({ name: 'Lena Novak', scp: 'Mail.Send' });
 
@@ -51,13 +42,13 @@ describe('HolderState', () => {
   });
 
   it('restores the member this browser remembers, and a closed sign-in window is said in words', async () => {
-    tenant.signInNext('Lena Novak', true);
+    tenant().signInNext('Lena Novak', true);
     const restored = newHolder();
     await restored.holder.init();
     expect(restored.holder.phase).toBe('signed-in');
     expect(restored.announced.count).toBe(1);
 
-    tenant.signInNext(null);
+    tenant().signInNext(null);
     const { holder } = newHolder();
     await holder.init();
     await holder.signIn();
@@ -75,7 +66,7 @@ describe('MyCardsState', () => {
     expect(cards.cards).toBeNull();
     expect(cards.error).toBeNull();
 
-    tenant.signInNext('Lena Novak');
+    tenant().signInNext('Lena Novak');
     await holder.signIn();
     await cards.load(); // the test deployment's relay address has nothing listening
     expect(cards.loading).toBe(false);

@@ -1,36 +1,26 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeMsalAdapter, startTenant, type TestTenant } from '../../test/state/signed-in-operator';
+import { describe, expect, it, vi } from 'vitest';
+import { announcing, fakeMsalAdapter, useTenant } from '../../test/state/signed-in-operator';
 import { SessionState } from './session.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 vi.stubGlobal('location', { origin: 'http://localhost:8080' });
 
-let tenant: TestTenant;
-beforeAll(async () => {
-  tenant = await startTenant();
-});
-afterAll(() => tenant.emulator.close());
+const tenant = useTenant();
 
-/** A session over the test tenant's deployment, counting the sign-ins it announces. */
 function newSession() {
-  const session = new SessionState();
-  session.deployment = tenant.deployment;
-  const announced = { count: 0 };
-  session.onSignedIn(() => announced.count++);
+  const { state: session, announced } = announcing(new SessionState(), tenant());
   return { session, announced };
 }
 
 describe('SessionState', () => {
-  beforeEach(() => tenant.signInNext(null));
-
   it('starts signed out, signs an operator in with their roles, and announces it once', async () => {
     const { session, announced } = newSession();
     await session.init();
     expect(session.phase).toBe('signed-out');
     expect(session.operator).toBeNull();
 
-    tenant.signInNext('Aisha Operator');
+    tenant().signInNext('Aisha Operator');
     await session.signIn();
     expect(session.phase).toBe('signed-in');
     expect(session.error).toBeNull();
@@ -51,7 +41,7 @@ describe('SessionState', () => {
   });
 
   it('restores the operator this browser remembers, and says what an operator without a role lacks', async () => {
-    tenant.signInNext('Nina NoRole', true);
+    tenant().signInNext('Nina NoRole', true);
     const { session, announced } = newSession();
     await session.init();
     expect(session.phase).toBe('signed-in');
@@ -77,7 +67,7 @@ describe('SessionState', () => {
   });
 
   it('saves a connection override (refusing invalid settings), signs the operator out, and resets it', async () => {
-    tenant.signInNext('Aisha Operator', true);
+    tenant().signInNext('Aisha Operator', true);
     const { session } = newSession();
     await session.init();
     expect(session.overridden).toBe(false);

@@ -6,7 +6,7 @@
  *
  * Each test file mocks `src/entra/msal-adapter` with `fakeMsalAdapter` (vi.mock is per file).
  */
-import { afterAll, beforeAll, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import { AppError } from '../../src/app-error';
 import type { DeploymentConfig } from '../../src/config/deployment';
 import type { SignedInAccount, TokenSource } from '../../src/entra/msal-adapter';
@@ -106,6 +106,30 @@ export async function startTenant(): Promise<TestTenant> {
       remembered = remember && displayName ? accountOf(running().tenant.byDisplayName(displayName)) : null;
     },
   };
+}
+
+/**
+ * For a test file: the tenant started before its tests and closed after them, nobody signing in unless a
+ * test says who. Returns the tenant once started.
+ */
+export function useTenant(): () => TestTenant {
+  let tenant: TestTenant | undefined;
+  beforeAll(async () => {
+    tenant = await startTenant();
+  });
+  afterAll(() => tenant?.emulator.close());
+  beforeEach(() => tenant!.signInNext(null));
+  return () => tenant!;
+}
+
+/** A sign-in state over the tenant's deployment, counting the sign-ins it announces. */
+export function announcing<
+  T extends { deployment: DeploymentConfig | null; onSignedIn(listener: () => void): unknown },
+>(state: T, tenant: TestTenant): { state: T; announced: { count: number } } {
+  state.deployment = tenant.deployment;
+  const announced = { count: 0 };
+  state.onSignedIn(() => announced.count++);
+  return { state, announced };
 }
 
 /** Waits until `check` holds: debounced searches and Graph answers arrive in their own time. */
