@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { AppError } from '../../src/app-error';
-import type { CardState } from '../../src/relay-api/contract';
+import type { CardKey, CardState } from '../../src/relay-api/contract';
 import { PROOF_SLOT, type SelfServicePurpose } from '../../src/relay-api/self-service-contract';
 import type { Schema } from '../db/schema';
 import { consumeChallenge } from './challenges';
@@ -48,6 +48,18 @@ export interface Answer {
   signature: string;
 }
 
+/** The public key recorded at issuance that proves the card for `purpose` (9A or 9E). */
+export function proofKey(v: HolderView, purpose: SelfServicePurpose): CardKey {
+  const slot = PROOF_SLOT[purpose];
+  const key = recordedKey(v.card, slot);
+  if (!key)
+    throw new AppError('relay', 'NO_RECORDED_KEY', `No ${slot} key was recorded for this card at issuance.`, {
+      status: 409,
+      retryable: false,
+    });
+  return key;
+}
+
 /**
  * Consumes the challenge and checks the card's signature under the recorded key for `purpose`.
  *
@@ -60,20 +72,14 @@ export async function requireProof(
   answer: Answer,
   now: number,
 ): Promise<void> {
-  const slot = PROOF_SLOT[purpose];
-  const key = recordedKey(v.card, slot);
-  if (!key)
-    throw new AppError('relay', 'NO_RECORDED_KEY', `No ${slot} key was recorded for this card at issuance.`, {
-      status: 409,
-      retryable: false,
-    });
+  const key = proofKey(v, purpose);
   const binding = { holderOid: v.card.holder_oid, cardId: v.card.card_id, purpose };
   const nonce = await consumeChallenge(db, answer.challengeId, binding, now);
   if (!cardSignatureVerifies(key, nonce, Uint8Array.from(Buffer.from(answer.signature, 'base64'))))
     throw new AppError(
       'relay',
       'SIGNATURE_WRONG',
-      `The card's signature does not match the ${slot} key recorded when it was issued: use the card issued to you.`,
+      `The card's signature does not match the ${PROOF_SLOT[purpose]} key recorded when it was issued: use the card issued to you.`,
       { status: 403, retryable: false },
     );
 }

@@ -27,8 +27,8 @@ import { validJson } from '../validate';
 import { authoriseUnblock, consumeUnblockAuthorisation, issueChallenge } from './challenges';
 import { holderOf, ownCard, takeHolderToken, type Holder, type SelfServiceDeps } from './holder';
 import { createPass, deliverPass, initiatePass } from './pass';
-import { holderView, recordedKey, type HolderView } from './permissions';
-import { requireAllowed, requireProof } from './proof';
+import { holderView, type HolderView } from './permissions';
+import { proofKey, requireAllowed, requireProof } from './proof';
 
 export type { SelfServiceDeps } from './holder';
 
@@ -104,15 +104,13 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
       return c.json(
         await act(deps, c, 'challenge', cardId, async ({ v, now }) => {
           requireAllowed(v, purpose);
-          const slot = PROOF_SLOT[purpose];
-          const key = recordedKey(v.card, slot);
-          if (!key)
-            throw new AppError('relay', 'NO_RECORDED_KEY', `No ${slot} key was recorded for this card at issuance.`, {
-              status: 409,
-              retryable: false,
-            });
+          const key = proofKey(v, purpose);
           const binding = { holderOid: v.card.holder_oid, cardId, purpose };
-          return { ...(await issueChallenge(deps.db, binding, now)), slot, algorithm: key.algorithm };
+          return {
+            ...(await issueChallenge(deps.db, binding, now)),
+            slot: PROOF_SLOT[purpose],
+            algorithm: key.algorithm,
+          };
         }),
       );
     })
