@@ -5,22 +5,24 @@
  * management-key authentication from the card's witness; a holder unblocks with the 9E proof. Nothing
  * secret reaches the audit trail, the relay's logs or its tables. Also: KEK rotation.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { deriveAdminSecrets, importCardMasterKey, masterKeyFingerprint } from '../../src/cards/admin-secrets';
 import { managementKeyCipher } from '../../src/piv/crypto/block-cipher';
 import { sealKeyFile } from '../../src/workflows/master-key-file';
 import { describeStore } from '../../test/support/describe-store';
-import { startMailWorld, USERS, type MailWorld } from '../../test/support/mail-world';
+import { USERS } from '../../test/support/mail-world';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
-import { buildSelfServiceApp, cardSigns, leakSources, slotKey } from '../self-service/self-service-fixture';
+import {
+  buildSelfServiceApp,
+  cardSigns,
+  leakSources,
+  slotKey,
+  useMailWorld,
+} from '../self-service/self-service-fixture';
 import { fromBase64, toBase64 } from './kek';
 import { createCardKeyVault } from './vault';
 
-let world: MailWorld;
-beforeAll(async () => {
-  world = await startMailWorld();
-}, 120_000);
-afterAll(() => world.close());
+const world = useMailWorld();
 
 const PASSPHRASE = 'correct horse battery staple';
 const json = async <T>(res: Response) => (await res.json()) as T;
@@ -29,7 +31,7 @@ const code = async (res: Response) => [res.status, (await json<{ error?: { code:
 describeStore('/api/card-keys', (target) => {
   it('imports the browser key file once; cards issued under it derive the same secrets in the relay', async () => {
     const { database } = await target.fresh();
-    const relay = await buildSelfServiceApp(world, database);
+    const relay = await buildSelfServiceApp(world(), database);
     const raw = crypto.getRandomValues(new Uint8Array(32));
     const browserKey = await importCardMasterKey(raw);
     const fingerprint = await masterKeyFingerprint(browserKey);
@@ -49,7 +51,7 @@ describeStore('/api/card-keys', (target) => {
       status: { fingerprint, source: 'imported' },
     });
 
-    await relay.publishCardTemplate('tpl-keys', (t) => t);
+    await relay.publishCardTemplate('tpl-keys', (t) => ({ ...t, issue: { ...t.issue, selfServiceUnblock: true } }));
     const k9a = slotKey('9a');
     const k9e = slotKey('9e');
     const cardId = await relay.issueToBen(7101, 'tpl-keys', [k9a, k9e]);

@@ -55,7 +55,7 @@ const keysOf = (read: Reader, file: string, name: string) =>
 const HELPERS: Readonly<Record<string, { readonly layer: string; readonly in: string }>> = {
   lifecycleError: { layer: 'workflows', in: 'src/' },
   cardStepError: { layer: 'cards', in: 'src/' },
-  refuse: { layer: 'relay-api', in: 'relay/token.ts' },
+  refuse: { layer: 'relay-api', in: 'relay/token' },
   bad: { layer: 'relay-api', in: 'relay/mail/compose.ts' },
   fail: { layer: 'relay-api', in: 'relay/mail/smtp-failure.ts' },
   refused: { layer: 'relay-api', in: 'relay/mail/published.ts' },
@@ -114,7 +114,7 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   // The relay's `{ error: { code } }`; `HTTP_<status>` when something else answered (a layer fallback).
   "src/relay-api/request.ts: 'relay-api', e.code ?? `HTTP_${res.status}`": (read, files) => relayCodes(read, files),
   // The bodies of HELPERS and a pass-through; their calls and sources are counted elsewhere.
-  "relay/token.ts: 'relay', code": () => [],
+  "relay/token-claims.ts: 'relay', code": () => [],
   "relay/mail/compose.ts: 'relay', code": () => [],
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
   "relay/mail/published.ts: 'relay', code": () => [],
@@ -138,10 +138,10 @@ function relayCodes(read: Reader, files: readonly string[]): string[] {
     ...literals(http.match(/code: '[A-Z_]+'/g)!.join()),
   ];
   const mail = raisesIn(read, 'src/mail/template.ts').flatMap((r) => r.codes);
-  // Codes the contract's schemas name for the relay to answer with (relay/validate.ts codedRefusal).
-  const coded = [...read('src/relay-api/contract.ts').matchAll(/params: \{ code: '([A-Z][A-Z0-9_]*)'/g)].map(
-    (m) => m[1]!,
-  );
+  // Codes the contracts' schemas name for the relay to answer with (relay/validate.ts codedRefusal).
+  const coded = files
+    .filter((f) => f.startsWith('src/relay-api/') && f.endsWith('contract.ts'))
+    .flatMap((f) => [...read(f).matchAll(/params: \{ code: '([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]!));
   return layered('relay-api', [...raised, ...own, ...mail, ...coded]);
 }
 
