@@ -19,6 +19,7 @@ import type { ServicePorts } from './state/lifecycle.svelte';
 import { openKeywardDb } from './store/db';
 import { RelayTemplateStore } from './workflows/template-store';
 import { relayAuditLog, relayCardRegistry } from './workflows/ports';
+import { relayCardSecrets } from './workflows/relay-card-secrets';
 import { registerServiceWorker } from './register-sw';
 import { demoCardSerial } from './demo-card-serial';
 import './ui/app.css';
@@ -41,7 +42,12 @@ const isAdministrator = () => session.access.mayAdminister;
 // The system of record: the relay's registry and audit trail as the signed-in operator, and its templates.
 const servicePorts: ServicePorts = (op) => {
   const endpoint = op.relay();
-  return { registry: relayCardRegistry(endpoint), audit: relayAuditLog(endpoint), templates: templateStore };
+  return {
+    registry: relayCardRegistry(endpoint),
+    audit: relayAuditLog(endpoint),
+    templates: templateStore,
+    secrets: relayCardSecrets(endpoint),
+  };
 };
 const exportTemplates = new ExportTemplatesState(templateStore, isAdministrator);
 const cardTemplates = new CardTemplatesState(session, readers, templateStore, isAdministrator);

@@ -63,8 +63,13 @@ describeStore('/api/card-keys', (target) => {
       secret: 'puk',
       puk: browser.puk,
     });
-    expect(await code(await release({ operation: 'unblock', secret: 'puk' }))).toEqual([409, 'SECRET_NOT_FOR_STATE']);
-    expect(await code(await release({ operation: 'issue', secret: 'puk' }, 'serial:9999'))).toEqual([
+    // Issuance asks before the registry records the card; every other operation needs a registered one.
+    const unknown = await deriveAdminSecrets(browserKey, { serial: 9999 }, 'AES192');
+    expect(await json(await release({ operation: 'issue', secret: 'puk' }, 'serial:9999'))).toEqual({
+      secret: 'puk',
+      puk: unknown.puk,
+    });
+    expect(await code(await release({ operation: 'retire', secret: 'puk' }, 'serial:9999'))).toEqual([
       404,
       'CARD_NOT_REGISTERED',
     ]);
@@ -84,6 +89,7 @@ describeStore('/api/card-keys', (target) => {
 
     // The holder unblocks a locked card with the 9E proof; the PUK released is the browser's.
     await relay.operatorTransition(cardId, 'activate', 1);
+    expect(await code(await release({ operation: 'issue', secret: 'puk' }))).toEqual([409, 'SECRET_NOT_FOR_STATE']);
     await relay.operatorTransition(cardId, 'lock', 2);
     expect(await code(await release({ operation: 'unblock', secret: 'management-key' }))).toEqual([
       403,
@@ -118,10 +124,11 @@ describeStore('/api/card-keys', (target) => {
       .select(['action', 'outcome'])
       .where('action', 'like', 'key.%')
       .execute();
-    expect(releases.filter((r) => r.action === 'key.release' && r.outcome === 'succeeded')).toHaveLength(3);
+    expect(releases.filter((r) => r.action === 'key.release' && r.outcome === 'succeeded')).toHaveLength(4);
     expect(releases.filter((r) => r.action === 'key.release' && r.outcome === 'refused')).toHaveLength(3);
     const secrets = [
       { name: 'the PUK', value: browser.puk },
+      { name: 'the PUK of the unregistered card', value: unknown.puk },
       { name: 'the management key', value: browser.managementKey },
       { name: 'the card master key', value: raw },
       { name: 'the other master key', value: other },

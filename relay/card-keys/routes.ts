@@ -14,16 +14,17 @@ import {
   ReleaseBody,
   SECRET_RELEASES,
   type MasterKeyStatus,
+  type SecretOperation,
 } from '../../src/relay-api/card-keys-contract';
 import { CardId, type CardState, type Person } from '../../src/relay-api/contract';
 import { outcomeOf, type AuditEvent, type AuditRecorder } from '../audit/record';
 import { getCaller, requireRoles, type RelayEnv } from '../auth';
-import { getCard, type CardRecord } from '../cards/registry';
+import { getCard } from '../cards/registry';
 import type { RelayConfig } from '../config';
 import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson } from '../validate';
-import { answerManagementAuth, deriveSecret } from './derive';
+import { answerManagementAuth, deriveSecret, identityOf, recordedSubject, type SecretSubject } from './derive';
 import type { CardKeyVault } from './vault';
 
 /** What the card-key routes need. */
@@ -36,12 +37,16 @@ export interface CardKeyRouteDeps {
   audit: AuditRecorder;
 }
 
-/** States in which a registered card's secrets may be used for each operation. */
-const OPERATION_STATES: Readonly<Record<keyof typeof SECRET_RELEASES | 'authenticate', readonly CardState[]>> = {
-  issue: ['issued'],
-  unblock: ['active', 'locked'],
-  retire: ['issued', 'active', 'locked'],
-  authenticate: ['issued', 'active', 'locked'],
+/**
+ * States in which a card's secrets may be used for each operation. Issuance asks before the registry
+ * records the card (it does so only once every card step is verified): a card it does not know yet, or
+ * holds as blank, retired, or issued (an interrupted issuance resuming), may be issued.
+ */
+const OPERATION_STATES: Readonly<Record<SecretOperation, readonly CardState[]>> = {
+  issue: ['blank', 'retired', 'issued'],
+  unblock: ['issued', 'active', 'locked'],
+  // Retired already: an interrupted retirement recorded before its card steps were all redone.
+  retire: ['issued', 'active', 'locked', 'retired'],
 };
 
 const actorOf = (c: Context<RelayEnv>): Person => {
@@ -59,23 +64,38 @@ function vaultOf(deps: CardKeyRouteDeps): CardKeyVault {
   );
 }
 
-/** The registered card `cardId` in a state that allows `operation`. */
-async function registeredFor(db: Kysely<Schema>, cardId: string, operation: keyof typeof OPERATION_STATES) {
+/**
+ * The card `cardId` as a subject for `operation` (any operation on a registered card when undefined), with
+ * its record when the registry has one.
+ */
+async function subjectFor(
+  db: Kysely<Schema>,
+  cardId: string,
+  operation: SecretOperation | undefined,
+  chuidGuid: string | undefined,
+): Promise<SecretSubject> {
   if (!CardId.safeParse(cardId).success)
     throw new AppError('relay', 'INVALID_REQUEST', 'A card id is 1 to 100 letters, digits and : . _ -.', {
       status: 400,
     });
   const card = await getCard(db, cardId);
+  const allowed = operation ? OPERATION_STATES[operation] : ['issued', 'active', 'locked'];
+  if (operation === 'issue' && (!card || allowed.includes(card.state as CardState)))
+    return {
+      identity: identityOf(cardId, chuidGuid),
+      // A card issued already (an issuance resuming) keeps the algorithm it took; a new one is named.
+      algorithm: card?.state === 'issued' ? recordedSubject(card).algorithm : undefined,
+    };
   if (!card)
     throw new AppError('relay', 'CARD_NOT_REGISTERED', 'The registry has no record of this card.', { status: 404 });
-  if (!OPERATION_STATES[operation].includes(card.state as CardState))
+  if (!allowed.includes(card.state as CardState))
     throw new AppError(
       'relay',
       'SECRET_NOT_FOR_STATE',
-      `A card that is ${card.state} gets no derived secret for '${operation}'.`,
+      `A card that is ${card.state} gets no derived secret for '${operation ?? 'authenticate'}'.`,
       { status: 409, retryable: false },
     );
-  return card;
+  return recordedSubject(card);
 }
 
 /** Runs `work` and audits its outcome as `action` on `target`, refusals and failures included. */
@@ -94,11 +114,7 @@ async function audited<T>(
   }
 }
 
-const cardTarget = (cardId: string, card?: CardRecord, label?: string) => ({
-  type: 'card' as const,
-  id: cardId,
-  label: label ?? (card ? card.holder_name : ''),
-});
+const cardTarget = (cardId: string, label: string) => ({ type: 'card' as const, id: cardId, label });
 
 /** Builds the `/api/card-keys` sub-app. */
 export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
@@ -122,11 +138,11 @@ export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
       const body = c.req.valid('json');
       const cardId = c.req.param('cardId');
       const label = `${body.secret === 'puk' ? 'PUK' : 'management key'} for ${body.operation}`;
-      const event = { actor: actorOf(c), action: 'key.release', target: cardTarget(cardId, undefined, label) };
+      const event = { actor: actorOf(c), action: 'key.release', target: cardTarget(cardId, label) };
       return c.json(
         await audited(deps, event, async () => {
           const vault = vaultOf(deps);
-          const card = await registeredFor(db, cardId, body.operation);
+          const subject = await subjectFor(db, cardId, body.operation, body.chuidGuid);
           if (!(SECRET_RELEASES[body.operation] as readonly string[]).includes(body.secret))
             throw new AppError(
               'relay',
@@ -134,7 +150,7 @@ export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
               `The ${body.secret === 'puk' ? 'PUK' : 'management key'} is not released for '${body.operation}'.`,
               { status: 403, retryable: false },
             );
-          return deriveSecret(vault, card, body.secret, body.algorithm);
+          return deriveSecret(vault, subject, body.secret, body.algorithm);
         }),
       );
     })
@@ -144,11 +160,11 @@ export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
       const event = {
         actor: actorOf(c),
         action: 'key.authenticate',
-        target: cardTarget(cardId, undefined, 'management-key authentication'),
+        target: cardTarget(cardId, 'management-key authentication'),
       };
       return c.json(
         await audited(deps, event, async () =>
-          answerManagementAuth(vaultOf(deps), await registeredFor(db, cardId, 'authenticate'), body),
+          answerManagementAuth(vaultOf(deps), await subjectFor(db, cardId, body.operation, body.chuidGuid), body),
         ),
       );
     });

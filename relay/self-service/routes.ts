@@ -21,7 +21,7 @@ import {
 } from '../../src/relay-api/self-service-contract';
 import { outcomeOf } from '../audit/record';
 import { getCaller, requireCaller, type RelayEnv } from '../auth';
-import { deriveSecret } from '../card-keys/derive';
+import { deriveSecret, recordedSubject } from '../card-keys/derive';
 import { transitionCard, type CardRecord } from '../cards/registry';
 import { validJson } from '../validate';
 import { authoriseUnblock, consumeUnblockAuthorisation, issueChallenge } from './challenges';
@@ -179,7 +179,7 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
               { status: 503, retryable: false },
             );
           await requireProof(deps.db, a.v, 'unblock', body, a.now);
-          const released = await deriveSecret(deps.vault, a.v.card, 'puk');
+          const released = await deriveSecret(deps.vault, recordedSubject(a.v.card), 'puk');
           const target = { type: 'card' as const, id: body.cardId, label: 'PUK for self-service unblock' };
           await deps.audit({ actor: a.holder.actor, action: 'key.release', target, outcome: 'succeeded' });
           await authoriseUnblock(deps.db, a.v.card.holder_oid, body.cardId, a.now);

@@ -7,8 +7,8 @@ import { KEY_REF, type ManagementKeyAlgorithm } from '../piv/constants';
 import { isNotSupported } from '../piv/errors';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 import type { PivSession } from '../piv/session';
-import { deriveManagementKey, type CardIdentity } from './admin-secrets';
 import type { CardHandle, CardIdentification } from './card';
+import type { CardSecrets, SecretPurpose } from './card-secrets';
 import { cardStepError } from './card-error';
 import {
   factoryPukByMetadata,
@@ -46,10 +46,10 @@ async function managementMetadata(
   }
 }
 
-/** Authenticates with `key`; false when the card refuses it (a wrong management key has no retry counter). */
-async function tryKey(session: PivSession, key: Uint8Array, algorithm: ManagementKeyAlgorithm): Promise<boolean> {
+/** True when `attempt` authenticates; false when the card refuses the key (a wrong management key has no retry counter). */
+async function accepted(attempt: () => Promise<void>): Promise<boolean> {
   try {
-    await session.authenticate(key, algorithm);
+    await attempt();
     return true;
   } catch (e) {
     if (isAppError(e, 'piv', 'AUTH_FAILED')) return false;
@@ -59,19 +59,21 @@ async function tryKey(session: PivSession, key: Uint8Array, algorithm: Managemen
 
 /**
  * Authenticates with the management key the card holds now: the factory default (3DES or AES-192 per
- * GET METADATA 9B) or the key derived for this card. `CARD_FOREIGN` when it is neither.
+ * GET METADATA 9B) or the key derived for this card, answered by `secrets` for `purpose`. `CARD_FOREIGN`
+ * when it is neither.
  */
 export async function authenticateAdmin(
   card: CardHandle,
-  masterKey: CryptoKey,
-  identity: CardIdentity,
+  secrets: CardSecrets,
+  id: CardIdentification,
+  purpose: SecretPurpose,
 ): Promise<AdminAuthentication> {
   const meta = await managementMetadata(card.session);
   const algorithm = meta?.algorithm ?? 'TDES';
   const fromMetadata = meta !== undefined;
-  if (meta?.isDefault !== false && (await tryKey(card.session, DEFAULT_MANAGEMENT_KEY, algorithm)))
+  if (meta?.isDefault !== false && (await accepted(() => card.session.authenticate(DEFAULT_MANAGEMENT_KEY, algorithm))))
     return { state: 'default', algorithm, fromMetadata };
-  if (await derivedKeyWorks(card, masterKey, identity, algorithm)) return { state: 'derived', algorithm, fromMetadata };
+  if (await derivedKeyWorks(card, secrets, id, algorithm, purpose)) return { state: 'derived', algorithm, fromMetadata };
   throw cardStepError(
     'CARD_FOREIGN',
     'The card holds a management key that is neither the factory default nor the one derived for it.',
@@ -87,10 +89,10 @@ export async function authenticateAdmin(
  */
 export async function authenticateChangeable(
   card: CardHandle,
-  masterKey: CryptoKey,
+  secrets: CardSecrets,
   id: CardIdentification,
 ): Promise<IssueAuthentication> {
-  const auth = await authenticateAdmin(card, masterKey, id.identity);
+  const auth = await authenticateAdmin(card, secrets, id, 'issue');
   if (auth.state === 'derived') return { ...auth, target: auth.algorithm };
   const where = { cardId: id.cardId };
   const pukKnown = await factoryPukByMetadata(card.session, where);
@@ -100,19 +102,15 @@ export async function authenticateChangeable(
   return { ...auth, target };
 }
 
-/** True when the key derived for this card (with `algorithm`) authenticates. */
+/** True when the key derived for this card (with `algorithm`) authenticates; the key itself stays with `secrets`. */
 export async function derivedKeyWorks(
   card: CardHandle,
-  masterKey: CryptoKey,
-  identity: CardIdentity,
+  secrets: CardSecrets,
+  id: CardIdentification,
   algorithm: ManagementKeyAlgorithm,
+  purpose: SecretPurpose,
 ): Promise<boolean> {
-  const derived = await deriveManagementKey(masterKey, identity, algorithm);
-  try {
-    return await tryKey(card.session, derived, algorithm);
-  } finally {
-    derived.fill(0);
-  }
+  return accepted(() => card.session.authenticateWith(secrets.managementResponder(id, algorithm, purpose), algorithm));
 }
 
 /**
@@ -122,17 +120,17 @@ export async function derivedKeyWorks(
  */
 export async function setDerivedManagementKey(
   card: CardHandle,
-  masterKey: CryptoKey,
+  secrets: CardSecrets,
   id: CardIdentification,
   algorithm: ManagementKeyAlgorithm,
 ): Promise<void> {
-  const key = await deriveManagementKey(masterKey, id.identity, algorithm);
+  const key = await secrets.managementKey(id, algorithm);
   try {
     await card.session.setManagementKey(algorithm, key);
   } finally {
     key.fill(0);
   }
-  if (!(await derivedKeyWorks(card, masterKey, id.identity, algorithm))) {
+  if (!(await derivedKeyWorks(card, secrets, id, algorithm, 'issue'))) {
     throw cardStepError('VERIFY_FAILED', 'The new management key does not authenticate.', {
       step: 'set-management-key',
     });

@@ -10,6 +10,7 @@ import { cardInReader, testMasterKey, USER, type TestCardProfile } from '../../t
 import { authenticateAdmin, authenticateChangeable, setDerivedManagementKey } from './admin-key';
 import { derivePuk } from './admin-secrets';
 import { openCard, planBinding, readChuidOrNull, type CardHandle, type CardIdentification } from './card';
+import { masterKeySecrets } from './card-secrets';
 import {
   changeHolderPin,
   pinRetriesLeft,
@@ -31,9 +32,9 @@ async function issuedCard(
   const card = await openCard((await cardInReader(profile)).transport);
   const masterKey = await testMasterKey();
   const { id, planned } = await planBinding(card, USER.id);
-  const { target } = await authenticateChangeable(card, masterKey, id);
+  const { target } = await authenticateChangeable(card, masterKeySecrets(masterKey), id);
   await writeBinding(card.session, planned);
-  await setDerivedManagementKey(card, masterKey, id, target);
+  await setDerivedManagementKey(card, masterKeySecrets(masterKey), id, target);
   const puk = await derivePuk(masterKey, id.identity);
   await setDerivedPuk(card.session, puk, false);
   await setActivationPin(card.session, puk, ACTIVATION_PIN);
@@ -91,7 +92,7 @@ describe('retirement steps', () => {
   it('generic card: keys destroyed, PIN and PUK back to factory values, binding removed', async () => {
     const { card, id, masterKey, puk } = await issuedCard('piv-generic+ff');
     const { session } = card;
-    await authenticateAdmin(card, masterKey, id.identity);
+    await authenticateAdmin(card, masterKeySecrets(masterKey), id, 'retire');
     await session.writeObject(OBJECT_TAG.CERT_9A, Uint8Array.of(0x70, 0x01, 0x00, 0x71, 0x01, 0x00));
     expect((await session.readObject(OBJECT_TAG.CERT_9A)).length).toBeGreaterThan(0);
     await destroyKeys(session);

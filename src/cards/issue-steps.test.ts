@@ -10,6 +10,7 @@ import { cardInReader, testMasterKey, USER } from '../../test/lifecycle/lifecycl
 import { authenticateAdmin, authenticateChangeable, setDerivedManagementKey } from './admin-key';
 import { derivePuk } from './admin-secrets';
 import { identifyCard, legacyCardId, openCard, openPivSession, planBinding } from './card';
+import { masterKeySecrets } from './card-secrets';
 import { generateKeyAndCsr, setActivationPin, setDerivedPuk, writeBinding } from './issue-steps';
 
 const CERT = {
@@ -48,19 +49,19 @@ describe('management key', () => {
     const masterKey = await testMasterKey();
     const id = (await identifyCard(card))!;
     // 5.4: metadata says 3DES, the firmware offers AES, and SET MANAGEMENT KEY takes AES-192.
-    expect(await authenticateChangeable(card, masterKey, id)).toEqual({
+    expect(await authenticateChangeable(card, masterKeySecrets(masterKey), id)).toEqual({
       state: 'default',
       algorithm: 'TDES',
       fromMetadata: true,
       target: 'AES192',
     });
-    await setDerivedManagementKey(card, masterKey, id, 'AES192');
-    expect(await authenticateAdmin(card, masterKey, id.identity)).toEqual({
+    await setDerivedManagementKey(card, masterKeySecrets(masterKey), id, 'AES192');
+    expect(await authenticateAdmin(card, masterKeySecrets(masterKey), id, 'retire')).toEqual({
       state: 'derived',
       algorithm: 'AES192',
       fromMetadata: true,
     });
-    await expect(authenticateAdmin(card, await testMasterKey(), id.identity)).rejects.toMatchObject({
+    await expect(authenticateAdmin(card, masterKeySecrets(await testMasterKey()), id, 'retire')).rejects.toMatchObject({
       layer: 'cards',
       code: 'CARD_FOREIGN',
     });
@@ -69,7 +70,7 @@ describe('management key', () => {
   it('refuses a card without SET MANAGEMENT KEY before anything is written', async () => {
     const card = await openCard((await cardInReader('piv-generic')).transport);
     const { id } = await planBinding(card, USER.id);
-    const error = await authenticateChangeable(card, await testMasterKey(), id).catch((e: unknown) => e);
+    const error = await authenticateChangeable(card, masterKeySecrets(await testMasterKey()), id).catch((e: unknown) => e);
     expect(isAppError(error, 'cards', 'MANAGEMENT_KEY_FIXED')).toBe(true);
     expect((error as { fields: object }).fields).toMatchObject({ algorithm: 'TDES', kind: 'piv', cardId: id.cardId });
   });
@@ -81,7 +82,7 @@ describe('issuance steps', () => {
     const { session } = card;
     const masterKey = await testMasterKey();
     const { id, planned } = await planBinding(card, USER.id);
-    await authenticateChangeable(card, masterKey, id);
+    await authenticateChangeable(card, masterKeySecrets(masterKey), id);
     expect(await writeBinding(session, planned)).toBe('written');
     expect(await writeBinding(session, planned)).toBe('present');
     expect((await session.readChuid()).guid).toBe(USER.id);

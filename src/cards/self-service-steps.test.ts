@@ -8,6 +8,7 @@ import { cardInReader, testMasterKey, USER } from '../../test/lifecycle/lifecycl
 import { authenticateChangeable, setDerivedManagementKey } from './admin-key';
 import { derivePuk } from './admin-secrets';
 import { openCard, planBinding, type CardHandle } from './card';
+import { masterKeySecrets } from './card-secrets';
 import { pinRetriesLeft, pinWorks } from './holder-pin-steps';
 import { setActivationPin, setDerivedPuk, writeBinding } from './issue-steps';
 import { blockPin, type PinPolicy } from './pins';
@@ -39,9 +40,9 @@ async function issuedCard(algorithm: ProofAlgorithm, profile: 'yubikey-5.7' | 'p
   const card = await openCard(inReader.transport);
   const masterKey = await testMasterKey();
   const { id, planned } = await planBinding(card, USER.id);
-  const { target } = await authenticateChangeable(card, masterKey, id);
+  const { target } = await authenticateChangeable(card, masterKeySecrets(masterKey), id);
   await writeBinding(card.session, planned);
-  await setDerivedManagementKey(card, masterKey, id, target);
+  await setDerivedManagementKey(card, masterKeySecrets(masterKey), id, target);
   const a = await card.session.generateKey(0x9a, algorithm);
   const e = await card.session.generateKey(0x9e, algorithm);
   const puk = await derivePuk(masterKey, id.identity);

@@ -23,7 +23,11 @@ import { certificateObjectTag, getData, putData } from './data-object';
 import { pivError } from './errors';
 import { EC_FIELD_BYTES, ecdsaDerToRaw, generateKey, signChallenge, signingChallenge } from './keys';
 import { setManagementKey, type ManagementKeyTouch } from './management-key';
-import { authenticateManagementKey } from './management-key-auth';
+import {
+  authenticateManagementKey,
+  authenticateWithResponder,
+  type ManagementKeyResponder,
+} from './management-key-auth';
 import { PinOnReader } from './pin-on-reader';
 import { changePin, changePuk, getPinStatus, unblockPin, verifyPin, type PinStatus } from './pin';
 import { toCryptoKey, toSpki, type CardPublicKey } from './public-key';
@@ -158,6 +162,11 @@ export class PivSession {
     mode: 'mutual' | 'external' = 'mutual',
   ): Promise<void> {
     return authenticateManagementKey((command, args) => this.#run(command, args), key, algorithm, mode);
+  }
+
+  /** Mutual authentication with a management key held by `responder` (the relay), not in this page. */
+  async authenticateWith(responder: ManagementKeyResponder, algorithm: ManagementKeyAlgorithm): Promise<void> {
+    return authenticateWithResponder((command, args) => this.#run(command, args), responder, algorithm);
   }
 
   /** Yubico SET MANAGEMENT KEY (after `authenticate`). */

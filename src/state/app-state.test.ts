@@ -25,6 +25,7 @@ import { BatchTapState } from './batch-tap.svelte';
 import { RelayTemplateStore } from '../workflows/template-store';
 import type { ServicePorts } from './lifecycle.svelte';
 import { relayAuditLog, relayCardRegistry } from '../workflows/ports';
+import { relayCardSecrets } from '../workflows/relay-card-secrets';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 vi.stubGlobal('location', { origin: 'http://localhost:8080' });
@@ -55,6 +56,7 @@ function buildApp(hash: string): { app: AppState; win: ReturnType<typeof fakeWin
     registry: relayCardRegistry(op.relay()),
     audit: relayAuditLog(op.relay()),
     templates,
+    secrets: relayCardSecrets(op.relay()),
   });
   const app: AppState = {
     session,

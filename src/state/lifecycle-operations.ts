@@ -9,7 +9,6 @@ import type { StepEvent } from '../workflows/lifecycle/types';
 import type { UnblockSummary } from '../workflows/lifecycle/unblock';
 import {
   checkNewPin,
-  requireMasterKey,
   templateOfCard,
   type Card,
   type CardTemplateRecord,
@@ -93,7 +92,6 @@ export function issueWork(
       await operations()
     ).issueCard({
       transport,
-      masterKey: await requireMasterKey(),
       templateId: template.id,
       user: holder,
       ports,
@@ -161,13 +159,12 @@ export async function prepareUnblock(
   const template = await templateOfCard(record, ports.templates);
   if (!('onReader' in pins)) checkNewPin(pins.newPin, pins.repeat, template);
   const given = 'onReader' in pins ? { onReader: true as const, signal: pins.signal } : { newPin: pins.newPin };
-  const masterKey = await requireMasterKey();
   return {
     template,
     work: async (transport, onStep) => ({
       operation: 'unblock',
       holder,
-      result: await (await operations()).unblockCard({ transport, masterKey, ...given, template, ports, onStep }),
+      result: await (await operations()).unblockCard({ transport, ...given, template, ports, onStep }),
     }),
   };
 }
@@ -181,7 +178,6 @@ export async function prepareRetire(
   op: OperatorSession | null,
   ports: LifecyclePorts,
 ): Promise<PreparedWork> {
-  const masterKey = await requireMasterKey();
   const passContext = op ? { graph: op.graph(), audit: ports.audit } : undefined;
   return {
     template: null,
@@ -190,7 +186,7 @@ export async function prepareRetire(
       holder,
       result: await (
         await operations()
-      ).retireCard({ transport, masterKey, ports, onStep, ...(passContext ? { passContext } : {}) }),
+      ).retireCard({ transport, ports, onStep, ...(passContext ? { passContext } : {}) }),
     }),
   };
 }

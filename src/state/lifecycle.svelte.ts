@@ -8,7 +8,6 @@
 import { AppError, toAppError } from '../app-error';
 import {
   inspectCard,
-  requireMasterKey,
   type Card,
   type CardStatus,
   type CardTemplateRecord,
@@ -145,7 +144,7 @@ export class LifecycleState {
 
   /**
    * Opens the form of `transition` after reading the card again (another program, or another machine, may
-   * have blocked its PIN since); Issue refuses at once without a master key.
+   * have blocked its PIN since).
    */
   async open(transition: Transition): Promise<void> {
     this.cancel();
@@ -153,7 +152,6 @@ export class LifecycleState {
     this.panel = transition;
     if (transition !== 'issue' || !this.status) return;
     try {
-      await requireMasterKey();
       await this.issuing.load(this.status.kind, this.#ports().templates);
     } catch (e) {
       this.error = toAppError(e);

@@ -69,7 +69,7 @@ describe('the pass Keyward created for a card', () => {
   it('is recorded by its id when requested under the card, and removed when the card is retired', async () => {
     const ben = emulator.tenant.byDisplayName('Ben Member');
     const user = { id: ben.id, upn: ben.userPrincipalName, displayName: ben.displayName };
-    const { transport, masterKey, ports, issued } = await issuedInReader(world(), { user });
+    const { transport, ports, issued } = await issuedInReader(world(), { user });
     const card = (await ports.registry.card(issued.cardId))!;
     const { tap, unrecorded } = await passFor(ben, card);
     expect(unrecorded).toBeNull();
@@ -77,7 +77,7 @@ describe('the pass Keyward created for a card', () => {
 
     const steps: string[] = [];
     const passContext = { graph: context().graph, audit: ports.audit };
-    const retired = await retireCard({ transport, masterKey, ports, passContext, onStep: (e) => steps.push(e.step) });
+    const retired = await retireCard({ transport, ports, passContext, onStep: (e) => steps.push(e.step) });
     await transport.close();
     expect(retired.pass).toEqual({ status: 'revoked', tapId: tap.id });
     expect(emulator.control.tapFor(ben.id)).toBeUndefined();

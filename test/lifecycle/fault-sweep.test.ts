@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveAdminSecrets } from '../../src/cards/admin-secrets';
 import { lastUnfinishedRun } from '../../src/store/journal';
 import { activateCard } from '../../src/workflows/lifecycle/activate';
+import { PEOPLE } from '../support/relay-world';
 import { issueCard } from '../../src/workflows/lifecycle/issue';
 import { openCcidTransport } from '../../src/transport/webusb-ccid';
 import { createVirtualPivCard, type VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
@@ -144,9 +145,10 @@ async function agree(
   return problems;
 }
 
+// The card secrets are derived here from `masterKey`, not asked of the relay: the sweep is about USB transfers.
 const issue = ({ r, user }: Swept, masterKey: CryptoKey) =>
   withTransport(r, (transport) =>
-    issueCard({ transport, masterKey, templateId: template.id, user, ports: portsOf(world()) }),
+    issueCard({ transport, templateId: template.id, user, ports: portsOf(world(), PEOPLE.olivia, masterKey) }),
   );
 
 const MODES = ['card-removed', 'transfer-error-in', 'transfer-error-out'] as const;

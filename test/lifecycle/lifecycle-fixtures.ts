@@ -23,16 +23,22 @@ import { issueCard, type IssueSummary, type IssueUser } from '../../src/workflow
 import type { LifecyclePorts } from '../../src/workflows/lifecycle/types';
 import { RelayTemplateStore } from '../../src/workflows/template-store';
 import { relayAuditLog, relayCardRegistry } from '../../src/workflows/ports';
+import { relayCardSecrets } from '../../src/workflows/relay-card-secrets';
+import { masterKeySecrets } from '../../src/cards/card-secrets';
 import { afterAll, beforeAll } from 'vitest';
 import { PEOPLE, startRelayWorld, type Person, type RelayWorld } from '../support/relay-world';
 
-/** The lifecycle's ports over the in-process relay, as `who` (an operator unless told). */
-export function portsOf(world: RelayWorld, who: Person = PEOPLE.olivia): LifecyclePorts {
+/**
+ * The lifecycle's ports over the in-process relay, as `who` (an operator unless told): the card secrets
+ * come from the relay as in the console, or from `masterKey` when a test needs another key than the relay's.
+ */
+export function portsOf(world: RelayWorld, who: Person = PEOPLE.olivia, masterKey?: CryptoKey): LifecyclePorts {
   const relay = world.endpoint(who);
   return {
     registry: relayCardRegistry(relay),
     audit: relayAuditLog(relay),
     templates: new RelayTemplateStore(() => relay),
+    secrets: masterKey ? masterKeySecrets(masterKey) : relayCardSecrets(relay),
   };
 }
 
@@ -73,7 +79,7 @@ export const USER = {
 };
 export const OPERATOR = { oid: 'op-1', name: 'Aisha Operator', upn: 'aisha@contoso.example' };
 
-/** A fresh random card master key (non-extractable HKDF). */
+/** A fresh random card master key (non-extractable HKDF), for a key other than the relay's. */
 export function testMasterKey(): Promise<CryptoKey> {
   return importCardMasterKey(crypto.getRandomValues(new Uint8Array(32)));
 }
@@ -120,6 +126,7 @@ export async function cardInReader(
 /** What {@link issueBehind} did: the card's reader, and what issued it. */
 export interface Issued {
   transport: CardTransport;
+  /** The relay's card master key, which the card's secrets derive from. */
   masterKey: CryptoKey;
   template: CardTemplateRecord;
   ports: LifecyclePorts;
@@ -133,18 +140,17 @@ export interface IssueOptions {
   template?: CardTemplateRecord;
 }
 
-/** Issues the card behind `transport` through the relay of `world` as an operator, with a fresh master key. */
+/** Issues the card behind `transport` through the relay of `world` as an operator, with the relay's card keys. */
 export async function issueBehind(
   world: RelayWorld,
   transport: CardTransport,
   options: IssueOptions = {},
 ): Promise<Issued> {
-  const masterKey = await testMasterKey();
   const template = options.template ?? testTemplate();
   const ports = portsOf(world);
   const user = options.user ?? USER;
-  const issued = await issueCard({ transport, masterKey, templateId: template.id, user, ports });
-  return { transport, masterKey, template, ports, user, issued };
+  const issued = await issueCard({ transport, templateId: template.id, user, ports });
+  return { transport, masterKey: await world.cardMasterKey(), template, ports, user, issued };
 }
 
 /** A new {@link cardInReader} of `profile` and `serial`, issued by {@link issueBehind}. */

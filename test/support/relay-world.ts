@@ -11,11 +11,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openDatabase, type RelayDatabase } from '../../relay/db/connect';
 import { migrate } from '../../relay/db/migrations';
+import { createCardKeyVault } from '../../relay/card-keys/vault';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../../src/store/db';
 import type { RelayEndpoint } from '../../src/relay-api/request';
 import { publishTemplate } from '../../src/relay-api/templates';
 import { createFakeTenant, mintToken, operatorClaims, type FakeTenant } from './fake-tenant';
-import { buildTestApp, PEOPLE, type Person } from './relay-app';
+import { buildTestApp, PEOPLE, testRelayConfig, type Person } from './relay-app';
 
 export { PEOPLE, type Person };
 
@@ -30,7 +31,9 @@ export interface RelayWorld {
   /** Publishes templates as an administrator (a card can only be issued under a published one). */
   publish(kind: 'card', record: CardTemplateRecord): Promise<number>;
   publish(kind: 'export', record: ExportTemplateRecord): Promise<number>;
-  /** Empties every table (a fresh schema, migrated again). */
+  /** The card master key the relay holds now (tests derive what a card should hold from it). */
+  cardMasterKey(): Promise<CryptoKey>;
+  /** Empties every table (a fresh schema, migrated again); the relay then generates a new card master key. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,7 +43,9 @@ export async function startRelayWorld(): Promise<RelayWorld> {
   const database = openDatabase({ dataDir: ':memory:' });
   await migrate(database.db);
   const tenant = await createFakeTenant();
-  const { app, logs } = buildTestApp({ fetch: tenant.fetch, database });
+  const config = testRelayConfig();
+  const vault = createCardKeyVault(database.db, config.kek!);
+  const { app, logs } = buildTestApp({ fetch: tenant.fetch, database, config, vault });
   const versions = new Map<string, number>();
   const world: RelayWorld = {
     database,
@@ -58,6 +63,7 @@ export async function startRelayWorld(): Promise<RelayWorld> {
       versions.set(key, published.version);
       return published.version;
     },
+    cardMasterKey: () => vault.masterKey(),
     async reset() {
       versions.clear();
       await sql`drop schema public cascade`.execute(database.db);

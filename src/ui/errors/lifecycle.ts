@@ -14,7 +14,7 @@ const holderOf = (f: Fields) => {
 /** `AppError('workflows', code)` of the lifecycle → words. */
 export const LIFECYCLE_WORDS: Words = {
   MASTER_KEY_MISSING: say(
-    'This browser holds no card master key, so nothing can be issued. An administrator generates or imports it under Options > Security.',
+    'This browser holds no card master key of its own, so there is nothing to move into the relay. Import the key file into the relay instead.',
   ),
   CARD_BOUND: (f) =>
     `The registry holds this card as ${String(f.state ?? 'in use')} for ${holderOf(f)}, so nothing was written to it. If it is to go to someone else, retire it first (Lifecycle > Retire with the card in the reader, or report it lost on Smart Card Unblock).`,

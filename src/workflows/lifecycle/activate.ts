@@ -33,10 +33,9 @@ export type HolderPins =
   | { readonly activationPin: string; readonly newPin: string; readonly onReader?: false }
   | { readonly onReader: true; readonly activationPin?: undefined; readonly newPin?: undefined };
 
-/** What activation needs. `masterKey` is accepted for symmetry; activation uses only the holder's PINs. */
+/** What activation needs: the holder's PINs only (no derived secret). */
 export type ActivateInput = HolderPins & {
   readonly transport: CardTransport;
-  readonly masterKey?: CryptoKey;
   readonly template: CardTemplateRecord;
   readonly ports: LifecyclePorts;
   readonly tapContext?: TapContext;

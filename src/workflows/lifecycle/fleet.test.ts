@@ -81,10 +81,10 @@ describe.each(SHAPES.map((s) => [name(s), s] as const))('the lifecycle on a %s',
     await activateCard({ transport, activationPin: issued.activationPin!, newPin: '11223344', template, ports });
     for (let i = 0; i < 3; i++) await p.verifyPin('00000000').catch(() => undefined);
     expect((await detectLocked(transport, ports)).pinRetriesLeft).toBe(0);
-    await unblockCard({ transport, masterKey, newPin: '55667788', template, ports });
+    await unblockCard({ transport, newPin: '55667788', template, ports });
     await (await openPivSession(transport)).verifyPin('55667788');
 
-    await retireCard({ transport, masterKey, ports });
+    await retireCard({ transport, ports });
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'retired', managementKeyAlgorithm: null });
     const after = await openPivSession(transport);
     await after.verifyPin('123456');

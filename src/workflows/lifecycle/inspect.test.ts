@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../app-error';
 import { openPivSession } from '../../cards/card';
 import type { CardTransport } from '../../transport/card-transport';
-import { cardInReader, portsOf, testMasterKey, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
+import { cardInReader, portsOf, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
 import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
-import { checkNewPin, inspectCard, issuingTemplates, requireMasterKey, templateOfCard } from './inspect';
+import { checkNewPin, inspectCard, issuingTemplates, templateOfCard } from './inspect';
 import { issueCard } from './issue';
 
 const codeOf = (f: () => unknown) => {
@@ -36,10 +36,6 @@ describe('preconditions', () => {
     expect(codeOf(() => checkNewPin('123456', '123456', template))).toBe('PIN_POLICY');
     expect(codeOf(() => checkNewPin('24681357', '24681357', template))).toBe('no error');
   });
-
-  it('refuses issuance without a master key', async () => {
-    await expect(requireMasterKey()).rejects.toMatchObject({ layer: 'workflows', code: 'MASTER_KEY_MISSING' });
-  });
 });
 
 describe('inspectCard (virtual card, real driver)', () => {
@@ -56,7 +52,7 @@ describe('inspectCard (virtual card, real driver)', () => {
       2,
     ]);
     expect((await issuingTemplates('piv', ports.templates)).map((t) => t.record.id)).not.toContain('tpl-page');
-    await issueCard({ transport, masterKey: await testMasterKey(), templateId: 'tpl-page', user: USER, ports });
+    await issueCard({ transport, templateId: 'tpl-page', user: USER, ports });
 
     const issued = await inspectCard(transport, ports);
     expect(issued).toMatchObject({

@@ -8,7 +8,6 @@ import { identifyCard, openCard } from '../../cards/card';
 import { checkPinPolicy, type PinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../cards/readers';
 import type { CardTemplateRecord } from '../../store/db';
-import { currentMasterKey } from '../master-key';
 import type { Card, Published, TemplateStore } from '../ports';
 import type { LifecyclePorts } from './types';
 import { detectLocked } from './unblock';
@@ -56,13 +55,6 @@ export async function issuingTemplates(
   templates: TemplateStore,
 ): Promise<Published<CardTemplateRecord>[]> {
   return (await templates.cardTemplates()).filter((t) => t.record.allowedCredentialTypes.includes(kind));
-}
-
-/** The card master key; `MASTER_KEY_MISSING` when this browser has none, so nothing can be issued. */
-export async function requireMasterKey(): Promise<CryptoKey> {
-  const key = await currentMasterKey();
-  if (!key) throw new AppError('workflows', 'MASTER_KEY_MISSING', 'This browser holds no card master key.');
-  return key;
 }
 
 /** The template the card was issued under, as published now; `TEMPLATE_GONE` when it was withdrawn since. */

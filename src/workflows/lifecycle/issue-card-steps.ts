@@ -3,8 +3,8 @@
  * `after` line (see the state machine in issue.ts).
  */
 import { authenticateChangeable, setDerivedManagementKey } from '../../cards/admin-key';
-import { derivePuk } from '../../cards/admin-secrets';
 import type { CardHandle, CardIdentification, PlannedBinding } from '../../cards/card';
+import type { CardSecrets } from '../../cards/card-secrets';
 import {
   generateCardAuthenticationKey,
   generateKeyAndCsr,
@@ -20,7 +20,7 @@ import type { LifecycleRun } from './run';
 
 /** What the card steps work with. */
 export interface IssueWork {
-  readonly masterKey: CryptoKey;
+  readonly secrets: CardSecrets;
   readonly template: CardTemplateRecord;
   readonly user: IssueUser;
   /**
@@ -61,9 +61,12 @@ export async function issueCardSteps(
   const { session } = card;
   const auth = await run.step(
     'authenticate',
-    () => authenticateChangeable(card, work.masterKey, id),
+    () => authenticateChangeable(card, work.secrets, id),
     (r) => ({ keyState: r.state, algorithm: r.algorithm, target: r.target }),
   );
+  // Asked before the first write: a relay that will not release this card's secrets (no card keys, the
+  // card registered to someone else, the caller not an operator) refuses here, with the card untouched.
+  const puk = await work.secrets.puk(id, 'issue');
   await run.step(
     'write-chuid',
     () => writeBinding(session, planned),
@@ -73,10 +76,9 @@ export async function issueCardSteps(
   else
     await run.step(
       'set-management-key',
-      () => setDerivedManagementKey(card, work.masterKey, id, auth.target),
+      () => setDerivedManagementKey(card, work.secrets, id, auth.target),
       () => ({ algorithm: auth.target }),
     );
-  const puk = await derivePuk(work.masterKey, id.identity);
   await run.step(
     'set-puk',
     () => setDerivedPuk(session, puk, run.startedBefore('set-puk')),

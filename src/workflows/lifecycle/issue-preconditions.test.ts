@@ -20,7 +20,6 @@ import {
   cardSnapshot,
   commandsAnswered,
   portsOf,
-  testMasterKey,
   testTemplate,
   USER,
   useLifecycleWorld,
@@ -37,7 +36,6 @@ async function attempt(transport: CardTransport, templateId = 'tpl-1') {
   const user = { ...USER, id: crypto.randomUUID() };
   const outcome = await issueCard({
     transport,
-    masterKey: await testMasterKey(),
     templateId,
     user,
     ports: portsOf(world()),
@@ -154,7 +152,6 @@ describe('cards reporting serial 0', () => {
       const { transport } = await cardInReader('yubikey-5.7', 0);
       const s = await issueCard({
         transport,
-        masterKey: await testMasterKey(),
         templateId: 'tpl-1',
         user: USER,
         ports: portsOf(world()),

@@ -21,7 +21,7 @@ import {
   testTemplate,
   USER,
 } from '../../../test/lifecycle/lifecycle-fixtures';
-import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
+import { PEOPLE, startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
 import { issueCard } from './issue';
 import type { StepEvent } from './types';
 
@@ -48,7 +48,6 @@ describe('issueCard refusals and roll-back', () => {
       const events: StepEvent[] = [];
       const error = await issueCard({
         transport,
-        masterKey: await testMasterKey(),
         templateId: 'tpl-1',
         user,
         ports: portsOf(world),
@@ -95,6 +94,31 @@ describe('issueCard refusals and roll-back', () => {
     await transport.close();
   });
 
+  it("asks the relay for the card's secrets before the first write: refused, the card is as it was", async () => {
+    const { card, transport } = await cardInReader('yubikey-5.7');
+    const before = await cardSnapshot(transport);
+    // The registry and templates as an operator, the card keys as an auditor: the relay releases nothing.
+    const ports = { ...portsOf(world), secrets: portsOf(world, PEOPLE.audrey).secrets };
+    const error = await issueCard({ transport, templateId: 'tpl-1', user: USER, ports }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ layer: 'relay-api', code: 'ROLE_MISSING' });
+    // Only the change probe ran (SET MANAGEMENT KEY to the factory key's own value), as in every issuance.
+    const changes = commandsAnswered(card).filter((c) => CARD_CHANGES.has(c.ins) && c.sw === 0x9000);
+    expect(changes.map((c) => c.ins)).toEqual([0xff]);
+    expect(await cardSnapshot(transport)).toEqual(before);
+    const releases = async () => (await auditRows(world)).filter((r) => r.action === 'key.release');
+    expect(await releases()).toEqual([]);
+    // The run stays open at `authenticate`; the operator's next attempt resumes it and issues, each secret
+    // released to her for this card and audited.
+    const issued = await issueCard({ transport, templateId: 'tpl-1', user: USER, ports: portsOf(world) });
+    expect(issued).toMatchObject({ resumed: true, rolledBack: false });
+    const released = (await releases()).map((r) => [r.outcome, r.actor.name, r.target.id, r.target.label]);
+    expect(released.sort()).toEqual([
+      ['succeeded', PEOPLE.olivia.name, issued.cardId, 'PUK for issue'],
+      ['succeeded', PEOPLE.olivia.name, issued.cardId, 'management key for issue'],
+    ]);
+    await transport.close();
+  });
+
   it('rolls an interrupted YubiKey issuance back to blank when its secrets cannot be reproduced', async () => {
     const { transport } = await cardInReader();
     const keyA = await testMasterKey();
@@ -113,16 +137,15 @@ describe('issueCard refusals and roll-back', () => {
       },
     };
     await expect(
-      issueCard({ transport: failing, masterKey: keyA, templateId: 'tpl-nocert', user: USER, ports: portsOf(world) }),
+      issueCard({ transport: failing, templateId: 'tpl-nocert', user: USER, ports: portsOf(world, PEOPLE.olivia, keyA) }),
     ).rejects.toThrow('pulled');
     expect(n).toBeGreaterThan(5);
     const keyB = await testMasterKey();
     const s = await issueCard({
       transport,
-      masterKey: keyB,
       templateId: 'tpl-nocert',
       user: USER,
-      ports: portsOf(world),
+      ports: portsOf(world, PEOPLE.olivia, keyB),
     });
     expect(s.rolledBack).toBe(true);
     expect((await portsOf(world).registry.card(s.cardId))?.state).toBe('issued');

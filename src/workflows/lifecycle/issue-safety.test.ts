@@ -20,7 +20,6 @@ import {
   cardInReader,
   cardSnapshot,
   portsOf,
-  testMasterKey,
   testTemplate,
   USER,
   type TestCardProfile,
@@ -41,13 +40,11 @@ afterAll(() => world?.close());
 describe('safety at Issue', () => {
   it("refuses a card the service knows as another holder's, naming them, and leaves the card untouched", async () => {
     const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
-    const issued = await issueCard({ transport, masterKey, templateId: 'tpl-1', user: USER, ports: portsOf(world) });
+    const issued = await issueCard({ transport, templateId: 'tpl-1', user: USER, ports: portsOf(world) });
     const before = await cardSnapshot(transport);
     // Priya, at another laptop, with the master key imported there too, tries to issue it to Grace.
     const refused = await issueCard({
       transport,
-      masterKey,
       templateId: 'tpl-1',
       user: GRACE,
       ports: portsOf(world, PEOPLE.priya),
@@ -77,7 +74,6 @@ describe('safety at Issue', () => {
       const before = await cardSnapshot(transport);
       const refused = await issueCard({
         transport,
-        masterKey: await testMasterKey(),
         templateId: 'tpl-1',
         user: USER,
         ports: portsOf(world),
@@ -145,7 +141,6 @@ describe('a generic card issued by an older Keyward', () => {
     await expect(
       issueCard({
         transport,
-        masterKey: await testMasterKey(),
         templateId: 'tpl-1',
         user: USER,
         ports: portsOf(world),
@@ -160,7 +155,6 @@ describe('recording the transition', () => {
     const { transport } = await cardInReader();
     const error = await issueCard({
       transport,
-      masterKey: await testMasterKey(),
       templateId: 'tpl-1',
       user: USER,
       ports: priyaGetsThereFirst(portsOf(world)),
@@ -182,14 +176,14 @@ describe('recording the transition', () => {
 
   it('the relay down after the card work: NOT_RECORDED, the run resumable; the next attempt records it', async () => {
     const { transport } = await cardInReader();
-    const masterKey = await testMasterKey();
     const down = transitionsUnreachable();
     const ports = {
       registry: relayCardRegistry(down),
       audit: relayAuditLog(down),
       templates: new RelayTemplateStore(() => down),
+      secrets: portsOf(world).secrets,
     };
-    const error = await issueCard({ transport, masterKey, templateId: 'tpl-1', user: USER, ports }).then(
+    const error = await issueCard({ transport, templateId: 'tpl-1', user: USER, ports }).then(
       () => null,
       (e: unknown) => e as AppError,
     );
@@ -202,7 +196,7 @@ describe('recording the transition', () => {
     expect(failed).toMatchObject({ action: 'card.issue', outcome: 'failed' });
     expect(failed!.reason).toMatch(/did not record it/);
 
-    const again = await issueCard({ transport, masterKey, templateId: 'tpl-1', user: USER, ports: portsOf(world) });
+    const again = await issueCard({ transport, templateId: 'tpl-1', user: USER, ports: portsOf(world) });
     expect(again).toMatchObject({ cardId, resumed: true });
     expect(await portsOf(world).registry.card(cardId)).toMatchObject({ state: 'issued', holder: { oid: USER.id } });
     expect(await lastUnfinishedRun(cardId)).toBeUndefined();

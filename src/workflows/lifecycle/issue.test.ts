@@ -14,7 +14,6 @@ import {
   auditRows,
   ISSUE_STEPS_IN_ORDER,
   portsOf,
-  testMasterKey,
   testTemplate,
   USER,
   useLifecycleWorld,
@@ -61,7 +60,6 @@ describe('issueCard', () => {
     const { transport } = await cardInReader();
     const s = await issueCard({
       transport,
-      masterKey: await testMasterKey(),
       templateId: 'tpl-mail',
       user: USER,
       ports: portsOf(world()),
@@ -85,12 +83,11 @@ describe('issueCard', () => {
     'issues a blank %s: binding, derived secrets, activation PIN, CSR, and the service records it',
     async (profile) => {
       const { card, transport } = await cardInReader(profile);
-      const masterKey = await testMasterKey();
+      const masterKey = await world().cardMasterKey();
       const events: StepEvent[] = [];
       const ports = portsOf(world());
       const s = await issueCard({
         transport,
-        masterKey,
         templateId: 'tpl-1',
         user: USER,
         ports,
@@ -141,12 +138,11 @@ describe('issueCard', () => {
 
   it('registers two generic cards of one holder apart (by FASC-N)', async () => {
     const user = { ...USER, id: crypto.randomUUID() };
-    const masterKey = await testMasterKey();
     const ports = portsOf(world());
     const first = await cardInReader('piv-generic+ff');
     const second = await cardInReader('piv-generic+ff');
-    const a = await issueCard({ transport: first.transport, masterKey, templateId: 'tpl-1', user, ports });
-    const b = await issueCard({ transport: second.transport, masterKey, templateId: 'tpl-1', user, ports });
+    const a = await issueCard({ transport: first.transport, templateId: 'tpl-1', user, ports });
+    const b = await issueCard({ transport: second.transport, templateId: 'tpl-1', user, ports });
     expect(a.cardId).not.toBe(b.cardId);
     expect((await ports.registry.cardsOf(user.id)).map((r) => r.cardId).sort()).toEqual([a.cardId, b.cardId].sort());
     await first.transport.close();
@@ -161,7 +157,6 @@ describe('issueCard', () => {
     const ports = portsOf(world());
     const s = await issueCard({
       transport,
-      masterKey: await testMasterKey(),
       templateId: 'tpl-unblock',
       user: USER,
       ports,

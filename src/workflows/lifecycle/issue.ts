@@ -72,7 +72,6 @@ export type { IssueUser } from './issue-registry';
 /** What issuance needs. */
 export interface IssueInput {
   readonly transport: CardTransport;
-  readonly masterKey: CryptoKey;
   /** The card template's id; its newest published version is read from `ports.templates`. */
   readonly templateId: string;
   readonly user: IssueUser;
@@ -178,7 +177,7 @@ async function runCardSteps(
 ): Promise<{ run: LifecycleRun<'issue'>; rolledBack: boolean; done: IssueCardResult }> {
   const { card, binding, run: first } = p;
   const { id, planned } = binding;
-  const work = { masterKey: input.masterKey, template: p.template.record, user: input.user, keepKeys };
+  const work = { secrets: input.ports.secrets, template: p.template.record, user: input.user, keepKeys };
   try {
     return { run: first, rolledBack: false, done: await issueCardSteps(work, card, first, id, planned) };
   } catch (e) {

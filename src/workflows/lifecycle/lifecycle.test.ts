@@ -21,17 +21,17 @@ const world = useLifecycleWorld();
 
 describe('unblock, detect locked, retire', () => {
   it('a blocked PIN is detected as locked; the derived PUK unblocks it and the card is active again', async () => {
-    const { transport, masterKey, template, ports, issued } = await issuedInReader(world());
+    const { transport, template, ports, issued } = await issuedInReader(world());
     await activateCard({ transport, activationPin: issued.activationPin!, newPin: '11223344', template, ports });
     expect((await detectLocked(transport, ports)).pinRetriesLeft).toBeNull(); // still verified from activation
     await blockPin(transport);
     const locked = await detectLocked(transport, ports);
     expect([locked.record.state, locked.pinRetriesLeft]).toEqual(['locked', 0]);
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'locked', version: 3 });
-    await expect(unblockCard({ transport, masterKey, newPin: '12', template, ports })).rejects.toMatchObject({
+    await expect(unblockCard({ transport, newPin: '12', template, ports })).rejects.toMatchObject({
       code: 'PIN_POLICY',
     });
-    const u = await unblockCard({ transport, masterKey, newPin: '55667788', template, ports });
+    const u = await unblockCard({ transport, newPin: '55667788', template, ports });
     expect(u.pukRetriesLeft).toBe(3);
     expect(u.state).toBe('active');
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'active', version: 4 });
@@ -40,9 +40,9 @@ describe('unblock, detect locked, retire', () => {
   });
 
   it('an issued card whose activation PIN is blocked is unblocked (audited) and stays issued; the new PIN activates it', async () => {
-    const { transport, masterKey, template, ports, issued } = await issuedInReader(world());
+    const { transport, template, ports, issued } = await issuedInReader(world());
     await blockPin(transport);
-    const u = await unblockCard({ transport, masterKey, newPin: '66778899', template, ports });
+    const u = await unblockCard({ transport, newPin: '66778899', template, ports });
     expect(u.state).toBe('issued');
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'issued' });
     // No transition records it, so the page audits the operator's unblock itself.
@@ -59,11 +59,11 @@ describe('unblock, detect locked, retire', () => {
   it.each(['yubikey-5.4', 'piv-generic+ff'] as const)(
     'retires a %s: keys and binding gone, the service records it retired',
     async (profile) => {
-      const { transport, masterKey, ports, issued } = await issuedInReader(world(), { profile });
-      const r = await retireCard({ transport, masterKey, ports });
+      const { transport, ports, issued } = await issuedInReader(world(), { profile });
+      const r = await retireCard({ transport, ports });
       expect(r.cardId).toBe(issued.cardId);
       expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'retired', holder: { oid: '' } });
-      await expect(retireCard({ transport, masterKey, ports })).rejects.toMatchObject({ code: 'NOT_ISSUED' });
+      await expect(retireCard({ transport, ports })).rejects.toMatchObject({ code: 'NOT_ISSUED' });
       const s = await session(transport);
       const guid = await s.readChuid().then(
         (c) => c.guid,

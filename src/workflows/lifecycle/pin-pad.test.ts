@@ -31,7 +31,7 @@ describe('a PIN-pad reader in the lifecycle', () => {
     const card = createVirtualPivCard({ profile: 'yubikey-5.7', serial: 40_000_001 });
     const transport = await createSimulatorTransport({ entry: corpusEntry('ACS_APG8201_v2.txt'), card });
     const { keypad } = transport.virtualReader;
-    const { masterKey, template, ports, issued } = await issueBehind(world(), transport, {
+    const { template, ports, issued } = await issueBehind(world(), transport, {
       user: { ...USER, id: crypto.randomUUID() },
     });
     const activationPin = issued.activationPin!;
@@ -66,7 +66,7 @@ describe('a PIN-pad reader in the lifecycle', () => {
     for (let i = 0; i < 3; i++) await host.verifyPin('00000000').catch(() => undefined);
     expect((await detectLocked(transport, ports)).record.state).toBe('locked');
     holderTypes(keypad, ['97531864', '97531864', '97531864']);
-    await unblockCard({ transport, masterKey, onReader: true, template, ports });
+    await unblockCard({ transport, onReader: true, template, ports });
     expect(await ports.registry.card(issued.cardId)).toMatchObject({ state: 'active' });
     await (await openPivSession(transport)).verifyPin('97531864');
     await transport.close();

@@ -12,8 +12,8 @@
  * still has it (../card-pass.ts); Graph refusing that does not undo the retirement, the summary says so.
  */
 import { authenticateAdmin } from '../../cards/admin-key';
-import { derivePuk } from '../../cards/admin-secrets';
 import { identifyCard, openCard, type CardHandle, type CardIdentification } from '../../cards/card';
+import type { CardSecrets } from '../../cards/card-secrets';
 import { destroyKeys, removeBinding, resetAdminSecrets, resetToBlank } from '../../cards/retire-steps';
 import { lastUnfinishedRun } from '../../store/journal';
 import { revokeCardPass, type PassContext, type PassRevocation } from '../card-pass';
@@ -25,7 +25,6 @@ import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from
 /** What retiring needs. */
 export interface RetireInput {
   readonly transport: CardTransport;
-  readonly masterKey: CryptoKey;
   readonly ports: LifecyclePorts;
   /** Graph as the signed-in operator, to remove the pass Keyward created for the card. */
   readonly passContext?: PassContext;
@@ -43,17 +42,17 @@ export interface RetireSummary {
 async function wipeGeneric(
   card: CardHandle,
   run: LifecycleRun<'retire'>,
-  masterKey: CryptoKey,
+  secrets: CardSecrets,
   id: CardIdentification,
 ): Promise<void> {
   const { session } = card;
   await run.step(
     'authenticate',
-    () => authenticateAdmin(card, masterKey, id.identity),
+    () => authenticateAdmin(card, secrets, id, 'retire'),
     (r) => ({ keyState: r.state }),
   );
   await run.step('destroy-keys', () => destroyKeys(session));
-  const puk = await derivePuk(masterKey, id.identity);
+  const puk = await secrets.puk(id, 'retire');
   await run.step('reset-admin-secrets', () => resetAdminSecrets(session, puk));
   await run.step('remove-binding', () => removeBinding(session));
 }
@@ -81,7 +80,7 @@ export function retireCard(input: RetireInput): Promise<RetireSummary> {
       () => ({ state: record.state }),
     );
     if (card.kind === 'yubikey') await run.step('reset', () => resetToBlank(card.session, undefined));
-    else await wipeGeneric(card, run, input.masterKey, id);
+    else await wipeGeneric(card, run, input.ports.secrets, id);
     await recordTransition(
       run,
       input.ports,

@@ -4,6 +4,7 @@
  */
 import { layerErrors } from '../../app-error';
 import type { JournalRecord } from '../../store/db';
+import type { CardSecrets } from '../../cards/card-secrets';
 import type { AuditLog, CardRegistry, TemplateStore } from '../ports';
 import type { StepId } from './steps';
 
@@ -24,12 +25,14 @@ export type OnStep = (event: StepEvent) => void;
 
 /**
  * The system of record as the lifecycle workflows reach it (src/workflows/ports.ts): the service's card
- * registry, its audit trail (only for what the service cannot see itself) and the published templates.
+ * registry, its audit trail (only for what the service cannot see itself), the published templates, and
+ * the cards' derived admin secrets (the relay holds the card master key).
  */
 export interface LifecyclePorts {
   readonly registry: CardRegistry;
   readonly audit: AuditLog;
   readonly templates: TemplateStore;
+  readonly secrets: CardSecrets;
 }
 
 /** Codes of `AppError('workflows', …)` raised by the lifecycle workflows. */

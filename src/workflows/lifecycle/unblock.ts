@@ -10,7 +10,6 @@
  * `locked` (the service has no arrow from `issued` to `locked`, so a blocked issued card shows as
  * locked here without being recorded).
  */
-import { derivePuk } from '../../cards/admin-secrets';
 import { identifyCard, openCard } from '../../cards/card';
 import {
   pinRetriesLeft,
@@ -32,7 +31,6 @@ export type UnblockInput = (
   { readonly newPin: string; readonly onReader?: false } | { readonly onReader: true; readonly newPin?: undefined }
 ) & {
   readonly transport: CardTransport;
-  readonly masterKey: CryptoKey;
   readonly template: CardTemplateRecord;
   readonly ports: LifecyclePorts;
   readonly onStep?: OnStep;
@@ -76,7 +74,7 @@ export async function unblockCard(input: UnblockInput): Promise<UnblockSummary> 
       async () => undefined,
       () => ({ state: record.state }),
     );
-    const puk = await derivePuk(input.masterKey, id.identity);
+    const puk = await input.ports.secrets.puk(id, 'unblock');
     const policy = input.template.issue.pinPolicy;
     await run.step('reset-retry-counter', () =>
       input.onReader
