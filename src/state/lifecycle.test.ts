@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { portsOf, testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { fakeMsalAdapter, signedInOperator, until } from '../../test/state/signed-in-operator';
 import { startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
-import { generateMasterKey } from '../workflows/master-key';
 import { LifecycleState } from './lifecycle.svelte';
 import { ReaderState } from './readers.svelte';
 
@@ -49,10 +48,7 @@ describe('LifecycleState', () => {
     const { lifecycle } = await pageWithBlankCard();
     expect(lifecycle.status).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
 
-    // Without a master key nothing can be issued, and the form says so at once.
-    await lifecycle.open('issue');
-    expect(lifecycle.error).toMatchObject({ code: 'MASTER_KEY_MISSING' });
-    await generateMasterKey('a long passphrase for the test key');
+    // No key in this browser: the card's secrets come from the relay.
     await lifecycle.open('issue');
     expect(lifecycle.error).toBeNull();
     expect(lifecycle.issuing.templates.map((t) => t.id)).toEqual(['tpl-1']);
@@ -107,7 +103,6 @@ describe('LifecycleState', () => {
   });
 
   it('forgets what the page showed when the operator leaves, and reads the card only while it is shown', async () => {
-    await generateMasterKey('a long passphrase for the test key', { replace: true });
     const { lifecycle, readers } = await pageWithBlankCard();
     await lifecycle.open('issue');
     await reauthenticateAndFindBen(lifecycle);

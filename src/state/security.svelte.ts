@@ -1,12 +1,14 @@
 /**
- * Options > Security as the UI sees it: the card master key this browser holds (its fingerprint only),
- * and configuration backup. Passphrases pass straight through to the workflows and are never kept here.
+ * Options > Security as the UI sees it: the card master key the relay holds and, from an older Keyward,
+ * one this browser may still hold (fingerprints only), the one-time migration of such a key into the
+ * relay, and configuration backup. Passphrases pass straight through to the workflows and are never kept here.
  * Also the shell's "updated in another tab" flag, which the storage adapter raises.
  */
 import { AppError, toAppError } from '../app-error';
 import { exportConfiguration, importConfiguration, type ImportSummary } from '../workflows/config-transfer';
 import type { RelayTemplateStore } from '../workflows/template-store';
 import {
+  importKeyFileIntoRelay,
   moveMasterKeyToRelay,
   relayMasterKeyStatus,
   type RelayEndpoint,
@@ -14,15 +16,14 @@ import {
 } from '../workflows/relay-master-key';
 import {
   exportMasterKeyFile,
+  forgetMasterKey,
   formatFingerprint,
-  generateMasterKey,
-  importMasterKeyFile,
   masterKeyStatus,
   type MasterKeyStatus,
 } from '../workflows/master-key';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
-export { formatFingerprint, passphraseProblem, PASSPHRASE_MIN } from '../workflows/master-key';
+export { formatFingerprint } from '../workflows/master-key';
 
 /** A file for the UI to offer as a download. */
 export interface DownloadFile {
@@ -32,13 +33,13 @@ export interface DownloadFile {
 
 /** Reactive Security page state; one instance for the app. */
 export class SecurityState {
-  /** This browser's master key, or null when it has none. */
+  /** The master key an older Keyward kept in this browser, or null (the usual case). */
   key = $state.raw<MasterKeyStatus | null>(null);
   loaded = $state(false);
   busy = $state(false);
   failure = $state.raw<AppError | null>(null);
   message = $state('');
-  /** The relay's card master key, once an administrator looked or moved this browser's key there. */
+  /** The relay's card master key (administrators see it). */
   relayKey = $state.raw<RelayMasterKeyStatus | null>(null);
   /** What the last configuration import published, left as it was, or could not publish. */
   imported = $state.raw<ImportSummary | null>(null);
@@ -56,9 +57,19 @@ export class SecurityState {
     private readonly isAdministrator: () => boolean = () => false,
   ) {}
 
+  /** Whether the caller may see and migrate card master keys (the relay refuses everyone else anyway). */
+  get mayAdminister(): boolean {
+    return this.isAdministrator();
+  }
+
   /** Whether the one-time migration of this browser's key into the relay is offered (administrators). */
   get mayMoveKeyToRelay(): boolean {
     return this.isAdministrator() && this.key !== null;
+  }
+
+  /** Whether the relay holds this browser's key, so it may be removed from here. */
+  get keyIsInRelay(): boolean {
+    return this.key !== null && this.key.fingerprint === this.relayKey?.fingerprint;
   }
 
   /**
@@ -77,36 +88,39 @@ export class SecurityState {
     });
   }
 
-  /** Reads which master key the relay holds (administrators). */
-  async loadRelayKey(): Promise<boolean> {
+  /**
+   * The administrator's one-time migration of a key file an older Keyward exported: into the relay, which
+   * then derives the secrets of the cards issued with it. A wrong passphrase changes nothing.
+   */
+  async importKeyFile(fileText: string, passphrase: string): Promise<boolean> {
     return this.#run(async () => {
       const relay = this.relay();
-      if (relay) this.relayKey = await relayMasterKeyStatus(relay);
+      if (!relay) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
+      const { status, replaced } = await importKeyFileIntoRelay(relay, fileText, passphrase);
+      this.relayKey = status;
+      this.message = replaced
+        ? `The relay now holds the key of this file (fingerprint ${formatFingerprint(status.fingerprint)}).`
+        : 'The relay already held the key of this file; nothing was changed.';
     });
   }
 
+  /** Removes this browser's key once the relay holds it. */
+  async forgetBrowserKey(): Promise<boolean> {
+    return this.#run(async () => {
+      await forgetMasterKey(this.relayKey?.fingerprint);
+      this.key = null;
+      this.message = 'This browser no longer holds a card master key; the relay does.';
+    });
+  }
+
+  /** Reads the key this browser may hold and, for administrators, the relay's. */
   async load(): Promise<void> {
     await this.#run(async () => {
       this.key = await masterKeyStatus();
+      const relay = this.relay();
+      if (relay && this.isAdministrator()) this.relayKey = await relayMasterKeyStatus(relay);
     });
     this.loaded = true;
-  }
-
-  /** Generates a master key; `replace` confirms replacing an existing one. */
-  async generate(passphrase: string, replace: boolean): Promise<boolean> {
-    return this.#run(async () => {
-      this.key = await generateMasterKey(passphrase, { replace });
-      this.message = 'A new card master key was generated. Export the key file now and keep it with the passphrase.';
-    });
-  }
-
-  /** Imports a key file; a wrong passphrase leaves everything as it was. */
-  async importKey(fileText: string, passphrase: string, replace: boolean): Promise<boolean> {
-    return this.#run(async () => {
-      this.key = await importMasterKeyFile(fileText, passphrase, { replace });
-      this.message =
-        'The card master key was imported. Compare its fingerprint with the one on the browser it came from.';
-    });
   }
 
   /** The protected key file, or null when there is none (then `failure` says why). */

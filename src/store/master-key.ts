@@ -19,3 +19,8 @@ export async function readMasterKey(): Promise<MasterKeyRecord | undefined> {
 export async function writeMasterKey(record: MasterKeyRecord): Promise<void> {
   await (await openKeywardDb()).put('keys', record);
 }
+
+/** Removes the stored master key (after an administrator moved it into the relay). */
+export async function forgetMasterKey(): Promise<void> {
+  await (await openKeywardDb()).delete('keys', MASTER_KEY_ID);
+}

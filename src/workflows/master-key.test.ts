@@ -5,15 +5,9 @@ import { isAppError } from '../app-error';
 import { deriveManagementKey, importCardMasterKey } from '../cards/admin-secrets';
 import { openKeywardDb } from '../store/db';
 import { readMasterKey } from '../store/master-key';
-import {
-  currentMasterKey,
-  exportMasterKeyFile,
-  FINGERPRINT_LABEL,
-  generateMasterKey,
-  importMasterKeyFile,
-  masterKeyStatus,
-  passphraseProblem,
-} from './master-key';
+import { keepKeyLikeAnOlderKeyward } from '../../test/support/older-browser-key';
+import { exportMasterKeyFile, FINGERPRINT_LABEL, forgetMasterKey, masterKeyStatus } from './master-key';
+import { openKeyFile, parseKeyFile } from './master-key-file';
 
 const PASSPHRASE = 'correct horse battery staple';
 const card = { serial: 12345678 };
@@ -25,7 +19,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-/** What another browser does: forget the key (clear site data). */
+/** A browser that never held a key (site data cleared). */
 async function forgetKey(): Promise<void> {
   await (await openKeywardDb()).delete('keys', 'card-master-key');
 }
@@ -52,19 +46,16 @@ async function openIndependently(text: string, passphrase: string): Promise<Uint
   return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: b64(f.cipher.iv) }, aes, b64(f.ciphertext)));
 }
 
-describe('card master key', () => {
+describe('the card master key an older Keyward kept in this browser', () => {
   beforeEach(forgetKey);
 
-  it('asks for a passphrase of at least 12 characters, typed the same twice', () => {
-    expect(passphraseProblem('short')).toMatch(/at least 12/);
-    expect(passphraseProblem(PASSPHRASE, `${PASSPHRASE}!`)).toMatch(/differ/);
-    expect(passphraseProblem(PASSPHRASE, PASSPHRASE)).toBeNull();
-  });
-
-  it('generates a key file in the documented format whose fingerprint comes from HKDF bits, not the raw key', async () => {
-    expect(await currentMasterKey()).toBeNull();
-    const status = await generateMasterKey(PASSPHRASE);
+  it('exports its key file in the documented format, whose fingerprint comes from HKDF bits, not the raw key', async () => {
+    expect(await masterKeyStatus()).toBeNull();
+    await expect(exportMasterKeyFile()).rejects.toMatchObject({ code: 'MASTER_KEY_MISSING' });
+    const kept = await keepKeyLikeAnOlderKeyward(PASSPHRASE);
+    expect((await masterKeyStatus())?.fingerprint).toBe(kept.fingerprint);
     const { text, fileName } = await exportMasterKeyFile();
+    expect(text).toBe(kept.keyFile);
     const file = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(file)).toEqual(['format', 'version', 'kdf', 'cipher', 'ciphertext', 'fingerprint']);
     expect(file).toMatchObject({
@@ -73,8 +64,8 @@ describe('card master key', () => {
       kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations: 600000 },
       cipher: { name: 'AES-GCM' },
     });
-    expect(file.fingerprint).toBe(status.fingerprint);
-    expect(fileName).toBe(`keyward-card-master-key-${status.fingerprint.slice(0, 8)}.json`);
+    expect(file.fingerprint).toBe(kept.fingerprint);
+    expect(fileName).toBe(`keyward-card-master-key-${kept.fingerprint.slice(0, 8)}.json`);
     expect(text).not.toContain(PASSPHRASE);
 
     const raw = await openIndependently(text, PASSPHRASE);
@@ -86,67 +77,45 @@ describe('card master key', () => {
       256,
     );
     const expected = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bits)).slice(0, 8), { lower: true });
-    expect(status.fingerprint).toBe(expected);
+    expect(kept.fingerprint).toBe(expected);
     const rawDigest = new Uint8Array(await crypto.subtle.digest('SHA-256', raw)).slice(0, 8);
-    expect(status.fingerprint).not.toBe(toHex(rawDigest, { lower: true }));
+    expect(kept.fingerprint).not.toBe(toHex(rawDigest, { lower: true }));
 
-    const key = (await currentMasterKey())!;
-    expect(key.extractable).toBe(false);
-    expect(key.usages).toEqual(['deriveBits']);
+    const stored = (await readMasterKey())!.key;
+    expect(stored.extractable).toBe(false);
+    expect(stored.usages).toEqual(['deriveBits']);
     // The stored key derives what the file's key derives.
-    expect(await deriveManagementKey(key, card, 'AES192')).toEqual(
+    expect(await deriveManagementKey(stored, card, 'AES192')).toEqual(
       await deriveManagementKey(await importCardMasterKey(raw), card, 'AES192'),
     );
   });
 
-  it('imports the exported file in another browser: same fingerprint, same card secrets; export gives the same file', async () => {
-    const made = await generateMasterKey(PASSPHRASE);
-    const { text } = await exportMasterKeyFile();
-    const secret = await deriveManagementKey((await currentMasterKey())!, card, 'AES192');
-    await forgetKey();
-    expect(await masterKeyStatus()).toBeNull();
-    const imported = await importMasterKeyFile(text, PASSPHRASE);
-    expect(imported.fingerprint).toBe(made.fingerprint);
-    expect(await deriveManagementKey((await currentMasterKey())!, card, 'AES192')).toEqual(secret);
-    expect((await exportMasterKeyFile()).text).toBe(text);
-  });
-
-  it('refuses a wrong passphrase, a damaged file and an unconfirmed replacement, changing nothing', async () => {
-    await generateMasterKey(PASSPHRASE);
-    const { text } = await exportMasterKeyFile();
-    const before = await readMasterKey();
-    const wrong = await rejection(importMasterKeyFile(text, 'wrong passphrase here', { replace: true }));
+  it('opens the file only with its passphrase, and refuses a damaged one, never echoing the passphrase', async () => {
+    const { keyFile } = await keepKeyLikeAnOlderKeyward(PASSPHRASE);
+    const wrong = await rejection(openKeyFile(parseKeyFile(keyFile), 'wrong passphrase here'));
     expect(isAppError(wrong, 'workflows', 'WRONG_PASSPHRASE')).toBe(true);
     expect((wrong as Error).message).not.toContain('wrong passphrase here');
-    const tampered = text.replace(/"fingerprint": "[0-9a-f]{16}"/, '"fingerprint": "0000000000000000"');
+    const flipped = keyFile.replace(/"ciphertext": "(.)/, (_, c: string) => `"ciphertext": "${c === 'A' ? 'B' : 'A'}`);
+    expect(isAppError(await rejection(openKeyFile(parseKeyFile(flipped), PASSPHRASE)), 'workflows')).toBe(true);
     expect(
       isAppError(
-        await rejection(importMasterKeyFile(tampered, PASSPHRASE, { replace: true })),
+        await rejection(Promise.resolve().then(() => parseKeyFile('{"format":"x"}'))),
         'workflows',
         'BAD_KEY_FILE',
       ),
     ).toBe(true);
-    expect(
-      isAppError(
-        await rejection(importMasterKeyFile('{"format":"x"}', PASSPHRASE, { replace: true })),
-        'workflows',
-        'BAD_KEY_FILE',
-      ),
-    ).toBe(true);
-    expect(isAppError(await rejection(importMasterKeyFile(text, PASSPHRASE)), 'workflows', 'MASTER_KEY_EXISTS')).toBe(
-      true,
-    );
-    expect(isAppError(await rejection(generateMasterKey(PASSPHRASE)), 'workflows', 'MASTER_KEY_EXISTS')).toBe(true);
-    expect(
-      isAppError(await rejection(generateMasterKey('short', { replace: true })), 'workflows', 'WEAK_PASSPHRASE'),
-    ).toBe(true);
-    expect(await readMasterKey()).toEqual(before);
+    expect(await openKeyFile(parseKeyFile(keyFile), PASSPHRASE)).toHaveLength(32);
   });
 
-  it('replaces the key only when asked to', async () => {
-    const first = await generateMasterKey(PASSPHRASE);
-    const second = await generateMasterKey(PASSPHRASE, { replace: true });
-    expect(second.fingerprint).not.toBe(first.fingerprint);
-    expect((await masterKeyStatus())?.fingerprint).toBe(second.fingerprint);
+  it('is removed from this browser only once the relay holds the same key', async () => {
+    const kept = await keepKeyLikeAnOlderKeyward(PASSPHRASE);
+    for (const relayHolds of [undefined, '0000000000000000']) {
+      const refused = await rejection(forgetMasterKey(relayHolds));
+      expect(isAppError(refused, 'workflows', 'MASTER_KEY_NOT_IN_RELAY')).toBe(true);
+      expect((await masterKeyStatus())?.fingerprint).toBe(kept.fingerprint);
+    }
+    await forgetMasterKey(kept.fingerprint);
+    expect(await masterKeyStatus()).toBeNull();
+    await forgetMasterKey(undefined); // nothing left to remove: nothing to refuse
   });
 });

@@ -12,7 +12,8 @@ import { transitionCard } from '../relay-api/cards';
 import { derivePuk } from '../cards/admin-secrets';
 import { relayCall } from '../relay-api/request';
 import { ReleasedSecret } from '../relay-api/card-keys-contract';
-import { currentMasterKey, generateMasterKey, masterKeyStatus } from './master-key';
+import { keepKeyLikeAnOlderKeyward } from '../../test/support/older-browser-key';
+import { forgetMasterKey, masterKeyStatus } from './master-key';
 import { moveMasterKeyToRelay, relayMasterKeyStatus } from './relay-master-key';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -26,7 +27,8 @@ afterAll(() => world?.close());
 describe('moving the card master key into the relay', () => {
   it('gives the relay this browser’s key once; the relay then derives the same PUK for a registered card', async () => {
     const admin = world.endpoint(PEOPLE.adam);
-    const mine = await generateMasterKey(PASSPHRASE);
+    const mine = await keepKeyLikeAnOlderKeyward(PASSPHRASE);
+    await expect(forgetMasterKey(undefined)).rejects.toMatchObject({ code: 'MASTER_KEY_NOT_IN_RELAY' });
     expect((await relayMasterKeyStatus(admin)).fingerprint).not.toBe(mine.fingerprint);
     await expect(moveMasterKeyToRelay(world.endpoint(PEOPLE.olivia), PASSPHRASE)).rejects.toMatchObject({
       code: 'ROLE_MISSING',
@@ -60,7 +62,10 @@ describe('moving the card master key into the relay', () => {
       body: { operation: 'issue', secret: 'puk' },
       answer: ReleasedSecret,
     });
-    expect(released).toEqual({ secret: 'puk', puk: await derivePuk((await currentMasterKey())!, { serial: 4242 }) });
+    expect(released).toEqual({ secret: 'puk', puk: await derivePuk(mine.key, { serial: 4242 }) });
     expect((await masterKeyStatus())!.fingerprint).toBe(mine.fingerprint);
+    // Only now, with the relay holding it, may the browser's copy go.
+    await forgetMasterKey(moved.status.fingerprint);
+    expect(await masterKeyStatus()).toBeNull();
   });
 });

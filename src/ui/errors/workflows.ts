@@ -56,14 +56,12 @@ export const WORKFLOWS_WORDS: Words = {
   BATCH_TAP_TOO_MANY: (f) =>
     `The file names ${String(f.count)} users; one batch takes at most ${String(f.max)}. Split the file.`,
   TAP_CODE_GONE: say('The code of this pass is no longer held, so it cannot be emailed. Request a new pass.'),
-  // The passphrase rule itself is the message (master-key.ts passphraseProblem), shared with the form.
-  WEAK_PASSPHRASE: (_, message) => sentence(message),
   WRONG_PASSPHRASE: say(
     'The passphrase does not open this key file (or the file was altered). Nothing was changed. Check the passphrase and the file, and try again.',
   ),
   BAD_KEY_FILE: (_, message) =>
     `${sentence(message)} Choose the key file exported from Options > Security on the browser that holds the key.`,
-  MASTER_KEY_EXISTS: say(
-    'This browser already holds a card master key. Confirm "Replace master key" to replace it (cards issued under the old key will need the old one), or keep the one it has.',
+  MASTER_KEY_NOT_IN_RELAY: say(
+    'The relay does not hold this browser’s card master key yet, so it stays here. Move it into the relay first; then it can be removed.',
   ),
 };
