@@ -73,7 +73,8 @@ export async function authenticateAdmin(
   const fromMetadata = meta !== undefined;
   if (meta?.isDefault !== false && (await accepted(() => card.session.authenticate(DEFAULT_MANAGEMENT_KEY, algorithm))))
     return { state: 'default', algorithm, fromMetadata };
-  if (await derivedKeyWorks(card, secrets, id, algorithm, purpose)) return { state: 'derived', algorithm, fromMetadata };
+  if (await derivedKeyWorks(card, secrets, id, algorithm, purpose))
+    return { state: 'derived', algorithm, fromMetadata };
   throw cardStepError(
     'CARD_FOREIGN',
     'The card holds a management key that is neither the factory default nor the one derived for it.',

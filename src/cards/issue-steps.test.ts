@@ -70,7 +70,9 @@ describe('management key', () => {
   it('refuses a card without SET MANAGEMENT KEY before anything is written', async () => {
     const card = await openCard((await cardInReader('piv-generic')).transport);
     const { id } = await planBinding(card, USER.id);
-    const error = await authenticateChangeable(card, masterKeySecrets(await testMasterKey()), id).catch((e: unknown) => e);
+    const error = await authenticateChangeable(card, masterKeySecrets(await testMasterKey()), id).catch(
+      (e: unknown) => e,
+    );
     expect(isAppError(error, 'cards', 'MANAGEMENT_KEY_FIXED')).toBe(true);
     expect((error as { fields: object }).fields).toMatchObject({ algorithm: 'TDES', kind: 'piv', cardId: id.cardId });
   });

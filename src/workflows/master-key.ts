@@ -28,8 +28,7 @@ export async function masterKeyStatus(): Promise<MasterKeyStatus | null> {
 /** The protected key file of this browser's master key, as it was generated or imported here. */
 export async function exportMasterKeyFile(): Promise<{ fileName: string; text: string }> {
   const r = await readMasterKey();
-  if (!r)
-    throw new AppError('workflows', 'MASTER_KEY_MISSING', 'This browser holds no card master key of its own.');
+  if (!r) throw new AppError('workflows', 'MASTER_KEY_MISSING', 'This browser holds no card master key of its own.');
   return { fileName: `keyward-card-master-key-${r.fingerprint.slice(0, 8)}.json`, text: r.keyFile };
 }
 

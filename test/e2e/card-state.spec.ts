@@ -8,7 +8,7 @@ import { test, expect, vendorClassReader } from './fixtures';
 import {
   blockPinElsewhere,
   checkExportTemplate,
-  createCardTemplateAndKey,
+  createCardTemplate,
   issueTo,
   NEW_PIN,
   shimReaderCard,
@@ -30,7 +30,7 @@ test('three wrong activation PINs close the form and say the PIN is blocked; a P
   await page.goto('/');
   await signInAs(/Aisha Operator/);
   await checkExportTemplate(page);
-  await createCardTemplateAndKey(page);
+  await createCardTemplate(page);
   const activationPin = await issueTo(page, shimReaderCard, YUBIKEY);
   const wrong = activationPin === '00000000' ? '11111111' : '00000000';
   const state = page.getByTestId('card-state');

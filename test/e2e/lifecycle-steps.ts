@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { E2E_PORTS } from '../../playwright.config';
 import { expect, publishDefaultExportTemplate } from './fixtures';
-import { chooseBridgeReader, generateMasterKey, startIssue } from './operator-steps';
+import { chooseBridgeReader, startIssue } from './operator-steps';
 import type { BridgeRig } from '../bridge/bridge-rig';
 
 export const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
@@ -49,12 +49,12 @@ export async function checkExportTemplate(page: Page): Promise<void> {
   await expect(text).toHaveValue(/\$\{AadTapCode\}/);
 }
 
-/** Step 2: a card template with TAP and Initiate Card; then the master key. */
-export async function createCardTemplateAndKey(page: Page): Promise<void> {
+/** Step 2: a card template with TAP and Initiate Card (the card keys are the relay's). */
+export async function createCardTemplate(page: Page): Promise<void> {
   await page.goto('/#/templates');
   // Templates are the relay's, which lives for the whole run: an earlier test may have published it.
   await expect(page.getByRole('button', { name: 'New card template' })).toBeVisible();
-  if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return generateMasterKey(page);
+  if (await page.getByRole('button', { name: TEMPLATE, exact: true }).isVisible()) return;
   // Its pass is emailed with the default data-export template, which must be published to be chosen.
   await publishDefaultExportTemplate(page);
   await page.goto('/#/templates');
@@ -77,7 +77,6 @@ export async function createCardTemplateAndKey(page: Page): Promise<void> {
     .check();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
-  await generateMasterKey(page);
 }
 
 /** How the blank card gets into a reader. */
@@ -201,7 +200,7 @@ export async function activate(page: Page, activationPin: string, holder: Holder
   await expect(page.getByTestId('card-state')).toContainText('is Active');
 }
 
-/** Steps 1–3 on a signed-in page: templates, master key, Issue to `holder`. Returns the activation PIN. */
+/** Steps 1–3 on a signed-in page: templates, Issue to `holder`. Returns the activation PIN. */
 export async function issueOnly(
   page: Page,
   insert: InsertBlankCard,
@@ -209,12 +208,12 @@ export async function issueOnly(
   holder: Holder = BEN,
 ): Promise<string> {
   await checkExportTemplate(page);
-  await createCardTemplateAndKey(page);
+  await createCardTemplate(page);
   return issueTo(page, insert, credential, holder);
 }
 
 /**
- * Steps 1–4 on a signed-in page: templates, master key, Issue to `holder` (Ben Member unless told),
+ * Steps 1–4 on a signed-in page: templates, Issue to `holder` (Ben Member unless told),
  * Activate with `NEW_PIN` (the template's pass is created and emailed). Returns the activation PIN.
  */
 export async function issueAndActivate(

@@ -11,7 +11,7 @@ import { test as base, expect, chooseUser, SERVICE_LOGS, vendorClassReader, type
 import {
   blockPinElsewhere,
   bridgeYubiKey,
-  createCardTemplateAndKey,
+  createCardTemplate,
   INBOX,
   issueAndActivate,
   NEW_PIN,
@@ -108,6 +108,17 @@ async function runWholeWorkflow(
   // serial) has its binding replaced, so nothing names it any more and it reads Blank. Only Issue is offered.
   await expect(page.getByTestId('card-state')).toContainText(retiredAs);
   await expect(page.getByTestId('state-diagram').getByRole('button')).toHaveText(['Issue']);
+
+  // The card's secrets came from the relay, one per operation that needed it, each audited as Aisha's.
+  const auditor = await relayAs('grace.reader@contoso.example');
+  const releases = (await auditor.audit({ action: 'key.release' })).filter((r) => r.actor.name === 'Aisha Operator');
+  await auditor.dispose();
+  const cardId = releases.find((r) => r.target.label === 'PUK for issue')?.target.id;
+  const forCard = releases.filter((r) => r.target.id === cardId);
+  expect(forCard.map((r) => r.target.label)).toEqual(
+    expect.arrayContaining(['PUK for issue', 'management key for issue', ...(blockPin ? ['PUK for unblock'] : [])]),
+  );
+  expect(forCard.every((r) => r.outcome === 'succeeded')).toBe(true);
 
   // Secrets stayed in memory only.
   const secrets = [
@@ -218,7 +229,7 @@ test('Issue refuses a generic PIV card that cannot change its factory management
   await installUsbShim(vendorClassReader('piv-generic'));
   await page.goto('/');
   await signInAs(/Aisha Operator/);
-  await createCardTemplateAndKey(page);
+  await createCardTemplate(page);
   await page.goto('/#/lifecycle');
   await shimReaderCard(page);
   const state = page.getByTestId('card-state');
@@ -359,31 +370,4 @@ test.describe('over the local PC/SC bridge', () => {
     expect(lost!.target.label).toContain('Ben Member');
     expect(consoleProblems).toEqual([]);
   });
-});
-
-test('Issue refuses without a master key and says where to get one', async ({
-  operatorPage: page,
-  consoleProblems,
-}) => {
-  // A serial of its own: the run's specs share one relay, where an earlier spec's card may be Active.
-  const openOwnCard = async () => {
-    await page.goto('/?demo-card-serial=34000001#/lifecycle');
-    await page.getByRole('button', { name: 'Virtual reader' }).click();
-    await expect(page.getByTestId('card-state')).toContainText(/is (Blank|Retired)/);
-  };
-  await openOwnCard();
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
-  const refusal = page.getByTestId('master-key-refusal');
-  await expect(refusal).toContainText('This browser holds no card master key');
-  await expect(refusal.getByRole('link', { name: 'Options > Security' })).toHaveAttribute('href', '#/options/security');
-  await expect(page.getByRole('button', { name: 'Re-authenticate' })).toHaveCount(0);
-
-  await createCardTemplateAndKey(page);
-  await openOwnCard();
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Issue' }).click();
-  // With a key and a template, Issue goes on to the operator's re-authentication.
-  await expect(page.getByLabel('Card template')).toHaveValue(/.+/);
-  await expect(page.getByRole('button', { name: 'Re-authenticate' })).toBeEnabled();
-  await expect(page.getByTestId('master-key-refusal')).toHaveCount(0);
-  expect(consoleProblems).toEqual([]);
 });

@@ -1,21 +1,11 @@
 /**
- * Operator steps several specs take through the console's UI: this browser's card master key, a card in
- * the reader behind the local PC/SC bridge (paired with the code the bridge printed), and Issue up to the
+ * Operator steps several specs take through the console's UI: a card in the reader behind the local PC/SC bridge (paired with the code the bridge printed), and Issue up to the
  * operator's final click.
  */
 import type { Page } from '@playwright/test';
 import { expect, chooseUser } from './fixtures';
 import { E2E_APP_ORIGIN } from '../../playwright.config';
 import type { BridgeRig } from '../bridge/bridge-rig';
-
-/** Options > Security: this browser's own card master key. */
-export async function generateMasterKey(page: Page): Promise<void> {
-  await page.goto('/#/options/security');
-  await page.getByLabel('New passphrase').fill('correct horse battery staple');
-  await page.getByLabel('Repeat passphrase').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Generate master key' }).click();
-  await expect(page.getByTestId('master-key-fingerprint')).toBeVisible();
-}
 
 /**
  * The card behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in the test

@@ -11,7 +11,7 @@ import type { Page } from '@playwright/test';
 import { corpusEntry } from '../../src/simulator/fake-corpus';
 import { scanPage } from '../support/secrecy-page';
 import { test, expect, SERVICE_LOGS } from './fixtures';
-import { checkExportTemplate, createCardTemplateAndKey, issueTo, NEW_PIN, shimReaderCard } from './lifecycle-steps';
+import { checkExportTemplate, createCardTemplate, issueTo, NEW_PIN, shimReaderCard } from './lifecycle-steps';
 
 /** A smart-card-class PIN-pad reader, unrestricted as in the installed app (usb-unrestricted). */
 const PIN_PAD_READER = {
@@ -52,7 +52,7 @@ test('activation on a PIN-pad reader: the PINs typed on its keypad, VERIFY and c
   await page.goto('/');
   await signInAs(/Aisha Operator/);
   await checkExportTemplate(page);
-  await createCardTemplateAndKey(page);
+  await createCardTemplate(page);
   const activationPin = await issueTo(page, shimReaderCard, /YubiKey 5 · PIV · firmware 5\.7\.2/);
   await expect(page.getByText('PIN pad', { exact: true }).locator('xpath=following-sibling::dd[1]')).toHaveText('yes');
   // Issue set the activation PIN from the host (it generated it); from here on the PINs are the holder's.

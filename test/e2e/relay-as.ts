@@ -23,6 +23,10 @@ export interface RelayAs {
   ): Promise<PublishedTemplate>;
   /** Applies a card transition (an operator's call), e.g. to register a card the test is not about. */
   transition(cardId: string, body: TransitionBody): Promise<Card>;
+  /** The card master key the relay holds: fingerprint, source, used (an administrator's call). */
+  cardMasterKey(): Promise<{ fingerprint: string; source: string; used: boolean }>;
+  /** One card's PUK for `operation`, as a console gets it (an operator's call; audited as `key.release`). */
+  releasePuk(cardId: string, operation: 'issue' | 'unblock' | 'retire'): Promise<string>;
   /** The newest audit rows (an auditor's call). */
   audit(query?: Record<string, string>): Promise<AuditRow[]>;
   dispose(): Promise<void>;
@@ -46,6 +50,15 @@ export async function relayAs(upn: string): Promise<RelayAs> {
       ),
     transition: async (cardId, body) =>
       ok<Card>(await relay.post(`/api/cards/${encodeURIComponent(cardId)}/transitions`, { data: body })),
+    cardMasterKey: async () => ok(await relay.get('/api/card-keys/master-key')),
+    releasePuk: async (cardId, operation) =>
+      (
+        await ok<{ puk: string }>(
+          await relay.post(`/api/card-keys/${encodeURIComponent(cardId)}/release`, {
+            data: { operation, secret: 'puk' },
+          }),
+        )
+      ).puk,
     audit: async (query = {}) =>
       (await ok<{ entries: AuditRow[] }>(await relay.get('/api/audit', { params: { limit: '200', ...query } })))
         .entries,

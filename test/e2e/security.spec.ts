@@ -1,9 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { importCardMasterKey, masterKeyFingerprint } from '../../src/cards/admin-secrets';
+import { sealKeyFile } from '../../src/workflows/master-key-file';
+import { formatFingerprint } from '../../src/workflows/master-key';
 import { test, expect, signInAs } from './fixtures';
+import { relayAs } from './relay-as';
 
 const PASSPHRASE = 'correct horse battery staple';
-const FINGERPRINT = /^[0-9a-f]{4}( [0-9a-f]{4}){3}$/;
 
 async function download(page: Page, button: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
@@ -11,53 +14,50 @@ async function download(page: Page, button: string): Promise<string> {
 }
 
 test.describe('Options > Security', () => {
-  test('a master key generated in one browser imports into another with the same fingerprint; a wrong passphrase is refused', async ({
-    operatorPage: page,
-    browser,
-    baseURL,
+  test("an administrator sees the relay's card master key; a key file from an older Keyward goes into the relay only while its key issued nothing", async ({
+    page,
     consoleProblems,
-  }) => {
+  }, testInfo) => {
+    // The relay's key has released a secret (issued a card): from then on it is never replaced.
+    const aisha = await relayAs('aisha.operator@contoso.example');
+    await aisha.releasePuk(`serial:${35_000_000 + (Date.now() % 1_000_000)}`, 'issue');
+    await aisha.dispose();
+    const ada = await relayAs('ada.admin@contoso.example');
+    const relayKey = await ada.cardMasterKey();
+    await ada.dispose();
+    expect(relayKey.used).toBe(true);
+
+    await page.goto('/');
+    await signInAs(page, /Ada Admin/);
     await page.goto('/#/options/security');
-    await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible();
-    await expect(page.getByTestId('master-key-missing')).toBeVisible();
-    await page.getByLabel('New passphrase').fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(`${PASSPHRASE}?`);
-    await page.getByRole('button', { name: 'Generate master key' }).click();
-    await expect(page.getByRole('alert')).toContainText('The two passphrases differ.');
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Generate master key' }).click();
-    const fingerprint = page.getByTestId('master-key-fingerprint');
-    await expect(fingerprint).toHaveText(FINGERPRINT);
-    const shown = await fingerprint.textContent();
-    await expect(page.getByLabel('New passphrase')).toHaveValue('');
+    await expect(page.getByTestId('relay-key-fingerprint')).toHaveText(formatFingerprint(relayKey.fingerprint));
+    await expect(page.getByTestId('relay-key')).toContainText('cards were issued under it');
+    await expect(page.getByTestId('browser-key')).toHaveCount(0); // no browser keeps a key of its own
 
-    const keyFile = await download(page, 'Export key file');
-    const file = JSON.parse(await readFile(keyFile, 'utf8')) as {
-      format: string;
-      fingerprint: string;
-      kdf: { iterations: number };
-    };
-    expect(file).toMatchObject({ format: 'keyward-card-master-key', kdf: { iterations: 600000 } });
-    expect(file.fingerprint.replace(/(.{4})(?=.)/g, '$1 ')).toBe(shown);
-    await page.reload();
-    await expect(fingerprint).toHaveText(shown!);
+    // A key file an older Keyward exported.
+    const raw = crypto.getRandomValues(new Uint8Array(32));
+    const fingerprint = await masterKeyFingerprint(await importCardMasterKey(raw));
+    const keyFile = testInfo.outputPath('older-keyward-key.json');
+    await writeFile(keyFile, await sealKeyFile(raw, PASSPHRASE, fingerprint));
+    const form = page.getByRole('form', { name: 'Import a key file into the relay' });
+    await form.getByRole('button', { name: 'Import into the relay' }).click();
+    await expect(form.getByRole('alert')).toHaveText('Choose the key file first.');
+    await form.getByLabel('Key file', { exact: true }).setInputFiles(keyFile);
+    await form.getByLabel('Key file passphrase').fill('not the passphrase at all');
+    await form.getByRole('button', { name: 'Import into the relay' }).click();
+    await expect(page.getByRole('alert')).toContainText('The passphrase does not open this key file');
+    await form.getByLabel('Key file passphrase').fill(PASSPHRASE);
+    await form.getByRole('button', { name: 'Import into the relay' }).click();
+    await expect(page.getByRole('alert')).toContainText('Nothing was changed; compare the fingerprints');
+    await expect(page.getByTestId('relay-key-fingerprint')).toHaveText(formatFingerprint(relayKey.fingerprint));
     expect(consoleProblems).toEqual([]);
+  });
 
-    // Another browser profile: nothing stored there yet.
-    const other = await browser.newContext({ baseURL });
-    const second = await other.newPage();
-    await second.goto('/#/options/security');
-    await signInAs(second, /Aisha Operator/);
-    await expect(second.getByTestId('master-key-missing')).toBeVisible();
-    await second.getByLabel('Key file', { exact: true }).setInputFiles(keyFile);
-    await second.getByLabel('Key file passphrase').fill('not the passphrase at all');
-    await second.getByRole('button', { name: 'Import key file' }).click();
-    await expect(second.getByRole('alert')).toContainText('The passphrase does not open this key file');
-    await expect(second.getByTestId('master-key-missing')).toBeVisible();
-    await second.getByLabel('Key file passphrase').fill(PASSPHRASE);
-    await second.getByRole('button', { name: 'Import key file' }).click();
-    await expect(second.getByTestId('master-key-fingerprint')).toHaveText(shown!);
-    await other.close();
+  test('an operator sees no card master key and no import', async ({ operatorPage: page }) => {
+    await page.goto('/#/options/security');
+    await expect(page.getByRole('heading', { name: 'Card master key' })).toBeVisible();
+    await expect(page.getByTestId('relay-key')).toHaveCount(0);
+    await expect(page.getByRole('form', { name: 'Import a key file into the relay' })).toHaveCount(0);
   });
 
   test('a configuration backup imports into another browser; a broken one changes nothing', async ({
@@ -105,7 +105,7 @@ test('a tab left open when another tab upgrades the database is told to reload',
   context,
 }) => {
   await page.goto('/#/options/security');
-  await expect(page.getByTestId('master-key-missing')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Card master key' })).toBeVisible();
   // A "newer Keyward" in a second tab: opening the database at a higher version asks older tabs to close.
   const newer = await context.newPage();
   await newer.goto('/#/lifecycle');

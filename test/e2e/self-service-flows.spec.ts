@@ -13,16 +13,15 @@
  * behind the local PC/SC bridge (pcscd → vpcd → a virtual YubiKey in this process), which both pages
  * reach, one after the other. Templates and their emails are this run's own, published as Ada.
  *
- * Card keys: Aisha's console issues with the master key of her browser (its key file), as today; the
- * relay derives the same PUK once an administrator has imported that key file into it, the one-time
- * migration DESIGN.md "Card keys" describes, which Ada does before the unblock (the key file into her
- * console, then "Move this key into the relay" on its Security screen).
+ * Card keys: the relay holds the card master key. Aisha's console asks it for the card's secrets at
+ * Issue; at the unblock the relay releases the PUK it derives for Kofi's card to Kofi's page alone.
+ * (The one-time migration of an older browser's key is src/workflows/relay-master-key.test.ts.)
  */
 import type { Page } from '@playwright/test';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
 import { test, expect, signInAs, SERVICE_LOGS } from './fixtures';
 import { relayAs } from './relay-as';
-import { chooseBridgeReader, generateMasterKey, startIssue } from './operator-steps';
+import { chooseBridgeReader, startIssue } from './operator-steps';
 import { blankYubiKey, impostorYubiKey, putCardInBridgeReader, type CardInReader } from './bridge-card';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 import { scanPage } from '../support/secrecy-page';
@@ -30,7 +29,6 @@ import {
   blockThePin,
   holderSignsIn,
   mailTo,
-  migrateKeyToRelay,
   otherComputer,
   pinOnCard,
   selfServiceTemplates,
@@ -42,9 +40,8 @@ const RUN = String(Date.now() % 1e7);
 const SERIAL = 60_000_000 + Number(RUN);
 const KOFI = 'kofi.mensah@contoso.example';
 const NEW_PIN = '70814253';
-/** The PIN Kofi chooses when he unblocks his card, and the passphrase of the console's key file. */
+/** The PIN Kofi chooses when he unblocks his card. */
 const UNBLOCKED_PIN = '58203716';
-const PASSPHRASE = 'correct horse battery staple';
 
 const { ACTIVATION_MAIL, PASS_MAIL, activationText, SELF_SERVICE_TEMPLATE } = selfServiceTemplates(RUN);
 
@@ -59,8 +56,7 @@ test.describe.serial('self-service', () => {
   let operator: Page;
   let holder: Page;
   let activationPin = '';
-  /** Kofi's card's PUK, as the console's key file (and, once imported, the relay) derives it. */
-  let puk = '';
+
   /** Every console line of both pages (searched for secrets at the end). */
   const consoleLines: string[] = [];
   const consoleProblems: string[] = [];
@@ -100,7 +96,6 @@ test.describe.serial('self-service', () => {
     const page = operator;
     await page.goto('/');
     await signInAs(page, /Aisha Operator/);
-    await generateMasterKey(page);
     await page.goto('/#/lifecycle');
     await chooseBridgeReader(page, rig);
     await expect(page.getByTestId('card-state')).toContainText(/is Blank/);
@@ -191,12 +186,8 @@ test.describe.serial('self-service', () => {
     inReader = await putCardInBridgeReader(rig, kofis.card, inReader);
   });
 
-  test('Unblock my PIN: the PIN blocked, the card proves itself with 9E, the holder sets a new PIN that works', async ({
-    browser,
-  }) => {
+  test('Unblock my PIN: the PIN blocked, the card proves itself with 9E, the holder sets a new PIN that works', async () => {
     test.setTimeout(240_000);
-    puk = await migrateKeyToRelay(browser, operator, PASSPHRASE, SERIAL);
-    await operator.goto('/#/audit');
     await blockThePin(inReader.card);
     inReader = await putCardInBridgeReader(rig, inReader.card, inReader); // the holder takes the card out and back
     await holder.goto('/self-service/');
@@ -236,6 +227,10 @@ test.describe.serial('self-service', () => {
 
   test('after the flows, neither app nor the services kept a PIN or a pass', async ({ emulator }) => {
     const tap = await emulator.tapFor(await emulator.userId(KOFI));
+    // The card's PUK, as the relay derives it (asked here as an operator would be: audited).
+    const aisha = await relayAs('aisha.operator@contoso.example');
+    const puk = await aisha.releasePuk(`serial:${SERIAL}`, 'unblock');
+    await aisha.dispose();
     const secrets = [
       { name: 'the activation PIN', value: activationPin },
       { name: 'the new PIN', value: NEW_PIN },

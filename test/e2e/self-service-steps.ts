@@ -1,21 +1,17 @@
 /**
  * Steps of the self-service e2e (self-service-flows.spec.ts): another computer (a browser context of its
  * own), this run's templates, the holder's sign-in on /self-service/, the inbox, and *Unblock my PIN*:
- * the administrator's one-time migration of the console's key file into the relay (Security screen), the PIN blocked on the card, the holder
- * unblocking it on the page (once refused for another card claiming the serial), and the new PIN checked
+ * the PIN blocked on the card, the holder unblocking it on the page (once refused for another card claiming the serial), and the new PIN checked
  * on the virtual card itself.
  */
-import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
-import { derivePuk, importCardMasterKey } from '../../src/cards/admin-secrets';
 import { openCard } from '../../src/cards/card';
 import { pinRetriesLeft, pinWorks } from '../../src/cards/holder-pin-steps';
 import { blockPin } from '../../src/cards/pins';
 import { createSimulatorTransport } from '../../src/simulator/simulator-transport';
 import type { VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
-import { openKeyFile, parseKeyFile } from '../../src/workflows/master-key-file';
-import { expect, signInAs } from './fixtures';
+import { expect } from './fixtures';
 import { cardTemplate, exportTemplate } from './unblock-fixtures';
 
 const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
@@ -95,43 +91,6 @@ export async function holderSignsIn(page: Page, account: RegExp): Promise<void> 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await (await popupPromise).getByRole('button', { name: account }).click();
   await expect(page.getByTestId('holder')).toBeVisible({ timeout: 30_000 });
-}
-
-/**
- * The administrator's one-time migration (DESIGN.md "Card keys"): the key file the operator's console
- * issued with, exported from its Security screen, imported into Ada's console (another computer) and
- * from there into the relay ("Move this key into the relay"). Resolves with the PUK that key derives for
- * the card `serial` (for the secrecy scan; the test derives it itself from the file).
- */
-export async function migrateKeyToRelay(
-  browser: Browser,
-  operator: Page,
-  passphrase: string,
-  serial: number,
-): Promise<string> {
-  await operator.goto('/#/options/security');
-  const [download] = await Promise.all([
-    operator.waitForEvent('download'),
-    operator.getByRole('button', { name: 'Export key file' }).click(),
-  ]);
-  const path = (await download.path())!;
-  const ada = await otherComputer(browser);
-  await ada.goto('/');
-  await signInAs(ada, /Ada Admin/);
-  await ada.goto('/#/options/security');
-  await ada.getByLabel('Key file', { exact: true }).setInputFiles(path);
-  await ada.getByLabel('Key file passphrase').fill(passphrase);
-  await ada.getByRole('button', { name: 'Import key file' }).click();
-  const parsed = parseKeyFile(await readFile(path, 'utf8'));
-  const fingerprint = parsed.fingerprint.replace(/(.{4})(?=.)/g, '$1 ');
-  await expect(ada.getByTestId('master-key-fingerprint')).toHaveText(fingerprint);
-  const move = ada.getByRole('form', { name: 'Move this key into the relay' });
-  await move.getByLabel("This key file's passphrase").fill(passphrase);
-  await move.getByRole('button', { name: 'Import into the relay' }).click();
-  await expect(ada.getByText(`The relay now holds this card master key (fingerprint ${fingerprint}).`)).toBeVisible();
-  await expect(move.getByTestId('relay-key-fingerprint')).toContainText(fingerprint);
-  await ada.context().close();
-  return derivePuk(await importCardMasterKey(await openKeyFile(parsed, passphrase)), { serial });
 }
 
 /** Runs `work` on the virtual card itself, powered up afresh (straight to the card object, as if in another reader). */

@@ -137,7 +137,12 @@ describe('issueCard refusals and roll-back', () => {
       },
     };
     await expect(
-      issueCard({ transport: failing, templateId: 'tpl-nocert', user: USER, ports: portsOf(world, PEOPLE.olivia, keyA) }),
+      issueCard({
+        transport: failing,
+        templateId: 'tpl-nocert',
+        user: USER,
+        ports: portsOf(world, PEOPLE.olivia, keyA),
+      }),
     ).rejects.toThrow('pulled');
     expect(n).toBeGreaterThan(5);
     const keyB = await testMasterKey();
