@@ -6,12 +6,7 @@
  * service, through the ports of the signed-in operator.
  */
 import { AppError, toAppError } from '../app-error';
-import {
-  inspectCard,
-  type Card,
-  type CardStatus,
-  type CardTemplateRecord,
-} from '../workflows/lifecycle/inspect';
+import { inspectCard, type Card, type CardStatus, type CardTemplateRecord } from '../workflows/lifecycle/inspect';
 import type { LifecyclePorts } from '../workflows/lifecycle/types';
 import {
   exclusively,
