@@ -31,8 +31,10 @@ describe('describeError: lifecycle codes', () => {
     );
   });
 
-  it('points to Options > Security when there is no master key, and names the state of a bound card', () => {
-    expect(describeError(new AppError('workflows', 'MASTER_KEY_MISSING', 'x'))).toContain('Options > Security');
+  it('says to import the key file into the relay when this browser has no key to move, and names the state of a bound card', () => {
+    expect(describeError(new AppError('workflows', 'MASTER_KEY_MISSING', 'x'))).toContain(
+      'Import the key file into the relay',
+    );
     const bound = describeError(new AppError('workflows', 'CARD_BOUND', 'x', { state: 'active' }));
     expect(bound).toContain('holds this card as active');
     expect(bound).toContain('retire it first');
