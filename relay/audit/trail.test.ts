@@ -96,13 +96,13 @@ describeStore('audit trail of a real flow', (target) => {
       [
         [1, 'template.publish', 'Adam Admin', 'template', 'card:tpl-standard', 'Standard (version 1)'],
         [2, 'template.publish', 'Adam Admin', 'template', 'export:tap-mail', 'Temporary Access Pass (version 1)'],
-        [3, 'card.issue', 'Olivia Operator', 'card', CARD, 'Ben Member'],
+        [3, 'card.issue', 'Olivia Operator', 'card', CARD, `${CARD} (Ben Member)`],
         [4, 'tap.create', 'Olivia Operator', 'user', 'oid-ben', 'Ben Member'],
         [5, 'mail.send', 'Olivia Operator', 'user', 'oid-ben', 'Ben Member'],
-        [6, 'card.activate', 'Olivia Operator', 'card', CARD, 'Ben Member'],
-        [7, 'card.lock', 'Priya Operator', 'card', CARD, 'Ben Member'],
-        [8, 'card.unblock', 'Olivia Operator', 'card', CARD, 'Ben Member'],
-        [9, 'card.lost', 'Priya Operator', 'card', CARD, 'Ben Member'],
+        [6, 'card.activate', 'Olivia Operator', 'card', CARD, `${CARD} (Ben Member)`],
+        [7, 'card.lock', 'Priya Operator', 'card', CARD, `${CARD} (Ben Member)`],
+        [8, 'card.unblock', 'Olivia Operator', 'card', CARD, `${CARD} (Ben Member)`],
+        [9, 'card.lost', 'Priya Operator', 'card', CARD, `${CARD} (Ben Member)`],
       ].reverse(),
     );
     expect(page.entries.every((e) => e.outcome === 'succeeded')).toBe(true);

@@ -5,7 +5,7 @@
  * as it is and reported as a conflict with the service's record. Nothing is ever overwritten.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { CardImportResult, ImportedCard, Person } from '../../src/relay-api/contract';
+import { cardLabel, type CardImportResult, type ImportedCard, type Person } from '../../src/relay-api/contract';
 import { appendAuditIn } from '../audit/chain';
 import type { Schema } from '../db/schema';
 import { toCard } from './registry';
@@ -77,7 +77,7 @@ async function record(tx: Transaction<Schema>, cards: readonly ImportedCard[], a
         action: 'card.import',
         targetType: 'card',
         targetId: card.cardId,
-        targetLabel: card.holderName,
+        targetLabel: cardLabel(card.cardId, card.holderName),
         outcome: 'succeeded',
         reason: '',
       },

@@ -82,10 +82,18 @@ describeStore('card registry', (target) => {
       .orderBy('seq')
       .execute();
     expect(actions).toEqual([
-      { action: 'card.issue', target_label: 'Ben' },
-      { action: 'card.activate', target_label: 'Ben' },
-      { action: 'card.retire', target_label: 'Ben' },
+      { action: 'card.issue', target_label: 'yk:100 (Ben)' },
+      { action: 'card.activate', target_label: 'yk:100 (Ben)' },
+      { action: 'card.retire', target_label: 'yk:100 (Ben)' },
     ]);
+    // The card's history is append-only, whoever holds the table's write rights.
+    for (const change of [
+      sql`update card_events set to_state = 'blank'`,
+      sql`delete from card_events where transition = 'retire'`,
+      sql`truncate card_events`,
+    ])
+      await expect(change.execute(database.db)).rejects.toThrow(/append-only/);
+    expect(await counts(database)).toEqual({ events: 3, audit: 3 });
   });
 
   it('lets one of two operators issuing the same card at once win; the other sees whose it is', async () => {

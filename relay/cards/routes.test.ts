@@ -152,8 +152,8 @@ describeStore('/api/cards', (target) => {
       .orderBy('seq')
       .execute();
     expect(rows).toEqual([
-      { action: 'card.import', target_type: 'card', target_id: 'yk:8002', target_label: 'Dee' },
-      { action: 'card.import', target_type: 'card', target_id: 'serial:8003', target_label: 'Eve' },
+      { action: 'card.import', target_type: 'card', target_id: 'yk:8002', target_label: 'yk:8002 (Dee)' },
+      { action: 'card.import', target_type: 'card', target_id: 'serial:8003', target_label: 'serial:8003 (Eve)' },
     ]);
     const events = await database.db
       .selectFrom('card_events')

@@ -125,6 +125,8 @@ type Written = CardRow & { from_state: string; from_holder: string };
 export function transitionStatement(request: TransitionRequest, actor: Person, at: Date): RawBuilder<Written> {
   const stamp = new Date(Math.floor(at.getTime()));
   const holder = request.transition === 'issue' ? sql`w.holder_name` : sql`w.from_holder`;
+  // The card's label as every audit writer names it (cardLabel in src/relay-api/audit-contract.ts).
+  const label = sql`case when ${holder} = '' then w.card_id else w.card_id || ' (' || ${holder} || ')' end`;
   // A card retired without it in hand is recorded as the lost report it is (the page's refusals use the same verb).
   const action = request.lost ? 'card.lost' : `card.${request.transition}`;
   return sql<Written>`${sql.raw(PREPARED)}
@@ -137,7 +139,7 @@ export function transitionStatement(request: TransitionRequest, actor: Person, a
     entry as (
       -- Pending (no seq, no hashes): it joins the chain after the commit (relay/audit/chain.ts).
       insert into audit (at, actor_oid, actor_name, action, target_type, target_id, target_label, outcome, reason)
-      select ${stamp}, ${actor.oid}, ${actor.name}, ${action}, 'card', w.card_id, ${holder},
+      select ${stamp}, ${actor.oid}, ${actor.name}, ${action}, 'card', w.card_id, ${label},
              'succeeded', ''
       from written w)
     select ${cardColumns('written')} from written`;

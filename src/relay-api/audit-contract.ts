@@ -10,6 +10,15 @@ export const AuditAction = z
 
 export const AUDIT_TARGET_TYPES = ['card', 'user', 'template', 'connection', 'key', 'configuration'] as const;
 
+/**
+ * How every audit row names a card, whoever writes it (the page's rows, the relay's transitions and
+ * imports): its id, then its holder's name when it has one: "serial:10000002 (Ben Member)".
+ * relay/cards/transition-statement.ts builds the same label in SQL.
+ */
+export function cardLabel(cardId: string, holderName = ''): string {
+  return holderName ? `${cardId} (${holderName})` : cardId;
+}
+
 /** `POST /api/audit`: what happened to what. The actor always comes from the caller's token. */
 export const AuditAppendBody = z.strictObject({
   action: AuditAction,

@@ -7,6 +7,7 @@
  * (src/app-error.ts).
  */
 import { isAppError } from '../app-error';
+import { cardLabel } from '../relay-api/audit-contract';
 import type { AuditAppendBody, AuditLog } from './ports';
 
 /** An action the PWA records (the relay records `card.issue` and the other transitions that succeed). */
@@ -29,12 +30,9 @@ export function userTarget(user: { id: string; displayName?: string | null; upn?
   return { type: 'user', id: user.id, label: line(user.displayName || user.upn || user.id, 200) };
 }
 
-/**
- * A card as a target: its id, labelled "serial:10000002 (Ben Member)" with its holder's name when it has
- * one, as the relay labels the transitions it records (relay/cards/registry.ts).
- */
+/** A card as a target: its id, labelled as every writer labels a card (`cardLabel`). */
 export function cardTarget(cardId: string, holderName = ''): AuditTarget {
-  return { type: 'card', id: cardId, label: line(holderName ? `${cardId} (${holderName})` : cardId, 200) };
+  return { type: 'card', id: cardId, label: line(cardLabel(cardId, holderName), 200) };
 }
 
 /** One printable line of at most `max` characters (the contract refuses control characters). */

@@ -61,12 +61,13 @@ describe('a lost card', () => {
       code: 'NOT_LIVE',
       fields: { state: 'retired' },
     });
-    // One verb for the report, whoever made it and however it ended: Priya's, then Olivia's two refusals.
+    // One verb and one card label for the report, whoever wrote the row (the relay wrote Priya's
+    // transition, Olivia's page her two refusals) and however it ended; a retired card has no holder.
     const reports = (await auditRows(world())).filter((r) => r.action === 'card.lost');
-    expect(reports.map((r) => [r.outcome, r.actor.name])).toEqual([
-      ['refused', PEOPLE.olivia.name],
-      ['refused', PEOPLE.olivia.name],
-      ['succeeded', PEOPLE.priya.name],
+    expect(reports.map((r) => [r.outcome, r.actor.name, r.target.label])).toEqual([
+      ['refused', PEOPLE.olivia.name, 'serial:10'],
+      ['refused', PEOPLE.olivia.name, 'serial:10 (Ben Member)'],
+      ['succeeded', PEOPLE.priya.name, 'serial:10 (Ben Member)'],
     ]);
   });
 });
