@@ -44,6 +44,8 @@ export interface InProcessGraph<C extends Clock = FakeClock> {
   faults: CreateFaults;
   /** Every pass create the emulator performed, by user id (to count duplicates). */
   creates: string[];
+  /** Each `$batch` as the emulator logged it: its size, the request's throttle priority, items carrying one. */
+  batches: { size: number; priority: string; prioritised: number }[];
   /** A transport acting as the seeded user `displayName` with the operator's scopes. */
   transport(displayName: string): GraphTransport;
 }
@@ -73,9 +75,12 @@ export async function inProcessGraph<C extends Clock = FakeClock>(
     relayClientId: DEMO_RELAY_CLIENT_ID,
   };
   const creates: string[] = [];
+  const batches: InProcessGraph['batches'] = [];
   const log = (line: string) => {
     const m = /^graph: TAP \S+ created for (\S+)/.exec(line);
     if (m) creates.push(tenant.findUser(m[1]!)!.id);
+    const b = /^graph: \$batch of (\d+) by .*, priority (\S+), on (\d+) items$/.exec(line);
+    if (b) batches.push({ size: Number(b[1]), priority: b[2]!, prioritised: Number(b[3]) });
   };
   const app = createGraphApp(
     {
@@ -122,5 +127,5 @@ export async function inProcessGraph<C extends Clock = FakeClock>(
       next: (link, headers) => send(link.slice(BASE.length - '/graph'.length), { method: 'GET', headers }),
     };
   };
-  return { clock, tenant, taps, quota: writeQuota, throttle, faults, creates, transport };
+  return { clock, tenant, taps, quota: writeQuota, throttle, faults, creates, batches, transport };
 }

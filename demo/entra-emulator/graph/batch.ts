@@ -17,6 +17,7 @@ export const MAX_BATCH_REQUESTS = 20;
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
 /** Item response headers the emulator passes on. */
 const ITEM_HEADERS = ['Content-Type', 'Retry-After', 'Location'];
+const PRIORITY = 'x-ms-throttle-priority';
 
 interface BatchItem {
   id: string;
@@ -95,7 +96,10 @@ export function batchRoutes(deps: GraphDeps, dispatch: (req: Request) => Promise
     const items = parseBatch(raw);
     const responses = [];
     for (const item of items) responses.push(await runItem(c, dispatch, item));
-    deps.log(`graph: $batch of ${items.length} by ${requester(c)}`);
+    // The priority Graph is asked for (x-ms-throttle-priority), on the batch and on how many items.
+    const priority = c.req.header('x-ms-throttle-priority') ?? 'none';
+    const prioritised = items.filter((i) => Object.keys(i.headers).some((k) => k.toLowerCase() === PRIORITY)).length;
+    deps.log(`graph: $batch of ${items.length} by ${requester(c)}, priority ${priority}, on ${prioritised} items`);
     return c.json({ responses });
   });
   return app;

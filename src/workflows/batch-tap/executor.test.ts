@@ -69,6 +69,9 @@ describe('runBatch', () => {
     expect(g.quota.stats()).toEqual({ accepted: 50, refused: 0 });
     expect(duplicates(g.creates)).toEqual([]);
     for (const t of targets) expect(h.delivered.get(t.userId)).toBe(g.taps.get(t.userId)!.temporaryAccessPass);
+    // Graph is asked for user-initiated priority on every batch and every item in it.
+    expect(g.batches.reduce((n, b) => n + b.size, 0)).toBe(50);
+    expect(g.batches.every((b) => b.priority === 'high' && b.prioritised === b.size)).toBe(true);
     // 50 writes with a burst of 1 at 93% of 2 writes/s: about 26 s; never faster than the quota allows.
     const seconds = (g.clock.now() - start) / 1000;
     expect(seconds).toBeGreaterThan((50 - QUOTA.limit) / 2);
