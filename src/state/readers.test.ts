@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createVirtualPivCard } from '../simulator/piv-card/virtual-piv-card';
 import { createSmartCardShim } from '../simulator/smart-card-shim';
+import { DEFAULT_VIRTUAL_READER_ENTRY } from '../simulator/simulator-transport';
+import { createVirtualReader } from '../simulator/virtual-reader';
 import { ReaderState } from './readers.svelte';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -62,12 +64,22 @@ describe('ReaderState', () => {
   it('offers the readers of navigator.smartCard (the IWA on ChromeOS) the same way, first, with WebUSB after them', async () => {
     const shim = createSmartCardShim();
     shim.plugReader('Yubico YubiKey OTP+FIDO+CCID 00 00', createVirtualPivCard({ profile: 'yubikey-5.7' }));
-    vi.stubGlobal('navigator', { smartCard: shim.api, userAgentData: { platform: 'Chrome OS' } });
+    // A USB reader this origin was already granted, which WebUSB lists too.
+    const usbReader = Object.assign(
+      createVirtualReader({ entry: DEFAULT_VIRTUAL_READER_ENTRY, card: null, unrestricted: true }),
+      // What WebUSB tells of the device (the virtual reader answers only descriptor requests).
+      { deviceClass: 0, configurations: [{ interfaces: [{ alternates: [{ interfaceClass: 0x0b }] }] }] },
+    );
+    const usb = { getDevices: async () => [usbReader], addEventListener() {}, removeEventListener() {} };
+    vi.stubGlobal('navigator', { smartCard: shim.api, usb, userAgentData: { platform: 'Chrome OS' } });
     const readers = new ReaderState();
     await readers.start({ demo: false });
     expect(readers.requests.map((r) => r.kind)).toEqual(['webusb-ccid']);
     await until(() => readers.choices[0]?.present === true);
-    expect(readers.choices.map((c) => c.label)).toEqual(['Yubico YubiKey OTP+FIDO+CCID 00 00']);
+    expect(readers.choices.map((c) => [c.backend, c.label])).toEqual([
+      ['web-smart-card', 'Yubico YubiKey OTP+FIDO+CCID 00 00'],
+      ['webusb-ccid', expect.any(String)],
+    ]);
 
     await readers.select(readers.choices[0]!.id);
     expect(readers.error).toBeNull();
@@ -78,7 +90,7 @@ describe('ReaderState', () => {
     shim.removeCard('Yubico YubiKey OTP+FIDO+CCID 00 00');
     await until(() => readers.card === null && readers.present === false);
     shim.unplugReader('Yubico YubiKey OTP+FIDO+CCID 00 00');
-    await until(() => readers.choices.length === 0);
+    await until(() => readers.choices.length === 1);
     expect(readers.selectedId).toBeNull();
     expect(readers.reader).toBeNull();
   });
