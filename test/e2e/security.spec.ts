@@ -53,9 +53,14 @@ test.describe('Options > Security', () => {
     expect(consoleProblems).toEqual([]);
   });
 
-  test('an operator sees no card master key and no import', async ({ operatorPage: page }) => {
+  test('an operator who is not an administrator is told the screen needs that role, and sees no key or import', async ({
+    page,
+  }) => {
+    await page.goto('/');
+    await signInAs(page, /Priya Privileged/);
     await page.goto('/#/options/security');
-    await expect(page.getByRole('heading', { name: 'Card master key' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Security needs the Keyward.Administrator role' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Card master key' })).toHaveCount(0);
     await expect(page.getByTestId('relay-key')).toHaveCount(0);
     await expect(page.getByRole('form', { name: 'Import a key file into the relay' })).toHaveCount(0);
   });
