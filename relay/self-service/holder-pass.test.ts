@@ -1,14 +1,19 @@
 /**
  * A pass the relay creates for a holder, under the template rules it shares with the console
  * (src/relay-api/tap-rules.ts), through the real relay app over its store, the Entra emulator and the
- * SMTP catcher: its email names the card as the console's does.
+ * SMTP catcher: its email names the card as the console's does, and it is recorded for its card, so the
+ * console's Lost report (src/workflows/lost-card.ts, Graph as the operator) removes it.
  */
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { publishOn, relayToken, USERS } from '../../test/support/mail-world';
+import { tapGraphAs } from '../../test/support/test-entra';
+import { testTls } from '../../test/support/test-tls';
 import type { RelayEndpoint } from '../../src/relay-api/request';
+import { reportCardLost } from '../../src/workflows/lost-card';
 import { cardValues } from '../../src/workflows/operator-tap';
-import { relayCardRegistry } from '../../src/workflows/ports';
+import { relayAuditLog, relayCardRegistry } from '../../src/workflows/ports';
+import type { RelayDatabase } from '../db/connect';
 import {
   buildSelfServiceApp,
   cardSigns,
@@ -18,17 +23,19 @@ import {
   type SlotKey,
 } from './self-service-fixture';
 
-const world = useMailWorld();
+const world = useMailWorld(testTls);
 
 const json = async <T>(res: Response) => (await res.json()) as T;
 
 describeStore('a pass the relay creates for a holder', (target) => {
   let relay: SelfServiceApp;
+  let database: RelayDatabase;
   const k9a = slotKey('9a');
 
   async function start() {
     world().catcher.clear();
-    relay = await buildSelfServiceApp(world(), (await target.fresh()).database);
+    database = (await target.fresh()).database;
+    relay = await buildSelfServiceApp(world(), database);
   }
 
   /** The relay as the console reaches it, signed in as `userId`. */
@@ -92,5 +99,40 @@ describeStore('a pass the relay creates for a holder', (target) => {
     expect(second.text).toContain(`Card: ${chuidCard} (PIV card).`);
     const piv = cardValues((await relayCardRegistry(endpoint(USERS.aisha)).card(chuidCard))!);
     expect(second.text).toContain(`Card: ${piv.CardSerial} (${piv.CredentialType}).`);
+  });
+
+  it("records the holder's requested pass for the card, and the console's Lost report removes it in Entra ID", async () => {
+    await start();
+    await relay.publishCardTemplate('tpl-request', (t) => ({
+      ...t,
+      tap: { ...t.tap, userMayRequest: true, showCode: true, operatorDeliverTemplateId: null },
+    }));
+    const cardId = await relay.issueToBen(7202, 'tpl-request', [k9a]);
+    await relay.operatorTransition(cardId, 'activate', 1);
+    const res = await relay.call(USERS.ben, 'POST', '/api/self-service/request-tap', { cardId });
+    expect(res.status).toBe(200);
+    const pass = world().emulator.control.tapFor(USERS.ben)!;
+    expect(await json(res)).toMatchObject({ temporaryAccessPass: pass.temporaryAccessPass, emailed: false, held: [] });
+
+    // Recorded like the console's PUT /api/cards/:id/pass: its id and user, never the code.
+    const recorded = await json<{ pass: { tapId: string; userOid: string } | null }>(
+      await relay.call(relay.aisha, 'GET', `/api/cards/${cardId}/pass`),
+    );
+    expect(recorded.pass).toMatchObject({ tapId: pass.id, userOid: USERS.ben });
+    expect(JSON.stringify(recorded)).not.toContain(pass.temporaryAccessPass);
+
+    // Aisha reports the card lost from her console: the pass is deleted in Graph, and audited.
+    const aisha = endpoint(USERS.aisha);
+    const ports = { registry: relayCardRegistry(aisha), audit: relayAuditLog(aisha) };
+    const card = (await ports.registry.card(cardId))!;
+    const graph = tapGraphAs(world().emulator, 'Aisha Operator');
+    const report = await reportCardLost(ports, card, { graph, audit: ports.audit });
+    expect(report).toMatchObject({ card: { state: 'retired' }, pass: { status: 'revoked', tapId: pass.id } });
+    expect(world().emulator.control.tapFor(USERS.ben)).toBeUndefined();
+    await expect
+      .poll(async () =>
+        database.db.selectFrom('audit').select(['outcome']).where('action', '=', 'tap.revoke').execute(),
+      )
+      .toEqual([{ outcome: 'succeeded' }]);
   });
 });

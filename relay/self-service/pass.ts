@@ -5,14 +5,17 @@
  * emails' card and pass variables, and *Send email automatically*: an email that is not sent
  * automatically is held, never sent, and the answer names it for the holder's page to say so.
  *
- * Creation is audited as `tap.create` and each email as `tap.deliver`, by outcome only: the code goes
- * into the message, never into a row.
+ * The pass is recorded against its card (relay/cards/passes.ts, as the console's `PUT
+ * /api/cards/:id/pass` records its own), so retiring the card or reporting it lost removes it. Creation
+ * is audited as `tap.create`, each email as `tap.deliver`, a pass that could not be recorded as
+ * `tap.record`; by outcome only: the code goes into the message, never into a row.
  */
 import { isAppError } from '../../src/app-error';
 import type { TemplateValues } from '../../src/mail/template';
 import { cardEmailValues, initiateEmails, passEmailValues, passRequest } from '../../src/relay-api/tap-rules';
 import type { CardTemplateBody } from '../../src/relay-api/template-schemas';
 import { outcomeOf } from '../audit/record';
+import { recordCardPass } from '../cards/passes';
 import type { CardRecord } from '../cards/registry';
 import type { CreatedTap } from '../graph/tap-broker';
 import { sendPublishedTemplate, type PublishedEmailBody } from '../mail/send-published';
@@ -28,7 +31,17 @@ export type Problem = { code: string; message: string } | null;
 const problemOf = (e: unknown): NonNullable<Problem> =>
   isAppError(e) ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: 'The relay failed.' };
 
-/** Creates the holder's pass (audited); throws the broker's error after auditing it. */
+/** Records `tap` against `card`; a failure is audited, not thrown: the pass exists all the same. */
+async function rememberPass(deps: SelfServiceDeps, holder: Holder, card: CardRecord, tap: CreatedTap) {
+  try {
+    await recordCardPass(deps.db, card.card_id, { tapId: tap.id, userOid: card.holder_oid }, holder.actor);
+  } catch (e) {
+    const target = { type: 'card' as const, id: card.card_id, label: 'pass not recorded against the card' };
+    await deps.audit({ actor: holder.actor, action: 'tap.record', target, ...outcomeOf(e) });
+  }
+}
+
+/** Creates the holder's pass (audited) and records it against `card`; throws the broker's error after auditing it. */
 export async function createPass(
   deps: SelfServiceDeps,
   holder: Holder,
@@ -48,6 +61,7 @@ export async function createPass(
     throw e;
   }
   await deps.audit({ actor: holder.actor, action: 'tap.create', target, outcome: 'succeeded' });
+  await rememberPass(deps, holder, card, tap);
   return tap;
 }
 
