@@ -87,10 +87,23 @@ describeStore('/api/card-keys', (target) => {
     expect(fromBase64(auth.witness)).toEqual(witness);
     expect(fromBase64(auth.expectedResponse)).toEqual(await encipher(fromBase64(auth.challenge)));
 
-    // The holder unblocks a locked card with the 9E proof; the PUK released is the browser's.
+    // The management key itself leaves the relay only to be written at issuance: an Active or Locked
+    // card's is refused for any operation; retiring authenticates through the witness answer instead.
     await relay.operatorTransition(cardId, 'activate', 1);
     expect(await code(await release({ operation: 'issue', secret: 'puk' }))).toEqual([409, 'SECRET_NOT_FOR_STATE']);
+    const rawKey = (operation: string) => release({ operation, secret: 'management-key', algorithm: 'AES192' });
+    expect(await code(await rawKey('issue'))).toEqual([409, 'SECRET_NOT_FOR_STATE']);
+    expect(await code(await rawKey('retire'))).toEqual([403, 'SECRET_NOT_FOR_OPERATION']);
+    const retireAuth = await json<{ witness: string }>(
+      await relay.call(relay.aisha, 'POST', `/api/card-keys/${cardId}/management-auth`, {
+        witness: toBase64(await encipher(witness)),
+        operation: 'retire',
+      }),
+    );
+    expect(fromBase64(retireAuth.witness)).toEqual(witness);
     await relay.operatorTransition(cardId, 'lock', 2);
+    expect(await code(await rawKey('issue'))).toEqual([409, 'SECRET_NOT_FOR_STATE']);
+    expect(await code(await rawKey('retire'))).toEqual([403, 'SECRET_NOT_FOR_OPERATION']);
     expect(await code(await release({ operation: 'unblock', secret: 'management-key' }))).toEqual([
       403,
       'SECRET_NOT_FOR_OPERATION',
@@ -125,7 +138,7 @@ describeStore('/api/card-keys', (target) => {
       .where('action', 'like', 'key.%')
       .execute();
     expect(releases.filter((r) => r.action === 'key.release' && r.outcome === 'succeeded')).toHaveLength(4);
-    expect(releases.filter((r) => r.action === 'key.release' && r.outcome === 'refused')).toHaveLength(3);
+    expect(releases.filter((r) => r.action === 'key.release' && r.outcome === 'refused')).toHaveLength(7);
     const secrets = [
       { name: 'the PUK', value: browser.puk },
       { name: 'the PUK of the unregistered card', value: unknown.puk },

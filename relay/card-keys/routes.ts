@@ -40,7 +40,9 @@ export interface CardKeyRouteDeps {
 /**
  * States in which a card's secrets may be used for each operation. Issuance asks before the registry
  * records the card (it does so only once every card step is verified): a card it does not know yet, or
- * holds as blank, retired, or issued (an interrupted issuance resuming), may be issued.
+ * holds as blank, retired, or issued (an interrupted issuance resuming), may be issued. An active or
+ * locked card is in its holder's hands: its management key is never released (SECRET_RELEASES), only
+ * authenticated with.
  */
 const OPERATION_STATES: Readonly<Record<SecretOperation, readonly CardState[]>> = {
   issue: ['blank', 'retired', 'issued'],
@@ -142,14 +144,17 @@ export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
       return c.json(
         await audited(deps, event, async () => {
           const vault = vaultOf(deps);
-          const subject = await subjectFor(db, cardId, body.operation, body.chuidGuid);
+          // The operation's rule first: it refuses whatever the card, without reading the registry.
           if (!(SECRET_RELEASES[body.operation] as readonly string[]).includes(body.secret))
             throw new AppError(
               'relay',
               'SECRET_NOT_FOR_OPERATION',
-              `The ${body.secret === 'puk' ? 'PUK' : 'management key'} is not released for '${body.operation}'.`,
+              body.secret === 'puk'
+                ? `The PUK is not released for '${body.operation}'.`
+                : `The management key leaves the relay only to be written to a card at issuance, not for '${body.operation}'; the relay answers the card's authentication instead.`,
               { status: 403, retryable: false },
             );
+          const subject = await subjectFor(db, cardId, body.operation, body.chuidGuid);
           return deriveSecret(vault, subject, body.secret, body.algorithm);
         }),
       );

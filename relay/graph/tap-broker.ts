@@ -15,10 +15,13 @@ import type { AppTokenSource } from './app-token';
 import { parseRetryAfter } from './directory';
 import type { HttpFetch } from './http-fetch';
 
-/** What the broker asks Graph for: the template's lifetime (null: the tenant policy's default) and use. */
+/**
+ * What the broker asks Graph for: the template's lifetime (absent: the tenant policy's default) and single
+ * use (absent: as the tenant policy says), src/relay-api/tap-rules.ts `passRequest`.
+ */
 export interface TapRequest {
-  lifetimeInMinutes: number | null;
-  isUsableOnce: boolean;
+  lifetimeInMinutes?: number;
+  isUsableOnce?: boolean;
 }
 
 /** A created pass, as Graph answered. */
@@ -111,8 +114,8 @@ export function createTapBroker(options: TapBrokerOptions): TapBroker {
       const token = await options.tokens.token();
       const url = `${options.baseUrl}/v1.0/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`;
       const body = {
-        isUsableOnce: request.isUsableOnce,
-        ...(request.lifetimeInMinutes !== null ? { lifetimeInMinutes: request.lifetimeInMinutes } : {}),
+        ...(request.isUsableOnce === undefined ? {} : { isUsableOnce: request.isUsableOnce }),
+        ...(request.lifetimeInMinutes === undefined ? {} : { lifetimeInMinutes: request.lifetimeInMinutes }),
       };
       let res: Response;
       try {

@@ -2,8 +2,9 @@
  * What the card template (the version the card was issued under) and the card itself let its holder do
  * on the self-service page, each refusal in words (DESIGN.md "Self-service"):
  * - activate: an issued card whose issuance recorded a PIV Authentication key (9A) to prove it;
- * - request a pass: the template's *User may request TAP via console*; with *Force authentication* the
- *   9A key and the template's Deliver email are needed, and the code is never shown;
+ * - request a pass: the template's rules, shared with the console (src/relay-api/tap-rules.ts
+ *   `holderTap`: *User may request TAP via console*, *Force authentication*, *Show code*, a Deliver email
+ *   sent automatically), and an active card; with *Force authentication* its 9A key;
  * - unblock the PIN: the template's *User may unblock the PIN on the self-service page*, and a card whose
  *   issuance recorded a Card Authentication key (9E), which signs without the (blocked) PIN.
  */
@@ -15,9 +16,11 @@ import {
   type HolderCard,
   type SelfServicePurpose,
 } from '../../src/relay-api/self-service-contract';
+import { holderTap, type FindEmail, type HolderTap } from '../../src/relay-api/tap-rules';
 import { CardTemplateBody } from '../../src/relay-api/template-schemas';
 import type { CardRecord } from '../cards/registry';
 import type { Schema } from '../db/schema';
+import { newestPublishedEmail, type PublishedEmailBody } from '../mail/send-published';
 import { getTemplate } from '../templates/store';
 
 /** A holder's card with its template, as the routes decide on it. */
@@ -26,6 +29,10 @@ export interface HolderView {
   template: CardTemplateBody | undefined;
   templateName: string;
   view: HolderCard;
+  /** The template's rules for a pass the holder requests; null when the template cannot be read. */
+  tap: HolderTap<PublishedEmailBody> | null;
+  /** The published emails the template names (Deliver, Initiate Card), by id. */
+  emails: FindEmail<PublishedEmailBody>;
 }
 
 /** The PIV card's own PIN rule (SP 800-73-4 Part 2 §2.4.3), when the template cannot be read. */
@@ -55,26 +62,48 @@ function activation(card: CardRecord): ActionPermission {
   return yes;
 }
 
-function tapRequest(card: CardRecord, t: CardTemplateBody | undefined): HolderCard['actions']['requestTap'] {
-  const force = t?.tap.forceAuthentication ?? false;
-  const showCode = !force && (t?.tap.showCode ?? false);
-  const deliverId = force ? t?.tap.forceAuthenticationDeliverTemplateId : t?.tap.operatorDeliverTemplateId;
-  const shape = { forceAuthentication: force, showCode, deliverByEmail: Boolean(deliverId) };
+/** The holder's *Request a TAP*: the shared template rules (src/relay-api/tap-rules.ts), then the card's. */
+function tapRequest(
+  card: CardRecord,
+  rules: HolderTap<PublishedEmailBody> | null,
+): HolderCard['actions']['requestTap'] {
+  if (!rules)
+    return {
+      ...no('The card template cannot be read; ask an administrator.'),
+      forceAuthentication: false,
+      showCode: false,
+      deliverByEmail: false,
+    };
+  const shape = {
+    forceAuthentication: rules.forceAuthentication,
+    showCode: rules.showCode,
+    deliverByEmail: rules.deliverByEmail,
+  };
+  if (!rules.allowed) return { ...no(rules.reason), ...shape };
   const state = stateReason(card.state as CardState, ['active']);
-  if (!t) return { ...no('The card template cannot be read; ask an administrator.'), ...shape };
-  if (!t.tap.enabled || !t.tap.userMayRequest)
-    return { ...no('The card template does not let holders request a Temporary Access Pass.'), ...shape };
   if (state) return { ...no(state), ...shape };
-  if (force && !recordedKey(card, '9A'))
+  if (rules.forceAuthentication && !recordedKey(card, '9A'))
     return {
       ...no('The template asks the card to prove itself, but no PIV Authentication key (9A) was recorded at issuance.'),
       ...shape,
     };
-  if (force && !deliverId)
-    return { ...no('The template asks for proof but names no email to deliver the pass.'), ...shape };
-  if (!showCode && !deliverId)
-    return { ...no('The template neither shows the pass nor names an email to deliver it.'), ...shape };
   return { ...yes, ...shape };
+}
+
+/** The published emails `template` names (its Deliver emails and Initiate Card emails), by id. */
+async function namedEmails(
+  db: Kysely<Schema>,
+  t: CardTemplateBody | undefined,
+): Promise<FindEmail<PublishedEmailBody>> {
+  const ids = t
+    ? [t.tap.forceAuthenticationDeliverTemplateId, t.tap.operatorDeliverTemplateId, ...t.initiate.exportTemplateIds]
+    : [];
+  const found = new Map<string, PublishedEmailBody>();
+  for (const id of new Set(ids)) {
+    const email = id === null ? undefined : await newestPublishedEmail(db, id);
+    if (email) found.set(email.record.id, email);
+  }
+  return (id) => found.get(id);
 }
 
 function unblocking(card: CardRecord, t: CardTemplateBody | undefined): ActionPermission {
@@ -95,6 +124,8 @@ export async function holderView(db: Kysely<Schema>, card: CardRecord): Promise<
   const published = await getTemplate(db, 'card', card.template_id, card.template_version);
   const parsed = published && CardTemplateBody.safeParse(published.body);
   const template = parsed?.success ? parsed.data : undefined;
+  const emails = await namedEmails(db, template);
+  const tap = template ? holderTap(template.tap, emails) : null;
   const proofKeys = (card.keys as CardKey[]).flatMap((k) =>
     k.slot === '9a' || k.slot === '9e' ? [{ slot: k.slot.toUpperCase() as '9A' | '9E', algorithm: k.algorithm }] : [],
   );
@@ -107,11 +138,11 @@ export async function holderView(db: Kysely<Schema>, card: CardRecord): Promise<
     proofKeys,
     actions: {
       activate: activation(card),
-      requestTap: tapRequest(card, template),
+      requestTap: tapRequest(card, tap),
       unblock: unblocking(card, template),
     },
   };
-  return { card, template, templateName: published?.name ?? '', view };
+  return { card, template, templateName: published?.name ?? '', view, tap, emails };
 }
 
 /** The permission of `purpose` in a view. */

@@ -19,10 +19,12 @@ import {
   type RequestTapResult,
   type UnblockRelease,
 } from '../../src/relay-api/self-service-contract';
+import { generatesAtActivation, type HolderTap } from '../../src/relay-api/tap-rules';
 import { outcomeOf } from '../audit/record';
 import { getCaller, requireCaller, type RelayEnv } from '../auth';
 import { deriveSecret, recordedSubject } from '../card-keys/derive';
 import { transitionCard, type CardRecord } from '../cards/registry';
+import type { PublishedEmailBody } from '../mail/send-published';
 import { validJson } from '../validate';
 import { authoriseUnblock, consumeUnblockAuthorisation, issueChallenge } from './challenges';
 import { holderOf, ownCard, takeHolderToken, type Holder, type SelfServiceDeps } from './holder';
@@ -122,7 +124,8 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
           await requireProof(deps.db, a.v, 'activate', body, a.now);
           const card = await transition(deps, a, 'activate');
           const template = a.v.template;
-          const tap = template?.initiate.systemGeneratesTap ? await initiatePass(deps, a.holder, card, template) : null;
+          const tap =
+            template && generatesAtActivation(template) ? await initiatePass(deps, a.holder, card, a.v) : null;
           return { card: (await holderView(deps.db, card)).view, tap };
         }),
       );
@@ -133,7 +136,8 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
         await act(deps, c, 'request-tap', body.cardId, async (a): Promise<RequestTapResult> => {
           requireAllowed(a.v, 'request-tap');
           const template = a.v.template!;
-          const rules = a.v.view.actions.requestTap;
+          // Allowed: the template's rules (src/relay-api/tap-rules.ts `holderTap`) said yes.
+          const rules = a.v.tap as Extract<HolderTap<PublishedEmailBody>, { allowed: true }>;
           if (rules.forceAuthentication) {
             if (!body.challengeId || !body.signature)
               throw new AppError(
@@ -151,13 +155,12 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
             );
           }
           const tap = await createPass(deps, a.holder, a.v.card, template);
-          const deliverId = rules.forceAuthentication
-            ? template.tap.forceAuthenticationDeliverTemplateId
-            : template.tap.operatorDeliverTemplateId;
-          const sent = await deliverPass(deps, a.holder, a.v.card, tap, deliverId ? [deliverId] : []);
+          const to = (e: PublishedEmailBody | null) => (e ? [e] : []);
+          const sent = await deliverPass(deps, a.holder, a.v.card, tap, to(rules.deliverWith), to(rules.held));
           return {
             temporaryAccessPass: rules.showCode ? tap.temporaryAccessPass : null,
             emailed: sent.emailed,
+            held: sent.held,
             lifetimeInMinutes: tap.lifetimeInMinutes,
             isUsableOnce: tap.isUsableOnce,
             startDateTime: tap.startDateTime,

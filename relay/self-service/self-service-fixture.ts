@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { LocalTls } from '../../demo/local-tls';
 import type { CardKey } from '../../src/relay-api/contract';
 import type { CardTemplateBody } from '../../src/relay-api/template-schemas';
 import type { RelayDatabase } from '../db/connect';
@@ -24,11 +25,14 @@ import { rememberApp } from '../../test/support/mail-templates';
 import { buildTestApp, testRelayConfig, type ErrorJson } from '../../test/support/relay-app';
 import { cardTemplate } from '../templates/template-fixture';
 
-/** The Entra emulator and SMTP catcher for a test file, started before its tests and closed after them. */
-export function useMailWorld(): () => MailWorld {
+/**
+ * The Entra emulator and SMTP catcher for a test file, started before its tests and closed after them;
+ * with `trusted`, on the certificate Node's fetch trusts (the console's Graph client then reaches it too).
+ */
+export function useMailWorld(trusted?: () => LocalTls): () => MailWorld {
   let world: MailWorld | undefined;
   beforeAll(async () => {
-    world = await startMailWorld();
+    world = await startMailWorld({}, trusted?.());
   }, 120_000);
   afterAll(() => world?.close());
   return () => world!;

@@ -34,11 +34,3 @@ export async function readTapPolicy(graph: GraphTransport): Promise<TapPolicyRes
     throw e;
   }
 }
-
-/** Checks a lifetime against a readable policy; returns a sentence when it is outside, else null. */
-export function lifetimeProblem(policy: TapPolicy, minutes: number): string | null {
-  if (minutes < policy.minimumLifetimeInMinutes || minutes > policy.maximumLifetimeInMinutes) {
-    return `The tenant policy allows passes of ${policy.minimumLifetimeInMinutes} to ${policy.maximumLifetimeInMinutes} minutes; ${minutes} is outside that.`;
-  }
-  return null;
-}

@@ -22,7 +22,7 @@ export const TEMPLATE_VARIABLES = {
   UserPrincipalName: "User's sign-in name",
   Mail: "User's email address",
   CardSerial: 'Card serial number',
-  CredentialType: 'Credential type, e.g. "YubiKey 5 · PIV"',
+  CredentialType: 'Credential type in words: "YubiKey" or "PIV card"',
   OperatorName: 'The operator who acted',
   ActivationPin: 'The activation PIN the holder enters to choose their own PIN',
 } as const;

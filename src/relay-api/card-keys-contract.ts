@@ -34,11 +34,15 @@ export type MasterKeyImportBody = z.infer<typeof MasterKeyImportBody>;
 export const MasterKeyImportResult = z.object({ status: MasterKeyStatus, replaced: z.boolean() });
 export type MasterKeyImportResult = z.infer<typeof MasterKeyImportResult>;
 
-/** Card operations that may need a derived secret, and which secrets each may receive. */
+/**
+ * Card operations that may need a derived secret, and which secrets each may receive. The management key
+ * itself leaves the relay only to be written to a card, at issuance; every other operation authenticates
+ * as the card's administrator through `/management-auth`, where the relay answers from the witness.
+ */
 export const SECRET_RELEASES = {
   issue: ['management-key', 'puk'],
   unblock: ['puk'],
-  retire: ['management-key', 'puk'],
+  retire: ['puk'],
 } as const;
 export type SecretOperation = keyof typeof SECRET_RELEASES;
 const SecretOperation = z.enum(Object.keys(SECRET_RELEASES) as [SecretOperation, ...SecretOperation[]]);

@@ -161,8 +161,13 @@ export type ActivateBody = z.infer<typeof ActivateBody>;
 /** What followed an action: a pass created by the relay and the emails sent, never the code itself. */
 export const TapFollowUp = z.object({
   tapCreated: z.boolean(),
-  /** Every email the template names went to the holder. */
+  /** The emails sent at once went to the holder (at least one, none failed); held ones are in `held`. */
   emailed: z.boolean(),
+  /**
+   * Names of the emails not sent because their template's *Send email automatically* is off
+   * (src/relay-api/tap-rules.ts): the page says so; nobody sends them later.
+   */
+  held: z.array(z.string()),
   /** What stopped the pass or an email, as a relay error code with its message (describeError words). */
   problem: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
@@ -190,6 +195,8 @@ export const RequestTapResult = z.object({
   /** The pass, only when the template shows the code (never with *Force authentication*). */
   temporaryAccessPass: z.string().nullable(),
   emailed: z.boolean(),
+  /** The Deliver email's name when it was held (not sent automatically) while the code is shown. */
+  held: z.array(z.string()),
   lifetimeInMinutes: z.number(),
   isUsableOnce: z.boolean(),
   startDateTime: z.string(),

@@ -21,6 +21,7 @@ import {
   cardValues,
   governsTap,
   heldEmailPreview,
+  sendsAutomatically,
   userTapRefusal,
   type CardTapVerdict,
   type OperatorTapGrant,
@@ -169,7 +170,7 @@ export class UnblockState {
       return;
     }
     this.confirmingReplace = false;
-    const auto = grant.deliverWith?.record.sendAutomatically ? grant.deliverWith : null;
+    const auto = grant.deliverWith && sendsAutomatically(grant.deliverWith) ? grant.deliverWith : null;
     await this.#run(async () => {
       const plan = { request: grant.request, deliverWith: auto, cardValues: cardValues(grant.card) };
       const op = this.session.operator!;

@@ -4,7 +4,7 @@
  * bounds and the tenant's policy, and deliveries through data-export templates that exist.
  */
 import { TAP_LIFETIME_BOUNDS } from '../entra/tap';
-import { lifetimeProblem } from '../entra/tap-policy';
+import { lifetimeProblem } from '../relay-api/tap-rules';
 import type { Checked, TemplateRuleContext } from './card-template-rules';
 import type { FieldChecks } from './field-checks';
 

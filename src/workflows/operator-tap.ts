@@ -6,16 +6,21 @@
  * lifetime and usable-once (*Override lifetime*, *Usable once*), checked against the tenant's TAP policy
  * before Graph is called.
  *
+ * The template's rules themselves are the ones the relay and the holder's page apply too
+ * (src/relay-api/tap-rules.ts); this module adds the card, the user and the refusals as AppErrors.
+ *
  * Pure: the page gives it the user's cards, their published templates and the policy it could read.
  */
 import { AppError } from '../app-error';
 import type { TapRequest, TemporaryAccessPass } from '../entra/tap';
-import { lifetimeProblem, type TapPolicyResult } from '../entra/tap-policy';
+import type { TapPolicyResult } from '../entra/tap-policy';
 import type { DirectoryUser } from '../entra/users';
 import { renderEmail, type RenderedEmail, type TemplateValues } from '../mail/template';
+import { cardEmailValues, operatorTap, passEmailValues } from '../relay-api/tap-rules';
+
+export { sendsAutomatically } from '../relay-api/tap-rules';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../store/db';
 import type { Card, Published } from './ports';
-import { tapValues } from './request-tap';
 
 /** What the operator may do for one card, under its template. */
 export interface OperatorTapGrant {
@@ -46,7 +51,8 @@ export const governsTap = (card: Card): boolean =>
 
 /**
  * The verdict for `card` under `template` (null: not published or withdrawn), with the published
- * data-export templates and the tenant policy as far as the operator could read it.
+ * data-export templates and the tenant policy as far as the operator could read it. The template's rules
+ * are the shared ones (src/relay-api/tap-rules.ts `operatorTap`).
  */
 export function cardTapVerdict(
   card: Card,
@@ -59,52 +65,33 @@ export function cardTapVerdict(
     templateName: template?.record.name ?? '',
     ...fields,
   });
-  const no = (refusal: AppError): CardTapVerdict => ({ card, grant: null, refusal });
   if (!template)
-    return no(
-      tapRefusal('TAP_TEMPLATE_GONE', 'The card template of this card is withdrawn or not published.', {
+    return {
+      card,
+      grant: null,
+      refusal: tapRefusal('TAP_TEMPLATE_GONE', 'The card template of this card is withdrawn or not published.', {
         ...about(),
         templateId: card.template.id,
       }),
-    );
+    };
   const tap = template.record.tap;
-  if (!tap.enabled || !tap.operatorMayGenerate)
-    return no(tapRefusal('TAP_NOT_ALLOWED', 'The card template does not let operators generate TAP codes.', about()));
-  const deliverWith =
-    tap.operatorDeliverTemplateId === null
-      ? null
-      : (exports.find((e) => e.record.id === tap.operatorDeliverTemplateId) ?? undefined);
-  if (deliverWith === undefined)
-    return no(
-      tapRefusal(
-        'TAP_DELIVER_TEMPLATE_GONE',
-        "The template's Deliver email template is not published.",
-        about({ exportTemplateId: tap.operatorDeliverTemplateId }),
-      ),
-    );
-  if (!tap.showCode && !deliverWith)
-    return no(tapRefusal('TAP_NOWHERE_TO_GO', 'The template neither shows nor delivers the code.', about()));
-  const lifetime = tap.lifetimeOverrideMinutes;
-  const outside = lifetime !== null && policy?.readable ? lifetimeProblem(policy.policy, lifetime) : null;
-  if (outside)
-    return no(
-      tapRefusal(
-        'TAP_LIFETIME_OUTSIDE_POLICY',
-        outside,
-        about({
-          lifetime,
-          min: policy?.readable ? policy.policy.minimumLifetimeInMinutes : null,
-          max: policy?.readable ? policy.policy.maximumLifetimeInMinutes : null,
-        }),
-      ),
-    );
-  const request: TapRequest = {
-    ...(lifetime === null ? {} : { lifetimeInMinutes: lifetime }),
-    // Off means "as the tenant policy says": a policy of one-time passes makes every pass one-time anyway.
-    ...(tap.usableOnce ? { isUsableOnce: true } : {}),
-  };
-  const grant = { card, templateName: template.record.name, showCode: tap.showCode, deliverWith, request };
-  return { card, grant, refusal: null };
+  const bounds = policy?.readable ? policy.policy : null;
+  const rules = operatorTap(tap, (id) => exports.find((e) => e.record.id === id), bounds);
+  if (!rules.allowed) {
+    const fields =
+      rules.refusal === 'TAP_DELIVER_TEMPLATE_GONE'
+        ? { exportTemplateId: tap.operatorDeliverTemplateId }
+        : rules.refusal === 'TAP_LIFETIME_OUTSIDE_POLICY'
+          ? {
+              lifetime: tap.lifetimeOverrideMinutes,
+              min: bounds?.minimumLifetimeInMinutes,
+              max: bounds?.maximumLifetimeInMinutes,
+            }
+          : {};
+    return { card, grant: null, refusal: new AppError('workflows', rules.refusal, rules.why, about(fields)) };
+  }
+  const { showCode, deliverWith, request } = rules;
+  return { card, grant: { card, templateName: template.record.name, showCode, deliverWith, request }, refusal: null };
 }
 
 /**
@@ -128,13 +115,8 @@ export function userTapRefusal(
   return null;
 }
 
-/** The card variables of a pass's email: the card's serial (or its id) and its kind in words. */
-export function cardValues(card: Card): TemplateValues {
-  return {
-    CardSerial: card.serial?.toString() ?? card.cardId,
-    CredentialType: card.credentialType === 'yubikey' ? 'YubiKey' : 'PIV card',
-  };
-}
+/** The card variables of a pass's email (the shared rule: the serial, else the card's id, and its kind in words). */
+export const cardValues = (card: Card): TemplateValues => cardEmailValues(card);
 
 /** What stands in for the code in an email preview the operator may not read the code in. */
 export const HIDDEN_CODE = '(hidden: the code goes only to the user)';
@@ -152,7 +134,7 @@ export function heldEmailPreview(
 ): RenderedEmail {
   const values: TemplateValues = {
     ...cardValues(grant.card),
-    ...tapValues(tap),
+    ...passEmailValues(tap),
     ...(grant.showCode ? {} : { AadTapCode: HIDDEN_CODE }),
     DisplayName: user.displayName ?? '',
     GivenName: user.givenName ?? '',

@@ -8,10 +8,11 @@
  */
 import { isAppError, AppError } from '../app-error';
 import type { GraphTransport } from '../entra/graph-adapter';
-import { createTap, listTaps, tapExpiry, type TemporaryAccessPass, type TapRequest } from '../entra/tap';
+import { createTap, listTaps, type TemporaryAccessPass, type TapRequest } from '../entra/tap';
 import type { DirectoryUser } from '../entra/users';
 import type { TemplateValues } from '../mail/template';
 import { templateRef, type MailReceipt, type MailRequestBody } from '../relay-api/mail';
+import { passEmailValues } from '../relay-api/tap-rules';
 import type { ExportTemplateRecord } from '../store/db';
 import { failed, recordQuietly, succeeded, userTarget } from './audit-entries';
 import type { AuditLog, Published } from './ports';
@@ -63,20 +64,6 @@ export async function currentTap(graph: GraphTransport, userId: string): Promise
   return (await listTaps(graph, userId))[0] ?? null;
 }
 
-const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
-/** The template variables a pass fills (the relay adds the user's and operator's). */
-export function tapValues(tap: TemporaryAccessPass): TemplateValues {
-  return {
-    AadTapId: tap.id,
-    AadTapCode: tap.temporaryAccessPass ?? '',
-    AadTapLifetimeMinutes: String(tap.lifetimeInMinutes),
-    AadTapStart: utc(new Date(tap.startDateTime)),
-    AadTapExpires: utc(tapExpiry(tap)),
-    AadTapUsableOnce: tap.isUsableOnce ? 'yes' : 'no',
-  };
-}
-
 const target = (user: DirectoryUser) =>
   userTarget({ id: user.id, displayName: user.displayName, upn: user.userPrincipalName });
 
@@ -117,7 +104,7 @@ export async function deliverTap(
   }
   try {
     const receipt = await ctx.sendMail(
-      { template: templateRef(template), targetUserId: user.id, values: { ...cardValues, ...tapValues(tap) } },
+      { template: templateRef(template), targetUserId: user.id, values: { ...cardValues, ...passEmailValues(tap) } },
       `tap-${tap.id}-${template.record.id}-${template.version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128),
     );
     await recordQuietly(ctx.audit, succeeded('mail.send', target(user)));

@@ -43,9 +43,13 @@ export interface MailWorld {
   close(): Promise<void>;
 }
 
-/** Starts the emulator and a catcher (plain SMTP unless `smtp` says otherwise). */
-export async function startMailWorld(smtp: Partial<SmtpCatcherOptions> = {}): Promise<MailWorld> {
-  const tls = await createLocalTls(1);
+/**
+ * Starts the emulator and a catcher (plain SMTP unless `smtp` says otherwise). The emulator's certificate
+ * is a new one unless `trusted` is given: the test process's own (test-tls.ts), which Node's fetch trusts,
+ * for tests that also reach the emulator through the browser's Graph client.
+ */
+export async function startMailWorld(smtp: Partial<SmtpCatcherOptions> = {}, trusted?: LocalTls): Promise<MailWorld> {
+  const tls = trusted ?? (await createLocalTls(1));
   const emulator = await startTestEntra(tls);
   const catcher = await startSmtpCatcher({ port: 0, ...smtp });
   const fetch = createCaTrustingFetch(tls.caPem);

@@ -119,6 +119,9 @@ const DYNAMIC_SITES: Readonly<Record<string, Source>> = {
   "relay/mail/smtp-failure.ts: 'relay', code": () => [],
   "relay/mail/published.ts: 'relay', code": () => [],
   "src/workflows/operator-tap.ts: 'workflows', code": () => [],
+  // The shared template rules' refusal of an operator's pass (src/relay-api/tap-rules.ts).
+  "src/workflows/operator-tap.ts: 'workflows', rules.refusal": (read) =>
+    layered('workflows', unionOf(read, 'src/relay-api/tap-rules.ts', 'OperatorTapRefusal')),
   "src/workflows/batch-tap/eligibility.ts: 'workflows', code": () => [],
   "relay/mail/compose.ts: 'mail', e.code": () => [],
   "bridge/pcsc-errors.ts: 'bridge', code": () => [],

@@ -52,5 +52,7 @@ export const SELF_SERVICE_WORDS: Words = {
   CARD_IDENTITY_UNKNOWN: because('The card must be detected again so it can be registered with its serial or CHUID.'),
   MANAGEMENT_ALGORITHM_UNKNOWN: because('Read the card again so Keyward can ask it.'),
   SECRET_NOT_FOR_STATE: because('Reload the card to see its state in the registry.'),
-  SECRET_NOT_FOR_OPERATION: because('This is a bug in the console; reload the page.'),
+  SECRET_NOT_FOR_OPERATION: because(
+    'Nothing was released. Reload the page; if it happens again, this is a bug in the console.',
+  ),
 };

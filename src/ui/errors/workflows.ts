@@ -48,6 +48,8 @@ export const WORKFLOWS_WORDS: Words = {
     `${name(f)} has no card under the chosen card template, so its TAP options do not apply to them. Skipped.`,
   BATCH_TAP_NO_DELIVERY: (f) =>
     `The card template “${String(f.templateName)}” of ${name(f)}'s card shows the code but has no Deliver email. A batch never shows codes, so they are skipped.`,
+  BATCH_TAP_EMAIL_HELD: (f) =>
+    `The card template “${String(f.templateName)}” of ${name(f)}'s card delivers with the email “${String(f.emailName)}”, whose Send email automatically is off. A batch only emails codes, at once, and never shows them, so they are skipped; turn Send email automatically on under Data Export, or give them a pass on Smart Card Unblock.`,
   BATCH_TAP_UNKNOWN_USERS: (f) =>
     `These user principal names are not in the directory: ${Array.isArray(f.upns) ? f.upns.join(', ') : ''}. Fix them in the file and upload it again.`,
   BATCH_TAP_BAD_CSV: (f) =>

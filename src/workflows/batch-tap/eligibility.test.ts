@@ -40,6 +40,10 @@ const card = (templateId: string): Card => ({
   version: 1,
 });
 const mail = { record: exportTemplate('tap-mail'), version: 1 };
+const heldMail = {
+  record: { ...exportTemplate('held-mail'), name: 'Held pass', sendAutomatically: false },
+  version: 1,
+};
 const under = (id: string, tap: Partial<CardTemplateRecord['tap']>) => ({
   record: testTemplate({ id, name: `Template ${id}`, tap: { ...testTemplate().tap, ...tap } }),
   version: 1,
@@ -52,7 +56,8 @@ const delivering = under('tpl-mail', {
 });
 const showing = under('tpl-show', { enabled: true, operatorMayGenerate: true, showCode: true });
 const closed = under('tpl-closed', { enabled: true });
-const verdict = (t: typeof delivering) => cardTapVerdict(card(t.record.id), t, [mail], null);
+const holding = under('tpl-held', { enabled: true, operatorMayGenerate: true, operatorDeliverTemplateId: 'held-mail' });
+const verdict = (t: typeof delivering) => cardTapVerdict(card(t.record.id), t, [mail, heldMail], null);
 const pass = (p: Partial<TemporaryAccessPass>): TemporaryAccessPass => ({
   id: 'pass-1',
   temporaryAccessPass: null,
@@ -84,6 +89,7 @@ describe('batchEligibility', () => {
     ['no card', { verdicts: [] }, 'TAP_NO_CARD'],
     ['a template that does not allow it', { verdicts: [verdict(closed)] }, 'TAP_NOT_ALLOWED'],
     ['a template that only shows codes', { verdicts: [verdict(showing)] }, 'BATCH_TAP_NO_DELIVERY'],
+    ['a Deliver email not sent automatically', { verdicts: [verdict(holding)] }, 'BATCH_TAP_EMAIL_HELD'],
   ])('skips %s', (_what, patch, code) => {
     const { userPatch, ...rest } = patch;
     const row = batchEligibility({ ...ok, ...rest, user: { ...ben, ...userPatch } }, operator);
@@ -100,6 +106,16 @@ describe('batchEligibility', () => {
     expect(row.refusal).toBeNull();
     expect(row.grant).toMatchObject({ templateName: 'Template tpl-mail', request: { lifetimeInMinutes: 120 } });
     expect(row.grant?.deliverWith?.record.id).toBe('tap-mail');
+  });
+
+  it('prefers a card whose Deliver email goes at once, and names the held email when none does', () => {
+    expect(
+      batchEligibility({ ...ok, verdicts: [verdict(holding), verdict(delivering)] }, operator).grant,
+    ).toMatchObject({ templateName: 'Template tpl-mail' });
+    expect(batchEligibility({ ...ok, verdicts: [verdict(holding)] }, operator).refusal?.fields).toMatchObject({
+      templateName: 'Template tpl-held',
+      emailName: 'Held pass',
+    });
   });
 
   it('lets a privileged operator include admins, and limits the batch to the chosen template', () => {

@@ -8,11 +8,13 @@
  * not a Privileged Authentication Administrator (Graph would refuse); they already hold a pass that is
  * usable or not yet valid (a new one would silently replace it); their passes could not be read; no card
  * of theirs is under a template that lets operators generate passes (or under the chosen template); or
- * that template has no Deliver email.
+ * that template has no Deliver email, or its Deliver email is not sent automatically (*Send email
+ * automatically* off holds an email for the operator to send; a batch has nobody to do that).
  */
 import { AppError } from '../../app-error';
 import type { TemporaryAccessPass } from '../../entra/tap';
 import type { DirectoryUser } from '../../entra/users';
+import { sendsAutomatically } from '../../relay-api/tap-rules';
 import { userTapRefusal, type CardTapVerdict, type OperatorTapGrant } from '../operator-tap';
 
 /** What the preview knows about one user. */
@@ -76,8 +78,15 @@ export function batchEligibility(c: Candidate, operator: BatchOperator, template
     return skipUser('BATCH_TAP_OTHER_TEMPLATE', user, 'No card of the user is under the chosen template.', {
       templateId,
     });
-  const granted = inScope.find((v) => v.grant?.deliverWith);
+  const delivering = inScope.filter((v) => v.grant?.deliverWith);
+  const granted = delivering.find((v) => sendsAutomatically(v.grant!.deliverWith!));
   if (granted?.grant) return { user, grant: granted.grant, refusal: null };
+  const held = delivering[0]?.grant;
+  if (held)
+    return skipUser('BATCH_TAP_EMAIL_HELD', user, "The card template's Deliver email is not sent automatically.", {
+      templateName: held.templateName,
+      emailName: held.deliverWith!.record.name,
+    });
   const shownOnly = inScope.find((v) => v.grant);
   if (shownOnly?.grant)
     return skipUser('BATCH_TAP_NO_DELIVERY', user, 'The card template shows the code but delivers no email.', {

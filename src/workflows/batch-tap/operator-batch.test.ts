@@ -19,11 +19,16 @@ const user = (n: number): DirectoryUser => ({
   accountEnabled: true,
 });
 const card = { cardId: 'serial:4711', serial: 4711, credentialType: 'yubikey' } as Card;
-const grant = (deliver: boolean): OperatorTapGrant => ({
+const grant = (deliver: boolean, sendAutomatically = true): OperatorTapGrant => ({
   card,
   templateName: 'Wave YubiKey',
   showCode: false,
-  deliverWith: deliver ? ({ record: { id: 'tap-mail' }, version: 3 } as OperatorTapGrant['deliverWith']) : null,
+  deliverWith: deliver
+    ? ({
+        record: { id: 'tap-mail', name: 'Pass mail', sendAutomatically },
+        version: 3,
+      } as OperatorTapGrant['deliverWith'])
+    : null,
   request: { lifetimeInMinutes: 120, isUsableOnce: true },
 });
 const words = (e: AppError) => `words for ${e.code}`;
@@ -34,6 +39,7 @@ describe('batchItems', () => {
       { user: user(1), grant: grant(true), refusal: null },
       { user: user(2), grant: null, refusal: new AppError('workflows', 'BATCH_TAP_DISABLED', 'Disabled.') },
       { user: user(3), grant: grant(false), refusal: null },
+      { user: user(4), grant: grant(true, false), refusal: null },
     ];
     expect(batchItems(rows, words)).toEqual([
       {
@@ -60,6 +66,14 @@ describe('batchItems', () => {
         displayName: 'User 3',
         plan: null,
         skip: { code: 'BATCH_TAP_NO_DELIVERY', reason: 'words for BATCH_TAP_NO_DELIVERY' },
+      },
+      {
+        // A batch never shows a code and has nobody to send a held email: a skip, whatever let it through.
+        userId: 'u-4',
+        upn: 'user4@contoso.example',
+        displayName: 'User 4',
+        plan: null,
+        skip: { code: 'BATCH_TAP_EMAIL_HELD', reason: 'words for BATCH_TAP_EMAIL_HELD' },
       },
     ]);
   });

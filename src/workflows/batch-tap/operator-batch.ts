@@ -20,7 +20,8 @@ import {
 import { sendExportEmail } from '../../relay-api/mail';
 import type { CardTemplateRecord } from '../../store/db';
 import { tenantTapPolicy } from '../helpdesk';
-import { cardValues } from '../operator-tap';
+import { sendsAutomatically } from '../../relay-api/tap-rules';
+import { cardValues, type OperatorTapGrant } from '../operator-tap';
 import type { OperatorSession } from '../operator-session';
 import type { CardRegistry, Published, TemplateStore } from '../ports';
 import type { Eligibility } from './eligibility';
@@ -74,18 +75,33 @@ export async function previewSource(
   return previewUsers(previewPorts, users, operator, templateId);
 }
 
+/**
+ * Why a granted user is still skipped: a batch delivers only by email, at once, and never shows a code,
+ * so the template's Deliver email must exist and be sent automatically (src/relay-api/tap-rules.ts).
+ */
+function batchDeliveryRefusal(user: Eligibility['user'], grant: OperatorTapGrant): AppError | null {
+  const fields = { name: user.displayName ?? user.userPrincipalName, templateName: grant.templateName };
+  if (!grant.deliverWith)
+    return new AppError('workflows', 'BATCH_TAP_NO_DELIVERY', 'The card template delivers no email.', fields);
+  if (!sendsAutomatically(grant.deliverWith))
+    return new AppError(
+      'workflows',
+      'BATCH_TAP_EMAIL_HELD',
+      "The template's Deliver email is not sent automatically.",
+      {
+        ...fields,
+        emailName: grant.deliverWith.record.name,
+      },
+    );
+  return null;
+}
+
 /** The batch's items: each user's plan (the template's options and Deliver email), or why they are skipped. */
 export function batchItems(rows: readonly Eligibility[], describe: (e: AppError) => string): BatchItemInput[] {
   return rows.map((r) => {
     const base = { userId: r.user.id, upn: r.user.userPrincipalName, displayName: r.user.displayName ?? '' };
-    // eligibility.ts grants a batch pass only with the template's Deliver email; without one, a skip.
-    const refusal =
-      r.refusal ??
-      (r.grant.deliverWith
-        ? null
-        : new AppError('workflows', 'BATCH_TAP_NO_DELIVERY', 'The card template delivers no email.', {
-            templateName: r.grant.templateName,
-          }));
+    // eligibility.ts grants a batch pass only with a Deliver email sent at once; anything else is a skip.
+    const refusal = r.grant ? batchDeliveryRefusal(r.user, r.grant) : r.refusal;
     if (refusal || !r.grant?.deliverWith)
       return { ...base, plan: null, skip: { code: refusal!.code, reason: describe(refusal!).slice(0, 500) } };
     const { card, request, deliverWith } = r.grant;

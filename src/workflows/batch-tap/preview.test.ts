@@ -84,6 +84,28 @@ describe('Batch TAP preview', () => {
     expect(previewSummary(privileged)).toMatchObject({ eligible: 56, skipped: 4 });
   });
 
+  it('skips every member when the Deliver email is not sent automatically: a batch only emails, at once', async () => {
+    const g = await inProcessGraph({ limit: 3000, windowMs: 150_000 });
+    const aisha = g.tenant.byDisplayName('Aisha Operator');
+    const held = {
+      record: { ...exportTemplate('tap-mail'), name: 'Pass (held)', sendAutomatically: false },
+      version: 1,
+    };
+    const ports = {
+      graph: g.transport('Aisha Operator'),
+      registry,
+      templates: { ...templates, exportTemplates: async () => [held] },
+      policy: null,
+    };
+    const rows = await previewGroup(ports, ONBOARDING_GROUP_ID, { oid: aisha.id, includingAdmins: false });
+    expect(previewSummary(rows)).toMatchObject({ eligible: 0, skipped: 60, byReason: { BATCH_TAP_EMAIL_HELD: 55 } });
+    expect(rows.find((r) => r.refusal?.code === 'BATCH_TAP_EMAIL_HELD')?.refusal?.fields).toMatchObject({
+      templateName: 'Wave YubiKey',
+      emailName: 'Pass (held)',
+    });
+    expect(g.creates).toEqual([]);
+  });
+
   it('reads users named in a CSV, and names the ones the directory does not know', async () => {
     const g = await inProcessGraph({ limit: 3000, windowMs: 150_000 });
     const graph = g.transport('Aisha Operator');

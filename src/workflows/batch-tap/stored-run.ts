@@ -19,7 +19,7 @@ import {
 } from '../../relay-api/batches';
 import type { MailReceipt, MailRequestBody } from '../../relay-api/mail';
 import type { RelayEndpoint } from '../../relay-api/request';
-import { tapValues } from '../request-tap';
+import { passEmailValues } from '../../relay-api/tap-rules';
 import { runBatch, type BatchTarget, type InFlight, type ItemOutcome, type RunResult } from './executor';
 import type { Clock, WriteBudget } from './write-budget';
 
@@ -53,7 +53,7 @@ export async function runStoredBatch(ports: StoredRunPorts, batchId: string): Pr
     if (!plan) return { delivered: false, error: 'The batch holds no Deliver email for this user.' };
     try {
       await ports.sendMail(
-        { template: plan.deliver, targetUserId: t.userId, values: { ...plan.cardValues, ...tapValues(tap) } },
+        { template: plan.deliver, targetUserId: t.userId, values: { ...plan.cardValues, ...passEmailValues(tap) } },
         batchMailKey(batchId, t.userId),
       );
       return { delivered: true, error: null };

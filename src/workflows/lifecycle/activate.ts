@@ -10,14 +10,14 @@
  * an interrupted `create-tap` is reported as `unknown` for the operator to re-request. `register` is
  * skipped when the service already holds the card as active (recorded before the run could end).
  */
-import type { TemplateValues } from '../../mail/template';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
-import { isAppError, type AppError } from '../../app-error';
+import { AppError, isAppError } from '../../app-error';
 import { identifyCard, openCard, type CardHandle } from '../../cards/card';
 import { changeHolderPin, changeHolderPinOnReader, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../cards/readers';
+import { cardEmailValues, generatesAtActivation, initiateEmails, passRequest } from '../../relay-api/tap-rules';
 import type { Card } from '../ports';
 import { rememberCardPass } from '../card-pass';
 import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
@@ -72,31 +72,32 @@ export interface ActivateSummary {
   readonly tap: ActivationTap;
 }
 
+/** An Initiate Card email that is not published (or was withdrawn): it could not be sent. */
+const initiateEmailGone = (template: CardTemplateRecord, exportTemplateId: string) =>
+  new AppError('workflows', 'TAP_DELIVER_TEMPLATE_GONE', 'An Initiate Card email template is not published.', {
+    templateName: template.name,
+    exportTemplateId,
+  });
+
 async function createInitiateTap(
   input: ActivateInput,
   run: LifecycleRun<'activate'>,
   record: Card,
-  cardValues: TemplateValues,
 ): Promise<ActivationTap> {
   const user = { id: record.holder.oid, upn: record.holder.upn, displayName: record.holder.name };
   const { template, tapContext } = input;
-  if (!template.initiate.systemGeneratesTap || !template.tap.enabled) return { status: 'not-requested' };
+  if (!generatesAtActivation(template)) return { status: 'not-requested' };
   if (run.startedBefore('create-tap')) return { status: 'unknown' };
   if (!tapContext)
     throw lifecycleError(
       'TAP_CONTEXT_MISSING',
       'The template creates a TAP at activation, but no signed-in operator context was given.',
     );
-  const request = {
-    isUsableOnce: template.tap.usableOnce,
-    ...(template.tap.lifetimeOverrideMinutes === null
-      ? {}
-      : { lifetimeInMinutes: template.tap.lifetimeOverrideMinutes }),
-  };
   const directoryUser = { id: user.id, userPrincipalName: user.upn, displayName: user.displayName } as Parameters<
     typeof requestTap
   >[1];
   try {
+    const request = passRequest(template.tap);
     const outcome = await run.step(
       'create-tap',
       () => requestTap(tapContext, directoryUser, { request, deliverWith: null }),
@@ -104,13 +105,14 @@ async function createInitiateTap(
     );
     // Recorded against the card (its id only), so retiring the card or reporting it lost removes it.
     const unrecorded = await rememberCardPass(input.ports.registry, record, outcome.tap);
-    const deliveries: ActivationDelivery[] = [];
     const published = await input.ports.templates.exportTemplates();
-    for (const id of template.initiate.exportTemplateIds) {
-      const export_ = published.find((t) => t.record.id === id);
-      if (export_ && !export_.record.sendAutomatically)
-        deliveries.push({ status: 'held', templateName: export_.record.name });
-      else if (export_) deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, export_, cardValues));
+    const deliveries: ActivationDelivery[] = [];
+    // The email names the card as every email does: its serial where it has one, else its id.
+    for (const email of initiateEmails(template, (id) => published.find((t) => t.record.id === id))) {
+      if (email.status === 'held') deliveries.push({ status: 'held', templateName: email.email.record.name });
+      else if (email.status === 'send')
+        deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, email.email, cardEmailValues(record)));
+      else deliveries.push({ status: 'failed', error: initiateEmailGone(template, email.id) });
     }
     return { status: 'created', tapId: outcome.tap.id, deliveries, unrecorded };
   } catch (e) {
@@ -181,9 +183,7 @@ export async function activateCard(input: ActivateInput): Promise<ActivateSummar
       { transition: 'activate', expectedVersion: record.version },
       { card: record, recorded: record.state === 'active' || alreadyRecorded(run, record, 'active') },
     );
-    // The email names the card: its serial where it has one, else the id the service knows it by.
-    const cardValues = { CardSerial: record.serial?.toString() ?? id.cardId, CredentialType: card.detected.typeName };
-    const tap = await createInitiateTap(input, run, record, cardValues);
+    const tap = await createInitiateTap(input, run, record);
     await run.finish();
     return { cardId: id.cardId, userId: record.holder.oid, resumed: run.resumed, steps: run.events, tap };
   });

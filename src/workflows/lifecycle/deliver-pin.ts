@@ -2,13 +2,15 @@
  * Delivery of the activation PIN, per the template's Issue Card setting: shown once to the operator
  * (returned in the summary, nowhere else), or sent with a data-export email through the relay.
  *
- * The email's variables: the card's and `ActivationPin`; the relay fills the user's and the operator's
- * itself from the directory and the caller's token (it refuses client-sent values for those). The email
- * is recorded in the audit trail as `pin.deliver` on the card (never the PIN).
+ * The email's variables: the card's (src/relay-api/tap-rules.ts, the same as in every email) and
+ * `ActivationPin`; the relay fills the user's and the operator's itself from the directory and the
+ * caller's token (it refuses client-sent values for those). The email is recorded in the audit trail as
+ * `pin.deliver` on the card (never the PIN).
  */
 import { AppError, isAppError } from '../../app-error';
 import type { TemplateValues } from '../../mail/template';
 import { templateRef, type MailReceipt } from '../../relay-api/mail';
+import { cardEmailValues, type CardNaming } from '../../relay-api/tap-rules';
 import type { CardTemplateRecord } from '../../store/db';
 import { cardTarget, failed, recordQuietly, succeeded } from '../audit-entries';
 import type { TapContext } from '../request-tap';
@@ -31,12 +33,12 @@ export async function deliverActivationPin(
     ports: Pick<LifecyclePorts, 'templates' | 'audit'>;
     sendMail?: SendMail;
   },
-  cardId: string,
-  credentialType: string,
+  card: CardNaming,
   pin: string,
 ): Promise<ActivationPinDelivery> {
   const how = input.template.issue.activationPin;
   if (how.delivery === 'show') return { method: 'show' };
+  const { cardId } = card;
   const target = cardTarget(cardId, input.user.displayName);
   try {
     const published = await input.ports.templates.exportTemplates();
@@ -47,7 +49,7 @@ export async function deliverActivationPin(
       });
     if (!input.sendMail)
       throw lifecycleError('TAP_CONTEXT_MISSING', 'No mail sender was given for the activation-PIN email.');
-    const values: TemplateValues = { CardSerial: cardId, CredentialType: credentialType, ActivationPin: pin };
+    const values: TemplateValues = { ...cardEmailValues(card), ActivationPin: pin };
     const receipt = await input.sendMail(
       { template: templateRef(template), targetUserId: input.user.id, values },
       `activation-${cardId.replace(/[^A-Za-z0-9_-]/g, '-')}-${crypto.randomUUID()}`,

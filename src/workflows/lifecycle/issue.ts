@@ -226,8 +226,7 @@ export function issueCard(input: IssueInput): Promise<IssueSummary> {
         ports: input.ports,
         ...(input.sendMail ? { sendMail: input.sendMail } : {}),
       },
-      cardId,
-      card.detected.typeName,
+      { cardId, serial: card.serial, credentialType: card.kind },
       done.pin,
     );
     return {
