@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { resolve } from 'node:path';
+import { APP_APPEARANCE } from './scripts/app-manifest';
 import { securityHeaders } from './scripts/security-headers';
 import { selfServiceManifest } from './scripts/self-service-pwa';
 
@@ -36,14 +37,7 @@ export default defineConfig({
           'Issue PIV smart cards and security keys to Entra ID users, with Temporary Access Passes by email.',
         start_url: '/',
         scope: '/',
-        display: 'standalone',
-        background_color: '#f6f7f9',
-        theme_color: '#1d4ed8',
-        icons: [
-          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-        ],
+        ...APP_APPEARANCE,
       },
     }),
     selfServiceManifest(),

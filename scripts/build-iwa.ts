@@ -14,16 +14,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'vite';
-import {
-  buildWebBundle,
-  bundleIdentity,
-  generateSigningKeyPem,
-  iwaManifest,
-  parseSigningKey,
-  signWebBundle,
-  updateManifest,
-  type AppFile,
-} from './iwa/bundle';
+import { generateSigningKeyPem, packageIwa, parseSigningKey, updateManifest, type AppFile } from './iwa/bundle';
 import { verifySignedWebBundle } from './iwa/verify';
 
 const OUT = 'dist-iwa';
@@ -49,26 +40,26 @@ function filesUnder(dir: string): AppFile[] {
 
 async function main(): Promise<void> {
   const key = parseSigningKey(signingKeyPem());
-  const { id, origin } = bundleIdentity(key);
   const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
   const base = (process.env.KEYWARD_IWA_BASE_URL ?? 'https://keyward.invalid/iwa/').replace(/\/?$/, '/');
 
   await build({ logLevel: 'warn', build: { outDir: APP_DIR, emptyOutDir: true } });
   const pwa = JSON.parse(readFileSync(join(APP_DIR, 'manifest.webmanifest'), 'utf8')) as Record<string, unknown>;
-  const manifest = iwaManifest(pwa, { version, updateManifestUrl: `${base}update.json` });
   const files = filesUnder(APP_DIR);
-  files.push({ path: '.well-known/manifest.webmanifest', bytes: new TextEncoder().encode(JSON.stringify(manifest)) });
   if (process.env.KEYWARD_IWA_CONFIG)
     files.push({ path: 'keyward.config.json', bytes: readFileSync(process.env.KEYWARD_IWA_CONFIG) });
 
-  const signed = await signWebBundle(buildWebBundle(origin, files), key);
+  const { id, origin, signed, fileCount } = await packageIwa(key, files, pwa, {
+    version,
+    updateManifestUrl: `${base}update.json`,
+  });
   verifySignedWebBundle(signed);
   const name = `keyward-${version}.swbn`;
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, name), signed);
   writeFileSync(join(OUT, 'update.json'), JSON.stringify(updateManifest(version, base + name), null, 2) + '\n');
   writeFileSync(join(OUT, 'web-bundle-id.txt'), id + '\n');
-  process.stdout.write(`${OUT}/${name}: ${files.length} files, origin ${origin}, version ${version}\n`);
+  process.stdout.write(`${OUT}/${name}: ${fileCount} files, origin ${origin}, version ${version}\n`);
 }
 
 await main();

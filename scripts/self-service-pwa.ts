@@ -4,12 +4,13 @@
  * pointed at it (vite-plugin-pwa links every page to the operator console's manifest).
  */
 import type { Plugin } from 'vite';
+import { APP_APPEARANCE } from './app-manifest';
 
 /** Where the page lives and its manifest is served. */
 export const SELF_SERVICE_PATH = '/self-service/';
 const MANIFEST_FILE = 'self-service/manifest.webmanifest';
 
-/** The self-service app's manifest (same icons as the console, its own id, scope and start URL). */
+/** The self-service app's manifest (the console's look and icons, its own id, scope and start URL). */
 export const SELF_SERVICE_MANIFEST = {
   id: SELF_SERVICE_PATH,
   name: 'Keyward · My cards',
@@ -17,15 +18,10 @@ export const SELF_SERVICE_MANIFEST = {
   description: 'Activate your smart card, get a Temporary Access Pass, unblock your PIN.',
   start_url: SELF_SERVICE_PATH,
   scope: SELF_SERVICE_PATH,
-  display: 'standalone',
-  background_color: '#f6f7f9',
-  theme_color: '#1d4ed8',
-  icons: [
-    { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-    { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-    { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-  ],
-} as const;
+  ...APP_APPEARANCE,
+  // The manifest is served from /self-service/, so the icon paths, relative to the root, are made absolute.
+  icons: APP_APPEARANCE.icons.map((icon) => ({ ...icon, src: `/${icon.src}` })),
+};
 
 /**
  * Emits the manifest and links the self-service page to it instead of the console's. It works on the

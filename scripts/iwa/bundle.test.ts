@@ -6,32 +6,22 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Bundle } from 'wbn';
-import {
-  buildWebBundle,
-  bundleIdentity,
-  generateSigningKeyPem,
-  iwaManifest,
-  parseSigningKey,
-  signWebBundle,
-  updateManifest,
-} from './bundle';
+import { generateSigningKeyPem, iwaManifest, packageIwa, parseSigningKey, updateManifest } from './bundle';
 import { verifySignedWebBundle } from './verify';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-async function signedApp() {
-  const key = parseSigningKey(generateSigningKeyPem());
-  const { id, origin } = bundleIdentity(key);
-  const manifest = iwaManifest(
-    { name: 'Keyward', icons: [{ src: 'icons/icon-192.png', sizes: '192x192' }] },
-    { version: '0.1.0', updateManifestUrl: 'https://keyward.example/iwa/update.json' },
-  );
+function signedApp() {
   const files = [
     { path: 'index.html', bytes: text('<!doctype html><title>Keyward</title>') },
     { path: 'assets/app.js', bytes: text('console.log(1)') },
-    { path: '.well-known/manifest.webmanifest', bytes: text(JSON.stringify(manifest)) },
   ];
-  return { id, origin, signed: await signWebBundle(buildWebBundle(origin, files), key) };
+  return packageIwa(
+    parseSigningKey(generateSigningKeyPem()),
+    files,
+    { name: 'Keyward', icons: [{ src: 'icons/icon-192.png', sizes: '192x192' }] },
+    { version: '0.1.0', updateManifestUrl: 'https://keyward.example/iwa/update.json' },
+  );
 }
 
 describe('the Isolated Web App bundle', () => {

@@ -109,6 +109,26 @@ export async function signWebBundle(webBundle: Uint8Array, key: KeyObject): Prom
   return (await signer.sign()).signedWebBundle;
 }
 
+/** Where the IWA manifest lives in the bundle (Chrome reads it there, not from the page's manifest link). */
+const IWA_MANIFEST_PATH = '.well-known/manifest.webmanifest';
+
+/**
+ * The signed Isolated Web App of the built `files`: the IWA manifest made from the build's `pwaManifest`
+ * added at IWA_MANIFEST_PATH, all bundled under the origin of `key` and signed with it. `fileCount`
+ * counts the manifest too.
+ */
+export async function packageIwa(
+  key: KeyObject,
+  files: readonly AppFile[],
+  pwaManifest: Record<string, unknown>,
+  options: IwaManifestOptions,
+): Promise<{ id: string; origin: string; signed: Uint8Array; fileCount: number }> {
+  const { id, origin } = bundleIdentity(key);
+  const manifest = iwaManifest(pwaManifest, options);
+  const all = [...files, { path: IWA_MANIFEST_PATH, bytes: new TextEncoder().encode(JSON.stringify(manifest)) }];
+  return { id, origin, signed: await signWebBundle(buildWebBundle(origin, all), key), fileCount: all.length };
+}
+
 /** Reads a PEM private key; only Ed25519 is accepted (the key type Keyward documents). */
 export function parseSigningKey(pem: string): KeyObject {
   const key = createPrivateKey(pem);
