@@ -51,7 +51,7 @@ const WARMUP = 50;
 const SERIAL = 200;
 const DEADLINE_MS = 120_000;
 const OPERATOR = 'f0d76d4f-d051-4401-89ab-2949d26eb033'; // Aisha Operator (Keyward.Operator)
-/** Enabled members of the seeded tenant (demo/entra-emulator/tenant.ts), all with contoso.example mail. */
+/** Enabled members of the seeded tenant (demo/entra-emulator/tenant-people.ts), all with contoso.example mail. */
 const TARGETS = [
   '46876d75-c7ea-4ea4-863b-a6e9796b7d11',
   'e3754be0-66f4-4f38-af4f-202bd48c0af1',
