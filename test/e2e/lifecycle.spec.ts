@@ -10,20 +10,22 @@ import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config
 import { test as base, expect, chooseUser, SERVICE_LOGS, vendorClassReader, type KeywardFixtures } from './fixtures';
 import {
   blockPinElsewhere,
-  bridgeYubiKey,
   createCardTemplate,
   INBOX,
   issueAndActivate,
   NEW_PIN,
+  startIssueTo,
+  unblockOnPage,
+  type InboxMessage,
+} from './lifecycle-steps';
+import {
+  bridgeYubiKey,
   shimReaderCard,
   SMART_CARD_READER,
   smartCardYubiKey,
-  startIssueTo,
-  unblockOnPage,
   virtualYubiKey,
-  type InboxMessage,
   type InsertBlankCard,
-} from './lifecycle-steps';
+} from './blank-cards';
 import { scanPage } from '../support/secrecy-page';
 import { relayAs } from './relay-as';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
