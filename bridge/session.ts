@@ -1,49 +1,26 @@
 /**
- * One page's connection to the bridge: its trust (session-trust.ts: nothing but `auth` and pairing is
- * served before the page proves the origin's pairing key), its card handles, and the per-reader locks
- * shared by all connections.
- *
- * Transactions: `begin` takes the card exclusively (card-access.ts says why and how) and `end` shares it
- * again. That keeps *every* other PC/SC client out, in this bridge or not, which is what an issuance
- * needs: another program's SELECT in between would drop the card's security status. `exclusive` connects
- * are enforced between the bridge's own clients as well (card-access.ts's ReaderLocks).
+ * One page's connection to the bridge: its frames, one request at a time and rate-limited, its trust
+ * (session-trust.ts: nothing but `auth` and pairing is served before the page proves the origin's pairing
+ * key), and its card handles (card-handles.ts, with the per-reader locks shared by all connections).
  */
 import type { WebSocket } from 'ws';
-import { fromHex, toHex } from '../src/bytes';
+import { fromHex } from '../src/bytes';
 import { isAppError } from '../src/app-error';
-import type { Logger } from '../relay/log';
 import {
   BRIDGE_PROTOCOL_VERSION as V,
-  CONTROL_GET_FEATURE_REQUEST,
-  CONTROL_MAX_RESPONSE_BYTES,
   parseRequest,
   type BridgeErrorCode,
   type BridgeMessage,
   type BridgeReader,
   type BridgeRequest,
-  type ShareMode,
 } from '../src/transport/pcsc-bridge-protocol';
-import { holdForTransaction, Refusal, scardCtlCode, type ReaderLocks } from './card-access';
-import { pinControlCode, pinPadOf, readPinFeatures } from './pin-pad';
-import type { PcscCard, PcscService } from './pcsc';
+import { Refusal } from './card-access';
+import { CardHandles, type CardHandlesDeps } from './card-handles';
 import { SessionTrust, type TrustDeps } from './session-trust';
 
-interface Handle {
-  readonly reader: string;
-  readonly mode: ShareMode;
-  readonly card: PcscCard;
-  /** Inside `begin` … `end`: the card is held exclusively for the transaction. */
-  inTransaction: boolean;
-  /** The reader's PIN features' control codes (GET_FEATURE_REQUEST, PC/SC Part 10 §2.3), by tag. */
-  features: Map<number, number>;
-}
-
 /** What a session needs from its server. */
-export interface SessionDeps extends TrustDeps {
+export interface SessionDeps extends TrustDeps, CardHandlesDeps<BridgeSession> {
   readonly ws: WebSocket;
-  readonly service: () => PcscService;
-  readonly locks: ReaderLocks<BridgeSession>;
-  readonly logger: Logger;
   readonly rateLimit: number;
 }
 
@@ -54,8 +31,7 @@ export class BridgeSession {
   readonly trust: SessionTrust;
   /** The page origin the connection claims (its Origin header). */
   readonly origin: string;
-  readonly #handles = new Map<number, Handle>();
-  #nextHandle = 1;
+  readonly #cards: CardHandles<BridgeSession>;
   #queue: Promise<void> = Promise.resolve();
   #tokens: number;
   #refilled = Date.now();
@@ -65,6 +41,7 @@ export class BridgeSession {
   constructor(deps: SessionDeps) {
     this.#d = deps;
     this.trust = new SessionTrust(deps);
+    this.#cards = new CardHandles(this, deps);
     this.origin = deps.origin;
     this.#tokens = deps.rateLimit;
     deps.ws.on('message', (data, isBinary) => this.#receive(isBinary ? null : String(data)));
@@ -88,9 +65,7 @@ export class BridgeSession {
 
   /** Disconnects every card and drops every lock (connection closed). */
   release(): void {
-    for (const h of this.#handles.values()) h.card.disconnect();
-    this.#handles.clear();
-    this.#d.locks.release(this);
+    this.#cards.release();
   }
 
   #allow(): boolean {
@@ -163,121 +138,19 @@ export class BridgeSession {
       case 'list':
         return { readers: this.#d.service().listReaders() };
       case 'connect':
-        return this.#connect(r.reader, r.mode);
+        return this.#cards.connect(r.reader, r.mode);
       case 'transmit':
-        return this.#transmit(r.handle, fromHex(r.apdu));
+        return this.#cards.transmit(r.handle, fromHex(r.apdu));
       case 'control':
-        return this.#control(r.handle, r.code, fromHex(r.data));
+        return this.#cards.control(r.handle, r.code, fromHex(r.data));
       case 'pin-pad':
-        return this.#pinPad(r.handle, r.feature, fromHex(r.data));
+        return this.#cards.pinPad(r.handle, r.feature, fromHex(r.data));
       case 'begin':
-        return this.#begin(r.handle);
+        return this.#cards.begin(r.handle);
       case 'end':
-        return this.#end(r.handle);
+        return this.#cards.end(r.handle);
       case 'disconnect':
-        return this.#disconnect(r.handle);
+        return this.#cards.disconnect(r.handle);
     }
-  }
-
-  #handle(handle: number): Handle {
-    const h = this.#handles.get(handle);
-    if (!h) throw new Refusal('UNKNOWN_HANDLE', 'No such card connection (it was closed, or the card was removed).');
-    return h;
-  }
-
-  async #connect(reader: string, mode: ShareMode): Promise<unknown> {
-    this.#d.locks.check(this, reader, mode);
-    const card = await this.#d.service().connect(reader, mode);
-    const handle = this.#nextHandle++;
-    const features = await readPinFeatures(card);
-    this.#handles.set(handle, { reader, mode, card, inTransaction: false, features });
-    this.#d.locks.hold(this, reader, mode);
-    this.#d.logger.info('bridge card connected', { origin: this.#d.origin, reader, mode, protocol: card.protocol });
-    return { handle, atr: toHex(card.atr), protocol: card.protocol, ...pinPadOf(features) };
-  }
-
-  /**
-   * A PIN typed on the reader's keypad: the structure goes to the control code the reader announced for
-   * FEATURE_VERIFY_PIN_DIRECT / FEATURE_MODIFY_PIN_DIRECT (PC/SC Part 10 §2.3), only when it carries a PIN
-   * command (pcsc-pin-pad.ts). The log says which feature and the status word, never the structure.
-   */
-  async #pinPad(handle: number, feature: 'verify' | 'modify', data: Uint8Array): Promise<{ response: string }> {
-    const h = this.#handle(handle);
-    const code = pinControlCode(h.reader, h.features, feature, data);
-    const response = await h.card.control(code, data).catch((e: unknown) => this.#dropIfDead(handle, e));
-    const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
-    this.#d.logger.info('pin pad', { reader: h.reader, feature, dataLength: data.length, sw });
-    return { response: toHex(response) };
-  }
-
-  async #transmit(handle: number, apdu: Uint8Array): Promise<{ response: string }> {
-    const h = this.#handle(handle);
-    const response = await h.card.transmit(apdu).catch((e: unknown) => this.#dropIfDead(handle, e));
-    const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
-    this.#d.logger.info('apdu', { reader: h.reader, commandLength: apdu.length, responseLength: response.length, sw });
-    return { response: toHex(response) };
-  }
-
-  /**
-   * Rethrows `e`, first forgetting the handle when the card was pulled or pcscd stopped: PC/SC handles do
-   * not survive either (a restarted pcscd does not know them), so the page must connect again.
-   */
-  #dropIfDead(handle: number, e: unknown): never {
-    if (isAppError(e, 'bridge', 'CARD_REMOVED') || isAppError(e, 'bridge', 'SERVICE_NOT_RUNNING')) this.#drop(handle);
-    throw e;
-  }
-
-  /**
-   * Only CCID GET_FEATURE_REQUEST (PC/SC Part 10 §2.2), with no input and a bounded answer: the one control
-   * a PIN-pad reader needs. Any other control code could reach reader firmware functions the app never uses.
-   */
-  async #control(handle: number, code: number, data: Uint8Array): Promise<{ response: string }> {
-    if (code !== CONTROL_GET_FEATURE_REQUEST || data.length !== 0)
-      throw new Refusal(
-        'CONTROL_REFUSED',
-        'The bridge forwards no reader control but GET_FEATURE_REQUEST (3400), without data.',
-      );
-    const h = this.#handle(handle);
-    const response = await h.card.control(scardCtlCode(code), data).catch((e: unknown) => this.#dropIfDead(handle, e));
-    if (response.length > CONTROL_MAX_RESPONSE_BYTES)
-      throw new Refusal(
-        'CONTROL_REFUSED',
-        `The reader's feature list is longer than ${CONTROL_MAX_RESPONSE_BYTES} bytes.`,
-      );
-    this.#d.logger.info('control', {
-      reader: h.reader,
-      code,
-      dataLength: data.length,
-      responseLength: response.length,
-    });
-    return { response: toHex(response) };
-  }
-
-  async #begin(handle: number): Promise<Record<string, never>> {
-    const h = this.#handle(handle);
-    if (h.inTransaction || h.mode === 'exclusive') return {};
-    await holdForTransaction(h.card, h.reader).catch((e: unknown) => this.#dropIfDead(handle, e));
-    h.inTransaction = true;
-    return {};
-  }
-
-  async #end(handle: number): Promise<Record<string, never>> {
-    const h = this.#handle(handle);
-    if (!h.inTransaction) return {};
-    h.inTransaction = false;
-    await h.card.exclusive(false).catch((e: unknown) => this.#dropIfDead(handle, e));
-    return {};
-  }
-
-  #disconnect(handle: number): Record<string, never> {
-    if (this.#handles.has(handle)) this.#drop(handle);
-    return {};
-  }
-
-  #drop(handle: number): void {
-    const h = this.#handles.get(handle)!;
-    this.#handles.delete(handle);
-    h.card.disconnect();
-    if (![...this.#handles.values()].some((o) => o.reader === h.reader)) this.#d.locks.release(this, h.reader);
   }
 }

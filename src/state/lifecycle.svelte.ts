@@ -6,7 +6,7 @@
  * service, through the ports of the signed-in operator.
  */
 import { AppError, toAppError } from '../app-error';
-import { inspectCard, type Card, type CardStatus, type CardTemplateRecord } from '../workflows/lifecycle/inspect';
+import type { Card, CardTemplateRecord } from '../workflows/lifecycle/inspect';
 import type { LifecyclePorts } from '../workflows/lifecycle/types';
 import {
   exclusively,
@@ -29,9 +29,11 @@ import {
   type ProgressRow,
   type Transition,
 } from './lifecycle-page';
+import { CardReadingState } from './card-reading.svelte';
+import { IssueFormState } from './issue-form.svelte';
+import { ReaderKeypadState } from './reader-keypad.svelte';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
-import { IssueFormState } from './issue-form.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
@@ -39,71 +41,48 @@ export type { LifecycleSummary, PassRevocation, ServicePorts } from './lifecycle
 
 /** Reactive Lifecycle page state; one instance for the app. */
 export class LifecycleState {
-  status = $state.raw<CardStatus | null>(null);
-  inspecting = $state(false);
+  /** The card in the reader as read: its state, holder and template. */
+  readonly card: CardReadingState;
   panel = $state<Transition | null>(null);
   /** The Issue form's choices: template, re-authentication, user. */
   readonly issuing: IssueFormState;
   progress = $state.raw<readonly ProgressRow[]>([]);
   running = $state(false);
+  /** PIN entry on the reader's keypad, for a reader with a PIN pad. */
+  readonly keypad: ReaderKeypadState;
   error = $state.raw<AppError | null>(null);
-  /** Why the card in the reader could not be read (kept apart from `error`, which an operation owns). */
-  readError = $state.raw<AppError | null>(null);
   summary = $state.raw<LifecycleSummary | null>(null);
-  /** The name of the template the card was issued under, as published now (null when unknown). */
-  templateName = $state<string | null>(null);
-  /** The running operation takes its PINs from the reader's keypad; its Cancel (`cancelPinEntry`). */
-  onReaderRun = $state(false);
-  #entry: AbortController | null = null;
-  /** The holder is to type on the reader's keypad now: the page says so, with a Cancel. */
-  keypadWaiting = $derived(
-    this.onReaderRun && this.progress.some((r) => r.status === 'running' && KEYPAD_STEPS.has(r.step)),
-  );
-  /** Whether the Lifecycle page is on screen: the card is read only then. */
-  #visible = false;
   /** Counts visits, so an operation that ends after the operator left cannot show its summary. */
   #visit = 0;
-
-  /** The open reader has a PIN pad that takes a new PIN: the holder types PINs there, never in the page. */
-  get pinOnReader(): boolean {
-    return this.readers.card?.transport.pinPad?.modify === true;
-  }
-
-  holder = $derived(this.status?.record?.holder.name || this.status?.record?.holder.upn || null);
-  /** "template “Staff YubiKey” version 2", for a card the service holds as issued under one. */
-  issuedUnder = $derived.by(() => {
-    const t = this.status?.record?.template;
-    if (!t?.id || !this.holder) return null;
-    return `template “${this.templateName ?? t.id}” version ${t.version}`;
-  });
 
   constructor(
     private readonly session: SessionState,
     private readonly readers: ReaderState,
     private readonly ports: ServicePorts,
   ) {
+    this.card = new CardReadingState(
+      readers,
+      () => this.#ports(),
+      () => this.running,
+    );
     this.issuing = new IssueFormState(session);
-    readers.onCardChange(() => {
-      if (this.#visible) void this.inspect();
-    });
+    this.keypad = new ReaderKeypadState(readers, () => this.progress);
   }
 
   /** The operator came to the page: read the card in the reader. */
   async enter(): Promise<void> {
-    this.#visible = true;
-    await this.inspect();
+    this.card.shown = true;
+    await this.card.read();
   }
 
   /** The operator left the page: forget everything shown there, an activation PIN in a summary first. */
   leave(): void {
-    this.#visible = false;
+    this.card.shown = false;
     this.#visit++;
     this.summary = null;
     this.cancel();
-    this.status = null;
-    this.readError = null;
+    this.card.forget();
     this.issuing.reset();
-    this.templateName = null;
   }
 
   /** The system of record as the signed-in operator reaches it; `NOT_SIGNED_IN` before sign-in. */
@@ -111,30 +90,6 @@ export class LifecycleState {
     const op = this.session.operator;
     if (!op) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
     return this.ports(op);
-  }
-
-  /** Reads the state of the card in the reader (skipped while an operation runs on it). */
-  async inspect(): Promise<void> {
-    if (this.running) return;
-    const transport = this.readers.card?.transport;
-    this.status = null;
-    this.readError = null;
-    this.templateName = null;
-    if (!transport) return;
-    this.inspecting = true;
-    try {
-      const ports = this.#ports();
-      const status = await exclusively(transport, () => inspectCard(transport, ports));
-      if (this.readers.card?.transport === transport) this.status = status;
-      const templateId = status.record?.template.id;
-      if (templateId && this.readers.card?.transport === transport)
-        this.templateName = (await ports.templates.cardTemplate(templateId).catch(() => null))?.record.name ?? null;
-    } catch (e) {
-      // A read of a card that has since been replaced (the reader chosen again) must not mask the new one.
-      if (this.readers.card?.transport === transport) this.readError = toAppError(e);
-    } finally {
-      if (this.readers.card?.transport === transport || !this.readers.card) this.inspecting = false;
-    }
   }
 
   /**
@@ -145,12 +100,9 @@ export class LifecycleState {
     this.cancel();
     if (!(await this.#stillAllows(transition))) return;
     this.panel = transition;
-    if (transition !== 'issue' || !this.status) return;
-    try {
-      await this.issuing.load(this.status.kind, this.#ports().templates);
-    } catch (e) {
-      this.error = toAppError(e);
-    }
+    const status = this.card.status;
+    if (transition === 'issue' && status)
+      await this.#shown(() => this.issuing.load(status.kind, this.#ports().templates));
   }
 
   /** Closes the open form and forgets its choices. */
@@ -164,77 +116,47 @@ export class LifecycleState {
   /** Issue, step 2: the operator enters their credentials again; a cancelled sign-in stops the issuance here. */
   async reauthenticate(): Promise<void> {
     this.error = null;
-    try {
-      await this.issuing.reauthenticate();
-    } catch (e) {
-      this.error = toAppError(e);
-    }
+    await this.#shown(() => this.issuing.reauthenticate());
   }
 
   /** Issue, step 4: binds the card to the chosen user under the chosen template. */
   async issue(): Promise<void> {
     const { template, user, reauthenticated: account } = this.issuing;
-    const status = this.status;
     const op = this.session.operator;
-    if (!template || !user || !account || !status || !op) return;
-    let ports: LifecyclePorts;
-    try {
-      ports = this.#ports();
-    } catch (e) {
-      return void (this.error = toAppError(e));
-    }
-    await this.#operate('issue', template, issueWork(template, user, account, op, ports));
+    if (!template || !user || !account || !this.card.status || !op) return;
+    const ports = await this.#shown(() => this.#ports());
+    if (ports) await this.#operate('issue', template, issueWork(template, user, account, op, ports));
   }
 
   /** Activate: the holder's activation PIN and new PIN (twice); the TAP per the template. */
-  async activate(activationPin: string, newPin: string, repeat: string): Promise<void> {
-    const operator = { op: this.session.operator, account: this.session.profile?.account };
-    const holder = this.holder ?? '';
-    await this.#guarded('activate', (record, ports) =>
-      prepareActivate(record, { activationPin, newPin, repeat }, holder, operator, ports),
-    );
+  activate(activationPin: string, newPin: string, repeat: string): Promise<void> {
+    return this.#activate({ activationPin, newPin, repeat });
   }
 
   /** Activate on a PIN-pad reader: the holder types the activation PIN and the new PIN (twice) on its keypad. */
-  async activateOnReader(): Promise<void> {
+  activateOnReader(): Promise<void> {
+    return this.keypad.run((signal) => this.#activate({ onReader: true, signal }));
+  }
+
+  #activate(pins: Parameters<typeof prepareActivate>[1]): Promise<void> {
     const operator = { op: this.session.operator, account: this.session.profile?.account };
-    const holder = this.holder ?? '';
-    await this.#onReader((signal) =>
-      this.#guarded('activate', (record, ports) =>
-        prepareActivate(record, { onReader: true, signal }, holder, operator, ports),
-      ),
-    );
+    const holder = this.card.holder ?? '';
+    return this.#guarded('activate', (record, ports) => prepareActivate(record, pins, holder, operator, ports));
   }
 
   /** Unblock: the holder's new PIN (twice), set with the PUK derived for this card. */
-  async unblock(newPin: string, repeat: string): Promise<void> {
-    const holder = this.holder ?? '';
-    await this.#guarded('unblock', (record, ports) => prepareUnblock(record, { newPin, repeat }, holder, ports));
+  unblock(newPin: string, repeat: string): Promise<void> {
+    return this.#unblock({ newPin, repeat });
   }
 
   /** Unblock on a PIN-pad reader: the holder types the new PIN (twice) on its keypad. */
-  async unblockOnReader(): Promise<void> {
-    const holder = this.holder ?? '';
-    await this.#onReader((signal) =>
-      this.#guarded('unblock', (record, ports) => prepareUnblock(record, { onReader: true, signal }, holder, ports)),
-    );
+  unblockOnReader(): Promise<void> {
+    return this.keypad.run((signal) => this.#unblock({ onReader: true, signal }));
   }
 
-  /** Ends the PIN entry on the reader's keypad (the operation fails as cancelled, nothing changed). */
-  cancelPinEntry(): void {
-    this.#entry?.abort();
-  }
-
-  async #onReader(run: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    const entry = new AbortController();
-    this.#entry = entry;
-    this.onReaderRun = true;
-    try {
-      await run(entry.signal);
-    } finally {
-      this.#entry = null;
-      this.onReaderRun = false;
-    }
+  #unblock(pins: Parameters<typeof prepareUnblock>[1]): Promise<void> {
+    const holder = this.card.holder ?? '';
+    return this.#guarded('unblock', (record, ports) => prepareUnblock(record, pins, holder, ports));
   }
 
   /**
@@ -242,22 +164,17 @@ export class LifecycleState {
    * applies (its PIN blocked by another program, say, so the card is Locked now).
    */
   async #stillAllows(transition: Transition): Promise<boolean> {
-    await this.inspect();
-    const state = this.status?.state;
-    if (state && allowedTransitions(state).includes(transition)) return true;
+    await this.card.read();
+    const refusal = this.card.refusal(transition);
+    if (!refusal) return true;
     this.panel = null;
-    this.error =
-      this.readError ??
-      new AppError('state', 'CARD_CHANGED', `The card read again is ${state ?? 'unknown'}`, {
-        state: state ?? null,
-        transition,
-      });
+    this.error = refusal;
     return false;
   }
 
   /** Retire (after the page's confirmation): keys destroyed, binding removed, the card's pass removed. */
   async retire(): Promise<void> {
-    const holder = this.holder ?? '';
+    const holder = this.card.holder ?? '';
     await this.#guarded('retire', (_, ports) => prepareRetire(holder, this.session.operator, ports));
   }
 
@@ -278,25 +195,30 @@ export class LifecycleState {
   ): Promise<void> {
     this.error = null;
     if (!(await this.#stillAllows(operation))) return;
-    const record = this.status?.record;
+    const record = this.card.status?.record;
     if (!record) return;
-    let prepared: PreparedWork;
+    const prepared = await this.#shown(() => prepare(record, this.#ports()));
+    if (prepared) await this.#operate(operation, prepared.template, prepared.work);
+  }
+
+  /** Runs `step`; what it throws becomes the page's error (and the result undefined). */
+  async #shown<T>(step: () => T | Promise<T>): Promise<T | undefined> {
     try {
-      prepared = await prepare(record, this.#ports());
+      return await step();
     } catch (e) {
       this.error = toAppError(e);
-      return;
+      return undefined;
     }
-    await this.#operate(operation, prepared.template, prepared.work);
   }
 
   async #operate(operation: Transition, template: CardTemplateRecord | null, work: Work): Promise<void> {
     const transport = this.readers.card?.transport;
-    if (!transport || !this.status)
+    const status = this.card.status;
+    if (!transport || !status)
       return void (this.error = new AppError('state', 'CARD_NOT_OPEN', 'Put the card in the reader first.'));
     this.error = null;
     this.running = true;
-    this.progress = plannedSteps(operation, this.status, template);
+    this.progress = plannedSteps(operation, status, template);
     const visit = this.#visit;
     // What an operation shows belongs to the visit that started it.
     const here = () => visit === this.#visit;
@@ -316,12 +238,10 @@ export class LifecycleState {
     } finally {
       this.running = false;
     }
-    if (!this.#visible) return;
-    await this.inspect();
+    if (!this.card.shown) return;
+    await this.card.read();
     // A form whose arrow the card no longer has (three wrong activation PINs: Locked) closes; its error stays.
-    if (this.panel && this.status && !allowedTransitions(this.status.state).includes(this.panel)) this.panel = null;
+    const read = this.card.status;
+    if (this.panel && read && !allowedTransitions(read.state).includes(this.panel)) this.panel = null;
   }
 }
-
-/** The steps that wait for the holder at a PIN-pad reader's keypad. */
-const KEYPAD_STEPS: ReadonlySet<string> = new Set(['change-pin', 'reset-retry-counter']);

@@ -27,9 +27,9 @@ async function pageWithBlankCard(): Promise<{ lifecycle: LifecycleState; readers
   await readers.start({ demo: true });
   const lifecycle = new LifecycleState(ctx.session, readers, () => portsOf(world));
   await lifecycle.enter();
-  expect(lifecycle.status).toBeNull();
+  expect(lifecycle.card.status).toBeNull();
   await readers.select('virtual:0');
-  await until(() => lifecycle.status !== null);
+  await until(() => lifecycle.card.status !== null);
   return { lifecycle, readers };
 }
 
@@ -46,7 +46,7 @@ describe('LifecycleState', () => {
   it('issues a blank card to a user, activates it with the shown PIN, and retires it', async () => {
     await world.publish('card', testTemplate({ allowedCredentialTypes: ['yubikey'] }));
     const { lifecycle } = await pageWithBlankCard();
-    expect(lifecycle.status).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
+    expect(lifecycle.card.status).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
 
     // No key in this browser: the card's secrets come from the relay.
     await lifecycle.open('issue');
@@ -63,9 +63,9 @@ describe('LifecycleState', () => {
     expect(issued.result.activationPin).toMatch(/^\d{6,8}$/);
     expect(lifecycle.progress.every((row) => row.status === 'done' || row.status === 'skipped')).toBe(true);
     expect(lifecycle.panel).toBeNull();
-    expect(lifecycle.status?.state).toBe('issued');
-    expect(lifecycle.holder).toBe('Ben Member');
-    expect(lifecycle.issuedUnder).toBe('template “Staff YubiKey” version 1');
+    expect(lifecycle.card.status?.state).toBe('issued');
+    expect(lifecycle.card.holder).toBe('Ben Member');
+    expect(lifecycle.card.issuedUnder).toBe('template “Staff YubiKey” version 1');
     const activationPin = issued.result.activationPin!;
     lifecycle.closeSummary();
 
@@ -73,11 +73,11 @@ describe('LifecycleState', () => {
     // Refused before the card is touched: no run, no summary, the card still Issued.
     expect(lifecycle.error).toMatchObject({ code: 'PIN_MISMATCH' });
     expect(lifecycle.summary).toBeNull();
-    expect(lifecycle.status?.state).toBe('issued');
+    expect(lifecycle.card.status?.state).toBe('issued');
     await lifecycle.activate(activationPin, '24681357', '24681357');
     expect(lifecycle.error).toBeNull();
     expect(lifecycle.summary?.operation).toBe('activate');
-    expect(lifecycle.status?.state).toBe('active');
+    expect(lifecycle.card.status?.state).toBe('active');
 
     await lifecycle.retire();
     expect(lifecycle.error).toBeNull();
@@ -85,7 +85,7 @@ describe('LifecycleState', () => {
     if (retired?.operation !== 'retire') throw new Error(`expected a retire summary, got ${retired?.operation}`);
     // The template creates no pass, so Keyward has none to remove (card-pass.test.ts removes one).
     expect(retired.result.pass).toEqual({ status: 'none' });
-    expect(lifecycle.status?.state).toBe('retired');
+    expect(lifecycle.card.status?.state).toBe('retired');
   });
 
   it('re-authenticates only as the signed-in operator, and stops when the window is closed', async () => {
@@ -111,7 +111,7 @@ describe('LifecycleState', () => {
 
     lifecycle.leave();
     expect(lifecycle.summary).toBeNull();
-    expect(lifecycle.status).toBeNull();
+    expect(lifecycle.card.status).toBeNull();
     expect(lifecycle.issuing.reauthenticated).toBeNull();
     expect(lifecycle.issuing.search.query).toBe('');
 
@@ -120,12 +120,12 @@ describe('LifecycleState', () => {
     await readers.insertCard();
     await until(() => readers.card !== null);
     await new Promise((r) => setTimeout(r, 200));
-    expect(lifecycle.status).toBeNull();
+    expect(lifecycle.card.status).toBeNull();
     await lifecycle.enter();
-    expect(lifecycle.status).toMatchObject({ state: 'blank', record: null });
+    expect(lifecycle.card.status).toMatchObject({ state: 'blank', record: null });
 
     readers.removeCard();
-    await until(() => lifecycle.status === null);
-    expect(lifecycle.readError).toBeNull();
+    await until(() => lifecycle.card.status === null);
+    expect(lifecycle.card.readError).toBeNull();
   });
 });

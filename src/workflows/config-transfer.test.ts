@@ -1,86 +1,21 @@
 /**
  * Configuration backup and import over the real relay (test/support/relay-world.ts) and fake-indexeddb:
- * connections are this browser's, templates are published through the relay and never overwritten.
+ * connections are this browser's, templates are published through the relay and never overwritten. The
+ * files the import refuses: config-transfer-refusals.test.ts.
  */
-import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
-import { isAppError } from '../app-error';
-import { fetchTemplates } from '../relay-api/templates';
-import { readConnections, replaceConnections } from '../store/config-transfer';
-import { saveConnection } from '../store/connections';
-import type { ConnectionRecord } from '../store/db';
-import { emptyCardDraft, publishCardTemplate } from './card-templates';
-import { exportConfiguration, importConfiguration, parseConfiguration } from './config-transfer';
-import { DEFAULT_TEMPLATE, publishDefaultTemplate, publishExportTemplate } from './export-templates';
+import { describe, expect, it } from 'vitest';
 import { keepKeyLikeAnOlderKeyward } from '../../test/support/older-browser-key';
-import { RelayTemplateStore } from './template-store';
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => expect.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-}
-
-let world: RelayWorld;
-let store: RelayTemplateStore;
-let baseline = '';
-
-/** Two connections, two data-export templates and two card templates, one with TAP and Initiate Card. */
-async function seed(): Promise<void> {
-  await saveConnection('relay', { relayUrl: 'https://relay.contoso.example', zeta: [1, { b: 2, a: null }] });
-  await saveConnection('entra', { tenantId: 't-1', clientId: 'c-1' });
-  const tap = await publishDefaultTemplate(store);
-  const second = await publishExportTemplate(
-    store,
-    { ...DEFAULT_TEMPLATE, name: 'Card activation', subject: 'Your card, ${GivenName}' },
-    null,
-  );
-  const plain = emptyCardDraft();
-  plain.name = 'Plain PIV';
-  plain.allowedCredentialTypes = ['piv'];
-  await publishCardTemplate(store, plain, null);
-  const tapCard = emptyCardDraft();
-  tapCard.name = 'YubiKey with TAP';
-  tapCard.issue.certificate = {
-    slot: '9c',
-    algorithm: 'RSA2048',
-    subject: 'CN=${DisplayName}',
-    upnSan: '${UserPrincipalName}',
-  };
-  tapCard.tap = {
-    ...tapCard.tap,
-    enabled: true,
-    operatorMayGenerate: true,
-    showCode: true,
-    operatorDeliverTemplateId: second.id,
-    lifetimeOverrideMinutes: 90,
-    usableOnce: true,
-  };
-  tapCard.initiate = { systemGeneratesTap: true, exportTemplateIds: [tap.id, second.id] };
-  await publishCardTemplate(store, tapCard, null);
-}
-
-/** The relay's templates as every operator reads them: kind, name and version. */
-const onRelay = async () =>
-  (await fetchTemplates(world.endpoint(PEOPLE.olivia))).map((t) => [t.kind, t.name, t.version, t.withdrawn]);
-
-beforeAll(async () => {
-  world = await startRelayWorld();
-  store = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
-  await seed();
-  baseline = (await exportConfiguration(store)).text;
-}, 60_000);
-afterAll(() => world?.close());
+import { readConnections, replaceConnections } from '../store/config-transfer';
+import type { ConnectionRecord } from '../store/db';
+import { exportConfiguration, importConfiguration } from './config-transfer';
+import { useSeededConfiguration } from './config-transfer-fixture';
+import { DEFAULT_TEMPLATE, publishExportTemplate } from './export-templates';
 
 describe('configuration export and import', () => {
-  beforeEach(async () => {
-    await world.reset();
-    await importConfiguration(baseline, store);
-  });
+  const cfg = useSeededConfiguration();
 
   it('round-trips byte for byte through an empty relay, and leaves the master key out', async () => {
+    const { world, store, baseline } = cfg();
     await keepKeyLikeAnOlderKeyward('a long enough passphrase');
     const parsed = JSON.parse(baseline) as Record<string, unknown[]>;
     expect(Object.keys(parsed)).toEqual(['format', 'version', 'connections', 'exportTemplates', 'cardTemplates']);
@@ -105,6 +40,7 @@ describe('configuration export and import', () => {
   });
 
   it('leaves templates published as they are, and lists a changed or withdrawn one as a conflict, never overwritten', async () => {
+    const { store, baseline, onRelay } = cfg();
     const again = await importConfiguration(baseline, store);
     expect([again.published, again.conflicts]).toEqual([[], []]);
     expect(again.unchanged).toHaveLength(4);
@@ -134,6 +70,7 @@ describe('configuration export and import', () => {
   });
 
   it('backs up a card template whose email was withdrawn, and imports that backup listing the reference', async () => {
+    const { world, store, baseline } = cfg();
     const activation = (await store.published('export')).find((t) => t.name === 'Card activation')!;
     await store.withdraw('export', activation.id, 1);
     const backup = (await exportConfiguration(store)).text;
@@ -161,90 +98,11 @@ describe('configuration export and import', () => {
   });
 
   it('replaces the connections: settings missing from the file are gone afterwards', async () => {
+    const { store, baseline } = cfg();
     const file = JSON.parse(baseline) as { connections: unknown[] };
     file.connections = file.connections.slice(0, 1);
     await importConfiguration(JSON.stringify(file), store);
     expect((await readConnections()).map((c) => c.id)).toEqual(['entra']);
-  });
-
-  it('changes nothing when anything is wrong, and names every problem by its path', async () => {
-    await world.reset();
-    const before = await readConnections();
-    const file = JSON.parse(baseline) as {
-      cardTemplates: Record<string, Record<string, unknown>>[];
-      exportTemplates: Record<string, unknown>[];
-      connections: unknown[];
-      extra?: unknown;
-    };
-    const tapIndex = file.cardTemplates.findIndex((t) => t.tap!.enabled);
-    file.cardTemplates[tapIndex]!.tap!.lifetimeOverrideMinutes = 5;
-    file.cardTemplates[tapIndex]!.initiate!.exportTemplateIds = ['missing'];
-    file.exportTemplates[0]!.subject = 'Hi ${Bogus}';
-    file.connections = [];
-    file.extra = true;
-    const e = await rejection(importConfiguration(JSON.stringify(file), store));
-    expect(isAppError(e, 'workflows', 'INVALID_CONFIGURATION')).toBe(true);
-    expect((e as { fields: { problems: string[] } }).fields.problems).toEqual([
-      'extra is not a known field',
-      'exportTemplates[0].subject is invalid: ${Bogus} is not a variable.',
-      `cardTemplates[${tapIndex}].tap.lifetimeOverrideMinutes must be 10..43200`,
-    ]);
-    expect(await readConnections()).toEqual(before);
-    expect(await onRelay()).toEqual([]);
-  });
-
-  it('publishes nothing and keeps the connections when the caller may not publish', async () => {
-    await world.reset();
-    const before = await readConnections();
-    const operator = new RelayTemplateStore(() => world.endpoint(PEOPLE.olivia));
-    const file = JSON.parse(baseline) as { connections: unknown[] };
-    file.connections = [];
-    await expect(importConfiguration(JSON.stringify(file), operator)).rejects.toMatchObject({ code: 'ROLE_MISSING' });
-    expect(await readConnections()).toEqual(before);
-    expect(await onRelay()).toEqual([]);
-  });
-
-  it('refuses files that are not a configuration at all', () => {
-    const problems = (text: string) => {
-      try {
-        parseConfiguration(text);
-        return [];
-      } catch (e) {
-        return (e as { fields: { problems: string[] } }).fields.problems;
-      }
-    };
-    expect(problems('not json')).toEqual(['The file is not JSON']);
-    expect(problems('[]')).toEqual(['The file must be an object']);
-    expect(
-      problems(
-        '{"format":"keyward-card-master-key","version":2,"connections":{},"exportTemplates":[],"cardTemplates":[{}]}',
-      ),
-    ).toEqual(
-      [
-        'format must be "keyward-configuration"',
-        'version must be 1',
-        'connections must be a list',
-        'cardTemplates[0].id must be a string',
-        'cardTemplates[0].updatedAt must be a timestamp like 2026-01-31T09:00:00.000Z',
-        'cardTemplates[0].name must be a string',
-        'cardTemplates[0].description must be a string',
-        'allowedCredentialTypes must be a list',
-        'cardTemplates[0].issue must be an object',
-        'cardTemplates[0].tap must be an object',
-        'cardTemplates[0].initiate must be an object',
-      ].map((l) => (l.startsWith('allowed') ? `cardTemplates[0].${l}` : l)),
-    );
-  });
-
-  it('refuses duplicate ids and names inside the file', async () => {
-    const file = JSON.parse(baseline) as { cardTemplates: Record<string, unknown>[] };
-    file.cardTemplates.push({ ...file.cardTemplates[0]! });
-    const e = await rejection(importConfiguration(JSON.stringify(file), store));
-    const n = file.cardTemplates.length - 1;
-    expect((e as { fields: { problems: string[] } }).fields.problems).toEqual([
-      `cardTemplates[${n}].name is already used by another card template`,
-      `cardTemplates[${n}].id is used by an earlier entry`,
-    ]);
   });
 
   it('writes connections in one transaction: a write the store refuses rolls back the clear before it', async () => {

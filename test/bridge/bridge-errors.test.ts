@@ -11,7 +11,8 @@ import { VPCD_READER } from '../../scripts/vpcd-harness';
 import type { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
 import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import { freePortPair } from '../support/free-port';
-import { privatePcscd, startBridgeProcess, until, type BridgeProcess, type PrivatePcscd } from './bridge-rig';
+import { startBridgeProcess, until, type BridgeProcess } from './bridge-rig';
+import { privatePcscd, type PrivatePcscd } from './private-pcscd';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
 /** VERIFY PIN 123456, padded with FF to 8 bytes (SP 800-73-4 Part 2 §3.2.1): a secret the log must not hold. */

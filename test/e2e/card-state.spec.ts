@@ -11,9 +11,9 @@ import {
   createCardTemplate,
   issueTo,
   NEW_PIN,
-  shimReaderCard,
   unblockOnPage,
 } from './lifecycle-steps';
+import { shimReaderCard } from './blank-cards';
 
 const YUBIKEY = /YubiKey 5 · PIV · firmware 5\.4\.3 · serial 61000001/;
 

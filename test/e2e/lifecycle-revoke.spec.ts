@@ -7,7 +7,8 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect, chooseUser } from './fixtures';
-import { issueAndActivate, virtualCard, type Holder } from './lifecycle-steps';
+import { issueAndActivate, type Holder } from './lifecycle-steps';
+import { virtualCard } from './blank-cards';
 import { relayAs } from './relay-as';
 import { cardFor, publishSwitchTemplates, T } from './unblock-fixtures';
 

@@ -1,13 +1,14 @@
 /**
  * The Lifecycle steps the end-to-end specs share (lifecycle.spec.ts, pin-pad.spec.ts, card-state.spec.ts):
- * set-up through the UI (data-export template, card template, master key), the ways a blank card gets into
- * a reader, Issue to a holder (Ben Member unless told) with the operator's re-authentication, and Activate.
+ * set-up through the UI (data-export template, card template, master key), Issue to a holder (Ben Member
+ * unless told) with the operator's re-authentication, and Activate. The ways a blank card gets into a
+ * reader: blank-cards.ts.
  */
 import type { Page } from '@playwright/test';
 import { E2E_PORTS } from '../../playwright.config';
 import { expect, publishDefaultExportTemplate } from './fixtures';
-import { chooseBridgeReader, startIssue } from './operator-steps';
-import type { BridgeRig } from '../bridge/bridge-rig';
+import type { InsertBlankCard } from './blank-cards';
+import { startIssue } from './operator-steps';
 
 export const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 export const SHOTS = 'docs/screenshots';
@@ -78,51 +79,6 @@ export async function createCardTemplate(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
 }
-
-/** How the blank card gets into a reader. */
-export type InsertBlankCard = (page: Page) => Promise<void>;
-
-/**
- * The demo's Virtual reader with a fresh blank YubiKey 5.7, numbered from `serial` when given (the page is
- * loaded again with `?demo-card-serial=`): the run's specs share one relay, so a spec that leaves its card
- * issued uses serials of its own.
- */
-export const virtualCard =
-  (serial?: number): InsertBlankCard =>
-  async (page) => {
-    if (serial !== undefined) await page.goto(`/?demo-card-serial=${serial}#/lifecycle`);
-    await page.getByRole('button', { name: 'Virtual reader' }).click();
-    await page.getByRole('button', { name: 'Insert a blank card' }).click();
-  };
-
-/** The demo's Virtual reader with a fresh blank YubiKey 5.7, numbered as the demo does. */
-export const virtualYubiKey = virtualCard();
-
-/**
- * The card the test put in a vendor-class USB reader (one an ordinary page may claim), through the WebUSB
- * shim: a YubiKey 5.4 (3DES factory management key) for the whole workflow.
- */
-export const shimReaderCard: InsertBlankCard = async (page) => {
-  await page.getByRole('button', { name: 'Add a USB reader…' }).click();
-};
-
-/** The reader the Web Smart Card shim offers (the name PC/SC gives a YubiKey 5's CCID interface). */
-export const SMART_CARD_READER = 'Yubico YubiKey OTP+FIDO+CCID 00 00';
-
-/** A blank YubiKey 5.7 reached through `navigator.smartCard` (the shim): the operator picks its reader. */
-export const smartCardYubiKey: InsertBlankCard = async (page) => {
-  await page.getByRole('list', { name: 'Readers' }).getByRole('button', { name: SMART_CARD_READER }).click();
-  await expect(page.getByRole('heading', { name: SMART_CARD_READER })).toBeVisible();
-};
-
-/**
- * A blank YubiKey 5.7 behind the local PC/SC bridge (bridge process → pcscd → vpcd → the virtual card in
- * this test process): the operator connects, types the code the bridge printed, and picks the reader.
- */
-export const bridgeYubiKey =
-  (rig: BridgeRig): InsertBlankCard =>
-  (page) =>
-    chooseBridgeReader(page, rig);
 
 /** Issue up to the operator's final click: template, re-authentication (the operator passcode), the holder. */
 export async function startIssueTo(page: Page, holder: Holder = BEN): Promise<void> {

@@ -5,7 +5,8 @@
  * unblock is in the service's audit trail.
  */
 import { test, expect } from './fixtures';
-import { issueOnly, NEW_PIN, virtualCard, type Holder } from './lifecycle-steps';
+import { issueOnly, NEW_PIN, type Holder } from './lifecycle-steps';
+import { virtualCard } from './blank-cards';
 import { relayAs } from './relay-as';
 
 const LENA: Holder = { search: 'Lena', name: 'Lena Novak', upn: 'lena.novak@contoso.example' };

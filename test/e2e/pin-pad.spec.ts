@@ -11,7 +11,8 @@ import type { Page } from '@playwright/test';
 import { corpusEntry } from '../../src/simulator/fake-corpus';
 import { scanPage } from '../support/secrecy-page';
 import { test, expect, SERVICE_LOGS } from './fixtures';
-import { checkExportTemplate, createCardTemplate, issueTo, NEW_PIN, shimReaderCard } from './lifecycle-steps';
+import { checkExportTemplate, createCardTemplate, issueTo, NEW_PIN } from './lifecycle-steps';
+import { shimReaderCard } from './blank-cards';
 
 /** A smart-card-class PIN-pad reader, unrestricted as in the installed app (usb-unrestricted). */
 const PIN_PAD_READER = {

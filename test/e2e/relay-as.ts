@@ -12,7 +12,7 @@ import type { AuditRow, Card, PublishedTemplate, TransitionBody } from '../../sr
 const IDP = `https://localhost:${E2E_PORTS.idp}`;
 const RELAY = `http://localhost:${E2E_PORTS.relay}`;
 
-/** The relay as `upn` (a seeded user of demo/entra-emulator/tenant.ts). */
+/** The relay as `upn` (a seeded user of demo/entra-emulator/tenant-people.ts). */
 export interface RelayAs {
   /** Publishes `body` as the next version of card or export template `id` (a new template: `expectedVersion` 0). */
   publish(

@@ -18,13 +18,8 @@ import { lastUnfinishedRun } from '../../src/store/journal';
 import { activateCard } from '../../src/workflows/lifecycle/activate';
 import { PEOPLE } from '../support/relay-world';
 import { issueCard } from '../../src/workflows/lifecycle/issue';
-import { openCcidTransport } from '../../src/transport/webusb-ccid';
-import { createVirtualPivCard, type VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
-import { DEFAULT_VIRTUAL_READER_ENTRY } from '../../src/simulator/simulator-transport';
-import { createVirtualReader, type VirtualReader } from '../../src/simulator/virtual-reader';
-import type { CardTransport } from '../../src/transport/card-transport';
+import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import type { ManagementKeyAlgorithm } from '../../src/piv/constants';
-import type { VirtualCardSpec } from '../../src/simulator/virtual-types';
 import { chuidIdentification, openPivSession } from '../../src/cards/card';
 import {
   genericWithSetManagementKey,
@@ -35,67 +30,9 @@ import {
   type TestCardProfile,
   useLifecycleWorld,
 } from './lifecycle-fixtures';
+import { SweptReader, withTransport, type Mode } from './swept-reader';
 
 const world = useLifecycleWorld();
-
-type Mode = 'card-removed' | 'transfer-error-in' | 'transfer-error-out';
-
-/** A virtual reader whose k-th bulk-OUT transfer (counted from `arm`) triggers `mode`. */
-class SweptReader {
-  readonly reader: VirtualReader;
-  count = 0;
-  #at = -1;
-  #mode: Mode = 'card-removed';
-
-  /** `face`: what the reader sees (the card itself, or a generic card's view of it). */
-  constructor(
-    readonly card: VirtualPivCard,
-    readonly face: VirtualCardSpec = card,
-  ) {
-    this.reader = createVirtualReader({ entry: DEFAULT_VIRTUAL_READER_ENTRY, card: face, unrestricted: true });
-    const out = this.reader.transferOut.bind(this.reader);
-    this.reader.transferOut = async (endpoint, data) => {
-      this.count += 1;
-      if (this.count === this.#at) {
-        if (this.#mode === 'card-removed') this.reader.injectFault({ kind: 'card-removed', times: 1 });
-        else
-          this.reader.injectFault({
-            kind: 'transfer-error',
-            direction: this.#mode === 'transfer-error-in' ? 'in' : 'out',
-            times: 1,
-          });
-      }
-      return out(endpoint, data);
-    };
-  }
-
-  arm(at: number, mode: Mode): void {
-    this.count = 0;
-    this.#at = at;
-    this.#mode = mode;
-  }
-
-  /** Puts the card back (power cycle: security status cleared) and clears leftovers. */
-  reinsert(): void {
-    this.reader.clearFaults();
-    this.reader.removeCard();
-    this.card.reset();
-    this.reader.insertCard(this.face);
-  }
-
-  connect(): Promise<CardTransport> {
-    return openCcidTransport(this.reader, { kind: 'simulator' });
-  }
-}
-
-async function withTransport<T>(r: SweptReader, work: (t: CardTransport) => Promise<T>): Promise<T> {
-  const t = await r.connect();
-  try {
-    return await work(t);
-  } finally {
-    await t.close();
-  }
-}
 
 let serial = 30_000_000;
 const template = testTemplate();

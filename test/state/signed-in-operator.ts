@@ -18,6 +18,7 @@ import {
   type EntraEmulator,
   type TenantUser,
 } from '../../demo/entra-emulator/index';
+import { SPA_GRAPH_PERMISSIONS } from '../../demo/entra-emulator/token-claims';
 import { freePort } from '../support/free-port';
 import { startTestEntra } from '../support/test-entra';
 import { testTls } from '../support/test-tls';
@@ -45,10 +46,17 @@ function accountOf(user: TenantUser): SignedInAccount {
   };
 }
 
-/** Graph scope URIs lose their resource; the relay's `api://…/Mail.Send` keeps only the scope name. */
+/**
+ * Graph scope URIs lose their resource; the relay's `api://…/Mail.Send` keeps only the scope name. A Graph
+ * token carries every permission consented for the SPA, as Entra's (and the emulator's sign-in) do, not
+ * only those asked for: Batch TAP's group search relies on GroupMember.Read.All being among them.
+ */
 function audienceAndScopes(scopes: readonly string[]): { audience: 'graph' | 'relay'; scopes: string[] } {
   const relay = scopes.some((s) => s.startsWith('api://'));
-  return { audience: relay ? 'relay' : 'graph', scopes: scopes.map((s) => s.slice(s.lastIndexOf('/') + 1)) };
+  const named = scopes.map((s) => s.slice(s.lastIndexOf('/') + 1));
+  return relay
+    ? { audience: 'relay', scopes: named }
+    : { audience: 'graph', scopes: [...new Set([...named, ...SPA_GRAPH_PERMISSIONS])] };
 }
 
 const tokenSource: TokenSource = {

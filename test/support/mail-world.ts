@@ -19,7 +19,7 @@ import { buildTestApp, testRelayConfig, type TestApp } from './relay-app';
 
 export { publishOn, publishVia, type TemplateRef } from './mail-templates';
 
-/** Seeded users (demo/entra-emulator/tenant.ts). */
+/** Seeded users (demo/entra-emulator/tenant-people.ts). */
 export const USERS = {
   aisha: 'f0d76d4f-d051-4401-89ab-2949d26eb033', // operator (Keyward.Operator)
   priya: '9fe9875e-95ff-4a28-975a-686721ee65a2', // operator

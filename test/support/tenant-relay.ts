@@ -19,10 +19,14 @@ export interface TenantRelay {
   close(): Promise<void>;
 }
 
-/** Starts the relay where `tenant.deployment.relayUrl` points. */
-export async function serveTenantRelay(tenant: TestTenant): Promise<TenantRelay> {
+/**
+ * Starts the relay where `tenant.deployment.relayUrl` points; `env` adds to its configuration (an
+ * `SMTP_URL` where a test's SMTP catcher listens, say).
+ */
+export async function serveTenantRelay(tenant: TestTenant, env: Record<string, string> = {}): Promise<TenantRelay> {
   const url = new URL(tenant.deployment.relayUrl);
   const config = testRelayConfig({
+    ...env,
     TENANT_ID: DEMO_TENANT_ID,
     RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
     AUTHORITY_HOST: `localhost:${tenant.emulator.port}`,

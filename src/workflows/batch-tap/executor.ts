@@ -17,12 +17,12 @@
  *   delivery never holds the creates back.
  *
  * Pure orchestration over ports: Graph (`send`), the journal (the relay's batch store), delivery and a
- * clock. No code ever reaches the journal.
+ * clock. No code ever reaches the journal. One chunk's send and its answer: send-chunk.ts.
  */
-import { isAppError } from '../../app-error';
-import { itemErrorText, GRAPH_BATCH_LIMIT, type BatchItemResponse, type BatchRequest } from '../../entra/graph-batch';
+import { GRAPH_BATCH_LIMIT, type BatchItemResponse, type BatchRequest } from '../../entra/graph-batch';
 import type { TapRequest, TemporaryAccessPass } from '../../entra/tap';
-import { resolveUnknown, tapUrl } from './resolve-unknown';
+import { resolveUnknown } from './resolve-unknown';
+import { sendChunk } from './send-chunk';
 import type { Clock, WriteBudget } from './write-budget';
 
 /** One user to create a pass for, with what the card template asks for. */
@@ -99,20 +99,6 @@ export const MAX_IN_FLIGHT = 1;
 /** Answered batches whose deliveries and records may run at once beside the sends. */
 export const MAX_SETTLING = 4;
 
-/** A whole-batch failure that means nothing was done (the request was refused as such). */
-function refusedAsWhole(e: unknown): { retryAfterSeconds: number } | null {
-  if (!isAppError(e, 'entra')) return null;
-  const status = e.fields.status;
-  if (status === 429) return { retryAfterSeconds: Number(e.fields.retryAfterSeconds ?? 1) };
-  return null;
-}
-
-/** True when a whole-batch failure is a clear refusal (4xx other than 429): nothing was created. */
-function clientRefusal(e: unknown): boolean {
-  const status = isAppError(e, 'entra') ? e.fields.status : undefined;
-  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
-}
-
 /** Runs the targets (and first resolves `inFlight` from an earlier run). */
 export async function runBatch(
   ports: ExecutorPorts,
@@ -176,83 +162,4 @@ export async function runBatch(
   await everything();
   if (failure) throw (failure as { error: unknown }).error;
   return { state: 'finished', remaining: [] };
-}
-
-/** What is left of an answered chunk: its deliveries and the reads of its unknown items. */
-type Finish = () => Promise<ItemOutcome[]>;
-
-/**
- * Sends one chunk and takes in Graph's answer: throttled targets go back to the front of `queue` (released
- * in the journal first); resolves, once the chunk's slot is free, with what is left to settle it.
- */
-async function sendChunk(
-  ports: ExecutorPorts,
-  chunk: BatchTarget[],
-  attemptAt: string,
-  queue: BatchTarget[],
-): Promise<Finish> {
-  let answers: BatchItemResponse[];
-  try {
-    answers = await ports.send(
-      chunk.map((t, i) => ({ id: String(i), method: 'POST', url: tapUrl(t.userId), body: t.request })),
-    );
-  } catch (e) {
-    ports.budget.answered(chunk.length);
-    const throttled = refusedAsWhole(e);
-    if (throttled || clientRefusal(e)) {
-      await ports.journal.release(chunk.map((t) => t.userId));
-      if (!throttled) throw e;
-      ports.budget.hold(throttled.retryAfterSeconds);
-      queue.unshift(...chunk);
-      return async () => [];
-    }
-    // 5xx, a timeout, offline: any of these creates may have landed.
-    return () =>
-      resolveUnknown(
-        ports,
-        chunk.map((target) => ({ target, attemptAt })),
-      );
-  }
-  ports.budget.answered(chunk.length);
-  const passes: [BatchTarget, TemporaryAccessPass][] = [];
-  const refused: ItemOutcome[] = [];
-  const unknown: InFlight[] = [];
-  const again: BatchTarget[] = [];
-  for (const [i, answer] of answers.entries()) {
-    const target = chunk[i]!;
-    if (answer.status === 201) passes.push([target, answer.body as TemporaryAccessPass]);
-    else if (answer.status === 429) {
-      ports.budget.hold(answer.retryAfterSeconds ?? 1);
-      again.push(target);
-    } else if (answer.status >= 400 && answer.status < 500)
-      refused.push({
-        userId: target.userId,
-        status: 'failed',
-        error: `Entra ID refused the pass: ${itemErrorText(answer)}`,
-      });
-    else unknown.push({ target, attemptAt });
-  }
-  if (again.length) {
-    await ports.journal.release(again.map((t) => t.userId));
-    queue.unshift(...again);
-  }
-  return async () => {
-    const outcomes = [...refused];
-    for (const [target, tap] of passes) outcomes.push(await created(ports, target, tap));
-    if (unknown.length) outcomes.push(...(await resolveUnknown(ports, unknown)));
-    return outcomes;
-  };
-}
-
-/** A create answered 201: deliver its code, then forget it. */
-async function created(ports: ExecutorPorts, target: BatchTarget, tap: TemporaryAccessPass): Promise<ItemOutcome> {
-  const { delivered, error } = await ports.deliver(target, tap);
-  return {
-    userId: target.userId,
-    status: 'created',
-    passId: tap.id,
-    startDateTime: tap.startDateTime,
-    delivered,
-    error,
-  };
 }
