@@ -2,17 +2,17 @@
  * The whole vSEC:CMS "Using Microsoft Temporary Access Pass" workflow (DESIGN.md steps 1–4) in one run,
  * on the demo's virtual YubiKey: data-export template, card template, master key, Issue with operator
  * re-authentication, Activate with the shown activation PIN, the TAP email, and a new TAP on Smart Card
- * Unblock. Each set-up step goes through the UI here, so this spec passes on its own.
+ * Unblock. Each set-up step goes through the UI here, so this spec passes on its own. The whole workflow and
+ * the secrecy scan that ends it (the PINs, the passes, and the PUK and management key the page received
+ * from the relay) are lifecycle-workflow.ts's.
  */
-import type { APIRequestContext, Page } from '@playwright/test';
 import { toHex } from '../../src/bytes';
 import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
-import { test as base, expect, chooseUser, SERVICE_LOGS, vendorClassReader, type KeywardFixtures } from './fixtures';
+import { expect, chooseUser, vendorClassReader } from './fixtures';
 import {
   blockPinElsewhere,
   bridgeYubiKey,
   createCardTemplate,
-  INBOX,
   issueAndActivate,
   NEW_PIN,
   shimReaderCard,
@@ -21,133 +21,10 @@ import {
   startIssueTo,
   unblockOnPage,
   virtualYubiKey,
-  type InboxMessage,
-  type InsertBlankCard,
 } from './lifecycle-steps';
-import { scanPage } from '../support/secrecy-page';
+import { derivedCardSecrets, expectNothingKept, lastIssuedCardId, test, UNBLOCKED_PIN } from './lifecycle-workflow';
 import { relayAs } from './relay-as';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
-
-/** The fixtures the whole workflow uses. */
-type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'consoleLines' | 'consoleProblems'> & {
-  page: Page;
-  request: APIRequestContext;
-};
-
-/** How the Active card's PIN gets blocked elsewhere (another program, between the app's operations); absent: it is not. */
-type BlockPin = (page: Page) => Promise<unknown>;
-
-/** The PIN the holder sets when the card is unblocked. */
-const UNBLOCKED_PIN = '97531864';
-
-/**
- * The whole workflow, with the blank card that `insert` puts in a reader. With `blockPin`, the PIN is
- * blocked elsewhere after activation: the next visit to Lifecycle reads the card as Locked, and Unblock
- * sets a new PIN before Retire.
- */
-async function runWholeWorkflow(
-  { page, signInAs, emulator, request, consoleLines, consoleProblems }: WorkflowFixtures,
-  insert: InsertBlankCard,
-  credential: RegExp,
-  retiredAs: string | RegExp = 'is Retired.',
-  blockPin?: BlockPin,
-): Promise<void> {
-  await page.goto('/');
-  await signInAs(/Aisha Operator/);
-  const activationPin = await issueAndActivate(page, insert, credential);
-
-  if (blockPin) await blockPin(page);
-
-  // Step 5: the TAP email reached the SMTP catcher with the code Graph issued at activation.
-  const ben = await emulator.userId('ben.member@contoso.example');
-  const tap = await emulator.tapFor(ben);
-  expect(tap).not.toBeNull();
-  await expect
-    .poll(async () => {
-      const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as InboxMessage[];
-      return messages.some(
-        (m) =>
-          m.to.some((t) => t.address === 'ben.member@contoso.example') &&
-          m.text.includes(tap!.temporaryAccessPass) &&
-          m.text.includes(tap!.id) &&
-          // The card's variables are filled in (they once rendered "Card:  ().").
-          /Card: [^\s()]+ \([^()]+\)\./.test(m.text),
-      );
-    })
-    .toBe(true);
-
-  // Step 6: the operator requests a new pass on Smart Card Unblock and sees it.
-  await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
-  await chooseUser(page, 'Ben', /Ben Member/);
-  await expect(page.getByTestId('existing-pass')).toBeVisible();
-  await page.getByRole('button', { name: 'Request TAP Code' }).click();
-  await page.getByRole('button', { name: 'Replace the pass' }).click();
-  const code = (await page.getByTestId('tap-code').textContent())!.trim();
-  expect(code).not.toBe(tap!.temporaryAccessPass);
-  expect((await emulator.tapFor(ben))?.temporaryAccessPass).toBe(code);
-
-  // Retire: the confirmation names the holder; the card ends Retired and may be issued again.
-  await page.getByRole('link', { name: 'Lifecycle' }).click();
-  if (blockPin) {
-    // Back on Lifecycle the card is read again: its PIN was blocked elsewhere, so it is Locked; Unblock.
-    await expect(page.getByTestId('card-state')).toContainText(/is Locked, issued to Ben Member.*The PIN is blocked\./);
-    await unblockOnPage(page, UNBLOCKED_PIN);
-  }
-  await expect(page.getByTestId('card-state')).toContainText('is Active, issued to Ben Member');
-  // The card's name says its serial once (a YubiKey's type name carries it).
-  const serials = (await page.getByTestId('card-state').textContent())?.match(/serial/g) ?? [];
-  expect(serials.length).toBeLessThanOrEqual(1);
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Retire' }).click();
-  const confirm = page.getByRole('dialog', { name: 'Retire this card?' });
-  await expect(confirm).toContainText('of Ben Member will have its keys and certificates destroyed');
-  await confirm.getByRole('button', { name: 'Retire the card' }).click();
-  const retired = page.getByRole('dialog', { name: 'Card retired' });
-  await expect(retired).toContainText('binding to Ben Member is removed', { timeout: 30_000 });
-  await retired.getByRole('button', { name: 'Close' }).click();
-  // A YubiKey keeps its serial (its card id), so it reads Retired; a card known by its CHUID (no usable
-  // serial) has its binding replaced, so nothing names it any more and it reads Blank. Only Issue is offered.
-  await expect(page.getByTestId('card-state')).toContainText(retiredAs);
-  await expect(page.getByTestId('state-diagram').getByRole('button')).toHaveText(['Issue']);
-
-  // The card's secrets came from the relay, one per operation that needed it, each audited as Aisha's.
-  const auditor = await relayAs('grace.reader@contoso.example');
-  const releases = (await auditor.audit({ action: 'key.release' })).filter((r) => r.actor.name === 'Aisha Operator');
-  await auditor.dispose();
-  const cardId = releases.find((r) => r.target.label === 'PUK for issue')?.target.id;
-  const forCard = releases.filter((r) => r.target.id === cardId);
-  expect(forCard.map((r) => r.target.label)).toEqual(
-    expect.arrayContaining(['PUK for issue', 'management key for issue', ...(blockPin ? ['PUK for unblock'] : [])]),
-  );
-  expect(forCard.every((r) => r.outcome === 'succeeded')).toBe(true);
-
-  // Secrets stayed in memory only.
-  const secrets = [
-    { name: 'the activation PIN', value: activationPin },
-    { name: 'the chosen PIN', value: NEW_PIN },
-    { name: 'the activation TAP', value: tap!.temporaryAccessPass },
-    { name: 'the unblock TAP', value: code },
-    ...(blockPin ? [{ name: 'the PIN set at Unblock', value: UNBLOCKED_PIN }] : []),
-  ];
-  expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS })).toEqual([]);
-  expect(consoleProblems).toEqual([]);
-}
-
-/** The whole workflow as a fixture: the test names only the blank card and how its credential reads. */
-const test = base.extend<{
-  wholeWorkflow: (
-    insert: InsertBlankCard,
-    credential: RegExp,
-    retiredAs?: string | RegExp,
-    blockPin?: BlockPin,
-  ) => Promise<void>;
-}>({
-  wholeWorkflow: async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }, use) => {
-    const fixtures = { page, signInAs, emulator, request, consoleLines, consoleProblems };
-    await use((insert, credential, retiredAs, blockPin) =>
-      runWholeWorkflow(fixtures, insert, credential, retiredAs, blockPin),
-    );
-  },
-});
 
 test('the whole workflow on a YubiKey 5.4 (3DES) in a vendor-class USB reader: templates, master key, Issue, Activate, the TAP email, a new TAP on Smart Card Unblock', async ({
   wholeWorkflow,
@@ -213,9 +90,10 @@ for (const { card, serial, credential, retiredAs } of PROFILES) {
       ...config,
       readers: config.readers.map((r) => ({ ...r, ...(serial === undefined ? {} : { serial }) })),
     });
-    await wholeWorkflow(shimReaderCard, credential, retiredAs, async (page) =>
-      expect(await blockPinElsewhere(page)).toEqual(['63c2', '63c1', '6983']),
-    );
+    await wholeWorkflow(shimReaderCard, credential, {
+      retiredAs,
+      blockPin: async (page) => expect(await blockPinElsewhere(page)).toEqual(['63c2', '63c1', '6983']),
+    });
   });
 }
 
@@ -267,24 +145,24 @@ test.describe('over the local PC/SC bridge', () => {
   }) => {
     test.setTimeout(240_000);
     const before = rig.commandCount();
-    await wholeWorkflow(bridgeYubiKey(rig), /YubiKey/);
+    // The whole workflow's secrecy scan reads the bridge's log too.
+    await wholeWorkflow(bridgeYubiKey(rig), /YubiKey/, { logs: { 'the bridge log': rig.logs } });
     // Every card command went through the bridge, which logged lengths and status words only.
     const transmits = rig.logs.filter((r) => typeof r.commandLength === 'number');
     expect(rig.commandCount() - before).toBeGreaterThan(20);
     expect(transmits.length).toBeGreaterThanOrEqual(rig.commandCount() - before);
-    const pinHex = toHex(new TextEncoder().encode(NEW_PIN), { lower: true });
-    const logText = JSON.stringify(rig.logs).toLowerCase();
-    expect(logText).not.toContain(NEW_PIN);
-    expect(logText).not.toContain(pinHex);
   });
 
   test('a PIN blocked by another program reads Locked, Unblock sets a new PIN with the derived PUK, and a lost report retires the card without it', async ({
     operatorPage: page,
+    emulator,
     consoleLines,
     consoleProblems,
   }) => {
     test.setTimeout(240_000);
-    await issueAndActivate(page, bridgeYubiKey(rig), /YubiKey/);
+    const activationPin = await issueAndActivate(page, bridgeYubiKey(rig), /YubiKey/);
+    const cardSecrets = await derivedCardSecrets(await lastIssuedCardId());
+    const tap = await emulator.tapFor(await emulator.userId('ben.member@contoso.example'));
 
     // The holder mistypes the PIN in another PC/SC program until the card blocks it (SP 800-73-4 VERIFY, 9000/63Cx/6983).
     const other = await rig.openPaired();
@@ -312,29 +190,25 @@ test.describe('over the local PC/SC bridge', () => {
     await expect(page.getByTestId('card-state')).toContainText(
       /is Locked, issued to Ben Member under template “[^”]+” version \d+\. The PIN is blocked\./,
     );
-    const diagram = page.getByTestId('state-diagram');
-    await expect(diagram.locator('[aria-current="true"]')).toHaveAttribute('data-state', 'locked');
-    await diagram.getByRole('button', { name: 'Unblock' }).click();
-    const unblocked = '97531864';
-    await page.getByLabel('New PIN', { exact: true }).fill(unblocked);
-    await page.getByLabel('Repeat the new PIN').fill(unblocked);
-    await page.getByRole('button', { name: 'Unblock the card' }).click();
-    const summary = page.getByRole('dialog', { name: 'Card unblocked' });
-    await expect(summary).toBeVisible({ timeout: 30_000 });
-    await summary.getByRole('button', { name: 'Close' }).click();
-    await expect(page.getByTestId('card-state')).toContainText('is Active, issued to Ben Member');
+    await unblockOnPage(page, UNBLOCKED_PIN);
     const serial = (await page.getByTestId('card-state').textContent())?.match(/serial (\d+)/)?.[1];
     expect(serial).toMatch(/^\d+$/);
 
     // The new PIN works in the other program; the old one does not.
     card = await other.connectCard(rig.harness.reader);
     await card.transmit(select);
-    expect(await sw(unblocked)).toBe('9000');
+    expect(await sw(UNBLOCKED_PIN)).toBe('9000');
     expect(await sw(NEW_PIN)).toMatch(/^63c/);
     await card.close();
     other.close();
-    const scan = { consoleLines, logFiles: SERVICE_LOGS, logs: { 'the bridge log': rig.logs } };
-    expect(await scanPage(page, [{ name: 'the new PIN', value: unblocked }], scan)).toEqual([]);
+    const secrets = [
+      { name: 'the activation PIN', value: activationPin },
+      { name: 'the chosen PIN', value: NEW_PIN },
+      { name: 'the activation TAP', value: tap!.temporaryAccessPass },
+      { name: 'the PIN set at Unblock', value: UNBLOCKED_PIN },
+      ...cardSecrets,
+    ];
+    await expectNothingKept(page, secrets, consoleLines, { 'the bridge log': rig.logs });
 
     // Then Ben loses the card: Smart Card Unblock lists it and retires it without it.
     await page.getByRole('link', { name: 'Smart Card Unblock' }).click();
