@@ -1,7 +1,7 @@
 /**
  * One page's connection to the bridge: its trust (session-trust.ts: nothing but `auth` and pairing is
- * served before the page proves the origin's pairing key), its card handles, and the per-reader locks
- * shared by all connections.
+ * served before the page proves the origin's pairing key, and nothing once that key is revoked or
+ * replaced), its card handles, and the per-reader locks shared by all connections.
  *
  * Transactions: `begin` takes the card exclusively (card-access.ts says why and how) and `end` shares it
  * again. That keeps *every* other PC/SC client out, in this bridge or not, which is what an issuance
@@ -37,6 +37,9 @@ interface Handle {
   /** The reader's PIN features' control codes (GET_FEATURE_REQUEST, PC/SC Part 10 §2.3), by tag. */
   features: Map<number, number>;
 }
+
+/** WebSocket close codes (RFC 6455 §7.4.2, the private-use range) the page can tell apart. */
+export const BRIDGE_CLOSE = { REVOKED: 4403, EVICTED: 4408, AUTH_DEADLINE: 4409 } as const;
 
 /** What a session needs from its server. */
 export interface SessionDeps extends TrustDeps {
@@ -78,6 +81,13 @@ export class BridgeSession {
   /** Tells an authenticated page about reader/card changes. */
   readersChanged(readers: BridgeReader[]): void {
     if (this.trust.authenticated) this.send({ v: V, event: 'readers', readers });
+  }
+
+  /** Ends the connection because the pairing it proved was revoked or replaced (once: later calls do nothing). */
+  revoked(): void {
+    if (this.#d.ws.readyState !== this.#d.ws.OPEN) return;
+    this.#d.logger.info('bridge connection closed: pairing revoked', { origin: this.origin });
+    this.close(BRIDGE_CLOSE.REVOKED, 'pairing revoked');
   }
 
   /** Ends the connection (revoked, evicted, or failed authentication): the page must connect again. */
@@ -140,6 +150,7 @@ export class BridgeSession {
       const message = e instanceof Error ? e.message : String(e);
       this.#d.logger.warn('bridge request failed', { op: request.op, code, origin: this.#d.origin });
       this.send({ v: V, id: request.id, ok: false, error: { code, message } });
+      if (e instanceof RevokedRefusal) this.revoked(); // after the refusal, so the page reads why
     }
   }
 
@@ -159,6 +170,9 @@ export class BridgeSession {
         'NOT_PAIRED',
         'This connection has not proved this page’s pairing: pair with the code the bridge prints.',
       );
+    // Each request, not only the revocation poll: a request that arrives between a `--revoke` and the
+    // next poll is refused too. A stat of the pairing file when nothing changed.
+    if (!this.trust.stillValid()) throw new RevokedRefusal();
     switch (r.op) {
       case 'list':
         return { readers: this.#d.service().listReaders() };
@@ -279,5 +293,15 @@ export class BridgeSession {
     this.#handles.delete(handle);
     h.card.disconnect();
     if (![...this.#handles.values()].some((o) => o.reader === h.reader)) this.#d.locks.release(this, h.reader);
+  }
+}
+
+/** The refusal of a request on a connection whose pairing was revoked or replaced; the connection then closes. */
+class RevokedRefusal extends Refusal {
+  constructor() {
+    super(
+      'NOT_PAIRED',
+      'This page’s pairing with the bridge was revoked or replaced: pair again with the code it prints.',
+    );
   }
 }
