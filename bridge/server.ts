@@ -24,7 +24,7 @@ import { refuseUpgrade } from './access';
 import { PAIRING_CODE_TTL_MS, type PairingStore } from './pairings';
 import type { PcscService } from './pcsc';
 import { ReaderLocks } from './card-access';
-import { BridgeSession } from './session';
+import { BRIDGE_CLOSE, BridgeSession } from './session';
 
 /** Options for {@link startBridgeServer}. */
 export interface BridgeServerOptions {
@@ -49,8 +49,7 @@ export interface BridgeServerOptions {
   readonly authDeadlineMs?: number;
 }
 
-/** WebSocket close codes (RFC 6455 §7.4.2, the private-use range) the page can tell apart. */
-export const BRIDGE_CLOSE = { REVOKED: 4403, EVICTED: 4408, AUTH_DEADLINE: 4409 } as const;
+export { BRIDGE_CLOSE } from './session';
 
 /** A running bridge. */
 export interface BridgeServer {
@@ -121,14 +120,12 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     opts.logger.info('bridge connection', { origin });
   };
 
-  /** Closes connections whose pairing was revoked (`--revoke` rewrites the file) or replaced. */
+  /**
+   * Closes connections whose pairing was revoked (`--revoke` rewrites the file) or replaced, without
+   * waiting for their next request (which checks for itself, session.ts).
+   */
   const enforceRevocations = (): void => {
-    opts.pairings.reload();
-    for (const s of sessions)
-      if (s.trust.authenticated && !s.trust.stillValid()) {
-        opts.logger.info('bridge connection closed: pairing revoked', { origin: s.origin });
-        s.close(BRIDGE_CLOSE.REVOKED, 'pairing revoked');
-      }
+    for (const s of sessions) if (s.trust.authenticated && !s.trust.stillValid()) s.revoked();
   };
 
   // Presence: poll PC/SC and tell paired sessions when anything changed.

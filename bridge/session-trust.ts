@@ -39,10 +39,15 @@ export class SessionTrust {
     return this.#key !== null;
   }
 
-  /** True while the key this connection proved is still the origin's (revocation, re-pairing). */
+  /**
+   * True while the key this connection proved is still the origin's (revocation, re-pairing). Re-reads the
+   * pairing file when it changed (`--revoke` runs in another process); otherwise it costs one stat.
+   */
   stillValid(): boolean {
     const key = this.#key;
-    return key !== null && this.d.pairings.keysFor(this.d.origin).some((k) => same(k, key));
+    if (key === null) return false;
+    this.d.pairings.reload();
+    return this.d.pairings.keysFor(this.d.origin).some((k) => same(k, key));
   }
 
   /** `auth`: checks the page's proof, then proves the bridge's own knowledge of the key. */

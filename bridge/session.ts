@@ -1,7 +1,8 @@
 /**
  * One page's connection to the bridge: its frames, one request at a time and rate-limited, its trust
  * (session-trust.ts: nothing but `auth` and pairing is served before the page proves the origin's pairing
- * key), and its card handles (card-handles.ts, with the per-reader locks shared by all connections).
+ * key, and nothing once that key is revoked or replaced), and its card handles (card-handles.ts, with the
+ * per-reader locks shared by all connections).
  */
 import type { WebSocket } from 'ws';
 import { fromHex } from '../src/bytes';
@@ -17,6 +18,9 @@ import {
 import { Refusal } from './card-access';
 import { CardHandles, type CardHandlesDeps } from './card-handles';
 import { SessionTrust, type TrustDeps } from './session-trust';
+
+/** WebSocket close codes (RFC 6455 §7.4.2, the private-use range) the page can tell apart. */
+export const BRIDGE_CLOSE = { REVOKED: 4403, EVICTED: 4408, AUTH_DEADLINE: 4409 } as const;
 
 /** What a session needs from its server. */
 export interface SessionDeps extends TrustDeps, CardHandlesDeps<BridgeSession> {
@@ -55,6 +59,13 @@ export class BridgeSession {
   /** Tells an authenticated page about reader/card changes. */
   readersChanged(readers: BridgeReader[]): void {
     if (this.trust.authenticated) this.send({ v: V, event: 'readers', readers });
+  }
+
+  /** Ends the connection because the pairing it proved was revoked or replaced (once: later calls do nothing). */
+  revoked(): void {
+    if (this.#d.ws.readyState !== this.#d.ws.OPEN) return;
+    this.#d.logger.info('bridge connection closed: pairing revoked', { origin: this.origin });
+    this.close(BRIDGE_CLOSE.REVOKED, 'pairing revoked');
   }
 
   /** Ends the connection (revoked, evicted, or failed authentication): the page must connect again. */
@@ -115,6 +126,7 @@ export class BridgeSession {
       const message = e instanceof Error ? e.message : String(e);
       this.#d.logger.warn('bridge request failed', { op: request.op, code, origin: this.#d.origin });
       this.send({ v: V, id: request.id, ok: false, error: { code, message } });
+      if (e instanceof RevokedRefusal) this.revoked(); // after the refusal, so the page reads why
     }
   }
 
@@ -134,6 +146,9 @@ export class BridgeSession {
         'NOT_PAIRED',
         'This connection has not proved this page’s pairing: pair with the code the bridge prints.',
       );
+    // Each request, not only the revocation poll: a request that arrives between a `--revoke` and the
+    // next poll is refused too. A stat of the pairing file when nothing changed.
+    if (!this.trust.stillValid()) throw new RevokedRefusal();
     switch (r.op) {
       case 'list':
         return { readers: this.#d.service().listReaders() };
@@ -152,5 +167,15 @@ export class BridgeSession {
       case 'disconnect':
         return this.#cards.disconnect(r.handle);
     }
+  }
+}
+
+/** The refusal of a request on a connection whose pairing was revoked or replaced; the connection then closes. */
+class RevokedRefusal extends Refusal {
+  constructor() {
+    super(
+      'NOT_PAIRED',
+      'This page’s pairing with the bridge was revoked or replaced: pair again with the code it prints.',
+    );
   }
 }

@@ -117,8 +117,12 @@ describe('startRelay', () => {
   });
 });
 
-/** Runs `tsx relay/server.ts` with `env`, collecting its output. */
-function runServer(env: Record<string, string>) {
+/**
+ * Runs `tsx relay/server.ts` with `env`, collecting its output. With `refuses`, one still running after
+ * 25 s (it started instead of refusing) is killed and `exited` says so instead of an exit code: the test
+ * fails on its assertion, not its timeout, and leaves no relay listening.
+ */
+function runServer(env: Record<string, string>, { refuses = false } = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'relay/server.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -126,7 +130,14 @@ function runServer(env: Record<string, string>) {
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d: Uint8Array) => (out.stdout += String(d)));
   child.stderr.on('data', (d: Uint8Array) => (out.stderr += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let killed = false;
+  const deadline = refuses ? setTimeout(() => (killed = child.kill()), 25_000) : undefined;
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(deadline);
+      resolve(killed ? 'still running after 25 s' : code);
+    }),
+  );
   return { child, out, exited };
 }
 
@@ -148,21 +159,24 @@ describe('startRelay on a non-loopback address', () => {
 
 describe('relay/server.ts as a program', () => {
   it('refuses to start with DEMO=1 or plain HTTP on a non-loopback HOST, and says what to do', async () => {
-    const demo = runServer({ ...ENV, HOST: '0.0.0.0' });
+    const demo = runServer({ ...ENV, HOST: '0.0.0.0' }, { refuses: true });
     expect(await demo.exited).toBe(1);
     expect(demo.out.stderr).toContain(
       "DEMO=1 serves the demo's defaults and may only listen on loopback, not HOST '0.0.0.0'",
     );
     const { DEMO: _demo, ...production } = ENV;
-    const plain = runServer({
-      ...production,
-      HOST: '0.0.0.0',
-      SMTP_URL: 'smtp://127.0.0.1:2525',
-      MAIL_FROM: 'k@contoso.example',
-      ALLOWED_DOMAINS: 'contoso.example',
-      GRAPH_CLIENT_SECRET: 'unused',
-      SPA_CLIENT_IDS: SPA_CLIENT_ID,
-    });
+    const plain = runServer(
+      {
+        ...production,
+        HOST: '0.0.0.0',
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        MAIL_FROM: 'k@contoso.example',
+        ALLOWED_DOMAINS: 'contoso.example',
+        GRAPH_CLIENT_SECRET: 'unused',
+        SPA_CLIENT_IDS: SPA_CLIENT_ID,
+      },
+      { refuses: true },
+    );
     expect(await plain.exited).toBe(1);
     expect(plain.out.stderr).toMatch(/set BEHIND_TLS_PROXY=1, or listen on 127\.0\.0\.1/);
   }, 60_000);
@@ -170,7 +184,10 @@ describe('relay/server.ts as a program', () => {
   it('prints every configuration problem and exits 1', async () => {
     const badCa = join(mkdtempSync(join(tmpdir(), 'keyward-ca-')), 'ca.pem');
     writeFileSync(badCa, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
-    const { out, exited } = runServer({ TENANT_ID: 'x', SMTP_URL: 'http://u:hunter2@h', SMTP_CA_FILE: badCa });
+    const { out, exited } = runServer(
+      { TENANT_ID: 'x', SMTP_URL: 'http://u:hunter2@h', SMTP_CA_FILE: badCa },
+      { refuses: true },
+    );
     expect(await exited).toBe(1);
     expect(out.stderr).toContain("TENANT_ID must be a GUID, got 'x'");
     expect(out.stderr).toContain('RELAY_CLIENT_ID is required');

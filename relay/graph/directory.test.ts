@@ -18,6 +18,7 @@ import { createAppTokenSource, type AppTokenSource } from './app-token';
 import { createGraphDirectory, parseRetryAfter } from './directory';
 import { createCaTrustingFetch, type HttpFetch } from './http-fetch';
 import { checkEligible } from '../mail/compose';
+import { holderOf } from '../self-service/holder';
 
 const { ben: BEN, gary: GARY, ivan: IVAN } = USERS;
 
@@ -67,7 +68,7 @@ describe('Graph directory (app-only)', () => {
     expect(requests.filter((r) => r.startsWith('GET /graph/v1.0/users/'))).toHaveLength(3);
   });
 
-  it('treats a user Graph answers without userType as not a member: only an explicit Member passes', async () => {
+  it('treats a user Graph answers without userType as not a member, for mail and for self-service: only an explicit Member passes', async () => {
     // Graph on the wire, minus the one property: a `$select` Graph ignored, or a proxy that dropped it.
     const withoutUserType: HttpFetch = async (url, init) => {
       const response = await fetch(url, init);
@@ -80,6 +81,8 @@ describe('Graph directory (app-only)', () => {
     expect(ben.userType).toBe('');
     expect(() => checkEligible(ben)).toThrow(expect.objectContaining({ code: 'USER_IS_GUEST' }));
     expect(() => checkEligible({ ...ben, userType: 'Member' })).not.toThrow();
+    const caller = { oid: BEN, tid: DEMO_TENANT_ID, name: 'Ben Member', preferredUsername: '', scopes: [], roles: [] };
+    await expect(holderOf({ directory: dir }, caller)).rejects.toMatchObject({ code: 'SELF_SERVICE_GUEST' });
   });
 
   it('reuses a found user for 30 s, then asks Graph again', async () => {

@@ -44,7 +44,7 @@ export interface Holder {
  *
  * @throws AppError('relay', 'SELF_SERVICE_GUEST', …, { status: 403 }) for a guest or a disabled account.
  */
-export async function holderOf(deps: SelfServiceDeps, caller: Caller): Promise<Holder> {
+export async function holderOf(deps: Pick<SelfServiceDeps, 'directory'>, caller: Caller): Promise<Holder> {
   const actor = { oid: caller.oid, name: caller.name || caller.preferredUsername };
   const user = await deps.directory.getUser(caller.oid);
   if (user.userType.toLowerCase() !== 'member' || !user.accountEnabled)

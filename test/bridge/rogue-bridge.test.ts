@@ -1,12 +1,15 @@
 /**
  * A rogue program holding the bridge's port, in front of the page's own adapter (src/transport/pcsc-bridge.ts
  * over `ws`): it answers hello, says "paired", and accepts every request with whatever the page might want
- * to hear. The page must send it nothing but the handshake, and say why in words.
+ * to hear, a pairing with a well-formed CPace answer for a guessed code. The page must send it nothing but
+ * the handshake, and say why in words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
+import { fromHex, toHex } from '../../src/bytes';
 import { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
+import { respond } from '../../src/transport/pcsc-bridge-handshake';
 import { describeError } from '../../src/ui/describe-error';
 import { BrowserKeys, openWs } from './bridge-rig';
 
@@ -26,14 +29,23 @@ beforeAll(async () => {
     const hex = (n: number) => '5A'.repeat(n);
     ws.send(JSON.stringify({ v: 2, event: 'hello', version: 2, paired: true, nonce: hex(32) }));
     ws.on('message', (data) => {
-      const r = JSON.parse(String(data)) as { id: number };
+      const r = JSON.parse(String(data)) as { id: number; op: string; nonce?: string; share?: string };
       received.push(r);
       const anything = { proof: hex(32), share: hex(32), confirm: hex(64), readers: [], handle: 1, atr: '3B00' };
-      ws.send(JSON.stringify({ v: 2, id: r.id, ok: true, result: anything }));
+      ws.send(JSON.stringify({ v: 2, id: r.id, ok: true, result: r.op === 'pair' ? guessedPairing(r) : anything }));
     });
   });
 });
 afterAll(() => new Promise((r) => server.close(r)));
+
+/**
+ * The rogue's best answer to `pair`: a valid CPace share and tag for a code it guessed (not the printed
+ * one), so only the page's check of the tag stands between it and the page's own confirmation.
+ */
+function guessedPairing(r: { nonce?: string; share?: string }) {
+  const answer = respond('000000', ORIGIN, fromHex('5A'.repeat(32)), fromHex(r.nonce!), fromHex(r.share!))!;
+  return { share: toHex(answer.share), confirm: toHex(answer.tag) };
+}
 
 const connect = (keys: BrowserKeys) =>
   PcscBridgeClient.connect({ url, open: (u) => openWs(u, ORIGIN), keys: keys.of(ORIGIN), origin: ORIGIN });
@@ -63,7 +75,7 @@ describe('a rogue program on the bridge port', () => {
     await expect(client.request('transmit', { handle: 1, apdu: PUK_APDU })).rejects.toMatchObject({
       code: 'NOT_PAIRED',
     });
-    await expect(client.pair('123 456')).rejects.toMatchObject({ code: 'PAIRING_FAILED' });
+    await expect(client.pair('123 456')).rejects.toMatchObject({ code: 'PAIRING_FAILED' }); // its tag is for another code
     expect(client.paired).toBe(false);
     await expect(client.connectCard('Any reader')).rejects.toMatchObject({ code: 'NOT_PAIRED' });
     expect(received.map((r) => r.op)).toEqual(['pair']); // no pair-confirm tag, no list, no APDU

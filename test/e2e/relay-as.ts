@@ -7,6 +7,7 @@
  */
 import { request, type APIRequestContext } from '@playwright/test';
 import { E2E_PORTS } from '../../playwright.config';
+import { fromBase64 } from '../../src/bytes';
 import type { AuditRow, Card, PublishedTemplate, TransitionBody } from '../../src/relay-api/contract';
 
 const IDP = `https://localhost:${E2E_PORTS.idp}`;
@@ -27,6 +28,14 @@ export interface RelayAs {
   cardMasterKey(): Promise<{ fingerprint: string; source: string; used: boolean }>;
   /** One card's PUK for `operation`, as a console gets it (an operator's call; audited as `key.release`). */
   releasePuk(cardId: string, operation: 'issue' | 'unblock' | 'retire'): Promise<string>;
+  /**
+   * The management key the relay derives for issuing `cardId` (an operator's call; audited): released only
+   * for a card not in anyone's hands, so a test asks for an issued card's key once it is retired, naming
+   * the CHUID GUID and algorithm the registry recorded for it.
+   */
+  releaseManagementKey(cardId: string, card: Pick<Card, 'chuidGuid' | 'managementKeyAlgorithm'>): Promise<Uint8Array>;
+  /** The registry's record of `cardId` (an operator's call). */
+  card(cardId: string): Promise<Card>;
   /** The newest audit rows (an auditor's call). */
   audit(query?: Record<string, string>): Promise<AuditRow[]>;
   dispose(): Promise<void>;
@@ -43,6 +52,10 @@ export async function relayAs(upn: string): Promise<RelayAs> {
   const { token } = await ok<{ token: string }>(await idp.post('/_emulator/relay-token', { data: { upn } }));
   await idp.dispose();
   const relay = await request.newContext({ baseURL: RELAY, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+  const release = async (cardId: string, body: Record<string, string>) =>
+    ok<{ puk?: string; key?: string }>(
+      await relay.post(`/api/card-keys/${encodeURIComponent(cardId)}/release`, { data: body }),
+    );
   return {
     publish: async (kind, id, body, expectedVersion = 0) =>
       ok<PublishedTemplate>(
@@ -51,14 +64,12 @@ export async function relayAs(upn: string): Promise<RelayAs> {
     transition: async (cardId, body) =>
       ok<Card>(await relay.post(`/api/cards/${encodeURIComponent(cardId)}/transitions`, { data: body })),
     cardMasterKey: async () => ok(await relay.get('/api/card-keys/master-key')),
-    releasePuk: async (cardId, operation) =>
-      (
-        await ok<{ puk: string }>(
-          await relay.post(`/api/card-keys/${encodeURIComponent(cardId)}/release`, {
-            data: { operation, secret: 'puk' },
-          }),
-        )
-      ).puk,
+    releasePuk: async (cardId, operation) => (await release(cardId, { operation, secret: 'puk' })).puk!,
+    releaseManagementKey: async (cardId, { chuidGuid, managementKeyAlgorithm }) => {
+      const body = { operation: 'issue', secret: 'management-key', chuidGuid, algorithm: managementKeyAlgorithm ?? '' };
+      return fromBase64((await release(cardId, body)).key!);
+    },
+    card: async (cardId) => ok<Card>(await relay.get(`/api/cards/${encodeURIComponent(cardId)}`)),
     audit: async (query = {}) =>
       (await ok<{ entries: AuditRow[] }>(await relay.get('/api/audit', { params: { limit: '200', ...query } })))
         .entries,

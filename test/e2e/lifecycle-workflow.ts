@@ -1,13 +1,16 @@
 /**
- * The whole workflow as one fixture (`wholeWorkflow`) for lifecycle.spec.ts: sign in, Issue and Activate
- * the blank card a test puts in a reader, the TAP email, a new TAP on Smart Card Unblock, optionally the PIN
- * blocked elsewhere and Unblock, Retire, the audited key releases, and no secret anywhere it should not be.
+ * The whole vSEC:CMS "Using Microsoft Temporary Access Pass" workflow (DESIGN.md steps 1–4) as a fixture
+ * for lifecycle.spec.ts, and the secrets it must leave nowhere: the PINs and passes the run saw, and the
+ * card's PUK and management key, which the page receives from the relay at Issue. The test obtains those
+ * two as a console does, from the relay's release API (another operator's call, so Aisha's audit rows stay
+ * hers), and the scanner (test/support/secrecy-scan.ts) searches every form of each.
  */
 import type { APIRequestContext, Page } from '@playwright/test';
+import type { Secret } from '../support/secrecy-scan';
+import { scanPage } from '../support/secrecy-page';
 import { test as base, expect, chooseUser, SERVICE_LOGS, type KeywardFixtures } from './fixtures';
 import { INBOX, issueAndActivate, NEW_PIN, unblockOnPage, type InboxMessage } from './lifecycle-steps';
 import type { InsertBlankCard } from './blank-cards';
-import { scanPage } from '../support/secrecy-page';
 import { relayAs } from './relay-as';
 
 /** The fixtures the whole workflow uses. */
@@ -16,11 +19,67 @@ type WorkflowFixtures = Pick<KeywardFixtures, 'signInAs' | 'emulator' | 'console
   request: APIRequestContext;
 };
 
-/** How the Active card's PIN gets blocked elsewhere (another program, between the app's operations); absent: it is not. */
-type BlockPin = (page: Page) => Promise<unknown>;
+/** How the Active card's PIN gets blocked elsewhere (another program, between the app's operations). */
+export type BlockPin = (page: Page) => Promise<unknown>;
+
+/** How one whole-workflow run differs from the plain one. */
+export interface WorkflowOptions {
+  /** What the card reads after Retire (default: Retired). */
+  readonly retiredAs?: string | RegExp;
+  /** Blocks the PIN after activation; Unblock then sets {@link UNBLOCKED_PIN} before Retire. */
+  readonly blockPin?: BlockPin;
+  /** Log lines captured by the test (e.g. the bridge's), scanned with the services' log files. */
+  readonly logs?: Record<string, unknown[]>;
+}
 
 /** The PIN the holder sets when the card is unblocked. */
-const UNBLOCKED_PIN = '97531864';
+export const UNBLOCKED_PIN = '97531864';
+
+/** The card Aisha Operator issued last: the target of her newest `PUK for issue` release. */
+export async function lastIssuedCardId(): Promise<string> {
+  const auditor = await relayAs('grace.reader@contoso.example');
+  const releases = await auditor.audit({ action: 'key.release' });
+  await auditor.dispose();
+  const issued = releases.find((r) => r.actor.name === 'Aisha Operator' && r.target.label === 'PUK for issue');
+  expect(issued, 'a PUK released to Aisha for an issue').toBeDefined();
+  return issued!.target.id;
+}
+
+/**
+ * The card's PUK and management key, as the relay derives them. Call it with the card issued: the PUK is
+ * released while the registry holds the card; `afterRetire` then gets the management key, which the relay
+ * releases only for a card in nobody's hands, under the identity and algorithm recorded at issue.
+ */
+export async function derivedCardSecrets(cardId: string): Promise<{ puk: Secret; afterRetire(): Promise<Secret[]> }> {
+  const priya = await relayAs('priya.privileged@contoso.example');
+  try {
+    const puk = { name: 'the PUK', value: await priya.releasePuk(cardId, 'retire') };
+    const recorded = await priya.card(cardId);
+    return {
+      puk,
+      afterRetire: async () => {
+        const again = await relayAs('priya.privileged@contoso.example');
+        try {
+          return [puk, { name: 'the management key', value: await again.releaseManagementKey(cardId, recorded) }];
+        } finally {
+          await again.dispose();
+        }
+      },
+    };
+  } finally {
+    await priya.dispose();
+  }
+}
+
+/** Fails with the places any of `secrets` was found in the page, its storage, the console and the logs. */
+export async function expectNothingKept(
+  page: Page,
+  secrets: readonly Secret[],
+  consoleLines: string[],
+  logs: Record<string, unknown[]> = {},
+): Promise<void> {
+  expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS, logs })).toEqual([]);
+}
 
 /**
  * The whole workflow, with the blank card that `insert` puts in a reader. With `blockPin`, the PIN is
@@ -31,12 +90,13 @@ async function runWholeWorkflow(
   { page, signInAs, emulator, request, consoleLines, consoleProblems }: WorkflowFixtures,
   insert: InsertBlankCard,
   credential: RegExp,
-  retiredAs: string | RegExp = 'is Retired.',
-  blockPin?: BlockPin,
+  { retiredAs = 'is Retired.', blockPin, logs }: WorkflowOptions = {},
 ): Promise<void> {
   await page.goto('/');
   await signInAs(/Aisha Operator/);
   const activationPin = await issueAndActivate(page, insert, credential);
+  const cardId = await lastIssuedCardId();
+  const cardSecrets = await derivedCardSecrets(cardId); // while the registry still holds the card issued
 
   if (blockPin) await blockPin(page);
 
@@ -95,7 +155,6 @@ async function runWholeWorkflow(
   const auditor = await relayAs('grace.reader@contoso.example');
   const releases = (await auditor.audit({ action: 'key.release' })).filter((r) => r.actor.name === 'Aisha Operator');
   await auditor.dispose();
-  const cardId = releases.find((r) => r.target.label === 'PUK for issue')?.target.id;
   const forCard = releases.filter((r) => r.target.id === cardId);
   expect(forCard.map((r) => r.target.label)).toEqual(
     expect.arrayContaining(['PUK for issue', 'management key for issue', ...(blockPin ? ['PUK for unblock'] : [])]),
@@ -108,25 +167,19 @@ async function runWholeWorkflow(
     { name: 'the chosen PIN', value: NEW_PIN },
     { name: 'the activation TAP', value: tap!.temporaryAccessPass },
     { name: 'the unblock TAP', value: code },
+    ...(await cardSecrets.afterRetire()),
     ...(blockPin ? [{ name: 'the PIN set at Unblock', value: UNBLOCKED_PIN }] : []),
   ];
-  expect(await scanPage(page, secrets, { consoleLines, logFiles: SERVICE_LOGS })).toEqual([]);
+  await expectNothingKept(page, secrets, consoleLines, logs);
   expect(consoleProblems).toEqual([]);
 }
 
-/** The whole workflow as a fixture: the test names only the blank card and how its credential reads. */
+/** The spec's `test`, with the whole workflow as a fixture: a test names only the blank card and how its credential reads. */
 export const test = base.extend<{
-  wholeWorkflow: (
-    insert: InsertBlankCard,
-    credential: RegExp,
-    retiredAs?: string | RegExp,
-    blockPin?: BlockPin,
-  ) => Promise<void>;
+  wholeWorkflow: (insert: InsertBlankCard, credential: RegExp, options?: WorkflowOptions) => Promise<void>;
 }>({
   wholeWorkflow: async ({ page, signInAs, emulator, request, consoleLines, consoleProblems }, use) => {
     const fixtures = { page, signInAs, emulator, request, consoleLines, consoleProblems };
-    await use((insert, credential, retiredAs, blockPin) =>
-      runWholeWorkflow(fixtures, insert, credential, retiredAs, blockPin),
-    );
+    await use((insert, credential, options) => runWholeWorkflow(fixtures, insert, credential, options));
   },
 });
