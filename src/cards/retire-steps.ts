@@ -5,9 +5,9 @@
  * blocked (docs.yubico.com "Reset"; the virtual card enforces it), so both are blocked first with wrong
  * guesses. Keys, certificates and the CHUID are gone afterwards; PIN, PUK and management key are back to
  * the factory values. Generic PIV card (authenticated with its management key first): each key slot gets
- * a throwaway key, certificates are deleted (PUT DATA with an empty object), PIN and PUK go back to the
- * factory values with the derived PUK, and the CHUID is rewritten with a random GUID. Each step can be
- * repeated, so an interrupted retirement simply runs again.
+ * a throwaway key, certificates are deleted (PUT DATA with an empty object, `PivSession.deleteObject`),
+ * PIN and PUK go back to the factory values with the derived PUK, and the CHUID is rewritten with a
+ * random GUID. Each step can be repeated, so an interrupted retirement simply runs again.
  */
 import { OBJECT_TAG } from '../piv/constants';
 import type { PivSession } from '../piv/session';
@@ -33,7 +33,7 @@ const SLOT_CERTS: readonly [number, number][] = [
 export async function destroyKeys(session: PivSession): Promise<void> {
   for (const [slot, certTag] of SLOT_CERTS) {
     await session.generateKey(slot, 'ECCP256');
-    await session.writeObject(certTag, new Uint8Array(0));
+    await session.deleteObject(certTag);
   }
 }
 

@@ -2,7 +2,8 @@
  * The PIV meaning of status words depends on the operation (errors.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { isNotSupported, pivErrorForStatus } from './errors';
+import { AppError } from '../app-error';
+import { isCardRefusal, isNotSupported, pivError, pivErrorForStatus } from './errors';
 
 describe('pivErrorForStatus', () => {
   const cases: [number, Parameters<typeof pivErrorForStatus>[1], string, Record<string, unknown>][] = [
@@ -45,5 +46,15 @@ describe('isNotSupported', () => {
       false,
     ]);
     expect(isNotSupported(new Error('6D00'))).toBe(false);
+  });
+});
+
+describe('isCardRefusal', () => {
+  it("is the card's own status word, never a transport fault nor a malformed answer", () => {
+    expect(isCardRefusal(pivErrorForStatus(0x6a80, 'generate'))).toBe(true);
+    expect(isCardRefusal(pivErrorForStatus(0x63c2, 'change-puk'))).toBe(true);
+    expect(isCardRefusal(pivError('RESPONSE_INVALID', 'GET DATA answered without a 53'))).toBe(false);
+    expect(isCardRefusal(new AppError('transport', 'NO_CARD', 'the card was removed', { sw: 0x6a80 }))).toBe(false);
+    expect(isCardRefusal(new Error('6A80'))).toBe(false);
   });
 });

@@ -83,6 +83,15 @@ export function isNotSupported(e: unknown): boolean {
   return e.code === 'PARAMETERS_NOT_SUPPORTED' && OPTIONAL_OPS.has(e.fields.operation as PivOperation);
 }
 
+/**
+ * True when `e` is the card's own answer refusing a command: a PIV error carrying the status word the card
+ * returned (SP 800-73-4 Part 2 §3). A transport fault (card pulled, USB error) is not one: after it,
+ * nobody knows whether the card ran the command.
+ */
+export function isCardRefusal(e: unknown): e is AppError<PivErrorCode> {
+  return isAppError(e, 'piv') && typeof e.fields.sw === 'number';
+}
+
 /** Shorthand for a PIV-layer error. */
 export const pivError = layerErrors<PivErrorCode>('piv');
 

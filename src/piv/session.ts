@@ -83,6 +83,14 @@ export class PivSession {
     return this.#run(putData, { tag, value });
   }
 
+  /**
+   * Deletes a data object (after `authenticate`): PUT DATA with an empty 53. SP 800-73-4 Part 2 §3.3.1
+   * defines no delete; an empty value is how yubikit's `delete_certificate` does it (GET DATA then 6A82).
+   */
+  deleteObject(tag: number): Promise<void> {
+    return this.writeObject(tag, new Uint8Array(0));
+  }
+
   /** Reads the CHUID (5FC102). */
   async readChuid(): Promise<Chuid> {
     return decodeChuid(await this.readObject(OBJECT_TAG.CHUID));

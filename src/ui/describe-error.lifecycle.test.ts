@@ -39,4 +39,26 @@ describe('describeError: lifecycle codes', () => {
     expect(bound).toContain('holds this card as active');
     expect(bound).toContain('retire it first');
   });
+
+  it('says a refused issuance was undone, which keys stay, and what is left when the undo stopped', () => {
+    const refusal = {
+      step: 'generate-key',
+      stepLabel: 'Generate the key pair and certificate request',
+      sw: 0x6a80,
+      refused: 'ALGORITHM_NOT_SUPPORTED',
+      operation: 'generate',
+      keysLeft: '9a',
+    };
+    const undone = describeError(new AppError('workflows', 'REFUSED_ROLLED_BACK', 'x', refusal));
+    expect(undone).toBe(
+      'The card refused the step "Generate the key pair and certificate request" (status 6A80), so Keyward undid the issuance: the card is as it was before (no binding to the holder, the factory PIN, PUK and management key, no certificate) and reads Blank; the registry does not hold it as issued. The key generated in slot 9A stays on the card: PIV has no command that deletes a key, no certificate names it, and issuing the card again replaces it. The card does not have the key algorithm the template asks for: issue it under a template with an algorithm Detect lists for it.',
+    );
+    const left = { ...refusal, left: 'management-key,chuid', keysLeft: '9a,9e' };
+    const stopped = describeError(new AppError('workflows', 'ROLLBACK_INCOMPLETE', 'x', left));
+    expect(stopped).toContain(
+      'may still carry a management key other than the factory one and the binding to the holder (its CHUID).',
+    );
+    expect(stopped).toContain('reset the card before anyone uses it');
+    expect(stopped).toContain('keys generated in slots 9A and 9E stay on the card');
+  });
 });

@@ -61,6 +61,7 @@ const REFUSALS = new Set([
   'MANAGEMENT_KEY_ALGORITHM_REFUSED',
   'PUK_NOT_FACTORY',
   'KEY_ALGORITHM_UNSUPPORTED',
+  'REFUSED_ROLLED_BACK',
 ]);
 
 /** Whether `e` is a refusal or a failure. */

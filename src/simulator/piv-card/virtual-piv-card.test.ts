@@ -180,4 +180,19 @@ describe('status words and the log', () => {
     await selectPiv(card);
     expect((await send(card, '0020008000')).sw).toBe(0x63c3);
   });
+  it('refuses what it is told to (refusals.ts), without running it, then clears', async () => {
+    const card = await selected();
+    const change = (p2: number, a: string, b: string) =>
+      shortApdu(0, 0x24, 0, p2, new Uint8Array([...padPin(a), ...padPin(b)]));
+    card.refuse({ ins: [0x24, 0x2c], p2: 0x81, sw: 0x6a80, times: 2 });
+    expect((await send(card, change(0x80, '123456', '654321'))).sw).toBe(0x9000); // other P2: runs
+    expect((await send(card, change(0x81, '12345678', '87654321'))).sw).toBe(0x6a80);
+    expect((await send(card, change(0x81, '12345678', '87654321'))).sw).toBe(0x6a80);
+    expect((await send(card, '00F7008100')).hex).toBe('0101ff05010106020303'); // PUK unchanged, tries untouched
+    expect((await send(card, change(0x81, '12345678', '87654321'))).sw).toBe(0x9000);
+    card.refuse({ ins: 0x47, sw: 0x6a80, times: 5 });
+    card.clearRefusals();
+    expect(await authenticateManagement(card, 0x03, DEFAULT_MGMT)).toBe(0x9000);
+    expect((await send(card, '0047009A05AC03800111')).sw).toBe(0x9000);
+  });
 });

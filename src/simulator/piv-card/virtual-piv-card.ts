@@ -20,9 +20,11 @@ import { PROFILES, type PivCardProfileName } from './profiles';
 import { selectApplication } from './select';
 import { commandsFor } from './dispatch';
 import { installAttestationKey } from './attestation-key';
+import { RefusalPlan, type CardRefusal } from './refusals';
 
 export type { ApduLogEntry } from './apdu-log';
 export type { PivCardProfileName } from './profiles';
+export type { CardRefusal } from './refusals';
 
 /** Options for `createVirtualPivCard`. */
 export interface VirtualPivCardOptions {
@@ -45,11 +47,16 @@ export interface VirtualPivCard {
   readonly log: ApduLogEntry[];
   /** Warm or cold reset: clears the security status, the selection and any chaining in progress. */
   reset(): void;
+  /** Makes the card answer the next matching command(s) with `refusal.sw` instead of running them (refusals.ts). */
+  refuse(refusal: CardRefusal): void;
+  /** Drops every refusal still armed. */
+  clearRefusals(): void;
 }
 
 interface Plumbing {
   chain: { head: string; parts: Uint8Array[] } | null;
   rest: Uint8Array | null;
+  readonly refusals: RefusalPlan;
 }
 
 /** Creates a virtual PIV card in its factory state. */
@@ -61,7 +68,7 @@ export function createVirtualPivCard(options: VirtualPivCardOptions): VirtualPiv
     options.random ?? webRandom,
   );
   if (profile.version) installAttestationKey(state);
-  const plumbing: Plumbing = { chain: null, rest: null };
+  const plumbing: Plumbing = { chain: null, rest: null, refusals: new RefusalPlan() };
   const log: ApduLogEntry[] = [];
   const handle = async (apdu: Uint8Array): Promise<Uint8Array> => {
     const ins = apdu[1] ?? 0;
@@ -77,7 +84,16 @@ export function createVirtualPivCard(options: VirtualPivCardOptions): VirtualPiv
     plumbing.chain = null;
     plumbing.rest = null;
   };
-  return { atr: profile.atr.slice(), profile: profile.name, handle, handleApdu: handle, log, reset };
+  return {
+    atr: profile.atr.slice(),
+    profile: profile.name,
+    handle,
+    handleApdu: handle,
+    log,
+    reset,
+    refuse: (refusal) => plumbing.refusals.add(refusal),
+    clearRefusals: () => plumbing.refusals.clear(),
+  };
 }
 
 /** Sends `data` within Ne, keeping the rest for GET RESPONSE (61xx, xx = 00 when 256 or more remain). */
@@ -102,6 +118,8 @@ async function process(state: CardState, plumbing: Plumbing, apdu: Uint8Array): 
   plumbing.rest = null;
   const joined = joinChain(plumbing, c);
   if (!joined) return encodeReply(new Uint8Array(0), CARD_SW.OK);
+  const refused = plumbing.refusals.take(joined);
+  if (refused !== null) return encodeReply(new Uint8Array(0), refused);
   return serve(plumbing, await execute(state, joined), joined);
 }
 

@@ -16,6 +16,7 @@ import { activationPin } from '../../cards/pins';
 import type { IssueAuthentication } from '../../cards/admin-key';
 import type { CardTemplateRecord } from '../../store/db';
 import type { IssueUser } from './issue-registry';
+import { chuidBeforeWrite, type UndoMemory } from './issue-rollback';
 import type { LifecycleRun } from './run';
 
 /** What the card steps work with. */
@@ -28,6 +29,8 @@ export interface IssueWork {
    * far): the key is kept, not generated again, so the registry's public key stays the card's.
    */
   readonly keepKeys?: boolean;
+  /** What an undo needs and the journal must not hold (issue-rollback.ts), filled in as the steps run. */
+  readonly memory: UndoMemory;
 }
 
 /** What the card steps leave: the activation PIN (in memory only), the CSR, the generated key's SPKI and the management key's algorithm. */
@@ -67,10 +70,12 @@ export async function issueCardSteps(
   // Asked before the first write: a relay that will not release this card's secrets (no card keys, the
   // card registered to someone else, the caller not an operator) refuses here, with the card untouched.
   const puk = await work.secrets.puk(id, 'issue');
+  work.memory.puk = puk;
   await run.step(
     'write-chuid',
     () => writeBinding(session, planned),
     (r) => ({ binding: r, userId: work.user.id }),
+    await chuidBeforeWrite(run, card),
   );
   if (auth.state === 'derived') await run.skip('set-management-key', { algorithm: auth.algorithm });
   else

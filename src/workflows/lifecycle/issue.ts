@@ -16,9 +16,8 @@
  *         ──set-management-key──► derived key, in the algorithm the authenticate step found
  *         ──set-puk──► derived PUK          ──set-pin──► random activation PIN
  *         ──generate-key──► key + CSR (when the template enrols)
- *         ──register──► the service records `issued` with the binding, the template version, the
- *                       management key's algorithm the card took and the
- *                       public key (compare-and-set on the version read at the start; it audits it)
+ *         ──register──► the service records `issued` with the binding, the template version, the management
+ *                       key's algorithm and the public key (compare-and-set on the version read at the start)
  *         ──end (done)──► deliver the activation PIN (shown once, or emailed)
  *
  * Before anything is written, the service and the card are asked whose the card is (issue-registry.ts
@@ -38,11 +37,11 @@
  *   generate-key        redone (a new key and CSR replace a half-done one), unless the service already
  *                       recorded the issuance with its key: then kept;
  *   register            skipped when the service already holds the card as issued to this holder.
- * Roll back: when the card answers to neither key (or neither PUK) and an interrupted run of ours
- * touched it, a YubiKey is returned to blank (PIN and PUK blocked, RESET), the run is closed as
- * `rolled-back` and issuance starts over; other cards raise the error. The service is asked to record
- * the card only in `register`, after every card step was verified, so it never calls a half-issued card
- * `issued`; the run ends only after it did (else `NOT_RECORDED`, and the next attempt resumes).
+ * Roll back: a card refusing a step (a status word, not a transport fault) gets the run's work undone and
+ * the run closed `rolled-back` (issue-rollback.ts): the next attempt starts afresh. A YubiKey answering to
+ * neither key (or PUK) after an interrupted run of ours is reset to blank and issued in a fresh run. The
+ * service records the card only in `register`, after every card step was verified, so it never calls a
+ * half-issued card `issued`; the run ends only after it did (else `NOT_RECORDED`, and the next attempt resumes).
  */
 import { isAppError } from '../../app-error';
 import {
@@ -55,6 +54,7 @@ import {
 } from '../../cards/card';
 import { REFUSED_UNTOUCHED, type CardStepErrorCode } from '../../cards/card-error';
 import { cardHasKeyAlgorithm } from '../../cards/issue-preconditions';
+import { isCardRefusal } from '../../cards/issue-undo';
 import { resetToBlank } from '../../cards/retire-steps';
 import type { CardTemplateRecord } from '../../store/db';
 import { lastUnfinishedRun } from '../../store/journal';
@@ -63,6 +63,7 @@ import type { Card, Published } from '../ports';
 import { deliverActivationPin, type ActivationPinDelivery, type SendMail } from './deliver-pin';
 import { detectStep, issueCardSteps, type IssueCardResult } from './issue-card-steps';
 import { checkBinding, issuedKeys, register, type IssueUser } from './issue-registry';
+import { rollBackRefusal } from './issue-rollback';
 import { alreadyRecorded, auditedRun, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
 import { lifecycleError, type LifecyclePorts, type OnStep, type StepEvent } from './types';
@@ -167,8 +168,8 @@ async function prepare(input: IssueInput, target: FailureTarget): Promise<Prepar
 }
 
 /**
- * Runs the card steps; when a resumed YubiKey run holds secrets this master key cannot reproduce, the
- * card is reset to blank, the run rolled back and the steps run again in a fresh run.
+ * Runs the card steps. A card refusal is rolled back (issue-rollback.ts); when a resumed YubiKey run holds
+ * secrets this master key cannot reproduce, the card is reset to blank and the steps run in a fresh run.
  */
 async function runCardSteps(
   input: IssueInput,
@@ -177,7 +178,7 @@ async function runCardSteps(
 ): Promise<{ run: LifecycleRun<'issue'>; rolledBack: boolean; done: IssueCardResult }> {
   const { card, binding, run: first } = p;
   const { id, planned } = binding;
-  const work = { secrets: input.ports.secrets, template: p.template.record, user: input.user, keepKeys };
+  const work = { secrets: input.ports.secrets, template: p.template.record, user: input.user, keepKeys, memory: {} };
   try {
     return { run: first, rolledBack: false, done: await issueCardSteps(work, card, first, id, planned) };
   } catch (e) {
@@ -186,12 +187,14 @@ async function runCardSteps(
       await first.rollBack({ reason: e.code, cardUntouched: true });
       throw e;
     }
+    // The card refused a step: undone, so the next attempt starts afresh (unless the service holds it as issued).
+    if (isCardRefusal(e) && !keepKeys) await rollBackRefusal(first, card, work, id, e);
     if (!(first.resumed && card.kind === 'yubikey' && unreproducible(e))) throw e;
     await resetToBlank(card.session);
     await first.rollBack({ reason: isAppError(e) ? e.code : 'UNEXPECTED' });
     const run = LifecycleRun.begin(id.cardId, 'issue', input.onStep);
     await detectStep(run, card, input.user);
-    const again = { ...work, keepKeys: false };
+    const again = { ...work, keepKeys: false, memory: {} };
     return { run, rolledBack: true, done: await issueCardSteps(again, card, run, { ...id, chuid: null }, planned) };
   }
 }

@@ -16,6 +16,10 @@ export type UnfinishedRun = NonNullable<Awaited<ReturnType<typeof lastUnfinished
 /** One run of operation `O`; create it with `LifecycleRun.begin`. Its steps are the catalogue's steps of `O`. */
 export class LifecycleRun<O extends LifecycleOperation = LifecycleOperation> {
   readonly #events: StepEvent[] = [];
+  /** This attempt's own lines, as journalled. */
+  readonly #lines: Omit<JournalRecord, 'seq'>[] = [];
+  /** The step begun and not yet ended (its card work threw, or is under way). */
+  #open: StepId | undefined;
 
   private constructor(
     readonly cardId: string,
@@ -51,13 +55,33 @@ export class LifecycleRun<O extends LifecycleOperation = LifecycleOperation> {
     return this.previous.some((l) => l.step === step && l.phase === 'before');
   }
 
+  /** Every line of the run: the interrupted run's, then this attempt's. No line carries a secret. */
+  get lines(): readonly Omit<JournalRecord, 'seq'>[] {
+    return [...this.previous, ...this.#lines];
+  }
+
+  /** True when the run (this attempt or the one it continues) began `step`: its card work may have happened. */
+  began(step: StepOf<O>): boolean {
+    return this.lines.some((l) => l.step === step && l.phase === 'before');
+  }
+
+  /** True when the run (this attempt or the one it continues) ended `step` with its work verified (not skipped). */
+  ended(step: StepOf<O>): boolean {
+    return this.lines.some((l) => l.step === step && l.phase === 'after' && l.detail?.skipped !== true);
+  }
+
+  /** The step this attempt began and did not end: the one whose card work threw. */
+  get openStep(): StepId | undefined {
+    return this.#open;
+  }
+
   /** What happened, in order, for the summary. */
   get events(): readonly StepEvent[] {
     return this.#events;
   }
 
   async #line(step: StepId | 'end', phase: JournalRecord['phase'], detail?: Detail): Promise<void> {
-    await appendJournal({
+    const line = {
       cardId: this.cardId,
       runId: this.runId,
       operation: this.operation,
@@ -65,7 +89,9 @@ export class LifecycleRun<O extends LifecycleOperation = LifecycleOperation> {
       phase,
       at: new Date().toISOString(),
       ...(detail ? { detail } : {}),
-    });
+    };
+    await appendJournal(line);
+    this.#lines.push(line);
   }
 
   #emit(step: StepId, phase: StepEvent['phase'], detail?: Detail): void {
@@ -85,10 +111,12 @@ export class LifecycleRun<O extends LifecycleOperation = LifecycleOperation> {
     before?: Detail,
   ): Promise<T> {
     await this.#line(step, 'before', before);
+    this.#open = step;
     this.#emit(step, 'start', before);
     const result = await work();
     const detail = describe?.(result);
     await this.#line(step, 'after', detail);
+    this.#open = undefined;
     this.#emit(step, 'done', detail);
     return result;
   }

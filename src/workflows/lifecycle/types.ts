@@ -45,6 +45,10 @@ export type LifecycleErrorCode =
   | 'CARD_BOUND'
   | 'CARD_BOUND_ELSEWHERE'
   | 'NOT_RECORDED'
+  /** The card refused a step of issuance; what the run did was undone (issue-rollback.ts). */
+  | 'REFUSED_ROLLED_BACK'
+  /** The card refused a step of issuance, and the undo stopped part-way; the run stays open. */
+  | 'ROLLBACK_INCOMPLETE'
   | 'TAP_CONTEXT_MISSING'
   | 'NOT_LIVE';
 
