@@ -15,6 +15,7 @@ import { scanForSecrets } from '../../test/support/secrecy-scan';
 import {
   buildSelfServiceApp,
   cardSigns,
+  json,
   leakSources,
   slotKey,
   useMailWorld,
@@ -25,7 +26,6 @@ import { createCardKeyVault } from './vault';
 const world = useMailWorld();
 
 const PASSPHRASE = 'correct horse battery staple';
-const json = async <T>(res: Response) => (await res.json()) as T;
 const code = async (res: Response) => [res.status, (await json<{ error?: { code: string } }>(res)).error?.code];
 
 describeStore('/api/card-keys', (target) => {

@@ -8,26 +8,16 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { publishOn, USERS } from '../../test/support/mail-world';
-import {
-  buildSelfServiceApp,
-  cardSigns,
-  refused,
-  slotKey,
-  useMailWorld,
-  type SelfServiceApp,
-} from './self-service-fixture';
+import { freshSelfServiceApp, json, refused, slotKey, useMailWorld, type SelfServiceApp } from './self-service-fixture';
 
 const world = useMailWorld();
-
-const json = async <T>(res: Response) => (await res.json()) as T;
 
 describeStore('Send email automatically off on the self-service page', (target) => {
   let relay: SelfServiceApp;
   const k9a = slotKey('9a');
 
   async function start() {
-    world().catcher.clear();
-    relay = await buildSelfServiceApp(world(), (await target.fresh()).database);
+    relay = await freshSelfServiceApp(world(), target);
   }
 
   /** Publishes an email with the pass; `automatic` is its Send email automatically. */
@@ -49,13 +39,9 @@ describeStore('Send email automatically off on the self-service page', (target) 
       initiate: { systemGeneratesTap: true, exportTemplateIds: [sent.id, held.id] },
     }));
     const cardId = await relay.issueToBen(7301, 'tpl-held-initiate', [k9a]);
-    const challenge = await json<{ challengeId: string; nonce: string }>(
-      await relay.call(USERS.ben, 'POST', '/api/self-service/challenge', { cardId, purpose: 'activate' }),
-    );
     const res = await relay.call(USERS.ben, 'POST', '/api/self-service/activate', {
       cardId,
-      challengeId: challenge.challengeId,
-      signature: cardSigns(k9a, challenge.nonce),
+      ...(await relay.prove(cardId, 'activate', k9a)),
     });
     expect(res.status).toBe(200);
     expect((await json<{ tap: unknown }>(res)).tap).toEqual({

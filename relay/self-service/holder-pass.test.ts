@@ -6,17 +6,15 @@
  */
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { publishOn, relayToken, USERS } from '../../test/support/mail-world';
+import { publishOn, USERS } from '../../test/support/mail-world';
 import { tapGraphAs } from '../../test/support/test-entra';
 import { testTls } from '../../test/support/test-tls';
-import type { RelayEndpoint } from '../../src/relay-api/request';
 import { reportCardLost } from '../../src/workflows/lost-card';
 import { cardValues } from '../../src/workflows/operator-tap';
 import { relayAuditLog, relayCardRegistry } from '../../src/workflows/ports';
-import type { RelayDatabase } from '../db/connect';
 import {
-  buildSelfServiceApp,
-  cardSigns,
+  freshSelfServiceApp,
+  json,
   slotKey,
   useMailWorld,
   type SelfServiceApp,
@@ -25,31 +23,17 @@ import {
 
 const world = useMailWorld(testTls);
 
-const json = async <T>(res: Response) => (await res.json()) as T;
-
 describeStore('a pass the relay creates for a holder', (target) => {
   let relay: SelfServiceApp;
-  let database: RelayDatabase;
   const k9a = slotKey('9a');
 
   async function start() {
-    world().catcher.clear();
-    database = (await target.fresh()).database;
-    relay = await buildSelfServiceApp(world(), database);
+    relay = await freshSelfServiceApp(world(), target);
   }
-
-  /** The relay as the console reaches it, signed in as `userId`. */
-  const endpoint = (userId: string): RelayEndpoint => ({
-    url: 'http://relay.test',
-    token: () => relayToken(world(), userId),
-    fetch: async (input, init) => relay.app.request(input instanceof Request ? input : String(input), init),
-  });
 
   /** Activates `cardId` as Ben, proving it with `key`; answers the relay's result. */
   async function activate(cardId: string, key: SlotKey) {
-    const res = await relay.call(USERS.ben, 'POST', '/api/self-service/challenge', { cardId, purpose: 'activate' });
-    const challenge = await json<{ challengeId: string; nonce: string }>(res);
-    const proof = { challengeId: challenge.challengeId, signature: cardSigns(key, challenge.nonce) };
+    const proof = await relay.prove(cardId, 'activate', key);
     const done = await relay.call(USERS.ben, 'POST', '/api/self-service/activate', { cardId, ...proof });
     expect(done.status).toBe(200);
     return json<{ tap: { tapCreated: boolean; emailed: boolean; held: string[] } }>(done);
@@ -72,32 +56,21 @@ describeStore('a pass the relay creates for a holder', (target) => {
     const first = await world().catcher.waitForMessage((m) => m.text.includes('Card: 7201'), 5000);
     expect(first.text).toContain('Card: 7201 (YubiKey).');
     // The console's own rule for the same registry card gives the same words.
-    const asConsole = cardValues((await relayCardRegistry(endpoint(USERS.aisha)).card(yubikey))!);
+    const asConsole = cardValues((await relayCardRegistry(relay.endpoint(USERS.aisha)).card(yubikey))!);
     expect(first.text).toContain(`Card: ${asConsole.CardSerial} (${asConsole.CredentialType}).`);
 
     // A PIV card has no serial: it is named by the id the registry knows it by, never "Card:  ()".
     const chuidCard = 'chuid:d4e7a1b2c3f40516';
-    const issued = await relay.call(relay.aisha, 'POST', `/api/cards/${chuidCard}/transitions`, {
-      transition: 'issue',
-      expectedVersion: 0,
-      issue: {
-        holderOid: USERS.ben,
-        holderName: 'Ben Member',
-        holderUpn: 'ben.member@contoso.example',
-        templateId: 'tpl-initiate',
-        templateVersion: 1,
-        credentialType: 'piv',
-        serial: null,
-        chuidGuid: USERS.ben.replaceAll('-', ''),
-        keys: [k9a.record],
-        managementKeyAlgorithm: 'TDES',
-      },
+    await relay.issueCardToBen(chuidCard, 'tpl-initiate', [k9a], {
+      credentialType: 'piv',
+      serial: null,
+      chuidGuid: USERS.ben.replaceAll('-', ''),
+      managementKeyAlgorithm: 'TDES',
     });
-    expect(issued.status).toBe(200);
     await activate(chuidCard, k9a);
     const second = await world().catcher.waitForMessage((m) => m.text.includes(chuidCard), 5000);
     expect(second.text).toContain(`Card: ${chuidCard} (PIV card).`);
-    const piv = cardValues((await relayCardRegistry(endpoint(USERS.aisha)).card(chuidCard))!);
+    const piv = cardValues((await relayCardRegistry(relay.endpoint(USERS.aisha)).card(chuidCard))!);
     expect(second.text).toContain(`Card: ${piv.CardSerial} (${piv.CredentialType}).`);
   });
 
@@ -122,7 +95,7 @@ describeStore('a pass the relay creates for a holder', (target) => {
     expect(JSON.stringify(recorded)).not.toContain(pass.temporaryAccessPass);
 
     // Aisha reports the card lost from her console: the pass is deleted in Graph, and audited.
-    const aisha = endpoint(USERS.aisha);
+    const aisha = relay.endpoint(USERS.aisha);
     const ports = { registry: relayCardRegistry(aisha), audit: relayAuditLog(aisha) };
     const card = (await ports.registry.card(cardId))!;
     const graph = tapGraphAs(world().emulator, 'Aisha Operator');
@@ -131,7 +104,7 @@ describeStore('a pass the relay creates for a holder', (target) => {
     expect(world().emulator.control.tapFor(USERS.ben)).toBeUndefined();
     await expect
       .poll(async () =>
-        database.db.selectFrom('audit').select(['outcome']).where('action', '=', 'tap.revoke').execute(),
+        relay.database.db.selectFrom('audit').select(['outcome']).where('action', '=', 'tap.revoke').execute(),
       )
       .toEqual([{ outcome: 'succeeded' }]);
   });

@@ -6,47 +6,31 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { USERS } from '../../test/support/mail-world';
-import type { RelayDatabase } from '../db/connect';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
 import {
-  buildSelfServiceApp,
   cardSigns,
+  freshSelfServiceApp,
+  json,
   leakSources,
   refused,
   slotKey,
   useMailWorld,
   type SelfServiceApp,
-  type SlotKey,
 } from './self-service-fixture';
 
 const world = useMailWorld();
 
-const json = async <T>(res: Response) => (await res.json()) as T;
-
 describeStore('/api/self-service', (target) => {
   let relay: SelfServiceApp;
-  let database: RelayDatabase;
   const k9a = slotKey('9a');
   const k9e = slotKey('9e');
 
-  async function world_(env: Record<string, string> = {}) {
-    world().catcher.clear();
-    database = (await target.fresh()).database;
-    relay = await buildSelfServiceApp(world(), database, env);
-    return relay;
-  }
-
-  /** Asks for a challenge as Ben and answers it with `key`. */
-  async function proof(cardId: string, purpose: string, key: SlotKey, who: string = USERS.ben) {
-    const res = await relay.call(who, 'POST', '/api/self-service/challenge', { cardId, purpose });
-    expect(res.status).toBe(200);
-    const challenge = await json<{ challengeId: string; nonce: string; slot: string; algorithm: string }>(res);
-    expect(challenge.algorithm).toBe('ECCP256');
-    return { challengeId: challenge.challengeId, signature: cardSigns(key, challenge.nonce) };
+  async function start(env: Record<string, string> = {}) {
+    relay = await freshSelfServiceApp(world(), target, env);
   }
 
   it('activates an issued card with its 9A proof, creates the pass and sends the Initiate Card email', async () => {
-    await world_();
+    await start();
     const initiate = await relay.publishPassEmail('Welcome: your card is ready');
     await relay.publishCardTemplate('tpl-initiate', (t) => ({
       ...t,
@@ -61,7 +45,7 @@ describeStore('/api/self-service', (target) => {
     ]);
     const res = await relay.call(USERS.ben, 'POST', '/api/self-service/activate', {
       cardId,
-      ...(await proof(cardId, 'activate', k9a)),
+      ...(await relay.prove(cardId, 'activate', k9a)),
     });
     const text = await res.text();
     expect(res.status).toBe(200);
@@ -76,11 +60,13 @@ describeStore('/api/self-service', (target) => {
     // The operator console reads the registry: the card is active.
     const seen = await json<{ state: string }>(await relay.call(relay.aisha, 'GET', `/api/cards/${cardId}`));
     expect(seen.state).toBe('active');
-    expect(await scanForSecrets(leakSources(database, relay.logs), [{ name: 'the pass', value: pass }])).toEqual([]);
+    expect(await scanForSecrets(leakSources(relay.database, relay.logs), [{ name: 'the pass', value: pass }])).toEqual(
+      [],
+    );
   });
 
   it('with Force authentication sends the pass only by email, and refuses another key, a replay and no proof', async () => {
-    await world_();
+    await start();
     const deliver = await relay.publishPassEmail('Your requested pass');
     await relay.publishCardTemplate('tpl-force', (t) => ({
       ...t,
@@ -92,11 +78,11 @@ describeStore('/api/self-service', (target) => {
     const before = world().emulator.control.tapFor(USERS.ben)?.id;
     await refused(await ask({}), 400, 'PROOF_REQUIRED');
     // A card whose 9A key is not the one recorded (another card): refused, and that challenge is spent.
-    const wrong = await proof(cardId, 'request-tap', slotKey('9a'));
+    const wrong = await relay.prove(cardId, 'request-tap', slotKey('9a'));
     await refused(await ask(wrong), 403, 'SIGNATURE_WRONG');
     await refused(await ask({ ...wrong, signature: cardSigns(k9a, '') }), 409, 'CHALLENGE_REPLAYED');
     expect(world().emulator.control.tapFor(USERS.ben)?.id).toBe(before);
-    const right = await proof(cardId, 'request-tap', k9a);
+    const right = await relay.prove(cardId, 'request-tap', k9a);
     const res = await ask(right);
     const text = await res.text();
     expect(res.status).toBe(200);
@@ -107,11 +93,13 @@ describeStore('/api/self-service', (target) => {
       pass,
     );
     await refused(await ask(right), 409, 'CHALLENGE_REPLAYED');
-    expect(await scanForSecrets(leakSources(database, relay.logs), [{ name: 'the pass', value: pass }])).toEqual([]);
+    expect(await scanForSecrets(leakSources(relay.database, relay.logs), [{ name: 'the pass', value: pass }])).toEqual(
+      [],
+    );
   });
 
   it('refuses what the template does not allow, another holder, a retired card, a guest and an expired nonce', async () => {
-    await world_();
+    await start();
     await relay.publishCardTemplate('tpl-plain', (t) => t);
     const cardId = await relay.issueToBen(7003, 'tpl-plain', [k9a]);
     await relay.operatorTransition(cardId, 'activate', 1);
@@ -128,7 +116,7 @@ describeStore('/api/self-service', (target) => {
     // A nonce answered after its two minutes.
     await relay.publishCardTemplate('tpl-fresh', (t) => t);
     const fresh = await relay.issueToBen(7004, 'tpl-fresh', [k9a]);
-    const late = await proof(fresh, 'activate', k9a);
+    const late = await relay.prove(fresh, 'activate', k9a);
     relay.clock.now += 2 * 60_000 + 1;
     const activate = (body: object) =>
       relay.call(USERS.ben, 'POST', '/api/self-service/activate', { cardId: fresh, ...body });
@@ -137,7 +125,7 @@ describeStore('/api/self-service', (target) => {
     await relay.operatorTransition(cardId, 'retire', 2);
     await refused(await challenge(USERS.ben, 'activate'), 409, 'CARD_RETIRED');
     // Every refusal is in the audit trail, in words, with its code.
-    const rows = await database.db
+    const rows = await relay.database.db
       .selectFrom('audit')
       .select(['action', 'outcome', 'reason'])
       .where('action', 'like', 'holder.%')
@@ -159,7 +147,7 @@ describeStore('/api/self-service', (target) => {
   });
 
   it('limits each holder to SELF_SERVICE_RATE_PER_MINUTE requests', async () => {
-    await world_({ SELF_SERVICE_RATE_PER_MINUTE: '2' });
+    await start({ SELF_SERVICE_RATE_PER_MINUTE: '2' });
     await relay.publishCardTemplate('tpl-rate', (t) => t);
     const cardId = await relay.issueToBen(7005, 'tpl-rate', [k9a]);
     const challenge = () =>

@@ -6,6 +6,7 @@
  * `tap.deliver` and `key.release`. Mounted by relay/app.ts.
  */
 import { Hono, type Context } from 'hono';
+import type { z, ZodType } from 'zod';
 import { AppError } from '../../src/app-error';
 import {
   ActivateBody,
@@ -75,129 +76,122 @@ async function transition(deps: SelfServiceDeps, a: Acting, name: 'activate' | '
   return transitionCard(deps.db, request, a.holder.actor);
 }
 
+/**
+ * Registers the holder's POST `/<action>` on one card: the body checked against `schema`, then `work`
+ * run by `act` (holder, rate limit, own card, audited as `holder.<action>`) and its result answered.
+ */
+function holderPost<S extends ZodType<{ cardId: string }>, T>(
+  app: Hono<RelayEnv>,
+  deps: SelfServiceDeps,
+  action: string,
+  schema: S,
+  work: (a: Acting, body: z.output<S>) => Promise<T>,
+): void {
+  app.post(`/${action}`, requireCaller(deps.verifier), validJson(schema), async (c) => {
+    const body = c.req.valid('json') as z.output<S>;
+    return c.json(await act(deps, c, action, body.cardId, (a) => work(a, body)));
+  });
+}
+
+/** The holder's cards, each with what its template allows; a refusal (a guest) is audited on the caller. */
+async function listCards(deps: SelfServiceDeps, c: Context<RelayEnv>): Promise<HolderCardList> {
+  const caller = getCaller(c);
+  const holder = await holderOf(deps, caller).catch(async (e: unknown) => {
+    const target = { type: 'user' as const, id: caller.oid };
+    await deps.audit({
+      actor: { oid: caller.oid, name: caller.name },
+      action: 'holder.cards',
+      target,
+      ...outcomeOf(e),
+    });
+    throw e;
+  });
+  const rows = await deps.db
+    .selectFrom('cards')
+    .selectAll()
+    .where('holder_oid', '=', holder.actor.oid)
+    .orderBy('updated_at', 'desc')
+    .limit(100)
+    .execute();
+  return { cards: await Promise.all(rows.map(async (row) => (await holderView(deps.db, row)).view)) };
+}
+
+/** A pass the holder asked for, created and delivered as the card template's rules say. */
+async function requestTap(deps: SelfServiceDeps, a: Acting, body: RequestTapBody): Promise<RequestTapResult> {
+  requireAllowed(a.v, 'request-tap');
+  const template = a.v.template!;
+  // Allowed: the template's rules (src/relay-api/tap-rules.ts `holderTap`) said yes.
+  const rules = a.v.tap as Extract<HolderTap<PublishedEmailBody>, { allowed: true }>;
+  if (rules.forceAuthentication) {
+    if (!body.challengeId || !body.signature)
+      throw new AppError(
+        'relay',
+        'PROOF_REQUIRED',
+        'The card template asks the card to prove itself: sign a request-tap challenge with the card first.',
+        { status: 400, retryable: false },
+      );
+    await requireProof(
+      deps.db,
+      a.v,
+      'request-tap',
+      { challengeId: body.challengeId, signature: body.signature },
+      a.now,
+    );
+  }
+  const tap = await createPass(deps, a.holder, a.v.card, template);
+  const to = (e: PublishedEmailBody | null) => (e ? [e] : []);
+  const sent = await deliverPass(deps, a.holder, a.v.card, tap, to(rules.deliverWith), to(rules.held));
+  return {
+    temporaryAccessPass: rules.showCode ? tap.temporaryAccessPass : null,
+    emailed: sent.emailed,
+    held: sent.held,
+    lifetimeInMinutes: tap.lifetimeInMinutes,
+    isUsableOnce: tap.isUsableOnce,
+    startDateTime: tap.startDateTime,
+    problem: sent.problem,
+  };
+}
+
 /** Builds the `/api/self-service` sub-app. */
 export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
-  const signedIn = requireCaller(deps.verifier);
-  return new Hono<RelayEnv>()
-    .get('/cards', signedIn, async (c) => {
-      const caller = getCaller(c);
-      const holder = await holderOf(deps, caller).catch(async (e: unknown) => {
-        const target = { type: 'user' as const, id: caller.oid };
-        await deps.audit({
-          actor: { oid: caller.oid, name: caller.name },
-          action: 'holder.cards',
-          target,
-          ...outcomeOf(e),
-        });
-        throw e;
-      });
-      const rows = await deps.db
-        .selectFrom('cards')
-        .selectAll()
-        .where('holder_oid', '=', holder.actor.oid)
-        .orderBy('updated_at', 'desc')
-        .limit(100)
-        .execute();
-      const cards = await Promise.all(rows.map(async (row) => (await holderView(deps.db, row)).view));
-      return c.json({ cards } satisfies HolderCardList);
-    })
-    .post('/challenge', signedIn, validJson(ChallengeBody), async (c) => {
-      const { cardId, purpose } = c.req.valid('json');
-      return c.json(
-        await act(deps, c, 'challenge', cardId, async ({ v, now }) => {
-          requireAllowed(v, purpose);
-          const key = proofKey(v, purpose);
-          const binding = { holderOid: v.card.holder_oid, cardId, purpose };
-          return {
-            ...(await issueChallenge(deps.db, binding, now)),
-            slot: PROOF_SLOT[purpose],
-            algorithm: key.algorithm,
-          };
-        }),
+  const app = new Hono<RelayEnv>().get('/cards', requireCaller(deps.verifier), async (c) =>
+    c.json(await listCards(deps, c)),
+  );
+  holderPost(app, deps, 'challenge', ChallengeBody, async ({ v, now }, { cardId, purpose }) => {
+    requireAllowed(v, purpose);
+    const key = proofKey(v, purpose);
+    const binding = { holderOid: v.card.holder_oid, cardId, purpose };
+    return { ...(await issueChallenge(deps.db, binding, now)), slot: PROOF_SLOT[purpose], algorithm: key.algorithm };
+  });
+  holderPost(app, deps, 'activate', ActivateBody, async (a, body): Promise<ActivateResult> => {
+    requireAllowed(a.v, 'activate');
+    await requireProof(deps.db, a.v, 'activate', body, a.now);
+    const card = await transition(deps, a, 'activate');
+    const template = a.v.template;
+    const tap = template && generatesAtActivation(template) ? await initiatePass(deps, a.holder, card, a.v) : null;
+    return { card: (await holderView(deps.db, card)).view, tap };
+  });
+  holderPost(app, deps, 'request-tap', RequestTapBody, (a, body) => requestTap(deps, a, body));
+  holderPost(app, deps, 'unblock', UnblockBody, async (a, body): Promise<UnblockRelease> => {
+    requireAllowed(a.v, 'unblock');
+    if (!deps.vault)
+      throw new AppError(
+        'relay',
+        'CARD_KEYS_UNAVAILABLE',
+        'The relay holds no card keys: set KEYWARD_KEK (or KEYWARD_KEK_FILE) in its configuration.',
+        { status: 503, retryable: false },
       );
-    })
-    .post('/activate', signedIn, validJson(ActivateBody), async (c) => {
-      const body = c.req.valid('json');
-      return c.json(
-        await act(deps, c, 'activate', body.cardId, async (a): Promise<ActivateResult> => {
-          requireAllowed(a.v, 'activate');
-          await requireProof(deps.db, a.v, 'activate', body, a.now);
-          const card = await transition(deps, a, 'activate');
-          const template = a.v.template;
-          const tap =
-            template && generatesAtActivation(template) ? await initiatePass(deps, a.holder, card, a.v) : null;
-          return { card: (await holderView(deps.db, card)).view, tap };
-        }),
-      );
-    })
-    .post('/request-tap', signedIn, validJson(RequestTapBody), async (c) => {
-      const body = c.req.valid('json');
-      return c.json(
-        await act(deps, c, 'request-tap', body.cardId, async (a): Promise<RequestTapResult> => {
-          requireAllowed(a.v, 'request-tap');
-          const template = a.v.template!;
-          // Allowed: the template's rules (src/relay-api/tap-rules.ts `holderTap`) said yes.
-          const rules = a.v.tap as Extract<HolderTap<PublishedEmailBody>, { allowed: true }>;
-          if (rules.forceAuthentication) {
-            if (!body.challengeId || !body.signature)
-              throw new AppError(
-                'relay',
-                'PROOF_REQUIRED',
-                'The card template asks the card to prove itself: sign a request-tap challenge with the card first.',
-                { status: 400, retryable: false },
-              );
-            await requireProof(
-              deps.db,
-              a.v,
-              'request-tap',
-              { challengeId: body.challengeId, signature: body.signature },
-              a.now,
-            );
-          }
-          const tap = await createPass(deps, a.holder, a.v.card, template);
-          const to = (e: PublishedEmailBody | null) => (e ? [e] : []);
-          const sent = await deliverPass(deps, a.holder, a.v.card, tap, to(rules.deliverWith), to(rules.held));
-          return {
-            temporaryAccessPass: rules.showCode ? tap.temporaryAccessPass : null,
-            emailed: sent.emailed,
-            held: sent.held,
-            lifetimeInMinutes: tap.lifetimeInMinutes,
-            isUsableOnce: tap.isUsableOnce,
-            startDateTime: tap.startDateTime,
-            problem: sent.problem,
-          };
-        }),
-      );
-    })
-    .post('/unblock', signedIn, validJson(UnblockBody), async (c) => {
-      const body = c.req.valid('json');
-      return c.json(
-        await act(deps, c, 'unblock', body.cardId, async (a): Promise<UnblockRelease> => {
-          requireAllowed(a.v, 'unblock');
-          if (!deps.vault)
-            throw new AppError(
-              'relay',
-              'CARD_KEYS_UNAVAILABLE',
-              'The relay holds no card keys: set KEYWARD_KEK (or KEYWARD_KEK_FILE) in its configuration.',
-              { status: 503, retryable: false },
-            );
-          await requireProof(deps.db, a.v, 'unblock', body, a.now);
-          const released = await deriveSecret(deps.vault, recordedSubject(a.v.card), 'puk');
-          const target = { type: 'card' as const, id: body.cardId, label: 'PUK for self-service unblock' };
-          await deps.audit({ actor: a.holder.actor, action: 'key.release', target, outcome: 'succeeded' });
-          await authoriseUnblock(deps.db, a.v.card.holder_oid, body.cardId, a.now);
-          return { cardId: body.cardId, puk: released.secret === 'puk' ? released.puk : '' };
-        }),
-      );
-    })
-    .post('/unblocked', signedIn, validJson(UnblockedBody), async (c) => {
-      const { cardId } = c.req.valid('json');
-      return c.json(
-        await act(deps, c, 'unblocked', cardId, async (a) => {
-          await consumeUnblockAuthorisation(deps.db, a.v.card.holder_oid, cardId, a.now);
-          const card = a.v.card.state === 'locked' ? await transition(deps, a, 'unblock') : a.v.card;
-          return (await holderView(deps.db, card)).view;
-        }),
-      );
-    });
+    await requireProof(deps.db, a.v, 'unblock', body, a.now);
+    const released = await deriveSecret(deps.vault, recordedSubject(a.v.card), 'puk');
+    const target = { type: 'card' as const, id: body.cardId, label: 'PUK for self-service unblock' };
+    await deps.audit({ actor: a.holder.actor, action: 'key.release', target, outcome: 'succeeded' });
+    await authoriseUnblock(deps.db, a.v.card.holder_oid, body.cardId, a.now);
+    return { cardId: body.cardId, puk: released.secret === 'puk' ? released.puk : '' };
+  });
+  holderPost(app, deps, 'unblocked', UnblockedBody, async (a, { cardId }) => {
+    await consumeUnblockAuthorisation(deps.db, a.v.card.holder_oid, cardId, a.now);
+    const card = a.v.card.state === 'locked' ? await transition(deps, a, 'unblock') : a.v.card;
+    return (await holderView(deps.db, card)).view;
+  });
+  return app;
 }

@@ -2,15 +2,19 @@
  * The world of the self-service tests: the Entra emulator and an SMTP catcher (the outside world), the
  * relay built as relay/server.ts builds it over a fresh database (PGlite or a private PostgreSQL, from
  * describeStore), a card template and its emails published through the real routes, and a card issued
- * to Ben with real 9A and 9E keys made by node:crypto, whose private halves play the card's part.
+ * to Ben with real 9A and 9E keys made by node:crypto, whose private halves play the card's part
+ * (`prove` answers the relay's challenge with them).
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { LocalTls } from '../../demo/local-tls';
-import type { CardKey } from '../../src/relay-api/contract';
+import type { CardKey, TransitionBody } from '../../src/relay-api/contract';
+import type { Challenge, SelfServicePurpose } from '../../src/relay-api/self-service-contract';
+import type { RelayEndpoint } from '../../src/relay-api/request';
 import type { CardTemplateBody } from '../../src/relay-api/template-schemas';
 import type { RelayDatabase } from '../db/connect';
 import { appendAudit } from '../audit/chain';
+import type { StoreTarget } from '../../test/support/describe-store';
 import type { ScanSource } from '../../test/support/secrecy-scan';
 import { createMailServices } from '../mail/services';
 import {
@@ -37,6 +41,9 @@ export function useMailWorld(trusted?: () => LocalTls): () => MailWorld {
   afterAll(() => world?.close());
   return () => world!;
 }
+
+/** A response's JSON body, read as `T`. */
+export const json = async <T>(res: Response) => (await res.json()) as T;
 
 /** Expects a refusal with `status` and `code`; returns its message. */
 export async function refused(res: Response, status: number, code: string): Promise<string> {
@@ -89,6 +96,12 @@ export async function buildSelfServiceApp(world: MailWorld, database: RelayDatab
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+  /** The relay as the console and the holder's page reach it, signed in as `userId`. */
+  const endpoint = (userId: string): RelayEndpoint => ({
+    url: 'http://relay.test',
+    token: () => token(userId),
+    fetch: async (input, init) => built.app.request(input instanceof Request ? input : String(input), init),
+  });
   const ada = world.emulator.tenant.byDisplayName('Ada Admin').id;
   const aisha = USERS.aisha;
 
@@ -112,9 +125,12 @@ export async function buildSelfServiceApp(world: MailWorld, database: RelayDatab
     return ref.id;
   }
 
-  /** Issues card `serial:<serial>` to Ben (as Aisha) under template `templateId` with `keys`. */
-  async function issueToBen(serial: number, templateId: string, keys: SlotKey[]) {
-    const res = await call(aisha, 'POST', `/api/cards/serial:${serial}/transitions`, {
+  /**
+   * Issues `cardId` to Ben (as Aisha) under template `templateId` v1 with `keys` (a slot key stands for
+   * its record); `kind` says what card it is. Returns the card id.
+   */
+  async function issueCardToBen(cardId: string, templateId: string, keys: readonly (SlotKey | CardKey)[], kind: Kind) {
+    const res = await call(aisha, 'POST', `/api/cards/${cardId}/transitions`, {
       transition: 'issue',
       expectedVersion: 0,
       issue: {
@@ -123,15 +139,33 @@ export async function buildSelfServiceApp(world: MailWorld, database: RelayDatab
         holderUpn: 'ben.member@contoso.example',
         templateId,
         templateVersion: 1,
-        credentialType: 'yubikey',
-        serial,
-        chuidGuid: '',
-        keys: keys.map((k) => k.record),
-        managementKeyAlgorithm: 'AES192',
+        ...kind,
+        keys: keys.map((k) => ('record' in k ? k.record : k)),
       },
     });
     expect(res.status).toBe(200);
-    return `serial:${serial}`;
+    return cardId;
+  }
+
+  /** Issues the YubiKey `serial:<serial>` to Ben (as Aisha) under template `templateId` with `keys`. */
+  const issueToBen = (serial: number, templateId: string, keys: readonly (SlotKey | CardKey)[]) =>
+    issueCardToBen(`serial:${serial}`, templateId, keys, {
+      credentialType: 'yubikey',
+      serial,
+      chuidGuid: '',
+      managementKeyAlgorithm: 'AES192',
+    });
+
+  /**
+   * Asks for a `purpose` challenge on `cardId` as `who` (Ben unless told), checks it names the slot that
+   * proves `purpose` (9E to unblock, 9A otherwise) and P-256, and answers it with `key`.
+   */
+  async function prove(cardId: string, purpose: SelfServicePurpose, key: SlotKey, who: string = USERS.ben) {
+    const res = await call(who, 'POST', '/api/self-service/challenge', { cardId, purpose });
+    expect(res.status).toBe(200);
+    const challenge = await json<Challenge>(res);
+    expect([challenge.slot, challenge.algorithm]).toEqual([purpose === 'unblock' ? '9E' : '9A', 'ECCP256']);
+    return { challengeId: challenge.challengeId, signature: cardSigns(key, challenge.nonce) };
   }
 
   /** An operator transition on a card (lock, retire), from the version it has now. */
@@ -140,9 +174,35 @@ export async function buildSelfServiceApp(world: MailWorld, database: RelayDatab
     expect(res.status).toBe(200);
   }
 
-  return { ...built, clock, call, publishCardTemplate, publishPassEmail, issueToBen, operatorTransition, ada, aisha };
+  return {
+    ...built,
+    database,
+    clock,
+    call,
+    endpoint,
+    publishCardTemplate,
+    publishPassEmail,
+    issueCardToBen,
+    issueToBen,
+    prove,
+    operatorTransition,
+    ada,
+    aisha,
+  };
 }
 export type SelfServiceApp = Awaited<ReturnType<typeof buildSelfServiceApp>>;
+
+/** What card an issuance records: its kind, serial (a YubiKey's), CHUID GUID and management key algorithm. */
+type Kind = Pick<
+  NonNullable<TransitionBody['issue']>,
+  'credentialType' | 'serial' | 'chuidGuid' | 'managementKeyAlgorithm'
+>;
+
+/** A relay for one test over a fresh database from `target`, with `env`; the catcher is emptied first. */
+export async function freshSelfServiceApp(world: MailWorld, target: StoreTarget, env: Record<string, string> = {}) {
+  world.catcher.clear();
+  return buildSelfServiceApp(world, (await target.fresh()).database, env);
+}
 
 /** Where a secret could leak: the audit trail, the relay's log records, every table of the store. */
 export function leakSources(database: RelayDatabase, logs: Record<string, unknown>[]): ScanSource[] {

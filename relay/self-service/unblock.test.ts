@@ -9,10 +9,9 @@ import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { USERS } from '../../test/support/mail-world';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
-import type { RelayDatabase } from '../db/connect';
 import {
-  buildSelfServiceApp,
-  cardSigns,
+  freshSelfServiceApp,
+  json,
   leakSources,
   refused,
   slotKey,
@@ -22,32 +21,22 @@ import {
 
 const world = useMailWorld();
 
-const json = async <T>(res: Response) => (await res.json()) as T;
-
 describeStore('/api/self-service unblock', (target) => {
   let relay: SelfServiceApp;
-  let database: RelayDatabase;
   const k9a = slotKey('9a');
   const k9e = slotKey('9e');
 
   /** A fresh relay (each test's own database) with a template that allows the unblock and one that does not. */
   async function setUp() {
-    database = (await target.fresh()).database;
-    relay = await buildSelfServiceApp(world(), database, { SELF_SERVICE_RATE_PER_MINUTE: '100' });
+    relay = await freshSelfServiceApp(world(), target, { SELF_SERVICE_RATE_PER_MINUTE: '100' });
     await relay.publishCardTemplate('tpl-unblock', (t) => ({ ...t, issue: { ...t.issue, selfServiceUnblock: true } }));
     await relay.publishCardTemplate('tpl-no-unblock', (t) => t);
   }
 
   const post = (who: string, path: string, body: object) => relay.call(who, 'POST', `/api/self-service/${path}`, body);
 
-  /** A challenge for `purpose` on `cardId` as `who`, answered by `key`. */
-  async function proof(cardId: string, key = k9e, who: string = USERS.ben, purpose = 'unblock') {
-    const res = await post(who, 'challenge', { cardId, purpose });
-    expect(res.status).toBe(200);
-    const challenge = await json<{ challengeId: string; nonce: string; slot: string }>(res);
-    expect(challenge.slot).toBe('9E');
-    return { challengeId: challenge.challengeId, signature: cardSigns(key, challenge.nonce) };
-  }
+  /** Ben's unblock challenge on `cardId`, answered by `key` (the card's 9E unless told). */
+  const proof = (cardId: string, key = k9e) => relay.prove(cardId, 'unblock', key);
 
   it('releases the PUK the relay derives for that card only, audited, and records the locked card active again', async () => {
     await setUp();
@@ -80,7 +69,7 @@ describeStore('/api/self-service unblock', (target) => {
     expect(await json<{ state: string }>(done)).toMatchObject({ state: 'active' });
     // One authorisation, one unblock.
     await refused(await post(USERS.ben, 'unblocked', { cardId }), 409, 'UNBLOCK_NOT_AUTHORISED');
-    const released = await database.db
+    const released = await relay.database.db
       .selectFrom('audit')
       .select(['actor_name', 'target_id', 'target_label', 'outcome'])
       .where('action', '=', 'key.release')
@@ -94,7 +83,9 @@ describeStore('/api/self-service unblock', (target) => {
         outcome: 'succeeded',
       },
     ]);
-    expect(await scanForSecrets(leakSources(database, relay.logs), [{ name: 'the PUK', value: puk }])).toEqual([]);
+    expect(await scanForSecrets(leakSources(relay.database, relay.logs), [{ name: 'the PUK', value: puk }])).toEqual(
+      [],
+    );
   });
 
   it("refuses another user's card, a Retired card, a template that does not allow it, a wrong key, a replayed nonce and a guest", async () => {
@@ -134,7 +125,7 @@ describeStore('/api/self-service unblock', (target) => {
     await refused(await post(USERS.ben, 'unblock', { cardId, ...late }), 409, 'CARD_RETIRED');
     await refused(await post(USERS.ben, 'challenge', { cardId, purpose: 'unblock' }), 409, 'CARD_RETIRED');
     // No PUK was released by any of these; each refusal is audited with its code.
-    const rows = await database.db
+    const rows = await relay.database.db
       .selectFrom('audit')
       .select(['action', 'outcome', 'reason'])
       .where('at', '>=', since)
@@ -155,7 +146,7 @@ describeStore('/api/self-service unblock', (target) => {
         'holder.challenge CARD_RETIRED',
       ].sort(),
     );
-    const releases = await database.db
+    const releases = await relay.database.db
       .selectFrom('audit')
       .select('target_id')
       .where('action', '=', 'key.release')

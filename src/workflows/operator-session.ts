@@ -14,6 +14,7 @@ import type { EntraConnection } from './connection-settings';
 import type { TokenCacheLocation } from '../config/deployment';
 
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../entra/sign-in-window';
+export type { SignedInAccount };
 
 /** True when the app runs as the installed Isolated Web App (its origin is `isolated-app://<id>`). */
 function runsAsIsolatedApp(): boolean {

@@ -3,40 +3,21 @@
  * Code switches that matters, and what it grants (or why not) for a card under it.
  */
 import { describe, expect, it } from 'vitest';
-import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { exportTemplate } from '../../relay/templates/template-fixture';
 import type { TapPolicyResult } from '../entra/tap-policy';
 import { DEFAULT_TAP_POLICY } from '../../demo/entra-emulator/index';
 import type { CardTemplateRecord } from '../store/db';
 import { cardTapVerdict, cardValues, governsTap, userTapRefusal } from './operator-tap';
-import type { Card } from './ports';
+import { registryCard, templateWithTap } from './operator-tap-fixture';
 
-const card: Card = {
-  cardId: 'serial:123',
-  state: 'active',
-  holder: { oid: 'u-1', name: 'Ben Member', upn: 'ben@contoso.example' },
-  template: { id: 'tpl-1', version: 1 },
-  credentialType: 'yubikey',
-  serial: 123,
-  chuidGuid: 'u-1',
-  keys: [],
-  managementKeyAlgorithm: null,
-  issuedBy: null,
-  issuedAt: null,
-  lostAt: null,
-  updatedAt: '2026-12-05T09:00:00.000Z',
-  version: 2,
-};
+const card = registryCard();
 const mail = { record: exportTemplate('tap-mail'), version: 3 };
 const policy: TapPolicyResult = {
   readable: true,
   policy: { ...DEFAULT_TAP_POLICY }, // the Entra emulator's default (the published Graph example)
 };
 const on = { enabled: true, operatorMayGenerate: true };
-const under = (tap: Partial<CardTemplateRecord['tap']>) => ({
-  record: testTemplate({ name: 'Staff', tap: { ...testTemplate().tap, ...tap } }),
-  version: 1,
-});
+const under = (tap: Partial<CardTemplateRecord['tap']>) => templateWithTap(tap, { name: 'Staff' });
 
 describe('cardTapVerdict', () => {
   it.each([

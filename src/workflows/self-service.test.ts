@@ -6,7 +6,7 @@
  * the PUK the relay derives for it, and an activation PIN.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailWorld, USERS, relayToken, type MailWorld } from '../../test/support/mail-world';
+import { startMailWorld, USERS, type MailWorld } from '../../test/support/mail-world';
 import { cardInReader } from '../../test/lifecycle/lifecycle-fixtures';
 import { buildSelfServiceApp, type SelfServiceApp } from '../../relay/self-service/self-service-fixture';
 import { openDatabase } from '../../relay/db/connect';
@@ -16,7 +16,6 @@ import { openCard } from '../cards/card';
 import { pinRetriesLeft, pinWorks } from '../cards/holder-pin-steps';
 import { blockPin, DEFAULT_PIN, DEFAULT_PUK } from '../cards/pins';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
-import type { RelayEndpoint } from '../relay-api/request';
 import type { CardTransport } from '../cards/readers';
 import { listMyCards, pinPolicyFor } from './holder-cards';
 import { activate, requestTap, unblock, type HolderCard } from './self-service';
@@ -39,13 +38,6 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** The relay as `userId` reaches it from the page. */
-const endpointAs = (userId: string): RelayEndpoint => ({
-  url: 'http://relay.test',
-  token: () => relayToken(world, userId),
-  fetch: async (input, init) => relay.app.request(input instanceof Request ? input : String(input), init),
-});
-
 /**
  * A YubiKey issued to Ben under `templateId`: 9A and 9E keys generated on it and registered, its PUK the
  * one the relay derives for it (released to the operator for issuance), the activation PIN set.
@@ -61,25 +53,7 @@ async function issuedToBen(serial: number, templateId: string): Promise<CardTran
       publicKey: toBase64((await session.generateKey(slot === '9a' ? 0x9a : 0x9e, 'ECCP256')).spki),
     })),
   );
-  const issue = {
-    holderOid: USERS.ben,
-    holderName: 'Ben Member',
-    holderUpn: 'ben.member@contoso.example',
-    templateId,
-    templateVersion: 1,
-    credentialType: 'yubikey',
-    serial,
-    chuidGuid: '',
-    keys,
-    managementKeyAlgorithm: 'AES192',
-  };
-  const cardId = `serial:${serial}`;
-  const issued = await relay.call(relay.aisha, 'POST', `/api/cards/${cardId}/transitions`, {
-    transition: 'issue',
-    expectedVersion: 0,
-    issue,
-  });
-  expect(issued.status).toBe(200);
+  const cardId = await relay.issueToBen(serial, templateId, keys);
   const released = await relay.call(relay.aisha, 'POST', `/api/card-keys/${cardId}/release`, {
     operation: 'issue',
     secret: 'puk',
@@ -91,7 +65,7 @@ async function issuedToBen(serial: number, templateId: string): Promise<CardTran
 }
 
 async function bensCard(cardId: string): Promise<HolderCard> {
-  const card = (await listMyCards(endpointAs(USERS.ben))).find((c) => c.cardId === cardId);
+  const card = (await listMyCards(relay.endpoint(USERS.ben))).find((c) => c.cardId === cardId);
   if (!card) throw new Error(`${cardId} is not in Ben's list`);
   return card;
 }
@@ -111,7 +85,7 @@ describe('self-service workflows', () => {
 
   it('activate, request a pass with Force authentication, block the PIN and unblock it', async () => {
     const transport = await issuedToBen(8101, templateId);
-    const ben = endpointAs(USERS.ben);
+    const ben = relay.endpoint(USERS.ben);
     let card = await bensCard('serial:8101');
     const policy = pinPolicyFor(card);
 
@@ -141,7 +115,7 @@ describe('self-service workflows', () => {
 
   it('refuses before anything is written: mismatched new PINs, another card in the reader, another card’s signature', async () => {
     const transport = await issuedToBen(8102, templateId);
-    const ben = endpointAs(USERS.ben);
+    const ben = relay.endpoint(USERS.ben);
     const card = await bensCard('serial:8102');
     const policy = pinPolicyFor(card);
     const input = { activationPin: ACTIVATION_PIN, newPin: HOLDER_PIN, repeatedPin: '27182810', policy };

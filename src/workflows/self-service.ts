@@ -58,21 +58,64 @@ async function openChosenCard(transport: CardTransport, card: HolderCard): Promi
   return handle;
 }
 
-async function challengeFor(relay: RelayEndpoint, card: HolderCard, purpose: SelfServicePurpose) {
+/** How the opened card signs the relay's nonce (a step of src/cards/self-service-steps.ts). */
+type Sign = (session: CardHandle['session'], toSign: NonceToSign) => Promise<Uint8Array>;
+
+/** The card's answer to a challenge, as the relay checks it. */
+interface CardProof {
+  readonly cardId: string;
+  readonly challengeId: string;
+  readonly signature: string;
+}
+
+/**
+ * Has the card prove itself for `purpose`: the relay is asked for a challenge first (so its refusal comes
+ * before the card is touched), then `open` gives the card in the reader and `sign` has it sign the nonce.
+ */
+async function proveCard(
+  relay: RelayEndpoint,
+  card: HolderCard,
+  purpose: SelfServicePurpose,
+  open: () => Promise<CardHandle>,
+  sign: Sign,
+): Promise<{ handle: CardHandle; proof: CardProof }> {
   const challenge = await requestChallenge(relay, { cardId: card.cardId, purpose });
-  return { challenge, toSign: nonceOf(challenge) };
+  const handle = await open();
+  const signature = await sign(handle.session, nonceOf(challenge));
+  return { handle, proof: { cardId: card.cardId, challengeId: challenge.challengeId, signature: toBase64(signature) } };
 }
 
 function nonceOf(challenge: Challenge): NonceToSign {
   return { nonce: fromBase64(challenge.nonce), slot: challenge.slot, algorithm: challenge.algorithm };
 }
 
-/** What the holder typed to activate their card. */
-export interface ActivateInput {
-  readonly activationPin: string;
+/** The new PIN the holder typed twice, and the template's policy for it. */
+interface NewPin {
   readonly newPin: string;
   readonly repeatedPin: string;
   readonly policy: PinPolicy;
+}
+
+/**
+ * {@link proveCard} for an action that sets a new PIN on the card the holder chose: before anything is
+ * asked of the relay or the card, the new PIN is typed the same twice and within the policy; the card in
+ * the reader must then be `card`.
+ */
+function proveChosenCard(
+  relay: RelayEndpoint,
+  transport: CardTransport,
+  card: HolderCard,
+  purpose: 'activate' | 'unblock',
+  input: NewPin,
+  sign: Sign,
+) {
+  checkRepeatedPin(input.newPin, input.repeatedPin, input.policy);
+  return proveCard(relay, card, purpose, () => openChosenCard(transport, card), sign);
+}
+
+/** What the holder typed to activate their card. */
+export interface ActivateInput extends NewPin {
+  readonly activationPin: string;
 }
 
 /** Activates `card` (in the reader behind `transport`): the relay records it Active and does what the template says. */
@@ -82,45 +125,34 @@ export async function activate(
   card: HolderCard,
   input: ActivateInput,
 ): Promise<ActivateResult> {
-  // Before anything is asked of the relay or the card: typed the same twice, within the policy.
-  checkRepeatedPin(input.newPin, input.repeatedPin, input.policy);
-  const { challenge, toSign } = await challengeFor(relay, card, 'activate');
-  const handle = await openChosenCard(transport, card);
-  const signature = await activateOnCard(handle.session, input, toSign);
-  return activateMyCard(relay, {
-    cardId: card.cardId,
-    challengeId: challenge.challengeId,
-    signature: toBase64(signature),
-  });
+  const sign: Sign = (session, toSign) => activateOnCard(session, input, toSign);
+  const { proof } = await proveChosenCard(relay, transport, card, 'activate', input, sign);
+  return activateMyCard(relay, proof);
 }
 
 /**
  * Asks for a pass for `card`. With *Force authentication* the card in the reader proves it (PIN, then
- * 9A signs the relay's nonce) and `proof` is required; without it nothing is asked of the card.
+ * 9A signs the relay's nonce) and `withCard` is required; without it nothing is asked of the card.
  */
 export async function requestTap(
   relay: RelayEndpoint,
   card: HolderCard,
-  proof?: { readonly transport: CardTransport; readonly pin: string },
+  withCard?: { readonly transport: CardTransport; readonly pin: string },
 ): Promise<RequestTapResult> {
-  if (!card.actions.requestTap.forceAuthentication || !proof) return requestMyTap(relay, { cardId: card.cardId });
-  const { challenge, toSign } = await challengeFor(relay, card, 'request-tap');
+  if (!card.actions.requestTap.forceAuthentication || !withCard) return requestMyTap(relay, { cardId: card.cardId });
   // The relay, not this page, decides whether the card is the registry's: its signature is checked there.
-  const handle = await openCard(proof.transport);
-  const signature = await proveWithPin(handle.session, proof.pin, toSign);
-  return requestMyTap(relay, {
-    cardId: card.cardId,
-    challengeId: challenge.challengeId,
-    signature: toBase64(signature),
-  });
+  const { proof } = await proveCard(
+    relay,
+    card,
+    'request-tap',
+    () => openCard(withCard.transport),
+    (session, toSign) => proveWithPin(session, withCard.pin, toSign),
+  );
+  return requestMyTap(relay, proof);
 }
 
 /** What the holder typed to unblock their PIN. */
-export interface UnblockInput {
-  readonly newPin: string;
-  readonly repeatedPin: string;
-  readonly policy: PinPolicy;
-}
+export type UnblockInput = NewPin;
 
 /**
  * Unblocks `card`'s PIN: 9E proves the card (no PIN), the relay releases the PUK for this unblock, RESET
@@ -132,16 +164,8 @@ export async function unblock(
   card: HolderCard,
   input: UnblockInput,
 ): Promise<HolderCard> {
-  // Before anything is asked of the relay or the card: typed the same twice, within the policy.
-  checkRepeatedPin(input.newPin, input.repeatedPin, input.policy);
-  const { challenge, toSign } = await challengeFor(relay, card, 'unblock');
-  const handle = await openChosenCard(transport, card);
-  const signature = await proveWithoutPin(handle.session, toSign);
-  const { puk } = await authoriseUnblock(relay, {
-    cardId: card.cardId,
-    challengeId: challenge.challengeId,
-    signature: toBase64(signature),
-  });
+  const { handle, proof } = await proveChosenCard(relay, transport, card, 'unblock', input, proveWithoutPin);
+  const { puk } = await authoriseUnblock(relay, proof);
   await setPinAfterUnblock(handle.session, puk, input.newPin, input.policy);
   return recordUnblocked(relay, card.cardId);
 }

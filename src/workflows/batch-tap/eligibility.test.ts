@@ -3,13 +3,12 @@
  * grant (the card template's options and its Deliver email) for a user who qualifies.
  */
 import { describe, expect, it } from 'vitest';
-import { testTemplate } from '../../../test/lifecycle/lifecycle-fixtures';
 import { exportTemplate } from '../../../relay/templates/template-fixture';
 import type { TemporaryAccessPass } from '../../entra/tap';
 import type { DirectoryUser } from '../../entra/users';
 import type { CardTemplateRecord } from '../../store/db';
 import { cardTapVerdict } from '../operator-tap';
-import type { Card } from '../ports';
+import { registryCard, templateWithTap } from '../operator-tap-fixture';
 import { batchEligibility, previewSummary, type Candidate } from './eligibility';
 
 const ben: DirectoryUser = {
@@ -23,31 +22,19 @@ const ben: DirectoryUser = {
   userType: 'Member',
   accountEnabled: true,
 };
-const card = (templateId: string): Card => ({
-  cardId: `serial:${templateId}`,
-  state: 'active',
-  holder: { oid: ben.id, name: 'Ben Member', upn: ben.userPrincipalName },
-  template: { id: templateId, version: 1 },
-  credentialType: 'yubikey',
-  serial: 1,
-  chuidGuid: ben.id,
-  keys: [],
-  managementKeyAlgorithm: null,
-  issuedBy: null,
-  issuedAt: null,
-  lostAt: null,
-  updatedAt: '2026-12-05T09:00:00.000Z',
-  version: 1,
-});
+const card = (templateId: string) =>
+  registryCard({
+    cardId: `serial:${templateId}`,
+    holder: { oid: ben.id, name: 'Ben Member', upn: ben.userPrincipalName },
+    template: { id: templateId, version: 1 },
+  });
 const mail = { record: exportTemplate('tap-mail'), version: 1 };
 const heldMail = {
   record: { ...exportTemplate('held-mail'), name: 'Held pass', sendAutomatically: false },
   version: 1,
 };
-const under = (id: string, tap: Partial<CardTemplateRecord['tap']>) => ({
-  record: testTemplate({ id, name: `Template ${id}`, tap: { ...testTemplate().tap, ...tap } }),
-  version: 1,
-});
+const under = (id: string, tap: Partial<CardTemplateRecord['tap']>) =>
+  templateWithTap(tap, { id, name: `Template ${id}` });
 const delivering = under('tpl-mail', {
   enabled: true,
   operatorMayGenerate: true,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../app-error';
 import type { DirectoryUser } from '../../entra/users';
-import type { Card } from '../ports';
+import { registryCard } from '../operator-tap-fixture';
 import type { OperatorTapGrant } from '../operator-tap';
 import type { Eligibility } from './eligibility';
 import { batchItems } from './operator-batch';
@@ -18,7 +18,7 @@ const user = (n: number): DirectoryUser => ({
   userType: 'Member',
   accountEnabled: true,
 });
-const card = { cardId: 'serial:4711', serial: 4711, credentialType: 'yubikey' } as Card;
+const card = registryCard({ cardId: 'serial:4711', serial: 4711 });
 const grant = (deliver: boolean, sendAutomatically = true): OperatorTapGrant => ({
   card,
   templateName: 'Wave YubiKey',
@@ -32,6 +32,14 @@ const grant = (deliver: boolean, sendAutomatically = true): OperatorTapGrant => 
   request: { lifetimeInMinutes: 120, isUsableOnce: true },
 });
 const words = (e: AppError) => `words for ${e.code}`;
+/** The stored item of user `n` skipped with `code` (in the words `words` gives). */
+const skipped = (n: number, code: string) => ({
+  userId: `u-${n}`,
+  upn: `user${n}@contoso.example`,
+  displayName: `User ${n}`,
+  plan: null,
+  skip: { code, reason: `words for ${code}` },
+});
 
 describe('batchItems', () => {
   it('plans a granted user, and stores a skip with its code and words', () => {
@@ -53,28 +61,10 @@ describe('batchItems', () => {
           cardValues: { CardSerial: '4711', CredentialType: 'YubiKey' },
         },
       },
-      {
-        userId: 'u-2',
-        upn: 'user2@contoso.example',
-        displayName: 'User 2',
-        plan: null,
-        skip: { code: 'BATCH_TAP_DISABLED', reason: 'words for BATCH_TAP_DISABLED' },
-      },
-      {
-        userId: 'u-3',
-        upn: 'user3@contoso.example',
-        displayName: 'User 3',
-        plan: null,
-        skip: { code: 'BATCH_TAP_NO_DELIVERY', reason: 'words for BATCH_TAP_NO_DELIVERY' },
-      },
-      {
-        // A batch never shows a code and has nobody to send a held email: a skip, whatever let it through.
-        userId: 'u-4',
-        upn: 'user4@contoso.example',
-        displayName: 'User 4',
-        plan: null,
-        skip: { code: 'BATCH_TAP_EMAIL_HELD', reason: 'words for BATCH_TAP_EMAIL_HELD' },
-      },
+      skipped(2, 'BATCH_TAP_DISABLED'),
+      skipped(3, 'BATCH_TAP_NO_DELIVERY'),
+      // A batch never shows a code and has nobody to send a held email: a skip, whatever let it through.
+      skipped(4, 'BATCH_TAP_EMAIL_HELD'),
     ]);
   });
 });

@@ -6,22 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exportTemplate } from '../../../relay/templates/template-fixture';
-import { testTemplate } from '../../../test/lifecycle/lifecycle-fixtures';
 import { inProcessGraph } from '../../../test/support/in-process-graph';
 import { HAS_PASS_MEMBER, NO_MAIL_MEMBER, ONBOARDING_GROUP_ID } from '../../../demo/entra-emulator/index';
-import type { Card, CardRegistry, TemplateStore } from '../ports';
+import type { CardRegistry, TemplateStore } from '../ports';
+import { registryCard, templateWithTap } from '../operator-tap-fixture';
 import { previewGroup, usersByUpn } from './preview';
 import { previewSummary } from './eligibility';
 import { parseUpnCsv } from './upn-csv';
 
-const template = {
-  record: testTemplate({
-    id: 'tpl-wave',
-    name: 'Wave YubiKey',
-    tap: { ...testTemplate().tap, enabled: true, operatorMayGenerate: true, operatorDeliverTemplateId: 'tap-mail' },
-  }),
-  version: 1,
-};
+const template = templateWithTap(
+  { enabled: true, operatorMayGenerate: true, operatorDeliverTemplateId: 'tap-mail' },
+  { id: 'tpl-wave', name: 'Wave YubiKey' },
+);
 const templates: TemplateStore = {
   cardTemplates: async () => [template],
   cardTemplate: async (id) => (id === template.record.id ? template : null),
@@ -31,22 +27,11 @@ const templates: TemplateStore = {
 const registry: CardRegistry = {
   card: async () => null,
   cardsOf: async (oid) => [
-    {
+    registryCard({
       cardId: `serial:${oid}`,
-      state: 'active',
       holder: { oid, name: '', upn: '' },
       template: { id: template.record.id, version: 1 },
-      credentialType: 'yubikey',
-      serial: 1,
-      chuidGuid: oid,
-      keys: [],
-      managementKeyAlgorithm: null,
-      issuedBy: null,
-      issuedAt: null,
-      lostAt: null,
-      updatedAt: '2026-12-05T09:00:00.000Z',
-      version: 1,
-    } satisfies Card,
+    }),
   ],
   transition: async () => {
     throw new Error('not in a preview');
