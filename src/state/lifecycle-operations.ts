@@ -17,6 +17,7 @@ import {
 import type { LifecyclePorts } from '../workflows/lifecycle/types';
 import { tapContext, type DirectoryUser, type SignedInAccount } from '../workflows/helpdesk';
 import type { OperatorSession } from '../workflows/operator-session';
+import type { HeldEmail } from '../workflows/held-email';
 import type { TapContext } from '../workflows/request-tap';
 import { revokeCardPass, type PassRevocation } from '../workflows/card-pass';
 
@@ -64,6 +65,16 @@ export type LifecycleSummary =
     }
   | { readonly operation: 'unblock'; readonly result: UnblockSummary; readonly holder: string }
   | { readonly operation: 'retire'; readonly result: RetireSummary; readonly holder: string };
+
+/**
+ * The emails an activation left for the operator to send (each with the pass and its code), and the
+ * summary without them, so the code lives only where the page holds those emails.
+ */
+export function takeHeldEmails(summary: LifecycleSummary): { summary: LifecycleSummary; held: readonly HeldEmail[] } {
+  if (summary.operation !== 'activate' || summary.result.tap.status !== 'created') return { summary, held: [] };
+  const tap = summary.result.tap;
+  return { summary: { ...summary, result: { ...summary.result, tap: { ...tap, held: [] } } }, held: tap.held };
+}
 
 /** The card work of one operation, reporting each step. */
 export type Work = (transport: CardTransport, onStep: (e: StepEvent) => void) => Promise<LifecycleSummary>;

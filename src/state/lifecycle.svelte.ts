@@ -15,6 +15,8 @@ import {
   prepareRetire,
   prepareUnblock,
   removeCardPassAgain,
+  takeHeldEmails,
+  tapContextWith,
   type LifecycleSummary,
   type PassRevocation,
   type PreparedWork,
@@ -30,6 +32,7 @@ import {
   type Transition,
 } from './lifecycle-page';
 import { CardReadingState } from './card-reading.svelte';
+import { HeldEmailState } from './held-email.svelte';
 import { IssueFormState } from './issue-form.svelte';
 import { ReaderKeypadState } from './reader-keypad.svelte';
 import type { ReaderState } from './readers.svelte';
@@ -38,6 +41,7 @@ import type { SessionState } from './session.svelte';
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
 export type { LifecycleSummary, PassRevocation, ServicePorts } from './lifecycle-operations';
+export type { HeldEmailState };
 
 /** Reactive Lifecycle page state; one instance for the app. */
 export class LifecycleState {
@@ -52,6 +56,8 @@ export class LifecycleState {
   readonly keypad: ReaderKeypadState;
   error = $state.raw<AppError | null>(null);
   summary = $state.raw<LifecycleSummary | null>(null);
+  /** The activation summary's emails held for the operator: the pass code in memory only, until it closes. */
+  heldEmails = $state.raw<readonly HeldEmailState[]>([]);
   /** Counts visits, so an operation that ends after the operator left cannot show its summary. */
   #visit = 0;
 
@@ -79,7 +85,7 @@ export class LifecycleState {
   leave(): void {
     this.card.shown = false;
     this.#visit++;
-    this.summary = null;
+    this.#show(null);
     this.cancel();
     this.card.forget();
     this.issuing.reset();
@@ -183,9 +189,25 @@ export class LifecycleState {
     return removeCardPassAgain(this.#ports(), this.session.operator, cardId, holder);
   }
 
-  /** Closes the summary; an activation PIN shown in it is gone for good. */
+  /** Closes the summary; an activation PIN shown in it, or a pass code in a held email, is gone for good. */
   closeSummary(): void {
-    this.summary = null;
+    this.#show(null);
+  }
+
+  /** Shows `summary` (null: none), the emails it holds for the operator taken out of it; the last ones forgotten. */
+  #show(summary: LifecycleSummary | null): void {
+    for (const email of this.heldEmails) email.forget();
+    const taken = summary ? takeHeldEmails(summary) : { summary: null, held: [] };
+    this.heldEmails = taken.held.map((held) => new HeldEmailState(held, () => this.#tapContext()));
+    this.summary = taken.summary;
+  }
+
+  /** Mail and audit as the signed-in operator, for a held email sent from the summary. */
+  #tapContext() {
+    const op = this.session.operator;
+    const account = this.session.profile?.account;
+    if (!op || !account) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
+    return tapContextWith(op, account, this.ports(op));
   }
 
   /** Checks preconditions (which throw before the card is touched), then runs the operation. */
@@ -227,7 +249,7 @@ export class LifecycleState {
         work(transport, (event) => here() && (this.progress = applyStepEvent(this.progress, event))),
       );
       if (here()) {
-        this.summary = summary;
+        this.#show(summary);
         this.panel = null;
       }
     } catch (e) {

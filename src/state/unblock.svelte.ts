@@ -20,7 +20,6 @@ import {
   cardTapVerdict,
   cardValues,
   governsTap,
-  heldEmailPreview,
   sendsAutomatically,
   userTapRefusal,
   type CardTapVerdict,
@@ -29,6 +28,7 @@ import {
 import { removeCardPassAgain, tapContextWith, type PassRevocation, type ServicePorts } from './lifecycle-operations';
 import type { SessionState } from './session.svelte';
 import { runGuarded } from './guarded';
+import { HeldEmailState } from './held-email.svelte';
 import { UserSearchState } from './user-search.svelte';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
@@ -56,7 +56,7 @@ export class UnblockState {
   /** Whether the issued code is on screen (the template's Show code, when it was requested). */
   codeShown = $state(false);
   /** The Deliver email not sent automatically (its template says so): the operator sends it, or not. */
-  held = $state.raw<DeliveryTemplate | null>(null);
+  heldEmail = $state.raw<HeldEmailState | null>(null);
   /** The card whose loss the operator is being asked to confirm. */
   confirmingLost = $state.raw<Card | null>(null);
   /** What the template granted when the issued pass was requested (its email follows these rules). */
@@ -94,11 +94,14 @@ export class UnblockState {
     return this.refusal ? null : (this.chosen?.grant ?? null);
   }
 
+  /** The template of the email still held for the operator, if any. */
+  get held(): DeliveryTemplate | null {
+    return this.heldEmail?.pending ? this.heldEmail.template : null;
+  }
+
   /** The held email as it would go out (the code masked unless Show code allows it). */
   get heldPreview() {
-    const { held, issued, user } = this;
-    const grant = this.issuedGrant;
-    return held && issued && user && grant ? heldEmailPreview(held, user, issued.tap, grant) : null;
+    return this.heldEmail?.preview ?? null;
   }
 
   /** Loads what the page needs once the operator is signed in: the TAP policy and the published emails. */
@@ -177,9 +180,11 @@ export class UnblockState {
       const outcome = await requestCardTap(this.#context(), this.ports(op).registry, user, grant.card, plan);
       this.unrecorded = outcome.unrecorded;
       this.issuedGrant = grant;
-      this.held = auto ? null : grant.deliverWith;
+      const held = auto ? null : grant.deliverWith;
+      const about = { user, tap: outcome.tap, card: grant.card, showCode: grant.showCode };
+      this.heldEmail = held ? new HeldEmailState({ template: held, ...about }, () => this.#context()) : null;
       this.codeShown = grant.showCode;
-      this.issued = this.#keepCodeIf(outcome, grant.showCode || outcome.delivery?.status === 'failed' || !!this.held);
+      this.issued = this.#keepCodeIf(outcome, grant.showCode || outcome.delivery?.status === 'failed' || !!held);
       this.existing = { ...outcome.tap, temporaryAccessPass: null };
     });
   }
@@ -188,11 +193,16 @@ export class UnblockState {
   async sendEmail(): Promise<void> {
     const issued = this.issued;
     const grant = this.issuedGrant;
-    const template = this.held ?? grant?.deliverWith;
-    if (!issued || !this.user || !grant || !template) return;
+    const held = this.heldEmail;
+    const template = grant?.deliverWith;
+    if (!issued || !this.user || !grant || !(held?.pending || template)) return;
     await this.#run(async () => {
-      const delivery = await deliverTap(this.#context(), this.user!, issued.tap, template, cardValues(grant.card));
-      this.held = null;
+      const delivery = held?.pending
+        ? await held.send()
+        : await deliverTap(this.#context(), this.user!, issued.tap, template!, cardValues(grant.card));
+      if (!delivery) return;
+      held?.forget();
+      this.heldEmail = null;
       this.issued = this.#keepCodeIf({ ...issued, delivery }, grant.showCode || delivery.status === 'failed');
     });
   }
@@ -200,7 +210,8 @@ export class UnblockState {
   /** The operator decided not to send the held email: a code they may not see is dropped. */
   discardEmail(): void {
     const issued = this.issued;
-    this.held = null;
+    this.heldEmail?.discard();
+    this.heldEmail = null;
     if (issued) this.issued = this.#keepCodeIf(issued, this.codeShown);
   }
 
@@ -208,7 +219,8 @@ export class UnblockState {
   forget(): void {
     this.issued = null;
     this.issuedGrant = null;
-    this.held = null;
+    this.heldEmail?.forget();
+    this.heldEmail = null;
     this.codeShown = false;
     this.confirmingReplace = false;
     this.unrecorded = null;

@@ -12,11 +12,11 @@
  * Pure: the page gives it the user's cards, their published templates and the policy it could read.
  */
 import { AppError } from '../app-error';
-import type { TapRequest, TemporaryAccessPass } from '../entra/tap';
+import type { TapRequest } from '../entra/tap';
 import type { TapPolicyResult } from '../entra/tap-policy';
 import type { DirectoryUser } from '../entra/users';
-import { renderEmail, type RenderedEmail, type TemplateValues } from '../mail/template';
-import { cardEmailValues, operatorTap, passEmailValues } from '../relay-api/tap-rules';
+import type { TemplateValues } from '../mail/template';
+import { cardEmailValues, operatorTap } from '../relay-api/tap-rules';
 
 export { sendsAutomatically } from '../relay-api/tap-rules';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../store/db';
@@ -117,30 +117,3 @@ export function userTapRefusal(
 
 /** The card variables of a pass's email (the shared rule: the serial, else the card's id, and its kind in words). */
 export const cardValues = (card: Card): TemplateValues => cardEmailValues(card);
-
-/** What stands in for the code in an email preview the operator may not read the code in. */
-export const HIDDEN_CODE = '(hidden: the code goes only to the user)';
-
-/**
- * A held Deliver email as it would go out, for the operator to decide on: rendered with the shared
- * template code from the user's directory entry, the pass and the card; the code itself only when the
- * template's *Show code* allows the operator to see it. The relay renders the real message itself.
- */
-export function heldEmailPreview(
-  template: Published<ExportTemplateRecord>,
-  user: DirectoryUser,
-  tap: TemporaryAccessPass,
-  grant: OperatorTapGrant,
-): RenderedEmail {
-  const values: TemplateValues = {
-    ...cardValues(grant.card),
-    ...passEmailValues(tap),
-    ...(grant.showCode ? {} : { AadTapCode: HIDDEN_CODE }),
-    DisplayName: user.displayName ?? '',
-    GivenName: user.givenName ?? '',
-    Surname: user.surname ?? '',
-    UserPrincipalName: user.userPrincipalName,
-    Mail: user.mail ?? '',
-  };
-  return renderEmail(template.record, values);
-}

@@ -70,8 +70,17 @@ describe('activateCard with an Initiate Card TAP', () => {
     expect(a.tap).toMatchObject({
       status: 'created',
       tapId: tap.id,
-      deliveries: [{ status: 'sent' }, { status: 'held', templateName: 'Held' }],
+      deliveries: [{ status: 'sent' }, { status: 'held', templateName: 'Held', exportTemplateId: 'exp-held' }],
       unrecorded: null,
+      // Composed for the operator to send or not: the pass (its code in memory only) and the holder's entry.
+      held: [
+        {
+          template: { record: { id: 'exp-held' }, version: 1 },
+          user: { id: holder.id, mail: holder.mail },
+          tap: { id: tap.id, temporaryAccessPass: tap.temporaryAccessPass },
+          showCode: false,
+        },
+      ],
     });
     // Its id (never its code) is recorded against the card, so retiring the card removes it.
     expect(await ports.registry.pass(a.cardId)).toMatchObject({ tapId: tap.id, userOid: holder.id });

@@ -4,6 +4,9 @@
  * read at the start; it audits it); if the template says so, a TAP is created and each Initiate Card
  * export email is sent (request-tap.ts).
  *
+ * An Initiate Card email not sent automatically is held: the summary carries it, composed, with the pass
+ * (its code in memory only) for the operator to send or not (held-email.ts), as Smart Card Unblock does.
+ *
  * Steps: detect → verify-activation-pin → change-pin → register → create-tap → end.
  * Resume: when an interrupted run had started `change-pin`, the new PIN is tried first (VERIFY): if it
  * works, the change took and is skipped. A TAP create is never repeated (Graph replaces a pass silently):
@@ -17,9 +20,12 @@ import { identifyCard, openCard, type CardHandle } from '../../cards/card';
 import { changeHolderPin, changeHolderPinOnReader, pinWorks, verifyActivationPin } from '../../cards/holder-pin-steps';
 import { checkPinPolicy } from '../../cards/pins';
 import type { CardTransport } from '../../cards/readers';
+import type { TemporaryAccessPass } from '../../entra/tap';
+import { getUser, type DirectoryUser } from '../../entra/users';
 import { cardEmailValues, generatesAtActivation, initiateEmails, passRequest } from '../../relay-api/tap-rules';
 import type { Card } from '../ports';
 import { rememberCardPass } from '../card-pass';
+import type { HeldEmail } from '../held-email';
 import { requestTap, deliverTap, type Delivery, type TapContext } from '../request-tap';
 import { alreadyRecorded, auditedRun, recordTransition, type FailureTarget } from './record';
 import { LifecycleRun } from './run';
@@ -46,11 +52,15 @@ export type ActivateInput = HolderPins & {
 
 /**
  * One Initiate Card email: sent, failed, or held because its data-export template is not sent
- * automatically (*Send email automatically* off), which activation honours by not sending it.
+ * automatically (*Send email automatically* off), which activation honours by leaving it to the operator.
  */
-export type ActivationDelivery = Delivery | { readonly status: 'held'; readonly templateName: string };
+export type ActivationDelivery =
+  Delivery | { readonly status: 'held'; readonly templateName: string; readonly exportTemplateId: string };
 
-/** The TAP part of the summary (the code is never kept: it went out by email or nowhere). */
+/**
+ * The TAP part of the summary. The code is kept only in `held`, in memory, while an email is still for the
+ * operator to send; the page takes it from there and forgets it with the summary.
+ */
 export type ActivationTap =
   | { readonly status: 'not-requested' }
   | {
@@ -59,6 +69,8 @@ export type ActivationTap =
       readonly deliveries: readonly ActivationDelivery[];
       /** Why the pass could not be recorded against the card (so retiring it will not remove it); null when it was. */
       readonly unrecorded: AppError | null;
+      /** The held emails, composed, with the pass and its code: for the operator to send or not. */
+      readonly held: readonly HeldEmail[];
     }
   | { readonly status: 'failed'; readonly code: string }
   | { readonly status: 'unknown' };
@@ -79,6 +91,43 @@ const initiateEmailGone = (template: CardTemplateRecord, exportTemplateId: strin
     exportTemplateId,
   });
 
+/**
+ * The holder's directory entry, for a held email's preview (its To and names); the registry's names when
+ * Graph cannot answer (the relay reads the directory itself when it sends).
+ */
+async function previewUser(ctx: TapContext, known: DirectoryUser): Promise<DirectoryUser> {
+  try {
+    return await getUser(ctx.graph, known.id);
+  } catch {
+    return known;
+  }
+}
+
+/**
+ * Each Initiate Card email of the template: sent at once, held for the operator (composed, with the pass),
+ * or failed (not published). The email names the card as every email does: its serial, else its id.
+ */
+async function initiateDeliveries(
+  { template, ports }: ActivateInput,
+  ctx: TapContext,
+  about: { user: DirectoryUser; tap: TemporaryAccessPass; card: Card },
+): Promise<{ deliveries: ActivationDelivery[]; held: HeldEmail[] }> {
+  const published = await ports.templates.exportTemplates();
+  const deliveries: ActivationDelivery[] = [];
+  const held: HeldEmail[] = [];
+  let entry: Promise<DirectoryUser> | undefined;
+  for (const email of initiateEmails(template, (id) => published.find((t) => t.record.id === id))) {
+    if (email.status === 'held') {
+      deliveries.push({ status: 'held', templateName: email.email.record.name, exportTemplateId: email.id });
+      const user = await (entry ??= previewUser(ctx, about.user));
+      held.push({ template: email.email, user, tap: about.tap, card: about.card, showCode: template.tap.showCode });
+    } else if (email.status === 'send')
+      deliveries.push(await deliverTap(ctx, about.user, about.tap, email.email, cardEmailValues(about.card)));
+    else deliveries.push({ status: 'failed', error: initiateEmailGone(template, email.id) });
+  }
+  return { deliveries, held };
+}
+
 async function createInitiateTap(
   input: ActivateInput,
   run: LifecycleRun<'activate'>,
@@ -93,9 +142,10 @@ async function createInitiateTap(
       'TAP_CONTEXT_MISSING',
       'The template creates a TAP at activation, but no signed-in operator context was given.',
     );
-  const directoryUser = { id: user.id, userPrincipalName: user.upn, displayName: user.displayName } as Parameters<
-    typeof requestTap
-  >[1];
+  const directoryUser: DirectoryUser = {
+    ...{ givenName: null, surname: null, mail: null, otherMails: [], userType: null, accountEnabled: null },
+    ...{ id: user.id, userPrincipalName: user.upn, displayName: user.displayName },
+  };
   try {
     const request = passRequest(template.tap);
     const outcome = await run.step(
@@ -105,16 +155,8 @@ async function createInitiateTap(
     );
     // Recorded against the card (its id only), so retiring the card or reporting it lost removes it.
     const unrecorded = await rememberCardPass(input.ports.registry, record, outcome.tap);
-    const published = await input.ports.templates.exportTemplates();
-    const deliveries: ActivationDelivery[] = [];
-    // The email names the card as every email does: its serial where it has one, else its id.
-    for (const email of initiateEmails(template, (id) => published.find((t) => t.record.id === id))) {
-      if (email.status === 'held') deliveries.push({ status: 'held', templateName: email.email.record.name });
-      else if (email.status === 'send')
-        deliveries.push(await deliverTap(tapContext, directoryUser, outcome.tap, email.email, cardEmailValues(record)));
-      else deliveries.push({ status: 'failed', error: initiateEmailGone(template, email.id) });
-    }
-    return { status: 'created', tapId: outcome.tap.id, deliveries, unrecorded };
+    const emails = await initiateDeliveries(input, tapContext, { user: directoryUser, tap: outcome.tap, card: record });
+    return { status: 'created', tapId: outcome.tap.id, unrecorded, ...emails };
   } catch (e) {
     return { status: 'failed', code: isAppError(e) ? e.code : 'UNEXPECTED' };
   }
