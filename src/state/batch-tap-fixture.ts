@@ -12,40 +12,28 @@
  * group, for CSV batches). The test file mocks `src/entra/msal-adapter` with `fakeMsalAdapter`.
  */
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
-import { startSmtpCatcher, type SmtpCatcher } from '../../demo/smtp-catcher/index';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { cardTemplate, exportTemplate } from '../../relay/templates/template-fixture';
 import { registerIssued } from '../../test/lifecycle/lifecycle-fixtures';
-import { startTenant, until, type TestTenant } from '../../test/state/signed-in-operator';
-import { serveTenantRelay, type TenantRelay } from '../../test/support/tenant-relay';
+import { startMailingOperator, relayPorts, type MailingOperator } from '../../test/state/mailing-operator';
+import { until, type TestTenant } from '../../test/state/signed-in-operator';
 import type { AppError } from '../app-error';
 import { publishTemplate } from '../relay-api/templates';
 import { changeBatchState, findOpenBatches } from '../workflows/batch-tap/operator-batch';
 import type { OperatorSession } from '../workflows/operator-session';
-import { relayAuditLog, relayCardRegistry } from '../workflows/ports';
-import { relayCardSecrets } from '../workflows/relay-card-secrets';
-import { RelayTemplateStore } from '../workflows/template-store';
 import { BatchTapState } from './batch-tap.svelte';
-import type { ServicePorts } from './lifecycle.svelte';
-import { SessionState } from './session.svelte';
+import type { SessionState } from './session.svelte';
 
 /** Skip reasons are stored as words; these keep the code in them, so the report can be checked. */
 export const describeSkip = (e: AppError) => `${e.code}: ${e.message}`;
 
+let world: MailingOperator;
 let tenant: TestTenant;
-let catcher: SmtpCatcher;
-let relay: TenantRelay;
 let session: SessionState;
 /** The signed-in operator's session (Aisha). */
 export const op = (): OperatorSession => session.operator!;
 
-// The composition root's ports (src/main.ts), over the relay the tenant serves.
-const ports: ServicePorts = (operator) => ({
-  registry: relayCardRegistry(operator.relay()),
-  audit: relayAuditLog(operator.relay()),
-  templates: new RelayTemplateStore(() => operator.relay()),
-  secrets: relayCardSecrets(operator.relay()),
-});
+const ports = relayPorts;
 
 const userNamed = (name: string) => tenant.emulator.tenant.byDisplayName(name);
 /** The pass Graph holds for the user `name` now (with its code, as the emulator reports it). */
@@ -63,11 +51,7 @@ async function cardsUnder(templateId: string, names: readonly string[]): Promise
 /** Registers the test file's hooks: the world started (and closed) once, no batch left open after a test. */
 export function useBatchTapWorld(): void {
   beforeAll(publishedAndCarded, 60_000);
-  afterAll(async () => {
-    await relay?.close();
-    await catcher?.close();
-    await tenant?.emulator.close();
-  });
+  afterAll(() => world?.close());
   // A batch a test leaves open would be found by the next test's page.
   afterEach(async () => {
     for (const b of await findOpenBatches(op())) await changeBatchState(op(), b.batchId, 'cancelled');
@@ -75,14 +59,8 @@ export function useBatchTapWorld(): void {
 }
 
 async function publishedAndCarded(): Promise<void> {
-  vi.stubGlobal('location', { origin: 'http://localhost:8080' });
-  tenant = await startTenant();
-  catcher = await startSmtpCatcher({ port: 0 });
-  relay = await serveTenantRelay(tenant, { SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}` });
-  tenant.signInNext('Aisha Operator', true);
-  session = new SessionState();
-  session.deployment = tenant.deployment;
-  await session.init();
+  world = await startMailingOperator();
+  ({ tenant, session } = world);
   await publishTemplate(op().relay(), 'export', 'tap-mail', 0, exportTemplate('tap-mail'));
   await publishTemplate(op().relay(), 'card', 'tpl-batch', 0, cardTemplate('tpl-batch', 'Batch wave'));
   await publishTemplate(op().relay(), 'card', 'tpl-other', 0, cardTemplate('tpl-other', 'Other badge'));
@@ -132,6 +110,6 @@ export const settled = (page: BatchTapState) =>
 /** The user's pass reached their mailbox: the email holds its code. */
 export async function emailed(name: string): Promise<void> {
   const user = userNamed(name);
-  const mail = await catcher.waitForMessage((m) => m.envelope.to.includes(user.mail!), 5_000);
+  const mail = await world.catcher.waitForMessage((m) => m.envelope.to.includes(user.mail!), 5_000);
   expect(mail.text).toContain(passOf(name)!.temporaryAccessPass);
 }

@@ -7,35 +7,27 @@
 import 'fake-indexeddb/auto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startSmtpCatcher, type SmtpCatcher } from '../../demo/smtp-catcher/index';
+import type { SmtpCatcher } from '../../demo/smtp-catcher/index';
 import { exportTemplate } from '../../relay/templates/template-fixture';
 import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
-import { fakeMsalAdapter, startTenant, until, type TestTenant } from '../../test/state/signed-in-operator';
+import { startMailingOperator, relayPorts, type MailingOperator } from '../../test/state/mailing-operator';
+import { fakeMsalAdapter, until, type TestTenant } from '../../test/state/signed-in-operator';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
 import { indexedDbSource } from '../../test/support/secrecy-sources';
-import { serveTenantRelay, type TenantRelay } from '../../test/support/tenant-relay';
+import type { TenantRelay } from '../../test/support/tenant-relay';
 import { publishTemplate } from '../relay-api/templates';
-import { relayAuditLog, relayCardRegistry } from '../workflows/ports';
-import { relayCardSecrets } from '../workflows/relay-card-secrets';
-import { RelayTemplateStore } from '../workflows/template-store';
-import { LifecycleState, type ServicePorts } from './lifecycle.svelte';
+import { LifecycleState } from './lifecycle.svelte';
 import { ReaderState } from './readers.svelte';
 import { SessionState } from './session.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
 
+let world: MailingOperator;
 let tenant: TestTenant;
 let catcher: SmtpCatcher;
 let relay: TenantRelay;
 let session: SessionState;
-
-// The composition root's ports (src/main.ts), over the relay the tenant serves.
-const ports: ServicePorts = (op) => ({
-  registry: relayCardRegistry(op.relay()),
-  audit: relayAuditLog(op.relay()),
-  templates: new RelayTemplateStore(() => op.relay()),
-  secrets: relayCardSecrets(op.relay()),
-});
+const ports = relayPorts;
 
 const HELD = { ...exportTemplate('welcome-held'), name: 'Welcome (operator sends)', sendAutomatically: false };
 const base = testTemplate();
@@ -48,22 +40,12 @@ const TEMPLATE = testTemplate({
 });
 
 beforeAll(async () => {
-  vi.stubGlobal('location', { origin: 'http://localhost:8080' });
-  tenant = await startTenant();
-  catcher = await startSmtpCatcher({ port: 0 });
-  relay = await serveTenantRelay(tenant, { SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}` });
-  tenant.signInNext('Aisha Operator', true);
-  session = new SessionState();
-  session.deployment = tenant.deployment;
-  await session.init();
+  world = await startMailingOperator();
+  ({ tenant, catcher, relay, session } = world);
   await publishTemplate(session.operator!.relay(), 'export', HELD.id, 0, HELD);
   await publishTemplate(session.operator!.relay(), 'card', TEMPLATE.id, 0, { ...TEMPLATE });
 }, 60_000);
-afterAll(async () => {
-  await relay?.close();
-  await catcher?.close();
-  await tenant?.emulator.close();
-});
+afterAll(() => world?.close());
 beforeEach(() => catcher.clear());
 
 let nextSerial = 52_000_000;

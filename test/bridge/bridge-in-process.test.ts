@@ -17,9 +17,8 @@ import type { PcscService } from '../../bridge/pcsc';
 import { startBridgeServer, type BridgeServer } from '../../bridge/server';
 import { toHex } from '../../src/bytes';
 import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
-import { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
 import { CONTROL_GET_FEATURE_REQUEST, CONTROL_MAX_RESPONSE_BYTES } from '../../src/transport/pcsc-bridge-protocol';
-import { APP_ORIGIN, BrowserKeys, openWs } from './bridge-rig';
+import { APP_ORIGIN, pairedInProcess } from './bridge-rig';
 
 const READER = 'Virtual PC/SC reader 00 00';
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
@@ -71,17 +70,7 @@ afterAll(async () => {
 });
 
 /** A page paired with the bridge afresh (a new browser profile, so a new key). */
-async function pairedPage(): Promise<PcscBridgeClient> {
-  const client = await PcscBridgeClient.connect({
-    url: `ws://127.0.0.1:${server.port}`,
-    open: (u) => openWs(u, APP_ORIGIN),
-    keys: new BrowserKeys().of(APP_ORIGIN),
-    origin: APP_ORIGIN,
-  });
-  await client.requestCode();
-  await client.pair(codes.at(-1)!);
-  return client;
-}
+const pairedPage = () => pairedInProcess(server.port, codes);
 
 describe('a revoked pairing', () => {
   it('refuses the next request at once, before any poll, and then closes the connection', async () => {

@@ -22,10 +22,9 @@ import { PivSession } from '../../src/piv/session';
 import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import { VirtualKeypad } from '../../src/simulator/virtual-keypad';
 import { completeOnKeypad, SECURE_ERROR } from '../../src/simulator/virtual-secure';
-import { PcscBridgeClient } from '../../src/transport/pcsc-bridge';
 import { logLinesSource } from '../support/secrecy-sources';
 import { scanForSecrets } from '../support/secrecy-scan';
-import { APP_ORIGIN, BrowserKeys, openWs } from './bridge-rig';
+import { APP_ORIGIN, pairedInProcess } from './bridge-rig';
 
 const READER = 'ACS APG8201 USB Reader 00 00';
 /** The control codes the fake driver announces (pcsc-lite's: SCARD_CTL_CODE(3400 + tag)). */
@@ -99,14 +98,7 @@ describe('a PIN-pad reader through the bridge', () => {
   });
 
   it('VERIFY and CHANGE REFERENCE DATA with the PIN typed on the reader; cancel in words; no PIN in the bridge log', async () => {
-    const client = await PcscBridgeClient.connect({
-      url: `ws://127.0.0.1:${server.port}`,
-      open: (u) => openWs(u, APP_ORIGIN),
-      keys: new BrowserKeys().of(APP_ORIGIN),
-      origin: APP_ORIGIN,
-    });
-    await client.requestCode();
-    await client.pair(codes.at(-1)!);
+    const client = await pairedInProcess(server.port, codes);
     const card = await client.connectCard(READER);
     expect(card.pinPad).toMatchObject({ verify: true, modify: true });
     const { session } = await PivSession.open(new ApduChannel(card));

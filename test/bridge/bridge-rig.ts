@@ -191,6 +191,22 @@ export async function startBridgeProcess(
   };
 }
 
+/**
+ * A page of APP_ORIGIN paired afresh (a new browser profile, so a new key) with a bridge running in this
+ * process on `port`, which printed its pairing codes into `codes`.
+ */
+export async function pairedInProcess(port: number, codes: readonly string[]): Promise<PcscBridgeClient> {
+  const client = await PcscBridgeClient.connect({
+    url: `ws://127.0.0.1:${port}`,
+    open: (u) => openWs(u, APP_ORIGIN),
+    keys: new BrowserKeys().of(APP_ORIGIN),
+    origin: APP_ORIGIN,
+  });
+  await client.requestCode();
+  await client.pair(codes.at(-1)!);
+  return client;
+}
+
 /** Starts the harness with `profile` and a bridge process in front of it, allowing `origins`. */
 export async function startBridgeRig(
   profile: PivCardProfileName,
