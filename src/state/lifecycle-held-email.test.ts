@@ -68,7 +68,7 @@ async function activatedFor(name: string): Promise<LifecycleState> {
   lifecycle.issuing.user = lifecycle.issuing.search.results[0]!;
   await lifecycle.issue();
   expect(lifecycle.error).toBeNull();
-  const issued = lifecycle.summary;
+  const issued = lifecycle.result.summary;
   if (issued?.operation !== 'issue') throw new Error(`expected an issue summary, got ${issued?.operation}`);
   lifecycle.closeSummary();
   await lifecycle.activate(issued.result.activationPin!, '24681357', '24681357');
@@ -89,7 +89,7 @@ describe('LifecycleState: an Initiate Card email not sent automatically', () => 
   it('is held, composed with the code masked, until the operator sends it: then exactly one email with the code', async () => {
     const ben = holder('Ben Member');
     const lifecycle = await activatedFor('Ben');
-    const summary = lifecycle.summary;
+    const summary = lifecycle.result.summary;
     if (summary?.operation !== 'activate') throw new Error('expected an activation summary');
     expect(summary.result.tap).toMatchObject({
       status: 'created',
@@ -98,8 +98,8 @@ describe('LifecycleState: an Initiate Card email not sent automatically', () => 
       held: [],
     });
     const code = tenant.emulator.control.tapFor(ben.id)!.temporaryAccessPass!;
-    expect(lifecycle.heldEmails).toHaveLength(1);
-    const held = lifecycle.heldEmails[0]!;
+    expect(lifecycle.result.heldEmails).toHaveLength(1);
+    const held = lifecycle.result.heldEmails[0]!;
     expect(held.preview).toMatchObject({ to: [ben.mail], subject: HELD.subject });
     expect(held.preview!.text).not.toContain(code);
     expect(held.preview!.text).toContain('hidden');
@@ -121,13 +121,13 @@ describe('LifecycleState: an Initiate Card email not sent automatically', () => 
     expect(sends).toEqual([{ action: 'mail.send', outcome: 'succeeded', target_id: ben.id }]);
     expect(await scanForSecrets([indexedDbSource()], [{ name: 'the pass', value: code }])).toEqual([]);
     lifecycle.closeSummary();
-    expect(lifecycle.heldEmails).toEqual([]);
+    expect(lifecycle.result.heldEmails).toEqual([]);
   });
 
   it('sends nothing when the operator leaves it unsent, and forgets it with the summary', async () => {
     const carla = holder('Carla Mendes');
     const lifecycle = await activatedFor('Carla');
-    const held = lifecycle.heldEmails[0]!;
+    const held = lifecycle.result.heldEmails[0]!;
     expect(held.pending).toBe(true);
     held.discard();
     expect([held.pending, held.discarded, held.preview]).toEqual([false, true, null]);

@@ -14,11 +14,6 @@ import {
   prepareActivate,
   prepareRetire,
   prepareUnblock,
-  removeCardPassAgain,
-  takeHeldEmails,
-  tapContextWith,
-  type LifecycleSummary,
-  type PassRevocation,
   type PreparedWork,
   type ServicePorts,
   type Work,
@@ -32,8 +27,8 @@ import {
   type Transition,
 } from './lifecycle-page';
 import { CardReadingState } from './card-reading.svelte';
-import { HeldEmailState } from './held-email.svelte';
 import { IssueFormState } from './issue-form.svelte';
+import { LifecycleSummaryState } from './lifecycle-summary.svelte';
 import { ReaderKeypadState } from './reader-keypad.svelte';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
@@ -41,7 +36,7 @@ import type { SessionState } from './session.svelte';
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
 export { SIGN_IN_WINDOW_TIMEOUT_MS } from '../workflows/operator-session';
 export type { LifecycleSummary, PassRevocation, ServicePorts } from './lifecycle-operations';
-export type { HeldEmailState };
+export type { HeldEmailState } from './held-email.svelte';
 
 /** Reactive Lifecycle page state; one instance for the app. */
 export class LifecycleState {
@@ -55,9 +50,8 @@ export class LifecycleState {
   /** PIN entry on the reader's keypad, for a reader with a PIN pad. */
   readonly keypad: ReaderKeypadState;
   error = $state.raw<AppError | null>(null);
-  summary = $state.raw<LifecycleSummary | null>(null);
-  /** The activation summary's emails held for the operator: the pass code in memory only, until it closes. */
-  heldEmails = $state.raw<readonly HeldEmailState[]>([]);
+  /** The summary of the last operation, with the emails it held for the operator. */
+  readonly result: LifecycleSummaryState;
   /** Counts visits, so an operation that ends after the operator left cannot show its summary. */
   #visit = 0;
 
@@ -73,6 +67,7 @@ export class LifecycleState {
     );
     this.issuing = new IssueFormState(session);
     this.keypad = new ReaderKeypadState(readers, () => this.progress);
+    this.result = new LifecycleSummaryState(session, ports);
   }
 
   /** The operator came to the page: read the card in the reader. */
@@ -85,7 +80,7 @@ export class LifecycleState {
   leave(): void {
     this.card.shown = false;
     this.#visit++;
-    this.#show(null);
+    this.result.show(null);
     this.cancel();
     this.card.forget();
     this.issuing.reset();
@@ -184,30 +179,9 @@ export class LifecycleState {
     await this.#guarded('retire', (_, ports) => prepareRetire(holder, this.session.operator, ports));
   }
 
-  /** Tries again to remove a retired card's pass (Graph refused at retirement): what became of it. */
-  removePassAgain(cardId: string, holder: string): Promise<PassRevocation> {
-    return removeCardPassAgain(this.#ports(), this.session.operator, cardId, holder);
-  }
-
   /** Closes the summary; an activation PIN shown in it, or a pass code in a held email, is gone for good. */
   closeSummary(): void {
-    this.#show(null);
-  }
-
-  /** Shows `summary` (null: none), the emails it holds for the operator taken out of it; the last ones forgotten. */
-  #show(summary: LifecycleSummary | null): void {
-    for (const email of this.heldEmails) email.forget();
-    const taken = summary ? takeHeldEmails(summary) : { summary: null, held: [] };
-    this.heldEmails = taken.held.map((held) => new HeldEmailState(held, () => this.#tapContext()));
-    this.summary = taken.summary;
-  }
-
-  /** Mail and audit as the signed-in operator, for a held email sent from the summary. */
-  #tapContext() {
-    const op = this.session.operator;
-    const account = this.session.profile?.account;
-    if (!op || !account) throw new AppError('entra', 'NOT_SIGNED_IN', 'Sign in first.');
-    return tapContextWith(op, account, this.ports(op));
+    this.result.show(null);
   }
 
   /** Checks preconditions (which throw before the card is touched), then runs the operation. */
@@ -249,7 +223,7 @@ export class LifecycleState {
         work(transport, (event) => here() && (this.progress = applyStepEvent(this.progress, event))),
       );
       if (here()) {
-        this.#show(summary);
+        this.result.show(summary);
         this.panel = null;
       }
     } catch (e) {

@@ -57,7 +57,7 @@ describe('LifecycleState', () => {
     await reauthenticateAndFindBen(lifecycle);
     await lifecycle.issue();
     expect(lifecycle.error).toBeNull();
-    const issued = lifecycle.summary;
+    const issued = lifecycle.result.summary;
     if (issued?.operation !== 'issue') throw new Error(`expected an issue summary, got ${issued?.operation}`);
     expect(issued.holder).toBe('Ben Member');
     expect(issued.result.activationPin).toMatch(/^\d{6,8}$/);
@@ -72,16 +72,16 @@ describe('LifecycleState', () => {
     await lifecycle.activate(activationPin, '24681357', '24681358');
     // Refused before the card is touched: no run, no summary, the card still Issued.
     expect(lifecycle.error).toMatchObject({ code: 'PIN_MISMATCH' });
-    expect(lifecycle.summary).toBeNull();
+    expect(lifecycle.result.summary).toBeNull();
     expect(lifecycle.card.status?.state).toBe('issued');
     await lifecycle.activate(activationPin, '24681357', '24681357');
     expect(lifecycle.error).toBeNull();
-    expect(lifecycle.summary?.operation).toBe('activate');
+    expect(lifecycle.result.summary?.operation).toBe('activate');
     expect(lifecycle.card.status?.state).toBe('active');
 
     await lifecycle.retire();
     expect(lifecycle.error).toBeNull();
-    const retired = lifecycle.summary;
+    const retired = lifecycle.result.summary;
     if (retired?.operation !== 'retire') throw new Error(`expected a retire summary, got ${retired?.operation}`);
     // The template creates no pass, so Keyward has none to remove (card-pass.test.ts removes one).
     expect(retired.result.pass).toEqual({ status: 'none' });
@@ -107,10 +107,10 @@ describe('LifecycleState', () => {
     await lifecycle.open('issue');
     await reauthenticateAndFindBen(lifecycle);
     await lifecycle.issue();
-    expect(lifecycle.summary?.operation).toBe('issue');
+    expect(lifecycle.result.summary?.operation).toBe('issue');
 
     lifecycle.leave();
-    expect(lifecycle.summary).toBeNull();
+    expect(lifecycle.result.summary).toBeNull();
     expect(lifecycle.card.status).toBeNull();
     expect(lifecycle.issuing.reauthenticated).toBeNull();
     expect(lifecycle.issuing.search.query).toBe('');

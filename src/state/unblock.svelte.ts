@@ -94,14 +94,9 @@ export class UnblockState {
     return this.refusal ? null : (this.chosen?.grant ?? null);
   }
 
-  /** The template of the email still held for the operator, if any. */
-  get held(): DeliveryTemplate | null {
-    return this.heldEmail?.pending ? this.heldEmail.template : null;
-  }
-
-  /** The held email as it would go out (the code masked unless Show code allows it). */
-  get heldPreview() {
-    return this.heldEmail?.preview ?? null;
+  /** The email still held for the operator, if any: its template, and its preview (the code masked unless Show code). */
+  get held(): HeldEmailState | null {
+    return this.heldEmail?.pending ? this.heldEmail : null;
   }
 
   /** Loads what the page needs once the operator is signed in: the TAP policy and the published emails. */

@@ -122,9 +122,9 @@ describe('UnblockState: the card template decides', () => {
     expect(unblock.cardId).toBe(card);
     await unblock.request(true);
     expect(unblock.issued?.delivery).toBeNull();
-    expect(unblock.held?.record.id).toBe('tap-mail-held');
+    expect(unblock.held?.template.record.id).toBe('tap-mail-held');
     const code = tapOf(unblock.user!.displayName!)!.temporaryAccessPass!;
-    const preview = unblock.heldPreview!;
+    const preview = unblock.held!.preview!;
     expect(preview.to).toEqual([unblock.user!.mail]);
     expect(preview.text).not.toContain(code);
     expect(preview.text).toContain('hidden');
