@@ -82,4 +82,15 @@ test('activation holds an Initiate Card email not sent automatically until the o
   await auditor.dispose();
   await summary.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('card-state')).toContainText('is Active');
+
+  // Retired, the card takes its activation pass with it: the run's other specs find Dmitri without one.
+  await page.getByTestId('state-diagram').getByRole('button', { name: 'Retire' }).click();
+  await page
+    .getByRole('dialog', { name: 'Retire this card?' })
+    .getByRole('button', { name: 'Retire the card' })
+    .click();
+  const retired = page.getByRole('dialog', { name: 'Card retired' });
+  await expect(retired).toContainText('binding to Dmitri Volkov is removed', { timeout: 30_000 });
+  await retired.getByRole('button', { name: 'Close' }).click();
+  expect(await emulator.tapFor(userId)).toBeNull();
 });
