@@ -19,6 +19,7 @@ import {
   useLifecycleWorld,
 } from '../../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE } from '../../../test/support/relay-world';
+import { emailExport } from '../../../test/workflows/email-export';
 import type { SendMail } from './deliver-pin';
 import { issueCard } from './issue';
 import type { StepId } from './steps';
@@ -45,19 +46,10 @@ async function issueToUser(transport: CardTransport, templateId: string) {
 
 describe('issueCard', () => {
   it("emails the activation PIN with the template's data export, returns no PIN, and audits the email", async () => {
-    await world().publish('export', {
-      id: 'exp-pin',
-      name: 'Activation PIN',
-      target: 'email',
-      sendAutomatically: true,
-      connector: 'relay',
-      to: '${Mail}',
-      cc: '',
-      subject: 'Your card',
-      text: 'PIN ${ActivationPin}',
-      html: '',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    });
+    await world().publish(
+      'export',
+      emailExport({ id: 'exp-pin', name: 'Activation PIN', subject: 'Your card', text: 'PIN ${ActivationPin}' }),
+    );
     const sent: Record<string, string | undefined>[] = [];
     const sendMail: SendMail = async (request) => {
       sent.push(request.values ?? {});
