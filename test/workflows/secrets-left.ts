@@ -4,7 +4,7 @@
  * console), or in the relay's log.
  */
 import type { RelayWorld } from '../support/relay-world';
-import { scanForSecrets, type ScanSource } from '../support/secrecy-scan';
+import { scanForSecrets, type ScanSource, type Secret } from '../support/secrecy-scan';
 import { indexedDbSource, logLinesSource } from '../support/secrecy-sources';
 
 /**
@@ -14,7 +14,7 @@ import { indexedDbSource, logLinesSource } from '../support/secrecy-sources';
 export function secretsLeft(
   world: RelayWorld,
   captured: readonly ScanSource[],
-  secrets: Readonly<Record<string, string>>,
+  secrets: Readonly<Record<string, Secret['value']>>,
 ): Promise<string[]> {
   const sources = [indexedDbSource(), ...captured, logLinesSource('the relay log', world.logs)];
   return scanForSecrets(
