@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { OperatorProfile } from '../workflows/operator-session';
-import { accessOf, concerns, homeRoute, mayOpen, routeVerdict, SIGNED_OUT, visibleRoutes, type Access } from './access';
+import {
+  accessOf,
+  concerns,
+  homeRoute,
+  mayOpen,
+  routeVerdict,
+  SIGNED_OUT,
+  visibleRoutes,
+  type Access,
+  type KeywardRole,
+} from './access';
 import { ROUTES, type RoutePath } from './router.svelte';
 
 /** A whoami answer holding `roles` (the relay's default role names). */
@@ -16,13 +26,17 @@ function caller(...roles: ('Operator' | 'Administrator' | 'Auditor')[]): NonNull
 
 const paths = (access: Access): RoutePath[] => visibleRoutes(access, ROUTES).map((r) => r.path);
 
+/** Expects `access` refused at each of `routes`, the refusal naming `role` as the one they need. */
+function expectForbidden(access: Access, role: KeywardRole, ...routes: RoutePath[]): void {
+  for (const path of routes) expect(routeVerdict(access, path)).toEqual({ kind: 'forbidden', role });
+}
+
 describe('access', () => {
   it('gives an operator Lifecycle, Smart Card Unblock and Batch TAP, and names the role every other screen needs', () => {
     const operator = accessOf(caller('Operator'));
     expect(paths(operator)).toEqual(['/lifecycle', '/actions/unblock', '/actions/batch-tap']);
-    expect(routeVerdict(operator, '/templates')).toEqual({ kind: 'forbidden', role: 'administrator' });
-    expect(routeVerdict(operator, '/options/security')).toEqual({ kind: 'forbidden', role: 'administrator' });
-    expect(routeVerdict(operator, '/audit')).toEqual({ kind: 'forbidden', role: 'auditor' });
+    expectForbidden(operator, 'administrator', '/templates', '/options/security');
+    expectForbidden(operator, 'auditor', '/audit');
     expect(homeRoute(operator, ROUTES)).toBe('/lifecycle');
   });
 
@@ -35,16 +49,14 @@ describe('access', () => {
       '/options/connections/data-export',
       '/options/security',
     ]);
-    expect(routeVerdict(admin, '/lifecycle')).toEqual({ kind: 'forbidden', role: 'operator' });
-    expect(routeVerdict(admin, '/actions/unblock')).toEqual({ kind: 'forbidden', role: 'operator' });
-    expect(routeVerdict(admin, '/actions/batch-tap')).toEqual({ kind: 'forbidden', role: 'operator' });
+    expectForbidden(admin, 'operator', '/lifecycle', '/actions/unblock', '/actions/batch-tap');
     expect(homeRoute(admin, ROUTES)).toBe('/templates');
   });
 
   it('gives an auditor the Audit screen alone, and lands there', () => {
     const auditor = accessOf(caller('Auditor'));
     expect(paths(auditor)).toEqual(['/audit']);
-    expect(routeVerdict(auditor, '/lifecycle')).toEqual({ kind: 'forbidden', role: 'operator' });
+    expectForbidden(auditor, 'operator', '/lifecycle');
     expect(homeRoute(auditor, ROUTES)).toBe('/audit');
   });
 

@@ -45,43 +45,47 @@ function seat(options: { canRead?: boolean } = {}): TestSeat {
   return s;
 }
 
+const PASS = 'Xq7#mP2k';
+
+/** A pass copied into a fresh {@link seat}'s clipboard. */
+async function copied(options: { canRead?: boolean } = {}): Promise<{ clip: TestSeat; pass: CopiedPassState }> {
+  const clip = seat(options);
+  const pass = new CopiedPassState(clip);
+  await pass.copy(PASS);
+  return { clip, pass };
+}
+
 beforeEach(() => void vi.useFakeTimers({ now: new Date('2026-12-05T12:00:00Z') }));
 afterEach(() => void vi.useRealTimers());
 
 describe('a copied pass', () => {
   it('stays in the clipboard for 60 s, then is cleared, and the operator is told when and that it was', async () => {
-    const clip = seat();
-    const pass = new CopiedPassState(clip);
-    await pass.copy('Xq7#mP2k');
-    expect(clip.clipboard).toBe('Xq7#mP2k');
+    const { clip, pass } = await copied();
+    expect(clip.clipboard).toBe(PASS);
     expect(pass.status).toEqual({ state: 'copied', clearsAt: Date.parse('2026-12-05T12:01:00Z') });
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS - 1);
-    expect(clip.clipboard).toBe('Xq7#mP2k');
+    expect(clip.clipboard).toBe(PASS);
     await vi.advanceTimersByTimeAsync(1);
     expect(clip.clipboard).toBe('');
     expect(pass.status).toEqual({ state: 'cleared' });
   });
 
   it('copied again, restarts the minute', async () => {
-    const clip = seat();
-    const pass = new CopiedPassState(clip);
-    await pass.copy('Xq7#mP2k');
+    const { clip, pass } = await copied();
     await vi.advanceTimersByTimeAsync(40_000);
-    await pass.copy('Xq7#mP2k');
+    await pass.copy(PASS);
     await vi.advanceTimersByTimeAsync(40_000);
-    expect(clip.clipboard).toBe('Xq7#mP2k');
+    expect(clip.clipboard).toBe(PASS);
     await vi.advanceTimersByTimeAsync(20_000);
     expect(clip.clipboard).toBe('');
   });
 
   it('waits for the page to have focus again when the minute ends elsewhere, then clears', async () => {
-    const clip = seat();
-    const pass = new CopiedPassState(clip);
-    await pass.copy('Xq7#mP2k');
+    const { clip, pass } = await copied();
     clip.focused = false;
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS);
     expect(pass.status).toEqual({ state: 'waiting-for-focus' });
-    expect(clip.clipboard).toBe('Xq7#mP2k');
+    expect(clip.clipboard).toBe(PASS);
     clip.focus();
     await vi.advanceTimersByTimeAsync(0);
     expect(clip.clipboard).toBe('');
@@ -89,9 +93,7 @@ describe('a copied pass', () => {
   });
 
   it('leaves what the operator copied since, when it can read the clipboard', async () => {
-    const clip = seat();
-    const pass = new CopiedPassState(clip);
-    await pass.copy('Xq7#mP2k');
+    const { clip, pass } = await copied();
     clip.clipboard = 'ticket 4711';
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS);
     expect(clip.clipboard).toBe('ticket 4711');
@@ -99,9 +101,7 @@ describe('a copied pass', () => {
   });
 
   it('clears without looking when it may not read the clipboard', async () => {
-    const clip = seat({ canRead: false });
-    const pass = new CopiedPassState(clip);
-    await pass.copy('Xq7#mP2k');
+    const { clip, pass } = await copied({ canRead: false });
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS);
     expect(clip.clipboard).toBe('');
     expect(pass.status).toEqual({ state: 'cleared' });
@@ -111,12 +111,12 @@ describe('a copied pass', () => {
     const clip = seat();
     const pass = new CopiedPassState(clip);
     clip.writeRefused = true;
-    await pass.copy('Xq7#mP2k');
+    await pass.copy(PASS);
     expect(pass.status).toEqual({ state: 'copy-failed' });
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS);
     expect(pass.status).toEqual({ state: 'copy-failed' });
     clip.writeRefused = false;
-    await pass.copy('Xq7#mP2k');
+    await pass.copy(PASS);
     clip.writeRefused = true;
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS);
     expect(pass.status).toEqual({ state: 'clear-failed' });

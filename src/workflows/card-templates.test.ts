@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { createTranscriptTransport } from '../../test/support/transcript';
-import { PEOPLE, startRelayWorld, type RelayWorld } from '../../test/support/relay-world';
+import { PEOPLE, useRelayWorld } from '../../test/support/relay-world';
 import { fetchTemplates } from '../relay-api/templates';
 import type { TapPolicy } from '../entra/tap-policy';
 import { DEFAULT_TAP_POLICY } from '../../demo/entra-emulator/index';
@@ -29,17 +29,22 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-function tapDraft(exportId: string): CardTemplateDraft {
+/** A new template's draft named `name`, with `tap` over its TAP options. */
+function namedDraft(name: string, tap: Partial<CardTemplateDraft['tap']> = {}): CardTemplateDraft {
   const d = emptyCardDraft();
-  d.name = 'Helpdesk YubiKey';
-  d.tap = {
-    ...d.tap,
+  d.name = name;
+  d.tap = { ...d.tap, ...tap };
+  return d;
+}
+
+function tapDraft(exportId: string): CardTemplateDraft {
+  const d = namedDraft('Helpdesk YubiKey', {
     enabled: true,
     operatorMayGenerate: true,
     showCode: true,
     lifetimeOverrideMinutes: 120,
     usableOnce: true,
-  };
+  });
   d.initiate = { systemGeneratesTap: true, exportTemplateIds: [exportId] };
   return d;
 }
@@ -47,18 +52,11 @@ function tapDraft(exportId: string): CardTemplateDraft {
 /** The tenant's policy: the Entra emulator's default (the published Graph example). */
 const policy: TapPolicy = { ...DEFAULT_TAP_POLICY };
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(() => world?.close());
-
 describe('card templates', () => {
   let exportId: string;
   let store: RelayTemplateStore;
-  beforeEach(async () => {
-    await world.reset();
-    store = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+  const world = useRelayWorld(async (w) => {
+    store = new RelayTemplateStore(() => w.endpoint(PEOPLE.adam));
     exportId = (await publishDefaultTemplate(store)).id;
   });
 
@@ -66,7 +64,7 @@ describe('card templates', () => {
     const draft = tapDraft(exportId);
     const saved = await publishCardTemplate(store, draft, null);
     expect(saved.publication).toMatchObject({ version: 1, withdrawn: false, publishedBy: { name: 'Adam Admin' } });
-    const elsewhere = new RelayTemplateStore(() => world.endpoint(PEOPLE.priya));
+    const elsewhere = new RelayTemplateStore(() => world().endpoint(PEOPLE.priya));
     const stored = (await elsewhere.cardTemplate(saved.id))!.record;
     expect(sameCardDraft(cardDraftOf(stored), draft)).toBe(true);
     expect(stored!.tap).toMatchObject({
@@ -102,16 +100,13 @@ describe('card templates', () => {
   });
 
   it('allows dependent options only while their parent is on', () => {
-    const d = emptyCardDraft();
-    d.name = 'Deps';
-    d.tap = {
-      ...d.tap,
+    const d = namedDraft('Deps', {
       userMayRequest: true,
       forceAuthentication: true,
       forceAuthenticationDeliverTemplateId: exportId,
       showCode: true,
       lifetimeOverrideMinutes: 60,
-    };
+    });
     d.initiate = { systemGeneratesTap: true, exportTemplateIds: [exportId] };
     const errors = cardDraftProblems(d, [], null, new Set([exportId]));
     expect(errors['tap.userMayRequest']).toEqual(['Must be off while Entra ID TAP Code is off.']);
@@ -132,11 +127,10 @@ describe('card templates', () => {
   });
 
   it('publishes the self-service unblock option, which needs Assign user ID', async () => {
-    const d = emptyCardDraft();
-    d.name = 'Self-service unblock';
+    const d = namedDraft('Self-service unblock');
     d.issue.selfServiceUnblock = true;
     const saved = await publishCardTemplate(store, d, null);
-    const stored = (await new RelayTemplateStore(() => world.endpoint(PEOPLE.priya)).cardTemplate(saved.id))!.record;
+    const stored = (await new RelayTemplateStore(() => world().endpoint(PEOPLE.priya)).cardTemplate(saved.id))!.record;
     expect(stored.issue.selfServiceUnblock).toBe(true);
     d.issue.assignUser = false;
     d.issue.activationPin = { delivery: 'show' };
@@ -171,8 +165,7 @@ describe('card templates', () => {
   });
 
   it('checks certificate subjects for user attributes only', () => {
-    const d = emptyCardDraft();
-    d.name = 'Cert';
+    const d = namedDraft('Cert');
     d.issue.certificate = { slot: '9a', algorithm: 'ECCP384', subject: 'CN=${DisplayName}', upnSan: '${AadTapCode}' };
     expect(cardDraftProblems(d, [], null, new Set())).toEqual({
       'issue.certificate.upnSan': ['Uses ${AadTapCode}, which is not a user attribute.'],
@@ -202,11 +195,11 @@ describe('card templates', () => {
 
   it('publishes from the version opened: a newer one published meanwhile is not overwritten', async () => {
     const opened = await publishCardTemplate(store, tapDraft(exportId), null);
-    const other = new RelayTemplateStore(() => world.endpoint(PEOPLE.adam));
+    const other = new RelayTemplateStore(() => world().endpoint(PEOPLE.adam));
     await publishCardTemplate(other, { ...tapDraft(exportId), description: 'Theirs' }, opened);
     const e = await rejection(publishCardTemplate(store, { ...tapDraft(exportId), description: 'Mine' }, opened));
     expect(isAppError(e, 'relay-api', 'TEMPLATE_CHANGED_ELSEWHERE')).toBe(true);
-    const [onRelay] = (await fetchTemplates(world.endpoint(PEOPLE.olivia))).filter((t) => t.kind === 'card');
+    const [onRelay] = (await fetchTemplates(world().endpoint(PEOPLE.olivia))).filter((t) => t.kind === 'card');
     expect(onRelay).toMatchObject({ version: 2, body: { description: 'Theirs' } });
   });
 
@@ -223,7 +216,7 @@ describe('card templates', () => {
       'Helpdesk YubiKey (copy 2)',
     ]);
     // Withdrawn, not deleted: the relay still holds it for the cards issued under it.
-    const held = await fetchTemplates(world.endpoint(PEOPLE.olivia));
+    const held = await fetchTemplates(world().endpoint(PEOPLE.olivia));
     expect(held.find((t) => t.id === copy.id)).toMatchObject({ withdrawn: true });
   });
 });

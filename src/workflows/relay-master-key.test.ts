@@ -5,8 +5,8 @@
  * an operator is refused, and the relay never replaces a key that released a secret.
  */
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelayWorld, PEOPLE, type RelayWorld } from '../../test/support/relay-world';
+import { describe, expect, it } from 'vitest';
+import { PEOPLE, useRelayWorld } from '../../test/support/relay-world';
 import { testTemplate } from '../../test/lifecycle/lifecycle-fixtures';
 import { transitionCard } from '../relay-api/cards';
 import { derivePuk } from '../cards/admin-secrets';
@@ -18,19 +18,15 @@ import { moveMasterKeyToRelay, relayMasterKeyStatus } from './relay-master-key';
 
 const PASSPHRASE = 'correct horse battery staple';
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-}, 120_000);
-afterAll(() => world?.close());
+const world = useRelayWorld();
 
 describe('moving the card master key into the relay', () => {
   it('gives the relay this browser’s key once; the relay then derives the same PUK for a registered card', async () => {
-    const admin = world.endpoint(PEOPLE.adam);
+    const admin = world().endpoint(PEOPLE.adam);
     const mine = await keepKeyLikeAnOlderKeyward(PASSPHRASE);
     await expect(forgetMasterKey(undefined)).rejects.toMatchObject({ code: 'MASTER_KEY_NOT_IN_RELAY' });
     expect((await relayMasterKeyStatus(admin)).fingerprint).not.toBe(mine.fingerprint);
-    await expect(moveMasterKeyToRelay(world.endpoint(PEOPLE.olivia), PASSPHRASE)).rejects.toMatchObject({
+    await expect(moveMasterKeyToRelay(world().endpoint(PEOPLE.olivia), PASSPHRASE)).rejects.toMatchObject({
       code: 'ROLE_MISSING',
     });
     await expect(moveMasterKeyToRelay(admin, 'not the passphrase')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
@@ -40,8 +36,8 @@ describe('moving the card master key into the relay', () => {
 
     // A card registered by an operator: the relay's PUK for it is the one this browser derives.
     const template = testTemplate();
-    const version = await world.publish('card', template);
-    await transitionCard(world.endpoint(PEOPLE.olivia), 'serial:4242', {
+    const version = await world().publish('card', template);
+    await transitionCard(world().endpoint(PEOPLE.olivia), 'serial:4242', {
       transition: 'issue',
       expectedVersion: 0,
       issue: {
@@ -57,7 +53,7 @@ describe('moving the card master key into the relay', () => {
         managementKeyAlgorithm: 'AES192',
       },
     });
-    const released = await relayCall(world.endpoint(PEOPLE.olivia), {
+    const released = await relayCall(world().endpoint(PEOPLE.olivia), {
       path: '/api/card-keys/serial:4242/release',
       body: { operation: 'issue', secret: 'puk' },
       answer: ReleasedSecret,

@@ -18,7 +18,7 @@ import { blockPin, DEFAULT_PIN, DEFAULT_PUK } from '../cards/pins';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 import type { CardTransport } from '../cards/readers';
 import { listMyCards, pinPolicyFor } from './holder-cards';
-import { activate, requestTap, unblock, type HolderCard } from './self-service';
+import { activate, requestTap, unblock } from './self-service';
 
 const ACTIVATION_PIN = '31415926';
 const HOLDER_PIN = '27182818';
@@ -64,10 +64,13 @@ async function issuedToBen(serial: number, templateId: string): Promise<CardTran
   return transport;
 }
 
-async function bensCard(cardId: string): Promise<HolderCard> {
-  const card = (await listMyCards(relay.endpoint(USERS.ben))).find((c) => c.cardId === cardId);
-  if (!card) throw new Error(`${cardId} is not in Ben's list`);
-  return card;
+/** Card `serial` {@link issuedToBen}, as Ben reaches the relay and lists it, with its PIN policy. */
+async function bensIssuedCard(serial: number, templateId: string) {
+  const transport = await issuedToBen(serial, templateId);
+  const ben = relay.endpoint(USERS.ben);
+  const card = (await listMyCards(ben)).find((c) => c.cardId === `serial:${serial}`);
+  if (!card) throw new Error(`serial:${serial} is not in Ben's list`);
+  return { transport, ben, card, policy: pinPolicyFor(card) };
 }
 
 describe('self-service workflows', () => {
@@ -84,19 +87,16 @@ describe('self-service workflows', () => {
   }, 60_000);
 
   it('activate, request a pass with Force authentication, block the PIN and unblock it', async () => {
-    const transport = await issuedToBen(8101, templateId);
-    const ben = relay.endpoint(USERS.ben);
-    let card = await bensCard('serial:8101');
-    const policy = pinPolicyFor(card);
+    const { transport, ben, card: listed, policy } = await bensIssuedCard(8101, templateId);
 
-    const activated = await activate(ben, transport, card, {
+    const activated = await activate(ben, transport, listed, {
       activationPin: ACTIVATION_PIN,
       newPin: HOLDER_PIN,
       repeatedPin: HOLDER_PIN,
       policy,
     });
     expect(activated).toMatchObject({ card: { state: 'active' }, tap: { tapCreated: true, emailed: true } });
-    card = activated.card;
+    const card = activated.card;
     const first = world.emulator.control.tapFor(USERS.ben)!;
 
     const requested = await requestTap(ben, card, { transport, pin: HOLDER_PIN });
@@ -114,10 +114,7 @@ describe('self-service workflows', () => {
   }, 60_000);
 
   it('refuses before anything is written: mismatched new PINs, another card in the reader, another card’s signature', async () => {
-    const transport = await issuedToBen(8102, templateId);
-    const ben = relay.endpoint(USERS.ben);
-    const card = await bensCard('serial:8102');
-    const policy = pinPolicyFor(card);
+    const { transport, ben, card, policy } = await bensIssuedCard(8102, templateId);
     const input = { activationPin: ACTIVATION_PIN, newPin: HOLDER_PIN, repeatedPin: '27182810', policy };
     await expect(activate(ben, transport, card, input)).rejects.toMatchObject({ code: 'PIN_MISMATCH' });
 

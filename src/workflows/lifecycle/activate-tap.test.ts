@@ -9,26 +9,21 @@ import { tapGraphAs } from '../../../test/support/test-entra';
 import { useEntraAndRelay } from '../../../test/support/entra-and-relay';
 import { auditRows, OPERATOR, portsOf, testTemplate, issuedInReader } from '../../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE } from '../../../test/support/relay-world';
-import { scanForSecrets } from '../../../test/support/secrecy-scan';
-import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
+import { logLinesSource } from '../../../test/support/secrecy-sources';
+import { emailExport } from '../../../test/workflows/email-export';
+import { secretsLeft } from '../../../test/workflows/secrets-left';
 import type { TapContext } from '../request-tap';
 import { activateCard } from './activate';
 
 const { emulator, world } = useEntraAndRelay();
 
-const exportTemplate = {
+const exportTemplate = emailExport({
   id: 'exp-welcome',
   name: 'Welcome',
-  target: 'email',
-  sendAutomatically: true,
-  connector: 'relay',
-  to: '${Mail}',
-  cc: '',
   subject: 'Your pass',
   text: 'Code ${AadTapCode}',
   html: '<p>${AadTapCode}</p>',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-} as const;
+});
 
 describe('activateCard with an Initiate Card TAP', () => {
   it('creates the TAP with the template expiry settings and sends each export email', async () => {
@@ -103,16 +98,11 @@ describe('activateCard with an Initiate Card TAP', () => {
     });
     expect(about('mail.send')).toMatchObject({ target: ben, outcome: 'succeeded' });
     await transport.close();
-    const places = [
-      indexedDbSource(),
-      logLinesSource('the audit trail', rows),
-      logLinesSource('the relay log', world().logs),
-    ];
-    const secrets = [
-      { name: 'the pass', value: tap.temporaryAccessPass! },
-      { name: 'the activation PIN', value: issued.activationPin! },
-      { name: 'the new PIN', value: '13572468' },
-    ];
-    expect(await scanForSecrets(places, secrets)).toEqual([]);
+    const secrets = {
+      'the pass': tap.temporaryAccessPass!,
+      'the activation PIN': issued.activationPin!,
+      'the new PIN': '13572468',
+    };
+    expect(await secretsLeft(world(), [logLinesSource('the audit trail', rows)], secrets)).toEqual([]);
   });
 });

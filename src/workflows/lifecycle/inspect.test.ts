@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../app-error';
 import { openPivSession } from '../../cards/card';
 import type { CardTransport } from '../../transport/card-transport';
 import { cardInReader, portsOf, testTemplate, USER } from '../../../test/lifecycle/lifecycle-fixtures';
-import { startRelayWorld, type RelayWorld } from '../../../test/support/relay-world';
+import { useRelayWorld } from '../../../test/support/relay-world';
 import { checkNewPin, inspectCard, issuingTemplates, templateOfCard } from './inspect';
 import { issueCard } from './issue';
 
@@ -22,11 +22,7 @@ async function blockPin(t: CardTransport): Promise<void> {
   for (let i = 0; i < 3; i++) await session.verifyPin('00000000').catch(() => undefined);
 }
 
-let world: RelayWorld;
-beforeAll(async () => {
-  world = await startRelayWorld();
-}, 60_000);
-afterAll(() => world?.close());
+const world = useRelayWorld();
 
 describe('preconditions', () => {
   it('refuses a new PIN typed differently twice, or against the template policy, naming no PIN', () => {
@@ -41,12 +37,12 @@ describe('preconditions', () => {
 describe('inspectCard (virtual card, real driver)', () => {
   it("reads blank, then the service's state, holder and template version, then locked once the PIN is blocked", async () => {
     const { transport } = await cardInReader('yubikey-5.7');
-    const ports = portsOf(world);
+    const ports = portsOf(world());
     expect(await inspectCard(transport, ports)).toMatchObject({ state: 'blank', kind: 'yubikey', record: null });
 
     const template = testTemplate({ id: 'tpl-page', name: 'Page template', allowedCredentialTypes: ['yubikey'] });
-    await world.publish('card', { ...template, name: 'Page template, first draft' });
-    await world.publish('card', template);
+    await world().publish('card', { ...template, name: 'Page template, first draft' });
+    await world().publish('card', template);
     expect((await issuingTemplates('yubikey', ports.templates)).map((t) => [t.record.id, t.version])).toContainEqual([
       'tpl-page',
       2,

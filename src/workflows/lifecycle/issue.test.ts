@@ -19,29 +19,37 @@ import {
   useLifecycleWorld,
 } from '../../../test/lifecycle/lifecycle-fixtures';
 import { PEOPLE } from '../../../test/support/relay-world';
+import { emailExport } from '../../../test/workflows/email-export';
 import type { SendMail } from './deliver-pin';
 import { issueCard } from './issue';
-import type { StepEvent } from './types';
+import type { StepId } from './steps';
 
 const session = (t: CardTransport): Promise<PivSession> => openPivSession(t);
 
 const world = useLifecycleWorld();
 
+/** Issues the card behind `transport` to {@link USER} under `templateId`; with the steps it finished, in order. */
+async function issueToUser(transport: CardTransport, templateId: string) {
+  const done: StepId[] = [];
+  const ports = portsOf(world());
+  const s = await issueCard({
+    transport,
+    templateId,
+    user: USER,
+    ports,
+    onStep: (e) => {
+      if (e.phase === 'done') done.push(e.step);
+    },
+  });
+  return { s, ports, done };
+}
+
 describe('issueCard', () => {
   it("emails the activation PIN with the template's data export, returns no PIN, and audits the email", async () => {
-    await world().publish('export', {
-      id: 'exp-pin',
-      name: 'Activation PIN',
-      target: 'email',
-      sendAutomatically: true,
-      connector: 'relay',
-      to: '${Mail}',
-      cc: '',
-      subject: 'Your card',
-      text: 'PIN ${ActivationPin}',
-      html: '',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    });
+    await world().publish(
+      'export',
+      emailExport({ id: 'exp-pin', name: 'Activation PIN', subject: 'Your card', text: 'PIN ${ActivationPin}' }),
+    );
     const sent: Record<string, string | undefined>[] = [];
     const sendMail: SendMail = async (request) => {
       sent.push(request.values ?? {});
@@ -84,16 +92,8 @@ describe('issueCard', () => {
     async (profile) => {
       const { card, transport } = await cardInReader(profile);
       const masterKey = await world().cardMasterKey();
-      const events: StepEvent[] = [];
-      const ports = portsOf(world());
-      const s = await issueCard({
-        transport,
-        templateId: 'tpl-1',
-        user: USER,
-        ports,
-        onStep: (e) => events.push(e),
-      });
-      expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual([...ISSUE_STEPS_IN_ORDER]);
+      const { s, ports, done } = await issueToUser(transport, 'tpl-1');
+      expect(done).toEqual([...ISSUE_STEPS_IN_ORDER]);
       expect(s.activationPin).toMatch(/^\d{8}$/); // the policy allows 6–8: the longest is used
       expect(s.csrPem).toContain('BEGIN CERTIFICATE REQUEST');
       const rec = await ports.registry.card(s.cardId);
@@ -153,20 +153,8 @@ describe('issueCard', () => {
     const base = testTemplate();
     await world().publish('card', { ...base, id: 'tpl-unblock', issue: { ...base.issue, selfServiceUnblock: true } });
     const { transport } = await cardInReader('yubikey-5.7');
-    const events: StepEvent[] = [];
-    const ports = portsOf(world());
-    const s = await issueCard({
-      transport,
-      templateId: 'tpl-unblock',
-      user: USER,
-      ports,
-      onStep: (e) => events.push(e),
-    });
-    expect(events.filter((e) => e.phase === 'done').map((e) => e.step)).toEqual([
-      ...ISSUE_STEPS_IN_ORDER.slice(0, -1),
-      'generate-card-auth-key',
-      'register',
-    ]);
+    const { s, ports, done } = await issueToUser(transport, 'tpl-unblock');
+    expect(done).toEqual([...ISSUE_STEPS_IN_ORDER.slice(0, -1), 'generate-card-auth-key', 'register']);
     const keys = (await ports.registry.card(s.cardId))!.keys;
     expect(keys.map((k) => [k.slot, k.algorithm])).toEqual([
       ['9a', 'ECCP256'],

@@ -7,8 +7,8 @@ import { auditRows, USER, useLifecycleWorld, issuedInReader } from '../../../tes
 import { activateCard } from './activate';
 import { retireCard } from './retire';
 import { detectLocked, unblockCard } from './unblock';
-import { scanForSecrets } from '../../../test/support/secrecy-scan';
-import { indexedDbSource, logLinesSource } from '../../../test/support/secrecy-sources';
+import { logLinesSource } from '../../../test/support/secrecy-sources';
+import { secretsLeft } from '../../../test/workflows/secrets-left';
 
 const session = (t: CardTransport) => openPivSession(t);
 
@@ -93,17 +93,12 @@ describe('secrets', () => {
       { serial: Number(issued.cardId.slice('serial:'.length)) },
       'AES192',
     );
-    const sources = [
-      indexedDbSource(),
-      logLinesSource('the console', logs),
-      logLinesSource('the relay log', world().logs),
-    ];
-    const secrets = [
-      { name: 'the activation PIN', value: issued.activationPin! },
-      { name: 'the new PIN', value: '97531864' },
-      { name: 'the PUK', value: puk },
-      { name: 'the management key', value: managementKey },
-    ];
-    expect(await scanForSecrets(sources, secrets)).toEqual([]);
+    const secrets = {
+      'the activation PIN': issued.activationPin!,
+      'the new PIN': '97531864',
+      'the PUK': puk,
+      'the management key': managementKey,
+    };
+    expect(await secretsLeft(world(), [logLinesSource('the console', logs)], secrets)).toEqual([]);
   });
 });
