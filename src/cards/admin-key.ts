@@ -2,9 +2,8 @@
  * The card's management key (9B): authenticating with whichever key it holds now (the factory default
  * or the one derived for it), proving it can be changed, and setting the derived key.
  */
-import { isAppError } from '../app-error';
 import { KEY_REF, type ManagementKeyAlgorithm } from '../piv/constants';
-import { isNotSupported } from '../piv/errors';
+import { isNotSupported, orIfCardSays } from '../piv/errors';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 import type { PivSession } from '../piv/session';
 import type { CardHandle, CardIdentification } from './card';
@@ -37,24 +36,13 @@ export interface IssueAuthentication extends AdminAuthentication {
 async function managementMetadata(
   session: PivSession,
 ): Promise<{ algorithm: ManagementKeyAlgorithm; isDefault: boolean | undefined } | undefined> {
-  try {
-    const m = await session.getMetadata(KEY_REF.MANAGEMENT);
-    return { algorithm: (m.algorithm ?? 'TDES') as ManagementKeyAlgorithm, isDefault: m.isDefault };
-  } catch (e) {
-    if (isNotSupported(e)) return undefined;
-    throw e;
-  }
+  const m = await orIfCardSays(() => session.getMetadata(KEY_REF.MANAGEMENT), isNotSupported, undefined);
+  return m && { algorithm: (m.algorithm ?? 'TDES') as ManagementKeyAlgorithm, isDefault: m.isDefault };
 }
 
 /** True when `attempt` authenticates; false when the card refuses the key (a wrong management key has no retry counter). */
-async function accepted(attempt: () => Promise<void>): Promise<boolean> {
-  try {
-    await attempt();
-    return true;
-  } catch (e) {
-    if (isAppError(e, 'piv', 'AUTH_FAILED')) return false;
-    throw e;
-  }
+function accepted(attempt: () => Promise<void>): Promise<boolean> {
+  return orIfCardSays(() => attempt().then(() => true), 'AUTH_FAILED', false);
 }
 
 /**

@@ -17,7 +17,7 @@ import { toHex } from '../bytes';
 import { ApduChannel } from '../apdu/channel';
 import { isAppError } from '../app-error';
 import { algorithmName, KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../piv/constants';
-import { isNotSupported } from '../piv/errors';
+import { ifCardHas } from '../piv/errors';
 import { PivSession } from '../piv/session';
 import type { ApplicationProperties } from '../piv/select';
 import { versionAtLeast, type FirmwareVersion } from '../piv/yubikey';
@@ -91,27 +91,17 @@ function yubikeyModel(v: FirmwareVersion): string {
   return 'YubiKey NEO';
 }
 
-/** Runs `step`, turning "the card does not offer this" (`isNotSupported`) and NOT_FOUND answers into `undefined`. */
-async function optional<T>(step: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await step();
-  } catch (e) {
-    if (isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
-    throw e;
-  }
-}
-
 /** The management-key algorithm from GET METADATA 9B, or 3DES when the card has no metadata (6D00/6A81). */
 async function managementAlgorithm(session: PivSession): Promise<ManagementKeyAlgorithm> {
-  const m = await optional(() => session.getMetadata(KEY_REF.MANAGEMENT));
+  const m = await ifCardHas(() => session.getMetadata(KEY_REF.MANAGEMENT));
   const name = m?.algorithm as ManagementKeyAlgorithm | undefined;
   return name && MANAGEMENT_ALGORITHMS.includes(name) ? name : 'TDES';
 }
 
 async function pinRetries(session: PivSession): Promise<number | undefined> {
-  const m = await optional(() => session.getMetadata(KEY_REF.PIN));
+  const m = await ifCardHas(() => session.getMetadata(KEY_REF.PIN));
   if (m?.retries) return m.retries.remaining;
-  const status = await optional(() => session.getPinStatus());
+  const status = await ifCardHas(() => session.getPinStatus());
   return status === undefined ? undefined : status.verified ? undefined : status.retriesLeft;
 }
 
@@ -134,12 +124,12 @@ export async function detectCard(
   const session = new PivSession(channel);
   const props = await selectOrUnknown(session);
   if (!props) return { kind: 'unknown', typeName: `Unknown card (ATR ${atr})`, atr };
-  const version = await optional(() => session.getVersion());
+  const version = await ifCardHas(() => session.getVersion());
   const managementKeyAlgorithm = await managementAlgorithm(session);
   const pin = await pinRetries(session);
   if (!version || !atrNamesYubiKey(transport.atr)) {
     const firmware = version ? firmwareText(version) : undefined;
-    const puk = version ? (await optional(() => session.getMetadata(KEY_REF.PUK)))?.retries?.remaining : undefined;
+    const puk = version ? (await ifCardHas(() => session.getMetadata(KEY_REF.PUK)))?.retries?.remaining : undefined;
     const capabilities = {
       algorithms: pivAlgorithms(props),
       managementKeyAlgorithm,
@@ -150,8 +140,8 @@ export async function detectCard(
     const typeName = firmware ? `PIV card · reports firmware ${firmware}` : 'PIV card';
     return { kind: 'piv', typeName, atr, capabilities };
   }
-  const serial = await optional(() => session.getSerial());
-  const puk = (await optional(() => session.getMetadata(KEY_REF.PUK)))?.retries?.remaining;
+  const serial = await ifCardHas(() => session.getSerial());
+  const puk = (await ifCardHas(() => session.getMetadata(KEY_REF.PUK)))?.retries?.remaining;
   const firmware = firmwareText(version);
   const typeName = [
     yubikeyModel(version),

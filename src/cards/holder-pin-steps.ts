@@ -4,20 +4,14 @@
  * derived PUK, §3.2.3) and Detect Locked (VERIFY without data, §3.2.1). Each step is verified by VERIFY
  * with the PIN it set, which also leaves the PIN verified.
  */
-import { isAppError } from '../app-error';
 import { KEY_REF } from '../piv/constants';
+import { orIfCardSays } from '../piv/errors';
 import type { PivSession } from '../piv/session';
 import { isDefaultReference, pinEntryLimits, type PinPolicy } from './pins';
 
 /** VERIFY `pin`; false when wrong (a try is spent), other errors thrown. */
-export async function pinWorks(session: PivSession, pin: string): Promise<boolean> {
-  try {
-    await session.verifyPin(pin);
-    return true;
-  } catch (e) {
-    if (isAppError(e, 'piv', 'PIN_INVALID')) return false;
-    throw e;
-  }
+export function pinWorks(session: PivSession, pin: string): Promise<boolean> {
+  return orIfCardSays(() => session.verifyPin(pin).then(() => true), 'PIN_INVALID', false);
 }
 
 /** Proves the activation PIN; a wrong one spends a try (`piv` `PIN_INVALID` with `retriesLeft`). */

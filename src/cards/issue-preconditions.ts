@@ -19,7 +19,7 @@
  */
 import { isAppError } from '../app-error';
 import { KEY_REF, type KeyAlgorithm, type ManagementKeyAlgorithm } from '../piv/constants';
-import { isNotSupported } from '../piv/errors';
+import { ifCardHas, isNotSupported } from '../piv/errors';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 import type { PivSession } from '../piv/session';
 import { versionAtLeast, type FirmwareVersion } from '../piv/yubikey';
@@ -114,10 +114,7 @@ export async function factoryPukByMetadata(
   session: PivSession,
   where: Readonly<Record<string, unknown>> = {},
 ): Promise<boolean> {
-  const meta = await session.getMetadata(KEY_REF.PUK).catch((e: unknown) => {
-    if (isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
-    throw e;
-  });
+  const meta = await ifCardHas(() => session.getMetadata(KEY_REF.PUK));
   if (meta?.retries?.remaining === 0) throw pukNotFactory(where, 0);
   if (meta?.isDefault === false) throw pukNotFactory(where, meta.retries?.remaining);
   return meta?.isDefault === true;

@@ -19,6 +19,7 @@
 import { bytesEqual } from '../bytes';
 import { isAppError } from '../app-error';
 import { KEY_REF, OBJECT_TAG, type ManagementKeyAlgorithm } from '../piv/constants';
+import { orIfCardSays } from '../piv/errors';
 import { DEFAULT_MANAGEMENT_KEY } from '../piv/management-key';
 import type { PivSession } from '../piv/session';
 import { authenticateAdmin } from './admin-key';
@@ -54,13 +55,8 @@ export interface IssueUndoOutcome {
 
 /** The CHUID object's contents as stored (5FC102, no decoding); null when the card has none (6A82, or empty). */
 export async function readChuidObject(session: PivSession): Promise<Uint8Array | null> {
-  try {
-    const value = await session.readObject(OBJECT_TAG.CHUID);
-    return value.length ? value : null;
-  } catch (e) {
-    if (isAppError(e, 'piv', 'NOT_FOUND')) return null;
-    throw e;
-  }
+  const value = await orIfCardSays(() => session.readObject(OBJECT_TAG.CHUID), 'NOT_FOUND', null);
+  return value?.length ? value : null;
 }
 
 /**

@@ -4,7 +4,7 @@
  * journalled, logged or put in an error.
  */
 import { isAppError } from '../app-error';
-import { isNotSupported } from '../piv/errors';
+import { ifCardHas } from '../piv/errors';
 import type { PivSession } from '../piv/session';
 import { cardStepError } from './card-error';
 
@@ -22,12 +22,7 @@ export const DEFAULT_PUK = '12345678';
 
 /** The default flag of a PIN/PUK/key reference from GET METADATA; undefined where the card has none. */
 export async function isDefaultReference(session: PivSession, reference: number): Promise<boolean | undefined> {
-  try {
-    return (await session.getMetadata(reference)).isDefault;
-  } catch (e) {
-    if (isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND')) return undefined;
-    throw e;
-  }
+  return (await ifCardHas(() => session.getMetadata(reference)))?.isDefault;
 }
 
 /** `length` uniformly random decimal digits (bytes ≥ 250 are discarded to avoid modulo bias). */

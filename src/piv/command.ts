@@ -17,6 +17,19 @@ export interface PivCommand<A, R> {
   parseResponse(response: ResponseApdu): R;
 }
 
+/**
+ * A PIV command APDU: CLA 00, the interindustry class every PIV command uses (SP 800-73-4 Part 2 §3; the
+ * channel sets the chaining bit itself), then INS P1 P2 and, where the command has them, its data and Ne.
+ */
+export function pivApdu(
+  ins: number,
+  p1: number,
+  p2: number,
+  body: { readonly data?: Uint8Array; readonly le?: number } = {},
+): CommandApdu {
+  return { cla: 0x00, ins, p1, p2, ...body };
+}
+
 /** Returns the data of a 9000 response; otherwise throws `pivErrorForStatus(sw, op)`. */
 export function okData(response: ResponseApdu, op: PivOperation): Uint8Array {
   if (response.sw !== 0x9000) throw pivErrorForStatus(response.sw, op);

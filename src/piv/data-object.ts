@@ -10,7 +10,7 @@
  * `ApduChannel`.
  */
 import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv';
-import { okData, type PivCommand } from './command';
+import { okData, pivApdu, type PivCommand } from './command';
 import { OBJECT_TAG, PIV_INS, isKeySlot } from './constants';
 import { pivError } from './errors';
 
@@ -36,14 +36,7 @@ export function certificateObjectTag(slot: number): number {
 /** GET DATA for one object; resolves with the contents of its 53 (or 7E) wrapper. 6A82 → `NOT_FOUND`. */
 export const getData: PivCommand<number, Uint8Array> = {
   operation: 'get-data',
-  getApdu: (tag) => ({
-    cla: 0x00,
-    ins: PIV_INS.GET_DATA,
-    p1: 0x3f,
-    p2: 0xff,
-    data: encodeTlv(0x5c, tagBytes(tag)),
-    le: 0,
-  }),
+  getApdu: (tag) => pivApdu(PIV_INS.GET_DATA, 0x3f, 0xff, { data: encodeTlv(0x5c, tagBytes(tag)), le: 0 }),
   parseResponse(r) {
     const data = okData(r, 'get-data');
     const outer = decodeTlv(data, { allowPadding: true })[0];
@@ -57,20 +50,15 @@ export const getData: PivCommand<number, Uint8Array> = {
 /** PUT DATA of one object (`value` is the content inside 53, or inside 7E for Discovery). */
 export const putData: PivCommand<{ tag: number; value: Uint8Array }, void> = {
   operation: 'put-data',
-  getApdu: ({ tag, value }) => ({
-    cla: 0x00,
-    ins: PIV_INS.PUT_DATA,
-    p1: 0x3f,
-    p2: 0xff,
-    data:
-      tag === OBJECT_TAG.DISCOVERY
-        ? encodeTlv(0x7e, value)
-        : encodeTlvs([
-            { tag: 0x5c, value: tagBytes(tag) },
-            { tag: 0x53, value },
-          ]),
-  }),
-  parseResponse(r) {
-    okData(r, 'put-data');
-  },
+  getApdu: ({ tag, value }) =>
+    pivApdu(PIV_INS.PUT_DATA, 0x3f, 0xff, {
+      data:
+        tag === OBJECT_TAG.DISCOVERY
+          ? encodeTlv(0x7e, value)
+          : encodeTlvs([
+              { tag: 0x5c, value: tagBytes(tag) },
+              { tag: 0x53, value },
+            ]),
+    }),
+  parseResponse: (r) => void okData(r, 'put-data'),
 };

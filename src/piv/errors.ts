@@ -84,6 +84,28 @@ export function isNotSupported(e: unknown): boolean {
 }
 
 /**
+ * `step()`'s result, or `fallback` when it fails with the PIV error that `says` names: a code
+ * (`'NOT_FOUND'`) or a test such as {@link isNotSupported}. Any other error is thrown on.
+ */
+export async function orIfCardSays<T, F>(
+  step: () => Promise<T>,
+  says: PivErrorCode | ((e: unknown) => boolean),
+  fallback: F,
+): Promise<T | F> {
+  try {
+    return await step();
+  } catch (e) {
+    if (typeof says === 'string' ? isAppError(e, 'piv', says) : says(e)) return fallback;
+    throw e;
+  }
+}
+
+/** `step()`'s result, or undefined when the card lacks the command ({@link isNotSupported}) or what it asked for (6A82). */
+export function ifCardHas<T>(step: () => Promise<T>): Promise<T | undefined> {
+  return orIfCardSays(step, (e) => isNotSupported(e) || isAppError(e, 'piv', 'NOT_FOUND'), undefined);
+}
+
+/**
  * True when `e` is the card's own answer refusing a command: a PIV error carrying the status word the card
  * returned (SP 800-73-4 Part 2 §3). A transport fault (card pulled, USB error) is not one: after it,
  * nobody knows whether the card ran the command.

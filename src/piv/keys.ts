@@ -13,7 +13,7 @@
  */
 import { concatBytes } from '../bytes';
 import { encodeTlv, encodeTlvs } from '../apdu/tlv';
-import { okData, type PivCommand } from './command';
+import { okData, pivApdu, type PivCommand } from './command';
 import {
   ALGORITHM,
   PIN_POLICY,
@@ -53,14 +53,10 @@ export function generateKey(algorithm: KeyAlgorithm): PivCommand<GenerateArgs, C
           ? [{ tag: 0xab, value: Uint8Array.of(TOUCH_POLICY[touchPolicy]) }]
           : []),
       ];
-      return {
-        cla: 0x00,
-        ins: PIV_INS.GENERATE_ASYMMETRIC_KEY_PAIR,
-        p1: 0x00,
-        p2: slot,
+      return pivApdu(PIV_INS.GENERATE_ASYMMETRIC_KEY_PAIR, 0x00, slot, {
         data: encodeTlv(0xac, encodeTlvs(elements)),
         le: 0,
-      };
+      });
     },
     parseResponse: (r) => parseGenerateResponse(algorithm, okData(r, 'generate')),
   };
@@ -132,7 +128,7 @@ export const signChallenge: PivCommand<{ slot: number; algorithm: KeyAlgorithm; 
       { tag: 0x82, value: new Uint8Array(0) },
       { tag: 0x81, value: challenge },
     ]);
-    return { cla: 0x00, ins: PIV_INS.GENERAL_AUTHENTICATE, p1: ALGORITHM[algorithm], p2: slot, data, le: 0 };
+    return pivApdu(PIV_INS.GENERAL_AUTHENTICATE, ALGORITHM[algorithm], slot, { data, le: 0 });
   },
   parseResponse: (r) => readAuthTemplate(okData(r, 'sign'), 0x82),
 };

@@ -18,7 +18,7 @@
 import { concatBytes } from '../bytes';
 import type { CommandApdu } from '../apdu/command';
 import { decodeTlv, encodeTlv, encodeTlvs } from '../apdu/tlv';
-import { okData, type PivCommand } from './command';
+import { okData, pivApdu, type PivCommand } from './command';
 import { ALGORITHM, KEY_REF, MANAGEMENT_KEY_SIZES, PIV_INS, type ManagementKeyAlgorithm } from './constants';
 import { pivError } from './errors';
 
@@ -52,14 +52,13 @@ function checkBlock(algorithm: ManagementKeyAlgorithm, b: Uint8Array): Uint8Arra
 
 /** GENERAL AUTHENTICATE against key 9B with the algorithm in P1; `le` when the card answers with data. */
 function authenticateApdu(algorithm: ManagementKeyAlgorithm, elements: AuthElements, le?: number): CommandApdu {
-  return {
-    cla: 0x00,
-    ins: PIV_INS.GENERAL_AUTHENTICATE,
-    p1: ALGORITHM[algorithm],
-    p2: KEY_REF.MANAGEMENT,
-    data: authTemplate(elements),
-    ...(le === undefined ? {} : { le }),
-  };
+  const data = authTemplate(elements);
+  return pivApdu(
+    PIV_INS.GENERAL_AUTHENTICATE,
+    ALGORITHM[algorithm],
+    KEY_REF.MANAGEMENT,
+    le === undefined ? { data } : { data, le },
+  );
 }
 
 /** Mutual authentication step 1: ask for the enciphered witness. */
@@ -116,13 +115,9 @@ export const setManagementKey: PivCommand<
     const { keyLength } = MANAGEMENT_KEY_SIZES[algorithm];
     if (key.length !== keyLength)
       throw pivError('INVALID_ARGUMENT', `a ${algorithm} management key is ${keyLength} bytes, not ${key.length}`);
-    return {
-      cla: 0x00,
-      ins: PIV_INS.YK_SET_MANAGEMENT_KEY,
-      p1: 0xff,
-      p2: TOUCH_P2[touch ?? 'never'],
+    return pivApdu(PIV_INS.YK_SET_MANAGEMENT_KEY, 0xff, TOUCH_P2[touch ?? 'never'], {
       data: concatBytes(Uint8Array.of(ALGORITHM[algorithm]), encodeTlv(KEY_REF.MANAGEMENT, key)),
-    };
+    });
   },
   parseResponse: (r) => void okData(r, 'set-management-key'),
 };

@@ -10,7 +10,7 @@
  * (wrong, x tries left) and 6983 (blocked) are read here, where it is known whether a PIN or PUK was tried.
  */
 import { concatBytes } from '../bytes';
-import type { PivCommand } from './command';
+import { okData, pivApdu, type PivCommand } from './command';
 import { KEY_REF, PIV_INS } from './constants';
 import { pivError, pivErrorForStatus } from './errors';
 
@@ -43,16 +43,14 @@ export type PinStatus = { readonly verified: true } | { readonly verified: false
 /** VERIFY with the PIN. Wrong → `PIN_INVALID` `{ retriesLeft }`; blocked → `PIN_BLOCKED`. */
 export const verifyPin: PivCommand<string, void> = {
   operation: 'verify-pin',
-  getApdu: (pin) => ({ cla: 0x00, ins: PIV_INS.VERIFY, p1: 0x00, p2: KEY_REF.PIN, data: encodePin(pin) }),
-  parseResponse(r) {
-    if (r.sw !== 0x9000) throw pivErrorForStatus(r.sw, 'verify-pin');
-  },
+  getApdu: (pin) => pivApdu(PIV_INS.VERIFY, 0x00, KEY_REF.PIN, { data: encodePin(pin) }),
+  parseResponse: (r) => void okData(r, 'verify-pin'),
 };
 
 /** VERIFY with no data: whether the PIN is verified, else how many tries are left (0 when blocked). */
 export const getPinStatus: PivCommand<void, PinStatus> = {
   operation: 'verify-pin',
-  getApdu: () => ({ cla: 0x00, ins: PIV_INS.VERIFY, p1: 0x00, p2: KEY_REF.PIN }),
+  getApdu: () => pivApdu(PIV_INS.VERIFY, 0x00, KEY_REF.PIN),
   parseResponse(r) {
     if (r.sw === 0x9000) return { verified: true };
     if ((r.sw & 0xfff0) === 0x63c0) return { verified: false, retriesLeft: r.sw & 0x0f };
@@ -65,16 +63,11 @@ function changeReference(reference: PinReference): PivCommand<{ current: string;
   const op = reference === 'PIN' ? 'change-pin' : 'change-puk';
   return {
     operation: op,
-    getApdu: ({ current, next }) => ({
-      cla: 0x00,
-      ins: PIV_INS.CHANGE_REFERENCE_DATA,
-      p1: 0x00,
-      p2: reference === 'PIN' ? KEY_REF.PIN : KEY_REF.PUK,
-      data: concatBytes(encodePin(current, reference), encodePin(next, reference)),
-    }),
-    parseResponse(r) {
-      if (r.sw !== 0x9000) throw pivErrorForStatus(r.sw, op);
-    },
+    getApdu: ({ current, next }) =>
+      pivApdu(PIV_INS.CHANGE_REFERENCE_DATA, 0x00, reference === 'PIN' ? KEY_REF.PIN : KEY_REF.PUK, {
+        data: concatBytes(encodePin(current, reference), encodePin(next, reference)),
+      }),
+    parseResponse: (r) => void okData(r, op),
   };
 }
 
@@ -86,14 +79,9 @@ export const changePuk = changeReference('PUK');
 /** RESET RETRY COUNTER: the PUK unblocks the PIN and sets a new one. Wrong PUK → `PIN_INVALID` `{ reference: 'PUK' }`. */
 export const unblockPin: PivCommand<{ puk: string; newPin: string }, void> = {
   operation: 'unblock-pin',
-  getApdu: ({ puk, newPin }) => ({
-    cla: 0x00,
-    ins: PIV_INS.RESET_RETRY_COUNTER,
-    p1: 0x00,
-    p2: KEY_REF.PIN,
-    data: concatBytes(encodePin(puk, 'PUK'), encodePin(newPin, 'PIN')),
-  }),
-  parseResponse(r) {
-    if (r.sw !== 0x9000) throw pivErrorForStatus(r.sw, 'unblock-pin');
-  },
+  getApdu: ({ puk, newPin }) =>
+    pivApdu(PIV_INS.RESET_RETRY_COUNTER, 0x00, KEY_REF.PIN, {
+      data: concatBytes(encodePin(puk, 'PUK'), encodePin(newPin, 'PIN')),
+    }),
+  parseResponse: (r) => void okData(r, 'unblock-pin'),
 };

@@ -14,7 +14,7 @@
 import { toHex } from '../bytes';
 import { isAppError } from '../app-error';
 import { findTlv, decodeTlv } from '../apdu/tlv';
-import { okData, type PivCommand } from './command';
+import { okData, pivApdu, type PivCommand } from './command';
 import { PIV_AID, PIV_INS } from './constants';
 import { pivError, pivErrorForStatus } from './errors';
 
@@ -57,7 +57,7 @@ export function parseApplicationProperties(data: Uint8Array): ApplicationPropert
 /** SELECT the PIV application. 6A82 (no such application) → `NOT_PIV`. */
 export const selectPiv: PivCommand<void, ApplicationProperties> = {
   operation: 'select',
-  getApdu: () => ({ cla: 0x00, ins: PIV_INS.SELECT, p1: 0x04, p2: 0x00, data: PIV_AID, le: 256 }),
+  getApdu: () => pivApdu(PIV_INS.SELECT, 0x04, 0x00, { data: PIV_AID, le: 256 }),
   parseResponse(r) {
     if (r.sw === 0x6a82)
       throw pivError(

@@ -11,7 +11,7 @@
  *   RESET            00 FB 00 00          only when PIN and PUK are both blocked
  */
 import { decodeTlv } from '../apdu/tlv';
-import { okData, type PivCommand } from './command';
+import { okData, pivApdu, type PivCommand } from './command';
 import {
   PIN_POLICY,
   PIV_INS,
@@ -37,12 +37,10 @@ export function versionAtLeast(a: FirmwareVersion, major: number, minor = 0, pat
   return a.major !== major ? a.major > major : a.minor !== minor ? a.minor > minor : a.patch >= patch;
 }
 
-const simple = (ins: number, p1 = 0, p2 = 0) => ({ cla: 0x00, ins, p1, p2 });
-
 /** GET VERSION. */
 export const getVersion: PivCommand<void, FirmwareVersion> = {
   operation: 'get-version',
-  getApdu: () => ({ ...simple(PIV_INS.YK_GET_VERSION), le: 256 }),
+  getApdu: () => pivApdu(PIV_INS.YK_GET_VERSION, 0x00, 0x00, { le: 256 }),
   parseResponse(r) {
     const d = okData(r, 'get-version');
     if (d.length < 3) throw pivError('RESPONSE_INVALID', 'GET VERSION answered fewer than 3 bytes');
@@ -53,7 +51,7 @@ export const getVersion: PivCommand<void, FirmwareVersion> = {
 /** GET SERIAL. */
 export const getSerial: PivCommand<void, number> = {
   operation: 'get-serial',
-  getApdu: () => ({ ...simple(PIV_INS.YK_GET_SERIAL), le: 256 }),
+  getApdu: () => pivApdu(PIV_INS.YK_GET_SERIAL, 0x00, 0x00, { le: 256 }),
   parseResponse(r) {
     const d = okData(r, 'get-serial');
     if (d.length !== 4) throw pivError('RESPONSE_INVALID', 'GET SERIAL answered other than 4 bytes');
@@ -110,7 +108,7 @@ export const getMetadata: PivCommand<number, SlotMetadata> = {
   getApdu: (ref) => {
     if (!isKeySlot(ref) && ![0x9b, 0x80, 0x81, 0xf9].includes(ref))
       throw pivError('INVALID_ARGUMENT', `no metadata for reference ${ref.toString(16)}`);
-    return { ...simple(PIV_INS.YK_GET_METADATA, 0x00, ref), le: 256 };
+    return pivApdu(PIV_INS.YK_GET_METADATA, 0x00, ref, { le: 256 });
   },
   parseResponse: (r) => parseMetadata(okData(r, 'get-metadata')),
 };
@@ -121,7 +119,7 @@ export const setPinRetries: PivCommand<{ pinTries: number; pukTries: number }, v
   getApdu: ({ pinTries, pukTries }) => {
     for (const n of [pinTries, pukTries])
       if (!Number.isInteger(n) || n < 1 || n > 255) throw pivError('INVALID_ARGUMENT', 'retry counts must be 1..255');
-    return simple(PIV_INS.YK_SET_PIN_RETRIES, pinTries, pukTries);
+    return pivApdu(PIV_INS.YK_SET_PIN_RETRIES, pinTries, pukTries);
   },
   parseResponse: (r) => void okData(r, 'set-pin-retries'),
 };
@@ -131,7 +129,7 @@ export const attest: PivCommand<number, Uint8Array> = {
   operation: 'attest',
   getApdu: (slot) => {
     if (!isKeySlot(slot)) throw pivError('INVALID_ARGUMENT', `slot ${slot.toString(16)} is not a key slot`);
-    return { ...simple(PIV_INS.YK_ATTEST, slot, 0x00), le: 0 };
+    return pivApdu(PIV_INS.YK_ATTEST, slot, 0x00, { le: 0 });
   },
   parseResponse: (r) => okData(r, 'attest'),
 };
@@ -139,6 +137,6 @@ export const attest: PivCommand<number, Uint8Array> = {
 /** RESET of the PIV application (only accepted once PIN and PUK are blocked). */
 export const resetPiv: PivCommand<void, void> = {
   operation: 'reset',
-  getApdu: () => simple(PIV_INS.YK_RESET),
+  getApdu: () => pivApdu(PIV_INS.YK_RESET, 0x00, 0x00),
   parseResponse: (r) => void okData(r, 'reset'),
 };

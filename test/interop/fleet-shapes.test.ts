@@ -19,20 +19,40 @@ afterEach(async () => {
 
 const piv = (...args: string[]) => h!.run('yubico-piv-tool', ['-r', h!.reader, ...args]);
 
-describe('yubico-piv-tool on the fleet shapes', () => {
-  it('YubiKey 4: version 4.3.7, a 3DES management key changed, a P-384 key generated with it', async () => {
-    h = await startPcscHarness('yubikey-4');
-    expect(expectOk(await piv('-a', 'status')).stdout).toMatch(/Version:\s+4\.3\.7/);
-    expectOk(await piv('-a', 'set-mgm-key', `--key=${DEFAULT_KEY}`, '-n', NEW_KEY));
-    expect((await piv('-a', 'generate', '-s', '9a', '-A', 'ECCP384', `--key=${DEFAULT_KEY}`)).code).not.toBe(0);
-    expectOk(await piv('-a', 'generate', '-s', '9a', '-A', 'ECCP384', `--key=${NEW_KEY}`, '-o', '9a.pub'));
-  }, 300_000);
+/**
+ * Each shape: its version, a key generation it must refuse (the old 3DES key after the change, or an
+ * algorithm the applet does not list) and one it must accept with the new key.
+ */
+const SHAPES = [
+  {
+    name: 'YubiKey 4: version 4.3.7, a 3DES management key changed, a P-384 key generated with it',
+    profile: 'yubikey-4',
+    version: /Version:\s+4\.3\.7/,
+    refused: { algorithm: 'ECCP384', key: DEFAULT_KEY },
+    generated: 'ECCP384',
+  },
+  {
+    name: 'the foreign applet: reports 5.7.0, takes 3DES, refuses RSA-1024 (which it does not list)',
+    profile: 'piv-partial',
+    version: /Version:\s+5\.7\.0/,
+    refused: { algorithm: 'RSA1024', key: NEW_KEY },
+    generated: 'ECCP256',
+  },
+] as const;
 
-  it('the foreign applet: reports 5.7.0, takes 3DES, refuses RSA-1024 (which it does not list)', async () => {
-    h = await startPcscHarness('piv-partial');
-    expect(expectOk(await piv('-a', 'status')).stdout).toMatch(/Version:\s+5\.7\.0/);
-    expectOk(await piv('-a', 'set-mgm-key', `--key=${DEFAULT_KEY}`, '-n', NEW_KEY));
-    expect((await piv('-a', 'generate', '-s', '9a', '-A', 'RSA1024', `--key=${NEW_KEY}`)).code).not.toBe(0);
-    expectOk(await piv('-a', 'generate', '-s', '9a', '-A', 'ECCP256', `--key=${NEW_KEY}`, '-o', '9a.pub'));
-  }, 300_000);
+describe('yubico-piv-tool on the fleet shapes', () => {
+  for (const { name, profile, version, refused, generated } of SHAPES) {
+    it(
+      name,
+      async () => {
+        h = await startPcscHarness(profile);
+        expect(expectOk(await piv('-a', 'status')).stdout).toMatch(version);
+        expectOk(await piv('-a', 'set-mgm-key', `--key=${DEFAULT_KEY}`, '-n', NEW_KEY));
+        const refusal = await piv('-a', 'generate', '-s', '9a', '-A', refused.algorithm, `--key=${refused.key}`);
+        expect(refusal.code).not.toBe(0);
+        expectOk(await piv('-a', 'generate', '-s', '9a', '-A', generated, `--key=${NEW_KEY}`, '-o', '9a.pub'));
+      },
+      300_000,
+    );
+  }
 });

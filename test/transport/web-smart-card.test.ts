@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApduChannel } from '../../src/apdu/channel';
 import { isAppError } from '../../src/app-error';
 import { PivSession } from '../../src/piv/session';
-import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
+import { createVirtualPivCard, type PivCardProfileName } from '../../src/simulator/piv-card/virtual-piv-card';
 import { createSmartCardShim, ShimSmartCardError, type SmartCardShim } from '../../src/simulator/smart-card-shim';
 import type { ReaderInfo } from '../../src/transport/reader-backend';
 import { mapSmartCardError, webSmartCardAvailable } from '../../src/transport/web-smart-card';
@@ -23,6 +23,15 @@ function setUp(): { shim: SmartCardShim; backend: WebSmartCardReaderBackend } {
   const shim = createSmartCardShim();
   backend = new WebSmartCardReaderBackend(shim.api);
   return { shim, backend };
+}
+
+/** A reader holding a virtual card of `profile`, opened by id, with a PIV session over its card transport. */
+async function openPivSession(profile: PivCardProfileName) {
+  const { shim, backend } = setUp();
+  shim.plugReader(READER, createVirtualPivCard({ profile }));
+  const reader = await backend.open(`smart-card:${READER}`);
+  const { transport } = await reader.openCard();
+  return { shim, transport, session: new PivSession(new ApduChannel(transport)) };
 }
 
 /** Waits until the latest list `watch` reported satisfies `check`. */
@@ -79,11 +88,7 @@ describe('WebSmartCardReaderBackend', () => {
   });
 
   it('resets on disconnect when the PIN was verified outside a transaction', async () => {
-    const { shim, backend } = setUp();
-    shim.plugReader(READER, createVirtualPivCard({ profile: 'yubikey-5.7' }));
-    const reader = await backend.open(`smart-card:${READER}`);
-    const { transport } = await reader.openCard();
-    const session = new PivSession(new ApduChannel(transport));
+    const { shim, transport, session } = await openPivSession('yubikey-5.7');
     await session.select();
     await session.verifyPin('123456');
     await transport.close();
@@ -91,11 +96,7 @@ describe('WebSmartCardReaderBackend', () => {
   });
 
   it('leaves the card as it is after a run that only read it, and passes the work’s own error through', async () => {
-    const { shim, backend } = setUp();
-    shim.plugReader(READER, createVirtualPivCard({ profile: 'piv-generic' }));
-    const reader = await backend.open(`smart-card:${READER}`);
-    const { transport } = await reader.openCard();
-    const session = new PivSession(new ApduChannel(transport));
+    const { shim, transport, session } = await openPivSession('piv-generic');
     const oops = new Error('the work failed');
     await expect(
       transport.transaction!(async () => {

@@ -36,32 +36,36 @@ export const INS = {
   SET_MANAGEMENT_KEY: 0xff,
 } as const;
 
-const PIV: ReadonlyMap<number, CardCommandHandler> = new Map<number, CardCommandHandler>([
-  [INS.VERIFY, verify],
-  [INS.CHANGE_REFERENCE_DATA, changeReference],
-  [INS.RESET_RETRY_COUNTER, resetRetryCounter],
-  [INS.GENERATE_ASYMMETRIC_KEY_PAIR, generateKeyPair],
-  [INS.GENERAL_AUTHENTICATE, generalAuthenticate],
-  [INS.GET_DATA, getData],
-  [INS.PUT_DATA, putData],
-]);
+/** Which cards answer an instruction: every PIV card, YubiKeys, or YubiKeys from firmware 5.7 on. */
+type AnsweredBy = 'piv' | 'yubico' | 'yubico-5.7';
 
-const YUBICO: ReadonlyMap<number, CardCommandHandler> = new Map<number, CardCommandHandler>([
-  ...PIV,
-  [INS.GET_METADATA, getMetadata],
-  [INS.GET_SERIAL, getSerial],
-  [INS.ATTEST, attest],
-  [INS.SET_PIN_RETRIES, setPinRetries],
-  [INS.RESET, resetCard],
-  [INS.GET_VERSION, getVersion],
-  [INS.IMPORT_KEY, importAsymmetricKey],
-  [INS.SET_MANAGEMENT_KEY, setManagementKey],
-]);
+/** Each instruction the card knows, its handler, and which cards answer it. */
+const COMMANDS: readonly (readonly [ins: number, handler: CardCommandHandler, by: AnsweredBy])[] = [
+  [INS.VERIFY, verify, 'piv'],
+  [INS.CHANGE_REFERENCE_DATA, changeReference, 'piv'],
+  [INS.RESET_RETRY_COUNTER, resetRetryCounter, 'piv'],
+  [INS.GENERATE_ASYMMETRIC_KEY_PAIR, generateKeyPair, 'piv'],
+  [INS.GENERAL_AUTHENTICATE, generalAuthenticate, 'piv'],
+  [INS.GET_DATA, getData, 'piv'],
+  [INS.PUT_DATA, putData, 'piv'],
+  [INS.GET_METADATA, getMetadata, 'yubico'],
+  [INS.GET_SERIAL, getSerial, 'yubico'],
+  [INS.ATTEST, attest, 'yubico'],
+  [INS.SET_PIN_RETRIES, setPinRetries, 'yubico'],
+  [INS.RESET, resetCard, 'yubico'],
+  [INS.GET_VERSION, getVersion, 'yubico'],
+  [INS.IMPORT_KEY, importAsymmetricKey, 'yubico'],
+  [INS.SET_MANAGEMENT_KEY, setManagementKey, 'yubico'],
+  [INS.MOVE_KEY, moveKey, 'yubico-5.7'],
+];
 
-const YUBICO_57: ReadonlyMap<number, CardCommandHandler> = new Map<number, CardCommandHandler>([
-  ...YUBICO,
-  [INS.MOVE_KEY, moveKey],
-]);
+/** The instructions that the cards named in `by` answer, with their handlers. */
+const answeredBy = (...by: AnsweredBy[]): ReadonlyMap<number, CardCommandHandler> =>
+  new Map(COMMANDS.filter((c) => by.includes(c[2])).map(([ins, handler]) => [ins, handler]));
+
+const PIV = answeredBy('piv');
+const YUBICO = answeredBy('piv', 'yubico');
+const YUBICO_57 = answeredBy('piv', 'yubico', 'yubico-5.7');
 
 /** The instruction table for a profile. */
 export function commandsFor(profile: PivCardProfile): ReadonlyMap<number, CardCommandHandler> {
