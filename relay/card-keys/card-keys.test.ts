@@ -12,14 +12,8 @@ import { sealKeyFile } from '../../src/workflows/master-key-file';
 import { describeStore } from '../../test/support/describe-store';
 import { USERS } from '../../test/support/mail-world';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
-import {
-  buildSelfServiceApp,
-  cardSigns,
-  json,
-  leakSources,
-  slotKey,
-  useMailWorld,
-} from '../self-service/self-service-fixture';
+import { buildSelfServiceApp, cardSigns, json, slotKey, useMailWorld } from '../self-service/self-service-fixture';
+import { leakSources } from '../self-service/leak-fixture';
 import { fromBase64, toBase64 } from './kek';
 import { createCardKeyVault } from './vault';
 
