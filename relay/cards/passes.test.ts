@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
+import { rejectionOf } from '../../test/support/rejection';
 import { createFakeTenant } from '../../test/support/fake-tenant';
 import { bearerFor, buildTestApp, PEOPLE } from '../../test/support/relay-app';
 import type { RelayDatabase } from '../db/connect';
@@ -19,12 +20,6 @@ async function activeCard(database: RelayDatabase, cardId: string): Promise<void
   await transitionCard(database.db, { cardId, transition: 'activate', expectedVersion: 1 }, OLIVIA);
 }
 
-const errorOf = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-
 describeStore('card passes', (target) => {
   it("records the pass id against a card its user holds, and a newer pass replaces the older; read back as the card's pass", async () => {
     const { database } = await target.fresh();
@@ -40,18 +35,15 @@ describeStore('card passes', (target) => {
   it('refuses a card the registry does not know, one not in hands, and one another user holds, recording nothing', async () => {
     const { database } = await target.fresh();
     await activeCard(database, 'yk:2');
-    expect(await errorOf(recordCardPass(database.db, 'yk:9', { tapId: 't', userOid: BEN }, OLIVIA))).toMatchObject({
-      code: 'CARD_NOT_REGISTERED',
-      fields: { status: 404 },
-    });
-    expect(
-      await errorOf(recordCardPass(database.db, 'yk:2', { tapId: 't', userOid: 'oid-eve' }, OLIVIA)),
-    ).toMatchObject({ code: 'PASS_NOT_FOR_CARD', fields: { status: 409, state: 'active' } });
-    await transitionCard(database.db, { cardId: 'yk:2', transition: 'retire', expectedVersion: 2 }, OLIVIA);
-    expect(await errorOf(recordCardPass(database.db, 'yk:2', { tapId: 't', userOid: BEN }, OLIVIA))).toMatchObject({
+    const refusal = (cardId: string, userOid: string) =>
+      rejectionOf(recordCardPass(database.db, cardId, { tapId: 't', userOid }, OLIVIA), 'relay');
+    expect(await refusal('yk:9', BEN)).toMatchObject({ code: 'CARD_NOT_REGISTERED', fields: { status: 404 } });
+    expect(await refusal('yk:2', 'oid-eve')).toMatchObject({
       code: 'PASS_NOT_FOR_CARD',
-      fields: { state: 'retired' },
+      fields: { status: 409, state: 'active' },
     });
+    await transitionCard(database.db, { cardId: 'yk:2', transition: 'retire', expectedVersion: 2 }, OLIVIA);
+    expect(await refusal('yk:2', BEN)).toMatchObject({ code: 'PASS_NOT_FOR_CARD', fields: { state: 'retired' } });
     expect(await database.db.selectFrom('card_passes').selectAll().execute()).toEqual([]);
   });
 
