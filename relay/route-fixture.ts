@@ -34,10 +34,11 @@ export async function twoRelays<T>(target: StoreTarget, base: string): Promise<R
   return {
     database: fresh.database,
     async call(who, method, path, body, app = 0) {
-      const json = body === undefined ? {} : { 'Content-Type': 'application/json' };
+      const headers: Record<string, string> = { ...(await bearerFor(tenant, who)) };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
       const res = await apps[app]!.request(`${base}${path}`, {
         method,
-        headers: { ...(await bearerFor(tenant, who)), ...json },
+        headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();
