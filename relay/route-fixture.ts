@@ -5,7 +5,7 @@
  */
 import type { StoreTarget } from '../test/support/describe-store';
 import { createFakeTenant } from '../test/support/fake-tenant';
-import { bearerFor, buildTestApp, type Person } from '../test/support/relay-app';
+import { bearerFor, buildTestApp, type Person, type TestAppDeps } from '../test/support/relay-app';
 import type { RelayDatabase } from './db/connect';
 
 /** What a route answered: its status and its JSON body (null when the body is empty). */
@@ -24,12 +24,19 @@ export interface RouteWorld<T> {
   database: RelayDatabase;
 }
 
-/** Starts two relay instances on a fresh database of `target`, their routes reached below `base`. */
-export async function twoRelays<T>(target: StoreTarget, base: string): Promise<RouteWorld<T>> {
+/**
+ * Starts two relay instances on a fresh database of `target`, their routes reached below `base`, with
+ * `deps` (e.g. another configuration) for both.
+ */
+export async function twoRelays<T>(
+  target: StoreTarget,
+  base: string,
+  deps: Omit<TestAppDeps, 'fetch' | 'database'> = {},
+): Promise<RouteWorld<T>> {
   const fresh = await target.fresh();
   const tenant = await createFakeTenant();
   const apps = [fresh.database, await fresh.another()].map(
-    (database) => buildTestApp({ fetch: tenant.fetch, database }).app,
+    (database) => buildTestApp({ ...deps, fetch: tenant.fetch, database }).app,
   );
   return {
     database: fresh.database,
