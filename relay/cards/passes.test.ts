@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
 import { rejectionOf } from '../../test/support/rejection';
-import { createFakeTenant } from '../../test/support/fake-tenant';
-import { bearerFor, buildTestApp, PEOPLE } from '../../test/support/relay-app';
+import { PEOPLE } from '../../test/support/relay-app';
 import type { RelayDatabase } from '../db/connect';
+import { twoRelays } from '../route-fixture';
 import { publishTemplate } from '../templates/store';
 import { cardTemplate } from '../templates/template-fixture';
 import { issueToBen } from './card-fixture';
@@ -58,23 +58,15 @@ describeStore('card passes', (target) => {
   });
 
   it('is reached over PUT and GET /api/cards/:cardId/pass by operators, with a closed body', async () => {
-    const { database } = await target.fresh();
+    const { call, database } = await twoRelays(target, '/api/cards/yk:4/pass');
     await activeCard(database, 'yk:4');
-    const tenant = await createFakeTenant();
-    const { app } = buildTestApp({ fetch: tenant.fetch, database });
-    const call = async (who: typeof PEOPLE.olivia, method: string, body?: unknown) =>
-      app.request('/api/cards/yk:4/pass', {
-        method,
-        headers: { ...(await bearerFor(tenant, who)), 'Content-Type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    expect(await (await call(PEOPLE.olivia, 'GET')).json()).toEqual({ pass: null });
+    expect((await call(PEOPLE.olivia, 'GET', '')).json).toEqual({ pass: null });
     // A stray field (a code, say) is refused, never stored.
-    const stray = await call(PEOPLE.olivia, 'PUT', { tapId: 'tap-1', userOid: BEN, temporaryAccessPass: 'x' });
+    const stray = await call(PEOPLE.olivia, 'PUT', '', { tapId: 'tap-1', userOid: BEN, temporaryAccessPass: 'x' });
     expect(stray.status).toBe(400);
-    expect((await call(PEOPLE.adam, 'PUT', { tapId: 'tap-1', userOid: BEN })).status).toBe(403);
-    expect((await call(PEOPLE.olivia, 'PUT', { tapId: 'tap-1', userOid: BEN })).status).toBe(200);
-    expect(await (await call(PEOPLE.priya, 'GET')).json()).toMatchObject({
+    expect((await call(PEOPLE.adam, 'PUT', '', { tapId: 'tap-1', userOid: BEN })).status).toBe(403);
+    expect((await call(PEOPLE.olivia, 'PUT', '', { tapId: 'tap-1', userOid: BEN })).status).toBe(200);
+    expect((await call(PEOPLE.priya, 'GET', '')).json).toMatchObject({
       pass: { tapId: 'tap-1', userOid: BEN, createdBy: { name: PEOPLE.olivia.name } },
     });
   });
