@@ -6,9 +6,9 @@
  */
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { createFakeTenant } from '../../test/support/fake-tenant';
-import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
+import { PEOPLE } from '../../test/support/relay-app';
 import { batchMailKey, type Batch, type BatchItemInput } from '../../src/relay-api/batch-contract';
+import { twoRelays } from '../route-fixture';
 
 /** An answer of the batch routes: a batch, a list, a claim or an error. */
 type Answer = Batch & { error: { code: string }; batches: Batch[]; claimed: string[] };
@@ -30,24 +30,8 @@ const GROUP = { kind: 'group', id: 'a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d', label
 
 describeStore('/api/batches', (target) => {
   async function world() {
-    const fresh = await target.fresh();
-    const tenant = await createFakeTenant();
-    const apps = [fresh.database, await fresh.another()].map(
-      (database) => buildTestApp({ fetch: tenant.fetch, database }).app,
-    );
-    const call = async (who: Person, method: string, path: string, body?: unknown, app = 0) => {
-      const res = await apps[app]!.request(`/api/batches${path}`, {
-        method,
-        headers: {
-          ...(await bearerFor(tenant, who)),
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, json: (text ? JSON.parse(text) : null) as Answer };
-    };
-    return { call, db: fresh.database.db };
+    const { call, database } = await twoRelays<Answer>(target, '/api/batches');
+    return { call, db: database.db };
   }
 
   it('starts one open batch per group, with pending and skipped users, for operators only', async () => {

@@ -11,15 +11,11 @@ import { managementKeyCipher } from '../../src/piv/crypto/block-cipher';
 import { sealKeyFile } from '../../src/workflows/master-key-file';
 import { describeStore } from '../../test/support/describe-store';
 import { USERS } from '../../test/support/mail-world';
+import { PEOPLE, testRelayConfig } from '../../test/support/relay-app';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
-import {
-  buildSelfServiceApp,
-  cardSigns,
-  json,
-  leakSources,
-  slotKey,
-  useMailWorld,
-} from '../self-service/self-service-fixture';
+import { buildSelfServiceApp, cardSigns, json, slotKey, useMailWorld } from '../self-service/self-service-fixture';
+import { leakSources } from '../self-service/leak-fixture';
+import { twoRelays } from '../route-fixture';
 import { fromBase64, toBase64 } from './kek';
 import { createCardKeyVault } from './vault';
 
@@ -167,5 +163,16 @@ describeStore('/api/card-keys', (target) => {
         .ensure()
         .catch((e: { code?: string }) => e.code),
     ).toBe('KEK_WRONG');
+  });
+
+  it('answers 503 CARD_KEYS_UNAVAILABLE on the card-key routes when the relay holds no KEK', async () => {
+    const config = { ...testRelayConfig(), kek: undefined };
+    const { call } = await twoRelays<{ error?: { code: string } }>(target, '/api/card-keys', { config });
+    const refusals = [
+      await call(PEOPLE.adam, 'GET', '/master-key'),
+      await call(PEOPLE.adam, 'POST', '/master-key/import', { keyFile: '{}', passphrase: PASSPHRASE }),
+      await call(PEOPLE.olivia, 'POST', '/yk:1/release', { operation: 'issue', secret: 'puk' }),
+    ];
+    for (const { status, json } of refusals) expect([status, json.error?.code]).toEqual([503, 'CARD_KEYS_UNAVAILABLE']);
   });
 });

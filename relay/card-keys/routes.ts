@@ -25,7 +25,7 @@ import type { Schema } from '../db/schema';
 import type { TokenVerifier } from '../token';
 import { validJson } from '../validate';
 import { answerManagementAuth, deriveSecret, identityOf, recordedSubject, type SecretSubject } from './derive';
-import type { CardKeyVault } from './vault';
+import { requireVault, type CardKeyVault } from './vault';
 
 /** What the card-key routes need. */
 export interface CardKeyRouteDeps {
@@ -55,16 +55,6 @@ const actorOf = (c: Context<RelayEnv>): Person => {
   const caller = getCaller(c);
   return { oid: caller.oid, name: caller.name || caller.preferredUsername };
 };
-
-function vaultOf(deps: CardKeyRouteDeps): CardKeyVault {
-  if (deps.vault) return deps.vault;
-  throw new AppError(
-    'relay',
-    'CARD_KEYS_UNAVAILABLE',
-    'The relay holds no card keys: set KEYWARD_KEK (or KEYWARD_KEK_FILE) in its configuration.',
-    { status: 503, retryable: false },
-  );
-}
 
 /**
  * The card `cardId` as a subject for `operation` (any operation on a registered card when undefined), with
@@ -125,14 +115,14 @@ export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
   const operators = requireRoles(verifier, config.operatorRole);
   return new Hono<RelayEnv>()
     .get('/master-key', administrators, async (c) => {
-      return c.json((await vaultOf(deps).ensure()) satisfies MasterKeyStatus);
+      return c.json((await requireVault(deps.vault).ensure()) satisfies MasterKeyStatus);
     })
     .post('/master-key/import', administrators, validJson(MasterKeyImportBody), async (c) => {
       const { keyFile, passphrase } = c.req.valid('json');
       const target = { type: 'key' as const, id: 'card-master-key', label: 'Card master key' };
       return c.json(
         await audited(deps, { actor: actorOf(c), action: 'key.import', target }, () =>
-          vaultOf(deps).importKeyFile(keyFile, passphrase),
+          requireVault(deps.vault).importKeyFile(keyFile, passphrase),
         ),
       );
     })
@@ -143,7 +133,7 @@ export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
       const event = { actor: actorOf(c), action: 'key.release', target: cardTarget(cardId, label) };
       return c.json(
         await audited(deps, event, async () => {
-          const vault = vaultOf(deps);
+          const vault = requireVault(deps.vault);
           // The operation's rule first: it refuses whatever the card, without reading the registry.
           if (!(SECRET_RELEASES[body.operation] as readonly string[]).includes(body.secret))
             throw new AppError(
@@ -169,7 +159,11 @@ export function cardKeyRoutes(deps: CardKeyRouteDeps): Hono<RelayEnv> {
       };
       return c.json(
         await audited(deps, event, async () =>
-          answerManagementAuth(vaultOf(deps), await subjectFor(db, cardId, body.operation, body.chuidGuid), body),
+          answerManagementAuth(
+            requireVault(deps.vault),
+            await subjectFor(db, cardId, body.operation, body.chuidGuid),
+            body,
+          ),
         ),
       );
     });

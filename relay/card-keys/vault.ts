@@ -61,6 +61,22 @@ function asRelayRefusal(e: unknown): unknown {
   return e;
 }
 
+/**
+ * The relay's vault, for a route that needs card keys.
+ *
+ * @throws AppError('relay', 'CARD_KEYS_UNAVAILABLE', …, { status: 503 }) when the relay has no KEK
+ *   configured (`vault` undefined).
+ */
+export function requireVault(vault: CardKeyVault | undefined): CardKeyVault {
+  if (vault) return vault;
+  throw new AppError(
+    'relay',
+    'CARD_KEYS_UNAVAILABLE',
+    'The relay holds no card keys: set KEYWARD_KEK (or KEYWARD_KEK_FILE) in its configuration.',
+    { status: 503, retryable: false },
+  );
+}
+
 /** Creates the vault over `db` (migrated) with the KEK `setting`; the KEK is loaded on first use. */
 export function createCardKeyVault(db: Kysely<Schema>, setting: KekSetting): CardKeyVault {
   let keks: Promise<{ current: Kek; previous?: Kek }> | undefined;

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { createFakeTenant } from '../../test/support/fake-tenant';
-import { bearerFor, buildTestApp, PEOPLE } from '../../test/support/relay-app';
+import { rejectionOf } from '../../test/support/rejection';
+import { PEOPLE } from '../../test/support/relay-app';
 import type { RelayDatabase } from '../db/connect';
+import { twoRelays } from '../route-fixture';
 import { publishTemplate } from '../templates/store';
 import { cardTemplate } from '../templates/template-fixture';
 import { issueToBen } from './card-fixture';
@@ -19,12 +20,6 @@ async function activeCard(database: RelayDatabase, cardId: string): Promise<void
   await transitionCard(database.db, { cardId, transition: 'activate', expectedVersion: 1 }, OLIVIA);
 }
 
-const errorOf = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-
 describeStore('card passes', (target) => {
   it("records the pass id against a card its user holds, and a newer pass replaces the older; read back as the card's pass", async () => {
     const { database } = await target.fresh();
@@ -40,18 +35,15 @@ describeStore('card passes', (target) => {
   it('refuses a card the registry does not know, one not in hands, and one another user holds, recording nothing', async () => {
     const { database } = await target.fresh();
     await activeCard(database, 'yk:2');
-    expect(await errorOf(recordCardPass(database.db, 'yk:9', { tapId: 't', userOid: BEN }, OLIVIA))).toMatchObject({
-      code: 'CARD_NOT_REGISTERED',
-      fields: { status: 404 },
-    });
-    expect(
-      await errorOf(recordCardPass(database.db, 'yk:2', { tapId: 't', userOid: 'oid-eve' }, OLIVIA)),
-    ).toMatchObject({ code: 'PASS_NOT_FOR_CARD', fields: { status: 409, state: 'active' } });
-    await transitionCard(database.db, { cardId: 'yk:2', transition: 'retire', expectedVersion: 2 }, OLIVIA);
-    expect(await errorOf(recordCardPass(database.db, 'yk:2', { tapId: 't', userOid: BEN }, OLIVIA))).toMatchObject({
+    const refusal = (cardId: string, userOid: string) =>
+      rejectionOf(recordCardPass(database.db, cardId, { tapId: 't', userOid }, OLIVIA), 'relay');
+    expect(await refusal('yk:9', BEN)).toMatchObject({ code: 'CARD_NOT_REGISTERED', fields: { status: 404 } });
+    expect(await refusal('yk:2', 'oid-eve')).toMatchObject({
       code: 'PASS_NOT_FOR_CARD',
-      fields: { state: 'retired' },
+      fields: { status: 409, state: 'active' },
     });
+    await transitionCard(database.db, { cardId: 'yk:2', transition: 'retire', expectedVersion: 2 }, OLIVIA);
+    expect(await refusal('yk:2', BEN)).toMatchObject({ code: 'PASS_NOT_FOR_CARD', fields: { state: 'retired' } });
     expect(await database.db.selectFrom('card_passes').selectAll().execute()).toEqual([]);
   });
 
@@ -66,23 +58,15 @@ describeStore('card passes', (target) => {
   });
 
   it('is reached over PUT and GET /api/cards/:cardId/pass by operators, with a closed body', async () => {
-    const { database } = await target.fresh();
+    const { call, database } = await twoRelays(target, '/api/cards/yk:4/pass');
     await activeCard(database, 'yk:4');
-    const tenant = await createFakeTenant();
-    const { app } = buildTestApp({ fetch: tenant.fetch, database });
-    const call = async (who: typeof PEOPLE.olivia, method: string, body?: unknown) =>
-      app.request('/api/cards/yk:4/pass', {
-        method,
-        headers: { ...(await bearerFor(tenant, who)), 'Content-Type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    expect(await (await call(PEOPLE.olivia, 'GET')).json()).toEqual({ pass: null });
+    expect((await call(PEOPLE.olivia, 'GET', '')).json).toEqual({ pass: null });
     // A stray field (a code, say) is refused, never stored.
-    const stray = await call(PEOPLE.olivia, 'PUT', { tapId: 'tap-1', userOid: BEN, temporaryAccessPass: 'x' });
+    const stray = await call(PEOPLE.olivia, 'PUT', '', { tapId: 'tap-1', userOid: BEN, temporaryAccessPass: 'x' });
     expect(stray.status).toBe(400);
-    expect((await call(PEOPLE.adam, 'PUT', { tapId: 'tap-1', userOid: BEN })).status).toBe(403);
-    expect((await call(PEOPLE.olivia, 'PUT', { tapId: 'tap-1', userOid: BEN })).status).toBe(200);
-    expect(await (await call(PEOPLE.priya, 'GET')).json()).toMatchObject({
+    expect((await call(PEOPLE.adam, 'PUT', '', { tapId: 'tap-1', userOid: BEN })).status).toBe(403);
+    expect((await call(PEOPLE.olivia, 'PUT', '', { tapId: 'tap-1', userOid: BEN })).status).toBe(200);
+    expect((await call(PEOPLE.priya, 'GET', '')).json).toMatchObject({
       pass: { tapId: 'tap-1', userOid: BEN, createdBy: { name: PEOPLE.olivia.name } },
     });
   });

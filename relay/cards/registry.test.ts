@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { isAppError } from '../../src/app-error';
 import { describeStore } from '../../test/support/describe-store';
+import { rejectionOf } from '../../test/support/rejection';
 import { verifyAuditChain } from '../audit/verify';
 import type { RelayDatabase } from '../db/connect';
 import { publishTemplate, withdrawTemplate } from '../templates/store';
@@ -48,12 +49,6 @@ async function counts(database: RelayDatabase) {
   const audit = await database.db.selectFrom('audit').select('seq').where('action', 'like', 'card.%').execute();
   return { events: events.length, audit: audit.length };
 }
-
-const errorOf = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 describeStore('card registry', (target) => {
   it('moves a card through its lifecycle, one event and one audit row per transition', async () => {
@@ -140,15 +135,19 @@ describeStore('card registry', (target) => {
     const { database } = await withTemplate(await target.fresh());
     await transitionCard(database.db, issue('yk:300', 'Ben'), OLIVIA);
     await transitionCard(database.db, { cardId: 'yk:300', transition: 'retire', expectedVersion: 1 }, PRIYA);
-    const error = await errorOf(
+    const error = await rejectionOf(
       transitionCard(database.db, { cardId: 'yk:300', transition: 'activate', expectedVersion: 1 }, OLIVIA),
+      'relay',
     );
-    expect(isAppError(error, 'relay', 'CARD_CHANGED_ELSEWHERE')).toBe(true);
-    expect(isAppError(error) && error.fields).toMatchObject({ status: 409, current: { state: 'retired', version: 2 } });
-    const notAllowed = await errorOf(
+    expect(error).toMatchObject({
+      code: 'CARD_CHANGED_ELSEWHERE',
+      fields: { status: 409, current: { state: 'retired', version: 2 } },
+    });
+    const notAllowed = await rejectionOf(
       transitionCard(database.db, { cardId: 'yk:300', transition: 'activate', expectedVersion: 2 }, OLIVIA),
+      'relay',
     );
-    expect(isAppError(notAllowed, 'relay', 'TRANSITION_NOT_ALLOWED')).toBe(true);
+    expect(notAllowed.code).toBe('TRANSITION_NOT_ALLOWED');
     expect(await counts(database)).toEqual({ events: 2, audit: 2 });
   });
 
@@ -193,12 +192,14 @@ describeStore('card registry', (target) => {
   it('refuses an issue under a template version that is not published, or withdrawn', async () => {
     const { database } = await withTemplate(await target.fresh());
     const unpublished = { ...issue('yk:600', 'Ben'), issue: { ...issue('yk:600', 'Ben').issue!, templateVersion: 2 } };
-    const e1 = await errorOf(transitionCard(database.db, unpublished, OLIVIA));
-    expect(isAppError(e1, 'relay', 'TEMPLATE_NOT_PUBLISHED')).toBe(true);
-    expect(isAppError(e1) && e1.fields).toMatchObject({ status: 409, templateId: 'tpl-standard', templateVersion: 2 });
+    const e1 = await rejectionOf(transitionCard(database.db, unpublished, OLIVIA), 'relay');
+    expect(e1).toMatchObject({
+      code: 'TEMPLATE_NOT_PUBLISHED',
+      fields: { status: 409, templateId: 'tpl-standard', templateVersion: 2 },
+    });
     await withdrawTemplate(database.db, { kind: 'card', id: 'tpl-standard', expectedVersion: 1 }, ADAM);
-    const e2 = await errorOf(transitionCard(database.db, issue('yk:600', 'Ben'), OLIVIA));
-    expect(isAppError(e2, 'relay', 'TEMPLATE_NOT_PUBLISHED')).toBe(true);
+    const e2 = await rejectionOf(transitionCard(database.db, issue('yk:600', 'Ben'), OLIVIA), 'relay');
+    expect(e2.code).toBe('TEMPLATE_NOT_PUBLISHED');
     expect(await getCard(database.db, 'yk:600')).toBeUndefined();
     expect(await counts(database)).toEqual({ events: 0, audit: 0 });
   });

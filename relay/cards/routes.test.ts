@@ -1,13 +1,15 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { createFakeTenant } from '../../test/support/fake-tenant';
-import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
+import { PEOPLE, type Person } from '../../test/support/relay-app';
 import type { ImportedCard } from '../../src/relay-api/contract';
+import { twoRelays } from '../route-fixture';
 import { cardTemplate } from '../templates/template-fixture';
 import { issueToBen } from './card-fixture';
 
 const { olivia: OLIVIA, priya: PRIYA, adam: ADAM, audrey: AUDREY, nina: NINA } = PEOPLE;
 type Who = Person;
+/** An answer of the card routes: a card, a list of cards, an import or an error. */
+type Answer = Record<string, unknown> & { cards: { cardId: string; state: string }[] };
 
 const issueBen = (expectedVersion: number) =>
   issueToBen(expectedVersion, {
@@ -30,29 +32,16 @@ const imported = (cardId: string, holderName: string): ImportedCard => ({
 
 describeStore('/api/cards', (target) => {
   async function world() {
-    const fresh = await target.fresh();
-    const tenant = await createFakeTenant();
-    // Two relay instances on one database, as behind a load balancer.
-    const apps = [fresh.database, await fresh.another()].map(
-      (database) => buildTestApp({ fetch: tenant.fetch, database }).app,
-    );
-    const get = async (app: number, who: Who, id: string) =>
-      apps[app]!.request(`/api/cards/${id}`, { headers: await bearerFor(tenant, who) });
-    const post = async (app: number, who: Who, path: string, body: unknown, method = 'POST') =>
-      apps[app]!.request(path, {
-        method,
-        headers: { ...(await bearerFor(tenant, who)), 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const { call, database } = await twoRelays<Answer>(target, '/api');
+    const get = (app: number, who: Who, id: string) => call(who, 'GET', `/cards/${id}`, undefined, app);
     const act = (app: number, who: Who, id: string, body: unknown) =>
-      post(app, who, `/api/cards/${id}/transitions`, body);
-    const list = async (who: Who, query: string) =>
-      apps[0]!.request(`/api/cards${query}`, { headers: await bearerFor(tenant, who) });
-    const upload = (who: Who, cards: unknown[]) => post(0, who, '/api/cards/import', { cards });
+      call(who, 'POST', `/cards/${id}/transitions`, body, app);
+    const list = (who: Who, query: string) => call(who, 'GET', `/cards${query}`);
+    const upload = (who: Who, cards: unknown[]) => call(who, 'POST', '/cards/import', { cards });
     // Cards are issued under a published template.
     const body = { expectedVersion: 0, body: cardTemplate() };
-    expect((await post(0, ADAM, '/api/templates/card/tpl-standard', body, 'PUT')).status).toBe(200);
-    return { get, act, list, upload, database: fresh.database };
+    expect((await call(ADAM, 'PUT', '/templates/card/tpl-standard', body)).status).toBe(200);
+    return { get, act, list, upload, database };
   }
 
   it('shows a card issued by one operator to another, and refuses a second issue with the holder', async () => {
@@ -60,7 +49,7 @@ describeStore('/api/cards', (target) => {
     expect((await get(1, PRIYA, 'yk:5001')).status).toBe(404);
     const issued = await act(0, OLIVIA, 'yk:5001', issueBen(0));
     expect(issued.status).toBe(200);
-    expect(await issued.json()).toMatchObject({
+    expect(issued.json).toMatchObject({
       state: 'issued',
       version: 1,
       issuedBy: { oid: 'oid-olivia', name: 'Olivia Operator' },
@@ -68,7 +57,7 @@ describeStore('/api/cards', (target) => {
       serial: 5001,
       keys: [{ slot: '9a' }],
     });
-    expect(await (await get(1, PRIYA, 'yk:5001')).json()).toMatchObject({
+    expect((await get(1, PRIYA, 'yk:5001')).json).toMatchObject({
       state: 'issued',
       holder: { name: 'Ben Member' },
       template: { id: 'tpl-standard', version: 1 },
@@ -76,15 +65,15 @@ describeStore('/api/cards', (target) => {
     // Priya read the card before Olivia issued it (version 0): refused, with the card as it is now.
     const again = await act(1, PRIYA, 'yk:5001', issueBen(0));
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({
+    expect(again.json).toMatchObject({
       error: { code: 'CARD_CHANGED_ELSEWHERE', current: { state: 'issued', holder: { name: 'Ben Member' } } },
     });
     const notAllowed = await act(1, PRIYA, 'yk:5001', issueBen(1));
     expect(notAllowed.status).toBe(409);
-    expect(await notAllowed.json()).toMatchObject({ error: { code: 'TRANSITION_NOT_ALLOWED' } });
+    expect(notAllowed.json).toMatchObject({ error: { code: 'TRANSITION_NOT_ALLOWED' } });
     // A lost report in one place is seen everywhere.
     expect((await act(1, PRIYA, 'yk:5001', { transition: 'retire', expectedVersion: 1, lost: true })).status).toBe(200);
-    const retired = (await (await get(0, OLIVIA, 'yk:5001')).json()) as Record<string, unknown>;
+    const retired = (await get(0, OLIVIA, 'yk:5001')).json;
     expect(retired).toMatchObject({ state: 'retired', version: 2, holder: { oid: '' } });
     expect(retired.lostAt).toEqual(expect.any(String));
   });
@@ -97,7 +86,7 @@ describeStore('/api/cards', (target) => {
     }
     const withPin = await act(0, OLIVIA, 'yk:1', { ...issueBen(0), pin: '123456' });
     expect(withPin.status).toBe(400);
-    expect(await withPin.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect(withPin.json).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
     expect((await act(0, OLIVIA, 'yk:1', { transition: 'issue', expectedVersion: 0 })).status).toBe(400);
     expect((await act(0, OLIVIA, 'yk:1', { transition: 'explode', expectedVersion: 0 })).status).toBe(400);
     expect((await get(0, OLIVIA, 'yk:1')).status).toBe(404);
@@ -108,7 +97,7 @@ describeStore('/api/cards', (target) => {
     const body = issueBen(0);
     const res = await act(0, OLIVIA, 'yk:6001', { ...body, issue: { ...body.issue, templateId: 'tpl-draft' } });
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ error: { code: 'TEMPLATE_NOT_PUBLISHED' } });
+    expect(res.json).toMatchObject({ error: { code: 'TEMPLATE_NOT_PUBLISHED' } });
   });
 
   it("lists a holder's cards, or cards in a state, for operators and administrators", async () => {
@@ -119,13 +108,13 @@ describeStore('/api/cards', (target) => {
     for (const who of [OLIVIA, ADAM]) {
       const res = await list(who, '?holder=oid-ben');
       expect(res.status).toBe(200);
-      const { cards } = (await res.json()) as { cards: { cardId: string; state: string }[] };
+      const { cards } = res.json;
       expect(cards.map((c) => [c.cardId, c.state])).toEqual([
         ['yk:7002', 'active'],
         ['yk:7001', 'issued'],
       ]);
     }
-    const issued = (await (await list(OLIVIA, '?state=issued&limit=5')).json()) as { cards: unknown[] };
+    const issued = (await list(OLIVIA, '?state=issued&limit=5')).json;
     expect(issued.cards).toHaveLength(1);
     for (const who of [AUDREY, NINA]) expect((await list(who, '?holder=oid-ben')).status).toBe(403);
     expect((await list(OLIVIA, '?state=lost')).status).toBe(400);
@@ -139,11 +128,11 @@ describeStore('/api/cards', (target) => {
     const cards = [imported('yk:8001', 'Mallory'), imported('yk:8002', 'Dee'), imported('serial:8003', 'Eve')];
     const res = await upload(ADAM, cards);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    expect(res.json).toMatchObject({
       imported: ['yk:8002', 'serial:8003'],
       conflicts: [{ cardId: 'yk:8001', current: { holder: { name: 'Ben Member' }, version: 1 } }],
     });
-    const again = (await (await upload(ADAM, [imported('yk:8002', 'Mallory')])).json()) as Record<string, unknown>;
+    const again = (await upload(ADAM, [imported('yk:8002', 'Mallory')])).json;
     expect(again).toMatchObject({ imported: [], conflicts: [{ current: { holder: { name: 'Dee' }, version: 1 } }] });
     const rows = await database.db
       .selectFrom('audit')

@@ -6,23 +6,17 @@
  * catcher.
  */
 import { expect, it } from 'vitest';
-import { describeStore } from '../../test/support/describe-store';
 import { publishOn, USERS } from '../../test/support/mail-world';
-import { freshSelfServiceApp, json, refused, slotKey, useMailWorld, type SelfServiceApp } from './self-service-fixture';
+import { describeSelfService, json, refused, useMailWorld } from './self-service-fixture';
 
 const world = useMailWorld();
 
-describeStore('Send email automatically off on the self-service page', (target) => {
-  let relay: SelfServiceApp;
-  const k9a = slotKey('9a');
-
-  async function start() {
-    relay = await freshSelfServiceApp(world(), target);
-  }
+describeSelfService('Send email automatically off on the self-service page', world, (suite) => {
+  const { k9a } = suite;
 
   /** Publishes an email with the pass; `automatic` is its Send email automatically. */
   const email = (subject: string, automatic: boolean) =>
-    publishOn(relay.app, {
+    publishOn(suite.relay().app, {
       name: subject,
       to: '${Mail}',
       subject,
@@ -31,7 +25,7 @@ describeStore('Send email automatically off on the self-service page', (target) 
     });
 
   it('activates, sends the automatic Initiate Card email and holds the other, and says which', async () => {
-    await start();
+    const relay = await suite.start();
     const sent = await email('Welcome (sent at once)', true);
     const held = await email('Welcome (held)', false);
     await relay.publishCardTemplate('tpl-held-initiate', (t) => ({
@@ -60,7 +54,7 @@ describeStore('Send email automatically off on the self-service page', (target) 
   });
 
   it('refuses a request that only a held email would deliver, and shows the code with the email held', async () => {
-    await start();
+    const relay = await suite.start();
     const held = await email('Your requested pass (held)', false);
     await relay.publishCardTemplate('tpl-held-force', (t) => ({
       ...t,

@@ -5,42 +5,29 @@
  * console's Lost report (src/workflows/lost-card.ts, Graph as the operator) removes it.
  */
 import { expect, it } from 'vitest';
-import { describeStore } from '../../test/support/describe-store';
 import { publishOn, USERS } from '../../test/support/mail-world';
 import { tapGraphAs } from '../../test/support/test-entra';
 import { testTls } from '../../test/support/test-tls';
 import { reportCardLost } from '../../src/workflows/lost-card';
 import { cardValues } from '../../src/workflows/operator-tap';
 import { relayAuditLog, relayCardRegistry } from '../../src/workflows/ports';
-import {
-  freshSelfServiceApp,
-  json,
-  slotKey,
-  useMailWorld,
-  type SelfServiceApp,
-  type SlotKey,
-} from './self-service-fixture';
+import { describeSelfService, json, useMailWorld, type SlotKey } from './self-service-fixture';
 
 const world = useMailWorld(testTls);
 
-describeStore('a pass the relay creates for a holder', (target) => {
-  let relay: SelfServiceApp;
-  const k9a = slotKey('9a');
-
-  async function start() {
-    relay = await freshSelfServiceApp(world(), target);
-  }
+describeSelfService('a pass the relay creates for a holder', world, (suite) => {
+  const { k9a } = suite;
 
   /** Activates `cardId` as Ben, proving it with `key`; answers the relay's result. */
   async function activate(cardId: string, key: SlotKey) {
-    const proof = await relay.prove(cardId, 'activate', key);
-    const done = await relay.call(USERS.ben, 'POST', '/api/self-service/activate', { cardId, ...proof });
+    const proof = await suite.relay().prove(cardId, 'activate', key);
+    const done = await suite.relay().call(USERS.ben, 'POST', '/api/self-service/activate', { cardId, ...proof });
     expect(done.status).toBe(200);
     return json<{ tap: { tapCreated: boolean; emailed: boolean; held: string[] } }>(done);
   }
 
   it('names the card in the activation email as the console does: its serial or its id, and its kind in words', async () => {
-    await start();
+    const relay = await suite.start();
     const email = await publishOn(relay.app, {
       name: 'Welcome',
       to: '${Mail}',
@@ -75,7 +62,7 @@ describeStore('a pass the relay creates for a holder', (target) => {
   });
 
   it("records the holder's requested pass for the card, and the console's Lost report removes it in Entra ID", async () => {
-    await start();
+    const relay = await suite.start();
     await relay.publishCardTemplate('tpl-request', (t) => ({
       ...t,
       tap: { ...t.tap, userMayRequest: true, showCode: true, operatorDeliverTemplateId: null },

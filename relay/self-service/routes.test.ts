@@ -4,33 +4,16 @@
  * PostgreSQL, and signatures made by real P-256 keys (the card's 9A and 9E) against a relay nonce.
  */
 import { expect, it } from 'vitest';
-import { describeStore } from '../../test/support/describe-store';
 import { USERS } from '../../test/support/mail-world';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
-import {
-  cardSigns,
-  freshSelfServiceApp,
-  json,
-  leakSources,
-  refused,
-  slotKey,
-  useMailWorld,
-  type SelfServiceApp,
-} from './self-service-fixture';
+import { leakSources } from './leak-fixture';
+import { cardSigns, describeSelfService, json, refused, slotKey, useMailWorld } from './self-service-fixture';
 
 const world = useMailWorld();
 
-describeStore('/api/self-service', (target) => {
-  let relay: SelfServiceApp;
-  const k9a = slotKey('9a');
-  const k9e = slotKey('9e');
-
-  async function start(env: Record<string, string> = {}) {
-    relay = await freshSelfServiceApp(world(), target, env);
-  }
-
+describeSelfService('/api/self-service', world, ({ start, k9a, k9e }) => {
   it('activates an issued card with its 9A proof, creates the pass and sends the Initiate Card email', async () => {
-    await start();
+    const relay = await start();
     const initiate = await relay.publishPassEmail('Welcome: your card is ready');
     await relay.publishCardTemplate('tpl-initiate', (t) => ({
       ...t,
@@ -66,7 +49,7 @@ describeStore('/api/self-service', (target) => {
   });
 
   it('with Force authentication sends the pass only by email, and refuses another key, a replay and no proof', async () => {
-    await start();
+    const relay = await start();
     const deliver = await relay.publishPassEmail('Your requested pass');
     await relay.publishCardTemplate('tpl-force', (t) => ({
       ...t,
@@ -99,7 +82,7 @@ describeStore('/api/self-service', (target) => {
   });
 
   it('refuses what the template does not allow, another holder, a retired card, a guest and an expired nonce', async () => {
-    await start();
+    const relay = await start();
     await relay.publishCardTemplate('tpl-plain', (t) => t);
     const cardId = await relay.issueToBen(7003, 'tpl-plain', [k9a]);
     await relay.operatorTransition(cardId, 'activate', 1);
@@ -147,7 +130,7 @@ describeStore('/api/self-service', (target) => {
   });
 
   it('limits each holder to SELF_SERVICE_RATE_PER_MINUTE requests', async () => {
-    await start({ SELF_SERVICE_RATE_PER_MINUTE: '2' });
+    const relay = await start({ SELF_SERVICE_RATE_PER_MINUTE: '2' });
     await relay.publishCardTemplate('tpl-rate', (t) => t);
     const cardId = await relay.issueToBen(7005, 'tpl-rate', [k9a]);
     const challenge = () =>

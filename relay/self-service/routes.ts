@@ -24,6 +24,7 @@ import { generatesAtActivation, type HolderTap } from '../../src/relay-api/tap-r
 import { outcomeOf } from '../audit/record';
 import { getCaller, requireCaller, type RelayEnv } from '../auth';
 import { deriveSecret, recordedSubject } from '../card-keys/derive';
+import { requireVault } from '../card-keys/vault';
 import { transitionCard, type CardRecord } from '../cards/registry';
 import type { PublishedEmailBody } from '../mail/send-published';
 import { validJson } from '../validate';
@@ -174,15 +175,9 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Hono<RelayEnv> {
   holderPost(app, deps, 'request-tap', RequestTapBody, (a, body) => requestTap(deps, a, body));
   holderPost(app, deps, 'unblock', UnblockBody, async (a, body): Promise<UnblockRelease> => {
     requireAllowed(a.v, 'unblock');
-    if (!deps.vault)
-      throw new AppError(
-        'relay',
-        'CARD_KEYS_UNAVAILABLE',
-        'The relay holds no card keys: set KEYWARD_KEK (or KEYWARD_KEK_FILE) in its configuration.',
-        { status: 503, retryable: false },
-      );
+    const vault = requireVault(deps.vault);
     await requireProof(deps.db, a.v, 'unblock', body, a.now);
-    const released = await deriveSecret(deps.vault, recordedSubject(a.v.card), 'puk');
+    const released = await deriveSecret(vault, recordedSubject(a.v.card), 'puk');
     const target = { type: 'card' as const, id: body.cardId, label: 'PUK for self-service unblock' };
     await deps.audit({ actor: a.holder.actor, action: 'key.release', target, outcome: 'succeeded' });
     await authoriseUnblock(deps.db, a.v.card.holder_oid, body.cardId, a.now);

@@ -13,9 +13,7 @@ import type { Challenge, SelfServicePurpose } from '../../src/relay-api/self-ser
 import type { RelayEndpoint } from '../../src/relay-api/request';
 import type { CardTemplateBody } from '../../src/relay-api/template-schemas';
 import type { RelayDatabase } from '../db/connect';
-import { appendAudit } from '../audit/chain';
-import type { StoreTarget } from '../../test/support/describe-store';
-import type { ScanSource } from '../../test/support/secrecy-scan';
+import { describeStore } from '../../test/support/describe-store';
 import { createMailServices } from '../mail/services';
 import {
   mailConfigEnv,
@@ -198,42 +196,30 @@ type Kind = Pick<
   'credentialType' | 'serial' | 'chuidGuid' | 'managementKeyAlgorithm'
 >;
 
-/** A relay for one test over a fresh database from `target`, with `env`; the catcher is emptied first. */
-export async function freshSelfServiceApp(world: MailWorld, target: StoreTarget, env: Record<string, string> = {}) {
-  world.catcher.clear();
-  return buildSelfServiceApp(world, (await target.fresh()).database, env);
+/** What a self-service suite is given. */
+export interface SelfServiceSuite {
+  /** Starts the test's relay over a fresh database with `env`, the catcher emptied first. */
+  start(env?: Record<string, string>): Promise<SelfServiceApp>;
+  /** The relay `start` started last. */
+  relay(): SelfServiceApp;
+  /** A card's 9A and 9E keys, the same for every test of the suite. */
+  k9a: SlotKey;
+  k9e: SlotKey;
 }
 
-/** Where a secret could leak: the audit trail, the relay's log records, every table of the store. */
-export function leakSources(database: RelayDatabase, logs: Record<string, unknown>[]): ScanSource[] {
-  const tables = ['audit', 'cards', 'card_events', 'card_master_key', 'self_service_challenges'] as const;
-  return [
-    {
-      read: async () =>
-        Promise.all(
-          tables.map(async (t) => ({
-            name: `table ${t}`,
-            values: await database.db.selectFrom(t).selectAll().execute(),
-          })),
-        ),
-      async plant(canary) {
-        const entry = {
-          actorOid: 'scan',
-          actorName: 'scan',
-          action: 'scan.canary',
-          targetType: 'key',
-          targetId: 'scan',
-        };
-        await appendAudit(database.db, { ...entry, targetLabel: '', outcome: 'refused', reason: String(canary.value) });
-        return { places: ['table audit'], remove: async () => {} };
+/** Declares `suite` on both databases (describeStore), its relays in `world` (from {@link useMailWorld}). */
+export function describeSelfService(name: string, world: () => MailWorld, suite: (s: SelfServiceSuite) => void) {
+  describeStore(name, (target) => {
+    let relay: SelfServiceApp | undefined;
+    suite({
+      relay: () => relay!,
+      async start(env = {}) {
+        world().catcher.clear();
+        relay = await buildSelfServiceApp(world(), (await target.fresh()).database, env);
+        return relay;
       },
-    },
-    {
-      read: async () => [{ name: 'relay log', values: [...logs] }],
-      async plant(canary) {
-        logs.push({ msg: 'canary', value: canary.value });
-        return { places: ['relay log'], remove: async () => void logs.pop() };
-      },
-    },
-  ];
+      k9a: slotKey('9a'),
+      k9e: slotKey('9e'),
+    });
+  });
 }

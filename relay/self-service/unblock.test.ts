@@ -6,40 +6,30 @@
  * derivation the operator's release gives), audited; every refusal says why and is audited.
  */
 import { expect, it } from 'vitest';
-import { describeStore } from '../../test/support/describe-store';
 import { USERS } from '../../test/support/mail-world';
 import { scanForSecrets } from '../../test/support/secrecy-scan';
-import {
-  freshSelfServiceApp,
-  json,
-  leakSources,
-  refused,
-  slotKey,
-  useMailWorld,
-  type SelfServiceApp,
-} from './self-service-fixture';
+import { leakSources } from './leak-fixture';
+import { describeSelfService, json, refused, slotKey, useMailWorld } from './self-service-fixture';
 
-const world = useMailWorld();
-
-describeStore('/api/self-service unblock', (target) => {
-  let relay: SelfServiceApp;
-  const k9a = slotKey('9a');
-  const k9e = slotKey('9e');
+describeSelfService('/api/self-service unblock', useMailWorld(), (suite) => {
+  const { k9a, k9e } = suite;
 
   /** A fresh relay (each test's own database) with a template that allows the unblock and one that does not. */
   async function setUp() {
-    relay = await freshSelfServiceApp(world(), target, { SELF_SERVICE_RATE_PER_MINUTE: '100' });
+    const relay = await suite.start({ SELF_SERVICE_RATE_PER_MINUTE: '100' });
     await relay.publishCardTemplate('tpl-unblock', (t) => ({ ...t, issue: { ...t.issue, selfServiceUnblock: true } }));
     await relay.publishCardTemplate('tpl-no-unblock', (t) => t);
+    return relay;
   }
 
-  const post = (who: string, path: string, body: object) => relay.call(who, 'POST', `/api/self-service/${path}`, body);
+  const post = (who: string, path: string, body: object) =>
+    suite.relay().call(who, 'POST', `/api/self-service/${path}`, body);
 
   /** Ben's unblock challenge on `cardId`, answered by `key` (the card's 9E unless told). */
-  const proof = (cardId: string, key = k9e) => relay.prove(cardId, 'unblock', key);
+  const proof = (cardId: string, key = k9e) => suite.relay().prove(cardId, 'unblock', key);
 
   it('releases the PUK the relay derives for that card only, audited, and records the locked card active again', async () => {
-    await setUp();
+    const relay = await setUp();
     const cardId = await relay.issueToBen(7101, 'tpl-unblock', [k9a, k9e]);
     await relay.operatorTransition(cardId, 'activate', 1);
     await relay.operatorTransition(cardId, 'lock', 2);
@@ -89,7 +79,7 @@ describeStore('/api/self-service unblock', (target) => {
   });
 
   it("refuses another user's card, a Retired card, a template that does not allow it, a wrong key, a replayed nonce and a guest", async () => {
-    await setUp();
+    const relay = await setUp();
     const cardId = await relay.issueToBen(7102, 'tpl-unblock', [k9a, k9e]);
     await relay.operatorTransition(cardId, 'activate', 1);
     const since = new Date();

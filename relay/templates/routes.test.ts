@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeStore } from '../../test/support/describe-store';
-import { createFakeTenant } from '../../test/support/fake-tenant';
-import { bearerFor, buildTestApp, PEOPLE, type Person } from '../../test/support/relay-app';
+import { PEOPLE, type Person } from '../../test/support/relay-app';
 import { verifyAuditChain } from '../audit/verify';
+import { twoRelays } from '../route-fixture';
 import { cardTemplate, exportTemplate } from './template-fixture';
 
 const { olivia: OLIVIA, adam: ADAM, audrey: AUDREY, nina: NINA } = PEOPLE;
@@ -12,25 +12,12 @@ type Json = Record<string, unknown> & { error?: { code: string; message: string;
 
 describeStore('/api/templates', (target) => {
   async function world() {
-    const fresh = await target.fresh();
-    const tenant = await createFakeTenant();
-    // Two relay instances on one database, as behind a load balancer.
-    const apps = [fresh.database, await fresh.another()].map(
-      (database) => buildTestApp({ fetch: tenant.fetch, database }).app,
-    );
-    const call = async (who: Person, path: string, init: { method?: string; body?: unknown; app?: number } = {}) => {
-      const res = await apps[init.app ?? 0]!.request(`/api/templates${path}`, {
-        method: init.method ?? 'GET',
-        headers: { ...(await bearerFor(tenant, who)), 'Content-Type': 'application/json' },
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      });
-      return { status: res.status, json: (await res.json()) as Json };
-    };
+    const { call, database } = await twoRelays<Json>(target, '/api/templates');
     const publish = (who: Person, kind: string, id: string, expectedVersion: number, body: unknown, app = 0) =>
-      call(who, `/${kind}/${id}`, { method: 'PUT', body: { expectedVersion, body }, app });
+      call(who, 'PUT', `/${kind}/${id}`, { expectedVersion, body }, app);
     const audit = () =>
-      fresh.database.db.selectFrom('audit').select(['action', 'actor_name', 'target_id']).orderBy('seq').execute();
-    return { call, publish, audit, database: fresh.database };
+      database.db.selectFrom('audit').select(['action', 'actor_name', 'target_id']).orderBy('seq').execute();
+    return { call, publish, audit, database };
   }
 
   it('publishes versions an administrator wrote, which every Keyward role reads', async () => {
@@ -45,7 +32,7 @@ describeStore('/api/templates', (target) => {
     expect((await publish(ADA, 'card', 'tpl-standard', 1, renamed)).json).toMatchObject({ version: 2 });
     expect((await publish(ADAM, 'export', 'tap-mail', 0, exportTemplate())).status).toBe(200);
     for (const who of [OLIVIA, ADAM, AUDREY]) {
-      const list = await call(who, '');
+      const list = await call(who, 'GET', '');
       expect(list.status).toBe(200);
       expect(list.json.templates).toMatchObject([
         { kind: 'card', id: 'tpl-standard', version: 2, name: 'Standard staff', body: renamed },
@@ -53,8 +40,8 @@ describeStore('/api/templates', (target) => {
       ]);
     }
     // Issued cards name a version: the old one stays readable.
-    expect((await call(OLIVIA, '/card/tpl-standard/1')).json).toMatchObject({ version: 1, name: 'Standard' });
-    expect((await call(OLIVIA, '/card/tpl-standard/3')).json.error?.code).toBe('TEMPLATE_NOT_FOUND');
+    expect((await call(OLIVIA, 'GET', '/card/tpl-standard/1')).json).toMatchObject({ version: 1, name: 'Standard' });
+    expect((await call(OLIVIA, 'GET', '/card/tpl-standard/3')).json.error?.code).toBe('TEMPLATE_NOT_FOUND');
     expect(await audit()).toEqual([
       { action: 'template.publish', actor_name: 'Adam Admin', target_id: 'card:tpl-standard' },
       { action: 'template.publish', actor_name: 'Ada Admin', target_id: 'card:tpl-standard' },
@@ -69,13 +56,10 @@ describeStore('/api/templates', (target) => {
       expect([refused.status, refused.json.error?.code]).toEqual([403, 'ROLE_MISSING']);
     }
     expect((await publish(ADAM, 'card', 'tpl-standard', 0, cardTemplate())).status).toBe(200);
-    const withdraw = await call(OLIVIA, '/card/tpl-standard/withdraw', {
-      method: 'POST',
-      body: { expectedVersion: 1 },
-    });
+    const withdraw = await call(OLIVIA, 'POST', '/card/tpl-standard/withdraw', { expectedVersion: 1 });
     expect([withdraw.status, withdraw.json.error?.code]).toEqual([403, 'ROLE_MISSING']);
     for (const path of ['', '/card/tpl-standard/1']) {
-      const read = await call(NINA, path);
+      const read = await call(NINA, 'GET', path);
       expect([read.status, read.json.error?.code]).toEqual([403, 'ROLE_MISSING']);
     }
     expect(await audit()).toHaveLength(1);
@@ -132,13 +116,15 @@ describeStore('/api/templates', (target) => {
     await publish(ADAM, 'export', 'tap-mail', 0, exportTemplate());
     await publish(ADAM, 'export', 'tap-mail', 1, exportTemplate());
     const withdraw = (expectedVersion: number, id = 'tap-mail') =>
-      call(ADA, `/export/${id}/withdraw`, { method: 'POST', body: { expectedVersion } });
+      call(ADA, 'POST', `/export/${id}/withdraw`, { expectedVersion });
     const stale = await withdraw(1);
     expect([stale.status, stale.json.error?.code]).toEqual([409, 'TEMPLATE_CHANGED_ELSEWHERE']);
     expect((await withdraw(2)).json).toMatchObject({ version: 2, withdrawn: true });
     expect((await withdraw(2)).json).toMatchObject({ version: 2, withdrawn: true });
-    expect((await call(OLIVIA, '/export/tap-mail/1')).json).toMatchObject({ withdrawn: true });
-    expect((await call(OLIVIA, '')).json.templates).toMatchObject([{ id: 'tap-mail', version: 2, withdrawn: true }]);
+    expect((await call(OLIVIA, 'GET', '/export/tap-mail/1')).json).toMatchObject({ withdrawn: true });
+    expect((await call(OLIVIA, 'GET', '')).json.templates).toMatchObject([
+      { id: 'tap-mail', version: 2, withdrawn: true },
+    ]);
     expect((await withdraw(1, 'never-published')).json.error?.code).toBe('TEMPLATE_NOT_FOUND');
     expect((await audit()).map((r) => r.action)).toEqual(['template.publish', 'template.publish', 'template.withdraw']);
   });

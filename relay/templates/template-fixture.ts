@@ -3,32 +3,30 @@
  * one through the relay's real routes.
  */
 import type { CardTemplateBody, ExportTemplateBody } from '../../src/relay-api/template-schemas';
+import { DEFAULT_CERTIFICATE, emptyCardDraft } from '../../src/workflows/card-templates';
 
-/** A card template: a user is assigned, the activation PIN is shown, no certificate, no TAP. */
+/**
+ * A card template as the editor saves one (src/workflows/card-templates.ts): its new template, with an
+ * enrolled certificate and a TAP the operator generates (60 minutes, usable once, shown and emailed with
+ * tap-mail).
+ */
 export function cardTemplate(id = 'tpl-standard', name = 'Standard'): CardTemplateBody {
+  const draft = emptyCardDraft();
   return {
     id,
+    ...draft,
     name,
     description: 'Staff badge.\nIssued at the helpdesk.',
-    allowedCredentialTypes: ['yubikey', 'piv'],
-    issue: {
-      assignUser: true,
-      pinPolicy: { minLength: 6, maxLength: 8, digitsOnly: true },
-      activationPin: { delivery: 'show' },
-      certificate: { slot: '9a', algorithm: 'ECCP256', subject: 'CN=${DisplayName}', upnSan: '${UserPrincipalName}' },
-    },
+    issue: { ...draft.issue, certificate: { ...DEFAULT_CERTIFICATE } },
     tap: {
+      ...draft.tap,
       enabled: true,
-      userMayRequest: false,
-      forceAuthentication: false,
-      forceAuthenticationDeliverTemplateId: null,
       operatorMayGenerate: true,
       showCode: true,
       operatorDeliverTemplateId: 'tap-mail',
       lifetimeOverrideMinutes: 60,
       usableOnce: true,
     },
-    initiate: { systemGeneratesTap: false, exportTemplateIds: [] },
     updatedAt: '2026-12-01T09:00:00.000Z',
   };
 }
