@@ -7,9 +7,9 @@ import { securityHeaders } from './scripts/security-headers';
 import { selfServiceManifest } from './scripts/self-service-pwa';
 
 /**
- * The head the two apps' pages share, so index.html and self-service/index.html hold only their own title
- * and description: the viewport, and the installed look the manifests take from APP_APPEARANCE (theme
- * colour, icon). The MSAL redirect page is no app and gets none of it.
+ * The head the two apps' pages share, put first in it, so index.html and self-service/index.html hold only
+ * their own title and description: the charset, the viewport, and the installed look the manifests take from
+ * APP_APPEARANCE (theme colour, icon). The MSAL redirect page is no app and keeps its own head.
  */
 function appHead(): Plugin {
   const icon = `/${APP_APPEARANCE.icons[0].src}`;
@@ -19,6 +19,7 @@ function appHead(): Plugin {
       path.endsWith('/auth-redirect.html')
         ? []
         : [
+            { tag: 'meta', attrs: { charset: 'utf-8' } },
             { tag: 'meta', attrs: { name: 'viewport', content: 'width=device-width, initial-scale=1' } },
             { tag: 'meta', attrs: { name: 'theme-color', content: APP_APPEARANCE.theme_color } },
             { tag: 'link', attrs: { rel: 'icon', href: icon, type: 'image/png' } },
