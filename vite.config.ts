@@ -1,10 +1,32 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { resolve } from 'node:path';
 import { APP_APPEARANCE } from './scripts/app-manifest';
 import { securityHeaders } from './scripts/security-headers';
 import { selfServiceManifest } from './scripts/self-service-pwa';
+
+/**
+ * The head the two apps' pages share, put first in it, so index.html and self-service/index.html hold only
+ * their own title and description: the charset, the viewport, and the installed look the manifests take from
+ * APP_APPEARANCE (theme colour, icon). The MSAL redirect page is no app and keeps its own head.
+ */
+function appHead(): Plugin {
+  const icon = `/${APP_APPEARANCE.icons[0].src}`;
+  return {
+    name: 'keyward-app-head',
+    transformIndexHtml: (_html, { path }) =>
+      path.endsWith('/auth-redirect.html')
+        ? []
+        : [
+            { tag: 'meta', attrs: { charset: 'utf-8' } },
+            { tag: 'meta', attrs: { name: 'viewport', content: 'width=device-width, initial-scale=1' } },
+            { tag: 'meta', attrs: { name: 'theme-color', content: APP_APPEARANCE.theme_color } },
+            { tag: 'link', attrs: { rel: 'icon', href: icon, type: 'image/png' } },
+            { tag: 'link', attrs: { rel: 'apple-touch-icon', href: icon } },
+          ],
+  };
+}
 
 /**
  * The PWA build. Three HTML inputs: the operator console, the card holder's self-service page
@@ -41,6 +63,7 @@ export default defineConfig({
       },
     }),
     selfServiceManifest(),
+    appHead(),
   ],
   build: {
     target: 'es2022',
