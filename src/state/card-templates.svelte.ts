@@ -7,16 +7,11 @@ import { AppError } from '../app-error';
 import { TemplateEditorState } from './template-editor.svelte';
 import type { TapPolicyResult } from '../workflows/helpdesk';
 import {
-  cardDraftOf,
   cardDraftProblems,
   clearOrphanedOptions,
   detectCredentialType,
   duplicateCardTemplate,
-  emptyCardDraft,
-  publishCardTemplate,
   publishedCardTemplates,
-  sameCardDraft,
-  withdrawCardTemplate,
   type CardTemplateDraft,
   type DetectedCredential,
   type PublishedCardTemplate,
@@ -24,6 +19,7 @@ import {
 } from '../workflows/card-templates';
 import { publishedExportTemplates, type ExportTemplateRecord } from '../workflows/export-templates';
 import { tenantTapPolicy } from '../workflows/helpdesk';
+import { cardTemplateEditing } from '../workflows/template-editing';
 import type { RelayTemplateStore } from '../workflows/template-store';
 import type { ReaderState } from './readers.svelte';
 import type { SessionState } from './session.svelte';
@@ -52,16 +48,7 @@ export class CardTemplatesState extends TemplateEditorState<PublishedCardTemplat
     private readonly store: RelayTemplateStore,
     canEdit: () => boolean,
   ) {
-    super({
-      empty: emptyCardDraft,
-      draftOf: cardDraftOf,
-      same: sameCardDraft,
-      refresh: () => store.refresh(),
-      list: () => publishedCardTemplates(store),
-      save: (draft, opened) => publishCardTemplate(store, draft, opened, this.#tapPolicy()),
-      remove: (template) => withdrawCardTemplate(store, template),
-      canEdit,
-    });
+    super({ ...cardTemplateEditing(store, () => this.#tapPolicy()), canEdit });
   }
 
   /** Refreshes the copy from the relay, then lists card and data-export templates. */

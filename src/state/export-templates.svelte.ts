@@ -6,15 +6,10 @@
 import { toAppError, type AppError } from '../app-error';
 import { TemplateEditorState } from './template-editor.svelte';
 import {
-  draftOf,
   draftProblems,
-  emptyDraft,
   publishDefaultTemplate,
   publishedExportTemplates,
-  publishExportTemplate,
-  sameDraft,
   unknownVariablesByField,
-  withdrawExportTemplate,
   type DraftErrors,
   type ExportTemplateDraft,
   type PlaceholderField,
@@ -23,6 +18,7 @@ import {
   type TemplateVariable,
 } from '../workflows/export-templates';
 import { insertPlaceholder, previewEmail } from '../workflows/export-template-preview';
+import { exportTemplateEditing } from '../workflows/template-editing';
 import type { RelayTemplateStore } from '../workflows/template-store';
 
 /** What the screens need from the layers below, re-exported so ui/ reads only state/. */
@@ -45,16 +41,7 @@ export class ExportTemplatesState extends TemplateEditorState<
     private readonly store: RelayTemplateStore,
     canEdit: () => boolean,
   ) {
-    super({
-      empty: emptyDraft,
-      draftOf,
-      same: sameDraft,
-      refresh: () => store.refresh(),
-      list: () => publishedExportTemplates(store),
-      save: (draft, opened) => publishExportTemplate(store, draft, opened),
-      remove: (template) => withdrawExportTemplate(store, template),
-      canEdit,
-    });
+    super({ ...exportTemplateEditing(store), canEdit });
   }
 
   /** True when an administrator should be offered the default template: none is published. */

@@ -6,6 +6,7 @@
  * templates: `canEdit` says whether the signed-in caller is one (the relay refuses everyone else anyway).
  */
 import { isAppError, toAppError, type AppError } from '../app-error';
+import type { TemplateEditing } from '../workflows/template-editing';
 import type { Publication } from '../workflows/template-store';
 
 export type { Publication };
@@ -17,20 +18,8 @@ interface Named {
   readonly publication: Publication;
 }
 
-/** How one kind of template is drafted and published. */
-export interface TemplateKind<R extends Named, D> {
-  /** A new template's draft. */
-  empty(): D;
-  draftOf(record: R): D;
-  same(a: D, b: D): boolean;
-  /** Refreshes this browser's copy from the relay; false when the relay did not answer (the copy is shown). */
-  refresh(): Promise<boolean>;
-  /** Every published template of this kind that is not withdrawn. */
-  list(): Promise<readonly R[]>;
-  /** Publishes `draft` as a new template, or as the version after `opened` (the one the administrator opened). */
-  save(draft: D, opened: R | null): Promise<R>;
-  /** Withdraws `record` (at the version the administrator read). */
-  remove(record: R): Promise<unknown>;
+/** How one kind of template is drafted and published, and whether the caller may change it. */
+export interface TemplateKind<R extends Named, D> extends TemplateEditing<R, D> {
   /** True when the signed-in caller may publish and withdraw (an administrator). */
   canEdit(): boolean;
 }
