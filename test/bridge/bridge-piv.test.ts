@@ -4,23 +4,20 @@
  * Also: reader events, what the bridge logs (lengths and status words, never payloads), and a card
  * pulled in the middle of a transaction.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { suiteService } from '../support/suite-service';
 import { toHex } from '../../src/bytes';
 import type { BridgeReader } from '../../src/transport/pcsc-bridge-protocol';
 import { createVirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
 import { connectVpcd } from '../../src/simulator/vpcd-client';
 import { runPivSuite, SUITE_PINS } from '../support/piv-suite';
-import { startBridgeRig, until, type BridgeRig } from './bridge-rig';
+import { startBridgeRig, until } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
 const sw = (r: Uint8Array) => toHex(r.slice(-2));
 
 describe('the PC/SC bridge with a virtual YubiKey behind pcscd', () => {
-  let rig: BridgeRig;
-  beforeAll(async () => {
-    rig = await startBridgeRig('yubikey-5.7');
-  }, 300_000);
-  afterAll(() => rig?.stop());
+  const rig = suiteService(() => startBridgeRig('yubikey-5.7'));
 
   it('lists the vpcd reader with the card and its ATR once paired', async () => {
     const client = await rig.openPaired();

@@ -4,20 +4,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { suiteService } from '../support/suite-service';
 import WebSocket from 'ws';
 import { toHex } from '../../src/bytes';
 import { PAIRING_MAX_ATTEMPTS } from '../../bridge/pairings';
 import { BRIDGE_MAX_FRAME_BYTES } from '../../src/transport/pcsc-bridge-protocol';
-import {
-  APP_ORIGIN,
-  OTHER_ORIGIN,
-  openWs,
-  startBridgeProcess,
-  startBridgeRig,
-  until,
-  type BridgeRig,
-} from './bridge-rig';
+import { APP_ORIGIN, OTHER_ORIGIN, openWs, startBridgeProcess, startBridgeRig, until } from './bridge-rig';
 
 const SELECT_PIV = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08);
 const sw = (r: Uint8Array) => toHex(r.slice(-2), { lower: true });
@@ -48,12 +41,8 @@ async function localProgram(url: string, origin: string) {
 }
 
 describe('bridge security', () => {
-  let rig: BridgeRig;
+  const rig = suiteService(() => startBridgeRig('yubikey-5.4'));
   let before = 0;
-  beforeAll(async () => {
-    rig = await startBridgeRig('yubikey-5.4');
-  }, 300_000);
-  afterAll(() => rig?.stop());
   const nothingTransmitted = () => expect(rig.commandCount()).toBe(before);
 
   it('refuses a page origin that is not on the allowlist', async () => {

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteService } from '../support/suite-service';
 import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
 import { expectOk, issueCertificate, makeTestCa, OPENSC_PKCS11 } from './interop-support';
 
@@ -115,11 +116,7 @@ describe('OpenSC with a YubiKey 5.4 profile card', () => {
 });
 
 describe('OpenSC with a plain PIV card profile', () => {
-  let h: PcscHarness;
-  beforeAll(async () => {
-    h = await startPcscHarness('piv-generic');
-  }, 300_000);
-  afterAll(() => h?.stop());
+  const h = suiteService(() => startPcscHarness('piv-generic'));
 
   it('names the card PIV without Yubico extensions, and pkcs15-tool reads its PIN objects', async () => {
     expect(expectOk(await h.run('opensc-tool', ['--reader', '0', '-n'])).stdout).toMatch(

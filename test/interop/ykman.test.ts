@@ -3,8 +3,9 @@
  * default management key, which ykman learns from GET METADATA). ykman needs the exact reader name
  * ("Virtual PCD 00 00"): the bare "Virtual PCD" matches both vpcd slots and it refuses to choose.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
+import { describe, expect, it } from 'vitest';
+import { suiteService } from '../support/suite-service';
+import { startPcscHarness } from '../../scripts/vpcd-harness';
 import { expectOk } from './interop-support';
 
 const DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
@@ -20,12 +21,8 @@ function parseInfo(text: string): Map<string, string> {
 }
 
 describe('ykman', () => {
-  let h: PcscHarness;
+  const h = suiteService(() => startPcscHarness('yubikey-5.7', { serial: 24681357 }));
   const ykman = (...args: string[]) => h.run('ykman', ['--reader', h.reader, ...args]);
-  beforeAll(async () => {
-    h = await startPcscHarness('yubikey-5.7', { serial: 24681357 });
-  }, 300_000);
-  afterAll(() => h?.stop());
 
   it('piv info reports version, PIN tries, the default-key warnings and AES192', async () => {
     const r = expectOk(await ykman('piv', 'info'));

@@ -4,22 +4,22 @@
  * Debian's 2.2.0 cannot sign certificates there (Yubico/yubico-piv-tool#388), so certificates are made
  * by openssl with -force_pubkey.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { suiteService } from '../support/suite-service';
 import { toHex } from '../../src/bytes';
-import { startPcscHarness, type PcscHarness } from '../../scripts/vpcd-harness';
+import { startPcscHarness } from '../../scripts/vpcd-harness';
 import { expectOk, issueCertificate, makeTestCa, readWorkFile } from './interop-support';
 
 const DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
 const NEW_KEY = '8a98f110d3497b022100b774df0ef99b53ef4b8e3b918604';
 
 describe('yubico-piv-tool', () => {
-  let h: PcscHarness;
+  const h = suiteService(async () => {
+    const started = await startPcscHarness('yubikey-5.4', { serial: 13572468 });
+    await makeTestCa(started);
+    return started;
+  });
   const piv = (...args: string[]) => h.run('yubico-piv-tool', ['-r', h.reader, ...args]);
-  beforeAll(async () => {
-    h = await startPcscHarness('yubikey-5.4', { serial: 13572468 });
-    await makeTestCa(h);
-  }, 300_000);
-  afterAll(() => h?.stop());
 
   it('-a status shows version, serial and PIN tries of a fresh card', async () => {
     const r = expectOk(await piv('-a', 'status'));
