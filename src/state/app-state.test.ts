@@ -28,7 +28,6 @@ import { relayAuditLog, relayCardRegistry } from '../workflows/ports';
 import { relayCardSecrets } from '../workflows/relay-card-secrets';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
-vi.stubGlobal('location', { origin: 'http://localhost:8080' });
 
 let tenant: TestTenant;
 let relay: TenantRelay;

@@ -4,23 +4,15 @@
  * cancelled sign-in or a relay that does not answer is kept as the error the page puts into words.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { announcing, fakeMsalAdapter, useTenant } from '../../test/state/signed-in-operator';
+import { fakeMsalAdapter, useSignIn } from '../../test/state/signed-in-operator';
 import { HolderState, MyCardsState } from './holder.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
-vi.stubGlobal('location', { origin: 'http://localhost:8080' });
-
-const tenant = useTenant();
-
-function newHolder() {
-  const { state: holder, announced } = announcing(new HolderState(), tenant());
-  return { holder, announced };
-}
+const { tenant, started: newHolder } = useSignIn(() => new HolderState());
 
 describe('HolderState', () => {
   it('starts signed out with no relay, signs a member in, announces it once, and signs out', async () => {
-    const { holder, announced } = newHolder();
-    await holder.init();
+    const { state: holder, announced } = await newHolder();
     expect(holder.phase).toBe('signed-out');
     expect(holder.relay()).toBeNull();
 
@@ -43,14 +35,12 @@ describe('HolderState', () => {
 
   it('restores the member this browser remembers, and a closed sign-in window is said in words', async () => {
     tenant().signInNext('Lena Novak', true);
-    const restored = newHolder();
-    await restored.holder.init();
-    expect(restored.holder.phase).toBe('signed-in');
+    const restored = await newHolder();
+    expect(restored.state.phase).toBe('signed-in');
     expect(restored.announced.count).toBe(1);
 
     tenant().signInNext(null);
-    const { holder } = newHolder();
-    await holder.init();
+    const { state: holder } = await newHolder();
     await holder.signIn();
     expect(holder.phase).toBe('signed-out');
     expect(holder.error).toMatchObject({ layer: 'entra', code: 'SIGN_IN_CANCELLED' });
@@ -59,8 +49,7 @@ describe('HolderState', () => {
 
 describe('MyCardsState', () => {
   it('reads nothing while signed out, and says so in words when the relay does not answer', async () => {
-    const { holder } = newHolder();
-    await holder.init();
+    const { state: holder } = await newHolder();
     const cards = new MyCardsState(() => holder.relay());
     await cards.load();
     expect(cards.cards).toBeNull();

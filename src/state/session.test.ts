@@ -1,22 +1,14 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { announcing, fakeMsalAdapter, useTenant } from '../../test/state/signed-in-operator';
+import { fakeMsalAdapter, useSignIn } from '../../test/state/signed-in-operator';
 import { SessionState } from './session.svelte';
 
 vi.mock('../entra/msal-adapter', () => fakeMsalAdapter);
-vi.stubGlobal('location', { origin: 'http://localhost:8080' });
-
-const tenant = useTenant();
-
-function newSession() {
-  const { state: session, announced } = announcing(new SessionState(), tenant());
-  return { session, announced };
-}
+const { tenant, started: newSession } = useSignIn(() => new SessionState());
 
 describe('SessionState', () => {
   it('starts signed out, signs an operator in with their roles, and announces it once', async () => {
-    const { session, announced } = newSession();
-    await session.init();
+    const { state: session, announced } = await newSession();
     expect(session.phase).toBe('signed-out');
     expect(session.operator).toBeNull();
 
@@ -42,8 +34,7 @@ describe('SessionState', () => {
 
   it('restores the operator this browser remembers, and says what an operator without a role lacks', async () => {
     tenant().signInNext('Nina NoRole', true);
-    const { session, announced } = newSession();
-    await session.init();
+    const { state: session, announced } = await newSession();
     expect(session.phase).toBe('signed-in');
     expect(announced.count).toBe(1);
     expect(session.profile?.tap.roleNames).toEqual([]);
@@ -51,8 +42,7 @@ describe('SessionState', () => {
   });
 
   it('stays signed out with the reason when the operator closes the sign-in window', async () => {
-    const { session, announced } = newSession();
-    await session.init();
+    const { state: session, announced } = await newSession();
     await session.signIn();
     expect(session.phase).toBe('signed-out');
     expect(session.error).toMatchObject({ layer: 'entra', code: 'SIGN_IN_CANCELLED' });
@@ -68,8 +58,7 @@ describe('SessionState', () => {
 
   it('saves a connection override (refusing invalid settings), signs the operator out, and resets it', async () => {
     tenant().signInNext('Aisha Operator', true);
-    const { session } = newSession();
-    await session.init();
+    const { state: session } = await newSession();
     expect(session.overridden).toBe(false);
     const connection = session.connection!;
 

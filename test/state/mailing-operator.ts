@@ -4,7 +4,6 @@
  * (test/support/tenant-relay.ts), and Aisha Operator signed in as this browser's remembered operator;
  * with the console's ports over that relay, as src/main.ts builds them.
  */
-import { vi } from 'vitest';
 import { startSmtpCatcher, type SmtpCatcher } from '../../demo/smtp-catcher/index';
 import type { ServicePorts } from '../../src/state/lifecycle.svelte';
 import { SessionState } from '../../src/state/session.svelte';
@@ -33,7 +32,6 @@ export interface MailingOperator {
 
 /** Starts the world (in beforeAll; `close()` in afterAll). */
 export async function startMailingOperator(): Promise<MailingOperator> {
-  vi.stubGlobal('location', { origin: 'http://localhost:8080' });
   const tenant = await startTenant();
   const catcher = await startSmtpCatcher({ port: 0 });
   const relay = await serveTenantRelay(tenant, { SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}` });

@@ -89,8 +89,12 @@ export interface TestTenant {
   signInNext(displayName: string | null, remember?: boolean): void;
 }
 
-/** Starts the emulator (call in beforeAll; `emulator.close()` in afterAll). */
+/**
+ * Starts the emulator (call in beforeAll; `emulator.close()` in afterAll), with the page's address the
+ * MSAL adapter builds its redirect from.
+ */
 export async function startTenant(): Promise<TestTenant> {
+  vi.stubGlobal('location', { origin: 'http://localhost:8080' });
   emulator = await startTestEntra(testTls());
   const port = emulator.port;
   const relayPort = await freePort();
@@ -116,28 +120,37 @@ export async function startTenant(): Promise<TestTenant> {
   };
 }
 
-/**
- * For a test file: the tenant started before its tests and closed after them, nobody signing in unless a
- * test says who. Returns the tenant once started.
- */
-export function useTenant(): () => TestTenant {
-  let tenant: TestTenant | undefined;
-  beforeAll(async () => {
-    tenant = await startTenant();
-  });
-  afterAll(() => tenant?.emulator.close());
-  beforeEach(() => tenant!.signInNext(null));
-  return () => tenant!;
+/** A sign-in state (the console's session, the holder's page): what `useSignIn` needs of one. */
+interface SignInLike {
+  deployment: DeploymentConfig | null;
+  onSignedIn(listener: () => void): unknown;
+  init(): Promise<unknown>;
 }
 
-/** A sign-in state over the tenant's deployment, counting the sign-ins it announces. */
-export function announcing<
-  T extends { deployment: DeploymentConfig | null; onSignedIn(listener: () => void): unknown },
->(state: T, tenant: TestTenant): { state: T; announced: { count: number } } {
-  state.deployment = tenant.deployment;
-  const announced = { count: 0 };
-  state.onSignedIn(() => announced.count++);
-  return { state, announced };
+/**
+ * For a test file about one sign-in state: the tenant started before its tests and closed after them,
+ * nobody signing in unless a test says who. `started()` makes a new state over the tenant's deployment,
+ * counting the sign-ins it announces, and starts it (`init`: a remembered account is restored).
+ */
+export function useSignIn<T extends SignInLike>(
+  make: () => T,
+): { tenant: () => TestTenant; started: () => Promise<{ state: T; announced: { count: number } }> } {
+  let current: TestTenant | undefined;
+  beforeAll(async () => {
+    current = await startTenant();
+  });
+  afterAll(() => current?.emulator.close());
+  beforeEach(() => current!.signInNext(null));
+  const tenant = () => current!;
+  const started = async () => {
+    const state = make();
+    state.deployment = tenant().deployment;
+    const announced = { count: 0 };
+    state.onSignedIn(() => announced.count++);
+    await state.init();
+    return { state, announced };
+  };
+  return { tenant, started };
 }
 
 /** Waits until `check` holds: debounced searches and Graph answers arrive in their own time. */
@@ -154,7 +167,6 @@ export async function until(check: () => boolean, timeoutMs = 5_000): Promise<vo
 export function signedInOperator(displayName = 'Aisha Operator'): { tenant: TestTenant; session: SessionState } {
   const ctx = {} as { tenant: TestTenant; session: SessionState };
   beforeAll(async () => {
-    vi.stubGlobal('location', { origin: 'http://localhost:8080' });
     ctx.tenant = await startTenant();
     ctx.tenant.signInNext(displayName, true);
     ctx.session = new SessionState();
