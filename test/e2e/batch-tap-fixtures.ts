@@ -7,13 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
-import { E2E_PORTS, E2E_SERVICE_LOG } from '../../playwright.config';
+import { E2E_SERVICE_LOG } from '../../playwright.config';
 import { loadUsers, onboardingUsers } from '../../demo/entra-emulator/onboarding-group';
+import { inbox, type InboxMessage } from './fixtures';
 import { relayAs } from './relay-as';
-import { cardTemplate, exportTemplate, RUN } from './unblock-fixtures';
+import { cardTemplate, exportTemplate, registerActiveCard, RUN } from './unblock-fixtures';
 
 const DOMAIN = 'contoso.example';
-const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 
 /** The 55 new starters of "Onboarding wave 1" (the five planted members are not among them). */
 export const STARTERS = onboardingUsers(DOMAIN).slice(0, 55);
@@ -42,22 +42,7 @@ export async function cardsUnderBatchTemplate(users: readonly { id: string; user
     published = true;
   }
   const aisha = await relayAs('aisha.operator@contoso.example');
-  for (const u of users) {
-    const n = ++serial;
-    const issue = {
-      holderOid: u.id,
-      holderName: u.userPrincipalName,
-      holderUpn: u.userPrincipalName,
-      templateId: BATCH_TEMPLATE.id,
-      templateVersion: 1,
-      credentialType: 'yubikey' as const,
-      serial: n,
-      chuidGuid: u.id,
-      keys: [],
-    };
-    await aisha.transition(`serial:${n}`, { transition: 'issue', expectedVersion: 0, issue });
-    await aisha.transition(`serial:${n}`, { transition: 'activate', expectedVersion: 1 });
-  }
+  for (const u of users) await registerActiveCard(aisha, u, BATCH_TEMPLATE.id, ++serial);
   await aisha.dispose();
 }
 
@@ -80,11 +65,8 @@ export function throttledCreates(): Map<string, number> {
   return counts;
 }
 
-type InboxMessage = { to: { address: string }[]; text: string; subject: string };
-
 /** The caught messages addressed to any of `mails`. */
 export async function inboxFor(request: APIRequestContext, mails: readonly string[]): Promise<InboxMessage[]> {
   const wanted = new Set(mails.map((m) => m.toLowerCase()));
-  const all = (await (await request.get(`${INBOX}/api/messages`)).json()) as InboxMessage[];
-  return all.filter((m) => m.to.some((t) => wanted.has(t.address.toLowerCase())));
+  return (await inbox(request)).filter((m) => m.to.some((t) => wanted.has(t.address.toLowerCase())));
 }

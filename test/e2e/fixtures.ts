@@ -1,7 +1,7 @@
 /**
  * Shared Playwright fixtures for Keyward's end-to-end tests.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { SMART_CARD_SHIM_FILE, USB_SHIM_FILE } from './global-setup';
 import type { SmartCardShimConfig } from './smart-card-shim/entry';
 import { E2E_PORTS, E2E_SERVICE_LOG } from '../../playwright.config';
@@ -166,6 +166,18 @@ export async function publishDefaultExportTemplate(page: Page): Promise<void> {
     await page.reload();
   }
   await expect(existing).toBeVisible();
+}
+
+/** A message the demo's SMTP catcher (demo/smtp-catcher) caught. */
+export interface InboxMessage {
+  to: { address: string }[];
+  subject: string;
+  text: string;
+}
+
+/** Every message the SMTP catcher holds, through its API. */
+export async function inbox(request: APIRequestContext): Promise<InboxMessage[]> {
+  return (await (await request.get(`http://127.0.0.1:${E2E_PORTS.inbox}/api/messages`)).json()) as InboxMessage[];
 }
 
 /** Searches the directory on the current page for `search` and picks the user whose button matches `name`. */
