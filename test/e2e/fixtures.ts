@@ -111,22 +111,23 @@ export const test = base.extend<KeywardFixtures>({
     await use(page);
   },
   installUsbShim: async ({ page }, use) => {
-    await use(async (config) => {
-      await page.addInitScript((c) => {
-        (window as unknown as { __keywardUsbShim: unknown }).__keywardUsbShim = c;
-      }, config);
-      await page.addInitScript({ path: USB_SHIM_FILE });
-    });
+    await use((config) => installShim(page, '__keywardUsbShim', config, USB_SHIM_FILE));
   },
   installSmartCardShim: async ({ page }, use) => {
-    await use(async (config) => {
-      await page.addInitScript((c) => {
-        (window as unknown as { __keywardSmartCardShim: unknown }).__keywardSmartCardShim = c;
-      }, config);
-      await page.addInitScript({ path: SMART_CARD_SHIM_FILE });
-    });
+    await use((config) => installShim(page, '__keywardSmartCardShim', config, SMART_CARD_SHIM_FILE));
   },
 });
+
+/** Puts `config` where a shim's entry reads it (`window[global]`), then the shim built at `file`, before the page's scripts. */
+async function installShim(page: Page, global: string, config: unknown, file: string): Promise<void> {
+  await page.addInitScript(
+    ({ name, value }) => {
+      (window as unknown as Record<string, unknown>)[name] = value;
+    },
+    { name: global, value: config },
+  );
+  await page.addInitScript({ path: file });
+}
 
 /**
  * Signs `page` in through the real MSAL popup as the seeded account whose button matches `account` (for
