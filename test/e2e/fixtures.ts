@@ -169,6 +169,12 @@ export async function publishDefaultExportTemplate(page: Page): Promise<void> {
   await expect(existing).toBeVisible();
 }
 
+/** Clicks Save on the template being edited and waits for the status that says `saved` ('Saved "…".' and on). */
+export async function saveTemplate(page: Page, saved: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: saved })).toBeVisible();
+}
+
 /** A message the demo's SMTP catcher (demo/smtp-catcher) caught. */
 export interface InboxMessage {
   to: { address: string }[];

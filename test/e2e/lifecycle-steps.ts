@@ -5,7 +5,7 @@
  * reader: blank-cards.ts.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, publishDefaultExportTemplate } from './fixtures';
+import { expect, publishDefaultExportTemplate, saveTemplate } from './fixtures';
 import type { InsertBlankCard } from './blank-cards';
 import { startIssue } from './operator-steps';
 import { person, type Person } from './people';
@@ -30,8 +30,7 @@ export async function checkExportTemplate(page: Page): Promise<void> {
   const missing = ADDED_LINES.filter((line) => !body.includes(line));
   if (missing.length > 0) {
     await text.fill([body, ...missing].join('\n'));
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Temporary Access Pass".' })).toBeVisible();
+    await saveTemplate(page, 'Saved "Temporary Access Pass".');
   }
   for (const line of ADDED_LINES) expect(await text.inputValue()).toContain(line);
   await expect(text).toHaveValue(/\$\{AadTapCode\}/);
@@ -63,8 +62,7 @@ export async function createCardTemplate(page: Page): Promise<void> {
     .getByRole('group', { name: 'Data-export templates for the system-generated pass' })
     .getByLabel('Temporary Access Pass')
     .check();
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
+  await saveTemplate(page, `Saved "${TEMPLATE}".`);
 }
 
 /** Issue, up to and with the operator's final click: `template`, re-authentication (the operator passcode), the holder. */
