@@ -1,4 +1,4 @@
-/** Reading a request's body, for the emulator's handlers that read it themselves (the sign-in form, the token guard). */
+/** A request's body, for the emulator's handlers that read it themselves (the sign-in form, the token guard). */
 import type { IncomingMessage } from 'node:http';
 import { concatBytes } from '../../src/bytes';
 

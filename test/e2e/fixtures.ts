@@ -118,7 +118,7 @@ export const test = base.extend<KeywardFixtures>({
   },
 });
 
-/** Puts `config` where a shim's entry reads it (`window[global]`), then the shim built at `file`, before the page's scripts. */
+/** Puts `config` where a shim's entry reads it (`window[global]`), then the shim built at `file`, ahead of the page. */
 async function installShim(page: Page, global: string, config: unknown, file: string): Promise<void> {
   await page.addInitScript(
     ({ name, value }) => {

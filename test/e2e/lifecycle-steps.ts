@@ -65,7 +65,7 @@ export async function createCardTemplate(page: Page): Promise<void> {
   await saveTemplate(page, `Saved "${TEMPLATE}".`);
 }
 
-/** Issue, up to and with the operator's final click: `template`, re-authentication (the operator passcode), the holder. */
+/** Issue up to and with the operator's final click: `template`, re-authentication (the operator passcode), `holder`. */
 export async function startIssueTo(page: Page, holder: Person = BEN, template = TEMPLATE): Promise<void> {
   await startIssue(page, template, holder.givenName, new RegExp(holder.displayName));
   await page.getByRole('button', { name: `Issue the card to ${holder.displayName}` }).click();

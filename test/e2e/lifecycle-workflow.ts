@@ -71,7 +71,7 @@ export async function derivedCardSecrets(cardId: string): Promise<{ puk: Secret;
   }
 }
 
-/** What every issued and activated card's run saw: the activation PIN, the PIN chosen, the pass created at activation. */
+/** What every issued and activated card's run saw: the activation PIN, the PIN chosen, the activation's pass. */
 export function activationSecrets(activationPin: string, tap: { temporaryAccessPass: string }): Secret[] {
   return [
     { name: 'the activation PIN', value: activationPin },
