@@ -11,10 +11,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import { concatBytes } from '../../src/bytes';
 import { consentRequiredDescription, withheldIn } from './consent';
 import { escapeHtml, PAGE_CSP, renderPage } from './html';
 import { grantRequestedScopes } from './oidc';
+import { readBodyText } from './request-body';
 import type { Tenant, TenantUser } from './tenant';
 import { SPA_DISPLAY_NAME, type AppIds } from './token-claims';
 
@@ -57,7 +57,7 @@ async function handleChoice(
   uid: string,
   params: { client_id?: string; scope?: string },
 ): Promise<void> {
-  const form = await readForm(req);
+  const form = new URLSearchParams(await readBodyText(req, FORM_LIMIT));
   const action = form.get('action');
   if (action === 'cancel') {
     deps.log('sign-in cancelled');
@@ -151,15 +151,4 @@ function sendPage(res: ServerResponse, status: number, title: string, body: stri
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(renderPage(title, body));
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > FORM_LIMIT) throw new Error('form too large');
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(new TextDecoder().decode(concatBytes(...chunks)));
 }

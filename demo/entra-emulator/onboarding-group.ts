@@ -11,7 +11,7 @@
  * Generated names avoid the first letters of the fixed seed's names, so searches in other tests
  * ("Ben", "wa", "ada") find what they always found.
  */
-import type { TenantUser } from './tenant';
+import type { TenantGroup, TenantUser } from './tenant';
 
 /** The group's object id (fixed, so tests and the demo can name it). */
 export const ONBOARDING_GROUP_ID = 'a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
@@ -21,15 +21,6 @@ export const ONBOARDING_CONTRACTORS_GROUP_ID = 'b4e2d3c5-6f70-4b8c-9dae-1f2a3b4c
 export const NO_MAIL_MEMBER = 'Rhea Nomail';
 /** Display name of the member who already holds a pass when the emulator starts. */
 export const HAS_PASS_MEMBER = 'Tomas Haspass';
-
-/** A seeded group: direct user members and nested groups. */
-export interface TenantGroup {
-  readonly id: string;
-  readonly displayName: string;
-  readonly description: string;
-  readonly memberUserIds: readonly string[];
-  readonly memberGroupIds: readonly string[];
-}
 
 const GIVEN = ['Quinn', 'Uma', 'Yara', 'Xavier', 'Selma', 'Tariq', 'Vera', 'Ulrich', 'Yusuf', 'Soren', 'Thea'];
 const SURNAMES = ['Lindqvist', 'Okafor', 'Brandt', 'Moreau', 'Tanaka'];

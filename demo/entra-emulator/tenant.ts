@@ -7,7 +7,7 @@
  * `directoryRoles` and `appRoles` are emulator-only and never returned by the Graph emulator.
  */
 
-import { loadUsers, onboardingGroups, onboardingUsers, type TenantGroup } from './onboarding-group';
+import { loadUsers, onboardingGroups, onboardingUsers } from './onboarding-group';
 import { GUEST, seededMembers, TENANT_DOMAIN } from './tenant-people';
 
 export {
@@ -56,6 +56,15 @@ export interface TenantUser {
   readonly directoryRoles: readonly string[];
   /** App roles on the relay API (emulator-only; surfaces as the relay token's `roles` claim). */
   readonly appRoles: readonly string[];
+}
+
+/** A seeded group (Graph `group`): direct user members and nested groups. */
+export interface TenantGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly memberUserIds: readonly string[];
+  readonly memberGroupIds: readonly string[];
 }
 
 /** The Temporary Access Pass policy (Graph `temporaryAccessPassAuthenticationMethodConfiguration`). */

@@ -14,6 +14,7 @@ import {
   type RedirectPlatform,
   type RegisteredRedirect,
 } from './redirect-platforms';
+import { readBodyText } from './request-body';
 
 /**
  * Makes `provider` match redirect URIs as Entra does (redirect-platforms.ts): the loopback port is ignored
@@ -38,17 +39,6 @@ export interface RedemptionGuardDeps {
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 const BODY_LIMIT = 56 * 1024;
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) throw new Error('request entity too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Wraps `provider` (a handler for requests under the issuer path, already re-rooted) with the rules. */
 export function guardTokenRedemption(deps: RedemptionGuardDeps, provider: Handler): Handler {
@@ -75,7 +65,7 @@ export function guardTokenRedemption(deps: RedemptionGuardDeps, provider: Handle
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/token') return provider(req, res);
     let raw: string;
     try {
-      raw = await readBody(req);
+      raw = await readBodyText(req, BODY_LIMIT);
     } catch {
       return res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Request entity too large');
     }

@@ -22,6 +22,7 @@ import {
   LOADS,
   STARTERS,
   throttledCreates,
+  withWriteQuota,
 } from './batch-tap-fixtures';
 
 const IDP = `https://localhost:${E2E_PORTS.idp}`;
@@ -33,12 +34,16 @@ const counts = (page: Page) => page.getByTestId('batch-counts');
 const reportRows = (page: Page) => page.getByRole('table', { name: 'Batch report' }).locator('tbody tr');
 const rowOf = (page: Page, upn: string) => reportRows(page).filter({ hasText: upn });
 
-async function uploadCsv(page: Page, name: string, users: readonly { userPrincipalName: string }[]) {
-  await page.getByLabel('Or upload a CSV of user principal names').setInputFiles({
-    name,
-    mimeType: 'text/csv',
-    buffer: Buffer.from(`userPrincipalName\n${users.map((u) => u.userPrincipalName).join('\n')}\n`),
-  });
+type BatchUser = (typeof LOADS)[number];
+
+/**
+ * Opens Batch TAP signed in as Aisha, with an active card under the batch template for each of `users`
+ * (published before she signs in: the page reads the relay's templates at sign-in).
+ */
+async function openBatchTap(page: Page, users: readonly BatchUser[]) {
+  await cardsUnderBatchTemplate(users);
+  await page.goto('/#/actions/batch-tap');
+  await signInAs(page, /Aisha Operator/);
 }
 
 async function chooseTemplateAndPreview(page: Page) {
@@ -46,6 +51,21 @@ async function chooseTemplateAndPreview(page: Page) {
     .getByLabel('Its pass options apply (lifetime, usable once, Deliver email)')
     .selectOption({ label: BATCH_TEMPLATE.name });
   await page.getByRole('button', { name: 'Preview' }).click();
+}
+
+/** A batch of `users` from a CSV of their names uploaded as `name`, previewed: every one of them will get a pass. */
+async function previewCsvBatch(page: Page, name: string, users: readonly BatchUser[]) {
+  await openBatchTap(page, users);
+  await page.getByLabel('Or upload a CSV of user principal names').setInputFiles({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`userPrincipalName\n${users.map((u) => u.userPrincipalName).join('\n')}\n`),
+  });
+  await expect(page.getByTestId('batch-source')).toHaveText(`${users.length} users from ${name}`);
+  await chooseTemplateAndPreview(page);
+  await expect(page.getByTestId('preview-summary')).toHaveText(
+    `${users.length} will get a pass by email; 0 will be skipped.`,
+  );
 }
 
 test('Batch TAP is for operators only: hidden from an administrator, refused by its address and by the relay', async ({
@@ -74,11 +94,8 @@ test('a 60-member group: five skipped, throttled and timed-out creates, one pass
   consoleProblems,
 }) => {
   test.setTimeout(180_000);
-  // Published before the operator signs in: the page reads the relay's templates at sign-in.
-  await cardsUnderBatchTemplate(STARTERS);
   const timedOut = STARTERS[9]!;
-  await page.goto('/#/actions/batch-tap');
-  await signInAs(page, /Aisha Operator/);
+  await openBatchTap(page, STARTERS);
   await page.getByRole('searchbox', { name: 'Search groups' }).fill('Onboarding');
   await page.getByRole('button', { name: 'Search groups' }).click();
   await page
@@ -158,16 +175,9 @@ test('a batch whose tab closed mid-batch resumes when the page is opened again, 
 }) => {
   test.setTimeout(180_000);
   const users = LOADS.slice(0, 20);
-  await cardsUnderBatchTemplate(users);
-  await page.goto('/#/actions/batch-tap');
-  await signInAs(page, /Aisha Operator/);
-  await uploadCsv(page, 'wave2.csv', users);
-  await expect(page.getByTestId('batch-source')).toHaveText('20 users from wave2.csv');
-  await chooseTemplateAndPreview(page);
-  await expect(page.getByTestId('preview-summary')).toHaveText('20 will get a pass by email; 0 will be skipped.');
+  await previewCsvBatch(page, 'wave2.csv', users);
   // A small quota keeps the batch running long enough to close its tab in the middle.
-  await emulator.writeQuota(4, 3_000);
-  try {
+  await withWriteQuota(emulator, 4, 3_000, async () => {
     await page.getByRole('button', { name: 'Start the batch' }).click();
     // Paused between Graph batches, it sends nothing until resumed.
     await expect(counts(page)).toHaveText(/Done [1-9]/, { timeout: 60_000 });
@@ -213,23 +223,15 @@ test('a batch whose tab closed mid-batch resumes when the page is opened again, 
     expect(new Set(inbox.map((m) => m.to[0]!.address)).size).toBe(delivered);
     expect(delivered).toBeGreaterThan(0);
     await context.close();
-  } finally {
-    await emulator.writeQuota(3_000, 150_000);
-  }
+  });
 });
 
 test('a cancelled batch sends nothing more: the users not yet sent stay without a pass', async ({ page, emulator }) => {
   test.setTimeout(120_000);
   const users = LOADS.slice(20, 25);
-  await cardsUnderBatchTemplate(users);
-  await page.goto('/#/actions/batch-tap');
-  await signInAs(page, /Aisha Operator/);
-  await uploadCsv(page, 'wave3.csv', users);
-  await chooseTemplateAndPreview(page);
-  await expect(page.getByTestId('preview-summary')).toHaveText('5 will get a pass by email; 0 will be skipped.');
+  await previewCsvBatch(page, 'wave3.csv', users);
   // One write per 20 s: the first pass is created, the other four wait for the quota.
-  await emulator.writeQuota(1, 20_000);
-  try {
+  await withWriteQuota(emulator, 1, 20_000, async () => {
     await page.getByRole('button', { name: 'Start the batch' }).click();
     await expect(counts(page)).toHaveText(/Done 1 ·/, { timeout: 30_000 });
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -239,7 +241,5 @@ test('a cancelled batch sends nothing more: the users not yet sent stay without 
     const creates = createsByUpn();
     expect(users.reduce((n, u) => n + (creates.get(u.userPrincipalName) ?? 0), 0)).toBe(1);
     await expect(page.getByRole('button', { name: 'New batch' })).toBeVisible();
-  } finally {
-    await emulator.writeQuota(3_000, 150_000);
-  }
+  });
 });

@@ -9,6 +9,7 @@ import {
   blockPinElsewhere,
   checkExportTemplate,
   createCardTemplate,
+  fillActivationPins,
   issueTo,
   NEW_PIN,
   unblockOnPage,
@@ -38,16 +39,12 @@ test('three wrong activation PINs close the form and say the PIN is blocked; a P
 
   await diagram.getByRole('button', { name: 'Activate' }).click();
   for (const left of [2, 1]) {
-    await page.getByLabel('Activation PIN').fill(wrong);
-    await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-    await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+    await fillActivationPins(page, wrong);
     await page.getByRole('button', { name: 'Activate the card' }).click();
     await expect(page.getByRole('alert')).toContainText(`The card refused the PIN. Tries left: ${left}.`);
     await expect(state).toContainText(`PIN tries left: ${left}.`);
   }
-  await page.getByLabel('Activation PIN').fill(wrong);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+  await fillActivationPins(page, wrong);
   await page.getByRole('button', { name: 'Activate the card' }).click();
   await expect(page.getByRole('alert')).toContainText('The PIN is blocked. Use Unblock to set a new one.');
   await expect(page.getByLabel('Activation PIN')).toHaveCount(0); // the form closed

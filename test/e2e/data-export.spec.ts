@@ -1,12 +1,14 @@
-import { test, expect, publishDefaultExportTemplate } from './fixtures';
+import { test, expect, publishDefaultExportTemplate, saveTemplate } from './fixtures';
 
 test.describe('Options > Connections > Data Export', () => {
+  // Each test starts on the screen, where an administrator publishes the default TAP template when none is,
+  // so issuance has something to deliver with.
+  test.beforeEach(({ operatorPage }) => publishDefaultExportTemplate(operatorPage));
+
   test('an administrator publishes an email template with the variable picker, previews it, and withdraws it', async ({
     operatorPage: page,
     consoleProblems,
   }) => {
-    // An administrator publishes the default TAP template when none is, so issuance has something to deliver with.
-    await publishDefaultExportTemplate(page);
     await expect(page.getByRole('heading', { name: 'Data Export', level: 1 })).toBeVisible();
     await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
     await expect(page.getByTestId('publication')).toHaveText(/^Version \d+, published by Aisha Operator on /);
@@ -70,12 +72,7 @@ test.describe('Options > Connections > Data Export', () => {
     await expect(cc).toHaveAccessibleDescription(/would refuse "helpdesk@contoso\.example"/);
     await expect(page.getByRole('button', { name: 'Card activation' })).toHaveCount(0);
     await cc.fill('');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(
-      page
-        .getByRole('status')
-        .filter({ hasText: 'Saved "Card activation". Version 1 is published for every operator.' }),
-    ).toBeVisible();
+    await saveTemplate(page, 'Saved "Card activation". Version 1 is published for every operator.');
 
     await page.reload();
     await page.getByRole('button', { name: 'Card activation' }).click();
@@ -101,7 +98,6 @@ test.describe('Options > Connections > Data Export', () => {
   });
 
   test('switching templates with unsaved edits asks before discarding them', async ({ operatorPage: page }) => {
-    await publishDefaultExportTemplate(page);
     await page.getByRole('button', { name: 'Temporary Access Pass', exact: true }).click();
     await expect(page.getByLabel('To', { exact: true })).toHaveValue('${Mail}');
     await page.getByLabel('Subject').fill('Edited subject');

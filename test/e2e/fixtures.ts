@@ -1,7 +1,7 @@
 /**
  * Shared Playwright fixtures for Keyward's end-to-end tests.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { SMART_CARD_SHIM_FILE, USB_SHIM_FILE } from './global-setup';
 import type { SmartCardShimConfig } from './smart-card-shim/entry';
 import { E2E_PORTS, E2E_SERVICE_LOG } from '../../playwright.config';
@@ -111,22 +111,23 @@ export const test = base.extend<KeywardFixtures>({
     await use(page);
   },
   installUsbShim: async ({ page }, use) => {
-    await use(async (config) => {
-      await page.addInitScript((c) => {
-        (window as unknown as { __keywardUsbShim: unknown }).__keywardUsbShim = c;
-      }, config);
-      await page.addInitScript({ path: USB_SHIM_FILE });
-    });
+    await use((config) => installShim(page, '__keywardUsbShim', config, USB_SHIM_FILE));
   },
   installSmartCardShim: async ({ page }, use) => {
-    await use(async (config) => {
-      await page.addInitScript((c) => {
-        (window as unknown as { __keywardSmartCardShim: unknown }).__keywardSmartCardShim = c;
-      }, config);
-      await page.addInitScript({ path: SMART_CARD_SHIM_FILE });
-    });
+    await use((config) => installShim(page, '__keywardSmartCardShim', config, SMART_CARD_SHIM_FILE));
   },
 });
+
+/** Puts `config` where a shim's entry reads it (`window[global]`), then the shim built at `file`, ahead of the page. */
+async function installShim(page: Page, global: string, config: unknown, file: string): Promise<void> {
+  await page.addInitScript(
+    ({ name, value }) => {
+      (window as unknown as Record<string, unknown>)[name] = value;
+    },
+    { name: global, value: config },
+  );
+  await page.addInitScript({ path: file });
+}
 
 /**
  * Signs `page` in through the real MSAL popup as the seeded account whose button matches `account` (for
@@ -166,6 +167,24 @@ export async function publishDefaultExportTemplate(page: Page): Promise<void> {
     await page.reload();
   }
   await expect(existing).toBeVisible();
+}
+
+/** Clicks Save on the template being edited and waits for the status that says `saved` ('Saved "…".' and on). */
+export async function saveTemplate(page: Page, saved: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: saved })).toBeVisible();
+}
+
+/** A message the demo's SMTP catcher (demo/smtp-catcher) caught. */
+export interface InboxMessage {
+  to: { address: string }[];
+  subject: string;
+  text: string;
+}
+
+/** Every message the SMTP catcher holds, through its API. */
+export async function inbox(request: APIRequestContext): Promise<InboxMessage[]> {
+  return (await (await request.get(`http://127.0.0.1:${E2E_PORTS.inbox}/api/messages`)).json()) as InboxMessage[];
 }
 
 /** Searches the directory on the current page for `search` and picks the user whose button matches `name`. */

@@ -6,13 +6,14 @@
  * What the emulator holds is read through its control API.
  */
 import type { Page } from '@playwright/test';
-import { test, expect, chooseUser } from './fixtures';
-import { issueAndActivate, type Holder } from './lifecycle-steps';
+import { test, expect, chooseUser, type EmulatorControl } from './fixtures';
+import { issueAndActivate, retire } from './lifecycle-steps';
 import { virtualCard } from './blank-cards';
+import { person, type Person } from './people';
 import { relayAs } from './relay-as';
 import { cardFor, publishSwitchTemplates, T } from './unblock-fixtures';
 
-const MARCO: Holder = { search: 'Marco', name: 'Marco Silva', upn: 'marco.silva@contoso.example' };
+const MARCO = person('Marco Silva');
 
 /** The newest `tap.revoke` rows about `userId`, as an auditor reads them. */
 async function revokeRows(userId: string) {
@@ -22,14 +23,19 @@ async function revokeRows(userId: string) {
   return rows;
 }
 
-/** On Smart Card Unblock: `name`'s card `serial` under a template that shows the code gets a pass. */
-async function requestPassFor(page: Page, search: string, name: string): Promise<void> {
+/**
+ * `holder` gets a card under a template that shows the code, and on Smart Card Unblock an operator
+ * requests a pass for it. Returns the card's serial and the pass Entra ID holds.
+ */
+async function cardWithRequestedPass(page: Page, emulator: EmulatorControl, holder: Person) {
+  const serial = await cardFor(holder, T.shown);
   await page.goto('/#/actions/unblock');
-  await chooseUser(page, search, new RegExp(name));
+  await chooseUser(page, holder.givenName, new RegExp(holder.displayName));
   await expect(page.getByTestId('existing-pass')).toBeVisible();
   await page.getByRole('button', { name: 'Request TAP Code' }).click();
   await expect(page.getByTestId('tap-code')).toBeVisible();
   await expect(page.getByTestId('pass-unrecorded')).toHaveCount(0);
+  return { serial, tap: (await emulator.tapFor(holder.id))! };
 }
 
 /** Reports card `serial` lost from the user's card list, confirming. */
@@ -48,29 +54,22 @@ test('retiring a card removes the pass its activation created, and the summary s
   consoleProblems,
 }) => {
   test.setTimeout(180_000);
-  const marco = await emulator.userId(MARCO.upn);
   await issueAndActivate(page, virtualCard(31_000_001), /YubiKey/, MARCO);
-  const tap = await emulator.tapFor(marco);
+  const tap = await emulator.tapFor(MARCO.id);
   expect(tap).not.toBeNull();
 
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Retire' }).click();
-  await page
-    .getByRole('dialog', { name: 'Retire this card?' })
-    .getByRole('button', { name: 'Retire the card' })
-    .click();
-  const summary = page.getByRole('dialog', { name: 'Card retired' });
-  await expect(summary).toContainText('binding to Marco Silva is removed', { timeout: 30_000 });
+  const summary = await retire(page, MARCO);
   await expect(summary.getByTestId('pass-revocation')).toContainText(
     `The Temporary Access Pass Keyward created for this card (pass id ${tap!.id}) was removed from Marco Silva's account in Entra ID.`,
   );
   await expect(summary.getByRole('list', { name: 'Operations performed' }).getByRole('listitem').last()).toHaveText(
     /^Remove the Temporary Access Pass Keyward created for the card\s*— removed$/,
   );
-  expect(await emulator.tapFor(marco)).toBeNull();
+  expect(await emulator.tapFor(MARCO.id)).toBeNull();
   await summary.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('card-state')).toContainText('is Retired.');
   await expect
-    .poll(() => revokeRows(marco))
+    .poll(() => revokeRows(MARCO.id))
     .toMatchObject([
       { actor: { name: 'Aisha Operator' }, target: { type: 'user', label: 'Marco Silva' }, outcome: 'succeeded' },
     ]);
@@ -85,22 +84,19 @@ test.describe('reporting a card lost', () => {
     emulator,
     consoleProblems,
   }) => {
-    const upn = 'oscar.ward@contoso.example';
-    const oscar = await emulator.userId(upn);
-    const serial = await cardFor(oscar, upn, T.shown);
-    await requestPassFor(page, 'Oscar', 'Oscar Ward');
-    const tap = (await emulator.tapFor(oscar))!;
+    const oscar = person('Oscar Ward');
+    const { serial, tap } = await cardWithRequestedPass(page, emulator, oscar);
     await reportLost(page, serial);
     const report = page.getByTestId('lost-report');
     await expect(report).toContainText(`YubiKey ${serial} is retired as lost.`);
     await expect(report.getByTestId('pass-revocation')).toContainText(
       `(pass id ${tap.id}) was removed from Oscar Ward's account in Entra ID.`,
     );
-    expect(await emulator.tapFor(oscar)).toBeNull();
+    expect(await emulator.tapFor(oscar.id)).toBeNull();
     await expect
-      .poll(() => revokeRows(oscar))
+      .poll(() => revokeRows(oscar.id))
       .toMatchObject([
-        { outcome: 'succeeded', actor: { name: 'Aisha Operator' }, target: { type: 'user', id: oscar } },
+        { outcome: 'succeeded', actor: { name: 'Aisha Operator' }, target: { type: 'user', id: oscar.id } },
       ]);
     expect(consoleProblems).toEqual([]);
   });
@@ -109,11 +105,8 @@ test.describe('reporting a card lost', () => {
     operatorPage: page,
     emulator,
   }) => {
-    const upn = 'wanda.adams@contoso.example';
-    const wanda = await emulator.userId(upn);
-    const serial = await cardFor(wanda, upn, T.shown);
-    await requestPassFor(page, 'Wanda', 'Wanda Adams');
-    const tap = (await emulator.tapFor(wanda))!;
+    const wanda = person('Wanda Adams');
+    const { serial, tap } = await cardWithRequestedPass(page, emulator, wanda);
     // Graph throttles the look-up of her pass and both retries the Graph client makes.
     await emulator.throttle(3, 0);
     await reportLost(page, serial);
@@ -122,12 +115,12 @@ test.describe('reporting a card lost', () => {
     await expect(note.getByRole('alert')).toContainText(
       `The card is retired, but the Temporary Access Pass Keyward created for this card (pass id ${tap.id}) could not be removed, so Wanda Adams can still sign in with it: Microsoft Graph is throttling requests.`,
     );
-    expect((await emulator.tapFor(wanda))?.id).toBe(tap.id);
-    await expect.poll(() => revokeRows(wanda)).toMatchObject([{ outcome: 'failed', reason: /Too many requests/ }]);
+    expect((await emulator.tapFor(wanda.id))?.id).toBe(tap.id);
+    await expect.poll(() => revokeRows(wanda.id)).toMatchObject([{ outcome: 'failed', reason: /Too many requests/ }]);
 
     await note.getByRole('button', { name: 'Try removing the pass again' }).click();
     await expect(note).toHaveAttribute('data-status', 'revoked');
     await expect(note).toContainText(`(pass id ${tap.id}) was removed from Wanda Adams's account`);
-    expect(await emulator.tapFor(wanda)).toBeNull();
+    expect(await emulator.tapFor(wanda.id)).toBeNull();
   });
 });

@@ -4,31 +4,18 @@
  * unless told) with the operator's re-authentication, and Activate. The ways a blank card gets into a
  * reader: blank-cards.ts.
  */
-import type { Page } from '@playwright/test';
-import { E2E_PORTS } from '../../playwright.config';
-import { expect, publishDefaultExportTemplate } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
+import { expect, publishDefaultExportTemplate, saveTemplate } from './fixtures';
 import type { InsertBlankCard } from './blank-cards';
 import { startIssue } from './operator-steps';
+import { person, type Person } from './people';
 
-export const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 export const SHOTS = 'docs/screenshots';
 export const TEMPLATE = 'Lifecycle YubiKey';
 export const NEW_PIN = '24681357';
 
-/** A seeded user a card is issued to: what to type in the search, their name and their mail. */
-export interface Holder {
-  readonly search: string;
-  readonly name: string;
-  readonly upn: string;
-}
-
-export const BEN: Holder = { search: 'Ben', name: 'Ben Member', upn: 'ben.member@contoso.example' };
-
-export interface InboxMessage {
-  to: { address: string }[];
-  subject: string;
-  text: string;
-}
+/** The holder a card is issued to unless a step is told otherwise. */
+export const BEN = person('Ben Member');
 
 /** Lines step 1 adds to the default TAP email: the pass id, as the vSEC:CMS guide shows, and the card. */
 const ADDED_LINES = ['Pass id: ${AadTapId}', 'Card: ${CardSerial} (${CredentialType}).'];
@@ -43,8 +30,7 @@ export async function checkExportTemplate(page: Page): Promise<void> {
   const missing = ADDED_LINES.filter((line) => !body.includes(line));
   if (missing.length > 0) {
     await text.fill([body, ...missing].join('\n'));
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Temporary Access Pass".' })).toBeVisible();
+    await saveTemplate(page, 'Saved "Temporary Access Pass".');
   }
   for (const line of ADDED_LINES) expect(await text.inputValue()).toContain(line);
   await expect(text).toHaveValue(/\$\{AadTapCode\}/);
@@ -76,14 +62,13 @@ export async function createCardTemplate(page: Page): Promise<void> {
     .getByRole('group', { name: 'Data-export templates for the system-generated pass' })
     .getByLabel('Temporary Access Pass')
     .check();
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Saved "${TEMPLATE}".` })).toBeVisible();
+  await saveTemplate(page, `Saved "${TEMPLATE}".`);
 }
 
-/** Issue up to the operator's final click: template, re-authentication (the operator passcode), the holder. */
-export async function startIssueTo(page: Page, holder: Holder = BEN): Promise<void> {
-  await startIssue(page, TEMPLATE, holder.search, new RegExp(holder.name));
-  await page.getByRole('button', { name: `Issue the card to ${holder.name}` }).click();
+/** Issue up to and with the operator's final click: `template`, re-authentication (the operator passcode), `holder`. */
+export async function startIssueTo(page: Page, holder: Person = BEN, template = TEMPLATE): Promise<void> {
+  await startIssue(page, template, holder.givenName, new RegExp(holder.displayName));
+  await page.getByRole('button', { name: `Issue the card to ${holder.displayName}` }).click();
 }
 
 /**
@@ -94,7 +79,7 @@ export async function issueTo(
   page: Page,
   insert: InsertBlankCard,
   credential: RegExp,
-  holder: Holder = BEN,
+  holder: Person = BEN,
 ): Promise<string> {
   const shoot = holder === BEN;
   await page.goto('/#/lifecycle');
@@ -115,7 +100,7 @@ export async function issueTo(
   await expect(progress.getByRole('listitem')).not.toHaveCount(0);
   for (const item of await progress.getByRole('listitem').all())
     await expect(item).toHaveAttribute('data-status', /^(done|skipped)$/);
-  await expect(summary).toContainText(holder.name);
+  await expect(summary).toContainText(holder.displayName);
   await expect(summary).toContainText(credential);
   await expect(summary).toContainText('replaced by the key derived for this card');
   await expect(summary.getByRole('list', { name: 'Operations performed' })).toContainText(
@@ -128,30 +113,41 @@ export async function issueTo(
   await summary.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('activation-pin')).toHaveCount(0);
   if (shoot) await progress.screenshot({ path: `${SHOTS}/lifecycle-progress.png` });
-  await expect(state).toContainText(`is Issued, issued to ${holder.name}`);
+  await expect(state).toContainText(`is Issued, issued to ${holder.displayName}`);
   return pin;
 }
 
+/**
+ * Types the activation form's PINs (the console's Activate and the holder's page have the same fields):
+ * `activationPin`, then `newPin` and its repetition `repeat` (the same unless told otherwise).
+ */
+export async function fillActivationPins(
+  page: Page,
+  activationPin: string,
+  newPin = NEW_PIN,
+  repeat = newPin,
+): Promise<void> {
+  await page.getByLabel('Activation PIN').fill(activationPin);
+  await page.getByLabel('New PIN', { exact: true }).fill(newPin);
+  await page.getByLabel('Repeat the new PIN').fill(repeat);
+}
+
 /** Step 4: the holder activates with the activation PIN and their own PIN. */
-export async function activate(page: Page, activationPin: string, holder: Holder = BEN): Promise<void> {
+export async function activate(page: Page, activationPin: string, holder: Person = BEN): Promise<void> {
   const diagram = page.getByTestId('state-diagram');
   await expect(diagram.getByRole('button')).toHaveText(['Activate', 'Retire']);
   await diagram.getByRole('button', { name: 'Activate' }).click();
   // The template's policy is checked before anything reaches the card.
-  await page.getByLabel('Activation PIN').fill(activationPin);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(`${NEW_PIN}9`);
+  await fillActivationPins(page, activationPin, NEW_PIN, `${NEW_PIN}9`);
   await page.getByRole('button', { name: 'Activate the card' }).click();
   await expect(page.getByRole('alert')).toContainText('The two new PINs differ.');
 
-  await page.getByLabel('Activation PIN').fill(activationPin);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+  await fillActivationPins(page, activationPin);
   await page.getByRole('button', { name: 'Activate the card' }).click();
   const summary = page.getByRole('dialog', { name: 'Card activated' });
   await expect(summary).toBeVisible({ timeout: 30_000 });
   await expect(summary.getByTestId('activation-tap')).toContainText('A Temporary Access Pass was created');
-  await expect(summary.getByTestId('activation-tap')).toContainText(`Email sent to ${holder.upn}.`);
+  await expect(summary.getByTestId('activation-tap')).toContainText(`Email sent to ${holder.userPrincipalName}.`);
   await summary.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('card-state')).toContainText('is Active');
 }
@@ -161,7 +157,7 @@ export async function issueOnly(
   page: Page,
   insert: InsertBlankCard,
   credential: RegExp,
-  holder: Holder = BEN,
+  holder: Person = BEN,
 ): Promise<string> {
   await checkExportTemplate(page);
   await createCardTemplate(page);
@@ -176,11 +172,25 @@ export async function issueAndActivate(
   page: Page,
   insert: InsertBlankCard,
   credential: RegExp,
-  holder: Holder = BEN,
+  holder: Person = BEN,
 ): Promise<string> {
   const activationPin = await issueOnly(page, insert, credential, holder);
   await activate(page, activationPin, holder);
   return activationPin;
+}
+
+/**
+ * Retires the card on the Lifecycle page: the confirmation names `holder` (the card's keys and certificates
+ * are destroyed) and the summary says the binding is removed. Returns the open summary.
+ */
+export async function retire(page: Page, holder: Person = BEN): Promise<Locator> {
+  await page.getByTestId('state-diagram').getByRole('button', { name: 'Retire' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Retire this card?' });
+  await expect(confirm).toContainText(`of ${holder.displayName} will have its keys and certificates destroyed`);
+  await confirm.getByRole('button', { name: 'Retire the card' }).click();
+  const retired = page.getByRole('dialog', { name: 'Card retired' });
+  await expect(retired).toContainText(`binding to ${holder.displayName} is removed`, { timeout: 30_000 });
+  return retired;
 }
 
 /**

@@ -5,11 +5,12 @@
  * unblock is in the service's audit trail.
  */
 import { test, expect } from './fixtures';
-import { issueOnly, NEW_PIN, type Holder } from './lifecycle-steps';
+import { fillActivationPins, issueOnly } from './lifecycle-steps';
 import { virtualCard } from './blank-cards';
+import { person } from './people';
 import { relayAs } from './relay-as';
 
-const LENA: Holder = { search: 'Lena', name: 'Lena Novak', upn: 'lena.novak@contoso.example' };
+const LENA = person('Lena Novak');
 const UNBLOCK_PIN = '86427531';
 
 test('an issued card whose activation PIN is blocked: Unblock says what comes next, and that PIN activates it', async ({
@@ -24,15 +25,11 @@ test('an issued card whose activation PIN is blocked: Unblock says what comes ne
   // The holder mistypes the activation PIN until the card blocks it.
   await diagram.getByRole('button', { name: 'Activate' }).click();
   for (const left of ['Tries left: 2.', 'Tries left: 1.']) {
-    await page.getByLabel('Activation PIN').fill('00000000');
-    await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-    await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+    await fillActivationPins(page, '00000000');
     await page.getByRole('button', { name: 'Activate the card' }).click();
     await expect(page.getByRole('alert')).toContainText(left);
   }
-  await page.getByLabel('Activation PIN').fill('00000000');
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+  await fillActivationPins(page, '00000000');
   await page.getByRole('button', { name: 'Activate the card' }).click();
   await expect(state).toContainText('is Locked', { timeout: 30_000 });
 
@@ -47,13 +44,11 @@ test('an issued card whose activation PIN is blocked: Unblock says what comes ne
   );
   const cardId = (await summary.locator('dd').first().textContent())!.trim();
   await summary.getByRole('button', { name: 'Close' }).click();
-  await expect(state).toContainText(`is Issued, issued to ${LENA.name}`);
+  await expect(state).toContainText(`is Issued, issued to ${LENA.displayName}`);
 
   // Exactly as the summary said: the PIN set at unblock is the activation PIN.
   await diagram.getByRole('button', { name: 'Activate' }).click();
-  await page.getByLabel('Activation PIN').fill(UNBLOCK_PIN);
-  await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-  await page.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+  await fillActivationPins(page, UNBLOCK_PIN);
   await page.getByRole('button', { name: 'Activate the card' }).click();
   await expect(page.getByRole('dialog', { name: 'Card activated' })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('dialog', { name: 'Card activated' }).getByRole('button', { name: 'Close' }).click();

@@ -8,8 +8,8 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import type { Secret } from '../support/secrecy-scan';
 import { scanPage } from '../support/secrecy-page';
-import { test as base, expect, chooseUser, SERVICE_LOGS, type KeywardFixtures } from './fixtures';
-import { INBOX, issueAndActivate, NEW_PIN, unblockOnPage, type InboxMessage } from './lifecycle-steps';
+import { test as base, expect, chooseUser, inbox, SERVICE_LOGS, type KeywardFixtures } from './fixtures';
+import { issueAndActivate, NEW_PIN, retire, unblockOnPage } from './lifecycle-steps';
 import type { InsertBlankCard } from './blank-cards';
 import { relayAs } from './relay-as';
 
@@ -71,6 +71,15 @@ export async function derivedCardSecrets(cardId: string): Promise<{ puk: Secret;
   }
 }
 
+/** What every issued and activated card's run saw: the activation PIN, the PIN chosen, the activation's pass. */
+export function activationSecrets(activationPin: string, tap: { temporaryAccessPass: string }): Secret[] {
+  return [
+    { name: 'the activation PIN', value: activationPin },
+    { name: 'the chosen PIN', value: NEW_PIN },
+    { name: 'the activation TAP', value: tap.temporaryAccessPass },
+  ];
+}
+
 /** Fails with the places any of `secrets` was found in the page, its storage, the console and the logs. */
 export async function expectNothingKept(
   page: Page,
@@ -106,8 +115,7 @@ async function runWholeWorkflow(
   expect(tap).not.toBeNull();
   await expect
     .poll(async () => {
-      const messages = (await (await request.get(`${INBOX}/api/messages`)).json()) as InboxMessage[];
-      return messages.some(
+      return (await inbox(request)).some(
         (m) =>
           m.to.some((t) => t.address === 'ben.member@contoso.example') &&
           m.text.includes(tap!.temporaryAccessPass) &&
@@ -139,13 +147,7 @@ async function runWholeWorkflow(
   // The card's name says its serial once (a YubiKey's type name carries it).
   const serials = (await page.getByTestId('card-state').textContent())?.match(/serial/g) ?? [];
   expect(serials.length).toBeLessThanOrEqual(1);
-  await page.getByTestId('state-diagram').getByRole('button', { name: 'Retire' }).click();
-  const confirm = page.getByRole('dialog', { name: 'Retire this card?' });
-  await expect(confirm).toContainText('of Ben Member will have its keys and certificates destroyed');
-  await confirm.getByRole('button', { name: 'Retire the card' }).click();
-  const retired = page.getByRole('dialog', { name: 'Card retired' });
-  await expect(retired).toContainText('binding to Ben Member is removed', { timeout: 30_000 });
-  await retired.getByRole('button', { name: 'Close' }).click();
+  await (await retire(page)).getByRole('button', { name: 'Close' }).click();
   // A YubiKey keeps its serial (its card id), so it reads Retired; a card known by its CHUID (no usable
   // serial) has its binding replaced, so nothing names it any more and it reads Blank. Only Issue is offered.
   await expect(page.getByTestId('card-state')).toContainText(retiredAs);
@@ -163,9 +165,7 @@ async function runWholeWorkflow(
 
   // Secrets stayed in memory only.
   const secrets = [
-    { name: 'the activation PIN', value: activationPin },
-    { name: 'the chosen PIN', value: NEW_PIN },
-    { name: 'the activation TAP', value: tap!.temporaryAccessPass },
+    ...activationSecrets(activationPin, tap!),
     { name: 'the unblock TAP', value: code },
     ...(await cardSecrets.afterRetire()),
     ...(blockPin ? [{ name: 'the PIN set at Unblock', value: UNBLOCKED_PIN }] : []),

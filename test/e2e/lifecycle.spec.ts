@@ -18,7 +18,14 @@ import {
   unblockOnPage,
 } from './lifecycle-steps';
 import { bridgeYubiKey, shimReaderCard, SMART_CARD_READER, smartCardYubiKey, virtualYubiKey } from './blank-cards';
-import { derivedCardSecrets, expectNothingKept, lastIssuedCardId, test, UNBLOCKED_PIN } from './lifecycle-workflow';
+import {
+  activationSecrets,
+  derivedCardSecrets,
+  expectNothingKept,
+  lastIssuedCardId,
+  test,
+  UNBLOCKED_PIN,
+} from './lifecycle-workflow';
 import { relayAs } from './relay-as';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 
@@ -232,9 +239,7 @@ test.describe('over the local PC/SC bridge', () => {
     expect(lost!.target.label).toContain('Ben Member');
 
     const secrets = [
-      { name: 'the activation PIN', value: activationPin },
-      { name: 'the chosen PIN', value: NEW_PIN },
-      { name: 'the activation TAP', value: tap!.temporaryAccessPass },
+      ...activationSecrets(activationPin, tap!),
       { name: 'the PIN set at Unblock', value: UNBLOCKED_PIN },
       ...(await cardSecrets.afterRetire()),
     ];

@@ -6,7 +6,7 @@
  */
 import type { APIRequestContext, Page } from '@playwright/test';
 import { E2E_PORTS } from '../../playwright.config';
-import { test, expect } from './fixtures';
+import { test, expect, signInAs } from './fixtures';
 
 const RELAY = `http://localhost:${E2E_PORTS.relay}`;
 
@@ -23,10 +23,14 @@ const SCREENS = [
   '/audit',
 ];
 
-/** Signs in as `account` and returns the relay token the page itself sent with its whoami request. */
-async function signInForToken(page: Page, signInAs: (a: RegExp) => Promise<void>, account: RegExp): Promise<string> {
+/**
+ * Opens `at` and signs in there as `account`; returns the relay token the page itself sent with its whoami
+ * request.
+ */
+async function signInForToken(page: Page, account: RegExp, at = '/'): Promise<string> {
+  await page.goto(at);
   const whoami = page.waitForRequest((r) => r.url() === `${RELAY}/api/whoami`);
-  await signInAs(account);
+  await signInAs(page, account);
   const header = (await whoami).headers()['authorization'] ?? '';
   expect(header).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
   return header;
@@ -53,12 +57,10 @@ const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
 test('an operator does not see Templates, is told which role they need, and the relay refuses her publish', async ({
   page,
-  signInAs,
   request,
   consoleProblems,
 }) => {
-  await page.goto('/');
-  const token = await signInForToken(page, signInAs, /Priya Privileged/);
+  const token = await signInForToken(page, /Priya Privileged/);
   await expect(page).toHaveURL(/#\/lifecycle$/);
   await expect(nav(page).getByRole('link')).toHaveText(['Lifecycle', 'Smart Card Unblock', 'Batch TAP']);
 
@@ -72,9 +74,8 @@ test('an operator does not see Templates, is told which role they need, and the 
   expect(consoleProblems).toEqual([]);
 });
 
-test('an auditor lands on Audit, verifies the chain, and cannot issue', async ({ page, signInAs, request }) => {
-  await page.goto('/');
-  const token = await signInForToken(page, signInAs, /Grace Reader/);
+test('an auditor lands on Audit, verifies the chain, and cannot issue', async ({ page, request }) => {
+  const token = await signInForToken(page, /Grace Reader/);
   await expect(page).toHaveURL(/#\/audit$/);
   await expect(nav(page).getByRole('link')).toHaveText(['Audit']);
   await page.getByRole('button', { name: 'Verify chain' }).click();
@@ -97,13 +98,8 @@ test('an auditor lands on Audit, verifies the chain, and cannot issue', async ({
   ]);
 });
 
-test('an administrator without the operator role cannot request a Temporary Access Pass', async ({
-  page,
-  signInAs,
-  request,
-}) => {
-  await page.goto('/');
-  const token = await signInForToken(page, signInAs, /Ada Admin/);
+test('an administrator without the operator role cannot request a Temporary Access Pass', async ({ page, request }) => {
+  const token = await signInForToken(page, /Ada Admin/);
   await expect(page).toHaveURL(/#\/templates$/);
   await expect(nav(page).getByRole('link', { name: 'Smart Card Unblock' })).toHaveCount(0);
   await expect(nav(page).getByRole('link', { name: 'Lifecycle' })).toHaveCount(0);
@@ -141,11 +137,9 @@ test('signed out, every screen is the sign-in page (with the demo reader) and th
 
 test('an account with no Keyward role sees the no-role page everywhere and cannot issue a card', async ({
   page,
-  signInAs,
   request,
 }) => {
-  await page.goto('/#/lifecycle');
-  const token = await signInForToken(page, signInAs, /Nina NoRole/);
+  const token = await signInForToken(page, /Nina NoRole/, '/#/lifecycle');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account has no Keyward role');
   await expect(page.getByTestId('no-role').getByRole('link', { name: 'holder page' })).toHaveAttribute(
     'href',

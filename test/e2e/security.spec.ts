@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { importCardMasterKey, masterKeyFingerprint } from '../../src/cards/admin-secrets';
 import { sealKeyFile } from '../../src/workflows/master-key-file';
 import { formatFingerprint } from '../../src/workflows/master-key';
-import { test, expect, signInAs } from './fixtures';
+import { test, expect, saveTemplate, signInAs } from './fixtures';
 import { relayAs } from './relay-as';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -73,8 +73,7 @@ test.describe('Options > Security', () => {
     await page.goto('/#/templates');
     await page.getByRole('button', { name: 'New card template' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Backed-up PIV');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved "Backed-up PIV".' })).toBeVisible();
+    await saveTemplate(page, 'Saved "Backed-up PIV".');
     await page.getByRole('link', { name: 'Security' }).click();
     const backup = await download(page, 'Export configuration');
     const text = await readFile(backup, 'utf8');

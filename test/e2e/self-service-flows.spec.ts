@@ -22,6 +22,7 @@ import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config
 import { test, expect, signInAs, SERVICE_LOGS } from './fixtures';
 import { relayAs } from './relay-as';
 import { chooseBridgeReader, startIssue } from './operator-steps';
+import { fillActivationPins } from './lifecycle-steps';
 import { blankYubiKey, impostorYubiKey, putCardInBridgeReader, type CardInReader } from './bridge-card';
 import { startBridgeRig, type BridgeRig } from '../bridge/bridge-rig';
 import { scanPage } from '../support/secrecy-page';
@@ -119,14 +120,10 @@ test.describe.serial('self-service', () => {
     await expect(myCard(holder).getByRole('button', { name: 'Unblock my PIN' })).toBeDisabled();
     await myCard(holder).getByRole('button', { name: 'Activate' }).click();
     await chooseBridgeReader(holder, rig);
-    await holder.getByLabel('Activation PIN').fill(activationPin);
-    await holder.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-    await holder.getByLabel('Repeat the new PIN').fill(`${NEW_PIN.slice(0, -1)}0`);
+    await fillActivationPins(holder, activationPin, NEW_PIN, `${NEW_PIN.slice(0, -1)}0`);
     await holder.getByRole('button', { name: 'Activate my card' }).click();
     await expect(holder.getByTestId('action-error')).toHaveText('The two new PINs differ. Type the same PIN twice.');
-    await holder.getByLabel('Activation PIN').fill(activationPin);
-    await holder.getByLabel('New PIN', { exact: true }).fill(NEW_PIN);
-    await holder.getByLabel('Repeat the new PIN').fill(NEW_PIN);
+    await fillActivationPins(holder, activationPin, NEW_PIN);
     await holder.getByRole('button', { name: 'Activate my card' }).click();
     const outcome = holder.getByTestId('action-outcome');
     await expect(outcome).toContainText('Your card is active.', { timeout: 60_000 });

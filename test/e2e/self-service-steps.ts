@@ -5,16 +5,14 @@
  * on the virtual card itself.
  */
 import type { Browser, Locator, Page } from '@playwright/test';
-import { E2E_APP_ORIGIN as APP_ORIGIN, E2E_PORTS } from '../../playwright.config';
+import { E2E_APP_ORIGIN as APP_ORIGIN } from '../../playwright.config';
 import { openCard } from '../../src/cards/card';
 import { pinRetriesLeft, pinWorks } from '../../src/cards/holder-pin-steps';
 import { blockPin } from '../../src/cards/pins';
 import { createSimulatorTransport } from '../../src/simulator/simulator-transport';
 import type { VirtualPivCard } from '../../src/simulator/piv-card/virtual-piv-card';
-import { expect } from './fixtures';
+import { expect, inbox, type InboxMessage } from './fixtures';
 import { cardTemplate, exportTemplate } from './unblock-fixtures';
-
-const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 
 /**
  * This run's templates (their ids and names carry `run`): the activation-PIN email, the pass email, and
@@ -49,12 +47,6 @@ export function selfServiceTemplates(run: string) {
   };
 }
 
-interface InboxMessage {
-  to: { address: string }[];
-  subject: string;
-  text: string;
-}
-
 /** A message to `address` whose subject names `template` (and whose text has `containing`), once it has arrived. */
 export async function mailTo(
   page: Page,
@@ -66,8 +58,7 @@ export async function mailTo(
   await expect
     .poll(async () => {
       // A busy machine may drop one poll's connection: the next poll asks again.
-      const res = await page.request.get(`${INBOX}/api/messages`).catch(() => null);
-      const all = ((await res?.json().catch(() => null)) ?? []) as InboxMessage[];
+      const all = await inbox(page.request).catch((): InboxMessage[] => []);
       found = all.find(
         (m) =>
           m.to.some((t) => t.address === address) && m.subject.startsWith(template.name) && m.text.includes(containing),

@@ -1,4 +1,4 @@
-import { test, expect, publishDefaultExportTemplate } from './fixtures';
+import { test, expect, publishDefaultExportTemplate, saveTemplate } from './fixtures';
 
 test.describe('Templates > Card Templates', () => {
   test('an administrator publishes a card template with TAP and Initiate Card, and finds it after a reload', async ({
@@ -37,12 +37,7 @@ test.describe('Templates > Card Templates', () => {
     await lifetime.fill('120');
     await exports.getByLabel('Temporary Access Pass').check();
     await expect(lifetime).not.toHaveAttribute('aria-invalid', 'true');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(
-      page
-        .getByRole('status')
-        .filter({ hasText: 'Saved "Helpdesk YubiKey". Version 1 is published for every operator.' }),
-    ).toBeVisible();
+    await saveTemplate(page, 'Saved "Helpdesk YubiKey". Version 1 is published for every operator.');
     await expect(page.getByTestId('publication')).toHaveText(/^Version 1, published by Aisha Operator on /);
 
     await page.reload();

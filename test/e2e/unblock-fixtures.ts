@@ -3,9 +3,10 @@
  * card and data-export templates of the switch table, published as Ada, and cards registered for seeded
  * holders as Aisha. Ids and serials carry this run's number, so a rerun never meets its own leftovers.
  */
-import { relayAs } from './relay-as';
+import { relayAs, type RelayAs } from './relay-as';
 import type { CardTemplateRecord, ExportTemplateRecord } from '../../src/store/db';
 import { emptyCardDraft } from '../../src/workflows/card-templates';
+import type { Person } from './people';
 
 /** Ids and serials of this run, so a rerun against the same relay data never meets its own leftovers. */
 export const RUN = String(Date.now() % 1e7);
@@ -69,23 +70,36 @@ export const T = {
   }),
 };
 
-/** Registers an active card of the seeded user `upn` under `template` (the registry is what Unblock reads). */
-export async function cardFor(userId: string, upn: string, template: CardTemplateRecord): Promise<number> {
-  const aisha = await relayAs('aisha.operator@contoso.example');
-  const n = ++serial;
+/**
+ * Registers through `operator` (an operator's relay) an active YubiKey numbered `serial` of `holder` under
+ * the first version of template `templateId`: issued, then activated, as the registry records a card.
+ */
+export async function registerActiveCard(
+  operator: RelayAs,
+  holder: Pick<Person, 'id' | 'userPrincipalName'>,
+  templateId: string,
+  serial: number,
+): Promise<void> {
   const issue = {
-    holderOid: userId,
-    holderName: upn,
-    holderUpn: upn,
-    templateId: template.id,
+    holderOid: holder.id,
+    holderName: holder.userPrincipalName,
+    holderUpn: holder.userPrincipalName,
+    templateId,
     templateVersion: 1,
     credentialType: 'yubikey' as const,
-    serial: n,
-    chuidGuid: userId,
+    serial,
+    chuidGuid: holder.id,
     keys: [],
   };
-  await aisha.transition(`serial:${n}`, { transition: 'issue', expectedVersion: 0, issue });
-  await aisha.transition(`serial:${n}`, { transition: 'activate', expectedVersion: 1 });
+  await operator.transition(`serial:${serial}`, { transition: 'issue', expectedVersion: 0, issue });
+  await operator.transition(`serial:${serial}`, { transition: 'activate', expectedVersion: 1 });
+}
+
+/** Registers an active card of `holder` under `template` (the registry is what Unblock reads); returns its serial. */
+export async function cardFor(holder: Person, template: CardTemplateRecord): Promise<number> {
+  const aisha = await relayAs('aisha.operator@contoso.example');
+  const n = ++serial;
+  await registerActiveCard(aisha, holder, template.id, n);
   await aisha.dispose();
   return n;
 }

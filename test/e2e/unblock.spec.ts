@@ -1,18 +1,26 @@
-import { test, expect, chooseUser, SERVICE_LOGS } from './fixtures';
+import { test, expect, chooseUser, inbox, SERVICE_LOGS } from './fixtures';
 import { scanPage } from '../support/secrecy-page';
-import { E2E_PORTS } from '../../playwright.config';
 import { relayAs } from './relay-as';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { CardTemplateRecord } from '../../src/store/db';
 import { cardFor, publishSwitchTemplates, T } from './unblock-fixtures';
+import { person, type Person } from './people';
 
-const INBOX = `http://127.0.0.1:${E2E_PORTS.inbox}`;
 test.beforeAll(() => publishSwitchTemplates());
 
-async function openUser(page: Page, search: string, name: string): Promise<void> {
+/** Opens Smart Card Unblock on `who` (found by their given name). */
+async function openUser(page: Page, who: Person): Promise<void> {
   await page.goto('/#/actions/unblock');
-  await chooseUser(page, search, new RegExp(name));
-  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await chooseUser(page, who.givenName, new RegExp(who.displayName));
+  await expect(page.getByRole('heading', { name: who.displayName })).toBeVisible();
   await expect(page.getByTestId('existing-pass')).toBeVisible();
+}
+
+/** Registers a card of `who` under `template`, then opens Smart Card Unblock on them; returns the card's serial. */
+async function openUserWithCard(page: Page, who: Person, template: CardTemplateRecord): Promise<number> {
+  const serial = await cardFor(who, template);
+  await openUser(page, who);
+  return serial;
 }
 
 /** Asks for a pass (replacing one when asked); the caller waits for what the page then shows. */
@@ -22,17 +30,13 @@ async function requestPass(page: Page): Promise<void> {
   if (await replace.isVisible().catch(() => false)) await replace.click();
 }
 
-type InboxMessage = { to: { address: string }[]; text: string; subject: string };
-const inbox = async (request: APIRequestContext) =>
-  (await (await request.get(`${INBOX}/api/messages`)).json()) as InboxMessage[];
-
 /** One row of the switch table: the card template, the user, what the operator sees, what arrives. */
 const TABLE = [
-  { what: 'Operator may generate off', t: T.none, search: 'Farid', name: 'Farid Haddad', shown: false, mail: 'none' },
-  { what: 'Show code only', t: T.shown, search: 'Carla', name: 'Carla Mendes', shown: true, mail: 'none' },
-  { what: 'Deliver only, sent at once', t: T.mailed, search: 'Elena', name: 'Elena Rossi', shown: false, mail: 'auto' },
-  { what: 'Show code and Deliver', t: T.both, search: 'Ben', name: 'Ben Member', shown: true, mail: 'auto' },
-  { what: 'Deliver, not sent automatically', t: T.held, search: 'Hana', name: 'Hana Sato', shown: false, mail: 'held' },
+  { what: 'Operator may generate off', t: T.none, who: person('Farid Haddad'), shown: false, mail: 'none' },
+  { what: 'Show code only', t: T.shown, who: person('Carla Mendes'), shown: true, mail: 'none' },
+  { what: 'Deliver only, sent at once', t: T.mailed, who: person('Elena Rossi'), shown: false, mail: 'auto' },
+  { what: 'Show code and Deliver', t: T.both, who: person('Ben Member'), shown: true, mail: 'auto' },
+  { what: 'Deliver, not sent automatically', t: T.held, who: person('Hana Sato'), shown: false, mail: 'held' },
 ] as const;
 
 test.describe('Smart Card Unblock: the card template governs the pass', () => {
@@ -43,10 +47,8 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
       request,
       consoleLines,
     }) => {
-      const upn = `${row.name.toLowerCase().replace(' ', '.')}@contoso.example`;
-      const userId = await emulator.userId(upn);
-      const cardSerial = await cardFor(userId, upn, row.t);
-      await openUser(page, row.search, row.name);
+      const upn = row.who.userPrincipalName;
+      const cardSerial = await openUserWithCard(page, row.who, row.t);
       const request_ = page.getByRole('button', { name: 'Request TAP Code' });
 
       if (row.t === T.none) {
@@ -57,7 +59,7 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
       await expect(page.getByTestId('tap-rules')).toContainText(row.t.name);
       await requestPass(page);
       await expect(page.getByRole('heading', { name: 'Temporary Access Pass created' })).toBeVisible();
-      const code = (await emulator.tapFor(userId))!.temporaryAccessPass;
+      const code = (await emulator.tapFor(row.who.id))!.temporaryAccessPass;
       if (row.shown) await expect(page.getByTestId('tap-code')).toHaveText(code);
       else {
         await expect(page.getByTestId('code-not-shown')).toBeVisible();
@@ -92,20 +94,18 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     emulator,
     consoleLines,
   }) => {
-    const upn = 'jonas.weber@contoso.example';
-    const jonas = await emulator.userId(upn);
-    await cardFor(jonas, upn, T.mailed);
-    await openUser(page, 'Jonas', 'Jonas Weber');
+    const jonas = person('Jonas Weber');
+    await openUserWithCard(page, jonas, T.mailed);
     await requestPass(page);
-    await expect(page.getByTestId('delivery')).toHaveText(`Email sent to ${upn}.`);
-    const tap = (await emulator.tapFor(jonas))!;
+    await expect(page.getByTestId('delivery')).toHaveText(`Email sent to ${jonas.userPrincipalName}.`);
+    const tap = (await emulator.tapFor(jonas.id))!;
     expect(tap).toMatchObject({ lifetimeInMinutes: 120, isUsableOnce: true });
 
     await page.getByRole('link', { name: 'Lifecycle' }).click();
     const auditor = await relayAs('grace.reader@contoso.example');
-    const rows = await auditor.audit({ target: jonas });
+    const rows = await auditor.audit({ target: jonas.id });
     await auditor.dispose();
-    const aisha = { actor: { name: 'Aisha Operator' }, target: { type: 'user', id: jonas, label: 'Jonas Weber' } };
+    const aisha = { actor: { name: 'Aisha Operator' }, target: { type: 'user', id: jonas.id, label: 'Jonas Weber' } };
     expect(rows.find((r) => r.action === 'tap.create')).toMatchObject({ ...aisha, outcome: 'succeeded' });
     expect(rows.find((r) => r.action === 'mail.send')).toMatchObject({ ...aisha, outcome: 'succeeded' });
     expect(JSON.stringify(rows)).not.toContain(tap.temporaryAccessPass);
@@ -117,15 +117,14 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     page,
     context,
     signInAs,
-    emulator,
   }) => {
-    const upn = 'ben.member@contoso.example';
-    await cardFor(await emulator.userId(upn), upn, T.shown);
+    const ben = person('Ben Member');
+    await cardFor(ben, T.shown);
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.clock.install();
     await page.goto('/');
     await signInAs(/Aisha Operator/);
-    await openUser(page, 'Ben', 'Ben Member');
+    await openUser(page, ben);
     await requestPass(page);
     const code = (await page.getByTestId('tap-code').textContent())!.trim();
     // The page's clock stands still from here, so a slow machine's real seconds do not count towards the minute.
@@ -143,10 +142,8 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     expect(await clipboard()).toBe('');
   });
 
-  test('replacing an existing pass asks first', async ({ operatorPage: page, emulator }) => {
-    const upn = 'kofi.mensah@contoso.example';
-    await cardFor(await emulator.userId(upn), upn, T.shown);
-    await openUser(page, 'Kofi', 'Kofi Mensah');
+  test('replacing an existing pass asks first', async ({ operatorPage: page }) => {
+    await openUserWithCard(page, person('Kofi Mensah'), T.shown);
     await requestPass(page);
     await expect(page.getByTestId('tap-code')).toBeVisible();
     await expect(page.getByTestId('existing-pass')).toContainText(/^\s*Usable;\s+from /);
@@ -161,28 +158,24 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     emulator,
   }) => {
     const alert = page.getByRole('alert');
-    await openUser(page, 'Gary', 'Gary Guest');
+    await openUser(page, person('Gary Guest'));
     await expect(page.getByTestId('tap-refusal')).toContainText('guest account');
     await expect(page.getByRole('button', { name: 'Request TAP Code' })).toHaveCount(0);
 
-    await cardFor(await emulator.userId('aisha.operator@contoso.example'), 'aisha', T.shown);
-    await openUser(page, 'Aisha', 'Aisha Operator');
+    await openUserWithCard(page, person('Aisha Operator'), T.shown);
     await expect(page.getByTestId('tap-refusal')).toContainText('your own account');
 
-    await cardFor(await emulator.userId('ada.admin@contoso.example'), 'ada', T.shown);
-    await openUser(page, 'Ada', 'Ada Admin');
+    await openUserWithCard(page, person('Ada Admin'), T.shown);
     await requestPass(page);
     await expect(alert).toContainText('Privileged Authentication Administrator');
 
     // Aisha cannot read the tenant policy, so Graph judges the template's 5000 minutes.
-    const dmitri = await emulator.userId('dmitri.volkov@contoso.example');
-    await cardFor(dmitri, 'dmitri', T.long);
-    await openUser(page, 'Dmitri', 'Dmitri Volkov');
+    const dmitri = person('Dmitri Volkov');
+    await openUserWithCard(page, dmitri, T.long);
     await requestPass(page);
     await expect(alert).toContainText('Invalid LifetimeInMinutes');
 
-    const shown = await cardFor(dmitri, 'dmitri', T.shown);
-    await openUser(page, 'Dmitri', 'Dmitri Volkov');
+    const shown = await openUserWithCard(page, dmitri, T.shown);
     await page.getByLabel(/Card \(its template/).selectOption({ label: `YubiKey ${shown} · ${T.shown.name}` });
     // Only the create is throttled: the page reads the user's passes before it (a GET, which the Graph
     // client would retry after the Retry-After), and a throttled create must not be retried.
@@ -191,33 +184,28 @@ test.describe('Smart Card Unblock: the card template governs the pass', () => {
     await requestPass(page);
     await expect(alert).toContainText('Wait 9 seconds');
     await expect(alert).toContainText('no pass was created');
-    expect(await emulator.tapFor(dmitri)).toBeNull();
+    expect(await emulator.tapFor(dmitri.id)).toBeNull();
   });
 
   test('an invalid request is refused before the replace question, so the current pass survives', async ({
     operatorPage: page,
     emulator,
   }) => {
-    const upn = 'zoe.walsh@contoso.example';
-    const zoe = await emulator.userId(upn);
-    await cardFor(zoe, upn, T.shown);
-    await openUser(page, 'Zoe', 'Zoe Walsh');
+    const zoe = person('Zoe Walsh');
+    await openUserWithCard(page, zoe, T.shown);
     await requestPass(page);
     await expect(page.getByRole('heading', { name: 'Temporary Access Pass created' })).toBeVisible();
-    const current = (await emulator.tapFor(zoe))!;
-    const orphan = await cardFor(zoe, upn, T.orphan);
-    await openUser(page, 'Zoe', 'Zoe Walsh');
+    const current = (await emulator.tapFor(zoe.id))!;
+    const orphan = await openUserWithCard(page, zoe, T.orphan);
     await page.getByLabel(/Card \(its template/).selectOption({ label: `YubiKey ${orphan} · ${T.orphan.name}` });
     await expect(page.getByTestId('tap-refusal')).toContainText('email template that is not published');
     await expect(page.getByRole('button', { name: 'Request TAP Code' })).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Replace the pass' })).toHaveCount(0);
-    expect((await emulator.tapFor(zoe))?.id).toBe(current.id);
+    expect((await emulator.tapFor(zoe.id))?.id).toBe(current.id);
   });
 
-  test('a new search puts the chosen user away at once', async ({ operatorPage: page, emulator }) => {
-    const upn = 'lena.novak@contoso.example';
-    await cardFor(await emulator.userId(upn), upn, T.shown);
-    await openUser(page, 'Lena', 'Lena Novak');
+  test('a new search puts the chosen user away at once', async ({ operatorPage: page }) => {
+    await openUserWithCard(page, person('Lena Novak'), T.shown);
     await expect(page.getByRole('button', { name: 'Request TAP Code' })).toBeVisible();
     await page.getByRole('searchbox', { name: 'Search users' }).fill('Ben');
     await expect(page.getByRole('heading', { name: 'Lena Novak' })).toHaveCount(0);

@@ -3,7 +3,7 @@
  * `/graph`). Middleware order: CORS (answers preflights) → request ids → access log → 429 switch →
  * bearer token → write quota → routes. `$batch` items run through the whole chain again. Every error leaves through `onError` in Graph's envelope.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { isAppError } from '../../../src/app-error';
 import { authenticate } from './auth';
@@ -16,6 +16,10 @@ import { tapRoutes } from './tap';
 import { userRoutes } from './users';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** Graph's words for a throttled request and for one past the identity write quota. */
+const THROTTLED = 'Too many requests. Please retry after the number of seconds in the Retry-After header.';
+const OVER_WRITE_QUOTA =
+  'Too many requests. The application exceeded its identity write quota; retry after the number of seconds in the Retry-After header.';
 
 /**
  * Builds the Graph app with routes under `${basePath}/v1.0`; drive it with `app.request('/v1.0/me', …)`
@@ -54,28 +58,18 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
     // Path only: the query can hold search text but never secrets; bodies and tokens are never logged.
     deps.log(`graph ${c.req.method} ${new URL(c.req.url).pathname} ${c.res.status}`);
   });
-  app.use('*', async (c, next) => {
-    const retryAfter = c.env?.batchItem ? deps.throttle.takeItem() : deps.throttle.take(c.req.method);
-    if (retryAfter === undefined) return next();
-    c.header('Retry-After', String(retryAfter));
-    throw graphError(
-      429,
-      'TooManyRequests',
-      'Too many requests. Please retry after the number of seconds in the Retry-After header.',
-    );
-  });
+  app.use(
+    '*',
+    retryLater((c) => (c.env?.batchItem ? deps.throttle.takeItem() : deps.throttle.take(c.req.method)), THROTTLED),
+  );
   app.use('*', authenticate(deps));
-  app.use('*', async (c, next) => {
-    const write = WRITE_METHODS.has(c.req.method) && !c.req.path.endsWith('/$batch');
-    const retryAfter = write ? deps.quota.take((c.get('app') ?? c.get('caller')).clientId) : undefined;
-    if (retryAfter === undefined) return next();
-    c.header('Retry-After', String(retryAfter));
-    throw graphError(
-      429,
-      'TooManyRequests',
-      'Too many requests. The application exceeded its identity write quota; retry after the number of seconds in the Retry-After header.',
-    );
-  });
+  app.use(
+    '*',
+    retryLater((c) => {
+      const write = WRITE_METHODS.has(c.req.method) && !c.req.path.endsWith('/$batch');
+      return write ? deps.quota.take((c.get('app') ?? c.get('caller')).clientId) : undefined;
+    }, OVER_WRITE_QUOTA),
+  );
   app.route(
     '/v1.0',
     batchRoutes(deps, async (req) => app.fetch(req, { batchItem: true })),
@@ -90,6 +84,19 @@ export function createGraphApp(deps: GraphDeps, basePath = ''): Hono<GraphEnv> {
   );
   app.onError((err, c) => errorResponse(c, deps, err));
   return app;
+}
+
+/**
+ * Middleware that answers Graph's 429 with `Retry-After` when `take` gives the seconds to wait (the 429
+ * switch, the write quota), and passes the request on when it gives none.
+ */
+function retryLater(take: (c: Context<GraphEnv>) => number | undefined, message: string): MiddlewareHandler<GraphEnv> {
+  return async (c, next) => {
+    const retryAfter = take(c);
+    if (retryAfter === undefined) return next();
+    c.header('Retry-After', String(retryAfter));
+    throw graphError(429, 'TooManyRequests', message);
+  };
 }
 
 function errorResponse(c: Context<GraphEnv>, deps: GraphDeps, err: Error): Response {

@@ -15,7 +15,7 @@
  * RoleManagement.Read.Directory.
  */
 import { Hono, type Context } from 'hono';
-import type { TenantGroup } from '../onboarding-group';
+import type { TenantGroup } from '../tenant';
 import {
   AUTHENTICATION_ADMINISTRATOR,
   AUTHENTICATION_POLICY_ADMINISTRATOR,
