@@ -79,6 +79,9 @@ export function sameCardDraft(a: CardTemplateDraft, b: CardTemplateDraft): boole
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** How an editor drafts card templates (./template-editing.ts). */
+export const CARD_DRAFTS = { empty: emptyCardDraft, draftOf: cardDraftOf, same: sameCardDraft };
+
 /** Problems of `draft` per field path; `others` are the saved templates, `id` the one being edited. */
 export function cardDraftProblems(
   draft: CardTemplateDraft,

@@ -75,6 +75,9 @@ export function sameDraft(a: ExportTemplateDraft, b: ExportTemplateDraft): boole
   return (Object.keys(a) as (keyof ExportTemplateDraft)[]).every((k) => a[k] === b[k]);
 }
 
+/** How an editor drafts data-export templates (./template-editing.ts). */
+export const EXPORT_DRAFTS = { empty: emptyDraft, draftOf, same: sameDraft };
+
 /** Unknown `${…}` placeholders, per field, as sentences: `${AadTapCod} is not a variable.` */
 export function unknownVariablesByField(draft: ExportTemplateDraft): DraftErrors {
   const out: DraftErrors = {};

@@ -1,15 +1,16 @@
 /**
- * What a template editor does with each kind of template, in one place per kind: a new draft, a draft of
- * a published template, whether two drafts are the same, and the relay calls that list, publish and
- * withdraw. The editors' state (src/state/template-editor.svelte.ts) adds reactivity and the caller's
- * role; the rules themselves stay in ./card-templates.ts and ./export-templates.ts.
+ * What a template editor does with each kind of template: the kind's draft rules (a new draft, a draft
+ * of a published template, whether two drafts are the same, publishing one), and the relay calls that
+ * refresh, list and withdraw, the same for every kind. The editors' state
+ * (src/state/template-editor.svelte.ts) adds reactivity and the caller's role; the rules themselves stay
+ * in ./card-templates.ts and ./export-templates.ts.
  */
 import type { TapPolicy } from '../entra/tap-policy';
 import * as cards from './card-templates';
 import type { CardTemplateDraft, PublishedCardTemplate } from './card-templates';
 import * as exports from './export-templates';
 import type { ExportTemplateDraft, PublishedExportTemplate } from './export-templates';
-import type { RelayTemplateStore } from './template-store';
+import type { PublishedRecord, RelayTemplateStore, TemplateKind, TemplateRecords } from './template-store';
 
 /** How one kind of template `R` is drafted as `D` and published. */
 export interface TemplateEditing<R, D> {
@@ -27,19 +28,22 @@ export interface TemplateEditing<R, D> {
   remove(record: R): Promise<unknown>;
 }
 
+/** The relay calls of an editor of `kind`: the same for every kind of template. */
+function relayCalls<K extends TemplateKind>(store: RelayTemplateStore, kind: K) {
+  return {
+    refresh: () => store.refresh(),
+    list: () => store.published(kind),
+    remove: (t: PublishedRecord<TemplateRecords[K]>) => store.withdraw(kind, t.id, t.publication.version),
+  };
+}
+
 /** Data-export (email) templates through `store`. */
 export function exportTemplateEditing(
   store: RelayTemplateStore,
 ): TemplateEditing<PublishedExportTemplate, ExportTemplateDraft> {
-  return {
-    empty: exports.emptyDraft,
-    draftOf: exports.draftOf,
-    same: exports.sameDraft,
-    refresh: () => store.refresh(),
-    list: () => exports.publishedExportTemplates(store),
-    save: (draft, opened) => exports.publishExportTemplate(store, draft, opened),
-    remove: (template) => exports.withdrawExportTemplate(store, template),
-  };
+  const save = (draft: ExportTemplateDraft, opened: PublishedExportTemplate | null) =>
+    exports.publishExportTemplate(store, draft, opened);
+  return { ...exports.EXPORT_DRAFTS, save, ...relayCalls(store, 'export') };
 }
 
 /** Card templates through `store`, each publish checked against the tenant's TAP policy as `policy()` reads it. */
@@ -47,13 +51,7 @@ export function cardTemplateEditing(
   store: RelayTemplateStore,
   policy: () => TapPolicy | null,
 ): TemplateEditing<PublishedCardTemplate, CardTemplateDraft> {
-  return {
-    empty: cards.emptyCardDraft,
-    draftOf: cards.cardDraftOf,
-    same: cards.sameCardDraft,
-    refresh: () => store.refresh(),
-    list: () => cards.publishedCardTemplates(store),
-    save: (draft, opened) => cards.publishCardTemplate(store, draft, opened, policy()),
-    remove: (template) => cards.withdrawCardTemplate(store, template),
-  };
+  const save = (draft: CardTemplateDraft, opened: PublishedCardTemplate | null) =>
+    cards.publishCardTemplate(store, draft, opened, policy());
+  return { ...cards.CARD_DRAFTS, save, ...relayCalls(store, 'card') };
 }
