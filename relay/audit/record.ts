@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isAppError } from '../../src/app-error';
+import { auditReason } from '../../src/relay-api/audit-contract';
 import type { Person } from '../../src/relay-api/contract';
 import type { Schema } from '../db/schema';
 import { auditEntry } from './chain';
@@ -34,5 +35,5 @@ export function createAuditRecorder(db: Kysely<Schema>): AuditRecorder {
 export function outcomeOf(e: unknown): Pick<AuditEvent, 'outcome' | 'reason'> {
   if (!isAppError(e)) return { outcome: 'failed', reason: 'The relay failed unexpectedly.' };
   const status = typeof e.fields.status === 'number' ? e.fields.status : 500;
-  return { outcome: status < 500 ? 'refused' : 'failed', reason: `${e.message} (${e.code})`.slice(0, 500) };
+  return { outcome: status < 500 ? 'refused' : 'failed', reason: auditReason(e.message, e.code) };
 }

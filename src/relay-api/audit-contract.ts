@@ -19,6 +19,18 @@ export function cardLabel(cardId: string, holderName = ''): string {
   return holderName ? `${cardId} (${holderName})` : cardId;
 }
 
+/**
+ * How every audit row gives the reason a thing was refused or failed, whoever writes it: the error's own
+ * sentence, then its code in brackets (kept when a long sentence is cut), on one printable line of at
+ * most 500 characters (the contract refuses control characters): "The card is retired. (CARD_RETIRED)".
+ * An auditor reads the words and filters on the code.
+ */
+export function auditReason(message: string, code?: string): string {
+  const text = message.replace(/\p{Cc}+/gu, ' ').trim() || 'The operation failed for an unknown reason.';
+  const suffix = code ? ` (${code})` : '';
+  return text.slice(0, 500 - suffix.length) + suffix;
+}
+
 /** `POST /api/audit`: what happened to what. The actor always comes from the caller's token. */
 export const AuditAppendBody = z.strictObject({
   action: AuditAction,

@@ -7,7 +7,7 @@
  * (src/app-error.ts).
  */
 import { isAppError } from '../app-error';
-import { cardLabel } from '../relay-api/audit-contract';
+import { auditReason, cardLabel } from '../relay-api/audit-contract';
 import type { AuditAppendBody, AuditLog } from './ports';
 
 /** An action the PWA records (the relay records `card.issue` and the other transitions that succeed). */
@@ -69,10 +69,10 @@ export function outcomeOf(e: unknown): 'refused' | 'failed' {
   return isAppError(e) && REFUSALS.has(e.code) ? 'refused' : 'failed';
 }
 
-/** What went wrong, in words (the error's own sentence, never its code alone), on one line. */
+/** What went wrong, in words (the error's own sentence, then its code), on one line (`auditReason`). */
 export function reasonOf(e: unknown): string {
-  const text = e instanceof Error && e.message ? e.message : 'The operation failed for an unknown reason.';
-  return line(text, 500);
+  if (!(e instanceof Error)) return auditReason('');
+  return auditReason(e.message, isAppError(e) ? e.code : undefined);
 }
 
 /** A succeeded row. */
