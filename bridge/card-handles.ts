@@ -13,6 +13,7 @@ import type { Logger } from '../relay/log';
 import {
   CONTROL_GET_FEATURE_REQUEST,
   CONTROL_MAX_RESPONSE_BYTES,
+  PIN_PAD_ANSWER_BYTES,
   type ShareMode,
 } from '../src/transport/pcsc-bridge-protocol';
 import { holdForTransaction, Refusal, scardCtlCode, type ReaderLocks } from './card-access';
@@ -66,14 +67,26 @@ export class CardHandles<Client> {
   /**
    * A PIN typed on the reader's keypad: the structure goes to the control code the reader announced for
    * FEATURE_VERIFY_PIN_DIRECT / FEATURE_MODIFY_PIN_DIRECT (PC/SC Part 10 §2.3), only when it carries a PIN
-   * command (pcsc-pin-pad.ts). The log says which feature and the status word, never the structure.
+   * command (pcsc-pin-pad.ts), and only a status word comes back. The log says which feature and the status
+   * word, never the structure.
    */
   async pinPad(handle: number, feature: 'verify' | 'modify', data: Uint8Array): Promise<{ response: string }> {
     const h = this.#handle(handle);
     const code = pinControlCode(h.reader, h.features, feature, data);
     const response = await h.card.control(code, data).catch((e: unknown) => this.#dropIfDead(handle, e));
     const sw = response.length >= 2 ? toHex(response.slice(-2)) : 'none';
-    this.#d.logger.info('pin pad', { reader: h.reader, feature, dataLength: data.length, sw });
+    this.#d.logger.info('pin pad', {
+      reader: h.reader,
+      feature,
+      dataLength: data.length,
+      responseLength: response.length,
+      sw,
+    });
+    if (response.length !== PIN_PAD_ANSWER_BYTES)
+      throw new Refusal(
+        'PIN_PAD_ANSWER_INVALID',
+        `The reader answered the PIN entry with ${response.length} bytes where a status word (${PIN_PAD_ANSWER_BYTES}) belongs.`,
+      );
     return { response: toHex(response) };
   }
 

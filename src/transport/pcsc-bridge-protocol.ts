@@ -28,6 +28,13 @@ export const CONTROL_GET_FEATURE_REQUEST = 3400;
 /** The most bytes a GET_FEATURE_REQUEST answer may have: 6-byte TLVs (Part 10 §2.2), fewer than 20 features. */
 export const CONTROL_MAX_RESPONSE_BYTES = 256;
 
+/**
+ * The one answer a PIN entry on the reader's keypad may give: a status word. VERIFY and CHANGE REFERENCE
+ * DATA return no data (SP 800-73-4 Part 2 §3.2.1, §3.2.2), and the driver's own timeout / cancel answers
+ * (6400, 6401, 6402) are status words too (PC/SC Part 10 v2.02.09 §2.3).
+ */
+export const PIN_PAD_ANSWER_BYTES = 2;
+
 /** The bridge's default loopback port (unassigned by IANA; "KW" on a phone keypad is 59). */
 export const BRIDGE_DEFAULT_PORT = 35990;
 
@@ -111,6 +118,7 @@ export type BridgeErrorCode =
   | 'NOT_PAIRED'
   | 'AUTH_FAILED'
   | 'CONTROL_REFUSED'
+  | 'PIN_PAD_ANSWER_INVALID'
   | 'PAIRING_FAILED'
   | 'PAIRING_LOCKED'
   | 'RATE_LIMITED'

@@ -24,6 +24,7 @@ import { VirtualKeypad } from '../../src/simulator/virtual-keypad';
 import { completeOnKeypad, SECURE_ERROR } from '../../src/simulator/virtual-secure';
 import { logLinesSource } from '../support/secrecy-sources';
 import { scanForSecrets } from '../support/secrecy-scan';
+import { describeError } from '../../src/ui/describe-error';
 import { APP_ORIGIN, pairedInProcess } from './bridge-rig';
 
 const READER = 'ACS APG8201 USB Reader 00 00';
@@ -43,8 +44,11 @@ function asSecure(modify: boolean, s: Uint8Array): Uint8Array {
     : Uint8Array.of(0x00, s[0]!, ...s.subarray(2, 15), ...s.subarray(19));
 }
 
-/** A PC/SC service with one PIN-pad reader holding `card` (see the file comment). */
-function pinPadService(keypad: VirtualKeypad): PcscService {
+/**
+ * A PC/SC service with one PIN-pad reader holding `card` (see the file comment). `driverAdds()` is put
+ * before the card's answer, as a faulty or hostile driver might (nothing, for a driver that behaves).
+ */
+function pinPadService(keypad: VirtualKeypad, driverAdds: () => Uint8Array): PcscService {
   const card = createVirtualPivCard({ profile: 'yubikey-5.7' });
   return {
     listReaders: () => [{ name: READER, present: true, atr: toHex(card.atr) }],
@@ -60,7 +64,7 @@ function pinPadService(keypad: VirtualKeypad): PcscService {
           if (code === scardCtlCode(3400)) return FEATURES;
           if (code !== VERIFY_IOCTL && code !== MODIFY_IOCTL) throw new Error('unsupported control code');
           const entered = await completeOnKeypad(asSecure(code === MODIFY_IOCTL, data), keypad, () => undefined);
-          if ('apdu' in entered) return card.handleApdu(entered.apdu);
+          if ('apdu' in entered) return Uint8Array.of(...driverAdds(), ...(await card.handleApdu(entered.apdu)));
           return entered.error === SECURE_ERROR.PIN_TIMEOUT ? Uint8Array.of(0x64, 0x00) : Uint8Array.of(0x64, 0x01);
         },
       };
@@ -81,13 +85,14 @@ describe('a PIN-pad reader through the bridge', () => {
   const { sink, records } = createMemorySink();
   const codes: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'keyward-bridge-pin-pad-'));
+  let driverAdds = new Uint8Array(0);
   let server: BridgeServer;
   beforeAll(async () => {
     server = await startBridgeServer({
       port: 0,
       allowedOrigins: [APP_ORIGIN],
       pairings: new PairingStore(join(dir, 'pairings.json')),
-      pcsc: () => pinPadService(keypad),
+      pcsc: () => pinPadService(keypad, () => driverAdds),
       logger: createLogger({ sink }),
       showPairingCode: (_, code) => codes.push(code),
     });
@@ -121,5 +126,26 @@ describe('a PIN-pad reader through the bridge', () => {
     ]);
     const secrets = ['123456', '24681357'].map((value) => ({ name: `PIN ${value.length}`, value }));
     expect(await scanForSecrets([logLinesSource('the bridge log', records)], secrets)).toEqual([]);
+  });
+
+  it('a reader answering a PIN entry with more than a status word is refused in words, not taken as 9000', async () => {
+    const client = await pairedInProcess(server.port, codes);
+    const card = await client.connectCard(READER);
+    const { session } = await PivSession.open(new ApduChannel(card));
+    holderTypes(keypad, ['24681357']);
+    driverAdds = new Uint8Array(300); // then the card's own 9000
+    try {
+      const refused = await session.onReader.verifyPin().then(
+        () => expect.fail('a 302-byte answer was taken as the card verifying the PIN'),
+        (e: unknown) => e,
+      );
+      expect(refused).toMatchObject({ layer: 'transport', code: 'PIN_PAD_ANSWER_INVALID' });
+      expect(describeError(refused)).toMatch(/cannot tell whether the card took the PIN/);
+      expect(records.filter((r) => r.msg === 'pin pad').at(-1)).toMatchObject({ responseLength: 302, sw: '9000' });
+    } finally {
+      driverAdds = new Uint8Array(0);
+      await card.close();
+      client.close();
+    }
   });
 });

@@ -37,6 +37,9 @@ export const BRIDGE_WORDS: Words = {
     'Too many pairing attempts: the bridge has locked pairing for ten minutes. Wait, then use the new code it prints.',
   ),
   CONTROL_REFUSED: protocolSlip,
+  PIN_PAD_ANSWER_INVALID: say(
+    'The reader’s answer to the PIN typed on its keypad was not a card status, so Keyward cannot tell whether the card took the PIN and did not go on. Remove and reinsert the card and try again; if it happens again, use another reader, or this one without its keypad.',
+  ),
   RATE_LIMITED: say('This page sent the bridge too many requests at once. Wait a few seconds and try again.'),
   SERVICE_NOT_RUNNING: say(
     'The bridge is running but the computer’s smart-card service is not. Linux: sudo systemctl start pcscd. Windows: start the “Smart Card” service. macOS: plug a reader in.',
