@@ -26,9 +26,17 @@ export function cardLabel(cardId: string, holderName = ''): string {
  * An auditor reads the words and filters on the code.
  */
 export function auditReason(message: string, code?: string): string {
-  const text = message.replace(/\p{Cc}+/gu, ' ').trim() || 'The operation failed for an unknown reason.';
   const suffix = code ? ` (${code})` : '';
-  return text.slice(0, 500 - suffix.length) + suffix;
+  const text = printableLine(message, 500 - suffix.length) || 'The operation failed for an unknown reason.';
+  return text + suffix;
+}
+
+/** `text` as one printable line of at most `max` characters (the contract refuses control characters). */
+export function printableLine(text: string, max: number): string {
+  return text
+    .replace(/\p{Cc}+/gu, ' ')
+    .trim()
+    .slice(0, max);
 }
 
 /** `POST /api/audit`: what happened to what. The actor always comes from the caller's token. */

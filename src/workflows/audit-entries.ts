@@ -7,7 +7,7 @@
  * (src/app-error.ts).
  */
 import { isAppError } from '../app-error';
-import { auditReason, cardLabel } from '../relay-api/audit-contract';
+import { auditReason, cardLabel, printableLine } from '../relay-api/audit-contract';
 import type { AuditAppendBody, AuditLog } from './ports';
 
 /** An action the PWA records (the relay records `card.issue` and the other transitions that succeed). */
@@ -27,20 +27,12 @@ export type AuditTarget = AuditAppendBody['target'];
 
 /** A user as a target: their Entra object id, labelled with their display name (or UPN when they have none). */
 export function userTarget(user: { id: string; displayName?: string | null; upn?: string | null }): AuditTarget {
-  return { type: 'user', id: user.id, label: line(user.displayName || user.upn || user.id, 200) };
+  return { type: 'user', id: user.id, label: printableLine(user.displayName || user.upn || user.id, 200) };
 }
 
 /** A card as a target: its id, labelled as every writer labels a card (`cardLabel`). */
 export function cardTarget(cardId: string, holderName = ''): AuditTarget {
-  return { type: 'card', id: cardId, label: line(cardLabel(cardId, holderName), 200) };
-}
-
-/** One printable line of at most `max` characters (the contract refuses control characters). */
-function line(text: string, max: number): string {
-  return text
-    .replace(/\p{Cc}+/gu, ' ')
-    .trim()
-    .slice(0, max);
+  return { type: 'card', id: cardId, label: printableLine(cardLabel(cardId, holderName), 200) };
 }
 
 /** Codes that mean "refused" (a rule or another operator said no), not "failed". */

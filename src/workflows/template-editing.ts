@@ -7,9 +7,7 @@
  */
 import type { TapPolicy } from '../entra/tap-policy';
 import * as cards from './card-templates';
-import type { CardTemplateDraft, PublishedCardTemplate } from './card-templates';
-import * as exports from './export-templates';
-import type { ExportTemplateDraft, PublishedExportTemplate } from './export-templates';
+import * as emails from './export-templates';
 import type { PublishedRecord, RelayTemplateStore, TemplateKind, TemplateRecords } from './template-store';
 
 /** How one kind of template `R` is drafted as `D` and published. */
@@ -40,18 +38,18 @@ function relayCalls<K extends TemplateKind>(store: RelayTemplateStore, kind: K) 
 /** Data-export (email) templates through `store`. */
 export function exportTemplateEditing(
   store: RelayTemplateStore,
-): TemplateEditing<PublishedExportTemplate, ExportTemplateDraft> {
-  const save = (draft: ExportTemplateDraft, opened: PublishedExportTemplate | null) =>
-    exports.publishExportTemplate(store, draft, opened);
-  return { ...exports.EXPORT_DRAFTS, save, ...relayCalls(store, 'export') };
+): TemplateEditing<emails.PublishedExportTemplate, emails.ExportTemplateDraft> {
+  const save = (draft: emails.ExportTemplateDraft, opened: emails.PublishedExportTemplate | null) =>
+    emails.publishExportTemplate(store, draft, opened);
+  return { ...emails.EXPORT_DRAFTS, save, ...relayCalls(store, 'export') };
 }
 
 /** Card templates through `store`, each publish checked against the tenant's TAP policy as `policy()` reads it. */
 export function cardTemplateEditing(
   store: RelayTemplateStore,
   policy: () => TapPolicy | null,
-): TemplateEditing<PublishedCardTemplate, CardTemplateDraft> {
-  const save = (draft: CardTemplateDraft, opened: PublishedCardTemplate | null) =>
+): TemplateEditing<cards.PublishedCardTemplate, cards.CardTemplateDraft> {
+  const save = (draft: cards.CardTemplateDraft, opened: cards.PublishedCardTemplate | null) =>
     cards.publishCardTemplate(store, draft, opened, policy());
   return { ...cards.CARD_DRAFTS, save, ...relayCalls(store, 'card') };
 }

@@ -20,8 +20,9 @@ export function suiteService<T extends { stop(): unknown }>(start: () => Promise
   };
   return new Proxy({} as T, {
     get(_, key) {
-      const value: unknown = Reflect.get(started(), key);
-      return typeof value === 'function' ? value.bind(started()) : value;
+      const target = started();
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
 }
